@@ -1,0 +1,3 @@
+/* The one translation unit that holds the library's implementation. */
+#define ATTN_IMPLEMENTATION
+#include "attention.h"

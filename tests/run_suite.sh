@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs every built test program and the library-level checks, then prints one
+# total line "N passed, N failed" (the last line of `make test`).
+# usage: tests/run_suite.sh BUILD_DIR
+B=${1:-build}
+passed=0
+failed=0
+
+count() { # name exit-status [summary-line]
+    if [ "$2" -eq 0 ]; then passed=$((passed + 1)); r=ok; else failed=$((failed + 1)); r=FAIL; fi
+    printf '%-4s %s\n' "$r" "$1"
+}
+
+# The test runner in each build; its own counts join the total.
+for t in test-gcc test-clang test-asan test-cxx; do
+    out=$(timeout 300 "./$B/$t" 2>&1); rc=$?
+    line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+    if [ "$t" = test-gcc ] || [ $rc -ne 0 ] || [ -z "$line" ]; then printf '%s\n' "$out"; fi
+    printf '== %s: %s\n' "$t" "${line:-no result line (exit $rc)}"
+    if [ -n "$line" ]; then
+        passed=$((passed + ${line%% passed*}))
+        f=${line#*, }; failed=$((failed + ${f%% failed*}))
+    fi
+    [ $rc -eq 0 ] && [ -n "$line" ] || failed=$((failed + 1))
+done
+
+# The library calls no allocator, printer or exit.
+bad=$(nm -u "$B/impl.o" | grep -E ' (malloc|calloc|realloc|free|printf|fprintf|puts|putchar|exit|abort)$')
+[ -z "$bad" ]; count "nm: the library references no malloc/free/printf/exit (${bad:-none found})" $?
+# It defines nothing outside the attn_ prefix.
+leak=$(nm -g --defined-only "$B/impl.o" | awk '{print $3}' | grep -v '^attn_')
+[ -z "$leak" ]; count "nm: every exported symbol starts with attn_ (${leak:-none other})" $?
+# ATTN_STATIC exports nothing.
+exp=$(nm -g --defined-only "$B/impl-static.o" | awk '{print $3}')
+[ -z "$exp" ]; count "ATTN_STATIC: no exported symbols" $?
+# ATTN_NO_FLOAT leaves no float code and needs no libm.
+fl=$(nm -u "$B/impl-nofloat.o" | grep -E ' (expf|sqrtf|erff|tanhf|sin|cos|exp)$')
+[ -z "$fl" ]; count "ATTN_NO_FLOAT: no libm references" $?
+# The minimal example runs.
+timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
+timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
