@@ -77,3 +77,11 @@ bench-host: $(B)/bench_host
 
 clean:
 	rm -rf $(B)
+
+# --- worst-case stack per public function (static call-graph analysis) -------
+M4F_FLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+M0_FLAGS  := -mcpu=cortex-m0 -mthumb
+.PHONY: stack
+stack:
+	@sh tools/stack_usage.sh $(CROSS_CC) "M4F -O2:$(M4F_FLAGS) -O2" "M4F -Os:$(M4F_FLAGS) -Os" \
+	    "M0 -O2:$(M0_FLAGS) -O2" "M0 -Os:$(M0_FLAGS) -Os"

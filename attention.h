@@ -61,7 +61,8 @@
                    head h uses columns h*d_head .. (h+1)*d_head-1 of Q/K/V.
                    The Wq/Wk/Wv (bq/bk/bv) pointers may point into PyTorch's
                    packed in_proj_weight [3*d_model][d_model] (in_proj_bias):
-                   Wq = w, Wk = w + d*d, Wv = w + 2*d*d.
+                   Wq = w, Wk = w + d*d, Wv = w + 2*d*d
+                   (attn_mha_weights_packed_f32 fills the struct so).
      masks         key_padding: one byte per key, nonzero = ignore that key
                    (PyTorch key_padding_mask), or NULL. causal: query i sees
                    keys 0..i only (PyTorch's triu(ones, diagonal=1) mask).
@@ -93,10 +94,16 @@
    attn_arena is a bump allocator over your buffer. Every call takes what it
    needs and gives it back before returning (arena->used is unchanged), so one
    arena serves every call; arena->high_water records the peak. Each block is
-   rounded up to ATTN_ALIGN bytes; the arena start is aligned by
-   attn_arena_init (an unaligned buffer loses up to ATTN_ALIGN-1 bytes, so
-   declare it with ATTN_ALIGNED). Each operation checks, before writing
-   anything, that the arena holds all it needs, else ATTN_ERR_ARENA.
+   rounded up to ATTN_ALIGN bytes, and attn_arena_init aligns the start: an
+   unaligned buffer loses up to ATTN_ALIGN-1 bytes. So declare the buffer
+   with ATTN_ALIGNED. That macro is empty on compilers other than GCC and
+   clang: there define it yourself (C11 `_Alignas`, IAR `#pragma
+   data_alignment`) or give the buffer ATTN_ALIGN-1 bytes more than the
+   macros say. A buffer too small for one aligned block makes an arena of
+   size 0.
+   Each operation checks, before writing anything, that the arena holds all
+   it needs, else ATTN_ERR_ARENA. The fields are yours to read; to measure
+   one call's peak, set arena.high_water = arena.used before it.
 
    Exact scratch in bytes, with B(n) = n*sizeof(float) rounded up to ATTN_ALIGN
    (runtime query / compile-time macro, all equal to the high-water mark):
@@ -111,9 +118,10 @@
    scores, two d-vectors and the feed-forward hidden row - never seq*seq.
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
-   Stack: no recursion, no arrays on the stack; the deepest call chain
-   (attn_model_f32 -> encoder -> layer -> attention row -> dot) uses a few
-   hundred bytes (measured figures in BENCHMARKS.md).
+   Stack: no recursion, no arrays on the stack. The deepest call chain,
+   attn_model_f32 -> encoder -> layer -> attention row -> dot, takes at most
+   400 bytes on Cortex-M0/M4 with GCC 12 at -O2 or -Os, plus the libm routine
+   at its bottom (per-function figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS
@@ -123,7 +131,7 @@
      ATTN_OK            0  success
      ATTN_ERR_NULL      1  a required pointer is NULL
      ATTN_ERR_SHAPE     2  a size is <= 0 or sizes disagree (d_model % n_heads,
-                           seq > max_seq, seq_kv != seq_q where one input ...)
+                           seq > max_seq, n_layers <= 0 ...)
      ATTN_ERR_RANGE     3  a value is outside its domain (eps <= 0 or NaN, an
                            enum value that does not exist)
      ATTN_ERR_TOO_LARGE 4  a buffer size computed from the sizes overflows size_t
@@ -353,6 +361,13 @@ ATTN_DEF attn_status attn_mha_scratch_f32(const attn_mha_cfg *cfg, size_t *bytes
 ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_mha_weights_f32 *w, attn_arena *arena);
+
+/* Fills *w from PyTorch's packed nn.MultiheadAttention parameters:
+   in_proj_w [3*d_model][d_model] (Wq; Wk; Wv), in_proj_b [3*d_model] or NULL,
+   out_w [d_model][d_model], out_b [d_model] or NULL. Only pointers are stored. */
+ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const float *in_proj_w,
+                                                 const float *in_proj_b, const float *out_w,
+                                                 const float *out_b, int d_model);
 
 /* ---- encoder ------------------------------------------------------------ */
 
@@ -1041,6 +1056,28 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
         attn__matvec_f32(out + (size_t)i * d, q, w->wo, w->bo, dm, dm);
     }
     arena->used = mark;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const float *in_proj_w,
+                                                 const float *in_proj_b, const float *out_w,
+                                                 const float *out_b, int d_model)
+{
+    attn_status st;
+    size_t dd;
+    if (!w || !in_proj_w || !out_w) return ATTN_ERR_NULL;
+    if ((st = attn__check_matrix(d_model, d_model)) != ATTN_OK) return st;
+    if ((size_t)d_model > SIZE_MAX / (3 * sizeof(float)) / (size_t)d_model)
+        return ATTN_ERR_TOO_LARGE;
+    dd = (size_t)d_model * (size_t)d_model;
+    w->wq = in_proj_w;
+    w->wk = in_proj_w + dd;
+    w->wv = in_proj_w + 2 * dd;
+    w->bq = in_proj_b;
+    w->bk = in_proj_b ? in_proj_b + d_model : NULL;
+    w->bv = in_proj_b ? in_proj_b + 2 * d_model : NULL;
+    w->wo = out_w;
+    w->bo = out_b;
     return ATTN_OK;
 }
 

@@ -96,6 +96,7 @@ static attn_status op_sdpa_scratch(fx *f) { return attn_sdpa_scratch_f32(f->mcfg
 static attn_status op_sdpa(fx *f) { return attn_sdpa_f32(f->out, f->x, f->x2, f->x2, f->pad, f->mcfgp, f->ap); }
 static attn_status op_mha_scratch(fx *f) { return attn_mha_scratch_f32(f->mcfgp, f->bytesp); }
 static attn_status op_mha(fx *f) { return attn_mha_f32(f->out, f->x, f->x2, f->pad, f->mcfgp, f->mwp, f->ap); }
+static attn_status op_mha_packed(fx *f) { return attn_mha_weights_packed_f32(f->mwp, f->w, f->b, f->x, f->b, f->d); }
 static attn_status op_layer_scratch(fx *f) { return attn_encoder_layer_scratch_f32(f->ecfgp, f->seq, f->bytesp); }
 static attn_status op_layer(fx *f) { return attn_encoder_layer_f32(f->io, f->seq, f->pad, f->ecfgp, f->lwp, f->ap); }
 static attn_status op_enc_scratch(fx *f) { return attn_encoder_scratch_f32(f->ecfgp, f->seq, f->bytesp); }
@@ -129,6 +130,8 @@ static void pos_null(fx *f) { f->mdw.pos = NULL; }
 static void cls_null(fx *f) { f->mdw.cls_w = NULL; }
 static void rows0(fx *f) { f->rows = 0; f->n = 0; f->seq = 0; }
 static void in_neg(fx *f) { f->in = -3; f->d = -3; }
+static void d0(fx *f) { f->d = 0; }
+static void d_huge(fx *f) { f->d = INT_MAX; }
 static void outn0(fx *f) { f->outn = 0; }
 static void seq_q0(fx *f) { f->mcfg.seq_q = 0; }
 static void seq_kv_neg(fx *f) { f->mcfg.seq_kv = -1; }
@@ -206,6 +209,9 @@ static const bad_case g_cases[] = {
     ROW(mha, wq_null, ATTN_ERR_NULL), ROW(mha, wo_null, ATTN_ERR_NULL), ROW(mha, arena_null, ATTN_ERR_NULL),
     ROW(mha, seq_q0, ATTN_ERR_SHAPE), ROW(mha, seq_kv_neg, ATTN_ERR_SHAPE), ROW(mha, heads0, ATTN_ERR_SHAPE),
     ROW(mha, heads3, ATTN_ERR_SHAPE), ROW(mha, huge, ATTN_ERR_TOO_LARGE), ROW(mha, arena_small, ATTN_ERR_ARENA),
+    ROW(mha_packed, none, ATTN_OK), ROW(mha_packed, weights_null, ATTN_ERR_NULL), ROW(mha_packed, w_null, ATTN_ERR_NULL),
+    ROW(mha_packed, x_null, ATTN_ERR_NULL), ROW(mha_packed, in_neg, ATTN_ERR_SHAPE), ROW(mha_packed, d0, ATTN_ERR_SHAPE),
+    ROW(mha_packed, d_huge, ATTN_ERR_TOO_LARGE),
     ROW(layer_scratch, none, ATTN_OK), ROW(layer_scratch, out_null, ATTN_ERR_NULL), ROW(layer_scratch, cfg_null, ATTN_ERR_NULL),
     ROW(layer_scratch, rows0, ATTN_ERR_SHAPE), ROW(layer_scratch, heads3, ATTN_ERR_SHAPE), ROW(layer_scratch, d_ff0, ATTN_ERR_SHAPE),
     ROW(layer_scratch, act_bad, ATTN_ERR_RANGE), ROW(layer_scratch, eps_nan, ATTN_ERR_RANGE),
@@ -261,6 +267,7 @@ void test_bad_input(void)
     for (i = 0; i < sizeof g_cases / sizeof g_cases[0]; i++) {
         const bad_case *c = &g_cases[i];
         static float io_before[S * D];
+        attn_mha_weights_f32 mw_before;
         fx f;
         attn_status got;
         int untouched = 1, j;
@@ -271,12 +278,14 @@ void test_bad_input(void)
         memcpy(io_before, g_io, sizeof g_io);
         f.bytes = 777;
         f.idx = -7;
+        mw_before = f.mw;
         got = c->op(&f);
         if (got >= 0 && got < 6) statuses_seen[got] = 1;
         if (c->want != ATTN_OK) {
             for (j = 0; j < OUT_N; j++) untouched &= g_out[j] == SENTINEL;
             untouched &= memcmp(io_before, g_io, sizeof g_io) == 0;
             untouched &= f.bytes == 777 && f.idx == -7;
+            untouched &= memcmp(&mw_before, &f.mw, sizeof mw_before) == 0;
             if (c->op != op_arena_init && c->op != op_arena_alloc && c->op != op_arena_release)
                 untouched &= f.arena.used == 0 && f.arena.high_water == 0;
         } else {

@@ -26,18 +26,12 @@ static attn_activation to_act(golden_act a)
     return a == GOLDEN_RELU ? ATTN_ACT_RELU : a == GOLDEN_GELU ? ATTN_ACT_GELU : ATTN_ACT_GELU_TANH;
 }
 
+/* Pointers straight into PyTorch's packed in_proj_weight / in_proj_bias. */
 static attn_mha_weights_f32 mha_weights(const golden_layer *l, int d)
 {
     attn_mha_weights_f32 w;
-    size_t dd = (size_t)d * (size_t)d;
-    w.wq = l->in_proj_w;
-    w.wk = l->in_proj_w + dd; /* straight into PyTorch's packed in_proj_weight */
-    w.wv = l->in_proj_w + 2 * dd;
-    w.bq = l->in_proj_b;
-    w.bk = l->in_proj_b + d;
-    w.bv = l->in_proj_b + 2 * d;
-    w.wo = l->out_w;
-    w.bo = l->out_b;
+    memset(&w, 0, sizeof w);
+    attn_mha_weights_packed_f32(&w, l->in_proj_w, l->in_proj_b, l->out_w, l->out_b, d);
     return w;
 }
 
