@@ -632,7 +632,7 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
     int i;
     switch (act) {
     case ATTN_ACT_RELU:
-        for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : (x[i] != x[i] ? x[i] : 0.0f);
+        for (i = 0; i < n; i++) y[i] = x[i] < 0.0f ? 0.0f : x[i]; /* NaN stays NaN */
         break;
     case ATTN_ACT_GELU:
         for (i = 0; i < n; i++) y[i] = attn__gelu1_f32(x[i]);
@@ -725,7 +725,8 @@ static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
 
 static attn_status attn__check_eps(float eps)
 {
-    return eps > 0.0f && eps <= 3.4e38f ? ATTN_OK : ATTN_ERR_RANGE; /* NaN fails */
+    /* finite and > 0; NaN fails both comparisons */
+    return eps > 0.0f && eps <= 3.40282347e38f ? ATTN_OK : ATTN_ERR_RANGE;
 }
 
 static attn_status attn__check_encoder_cfg(const attn_encoder_cfg *c)
