@@ -65,9 +65,94 @@ examples: $(B)/minimal $(B)/demo
 demo: $(B)/demo
 	./$(B)/demo
 
+# --- Cortex-M boards under QEMU (ports/cortex-m) -------------------------------
+# One short name per core; each maps to a QEMU machine, compiler flags and the
+# counter its port uses. `make test-m4` runs the test runner on one board.
+BOARDS := m0 m3 m4 m7 m33 m55
+board_m0  := microbit
+board_m3  := mps2-an385
+board_m4  := mps2-an386
+board_m7  := mps2-an500
+board_m33 := mps2-an505
+board_m55 := mps3-an547
+cpu_m0  := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
+cpu_m3  := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft
+cpu_m4  := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+cpu_m7  := -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16
+cpu_m33 := -mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16
+cpu_m55 := -mcpu=cortex-m55 -mthumb -mfloat-abi=hard
+ctr_m0  := -DPORT_COUNTER_SYSTICK
+ctr_m3  := -DPORT_COUNTER_FPGAIO=0x40028000u
+ctr_m4  := -DPORT_COUNTER_FPGAIO=0x40028000u
+ctr_m7  := -DPORT_COUNTER_FPGAIO=0x40028000u
+ctr_m33 := -DPORT_COUNTER_FPGAIO=0x50302000u
+ctr_m55 := -DPORT_COUNTER_FPGAIO=0x59302000u
+# the micro:bit has 16 KB of RAM and 256 KB of flash: the runner shares a
+# 9 KB pool between its groups and keeps the golden cases that fit
+tests_m0 := -DCHECK_POOL_BYTES=9216 -DGOLDEN_FLASH_LIMIT=16300
+
+PORT     := ports/cortex-m
+PORT_SRC := $(PORT)/startup.c $(PORT)/port.c
+PORT_DEP := $(PORT_SRC) $(PORT)/port.h $(PORT)/sections.ld
+XWARN    := -std=c99 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wdouble-promotion \
+            -Wcast-align -Wundef
+XFLAGS   := -O2 -g -ffunction-sections -fdata-sections $(XWARN)
+XLINK    := --specs=rdimon.specs -nostartfiles -Wl,--gc-sections -L$(PORT)
+QEMU_TIMEOUT ?= 600
+
+.PHONY: ports-deps $(addprefix test-,$(BOARDS))
+ports-deps:
+	@sh $(PORT)/install-deps.sh
+
+define BOARD_RULES
+$(B)/$(1)/test.elf: $(TEST_DEP) $(PORT_DEP) $(PORT)/boards/$(board_$(1)).ld | ports-deps
+	@mkdir -p $$(@D)
+	$(CROSS_CC) $(cpu_$(1)) $(ctr_$(1)) $(tests_$(1)) $(XFLAGS) -I. -Itests -I$(PORT) \
+	    $(TEST_SRC) tests/impl.c $(PORT_SRC) $(XLINK) -T$(PORT)/boards/$(board_$(1)).ld \
+	    -lm -o $$@
+test-$(1): $(B)/$(1)/test.elf
+	sh $(PORT)/run.sh $(board_$(1)) $$< $(QEMU_TIMEOUT)
+endef
+$(foreach b,$(BOARDS),$(eval $(call BOARD_RULES,$(b))))
+
+BOARD_ELFS := $(foreach b,$(BOARDS),$(B)/$(b)/test.elf)
+
+# --- benchmarks on the boards: instruction counts under qemu -icount ---------
+bench_m0 := -DBENCH_RAM_BYTES=10240
+define BENCH_RULES
+$(B)/$(1)/bench.elf: bench/bench_mcu.c attention.h $(PORT_DEP) $(PORT)/boards/$(board_$(1)).ld | ports-deps
+	@mkdir -p $$(@D)
+	$(CROSS_CC) $(cpu_$(1)) $(ctr_$(1)) $(bench_$(1)) $(XFLAGS) -I. -I$(PORT) \
+	    bench/bench_mcu.c $(PORT_SRC) $(XLINK) -T$(PORT)/boards/$(board_$(1)).ld -lm -o $$@
+endef
+$(foreach b,$(BOARDS),$(eval $(call BENCH_RULES,$(b))))
+
+# the demo as firmware: `make demo-m4` runs it on the M4 board, counting
+# instructions (the M0's 16 KB RAM cannot hold its 71 KB of RAM weights)
+define DEMO_RULES
+$(B)/$(1)/demo.elf: examples/demo.c attention.h $(PORT_DEP) $(PORT)/boards/$(board_$(1)).ld | ports-deps
+	@mkdir -p $$(@D)
+	$(CROSS_CC) $(cpu_$(1)) $(ctr_$(1)) -DDEMO_ON_BOARD $(XFLAGS) -I. -I$(PORT) \
+	    examples/demo.c $(PORT_SRC) $(XLINK) -T$(PORT)/boards/$(board_$(1)).ld -lm -o $$@
+.PHONY: demo-$(1)
+demo-$(1): $(B)/$(1)/demo.elf
+	sh $(PORT)/run.sh $(board_$(1)) $$< 120 -icount shift=10,sleep=off
+endef
+$(foreach b,$(filter-out m0,$(BOARDS)),$(eval $(call DEMO_RULES,$(b))))
+
+.PHONY: bench size
+# every board twice (the counts must repeat exactly), table into BENCHMARKS.md
+bench: $(foreach b,$(BOARDS),$(B)/$(b)/bench.elf)
+	@sh tools/bench_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
+
+# flash and RAM of the library alone, per core, -Os and -O2, into BENCHMARKS.md
+size: | ports-deps
+	@sh tools/size_report.sh $(CROSS_CC) $(foreach b,$(BOARDS),"$(b):$(cpu_$(b))")
+
 # --- tests --------------------------------------------------------------------
-test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o examples
-	@sh tests/run_suite.sh $(B)
+# host builds and checks first, then the same runner on every board
+test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o examples $(BOARD_ELFS)
+	@sh tests/run_suite.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 
 # --- benchmarks ---------------------------------------------------------------
 $(B)/bench_host: bench/bench_host.c attention.h | $(B)

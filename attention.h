@@ -559,14 +559,16 @@ static attn_status attn__check_scratch(const attn__size *s, const attn_arena *ar
 
 static float attn__dot_f32(const float *a, const float *b, int n)
 {
-    /* four independent sums (lane k takes elements k, k+4, ...): they hide
-       the FPU latency, and compilers map them onto one SIMD register */
-    float s[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-    int i = 0, k;
-    for (; i + 4 <= n; i += 4)
-        for (k = 0; k < 4; k++) s[k] += a[i + k] * b[i + k];
-    for (; i < n; i++) s[0] += a[i] * b[i];
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* y[o] = b[o] + w[o] . x  for one row; y must not overlap x. */

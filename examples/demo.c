@@ -9,11 +9,18 @@
    sized at compile time for all working memory, and a status for every call.
 
    Build and run:  make demo
-   or:             cc -std=c99 -I. examples/demo.c -lm -o demo && ./demo */
+   or:             cc -std=c99 -I. examples/demo.c -lm -o demo && ./demo
+   On a Cortex-M board under QEMU, with the instruction count of the model
+   call:           make demo-m4   (or demo-m3, -m7, -m33, -m55)
+   There it is built with the board port (ports/cortex-m, -DDEMO_ON_BOARD) and
+   run under qemu -icount, where the port's counter counts instructions. */
 #include <math.h>
 #include <stdio.h>
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
+#ifdef DEMO_ON_BOARD
+#include "port.h"
+#endif
 
 /* ---- configuration (compile-time, so every buffer can be static) -------- */
 
@@ -106,14 +113,8 @@ static void init_params(model_params *p, uint32_t seed)
 static attn_encoder_layer_weights_f32 layer_view(const layer_params *lp)
 {
     attn_encoder_layer_weights_f32 w;
-    w.attn.wq = lp->in_proj_w;
-    w.attn.wk = lp->in_proj_w + D_MODEL * D_MODEL;
-    w.attn.wv = lp->in_proj_w + 2 * D_MODEL * D_MODEL;
-    w.attn.bq = lp->in_proj_b;
-    w.attn.bk = lp->in_proj_b + D_MODEL;
-    w.attn.bv = lp->in_proj_b + 2 * D_MODEL;
-    w.attn.wo = lp->out_w;
-    w.attn.bo = lp->out_b;
+    attn_mha_weights_packed_f32(&w.attn, lp->in_proj_w, lp->in_proj_b, lp->out_w, lp->out_b,
+                                D_MODEL);
     w.ff1_w = lp->ff1_w;
     w.ff1_b = lp->ff1_b;
     w.ff2_w = lp->ff2_w;
@@ -190,7 +191,20 @@ int main(void)
     /* the whole model: embed, positions, 2 layers, final norm, pool, classify */
     CHECK(attn_arena_init(&arena, arena_buf, sizeof arena_buf));
     CHECK(attn_model_scratch_f32(&cfg, SEQ, &model_bytes));
+#ifdef DEMO_ON_BOARD
+    {
+        uint32_t cal, t0, insns;
+        port_init();
+        cal = port_calibrate();
+        t0 = port_ticks();
+        CHECK(attn_model_f32(logits, input, SEQ, key_padding, &cfg, &w, &arena));
+        insns = port_insns(port_ticks() - t0, cal);
+        if (cal) printf("instructions for attn_model_f32: %lu\n", (unsigned long)insns);
+        else printf("instructions: run under qemu -icount to count them\n");
+    }
+#else
     CHECK(attn_model_f32(logits, input, SEQ, key_padding, &cfg, &w, &arena));
+#endif
     CHECK(attn_argmax_f32(&best, logits, N_CLASSES));
 
     printf("logits:");

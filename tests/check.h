@@ -1,8 +1,17 @@
-/* check.h - the test runner's tiny harness: named checks, counted. */
+/* check.h - the test runner's tiny harness: named checks, counted; cases that
+   do not fit the board, counted apart; one RAM pool that every group carves
+   its buffers from. */
 #ifndef CHECK_H
 #define CHECK_H
 
 #include <stddef.h>
+
+#include "attention.h"
+
+/* No format string of the runner has a float conversion (%e %f %g): newlib
+   formats floats with dtoa, which calls malloc, and newlib's malloc grows the
+   heap to a 4 KB boundary on first use, which a 16 KB board does not have to
+   spare. Floats are printed as strings made by check_e(). */
 
 /* Records one check; prints it when it fails (or always when verbose).
    Returns ok so callers can stop early. */
@@ -11,6 +20,53 @@ int check(int ok, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* Records a case this build cannot run (too little RAM or flash on this
+   board) and prints "  left out: <fmt>". Never counted as a pass or a fail:
+   main prints the total on its own line, "N left out (do not fit this board)",
+   before the final "N passed, N failed". fmt names the case, then why, with
+   the bytes needed and available. */
+void check_left_out(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ---- the RAM pool --------------------------------------------------------
+   One static buffer of CHECK_POOL_BYTES (main.c; default 256 KB, a board build
+   passes less, e.g. -DCHECK_POOL_BYTES=9216 on the micro:bit). Each group, and
+   each case within it, resets the pool and takes what it needs, so the groups'
+   memory overlaps instead of adding up. No malloc. Blocks are aligned to and
+   rounded up to CHECK_ALIGN, so a sum of check_block() sizes is exactly what
+   the same sequence of check_take() calls uses. */
+#define CHECK_ALIGN ATTN_ALIGN
+
+void check_pool_reset(void);
+/* The next `bytes` (rounded up to CHECK_ALIGN) of the pool, aligned to
+   CHECK_ALIGN; NULL if they do not fit (then nothing is taken). */
+void *check_take(size_t bytes);
+float *check_take_floats(size_t n);
+/* Bytes left in the pool. */
+size_t check_pool_free(void);
+/* What check_take(bytes) uses of the pool (SIZE_MAX if that overflows). */
+size_t check_block(size_t bytes);
+#define CHECK_FLOATS(n) check_block((size_t)(n) * sizeof(float))
+/* 1 if `bytes` (a sum of check_block() sizes) fit in the free pool; else lists
+   the case named by fmt as left out, with the bytes it needs and the bytes
+   the pool has, and returns 0. */
+int check_fits(size_t bytes, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* An arena over all that is left of the pool (and takes it). */
+void check_take_rest_arena(attn_arena *arena);
+
+/* v as printf("%.<digits>e") shows it (digits 0..9), in buf, which must hold
+   CHECK_E_CHARS; returns buf. Rounds half up where printf rounds to even, so
+   an exact tie may differ in its last digit. */
+#define CHECK_E_CHARS 24
+const char *check_e(char *buf, double v, int digits);
 
 /* max |got - want| / max(1, |want|) over n values; NaN in got counts as inf. */
 double check_max_rel_err(const float *got, const float *want, size_t n);

@@ -1,14 +1,40 @@
 /* The test runner: every group, then one line "N passed, N failed". The same
-   program runs on the host and under QEMU on each Cortex-M board. */
+   program runs on the host and under QEMU on each Cortex-M board; a board
+   build passes its limits as macros (CHECK_POOL_BYTES here, GOLDEN_FLASH_LIMIT
+   in golden.h), and whatever does not fit them is listed as left out. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 
-static int g_passed, g_failed, g_verbose;
+/* A build without board limits must run every case: main checks that. */
+#if !defined(CHECK_POOL_BYTES) && !defined(GOLDEN_FLASH_LIMIT)
+#define CHECK_FULL_RUN 1
+#else
+#define CHECK_FULL_RUN 0
+#endif
+
+/* RAM for all test buffers. 256 KB holds the largest group (properties) on
+   the host with room to spare; the micro:bit (16 KB RAM) gets 9 KB. */
+#ifndef CHECK_POOL_BYTES
+#define CHECK_POOL_BYTES (256 * 1024)
+#endif
+#if CHECK_POOL_BYTES < CHECK_ALIGN
+#error "CHECK_POOL_BYTES must hold at least one CHECK_ALIGN block"
+#endif
+
+static unsigned char g_pool[CHECK_POOL_BYTES] ATTN_ALIGNED;
+/* Only whole CHECK_ALIGN blocks are handed out, so the free space is always a
+   multiple of CHECK_ALIGN (and an arena over it loses nothing to rounding). */
+#define POOL_USABLE (sizeof g_pool / CHECK_ALIGN * CHECK_ALIGN)
+static size_t g_pool_used;
+static int g_passed, g_failed, g_left_out, g_verbose;
 static unsigned g_rng = 1;
+/* stdout's buffer: static, so stdio never mallocs one (see check.h). */
+static char g_stdout_buf[256];
 
 int check(int ok, const char *fmt, ...)
 {
@@ -23,6 +49,120 @@ int check(int ok, const char *fmt, ...)
         printf("\n");
     }
     return ok;
+}
+
+void check_left_out(const char *fmt, ...)
+{
+    va_list ap;
+    g_left_out++;
+    printf("  left out: ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+/* ---- the RAM pool -------------------------------------------------------- */
+
+void check_pool_reset(void) { g_pool_used = 0; }
+
+size_t check_pool_free(void) { return POOL_USABLE - g_pool_used; }
+
+size_t check_block(size_t bytes)
+{
+    if (bytes > SIZE_MAX - (CHECK_ALIGN - 1)) return SIZE_MAX;
+    return (bytes + (CHECK_ALIGN - 1)) / CHECK_ALIGN * CHECK_ALIGN;
+}
+
+void *check_take(size_t bytes)
+{
+    size_t n = check_block(bytes);
+    void *p;
+    if (n > check_pool_free()) return NULL;
+    p = g_pool + g_pool_used;
+    g_pool_used += n;
+    return p;
+}
+
+float *check_take_floats(size_t n)
+{
+    if (n > SIZE_MAX / sizeof(float)) return NULL;
+    return (float *)check_take(n * sizeof(float));
+}
+
+int check_fits(size_t bytes, const char *fmt, ...)
+{
+    va_list ap;
+    if (bytes <= check_pool_free()) return 1;
+    g_left_out++;
+    printf("  left out: ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf(": needs %lu B of RAM, the pool has %lu B free (CHECK_POOL_BYTES %lu)\n",
+           (unsigned long)bytes, (unsigned long)check_pool_free(),
+           (unsigned long)sizeof g_pool);
+    return 0;
+}
+
+void check_take_rest_arena(attn_arena *arena)
+{
+    size_t n = check_pool_free();
+    attn_arena_init(arena, check_take(n), n);
+}
+
+/* ---- numbers -------------------------------------------------------------- */
+
+/* Writes v in decimal, zero-padded to at least `width` digits; returns the
+   end. (Not sprintf: newlib's string printf is a second 10 KB copy of printf.) */
+static char *put_digits(char *p, unsigned long v, int width)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0 || n < width);
+    while (n > 0) *p++ = tmp[--n];
+    return p;
+}
+
+const char *check_e(char *buf, double v, int digits)
+{
+    unsigned long scale = 1, r;
+    int e = 0, i;
+    char *p = buf;
+    if (digits < 0) digits = 0;
+    if (digits > 9) digits = 9;
+    if (v != v) return strcpy(buf, "nan");
+    if (signbit(v)) { /* -0.0 too, as printf */
+        *p++ = '-';
+        v = -v;
+    }
+    if (v > 1.7976931348623157e308) {
+        strcpy(p, "inf");
+        return buf;
+    }
+    for (i = 0; i < digits; i++) scale *= 10;
+    if (v != 0.0) { /* v = m * 10^e, 1 <= m < 10, by steps (no pow: denormals) */
+        while (v >= 10.0) { v /= 10.0; e++; }
+        while (v < 1.0) { v *= 10.0; e--; }
+    }
+    r = (unsigned long)(v * (double)scale + 0.5);
+    if (r >= 10 * scale) { /* 9.996 -> 10.00: one more power of ten */
+        r /= 10;
+        e++;
+    }
+    p = put_digits(p, r / scale, 1);
+    if (digits > 0) {
+        *p++ = '.';
+        p = put_digits(p, r % scale, digits);
+    }
+    *p++ = 'e';
+    *p++ = e < 0 ? '-' : '+';
+    p = put_digits(p, (unsigned long)(e < 0 ? -e : e), 2);
+    *p = '\0';
+    return buf;
 }
 
 double check_max_rel_err(const float *got, const float *want, size_t n)
@@ -62,11 +202,17 @@ void check_fill(float *x, size_t n, float lo, float hi)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, g_stdout_buf, _IOLBF, sizeof g_stdout_buf);
     g_verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
-    printf("attention.h tests\n");
+    printf("attention.h tests (RAM pool %lu B)\n", (unsigned long)POOL_USABLE);
     test_golden();
     test_properties();
     test_bad_input();
+#if CHECK_FULL_RUN
+    check(g_left_out == 0, "a build without board limits runs every case (%d left out)",
+          g_left_out);
+#endif
+    printf("%d left out (do not fit this board)\n", g_left_out);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed != 0;
 }

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs every built test program and the library-level checks, then prints one
 # total line "N passed, N failed" (the last line of `make test`).
-# usage: tests/run_suite.sh BUILD_DIR
+# usage: tests/run_suite.sh BUILD_DIR [SHORT:QEMU_MACHINE ...]
+#   each SHORT:MACHINE runs BUILD_DIR/SHORT/test.elf on that QEMU machine
 B=${1:-build}
+[ $# -gt 0 ] && shift
 passed=0
 failed=0
 
@@ -11,17 +13,28 @@ count() { # name exit-status [summary-line]
     printf '%-4s %s\n' "$r" "$1"
 }
 
-# The test runner in each build; its own counts join the total.
-for t in test-gcc test-clang test-asan test-cxx; do
-    out=$(timeout 300 "./$B/$t" 2>&1); rc=$?
+# run NAME COMMAND...: one test runner; its own counts join the total, and a
+# crash, hang or missing result line counts as one more failure.
+run() {
+    name=$1; shift
+    out=$("$@" 2>&1); rc=$?
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-    if [ "$t" = test-gcc ] || [ $rc -ne 0 ] || [ -z "$line" ]; then printf '%s\n' "$out"; fi
-    printf '== %s: %s\n' "$t" "${line:-no result line (exit $rc)}"
+    if [ "$name" = host-gcc ] || [ $rc -ne 0 ] || [ -z "$line" ]; then
+        printf '%s\n' "$out"
+    else # the boards' left-out lists are worth seeing too
+        printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out' || true
+    fi
+    printf '== %s: %s\n' "$name" "${line:-no result line (exit $rc)}"
     if [ -n "$line" ]; then
         passed=$((passed + ${line%% passed*}))
         f=${line#*, }; failed=$((failed + ${f%% failed*}))
     fi
     [ $rc -eq 0 ] && [ -n "$line" ] || failed=$((failed + 1))
+}
+
+for t in gcc clang asan cxx; do run "host-$t" timeout 300 "./$B/test-$t"; done
+for pair in "$@"; do
+    run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
 done
 
 # The library calls no allocator, printer or exit.

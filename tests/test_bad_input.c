@@ -1,6 +1,7 @@
 /* Bad-input tests: every public function, every way its arguments can be
    wrong, the documented status, and nothing written. One fixture holds a
-   valid call for every operation; each table row breaks one thing in it. */
+   valid call for every operation; each table row breaks one thing in it.
+   Its buffers (~4 KB) come from the RAM pool. */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -10,13 +11,19 @@
 #include "attention.h"
 #include "check.h"
 
-enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, OUT_N = S * D + 16 };
+enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, OUT_N = S * D + 16,
+       IN_N = 2 * S * D, WTS_N = 8 * D * D + 4 * FF * D, IO_N = S * D };
+/* The fixture's arena: exactly what its largest call, the model, needs (so
+   every valid call also proves that the macro's size is enough). */
+#define MEM_BYTES ATTN_MODEL_SCRATCH_F32(S, D, H, FF)
 
-static float g_in[2 * S * D];     /* inputs (x, and k/v or xkv after it)   */
-static float g_wts[8 * D * D + 4 * FF * D]; /* every weight of the fixture */
-static float g_out[OUT_N];        /* outputs, guarded by a sentinel fill    */
-static float g_io[S * D];         /* in-place buffer of the encoder ops     */
-static unsigned char g_mem[16 * 1024] ATTN_ALIGNED;
+/* Carved from the RAM pool by test_bad_input(). */
+static float *g_in;          /* [IN_N] inputs (x, and k/v or xkv after it)  */
+static float *g_wts;         /* [WTS_N] every weight of the fixture         */
+static float *g_out;         /* [OUT_N] outputs, guarded by a sentinel fill */
+static float *g_io;          /* [IO_N] in-place buffer of the encoder ops   */
+static float *g_io_before;   /* [IO_N] g_io before the call                 */
+static unsigned char *g_mem; /* [MEM_BYTES] the arena's buffer, aligned     */
 
 typedef struct {
     float *out, *io;
@@ -71,8 +78,8 @@ static void fx_init(fx *f)
     f->mdw.encoder = f->ew; f->mdw.cls_w = w + 6 * dd; f->mdw.cls_b = w;
     f->mcfgp = &f->mcfg; f->mwp = &f->mw; f->ecfgp = &f->ecfg; f->lwp = &f->lw[0];
     f->ewp = &f->ew; f->mdcp = &f->mdc; f->mdwp = &f->mdw;
-    f->buf = g_mem; f->bufsize = sizeof g_mem;
-    attn_arena_init(&f->arena, g_mem, sizeof g_mem);
+    f->buf = g_mem; f->bufsize = MEM_BYTES;
+    attn_arena_init(&f->arena, g_mem, MEM_BYTES);
     f->ap = &f->arena;
     f->bytesp = &f->bytes; f->idxp = &f->idx; f->ptrp = &f->ptr;
     f->mark = 0;
@@ -151,7 +158,7 @@ static void position_bad(fx *f) { f->mdc.position = (attn_position)9; }
 static void arena_small(fx *f) { attn_arena_init(&f->arena, g_mem, ATTN_ALIGN - 1); }
 static void mark_past_used(fx *f) { f->mark = f->arena.used + 1; }
 static void alloc_huge(fx *f) { f->bufsize = SIZE_MAX; }
-static void alloc_big(fx *f) { f->bufsize = sizeof g_mem + 1; }
+static void alloc_big(fx *f) { f->bufsize = MEM_BYTES + 1; }
 /* Sizes whose byte counts overflow size_t (on any platform). */
 static void huge(fx *f)
 {
@@ -261,12 +268,22 @@ void test_bad_input(void)
     size_t i;
     int statuses_seen[6] = {0};
     printf("bad input: %d cases\n", (int)(sizeof g_cases / sizeof g_cases[0]));
+    check_pool_reset();
+    if (!check_fits(CHECK_FLOATS(IN_N) + CHECK_FLOATS(WTS_N) + CHECK_FLOATS(OUT_N) +
+                        2 * CHECK_FLOATS(IO_N) + check_block(MEM_BYTES),
+                    "bad input: all %d cases", (int)(sizeof g_cases / sizeof g_cases[0])))
+        return;
+    g_in = check_take_floats(IN_N);
+    g_wts = check_take_floats(WTS_N);
+    g_out = check_take_floats(OUT_N);
+    g_io = check_take_floats(IO_N);
+    g_io_before = check_take_floats(IO_N);
+    g_mem = (unsigned char *)check_take(MEM_BYTES);
     check_seed(99);
-    check_fill(g_in, sizeof g_in / sizeof g_in[0], -1.0f, 1.0f);
-    check_fill(g_wts, sizeof g_wts / sizeof g_wts[0], -0.5f, 0.5f);
+    check_fill(g_in, IN_N, -1.0f, 1.0f);
+    check_fill(g_wts, WTS_N, -0.5f, 0.5f);
     for (i = 0; i < sizeof g_cases / sizeof g_cases[0]; i++) {
         const bad_case *c = &g_cases[i];
-        static float io_before[S * D];
         attn_mha_weights_f32 mw_before;
         fx f;
         attn_status got;
@@ -275,15 +292,15 @@ void test_bad_input(void)
         c->mut(&f);
         for (j = 0; j < OUT_N; j++) g_out[j] = SENTINEL;
         check_fill(g_io, S * D, -1.0f, 1.0f);
-        memcpy(io_before, g_io, sizeof g_io);
+        memcpy(g_io_before, g_io, IO_N * sizeof(float));
         f.bytes = 777;
         f.idx = -7;
         mw_before = f.mw;
         got = c->op(&f);
-        if (got >= 0 && got < 6) statuses_seen[got] = 1;
+        if ((unsigned)got < 6u) statuses_seen[got] = 1;
         if (c->want != ATTN_OK) {
             for (j = 0; j < OUT_N; j++) untouched &= g_out[j] == SENTINEL;
-            untouched &= memcmp(io_before, g_io, sizeof g_io) == 0;
+            untouched &= memcmp(g_io_before, g_io, IO_N * sizeof(float)) == 0;
             untouched &= f.bytes == 777 && f.idx == -7;
             untouched &= memcmp(&mw_before, &f.mw, sizeof mw_before) == 0;
             if (c->op != op_arena_init && c->op != op_arena_alloc && c->op != op_arena_release)

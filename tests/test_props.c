@@ -1,17 +1,19 @@
 /* Property tests: facts that hold for any input (softmax rows sum to 1,
    layer norm gives mean 0 / variance 1, causal rows ignore the future ...),
    in-place == out-of-place, defined results for awkward input, and arena
-   accounting (query == macro == high-water, "just fits" / "one byte short"). */
+   accounting (query == macro == high-water, "just fits" / "one byte short").
+
+   Every case resets the RAM pool (check.h) and takes exactly the buffers it
+   needs, arenas included; a case that does not fit this board's pool is listed
+   as left out. The random weights live in the pool too, so the tables include
+   small shapes (d_model 8, 2 heads, d_ff 16, seq 5) that keep every property
+   running on the micro:bit's ~9 KB pool; the host runs every row. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "attention.h"
 #include "check.h"
-
-#define N_MAX 4096
-static float g_a[N_MAX], g_b[N_MAX], g_c[N_MAX], g_d[N_MAX], g_w[4 * N_MAX];
-static unsigned char g_mem[32 * 1024 + 64] ATTN_ALIGNED;
 
 static int all_equal(const float *x, const float *y, size_t n)
 {
@@ -29,24 +31,29 @@ static void test_softmax(void)
     size_t t;
     for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
         int r, c, rows = cases[t].rows, cols = cases[t].cols, ok = 1;
+        size_t n = (size_t)rows * (size_t)cols;
+        float *a, *b, *s;
+        check_pool_reset();
+        if (!check_fits(3 * CHECK_FLOATS(n), "softmax %dx%d", rows, cols)) continue;
+        a = check_take_floats(n); b = check_take_floats(n); s = check_take_floats(n);
         check_seed(10u + (unsigned)t);
-        check_fill(g_a, (size_t)rows * (size_t)cols, cases[t].lo, cases[t].hi);
-        attn_softmax_f32(g_b, g_a, rows, cols);
+        check_fill(a, n, cases[t].lo, cases[t].hi);
+        attn_softmax_f32(b, a, rows, cols);
         for (r = 0; r < rows; r++) {
             double sum = 0.0;
             for (c = 0; c < cols; c++) {
-                float p = g_b[r * cols + c];
+                float p = b[r * cols + c];
                 if (!(p >= 0.0f && p <= 1.0f)) ok = 0;
                 sum += (double)p;
             }
             if (fabs(sum - 1.0) > 1e-5) ok = 0;
         }
-        check(ok, "softmax %dx%d in [%g,%g): probabilities in [0,1], rows sum to 1", rows, cols,
-              (double)cases[t].lo, (double)cases[t].hi);
+        check(ok, "softmax %dx%d in [%d,%d): probabilities in [0,1], rows sum to 1", rows, cols,
+              (int)cases[t].lo, (int)cases[t].hi);
         /* shift invariance, in place == out of place */
-        for (c = 0; c < rows * cols; c++) g_c[c] = g_a[c] + 7.0f;
-        attn_softmax_f32(g_c, g_c, rows, cols);
-        check(check_max_rel_err(g_c, g_b, (size_t)(rows * cols)) < 1e-5,
+        for (c = 0; c < rows * cols; c++) s[c] = a[c] + 7.0f;
+        attn_softmax_f32(s, s, rows, cols);
+        check(check_max_rel_err(s, b, n) < 1e-5,
               "softmax %dx%d: in place and shifted by 7 gives the same rows", rows, cols);
     }
     {   /* -inf entries get probability 0; an all -inf row is zeros; NaN stays in its row */
@@ -75,28 +82,37 @@ static void test_layernorm(void)
     for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
         int r, c, rows = cases[t].rows, cols = cases[t].cols, ok = 1;
         size_t n = (size_t)rows * (size_t)cols;
+        float *a, *b, *y, *gb; /* gb: gamma [cols] then beta [cols] */
+        char e1[CHECK_E_CHARS], e2[CHECK_E_CHARS];
+        check_pool_reset();
+        if (!check_fits(3 * CHECK_FLOATS(n) + CHECK_FLOATS(2 * cols), "layernorm %dx%d", rows,
+                        cols))
+            continue;
+        a = check_take_floats(n); b = check_take_floats(n); y = check_take_floats(n);
+        gb = check_take_floats(2 * (size_t)cols);
         check_seed(20u + (unsigned)t);
-        check_fill(g_a, n, -1.0f, 1.0f);
-        for (c = 0; c < (int)n; c++) g_a[c] = g_a[c] * cases[t].scale + cases[t].offset;
-        attn_layernorm_f32(g_b, g_a, NULL, NULL, 1e-12f, rows, cols);
+        check_fill(a, n, -1.0f, 1.0f);
+        for (c = 0; c < (int)n; c++) a[c] = a[c] * cases[t].scale + cases[t].offset;
+        attn_layernorm_f32(b, a, NULL, NULL, 1e-12f, rows, cols);
         for (r = 0; r < rows; r++) {
             double mean = 0.0, var = 0.0;
-            for (c = 0; c < cols; c++) mean += (double)g_b[r * cols + c];
+            for (c = 0; c < cols; c++) mean += (double)b[r * cols + c];
             mean /= cols;
-            for (c = 0; c < cols; c++) var += ((double)g_b[r * cols + c] - mean) * ((double)g_b[r * cols + c] - mean);
+            for (c = 0; c < cols; c++) var += ((double)b[r * cols + c] - mean) * ((double)b[r * cols + c] - mean);
             var /= cols;
             if (fabs(mean) > 1e-5 || fabs(var - 1.0) > 1e-4) ok = 0;
         }
-        check(ok, "layernorm %dx%d (scale %g, offset %g): mean 0, variance 1 before affine",
-              rows, cols, (double)cases[t].scale, (double)cases[t].offset);
+        check(ok, "layernorm %dx%d (scale %s, offset %s): mean 0, variance 1 before affine",
+              rows, cols, check_e(e1, (double)cases[t].scale, 0),
+              check_e(e2, (double)cases[t].offset, 0));
         /* affine step, in place */
-        check_fill(g_w, (size_t)cols, 0.5f, 1.5f);
-        check_fill(g_w + cols, (size_t)cols, -0.5f, 0.5f);
-        memcpy(g_c, g_a, n * sizeof(float));
-        attn_layernorm_f32(g_c, g_c, g_w, g_w + cols, 1e-12f, rows, cols);
+        check_fill(gb, (size_t)cols, 0.5f, 1.5f);
+        check_fill(gb + cols, (size_t)cols, -0.5f, 0.5f);
+        memcpy(y, a, n * sizeof(float));
+        attn_layernorm_f32(y, y, gb, gb + cols, 1e-12f, rows, cols);
         ok = 1;
         for (c = 0; c < (int)n; c++)
-            if (fabs((double)g_c[c] - ((double)g_b[c] * (double)g_w[c % cols] + (double)g_w[cols + c % cols])) > 1e-5) ok = 0;
+            if (fabs((double)y[c] - ((double)b[c] * (double)gb[c % cols] + (double)gb[cols + c % cols])) > 1e-5) ok = 0;
         check(ok, "layernorm %dx%d: in place with gamma/beta = normalised * gamma + beta", rows, cols);
     }
     {
@@ -118,25 +134,30 @@ static double ref_gelu_tanh(double x)
 static void test_elementwise(void)
 {
     int i, n = 401, ok_g = 1, ok_t = 1, ok_r = 1;
-    for (i = 0; i < n; i++) g_a[i] = -10.0f + 0.05f * (float)i;
-    attn_gelu_f32(g_b, g_a, n);
-    attn_gelu_tanh_f32(g_c, g_a, n);
-    attn_relu_f32(g_d, g_a, n);
+    float *x, *g, *gt, *r;
+    check_pool_reset();
+    if (!check_fits(4 * CHECK_FLOATS(n), "activations on %d values", n)) return;
+    x = check_take_floats((size_t)n); g = check_take_floats((size_t)n);
+    gt = check_take_floats((size_t)n); r = check_take_floats((size_t)n);
+    for (i = 0; i < n; i++) x[i] = -10.0f + 0.05f * (float)i;
+    attn_gelu_f32(g, x, n);
+    attn_gelu_tanh_f32(gt, x, n);
+    attn_relu_f32(r, x, n);
     for (i = 0; i < n; i++) {
-        double x = (double)g_a[i];
-        if (fabs((double)g_b[i] - ref_gelu(x)) > 1e-6 * (fabs(x) > 1 ? fabs(x) : 1)) ok_g = 0;
-        if (fabs((double)g_c[i] - ref_gelu_tanh(x)) > 1e-6 * (fabs(x) > 1 ? fabs(x) : 1)) ok_t = 0;
-        if (g_d[i] != (g_a[i] > 0.0f ? g_a[i] : 0.0f)) ok_r = 0;
+        double v = (double)x[i];
+        if (fabs((double)g[i] - ref_gelu(v)) > 1e-6 * (fabs(v) > 1 ? fabs(v) : 1)) ok_g = 0;
+        if (fabs((double)gt[i] - ref_gelu_tanh(v)) > 1e-6 * (fabs(v) > 1 ? fabs(v) : 1)) ok_t = 0;
+        if (r[i] != (x[i] > 0.0f ? x[i] : 0.0f)) ok_r = 0;
     }
     check(ok_g, "gelu (erf) matches the double formula within 1e-6 on [-10, 10]");
     check(ok_t, "gelu (tanh) matches the double formula within 1e-6 on [-10, 10]");
     check(ok_r, "relu is max(x, 0)");
-    memcpy(g_d, g_a, (size_t)n * sizeof(float));
-    attn_gelu_f32(g_d, g_d, n);
-    check(all_equal(g_d, g_b, (size_t)n), "gelu in place == out of place");
+    memcpy(r, x, (size_t)n * sizeof(float));
+    attn_gelu_f32(r, r, n);
+    check(all_equal(r, g, (size_t)n), "gelu in place == out of place");
     {
-        float x[3] = {NAN, INFINITY, -INFINITY}, y[3];
-        attn_relu_f32(y, x, 3);
+        float v[3] = {NAN, INFINITY, -INFINITY}, y[3];
+        attn_relu_f32(y, v, 3);
         check(y[0] != y[0] && y[1] == INFINITY && y[2] == 0.0f, "relu: NaN stays NaN, +-inf clamp");
     }
 }
@@ -144,28 +165,33 @@ static void test_elementwise(void)
 static void test_positions_pooling(void)
 {
     int p, c, d = 7, seq = 40, ok = 1;
-    memset(g_a, 0, sizeof(float) * (size_t)(seq * d));
-    attn_pos_sinusoidal_f32(g_a, seq, d);
-    for (p = 0; p < seq; p++)
-        for (c = 0; c < d; c++) {
-            double freq = pow(10000.0, -(double)(c - c % 2) / d);
-            double want = c % 2 ? cos(p * freq) : sin(p * freq);
-            if (fabs((double)g_a[p * d + c] - want) > 1e-6) ok = 0;
-        }
-    check(ok, "sinusoidal positions (odd d_model 7, 40 positions) match the double formula");
-    for (c = 0; c < seq * d; c++) g_b[c] = (float)c;
-    attn_pos_learned_f32(g_b, g_a, seq, d);
-    check(g_b[d * 3 + 2] == (float)(d * 3 + 2) + g_a[d * 3 + 2], "learned positions add the table");
-
+    size_t n = (size_t)(seq * d);
+    float *pe, *x;
+    check_pool_reset();
+    if (check_fits(2 * CHECK_FLOATS(n), "positions %dx%d", seq, d)) {
+        pe = check_take_floats(n); x = check_take_floats(n);
+        memset(pe, 0, sizeof(float) * n);
+        attn_pos_sinusoidal_f32(pe, seq, d);
+        for (p = 0; p < seq; p++)
+            for (c = 0; c < d; c++) {
+                double freq = pow(10000.0, -(double)(c - c % 2) / d);
+                double want = c % 2 ? cos(p * freq) : sin(p * freq);
+                if (fabs((double)pe[p * d + c] - want) > 1e-6) ok = 0;
+            }
+        check(ok, "sinusoidal positions (odd d_model 7, 40 positions) match the double formula");
+        for (c = 0; c < seq * d; c++) x[c] = (float)c;
+        attn_pos_learned_f32(x, pe, seq, d);
+        check(x[d * 3 + 2] == (float)(d * 3 + 2) + pe[d * 3 + 2], "learned positions add the table");
+    }
     {   /* pooling: mean over unpadded rows, first token, all padded -> zeros */
-        float x[12] = {1, 2, 3, 4, 5, 6, 100, 200, 300, -1, -2, -3}, out[3];
+        float xs[12] = {1, 2, 3, 4, 5, 6, 100, 200, 300, -1, -2, -3}, out[3];
         uint8_t pad[4] = {0, 0, 1, 0}, all[4] = {1, 1, 1, 1};
-        attn_pool_f32(out, x, pad, ATTN_POOL_MEAN, 4, 3);
+        attn_pool_f32(out, xs, pad, ATTN_POOL_MEAN, 4, 3);
         check(out[0] == 4.0f / 3.0f && out[1] == 5.0f / 3.0f && out[2] == 2.0f,
               "mean pooling skips padded rows");
-        attn_pool_f32(out, x, NULL, ATTN_POOL_FIRST, 4, 3);
+        attn_pool_f32(out, xs, NULL, ATTN_POOL_FIRST, 4, 3);
         check(out[0] == 1.0f && out[1] == 2.0f && out[2] == 3.0f, "first-token pooling is row 0");
-        attn_pool_f32(out, x, all, ATTN_POOL_MEAN, 4, 3);
+        attn_pool_f32(out, xs, all, ATTN_POOL_MEAN, 4, 3);
         check(out[0] == 0.0f && out[1] == 0.0f && out[2] == 0.0f,
               "mean pooling with every row padded gives zeros (documented)");
     }
@@ -182,31 +208,38 @@ static void test_positions_pooling(void)
 static void test_linear(void)
 {
     int r, o, i, rows = 5, in = 13, out = 9, ok = 1;
+    size_t nx = (size_t)(rows * in), nw = (size_t)(out * in + out), ny = (size_t)(rows * out);
+    float *x, *w, *y, *y0;
+    check_pool_reset();
+    if (!check_fits(CHECK_FLOATS(nx) + CHECK_FLOATS(nw) + 2 * CHECK_FLOATS(ny), "linear %dx%d -> %d",
+                    rows, in, out))
+        return;
+    x = check_take_floats(nx); w = check_take_floats(nw);
+    y = check_take_floats(ny); y0 = check_take_floats(ny);
     check_seed(30);
-    check_fill(g_a, (size_t)(rows * in), -1.0f, 1.0f);
-    check_fill(g_w, (size_t)(out * in + out), -1.0f, 1.0f);
-    attn_linear_f32(g_b, g_a, g_w, g_w + out * in, rows, in, out);
+    check_fill(x, nx, -1.0f, 1.0f);
+    check_fill(w, nw, -1.0f, 1.0f);
+    attn_linear_f32(y, x, w, w + out * in, rows, in, out);
     for (r = 0; r < rows; r++)
         for (o = 0; o < out; o++) {
-            double s = (double)g_w[out * in + o];
-            for (i = 0; i < in; i++) s += (double)g_a[r * in + i] * (double)g_w[o * in + i];
-            if (fabs((double)g_b[r * out + o] - s) > 1e-5) ok = 0;
+            double s = (double)w[out * in + o];
+            for (i = 0; i < in; i++) s += (double)x[r * in + i] * (double)w[o * in + i];
+            if (fabs((double)y[r * out + o] - s) > 1e-5) ok = 0;
         }
     check(ok, "linear 5x13 -> 9 matches a double reference (y = x W^T + b)");
-    attn_linear_f32(g_c, g_a, g_w, NULL, rows, in, out);
+    attn_linear_f32(y0, x, w, NULL, rows, in, out);
     ok = 1;
     for (r = 0; r < rows * out; r++)
-        if (fabs((double)(g_b[r] - g_c[r] - g_w[out * in + r % out])) > 1e-5) ok = 0;
+        if (fabs((double)(y[r] - y0[r] - w[out * in + r % out])) > 1e-5) ok = 0;
     check(ok, "linear with NULL bias = no bias");
 }
 
 /* ---- attention ---------------------------------------------------------- */
 
-/* Naive reference: the full score matrix, in double. */
-static void ref_sdpa(float *out, const float *q, const float *k, const float *v,
+/* Naive reference: the full score matrix s [sq][skv], in double. */
+static void ref_sdpa(float *out, double *s, const float *q, const float *k, const float *v,
                      const uint8_t *pad, int sq, int skv, int d, int heads, int causal)
 {
-    static double s[64 * 64];
     int dh = d / heads, h, i, j, c;
     for (h = 0; h < heads; h++)
         for (i = 0; i < sq; i++) {
@@ -242,84 +275,122 @@ static void test_sdpa(void)
     size_t t;
     for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
         int sq = cases[t].sq, skv = cases[t].skv, d = cases[t].d, j;
-        uint8_t pad[64];
+        size_t bytes = 0, nq = (size_t)(sq * d), nkv = (size_t)(skv * d);
+        size_t n_s = (size_t)(sq * skv) * sizeof(double);
         attn_mha_cfg cfg;
         attn_arena arena;
-        size_t bytes = 0, nq = (size_t)(sq * d), nkv = (size_t)(skv * d);
-        float *q = g_a, *k = g_a + nq, *v = g_a + nq + nkv;
+        float *qkv, *q, *k, *v, *got, *want, *inplace;
+        double *s;
+        uint8_t *pad;
         cfg.seq_q = sq; cfg.seq_kv = skv; cfg.d_model = d; cfg.n_heads = cases[t].heads;
         cfg.causal = cases[t].causal;
+        attn_sdpa_scratch_f32(&cfg, &bytes);
+        check_pool_reset();
+        if (!check_fits(CHECK_FLOATS(nq + 2 * nkv) + 3 * CHECK_FLOATS(nq) + check_block(n_s) +
+                            check_block((size_t)skv) + bytes,
+                        "sdpa q%d kv%d d%d", sq, skv, d))
+            continue;
+        qkv = check_take_floats(nq + 2 * nkv);
+        q = qkv; k = qkv + nq; v = qkv + nq + nkv;
+        got = check_take_floats(nq); want = check_take_floats(nq); inplace = check_take_floats(nq);
+        s = (double *)check_take(n_s);
+        pad = (uint8_t *)check_take((size_t)skv);
+        check_take_rest_arena(&arena);
         for (j = 0; j < skv; j++) pad[j] = (uint8_t)(j >= skv - cases[t].pad_last);
         check_seed(40u + (unsigned)t);
-        check_fill(g_a, nq + 2 * nkv, -2.0f, 2.0f);
-        attn_arena_init(&arena, g_mem, sizeof g_mem);
-        attn_sdpa_f32(g_b, q, k, v, cases[t].pad_last ? pad : NULL, &cfg, &arena);
-        ref_sdpa(g_c, q, k, v, cases[t].pad_last ? pad : NULL, sq, skv, d, cfg.n_heads, cfg.causal);
-        check(check_max_rel_err(g_b, g_c, nq) < 1e-5,
+        check_fill(qkv, nq + 2 * nkv, -2.0f, 2.0f);
+        attn_sdpa_f32(got, q, k, v, cases[t].pad_last ? pad : NULL, &cfg, &arena);
+        ref_sdpa(want, s, q, k, v, cases[t].pad_last ? pad : NULL, sq, skv, d, cfg.n_heads,
+                 cfg.causal);
+        check(check_max_rel_err(got, want, nq) < 1e-5,
               "sdpa q%d kv%d d%d h%d causal%d pad%d matches the full-matrix double reference",
               sq, skv, d, cfg.n_heads, cfg.causal, cases[t].pad_last);
-        attn_sdpa_scratch_f32(&cfg, &bytes);
         check(bytes == ATTN_SDPA_SCRATCH_F32(skv) && bytes == arena.high_water && arena.used == 0,
               "sdpa q%d kv%d: scratch query == macro == high-water (%lu B)", sq, skv,
               (unsigned long)bytes);
         /* in place: out == q */
-        memcpy(g_d, q, nq * sizeof(float));
-        attn_sdpa_f32(g_d, g_d, k, v, cases[t].pad_last ? pad : NULL, &cfg, &arena);
-        check(all_equal(g_d, g_b, nq), "sdpa q%d kv%d: in place (out == q) == out of place", sq, skv);
+        memcpy(inplace, q, nq * sizeof(float));
+        attn_sdpa_f32(inplace, inplace, k, v, cases[t].pad_last ? pad : NULL, &cfg, &arena);
+        check(all_equal(inplace, got, nq), "sdpa q%d kv%d: in place (out == q) == out of place",
+              sq, skv);
     }
 }
 
-/* Fills MHA weights at g_w: Wq Wk Wv Wo [d][d] and biases. */
-static attn_mha_weights_f32 random_mha(int d, unsigned seed)
+/* Floats of random_mha's weights: Wq Wk Wv Wo [d][d], then bq bk bv bo [d]. */
+static size_t mha_floats(int d) { return 4 * (size_t)d * (size_t)d + 4 * (size_t)d; }
+
+/* Fills buf [mha_floats(d)] with random MHA weights and points w into it. */
+static attn_mha_weights_f32 random_mha(float *buf, int d, unsigned seed)
 {
     attn_mha_weights_f32 w;
     size_t dd = (size_t)d * (size_t)d;
     check_seed(seed);
-    check_fill(g_w, 4 * dd + 4 * (size_t)d, -0.5f, 0.5f);
-    w.wq = g_w; w.wk = g_w + dd; w.wv = g_w + 2 * dd; w.wo = g_w + 3 * dd;
-    w.bq = g_w + 4 * dd; w.bk = w.bq + d; w.bv = w.bk + d; w.bo = w.bv + d;
+    check_fill(buf, mha_floats(d), -0.5f, 0.5f);
+    w.wq = buf; w.wk = buf + dd; w.wv = buf + 2 * dd; w.wo = buf + 3 * dd;
+    w.bq = buf + 4 * dd; w.bk = w.bq + d; w.bv = w.bk + d; w.bo = w.bv + d;
     return w;
 }
 
 static void test_mha(void)
 {
-    int d = 12, sq = 5, skv = 8, i, ok;
-    attn_mha_cfg cfg = {5, 8, 12, 3, 0};
-    attn_mha_weights_f32 w = random_mha(d, 50);
-    attn_arena arena;
-    uint8_t all_pad[8] = {1, 1, 1, 1, 1, 1, 1, 1};
-    float *xq = g_a, *xkv = g_a + sq * d;
-    attn_arena_init(&arena, g_mem, sizeof g_mem);
-    check_fill(g_a, (size_t)((sq + skv) * d), -1.0f, 1.0f);
+    /* the first row is the original shape; the second fits a ~9 KB pool */
+    static const struct { int sq, skv, d, heads; } shapes[] = {{5, 8, 12, 3}, {3, 5, 8, 2}};
+    size_t t;
+    for (t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        int sq = shapes[t].sq, skv = shapes[t].skv, d = shapes[t].d, i, ok;
+        size_t nq = (size_t)(sq * d), nall = (size_t)((sq + skv) * d), bytes = 0;
+        attn_mha_cfg cfg;
+        attn_mha_weights_f32 w, id;
+        attn_arena arena;
+        float *wbuf, *eye, *x, *xq, *xkv, *got, *buf, *ref;
+        uint8_t *all_pad;
+        cfg.seq_q = sq; cfg.seq_kv = skv; cfg.d_model = d; cfg.n_heads = shapes[t].heads;
+        cfg.causal = 0;
+        attn_mha_scratch_f32(&cfg, &bytes); /* more than sdpa's B(seq_kv) */
+        check_pool_reset();
+        if (!check_fits(CHECK_FLOATS(mha_floats(d)) + CHECK_FLOATS(d * d) + 2 * CHECK_FLOATS(nall) +
+                            2 * CHECK_FLOATS(nq) + check_block((size_t)skv) + bytes,
+                        "mha q%d kv%d d%d h%d", sq, skv, d, cfg.n_heads))
+            continue;
+        wbuf = check_take_floats(mha_floats(d));
+        eye = check_take_floats((size_t)(d * d));
+        x = check_take_floats(nall); buf = check_take_floats(nall);
+        got = check_take_floats(nq); ref = check_take_floats(nq);
+        all_pad = (uint8_t *)check_take((size_t)skv);
+        check_take_rest_arena(&arena);
+        xq = x; xkv = x + nq;
+        w = random_mha(wbuf, d, 50u + (unsigned)t);
+        check_fill(x, nall, -1.0f, 1.0f);
+        memset(all_pad, 1, (size_t)skv);
 
-    /* cross attention: out == xq and out == xkv are both allowed */
-    attn_mha_f32(g_b, xq, xkv, NULL, &cfg, &w, &arena);
-    memcpy(g_c, g_a, sizeof(float) * (size_t)((sq + skv) * d));
-    attn_mha_f32(g_c, g_c, g_c + sq * d, NULL, &cfg, &w, &arena);
-    check(all_equal(g_c, g_b, (size_t)(sq * d)), "mha cross: in place on xq == out of place");
-    memcpy(g_c, g_a, sizeof(float) * (size_t)((sq + skv) * d));
-    attn_mha_f32(g_c + sq * d, g_c, g_c + sq * d, NULL, &cfg, &w, &arena);
-    check(all_equal(g_c + sq * d, g_b, (size_t)(sq * d)), "mha cross: out == xkv == out of place");
+        /* cross attention: out == xq and out == xkv are both allowed */
+        attn_mha_f32(got, xq, xkv, NULL, &cfg, &w, &arena);
+        memcpy(buf, x, sizeof(float) * nall);
+        attn_mha_f32(buf, buf, buf + nq, NULL, &cfg, &w, &arena);
+        check(all_equal(buf, got, nq), "mha cross q%d kv%d d%d: in place on xq == out of place",
+              sq, skv, d);
+        memcpy(buf, x, sizeof(float) * nall);
+        attn_mha_f32(buf + nq, buf, buf + nq, NULL, &cfg, &w, &arena);
+        check(all_equal(buf + nq, got, nq), "mha cross q%d kv%d d%d: out == xkv == out of place",
+              sq, skv, d);
 
-    /* every key masked: each row equals the output bias (documented) */
-    attn_mha_f32(g_c, xq, xkv, all_pad, &cfg, &w, &arena);
-    ok = 1;
-    for (i = 0; i < sq * d; i++)
-        if (g_c[i] != w.bo[i % d]) ok = 0;
-    check(ok, "mha: a query with every key masked outputs bo (defined, no NaN)");
+        /* every key masked: each row equals the output bias (documented) */
+        attn_mha_f32(buf, xq, xkv, all_pad, &cfg, &w, &arena);
+        ok = 1;
+        for (i = 0; i < (int)nq; i++)
+            if (buf[i] != w.bo[i % d]) ok = 0;
+        check(ok, "mha q%d kv%d d%d: a query with every key masked outputs bo (defined, no NaN)",
+              sq, skv, d);
 
-    /* identity projections, zero biases: mha == sdpa */
-    {
-        attn_mha_weights_f32 id;
-        float *eye = g_w + 2 * N_MAX;
+        /* identity projections, zero biases: mha == sdpa */
         memset(eye, 0, sizeof(float) * (size_t)(d * d));
         for (i = 0; i < d; i++) eye[i * d + i] = 1.0f;
         id.wq = id.wk = id.wv = id.wo = eye;
         id.bq = id.bk = id.bv = id.bo = NULL;
-        attn_mha_f32(g_c, xq, xkv, NULL, &cfg, &id, &arena);
-        attn_sdpa_f32(g_d, xq, xkv, xkv, NULL, &cfg, &arena);
-        check(check_max_rel_err(g_c, g_d, (size_t)(sq * d)) < 1e-6,
-              "mha with identity projections == sdpa");
+        attn_mha_f32(buf, xq, xkv, NULL, &cfg, &id, &arena);
+        attn_sdpa_f32(ref, xq, xkv, xkv, NULL, &cfg, &arena);
+        check(check_max_rel_err(buf, ref, nq) < 1e-6,
+              "mha q%d kv%d d%d with identity projections == sdpa", sq, skv, d);
     }
 }
 
@@ -330,84 +401,132 @@ typedef struct {
     attn_encoder_layer_weights_f32 layer;
 } rand_layer;
 
-static rand_layer random_layer(int d, int heads, int ff, int norm_first, int causal, unsigned seed)
+/* Floats of random_layer's weights: the MHA's, then ff1_w ff2_w [d_ff][d]
+   [d][d_ff], ff1_b [d_ff], ff2_b, norm1_b, norm2_w and two spare [d]. */
+static size_t layer_floats(int d, int ff)
+{
+    return mha_floats(d) + 2 * (size_t)ff * (size_t)d + (size_t)ff + 5 * (size_t)d;
+}
+
+static attn_encoder_cfg layer_cfg(int d, int heads, int ff, int norm_first, int causal)
+{
+    attn_encoder_cfg c;
+    c.d_model = d; c.n_heads = heads; c.d_ff = ff;
+    c.activation = ATTN_ACT_GELU; c.norm_first = norm_first; c.causal = causal;
+    c.eps = 1e-5f;
+    return c;
+}
+
+/* Fills buf [layer_floats(d, ff)] with a random GELU layer and points into it. */
+static rand_layer random_layer(float *buf, int d, int heads, int ff, int norm_first, int causal,
+                               unsigned seed)
 {
     rand_layer r;
-    size_t dd = (size_t)d * (size_t)d, at;
-    r.cfg.d_model = d; r.cfg.n_heads = heads; r.cfg.d_ff = ff;
-    r.cfg.activation = ATTN_ACT_GELU; r.cfg.norm_first = norm_first; r.cfg.causal = causal;
-    r.cfg.eps = 1e-5f;
-    r.layer.attn = random_mha(d, seed);
-    at = 4 * dd + 4 * (size_t)d;
-    check_fill(g_w + at, 2 * (size_t)ff * (size_t)d + (size_t)ff + 5 * (size_t)d, -0.3f, 0.3f);
-    r.layer.ff1_w = g_w + at; at += (size_t)ff * (size_t)d;
-    r.layer.ff2_w = g_w + at; at += (size_t)ff * (size_t)d;
-    r.layer.ff1_b = g_w + at; at += (size_t)ff;
-    r.layer.ff2_b = g_w + at; at += (size_t)d;
-    r.layer.norm1_w = NULL; r.layer.norm1_b = g_w + at; at += (size_t)d;
-    r.layer.norm2_w = g_w + at; at += (size_t)d;
+    size_t at = mha_floats(d);
+    r.cfg = layer_cfg(d, heads, ff, norm_first, causal);
+    r.layer.attn = random_mha(buf, d, seed);
+    check_fill(buf + at, layer_floats(d, ff) - at, -0.3f, 0.3f);
+    r.layer.ff1_w = buf + at; at += (size_t)ff * (size_t)d;
+    r.layer.ff2_w = buf + at; at += (size_t)ff * (size_t)d;
+    r.layer.ff1_b = buf + at; at += (size_t)ff;
+    r.layer.ff2_b = buf + at; at += (size_t)d;
+    r.layer.norm1_w = NULL; r.layer.norm1_b = buf + at; at += (size_t)d;
+    r.layer.norm2_w = buf + at;
     r.layer.norm2_b = NULL;
     return r;
 }
 
 static void test_encoder_properties(void)
 {
-    int seq = 9, d = 16, i;
-    size_t n = (size_t)(seq * d);
-    uint8_t pad[9] = {0, 0, 0, 0, 0, 0, 0, 1, 1};
-    attn_arena arena;
-    rand_layer r = random_layer(d, 4, 24, 0, 1, 60);
-    attn_encoder_weights_f32 stack;
-    attn_arena_init(&arena, g_mem, sizeof g_mem);
-    check_fill(g_a, n, -1.0f, 1.0f);
+    /* `changed`: first token the causal test changes; `n_pad`: padded tokens.
+       The first row is the original shape; the second fits a ~9 KB pool. */
+    static const struct { int seq, d, heads, ff, changed, n_pad; } shapes[] = {
+        {9, 16, 4, 24, 5, 2}, {5, 8, 2, 16, 3, 1},
+    };
+    size_t t;
+    for (t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        int seq = shapes[t].seq, d = shapes[t].d, ff = shapes[t].ff, i;
+        int changed = shapes[t].changed, kept = seq - shapes[t].n_pad;
+        size_t n = (size_t)(seq * d), q_layer = 0, q_stack = 0;
+        attn_encoder_cfg cfg = layer_cfg(d, shapes[t].heads, ff, 0, 1);
+        attn_arena arena;
+        attn_encoder_weights_f32 stack;
+        rand_layer r;
+        float *wbuf, *x, *a, *b;
+        uint8_t *pad;
+        attn_encoder_layer_scratch_f32(&cfg, seq, &q_layer);
+        attn_encoder_scratch_f32(&cfg, seq, &q_stack);
+        check_pool_reset();
+        if (!check_fits(CHECK_FLOATS(layer_floats(d, ff)) + 3 * CHECK_FLOATS(n) +
+                            check_block((size_t)seq) + (q_layer > q_stack ? q_layer : q_stack),
+                        "encoder properties seq %d d %d h %d ff %d", seq, d, cfg.n_heads, ff))
+            continue;
+        wbuf = check_take_floats(layer_floats(d, ff));
+        x = check_take_floats(n); a = check_take_floats(n); b = check_take_floats(n);
+        pad = (uint8_t *)check_take((size_t)seq);
+        check_take_rest_arena(&arena);
+        for (i = 0; i < seq; i++) pad[i] = (uint8_t)(i >= kept);
+        r = random_layer(wbuf, d, cfg.n_heads, ff, 0, 1, 60u + (unsigned)t);
+        check_fill(x, n, -1.0f, 1.0f);
 
-    /* causal: row i ignores tokens after i */
-    memcpy(g_b, g_a, n * sizeof(float));
-    attn_encoder_layer_f32(g_b, seq, NULL, &r.cfg, &r.layer, &arena);
-    memcpy(g_c, g_a, n * sizeof(float));
-    for (i = 5 * d; i < (int)n; i++) g_c[i] = 9.0f;
-    attn_encoder_layer_f32(g_c, seq, NULL, &r.cfg, &r.layer, &arena);
-    check(all_equal(g_b, g_c, (size_t)(5 * d)) && !all_equal(g_b + 5 * d, g_c + 5 * d, (size_t)d),
-          "encoder causal: rows 0..4 do not see changes to tokens 5..8");
+        /* causal: row i ignores tokens after i */
+        memcpy(a, x, n * sizeof(float));
+        attn_encoder_layer_f32(a, seq, NULL, &r.cfg, &r.layer, &arena);
+        memcpy(b, x, n * sizeof(float));
+        for (i = changed * d; i < (int)n; i++) b[i] = 9.0f;
+        attn_encoder_layer_f32(b, seq, NULL, &r.cfg, &r.layer, &arena);
+        check(all_equal(a, b, (size_t)(changed * d)) &&
+                  !all_equal(a + changed * d, b + changed * d, (size_t)d),
+              "encoder seq %d d %d causal: rows 0..%d do not see changes to tokens %d..%d", seq,
+              d, changed - 1, changed, seq - 1);
 
-    /* key padding: padded tokens, even NaN, never reach the unpadded rows */
-    r.cfg.causal = 0;
-    memcpy(g_b, g_a, n * sizeof(float));
-    attn_encoder_layer_f32(g_b, seq, pad, &r.cfg, &r.layer, &arena);
-    memcpy(g_c, g_a, n * sizeof(float));
-    for (i = 7 * d; i < (int)n; i++) g_c[i] = NAN;
-    attn_encoder_layer_f32(g_c, seq, pad, &r.cfg, &r.layer, &arena);
-    check(all_equal(g_b, g_c, (size_t)(7 * d)),
-          "encoder key padding: padded tokens (even NaN) do not change the other rows");
-    check(g_c[8 * d] != g_c[8 * d], "encoder: a NaN token gives a NaN row (documented)");
+        /* key padding: padded tokens, even NaN, never reach the unpadded rows */
+        r.cfg.causal = 0;
+        memcpy(a, x, n * sizeof(float));
+        attn_encoder_layer_f32(a, seq, pad, &r.cfg, &r.layer, &arena);
+        memcpy(b, x, n * sizeof(float));
+        for (i = kept * d; i < (int)n; i++) b[i] = NAN;
+        attn_encoder_layer_f32(b, seq, pad, &r.cfg, &r.layer, &arena);
+        check(all_equal(a, b, (size_t)(kept * d)),
+              "encoder seq %d d %d key padding: padded tokens (even NaN) do not change the "
+              "other rows", seq, d);
+        check(b[(seq - 1) * d] != b[(seq - 1) * d],
+              "encoder seq %d d %d: a NaN token gives a NaN row (documented)", seq, d);
 
-    /* a stack of one layer without final norm == the layer */
-    stack.layers = &r.layer; stack.n_layers = 1; stack.final_norm = 0;
-    stack.norm_w = stack.norm_b = NULL;
-    memcpy(g_c, g_a, n * sizeof(float));
-    attn_encoder_f32(g_c, seq, pad, &r.cfg, &stack, &arena);
-    check(all_equal(g_b, g_c, n), "encoder stack of 1 layer == encoder layer");
-    /* and with the final norm == layer then layernorm */
-    stack.final_norm = 1;
-    memcpy(g_c, g_a, n * sizeof(float));
-    attn_encoder_f32(g_c, seq, pad, &r.cfg, &stack, &arena);
-    attn_layernorm_f32(g_b, g_b, NULL, NULL, r.cfg.eps, seq, d);
-    check(all_equal(g_b, g_c, n), "encoder stack final_norm == layer then layernorm (no affine)");
-    check(arena.used == 0, "encoder: every call gives its scratch back");
+        /* a stack of one layer without final norm == the layer */
+        stack.layers = &r.layer; stack.n_layers = 1; stack.final_norm = 0;
+        stack.norm_w = stack.norm_b = NULL;
+        memcpy(b, x, n * sizeof(float));
+        attn_encoder_f32(b, seq, pad, &r.cfg, &stack, &arena);
+        check(all_equal(a, b, n), "encoder seq %d d %d: stack of 1 layer == encoder layer", seq, d);
+        /* and with the final norm == layer then layernorm */
+        stack.final_norm = 1;
+        memcpy(b, x, n * sizeof(float));
+        attn_encoder_f32(b, seq, pad, &r.cfg, &stack, &arena);
+        attn_layernorm_f32(a, a, NULL, NULL, r.cfg.eps, seq, d);
+        check(all_equal(a, b, n),
+              "encoder seq %d d %d: stack final_norm == layer then layernorm (no affine)", seq, d);
+        check(arena.used == 0, "encoder seq %d d %d: every call gives its scratch back", seq, d);
+    }
 }
 
 /* ---- arena -------------------------------------------------------------- */
 
 static void test_arena(void)
 {
+    enum { BUF = 3 + 100 }; /* an odd start, then 100 bytes */
     attn_arena a;
     void *p = NULL, *q = NULL;
-    unsigned char *odd = g_mem + 3;
+    unsigned char *mem, *odd;
+    check_pool_reset();
+    if (!check_fits(check_block(BUF), "arena bookkeeping")) return;
+    mem = (unsigned char *)check_take(BUF); /* aligned to CHECK_ALIGN == ATTN_ALIGN */
+    odd = mem + 3;
     attn_arena_init(&a, odd, 100);
     check(((uintptr_t)a.base % ATTN_ALIGN) == 0 && a.size == (100 - (ATTN_ALIGN - 3)) / ATTN_ALIGN * ATTN_ALIGN,
           "arena: an unaligned buffer is aligned up, usable size rounded down (%lu B)",
           (unsigned long)a.size);
-    attn_arena_init(&a, g_mem, 64);
+    attn_arena_init(&a, mem, 64);
     check(attn_arena_alloc(&a, 1, &p) == ATTN_OK && attn_arena_alloc(&a, 20, &q) == ATTN_OK &&
               (unsigned char *)q - (unsigned char *)p == ATTN_ALIGN && a.used == ATTN_ALIGN + 32,
           "arena: allocations are rounded to ATTN_ALIGN and contiguous");
@@ -421,93 +540,171 @@ static void test_arena(void)
 
 /* Every op with scratch: query == macro == high-water, the call succeeds in
    an arena of exactly that size, and fails untouched one byte short. */
+typedef enum { OP_SDPA, OP_MHA, OP_LAYER, OP_STACK, OP_MODEL } arena_op;
+
 typedef struct {
     const char *name;
-    int kind; /* 0 sdpa, 1 mha, 2 layer, 3 stack, 4 model */
+    arena_op op;
     int seq, d, heads, ff;
 } arena_case;
 
-static attn_status run_arena_case(const arena_case *c, attn_arena *arena, size_t *query,
-                                  size_t *macro)
+enum { N_CLASSES = 3 };
+
+/* The configuration, weights and buffers of one arena case. */
+typedef struct {
+    attn_mha_cfg mha;
+    attn_encoder_cfg enc;          /* pre-norm, GELU, not causal            */
+    attn_model_cfg model;          /* d_in 0, sinusoidal, mean pool, 3 classes */
+    attn_mha_weights_f32 mha_w;
+    attn_encoder_layer_weights_f32 two[2]; /* one random layer, twice       */
+    attn_encoder_weights_f32 stack;        /* two layers + final norm       */
+    attn_model_weights_f32 model_w;
+    const float *x;                /* [seq][d]                              */
+    float *out;                    /* [seq][d] (+1 guard float); in place   */
+} arena_fx;
+
+static void arena_cfgs(arena_fx *f, const arena_case *c)
 {
-    static rand_layer r;
-    static attn_encoder_weights_f32 stack;
-    static attn_encoder_layer_weights_f32 two[2];
-    attn_mha_cfg m;
-    attn_model_cfg mc;
-    attn_model_weights_f32 mw;
-    m.seq_q = m.seq_kv = c->seq; m.d_model = c->d; m.n_heads = c->heads; m.causal = 0;
-    r = random_layer(c->d, c->heads, c->ff, 1, 0, 70);
-    two[0] = two[1] = r.layer;
-    stack.layers = two; stack.n_layers = 2; stack.final_norm = 1;
-    stack.norm_w = stack.norm_b = NULL;
-    switch (c->kind) {
-    case 0:
-        attn_sdpa_scratch_f32(&m, query);
+    f->mha.seq_q = f->mha.seq_kv = c->seq; f->mha.d_model = c->d; f->mha.n_heads = c->heads;
+    f->mha.causal = 0;
+    f->enc = layer_cfg(c->d, c->heads, c->ff, 1, 0);
+    f->model.encoder = f->enc; f->model.d_in = 0; f->model.max_seq = c->seq;
+    f->model.position = ATTN_POS_SINUSOIDAL; f->model.pooling = ATTN_POOL_MEAN;
+    f->model.n_classes = N_CLASSES;
+}
+
+/* Scratch of the case: runtime query and compile-time macro. */
+static void arena_scratch(const arena_fx *f, const arena_case *c, size_t *query, size_t *macro)
+{
+    *query = 0;
+    switch (c->op) {
+    case OP_SDPA:
+        attn_sdpa_scratch_f32(&f->mha, query);
         *macro = ATTN_SDPA_SCRATCH_F32(c->seq);
-        return attn_sdpa_f32(g_b, g_a, g_a, g_a, NULL, &m, arena);
-    case 1:
-        attn_mha_scratch_f32(&m, query);
+        break;
+    case OP_MHA:
+        attn_mha_scratch_f32(&f->mha, query);
         *macro = ATTN_MHA_SCRATCH_F32(c->seq, c->d);
-        return attn_mha_f32(g_b, g_a, g_a, NULL, &m, &r.layer.attn, arena);
-    case 2:
-        attn_encoder_layer_scratch_f32(&r.cfg, c->seq, query);
+        break;
+    case OP_LAYER:
+        attn_encoder_layer_scratch_f32(&f->enc, c->seq, query);
         *macro = ATTN_ENCODER_SCRATCH_F32(c->seq, c->d, c->heads, c->ff);
-        return attn_encoder_layer_f32(g_b, c->seq, NULL, &r.cfg, &r.layer, arena);
-    case 3:
-        attn_encoder_scratch_f32(&r.cfg, c->seq, query);
+        break;
+    case OP_STACK:
+        attn_encoder_scratch_f32(&f->enc, c->seq, query);
         *macro = ATTN_ENCODER_SCRATCH_F32(c->seq, c->d, c->heads, c->ff);
-        return attn_encoder_f32(g_b, c->seq, NULL, &r.cfg, &stack, arena);
-    default:
-        mc.encoder = r.cfg; mc.d_in = 0; mc.max_seq = c->seq; mc.position = ATTN_POS_SINUSOIDAL;
-        mc.pooling = ATTN_POOL_MEAN; mc.n_classes = 3;
-        mw.embed_w = mw.embed_b = mw.pos = NULL; mw.encoder = stack;
-        mw.cls_w = g_c + N_MAX / 2; mw.cls_b = NULL;
-        attn_model_scratch_f32(&mc, c->seq, query);
+        break;
+    case OP_MODEL:
+        attn_model_scratch_f32(&f->model, c->seq, query);
         *macro = ATTN_MODEL_SCRATCH_F32(c->seq, c->d, c->heads, c->ff);
-        return attn_model_f32(g_b, g_a, c->seq, NULL, &mc, &mw, arena);
+        break;
     }
+}
+
+/* Floats of the random weights the case needs (sdpa has none; the
+   classifier's [3][d] comes on top for the model). */
+static size_t arena_weight_floats(const arena_case *c)
+{
+    switch (c->op) {
+    case OP_SDPA: return 0;
+    case OP_MHA: return mha_floats(c->d);
+    case OP_MODEL: return layer_floats(c->d, c->ff) + (size_t)N_CLASSES * (size_t)c->d;
+    default: return layer_floats(c->d, c->ff);
+    }
+}
+
+/* Fills wbuf [arena_weight_floats(c)] and points the fixture's weights into it. */
+static void arena_weights(arena_fx *f, const arena_case *c, float *wbuf)
+{
+    rand_layer r;
+    if (c->op == OP_SDPA) return;
+    if (c->op == OP_MHA) {
+        f->mha_w = random_mha(wbuf, c->d, 70);
+        return;
+    }
+    r = random_layer(wbuf, c->d, c->heads, c->ff, 1, 0, 70);
+    f->two[0] = f->two[1] = r.layer;
+    f->stack.layers = f->two; f->stack.n_layers = 2; f->stack.final_norm = 1;
+    f->stack.norm_w = f->stack.norm_b = NULL;
+    f->model_w.embed_w = f->model_w.embed_b = f->model_w.pos = NULL;
+    f->model_w.encoder = f->stack;
+    if (c->op == OP_MODEL) { /* the classifier [3][d] after the layer */
+        float *cls = wbuf + layer_floats(c->d, c->ff);
+        check_fill(cls, (size_t)N_CLASSES * (size_t)c->d, -0.3f, 0.3f);
+        f->model_w.cls_w = cls;
+    }
+    f->model_w.cls_b = NULL;
+}
+
+static attn_status run_arena_case(const arena_fx *f, const arena_case *c, attn_arena *arena)
+{
+    switch (c->op) {
+    case OP_SDPA: return attn_sdpa_f32(f->out, f->x, f->x, f->x, NULL, &f->mha, arena);
+    case OP_MHA: return attn_mha_f32(f->out, f->x, f->x, NULL, &f->mha, &f->mha_w, arena);
+    case OP_LAYER:
+        return attn_encoder_layer_f32(f->out, c->seq, NULL, &f->enc, &f->two[0], arena);
+    case OP_STACK: return attn_encoder_f32(f->out, c->seq, NULL, &f->enc, &f->stack, arena);
+    case OP_MODEL:
+        return attn_model_f32(f->out, f->x, c->seq, NULL, &f->model, &f->model_w, arena);
+    }
+    return ATTN_ERR_RANGE;
 }
 
 static void test_arena_accounting(void)
 {
+    /* The rows of d 8 / seq 5 run on a ~9 KB pool; the larger ones on the host. */
     static const arena_case cases[] = {
-        {"sdpa", 0, 1, 4, 1, 0},          {"sdpa", 0, 37, 20, 4, 0},
-        {"mha", 1, 1, 8, 2, 0},           {"mha", 1, 13, 21, 3, 0},
-        {"encoder layer", 2, 1, 8, 2, 8}, {"encoder layer", 2, 33, 20, 4, 40},
-        {"encoder stack", 3, 7, 12, 3, 5}, {"model", 4, 11, 16, 4, 32},
+        {"sdpa", OP_SDPA, 1, 4, 1, 0},           {"sdpa", OP_SDPA, 37, 20, 4, 0},
+        {"sdpa", OP_SDPA, 5, 8, 2, 0},
+        {"mha", OP_MHA, 1, 8, 2, 0},             {"mha", OP_MHA, 13, 21, 3, 0},
+        {"mha", OP_MHA, 5, 8, 2, 0},
+        {"encoder layer", OP_LAYER, 1, 8, 2, 8}, {"encoder layer", OP_LAYER, 33, 20, 4, 40},
+        {"encoder layer", OP_LAYER, 5, 8, 2, 16},
+        {"encoder stack", OP_STACK, 7, 12, 3, 5}, {"encoder stack", OP_STACK, 5, 8, 2, 16},
+        {"model", OP_MODEL, 11, 16, 4, 32},      {"model", OP_MODEL, 5, 8, 2, 16},
     };
     size_t t;
     for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
         const arena_case *c = &cases[t];
+        arena_fx f;
         attn_arena arena;
-        size_t query = 0, macro = 0, n = (size_t)(c->seq * c->d);
+        size_t query = 0, macro = 0, n = (size_t)(c->seq * c->d), nw = arena_weight_floats(c);
+        float *x, *wbuf;
+        unsigned char *mem;
         attn_status st;
+        memset(&f, 0, sizeof f);
+        arena_cfgs(&f, c);
+        arena_scratch(&f, c, &query, &macro);
+        check_pool_reset();
+        if (!check_fits(CHECK_FLOATS(n) + CHECK_FLOATS(n + 1) + CHECK_FLOATS(nw) + query,
+                        "%s seq %d d %d", c->name, c->seq, c->d))
+            continue;
+        x = check_take_floats(n);
+        f.x = x;
+        f.out = check_take_floats(n + 1);
+        wbuf = check_take_floats(nw);
+        check_take_rest_arena(&arena); /* more than the query: the high-water mark tells */
+        mem = arena.base;
         check_seed(80u + (unsigned)t);
-        check_fill(g_a, n, -1.0f, 1.0f);
-        check_fill(g_c, N_MAX, -0.3f, 0.3f);
-        memcpy(g_b, g_a, n * sizeof(float));
-        attn_arena_init(&arena, g_mem, sizeof g_mem);
-        st = run_arena_case(c, &arena, &query, &macro);
+        check_fill(x, n, -1.0f, 1.0f);
+        arena_weights(&f, c, wbuf);
+        memcpy(f.out, x, n * sizeof(float));
+        st = run_arena_case(&f, c, &arena);
         check(st == ATTN_OK && query == macro && macro == arena.high_water && arena.used == 0,
               "%s seq %d d %d: query %lu == macro %lu == high-water %lu", c->name, c->seq, c->d,
               (unsigned long)query, (unsigned long)macro, (unsigned long)arena.high_water);
         /* just fits */
-        memcpy(g_b, g_a, n * sizeof(float));
-        attn_arena_init(&arena, g_mem, query);
-        st = run_arena_case(c, &arena, &query, &macro);
+        memcpy(f.out, x, n * sizeof(float));
+        attn_arena_init(&arena, mem, query);
+        st = run_arena_case(&f, c, &arena);
         check(st == ATTN_OK, "%s seq %d: an arena of exactly %lu B is enough", c->name, c->seq,
               (unsigned long)query);
         /* one byte short: refused before anything is written */
-        memcpy(g_b, g_a, n * sizeof(float));
-        g_b[n] = 12345.0f;
-        {
-            unsigned char *buf = g_mem + sizeof g_mem - query + 1 - ATTN_ALIGN;
-            buf -= (uintptr_t)buf % ATTN_ALIGN; /* aligned start, end 1 byte short */
-            attn_arena_init(&arena, buf, query - 1);
-        }
-        st = run_arena_case(c, &arena, &query, &macro);
-        check(st == ATTN_ERR_ARENA && all_equal(g_b, g_a, n) && g_b[n] == 12345.0f &&
+        memcpy(f.out, x, n * sizeof(float));
+        f.out[n] = 12345.0f;
+        attn_arena_init(&arena, mem, query - 1);
+        st = run_arena_case(&f, c, &arena);
+        check(st == ATTN_ERR_ARENA && all_equal(f.out, x, n) && f.out[n] == 12345.0f &&
                   arena.used == 0 && arena.high_water == 0,
               "%s seq %d: one byte short -> ATTN_ERR_ARENA, output untouched", c->name, c->seq);
     }

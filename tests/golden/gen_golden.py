@@ -22,6 +22,13 @@ Notes on the PyTorch semantics reproduced here:
 
 Each case is seeded with crc32(case name), so adding or reordering cases does
 not change the data of the others, and rerunning gives a byte-identical file.
+
+Small boards: every case's arrays and its table row sit inside
+`#if GOLDEN_FLASH_LIMIT >= <bytes of that case's arrays>`, so a build with
+-DGOLDEN_FLASH_LIMIT=N keeps only the cases of at most N bytes each (flash is
+what the micro:bit lacks: all cases together are ~334 KB). The cases left out
+that way are listed, with their sizes, in `golden_left_out[]`, so the runner
+can report them instead of silently running fewer cases.
 """
 
 import math
@@ -100,7 +107,7 @@ CASE_FIELDS = ["name", "kind", "seq_q", "seq_kv", "d_model", "n_heads", "d_ff",
                "n_layers", "activation", "norm_first", "causal", "eps", "x", "kv",
                "key_padding", "layers", "final_norm_w", "final_norm_b", "d_in",
                "embed_w", "embed_b", "pos", "pos_table", "pool", "n_classes",
-               "cls_w", "cls_b", "expected"]
+               "cls_w", "cls_b", "expected", "data_bytes"]
 
 ACTIVATIONS = {  # name -> (TransformerEncoderLayer activation, C enum)
     "relu": ("relu", "GOLDEN_RELU"),
@@ -396,6 +403,19 @@ def c_array(name, arr, out):
     return name
 
 
+def data_bytes(case):
+    """Bytes of every array a case emits (its flash cost; the tables of
+    pointers around them are not counted: their size depends on the target)."""
+    arrays = [v for v in case.values() if isinstance(v, np.ndarray)]
+    arrays += [v for layer in case["layers"] for v in layer.values() if v is not None]
+    return sum(int(np.asarray(a).nbytes) for a in arrays)
+
+
+def flash_guard(nbytes):
+    """Preprocessor condition that keeps a case of `nbytes` bytes of data."""
+    return "#if GOLDEN_FLASH_LIMIT >= %d\n" % nbytes
+
+
 def emit_case(case, out):
     """Emit a case's arrays and layers; return its golden_cases[] initialiser."""
     name = case["name"]
@@ -413,21 +433,35 @@ def emit_case(case, out):
     ref["layers"] = name + "_layers"
     out.append("static const golden_layer %s_layers[%d] = {\n%s\n};\n\n"
                % (name, len(layer_inits), ",\n".join(layer_inits)))
+    return case_initialiser(case, ref)
 
+
+def case_initialiser(case, ref):
+    """golden_cases[] row of `case`; `ref` maps array fields to C names."""
     vals = []
     for f in CASE_FIELDS:
         v = case[f]
         if f in ref:
             vals.append(ref[f])
         elif f == "name":
-            vals.append('"%s"' % v)
+            vals.append("NULL" if v is None else '"%s"' % v)
         elif f == "eps":
             vals.append(c_float(np.float32(v)))
         elif v is None:
             vals.append("NULL")
         else:
             vals.append(str(v))
-    return "    { /* %s */\n%s\n    }" % (name, wrap(vals, indent="      "))
+    return "    { /* %s */\n%s\n    }" % (case["name"] or "end of table",
+                                          wrap(vals, indent="      "))
+
+
+def sentinel_case():
+    """The all-zero row that ends golden_cases[] (name NULL). It also keeps the
+    array non-empty when GOLDEN_FLASH_LIMIT leaves every case out (a C array
+    of zero elements is not valid C)."""
+    case = base_case(dict(name=None, seq=0, d=0, layers=0), "GOLDEN_LAYERNORM")
+    case.update(eps=0.0, data_bytes=0)
+    return case
 
 
 def check_schema():
@@ -455,7 +489,9 @@ def emit_header(cases):
  *
  *     /usr/bin/python3 tests/golden/gen_golden.py
  *
- * Schema: golden.h. %d cases.
+ * Schema: golden.h. %d cases, %d bytes of data in all. Each case is kept only
+ * if its data fits GOLDEN_FLASH_LIMIT (golden.h); the others are listed in
+ * golden_left_out[].
  */
 #ifndef GOLDEN_DATA_H
 #define GOLDEN_DATA_H
@@ -466,13 +502,27 @@ def emit_header(cases):
 
 #define GOLDEN_STAMP "%s"
 
-""" % (torch.__version__, np.__version__, platform.python_version(), len(cases), stamp())]
-    inits = []
+""" % (torch.__version__, np.__version__, platform.python_version(), len(cases),
+       sum(data_bytes(c) for c in cases), stamp())]
+    inits, left_out = [], []
     for case in cases:
-        out.append("/* ---- %s ---- */\n\n" % case["name"])
-        inits.append(emit_case(case, out))
-    out.append("static const golden_case golden_cases[] = {\n%s\n};\n\n" % ",\n".join(inits))
-    out.append("#define GOLDEN_N_CASES (sizeof golden_cases / sizeof golden_cases[0])\n\n"
+        nbytes = data_bytes(case)
+        case["data_bytes"] = nbytes
+        out.append("/* ---- %s: %d bytes ---- */\n\n" % (case["name"], nbytes))
+        out.append(flash_guard(nbytes) + "\n")
+        inits.append(flash_guard(nbytes) + emit_case(case, out) + ",\n#endif\n")
+        out.append("#endif\n\n")
+        left_out.append("#if GOLDEN_FLASH_LIMIT < %d\n    {\"%s\", %d},\n#endif\n"
+                        % (nbytes, case["name"], nbytes))
+    out.append("/* Every case that fits GOLDEN_FLASH_LIMIT, then the sentinel (name NULL). */\n"
+               "static const golden_case golden_cases[] = {\n%s%s\n};\n\n"
+               % ("".join(inits), case_initialiser(sentinel_case(), {})))
+    out.append("#define GOLDEN_N_CASES (sizeof golden_cases / sizeof golden_cases[0] - 1)\n\n")
+    out.append("/* The cases GOLDEN_FLASH_LIMIT leaves out, then the sentinel (name NULL). */\n"
+               "static const golden_left_out_entry golden_left_out[] = {\n%s    {NULL, 0}\n};\n\n"
+               % "".join(left_out))
+    out.append("#define GOLDEN_N_LEFT_OUT "
+               "(sizeof golden_left_out / sizeof golden_left_out[0] - 1)\n\n"
                "#endif /* GOLDEN_DATA_H */\n")
     return "".join(out)
 
