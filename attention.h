@@ -37,8 +37,9 @@
                         translation unit; define together with ATTN_IMPLEMENTATION)
      ATTN_ALIGN         arena alignment in bytes, power of two >= 4 (default 16:
                         Helium and 64-bit loads want it). Scratch sizes depend on it.
-     ATTN_NO_FLOAT      compile out every _f32 function (the library then has
-                        no float code and needs no libm).
+     ATTN_NO_FLOAT      compile out every _f32 function and the quantizer (the
+                        library then has no float code and needs no libm).
+     ATTN_NO_INT8       compile out every _s8 function and the quantizer.
    Implementation only (matter in the ATTN_IMPLEMENTATION file):
      ATTN_ASSERT(x)     internal consistency checks; default: nothing. Define
                         it as assert(x) while debugging. Bad input never relies
@@ -87,6 +88,55 @@
      attn_encoder_layer_f32, attn_encoder_f32: always in place on x.
      attn_linear_f32: y must not overlap x.
    Any other overlap between an output and an input is undefined.
+
+   ---------------------------------------------------------------------------
+   INT8 ARITHMETIC (the _s8 functions; bit-exact on every core)
+   ---------------------------------------------------------------------------
+   Tensors: real = scale * (q - zero_point), int8, per tensor. Weights:
+   symmetric (zero point 0) per output channel; biases int32 at scale
+   in_scale * w_scale[o]. Scales appear at run time only as attn_qmul
+   factors made by the quantizer. Integer steps, all in int32/int64:
+
+   requant(x, m)   x * m.multiplier * 2^m.shift / 2^31 rounded, in TFLite's
+                   two steps (see attn_requantize): saturating left shift,
+                   rounding doubling high multiply, rounding right shift;
+                   ties go away from zero.
+   rshift(x, n)    x / 2^n rounded, ties away from zero.
+   linear          acc = sat(bias + sum (x - in_zp) * w) (in <= 32768, so the
+                   sum cannot overflow), y = clamp(out_zp + requant(acc)).
+   add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
+                   y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
+   exp2(t)         t <= 0 in Q16 (t = -u): n = u >> 16, f = u & 0xFFFF,
+                   i = f >> 9, r = f & 511, T[k] = round(2^30 * 2^(-k/128))
+                   (k = 0..128, a table in the header),
+                   v = T[i] - rshift((T[i] - T[i+1]) * r, 9),
+                   exp2 = n > 30 ? 0 : rshift(v, n). Relative error < 2^-18.
+   softmax         over the visible entries z_j of a row: mx = max z_j,
+                   e_j = exp2(requant(z_j - mx, mul)) (Q30, e = 2^30 at mx),
+                   S = sum e_j (uint64), R = floor(2^61 / S),
+                   p_j = (e_j * R + 2^45) >> 46: probabilities in Q15.
+                   attn_softmax_s8: y = clamp(((p_j + 64) >> 7) - 128)
+                   (scale 1/256, zero point -128); mul = s * log2(e) * 2^16.
+   attention       z_j = sum over the head's columns (q - q_zp)(k_j - k_zp)
+                   (int32), p_j as in softmax with score_mul, masked keys
+                   skipped; c = sum p_j (v_j - v_zp) (|c| < 2^31: the p_j
+                   sum to at most 2^15 + n/2), out = clamp(out_zp +
+                   requant(c, ctx_mul)). No visible key: out = clamp(out_zp).
+   layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
+                   S1 = sum x, S2 = sum x^2 (int64), D = d*S2 - S1^2 + eps;
+                   k such that D * 4^k is in [2^60, 2^62), s = isqrt(D * 4^k)
+                   in [2^30, 2^31), m = min((floor(2^62 / s) + 1) >> 1,
+                   2^31 - 1): 1/sqrt(D) ~ m * 2^(k-30) / 2^31;
+                   z_c = requant(d * x_c - S1, {m, k - 14}) (Q16, |z| <= 2^21),
+                   y_c = clamp(out_zp + rshift(sat(requant(z_c, gamma[c]) +
+                   beta[c]), 16)).
+                   No overflow for d <= 2048: d*|x| <= 2^11 * 2^19 = 2^30, so
+                   d*x_c - S1 fits int32, and D <= d*S2 <= 2^11 * 2^11 * 2^38
+                   = 2^60 fits int64 (int8 input: |x| <= 128, far below).
+   pool (mean)     y = zp + round(sum (x - zp) / count), ties away from zero.
+   All saturation is to the type's range; clamp is to [-128, 127] (or the
+   linear's act_min..act_max). Right shifts of negative numbers are
+   arithmetic (every compiler we support; checked at compile time).
 
    ---------------------------------------------------------------------------
    MEMORY
@@ -220,9 +270,7 @@ ATTN_DEF attn_status attn_arena_alloc(attn_arena *arena, size_t bytes, void **pt
    earlier); ATTN_ERR_RANGE if mark > arena->used. High-water is kept. */
 ATTN_DEF attn_status attn_arena_release(attn_arena *arena, size_t mark);
 
-#ifndef ATTN_NO_FLOAT
-
-/* ---- configuration and weights ----------------------------------------- */
+/* ---- configuration (shared by the float and int8 paths) ---------------- */
 
 typedef enum {
     ATTN_ACT_RELU = 0,      /* max(x, 0)                                    */
@@ -250,13 +298,6 @@ typedef struct {
     int causal;  /* nonzero: query i sees keys 0..i only                    */
 } attn_mha_cfg;
 
-typedef struct {
-    const float *wq, *wk, *wv; /* [d_model][d_model] each (may be packed)   */
-    const float *bq, *bk, *bv; /* [d_model] each, or NULL                   */
-    const float *wo;           /* [d_model][d_model] out_proj.weight        */
-    const float *bo;           /* [d_model] out_proj.bias, or NULL          */
-} attn_mha_weights_f32;
-
 /* One encoder layer, PyTorch nn.TransformerEncoderLayer semantics:
      post-norm: x = LN1(x + SA(x));  x = LN2(x + FF(x))
      pre-norm:  x = x + SA(LN1(x));  x = x + FF(LN2(x))
@@ -270,6 +311,28 @@ typedef struct {
     int causal;                 /* nonzero: token i attends to 0..i only    */
     float eps;                  /* layer norm epsilon (PyTorch: 1e-5), > 0  */
 } attn_encoder_cfg;
+
+/* A whole classifier: embed -> + positions -> encoder -> pool -> logits. */
+typedef struct {
+    attn_encoder_cfg encoder;
+    int d_in;              /* input features per token; 0: the input is
+                              already d_model wide and is not embedded      */
+    int max_seq;           /* longest sequence; rows of the position table  */
+    attn_position position;
+    attn_pooling pooling;
+    int n_classes;
+} attn_model_cfg;
+
+#ifndef ATTN_NO_FLOAT
+
+/* ---- float weights ------------------------------------------------------ */
+
+typedef struct {
+    const float *wq, *wk, *wv; /* [d_model][d_model] each (may be packed)   */
+    const float *bq, *bk, *bv; /* [d_model] each, or NULL                   */
+    const float *wo;           /* [d_model][d_model] out_proj.weight        */
+    const float *bo;           /* [d_model] out_proj.bias, or NULL          */
+} attn_mha_weights_f32;
 
 typedef struct {
     attn_mha_weights_f32 attn;        /* self-attention                     */
@@ -286,17 +349,6 @@ typedef struct {
     int final_norm;                  /* nonzero: LayerNorm after the stack  */
     const float *norm_w, *norm_b;    /* [d_model] its gamma/beta (NULL ok)  */
 } attn_encoder_weights_f32;
-
-/* A whole classifier: embed -> + positions -> encoder -> pool -> logits. */
-typedef struct {
-    attn_encoder_cfg encoder;
-    int d_in;              /* input features per token; 0: the input is
-                              already d_model wide and is not embedded      */
-    int max_seq;           /* longest sequence; rows of the position table  */
-    attn_position position;
-    attn_pooling pooling;
-    int n_classes;
-} attn_model_cfg;
 
 typedef struct {
     const float *embed_w;  /* [d_model][d_in] (unused if d_in == 0)         */
@@ -395,6 +447,223 @@ ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
 
 #endif /* ATTN_NO_FLOAT */
 
+#ifndef ATTN_NO_INT8
+
+/* ---- int8: quantization conventions ------------------------------------- */
+
+/* A real factor f as a Q31 multiplier and a power of two:
+   f = multiplier * 2^shift / 2^31, |multiplier| < 2^31, shift in -31..30.
+   attn_quantize_multiplier() makes one from a double. */
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+} attn_qmul;
+
+/* round(x * f) the way every int8 kernel rescales (bit-exact on every core):
+     shift > 0: x is first multiplied by 2^shift, saturating to int32;
+     then the rounding doubling high multiply:
+         h = saturate((x * multiplier + (x*multiplier >= 0 ? 2^30 : 1 - 2^30)) / 2^31),
+         division truncating toward zero (ties round away from zero);
+     shift < 0: then a rounding right shift by -shift, ties away from zero.
+   Returns ATTN_ERR_RANGE (and *y = 0) for a shift outside -31..30. */
+ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m);
+
+/* A linear layer y = requant(x W^T + b) in int8 (nn.Linear, quantized):
+     acc[o] = bias[o] + sum_i (x[i] - in_zp) * w[o][i]           (int32)
+     y[o]   = clamp(out_zp + requant(acc[o], requant[o]), act_min, act_max)
+   Weights symmetric per output channel (zero point 0); the bias is at scale
+   in_scale * w_scale[o]; requant[o] = in_scale * w_scale[o] / out_scale.
+   act_min/act_max fuse a ReLU ([out_zp, 127]) or are [-128, 127]. */
+typedef struct {
+    const int8_t *w;           /* [out][in]                                 */
+    const int32_t *bias;       /* [out] or NULL                             */
+    const attn_qmul *requant;  /* [out]                                     */
+    int32_t in_zp, out_zp;     /* zero points of x and y                    */
+    int32_t act_min, act_max;  /* output clamp, within [-128, 127]          */
+} attn_linear_s8_params;
+
+/* Softmax of int8 logits (scale s): in_mul = s * log2(e) * 2^16 turns
+   logit differences into base-2 exponents in Q16. Output probabilities are
+   int8 with scale 1/256 and zero point -128 (the TFLite convention). */
+typedef struct {
+    attn_qmul in_mul;
+} attn_softmax_s8_params;
+
+/* Layer norm of int8 (or, inside a layer, wide int32) rows of width d:
+     z[c] = (d*x[c] - sum x) / sqrt(d*d*var + eps)        (integer mean/var)
+     y[c] = clamp(out_zp + round(z[c]*gamma[c]/out_scale + beta[c]/out_scale))
+   eps is the epsilon in the input's own integer units, times d^2:
+   round(d*d*eps / in_scale^2). The input zero point cancels out. */
+typedef struct {
+    const attn_qmul *gamma;    /* [d] gamma[c] / out_scale                   */
+    const int32_t *beta;       /* [d] round(beta[c] / out_scale * 2^16), or NULL */
+    int64_t eps;               /* round(d * d * eps / in_scale^2), >= 1      */
+    int32_t out_zp;
+} attn_layernorm_s8_params;
+
+/* y = a + b for int8 tensors of different scales: both go exactly to a wide
+   int32 sum at a common fine scale s_r (a_mul = a_scale/s_r, b_mul =
+   b_scale/s_r, with s_r = max(a_scale, b_scale) / 2^9 from the quantizer),
+   then y = clamp(out_zp + requant(sum, out_mul)), out_mul = s_r/out_scale. */
+typedef struct {
+    int32_t a_zp, b_zp;
+    attn_qmul a_mul, b_mul;
+    attn_qmul out_mul;
+    int32_t out_zp;
+} attn_add_s8_params;
+
+/* Attention on int8 Q, K, V (scaled dot product, cfg->n_heads heads):
+   scores stay int32 (sum (q-q_zp)(k-k_zp)) into a fixed-point base-2 exp;
+   probabilities are kept in Q15 (15 bits) until multiplied by V; the
+   context sum (int32) is rescaled once into int8:
+     score_mul = s_q * s_k / sqrt(d_head) * log2(e) * 2^16
+     ctx_mul   = s_v / (2^15 * s_out)                                       */
+typedef struct {
+    int32_t q_zp, k_zp, v_zp;
+    attn_qmul score_mul;
+    attn_qmul ctx_mul;
+    int32_t out_zp;
+} attn_sdpa_s8_params;
+
+/* Multi-head attention: projections, then attention, then out projection.
+   sdpa.q_zp/k_zp/v_zp must equal q.out_zp/k.out_zp/v.out_zp and sdpa.out_zp
+   o.in_zp (the quantizer makes them so; ATTN_ERR_RANGE otherwise). */
+typedef struct {
+    attn_linear_s8_params q, k, v, o;
+    attn_sdpa_s8_params sdpa;
+} attn_mha_s8_params;
+
+/* One quantized encoder layer (cfg as for float; eps is baked into norm1/2):
+     post-norm: r = add1(x, SA(x)); x = LN1(r); r = add2(x, FF(x)); x = LN2(r)
+                (LN on the wide sum r, no int8 step in between; add*.out_mul
+                unused)
+     pre-norm:  x = add1(x, SA(LN1(x))); x = add2(x, FF(LN2(x)))
+   FF(x) = ff2(act(ff1(x))): act is ReLU fused into ff1's clamp when
+   gelu_table is NULL, else the 256-entry table (a GELU built by the
+   quantizer). Output replaces x, at the output scale the quantizer chose. */
+typedef struct {
+    attn_mha_s8_params attn;
+    attn_add_s8_params add1;
+    attn_layernorm_s8_params norm1;
+    attn_linear_s8_params ff1;
+    const int8_t *gelu_table;  /* [256], indexed by ff1 output + 128, or NULL */
+    attn_linear_s8_params ff2;
+    attn_add_s8_params add2;
+    attn_layernorm_s8_params norm2;
+} attn_encoder_layer_s8_params;
+
+typedef struct {
+    const attn_encoder_layer_s8_params *layers; /* [n_layers]              */
+    int n_layers;
+    int final_norm;                  /* nonzero: LayerNorm after the stack */
+    attn_layernorm_s8_params norm;   /* its parameters                     */
+} attn_encoder_s8_params;
+
+/* A whole int8 classifier: input int8 [seq][d_in] (quantize floats with
+   attn_quantize_s8 and in_scale/in_zp), embedding, positions added with
+   pos_add (a learned or baked sinusoidal table, int8), the stack, pooling,
+   classifier -> int8 logits (logit_scale, logit_zp). */
+typedef struct {
+    attn_linear_s8_params embed;     /* d_in -> d_model; unused if d_in == 0 */
+    const int8_t *pos;               /* [max_seq][d_model] or NULL           */
+    attn_add_s8_params pos_add;      /* x + pos                              */
+    attn_encoder_s8_params encoder;
+    attn_linear_s8_params cls;       /* d_model -> n_classes                 */
+    float in_scale, logit_scale;     /* for the caller: real = scale*(q-zp)  */
+    int32_t in_zp, logit_zp;
+} attn_model_s8_params;
+
+/* Element-wise int8 ops (y may equal x): */
+/* y = max(x, zp): ReLU at the tensor's zero point. */
+ATTN_DEF attn_status attn_relu_s8(int8_t *y, const int8_t *x, int n, int32_t zp);
+/* y = table[x + 128]: any int8 -> int8 function, e.g. the quantizer's GELU. */
+ATTN_DEF attn_status attn_lut_s8(int8_t *y, const int8_t *x, int n, const int8_t *table);
+ATTN_DEF attn_status attn_add_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
+                                 const attn_add_s8_params *p);
+
+ATTN_DEF attn_status attn_linear_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                    int rows, int in, int out);
+ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
+                                     int rows, int cols);
+ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
+                                       const attn_layernorm_s8_params *p, int rows, int cols);
+
+/* Attention; cfg as for float (seq_q, seq_kv, d_model, n_heads, causal). */
+ATTN_DEF attn_status attn_sdpa_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
+                                  const uint8_t *key_padding, const attn_mha_cfg *cfg,
+                                  const attn_sdpa_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xkv,
+                                 const uint8_t *key_padding, const attn_mha_cfg *cfg,
+                                 const attn_mha_s8_params *p, attn_arena *arena);
+
+ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, int seq,
+                                                   size_t *bytes);
+ATTN_DEF attn_status attn_encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                           const attn_encoder_cfg *cfg,
+                                           const attn_encoder_layer_s8_params *p,
+                                           attn_arena *arena);
+ATTN_DEF attn_status attn_encoder_scratch_s8(const attn_encoder_cfg *cfg, int seq, size_t *bytes);
+ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                     const attn_encoder_cfg *cfg, const attn_encoder_s8_params *p,
+                                     attn_arena *arena);
+
+/* out [d_model] int8: mean of the unpadded rows (rounded, zeros -> the zero
+   point if all are padded; pass the tensor's zp) or row 0. */
+ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *key_padding,
+                                  attn_pooling pooling, int seq, int d_model, int32_t zp);
+
+ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, size_t *bytes);
+ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
+                                   const uint8_t *key_padding, const attn_model_cfg *cfg,
+                                   const attn_model_s8_params *p, attn_arena *arena);
+
+#endif /* ATTN_NO_INT8 */
+
+#if !defined(ATTN_NO_INT8) && !defined(ATTN_NO_FLOAT)
+
+/* ---- quantizer: float model + calibration data -> int8 parameters ------- */
+
+/* real = scale * (q - zero_point) */
+typedef struct {
+    float scale;
+    int32_t zero_point;
+} attn_qparams;
+
+/* The Q31 multiplier and shift closest to f (f = 0 gives 0; |f| must be
+   below 2^30 and not NaN: ATTN_ERR_RANGE otherwise; factors too small for a
+   shift of -31 round to 0). */
+ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m);
+/* Asymmetric int8 parameters covering [min, max] (widened to include 0). */
+ATTN_DEF attn_status attn_choose_qparams(float min, float max, attn_qparams *q);
+/* y = clamp(round(x / scale) + zp); x = scale * (y - zp). */
+ATTN_DEF attn_status attn_quantize_s8(int8_t *y, const float *x, int n, attn_qparams q);
+ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_qparams q);
+
+/* Quantizes a float encoder stack (one layer: n_layers = 1). Calibration:
+   the float stack runs on n_calib sequences calib [n_calib][seq][d_model]
+   (key_padding [n_calib][seq] or NULL), and every int8 tensor's scale and
+   zero point cover the minimum and maximum seen there (min/max
+   calibration). Weights: symmetric per output channel; biases int32.
+   All arrays the parameters point to are taken from `store` (keep it
+   alive as long as the parameters); `scratch` is working memory, given
+   back. *in_q / *out_q: the int8 input and output encodings of x. */
+ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_qparams *in_q,
+                                              attn_qparams *out_q, const attn_encoder_cfg *cfg,
+                                              const attn_encoder_weights_f32 *w,
+                                              const float *calib, const uint8_t *key_padding,
+                                              int n_calib, int seq, attn_arena *store,
+                                              attn_arena *scratch);
+/* The whole classifier; calib [n_calib][seq][d_in] (or d_model if d_in is
+   0). Sinusoidal positions are baked into an int8 table. */
+ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
+                                            const attn_model_weights_f32 *w, const float *calib,
+                                            const uint8_t *key_padding, int n_calib, int seq,
+                                            attn_arena *store, attn_arena *scratch);
+
+#endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
+
 #ifdef __cplusplus
 }
 #endif
@@ -488,30 +757,6 @@ ATTN_DEF attn_status attn_arena_release(attn_arena *arena, size_t mark)
     return ATTN_OK;
 }
 
-#ifndef ATTN_NO_FLOAT
-
-#ifndef ATTN_EXPF
-#define ATTN_EXPF(x) expf(x)
-#endif
-#ifndef ATTN_SQRTF
-#define ATTN_SQRTF(x) sqrtf(x)
-#endif
-#ifndef ATTN_ERFF
-#define ATTN_ERFF(x) erff(x)
-#endif
-#ifndef ATTN_TANHF
-#define ATTN_TANHF(x) tanhf(x)
-#endif
-#ifndef ATTN_SIN
-#define ATTN_SIN(x) sin(x)
-#endif
-#ifndef ATTN_COS
-#define ATTN_COS(x) cos(x)
-#endif
-#ifndef ATTN_EXP
-#define ATTN_EXP(x) exp(x)
-#endif
-
 /* ---- size arithmetic that cannot overflow ------------------------------- */
 
 /* Accumulates aligned float-buffer sizes; remembers whether any step
@@ -555,6 +800,63 @@ static attn_status attn__check_scratch(const attn__size *s, const attn_arena *ar
     return ATTN_OK;
 }
 
+static attn_status attn__size_result(attn__size s, size_t *bytes)
+{
+    if (s.overflow) return ATTN_ERR_TOO_LARGE;
+    *bytes = s.bytes;
+    return ATTN_OK;
+}
+
+static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
+{
+    if (c->seq_q <= 0 || c->seq_kv <= 0 || c->d_model <= 0 || c->n_heads <= 0 ||
+        c->d_model % c->n_heads != 0)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+/* The model's own shape and enum rules (the encoder's are checked apart). */
+static attn_status attn__model_shape_check(const attn_model_cfg *c, int seq, int n_layers)
+{
+    if (seq <= 0 || c->d_in < 0 || c->max_seq <= 0 || seq > c->max_seq || c->n_classes <= 0 ||
+        n_layers <= 0)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn_status attn__model_enums_check(const attn_model_cfg *c)
+{
+    if (c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
+        c->position != ATTN_POS_LEARNED)
+        return ATTN_ERR_RANGE;
+    if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+#ifndef ATTN_NO_FLOAT
+
+#ifndef ATTN_EXPF
+#define ATTN_EXPF(x) expf(x)
+#endif
+#ifndef ATTN_SQRTF
+#define ATTN_SQRTF(x) sqrtf(x)
+#endif
+#ifndef ATTN_ERFF
+#define ATTN_ERFF(x) erff(x)
+#endif
+#ifndef ATTN_TANHF
+#define ATTN_TANHF(x) tanhf(x)
+#endif
+#ifndef ATTN_SIN
+#define ATTN_SIN(x) sin(x)
+#endif
+#ifndef ATTN_COS
+#define ATTN_COS(x) cos(x)
+#endif
+#ifndef ATTN_EXP
+#define ATTN_EXP(x) exp(x)
+#endif
+
 /* ---- float kernels (internal, arguments already checked) ---------------- */
 
 static float attn__dot_f32(const float *a, const float *b, int n)
@@ -579,17 +881,6 @@ static void attn__matvec_f32(float *y, const float *x, const float *w, const flo
     for (o = 0; o < out; o++) {
         float s = attn__dot_f32(w + (size_t)o * (size_t)in, x, in);
         y[o] = b ? s + b[o] : s;
-    }
-}
-
-/* y[o] += b[o] + w[o] . x  (a linear layer added onto a residual row). */
-static void attn__matvec_add_f32(float *y, const float *x, const float *w, const float *b,
-                                 int in, int out)
-{
-    int o;
-    for (o = 0; o < out; o++) {
-        float s = attn__dot_f32(w + (size_t)o * (size_t)in, x, in);
-        y[o] += b ? s + b[o] : s;
     }
 }
 
@@ -715,14 +1006,6 @@ static void attn__attend_heads_f32(float *q, const float *k, const float *v,
 
 /* ---- argument checks ---------------------------------------------------- */
 
-static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
-{
-    if (c->seq_q <= 0 || c->seq_kv <= 0 || c->d_model <= 0 || c->n_heads <= 0 ||
-        c->d_model % c->n_heads != 0)
-        return ATTN_ERR_SHAPE;
-    return ATTN_OK;
-}
-
 static attn_status attn__check_eps(float eps)
 {
     /* finite and > 0; NaN fails both comparisons */
@@ -807,15 +1090,9 @@ static attn_status attn__model_cfg_check(const attn_model_cfg *c, int seq, int n
 {
     attn_status st = attn__check_encoder_cfg(&c->encoder);
     if (st == ATTN_ERR_SHAPE) return st;
-    if (seq <= 0 || c->d_in < 0 || c->max_seq <= 0 || seq > c->max_seq || c->n_classes <= 0 ||
-        n_layers <= 0)
-        return ATTN_ERR_SHAPE;
+    if (attn__model_shape_check(c, seq, n_layers) != ATTN_OK) return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
-    if (c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
-        c->position != ATTN_POS_LEARNED)
-        return ATTN_ERR_RANGE;
-    if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
-    return ATTN_OK;
+    return attn__model_enums_check(c);
 }
 
 static attn__size attn__model_size(const attn_model_cfg *c, int seq)
@@ -828,13 +1105,6 @@ static attn__size attn__model_size(const attn_model_cfg *c, int seq)
     attn__size_add(&t, (size_t)c->n_classes, (size_t)c->encoder.d_model, sizeof(float));
     s.overflow |= t.overflow;
     return s;
-}
-
-static attn_status attn__size_result(attn__size s, size_t *bytes)
-{
-    if (s.overflow) return ATTN_ERR_TOO_LARGE;
-    *bytes = s.bytes;
-    return ATTN_OK;
 }
 
 /* ---- leaf operations ---------------------------------------------------- */
@@ -1101,9 +1371,41 @@ ATTN_DEF attn_status attn_encoder_scratch_f32(const attn_encoder_cfg *cfg, int s
 }
 
 /* The layer itself; arguments checked and scratch available. */
+/* What the quantizer watches in a float layer: the range of each tensor the
+   int8 layer keeps in int8 (normal runs pass NULL and watch nothing). */
+typedef struct {
+    float lo, hi;
+} attn__range;
+
+typedef struct {
+    attn__range n1, q, k, v, ctx, a, x1, n2, pre, h, f, out;
+} attn__layer_obs;
+
+static void attn__see(attn__range *r, const float *x, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        if (x[i] < r->lo) r->lo = x[i];
+        if (x[i] > r->hi) r->hi = x[i];
+    }
+}
+
+#define ATTN__SEE(obs, field, x, n)                                                       \
+    do {                                                                                  \
+        if (obs) attn__see(&(obs)->field, (x), (n));                                      \
+    } while (0)
+
+/* x[c] += t[c]: a residual connection. */
+static void attn__add_row_f32(float *x, const float *t, int n)
+{
+    int c;
+    for (c = 0; c < n; c++) x[c] += t[c];
+}
+
 static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
                                     const attn_encoder_cfg *cfg,
-                                    const attn_encoder_layer_weights_f32 *w, attn_arena *arena)
+                                    const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
+                                    attn__layer_obs *obs)
 {
     const attn_mha_weights_f32 *a = &w->attn;
     int dm = cfg->d_model, i;
@@ -1120,10 +1422,13 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
         const float *src = x + (size_t)i * d;
         if (cfg->norm_first) {
             attn__layernorm_row_f32(nrm, src, w->norm1_w, w->norm1_b, cfg->eps, dm);
+            ATTN__SEE(obs, n1, nrm, dm);
             src = nrm;
         }
         attn__matvec_f32(k + (size_t)i * d, src, a->wk, a->bk, dm, dm);
         attn__matvec_f32(v + (size_t)i * d, src, a->wv, a->bv, dm, dm);
+        ATTN__SEE(obs, k, k + (size_t)i * d, dm);
+        ATTN__SEE(obs, v, v + (size_t)i * d, dm);
     }
 
     /* each token on its own from here: K and V hold all the layer needs of
@@ -1138,23 +1443,34 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
             src = nrm;
         }
         attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
+        ATTN__SEE(obs, q, q, dm);
         attn__attend_heads_f32(q, k, v, key_padding, i, seq, dm, cfg->n_heads, cfg->causal,
                                scores);
-        attn__matvec_add_f32(row, q, a->wo, a->bo, dm, dm); /* residual */
+        ATTN__SEE(obs, ctx, q, dm);
+        attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
+        ATTN__SEE(obs, a, nrm, dm);
+        attn__add_row_f32(row, nrm, dm); /* residual */
         if (!cfg->norm_first)
             attn__layernorm_row_f32(row, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
+        ATTN__SEE(obs, x1, row, dm);
 
         /* feed-forward block */
         src = row;
         if (cfg->norm_first) {
             attn__layernorm_row_f32(nrm, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
+            ATTN__SEE(obs, n2, nrm, dm);
             src = nrm;
         }
         attn__matvec_f32(hid, src, w->ff1_w, w->ff1_b, dm, cfg->d_ff);
+        ATTN__SEE(obs, pre, hid, cfg->d_ff);
         attn__activate_f32(hid, hid, cfg->d_ff, cfg->activation);
-        attn__matvec_add_f32(row, hid, w->ff2_w, w->ff2_b, cfg->d_ff, dm); /* residual */
+        ATTN__SEE(obs, h, hid, cfg->d_ff);
+        attn__matvec_f32(nrm, hid, w->ff2_w, w->ff2_b, cfg->d_ff, dm);
+        ATTN__SEE(obs, f, nrm, dm);
+        attn__add_row_f32(row, nrm, dm); /* residual */
         if (!cfg->norm_first)
             attn__layernorm_row_f32(row, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
+        ATTN__SEE(obs, out, row, dm);
     }
     arena->used = mark;
 }
@@ -1181,22 +1497,26 @@ ATTN_DEF attn_status attn_encoder_layer_f32(float *x, int seq, const uint8_t *ke
     attn_status st;
     if (w && !attn__layer_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__encoder_check(x, seq, 1, cfg, w, arena)) != ATTN_OK) return st;
-    attn__encoder_layer_f32(x, seq, key_padding, cfg, w, arena);
+    attn__encoder_layer_f32(x, seq, key_padding, cfg, w, arena, NULL);
     return ATTN_OK;
 }
 
 /* The stack; arguments checked and scratch available. */
+/* obs: NULL, or one observer per layer and one more for the final norm. */
 static void attn__encoder_f32(float *x, int seq, const uint8_t *key_padding,
                               const attn_encoder_cfg *cfg, const attn_encoder_weights_f32 *w,
-                              attn_arena *arena)
+                              attn_arena *arena, attn__layer_obs *obs)
 {
     int l;
     for (l = 0; l < w->n_layers; l++)
-        attn__encoder_layer_f32(x, seq, key_padding, cfg, &w->layers[l], arena);
+        attn__encoder_layer_f32(x, seq, key_padding, cfg, &w->layers[l], arena,
+                                obs ? &obs[l] : NULL);
     if (w->final_norm) {
+        attn__layer_obs *fo = obs ? &obs[w->n_layers] : NULL;
         for (l = 0; l < seq; l++) {
             float *row = x + (size_t)l * (size_t)cfg->d_model;
             attn__layernorm_row_f32(row, row, w->norm_w, w->norm_b, cfg->eps, cfg->d_model);
+            ATTN__SEE(fo, out, row, cfg->d_model);
         }
     }
 }
@@ -1210,7 +1530,7 @@ ATTN_DEF attn_status attn_encoder_f32(float *x, int seq, const uint8_t *key_padd
     if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__encoder_check(x, seq, w ? w->n_layers : 1, cfg, w, arena)) != ATTN_OK)
         return st;
-    attn__encoder_f32(x, seq, key_padding, cfg, w, arena);
+    attn__encoder_f32(x, seq, key_padding, cfg, w, arena, NULL);
     return ATTN_OK;
 }
 
@@ -1224,15 +1544,49 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
     return attn__size_result(attn__model_size(cfg, seq), bytes);
 }
 
+/* What the quantizer watches in a float model (see attn__layer_obs). */
+typedef struct {
+    attn__range e, x0, logits;  /* embedding, + positions, classifier   */
+    attn__layer_obs *layers;    /* [n_layers + 1]: the stack's          */
+} attn__model_obs;
+
+/* The model; arguments checked and scratch available. */
+static void attn__model_f32(float *logits, const float *input, int seq,
+                            const uint8_t *key_padding, const attn_model_cfg *cfg,
+                            const attn_model_weights_f32 *w, attn_arena *arena,
+                            attn__model_obs *obs)
+{
+    int dm = cfg->encoder.d_model;
+    size_t mark = arena->used, n = (size_t)seq * (size_t)dm;
+    float *x = (float *)attn__take(arena, n * sizeof(float)), *pooled;
+
+    /* token embedding */
+    if (cfg->d_in > 0)
+        attn_linear_f32(x, input, w->embed_w, w->embed_b, seq, cfg->d_in, dm);
+    else
+        memcpy(x, input, n * sizeof(float));
+    ATTN__SEE(obs, e, x, (int)n);
+    /* positions */
+    if (cfg->position == ATTN_POS_SINUSOIDAL) attn_pos_sinusoidal_f32(x, seq, dm);
+    if (cfg->position == ATTN_POS_LEARNED) attn_pos_learned_f32(x, w->pos, seq, dm);
+    ATTN__SEE(obs, x0, x, (int)n);
+    /* encoder stack */
+    attn__encoder_f32(x, seq, key_padding, &cfg->encoder, &w->encoder, arena,
+                      obs ? obs->layers : NULL);
+    /* pooling (its vector reuses the encoder's released scratch) and head */
+    pooled = (float *)attn__take(arena, (size_t)dm * sizeof(float));
+    attn_pool_f32(pooled, x, key_padding, cfg->pooling, seq, dm);
+    attn__matvec_f32(logits, pooled, w->cls_w, w->cls_b, dm, cfg->n_classes);
+    ATTN__SEE(obs, logits, logits, cfg->n_classes);
+    arena->used = mark;
+}
+
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena)
 {
     attn__size need;
     attn_status st;
-    size_t mark;
-    float *x, *pooled;
-    int dm;
     if (!logits || !input || !cfg || !w || !arena) return ATTN_ERR_NULL;
     if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
         (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
@@ -1240,30 +1594,1253 @@ ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
     if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
     need = attn__model_size(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-
-    mark = arena->used;
-    dm = cfg->encoder.d_model;
-    x = (float *)attn__take(arena, (size_t)seq * (size_t)dm * sizeof(float));
-
-    /* token embedding */
-    if (cfg->d_in > 0)
-        attn_linear_f32(x, input, w->embed_w, w->embed_b, seq, cfg->d_in, dm);
-    else
-        memcpy(x, input, (size_t)seq * (size_t)dm * sizeof(float));
-    /* positions */
-    if (cfg->position == ATTN_POS_SINUSOIDAL) attn_pos_sinusoidal_f32(x, seq, dm);
-    if (cfg->position == ATTN_POS_LEARNED) attn_pos_learned_f32(x, w->pos, seq, dm);
-    /* encoder stack */
-    attn__encoder_f32(x, seq, key_padding, &cfg->encoder, &w->encoder, arena);
-    /* pooling (its vector reuses the encoder's released scratch) and head */
-    pooled = (float *)attn__take(arena, (size_t)dm * sizeof(float));
-    attn_pool_f32(pooled, x, key_padding, cfg->pooling, seq, dm);
-    attn__matvec_f32(logits, pooled, w->cls_w, w->cls_b, dm, cfg->n_classes);
-    arena->used = mark;
+    attn__model_f32(logits, input, seq, key_padding, cfg, w, arena, NULL);
     return ATTN_OK;
 }
 
 #endif /* ATTN_NO_FLOAT */
+
+#ifndef ATTN_NO_INT8
+
+/* Right shifts of negative numbers must be arithmetic (they are on GCC,
+   clang, armcc, IAR, MSVC); the int8 arithmetic is defined with them. */
+typedef char attn__arithmetic_shift_check[(-8 >> 1) == -4 ? 1 : -1];
+
+#define ATTN__S8_MAX_IN 32768 /* linear in_features: the int32 sum cannot overflow */
+#define ATTN__S8_MAX_D 2048   /* layer norm width: see INT8 ARITHMETIC              */
+
+/* ---- integer building blocks --------------------------------------------- */
+
+static int32_t attn__sat32(int64_t v)
+{
+    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+static int32_t attn__clamp(int32_t v, int32_t lo, int32_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* x / 2^n rounded, ties away from zero; n in 0..31. */
+static int32_t attn__rshift(int32_t x, int n)
+{
+    uint32_t mask = (uint32_t)(((uint64_t)1 << n) - 1);
+    uint32_t rem = (uint32_t)x & mask;
+    uint32_t threshold = (mask >> 1) + (x < 0 ? 1u : 0u);
+    return (int32_t)((x >> n) + (rem > threshold ? 1 : 0));
+}
+
+/* round(a * b / 2^31), ties away from zero; the one overflow saturates. */
+static int32_t attn__srdhm(int32_t a, int32_t b)
+{
+    int64_t ab, v;
+    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+    ab = (int64_t)a * b;
+    v = ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30));
+    /* division by 2^31 truncating toward zero, without a 64-bit division */
+    return (int32_t)((v >= 0 ? v : v + 0x7FFFFFFF) >> 31);
+}
+
+static int32_t attn__requant(int32_t x, attn_qmul m)
+{
+    if (m.shift > 0) x = attn__sat32((int64_t)x * ((int64_t)1 << m.shift));
+    x = attn__srdhm(x, m.multiplier);
+    return m.shift < 0 ? attn__rshift(x, -m.shift) : x;
+}
+
+static int attn__qmul_ok(attn_qmul m)
+{
+    return m.shift >= -31 && m.shift <= 30;
+}
+
+static int attn__zp_ok(int32_t zp)
+{
+    return zp >= -128 && zp <= 127;
+}
+
+static int8_t attn__to_s8(int32_t zp, int32_t v)
+{
+    return (int8_t)attn__clamp(attn__sat32((int64_t)zp + v), -128, 127);
+}
+
+ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m)
+{
+    if (!y) return ATTN_ERR_NULL;
+    *y = 0;
+    if (!attn__qmul_ok(m)) return ATTN_ERR_RANGE;
+    *y = attn__requant(x, m);
+    return ATTN_OK;
+}
+
+/* 2^t for t <= 0 in Q16, as Q30 (see INT8 ARITHMETIC). */
+static int32_t attn__exp2_q16(int32_t t)
+{
+    static const int32_t T[129] = {
+    1073741824, 1067942999, 1062175491, 1056439131, 1050733751, 1045059183, 1039415261,
+    1033801819, 1028218693, 1022665720, 1017142735, 1011649578, 1006186087, 1000752102,
+    995347464, 989972014, 984625594, 979308048, 974019220, 968758955, 963527098, 958323496,
+    953147997, 948000448, 942880699, 937788600, 932724001, 927686753, 922676710, 917693724,
+    912737649, 907808339, 902905651, 898029440, 893179563, 888355878, 883558244, 878786521,
+    874040567, 869320244, 864625413, 859955938, 855311680, 850692504, 846098274, 841528855,
+    836984114, 832463917, 827968132, 823496627, 819049271, 814625932, 810226483, 805850792,
+    801498734, 797170178, 792865000, 788583072, 784324269, 780088465, 775875538, 771685363,
+    767517817, 763372778, 759250125, 755149737, 751071493, 747015274, 742980960, 738968435,
+    734977579, 731008277, 727060411, 723133865, 719228525, 715344277, 711481005, 707638598,
+    703816941, 700015924, 696235434, 692475362, 688735596, 685016026, 681316545, 677637043,
+    673977412, 670337545, 666717336, 663116678, 659535466, 655973594, 652430958, 648907455,
+    645402981, 641917433, 638450708, 635002706, 631573326, 628162466, 624770026, 621395908,
+    618040012, 614702239, 611382493, 608080675, 604796689, 601530438, 598281827, 595050760,
+    591837143, 588640881, 585461881, 582300049, 579155293, 576027521, 572916640, 569822560,
+    566745190, 563684439, 560640218, 557612438, 554601009, 551605844, 548626854, 545663953,
+    542717053, 539786068, 536870912
+    };
+    uint32_t u = (uint32_t)(-(int64_t)t), n = u >> 16, f = u & 0xFFFFu, i = f >> 9, r = f & 511u;
+    int32_t v;
+    if (n > 30) return 0;
+    v = T[i] - (int32_t)(((int64_t)(T[i] - T[i + 1]) * r + 256) >> 9); /* >= 0: rshift */
+    return attn__rshift(v, (int)n);
+}
+
+/* Softmax of the visible entries of z (Q15 probabilities into z itself);
+   z[j] for hidden j is left alone. Returns 0 if nothing is visible. */
+static int attn__softmax_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
+{
+    int32_t mx = 0;
+    uint64_t sum = 0, recip;
+    int j, seen = 0;
+    for (j = 0; j < n; j++)
+        if (!(hidden && hidden[j]) && (!seen || z[j] > mx)) {
+            mx = z[j];
+            seen = 1;
+        }
+    if (!seen) return 0;
+    for (j = 0; j < n; j++) {
+        if (hidden && hidden[j]) continue;
+        z[j] = attn__exp2_q16(attn__requant(attn__sat32((int64_t)z[j] - mx), mul));
+        sum += (uint32_t)z[j];
+    }
+    recip = ((uint64_t)1 << 61) / sum; /* sum >= 2^30: the maximum gives 2^30 */
+    for (j = 0; j < n; j++) {
+        if (hidden && hidden[j]) continue;
+        z[j] = (int32_t)(((uint64_t)(uint32_t)z[j] * recip + ((uint64_t)1 << 45)) >> 46);
+    }
+    return 1;
+}
+
+static uint32_t attn__isqrt64(uint64_t n)
+{
+    uint64_t root = 0, bit = (uint64_t)1 << 62;
+    while (bit > n) bit >>= 2;
+    while (bit) {
+        if (n >= root + bit) {
+            n -= root + bit;
+            root = (root >> 1) + bit;
+        } else {
+            root >>= 1;
+        }
+        bit >>= 2;
+    }
+    return (uint32_t)root;
+}
+
+/* Layer norm of one row (x8 int8 or x32 int32, the other NULL). */
+static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x32, int d,
+                                   const attn_layernorm_s8_params *p)
+{
+    int64_t s1 = 0, s2 = 0, dd;
+    uint64_t D, N, q;
+    attn_qmul rstd;
+    int c, b = 0, k;
+    for (c = 0; c < d; c++) {
+        int32_t v = x8 ? x8[c] : x32[c];
+        s1 += v;
+        s2 += (int64_t)v * v;
+    }
+    /* D = d*S2 - S1^2 + eps, at least 1, below 2^62 */
+    dd = (int64_t)d * s2 - s1 * s1;
+    D = (uint64_t)(dd > 0 ? dd : 0);
+    D = p->eps >= (int64_t)(((uint64_t)1 << 62) - 1 - D) ? ((uint64_t)1 << 62) - 1
+                                                           : D + (uint64_t)p->eps;
+    if (D == 0) D = 1;
+    /* 1/sqrt(D) = m * 2^(k-30) / 2^31 with D*4^k in [2^60, 2^62) */
+    while (b < 61 && (D >> (b + 1)) != 0) b++;
+    k = (61 - b) / 2;
+    N = D << (2 * k);
+    q = ((uint64_t)1 << 62) / attn__isqrt64(N);
+    rstd.multiplier = (int32_t)((q + 1) >> 1 > 0x7FFFFFFF ? 0x7FFFFFFF : (q + 1) >> 1);
+    rstd.shift = k - 14; /* z in Q16 */
+    for (c = 0; c < d; c++) {
+        int32_t v = x8 ? x8[c] : x32[c];
+        int32_t z = attn__requant(attn__sat32((int64_t)d * v - s1), rstd);
+        int32_t g = attn__requant(z, p->gamma[c]);
+        int32_t t = attn__sat32((int64_t)g + (p->beta ? p->beta[c] : 0));
+        y[c] = attn__to_s8(p->out_zp, attn__rshift(t, 16));
+    }
+}
+
+/* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row. */
+static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                int in, int out)
+{
+    const int32_t off = -p->in_zp;
+    int o, i;
+    for (o = 0; o < out; o++) {
+        const int8_t *w = p->w + (size_t)o * (size_t)in;
+        int32_t acc = 0, v;
+        for (i = 0; i < in; i++) acc += (x[i] + off) * w[i];
+        if (p->bias) acc = attn__sat32((int64_t)acc + p->bias[o]);
+        v = attn__sat32((int64_t)p->out_zp + attn__requant(acc, p->requant[o]));
+        y[o] = (int8_t)attn__clamp(v, p->act_min, p->act_max);
+    }
+}
+
+/* r = a and b at the common wide scale (the residual sum, int32). */
+static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int n,
+                              const attn_add_s8_params *p)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        r[i] = attn__sat32((int64_t)attn__requant(a[i] - p->a_zp, p->a_mul) +
+                           attn__requant(b[i] - p->b_zp, p->b_mul));
+}
+
+static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int32_t zp)
+{
+    int i;
+    for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
+}
+
+/* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
+   the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
+static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
+                                  const uint8_t *key_padding, int i, int seq_kv, int d,
+                                  int n_heads, int causal, const attn_sdpa_s8_params *p,
+                                  int32_t *scores)
+{
+    int d_head = d / n_heads, h, j, c;
+    int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
+    for (h = 0; h < n_heads; h++) {
+        int8_t *qh = q + (size_t)h * (size_t)d_head;
+        const int8_t *kh = k + (size_t)h * (size_t)d_head, *vh = v + (size_t)h * (size_t)d_head;
+        for (j = 0; j < n_keys; j++) {
+            const int8_t *kj = kh + (size_t)j * (size_t)d;
+            int32_t s = 0;
+            if (key_padding && key_padding[j]) continue;
+            for (c = 0; c < d_head; c++) s += (qh[c] - p->q_zp) * (kj[c] - p->k_zp);
+            scores[j] = s;
+        }
+        if (!attn__softmax_q15(scores, key_padding, n_keys, p->score_mul)) {
+            for (c = 0; c < d_head; c++) qh[c] = attn__to_s8(p->out_zp, 0);
+            continue; /* every key masked: a zero context */
+        }
+        for (c = 0; c < d_head; c++) {
+            int32_t acc = 0;
+            for (j = 0; j < n_keys; j++)
+                if (!(key_padding && key_padding[j]))
+                    acc += scores[j] * (vh[(size_t)j * (size_t)d + (size_t)c] - p->v_zp);
+            qh[c] = attn__to_s8(p->out_zp, attn__requant(acc, p->ctx_mul));
+        }
+    }
+}
+
+/* ---- argument checks ------------------------------------------------------ */
+
+static int attn__linear_ptrs_ok(const attn_linear_s8_params *p)
+{
+    return p->w && p->requant;
+}
+
+static int attn__linear_values_ok(const attn_linear_s8_params *p, int out)
+{
+    int o;
+    if (!attn__zp_ok(p->in_zp) || !attn__zp_ok(p->out_zp) || p->act_min < -128 ||
+        p->act_max > 127 || p->act_min > p->act_max)
+        return 0;
+    for (o = 0; o < out; o++)
+        if (!attn__qmul_ok(p->requant[o])) return 0;
+    return 1;
+}
+
+static int attn__add_values_ok(const attn_add_s8_params *p)
+{
+    return attn__zp_ok(p->a_zp) && attn__zp_ok(p->b_zp) && attn__zp_ok(p->out_zp) &&
+           attn__qmul_ok(p->a_mul) && attn__qmul_ok(p->b_mul) && attn__qmul_ok(p->out_mul);
+}
+
+static int attn__norm_values_ok(const attn_layernorm_s8_params *p, int d)
+{
+    int c;
+    if (!attn__zp_ok(p->out_zp) || p->eps < 1) return 0;
+    for (c = 0; c < d; c++)
+        if (!attn__qmul_ok(p->gamma[c])) return 0;
+    return 1;
+}
+
+static int attn__sdpa_values_ok(const attn_sdpa_s8_params *p)
+{
+    return attn__zp_ok(p->q_zp) && attn__zp_ok(p->k_zp) && attn__zp_ok(p->v_zp) &&
+           attn__zp_ok(p->out_zp) && attn__qmul_ok(p->score_mul) && attn__qmul_ok(p->ctx_mul);
+}
+
+static int attn__mha_ptrs_ok(const attn_mha_s8_params *p)
+{
+    return attn__linear_ptrs_ok(&p->q) && attn__linear_ptrs_ok(&p->k) &&
+           attn__linear_ptrs_ok(&p->v) && attn__linear_ptrs_ok(&p->o);
+}
+
+static int attn__mha_values_ok(const attn_mha_s8_params *p, int d)
+{
+    return attn__linear_values_ok(&p->q, d) && attn__linear_values_ok(&p->k, d) &&
+           attn__linear_values_ok(&p->v, d) && attn__linear_values_ok(&p->o, d) &&
+           attn__sdpa_values_ok(&p->sdpa) && p->sdpa.q_zp == p->q.out_zp &&
+           p->sdpa.k_zp == p->k.out_zp && p->sdpa.v_zp == p->v.out_zp &&
+           p->sdpa.out_zp == p->o.in_zp;
+}
+
+static int attn__layer_ptrs_ok(const attn_encoder_layer_s8_params *p, attn_activation act)
+{
+    return attn__mha_ptrs_ok(&p->attn) && attn__linear_ptrs_ok(&p->ff1) &&
+           attn__linear_ptrs_ok(&p->ff2) && p->norm1.gamma && p->norm2.gamma &&
+           (act == ATTN_ACT_RELU || p->gelu_table);
+}
+
+static int attn__layer_values_ok(const attn_encoder_layer_s8_params *p,
+                                 const attn_encoder_cfg *c)
+{
+    return attn__mha_values_ok(&p->attn, c->d_model) && attn__add_values_ok(&p->add1) &&
+           attn__add_values_ok(&p->add2) && attn__norm_values_ok(&p->norm1, c->d_model) &&
+           attn__norm_values_ok(&p->norm2, c->d_model) &&
+           attn__linear_values_ok(&p->ff1, c->d_ff) && attn__linear_values_ok(&p->ff2, c->d_model);
+}
+
+static int attn__stack_ptrs_ok(const attn_encoder_s8_params *p, attn_activation act)
+{
+    int l;
+    if (!p->layers || (p->final_norm && !p->norm.gamma)) return 0;
+    for (l = 0; l < p->n_layers; l++)
+        if (!attn__layer_ptrs_ok(&p->layers[l], act)) return 0;
+    return 1;
+}
+
+static int attn__stack_values_ok(const attn_encoder_s8_params *p, const attn_encoder_cfg *c)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++)
+        if (!attn__layer_values_ok(&p->layers[l], c)) return 0;
+    return !p->final_norm || attn__norm_values_ok(&p->norm, c->d_model);
+}
+
+/* The shape rules of the int8 encoder (the float ones, plus the widths the
+   integer arithmetic is proven for). */
+static attn_status attn__check_encoder_cfg_s8(const attn_encoder_cfg *c)
+{
+    if (c->d_model <= 0 || c->n_heads <= 0 || c->d_ff <= 0 || c->d_model % c->n_heads != 0 ||
+        c->d_model > ATTN__S8_MAX_D || c->d_ff > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
+    if (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
+        c->activation != ATTN_ACT_GELU_TANH)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+static attn__size attn__sdpa_size_s8(const attn_mha_cfg *c)
+{
+    attn__size s = {0, 0}, t = {0, 0};
+    attn__size_add(&s, (size_t)c->seq_kv, 1, sizeof(int32_t)); /* scores */
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_model, 1);
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_model, 2);
+    s.overflow |= t.overflow;
+    return s;
+}
+
+static attn__size attn__mha_size_s8(const attn_mha_cfg *c)
+{
+    attn__size s = attn__sdpa_size_s8(c);
+    attn__size_add(&s, (size_t)c->seq_kv, (size_t)c->d_model, 1); /* K */
+    attn__size_add(&s, (size_t)c->seq_kv, (size_t)c->d_model, 1); /* V */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);                 /* q / context */
+    return s;
+}
+
+static attn__size attn__encoder_size_s8(const attn_encoder_cfg *c, int seq)
+{
+    attn__size s = {0, 0};
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1);              /* K             */
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1);              /* V             */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);                        /* normed row    */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);                        /* q / context   */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);                        /* block output  */
+    attn__size_add(&s, (size_t)c->d_model, 1, sizeof(int32_t));          /* wide residual */
+    attn__size_add(&s, (size_t)seq, 1, sizeof(int32_t));                 /* scores        */
+    attn__size_add(&s, (size_t)c->d_ff, 1, 1);                           /* FF hidden     */
+    return s;
+}
+
+static attn__size attn__model_size_s8(const attn_model_cfg *c, int seq)
+{
+    attn__size s = attn__encoder_size_s8(&c->encoder, seq), t = {0, 0};
+    attn__size_add(&s, (size_t)seq, (size_t)c->encoder.d_model, 1); /* x */
+    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, 1);
+    attn__size_add(&t, (size_t)c->encoder.d_model, (size_t)c->d_in, 1);
+    attn__size_add(&t, (size_t)c->n_classes, (size_t)c->encoder.d_model, 1);
+    s.overflow |= t.overflow;
+    return s;
+}
+
+/* rows x cols bytes: SHAPE if a size is <= 0, TOO_LARGE if it overflows. */
+static attn_status attn__check_bytes(int rows, int cols)
+{
+    if (rows <= 0 || cols <= 0) return ATTN_ERR_SHAPE;
+    if ((size_t)rows > SIZE_MAX / (size_t)cols) return ATTN_ERR_TOO_LARGE;
+    return ATTN_OK;
+}
+
+/* ---- element-wise and leaf operations ------------------------------------ */
+
+ATTN_DEF attn_status attn_relu_s8(int8_t *y, const int8_t *x, int n, int32_t zp)
+{
+    attn_status st;
+    int i;
+    if (!y || !x) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(1, n)) != ATTN_OK) return st;
+    if (!attn__zp_ok(zp)) return ATTN_ERR_RANGE;
+    for (i = 0; i < n; i++) y[i] = x[i] < zp ? (int8_t)zp : x[i];
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lut_s8(int8_t *y, const int8_t *x, int n, const int8_t *table)
+{
+    attn_status st;
+    int i;
+    if (!y || !x || !table) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(1, n)) != ATTN_OK) return st;
+    for (i = 0; i < n; i++) y[i] = table[x[i] + 128];
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_add_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
+                                 const attn_add_s8_params *p)
+{
+    attn_status st;
+    int i;
+    if (!y || !a || !b || !p) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(1, n)) != ATTN_OK) return st;
+    if (!attn__add_values_ok(p)) return ATTN_ERR_RANGE;
+    for (i = 0; i < n; i++) {
+        int32_t r;
+        attn__add_wide_s8(&r, a + i, b + i, 1, p);
+        y[i] = attn__to_s8(p->out_zp, attn__requant(r, p->out_mul));
+    }
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_linear_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                    int rows, int in, int out)
+{
+    attn_status st;
+    int r;
+    if (!y || !x || !p || !attn__linear_ptrs_ok(p)) return ATTN_ERR_NULL;
+    if (rows <= 0 || in <= 0 || out <= 0 || in > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if ((st = attn__check_bytes(rows, in)) != ATTN_OK || (st = attn__check_bytes(rows, out)) != ATTN_OK ||
+        (st = attn__check_bytes(out, in)) != ATTN_OK)
+        return st;
+    if (!attn__linear_values_ok(p, out)) return ATTN_ERR_RANGE;
+    for (r = 0; r < rows; r++)
+        attn__linear_row_s8(y + (size_t)r * (size_t)out, x + (size_t)r * (size_t)in, p, in, out);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
+                                     int rows, int cols)
+{
+    attn_status st;
+    int r, c;
+    if (!y || !x || !p) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
+    if (!attn__qmul_ok(p->in_mul)) return ATTN_ERR_RANGE;
+    for (r = 0; r < rows; r++) {
+        const int8_t *xr = x + (size_t)r * (size_t)cols;
+        int8_t *yr = y + (size_t)r * (size_t)cols;
+        /* the row's exponents one at a time: no scratch; the max first */
+        int32_t mx = xr[0];
+        uint64_t sum = 0, recip;
+        for (c = 1; c < cols; c++)
+            if (xr[c] > mx) mx = xr[c];
+        for (c = 0; c < cols; c++) sum += (uint32_t)attn__exp2_q16(attn__requant(xr[c] - mx, p->in_mul));
+        recip = ((uint64_t)1 << 61) / sum;
+        for (c = 0; c < cols; c++) {
+            uint32_t e = (uint32_t)attn__exp2_q16(attn__requant(xr[c] - mx, p->in_mul));
+            int32_t q15 = (int32_t)(((uint64_t)e * recip + ((uint64_t)1 << 45)) >> 46);
+            yr[c] = (int8_t)attn__clamp(((q15 + 64) >> 7) - 128, -128, 127);
+        }
+    }
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
+                                       const attn_layernorm_s8_params *p, int rows, int cols)
+{
+    attn_status st;
+    int r;
+    if (!y || !x || !p || !p->gamma) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
+    if (cols > ATTN__S8_MAX_D) return ATTN_ERR_SHAPE;
+    if (!attn__norm_values_ok(p, cols)) return ATTN_ERR_RANGE;
+    for (r = 0; r < rows; r++) {
+        size_t off = (size_t)r * (size_t)cols;
+        attn__layernorm_row_s8(y + off, x + off, NULL, cols, p);
+    }
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *key_padding,
+                                  attn_pooling pooling, int seq, int d_model, int32_t zp)
+{
+    attn_status st;
+    int p, c, count = 0;
+    if (!out || !x) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(seq, d_model)) != ATTN_OK) return st;
+    if ((pooling != ATTN_POOL_MEAN && pooling != ATTN_POOL_FIRST) || !attn__zp_ok(zp))
+        return ATTN_ERR_RANGE;
+    if (pooling == ATTN_POOL_FIRST) {
+        memmove(out, x, (size_t)d_model);
+        return ATTN_OK;
+    }
+    for (p = 0; p < seq; p++) count += !(key_padding && key_padding[p]);
+    for (c = 0; c < d_model; c++) {
+        int64_t s = 0, q;
+        for (p = 0; p < seq; p++)
+            if (!(key_padding && key_padding[p])) s += x[(size_t)p * (size_t)d_model + (size_t)c] - zp;
+        /* round(s / count), ties away from zero */
+        q = count ? (s >= 0 ? (2 * s + count) / (2 * count) : -((-2 * s + count) / (2 * count))) : 0;
+        out[c] = attn__to_s8(zp, (int32_t)q);
+    }
+    return ATTN_OK;
+}
+
+/* ---- attention ------------------------------------------------------------- */
+
+ATTN_DEF attn_status attn_sdpa_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    return attn__size_result(attn__sdpa_size_s8(cfg), bytes);
+}
+
+ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
+                                  const uint8_t *key_padding, const attn_mha_cfg *cfg,
+                                  const attn_sdpa_s8_params *p, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    size_t mark, d;
+    int32_t *scores;
+    int i;
+    if (!out || !q || !k || !v || !cfg || !p || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    need = attn__sdpa_size_s8(cfg);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    if (!attn__sdpa_values_ok(p)) return ATTN_ERR_RANGE;
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    mark = arena->used;
+    scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
+    d = (size_t)cfg->d_model;
+    for (i = 0; i < cfg->seq_q; i++) {
+        int8_t *o = out + (size_t)i * d;
+        if (o != q + (size_t)i * d) memcpy(o, q + (size_t)i * d, d);
+        attn__attend_heads_s8(o, k, v, key_padding, i, cfg->seq_kv, cfg->d_model, cfg->n_heads,
+                              cfg->causal, p, scores);
+    }
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    return attn__size_result(attn__mha_size_s8(cfg), bytes);
+}
+
+ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xkv,
+                                 const uint8_t *key_padding, const attn_mha_cfg *cfg,
+                                 const attn_mha_s8_params *p, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    size_t mark, d;
+    int8_t *k, *v, *q;
+    int32_t *scores;
+    int i, dm;
+    if (!out || !xq || !xkv || !cfg || !p || !arena || !attn__mha_ptrs_ok(p)) return ATTN_ERR_NULL;
+    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    if (cfg->d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    need = attn__mha_size_s8(cfg);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    if (!attn__mha_values_ok(p, cfg->d_model)) return ATTN_ERR_RANGE;
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    mark = arena->used;
+    dm = cfg->d_model;
+    d = (size_t)dm;
+    k = (int8_t *)attn__take(arena, (size_t)cfg->seq_kv * d);
+    v = (int8_t *)attn__take(arena, (size_t)cfg->seq_kv * d);
+    q = (int8_t *)attn__take(arena, d);
+    scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
+    for (i = 0; i < cfg->seq_kv; i++) {
+        attn__linear_row_s8(k + (size_t)i * d, xkv + (size_t)i * d, &p->k, dm, dm);
+        attn__linear_row_s8(v + (size_t)i * d, xkv + (size_t)i * d, &p->v, dm, dm);
+    }
+    for (i = 0; i < cfg->seq_q; i++) {
+        attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
+        attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
+                              cfg->causal, &p->sdpa, scores);
+        attn__linear_row_s8(out + (size_t)i * d, q, &p->o, dm, dm);
+    }
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+/* ---- encoder ----------------------------------------------------------------- */
+
+/* The layer itself; arguments checked and scratch available. */
+static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                   const attn_encoder_cfg *cfg,
+                                   const attn_encoder_layer_s8_params *p, attn_arena *arena)
+{
+    const attn_mha_s8_params *a = &p->attn;
+    int dm = cfg->d_model, ff = cfg->d_ff, i;
+    size_t d = (size_t)dm, mark = arena->used;
+    int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
+    int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
+    int8_t *nrm = (int8_t *)attn__take(arena, d);                          /* [d]      */
+    int8_t *q = (int8_t *)attn__take(arena, d);                            /* [d]      */
+    int8_t *blk = (int8_t *)attn__take(arena, d);                          /* [d]      */
+    int32_t *r = (int32_t *)attn__take(arena, d * sizeof(int32_t));        /* [d]      */
+    int32_t *scores = (int32_t *)attn__take(arena, (size_t)seq * sizeof(int32_t));
+    int8_t *hid = (int8_t *)attn__take(arena, (size_t)ff);                 /* [d_ff]   */
+
+    /* keys and values from the whole input (pre-norm: from LN1(x)) */
+    for (i = 0; i < seq; i++) {
+        const int8_t *src = x + (size_t)i * d;
+        if (cfg->norm_first) {
+            attn__layernorm_row_s8(nrm, src, NULL, dm, &p->norm1);
+            src = nrm;
+        }
+        attn__linear_row_s8(k + (size_t)i * d, src, &a->k, dm, dm);
+        attn__linear_row_s8(v + (size_t)i * d, src, &a->v, dm, dm);
+    }
+
+    for (i = 0; i < seq; i++) {
+        int8_t *row = x + (size_t)i * d;
+        const int8_t *src = row;
+
+        /* self-attention block; the residual sum stays wide (int32) */
+        if (cfg->norm_first) {
+            attn__layernorm_row_s8(nrm, row, NULL, dm, &p->norm1);
+            src = nrm;
+        }
+        attn__linear_row_s8(q, src, &a->q, dm, dm);
+        attn__attend_heads_s8(q, k, v, key_padding, i, seq, dm, cfg->n_heads, cfg->causal,
+                              &a->sdpa, scores);
+        attn__linear_row_s8(blk, q, &a->o, dm, dm);
+        attn__add_wide_s8(r, row, blk, dm, &p->add1);
+        if (cfg->norm_first)
+            attn__narrow_s8(row, r, dm, p->add1.out_mul, p->add1.out_zp);
+        else
+            attn__layernorm_row_s8(row, NULL, r, dm, &p->norm1);
+
+        /* feed-forward block */
+        src = row;
+        if (cfg->norm_first) {
+            attn__layernorm_row_s8(nrm, row, NULL, dm, &p->norm2);
+            src = nrm;
+        }
+        attn__linear_row_s8(hid, src, &p->ff1, dm, ff);
+        if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, ff, p->gelu_table);
+        attn__linear_row_s8(blk, hid, &p->ff2, ff, dm);
+        attn__add_wide_s8(r, row, blk, dm, &p->add2);
+        if (cfg->norm_first)
+            attn__narrow_s8(row, r, dm, p->add2.out_mul, p->add2.out_zp);
+        else
+            attn__layernorm_row_s8(row, NULL, r, dm, &p->norm2);
+    }
+    arena->used = mark;
+}
+
+/* NULL, SHAPE, RANGE (enums), TOO_LARGE: everything before the parameter
+   values, which are read only once the sizes are known to be sane. */
+static attn_status attn__encoder_check_s8(const int8_t *x, int seq, int n_layers,
+                                          const attn_encoder_cfg *cfg, const attn_arena *arena)
+{
+    attn_status st;
+    if (!x || !cfg || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (seq <= 0 || n_layers <= 0) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__encoder_size_s8(cfg, seq).overflow ? ATTN_ERR_TOO_LARGE : ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, int seq,
+                                                   size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (seq <= 0) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__encoder_size_s8(cfg, seq), bytes);
+}
+
+ATTN_DEF attn_status attn_encoder_scratch_s8(const attn_encoder_cfg *cfg, int seq, size_t *bytes)
+{
+    return attn_encoder_layer_scratch_s8(cfg, seq, bytes);
+}
+
+ATTN_DEF attn_status attn_encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                           const attn_encoder_cfg *cfg,
+                                           const attn_encoder_layer_s8_params *p,
+                                           attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!p || (cfg && !attn__layer_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
+    if ((st = attn__encoder_check_s8(x, seq, 1, cfg, arena)) != ATTN_OK) return st;
+    if (!attn__layer_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    need = attn__encoder_size_s8(cfg, seq);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__encoder_layer_s8(x, seq, key_padding, cfg, p, arena);
+    return ATTN_OK;
+}
+
+static void attn__encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                             const attn_encoder_cfg *cfg, const attn_encoder_s8_params *p,
+                             attn_arena *arena)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++)
+        attn__encoder_layer_s8(x, seq, key_padding, cfg, &p->layers[l], arena);
+    if (p->final_norm)
+        for (l = 0; l < seq; l++) {
+            int8_t *row = x + (size_t)l * (size_t)cfg->d_model;
+            attn__layernorm_row_s8(row, row, NULL, cfg->d_model, &p->norm);
+        }
+}
+
+ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                     const attn_encoder_cfg *cfg, const attn_encoder_s8_params *p,
+                                     attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!p || (cfg && !attn__stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
+    if ((st = attn__encoder_check_s8(x, seq, p->n_layers, cfg, arena)) != ATTN_OK) return st;
+    if (!attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    need = attn__encoder_size_s8(cfg, seq);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__encoder_s8(x, seq, key_padding, cfg, p, arena);
+    return ATTN_OK;
+}
+
+/* ---- whole model --------------------------------------------------------------- */
+
+/* The zero point of the stack's output (what pooling and the head read). */
+static int32_t attn__encoder_out_zp_s8(const attn_encoder_s8_params *p, int norm_first)
+{
+    const attn_encoder_layer_s8_params *last = &p->layers[p->n_layers - 1];
+    if (p->final_norm) return p->norm.out_zp;
+    return norm_first ? last->add2.out_zp : last->norm2.out_zp;
+}
+
+/* The model's shape and enum rules with the int8 encoder's (NULL, SHAPE,
+   RANGE in that order). */
+static attn_status attn__model_check_s8(const attn_model_cfg *c, int seq, int n_layers)
+{
+    attn_status st = attn__check_encoder_cfg_s8(&c->encoder);
+    if (st == ATTN_ERR_SHAPE) return st;
+    if (attn__model_shape_check(c, seq, n_layers) != ATTN_OK || c->d_in > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__model_enums_check(c);
+}
+
+ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__model_check_s8(cfg, seq, 1)) != ATTN_OK) return st;
+    return attn__size_result(attn__model_size_s8(cfg, seq), bytes);
+}
+
+ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
+                                   const uint8_t *key_padding, const attn_model_cfg *cfg,
+                                   const attn_model_s8_params *p, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    size_t mark, d;
+    int8_t *x, *pooled;
+    int dm, i;
+    if (!logits || !input || !cfg || !p || !arena) return ATTN_ERR_NULL;
+    if (!attn__linear_ptrs_ok(&p->cls) || (cfg->d_in > 0 && !attn__linear_ptrs_ok(&p->embed)) ||
+        (cfg->position != ATTN_POS_NONE && !p->pos) ||
+        !attn__stack_ptrs_ok(&p->encoder, cfg->encoder.activation))
+        return ATTN_ERR_NULL;
+    if ((st = attn__model_check_s8(cfg, seq, p->encoder.n_layers)) != ATTN_OK) return st;
+    need = attn__model_size_s8(cfg, seq);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    dm = cfg->encoder.d_model;
+    if (!attn__stack_values_ok(&p->encoder, &cfg->encoder) ||
+        !attn__linear_values_ok(&p->cls, cfg->n_classes) ||
+        (cfg->d_in > 0 && !attn__linear_values_ok(&p->embed, dm)) ||
+        (cfg->position != ATTN_POS_NONE && !attn__add_values_ok(&p->pos_add)))
+        return ATTN_ERR_RANGE;
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    mark = arena->used;
+    d = (size_t)dm;
+    x = (int8_t *)attn__take(arena, (size_t)seq * d);
+    /* token embedding */
+    for (i = 0; i < seq; i++) {
+        if (cfg->d_in > 0)
+            attn__linear_row_s8(x + (size_t)i * d, input + (size_t)i * (size_t)cfg->d_in,
+                                &p->embed, cfg->d_in, dm);
+        else
+            memcpy(x + (size_t)i * d, input + (size_t)i * d, d);
+    }
+    /* positions: a table of int8 rows added with pos_add */
+    if (cfg->position != ATTN_POS_NONE)
+        for (i = 0; i < seq; i++) {
+            int8_t *row = x + (size_t)i * d;
+            int c2;
+            for (c2 = 0; c2 < dm; c2++) {
+                int32_t r;
+                attn__add_wide_s8(&r, row + c2, p->pos + (size_t)i * d + (size_t)c2, 1, &p->pos_add);
+                row[c2] = attn__to_s8(p->pos_add.out_zp, attn__requant(r, p->pos_add.out_mul));
+            }
+        }
+    /* encoder stack */
+    attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
+    /* pooling and head */
+    pooled = (int8_t *)attn__take(arena, d);
+    attn_pool_s8(pooled, x, key_padding, cfg->pooling, seq, dm,
+                 attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
+    attn__linear_row_s8(logits, pooled, &p->cls, dm, cfg->n_classes);
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+#endif /* ATTN_NO_INT8 */
+
+#if !defined(ATTN_NO_INT8) && !defined(ATTN_NO_FLOAT)
+
+/* ---- quantizer --------------------------------------------------------------- */
+
+static double attn__round_d(double x)
+{
+    return x >= 0.0 ? floor(x + 0.5) : -floor(-x + 0.5);
+}
+
+ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m)
+{
+    int e;
+    double fr;
+    int64_t q;
+    if (!m) return ATTN_ERR_NULL;
+    m->multiplier = 0;
+    m->shift = 0;
+    if (f != f || f >= 1073741824.0 || f <= -1073741824.0) return ATTN_ERR_RANGE;
+    if (f == 0.0) return ATTN_OK;
+    fr = frexp(f, &e); /* f = fr * 2^e, 0.5 <= |fr| < 1 */
+    q = (int64_t)attn__round_d(fr * 2147483648.0);
+    if (q == ((int64_t)1 << 31) || q == -((int64_t)1 << 31)) {
+        q /= 2;
+        e++;
+    }
+    if (e < -31) { /* below the smallest shift: fewer bits of multiplier */
+        int drop = -31 - e;
+        q = drop > 62 ? 0 : (int64_t)attn__round_d((double)q / (double)((int64_t)1 << drop));
+        e = -31;
+    }
+    if (q == 0) return ATTN_OK;
+    m->multiplier = (int32_t)q;
+    m->shift = e;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_choose_qparams(float min, float max, attn_qparams *q)
+{
+    double lo = min < 0.0f ? (double)min : 0.0, hi = max > 0.0f ? (double)max : 0.0, scale;
+    if (!q) return ATTN_ERR_NULL;
+    if (min != min || max != max || min > max || hi - lo > 3e38) return ATTN_ERR_RANGE;
+    scale = (hi - lo) / 255.0;
+    if (scale < 1e-12) scale = 1e-12; /* an all-zero tensor: any scale will do */
+    q->scale = (float)scale;
+    q->zero_point = (int32_t)attn__round_d(-128.0 - lo / (double)q->scale);
+    if (q->zero_point < -128) q->zero_point = -128;
+    if (q->zero_point > 127) q->zero_point = 127;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_quantize_s8(int8_t *y, const float *x, int n, attn_qparams q)
+{
+    int i;
+    if (!y || !x) return ATTN_ERR_NULL;
+    if (n <= 0) return ATTN_ERR_SHAPE;
+    if (!(q.scale > 0.0f) || !attn__zp_ok(q.zero_point)) return ATTN_ERR_RANGE;
+    for (i = 0; i < n; i++) {
+        double v = attn__round_d((double)x[i] / (double)q.scale) + q.zero_point;
+        y[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (v == v ? (int)v : q.zero_point));
+    }
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_qparams q)
+{
+    int i;
+    if (!y || !x) return ATTN_ERR_NULL;
+    if (n <= 0) return ATTN_ERR_SHAPE;
+    if (!(q.scale > 0.0f) || !attn__zp_ok(q.zero_point)) return ATTN_ERR_RANGE;
+    for (i = 0; i < n; i++) y[i] = q.scale * (float)(x[i] - q.zero_point);
+    return ATTN_OK;
+}
+
+static attn_qparams attn__qparams_of(attn__range r)
+{
+    attn_qparams q;
+    attn_choose_qparams(r.lo <= r.hi ? r.lo : 0.0f, r.lo <= r.hi ? r.hi : 0.0f, &q);
+    return q;
+}
+
+/* Chains the steps below: the first error sticks. */
+typedef struct {
+    attn_status st;
+    attn_arena *store;
+} attn__quant;
+
+static void *attn__qtake(attn__quant *z, size_t bytes)
+{
+    void *p = NULL;
+    if (z->st == ATTN_OK) z->st = attn_arena_alloc(z->store, bytes, &p);
+    return p;
+}
+
+static void attn__qmul_of(attn__quant *z, double f, attn_qmul *m)
+{
+    attn_status st = attn_quantize_multiplier(f, m);
+    if (z->st == ATTN_OK) z->st = st;
+}
+
+/* A float nn.Linear (w [out][in], b [out] or NULL) as int8: weights
+   symmetric per output channel, bias at in_scale * w_scale, requantization
+   to qout; relu fuses max(., 0) into the output clamp. */
+static void attn__quant_linear(attn__quant *z, attn_linear_s8_params *p, const float *w,
+                               const float *b, int in, int out, attn_qparams qin,
+                               attn_qparams qout, int relu)
+{
+    int8_t *wq = (int8_t *)attn__qtake(z, (size_t)out * (size_t)in);
+    int32_t *bq = b ? (int32_t *)attn__qtake(z, (size_t)out * sizeof(int32_t)) : NULL;
+    attn_qmul *rq = (attn_qmul *)attn__qtake(z, (size_t)out * sizeof(attn_qmul));
+    int o, i;
+    if (z->st != ATTN_OK) return;
+    for (o = 0; o < out; o++) {
+        const float *wo = w + (size_t)o * (size_t)in;
+        double mx = 0.0, ws;
+        for (i = 0; i < in; i++)
+            if (fabs((double)wo[i]) > mx) mx = fabs((double)wo[i]);
+        ws = mx > 0.0 ? mx / 127.0 : 1.0;
+        for (i = 0; i < in; i++) {
+            double v = attn__round_d((double)wo[i] / ws);
+            wq[(size_t)o * (size_t)in + (size_t)i] = (int8_t)(v > 127.0 ? 127 : v < -127.0 ? -127 : (int)v);
+        }
+        if (bq) {
+            double v = attn__round_d((double)b[o] / ((double)qin.scale * ws));
+            bq[o] = v > 2147483647.0 ? INT32_MAX : v < -2147483648.0 ? INT32_MIN : (int32_t)v;
+        }
+        attn__qmul_of(z, (double)qin.scale * ws / (double)qout.scale, &rq[o]);
+    }
+    p->w = wq;
+    p->bias = bq;
+    p->requant = rq;
+    p->in_zp = qin.zero_point;
+    p->out_zp = qout.zero_point;
+    p->act_min = relu ? qout.zero_point : -128;
+    p->act_max = 127;
+}
+
+/* LayerNorm (gamma/beta [d] or NULL) for input at in_scale, output qout. */
+static void attn__quant_norm(attn__quant *z, attn_layernorm_s8_params *p, const float *gamma,
+                             const float *beta, float eps, int d, double in_scale,
+                             attn_qparams qout)
+{
+    attn_qmul *g = (attn_qmul *)attn__qtake(z, (size_t)d * sizeof(attn_qmul));
+    int32_t *bq = (int32_t *)attn__qtake(z, (size_t)d * sizeof(int32_t));
+    double e = (double)d * (double)d * (double)eps / (in_scale * in_scale);
+    int c;
+    if (z->st != ATTN_OK) return;
+    for (c = 0; c < d; c++) {
+        double v = attn__round_d((beta ? (double)beta[c] : 0.0) / (double)qout.scale * 65536.0);
+        attn__qmul_of(z, (gamma ? (double)gamma[c] : 1.0) / (double)qout.scale, &g[c]);
+        bq[c] = v > 2147483647.0 ? INT32_MAX : v < -2147483648.0 ? INT32_MIN : (int32_t)v;
+    }
+    p->gamma = g;
+    p->beta = bq;
+    p->eps = e >= 4.0e18 ? ((int64_t)1 << 61) : e < 1.0 ? 1 : (int64_t)attn__round_d(e);
+    p->out_zp = qout.zero_point;
+}
+
+/* a + b to a wide sum at max(scale)/2^9, narrowed to qout; returns that
+   wide scale (the layer norm that may read the sum needs it). */
+static double attn__quant_add(attn__quant *z, attn_add_s8_params *p, attn_qparams a,
+                              attn_qparams b, attn_qparams qout)
+{
+    double sr = (a.scale > b.scale ? (double)a.scale : (double)b.scale) / 512.0;
+    p->a_zp = a.zero_point;
+    p->b_zp = b.zero_point;
+    attn__qmul_of(z, (double)a.scale / sr, &p->a_mul);
+    attn__qmul_of(z, (double)b.scale / sr, &p->b_mul);
+    attn__qmul_of(z, sr / (double)qout.scale, &p->out_mul);
+    p->out_zp = qout.zero_point;
+    return sr;
+}
+
+static double attn__gelu_d(double x, attn_activation act)
+{
+    if (act == ATTN_ACT_GELU) return 0.5 * x * (1.0 + erf(x * 0.70710678118654752));
+    return 0.5 * x * (1.0 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)));
+}
+
+/* One layer: *xq is the input's encoding on entry, the output's on return. */
+static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
+                              attn_qparams *xq, const attn_encoder_cfg *cfg,
+                              const attn_encoder_layer_weights_f32 *w, const attn__layer_obs *o)
+{
+    const attn_mha_weights_f32 *a = &w->attn;
+    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU, i;
+    attn_qparams x = *xq, qn1 = attn__qparams_of(o->n1), qq = attn__qparams_of(o->q),
+                 qk = attn__qparams_of(o->k), qv = attn__qparams_of(o->v),
+                 qctx = attn__qparams_of(o->ctx), qa = attn__qparams_of(o->a),
+                 qx1 = attn__qparams_of(o->x1), qn2 = attn__qparams_of(o->n2),
+                 qpre = attn__qparams_of(o->pre), qh = attn__qparams_of(o->h),
+                 qf = attn__qparams_of(o->f), qout = attn__qparams_of(o->out);
+    attn_qparams src1 = cfg->norm_first ? qn1 : x, src2 = cfg->norm_first ? qn2 : qx1;
+    double sr;
+
+    /* attention block */
+    if (cfg->norm_first)
+        attn__quant_norm(z, &p->norm1, w->norm1_w, w->norm1_b, cfg->eps, d, (double)x.scale, qn1);
+    attn__quant_linear(z, &p->attn.q, a->wq, a->bq, d, d, src1, qq, 0);
+    attn__quant_linear(z, &p->attn.k, a->wk, a->bk, d, d, src1, qk, 0);
+    attn__quant_linear(z, &p->attn.v, a->wv, a->bv, d, d, src1, qv, 0);
+    p->attn.sdpa.q_zp = qq.zero_point;
+    p->attn.sdpa.k_zp = qk.zero_point;
+    p->attn.sdpa.v_zp = qv.zero_point;
+    p->attn.sdpa.out_zp = qctx.zero_point;
+    attn__qmul_of(z, (double)qq.scale * (double)qk.scale * 1.4426950408889634 * 65536.0 /
+                         sqrt((double)(d / cfg->n_heads)), &p->attn.sdpa.score_mul);
+    attn__qmul_of(z, (double)qv.scale / (32768.0 * (double)qctx.scale), &p->attn.sdpa.ctx_mul);
+    attn__quant_linear(z, &p->attn.o, a->wo, a->bo, d, d, qctx, qa, 0);
+    sr = attn__quant_add(z, &p->add1, x, qa, qx1);
+    if (!cfg->norm_first)
+        attn__quant_norm(z, &p->norm1, w->norm1_w, w->norm1_b, cfg->eps, d, sr, qx1);
+
+    /* feed-forward block: ReLU fused into ff1's clamp, GELU as a table */
+    if (cfg->norm_first)
+        attn__quant_norm(z, &p->norm2, w->norm2_w, w->norm2_b, cfg->eps, d, (double)qx1.scale, qn2);
+    attn__quant_linear(z, &p->ff1, w->ff1_w, w->ff1_b, d, ff, src2, relu ? qh : qpre, relu);
+    p->gelu_table = NULL;
+    if (!relu) {
+        int8_t *t = (int8_t *)attn__qtake(z, 256);
+        if (t)
+            for (i = 0; i < 256; i++) {
+                double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
+                                        cfg->activation);
+                double v = attn__round_d(g / (double)qh.scale) + qh.zero_point;
+                t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
+            }
+        p->gelu_table = t;
+    }
+    attn__quant_linear(z, &p->ff2, w->ff2_w, w->ff2_b, ff, d, qh, qf, 0);
+    sr = attn__quant_add(z, &p->add2, qx1, qf, qout);
+    if (!cfg->norm_first)
+        attn__quant_norm(z, &p->norm2, w->norm2_w, w->norm2_b, cfg->eps, d, sr, qout);
+    *xq = qout;
+}
+
+/* The stack; *xq as in attn__quant_layer. obs [n_layers + 1]. */
+static void attn__quant_stack(attn__quant *z, attn_encoder_s8_params *p, attn_qparams *xq,
+                              const attn_encoder_cfg *cfg, const attn_encoder_weights_f32 *w,
+                              const attn__layer_obs *obs)
+{
+    attn_encoder_layer_s8_params *layers = (attn_encoder_layer_s8_params *)attn__qtake(
+        z, (size_t)w->n_layers * sizeof(attn_encoder_layer_s8_params));
+    int l;
+    if (!layers) return;
+    memset(layers, 0, (size_t)w->n_layers * sizeof(*layers));
+    for (l = 0; l < w->n_layers; l++) attn__quant_layer(z, &layers[l], xq, cfg, &w->layers[l], &obs[l]);
+    memset(&p->norm, 0, sizeof p->norm);
+    if (w->final_norm) {
+        attn_qparams qo = attn__qparams_of(obs[w->n_layers].out);
+        attn__quant_norm(z, &p->norm, w->norm_w, w->norm_b, cfg->eps, cfg->d_model, (double)xq->scale, qo);
+        *xq = qo;
+    }
+    p->layers = layers;
+    p->n_layers = w->n_layers;
+    p->final_norm = w->final_norm;
+}
+
+static void attn__obs_reset(attn__range *r, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        r[i].lo = 3.4e38f;
+        r[i].hi = -3.4e38f;
+    }
+}
+
+ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_qparams *in_q,
+                                              attn_qparams *out_q, const attn_encoder_cfg *cfg,
+                                              const attn_encoder_weights_f32 *w,
+                                              const float *calib, const uint8_t *key_padding,
+                                              int n_calib, int seq, attn_arena *store,
+                                              attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need;
+    attn__layer_obs *obs;
+    attn__range in_r;
+    attn_status st;
+    size_t mark, n;
+    float *x;
+    int s;
+    if (!out || !in_q || !out_q || !calib || !store) return ATTN_ERR_NULL;
+    if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__encoder_check(calib, seq, w ? w->n_layers : 1, cfg, w, scratch)) != ATTN_OK &&
+        st != ATTN_ERR_ARENA)
+        return st;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) != ATTN_OK) return st;
+    if (n_calib <= 0) return ATTN_ERR_SHAPE;
+    n = (size_t)seq * (size_t)cfg->d_model;
+    need = attn__encoder_size(cfg, seq);
+    attn__size_add(&need, n, 1, sizeof(float));
+    attn__size_add(&need, (size_t)w->n_layers + 1, 1, sizeof(attn__layer_obs));
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+
+    /* calibration: every tensor's range over the float stack's runs */
+    mark = scratch->used;
+    obs = (attn__layer_obs *)attn__take(scratch, ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs));
+    x = (float *)attn__take(scratch, n * sizeof(float));
+    attn__obs_reset((attn__range *)(void *)obs,
+                    ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(&in_r, 1);
+    for (s = 0; s < n_calib; s++) {
+        memcpy(x, calib + (size_t)s * n, n * sizeof(float));
+        attn__see(&in_r, x, (int)n);
+        attn__encoder_f32(x, seq, key_padding ? key_padding + (size_t)s * (size_t)seq : NULL,
+                          cfg, w, scratch, obs);
+    }
+
+    z.st = ATTN_OK;
+    z.store = store;
+    *in_q = attn__qparams_of(in_r);
+    *out_q = *in_q;
+    attn__quant_stack(&z, out, out_q, cfg, w, obs);
+    scratch->used = mark;
+    return z.st;
+}
+
+ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
+                                            const attn_model_weights_f32 *w, const float *calib,
+                                            const uint8_t *key_padding, int n_calib, int seq,
+                                            attn_arena *store, attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need;
+    attn__model_obs obs;
+    attn__range in_r, pos_r;
+    attn_qparams qin, qx, qe, qpos;
+    attn_status st;
+    size_t mark, n_in, n_pos = 0, nl;
+    float *logits, *pos = NULL;
+    int s, dm, din;
+    if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
+    if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
+        (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
+        return ATTN_ERR_NULL;
+    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    if ((st = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    if (n_calib <= 0) return ATTN_ERR_SHAPE;
+    dm = cfg->encoder.d_model;
+    din = cfg->d_in > 0 ? cfg->d_in : dm;
+    n_in = (size_t)seq * (size_t)din;
+    nl = (size_t)w->encoder.n_layers + 1;
+    if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
+    need = attn__model_size(cfg, seq);
+    attn__size_add(&need, nl, 1, sizeof(attn__layer_obs));
+    attn__size_add(&need, (size_t)cfg->n_classes, 1, sizeof(float));
+    attn__size_add(&need, n_pos, 1, sizeof(float));
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+
+    mark = scratch->used;
+    obs.layers = (attn__layer_obs *)attn__take(scratch, nl * sizeof(attn__layer_obs));
+    logits = (float *)attn__take(scratch, (size_t)cfg->n_classes * sizeof(float));
+    attn__obs_reset((attn__range *)(void *)obs.layers, nl * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(&obs.e, 1);
+    attn__obs_reset(&obs.x0, 1);
+    attn__obs_reset(&obs.logits, 1);
+    attn__obs_reset(&in_r, 1);
+    attn__obs_reset(&pos_r, 1);
+    for (s = 0; s < n_calib; s++) {
+        attn__see(&in_r, calib + (size_t)s * n_in, (int)n_in);
+        attn__model_f32(logits, calib + (size_t)s * n_in, seq,
+                        key_padding ? key_padding + (size_t)s * (size_t)seq : NULL, cfg, w,
+                        scratch, &obs);
+    }
+    /* the position table (sinusoidal ones are computed and baked in) */
+    if (n_pos) {
+        pos = (float *)attn__take(scratch, n_pos * sizeof(float));
+        if (cfg->position == ATTN_POS_LEARNED) {
+            memcpy(pos, w->pos, n_pos * sizeof(float));
+        } else {
+            memset(pos, 0, n_pos * sizeof(float));
+            attn_pos_sinusoidal_f32(pos, cfg->max_seq, dm);
+        }
+        attn__see(&pos_r, pos, (int)n_pos);
+    }
+
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(out, 0, sizeof *out);
+    qin = attn__qparams_of(in_r);
+    qe = cfg->d_in > 0 ? attn__qparams_of(obs.e) : qin;
+    if (cfg->d_in > 0)
+        attn__quant_linear(&z, &out->embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
+    qx = qe;
+    if (n_pos) {
+        int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
+        qpos = attn__qparams_of(pos_r);
+        qx = attn__qparams_of(obs.x0);
+        if (tq) attn_quantize_s8(tq, pos, (int)n_pos, qpos);
+        out->pos = tq;
+        attn__quant_add(&z, &out->pos_add, qe, qpos, qx);
+    }
+    attn__quant_stack(&z, &out->encoder, &qx, &cfg->encoder, &w->encoder, obs.layers);
+    {
+        attn_qparams ql = attn__qparams_of(obs.logits);
+        attn__quant_linear(&z, &out->cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
+        out->logit_scale = ql.scale;
+        out->logit_zp = ql.zero_point;
+    }
+    out->in_scale = qin.scale;
+    out->in_zp = qin.zero_point;
+    scratch->used = mark;
+    return z.st;
+}
+
+#endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
 
 #ifdef __cplusplus
 }
