@@ -18,7 +18,8 @@ CXXWARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wcast-align -Wundef
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 B := build
-TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/test_bad_input.c
+TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/test_bad_input.c \
+            tests/test_quant.c
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/golden/golden.h \
             tests/golden/golden_data.h attention.h
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-asan $(B)/test-cxx
@@ -39,13 +40,13 @@ $(B)/test-asan: $(TEST_DEP) | $(B)
 # the library compiled as C++98 (tests stay C) and linked together
 $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 	$(HOST_CXX) -std=c++98 $(CXXWARN) -O2 -I. -x c++ -c tests/impl.c -o $@
-$(B)/test-cxx: $(TEST_DEP) $(B)/impl-cxx.o | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. -Itests -c tests/main.c -o $(B)/main-cxx.o
-	$(HOST_CC) $(WARN) -O2 -I. -Itests -c tests/test_golden.c -o $(B)/golden-cxx.o
-	$(HOST_CC) $(WARN) -O2 -I. -Itests -c tests/test_props.c -o $(B)/props-cxx.o
-	$(HOST_CC) $(WARN) -O2 -I. -Itests -c tests/test_bad_input.c -o $(B)/bad-cxx.o
-	$(HOST_CXX) $(B)/main-cxx.o $(B)/golden-cxx.o $(B)/props-cxx.o $(B)/bad-cxx.o \
-	    $(B)/impl-cxx.o -lm -o $@
+# (the test files compiled as C, one object each)
+CXX_TEST_OBJS := $(patsubst tests/%.c,$(B)/cxx/%.o,$(TEST_SRC))
+$(B)/cxx/%.o: tests/%.c $(TEST_DEP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(WARN) -O2 -I. -Itests -c $< -o $@
+$(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
+	$(HOST_CXX) $^ -lm -o $@
 
 # --- compile-only checks of the header -----------------------------------------
 $(B)/impl.o: tests/impl.c attention.h | $(B)
@@ -88,8 +89,10 @@ ctr_m7  := -DPORT_COUNTER_FPGAIO=0x40028000u
 ctr_m33 := -DPORT_COUNTER_FPGAIO=0x50302000u
 ctr_m55 := -DPORT_COUNTER_FPGAIO=0x59302000u
 # the micro:bit has 16 KB of RAM and 256 KB of flash: the runner shares a
-# 9 KB pool between its groups and keeps the golden cases that fit
-tests_m0 := -DCHECK_POOL_BYTES=9216 -DGOLDEN_FLASH_LIMIT=16300
+# 9 KB pool between its groups, keeps the golden cases that fit, is built
+# for size and links newlib-nano (whose printf has no float support, which
+# the runner does not use)
+tests_m0 := -DCHECK_POOL_BYTES=9216 -DGOLDEN_FLASH_LIMIT=16300 -Os --specs=nano.specs
 
 PORT     := ports/cortex-m
 PORT_SRC := $(PORT)/startup.c $(PORT)/port.c
@@ -107,7 +110,7 @@ ports-deps:
 define BOARD_RULES
 $(B)/$(1)/test.elf: $(TEST_DEP) $(PORT_DEP) $(PORT)/boards/$(board_$(1)).ld | ports-deps
 	@mkdir -p $$(@D)
-	$(CROSS_CC) $(cpu_$(1)) $(ctr_$(1)) $(tests_$(1)) $(XFLAGS) -I. -Itests -I$(PORT) \
+	$(CROSS_CC) $(cpu_$(1)) $(ctr_$(1)) $(XFLAGS) $(tests_$(1)) -I. -Itests -I$(PORT) \
 	    $(TEST_SRC) tests/impl.c $(PORT_SRC) $(XLINK) -T$(PORT)/boards/$(board_$(1)).ld \
 	    -lm -o $$@
 test-$(1): $(B)/$(1)/test.elf

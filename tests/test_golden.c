@@ -168,6 +168,11 @@ static attn_status run_case(const golden_case *c, float *out, attn_arena *arena)
     return ATTN_ERR_RANGE;
 }
 
+const golden_case *golden_table(void)
+{
+    return golden_cases;
+}
+
 void test_golden(void)
 {
     size_t i;

@@ -85,4 +85,8 @@ typedef struct {
     unsigned long data_bytes;
 } golden_left_out_entry;
 
+/* The table of golden_data.h, which only test_golden.c includes (its data
+   is large: one copy per program). Ends with a row whose name is NULL. */
+const golden_case *golden_table(void);
+
 #endif
