@@ -19,7 +19,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 
 B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/test_bad_input.c \
-            tests/test_quant.c
+            tests/test_quant.c tests/test_s8.c
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/golden/golden.h \
             tests/golden/golden_data.h attention.h
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-asan $(B)/test-cxx
@@ -92,7 +92,7 @@ ctr_m55 := -DPORT_COUNTER_FPGAIO=0x59302000u
 # 9 KB pool between its groups, keeps the golden cases that fit, is built
 # for size and links newlib-nano (whose printf has no float support, which
 # the runner does not use)
-tests_m0 := -DCHECK_POOL_BYTES=9216 -DGOLDEN_FLASH_LIMIT=16300 -Os --specs=nano.specs
+tests_m0 := -DCHECK_POOL_BYTES=9216 -DGOLDEN_FLASH_LIMIT=16000 -Os --specs=nano.specs
 
 PORT     := ports/cortex-m
 PORT_SRC := $(PORT)/startup.c $(PORT)/port.c

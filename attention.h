@@ -166,6 +166,15 @@
      attn_model_f32         B(seq*d) + the encoder's   ATTN_MODEL_SCRATCH_F32(seq, d, heads, d_ff)
    i.e. an encoder layer needs K and V (2*seq*d floats) plus one row of
    scores, two d-vectors and the feed-forward hidden row - never seq*seq.
+   int8, with A(n) = n rounded up to ATTN_ALIGN:
+     attn_sdpa_s8           A(4*seq_kv)                    ATTN_SDPA_SCRATCH_S8(seq_kv)
+     attn_mha_s8            2*A(seq_kv*d) + A(d) + A(4*seq_kv)
+                                                           ATTN_MHA_SCRATCH_S8(seq_kv, d)
+     attn_encoder_layer_s8  2*A(seq*d) + 3*A(d) + A(4*max(seq, d)) + A(d_ff)
+     attn_encoder_s8        the same   ATTN_ENCODER_SCRATCH_S8(seq, d, heads, d_ff)
+     attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
+   (K and V in bytes, a query's int32 scores that then hold the int32
+   residual row, three d-byte rows, the hidden row: about 1/3.7 of float.)
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
    Stack: no recursion, no arrays on the stack. The deepest call chain,
@@ -236,6 +245,22 @@
 #define ATTN_MODEL_SCRATCH_F32(seq, d_model, n_heads, d_ff)                    \
     (ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                       \
      ATTN_ENCODER_SCRATCH_F32(seq, d_model, n_heads, d_ff))
+
+/* int8: the same for the _s8 operations (activations are bytes; scores and
+   the residual row int32). */
+#define ATTN__MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ATTN_SDPA_SCRATCH_S8(seq_kv) ATTN_ALIGN_UP((size_t)(seq_kv) * 4)
+#define ATTN_MHA_SCRATCH_S8(seq_kv, d_model)                                   \
+    (2 * ATTN_ALIGN_UP((size_t)(seq_kv) * (size_t)(d_model)) +                 \
+     ATTN_ALIGN_UP(d_model) + ATTN_ALIGN_UP((size_t)(seq_kv) * 4))
+#define ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff)                   \
+    (2 * ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                    \
+     3 * ATTN_ALIGN_UP(d_model) +                                              \
+     ATTN_ALIGN_UP((size_t)ATTN__MAX((size_t)(seq), (size_t)(d_model)) * 4) +  \
+     ATTN_ALIGN_UP(d_ff) + 0 * (size_t)(n_heads))
+#define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
+    (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
+     ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
 
 #ifdef __cplusplus
 extern "C" {
@@ -680,6 +705,13 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #include <string.h>
 #ifndef ATTN_NO_FLOAT
 #include <math.h>
+#endif
+/* Cortex-M DSP extension (M4, M7, M33, M55): dual 16-bit MACs for int8. */
+#if defined(__ARM_FEATURE_DSP) && !defined(ATTN_NO_DSP)
+#define ATTN__DSP 1
+#include <arm_acle.h>
+#else
+#define ATTN__DSP 0
 #endif
 
 #ifndef ATTN_ASSERT
@@ -1778,16 +1810,51 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     }
 }
 
+#if ATTN__DSP
+/* SXTB16 of x rotated right by 8: bytes 1 and 3 sign-extended to halves. */
+static uint32_t attn__sxtb16_ror8(uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return __sxtb16((x >> 8) | (x << 24));
+#endif
+}
+#endif
+
+/* sum (x[i] + off) * w[i] over n int8 pairs (|sum| < 2^31 for n <= 32768). */
+static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off)
+{
+    int32_t acc = 0;
+    int i = 0;
+#if ATTN__DSP
+    {
+        /* four at a time: SXTB16 splits bytes 0,2 and (rotated) 1,3 into
+           16-bit lanes, SADD16 adds the offset (|x + off| <= 255), SMLAD
+           multiplies and adds both lanes. Same integers as the C loop. */
+        const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
+        for (; i + 4 <= n; i += 4) {
+            uint32_t xv, wv;
+            memcpy(&xv, x + i, 4); /* unaligned 32-bit loads are fine on v7-M/v8-M */
+            memcpy(&wv, w + i, 4);
+            acc = __smlad(__sadd16(__sxtb16(xv), off2), __sxtb16(wv), acc);
+            acc = __smlad(__sadd16(attn__sxtb16_ror8(xv), off2), attn__sxtb16_ror8(wv), acc);
+        }
+    }
+#endif
+    for (; i < n; i++) acc += (x[i] + off) * w[i];
+    return acc;
+}
+
 /* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row. */
 static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
                                 int in, int out)
 {
-    const int32_t off = -p->in_zp;
-    int o, i;
+    int o;
     for (o = 0; o < out; o++) {
-        const int8_t *w = p->w + (size_t)o * (size_t)in;
-        int32_t acc = 0, v;
-        for (i = 0; i < in; i++) acc += (x[i] + off) * w[i];
+        int32_t acc = attn__dot_s8(x, p->w + (size_t)o * (size_t)in, in, -p->in_zp), v;
         if (p->bias) acc = attn__sat32((int64_t)acc + p->bias[o]);
         v = attn__sat32((int64_t)p->out_zp + attn__requant(acc, p->requant[o]));
         y[o] = (int8_t)attn__clamp(v, p->act_min, p->act_max);
@@ -1943,6 +2010,14 @@ static attn_status attn__check_encoder_cfg_s8(const attn_encoder_cfg *c)
     return ATTN_OK;
 }
 
+/* The float rules plus the width the int32 scores are proven for. */
+static attn_status attn__check_mha_cfg_s8(const attn_mha_cfg *c)
+{
+    attn_status st = attn__check_mha_cfg(c);
+    if (st == ATTN_OK && c->d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    return st;
+}
+
 static attn__size attn__sdpa_size_s8(const attn_mha_cfg *c)
 {
     attn__size s = {0, 0}, t = {0, 0};
@@ -1965,14 +2040,14 @@ static attn__size attn__mha_size_s8(const attn_mha_cfg *c)
 static attn__size attn__encoder_size_s8(const attn_encoder_cfg *c, int seq)
 {
     attn__size s = {0, 0};
-    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1);              /* K             */
-    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1);              /* V             */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);                        /* normed row    */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);                        /* q / context   */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);                        /* block output  */
-    attn__size_add(&s, (size_t)c->d_model, 1, sizeof(int32_t));          /* wide residual */
-    attn__size_add(&s, (size_t)seq, 1, sizeof(int32_t));                 /* scores        */
-    attn__size_add(&s, (size_t)c->d_ff, 1, 1);                           /* FF hidden     */
+    size_t wide = (size_t)seq > (size_t)c->d_model ? (size_t)seq : (size_t)c->d_model;
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* K                          */
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* V                          */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* normed row                 */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* q / context                */
+    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* block output               */
+    attn__size_add(&s, wide, 1, sizeof(int32_t));           /* scores, then wide residual */
+    attn__size_add(&s, (size_t)c->d_ff, 1, 1);             /* FF hidden                  */
     return s;
 }
 
@@ -2124,7 +2199,7 @@ ATTN_DEF attn_status attn_sdpa_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes
 {
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
-    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     return attn__size_result(attn__sdpa_size_s8(cfg), bytes);
 }
 
@@ -2138,7 +2213,7 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
     int32_t *scores;
     int i;
     if (!out || !q || !k || !v || !cfg || !p || !arena) return ATTN_ERR_NULL;
-    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     need = attn__sdpa_size_s8(cfg);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
     if (!attn__sdpa_values_ok(p)) return ATTN_ERR_RANGE;
@@ -2161,7 +2236,7 @@ ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes)
 {
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
-    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
+    if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     return attn__size_result(attn__mha_size_s8(cfg), bytes);
 }
 
@@ -2176,8 +2251,7 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     int32_t *scores;
     int i, dm;
     if (!out || !xq || !xkv || !cfg || !p || !arena || !attn__mha_ptrs_ok(p)) return ATTN_ERR_NULL;
-    if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
-    if (cfg->d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     need = attn__mha_size_s8(cfg);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
     if (!attn__mha_values_ok(p, cfg->d_model)) return ATTN_ERR_RANGE;
@@ -2219,8 +2293,9 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     int8_t *nrm = (int8_t *)attn__take(arena, d);                          /* [d]      */
     int8_t *q = (int8_t *)attn__take(arena, d);                            /* [d]      */
     int8_t *blk = (int8_t *)attn__take(arena, d);                          /* [d]      */
-    int32_t *r = (int32_t *)attn__take(arena, d * sizeof(int32_t));        /* [d]      */
-    int32_t *scores = (int32_t *)attn__take(arena, (size_t)seq * sizeof(int32_t));
+    /* a query's scores [seq] and, once they are used, the residual row [d] */
+    int32_t *scores = (int32_t *)attn__take(arena, ((size_t)seq > d ? (size_t)seq : d) * sizeof(int32_t));
+    int32_t *r = scores;
     int8_t *hid = (int8_t *)attn__take(arena, (size_t)ff);                 /* [d_ff]   */
 
     /* keys and values from the whole input (pre-norm: from LN1(x)) */

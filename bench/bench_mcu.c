@@ -18,30 +18,44 @@
 #include "attention.h"
 #include "port.h"
 
-/* ---- weights in flash: a deterministic pseudo-random table built by the
-   compiler (no generated file): value i is a hash of i scaled to about
-   [-0.25, 0.25). */
-#define BW(i) ((float)((int)((((unsigned)(i)) * 2654435761u) >> 22) - 512) * (0.25f / 512.0f))
-#define BW2(i) BW(i), BW((i) + 1)
-#define BW4(i) BW2(i), BW2((i) + 2)
-#define BW8(i) BW4(i), BW4((i) + 4)
-#define BW16(i) BW8(i), BW8((i) + 8)
-#define BW32(i) BW16(i), BW16((i) + 16)
-#define BW64(i) BW32(i), BW32((i) + 32)
-#define BW128(i) BW64(i), BW64((i) + 64)
-#define BW256(i) BW128(i), BW128((i) + 128)
-#define BW512(i) BW256(i), BW256((i) + 256)
-#define BW1K(i) BW512(i), BW512((i) + 512)
-#define BW2K(i) BW1K(i), BW1K((i) + 1024)
-#define BW4K(i) BW2K(i), BW2K((i) + 2048)
-#define BW8K(i) BW4K(i), BW4K((i) + 4096)
-#define BW16K(i) BW8K(i), BW8K((i) + 8192)
-#define BW32K(i) BW16K(i), BW16K((i) + 16384)
+/* ---- weights in flash: deterministic pseudo-random tables built by the
+   compiler (no generated file). R<n>(F, i) lists F(i), F(i+1), ...
+   F(i+n-1). */
+#define R2(F, i) F(i), F((i) + 1)
+#define R4(F, i) R2(F, i), R2(F, (i) + 2)
+#define R8(F, i) R4(F, i), R4(F, (i) + 4)
+#define R16(F, i) R8(F, i), R8(F, (i) + 8)
+#define R32(F, i) R16(F, i), R16(F, (i) + 16)
+#define R64(F, i) R32(F, i), R32(F, (i) + 32)
+#define R128(F, i) R64(F, i), R64(F, (i) + 64)
+#define R256(F, i) R128(F, i), R128(F, (i) + 128)
+#define R512(F, i) R256(F, i), R256(F, (i) + 256)
+#define R1K(F, i) R512(F, i), R512(F, (i) + 512)
+#define R2K(F, i) R1K(F, i), R1K(F, (i) + 1024)
+#define R4K(F, i) R2K(F, i), R2K(F, (i) + 2048)
+#define R8K(F, i) R4K(F, i), R4K(F, (i) + 4096)
+#define R16K(F, i) R8K(F, i), R8K(F, (i) + 8192)
+#define R32K(F, i) R16K(F, i), R16K(F, (i) + 16384)
+#define HASH(i) ((((unsigned)(i)) * 2654435761u) >> 22) /* 0..1023 */
 
-/* The largest user is the (32, 64, 4, 128) layer: 4*64*64 + 2*64*128 floats
-   of matrices, biases and norms reuse the start of the table. */
-enum { FLASH_FLOATS = 32768 };
-static const float g_wflash[FLASH_FLOATS] = {BW32K(0)};
+/* The largest user is the (32, 64, 4, 128) layer: 4*64*64 + 2*64*128
+   weights; biases and norms reuse the start of the table. */
+enum { FLASH_WEIGHTS = 32768 };
+/* float weights about U[-0.25, 0.25) */
+#define WF(i) ((float)((int)HASH(i) - 512) * (0.25f / 512.0f))
+static const float g_wflash[FLASH_WEIGHTS] = {R32K(WF, 0)};
+/* int8 weights, symmetric [-127, 127] */
+#define W8(i) ((int8_t)((int)HASH(i) / 4 - 128 + ((int)HASH(i) < 4)))
+static const int8_t g_w8[FLASH_WEIGHTS] = {R32K(W8, 0)};
+/* int8 requantization factors: every output channel 2^-10 (a 64-term int8
+   dot product back to int8 range); layer norm gammas 30 (z ~ N(0,1) to
+   about 30 LSB); a GELU-like table */
+#define RQ(i) {1073741824, -9}
+static const attn_qmul g_rq[256] = {R256(RQ, 0)};
+#define GM(i) {2013265920, 5}
+static const attn_qmul g_gamma[128] = {R128(GM, 0)};
+#define LUT(i) ((int8_t)((i) >= 128 ? (i) - 128 : ((i) - 128) / 8))
+static const int8_t g_lut[256] = {R256(LUT, 0)};
 
 /* ---- RAM ---------------------------------------------------------------- */
 
@@ -70,7 +84,64 @@ static int bench_mem_init(bench_mem *m, size_t nx, size_t ny, size_t scratch)
 static void fill(float *x, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) x[i] = g_wflash[(i * 7u + 3u) % FLASH_FLOATS] * 4.0f;
+    for (i = 0; i < n; i++) x[i] = g_wflash[(i * 7u + 3u) % FLASH_WEIGHTS] * 4.0f;
+}
+
+static void fill_s8(int8_t *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) x[i] = (int8_t)(g_w8[(i * 7u + 3u) % FLASH_WEIGHTS] / 2);
+}
+
+/* An int8 linear layer over the flash tables. */
+static attn_linear_s8_params linear_s8(size_t w_offset)
+{
+    attn_linear_s8_params p;
+    p.w = g_w8 + w_offset;
+    p.bias = NULL;
+    p.requant = g_rq;
+    p.in_zp = 0;
+    p.out_zp = 0;
+    p.act_min = -128;
+    p.act_max = 127;
+    return p;
+}
+
+static attn_qmul qmul(double f)
+{
+    attn_qmul m;
+    attn_quantize_multiplier(f, &m);
+    return m;
+}
+
+/* Attention scales for int8 values of about +-40: scores of d_head
+   products to a softmax exponent of a few units, Q15 sums back to int8. */
+static attn_sdpa_s8_params sdpa_s8(int d_head)
+{
+    attn_sdpa_s8_params p;
+    p.q_zp = p.k_zp = p.v_zp = p.out_zp = 0;
+    p.score_mul = qmul(65536.0 / (400.0 * (double)d_head));
+    p.ctx_mul = qmul(1.0 / 32768.0);
+    return p;
+}
+
+static attn_add_s8_params add_s8(void)
+{
+    attn_add_s8_params p;
+    p.a_zp = p.b_zp = p.out_zp = 0;
+    p.a_mul = p.b_mul = qmul(512.0);
+    p.out_mul = qmul(1.0 / 512.0);
+    return p;
+}
+
+static attn_layernorm_s8_params norm_s8(int d)
+{
+    attn_layernorm_s8_params p;
+    p.gamma = g_gamma;
+    p.beta = NULL;
+    p.eps = (int64_t)d * d;
+    p.out_zp = 0;
+    return p;
 }
 
 /* ---- the benchmarks ------------------------------------------------------ */
@@ -83,7 +154,8 @@ typedef struct {
     const char *unit;
 } bench;
 
-enum { B_LINEAR, B_SOFTMAX, B_LAYERNORM, B_HEAD, B_LAYER };
+enum { B_LINEAR, B_SOFTMAX, B_LAYERNORM, B_HEAD, B_LAYER,
+       B_LINEAR_S8, B_SOFTMAX_S8, B_LAYERNORM_S8, B_HEAD_S8, B_LAYER_S8 };
 
 static const bench g_benches[] = {
     {"linear 32x64 -> 64", B_LINEAR, 32, 64, 0, 64, 32ul * 64 * 64, "MAC"},
@@ -96,6 +168,15 @@ static const bench g_benches[] = {
     {"encoder layer (32, 64, 4, 128)", B_LAYER, 32, 64, 4, 128,
      4ul * 32 * 64 * 64 + 2ul * 32 * 32 * 64 + 2ul * 32 * 64 * 128, "MAC"},
     {"encoder layer (16, 32, 2, 64)", B_LAYER, 16, 32, 2, 64,
+     4ul * 16 * 32 * 32 + 2ul * 16 * 16 * 32 + 2ul * 16 * 32 * 64, "MAC"},
+    {"int8 linear 32x64 -> 64", B_LINEAR_S8, 32, 64, 0, 64, 32ul * 64 * 64, "MAC"},
+    {"int8 linear 32x64 -> 256", B_LINEAR_S8, 32, 64, 0, 256, 32ul * 64 * 256, "MAC"},
+    {"int8 softmax 32 rows of 32", B_SOFTMAX_S8, 32, 32, 0, 0, 32ul * 32, "element"},
+    {"int8 layer norm 32x64", B_LAYERNORM_S8, 32, 64, 0, 0, 32ul * 64, "element"},
+    {"int8 attention head seq 32, d_head 16", B_HEAD_S8, 32, 16, 1, 0, 2ul * 32 * 32 * 16, "MAC"},
+    {"int8 encoder layer (32, 64, 4, 128)", B_LAYER_S8, 32, 64, 4, 128,
+     4ul * 32 * 64 * 64 + 2ul * 32 * 32 * 64 + 2ul * 32 * 64 * 128, "MAC"},
+    {"int8 encoder layer (16, 32, 2, 64)", B_LAYER_S8, 16, 32, 2, 64,
      4ul * 16 * 32 * 32 + 2ul * 16 * 16 * 32 + 2ul * 16 * 32 * 64, "MAC"},
 };
 
@@ -167,6 +248,71 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         if (!(*fits = bench_mem_init(&m, n, 0, scratch))) break;
         fill(m.x, n);
         MEASURE(*insns, st, attn_encoder_layer_f32(m.x, b->seq, NULL, &c, &lw, &m.arena));
+        break;
+    }
+    case B_LINEAR_S8: {
+        attn_linear_s8_params p = linear_s8(0);
+        if (!(*fits = bench_mem_init(&m, n / 4 + 1, ((size_t)b->seq * (size_t)b->ff) / 4 + 1, 0)))
+            break;
+        fill_s8((int8_t *)m.x, n);
+        MEASURE(*insns, st, attn_linear_s8((int8_t *)m.y, (const int8_t *)m.x, &p, b->seq, b->d, b->ff));
+        break;
+    }
+    case B_SOFTMAX_S8: {
+        attn_softmax_s8_params p;
+        p.in_mul = qmul(0.1 * 1.4426950408889634 * 65536.0); /* logits at scale 0.1 */
+        if (!(*fits = bench_mem_init(&m, n / 4 + 1, 0, 0))) break;
+        fill_s8((int8_t *)m.x, n);
+        MEASURE(*insns, st, attn_softmax_s8((int8_t *)m.x, (const int8_t *)m.x, &p, b->seq, b->d));
+        break;
+    }
+    case B_LAYERNORM_S8: {
+        attn_layernorm_s8_params p = norm_s8(b->d);
+        if (!(*fits = bench_mem_init(&m, n / 4 + 1, 0, 0))) break;
+        fill_s8((int8_t *)m.x, n);
+        MEASURE(*insns, st, attn_layernorm_s8((int8_t *)m.x, (const int8_t *)m.x, &p, b->seq, b->d));
+        break;
+    }
+    case B_HEAD_S8: {
+        attn_sdpa_s8_params p = sdpa_s8(b->d);
+        attn_mha_cfg c;
+        int8_t *x8;
+        c.seq_q = c.seq_kv = b->seq;
+        c.d_model = b->d;
+        c.n_heads = 1;
+        c.causal = 0;
+        attn_sdpa_scratch_s8(&c, &scratch);
+        if (!(*fits = bench_mem_init(&m, 3 * n / 4 + 1, n / 4 + 1, scratch))) break;
+        x8 = (int8_t *)m.x;
+        fill_s8(x8, 3 * n);
+        MEASURE(*insns, st, attn_sdpa_s8((int8_t *)m.y, x8, x8 + n, x8 + 2 * n, NULL, &c, &p, &m.arena));
+        break;
+    }
+    case B_LAYER_S8: {
+        attn_encoder_cfg c;
+        attn_encoder_layer_s8_params lp;
+        size_t dd = (size_t)b->d * (size_t)b->d, dff = (size_t)b->d * (size_t)b->ff;
+        c.d_model = b->d;
+        c.n_heads = b->heads;
+        c.d_ff = b->ff;
+        c.activation = ATTN_ACT_GELU;
+        c.norm_first = 0;
+        c.causal = 0;
+        c.eps = 1e-5f;
+        lp.attn.q = linear_s8(0);
+        lp.attn.k = linear_s8(dd);
+        lp.attn.v = linear_s8(2 * dd);
+        lp.attn.o = linear_s8(3 * dd);
+        lp.attn.sdpa = sdpa_s8(b->d / b->heads);
+        lp.add1 = lp.add2 = add_s8();
+        lp.norm1 = lp.norm2 = norm_s8(b->d);
+        lp.ff1 = linear_s8(4 * dd);
+        lp.ff2 = linear_s8(4 * dd + dff);
+        lp.gelu_table = g_lut;
+        attn_encoder_layer_scratch_s8(&c, b->seq, &scratch);
+        if (!(*fits = bench_mem_init(&m, n / 4 + 1, 0, scratch))) break;
+        fill_s8((int8_t *)m.x, n);
+        MEASURE(*insns, st, attn_encoder_layer_s8((int8_t *)m.x, b->seq, NULL, &c, &lp, &m.arena));
         break;
     }
     }

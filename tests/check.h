@@ -82,6 +82,7 @@ void check_fill(float *x, size_t n, float lo, float hi);
 void test_golden(void);
 void test_properties(void);
 void test_bad_input(void);
+void test_s8(void);
 void test_quant(void);
 
 #endif
