@@ -83,10 +83,11 @@
        crashes, loops or writes out of bounds because of them.
 
    In-place use:
-     attn_softmax_f32, attn_layernorm_f32, attn_relu/gelu*_f32: y may equal x.
-     attn_mha_f32: out may equal xq or xkv. attn_sdpa_f32: out may equal q.
-     attn_encoder_layer_f32, attn_encoder_f32: always in place on x.
-     attn_linear_f32: y must not overlap x.
+     attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
+     attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
+     attn_mha_*: out may equal xq or xkv. attn_sdpa_*: out may equal q.
+     attn_encoder_layer_*, attn_encoder_*: always in place on x.
+     attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
 
    ---------------------------------------------------------------------------
@@ -99,8 +100,8 @@
 
    requant(x, m)   x * m.multiplier * 2^m.shift / 2^31 rounded, in TFLite's
                    two steps (see attn_requantize): saturating left shift,
-                   rounding doubling high multiply, rounding right shift;
-                   ties go away from zero.
+                   rounding doubling high multiply (its ties go up, toward
+                   +infinity), rounding right shift (ties away from zero).
    rshift(x, n)    x / 2^n rounded, ties away from zero.
    linear          acc = sat(bias + sum (x - in_zp) * w) (in <= 32768, so the
                    sum cannot overflow), y = clamp(out_zp + requant(acc)).
@@ -110,7 +111,9 @@
                    i = f >> 9, r = f & 511, T[k] = round(2^30 * 2^(-k/128))
                    (k = 0..128, a table in the header),
                    v = T[i] - rshift((T[i] - T[i+1]) * r, 9),
-                   exp2 = n > 30 ? 0 : rshift(v, n). Relative error < 2^-18.
+                   (the product in int64), exp2 = n > 30 ? 0 : rshift(v, n).
+                   Absolute error < 2^-18 (measured: 3.7e-6), far below
+                   the 2^-15 step of the probabilities.
    softmax         over the visible entries z_j of a row: mx = max z_j,
                    e_j = exp2(requant(z_j - mx, mul)) (Q30, e = 2^30 at mx),
                    S = sum e_j (uint64), R = floor(2^61 / S),
@@ -127,16 +130,36 @@
                    k such that D * 4^k is in [2^60, 2^62), s = isqrt(D * 4^k)
                    in [2^30, 2^31), m = min((floor(2^62 / s) + 1) >> 1,
                    2^31 - 1): 1/sqrt(D) ~ m * 2^(k-30) / 2^31;
-                   z_c = requant(d * x_c - S1, {m, k - 14}) (Q16, |z| <= 2^21),
+                   z_c = requant(d * x_c - S1, {m, k - 14}) (Q16; |z| <=
+                   sqrt(d-1) * 2^16, which saturates harmlessly past d 1025),
                    y_c = clamp(out_zp + rshift(sat(requant(z_c, gamma[c]) +
                    beta[c]), 16)).
-                   No overflow for d <= 2048: d*|x| <= 2^11 * 2^19 = 2^30, so
-                   d*x_c - S1 fits int32, and D <= d*S2 <= 2^11 * 2^11 * 2^38
-                   = 2^60 fits int64 (int8 input: |x| <= 128, far below).
+                   No overflow for d <= 2048: |d*x_c - S1| <= 2(d-1) max|x|
+                   < 2 * 2047 * 2^19 < 2^31 fits int32, and D <= d*S2 <=
+                   2^11 * 2^11 * 2^38 = 2^60 fits int64 (int8 input:
+                   |x| <= 128, far below; tests run widths 1024 and 2048).
    pool (mean)     y = zp + round(sum (x - zp) / count), ties away from zero.
    All saturation is to the type's range; clamp is to [-128, 127] (or the
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
+   The DSP path (M4/M7/M33/M55: SXTB16 + SMLAD in the dot products; off with
+   ATTN_NO_DSP) computes the same integers: results are identical on every
+   core, which the tests check byte for byte.
+
+   Approximations and their measured error (tests/test_s8.c, test_quant.c):
+     attn_softmax_s8      <= 1/256 per probability against a double softmax
+                          of the dequantized input (1/256 only where p = 1,
+                          which the output cannot show; elsewhere 1.9e-3)
+     attn_layernorm_s8    <= 1 output LSB against a double layer norm
+     GELU table           exact to 1/2 output LSB at each of the 256 inputs
+     attention            exp2 error < 2^-18; probabilities rounded to 2^-16
+     quantized layers     cosine >= 0.9996 to PyTorch float on every golden
+                          layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
+   int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
+   d_model of attention <= 32768; layer norm width and an int8 encoder's
+   d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
+   and attention zero points that disagree with the projections' are
+   ATTN_ERR_RANGE (corrupt model data), found before anything is written.
 
    ---------------------------------------------------------------------------
    MEMORY
@@ -488,7 +511,7 @@ typedef struct {
      shift > 0: x is first multiplied by 2^shift, saturating to int32;
      then the rounding doubling high multiply:
          h = saturate((x * multiplier + (x*multiplier >= 0 ? 2^30 : 1 - 2^30)) / 2^31),
-         division truncating toward zero (ties round away from zero);
+         division truncating toward zero (so ties go up: -0.5 -> 0, 0.5 -> 1);
      shift < 0: then a rounding right shift by -shift, ties away from zero.
    Returns ATTN_ERR_RANGE (and *y = 0) for a shift outside -31..30. */
 ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m);
@@ -520,7 +543,7 @@ typedef struct {
    eps is the epsilon in the input's own integer units, times d^2:
    round(d*d*eps / in_scale^2). The input zero point cancels out. */
 typedef struct {
-    const attn_qmul *gamma;    /* [d] gamma[c] / out_scale                   */
+    const attn_qmul *gamma;    /* [d] gamma[c] / out_scale (required)        */
     const int32_t *beta;       /* [d] round(beta[c] / out_scale * 2^16), or NULL */
     int64_t eps;               /* round(d * d * eps / in_scale^2), >= 1      */
     int32_t out_zp;
@@ -634,8 +657,8 @@ ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padd
                                      const attn_encoder_cfg *cfg, const attn_encoder_s8_params *p,
                                      attn_arena *arena);
 
-/* out [d_model] int8: mean of the unpadded rows (rounded, zeros -> the zero
-   point if all are padded; pass the tensor's zp) or row 0. */
+/* out [d_model] int8: mean of the unpadded rows (rounded; the zero point if
+   all are padded; pass the tensor's zp) or row 0 (which ignores padding). */
 ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *key_padding,
                                   attn_pooling pooling, int seq, int d_model, int32_t zp);
 

@@ -1,8 +1,10 @@
 #!/bin/sh
-# size_report.sh CC "SHORT:CPU FLAGS"... - flash (.text + .rodata) and RAM
-# (.data + .bss) of the library alone (one object file built from
-# attention.h with ATTN_IMPLEMENTATION), float path, per core at -Os and -O2;
-# writes the table into BENCHMARKS.md between the size markers.
+# size_report.sh CC "SHORT:CPU FLAGS"... - flash (.text + .rodata) of the
+# library alone (one object file built from attention.h with
+# ATTN_IMPLEMENTATION): the float path (ATTN_NO_INT8), the int8 path
+# (ATTN_NO_FLOAT) and both with the quantizer, per core at -Os and -O2; RAM
+# (.data + .bss) is shown only if it is not 0. Writes the table into
+# BENCHMARKS.md between the size markers.
 set -eu
 cc=$1; shift
 size=${cc%gcc}size
@@ -10,27 +12,33 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#define ATTN_IMPLEMENTATION\n#include "attention.h"\n' > "$tmp/impl.c"
 {
-    echo '| core | flags | flash -Os | RAM -Os | flash -O2 | RAM -O2 |'
-    echo '|---|---|---:|---:|---:|---:|'
+    echo '| core | float -Os | float -O2 | int8 -Os | int8 -O2 | both + quantizer -Os | both + quantizer -O2 |'
+    echo '|---|---:|---:|---:|---:|---:|---:|'
     for arg in "$@"; do
         short=${arg%%:*} flags=${arg#*:}
-        printf '| %s | `%s` |' "$short" "$flags"
-        for opt in -Os -O2; do
-            # shellcheck disable=SC2086
-            $cc $flags $opt -std=c99 -ffunction-sections -fdata-sections -I. -c "$tmp/impl.c" -o "$tmp/impl.o"
-            $size -B "$tmp/impl.o" | awk 'NR == 2 { printf " %d | %d |", $1, $2 + $3 }'
+        printf '| %s |' "$short"
+        for variant in -DATTN_NO_INT8 -DATTN_NO_FLOAT ""; do
+            for opt in -Os -O2; do
+                # shellcheck disable=SC2086
+                $cc $flags $opt $variant -std=c99 -ffunction-sections -fdata-sections -I. \
+                    -c "$tmp/impl.c" -o "$tmp/impl.o"
+                # flash = text (with rodata); RAM must be 0: the library has no globals
+                $size -B "$tmp/impl.o" | awk 'NR == 2 { printf " %d%s |", $1, ($2 + $3) ? " (RAM " $2 + $3 ")" : "" }'
+            done
         done
         printf '\n'
     done
 } > "$tmp/table"
 cat "$tmp/table"
 {
-    echo "Bytes of the library alone: \`${cc} -std=c99\` on a file holding only"
-    echo "\`#define ATTN_IMPLEMENTATION\` + \`#include \"attention.h\"\` (the float path; libm"
-    echo "routines such as \`expf\`, \`erff\`, \`sqrtf\` and, on cores without an FPU, the"
-    echo "soft-float helpers come from the C library and are not counted). Flash is"
-    echo ".text + .rodata, RAM .data + .bss (the library has no globals). Regenerate"
-    echo "with \`make size\`."
+    echo "Flash bytes (.text + .rodata) of the library alone: \`${cc} -std=c99\` on a"
+    echo "file holding only \`#define ATTN_IMPLEMENTATION\` + \`#include \"attention.h\"\`,"
+    echo "with \`ATTN_NO_INT8\` (float), \`ATTN_NO_FLOAT\` (int8) or neither (both, and"
+    echo "the quantizer, which a firmware image that only runs a model drops with"
+    echo "\`--gc-sections\`). libm and, on cores without an FPU, the soft-float helpers"
+    echo "come from the C library and are not counted; RAM (.data + .bss) is 0: the"
+    echo "library has no globals. Core flags as in the Makefile. Regenerate with"
+    echo "\`make size\`."
     echo
     cat "$tmp/table"
 } | sh tools/md_section.sh BENCHMARKS.md size
