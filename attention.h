@@ -200,10 +200,11 @@
    residual row, three d-byte rows, the hidden row: about 1/3.7 of float.)
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
-   Stack: no recursion, no arrays on the stack. The deepest call chain,
-   attn_model_f32 -> encoder -> layer -> attention row -> dot, takes at most
-   400 bytes on Cortex-M0/M4 with GCC 12 at -O2 or -Os, plus the libm routine
-   at its bottom (per-function figures: BENCHMARKS.md, `make stack`).
+   Stack: no recursion, no arrays on the stack. The deepest inference chain,
+   attn_model_f32/_s8 -> encoder -> layer -> attention row -> dot, takes at
+   most 550 bytes on Cortex-M0/M4 with GCC 12 at -O2 or -Os (the quantizer,
+   a host-side tool, 680), plus the libm routine at the bottom
+   (per-function figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS

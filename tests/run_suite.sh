@@ -66,6 +66,11 @@ exp=$(nm -g --defined-only "$B/impl-static.o" | awk '{print $3}')
 # ATTN_NO_FLOAT leaves no float code and needs no libm.
 fl=$(nm -u "$B/impl-nofloat.o" | grep -E ' (expf|sqrtf|erff|tanhf|sin|cos|exp)$')
 [ -z "$fl" ]; count "ATTN_NO_FLOAT: no libm references" $?
+# ATTN_NO_FLOAT / ATTN_NO_INT8 leave out the other path entirely.
+fx=$(nm -g --defined-only "$B/impl-nofloat.o" | awk '{print $3}' | grep -E '_f32$|^attn_(quantize|dequantize|choose)')
+[ -z "$fx" ]; count "ATTN_NO_FLOAT: no float function or quantizer (${fx:-none})" $?
+sx=$(nm -g --defined-only "$B/impl-noint8.o" | awk '{print $3}' | grep -E '_s8$|quantize|requantize')
+[ -z "$sx" ]; count "ATTN_NO_INT8: no int8 function or quantizer (${sx:-none})" $?
 # The minimal example runs.
 timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
