@@ -1757,9 +1757,26 @@ static int32_t attn__exp2_q16(int32_t t)
     return attn__rshift(v, (int)n);
 }
 
+/* The pieces of the int8 softmax (INT8 ARITHMETIC): e = 2^(mul * (z - mx))
+   in Q30, the reciprocal of the row's sum, a probability in Q15. */
+static uint32_t attn__softmax_e(int32_t z, int32_t mx, attn_qmul mul)
+{
+    return (uint32_t)attn__exp2_q16(attn__requant(attn__sat32((int64_t)z - mx), mul));
+}
+
+static uint64_t attn__softmax_recip(uint64_t sum) /* sum >= 2^30: the max gives 2^30 */
+{
+    return ((uint64_t)1 << 61) / sum;
+}
+
+static int32_t attn__softmax_q15(uint32_t e, uint64_t recip)
+{
+    return (int32_t)(((uint64_t)e * recip + ((uint64_t)1 << 45)) >> 46);
+}
+
 /* Softmax of the visible entries of z (Q15 probabilities into z itself);
    z[j] for hidden j is left alone. Returns 0 if nothing is visible. */
-static int attn__softmax_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
+static int attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
 {
     int32_t mx = 0;
     uint64_t sum = 0, recip;
@@ -1772,14 +1789,12 @@ static int attn__softmax_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul
     if (!seen) return 0;
     for (j = 0; j < n; j++) {
         if (hidden && hidden[j]) continue;
-        z[j] = attn__exp2_q16(attn__requant(attn__sat32((int64_t)z[j] - mx), mul));
+        z[j] = (int32_t)attn__softmax_e(z[j], mx, mul);
         sum += (uint32_t)z[j];
     }
-    recip = ((uint64_t)1 << 61) / sum; /* sum >= 2^30: the maximum gives 2^30 */
-    for (j = 0; j < n; j++) {
-        if (hidden && hidden[j]) continue;
-        z[j] = (int32_t)(((uint64_t)(uint32_t)z[j] * recip + ((uint64_t)1 << 45)) >> 46);
-    }
+    recip = attn__softmax_recip(sum);
+    for (j = 0; j < n; j++)
+        if (!(hidden && hidden[j])) z[j] = attn__softmax_q15((uint32_t)z[j], recip);
     return 1;
 }
 
@@ -1920,7 +1935,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
             for (c = 0; c < d_head; c++) s += (qh[c] - p->q_zp) * (kj[c] - p->k_zp);
             scores[j] = s;
         }
-        if (!attn__softmax_q15(scores, key_padding, n_keys, p->score_mul)) {
+        if (!attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul)) {
             for (c = 0; c < d_head; c++) qh[c] = attn__to_s8(p->out_zp, 0);
             continue; /* every key masked: a zero context */
         }
@@ -2165,11 +2180,10 @@ ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_soft
         uint64_t sum = 0, recip;
         for (c = 1; c < cols; c++)
             if (xr[c] > mx) mx = xr[c];
-        for (c = 0; c < cols; c++) sum += (uint32_t)attn__exp2_q16(attn__requant(xr[c] - mx, p->in_mul));
-        recip = ((uint64_t)1 << 61) / sum;
+        for (c = 0; c < cols; c++) sum += attn__softmax_e(xr[c], mx, p->in_mul);
+        recip = attn__softmax_recip(sum);
         for (c = 0; c < cols; c++) {
-            uint32_t e = (uint32_t)attn__exp2_q16(attn__requant(xr[c] - mx, p->in_mul));
-            int32_t q15 = (int32_t)(((uint64_t)e * recip + ((uint64_t)1 << 45)) >> 46);
+            int32_t q15 = attn__softmax_q15(attn__softmax_e(xr[c], mx, p->in_mul), recip);
             yr[c] = (int8_t)attn__clamp(((q15 + 64) >> 7) - 128, -128, 127);
         }
     }
