@@ -63,10 +63,19 @@ $(B)/minimal: examples/minimal.c attention.h | $(B)
 	$(HOST_CC) $(WARN) -O2 -I. $< -lm -o $@
 $(B)/demo: examples/demo.c attention.h | $(B)
 	$(HOST_CC) $(WARN) -O2 -I. $< -lm -o $@
-examples: $(B)/minimal $(B)/demo
+DIGITS_DEP := examples/digits/digits.c examples/digits/digits_model.h \
+              examples/digits/digits_model_s8.h examples/digits/digits_data.h attention.h
+$(B)/digits: $(DIGITS_DEP) | $(B)
+	$(HOST_CC) $(WARN) -O2 -I. -Iexamples/digits $< -lm -o $@
+examples: $(B)/minimal $(B)/demo $(B)/digits
 
-demo: $(B)/demo
-	./$(B)/demo
+# the digits classifier on the host, then on the M4 board when the ARM tools
+# and QEMU are there (counting instructions under -icount)
+demo: $(B)/digits
+	./$(B)/digits
+	@if command -v $(CROSS_CC) >/dev/null 2>&1 && command -v qemu-system-arm >/dev/null 2>&1; \
+	then $(MAKE) --no-print-directory digits-m4; \
+	else echo "(no $(CROSS_CC) or qemu-system-arm: skipping the M4 run; make ports-deps installs them)"; fi
 
 # --- Cortex-M boards under QEMU (ports/cortex-m) -------------------------------
 # One short name per core; each maps to a QEMU machine, compiler flags and the
@@ -132,6 +141,20 @@ $(B)/$(1)/bench.elf: bench/bench_mcu.c attention.h $(PORT_DEP) $(PORT)/boards/$(
 endef
 $(foreach b,$(BOARDS),$(eval $(call BENCH_RULES,$(b))))
 
+# the digits classifier as firmware: `make digits-m4` (any board, the M0
+# included) classifies the test images counting instructions per inference
+define DIGITS_RULES
+$(B)/$(1)/digits.elf: $(DIGITS_DEP) $(PORT_DEP) $(PORT)/boards/$(board_$(1)).ld | ports-deps
+	@mkdir -p $$(@D)
+	$(CROSS_CC) $(cpu_$(1)) $(ctr_$(1)) -DDIGITS_ON_BOARD $(XFLAGS) -I. -Iexamples/digits -I$(PORT) \
+	    examples/digits/digits.c $(PORT_SRC) $(XLINK) -T$(PORT)/boards/$(board_$(1)).ld -lm -o $$@
+.PHONY: digits-$(1)
+digits-$(1): $(B)/$(1)/digits.elf
+	sh $(PORT)/run.sh $(board_$(1)) $$< $(QEMU_TIMEOUT) -icount shift=10,sleep=off
+endef
+$(foreach b,$(BOARDS),$(eval $(call DIGITS_RULES,$(b))))
+DIGITS_ELFS := $(foreach b,$(BOARDS),$(B)/$(b)/digits.elf)
+
 # the demo as firmware: `make demo-m4` runs it on the M4 board, counting
 # instructions (the M0's 16 KB RAM cannot hold its 71 KB of RAM weights)
 define DEMO_RULES
@@ -157,7 +180,7 @@ size: | ports-deps
 # --- tests --------------------------------------------------------------------
 # host builds and checks first, then the same runner on every board
 test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o $(B)/impl-noint8.o \
-      examples $(BOARD_ELFS)
+      examples $(BOARD_ELFS) $(DIGITS_ELFS)
 	@sh tests/run_suite.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 
 # --- benchmarks ---------------------------------------------------------------

@@ -19,7 +19,7 @@ run() {
     name=$1; shift
     out=$("$@" 2>&1); rc=$?
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-    if [ "$name" = host-gcc ] || [ $rc -ne 0 ] || [ -z "$line" ]; then
+    if [ "$name" = host-gcc ] || [ "${name#digits}" != "$name" ] || [ $rc -ne 0 ] || [ -z "$line" ]; then
         printf '%s\n' "$out"
     else # the boards' left-out lists are worth seeing too
         printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out' || true
@@ -30,7 +30,9 @@ run() {
         f=${line#*, }; failed=$((failed + ${f%% failed*}))
     fi
     [ $rc -eq 0 ] && [ -n "$line" ] || failed=$((failed + 1))
-    printf '%s\n' "$out" | grep -E '^int8 outputs: ' | sed "s|^|$name: |" >> "$hashes"
+    tag=$(printf '%s' "$name" | tr ' ' '_')
+    printf '%s\n' "$out" | grep -E '^checksum [a-z0-9-]+: [0-9]+ bytes, FNV-1a [0-9a-f]+$' |
+        sed "s|^checksum \([^:]*\): \([0-9]*\) bytes, FNV-1a \(.*\)\$|\1 \2 \3 $tag|" >> "$hashes"
 }
 hashes=$(mktemp)
 trap 'rm -f "$hashes"' EXIT
@@ -39,19 +41,28 @@ for t in gcc clang asan cxx; do run "host-$t" timeout 300 "./$B/test-$t"; done
 for pair in "$@"; do
     run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
 done
+# The digits classifier (examples/digits): float == PyTorch on every image,
+# int8 close to float; on the host and on every board.
+run "digits-host" timeout 300 "./$B/digits"
+for pair in "$@"; do
+    run "digits-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
+done
 
-# The int8 kernels made the same bytes in every build that ran the same
-# cases (same byte count): host compilers and every core alike.
-groups=$(sed 's/^.*int8 outputs: \([0-9]*\) bytes.*/\1/' "$hashes" | sort -u)
-for g in $groups; do
-    n=$(grep -c "int8 outputs: $g bytes" "$hashes")
-    h=$(grep "int8 outputs: $g bytes" "$hashes" | sed 's/.*FNV-1a //' | sort -u | wc -l)
-    who=$(grep "int8 outputs: $g bytes" "$hashes" | sed 's/: int8 outputs.*//' | tr '\n' ',' | sed 's/,$//; s/,/, /g')
-    if [ "$n" -lt 2 ]; then # nothing to compare with (a board that leaves cases out)
-        echo "info int8 outputs of $who: $g bytes, its own subset of cases"
+# Every checksum line ("checksum LABEL: N bytes, FNV-1a H") must agree across
+# the builds that printed it for the same N bytes: the int8 kernels and the
+# int8 digits model make the same bytes on the host and on every core.
+# ($hashes: one line "LABEL N HASH BUILD" per checksum printed)
+for key in $(awk '{print $1 "/" $2}' "$hashes" | sort -u); do
+    label=${key%/*} n=${key#*/}
+    rows=$(awk -v l="$label" -v n="$n" '$1 == l && $2 == n' "$hashes")
+    k=$(printf '%s\n' "$rows" | wc -l)
+    who=$(printf '%s\n' "$rows" | awk '{print $4}' | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+    if [ "$k" -lt 2 ]; then # nothing to compare with (a board that leaves cases out)
+        echo "info $label of $who: $n bytes, its own subset of cases"
         continue
     fi
-    [ "$h" -eq 1 ]; count "int8 outputs bit-identical across $n builds ($g bytes: $who)" $?
+    h=$(printf '%s\n' "$rows" | awk '{print $3}' | sort -u | wc -l)
+    [ "$h" -eq 1 ]; count "$label bit-identical across $k builds ($n bytes: $who)" $?
 done
 
 # The library calls no allocator, printer or exit.

@@ -2164,5 +2164,6 @@ void test_s8(void)
     test_encoder();
     test_accuracy();
     test_bad_input_s8();
-    printf("int8 outputs: %lu bytes, FNV-1a %08lx\n", g_out_bytes, (unsigned long)g_out_hash);
+    printf("checksum int8-kernel-outputs: %lu bytes, FNV-1a %08lx\n", g_out_bytes,
+           (unsigned long)g_out_hash);
 }

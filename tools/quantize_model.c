@@ -1,0 +1,325 @@
+/* quantize_model.c - turns a float model header (from tools/export.py) and
+   calibration data into the int8 model as C source, with attention.h's own
+   quantizer (attn_quantize_model_s8), so the int8 parameters a device runs
+   are exactly the ones the library's quantizer makes.
+
+   tools/export.py builds and runs it; by hand:
+       cc -std=c99 -O2 -I. -I<dir of quant_input.h> tools/quantize_model.c -lm -o qm
+       ./qm > name_model_s8.h
+   where quant_input.h (written by export.py) includes the float model header
+   and the calibration data and defines:
+       QM_NAME      "name", the prefix of every generated symbol (a string)
+       QM_CFG       the attn_model_cfg            (name_cfg)
+       QM_WEIGHTS   the attn_model_weights_f32    (name_weights)
+       QM_CALIB     float [n][seq * d_in]         calibration inputs
+       QM_N_CALIB   n
+       QM_SEQ       the sequence length
+       QM_PADDING   uint8_t [n][seq] key padding, or NULL
+   Output: the int8 weights and parameters as const arrays and one
+   `static const attn_model_s8_params name_s8`; exit status 0, or 1 with a
+   message on stderr. */
+#define ATTN_IMPLEMENTATION
+#include "attention.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "quant_input.h"
+
+static unsigned char g_store[4u << 20] ATTN_ALIGNED;
+static unsigned char g_scratch[16u << 20] ATTN_ALIGNED;
+
+static int g_col;
+static unsigned long g_bytes; /* of every array printed: the int8 model's flash */
+
+/* ---- printing C ------------------------------------------------------------ */
+
+static void item(const char *text)
+{
+    size_t n = 0;
+    while (text[n]) n++;
+    if (g_col + (int)n + 2 > 100) {
+        printf("\n   ");
+        g_col = 3;
+    }
+    printf(" %s,", text);
+    g_col += (int)n + 2;
+}
+
+static void open_array(const char *type, const char *name, size_t n)
+{
+    printf("static const %s %s_s8_%s[%lu] = {", type, QM_NAME, name, (unsigned long)n);
+    g_col = 100;
+}
+
+static void close_array(void)
+{
+    printf("\n};\n");
+}
+
+static void array_s8(const char *name, const int8_t *x, size_t n)
+{
+    char buf[16];
+    size_t i;
+    open_array("int8_t", name, n);
+    g_bytes += (unsigned long)n;
+    for (i = 0; i < n; i++) {
+        sprintf(buf, "%d", x[i]);
+        item(buf);
+    }
+    close_array();
+}
+
+static void array_s32(const char *name, const int32_t *x, size_t n)
+{
+    char buf[24];
+    size_t i;
+    open_array("int32_t", name, n);
+    g_bytes += (unsigned long)(n * sizeof(int32_t));
+    for (i = 0; i < n; i++) {
+        /* INT32_MIN has no literal of type int: write it as an expression */
+        if (x[i] == INT32_MIN) sprintf(buf, "(-2147483647 - 1)");
+        else sprintf(buf, "%ld", (long)x[i]);
+        item(buf);
+    }
+    close_array();
+}
+
+static void array_qmul(const char *name, const attn_qmul *x, size_t n)
+{
+    char buf[40];
+    size_t i;
+    open_array("attn_qmul", name, n);
+    g_bytes += (unsigned long)(n * sizeof(attn_qmul));
+    for (i = 0; i < n; i++) {
+        sprintf(buf, "{%ld, %ld}", (long)x[i].multiplier, (long)x[i].shift);
+        item(buf);
+    }
+    close_array();
+}
+
+#define NAME_LEN 96
+
+/* The symbol an array was printed as into buf [NAME_LEN], or "NULL". */
+static const char *sym(char *buf, const void *p, const char *name)
+{
+    snprintf(buf, NAME_LEN, "%s", p ? "" : "NULL");
+    if (p) snprintf(buf, NAME_LEN, "%s_s8_%s", QM_NAME, name);
+    return buf;
+}
+
+static void print_qmul(attn_qmul m)
+{
+    printf("{%ld, %ld}", (long)m.multiplier, (long)m.shift);
+}
+
+static void print_int64(int64_t v)
+{
+    /* no long long literal (C++98 -pedantic): two int32 halves */
+    if (v >= -2147483647 && v <= 2147483647) printf("%ld", (long)v);
+    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)(v >> 30), (long)(v & 0x3FFFFFFF));
+}
+
+/* ---- the parameter structs -------------------------------------------------- */
+
+typedef struct {
+    char w[NAME_LEN], b[NAME_LEN], rq[NAME_LEN];
+} linear_names;
+
+static linear_names emit_linear_arrays(const char *name, const attn_linear_s8_params *p, int in,
+                                       int out)
+{
+    linear_names n;
+    char tmp[NAME_LEN];
+    snprintf(tmp, sizeof tmp, "%s_w", name);
+    array_s8(tmp, p->w, (size_t)in * (size_t)out);
+    sym(n.w, p->w, tmp);
+    snprintf(tmp, sizeof tmp, "%s_b", name);
+    if (p->bias) array_s32(tmp, p->bias, (size_t)out);
+    sym(n.b, p->bias, tmp);
+    snprintf(tmp, sizeof tmp, "%s_rq", name);
+    array_qmul(tmp, p->requant, (size_t)out);
+    sym(n.rq, p->requant, tmp);
+    return n;
+}
+
+static void print_linear(const linear_names *n, const attn_linear_s8_params *p)
+{
+    printf("{%s, %s, %s, %ld, %ld, %ld, %ld}", n->w, n->b, n->rq, (long)p->in_zp, (long)p->out_zp,
+           (long)p->act_min, (long)p->act_max);
+}
+
+typedef struct {
+    char gamma[NAME_LEN], beta[NAME_LEN];
+} norm_names;
+
+static norm_names emit_norm_arrays(const char *name, const attn_layernorm_s8_params *p, int d)
+{
+    norm_names n;
+    char tmp[NAME_LEN];
+    snprintf(tmp, sizeof tmp, "%s_gamma", name);
+    array_qmul(tmp, p->gamma, (size_t)d);
+    sym(n.gamma, p->gamma, tmp);
+    snprintf(tmp, sizeof tmp, "%s_beta", name);
+    if (p->beta) array_s32(tmp, p->beta, (size_t)d);
+    sym(n.beta, p->beta, tmp);
+    return n;
+}
+
+static void print_norm(const norm_names *n, const attn_layernorm_s8_params *p)
+{
+    printf("{%s, %s, ", n->gamma, n->beta);
+    print_int64(p->eps);
+    printf(", %ld}", (long)p->out_zp);
+}
+
+static void print_add(const attn_add_s8_params *p)
+{
+    printf("{%ld, %ld, ", (long)p->a_zp, (long)p->b_zp);
+    print_qmul(p->a_mul);
+    printf(", ");
+    print_qmul(p->b_mul);
+    printf(", ");
+    print_qmul(p->out_mul);
+    printf(", %ld}", (long)p->out_zp);
+}
+
+static void print_sdpa(const attn_sdpa_s8_params *p)
+{
+    printf("{%ld, %ld, %ld, ", (long)p->q_zp, (long)p->k_zp, (long)p->v_zp);
+    print_qmul(p->score_mul);
+    printf(", ");
+    print_qmul(p->ctx_mul);
+    printf(", %ld}", (long)p->out_zp);
+}
+
+/* a float literal that reads back exactly: %.9g, with a '.' if it has
+   neither '.' nor an exponent, then 'f' */
+static void print_float(float f)
+{
+    char buf[40];
+    int i, plain = 1;
+    snprintf(buf, sizeof buf, "%.9g", (double)f);
+    for (i = 0; buf[i]; i++)
+        if (buf[i] == '.' || buf[i] == 'e') plain = 0;
+    printf("%s%sf", buf, plain ? "." : "");
+}
+
+int main(void)
+{
+    const attn_model_cfg *cfg = &QM_CFG;
+    attn_model_s8_params q;
+    attn_arena store, scratch;
+    attn_status st;
+    int d = cfg->encoder.d_model, ff = cfg->encoder.d_ff, l;
+    int n_layers = QM_WEIGHTS.encoder.n_layers;
+    char name[NAME_LEN];
+    static linear_names embed, cls, lin[8][6];
+    static norm_names norms[8][2], fnorm;
+    static char gelu[8][NAME_LEN];
+
+    attn_arena_init(&store, g_store, sizeof g_store);
+    attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
+    st = attn_quantize_model_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_PADDING, QM_N_CALIB,
+                                QM_SEQ, &store, &scratch);
+    if (st != ATTN_OK) {
+        fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
+        return 1;
+    }
+    if (n_layers > 8) {
+        fprintf(stderr, "quantize_model: more than 8 layers\n");
+        return 1;
+    }
+
+    printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
+           "   attention.h %d.%d.%d's quantizer (min/max calibration on %d sequences);\n"
+           "   do not edit. Input: quantize with scale %.9g, zero point %ld;\n"
+           "   logits: scale %.9g, zero point %ld. */\n",
+           QM_NAME, ATTN_VERSION_MAJOR, ATTN_VERSION_MINOR, ATTN_VERSION_PATCH, QM_N_CALIB,
+           (double)q.in_scale, (long)q.in_zp, (double)q.logit_scale, (long)q.logit_zp);
+
+    /* arrays first */
+    if (cfg->d_in > 0) embed = emit_linear_arrays("embed", &q.embed, cfg->d_in, d);
+    if (q.pos) array_s8("pos", q.pos, (size_t)cfg->max_seq * (size_t)d);
+    for (l = 0; l < n_layers; l++) {
+        const attn_encoder_layer_s8_params *L = &q.encoder.layers[l];
+        const attn_linear_s8_params *ls[6];
+        static const char *const ln[6] = {"q", "k", "v", "o", "ff1", "ff2"};
+        int k;
+        ls[0] = &L->attn.q;
+        ls[1] = &L->attn.k;
+        ls[2] = &L->attn.v;
+        ls[3] = &L->attn.o;
+        ls[4] = &L->ff1;
+        ls[5] = &L->ff2;
+        for (k = 0; k < 6; k++) {
+            snprintf(name, sizeof name, "l%d_%s", l, ln[k]);
+            lin[l][k] = emit_linear_arrays(name, ls[k], k == 5 ? ff : d, k == 4 ? ff : d);
+        }
+        snprintf(name, sizeof name, "l%d_norm1", l);
+        norms[l][0] = emit_norm_arrays(name, &L->norm1, d);
+        snprintf(name, sizeof name, "l%d_norm2", l);
+        norms[l][1] = emit_norm_arrays(name, &L->norm2, d);
+        snprintf(name, sizeof name, "l%d_gelu", l);
+        if (L->gelu_table) array_s8(name, L->gelu_table, 256);
+        sym(gelu[l], L->gelu_table, name);
+    }
+    if (q.encoder.final_norm) fnorm = emit_norm_arrays("norm", &q.encoder.norm, d);
+    cls = emit_linear_arrays("cls", &q.cls, d, cfg->n_classes);
+
+    /* then the parameter structs, in attention.h's field order */
+    printf("static const attn_encoder_layer_s8_params %s_s8_layers[%d] = {\n", QM_NAME, n_layers);
+    for (l = 0; l < n_layers; l++) {
+        const attn_encoder_layer_s8_params *L = &q.encoder.layers[l];
+        printf("    {{");
+        print_linear(&lin[l][0], &L->attn.q);
+        printf(",\n      ");
+        print_linear(&lin[l][1], &L->attn.k);
+        printf(",\n      ");
+        print_linear(&lin[l][2], &L->attn.v);
+        printf(",\n      ");
+        print_linear(&lin[l][3], &L->attn.o);
+        printf(",\n      ");
+        print_sdpa(&L->attn.sdpa);
+        printf("},\n     ");
+        print_add(&L->add1);
+        printf(",\n     ");
+        print_norm(&norms[l][0], &L->norm1);
+        printf(",\n     ");
+        print_linear(&lin[l][4], &L->ff1);
+        printf(",\n     %s,\n     ", gelu[l]);
+        print_linear(&lin[l][5], &L->ff2);
+        printf(",\n     ");
+        print_add(&L->add2);
+        printf(",\n     ");
+        print_norm(&norms[l][1], &L->norm2);
+        printf("},\n");
+    }
+    printf("};\n\n");
+
+    printf("static const attn_model_s8_params %s_s8 = {\n    ", QM_NAME);
+    if (cfg->d_in > 0) print_linear(&embed, &q.embed);
+    else printf("{NULL, NULL, NULL, 0, 0, -128, 127}");
+    printf(",\n    %s,\n    ", q.pos ? sym(name, q.pos, "pos") : "NULL");
+    print_add(&q.pos_add);
+    printf(",\n    {%s_s8_layers, %d, %d, ", QM_NAME, n_layers, q.encoder.final_norm);
+    if (q.encoder.final_norm) print_norm(&fnorm, &q.encoder.norm);
+    else printf("{NULL, NULL, 1, 0}");
+    printf("},\n    ");
+    print_linear(&cls, &q.cls);
+    printf(",\n    ");
+    print_float(q.in_scale);
+    printf(", ");
+    print_float(q.logit_scale);
+    printf(", %ld, %ld};\n", (long)q.in_zp, (long)q.logit_zp);
+    {
+        char upper[NAME_LEN];
+        int i;
+        snprintf(upper, sizeof upper, "%s", QM_NAME);
+        for (i = 0; upper[i]; i++)
+            if (upper[i] >= 'a' && upper[i] <= 'z') upper[i] = (char)(upper[i] - 'a' + 'A');
+        printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n", upper,
+               g_bytes + (unsigned long)(n_layers * sizeof(attn_encoder_layer_s8_params)));
+    }
+    return 0;
+}
