@@ -69,6 +69,25 @@ $(B)/digits: $(DIGITS_DEP) | $(B)
 	$(HOST_CC) $(WARN) -O2 -I. -Iexamples/digits $< -lm -o $@
 examples: $(B)/minimal $(B)/demo $(B)/digits
 
+# the int8 digits model from the committed float model and calibration data,
+# by tools/quantize_model.c (what tools/export.py runs; no Python needed):
+# `make digits-s8` rewrites digits_model_s8.h; make test checks it is current
+$(B)/qm-digits/quant_input.h: | $(B)
+	@mkdir -p $(@D)
+	@printf '%s\n' '#include "digits_model.h"' '#include "digits_calib.h"' \
+	    '#define QM_NAME "digits"' '#define QM_CFG digits_cfg' \
+	    '#define QM_WEIGHTS digits_weights' '#define QM_CALIB digits_calib' \
+	    '#define QM_N_CALIB DIGITS_N_CALIB' '#define QM_SEQ DIGITS_CALIB_SEQ' \
+	    '#define QM_PADDING DIGITS_CALIB_PADDING' > $@
+$(B)/qm-digits/quantize_model: tools/quantize_model.c attention.h examples/digits/digits_model.h \
+                               examples/digits/digits_calib.h $(B)/qm-digits/quant_input.h
+	$(HOST_CC) $(WARN) -O2 -I. -Iexamples/digits -I$(B)/qm-digits $< -lm -o $@
+$(B)/qm-digits/digits_model_s8.h: $(B)/qm-digits/quantize_model
+	./$< > $@
+.PHONY: digits-s8
+digits-s8: $(B)/qm-digits/digits_model_s8.h
+	cp $< examples/digits/digits_model_s8.h
+
 # the digits classifier on the host, then on the M4 board when the ARM tools
 # and QEMU are there (counting instructions under -icount)
 demo: $(B)/digits
@@ -180,7 +199,7 @@ size: | ports-deps
 # --- tests --------------------------------------------------------------------
 # host builds and checks first, then the same runner on every board
 test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o $(B)/impl-noint8.o \
-      examples $(BOARD_ELFS) $(DIGITS_ELFS)
+      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h
 	@sh tests/run_suite.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 
 # --- benchmarks ---------------------------------------------------------------

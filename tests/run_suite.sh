@@ -82,6 +82,9 @@ fx=$(nm -g --defined-only "$B/impl-nofloat.o" | awk '{print $3}' | grep -E '_f32
 [ -z "$fx" ]; count "ATTN_NO_FLOAT: no float function or quantizer (${fx:-none})" $?
 sx=$(nm -g --defined-only "$B/impl-noint8.o" | awk '{print $3}' | grep -E '_s8$|quantize|requantize')
 [ -z "$sx" ]; count "ATTN_NO_INT8: no int8 function or quantizer (${sx:-none})" $?
+# The committed int8 digits model is what the quantizer makes today.
+cmp -s "$B/qm-digits/digits_model_s8.h" examples/digits/digits_model_s8.h
+count "examples/digits/digits_model_s8.h is what tools/quantize_model.c makes now (make digits-s8)" $?
 # The minimal example runs.
 timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
