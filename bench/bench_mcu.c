@@ -180,6 +180,20 @@ static const bench g_benches[] = {
      4ul * 16 * 32 * 32 + 2ul * 16 * 16 * 32 + 2ul * 16 * 32 * 64, "MAC"},
 };
 
+/* The benchmark layers: post-norm, GELU, no mask. */
+static attn_encoder_cfg layer_cfg(const bench *b)
+{
+    attn_encoder_cfg c;
+    c.d_model = b->d;
+    c.n_heads = b->heads;
+    c.d_ff = b->ff;
+    c.activation = ATTN_ACT_GELU;
+    c.norm_first = 0;
+    c.causal = 0;
+    c.eps = 1e-5f;
+    return c;
+}
+
 static uint32_t g_cal, g_empty;
 
 /* Instructions between two counter reads around `st = call`. */
@@ -228,16 +242,9 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         break;
     }
     case B_LAYER: {
-        attn_encoder_cfg c;
+        attn_encoder_cfg c = layer_cfg(b);
         attn_encoder_layer_weights_f32 lw;
         size_t dd = (size_t)b->d * (size_t)b->d, dff = (size_t)b->d * (size_t)b->ff;
-        c.d_model = b->d;
-        c.n_heads = b->heads;
-        c.d_ff = b->ff;
-        c.activation = ATTN_ACT_GELU;
-        c.norm_first = 0;
-        c.causal = 0;
-        c.eps = 1e-5f;
         attn_mha_weights_packed_f32(&lw.attn, w, w + 5 * dd, w + 3 * dd, w + 7 * dd, b->d);
         lw.ff1_w = w + 4 * dd;
         lw.ff2_w = w + 4 * dd + dff;
@@ -289,16 +296,9 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         break;
     }
     case B_LAYER_S8: {
-        attn_encoder_cfg c;
+        attn_encoder_cfg c = layer_cfg(b);
         attn_encoder_layer_s8_params lp;
         size_t dd = (size_t)b->d * (size_t)b->d, dff = (size_t)b->d * (size_t)b->ff;
-        c.d_model = b->d;
-        c.n_heads = b->heads;
-        c.d_ff = b->ff;
-        c.activation = ATTN_ACT_GELU;
-        c.norm_first = 0;
-        c.causal = 0;
-        c.eps = 1e-5f;
         lp.attn.q = linear_s8(0);
         lp.attn.k = linear_s8(dd);
         lp.attn.v = linear_s8(2 * dd);
