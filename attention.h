@@ -1757,11 +1757,12 @@ static int32_t attn__exp2_q16(int32_t t)
     return attn__rshift(v, (int)n);
 }
 
-/* The pieces of the int8 softmax (INT8 ARITHMETIC): e = 2^(mul * (z - mx))
-   in Q30, the reciprocal of the row's sum, a probability in Q15. */
-static uint32_t attn__softmax_e(int32_t z, int32_t mx, attn_qmul mul)
+/* The pieces of the int8 softmax (INT8 ARITHMETIC): e = 2^(mul * diff) in
+   Q30 for diff = z - mx <= 0 (saturated by the caller where it could
+   overflow), the reciprocal of the row's sum, a probability in Q15. */
+static uint32_t attn__softmax_e(int32_t diff, attn_qmul mul)
 {
-    return (uint32_t)attn__exp2_q16(attn__requant(attn__sat32((int64_t)z - mx), mul));
+    return (uint32_t)attn__exp2_q16(attn__requant(diff, mul));
 }
 
 static uint64_t attn__softmax_recip(uint64_t sum) /* sum >= 2^30: the max gives 2^30 */
@@ -1789,7 +1790,7 @@ static int attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_
     if (!seen) return 0;
     for (j = 0; j < n; j++) {
         if (hidden && hidden[j]) continue;
-        z[j] = (int32_t)attn__softmax_e(z[j], mx, mul);
+        z[j] = (int32_t)attn__softmax_e(attn__sat32((int64_t)z[j] - mx), mul);
         sum += (uint32_t)z[j];
     }
     recip = attn__softmax_recip(sum);
@@ -1888,16 +1889,64 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
 }
 
 /* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row. */
+/* bias, requantization, zero point, clamp: one output of a linear layer. */
+static int8_t attn__linear_out_s8(int32_t acc, const attn_linear_s8_params *p, int o)
+{
+    int32_t v;
+    if (p->bias) acc = attn__sat32((int64_t)acc + p->bias[o]);
+    /* out_zp + v saturated to int32 and then clamped into int8 is the same
+       as v clamped to [-256, 255] first (|out_zp| <= 128): no 64-bit add */
+    v = attn__clamp(attn__requant(acc, p->requant[o]), -256, 255) + p->out_zp;
+    return (int8_t)attn__clamp(v, p->act_min, p->act_max);
+}
+
+#if ATTN__DSP
+/* Two output channels at once (weight rows w0, w1): the input's four bytes
+   are unpacked once for both, 17 instructions per 8 MACs instead of 24.
+   The same integers as attn__dot_s8 twice. */
+static void attn__dot2_s8(int32_t *a0, int32_t *a1, const int8_t *x, const int8_t *w0,
+                          const int8_t *w1, int n, int32_t off)
+{
+    const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
+    int32_t s0 = 0, s1 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t xv, v0, v1, x02, x13;
+        memcpy(&xv, x + i, 4);
+        memcpy(&v0, w0 + i, 4);
+        memcpy(&v1, w1 + i, 4);
+        x02 = __sadd16(__sxtb16(xv), off2);
+        x13 = __sadd16(attn__sxtb16_ror8(xv), off2);
+        s0 = __smlad(x02, __sxtb16(v0), s0);
+        s0 = __smlad(x13, attn__sxtb16_ror8(v0), s0);
+        s1 = __smlad(x02, __sxtb16(v1), s1);
+        s1 = __smlad(x13, attn__sxtb16_ror8(v1), s1);
+    }
+    for (; i < n; i++) {
+        s0 += (x[i] + off) * w0[i];
+        s1 += (x[i] + off) * w1[i];
+    }
+    *a0 = s0;
+    *a1 = s1;
+}
+#endif
+
 static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
                                 int in, int out)
 {
-    int o;
-    for (o = 0; o < out; o++) {
-        int32_t acc = attn__dot_s8(x, p->w + (size_t)o * (size_t)in, in, -p->in_zp), v;
-        if (p->bias) acc = attn__sat32((int64_t)acc + p->bias[o]);
-        v = attn__sat32((int64_t)p->out_zp + attn__requant(acc, p->requant[o]));
-        y[o] = (int8_t)attn__clamp(v, p->act_min, p->act_max);
+    int o = 0;
+#if ATTN__DSP
+    for (; o + 2 <= out; o += 2) {
+        int32_t a0, a1;
+        const int8_t *w0 = p->w + (size_t)o * (size_t)in;
+        attn__dot2_s8(&a0, &a1, x, w0, w0 + in, in, -p->in_zp);
+        y[o] = attn__linear_out_s8(a0, p, o);
+        y[o + 1] = attn__linear_out_s8(a1, p, o + 1);
     }
+#endif
+    for (; o < out; o++)
+        y[o] = attn__linear_out_s8(attn__dot_s8(x, p->w + (size_t)o * (size_t)in, in, -p->in_zp),
+                                   p, o);
 }
 
 /* r = a and b at the common wide scale (the residual sum, int32). */
@@ -2180,10 +2229,10 @@ ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_soft
         uint64_t sum = 0, recip;
         for (c = 1; c < cols; c++)
             if (xr[c] > mx) mx = xr[c];
-        for (c = 0; c < cols; c++) sum += attn__softmax_e(xr[c], mx, p->in_mul);
+        for (c = 0; c < cols; c++) sum += attn__softmax_e(xr[c] - mx, p->in_mul);
         recip = attn__softmax_recip(sum);
         for (c = 0; c < cols; c++) {
-            int32_t q15 = attn__softmax_q15(attn__softmax_e(xr[c], mx, p->in_mul), recip);
+            int32_t q15 = attn__softmax_q15(attn__softmax_e(xr[c] - mx, p->in_mul), recip);
             yr[c] = (int8_t)attn__clamp(((q15 + 64) >> 7) - 128, -128, 127);
         }
     }
