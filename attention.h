@@ -1,4 +1,4 @@
-/* attention.h - v0.1.0 - transformer encoders for microcontrollers
+/* attention.h - v0.2.0 - transformer encoders for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
@@ -223,6 +223,9 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   0.2.0  int8 path (_s8 twins of every operation, bit-exact on every core,
+          DSP kernels on M4/M7/M33/M55) and the quantizer; the float layer
+          exposes its tensors to the quantizer.
    0.1.0  float core: linear, softmax, layer norm, ReLU/GELU, attention,
           encoder layer and stack, positions, pooling, classifier, arena.
 */
@@ -233,7 +236,7 @@
 #include <stdint.h>
 
 #define ATTN_VERSION_MAJOR 0
-#define ATTN_VERSION_MINOR 1
+#define ATTN_VERSION_MINOR 2
 #define ATTN_VERSION_PATCH 0
 
 #ifdef ATTN_STATIC
