@@ -5,7 +5,7 @@ Run with the Debian Python, which has PyTorch and NumPy (/usr/bin/python3).
 Mostly used as a module from a training script (examples/digits/train.py):
 
     sys.path.insert(0, "<repo>/tools")
-    from export import Classifier, export_model, export_calibration
+    from export import Classifier, export_model, export_calibration, quantize
 
     model = Classifier(embed=nn.Linear(8, 32),
                        pos=nn.Parameter(torch.zeros(8, 32)),      # learned positions
@@ -15,7 +15,9 @@ Mostly used as a module from a training script (examples/digits/train.py):
                            num_layers=1, norm=nn.LayerNorm(32)),
                        pool="mean", head=nn.Linear(32, 10))
     ... train model(x [batch, seq, d_in], key_padding_mask=None) ...
-    export_model(model, "digits_model.h", "digits", seq=8)
+    export_model(model, "digits_model.h", "digits", seq=8)          # float, const
+    export_calibration(x_train[:64], None, "digits_calib.h", "digits")
+    quantize("digits_model.h", "digits_calib.h", "digits_model_s8.h", "digits")  # int8
 
 THE MODEL: Classifier
 ---------------------
