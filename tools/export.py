@@ -897,7 +897,8 @@ def main(argv=None):
     ap.add_argument("--seq", type=int, required=True, help="sequence length the C code uses")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (.pt or .npy): also "
-                    "write NAME_calib.h")
+                    "write NAME_calib.h and the int8 model NAME_model_s8.h")
+    ap.add_argument("--cc", default="cc", help="C compiler for the int8 step (default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
     args = ap.parse_args(argv)
 
@@ -917,7 +918,11 @@ def main(argv=None):
             path = "%s_calib.h" % args.name
             text = export_calibration(load(args.calib), pad, path, args.name)
             print("wrote %s (%d bytes)" % (path, len(text)))
-    except ValueError as e:
+            s8 = "%s_model_s8.h" % args.name
+            text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,
+                            c_compiler=args.cc)
+            print("wrote %s (%d bytes)" % (s8, len(text)))
+    except (ValueError, RuntimeError) as e:
         print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
         return 1
     return 0
