@@ -41,6 +41,12 @@
                         library then has no float code and needs no libm).
      ATTN_NO_INT8       compile out every _s8 function and the quantizer.
    Implementation only (matter in the ATTN_IMPLEMENTATION file):
+     ATTN_NO_DSP        do not use the Cortex-M DSP extension (SXTB16/SMLAD)
+                        in the int8 dot product, detected from
+                        __ARM_FEATURE_DSP (M4, M7, M33, M55).
+     ATTN_NO_MVE        do not use Helium (MVE), detected from
+                        __ARM_FEATURE_MVE (M55). Both give the same int8
+                        results as the portable C, bit for bit.
      ATTN_ASSERT(x)     internal consistency checks; default: nothing. Define
                         it as assert(x) while debugging. Bad input never relies
                         on it: every public function checks its arguments and
@@ -142,9 +148,11 @@
    All saturation is to the type's range; clamp is to [-128, 127] (or the
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
-   The DSP path (M4/M7/M33/M55: SXTB16 + SMLAD in the dot products; off with
-   ATTN_NO_DSP) computes the same integers: results are identical on every
-   core, which the tests check byte for byte.
+   The fast paths compute the same integers: Helium on the M55 (VMLADAVA:
+   16 MACs per instruction, tails predicated; off with ATTN_NO_MVE), the DSP
+   extension on M4/M7/M33 (SXTB16 + SMLAD, two output channels per pass;
+   off with ATTN_NO_DSP), portable C elsewhere. Results are identical on
+   every core, which the tests check byte for byte.
 
    Approximations and their measured error (tests/test_s8.c, test_quant.c):
      attn_softmax_s8      <= 1/256 per probability against a double softmax
@@ -739,6 +747,13 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #include <arm_acle.h>
 #else
 #define ATTN__DSP 0
+#endif
+/* Helium (M-profile vector extension, M55): 16 int8 MACs per instruction. */
+#if defined(__ARM_FEATURE_MVE) && !defined(ATTN_NO_MVE)
+#define ATTN__MVE 1
+#include <arm_mve.h>
+#else
+#define ATTN__MVE 0
 #endif
 
 #ifndef ATTN_ASSERT
@@ -1853,7 +1868,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     }
 }
 
-#if ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
 /* SXTB16 of x rotated right by 8: bytes 1 and 3 sign-extended to halves. */
 static uint32_t attn__sxtb16_ror8(uint32_t x)
 {
@@ -1872,7 +1887,20 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
 {
     int32_t acc = 0;
     int i = 0;
-#if ATTN__DSP
+#if ATTN__MVE
+    {
+        /* sum x*w + off * sum w, 16 lanes at a time, the tail predicated:
+           the same integer (|each sum| < 2^29, no overflow) */
+        int32_t xw = 0, sw = 0;
+        for (; i < n; i += 16) {
+            mve_pred16_t pr = vctp8q((uint32_t)(n - i));
+            int8x16_t xv = vldrbq_z_s8(x + i, pr), wv = vldrbq_z_s8(w + i, pr);
+            xw = vmladavaq_p_s8(xw, xv, wv, pr);
+            sw = vaddvaq_p_s8(sw, wv, pr);
+        }
+        return xw + off * sw;
+    }
+#elif ATTN__DSP
     {
         /* four at a time: SXTB16 splits bytes 0,2 and (rotated) 1,3 into
            16-bit lanes, SADD16 adds the offset (|x + off| <= 255), SMLAD
@@ -1903,7 +1931,7 @@ static int8_t attn__linear_out_s8(int32_t acc, const attn_linear_s8_params *p, i
     return (int8_t)attn__clamp(v, p->act_min, p->act_max);
 }
 
-#if ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
 /* Two output channels at once (weight rows w0, w1): the input's four bytes
    are unpacked once for both, 17 instructions per 8 MACs instead of 24.
    The same integers as attn__dot_s8 twice. */
@@ -1938,7 +1966,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
                                 int in, int out)
 {
     int o = 0;
-#if ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
     for (; o + 2 <= out; o += 2) {
         int32_t a0, a1;
         const int8_t *w0 = p->w + (size_t)o * (size_t)in;
