@@ -11,6 +11,7 @@
 #include "attention.h"
 #include "check.h"
 #include "golden/golden_data.h"
+#include "golden_view.h"
 
 #define GOLDEN_TOL 1e-5
 
@@ -19,91 +20,82 @@ static attn_activation to_act(golden_act a)
     return a == GOLDEN_RELU ? ATTN_ACT_RELU : a == GOLDEN_GELU ? ATTN_ACT_GELU : ATTN_ACT_GELU_TANH;
 }
 
-/* Pointers straight into PyTorch's packed in_proj_weight / in_proj_bias. */
-static attn_mha_weights_f32 mha_weights(const golden_layer *l, int d)
+int golden_view_of(golden_view *v, const golden_case *c)
 {
-    attn_mha_weights_f32 w;
-    memset(&w, 0, sizeof w);
-    attn_mha_weights_packed_f32(&w, l->in_proj_w, l->in_proj_b, l->out_w, l->out_b, d);
-    return w;
-}
-
-static attn_encoder_layer_weights_f32 layer_weights(const golden_layer *l, int d)
-{
-    attn_encoder_layer_weights_f32 w;
-    w.attn = mha_weights(l, d);
-    w.ff1_w = l->ff1_w;
-    w.ff1_b = l->ff1_b;
-    w.ff2_w = l->ff2_w;
-    w.ff2_b = l->ff2_b;
-    w.norm1_w = l->norm1_w;
-    w.norm1_b = l->norm1_b;
-    w.norm2_w = l->norm2_w;
-    w.norm2_b = l->norm2_b;
-    return w;
-}
-
-static attn_encoder_cfg encoder_cfg(const golden_case *c)
-{
-    attn_encoder_cfg e;
-    e.d_model = c->d_model;
-    e.n_heads = c->n_heads;
-    e.d_ff = c->d_ff;
-    e.activation = to_act(c->activation);
-    e.norm_first = c->norm_first;
-    e.causal = c->causal;
-    e.eps = c->eps;
-    return e;
-}
-
-static attn_mha_cfg mha_cfg(const golden_case *c)
-{
-    attn_mha_cfg m;
-    m.seq_q = c->seq_q;
-    m.seq_kv = c->seq_kv;
-    m.d_model = c->d_model;
-    m.n_heads = c->n_heads;
-    m.causal = c->causal;
-    return m;
-}
-
-static attn_model_cfg model_cfg(const golden_case *c)
-{
-    attn_model_cfg mc;
-    mc.encoder = encoder_cfg(c);
-    mc.d_in = c->d_in;
-    mc.max_seq = c->seq_q;
-    mc.position = c->pos == GOLDEN_POS_SINUSOIDAL ? ATTN_POS_SINUSOIDAL
-                  : c->pos == GOLDEN_POS_LEARNED  ? ATTN_POS_LEARNED
-                                                  : ATTN_POS_NONE;
-    mc.pooling = c->pool == GOLDEN_POOL_FIRST ? ATTN_POOL_FIRST : ATTN_POOL_MEAN;
-    mc.n_classes = c->n_classes;
-    return mc;
+    attn_encoder_cfg *e = &v->model.encoder;
+    int l;
+    memset(v, 0, sizeof *v);
+    if (c->n_layers > GOLDEN_MAX_LAYERS) return 0;
+    v->mha.seq_q = c->seq_q;
+    v->mha.seq_kv = c->seq_kv;
+    v->mha.d_model = c->d_model;
+    v->mha.n_heads = c->n_heads;
+    v->mha.causal = c->causal;
+    e->d_model = c->d_model;
+    e->n_heads = c->n_heads;
+    e->d_ff = c->d_ff;
+    e->activation = to_act(c->activation);
+    e->norm_first = c->norm_first;
+    e->causal = c->causal;
+    e->eps = c->eps;
+    v->model.d_in = c->d_in;
+    v->model.max_seq = c->seq_q;
+    v->model.position = c->pos == GOLDEN_POS_SINUSOIDAL ? ATTN_POS_SINUSOIDAL
+                        : c->pos == GOLDEN_POS_LEARNED  ? ATTN_POS_LEARNED
+                                                        : ATTN_POS_NONE;
+    v->model.pooling = c->pool == GOLDEN_POOL_FIRST ? ATTN_POOL_FIRST : ATTN_POOL_MEAN;
+    v->model.n_classes = c->n_classes;
+    for (l = 0; l < c->n_layers; l++) {
+        const golden_layer *g = &c->layers[l];
+        attn_encoder_layer_weights_f32 *w = &v->layers[l];
+        /* pointers straight into PyTorch's packed in_proj_weight / bias */
+        if (g->in_proj_w && g->out_w)
+            attn_mha_weights_packed_f32(&w->attn, g->in_proj_w, g->in_proj_b, g->out_w,
+                                        g->out_b, c->d_model);
+        w->ff1_w = g->ff1_w;
+        w->ff1_b = g->ff1_b;
+        w->ff2_w = g->ff2_w;
+        w->ff2_b = g->ff2_b;
+        w->norm1_w = g->norm1_w;
+        w->norm1_b = g->norm1_b;
+        w->norm2_w = g->norm2_w;
+        w->norm2_b = g->norm2_b;
+    }
+    v->encoder.layers = v->layers;
+    v->encoder.n_layers = c->n_layers;
+    v->encoder.final_norm = c->final_norm_w != NULL;
+    v->encoder.norm_w = c->final_norm_w;
+    v->encoder.norm_b = c->final_norm_b;
+    v->weights.embed_w = c->embed_w;
+    v->weights.embed_b = c->embed_b;
+    v->weights.pos = c->pos_table;
+    v->weights.encoder = v->encoder;
+    v->weights.cls_w = c->cls_w;
+    v->weights.cls_b = c->cls_b;
+    return 1;
 }
 
 /* The scratch a case needs: the runtime query (what the arena must hold)
    and the compile-time macro (which must agree with it). */
-static attn_status case_scratch(const golden_case *c, size_t *query, size_t *macro)
+static attn_status case_scratch(const golden_case *c, const golden_view *v, size_t *query,
+                                size_t *macro)
 {
-    attn_encoder_cfg e = encoder_cfg(c);
-    attn_mha_cfg m = mha_cfg(c);
-    attn_model_cfg mc = model_cfg(c);
     *query = *macro = 0;
     switch (c->kind) {
     case GOLDEN_LAYERNORM:
         return ATTN_OK;
     case GOLDEN_MHA:
         *macro = ATTN_MHA_SCRATCH_F32(c->seq_kv, c->d_model);
-        return attn_mha_scratch_f32(&m, query);
+        return attn_mha_scratch_f32(&v->mha, query);
     case GOLDEN_ENCODER_LAYER:
         *macro = ATTN_ENCODER_SCRATCH_F32(c->seq_q, c->d_model, c->n_heads, c->d_ff);
-        return attn_encoder_layer_scratch_f32(&e, c->seq_q, query);
+        return attn_encoder_layer_scratch_f32(&v->model.encoder, c->seq_q, query);
     case GOLDEN_ENCODER:
         *macro = ATTN_ENCODER_SCRATCH_F32(c->seq_q, c->d_model, c->n_heads, c->d_ff);
-        return attn_encoder_scratch_f32(&e, c->seq_q, query);
+        return attn_encoder_scratch_f32(&v->model.encoder, c->seq_q, query);
     case GOLDEN_MODEL:
         *macro = ATTN_MODEL_SCRATCH_F32(c->seq_q, c->d_model, c->n_heads, c->d_ff);
-        return attn_model_scratch_f32(&mc, c->seq_q, query);
+        return attn_model_scratch_f32(&v->model, c->seq_q, query);
     }
     return ATTN_ERR_RANGE;
 }
@@ -117,53 +109,28 @@ static size_t case_out_floats(const golden_case *c)
                                    : (size_t)c->seq_q * (size_t)c->d_model;
 }
 
-#define MAX_LAYERS 4
-
 /* Runs one case into out [case_out_floats(c)]. */
-static attn_status run_case(const golden_case *c, float *out, attn_arena *arena)
+static attn_status run_case(const golden_case *c, const golden_view *v, float *out,
+                            attn_arena *arena)
 {
     size_t x_n = (size_t)c->seq_q * (size_t)c->d_model;
-    attn_encoder_cfg ecfg = encoder_cfg(c);
-    attn_encoder_layer_weights_f32 lw[MAX_LAYERS];
-    attn_encoder_weights_f32 ew;
-    int l;
     switch (c->kind) {
     case GOLDEN_LAYERNORM:
         return attn_layernorm_f32(out, c->x, c->layers[0].norm1_w, c->layers[0].norm1_b,
                                   c->eps, c->seq_q, c->d_model);
-    case GOLDEN_MHA: {
-        attn_mha_cfg m = mha_cfg(c);
-        attn_mha_weights_f32 w = mha_weights(&c->layers[0], c->d_model);
-        return attn_mha_f32(out, c->x, c->kv ? c->kv : c->x, c->key_padding, &m, &w, arena);
-    }
-    case GOLDEN_ENCODER_LAYER: {
-        attn_encoder_layer_weights_f32 w = layer_weights(&c->layers[0], c->d_model);
+    case GOLDEN_MHA:
+        return attn_mha_f32(out, c->x, c->kv ? c->kv : c->x, c->key_padding, &v->mha,
+                            &v->layers[0].attn, arena);
+    case GOLDEN_ENCODER_LAYER:
         memcpy(out, c->x, x_n * sizeof(float));
-        return attn_encoder_layer_f32(out, c->seq_q, c->key_padding, &ecfg, &w, arena);
-    }
+        return attn_encoder_layer_f32(out, c->seq_q, c->key_padding, &v->model.encoder,
+                                      &v->layers[0], arena);
     case GOLDEN_ENCODER:
+        memcpy(out, c->x, x_n * sizeof(float));
+        return attn_encoder_f32(out, c->seq_q, c->key_padding, &v->model.encoder, &v->encoder,
+                                arena);
     case GOLDEN_MODEL:
-        if (c->n_layers > MAX_LAYERS) return ATTN_ERR_SHAPE;
-        for (l = 0; l < c->n_layers; l++) lw[l] = layer_weights(&c->layers[l], c->d_model);
-        ew.layers = lw;
-        ew.n_layers = c->n_layers;
-        ew.final_norm = c->final_norm_w != NULL;
-        ew.norm_w = c->final_norm_w;
-        ew.norm_b = c->final_norm_b;
-        if (c->kind == GOLDEN_ENCODER) {
-            memcpy(out, c->x, x_n * sizeof(float));
-            return attn_encoder_f32(out, c->seq_q, c->key_padding, &ecfg, &ew, arena);
-        } else {
-            attn_model_cfg mc = model_cfg(c);
-            attn_model_weights_f32 mw;
-            mw.embed_w = c->embed_w;
-            mw.embed_b = c->embed_b;
-            mw.pos = c->pos_table;
-            mw.encoder = ew;
-            mw.cls_w = c->cls_w;
-            mw.cls_b = c->cls_b;
-            return attn_model_f32(out, c->x, c->seq_q, c->key_padding, &mc, &mw, arena);
-        }
+        return attn_model_f32(out, c->x, c->seq_q, c->key_padding, &v->model, &v->weights, arena);
     }
     return ATTN_ERR_RANGE;
 }
@@ -191,9 +158,11 @@ void test_golden(void)
                        (unsigned long)GOLDEN_FLASH_LIMIT);
     for (i = 0; golden_cases[i].name != NULL; i++) {
         const golden_case *c = &golden_cases[i];
+        static golden_view v;
         size_t query, macro, n_out = case_out_floats(c);
         attn_arena arena;
-        attn_status st = case_scratch(c, &query, &macro);
+        attn_status st = golden_view_of(&v, c) ? case_scratch(c, &v, &query, &macro)
+                                                : ATTN_ERR_SHAPE;
         float *out;
         double err;
         if (st != ATTN_OK) {
@@ -207,7 +176,7 @@ void test_golden(void)
         out = check_take_floats(n_out);
         check_take_rest_arena(&arena); /* more than the query: the high-water mark tells */
         memset(out, 0, n_out * sizeof(float));
-        st = run_case(c, out, &arena);
+        st = run_case(c, &v, out, &arena);
         if (!check(st == ATTN_OK, "golden %s: status %s", c->name, attn_status_str(st)))
             continue;
         err = check_max_rel_err(out, c->expected, n_out);

@@ -12,14 +12,13 @@
 
 #include "attention.h"
 #include "check.h"
-#include "golden/golden.h"
+#include "golden_view.h"
 
 /* calibration sequences: at least 32, and at least ~CALIB_TOKENS tokens */
 #ifndef CALIB_TOKENS
 #define CALIB_TOKENS 1024
 #endif
 #define N_CALIB_OF(seq) (CALIB_TOKENS / (seq) > 32 ? CALIB_TOKENS / (seq) : 32)
-#define MAX_LAYERS 4
 
 /* N(0, 1) samples (Box-Muller) from the deterministic generator. The
    golden inputs are torch.randn; a lighter-tailed stand-in (a sum of
@@ -31,19 +30,6 @@ static void fill_gauss(float *x, size_t n)
         float u1 = check_uniform(1e-7f, 1.0f), u2 = check_uniform(0.0f, 1.0f);
         x[i] = sqrtf(-2.0f * logf(u1)) * cosf(6.2831853f * u2);
     }
-}
-
-static void layer_weights(attn_encoder_layer_weights_f32 *w, const golden_layer *l, int d)
-{
-    attn_mha_weights_packed_f32(&w->attn, l->in_proj_w, l->in_proj_b, l->out_w, l->out_b, d);
-    w->ff1_w = l->ff1_w;
-    w->ff1_b = l->ff1_b;
-    w->ff2_w = l->ff2_w;
-    w->ff2_b = l->ff2_b;
-    w->norm1_w = l->norm1_w;
-    w->norm1_b = l->norm1_b;
-    w->norm2_w = l->norm2_w;
-    w->norm2_b = l->norm2_b;
 }
 
 typedef struct {
@@ -84,10 +70,9 @@ static void report(const golden_case *c, attn_status st, accuracy a, double targ
 /* One golden encoder or encoder-layer case. */
 static void run_encoder_case(const golden_case *c)
 {
-    attn_encoder_layer_weights_f32 lw[MAX_LAYERS];
-    attn_encoder_weights_f32 ew;
+    static golden_view v;
+    const attn_encoder_cfg *cfg = &v.model.encoder;
     attn_encoder_s8_params p;
-    attn_encoder_cfg cfg;
     attn_qparams qin, qout;
     attn_arena store, scratch;
     attn_status st;
@@ -96,21 +81,10 @@ static void run_encoder_case(const golden_case *c)
     float *calib, *y;
     int8_t *x8;
     uint8_t *kp = NULL;
-    int l, s, n_calib = N_CALIB_OF(c->seq_q);
+    int s, n_calib = N_CALIB_OF(c->seq_q);
 
-    cfg.d_model = c->d_model;
-    cfg.n_heads = c->n_heads;
-    cfg.d_ff = c->d_ff;
-    cfg.activation = (attn_activation)c->activation;
-    cfg.norm_first = c->norm_first;
-    cfg.causal = c->causal;
-    cfg.eps = c->eps;
-    for (l = 0; l < c->n_layers && l < MAX_LAYERS; l++) layer_weights(&lw[l], &c->layers[l], c->d_model);
-    ew.layers = lw;
-    ew.n_layers = c->n_layers;
-    ew.final_norm = c->final_norm_w != NULL;
-    ew.norm_w = c->final_norm_w;
-    ew.norm_b = c->final_norm_b;
+    if (!check(golden_view_of(&v, c), "int8 %s: at most %d layers", c->name, GOLDEN_MAX_LAYERS))
+        return;
 
     /* calibration set, the int8 input/output, store and scratch, all from the
        pool. store: int8 weights and their parameters, generously; scratch:
@@ -118,13 +92,11 @@ static void run_encoder_case(const golden_case *c)
     kp_bytes = c->key_padding ? (size_t)n_calib * (size_t)c->seq_q : 0;
     store_bytes = (size_t)c->n_layers * (8u * (size_t)c->d_model * (size_t)c->d_model +
                                          4u * (size_t)c->d_model * (size_t)c->d_ff + 4096u);
-    attn_encoder_scratch_f32(&cfg, c->seq_q, &work);
+    attn_encoder_scratch_f32(cfg, c->seq_q, &work);
     need = CHECK_FLOATS((size_t)n_calib * n) + CHECK_FLOATS(n) + check_block(n) +
            check_block(kp_bytes) + check_block(store_bytes) + work + CHECK_FLOATS(n) + 2048u;
     check_pool_reset();
-    if (c->n_layers > MAX_LAYERS ||
-        !check_fits(need, "int8 %s (calibration, store and scratch)", c->name))
-        return;
+    if (!check_fits(need, "int8 %s (calibration, store and scratch)", c->name)) return;
     calib = check_take_floats((size_t)n_calib * n);
     y = check_take_floats(n);
     x8 = (int8_t *)check_take(n);
@@ -137,10 +109,10 @@ static void run_encoder_case(const golden_case *c)
     check_seed(1000u + (unsigned)c->seq_q * 31u + (unsigned)c->d_model);
     fill_gauss(calib, (size_t)n_calib * n);
 
-    st = attn_quantize_encoder_s8(&p, &qin, &qout, &cfg, &ew, calib, kp, n_calib, c->seq_q,
-                                  &store, &scratch);
+    st = attn_quantize_encoder_s8(&p, &qin, &qout, cfg, &v.encoder, calib, kp, n_calib,
+                                  c->seq_q, &store, &scratch);
     if (st == ATTN_OK) st = attn_quantize_s8(x8, c->x, (int)n, qin);
-    if (st == ATTN_OK) st = attn_encoder_s8(x8, c->seq_q, c->key_padding, &cfg, &p, &scratch);
+    if (st == ATTN_OK) st = attn_encoder_s8(x8, c->seq_q, c->key_padding, cfg, &p, &scratch);
     if (st == ATTN_OK) st = attn_dequantize_s8(y, x8, (int)n, qout);
     a = st == ATTN_OK ? compare(y, c->expected, n) : compare(c->expected, c->expected, 1);
     report(c, st, a, c->n_layers > 1 ? 0.995 : 0.999, 1, "");
@@ -149,10 +121,9 @@ static void run_encoder_case(const golden_case *c)
 /* One golden whole-model case: logits and the predicted class. */
 static void run_model_case(const golden_case *c)
 {
-    attn_encoder_layer_weights_f32 lw[MAX_LAYERS];
-    attn_model_weights_f32 w;
+    static golden_view v;
+    const attn_model_cfg *cfg = &v.model;
     attn_model_s8_params p;
-    attn_model_cfg cfg;
     attn_qparams qin, qlog;
     attn_arena store, scratch;
     attn_status st;
@@ -162,47 +133,21 @@ static void run_model_case(const golden_case *c)
     float *calib, *logits;
     int8_t *x8, *l8;
     uint8_t *kp = NULL;
-    int l, s, cls_f = 0, cls_q = 0, n_calib = N_CALIB_OF(c->seq_q);
+    int s, cls_f = 0, cls_q = 0, n_calib = N_CALIB_OF(c->seq_q);
 
-    cfg.encoder.d_model = c->d_model;
-    cfg.encoder.n_heads = c->n_heads;
-    cfg.encoder.d_ff = c->d_ff;
-    cfg.encoder.activation = (attn_activation)c->activation;
-    cfg.encoder.norm_first = c->norm_first;
-    cfg.encoder.causal = c->causal;
-    cfg.encoder.eps = c->eps;
-    cfg.d_in = c->d_in;
-    cfg.max_seq = c->seq_q;
-    cfg.position = c->pos == GOLDEN_POS_SINUSOIDAL ? ATTN_POS_SINUSOIDAL
-                   : c->pos == GOLDEN_POS_LEARNED  ? ATTN_POS_LEARNED
-                                                   : ATTN_POS_NONE;
-    cfg.pooling = c->pool == GOLDEN_POOL_FIRST ? ATTN_POOL_FIRST : ATTN_POOL_MEAN;
-    cfg.n_classes = c->n_classes;
-    for (l = 0; l < c->n_layers && l < MAX_LAYERS; l++) layer_weights(&lw[l], &c->layers[l], c->d_model);
-    w.embed_w = c->embed_w;
-    w.embed_b = c->embed_b;
-    w.pos = c->pos_table;
-    w.encoder.layers = lw;
-    w.encoder.n_layers = c->n_layers;
-    w.encoder.final_norm = c->final_norm_w != NULL;
-    w.encoder.norm_w = c->final_norm_w;
-    w.encoder.norm_b = c->final_norm_b;
-    w.cls_w = c->cls_w;
-    w.cls_b = c->cls_b;
-
+    if (!check(golden_view_of(&v, c), "int8 %s: at most %d layers", c->name, GOLDEN_MAX_LAYERS))
+        return;
     store_bytes = (size_t)c->n_layers * (8u * (size_t)c->d_model * (size_t)c->d_model +
                                          4u * (size_t)c->d_model * (size_t)c->d_ff + 4096u) +
                   8u * (size_t)c->seq_q * (size_t)c->d_model + 16u * (size_t)c->d_in * (size_t)c->d_model +
                   16u * nc * (size_t)c->d_model + 4096u;
     kp_bytes = c->key_padding ? (size_t)n_calib * (size_t)c->seq_q : 0;
-    attn_model_scratch_f32(&cfg, c->seq_q, &work);
+    attn_model_scratch_f32(cfg, c->seq_q, &work);
     need = CHECK_FLOATS((size_t)n_calib * n_in) + CHECK_FLOATS(nc) + check_block(n_in) +
            check_block(nc) + check_block(kp_bytes) + check_block(store_bytes) + work +
            CHECK_FLOATS((size_t)c->seq_q * (size_t)c->d_model) + 4096u;
     check_pool_reset();
-    if (c->n_layers > MAX_LAYERS ||
-        !check_fits(need, "int8 %s (calibration, store and scratch)", c->name))
-        return;
+    if (!check_fits(need, "int8 %s (calibration, store and scratch)", c->name)) return;
     calib = check_take_floats((size_t)n_calib * n_in);
     logits = check_take_floats(nc);
     x8 = (int8_t *)check_take(n_in);
@@ -216,13 +161,14 @@ static void run_model_case(const golden_case *c)
     check_seed(2000u + (unsigned)c->seq_q * 31u + (unsigned)c->d_model);
     fill_gauss(calib, (size_t)n_calib * n_in);
 
-    st = attn_quantize_model_s8(&p, &cfg, &w, calib, kp, n_calib, c->seq_q, &store, &scratch);
+    st = attn_quantize_model_s8(&p, cfg, &v.weights, calib, kp, n_calib, c->seq_q, &store,
+                                &scratch);
     qin.scale = p.in_scale;
     qin.zero_point = p.in_zp;
     qlog.scale = p.logit_scale;
     qlog.zero_point = p.logit_zp;
     if (st == ATTN_OK) st = attn_quantize_s8(x8, c->x, (int)n_in, qin);
-    if (st == ATTN_OK) st = attn_model_s8(l8, x8, c->seq_q, c->key_padding, &cfg, &p, &scratch);
+    if (st == ATTN_OK) st = attn_model_s8(l8, x8, c->seq_q, c->key_padding, cfg, &p, &scratch);
     if (st == ATTN_OK) st = attn_dequantize_s8(logits, l8, (int)nc, qlog);
     if (st == ATTN_OK) st = attn_argmax_f32(&cls_f, c->expected, (int)nc);
     if (st == ATTN_OK) st = attn_argmax_f32(&cls_q, logits, (int)nc);
