@@ -46,56 +46,57 @@ static void item(const char *text)
     g_col += (int)n + 2;
 }
 
-static void open_array(const char *type, const char *name, size_t n)
+/* One element of an array as C text, into buf [40]. */
+typedef void (*format_fn)(char *buf, const void *array, size_t i);
+
+static void format_s8(char *buf, const void *a, size_t i)
 {
-    printf("static const %s %s_s8_%s[%lu] = {", type, QM_NAME, name, (unsigned long)n);
-    g_col = 100;
+    sprintf(buf, "%d", ((const int8_t *)a)[i]);
 }
 
-static void close_array(void)
+static void format_s32(char *buf, const void *a, size_t i)
 {
+    int32_t v = ((const int32_t *)a)[i];
+    /* INT32_MIN has no literal of type int: write it as an expression */
+    if (v == INT32_MIN) sprintf(buf, "(-2147483647 - 1)");
+    else sprintf(buf, "%ld", (long)v);
+}
+
+static void format_qmul(char *buf, const void *a, size_t i)
+{
+    const attn_qmul *m = (const attn_qmul *)a + i;
+    sprintf(buf, "{%ld, %ld}", (long)m->multiplier, (long)m->shift);
+}
+
+/* static const TYPE QM_NAME_s8_NAME[n] = {...}; counted in g_bytes. */
+static void print_array(const char *type, size_t elem, format_fn format, const char *name,
+                        const void *x, size_t n)
+{
+    char buf[40];
+    size_t i;
+    printf("static const %s %s_s8_%s[%lu] = {", type, QM_NAME, name, (unsigned long)n);
+    g_col = 100;
+    g_bytes += (unsigned long)(n * elem);
+    for (i = 0; i < n; i++) {
+        format(buf, x, i);
+        item(buf);
+    }
     printf("\n};\n");
 }
 
 static void array_s8(const char *name, const int8_t *x, size_t n)
 {
-    char buf[16];
-    size_t i;
-    open_array("int8_t", name, n);
-    g_bytes += (unsigned long)n;
-    for (i = 0; i < n; i++) {
-        sprintf(buf, "%d", x[i]);
-        item(buf);
-    }
-    close_array();
+    print_array("int8_t", 1, format_s8, name, x, n);
 }
 
 static void array_s32(const char *name, const int32_t *x, size_t n)
 {
-    char buf[24];
-    size_t i;
-    open_array("int32_t", name, n);
-    g_bytes += (unsigned long)(n * sizeof(int32_t));
-    for (i = 0; i < n; i++) {
-        /* INT32_MIN has no literal of type int: write it as an expression */
-        if (x[i] == INT32_MIN) sprintf(buf, "(-2147483647 - 1)");
-        else sprintf(buf, "%ld", (long)x[i]);
-        item(buf);
-    }
-    close_array();
+    print_array("int32_t", sizeof(int32_t), format_s32, name, x, n);
 }
 
 static void array_qmul(const char *name, const attn_qmul *x, size_t n)
 {
-    char buf[40];
-    size_t i;
-    open_array("attn_qmul", name, n);
-    g_bytes += (unsigned long)(n * sizeof(attn_qmul));
-    for (i = 0; i < n; i++) {
-        sprintf(buf, "{%ld, %ld}", (long)x[i].multiplier, (long)x[i].shift);
-        item(buf);
-    }
-    close_array();
+    print_array("attn_qmul", sizeof(attn_qmul), format_qmul, name, x, n);
 }
 
 #define NAME_LEN 256 /* a symbol: QM_NAME "_s8_" and a part name (< PART_LEN) */
