@@ -166,6 +166,7 @@
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
    d_model of attention <= 32768; layer norm width and an int8 encoder's
    d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
+   multipliers equal to INT32_MIN,
    and attention zero points that disagree with the projections' are
    ATTN_ERR_RANGE (corrupt model data), found before anything is written.
 
@@ -525,7 +526,8 @@ typedef struct {
          h = saturate((x * multiplier + (x*multiplier >= 0 ? 2^30 : 1 - 2^30)) / 2^31),
          division truncating toward zero (so ties go up: -0.5 -> 0, 0.5 -> 1);
      shift < 0: then a rounding right shift by -shift, ties away from zero.
-   Returns ATTN_ERR_RANGE (and *y = 0) for a shift outside -31..30. */
+   Returns ATTN_ERR_RANGE (and *y = 0) for a shift outside -31..30 or a
+   multiplier of INT32_MIN (|multiplier| must be below 2^31). */
 ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m);
 
 /* A linear layer y = requant(x W^T + b) in int8 (nn.Linear, quantized):
@@ -1704,27 +1706,37 @@ static int32_t attn__rshift(int32_t x, int n)
     return (int32_t)((x >> n) + (rem > threshold ? 1 : 0));
 }
 
-/* round(a * b / 2^31), ties away from zero; the one overflow saturates. */
+/* round(a * b / 2^31), an exact half rounded up: the rounding doubling high
+   multiply, (a*b + 2^30) >> 31, one SMLAL-class multiply-add (VQRDMULH on
+   Helium). b is a checked multiplier (> INT32_MIN, see attn__qmul_ok), so
+   the result always fits and there is nothing to saturate. */
 static int32_t attn__srdhm(int32_t a, int32_t b)
 {
-    int64_t ab, v;
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    ab = (int64_t)a * b;
-    v = ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30));
-    /* division by 2^31 truncating toward zero, without a 64-bit division */
-    return (int32_t)((v >= 0 ? v : v + 0x7FFFFFFF) >> 31);
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 30)) >> 31);
 }
 
+/* rshift(x, n) for n in 1..31 and x > INT32_MIN (what attn__srdhm returns):
+   x / 2^n rounded, ties away from zero, as (x - 1 for negative x) rounded
+   half up. t = that >> (n - 1) holds the result and the rounding bit; no add
+   before the shift, so nothing can overflow. */
+static int32_t attn__rshift_rq(int32_t x, int n)
+{
+    int32_t t = (x + (x >> 31)) >> (n - 1);
+    return (t >> 1) + (t & 1);
+}
+
+/* requant(x, m) for a checked m (attn__qmul_ok). */
 static int32_t attn__requant(int32_t x, attn_qmul m)
 {
     if (m.shift > 0) x = attn__sat32((int64_t)x * ((int64_t)1 << m.shift));
     x = attn__srdhm(x, m.multiplier);
-    return m.shift < 0 ? attn__rshift(x, -m.shift) : x;
+    return m.shift < 0 ? attn__rshift_rq(x, -m.shift) : x;
 }
 
+/* |multiplier| < 2^31 (so INT32_MIN is refused) and shift in -31..30. */
 static int attn__qmul_ok(attn_qmul m)
 {
-    return m.shift >= -31 && m.shift <= 30;
+    return m.multiplier != INT32_MIN && m.shift >= -31 && m.shift <= 30;
 }
 
 static int attn__zp_ok(int32_t zp)

@@ -882,7 +882,17 @@ static void test_requantize(void)
         CASE(st == ATTN_ERR_RANGE && y == 0, "requantize with shift %ld: %s and *y = %ld (want %s, 0)",
              (long)bad_shifts[t], attn_status_str(st), (long)y, attn_status_str(ATTN_ERR_RANGE));
     }
-    group_end("requantize (known values, all shifts, bad shifts)");
+    {   /* |multiplier| < 2^31: INT32_MIN is refused like a bad shift */
+        attn_qmul m;
+        int32_t y = 777;
+        attn_status st;
+        m.multiplier = INT32_MIN;
+        m.shift = 0;
+        st = attn_requantize(&y, 5, m);
+        CASE(st == ATTN_ERR_RANGE && y == 0, "requantize with multiplier INT32_MIN: %s and *y = %ld",
+             attn_status_str(st), (long)y);
+    }
+    group_end("requantize (known values, all shifts, bad shifts and multiplier)");
 }
 
 /* ---- element-wise: ReLU, table, add --------------------------------------- */
