@@ -113,24 +113,33 @@
                    sum cannot overflow), y = clamp(out_zp + requant(acc)).
    add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
                    y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
-   exp2(t)         t <= 0 in Q16 (t = -u): n = u >> 16, f = u & 0xFFFF,
+   exp2(u)         2^-u for u >= 0 in Q16: n = u >> 16, f = u & 0xFFFF,
                    i = f >> 9, r = f & 511, T[k] = round(2^30 * 2^(-k/128))
                    (k = 0..128, a table in the header),
-                   v = T[i] - rshift((T[i] - T[i+1]) * r, 9),
-                   (the product in int64), exp2 = n > 30 ? 0 : rshift(v, n).
+                   v = T[i] - rshift((T[i] - T[i+1]) * r, 9) (fits uint32),
+                   exp2 = floor(v / 2^n) (0 from n = 31 on), in Q30.
                    Absolute error < 2^-18 (measured: 3.7e-6), far below
                    the 2^-15 step of the probabilities.
    softmax         over the visible entries z_j of a row: mx = max z_j,
-                   e_j = exp2(requant(z_j - mx, mul)) (Q30, e = 2^30 at mx),
-                   S = sum e_j (uint64), R = floor(2^61 / S),
-                   p_j = (e_j * R + 2^45) >> 46: probabilities in Q15.
-                   attn_softmax_s8: y = clamp(((p_j + 64) >> 7) - 128)
-                   (scale 1/256, zero point -128); mul = s * log2(e) * 2^16.
+                   u_j = max(0, requant(sat(mx - z_j), mul)) (Q16),
+                   e_j = exp2(u_j) (Q30, e = 2^30 at mx), S = sum e_j
+                   (uint64, >= 2^30), k = floor(log2 S) - 31 (>= -1),
+                   Sn = floor(S / 2^k) (2S if k = -1), in [2^31, 2^32),
+                   R = floor((2^63 - 1) / Sn), in [2^31, 2^32): a 32-bit
+                   reciprocal, found without any division (a table
+                   estimate, Newton steps, then the exact remainder),
+                   p_j = min(32767, round(e_j * R / 2^(48+k))): Q15, ties
+                   up, clamped so it fits a signed 16-bit operand.
+                   attn_softmax_s8: y = min(255, round(e_j * R / 2^(55+k)))
+                   - 128 (scale 1/256, zero point -128; one rounding);
+                   mul = s * log2(e) * 2^16 for logits of scale s.
    attention       z_j = sum over the head's columns (q - q_zp)(k_j - k_zp)
-                   (int32), p_j as in softmax with score_mul, masked keys
-                   skipped; c = sum p_j (v_j - v_zp) (|c| < 2^31: the p_j
-                   sum to at most 2^15 + n/2), out = clamp(out_zp +
-                   requant(c, ctx_mul)). No visible key: out = clamp(out_zp).
+                   (int32), p_j as in softmax with score_mul, 0 for masked
+                   keys; c = sum p_j (v_j - v_zp), computed as
+                   sum p_j v_j - v_zp * sum p_j (the same integer; |c| <
+                   2^31: the p_j sum to at most 2^15 + n/2), out =
+                   clamp(out_zp + requant(c, ctx_mul)). No visible key:
+                   out = clamp(out_zp).
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
                    S1 = sum x, S2 = sum x^2 (int64), D = d*S2 - S1^2 + eps;
                    k such that D * 4^k is in [2^60, 2^62), s = isqrt(D * 4^k)
@@ -160,7 +169,9 @@
                           which the output cannot show; elsewhere 1.9e-3)
      attn_layernorm_s8    <= 1 output LSB against a double layer norm
      GELU table           exact to 1/2 output LSB at each of the 256 inputs
-     attention            exp2 error < 2^-18; probabilities rounded to 2^-16
+     attention            exp2 error < 2^-18 (+ 2^-30 from the floor);
+                          probabilities rounded to 2^-16, R to 2^-31
+                          relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
                           layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
@@ -1758,8 +1769,8 @@ ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m)
     return ATTN_OK;
 }
 
-/* 2^t for t <= 0 in Q16, as Q30 (see INT8 ARITHMETIC). */
-static int32_t attn__exp2_q16(int32_t t)
+/* exp2's table (INT8 ARITHMETIC): T[k] = round(2^30 * 2^(-k/128)), k = 0..128. */
+static const int32_t *attn__exp2_table(void)
 {
     static const int32_t T[129] = {
     1073741824, 1067942999, 1062175491, 1056439131, 1050733751, 1045059183, 1039415261,
@@ -1780,53 +1791,125 @@ static int32_t attn__exp2_q16(int32_t t)
     566745190, 563684439, 560640218, 557612438, 554601009, 551605844, 548626854, 545663953,
     542717053, 539786068, 536870912
     };
-    uint32_t u = (uint32_t)(-(int64_t)t), n = u >> 16, f = u & 0xFFFFu, i = f >> 9, r = f & 511u;
-    int32_t v;
-    if (n > 30) return 0;
-    v = T[i] - (int32_t)(((int64_t)(T[i] - T[i + 1]) * r + 256) >> 9); /* >= 0: rshift */
-    return attn__rshift(v, (int)n);
+    return T;
 }
 
-/* The pieces of the int8 softmax (INT8 ARITHMETIC): e = 2^(mul * diff) in
-   Q30 for diff = z - mx <= 0 (saturated by the caller where it could
-   overflow), the reciprocal of the row's sum, a probability in Q15. */
-static uint32_t attn__softmax_e(int32_t diff, attn_qmul mul)
+/* 2^(-u / 2^16) in Q30 for u >= 0 (exp2 of INT8 ARITHMETIC): the table,
+   interpolated in uint32 ((T[i] - T[i+1]) * 511 + 256 < 2^32), then
+   floored by 2^n (0 from n = 31 on: v < 2^31). */
+static uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
 {
-    return (uint32_t)attn__exp2_q16(attn__requant(diff, mul));
+    uint32_t n = u >> 16, i = (u >> 9) & 127u, r = u & 511u;
+    uint32_t a = (uint32_t)T[i], v = a - (((a - (uint32_t)T[i + 1]) * r + 256u) >> 9);
+    return n > 31 ? 0 : v >> n;
 }
 
-static uint64_t attn__softmax_recip(uint64_t sum) /* sum >= 2^30: the max gives 2^30 */
+/* The exponent of one softmax entry: u = max(0, requant(a, mul)) for
+   a = mx - z >= 0 (saturated by the caller), in Q16. */
+static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
 {
-    return ((uint64_t)1 << 61) / sum;
+    int32_t t = attn__requant(a, mul);
+    return t > 0 ? (uint32_t)t : 0;
 }
 
-static int32_t attn__softmax_q15(uint32_t e, uint64_t recip)
+/* floor((2^63 - 1) / d) for d in [2^31, 2^32), without a division: an
+   estimate below the quotient from the top bits of d (relative error
+   <= 1/17), two Newton steps x += x * (2^31 - d*x/2^32) / 2^31 kept below
+   the quotient by the -2 (error ~2^-16), one on the exact residual (error
+   a few units), then the remainder settles the last units. */
+static uint32_t attn__recip32(uint32_t d)
 {
-    return (int32_t)(((uint64_t)e * recip + ((uint64_t)1 << 45)) >> 46);
+    static const uint16_t R0[16] = {61680, 58254, 55188, 52428, 49932, 47662, 45590, 43690,
+                                    41943, 40329, 38836, 37449, 36157, 34952, 33825, 32768};
+    uint32_t x = (uint32_t)R0[(d >> 27) & 15u] << 16, t;
+    uint64_t rem;
+    int it;
+    for (it = 0; it < 2; it++) {
+        t = 0x80000000u - (uint32_t)(((uint64_t)d * x) >> 32); /* 2^31 * (1 - x/X), > 0 */
+        x = x + (uint32_t)(((uint64_t)x * t) >> 31) - 2u;       /* stays below X */
+    }
+    rem = ((uint64_t)1 << 63) - (uint64_t)d * x;                /* > 0, < 2^48 */
+    x += (uint32_t)(((uint64_t)x * (uint32_t)(rem >> 16)) >> 47);
+    rem = (((uint64_t)1 << 63) - 1) - (uint64_t)d * x;         /* x is still below */
+    while (rem >= d) {
+        rem -= d;
+        x++;
+    }
+    return x;
 }
 
-/* Softmax of the visible entries of z (Q15 probabilities into z itself);
-   z[j] for hidden j is left alone. Returns 0 if nothing is visible. */
-static int attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
+/* The row's normaliser (INT8 ARITHMETIC softmax): R and s from the sum S
+   of the exponentials (S >= 2^30: the maximum contributes 2^30), folded
+   into a rounding constant and a shift for the Q15 probability and for
+   attn_softmax_s8's 8-bit output. */
+typedef struct {
+    uint32_t r;        /* R, in [2^31, 2^32)                                  */
+    uint32_t round15;  /* 2^(15+s): p = (hi(e*R) + round15) >> shift15        */
+    int shift15;       /* 16 + s, at most 31 (then round15 = 0 and p = 0)     */
+    uint32_t round8;   /* the same for the 8-bit output, shift 23 + s         */
+    int shift8;
+} attn__softmax_norm;
+
+static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
 {
-    int32_t mx = 0;
-    uint64_t sum = 0, recip;
+    attn__softmax_norm nm;
+    int b = 30, s;
+    uint32_t sn;
+    while (b < 63 && (sum >> (b + 1)) != 0) b++;
+    s = b - 31;
+    sn = s < 0 ? (uint32_t)sum << 1 : (uint32_t)(sum >> s);
+    nm.r = attn__recip32(sn);
+    /* hi(e*R) < 2^30: a shift of 32 or more (s >= 16, or s >= 9 for 8 bits)
+       leaves 0, which shift 31 without rounding also gives */
+    nm.shift15 = s >= 16 ? 31 : 16 + s;
+    nm.round15 = s >= 16 ? 0u : (uint32_t)1 << (15 + s);
+    nm.shift8 = s >= 9 ? 31 : 23 + s;
+    nm.round8 = s >= 9 ? 0u : (uint32_t)1 << (22 + s);
+    return nm;
+}
+
+static uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
+{
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+}
+
+/* p = min(32767, round(e * R / 2^(48+s))): Q15, fits a signed 16-bit lane */
+static int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
+{
+    uint32_t p = (attn__mulhi_u32(e, nm->r) + nm->round15) >> nm->shift15;
+    return (int32_t)(p > 32767u ? 32767u : p);
+}
+
+/* Softmax of the visible entries of z[0..n-1] (hidden[j] nonzero: masked,
+   hidden may be NULL), in place: Q15 probabilities, 0 for hidden entries.
+   Returns the sum of the probabilities, or -1 if nothing is visible. */
+static int32_t attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
+{
+    const int32_t *T = attn__exp2_table();
+    attn__softmax_norm nm;
+    uint64_t sum = 0;
+    int32_t mx = INT32_MIN, psum = 0;
     int j, seen = 0;
     for (j = 0; j < n; j++)
-        if (!(hidden && hidden[j]) && (!seen || z[j] > mx)) {
+        if (!(hidden && hidden[j]) && z[j] >= mx) {
             mx = z[j];
             seen = 1;
         }
-    if (!seen) return 0;
+    if (!seen) return -1;
     for (j = 0; j < n; j++) {
-        if (hidden && hidden[j]) continue;
-        z[j] = (int32_t)attn__softmax_e(attn__sat32((int64_t)z[j] - mx), mul);
-        sum += (uint32_t)z[j];
+        uint32_t a = (uint32_t)mx - (uint32_t)z[j], e = 0; /* mx - z, exact in uint32 */
+        if (!(hidden && hidden[j])) {
+            e = attn__exp2_q16(attn__softmax_u(a > INT32_MAX ? INT32_MAX : (int32_t)a, mul), T);
+            sum += e;
+        }
+        z[j] = (int32_t)e;
     }
-    recip = attn__softmax_recip(sum);
-    for (j = 0; j < n; j++)
-        if (!(hidden && hidden[j])) z[j] = attn__softmax_q15((uint32_t)z[j], recip);
-    return 1;
+    nm = attn__softmax_normalise(sum);
+    for (j = 0; j < n; j++) {
+        z[j] = attn__softmax_q15((uint32_t)z[j], &nm);
+        psum += z[j];
+    }
+    return psum;
 }
 
 static uint32_t attn__isqrt64(uint64_t n)
@@ -2008,6 +2091,38 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
     for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
+/* Scores of one head: s[j] = sum_c (q[c] - qz)(k_j[c] - kz), c < dh, for
+   every key j < n (rows of k are d apart; masked keys too: the softmax
+   ignores them). */
+static void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k, int n, int d, int dh,
+                            int32_t qz, int32_t kz)
+{
+    int j, c;
+    for (j = 0; j < n; j++) {
+        const int8_t *kj = k + (size_t)j * (size_t)d;
+        int32_t acc = 0;
+        for (c = 0; c < dh; c++) acc += (q[c] - qz) * (kj[c] - kz);
+        s[j] = acc;
+    }
+}
+
+/* The context of one head: out[c] = clamp(out_zp + requant(sum_j p_j
+   (v_j[c] - v_zp))), as sum_j p_j v_j[c] - v_zp * psum (p_j = 0 for masked
+   keys, psum = sum p_j: the same integer, |each term| < 2^31). */
+static void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
+                             int n, int d, int dh, const attn_sdpa_s8_params *p)
+{
+    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    const attn_qmul m = p->ctx_mul;
+    int j, c;
+    for (c = 0; c < dh; c++) {
+        const int8_t *vc = v + c;
+        int32_t acc = off;
+        for (j = 0; j < n; j++) acc += pr[j] * vc[(size_t)j * (size_t)d];
+        out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
+    }
+}
+
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
    the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
 static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
@@ -2015,29 +2130,18 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
                                   int n_heads, int causal, const attn_sdpa_s8_params *p,
                                   int32_t *scores)
 {
-    int d_head = d / n_heads, h, j, c;
+    int d_head = d / n_heads, h, c;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
     for (h = 0; h < n_heads; h++) {
-        int8_t *qh = q + (size_t)h * (size_t)d_head;
-        const int8_t *kh = k + (size_t)h * (size_t)d_head, *vh = v + (size_t)h * (size_t)d_head;
-        for (j = 0; j < n_keys; j++) {
-            const int8_t *kj = kh + (size_t)j * (size_t)d;
-            int32_t s = 0;
-            if (key_padding && key_padding[j]) continue;
-            for (c = 0; c < d_head; c++) s += (qh[c] - p->q_zp) * (kj[c] - p->k_zp);
-            scores[j] = s;
+        size_t off = (size_t)h * (size_t)d_head;
+        int32_t psum;
+        attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+        psum = attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul);
+        if (psum < 0) { /* every key masked: a zero context */
+            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
+            continue;
         }
-        if (!attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul)) {
-            for (c = 0; c < d_head; c++) qh[c] = attn__to_s8(p->out_zp, 0);
-            continue; /* every key masked: a zero context */
-        }
-        for (c = 0; c < d_head; c++) {
-            int32_t acc = 0;
-            for (j = 0; j < n_keys; j++)
-                if (!(key_padding && key_padding[j]))
-                    acc += scores[j] * (vh[(size_t)j * (size_t)d + (size_t)c] - p->v_zp);
-            qh[c] = attn__to_s8(p->out_zp, attn__requant(acc, p->ctx_mul));
-        }
+        attn__context_s8(q + off, scores, psum, v + off, n_keys, d, d_head, p);
     }
 }
 
@@ -2259,6 +2363,7 @@ ATTN_DEF attn_status attn_linear_s8(int8_t *y, const int8_t *x, const attn_linea
 ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
                                      int rows, int cols)
 {
+    const int32_t *T = attn__exp2_table();
     attn_status st;
     int r, c;
     if (!y || !x || !p) return ATTN_ERR_NULL;
@@ -2267,16 +2372,18 @@ ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_soft
     for (r = 0; r < rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)cols;
         int8_t *yr = y + (size_t)r * (size_t)cols;
-        /* the row's exponents one at a time: no scratch; the max first */
+        /* the row's exponents one at a time (no scratch), the max first */
+        attn__softmax_norm nm;
         int32_t mx = xr[0];
-        uint64_t sum = 0, recip;
+        uint64_t sum = 0;
         for (c = 1; c < cols; c++)
             if (xr[c] > mx) mx = xr[c];
-        for (c = 0; c < cols; c++) sum += attn__softmax_e(xr[c] - mx, p->in_mul);
-        recip = attn__softmax_recip(sum);
+        for (c = 0; c < cols; c++) sum += attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T);
+        nm = attn__softmax_normalise(sum);
         for (c = 0; c < cols; c++) {
-            int32_t q15 = attn__softmax_q15(attn__softmax_e(xr[c] - mx, p->in_mul), recip);
-            yr[c] = (int8_t)attn__clamp(((q15 + 64) >> 7) - 128, -128, 127);
+            uint32_t e = attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T);
+            uint32_t q8 = (attn__mulhi_u32(e, nm.r) + nm.round8) >> nm.shift8;
+            yr[c] = (int8_t)((int32_t)(q8 > 255u ? 255u : q8) - 128);
         }
     }
     return ATTN_OK;

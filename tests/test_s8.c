@@ -24,7 +24,7 @@
    R3  layer norm, D >= 2^62 (only with a huge eps): k < 0 and D * 4^k is
        floor(D / 4^-k).
    R4  exp2's "relative error < 2^-18" is the Q30 value v before the shift
-       by n; after rshift(v, n) the error is that plus half an LSB.
+       by n; after v / 2^n (floored) the error is that plus one LSB.
    R5  causal with seq_q != seq_kv: query i sees keys j <= i (PyTorch's
        triu(ones(seq_q, seq_kv), 1)).
    R6  encoder FF: ff1's own act_min/act_max always apply; gelu_table, when
@@ -228,21 +228,20 @@ static void ref_make_table(void)
     for (k = 0; k <= 128; k++) g_T[k] = (int32_t)floor(pow(2.0, 30.0 - k / 128.0) + 0.5);
 }
 
-/* exp2(t) in Q30 for t <= 0 in Q16 */
-static i64 ref_exp2(i64 t)
+/* exp2(-u) in Q30 for u >= 0 in Q16: interpolated, then v / 2^n floored */
+static i64 ref_exp2(i64 u)
 {
-    i64 u, n, f, i, r, v;
-    if (t > 0) { /* softmax exponents are <= 0 when the multiplier is >= 0 */
+    i64 n, f, i, r, v;
+    if (u < 0) { /* softmax exponents are clamped to >= 0 */
         g_ref_breach++;
-        t = 0;
+        u = 0;
     }
-    u = -t;
     n = u / 65536;
     f = u % 65536;
     i = f / 512;
     r = f % 512;
     v = g_T[i] - ref_rshift(((i64)g_T[i] - g_T[i + 1]) * r, 9);
-    return n > 30 ? 0 : ref_rshift(v, (int)n);
+    return n >= 62 ? 0 : v / P2((int)n);
 }
 
 /* floor(sqrt(a)) for a < 2^62, by binary search (R2) */
@@ -257,11 +256,48 @@ static u64 ref_isqrt(u64 a)
     return lo;
 }
 
-/* Q15 probabilities p[j] of the visible (vis[j] != 0) entries z[j];
-   invisible ones get 0. Returns how many were visible. */
-static int ref_softmax_q15(int32_t *p, const int32_t *z, const uint8_t *vis, int n, attn_qmul mul)
+/* x / 2^k rounded, an exact half up, for x >= 0 and any k >= 1 (0 when
+   x < 2^(k-1)): quotient and remainder, no shift past 63 */
+static u64 ref_shr_round(u64 x, int k)
 {
-    int j, cnt = 0;
+    u64 q, rem;
+    if (k >= 64) return 0; /* (x < 2^63 here, so x / 2^k < 1/2) */
+    q = x >> k;
+    rem = x - (q << k);
+    return q + (rem >= ((u64)1 << (k - 1)) ? 1 : 0);
+}
+
+/* The row normaliser of INT8 ARITHMETIC: s = floor(log2 S) - 31,
+   Sn = floor(S / 2^s) (2S for s = -1), R = floor((2^63 - 1) / Sn). */
+static int g_sn_min_seen, g_sn_max_seen; /* Sn reached 2^31 / came within 2^20 of 2^32 */
+static void ref_normalise(u64 s, u64 *r, int *sh)
+{
+    int b = 0;
+    u64 sn;
+    if (s < ((u64)1 << 30)) g_ref_breach++; /* the maximum alone gives 2^30 */
+    while (b < 63 && (s >> (b + 1)) != 0) b++;
+    *sh = b - 31;
+    sn = *sh < 0 ? s * 2 : s / P2(*sh);
+    if (sn < ((u64)1 << 31) || sn >= ((u64)1 << 32)) g_ref_breach++;
+    if (sn == ((u64)1 << 31)) g_sn_min_seen = 1;
+    if (sn >= ((u64)1 << 32) - ((u64)1 << 20)) g_sn_max_seen = 1;
+    *r = (((u64)1 << 63) - 1) / sn;
+}
+
+/* u_j = max(0, requant(sat(mx - z_j), mul)), e_j = exp2(-u_j) */
+static u64 ref_softmax_e(int32_t z, int32_t mx, attn_qmul mul)
+{
+    i64 u = ref_requant(sat32((i64)mx - z), mul);
+    return (u64)ref_exp2(u < 0 ? 0 : u);
+}
+
+/* Q15 probabilities p[j] of the visible (vis[j] != 0) entries z[j];
+   invisible ones get 0. Returns how many were visible. q8 (may be NULL)
+   gets attn_softmax_s8's output, min(255, round(e R / 2^(55+s))) - 128. */
+static int ref_softmax_q15(int32_t *p, int8_t *q8, const int32_t *z, const uint8_t *vis, int n,
+                           attn_qmul mul)
+{
+    int j, cnt = 0, sh;
     int32_t mx = 0;
     u64 s = 0, r;
     for (j = 0; j < n; j++) {
@@ -270,12 +306,15 @@ static int ref_softmax_q15(int32_t *p, const int32_t *z, const uint8_t *vis, int
     }
     if (cnt == 0) return 0;
     for (j = 0; j < n; j++)
-        if (vis[j]) s += (u64)ref_exp2(ref_requant(fit32((i64)z[j] - mx), mul));
-    r = ((u64)1 << 61) / s;
+        if (vis[j]) s += ref_softmax_e(z[j], mx, mul);
+    ref_normalise(s, &r, &sh);
     for (j = 0; j < n; j++)
-        if (vis[j])
-            p[j] = (int32_t)(((u64)ref_exp2(ref_requant(fit32((i64)z[j] - mx), mul)) * r +
-                              ((u64)1 << 45)) >> 46);
+        if (vis[j]) {
+            u64 er = ref_softmax_e(z[j], mx, mul) * r, p15 = ref_shr_round(er, 48 + sh),
+                y8 = ref_shr_round(er, 55 + sh);
+            p[j] = (int32_t)(p15 > 32767 ? 32767 : p15);
+            if (q8) q8[j] = (int8_t)((y8 > 255 ? 255 : (int)y8) - 128);
+        }
     return cnt;
 }
 
@@ -288,8 +327,7 @@ static void ref_softmax_s8(int8_t *y, const int8_t *x, attn_qmul mul, int rows, 
             z[j] = x[(size_t)r * cols + j];
             vis[j] = 1;
         }
-        ref_softmax_q15(p, z, vis, cols, mul);
-        for (j = 0; j < cols; j++) y[(size_t)r * cols + j] = clampq((p[j] + 64) / 128 - 128);
+        ref_softmax_q15(p, y + (size_t)r * cols, z, vis, cols, mul);
     }
 }
 
@@ -437,7 +475,7 @@ static void ref_sdpa(int8_t *out, const int8_t *q, const int8_t *k, const int8_t
                 w->z[j] = fit32(s);
                 w->vis[j] = (uint8_t)(!(pad && pad[j]) && !(cfg->causal && j > i)); /* R5 */
             }
-            if (!ref_softmax_q15(w->p, w->z, w->vis, cfg->seq_kv, p->score_mul)) {
+            if (!ref_softmax_q15(w->p, NULL, w->z, w->vis, cfg->seq_kv, p->score_mul)) {
                 for (c = 0; c < dh; c++) oi[c] = clampq(p->out_zp);
                 continue;
             }
@@ -756,14 +794,14 @@ static void test_reference(void)
             i64 f = n == 0 ? (i64)(i / 4) * 512 + (i % 4 == 0 ? 0 : i % 4 == 1 ? 1 : i % 4 == 2 ? 256 : 511)
                            : rs_int(0, 65535);
             i64 u = (i64)n * 65536 + f;
-            double exact = pow(2.0, 30.0 - (double)u / 65536.0), got = (double)ref_exp2(-u);
-            double rel = fabs(got - exact) / exact, excess = fabs(got - exact) - 0.5 - exact / 262144.0;
+            double exact = pow(2.0, 30.0 - (double)u / 65536.0), got = (double)ref_exp2(u);
+            double rel = fabs(got - exact) / exact, excess = fabs(got - exact) - 1.0 - exact / 262144.0;
             if (n == 0 && rel > worst) worst = rel;
             if (excess > worst_shifted) worst_shifted = excess;
         }
     CASE(worst < 1.0 / 262144.0, "exp2: relative error of the Q30 value %s < 2^-18 = %s (R4)",
          check_e(e1, worst, 3), check_e(e2, 1.0 / 262144.0, 3));
-    CASE(worst_shifted <= 0.0, "exp2 after the shift by n: error <= 2^-18 relative + 1/2 LSB");
+    CASE(worst_shifted <= 0.0, "exp2 after the floored shift by n: error <= 2^-18 relative + 1 LSB");
     /* isqrt: binary search == Newton, and floor(sqrt) by definition */
     ok = 1;
     for (i = 0; i < 200; i++) {
@@ -1092,6 +1130,9 @@ static void test_softmax(void)
                    (long)p.in_mul.multiplier, (long)p.in_mul.shift);
     }
     CASE(g_ref_breach == 0, "softmax: the reference's documented bounds held");
+    CASE(g_sn_min_seen && g_sn_max_seen,
+         "softmax: the normalised sums reached both ends of [2^31, 2^32) (%d, %d)", g_sn_min_seen,
+         g_sn_max_seen);
     group_end("softmax");
 }
 
@@ -1390,6 +1431,15 @@ static const struct {
     {4, 6, 14, 2, 1, PAD_SOME, -7, 9, -11, 13, SC_ANY, CT_ANY},
     {3, 37, 7, 1, 0, PAD_SOME, 20, -20, 40, -40, SC_TYPICAL, CT_TYPICAL},
     {8, 8, 16, 1, 0, PAD_SOME, -128, -128, -128, -128, SC_TYPICAL, CT_TYPICAL},
+    /* the fast kernels' shapes: d_head 16 (one Helium vector, four DSP words),
+       the tails around it, odd key counts, q_zp 0 (a folded term dropped) */
+    {32, 32, 64, 4, 1, PAD_SOME, 5, -7, 9, -3, SC_TYPICAL, CT_TYPICAL}, /* the encoder's heads */
+    {5, 11, 17, 1, 0, PAD_NONE, 0, 12, -5, 0, SC_TYPICAL, CT_TYPICAL},   /* d_head 17 */
+    {4, 7, 38, 2, 1, PAD_SOME, -1, 0, 1, 2, SC_TYPICAL, CT_TYPICAL},     /* d_head 19 */
+    {3, 9, 33, 1, 0, PAD_ZEROS, 100, -100, 50, 0, SC_TYPICAL, CT_TYPICAL}, /* d_head 33 */
+    {6, 6, 64, 2, 1, PAD_NONE, 0, 0, 0, 0, SC_SHARP, CT_TYPICAL},        /* d_head 32 */
+    {2, 40, 48, 3, 0, PAD_SOME, -128, 127, -128, 127, SC_ANY, CT_ANY},   /* d_head 16 */
+    {3, 13, 6, 2, 0, PAD_SOME, 0, 0, 0, 0, SC_FLAT, CT_TYPICAL},         /* d_head 3 */
 };
 
 static void test_sdpa(void)
