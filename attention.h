@@ -2035,30 +2035,34 @@ static int32x4_t attn__requant_mve(int32x4_t a, int32x4_t mul, int32x4_t shift)
     return vrshlq_s32(a, right);
 }
 
-/* Four outputs o..o+3 from their int32 sums, as attn__lin_out each. */
-static void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn__lin *L, int o)
+/* Four outputs y[0..3] from their int32 sums, as attn__lin_out each
+   (VQADD of the zero point saturates exactly where the scalar clamp
+   does). m: their {multiplier, shift} pairs, bias: theirs or NULL. */
+ATTN__INLINE void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn_qmul *m,
+                                     const int32_t *bias, int32x4_t zp, int32x4_t lo, int32x4_t hi)
 {
-    int32x4x2_t m = vld2q_s32(&L->rq[o].multiplier); /* {multiplier, shift} pairs */
+    int32x4x2_t mv = vld2q_s32(&m->multiplier); /* deinterleaved: multipliers, shifts */
     int32x4_t v;
-    if (L->bias) acc = vqaddq_s32(acc, vldrwq_s32(L->bias + o));
-    v = attn__requant_mve(acc, m.val[0], m.val[1]);
-    v = vaddq_s32(vmaxq_s32(vminq_s32(v, vdupq_n_s32(255)), vdupq_n_s32(-256)), vdupq_n_s32(L->zp));
-    v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(L->hi)), vdupq_n_s32(L->lo));
-    vstrbq_s32(y + o, v);
+    if (bias) acc = vqaddq_s32(acc, vldrwq_s32(bias));
+    v = vqaddq_s32(attn__requant_mve(acc, mv.val[0], mv.val[1]), zp);
+    vstrbq_s32(y, vmaxq_s32(vminq_s32(v, hi), lo));
 }
 #endif
 
-#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
+#if ATTN__DSP && !ATTN__MVE && defined(__GNUC__) && !defined(__clang__)
 #define ATTN__DOT4_ASM 1
 /* The DSP inner loops, written out so that GCC and clang both keep every
-   value in a register (fourteen of them; the end pointer is read from
-   memory once per pass). SXTAB16 sign-extends bytes 0,2 (and, rotated,
-   1,3) of a word into 16-bit lanes and adds the offset pair off2; SMLAD
-   multiplies both lanes and adds. count is a positive multiple of 8,
-   stride the length of a weight row (and of an x row).
+   value in a register (thirteen of them; the end pointer is read from
+   memory once per pass). GCC only: clang 14 keeps r7 as its frame pointer
+   and its allocator gives up on thirteen operands, so clang builds use the
+   same loops written with ACLE intrinsics below.
+   x has no offset (a fused bias, or in_zp 0). SXTB16 sign-extends bytes
+   0,2 (and, rotated, 1,3) of a word into 16-bit lanes; SMLAD multiplies
+   both lanes and adds. count is a positive multiple of 8, stride the
+   length of a weight row (and of an x row).
 
    attn__dot1x4_asm: one x row, four weight rows (acc[k] for w + k*stride):
-   per x word 1 load + 2 SXTAB16, then per weight row 1 load, 2 SXTB16,
+   per x word 1 load + 2 SXTB16, then per weight row 1 load, 2 SXTB16,
    2 SMLAD: 23 instructions per 16 MACs.
    attn__dot2x2_asm: two x rows (x, x + stride) and two weight rows (w,
    w + stride), acc[2*r + k]: per word 4 loads, 8 extends, 8 SMLAD: 20
@@ -2072,12 +2076,11 @@ static void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn__lin *L, int
     "smlad %[" S "], %[b], %[t], %[" S "]\n\t"
 #define ATTN__ASM_WORD1x4                                                       \
     "ldr %[b], [%[x]], #4\n\t"                                                  \
-    "sxtab16 %[a], %[off2], %[b]\n\t"                                           \
-    "sxtab16 %[b], %[off2], %[b], ror #8\n\t"                                   \
+    "sxtb16 %[a], %[b]\n\t"                                                     \
+    "sxtb16 %[b], %[b], ror #8\n\t"                                             \
     ATTN__ASM_W1x4("w0", "s0") ATTN__ASM_W1x4("w1", "s1")                       \
     ATTN__ASM_W1x4("w2", "s2") ATTN__ASM_W1x4("w3", "s3")
-static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride, int count,
-                             uint32_t off2)
+static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride, int count)
 {
     const int8_t *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride, *end = x + count;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -2089,7 +2092,7 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
             : [x] "+r"(x), [w0] "+r"(w), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3),
               [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [a] "=&r"(a),
               [b] "=&r"(b), [t] "=&r"(t), [u] "=&r"(u)
-            : [end] "m"(end), [off2] "r"(off2)
+            : [end] "m"(end)
             : "cc", "memory");
     acc[0] = s0;
     acc[1] = s1;
@@ -2097,6 +2100,7 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
     acc[3] = s3;
 }
 
+#define ATTN__DOT2X2_ASM 1
 #define ATTN__ASM_W2x2(LD, S0, S1)                                              \
     LD                                                                          \
     "sxtb16 %[u], %[t]\n\t"                                                     \
@@ -2108,14 +2112,13 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
 #define ATTN__ASM_WORD2x2                                                       \
     "ldr %[b1], [%[x], %[n]]\n\t"                                               \
     "ldr %[b0], [%[x]], #4\n\t"                                                 \
-    "sxtab16 %[a1], %[off2], %[b1]\n\t"                                         \
-    "sxtab16 %[b1], %[off2], %[b1], ror #8\n\t"                                 \
-    "sxtab16 %[a0], %[off2], %[b0]\n\t"                                         \
-    "sxtab16 %[b0], %[off2], %[b0], ror #8\n\t"                                 \
+    "sxtb16 %[a1], %[b1]\n\t"                                                   \
+    "sxtb16 %[b1], %[b1], ror #8\n\t"                                           \
+    "sxtb16 %[a0], %[b0]\n\t"                                                   \
+    "sxtb16 %[b0], %[b0], ror #8\n\t"                                           \
     ATTN__ASM_W2x2("ldr %[t], [%[w], %[n]]\n\t", "s01", "s11")                  \
     ATTN__ASM_W2x2("ldr %[t], [%[w]], #4\n\t", "s00", "s10")
-ATTN__INLINE void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride,
-                                   int count, uint32_t off2)
+static void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride, int count)
 {
     const int8_t *end = x + count;
     int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
@@ -2127,7 +2130,7 @@ ATTN__INLINE void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *
             : [x] "+r"(x), [w] "+r"(w), [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10),
               [s11] "+r"(s11), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1), [b1] "=&r"(b1),
               [t] "=&r"(t), [u] "=&r"(u)
-            : [end] "m"(end), [n] "r"(stride), [off2] "r"(off2)
+            : [end] "m"(end), [n] "r"(stride)
             : "cc", "memory");
     acc[0] = s00;
     acc[1] = s01;
@@ -2137,11 +2140,14 @@ ATTN__INLINE void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *
 #else
 #define ATTN__DOT4_ASM 0
 #endif
+#ifndef ATTN__DOT2X2_ASM
+#define ATTN__DOT2X2_ASM 0
+#endif
 
 /* Four output channels o..o+3 of one row: their four weight rows against
    x, each x load (and, on the DSP cores, its unpacking) shared by the four.
    acc[k] = sum_i (x[i] + off) * w[o+k][i], exactly as attn__dot_s8. */
-static void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, int n, int32_t off)
+ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, int n, int32_t off)
 {
     const int8_t *w0 = w, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -2200,9 +2206,9 @@ static void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, int n,
            2 SXTB16, 2 SMLAD: 23 instructions per 16 MACs */
         const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
 #if ATTN__DOT4_ASM
-        if (n >= 8) {
+        if (off == 0 && n >= 8) {
             i = n & ~7;
-            attn__dot1x4_asm(acc, x, w, n, i, off2);
+            attn__dot1x4_asm(acc, x, w, n, i);
             s0 = acc[0];
             s1 = acc[1];
             s2 = acc[2];
@@ -2257,7 +2263,7 @@ ATTN__INLINE void attn__lin_outs(int8_t *y, const int32_t *acc, int n, const att
 }
 #endif
 
-#if ATTN__DOT4_ASM
+#if ATTN__DOT2X2_ASM
 /* attn__lin_outs when every channel's shift is negative, act_max is 127 and
    there is a bias (all decided once per call): no test left per output. */
 ATTN__INLINE void attn__lin_outs_r(int8_t *y, const int32_t *acc, int n, const attn__lin *L,
@@ -2283,21 +2289,30 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
     attn__lin L;
     int o = 0;
     attn__lin_init(&L, p);
-    for (; o + 4 <= out; o += 4) {
-        int32_t acc[4];
-        attn__dot4_s8(acc, x, L.w + (size_t)o * (size_t)in, in, L.off);
 #if ATTN__MVE
-        {
-            int32x4_t a = vdupq_n_s32(acc[0]);
+    {
+        /* the block loop keeps little alive: pointers step, constants in
+           vector registers */
+        const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
+        const int8_t *w = L.w;
+        for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
+            int32_t acc[4];
+            int32x4_t a;
+            attn__dot4_s8(acc, x, w, in, L.off);
+            a = vdupq_n_s32(acc[0]);
             a = vsetq_lane_s32(acc[1], a, 1);
             a = vsetq_lane_s32(acc[2], a, 2);
             a = vsetq_lane_s32(acc[3], a, 3);
-            attn__lin_out4_mve(y, a, &L, o);
+            attn__lin_out4_mve(y + o, a, L.rq + o, L.bias ? L.bias + o : NULL, zp, lo, hi);
         }
-#else
-        attn__lin_outs(y + o, acc, 4, &L, o);
-#endif
     }
+#else
+    for (; o + 4 <= out; o += 4) {
+        int32_t acc[4];
+        attn__dot4_s8(acc, x, L.w + (size_t)o * (size_t)in, in, L.off);
+        attn__lin_outs(y + o, acc, 4, &L, o);
+    }
+#endif
     for (; o < out; o++) {
         int32_t acc = attn__dot_s8(x, L.w + (size_t)o * (size_t)in, in, L.off);
         y[o] = attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
@@ -2306,27 +2321,27 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 
 /* rows rows of x through the layer. On the DSP cores, rows in pairs
    against output channels in pairs (attn__dot2x2_asm: each unpacked word
-   used twice) when in is a multiple of 16, every shift negative, act_max
-   127 and a bias given (the quantizer's layers); otherwise, and for a last
+   used twice) when in is a multiple of 16, x needs no offset, every shift
+   is negative, act_max is 127 and there is a bias (the quantizer's layers,
+   with their fused bias); otherwise, and for a last
    odd row, one row at a time as above. */
 static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
                                  int rows, int in, int out)
 {
     int r = 0;
-#if ATTN__DOT4_ASM
+#if ATTN__DOT2X2_ASM
     attn__lin L;
     int o, fast;
     attn__lin_init(&L, p);
-    fast = rows >= 2 && in % 16 == 0 && out % 2 == 0 && L.bias && L.top;
+    fast = rows >= 2 && in % 16 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
     for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
     if (fast) {
-        const uint32_t off2 = ((uint32_t)(uint16_t)L.off << 16) | (uint16_t)L.off;
         for (; r + 2 <= rows; r += 2) {
             const int8_t *x0 = x + (size_t)r * (size_t)in, *w = L.w;
             int8_t *y0 = y + (size_t)r * (size_t)out;
             for (o = 0; o < out; o += 2, w += 2 * in) {
                 int32_t acc[4];
-                attn__dot2x2_asm(acc, x0, w, in, in, off2);
+                attn__dot2x2_asm(acc, x0, w, in, in);
                 attn__lin_outs_r(y0 + o, acc, 2, &L, o);
                 attn__lin_outs_r(y0 + out + o, acc + 2, 2, &L, o);
             }
