@@ -1730,7 +1730,25 @@ static int32_t attn__rshift(int32_t x, int n)
    the result always fits and there is nothing to saturate. */
 ATTN__INLINE int32_t attn__srdhm(int32_t a, int32_t b)
 {
+#if defined(__ARM_ARCH_6M__)
+    /* ARMv6-M (M0/M0+) has no 32x32->64 multiply (GCC would call a 64x64
+       routine): the same 64-bit sum from four 16-bit products, carries by
+       hand. hi:lo = a*b + 2^30 exactly; the result is bits 31..62. */
+    uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo = al * bl, t;
+    int32_t ah = a >> 16, bh = b >> 16, p1 = ah * (int32_t)bl, p2 = (int32_t)al * bh;
+    int32_t hi = ah * bh + (p1 >> 16) + (p2 >> 16);
+    t = lo + ((uint32_t)p1 << 16);
+    hi += t < lo;
+    lo = t;
+    t = lo + ((uint32_t)p2 << 16);
+    hi += t < lo;
+    lo = t;
+    t = lo + (1u << 30);
+    hi += t < lo;
+    return (int32_t)(((uint32_t)hi << 1) | (t >> 31));
+#else
     return (int32_t)(((int64_t)a * b + ((int64_t)1 << 30)) >> 31);
+#endif
 }
 
 /* rshift(x, n) for n in 1..31 and x > INT32_MIN (what attn__srdhm returns):
@@ -2229,6 +2247,28 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
             memcpy(&v, w3 + i, 4);
             s3 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s3));
         }
+    }
+#elif defined(__ARM_ARCH_6M__)
+    /* Cortex-M0/M0+: eight low registers hold two rows' sums, not four;
+       with no offset (a fused bias) two inputs per pass */
+    if (off == 0) {
+        int k;
+        for (k = 0; k < 4; k += 2) {
+            const int8_t *u0 = w + (size_t)k * (size_t)n, *u1 = u0 + n;
+            int32_t t0 = 0, t1 = 0;
+            for (i = 0; i + 2 <= n; i += 2) {
+                int32_t xa = x[i], xb = x[i + 1];
+                t0 += xa * u0[i] + xb * u0[i + 1];
+                t1 += xa * u1[i] + xb * u1[i + 1];
+            }
+            if (i < n) {
+                t0 += x[i] * u0[i];
+                t1 += x[i] * u1[i];
+            }
+            acc[k] = t0;
+            acc[k + 1] = t1;
+        }
+        return;
     }
 #endif
     for (; i < n; i++) {
