@@ -2819,10 +2819,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     v = (int8_t *)attn__take(arena, (size_t)cfg->seq_kv * d);
     q = (int8_t *)attn__take(arena, d);
     scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
-    for (i = 0; i < cfg->seq_kv; i++) {
-        attn__linear_row_s8(k + (size_t)i * d, xkv + (size_t)i * d, &p->k, dm, dm);
-        attn__linear_row_s8(v + (size_t)i * d, xkv + (size_t)i * d, &p->v, dm, dm);
-    }
+    attn__linear_rows_s8(k, xkv, &p->k, cfg->seq_kv, dm, dm);
+    attn__linear_rows_s8(v, xkv, &p->v, cfg->seq_kv, dm, dm);
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
         attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
@@ -2853,15 +2851,17 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     int32_t *r = scores;
     int8_t *hid = (int8_t *)attn__take(arena, (size_t)ff);                 /* [d_ff]   */
 
-    /* keys and values from the whole input (pre-norm: from LN1(x)) */
-    for (i = 0; i < seq; i++) {
-        const int8_t *src = x + (size_t)i * d;
-        if (cfg->norm_first) {
-            attn__layernorm_row_s8(nrm, src, NULL, dm, &p->norm1);
-            src = nrm;
+    /* keys and values from the whole input (pre-norm: from LN1(x), a row
+       at a time; post-norm: all rows in one call, rows in pairs) */
+    if (cfg->norm_first) {
+        for (i = 0; i < seq; i++) {
+            attn__layernorm_row_s8(nrm, x + (size_t)i * d, NULL, dm, &p->norm1);
+            attn__linear_row_s8(k + (size_t)i * d, nrm, &a->k, dm, dm);
+            attn__linear_row_s8(v + (size_t)i * d, nrm, &a->v, dm, dm);
         }
-        attn__linear_row_s8(k + (size_t)i * d, src, &a->k, dm, dm);
-        attn__linear_row_s8(v + (size_t)i * d, src, &a->v, dm, dm);
+    } else {
+        attn__linear_rows_s8(k, x, &a->k, seq, dm, dm);
+        attn__linear_rows_s8(v, x, &a->v, seq, dm, dm);
     }
 
     for (i = 0; i < seq; i++) {
