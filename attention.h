@@ -116,7 +116,7 @@
    exp2(u)         2^-u for u >= 0 in Q16: n = u >> 16, f = u & 0xFFFF,
                    i = f >> 9, r = f & 511, T[k] = round(2^30 * 2^(-k/128))
                    (k = 0..128, a table in the header),
-                   v = T[i] - rshift((T[i] - T[i+1]) * r, 9) (fits uint32),
+                   v = T[i] - floor((T[i] - T[i+1]) * r / 2^9) (uint32),
                    exp2 = floor(v / 2^n) (0 from n = 31 on), in Q30.
                    Absolute error < 2^-18 (measured: 3.7e-6), far below
                    the 2^-15 step of the probabilities.
@@ -1812,39 +1812,74 @@ ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m)
     return ATTN_OK;
 }
 
-/* exp2's table (INT8 ARITHMETIC): T[k] = round(2^30 * 2^(-k/128)), k = 0..128. */
+/* exp2's table (INT8 ARITHMETIC), T[k] = round(2^30 * 2^(-k/128)) for
+   k = 0..128, stored as the pairs {T[k], T[k] - T[k+1]} for k = 0..127
+   (T[128] = 2^29 is the last pair's difference away): one LDRD (one
+   gather each on Helium) fetches both. */
 static const int32_t *attn__exp2_table(void)
 {
-    static const int32_t T[129] = {
-    1073741824, 1067942999, 1062175491, 1056439131, 1050733751, 1045059183, 1039415261,
-    1033801819, 1028218693, 1022665720, 1017142735, 1011649578, 1006186087, 1000752102,
-    995347464, 989972014, 984625594, 979308048, 974019220, 968758955, 963527098, 958323496,
-    953147997, 948000448, 942880699, 937788600, 932724001, 927686753, 922676710, 917693724,
-    912737649, 907808339, 902905651, 898029440, 893179563, 888355878, 883558244, 878786521,
-    874040567, 869320244, 864625413, 859955938, 855311680, 850692504, 846098274, 841528855,
-    836984114, 832463917, 827968132, 823496627, 819049271, 814625932, 810226483, 805850792,
-    801498734, 797170178, 792865000, 788583072, 784324269, 780088465, 775875538, 771685363,
-    767517817, 763372778, 759250125, 755149737, 751071493, 747015274, 742980960, 738968435,
-    734977579, 731008277, 727060411, 723133865, 719228525, 715344277, 711481005, 707638598,
-    703816941, 700015924, 696235434, 692475362, 688735596, 685016026, 681316545, 677637043,
-    673977412, 670337545, 666717336, 663116678, 659535466, 655973594, 652430958, 648907455,
-    645402981, 641917433, 638450708, 635002706, 631573326, 628162466, 624770026, 621395908,
-    618040012, 614702239, 611382493, 608080675, 604796689, 601530438, 598281827, 595050760,
-    591837143, 588640881, 585461881, 582300049, 579155293, 576027521, 572916640, 569822560,
-    566745190, 563684439, 560640218, 557612438, 554601009, 551605844, 548626854, 545663953,
-    542717053, 539786068, 536870912
+    static const int32_t TD[256] = {
+    1073741824, 5798825, 1067942999, 5767508, 1062175491, 5736360, 1056439131, 5705380,
+    1050733751, 5674568, 1045059183, 5643922, 1039415261, 5613442, 1033801819, 5583126,
+    1028218693, 5552973, 1022665720, 5522985, 1017142735, 5493157, 1011649578, 5463491,
+    1006186087, 5433985, 1000752102, 5404638, 995347464, 5375450, 989972014, 5346420,
+    984625594, 5317546, 979308048, 5288828, 974019220, 5260265, 968758955, 5231857,
+    963527098, 5203602, 958323496, 5175499, 953147997, 5147549, 948000448, 5119749,
+    942880699, 5092099, 937788600, 5064599, 932724001, 5037248, 927686753, 5010043,
+    922676710, 4982986, 917693724, 4956075, 912737649, 4929310, 907808339, 4902688,
+    902905651, 4876211, 898029440, 4849877, 893179563, 4823685, 888355878, 4797634,
+    883558244, 4771723, 878786521, 4745954, 874040567, 4720323, 869320244, 4694831,
+    864625413, 4669475, 859955938, 4644258, 855311680, 4619176, 850692504, 4594230,
+    846098274, 4569419, 841528855, 4544741, 836984114, 4520197, 832463917, 4495785,
+    827968132, 4471505, 823496627, 4447356, 819049271, 4423339, 814625932, 4399449,
+    810226483, 4375691, 805850792, 4352058, 801498734, 4328556, 797170178, 4305178,
+    792865000, 4281928, 788583072, 4258803, 784324269, 4235804, 780088465, 4212927,
+    775875538, 4190175, 771685363, 4167546, 767517817, 4145039, 763372778, 4122653,
+    759250125, 4100388, 755149737, 4078244, 751071493, 4056219, 747015274, 4034314,
+    742980960, 4012525, 738968435, 3990856, 734977579, 3969302, 731008277, 3947866,
+    727060411, 3926546, 723133865, 3905340, 719228525, 3884248, 715344277, 3863272,
+    711481005, 3842407, 707638598, 3821657, 703816941, 3801017, 700015924, 3780490,
+    696235434, 3760072, 692475362, 3739766, 688735596, 3719570, 685016026, 3699481,
+    681316545, 3679502, 677637043, 3659631, 673977412, 3639867, 670337545, 3620209,
+    666717336, 3600658, 663116678, 3581212, 659535466, 3561872, 655973594, 3542636,
+    652430958, 3523503, 648907455, 3504474, 645402981, 3485548, 641917433, 3466725,
+    638450708, 3448002, 635002706, 3429380, 631573326, 3410860, 628162466, 3392440,
+    624770026, 3374118, 621395908, 3355896, 618040012, 3337773, 614702239, 3319746,
+    611382493, 3301818, 608080675, 3283986, 604796689, 3266251, 601530438, 3248611,
+    598281827, 3231067, 595050760, 3213617, 591837143, 3196262, 588640881, 3179000,
+    585461881, 3161832, 582300049, 3144756, 579155293, 3127772, 576027521, 3110881,
+    572916640, 3094080, 569822560, 3077370, 566745190, 3060751, 563684439, 3044221,
+    560640218, 3027780, 557612438, 3011429, 554601009, 2995165, 551605844, 2978990,
+    548626854, 2962901, 545663953, 2946900, 542717053, 2930985, 539786068, 2915156
     };
-    return T;
+    return TD;
 }
 
-/* 2^(-u / 2^16) in Q30 for u >= 0 (exp2 of INT8 ARITHMETIC): the table,
-   interpolated in uint32 ((T[i] - T[i+1]) * 511 + 256 < 2^32), then
-   floored by 2^n (0 from n = 31 on: v < 2^31). */
-static uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
+/* 2^(-u / 2^16) in Q30 for 0 <= u < 2^31 (exp2 of INT8 ARITHMETIC): the
+   table, interpolated in uint32 ((T[i] - T[i+1]) * 511 < 2^32), then
+   floored by 2^n (0 from n = 31 on: v < 2^31). The DSP cores saturate n
+   to 63 (USAT) and let the register shift give 0 from 32 on: eight
+   instructions. */
+ATTN__INLINE uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
 {
+#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+    uint32_t e, t1, t2, t3;
+    __asm__("ubfx   %[t1], %[u], #9, #7\n\t"
+            "add    %[t1], %[T], %[t1], lsl #3\n\t"
+            "ldrd   %[t2], %[t3], [%[t1]]\n\t"
+            "ubfx   %[t1], %[u], #0, #9\n\t"
+            "mul    %[t3], %[t3], %[t1]\n\t"
+            "sub    %[t2], %[t2], %[t3], lsr #9\n\t"
+            "usat   %[t1], #6, %[u], asr #16\n\t"
+            "lsr    %[e], %[t2], %[t1]"
+            : [e] "=&r"(e), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [u] "r"(u), [T] "r"(T), "m"(*(const int32_t(*)[256])T));
+    return e;
+#else
     uint32_t n = u >> 16, i = (u >> 9) & 127u, r = u & 511u;
-    uint32_t a = (uint32_t)T[i], v = a - (((a - (uint32_t)T[i + 1]) * r + 256u) >> 9);
+    uint32_t v = (uint32_t)T[2 * i] - (((uint32_t)T[2 * i + 1] * r) >> 9);
     return n > 31 ? 0 : v >> n;
+#endif
 }
 
 /* The exponent of one softmax entry: u = max(0, requant(a, mul)) for
@@ -1853,6 +1888,78 @@ static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
 {
     int32_t t = attn__requant(a, mul);
     return t > 0 ? (uint32_t)t : 0;
+}
+
+/* The same exponent, fast, when mul.shift >= 0 and mul.multiplier >= 0:
+   requant(a) = srdhm(a * 2^shift, M) = hi(a * 2^(shift+1) * M + 2^31)
+   (one SMMULR) while a * 2^(shift+1) < 2^31, i.e. a <= amax. u grows with
+   a, so once u(amax) >= 31 * 2^16 (exp2 = 0 from there on) a can be
+   clamped to amax (`clamp`): the same exponentials for every a. */
+typedef struct {
+    int ok;        /* shift >= 0, multiplier >= 0: the form below is exact up to amax */
+    int clamp;     /* and every a > amax has exp2(u(a)) = 0, as amax does             */
+    int sh;        /* shift + 1                                                       */
+    int32_t m;     /* the multiplier                                                  */
+    uint32_t amax; /* (2^31 - 1) >> sh                                                */
+} attn__expo;
+
+static attn__expo attn__expo_init(attn_qmul mul)
+{
+    attn__expo x;
+    x.ok = mul.multiplier >= 0 && mul.shift >= 0 && mul.shift <= 29;
+    x.sh = mul.shift + 1;
+    x.m = mul.multiplier;
+    x.amax = x.ok ? 0x7FFFFFFFu >> x.sh : 0;
+    x.clamp = x.ok && attn__requant((int32_t)x.amax, mul) >= (31 << 16);
+    return x;
+}
+
+/* hi(a * b + 2^31) = srdhm(a / 2, b) for even a: one SMMULR on the DSP
+   cores (GCC would build it from SMLAL and two constants) */
+ATTN__INLINE uint32_t attn__smmulr_even(int32_t a, int32_t b)
+{
+#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return (uint32_t)r;
+#else
+    return (uint32_t)attn__srdhm(a >> 1, b);
+#endif
+}
+
+/* u = hi((mxk - x * k) * m + 2^31) for int8 x (mxk = mx * k, k = 2^sh):
+   the fast exponent of a = mx - x, one MLS and one SMMULR on the DSP
+   cores */
+ATTN__INLINE uint32_t attn__expo_x8(int32_t x, int32_t k, int32_t mxk, int32_t m)
+{
+#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+    int32_t r;
+    __asm__("mls    %0, %1, %2, %3\n\t"
+            "smmulr %0, %0, %4"
+            : "=&r"(r) : "r"(x), "r"(k), "r"(mxk), "r"(m));
+    return (uint32_t)r;
+#else
+    return attn__smmulr_even(mxk - x * k, m);
+#endif
+}
+
+/* the fast exponent of a in [0, amax] */
+ATTN__INLINE uint32_t attn__expo_u(uint32_t a, int sh, int32_t m)
+{
+    return attn__smmulr_even((int32_t)(a << sh), m);
+}
+
+/* hi(a * b) for uint32 (UMULL; the M0 builds it from 16-bit products) */
+ATTN__INLINE uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
+{
+#if defined(__ARM_ARCH_6M__)
+    uint32_t al = a & 0xFFFFu, ah = a >> 16, bl = b & 0xFFFFu, bh = b >> 16;
+    uint32_t mid1 = ah * bl, mid2 = al * bh, lo = al * bl;
+    uint32_t t = (lo >> 16) + (mid1 & 0xFFFFu) + (mid2 & 0xFFFFu); /* < 3 * 2^16 */
+    return ah * bh + (mid1 >> 16) + (mid2 >> 16) + (t >> 16);
+#else
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+#endif
 }
 
 /* floor((2^63 - 1) / d) for d in [2^31, 2^32), without a division: an
@@ -1868,84 +1975,114 @@ static uint32_t attn__recip32(uint32_t d)
     uint64_t rem;
     int it;
     for (it = 0; it < 2; it++) {
-        t = 0x80000000u - (uint32_t)(((uint64_t)d * x) >> 32); /* 2^31 * (1 - x/X), > 0 */
-        x = x + (uint32_t)(((uint64_t)x * t) >> 31) - 2u;       /* stays below X */
+        t = 0x80000000u - attn__mulhi_u32(d, x);                        /* 2^31 (1 - x/X) > 0 */
+        x = x + ((attn__mulhi_u32(x, t) << 1) | ((x * t) >> 31)) - 2u; /* stays below X */
     }
-    rem = ((uint64_t)1 << 63) - (uint64_t)d * x;                /* > 0, < 2^48 */
-    x += (uint32_t)(((uint64_t)x * (uint32_t)(rem >> 16)) >> 47);
-    rem = (((uint64_t)1 << 63) - 1) - (uint64_t)d * x;         /* x is still below */
-    while (rem >= d) {
+    rem = ((uint64_t)1 << 63) - (((uint64_t)attn__mulhi_u32(d, x) << 32) | (uint32_t)(d * x));
+    x += attn__mulhi_u32(x, (uint32_t)(rem >> 16)) >> 15;              /* rem < 2^48 */
+    rem = (((uint64_t)1 << 63) - 1) - (((uint64_t)attn__mulhi_u32(d, x) << 32) | (uint32_t)(d * x));
+    while (rem >= d) { /* x is still below: at most two more */
         rem -= d;
         x++;
     }
     return x;
 }
 
-/* The row's normaliser (INT8 ARITHMETIC softmax): R and s from the sum S
+/* The row's normaliser (INT8 ARITHMETIC softmax): R and k from the sum S
    of the exponentials (S >= 2^30: the maximum contributes 2^30), folded
    into a rounding constant and a shift for the Q15 probability and for
-   attn_softmax_s8's 8-bit output. */
+   attn_softmax_s8's 8-bit output: round(e * R / 2^(48+k)) is
+   (hi(e * R) + 2^(15+k)) >> (16+k), as hi(e * R) < 2^30 and 48 + k > 32. */
 typedef struct {
-    uint32_t r;        /* R, in [2^31, 2^32)                                  */
-    uint32_t round15;  /* 2^(15+s): p = (hi(e*R) + round15) >> shift15        */
-    int shift15;       /* 16 + s, at most 31 (then round15 = 0 and p = 0)     */
-    uint32_t round8;   /* the same for the 8-bit output, shift 23 + s         */
+    uint32_t r;       /* R, in [2^31, 2^32)                                   */
+    uint32_t round15; /* 2^(15+k)                                             */
+    int shift15;      /* 16 + k; from k = 16 on, 31 and round15 = 0 (p = 0)    */
+    uint32_t round8;  /* the same for the 8-bit output: 2^(22+k), shift 23 + k */
     int shift8;
 } attn__softmax_norm;
 
 static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
 {
     attn__softmax_norm nm;
-    int b = 30, s;
-    uint32_t sn;
-    while (b < 63 && (sum >> (b + 1)) != 0) b++;
-    s = b - 31;
-    sn = s < 0 ? (uint32_t)sum << 1 : (uint32_t)(sum >> s);
-    nm.r = attn__recip32(sn);
-    /* hi(e*R) < 2^30: a shift of 32 or more (s >= 16, or s >= 9 for 8 bits)
-       leaves 0, which shift 31 without rounding also gives */
-    nm.shift15 = s >= 16 ? 31 : 16 + s;
-    nm.round15 = s >= 16 ? 0u : (uint32_t)1 << (15 + s);
-    nm.shift8 = s >= 9 ? 31 : 23 + s;
-    nm.round8 = s >= 9 ? 0u : (uint32_t)1 << (22 + s);
+    uint32_t hi = (uint32_t)(sum >> 32), lo = (uint32_t)sum;
+    int b; /* floor(log2 sum), 30..63 */
+#if defined(__GNUC__) || defined(__clang__)
+    b = hi ? 63 - __builtin_clz(hi) : 31 - __builtin_clz(lo);
+#else
+    for (b = 30; b < 63 && (sum >> (b + 1)) != 0; b++) {}
+#endif
+    nm.r = attn__recip32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
+    b -= 31; /* k */
+    nm.shift15 = b >= 16 ? 31 : 16 + b;
+    nm.round15 = b >= 16 ? 0u : (uint32_t)1 << (15 + b);
+    nm.shift8 = b >= 9 ? 31 : 23 + b;
+    nm.round8 = b >= 9 ? 0u : (uint32_t)1 << (22 + b);
     return nm;
 }
 
-static uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
-{
-    return (uint32_t)(((uint64_t)a * b) >> 32);
-}
-
-/* p = min(32767, round(e * R / 2^(48+s))): Q15, fits a signed 16-bit lane */
-static int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
+/* p = min(32767, round(e * R / 2^(48+k))): Q15, fits a signed 16-bit lane */
+ATTN__INLINE int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t p = (attn__mulhi_u32(e, nm->r) + nm->round15) >> nm->shift15;
+#if ATTN__DSP
+    return __usat((int32_t)p, 15);
+#else
     return (int32_t)(p > 32767u ? 32767u : p);
+#endif
+}
+
+/* y = min(255, round(e * R / 2^(55+k))) - 128 (attn_softmax_s8) */
+ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
+{
+    uint32_t q = (attn__mulhi_u32(e, nm->r) + nm->round8) >> nm->shift8;
+#if ATTN__DSP
+    return (int8_t)(__usat((int32_t)q, 8) - 128);
+#else
+    return (int8_t)((int32_t)(q > 255u ? 255u : q) - 128);
+#endif
 }
 
 /* Softmax of the visible entries of z[0..n-1] (hidden[j] nonzero: masked,
    hidden may be NULL), in place: Q15 probabilities, 0 for hidden entries.
    Returns the sum of the probabilities, or -1 if nothing is visible. */
-static int32_t attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
+static int32_t attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul,
+                                     const attn__expo *x)
 {
     const int32_t *T = attn__exp2_table();
     attn__softmax_norm nm;
     uint64_t sum = 0;
     int32_t mx = INT32_MIN, psum = 0;
     int j, seen = 0;
-    for (j = 0; j < n; j++)
-        if (!(hidden && hidden[j]) && z[j] >= mx) {
-            mx = z[j];
-            seen = 1;
-        }
-    if (!seen) return -1;
-    for (j = 0; j < n; j++) {
-        uint32_t a = (uint32_t)mx - (uint32_t)z[j], e = 0; /* mx - z, exact in uint32 */
-        if (!(hidden && hidden[j])) {
-            e = attn__exp2_q16(attn__softmax_u(a > INT32_MAX ? INT32_MAX : (int32_t)a, mul), T);
+    if (hidden) {
+        for (j = 0; j < n; j++)
+            if (!hidden[j] && z[j] >= mx) {
+                mx = z[j];
+                seen = 1;
+            }
+        if (!seen) return -1;
+    } else {
+        for (j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;
+    }
+    if (x->clamp) {
+        const uint32_t amax = x->amax;
+        const int sh = x->sh;
+        const int32_t m = x->m;
+        for (j = 0; j < n; j++) {
+            uint32_t a = (uint32_t)mx - (uint32_t)z[j], e; /* mx - z, exact in uint32 */
+            e = attn__exp2_q16(attn__expo_u(a > amax ? amax : a, sh, m), T);
+            if (hidden && hidden[j]) e = 0;
             sum += e;
+            z[j] = (int32_t)e;
         }
-        z[j] = (int32_t)e;
+    } else {
+        for (j = 0; j < n; j++) {
+            uint32_t a = (uint32_t)mx - (uint32_t)z[j], e = 0;
+            if (!(hidden && hidden[j])) {
+                e = attn__exp2_q16(attn__softmax_u(a > INT32_MAX ? INT32_MAX : (int32_t)a, mul), T);
+                sum += e;
+            }
+            z[j] = (int32_t)e;
+        }
     }
     nm = attn__softmax_normalise(sum);
     for (j = 0; j < n; j++) {
@@ -2532,11 +2669,12 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
 {
     int d_head = d / n_heads, h, c;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
+    const attn__expo ex = attn__expo_init(p->score_mul);
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
         int32_t psum;
         attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-        psum = attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul);
+        psum = attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul, &ex);
         if (psum < 0) { /* every key masked: a zero context */
             for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
             continue;
@@ -2785,31 +2923,168 @@ ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_
     return ATTN_OK;
 }
 
+/* max of n >= 1 int8 values (SSUB8 + SEL: four lanes at a time on the DSP
+   cores, then the lanes folded the same way) */
+static int32_t attn__max_s8(const int8_t *x, int n)
+{
+    int32_t mx = x[0];
+    int c = 1;
+#if ATTN__DSP
+    if (n >= 8) {
+        uint32_t m4, w;
+        memcpy(&m4, x, 4);
+        for (c = 4; c + 4 <= n; c += 4) {
+            memcpy(&w, x + c, 4);
+            (void)__ssub8(w, m4); /* GE flags: w >= m4, per byte */
+            m4 = __sel(w, m4);
+        }
+        w = (m4 >> 16) | (m4 << 16);
+        (void)__ssub8(w, m4);
+        m4 = __sel(w, m4);
+        w = m4 >> 8;
+        (void)__ssub8(w, m4);
+        mx = (int8_t)__sel(w, m4);
+    }
+#endif
+    for (; c < n; c++)
+        if (x[c] > mx) mx = x[c];
+    return mx;
+}
+
+#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
+/* The two passes of attn__softmax_s8_row over n2 pairs, written out: the
+   exponent (MLS, SMMULR), exp2 (as attn__exp2_q16) and then the sum
+   (pass 1) or the 8-bit probability (pass 2) of each entry. Pass 1 needs
+   twelve registers (clang keeps its frame pointer beside them), pass 2
+   thirteen: GCC only. */
+#define ATTN__SM8_EXPO(x)                                                    \
+    "ldrsb  %[t0], [%[" x "]], #1\n\t"                                     \
+    "mls    %[t0], %[t0], %[k], %[mxk]\n\t"                                \
+    "smmulr %[t0], %[t0], %[m]\n\t"                                        \
+    "ubfx   %[t1], %[t0], #9, #7\n\t"                                      \
+    "add    %[t1], %[T], %[t1], lsl #3\n\t"                                \
+    "ldrd   %[t2], %[t3], [%[t1]]\n\t"                                     \
+    "ubfx   %[t1], %[t0], #0, #9\n\t"                                      \
+    "mul    %[t3], %[t3], %[t1]\n\t"                                       \
+    "sub    %[t2], %[t2], %[t3], lsr #9\n\t"                               \
+    "usat   %[t1], #6, %[t0], asr #16\n\t"                                 \
+    "lsr    %[t2], %[t2], %[t1]\n\t"
+#define ATTN__SM8_SUM                                                        \
+    "adds   %[lo], %[lo], %[t2]\n\t"                                       \
+    "adc    %[hi], %[hi], #0\n\t"
+#define ATTN__SM8_OUT                                                        \
+    "umull  %[t1], %[t2], %[t2], %[R]\n\t"                                 \
+    "add    %[t2], %[t2], %[rnd]\n\t"                                      \
+    "lsr    %[t2], %[t2], %[sh]\n\t"                                       \
+    "usat   %[t2], #8, %[t2]\n\t"                                          \
+    "sub    %[t2], %[t2], #128\n\t"                                        \
+    "strb   %[t2], [%[x], #-1]\n\t"
+ATTN__INLINE uint64_t attn__sm8_pass1(const int8_t *x, const int8_t *xe, int32_t k, int32_t mxk,
+                                      int32_t m, const int32_t *T)
+{
+    uint32_t lo = 0, hi = 0, t0, t1, t2, t3;
+    __asm__("1:\n\t" ATTN__SM8_EXPO("x") ATTN__SM8_SUM ATTN__SM8_EXPO("x") ATTN__SM8_SUM
+            "cmp    %[x], %[xe]\n\t"
+            "bne    1b"
+            : [x] "+r"(x), [lo] "+r"(lo), [hi] "+r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1),
+              [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [xe] "r"(xe), [k] "r"(k), [mxk] "r"(mxk), [m] "r"(m), [T] "r"(T),
+              "m"(*(const int32_t(*)[256])T)
+            : "cc", "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+#if !defined(__clang__)
+#define ATTN__SM8_PASS2_ASM 1
+ATTN__INLINE void attn__sm8_pass2(int8_t *x, const int8_t *xe, int32_t k, int32_t mxk,
+                                  int32_t m, const int32_t *T, const attn__softmax_norm *nm)
+{
+    uint32_t t0, t1, t2, t3;
+    __asm__ volatile("1:\n\t" ATTN__SM8_EXPO("x") ATTN__SM8_OUT ATTN__SM8_EXPO("x") ATTN__SM8_OUT
+                     "cmp    %[x], %[xe]\n\t"
+                     "bne    1b"
+                     : [x] "+r"(x), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2),
+                       [t3] "=&r"(t3)
+                     : [xe] "r"(xe), [k] "r"(k), [mxk] "r"(mxk), [m] "r"(m), [T] "r"(T),
+                       [R] "r"(nm->r), [rnd] "r"(nm->round8), [sh] "r"(nm->shift8)
+                     : "cc", "memory");
+}
+#endif
+#define ATTN__SM8_PASS1_ASM 1
+#endif
+
+/* One row of attn_softmax_s8 with the fast exponent (mx - x <= 255 <= amax):
+   u = hi((mx - x) * 2^sh * m + 2^31), made as mx * k - x * k (k = 2^sh);
+   the row's exponentials one at a time, twice (no scratch), two per step
+   (their sum fits 32 bits). y may equal x. */
+static void attn__softmax_s8_row(int8_t *y, const int8_t *x, int n, int32_t k, int32_t m,
+                                 const int32_t *T)
+{
+    const int32_t mxk = attn__max_s8(x, n) * k;
+    const int n2 = n & ~1;
+    attn__softmax_norm nm;
+    uint64_t sum = 0;
+    int c;
+#if defined(__clang__)
+    __asm__("" : "+r"(T)); /* keep the table's address in a register */
+#endif
+#ifdef ATTN__SM8_PASS2_ASM
+    if (y != x) { /* the written-out pass 2 works in place */
+        memcpy(y, x, (size_t)n);
+        x = y;
+    }
+#endif
+#ifdef ATTN__SM8_PASS1_ASM
+    if (n2) sum = attn__sm8_pass1(x, x + n2, k, mxk, m, T);
+#else
+    for (c = 0; c < n2; c += 2) {
+        uint32_t e0 = attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T);
+        uint32_t e1 = attn__exp2_q16(attn__expo_x8(x[c + 1], k, mxk, m), T);
+        sum += e0 + e1;
+    }
+#endif
+    if (n & 1) sum += attn__exp2_q16(attn__expo_x8(x[n2], k, mxk, m), T);
+    nm = attn__softmax_normalise(sum);
+#ifdef ATTN__SM8_PASS2_ASM
+    if (n2) attn__sm8_pass2(y, y + n2, k, mxk, m, T, &nm);
+    c = n2;
+#else
+    for (c = 0; c < n2; c += 2) {
+        uint32_t e0 = attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T);
+        uint32_t e1 = attn__exp2_q16(attn__expo_x8(x[c + 1], k, mxk, m), T);
+        y[c] = attn__softmax_y8(e0, &nm);
+        y[c + 1] = attn__softmax_y8(e1, &nm);
+    }
+#endif
+    if (c < n) y[c] = attn__softmax_y8(attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T), &nm);
+}
+
 ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
                                      int rows, int cols)
 {
     const int32_t *T = attn__exp2_table();
+    attn__expo ex;
     attn_status st;
     int r, c;
     if (!y || !x || !p) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
     if (!attn__qmul_ok(p->in_mul)) return ATTN_ERR_RANGE;
+    ex = attn__expo_init(p->in_mul);
     for (r = 0; r < rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)cols;
         int8_t *yr = y + (size_t)r * (size_t)cols;
-        /* the row's exponents one at a time (no scratch), the max first */
         attn__softmax_norm nm;
-        int32_t mx = xr[0];
+        int32_t mx;
         uint64_t sum = 0;
-        for (c = 1; c < cols; c++)
-            if (xr[c] > mx) mx = xr[c];
+        if (ex.ok && ex.amax >= 255) {
+            attn__softmax_s8_row(yr, xr, cols, (int32_t)1 << ex.sh, ex.m, T);
+            continue;
+        }
+        /* any other multiplier: the exponent by requant itself */
+        mx = attn__max_s8(xr, cols);
         for (c = 0; c < cols; c++) sum += attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T);
         nm = attn__softmax_normalise(sum);
-        for (c = 0; c < cols; c++) {
-            uint32_t e = attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T);
-            uint32_t q8 = (attn__mulhi_u32(e, nm.r) + nm.round8) >> nm.shift8;
-            yr[c] = (int8_t)((int32_t)(q8 > 255u ? 255u : q8) - 128);
-        }
+        for (c = 0; c < cols; c++)
+            yr[c] = attn__softmax_y8(attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T), &nm);
     }
     return ATTN_OK;
 }
