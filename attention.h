@@ -1860,7 +1860,12 @@ static const int32_t *attn__exp2_table(void)
    floored by 2^n (0 from n = 31 on: v < 2^31). The DSP cores saturate n
    to 63 (USAT) and let the register shift give 0 from 32 on: eight
    instructions. */
-ATTN__INLINE uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
+#if ATTN__DSP
+ATTN__INLINE
+#else
+static
+#endif
+uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
 {
 #if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
     uint32_t e, t1, t2, t3;
@@ -1896,6 +1901,7 @@ static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
    a, so once u(amax) >= 31 * 2^16 (exp2 = 0 from there on) a can be
    clamped to amax (`clamp`): the same exponentials for every a. */
 typedef struct {
+    int small;     /* set by the caller: the inputs are small enough for no clamp     */
     int ok;        /* shift >= 0, multiplier >= 0: the form below is exact up to amax */
     int clamp;     /* and every a > amax has exp2(u(a)) = 0, as amax does             */
     int sh;        /* shift + 1                                                       */
@@ -1906,14 +1912,16 @@ typedef struct {
 static attn__expo attn__expo_init(attn_qmul mul)
 {
     attn__expo x;
-    x.ok = mul.multiplier >= 0 && mul.shift >= 0 && mul.shift <= 29;
+    x.ok = ATTN__DSP && mul.multiplier >= 0 && mul.shift >= 0 && mul.shift <= 29;
     x.sh = mul.shift + 1;
     x.m = mul.multiplier;
     x.amax = x.ok ? 0x7FFFFFFFu >> x.sh : 0;
     x.clamp = x.ok && attn__requant((int32_t)x.amax, mul) >= (31 << 16);
+    x.small = 0;
     return x;
 }
 
+#if ATTN__DSP
 /* hi(a * b + 2^31) = srdhm(a / 2, b) for even a: one SMMULR on the DSP
    cores (GCC would build it from SMLAL and two constants) */
 ATTN__INLINE uint32_t attn__smmulr_even(int32_t a, int32_t b)
@@ -1949,8 +1957,14 @@ ATTN__INLINE uint32_t attn__expo_u(uint32_t a, int sh, int32_t m)
     return attn__smmulr_even((int32_t)(a << sh), m);
 }
 
+#endif /* ATTN__DSP */
+
 /* hi(a * b) for uint32 (UMULL; the M0 builds it from 16-bit products) */
+#if defined(__ARM_ARCH_6M__)
+static uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
+#else
 ATTN__INLINE uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
+#endif
 {
 #if defined(__ARM_ARCH_6M__)
     uint32_t al = a & 0xFFFFu, ah = a >> 16, bl = b & 0xFFFFu, bh = b >> 16;
@@ -2042,28 +2056,49 @@ ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
 #endif
 }
 
-/* Softmax of the visible entries of z[0..n-1] (hidden[j] nonzero: masked,
-   hidden may be NULL), in place: Q15 probabilities, 0 for hidden entries.
-   Returns the sum of the probabilities, or -1 if nothing is visible. */
-static int32_t attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul,
-                                     const attn__expo *x)
+/* The attention softmax in three steps (INT8 ARITHMETIC softmax, with
+   score_mul): the visible maximum, the exponentials (into z, 0 for hidden
+   entries) and their sum, then the probabilities. */
+
+/* max of the visible z[j]; 0 with *seen = 0 if none is */
+static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n, int *seen)
+{
+    int32_t mx = INT32_MIN;
+    int j;
+    *seen = !hidden && n > 0;
+    for (j = 0; j < n; j++)
+        if (!(hidden && hidden[j]) && z[j] >= mx) {
+            mx = z[j];
+            *seen = 1;
+        }
+    return mx;
+}
+
+/* e_j = exp2(u(mx - z_j)) into z (0 for hidden j), returns S. x->small:
+   every |z| <= small_z, so mx - z fits amax and (mx - z) * 2^sh is one
+   MLS; x->clamp: any z, mx - z clamped to amax; else requant itself. */
+static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
+                                   attn_qmul mul, const attn__expo *x)
 {
     const int32_t *T = attn__exp2_table();
-    attn__softmax_norm nm;
     uint64_t sum = 0;
-    int32_t mx = INT32_MIN, psum = 0;
-    int j, seen = 0;
-    if (hidden) {
-        for (j = 0; j < n; j++)
-            if (!hidden[j] && z[j] >= mx) {
-                mx = z[j];
-                seen = 1;
-            }
-        if (!seen) return -1;
-    } else {
-        for (j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;
-    }
-    if (x->clamp) {
+    int j;
+#if ATTN__DSP
+    if (x->small && !hidden) {
+        const int32_t k = (int32_t)1 << x->sh, mxk = mx * k, m = x->m;
+        for (j = 0; j + 2 <= n; j += 2) { /* two at a time: e0 + e1 fits */
+            uint32_t e0 = attn__exp2_q16(attn__expo_x8(z[j], k, mxk, m), T);
+            uint32_t e1 = attn__exp2_q16(attn__expo_x8(z[j + 1], k, mxk, m), T);
+            sum += e0 + e1;
+            z[j] = (int32_t)e0;
+            z[j + 1] = (int32_t)e1;
+        }
+        if (j < n) {
+            uint32_t e = attn__exp2_q16(attn__expo_x8(z[j], k, mxk, m), T);
+            sum += e;
+            z[j] = (int32_t)e;
+        }
+    } else if (x->clamp) {
         const uint32_t amax = x->amax;
         const int sh = x->sh;
         const int32_t m = x->m;
@@ -2074,7 +2109,11 @@ static int32_t attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, a
             sum += e;
             z[j] = (int32_t)e;
         }
-    } else {
+    } else
+#else
+    (void)x;
+#endif
+    {
         for (j = 0; j < n; j++) {
             uint32_t a = (uint32_t)mx - (uint32_t)z[j], e = 0;
             if (!(hidden && hidden[j])) {
@@ -2084,13 +2123,70 @@ static int32_t attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, a
             z[j] = (int32_t)e;
         }
     }
-    nm = attn__softmax_normalise(sum);
+    return sum;
+}
+
+#if !(ATTN__DSP && !ATTN__MVE)
+/* Q15 probabilities from the exponentials, in place; returns their sum */
+static int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
+{
+    const attn__softmax_norm nm = attn__softmax_normalise(sum);
+    int32_t psum = 0;
+    int j;
     for (j = 0; j < n; j++) {
         z[j] = attn__softmax_q15((uint32_t)z[j], &nm);
         psum += z[j];
     }
     return psum;
 }
+#endif
+
+#if ATTN__DSP && !ATTN__MVE
+/* the same as 16-bit pairs: word j/2 of z becomes p_j | p_{j+1} << 16
+   (p_n = 0 for odd n); written behind the reads. The pair loop written
+   out: 15 instructions per two keys, eleven registers. */
+static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
+{
+    const attn__softmax_norm nm = attn__softmax_normalise(sum);
+    uint32_t *w = (uint32_t *)z, psum = 0;
+    int j = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    if (n >= 2) {
+        const int32_t *rp = z, *end = z + (n & ~1);
+        uint32_t t0, t1, t2;
+        __asm__("1:\n\t"
+                "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
+                "umull   %[t2], %[t0], %[t0], %[R]\n\t"
+                "add     %[t0], %[t0], %[rnd]\n\t"
+                "lsr     %[t0], %[t0], %[sh]\n\t"
+                "usat    %[t0], #15, %[t0]\n\t"
+                "umull   %[t2], %[t1], %[t1], %[R]\n\t"
+                "add     %[t1], %[t1], %[rnd]\n\t"
+                "lsr     %[t1], %[t1], %[sh]\n\t"
+                "usat    %[t1], #15, %[t1]\n\t"
+                "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
+                "smlad   %[ps], %[t0], %[one], %[ps]\n\t"
+                "str     %[t0], [%[wp]], #4\n\t"
+                "cmp     %[rp], %[end]\n\t"
+                "bne     1b"
+                : [rp] "+r"(rp), [wp] "+r"(w), [ps] "+r"(psum), [t0] "=&r"(t0), [t1] "=&r"(t1),
+                  [t2] "=&r"(t2)
+                : [end] "r"(end), [R] "r"(nm.r), [rnd] "r"(nm.round15), [sh] "r"(nm.shift15),
+                  [one] "r"(0x10001u)
+                : "cc", "memory");
+        j = n & ~1;
+    }
+#endif
+    for (; j < n; j += 2) {
+        uint32_t p0 = (uint32_t)attn__softmax_q15((uint32_t)z[j], &nm);
+        uint32_t p1 = j + 1 < n ? (uint32_t)attn__softmax_q15((uint32_t)z[j + 1], &nm) : 0;
+        uint32_t pp = p0 | (p1 << 16);
+        psum = (uint32_t)__smlad(pp, 0x10001u, (int32_t)psum);
+        z[j >> 1] = (int32_t)pp;
+    }
+    return (int32_t)psum;
+}
+#endif
 
 static uint32_t attn__isqrt64(uint64_t n)
 {
@@ -2628,6 +2724,7 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
     for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
+#if !(ATTN__DSP && !ATTN__MVE)
 /* Scores of one head: s[j] = sum_c (q[c] - qz)(k_j[c] - kz), c < dh, for
    every key j < n (rows of k are d apart; masked keys too: the softmax
    ignores them). */
@@ -2659,6 +2756,314 @@ static void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const
         out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
     }
 }
+#endif
+
+#if ATTN__DSP && !ATTN__MVE
+/* A 32-bit load from any address (v7-M and v8-M load unaligned words;
+   clang assumes they cannot and would build it from four bytes). */
+ATTN__INLINE uint32_t attn__att_ld32(const int8_t *p)
+{
+    uint32_t r;
+#if defined(__clang__)
+    __asm__("ldr %0, %1" : "=r"(r) : "m"(*(const uint32_t *)(const void *)p));
+#else
+    memcpy(&r, p, 4);
+#endif
+    return r;
+}
+
+/* SXTAB16 / SXTB16 of x rotated right by 8 (bytes 1 and 3) */
+ATTN__INLINE uint32_t attn__att_sxtab16_r8(uint32_t a, uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return __sxtab16(a, __ror(x, 8));
+#endif
+}
+
+ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return __sxtb16(__ror(x, 8));
+#endif
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+/* Scores of n2 (even) keys with d_head 16, two keys per pass, written out:
+   per 4 bytes the q word is unpacked once for both keys (SXTAB16 folds
+   -q_zp in), each k word by SXTAB16 with -k_zp (|q - q_zp|, |k - k_zp| <=
+   255 fit the 16-bit lanes), SMLAD adds two products: 13 instructions per
+   8 MACs, twelve registers (row stride and end in memory). clang 14 keeps
+   a frame pointer and has eleven: there k is unpacked without its zero
+   point (SXTB16) and k_zp * sum (q - q_zp), the same for every key, is
+   subtracted per key (corr): the same integers. */
+#if defined(__clang__)
+#define ATTN__QK_K(dst, src) "sxtb16  %[" dst "], %[" src "]\n\t"
+#define ATTN__QK_KR(dst, src) "sxtb16  %[" dst "], %[" src "], ror #8\n\t"
+#define ATTN__QK_FIX                                                            \
+    "ldr     %[t0], [%[cx], #8]\n\t"                                           \
+    "sub     %[a0], %[a0], %[t0]\n\t"                                          \
+    "sub     %[a1], %[a1], %[t0]\n\t"
+#define ATTN__QK_D "[%[cx]]"
+#define ATTN__QK_END "[%[cx], #4]"
+#define ATTN__QK_IN [cx] "r"(cx)
+#else
+#define ATTN__QK_K(dst, src) "sxtab16 %[" dst "], %[nk], %[" src "]\n\t"
+#define ATTN__QK_KR(dst, src) "sxtab16 %[" dst "], %[nk], %[" src "], ror #8\n\t"
+#define ATTN__QK_FIX
+#define ATTN__QK_D "%[d]"
+#define ATTN__QK_END "%[end]"
+#define ATTN__QK_IN [nk] "r"(nk), [d] "m"(cx[0]), [end] "m"(cx[1])
+#endif
+/* GCC has a thirteenth register: the running maximum */
+#if defined(__clang__)
+#define ATTN__QK_MAX
+#define ATTN__QK_MXOUT
+#else
+#define ATTN__QK_MAX                                                            \
+    "cmp     %[a0], %[mx]\n\t"                                                 \
+    "it      gt\n\t"                                                           \
+    "movgt   %[mx], %[a0]\n\t"                                                 \
+    "cmp     %[a1], %[mx]\n\t"                                                 \
+    "it      gt\n\t"                                                           \
+    "movgt   %[mx], %[a1]\n\t"
+#define ATTN__QK_MXOUT , [mx] "+r"(mx)
+#endif
+#define ATTN__QK_WORD(o, op0, op1)                                              \
+    "ldr     %[t0], [%[q], #" o "]\n\t"                                        \
+    "ldr     %[t1], [%[k0], #" o "]\n\t"                                       \
+    "sxtab16 %[t2], %[nq], %[t0]\n\t"                                          \
+    ATTN__QK_K("t3", "t1")                                                     \
+    op0 "\n\t"                                                                 \
+    "sxtab16 %[t0], %[nq], %[t0], ror #8\n\t"                                  \
+    ATTN__QK_KR("t1", "t1")                                                    \
+    "smlad   %[a0], %[t0], %[t1], %[a0]\n\t"                                   \
+    "ldr     %[t1], [%[k1], #" o "]\n\t"                                       \
+    ATTN__QK_K("t3", "t1")                                                     \
+    op1 "\n\t"                                                                 \
+    ATTN__QK_KR("t1", "t1")                                                    \
+    "smlad   %[a1], %[t0], %[t1], %[a1]\n\t"
+#define ATTN__QK_ACC0 "smlad   %[a0], %[t2], %[t3], %[a0]"
+#define ATTN__QK_ACC1 "smlad   %[a1], %[t2], %[t3], %[a1]"
+#if defined(__clang__)
+__attribute__((noinline)) /* its own registers */
+#endif
+static int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, int n2, int d,
+                                  uint32_t nq, uint32_t nk, int32_t corr)
+{
+    int32_t mx = INT32_MIN; /* GCC: the largest score */
+    /* the row stride, the end of s and (clang) the correction, in memory */
+    const int32_t cx[3] = {d, (int32_t)(intptr_t)(s + n2), corr};
+    const int8_t *k1;
+    int32_t a0, a1;
+    uint32_t t0, t1, t2, t3;
+    (void)nk;
+    __asm__ volatile("1:\n\t"
+                     "ldr     %[t0], " ATTN__QK_D "\n\t"
+                     "add     %[k1], %[k0], %[t0]\n\t"
+                     ATTN__QK_WORD("0", "smuad   %[a0], %[t2], %[t3]", "smuad   %[a1], %[t2], %[t3]")
+                     ATTN__QK_WORD("4", ATTN__QK_ACC0, ATTN__QK_ACC1)
+                     ATTN__QK_WORD("8", ATTN__QK_ACC0, ATTN__QK_ACC1)
+                     ATTN__QK_WORD("12", ATTN__QK_ACC0, ATTN__QK_ACC1)
+                     ATTN__QK_FIX
+                     "strd    %[a0], %[a1], [%[s]], #8\n\t"
+                     ATTN__QK_MAX
+                     "ldr     %[t0], " ATTN__QK_D "\n\t"
+                     "add     %[k0], %[k1], %[t0]\n\t"
+                     "ldr     %[t0], " ATTN__QK_END "\n\t"
+                     "cmp     %[s], %[t0]\n\t"
+                     "bne     1b"
+                     : [s] "+r"(s), [k0] "+r"(k), [k1] "=&r"(k1), [a0] "=&r"(a0), [a1] "=&r"(a1),
+                       [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3) ATTN__QK_MXOUT
+                     : [q] "r"(q), [nq] "r"(nq), ATTN__QK_IN
+                     : "cc", "memory");
+    return mx;
+}
+#define ATTN__SCORES16_ASM 1
+#endif
+
+/* Scores of one head, as attn__scores_s8, two keys per pass: each q word
+   is unpacked once (SXTAB16 folds -q_zp in) for both, each k word by
+   SXTAB16 with -k_zp (|q - q_zp|, |k - k_zp| <= 255 fit the 16-bit lanes),
+   SMLAD adds two products. Returns the largest score. */
+static int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_t *k, int n, int d,
+                                int dh, int32_t qz, int32_t kz)
+{
+    const uint32_t nq = (uint32_t)(uint16_t)-qz * 0x10001u, nk = (uint32_t)(uint16_t)-kz * 0x10001u;
+    const int dh4 = dh & ~3;
+    int32_t mx = INT32_MIN;
+    int j = 0, jm = 0, c;
+#ifdef ATTN__SCORES16_ASM
+    if (dh == 16 && n >= 2) {
+        int32_t sq = 0;
+#if defined(__clang__)
+        for (c = 0; c < 16; c++) sq += q[c] - qz; /* for k_zp * sum (q - q_zp) */
+#endif
+        j = n & ~1;
+        mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
+#if !defined(__clang__)
+        jm = j; /* their maximum is in mx */
+#endif
+    }
+#endif
+    for (; j < n; j += 2) {
+        const int8_t *k0 = k + (size_t)j * (size_t)d, *k1 = j + 1 < n ? k0 + d : k0;
+        int32_t a0 = 0, a1 = 0;
+        for (c = 0; c < dh4; c += 4) {
+            uint32_t qw = attn__att_ld32(q + c), w0 = attn__att_ld32(k0 + c),
+                     w1 = attn__att_ld32(k1 + c), q02, q13;
+            q02 = __sxtab16(nq, qw);
+            q13 = attn__att_sxtab16_r8(nq, qw);
+            a0 = __smlad(q02, __sxtab16(nk, w0), a0);
+            a0 = __smlad(q13, attn__att_sxtab16_r8(nk, w0), a0);
+            a1 = __smlad(q02, __sxtab16(nk, w1), a1);
+            a1 = __smlad(q13, attn__att_sxtab16_r8(nk, w1), a1);
+        }
+        for (; c < dh; c++) {
+            a0 += (q[c] - qz) * (k0[c] - kz);
+            a1 += (q[c] - qz) * (k1[c] - kz);
+        }
+        s[j] = a0;
+        if (j + 1 < n) s[j + 1] = a1;
+    }
+    for (j = jm; j + 2 <= n; j += 2) {
+        int32_t s0 = s[j], s1 = s[j + 1];
+        if (s0 > mx) mx = s0;
+        if (s1 > mx) mx = s1;
+    }
+    if (j < n && s[j] > mx) mx = s[j];
+    return mx;
+}
+
+/* The context of one head, as attn__context_s8, from the probabilities as
+   16-bit pairs pw[j/2] = p_j | p_{j+1} << 16 (p_n = 0 for odd n): four
+   columns per pass, two keys per step. The two rows' words are repacked
+   (PKHBT/PKHTB) so that SXTB16 gives (v_j[c], v_j+1[c]) and SMLAD adds
+   p_j v_j[c] + p_j+1 v_j+1[c]: 13 instructions per 8 MACs. */
+#if defined(__GNUC__) || defined(__clang__)
+/* The pair loop of attn__context_dsp written out (n4 a multiple of 4, >= 4
+   keys): 14 instructions per 8 MACs, eleven registers. */
+#define ATTN__CTX_PAIR                                                          \
+    "ldr     %[P], [%[pw]], #4\n\t"                                            \
+    "ldr     %[A], [%[vp]]\n\t"                                                \
+    "ldr     %[B], [%[vp], %[d]]\n\t"                                          \
+    "add     %[vp], %[vp], %[d], lsl #1\n\t"                                   \
+    "pkhbt   %[t], %[A], %[B], lsl #16\n\t"                                    \
+    "pkhtb   %[A], %[B], %[A], asr #16\n\t"                                    \
+    "sxtb16  %[B], %[t]\n\t"                                                   \
+    "smlad   %[a0], %[B], %[P], %[a0]\n\t"                                     \
+    "sxtb16  %[t], %[t], ror #8\n\t"                                           \
+    "smlad   %[a1], %[t], %[P], %[a1]\n\t"                                     \
+    "sxtb16  %[B], %[A]\n\t"                                                   \
+    "smlad   %[a2], %[B], %[P], %[a2]\n\t"                                     \
+    "sxtb16  %[A], %[A], ror #8\n\t"                                           \
+    "smlad   %[a3], %[A], %[P], %[a3]\n\t"
+#if defined(__clang__)
+__attribute__((noinline)) static
+#else
+ATTN__INLINE
+#endif
+void attn__ctx4_asm(int32_t *acc, const uint32_t *pw, const int8_t *vp, int n4, int d)
+{
+    const uint32_t *end = pw + n4 / 2;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    uint32_t P, A, B, t;
+    __asm__("1:\n\t" ATTN__CTX_PAIR ATTN__CTX_PAIR
+            "ldr     %[t], %[end]\n\t"
+            "cmp     %[pw], %[t]\n\t"
+            "bne     1b"
+            : [pw] "+r"(pw), [vp] "+r"(vp), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2),
+              [a3] "+r"(a3), [P] "=&r"(P), [A] "=&r"(A), [B] "=&r"(B), [t] "=&r"(t)
+            : [d] "r"(d), [end] "m"(end)
+            : "cc", "memory");
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+#define ATTN__CTX4_ASM 1
+#endif
+
+/* out[0..3] = clamp(zp + requant(a_i, m)): the shift's case decided once,
+   QADD + SSAT for the zero point and the clamp */
+ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                 attn_qmul m, int32_t zp)
+{
+    if (m.shift < 0) {
+        const int n = -m.shift;
+        a0 = attn__rshift_rq(attn__srdhm(a0, m.multiplier), n);
+        a1 = attn__rshift_rq(attn__srdhm(a1, m.multiplier), n);
+        a2 = attn__rshift_rq(attn__srdhm(a2, m.multiplier), n);
+        a3 = attn__rshift_rq(attn__srdhm(a3, m.multiplier), n);
+    } else {
+        a0 = attn__requant(a0, m);
+        a1 = attn__requant(a1, m);
+        a2 = attn__requant(a2, m);
+        a3 = attn__requant(a3, m);
+    }
+    out[0] = (int8_t)__ssat(attn__qadd(a0, zp), 8);
+    out[1] = (int8_t)__ssat(attn__qadd(a1, zp), 8);
+    out[2] = (int8_t)__ssat(attn__qadd(a2, zp), 8);
+    out[3] = (int8_t)__ssat(attn__qadd(a3, zp), 8);
+}
+
+static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
+                              int n, int d, int dh, const attn_sdpa_s8_params *p)
+{
+    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    const attn_qmul m = p->ctx_mul;
+    int j, c = 0;
+    for (; c + 4 <= dh; c += 4) {
+        const int8_t *vp = v + c;
+        int32_t a0 = off, a1 = off, a2 = off, a3 = off;
+        j = 0;
+#ifdef ATTN__CTX4_ASM
+        if (n >= 4) {
+            int32_t acc[4];
+            acc[0] = acc[1] = acc[2] = acc[3] = off;
+            j = n & ~3;
+            attn__ctx4_asm(acc, pw, vp, j, d);
+            a0 = acc[0];
+            a1 = acc[1];
+            a2 = acc[2];
+            a3 = acc[3];
+            vp += (size_t)j * (size_t)d;
+        }
+#endif
+        for (; j + 2 <= n; j += 2, vp += 2 * (size_t)d) {
+            uint32_t P = pw[j >> 1], A = attn__att_ld32(vp), B = attn__att_ld32(vp + d), L, H;
+            L = (A & 0xFFFFu) | (B << 16);         /* v_j[c], v_j[c+1], v_j+1[c], v_j+1[c+1] */
+            H = (B & 0xFFFF0000u) | (A >> 16);     /* the same for c+2, c+3 */
+            a0 = __smlad(__sxtb16(L), P, a0);
+            a1 = __smlad(attn__att_sxtb16_r8(L), P, a1);
+            a2 = __smlad(__sxtb16(H), P, a2);
+            a3 = __smlad(attn__att_sxtb16_r8(H), P, a3);
+        }
+        if (j < n) { /* the last key alone: its pair's upper half is 0 */
+            uint32_t P = pw[j >> 1], A = attn__att_ld32(vp);
+            a0 = __smlad(__sxtb16(A & 0xFFFFu), P, a0);
+            a1 = __smlad(attn__att_sxtb16_r8(A & 0xFFFFu), P, a1);
+            a2 = __smlad(__sxtb16(A >> 16), P, a2);
+            a3 = __smlad(attn__att_sxtb16_r8(A >> 16), P, a3);
+        }
+        attn__ctx_out4(out + c, a0, a1, a2, a3, m, out_zp);
+    }
+    for (; c < dh; c++) {
+        const int8_t *vc = v + c;
+        int32_t acc = off;
+        for (j = 0; j < n; j++)
+            acc += (int16_t)(pw[j >> 1] >> (16 * (j & 1))) * vc[(size_t)j * (size_t)d];
+        out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
+    }
+}
+#endif
 
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
    the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
@@ -2669,17 +3074,33 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
 {
     int d_head = d / n_heads, h, c;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
-    const attn__expo ex = attn__expo_init(p->score_mul);
+    attn__expo ex = attn__expo_init(p->score_mul);
+    /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
+    ex.small = ex.ok && (uint32_t)d_head <= ex.amax / (2u * 65025u);
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
-        int32_t psum;
+        int32_t mx, psum;
+        int seen = 1;
+#if ATTN__DSP && !ATTN__MVE
+        mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+#else
         attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-        psum = attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul, &ex);
-        if (psum < 0) { /* every key masked: a zero context */
+        mx = attn__softmax_max(scores, NULL, n_keys, &seen);
+#endif
+        if (key_padding) mx = attn__softmax_max(scores, key_padding, n_keys, &seen);
+        if (!seen) { /* every key masked: a zero context */
             for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
             continue;
         }
+#if ATTN__DSP && !ATTN__MVE
+        psum = attn__softmax_probs_pairs(
+            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
+        attn__context_dsp(q + off, (const uint32_t *)scores, psum, v + off, n_keys, d, d_head, p);
+#else
+        psum = attn__softmax_probs(
+            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
         attn__context_s8(q + off, scores, psum, v + off, n_keys, d, d_head, p);
+#endif
     }
 }
 
@@ -3012,6 +3433,7 @@ ATTN__INLINE void attn__sm8_pass2(int8_t *x, const int8_t *xe, int32_t k, int32_
 #define ATTN__SM8_PASS1_ASM 1
 #endif
 
+#if ATTN__DSP
 /* One row of attn_softmax_s8 with the fast exponent (mx - x <= 255 <= amax):
    u = hi((mx - x) * 2^sh * m + 2^31), made as mx * k - x * k (k = 2^sh);
    the row's exponentials one at a time, twice (no scratch), two per step
@@ -3057,28 +3479,35 @@ static void attn__softmax_s8_row(int8_t *y, const int8_t *x, int n, int32_t k, i
 #endif
     if (c < n) y[c] = attn__softmax_y8(attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T), &nm);
 }
+#endif
 
 ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
                                      int rows, int cols)
 {
     const int32_t *T = attn__exp2_table();
+#if ATTN__DSP
     attn__expo ex;
+#endif
     attn_status st;
     int r, c;
     if (!y || !x || !p) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
     if (!attn__qmul_ok(p->in_mul)) return ATTN_ERR_RANGE;
+#if ATTN__DSP
     ex = attn__expo_init(p->in_mul);
+#endif
     for (r = 0; r < rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)cols;
         int8_t *yr = y + (size_t)r * (size_t)cols;
         attn__softmax_norm nm;
         int32_t mx;
         uint64_t sum = 0;
+#if ATTN__DSP
         if (ex.ok && ex.amax >= 255) {
             attn__softmax_s8_row(yr, xr, cols, (int32_t)1 << ex.sh, ex.m, T);
             continue;
         }
+#endif
         /* any other multiplier: the exponent by requant itself */
         mx = attn__max_s8(xr, cols);
         for (c = 0; c < cols; c++) sum += attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T);
