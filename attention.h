@@ -2060,6 +2060,7 @@ ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
    score_mul): the visible maximum, the exponentials (into z, 0 for hidden
    entries) and their sum, then the probabilities. */
 
+#if !ATTN__MVE
 /* max of the visible z[j]; 0 with *seen = 0 if none is */
 static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n, int *seen)
 {
@@ -2125,8 +2126,9 @@ static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int
     }
     return sum;
 }
+#endif
 
-#if !(ATTN__DSP && !ATTN__MVE)
+#if !ATTN__DSP
 /* Q15 probabilities from the exponentials, in place; returns their sum */
 static int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
 {
@@ -2724,7 +2726,7 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
     for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
-#if !(ATTN__DSP && !ATTN__MVE)
+#if !ATTN__DSP
 /* Scores of one head: s[j] = sum_c (q[c] - qz)(k_j[c] - kz), c < dh, for
    every key j < n (rows of k are d apart; masked keys too: the softmax
    ignores them). */
@@ -3065,6 +3067,307 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
 }
 #endif
 
+#if ATTN__MVE
+/* ---- Helium (M55): the attention softmax four keys per vector ---------- */
+
+/* exp2 of four exponents u >= 0 (as attn__exp2_q16): u clamped to 32 * 2^16
+   (from n = 31 on the result is 0 either way), the pair table gathered at
+   2i and 2i + 1, the floor by 2^n as VSHL by -n (0 for n = 32). */
+ATTN__INLINE uint32x4_t attn__exp2_mve(uint32x4_t u, const int32_t *TD)
+{
+    const uint32x4_t uc = vminq_u32(u, vdupq_n_u32(32u << 16));
+    const uint32x4_t i2 = vbicq_n_u32(vshrq_n_u32(vshlq_n_u32(uc, 16), 24), 1); /* 2i */
+    const uint32x4_t r = vshrq_n_u32(vshlq_n_u32(uc, 23), 23);
+    const uint32x4_t t = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD, i2);
+    const uint32x4_t dd = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD + 1, i2);
+    const uint32x4_t v = vsubq_u32(t, vshrq_n_u32(vmulq_u32(dd, r), 9));
+    return vshlq_u32(v, vnegq_s32(vreinterpretq_s32_u32(vshrq_n_u32(uc, 16))));
+}
+
+/* e = exp2(max(0, requant(sat(mx - z), mul))) for four entries z, 0 where
+   hidden (h: their padding bytes, or NULL). The exponent with VQSUB, VQSHL
+   (shift > 0), VQRDMULH (= attn__srdhm) and VRSHL (shift < 0: the value
+   is >= 0 or, for a negative multiplier, ends at 0 anyway, so rounding
+   half up is attn__rshift_rq's rounding). fast (shift >= 0, multiplier
+   >= 0) leaves out what is then the identity: VRSHL by 0 and the max with
+   0. */
+ATTN__INLINE uint32x4_t attn__exp4_mve(int32x4_t z, const uint8_t *h, mve_pred16_t pr,
+                                       int32x4_t mxv, int lsh, int32_t m, int rsh,
+                                       const int32_t *TD, int fast)
+{
+    int32x4_t a = vqrdmulhq_n_s32(vqshlq_r_s32(vqsubq_s32(mxv, z), lsh), m);
+    uint32x4_t e;
+    if (!fast) a = vmaxq_s32(vrshlq_n_s32(a, -rsh), vdupq_n_s32(0));
+    e = attn__exp2_mve(vreinterpretq_u32_s32(a), TD);
+    if (h) e = vpselq_u32(e, vdupq_n_u32(0), vcmpeqq_m_n_u32(vldrbq_z_u32(h, pr), 0, pr));
+    return e;
+}
+
+/* The loops over n entries, four per vector: clang 14 turns a loop
+   predicated by VCTP into a tail-predicated low-overhead loop (DLSTP/LETP,
+   no counter, no tail); GCC 12 would move that predicate through a core
+   register every pass, so there an unpredicated main loop runs over whole
+   vectors and one predicated pass takes the tail. */
+#if defined(__clang__)
+#define ATTN__MVE_TAILPRED 1
+#else
+#define ATTN__MVE_TAILPRED 0
+#endif
+
+/* The exponentials of z[0..n-1] into z, their sum returned. Written once,
+   inlined for the fast case and the general one. */
+ATTN__INLINE uint64_t attn__exps_mve(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
+                                     attn_qmul mul, const int32_t *TD, int fast)
+{
+    const int lsh = mul.shift > 0 ? mul.shift : 0, rsh = mul.shift < 0 ? -mul.shift : 0;
+    const int32x4_t mxv = vdupq_n_s32(mx);
+    uint64_t sum = 0;
+    int j = 0;
+#if !ATTN__MVE_TAILPRED
+    const mve_pred16_t all = vctp32q(4);
+    for (; j + 4 <= n; j += 4) {
+        uint32x4_t e = attn__exp4_mve(vldrwq_s32(z + j), hidden ? hidden + j : NULL, all, mxv, lsh,
+                                      mul.multiplier, rsh, TD, fast);
+        vstrwq_u32((uint32_t *)z + j, e);
+        sum = vaddlvaq_u32(sum, e);
+    }
+#endif
+    for (; j < n; j += 4) {
+        const mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+        uint32x4_t e = attn__exp4_mve(vldrwq_z_s32(z + j, pr), hidden ? hidden + j : NULL, pr, mxv,
+                                      lsh, mul.multiplier, rsh, TD, fast);
+        vstrwq_p_u32((uint32_t *)z + j, e, pr);
+        sum = vaddlvaq_p_u32(sum, e, pr);
+    }
+    return sum;
+}
+
+/* The attention softmax of z[0..n-1] (hidden as in attn__softmax_max),
+   in place: Q15 probabilities (int32), 0 for hidden entries. Returns their
+   sum, or -1 if nothing is visible. fast: see attn__exp4_mve. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* its own registers and constants */
+#endif
+static int32_t attn__softmax_row_mve(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul,
+                                     int fast)
+{
+    const int32_t *TD = attn__exp2_table();
+    const uint32x4_t top = vdupq_n_u32(32767);
+    int32x4_t mxv = vdupq_n_s32(INT32_MIN);
+    attn__softmax_norm nm;
+    uint32x4_t rv;
+    uint64_t sum;
+    uint32_t psum = 0;
+    int32_t mx;
+    int j;
+    if (hidden) {
+        for (j = 0; j < n; j += 4) {
+            mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+            pr = vcmpeqq_m_n_u32(vldrbq_z_u32(hidden + j, pr), 0, pr);
+            mxv = vmaxq_m_s32(mxv, mxv, vldrwq_z_s32(z + j, pr), pr);
+        }
+    } else {
+        j = 0;
+#if !ATTN__MVE_TAILPRED
+        for (; j + 4 <= n; j += 4) mxv = vmaxq_s32(mxv, vldrwq_s32(z + j));
+#endif
+        for (; j < n; j += 4) {
+            mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+            mxv = vmaxq_m_s32(mxv, mxv, vldrwq_z_s32(z + j, pr), pr);
+        }
+    }
+    /* |score| <= d_head * 255^2 < 2^31: INT32_MIN means nothing was visible */
+    mx = vmaxvq_s32(INT32_MIN, mxv);
+    if (mx == INT32_MIN) return -1;
+    sum = fast && !hidden ? attn__exps_mve(z, NULL, n, mx, mul, TD, 1)
+                          : attn__exps_mve(z, hidden, n, mx, mul, TD, 0);
+    nm = attn__softmax_normalise(sum);
+    rv = vdupq_n_u32(nm.r);
+    /* (hi + 2^(sh-1)) >> sh is VRSHL; with shift 31 the rounding adds 2^30
+       where attn__softmax_q15 adds 0: hi < 2^30 gives 0 both ways */
+    j = 0;
+#if !ATTN__MVE_TAILPRED
+    for (; j + 4 <= n; j += 4) {
+        uint32x4_t p = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_u32((const uint32_t *)z + j), rv),
+                                              -nm.shift15), top);
+        vstrwq_u32((uint32_t *)z + j, p);
+        psum = vaddvaq_u32(psum, p);
+    }
+#endif
+    for (; j < n; j += 4) {
+        mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+        uint32x4_t p = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_z_u32((const uint32_t *)z + j, pr), rv),
+                                              -nm.shift15), top);
+        vstrwq_p_u32((uint32_t *)z + j, p, pr);
+        psum = vaddvaq_p_u32(psum, p, pr);
+    }
+    return (int32_t)psum;
+}
+
+/* Scores of one head, as attn__scores_s8: one VMLADAV per key and 16
+   columns, the zero points folded in, in uint32 (exact modulo 2^32, and
+   the true sum fits int32): sum (q - q_zp)(k - k_zp) = sum q k
+   - q_zp sum k - k_zp sum q + d_head q_zp k_zp. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* its own registers and constants */
+#endif
+static void attn__scores_mve(int32_t *s, const int8_t *q, const int8_t *k, int n, int d, int dh,
+                             int32_t qz, int32_t kz)
+{
+    uint32_t sq = 0, c0;
+    int j, c;
+    for (c = 0; c < dh; c += 16)
+        sq += (uint32_t)vaddvq_p_s8(vldrbq_z_s8(q + c, vctp8q((uint32_t)(dh - c))),
+                                    vctp8q((uint32_t)(dh - c)));
+    c0 = (uint32_t)dh * (uint32_t)qz * (uint32_t)kz - (uint32_t)kz * sq;
+#if defined(__GNUC__) || defined(__clang__)
+    if (dh == 16 && qz == 0 && n >= 2) { /* two keys per step, written out */
+        const int8x16_t qv = vldrbq_s8(q);
+        int8x16_t k0, k1;
+        register int32_t s0 __asm__("r4"); /* VMLADAV writes even registers only */
+        register int32_t s1 __asm__("r6");
+        const int8_t *kb;
+        int np = n >> 1;
+        __asm__("dls     lr, %[np]\n\t"
+                "1:\n\t"
+                "add     %[kb], %[k], %[d]\n\t"
+                "vldrb.u8 %q[k0], [%[k]]\n\t"
+                "vldrb.u8 %q[k1], [%[kb]]\n\t"
+                "vmladav.s8 %[s0], %q[qv], %q[k0]\n\t"
+                "vmladav.s8 %[s1], %q[qv], %q[k1]\n\t"
+                "add     %[s0], %[s0], %[c0]\n\t"
+                "add     %[s1], %[s1], %[c0]\n\t"
+                "add     %[k], %[kb], %[d]\n\t"
+                "strd    %[s0], %[s1], [%[s]], #8\n\t"
+                "le      lr, 1b"
+                : [s] "+r"(s), [k] "+r"(k), [kb] "=&r"(kb), [s0] "=&r"(s0), [s1] "=&r"(s1),
+                  [k0] "=&w"(k0), [k1] "=&w"(k1)
+                : [np] "r"(np), [d] "r"(d), [c0] "r"(c0), [qv] "w"(qv)
+                : "lr", "memory");
+        if (n & 1) *s = (int32_t)((uint32_t)vmladavq_s8(qv, vldrbq_s8(k)) + c0);
+        return;
+    }
+#endif
+    if (dh <= 16) {
+        const mve_pred16_t pr = vctp8q((uint32_t)dh);
+        const int8x16_t qv = vldrbq_z_s8(q, pr);
+        if (qz == 0) {
+            for (j = 0; j < n; j++, k += d) s[j] = (int32_t)((uint32_t)vmladavq_s8(qv, vldrbq_z_s8(k, pr)) + c0);
+        } else {
+            for (j = 0; j < n; j++, k += d) {
+                int8x16_t kv = vldrbq_z_s8(k, pr);
+                s[j] = (int32_t)((uint32_t)vmladavq_s8(qv, kv) - (uint32_t)qz * (uint32_t)vaddvq_s8(kv) + c0);
+            }
+        }
+        return;
+    }
+    for (j = 0; j < n; j++, k += d) {
+        int32_t qk = 0, sk = 0;
+        for (c = 0; c < dh; c += 16) {
+            mve_pred16_t pr = vctp8q((uint32_t)(dh - c));
+            int8x16_t kv = vldrbq_z_s8(k + c, pr);
+            qk = vmladavaq_p_s8(qk, vldrbq_z_s8(q + c, pr), kv, pr);
+            sk = vaddvaq_p_s8(sk, kv, pr);
+        }
+        s[j] = (int32_t)((uint32_t)qk - (uint32_t)qz * (uint32_t)sk + c0);
+    }
+}
+
+/* clamp(zp + requant(a, m)) of four lanes, one multiplier and shift (this
+   file's own, per tensor; attn__requant_mve takes them per lane): VQSHL
+   or VQRDMULH then the rounding right shift with ties away from zero
+   (VRSHL rounds half up, so a negative value is first made one smaller,
+   as attn__rshift_rq), VQADD of the zero point, the int8 range. */
+ATTN__INLINE int32x4_t attn__ctx_out_mve(int32x4_t a, attn_qmul m, int32_t zp)
+{
+    if (m.shift > 0) a = vqshlq_r_s32(a, m.shift);
+    a = vqrdmulhq_n_s32(a, m.multiplier);
+    if (m.shift < 0) a = vrshlq_n_s32(vaddq_s32(a, vshrq_n_s32(a, 31)), m.shift);
+    return vmaxq_s32(vminq_s32(vqaddq_n_s32(a, zp), vdupq_n_s32(127)), vdupq_n_s32(-128));
+}
+
+/* The context of one head, as attn__context_s8: sixteen columns per pass in
+   four int32 vectors, VMLA by each key's probability; the sums requantized
+   four at a time (attn__requant_mve) and stored with their predicate. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* its own registers and constants */
+#endif
+static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, const int8_t *v,
+                              int n, int d, int dh, const attn_sdpa_s8_params *p)
+{
+    const int32x4_t off = vdupq_n_s32(-p->v_zp * psum);
+    const attn_qmul m = p->ctx_mul;
+    const int32_t zp = p->out_zp;
+    int c, j;
+    for (c = 0; c < dh; c += 16) {
+        const uint32_t rem = (uint32_t)(dh - c); /* columns left, > 0 */
+        const int8_t *v0 = v + c;
+        int32x4_t a0 = off, a1 = off, a2 = off, a3 = off;
+        if (rem >= 16) { /* a whole block: no predicates */
+            j = 0;
+#if defined(__GNUC__) || defined(__clang__)
+            if (n >= 2) { /* two keys per step, written out (both compilers' loops cost more;
+                             the widening loads want a base in r0-r7: "l") */
+                const int8_t *v1;
+                int32_t p0, p1;
+                int np = n >> 1;
+                int32x4_t t0, t1;
+                const int32_t *pp = pr32;
+                __asm__("dls     lr, %[np]\n\t"
+                        "1:\n\t"
+                        "ldrd    %[p0], %[p1], [%[pp]], #8\n\t"
+                        "add     %[v1], %[v0], %[d]\n\t"
+                        "vldrb.s32 %q[t0], [%[v0]]\n\t"
+                        "vldrb.s32 %q[t1], [%[v0], #4]\n\t"
+                        "vmla.s32 %q[a0], %q[t0], %[p0]\n\t"
+                        "vmla.s32 %q[a1], %q[t1], %[p0]\n\t"
+                        "vldrb.s32 %q[t0], [%[v0], #8]\n\t"
+                        "vldrb.s32 %q[t1], [%[v0], #12]\n\t"
+                        "vmla.s32 %q[a2], %q[t0], %[p0]\n\t"
+                        "vmla.s32 %q[a3], %q[t1], %[p0]\n\t"
+                        "vldrb.s32 %q[t0], [%[v1]]\n\t"
+                        "vldrb.s32 %q[t1], [%[v1], #4]\n\t"
+                        "vmla.s32 %q[a0], %q[t0], %[p1]\n\t"
+                        "vmla.s32 %q[a1], %q[t1], %[p1]\n\t"
+                        "vldrb.s32 %q[t0], [%[v1], #8]\n\t"
+                        "vldrb.s32 %q[t1], [%[v1], #12]\n\t"
+                        "vmla.s32 %q[a2], %q[t0], %[p1]\n\t"
+                        "vmla.s32 %q[a3], %q[t1], %[p1]\n\t"
+                        "add     %[v0], %[v0], %[d], lsl #1\n\t"
+                        "le      lr, 1b"
+                        : [pp] "+r"(pp), [v0] "+l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0),
+                          [p1] "=&r"(p1), [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2),
+                          [a3] "+w"(a3), [t0] "=&w"(t0), [t1] "=&w"(t1)
+                        : [np] "r"(np), [d] "r"(d)
+                        : "lr", "memory");
+                j = 2 * np;
+            }
+#endif
+            for (; j < n; j++, v0 += d) {
+                const int32_t p0 = pr32[j];
+                a0 = vmlaq_n_s32(a0, vldrbq_s32(v0), p0);
+                a1 = vmlaq_n_s32(a1, vldrbq_s32(v0 + 4), p0);
+                a2 = vmlaq_n_s32(a2, vldrbq_s32(v0 + 8), p0);
+                a3 = vmlaq_n_s32(a3, vldrbq_s32(v0 + 12), p0);
+            }
+            vstrbq_s32(out + c, attn__ctx_out_mve(a0, m, zp));
+            vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
+            vstrbq_s32(out + c + 8, attn__ctx_out_mve(a2, m, zp));
+            vstrbq_s32(out + c + 12, attn__ctx_out_mve(a3, m, zp));
+        } else { /* the last columns: four at a time, each load predicated */
+            int c4;
+            for (c4 = 0; (uint32_t)c4 < rem; c4 += 4) {
+                const mve_pred16_t pr = vctp32q(rem - (uint32_t)c4);
+                const int8_t *vq = v0 + c4;
+                a0 = off;
+                for (j = 0; j < n; j++, vq += d) a0 = vmlaq_n_s32(a0, vldrbq_z_s32(vq, pr), pr32[j]);
+                vstrbq_p_s32(out + c + c4, attn__ctx_out_mve(a0, m, zp), pr);
+            }
+        }
+    }
+}
+#endif
+
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
    the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
 static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
@@ -3074,14 +3377,29 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
 {
     int d_head = d / n_heads, h, c;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
+#if ATTN__MVE
+    const int fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
+#else
     attn__expo ex = attn__expo_init(p->score_mul);
     /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
     ex.small = ex.ok && (uint32_t)d_head <= ex.amax / (2u * 65025u);
+#endif
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
         int32_t mx, psum;
         int seen = 1;
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__MVE
+        (void)mx;
+        (void)seen;
+        attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+        psum = attn__softmax_row_mve(scores, key_padding, n_keys, p->score_mul, fast);
+        if (psum < 0) { /* every key masked: a zero context */
+            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
+            continue;
+        }
+        attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
+#else
+#if ATTN__DSP
         mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
 #else
         attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
@@ -3092,7 +3410,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
             for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
             continue;
         }
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__DSP
         psum = attn__softmax_probs_pairs(
             scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
         attn__context_dsp(q + off, (const uint32_t *)scores, psum, v + off, n_keys, d, d_head, p);
@@ -3100,6 +3418,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
         psum = attn__softmax_probs(
             scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
         attn__context_s8(q + off, scores, psum, v + off, n_keys, d, d_head, p);
+#endif
 #endif
     }
 }
