@@ -1887,6 +1887,7 @@ uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
 #endif
 }
 
+#if !ATTN__MVE
 /* The exponent of one softmax entry: u = max(0, requant(a, mul)) for
    a = mx - z >= 0 (saturated by the caller), in Q16. */
 static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
@@ -1894,6 +1895,7 @@ static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
     int32_t t = attn__requant(a, mul);
     return t > 0 ? (uint32_t)t : 0;
 }
+#endif
 
 /* The same exponent, fast, when mul.shift >= 0 and mul.multiplier >= 0:
    requant(a) = srdhm(a * 2^shift, M) = hi(a * 2^(shift+1) * M + 2^31)
@@ -1909,6 +1911,7 @@ typedef struct {
     uint32_t amax; /* (2^31 - 1) >> sh                                                */
 } attn__expo;
 
+#if !ATTN__MVE
 static attn__expo attn__expo_init(attn_qmul mul)
 {
     attn__expo x;
@@ -1920,6 +1923,7 @@ static attn__expo attn__expo_init(attn_qmul mul)
     x.small = 0;
     return x;
 }
+#endif
 
 #if ATTN__DSP
 /* hi(a * b + 2^31) = srdhm(a / 2, b) for even a: one SMMULR on the DSP
@@ -3663,6 +3667,7 @@ ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_
     return ATTN_OK;
 }
 
+#if !ATTN__MVE
 /* max of n >= 1 int8 values (SSUB8 + SEL: four lanes at a time on the DSP
    cores, then the lanes folded the same way) */
 static int32_t attn__max_s8(const int8_t *x, int n)
@@ -3690,6 +3695,7 @@ static int32_t attn__max_s8(const int8_t *x, int n)
         if (x[c] > mx) mx = x[c];
     return mx;
 }
+#endif
 
 #if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
 /* The two passes of attn__softmax_s8_row over n2 pairs, written out: the
@@ -3752,7 +3758,7 @@ ATTN__INLINE void attn__sm8_pass2(int8_t *x, const int8_t *xe, int32_t k, int32_
 #define ATTN__SM8_PASS1_ASM 1
 #endif
 
-#if ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
 /* One row of attn_softmax_s8 with the fast exponent (mx - x <= 255 <= amax):
    u = hi((mx - x) * 2^sh * m + 2^31), made as mx * k - x * k (k = 2^sh);
    the row's exponentials one at a time, twice (no scratch), two per step
@@ -3800,27 +3806,88 @@ static void attn__softmax_s8_row(int8_t *y, const int8_t *x, int n, int32_t k, i
 }
 #endif
 
+#if ATTN__MVE
+/* exp2 of the exponents of four int8 logits x (four lanes, int32) */
+#define ATTN__SM8_E4(xv) \
+    attn__exp4_mve(xv, NULL, pr, mxv, lsh, mul.multiplier, rsh, TD, fast)
+/* One row of attn_softmax_s8 on Helium, any multiplier (the vector
+   exponent is requant itself): the max sixteen lanes at a time, the
+   exponentials four at a time, twice (no scratch). y may equal x: each
+   group of four is read before it is written. */
+static void attn__softmax_s8_row_mve(int8_t *y, const int8_t *x, int n, attn_qmul mul,
+                                     const int32_t *TD)
+{
+    const int lsh = mul.shift > 0 ? mul.shift : 0, rsh = mul.shift < 0 ? -mul.shift : 0;
+    const int fast = mul.multiplier >= 0 && mul.shift >= 0;
+    const uint32x4_t top = vdupq_n_u32(255);
+    int8x16_t m16 = vdupq_n_s8(-128);
+    attn__softmax_norm nm;
+    int32x4_t mxv;
+    uint32x4_t rv;
+    uint64_t sum = 0;
+    mve_pred16_t pr;
+    int j;
+    for (j = 0; j < n; j += 16) {
+        pr = vctp8q((uint32_t)(n - j));
+        m16 = vmaxq_m_s8(m16, m16, vldrbq_z_s8(x + j, pr), pr);
+    }
+    mxv = vdupq_n_s32(vmaxvq_s8(-128, m16));
+    j = 0;
+#if !ATTN__MVE_TAILPRED
+    pr = vctp32q(4);
+    for (; j + 4 <= n; j += 4) sum = vaddlvaq_u32(sum, ATTN__SM8_E4(vldrbq_s32(x + j)));
+#endif
+    for (; j < n; j += 4) {
+        pr = vctp32q((uint32_t)(n - j));
+        sum = vaddlvaq_p_u32(sum, ATTN__SM8_E4(vldrbq_z_s32(x + j, pr)), pr);
+    }
+    nm = attn__softmax_normalise(sum);
+    rv = vdupq_n_u32(nm.r);
+    /* min(255, round(e R / 2^(55+k))) - 128: VMULH, VRSHL (see the Q15 case
+       in attn__softmax_row_mve), then the store keeps the low byte */
+    j = 0;
+#if !ATTN__MVE_TAILPRED
+    pr = vctp32q(4);
+    for (; j + 4 <= n; j += 4) {
+        uint32x4_t q = vminq_u32(vrshlq_n_u32(vmulhq_u32(ATTN__SM8_E4(vldrbq_s32(x + j)), rv), -nm.shift8), top);
+        vstrbq_s32(y + j, vsubq_n_s32(vreinterpretq_s32_u32(q), 128));
+    }
+#endif
+    for (; j < n; j += 4) {
+        uint32x4_t q;
+        pr = vctp32q((uint32_t)(n - j));
+        q = vminq_u32(vrshlq_n_u32(vmulhq_u32(ATTN__SM8_E4(vldrbq_z_s32(x + j, pr)), rv), -nm.shift8), top);
+        vstrbq_p_s32(y + j, vsubq_n_s32(vreinterpretq_s32_u32(q), 128), pr);
+    }
+}
+#undef ATTN__SM8_E4
+#endif
+
 ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
                                      int rows, int cols)
 {
     const int32_t *T = attn__exp2_table();
-#if ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
     attn__expo ex;
 #endif
     attn_status st;
-    int r, c;
+    int r;
     if (!y || !x || !p) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
     if (!attn__qmul_ok(p->in_mul)) return ATTN_ERR_RANGE;
-#if ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
     ex = attn__expo_init(p->in_mul);
 #endif
     for (r = 0; r < rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)cols;
         int8_t *yr = y + (size_t)r * (size_t)cols;
+#if ATTN__MVE
+        attn__softmax_s8_row_mve(yr, xr, cols, p->in_mul, T);
+#else
         attn__softmax_norm nm;
         int32_t mx;
         uint64_t sum = 0;
+        int c;
 #if ATTN__DSP
         if (ex.ok && ex.amax >= 255) {
             attn__softmax_s8_row(yr, xr, cols, (int32_t)1 << ex.sh, ex.m, T);
@@ -3833,6 +3900,7 @@ ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_soft
         nm = attn__softmax_normalise(sum);
         for (c = 0; c < cols; c++)
             yr[c] = attn__softmax_y8(attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T), &nm);
+#endif
     }
     return ATTN_OK;
 }
