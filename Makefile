@@ -126,10 +126,13 @@ ctr_m55 := -DPORT_COUNTER_FPGAIO=0x59302000u
 # object); arm-none-eabi-gcc links both compilers' objects with newlib, the
 # same startup, port and linker script. -z noexecstack: clang's objects carry
 # a .note.GNU-stack section and newlib's do not, which makes ld warn.
+# CLANG_XFLAGS: more flags for clang's board builds, to try one (e.g.
+# `rm -rf build/*-clang; make bench CLANG_XFLAGS=-munaligned-access`).
 COMPILERS  := gcc clang
 NEWLIB_INC ?= /usr/lib/arm-none-eabi/include
+CLANG_XFLAGS ?=
 xcc_gcc    := $(CROSS_CC)
-xcc_clang  := $(CLANG) --target=arm-none-eabi -fshort-enums
+xcc_clang  := $(CLANG) --target=arm-none-eabi -fshort-enums $(CLANG_XFLAGS)
 xsys_clang := -isystem $(NEWLIB_INC)
 xld_clang  := -Wl,-z,noexecstack
 sfx_gcc    :=
@@ -231,9 +234,13 @@ BENCH_ELFS  := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/bench.elf)
 BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(board_$(b))))
 
 .PHONY: bench size
-# every board twice (the counts must repeat exactly), table into BENCHMARKS.md
-bench: $(foreach b,$(BOARDS),$(B)/$(b)/bench.elf)
-	@sh tools/bench_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
+# every board with both compilers, each twice (the counts must repeat
+# exactly): build/bench/results.csv, and into BENCHMARKS.md the table (a
+# column per board and compiler) and our rows beside CMSIS-NN / CMSIS-DSP's
+# (bench/cmsis_anchor.csv) with the ratio
+bench: $(BENCH_ELFS) bench/cmsis_anchor.csv
+	@sh tools/bench_report.sh $(B) bench/cmsis_anchor.csv -c gcc:$(CROSS_CC) -c clang:$(CLANG) \
+	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
 
 # flash and RAM of the library alone, per core, -Os and -O2, into BENCHMARKS.md
 size: | ports-deps
