@@ -242,9 +242,11 @@ bench: $(BENCH_ELFS) bench/cmsis_anchor.csv
 	@sh tools/bench_report.sh $(B) bench/cmsis_anchor.csv -c gcc:$(CROSS_CC) -c clang:$(CLANG) \
 	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
 
-# flash and RAM of the library alone, per core, -Os and -O2, into BENCHMARKS.md
+# flash and RAM of the library alone, per core and compiler, -Os and -O2,
+# into BENCHMARKS.md
 size: | ports-deps
-	@sh tools/size_report.sh $(CROSS_CC) $(foreach b,$(BOARDS),"$(b):$(cpu_$(b))")
+	@sh tools/size_report.sh $(CROSS_SIZE) $(foreach c,$(COMPILERS),"$(c)=$(strip $(xcc_$(c)) $(xsys_$(c)))") \
+	    -- $(foreach b,$(BOARDS),"$(b):$(cpu_$(b))")
 
 # --- tests --------------------------------------------------------------------
 # host builds and checks first, then the same runner on every board
