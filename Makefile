@@ -179,9 +179,9 @@ test_m0  := -DCHECK_POOL_BYTES=9216 -Os -isystem $(NEWLIB_INC)/nano
 test_m0_gcc   := -DGOLDEN_FLASH_LIMIT=16000
 test_m0_clang := -DGOLDEN_FLASH_LIMIT=15000
 # The M55's 512 KB ITCM holds gcc's runner with every golden case (481 KB);
-# clang's Helium auto-vectorisation doubles the code (the library 54 KB
-# against 24 KB) and the runner would need 528 KB: its build leaves out the
-# largest case (42,944 B).
+# clang makes twice gcc's code there (the library's part 54 KB against 24 KB)
+# and the runner would need 528 KB: its build leaves out the largest case
+# (42,944 B).
 test_m55_clang := -DGOLDEN_FLASH_LIMIT=40000
 ld_test_m0 := --specs=nano.specs
 bench_m0 := -DBENCH_RAM_BYTES=10240
@@ -229,8 +229,9 @@ ports-deps:
 BOARD_ELFS  := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/test.elf)
 DIGITS_ELFS := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/digits.elf)
 BENCH_ELFS  := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/bench.elf)
-# the arguments of tests/run_suite.sh and tools/bench_report.sh:
-# DIR:MACHINE per build, DIR = build/<DIR>/ (m4, m4-clang, ...)
+# the arguments of tests/run_suite.sh: DIR:MACHINE per build, DIR =
+# build/<DIR>/ (m4, m4-clang, ...); tools/bench_report.sh also gets the
+# board and compiler (DIR:BOARD:COMPILER:MACHINE)
 BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(board_$(b))))
 
 .PHONY: bench size
