@@ -776,8 +776,10 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 /* Small helpers of the inner loops are inlined even at -Os. */
 #if defined(__GNUC__) || defined(__clang__)
 #define ATTN__INLINE static inline __attribute__((always_inline))
+#define ATTN__NOINLINE static __attribute__((noinline))
 #else
 #define ATTN__INLINE static
+#define ATTN__NOINLINE static
 #endif
 
 #if (ATTN_ALIGN < 4) || (ATTN_ALIGN & (ATTN_ALIGN - 1))
@@ -2162,6 +2164,71 @@ static void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
 #define ATTN__DOT2X2_ASM 0
 #endif
 
+#if ATTN__MVE
+/* Four weight rows (w, w + n, w + 2n, w + 3n) against x, as one vector of
+   sums: 16 lanes per step, unpredicated, one predicated tail. Small
+   functions of their own, so that both compilers keep the loops in
+   registers. With an offset, sum (x + off) w = sum x w + off sum w (each
+   |sum| < 2^29). */
+ATTN__INLINE int32x4_t attn__dot4_mve(const int8_t *x, const int8_t *w, int n)
+{
+    const int8_t *w1 = w + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32x4_t a;
+    int k = n >> 4;
+    while (k-- > 0) {
+        int8x16_t xv = vldrbq_s8(x);
+        s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w1));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w2));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w3));
+        x += 16;
+        w += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
+    }
+    if (n & 15) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        int8x16_t xv = vldrbq_z_s8(x, pr); /* zeroed lanes add nothing */
+        s0 = vmladavaq_s8(s0, xv, vldrbq_z_s8(w, pr));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_z_s8(w1, pr));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_z_s8(w2, pr));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_z_s8(w3, pr));
+    }
+    a = vdupq_n_s32(s0);
+    a = vsetq_lane_s32(s1, a, 1);
+    a = vsetq_lane_s32(s2, a, 2);
+    return vsetq_lane_s32(s3, a, 3);
+}
+
+/* The same as a call of its own: the one-row loop stays simple. */
+ATTN__NOINLINE int32x4_t attn__dot4_call_mve(const int8_t *x, const int8_t *w, int n)
+{
+    return attn__dot4_mve(x, w, n);
+}
+
+/* The weights' four row sums, for an offset without a fused bias. */
+ATTN__NOINLINE int32x4_t attn__wsum4_mve(const int8_t *w, int n)
+{
+    const int8_t *w1 = w + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    int32x4_t a;
+    int i;
+    for (i = 0; i < n; i += 16) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n - i));
+        t0 = vaddvaq_p_s8(t0, vldrbq_z_s8(w + i, pr), pr);
+        t1 = vaddvaq_p_s8(t1, vldrbq_z_s8(w1 + i, pr), pr);
+        t2 = vaddvaq_p_s8(t2, vldrbq_z_s8(w2 + i, pr), pr);
+        t3 = vaddvaq_p_s8(t3, vldrbq_z_s8(w3 + i, pr), pr);
+    }
+    a = vdupq_n_s32(t0);
+    a = vsetq_lane_s32(t1, a, 1);
+    a = vsetq_lane_s32(t2, a, 2);
+    return vsetq_lane_s32(t3, a, 3);
+}
+#endif
+
 /* Four output channels o..o+3 of one row: their four weight rows against
    x, each x load (and, on the DSP cores, its unpacking) shared by the four.
    acc[k] = sum_i (x[i] + off) * w[o+k][i], exactly as attn__dot_s8. */
@@ -2170,55 +2237,7 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
     const int8_t *w0 = w, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;
-#if ATTN__MVE
-    {
-        /* 16 lanes per step, unpredicated; one predicated tail. With an
-           offset, the weights' sums too: off * sum w is added at the end. */
-        int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        if (off == 0) {
-            for (; i + 16 <= n; i += 16) {
-                int8x16_t xv = vldrbq_s8(x + i);
-                s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w0 + i));
-                s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w1 + i));
-                s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w2 + i));
-                s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w3 + i));
-            }
-        } else {
-            for (; i + 16 <= n; i += 16) {
-                int8x16_t xv = vldrbq_s8(x + i), v0 = vldrbq_s8(w0 + i), v1 = vldrbq_s8(w1 + i);
-                int8x16_t v2 = vldrbq_s8(w2 + i), v3 = vldrbq_s8(w3 + i);
-                s0 = vmladavaq_s8(s0, xv, v0);
-                s1 = vmladavaq_s8(s1, xv, v1);
-                s2 = vmladavaq_s8(s2, xv, v2);
-                s3 = vmladavaq_s8(s3, xv, v3);
-                t0 = vaddvaq_s8(t0, v0);
-                t1 = vaddvaq_s8(t1, v1);
-                t2 = vaddvaq_s8(t2, v2);
-                t3 = vaddvaq_s8(t3, v3);
-            }
-        }
-        if (i < n) {
-            mve_pred16_t pr = vctp8q((uint32_t)(n - i));
-            int8x16_t xv = vldrbq_z_s8(x + i, pr), v0 = vldrbq_z_s8(w0 + i, pr);
-            int8x16_t v1 = vldrbq_z_s8(w1 + i, pr), v2 = vldrbq_z_s8(w2 + i, pr);
-            int8x16_t v3 = vldrbq_z_s8(w3 + i, pr);
-            s0 = vmladavaq_s8(s0, xv, v0);  /* zeroed lanes add nothing */
-            s1 = vmladavaq_s8(s1, xv, v1);
-            s2 = vmladavaq_s8(s2, xv, v2);
-            s3 = vmladavaq_s8(s3, xv, v3);
-            t0 = vaddvaq_s8(t0, v0);
-            t1 = vaddvaq_s8(t1, v1);
-            t2 = vaddvaq_s8(t2, v2);
-            t3 = vaddvaq_s8(t3, v3);
-        }
-        /* |sum x*w|, |off * sum w| < 2^29 each: no overflow */
-        acc[0] = s0 + off * t0;
-        acc[1] = s1 + off * t1;
-        acc[2] = s2 + off * t2;
-        acc[3] = s3 + off * t3;
-        return;
-    }
-#elif ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
     {
         /* per 4 inputs: 1 load + 2 SXTAB16 for x, then per row 1 load,
            2 SXTB16, 2 SMLAD: 23 instructions per 16 MACs */
@@ -2336,13 +2355,8 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
         const int8_t *w = L.w;
         for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
-            int32_t acc[4];
-            int32x4_t a;
-            attn__dot4_s8(acc, x, w, in, L.off);
-            a = vdupq_n_s32(acc[0]);
-            a = vsetq_lane_s32(acc[1], a, 1);
-            a = vsetq_lane_s32(acc[2], a, 2);
-            a = vsetq_lane_s32(acc[3], a, 3);
+            int32x4_t a = attn__dot4_call_mve(x, w, in);
+            if (L.off) a = vmlaq_n_s32(a, attn__wsum4_mve(w, in), L.off);
             attn__lin_out4_mve(y + o, a, L.rq + o, L.bias ? L.bias + o : NULL, zp, lo, hi);
         }
     }
@@ -2369,6 +2383,43 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
                                  int rows, int in, int out)
 {
     int r = 0;
+#if ATTN__MVE
+    if (rows >= 2) {
+        /* weight rows in fours against every x row: each block's
+           multipliers, shifts, bias and (without a fused bias) weight sums
+           loaded once, not once per row */
+        attn__lin L;
+        const int32x4_t zero = vdupq_n_s32(0);
+        int32x4_t zp, lo, hi;
+        int o;
+        attn__lin_init(&L, p);
+        zp = vdupq_n_s32(L.zp);
+        lo = vdupq_n_s32(L.lo);
+        hi = vdupq_n_s32(L.hi);
+        for (o = 0; o + 4 <= out; o += 4) {
+            const int8_t *w = L.w + (size_t)o * (size_t)in;
+            int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
+            int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
+            int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
+            int32x4_t ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+            for (r = 0; r < rows; r++) {
+                int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
+                a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+                a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+                a = vmaxq_s32(vminq_s32(vqaddq_s32(a, zp), hi), lo);
+                vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+            }
+        }
+        for (; o < out; o++)
+            for (r = 0; r < rows; r++) {
+                const int8_t *xr = x + (size_t)r * (size_t)in;
+                int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
+                y[(size_t)r * (size_t)out + o] =
+                    attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
+            }
+        return;
+    }
+#endif
 #if ATTN__DOT2X2_ASM
     attn__lin L;
     int o, fast;
