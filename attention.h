@@ -2323,20 +2323,14 @@ ATTN__INLINE void attn__lin_outs(int8_t *y, const int32_t *acc, int n, const att
 #endif
 
 #if ATTN__DOT2X2_ASM
-/* attn__lin_outs when every channel's shift is negative, act_max is 127 and
-   there is a bias (all decided once per call): no test left per output. */
-ATTN__INLINE void attn__lin_outs_r(int8_t *y, const int32_t *acc, int n, const attn__lin *L,
-                                   int o)
+/* attn__lin_out when the shift is negative, act_max is 127 and there is a
+   bias (all decided once per call): no test left. */
+ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *m, int32_t zp,
+                                    int32_t lo)
 {
-    const attn_qmul *m = L->rq + o;
-    const int32_t *b = L->bias + o;
-    const int32_t zp = L->zp, lo = L->lo;
-    int k;
-    for (k = 0; k < n; k++) {
-        int32_t v = attn__srdhm(__qadd(acc[k], b[k]), m[k].multiplier);
-        v = __ssat(__qadd(attn__rshift_rq(v, -m[k].shift), zp), 8);
-        y[k] = (int8_t)(v < lo ? lo : v);
-    }
+    int32_t v = attn__srdhm(__qadd(acc, bias), m->multiplier);
+    v = __ssat(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
+    return (int8_t)(v < lo ? lo : v);
 }
 #endif
 
@@ -2427,14 +2421,19 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
     fast = rows >= 2 && in % 16 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
     for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
     if (fast) {
+        const int32_t zp = L.zp, lo = L.lo;
         for (; r + 2 <= rows; r += 2) {
             const int8_t *x0 = x + (size_t)r * (size_t)in, *w = L.w;
-            int8_t *y0 = y + (size_t)r * (size_t)out;
-            for (o = 0; o < out; o += 2, w += 2 * in) {
+            const attn_qmul *m = L.rq;
+            const int32_t *b = L.bias;
+            int8_t *y0 = y + (size_t)r * (size_t)out, *end = y0 + out;
+            for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2) {
                 int32_t acc[4];
                 attn__dot2x2_asm(acc, x0, w, in, in);
-                attn__lin_outs_r(y0 + o, acc, 2, &L, o);
-                attn__lin_outs_r(y0 + out + o, acc + 2, 2, &L, o);
+                y0[0] = attn__lin_out_r(acc[0], b[0], m, zp, lo);
+                y0[1] = attn__lin_out_r(acc[1], b[1], m + 1, zp, lo);
+                y0[out] = attn__lin_out_r(acc[2], b[0], m, zp, lo);
+                y0[out + 1] = attn__lin_out_r(acc[3], b[1], m + 1, zp, lo);
             }
         }
     }
