@@ -2355,6 +2355,28 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         }
     }
 #else
+#if ATTN__DOT2X2_ASM
+    {
+        /* the quantizer's layers (fused bias, act_max 127, right shifts):
+           the straight-line outputs; the check costs one compare per
+           channel */
+        int fast = L.off == 0 && L.bias && L.top && in >= 8, k;
+        for (k = 0; k < out && fast; k++) fast = L.rq[k].shift < 0;
+        if (fast) {
+            const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
+            const int8_t *w = L.w;
+            const attn_qmul *m = L.rq;
+            const int32_t *b = L.bias;
+            for (; o + 4 <= out; o += 4, w += 4 * in, m += 4, b += 4) {
+                int32_t acc[4], i;
+                attn__dot1x4_asm(acc, x, w, in, n8);
+                for (i = n8; i < in; i++)
+                    for (k = 0; k < 4; k++) acc[k] += x[i] * w[(size_t)k * (size_t)in + (size_t)i];
+                for (k = 0; k < 4; k++) y[o + k] = attn__lin_out_r(acc[k], b[k], m + k, zp, lo);
+            }
+        }
+    }
+#endif
     for (; o + 4 <= out; o += 4) {
         int32_t acc[4];
         attn__dot4_s8(acc, x, L.w + (size_t)o * (size_t)in, in, L.off);
