@@ -111,6 +111,8 @@
    rshift(x, n)    x / 2^n rounded, ties away from zero.
    linear          acc = sat(bias + sum (x - in_zp) * w) (in <= 32768, so the
                    sum cannot overflow), y = clamp(out_zp + requant(acc)).
+                   With fused_bias f = bias - in_zp * sum w (exact, fits
+                   int32): acc = sat(f + sum x * w), the same integer.
    add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
                    y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
    exp2(t)         t <= 0 in Q16 (t = -u): n = u >> 16, f = u & 0xFFFF,
@@ -149,10 +151,20 @@
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
    The fast paths compute the same integers: Helium on the M55 (VMLADAVA:
-   16 MACs per instruction, tails predicated; off with ATTN_NO_MVE), the DSP
-   extension on M4/M7/M33 (SXTB16 + SMLAD, two output channels per pass;
-   off with ATTN_NO_DSP), portable C elsewhere. Results are identical on
-   every core, which the tests check byte for byte.
+   16 MACs per instruction, four weight rows per pass of x, an unpredicated
+   main loop and one predicated tail, four outputs requantized at once with
+   VQRDMULH/VRSHL; off with ATTN_NO_MVE), the DSP extension on M4/M7/M33
+   (SXTB16/SXTAB16 + SMLAD: four weight rows per x word, or, for several
+   rows, two x rows by two weight rows so that every unpacked word is used
+   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), portable C
+   elsewhere (two rows per pass on the M0, whose 64-bit product is built
+   from 16-bit halves). Results are identical on every core, which the
+   tests check byte for byte. The quantizer fills fused_bias, so that no
+   kernel adds an input offset per MAC; the DSP loops are inline assembly
+   for GCC (clang 14 cannot allocate their registers and gets the same
+   loops in ACLE intrinsics; give clang -munaligned-access on M3..M55, as
+   GCC and Arm's compiler assume by default, or each 4-byte load of the
+   DSP kernels becomes four byte loads).
 
    Approximations and their measured error (tests/test_s8.c, test_quant.c):
      attn_softmax_s8      <= 1/256 per probability against a double softmax
@@ -2047,7 +2059,7 @@ ATTN__INLINE int8_t attn__lin_out(int32_t acc, const int32_t *bias, const attn_q
    left shift, VQRDMULH (= attn__srdhm), then the rounding right shift with
    ties away from zero: VRSHL rounds half up, so a negative value is first
    made one smaller (as attn__rshift_rq). Bit-identical to attn__requant. */
-static int32x4_t attn__requant_mve(int32x4_t a, int32x4_t mul, int32x4_t shift)
+ATTN__INLINE int32x4_t attn__requant_mve(int32x4_t a, int32x4_t mul, int32x4_t shift)
 {
     int32x4_t zero = vdupq_n_s32(0), right = vminq_s32(shift, zero);
     a = vqrdmulhq_s32(vqshlq_s32(a, vmaxq_s32(shift, zero)), mul);
@@ -2468,16 +2480,41 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int n,
                               const attn_add_s8_params *p)
 {
-    int i;
-    for (i = 0; i < n; i++)
-        r[i] = attn__sat32((int64_t)attn__requant(a[i] - p->a_zp, p->a_mul) +
-                           attn__requant(b[i] - p->b_zp, p->b_mul));
+    const attn_qmul am = p->a_mul, bm = p->b_mul;
+    const int32_t az = p->a_zp, bz = p->b_zp;
+    int i = 0;
+#if ATTN__MVE
+    {
+        /* four lanes: widen, subtract the zero point, requantize, add
+           saturating (VQADD is sat(int64 sum)) */
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+            int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            vstrwq_s32(r + i, vqaddq_s32(attn__requant_mve(va, amul, ash),
+                                         attn__requant_mve(vb, bmul, bsh)));
+        }
+    }
+#endif
+    for (; i < n; i++)
+        r[i] = attn__qadd(attn__requant(a[i] - az, am), attn__requant(b[i] - bz, bm));
 }
 
 static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int32_t zp)
 {
-    int i;
-    for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
+    int i = 0;
+#if ATTN__MVE
+    {
+        const int32x4_t mul = vdupq_n_s32(m.multiplier), sh = vdupq_n_s32(m.shift);
+        const int32x4_t z = vdupq_n_s32(zp), lo = vdupq_n_s32(-128), hi = vdupq_n_s32(127);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t v = vqaddq_s32(attn__requant_mve(vldrwq_s32(r + i), mul, sh), z);
+            vstrbq_s32(y + i, vmaxq_s32(vminq_s32(v, hi), lo));
+        }
+    }
+#endif
+    for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
