@@ -2429,7 +2429,20 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
             int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
             int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
             int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
-            int32x4_t ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+            int32x4_t ws;
+            if (L.off == 0 && L.lo == -128 && L.hi == 127) {
+                /* the usual case (fused bias, no clamp but int8's): the
+                   clamp is a saturating shift up and back */
+                for (r = 0; r < rows; r++) {
+                    int32x4_t a = attn__dot4_mve(x + (size_t)r * (size_t)in, w, in);
+                    a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+                    a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+                    a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
+                    vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+                }
+                continue;
+            }
+            ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
             for (r = 0; r < rows; r++) {
                 int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
                 a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
