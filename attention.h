@@ -2028,7 +2028,10 @@ ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
 #if ATTN__DSP
     return __qadd(a, b);
 #else
-    return attn__sat32((int64_t)a + b);
+    /* in 32 bits: the sum wraps exactly when a and b share a sign that s
+       does not have */
+    int32_t s = (int32_t)((uint32_t)a + (uint32_t)b);
+    return ((a ^ s) & (b ^ s)) < 0 ? (a < 0 ? INT32_MIN : INT32_MAX) : s;
 #endif
 }
 
