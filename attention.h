@@ -2093,9 +2093,49 @@ static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n,
     return mx;
 }
 
+#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
+/* The exponential of t0 (an entry just loaded) into t2, as attn__expo_x8
+   then attn__exp2_q16: MLS, SMMULR, then exp2 in eight instructions
+   (t1, t3 scratch). Shared with attn_softmax_s8's written-out passes. */
+#define ATTN__EXPO_BODY                                                      \
+    "mls    %[t0], %[t0], %[k], %[mxk]\n\t"                                \
+    "smmulr %[t0], %[t0], %[m]\n\t"                                        \
+    "ubfx   %[t1], %[t0], #9, #7\n\t"                                      \
+    "add    %[t1], %[T], %[t1], lsl #3\n\t"                                \
+    "ldrd   %[t2], %[t3], [%[t1]]\n\t"                                     \
+    "ubfx   %[t1], %[t0], #0, #9\n\t"                                      \
+    "mul    %[t3], %[t3], %[t1]\n\t"                                       \
+    "sub    %[t2], %[t2], %[t3], lsr #9\n\t"                               \
+    "usat   %[t1], #6, %[t0], asr #16\n\t"                                 \
+    "lsr    %[t2], %[t2], %[t1]\n\t"
+/* The exponentials of the scores z[0..n2-1] (n2 even, >= 2) in place,
+   their sum returned (the fast exponent without padding): twelve
+   registers. */
+#define ATTN__ATT_EXPO                                                       \
+    "ldr    %[t0], [%[z]]\n\t" ATTN__EXPO_BODY                              \
+    "str    %[t2], [%[z]], #4\n\t"                                         \
+    "adds   %[lo], %[lo], %[t2]\n\t"                                       \
+    "adc    %[hi], %[hi], #0\n\t"
+ATTN__INLINE uint64_t attn__att_exps_asm(int32_t *z, const int32_t *ze, int32_t k, int32_t mxk,
+                                         int32_t m, const int32_t *T)
+{
+    uint32_t lo = 0, hi = 0, t0, t1, t2, t3;
+    __asm__("1:\n\t" ATTN__ATT_EXPO ATTN__ATT_EXPO
+            "cmp    %[z], %[ze]\n\t"
+            "bne    1b"
+            : [z] "+r"(z), [lo] "+r"(lo), [hi] "+r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1),
+              [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [ze] "r"(ze), [k] "r"(k), [mxk] "r"(mxk), [m] "r"(m), [T] "r"(T)
+            : "cc", "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+#define ATTN__ATT_EXPS_ASM 1
+#endif
+
 /* e_j = exp2(u(mx - z_j)) into z (0 for hidden j), returns S. x->small:
-   every |z| <= small_z, so mx - z fits amax and (mx - z) * 2^sh is one
-   MLS; x->clamp: any z, mx - z clamped to amax; else requant itself. */
+   every |z| <= d_head * 255^2, so mx - z (mx: the visible maximum) fits
+   amax for every key and (mx - z) * 2^sh is one MLS; x->clamp: any z,
+   mx - z clamped to amax; else requant itself. */
 static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
                                    attn_qmul mul, const attn__expo *x)
 {
@@ -2103,9 +2143,16 @@ static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int
     uint64_t sum = 0;
     int j;
 #if ATTN__DSP
-    if (x->small && !hidden) {
+    if (x->small) { /* every key (mx - z stays in range for hidden ones too) */
         const int32_t k = (int32_t)1 << x->sh, mxk = mx * k, m = x->m;
-        for (j = 0; j + 2 <= n; j += 2) { /* two at a time: e0 + e1 fits */
+        j = 0;
+#ifdef ATTN__ATT_EXPS_ASM
+        if (n >= 2) {
+            j = n & ~1;
+            sum = attn__att_exps_asm(z, z + j, k, mxk, m, T);
+        }
+#endif
+        for (; j + 2 <= n; j += 2) { /* two at a time: e0 + e1 fits */
             uint32_t e0 = attn__exp2_q16(attn__expo_x8(z[j], k, mxk, m), T);
             uint32_t e1 = attn__exp2_q16(attn__expo_x8(z[j + 1], k, mxk, m), T);
             sum += e0 + e1;
@@ -2117,6 +2164,12 @@ static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int
             sum += e;
             z[j] = (int32_t)e;
         }
+        if (hidden) /* then the hidden ones out of the sum (exact in uint64) */
+            for (j = 0; j < n; j++)
+                if (hidden[j]) {
+                    sum -= (uint32_t)z[j];
+                    z[j] = 0;
+                }
     } else if (x->clamp) {
         const uint32_t amax = x->amax;
         const int sh = x->sh;
@@ -3828,18 +3881,7 @@ static int32_t attn__max_s8(const int8_t *x, int n)
    (pass 1) or the 8-bit probability (pass 2) of each entry. Pass 1 needs
    twelve registers (clang keeps its frame pointer beside them), pass 2
    thirteen: GCC only. */
-#define ATTN__SM8_EXPO(x)                                                    \
-    "ldrsb  %[t0], [%[" x "]], #1\n\t"                                     \
-    "mls    %[t0], %[t0], %[k], %[mxk]\n\t"                                \
-    "smmulr %[t0], %[t0], %[m]\n\t"                                        \
-    "ubfx   %[t1], %[t0], #9, #7\n\t"                                      \
-    "add    %[t1], %[T], %[t1], lsl #3\n\t"                                \
-    "ldrd   %[t2], %[t3], [%[t1]]\n\t"                                     \
-    "ubfx   %[t1], %[t0], #0, #9\n\t"                                      \
-    "mul    %[t3], %[t3], %[t1]\n\t"                                       \
-    "sub    %[t2], %[t2], %[t3], lsr #9\n\t"                               \
-    "usat   %[t1], #6, %[t0], asr #16\n\t"                                 \
-    "lsr    %[t2], %[t2], %[t1]\n\t"
+#define ATTN__SM8_EXPO(x) "ldrsb  %[t0], [%[" x "]], #1\n\t" ATTN__EXPO_BODY
 #define ATTN__SM8_SUM                                                        \
     "adds   %[lo], %[lo], %[t2]\n\t"                                       \
     "adc    %[hi], %[hi], #0\n\t"
