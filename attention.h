@@ -142,6 +142,18 @@
                    2^31: the p_j sum to at most 2^15 + n/2), out =
                    clamp(out_zp + requant(c, ctx_mul)). No visible key:
                    out = clamp(out_zp).
+                   The fast paths compute these integers: on the DSP
+                   cores Q.K^T takes two keys per pass (SXTAB16 folds both
+                   zero points into the unpacking), the probabilities are
+                   stored as 16-bit pairs so that one SMLAD does two keys
+                   of P.V (PKHBT/PKHTB pair up two rows of V), and u_j is
+                   one SMMULR of (mx - z_j) * 2^(shift+1) wherever that is
+                   exact (shift >= 0, multiplier >= 0); on Helium one
+                   VMLADAV per key (zero points folded: sum q k - q_zp
+                   sum k - k_zp sum q + d q_zp k_zp, in uint32), the
+                   softmax four keys per vector (the table gathered), P.V
+                   by VMLA over 16 columns. Their d_head 16 loops and the
+                   DSP softmax loops are inline assembly for GCC and clang.
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
                    S1 = sum x, S2 = sum x^2 (int64), D = d*S2 - S1^2 + eps;
                    k such that D * 4^k is in [2^60, 2^62), s = isqrt(D * 4^k)
@@ -794,6 +806,24 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 
 #ifndef ATTN_ASSERT
 #define ATTN_ASSERT(x) ((void)0)
+#endif
+
+/* The int8 attention and softmax kernels for the DSP extension and Helium
+   (ATTN__SM_DSP, ATTN__SM_MVE), and their loops written out in inline
+   assembly for GCC and clang (ATTN__ATT_ASM), are left out when
+   optimising for size (__OPTIMIZE_SIZE__, -Os): the portable loops
+   compute the same integers in a fraction of the code. */
+#if defined(__OPTIMIZE_SIZE__)
+#define ATTN__SM_DSP 0
+#define ATTN__SM_MVE 0
+#else
+#define ATTN__SM_DSP ATTN__DSP
+#define ATTN__SM_MVE ATTN__MVE
+#endif
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
+#define ATTN__ATT_ASM 1
+#else
+#define ATTN__ATT_ASM 0
 #endif
 
 /* Small helpers of the inner loops are inlined even at -Os. */
@@ -1827,46 +1857,69 @@ ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m)
 }
 
 /* exp2's table (INT8 ARITHMETIC), T[k] = round(2^30 * 2^(-k/128)) for
-   k = 0..128, stored as the pairs {T[k], T[k] - T[k+1]} for k = 0..127
-   (T[128] = 2^29 is the last pair's difference away): one LDRD (one
-   gather each on Helium) fetches both. */
+   k = 0..128. ATTN__EXP2_PAIRS: stored as the pairs {T[k], T[k] - T[k+1]}
+   (k = 0..127, 1 KB; one LDRD, or one gather each on Helium, fetches
+   both, one subtraction less per exponential); when optimising for size,
+   T itself (516 B). */
+#define ATTN__EXP2_PAIRS ATTN__ATT_ASM
+#define ATTN__EXP2_WORDS (ATTN__EXP2_PAIRS ? 256 : 129)
 static const int32_t *attn__exp2_table(void)
 {
+#if ATTN__EXP2_PAIRS
     static const int32_t TD[256] = {
     1073741824, 5798825, 1067942999, 5767508, 1062175491, 5736360, 1056439131, 5705380,
     1050733751, 5674568, 1045059183, 5643922, 1039415261, 5613442, 1033801819, 5583126,
     1028218693, 5552973, 1022665720, 5522985, 1017142735, 5493157, 1011649578, 5463491,
     1006186087, 5433985, 1000752102, 5404638, 995347464, 5375450, 989972014, 5346420,
-    984625594, 5317546, 979308048, 5288828, 974019220, 5260265, 968758955, 5231857,
-    963527098, 5203602, 958323496, 5175499, 953147997, 5147549, 948000448, 5119749,
-    942880699, 5092099, 937788600, 5064599, 932724001, 5037248, 927686753, 5010043,
-    922676710, 4982986, 917693724, 4956075, 912737649, 4929310, 907808339, 4902688,
-    902905651, 4876211, 898029440, 4849877, 893179563, 4823685, 888355878, 4797634,
-    883558244, 4771723, 878786521, 4745954, 874040567, 4720323, 869320244, 4694831,
-    864625413, 4669475, 859955938, 4644258, 855311680, 4619176, 850692504, 4594230,
-    846098274, 4569419, 841528855, 4544741, 836984114, 4520197, 832463917, 4495785,
-    827968132, 4471505, 823496627, 4447356, 819049271, 4423339, 814625932, 4399449,
-    810226483, 4375691, 805850792, 4352058, 801498734, 4328556, 797170178, 4305178,
-    792865000, 4281928, 788583072, 4258803, 784324269, 4235804, 780088465, 4212927,
-    775875538, 4190175, 771685363, 4167546, 767517817, 4145039, 763372778, 4122653,
-    759250125, 4100388, 755149737, 4078244, 751071493, 4056219, 747015274, 4034314,
-    742980960, 4012525, 738968435, 3990856, 734977579, 3969302, 731008277, 3947866,
-    727060411, 3926546, 723133865, 3905340, 719228525, 3884248, 715344277, 3863272,
-    711481005, 3842407, 707638598, 3821657, 703816941, 3801017, 700015924, 3780490,
-    696235434, 3760072, 692475362, 3739766, 688735596, 3719570, 685016026, 3699481,
-    681316545, 3679502, 677637043, 3659631, 673977412, 3639867, 670337545, 3620209,
-    666717336, 3600658, 663116678, 3581212, 659535466, 3561872, 655973594, 3542636,
-    652430958, 3523503, 648907455, 3504474, 645402981, 3485548, 641917433, 3466725,
-    638450708, 3448002, 635002706, 3429380, 631573326, 3410860, 628162466, 3392440,
-    624770026, 3374118, 621395908, 3355896, 618040012, 3337773, 614702239, 3319746,
-    611382493, 3301818, 608080675, 3283986, 604796689, 3266251, 601530438, 3248611,
-    598281827, 3231067, 595050760, 3213617, 591837143, 3196262, 588640881, 3179000,
-    585461881, 3161832, 582300049, 3144756, 579155293, 3127772, 576027521, 3110881,
-    572916640, 3094080, 569822560, 3077370, 566745190, 3060751, 563684439, 3044221,
-    560640218, 3027780, 557612438, 3011429, 554601009, 2995165, 551605844, 2978990,
+    984625594, 5317546, 979308048, 5288828, 974019220, 5260265, 968758955, 5231857, 963527098,
+    5203602, 958323496, 5175499, 953147997, 5147549, 948000448, 5119749, 942880699, 5092099,
+    937788600, 5064599, 932724001, 5037248, 927686753, 5010043, 922676710, 4982986, 917693724,
+    4956075, 912737649, 4929310, 907808339, 4902688, 902905651, 4876211, 898029440, 4849877,
+    893179563, 4823685, 888355878, 4797634, 883558244, 4771723, 878786521, 4745954, 874040567,
+    4720323, 869320244, 4694831, 864625413, 4669475, 859955938, 4644258, 855311680, 4619176,
+    850692504, 4594230, 846098274, 4569419, 841528855, 4544741, 836984114, 4520197, 832463917,
+    4495785, 827968132, 4471505, 823496627, 4447356, 819049271, 4423339, 814625932, 4399449,
+    810226483, 4375691, 805850792, 4352058, 801498734, 4328556, 797170178, 4305178, 792865000,
+    4281928, 788583072, 4258803, 784324269, 4235804, 780088465, 4212927, 775875538, 4190175,
+    771685363, 4167546, 767517817, 4145039, 763372778, 4122653, 759250125, 4100388, 755149737,
+    4078244, 751071493, 4056219, 747015274, 4034314, 742980960, 4012525, 738968435, 3990856,
+    734977579, 3969302, 731008277, 3947866, 727060411, 3926546, 723133865, 3905340, 719228525,
+    3884248, 715344277, 3863272, 711481005, 3842407, 707638598, 3821657, 703816941, 3801017,
+    700015924, 3780490, 696235434, 3760072, 692475362, 3739766, 688735596, 3719570, 685016026,
+    3699481, 681316545, 3679502, 677637043, 3659631, 673977412, 3639867, 670337545, 3620209,
+    666717336, 3600658, 663116678, 3581212, 659535466, 3561872, 655973594, 3542636, 652430958,
+    3523503, 648907455, 3504474, 645402981, 3485548, 641917433, 3466725, 638450708, 3448002,
+    635002706, 3429380, 631573326, 3410860, 628162466, 3392440, 624770026, 3374118, 621395908,
+    3355896, 618040012, 3337773, 614702239, 3319746, 611382493, 3301818, 608080675, 3283986,
+    604796689, 3266251, 601530438, 3248611, 598281827, 3231067, 595050760, 3213617, 591837143,
+    3196262, 588640881, 3179000, 585461881, 3161832, 582300049, 3144756, 579155293, 3127772,
+    576027521, 3110881, 572916640, 3094080, 569822560, 3077370, 566745190, 3060751, 563684439,
+    3044221, 560640218, 3027780, 557612438, 3011429, 554601009, 2995165, 551605844, 2978990,
     548626854, 2962901, 545663953, 2946900, 542717053, 2930985, 539786068, 2915156
     };
     return TD;
+#else
+    static const int32_t T[129] = {
+    1073741824, 1067942999, 1062175491, 1056439131, 1050733751, 1045059183, 1039415261,
+    1033801819, 1028218693, 1022665720, 1017142735, 1011649578, 1006186087, 1000752102,
+    995347464, 989972014, 984625594, 979308048, 974019220, 968758955, 963527098, 958323496,
+    953147997, 948000448, 942880699, 937788600, 932724001, 927686753, 922676710, 917693724,
+    912737649, 907808339, 902905651, 898029440, 893179563, 888355878, 883558244, 878786521,
+    874040567, 869320244, 864625413, 859955938, 855311680, 850692504, 846098274, 841528855,
+    836984114, 832463917, 827968132, 823496627, 819049271, 814625932, 810226483, 805850792,
+    801498734, 797170178, 792865000, 788583072, 784324269, 780088465, 775875538, 771685363,
+    767517817, 763372778, 759250125, 755149737, 751071493, 747015274, 742980960, 738968435,
+    734977579, 731008277, 727060411, 723133865, 719228525, 715344277, 711481005, 707638598,
+    703816941, 700015924, 696235434, 692475362, 688735596, 685016026, 681316545, 677637043,
+    673977412, 670337545, 666717336, 663116678, 659535466, 655973594, 652430958, 648907455,
+    645402981, 641917433, 638450708, 635002706, 631573326, 628162466, 624770026, 621395908,
+    618040012, 614702239, 611382493, 608080675, 604796689, 601530438, 598281827, 595050760,
+    591837143, 588640881, 585461881, 582300049, 579155293, 576027521, 572916640, 569822560,
+    566745190, 563684439, 560640218, 557612438, 554601009, 551605844, 548626854, 545663953,
+    542717053, 539786068, 536870912
+    };
+    return T;
+#endif
 }
 
 /* 2^(-u / 2^16) in Q30 for 0 <= u < 2^31 (exp2 of INT8 ARITHMETIC): the
@@ -1874,34 +1927,44 @@ static const int32_t *attn__exp2_table(void)
    floored by 2^n (0 from n = 31 on: v < 2^31). The DSP cores saturate n
    to 63 (USAT) and let the register shift give 0 from 32 on: eight
    instructions. */
-#if ATTN__DSP
+#if ATTN__SM_DSP
 ATTN__INLINE
 #else
 static
 #endif
 uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
 {
-#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
     uint32_t e, t1, t2, t3;
     __asm__("ubfx   %[t1], %[u], #9, #7\n\t"
+#if ATTN__EXP2_PAIRS
             "add    %[t1], %[T], %[t1], lsl #3\n\t"
             "ldrd   %[t2], %[t3], [%[t1]]\n\t"
+#else
+            "add    %[t1], %[T], %[t1], lsl #2\n\t"
+            "ldrd   %[t2], %[t3], [%[t1]]\n\t"
+            "sub    %[t3], %[t2], %[t3]\n\t"
+#endif
             "ubfx   %[t1], %[u], #0, #9\n\t"
             "mul    %[t3], %[t3], %[t1]\n\t"
             "sub    %[t2], %[t2], %[t3], lsr #9\n\t"
             "usat   %[t1], #6, %[u], asr #16\n\t"
             "lsr    %[e], %[t2], %[t1]"
             : [e] "=&r"(e), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-            : [u] "r"(u), [T] "r"(T), "m"(*(const int32_t(*)[256])T));
+            : [u] "r"(u), [T] "r"(T), "m"(*(const int32_t(*)[ATTN__EXP2_WORDS])T));
     return e;
 #else
     uint32_t n = u >> 16, i = (u >> 9) & 127u, r = u & 511u;
+#if ATTN__EXP2_PAIRS
     uint32_t v = (uint32_t)T[2 * i] - (((uint32_t)T[2 * i + 1] * r) >> 9);
+#else
+    uint32_t a = (uint32_t)T[i], v = a - (((a - (uint32_t)T[i + 1]) * r) >> 9);
+#endif
     return n > 31 ? 0 : v >> n;
 #endif
 }
 
-#if !ATTN__MVE
+#if !ATTN__SM_MVE
 /* The exponent of one softmax entry: u = max(0, requant(a, mul)) for
    a = mx - z >= 0 (saturated by the caller), in Q16. */
 static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
@@ -1913,38 +1976,34 @@ static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
 
 /* The same exponent, fast, when mul.shift >= 0 and mul.multiplier >= 0:
    requant(a) = srdhm(a * 2^shift, M) = hi(a * 2^(shift+1) * M + 2^31)
-   (one SMMULR) while a * 2^(shift+1) < 2^31, i.e. a <= amax. u grows with
-   a, so once u(amax) >= 31 * 2^16 (exp2 = 0 from there on) a can be
-   clamped to amax (`clamp`): the same exponentials for every a. */
+   (one SMMULR) while a * 2^(shift+1) < 2^31, i.e. a <= amax. */
 typedef struct {
-    int small;     /* set by the caller: the inputs are small enough for no clamp     */
+    int small;     /* set by the caller: every a the call meets is <= amax            */
     int ok;        /* shift >= 0, multiplier >= 0: the form below is exact up to amax */
-    int clamp;     /* and every a > amax has exp2(u(a)) = 0, as amax does             */
     int sh;        /* shift + 1                                                       */
     int32_t m;     /* the multiplier                                                  */
     uint32_t amax; /* (2^31 - 1) >> sh                                                */
 } attn__expo;
 
-#if !ATTN__MVE
+#if !ATTN__SM_MVE
 static attn__expo attn__expo_init(attn_qmul mul)
 {
     attn__expo x;
-    x.ok = ATTN__DSP && mul.multiplier >= 0 && mul.shift >= 0 && mul.shift <= 29;
+    x.ok = ATTN__SM_DSP && mul.multiplier >= 0 && mul.shift >= 0 && mul.shift <= 29;
     x.sh = mul.shift + 1;
     x.m = mul.multiplier;
     x.amax = x.ok ? 0x7FFFFFFFu >> x.sh : 0;
-    x.clamp = x.ok && attn__requant((int32_t)x.amax, mul) >= (31 << 16);
     x.small = 0;
     return x;
 }
 #endif
 
-#if ATTN__DSP
+#if ATTN__SM_DSP
 /* hi(a * b + 2^31) = srdhm(a / 2, b) for even a: one SMMULR on the DSP
    cores (GCC would build it from SMLAL and two constants) */
 ATTN__INLINE uint32_t attn__smmulr_even(int32_t a, int32_t b)
 {
-#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
     int32_t r;
     __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
     return (uint32_t)r;
@@ -1958,7 +2017,7 @@ ATTN__INLINE uint32_t attn__smmulr_even(int32_t a, int32_t b)
    cores */
 ATTN__INLINE uint32_t attn__expo_x8(int32_t x, int32_t k, int32_t mxk, int32_t m)
 {
-#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
     int32_t r;
     __asm__("mls    %0, %1, %2, %3\n\t"
             "smmulr %0, %0, %4"
@@ -1969,13 +2028,7 @@ ATTN__INLINE uint32_t attn__expo_x8(int32_t x, int32_t k, int32_t mxk, int32_t m
 #endif
 }
 
-/* the fast exponent of a in [0, amax] */
-ATTN__INLINE uint32_t attn__expo_u(uint32_t a, int sh, int32_t m)
-{
-    return attn__smmulr_even((int32_t)(a << sh), m);
-}
-
-#endif /* ATTN__DSP */
+#endif /* ATTN__SM_DSP */
 
 /* hi(a * b) for uint32 (UMULL; the M0 builds it from 16-bit products) */
 #if defined(__ARM_ARCH_6M__)
@@ -2056,7 +2109,7 @@ static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
 ATTN__INLINE int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t p = (attn__mulhi_u32(e, nm->r) + nm->round15) >> nm->shift15;
-#if ATTN__DSP
+#if ATTN__SM_DSP
     return __usat((int32_t)p, 15);
 #else
     return (int32_t)(p > 32767u ? 32767u : p);
@@ -2067,7 +2120,7 @@ ATTN__INLINE int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
 ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t q = (attn__mulhi_u32(e, nm->r) + nm->round8) >> nm->shift8;
-#if ATTN__DSP
+#if ATTN__SM_DSP
     return (int8_t)(__usat((int32_t)q, 8) - 128);
 #else
     return (int8_t)((int32_t)(q > 255u ? 255u : q) - 128);
@@ -2078,7 +2131,7 @@ ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
    score_mul): the visible maximum, the exponentials (into z, 0 for hidden
    entries) and their sum, then the probabilities. */
 
-#if !ATTN__MVE
+#if !ATTN__SM_MVE
 /* max of the visible z[j]; 0 with *seen = 0 if none is */
 static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n, int *seen)
 {
@@ -2093,7 +2146,7 @@ static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n,
     return mx;
 }
 
-#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
 /* The exponential of t0 (an entry just loaded) into t2, as attn__expo_x8
    then attn__exp2_q16: MLS, SMMULR, then exp2 in eight instructions
    (t1, t3 scratch). Shared with attn_softmax_s8's written-out passes. */
@@ -2134,15 +2187,15 @@ ATTN__INLINE uint64_t attn__att_exps_asm(int32_t *z, const int32_t *ze, int32_t 
 
 /* e_j = exp2(u(mx - z_j)) into z (0 for hidden j), returns S. x->small:
    every |z| <= d_head * 255^2, so mx - z (mx: the visible maximum) fits
-   amax for every key and (mx - z) * 2^sh is one MLS; x->clamp: any z,
-   mx - z clamped to amax; else requant itself. */
+   amax for every key and (mx - z) * 2^sh is one MLS; else requant
+   itself. */
 static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
                                    attn_qmul mul, const attn__expo *x)
 {
     const int32_t *T = attn__exp2_table();
     uint64_t sum = 0;
     int j;
-#if ATTN__DSP
+#if ATTN__SM_DSP
     if (x->small) { /* every key (mx - z stays in range for hidden ones too) */
         const int32_t k = (int32_t)1 << x->sh, mxk = mx * k, m = x->m;
         j = 0;
@@ -2170,17 +2223,6 @@ static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int
                     sum -= (uint32_t)z[j];
                     z[j] = 0;
                 }
-    } else if (x->clamp) {
-        const uint32_t amax = x->amax;
-        const int sh = x->sh;
-        const int32_t m = x->m;
-        for (j = 0; j < n; j++) {
-            uint32_t a = (uint32_t)mx - (uint32_t)z[j], e; /* mx - z, exact in uint32 */
-            e = attn__exp2_q16(attn__expo_u(a > amax ? amax : a, sh, m), T);
-            if (hidden && hidden[j]) e = 0;
-            sum += e;
-            z[j] = (int32_t)e;
-        }
     } else
 #else
     (void)x;
@@ -2199,7 +2241,7 @@ static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int
 }
 #endif
 
-#if !ATTN__DSP
+#if !ATTN__SM_DSP
 /* Q15 probabilities from the exponentials, in place; returns their sum */
 static int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
 {
@@ -2214,19 +2256,19 @@ static int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
 }
 #endif
 
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__SM_DSP && !ATTN__SM_MVE
 /* the same as 16-bit pairs: word j/2 of z becomes p_j | p_{j+1} << 16
    (p_n = 0 for odd n); written behind the reads. The pair loop written
    out: 15 instructions per two keys, eleven registers. */
 static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
 {
     const attn__softmax_norm nm = attn__softmax_normalise(sum);
-    uint32_t *w = (uint32_t *)z, psum = 0;
+    uint32_t psum = 0;
     int j = 0;
-#if defined(__GNUC__) || defined(__clang__)
+#if ATTN__ATT_ASM
     if (n >= 2) {
         const int32_t *rp = z, *end = z + (n & ~1);
-        uint32_t t0, t1, t2;
+        uint32_t t0, t1, t2, *w = (uint32_t *)z;
         __asm__("1:\n\t"
                 "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
                 "umull   %[t2], %[t0], %[t0], %[R]\n\t"
@@ -2908,7 +2950,7 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
     for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
-#if !ATTN__DSP
+#if !ATTN__SM_DSP
 /* Scores of one head: s[j] = sum_c (q[c] - qz)(k_j[c] - kz), c < dh, for
    every key j < n (rows of k are d apart; masked keys too: the softmax
    ignores them). */
@@ -2942,7 +2984,7 @@ static void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const
 }
 #endif
 
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__SM_DSP && !ATTN__SM_MVE
 /* A 32-bit load from any address (v7-M and v8-M load unaligned words;
    clang assumes they cannot and would build it from four bytes). */
 ATTN__INLINE uint32_t attn__att_ld32(const int8_t *p)
@@ -2979,7 +3021,7 @@ ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
 #endif
 }
 
-#if defined(__GNUC__) || defined(__clang__)
+#if ATTN__ATT_ASM
 /* Scores of n2 (even) keys with d_head 16, two keys per pass, written out:
    per 4 bytes the q word is unpacked once for both keys (SXTAB16 folds
    -q_zp in), each k word by SXTAB16 with -k_zp (|q - q_zp|, |k - k_zp| <=
@@ -3131,7 +3173,7 @@ static int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_t *k, in
    columns per pass, two keys per step. The two rows' words are repacked
    (PKHBT/PKHTB) so that SXTB16 gives (v_j[c], v_j+1[c]) and SMLAD adds
    p_j v_j[c] + p_j+1 v_j+1[c]: 13 instructions per 8 MACs. */
-#if defined(__GNUC__) || defined(__clang__)
+#if ATTN__ATT_ASM
 /* The pair loop of attn__context_dsp written out (n4 a multiple of 4, >= 4
    keys): 14 instructions per 8 MACs, eleven registers. */
 #define ATTN__CTX_PAIR                                                          \
@@ -3249,19 +3291,26 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
 }
 #endif
 
-#if ATTN__MVE
+#if ATTN__SM_MVE
 /* ---- Helium (M55): the attention softmax four keys per vector ---------- */
 
 /* exp2 of four exponents u >= 0 (as attn__exp2_q16): u clamped to 32 * 2^16
    (from n = 31 on the result is 0 either way), the pair table gathered at
-   2i and 2i + 1, the floor by 2^n as VSHL by -n (0 for n = 32). */
+   2i and 2i + 1 (or T at i and i + 1), the floor by 2^n as VSHL by -n (0
+   for n = 32). */
 ATTN__INLINE uint32x4_t attn__exp2_mve(uint32x4_t u, const int32_t *TD)
 {
     const uint32x4_t uc = vminq_u32(u, vdupq_n_u32(32u << 16));
-    const uint32x4_t i2 = vbicq_n_u32(vshrq_n_u32(vshlq_n_u32(uc, 16), 24), 1); /* 2i */
     const uint32x4_t r = vshrq_n_u32(vshlq_n_u32(uc, 23), 23);
+#if ATTN__EXP2_PAIRS
+    const uint32x4_t i2 = vbicq_n_u32(vshrq_n_u32(vshlq_n_u32(uc, 16), 24), 1); /* 2i */
     const uint32x4_t t = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD, i2);
     const uint32x4_t dd = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD + 1, i2);
+#else
+    const uint32x4_t i = vshrq_n_u32(vshlq_n_u32(uc, 16), 25);
+    const uint32x4_t t = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD, i);
+    const uint32x4_t dd = vsubq_u32(t, vldrwq_gather_shifted_offset_u32((const uint32_t *)TD + 1, i));
+#endif
     const uint32x4_t v = vsubq_u32(t, vshrq_n_u32(vmulq_u32(dd, r), 9));
     return vshlq_u32(v, vnegq_s32(vreinterpretq_s32_u32(vshrq_n_u32(uc, 16))));
 }
@@ -3402,7 +3451,7 @@ static void attn__scores_mve(int32_t *s, const int8_t *q, const int8_t *k, int n
         sq += (uint32_t)vaddvq_p_s8(vldrbq_z_s8(q + c, vctp8q((uint32_t)(dh - c))),
                                     vctp8q((uint32_t)(dh - c)));
     c0 = (uint32_t)dh * (uint32_t)qz * (uint32_t)kz - (uint32_t)kz * sq;
-#if defined(__GNUC__) || defined(__clang__)
+#if ATTN__ATT_ASM
     if (dh == 16 && qz == 0 && n >= 2) { /* two keys per step, written out */
         const int8x16_t qv = vldrbq_s8(q);
         int8x16_t k0, k1;
@@ -3487,7 +3536,7 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
         int32x4_t a0 = off, a1 = off, a2 = off, a3 = off;
         if (rem >= 16) { /* a whole block: no predicates */
             j = 0;
-#if defined(__GNUC__) || defined(__clang__)
+#if ATTN__ATT_ASM
             if (n >= 2) { /* two keys per step, written out (both compilers' loops cost more;
                              the widening loads want a base in r0-r7: "l") */
                 const int8_t *v1;
@@ -3559,7 +3608,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
 {
     int d_head = d / n_heads, h, c;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
-#if ATTN__MVE
+#if ATTN__SM_MVE
     const int fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
 #else
     attn__expo ex = attn__expo_init(p->score_mul);
@@ -3570,7 +3619,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
         size_t off = (size_t)h * (size_t)d_head;
         int32_t mx, psum;
         int seen = 1;
-#if ATTN__MVE
+#if ATTN__SM_MVE
         (void)mx;
         (void)seen;
         attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
@@ -3581,7 +3630,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
         }
         attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
 #else
-#if ATTN__DSP
+#if ATTN__SM_DSP
         mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
 #else
         attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
@@ -3592,7 +3641,7 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
             for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
             continue;
         }
-#if ATTN__DSP
+#if ATTN__SM_DSP
         psum = attn__softmax_probs_pairs(
             scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
         attn__context_dsp(q + off, (const uint32_t *)scores, psum, v + off, n_keys, d, d_head, p);
@@ -3845,14 +3894,14 @@ ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_
     return ATTN_OK;
 }
 
-#if !ATTN__MVE
+#if !ATTN__SM_MVE
 /* max of n >= 1 int8 values (SSUB8 + SEL: four lanes at a time on the DSP
    cores, then the lanes folded the same way) */
 static int32_t attn__max_s8(const int8_t *x, int n)
 {
     int32_t mx = x[0];
     int c = 1;
-#if ATTN__DSP
+#if ATTN__SM_DSP
     if (n >= 8) {
         uint32_t m4, w;
         memcpy(&m4, x, 4);
@@ -3875,7 +3924,7 @@ static int32_t attn__max_s8(const int8_t *x, int n)
 }
 #endif
 
-#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
 /* The two passes of attn__softmax_s8_row over n2 pairs, written out: the
    exponent (MLS, SMMULR), exp2 (as attn__exp2_q16) and then the sum
    (pass 1) or the 8-bit probability (pass 2) of each entry. Pass 1 needs
@@ -3925,7 +3974,7 @@ ATTN__INLINE void attn__sm8_pass2(int8_t *x, const int8_t *xe, int32_t k, int32_
 #define ATTN__SM8_PASS1_ASM 1
 #endif
 
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__SM_DSP && !ATTN__SM_MVE
 /* One row of attn_softmax_s8 with the fast exponent (mx - x <= 255 <= amax):
    u = hi((mx - x) * 2^sh * m + 2^31), made as mx * k - x * k (k = 2^sh);
    the row's exponentials one at a time, twice (no scratch), two per step
@@ -3973,7 +4022,7 @@ static void attn__softmax_s8_row(int8_t *y, const int8_t *x, int n, int32_t k, i
 }
 #endif
 
-#if ATTN__MVE
+#if ATTN__SM_MVE
 /* exp2 of the exponents of four int8 logits x (four lanes, int32) */
 #define ATTN__SM8_E4(xv) \
     attn__exp4_mve(xv, NULL, pr, mxv, lsh, mul.multiplier, rsh, TD, fast)
@@ -4034,7 +4083,7 @@ ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_soft
                                      int rows, int cols)
 {
     const int32_t *T = attn__exp2_table();
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__SM_DSP && !ATTN__SM_MVE
     attn__expo ex;
 #endif
     attn_status st;
@@ -4042,20 +4091,20 @@ ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_soft
     if (!y || !x || !p) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
     if (!attn__qmul_ok(p->in_mul)) return ATTN_ERR_RANGE;
-#if ATTN__DSP && !ATTN__MVE
+#if ATTN__SM_DSP && !ATTN__SM_MVE
     ex = attn__expo_init(p->in_mul);
 #endif
     for (r = 0; r < rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)cols;
         int8_t *yr = y + (size_t)r * (size_t)cols;
-#if ATTN__MVE
+#if ATTN__SM_MVE
         attn__softmax_s8_row_mve(yr, xr, cols, p->in_mul, T);
 #else
         attn__softmax_norm nm;
         int32_t mx;
         uint64_t sum = 0;
         int c;
-#if ATTN__DSP
+#if ATTN__SM_DSP
         if (ex.ok && ex.amax >= 255) {
             attn__softmax_s8_row(yr, xr, cols, (int32_t)1 << ex.sh, ex.m, T);
             continue;
