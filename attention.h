@@ -1886,8 +1886,9 @@ static int attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_
 
 /* ---- layer norm (INT8 ARITHMETIC) ------------------------------------------ */
 
-/* M4/M7/M33 run a row's outputs in inline assembly (attn__ln_outs_dsp) */
-#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__))
+/* M4/M7/M33 run a row's outputs in inline assembly (attn__ln_outs_dsp);
+   not at -O0, where GCC cannot find its twelve registers */
+#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__)
 #define ATTN__LN_DSP_ASM 1
 #else
 #define ATTN__LN_DSP_ASM 0
@@ -1996,12 +1997,13 @@ static int8_t attn__ln_out_s8(int32_t u, int32_t m, attn_qmul g, int32_t beta, i
 
 #if ATTN__LN_DSP_ASM
 /* The outputs of a row on M4/M7/M33: attn__ln_out_s8 in 15 instructions
-   per element (both compilers spill the C version). LOAD reads x (int8 or
-   int32), BETA adds beta or nothing. ASR takes e = 6 - gamma.shift as it
-   is (>= 32 gives the sign: the floor); e < 0 (gamma of 64 output LSB or
-   more) goes to the saturating left shift out of line. */
-#define ATTN__LN_ASM(LOAD, BETA)                                                           \
-    __asm__ volatile("1: " LOAD "\n"                                                    \
+   per element, 17 with beta (both compilers spill the C version). LOAD
+   reads x (int8 or int32), BETA adds beta or nothing. ASR takes e = 6 -
+   gamma.shift as it is (>= 32 gives the sign: the floor); e < 0 (gammas of
+   64 output LSB or more) goes to the saturating left shift out of line.
+   At most twelve registers. */
+#define ATTN__LN_TEXT(LOAD, BETA)                                                          \
+                     "1: " LOAD "\n"                                                    \
                      "ldrd %[t1], %[t2], [%[gp]], #8\n"                                  \
                      "mla %[t0], %[t0], %[dl], %[ns]\n"                                  \
                      "smmulr %[t0], %[t0], %[m]\n"                                       \
@@ -2018,18 +2020,18 @@ static int8_t attn__ln_out_s8(int32_t u, int32_t m, attn_qmul g, int32_t beta, i
                      "b 4f\n"                                                            \
                      "3: rsb %[t2], %[t2], #0\n"                                         \
                      "lsl %[t1], %[t0], %[t2]\n"                                         \
-                     "asr %[t3], %[t1], %[t2]\n"                                         \
-                     "cmp %[t3], %[t0]\n"                                                \
-                     "mvn %[t3], #0x80000000\n"                                          \
-                     "ite eq\n"                                                          \
+                     "asr %[t2], %[t1], %[t2]\n"                                         \
+                     "cmp %[t2], %[t0]\n"                                                \
+                     "itee eq\n"                                                         \
                      "moveq %[t0], %[t1]\n"                                              \
-                     "eorne %[t0], %[t3], %[t0], asr #31\n"                              \
+                     "mvnne %[t1], #0x80000000\n"                                        \
+                     "eorne %[t0], %[t1], %[t0], asr #31\n"                              \
                      "b 2b\n"                                                            \
-                     "4:\n"                                                              \
-                     : [xp] "+r"(xp), [yp] "+r"(y), [gp] "+r"(gm), [bp] "+r"(beta),      \
-                       [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)     \
-                     : [ye] "r"(ye), [dl] "r"(dl), [ns] "r"(ns), [m] "r"(m), [rz] "r"(rz) \
-                     : "cc", "memory")
+                     "4:\n"
+#define ATTN__LN_OUTS [xp] "+r"(xp), [yp] "+r"(y), [gp] "+r"(gm), [t0] "=&r"(t0), [t1] "=&r"(t1), \
+                      [t2] "=&r"(t2)
+#define ATTN__LN_INS [ye] "r"(ye), [dl] "r"(dl), [ns] "r"(ns), [m] "r"(m), [rz] "r"(rz)
+#define ATTN__LN_BETA "ldr %[t1], [%[bp]], #4\nqadd %[t0], %[t0], %[t1]"
 
 static void attn__ln_outs_dsp(int8_t *y, const void *x, int wide, int d, const attn_qmul *gm,
                               const int32_t *beta, uint32_t dl, uint32_t ns, int32_t m,
@@ -2037,17 +2039,24 @@ static void attn__ln_outs_dsp(int8_t *y, const void *x, int wide, int d, const a
 {
     const char *xp = (const char *)x;
     int8_t *ye = y + d;
-    uint32_t t0, t1, t2, t3;
+    uint32_t t0, t1, t2;
     if (!wide && beta)
-        ATTN__LN_ASM("ldrsb %[t0], [%[xp]], #1", "ldr %[t3], [%[bp]], #4\nqadd %[t0], %[t0], %[t3]");
+        __asm__ volatile(ATTN__LN_TEXT("ldrsb %[t0], [%[xp]], #1", ATTN__LN_BETA)
+                         : ATTN__LN_OUTS, [bp] "+r"(beta) : ATTN__LN_INS : "cc", "memory");
     else if (!wide)
-        ATTN__LN_ASM("ldrsb %[t0], [%[xp]], #1", "");
+        __asm__ volatile(ATTN__LN_TEXT("ldrsb %[t0], [%[xp]], #1", "")
+                         : ATTN__LN_OUTS : ATTN__LN_INS : "cc", "memory");
     else if (beta)
-        ATTN__LN_ASM("ldr %[t0], [%[xp]], #4", "ldr %[t3], [%[bp]], #4\nqadd %[t0], %[t0], %[t3]");
+        __asm__ volatile(ATTN__LN_TEXT("ldr %[t0], [%[xp]], #4", ATTN__LN_BETA)
+                         : ATTN__LN_OUTS, [bp] "+r"(beta) : ATTN__LN_INS : "cc", "memory");
     else
-        ATTN__LN_ASM("ldr %[t0], [%[xp]], #4", "");
+        __asm__ volatile(ATTN__LN_TEXT("ldr %[t0], [%[xp]], #4", "")
+                         : ATTN__LN_OUTS : ATTN__LN_INS : "cc", "memory");
 }
-#undef ATTN__LN_ASM
+#undef ATTN__LN_TEXT
+#undef ATTN__LN_OUTS
+#undef ATTN__LN_INS
+#undef ATTN__LN_BETA
 #endif
 
 #if ATTN__MVE
@@ -2060,8 +2069,7 @@ static void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmu
 {
     int32x4x2_t g = vld2q_s32((const int32_t *)gm); /* multipliers, shifts */
     int32x4_t v = vqshlq_s32(vmulhq_s32(vrmulhq_s32(u, m), g.val[0]), vsubq_n_s32(g.val[1], 6));
-    if (beta) v = vqaddq_s32(v, vldrwq_s32(beta));
-    v = vqshlq_n_s32(vqaddq_n_s32(v, rz), 8);
+    v = vqshlq_n_s32(vqaddq_n_s32(vqaddq_s32(v, vldrwq_s32(beta)), rz), 8);
     vstrbq_s32(y, vshrq_n_s32(v, 24));
 }
 #endif
@@ -2082,11 +2090,17 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     if (x8) {
         int32_t a1 = 0, a2 = 0; /* |S1| <= 2^18, S2 <= 2^25 */
 #if ATTN__MVE
-        for (; c < d; c += 16) {
+        for (; c + 16 <= d; c += 16) {
+            int8x16_t v = vldrbq_s8(x8 + c);
+            a1 = vaddvaq_s8(a1, v);
+            a2 = vmladavaq_s8(a2, v, v);
+        }
+        if (c < d) {
             mve_pred16_t pr = vctp8q((uint32_t)(d - c));
             int8x16_t v = vldrbq_z_s8(x8 + c, pr);
             a1 = vaddvaq_p_s8(a1, v, pr);
             a2 = vmladavaq_p_s8(a2, v, v, pr);
+            c = d;
         }
 #elif ATTN__DSP
         for (; c + 4 <= d; c += 4) {
@@ -2107,16 +2121,31 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         s2 = (uint32_t)a2;
     } else {
 #if ATTN__MVE
-        int32_t a1 = 0;
+        int32_t a1 = 0; /* both wrap as the C sums do */
         int64_t a2 = 0;
-        for (; c < d; c += 4) {
+        for (; c + 4 <= d; c += 4) {
+            int32x4_t v = vldrwq_s32(x32 + c);
+            a1 = vaddvaq_s32(a1, v);
+            a2 = vmlaldavaq_s32(a2, v, v);
+        }
+        if (c < d) {
             mve_pred16_t pr = vctp32q((uint32_t)(d - c));
             int32x4_t v = vldrwq_z_s32(x32 + c, pr);
             a1 = vaddvaq_p_s32(a1, v, pr);
             a2 = vmlaldavaq_p_s32(a2, v, v, pr);
+            c = d;
         }
         s1 = (uint32_t)a1;
         s2 = (uint64_t)a2;
+#else
+        for (; c + 4 <= d; c += 4) { /* four at a time: LDM-class loads, one SMLAL each */
+            int32_t v0 = x32[c], v1 = x32[c + 1], v2 = x32[c + 2], v3 = x32[c + 3];
+            s1 += (uint32_t)v0 + (uint32_t)v1 + (uint32_t)v2 + (uint32_t)v3;
+            s2 += (uint64_t)((int64_t)v0 * v0);
+            s2 += (uint64_t)((int64_t)v1 * v1);
+            s2 += (uint64_t)((int64_t)v2 * v2);
+            s2 += (uint64_t)((int64_t)v3 * v3);
+        }
 #endif
         for (; c < d; c++) {
             s1 += (uint32_t)x32[c];
@@ -2147,15 +2176,24 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     c = 0;
 #if ATTN__MVE
     {
+        /* no beta: zeros read again and again (one vector load per four outputs) */
+        static const int32_t zero4[4] = {0, 0, 0, 0};
+        const int32_t *bp = beta ? beta : zero4;
+        const attn_qmul *gp = gm;
+        int8_t *yp = y;
         int32x4_t vdl = vdupq_n_s32(attn__s32(dl)), vm = vdupq_n_s32(mr);
-        if (x8)
-            for (; c + 4 <= d; c += 4)
-                attn__ln_out4_s8(y + c, vmlasq_n_s32(vldrbq_s32(x8 + c), vdl, attn__s32(ns)), vm,
-                                 gm + c, beta ? beta + c : NULL, rz);
-        else
-            for (; c + 4 <= d; c += 4)
-                attn__ln_out4_s8(y + c, vmlasq_n_s32(vldrwq_s32(x32 + c), vdl, attn__s32(ns)), vm,
-                                 gm + c, beta ? beta + c : NULL, rz);
+        int32_t vns = attn__s32(ns);
+        int n4 = d >> 2, bs = beta ? 4 : 0;
+        if (x8) {
+            const int8_t *xp = x8;
+            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
+                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
+        } else {
+            const int32_t *xp = x32;
+            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
+                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
+        }
+        c = d & ~3;
     }
 #endif
     for (; c < d; c++)
