@@ -134,8 +134,13 @@
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
                    S1 = sum x, S2 = sum x^2 (int64), D = min(d*S2 - S1^2 +
                    eps, 2^62 - 1); k in 0..30 such that N = D * 4^k is in
-                   [2^60, 2^62), s = isqrt(N) in [2^30, 2^31), m = min((floor(
-                   2^62 / s) + 1) >> 1, 2^31 - 1) (~ 2^61 / sqrt(N)); then
+                   [2^60, 2^62); m ~ 2^61 / sqrt(N) by Newton's iteration for
+                   1/sqrt (no division): a = N >> 30, y = T[(a >> 27) - 8] *
+                   2^16 (T: 24 entries in the header, round(2^16 / (sqrt(i/8)
+                   + sqrt((i+1)/8))), i = 8..31), then three times
+                   t = (y*y) >> 32, w = (a*t) >> 32, y += (y * 8(2^28 - w)) >> 32,
+                   and m = min(y, 2^31 - 1) (measured: within -1..+6 of
+                   2^61 / sqrt(N), 5.5e-9 relative); then
                    M * 2^L = m * 2^(k-6) ~ 2^55 / sqrt(D): L = k - 6, M = m
                    if k >= 6, else L = 0, M = (m + 2^(5-k)) >> (6-k).
                    Each element (>> is floor, also on negative numbers):
@@ -148,12 +153,10 @@
                    No overflow for d <= 2048: |d*x_c - S1| <= 2(d-1) max|x|
                    < 2 * 2047 * 2^19 < 2^31; sum_c (d*x_c - S1)^2 = d (d*S2 -
                    S1^2), so with L > 0 (D * 4^L = N / 4^6 < 2^50) |u_c|^2 <=
-                   (d-1) 2^50 < 2^61: u fits int32, |z| <= sqrt(d-1) 2^23 + 2
-                   < 2^29, |h| < 2^28; D <= d*S2 <= 2^11 * 2^11 * 2^38 = 2^60
-                   fits int64 (int8 input: |x| <= 128, far below; tests run
-                   widths 1024 and 2048). Computed without division: s and
-                   floor(2^62 / s) come from a Newton reciprocal square root
-                   (multiplications only), corrected to the exact integers.
+                   (d-1) 2^50 < 2^61: u fits int32; |z| <= sqrt(d-1) 2^23
+                   (1 + 2^-24) + 1 < 2^29, |h| < 2^28; D <= d*S2 <= 2^11 *
+                   2^11 * 2^38 = 2^60 fits int64 (int8 input: |x| <= 128, far
+                   below; tests run widths 1024 and 2048).
    pool (mean)     y = zp + round(sum (x - zp) / count), ties away from zero.
    All saturation is to the type's range; clamp is to [-128, 127] (or the
    linear's act_min..act_max). Right shifts of negative numbers are
@@ -1917,75 +1920,55 @@ static int attn__bitlen64(uint64_t v)
 #endif
 }
 
-/* s = floor(sqrt(n)) and *q = floor(2^62 / s) for n in [2^60, 2^62), with
-   multiplications only: y ~ 2^31 / sqrt(n / 2^60) from a 24-entry seed
-   (relative error < 0.03) and three Newton steps (then within a few units
-   of 2^-31), s and q from it, each corrected to the exact integer. */
-static uint32_t attn__isqrt64(uint64_t n, uint64_t *q)
+/* m ~ 2^61 / sqrt(n) for n in [2^60, 2^62) (INT8 ARITHMETIC, layer norm):
+   Newton's iteration for 1/sqrt(x), x = a / 2^30 in [1, 4), in 32-bit
+   steps from a 24-entry seed; no division. */
+static uint32_t attn__rsqrt61(uint64_t n)
 {
-    /* round(2^16 / (sqrt(i/8) + sqrt((i+1)/8))), i = 8..31: equal relative
-       error at both ends of [i/8, (i+1)/8) */
+    /* round(2^16 / (sqrt(i/8) + sqrt((i+1)/8))), i = 8..31: 2^15 / sqrt(x)
+       with the same relative error (< 0.03) at both ends of [i/8, (i+1)/8) */
     static const uint16_t seed[24] = {
         31803, 30080, 28610, 27337, 26220, 25229, 24343, 23544, 22819, 22157, 21550, 20990,
         20472, 19990, 19540, 19120, 18726, 18355, 18005, 17674, 17362, 17065, 16783, 16514
     };
-    uint32_t a = (uint32_t)(n >> 30), y = (uint32_t)seed[(a >> 27) - 8] << 16, s;
-    uint64_t qq;
-    int64_t r;
+    uint32_t a = (uint32_t)(n >> 30), y = (uint32_t)seed[(a >> 27) - 8] << 16;
     int i;
-    for (i = 0; i < 3; i++) { /* y += y * (1 - a * y^2 / 2^92) / 2 (Newton, 1/sqrt) */
-        uint32_t t = (uint32_t)(((uint64_t)y * y) >> 31);
-        int64_t e = ((int64_t)1 << 61) - (int64_t)((uint64_t)a * t);
-        y = (uint32_t)((int64_t)y + (((int64_t)y * (int32_t)(e >> 29)) >> 33));
+    for (i = 0; i < 3; i++) { /* y = 2^31 Y: Y += Y (1 - x Y^2) / 2 */
+        uint32_t t = (uint32_t)(((uint64_t)y * y) >> 32), w = (uint32_t)(((uint64_t)a * t) >> 32);
+        int32_t e = attn__s32(((1u << 28) - w) << 3); /* 2^31 (1 - x Y^2), small */
+        y = (uint32_t)((int64_t)y + (((int64_t)y * e) >> 32));
     }
-    s = (uint32_t)(((uint64_t)a * y) >> 31);
-    r = (int64_t)n - (int64_t)((uint64_t)s * s); /* n - s^2 */
-    while (r < 0) {
-        s--;
-        r += 2 * (int64_t)s + 1;
-    }
-    while (r > 2 * (int64_t)s) {
-        r -= 2 * (int64_t)s + 1;
-        s++;
-    }
-    qq = (uint64_t)y << 1;
-    r = ((int64_t)1 << 62) - (int64_t)(qq * s); /* 2^62 - q s */
-    while (r < 0) {
-        qq--;
-        r += s;
-    }
-    while (r >= (int64_t)s) {
-        qq++;
-        r -= s;
-    }
-    *q = qq;
-    return s;
+    return y > 0x7FFFFFFFu ? 0x7FFFFFFFu : y;
 }
 
 #if !ATTN__LN_DSP_ASM
-#if ATTN__DSP && defined(__GNUC__) && !defined(__clang__)
-static int32_t attn__smmulr(int32_t a, int32_t b) /* GCC does not find SMMULR */
+/* (a b + r) >> 32 for r = 0 (SMMUL) or 2^31 (SMMULR) */
+ATTN__INLINE int32_t attn__mulhi(int32_t a, int32_t b, uint32_t r)
 {
-    int32_t r;
-    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-}
+#if defined(__ARM_ARCH_6M__)
+    /* no 32x32->64 multiply on the M0: four 16-bit products, as attn__srdhm */
+    uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo = al * bl, t;
+    int32_t ah = a >> 16, bh = b >> 16, p1 = ah * (int32_t)bl, p2 = (int32_t)al * bh;
+    int32_t hi = ah * bh + (p1 >> 16) + (p2 >> 16);
+    t = lo + ((uint32_t)p1 << 16);
+    hi += t < lo;
+    lo = t;
+    t = lo + ((uint32_t)p2 << 16);
+    hi += t < lo;
+    return hi + (t + r < t);
 #else
-static int32_t attn__smmulr(int32_t a, int32_t b) /* (a b + 2^31) >> 32 */
-{
-    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
-}
+    return (int32_t)(((int64_t)a * b + r) >> 32);
 #endif
+}
 
 /* One output of a layer norm row from u = (d x - S1) 2^L (see INT8
    ARITHMETIC); rz = 2^15 + out_zp 2^16. */
 static int8_t attn__ln_out_s8(int32_t u, int32_t m, attn_qmul g, int32_t beta, int32_t rz)
 {
-    int32_t z = attn__smmulr(u, m);                                   /* Q23 */
-    int32_t h = (int32_t)(((int64_t)z * g.multiplier) >> 32), v;
+    int32_t h = attn__mulhi(attn__mulhi(u, m, 1u << 31), g.multiplier, 0), v; /* z: Q23 */
     int e = 6 - g.shift;
     if (e >= 0) v = h >> (e < 31 ? e : 31);
-    else v = attn__sat32((int64_t)h * ((int64_t)1 << -e));
+    else v = attn__shl_sat(h, -e);
 #if ATTN__DSP
     /* each saturation here lands past the int8 clamp: the same result */
     return (int8_t)__ssat(__qadd(__qadd(v, beta), rz) >> 16, 8);
@@ -2082,7 +2065,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     const attn_qmul *gm = p->gamma;
     const int32_t *beta = p->beta;
     uint32_t s1 = 0, dl, ns, m;
-    uint64_t s2 = 0, dv, q;
+    uint64_t s2 = 0, dv;
     int32_t mr, rz = p->out_zp * 65536 + 32768;
     int c = 0, k, sl;
 
@@ -2137,6 +2120,22 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         }
         s1 = (uint32_t)a1;
         s2 = (uint64_t)a2;
+#elif defined(__ARM_ARCH_6M__)
+        { /* no 32x32->64 multiply on the M0: v^2 from three 16-bit products */
+            uint32_t lo = 0, hi = 0;
+            for (; c < d; c++) {
+                int32_t v = x32[c], vh = v >> 16, p;
+                uint32_t vl = (uint32_t)v & 0xFFFFu, q = vl * vl, t;
+                p = vh * (int32_t)vl; /* v^2 = vh^2 2^32 + p 2^17 + q */
+                hi += (uint32_t)(vh * vh) + (uint32_t)(p >> 15);
+                t = q + ((uint32_t)p << 17);
+                hi += t < q;
+                lo += t;
+                hi += lo < t;
+                s1 += (uint32_t)v;
+            }
+            s2 = (uint64_t)hi << 32 | lo;
+        }
 #else
         for (; c + 4 <= d; c += 4) { /* four at a time: LDM-class loads, one SMLAL each */
             int32_t v0 = x32[c], v1 = x32[c + 1], v2 = x32[c + 2], v3 = x32[c + 3];
@@ -2157,8 +2156,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     dv = (uint64_t)d * s2 - (uint64_t)((int64_t)attn__s32(s1) * attn__s32(s1));
     dv = dv >= lim || (uint64_t)p->eps >= lim - dv ? lim : dv + (uint64_t)p->eps;
     k = (62 - attn__bitlen64(dv)) >> 1;
-    attn__isqrt64(dv << (2 * k), &q);
-    m = (uint32_t)((q + 1) >> 1 > 0x7FFFFFFFu ? 0x7FFFFFFFu : (q + 1) >> 1);
+    m = attn__rsqrt61(dv << (2 * k));
     /* 2^55 / sqrt(D) ~ m 2^(k-6) = M 2^L (mr, sl); u = x * (d 2^L) + ns */
     if (k >= 6) {
         sl = k - 6;

@@ -20,7 +20,8 @@
        (-0.5 -> 0, -1.5 -> -1), as TFLite/gemmlowp do; "ties round away from
        zero" is true only of the rounding right shift that follows. The
        formula wins.
-   R2  isqrt(v) = floor(sqrt(v)).
+   R2  layer norm: "round(2^16 / (sqrt(i/8) + sqrt((i+1)/8)))" is of the real
+       value (the reference makes its seed table with sqrt(), away from ties).
    R3  layer norm: d*S2 - S1^2 is never negative (d times a sum of squares
        about the mean), so D needs no clamp from below but eps's >= 1.
    R4  exp2's "relative error < 2^-18" is the Q30 value v before the shift
@@ -222,10 +223,13 @@ static int32_t ref_requant(int32_t x, attn_qmul m)
 /* T[k] = round(2^30 * 2^(-k/128)), made here with pow() (checked below
    against the definition by exact bounds). */
 static int32_t g_T[129];
+static u64 g_S[24]; /* layer norm's 1/sqrt seed (R2) */
 static void ref_make_table(void)
 {
     int k;
     for (k = 0; k <= 128; k++) g_T[k] = (int32_t)floor(pow(2.0, 30.0 - k / 128.0) + 0.5);
+    for (k = 0; k < 24; k++)
+        g_S[k] = (u64)floor(65536.0 / (sqrt((k + 8) / 8.0) + sqrt((k + 9) / 8.0)) + 0.5);
 }
 
 /* exp2(t) in Q30 for t <= 0 in Q16 */
@@ -245,16 +249,25 @@ static i64 ref_exp2(i64 t)
     return n > 30 ? 0 : ref_rshift(v, (int)n);
 }
 
-/* floor(sqrt(a)) for a < 2^62, by binary search (R2) */
-static u64 ref_isqrt(u64 a)
+/* floor(a / 2^n), by division (n <= 62) */
+static i64 ref_floor_p2(i64 a, int n)
 {
-    u64 lo = 0, hi = (u64)1 << 31; /* lo^2 <= a < hi^2 */
-    while (hi - lo > 1) {
-        u64 mid = lo + (hi - lo) / 2;
-        if (mid * mid <= a) lo = mid;
-        else hi = mid;
+    i64 b = P2(n), q = a / b;
+    return q * b > a ? q - 1 : q;
+}
+
+/* layer norm's m ~ 2^61 / sqrt(n) for n in [2^60, 2^62): the seed and three
+   Newton steps of INT8 ARITHMETIC, in int64 */
+static i64 ref_rsqrt_m(u64 n)
+{
+    i64 a = (i64)(n / P2(30)), y = (i64)g_S[a / P2(27) - 8] * P2(16), t, w;
+    int i;
+    for (i = 0; i < 3; i++) {
+        t = y * y / P2(32); /* both >= 0: division is the floor */
+        w = a * t / P2(32);
+        y += ref_floor_p2(y * (8 * (P2(28) - w)), 32);
     }
-    return lo;
+    return y < INT32_MAX ? y : INT32_MAX;
 }
 
 /* Q15 probabilities p[j] of the visible (vis[j] != 0) entries z[j];
@@ -334,18 +347,10 @@ static struct {
     i64 num, d, z, u;
 } g_ln_max;
 
-/* floor(a / 2^n), by division (n <= 62) */
-static i64 ref_floor_p2(i64 a, int n)
-{
-    i64 b = P2(n), q = a / b;
-    return q * b > a ? q - 1 : q;
-}
-
 /* One layer norm row of width d over x (int8 widened, or the int32 sum). */
 static void ref_ln_row(int8_t *y, const int32_t *x, int d, const attn_layernorm_s8_params *p)
 {
-    i64 s1 = 0, s2 = 0, big, dk, mm;
-    u64 s, m;
+    i64 s1 = 0, s2 = 0, big, dk, m, mm;
     int c, k = 0, L;
     for (c = 0; c < d; c++) {
         s1 += x[c];
@@ -355,12 +360,10 @@ static void ref_ln_row(int8_t *y, const int32_t *x, int d, const attn_layernorm_
     big = big >= P2(62) - 1 - p->eps ? P2(62) - 1 : big + p->eps; /* min(.., 2^62 - 1), >= 1 */
     if (big > g_ln_max.d) g_ln_max.d = big;
     for (dk = big; dk < P2(60); dk *= 4) k++;
-    s = ref_isqrt((u64)dk);                /* in [2^30, 2^31) */
-    m = (((u64)1 << 62) / s + 1) >> 1;
-    if (m > (u64)INT32_MAX) m = INT32_MAX;
+    m = ref_rsqrt_m((u64)dk);              /* dk in [2^60, 2^62) */
     /* M * 2^L = m * 2^(k-6) */
     L = k >= 6 ? k - 6 : 0;
-    mm = k >= 6 ? (i64)m : ref_floor_p2((i64)m + P2(5 - k), 6 - k);
+    mm = k >= 6 ? m : ref_floor_p2(m + P2(5 - k), 6 - k);
     for (c = 0; c < d; c++) {
         i64 num = (i64)d * x[c] - s1, u = num * P2(L), z, h, g, t;
         z = ref_floor_p2(u * mm + P2(31), 32);
@@ -738,17 +741,6 @@ static int32_t fill_layer(attn_encoder_layer_s8_params *L, const attn_encoder_cf
 
 /* ---- the reference's own checks ----------------------------------------- */
 
-static u64 newton_isqrt(u64 a) /* the classic integer Newton iteration */
-{
-    u64 x = (u64)1 << 31, y;
-    if (a == 0) return 0;
-    for (;;) {
-        y = (x + a / x) / 2;
-        if (y >= x) return x;
-        x = y;
-    }
-}
-
 static void test_reference(void)
 {
     int k, ok = 1, n, i;
@@ -781,17 +773,28 @@ static void test_reference(void)
     CASE(worst < 1.0 / 262144.0, "exp2: relative error of the Q30 value %s < 2^-18 = %s (R4)",
          check_e(e1, worst, 3), check_e(e2, 1.0 / 262144.0, 3));
     CASE(worst_shifted <= 0.0, "exp2 after the shift by n: error <= 2^-18 relative + 1/2 LSB");
-    /* isqrt: binary search == Newton, and floor(sqrt) by definition */
+    /* layer norm's seed (R2: no entry near a tie) and m against 2^61 / sqrt(n):
+       the ends of [2^60, 2^62), each seed interval's ends, random n */
     ok = 1;
-    for (i = 0; i < 200; i++) {
-        u64 a = i == 0 ? (u64)1 << 60 : i == 1 ? ((u64)1 << 62) - 1 : i == 2 ? (u64)P2(61)
-              : ((u64)rs_next() << 30 ^ rs_next()) % ((u64)3 << 60) + ((u64)1 << 60);
-        u64 r = ref_isqrt(a);
-        if (i % 2) a = r * r; /* perfect squares too */
-        r = ref_isqrt(a);
-        if (r != newton_isqrt(a) || r * r > a || (r + 1) * (r + 1) <= a) ok = 0;
+    for (k = 0; k < 24; k++) {
+        double v = 65536.0 / (sqrt((k + 8) / 8.0) + sqrt((k + 9) / 8.0));
+        if (fabs(v - floor(v) - 0.5) < 1e-6) ok = 0;
     }
-    CASE(ok, "isqrt (binary search) == Newton == floor(sqrt) on [2^60, 2^62)");
+    worst = 0.0;
+    worst_shifted = 0.0; /* here: the most negative error */
+    for (i = 0; i < 400; i++) {
+        u64 a = i == 0 ? (u64)1 << 60 : i == 1 ? ((u64)1 << 62) - 1
+              : i < 48 ? ((u64)(i / 2 + 8) << 57) - (u64)(i % 2) /* 9..31 * 2^57, and 1 below */
+              : ((u64)rs_next() << 30 ^ rs_next()) % ((u64)3 << 60) + ((u64)1 << 60);
+        double exact = ldexp(1.0, 61) / sqrt((double)a), err;
+        err = (double)ref_rsqrt_m(a) - (exact < 2147483647.0 ? exact : 2147483647.0);
+        if (err > worst) worst = err;
+        if (err < worst_shifted) worst_shifted = err;
+    }
+    CASE(ok && worst_shifted > -1.0 && worst < 6.0,
+         "layer norm's m - 2^61/sqrt(n) in [%.3f, %.3f] (INT8 ARITHMETIC: -1..+6) on [2^60, 2^62)",
+         worst_shifted, worst);
+    printf("  layer norm's m: m - 2^61/sqrt(n) in [%.3f, %.3f]\n", worst_shifted, worst);
     group_end("reference self-checks");
 }
 
