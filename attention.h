@@ -111,6 +111,8 @@
    rshift(x, n)    x / 2^n rounded, ties away from zero.
    linear          acc = sat(bias + sum (x - in_zp) * w) (in <= 32768, so the
                    sum cannot overflow), y = clamp(out_zp + requant(acc)).
+                   With fused_bias f = bias - in_zp * sum w (exact, fits
+                   int32): acc = sat(f + sum x * w), the same integer.
    add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
                    y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
    exp2(t)         t <= 0 in Q16 (t = -u): n = u >> 16, f = u & 0xFFFF,
@@ -162,10 +164,20 @@
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
    The fast paths compute the same integers: Helium on the M55 (VMLADAVA:
-   16 MACs per instruction, tails predicated; off with ATTN_NO_MVE), the DSP
-   extension on M4/M7/M33 (SXTB16 + SMLAD, two output channels per pass;
-   off with ATTN_NO_DSP), portable C elsewhere. Results are identical on
-   every core, which the tests check byte for byte.
+   16 MACs per instruction, four weight rows per pass of x, an unpredicated
+   main loop and one predicated tail, four outputs requantized at once with
+   VQRDMULH/VRSHL; off with ATTN_NO_MVE), the DSP extension on M4/M7/M33
+   (SXTB16/SXTAB16 + SMLAD: four weight rows per x word, or, for several
+   rows, two x rows by two weight rows so that every unpacked word is used
+   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), portable C
+   elsewhere (two rows per pass on the M0, whose 64-bit product is built
+   from 16-bit halves). Results are identical on every core, which the
+   tests check byte for byte. The quantizer fills fused_bias, so that no
+   kernel adds an input offset per MAC; the DSP loops are inline assembly
+   for GCC (clang 14 cannot allocate their registers and gets the same
+   loops in ACLE intrinsics; give clang -munaligned-access on M3..M55, as
+   GCC and Arm's compiler assume by default, or each 4-byte load of the
+   DSP kernels becomes four byte loads).
 
    Approximations and their measured error (tests/test_s8.c, test_quant.c):
      attn_softmax_s8      <= 1/256 per probability against a double softmax
@@ -791,8 +803,10 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 /* Small helpers of the inner loops are inlined even at -Os. */
 #if defined(__GNUC__) || defined(__clang__)
 #define ATTN__INLINE static inline __attribute__((always_inline))
+#define ATTN__NOINLINE static __attribute__((noinline))
 #else
 #define ATTN__INLINE static
+#define ATTN__NOINLINE static
 #endif
 
 #if (ATTN_ALIGN < 4) || (ATTN_ALIGN & (ATTN_ALIGN - 1))
@@ -2322,7 +2336,7 @@ ATTN__INLINE int8_t attn__lin_out(int32_t acc, const int32_t *bias, const attn_q
    left shift, VQRDMULH (= attn__srdhm), then the rounding right shift with
    ties away from zero: VRSHL rounds half up, so a negative value is first
    made one smaller (as attn__rshift_rq). Bit-identical to attn__requant. */
-static int32x4_t attn__requant_mve(int32x4_t a, int32x4_t mul, int32x4_t shift)
+ATTN__INLINE int32x4_t attn__requant_mve(int32x4_t a, int32x4_t mul, int32x4_t shift)
 {
     int32x4_t zero = vdupq_n_s32(0), right = vminq_s32(shift, zero);
     a = vqrdmulhq_s32(vqshlq_s32(a, vmaxq_s32(shift, zero)), mul);
@@ -2439,6 +2453,71 @@ static void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
 #define ATTN__DOT2X2_ASM 0
 #endif
 
+#if ATTN__MVE
+/* Four weight rows (w, w + n, w + 2n, w + 3n) against x, as one vector of
+   sums: 16 lanes per step, unpredicated, one predicated tail. Small
+   functions of their own, so that both compilers keep the loops in
+   registers. With an offset, sum (x + off) w = sum x w + off sum w (each
+   |sum| < 2^29). */
+ATTN__INLINE int32x4_t attn__dot4_mve(const int8_t *x, const int8_t *w, int n)
+{
+    const int8_t *w1 = w + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32x4_t a;
+    int k = n >> 4;
+    while (k-- > 0) {
+        int8x16_t xv = vldrbq_s8(x);
+        s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w1));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w2));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w3));
+        x += 16;
+        w += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
+    }
+    if (n & 15) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        int8x16_t xv = vldrbq_z_s8(x, pr); /* zeroed lanes add nothing */
+        s0 = vmladavaq_s8(s0, xv, vldrbq_z_s8(w, pr));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_z_s8(w1, pr));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_z_s8(w2, pr));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_z_s8(w3, pr));
+    }
+    a = vdupq_n_s32(s0);
+    a = vsetq_lane_s32(s1, a, 1);
+    a = vsetq_lane_s32(s2, a, 2);
+    return vsetq_lane_s32(s3, a, 3);
+}
+
+/* The same as a call of its own: the one-row loop stays simple. */
+ATTN__NOINLINE int32x4_t attn__dot4_call_mve(const int8_t *x, const int8_t *w, int n)
+{
+    return attn__dot4_mve(x, w, n);
+}
+
+/* The weights' four row sums, for an offset without a fused bias. */
+ATTN__NOINLINE int32x4_t attn__wsum4_mve(const int8_t *w, int n)
+{
+    const int8_t *w1 = w + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    int32x4_t a;
+    int i;
+    for (i = 0; i < n; i += 16) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n - i));
+        t0 = vaddvaq_p_s8(t0, vldrbq_z_s8(w + i, pr), pr);
+        t1 = vaddvaq_p_s8(t1, vldrbq_z_s8(w1 + i, pr), pr);
+        t2 = vaddvaq_p_s8(t2, vldrbq_z_s8(w2 + i, pr), pr);
+        t3 = vaddvaq_p_s8(t3, vldrbq_z_s8(w3 + i, pr), pr);
+    }
+    a = vdupq_n_s32(t0);
+    a = vsetq_lane_s32(t1, a, 1);
+    a = vsetq_lane_s32(t2, a, 2);
+    return vsetq_lane_s32(t3, a, 3);
+}
+#endif
+
 /* Four output channels o..o+3 of one row: their four weight rows against
    x, each x load (and, on the DSP cores, its unpacking) shared by the four.
    acc[k] = sum_i (x[i] + off) * w[o+k][i], exactly as attn__dot_s8. */
@@ -2447,55 +2526,7 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
     const int8_t *w0 = w, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;
-#if ATTN__MVE
-    {
-        /* 16 lanes per step, unpredicated; one predicated tail. With an
-           offset, the weights' sums too: off * sum w is added at the end. */
-        int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        if (off == 0) {
-            for (; i + 16 <= n; i += 16) {
-                int8x16_t xv = vldrbq_s8(x + i);
-                s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w0 + i));
-                s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w1 + i));
-                s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w2 + i));
-                s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w3 + i));
-            }
-        } else {
-            for (; i + 16 <= n; i += 16) {
-                int8x16_t xv = vldrbq_s8(x + i), v0 = vldrbq_s8(w0 + i), v1 = vldrbq_s8(w1 + i);
-                int8x16_t v2 = vldrbq_s8(w2 + i), v3 = vldrbq_s8(w3 + i);
-                s0 = vmladavaq_s8(s0, xv, v0);
-                s1 = vmladavaq_s8(s1, xv, v1);
-                s2 = vmladavaq_s8(s2, xv, v2);
-                s3 = vmladavaq_s8(s3, xv, v3);
-                t0 = vaddvaq_s8(t0, v0);
-                t1 = vaddvaq_s8(t1, v1);
-                t2 = vaddvaq_s8(t2, v2);
-                t3 = vaddvaq_s8(t3, v3);
-            }
-        }
-        if (i < n) {
-            mve_pred16_t pr = vctp8q((uint32_t)(n - i));
-            int8x16_t xv = vldrbq_z_s8(x + i, pr), v0 = vldrbq_z_s8(w0 + i, pr);
-            int8x16_t v1 = vldrbq_z_s8(w1 + i, pr), v2 = vldrbq_z_s8(w2 + i, pr);
-            int8x16_t v3 = vldrbq_z_s8(w3 + i, pr);
-            s0 = vmladavaq_s8(s0, xv, v0);  /* zeroed lanes add nothing */
-            s1 = vmladavaq_s8(s1, xv, v1);
-            s2 = vmladavaq_s8(s2, xv, v2);
-            s3 = vmladavaq_s8(s3, xv, v3);
-            t0 = vaddvaq_s8(t0, v0);
-            t1 = vaddvaq_s8(t1, v1);
-            t2 = vaddvaq_s8(t2, v2);
-            t3 = vaddvaq_s8(t3, v3);
-        }
-        /* |sum x*w|, |off * sum w| < 2^29 each: no overflow */
-        acc[0] = s0 + off * t0;
-        acc[1] = s1 + off * t1;
-        acc[2] = s2 + off * t2;
-        acc[3] = s3 + off * t3;
-        return;
-    }
-#elif ATTN__DSP
+#if ATTN__DSP && !ATTN__MVE
     {
         /* per 4 inputs: 1 load + 2 SXTAB16 for x, then per row 1 load,
            2 SXTB16, 2 SMLAD: 23 instructions per 16 MACs */
@@ -2581,20 +2612,14 @@ ATTN__INLINE void attn__lin_outs(int8_t *y, const int32_t *acc, int n, const att
 #endif
 
 #if ATTN__DOT2X2_ASM
-/* attn__lin_outs when every channel's shift is negative, act_max is 127 and
-   there is a bias (all decided once per call): no test left per output. */
-ATTN__INLINE void attn__lin_outs_r(int8_t *y, const int32_t *acc, int n, const attn__lin *L,
-                                   int o)
+/* attn__lin_out when the shift is negative, act_max is 127 and there is a
+   bias (all decided once per call): no test left. */
+ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *m, int32_t zp,
+                                    int32_t lo)
 {
-    const attn_qmul *m = L->rq + o;
-    const int32_t *b = L->bias + o;
-    const int32_t zp = L->zp, lo = L->lo;
-    int k;
-    for (k = 0; k < n; k++) {
-        int32_t v = attn__srdhm(__qadd(acc[k], b[k]), m[k].multiplier);
-        v = __ssat(__qadd(attn__rshift_rq(v, -m[k].shift), zp), 8);
-        y[k] = (int8_t)(v < lo ? lo : v);
-    }
+    int32_t v = attn__srdhm(__qadd(acc, bias), m->multiplier);
+    v = __ssat(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
+    return (int8_t)(v < lo ? lo : v);
 }
 #endif
 
@@ -2613,17 +2638,34 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
         const int8_t *w = L.w;
         for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
-            int32_t acc[4];
-            int32x4_t a;
-            attn__dot4_s8(acc, x, w, in, L.off);
-            a = vdupq_n_s32(acc[0]);
-            a = vsetq_lane_s32(acc[1], a, 1);
-            a = vsetq_lane_s32(acc[2], a, 2);
-            a = vsetq_lane_s32(acc[3], a, 3);
+            int32x4_t a = attn__dot4_call_mve(x, w, in);
+            if (L.off) a = vmlaq_n_s32(a, attn__wsum4_mve(w, in), L.off);
             attn__lin_out4_mve(y + o, a, L.rq + o, L.bias ? L.bias + o : NULL, zp, lo, hi);
         }
     }
 #else
+#if ATTN__DOT2X2_ASM
+    {
+        /* the quantizer's layers (fused bias, act_max 127, right shifts):
+           the straight-line outputs; the check costs one compare per
+           channel */
+        int fast = L.off == 0 && L.bias && L.top && in >= 8, k;
+        for (k = 0; k < out && fast; k++) fast = L.rq[k].shift < 0;
+        if (fast) {
+            const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
+            const int8_t *w = L.w;
+            const attn_qmul *m = L.rq;
+            const int32_t *b = L.bias;
+            for (; o + 4 <= out; o += 4, w += 4 * in, m += 4, b += 4) {
+                int32_t acc[4], i;
+                attn__dot1x4_asm(acc, x, w, in, n8);
+                for (i = n8; i < in; i++)
+                    for (k = 0; k < 4; k++) acc[k] += x[i] * w[(size_t)k * (size_t)in + (size_t)i];
+                for (k = 0; k < 4; k++) y[o + k] = attn__lin_out_r(acc[k], b[k], m + k, zp, lo);
+            }
+        }
+    }
+#endif
     for (; o + 4 <= out; o += 4) {
         int32_t acc[4];
         attn__dot4_s8(acc, x, L.w + (size_t)o * (size_t)in, in, L.off);
@@ -2646,6 +2688,43 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
                                  int rows, int in, int out)
 {
     int r = 0;
+#if ATTN__MVE
+    if (rows >= 2) {
+        /* weight rows in fours against every x row: each block's
+           multipliers, shifts, bias and (without a fused bias) weight sums
+           loaded once, not once per row */
+        attn__lin L;
+        const int32x4_t zero = vdupq_n_s32(0);
+        int32x4_t zp, lo, hi;
+        int o;
+        attn__lin_init(&L, p);
+        zp = vdupq_n_s32(L.zp);
+        lo = vdupq_n_s32(L.lo);
+        hi = vdupq_n_s32(L.hi);
+        for (o = 0; o + 4 <= out; o += 4) {
+            const int8_t *w = L.w + (size_t)o * (size_t)in;
+            int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
+            int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
+            int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
+            int32x4_t ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+            for (r = 0; r < rows; r++) {
+                int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
+                a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+                a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+                a = vmaxq_s32(vminq_s32(vqaddq_s32(a, zp), hi), lo);
+                vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+            }
+        }
+        for (; o < out; o++)
+            for (r = 0; r < rows; r++) {
+                const int8_t *xr = x + (size_t)r * (size_t)in;
+                int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
+                y[(size_t)r * (size_t)out + o] =
+                    attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
+            }
+        return;
+    }
+#endif
 #if ATTN__DOT2X2_ASM
     attn__lin L;
     int o, fast;
@@ -2653,14 +2732,19 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
     fast = rows >= 2 && in % 16 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
     for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
     if (fast) {
+        const int32_t zp = L.zp, lo = L.lo;
         for (; r + 2 <= rows; r += 2) {
             const int8_t *x0 = x + (size_t)r * (size_t)in, *w = L.w;
-            int8_t *y0 = y + (size_t)r * (size_t)out;
-            for (o = 0; o < out; o += 2, w += 2 * in) {
+            const attn_qmul *m = L.rq;
+            const int32_t *b = L.bias;
+            int8_t *y0 = y + (size_t)r * (size_t)out, *end = y0 + out;
+            for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2) {
                 int32_t acc[4];
                 attn__dot2x2_asm(acc, x0, w, in, in);
-                attn__lin_outs_r(y0 + o, acc, 2, &L, o);
-                attn__lin_outs_r(y0 + out + o, acc + 2, 2, &L, o);
+                y0[0] = attn__lin_out_r(acc[0], b[0], m, zp, lo);
+                y0[1] = attn__lin_out_r(acc[1], b[1], m + 1, zp, lo);
+                y0[out] = attn__lin_out_r(acc[2], b[0], m, zp, lo);
+                y0[out + 1] = attn__lin_out_r(acc[3], b[1], m + 1, zp, lo);
             }
         }
     }
@@ -2673,16 +2757,41 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int n,
                               const attn_add_s8_params *p)
 {
-    int i;
-    for (i = 0; i < n; i++)
-        r[i] = attn__sat32((int64_t)attn__requant(a[i] - p->a_zp, p->a_mul) +
-                           attn__requant(b[i] - p->b_zp, p->b_mul));
+    const attn_qmul am = p->a_mul, bm = p->b_mul;
+    const int32_t az = p->a_zp, bz = p->b_zp;
+    int i = 0;
+#if ATTN__MVE
+    {
+        /* four lanes: widen, subtract the zero point, requantize, add
+           saturating (VQADD is sat(int64 sum)) */
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+            int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            vstrwq_s32(r + i, vqaddq_s32(attn__requant_mve(va, amul, ash),
+                                         attn__requant_mve(vb, bmul, bsh)));
+        }
+    }
+#endif
+    for (; i < n; i++)
+        r[i] = attn__qadd(attn__requant(a[i] - az, am), attn__requant(b[i] - bz, bm));
 }
 
 static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int32_t zp)
 {
-    int i;
-    for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
+    int i = 0;
+#if ATTN__MVE
+    {
+        const int32x4_t mul = vdupq_n_s32(m.multiplier), sh = vdupq_n_s32(m.shift);
+        const int32x4_t z = vdupq_n_s32(zp), lo = vdupq_n_s32(-128), hi = vdupq_n_s32(127);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t v = vqaddq_s32(attn__requant_mve(vldrwq_s32(r + i), mul, sh), z);
+            vstrbq_s32(y + i, vmaxq_s32(vminq_s32(v, hi), lo));
+        }
+    }
+#endif
+    for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
