@@ -3,10 +3,11 @@
    ARITHMETIC section and the comments of the _s8 parameter structs), never
    from the implementation: int64/uint64 throughout, divisions and exact
    remainder comparisons where the library may use masks and shifts, its own
-   exp2 table made with pow(), its own integer square root (binary search).
+   exp2 table made with pow(), its own 1/sqrt seed table made with sqrt().
    The library must agree byte for byte, on every core.
 
-   Groups: the reference's own checks (exp2 table and error, isqrt);
+   Groups: the reference's own checks (exp2 table and error, the layer
+   norm's 1/sqrt);
    attn_requantize edge cases; element-wise ops; linear; softmax; layer norm
    (tables, then the widest rows: overflow and UB); pooling; attention;
    multi-head attention; encoder layers and stacks; accuracy against double
