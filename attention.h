@@ -232,11 +232,14 @@
      attn_sdpa_s8           A(4*seq_kv)                    ATTN_SDPA_SCRATCH_S8(seq_kv)
      attn_mha_s8            2*A(seq_kv*d) + A(d) + A(4*seq_kv)
                                                            ATTN_MHA_SCRATCH_S8(seq_kv, d)
-     attn_encoder_layer_s8  2*A(seq*d) + 3*A(d) + A(4*max(seq, d)) + A(d_ff)
+     attn_encoder_layer_s8  2*A(seq*d) + 3*A(P*d) + A(4*max(seq, P*d)) + A(P*d_ff),
+                            P = 2 (two tokens at a time), or 1 if seq is 1
      attn_encoder_s8        the same   ATTN_ENCODER_SCRATCH_S8(seq, d, heads, d_ff)
      attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
    (K and V in bytes, a query's int32 scores that then hold the int32
-   residual row, three d-byte rows, the hidden row: about 1/3.7 of float.)
+   residual rows, three d-byte rows and the hidden row for each of two
+   tokens - the projections and the feed-forward run two tokens per call -:
+   about 1/3.3 of float.)
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
    Stack: no recursion, no arrays on the stack. The deepest inference chain,
@@ -319,11 +322,13 @@
 #define ATTN_MHA_SCRATCH_S8(seq_kv, d_model)                                   \
     (2 * ATTN_ALIGN_UP((size_t)(seq_kv) * (size_t)(d_model)) +                 \
      ATTN_ALIGN_UP(d_model) + ATTN_ALIGN_UP((size_t)(seq_kv) * 4))
+#define ATTN__PAIR(seq) ((size_t)((seq) >= 2 ? 2 : 1))
 #define ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff)                   \
     (2 * ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                    \
-     3 * ATTN_ALIGN_UP(d_model) +                                              \
-     ATTN_ALIGN_UP((size_t)ATTN__MAX((size_t)(seq), (size_t)(d_model)) * 4) +  \
-     ATTN_ALIGN_UP(d_ff) + 0 * (size_t)(n_heads))
+     3 * ATTN_ALIGN_UP(ATTN__PAIR(seq) * (size_t)(d_model)) +                  \
+     ATTN_ALIGN_UP((size_t)ATTN__MAX((size_t)(seq),                            \
+                                     ATTN__PAIR(seq) * (size_t)(d_model)) * 4) + \
+     ATTN_ALIGN_UP(ATTN__PAIR(seq) * (size_t)(d_ff)) + 0 * (size_t)(n_heads))
 #define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
     (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
      ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
@@ -2308,7 +2313,10 @@ ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
 #if ATTN__DSP
     return __qadd(a, b);
 #else
-    return attn__sat32((int64_t)a + b);
+    /* in 32 bits: the sum wraps exactly when a and b share a sign that s
+       does not have */
+    int32_t s = (int32_t)((uint32_t)a + (uint32_t)b);
+    return ((a ^ s) & (b ^ s)) < 0 ? (a < 0 ? INT32_MIN : INT32_MAX) : s;
 #endif
 }
 
@@ -2692,7 +2700,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 {
     int r = 0;
 #if ATTN__MVE
-    if (rows >= 2) {
+    if (rows >= 3) { /* (for two rows the one-row loop is as fast) */
         /* weight rows in fours against every x row: each block's
            multipliers, shifts, bias and (without a fused bias) weight sums
            loaded once, not once per row */
@@ -2709,7 +2717,20 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
             int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
             int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
             int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
-            int32x4_t ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+            int32x4_t ws;
+            if (L.off == 0 && L.lo == -128 && L.hi == 127) {
+                /* the usual case (fused bias, no clamp but int8's): the
+                   clamp is a saturating shift up and back */
+                for (r = 0; r < rows; r++) {
+                    int32x4_t a = attn__dot4_mve(x + (size_t)r * (size_t)in, w, in);
+                    a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+                    a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+                    a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
+                    vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+                }
+                continue;
+            }
+            ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
             for (r = 0; r < rows; r++) {
                 int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
                 a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
@@ -2960,14 +2981,15 @@ static attn__size attn__mha_size_s8(const attn_mha_cfg *c)
 static attn__size attn__encoder_size_s8(const attn_encoder_cfg *c, int seq)
 {
     attn__size s = {0, 0};
-    size_t wide = (size_t)seq > (size_t)c->d_model ? (size_t)seq : (size_t)c->d_model;
-    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* K                          */
-    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* V                          */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* normed row                 */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* q / context                */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* block output               */
-    attn__size_add(&s, wide, 1, sizeof(int32_t));           /* scores, then wide residual */
-    attn__size_add(&s, (size_t)c->d_ff, 1, 1);             /* FF hidden                  */
+    size_t P = seq >= 2 ? 2 : 1, pd = P * (size_t)c->d_model; /* two tokens at a time */
+    size_t wide = (size_t)seq > pd ? (size_t)seq : pd;
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* K                           */
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* V                           */
+    attn__size_add(&s, pd, 1, 1);                           /* normed rows                 */
+    attn__size_add(&s, pd, 1, 1);                           /* q / context                 */
+    attn__size_add(&s, pd, 1, 1);                           /* block outputs               */
+    attn__size_add(&s, wide, 1, sizeof(int32_t));           /* scores, then wide residuals */
+    attn__size_add(&s, P, (size_t)c->d_ff, 1);              /* FF hidden                   */
     return s;
 }
 
@@ -3232,13 +3254,17 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     size_t d = (size_t)dm, mark = arena->used;
     int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
-    int8_t *nrm = (int8_t *)attn__take(arena, d);                          /* [d]      */
-    int8_t *q = (int8_t *)attn__take(arena, d);                            /* [d]      */
-    int8_t *blk = (int8_t *)attn__take(arena, d);                          /* [d]      */
-    /* a query's scores [seq] and, once they are used, the residual row [d] */
-    int32_t *scores = (int32_t *)attn__take(arena, ((size_t)seq > d ? (size_t)seq : d) * sizeof(int32_t));
-    int32_t *r = scores;
-    int8_t *hid = (int8_t *)attn__take(arena, (size_t)ff);                 /* [d_ff]   */
+    /* the rest for two tokens at a time (one if seq is 1): the projections
+       and the feed-forward then take two rows per call, which the DSP
+       cores run as two rows by two channels */
+    size_t P = seq >= 2 ? 2 : 1, pd = P * d;
+    int8_t *nrm = (int8_t *)attn__take(arena, pd);                         /* [P][d]    */
+    int8_t *q = (int8_t *)attn__take(arena, pd);                           /* [P][d]    */
+    int8_t *blk = (int8_t *)attn__take(arena, pd);                         /* [P][d]    */
+    /* a query's scores [seq] and, once the pair's are used, the residual rows */
+    int32_t *scores = (int32_t *)attn__take(arena, ((size_t)seq > pd ? (size_t)seq : pd) * sizeof(int32_t));
+    int32_t *r = scores;                                                   /* [P][d]    */
+    int8_t *hid = (int8_t *)attn__take(arena, P * (size_t)ff);             /* [P][d_ff] */
 
     /* keys and values from the whole input (pre-norm: from LN1(x), a row
        at a time; post-norm: all rows in one call, rows in pairs) */
@@ -3253,39 +3279,51 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
         attn__linear_rows_s8(v, x, &a->v, seq, dm, dm);
     }
 
-    for (i = 0; i < seq; i++) {
-        int8_t *row = x + (size_t)i * d;
-        const int8_t *src = row;
+    for (i = 0; i < seq; i += (int)P) {
+        int8_t *rows = x + (size_t)i * d;      /* tokens i .. i + m - 1 */
+        const int8_t *src = rows;
+        int m = seq - i < (int)P ? seq - i : (int)P, t;
 
-        /* self-attention block; the residual sum stays wide (int32) */
+        /* self-attention block; the residual sums stay wide (int32) */
         if (cfg->norm_first) {
-            attn__layernorm_row_s8(nrm, row, NULL, dm, &p->norm1);
+            for (t = 0; t < m; t++)
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm1);
             src = nrm;
         }
-        attn__linear_row_s8(q, src, &a->q, dm, dm);
-        attn__attend_heads_s8(q, k, v, key_padding, i, seq, dm, cfg->n_heads, cfg->causal,
-                              &a->sdpa, scores);
-        attn__linear_row_s8(blk, q, &a->o, dm, dm);
-        attn__add_wide_s8(r, row, blk, dm, &p->add1);
-        if (cfg->norm_first)
-            attn__narrow_s8(row, r, dm, p->add1.out_mul, p->add1.out_zp);
-        else
-            attn__layernorm_row_s8(row, NULL, r, dm, &p->norm1);
+        attn__linear_rows_s8(q, src, &a->q, m, dm, dm);
+        for (t = 0; t < m; t++)
+            attn__attend_heads_s8(q + (size_t)t * d, k, v, key_padding, i + t, seq, dm, cfg->n_heads,
+                                  cfg->causal, &a->sdpa, scores);
+        attn__linear_rows_s8(blk, q, &a->o, m, dm, dm);
+        for (t = 0; t < m; t++) {
+            int8_t *row = rows + (size_t)t * d;
+            int32_t *rt = r + (size_t)t * d;
+            attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, &p->add1);
+            if (cfg->norm_first)
+                attn__narrow_s8(row, rt, dm, p->add1.out_mul, p->add1.out_zp);
+            else
+                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm1);
+        }
 
         /* feed-forward block */
-        src = row;
+        src = rows;
         if (cfg->norm_first) {
-            attn__layernorm_row_s8(nrm, row, NULL, dm, &p->norm2);
+            for (t = 0; t < m; t++)
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm2);
             src = nrm;
         }
-        attn__linear_row_s8(hid, src, &p->ff1, dm, ff);
-        if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, ff, p->gelu_table);
-        attn__linear_row_s8(blk, hid, &p->ff2, ff, dm);
-        attn__add_wide_s8(r, row, blk, dm, &p->add2);
-        if (cfg->norm_first)
-            attn__narrow_s8(row, r, dm, p->add2.out_mul, p->add2.out_zp);
-        else
-            attn__layernorm_row_s8(row, NULL, r, dm, &p->norm2);
+        attn__linear_rows_s8(hid, src, &p->ff1, m, dm, ff);
+        if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, m * ff, p->gelu_table);
+        attn__linear_rows_s8(blk, hid, &p->ff2, m, ff, dm);
+        for (t = 0; t < m; t++) {
+            int8_t *row = rows + (size_t)t * d;
+            int32_t *rt = r + (size_t)t * d;
+            attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, &p->add2);
+            if (cfg->norm_first)
+                attn__narrow_s8(row, rt, dm, p->add2.out_mul, p->add2.out_zp);
+            else
+                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm2);
+        }
     }
     arena->used = mark;
 }
