@@ -808,9 +808,13 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #define ATTN_ASSERT(x) ((void)0)
 #endif
 
-/* Small helpers of the inner loops are inlined even at -Os. */
-#if defined(__GNUC__) || defined(__clang__)
+/* Small helpers of the inner loops are always inlined when optimising for
+   speed; at -Os the compiler chooses (code size first). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
 #define ATTN__INLINE static inline __attribute__((always_inline))
+#define ATTN__NOINLINE static __attribute__((noinline))
+#elif defined(__GNUC__) || defined(__clang__)
+#define ATTN__INLINE static inline
 #define ATTN__NOINLINE static __attribute__((noinline))
 #else
 #define ATTN__INLINE static
