@@ -255,8 +255,18 @@ size: | ports-deps
 
 # --- tests --------------------------------------------------------------------
 # host builds and checks first, then the same runner on every board
+# the header compiled for every core by both compilers at -O0 and -Os too
+# (the fast paths' inline assembly and intrinsics must build unoptimised)
+OPT_CHECKS := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(B)/optcheck/$(b)-$(c)-$(o).o)))
+define OPT_CHECK
+$(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
+	@mkdir -p $$(@D)
+	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) -$(3) $(XWARN) $(xsys_$(2)) -I. -c $$< -o $$@
+endef
+$(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
+
 test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o $(B)/impl-noint8.o \
-      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h
+      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h $(OPT_CHECKS)
 	@sh tests/run_suite.sh $(B) $(BOARD_RUNS)
 
 # --- benchmarks ---------------------------------------------------------------
