@@ -243,9 +243,10 @@ BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(
 # exactly): build/bench/results.csv, and into BENCHMARKS.md the table (a
 # column per board and compiler) and our rows beside CMSIS-NN / CMSIS-DSP's
 # (bench/cmsis_anchor.csv) with the ratio
-bench: $(BENCH_ELFS) bench/cmsis_anchor.csv
+bench: $(BENCH_ELFS) $(DIGITS_ELFS) bench/cmsis_anchor.csv
 	@sh tools/bench_report.sh $(B) bench/cmsis_anchor.csv -c gcc:$(CROSS_CC) -c clang:$(CLANG) \
 	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
+	@sh tools/digits_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 
 # flash and RAM of the library alone, per core and compiler, -Os and -O2,
 # into BENCHMARKS.md
