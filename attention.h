@@ -2781,13 +2781,14 @@ ATTN__INLINE void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn_qmul *
 }
 #endif
 
-#if ATTN__DSP && !ATTN__MVE && defined(__GNUC__) && !defined(__clang__)
+#if ATTN__DSP && !ATTN__MVE && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
 #define ATTN__DOT4_ASM 1
 /* The DSP inner loops, written out so that GCC and clang both keep every
    value in a register (thirteen of them; the end pointer is read from
-   memory once per pass). GCC only: clang 14 keeps r7 as its frame pointer
-   and its allocator gives up on thirteen operands, so clang builds use the
-   same loops written with ACLE intrinsics below.
+   memory once per pass). GCC only, and only when optimising (at -O0 GCC
+   cannot allocate them either): clang 14 keeps r7 as its frame pointer and
+   its allocator gives up on thirteen operands, so clang builds use the same
+   loops written with ACLE intrinsics below.
    x has no offset (a fused bias, or in_zp 0). SXTB16 sign-extends bytes
    0,2 (and, rotated, 1,3) of a word into 16-bit lanes; SMLAD multiplies
    both lanes and adds. count is a positive multiple of 8, stride the
