@@ -2207,7 +2207,7 @@ ATTN__INLINE uint64_t attn__att_exps_asm(int32_t *z, const int32_t *ze, int32_t 
    every |z| <= d_head * 255^2, so mx - z (mx: the visible maximum) fits
    amax for every key and (mx - z) * 2^sh is one MLS; else requant
    itself. */
-static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
+ATTN__NOINLINE uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
                                    attn_qmul mul, const attn__expo *x)
 {
     const int32_t *T = attn__exp2_table();
@@ -2261,7 +2261,7 @@ static uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int
 
 #if !ATTN__SM_DSP
 /* Q15 probabilities from the exponentials, in place; returns their sum */
-static int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
+ATTN__NOINLINE int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
 {
     const attn__softmax_norm nm = attn__softmax_normalise(sum);
     int32_t psum = 0;
@@ -3235,7 +3235,7 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
 /* Scores of one head: s[j] = sum_c (q[c] - qz)(k_j[c] - kz), c < dh, for
    every key j < n (rows of k are d apart; masked keys too: the softmax
    ignores them). */
-static void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k, int n, int d, int dh,
+ATTN__NOINLINE void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k, int n, int d, int dh,
                             int32_t qz, int32_t kz)
 {
     int j, c;
@@ -3250,7 +3250,7 @@ static void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k, int n,
 /* The context of one head: out[c] = clamp(out_zp + requant(sum_j p_j
    (v_j[c] - v_zp))), as sum_j p_j v_j[c] - v_zp * psum (p_j = 0 for masked
    keys, psum = sum p_j: the same integer, |each term| < 2^31). */
-static void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
+ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
                              int n, int d, int dh, const attn_sdpa_s8_params *p)
 {
     const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
