@@ -3108,61 +3108,69 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
    is negative, act_max is 127 and there is a bias (the quantizer's layers,
    with their fused bias); otherwise, and for a last
    odd row, one row at a time as above. */
-static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
-                                 int rows, int in, int out)
-{
-    int r = 0;
 #if ATTN__MVE
-    if (rows >= 3) { /* (for two rows the one-row loop is as fast) */
-        /* weight rows in fours against every x row: each block's
-           multipliers, shifts, bias and (without a fused bias) weight sums
-           loaded once, not once per row */
-        attn__lin L;
-        const int32x4_t zero = vdupq_n_s32(0);
-        int32x4_t zp, lo, hi;
-        int o;
-        attn__lin_init(&L, p);
-        zp = vdupq_n_s32(L.zp);
-        lo = vdupq_n_s32(L.lo);
-        hi = vdupq_n_s32(L.hi);
-        for (o = 0; o + 4 <= out; o += 4) {
-            const int8_t *w = L.w + (size_t)o * (size_t)in;
-            int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
-            int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
-            int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
-            int32x4_t ws;
-            if (L.off == 0 && L.lo == -128 && L.hi == 127) {
-                /* the usual case (fused bias, no clamp but int8's): the
-                   clamp is a saturating shift up and back */
-                for (r = 0; r < rows; r++) {
-                    int32x4_t a = attn__dot4_mve(x + (size_t)r * (size_t)in, w, in);
-                    a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
-                    a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
-                    a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
-                    vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
-                }
-                continue;
-            }
-            ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+/* attn__linear_rows_s8's Helium part (a function of its own, so that its
+   frame is not on the stack below the one-row path): weight rows in fours
+   against every x row, each block's multipliers, shifts, bias and (without
+   a fused bias) weight sums loaded once, not once per row. */
+ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
+                                            const attn_linear_s8_params *p, int rows, int in,
+                                            int out)
+{
+    attn__lin L;
+    const int32x4_t zero = vdupq_n_s32(0);
+    int32x4_t zp, lo, hi;
+    int o, r;
+    attn__lin_init(&L, p);
+    zp = vdupq_n_s32(L.zp);
+    lo = vdupq_n_s32(L.lo);
+    hi = vdupq_n_s32(L.hi);
+    for (o = 0; o + 4 <= out; o += 4) {
+        const int8_t *w = L.w + (size_t)o * (size_t)in;
+        int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
+        int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
+        int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
+        int32x4_t ws;
+        if (L.off == 0 && L.lo == -128 && L.hi == 127) {
+            /* the usual case (fused bias, no clamp but int8's): the
+               clamp is a saturating shift up and back */
             for (r = 0; r < rows; r++) {
-                int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
+                int32x4_t a = attn__dot4_mve(x + (size_t)r * (size_t)in, w, in);
                 a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
                 a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
-                a = vmaxq_s32(vminq_s32(vqaddq_s32(a, zp), hi), lo);
+                a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
                 vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
             }
+            continue;
         }
-        for (; o < out; o++)
-            for (r = 0; r < rows; r++) {
-                const int8_t *xr = x + (size_t)r * (size_t)in;
-                int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
-                y[(size_t)r * (size_t)out + o] =
-                    attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
-            }
-        return;
+        ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+        for (r = 0; r < rows; r++) {
+            int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
+            a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+            a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+            a = vmaxq_s32(vminq_s32(vqaddq_s32(a, zp), hi), lo);
+            vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+        }
     }
+    for (; o < out; o++)
+        for (r = 0; r < rows; r++) {
+            const int8_t *xr = x + (size_t)r * (size_t)in;
+            int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
+            y[(size_t)r * (size_t)out + o] =
+                attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
+        }
+}
 #endif
+
 #if ATTN__DOT2X2_ASM
+/* attn__linear_rows_s8's DSP part, its own frame as above: rows in pairs
+   against channels in pairs. Returns how many rows it did (0 when the
+   layer is not of the kind it takes). */
+ATTN__NOINLINE int attn__linear_pairs_dsp(int8_t *y, const int8_t *x,
+                                          const attn_linear_s8_params *p, int rows, int in,
+                                          int out)
+{
+    int r = 0;
     attn__lin L;
     int o, fast;
     attn__lin_init(&L, p);
@@ -3185,6 +3193,22 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
             }
         }
     }
+    return r;
+}
+#endif
+
+static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                 int rows, int in, int out)
+{
+    int r = 0;
+#if ATTN__MVE
+    if (rows >= 3) { /* (for two rows the one-row loop is as fast) */
+        attn__linear_blocks_mve(y, x, p, rows, in, out);
+        return;
+    }
+#endif
+#if ATTN__DOT2X2_ASM
+    r = attn__linear_pairs_dsp(y, x, p, rows, in, out);
 #endif
     for (; r < rows; r++)
         attn__linear_row_s8(y + (size_t)r * (size_t)out, x + (size_t)r * (size_t)in, p, in, out);
