@@ -998,42 +998,58 @@ static void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
 {
     int r = 0, c;
 #if ATTN__MVE_F32
-    /* 8 rows per pass, a column at a time: two gathers of 4 rows, two VFMAs
-       by x[c]. Full passes unpredicated, the last one predicated. */
-    uint32_t four_rows = (uint32_t)(4 * ws * sizeof(float));
-    for (; r < rows; r += 8) {
+    /* 8 rows per pass: per column two gathers of 4 rows and two VFMAs by
+       x[c]; full passes unpredicated, then one predicated pass for the rest.
+       a0, a1: the rows' addresses, n floats on after a pass; `next` takes
+       them to the next 8 rows. */
+    uint32x4_t a0 = vsubq_n_u32(attn__rows4_f32(w, ws), ATTN__GATHER_START);
+    uint32x4_t a1 = vaddq_n_u32(a0, (uint32_t)(4 * ws * sizeof(float)));
+    uint32_t next = (uint32_t)((8 * ws - (size_t)n) * sizeof(float));
+    float32x4_t s0, s1, g;
+    const float *e;
+    float u;
+#define ATTN__COLUMN(j)                                                                \
+    u = *e++;                                                                          \
+    g = ATTN__GATHER(a0, j);                                                           \
+    s0 = vfmaq_n_f32(s0, g, u);                                                        \
+    g = ATTN__GATHER(a1, j);                                                           \
+    s1 = vfmaq_n_f32(s1, g, u)
+    for (; r + 8 <= rows; r += 8) {
+        s0 = s1 = vdupq_n_f32(0.0f);
+        e = x;
+        for (c = 0; c + 4 <= n; c += 4) {
+            ATTN__COLUMN(0);
+            ATTN__COLUMN(1);
+            ATTN__COLUMN(2);
+            ATTN__COLUMN(3);
+            ATTN__NEXT(a0, 4);
+            ATTN__NEXT(a1, 4);
+        }
+        for (; c < n; c++) {
+            ATTN__COLUMN(0);
+            ATTN__NEXT(a0, 1);
+            ATTN__NEXT(a1, 1);
+        }
+        a0 = vaddq_n_u32(a0, next);
+        a1 = vaddq_n_u32(a1, next);
+        if (b) {
+            s0 = vaddq_f32(s0, vld1q_f32(b + r));
+            s1 = vaddq_f32(s1, vld1q_f32(b + r + 4));
+        }
+        vst1q_f32(y + r, s0);
+        vst1q_f32(y + r + 4, s1);
+    }
+#undef ATTN__COLUMN
+    if (r < rows) {
         int left = rows - r;
         size_t o1 = left > 4 ? 4 : 0; /* where the second group goes (if any) */
-        uint32x4_t a0 = attn__rows4_f32(w + (size_t)r * ws, ws), a1 = vaddq_n_u32(a0, four_rows);
-        float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0;
         mve_pred16_t p0 = vctp32q((uint32_t)left), p1 = vctp32q(left > 4 ? (uint32_t)left - 4 : 0);
-        if (left >= 8) {
-            for (c = 0; c + 4 <= n; c += 4) {
-                float x0 = x[c], x1 = x[c + 1], x2 = x[c + 2], x3 = x[c + 3];
-                s0 = vfmaq_n_f32(s0, vldrwq_gather_base_f32(a0, 0), x0);
-                s1 = vfmaq_n_f32(s1, vldrwq_gather_base_f32(a1, 0), x0);
-                s0 = vfmaq_n_f32(s0, vldrwq_gather_base_f32(a0, 4), x1);
-                s1 = vfmaq_n_f32(s1, vldrwq_gather_base_f32(a1, 4), x1);
-                s0 = vfmaq_n_f32(s0, vldrwq_gather_base_f32(a0, 8), x2);
-                s1 = vfmaq_n_f32(s1, vldrwq_gather_base_f32(a1, 8), x2);
-                s0 = vfmaq_n_f32(s0, vldrwq_gather_base_f32(a0, 12), x3);
-                s1 = vfmaq_n_f32(s1, vldrwq_gather_base_f32(a1, 12), x3);
-                a0 = vaddq_n_u32(a0, 16);
-                a1 = vaddq_n_u32(a1, 16);
-            }
-            for (; c < n; c++) {
-                s0 = vfmaq_n_f32(s0, vldrwq_gather_base_f32(a0, 0), x[c]);
-                s1 = vfmaq_n_f32(s1, vldrwq_gather_base_f32(a1, 0), x[c]);
-                a0 = vaddq_n_u32(a0, 4);
-                a1 = vaddq_n_u32(a1, 4);
-            }
-        } else {
-            for (c = 0; c < n; c++) {
-                s0 = vfmaq_n_f32(s0, vldrwq_gather_base_z_f32(a0, 0, p0), x[c]);
-                s1 = vfmaq_n_f32(s1, vldrwq_gather_base_z_f32(a1, 0, p1), x[c]);
-                a0 = vaddq_n_u32(a0, 4);
-                a1 = vaddq_n_u32(a1, 4);
-            }
+        s0 = s1 = vdupq_n_f32(0.0f);
+        for (c = 0; c < n; c++) {
+            s0 = vfmaq_n_f32(s0, vldrwq_gather_base_z_f32(a0, ATTN__GATHER_START, p0), x[c]);
+            s1 = vfmaq_n_f32(s1, vldrwq_gather_base_z_f32(a1, ATTN__GATHER_START, p1), x[c]);
+            a0 = vaddq_n_u32(a0, 4);
+            a1 = vaddq_n_u32(a1, 4);
         }
         if (b) {
             s0 = vaddq_f32(s0, vldrwq_z_f32(b + r, p0));
@@ -1323,6 +1339,24 @@ static void attn__softmax_row_f32(float *y, const float *x, int n)
     for (i = 0; i < n; i++) y[i] *= inv;
 }
 
+/* The largest of x[0..n-1], n >= 1 (a NaN does not win over a number;
+   softmax then turns it into NaN outputs either way). */
+static float attn__max_f32(const float *x, int n)
+{
+    float mx = x[0];
+    int j = 1;
+#if ATTN__MVE_F32
+    if (n >= 4) {
+        float32x4_t m = vld1q_f32(x);
+        for (j = 4; j + 4 <= n; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
+        mx = vmaxnmvq_f32(mx, m);
+    }
+#endif
+    for (; j < n; j++)
+        if (x[j] > mx) mx = x[j];
+    return mx;
+}
+
 /* One query row of one head. q [d_head] is already scaled by 1/sqrt(d_head);
    key j is row j of k/v (rows `stride` floats apart); keys j >= n_keys and
    padded keys are skipped. The context (softmax . V) overwrites ctx [d_head],
@@ -1335,9 +1369,14 @@ static void attn__attend_row_f32(float *ctx, const float *q, const float *k, con
     int j, e, c, seen = 0;
     /* every key's score (a padded key's is computed and never used) */
     attn__gemv_f32(scores, q, k, stride, NULL, d_head, n_keys);
-    for (j = 0; j < n_keys; j++) {
-        if (key_padding && key_padding[j]) continue;
-        if (!seen || scores[j] > mx) mx = scores[j];
+    if (key_padding) {
+        for (j = 0; j < n_keys; j++) {
+            if (key_padding[j]) continue;
+            if (!seen || scores[j] > mx) mx = scores[j];
+            seen = 1;
+        }
+    } else {
+        mx = attn__max_f32(scores, n_keys);
         seen = 1;
     }
     for (c = 0; c < d_head; c++) ctx[c] = 0.0f;
@@ -1347,12 +1386,14 @@ static void attn__attend_row_f32(float *ctx, const float *q, const float *k, con
         scores[j] = ATTN_EXPF(scores[j] - mx);
         sum += scores[j];
     }
-    inv = 1.0f / sum;
-    /* the probabilities times V, one run of visible keys j..e-1 at a time */
+    /* sum_j e_j v_j over the runs j..e-1 of visible keys, then / sum */
     for (j = 0; j < n_keys; j = e + 1) {
-        for (e = j; e < n_keys && !(key_padding && key_padding[e]); e++) scores[e] *= inv;
+        e = key_padding ? j : n_keys;
+        while (e < n_keys && !key_padding[e]) e++;
         if (e > j) attn__pv_f32(ctx, scores + j, v + (size_t)j * stride, stride, e - j, d_head);
     }
+    inv = 1.0f / sum;
+    for (c = 0; c < d_head; c++) ctx[c] *= inv;
 }
 
 /* All heads of query row i: q [d_model] (unscaled) becomes the context. */
