@@ -1229,10 +1229,11 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
         float32x4_t s2 = vld1q_f32(ctx + c + 8), s3 = vld1q_f32(ctx + c + 12);
         for (j = 0; j < n; j++) {
             const float *vj = v + (size_t)j * vs + c;
-            s0 = vfmaq_n_f32(s0, vld1q_f32(vj), p[j]);
-            s1 = vfmaq_n_f32(s1, vld1q_f32(vj + 4), p[j]);
-            s2 = vfmaq_n_f32(s2, vld1q_f32(vj + 8), p[j]);
-            s3 = vfmaq_n_f32(s3, vld1q_f32(vj + 12), p[j]);
+            float pj = p[j];
+            s0 = vfmaq_n_f32(s0, vld1q_f32(vj), pj);
+            s1 = vfmaq_n_f32(s1, vld1q_f32(vj + 4), pj);
+            s2 = vfmaq_n_f32(s2, vld1q_f32(vj + 8), pj);
+            s3 = vfmaq_n_f32(s3, vld1q_f32(vj + 12), pj);
         }
         vst1q_f32(ctx + c, s0);
         vst1q_f32(ctx + c + 4, s1);
@@ -1270,16 +1271,58 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
 #endif
 }
 
+#if ATTN__MVE_F32
+/* (v0 + v1) + (v2 + v3) */
+static float attn__hsum_f32(float32x4_t v)
+{
+    float32x4_t t = vcaddq_rot270_f32(v, v); /* [v0+v1, v1-v0, v2+v3, v3-v2] */
+    return vgetq_lane_f32(t, 0) + vgetq_lane_f32(t, 2);
+}
+#endif
+
+/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
+   sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
 static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
                                     const float *beta, float eps, int n)
 {
     float mean = 0.0f, var = 0.0f, rstd;
     int i;
+#if ATTN__MVE_F32
+    mve_pred16_t p = vctp32q((uint32_t)(n & 3));
+    float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
+    for (i = 0; i + 4 <= n; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
+    if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
+    mean = attn__hsum_f32(s) / (float)n;
+    vm = vdupq_n_f32(mean);
+    for (i = 0; i + 4 <= n; i += 4) {
+        t = vsubq_f32(vld1q_f32(x + i), vm);
+        q = vfmaq_f32(q, t, t);
+    }
+    if (i < n) {
+        t = vsubq_f32(vldrwq_z_f32(x + i, p), vm);
+        q = vfmaq_m_f32(q, t, t, p);
+    }
+    var = attn__hsum_f32(q) / (float)n;
+    rstd = 1.0f / ATTN_SQRTF(var + eps);
+    vr = vdupq_n_f32(rstd);
+    for (i = 0; i + 4 <= n; i += 4) {
+        t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
+        if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
+        if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
+        vst1q_f32(y + i, t);
+    }
+    if (i < n) {
+        t = vmulq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vm), vr);
+        if (gamma) t = vmulq_f32(t, vldrwq_z_f32(gamma + i, p));
+        if (beta) t = vaddq_f32(t, vldrwq_z_f32(beta + i, p));
+        vstrwq_p_f32(y + i, t, p);
+    }
+#else
     for (i = 0; i < n; i++) mean += x[i];
     mean /= (float)n;
     for (i = 0; i < n; i++) {
         float t = x[i] - mean;
-        var += t * t;
+        var = ATTN__MADD(var, t, t);
     }
     var /= (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
@@ -1289,6 +1332,7 @@ static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma
         if (beta) t += beta[i];
         y[i] = t;
     }
+#endif
 }
 
 static float attn__gelu1_f32(float x)
@@ -1337,6 +1381,16 @@ static void attn__softmax_row_f32(float *y, const float *x, int n)
     }
     inv = 1.0f / sum;
     for (i = 0; i < n; i++) y[i] *= inv;
+}
+
+/* x[c] *= f for c < n. */
+static void attn__scale_f32(float *x, float f, int n)
+{
+    int c = 0;
+#if ATTN__MVE_F32
+    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vmulq_n_f32(vld1q_f32(x + c), f));
+#endif
+    for (; c < n; c++) x[c] *= f;
 }
 
 /* The largest of x[0..n-1], n >= 1 (a NaN does not win over a number;
@@ -1393,7 +1447,7 @@ static void attn__attend_row_f32(float *ctx, const float *q, const float *k, con
         if (e > j) attn__pv_f32(ctx, scores + j, v + (size_t)j * stride, stride, e - j, d_head);
     }
     inv = 1.0f / sum;
-    for (c = 0; c < d_head; c++) ctx[c] *= inv;
+    attn__scale_f32(ctx, inv, d_head);
 }
 
 /* All heads of query row i: q [d_model] (unscaled) becomes the context. */
@@ -1401,10 +1455,10 @@ static void attn__attend_heads_f32(float *q, const float *k, const float *v,
                                    const uint8_t *key_padding, int i, int seq_kv,
                                    int d_model, int n_heads, int causal, float *scores)
 {
-    int d_head = d_model / n_heads, h, c;
+    int d_head = d_model / n_heads, h;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
     float scale = 1.0f / ATTN_SQRTF((float)d_head);
-    for (c = 0; c < d_model; c++) q[c] *= scale;
+    attn__scale_f32(q, scale, d_model);
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
         attn__attend_row_f32(q + off, q + off, k + off, v + off, (size_t)d_model,
@@ -1815,8 +1869,11 @@ static void attn__activate_rows_f32(float *h, int n, int ff, attn_activation act
 /* x[c] += t[c]: a residual connection. */
 static void attn__add_row_f32(float *x, const float *t, int n)
 {
-    int c;
-    for (c = 0; c < n; c++) x[c] += t[c];
+    int c = 0;
+#if ATTN__MVE_F32
+    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vaddq_f32(vld1q_f32(x + c), vld1q_f32(t + c)));
+#endif
+    for (; c < n; c++) x[c] += t[c];
 }
 
 static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
