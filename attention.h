@@ -47,6 +47,12 @@
      ATTN_NO_MVE        do not use Helium (MVE), detected from
                         __ARM_FEATURE_MVE (M55). Both give the same int8
                         results as the portable C, bit for bit.
+     ATTN_NO_FMA        float: no fused multiply-add (VFMA), detected from
+                        __ARM_FEATURE_FMA with a hardware FPU (M4, M7, M33,
+                        M55). ATTN_NO_MVE also turns off the Helium float
+                        kernels; with both the float path is the portable C,
+                        which the fast one matches within the bounds under
+                        FLOAT ARITHMETIC.
      ATTN_ASSERT(x)     internal consistency checks; default: nothing. Define
                         it as assert(x) while debugging. Bad input never relies
                         on it: every public function checks its arguments and
@@ -95,6 +101,41 @@
      attn_encoder_layer_*, attn_encoder_*: always in place on x.
      attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
+
+   ---------------------------------------------------------------------------
+   FLOAT ARITHMETIC (the _f32 functions)
+   ---------------------------------------------------------------------------
+   IEEE single precision; expf, erff, tanhf and sqrtf from libm (ATTN_EXPF
+   ...). Every dot product - a linear layer's output, an attention score, a
+   context element - is one sequential sum, s = 0, s = s + a_c * b_c for
+   c = 0, 1, ..., n-1, then + bias, in every build. What differs is how each
+   step rounds:
+     portable C     s + a*b, two roundings. A compiler allowed to contract
+                    may fuse them and then matches FMA: GCC's default
+                    -ffp-contract=fast outside the ISO -std= modes, clang's
+                    default -ffp-contract=on where it deems VFMA fast (M7,
+                    M55); -ffp-contract=off keeps two roundings.
+     FMA            M4, M7, M33 (and M55): VFMA.F32, one rounding, through
+                    fmaf (clang 14 would call the C library's fmaf unless
+                    -fno-math-errno, so there it is inline VFMA). ATTN_NO_FMA:
+                    off.
+     Helium         M55 (__ARM_FEATURE_MVE & 2): the same fused sums, one
+                    output per lane of a 4-lane VFMA (the rows gathered a
+                    column at a time, 8 outputs x 1-2 rows per pass), so
+                    linear layers and attention give the FMA results bit for
+                    bit; layer norm sums its row in 4 lanes. ATTN_NO_MVE: off.
+   Soft-float cores (M0, M3) run the portable C; no library fmaf is called.
+   In C (FMA or not) a linear layer goes in blocks of 4 rows x 4 outputs that
+   share each load, a single row 4 outputs at a time.
+   The fast paths against the portable C (tests/test_fast.c, on each core
+   that has one; both stay within the golden tolerance, 1e-5 * max(1,
+   |torch|)):
+     a dot product of n terms  |fast - portable| <= 2 g(n+1) (sum |a_c b_c|
+                               + |bias|), g(k) = k u / (1 - k u), u = 2^-24:
+                               the two builds' worst-case rounding errors
+                               (measured 3e-8 * sum |a_c b_c| at n = 1001)
+     layers, stacks, models    |fast - portable| <= 2e-6 * max(1, |portable|)
+                               on every PyTorch golden case (measured 9e-7)
 
    ---------------------------------------------------------------------------
    INT8 ARITHMETIC (the _s8 functions; bit-exact on every core)
@@ -957,8 +998,9 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
    1, 2, ..., then the bias. */
 
 /* s + a*b: one rounding where the FPU fuses it, two in portable C. */
-#if ATTN__FMA && defined(__clang__) && !defined(__NO_MATH_ERRNO__)
-/* clang 14 calls the C library's fmaf unless -fno-math-errno: ask for VFMA */
+#if ATTN__FMA && !ATTN__MVE_F32 && defined(__clang__) && !defined(__NO_MATH_ERRNO__)
+/* clang 14 calls the C library's fmaf unless -fno-math-errno: ask for VFMA
+   (Helium builds use the intrinsics instead) */
 static float attn__fma(float s, float a, float b)
 {
     __asm__("vfma.f32 %0, %1, %2" : "+t"(s) : "t"(a), "t"(b));
