@@ -1406,24 +1406,7 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
     }
 }
 
-/* Softmax of one row in place; a row of only -inf becomes zeros. */
-static void attn__softmax_row_f32(float *y, const float *x, int n)
-{
-    float mx = x[0], sum = 0.0f, inv;
-    int i;
-    for (i = 1; i < n; i++)
-        if (x[i] > mx) mx = x[i];
-    if (mx == -INFINITY) {
-        for (i = 0; i < n; i++) y[i] = 0.0f;
-        return;
-    }
-    for (i = 0; i < n; i++) {
-        y[i] = ATTN_EXPF(x[i] - mx);
-        sum += y[i];
-    }
-    inv = 1.0f / sum;
-    for (i = 0; i < n; i++) y[i] *= inv;
-}
+
 
 /* x[c] *= f for c < n. */
 static void attn__scale_f32(float *x, float f, int n)
@@ -1451,6 +1434,22 @@ static float attn__max_f32(const float *x, int n)
     for (; j < n; j++)
         if (x[j] > mx) mx = x[j];
     return mx;
+}
+
+/* Softmax of one row in place; a row of only -inf becomes zeros. */
+static void attn__softmax_row_f32(float *y, const float *x, int n)
+{
+    float mx = attn__max_f32(x, n), sum = 0.0f;
+    int i;
+    if (mx == -INFINITY) {
+        for (i = 0; i < n; i++) y[i] = 0.0f;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        y[i] = ATTN_EXPF(x[i] - mx);
+        sum += y[i];
+    }
+    attn__scale_f32(y, 1.0f / sum, n);
 }
 
 /* One query row of one head. q [d_head] is already scaled by 1/sqrt(d_head);
