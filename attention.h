@@ -807,6 +807,13 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #ifndef ATTN__MVE_F32
 #define ATTN__MVE_F32 0
 #endif
+/* An Arm core without a floating-point unit (M0, M3): float arithmetic is
+   library calls. */
+#if defined(__arm__) && !defined(__ARM_FP)
+#define ATTN__SOFT_FLOAT 1
+#else
+#define ATTN__SOFT_FLOAT 0
+#endif
 /* Fused multiply-add in the FPU (VFMA.F32: M4, M7, M33, M55): the float
    kernels use it; soft-float cores (M0, M3) never call a library fmaf. */
 #if defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4) && !defined(ATTN_NO_FMA)
@@ -1198,9 +1205,10 @@ static void attn__gemm_f32(float *y, size_t ys, const float *x, size_t xs, int m
     for (; i + 2 <= m; i += 2)
         attn__gemv2_f32(y + (size_t)i * ys, y + (size_t)(i + 1) * ys, x + (size_t)i * xs,
                         x + (size_t)(i + 1) * xs, w, ws, b, n, k);
-#else
+#elif !ATTN__SOFT_FLOAT
     /* 4 rows x 4 outputs per pass: each w load serves the 4 rows, each x
-       load the 4 outputs */
+       load the 4 outputs (not on soft-float cores, whose multiply-adds are
+       library calls: there the block would only cost flash) */
     int o, c;
     for (; i + 4 <= m; i += 4) {
         const float *x0 = x + (size_t)i * xs, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
