@@ -152,6 +152,8 @@
    rshift(x, n)    x / 2^n rounded, ties away from zero.
    linear          acc = sat(bias + sum (x - in_zp) * w) (in <= 32768, so the
                    sum cannot overflow), y = clamp(out_zp + requant(acc)).
+                   With fused_bias f = bias - in_zp * sum w (exact, fits
+                   int32): acc = sat(f + sum x * w), the same integer.
    add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
                    y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
    exp2(t)         t <= 0 in Q16 (t = -u): n = u >> 16, f = u & 0xFFFF,
@@ -190,10 +192,20 @@
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
    The fast paths compute the same integers: Helium on the M55 (VMLADAVA:
-   16 MACs per instruction, tails predicated; off with ATTN_NO_MVE), the DSP
-   extension on M4/M7/M33 (SXTB16 + SMLAD, two output channels per pass;
-   off with ATTN_NO_DSP), portable C elsewhere. Results are identical on
-   every core, which the tests check byte for byte.
+   16 MACs per instruction, four weight rows per pass of x, an unpredicated
+   main loop and one predicated tail, four outputs requantized at once with
+   VQRDMULH/VRSHL; off with ATTN_NO_MVE), the DSP extension on M4/M7/M33
+   (SXTB16/SXTAB16 + SMLAD: four weight rows per x word, or, for several
+   rows, two x rows by two weight rows so that every unpacked word is used
+   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), portable C
+   elsewhere (two rows per pass on the M0, whose 64-bit product is built
+   from 16-bit halves). Results are identical on every core, which the
+   tests check byte for byte. The quantizer fills fused_bias, so that no
+   kernel adds an input offset per MAC; the DSP loops are inline assembly
+   for GCC (clang 14 cannot allocate their registers and gets the same
+   loops in ACLE intrinsics; give clang -munaligned-access on M3..M55, as
+   GCC and Arm's compiler assume by default, or each 4-byte load of the
+   DSP kernels becomes four byte loads).
 
    Approximations and their measured error (tests/test_s8.c, test_quant.c):
      attn_softmax_s8      <= 1/256 per probability against a double softmax
@@ -207,6 +219,7 @@
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
    d_model of attention <= 32768; layer norm width and an int8 encoder's
    d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
+   multipliers equal to INT32_MIN,
    and attention zero points that disagree with the projections' are
    ATTN_ERR_RANGE (corrupt model data), found before anything is written.
 
@@ -566,7 +579,8 @@ typedef struct {
          h = saturate((x * multiplier + (x*multiplier >= 0 ? 2^30 : 1 - 2^30)) / 2^31),
          division truncating toward zero (so ties go up: -0.5 -> 0, 0.5 -> 1);
      shift < 0: then a rounding right shift by -shift, ties away from zero.
-   Returns ATTN_ERR_RANGE (and *y = 0) for a shift outside -31..30. */
+   Returns ATTN_ERR_RANGE (and *y = 0) for a shift outside -31..30 or a
+   multiplier of INT32_MIN (|multiplier| must be below 2^31). */
 ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m);
 
 /* A linear layer y = requant(x W^T + b) in int8 (nn.Linear, quantized):
@@ -581,6 +595,11 @@ typedef struct {
     const attn_qmul *requant;  /* [out]                                     */
     int32_t in_zp, out_zp;     /* zero points of x and y                    */
     int32_t act_min, act_max;  /* output clamp, within [-128, 127]          */
+    /* [out] or NULL: bias[o] - in_zp * sum_i w[o][i], made once by the
+       quantizer or attn_linear_fuse_bias_s8. With it the kernels add no
+       input offset per MAC: acc[o] = fused_bias[o] + sum_i x[i] * w[o][i],
+       the same integer. It must match bias, in_zp and w (derived data). */
+    const int32_t *fused_bias;
 } attn_linear_s8_params;
 
 /* Softmax of int8 logits (scale s): in_mul = s * log2(e) * 2^16 turns
@@ -684,6 +703,12 @@ ATTN_DEF attn_status attn_add_s8(int8_t *y, const int8_t *a, const int8_t *b, in
 
 ATTN_DEF attn_status attn_linear_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
                                     int rows, int in, int out);
+/* fused[o] = bias[o] (0 if NULL) - in_zp * sum_i w[o][i], for
+   p->fused_bias (the quantizer does this itself). ATTN_ERR_RANGE, and
+   nothing written, if a value does not fit int32 (then leave fused_bias
+   NULL: the kernels add the offset themselves, at a little more cost). */
+ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_s8_params *p,
+                                              int in, int out);
 ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
                                      int rows, int cols);
 ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
@@ -824,6 +849,15 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 
 #ifndef ATTN_ASSERT
 #define ATTN_ASSERT(x) ((void)0)
+#endif
+
+/* Small helpers of the inner loops are inlined even at -Os. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ATTN__INLINE static inline __attribute__((always_inline))
+#define ATTN__NOINLINE static __attribute__((noinline))
+#else
+#define ATTN__INLINE static
+#define ATTN__NOINLINE static
 #endif
 
 #if (ATTN_ALIGN < 4) || (ATTN_ALIGN & (ATTN_ALIGN - 1))
@@ -2171,27 +2205,62 @@ static int32_t attn__rshift(int32_t x, int n)
     return (int32_t)((x >> n) + (rem > threshold ? 1 : 0));
 }
 
-/* round(a * b / 2^31), ties away from zero; the one overflow saturates. */
-static int32_t attn__srdhm(int32_t a, int32_t b)
+/* round(a * b / 2^31), an exact half rounded up: the rounding doubling high
+   multiply, (a*b + 2^30) >> 31, one SMLAL-class multiply-add (VQRDMULH on
+   Helium). b is a checked multiplier (> INT32_MIN, see attn__qmul_ok), so
+   the result always fits and there is nothing to saturate. */
+ATTN__INLINE int32_t attn__srdhm(int32_t a, int32_t b)
 {
-    int64_t ab, v;
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    ab = (int64_t)a * b;
-    v = ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30));
-    /* division by 2^31 truncating toward zero, without a 64-bit division */
-    return (int32_t)((v >= 0 ? v : v + 0x7FFFFFFF) >> 31);
+#if defined(__ARM_ARCH_6M__)
+    /* ARMv6-M (M0/M0+) has no 32x32->64 multiply (GCC would call a 64x64
+       routine): the same 64-bit sum from four 16-bit products, carries by
+       hand. hi:lo = a*b + 2^30 exactly; the result is bits 31..62. */
+    uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo = al * bl, t;
+    int32_t ah = a >> 16, bh = b >> 16, p1 = ah * (int32_t)bl, p2 = (int32_t)al * bh;
+    int32_t hi = ah * bh + (p1 >> 16) + (p2 >> 16);
+    t = lo + ((uint32_t)p1 << 16);
+    hi += t < lo;
+    lo = t;
+    t = lo + ((uint32_t)p2 << 16);
+    hi += t < lo;
+    lo = t;
+    t = lo + (1u << 30);
+    hi += t < lo;
+    return (int32_t)(((uint32_t)hi << 1) | (t >> 31));
+#else
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 30)) >> 31);
+#endif
 }
 
-static int32_t attn__requant(int32_t x, attn_qmul m)
+/* rshift(x, n) for n in 1..31 and x > INT32_MIN (what attn__srdhm returns):
+   x / 2^n rounded, ties away from zero, as (x - 1 for negative x) rounded
+   half up. t = that >> (n - 1) holds the result and the rounding bit; no add
+   before the shift, so nothing can overflow. */
+ATTN__INLINE int32_t attn__rshift_rq(int32_t x, int n)
 {
-    if (m.shift > 0) x = attn__sat32((int64_t)x * ((int64_t)1 << m.shift));
+    int32_t t = (x + (x >> 31)) >> (n - 1);
+    return (t >> 1) + (t & 1);
+}
+
+/* x * 2^s saturated to int32, s in 1..30, in 32-bit arithmetic. */
+ATTN__INLINE int32_t attn__shl_sat(int32_t x, int s)
+{
+    int32_t y = (int32_t)((uint32_t)x << s);
+    return (y >> s) == x ? y : x < 0 ? INT32_MIN : INT32_MAX;
+}
+
+/* requant(x, m) for a checked m (attn__qmul_ok). */
+ATTN__INLINE int32_t attn__requant(int32_t x, attn_qmul m)
+{
+    if (m.shift > 0) x = attn__shl_sat(x, m.shift);
     x = attn__srdhm(x, m.multiplier);
-    return m.shift < 0 ? attn__rshift(x, -m.shift) : x;
+    return m.shift < 0 ? attn__rshift_rq(x, -m.shift) : x;
 }
 
+/* |multiplier| < 2^31 (so INT32_MIN is refused) and shift in -31..30. */
 static int attn__qmul_ok(attn_qmul m)
 {
-    return m.shift >= -31 && m.shift <= 30;
+    return m.multiplier != INT32_MIN && m.shift >= -31 && m.shift <= 30;
 }
 
 static int attn__zp_ok(int32_t zp)
@@ -2344,7 +2413,19 @@ static uint32_t attn__sxtb16_ror8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 #else
-    return __sxtb16((x >> 8) | (x << 24));
+    return __sxtb16(__ror(x, 8));
+#endif
+}
+
+/* SXTAB16 of x rotated right by 8: a's halves plus bytes 1 and 3 of x. */
+static uint32_t attn__sxtab16_ror8(uint32_t a, uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return __sxtab16(a, __ror(x, 8));
 #endif
 }
 #endif
@@ -2369,16 +2450,16 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
     }
 #elif ATTN__DSP
     {
-        /* four at a time: SXTB16 splits bytes 0,2 and (rotated) 1,3 into
-           16-bit lanes, SADD16 adds the offset (|x + off| <= 255), SMLAD
+        /* four at a time: SXTAB16 sign-extends bytes 0,2 and (rotated) 1,3
+           into 16-bit lanes and adds the offset (|x + off| <= 255), SMLAD
            multiplies and adds both lanes. Same integers as the C loop. */
         const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
         for (; i + 4 <= n; i += 4) {
             uint32_t xv, wv;
             memcpy(&xv, x + i, 4); /* unaligned 32-bit loads are fine on v7-M/v8-M */
             memcpy(&wv, w + i, 4);
-            acc = __smlad(__sadd16(__sxtb16(xv), off2), __sxtb16(wv), acc);
-            acc = __smlad(__sadd16(attn__sxtb16_ror8(xv), off2), attn__sxtb16_ror8(wv), acc);
+            acc = __smlad(__sxtab16(off2, xv), __sxtb16(wv), acc);
+            acc = __smlad(attn__sxtab16_ror8(off2, xv), attn__sxtb16_ror8(wv), acc);
         }
     }
 #endif
@@ -2386,81 +2467,537 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
     return acc;
 }
 
-/* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row. */
-/* bias, requantization, zero point, clamp: one output of a linear layer. */
-static int8_t attn__linear_out_s8(int32_t acc, const attn_linear_s8_params *p, int o)
+/* A linear layer's constants for one call, read once: the bias the sums
+   start from (the fused one when the parameters carry it, and then no
+   input offset), the offset added to each x, the output clamp. */
+typedef struct {
+    const int8_t *w;
+    const int32_t *bias;
+    const attn_qmul *rq;
+    int32_t off, zp, lo, hi;
+    int top; /* hi == 127 */
+} attn__lin;
+
+static void attn__lin_init(attn__lin *L, const attn_linear_s8_params *p)
 {
-    int32_t v;
-    if (p->bias) acc = attn__sat32((int64_t)acc + p->bias[o]);
-    /* out_zp + v saturated to int32 and then clamped into int8 is the same
-       as v clamped to [-256, 255] first (|out_zp| <= 128): no 64-bit add */
-    v = attn__clamp(attn__requant(acc, p->requant[o]), -256, 255) + p->out_zp;
-    return (int8_t)attn__clamp(v, p->act_min, p->act_max);
+    L->w = p->w;
+    L->rq = p->requant;
+    L->bias = p->fused_bias ? p->fused_bias : p->bias;
+    L->off = p->fused_bias ? 0 : -p->in_zp;
+    L->zp = p->out_zp;
+    L->lo = p->act_min;
+    L->hi = p->act_max;
+    L->top = p->act_max == 127;
 }
 
-#if ATTN__DSP && !ATTN__MVE
-/* Two output channels at once (weight rows w0, w1): the input's four bytes
-   are unpacked once for both, 17 instructions per 8 MACs instead of 24.
-   The same integers as attn__dot_s8 twice. */
-static void attn__dot2_s8(int32_t *a0, int32_t *a1, const int8_t *x, const int8_t *w0,
-                          const int8_t *w1, int n, int32_t off)
+ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
 {
-    const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
-    int32_t s0 = 0, s1 = 0;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        uint32_t xv, v0, v1, x02, x13;
-        memcpy(&xv, x + i, 4);
-        memcpy(&v0, w0 + i, 4);
-        memcpy(&v1, w1 + i, 4);
-        x02 = __sadd16(__sxtb16(xv), off2);
-        x13 = __sadd16(attn__sxtb16_ror8(xv), off2);
-        s0 = __smlad(x02, __sxtb16(v0), s0);
-        s0 = __smlad(x13, attn__sxtb16_ror8(v0), s0);
-        s1 = __smlad(x02, __sxtb16(v1), s1);
-        s1 = __smlad(x13, attn__sxtb16_ror8(v1), s1);
+#if ATTN__DSP
+    return __qadd(a, b);
+#else
+    /* in 32 bits: the sum wraps exactly when a and b share a sign that s
+       does not have */
+    int32_t s = (int32_t)((uint32_t)a + (uint32_t)b);
+    return ((a ^ s) & (b ^ s)) < 0 ? (a < 0 ? INT32_MIN : INT32_MAX) : s;
+#endif
+}
+
+/* One output: bias (saturating), requantization, zero point, clamp. The
+   requantized value is clamped to [-256, 255] first: with |zp| <= 128
+   that is the same as adding zp in int32 and clamping, without a 64-bit
+   add (SSAT on the DSP cores). With act_max = 127 (decided once per call)
+   a saturating add and SSAT to 8 bits, then the lower bound. */
+ATTN__INLINE int8_t attn__lin_out(int32_t acc, const int32_t *bias, const attn_qmul *m,
+                                  int32_t zp, int32_t lo, int32_t hi, int top)
+{
+    int32_t v = attn__requant(bias ? attn__qadd(acc, *bias) : acc, *m);
+#if ATTN__DSP
+    if (top) { /* hi == 127: saturate to int8, then the lower bound */
+        v = __ssat(attn__qadd(v, zp), 8);
+        return (int8_t)(v < lo ? lo : v);
     }
-    for (; i < n; i++) {
-        s0 += (x[i] + off) * w0[i];
-        s1 += (x[i] + off) * w1[i];
-    }
-    *a0 = s0;
-    *a1 = s1;
+    v = __ssat(v, 9) + zp;
+#else
+    (void)top;
+    v = attn__clamp(v, -256, 255) + zp;
+#endif
+    return (int8_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+#if ATTN__MVE
+/* requant of four lanes (per-lane multiplier and shift): the saturating
+   left shift, VQRDMULH (= attn__srdhm), then the rounding right shift with
+   ties away from zero: VRSHL rounds half up, so a negative value is first
+   made one smaller (as attn__rshift_rq). Bit-identical to attn__requant. */
+ATTN__INLINE int32x4_t attn__requant_mve(int32x4_t a, int32x4_t mul, int32x4_t shift)
+{
+    int32x4_t zero = vdupq_n_s32(0), right = vminq_s32(shift, zero);
+    a = vqrdmulhq_s32(vqshlq_s32(a, vmaxq_s32(shift, zero)), mul);
+    a = vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31));
+    return vrshlq_s32(a, right);
+}
+
+/* Four outputs y[0..3] from their int32 sums, as attn__lin_out each
+   (VQADD of the zero point saturates exactly where the scalar clamp
+   does). m: their {multiplier, shift} pairs, bias: theirs or NULL. */
+ATTN__INLINE void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn_qmul *m,
+                                     const int32_t *bias, int32x4_t zp, int32x4_t lo, int32x4_t hi)
+{
+    int32x4x2_t mv = vld2q_s32(&m->multiplier); /* deinterleaved: multipliers, shifts */
+    int32x4_t v;
+    if (bias) acc = vqaddq_s32(acc, vldrwq_s32(bias));
+    v = vqaddq_s32(attn__requant_mve(acc, mv.val[0], mv.val[1]), zp);
+    vstrbq_s32(y, vmaxq_s32(vminq_s32(v, hi), lo));
 }
 #endif
 
+#if ATTN__DSP && !ATTN__MVE && defined(__GNUC__) && !defined(__clang__)
+#define ATTN__DOT4_ASM 1
+/* The DSP inner loops, written out so that GCC and clang both keep every
+   value in a register (thirteen of them; the end pointer is read from
+   memory once per pass). GCC only: clang 14 keeps r7 as its frame pointer
+   and its allocator gives up on thirteen operands, so clang builds use the
+   same loops written with ACLE intrinsics below.
+   x has no offset (a fused bias, or in_zp 0). SXTB16 sign-extends bytes
+   0,2 (and, rotated, 1,3) of a word into 16-bit lanes; SMLAD multiplies
+   both lanes and adds. count is a positive multiple of 8, stride the
+   length of a weight row (and of an x row).
+
+   attn__dot1x4_asm: one x row, four weight rows (acc[k] for w + k*stride):
+   per x word 1 load + 2 SXTB16, then per weight row 1 load, 2 SXTB16,
+   2 SMLAD: 23 instructions per 16 MACs.
+   attn__dot2x2_asm: two x rows (x, x + stride) and two weight rows (w,
+   w + stride), acc[2*r + k]: per word 4 loads, 8 extends, 8 SMLAD: 20
+   instructions per 16 MACs, every unpacked word used twice; four words
+   per pass, so count is a multiple of 16 there. */
+#define ATTN__ASM_W1x4(W, S)                                                    \
+    "ldr %[t], [%[" W "]], #4\n\t"                                              \
+    "sxtb16 %[u], %[t]\n\t"                                                     \
+    "sxtb16 %[t], %[t], ror #8\n\t"                                             \
+    "smlad %[" S "], %[a], %[u], %[" S "]\n\t"                                  \
+    "smlad %[" S "], %[b], %[t], %[" S "]\n\t"
+#define ATTN__ASM_WORD1x4                                                       \
+    "ldr %[b], [%[x]], #4\n\t"                                                  \
+    "sxtb16 %[a], %[b]\n\t"                                                     \
+    "sxtb16 %[b], %[b], ror #8\n\t"                                             \
+    ATTN__ASM_W1x4("w0", "s0") ATTN__ASM_W1x4("w1", "s1")                       \
+    ATTN__ASM_W1x4("w2", "s2") ATTN__ASM_W1x4("w3", "s3")
+static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride, int count)
+{
+    const int8_t *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride, *end = x + count;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    uint32_t a, b, t, u;
+    __asm__("1:\n\t" ATTN__ASM_WORD1x4 ATTN__ASM_WORD1x4
+            "ldr %[t], %[end]\n\t"
+            "cmp %[x], %[t]\n\t"
+            "bne 1b\n\t"
+            : [x] "+r"(x), [w0] "+r"(w), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3),
+              [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [a] "=&r"(a),
+              [b] "=&r"(b), [t] "=&r"(t), [u] "=&r"(u)
+            : [end] "m"(end)
+            : "cc", "memory");
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+#define ATTN__DOT2X2_ASM 1
+#define ATTN__ASM_W2x2(LD, S0, S1)                                              \
+    LD                                                                          \
+    "sxtb16 %[u], %[t]\n\t"                                                     \
+    "sxtb16 %[t], %[t], ror #8\n\t"                                             \
+    "smlad %[" S0 "], %[a0], %[u], %[" S0 "]\n\t"                               \
+    "smlad %[" S0 "], %[b0], %[t], %[" S0 "]\n\t"                               \
+    "smlad %[" S1 "], %[a1], %[u], %[" S1 "]\n\t"                               \
+    "smlad %[" S1 "], %[b1], %[t], %[" S1 "]\n\t"
+#define ATTN__ASM_WORD2x2                                                       \
+    "ldr %[b1], [%[x], %[n]]\n\t"                                               \
+    "ldr %[b0], [%[x]], #4\n\t"                                                 \
+    "sxtb16 %[a1], %[b1]\n\t"                                                   \
+    "sxtb16 %[b1], %[b1], ror #8\n\t"                                           \
+    "sxtb16 %[a0], %[b0]\n\t"                                                   \
+    "sxtb16 %[b0], %[b0], ror #8\n\t"                                           \
+    ATTN__ASM_W2x2("ldr %[t], [%[w], %[n]]\n\t", "s01", "s11")                  \
+    ATTN__ASM_W2x2("ldr %[t], [%[w]], #4\n\t", "s00", "s10")
+static void attn__dot2x2_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride, int count)
+{
+    const int8_t *end = x + count;
+    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+    uint32_t a0, b0, a1, b1, t, u;
+    __asm__("1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2
+            "ldr %[t], %[end]\n\t"
+            "cmp %[x], %[t]\n\t"
+            "bne 1b\n\t"
+            : [x] "+r"(x), [w] "+r"(w), [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10),
+              [s11] "+r"(s11), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1), [b1] "=&r"(b1),
+              [t] "=&r"(t), [u] "=&r"(u)
+            : [end] "m"(end), [n] "r"(stride)
+            : "cc", "memory");
+    acc[0] = s00;
+    acc[1] = s01;
+    acc[2] = s10;
+    acc[3] = s11;
+}
+#else
+#define ATTN__DOT4_ASM 0
+#endif
+#ifndef ATTN__DOT2X2_ASM
+#define ATTN__DOT2X2_ASM 0
+#endif
+
+#if ATTN__MVE
+/* Four weight rows (w, w + n, w + 2n, w + 3n) against x, as one vector of
+   sums: 16 lanes per step, unpredicated, one predicated tail. Small
+   functions of their own, so that both compilers keep the loops in
+   registers. With an offset, sum (x + off) w = sum x w + off sum w (each
+   |sum| < 2^29). */
+ATTN__INLINE int32x4_t attn__dot4_mve(const int8_t *x, const int8_t *w, int n)
+{
+    const int8_t *w1 = w + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32x4_t a;
+    int k = n >> 4;
+    while (k-- > 0) {
+        int8x16_t xv = vldrbq_s8(x);
+        s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w1));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w2));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w3));
+        x += 16;
+        w += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
+    }
+    if (n & 15) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        int8x16_t xv = vldrbq_z_s8(x, pr); /* zeroed lanes add nothing */
+        s0 = vmladavaq_s8(s0, xv, vldrbq_z_s8(w, pr));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_z_s8(w1, pr));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_z_s8(w2, pr));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_z_s8(w3, pr));
+    }
+    a = vdupq_n_s32(s0);
+    a = vsetq_lane_s32(s1, a, 1);
+    a = vsetq_lane_s32(s2, a, 2);
+    return vsetq_lane_s32(s3, a, 3);
+}
+
+/* The same as a call of its own: the one-row loop stays simple. */
+ATTN__NOINLINE int32x4_t attn__dot4_call_mve(const int8_t *x, const int8_t *w, int n)
+{
+    return attn__dot4_mve(x, w, n);
+}
+
+/* The weights' four row sums, for an offset without a fused bias. */
+ATTN__NOINLINE int32x4_t attn__wsum4_mve(const int8_t *w, int n)
+{
+    const int8_t *w1 = w + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    int32x4_t a;
+    int i;
+    for (i = 0; i < n; i += 16) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n - i));
+        t0 = vaddvaq_p_s8(t0, vldrbq_z_s8(w + i, pr), pr);
+        t1 = vaddvaq_p_s8(t1, vldrbq_z_s8(w1 + i, pr), pr);
+        t2 = vaddvaq_p_s8(t2, vldrbq_z_s8(w2 + i, pr), pr);
+        t3 = vaddvaq_p_s8(t3, vldrbq_z_s8(w3 + i, pr), pr);
+    }
+    a = vdupq_n_s32(t0);
+    a = vsetq_lane_s32(t1, a, 1);
+    a = vsetq_lane_s32(t2, a, 2);
+    return vsetq_lane_s32(t3, a, 3);
+}
+#endif
+
+/* Four output channels o..o+3 of one row: their four weight rows against
+   x, each x load (and, on the DSP cores, its unpacking) shared by the four.
+   acc[k] = sum_i (x[i] + off) * w[o+k][i], exactly as attn__dot_s8. */
+ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, int n, int32_t off)
+{
+    const int8_t *w0 = w, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+#if ATTN__DSP && !ATTN__MVE
+    {
+        /* per 4 inputs: 1 load + 2 SXTAB16 for x, then per row 1 load,
+           2 SXTB16, 2 SMLAD: 23 instructions per 16 MACs */
+        const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
+#if ATTN__DOT4_ASM
+        if (off == 0 && n >= 8) {
+            i = n & ~7;
+            attn__dot1x4_asm(acc, x, w, n, i);
+            s0 = acc[0];
+            s1 = acc[1];
+            s2 = acc[2];
+            s3 = acc[3];
+        }
+#endif
+        for (; i + 4 <= n; i += 4) {
+            uint32_t xv, v, x02, x13;
+            memcpy(&xv, x + i, 4);
+            x02 = __sxtab16(off2, xv);
+            x13 = attn__sxtab16_ror8(off2, xv);
+            memcpy(&v, w0 + i, 4);
+            s0 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s0));
+            memcpy(&v, w1 + i, 4);
+            s1 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s1));
+            memcpy(&v, w2 + i, 4);
+            s2 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s2));
+            memcpy(&v, w3 + i, 4);
+            s3 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s3));
+        }
+    }
+#elif defined(__ARM_ARCH_6M__)
+    /* Cortex-M0/M0+: eight low registers hold two rows' sums, not four;
+       with no offset (a fused bias) two inputs per pass */
+    if (off == 0) {
+        int k;
+        for (k = 0; k < 4; k += 2) {
+            const int8_t *u0 = w + (size_t)k * (size_t)n, *u1 = u0 + n;
+            int32_t t0 = 0, t1 = 0;
+            for (i = 0; i + 2 <= n; i += 2) {
+                int32_t xa = x[i], xb = x[i + 1];
+                t0 += xa * u0[i] + xb * u0[i + 1];
+                t1 += xa * u1[i] + xb * u1[i + 1];
+            }
+            if (i < n) {
+                t0 += x[i] * u0[i];
+                t1 += x[i] * u1[i];
+            }
+            acc[k] = t0;
+            acc[k + 1] = t1;
+        }
+        return;
+    }
+#endif
+    for (; i < n; i++) {
+        int32_t xi = x[i] + off;
+        s0 += xi * w0[i];
+        s1 += xi * w1[i];
+        s2 += xi * w2[i];
+        s3 += xi * w3[i];
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+#if !ATTN__MVE
+/* Outputs y[0..n) of channels o..o+n-1 from their sums acc[0..n): the
+   call's constants in registers (y may alias nothing of L, but the
+   compiler cannot know: int8 stores alias everything), the bias test
+   outside the loop, the requantization inlined. */
+ATTN__INLINE void attn__lin_outs(int8_t *y, const int32_t *acc, int n, const attn__lin *L, int o)
+{
+    const attn_qmul *m = L->rq + o;
+    const int32_t *b = L->bias ? L->bias + o : NULL;
+    const int32_t zp = L->zp, lo = L->lo, hi = L->hi;
+    const int top = L->top;
+    int k;
+    if (b)
+        for (k = 0; k < n; k++) y[k] = attn__lin_out(acc[k], b + k, m + k, zp, lo, hi, top);
+    else
+        for (k = 0; k < n; k++) y[k] = attn__lin_out(acc[k], NULL, m + k, zp, lo, hi, top);
+}
+#endif
+
+#if ATTN__DOT2X2_ASM
+/* attn__lin_out when the shift is negative, act_max is 127 and there is a
+   bias (all decided once per call): no test left. */
+ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *m, int32_t zp,
+                                    int32_t lo)
+{
+    int32_t v = attn__srdhm(__qadd(acc, bias), m->multiplier);
+    v = __ssat(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
+    return (int8_t)(v < lo ? lo : v);
+}
+#endif
+
+/* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row:
+   four output channels per pass, then the rest one at a time. */
 static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
                                 int in, int out)
 {
+    attn__lin L;
     int o = 0;
-#if ATTN__DSP && !ATTN__MVE
-    for (; o + 2 <= out; o += 2) {
-        int32_t a0, a1;
-        const int8_t *w0 = p->w + (size_t)o * (size_t)in;
-        attn__dot2_s8(&a0, &a1, x, w0, w0 + in, in, -p->in_zp);
-        y[o] = attn__linear_out_s8(a0, p, o);
-        y[o + 1] = attn__linear_out_s8(a1, p, o + 1);
+    attn__lin_init(&L, p);
+#if ATTN__MVE
+    {
+        /* the block loop keeps little alive: pointers step, constants in
+           vector registers */
+        const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
+        const int8_t *w = L.w;
+        for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
+            int32x4_t a = attn__dot4_call_mve(x, w, in);
+            if (L.off) a = vmlaq_n_s32(a, attn__wsum4_mve(w, in), L.off);
+            attn__lin_out4_mve(y + o, a, L.rq + o, L.bias ? L.bias + o : NULL, zp, lo, hi);
+        }
+    }
+#else
+#if ATTN__DOT2X2_ASM
+    {
+        /* the quantizer's layers (fused bias, act_max 127, right shifts):
+           the straight-line outputs; the check costs one compare per
+           channel */
+        int fast = L.off == 0 && L.bias && L.top && in >= 8, k;
+        for (k = 0; k < out && fast; k++) fast = L.rq[k].shift < 0;
+        if (fast) {
+            const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
+            const int8_t *w = L.w;
+            const attn_qmul *m = L.rq;
+            const int32_t *b = L.bias;
+            for (; o + 4 <= out; o += 4, w += 4 * in, m += 4, b += 4) {
+                int32_t acc[4], i;
+                attn__dot1x4_asm(acc, x, w, in, n8);
+                for (i = n8; i < in; i++)
+                    for (k = 0; k < 4; k++) acc[k] += x[i] * w[(size_t)k * (size_t)in + (size_t)i];
+                for (k = 0; k < 4; k++) y[o + k] = attn__lin_out_r(acc[k], b[k], m + k, zp, lo);
+            }
+        }
     }
 #endif
-    for (; o < out; o++)
-        y[o] = attn__linear_out_s8(attn__dot_s8(x, p->w + (size_t)o * (size_t)in, in, -p->in_zp),
-                                   p, o);
+    for (; o + 4 <= out; o += 4) {
+        int32_t acc[4];
+        attn__dot4_s8(acc, x, L.w + (size_t)o * (size_t)in, in, L.off);
+        attn__lin_outs(y + o, acc, 4, &L, o);
+    }
+#endif
+    for (; o < out; o++) {
+        int32_t acc = attn__dot_s8(x, L.w + (size_t)o * (size_t)in, in, L.off);
+        y[o] = attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
+    }
+}
+
+/* rows rows of x through the layer. On the DSP cores, rows in pairs
+   against output channels in pairs (attn__dot2x2_asm: each unpacked word
+   used twice) when in is a multiple of 16, x needs no offset, every shift
+   is negative, act_max is 127 and there is a bias (the quantizer's layers,
+   with their fused bias); otherwise, and for a last
+   odd row, one row at a time as above. */
+static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                 int rows, int in, int out)
+{
+    int r = 0;
+#if ATTN__MVE
+    if (rows >= 2) {
+        /* weight rows in fours against every x row: each block's
+           multipliers, shifts, bias and (without a fused bias) weight sums
+           loaded once, not once per row */
+        attn__lin L;
+        const int32x4_t zero = vdupq_n_s32(0);
+        int32x4_t zp, lo, hi;
+        int o;
+        attn__lin_init(&L, p);
+        zp = vdupq_n_s32(L.zp);
+        lo = vdupq_n_s32(L.lo);
+        hi = vdupq_n_s32(L.hi);
+        for (o = 0; o + 4 <= out; o += 4) {
+            const int8_t *w = L.w + (size_t)o * (size_t)in;
+            int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
+            int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
+            int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
+            int32x4_t ws;
+            if (L.off == 0 && L.lo == -128 && L.hi == 127) {
+                /* the usual case (fused bias, no clamp but int8's): the
+                   clamp is a saturating shift up and back */
+                for (r = 0; r < rows; r++) {
+                    int32x4_t a = attn__dot4_mve(x + (size_t)r * (size_t)in, w, in);
+                    a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+                    a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+                    a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
+                    vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+                }
+                continue;
+            }
+            ws = L.off ? vmulq_n_s32(attn__wsum4_mve(w, in), L.off) : zero;
+            for (r = 0; r < rows; r++) {
+                int32x4_t a = vaddq_s32(attn__dot4_mve(x + (size_t)r * (size_t)in, w, in), ws);
+                a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mv.val[0]);
+                a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+                a = vmaxq_s32(vminq_s32(vqaddq_s32(a, zp), hi), lo);
+                vstrbq_s32(y + (size_t)r * (size_t)out + o, a);
+            }
+        }
+        for (; o < out; o++)
+            for (r = 0; r < rows; r++) {
+                const int8_t *xr = x + (size_t)r * (size_t)in;
+                int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
+                y[(size_t)r * (size_t)out + o] =
+                    attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
+            }
+        return;
+    }
+#endif
+#if ATTN__DOT2X2_ASM
+    attn__lin L;
+    int o, fast;
+    attn__lin_init(&L, p);
+    fast = rows >= 2 && in % 16 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
+    for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
+    if (fast) {
+        const int32_t zp = L.zp, lo = L.lo;
+        for (; r + 2 <= rows; r += 2) {
+            const int8_t *x0 = x + (size_t)r * (size_t)in, *w = L.w;
+            const attn_qmul *m = L.rq;
+            const int32_t *b = L.bias;
+            int8_t *y0 = y + (size_t)r * (size_t)out, *end = y0 + out;
+            for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2) {
+                int32_t acc[4];
+                attn__dot2x2_asm(acc, x0, w, in, in);
+                y0[0] = attn__lin_out_r(acc[0], b[0], m, zp, lo);
+                y0[1] = attn__lin_out_r(acc[1], b[1], m + 1, zp, lo);
+                y0[out] = attn__lin_out_r(acc[2], b[0], m, zp, lo);
+                y0[out + 1] = attn__lin_out_r(acc[3], b[1], m + 1, zp, lo);
+            }
+        }
+    }
+#endif
+    for (; r < rows; r++)
+        attn__linear_row_s8(y + (size_t)r * (size_t)out, x + (size_t)r * (size_t)in, p, in, out);
 }
 
 /* r = a and b at the common wide scale (the residual sum, int32). */
 static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int n,
                               const attn_add_s8_params *p)
 {
-    int i;
-    for (i = 0; i < n; i++)
-        r[i] = attn__sat32((int64_t)attn__requant(a[i] - p->a_zp, p->a_mul) +
-                           attn__requant(b[i] - p->b_zp, p->b_mul));
+    const attn_qmul am = p->a_mul, bm = p->b_mul;
+    const int32_t az = p->a_zp, bz = p->b_zp;
+    int i = 0;
+#if ATTN__MVE
+    {
+        /* four lanes: widen, subtract the zero point, requantize, add
+           saturating (VQADD is sat(int64 sum)) */
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+            int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            vstrwq_s32(r + i, vqaddq_s32(attn__requant_mve(va, amul, ash),
+                                         attn__requant_mve(vb, bmul, bsh)));
+        }
+    }
+#endif
+    for (; i < n; i++)
+        r[i] = attn__qadd(attn__requant(a[i] - az, am), attn__requant(b[i] - bz, bm));
 }
 
 static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int32_t zp)
 {
-    int i;
-    for (i = 0; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
+    int i = 0;
+#if ATTN__MVE
+    {
+        const int32x4_t mul = vdupq_n_s32(m.multiplier), sh = vdupq_n_s32(m.shift);
+        const int32x4_t z = vdupq_n_s32(zp), lo = vdupq_n_s32(-128), hi = vdupq_n_s32(127);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t v = vqaddq_s32(attn__requant_mve(vldrwq_s32(r + i), mul, sh), z);
+            vstrbq_s32(y + i, vmaxq_s32(vminq_s32(v, hi), lo));
+        }
+    }
+#endif
+    for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
@@ -2699,15 +3236,40 @@ ATTN_DEF attn_status attn_linear_s8(int8_t *y, const int8_t *x, const attn_linea
                                     int rows, int in, int out)
 {
     attn_status st;
-    int r;
     if (!y || !x || !p || !attn__linear_ptrs_ok(p)) return ATTN_ERR_NULL;
     if (rows <= 0 || in <= 0 || out <= 0 || in > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
     if ((st = attn__check_bytes(rows, in)) != ATTN_OK || (st = attn__check_bytes(rows, out)) != ATTN_OK ||
         (st = attn__check_bytes(out, in)) != ATTN_OK)
         return st;
     if (!attn__linear_values_ok(p, out)) return ATTN_ERR_RANGE;
-    for (r = 0; r < rows; r++)
-        attn__linear_row_s8(y + (size_t)r * (size_t)out, x + (size_t)r * (size_t)in, p, in, out);
+    attn__linear_rows_s8(y, x, p, rows, in, out);
+    return ATTN_OK;
+}
+
+/* The fused bias of output o, exact in int64 (|in_zp * sum w| < 2^29). */
+static int64_t attn__fused_bias(const attn_linear_s8_params *p, int in, int o)
+{
+    const int8_t *w = p->w + (size_t)o * (size_t)in;
+    int64_t sum = 0;
+    int i;
+    for (i = 0; i < in; i++) sum += w[i];
+    return (p->bias ? p->bias[o] : 0) - (int64_t)p->in_zp * sum;
+}
+
+ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_s8_params *p,
+                                              int in, int out)
+{
+    attn_status st;
+    int o;
+    if (!fused || !p || !p->w) return ATTN_ERR_NULL;
+    if (in <= 0 || out <= 0 || in > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if ((st = attn__check_bytes(out, in)) != ATTN_OK) return st;
+    if (!attn__zp_ok(p->in_zp)) return ATTN_ERR_RANGE;
+    for (o = 0; o < out; o++) {
+        int64_t f = attn__fused_bias(p, in, o);
+        if (f > INT32_MAX || f < INT32_MIN) return ATTN_ERR_RANGE;
+    }
+    for (o = 0; o < out; o++) fused[o] = (int32_t)attn__fused_bias(p, in, o);
     return ATTN_OK;
 }
 
@@ -2849,10 +3411,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     v = (int8_t *)attn__take(arena, (size_t)cfg->seq_kv * d);
     q = (int8_t *)attn__take(arena, d);
     scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
-    for (i = 0; i < cfg->seq_kv; i++) {
-        attn__linear_row_s8(k + (size_t)i * d, xkv + (size_t)i * d, &p->k, dm, dm);
-        attn__linear_row_s8(v + (size_t)i * d, xkv + (size_t)i * d, &p->v, dm, dm);
-    }
+    attn__linear_rows_s8(k, xkv, &p->k, cfg->seq_kv, dm, dm);
+    attn__linear_rows_s8(v, xkv, &p->v, cfg->seq_kv, dm, dm);
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
         attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
@@ -2883,15 +3443,17 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     int32_t *r = scores;
     int8_t *hid = (int8_t *)attn__take(arena, (size_t)ff);                 /* [d_ff]   */
 
-    /* keys and values from the whole input (pre-norm: from LN1(x)) */
-    for (i = 0; i < seq; i++) {
-        const int8_t *src = x + (size_t)i * d;
-        if (cfg->norm_first) {
-            attn__layernorm_row_s8(nrm, src, NULL, dm, &p->norm1);
-            src = nrm;
+    /* keys and values from the whole input (pre-norm: from LN1(x), a row
+       at a time; post-norm: all rows in one call, rows in pairs) */
+    if (cfg->norm_first) {
+        for (i = 0; i < seq; i++) {
+            attn__layernorm_row_s8(nrm, x + (size_t)i * d, NULL, dm, &p->norm1);
+            attn__linear_row_s8(k + (size_t)i * d, nrm, &a->k, dm, dm);
+            attn__linear_row_s8(v + (size_t)i * d, nrm, &a->v, dm, dm);
         }
-        attn__linear_row_s8(k + (size_t)i * d, src, &a->k, dm, dm);
-        attn__linear_row_s8(v + (size_t)i * d, src, &a->v, dm, dm);
+    } else {
+        attn__linear_rows_s8(k, x, &a->k, seq, dm, dm);
+        attn__linear_rows_s8(v, x, &a->v, seq, dm, dm);
     }
 
     for (i = 0; i < seq; i++) {
@@ -3229,6 +3791,13 @@ static void attn__quant_linear(attn__quant *z, attn_linear_s8_params *p, const f
     p->out_zp = qout.zero_point;
     p->act_min = relu ? qout.zero_point : -128;
     p->act_max = 127;
+    /* the fused bias, once, so that the kernels add no offset per MAC
+       (left NULL in the rare case a value does not fit int32) */
+    p->fused_bias = NULL;
+    {
+        int32_t *fb = (int32_t *)attn__qtake(z, (size_t)out * sizeof(int32_t));
+        if (z->st == ATTN_OK && attn_linear_fuse_bias_s8(fb, p, in, out) == ATTN_OK) p->fused_bias = fb;
+    }
 }
 
 /* LayerNorm (gamma/beta [d] or NULL) for input at in_scale, output qout. */

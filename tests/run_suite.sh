@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs every built test program and the library-level checks, then prints one
 # total line "N passed, N failed" (the last line of `make test`).
-# usage: tests/run_suite.sh BUILD_DIR [SHORT:QEMU_MACHINE ...]
-#   each SHORT:MACHINE runs BUILD_DIR/SHORT/test.elf on that QEMU machine
+# usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...]
+#   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and digits.elf on that QEMU
+#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang)
 B=${1:-build}
 [ $# -gt 0 ] && shift
 passed=0

@@ -553,6 +553,7 @@ static void lay_linear(attn_linear_s8_params *p, int in, int out)
     p->w = w;
     p->bias = b;
     p->requant = q;
+    p->fused_bias = NULL;
 }
 
 enum { LIN_TYPICAL, LIN_ANY_QMUL, LIN_BIAS_EXTREME, LIN_NO_BIAS, LIN_EXTREME_DATA };
@@ -882,7 +883,17 @@ static void test_requantize(void)
         CASE(st == ATTN_ERR_RANGE && y == 0, "requantize with shift %ld: %s and *y = %ld (want %s, 0)",
              (long)bad_shifts[t], attn_status_str(st), (long)y, attn_status_str(ATTN_ERR_RANGE));
     }
-    group_end("requantize (known values, all shifts, bad shifts)");
+    {   /* |multiplier| < 2^31: INT32_MIN is refused like a bad shift */
+        attn_qmul m;
+        int32_t y = 777;
+        attn_status st;
+        m.multiplier = INT32_MIN;
+        m.shift = 0;
+        st = attn_requantize(&y, 5, m);
+        CASE(st == ATTN_ERR_RANGE && y == 0, "requantize with multiplier INT32_MIN: %s and *y = %ld",
+             attn_status_str(st), (long)y);
+    }
+    group_end("requantize (known values, all shifts, bad shifts and multiplier)");
 }
 
 /* ---- element-wise: ReLU, table, add --------------------------------------- */
@@ -961,6 +972,18 @@ static void test_elementwise(void)
 
 /* ---- linear ----------------------------------------------------------------- */
 
+/* whether every bias[o] - in_zp * sum_i w[o][i] fits int32 */
+static int fused_fits(const attn_linear_s8_params *p, int in, int out)
+{
+    int o, i;
+    for (o = 0; o < out; o++) {
+        i64 f = p->bias ? p->bias[o] : 0;
+        for (i = 0; i < in; i++) f -= (i64)p->in_zp * p->w[(size_t)o * (size_t)in + (size_t)i];
+        if (f > INT32_MAX || f < INT32_MIN) return 0;
+    }
+    return 1;
+}
+
 static void test_linear(void)
 {
     static const struct {
@@ -979,6 +1002,14 @@ static void test_linear(void)
         {1, 300, 4, -128, 0, -128, 127, LIN_TYPICAL},
         {1, 2048, 3, 127, 0, -128, 127, LIN_EXTREME_DATA},
         {1, 32768, 2, 127, 0, -128, 127, LIN_EXTREME_DATA}, /* in at its limit: |sum| ~ 2^30 */
+        /* the DSP cores' two-rows-by-two-channels path (in % 16 == 0, even
+           out, act_max 127, a bias, every shift negative) and its edges */
+        {5, 64, 6, -9, 4, -128, 127, LIN_TYPICAL},
+        {4, 32, 10, 3, 3, 3, 127, LIN_TYPICAL},      /* ReLU at out_zp */
+        {2, 16, 4, -128, 127, -128, 127, LIN_BIAS_EXTREME},
+        {3, 48, 8, 0, 0, -128, 127, LIN_ANY_QMUL},  /* shifts of both signs: the other path */
+        {6, 80, 7, 11, -2, -128, 127, LIN_TYPICAL},  /* odd out */
+        {2, 128, 4, -128, 127, -128, 127, LIN_EXTREME_DATA},
     };
     int t, pass;
     group_begin();
@@ -986,11 +1017,13 @@ static void test_linear(void)
         int rows = cases[t].rows, in = cases[t].in, out = cases[t].out;
         size_t nx = (size_t)rows * in, ny = (size_t)rows * out;
         int8_t *x = NULL, *y = NULL, *want = NULL;
+        int32_t *fused = NULL;
         attn_linear_s8_params p;
         attn_status st;
         for (pass = 0; pass < 2; pass++) {
             plan_pass(pass);
             lay_linear(&p, in, out);
+            fused = take32((size_t)out);
             x = take8(nx);
             y = take_out(ny);
             want = take8(ny);
@@ -1012,6 +1045,23 @@ static void test_linear(void)
         if (!expect_same(st, y, want, ny, "linear", t))
             printf("    (rows %d, in %d, out %d, in_zp %ld, out_zp %ld, clamp [%ld, %ld])\n", rows, in,
                    out, (long)p.in_zp, (long)p.out_zp, (long)p.act_min, (long)p.act_max);
+        /* the same layer with its fused bias (bias - in_zp * sum w): the same
+           bytes, or ATTN_ERR_RANGE from the fuser exactly when a fused value
+           leaves int32 */
+        if (fused_fits(&p, in, out)) {
+            st = attn_linear_fuse_bias_s8(fused, &p, in, out);
+            CASE(st == ATTN_OK, "linear %d: fuse_bias: %s", t, attn_status_str(st));
+            p.fused_bias = fused;
+            sentinel(y, ny);
+            st = attn_linear_s8(y, x, &p, rows, in, out);
+            expect_same(st, y, want, ny, "linear with fused bias", t);
+            p.fused_bias = NULL;
+        } else {
+            fused[0] = 777;
+            st = attn_linear_fuse_bias_s8(fused, &p, in, out);
+            CASE(st == ATTN_ERR_RANGE && fused[0] == 777, "linear %d: fuse_bias out of int32: %s", t,
+                 attn_status_str(st));
+        }
     }
     CASE(g_ref_breach == 0, "linear: the tests' sums stayed within int32 (in <= 32768)");
     group_end("linear");
@@ -1800,7 +1850,7 @@ typedef struct {
 
 static struct {
     int8_t *x, *w, *y, *io, *io_before, *tab;
-    int32_t *b, *beta, ry;
+    int32_t *b, *bmin, *beta, ry;
     attn_qmul *q, *qbad;
     uint8_t *pad;
     unsigned char *mem;
@@ -1823,7 +1873,7 @@ static void bx_init(bx *f)
     f->rows = BS; f->in = BD; f->outn = BD; f->n = BN; f->seq = BS; f->d = BD;
     f->pool = ATTN_POOL_MEAN;
     f->lin.w = g_b.w; f->lin.bias = g_b.b; f->lin.requant = g_b.q;
-    f->lin.act_min = -128; f->lin.act_max = 127;
+    f->lin.act_min = -128; f->lin.act_max = 127; f->lin.fused_bias = NULL;
     f->sm.in_mul = g_b.q[0];
     f->ln.gamma = g_b.q; f->ln.beta = g_b.beta; f->ln.eps = 1000;
     f->add.a_mul = f->add.b_mul = g_b.q[0];
@@ -1868,6 +1918,18 @@ static attn_status op_relu(bx *f) { return attn_relu_s8(f->y, f->x, f->n, 3); }
 static attn_status op_lut(bx *f) { return attn_lut_s8(f->y, f->x, f->n, f->tab); }
 static attn_status op_add(bx *f) { return attn_add_s8(f->y, f->x, f->x2, f->n, f->addp); }
 static attn_status op_linear(bx *f) { return attn_linear_s8(f->y, f->x, f->linp, f->rows, f->in, f->outn); }
+/* the fused biases go to a local array, copied to y only on success, and
+   over y (so that the untouched check sees it) if an error wrote anything */
+static attn_status op_fuse(bx *f)
+{
+    int32_t tmp[BD];
+    attn_status st;
+    memset(tmp, 0x5A, sizeof tmp);
+    st = attn_linear_fuse_bias_s8(f->y ? tmp : NULL, f->linp, f->in, f->outn);
+    if (f->y && (st == ATTN_OK || !all_sent((const int8_t *)(const void *)tmp, sizeof tmp)))
+        memcpy(f->y, tmp, sizeof tmp);
+    return st;
+}
 static attn_status op_softmax(bx *f) { return attn_softmax_s8(f->y, f->x, f->smp, f->rows, f->d); }
 static attn_status op_layernorm(bx *f) { return attn_layernorm_s8(f->y, f->x, f->lnp, f->rows, f->d); }
 static attn_status op_pool(bx *f) { return attn_pool_s8(f->y, f->x, f->pad, f->pool, f->seq, f->d, -5); }
@@ -1944,6 +2006,8 @@ static void chan_shift(bx *f)
     f->lin.requant = g_b.qbad; f->ln.gamma = g_b.qbad; f->mh.v.requant = g_b.qbad;
     f->lay[0].ff2.requant = g_b.qbad; f->enc.norm.gamma = g_b.qbad;
 }
+static void in_zp_bad(bx *f) { f->lin.in_zp = 128; }
+static void fused_big(bx *f) { f->lin.bias = g_b.bmin; f->lin.in_zp = 127; } /* below INT32_MIN */
 static void eps0(bx *f) { f->ln.eps = 0; f->lay[0].norm1.eps = 0; f->enc.norm.eps = 0; }
 static void eps_neg(bx *f) { f->ln.eps = -5; f->lay[1].norm2.eps = -5; }
 static void zp_mismatch(bx *f) { f->mh.sdpa.k_zp = f->mh.k.out_zp + 1; f->lay[0].attn.sdpa.v_zp = 1; }
@@ -1961,14 +2025,15 @@ static void huge_leaf(bx *f) { f->rows = INT_MAX; f->seq = INT_MAX; } /* 32-bit 
 #endif
 
 /* operations and mutations by index: each table row is three bytes */
-#define BX_OPS(X) X(requant) X(relu) X(lut) X(add) X(linear) X(softmax) X(layernorm) X(pool) \
+#define BX_OPS(X) X(requant) X(relu) X(lut) X(add) X(linear) X(fuse) X(softmax) X(layernorm) X(pool) \
     X(sdpa_scratch) X(sdpa) X(mha_scratch) X(mha) X(layer_scratch) X(layer) X(enc_scratch) X(enc)
 #define BX_MUTS(X) X(none) X(out_null) X(x_null) X(x2_null) X(tab_null) X(p_null) X(cfg_null) \
     X(arena_null) X(w_null) X(rq_null) X(wo_null) X(gamma_null) X(layers_null) X(layer2_null) \
     X(final_gamma_null) X(rows0) X(n_neg) X(in_neg) X(d0) X(outn0) X(in_big) X(cols_big) \
     X(dmodel_big) X(dff_big) X(seq_q0) X(seq_kv_neg) X(heads0) X(heads3) X(d_ff0) X(nlayers0) \
     X(pool_bad) X(act_bad) X(shift_hi) X(shift_lo) X(chan_shift) X(eps0) X(eps_neg) X(zp_mismatch) \
-    X(ctx_zp_mismatch) X(arena_short) X(arena_tiny) X(huge_seq) X(huge_leaf)
+    X(ctx_zp_mismatch) X(arena_short) X(arena_tiny) X(huge_seq) X(huge_leaf) X(in_zp_bad) \
+    X(fused_big)
 #define BX_ENUM_OP(n) OP_##n,
 #define BX_ENUM_MUT(n) MUT_##n,
 #define BX_OP(n) {#n, op_##n},
@@ -2000,7 +2065,10 @@ static const unsigned char g_rows[][3] = {
     R(add, rows0, SHP), R(add, n_neg, SHP), R(add, shift_hi, RNG), R(add, shift_lo, RNG),
     R(linear, none, OK), R(linear, out_null, NUL), R(linear, x_null, NUL), R(linear, p_null, NUL),
     R(linear, w_null, NUL), R(linear, rq_null, NUL), R(linear, rows0, SHP), R(linear, in_neg, SHP),
-    R(linear, outn0, SHP), R(linear, in_big, SHP), R(linear, chan_shift, RNG),
+    R(linear, outn0, SHP), R(linear, in_big, SHP), R(linear, chan_shift, RNG), R(linear, in_zp_bad, RNG),
+    R(fuse, none, OK), R(fuse, out_null, NUL), R(fuse, p_null, NUL), R(fuse, w_null, NUL),
+    R(fuse, in_neg, SHP), R(fuse, outn0, SHP), R(fuse, in_big, SHP), R(fuse, in_zp_bad, RNG),
+    R(fuse, fused_big, RNG),
     R(softmax, none, OK), R(softmax, out_null, NUL), R(softmax, x_null, NUL), R(softmax, p_null, NUL),
     R(softmax, rows0, SHP), R(softmax, in_neg, SHP), R(softmax, d0, SHP), R(softmax, shift_hi, RNG),
     R(softmax, shift_lo, RNG),
@@ -2088,6 +2156,7 @@ static void test_bad_input_s8(void)
         g_b.io_before = take8(BN);
         g_b.tab = take8(256);
         g_b.b = take32(BD);
+        g_b.bmin = take32(BD);
         g_b.beta = take32(BD);
         g_b.q = (attn_qmul *)take(BD * sizeof(attn_qmul));
         g_b.qbad = (attn_qmul *)take(BD * sizeof(attn_qmul));
@@ -2106,6 +2175,7 @@ static void test_bad_input_s8(void)
     rs_fill(g_b.tab, 256);
     for (i = 0; i < BD; i++) {
         g_b.b[i] = rs_int(-1000, 1000);
+        g_b.bmin[i] = INT32_MIN;
         g_b.beta[i] = rs_int(-1000, 1000);
         g_b.q[i] = g_b.qbad[i] = qmul_near(0.01);
     }

@@ -125,7 +125,7 @@ static void print_int64(int64_t v)
 /* ---- the parameter structs -------------------------------------------------- */
 
 typedef struct {
-    char w[NAME_LEN], b[NAME_LEN], rq[NAME_LEN];
+    char w[NAME_LEN], b[NAME_LEN], rq[NAME_LEN], fb[NAME_LEN];
 } linear_names;
 
 static linear_names emit_linear_arrays(const char *name, const attn_linear_s8_params *p, int in,
@@ -142,13 +142,16 @@ static linear_names emit_linear_arrays(const char *name, const attn_linear_s8_pa
     snprintf(tmp, sizeof tmp, "%s_rq", name);
     array_qmul(tmp, p->requant, (size_t)out);
     sym(n.rq, p->requant, tmp);
+    snprintf(tmp, sizeof tmp, "%s_fb", name);
+    if (p->fused_bias) array_s32(tmp, p->fused_bias, (size_t)out);
+    sym(n.fb, p->fused_bias, tmp);
     return n;
 }
 
 static void print_linear(const linear_names *n, const attn_linear_s8_params *p)
 {
-    printf("{%s, %s, %s, %ld, %ld, %ld, %ld}", n->w, n->b, n->rq, (long)p->in_zp, (long)p->out_zp,
-           (long)p->act_min, (long)p->act_max);
+    printf("{%s, %s, %s, %ld, %ld, %ld, %ld, %s}", n->w, n->b, n->rq, (long)p->in_zp, (long)p->out_zp,
+           (long)p->act_min, (long)p->act_max, n->fb);
 }
 
 typedef struct {

@@ -1,38 +1,49 @@
 #!/bin/sh
-# size_report.sh CC "SHORT:CPU FLAGS"... - flash (.text + .rodata) of the
-# library alone (one object file built from attention.h with
+# size_report.sh SIZE NAME=COMMAND... -- "SHORT:CPU FLAGS"... - flash (.text +
+# .rodata) of the library alone (one object file built from attention.h with
 # ATTN_IMPLEMENTATION): the float path (ATTN_NO_INT8), the int8 path
-# (ATTN_NO_FLOAT) and both with the quantizer, per core at -Os and -O2; RAM
-# (.data + .bss) is shown only if it is not 0. Writes the table into
-# BENCHMARKS.md between the size markers.
+# (ATTN_NO_FLOAT) and both with the quantizer, per core and compiler at -Os
+# and -O2; RAM (.data + .bss) is shown only if it is not 0. SIZE is the
+# binutils size tool; each NAME=COMMAND is a compiler (e.g.
+# gcc=arm-none-eabi-gcc "clang=clang --target=arm-none-eabi ..."). Writes the
+# table into BENCHMARKS.md between the size markers.
 set -eu
-cc=$1; shift
-size=${cc%gcc}size
+size=$1; shift
+compilers=""
+while [ $# -gt 0 ] && [ "$1" != -- ]; do compilers="$compilers
+$1"; shift; done
+[ $# -gt 0 ] && shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#define ATTN_IMPLEMENTATION\n#include "attention.h"\n' > "$tmp/impl.c"
 {
-    echo '| core | float -Os | float -O2 | int8 -Os | int8 -O2 | both + quantizer -Os | both + quantizer -O2 |'
-    echo '|---|---:|---:|---:|---:|---:|---:|'
+    echo '| core | compiler | float -Os | float -O2 | int8 -Os | int8 -O2 | both + quantizer -Os | both + quantizer -O2 |'
+    echo '|---|---|---:|---:|---:|---:|---:|---:|'
     for arg in "$@"; do
         short=${arg%%:*} flags=${arg#*:}
-        printf '| %s |' "$short"
-        for variant in -DATTN_NO_INT8 -DATTN_NO_FLOAT ""; do
-            for opt in -Os -O2; do
-                # shellcheck disable=SC2086
-                $cc $flags $opt $variant -std=c99 -ffunction-sections -fdata-sections -I. \
-                    -c "$tmp/impl.c" -o "$tmp/impl.o"
-                # flash = text (with rodata); RAM must be 0: the library has no globals
-                $size -B "$tmp/impl.o" | awk 'NR == 2 { printf " %d%s |", $1, ($2 + $3) ? " (RAM " $2 + $3 ")" : "" }'
+        printf '%s\n' "$compilers" | while IFS= read -r c; do
+            [ -n "$c" ] || continue
+            name=${c%%=*} cc=${c#*=}
+            printf '| %s | %s |' "$short" "$name"
+            for variant in -DATTN_NO_INT8 -DATTN_NO_FLOAT ""; do
+                for opt in -Os -O2; do
+                    # shellcheck disable=SC2086
+                    $cc $flags $opt $variant -std=c99 -ffunction-sections -fdata-sections -I. \
+                        -c "$tmp/impl.c" -o "$tmp/impl.o"
+                    # flash = text (with rodata); RAM must be 0: the library has no globals
+                    $size -B "$tmp/impl.o" | awk 'NR == 2 { printf " %d%s |", $1, ($2 + $3) ? " (RAM " $2 + $3 ")" : "" }'
+                done
             done
+            printf '\n'
         done
-        printf '\n'
     done
 } > "$tmp/table"
 cat "$tmp/table"
 {
-    echo "Flash bytes (.text + .rodata) of the library alone: \`${cc} -std=c99\` on a"
-    echo "file holding only \`#define ATTN_IMPLEMENTATION\` + \`#include \"attention.h\"\`,"
+    echo "Flash bytes (.text + .rodata) of the library alone, built \`-std=c99\`"
+    printf '%s\n' "$compilers" | awk 'NF { n = $0; sub(/=.*/, "", n); c = $0; sub(/^[^=]*=/, "", c)
+        printf "%sby `%s` (%s)", sep, c, n; sep = " and " } END { print "," }'
+    echo "from a file holding only \`#define ATTN_IMPLEMENTATION\` + \`#include \"attention.h\"\`,"
     echo "with \`ATTN_NO_INT8\` (float), \`ATTN_NO_FLOAT\` (int8) or neither (both, and"
     echo "the quantizer, which a firmware image that only runs a model drops with"
     echo "\`--gc-sections\`). libm and, on cores without an FPU, the soft-float helpers"

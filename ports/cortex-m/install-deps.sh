@@ -1,7 +1,10 @@
 #!/bin/sh
-# install-deps.sh - make sure the cross compiler, newlib (with semihosting)
-# and QEMU are present; install them from Debian's packages when they are not.
-# Called by `make test` and .ci/run before any board is built.
+# install-deps.sh - make sure the cross compiler, newlib (with semihosting),
+# clang (the second compiler of every board build: Debian's clang targets
+# arm-none-eabi as it comes, and arm-none-eabi-gcc links its objects) and QEMU
+# are present; install them from Debian's packages when they are not.
+# Called by `make test` and .ci/run before any board is built. CLANG names
+# the clang command (default clang), as in the Makefile.
 set -u
 missing=""
 command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing="$missing gcc-arm-none-eabi"
@@ -9,6 +12,7 @@ if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 ||
    [ ! -f "$(arm-none-eabi-gcc -print-file-name=rdimon.specs)" ]; then
     missing="$missing libnewlib-arm-none-eabi"
 fi
+command -v "${CLANG:-clang}" >/dev/null 2>&1 || missing="$missing clang"
 command -v qemu-system-arm >/dev/null 2>&1 || missing="$missing qemu-system-arm"
 [ -z "$missing" ] && exit 0
 
