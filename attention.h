@@ -116,9 +116,9 @@
                     default -ffp-contract=on where it deems VFMA fast (M7,
                     M55); -ffp-contract=off keeps two roundings.
      FMA            M4, M7, M33 (and M55): VFMA.F32, one rounding, through
-                    fmaf (clang 14 would call the C library's fmaf unless
-                    -fno-math-errno, so there it is inline VFMA). ATTN_NO_FMA:
-                    off.
+                    fmaf (for clang 14 declared const in the one function
+                    that calls it: else, unless -fno-math-errno, it calls the
+                    C library's fmaf). ATTN_NO_FMA: off.
      Helium         M55 (__ARM_FEATURE_MVE & 2): the same fused sums, one
                     output per lane of a 4-lane VFMA (the rows gathered a
                     column at a time, 8 outputs x 1-2 rows per pass), so
@@ -1040,12 +1040,13 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
 
 /* s + a*b: one rounding where the FPU fuses it, two in portable C. */
 #if ATTN__FMA && !ATTN__MVE_F32 && defined(__clang__) && !defined(__NO_MATH_ERRNO__)
-/* clang 14 calls the C library's fmaf unless -fno-math-errno: ask for VFMA
-   (Helium builds use the intrinsics instead) */
+/* clang 14 turns fmaf into a call of the C library's (which might set
+   errno) unless -fno-math-errno; declared const here, in this block only,
+   it is the VFMA instruction (Helium builds use the intrinsics instead) */
 static float attn__fma(float s, float a, float b)
 {
-    __asm__("vfma.f32 %0, %1, %2" : "+t"(s) : "t"(a), "t"(b));
-    return s;
+    float fmaf(float, float, float) __attribute__((const));
+    return fmaf(a, b, s);
 }
 #define ATTN__MADD(s, a, b) attn__fma((s), (a), (b))
 #elif ATTN__FMA
