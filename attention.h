@@ -1056,6 +1056,11 @@ static float attn__fma(float s, float a, float b)
 #endif
 
 #if ATTN__MVE_F32
+/* Column j of 4 rows whose addresses are the lanes of a (j = 0..3 within a
+   block of 4 columns), then ATTN__NEXT moves a on by `cols` columns. clang:
+   the write-back gather (VLDRW.U32 Qd, [Qm, #4]!, a starting 4 bytes early)
+   moves a itself. GCC 12's arm_mve.h cannot compile that form (it asks for
+   a constant it cannot see): it gathers at offset 4j and adds after a block. */
 #if defined(__clang__)
 #define ATTN__GATHER(a, j) vldrwq_gather_base_wb_f32(&(a), 4)
 #define ATTN__NEXT(a, cols) ((void)0)
@@ -1077,8 +1082,8 @@ static uint32x4_t attn__rows4_f32(const float *w, size_t ws)
 /* y[r] = w_r . x (+ b[r]) for r < rows, where w_r = w + r*ws holds n floats:
    a linear layer's outputs (ws = n), or one query's scores against keys
    (ws = the key row stride). y must not overlap x or w. */
-static void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
-                           const float *b, int n, int rows)
+ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
+                                   const float *b, int n, int rows)
 {
     int r = 0, c;
 #if ATTN__MVE_F32
@@ -1143,7 +1148,9 @@ static void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
         vstrwq_p_f32(y + r + o1, s1, p1);
     }
 #else
-    /* 4 rows per pass: each x[c] loaded once for the four */
+#if !ATTN__SOFT_FLOAT
+    /* 4 rows per pass: each x[c] loaded once for the four (not on soft-float
+       cores, where it would save nothing beside the library calls) */
     for (; r + 4 <= rows; r += 4) {
         const float *w0 = w + (size_t)r * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
         float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
@@ -1159,6 +1166,7 @@ static void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
         y[r + 2] = b ? s2 + b[r + 2] : s2;
         y[r + 3] = b ? s3 + b[r + 3] : s3;
     }
+#endif
     for (; r < rows; r++) {
         const float *w0 = w + (size_t)r * ws;
         float s0 = 0.0f;
@@ -1229,9 +1237,77 @@ static void attn__gemv2_f32(float *y0, float *y1, const float *x0, const float *
 }
 #endif
 
+#if !ATTN__MVE_F32 && !ATTN__SOFT_FLOAT
+/* C, four rows at once: y0..y3 = W x0..x3 (+ b), rows ys and xs floats
+   apart, 4 outputs per pass: each w load serves the 4 rows, each x load the
+   4 outputs. (Not on soft-float cores, whose multiply-adds are library
+   calls: there the block would only cost flash.) */
+ATTN__NOINLINE void attn__gemv4_f32(float *y, size_t ys, const float *x, size_t xs,
+                                    const float *w, size_t ws, const float *b, int n, int k)
+{
+    const float *x0 = x, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
+    int o, c;
+    for (o = 0; o + 4 <= k; o += 4) {
+        const float *w0 = w + (size_t)o * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
+        float *y0 = y + o, *y1 = y0 + ys, *y2 = y1 + ys, *y3 = y2 + ys;
+        float s00 = 0.0f, s01 = 0.0f, s02 = 0.0f, s03 = 0.0f;
+        float s10 = 0.0f, s11 = 0.0f, s12 = 0.0f, s13 = 0.0f;
+        float s20 = 0.0f, s21 = 0.0f, s22 = 0.0f, s23 = 0.0f;
+        float s30 = 0.0f, s31 = 0.0f, s32 = 0.0f, s33 = 0.0f;
+        for (c = 0; c < n; c++) {
+            float e0 = x0[c], e1 = x1[c], e2 = x2[c], e3 = x3[c], t;
+            t = w0[c];
+            s00 = ATTN__MADD(s00, t, e0); s10 = ATTN__MADD(s10, t, e1);
+            s20 = ATTN__MADD(s20, t, e2); s30 = ATTN__MADD(s30, t, e3);
+            t = w1[c];
+            s01 = ATTN__MADD(s01, t, e0); s11 = ATTN__MADD(s11, t, e1);
+            s21 = ATTN__MADD(s21, t, e2); s31 = ATTN__MADD(s31, t, e3);
+            t = w2[c];
+            s02 = ATTN__MADD(s02, t, e0); s12 = ATTN__MADD(s12, t, e1);
+            s22 = ATTN__MADD(s22, t, e2); s32 = ATTN__MADD(s32, t, e3);
+            t = w3[c];
+            s03 = ATTN__MADD(s03, t, e0); s13 = ATTN__MADD(s13, t, e1);
+            s23 = ATTN__MADD(s23, t, e2); s33 = ATTN__MADD(s33, t, e3);
+        }
+        if (b) {
+            float b0 = b[o], b1 = b[o + 1], b2 = b[o + 2], b3 = b[o + 3];
+            s00 += b0; s01 += b1; s02 += b2; s03 += b3;
+            s10 += b0; s11 += b1; s12 += b2; s13 += b3;
+            s20 += b0; s21 += b1; s22 += b2; s23 += b3;
+            s30 += b0; s31 += b1; s32 += b2; s33 += b3;
+        }
+        y0[0] = s00; y0[1] = s01; y0[2] = s02; y0[3] = s03;
+        y1[0] = s10; y1[1] = s11; y1[2] = s12; y1[3] = s13;
+        y2[0] = s20; y2[1] = s21; y2[2] = s22; y2[3] = s23;
+        y3[0] = s30; y3[1] = s31; y3[2] = s32; y3[3] = s33;
+    }
+    for (; o < k; o++) { /* the last k % 4 outputs, one at a time for the 4 rows */
+        const float *w0 = w + (size_t)o * ws;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        for (c = 0; c < n; c++) {
+            float t = w0[c];
+            s0 = ATTN__MADD(s0, t, x0[c]);
+            s1 = ATTN__MADD(s1, t, x1[c]);
+            s2 = ATTN__MADD(s2, t, x2[c]);
+            s3 = ATTN__MADD(s3, t, x3[c]);
+        }
+        if (b) {
+            s0 += b[o];
+            s1 += b[o];
+            s2 += b[o];
+            s3 += b[o];
+        }
+        y[o] = s0;
+        y[ys + o] = s1;
+        y[2 * ys + o] = s2;
+        y[3 * ys + o] = s3;
+    }
+}
+#endif
+
 /* y_i = W x_i (+ b) for the m rows x_i = x + i*xs, y_i = y + i*ys (W: k rows
-   of n floats, ws apart): attn__gemv_f32 for each row, with blocks of rows
-   that share every load of w between them (and of x between outputs). */
+   of n floats, ws apart): blocks of rows that share every load of w between
+   them (and of x between outputs), the rest a row at a time. */
 static void attn__gemm_f32(float *y, size_t ys, const float *x, size_t xs, int m,
                            const float *w, size_t ws, const float *b, int n, int k)
 {
@@ -1241,54 +1317,8 @@ static void attn__gemm_f32(float *y, size_t ys, const float *x, size_t xs, int m
         attn__gemv2_f32(y + (size_t)i * ys, y + (size_t)(i + 1) * ys, x + (size_t)i * xs,
                         x + (size_t)(i + 1) * xs, w, ws, b, n, k);
 #elif !ATTN__SOFT_FLOAT
-    /* 4 rows x 4 outputs per pass: each w load serves the 4 rows, each x
-       load the 4 outputs (not on soft-float cores, whose multiply-adds are
-       library calls: there the block would only cost flash) */
-    int o, c;
-    for (; i + 4 <= m; i += 4) {
-        const float *x0 = x + (size_t)i * xs, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
-        float *y0 = y + (size_t)i * ys, *y1 = y0 + ys, *y2 = y1 + ys, *y3 = y2 + ys;
-        for (o = 0; o + 4 <= k; o += 4) {
-            const float *w0 = w + (size_t)o * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
-            float s00 = 0.0f, s01 = 0.0f, s02 = 0.0f, s03 = 0.0f;
-            float s10 = 0.0f, s11 = 0.0f, s12 = 0.0f, s13 = 0.0f;
-            float s20 = 0.0f, s21 = 0.0f, s22 = 0.0f, s23 = 0.0f;
-            float s30 = 0.0f, s31 = 0.0f, s32 = 0.0f, s33 = 0.0f;
-            for (c = 0; c < n; c++) {
-                float e0 = x0[c], e1 = x1[c], e2 = x2[c], e3 = x3[c], t;
-                t = w0[c];
-                s00 = ATTN__MADD(s00, t, e0); s10 = ATTN__MADD(s10, t, e1);
-                s20 = ATTN__MADD(s20, t, e2); s30 = ATTN__MADD(s30, t, e3);
-                t = w1[c];
-                s01 = ATTN__MADD(s01, t, e0); s11 = ATTN__MADD(s11, t, e1);
-                s21 = ATTN__MADD(s21, t, e2); s31 = ATTN__MADD(s31, t, e3);
-                t = w2[c];
-                s02 = ATTN__MADD(s02, t, e0); s12 = ATTN__MADD(s12, t, e1);
-                s22 = ATTN__MADD(s22, t, e2); s32 = ATTN__MADD(s32, t, e3);
-                t = w3[c];
-                s03 = ATTN__MADD(s03, t, e0); s13 = ATTN__MADD(s13, t, e1);
-                s23 = ATTN__MADD(s23, t, e2); s33 = ATTN__MADD(s33, t, e3);
-            }
-            if (b) {
-                float b0 = b[o], b1 = b[o + 1], b2 = b[o + 2], b3 = b[o + 3];
-                s00 += b0; s01 += b1; s02 += b2; s03 += b3;
-                s10 += b0; s11 += b1; s12 += b2; s13 += b3;
-                s20 += b0; s21 += b1; s22 += b2; s23 += b3;
-                s30 += b0; s31 += b1; s32 += b2; s33 += b3;
-            }
-            y0[o] = s00; y0[o + 1] = s01; y0[o + 2] = s02; y0[o + 3] = s03;
-            y1[o] = s10; y1[o + 1] = s11; y1[o + 2] = s12; y1[o + 3] = s13;
-            y2[o] = s20; y2[o + 1] = s21; y2[o + 2] = s22; y2[o + 3] = s23;
-            y3[o] = s30; y3[o + 1] = s31; y3[o + 2] = s32; y3[o + 3] = s33;
-        }
-        if (o < k) {
-            const float *wo = w + (size_t)o * ws, *bo = b ? b + o : NULL;
-            attn__gemv_f32(y0 + o, x0, wo, ws, bo, n, k - o);
-            attn__gemv_f32(y1 + o, x1, wo, ws, bo, n, k - o);
-            attn__gemv_f32(y2 + o, x2, wo, ws, bo, n, k - o);
-            attn__gemv_f32(y3 + o, x3, wo, ws, bo, n, k - o);
-        }
-    }
+    for (; i + 4 <= m; i += 4)
+        attn__gemv4_f32(y + (size_t)i * ys, ys, x + (size_t)i * xs, xs, w, ws, b, n, k);
 #endif
     for (; i < m; i++)
         attn__gemv_f32(y + (size_t)i * ys, x + (size_t)i * xs, w, ws, b, n, k);
@@ -1333,7 +1363,8 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
         vstrwq_p_f32(ctx + c, s0, pr);
     }
 #else
-    for (; c + 4 <= d; c += 4) {
+#if !ATTN__SOFT_FLOAT
+    for (; c + 4 <= d; c += 4) { /* 4 columns per pass of the keys */
         float s0 = ctx[c], s1 = ctx[c + 1], s2 = ctx[c + 2], s3 = ctx[c + 3];
         for (j = 0; j < n; j++) {
             const float *vj = v + (size_t)j * vs + c;
@@ -1348,6 +1379,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
         ctx[c + 2] = s2;
         ctx[c + 3] = s3;
     }
+#endif
     for (; c < d; c++) {
         float s0 = ctx[c];
         for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + c]);
@@ -1367,8 +1399,8 @@ static float attn__hsum_f32(float32x4_t v)
 
 /* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
    sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
-static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
-                                    const float *beta, float eps, int n)
+ATTN__NOINLINE void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
+                                            const float *beta, float eps, int n)
 {
     float mean = 0.0f, var = 0.0f, rstd;
     int i;
@@ -1448,8 +1480,6 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
         break;
     }
 }
-
-
 
 /* x[c] *= f for c < n. */
 static void attn__scale_f32(float *x, float f, int n)
@@ -1938,8 +1968,8 @@ static void attn__see(attn__range *r, const float *x, int n)
 
 /* The activation of n hidden rows of width ff in place (h [n][ff]), watched
    before (pre) and after (h). */
-static void attn__activate_rows_f32(float *h, int n, int ff, attn_activation act,
-                                    attn__layer_obs *obs)
+ATTN__NOINLINE void attn__activate_rows_f32(float *h, int n, int ff, attn_activation act,
+                                            attn__layer_obs *obs)
 {
     int j;
     for (j = 0; j < n; j++) {
@@ -1963,7 +1993,7 @@ static void attn__add_row_f32(float *x, const float *t, int n)
 static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
                                     const attn_encoder_cfg *cfg,
                                     const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
-                                    attn__layer_obs *obs)
+                                            attn__layer_obs *obs)
 {
     const attn_mha_weights_f32 *a = &w->attn;
     int dm = cfg->d_model, i, j, n, t;
