@@ -125,8 +125,9 @@
                     linear layers and attention give the FMA results bit for
                     bit; layer norm sums its row in 4 lanes. ATTN_NO_MVE: off.
    Soft-float cores (M0, M3) run the portable C; no library fmaf is called.
-   In C (FMA or not) a linear layer goes in blocks of 4 rows x 4 outputs that
-   share each load, a single row 4 outputs at a time.
+   With an FPU (FMA or not) the C takes a linear layer in blocks of 4 rows x
+   4 outputs that share each load, a single row 4 outputs at a time; on a
+   soft-float core, whose multiply-adds are library calls, one at a time.
    The fast paths against the portable C (tests/test_fast.c, on each core
    that has one; both stay within the golden tolerance, 1e-5 * max(1,
    |torch|)):
