@@ -2007,15 +2007,16 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
 
     /* keys and values from the whole input (pre-norm: from LN1(x), a row at
-       a time) */
-    for (i = 0; i < seq; i++) {
-        if (!cfg->norm_first) break;
-        attn__layernorm_row_f32(nrm, x + (size_t)i * d, w->norm1_w, w->norm1_b, cfg->eps, dm);
-        ATTN__SEE(obs, n1, nrm, dm);
-        attn__matvec_f32(k + (size_t)i * d, nrm, a->wk, a->bk, dm, dm);
-        attn__matvec_f32(v + (size_t)i * d, nrm, a->wv, a->bv, dm, dm);
-    }
-    if (!cfg->norm_first) {
+       a time; post-norm: all rows in one call, in blocks of rows) */
+    if (cfg->norm_first) {
+        for (i = 0; i < seq; i++) {
+            attn__layernorm_row_f32(nrm, x + (size_t)i * d, w->norm1_w, w->norm1_b, cfg->eps,
+                                    dm);
+            ATTN__SEE(obs, n1, nrm, dm);
+            attn__matvec_f32(k + (size_t)i * d, nrm, a->wk, a->bk, dm, dm);
+            attn__matvec_f32(v + (size_t)i * d, nrm, a->wv, a->bv, dm, dm);
+        }
+    } else {
         attn__gemm_f32(k, d, x, d, seq, a->wk, d, a->bk, dm, dm);
         attn__gemm_f32(v, d, x, d, seq, a->wv, d, a->bv, dm, dm);
     }
@@ -2049,8 +2050,7 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     /* the feed-forward block, t tokens at a time. K and V are free now: the
        hidden rows go where K was (t*d_ff <= seq*d), the inputs of linear2
        (pre-norm) and its outputs where V was; t = 1 uses hid and nrm. */
-    t = (int)((size_t)seq * d / (size_t)cfg->d_ff);
-    if (t > seq) t = seq;
+    t = (size_t)seq * d / ff >= (size_t)seq ? seq : (int)((size_t)seq * d / ff);
     if (t >= 2) {
         hid = k;
         nrm = v;
@@ -2061,10 +2061,12 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
         float *rows = x + (size_t)i * d;
         const float *src = rows;
         n = seq - i < t ? seq - i : t;
-        for (j = 0; j < n && cfg->norm_first; j++) {
-            attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, w->norm2_w,
-                                    w->norm2_b, cfg->eps, dm);
-            ATTN__SEE(obs, n2, nrm + (size_t)j * d, dm);
+        if (cfg->norm_first) {
+            for (j = 0; j < n; j++) {
+                attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, w->norm2_w,
+                                        w->norm2_b, cfg->eps, dm);
+                ATTN__SEE(obs, n2, nrm + (size_t)j * d, dm);
+            }
             src = nrm;
         }
         attn__gemm_f32(hid, ff, src, d, n, w->ff1_w, d, w->ff1_b, dm, cfg->d_ff);
