@@ -1400,8 +1400,8 @@ static float attn__hsum_f32(float32x4_t v)
 
 /* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
    sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
-ATTN__NOINLINE void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
-                                            const float *beta, float eps, int n)
+static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
+                                    const float *beta, float eps, int n)
 {
     float mean = 0.0f, var = 0.0f, rstd;
     int i;
