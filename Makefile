@@ -243,9 +243,10 @@ BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(
 # exactly): build/bench/results.csv, and into BENCHMARKS.md the table (a
 # column per board and compiler) and our rows beside CMSIS-NN / CMSIS-DSP's
 # (bench/cmsis_anchor.csv) with the ratio
-bench: $(BENCH_ELFS) bench/cmsis_anchor.csv
+bench: $(BENCH_ELFS) $(DIGITS_ELFS) bench/cmsis_anchor.csv
 	@sh tools/bench_report.sh $(B) bench/cmsis_anchor.csv -c gcc:$(CROSS_CC) -c clang:$(CLANG) \
 	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
+	@sh tools/digits_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 
 # flash and RAM of the library alone, per core and compiler, -Os and -O2,
 # into BENCHMARKS.md
@@ -255,8 +256,18 @@ size: | ports-deps
 
 # --- tests --------------------------------------------------------------------
 # host builds and checks first, then the same runner on every board
+# the header compiled for every core by both compilers at -O0 and -Os too
+# (the fast paths' inline assembly and intrinsics must build unoptimised)
+OPT_CHECKS := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(B)/optcheck/$(b)-$(c)-$(o).o)))
+define OPT_CHECK
+$(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
+	@mkdir -p $$(@D)
+	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) -$(3) $(XWARN) $(xsys_$(2)) -I. -c $$< -o $$@
+endef
+$(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
+
 test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o $(B)/impl-noint8.o \
-      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h
+      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h $(OPT_CHECKS)
 	@sh tests/run_suite.sh $(B) $(BOARD_RUNS)
 
 # --- benchmarks ---------------------------------------------------------------

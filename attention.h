@@ -157,37 +157,74 @@
                    int32): acc = sat(f + sum x * w), the same integer.
    add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
                    y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
-   exp2(t)         t <= 0 in Q16 (t = -u): n = u >> 16, f = u & 0xFFFF,
+   exp2(u)         2^-u for u >= 0 in Q16: n = u >> 16, f = u & 0xFFFF,
                    i = f >> 9, r = f & 511, T[k] = round(2^30 * 2^(-k/128))
                    (k = 0..128, a table in the header),
-                   v = T[i] - rshift((T[i] - T[i+1]) * r, 9),
-                   (the product in int64), exp2 = n > 30 ? 0 : rshift(v, n).
+                   v = T[i] - floor((T[i] - T[i+1]) * r / 2^9) (uint32),
+                   exp2 = floor(v / 2^n) (0 from n = 31 on), in Q30.
                    Absolute error < 2^-18 (measured: 3.7e-6), far below
                    the 2^-15 step of the probabilities.
    softmax         over the visible entries z_j of a row: mx = max z_j,
-                   e_j = exp2(requant(z_j - mx, mul)) (Q30, e = 2^30 at mx),
-                   S = sum e_j (uint64), R = floor(2^61 / S),
-                   p_j = (e_j * R + 2^45) >> 46: probabilities in Q15.
-                   attn_softmax_s8: y = clamp(((p_j + 64) >> 7) - 128)
-                   (scale 1/256, zero point -128); mul = s * log2(e) * 2^16.
+                   u_j = max(0, requant(sat(mx - z_j), mul)) (Q16),
+                   e_j = exp2(u_j) (Q30, e = 2^30 at mx), S = sum e_j
+                   (uint64, >= 2^30), k = floor(log2 S) - 31 (>= -1),
+                   Sn = floor(S / 2^k) (2S if k = -1), in [2^31, 2^32),
+                   R = floor((2^63 - 1) / Sn), in [2^31, 2^32): a 32-bit
+                   reciprocal, found without any division (a table
+                   estimate, Newton steps, then the exact remainder),
+                   p_j = min(32767, round(e_j * R / 2^(48+k))): Q15, ties
+                   up, clamped so it fits a signed 16-bit operand.
+                   attn_softmax_s8: y = min(255, round(e_j * R / 2^(55+k)))
+                   - 128 (scale 1/256, zero point -128; one rounding);
+                   mul = s * log2(e) * 2^16 for logits of scale s.
    attention       z_j = sum over the head's columns (q - q_zp)(k_j - k_zp)
-                   (int32), p_j as in softmax with score_mul, masked keys
-                   skipped; c = sum p_j (v_j - v_zp) (|c| < 2^31: the p_j
-                   sum to at most 2^15 + n/2), out = clamp(out_zp +
-                   requant(c, ctx_mul)). No visible key: out = clamp(out_zp).
+                   (int32), p_j as in softmax with score_mul, 0 for masked
+                   keys; c = sum p_j (v_j - v_zp), computed as
+                   sum p_j v_j - v_zp * sum p_j (the same integer; |c| <
+                   2^31: the p_j sum to at most 2^15 + n/2), out =
+                   clamp(out_zp + requant(c, ctx_mul)). No visible key:
+                   out = clamp(out_zp).
+                   The fast paths compute these integers: on the DSP
+                   cores Q.K^T takes two keys per pass (SXTAB16 folds both
+                   zero points into the unpacking), the probabilities are
+                   stored as 16-bit pairs so that one SMLAD does two keys
+                   of P.V (PKHBT/PKHTB pair up two rows of V), and u_j is
+                   one SMMULR of (mx - z_j) * 2^(shift+1) wherever that is
+                   exact (shift >= 0, multiplier >= 0); on Helium one
+                   VMLADAV per key (zero points folded: sum q k - q_zp
+                   sum k - k_zp sum q + d q_zp k_zp, in uint32), the
+                   softmax four keys per vector (the table gathered), P.V
+                   by VMLA over 16 columns. Their d_head 16 loops and the
+                   DSP softmax loops are inline assembly for GCC and clang.
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
-                   S1 = sum x, S2 = sum x^2 (int64), D = d*S2 - S1^2 + eps;
-                   k such that D * 4^k is in [2^60, 2^62), s = isqrt(D * 4^k)
-                   in [2^30, 2^31), m = min((floor(2^62 / s) + 1) >> 1,
-                   2^31 - 1): 1/sqrt(D) ~ m * 2^(k-30) / 2^31;
-                   z_c = requant(d * x_c - S1, {m, k - 14}) (Q16; |z| <=
-                   sqrt(d-1) * 2^16, which saturates harmlessly past d 1025),
-                   y_c = clamp(out_zp + rshift(sat(requant(z_c, gamma[c]) +
-                   beta[c]), 16)).
+                   S1 = sum x, S2 = sum x^2 (int64), D = min(d*S2 - S1^2 +
+                   eps, 2^62 - 1); k in 0..30 such that N = D * 4^k is in
+                   [2^60, 2^62); m ~ 2^61 / sqrt(N) by Newton's iteration for
+                   1/sqrt (no division): a = N >> 30, y = T[(a >> 27) - 8] *
+                   2^16 (T: 24 entries in the header, round(2^16 / (sqrt(i/8)
+                   + sqrt((i+1)/8))), i = 8..31), then three times
+                   t = (y*y) >> 32, w = (a*t) >> 32, y += (y * 8(2^28 - w)) >> 32,
+                   and m = min(y, 2^31 - 1) (measured: within -1..+6 of
+                   2^61 / sqrt(N), 5.5e-9 relative); then
+                   M * 2^L = m * 2^(k-6) ~ 2^55 / sqrt(D): L = k - 6, M = m
+                   if k >= 6, else L = 0, M = (m + 2^(5-k)) >> (6-k).
+                   Each element (>> is floor, also on negative numbers):
+                   u_c = (d * x_c - S1) * 2^L,
+                   z_c = (u_c * M + 2^31) >> 32     (Q23: 2^23 (x - mean)/sigma)
+                   h_c = (z_c * gamma[c].multiplier) >> 32,
+                   g_c = sat(h_c * 2^(gamma[c].shift - 6))   (Q16 output LSB;
+                         a floor for a negative exponent),
+                   y_c = clamp(out_zp + ((g_c + beta[c] + 2^15) >> 16)).
                    No overflow for d <= 2048: |d*x_c - S1| <= 2(d-1) max|x|
-                   < 2 * 2047 * 2^19 < 2^31 fits int32, and D <= d*S2 <=
-                   2^11 * 2^11 * 2^38 = 2^60 fits int64 (int8 input:
-                   |x| <= 128, far below; tests run widths 1024 and 2048).
+                   < 2 * 2047 * 2^19 < 2^31; sum_c (d*x_c - S1)^2 = d (d*S2 -
+                   S1^2), so with L > 0 (D * 4^L = N / 4^6 < 2^50) |u_c|^2 <=
+                   (d-1) 2^50 < 2^61: u fits int32; |z| <= sqrt(d-1) 2^23
+                   (1 + 2^-24) + 1 < 2^29, |h| < 2^28; D <= d*S2 <= 2^11 *
+                   2^11 * 2^38 = 2^60 fits int64 (int8 input: |x| <= 128, far
+                   below; tests run widths 1024 and 2048). Fast paths: one
+                   inline-assembly loop on M4/M7/M33 (GCC and clang; 15
+                   instructions per element, 17 with beta), four lanes on
+                   Helium (VRMULH, VMULH, VQSHL by each lane's shift, VQADD).
    pool (mean)     y = zp + round(sum (x - zp) / count), ties away from zero.
    All saturation is to the type's range; clamp is to [-128, 127] (or the
    linear's act_min..act_max). Right shifts of negative numbers are
@@ -212,9 +249,13 @@
      attn_softmax_s8      <= 1/256 per probability against a double softmax
                           of the dequantized input (1/256 only where p = 1,
                           which the output cannot show; elsewhere 1.9e-3)
-     attn_layernorm_s8    <= 1 output LSB against a double layer norm
+     attn_layernorm_s8    <= 1 output LSB against a double layer norm, and
+                          only where y's own rounding is that close (2.3e-5
+                          of random outputs; 1 of the tests' 3516)
      GELU table           exact to 1/2 output LSB at each of the 256 inputs
-     attention            exp2 error < 2^-18; probabilities rounded to 2^-16
+     attention            exp2 error < 2^-18 (+ 2^-30 from the floor);
+                          probabilities rounded to 2^-16, R to 2^-31
+                          relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
                           layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
@@ -256,11 +297,14 @@
      attn_sdpa_s8           A(4*seq_kv)                    ATTN_SDPA_SCRATCH_S8(seq_kv)
      attn_mha_s8            2*A(seq_kv*d) + A(d) + A(4*seq_kv)
                                                            ATTN_MHA_SCRATCH_S8(seq_kv, d)
-     attn_encoder_layer_s8  2*A(seq*d) + 3*A(d) + A(4*max(seq, d)) + A(d_ff)
+     attn_encoder_layer_s8  2*A(seq*d) + 3*A(P*d) + A(4*max(seq, P*d)) + A(P*d_ff),
+                            P = 2 (two tokens at a time), or 1 if seq is 1
      attn_encoder_s8        the same   ATTN_ENCODER_SCRATCH_S8(seq, d, heads, d_ff)
      attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
    (K and V in bytes, a query's int32 scores that then hold the int32
-   residual row, three d-byte rows, the hidden row: about 1/3.7 of float.)
+   residual rows, three d-byte rows and the hidden row for each of two
+   tokens - the projections and the feed-forward run two tokens per call -:
+   about 1/3.3 of float.)
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
    Stack: no recursion, no arrays on the stack. The deepest inference chain,
@@ -343,11 +387,13 @@
 #define ATTN_MHA_SCRATCH_S8(seq_kv, d_model)                                   \
     (2 * ATTN_ALIGN_UP((size_t)(seq_kv) * (size_t)(d_model)) +                 \
      ATTN_ALIGN_UP(d_model) + ATTN_ALIGN_UP((size_t)(seq_kv) * 4))
+#define ATTN__PAIR(seq) ((size_t)((seq) >= 2 ? 2 : 1))
 #define ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff)                   \
     (2 * ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                    \
-     3 * ATTN_ALIGN_UP(d_model) +                                              \
-     ATTN_ALIGN_UP((size_t)ATTN__MAX((size_t)(seq), (size_t)(d_model)) * 4) +  \
-     ATTN_ALIGN_UP(d_ff) + 0 * (size_t)(n_heads))
+     3 * ATTN_ALIGN_UP(ATTN__PAIR(seq) * (size_t)(d_model)) +                  \
+     ATTN_ALIGN_UP((size_t)ATTN__MAX((size_t)(seq),                            \
+                                     ATTN__PAIR(seq) * (size_t)(d_model)) * 4) + \
+     ATTN_ALIGN_UP(ATTN__PAIR(seq) * (size_t)(d_ff)) + 0 * (size_t)(n_heads))
 #define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
     (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
      ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
@@ -852,9 +898,31 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #define ATTN_ASSERT(x) ((void)0)
 #endif
 
-/* Small helpers of the inner loops are inlined even at -Os. */
-#if defined(__GNUC__) || defined(__clang__)
+/* The int8 attention and softmax kernels for the DSP extension and Helium
+   (ATTN__SM_DSP, ATTN__SM_MVE), and their loops written out in inline
+   assembly for GCC and clang (ATTN__ATT_ASM), are left out when
+   optimising for size (__OPTIMIZE_SIZE__, -Os): the portable loops
+   compute the same integers in a fraction of the code. */
+#if defined(__OPTIMIZE_SIZE__)
+#define ATTN__SM_DSP 0
+#define ATTN__SM_MVE 0
+#else
+#define ATTN__SM_DSP ATTN__DSP
+#define ATTN__SM_MVE ATTN__MVE
+#endif
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__)
+#define ATTN__ATT_ASM 1 /* (not at -O0, where GCC cannot find their registers) */
+#else
+#define ATTN__ATT_ASM 0
+#endif
+
+/* Small helpers of the inner loops are always inlined when optimising for
+   speed; at -Os the compiler chooses (code size first). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
 #define ATTN__INLINE static inline __attribute__((always_inline))
+#define ATTN__NOINLINE static __attribute__((noinline))
+#elif defined(__GNUC__) || defined(__clang__)
+#define ATTN__INLINE static inline
 #define ATTN__NOINLINE static __attribute__((noinline))
 #else
 #define ATTN__INLINE static
@@ -2230,15 +2298,6 @@ static int32_t attn__clamp(int32_t v, int32_t lo, int32_t hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* x / 2^n rounded, ties away from zero; n in 0..31. */
-static int32_t attn__rshift(int32_t x, int n)
-{
-    uint32_t mask = (uint32_t)(((uint64_t)1 << n) - 1);
-    uint32_t rem = (uint32_t)x & mask;
-    uint32_t threshold = (mask >> 1) + (x < 0 ? 1u : 0u);
-    return (int32_t)((x >> n) + (rem > threshold ? 1 : 0));
-}
-
 /* round(a * b / 2^31), an exact half rounded up: the rounding doubling high
    multiply, (a*b + 2^30) >> 31, one SMLAL-class multiply-add (VQRDMULH on
    Helium). b is a checked multiplier (> INT32_MIN, see attn__qmul_ok), so
@@ -2316,9 +2375,49 @@ ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m)
     return ATTN_OK;
 }
 
-/* 2^t for t <= 0 in Q16, as Q30 (see INT8 ARITHMETIC). */
-static int32_t attn__exp2_q16(int32_t t)
+/* exp2's table (INT8 ARITHMETIC), T[k] = round(2^30 * 2^(-k/128)) for
+   k = 0..128. ATTN__EXP2_PAIRS: stored as the pairs {T[k], T[k] - T[k+1]}
+   (k = 0..127, 1 KB; one LDRD, or one gather each on Helium, fetches
+   both, one subtraction less per exponential); when optimising for size,
+   T itself (516 B). */
+#define ATTN__EXP2_PAIRS ATTN__ATT_ASM
+#define ATTN__EXP2_WORDS (ATTN__EXP2_PAIRS ? 256 : 129)
+static const int32_t *attn__exp2_table(void)
 {
+#if ATTN__EXP2_PAIRS
+    static const int32_t TD[256] = {
+    1073741824, 5798825, 1067942999, 5767508, 1062175491, 5736360, 1056439131, 5705380,
+    1050733751, 5674568, 1045059183, 5643922, 1039415261, 5613442, 1033801819, 5583126,
+    1028218693, 5552973, 1022665720, 5522985, 1017142735, 5493157, 1011649578, 5463491,
+    1006186087, 5433985, 1000752102, 5404638, 995347464, 5375450, 989972014, 5346420,
+    984625594, 5317546, 979308048, 5288828, 974019220, 5260265, 968758955, 5231857, 963527098,
+    5203602, 958323496, 5175499, 953147997, 5147549, 948000448, 5119749, 942880699, 5092099,
+    937788600, 5064599, 932724001, 5037248, 927686753, 5010043, 922676710, 4982986, 917693724,
+    4956075, 912737649, 4929310, 907808339, 4902688, 902905651, 4876211, 898029440, 4849877,
+    893179563, 4823685, 888355878, 4797634, 883558244, 4771723, 878786521, 4745954, 874040567,
+    4720323, 869320244, 4694831, 864625413, 4669475, 859955938, 4644258, 855311680, 4619176,
+    850692504, 4594230, 846098274, 4569419, 841528855, 4544741, 836984114, 4520197, 832463917,
+    4495785, 827968132, 4471505, 823496627, 4447356, 819049271, 4423339, 814625932, 4399449,
+    810226483, 4375691, 805850792, 4352058, 801498734, 4328556, 797170178, 4305178, 792865000,
+    4281928, 788583072, 4258803, 784324269, 4235804, 780088465, 4212927, 775875538, 4190175,
+    771685363, 4167546, 767517817, 4145039, 763372778, 4122653, 759250125, 4100388, 755149737,
+    4078244, 751071493, 4056219, 747015274, 4034314, 742980960, 4012525, 738968435, 3990856,
+    734977579, 3969302, 731008277, 3947866, 727060411, 3926546, 723133865, 3905340, 719228525,
+    3884248, 715344277, 3863272, 711481005, 3842407, 707638598, 3821657, 703816941, 3801017,
+    700015924, 3780490, 696235434, 3760072, 692475362, 3739766, 688735596, 3719570, 685016026,
+    3699481, 681316545, 3679502, 677637043, 3659631, 673977412, 3639867, 670337545, 3620209,
+    666717336, 3600658, 663116678, 3581212, 659535466, 3561872, 655973594, 3542636, 652430958,
+    3523503, 648907455, 3504474, 645402981, 3485548, 641917433, 3466725, 638450708, 3448002,
+    635002706, 3429380, 631573326, 3410860, 628162466, 3392440, 624770026, 3374118, 621395908,
+    3355896, 618040012, 3337773, 614702239, 3319746, 611382493, 3301818, 608080675, 3283986,
+    604796689, 3266251, 601530438, 3248611, 598281827, 3231067, 595050760, 3213617, 591837143,
+    3196262, 588640881, 3179000, 585461881, 3161832, 582300049, 3144756, 579155293, 3127772,
+    576027521, 3110881, 572916640, 3094080, 569822560, 3077370, 566745190, 3060751, 563684439,
+    3044221, 560640218, 3027780, 557612438, 3011429, 554601009, 2995165, 551605844, 2978990,
+    548626854, 2962901, 545663953, 2946900, 542717053, 2930985, 539786068, 2915156
+    };
+    return TD;
+#else
     static const int32_t T[129] = {
     1073741824, 1067942999, 1062175491, 1056439131, 1050733751, 1045059183, 1039415261,
     1033801819, 1028218693, 1022665720, 1017142735, 1011649578, 1006186087, 1000752102,
@@ -2338,104 +2437,702 @@ static int32_t attn__exp2_q16(int32_t t)
     566745190, 563684439, 560640218, 557612438, 554601009, 551605844, 548626854, 545663953,
     542717053, 539786068, 536870912
     };
-    uint32_t u = (uint32_t)(-(int64_t)t), n = u >> 16, f = u & 0xFFFFu, i = f >> 9, r = f & 511u;
-    int32_t v;
-    if (n > 30) return 0;
-    v = T[i] - (int32_t)(((int64_t)(T[i] - T[i + 1]) * r + 256) >> 9); /* >= 0: rshift */
-    return attn__rshift(v, (int)n);
+    return T;
+#endif
 }
 
-/* The pieces of the int8 softmax (INT8 ARITHMETIC): e = 2^(mul * diff) in
-   Q30 for diff = z - mx <= 0 (saturated by the caller where it could
-   overflow), the reciprocal of the row's sum, a probability in Q15. */
-static uint32_t attn__softmax_e(int32_t diff, attn_qmul mul)
+/* 2^(-u / 2^16) in Q30 for 0 <= u < 2^31 (exp2 of INT8 ARITHMETIC): the
+   table, interpolated in uint32 ((T[i] - T[i+1]) * 511 < 2^32), then
+   floored by 2^n (0 from n = 31 on: v < 2^31). The DSP cores saturate n
+   to 63 (USAT) and let the register shift give 0 from 32 on: eight
+   instructions. */
+#if ATTN__SM_DSP
+ATTN__INLINE
+#else
+static
+#endif
+uint32_t attn__exp2_q16(uint32_t u, const int32_t *T)
 {
-    return (uint32_t)attn__exp2_q16(attn__requant(diff, mul));
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
+    uint32_t e, t1, t2, t3;
+    __asm__("ubfx   %[t1], %[u], #9, #7\n\t"
+#if ATTN__EXP2_PAIRS
+            "add    %[t1], %[T], %[t1], lsl #3\n\t"
+            "ldrd   %[t2], %[t3], [%[t1]]\n\t"
+#else
+            "add    %[t1], %[T], %[t1], lsl #2\n\t"
+            "ldrd   %[t2], %[t3], [%[t1]]\n\t"
+            "sub    %[t3], %[t2], %[t3]\n\t"
+#endif
+            "ubfx   %[t1], %[u], #0, #9\n\t"
+            "mul    %[t3], %[t3], %[t1]\n\t"
+            "sub    %[t2], %[t2], %[t3], lsr #9\n\t"
+            "usat   %[t1], #6, %[u], asr #16\n\t"
+            "lsr    %[e], %[t2], %[t1]"
+            : [e] "=&r"(e), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [u] "r"(u), [T] "r"(T), "m"(*(const int32_t(*)[ATTN__EXP2_WORDS])T));
+    return e;
+#else
+    uint32_t n = u >> 16, i = (u >> 9) & 127u, r = u & 511u;
+#if ATTN__EXP2_PAIRS
+    uint32_t v = (uint32_t)T[2 * i] - (((uint32_t)T[2 * i + 1] * r) >> 9);
+#else
+    uint32_t a = (uint32_t)T[i], v = a - (((a - (uint32_t)T[i + 1]) * r) >> 9);
+#endif
+    return n > 31 ? 0 : v >> n;
+#endif
 }
 
-static uint64_t attn__softmax_recip(uint64_t sum) /* sum >= 2^30: the max gives 2^30 */
+#if !ATTN__SM_MVE
+/* The exponent of one softmax entry: u = max(0, requant(a, mul)) for
+   a = mx - z >= 0 (saturated by the caller), in Q16. */
+static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
 {
-    return ((uint64_t)1 << 61) / sum;
+    int32_t t = attn__requant(a, mul);
+    return t > 0 ? (uint32_t)t : 0;
+}
+#endif
+
+/* The same exponent, fast, when mul.shift >= 0 and mul.multiplier >= 0:
+   requant(a) = srdhm(a * 2^shift, M) = hi(a * 2^(shift+1) * M + 2^31)
+   (one SMMULR) while a * 2^(shift+1) < 2^31, i.e. a <= amax. */
+typedef struct {
+    int small;     /* set by the caller: every a the call meets is <= amax            */
+    int ok;        /* shift >= 0, multiplier >= 0: the form below is exact up to amax */
+    int sh;        /* shift + 1                                                       */
+    int32_t m;     /* the multiplier                                                  */
+    uint32_t amax; /* (2^31 - 1) >> sh                                                */
+} attn__expo;
+
+#if !ATTN__SM_MVE
+static attn__expo attn__expo_init(attn_qmul mul)
+{
+    attn__expo x;
+    x.ok = ATTN__SM_DSP && mul.multiplier >= 0 && mul.shift >= 0 && mul.shift <= 29;
+    x.sh = mul.shift + 1;
+    x.m = mul.multiplier;
+    x.amax = x.ok ? 0x7FFFFFFFu >> x.sh : 0;
+    x.small = 0;
+    return x;
+}
+#endif
+
+#if ATTN__SM_DSP
+/* hi(a * b + 2^31) = srdhm(a / 2, b) for even a: one SMMULR on the DSP
+   cores (GCC would build it from SMLAL and two constants) */
+ATTN__INLINE uint32_t attn__smmulr_even(int32_t a, int32_t b)
+{
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return (uint32_t)r;
+#else
+    return (uint32_t)attn__srdhm(a >> 1, b);
+#endif
 }
 
-static int32_t attn__softmax_q15(uint32_t e, uint64_t recip)
+/* u = hi((mxk - x * k) * m + 2^31) for int8 x (mxk = mx * k, k = 2^sh):
+   the fast exponent of a = mx - x, one MLS and one SMMULR on the DSP
+   cores */
+ATTN__INLINE uint32_t attn__expo_x8(int32_t x, int32_t k, int32_t mxk, int32_t m)
 {
-    return (int32_t)(((uint64_t)e * recip + ((uint64_t)1 << 45)) >> 46);
+#if ATTN__SM_DSP && (defined(__GNUC__) || defined(__clang__))
+    int32_t r;
+    __asm__("mls    %0, %1, %2, %3\n\t"
+            "smmulr %0, %0, %4"
+            : "=&r"(r) : "r"(x), "r"(k), "r"(mxk), "r"(m));
+    return (uint32_t)r;
+#else
+    return attn__smmulr_even(mxk - x * k, m);
+#endif
 }
 
-/* Softmax of the visible entries of z (Q15 probabilities into z itself);
-   z[j] for hidden j is left alone. Returns 0 if nothing is visible. */
-static int attn__softmax_row_q15(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul)
+#endif /* ATTN__SM_DSP */
+
+/* hi(a * b) for uint32 (UMULL; the M0 builds it from 16-bit products) */
+#if defined(__ARM_ARCH_6M__)
+static uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
+#else
+ATTN__INLINE uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
+#endif
 {
-    int32_t mx = 0;
-    uint64_t sum = 0, recip;
-    int j, seen = 0;
+#if defined(__ARM_ARCH_6M__)
+    uint32_t al = a & 0xFFFFu, ah = a >> 16, bl = b & 0xFFFFu, bh = b >> 16;
+    uint32_t mid1 = ah * bl, mid2 = al * bh, lo = al * bl;
+    uint32_t t = (lo >> 16) + (mid1 & 0xFFFFu) + (mid2 & 0xFFFFu); /* < 3 * 2^16 */
+    return ah * bh + (mid1 >> 16) + (mid2 >> 16) + (t >> 16);
+#else
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+#endif
+}
+
+/* floor((2^63 - 1) / d) for d in [2^31, 2^32), without a division: an
+   estimate below the quotient from the top bits of d (relative error
+   <= 1/17), two Newton steps x += x * (2^31 - d*x/2^32) / 2^31 kept below
+   the quotient by the -2 (error ~2^-16), one on the exact residual (error
+   a few units), then the remainder settles the last units. */
+static uint32_t attn__recip32(uint32_t d)
+{
+    static const uint16_t R0[16] = {61680, 58254, 55188, 52428, 49932, 47662, 45590, 43690,
+                                    41943, 40329, 38836, 37449, 36157, 34952, 33825, 32768};
+    uint32_t x = (uint32_t)R0[(d >> 27) & 15u] << 16, t;
+    uint64_t rem;
+    int it;
+    for (it = 0; it < 2; it++) {
+        t = 0x80000000u - attn__mulhi_u32(d, x);                        /* 2^31 (1 - x/X) > 0 */
+        x = x + ((attn__mulhi_u32(x, t) << 1) | ((x * t) >> 31)) - 2u; /* stays below X */
+    }
+    rem = ((uint64_t)1 << 63) - (((uint64_t)attn__mulhi_u32(d, x) << 32) | (uint32_t)(d * x));
+    x += attn__mulhi_u32(x, (uint32_t)(rem >> 16)) >> 15;              /* rem < 2^48 */
+    rem = (((uint64_t)1 << 63) - 1) - (((uint64_t)attn__mulhi_u32(d, x) << 32) | (uint32_t)(d * x));
+    while (rem >= d) { /* x is still below: at most two more */
+        rem -= d;
+        x++;
+    }
+    return x;
+}
+
+/* The row's normaliser (INT8 ARITHMETIC softmax): R and k from the sum S
+   of the exponentials (S >= 2^30: the maximum contributes 2^30), folded
+   into a rounding constant and a shift for the Q15 probability and for
+   attn_softmax_s8's 8-bit output: round(e * R / 2^(48+k)) is
+   (hi(e * R) + 2^(15+k)) >> (16+k), as hi(e * R) < 2^30 and 48 + k > 32. */
+typedef struct {
+    uint32_t r;       /* R, in [2^31, 2^32)                                   */
+    uint32_t round15; /* 2^(15+k)                                             */
+    int shift15;      /* 16 + k; from k = 16 on, 31 and round15 = 0 (p = 0)    */
+    uint32_t round8;  /* the same for the 8-bit output: 2^(22+k), shift 23 + k */
+    int shift8;
+} attn__softmax_norm;
+
+static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
+{
+    attn__softmax_norm nm;
+    uint32_t hi = (uint32_t)(sum >> 32), lo = (uint32_t)sum;
+    int b; /* floor(log2 sum), 30..63 */
+#if defined(__GNUC__) || defined(__clang__)
+    b = hi ? 63 - __builtin_clz(hi) : 31 - __builtin_clz(lo);
+#else
+    for (b = 30; b < 63 && (sum >> (b + 1)) != 0; b++) {}
+#endif
+    nm.r = attn__recip32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
+    b -= 31; /* k */
+    nm.shift15 = b >= 16 ? 31 : 16 + b;
+    nm.round15 = b >= 16 ? 0u : (uint32_t)1 << (15 + b);
+    nm.shift8 = b >= 9 ? 31 : 23 + b;
+    nm.round8 = b >= 9 ? 0u : (uint32_t)1 << (22 + b);
+    return nm;
+}
+
+/* p = min(32767, round(e * R / 2^(48+k))): Q15, fits a signed 16-bit lane */
+ATTN__INLINE int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
+{
+    uint32_t p = (attn__mulhi_u32(e, nm->r) + nm->round15) >> nm->shift15;
+#if ATTN__SM_DSP
+    return __usat((int32_t)p, 15);
+#else
+    return (int32_t)(p > 32767u ? 32767u : p);
+#endif
+}
+
+/* y = min(255, round(e * R / 2^(55+k))) - 128 (attn_softmax_s8) */
+ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
+{
+    uint32_t q = (attn__mulhi_u32(e, nm->r) + nm->round8) >> nm->shift8;
+#if ATTN__SM_DSP
+    return (int8_t)(__usat((int32_t)q, 8) - 128);
+#else
+    return (int8_t)((int32_t)(q > 255u ? 255u : q) - 128);
+#endif
+}
+
+/* The attention softmax in three steps (INT8 ARITHMETIC softmax, with
+   score_mul): the visible maximum, the exponentials (into z, 0 for hidden
+   entries) and their sum, then the probabilities. */
+
+#if !ATTN__SM_MVE
+/* max of the visible z[j]; 0 with *seen = 0 if none is */
+static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n, int *seen)
+{
+    int32_t mx = INT32_MIN;
+    int j;
+    *seen = !hidden && n > 0;
     for (j = 0; j < n; j++)
-        if (!(hidden && hidden[j]) && (!seen || z[j] > mx)) {
+        if (!(hidden && hidden[j]) && z[j] >= mx) {
             mx = z[j];
-            seen = 1;
+            *seen = 1;
         }
-    if (!seen) return 0;
-    for (j = 0; j < n; j++) {
-        if (hidden && hidden[j]) continue;
-        z[j] = (int32_t)attn__softmax_e(attn__sat32((int64_t)z[j] - mx), mul);
-        sum += (uint32_t)z[j];
-    }
-    recip = attn__softmax_recip(sum);
-    for (j = 0; j < n; j++)
-        if (!(hidden && hidden[j])) z[j] = attn__softmax_q15((uint32_t)z[j], recip);
-    return 1;
+    return mx;
 }
 
-static uint32_t attn__isqrt64(uint64_t n)
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
+/* The exponential of t0 (an entry just loaded) into t2, as attn__expo_x8
+   then attn__exp2_q16: MLS, SMMULR, then exp2 in eight instructions
+   (t1, t3 scratch). Shared with attn_softmax_s8's written-out passes. */
+#define ATTN__EXPO_BODY                                                      \
+    "mls    %[t0], %[t0], %[k], %[mxk]\n\t"                                \
+    "smmulr %[t0], %[t0], %[m]\n\t"                                        \
+    "ubfx   %[t1], %[t0], #9, #7\n\t"                                      \
+    "add    %[t1], %[T], %[t1], lsl #3\n\t"                                \
+    "ldrd   %[t2], %[t3], [%[t1]]\n\t"                                     \
+    "ubfx   %[t1], %[t0], #0, #9\n\t"                                      \
+    "mul    %[t3], %[t3], %[t1]\n\t"                                       \
+    "sub    %[t2], %[t2], %[t3], lsr #9\n\t"                               \
+    "usat   %[t1], #6, %[t0], asr #16\n\t"                                 \
+    "lsr    %[t2], %[t2], %[t1]\n\t"
+/* The exponentials of the scores z[0..n2-1] (n2 even, >= 2) in place,
+   their sum returned (the fast exponent without padding): twelve
+   registers. */
+#define ATTN__ATT_EXPO                                                       \
+    "ldr    %[t0], [%[z]]\n\t" ATTN__EXPO_BODY                              \
+    "str    %[t2], [%[z]], #4\n\t"                                         \
+    "adds   %[lo], %[lo], %[t2]\n\t"                                       \
+    "adc    %[hi], %[hi], #0\n\t"
+ATTN__INLINE uint64_t attn__att_exps_asm(int32_t *z, const int32_t *ze, int32_t k, int32_t mxk,
+                                         int32_t m, const int32_t *T)
 {
-    uint64_t root = 0, bit = (uint64_t)1 << 62;
-    while (bit > n) bit >>= 2;
-    while (bit) {
-        if (n >= root + bit) {
-            n -= root + bit;
-            root = (root >> 1) + bit;
-        } else {
-            root >>= 1;
-        }
-        bit >>= 2;
-    }
-    return (uint32_t)root;
+    uint32_t lo = 0, hi = 0, t0, t1, t2, t3;
+    __asm__("1:\n\t" ATTN__ATT_EXPO ATTN__ATT_EXPO
+            "cmp    %[z], %[ze]\n\t"
+            "bne    1b"
+            : [z] "+r"(z), [lo] "+r"(lo), [hi] "+r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1),
+              [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [ze] "r"(ze), [k] "r"(k), [mxk] "r"(mxk), [m] "r"(m), [T] "r"(T)
+            : "cc", "memory");
+    return ((uint64_t)hi << 32) | lo;
 }
+#define ATTN__ATT_EXPS_ASM 1
+#endif
+
+/* e_j = exp2(u(mx - z_j)) into z (0 for hidden j), returns S. x->small:
+   every |z| <= d_head * 255^2, so mx - z (mx: the visible maximum) fits
+   amax for every key and (mx - z) * 2^sh is one MLS; else requant
+   itself. */
+ATTN__NOINLINE uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
+                                   attn_qmul mul, const attn__expo *x)
+{
+    const int32_t *T = attn__exp2_table();
+    uint64_t sum = 0;
+    int j;
+#if ATTN__SM_DSP
+    if (x->small) { /* every key (mx - z stays in range for hidden ones too) */
+        const int32_t k = (int32_t)1 << x->sh, mxk = mx * k, m = x->m;
+        j = 0;
+#ifdef ATTN__ATT_EXPS_ASM
+        if (n >= 2) {
+            j = n & ~1;
+            sum = attn__att_exps_asm(z, z + j, k, mxk, m, T);
+        }
+#endif
+        for (; j + 2 <= n; j += 2) { /* two at a time: e0 + e1 fits */
+            uint32_t e0 = attn__exp2_q16(attn__expo_x8(z[j], k, mxk, m), T);
+            uint32_t e1 = attn__exp2_q16(attn__expo_x8(z[j + 1], k, mxk, m), T);
+            sum += e0 + e1;
+            z[j] = (int32_t)e0;
+            z[j + 1] = (int32_t)e1;
+        }
+        if (j < n) {
+            uint32_t e = attn__exp2_q16(attn__expo_x8(z[j], k, mxk, m), T);
+            sum += e;
+            z[j] = (int32_t)e;
+        }
+        if (hidden) /* then the hidden ones out of the sum (exact in uint64) */
+            for (j = 0; j < n; j++)
+                if (hidden[j]) {
+                    sum -= (uint32_t)z[j];
+                    z[j] = 0;
+                }
+    } else
+#else
+    (void)x;
+#endif
+    {
+        for (j = 0; j < n; j++) {
+            uint32_t a = (uint32_t)mx - (uint32_t)z[j], e = 0;
+            if (!(hidden && hidden[j])) {
+                e = attn__exp2_q16(attn__softmax_u(a > INT32_MAX ? INT32_MAX : (int32_t)a, mul), T);
+                sum += e;
+            }
+            z[j] = (int32_t)e;
+        }
+    }
+    return sum;
+}
+#endif
+
+#if !ATTN__SM_DSP
+/* Q15 probabilities from the exponentials, in place; returns their sum */
+ATTN__NOINLINE int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
+{
+    const attn__softmax_norm nm = attn__softmax_normalise(sum);
+    int32_t psum = 0;
+    int j;
+    for (j = 0; j < n; j++) {
+        z[j] = attn__softmax_q15((uint32_t)z[j], &nm);
+        psum += z[j];
+    }
+    return psum;
+}
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+/* the same as 16-bit pairs: word j/2 of z becomes p_j | p_{j+1} << 16
+   (p_n = 0 for odd n); written behind the reads. The pair loop written
+   out: 15 instructions per two keys, eleven registers. */
+static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
+{
+    const attn__softmax_norm nm = attn__softmax_normalise(sum);
+    uint32_t psum = 0;
+    int j = 0;
+#if ATTN__ATT_ASM
+    if (n >= 2) {
+        const int32_t *rp = z, *end = z + (n & ~1);
+        uint32_t t0, t1, t2, *w = (uint32_t *)z;
+        __asm__("1:\n\t"
+                "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
+                "umull   %[t2], %[t0], %[t0], %[R]\n\t"
+                "add     %[t0], %[t0], %[rnd]\n\t"
+                "lsr     %[t0], %[t0], %[sh]\n\t"
+                "usat    %[t0], #15, %[t0]\n\t"
+                "umull   %[t2], %[t1], %[t1], %[R]\n\t"
+                "add     %[t1], %[t1], %[rnd]\n\t"
+                "lsr     %[t1], %[t1], %[sh]\n\t"
+                "usat    %[t1], #15, %[t1]\n\t"
+                "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
+                "smlad   %[ps], %[t0], %[one], %[ps]\n\t"
+                "str     %[t0], [%[wp]], #4\n\t"
+                "cmp     %[rp], %[end]\n\t"
+                "bne     1b"
+                : [rp] "+r"(rp), [wp] "+r"(w), [ps] "+r"(psum), [t0] "=&r"(t0), [t1] "=&r"(t1),
+                  [t2] "=&r"(t2)
+                : [end] "r"(end), [R] "r"(nm.r), [rnd] "r"(nm.round15), [sh] "r"(nm.shift15),
+                  [one] "r"(0x10001u)
+                : "cc", "memory");
+        j = n & ~1;
+    }
+#endif
+    for (; j < n; j += 2) {
+        uint32_t p0 = (uint32_t)attn__softmax_q15((uint32_t)z[j], &nm);
+        uint32_t p1 = j + 1 < n ? (uint32_t)attn__softmax_q15((uint32_t)z[j + 1], &nm) : 0;
+        uint32_t pp = p0 | (p1 << 16);
+        psum = (uint32_t)__smlad(pp, 0x10001u, (int32_t)psum);
+        z[j >> 1] = (int32_t)pp;
+    }
+    return (int32_t)psum;
+}
+#endif
+
+/* ---- layer norm (INT8 ARITHMETIC) ------------------------------------------ */
+
+/* M4/M7/M33 run a row's outputs in inline assembly (attn__ln_outs_dsp);
+   not at -O0, where GCC cannot find its twelve registers */
+#if ATTN__DSP && !ATTN__MVE && (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__)
+#define ATTN__LN_DSP_ASM 1
+#else
+#define ATTN__LN_DSP_ASM 0
+#endif
+
+/* v read as a two's-complement int32, without an implementation-defined
+   conversion (compiles to nothing) */
+static int32_t attn__s32(uint32_t v)
+{
+    return v < 0x80000000u ? (int32_t)v : -(int32_t)~v - 1;
+}
+
+static int attn__bitlen64(uint64_t v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return v ? 64 - __builtin_clzll(v) : 0;
+#else
+    int n = 0;
+    if (v >> 32) { n += 32; v >>= 32; }
+    if (v >> 16) { n += 16; v >>= 16; }
+    if (v >> 8) { n += 8; v >>= 8; }
+    if (v >> 4) { n += 4; v >>= 4; }
+    if (v >> 2) { n += 2; v >>= 2; }
+    if (v >> 1) { n += 1; v >>= 1; }
+    return n + (int)v;
+#endif
+}
+
+/* m ~ 2^61 / sqrt(n) for n in [2^60, 2^62) (INT8 ARITHMETIC, layer norm):
+   Newton's iteration for 1/sqrt(x), x = a / 2^30 in [1, 4), in 32-bit
+   steps from a 24-entry seed; no division. */
+static uint32_t attn__rsqrt61(uint64_t n)
+{
+    /* round(2^16 / (sqrt(i/8) + sqrt((i+1)/8))), i = 8..31: 2^15 / sqrt(x)
+       with the same relative error (< 0.03) at both ends of [i/8, (i+1)/8) */
+    static const uint16_t seed[24] = {
+        31803, 30080, 28610, 27337, 26220, 25229, 24343, 23544, 22819, 22157, 21550, 20990,
+        20472, 19990, 19540, 19120, 18726, 18355, 18005, 17674, 17362, 17065, 16783, 16514
+    };
+    uint32_t a = (uint32_t)(n >> 30), y = (uint32_t)seed[(a >> 27) - 8] << 16;
+    int i;
+    for (i = 0; i < 3; i++) { /* y = 2^31 Y: Y += Y (1 - x Y^2) / 2 */
+        uint32_t t = (uint32_t)(((uint64_t)y * y) >> 32), w = (uint32_t)(((uint64_t)a * t) >> 32);
+        int32_t e = attn__s32(((1u << 28) - w) << 3); /* 2^31 (1 - x Y^2), small */
+        y = (uint32_t)((int64_t)y + (((int64_t)y * e) >> 32));
+    }
+    return y > 0x7FFFFFFFu ? 0x7FFFFFFFu : y;
+}
+
+#if !ATTN__LN_DSP_ASM
+/* (a b + r) >> 32 for r = 0 (SMMUL) or 2^31 (SMMULR) */
+ATTN__INLINE int32_t attn__mulhi(int32_t a, int32_t b, uint32_t r)
+{
+#if defined(__ARM_ARCH_6M__)
+    /* no 32x32->64 multiply on the M0: four 16-bit products, as attn__srdhm */
+    uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo = al * bl, t;
+    int32_t ah = a >> 16, bh = b >> 16, p1 = ah * (int32_t)bl, p2 = (int32_t)al * bh;
+    int32_t hi = ah * bh + (p1 >> 16) + (p2 >> 16);
+    t = lo + ((uint32_t)p1 << 16);
+    hi += t < lo;
+    lo = t;
+    t = lo + ((uint32_t)p2 << 16);
+    hi += t < lo;
+    return hi + (t + r < t);
+#else
+    return (int32_t)(((int64_t)a * b + r) >> 32);
+#endif
+}
+
+/* One output of a layer norm row from u = (d x - S1) 2^L (see INT8
+   ARITHMETIC); rz = 2^15 + out_zp 2^16. */
+static int8_t attn__ln_out_s8(int32_t u, int32_t m, attn_qmul g, int32_t beta, int32_t rz)
+{
+    int32_t h = attn__mulhi(attn__mulhi(u, m, 1u << 31), g.multiplier, 0), v; /* z: Q23 */
+    int e = 6 - g.shift;
+    if (e >= 0) v = h >> (e < 31 ? e : 31);
+    else v = attn__shl_sat(h, -e);
+#if ATTN__DSP
+    /* each saturation here lands past the int8 clamp: the same result */
+    return (int8_t)__ssat(__qadd(__qadd(v, beta), rz) >> 16, 8);
+#else
+    return (int8_t)attn__clamp((int32_t)(((int64_t)v + beta + rz) >> 16), -128, 127);
+#endif
+}
+#endif
+
+#if ATTN__LN_DSP_ASM
+/* The outputs of a row on M4/M7/M33: attn__ln_out_s8 in 15 instructions
+   per element, 17 with beta (both compilers spill the C version). LOAD
+   reads x (int8 or int32), BETA adds beta or nothing. ASR takes e = 6 -
+   gamma.shift as it is (>= 32 gives the sign: the floor); e < 0 (gammas of
+   64 output LSB or more) goes to the saturating left shift out of line.
+   At most twelve registers. */
+#define ATTN__LN_TEXT(LOAD, BETA)                                                          \
+                     "1: " LOAD "\n"                                                    \
+                     "ldrd %[t1], %[t2], [%[gp]], #8\n"                                  \
+                     "mla %[t0], %[t0], %[dl], %[ns]\n"                                  \
+                     "smmulr %[t0], %[t0], %[m]\n"                                       \
+                     "smmul %[t0], %[t0], %[t1]\n"                                       \
+                     "rsbs %[t2], %[t2], #6\n"                                           \
+                     "bmi 3f\n"                                                          \
+                     "asr %[t0], %[t0], %[t2]\n"                                         \
+                     "2: " BETA "\n"                                                     \
+                     "qadd %[t0], %[t0], %[rz]\n"                                        \
+                     "ssat %[t0], #8, %[t0], asr #16\n"                                  \
+                     "strb %[t0], [%[yp]], #1\n"                                         \
+                     "cmp %[yp], %[ye]\n"                                                \
+                     "bne 1b\n"                                                          \
+                     "b 4f\n"                                                            \
+                     "3: rsb %[t2], %[t2], #0\n"                                         \
+                     "lsl %[t1], %[t0], %[t2]\n"                                         \
+                     "asr %[t2], %[t1], %[t2]\n"                                         \
+                     "cmp %[t2], %[t0]\n"                                                \
+                     "itee eq\n"                                                         \
+                     "moveq %[t0], %[t1]\n"                                              \
+                     "mvnne %[t1], #0x80000000\n"                                        \
+                     "eorne %[t0], %[t1], %[t0], asr #31\n"                              \
+                     "b 2b\n"                                                            \
+                     "4:\n"
+#define ATTN__LN_OUTS [xp] "+r"(xp), [yp] "+r"(y), [gp] "+r"(gm), [t0] "=&r"(t0), [t1] "=&r"(t1), \
+                      [t2] "=&r"(t2)
+#define ATTN__LN_INS [ye] "r"(ye), [dl] "r"(dl), [ns] "r"(ns), [m] "r"(m), [rz] "r"(rz)
+#define ATTN__LN_BETA "ldr %[t1], [%[bp]], #4\nqadd %[t0], %[t0], %[t1]"
+
+static void attn__ln_outs_dsp(int8_t *y, const void *x, int wide, int d, const attn_qmul *gm,
+                              const int32_t *beta, uint32_t dl, uint32_t ns, int32_t m,
+                              int32_t rz)
+{
+    const char *xp = (const char *)x;
+    int8_t *ye = y + d;
+    uint32_t t0, t1, t2;
+    if (!wide && beta)
+        __asm__ volatile(ATTN__LN_TEXT("ldrsb %[t0], [%[xp]], #1", ATTN__LN_BETA)
+                         : ATTN__LN_OUTS, [bp] "+r"(beta) : ATTN__LN_INS : "cc", "memory");
+    else if (!wide)
+        __asm__ volatile(ATTN__LN_TEXT("ldrsb %[t0], [%[xp]], #1", "")
+                         : ATTN__LN_OUTS : ATTN__LN_INS : "cc", "memory");
+    else if (beta)
+        __asm__ volatile(ATTN__LN_TEXT("ldr %[t0], [%[xp]], #4", ATTN__LN_BETA)
+                         : ATTN__LN_OUTS, [bp] "+r"(beta) : ATTN__LN_INS : "cc", "memory");
+    else
+        __asm__ volatile(ATTN__LN_TEXT("ldr %[t0], [%[xp]], #4", "")
+                         : ATTN__LN_OUTS : ATTN__LN_INS : "cc", "memory");
+}
+#undef ATTN__LN_TEXT
+#undef ATTN__LN_OUTS
+#undef ATTN__LN_INS
+#undef ATTN__LN_BETA
+#endif
+
+#if ATTN__MVE
+/* Four outputs of a layer norm row at once: the same integers as
+   attn__ln_out_s8 (VRMULH and VMULH are its two multiplies; VQSHL by a
+   signed per-lane amount is its shift by gamma.shift - 6: floor to the
+   right, saturating to the left; sat(t 2^8) >> 24 is clamp(t >> 16)). */
+static void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmul *gm,
+                             const int32_t *beta, int32_t rz)
+{
+    int32x4x2_t g = vld2q_s32((const int32_t *)gm); /* multipliers, shifts */
+    int32x4_t v = vqshlq_s32(vmulhq_s32(vrmulhq_s32(u, m), g.val[0]), vsubq_n_s32(g.val[1], 6));
+    v = vqshlq_n_s32(vqaddq_n_s32(vqaddq_s32(v, vldrwq_s32(beta)), rz), 8);
+    vstrbq_s32(y, vshrq_n_s32(v, 24));
+}
+#endif
 
 /* Layer norm of one row (x8 int8 or x32 int32, the other NULL). */
 static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x32, int d,
                                    const attn_layernorm_s8_params *p)
 {
-    int64_t s1 = 0, s2 = 0, dd;
-    uint64_t D, N, q;
-    attn_qmul rstd;
-    int c, b = 0, k;
-    for (c = 0; c < d; c++) {
-        int32_t v = x8 ? x8[c] : x32[c];
-        s1 += v;
-        s2 += (int64_t)v * v;
+    const uint64_t lim = ((uint64_t)1 << 62) - 1;
+    const attn_qmul *gm = p->gamma;
+    const int32_t *beta = p->beta;
+    uint32_t s1 = 0, dl, ns, m;
+    uint64_t s2 = 0, dv;
+    int32_t mr, rz = p->out_zp * 65536 + 32768;
+    int c = 0, k, sl;
+
+    /* S1 (mod 2^32: exact within the documented bounds) and S2 */
+    if (x8) {
+        int32_t a1 = 0, a2 = 0; /* |S1| <= 2^18, S2 <= 2^25 */
+#if ATTN__MVE
+        for (; c + 16 <= d; c += 16) {
+            int8x16_t v = vldrbq_s8(x8 + c);
+            a1 = vaddvaq_s8(a1, v);
+            a2 = vmladavaq_s8(a2, v, v);
+        }
+        if (c < d) {
+            mve_pred16_t pr = vctp8q((uint32_t)(d - c));
+            int8x16_t v = vldrbq_z_s8(x8 + c, pr);
+            a1 = vaddvaq_p_s8(a1, v, pr);
+            a2 = vmladavaq_p_s8(a2, v, v, pr);
+            c = d;
+        }
+#elif ATTN__DSP
+        for (; c + 4 <= d; c += 4) {
+            uint32_t w, lo, hi;
+            memcpy(&w, x8 + c, 4);
+            lo = __sxtb16(w);
+            hi = __sxtb16((w >> 8) | (w << 24)); /* bytes 1 and 3 */
+            a2 = __smlad(lo, lo, a2);
+            a2 = __smlad(hi, hi, a2);
+            a1 = __smlad(__sadd16(lo, hi), 0x00010001u, a1);
+        }
+#endif
+        for (; c < d; c++) {
+            a1 += x8[c];
+            a2 += x8[c] * x8[c];
+        }
+        s1 = (uint32_t)a1;
+        s2 = (uint32_t)a2;
+    } else {
+#if ATTN__MVE
+        int32_t a1 = 0; /* both wrap as the C sums do */
+        int64_t a2 = 0;
+        for (; c + 4 <= d; c += 4) {
+            int32x4_t v = vldrwq_s32(x32 + c);
+            a1 = vaddvaq_s32(a1, v);
+            a2 = vmlaldavaq_s32(a2, v, v);
+        }
+        if (c < d) {
+            mve_pred16_t pr = vctp32q((uint32_t)(d - c));
+            int32x4_t v = vldrwq_z_s32(x32 + c, pr);
+            a1 = vaddvaq_p_s32(a1, v, pr);
+            a2 = vmlaldavaq_p_s32(a2, v, v, pr);
+            c = d;
+        }
+        s1 = (uint32_t)a1;
+        s2 = (uint64_t)a2;
+#elif defined(__ARM_ARCH_6M__)
+        { /* no 32x32->64 multiply on the M0: v^2 from three 16-bit products */
+            uint32_t lo = 0, hi = 0;
+            for (; c < d; c++) {
+                int32_t v = x32[c], vh = v >> 16, mid;
+                uint32_t vl = (uint32_t)v & 0xFFFFu, q = vl * vl, t;
+                mid = vh * (int32_t)vl; /* v^2 = vh^2 2^32 + mid 2^17 + q */
+                hi += (uint32_t)(vh * vh) + (uint32_t)(mid >> 15);
+                t = q + ((uint32_t)mid << 17);
+                hi += t < q;
+                lo += t;
+                hi += lo < t;
+                s1 += (uint32_t)v;
+            }
+            s2 = (uint64_t)hi << 32 | lo;
+        }
+#else
+        for (; c + 4 <= d; c += 4) { /* four at a time: LDM-class loads, one SMLAL each */
+            int32_t v0 = x32[c], v1 = x32[c + 1], v2 = x32[c + 2], v3 = x32[c + 3];
+            s1 += (uint32_t)v0 + (uint32_t)v1 + (uint32_t)v2 + (uint32_t)v3;
+            s2 += (uint64_t)((int64_t)v0 * v0);
+            s2 += (uint64_t)((int64_t)v1 * v1);
+            s2 += (uint64_t)((int64_t)v2 * v2);
+            s2 += (uint64_t)((int64_t)v3 * v3);
+        }
+#endif
+        for (; c < d; c++) {
+            s1 += (uint32_t)x32[c];
+            s2 += (uint64_t)((int64_t)x32[c] * x32[c]);
+        }
     }
-    /* D = d*S2 - S1^2 + eps, at least 1, below 2^62 */
-    dd = (int64_t)d * s2 - s1 * s1;
-    D = (uint64_t)(dd > 0 ? dd : 0);
-    D = p->eps >= (int64_t)(((uint64_t)1 << 62) - 1 - D) ? ((uint64_t)1 << 62) - 1
-                                                           : D + (uint64_t)p->eps;
-    if (D == 0) D = 1;
-    /* 1/sqrt(D) = m * 2^(k-30) / 2^31 with D*4^k in [2^60, 2^62) */
-    while (b < 61 && (D >> (b + 1)) != 0) b++;
-    k = (61 - b) / 2;
-    N = D << (2 * k);
-    q = ((uint64_t)1 << 62) / attn__isqrt64(N);
-    rstd.multiplier = (int32_t)((q + 1) >> 1 > 0x7FFFFFFF ? 0x7FFFFFFF : (q + 1) >> 1);
-    rstd.shift = k - 14; /* z in Q16 */
-    for (c = 0; c < d; c++) {
-        int32_t v = x8 ? x8[c] : x32[c];
-        int32_t z = attn__requant(attn__sat32((int64_t)d * v - s1), rstd);
-        int32_t g = attn__requant(z, p->gamma[c]);
-        int32_t t = attn__sat32((int64_t)g + (p->beta ? p->beta[c] : 0));
-        y[c] = attn__to_s8(p->out_zp, attn__rshift(t, 16));
+
+    /* D = d S2 - S1^2 + eps, saturated to 2^62 - 1; N = D 4^k in [2^60, 2^62) */
+    dv = (uint64_t)d * s2 - (uint64_t)((int64_t)attn__s32(s1) * attn__s32(s1));
+    dv = dv >= lim || (uint64_t)p->eps >= lim - dv ? lim : dv + (uint64_t)p->eps;
+    k = (62 - attn__bitlen64(dv)) >> 1;
+    m = attn__rsqrt61(dv << (2 * k));
+    /* 2^55 / sqrt(D) ~ m 2^(k-6) = M 2^L (mr, sl); u = x * (d 2^L) + ns */
+    if (k >= 6) {
+        sl = k - 6;
+        mr = (int32_t)m;
+    } else {
+        sl = 0;
+        mr = (int32_t)((m + (1u << (5 - k))) >> (6 - k));
     }
+    dl = (uint32_t)d << sl;
+    ns = 0u - (s1 << sl);
+
+#if ATTN__LN_DSP_ASM
+    attn__ln_outs_dsp(y, x8 ? (const void *)x8 : (const void *)x32, !x8, d, gm, beta, dl, ns, mr, rz);
+#else
+    c = 0;
+#if ATTN__MVE
+    {
+        /* no beta: zeros read again and again (one vector load per four outputs) */
+        static const int32_t zero4[4] = {0, 0, 0, 0};
+        const int32_t *bp = beta ? beta : zero4;
+        const attn_qmul *gp = gm;
+        int8_t *yp = y;
+        int32x4_t vdl = vdupq_n_s32(attn__s32(dl)), vm = vdupq_n_s32(mr);
+        int32_t vns = attn__s32(ns);
+        int n4 = d >> 2, bs = beta ? 4 : 0;
+        if (x8) {
+            const int8_t *xp = x8;
+            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
+                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
+        } else {
+            const int32_t *xp = x32;
+            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
+                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
+        }
+        c = d & ~3;
+    }
+#endif
+    for (; c < d; c++)
+        y[c] = attn__ln_out_s8(attn__s32((x8 ? (uint32_t)x8[c] : (uint32_t)x32[c]) * dl + ns), mr,
+                               gm[c], beta ? beta[c] : 0, rz);
+#endif
 }
 
 #if ATTN__DSP && !ATTN__MVE
@@ -2585,13 +3282,14 @@ ATTN__INLINE void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn_qmul *
 }
 #endif
 
-#if ATTN__DSP && !ATTN__MVE && defined(__GNUC__) && !defined(__clang__)
+#if ATTN__DSP && !ATTN__MVE && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
 #define ATTN__DOT4_ASM 1
 /* The DSP inner loops, written out so that GCC and clang both keep every
    value in a register (thirteen of them; the end pointer is read from
-   memory once per pass). GCC only: clang 14 keeps r7 as its frame pointer
-   and its allocator gives up on thirteen operands, so clang builds use the
-   same loops written with ACLE intrinsics below.
+   memory once per pass). GCC only, and only when optimising (at -O0 GCC
+   cannot allocate them either): clang 14 keeps r7 as its frame pointer and
+   its allocator gives up on thirteen operands, so clang builds use the same
+   loops written with ACLE intrinsics below.
    x has no offset (a fused bias, or in_zp 0). SXTB16 sign-extends bytes
    0,2 (and, rotated, 1,3) of a word into 16-bit lanes; SMLAD multiplies
    both lanes and adds. count is a positive multiple of 8, stride the
@@ -2916,7 +3614,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 {
     int r = 0;
 #if ATTN__MVE
-    if (rows >= 2) {
+    if (rows >= 3) { /* (for two rows the one-row loop is as fast) */
         /* weight rows in fours against every x row: each block's
            multipliers, shifts, bias and (without a fused bias) weight sums
            loaded once, not once per row */
@@ -3034,6 +3732,655 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
     for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
+#if !ATTN__SM_DSP
+/* Scores of one head: s[j] = sum_c (q[c] - qz)(k_j[c] - kz), c < dh, for
+   every key j < n (rows of k are d apart; masked keys too: the softmax
+   ignores them). */
+ATTN__NOINLINE void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k, int n, int d, int dh,
+                            int32_t qz, int32_t kz)
+{
+    int j, c;
+    for (j = 0; j < n; j++) {
+        const int8_t *kj = k + (size_t)j * (size_t)d;
+        int32_t acc = 0;
+        for (c = 0; c < dh; c++) acc += (q[c] - qz) * (kj[c] - kz);
+        s[j] = acc;
+    }
+}
+
+/* The context of one head: out[c] = clamp(out_zp + requant(sum_j p_j
+   (v_j[c] - v_zp))), as sum_j p_j v_j[c] - v_zp * psum (p_j = 0 for masked
+   keys, psum = sum p_j: the same integer, |each term| < 2^31). */
+ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
+                             int n, int d, int dh, const attn_sdpa_s8_params *p)
+{
+    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    const attn_qmul m = p->ctx_mul;
+    int j, c;
+    for (c = 0; c < dh; c++) {
+        const int8_t *vc = v + c;
+        int32_t acc = off;
+        for (j = 0; j < n; j++) acc += pr[j] * vc[(size_t)j * (size_t)d];
+        out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
+    }
+}
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+/* A 32-bit load from any address (v7-M and v8-M load unaligned words;
+   clang assumes they cannot and would build it from four bytes). */
+ATTN__INLINE uint32_t attn__att_ld32(const int8_t *p)
+{
+    uint32_t r;
+#if defined(__clang__)
+    __asm__("ldr %0, %1" : "=r"(r) : "m"(*(const uint32_t *)(const void *)p));
+#else
+    memcpy(&r, p, 4);
+#endif
+    return r;
+}
+
+/* SXTAB16 / SXTB16 of x rotated right by 8 (bytes 1 and 3) */
+ATTN__INLINE uint32_t attn__att_sxtab16_r8(uint32_t a, uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return __sxtab16(a, __ror(x, 8));
+#endif
+}
+
+ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return __sxtb16(__ror(x, 8));
+#endif
+}
+
+#if ATTN__ATT_ASM
+/* Scores of n2 (even) keys with d_head 16, two keys per pass, written out:
+   per 4 bytes the q word is unpacked once for both keys (SXTAB16 folds
+   -q_zp in), each k word by SXTAB16 with -k_zp (|q - q_zp|, |k - k_zp| <=
+   255 fit the 16-bit lanes), SMLAD adds two products: 13 instructions per
+   8 MACs, twelve registers (row stride and end in memory). clang 14 keeps
+   a frame pointer and has eleven: there k is unpacked without its zero
+   point (SXTB16) and k_zp * sum (q - q_zp), the same for every key, is
+   subtracted per key (corr): the same integers. */
+#if defined(__clang__)
+#define ATTN__QK_K(dst, src) "sxtb16  %[" dst "], %[" src "]\n\t"
+#define ATTN__QK_KR(dst, src) "sxtb16  %[" dst "], %[" src "], ror #8\n\t"
+#define ATTN__QK_FIX                                                            \
+    "ldr     %[t0], [%[cx], #8]\n\t"                                           \
+    "sub     %[a0], %[a0], %[t0]\n\t"                                          \
+    "sub     %[a1], %[a1], %[t0]\n\t"
+#define ATTN__QK_D "[%[cx]]"
+#define ATTN__QK_END "[%[cx], #4]"
+#define ATTN__QK_IN [cx] "r"(cx)
+#else
+#define ATTN__QK_K(dst, src) "sxtab16 %[" dst "], %[nk], %[" src "]\n\t"
+#define ATTN__QK_KR(dst, src) "sxtab16 %[" dst "], %[nk], %[" src "], ror #8\n\t"
+#define ATTN__QK_FIX
+#define ATTN__QK_D "%[d]"
+#define ATTN__QK_END "%[end]"
+#define ATTN__QK_IN [nk] "r"(nk), [d] "m"(cx[0]), [end] "m"(cx[1])
+#endif
+/* GCC has a thirteenth register: the running maximum */
+#if defined(__clang__)
+#define ATTN__QK_MAX
+#define ATTN__QK_MXOUT
+#else
+#define ATTN__QK_MAX                                                            \
+    "cmp     %[a0], %[mx]\n\t"                                                 \
+    "it      gt\n\t"                                                           \
+    "movgt   %[mx], %[a0]\n\t"                                                 \
+    "cmp     %[a1], %[mx]\n\t"                                                 \
+    "it      gt\n\t"                                                           \
+    "movgt   %[mx], %[a1]\n\t"
+#define ATTN__QK_MXOUT , [mx] "+r"(mx)
+#endif
+#define ATTN__QK_WORD(o, op0, op1)                                              \
+    "ldr     %[t0], [%[q], #" o "]\n\t"                                        \
+    "ldr     %[t1], [%[k0], #" o "]\n\t"                                       \
+    "sxtab16 %[t2], %[nq], %[t0]\n\t"                                          \
+    ATTN__QK_K("t3", "t1")                                                     \
+    op0 "\n\t"                                                                 \
+    "sxtab16 %[t0], %[nq], %[t0], ror #8\n\t"                                  \
+    ATTN__QK_KR("t1", "t1")                                                    \
+    "smlad   %[a0], %[t0], %[t1], %[a0]\n\t"                                   \
+    "ldr     %[t1], [%[k1], #" o "]\n\t"                                       \
+    ATTN__QK_K("t3", "t1")                                                     \
+    op1 "\n\t"                                                                 \
+    ATTN__QK_KR("t1", "t1")                                                    \
+    "smlad   %[a1], %[t0], %[t1], %[a1]\n\t"
+#define ATTN__QK_ACC0 "smlad   %[a0], %[t2], %[t3], %[a0]"
+#define ATTN__QK_ACC1 "smlad   %[a1], %[t2], %[t3], %[a1]"
+#if defined(__clang__)
+__attribute__((noinline)) /* its own registers */
+#endif
+static int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, int n2, int d,
+                                  uint32_t nq, uint32_t nk, int32_t corr)
+{
+    int32_t mx = INT32_MIN; /* GCC: the largest score */
+    /* the row stride, the end of s and (clang) the correction, in memory */
+    const int32_t cx[3] = {d, (int32_t)(intptr_t)(s + n2), corr};
+    const int8_t *k1;
+    int32_t a0, a1;
+    uint32_t t0, t1, t2, t3;
+    (void)nk;
+    __asm__ volatile("1:\n\t"
+                     "ldr     %[t0], " ATTN__QK_D "\n\t"
+                     "add     %[k1], %[k0], %[t0]\n\t"
+                     ATTN__QK_WORD("0", "smuad   %[a0], %[t2], %[t3]", "smuad   %[a1], %[t2], %[t3]")
+                     ATTN__QK_WORD("4", ATTN__QK_ACC0, ATTN__QK_ACC1)
+                     ATTN__QK_WORD("8", ATTN__QK_ACC0, ATTN__QK_ACC1)
+                     ATTN__QK_WORD("12", ATTN__QK_ACC0, ATTN__QK_ACC1)
+                     ATTN__QK_FIX
+                     "strd    %[a0], %[a1], [%[s]], #8\n\t"
+                     ATTN__QK_MAX
+                     "ldr     %[t0], " ATTN__QK_D "\n\t"
+                     "add     %[k0], %[k1], %[t0]\n\t"
+                     "ldr     %[t0], " ATTN__QK_END "\n\t"
+                     "cmp     %[s], %[t0]\n\t"
+                     "bne     1b"
+                     : [s] "+r"(s), [k0] "+r"(k), [k1] "=&r"(k1), [a0] "=&r"(a0), [a1] "=&r"(a1),
+                       [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3) ATTN__QK_MXOUT
+                     : [q] "r"(q), [nq] "r"(nq), ATTN__QK_IN
+                     : "cc", "memory");
+    return mx;
+}
+#define ATTN__SCORES16_ASM 1
+#endif
+
+/* Scores of one head, as attn__scores_s8, two keys per pass: each q word
+   is unpacked once (SXTAB16 folds -q_zp in) for both, each k word by
+   SXTAB16 with -k_zp (|q - q_zp|, |k - k_zp| <= 255 fit the 16-bit lanes),
+   SMLAD adds two products. Returns the largest score. */
+static int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_t *k, int n, int d,
+                                int dh, int32_t qz, int32_t kz)
+{
+    const uint32_t nq = (uint32_t)(uint16_t)-qz * 0x10001u, nk = (uint32_t)(uint16_t)-kz * 0x10001u;
+    const int dh4 = dh & ~3;
+    int32_t mx = INT32_MIN;
+    int j = 0, jm = 0, c;
+#ifdef ATTN__SCORES16_ASM
+    if (dh == 16 && n >= 2) {
+        int32_t sq = 0;
+#if defined(__clang__)
+        for (c = 0; c < 16; c++) sq += q[c] - qz; /* for k_zp * sum (q - q_zp) */
+#endif
+        j = n & ~1;
+        mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
+#if !defined(__clang__)
+        jm = j; /* their maximum is in mx */
+#endif
+    }
+#endif
+    for (; j < n; j += 2) {
+        const int8_t *k0 = k + (size_t)j * (size_t)d, *k1 = j + 1 < n ? k0 + d : k0;
+        int32_t a0 = 0, a1 = 0;
+        for (c = 0; c < dh4; c += 4) {
+            uint32_t qw = attn__att_ld32(q + c), w0 = attn__att_ld32(k0 + c),
+                     w1 = attn__att_ld32(k1 + c), q02, q13;
+            q02 = __sxtab16(nq, qw);
+            q13 = attn__att_sxtab16_r8(nq, qw);
+            a0 = __smlad(q02, __sxtab16(nk, w0), a0);
+            a0 = __smlad(q13, attn__att_sxtab16_r8(nk, w0), a0);
+            a1 = __smlad(q02, __sxtab16(nk, w1), a1);
+            a1 = __smlad(q13, attn__att_sxtab16_r8(nk, w1), a1);
+        }
+        for (; c < dh; c++) {
+            a0 += (q[c] - qz) * (k0[c] - kz);
+            a1 += (q[c] - qz) * (k1[c] - kz);
+        }
+        s[j] = a0;
+        if (j + 1 < n) s[j + 1] = a1;
+    }
+    for (j = jm; j + 2 <= n; j += 2) {
+        int32_t s0 = s[j], s1 = s[j + 1];
+        if (s0 > mx) mx = s0;
+        if (s1 > mx) mx = s1;
+    }
+    if (j < n && s[j] > mx) mx = s[j];
+    return mx;
+}
+
+/* The context of one head, as attn__context_s8, from the probabilities as
+   16-bit pairs pw[j/2] = p_j | p_{j+1} << 16 (p_n = 0 for odd n): four
+   columns per pass, two keys per step. The two rows' words are repacked
+   (PKHBT/PKHTB) so that SXTB16 gives (v_j[c], v_j+1[c]) and SMLAD adds
+   p_j v_j[c] + p_j+1 v_j+1[c]: 13 instructions per 8 MACs. */
+#if ATTN__ATT_ASM
+/* The pair loop of attn__context_dsp written out (n4 a multiple of 4, >= 4
+   keys): 14 instructions per 8 MACs, eleven registers. */
+#define ATTN__CTX_PAIR                                                          \
+    "ldr     %[P], [%[pw]], #4\n\t"                                            \
+    "ldr     %[A], [%[vp]]\n\t"                                                \
+    "ldr     %[B], [%[vp], %[d]]\n\t"                                          \
+    "add     %[vp], %[vp], %[d], lsl #1\n\t"                                   \
+    "pkhbt   %[t], %[A], %[B], lsl #16\n\t"                                    \
+    "pkhtb   %[A], %[B], %[A], asr #16\n\t"                                    \
+    "sxtb16  %[B], %[t]\n\t"                                                   \
+    "smlad   %[a0], %[B], %[P], %[a0]\n\t"                                     \
+    "sxtb16  %[t], %[t], ror #8\n\t"                                           \
+    "smlad   %[a1], %[t], %[P], %[a1]\n\t"                                     \
+    "sxtb16  %[B], %[A]\n\t"                                                   \
+    "smlad   %[a2], %[B], %[P], %[a2]\n\t"                                     \
+    "sxtb16  %[A], %[A], ror #8\n\t"                                           \
+    "smlad   %[a3], %[A], %[P], %[a3]\n\t"
+#if defined(__clang__)
+__attribute__((noinline)) static
+#else
+ATTN__INLINE
+#endif
+void attn__ctx4_asm(int32_t *acc, const uint32_t *pw, const int8_t *vp, int n4, int d)
+{
+    const uint32_t *end = pw + n4 / 2;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    uint32_t P, A, B, t;
+    __asm__("1:\n\t" ATTN__CTX_PAIR ATTN__CTX_PAIR
+            "ldr     %[t], %[end]\n\t"
+            "cmp     %[pw], %[t]\n\t"
+            "bne     1b"
+            : [pw] "+r"(pw), [vp] "+r"(vp), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2),
+              [a3] "+r"(a3), [P] "=&r"(P), [A] "=&r"(A), [B] "=&r"(B), [t] "=&r"(t)
+            : [d] "r"(d), [end] "m"(end)
+            : "cc", "memory");
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+#define ATTN__CTX4_ASM 1
+#endif
+
+/* out[0..3] = clamp(zp + requant(a_i, m)): the shift's case decided once,
+   QADD + SSAT for the zero point and the clamp */
+ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                 attn_qmul m, int32_t zp)
+{
+    if (m.shift < 0) {
+        const int n = -m.shift;
+        a0 = attn__rshift_rq(attn__srdhm(a0, m.multiplier), n);
+        a1 = attn__rshift_rq(attn__srdhm(a1, m.multiplier), n);
+        a2 = attn__rshift_rq(attn__srdhm(a2, m.multiplier), n);
+        a3 = attn__rshift_rq(attn__srdhm(a3, m.multiplier), n);
+    } else {
+        a0 = attn__requant(a0, m);
+        a1 = attn__requant(a1, m);
+        a2 = attn__requant(a2, m);
+        a3 = attn__requant(a3, m);
+    }
+    out[0] = (int8_t)__ssat(attn__qadd(a0, zp), 8);
+    out[1] = (int8_t)__ssat(attn__qadd(a1, zp), 8);
+    out[2] = (int8_t)__ssat(attn__qadd(a2, zp), 8);
+    out[3] = (int8_t)__ssat(attn__qadd(a3, zp), 8);
+}
+
+static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
+                              int n, int d, int dh, const attn_sdpa_s8_params *p)
+{
+    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    const attn_qmul m = p->ctx_mul;
+    int j, c = 0;
+    for (; c + 4 <= dh; c += 4) {
+        const int8_t *vp = v + c;
+        int32_t a0 = off, a1 = off, a2 = off, a3 = off;
+        j = 0;
+#ifdef ATTN__CTX4_ASM
+        if (n >= 4) {
+            int32_t acc[4];
+            acc[0] = acc[1] = acc[2] = acc[3] = off;
+            j = n & ~3;
+            attn__ctx4_asm(acc, pw, vp, j, d);
+            a0 = acc[0];
+            a1 = acc[1];
+            a2 = acc[2];
+            a3 = acc[3];
+            vp += (size_t)j * (size_t)d;
+        }
+#endif
+        for (; j + 2 <= n; j += 2, vp += 2 * (size_t)d) {
+            uint32_t P = pw[j >> 1], A = attn__att_ld32(vp), B = attn__att_ld32(vp + d), L, H;
+            L = (A & 0xFFFFu) | (B << 16);         /* v_j[c], v_j[c+1], v_j+1[c], v_j+1[c+1] */
+            H = (B & 0xFFFF0000u) | (A >> 16);     /* the same for c+2, c+3 */
+            a0 = __smlad(__sxtb16(L), P, a0);
+            a1 = __smlad(attn__att_sxtb16_r8(L), P, a1);
+            a2 = __smlad(__sxtb16(H), P, a2);
+            a3 = __smlad(attn__att_sxtb16_r8(H), P, a3);
+        }
+        if (j < n) { /* the last key alone: its pair's upper half is 0 */
+            uint32_t P = pw[j >> 1], A = attn__att_ld32(vp);
+            a0 = __smlad(__sxtb16(A & 0xFFFFu), P, a0);
+            a1 = __smlad(attn__att_sxtb16_r8(A & 0xFFFFu), P, a1);
+            a2 = __smlad(__sxtb16(A >> 16), P, a2);
+            a3 = __smlad(attn__att_sxtb16_r8(A >> 16), P, a3);
+        }
+        attn__ctx_out4(out + c, a0, a1, a2, a3, m, out_zp);
+    }
+    for (; c < dh; c++) {
+        const int8_t *vc = v + c;
+        int32_t acc = off;
+        for (j = 0; j < n; j++)
+            acc += (int16_t)(pw[j >> 1] >> (16 * (j & 1))) * vc[(size_t)j * (size_t)d];
+        out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
+    }
+}
+#endif
+
+#if ATTN__SM_MVE
+/* ---- Helium (M55): the attention softmax four keys per vector ---------- */
+
+/* exp2 of four exponents u >= 0 (as attn__exp2_q16): u clamped to 32 * 2^16
+   (from n = 31 on the result is 0 either way), the pair table gathered at
+   2i and 2i + 1 (or T at i and i + 1), the floor by 2^n as VSHL by -n (0
+   for n = 32). */
+ATTN__INLINE uint32x4_t attn__exp2_mve(uint32x4_t u, const int32_t *TD)
+{
+    const uint32x4_t uc = vminq_u32(u, vdupq_n_u32(32u << 16));
+    const uint32x4_t r = vshrq_n_u32(vshlq_n_u32(uc, 23), 23);
+#if ATTN__EXP2_PAIRS
+    const uint32x4_t i2 = vbicq_n_u32(vshrq_n_u32(vshlq_n_u32(uc, 16), 24), 1); /* 2i */
+    const uint32x4_t t = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD, i2);
+    const uint32x4_t dd = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD + 1, i2);
+#else
+    const uint32x4_t i = vshrq_n_u32(vshlq_n_u32(uc, 16), 25);
+    const uint32x4_t t = vldrwq_gather_shifted_offset_u32((const uint32_t *)TD, i);
+    const uint32x4_t dd = vsubq_u32(t, vldrwq_gather_shifted_offset_u32((const uint32_t *)TD + 1, i));
+#endif
+    const uint32x4_t v = vsubq_u32(t, vshrq_n_u32(vmulq_u32(dd, r), 9));
+    return vshlq_u32(v, vnegq_s32(vreinterpretq_s32_u32(vshrq_n_u32(uc, 16))));
+}
+
+/* e = exp2(max(0, requant(sat(mx - z), mul))) for four entries z, 0 where
+   hidden (h: their padding bytes, or NULL). The exponent with VQSUB, VQSHL
+   (shift > 0), VQRDMULH (= attn__srdhm) and VRSHL (shift < 0: the value
+   is >= 0 or, for a negative multiplier, ends at 0 anyway, so rounding
+   half up is attn__rshift_rq's rounding). fast (shift >= 0, multiplier
+   >= 0) leaves out what is then the identity: VRSHL by 0 and the max with
+   0. */
+ATTN__INLINE uint32x4_t attn__exp4_mve(int32x4_t z, const uint8_t *h, mve_pred16_t pr,
+                                       int32x4_t mxv, int lsh, int32_t m, int rsh,
+                                       const int32_t *TD, int fast)
+{
+    int32x4_t a = vqrdmulhq_n_s32(vqshlq_r_s32(vqsubq_s32(mxv, z), lsh), m);
+    uint32x4_t e;
+    if (!fast) a = vmaxq_s32(vrshlq_n_s32(a, -rsh), vdupq_n_s32(0));
+    e = attn__exp2_mve(vreinterpretq_u32_s32(a), TD);
+    if (h) e = vpselq_u32(e, vdupq_n_u32(0), vcmpeqq_m_n_u32(vldrbq_z_u32(h, pr), 0, pr));
+    return e;
+}
+
+/* The loops over n entries, four per vector: clang 14 turns a loop
+   predicated by VCTP into a tail-predicated low-overhead loop (DLSTP/LETP,
+   no counter, no tail); GCC 12 would move that predicate through a core
+   register every pass, so there an unpredicated main loop runs over whole
+   vectors and one predicated pass takes the tail. */
+#if defined(__clang__)
+#define ATTN__MVE_TAILPRED 1
+#else
+#define ATTN__MVE_TAILPRED 0
+#endif
+
+/* The exponentials of z[0..n-1] into z, their sum returned. Written once,
+   inlined for the fast case and the general one. */
+ATTN__INLINE uint64_t attn__exps_mve(int32_t *z, const uint8_t *hidden, int n, int32_t mx,
+                                     attn_qmul mul, const int32_t *TD, int fast)
+{
+    const int lsh = mul.shift > 0 ? mul.shift : 0, rsh = mul.shift < 0 ? -mul.shift : 0;
+    const int32x4_t mxv = vdupq_n_s32(mx);
+    uint64_t sum = 0;
+    int j = 0;
+#if !ATTN__MVE_TAILPRED
+    const mve_pred16_t all = vctp32q(4);
+    for (; j + 4 <= n; j += 4) {
+        uint32x4_t e = attn__exp4_mve(vldrwq_s32(z + j), hidden ? hidden + j : NULL, all, mxv, lsh,
+                                      mul.multiplier, rsh, TD, fast);
+        vstrwq_u32((uint32_t *)z + j, e);
+        sum = vaddlvaq_u32(sum, e);
+    }
+#endif
+    for (; j < n; j += 4) {
+        const mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+        uint32x4_t e = attn__exp4_mve(vldrwq_z_s32(z + j, pr), hidden ? hidden + j : NULL, pr, mxv,
+                                      lsh, mul.multiplier, rsh, TD, fast);
+        vstrwq_p_u32((uint32_t *)z + j, e, pr);
+        sum = vaddlvaq_p_u32(sum, e, pr);
+    }
+    return sum;
+}
+
+/* The attention softmax of z[0..n-1] (hidden as in attn__softmax_max),
+   in place: Q15 probabilities (int32), 0 for hidden entries. Returns their
+   sum, or -1 if nothing is visible. fast: see attn__exp4_mve. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* its own registers and constants */
+#endif
+static int32_t attn__softmax_row_mve(int32_t *z, const uint8_t *hidden, int n, attn_qmul mul,
+                                     int fast)
+{
+    const int32_t *TD = attn__exp2_table();
+    const uint32x4_t top = vdupq_n_u32(32767);
+    int32x4_t mxv = vdupq_n_s32(INT32_MIN);
+    attn__softmax_norm nm;
+    uint32x4_t rv;
+    uint64_t sum;
+    uint32_t psum = 0;
+    int32_t mx;
+    int j;
+    if (hidden) {
+        for (j = 0; j < n; j += 4) {
+            mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+            pr = vcmpeqq_m_n_u32(vldrbq_z_u32(hidden + j, pr), 0, pr);
+            mxv = vmaxq_m_s32(mxv, mxv, vldrwq_z_s32(z + j, pr), pr);
+        }
+    } else {
+        j = 0;
+#if !ATTN__MVE_TAILPRED
+        for (; j + 4 <= n; j += 4) mxv = vmaxq_s32(mxv, vldrwq_s32(z + j));
+#endif
+        for (; j < n; j += 4) {
+            mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+            mxv = vmaxq_m_s32(mxv, mxv, vldrwq_z_s32(z + j, pr), pr);
+        }
+    }
+    /* |score| <= d_head * 255^2 < 2^31: INT32_MIN means nothing was visible */
+    mx = vmaxvq_s32(INT32_MIN, mxv);
+    if (mx == INT32_MIN) return -1;
+    sum = fast && !hidden ? attn__exps_mve(z, NULL, n, mx, mul, TD, 1)
+                          : attn__exps_mve(z, hidden, n, mx, mul, TD, 0);
+    nm = attn__softmax_normalise(sum);
+    rv = vdupq_n_u32(nm.r);
+    /* (hi + 2^(sh-1)) >> sh is VRSHL; with shift 31 the rounding adds 2^30
+       where attn__softmax_q15 adds 0: hi < 2^30 gives 0 both ways */
+    j = 0;
+#if !ATTN__MVE_TAILPRED
+    for (; j + 4 <= n; j += 4) {
+        uint32x4_t p = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_u32((const uint32_t *)z + j), rv),
+                                              -nm.shift15), top);
+        vstrwq_u32((uint32_t *)z + j, p);
+        psum = vaddvaq_u32(psum, p);
+    }
+#endif
+    for (; j < n; j += 4) {
+        mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+        uint32x4_t p = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_z_u32((const uint32_t *)z + j, pr), rv),
+                                              -nm.shift15), top);
+        vstrwq_p_u32((uint32_t *)z + j, p, pr);
+        psum = vaddvaq_p_u32(psum, p, pr);
+    }
+    return (int32_t)psum;
+}
+
+/* Scores of one head, as attn__scores_s8: one VMLADAV per key and 16
+   columns, the zero points folded in, in uint32 (exact modulo 2^32, and
+   the true sum fits int32): sum (q - q_zp)(k - k_zp) = sum q k
+   - q_zp sum k - k_zp sum q + d_head q_zp k_zp. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* its own registers and constants */
+#endif
+static void attn__scores_mve(int32_t *s, const int8_t *q, const int8_t *k, int n, int d, int dh,
+                             int32_t qz, int32_t kz)
+{
+    uint32_t sq = 0, c0;
+    int j, c;
+    for (c = 0; c < dh; c += 16)
+        sq += (uint32_t)vaddvq_p_s8(vldrbq_z_s8(q + c, vctp8q((uint32_t)(dh - c))),
+                                    vctp8q((uint32_t)(dh - c)));
+    c0 = (uint32_t)dh * (uint32_t)qz * (uint32_t)kz - (uint32_t)kz * sq;
+#if ATTN__ATT_ASM
+    if (dh == 16 && qz == 0 && n >= 2) { /* two keys per step, written out */
+        const int8x16_t qv = vldrbq_s8(q);
+        int8x16_t k0, k1;
+        register int32_t s0 __asm__("r4"); /* VMLADAV writes even registers only */
+        register int32_t s1 __asm__("r6");
+        const int8_t *kb;
+        int np = n >> 1;
+        __asm__("dls     lr, %[np]\n\t"
+                "1:\n\t"
+                "add     %[kb], %[k], %[d]\n\t"
+                "vldrb.u8 %q[k0], [%[k]]\n\t"
+                "vldrb.u8 %q[k1], [%[kb]]\n\t"
+                "vmladav.s8 %[s0], %q[qv], %q[k0]\n\t"
+                "vmladav.s8 %[s1], %q[qv], %q[k1]\n\t"
+                "add     %[s0], %[s0], %[c0]\n\t"
+                "add     %[s1], %[s1], %[c0]\n\t"
+                "add     %[k], %[kb], %[d]\n\t"
+                "strd    %[s0], %[s1], [%[s]], #8\n\t"
+                "le      lr, 1b"
+                : [s] "+r"(s), [k] "+r"(k), [kb] "=&r"(kb), [s0] "=&r"(s0), [s1] "=&r"(s1),
+                  [k0] "=&w"(k0), [k1] "=&w"(k1)
+                : [np] "r"(np), [d] "r"(d), [c0] "r"(c0), [qv] "w"(qv)
+                : "lr", "memory");
+        if (n & 1) *s = (int32_t)((uint32_t)vmladavq_s8(qv, vldrbq_s8(k)) + c0);
+        return;
+    }
+#endif
+    if (dh <= 16) {
+        const mve_pred16_t pr = vctp8q((uint32_t)dh);
+        const int8x16_t qv = vldrbq_z_s8(q, pr);
+        if (qz == 0) {
+            for (j = 0; j < n; j++, k += d) s[j] = (int32_t)((uint32_t)vmladavq_s8(qv, vldrbq_z_s8(k, pr)) + c0);
+        } else {
+            for (j = 0; j < n; j++, k += d) {
+                int8x16_t kv = vldrbq_z_s8(k, pr);
+                s[j] = (int32_t)((uint32_t)vmladavq_s8(qv, kv) - (uint32_t)qz * (uint32_t)vaddvq_s8(kv) + c0);
+            }
+        }
+        return;
+    }
+    for (j = 0; j < n; j++, k += d) {
+        int32_t qk = 0, sk = 0;
+        for (c = 0; c < dh; c += 16) {
+            mve_pred16_t pr = vctp8q((uint32_t)(dh - c));
+            int8x16_t kv = vldrbq_z_s8(k + c, pr);
+            qk = vmladavaq_p_s8(qk, vldrbq_z_s8(q + c, pr), kv, pr);
+            sk = vaddvaq_p_s8(sk, kv, pr);
+        }
+        s[j] = (int32_t)((uint32_t)qk - (uint32_t)qz * (uint32_t)sk + c0);
+    }
+}
+
+/* clamp(zp + requant(a, m)) of four lanes, one multiplier and shift (this
+   file's own, per tensor; attn__requant_mve takes them per lane): VQSHL
+   or VQRDMULH then the rounding right shift with ties away from zero
+   (VRSHL rounds half up, so a negative value is first made one smaller,
+   as attn__rshift_rq), VQADD of the zero point, the int8 range. */
+ATTN__INLINE int32x4_t attn__ctx_out_mve(int32x4_t a, attn_qmul m, int32_t zp)
+{
+    if (m.shift > 0) a = vqshlq_r_s32(a, m.shift);
+    a = vqrdmulhq_n_s32(a, m.multiplier);
+    if (m.shift < 0) a = vrshlq_n_s32(vaddq_s32(a, vshrq_n_s32(a, 31)), m.shift);
+    return vmaxq_s32(vminq_s32(vqaddq_n_s32(a, zp), vdupq_n_s32(127)), vdupq_n_s32(-128));
+}
+
+/* The context of one head, as attn__context_s8: sixteen columns per pass in
+   four int32 vectors, VMLA by each key's probability; the sums requantized
+   four at a time (attn__requant_mve) and stored with their predicate. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* its own registers and constants */
+#endif
+static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, const int8_t *v,
+                              int n, int d, int dh, const attn_sdpa_s8_params *p)
+{
+    const int32x4_t off = vdupq_n_s32(-p->v_zp * psum);
+    const attn_qmul m = p->ctx_mul;
+    const int32_t zp = p->out_zp;
+    int c, j;
+    for (c = 0; c < dh; c += 16) {
+        const uint32_t rem = (uint32_t)(dh - c); /* columns left, > 0 */
+        const int8_t *v0 = v + c;
+        int32x4_t a0 = off, a1 = off, a2 = off, a3 = off;
+        if (rem >= 16) { /* a whole block: no predicates */
+            j = 0;
+#if ATTN__ATT_ASM
+            if (n >= 2) { /* two keys per step, written out (both compilers' loops cost more;
+                             the widening loads want a base in r0-r7: "l") */
+                const int8_t *v1;
+                int32_t p0, p1;
+                int np = n >> 1;
+                int32x4_t t0, t1;
+                const int32_t *pp = pr32;
+                __asm__("dls     lr, %[np]\n\t"
+                        "1:\n\t"
+                        "ldrd    %[p0], %[p1], [%[pp]], #8\n\t"
+                        "add     %[v1], %[v0], %[d]\n\t"
+                        "vldrb.s32 %q[t0], [%[v0]]\n\t"
+                        "vldrb.s32 %q[t1], [%[v0], #4]\n\t"
+                        "vmla.s32 %q[a0], %q[t0], %[p0]\n\t"
+                        "vmla.s32 %q[a1], %q[t1], %[p0]\n\t"
+                        "vldrb.s32 %q[t0], [%[v0], #8]\n\t"
+                        "vldrb.s32 %q[t1], [%[v0], #12]\n\t"
+                        "vmla.s32 %q[a2], %q[t0], %[p0]\n\t"
+                        "vmla.s32 %q[a3], %q[t1], %[p0]\n\t"
+                        "vldrb.s32 %q[t0], [%[v1]]\n\t"
+                        "vldrb.s32 %q[t1], [%[v1], #4]\n\t"
+                        "vmla.s32 %q[a0], %q[t0], %[p1]\n\t"
+                        "vmla.s32 %q[a1], %q[t1], %[p1]\n\t"
+                        "vldrb.s32 %q[t0], [%[v1], #8]\n\t"
+                        "vldrb.s32 %q[t1], [%[v1], #12]\n\t"
+                        "vmla.s32 %q[a2], %q[t0], %[p1]\n\t"
+                        "vmla.s32 %q[a3], %q[t1], %[p1]\n\t"
+                        "add     %[v0], %[v0], %[d], lsl #1\n\t"
+                        "le      lr, 1b"
+                        : [pp] "+r"(pp), [v0] "+l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0),
+                          [p1] "=&r"(p1), [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2),
+                          [a3] "+w"(a3), [t0] "=&w"(t0), [t1] "=&w"(t1)
+                        : [np] "r"(np), [d] "r"(d)
+                        : "lr", "memory");
+                j = 2 * np;
+            }
+#endif
+            for (; j < n; j++, v0 += d) {
+                const int32_t p0 = pr32[j];
+                a0 = vmlaq_n_s32(a0, vldrbq_s32(v0), p0);
+                a1 = vmlaq_n_s32(a1, vldrbq_s32(v0 + 4), p0);
+                a2 = vmlaq_n_s32(a2, vldrbq_s32(v0 + 8), p0);
+                a3 = vmlaq_n_s32(a3, vldrbq_s32(v0 + 12), p0);
+            }
+            vstrbq_s32(out + c, attn__ctx_out_mve(a0, m, zp));
+            vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
+            vstrbq_s32(out + c + 8, attn__ctx_out_mve(a2, m, zp));
+            vstrbq_s32(out + c + 12, attn__ctx_out_mve(a3, m, zp));
+        } else { /* the last columns: four at a time, each load predicated */
+            int c4;
+            for (c4 = 0; (uint32_t)c4 < rem; c4 += 4) {
+                const mve_pred16_t pr = vctp32q(rem - (uint32_t)c4);
+                const int8_t *vq = v0 + c4;
+                a0 = off;
+                for (j = 0; j < n; j++, vq += d) a0 = vmlaq_n_s32(a0, vldrbq_z_s32(vq, pr), pr32[j]);
+                vstrbq_p_s32(out + c + c4, attn__ctx_out_mve(a0, m, zp), pr);
+            }
+        }
+    }
+}
+#endif
+
 /* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
    the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
 static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
@@ -3041,29 +4388,51 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
                                   int n_heads, int causal, const attn_sdpa_s8_params *p,
                                   int32_t *scores)
 {
-    int d_head = d / n_heads, h, j, c;
+    int d_head = d / n_heads, h, c;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
+#if ATTN__SM_MVE
+    const int fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
+#else
+    attn__expo ex = attn__expo_init(p->score_mul);
+    /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
+    ex.small = ex.ok && (uint32_t)d_head <= ex.amax / (2u * 65025u);
+#endif
     for (h = 0; h < n_heads; h++) {
-        int8_t *qh = q + (size_t)h * (size_t)d_head;
-        const int8_t *kh = k + (size_t)h * (size_t)d_head, *vh = v + (size_t)h * (size_t)d_head;
-        for (j = 0; j < n_keys; j++) {
-            const int8_t *kj = kh + (size_t)j * (size_t)d;
-            int32_t s = 0;
-            if (key_padding && key_padding[j]) continue;
-            for (c = 0; c < d_head; c++) s += (qh[c] - p->q_zp) * (kj[c] - p->k_zp);
-            scores[j] = s;
+        size_t off = (size_t)h * (size_t)d_head;
+        int32_t mx, psum;
+        int seen = 1;
+#if ATTN__SM_MVE
+        (void)mx;
+        (void)seen;
+        attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+        psum = attn__softmax_row_mve(scores, key_padding, n_keys, p->score_mul, fast);
+        if (psum < 0) { /* every key masked: a zero context */
+            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
+            continue;
         }
-        if (!attn__softmax_row_q15(scores, key_padding, n_keys, p->score_mul)) {
-            for (c = 0; c < d_head; c++) qh[c] = attn__to_s8(p->out_zp, 0);
-            continue; /* every key masked: a zero context */
+        attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
+#else
+#if ATTN__SM_DSP
+        mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+#else
+        attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+        mx = attn__softmax_max(scores, NULL, n_keys, &seen);
+#endif
+        if (key_padding) mx = attn__softmax_max(scores, key_padding, n_keys, &seen);
+        if (!seen) { /* every key masked: a zero context */
+            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
+            continue;
         }
-        for (c = 0; c < d_head; c++) {
-            int32_t acc = 0;
-            for (j = 0; j < n_keys; j++)
-                if (!(key_padding && key_padding[j]))
-                    acc += scores[j] * (vh[(size_t)j * (size_t)d + (size_t)c] - p->v_zp);
-            qh[c] = attn__to_s8(p->out_zp, attn__requant(acc, p->ctx_mul));
-        }
+#if ATTN__SM_DSP
+        psum = attn__softmax_probs_pairs(
+            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
+        attn__context_dsp(q + off, (const uint32_t *)scores, psum, v + off, n_keys, d, d_head, p);
+#else
+        psum = attn__softmax_probs(
+            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
+        attn__context_s8(q + off, scores, psum, v + off, n_keys, d, d_head, p);
+#endif
+#endif
     }
 }
 
@@ -3197,14 +4566,15 @@ static attn__size attn__mha_size_s8(const attn_mha_cfg *c)
 static attn__size attn__encoder_size_s8(const attn_encoder_cfg *c, int seq)
 {
     attn__size s = {0, 0};
-    size_t wide = (size_t)seq > (size_t)c->d_model ? (size_t)seq : (size_t)c->d_model;
-    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* K                          */
-    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* V                          */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* normed row                 */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* q / context                */
-    attn__size_add(&s, (size_t)c->d_model, 1, 1);           /* block output               */
-    attn__size_add(&s, wide, 1, sizeof(int32_t));           /* scores, then wide residual */
-    attn__size_add(&s, (size_t)c->d_ff, 1, 1);             /* FF hidden                  */
+    size_t P = seq >= 2 ? 2 : 1, pd = P * (size_t)c->d_model; /* two tokens at a time */
+    size_t wide = (size_t)seq > pd ? (size_t)seq : pd;
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* K                           */
+    attn__size_add(&s, (size_t)seq, (size_t)c->d_model, 1); /* V                           */
+    attn__size_add(&s, pd, 1, 1);                           /* normed rows                 */
+    attn__size_add(&s, pd, 1, 1);                           /* q / context                 */
+    attn__size_add(&s, pd, 1, 1);                           /* block outputs               */
+    attn__size_add(&s, wide, 1, sizeof(int32_t));           /* scores, then wide residuals */
+    attn__size_add(&s, P, (size_t)c->d_ff, 1);              /* FF hidden                   */
     return s;
 }
 
@@ -3307,28 +4677,229 @@ ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_
     return ATTN_OK;
 }
 
+#if !ATTN__SM_MVE
+/* max of n >= 1 int8 values (SSUB8 + SEL: four lanes at a time on the DSP
+   cores, then the lanes folded the same way) */
+static int32_t attn__max_s8(const int8_t *x, int n)
+{
+    int32_t mx = x[0];
+    int c = 1;
+#if ATTN__SM_DSP
+    if (n >= 8) {
+        uint32_t m4, w;
+        memcpy(&m4, x, 4);
+        for (c = 4; c + 4 <= n; c += 4) {
+            memcpy(&w, x + c, 4);
+            (void)__ssub8(w, m4); /* GE flags: w >= m4, per byte */
+            m4 = __sel(w, m4);
+        }
+        w = (m4 >> 16) | (m4 << 16);
+        (void)__ssub8(w, m4);
+        m4 = __sel(w, m4);
+        w = m4 >> 8;
+        (void)__ssub8(w, m4);
+        mx = (int8_t)__sel(w, m4);
+    }
+#endif
+    for (; c < n; c++)
+        if (x[c] > mx) mx = x[c];
+    return mx;
+}
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
+/* The two passes of attn__softmax_s8_row over n2 pairs, written out: the
+   exponent (MLS, SMMULR), exp2 (as attn__exp2_q16) and then the sum
+   (pass 1) or the 8-bit probability (pass 2) of each entry. Pass 1 needs
+   twelve registers (clang keeps its frame pointer beside them), pass 2
+   thirteen: GCC only. */
+#define ATTN__SM8_EXPO(x) "ldrsb  %[t0], [%[" x "]], #1\n\t" ATTN__EXPO_BODY
+#define ATTN__SM8_SUM                                                        \
+    "adds   %[lo], %[lo], %[t2]\n\t"                                       \
+    "adc    %[hi], %[hi], #0\n\t"
+#define ATTN__SM8_OUT                                                        \
+    "umull  %[t1], %[t2], %[t2], %[R]\n\t"                                 \
+    "add    %[t2], %[t2], %[rnd]\n\t"                                      \
+    "lsr    %[t2], %[t2], %[sh]\n\t"                                       \
+    "usat   %[t2], #8, %[t2]\n\t"                                          \
+    "sub    %[t2], %[t2], #128\n\t"                                        \
+    "strb   %[t2], [%[x], #-1]\n\t"
+ATTN__INLINE uint64_t attn__sm8_pass1(const int8_t *x, const int8_t *xe, int32_t k, int32_t mxk,
+                                      int32_t m, const int32_t *T)
+{
+    uint32_t lo = 0, hi = 0, t0, t1, t2, t3;
+    __asm__("1:\n\t" ATTN__SM8_EXPO("x") ATTN__SM8_SUM ATTN__SM8_EXPO("x") ATTN__SM8_SUM
+            "cmp    %[x], %[xe]\n\t"
+            "bne    1b"
+            : [x] "+r"(x), [lo] "+r"(lo), [hi] "+r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1),
+              [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [xe] "r"(xe), [k] "r"(k), [mxk] "r"(mxk), [m] "r"(m), [T] "r"(T),
+              "m"(*(const int32_t(*)[256])T)
+            : "cc", "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+#if !defined(__clang__)
+#define ATTN__SM8_PASS2_ASM 1
+ATTN__INLINE void attn__sm8_pass2(int8_t *x, const int8_t *xe, int32_t k, int32_t mxk,
+                                  int32_t m, const int32_t *T, const attn__softmax_norm *nm)
+{
+    uint32_t t0, t1, t2, t3;
+    __asm__ volatile("1:\n\t" ATTN__SM8_EXPO("x") ATTN__SM8_OUT ATTN__SM8_EXPO("x") ATTN__SM8_OUT
+                     "cmp    %[x], %[xe]\n\t"
+                     "bne    1b"
+                     : [x] "+r"(x), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2),
+                       [t3] "=&r"(t3)
+                     : [xe] "r"(xe), [k] "r"(k), [mxk] "r"(mxk), [m] "r"(m), [T] "r"(T),
+                       [R] "r"(nm->r), [rnd] "r"(nm->round8), [sh] "r"(nm->shift8)
+                     : "cc", "memory");
+}
+#endif
+#define ATTN__SM8_PASS1_ASM 1
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+/* One row of attn_softmax_s8 with the fast exponent (mx - x <= 255 <= amax):
+   u = hi((mx - x) * 2^sh * m + 2^31), made as mx * k - x * k (k = 2^sh);
+   the row's exponentials one at a time, twice (no scratch), two per step
+   (their sum fits 32 bits). y may equal x. */
+static void attn__softmax_s8_row(int8_t *y, const int8_t *x, int n, int32_t k, int32_t m,
+                                 const int32_t *T)
+{
+    const int32_t mxk = attn__max_s8(x, n) * k;
+    const int n2 = n & ~1;
+    attn__softmax_norm nm;
+    uint64_t sum = 0;
+    int c;
+#if defined(__clang__)
+    __asm__("" : "+r"(T)); /* keep the table's address in a register */
+#endif
+#ifdef ATTN__SM8_PASS2_ASM
+    if (y != x) { /* the written-out pass 2 works in place */
+        memcpy(y, x, (size_t)n);
+        x = y;
+    }
+#endif
+#ifdef ATTN__SM8_PASS1_ASM
+    if (n2) sum = attn__sm8_pass1(x, x + n2, k, mxk, m, T);
+#else
+    for (c = 0; c < n2; c += 2) {
+        uint32_t e0 = attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T);
+        uint32_t e1 = attn__exp2_q16(attn__expo_x8(x[c + 1], k, mxk, m), T);
+        sum += e0 + e1;
+    }
+#endif
+    if (n & 1) sum += attn__exp2_q16(attn__expo_x8(x[n2], k, mxk, m), T);
+    nm = attn__softmax_normalise(sum);
+#ifdef ATTN__SM8_PASS2_ASM
+    if (n2) attn__sm8_pass2(y, y + n2, k, mxk, m, T, &nm);
+    c = n2;
+#else
+    for (c = 0; c < n2; c += 2) {
+        uint32_t e0 = attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T);
+        uint32_t e1 = attn__exp2_q16(attn__expo_x8(x[c + 1], k, mxk, m), T);
+        y[c] = attn__softmax_y8(e0, &nm);
+        y[c + 1] = attn__softmax_y8(e1, &nm);
+    }
+#endif
+    if (c < n) y[c] = attn__softmax_y8(attn__exp2_q16(attn__expo_x8(x[c], k, mxk, m), T), &nm);
+}
+#endif
+
+#if ATTN__SM_MVE
+/* exp2 of the exponents of four int8 logits x (four lanes, int32) */
+#define ATTN__SM8_E4(xv) \
+    attn__exp4_mve(xv, NULL, pr, mxv, lsh, mul.multiplier, rsh, TD, fast)
+/* One row of attn_softmax_s8 on Helium, any multiplier (the vector
+   exponent is requant itself): the max sixteen lanes at a time, the
+   exponentials four at a time, twice (no scratch). y may equal x: each
+   group of four is read before it is written. */
+static void attn__softmax_s8_row_mve(int8_t *y, const int8_t *x, int n, attn_qmul mul,
+                                     const int32_t *TD)
+{
+    const int lsh = mul.shift > 0 ? mul.shift : 0, rsh = mul.shift < 0 ? -mul.shift : 0;
+    const int fast = mul.multiplier >= 0 && mul.shift >= 0;
+    const uint32x4_t top = vdupq_n_u32(255);
+    int8x16_t m16 = vdupq_n_s8(-128);
+    attn__softmax_norm nm;
+    int32x4_t mxv;
+    uint32x4_t rv;
+    uint64_t sum = 0;
+    mve_pred16_t pr;
+    int j;
+    for (j = 0; j < n; j += 16) {
+        pr = vctp8q((uint32_t)(n - j));
+        m16 = vmaxq_m_s8(m16, m16, vldrbq_z_s8(x + j, pr), pr);
+    }
+    mxv = vdupq_n_s32(vmaxvq_s8(-128, m16));
+    j = 0;
+#if !ATTN__MVE_TAILPRED
+    pr = vctp32q(4);
+    for (; j + 4 <= n; j += 4) sum = vaddlvaq_u32(sum, ATTN__SM8_E4(vldrbq_s32(x + j)));
+#endif
+    for (; j < n; j += 4) {
+        pr = vctp32q((uint32_t)(n - j));
+        sum = vaddlvaq_p_u32(sum, ATTN__SM8_E4(vldrbq_z_s32(x + j, pr)), pr);
+    }
+    nm = attn__softmax_normalise(sum);
+    rv = vdupq_n_u32(nm.r);
+    /* min(255, round(e R / 2^(55+k))) - 128: VMULH, VRSHL (see the Q15 case
+       in attn__softmax_row_mve), then the store keeps the low byte */
+    j = 0;
+#if !ATTN__MVE_TAILPRED
+    pr = vctp32q(4);
+    for (; j + 4 <= n; j += 4) {
+        uint32x4_t q = vminq_u32(vrshlq_n_u32(vmulhq_u32(ATTN__SM8_E4(vldrbq_s32(x + j)), rv), -nm.shift8), top);
+        vstrbq_s32(y + j, vsubq_n_s32(vreinterpretq_s32_u32(q), 128));
+    }
+#endif
+    for (; j < n; j += 4) {
+        uint32x4_t q;
+        pr = vctp32q((uint32_t)(n - j));
+        q = vminq_u32(vrshlq_n_u32(vmulhq_u32(ATTN__SM8_E4(vldrbq_z_s32(x + j, pr)), rv), -nm.shift8), top);
+        vstrbq_p_s32(y + j, vsubq_n_s32(vreinterpretq_s32_u32(q), 128), pr);
+    }
+}
+#undef ATTN__SM8_E4
+#endif
+
 ATTN_DEF attn_status attn_softmax_s8(int8_t *y, const int8_t *x, const attn_softmax_s8_params *p,
                                      int rows, int cols)
 {
+    const int32_t *T = attn__exp2_table();
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+    attn__expo ex;
+#endif
     attn_status st;
-    int r, c;
+    int r;
     if (!y || !x || !p) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
     if (!attn__qmul_ok(p->in_mul)) return ATTN_ERR_RANGE;
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+    ex = attn__expo_init(p->in_mul);
+#endif
     for (r = 0; r < rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)cols;
         int8_t *yr = y + (size_t)r * (size_t)cols;
-        /* the row's exponents one at a time: no scratch; the max first */
-        int32_t mx = xr[0];
-        uint64_t sum = 0, recip;
-        for (c = 1; c < cols; c++)
-            if (xr[c] > mx) mx = xr[c];
-        for (c = 0; c < cols; c++) sum += attn__softmax_e(xr[c] - mx, p->in_mul);
-        recip = attn__softmax_recip(sum);
-        for (c = 0; c < cols; c++) {
-            int32_t q15 = attn__softmax_q15(attn__softmax_e(xr[c] - mx, p->in_mul), recip);
-            yr[c] = (int8_t)attn__clamp(((q15 + 64) >> 7) - 128, -128, 127);
+#if ATTN__SM_MVE
+        attn__softmax_s8_row_mve(yr, xr, cols, p->in_mul, T);
+#else
+        attn__softmax_norm nm;
+        int32_t mx;
+        uint64_t sum = 0;
+        int c;
+#if ATTN__SM_DSP
+        if (ex.ok && ex.amax >= 255) {
+            attn__softmax_s8_row(yr, xr, cols, (int32_t)1 << ex.sh, ex.m, T);
+            continue;
         }
+#endif
+        /* any other multiplier: the exponent by requant itself */
+        mx = attn__max_s8(xr, cols);
+        for (c = 0; c < cols; c++) sum += attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T);
+        nm = attn__softmax_normalise(sum);
+        for (c = 0; c < cols; c++)
+            yr[c] = attn__softmax_y8(attn__exp2_q16(attn__softmax_u(mx - xr[c], p->in_mul), T), &nm);
+#endif
     }
     return ATTN_OK;
 }
@@ -3469,13 +5040,17 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     size_t d = (size_t)dm, mark = arena->used;
     int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
-    int8_t *nrm = (int8_t *)attn__take(arena, d);                          /* [d]      */
-    int8_t *q = (int8_t *)attn__take(arena, d);                            /* [d]      */
-    int8_t *blk = (int8_t *)attn__take(arena, d);                          /* [d]      */
-    /* a query's scores [seq] and, once they are used, the residual row [d] */
-    int32_t *scores = (int32_t *)attn__take(arena, ((size_t)seq > d ? (size_t)seq : d) * sizeof(int32_t));
-    int32_t *r = scores;
-    int8_t *hid = (int8_t *)attn__take(arena, (size_t)ff);                 /* [d_ff]   */
+    /* the rest for two tokens at a time (one if seq is 1): the projections
+       and the feed-forward then take two rows per call, which the DSP
+       cores run as two rows by two channels */
+    size_t P = seq >= 2 ? 2 : 1, pd = P * d;
+    int8_t *nrm = (int8_t *)attn__take(arena, pd);                         /* [P][d]    */
+    int8_t *q = (int8_t *)attn__take(arena, pd);                           /* [P][d]    */
+    int8_t *blk = (int8_t *)attn__take(arena, pd);                         /* [P][d]    */
+    /* a query's scores [seq] and, once the pair's are used, the residual rows */
+    int32_t *scores = (int32_t *)attn__take(arena, ((size_t)seq > pd ? (size_t)seq : pd) * sizeof(int32_t));
+    int32_t *r = scores;                                                   /* [P][d]    */
+    int8_t *hid = (int8_t *)attn__take(arena, P * (size_t)ff);             /* [P][d_ff] */
 
     /* keys and values from the whole input (pre-norm: from LN1(x), a row
        at a time; post-norm: all rows in one call, rows in pairs) */
@@ -3490,39 +5065,51 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
         attn__linear_rows_s8(v, x, &a->v, seq, dm, dm);
     }
 
-    for (i = 0; i < seq; i++) {
-        int8_t *row = x + (size_t)i * d;
-        const int8_t *src = row;
+    for (i = 0; i < seq; i += (int)P) {
+        int8_t *rows = x + (size_t)i * d;      /* tokens i .. i + m - 1 */
+        const int8_t *src = rows;
+        int m = seq - i < (int)P ? seq - i : (int)P, t;
 
-        /* self-attention block; the residual sum stays wide (int32) */
+        /* self-attention block; the residual sums stay wide (int32) */
         if (cfg->norm_first) {
-            attn__layernorm_row_s8(nrm, row, NULL, dm, &p->norm1);
+            for (t = 0; t < m; t++)
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm1);
             src = nrm;
         }
-        attn__linear_row_s8(q, src, &a->q, dm, dm);
-        attn__attend_heads_s8(q, k, v, key_padding, i, seq, dm, cfg->n_heads, cfg->causal,
-                              &a->sdpa, scores);
-        attn__linear_row_s8(blk, q, &a->o, dm, dm);
-        attn__add_wide_s8(r, row, blk, dm, &p->add1);
-        if (cfg->norm_first)
-            attn__narrow_s8(row, r, dm, p->add1.out_mul, p->add1.out_zp);
-        else
-            attn__layernorm_row_s8(row, NULL, r, dm, &p->norm1);
+        attn__linear_rows_s8(q, src, &a->q, m, dm, dm);
+        for (t = 0; t < m; t++)
+            attn__attend_heads_s8(q + (size_t)t * d, k, v, key_padding, i + t, seq, dm, cfg->n_heads,
+                                  cfg->causal, &a->sdpa, scores);
+        attn__linear_rows_s8(blk, q, &a->o, m, dm, dm);
+        for (t = 0; t < m; t++) {
+            int8_t *row = rows + (size_t)t * d;
+            int32_t *rt = r + (size_t)t * d;
+            attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, &p->add1);
+            if (cfg->norm_first)
+                attn__narrow_s8(row, rt, dm, p->add1.out_mul, p->add1.out_zp);
+            else
+                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm1);
+        }
 
         /* feed-forward block */
-        src = row;
+        src = rows;
         if (cfg->norm_first) {
-            attn__layernorm_row_s8(nrm, row, NULL, dm, &p->norm2);
+            for (t = 0; t < m; t++)
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm2);
             src = nrm;
         }
-        attn__linear_row_s8(hid, src, &p->ff1, dm, ff);
-        if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, ff, p->gelu_table);
-        attn__linear_row_s8(blk, hid, &p->ff2, ff, dm);
-        attn__add_wide_s8(r, row, blk, dm, &p->add2);
-        if (cfg->norm_first)
-            attn__narrow_s8(row, r, dm, p->add2.out_mul, p->add2.out_zp);
-        else
-            attn__layernorm_row_s8(row, NULL, r, dm, &p->norm2);
+        attn__linear_rows_s8(hid, src, &p->ff1, m, dm, ff);
+        if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, m * ff, p->gelu_table);
+        attn__linear_rows_s8(blk, hid, &p->ff2, m, ff, dm);
+        for (t = 0; t < m; t++) {
+            int8_t *row = rows + (size_t)t * d;
+            int32_t *rt = r + (size_t)t * d;
+            attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, &p->add2);
+            if (cfg->norm_first)
+                attn__narrow_s8(row, rt, dm, p->add2.out_mul, p->add2.out_zp);
+            else
+                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm2);
+        }
     }
     arena->used = mark;
 }

@@ -16,9 +16,24 @@ $1"; shift; done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#define ATTN_IMPLEMENTATION\n#include "attention.h"\n' > "$tmp/impl.c"
+# the int8 encoder path: what a firmware that calls only attn_encoder_s8
+# links (--gc-sections, newlib-nano: libgcc and memcpy included), by the cross gcc
+link=${size%size}gcc
+cat > "$tmp/enc.c" <<'EOF'
+#define ATTN_IMPLEMENTATION
+#define ATTN_NO_FLOAT
+#include "attention.h"
+int encoder_path(int8_t *x, int seq, const attn_encoder_cfg *c, const attn_encoder_s8_params *p,
+                 attn_arena *a);
+int encoder_path(int8_t *x, int seq, const attn_encoder_cfg *c, const attn_encoder_s8_params *p,
+                 attn_arena *a)
 {
-    echo '| core | compiler | float -Os | float -O2 | int8 -Os | int8 -O2 | both + quantizer -Os | both + quantizer -O2 |'
-    echo '|---|---|---:|---:|---:|---:|---:|---:|'
+    return (int)attn_encoder_s8(x, seq, NULL, c, p, a);
+}
+EOF
+{
+    echo '| core | compiler | float -Os | float -O2 | int8 -Os | int8 -O2 | both + quantizer -Os | both + quantizer -O2 | int8 encoder path -Os | -O2 |'
+    echo '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|'
     for arg in "$@"; do
         short=${arg%%:*} flags=${arg#*:}
         printf '%s\n' "$compilers" | while IFS= read -r c; do
@@ -34,6 +49,15 @@ printf '#define ATTN_IMPLEMENTATION\n#include "attention.h"\n' > "$tmp/impl.c"
                     $size -B "$tmp/impl.o" | awk 'NR == 2 { printf " %d%s |", $1, ($2 + $3) ? " (RAM " $2 + $3 ")" : "" }'
                 done
             done
+            for opt in -Os -O2; do
+                # shellcheck disable=SC2086
+                $cc $flags $opt -std=c99 -ffunction-sections -fdata-sections -I. \
+                    -c "$tmp/enc.c" -o "$tmp/enc.o"
+                # shellcheck disable=SC2086
+                $link $flags --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections -Wl,-e,encoder_path "$tmp/enc.o" \
+                    -o "$tmp/enc.elf"
+                $size -B "$tmp/enc.elf" | awk 'NR == 2 { printf " %d |", $1 }'
+            done
             printf '\n'
         done
     done
@@ -48,7 +72,9 @@ cat "$tmp/table"
     echo "the quantizer, which a firmware image that only runs a model drops with"
     echo "\`--gc-sections\`). libm and, on cores without an FPU, the soft-float helpers"
     echo "come from the C library and are not counted; RAM (.data + .bss) is 0: the"
-    echo "library has no globals. Core flags as in the Makefile. Regenerate with"
+    echo "library has no globals. The last two columns are the int8 encoder path: the"
+    echo "code a program that calls only \`attn_encoder_s8\` links (\`--gc-sections\`,"
+    echo "newlib-nano, so libgcc helpers and memcpy included). Core flags as in the Makefile. Regenerate with"
     echo "\`make size\`."
     echo
     cat "$tmp/table"
