@@ -47,6 +47,12 @@
      ATTN_NO_MVE        do not use Helium (MVE), detected from
                         __ARM_FEATURE_MVE (M55). Both give the same int8
                         results as the portable C, bit for bit.
+     ATTN_NO_FMA        float: no fused multiply-add (VFMA), detected from
+                        __ARM_FEATURE_FMA with a hardware FPU (M4, M7, M33,
+                        M55). ATTN_NO_MVE also turns off the Helium float
+                        kernels; with both the float path is the portable C,
+                        which the fast one matches within the bounds under
+                        FLOAT ARITHMETIC.
      ATTN_ASSERT(x)     internal consistency checks; default: nothing. Define
                         it as assert(x) while debugging. Bad input never relies
                         on it: every public function checks its arguments and
@@ -95,6 +101,42 @@
      attn_encoder_layer_*, attn_encoder_*: always in place on x.
      attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
+
+   ---------------------------------------------------------------------------
+   FLOAT ARITHMETIC (the _f32 functions)
+   ---------------------------------------------------------------------------
+   IEEE single precision; expf, erff, tanhf and sqrtf from libm (ATTN_EXPF
+   ...). Every dot product - a linear layer's output, an attention score, a
+   context element - is one sequential sum, s = 0, s = s + a_c * b_c for
+   c = 0, 1, ..., n-1, then + bias, in every build. What differs is how each
+   step rounds:
+     portable C     s + a*b, two roundings. A compiler allowed to contract
+                    may fuse them and then matches FMA: GCC's default
+                    -ffp-contract=fast outside the ISO -std= modes, clang's
+                    default -ffp-contract=on where it deems VFMA fast (M7,
+                    M55); -ffp-contract=off keeps two roundings.
+     FMA            M4, M7, M33 (and M55): VFMA.F32, one rounding, through
+                    fmaf (for clang 14 declared const in the one function
+                    that calls it: else, unless -fno-math-errno, it calls the
+                    C library's fmaf). ATTN_NO_FMA: off.
+     Helium         M55 (__ARM_FEATURE_MVE & 2): the same fused sums, one
+                    output per lane of a 4-lane VFMA (the rows gathered a
+                    column at a time, 8 outputs x 1-2 rows per pass), so
+                    linear layers and attention give the FMA results bit for
+                    bit; layer norm sums its row in 4 lanes. ATTN_NO_MVE: off.
+   Soft-float cores (M0, M3) run the portable C; no library fmaf is called.
+   With an FPU (FMA or not) the C takes a linear layer in blocks of 4 rows x
+   4 outputs that share each load, a single row 4 outputs at a time; on a
+   soft-float core, whose multiply-adds are library calls, one at a time.
+   The fast paths against the portable C (tests/test_fast.c, on each core
+   that has one; both stay within the golden tolerance, 1e-5 * max(1,
+   |torch|)):
+     a dot product of n terms  |fast - portable| <= 2 g(n+1) (sum |a_c b_c|
+                               + |bias|), g(k) = k u / (1 - k u), u = 2^-24:
+                               the two builds' worst-case rounding errors
+                               (measured 3e-8 * sum |a_c b_c| at n = 1001)
+     layers, stacks, models    |fast - portable| <= 2e-6 * max(1, |portable|)
+                               on every PyTorch golden case (measured 9e-7)
 
    ---------------------------------------------------------------------------
    INT8 ARITHMETIC (the _s8 functions; bit-exact on every core)
@@ -827,6 +869,31 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #define ATTN__MVE 0
 #endif
 
+/* Helium with floating point (__ARM_FEATURE_MVE & 2, M55): 4-lane float
+   VFMA in the float kernels. */
+#if ATTN__MVE && defined(__ARM_FEATURE_MVE)
+#if (__ARM_FEATURE_MVE & 2)
+#define ATTN__MVE_F32 1
+#endif
+#endif
+#ifndef ATTN__MVE_F32
+#define ATTN__MVE_F32 0
+#endif
+/* An Arm core without a floating-point unit (M0, M3): float arithmetic is
+   library calls. */
+#if defined(__arm__) && !defined(__ARM_FP)
+#define ATTN__SOFT_FLOAT 1
+#else
+#define ATTN__SOFT_FLOAT 0
+#endif
+/* Fused multiply-add in the FPU (VFMA.F32: M4, M7, M33, M55): the float
+   kernels use it; soft-float cores (M0, M3) never call a library fmaf. */
+#if defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4) && !defined(ATTN_NO_FMA)
+#define ATTN__FMA 1
+#else
+#define ATTN__FMA 0
+#endif
+
 #ifndef ATTN_ASSERT
 #define ATTN_ASSERT(x) ((void)0)
 #endif
@@ -1033,43 +1100,415 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
 #define ATTN_EXP(x) exp(x)
 #endif
 
-/* ---- float kernels (internal, arguments already checked) ---------------- */
+/* ---- float kernels (internal, arguments already checked) ----------------
+   One loop nest per kernel, built three ways (FLOAT ARITHMETIC at the top):
+   Helium (ATTN__MVE_F32: 4-lane VFMA.F32, one lane per output), the FPU's fused
+   multiply-add (ATTN__FMA: VFMA.F32) and portable C (s + a*b). Each output
+   is the same sequential sum in all three: s = 0, s += a[c]*b[c] for c = 0,
+   1, 2, ..., then the bias. */
 
-static float attn__dot_f32(const float *a, const float *b, int n)
+/* s + a*b: one rounding where the FPU fuses it, two in portable C. */
+#if ATTN__FMA && !ATTN__MVE_F32 && defined(__clang__) && !defined(__NO_MATH_ERRNO__)
+/* clang 14 turns fmaf into a call of the C library's (which might set
+   errno) unless -fno-math-errno; declared const here, in this block only,
+   it is the VFMA instruction (Helium builds use the intrinsics instead) */
+static float attn__fma(float s, float a, float b)
 {
-    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += a[i] * b[i];
-        s1 += a[i + 1] * b[i + 1];
-        s2 += a[i + 2] * b[i + 2];
-        s3 += a[i + 3] * b[i + 3];
+    float fmaf(float, float, float) __attribute__((const));
+    return fmaf(a, b, s);
+}
+#define ATTN__MADD(s, a, b) attn__fma((s), (a), (b))
+#elif ATTN__FMA
+#define ATTN__MADD(s, a, b) fmaf((a), (b), (s))
+#else
+#define ATTN__MADD(s, a, b) ((s) + (a) * (b))
+#endif
+
+#if ATTN__MVE_F32
+/* Column j of 4 rows whose addresses are the lanes of a (j = 0..3 within a
+   block of 4 columns), then ATTN__NEXT moves a on by `cols` columns. clang:
+   the write-back gather (VLDRW.U32 Qd, [Qm, #4]!, a starting 4 bytes early)
+   moves a itself. GCC 12's arm_mve.h cannot compile that form (it asks for
+   a constant it cannot see): it gathers at offset 4j and adds after a block. */
+#if defined(__clang__)
+#define ATTN__GATHER(a, j) vldrwq_gather_base_wb_f32(&(a), 4)
+#define ATTN__NEXT(a, cols) ((void)0)
+#define ATTN__GATHER_START 4u
+#else
+#define ATTN__GATHER(a, j) vldrwq_gather_base_f32((a), 4 * (j))
+#define ATTN__NEXT(a, cols) ((a) = vaddq_n_u32((a), 4 * (cols)))
+#define ATTN__GATHER_START 0u
+#endif
+/* The addresses of element 0 of rows 0..3 of w (rows ws floats apart), for
+   the gathering loads (VLDRW.U32 Qd, [Qm, #imm]: lane i reads row i). */
+static uint32x4_t attn__rows4_f32(const float *w, size_t ws)
+{
+    return vmlaq_n_u32(vdupq_n_u32((uint32_t)(uintptr_t)w), vidupq_n_u32(0u, 1),
+                       (uint32_t)(ws * sizeof(float)));
+}
+#endif
+
+/* y[r] = w_r . x (+ b[r]) for r < rows, where w_r = w + r*ws holds n floats:
+   a linear layer's outputs (ws = n), or one query's scores against keys
+   (ws = the key row stride). y must not overlap x or w. */
+ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
+                                   const float *b, int n, int rows)
+{
+    int r = 0, c;
+#if ATTN__MVE_F32
+    /* 8 rows per pass: per column two gathers of 4 rows and two VFMAs by
+       x[c]; full passes unpredicated, then one predicated pass for the rest.
+       a0, a1: the rows' addresses, n floats on after a pass; `next` takes
+       them to the next 8 rows. */
+    uint32x4_t a0 = vsubq_n_u32(attn__rows4_f32(w, ws), ATTN__GATHER_START);
+    uint32x4_t a1 = vaddq_n_u32(a0, (uint32_t)(4 * ws * sizeof(float)));
+    uint32_t next = (uint32_t)((8 * ws - (size_t)n) * sizeof(float));
+    float32x4_t s0, s1, g;
+    const float *e;
+    float u;
+#define ATTN__COLUMN(j)                                                                \
+    u = *e++;                                                                          \
+    g = ATTN__GATHER(a0, j);                                                           \
+    s0 = vfmaq_n_f32(s0, g, u);                                                        \
+    g = ATTN__GATHER(a1, j);                                                           \
+    s1 = vfmaq_n_f32(s1, g, u)
+    for (; r + 8 <= rows; r += 8) {
+        s0 = s1 = vdupq_n_f32(0.0f);
+        e = x;
+        for (c = 0; c + 4 <= n; c += 4) {
+            ATTN__COLUMN(0);
+            ATTN__COLUMN(1);
+            ATTN__COLUMN(2);
+            ATTN__COLUMN(3);
+            ATTN__NEXT(a0, 4);
+            ATTN__NEXT(a1, 4);
+        }
+        for (; c < n; c++) {
+            ATTN__COLUMN(0);
+            ATTN__NEXT(a0, 1);
+            ATTN__NEXT(a1, 1);
+        }
+        a0 = vaddq_n_u32(a0, next);
+        a1 = vaddq_n_u32(a1, next);
+        if (b) {
+            s0 = vaddq_f32(s0, vld1q_f32(b + r));
+            s1 = vaddq_f32(s1, vld1q_f32(b + r + 4));
+        }
+        vst1q_f32(y + r, s0);
+        vst1q_f32(y + r + 4, s1);
     }
-    for (; i < n; i++) s0 += a[i] * b[i];
-    return (s0 + s1) + (s2 + s3);
+#undef ATTN__COLUMN
+    if (r < rows) {
+        int left = rows - r;
+        size_t o1 = left > 4 ? 4 : 0; /* where the second group goes (if any) */
+        mve_pred16_t p0 = vctp32q((uint32_t)left), p1 = vctp32q(left > 4 ? (uint32_t)left - 4 : 0);
+        s0 = s1 = vdupq_n_f32(0.0f);
+        for (c = 0; c < n; c++) {
+            s0 = vfmaq_n_f32(s0, vldrwq_gather_base_z_f32(a0, ATTN__GATHER_START, p0), x[c]);
+            s1 = vfmaq_n_f32(s1, vldrwq_gather_base_z_f32(a1, ATTN__GATHER_START, p1), x[c]);
+            a0 = vaddq_n_u32(a0, 4);
+            a1 = vaddq_n_u32(a1, 4);
+        }
+        if (b) {
+            s0 = vaddq_f32(s0, vldrwq_z_f32(b + r, p0));
+            s1 = vaddq_f32(s1, vldrwq_z_f32(b + r + o1, p1));
+        }
+        vstrwq_p_f32(y + r, s0, p0);
+        vstrwq_p_f32(y + r + o1, s1, p1);
+    }
+#else
+#if !ATTN__SOFT_FLOAT
+    /* 4 rows per pass: each x[c] loaded once for the four (not on soft-float
+       cores, where it would save nothing beside the library calls) */
+    for (; r + 4 <= rows; r += 4) {
+        const float *w0 = w + (size_t)r * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        for (c = 0; c < n; c++) {
+            float xc = x[c];
+            s0 = ATTN__MADD(s0, w0[c], xc);
+            s1 = ATTN__MADD(s1, w1[c], xc);
+            s2 = ATTN__MADD(s2, w2[c], xc);
+            s3 = ATTN__MADD(s3, w3[c], xc);
+        }
+        y[r] = b ? s0 + b[r] : s0;
+        y[r + 1] = b ? s1 + b[r + 1] : s1;
+        y[r + 2] = b ? s2 + b[r + 2] : s2;
+        y[r + 3] = b ? s3 + b[r + 3] : s3;
+    }
+#endif
+    for (; r < rows; r++) {
+        const float *w0 = w + (size_t)r * ws;
+        float s0 = 0.0f;
+        for (c = 0; c < n; c++) s0 = ATTN__MADD(s0, w0[c], x[c]);
+        y[r] = b ? s0 + b[r] : s0;
+    }
+#endif
+}
+
+#if ATTN__MVE_F32
+/* Helium, two rows at once: y0 = W x0, y1 = W x1 (+ b), 8 outputs per pass:
+   a gathered column of 4 outputs serves both rows, each x[c] 8 outputs. */
+static void attn__gemv2_f32(float *y0, float *y1, const float *x0, const float *x1,
+                            const float *w, size_t ws, const float *b, int n, int k)
+{
+    /* a0, a1: the 8 rows' addresses; after a pass they point n floats on,
+       `next` takes them to the next 8 rows */
+    uint32x4_t a0 = vsubq_n_u32(attn__rows4_f32(w, ws), ATTN__GATHER_START);
+    uint32x4_t a1 = vaddq_n_u32(a0, (uint32_t)(4 * ws * sizeof(float)));
+    uint32_t next = (uint32_t)((8 * ws - (size_t)n) * sizeof(float));
+    int o, c;
+    for (o = 0; o + 8 <= k; o += 8) {
+        float32x4_t s00 = vdupq_n_f32(0.0f), s01 = s00, s10 = s00, s11 = s00, g0, g1;
+        const float *e0 = x0, *e1 = x1;
+        float u0, u1;
+        /* the next column of the 8 outputs, for both rows */
+#define ATTN__COLUMN2(j)                                                               \
+    u0 = *e0++;                                                                        \
+    u1 = *e1++;                                                                        \
+    g0 = ATTN__GATHER(a0, j);                                                          \
+    s00 = vfmaq_n_f32(s00, g0, u0);                                                    \
+    s10 = vfmaq_n_f32(s10, g0, u1);                                                    \
+    g1 = ATTN__GATHER(a1, j);                                                          \
+    s01 = vfmaq_n_f32(s01, g1, u0);                                                    \
+    s11 = vfmaq_n_f32(s11, g1, u1)
+        for (c = 0; c + 4 <= n; c += 4) {
+            ATTN__COLUMN2(0);
+            ATTN__COLUMN2(1);
+            ATTN__COLUMN2(2);
+            ATTN__COLUMN2(3);
+            ATTN__NEXT(a0, 4);
+            ATTN__NEXT(a1, 4);
+        }
+        for (; c < n; c++) {
+            ATTN__COLUMN2(0);
+            ATTN__NEXT(a0, 1);
+            ATTN__NEXT(a1, 1);
+        }
+        a0 = vaddq_n_u32(a0, next);
+        a1 = vaddq_n_u32(a1, next);
+#undef ATTN__COLUMN2
+        if (b) {
+            float32x4_t b0 = vld1q_f32(b + o), b1 = vld1q_f32(b + o + 4);
+            s00 = vaddq_f32(s00, b0);
+            s01 = vaddq_f32(s01, b1);
+            s10 = vaddq_f32(s10, b0);
+            s11 = vaddq_f32(s11, b1);
+        }
+        vst1q_f32(y0 + o, s00);
+        vst1q_f32(y0 + o + 4, s01);
+        vst1q_f32(y1 + o, s10);
+        vst1q_f32(y1 + o + 4, s11);
+    }
+    if (o < k) {
+        attn__gemv_f32(y0 + o, x0, w + (size_t)o * ws, ws, b ? b + o : NULL, n, k - o);
+        attn__gemv_f32(y1 + o, x1, w + (size_t)o * ws, ws, b ? b + o : NULL, n, k - o);
+    }
+}
+#endif
+
+#if !ATTN__MVE_F32 && !ATTN__SOFT_FLOAT
+/* C, four rows at once: y0..y3 = W x0..x3 (+ b), rows ys and xs floats
+   apart, 4 outputs per pass: each w load serves the 4 rows, each x load the
+   4 outputs. (Not on soft-float cores, whose multiply-adds are library
+   calls: there the block would only cost flash.) */
+ATTN__NOINLINE void attn__gemv4_f32(float *y, size_t ys, const float *x, size_t xs,
+                                    const float *w, size_t ws, const float *b, int n, int k)
+{
+    const float *x0 = x, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
+    int o, c;
+    for (o = 0; o + 4 <= k; o += 4) {
+        const float *w0 = w + (size_t)o * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
+        float *y0 = y + o, *y1 = y0 + ys, *y2 = y1 + ys, *y3 = y2 + ys;
+        float s00 = 0.0f, s01 = 0.0f, s02 = 0.0f, s03 = 0.0f;
+        float s10 = 0.0f, s11 = 0.0f, s12 = 0.0f, s13 = 0.0f;
+        float s20 = 0.0f, s21 = 0.0f, s22 = 0.0f, s23 = 0.0f;
+        float s30 = 0.0f, s31 = 0.0f, s32 = 0.0f, s33 = 0.0f;
+        for (c = 0; c < n; c++) {
+            float e0 = x0[c], e1 = x1[c], e2 = x2[c], e3 = x3[c], t;
+            t = w0[c];
+            s00 = ATTN__MADD(s00, t, e0); s10 = ATTN__MADD(s10, t, e1);
+            s20 = ATTN__MADD(s20, t, e2); s30 = ATTN__MADD(s30, t, e3);
+            t = w1[c];
+            s01 = ATTN__MADD(s01, t, e0); s11 = ATTN__MADD(s11, t, e1);
+            s21 = ATTN__MADD(s21, t, e2); s31 = ATTN__MADD(s31, t, e3);
+            t = w2[c];
+            s02 = ATTN__MADD(s02, t, e0); s12 = ATTN__MADD(s12, t, e1);
+            s22 = ATTN__MADD(s22, t, e2); s32 = ATTN__MADD(s32, t, e3);
+            t = w3[c];
+            s03 = ATTN__MADD(s03, t, e0); s13 = ATTN__MADD(s13, t, e1);
+            s23 = ATTN__MADD(s23, t, e2); s33 = ATTN__MADD(s33, t, e3);
+        }
+        if (b) {
+            float b0 = b[o], b1 = b[o + 1], b2 = b[o + 2], b3 = b[o + 3];
+            s00 += b0; s01 += b1; s02 += b2; s03 += b3;
+            s10 += b0; s11 += b1; s12 += b2; s13 += b3;
+            s20 += b0; s21 += b1; s22 += b2; s23 += b3;
+            s30 += b0; s31 += b1; s32 += b2; s33 += b3;
+        }
+        y0[0] = s00; y0[1] = s01; y0[2] = s02; y0[3] = s03;
+        y1[0] = s10; y1[1] = s11; y1[2] = s12; y1[3] = s13;
+        y2[0] = s20; y2[1] = s21; y2[2] = s22; y2[3] = s23;
+        y3[0] = s30; y3[1] = s31; y3[2] = s32; y3[3] = s33;
+    }
+    for (; o < k; o++) { /* the last k % 4 outputs, one at a time for the 4 rows */
+        const float *w0 = w + (size_t)o * ws;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        for (c = 0; c < n; c++) {
+            float t = w0[c];
+            s0 = ATTN__MADD(s0, t, x0[c]);
+            s1 = ATTN__MADD(s1, t, x1[c]);
+            s2 = ATTN__MADD(s2, t, x2[c]);
+            s3 = ATTN__MADD(s3, t, x3[c]);
+        }
+        if (b) {
+            s0 += b[o];
+            s1 += b[o];
+            s2 += b[o];
+            s3 += b[o];
+        }
+        y[o] = s0;
+        y[ys + o] = s1;
+        y[2 * ys + o] = s2;
+        y[3 * ys + o] = s3;
+    }
+}
+#endif
+
+/* y_i = W x_i (+ b) for the m rows x_i = x + i*xs, y_i = y + i*ys (W: k rows
+   of n floats, ws apart): blocks of rows that share every load of w between
+   them (and of x between outputs), the rest a row at a time. */
+static void attn__gemm_f32(float *y, size_t ys, const float *x, size_t xs, int m,
+                           const float *w, size_t ws, const float *b, int n, int k)
+{
+    int i = 0;
+#if ATTN__MVE_F32
+    for (; i + 2 <= m; i += 2)
+        attn__gemv2_f32(y + (size_t)i * ys, y + (size_t)(i + 1) * ys, x + (size_t)i * xs,
+                        x + (size_t)(i + 1) * xs, w, ws, b, n, k);
+#elif !ATTN__SOFT_FLOAT
+    for (; i + 4 <= m; i += 4)
+        attn__gemv4_f32(y + (size_t)i * ys, ys, x + (size_t)i * xs, xs, w, ws, b, n, k);
+#endif
+    for (; i < m; i++)
+        attn__gemv_f32(y + (size_t)i * ys, x + (size_t)i * xs, w, ws, b, n, k);
 }
 
 /* y[o] = b[o] + w[o] . x  for one row; y must not overlap x. */
 static void attn__matvec_f32(float *y, const float *x, const float *w, const float *b,
                              int in, int out)
 {
-    int o;
-    for (o = 0; o < out; o++) {
-        float s = attn__dot_f32(w + (size_t)o * (size_t)in, x, in);
-        y[o] = b ? s + b[o] : s;
-    }
+    attn__gemv_f32(y, x, w, (size_t)in, b, in, out);
 }
 
+/* ctx[c] += sum over j < n of p[j] * v_j[c] for c < d, where v_j = v + j*vs
+   (attention's probabilities times the values), j in order. */
+static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, int n, int d)
+{
+    int c = 0, j;
+#if ATTN__MVE_F32
+    /* 16 columns per pass (four vectors), the last columns 4 at a time,
+       predicated */
+    for (; c + 16 <= d; c += 16) {
+        float32x4_t s0 = vld1q_f32(ctx + c), s1 = vld1q_f32(ctx + c + 4);
+        float32x4_t s2 = vld1q_f32(ctx + c + 8), s3 = vld1q_f32(ctx + c + 12);
+        for (j = 0; j < n; j++) {
+            const float *vj = v + (size_t)j * vs + c;
+            float pj = p[j];
+            s0 = vfmaq_n_f32(s0, vld1q_f32(vj), pj);
+            s1 = vfmaq_n_f32(s1, vld1q_f32(vj + 4), pj);
+            s2 = vfmaq_n_f32(s2, vld1q_f32(vj + 8), pj);
+            s3 = vfmaq_n_f32(s3, vld1q_f32(vj + 12), pj);
+        }
+        vst1q_f32(ctx + c, s0);
+        vst1q_f32(ctx + c + 4, s1);
+        vst1q_f32(ctx + c + 8, s2);
+        vst1q_f32(ctx + c + 12, s3);
+    }
+    for (; c < d; c += 4) {
+        mve_pred16_t pr = vctp32q((uint32_t)(d - c));
+        float32x4_t s0 = vldrwq_z_f32(ctx + c, pr);
+        for (j = 0; j < n; j++)
+            s0 = vfmaq_m_n_f32(s0, vldrwq_z_f32(v + (size_t)j * vs + c, pr), p[j], pr);
+        vstrwq_p_f32(ctx + c, s0, pr);
+    }
+#else
+#if !ATTN__SOFT_FLOAT
+    for (; c + 4 <= d; c += 4) { /* 4 columns per pass of the keys */
+        float s0 = ctx[c], s1 = ctx[c + 1], s2 = ctx[c + 2], s3 = ctx[c + 3];
+        for (j = 0; j < n; j++) {
+            const float *vj = v + (size_t)j * vs + c;
+            float pj = p[j];
+            s0 = ATTN__MADD(s0, pj, vj[0]);
+            s1 = ATTN__MADD(s1, pj, vj[1]);
+            s2 = ATTN__MADD(s2, pj, vj[2]);
+            s3 = ATTN__MADD(s3, pj, vj[3]);
+        }
+        ctx[c] = s0;
+        ctx[c + 1] = s1;
+        ctx[c + 2] = s2;
+        ctx[c + 3] = s3;
+    }
+#endif
+    for (; c < d; c++) {
+        float s0 = ctx[c];
+        for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + c]);
+        ctx[c] = s0;
+    }
+#endif
+}
+
+#if ATTN__MVE_F32
+/* (v0 + v1) + (v2 + v3) */
+static float attn__hsum_f32(float32x4_t v)
+{
+    float32x4_t t = vcaddq_rot270_f32(v, v); /* [v0+v1, v1-v0, v2+v3, v3-v2] */
+    return vgetq_lane_f32(t, 0) + vgetq_lane_f32(t, 2);
+}
+#endif
+
+/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
+   sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
 static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
                                     const float *beta, float eps, int n)
 {
     float mean = 0.0f, var = 0.0f, rstd;
     int i;
+#if ATTN__MVE_F32
+    mve_pred16_t p = vctp32q((uint32_t)(n & 3));
+    float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
+    for (i = 0; i + 4 <= n; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
+    if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
+    mean = attn__hsum_f32(s) / (float)n;
+    vm = vdupq_n_f32(mean);
+    for (i = 0; i + 4 <= n; i += 4) {
+        t = vsubq_f32(vld1q_f32(x + i), vm);
+        q = vfmaq_f32(q, t, t);
+    }
+    if (i < n) {
+        t = vsubq_f32(vldrwq_z_f32(x + i, p), vm);
+        q = vfmaq_m_f32(q, t, t, p);
+    }
+    var = attn__hsum_f32(q) / (float)n;
+    rstd = 1.0f / ATTN_SQRTF(var + eps);
+    vr = vdupq_n_f32(rstd);
+    for (i = 0; i + 4 <= n; i += 4) {
+        t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
+        if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
+        if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
+        vst1q_f32(y + i, t);
+    }
+    if (i < n) {
+        t = vmulq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vm), vr);
+        if (gamma) t = vmulq_f32(t, vldrwq_z_f32(gamma + i, p));
+        if (beta) t = vaddq_f32(t, vldrwq_z_f32(beta + i, p));
+        vstrwq_p_f32(y + i, t, p);
+    }
+#else
     for (i = 0; i < n; i++) mean += x[i];
     mean /= (float)n;
     for (i = 0; i < n; i++) {
         float t = x[i] - mean;
-        var += t * t;
+        var = ATTN__MADD(var, t, t);
     }
     var /= (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
@@ -1079,6 +1518,7 @@ static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma
         if (beta) t += beta[i];
         y[i] = t;
     }
+#endif
 }
 
 static float attn__gelu1_f32(float x)
@@ -1110,13 +1550,39 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
     }
 }
 
+/* x[c] *= f for c < n. */
+static void attn__scale_f32(float *x, float f, int n)
+{
+    int c = 0;
+#if ATTN__MVE_F32
+    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vmulq_n_f32(vld1q_f32(x + c), f));
+#endif
+    for (; c < n; c++) x[c] *= f;
+}
+
+/* The largest of x[0..n-1], n >= 1 (a NaN does not win over a number;
+   softmax then turns it into NaN outputs either way). */
+static float attn__max_f32(const float *x, int n)
+{
+    float mx = x[0];
+    int j = 1;
+#if ATTN__MVE_F32
+    if (n >= 4) {
+        float32x4_t m = vld1q_f32(x);
+        for (j = 4; j + 4 <= n; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
+        mx = vmaxnmvq_f32(mx, m);
+    }
+#endif
+    for (; j < n; j++)
+        if (x[j] > mx) mx = x[j];
+    return mx;
+}
+
 /* Softmax of one row in place; a row of only -inf becomes zeros. */
 static void attn__softmax_row_f32(float *y, const float *x, int n)
 {
-    float mx = x[0], sum = 0.0f, inv;
+    float mx = attn__max_f32(x, n), sum = 0.0f;
     int i;
-    for (i = 1; i < n; i++)
-        if (x[i] > mx) mx = x[i];
     if (mx == -INFINITY) {
         for (i = 0; i < n; i++) y[i] = 0.0f;
         return;
@@ -1125,8 +1591,7 @@ static void attn__softmax_row_f32(float *y, const float *x, int n)
         y[i] = ATTN_EXPF(x[i] - mx);
         sum += y[i];
     }
-    inv = 1.0f / sum;
-    for (i = 0; i < n; i++) y[i] *= inv;
+    attn__scale_f32(y, 1.0f / sum, n);
 }
 
 /* One query row of one head. q [d_head] is already scaled by 1/sqrt(d_head);
@@ -1138,13 +1603,17 @@ static void attn__attend_row_f32(float *ctx, const float *q, const float *k, con
                                  int d_head, float *scores)
 {
     float mx = 0.0f, sum = 0.0f, inv;
-    int j, c, seen = 0;
-    for (j = 0; j < n_keys; j++) {
-        float s;
-        if (key_padding && key_padding[j]) continue;
-        s = attn__dot_f32(q, k + (size_t)j * stride, d_head);
-        scores[j] = s;
-        if (!seen || s > mx) mx = s;
+    int j, e, c, seen = 0;
+    /* every key's score (a padded key's is computed and never used) */
+    attn__gemv_f32(scores, q, k, stride, NULL, d_head, n_keys);
+    if (key_padding) {
+        for (j = 0; j < n_keys; j++) {
+            if (key_padding[j]) continue;
+            if (!seen || scores[j] > mx) mx = scores[j];
+            seen = 1;
+        }
+    } else {
+        mx = attn__max_f32(scores, n_keys);
         seen = 1;
     }
     for (c = 0; c < d_head; c++) ctx[c] = 0.0f;
@@ -1154,14 +1623,14 @@ static void attn__attend_row_f32(float *ctx, const float *q, const float *k, con
         scores[j] = ATTN_EXPF(scores[j] - mx);
         sum += scores[j];
     }
-    inv = 1.0f / sum;
-    for (j = 0; j < n_keys; j++) {
-        const float *vj = v + (size_t)j * stride;
-        float p;
-        if (key_padding && key_padding[j]) continue;
-        p = scores[j] * inv;
-        for (c = 0; c < d_head; c++) ctx[c] += p * vj[c];
+    /* sum_j e_j v_j over the runs j..e-1 of visible keys, then / sum */
+    for (j = 0; j < n_keys; j = e + 1) {
+        e = key_padding ? j : n_keys;
+        while (e < n_keys && !key_padding[e]) e++;
+        if (e > j) attn__pv_f32(ctx, scores + j, v + (size_t)j * stride, stride, e - j, d_head);
     }
+    inv = 1.0f / sum;
+    attn__scale_f32(ctx, inv, d_head);
 }
 
 /* All heads of query row i: q [d_model] (unscaled) becomes the context. */
@@ -1169,10 +1638,10 @@ static void attn__attend_heads_f32(float *q, const float *k, const float *v,
                                    const uint8_t *key_padding, int i, int seq_kv,
                                    int d_model, int n_heads, int causal, float *scores)
 {
-    int d_head = d_model / n_heads, h, c;
+    int d_head = d_model / n_heads, h;
     int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
     float scale = 1.0f / ATTN_SQRTF((float)d_head);
-    for (c = 0; c < d_model; c++) q[c] *= scale;
+    attn__scale_f32(q, scale, d_model);
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
         attn__attend_row_f32(q + off, q + off, k + off, v + off, (size_t)d_model,
@@ -1288,7 +1757,6 @@ static attn__size attn__model_size(const attn_model_cfg *c, int seq)
 ATTN_DEF attn_status attn_linear_f32(float *y, const float *x, const float *w,
                                      const float *b, int rows, int in, int out)
 {
-    int r;
     attn_status st;
     if (!y || !x || !w) return ATTN_ERR_NULL;
     if (rows <= 0 || in <= 0 || out <= 0) return ATTN_ERR_SHAPE;
@@ -1296,8 +1764,7 @@ ATTN_DEF attn_status attn_linear_f32(float *y, const float *x, const float *w,
         (st = attn__check_matrix(rows, out)) != ATTN_OK ||
         (st = attn__check_matrix(out, in)) != ATTN_OK)
         return st;
-    for (r = 0; r < rows; r++)
-        attn__matvec_f32(y + (size_t)r * (size_t)out, x + (size_t)r * (size_t)in, w, b, in, out);
+    attn__gemm_f32(y, (size_t)out, x, (size_t)in, rows, w, (size_t)in, b, in, out);
     return ATTN_OK;
 }
 
@@ -1490,11 +1957,8 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
     scores = (float *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(float));
 
     /* keys and values for every source row, before any output is written */
-    for (i = 0; i < cfg->seq_kv; i++) {
-        const float *src = xkv + (size_t)i * d;
-        attn__matvec_f32(k + (size_t)i * d, src, w->wk, w->bk, dm, dm);
-        attn__matvec_f32(v + (size_t)i * d, src, w->wv, w->bv, dm, dm);
-    }
+    attn__gemm_f32(k, d, xkv, d, cfg->seq_kv, w->wk, d, w->bk, dm, dm);
+    attn__gemm_f32(v, d, xkv, d, cfg->seq_kv, w->wv, d, w->bv, dm, dm);
     /* one query row at a time: project, attend per head, project out */
     for (i = 0; i < cfg->seq_q; i++) {
         attn__matvec_f32(q, xq + (size_t)i * d, w->wq, w->bq, dm, dm);
@@ -1571,21 +2035,38 @@ static void attn__see(attn__range *r, const float *x, int n)
         if (obs) attn__see(&(obs)->field, (x), (n));                                      \
     } while (0)
 
+/* The activation of n hidden rows of width ff in place (h [n][ff]), watched
+   before (pre) and after (h). */
+ATTN__NOINLINE void attn__activate_rows_f32(float *h, int n, int ff, attn_activation act,
+                                            attn__layer_obs *obs)
+{
+    int j;
+    for (j = 0; j < n; j++) {
+        float *r = h + (size_t)j * (size_t)ff;
+        ATTN__SEE(obs, pre, r, ff);
+        attn__activate_f32(r, r, ff, act);
+        ATTN__SEE(obs, h, r, ff);
+    }
+}
+
 /* x[c] += t[c]: a residual connection. */
 static void attn__add_row_f32(float *x, const float *t, int n)
 {
-    int c;
-    for (c = 0; c < n; c++) x[c] += t[c];
+    int c = 0;
+#if ATTN__MVE_F32
+    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vaddq_f32(vld1q_f32(x + c), vld1q_f32(t + c)));
+#endif
+    for (; c < n; c++) x[c] += t[c];
 }
 
 static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
                                     const attn_encoder_cfg *cfg,
                                     const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
-                                    attn__layer_obs *obs)
+                                            attn__layer_obs *obs)
 {
     const attn_mha_weights_f32 *a = &w->attn;
-    int dm = cfg->d_model, i;
-    size_t d = (size_t)dm, mark = arena->used;
+    int dm = cfg->d_model, i, j, n, t;
+    size_t d = (size_t)dm, ff = (size_t)cfg->d_ff, mark = arena->used;
     float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
     float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
     float *nrm = (float *)attn__take(arena, d * sizeof(float));               /* [d]      */
@@ -1593,27 +2074,30 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     float *scores = (float *)attn__take(arena, (size_t)seq * sizeof(float));  /* [seq]    */
     float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
 
-    /* keys and values from the whole input (pre-norm: from LN1(x)) */
-    for (i = 0; i < seq; i++) {
-        const float *src = x + (size_t)i * d;
-        if (cfg->norm_first) {
-            attn__layernorm_row_f32(nrm, src, w->norm1_w, w->norm1_b, cfg->eps, dm);
+    /* keys and values from the whole input (pre-norm: from LN1(x), a row at
+       a time; post-norm: all rows in one call, in blocks of rows) */
+    if (cfg->norm_first) {
+        for (i = 0; i < seq; i++) {
+            attn__layernorm_row_f32(nrm, x + (size_t)i * d, w->norm1_w, w->norm1_b, cfg->eps,
+                                    dm);
             ATTN__SEE(obs, n1, nrm, dm);
-            src = nrm;
+            attn__matvec_f32(k + (size_t)i * d, nrm, a->wk, a->bk, dm, dm);
+            attn__matvec_f32(v + (size_t)i * d, nrm, a->wv, a->bv, dm, dm);
         }
-        attn__matvec_f32(k + (size_t)i * d, src, a->wk, a->bk, dm, dm);
-        attn__matvec_f32(v + (size_t)i * d, src, a->wv, a->bv, dm, dm);
+    } else {
+        attn__gemm_f32(k, d, x, d, seq, a->wk, d, a->bk, dm, dm);
+        attn__gemm_f32(v, d, x, d, seq, a->wv, d, a->bv, dm, dm);
+    }
+    for (i = 0; obs && i < seq; i++) {
         ATTN__SEE(obs, k, k + (size_t)i * d, dm);
         ATTN__SEE(obs, v, v + (size_t)i * d, dm);
     }
 
-    /* each token on its own from here: K and V hold all the layer needs of
-       the other tokens, so row i is updated in place */
+    /* the self-attention block, a token at a time: K and V hold all it
+       needs of the other tokens, so row i is updated in place */
     for (i = 0; i < seq; i++) {
         float *row = x + (size_t)i * d;
         const float *src = row;
-
-        /* self-attention block */
         if (cfg->norm_first) {
             attn__layernorm_row_f32(nrm, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
             src = nrm;
@@ -1629,24 +2113,41 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
         if (!cfg->norm_first)
             attn__layernorm_row_f32(row, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
         ATTN__SEE(obs, x1, row, dm);
+    }
 
-        /* feed-forward block */
-        src = row;
+    /* the feed-forward block, t tokens at a time. K and V are free now: the
+       hidden rows go where K was (t*d_ff <= seq*d), the inputs of linear2
+       (pre-norm) and its outputs where V was; t = 1 uses hid and nrm. */
+    t = (size_t)seq * d / ff >= (size_t)seq ? seq : (int)((size_t)seq * d / ff);
+    if (t >= 2) {
+        hid = k;
+        nrm = v;
+    } else {
+        t = 1;
+    }
+    for (i = 0; i < seq; i += n) {
+        float *rows = x + (size_t)i * d;
+        const float *src = rows;
+        n = seq - i < t ? seq - i : t;
         if (cfg->norm_first) {
-            attn__layernorm_row_f32(nrm, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
-            ATTN__SEE(obs, n2, nrm, dm);
+            for (j = 0; j < n; j++) {
+                attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, w->norm2_w,
+                                        w->norm2_b, cfg->eps, dm);
+                ATTN__SEE(obs, n2, nrm + (size_t)j * d, dm);
+            }
             src = nrm;
         }
-        attn__matvec_f32(hid, src, w->ff1_w, w->ff1_b, dm, cfg->d_ff);
-        ATTN__SEE(obs, pre, hid, cfg->d_ff);
-        attn__activate_f32(hid, hid, cfg->d_ff, cfg->activation);
-        ATTN__SEE(obs, h, hid, cfg->d_ff);
-        attn__matvec_f32(nrm, hid, w->ff2_w, w->ff2_b, cfg->d_ff, dm);
-        ATTN__SEE(obs, f, nrm, dm);
-        attn__add_row_f32(row, nrm, dm); /* residual */
-        if (!cfg->norm_first)
-            attn__layernorm_row_f32(row, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
-        ATTN__SEE(obs, out, row, dm);
+        attn__gemm_f32(hid, ff, src, d, n, w->ff1_w, d, w->ff1_b, dm, cfg->d_ff);
+        attn__activate_rows_f32(hid, n, cfg->d_ff, cfg->activation, obs);
+        attn__gemm_f32(nrm, d, hid, ff, n, w->ff2_w, ff, w->ff2_b, cfg->d_ff, dm);
+        for (j = 0; j < n; j++) {
+            float *row = rows + (size_t)j * d;
+            ATTN__SEE(obs, f, nrm + (size_t)j * d, dm);
+            attn__add_row_f32(row, nrm + (size_t)j * d, dm); /* residual */
+            if (!cfg->norm_first)
+                attn__layernorm_row_f32(row, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
+            ATTN__SEE(obs, out, row, dm);
+        }
     }
     arena->used = mark;
 }

@@ -84,5 +84,6 @@ void test_properties(void);
 void test_bad_input(void);
 void test_s8(void);
 void test_quant(void);
+void test_fast(void);
 
 #endif

@@ -21,4 +21,8 @@ typedef struct {
    if the case has more than GOLDEN_MAX_LAYERS layers. */
 int golden_view_of(golden_view *v, const golden_case *c);
 
+/* Runs case c (seen as v) into out: [n_classes] for a model, else
+   [seq_q][d_model]; the library as built (test_golden.c). */
+attn_status golden_run(const golden_case *c, const golden_view *v, float *out, attn_arena *arena);
+
 #endif

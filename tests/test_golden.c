@@ -100,39 +100,11 @@ static attn_status case_scratch(const golden_case *c, const golden_view *v, size
     return ATTN_ERR_RANGE;
 }
 
-/* Floats of a case's output buffer: the logits of a model; otherwise
-   [seq_q][d_model], which the encoder kinds fill with a copy of x and then
-   update in place (so the in-place copy is the output, not extra RAM). */
-static size_t case_out_floats(const golden_case *c)
-{
-    return c->kind == GOLDEN_MODEL ? (size_t)c->n_classes
-                                   : (size_t)c->seq_q * (size_t)c->d_model;
-}
+#include "golden_run.h"
 
-/* Runs one case into out [case_out_floats(c)]. */
-static attn_status run_case(const golden_case *c, const golden_view *v, float *out,
-                            attn_arena *arena)
+attn_status golden_run(const golden_case *c, const golden_view *v, float *out, attn_arena *arena)
 {
-    size_t x_n = (size_t)c->seq_q * (size_t)c->d_model;
-    switch (c->kind) {
-    case GOLDEN_LAYERNORM:
-        return attn_layernorm_f32(out, c->x, c->layers[0].norm1_w, c->layers[0].norm1_b,
-                                  c->eps, c->seq_q, c->d_model);
-    case GOLDEN_MHA:
-        return attn_mha_f32(out, c->x, c->kv ? c->kv : c->x, c->key_padding, &v->mha,
-                            &v->layers[0].attn, arena);
-    case GOLDEN_ENCODER_LAYER:
-        memcpy(out, c->x, x_n * sizeof(float));
-        return attn_encoder_layer_f32(out, c->seq_q, c->key_padding, &v->model.encoder,
-                                      &v->layers[0], arena);
-    case GOLDEN_ENCODER:
-        memcpy(out, c->x, x_n * sizeof(float));
-        return attn_encoder_f32(out, c->seq_q, c->key_padding, &v->model.encoder, &v->encoder,
-                                arena);
-    case GOLDEN_MODEL:
-        return attn_model_f32(out, c->x, c->seq_q, c->key_padding, &v->model, &v->weights, arena);
-    }
-    return ATTN_ERR_RANGE;
+    return golden_run_case(c, v, out, arena);
 }
 
 const golden_case *golden_table(void)
@@ -159,7 +131,7 @@ void test_golden(void)
     for (i = 0; golden_cases[i].name != NULL; i++) {
         const golden_case *c = &golden_cases[i];
         static golden_view v;
-        size_t query, macro, n_out = case_out_floats(c);
+        size_t query, macro, n_out = golden_out_floats(c);
         attn_arena arena;
         attn_status st = golden_view_of(&v, c) ? case_scratch(c, &v, &query, &macro)
                                                 : ATTN_ERR_SHAPE;
@@ -176,7 +148,7 @@ void test_golden(void)
         out = check_take_floats(n_out);
         check_take_rest_arena(&arena); /* more than the query: the high-water mark tells */
         memset(out, 0, n_out * sizeof(float));
-        st = run_case(c, &v, out, &arena);
+        st = golden_run(c, &v, out, &arena);
         if (!check(st == ATTN_OK, "golden %s: status %s", c->name, attn_status_str(st)))
             continue;
         err = check_max_rel_err(out, c->expected, n_out);

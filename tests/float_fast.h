@@ -1,0 +1,28 @@
+/* float_fast.h - the library's fast float kernels (fused multiply-add on
+   M4/M7/M33, Helium on the M55) against its portable C. portable.c builds a
+   private copy of attention.h as portable C (ATTN_STATIC, ATTN_NO_FMA,
+   ATTN_NO_MVE) behind the functions below; test_fast.c compares the two. */
+#ifndef FLOAT_FAST_H
+#define FLOAT_FAST_H
+
+#include "attention.h"
+#include "golden_view.h"
+
+/* 1 where the library's float kernels are not the portable C: the FPU fuses
+   multiply-adds (attention.h's ATTN__FMA; Helium builds have it too). */
+#if defined(__ARM_FEATURE_FMA) && defined(__ARM_FP)
+#if (__ARM_FP & 4)
+#define FLOAT_FAST_PATH 1
+#endif
+#endif
+#ifndef FLOAT_FAST_PATH
+#define FLOAT_FAST_PATH 0
+#endif
+
+/* The portable C copy of attn_linear_f32 and of golden_run. */
+attn_status portable_linear_f32(float *y, const float *x, const float *w, const float *b,
+                                int rows, int in, int out);
+attn_status portable_golden_run(const golden_case *c, const golden_view *v, float *out,
+                                attn_arena *arena);
+
+#endif
