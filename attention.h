@@ -3736,6 +3736,16 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
         }
     }
 #endif
+    if (am.shift >= 1 && am.shift <= 23 && bm.shift >= 1 && bm.shift <= 23) {
+        /* the quantizer's adds (factors of about 2^9 into the fine common
+           scale): |x - zp| <= 255, so x * 2^shift cannot saturate and
+           requant is the doubling high multiply of x << shift alone */
+        const int32_t as = am.shift, bs = bm.shift;
+        for (; i < n; i++)
+            r[i] = attn__qadd(attn__srdhm((int32_t)((uint32_t)(a[i] - az) << as), am.multiplier),
+                              attn__srdhm((int32_t)((uint32_t)(b[i] - bz) << bs), bm.multiplier));
+        return;
+    }
     for (; i < n; i++)
         r[i] = attn__qadd(attn__requant(a[i] - az, am), attn__requant(b[i] - bz, bm));
 }
@@ -4962,8 +4972,18 @@ ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *k
         int64_t s = 0, q;
         for (p = 0; p < seq; p++)
             if (!(key_padding && key_padding[p])) s += x[(size_t)p * (size_t)d_model + (size_t)c] - zp;
-        /* round(s / count), ties away from zero */
-        q = count ? (s >= 0 ? (2 * s + count) / (2 * count) : -((-2 * s + count) / (2 * count))) : 0;
+        /* round(s / count), ties away from zero; |s| <= 255 * count, so
+           below 2^22 rows the sums fit 32 bits (no 64-bit division) */
+        if (count == 0)
+            q = 0;
+        else if (count < (1 << 22)) {
+            uint32_t a = (uint32_t)(s >= 0 ? s : -s), c2 = 2u * (uint32_t)count;
+            q = (int64_t)((2u * a + (uint32_t)count) / c2);
+            if (s < 0) q = -q;
+        } else {
+            int64_t c2 = 2 * (int64_t)count;
+            q = s >= 0 ? (2 * s + count) / c2 : -((-2 * s + count) / c2);
+        }
         out[c] = attn__to_s8(zp, (int32_t)q);
     }
     return ATTN_OK;
@@ -5278,17 +5298,19 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
         else
             memcpy(x + (size_t)i * d, input + (size_t)i * d, d);
     }
-    /* positions: a table of int8 rows added with pos_add */
-    if (cfg->position != ATTN_POS_NONE)
+    /* positions: a table of int8 rows added with pos_add, a row at a time
+       through an int32 row (taken from the arena's part the encoder uses
+       later: its scratch is always larger, so the peak is the same) */
+    if (cfg->position != ATTN_POS_NONE) {
+        size_t m2 = arena->used;
+        int32_t *wide = (int32_t *)attn__take(arena, d * sizeof(int32_t));
         for (i = 0; i < seq; i++) {
             int8_t *row = x + (size_t)i * d;
-            int c2;
-            for (c2 = 0; c2 < dm; c2++) {
-                int32_t r;
-                attn__add_wide_s8(&r, row + c2, p->pos + (size_t)i * d + (size_t)c2, 1, &p->pos_add);
-                row[c2] = attn__to_s8(p->pos_add.out_zp, attn__requant(r, p->pos_add.out_mul));
-            }
+            attn__add_wide_s8(wide, row, p->pos + (size_t)i * d, dm, &p->pos_add);
+            attn__narrow_s8(row, wide, dm, p->pos_add.out_mul, p->pos_add.out_zp);
         }
+        arena->used = m2;
+    }
     /* encoder stack */
     attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
     /* pooling and head */
