@@ -2325,6 +2325,19 @@ ATTN__INLINE int32_t attn__srdhm(int32_t a, int32_t b)
 #endif
 }
 
+/* hi(a * b + 2^31), rounded high word, = attn__srdhm(a / 2, b) for even a:
+   SMMULR on the DSP cores. */
+ATTN__INLINE int32_t attn__mulhr(int32_t a, int32_t b)
+{
+#if ATTN__DSP && (defined(__GNUC__) || defined(__clang__))
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return attn__srdhm(a >> 1, b);
+#endif
+}
+
 /* rshift(x, n) for n in 1..31 and x > INT32_MIN (what attn__srdhm returns):
    x / 2^n rounded, ties away from zero, as (x - 1 for negative x) rounded
    half up. t = that >> (n - 1) holds the result and the rounding bit; no add
@@ -3371,7 +3384,7 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
     "cmp %[" S "], %[n]\n\t"                                                    \
     "it lt\n\t"                                                                 \
     "movlt %[" S "], %[n]\n\t"
-/* Two x rows (x, x + in) by two channels (w, w + in), in % 16 == 0, and
+/* Two x rows (x, x + in) by two channels (w, w + in), in % 8 == 0, and
    their four outputs y[0], y[1], y[out], y[out + 1], for channels whose
    shifts are negative, act_max 127, a bias b[0..1] and multipliers m[0..1]
    (attn__linear_pairs_dsp checks that): the sums never leave registers. */
@@ -3383,10 +3396,19 @@ static void attn__block2x2_asm(int8_t *y, int out, const int8_t *x, const int8_t
     int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, n = in;
     uint32_t a0, b0, a1, b1, t, u;
     /* volatile: its results are the stores, which the compiler cannot see */
-    __asm__ volatile("1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2
+    __asm__ volatile(/* in % 16 == 8: two words first; then four per pass */
+            "tst %[n], #8\n\t"
+            "beq 2f\n\t"
+            ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2
+            "2:\n\t"
+            "ldr %[t], %[end]\n\t"
+            "cmp %[x], %[t]\n\t"
+            "beq 3f\n\t"
+            "1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2
             "ldr %[t], %[end]\n\t"
             "cmp %[x], %[t]\n\t"
             "bne 1b\n\t"
+            "3:\n\t"
             /* biases (saturating), multipliers and shifts, zp and lo */
             "ldr %[x], %[bp]\n\t"
             "ldr %[t], [%[x]]\n\t"
@@ -3651,7 +3673,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 
 /* rows rows of x through the layer. On the DSP cores, rows in pairs
    against output channels in pairs (attn__dot2x2_asm: each unpacked word
-   used twice) when in is a multiple of 16, x needs no offset, every shift
+   used twice) when in is a multiple of 8, x needs no offset, every shift
    is negative, act_max is 127 and there is a bias (the quantizer's layers,
    with their fused bias); otherwise, and for a last
    odd row, one row at a time as above. */
@@ -3721,7 +3743,7 @@ ATTN__NOINLINE int attn__linear_pairs_dsp(int8_t *y, const int8_t *x,
     attn__lin L;
     int o, fast;
     attn__lin_init(&L, p);
-    fast = rows >= 2 && in % 16 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
+    fast = rows >= 2 && in >= 8 && in % 8 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
     for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
     if (fast) {
         const int32_t zp = L.zp, lo = L.lo;
@@ -3776,14 +3798,15 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
         }
     }
 #endif
-    if (am.shift >= 1 && am.shift <= 23 && bm.shift >= 1 && bm.shift <= 23) {
+    if (am.shift >= 1 && am.shift <= 22 && bm.shift >= 1 && bm.shift <= 22) {
         /* the quantizer's adds (factors of about 2^9 into the fine common
            scale): |x - zp| <= 255, so x * 2^shift cannot saturate and
-           requant is the doubling high multiply of x << shift alone */
-        const int32_t as = am.shift, bs = bm.shift;
+           requant is the doubling high multiply of x << shift alone, which
+           is hi((x << (shift + 1)) * m + 2^31): one SMMULR on the DSP cores */
+        const int32_t as = am.shift + 1, bs = bm.shift + 1, ma = am.multiplier, mb = bm.multiplier;
         for (; i < n; i++)
-            r[i] = attn__qadd(attn__srdhm((int32_t)((uint32_t)(a[i] - az) << as), am.multiplier),
-                              attn__srdhm((int32_t)((uint32_t)(b[i] - bz) << bs), bm.multiplier));
+            r[i] = attn__qadd(attn__mulhr((int32_t)((uint32_t)(a[i] - az) << as), ma),
+                              attn__mulhr((int32_t)((uint32_t)(b[i] - bz) << bs), mb));
         return;
     }
     for (; i < n; i++)
@@ -3803,6 +3826,14 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
         }
     }
 #endif
+    if (m.shift < 0) { /* the usual narrowing: no shift test left per element */
+        const int32_t mul = m.multiplier, sh = -m.shift;
+        for (; i < n; i++) {
+            int32_t v = attn__qadd(attn__rshift_rq(attn__srdhm(r[i], mul), sh), zp);
+            y[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+        }
+        return;
+    }
     for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
 }
 
@@ -5330,14 +5361,11 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
     mark = arena->used;
     d = (size_t)dm;
     x = (int8_t *)attn__take(arena, (size_t)seq * d);
-    /* token embedding */
-    for (i = 0; i < seq; i++) {
-        if (cfg->d_in > 0)
-            attn__linear_row_s8(x + (size_t)i * d, input + (size_t)i * (size_t)cfg->d_in,
-                                &p->embed, cfg->d_in, dm);
-        else
-            memcpy(x + (size_t)i * d, input + (size_t)i * d, d);
-    }
+    /* token embedding, all rows in one call */
+    if (cfg->d_in > 0)
+        attn__linear_rows_s8(x, input, &p->embed, seq, cfg->d_in, dm);
+    else
+        memcpy(x, input, (size_t)seq * d);
     /* positions: a table of int8 rows added with pos_add, a row at a time
        through an int32 row (taken from the arena's part the encoder uses
        later: its scratch is always larger, so the peak is the same) */
