@@ -3446,6 +3446,46 @@ static void attn__block2x2_asm(int8_t *y, int out, const int8_t *x, const int8_t
 #define ATTN__DOT2X2_ASM 0
 #endif
 
+#if ATTN__DSP && !ATTN__MVE && defined(__clang__) && defined(__OPTIMIZE__)
+#define ATTN__DOT1X2_ASM 1
+/* clang's DSP loop: one x row against two weight rows in ten registers
+   (clang 14 allocates that much beside its frame pointer); two passes make
+   the four rows of attn__dot4_s8. Per x word 1 load + 2 SXTB16, per weight
+   row 1 load, 2 SXTB16, 2 SMLAD: 13 instructions per 8 MACs, two words per
+   pass; count a positive multiple of 8, x without offset. */
+#define ATTN__ASM_WORD1x2                                                       \
+    "ldr %[b], [%[x]], #4\n\t"                                                  \
+    "sxtb16 %[a], %[b]\n\t"                                                     \
+    "sxtb16 %[b], %[b], ror #8\n\t"                                             \
+    "ldr %[t], [%[w0]], #4\n\t"                                                 \
+    "sxtb16 %[u], %[t]\n\t"                                                     \
+    "sxtb16 %[t], %[t], ror #8\n\t"                                             \
+    "smlad %[s0], %[a], %[u], %[s0]\n\t"                                        \
+    "smlad %[s0], %[b], %[t], %[s0]\n\t"                                        \
+    "ldr %[t], [%[w1]], #4\n\t"                                                 \
+    "sxtb16 %[u], %[t]\n\t"                                                     \
+    "sxtb16 %[t], %[t], ror #8\n\t"                                             \
+    "smlad %[s1], %[a], %[u], %[s1]\n\t"                                        \
+    "smlad %[s1], %[b], %[t], %[s1]\n\t"
+static void attn__dot1x2_asm(int32_t *acc, const int8_t *x, const int8_t *w, int stride, int count)
+{
+    const int8_t *w1 = w + stride, *end = x + count;
+    int32_t s0 = 0, s1 = 0;
+    uint32_t a, b, t, u;
+    __asm__("1:\n\t" ATTN__ASM_WORD1x2 ATTN__ASM_WORD1x2
+            "cmp %[x], %[end]\n\t"
+            "bne 1b\n\t"
+            : [x] "+r"(x), [w0] "+r"(w), [w1] "+r"(w1), [s0] "+r"(s0), [s1] "+r"(s1),
+              [a] "=&r"(a), [b] "=&r"(b), [t] "=&r"(t), [u] "=&r"(u)
+            : [end] "r"(end)
+            : "cc", "memory");
+    acc[0] = s0;
+    acc[1] = s1;
+}
+#else
+#define ATTN__DOT1X2_ASM 0
+#endif
+
 #if ATTN__MVE
 /* Four weight rows (w, w + n, w + 2n, w + 3n) against x, as one vector of
    sums: 16 lanes per step, unpredicated, one predicated tail. Small
@@ -3528,6 +3568,16 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
         if (off == 0 && n >= 8) {
             i = n & ~7;
             attn__dot1x4_asm(acc, x, w, n, i);
+            s0 = acc[0];
+            s1 = acc[1];
+            s2 = acc[2];
+            s3 = acc[3];
+        }
+#elif ATTN__DOT1X2_ASM
+        if (off == 0 && n >= 8) {
+            i = n & ~7;
+            attn__dot1x2_asm(acc, x, w, n, i);
+            attn__dot1x2_asm(acc + 2, x, w2, n, i);
             s0 = acc[0];
             s1 = acc[1];
             s2 = acc[2];
