@@ -4458,28 +4458,9 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
             vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
             vstrbq_s32(out + c + 8, attn__ctx_out_mve(a2, m, zp));
             vstrbq_s32(out + c + 12, attn__ctx_out_mve(a3, m, zp));
-        } else { /* the last columns: eight at a time while they last (no
-                    predicates, two keys per step), then four at a time,
-                    each load predicated */
-            int c4 = 0;
-            for (; rem - (uint32_t)c4 >= 8; c4 += 8) {
-                const int8_t *vq = v0 + c4;
-                int32x4_t b0 = off, b1 = off;
-                for (j = 0; j + 2 <= n; j += 2, vq += 2 * (size_t)d) {
-                    const int32_t p0 = pr32[j], p1 = pr32[j + 1];
-                    b0 = vmlaq_n_s32(b0, vldrbq_s32(vq), p0);
-                    b1 = vmlaq_n_s32(b1, vldrbq_s32(vq + 4), p0);
-                    b0 = vmlaq_n_s32(b0, vldrbq_s32(vq + d), p1);
-                    b1 = vmlaq_n_s32(b1, vldrbq_s32(vq + d + 4), p1);
-                }
-                if (j < n) {
-                    b0 = vmlaq_n_s32(b0, vldrbq_s32(vq), pr32[j]);
-                    b1 = vmlaq_n_s32(b1, vldrbq_s32(vq + 4), pr32[j]);
-                }
-                vstrbq_s32(out + c + c4, attn__ctx_out_mve(b0, m, zp));
-                vstrbq_s32(out + c + c4 + 4, attn__ctx_out_mve(b1, m, zp));
-            }
-            for (; (uint32_t)c4 < rem; c4 += 4) {
+        } else { /* the last columns: four at a time, each load predicated */
+            int c4;
+            for (c4 = 0; (uint32_t)c4 < rem; c4 += 4) {
                 const mve_pred16_t pr = vctp32q(rem - (uint32_t)c4);
                 const int8_t *vq = v0 + c4;
                 a0 = off;
