@@ -4061,56 +4061,123 @@ static int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, 
 #define ATTN__SCORES16_ASM 1
 #endif
 
-/* Scores of one head, as attn__scores_s8, two keys per pass: each q word
-   is unpacked once (SXTAB16 folds -q_zp in) for both, each k word by
-   SXTAB16 with -k_zp (|q - q_zp|, |k - k_zp| <= 255 fit the 16-bit lanes),
-   SMLAD adds two products. Returns the largest score. */
-static int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_t *k, int n, int d,
-                                int dh, int32_t qz, int32_t kz)
+/* Scores of nw (1..3) words of columns (q, k at that column) for every key,
+   the q words unpacked once into registers (SXTAB16 folds -q_zp in), each
+   k word unpacked without its zero point (SXTB16), -k_zp times the sum of
+   these q - q_zp added once per key: LDR, two SXTB16, two SMLAD per 4
+   MACs. add: s[j] += the sum, else s[j] = the sum. Returns the largest
+   s[j]. Inlined with constant nw and add. */
+ATTN__INLINE int32_t attn__qk_words_dsp(int32_t *s, const int8_t *q, const int8_t *k, int n, int d,
+                                        int nw, int add, uint32_t nq, int32_t kz)
 {
-    const uint32_t nq = (uint32_t)(uint16_t)-qz * 0x10001u, nk = (uint32_t)(uint16_t)-kz * 0x10001u;
-    const int dh4 = dh & ~3;
-    int32_t mx = INT32_MIN;
-    int j = 0, jm = 0, c;
+    const int32_t *end = s + n;
+    uint32_t qa0 = 0, qa1 = 0, qb0 = 0, qb1 = 0, qc0 = 0, qc1 = 0, w;
+    int32_t mx = INT32_MIN, corr;
+    w = attn__att_ld32(q);
+    qa0 = __sxtab16(nq, w);
+    qa1 = attn__att_sxtab16_r8(nq, w);
+    if (nw >= 2) {
+        w = attn__att_ld32(q + 4);
+        qb0 = __sxtab16(nq, w);
+        qb1 = attn__att_sxtab16_r8(nq, w);
+    }
+    if (nw >= 3) {
+        w = attn__att_ld32(q + 8);
+        qc0 = __sxtab16(nq, w);
+        qc1 = attn__att_sxtab16_r8(nq, w);
+    }
+    /* -k_zp sum (q - q_zp): |.| <= 128 * 255 * 12 */
+    corr = -kz * __smlad(qa0, 0x10001u, __smlad(qa1, 0x10001u, __smlad(qb0, 0x10001u,
+                         __smlad(qb1, 0x10001u, __smuad(qc0, 0x10001u) + __smuad(qc1, 0x10001u)))));
+    for (; s != end; s++, k += d) {
+        int32_t acc = add ? *s + corr : corr;
+        w = attn__att_ld32(k);
+        acc = __smlad(qa0, __sxtb16(w), acc);
+        acc = __smlad(qa1, attn__att_sxtb16_r8(w), acc);
+        if (nw >= 2) {
+            w = attn__att_ld32(k + 4);
+            acc = __smlad(qb0, __sxtb16(w), acc);
+            acc = __smlad(qb1, attn__att_sxtb16_r8(w), acc);
+        }
+        if (nw >= 3) {
+            w = attn__att_ld32(k + 8);
+            acc = __smlad(qc0, __sxtb16(w), acc);
+            acc = __smlad(qc1, attn__att_sxtb16_r8(w), acc);
+        }
+        *s = acc;
+        if (acc > mx) mx = acc;
+    }
+    return mx;
+}
+
+/* Scores of one head, as attn__scores_s8: sum (q - q_zp)(k - k_zp) as
+   sum (q - q_zp) k - k_zp sum (q - q_zp) (the same integer; the partial
+   sums wrap nowhere), d_head 16 with two keys per pass written out, else
+   up to three words of columns per pass over the keys
+   (attn__qk_words_dsp) and the last d_head % 4 columns one by one.
+   Returns the largest score. */
+ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_t *k, int n, int d,
+                                        int dh, int32_t qz, int32_t kz)
+{
+    const uint32_t nq = (uint32_t)(uint16_t)-qz * 0x10001u;
+    int32_t mx = INT32_MIN, sq = 0;
+    int j, c, add = 0;
 #ifdef ATTN__SCORES16_ASM
     if (dh == 16 && n >= 2) {
-        int32_t sq = 0;
+        const uint32_t nk = (uint32_t)(uint16_t)-kz * 0x10001u;
 #if defined(__clang__)
         for (c = 0; c < 16; c++) sq += q[c] - qz; /* for k_zp * sum (q - q_zp) */
 #endif
         j = n & ~1;
         mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
-#if !defined(__clang__)
-        jm = j; /* their maximum is in mx */
+#if defined(__clang__)
+        for (c = 0; c < j; c++)
+            if (s[c] > mx) mx = s[c];
 #endif
+        if (j < n) { /* the last key */
+            const int8_t *kj = k + (size_t)j * (size_t)d;
+            int32_t a = 0;
+            for (c = 0; c < 16; c++) a += (q[c] - qz) * (kj[c] - kz);
+            s[j] = a;
+            if (a > mx) mx = a;
+        }
+        return mx;
     }
 #endif
-    for (; j < n; j += 2) {
-        const int8_t *k0 = k + (size_t)j * (size_t)d, *k1 = j + 1 < n ? k0 + d : k0;
-        int32_t a0 = 0, a1 = 0;
-        for (c = 0; c < dh4; c += 4) {
-            uint32_t qw = attn__att_ld32(q + c), w0 = attn__att_ld32(k0 + c),
-                     w1 = attn__att_ld32(k1 + c), q02, q13;
-            q02 = __sxtab16(nq, qw);
-            q13 = attn__att_sxtab16_r8(nq, qw);
-            a0 = __smlad(q02, __sxtab16(nk, w0), a0);
-            a0 = __smlad(q13, attn__att_sxtab16_r8(nk, w0), a0);
-            a1 = __smlad(q02, __sxtab16(nk, w1), a1);
-            a1 = __smlad(q13, attn__att_sxtab16_r8(nk, w1), a1);
-        }
-        for (; c < dh; c++) {
-            a0 += (q[c] - qz) * (k0[c] - kz);
-            a1 += (q[c] - qz) * (k1[c] - kz);
-        }
-        s[j] = a0;
-        if (j + 1 < n) s[j + 1] = a1;
+    switch (dh) { /* one pass */
+    case 4: return attn__qk_words_dsp(s, q, k, n, d, 1, 0, nq, kz);
+    case 8: return attn__qk_words_dsp(s, q, k, n, d, 2, 0, nq, kz);
+    case 12: return attn__qk_words_dsp(s, q, k, n, d, 3, 0, nq, kz);
+    default: break;
     }
-    for (j = jm; j + 2 <= n; j += 2) {
-        int32_t s0 = s[j], s1 = s[j + 1];
-        if (s0 > mx) mx = s0;
-        if (s1 > mx) mx = s1;
+    for (c = 0; c + 4 <= dh; c += 4 * 3) {
+        const int w = (dh - c) >> 2;
+        if (w >= 3) {
+            mx = add ? attn__qk_words_dsp(s, q + c, k + c, n, d, 3, 1, nq, kz)
+                     : attn__qk_words_dsp(s, q + c, k + c, n, d, 3, 0, nq, kz);
+        } else if (w == 2) {
+            mx = add ? attn__qk_words_dsp(s, q + c, k + c, n, d, 2, 1, nq, kz)
+                     : attn__qk_words_dsp(s, q + c, k + c, n, d, 2, 0, nq, kz);
+        } else {
+            mx = add ? attn__qk_words_dsp(s, q + c, k + c, n, d, 1, 1, nq, kz)
+                     : attn__qk_words_dsp(s, q + c, k + c, n, d, 1, 0, nq, kz);
+        }
+        add = 1;
     }
-    if (j < n && s[j] > mx) mx = s[j];
+    c = dh & ~3;
+    if (c < dh) { /* the last columns */
+        const int8_t *kj = k + c;
+        int t;
+        for (t = c; t < dh; t++) sq += q[t] - qz;
+        sq *= -kz; /* |.| <= 128 * 255 * 3 */
+        mx = INT32_MIN;
+        for (j = 0; j < n; j++, kj += d) {
+            int32_t a = add ? s[j] + sq : sq;
+            for (t = 0; t < dh - c; t++) a += (q[c + t] - qz) * kj[t];
+            s[j] = a;
+            if (a > mx) mx = a;
+        }
+    }
     return mx;
 }
 

@@ -180,6 +180,11 @@ static const bench g_benches[] = {
     {"int8 softmax 32 rows of 32", B_SOFTMAX_S8, 32, 32, 0, 0, 32ul * 32, "element"},
     {"int8 layer norm 32x64", B_LAYERNORM_S8, 32, 64, 0, 0, 32ul * 64, "element"},
     {"int8 attention head seq 32, d_head 16", B_HEAD_S8, 32, 16, 1, 0, 2ul * 32 * 32 * 16, "MAC"},
+    /* the digits model's shape (d_model 32, 4 heads: d_head 8, seq 8), and
+       other small head dims */
+    {"int8 attention 4 heads seq 8, d_head 8", B_HEAD_S8, 8, 32, 4, 0, 2ul * 8 * 8 * 32, "MAC"},
+    {"int8 attention 4 heads seq 8, d_head 5", B_HEAD_S8, 8, 20, 4, 0, 2ul * 8 * 8 * 20, "MAC"},
+    {"int8 attention 2 heads seq 16, d_head 12", B_HEAD_S8, 16, 24, 2, 0, 2ul * 16 * 16 * 24, "MAC"},
     {"int8 encoder layer (32, 64, 4, 128)", B_LAYER_S8, 32, 64, 4, 128,
      4ul * 32 * 64 * 64 + 2ul * 32 * 32 * 64 + 2ul * 32 * 64 * 128, "MAC"},
     {"int8 encoder layer (16, 32, 2, 64)", B_LAYER_S8, 16, 32, 2, 64,
@@ -286,13 +291,13 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         MEASURE(*insns, st, attn_layernorm_s8((int8_t *)m.x, (const int8_t *)m.x, &p, b->seq, b->d));
         break;
     }
-    case B_HEAD_S8: {
-        attn_sdpa_s8_params p = sdpa_s8(b->d);
+    case B_HEAD_S8: { /* b->heads heads of b->d / b->heads columns */
+        attn_sdpa_s8_params p = sdpa_s8(b->d / b->heads);
         attn_mha_cfg c;
         int8_t *x8;
         c.seq_q = c.seq_kv = b->seq;
         c.d_model = b->d;
-        c.n_heads = 1;
+        c.n_heads = b->heads;
         c.causal = 0;
         attn_sdpa_scratch_s8(&c, &scratch);
         if (!(*fits = bench_mem_init(&m, 3 * n / 4 + 1, n / 4 + 1, scratch))) break;

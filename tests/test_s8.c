@@ -1511,6 +1511,17 @@ static const struct {
     {6, 6, 64, 2, 1, PAD_NONE, 0, 0, 0, 0, SC_SHARP, CT_TYPICAL},        /* d_head 32 */
     {2, 40, 48, 3, 0, PAD_SOME, -128, 127, -128, 127, SC_ANY, CT_ANY},   /* d_head 16 */
     {3, 13, 6, 2, 0, PAD_SOME, 0, 0, 0, 0, SC_FLAT, CT_TYPICAL},         /* d_head 3 */
+    /* small heads, few keys (the digits model: d_head 8, 4 heads, 8 keys):
+       whole words of columns held in registers, the tails after them */
+    {8, 8, 32, 4, 0, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},      /* d_head 8 */
+    {8, 8, 32, 4, 1, PAD_SOME, -100, 90, -128, 7, SC_ANY, CT_ANY},       /* d_head 8 */
+    {5, 7, 32, 4, 0, PAD_NONE, 127, -128, 127, -128, SC_SHARP, CT_TYPICAL}, /* odd keys */
+    {6, 5, 16, 4, 1, PAD_NONE, 3, -5, 7, -9, SC_TYPICAL, CT_TYPICAL},    /* d_head 4 */
+    {4, 3, 24, 2, 0, PAD_SOME, -2, 4, -6, 8, SC_TYPICAL, CT_ANY},        /* d_head 12 */
+    {3, 6, 26, 2, 0, PAD_NONE, 11, -13, 0, 1, SC_TYPICAL, CT_TYPICAL},   /* d_head 13 */
+    {4, 9, 48, 2, 1, PAD_SOME, 60, -70, 80, -90, SC_TYPICAL, CT_TYPICAL}, /* d_head 24 */
+    {2, 2, 32, 1, 0, PAD_NONE, -128, -128, 127, 0, SC_TYPICAL, CT_TYPICAL}, /* d_head 32 */
+    {1, 1, 8, 1, 0, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},       /* one key */
 };
 
 static void test_sdpa(void)
