@@ -3378,7 +3378,7 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
    S = bits 31..62 (attn__srdhm), the rounding right shift by -shift
    (N1 = -shift - 1, attn__rshift_rq), + zp saturating, SSAT to int8, the
    lower bound: attn__lin_out_r. */
-#define ATTN__ASM_REQ(S, M, N1)                                                 \
+#define ATTN__ASM_REQ_CORE(S, M, N1)                                            \
     "mov %[t], #0x40000000\n\t"                                                 \
     "mov %[u], #0\n\t"                                                          \
     "smlal %[t], %[u], %[" S "], %[" M "]\n\t"                                  \
@@ -3389,7 +3389,10 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
     "and %[t], %[" S "], #1\n\t"                                                \
     "add %[" S "], %[t], %[" S "], asr #1\n\t"                                  \
     "qadd %[" S "], %[" S "], %[w]\n\t"                                         \
-    "ssat %[" S "], #8, %[" S "]\n\t"                                           \
+    "ssat %[" S "], #8, %[" S "]\n\t"
+/* with act_min above -128 (a fused ReLU) the lower bound too */
+#define ATTN__ASM_REQ(S, M, N1)                                                 \
+    ATTN__ASM_REQ_CORE(S, M, N1)                                                \
     "cmp %[" S "], %[n]\n\t"                                                    \
     "it lt\n\t"                                                                 \
     "movlt %[" S "], %[n]\n\t"
@@ -3397,57 +3400,61 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
    their four outputs y[0], y[1], y[out], y[out + 1], for channels whose
    shifts are negative, act_max 127, a bias b[0..1] and multipliers m[0..1]
    (attn__linear_pairs_dsp checks that): the sums never leave registers. */
-static void attn__block2x2_asm(int8_t *y, int out, const int8_t *x, const int8_t *w, int in,
-                               const int32_t *b, const attn_qmul *m, int32_t zp, int32_t lo)
-{
-    const int8_t *end = x + in;
-    int8_t *y1 = y + out;
-    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, n = in;
-    uint32_t a0, b0, a1, b1, t, u;
-    /* volatile: its results are the stores, which the compiler cannot see */
-    __asm__ volatile(/* in % 16 == 8: two words first; then four per pass */
-            "tst %[n], #8\n\t"
-            "beq 2f\n\t"
-            ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2
-            "2:\n\t"
-            "ldr %[t], %[end]\n\t"
-            "cmp %[x], %[t]\n\t"
-            "beq 3f\n\t"
-            "1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2
-            "ldr %[t], %[end]\n\t"
-            "cmp %[x], %[t]\n\t"
-            "bne 1b\n\t"
-            "3:\n\t"
-            /* biases (saturating), multipliers and shifts, zp and lo */
-            "ldr %[x], %[bp]\n\t"
-            "ldr %[t], [%[x]]\n\t"
-            "ldr %[u], [%[x], #4]\n\t"
-            "qadd %[s00], %[s00], %[t]\n\t"
-            "qadd %[s10], %[s10], %[t]\n\t"
-            "qadd %[s01], %[s01], %[u]\n\t"
-            "qadd %[s11], %[s11], %[u]\n\t"
-            "ldr %[x], %[mp]\n\t"
-            "ldrd %[a0], %[b0], [%[x]]\n\t"
-            "ldrd %[a1], %[b1], [%[x], #8]\n\t"
-            "mvn %[b0], %[b0]\n\t"
-            "mvn %[b1], %[b1]\n\t"
-            "ldr %[w], %[zp]\n\t"
-            "ldr %[n], %[lo]\n\t"
-            ATTN__ASM_REQ("s00", "a0", "b0") ATTN__ASM_REQ("s10", "a0", "b0")
-            ATTN__ASM_REQ("s01", "a1", "b1") ATTN__ASM_REQ("s11", "a1", "b1")
-            "ldr %[x], %[yp]\n\t"
-            "strb %[s00], [%[x]]\n\t"
-            "strb %[s01], [%[x], #1]\n\t"
-            "ldr %[x], %[y1p]\n\t"
-            "strb %[s10], [%[x]]\n\t"
-            "strb %[s11], [%[x], #1]\n\t"
-            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(n), [s00] "+r"(s00), [s01] "+r"(s01),
-              [s10] "+r"(s10), [s11] "+r"(s11), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1),
-              [b1] "=&r"(b1), [t] "=&r"(t), [u] "=&r"(u)
-            : [end] "m"(end), [bp] "m"(b), [mp] "m"(m), [zp] "m"(zp), [lo] "m"(lo), [yp] "m"(y),
-              [y1p] "m"(y1)
-            : "cc", "memory");
+#define ATTN__BLOCK2X2_FN(NAME, REQ)                                                       \
+static void NAME(int8_t *y, int out, const int8_t *x, const int8_t *w, int in,                     \
+                               const int32_t *b, const attn_qmul *m, int32_t zp, int32_t lo)       \
+{                                                                                                  \
+    const int8_t *end = x + in;                                                                    \
+    int8_t *y1 = y + out;                                                                          \
+    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, n = in;                                            \
+    uint32_t a0, b0, a1, b1, t, u;                                                                 \
+    /* volatile: its results are the stores, which the compiler cannot see */                      \
+    __asm__ volatile(/* in % 16 == 8: two words first; then four per pass */                       \
+            "tst %[n], #8\n\t"                                                                     \
+            "beq 2f\n\t"                                                                           \
+            ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2                                                    \
+            "2:\n\t"                                                                               \
+            "ldr %[t], %[end]\n\t"                                                                 \
+            "cmp %[x], %[t]\n\t"                                                                   \
+            "beq 3f\n\t"                                                                           \
+            "1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2       \
+            "ldr %[t], %[end]\n\t"                                                                 \
+            "cmp %[x], %[t]\n\t"                                                                   \
+            "bne 1b\n\t"                                                                           \
+            "3:\n\t"                                                                               \
+            /* biases (saturating), multipliers and shifts, zp and lo */                           \
+            "ldr %[x], %[bp]\n\t"                                                                  \
+            "ldr %[t], [%[x]]\n\t"                                                                 \
+            "ldr %[u], [%[x], #4]\n\t"                                                             \
+            "qadd %[s00], %[s00], %[t]\n\t"                                                        \
+            "qadd %[s10], %[s10], %[t]\n\t"                                                        \
+            "qadd %[s01], %[s01], %[u]\n\t"                                                        \
+            "qadd %[s11], %[s11], %[u]\n\t"                                                        \
+            "ldr %[x], %[mp]\n\t"                                                                  \
+            "ldrd %[a0], %[b0], [%[x]]\n\t"                                                        \
+            "ldrd %[a1], %[b1], [%[x], #8]\n\t"                                                    \
+            "mvn %[b0], %[b0]\n\t"                                                                 \
+            "mvn %[b1], %[b1]\n\t"                                                                 \
+            "ldr %[w], %[zp]\n\t"                                                                  \
+            "ldr %[n], %[lo]\n\t"                                                                  \
+            REQ("s00", "a0", "b0") REQ("s10", "a0", "b0")                                          \
+            REQ("s01", "a1", "b1") REQ("s11", "a1", "b1")                                          \
+            "ldr %[x], %[yp]\n\t"                                                                  \
+            "strb %[s00], [%[x]]\n\t"                                                              \
+            "strb %[s01], [%[x], #1]\n\t"                                                          \
+            "ldr %[x], %[y1p]\n\t"                                                                 \
+            "strb %[s10], [%[x]]\n\t"                                                              \
+            "strb %[s11], [%[x], #1]\n\t"                                                          \
+            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(n), [s00] "+r"(s00), [s01] "+r"(s01),             \
+              [s10] "+r"(s10), [s11] "+r"(s11), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1),    \
+              [b1] "=&r"(b1), [t] "=&r"(t), [u] "=&r"(u)                                           \
+            : [end] "m"(end), [bp] "m"(b), [mp] "m"(m), [zp] "m"(zp), [lo] "m"(lo), [yp] "m"(y),   \
+              [y1p] "m"(y1)                                                                        \
+            : "cc", "memory");                                                                     \
 }
+ATTN__BLOCK2X2_FN(attn__block2x2_asm, ATTN__ASM_REQ)
+/* act_min -128: no lower bound to apply (SSAT did it) */
+ATTN__BLOCK2X2_FN(attn__block2x2_full_asm, ATTN__ASM_REQ_CORE)
 #else
 #define ATTN__DOT4_ASM 0
 #endif
@@ -3811,8 +3818,12 @@ ATTN__NOINLINE int attn__linear_pairs_dsp(int8_t *y, const int8_t *x,
             const attn_qmul *m = L.rq;
             const int32_t *b = L.bias;
             int8_t *y0 = y + (size_t)r * (size_t)out, *end = y0 + out;
-            for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2)
-                attn__block2x2_asm(y0, out, x0, w, in, b, m, zp, lo);
+            if (lo == -128)
+                for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2)
+                    attn__block2x2_full_asm(y0, out, x0, w, in, b, m, zp, lo);
+            else
+                for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2)
+                    attn__block2x2_asm(y0, out, x0, w, in, b, m, zp, lo);
         }
     }
     return r;
