@@ -3400,57 +3400,67 @@ static void attn__dot1x4_asm(int32_t *acc, const int8_t *x, const int8_t *w, int
    their four outputs y[0], y[1], y[out], y[out + 1], for channels whose
    shifts are negative, act_max 127, a bias b[0..1] and multipliers m[0..1]
    (attn__linear_pairs_dsp checks that): the sums never leave registers. */
+/* The state the block loop walks: the asm reads it and advances b, m and
+   y itself, so that the compiler keeps nothing of it in registers. */
+typedef struct {
+    const int32_t *b;     /* the pair's biases                      */
+    const attn_qmul *m;   /* the pair's multipliers and shifts       */
+    int8_t *y;            /* the outputs of the first row            */
+    const int8_t *end;    /* x + in                                  */
+    int32_t out, zp, lo;  /* y's row length, zero point, lower bound */
+} attn__blk;
 #define ATTN__BLOCK2X2_FN(NAME, REQ)                                                       \
-static void NAME(int8_t *y, int out, const int8_t *x, const int8_t *w, int in,                     \
-                               const int32_t *b, const attn_qmul *m, int32_t zp, int32_t lo)       \
-{                                                                                                  \
-    const int8_t *end = x + in;                                                                    \
-    int8_t *y1 = y + out;                                                                          \
-    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, n = in;                                            \
-    uint32_t a0, b0, a1, b1, t, u;                                                                 \
-    /* volatile: its results are the stores, which the compiler cannot see */                      \
-    __asm__ volatile(/* in % 16 == 8: two words first; then four per pass */                       \
-            "tst %[n], #8\n\t"                                                                     \
-            "beq 2f\n\t"                                                                           \
-            ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2                                                    \
-            "2:\n\t"                                                                               \
-            "ldr %[t], %[end]\n\t"                                                                 \
-            "cmp %[x], %[t]\n\t"                                                                   \
-            "beq 3f\n\t"                                                                           \
-            "1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2       \
-            "ldr %[t], %[end]\n\t"                                                                 \
-            "cmp %[x], %[t]\n\t"                                                                   \
-            "bne 1b\n\t"                                                                           \
-            "3:\n\t"                                                                               \
-            /* biases (saturating), multipliers and shifts, zp and lo */                           \
-            "ldr %[x], %[bp]\n\t"                                                                  \
-            "ldr %[t], [%[x]]\n\t"                                                                 \
-            "ldr %[u], [%[x], #4]\n\t"                                                             \
-            "qadd %[s00], %[s00], %[t]\n\t"                                                        \
-            "qadd %[s10], %[s10], %[t]\n\t"                                                        \
-            "qadd %[s01], %[s01], %[u]\n\t"                                                        \
-            "qadd %[s11], %[s11], %[u]\n\t"                                                        \
-            "ldr %[x], %[mp]\n\t"                                                                  \
-            "ldrd %[a0], %[b0], [%[x]]\n\t"                                                        \
-            "ldrd %[a1], %[b1], [%[x], #8]\n\t"                                                    \
-            "mvn %[b0], %[b0]\n\t"                                                                 \
-            "mvn %[b1], %[b1]\n\t"                                                                 \
-            "ldr %[w], %[zp]\n\t"                                                                  \
-            "ldr %[n], %[lo]\n\t"                                                                  \
-            REQ("s00", "a0", "b0") REQ("s10", "a0", "b0")                                          \
-            REQ("s01", "a1", "b1") REQ("s11", "a1", "b1")                                          \
-            "ldr %[x], %[yp]\n\t"                                                                  \
-            "strb %[s00], [%[x]]\n\t"                                                              \
-            "strb %[s01], [%[x], #1]\n\t"                                                          \
-            "ldr %[x], %[y1p]\n\t"                                                                 \
-            "strb %[s10], [%[x]]\n\t"                                                              \
-            "strb %[s11], [%[x], #1]\n\t"                                                          \
-            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(n), [s00] "+r"(s00), [s01] "+r"(s01),             \
-              [s10] "+r"(s10), [s11] "+r"(s11), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1),    \
-              [b1] "=&r"(b1), [t] "=&r"(t), [u] "=&r"(u)                                           \
-            : [end] "m"(end), [bp] "m"(b), [mp] "m"(m), [zp] "m"(zp), [lo] "m"(lo), [yp] "m"(y),   \
-              [y1p] "m"(y1)                                                                        \
-            : "cc", "memory");                                                                     \
+static void NAME(attn__blk *c, const int8_t *x, const int8_t *w, int in)                   \
+{                                                                                          \
+    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, n = in;                                    \
+    uint32_t a0, b0, a1, b1, t, u;                                                         \
+    /* volatile: its results are the stores, which the compiler cannot see */              \
+    __asm__ volatile(/* in % 16 == 8: two words first; then four per pass */               \
+            "tst %[n], #8\n\t"                                                             \
+            "beq 2f\n\t"                                                                   \
+            ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2                                            \
+            "2:\n\t"                                                                       \
+            "ldr %[t], %[end]\n\t"                                                         \
+            "cmp %[x], %[t]\n\t"                                                           \
+            "beq 3f\n\t"                                                                   \
+            "1:\n\t" ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 ATTN__ASM_WORD2x2 \
+            "ldr %[t], %[end]\n\t"                                                         \
+            "cmp %[x], %[t]\n\t"                                                           \
+            "bne 1b\n\t"                                                                   \
+            "3:\n\t"                                                                       \
+            /* biases (saturating), multipliers and shifts, zp and lo */                   \
+            "ldr %[x], %[bp]\n\t"                                                          \
+            "ldrd %[t], %[u], [%[x]], #8\n\t"                                              \
+            "str %[x], %[bp]\n\t"                                                          \
+            "qadd %[s00], %[s00], %[t]\n\t"                                                \
+            "qadd %[s10], %[s10], %[t]\n\t"                                                \
+            "qadd %[s01], %[s01], %[u]\n\t"                                                \
+            "qadd %[s11], %[s11], %[u]\n\t"                                                \
+            "ldr %[x], %[mp]\n\t"                                                          \
+            "ldrd %[a0], %[b0], [%[x]]\n\t"                                                \
+            "ldrd %[a1], %[b1], [%[x], #8]\n\t"                                            \
+            "add %[x], %[x], #16\n\t"                                                      \
+            "str %[x], %[mp]\n\t"                                                          \
+            "mvn %[b0], %[b0]\n\t"                                                         \
+            "mvn %[b1], %[b1]\n\t"                                                         \
+            "ldr %[w], %[zp]\n\t"                                                          \
+            "ldr %[n], %[lo]\n\t"                                                          \
+            REQ("s00", "a0", "b0") REQ("s10", "a0", "b0")                                  \
+            REQ("s01", "a1", "b1") REQ("s11", "a1", "b1")                                  \
+            "ldr %[x], %[yp]\n\t"                                                          \
+            "ldr %[t], %[outp]\n\t"                                                        \
+            "strb %[s01], [%[x], #1]\n\t"                                                  \
+            "strb %[s00], [%[x]], #2\n\t"                                                  \
+            "str %[x], %[yp]\n\t"                                                          \
+            "add %[x], %[x], %[t]\n\t"                                                     \
+            "strb %[s11], [%[x], #-1]\n\t"                                                 \
+            "strb %[s10], [%[x], #-2]\n\t"                                                 \
+            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(n), [s00] "+r"(s00), [s01] "+r"(s01),     \
+              [s10] "+r"(s10), [s11] "+r"(s11), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1), \
+              [b1] "=&r"(b1), [t] "=&r"(t), [u] "=&r"(u), [bp] "+m"(c->b), [mp] "+m"(c->m), \
+              [yp] "+m"(c->y)                                                              \
+            : [end] "m"(c->end), [zp] "m"(c->zp), [lo] "m"(c->lo), [outp] "m"(c->out)        \
+            : "cc", "memory");                                                             \
 }
 ATTN__BLOCK2X2_FN(attn__block2x2_asm, ATTN__ASM_REQ)
 /* act_min -128: no lower bound to apply (SSAT did it) */
@@ -3812,18 +3822,21 @@ ATTN__NOINLINE int attn__linear_pairs_dsp(int8_t *y, const int8_t *x,
     fast = rows >= 2 && in >= 8 && in % 8 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
     for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
     if (fast) {
-        const int32_t zp = L.zp, lo = L.lo;
+        attn__blk c;
+        c.out = out;
+        c.zp = L.zp;
+        c.lo = L.lo;
         for (; r + 2 <= rows; r += 2) {
             const int8_t *x0 = x + (size_t)r * (size_t)in, *w = L.w;
-            const attn_qmul *m = L.rq;
-            const int32_t *b = L.bias;
-            int8_t *y0 = y + (size_t)r * (size_t)out, *end = y0 + out;
-            if (lo == -128)
-                for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2)
-                    attn__block2x2_full_asm(y0, out, x0, w, in, b, m, zp, lo);
+            int o2;
+            c.b = L.bias;
+            c.m = L.rq;
+            c.y = y + (size_t)r * (size_t)out;
+            c.end = x0 + in;
+            if (L.lo == -128)
+                for (o2 = 0; o2 < out; o2 += 2, w += 2 * in) attn__block2x2_full_asm(&c, x0, w, in);
             else
-                for (; y0 < end; y0 += 2, w += 2 * in, m += 2, b += 2)
-                    attn__block2x2_asm(y0, out, x0, w, in, b, m, zp, lo);
+                for (o2 = 0; o2 < out; o2 += 2, w += 2 * in) attn__block2x2_asm(&c, x0, w, in);
         }
     }
     return r;
