@@ -3463,8 +3463,13 @@ static void NAME(attn__blk *c, const int8_t *x, const int8_t *w, int in)        
             : "cc", "memory");                                                             \
 }
 ATTN__BLOCK2X2_FN(attn__block2x2_asm, ATTN__ASM_REQ)
-/* act_min -128: no lower bound to apply (SSAT did it) */
+#if !defined(__OPTIMIZE_SIZE__)
+/* act_min -128: no lower bound to apply (SSAT did it); at -Os the one
+   function above serves both, three instructions more per output */
 ATTN__BLOCK2X2_FN(attn__block2x2_full_asm, ATTN__ASM_REQ_CORE)
+#else
+#define attn__block2x2_full_asm attn__block2x2_asm
+#endif
 #else
 #define ATTN__DOT4_ASM 0
 #endif
