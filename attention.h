@@ -5196,8 +5196,13 @@ ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *k
     for (p = 0; p < seq; p++) count += !(key_padding && key_padding[p]);
     for (c = 0; c < d_model; c++) {
         int64_t s = 0, q;
-        for (p = 0; p < seq; p++)
-            if (!(key_padding && key_padding[p])) s += x[(size_t)p * (size_t)d_model + (size_t)c] - zp;
+        if (!key_padding && seq < (1 << 22)) { /* the sum of the x fits int32; zp once */
+            int32_t s32 = 0;
+            for (p = 0; p < seq; p++) s32 += x[(size_t)p * (size_t)d_model + (size_t)c];
+            s = (int64_t)s32 - (int64_t)zp * seq;
+        } else
+            for (p = 0; p < seq; p++)
+                if (!(key_padding && key_padding[p])) s += x[(size_t)p * (size_t)d_model + (size_t)c] - zp;
         /* round(s / count), ties away from zero; |s| <= 255 * count, so
            below 2^22 rows the sums fit 32 bits (no 64-bit division) */
         if (count == 0)
