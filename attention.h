@@ -4287,6 +4287,15 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
 {
     const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
     const attn_qmul m = p->ctx_mul;
+    /* |acc| <= psum * 255 < 2^25 (psum <= 32767 + n): srdhm(acc, m) is
+       SMMULR(2 acc, m), and with a right shift n the rounding and the zero
+       point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n) >> n,
+       when that cannot overflow (the QADD then saturates nothing) */
+    const int fast = m.shift < 0 && n <= 32767 &&
+                     (int64_t)(out_zp < 0 ? -out_zp : out_zp) * ((int64_t)1 << -m.shift) +
+                             ((int64_t)1 << (-m.shift - 1)) < ((int64_t)1 << 30);
+    const int sh = fast ? -m.shift : 0;
+    const int32_t rnd = fast ? (int32_t)(((uint32_t)1 << (sh - 1)) + (uint32_t)out_zp * ((uint32_t)1 << sh)) : 0;
     int j, c = 0;
     for (; c + 4 <= dh; c += 4) {
         const int8_t *vp = v + c;
@@ -4321,7 +4330,18 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
             a2 = __smlad(__sxtb16(A >> 16), P, a2);
             a3 = __smlad(attn__att_sxtb16_r8(A >> 16), P, a3);
         }
-        attn__ctx_out4(out + c, a0, a1, a2, a3, m, out_zp);
+        if (fast) {
+            a0 = attn__mulhr(a0 * 2, m.multiplier);
+            a1 = attn__mulhr(a1 * 2, m.multiplier);
+            a2 = attn__mulhr(a2 * 2, m.multiplier);
+            a3 = attn__mulhr(a3 * 2, m.multiplier);
+            out[c] = (int8_t)__ssat((a0 + (a0 >> 31) + rnd) >> sh, 8);
+            out[c + 1] = (int8_t)__ssat((a1 + (a1 >> 31) + rnd) >> sh, 8);
+            out[c + 2] = (int8_t)__ssat((a2 + (a2 >> 31) + rnd) >> sh, 8);
+            out[c + 3] = (int8_t)__ssat((a3 + (a3 >> 31) + rnd) >> sh, 8);
+        } else {
+            attn__ctx_out4(out + c, a0, a1, a2, a3, m, out_zp);
+        }
     }
     for (; c < dh; c++) {
         const int8_t *vc = v + c;
