@@ -3918,11 +3918,45 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
         const int32_t mul = m.multiplier, sh = -m.shift;
         for (; i < n; i++) {
             int32_t v = attn__qadd(attn__rshift_rq(attn__srdhm(r[i], mul), sh), zp);
+#if ATTN__DSP
+            y[i] = (int8_t)__ssat(v, 8);
+#else
             y[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+#endif
         }
         return;
     }
     for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
+}
+
+/* y = narrow(add_wide(a, b)) in one pass, for attn_add_s8 and the model's
+   position add (y may equal a or b: each element is read before it is
+   written); the quantizer's parameters without any shift test per element. */
+static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
+                             const attn_add_s8_params *p)
+{
+    const attn_qmul am = p->a_mul, bm = p->b_mul, om = p->out_mul;
+    const int32_t az = p->a_zp, bz = p->b_zp, zp = p->out_zp;
+    int i;
+    if (am.shift >= 1 && am.shift <= 22 && bm.shift >= 1 && bm.shift <= 22 && om.shift < 0) {
+        const int32_t as = am.shift + 1, bs = bm.shift + 1, os = -om.shift;
+        for (i = 0; i < n; i++) {
+            int32_t r = attn__qadd(attn__mulhr((int32_t)((uint32_t)(a[i] - az) << as), am.multiplier),
+                                   attn__mulhr((int32_t)((uint32_t)(b[i] - bz) << bs), bm.multiplier));
+            int32_t v = attn__qadd(attn__rshift_rq(attn__srdhm(r, om.multiplier), os), zp);
+#if ATTN__DSP
+            y[i] = (int8_t)__ssat(v, 8);
+#else
+            y[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+#endif
+        }
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        int32_t r;
+        attn__add_wide_s8(&r, a + i, b + i, 1, p);
+        y[i] = attn__to_s8(zp, attn__requant(r, om));
+    }
 }
 
 #if !ATTN__SM_DSP
@@ -4723,15 +4757,22 @@ static int attn__linear_ptrs_ok(const attn_linear_s8_params *p)
     return p->w && p->requant;
 }
 
+/* attn__qmul_ok for each of q[0..n): pointer stepping, one pair load each
+   (every call checks every channel; this is on the inference path) */
+static int attn__qmuls_ok(const attn_qmul *q, int n)
+{
+    const attn_qmul *e = q + n;
+    for (; q < e; q++)
+        if ((uint32_t)(q->shift + 31) > 61u || q->multiplier == INT32_MIN) return 0;
+    return 1;
+}
+
 static int attn__linear_values_ok(const attn_linear_s8_params *p, int out)
 {
-    int o;
     if (!attn__zp_ok(p->in_zp) || !attn__zp_ok(p->out_zp) || p->act_min < -128 ||
         p->act_max > 127 || p->act_min > p->act_max)
         return 0;
-    for (o = 0; o < out; o++)
-        if (!attn__qmul_ok(p->requant[o])) return 0;
-    return 1;
+    return attn__qmuls_ok(p->requant, out);
 }
 
 static int attn__add_values_ok(const attn_add_s8_params *p)
@@ -4742,11 +4783,8 @@ static int attn__add_values_ok(const attn_add_s8_params *p)
 
 static int attn__norm_values_ok(const attn_layernorm_s8_params *p, int d)
 {
-    int c;
     if (!attn__zp_ok(p->out_zp) || p->eps < 1) return 0;
-    for (c = 0; c < d; c++)
-        if (!attn__qmul_ok(p->gamma[c])) return 0;
-    return 1;
+    return attn__qmuls_ok(p->gamma, d);
 }
 
 static int attn__sdpa_values_ok(const attn_sdpa_s8_params *p)
@@ -4904,15 +4942,10 @@ ATTN_DEF attn_status attn_add_s8(int8_t *y, const int8_t *a, const int8_t *b, in
                                  const attn_add_s8_params *p)
 {
     attn_status st;
-    int i;
     if (!y || !a || !b || !p) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(1, n)) != ATTN_OK) return st;
     if (!attn__add_values_ok(p)) return ATTN_ERR_RANGE;
-    for (i = 0; i < n; i++) {
-        int32_t r;
-        attn__add_wide_s8(&r, a + i, b + i, 1, p);
-        y[i] = attn__to_s8(p->out_zp, attn__requant(r, p->out_mul));
-    }
+    attn__add_row_s8(y, a, b, n, p);
     return ATTN_OK;
 }
 
@@ -5546,19 +5579,11 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
         attn__linear_rows_s8(x, input, &p->embed, seq, cfg->d_in, dm);
     else
         memcpy(x, input, (size_t)seq * d);
-    /* positions: a table of int8 rows added with pos_add, a row at a time
-       through an int32 row (taken from the arena's part the encoder uses
-       later: its scratch is always larger, so the peak is the same) */
-    if (cfg->position != ATTN_POS_NONE) {
-        size_t m2 = arena->used;
-        int32_t *wide = (int32_t *)attn__take(arena, d * sizeof(int32_t));
-        for (i = 0; i < seq; i++) {
-            int8_t *row = x + (size_t)i * d;
-            attn__add_wide_s8(wide, row, p->pos + (size_t)i * d, dm, &p->pos_add);
-            attn__narrow_s8(row, wide, dm, p->pos_add.out_mul, p->pos_add.out_zp);
-        }
-        arena->used = m2;
-    }
+    /* positions: a table of int8 rows added with pos_add, in one pass */
+    if (cfg->position != ATTN_POS_NONE)
+        for (i = 0; i < seq; i++)
+            attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
+                             &p->pos_add);
     /* encoder stack */
     attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
     /* pooling and head */
