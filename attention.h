@@ -3937,10 +3937,27 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
 {
     const attn_qmul am = p->a_mul, bm = p->b_mul, om = p->out_mul;
     const int32_t az = p->a_zp, bz = p->b_zp, zp = p->out_zp;
-    int i;
+    int i = 0;
+#if ATTN__MVE
+    {
+        /* four lanes: both operands requantized, added saturating, the sum
+           requantized to the output, all as the scalar steps */
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
+        const int32x4_t z = vdupq_n_s32(zp);
+        for (; i + 4 <= n; i += 4) {
+            int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+            int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            int32x4_t r = vqaddq_s32(attn__requant_mve(va, amul, ash), attn__requant_mve(vb, bmul, bsh));
+            r = vqaddq_s32(attn__requant_mve(r, omul, osh), z);
+            vstrbq_s32(y + i, vshrq_n_s32(vqshlq_n_s32(r, 24), 24));
+        }
+    }
+#endif
     if (am.shift >= 1 && am.shift <= 22 && bm.shift >= 1 && bm.shift <= 22 && om.shift < 0) {
         const int32_t as = am.shift + 1, bs = bm.shift + 1, os = -om.shift;
-        for (i = 0; i < n; i++) {
+        for (; i < n; i++) {
             int32_t r = attn__qadd(attn__mulhr((int32_t)((uint32_t)(a[i] - az) << as), am.multiplier),
                                    attn__mulhr((int32_t)((uint32_t)(b[i] - bz) << bs), bm.multiplier));
             int32_t v = attn__qadd(attn__rshift_rq(attn__srdhm(r, om.multiplier), os), zp);
@@ -3952,7 +3969,7 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
         }
         return;
     }
-    for (i = 0; i < n; i++) {
+    for (; i < n; i++) {
         int32_t r;
         attn__add_wide_s8(&r, a + i, b + i, 1, p);
         y[i] = attn__to_s8(zp, attn__requant(r, om));
