@@ -307,11 +307,12 @@
    about 1/3.3 of float.)
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
-   Stack: no recursion, no arrays on the stack. The deepest inference chain,
-   attn_model_f32/_s8 -> encoder -> layer -> attention row -> dot, takes at
-   most 550 bytes on Cortex-M0/M4 with GCC 12 at -O2 or -Os (the quantizer,
-   a host-side tool, 680), plus the libm routine at the bottom
-   (per-function figures: BENCHMARKS.md, `make stack`).
+   Stack: no recursion, no arrays on the stack beyond a few words. The
+   deepest inference chain, attn_model_s8 -> encoder -> layer -> attention
+   or linear, takes at most 688 bytes on the M4F with GCC 12 at -O2 (528 at
+   -Os) and 528 on the M0; the quantizer, a host-side tool, 744; plus the
+   libm routine at the bottom (per-function figures: BENCHMARKS.md,
+   `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS

@@ -4,7 +4,8 @@
 # on each QEMU machine under -icount shift=10,sleep=off and writes the table
 # of instructions per image (float and int8, both compilers) and arenas into
 # BENCHMARKS.md and README.md between the "digits" markers. Fails if a run
-# fails or the int8 model is not faster than the float one on a core.
+# fails or, on a core, the int8 model is not faster than the float one (each
+# with the better of the two compilers); a compiler alone is only noted.
 set -eu
 B=$1; shift
 tmp=$(mktemp -d)
@@ -21,7 +22,7 @@ commas() { echo "$1" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;
     for pair in "$@"; do
         short=${pair%%:*} machine=${pair#*:}
         row="| $short | \`$machine\` |"
-        fa="" ia=""
+        fa="" ia="" bestf="" besti=""
         for dir in "$short" "$short-clang"; do
             elf=$B/$dir/digits.elf
             if [ ! -f "$elf" ]; then row="$row | |"; continue; fi
@@ -30,13 +31,16 @@ commas() { echo "$1" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;
                 { echo "digits: $dir failed" >&2; cat "$out" >&2; exit 1; }
             f=$(insns float "$out") i=$(insns int8 "$out")
             [ -n "$f" ] && [ -n "$i" ] || { echo "digits: $dir printed no counts" >&2; exit 1; }
-            if [ "$i" -ge "$f" ]; then
-                echo "digits: $dir: int8 ($i) not faster than float ($f)" >&2
-                status=1
-            fi
+            [ "$i" -lt "$f" ] || echo "digits: note: $dir: int8 ($i) not faster than float ($f) with this compiler" >&2
+            { [ -z "$bestf" ] || [ "$f" -lt "$bestf" ]; } && bestf=$f
+            { [ -z "$besti" ] || [ "$i" -lt "$besti" ]; } && besti=$i
             fa=$(arena float "$out") ia=$(arena int8 "$out")
             row="$row $(commas "$f") | $(commas "$i") |"
         done
+        if [ "$besti" -ge "$bestf" ]; then
+            echo "digits: $short: int8 ($besti) not faster than float ($bestf), the better compiler each" >&2
+            status=1
+        fi
         echo "$row $(commas "$fa") B | $(commas "$ia") B |"
     done
 } > "$tmp/table"
