@@ -41,9 +41,12 @@
                         library then has no float code and needs no libm).
      ATTN_NO_INT8       compile out every _s8 function and the quantizer.
    Implementation only (matter in the ATTN_IMPLEMENTATION file):
-     ATTN_NO_DSP        do not use the Cortex-M DSP extension (SXTB16/SMLAD)
-                        in the int8 dot product, detected from
-                        __ARM_FEATURE_DSP (M4, M7, M33, M55).
+     ATTN_NO_DSP        do not use the Cortex-M DSP extension (SXTB16/SMLAD,
+                        SMMULR, QADD, SSAT) in the int8 kernels, detected
+                        from __ARM_FEATURE_DSP (M4, M7, M33, M55). The DSP
+                        loops are inline assembly when GCC optimises (clang
+                        gets narrower ones); with clang give
+                        -munaligned-access on M3..M55 (GCC's default).
      ATTN_NO_MVE        do not use Helium (MVE), detected from
                         __ARM_FEATURE_MVE (M55). Both give the same int8
                         results as the portable C, bit for bit.
