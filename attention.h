@@ -3763,6 +3763,92 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
    with their fused bias); otherwise, and for a last
    odd row, one row at a time as above. */
 #if ATTN__MVE
+#if ATTN__MVE && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
+#define ATTN__ROWS4_MVE_ASM 1
+#define ATTN__ASM_MVE_W(W, S)                                                   \
+    "vldrb.u8 %q[t], [%[" W "]], #16\n\t"                                       \
+    "vmlava.s8 %[" S "], %q[xv], %q[t]\n\t"
+/* The usual Helium block (fused bias, act range -128..127, in % 16 == 0)
+   over every x row, written out so that nothing leaves registers between
+   the rows: per row 4 accumulators zeroed, the four weight pointers set,
+   the low-overhead loop (1 + 4 VLDRB and 4 VMLADAVA per 16 inputs), the
+   four sums into one vector, the requantization of attn__requant_mve, zero
+   point, the int8 clamp as a saturating shift up and back, the store. The
+   same integers as the intrinsic loop below. GCC only (clang 14 cannot
+   allocate the pinned even registers VMLADAVA needs beside its frame
+   pointer; it runs the intrinsics). */
+static void attn__rows4_mve_asm(int8_t *y, const int8_t *x, const int8_t *w, int in, int rows,
+                                int out, int32x4_t base, int32x4_t left, int32x4_t right,
+                                int32x4_t mult, int32_t zp)
+{
+    struct {
+        int8_t *y;
+        const int8_t *w;
+        int32_t in, nk, out, rows, zp;
+    } c;
+    /* VMLADAVA accumulates only into even registers: the four sums pinned */
+    register int32_t s0 __asm__("r0"), s1 __asm__("r2"), s2 __asm__("r4"), s3 __asm__("r8");
+    const int8_t *w0, *w1, *w2, *w3;
+    int32x4_t a, t, xv;
+    c.y = y;
+    c.w = w;
+    c.in = in;
+    c.nk = in >> 4;
+    c.out = out;
+    c.rows = rows;
+    c.zp = zp;
+    __asm__ volatile("1:\n\t"
+                     "mov %[s0], #0\n\t"
+                     "mov %[s1], #0\n\t"
+                     "mov %[s2], #0\n\t"
+                     "mov %[s3], #0\n\t"
+                     "ldr %[w0], %[cw]\n\t"
+                     "ldr %[w3], %[cin]\n\t"
+                     "add %[w1], %[w0], %[w3]\n\t"
+                     "add %[w2], %[w1], %[w3]\n\t"
+                     "add %[w3], %[w2], %[w3]\n\t"
+                     "ldr lr, %[cnk]\n\t"
+                     "dls lr, lr\n\t"
+                     "2:\n\t"
+                     "vldrb.u8 %q[xv], [%[x]], #16\n\t"
+                     ATTN__ASM_MVE_W("w0", "s0") ATTN__ASM_MVE_W("w1", "s1")
+                     ATTN__ASM_MVE_W("w2", "s2") ATTN__ASM_MVE_W("w3", "s3")
+                     "le lr, 2b\n\t"
+                     "vmov %q[a][2], %q[a][0], %[s0], %[s2]\n\t"
+                     "vmov %q[a][3], %q[a][1], %[s1], %[s3]\n\t"
+                     "vqadd.s32 %q[a], %q[a], %q[base]\n\t"
+                     "vqshl.s32 %q[a], %q[a], %q[left]\n\t"
+                     "vqrdmulh.s32 %q[a], %q[a], %q[mult]\n\t"
+                     "vand %q[t], %q[a], %q[right]\n\t"
+                     "vshr.s32 %q[t], %q[t], #31\n\t"
+                     "vadd.i32 %q[a], %q[a], %q[t]\n\t"
+                     "vrshl.s32 %q[a], %q[a], %q[right]\n\t"
+                     "ldr %[s0], %[czp]\n\t"
+                     "vqadd.s32 %q[a], %q[a], %[s0]\n\t"
+                     "vqshl.s32 %q[a], %q[a], #24\n\t"
+                     "vshr.s32 %q[a], %q[a], #24\n\t"
+                     "ldr %[s0], %[cy]\n\t"
+                     "vstrb.32 %q[a], [%[s0]]\n\t"
+                     "ldr %[s1], %[cout]\n\t"
+                     "add %[s0], %[s0], %[s1]\n\t"
+                     "str %[s0], %[cy]\n\t"
+                     "ldr %[s0], %[crows]\n\t"
+                     "subs %[s0], %[s0], #1\n\t"
+                     "str %[s0], %[crows]\n\t"
+                     "bne 1b\n\t"
+                     : [x] "+r"(x), [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2),
+                       [s3] "=&r"(s3), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),
+                       [w3] "=&r"(w3), [a] "=&w"(a), [t] "=&w"(t), [xv] "=&w"(xv),
+                       [cy] "+m"(c.y), [crows] "+m"(c.rows)
+                     : [cw] "m"(c.w), [cin] "m"(c.in), [cnk] "m"(c.nk), [cout] "m"(c.out),
+                       [czp] "m"(c.zp), [base] "w"(base), [left] "w"(left), [right] "w"(right),
+                       [mult] "w"(mult)
+                     : "lr", "cc", "memory");
+}
+#else
+#define ATTN__ROWS4_MVE_ASM 0
+#endif
+
 /* attn__linear_rows_s8's Helium part (a function of its own, so that its
    frame is not on the stack below the one-row path): weight rows in fours
    against every x row, each block's multipliers, shifts, bias and (without
@@ -3785,6 +3871,12 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
         int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
         int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
         int32x4_t ws;
+#if ATTN__ROWS4_MVE_ASM
+        if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0) {
+            attn__rows4_mve_asm(y + o, x, w, in, rows, out, base, left, right, mv.val[0], L.zp);
+            continue;
+        }
+#endif
         if (L.off == 0 && L.lo == -128 && L.hi == 127) {
             /* the usual case (fused bias, no clamp but int8's): the
                clamp is a saturating shift up and back */
