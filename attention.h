@@ -242,11 +242,12 @@
    elsewhere (two rows per pass on the M0, whose 64-bit product is built
    from 16-bit halves). Results are identical on every core, which the
    tests check byte for byte. The quantizer fills fused_bias, so that no
-   kernel adds an input offset per MAC; the DSP loops are inline assembly
-   for GCC (clang 14 cannot allocate their registers and gets the same
-   loops in ACLE intrinsics; give clang -munaligned-access on M3..M55, as
-   GCC and Arm's compiler assume by default, or each 4-byte load of the
-   DSP kernels becomes four byte loads).
+   kernel adds an input offset per MAC; the DSP loops and the M55's
+   many-rows block are inline assembly for GCC (clang 14 cannot allocate
+   their registers and gets narrower loops, or the same in intrinsics; give
+   clang -munaligned-access on M3..M55, as GCC and Arm's compiler assume by
+   default, or each 4-byte load of the DSP kernels becomes four byte
+   loads).
 
    Approximations and their measured error (tests/test_s8.c, test_quant.c):
      attn_softmax_s8      <= 1/256 per probability against a double softmax
