@@ -5337,8 +5337,9 @@ ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
     attn_status st;
     int r;
     if (!y || !x || !p || !p->gamma) return ATTN_ERR_NULL;
+    /* shapes (the width limit included) before sizes, as documented */
+    if (rows <= 0 || cols <= 0 || cols > ATTN__S8_MAX_D) return ATTN_ERR_SHAPE;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
-    if (cols > ATTN__S8_MAX_D) return ATTN_ERR_SHAPE;
     if (!attn__norm_values_ok(p, cols)) return ATTN_ERR_RANGE;
     for (r = 0; r < rows; r++) {
         size_t off = (size_t)r * (size_t)cols;

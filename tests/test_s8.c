@@ -2124,6 +2124,9 @@ static void arena_tiny(bx *f) { f->arena_mode = 2; attn_arena_init(&f->arena, g_
    big for the arena) */
 static void huge_seq(bx *f) { f->mcfg.seq_q = f->mcfg.seq_kv = INT_MAX; f->seq = INT_MAX; }
 static void huge_leaf(bx *f) { f->rows = INT_MAX; f->seq = INT_MAX; } /* 32-bit rows only */
+/* too wide and too many: the width is a shape error before any size
+   (32-bit targets gave ATTN_ERR_TOO_LARGE) */
+static void huge_wide(bx *f) { f->rows = INT_MAX; f->d = 4096; }
 #if SIZE_MAX <= 0xFFFFFFFFu
 #define HUGE_WANT ATTN_ERR_TOO_LARGE
 #else
@@ -2139,7 +2142,7 @@ static void huge_leaf(bx *f) { f->rows = INT_MAX; f->seq = INT_MAX; } /* 32-bit 
     X(dmodel_big) X(dff_big) X(seq_q0) X(seq_kv_neg) X(heads0) X(heads3) X(d_ff0) X(nlayers0) \
     X(pool_bad) X(act_bad) X(shift_hi) X(shift_lo) X(chan_shift) X(eps0) X(eps_neg) X(zp_mismatch) \
     X(ctx_zp_mismatch) X(arena_short) X(arena_tiny) X(huge_seq) X(huge_leaf) X(in_zp_bad) \
-    X(fused_big)
+    X(fused_big) X(huge_wide)
 #define BX_ENUM_OP(n) OP_##n,
 #define BX_ENUM_MUT(n) MUT_##n,
 #define BX_OP(n) {#n, op_##n},
@@ -2181,6 +2184,7 @@ static const unsigned char g_rows[][3] = {
     R(layernorm, none, OK), R(layernorm, out_null, NUL), R(layernorm, x_null, NUL), R(layernorm, p_null, NUL),
     R(layernorm, gamma_null, NUL), R(layernorm, rows0, SHP), R(layernorm, d0, SHP), R(layernorm, cols_big, SHP),
     R(layernorm, chan_shift, RNG), R(layernorm, eps0, RNG), R(layernorm, eps_neg, RNG),
+    R(layernorm, huge_wide, SHP),
     R(pool, none, OK), R(pool, out_null, NUL), R(pool, x_null, NUL), R(pool, rows0, SHP),
     R(pool, in_neg, SHP), R(pool, pool_bad, RNG),
     R(sdpa_scratch, none, OK), R(sdpa_scratch, out_null, NUL), R(sdpa_scratch, cfg_null, NUL),
