@@ -89,6 +89,10 @@ count "examples/digits/digits_model_s8.h is what tools/quantize_model.c makes no
 # The minimal example runs.
 timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
+# a board image over its RAM must not link (issue 9: it used to lock QEMU up)
+if [ $# -gt 0 ]; then
+    sh tests/link_overflow.sh; count "link: a .bss over the board's RAM fails to link, naming the region and the bytes" $?
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
