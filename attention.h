@@ -1186,10 +1186,10 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
     s0 = vfmaq_n_f32(s0, g, u);                                                        \
     g = ATTN__GATHER(a1, j);                                                           \
     s1 = vfmaq_n_f32(s1, g, u)
-    for (; rows - r >= 8; r += 8) {
+    for (; r + 8 <= rows; r += 8) {
         s0 = s1 = vdupq_n_f32(0.0f);
         e = x;
-        for (c = 0; n - c >= 4; c += 4) {
+        for (c = 0; c + 4 <= n; c += 4) {
             ATTN__COLUMN(0);
             ATTN__COLUMN(1);
             ATTN__COLUMN(2);
@@ -1234,7 +1234,7 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
 #if !ATTN__SOFT_FLOAT
     /* 4 rows per pass: each x[c] loaded once for the four (not on soft-float
        cores, where it would save nothing beside the library calls) */
-    for (; rows - r >= 4; r += 4) {
+    for (; r + 4 <= rows; r += 4) {
         const float *w0 = w + (size_t)r * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
         float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
         for (c = 0; c < n; c++) {
@@ -1271,7 +1271,7 @@ static void attn__gemv2_f32(float *y0, float *y1, const float *x0, const float *
     uint32x4_t a1 = vaddq_n_u32(a0, (uint32_t)(4 * ws * sizeof(float)));
     uint32_t next = (uint32_t)((8 * ws - (size_t)n) * sizeof(float));
     int o, c;
-    for (o = 0; k - o >= 8; o += 8) {
+    for (o = 0; o + 8 <= k; o += 8) {
         float32x4_t s00 = vdupq_n_f32(0.0f), s01 = s00, s10 = s00, s11 = s00, g0, g1;
         const float *e0 = x0, *e1 = x1;
         float u0, u1;
@@ -1285,7 +1285,7 @@ static void attn__gemv2_f32(float *y0, float *y1, const float *x0, const float *
     g1 = ATTN__GATHER(a1, j);                                                          \
     s01 = vfmaq_n_f32(s01, g1, u0);                                                    \
     s11 = vfmaq_n_f32(s11, g1, u1)
-        for (c = 0; n - c >= 4; c += 4) {
+        for (c = 0; c + 4 <= n; c += 4) {
             ATTN__COLUMN2(0);
             ATTN__COLUMN2(1);
             ATTN__COLUMN2(2);
@@ -1330,7 +1330,7 @@ ATTN__NOINLINE void attn__gemv4_f32(float *y, size_t ys, const float *x, size_t 
 {
     const float *x0 = x, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
     int o, c;
-    for (o = 0; k - o >= 4; o += 4) {
+    for (o = 0; o + 4 <= k; o += 4) {
         const float *w0 = w + (size_t)o * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
         float *y0 = y + o, *y1 = y0 + ys, *y2 = y1 + ys, *y3 = y2 + ys;
         float s00 = 0.0f, s01 = 0.0f, s02 = 0.0f, s03 = 0.0f;
@@ -1396,11 +1396,11 @@ static void attn__gemm_f32(float *y, size_t ys, const float *x, size_t xs, int m
 {
     int i = 0;
 #if ATTN__MVE_F32
-    for (; m - i >= 2; i += 2)
+    for (; i + 2 <= m; i += 2)
         attn__gemv2_f32(y + (size_t)i * ys, y + (size_t)(i + 1) * ys, x + (size_t)i * xs,
                         x + (size_t)(i + 1) * xs, w, ws, b, n, k);
 #elif !ATTN__SOFT_FLOAT
-    for (; m - i >= 4; i += 4)
+    for (; i + 4 <= m; i += 4)
         attn__gemv4_f32(y + (size_t)i * ys, ys, x + (size_t)i * xs, xs, w, ws, b, n, k);
 #endif
     for (; i < m; i++)
@@ -1422,7 +1422,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
 #if ATTN__MVE_F32
     /* 16 columns per pass (four vectors), the last columns 4 at a time,
        predicated */
-    for (; d - c >= 16; c += 16) {
+    for (; c + 16 <= d; c += 16) {
         float32x4_t s0 = vld1q_f32(ctx + c), s1 = vld1q_f32(ctx + c + 4);
         float32x4_t s2 = vld1q_f32(ctx + c + 8), s3 = vld1q_f32(ctx + c + 12);
         for (j = 0; j < n; j++) {
@@ -1447,7 +1447,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
     }
 #else
 #if !ATTN__SOFT_FLOAT
-    for (; d - c >= 4; c += 4) { /* 4 columns per pass of the keys */
+    for (; c + 4 <= d; c += 4) { /* 4 columns per pass of the keys */
         float s0 = ctx[c], s1 = ctx[c + 1], s2 = ctx[c + 2], s3 = ctx[c + 3];
         for (j = 0; j < n; j++) {
             const float *vj = v + (size_t)j * vs + c;
@@ -1490,11 +1490,11 @@ static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma
 #if ATTN__MVE_F32
     mve_pred16_t p = vctp32q((uint32_t)(n & 3));
     float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
-    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
+    for (i = 0; i + 4 <= n; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
     if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
     mean = attn__hsum_f32(s) / (float)n;
     vm = vdupq_n_f32(mean);
-    for (i = 0; n - i >= 4; i += 4) {
+    for (i = 0; i + 4 <= n; i += 4) {
         t = vsubq_f32(vld1q_f32(x + i), vm);
         q = vfmaq_f32(q, t, t);
     }
@@ -1505,7 +1505,7 @@ static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma
     var = attn__hsum_f32(q) / (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     vr = vdupq_n_f32(rstd);
-    for (i = 0; n - i >= 4; i += 4) {
+    for (i = 0; i + 4 <= n; i += 4) {
         t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
         if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
         if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
@@ -1569,7 +1569,7 @@ static void attn__scale_f32(float *x, float f, int n)
 {
     int c = 0;
 #if ATTN__MVE_F32
-    for (; n - c >= 4; c += 4) vst1q_f32(x + c, vmulq_n_f32(vld1q_f32(x + c), f));
+    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vmulq_n_f32(vld1q_f32(x + c), f));
 #endif
     for (; c < n; c++) x[c] *= f;
 }
@@ -1583,7 +1583,7 @@ static float attn__max_f32(const float *x, int n)
 #if ATTN__MVE_F32
     if (n >= 4) {
         float32x4_t m = vld1q_f32(x);
-        for (j = 4; n - j >= 4; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
+        for (j = 4; j + 4 <= n; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
         mx = vmaxnmvq_f32(mx, m);
     }
 #endif
@@ -2068,7 +2068,7 @@ static void attn__add_row_f32(float *x, const float *t, int n)
 {
     int c = 0;
 #if ATTN__MVE_F32
-    for (; n - c >= 4; c += 4) vst1q_f32(x + c, vaddq_f32(vld1q_f32(x + c), vld1q_f32(t + c)));
+    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vaddq_f32(vld1q_f32(x + c), vld1q_f32(t + c)));
 #endif
     for (; c < n; c++) x[c] += t[c];
 }
@@ -2751,7 +2751,7 @@ ATTN__NOINLINE uint64_t attn__softmax_exps(int32_t *z, const uint8_t *hidden, in
             sum = attn__att_exps_asm(z, z + j, k, mxk, m, T);
         }
 #endif
-        for (; n - j >= 2; j += 2) { /* two at a time: e0 + e1 fits */
+        for (; j + 2 <= n; j += 2) { /* two at a time: e0 + e1 fits */
             uint32_t e0 = attn__exp2_q16(attn__expo_x8(z[j], k, mxk, m), T);
             uint32_t e1 = attn__exp2_q16(attn__expo_x8(z[j + 1], k, mxk, m), T);
             sum += e0 + e1;
@@ -3035,7 +3035,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     if (x8) {
         int32_t a1 = 0, a2 = 0; /* |S1| <= 2^18, S2 <= 2^25 */
 #if ATTN__MVE
-        for (; d - c >= 16; c += 16) {
+        for (; c + 16 <= d; c += 16) {
             int8x16_t v = vldrbq_s8(x8 + c);
             a1 = vaddvaq_s8(a1, v);
             a2 = vmladavaq_s8(a2, v, v);
@@ -3048,7 +3048,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
             c = d;
         }
 #elif ATTN__DSP
-        for (; d - c >= 4; c += 4) {
+        for (; c + 4 <= d; c += 4) {
             uint32_t w, lo, hi;
             memcpy(&w, x8 + c, 4);
             lo = __sxtb16(w);
@@ -3068,7 +3068,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
 #if ATTN__MVE
         int32_t a1 = 0; /* both wrap as the C sums do */
         int64_t a2 = 0;
-        for (; d - c >= 4; c += 4) {
+        for (; c + 4 <= d; c += 4) {
             int32x4_t v = vldrwq_s32(x32 + c);
             a1 = vaddvaq_s32(a1, v);
             a2 = vmlaldavaq_s32(a2, v, v);
@@ -3099,7 +3099,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
             s2 = (uint64_t)hi << 32 | lo;
         }
 #else
-        for (; d - c >= 4; c += 4) { /* four at a time: LDM-class loads, one SMLAL each */
+        for (; c + 4 <= d; c += 4) { /* four at a time: LDM-class loads, one SMLAL each */
             int32_t v0 = x32[c], v1 = x32[c + 1], v2 = x32[c + 2], v3 = x32[c + 3];
             s1 += (uint32_t)v0 + (uint32_t)v1 + (uint32_t)v2 + (uint32_t)v3;
             s2 += (uint64_t)((int64_t)v0 * v0);
@@ -3212,7 +3212,7 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
            into 16-bit lanes and adds the offset (|x + off| <= 255), SMLAD
            multiplies and adds both lanes. Same integers as the C loop. */
         const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
-        for (; n - i >= 4; i += 4) {
+        for (; i + 4 <= n; i += 4) {
             uint32_t xv, wv;
             memcpy(&xv, x + i, 4); /* unaligned 32-bit loads are fine on v7-M/v8-M */
             memcpy(&wv, w + i, 4);
@@ -3620,7 +3620,7 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
             s3 = acc[3];
         }
 #endif
-        for (; n - i >= 4; i += 4) {
+        for (; i + 4 <= n; i += 4) {
             uint32_t xv, v, x02, x13;
             memcpy(&xv, x + i, 4);
             x02 = __sxtab16(off2, xv);
@@ -3643,7 +3643,7 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
         for (k = 0; k < 4; k += 2) {
             const int8_t *u0 = w + (size_t)k * (size_t)n, *u1 = u0 + n;
             int32_t t0 = 0, t1 = 0;
-            for (i = 0; n - i >= 2; i += 2) {
+            for (i = 0; i + 2 <= n; i += 2) {
                 int32_t xa = x[i], xb = x[i + 1];
                 t0 += xa * u0[i] + xb * u0[i + 1];
                 t1 += xa * u1[i] + xb * u1[i + 1];
@@ -3716,7 +3716,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
            vector registers */
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
         const int8_t *w = L.w;
-        for (; out - o >= 4; o += 4, w += 4 * (size_t)in) {
+        for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
             int32x4_t a = attn__dot4_call_mve(x, w, in);
             if (L.off) a = vmlaq_n_s32(a, attn__wsum4_mve(w, in), L.off);
             attn__lin_out4_mve(y + o, a, L.rq + o, L.bias ? L.bias + o : NULL, zp, lo, hi);
@@ -3735,7 +3735,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
             const int8_t *w = L.w;
             const attn_qmul *m = L.rq;
             const int32_t *b = L.bias;
-            for (; out - o >= 4; o += 4, w += 4 * in, m += 4, b += 4) {
+            for (; o + 4 <= out; o += 4, w += 4 * in, m += 4, b += 4) {
                 int32_t acc[4], i;
                 attn__dot1x4_asm(acc, x, w, in, n8);
                 for (i = n8; i < in; i++)
@@ -3745,7 +3745,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         }
     }
 #endif
-    for (; out - o >= 4; o += 4) {
+    for (; o + 4 <= out; o += 4) {
         int32_t acc[4];
         attn__dot4_s8(acc, x, L.w + (size_t)o * (size_t)in, in, L.off);
         attn__lin_outs(y + o, acc, 4, &L, o);
@@ -3866,7 +3866,7 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
     zp = vdupq_n_s32(L.zp);
     lo = vdupq_n_s32(L.lo);
     hi = vdupq_n_s32(L.hi);
-    for (o = 0; out - o >= 4; o += 4) {
+    for (o = 0; o + 4 <= out; o += 4) {
         const int8_t *w = L.w + (size_t)o * (size_t)in;
         int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
         int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
@@ -3928,7 +3928,7 @@ ATTN__NOINLINE int attn__linear_pairs_dsp(int8_t *y, const int8_t *x,
         c.out = out;
         c.zp = L.zp;
         c.lo = L.lo;
-        for (; rows - r >= 2; r += 2) {
+        for (; r + 2 <= rows; r += 2) {
             const int8_t *x0 = x + (size_t)r * (size_t)in, *w = L.w;
             int o2;
             c.b = L.bias;
@@ -3975,7 +3975,7 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
            saturating (VQADD is sat(int64 sum)) */
         const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
         const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
-        for (; n - i >= 4; i += 4) {
+        for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
             vstrwq_s32(r + i, vqaddq_s32(attn__requant_mve(va, amul, ash),
@@ -4005,7 +4005,7 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
     {
         const int32x4_t mul = vdupq_n_s32(m.multiplier), sh = vdupq_n_s32(m.shift);
         const int32x4_t z = vdupq_n_s32(zp), lo = vdupq_n_s32(-128), hi = vdupq_n_s32(127);
-        for (; n - i >= 4; i += 4) {
+        for (; i + 4 <= n; i += 4) {
             int32x4_t v = vqaddq_s32(attn__requant_mve(vldrwq_s32(r + i), mul, sh), z);
             vstrbq_s32(y + i, vmaxq_s32(vminq_s32(v, hi), lo));
         }
@@ -4043,7 +4043,7 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
         const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
         const int32x4_t z = vdupq_n_s32(zp);
-        for (; n - i >= 4; i += 4) {
+        for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
             int32x4_t r = vqaddq_s32(attn__requant_mve(va, amul, ash), attn__requant_mve(vb, bmul, bsh));
@@ -4327,7 +4327,7 @@ ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_
     case 12: return attn__qk_words_dsp(s, q, k, n, d, 3, 0, nq, kz);
     default: break;
     }
-    for (c = 0; dh - c >= 4; c += 4 * 3) {
+    for (c = 0; c + 4 <= dh; c += 4 * 3) {
         const int w = (dh - c) >> 2;
         if (w >= 3) {
             mx = add ? attn__qk_words_dsp(s, q + c, k + c, n, d, 3, 1, nq, kz)
@@ -4445,7 +4445,7 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
     const int sh = fast ? -m.shift : 0;
     const int32_t rnd = fast ? (int32_t)(((uint32_t)1 << (sh - 1)) + (uint32_t)out_zp * ((uint32_t)1 << sh)) : 0;
     int j, c = 0;
-    for (; dh - c >= 4; c += 4) {
+    for (; c + 4 <= dh; c += 4) {
         const int8_t *vp = v + c;
         int32_t a0 = off, a1 = off, a2 = off, a3 = off;
         j = 0;
@@ -4462,7 +4462,7 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
             vp += (size_t)j * (size_t)d;
         }
 #endif
-        for (; n - j >= 2; j += 2, vp += 2 * (size_t)d) {
+        for (; j + 2 <= n; j += 2, vp += 2 * (size_t)d) {
             uint32_t P = pw[j >> 1], A = attn__att_ld32(vp), B = attn__att_ld32(vp + d), L, H;
             L = (A & 0xFFFFu) | (B << 16);         /* v_j[c], v_j[c+1], v_j+1[c], v_j+1[c+1] */
             H = (B & 0xFFFF0000u) | (A >> 16);     /* the same for c+2, c+3 */
@@ -4566,7 +4566,7 @@ ATTN__INLINE uint64_t attn__exps_mve(int32_t *z, const uint8_t *hidden, int n, i
     int j = 0;
 #if !ATTN__MVE_TAILPRED
     const mve_pred16_t all = vctp32q(4);
-    for (; n - j >= 4; j += 4) {
+    for (; j + 4 <= n; j += 4) {
         uint32x4_t e = attn__exp4_mve(vldrwq_s32(z + j), hidden ? hidden + j : NULL, all, mxv, lsh,
                                       mul.multiplier, rsh, TD, fast);
         vstrwq_u32((uint32_t *)z + j, e);
@@ -4610,7 +4610,7 @@ static int32_t attn__softmax_row_mve(int32_t *z, const uint8_t *hidden, int n, a
     } else {
         j = 0;
 #if !ATTN__MVE_TAILPRED
-        for (; n - j >= 4; j += 4) mxv = vmaxq_s32(mxv, vldrwq_s32(z + j));
+        for (; j + 4 <= n; j += 4) mxv = vmaxq_s32(mxv, vldrwq_s32(z + j));
 #endif
         for (; j < n; j += 4) {
             mve_pred16_t pr = vctp32q((uint32_t)(n - j));
@@ -4628,7 +4628,7 @@ static int32_t attn__softmax_row_mve(int32_t *z, const uint8_t *hidden, int n, a
        where attn__softmax_q15 adds 0: hi < 2^30 gives 0 both ways */
     j = 0;
 #if !ATTN__MVE_TAILPRED
-    for (; n - j >= 4; j += 4) {
+    for (; j + 4 <= n; j += 4) {
         uint32x4_t p = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_u32((const uint32_t *)z + j), rv),
                                               -nm.shift15), top);
         vstrwq_u32((uint32_t *)z + j, p);
@@ -5115,7 +5115,7 @@ static int32_t attn__max_s8(const int8_t *x, int n)
     if (n >= 8) {
         uint32_t m4, w;
         memcpy(&m4, x, 4);
-        for (c = 4; n - c >= 4; c += 4) {
+        for (c = 4; c + 4 <= n; c += 4) {
             memcpy(&w, x + c, 4);
             (void)__ssub8(w, m4); /* GE flags: w >= m4, per byte */
             m4 = __sel(w, m4);
@@ -5261,7 +5261,7 @@ static void attn__softmax_s8_row_mve(int8_t *y, const int8_t *x, int n, attn_qmu
     j = 0;
 #if !ATTN__MVE_TAILPRED
     pr = vctp32q(4);
-    for (; n - j >= 4; j += 4) sum = vaddlvaq_u32(sum, ATTN__SM8_E4(vldrbq_s32(x + j)));
+    for (; j + 4 <= n; j += 4) sum = vaddlvaq_u32(sum, ATTN__SM8_E4(vldrbq_s32(x + j)));
 #endif
     for (; j < n; j += 4) {
         pr = vctp32q((uint32_t)(n - j));
@@ -5274,7 +5274,7 @@ static void attn__softmax_s8_row_mve(int8_t *y, const int8_t *x, int n, attn_qmu
     j = 0;
 #if !ATTN__MVE_TAILPRED
     pr = vctp32q(4);
-    for (; n - j >= 4; j += 4) {
+    for (; j + 4 <= n; j += 4) {
         uint32x4_t q = vminq_u32(vrshlq_n_u32(vmulhq_u32(ATTN__SM8_E4(vldrbq_s32(x + j)), rv), -nm.shift8), top);
         vstrbq_s32(y + j, vsubq_n_s32(vreinterpretq_s32_u32(q), 128));
     }
