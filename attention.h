@@ -1186,10 +1186,10 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
     s0 = vfmaq_n_f32(s0, g, u);                                                        \
     g = ATTN__GATHER(a1, j);                                                           \
     s1 = vfmaq_n_f32(s1, g, u)
-    for (; r + 8 <= rows; r += 8) {
+    for (; rows - r >= 8; r += 8) {
         s0 = s1 = vdupq_n_f32(0.0f);
         e = x;
-        for (c = 0; c + 4 <= n; c += 4) {
+        for (c = 0; n - c >= 4; c += 4) {
             ATTN__COLUMN(0);
             ATTN__COLUMN(1);
             ATTN__COLUMN(2);
@@ -1234,7 +1234,7 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
 #if !ATTN__SOFT_FLOAT
     /* 4 rows per pass: each x[c] loaded once for the four (not on soft-float
        cores, where it would save nothing beside the library calls) */
-    for (; r + 4 <= rows; r += 4) {
+    for (; rows - r >= 4; r += 4) {
         const float *w0 = w + (size_t)r * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
         float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
         for (c = 0; c < n; c++) {
@@ -1271,7 +1271,7 @@ static void attn__gemv2_f32(float *y0, float *y1, const float *x0, const float *
     uint32x4_t a1 = vaddq_n_u32(a0, (uint32_t)(4 * ws * sizeof(float)));
     uint32_t next = (uint32_t)((8 * ws - (size_t)n) * sizeof(float));
     int o, c;
-    for (o = 0; o + 8 <= k; o += 8) {
+    for (o = 0; k - o >= 8; o += 8) {
         float32x4_t s00 = vdupq_n_f32(0.0f), s01 = s00, s10 = s00, s11 = s00, g0, g1;
         const float *e0 = x0, *e1 = x1;
         float u0, u1;
@@ -1285,7 +1285,7 @@ static void attn__gemv2_f32(float *y0, float *y1, const float *x0, const float *
     g1 = ATTN__GATHER(a1, j);                                                          \
     s01 = vfmaq_n_f32(s01, g1, u0);                                                    \
     s11 = vfmaq_n_f32(s11, g1, u1)
-        for (c = 0; c + 4 <= n; c += 4) {
+        for (c = 0; n - c >= 4; c += 4) {
             ATTN__COLUMN2(0);
             ATTN__COLUMN2(1);
             ATTN__COLUMN2(2);
@@ -1330,7 +1330,7 @@ ATTN__NOINLINE void attn__gemv4_f32(float *y, size_t ys, const float *x, size_t 
 {
     const float *x0 = x, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
     int o, c;
-    for (o = 0; o + 4 <= k; o += 4) {
+    for (o = 0; k - o >= 4; o += 4) {
         const float *w0 = w + (size_t)o * ws, *w1 = w0 + ws, *w2 = w1 + ws, *w3 = w2 + ws;
         float *y0 = y + o, *y1 = y0 + ys, *y2 = y1 + ys, *y3 = y2 + ys;
         float s00 = 0.0f, s01 = 0.0f, s02 = 0.0f, s03 = 0.0f;
@@ -1396,11 +1396,11 @@ static void attn__gemm_f32(float *y, size_t ys, const float *x, size_t xs, int m
 {
     int i = 0;
 #if ATTN__MVE_F32
-    for (; i + 2 <= m; i += 2)
+    for (; m - i >= 2; i += 2)
         attn__gemv2_f32(y + (size_t)i * ys, y + (size_t)(i + 1) * ys, x + (size_t)i * xs,
                         x + (size_t)(i + 1) * xs, w, ws, b, n, k);
 #elif !ATTN__SOFT_FLOAT
-    for (; i + 4 <= m; i += 4)
+    for (; m - i >= 4; i += 4)
         attn__gemv4_f32(y + (size_t)i * ys, ys, x + (size_t)i * xs, xs, w, ws, b, n, k);
 #endif
     for (; i < m; i++)
@@ -1422,7 +1422,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
 #if ATTN__MVE_F32
     /* 16 columns per pass (four vectors), the last columns 4 at a time,
        predicated */
-    for (; c + 16 <= d; c += 16) {
+    for (; d - c >= 16; c += 16) {
         float32x4_t s0 = vld1q_f32(ctx + c), s1 = vld1q_f32(ctx + c + 4);
         float32x4_t s2 = vld1q_f32(ctx + c + 8), s3 = vld1q_f32(ctx + c + 12);
         for (j = 0; j < n; j++) {
@@ -1447,7 +1447,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
     }
 #else
 #if !ATTN__SOFT_FLOAT
-    for (; c + 4 <= d; c += 4) { /* 4 columns per pass of the keys */
+    for (; d - c >= 4; c += 4) { /* 4 columns per pass of the keys */
         float s0 = ctx[c], s1 = ctx[c + 1], s2 = ctx[c + 2], s3 = ctx[c + 3];
         for (j = 0; j < n; j++) {
             const float *vj = v + (size_t)j * vs + c;
@@ -1490,11 +1490,11 @@ static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma
 #if ATTN__MVE_F32
     mve_pred16_t p = vctp32q((uint32_t)(n & 3));
     float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
-    for (i = 0; i + 4 <= n; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
+    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
     if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
     mean = attn__hsum_f32(s) / (float)n;
     vm = vdupq_n_f32(mean);
-    for (i = 0; i + 4 <= n; i += 4) {
+    for (i = 0; n - i >= 4; i += 4) {
         t = vsubq_f32(vld1q_f32(x + i), vm);
         q = vfmaq_f32(q, t, t);
     }
@@ -1505,7 +1505,7 @@ static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma
     var = attn__hsum_f32(q) / (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     vr = vdupq_n_f32(rstd);
-    for (i = 0; i + 4 <= n; i += 4) {
+    for (i = 0; n - i >= 4; i += 4) {
         t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
         if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
         if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
@@ -1569,7 +1569,7 @@ static void attn__scale_f32(float *x, float f, int n)
 {
     int c = 0;
 #if ATTN__MVE_F32
-    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vmulq_n_f32(vld1q_f32(x + c), f));
+    for (; n - c >= 4; c += 4) vst1q_f32(x + c, vmulq_n_f32(vld1q_f32(x + c), f));
 #endif
     for (; c < n; c++) x[c] *= f;
 }
@@ -1583,7 +1583,7 @@ static float attn__max_f32(const float *x, int n)
 #if ATTN__MVE_F32
     if (n >= 4) {
         float32x4_t m = vld1q_f32(x);
-        for (j = 4; j + 4 <= n; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
+        for (j = 4; n - j >= 4; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
         mx = vmaxnmvq_f32(mx, m);
     }
 #endif
@@ -2068,7 +2068,7 @@ static void attn__add_row_f32(float *x, const float *t, int n)
 {
     int c = 0;
 #if ATTN__MVE_F32
-    for (; c + 4 <= n; c += 4) vst1q_f32(x + c, vaddq_f32(vld1q_f32(x + c), vld1q_f32(t + c)));
+    for (; n - c >= 4; c += 4) vst1q_f32(x + c, vaddq_f32(vld1q_f32(x + c), vld1q_f32(t + c)));
 #endif
     for (; c < n; c++) x[c] += t[c];
 }
