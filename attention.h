@@ -591,7 +591,9 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
 
 /* Fills *w from PyTorch's packed nn.MultiheadAttention parameters:
    in_proj_w [3*d_model][d_model] (Wq; Wk; Wv), in_proj_b [3*d_model] or NULL,
-   out_w [d_model][d_model], out_b [d_model] or NULL. Only pointers are stored. */
+   out_w [d_model][d_model], out_b [d_model] or NULL. Only pointers are stored.
+   ATTN_ERR_TOO_LARGE when [3*d_model][d_model] floats could not be one
+   object (more than PTRDIFF_MAX bytes). */
 ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const float *in_proj_w,
                                                  const float *in_proj_b, const float *out_w,
                                                  const float *out_b, int d_model);
@@ -1992,7 +1994,9 @@ ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const 
     size_t dd;
     if (!w || !in_proj_w || !out_w) return ATTN_ERR_NULL;
     if ((st = attn__check_matrix(d_model, d_model)) != ATTN_OK) return st;
-    if ((size_t)d_model > SIZE_MAX / (3 * sizeof(float)) / (size_t)d_model)
+    /* the packed array [3 d][d] floats must be a possible object (at most
+       PTRDIFF_MAX bytes), or the pointers below would leave it */
+    if ((size_t)d_model > (size_t)PTRDIFF_MAX / (3 * sizeof(float)) / (size_t)d_model)
         return ATTN_ERR_TOO_LARGE;
     dd = (size_t)d_model * (size_t)d_model;
     w->wq = in_proj_w;

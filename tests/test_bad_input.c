@@ -139,6 +139,8 @@ static void rows0(fx *f) { f->rows = 0; f->n = 0; f->seq = 0; }
 static void in_neg(fx *f) { f->in = -3; f->d = -3; }
 static void d0(fx *f) { f->d = 0; }
 static void d_huge(fx *f) { f->d = INT_MAX; }
+/* [3 d][d] floats larger than any object (PTRDIFF_MAX bytes) on 64-bit too */
+static void d_packed_huge(fx *f) { f->d = 1100000000; }
 static void outn0(fx *f) { f->outn = 0; }
 static void seq_q0(fx *f) { f->mcfg.seq_q = 0; }
 static void seq_kv_neg(fx *f) { f->mcfg.seq_kv = -1; }
@@ -218,7 +220,7 @@ static const bad_case g_cases[] = {
     ROW(mha, heads3, ATTN_ERR_SHAPE), ROW(mha, huge, ATTN_ERR_TOO_LARGE), ROW(mha, arena_small, ATTN_ERR_ARENA),
     ROW(mha_packed, none, ATTN_OK), ROW(mha_packed, weights_null, ATTN_ERR_NULL), ROW(mha_packed, w_null, ATTN_ERR_NULL),
     ROW(mha_packed, x_null, ATTN_ERR_NULL), ROW(mha_packed, in_neg, ATTN_ERR_SHAPE), ROW(mha_packed, d0, ATTN_ERR_SHAPE),
-    ROW(mha_packed, d_huge, ATTN_ERR_TOO_LARGE),
+    ROW(mha_packed, d_huge, ATTN_ERR_TOO_LARGE), ROW(mha_packed, d_packed_huge, ATTN_ERR_TOO_LARGE),
     ROW(layer_scratch, none, ATTN_OK), ROW(layer_scratch, out_null, ATTN_ERR_NULL), ROW(layer_scratch, cfg_null, ATTN_ERR_NULL),
     ROW(layer_scratch, rows0, ATTN_ERR_SHAPE), ROW(layer_scratch, heads3, ATTN_ERR_SHAPE), ROW(layer_scratch, d_ff0, ATTN_ERR_SHAPE),
     ROW(layer_scratch, act_bad, ATTN_ERR_RANGE), ROW(layer_scratch, eps_nan, ATTN_ERR_RANGE),
