@@ -5736,15 +5736,21 @@ ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m)
     if (f != f || f >= 1073741824.0 || f <= -1073741824.0) return ATTN_ERR_RANGE;
     if (f == 0.0) return ATTN_OK;
     fr = frexp(f, &e); /* f = fr * 2^e, 0.5 <= |fr| < 1 */
-    q = (int64_t)attn__round_d(fr * 2147483648.0);
-    if (q == ((int64_t)1 << 31) || q == -((int64_t)1 << 31)) {
-        q /= 2;
-        e++;
-    }
-    if (e < -31) { /* below the smallest shift: fewer bits of multiplier */
-        int drop = -31 - e;
-        q = drop > 62 ? 0 : (int64_t)attn__round_d((double)q / (double)((int64_t)1 << drop));
+    if (e < -31) {
+        /* below the smallest shift: fewer bits of multiplier, f * 2^62
+           rounded once (not fr * 2^31 rounded and then shifted) */
+        q = e < -93 ? 0 : (int64_t)attn__round_d(ldexp(f, 62));
         e = -31;
+    } else {
+        q = (int64_t)attn__round_d(fr * 2147483648.0);
+        if (q == ((int64_t)1 << 31) || q == -((int64_t)1 << 31)) {
+            q /= 2;
+            e++;
+        }
+        if (e > 30) { /* 2^30 - 1/4 <= |f| < 2^30: the closest is the largest */
+            q = q > 0 ? INT32_MAX : -INT32_MAX;
+            e = 30;
+        }
     }
     if (q == 0) return ATTN_OK;
     m->multiplier = (int32_t)q;

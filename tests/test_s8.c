@@ -879,6 +879,31 @@ static const struct {
     {INT32_MIN, 0, -31, 0},
 };
 
+/* attn_quantize_multiplier: the nearest representable factor at both ends
+   of its range (issue 9: just below 2^30 it returned shift 31, which every
+   kernel refuses; below 2^-31 it rounded twice) */
+static void test_quantize_multiplier(void)
+{
+    attn_qmul m;
+    attn_status st;
+    int i, bad = 0;
+    group_begin();
+    for (i = -1; i <= 1; i += 2) {
+        st = attn_quantize_multiplier(i * (1073741824.0 - 0.1), &m);
+        CASE(st == ATTN_OK && m.shift == 30 && m.multiplier == i * INT32_MAX,
+             "qmul(%d(2^30-0.1)): {%ld, %ld}", i, (long)m.multiplier, (long)m.shift);
+    }
+    /* (i + 1/2 - 2^-23) * 2^-62: nearest multiplier i at shift -31; a double
+       rounding (to 2^-52 first, then the shift) gives i + 1 */
+    for (i = 1000; i < 1100; i++) {
+        double f = ldexp((double)i + 0.5 - ldexp(1.0, -23), -62);
+        st = attn_quantize_multiplier(f, &m);
+        if (st != ATTN_OK || m.shift != -31 || m.multiplier != i) bad++;
+    }
+    CASE(bad == 0, "qmul below 2^-31: %d of 100 not the nearest", bad);
+    group_end("quantize_multiplier ends");
+}
+
 static void test_requantize(void)
 {
     static const int32_t xs[] = {
@@ -2328,6 +2353,7 @@ void test_s8(void)
     g_ref_breach = 0;
     test_reference();
     test_requantize();
+    test_quantize_multiplier();
     test_elementwise();
     test_linear();
     g_ref_breach = 0;
