@@ -2306,12 +2306,7 @@ typedef char attn__arithmetic_shift_check[(-8 >> 1) == -4 ? 1 : -1];
 
 /* ---- integer building blocks --------------------------------------------- */
 
-static int32_t attn__sat32(int64_t v)
-{
-    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
-}
-
-static int32_t attn__clamp(int32_t v, int32_t lo, int32_t hi)
+ATTN__INLINE int32_t attn__clamp(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
@@ -2392,9 +2387,27 @@ static int attn__zp_ok(int32_t zp)
     return zp >= -128 && zp <= 127;
 }
 
-static int8_t attn__to_s8(int32_t zp, int32_t v)
+/* sat(a + b) to int32: QADD on the DSP cores */
+ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
 {
-    return (int8_t)attn__clamp(attn__sat32((int64_t)zp + v), -128, 127);
+#if ATTN__DSP
+    return __qadd(a, b);
+#else
+    /* in 32 bits: the sum wraps exactly when a and b share a sign that s
+       does not have */
+    int32_t s = (int32_t)((uint32_t)a + (uint32_t)b);
+    return ((a ^ s) & (b ^ s)) < 0 ? (a < 0 ? INT32_MIN : INT32_MAX) : s;
+#endif
+}
+
+/* clamp(sat(zp + v)) to int8: QADD and SSAT on the DSP cores */
+ATTN__INLINE int8_t attn__to_s8(int32_t zp, int32_t v)
+{
+#if ATTN__DSP
+    return (int8_t)__ssat(attn__qadd(zp, v), 8);
+#else
+    return (int8_t)attn__clamp(attn__qadd(zp, v), -128, 127);
+#endif
 }
 
 ATTN_DEF attn_status attn_requantize(int32_t *y, int32_t x, attn_qmul m)
@@ -3252,18 +3265,6 @@ static void attn__lin_init(attn__lin *L, const attn_linear_s8_params *p)
     L->top = p->act_max == 127;
 }
 
-ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
-{
-#if ATTN__DSP
-    return __qadd(a, b);
-#else
-    /* in 32 bits: the sum wraps exactly when a and b share a sign that s
-       does not have */
-    int32_t s = (int32_t)((uint32_t)a + (uint32_t)b);
-    return ((a ^ s) & (b ^ s)) < 0 ? (a < 0 ? INT32_MIN : INT32_MAX) : s;
-#endif
-}
-
 /* One output: bias (saturating), requantization, zero point, clamp. The
    requantized value is clamped to [-256, 255] first: with |zp| <= 128
    that is the same as adding zp in int32 and clamping, without a 64-bit
@@ -3329,10 +3330,10 @@ ATTN__INLINE void attn__lin_out4_mve(int8_t *y, int32x4_t acc, const attn_qmul *
    attn__dot1x4_asm: one x row, four weight rows (acc[k] for w + k*stride):
    per x word 1 load + 2 SXTB16, then per weight row 1 load, 2 SXTB16,
    2 SMLAD: 23 instructions per 16 MACs.
-   attn__dot2x2_asm: two x rows (x, x + stride) and two weight rows (w,
-   w + stride), acc[2*r + k]: per word 4 loads, 8 extends, 8 SMLAD: 20
-   instructions per 16 MACs, every unpacked word used twice; four words
-   per pass, so count is a multiple of 16 there. */
+   The two-by-two words (ATTN__ASM_WORD2x2, for attn__block2x2_asm below):
+   two x rows (x, x + stride) and two weight rows (w, w + stride): per word
+   4 loads, 8 extends, 8 SMLAD: 20 instructions per 16 MACs, every unpacked
+   word used twice. */
 #define ATTN__ASM_W1x4(W, S)                                                    \
     "ldr %[t], [%[" W "]], #4\n\t"                                              \
     "sxtb16 %[u], %[t]\n\t"                                                     \
@@ -3695,6 +3696,18 @@ ATTN__INLINE void attn__lin_outs(int8_t *y, const int32_t *acc, int n, const att
 #endif
 
 #if ATTN__DOT2X2_ASM
+/* The quantizer's layers, which the straight-line DSP outputs take: no
+   input offset (a fused bias), a bias, act_max 127 and every channel's
+   shift negative (one compare per channel). */
+static int attn__lin_plain(const attn__lin *L, int out)
+{
+    int o;
+    if (L->off != 0 || !L->bias || !L->top) return 0;
+    for (o = 0; o < out; o++)
+        if (L->rq[o].shift >= 0) return 0;
+    return 1;
+}
+
 /* attn__lin_out when the shift is negative, act_max is 127 and there is a
    bias (all decided once per call): no test left. */
 ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *m, int32_t zp,
@@ -3729,12 +3742,9 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 #else
 #if ATTN__DOT2X2_ASM
     {
-        /* the quantizer's layers (fused bias, act_max 127, right shifts):
-           the straight-line outputs; the check costs one compare per
-           channel */
-        int fast = L.off == 0 && L.bias && L.top && in >= 8, k;
-        for (k = 0; k < out && fast; k++) fast = L.rq[k].shift < 0;
-        if (fast) {
+        /* the quantizer's layers: the straight-line outputs */
+        int k;
+        if (in >= 8 && attn__lin_plain(&L, out)) {
             const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
             const int8_t *w = L.w;
             const attn_qmul *m = L.rq;
@@ -3762,7 +3772,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 }
 
 /* rows rows of x through the layer. On the DSP cores, rows in pairs
-   against output channels in pairs (attn__dot2x2_asm: each unpacked word
+   against output channels in pairs (attn__block2x2_asm: each unpacked word
    used twice) when in is a multiple of 8, x needs no offset, every shift
    is negative, act_max is 127 and there is a bias (the quantizer's layers,
    with their fused bias); otherwise, and for a last
@@ -3923,11 +3933,8 @@ ATTN__NOINLINE int attn__linear_pairs_dsp(int8_t *y, const int8_t *x,
 {
     int r = 0;
     attn__lin L;
-    int o, fast;
     attn__lin_init(&L, p);
-    fast = rows >= 2 && in >= 8 && in % 8 == 0 && out % 2 == 0 && L.off == 0 && L.bias && L.top;
-    for (o = 0; o < out && fast; o++) fast = L.rq[o].shift < 0;
-    if (fast) {
+    if (rows >= 2 && in >= 8 && in % 8 == 0 && out % 2 == 0 && attn__lin_plain(&L, out)) {
         attn__blk c;
         c.out = out;
         c.zp = L.zp;
@@ -3967,6 +3974,22 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 }
 
 /* r = a and b at the common wide scale (the residual sum, int32). */
+/* The quantizer's adds (factors of about 2^9 into the fine common scale):
+   both shifts in 1..22. Then |x - zp| <= 255, so x * 2^shift cannot
+   saturate and requant(x - zp) is the doubling high multiply of
+   (x - zp) << shift alone, which is hi(((x - zp) << (shift + 1)) * m +
+   2^31): attn__add_term, one SMMULR on the DSP cores. */
+static int attn__add_plain(const attn_add_s8_params *p)
+{
+    return p->a_mul.shift >= 1 && p->a_mul.shift <= 22 && p->b_mul.shift >= 1 &&
+           p->b_mul.shift <= 22;
+}
+
+ATTN__INLINE int32_t attn__add_term(int32_t x, int32_t shift1, int32_t m)
+{
+    return attn__mulhr((int32_t)((uint32_t)x << shift1), m);
+}
+
 static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int n,
                               const attn_add_s8_params *p)
 {
@@ -3987,15 +4010,10 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
         }
     }
 #endif
-    if (am.shift >= 1 && am.shift <= 22 && bm.shift >= 1 && bm.shift <= 22) {
-        /* the quantizer's adds (factors of about 2^9 into the fine common
-           scale): |x - zp| <= 255, so x * 2^shift cannot saturate and
-           requant is the doubling high multiply of x << shift alone, which
-           is hi((x << (shift + 1)) * m + 2^31): one SMMULR on the DSP cores */
+    if (attn__add_plain(p)) {
         const int32_t as = am.shift + 1, bs = bm.shift + 1, ma = am.multiplier, mb = bm.multiplier;
         for (; i < n; i++)
-            r[i] = attn__qadd(attn__mulhr((int32_t)((uint32_t)(a[i] - az) << as), ma),
-                              attn__mulhr((int32_t)((uint32_t)(b[i] - bz) << bs), mb));
+            r[i] = attn__qadd(attn__add_term(a[i] - az, as, ma), attn__add_term(b[i] - bz, bs, mb));
         return;
     }
     for (; i < n; i++)
@@ -4017,14 +4035,7 @@ static void attn__narrow_s8(int8_t *y, const int32_t *r, int n, attn_qmul m, int
 #endif
     if (m.shift < 0) { /* the usual narrowing: no shift test left per element */
         const int32_t mul = m.multiplier, sh = -m.shift;
-        for (; i < n; i++) {
-            int32_t v = attn__qadd(attn__rshift_rq(attn__srdhm(r[i], mul), sh), zp);
-#if ATTN__DSP
-            y[i] = (int8_t)__ssat(v, 8);
-#else
-            y[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-#endif
-        }
+        for (; i < n; i++) y[i] = attn__to_s8(zp, attn__rshift_rq(attn__srdhm(r[i], mul), sh));
         return;
     }
     for (; i < n; i++) y[i] = attn__to_s8(zp, attn__requant(r[i], m));
@@ -4056,17 +4067,12 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
         }
     }
 #endif
-    if (am.shift >= 1 && am.shift <= 22 && bm.shift >= 1 && bm.shift <= 22 && om.shift < 0) {
+    if (attn__add_plain(p) && om.shift < 0) {
         const int32_t as = am.shift + 1, bs = bm.shift + 1, os = -om.shift;
         for (; i < n; i++) {
-            int32_t r = attn__qadd(attn__mulhr((int32_t)((uint32_t)(a[i] - az) << as), am.multiplier),
-                                   attn__mulhr((int32_t)((uint32_t)(b[i] - bz) << bs), bm.multiplier));
-            int32_t v = attn__qadd(attn__rshift_rq(attn__srdhm(r, om.multiplier), os), zp);
-#if ATTN__DSP
-            y[i] = (int8_t)__ssat(v, 8);
-#else
-            y[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-#endif
+            int32_t r = attn__qadd(attn__add_term(a[i] - az, as, am.multiplier),
+                                   attn__add_term(b[i] - bz, bs, bm.multiplier));
+            y[i] = attn__to_s8(zp, attn__rshift_rq(attn__srdhm(r, om.multiplier), os));
         }
         return;
     }
