@@ -313,7 +313,7 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. The
    deepest inference chain, attn_model_s8 -> encoder -> layer -> attention
-   or linear, takes at most 688 bytes on the M4F with GCC 12 at -O2 (528 at
+   or linear, takes at most 688 bytes on the M4F with GCC 12 at -O2 (560 at
    -Os) and 528 on the M0; the quantizer, a host-side tool, 744; plus the
    libm routine at the bottom (per-function figures: BENCHMARKS.md,
    `make stack`).
