@@ -2,6 +2,7 @@
 #   make test    every host test (gcc, clang, ASan+UBSan, C++), one summary line
 #   make demo    the small encoder model end to end on the host
 #   make bench-host   host timing of encoder layers -> stdout (see BENCHMARKS.md)
+#   make fuzz    every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each, new inputs merged into the corpus
 # Cross builds (ports/) derive their tools from CROSS_COMPILE.
 
 CROSS_COMPILE ?= arm-none-eabi-
@@ -254,6 +255,35 @@ size: | ports-deps
 	@sh tools/size_report.sh $(CROSS_SIZE) $(foreach c,$(COMPILERS),"$(c)=$(strip $(xcc_$(c)) $(xsys_$(c)))") \
 	    -- $(foreach b,$(BOARDS),"$(b):$(cpu_$(b))")
 
+# --- fuzz targets (tests/fuzz) --------------------------------------------------
+# One libFuzzer target per part of the API. make test replays the committed
+# corpus (tests/fuzz/corpus/<target>/) through tests/fuzz/replay.c, without
+# libFuzzer, under ASan + UBSan (float-cast-overflow too, which GCC's
+# -fsanitize=undefined leaves out), 64-bit and 32-bit (gcc -m32, SSE
+# arithmetic so that float results are the ones the targets compare: x87's
+# excess precision differs between copies of one loop; gcc-multilib, which
+# host32-deps installs when missing). make fuzz builds them with clang's
+# libFuzzer and runs each for FUZZ_SECONDS (tests/fuzz/run.sh).
+FUZZ_TARGETS := f32 s8 quant arena
+FUZZ_SECONDS ?= 60
+FUZZ_DEP := tests/fuzz/fuzz.h tests/fuzz/replay.c attention.h
+FUZZ_SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_REPLAYS := $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/replay64-$(t) $(B)/fuzz/replay32-$(t))
+$(B)/fuzz/replay64-%: tests/fuzz/fuzz_%.c $(FUZZ_DEP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(WARN) -O1 -g $(FUZZ_SAN) -I. $< tests/fuzz/replay.c -lm -o $@
+$(B)/fuzz/replay32-%: tests/fuzz/fuzz_%.c $(FUZZ_DEP) | host32-deps
+	@mkdir -p $(@D)
+	$(HOST_CC) -m32 -msse2 -mfpmath=sse $(WARN) -O1 -g $(FUZZ_SAN) -I. $< tests/fuzz/replay.c -lm -o $@
+$(B)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_DEP)
+	@mkdir -p $(@D)
+	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. $< -lm -o $@
+.PHONY: fuzz host32-deps
+fuzz: $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/fuzz-$(t) $(B)/fuzz/replay64-$(t))
+	@CLANG='$(CLANG)' sh tests/fuzz/run.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+host32-deps:
+	@HOST_CC='$(HOST_CC)' sh tests/host32-deps.sh
+
 # --- tests --------------------------------------------------------------------
 # host builds and checks first, then the same runner on every board
 # the header compiled for every core by both compilers at -O0 and -Os too
@@ -267,7 +297,8 @@ endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
 
 test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o $(B)/impl-noint8.o \
-      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h $(OPT_CHECKS)
+      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h $(OPT_CHECKS) \
+      $(FUZZ_REPLAYS)
 	@sh tests/run_suite.sh $(B) $(BOARD_RUNS)
 
 # --- benchmarks ---------------------------------------------------------------

@@ -39,6 +39,12 @@ hashes=$(mktemp)
 trap 'rm -f "$hashes"' EXIT
 
 for t in gcc clang asan cxx; do run "host-$t" timeout 300 "./$B/test-$t"; done
+# The fuzz targets' committed corpus (tests/fuzz/corpus/<target>/) replayed
+# without libFuzzer under ASan + UBSan, 64-bit and 32-bit: one pass per input.
+for d in tests/fuzz/corpus/*/; do
+    t=$(basename "$d")
+    for bits in 64 32; do run "fuzz-$t-$bits" timeout 300 "./$B/fuzz/replay$bits-$t" "$d"; done
+done
 for pair in "$@"; do
     run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
 done

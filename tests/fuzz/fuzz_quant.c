@@ -1,0 +1,653 @@
+/* fuzz_quant.c - libFuzzer target for the quantizer of attention.h:
+   attn_quantize_multiplier, attn_choose_qparams, attn_quantize_s8,
+   attn_dequantize_s8, attn_quantize_encoder_s8 and attn_quantize_model_s8.
+
+   Inputs: factors at every scale (0, denormals, 2^-94 .. 2^-31, 2^30 - 1/4,
+   2^30, NaN, Inf), ranges and scales with NaN/Inf/denormals/FLT_MAX,
+   calibration data that is constant, all zero, huge, denormal or NaN,
+   weights that are constant, zero, tiny or large, shapes at the int8
+   limits, and store/scratch arenas from generous to nothing. Checks:
+     - attn_quantize_multiplier: the closest Q31 multiplier and shift
+       (|m| in [2^30, 2^31) unless the shift is -31, within half a step of
+       f), RANGE exactly for NaN and |f| >= 2^30;
+     - attn_choose_qparams: scale > 0, zero point in range, [min, max] and
+       0 covered within half a step; attn_quantize_s8 within half a step
+       of x / scale + zp (clamped), attn_dequantize_s8 = scale (q - zp);
+     - the model quantizers: the documented status for bad arguments, and
+       after success parameters that the int8 kernels accept (the same
+       stack or model then runs with ATTN_OK on quantized calibration
+       data), every array inside the store, the scratch arena given back,
+       and the residual adds within the header's |r| < 2^19.
+   FUZZ_KNOWN_DEFECTS (fuzz.h): the quantizer defects being fixed (issue 9,
+   defect 2): no NaN/Inf weights, biases or LayerNorm parameters, no Inf in
+   the calibration data or from it (values bounded so the float stack cannot
+   overflow), no position table whose max_seq * d_model floats overflow 32
+   bits, outputs and store not checked after an error; and the order in
+   which the quantizers check n_calib and the int8 width limits (reported
+   with this target). */
+#define ATTN_IMPLEMENTATION
+#include "attention.h"
+
+#include "fuzz.h"
+
+#define FZ_STATUS(got, want)                                                              \
+    do {                                                                                  \
+        attn_status g_ = (got), w_ = (want);                                              \
+        if (g_ != w_) {                                                                   \
+            fprintf(stderr, "fuzz: status %d (%s), documented %d (%s)\n", (int)g_,        \
+                    attn_status_str(g_), (int)w_, attn_status_str(w_));                   \
+            fz_fail(__FILE__, __LINE__, "wrong status");                                  \
+        }                                                                                 \
+    } while (0)
+
+/* ---- multiplier -------------------------------------------------------------------- */
+
+static double fz_factor(fz_in *in)
+{
+    static const double sp[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1073741824.0, -1073741824.0,
+                                1073741823.75, 1073741823.875, 1073741823.5, -1073741823.75,
+                                1073741823.999999, 4.656612873077393e-10 /* 2^-31 */,
+                                2.3283064365386963e-10 /* 2^-32 */, 2.168404344971009e-19 /* 2^-62 */,
+                                1.0097419586828951e-28 /* 2^-93 */, 5.048709793414476e-29 /* 2^-94 */,
+                                7.572064689121713e-29 /* 1.5 * 2^-94 */, 4.9e-324, 2.2250738585072014e-308,
+                                1.7976931348623157e308, 0.9999999999999999, 2147483647.0, 1e-300};
+    int k = fz_pick(in, 8);
+    if (k == 0) return sp[fz_pick(in, (int)(sizeof sp / sizeof sp[0]))];
+    if (k == 1) return fz_pick(in, 2) ? (double)NAN : (double)(fz_pick(in, 2) ? INFINITY : -INFINITY);
+    if (k == 2) { /* raw bits */
+        uint64_t u = (uint64_t)fz_u32(in) << 32 | fz_u32(in);
+        double d;
+        memcpy(&d, &u, sizeof d);
+        return d;
+    }
+    {
+        double m = 1.0 + (double)fz_u32(in) / 4294967296.0;
+        int e = (int)fz_pick(in, 132) - 100; /* 2^-100 .. 2^31 */
+        return (fz_pick(in, 2) ? -1.0 : 1.0) * ldexp(m, e);
+    }
+}
+
+static void t_multiplier(fz_in *in)
+{
+    double f = fz_factor(in);
+    attn_qmul *m = (attn_qmul *)fz_out(sizeof *m);
+    int nul = fz_pick(in, 32) == 0;
+    attn_status st;
+    fz_fn = "attn_quantize_multiplier";
+    m->multiplier = 777;
+    m->shift = 7;
+    fz_snap();
+    st = attn_quantize_multiplier(f, nul ? NULL : m);
+    if (nul) {
+        fz_after(0);
+        FZ_STATUS(st, ATTN_ERR_NULL);
+        return;
+    }
+    if (f != f || f >= 1073741824.0 || f <= -1073741824.0) {
+        FZ_STATUS(st, ATTN_ERR_RANGE);
+#if FUZZ_KNOWN_DEFECTS /* it sets *m to 0 on the error */
+        fz_after(1);
+#else
+        fz_after(0);
+#endif
+        return;
+    }
+    fz_after(1);
+    FZ_STATUS(st, ATTN_OK);
+    FZ_CHECK(m->multiplier != INT32_MIN && m->shift >= -31 && m->shift <= 30, "multiplier outside its limits");
+    if (m->multiplier == 0) {
+        FZ_CHECK(fabs(f) <= ldexp(1.0, -63), "a factor rounded to 0 that a shift of -31 can show");
+        return;
+    }
+    FZ_CHECK((m->multiplier > 0) == (f > 0), "multiplier of the wrong sign");
+    {
+        double r = ldexp((double)m->multiplier, m->shift - 31), err = fabs(r - f);
+        if (m->shift > -31)
+            FZ_CHECK(m->multiplier >= (1 << 30) || m->multiplier <= -(1 << 30),
+                     "multiplier not normalised (a finer shift would be closer)");
+        if (m->multiplier == INT32_MAX || m->multiplier == -INT32_MAX) {
+            if (m->shift == 30) {
+                FZ_CHECK(err < 0.5, "the largest multiplier is not the closest");
+                return;
+            }
+        }
+        FZ_CHECK(err <= ldexp(1.0, m->shift - 32), "not the closest multiplier (more than half a step off)");
+    }
+}
+
+/* ---- qparams, quantize, dequantize -------------------------------------------------------- */
+
+static float fz_range_end(fz_in *in)
+{
+    static const float sp[] = {0.0f, -0.0f, 1.0f, -1.0f, 1e-40f, -1e-40f, 1.4e-45f, FLT_MAX, -FLT_MAX,
+                               3e38f, -3e38f, 1.5e38f, -1.5e38f, 1e-12f, 255.0f, -128.0f, 127.0f,
+                               1e30f, NAN, INFINITY, -INFINITY};
+    if (fz_pick(in, 3) == 0) return sp[fz_pick(in, (int)(sizeof sp / sizeof sp[0]))];
+    return (float)((int32_t)fz_u32(in)) / (float)(1u << fz_pick(in, 31));
+}
+
+static void t_qparams(fz_in *in)
+{
+    float mn = fz_range_end(in), mx = fz_range_end(in);
+    attn_qparams *q = (attn_qparams *)fz_out(sizeof *q);
+    double lo = mn < 0.0f ? (double)mn : 0.0, hi = mx > 0.0f ? (double)mx : 0.0;
+    int nul = fz_pick(in, 32) == 0, bad;
+    attn_status st;
+    fz_fn = "attn_choose_qparams";
+    if (fz_pick(in, 4) == 0) mx = mn; /* a constant tensor */
+    lo = mn < 0.0f ? (double)mn : 0.0;
+    hi = mx > 0.0f ? (double)mx : 0.0;
+    bad = mn != mn || mx != mx || mn > mx || !(hi - lo <= 3e38);
+    fz_snap();
+    st = attn_choose_qparams(mn, mx, nul ? NULL : q);
+    fz_after(st == ATTN_OK);
+    if (nul) {
+        FZ_STATUS(st, ATTN_ERR_NULL);
+        return;
+    }
+    FZ_STATUS(st, bad ? ATTN_ERR_RANGE : ATTN_OK);
+    if (st != ATTN_OK) return;
+    FZ_CHECK(q->scale > 0.0f && q->scale <= FLT_MAX, "scale not positive and finite");
+    FZ_CHECK(fz_zp_ok(q->zero_point), "zero point outside [-128, 127]");
+    {
+        double s = (double)q->scale, a = s * (-128 - q->zero_point), b = s * (127 - q->zero_point);
+        double tol = 0.5 * s * (1.0 + 1e-6) + 1e-6 * (fabs(lo) + fabs(hi));
+        FZ_CHECK(a <= lo + tol && b >= hi - tol, "[min, max] not covered within half a step");
+        FZ_CHECK(a <= 0.0 && b >= 0.0, "0 not representable");
+    }
+}
+
+static void t_quantize(fz_in *in)
+{
+    static const float scales[] = {1.0f, 0.5f, 1e-3f, 1e-12f, 1.4e-45f, FLT_MAX, 3e38f, 0.0f, -0.0f,
+                                   -1.0f, NAN, INFINITY, 1e30f, 0.0078125f};
+    int wild = 0, n = fz_size(in, 40, &wild), nul = fz_pick(in, 32), deq = fz_pick(in, 2), i;
+    attn_qparams q;
+    attn_status st, want;
+    size_t an = wild ? 1 : (size_t)n;
+    fz_fn = deq ? "attn_dequantize_s8" : "attn_quantize_s8";
+    q.scale = fz_pick(in, 2) ? scales[fz_pick(in, (int)(sizeof scales / sizeof scales[0]))] : fz_f32(in, FZ_FINITE);
+    q.zero_point = fz_zp(in, fz_pick(in, 6) != 0);
+    if (nul < 2) want = ATTN_ERR_NULL;
+    else if (n <= 0) want = ATTN_ERR_SHAPE;
+    else if (!(q.scale > 0.0f) || !fz_zp_ok(q.zero_point)) want = ATTN_ERR_RANGE;
+    else want = ATTN_OK;
+    if (wild && want == ATTN_OK) return;
+    if (deq) {
+        float *y = (float *)fz_out(an * sizeof(float));
+        int8_t *x = (int8_t *)fz_const(an);
+        fz_fill_s8(in, x, an);
+        fz_snap();
+        st = attn_dequantize_s8(nul == 0 ? NULL : y, nul == 1 ? NULL : x, n, q);
+        fz_after(st == ATTN_OK);
+        FZ_STATUS(st, want);
+        if (st != ATTN_OK) return;
+        for (i = 0; i < n; i++) {
+            float r = q.scale * (float)(x[i] - q.zero_point);
+            FZ_CHECK(memcmp(&y[i], &r, sizeof r) == 0, "dequantize != scale * (q - zp)");
+        }
+    } else {
+        int8_t *y = (int8_t *)fz_out(an);
+        float *x = (float *)fz_const(an * sizeof(float));
+        fz_fill_f32(in, x, an, FZ_WILD);
+        fz_snap();
+        st = attn_quantize_s8(nul == 0 ? NULL : y, nul == 1 ? NULL : x, n, q);
+        fz_after(st == ATTN_OK);
+        FZ_STATUS(st, want);
+        if (st != ATTN_OK) return;
+        for (i = 0; i < n; i++) {
+            double v = (double)x[i] / (double)q.scale + q.zero_point;
+            if (v != v) continue; /* NaN, or Inf / Inf (undocumented: the zero point) */
+            if (v <= -128.0) FZ_CHECK(y[i] == -128, "quantize: not clamped to -128");
+            else if (v >= 127.0) FZ_CHECK(y[i] == 127, "quantize: not clamped to 127");
+            else FZ_CHECK(fabs((double)y[i] - v) <= 0.5, "quantize: not round(x / scale) + zp");
+        }
+    }
+}
+
+/* ---- the model quantizers ----------------------------------------------------------------- */
+
+/* float weights: tame, or (class 1) with zeros, constant rows, 1e3, tiny and
+   denormal values, or (class 2, not while FUZZ_KNOWN_DEFECTS) NaN, Inf and
+   3e38 */
+static float fz_w(fz_in *in, int cls)
+{
+    static const float sp[] = {0.0f, -0.0f, 1000.0f, -1000.0f, 1e-30f, 1e-40f, -1.4e-45f, 0.001f, 999.9f};
+    if (cls == 0 || !fz_chance(in, 40)) return fz_tame(in);
+    if (cls == 2 && fz_pick(in, 2)) return fz_special(in, FZ_WILD);
+    return sp[fz_pick(in, (int)(sizeof sp / sizeof sp[0]))];
+}
+static const float *fz_wbuf(fz_in *in, size_t n, int cls)
+{
+    float *p = (float *)fz_const(n * sizeof(float));
+    size_t i;
+    int mode = fz_pick(in, 16);
+    float c = fz_w(in, cls);
+    for (i = 0; i < n; i++) p[i] = mode == 0 ? c : mode == 1 ? 0.0f : fz_w(in, cls);
+    return p;
+}
+static const float *fz_wopt(fz_in *in, size_t n, int cls) { return fz_pick(in, 4) ? fz_wbuf(in, n, cls) : NULL; }
+
+/* calibration data: tame, bounded (|x| <= 1e6, denormals, constant, zero),
+   with NaN, or (not while FUZZ_KNOWN_DEFECTS) Inf and 3e38 */
+static void fz_calib(fz_in *in, float *x, size_t n, int cls)
+{
+    static const float sp[] = {0.0f, -0.0f, 1e6f, -1e6f, 1e-40f, 1.4e-45f, 123456.7f, -0.001f};
+    size_t i;
+    int mode = fz_pick(in, 8);
+    float c = fz_tame(in);
+    for (i = 0; i < n; i++) {
+        float v = fz_tame(in);
+        if (cls >= 1 && fz_chance(in, 40)) v = sp[fz_pick(in, (int)(sizeof sp / sizeof sp[0]))];
+        if (cls >= 2 && fz_chance(in, 24)) v = NAN;
+        if (cls >= 3 && fz_chance(in, 24)) v = fz_special(in, FZ_WILD);
+        x[i] = mode == 0 ? c : mode == 1 ? 0.0f : v;
+    }
+}
+
+static void fz_layer_w(fz_in *in, attn_encoder_layer_weights_f32 *w, int d, int ff, int cls)
+{
+    size_t dd = (size_t)d * d;
+    w->attn.wq = fz_wbuf(in, dd, cls);
+    w->attn.wk = fz_wbuf(in, dd, cls);
+    w->attn.wv = fz_wbuf(in, dd, cls);
+    w->attn.wo = fz_wbuf(in, dd, cls);
+    w->attn.bq = fz_wopt(in, (size_t)d, cls);
+    w->attn.bk = fz_wopt(in, (size_t)d, cls);
+    w->attn.bv = fz_wopt(in, (size_t)d, cls);
+    w->attn.bo = fz_wopt(in, (size_t)d, cls);
+    w->ff1_w = fz_wbuf(in, (size_t)ff * d, cls);
+    w->ff1_b = fz_wopt(in, (size_t)ff, cls);
+    w->ff2_w = fz_wbuf(in, (size_t)ff * d, cls);
+    w->ff2_b = fz_wopt(in, (size_t)d, cls);
+    w->norm1_w = fz_wopt(in, (size_t)d, cls);
+    w->norm1_b = fz_wopt(in, (size_t)d, cls);
+    w->norm2_w = fz_wopt(in, (size_t)d, cls);
+    w->norm2_b = fz_wopt(in, (size_t)d, cls);
+}
+
+/* every array of the int8 parameters lies inside the store's used part */
+typedef struct {
+    const unsigned char *lo, *hi;
+} fz_span;
+static void fz_inside(const fz_span *s, const void *p, size_t bytes, int required)
+{
+    const unsigned char *c = (const unsigned char *)p;
+    if (!p) {
+        FZ_CHECK(!required, "quantizer left a required array NULL");
+        return;
+    }
+    FZ_CHECK(c >= s->lo && c + bytes <= s->hi, "a quantized array lies outside the store");
+}
+static void fz_lin_inside(const fz_span *s, const attn_linear_s8_params *p, int in, int out)
+{
+    fz_inside(s, p->w, (size_t)out * in, 1);
+    fz_inside(s, p->bias, (size_t)out * sizeof(int32_t), 0);
+    fz_inside(s, p->requant, (size_t)out * sizeof(attn_qmul), 1);
+    fz_inside(s, p->fused_bias, (size_t)out * sizeof(int32_t), 0);
+    FZ_CHECK(fz_zp_ok(p->in_zp) && fz_zp_ok(p->out_zp), "quantizer made a zero point out of range");
+}
+/* INT8 ARITHMETIC: |r| < 2^19 for a residual add (each term < 2^18) */
+static void fz_add_bound(const attn_add_s8_params *p)
+{
+    int32_t t[4];
+    int i;
+    FZ_CHECK(attn_requantize(&t[0], 255, p->a_mul) == ATTN_OK && attn_requantize(&t[1], -255, p->a_mul) == ATTN_OK &&
+                 attn_requantize(&t[2], 255, p->b_mul) == ATTN_OK && attn_requantize(&t[3], -255, p->b_mul) == ATTN_OK,
+             "quantizer made an add multiplier the kernels refuse");
+    for (i = 0; i < 4; i++) FZ_CHECK(t[i] < (1 << 18) && t[i] > -(1 << 18), "a quantized residual add can pass 2^19");
+}
+static void fz_stack_inside(const fz_span *s, const attn_encoder_s8_params *p, const attn_encoder_cfg *c)
+{
+    int l, d = c->d_model, ff = c->d_ff;
+    fz_inside(s, p->layers, (size_t)p->n_layers * sizeof *p->layers, 1);
+    for (l = 0; l < p->n_layers; l++) {
+        const attn_encoder_layer_s8_params *L = &p->layers[l];
+        fz_lin_inside(s, &L->attn.q, d, d);
+        fz_lin_inside(s, &L->attn.k, d, d);
+        fz_lin_inside(s, &L->attn.v, d, d);
+        fz_lin_inside(s, &L->attn.o, d, d);
+        fz_lin_inside(s, &L->ff1, d, ff);
+        fz_lin_inside(s, &L->ff2, ff, d);
+        fz_inside(s, L->gelu_table, 256, c->activation != ATTN_ACT_RELU);
+        fz_inside(s, L->norm1.gamma, (size_t)d * sizeof(attn_qmul), 1);
+        fz_inside(s, L->norm2.gamma, (size_t)d * sizeof(attn_qmul), 1);
+        fz_inside(s, L->norm1.beta, (size_t)d * sizeof(int32_t), 0);
+        fz_inside(s, L->norm2.beta, (size_t)d * sizeof(int32_t), 0);
+        if (!c->norm_first) {
+            fz_add_bound(&L->add1);
+            fz_add_bound(&L->add2);
+        }
+    }
+    if (p->final_norm) fz_inside(s, p->norm.gamma, (size_t)d * sizeof(attn_qmul), 1);
+}
+
+static void fz_qenc_cfg(fz_in *in, attn_encoder_cfg *c, int *wild)
+{
+    static const float eps[] = {1e-5f, 1e-5f, 1e-6f, 1e-12f, 1.4e-45f, 1.0f, FLT_MAX, 0.0f, -1e-5f, NAN, INFINITY};
+    int a = fz_pick(in, 32);
+    c->d_model = fz_pick(in, 48) == 0 ? 2049 : fz_size(in, 8, wild);
+    c->n_heads = fz_heads(in);
+    c->d_ff = fz_pick(in, 48) == 0 ? 32769 : fz_size(in, 12, wild);
+    c->activation = (attn_activation)(a < 30 ? a % 3 : a == 30 ? 3 : -1);
+    c->norm_first = fz_pick(in, 2);
+    c->causal = fz_pick(in, 3) == 0;
+    c->eps = fz_pick(in, 3) ? 1e-5f : eps[fz_pick(in, (int)(sizeof eps / sizeof eps[0]))];
+}
+static int fz_qenc_shape(const attn_encoder_cfg *c) /* the float rules */
+{
+    return c->d_model <= 0 || c->n_heads <= 0 || c->d_ff <= 0 || c->d_model % c->n_heads != 0;
+}
+static int fz_qenc_shape8(const attn_encoder_cfg *c) { return c->d_model > 2048 || c->d_ff > 32768; }
+static int fz_qenc_range(const attn_encoder_cfg *c)
+{
+    return (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
+            c->activation != ATTN_ACT_GELU_TANH) ||
+           !(c->eps > 0.0f && c->eps <= FLT_MAX);
+}
+/* the float encoder's scratch (MEMORY), which the calibration runs need */
+static fz_sz fz_enc_need(const attn_encoder_cfg *c, int seq)
+{
+    fz_sz kv = fz_block(seq, c->d_model, 4), dv = fz_block(c->d_model, 1, 4);
+    return fz_add(fz_add(fz_add(fz_add(fz_add(kv, kv), dv), dv), fz_block(seq, 1, 4)), fz_block(c->d_ff, 1, 4));
+}
+/* an upper bound of the store a stack's parameters take (every array of
+   every layer, each rounded up to a block) */
+static size_t fz_store_bound(int d, int ff, int n_layers)
+{
+    size_t dd = (size_t)d * d, lin = 4 * (dd + 16 * (size_t)d + 4 * ATTN_ALIGN), L;
+    lin += (size_t)ff * d + 16 * (size_t)ff + (size_t)d * ff + 16 * (size_t)d + 8 * ATTN_ALIGN;
+    L = lin + 2 * 12 * (size_t)d + 256 + 8 * ATTN_ALIGN;
+    return (size_t)n_layers * (L + sizeof(attn_encoder_layer_s8_params) + ATTN_ALIGN) + 12 * (size_t)d + 4 * ATTN_ALIGN;
+}
+
+/* a store or scratch arena: generous, nearly enough, a little, none (a
+   case that must fail before the arenas gets a few blocks) */
+static void fz_q_arena(fz_in *in, fz_arena *z, size_t generous, size_t need, int *level, attn_status want)
+{
+    size_t f;
+    *level = want == ATTN_OK ? fz_pick(in, 8) : 6;
+    if (generous > ((size_t)1 << 24)) *level = 6;
+    if (*level < 5) f = (generous + ATTN_ALIGN - 1) / ATTN_ALIGN * ATTN_ALIGN; /* (levels 0-4: enough) */
+    else if (*level == 5) f = need > 0 ? (size_t)(fz_u32(in) % need) / ATTN_ALIGN * ATTN_ALIGN : 0;
+    else if (*level == 6) f = (size_t)fz_pick(in, 64) * ATTN_ALIGN;
+    else f = 0;
+    fz_arena_from(in, z, f);
+}
+
+static void t_qencoder(fz_in *in)
+{
+    attn_encoder_cfg cfg;
+    attn_encoder_weights_f32 w;
+    attn_encoder_layer_weights_f32 *lw;
+    attn_encoder_s8_params *out;
+    attn_qparams *in_q, *out_q;
+    int wild = 0, seq, n_calib, nl, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff;
+    float *calib;
+    uint8_t *pad = NULL;
+    fz_arena store, scr;
+    fz_sz enc;
+    size_t n, gen_scr, gen_store;
+    attn_status st, want;
+    fz_fn = "attn_quantize_encoder_s8";
+    cls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 2 : 3);
+    ccls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 3 : 4);
+    fz_qenc_cfg(in, &cfg, &wild);
+    seq = fz_size(in, 4, &wild);
+    n_calib = fz_pick(in, 24) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
+    nl = fz_pick(in, 24) ? 1 + fz_pick(in, 2) : fz_pick(in, 2) - 1;
+    enc = fz_enc_need(&cfg, seq);
+    /* the documented order; the quantizer's own for n_calib and the int8
+       limits (reported) while FUZZ_KNOWN_DEFECTS */
+    if (nul < 6) want = ATTN_ERR_NULL;
+#if FUZZ_KNOWN_DEFECTS
+    else if (fz_qenc_shape(&cfg) || seq <= 0 || nl <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_qenc_range(&cfg)) want = ATTN_ERR_RANGE;
+    else if (enc.ovf) want = ATTN_ERR_TOO_LARGE;
+    else if (fz_qenc_shape8(&cfg) || n_calib <= 0) want = ATTN_ERR_SHAPE;
+#else
+    else if (fz_qenc_shape(&cfg) || fz_qenc_shape8(&cfg) || seq <= 0 || nl <= 0 || n_calib <= 0)
+        want = ATTN_ERR_SHAPE;
+    else if (fz_qenc_range(&cfg)) want = ATTN_ERR_RANGE;
+    else if (enc.ovf) want = ATTN_ERR_TOO_LARGE;
+#endif
+    else want = ATTN_OK;
+    if (want == ATTN_OK && (wild || cfg.d_model > 2048 || cfg.d_ff > 32768)) return;
+    d = want == ATTN_OK ? cfg.d_model : 1;
+    ff = want == ATTN_OK ? cfg.d_ff : 1;
+    n = want == ATTN_OK ? (size_t)seq * d : 1;
+    gen_scr = enc.ovf ? 0 : enc.v + n * 4 + (size_t)(nl + 2) * 256 + 4 * ATTN_ALIGN;
+    gen_store = fz_store_bound(d, ff, nl > 0 ? nl : 1);
+    fz_q_arena(in, &store, gen_store, gen_store, &store_lvl, want);
+    fz_q_arena(in, &scr, gen_scr, enc.ovf ? 0 : enc.v, &scr_lvl, want);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)(nl > 0 ? nl : 1) * sizeof *lw);
+    for (l = 0; l < (nl > 0 ? nl : 1); l++) fz_layer_w(in, &lw[l], d, ff, cls);
+    w.layers = lw;
+    w.n_layers = nl;
+    w.final_norm = fz_pick(in, 2);
+    w.norm_w = fz_wopt(in, (size_t)d, cls);
+    w.norm_b = fz_wopt(in, (size_t)d, cls);
+    calib = (float *)fz_const((size_t)(n_calib > 0 ? n_calib : 1) * n * sizeof(float));
+    fz_calib(in, calib, (size_t)(n_calib > 0 ? n_calib : 1) * n, ccls);
+    if (fz_pick(in, 3) == 0) {
+        size_t k = (size_t)(n_calib > 0 ? n_calib : 1) * (want == ATTN_OK ? (size_t)seq : 1);
+        pad = (uint8_t *)fz_const(k);
+        fz_fill_mask(in, pad, (int)k);
+    }
+    out = (attn_encoder_s8_params *)fz_out(sizeof *out);
+    in_q = (attn_qparams *)fz_out(sizeof *in_q);
+    out_q = (attn_qparams *)fz_out(sizeof *out_q);
+    if (nul == 6 && nl > 0) lw[0].ff2_w = NULL, want = ATTN_ERR_NULL;
+    if (want == ATTN_OK && scr.a.size - scr.a.used < enc.v) want = ATTN_ERR_ARENA;
+    fz_snap();
+    st = attn_quantize_encoder_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : in_q, nul == 2 ? NULL : out_q,
+                                  nul == 3 ? NULL : &cfg, nul == 4 ? NULL : &w, calib, pad, n_calib, seq,
+                                  nul == 5 ? NULL : &store.a, &scr.a);
+#if FUZZ_KNOWN_DEFECTS /* outputs and store written on an error */
+    fz_after(1);
+#else
+    fz_after(st == ATTN_OK);
+    if (st != ATTN_OK) FZ_CHECK(store.a.used == store.before.used, "quantizer kept store blocks after an error");
+#endif
+    FZ_CHECK(scr.a.used == scr.before.used, "quantizer did not give the scratch back");
+    if (want != ATTN_OK) {
+        FZ_STATUS(st, want);
+        return;
+    }
+    /* valid arguments: OK, or a factor out of range (RANGE), or too little
+       store or scratch (ARENA, never with the generous sizes) */
+    if (st == ATTN_ERR_ARENA) FZ_CHECK(store_lvl >= 5 || scr_lvl >= 5, "ATTN_ERR_ARENA with a generous store and scratch");
+    else if (st != ATTN_ERR_RANGE) FZ_STATUS(st, ATTN_OK);
+    if (st != ATTN_OK) return;
+    {
+        fz_span s;
+        size_t need;
+        fz_arena run;
+        int8_t *x;
+        s.lo = store.a.base;
+        s.hi = store.a.base + store.a.used;
+        FZ_CHECK(store.a.used <= store.a.size, "store overrun");
+        fz_stack_inside(&s, out, &cfg);
+        FZ_CHECK(out->n_layers == nl && out->final_norm == w.final_norm, "quantized stack shape");
+        FZ_CHECK(in_q->scale > 0.0f && fz_zp_ok(in_q->zero_point) && out_q->scale > 0.0f && fz_zp_ok(out_q->zero_point),
+                 "quantizer made invalid input/output qparams");
+        /* the int8 stack accepts them: quantized calibration sequence 0 */
+        FZ_STATUS(attn_encoder_scratch_s8(&cfg, seq, &need), ATTN_OK);
+        fz_arena_from(in, &run, need);
+        x = (int8_t *)fz_out(n);
+        FZ_STATUS(attn_quantize_s8(x, calib, (int)n, *in_q), ATTN_OK);
+        fz_snap();
+        FZ_STATUS(attn_encoder_s8(x, seq, pad, &cfg, out, &run.a), ATTN_OK);
+        fz_after(1);
+        fz_arena_after(&run, 1, need);
+    }
+}
+
+static void t_qmodel(fz_in *in)
+{
+    attn_model_cfg cfg;
+    attn_model_weights_f32 w;
+    attn_encoder_layer_weights_f32 *lw;
+    attn_model_s8_params *out;
+    int wild = 0, seq, n_calib, nl, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff, din, pe, ms;
+    float *calib;
+    uint8_t *pad = NULL;
+    fz_arena store, scr;
+    fz_sz need;
+    size_t nin, gen_scr, gen_store;
+    attn_status st, want, shape, shape8, range;
+    fz_fn = "attn_quantize_model_s8";
+    cls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 2 : 3);
+    ccls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 3 : 4);
+    fz_qenc_cfg(in, &cfg.encoder, &wild);
+    seq = fz_size(in, 4, &wild);
+    n_calib = fz_pick(in, 24) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
+    nl = fz_pick(in, 24) ? 1 + fz_pick(in, 2) : 0;
+    cfg.d_in = fz_pick(in, 3) == 0 ? 0 : fz_pick(in, 32) == 0 ? (fz_pick(in, 2) ? -1 : 32769) : fz_size(in, 6, &wild);
+    ms = fz_pick(in, 16);
+    cfg.max_seq = ms == 0 ? fz_size(in, 6, &wild) : ms == 1 ? INT_MAX / 2 : seq > 0 && seq < 64 ? seq + fz_pick(in, 3) : 8;
+    pe = fz_pick(in, 32);
+    cfg.position = (attn_position)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -2);
+    pe = fz_pick(in, 32);
+    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 2 : pe == 30 ? 2 : -1);
+    cfg.n_classes = fz_size(in, 4, &wild);
+#if FUZZ_KNOWN_DEFECTS /* a position table of more than 2^32 bytes overflows on 32-bit targets */
+    if (cfg.position != ATTN_POS_NONE && cfg.encoder.d_model > 0 && cfg.max_seq > 0 &&
+        (uint64_t)cfg.max_seq * (uint64_t)cfg.encoder.d_model * 4u > 0xFFFFFFFFu)
+        cfg.max_seq = seq > 0 ? seq : 1;
+#endif
+    d = cfg.encoder.d_model;
+    /* the float model's scratch + its position table */
+    need = fz_add(fz_enc_need(&cfg.encoder, seq), fz_block(seq, d, 4));
+    {
+        fz_sz t = fz_add(fz_add(fz_block(seq, cfg.d_in, 4), fz_block(d, cfg.d_in, 4)), fz_block(cfg.n_classes, d, 4));
+        need.ovf |= t.ovf;
+        if (cfg.position != ATTN_POS_NONE) need = fz_add(need, fz_block(cfg.max_seq, d, 4));
+        need = fz_add(need, fz_block(cfg.n_classes, 1, 4));
+    }
+    shape = fz_qenc_shape(&cfg.encoder) || seq <= 0 || cfg.d_in < 0 || cfg.max_seq <= 0 || seq > cfg.max_seq ||
+                    cfg.n_classes <= 0 || nl <= 0
+                ? ATTN_ERR_SHAPE
+                : ATTN_OK;
+    shape8 = fz_qenc_shape8(&cfg.encoder) || cfg.d_in > 32768 ? ATTN_ERR_SHAPE : ATTN_OK;
+    range = fz_qenc_range(&cfg.encoder) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 1u ? ATTN_ERR_RANGE
+                                                                                                   : ATTN_OK;
+    if (nul < 4) want = ATTN_ERR_NULL;
+#if FUZZ_KNOWN_DEFECTS /* the float checks (shape, range) before the int8 limits; n_calib last */
+    else if (shape) want = ATTN_ERR_SHAPE;
+    else if (range) want = ATTN_ERR_RANGE;
+    else if (shape8 || n_calib <= 0) want = ATTN_ERR_SHAPE;
+#else
+    else if (shape || shape8 || n_calib <= 0) want = ATTN_ERR_SHAPE;
+    else if (range) want = ATTN_ERR_RANGE;
+#endif
+    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
+    else want = ATTN_OK;
+    if (want == ATTN_OK && wild) return;
+    if (want == ATTN_OK && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * d > 4096) {
+        /* a long position table: the scratch check must refuse it cheaply */
+        wild = 1;
+    }
+    ff = want == ATTN_OK && !wild ? cfg.encoder.d_ff : 1;
+    din = want == ATTN_OK && !wild ? (cfg.d_in > 0 ? cfg.d_in : d) : 1;
+    if (want != ATTN_OK || wild) d = 1;
+    nin = want == ATTN_OK && !wild ? (size_t)seq * din : 1;
+    gen_scr = need.ovf || wild ? 0 : need.v + (size_t)(nl + 2) * 256 + 4 * ATTN_ALIGN;
+    gen_store = fz_store_bound(d, ff, nl > 0 ? nl : 1) + (size_t)d * din + 16 * (size_t)d + (size_t)(cfg.n_classes > 0 && !wild ? cfg.n_classes : 1) * (d + 32) +
+                (want == ATTN_OK && !wild ? (size_t)cfg.max_seq : 1) * d + 16 * ATTN_ALIGN;
+    fz_q_arena(in, &store, gen_store, gen_store, &store_lvl, want);
+    if (wild) fz_arena_from(in, &scr, (size_t)fz_pick(in, 8) * ATTN_ALIGN), scr_lvl = 7;
+    else fz_q_arena(in, &scr, gen_scr, need.ovf ? 0 : need.v, &scr_lvl, want);
+    if (wild && want == ATTN_OK) want = ATTN_ERR_ARENA;
+    memset(&w, 0, sizeof w);
+    if (cfg.d_in > 0) {
+        w.embed_w = fz_wbuf(in, (size_t)d * din, cls);
+        w.embed_b = fz_wopt(in, (size_t)d, cls);
+    }
+    if (cfg.position == ATTN_POS_LEARNED)
+        w.pos = fz_wbuf(in, (want == ATTN_OK && !wild ? (size_t)cfg.max_seq : 1) * d, cls);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)(nl > 0 ? nl : 1) * sizeof *lw);
+    for (l = 0; l < (nl > 0 ? nl : 1); l++) fz_layer_w(in, &lw[l], d, ff, cls);
+    w.encoder.layers = lw;
+    w.encoder.n_layers = nl;
+    w.encoder.final_norm = fz_pick(in, 2);
+    w.encoder.norm_w = fz_wopt(in, (size_t)d, cls);
+    w.encoder.norm_b = fz_wopt(in, (size_t)d, cls);
+    w.cls_w = fz_wbuf(in, (size_t)(want == ATTN_OK && !wild ? cfg.n_classes : 1) * d, cls);
+    w.cls_b = fz_wopt(in, (size_t)(want == ATTN_OK && !wild ? cfg.n_classes : 1), cls);
+    if (nul == 4) w.cls_w = NULL, want = ATTN_ERR_NULL;
+    if (nul == 5 && cfg.position == ATTN_POS_LEARNED) w.pos = NULL, want = ATTN_ERR_NULL;
+    if (nul == 6 && cfg.d_in > 0) w.embed_w = NULL, want = ATTN_ERR_NULL;
+    calib = (float *)fz_const((size_t)(n_calib > 0 ? n_calib : 1) * nin * sizeof(float));
+    fz_calib(in, calib, (size_t)(n_calib > 0 ? n_calib : 1) * nin, ccls);
+    if (fz_pick(in, 3) == 0) {
+        size_t k = (size_t)(n_calib > 0 ? n_calib : 1) * (want == ATTN_OK && !wild ? (size_t)seq : 1);
+        pad = (uint8_t *)fz_const(k);
+        fz_fill_mask(in, pad, (int)k);
+    }
+    out = (attn_model_s8_params *)fz_out(sizeof *out);
+    if (want == ATTN_OK && scr.a.size - scr.a.used < need.v) want = ATTN_ERR_ARENA;
+    fz_snap();
+    st = attn_quantize_model_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : &cfg, nul == 2 ? NULL : &w, calib, pad,
+                                n_calib, seq, nul == 3 ? NULL : &store.a, &scr.a);
+#if FUZZ_KNOWN_DEFECTS /* outputs and store written on an error */
+    fz_after(1);
+#else
+    fz_after(st == ATTN_OK);
+    if (st != ATTN_OK) FZ_CHECK(store.a.used == store.before.used, "quantizer kept store blocks after an error");
+#endif
+    FZ_CHECK(scr.a.used == scr.before.used, "quantizer did not give the scratch back");
+    if (want != ATTN_OK) {
+        FZ_STATUS(st, want);
+        return;
+    }
+    if (st == ATTN_ERR_ARENA) FZ_CHECK(store_lvl >= 5 || scr_lvl >= 5, "ATTN_ERR_ARENA with a generous store and scratch");
+    else if (st != ATTN_ERR_RANGE) FZ_STATUS(st, ATTN_OK);
+    if (st != ATTN_OK) return;
+    {
+        fz_span s;
+        size_t rneed;
+        fz_arena run;
+        int8_t *x, *logits;
+        s.lo = store.a.base;
+        s.hi = store.a.base + store.a.used;
+        FZ_CHECK(store.a.used <= store.a.size, "store overrun");
+        fz_stack_inside(&s, &out->encoder, &cfg.encoder);
+        fz_lin_inside(&s, &out->cls, d, cfg.n_classes);
+        if (cfg.d_in > 0) fz_lin_inside(&s, &out->embed, cfg.d_in, d);
+        if (cfg.position != ATTN_POS_NONE) fz_inside(&s, out->pos, (size_t)cfg.max_seq * d, 1);
+        FZ_CHECK(out->in_scale > 0.0f && fz_zp_ok(out->in_zp) && out->logit_scale > 0.0f && fz_zp_ok(out->logit_zp),
+                 "quantizer made invalid input/logit qparams");
+        /* the int8 model accepts them */
+        FZ_STATUS(attn_model_scratch_s8(&cfg, seq, &rneed), ATTN_OK);
+        fz_arena_from(in, &run, rneed);
+        x = (int8_t *)fz_out(nin);
+        logits = (int8_t *)fz_out((size_t)cfg.n_classes);
+        {
+            attn_qparams q;
+            q.scale = out->in_scale;
+            q.zero_point = out->in_zp;
+            FZ_STATUS(attn_quantize_s8(x, calib, (int)nin, q), ATTN_OK);
+        }
+        fz_snap();
+        FZ_STATUS(attn_model_s8(logits, x, seq, pad, &cfg, out, &run.a), ATTN_OK);
+        fz_after(1);
+        fz_arena_after(&run, 1, rneed);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_in in;
+    fz_begin(&in, data, size);
+    switch (fz_pick(&in, 8)) {
+    case 0: t_multiplier(&in); break;
+    case 1: t_qparams(&in); break;
+    case 2: t_quantize(&in); break;
+    case 3: case 4: t_qencoder(&in); break;
+    default: t_qmodel(&in); break;
+    }
+    fz_free_all();
+    return 0;
+}
