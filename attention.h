@@ -2017,8 +2017,10 @@ ATTN_DEF attn_status attn_encoder_layer_scratch_f32(const attn_encoder_cfg *cfg,
 {
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
-    if ((st = attn__check_encoder_cfg(cfg)) != ATTN_OK) return st;
+    /* the shapes (seq too) before the activation and eps, as documented */
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
     if (seq <= 0) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
     return attn__size_result(attn__encoder_size(cfg, seq), bytes);
 }
 
