@@ -4884,12 +4884,14 @@ static int attn__linear_ptrs_ok(const attn_linear_s8_params *p)
 }
 
 /* attn__qmul_ok for each of q[0..n): pointer stepping, one pair load each
-   (every call checks every channel; this is on the inference path) */
+   (every call checks every channel; this is on the inference path). The
+   shift is offset in unsigned arithmetic: a shift near INT32_MAX is
+   corrupt data to refuse, not a signed overflow. */
 static int attn__qmuls_ok(const attn_qmul *q, int n)
 {
     const attn_qmul *e = q + n;
     for (; q < e; q++)
-        if ((uint32_t)(q->shift + 31) > 61u || q->multiplier == INT32_MIN) return 0;
+        if ((uint32_t)q->shift + 31u > 61u || q->multiplier == INT32_MIN) return 0;
     return 1;
 }
 
