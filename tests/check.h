@@ -62,6 +62,28 @@ int check_fits(size_t bytes, const char *fmt, ...)
 /* An arena over all that is left of the pool (and takes it). */
 void check_take_rest_arena(attn_arena *arena);
 
+/* ---- planning a case's buffers ---------------------------------------------
+   A case whose buffers depend on its shape takes them in a loop that runs
+   twice: the first pass only counts (check_plan_take returns NULL, which
+   the body must not use), the second takes the same sizes from a freshly
+   reset pool - unless they do not fit, and then the case is listed as left
+   out (check_fits) and the loop ends after one pass:
+       while (check_plan("int8 linear case %d", t)) {
+           x = (int8_t *)check_plan_take(n);
+           y = (int8_t *)check_plan_take(m);
+       }
+       if (!check_planned()) continue;    (left out: printed and counted)
+   The body takes the same sizes in the same order on both passes and does
+   not break out of the loop; fmt names the case in the left-out line. */
+int check_plan(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void *check_plan_take(size_t bytes);
+/* 1 if the last planned case got its buffers, 0 if it was left out. */
+int check_planned(void);
+
 /* v as printf("%.<digits>e") shows it (digits 0..9), in buf, which must hold
    CHECK_E_CHARS; returns buf. Rounds half up where printf rounds to even, so
    an exact tie may differ in its last digit. */

@@ -90,20 +90,69 @@ float *check_take_floats(size_t n)
     return (float *)check_take(n * sizeof(float));
 }
 
-int check_fits(size_t bytes, const char *fmt, ...)
+static int vcheck_fits(size_t bytes, const char *fmt, va_list ap)
 {
-    va_list ap;
     if (bytes <= check_pool_free()) return 1;
     g_left_out++;
     printf("  left out: ");
-    va_start(ap, fmt);
     vprintf(fmt, ap);
-    va_end(ap);
     printf(": needs %lu B of RAM, the pool has %lu B free (CHECK_POOL_BYTES %lu)\n",
            (unsigned long)bytes, (unsigned long)check_pool_free(),
            (unsigned long)sizeof g_pool);
     return 0;
 }
+
+int check_fits(size_t bytes, const char *fmt, ...)
+{
+    va_list ap;
+    int ok;
+    va_start(ap, fmt);
+    ok = vcheck_fits(bytes, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+/* ---- planning a case's buffers (check.h) ------------------------------------
+   g_plan: 0 between cases, 1 while the first pass counts, 2 while the second
+   takes; g_plan_need: the bytes counted; g_planned: the last case's outcome. */
+static int g_plan, g_planned;
+static size_t g_plan_need;
+
+int check_plan(const char *fmt, ...)
+{
+    va_list ap;
+    int fits;
+    switch (g_plan) {
+    case 0: /* first pass: count */
+        check_pool_reset();
+        g_plan_need = 0;
+        g_plan = 1;
+        return 1;
+    case 1: /* second pass: take, if it fits */
+        check_pool_reset();
+        va_start(ap, fmt);
+        fits = vcheck_fits(g_plan_need, fmt, ap);
+        va_end(ap);
+        g_plan = fits ? 2 : 0;
+        g_planned = 0;
+        return fits;
+    default: /* done */
+        g_plan = 0;
+        g_planned = 1;
+        return 0;
+    }
+}
+
+void *check_plan_take(size_t bytes)
+{
+    size_t n;
+    if (g_plan == 2) return check_take(bytes);
+    n = check_block(bytes);
+    g_plan_need = n > SIZE_MAX - g_plan_need ? SIZE_MAX : g_plan_need + n;
+    return NULL;
+}
+
+int check_planned(void) { return g_planned; }
 
 void check_take_rest_arena(attn_arena *arena)
 {

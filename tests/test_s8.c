@@ -91,30 +91,9 @@ static void rs_fill(int8_t *x, size_t n)
     for (i = 0; i < n; i++) x[i] = (int8_t)rs_int(-128, 127);
 }
 
-/* ---- pool: each case's layout runs twice, counting, then for real -------- */
+/* ---- pool: each case's layout runs twice (check_plan, check.h) ----------- */
 
-static int g_counting;
-static size_t g_need;
-static void *take(size_t bytes)
-{
-    if (g_counting) {
-        g_need += check_block(bytes);
-        return NULL;
-    }
-    return check_take(bytes);
-}
-/* pass 0 counts what the case needs, pass 1 takes it from a fresh pool */
-static void plan_pass(int pass)
-{
-    check_pool_reset();
-    g_counting = pass == 0;
-    if (pass == 0) g_need = 0;
-}
-static int plan_fits(int pass, const char *group, int t)
-{
-    if (pass != 0) return 1;
-    return check_fits(g_need, "int8 %s case %d", group, t);
-}
+static void *take(size_t bytes) { return check_plan_take(bytes); }
 static int8_t *take8(size_t n) { return (int8_t *)take(n); }
 static int32_t *take32(size_t n) { return (int32_t *)take(n * sizeof(int32_t)); }
 /* a library output: n bytes and GUARD sentinels after them */
@@ -993,7 +972,7 @@ static void test_elementwise(void)
         {33, 3, -9, 0, ADD_ANY},         {100, -128, -128, 127, ADD_ANY},
         {40, 0, 0, 0, ADD_SAT},
     };
-    int t, i, pass;
+    int t, i;
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int n = cases[t].n;
@@ -1001,17 +980,15 @@ static void test_elementwise(void)
         int32_t *r = NULL, zp = t == 0 ? -128 : t == 1 ? 127 : rs_zp();
         attn_add_s8_params p;
         attn_status st;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 element-wise case %d", t)) {
             a = take8((size_t)n);
             b = take8((size_t)n);
             y = take_out((size_t)n);
             want = take8((size_t)n);
             tab = take8(256);
             r = take32((size_t)n);
-            if (!plan_fits(pass, "element-wise", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1094,7 +1071,7 @@ static void test_linear(void)
         {6, 80, 7, 11, -2, -128, 127, LIN_TYPICAL},  /* odd out */
         {2, 128, 4, -128, 127, -128, 127, LIN_EXTREME_DATA},
     };
-    int t, pass;
+    int t;
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int rows = cases[t].rows, in = cases[t].in, out = cases[t].out;
@@ -1103,16 +1080,14 @@ static void test_linear(void)
         int32_t *fused = NULL;
         attn_linear_s8_params p;
         attn_status st;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 linear case %d", t)) {
             lay_linear(&p, in, out);
             fused = take32((size_t)out);
             x = take8(nx);
             y = take_out(ny);
             want = take8(ny);
-            if (!plan_fits(pass, "linear", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1178,7 +1153,7 @@ static void test_softmax(void)
         {1, 600, SC_TYPICAL, DATA_SPREAD}, {6, 33, SC_TYPICAL, DATA_NARROW},
         {4, 32, SC_TYPICAL, DATA_RANDOM}, {3, 31, SC_SHARP, DATA_RANDOM},
     };
-    int t, pass;
+    int t;
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int rows = cases[t].rows, cols = cases[t].cols;
@@ -1189,17 +1164,15 @@ static void test_softmax(void)
         attn_softmax_s8_params p;
         attn_sdpa_s8_params sp;
         attn_status st;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 softmax case %d", t)) {
             x = take8(n);
             y = take_out(n);
             want = take8(n);
             z = take32((size_t)cols);
             pq = take32((size_t)cols);
             vis = (uint8_t *)take((size_t)cols);
-            if (!plan_fits(pass, "softmax", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1240,7 +1213,7 @@ static void test_layernorm(void)
         {2, 8, LN_NO_BETA, DATA_RANDOM},   {4, 64, LN_WILD, DATA_RANDOM},
         {3, 13, LN_WILD, DATA_EXTREME},    {2, 67, LN_NO_BETA, DATA_RANDOM},
     };
-    int t, pass;
+    int t;
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int rows = cases[t].rows, cols = cases[t].cols;
@@ -1249,16 +1222,14 @@ static void test_layernorm(void)
         int32_t *tmp = NULL;
         attn_layernorm_s8_params p;
         attn_status st;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 layernorm case %d", t)) {
             lay_ln(&p, cols);
             x = take8(n);
             y = take_out(n);
             want = take8(n);
             tmp = take32((size_t)cols);
-            if (!plan_fits(pass, "layernorm", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1301,7 +1272,7 @@ static void test_layernorm_wide(void)
 {
     static const int widths[] = {1024, 2048};
     enum { PATTERNS = 6 };
-    int t, pass, r, c;
+    int t, r, c;
     group_begin();
     for (t = 0; t < N_OF(widths); t++) {
         int d = widths[t];
@@ -1309,16 +1280,14 @@ static void test_layernorm_wide(void)
         int8_t *x = NULL, *y = NULL, *want = NULL;
         int32_t *tmp = NULL;
         attn_layernorm_s8_params p;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 layernorm wide case %d", t)) {
             lay_ln(&p, d);
             x = take8(n);
             y = take_out(n);
             want = take8(n);
             tmp = take32((size_t)d);
-            if (!plan_fits(pass, "layernorm wide", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1347,14 +1316,12 @@ static void test_layernorm_wide(void)
         int8_t *y = NULL;
         int32_t *row = NULL;
         attn_layernorm_s8_params p;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 layernorm wide int32 (reference) case %d", 2)) {
             lay_ln(&p, d);
             y = take8((size_t)d);
             row = take32((size_t)d);
-            if (!plan_fits(pass, "layernorm wide int32 (reference)", 2)) break;
         }
-        if (pass == 2) {
+        if (check_planned()) {
             rs_seed(510);
             fill_ln(&p, d, 0, LN_TYPICAL);
             p.eps = 1;
@@ -1409,22 +1376,20 @@ static void test_pool(void)
         {37, 11, 50, ATTN_POOL_MEAN, PAD_SOME}, {2, 16, 0, ATTN_POOL_MEAN, PAD_ZEROS},
         {4, 6, -128, ATTN_POOL_MEAN, PAD_ALL},  {4, 8, 127, ATTN_POOL_FIRST, PAD_ALL},
     };
-    int t, pass;
+    int t;
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int seq = cases[t].seq, d = cases[t].d;
         int8_t *x = NULL, *y = NULL, *want = NULL;
         uint8_t *padb = NULL;
         const uint8_t *pad;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 pool case %d", t)) {
             x = take8((size_t)seq * d);
             y = take_out((size_t)d);
             want = take8((size_t)d);
             padb = (uint8_t *)take((size_t)seq);
-            if (!plan_fits(pass, "pool", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1551,7 +1516,7 @@ static const struct {
 
 static void test_sdpa(void)
 {
-    int t, pass;
+    int t;
     group_begin();
     for (t = 0; t < N_OF(k_attn); t++) {
         attn_mha_cfg cfg;
@@ -1575,8 +1540,7 @@ static void test_sdpa(void)
                   "int8 sdpa case %d: scratch query %s, %lu B == ATTN_SDPA_SCRATCH_S8 %lu B", t,
                   attn_status_str(st), (unsigned long)bytes, (unsigned long)ATTN_SDPA_SCRATCH_S8(cfg.seq_kv)))
             continue;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 sdpa case %d", t)) {
             q = take8(nq);
             k = take8(nkv);
             v = take8(nkv);
@@ -1585,9 +1549,8 @@ static void test_sdpa(void)
             padb = (uint8_t *)take((size_t)cfg.seq_kv);
             mem = take(bytes);
             lay_ws(&w, cfg.seq_q, cfg.seq_kv, cfg.d_model, 1);
-            if (!plan_fits(pass, "sdpa", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1613,7 +1576,7 @@ static void test_sdpa(void)
 
 static void test_mha(void)
 {
-    int t, pass;
+    int t;
     group_begin();
     for (t = 0; t < N_OF(k_attn); t++) {
         attn_mha_cfg cfg;
@@ -1639,8 +1602,7 @@ static void test_mha(void)
                   attn_status_str(st), (unsigned long)bytes,
                   (unsigned long)ATTN_MHA_SCRATCH_S8(cfg.seq_kv, cfg.d_model)))
             continue;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 mha case %d", t)) {
             lay_mha(&p, cfg.d_model);
             xq = take8(nq);
             xkv = take8(nkv);
@@ -1649,9 +1611,8 @@ static void test_mha(void)
             padb = (uint8_t *)take((size_t)cfg.seq_kv);
             mem = take(bytes);
             lay_ws(&w, cfg.seq_q, cfg.seq_kv, cfg.d_model, 1);
-            if (!plan_fits(pass, "mha", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1713,7 +1674,7 @@ static void test_encoder(void)
         {3, 16, 2, 9, 1, 0, 0, 0, PAD_NONE, 0, 0},  /* post-norm, the norms' other parameters: */
         {3, 13, 1, 5, 1, 0, 1, 0, PAD_NONE, 0, 0},  /* (from case 12 on) no beta, any gamma/beta */
     };
-    int t, pass, l, c;
+    int t, l, c;
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         attn_encoder_cfg cfg;
@@ -1743,8 +1704,7 @@ static void test_encoder(void)
                   attn_status_str(st), (unsigned long)bytes,
                   (unsigned long)ATTN_ENCODER_SCRATCH_S8(seq, d, cfg.n_heads, cfg.d_ff)))
             continue;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 encoder case %d", t)) {
             Ls = (attn_encoder_layer_s8_params *)take(sizeof *Ls * (size_t)layers);
             for (l = 0; l < layers; l++) lay_layer(Ls ? Ls + l : NULL, d, cfg.d_ff, cases[t].gelu);
             lay_ln(&ep.norm, d);
@@ -1754,9 +1714,8 @@ static void test_encoder(void)
             padb = (uint8_t *)take((size_t)seq);
             mem = take(bytes);
             lay_ws(&w, seq, seq, d, cfg.d_ff);
-            if (!plan_fits(pass, "encoder", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1834,7 +1793,7 @@ static void test_accuracy(void)
               {8, 128, 0.03, -60, 0, 20.0}, {12, 48, 0.08, 30, 1, 1.2}};
     double worst_p = 0.0, worst_free = 0.0, worst_lsb = 0.0;
     long ln_off = 0, ln_outputs = 0;
-    int t, pass, r, c, ok_sm = 1, ok_ln = 1;
+    int t, r, c, ok_sm = 1, ok_ln = 1;
     char e1[CHECK_E_CHARS], e2[CHECK_E_CHARS];
     group_begin();
     for (t = 0; t < N_OF(sm); t++) {
@@ -1842,13 +1801,11 @@ static void test_accuracy(void)
         size_t n = (size_t)rows * cols;
         int8_t *x = NULL, *y = NULL;
         attn_softmax_s8_params p;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 softmax accuracy case %d", t)) {
             x = take8(n);
             y = take_out(n);
-            if (!plan_fits(pass, "softmax accuracy", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -1880,16 +1837,14 @@ static void test_accuracy(void)
         int8_t *x = NULL, *y = NULL;
         double *g = NULL, *b = NULL, sx = ln[t].scale, eps = 1e-5, out_scale;
         attn_layernorm_s8_params p;
-        for (pass = 0; pass < 2; pass++) {
-            plan_pass(pass);
+        while (check_plan("int8 layernorm accuracy case %d", t)) {
             lay_ln(&p, cols);
             x = take8(n);
             y = take_out(n);
             g = (double *)take(sizeof(double) * (size_t)cols);
             b = (double *)take(sizeof(double) * (size_t)cols);
-            if (!plan_fits(pass, "layernorm accuracy", t)) break;
         }
-        if (pass < 2) {
+        if (!check_planned()) {
             g_left++;
             continue;
         }
@@ -2264,7 +2219,7 @@ static int is_arena_op(int op) { return op == OP_sdpa || op == OP_mha || op == O
 
 static void test_bad_input_s8(void)
 {
-    int i, pass;
+    int i;
     size_t q[4] = {0, 0, 0, 0};
     attn_mha_cfg mc;
     attn_encoder_cfg ec;
@@ -2281,8 +2236,7 @@ static void test_bad_input_s8(void)
     g_b.mem_bytes = 0;
     for (i = 0; i < 4; i++)
         if (q[i] > g_b.mem_bytes) g_b.mem_bytes = q[i];
-    for (pass = 0; pass < 2; pass++) {
-        plan_pass(pass);
+    while (check_plan("int8 bad input, all rows case %d", 0)) {
         f = (bx *)take(sizeof *f); /* ~1 KB: in the pool, not on a 2 KB stack */
         g_b.x = take8(2 * BN);
         g_b.w = take8(BD * BD);
@@ -2297,9 +2251,8 @@ static void test_bad_input_s8(void)
         g_b.qbad = (attn_qmul *)take(BD * sizeof(attn_qmul));
         g_b.pad = (uint8_t *)take(BS);
         g_b.mem = (unsigned char *)take(g_b.mem_bytes);
-        if (!plan_fits(pass, "bad input, all rows", 0)) break;
     }
-    if (pass < 2) {
+    if (!check_planned()) {
         g_left++;
         group_end("bad input");
         return;
