@@ -11,39 +11,10 @@
    attn_requantize edge cases; element-wise ops; linear; softmax; layer norm
    (tables, then the widest rows: overflow and UB); pooling; attention;
    multi-head attention; encoder layers and stacks; accuracy against double
-   precision; bad input for every int8 function.
+   precision. (Bad input: tests/test_bad_s8.c.)
 
-   Readings of the spec taken here, where its text leaves room (each also
-   named at the code that relies on it):
-   R1  requant: the doubling high multiply is the formula in attn_requantize's
-       comment (nudge 2^30, or 1 - 2^30 for a negative product, then division
-       truncating toward zero). That rounds an exact half of x*m/2^31 UP
-       (-0.5 -> 0, -1.5 -> -1), as TFLite/gemmlowp do; "ties round away from
-       zero" is true only of the rounding right shift that follows. The
-       formula wins.
-   R2  layer norm: "round(2^16 / (sqrt(i/8) + sqrt((i+1)/8)))" is of the real
-       value (the reference makes its seed table with sqrt(), away from ties).
-   R3  layer norm: d*S2 - S1^2 is never negative (d times a sum of squares
-       about the mean), so D needs no clamp from below but eps's >= 1.
-   R4  exp2's "relative error < 2^-18" is the Q30 value v before the shift
-       by n; after v / 2^n (floored) the error is that plus one LSB.
-   R5  causal with seq_q != seq_kv: query i sees keys j <= i (PyTorch's
-       triu(ones(seq_q, seq_kv), 1)).
-   R6  encoder FF: ff1's own act_min/act_max always apply; gelu_table, when
-       not NULL, maps ff1's output; cfg->activation does not change the
-       arithmetic. The cases keep the two consistent (ReLU: table NULL and
-       ff1.act_min = ff1.out_zp; GELU: a table).
-   R7  a layer norm's gamma is required (NULL -> ATTN_ERR_NULL): in int8 it
-       carries 1/out_scale, so there is no "ones" default as in float.
-   R8  every shift a call will use is range-checked before work starts,
-       including each channel of linear requant[] and layer norm gamma[].
-   R9  attn_pool_s8 with ATTN_POOL_FIRST ignores key_padding (as float).
-   R10 in place: attn_layernorm_s8 (y == x) like its float twin, and
-       attn_add_s8 with y == a or y == b ("element-wise ops: y may equal x").
-   R11 bad input where the text is silent: a scratch query refuses what its
-       call refuses (encoder d_model > 2048, MHA d_model > 32768, a
-       nonexistent activation); sizes whose byte counts overflow a 32-bit
-       size_t give ATTN_ERR_TOO_LARGE there (on 64-bit, ATTN_ERR_ARENA). */
+   The reference itself is tests/ref_s8.c (ref_s8.h: the readings R1..R11
+   of the spec it takes, named at the code below that relies on them). */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -52,44 +23,11 @@
 
 #include "attention.h"
 #include "check.h"
-
-typedef int64_t i64;
-typedef uint64_t u64;
+#include "ref_s8.h"
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define P2(n) ((i64)1 << (n))
 #define GUARD 16              /* sentinel bytes after every library output */
 #define SENT ((int8_t)0x5A)
-
-/* ---- deterministic integers (xorshift32: the same on every core) -------- */
-
-static uint32_t g_rs = 1;
-static void rs_seed(uint32_t s)
-{
-    g_rs = s * 2654435761u + 0x9E3779B9u;
-    if (!g_rs) g_rs = 1;
-}
-static uint32_t rs_next(void)
-{
-    g_rs ^= g_rs << 13;
-    g_rs ^= g_rs >> 17;
-    g_rs ^= g_rs << 5;
-    return g_rs;
-}
-/* uniform in [lo, hi], hi - lo < 2^32 */
-static int32_t rs_int(i64 lo, i64 hi) { return (int32_t)(lo + (i64)((u64)rs_next() % (u64)(hi - lo + 1))); }
-static double rs_unit(void) { return (double)rs_next() * (1.0 / 4294967296.0); }
-/* a zero point: the extremes -128 and 127 a quarter of the time */
-static int32_t rs_zp(void)
-{
-    uint32_t k = rs_next() % 8;
-    return k == 0 ? -128 : k == 1 ? 127 : rs_int(-100, 100);
-}
-static void rs_fill(int8_t *x, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) x[i] = (int8_t)rs_int(-128, 127);
-}
 
 /* ---- pool: each case's layout runs twice (check_plan, check.h) ----------- */
 
@@ -157,425 +95,6 @@ static int expect_same(attn_status st, const int8_t *got, const int8_t *want, si
                 "int8 %s case %d: %s, %ld of %lu bytes differ (first at %ld: got %d, want %d)%s",
                 what, t, attn_status_str(st), d.n, (unsigned long)n, d.at, d.got, d.want,
                 g ? "" : ", wrote past the end");
-}
-
-/* ---- reference arithmetic (INT8 ARITHMETIC, in int64) -------------------- */
-
-/* Counts breaches of a documented bound by the tests' own data ("cannot
-   overflow", "fits int32", t <= 0): each group checks it stayed 0. */
-static int g_ref_breach;
-
-static int32_t sat32(i64 v) { return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v; }
-/* a value the spec says fits int32 */
-static int32_t fit32(i64 v)
-{
-    if (v > INT32_MAX || v < INT32_MIN) g_ref_breach++;
-    return sat32(v);
-}
-static int8_t clamp8(i64 v, i64 lo, i64 hi) { return (int8_t)(v < lo ? lo : v > hi ? hi : v); }
-static int8_t clampq(i64 v) { return clamp8(v, -128, 127); }
-
-/* a / b rounded to nearest, ties away from zero (b > 0): the remainder is
-   compared with b exactly, no masks. */
-static i64 ref_div_round(i64 a, i64 b)
-{
-    i64 q = a / b, rem = a - q * b; /* C: q truncated toward zero, rem has a's sign */
-    if (rem < 0) rem = -rem;
-    if (2 * rem >= b) q += a < 0 ? -1 : 1;
-    return q;
-}
-/* rshift(x, n) = x / 2^n rounded, ties away from zero */
-static i64 ref_rshift(i64 x, int n) { return n == 0 ? x : ref_div_round(x, P2(n)); }
-
-/* requant(x, m): shift > 0: x * 2^shift saturated to int32; the doubling
-   high multiply h = sat((x*m + nudge) / 2^31) with C's truncating division
-   (R1); shift < 0: rshift(h, -shift). The caller keeps shift in -31..30. */
-static int32_t ref_requant(int32_t x, attn_qmul m)
-{
-    i64 v = x, ab, h;
-    if (m.shift > 0) v = sat32(v * P2(m.shift));
-    ab = v * (i64)m.multiplier; /* |ab| <= 2^62 */
-    h = sat32((ab + (ab >= 0 ? P2(30) : 1 - P2(30))) / P2(31));
-    if (m.shift < 0) h = ref_rshift(h, -m.shift);
-    return (int32_t)h;
-}
-
-/* T[k] = round(2^30 * 2^(-k/128)), made here with pow() (checked below
-   against the definition by exact bounds). */
-static int32_t g_T[129];
-static u64 g_S[24]; /* layer norm's 1/sqrt seed (R2) */
-static void ref_make_table(void)
-{
-    int k;
-    for (k = 0; k <= 128; k++) g_T[k] = (int32_t)floor(pow(2.0, 30.0 - k / 128.0) + 0.5);
-    for (k = 0; k < 24; k++)
-        g_S[k] = (u64)floor(65536.0 / (sqrt((k + 8) / 8.0) + sqrt((k + 9) / 8.0)) + 0.5);
-}
-
-/* exp2(-u) in Q30 for u >= 0 in Q16: interpolated (floored), then v / 2^n floored */
-static i64 ref_exp2(i64 u)
-{
-    i64 n, f, i, r, v;
-    if (u < 0) { /* softmax exponents are clamped to >= 0 */
-        g_ref_breach++;
-        u = 0;
-    }
-    n = u / 65536;
-    f = u % 65536;
-    i = f / 512;
-    r = f % 512;
-    v = g_T[i] - (((i64)g_T[i] - g_T[i + 1]) * r) / 512; /* floored: both >= 0 */
-    return n >= 62 ? 0 : v / P2((int)n);
-}
-
-/* floor(a / 2^n), by division (n <= 62) */
-static i64 ref_floor_p2(i64 a, int n)
-{
-    i64 b = P2(n), q = a / b;
-    return q * b > a ? q - 1 : q;
-}
-
-/* layer norm's m ~ 2^61 / sqrt(n) for n in [2^60, 2^62): the seed and three
-   Newton steps of INT8 ARITHMETIC, in int64 */
-static i64 ref_rsqrt_m(u64 n)
-{
-    i64 a = (i64)(n / P2(30)), y = (i64)g_S[a / P2(27) - 8] * P2(16), t, w;
-    int i;
-    for (i = 0; i < 3; i++) {
-        t = y * y / P2(32); /* both >= 0: division is the floor */
-        w = a * t / P2(32);
-        y += ref_floor_p2(y * (8 * (P2(28) - w)), 32);
-    }
-    return y < INT32_MAX ? y : INT32_MAX;
-}
-
-/* x / 2^k rounded, an exact half up, for x >= 0 and any k >= 1 (0 when
-   x < 2^(k-1)): quotient and remainder, no shift past 63 */
-static u64 ref_shr_round(u64 x, int k)
-{
-    u64 q, rem;
-    if (k >= 64) return 0; /* (x < 2^63 here, so x / 2^k < 1/2) */
-    q = x >> k;
-    rem = x - (q << k);
-    return q + (rem >= ((u64)1 << (k - 1)) ? 1 : 0);
-}
-
-/* The row normaliser of INT8 ARITHMETIC: s = floor(log2 S) - 31,
-   Sn = floor(S / 2^s) (2S for s = -1), R = floor((2^63 - 1) / Sn). */
-static int g_sn_min_seen, g_sn_max_seen; /* Sn reached 2^31 / came within 2^20 of 2^32 */
-static void ref_normalise(u64 s, u64 *r, int *sh)
-{
-    int b = 0;
-    u64 sn;
-    if (s < ((u64)1 << 30)) g_ref_breach++; /* the maximum alone gives 2^30 */
-    while (b < 63 && (s >> (b + 1)) != 0) b++;
-    *sh = b - 31;
-    sn = *sh < 0 ? s * 2 : s / P2(*sh);
-    if (sn < ((u64)1 << 31) || sn >= ((u64)1 << 32)) g_ref_breach++;
-    if (sn == ((u64)1 << 31)) g_sn_min_seen = 1;
-    if (sn >= ((u64)1 << 32) - ((u64)1 << 20)) g_sn_max_seen = 1;
-    *r = (((u64)1 << 63) - 1) / sn;
-}
-
-/* u_j = max(0, requant(sat(mx - z_j), mul)), e_j = exp2(-u_j) */
-static u64 ref_softmax_e(int32_t z, int32_t mx, attn_qmul mul)
-{
-    i64 u = ref_requant(sat32((i64)mx - z), mul);
-    return (u64)ref_exp2(u < 0 ? 0 : u);
-}
-
-/* Q15 probabilities p[j] of the visible (vis[j] != 0) entries z[j];
-   invisible ones get 0. Returns how many were visible. q8 (may be NULL)
-   gets attn_softmax_s8's output, min(255, round(e R / 2^(55+s))) - 128. */
-static int ref_softmax_q15(int32_t *p, int8_t *q8, const int32_t *z, const uint8_t *vis, int n,
-                           attn_qmul mul)
-{
-    int j, cnt = 0, sh;
-    int32_t mx = 0;
-    u64 s = 0, r;
-    for (j = 0; j < n; j++) {
-        p[j] = 0;
-        if (vis[j] && (cnt++ == 0 || z[j] > mx)) mx = z[j];
-    }
-    if (cnt == 0) return 0;
-    for (j = 0; j < n; j++)
-        if (vis[j]) s += ref_softmax_e(z[j], mx, mul);
-    ref_normalise(s, &r, &sh);
-    for (j = 0; j < n; j++)
-        if (vis[j]) {
-            u64 er = ref_softmax_e(z[j], mx, mul) * r, p15 = ref_shr_round(er, 48 + sh),
-                y8 = ref_shr_round(er, 55 + sh);
-            p[j] = (int32_t)(p15 > 32767 ? 32767 : p15);
-            if (q8) q8[j] = (int8_t)((y8 > 255 ? 255 : (int)y8) - 128);
-        }
-    return cnt;
-}
-
-static void ref_softmax_s8(int8_t *y, const int8_t *x, attn_qmul mul, int rows, int cols,
-                           int32_t *z, int32_t *p, uint8_t *vis)
-{
-    int r, j;
-    for (r = 0; r < rows; r++) {
-        for (j = 0; j < cols; j++) {
-            z[j] = x[(size_t)r * cols + j];
-            vis[j] = 1;
-        }
-        ref_softmax_q15(p, y + (size_t)r * cols, z, vis, cols, mul);
-    }
-}
-
-static void ref_linear(int8_t *y, const int8_t *x, const attn_linear_s8_params *p, int rows,
-                       int in, int out)
-{
-    int r, o, i;
-    for (r = 0; r < rows; r++)
-        for (o = 0; o < out; o++) {
-            const int8_t *xr = x + (size_t)r * in, *w = p->w + (size_t)o * in;
-            i64 sum = 0;
-            for (i = 0; i < in; i++) sum += ((i64)xr[i] - p->in_zp) * w[i];
-            fit32(sum); /* in <= 32768: the sum itself fits */
-            y[(size_t)r * out + o] =
-                clamp8(p->out_zp + (i64)ref_requant(sat32(sum + (p->bias ? p->bias[o] : 0)), p->requant[o]),
-                       p->act_min, p->act_max);
-        }
-}
-
-static i64 g_max_r; /* largest |r| a residual add produced */
-static void ref_add_wide(int32_t *r, const int8_t *a, const int8_t *b, int n, const attn_add_s8_params *p)
-{
-    int i;
-    for (i = 0; i < n; i++) {
-        r[i] = sat32((i64)ref_requant(a[i] - p->a_zp, p->a_mul) + ref_requant(b[i] - p->b_zp, p->b_mul));
-        if (r[i] > g_max_r) g_max_r = r[i];
-        if (-(i64)r[i] > g_max_r) g_max_r = -(i64)r[i];
-    }
-}
-/* y may equal a or b; r [n] is scratch */
-static void ref_add(int8_t *y, const int8_t *a, const int8_t *b, int n, const attn_add_s8_params *p,
-                    int32_t *r)
-{
-    int i;
-    ref_add_wide(r, a, b, n, p);
-    for (i = 0; i < n; i++) y[i] = clampq(p->out_zp + (i64)ref_requant(r[i], p->out_mul));
-}
-
-/* The largest intermediates a layer norm row reached (for the bounds in
-   the spec): |d*x_c - S1|, D, |z_c| and |(d*x_c - S1) * 2^L|. */
-static struct {
-    i64 num, d, z, u;
-} g_ln_max;
-
-/* One layer norm row of width d over x (int8 widened, or the int32 sum). */
-static void ref_ln_row(int8_t *y, const int32_t *x, int d, const attn_layernorm_s8_params *p)
-{
-    i64 s1 = 0, s2 = 0, big, dk, m, mm;
-    int c, k = 0, L;
-    for (c = 0; c < d; c++) {
-        s1 += x[c];
-        s2 += (i64)x[c] * x[c];
-    }
-    big = (i64)d * s2 - s1 * s1;           /* >= 0 */
-    big = big >= P2(62) - 1 - p->eps ? P2(62) - 1 : big + p->eps; /* min(.., 2^62 - 1), >= 1 */
-    if (big > g_ln_max.d) g_ln_max.d = big;
-    for (dk = big; dk < P2(60); dk *= 4) k++;
-    m = ref_rsqrt_m((u64)dk);              /* dk in [2^60, 2^62) */
-    /* M * 2^L = m * 2^(k-6) */
-    L = k >= 6 ? k - 6 : 0;
-    mm = k >= 6 ? m : ref_floor_p2(m + P2(5 - k), 6 - k);
-    for (c = 0; c < d; c++) {
-        i64 num = (i64)d * x[c] - s1, u = num * P2(L), z, h, g, t;
-        z = ref_floor_p2(u * mm + P2(31), 32);
-        h = ref_floor_p2(z * p->gamma[c].multiplier, 32);
-        g = p->gamma[c].shift >= 6 ? sat32(h * P2(p->gamma[c].shift - 6))
-                                   : ref_floor_p2(h, 6 - p->gamma[c].shift);
-        t = ref_floor_p2(g + (p->beta ? p->beta[c] : 0) + P2(15), 16);
-        fit32(num);
-        fit32(u);
-        fit32(z);
-        if ((num < 0 ? -num : num) > g_ln_max.num) g_ln_max.num = num < 0 ? -num : num;
-        if ((u < 0 ? -u : u) > g_ln_max.u) g_ln_max.u = u < 0 ? -u : u;
-        if ((z < 0 ? -z : z) > g_ln_max.z) g_ln_max.z = z < 0 ? -z : z;
-        y[c] = clampq(p->out_zp + t);
-    }
-}
-
-/* int8 rows (y may equal x); tmp [cols] */
-static void ref_ln_s8(int8_t *y, const int8_t *x, const attn_layernorm_s8_params *p, int rows,
-                      int cols, int32_t *tmp)
-{
-    int r, c;
-    for (r = 0; r < rows; r++) {
-        for (c = 0; c < cols; c++) tmp[c] = x[(size_t)r * cols + c];
-        ref_ln_row(y + (size_t)r * cols, tmp, cols, p);
-    }
-}
-
-static void ref_pool(int8_t *out, const int8_t *x, const uint8_t *pad, attn_pooling pool, int seq,
-                     int d, int32_t zp)
-{
-    int r, c;
-    for (c = 0; c < d; c++) {
-        i64 sum = 0, cnt = 0;
-        if (pool == ATTN_POOL_FIRST) { /* R9 */
-            out[c] = x[c];
-            continue;
-        }
-        for (r = 0; r < seq; r++)
-            if (!pad || !pad[r]) {
-                sum += x[(size_t)r * d + c] - zp;
-                cnt++;
-            }
-        out[c] = clampq(zp + (cnt ? ref_div_round(sum, cnt) : 0));
-    }
-}
-
-/* Working memory of the attention and encoder references. */
-typedef struct {
-    int32_t *z, *p;            /* [seq_kv] scores, Q15 probabilities */
-    uint8_t *vis;              /* [seq_kv] 1 = key visible */
-    int8_t *q, *k, *v, *ctx;   /* projections [seq][d] */
-    int8_t *sa, *n1;           /* [seq][d] attention output, LN1(x) */
-    int32_t *r;                /* [d] a wide row */
-    int8_t *h, *f, *n2;        /* [d_ff], [d], [d] one feed-forward row */
-} ref_ws;
-
-static void lay_ws(ref_ws *w, int seq_q, int seq_kv, int d, int d_ff)
-{
-    size_t nq = (size_t)seq_q * d, nkv = (size_t)seq_kv * d;
-    w->z = take32((size_t)seq_kv);
-    w->p = take32((size_t)seq_kv);
-    w->vis = (uint8_t *)take((size_t)seq_kv);
-    w->q = take8(nq);
-    w->k = take8(nkv);
-    w->v = take8(nkv);
-    w->ctx = take8(nq);
-    w->sa = take8(nq);
-    w->n1 = take8(nq);
-    w->r = take32((size_t)d);
-    w->h = take8((size_t)d_ff);
-    w->f = take8((size_t)d);
-    w->n2 = take8((size_t)d);
-}
-
-static void ref_sdpa(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
-                     const uint8_t *pad, const attn_mha_cfg *cfg, const attn_sdpa_s8_params *p,
-                     ref_ws *w)
-{
-    int d = cfg->d_model, dh = d / cfg->n_heads, i, h, j, c;
-    for (i = 0; i < cfg->seq_q; i++)
-        for (h = 0; h < cfg->n_heads; h++) {
-            const int8_t *qi = q + (size_t)i * d + h * dh;
-            int8_t *oi = out + (size_t)i * d + h * dh;
-            for (j = 0; j < cfg->seq_kv; j++) {
-                const int8_t *kj = k + (size_t)j * d + h * dh;
-                i64 s = 0;
-                for (c = 0; c < dh; c++) s += ((i64)qi[c] - p->q_zp) * ((i64)kj[c] - p->k_zp);
-                w->z[j] = fit32(s);
-                w->vis[j] = (uint8_t)(!(pad && pad[j]) && !(cfg->causal && j > i)); /* R5 */
-            }
-            if (!ref_softmax_q15(w->p, NULL, w->z, w->vis, cfg->seq_kv, p->score_mul)) {
-                for (c = 0; c < dh; c++) oi[c] = clampq(p->out_zp);
-                continue;
-            }
-            for (c = 0; c < dh; c++) {
-                i64 acc = 0;
-                for (j = 0; j < cfg->seq_kv; j++)
-                    acc += (i64)w->p[j] * ((i64)v[(size_t)j * d + h * dh + c] - p->v_zp);
-                oi[c] = clampq(p->out_zp + (i64)ref_requant(fit32(acc), p->ctx_mul));
-            }
-        }
-}
-
-static void ref_mha(int8_t *out, const int8_t *xq, const int8_t *xkv, const uint8_t *pad,
-                    const attn_mha_cfg *cfg, const attn_mha_s8_params *p, ref_ws *w)
-{
-    int d = cfg->d_model;
-    ref_linear(w->q, xq, &p->q, cfg->seq_q, d, d);
-    ref_linear(w->k, xkv, &p->k, cfg->seq_kv, d, d);
-    ref_linear(w->v, xkv, &p->v, cfg->seq_kv, d, d);
-    ref_sdpa(w->ctx, w->q, w->k, w->v, pad, cfg, &p->sdpa, w);
-    ref_linear(out, w->ctx, &p->o, cfg->seq_q, d, d);
-}
-
-/* FF of one row: f = ff2(act(ff1(x))) (R6) */
-static void ref_ff(int8_t *f, const int8_t *x, const attn_encoder_layer_s8_params *L, int d, int ff,
-                   ref_ws *w)
-{
-    int i;
-    ref_linear(w->h, x, &L->ff1, 1, d, ff);
-    if (L->gelu_table)
-        for (i = 0; i < ff; i++) w->h[i] = L->gelu_table[w->h[i] + 128];
-    ref_linear(f, w->h, &L->ff2, 1, ff, d);
-}
-
-/* One layer in place, as attn_encoder_layer_s8_params' comment says:
-     post-norm: r = add1(x, SA(x)) wide; x = LN1(r); r = add2(x, FF(x)); x = LN2(r)
-     pre-norm:  x = add1(x, SA(LN1(x))); x = add2(x, FF(LN2(x)))   (int8 adds)
-   SA takes its keys and values from the same tensor as its queries. */
-static void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *cfg,
-                      const attn_encoder_layer_s8_params *L, ref_ws *w)
-{
-    int d = cfg->d_model, ff = cfg->d_ff, i;
-    attn_mha_cfg mc;
-    mc.seq_q = mc.seq_kv = seq;
-    mc.d_model = d;
-    mc.n_heads = cfg->n_heads;
-    mc.causal = cfg->causal;
-    if (!cfg->norm_first) {
-        ref_mha(w->sa, x, x, pad, &mc, &L->attn, w);
-        for (i = 0; i < seq; i++) {
-            int8_t *xi = x + (size_t)i * d;
-            ref_add_wide(w->r, xi, w->sa + (size_t)i * d, d, &L->add1);
-            ref_ln_row(xi, w->r, d, &L->norm1);
-            ref_ff(w->f, xi, L, d, ff, w);
-            ref_add_wide(w->r, xi, w->f, d, &L->add2);
-            ref_ln_row(xi, w->r, d, &L->norm2);
-        }
-    } else {
-        ref_ln_s8(w->n1, x, &L->norm1, seq, d, w->r);
-        ref_mha(w->sa, w->n1, w->n1, pad, &mc, &L->attn, w);
-        for (i = 0; i < seq; i++) {
-            int8_t *xi = x + (size_t)i * d;
-            ref_add(xi, xi, w->sa + (size_t)i * d, d, &L->add1, w->r);
-            ref_ln_s8(w->n2, xi, &L->norm2, 1, d, w->r);
-            ref_ff(w->f, w->n2, L, d, ff, w);
-            ref_add(xi, xi, w->f, d, &L->add2, w->r);
-        }
-    }
-}
-
-/* ---- parameters as a quantizer would make them --------------------------- */
-
-/* f as m * 2^shift / 2^31, |m| in [2^30, 2^31) (written here, not the library's) */
-static attn_qmul qmul_of(double f)
-{
-    attn_qmul q = {0, 0};
-    int e;
-    i64 m;
-    if (f == 0.0) return q;
-    m = (i64)floor(frexp(fabs(f), &e) * 2147483648.0 + 0.5);
-    if (m == P2(31)) {
-        m /= 2;
-        e++;
-    }
-    for (; e < -31; e++) m = (m + 1) / 2;
-    if (e > 30) {
-        m = INT32_MAX;
-        e = 30;
-    }
-    q.multiplier = (int32_t)(f < 0 ? -m : m);
-    q.shift = e;
-    return q;
-}
-/* f times a random factor in [1/2, 2) */
-static attn_qmul qmul_near(double f) { return qmul_of(f * pow(2.0, 2.0 * rs_unit() - 1.0)); }
-/* anything in the documented range */
-static attn_qmul qmul_any(void)
-{
-    attn_qmul q;
-    q.multiplier = rs_int(-INT32_MAX, INT32_MAX);
-    q.shift = rs_int(-31, 30);
-    return q;
 }
 
 /* Layouts take the arrays (and only store pointers; p may be NULL while
@@ -767,15 +286,15 @@ static void test_reference(void)
     group_begin();
     /* T[k] = round(2^(30 - k/128)) exactly when
        T - 1/2 <= 2^(30 - k/128) < T + 1/2: compare logarithms (margin ~1e-7) */
-    ok = g_T[0] == P2(30) && g_T[128] == P2(29);
+    ok = ref_T[0] == P2(30) && ref_T[128] == P2(29);
     for (k = 0; k <= 128; k++) {
-        double lo = 128.0 * log2(g_T[k] - 0.5), hi = 128.0 * log2(g_T[k] + 0.5), want = 3840.0 - k;
+        double lo = 128.0 * log2(ref_T[k] - 0.5), hi = 128.0 * log2(ref_T[k] + 0.5), want = 3840.0 - k;
         if (!(lo <= want && want < hi)) ok = 0;
-        if (k < 128 && g_T[k] <= g_T[k + 1]) ok = 0;
-        if ((i64)floor(exp2(30.0 - k / 128.0) + 0.5) != g_T[k]) ok = 0;
+        if (k < 128 && ref_T[k] <= ref_T[k + 1]) ok = 0;
+        if ((i64)floor(exp2(30.0 - k / 128.0) + 0.5) != ref_T[k]) ok = 0;
     }
     CASE(ok, "exp2 table: T[k] = round(2^30 * 2^(-k/128)), T[0] = 2^30, T[128] = 2^29, decreasing "
-             "(T[64] = %ld)", (long)g_T[64]);
+             "(T[64] = %ld)", (long)ref_T[64]);
     /* exp2 error: each segment's ends and middle, then every n with a few f */
     rs_seed(1);
     for (n = 0; n <= 32; n++)
@@ -1121,7 +640,7 @@ static void test_linear(void)
                  attn_status_str(st));
         }
     }
-    CASE(g_ref_breach == 0, "linear: the tests' sums stayed within int32 (in <= 32768)");
+    CASE(ref_breach == 0, "linear: the tests' sums stayed within int32 (in <= 32768)");
     group_end("linear");
 }
 
@@ -1190,10 +709,10 @@ static void test_softmax(void)
         memcpy(y, x, n);
         expect_same(attn_softmax_s8(y, y, &p, rows, cols), y, want, n, "softmax in place", t);
     }
-    CASE(g_ref_breach == 0, "softmax: the reference's documented bounds held");
-    CASE(g_sn_min_seen && g_sn_max_seen,
-         "softmax: the normalised sums reached both ends of [2^31, 2^32) (%d, %d)", g_sn_min_seen,
-         g_sn_max_seen);
+    CASE(ref_breach == 0, "softmax: the reference's documented bounds held");
+    CASE(ref_sn_min_seen && ref_sn_max_seen,
+         "softmax: the normalised sums reached both ends of [2^31, 2^32) (%d, %d)", ref_sn_min_seen,
+         ref_sn_max_seen);
     group_end("softmax");
 }
 
@@ -1245,7 +764,7 @@ static void test_layernorm(void)
         memcpy(y, x, n);
         expect_same(attn_layernorm_s8(y, y, &p, rows, cols), y, want, n, "layernorm in place", t);
     }
-    CASE(g_ref_breach == 0, "layernorm: the reference's documented bounds held");
+    CASE(ref_breach == 0, "layernorm: the reference's documented bounds held");
     group_end("layernorm");
 }
 
@@ -1265,7 +784,7 @@ static int ilog2_ceil(i64 v)
 /* INT8 ARITHMETIC's bounds on u = (d*x - S1) * 2^L (int32) and z (Q23) */
 static int ln_bounds_ok(int d)
 {
-    return g_ln_max.u <= INT32_MAX && (double)g_ln_max.z <= sqrt((double)(d - 1)) * 8388608.0 + 2.0;
+    return ref_ln_max.u <= INT32_MAX && (double)ref_ln_max.z <= sqrt((double)(d - 1)) * 8388608.0 + 2.0;
 }
 
 static void test_layernorm_wide(void)
@@ -1299,15 +818,15 @@ static void test_layernorm_wide(void)
                 x[(size_t)r * d + c] = (int8_t)(r == 0 ? 127 : r == 1 ? -128 : r == 2 ? (c % 2 ? 127 : -128)
                                                 : r == 3 ? (c == d / 2 ? 127 : -128)
                                                 : r == 4 ? (c == d / 3 ? -128 : 127) : rs_int(-128, 127));
-        memset(&g_ln_max, 0, sizeof g_ln_max);
+        memset(&ref_ln_max, 0, sizeof ref_ln_max);
         ref_ln_s8(want, x, &p, PATTERNS, d, tmp);
         sentinel(y, n);
         if (!expect_same(attn_layernorm_s8(y, x, &p, PATTERNS, d), y, want, n, "layernorm wide", t))
             printf("    (d %d: rows 127..., -128..., alternating, one 127 in -128s, one -128 in 127s, random)\n", d);
         printf("  layernorm d %d int8 rows: largest |d*x - S1| %ld, D < 2^%d, largest |u| %ld, |z| %ld\n",
-               d, (long)g_ln_max.num, ilog2_ceil(g_ln_max.d + 1), (long)g_ln_max.u, (long)g_ln_max.z);
+               d, (long)ref_ln_max.num, ilog2_ceil(ref_ln_max.d + 1), (long)ref_ln_max.u, (long)ref_ln_max.z);
         CASE(ln_bounds_ok(d), "layernorm spec at d %d: |u| = %ld < 2^31, |z| = %ld <= sqrt(d-1) * 2^23 + 2",
-             d, (long)g_ln_max.u, (long)g_ln_max.z);
+             d, (long)ref_ln_max.u, (long)ref_ln_max.z);
     }
     /* reference only: wide rows at |r| = 2^19 - 1, d = 2048 */
     {
@@ -1325,18 +844,18 @@ static void test_layernorm_wide(void)
             rs_seed(510);
             fill_ln(&p, d, 0, LN_TYPICAL);
             p.eps = 1;
-            memset(&g_ln_max, 0, sizeof g_ln_max);
-            g_ref_breach = 0;
+            memset(&ref_ln_max, 0, sizeof ref_ln_max);
+            ref_breach = 0;
             for (r = 0; r < 4; r++) {
                 for (c = 0; c < d; c++)
                     row[c] = r == 0 ? (c % 2 ? M : -M) : r == 1 ? (c == 0 ? M : -M)
                            : r == 2 ? (c == 0 ? -M : M) : M;
                 ref_ln_row(y, row, d, &p);
             }
-            CASE(g_ref_breach == 0 && g_ln_max.num <= INT32_MAX && g_ln_max.d < P2(62) && ln_bounds_ok(d),
+            CASE(ref_breach == 0 && ref_ln_max.num <= INT32_MAX && ref_ln_max.d < P2(62) && ln_bounds_ok(d),
                  "layernorm spec at d 2048, |r| = 2^19 - 1: |d*x - S1| = %ld fits int32, D < 2^%d, "
-                 "|u| = %ld, |z| = %ld", (long)g_ln_max.num, ilog2_ceil(g_ln_max.d + 1),
-                 (long)g_ln_max.u, (long)g_ln_max.z);
+                 "|u| = %ld, |z| = %ld", (long)ref_ln_max.num, ilog2_ceil(ref_ln_max.d + 1),
+                 (long)ref_ln_max.u, (long)ref_ln_max.z);
         } else {
             g_left++;
         }
@@ -1570,7 +1089,7 @@ static void test_sdpa(void)
         ref_sdpa(want, q, k, v, call.pad, &cfg, &p, &w);
         run_exact_arena(call_sdpa, &call, mem, bytes, out, NULL, nq, want, "sdpa", t);
     }
-    CASE(g_ref_breach == 0, "sdpa: scores and context sums stayed within int32 (documented)");
+    CASE(ref_breach == 0, "sdpa: scores and context sums stayed within int32 (documented)");
     group_end("sdpa");
 }
 
@@ -1632,7 +1151,7 @@ static void test_mha(void)
         ref_mha(want, call.q, call.k, call.pad, &cfg, &p, &w);
         run_exact_arena(call_mha, &call, mem, bytes, out, NULL, nq, want, "mha", t);
     }
-    CASE(g_ref_breach == 0, "mha: the reference's documented bounds held");
+    CASE(ref_breach == 0, "mha: the reference's documented bounds held");
     group_end("mha");
 }
 
@@ -1758,16 +1277,16 @@ static void test_encoder(void)
         call.cfg = &cfg;
         call.layer = use_stack ? NULL : &Ls[0];
         call.stack = &ep;
-        g_max_r = 0;
+        ref_max_r = 0;
         for (l = 0; l < layers; l++) ref_layer(want, seq, call.pad, &cfg, &Ls[l], &w);
         if (ep.final_norm) ref_ln_s8(want, want, &ep.norm, seq, d, w.r);
         run_exact_arena(call_enc, &call, mem, bytes, x, x0, n, want, "encoder", t);
         if (cases[t].wide)
-            CASE(g_max_r > (1 << 19) - 4096 && g_max_r < (1 << 19),
+            CASE(ref_max_r > (1 << 19) - 4096 && ref_max_r < (1 << 19),
                  "int8 encoder case %d: the post-norm sums reached |r| = %ld (bound 2^19 = 524288)", t,
-                 (long)g_max_r);
+                 (long)ref_max_r);
     }
-    CASE(g_ref_breach == 0, "encoder: the reference's documented bounds held");
+    CASE(ref_breach == 0, "encoder: the reference's documented bounds held");
     group_end("encoder layer / stack");
 }
 
@@ -2316,23 +1835,23 @@ void test_s8(void)
 {
     printf("int8 kernels against the reference (%d bad-input rows)\n", N_OF(g_rows));
     ref_make_table();
-    g_ref_breach = 0;
+    ref_breach = 0;
     test_reference();
     test_requantize();
     test_quantize_multiplier();
     test_elementwise();
     test_linear();
-    g_ref_breach = 0;
+    ref_breach = 0;
     test_softmax();
-    g_ref_breach = 0;
+    ref_breach = 0;
     test_layernorm();
     test_layernorm_wide();
     test_pool();
-    g_ref_breach = 0;
+    ref_breach = 0;
     test_sdpa();
-    g_ref_breach = 0;
+    ref_breach = 0;
     test_mha();
-    g_ref_breach = 0;
+    ref_breach = 0;
     test_encoder();
     test_accuracy();
     test_bad_input_s8();
