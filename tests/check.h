@@ -32,6 +32,18 @@ void check_left_out(const char *fmt, ...)
 #endif
     ;
 
+/* Records a row that shows a known defect of attention.h, one being fixed:
+   not run (unless the runner was started with -k), never counted as a pass
+   or a fail; printed as "  left out: known defect: <fmt>" and counted on
+   its own line, "N left out as known defects (-k runs them)". */
+void check_known_defect(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* 1 if known-defect rows are to run (the runner's -k). */
+int check_known_defects_run(void);
+
 /* ---- the RAM pool --------------------------------------------------------
    One static buffer of CHECK_POOL_BYTES (main.c; default 256 KB, a board build
    passes less, e.g. -DCHECK_POOL_BYTES=9216 on the micro:bit). Each group, and
@@ -107,5 +119,9 @@ void test_bad_input(void);
 void test_s8(void);
 void test_quant(void);
 void test_fast(void);
+
+/* The bad-input engine's list of the public functions it covers (main's
+   --bad-input-functions; bad_input.c). */
+void bad_input_functions(void);
 
 #endif
