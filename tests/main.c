@@ -1,7 +1,40 @@
 /* The test runner: every group, then one line "N passed, N failed". The same
    program runs on the host and under QEMU on each Cortex-M board; a board
    build passes its limits as macros (CHECK_POOL_BYTES here, GOLDEN_FLASH_LIMIT
-   in golden.h), and whatever does not fit them is listed as left out. */
+   in golden.h), and whatever does not fit them is listed as left out.
+
+   Adding a test group:
+     1. Write tests/test_<name>.c with one entry point `void test_<name>(void)`
+        that includes "check.h"; declare it with the others at the end of
+        check.h and call it from main() below.
+     2. Add the file to TEST_SRC in the Makefile (the host builds and every
+        board build compile TEST_SRC; a new header goes into TEST_DEP).
+     3. Each check is check(ok, "printf format", ...): it counts one pass or
+        one fail and prints the line when it fails (always with -v). main()
+        adds them up into the last line, "N passed, N failed", which
+        tests/run_suite.sh adds across the host and board runs; the runner's
+        exit status is nonzero when anything failed.
+     4. Buffers come from the RAM pool, never malloc or big stack arrays (the
+        micro:bit's stack is 2 KB): check_pool_reset() at the start of a case,
+        then check_take() / check_take_floats() for each buffer; or, when the
+        sizes depend on the case, the two-pass check_plan() loop (check.h),
+        which counts first and lists the case as left out if it does not fit.
+        The pool is CHECK_POOL_BYTES (256 KB on the host; the micro:bit build
+        passes -DCHECK_POOL_BYTES=9216), so a case that fits the host may be
+        left out on a small board: check_fits() / check_plan() print
+        "left out: <case>: needs N B" and count it apart from passes and
+        fails; a host build (no board limits) must leave nothing out.
+     5. Limits of a board are macros given by its build in the Makefile
+        (test_m0 := -DCHECK_POOL_BYTES=..., test_m55_clang :=
+        -DGOLDEN_FLASH_LIMIT=...): test for them with #ifdef, never for the
+        board itself.
+     6. Deterministic data only (check_seed/check_uniform, or ref_s8.h's
+        rs_* for integers): every build must see the same inputs. No float
+        conversions in format strings (see check.h): print with check_e().
+   Bad input has its own engine (bad_input.h): a row per broken call, no new
+   group needed. Options: -v prints every check, -k runs the rows listed as
+   known defects, --bad-input-functions lists the functions with bad-input
+   rows (tests/bad_input_coverage.sh). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
