@@ -177,10 +177,10 @@ void ref_softmax_s8(int8_t *y, const int8_t *x, attn_qmul mul, int rows, int col
     int r, j;
     for (r = 0; r < rows; r++) {
         for (j = 0; j < cols; j++) {
-            z[j] = x[(size_t)r * cols + j];
+            z[j] = x[(size_t)r * (size_t)cols + (size_t)j];
             vis[j] = 1;
         }
-        ref_softmax_q15(p, y + (size_t)r * cols, z, vis, cols, mul);
+        ref_softmax_q15(p, y + (size_t)r * (size_t)cols, z, vis, cols, mul);
     }
 }
 
@@ -190,11 +190,11 @@ void ref_linear(int8_t *y, const int8_t *x, const attn_linear_s8_params *p, int 
     int r, o, i;
     for (r = 0; r < rows; r++)
         for (o = 0; o < out; o++) {
-            const int8_t *xr = x + (size_t)r * in, *w = p->w + (size_t)o * in;
+            const int8_t *xr = x + (size_t)r * (size_t)in, *w = p->w + (size_t)o * (size_t)in;
             i64 sum = 0;
             for (i = 0; i < in; i++) sum += ((i64)xr[i] - p->in_zp) * w[i];
             fit32(sum); /* in <= 32768: the sum itself fits */
-            y[(size_t)r * out + o] =
+            y[(size_t)r * (size_t)out + (size_t)o] =
                 clamp8(p->out_zp + (i64)ref_requant(sat32(sum + (p->bias ? p->bias[o] : 0)), p->requant[o]),
                        p->act_min, p->act_max);
         }
@@ -263,8 +263,8 @@ void ref_ln_s8(int8_t *y, const int8_t *x, const attn_layernorm_s8_params *p, in
 {
     int r, c;
     for (r = 0; r < rows; r++) {
-        for (c = 0; c < cols; c++) tmp[c] = x[(size_t)r * cols + c];
-        ref_ln_row(y + (size_t)r * cols, tmp, cols, p);
+        for (c = 0; c < cols; c++) tmp[c] = x[(size_t)r * (size_t)cols + (size_t)c];
+        ref_ln_row(y + (size_t)r * (size_t)cols, tmp, cols, p);
     }
 }
 
@@ -280,7 +280,7 @@ void ref_pool(int8_t *out, const int8_t *x, const uint8_t *pad, attn_pooling poo
         }
         for (r = 0; r < seq; r++)
             if (!pad || !pad[r]) {
-                sum += x[(size_t)r * d + c] - zp;
+                sum += x[(size_t)r * (size_t)d + (size_t)c] - zp;
                 cnt++;
             }
         out[c] = clampq(zp + (cnt ? ref_div_round(sum, cnt) : 0));
@@ -290,7 +290,7 @@ void ref_pool(int8_t *out, const int8_t *x, const uint8_t *pad, attn_pooling poo
 
 void lay_ws(ref_ws *w, int seq_q, int seq_kv, int d, int d_ff)
 {
-    size_t nq = (size_t)seq_q * d, nkv = (size_t)seq_kv * d;
+    size_t nq = (size_t)seq_q * (size_t)d, nkv = (size_t)seq_kv * (size_t)d;
     w->z = take32((size_t)seq_kv);
     w->p = take32((size_t)seq_kv);
     w->vis = (uint8_t *)take((size_t)seq_kv);
@@ -313,10 +313,10 @@ void ref_sdpa(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
     int d = cfg->d_model, dh = d / cfg->n_heads, i, h, j, c;
     for (i = 0; i < cfg->seq_q; i++)
         for (h = 0; h < cfg->n_heads; h++) {
-            const int8_t *qi = q + (size_t)i * d + h * dh;
-            int8_t *oi = out + (size_t)i * d + h * dh;
+            const int8_t *qi = q + (size_t)i * (size_t)d + (size_t)(h * dh);
+            int8_t *oi = out + (size_t)i * (size_t)d + (size_t)(h * dh);
             for (j = 0; j < cfg->seq_kv; j++) {
-                const int8_t *kj = k + (size_t)j * d + h * dh;
+                const int8_t *kj = k + (size_t)j * (size_t)d + (size_t)(h * dh);
                 i64 s = 0;
                 for (c = 0; c < dh; c++) s += ((i64)qi[c] - p->q_zp) * ((i64)kj[c] - p->k_zp);
                 w->z[j] = fit32(s);
@@ -329,7 +329,7 @@ void ref_sdpa(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
             for (c = 0; c < dh; c++) {
                 i64 acc = 0;
                 for (j = 0; j < cfg->seq_kv; j++)
-                    acc += (i64)w->p[j] * ((i64)v[(size_t)j * d + h * dh + c] - p->v_zp);
+                    acc += (i64)w->p[j] * ((i64)v[(size_t)j * (size_t)d + (size_t)(h * dh) + (size_t)c] - p->v_zp);
                 oi[c] = clampq(p->out_zp + (i64)ref_requant(fit32(acc), p->ctx_mul));
             }
         }
@@ -373,8 +373,8 @@ void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *c
     if (!cfg->norm_first) {
         ref_mha(w->sa, x, x, pad, &mc, &L->attn, w);
         for (i = 0; i < seq; i++) {
-            int8_t *xi = x + (size_t)i * d;
-            ref_add_wide(w->r, xi, w->sa + (size_t)i * d, d, &L->add1);
+            int8_t *xi = x + (size_t)i * (size_t)d;
+            ref_add_wide(w->r, xi, w->sa + (size_t)i * (size_t)d, d, &L->add1);
             ref_ln_row(xi, w->r, d, &L->norm1);
             ref_ff(w->f, xi, L, d, ff, w);
             ref_add_wide(w->r, xi, w->f, d, &L->add2);
@@ -384,8 +384,8 @@ void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *c
         ref_ln_s8(w->n1, x, &L->norm1, seq, d, w->r);
         ref_mha(w->sa, w->n1, w->n1, pad, &mc, &L->attn, w);
         for (i = 0; i < seq; i++) {
-            int8_t *xi = x + (size_t)i * d;
-            ref_add(xi, xi, w->sa + (size_t)i * d, d, &L->add1, w->r);
+            int8_t *xi = x + (size_t)i * (size_t)d;
+            ref_add(xi, xi, w->sa + (size_t)i * (size_t)d, d, &L->add1, w->r);
             ref_ln_s8(w->n2, xi, &L->norm2, 1, d, w->r);
             ref_ff(w->f, w->n2, L, d, ff, w);
             ref_add(xi, xi, w->f, d, &L->add2, w->r);

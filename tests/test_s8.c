@@ -101,7 +101,7 @@ static int expect_same(attn_status st, const int8_t *got, const int8_t *want, si
    counting); fills write them. */
 static void lay_linear(attn_linear_s8_params *p, int in, int out)
 {
-    const int8_t *w = take8((size_t)in * out);
+    const int8_t *w = take8((size_t)in * (size_t)out);
     const int32_t *b = take32((size_t)out);
     const attn_qmul *q = (const attn_qmul *)take((size_t)out * sizeof(attn_qmul));
     if (!p) return;
@@ -121,7 +121,7 @@ static void fill_linear(attn_linear_s8_params *p, int in, int out, int32_t in_zp
     attn_qmul *rq = (attn_qmul *)p->requant;
     /* x uniform int8 (sd 74) less in_zp, w uniform int8: the sum's spread */
     double acc_sd = sqrt((double)in) * 74.0 * sqrt(74.0 * 74.0 + (double)in_zp * in_zp);
-    size_t i, n = (size_t)in * out;
+    size_t i, n = (size_t)in * (size_t)out;
     int o;
     p->in_zp = in_zp;
     p->out_zp = out_zp;
@@ -594,7 +594,7 @@ static void test_linear(void)
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int rows = cases[t].rows, in = cases[t].in, out = cases[t].out;
-        size_t nx = (size_t)rows * in, ny = (size_t)rows * out;
+        size_t nx = (size_t)rows * (size_t)in, ny = (size_t)rows * (size_t)out;
         int8_t *x = NULL, *y = NULL, *want = NULL;
         int32_t *fused = NULL;
         attn_linear_s8_params p;
@@ -676,7 +676,7 @@ static void test_softmax(void)
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int rows = cases[t].rows, cols = cases[t].cols;
-        size_t n = (size_t)rows * cols;
+        size_t n = (size_t)rows * (size_t)cols;
         int8_t *x = NULL, *y = NULL, *want = NULL;
         int32_t *z = NULL, *pq = NULL;
         uint8_t *vis = NULL;
@@ -736,7 +736,7 @@ static void test_layernorm(void)
     group_begin();
     for (t = 0; t < N_OF(cases); t++) {
         int rows = cases[t].rows, cols = cases[t].cols;
-        size_t n = (size_t)rows * cols;
+        size_t n = (size_t)rows * (size_t)cols;
         int8_t *x = NULL, *y = NULL, *want = NULL;
         int32_t *tmp = NULL;
         attn_layernorm_s8_params p;
@@ -795,7 +795,7 @@ static void test_layernorm_wide(void)
     group_begin();
     for (t = 0; t < N_OF(widths); t++) {
         int d = widths[t];
-        size_t n = (size_t)PATTERNS * d;
+        size_t n = (size_t)PATTERNS * (size_t)d;
         int8_t *x = NULL, *y = NULL, *want = NULL;
         int32_t *tmp = NULL;
         attn_layernorm_s8_params p;
@@ -815,7 +815,7 @@ static void test_layernorm_wide(void)
         p.eps = 1; /* the smallest: D = eps on the constant rows, k = 30 */
         for (r = 0; r < PATTERNS; r++)
             for (c = 0; c < d; c++)
-                x[(size_t)r * d + c] = (int8_t)(r == 0 ? 127 : r == 1 ? -128 : r == 2 ? (c % 2 ? 127 : -128)
+                x[(size_t)r * (size_t)d + (size_t)c] = (int8_t)(r == 0 ? 127 : r == 1 ? -128 : r == 2 ? (c % 2 ? 127 : -128)
                                                 : r == 3 ? (c == d / 2 ? 127 : -128)
                                                 : r == 4 ? (c == d / 3 ? -128 : 127) : rs_int(-128, 127));
         memset(&ref_ln_max, 0, sizeof ref_ln_max);
@@ -903,7 +903,7 @@ static void test_pool(void)
         uint8_t *padb = NULL;
         const uint8_t *pad;
         while (check_plan("int8 pool case %d", t)) {
-            x = take8((size_t)seq * d);
+            x = take8((size_t)seq * (size_t)d);
             y = take_out((size_t)d);
             want = take8((size_t)d);
             padb = (uint8_t *)take((size_t)seq);
@@ -913,7 +913,7 @@ static void test_pool(void)
             continue;
         }
         rs_seed(600u + (unsigned)t);
-        rs_fill(x, (size_t)seq * d);
+        rs_fill(x, (size_t)seq * (size_t)d);
         pad = fill_pad(padb, seq, cases[t].pad);
         ref_pool(want, x, pad, cases[t].pooling, seq, d, cases[t].zp);
         sentinel(y, (size_t)d);
@@ -1052,8 +1052,8 @@ static void test_sdpa(void)
         cfg.d_model = k_attn[t].d;
         cfg.n_heads = k_attn[t].heads;
         cfg.causal = k_attn[t].causal;
-        nq = (size_t)cfg.seq_q * cfg.d_model;
-        nkv = (size_t)cfg.seq_kv * cfg.d_model;
+        nq = (size_t)cfg.seq_q * (size_t)cfg.d_model;
+        nkv = (size_t)cfg.seq_kv * (size_t)cfg.d_model;
         st = attn_sdpa_scratch_s8(&cfg, &bytes);
         if (!CASE(st == ATTN_OK && bytes == ATTN_SDPA_SCRATCH_S8(cfg.seq_kv),
                   "int8 sdpa case %d: scratch query %s, %lu B == ATTN_SDPA_SCRATCH_S8 %lu B", t,
@@ -1113,8 +1113,8 @@ static void test_mha(void)
         cfg.d_model = k_attn[t].d;
         cfg.n_heads = k_attn[t].heads;
         cfg.causal = k_attn[t].causal;
-        nq = (size_t)cfg.seq_q * cfg.d_model;
-        nkv = (size_t)cfg.seq_kv * cfg.d_model;
+        nq = (size_t)cfg.seq_q * (size_t)cfg.d_model;
+        nkv = (size_t)cfg.seq_kv * (size_t)cfg.d_model;
         st = attn_mha_scratch_s8(&cfg, &bytes);
         if (!CASE(st == ATTN_OK && bytes == ATTN_MHA_SCRATCH_S8(cfg.seq_kv, cfg.d_model),
                   "int8 mha case %d: scratch query %s, %lu B == ATTN_MHA_SCRATCH_S8 %lu B", t,
@@ -1201,7 +1201,7 @@ static void test_encoder(void)
         attn_encoder_layer_s8_params *Ls = NULL;
         int seq = cases[t].seq, d = cases[t].d, layers = cases[t].layers;
         int use_stack = layers > 1 || cases[t].final_norm;
-        size_t n = (size_t)seq * d, bytes = 0;
+        size_t n = (size_t)seq * (size_t)d, bytes = 0;
         int8_t *x = NULL, *x0 = NULL, *want = NULL;
         uint8_t *padb = NULL;
         void *mem = NULL;
@@ -1317,7 +1317,7 @@ static void test_accuracy(void)
     group_begin();
     for (t = 0; t < N_OF(sm); t++) {
         int rows = sm[t].rows, cols = sm[t].cols;
-        size_t n = (size_t)rows * cols;
+        size_t n = (size_t)rows * (size_t)cols;
         int8_t *x = NULL, *y = NULL;
         attn_softmax_s8_params p;
         while (check_plan("int8 softmax accuracy case %d", t)) {
@@ -1352,7 +1352,7 @@ static void test_accuracy(void)
            "below the clamp at 127: %s)\n", check_e(e1, worst_p, 3), check_e(e2, worst_free, 3));
     for (t = 0; t < N_OF(ln); t++) {
         int rows = ln[t].rows, cols = ln[t].cols;
-        size_t n = (size_t)rows * cols;
+        size_t n = (size_t)rows * (size_t)cols;
         int8_t *x = NULL, *y = NULL;
         double *g = NULL, *b = NULL, sx = ln[t].scale, eps = 1e-5, out_scale;
         attn_layernorm_s8_params p;
