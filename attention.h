@@ -1503,54 +1503,63 @@ static float attn__hsum_f32(float32x4_t v)
 }
 #endif
 
-/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
-   sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
+/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n, two
+   passes around a shift: with c = x[0] and d_i = x_i - c (exact whenever
+   x_i is within a factor 2 of c: a large common offset cancels without
+   rounding), m = sum d_i / n, t_i = d_i - m = x_i - mean, var = sum t_i^2 /
+   n. So mean and variance keep their accuracy when the row sits far from
+   zero (1000 + N(0, 1) at d 64: 1e-6 against float64; one pass over x
+   loses ~4e-4 there, PyTorch's float32 4.5e-5), and a constant row gives
+   t = 0 exactly. The sums run in 4 lanes on Helium (the last n % 4
+   predicated), in order in C. */
 static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
                                     const float *beta, float eps, int n)
 {
-    float mean = 0.0f, var = 0.0f, rstd;
+    const float c = x[0];
+    float m = 0.0f, var = 0.0f, rstd;
     int i;
 #if ATTN__MVE_F32
     mve_pred16_t p = vctp32q((uint32_t)(n & 3));
+    const float32x4_t vc = vdupq_n_f32(c);
     float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
-    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
-    if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
-    mean = attn__hsum_f32(s) / (float)n;
-    vm = vdupq_n_f32(mean);
+    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vsubq_f32(vld1q_f32(x + i), vc));
+    if (i < n) s = vaddq_m_f32(s, s, vsubq_f32(vldrwq_z_f32(x + i, p), vc), p); /* lanes past n: + 0 */
+    m = attn__hsum_f32(s) / (float)n;
+    vm = vdupq_n_f32(m);
     for (i = 0; n - i >= 4; i += 4) {
-        t = vsubq_f32(vld1q_f32(x + i), vm);
+        t = vsubq_f32(vsubq_f32(vld1q_f32(x + i), vc), vm);
         q = vfmaq_f32(q, t, t);
     }
     if (i < n) {
-        t = vsubq_f32(vldrwq_z_f32(x + i, p), vm);
+        t = vsubq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vc), vm);
         q = vfmaq_m_f32(q, t, t, p);
     }
     var = attn__hsum_f32(q) / (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     vr = vdupq_n_f32(rstd);
     for (i = 0; n - i >= 4; i += 4) {
-        t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
+        t = vmulq_f32(vsubq_f32(vsubq_f32(vld1q_f32(x + i), vc), vm), vr);
         if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
         if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
         vst1q_f32(y + i, t);
     }
     if (i < n) {
-        t = vmulq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vm), vr);
+        t = vmulq_f32(vsubq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vc), vm), vr);
         if (gamma) t = vmulq_f32(t, vldrwq_z_f32(gamma + i, p));
         if (beta) t = vaddq_f32(t, vldrwq_z_f32(beta + i, p));
         vstrwq_p_f32(y + i, t, p);
     }
 #else
-    for (i = 0; i < n; i++) mean += x[i];
-    mean /= (float)n;
+    for (i = 0; i < n; i++) m += x[i] - c;
+    m /= (float)n;
     for (i = 0; i < n; i++) {
-        float t = x[i] - mean;
+        float t = (x[i] - c) - m;
         var = ATTN__MADD(var, t, t);
     }
     var /= (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     for (i = 0; i < n; i++) {
-        float t = (x[i] - mean) * rstd;
+        float t = ((x[i] - c) - m) * rstd;
         if (gamma) t *= gamma[i];
         if (beta) t += beta[i];
         y[i] = t;

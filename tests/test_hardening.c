@@ -28,8 +28,8 @@ enum {
     N2_B = N2_W + D, EMB_W = N2_B + D, EMB_B = EMB_W + D * D_IN, POS = EMB_B + D,
     CLS_W = POS + SEQ * D, CLS_B = CLS_W + NC * D, N_W = CLS_B + NC
 };
-#define STORE_BYTES 8192u
-#define SCRATCH_BYTES 6144u
+#define STORE_BYTES 2560u
+#define SCRATCH_BYTES 3072u
 #define CALIB_N (N_CALIB * SEQ * D_IN)
 
 typedef struct {
