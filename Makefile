@@ -15,7 +15,7 @@ HOST_CXX ?= g++
 WARN := -std=c99 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wdouble-promotion \
         -Wcast-align -Wstrict-prototypes -Wundef
 CXXWARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wcast-align -Wundef
-SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/test_bad_input.c \

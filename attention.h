@@ -852,7 +852,15 @@ ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_q
    calibration). Weights: symmetric per output channel; biases int32.
    All arrays the parameters point to are taken from `store` (keep it
    alive as long as the parameters); `scratch` is working memory, given
-   back. *in_q / *out_q: the int8 input and output encodings of x. */
+   back. *in_q / *out_q: the int8 input and output encodings of x.
+   Errors: a NaN or infinity in any weight, bias, LayerNorm parameter,
+   position table or calibration value, or one the float stack makes from
+   them while calibrating, is ATTN_ERR_RANGE, as is a scale no multiplier
+   can express; a store too small is ATTN_ERR_ARENA, found before anything
+   is written (the store takes, in ATTN_ALIGN blocks, per linear layer
+   out*in + 4 out (bias, if any) + 8 out + 4 out bytes, per LayerNorm
+   12 d, per GELU table 256, and the layer array). On any error *out,
+   *in_q and *out_q are unchanged and store->used is what it was. */
 ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_qparams *in_q,
                                               attn_qparams *out_q, const attn_encoder_cfg *cfg,
                                               const attn_encoder_weights_f32 *w,
@@ -860,7 +868,9 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
                                               int n_calib, int seq, attn_arena *store,
                                               attn_arena *scratch);
 /* The whole classifier; calib [n_calib][seq][d_in] (or d_model if d_in is
-   0). Sinusoidal positions are baked into an int8 table. */
+   0). Sinusoidal positions are baked into an int8 table (max_seq * d_model
+   bytes of store). Errors as for attn_quantize_encoder_s8; *out is
+   written only on success. */
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
