@@ -852,7 +852,15 @@ ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_q
    calibration). Weights: symmetric per output channel; biases int32.
    All arrays the parameters point to are taken from `store` (keep it
    alive as long as the parameters); `scratch` is working memory, given
-   back. *in_q / *out_q: the int8 input and output encodings of x. */
+   back. *in_q / *out_q: the int8 input and output encodings of x.
+   Errors: a NaN or infinity in any weight, bias, LayerNorm parameter,
+   position table or calibration value, or one the float stack makes from
+   them while calibrating, is ATTN_ERR_RANGE, as is a scale no multiplier
+   can express; a store too small is ATTN_ERR_ARENA, found before anything
+   is written (the store takes, in ATTN_ALIGN blocks, per linear layer
+   out*in + 4 out (bias, if any) + 8 out + 4 out bytes, per LayerNorm
+   12 d, per GELU table 256, and the layer array). On any error *out,
+   *in_q and *out_q are unchanged and store->used is what it was. */
 ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_qparams *in_q,
                                               attn_qparams *out_q, const attn_encoder_cfg *cfg,
                                               const attn_encoder_weights_f32 *w,
@@ -860,7 +868,9 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
                                               int n_calib, int seq, attn_arena *store,
                                               attn_arena *scratch);
 /* The whole classifier; calib [n_calib][seq][d_in] (or d_model if d_in is
-   0). Sinusoidal positions are baked into an int8 table. */
+   0). Sinusoidal positions are baked into an int8 table (max_seq * d_model
+   bytes of store). Errors as for attn_quantize_encoder_s8; *out is
+   written only on success. */
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
@@ -1503,54 +1513,63 @@ static float attn__hsum_f32(float32x4_t v)
 }
 #endif
 
-/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
-   sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
+/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n, two
+   passes around a shift: with c = x[0] and d_i = x_i - c (exact whenever
+   x_i is within a factor 2 of c: a large common offset cancels without
+   rounding), m = sum d_i / n, t_i = d_i - m = x_i - mean, var = sum t_i^2 /
+   n. So mean and variance keep their accuracy when the row sits far from
+   zero (1000 + N(0, 1) at d 64: 1e-6 against float64; one pass over x
+   loses ~4e-4 there, PyTorch's float32 4.5e-5), and a constant row gives
+   t = 0 exactly. The sums run in 4 lanes on Helium (the last n % 4
+   predicated), in order in C. */
 static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
                                     const float *beta, float eps, int n)
 {
-    float mean = 0.0f, var = 0.0f, rstd;
+    const float c = x[0];
+    float m = 0.0f, var = 0.0f, rstd;
     int i;
 #if ATTN__MVE_F32
     mve_pred16_t p = vctp32q((uint32_t)(n & 3));
+    const float32x4_t vc = vdupq_n_f32(c);
     float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
-    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
-    if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
-    mean = attn__hsum_f32(s) / (float)n;
-    vm = vdupq_n_f32(mean);
+    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vsubq_f32(vld1q_f32(x + i), vc));
+    if (i < n) s = vaddq_m_f32(s, s, vsubq_f32(vldrwq_z_f32(x + i, p), vc), p); /* lanes past n: + 0 */
+    m = attn__hsum_f32(s) / (float)n;
+    vm = vdupq_n_f32(m);
     for (i = 0; n - i >= 4; i += 4) {
-        t = vsubq_f32(vld1q_f32(x + i), vm);
+        t = vsubq_f32(vsubq_f32(vld1q_f32(x + i), vc), vm);
         q = vfmaq_f32(q, t, t);
     }
     if (i < n) {
-        t = vsubq_f32(vldrwq_z_f32(x + i, p), vm);
+        t = vsubq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vc), vm);
         q = vfmaq_m_f32(q, t, t, p);
     }
     var = attn__hsum_f32(q) / (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     vr = vdupq_n_f32(rstd);
     for (i = 0; n - i >= 4; i += 4) {
-        t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
+        t = vmulq_f32(vsubq_f32(vsubq_f32(vld1q_f32(x + i), vc), vm), vr);
         if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
         if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
         vst1q_f32(y + i, t);
     }
     if (i < n) {
-        t = vmulq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vm), vr);
+        t = vmulq_f32(vsubq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vc), vm), vr);
         if (gamma) t = vmulq_f32(t, vldrwq_z_f32(gamma + i, p));
         if (beta) t = vaddq_f32(t, vldrwq_z_f32(beta + i, p));
         vstrwq_p_f32(y + i, t, p);
     }
 #else
-    for (i = 0; i < n; i++) mean += x[i];
-    mean /= (float)n;
+    for (i = 0; i < n; i++) m += x[i] - c;
+    m /= (float)n;
     for (i = 0; i < n; i++) {
-        float t = x[i] - mean;
+        float t = (x[i] - c) - m;
         var = ATTN__MADD(var, t, t);
     }
     var /= (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     for (i = 0; i < n; i++) {
-        float t = (x[i] - mean) * rstd;
+        float t = ((x[i] - c) - m) * rstd;
         if (gamma) t *= gamma[i];
         if (beta) t += beta[i];
         y[i] = t;

@@ -119,6 +119,7 @@ void test_bad_input(void);
 void test_s8(void);
 void test_quant(void);
 void test_fast(void);
+void test_hardening(void);
 
 /* The bad-input engine's list of the public functions it covers (main's
    --bad-input-functions; bad_input.c). */
