@@ -69,7 +69,7 @@ static void t_linear(fz_in *in)
     n_in = fz_size(in, 16, &wild);
     n_out = fz_size(in, 16, &wild);
     if (nul < 3) want = ATTN_ERR_NULL;
-    else if (rows <= 0 || n_in <= 0 || n_out <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(rows) || fz_dim_bad(n_in) || fz_dim_bad(n_out)) want = ATTN_ERR_SHAPE;
     else if (fz_bytes(rows, n_in, 4).ovf || fz_bytes(rows, n_out, 4).ovf || fz_bytes(n_out, n_in, 4).ovf)
         want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
@@ -119,7 +119,7 @@ static void t_softmax(fz_in *in)
     rows = fz_size(in, 4, &wild);
     cols = fz_size(in, 24, &wild);
     if (nul < 2) want = ATTN_ERR_NULL;
-    else if (rows <= 0 || cols <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(rows) || fz_dim_bad(cols)) want = ATTN_ERR_SHAPE;
     else if (fz_bytes(rows, cols, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
@@ -169,7 +169,7 @@ static void t_layernorm(fz_in *in)
     rows = fz_size(in, 4, &wild);
     cols = fz_size(in, 32, &wild);
     if (nul < 2) want = ATTN_ERR_NULL;
-    else if (rows <= 0 || cols <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(rows) || fz_dim_bad(cols)) want = ATTN_ERR_SHAPE;
     else if (!fz_eps_ok(eps)) want = ATTN_ERR_RANGE;
     else if (fz_bytes(rows, cols, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
@@ -217,7 +217,7 @@ static void t_activation(fz_in *in)
     fz_fn = which == 0 ? "attn_relu_f32" : which == 1 ? "attn_gelu_f32" : "attn_gelu_tanh_f32";
     n = fz_size(in, 40, &wild);
     if (nul < 2) want = ATTN_ERR_NULL;
-    else if (n <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(n)) want = ATTN_ERR_SHAPE;
     else if (fz_bytes(1, n, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
@@ -263,7 +263,7 @@ static void t_pos(fz_in *in)
     seq = fz_size(in, 12, &wild);
     d = fz_size(in, 17, &wild);
     if (nul < 1 + learned) want = ATTN_ERR_NULL;
-    else if (seq <= 0 || d <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(seq) || fz_dim_bad(d)) want = ATTN_ERR_SHAPE;
     else if (fz_bytes(seq, d, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
@@ -310,7 +310,7 @@ static void t_pool(fz_in *in)
     seq = fz_size(in, 10, &wild);
     d = fz_size(in, 16, &wild);
     if (nul < 2) want = ATTN_ERR_NULL;
-    else if (seq <= 0 || d <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(seq) || fz_dim_bad(d)) want = ATTN_ERR_SHAPE;
     else if (pooling != ATTN_POOL_MEAN && pooling != ATTN_POOL_FIRST) want = ATTN_ERR_RANGE;
     else if (fz_bytes(seq, d, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
@@ -352,7 +352,7 @@ static void t_argmax(fz_in *in)
     fz_fn = "attn_argmax_f32";
     n = fz_size(in, 16, &wild);
     if (nul < 2) want = ATTN_ERR_NULL;
-    else if (n <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(n)) want = ATTN_ERR_SHAPE;
     else if (fz_bytes(1, n, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
@@ -385,7 +385,7 @@ static void fz_mha_cfg(fz_in *in, attn_mha_cfg *c, int *wild, int self)
 
 static attn_status fz_mha_shape(const attn_mha_cfg *c)
 {
-    if (c->seq_q <= 0 || c->seq_kv <= 0 || c->d_model <= 0 || c->n_heads <= 0 ||
+    if (fz_dim_bad(c->seq_q) || fz_dim_bad(c->seq_kv) || fz_dim_bad(c->d_model) || fz_dim_bad(c->n_heads) ||
         c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
     return ATTN_OK;
@@ -619,7 +619,7 @@ static void t_packed(fz_in *in)
     fz_fn = "attn_mha_weights_packed_f32";
     d = fz_size(in, 8, &wild);
     if (nul < 3) want = ATTN_ERR_NULL;
-    else if (d <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(d)) want = ATTN_ERR_SHAPE;
     else if (fz_bytes(d, d, 4).ovf || fz_mul(fz_bytes(d, d, 12), 1).ovf ||
              fz_bytes(d, d, 12).v > (size_t)PTRDIFF_MAX)
         want = ATTN_ERR_TOO_LARGE;
@@ -660,7 +660,7 @@ static void fz_enc_cfg(fz_in *in, attn_encoder_cfg *c, int *wild)
 
 static attn_status fz_enc_shape(const attn_encoder_cfg *c)
 {
-    if (c->d_model <= 0 || c->n_heads <= 0 || c->d_ff <= 0 || c->d_model % c->n_heads != 0)
+    if (fz_dim_bad(c->d_model) || fz_dim_bad(c->n_heads) || fz_dim_bad(c->d_ff) || c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
     return ATTN_OK;
 }
@@ -736,7 +736,7 @@ static void t_encoder(fz_in *in, int stack)
        n_layers (a stack of n_layers <= 0 has none, and is a shape error) */
     if (nul < 4 || (nulw >= 1 && nulw <= 6 && bad_layer < nl) || (stack && nulw == 7))
         want = ATTN_ERR_NULL;
-    else if (fz_enc_shape(&cfg) != ATTN_OK || seq <= 0 || nl <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_enc_shape(&cfg) != ATTN_OK || fz_dim_bad(seq) || fz_dim_bad(nl)) want = ATTN_ERR_SHAPE;
     else if (fz_enc_range(&cfg) != ATTN_OK) want = ATTN_ERR_RANGE;
     else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
@@ -746,7 +746,7 @@ static void t_encoder(fz_in *in, int stack)
     fz_snap();
     st = stack ? attn_encoder_scratch_f32(&cfg, seq, bp) : attn_encoder_layer_scratch_f32(&cfg, seq, bp);
     fz_after(st == ATTN_OK);
-    FZ_STATUS(st, fz_enc_shape(&cfg) != ATTN_OK || seq <= 0 ? ATTN_ERR_SHAPE
+    FZ_STATUS(st, fz_enc_shape(&cfg) != ATTN_OK || fz_dim_bad(seq) ? ATTN_ERR_SHAPE
                   : fz_enc_range(&cfg) != ATTN_OK ? ATTN_ERR_RANGE
                   : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
     if (st == ATTN_OK) {
@@ -846,8 +846,8 @@ static void t_model(fz_in *in)
     need = fz_add(fz_enc_need(&cfg.encoder, seq), fz_block(seq, dm, 4));
     t = fz_add(fz_add(fz_block(seq, cfg.d_in, 4), fz_block(dm, cfg.d_in, 4)), fz_block(cfg.n_classes, dm, 4));
     need.ovf |= t.ovf;
-    shape = fz_enc_shape(&cfg.encoder) != ATTN_OK || seq <= 0 || cfg.d_in < 0 || cfg.max_seq <= 0 ||
-                    seq > cfg.max_seq || cfg.n_classes <= 0
+    shape = fz_enc_shape(&cfg.encoder) != ATTN_OK || fz_dim_bad(seq) || cfg.d_in < 0 || cfg.d_in > ATTN_MAX_DIM || fz_dim_bad(cfg.max_seq) ||
+                    seq > cfg.max_seq || fz_dim_bad(cfg.n_classes)
                 ? ATTN_ERR_SHAPE
                 : ATTN_OK;
     range = fz_enc_range(&cfg.encoder) != ATTN_OK ||
@@ -959,7 +959,7 @@ static void t_queries(fz_in *in)
     if (st == ATTN_OK) FZ_CHECK(*bp == need.v && *bp == ATTN_MHA_SCRATCH_F32(m.seq_kv, m.d_model), "mha query");
     fz_fn = "attn_encoder_layer_scratch_f32";
     need = fz_enc_need(&e, seq);
-    want = fz_enc_shape(&e) || seq <= 0 ? ATTN_ERR_SHAPE : fz_enc_range(&e) ? ATTN_ERR_RANGE
+    want = fz_enc_shape(&e) || fz_dim_bad(seq) ? ATTN_ERR_SHAPE : fz_enc_range(&e) ? ATTN_ERR_RANGE
            : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK;
     fz_snap();
     st = attn_encoder_layer_scratch_f32(&e, seq, bp);

@@ -4,27 +4,28 @@
 
    Inputs: factors at every scale (0, denormals, 2^-94 .. 2^-31, 2^30 - 1/4,
    2^30, NaN, Inf), ranges and scales with NaN/Inf/denormals/FLT_MAX,
-   calibration data that is constant, all zero, huge, denormal or NaN,
-   weights that are constant, zero, tiny or large, shapes at the int8
-   limits, and store/scratch arenas from generous to nothing. Checks:
+   calibration data that is constant, all zero, huge, denormal, NaN or
+   infinite, weights that are constant, zero, tiny, large, NaN or infinite,
+   shapes at the int8 limits, and store/scratch arenas from generous to
+   nothing. Checks:
      - attn_quantize_multiplier: the closest Q31 multiplier and shift
        (|m| in [2^30, 2^31) unless the shift is -31, within half a step of
-       f), RANGE exactly for NaN and |f| >= 2^30;
+       f), RANGE exactly for NaN and |f| >= 2^30 with *m unchanged;
      - attn_choose_qparams: scale > 0, zero point in range, [min, max] and
        0 covered within half a step; attn_quantize_s8 within half a step
        of x / scale + zp (clamped), attn_dequantize_s8 = scale (q - zp);
-     - the model quantizers: the documented status for bad arguments, and
-       after success parameters that the int8 kernels accept (the same
-       stack or model then runs with ATTN_OK on quantized calibration
-       data), every array inside the store, the scratch arena given back,
-       and the residual adds within the header's |r| < 2^19.
-   FUZZ_KNOWN_DEFECTS (fuzz.h): the quantizer defects being fixed (issue 9,
-   defect 2): no NaN/Inf weights, biases or LayerNorm parameters, no Inf in
-   the calibration data or from it (values bounded so the float stack cannot
-   overflow), no position table whose max_seq * d_model floats overflow 32
-   bits, outputs and store not checked after an error; and the order in
-   which the quantizers check n_calib and the int8 width limits (reported
-   with this target). */
+     - the model quantizers: the documented status for bad arguments;
+       ATTN_ERR_ARENA exactly when the store is short of its documented
+       size (or the scratch of the float stack's); ATTN_ERR_RANGE for a NaN
+       or infinity in anything they read; on any error the outputs and
+       both arenas' used and high-water marks unchanged; after success
+       the store grown by exactly its documented size, every array inside
+       it, parameters that the int8 kernels accept (the same stack or model
+       then runs with ATTN_OK on quantized calibration data), the scratch
+       given back, and the residual adds within |r| < 2^18.
+   FUZZ_KNOWN_DEFECTS (fuzz.h): the order in which the quantizers check
+   n_calib and the int8 width limits (after the float checks' RANGE and
+   TOO_LARGE; reported with this target). */
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
 
@@ -85,11 +86,7 @@ static void t_multiplier(fz_in *in)
     }
     if (f != f || f >= 1073741824.0 || f <= -1073741824.0) {
         FZ_STATUS(st, ATTN_ERR_RANGE);
-#if FUZZ_KNOWN_DEFECTS /* it sets *m to 0 on the error */
-        fz_after(1);
-#else
-        fz_after(0);
-#endif
+        fz_after(0); /* documented: *m unchanged */
         return;
     }
     fz_after(1);
@@ -169,7 +166,7 @@ static void t_quantize(fz_in *in)
     q.scale = fz_pick(in, 2) ? scales[fz_pick(in, (int)(sizeof scales / sizeof scales[0]))] : fz_f32(in, FZ_FINITE);
     q.zero_point = fz_zp(in, fz_pick(in, 6) != 0);
     if (nul < 2) want = ATTN_ERR_NULL;
-    else if (n <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_dim_bad(n)) want = ATTN_ERR_SHAPE;
     else if (!(q.scale > 0.0f) || !fz_zp_ok(q.zero_point)) want = ATTN_ERR_RANGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
@@ -208,8 +205,7 @@ static void t_quantize(fz_in *in)
 /* ---- the model quantizers ----------------------------------------------------------------- */
 
 /* float weights: tame, or (class 1) with zeros, constant rows, 1e3, tiny and
-   denormal values, or (class 2, not while FUZZ_KNOWN_DEFECTS) NaN, Inf and
-   3e38 */
+   denormal values, or (class 2) NaN, Inf, FLT_MAX and raw bit patterns */
 static float fz_w(fz_in *in, int cls)
 {
     static const float sp[] = {0.0f, -0.0f, 1000.0f, -1000.0f, 1e-30f, 1e-40f, -1.4e-45f, 0.001f, 999.9f};
@@ -229,7 +225,7 @@ static const float *fz_wbuf(fz_in *in, size_t n, int cls)
 static const float *fz_wopt(fz_in *in, size_t n, int cls) { return fz_pick(in, 4) ? fz_wbuf(in, n, cls) : NULL; }
 
 /* calibration data: tame, bounded (|x| <= 1e6, denormals, constant, zero),
-   with NaN, or (not while FUZZ_KNOWN_DEFECTS) Inf and 3e38 */
+   with NaN, or with Inf, FLT_MAX and raw bit patterns */
 static void fz_calib(fz_in *in, float *x, size_t n, int cls)
 {
     static const float sp[] = {0.0f, -0.0f, 1e6f, -1e6f, 1e-40f, 1.4e-45f, 123456.7f, -0.001f};
@@ -287,15 +283,19 @@ static void fz_lin_inside(const fz_span *s, const attn_linear_s8_params *p, int 
     fz_inside(s, p->fused_bias, (size_t)out * sizeof(int32_t), 0);
     FZ_CHECK(fz_zp_ok(p->in_zp) && fz_zp_ok(p->out_zp), "quantizer made a zero point out of range");
 }
-/* INT8 ARITHMETIC: |r| < 2^19 for a residual add (each term < 2^18) */
+/* INT8 ARITHMETIC: the quantizer's residual adds keep |r| < 2^18 (max over
+   int8 a of |requant(a - a_zp, a_mul)|, plus the same for b) */
+static long fz_term_bound(int32_t zp, attn_qmul m)
+{
+    int32_t hi = 0, lo = 0;
+    FZ_CHECK(attn_requantize(&hi, 127 - zp, m) == ATTN_OK && attn_requantize(&lo, -128 - zp, m) == ATTN_OK,
+             "quantizer made an add multiplier the kernels refuse");
+    return labs((long)hi) > labs((long)lo) ? labs((long)hi) : labs((long)lo);
+}
 static void fz_add_bound(const attn_add_s8_params *p)
 {
-    int32_t t[4];
-    int i;
-    FZ_CHECK(attn_requantize(&t[0], 255, p->a_mul) == ATTN_OK && attn_requantize(&t[1], -255, p->a_mul) == ATTN_OK &&
-                 attn_requantize(&t[2], 255, p->b_mul) == ATTN_OK && attn_requantize(&t[3], -255, p->b_mul) == ATTN_OK,
-             "quantizer made an add multiplier the kernels refuse");
-    for (i = 0; i < 4; i++) FZ_CHECK(t[i] < (1 << 18) && t[i] > -(1 << 18), "a quantized residual add can pass 2^19");
+    FZ_CHECK(fz_term_bound(p->a_zp, p->a_mul) + fz_term_bound(p->b_zp, p->b_mul) < (1L << 18),
+             "a quantized residual add can reach 2^18");
 }
 static void fz_stack_inside(const fz_span *s, const attn_encoder_s8_params *p, const attn_encoder_cfg *c)
 {
@@ -336,7 +336,7 @@ static void fz_qenc_cfg(fz_in *in, attn_encoder_cfg *c, int *wild)
 }
 static int fz_qenc_shape(const attn_encoder_cfg *c) /* the float rules */
 {
-    return c->d_model <= 0 || c->n_heads <= 0 || c->d_ff <= 0 || c->d_model % c->n_heads != 0;
+    return fz_dim_bad(c->d_model) || fz_dim_bad(c->n_heads) || fz_dim_bad(c->d_ff) || c->d_model % c->n_heads != 0;
 }
 static int fz_qenc_shape8(const attn_encoder_cfg *c) { return c->d_model > 2048 || c->d_ff > 32768; }
 static int fz_qenc_range(const attn_encoder_cfg *c)
@@ -351,28 +351,97 @@ static fz_sz fz_enc_need(const attn_encoder_cfg *c, int seq)
     fz_sz kv = fz_block(seq, c->d_model, 4), dv = fz_block(c->d_model, 1, 4);
     return fz_add(fz_add(fz_add(fz_add(fz_add(kv, kv), dv), dv), fz_block(seq, 1, 4)), fz_block(c->d_ff, 1, 4));
 }
-/* an upper bound of the store a stack's parameters take (every array of
-   every layer, each rounded up to a block) */
-static size_t fz_store_bound(int d, int ff, int n_layers)
+/* The documented store (attn_quantize_encoder_s8): in ATTN_ALIGN blocks,
+   per linear layer out*in + 4 out (bias, if any) + 8 out + 4 out bytes,
+   per LayerNorm 12 d (8 d + 4 d), per GELU table 256, and the layer array. */
+static fz_sz fz_qlin(fz_sz s, int in, int out, const float *b)
 {
-    size_t dd = (size_t)d * d, lin = 4 * (dd + 16 * (size_t)d + 4 * ATTN_ALIGN), L;
-    lin += (size_t)ff * d + 16 * (size_t)ff + (size_t)d * ff + 16 * (size_t)d + 8 * ATTN_ALIGN;
-    L = lin + 2 * 12 * (size_t)d + 256 + 8 * ATTN_ALIGN;
-    return (size_t)n_layers * (L + sizeof(attn_encoder_layer_s8_params) + ATTN_ALIGN) + 12 * (size_t)d + 4 * ATTN_ALIGN;
+    s = fz_add(s, fz_block(out, in, 1));
+    if (b) s = fz_add(s, fz_block(out, 1, 4));
+    return fz_add(fz_add(s, fz_block(out, 1, 8)), fz_block(out, 1, 4));
+}
+static fz_sz fz_qnorm(fz_sz s, int d) { return fz_add(fz_add(s, fz_block(d, 1, 8)), fz_block(d, 1, 4)); }
+static fz_sz fz_qstack(fz_sz s, const attn_encoder_cfg *c, const attn_encoder_weights_f32 *w)
+{
+    int l, d = c->d_model;
+    s = fz_add(s, fz_block(w->n_layers, 1, sizeof(attn_encoder_layer_s8_params)));
+    for (l = 0; l < w->n_layers; l++) {
+        const attn_encoder_layer_weights_f32 *L = &w->layers[l];
+        s = fz_qlin(s, d, d, L->attn.bq);
+        s = fz_qlin(s, d, d, L->attn.bk);
+        s = fz_qlin(s, d, d, L->attn.bv);
+        s = fz_qlin(s, d, d, L->attn.bo);
+        s = fz_qnorm(fz_qnorm(s, d), d);
+        s = fz_qlin(s, d, c->d_ff, L->ff1_b);
+        if (c->activation != ATTN_ACT_RELU) s = fz_add(s, fz_block(256, 1, 1));
+        s = fz_qlin(s, c->d_ff, d, L->ff2_b);
+    }
+    return w->final_norm ? fz_qnorm(s, d) : s;
 }
 
-/* a store or scratch arena: generous, nearly enough, a little, none (a
-   case that must fail before the arenas gets a few blocks) */
-static void fz_q_arena(fz_in *in, fz_arena *z, size_t generous, size_t need, int *level, attn_status want)
+/* any NaN or infinity in n floats (NULL: none) */
+static int fz_nf(const float *p, size_t n)
 {
-    size_t f;
-    *level = want == ATTN_OK ? fz_pick(in, 8) : 6;
-    if (generous > ((size_t)1 << 24)) *level = 6;
-    if (*level < 5) f = (generous + ATTN_ALIGN - 1) / ATTN_ALIGN * ATTN_ALIGN; /* (levels 0-4: enough) */
-    else if (*level == 5) f = need > 0 ? (size_t)(fz_u32(in) % need) / ATTN_ALIGN * ATTN_ALIGN : 0;
-    else if (*level == 6) f = (size_t)fz_pick(in, 64) * ATTN_ALIGN;
-    else f = 0;
-    fz_arena_from(in, z, f);
+    size_t i;
+    if (!p) return 0;
+    for (i = 0; i < n; i++)
+        if (!(p[i] - p[i] == 0.0f)) return 1;
+    return 0;
+}
+/* ... in what a stack uses */
+static int fz_nf_stack(const attn_encoder_weights_f32 *w, int d, int ff)
+{
+    int l, bad = 0;
+    size_t dd = (size_t)d * d, df = (size_t)d * ff;
+    for (l = 0; l < w->n_layers; l++) {
+        const attn_encoder_layer_weights_f32 *L = &w->layers[l];
+        bad |= fz_nf(L->attn.wq, dd) | fz_nf(L->attn.wk, dd) | fz_nf(L->attn.wv, dd) | fz_nf(L->attn.wo, dd);
+        bad |= fz_nf(L->attn.bq, (size_t)d) | fz_nf(L->attn.bk, (size_t)d) | fz_nf(L->attn.bv, (size_t)d) |
+               fz_nf(L->attn.bo, (size_t)d);
+        bad |= fz_nf(L->ff1_w, df) | fz_nf(L->ff1_b, (size_t)ff) | fz_nf(L->ff2_w, df) | fz_nf(L->ff2_b, (size_t)d);
+        bad |= fz_nf(L->norm1_w, (size_t)d) | fz_nf(L->norm1_b, (size_t)d) | fz_nf(L->norm2_w, (size_t)d) |
+               fz_nf(L->norm2_b, (size_t)d);
+    }
+    if (w->final_norm) bad |= fz_nf(w->norm_w, (size_t)d) | fz_nf(w->norm_b, (size_t)d);
+    return bad;
+}
+
+/* An arena for a quantizer: the store from its documented need (more,
+   exactly, one block short, less, none), the scratch from the float
+   stack's documented need (generous; or below it; its exact need also
+   holds the quantizer's own ranges, undocumented). *lvl: the choice. */
+static size_t fz_q_free(fz_in *in, size_t need, size_t generous, int *lvl)
+{
+    *lvl = fz_pick(in, 8);
+    if (generous > ((size_t)1 << 24)) *lvl = 7;
+    switch (*lvl) {
+    case 0: case 1: case 2: return fz_alignup(fz_add((fz_sz){generous, 0}, (fz_sz){(size_t)fz_pick(in, 4) * ATTN_ALIGN, 0})).v;
+    case 3: case 4: return need;
+    case 5: return need >= ATTN_ALIGN ? need - ATTN_ALIGN : 0;
+    case 6: return need ? (size_t)(fz_u32(in) % need) / ATTN_ALIGN * ATTN_ALIGN : 0;
+    default: return (size_t)fz_pick(in, 3) * ATTN_ALIGN;
+    }
+}
+
+/* What a structurally valid quantizer call must return: ATTN_ERR_ARENA
+   when the store or scratch is short of its documented need, else
+   ATTN_ERR_RANGE for a NaN or infinity in what it reads, else OK (or
+   RANGE: the float stack can make an infinity, or a scale no multiplier
+   can express). Scratch between the float stack's need and the generous
+   size may be either. */
+static void fz_q_expect(attn_status st, size_t store_free, size_t store_need, size_t scr_free,
+                        size_t scr_need, int scr_lvl, int nonfinite)
+{
+    if (store_free < store_need || scr_free < scr_need) {
+        FZ_STATUS(st, ATTN_ERR_ARENA);
+        return;
+    }
+    if (st == ATTN_ERR_ARENA && scr_lvl >= 3) return; /* (scratch below the generous size) */
+    if (nonfinite) {
+        FZ_STATUS(st, ATTN_ERR_RANGE);
+        return;
+    }
+    if (st != ATTN_ERR_RANGE) FZ_STATUS(st, ATTN_OK);
 }
 
 static void t_qencoder(fz_in *in)
@@ -382,83 +451,94 @@ static void t_qencoder(fz_in *in)
     attn_encoder_layer_weights_f32 *lw;
     attn_encoder_s8_params *out;
     attn_qparams *in_q, *out_q;
-    int wild = 0, seq, n_calib, nl, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff;
+    int wild = 0, seq, n_calib, nl, nla, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff, ok;
     float *calib;
     uint8_t *pad = NULL;
     fz_arena store, scr;
-    fz_sz enc;
-    size_t n, gen_scr, gen_store;
+    fz_sz enc, sneed = {0, 0};
+    size_t n, nc, scr_need = 0, store_free, scr_free;
     attn_status st, want;
     fz_fn = "attn_quantize_encoder_s8";
-    cls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 2 : 3);
-    ccls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 3 : 4);
+    cls = fz_pick(in, 3);
+    ccls = fz_pick(in, 4);
     fz_qenc_cfg(in, &cfg, &wild);
     seq = fz_size(in, 4, &wild);
     n_calib = fz_pick(in, 24) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
     nl = fz_pick(in, 24) ? 1 + fz_pick(in, 2) : fz_pick(in, 2) - 1;
     enc = fz_enc_need(&cfg, seq);
-    /* the documented order; the quantizer's own for n_calib and the int8
-       limits (reported) while FUZZ_KNOWN_DEFECTS */
+    /* the documented order; while FUZZ_KNOWN_DEFECTS, the quantizer's own
+       for n_calib and the int8 width limits (reported: they come after the
+       float checks' RANGE and TOO_LARGE) */
     if (nul < 6) want = ATTN_ERR_NULL;
 #if FUZZ_KNOWN_DEFECTS
-    else if (fz_qenc_shape(&cfg) || seq <= 0 || nl <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_qenc_shape(&cfg) || fz_dim_bad(seq) || fz_dim_bad(nl)) want = ATTN_ERR_SHAPE;
     else if (fz_qenc_range(&cfg)) want = ATTN_ERR_RANGE;
     else if (enc.ovf) want = ATTN_ERR_TOO_LARGE;
-    else if (fz_qenc_shape8(&cfg) || n_calib <= 0) want = ATTN_ERR_SHAPE;
+    else if (fz_qenc_shape8(&cfg) || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
 #else
-    else if (fz_qenc_shape(&cfg) || fz_qenc_shape8(&cfg) || seq <= 0 || nl <= 0 || n_calib <= 0)
+    else if (fz_qenc_shape(&cfg) || fz_qenc_shape8(&cfg) || fz_dim_bad(seq) || fz_dim_bad(nl) || fz_dim_bad(n_calib))
         want = ATTN_ERR_SHAPE;
     else if (fz_qenc_range(&cfg)) want = ATTN_ERR_RANGE;
     else if (enc.ovf) want = ATTN_ERR_TOO_LARGE;
 #endif
     else want = ATTN_OK;
-    if (want == ATTN_OK && (wild || cfg.d_model > 2048 || cfg.d_ff > 32768)) return;
-    d = want == ATTN_OK ? cfg.d_model : 1;
-    ff = want == ATTN_OK ? cfg.d_ff : 1;
-    n = want == ATTN_OK ? (size_t)seq * d : 1;
-    gen_scr = enc.ovf ? 0 : enc.v + n * 4 + (size_t)(nl + 2) * 256 + 4 * ATTN_ALIGN;
-    gen_store = fz_store_bound(d, ff, nl > 0 ? nl : 1);
-    fz_q_arena(in, &store, gen_store, gen_store, &store_lvl, want);
-    fz_q_arena(in, &scr, gen_scr, enc.ovf ? 0 : enc.v, &scr_lvl, want);
-    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)(nl > 0 ? nl : 1) * sizeof *lw);
-    for (l = 0; l < (nl > 0 ? nl : 1); l++) fz_layer_w(in, &lw[l], d, ff, cls);
+    if (want == ATTN_OK && wild) return;
+    ok = want == ATTN_OK;
+    d = ok ? cfg.d_model : 1;
+    ff = ok ? cfg.d_ff : 1;
+    n = ok ? (size_t)seq * d : 1;
+    nla = nl > 0 ? nl : 1;
+    nc = (size_t)(n_calib > 0 ? n_calib : 1);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nla * sizeof *lw);
+    for (l = 0; l < nla; l++) fz_layer_w(in, &lw[l], d, ff, cls);
     w.layers = lw;
     w.n_layers = nl;
     w.final_norm = fz_pick(in, 2);
     w.norm_w = fz_wopt(in, (size_t)d, cls);
     w.norm_b = fz_wopt(in, (size_t)d, cls);
-    calib = (float *)fz_const((size_t)(n_calib > 0 ? n_calib : 1) * n * sizeof(float));
-    fz_calib(in, calib, (size_t)(n_calib > 0 ? n_calib : 1) * n, ccls);
+    calib = (float *)fz_const(nc * n * sizeof(float));
+    fz_calib(in, calib, nc * n, ccls);
     if (fz_pick(in, 3) == 0) {
-        size_t k = (size_t)(n_calib > 0 ? n_calib : 1) * (want == ATTN_OK ? (size_t)seq : 1);
-        pad = (uint8_t *)fz_const(k);
-        fz_fill_mask(in, pad, (int)k);
+        pad = (uint8_t *)fz_const(nc * (ok ? (size_t)seq : 1));
+        fz_fill_mask(in, pad, (int)(nc * (ok ? (size_t)seq : 1)));
     }
+    if (ok) {
+        sneed = fz_qstack(sneed, &cfg, &w);
+        scr_need = fz_add(enc, fz_block((int)n, 1, 4)).v;
+    }
+    store_free = ok ? fz_q_free(in, sneed.v, sneed.v, &store_lvl) : (size_t)fz_pick(in, 3) * ATTN_ALIGN;
+    scr_free = ok ? fz_q_free(in, scr_need, scr_need + (size_t)(nla + 2) * 256, &scr_lvl)
+                  : (size_t)fz_pick(in, 3) * ATTN_ALIGN;
+    fz_arena_from(in, &store, store_free);
+    fz_arena_from(in, &scr, scr_free);
     out = (attn_encoder_s8_params *)fz_out(sizeof *out);
     in_q = (attn_qparams *)fz_out(sizeof *in_q);
     out_q = (attn_qparams *)fz_out(sizeof *out_q);
     if (nul == 6 && nl > 0) lw[0].ff2_w = NULL, want = ATTN_ERR_NULL;
-    if (want == ATTN_OK && scr.a.size - scr.a.used < enc.v) want = ATTN_ERR_ARENA;
     fz_snap();
     st = attn_quantize_encoder_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : in_q, nul == 2 ? NULL : out_q,
                                   nul == 3 ? NULL : &cfg, nul == 4 ? NULL : &w, calib, pad, n_calib, seq,
                                   nul == 5 ? NULL : &store.a, &scr.a);
-#if FUZZ_KNOWN_DEFECTS /* outputs and store written on an error */
-    fz_after(1);
-#else
+    /* on an error: *out, *in_q, *out_q and both arenas' used and high_water
+       unchanged; the arenas' free memory too, unless the error came from
+       the data (found while quantizing) */
+    if (st == ATTN_ERR_RANGE && want == ATTN_OK) {
+        fz_scratch(store.buf);
+        fz_scratch(scr.buf);
+    }
     fz_after(st == ATTN_OK);
-    if (st != ATTN_OK) FZ_CHECK(store.a.used == store.before.used, "quantizer kept store blocks after an error");
-#endif
     FZ_CHECK(scr.a.used == scr.before.used, "quantizer did not give the scratch back");
+    if (st != ATTN_OK)
+        FZ_CHECK(memcmp(&store.a, &store.before, sizeof store.a) == 0 && scr.a.high_water == scr.before.high_water,
+                 "quantizer: an arena's used or high-water moved on an error");
     if (want != ATTN_OK) {
         FZ_STATUS(st, want);
         return;
     }
-    /* valid arguments: OK, or a factor out of range (RANGE), or too little
-       store or scratch (ARENA, never with the generous sizes) */
-    if (st == ATTN_ERR_ARENA) FZ_CHECK(store_lvl >= 5 || scr_lvl >= 5, "ATTN_ERR_ARENA with a generous store and scratch");
-    else if (st != ATTN_ERR_RANGE) FZ_STATUS(st, ATTN_OK);
+    fz_q_expect(st, store_free, sneed.v, scr_free, scr_need, scr_lvl,
+                fz_nf_stack(&w, d, ff) || fz_nf(calib, nc * n));
     if (st != ATTN_OK) return;
+    FZ_CHECK(store.a.used - store.before.used == sneed.v, "quantizer: store used is not the documented size");
     {
         fz_span s;
         size_t need;
@@ -466,7 +546,6 @@ static void t_qencoder(fz_in *in)
         int8_t *x;
         s.lo = store.a.base;
         s.hi = store.a.base + store.a.used;
-        FZ_CHECK(store.a.used <= store.a.size, "store overrun");
         fz_stack_inside(&s, out, &cfg);
         FZ_CHECK(out->n_layers == nl && out->final_norm == w.final_norm, "quantized stack shape");
         FZ_CHECK(in_q->scale > 0.0f && fz_zp_ok(in_q->zero_point) && out_q->scale > 0.0f && fz_zp_ok(out_q->zero_point),
@@ -489,129 +568,137 @@ static void t_qmodel(fz_in *in)
     attn_model_weights_f32 w;
     attn_encoder_layer_weights_f32 *lw;
     attn_model_s8_params *out;
-    int wild = 0, seq, n_calib, nl, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff, din, pe, ms;
+    int wild = 0, seq, n_calib, nl, nla, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff, din, pe, ms, ok;
+    int ncls, mseq, nf;
     float *calib;
     uint8_t *pad = NULL;
     fz_arena store, scr;
-    fz_sz need;
-    size_t nin, gen_scr, gen_store;
+    fz_sz need, sneed = {0, 0};
+    size_t nin, nc, store_free, scr_free;
     attn_status st, want, shape, shape8, range;
     fz_fn = "attn_quantize_model_s8";
-    cls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 2 : 3);
-    ccls = fz_pick(in, FUZZ_KNOWN_DEFECTS ? 3 : 4);
+    cls = fz_pick(in, 3);
+    ccls = fz_pick(in, 4);
     fz_qenc_cfg(in, &cfg.encoder, &wild);
     seq = fz_size(in, 4, &wild);
     n_calib = fz_pick(in, 24) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
     nl = fz_pick(in, 24) ? 1 + fz_pick(in, 2) : 0;
     cfg.d_in = fz_pick(in, 3) == 0 ? 0 : fz_pick(in, 32) == 0 ? (fz_pick(in, 2) ? -1 : 32769) : fz_size(in, 6, &wild);
     ms = fz_pick(in, 16);
-    cfg.max_seq = ms == 0 ? fz_size(in, 6, &wild) : ms == 1 ? INT_MAX / 2 : seq > 0 && seq < 64 ? seq + fz_pick(in, 3) : 8;
+    cfg.max_seq = ms == 0 ? fz_size(in, 6, &wild) : ms == 1 ? (1 << 28) : seq > 0 && seq < 64 ? seq + fz_pick(in, 3) : 8;
     pe = fz_pick(in, 32);
     cfg.position = (attn_position)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -2);
     pe = fz_pick(in, 32);
     cfg.pooling = (attn_pooling)(pe < 30 ? pe % 2 : pe == 30 ? 2 : -1);
     cfg.n_classes = fz_size(in, 4, &wild);
-#if FUZZ_KNOWN_DEFECTS /* a position table of more than 2^32 bytes overflows on 32-bit targets */
-    if (cfg.position != ATTN_POS_NONE && cfg.encoder.d_model > 0 && cfg.max_seq > 0 &&
-        (uint64_t)cfg.max_seq * (uint64_t)cfg.encoder.d_model * 4u > 0xFFFFFFFFu)
-        cfg.max_seq = seq > 0 ? seq : 1;
-#endif
     d = cfg.encoder.d_model;
-    /* the float model's scratch + its position table */
+    /* the float model's scratch (MEMORY) + the classifier's logits + the
+       position table (floats) */
     need = fz_add(fz_enc_need(&cfg.encoder, seq), fz_block(seq, d, 4));
     {
         fz_sz t = fz_add(fz_add(fz_block(seq, cfg.d_in, 4), fz_block(d, cfg.d_in, 4)), fz_block(cfg.n_classes, d, 4));
         need.ovf |= t.ovf;
-        if (cfg.position != ATTN_POS_NONE) need = fz_add(need, fz_block(cfg.max_seq, d, 4));
         need = fz_add(need, fz_block(cfg.n_classes, 1, 4));
+        if (cfg.position != ATTN_POS_NONE) need = fz_add(need, fz_block(cfg.max_seq, d, 4));
     }
-    shape = fz_qenc_shape(&cfg.encoder) || seq <= 0 || cfg.d_in < 0 || cfg.max_seq <= 0 || seq > cfg.max_seq ||
-                    cfg.n_classes <= 0 || nl <= 0
+    shape = fz_qenc_shape(&cfg.encoder) || fz_dim_bad(seq) || cfg.d_in < 0 || cfg.d_in > ATTN_MAX_DIM ||
+                    fz_dim_bad(cfg.max_seq) || seq > cfg.max_seq || fz_dim_bad(cfg.n_classes) || fz_dim_bad(nl)
                 ? ATTN_ERR_SHAPE
                 : ATTN_OK;
     shape8 = fz_qenc_shape8(&cfg.encoder) || cfg.d_in > 32768 ? ATTN_ERR_SHAPE : ATTN_OK;
     range = fz_qenc_range(&cfg.encoder) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 1u ? ATTN_ERR_RANGE
                                                                                                    : ATTN_OK;
     if (nul < 4) want = ATTN_ERR_NULL;
-#if FUZZ_KNOWN_DEFECTS /* the float checks (shape, range) before the int8 limits; n_calib last */
+#if FUZZ_KNOWN_DEFECTS /* the float checks (shape, range) before the int8 limits; n_calib last (reported) */
     else if (shape) want = ATTN_ERR_SHAPE;
     else if (range) want = ATTN_ERR_RANGE;
-    else if (shape8 || n_calib <= 0) want = ATTN_ERR_SHAPE;
+    else if (shape8 || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
 #else
-    else if (shape || shape8 || n_calib <= 0) want = ATTN_ERR_SHAPE;
+    else if (shape || shape8 || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
     else if (range) want = ATTN_ERR_RANGE;
 #endif
     else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (want == ATTN_OK && wild) return;
-    if (want == ATTN_OK && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * d > 4096) {
-        /* a long position table: the scratch check must refuse it cheaply */
-        wild = 1;
-    }
-    ff = want == ATTN_OK && !wild ? cfg.encoder.d_ff : 1;
-    din = want == ATTN_OK && !wild ? (cfg.d_in > 0 ? cfg.d_in : d) : 1;
-    if (want != ATTN_OK || wild) d = 1;
-    nin = want == ATTN_OK && !wild ? (size_t)seq * din : 1;
-    gen_scr = need.ovf || wild ? 0 : need.v + (size_t)(nl + 2) * 256 + 4 * ATTN_ALIGN;
-    gen_store = fz_store_bound(d, ff, nl > 0 ? nl : 1) + (size_t)d * din + 16 * (size_t)d + (size_t)(cfg.n_classes > 0 && !wild ? cfg.n_classes : 1) * (d + 32) +
-                (want == ATTN_OK && !wild ? (size_t)cfg.max_seq : 1) * d + 16 * ATTN_ALIGN;
-    fz_q_arena(in, &store, gen_store, gen_store, &store_lvl, want);
-    if (wild) fz_arena_from(in, &scr, (size_t)fz_pick(in, 8) * ATTN_ALIGN), scr_lvl = 7;
-    else fz_q_arena(in, &scr, gen_scr, need.ovf ? 0 : need.v, &scr_lvl, want);
-    if (wild && want == ATTN_OK) want = ATTN_ERR_ARENA;
+    /* a long position table (max_seq 2^28): the scratch check must refuse
+       it before reading anything */
+    if (want == ATTN_OK && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * d > 4096) wild = 1;
+    ok = want == ATTN_OK && !wild;
+    ff = ok ? cfg.encoder.d_ff : 1;
+    din = ok ? (cfg.d_in > 0 ? cfg.d_in : d) : 1;
+    ncls = ok ? cfg.n_classes : 1;
+    mseq = ok ? cfg.max_seq : 1;
+    if (!ok) d = 1;
+    nin = ok ? (size_t)seq * din : 1;
+    nla = nl > 0 ? nl : 1;
+    nc = (size_t)(n_calib > 0 ? n_calib : 1);
     memset(&w, 0, sizeof w);
     if (cfg.d_in > 0) {
         w.embed_w = fz_wbuf(in, (size_t)d * din, cls);
         w.embed_b = fz_wopt(in, (size_t)d, cls);
     }
-    if (cfg.position == ATTN_POS_LEARNED)
-        w.pos = fz_wbuf(in, (want == ATTN_OK && !wild ? (size_t)cfg.max_seq : 1) * d, cls);
-    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)(nl > 0 ? nl : 1) * sizeof *lw);
-    for (l = 0; l < (nl > 0 ? nl : 1); l++) fz_layer_w(in, &lw[l], d, ff, cls);
+    if (cfg.position == ATTN_POS_LEARNED) w.pos = fz_wbuf(in, (size_t)mseq * d, cls);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nla * sizeof *lw);
+    for (l = 0; l < nla; l++) fz_layer_w(in, &lw[l], d, ff, cls);
     w.encoder.layers = lw;
     w.encoder.n_layers = nl;
     w.encoder.final_norm = fz_pick(in, 2);
     w.encoder.norm_w = fz_wopt(in, (size_t)d, cls);
     w.encoder.norm_b = fz_wopt(in, (size_t)d, cls);
-    w.cls_w = fz_wbuf(in, (size_t)(want == ATTN_OK && !wild ? cfg.n_classes : 1) * d, cls);
-    w.cls_b = fz_wopt(in, (size_t)(want == ATTN_OK && !wild ? cfg.n_classes : 1), cls);
-    if (nul == 4) w.cls_w = NULL, want = ATTN_ERR_NULL;
-    if (nul == 5 && cfg.position == ATTN_POS_LEARNED) w.pos = NULL, want = ATTN_ERR_NULL;
-    if (nul == 6 && cfg.d_in > 0) w.embed_w = NULL, want = ATTN_ERR_NULL;
-    calib = (float *)fz_const((size_t)(n_calib > 0 ? n_calib : 1) * nin * sizeof(float));
-    fz_calib(in, calib, (size_t)(n_calib > 0 ? n_calib : 1) * nin, ccls);
+    w.cls_w = fz_wbuf(in, (size_t)ncls * d, cls);
+    w.cls_b = fz_wopt(in, (size_t)ncls, cls);
+    calib = (float *)fz_const(nc * nin * sizeof(float));
+    fz_calib(in, calib, nc * nin, ccls);
     if (fz_pick(in, 3) == 0) {
-        size_t k = (size_t)(n_calib > 0 ? n_calib : 1) * (want == ATTN_OK && !wild ? (size_t)seq : 1);
+        size_t k = nc * (ok ? (size_t)seq : 1);
         pad = (uint8_t *)fz_const(k);
         fz_fill_mask(in, pad, (int)k);
     }
+    if (ok) {
+        if (cfg.position != ATTN_POS_NONE) sneed = fz_add(sneed, fz_block(cfg.max_seq, d, 1));
+        if (cfg.d_in > 0) sneed = fz_qlin(sneed, din, d, w.embed_b);
+        sneed = fz_qstack(sneed, &cfg.encoder, &w.encoder);
+        sneed = fz_qlin(sneed, d, cfg.n_classes, w.cls_b);
+    }
+    store_free = ok ? fz_q_free(in, sneed.v, sneed.v, &store_lvl) : (size_t)fz_pick(in, 3) * ATTN_ALIGN;
+    scr_free = ok ? fz_q_free(in, need.v, need.v + (size_t)(nla + 2) * 256, &scr_lvl) : (size_t)fz_pick(in, 8) * ATTN_ALIGN;
+    fz_arena_from(in, &store, store_free);
+    fz_arena_from(in, &scr, scr_free);
+    if (want == ATTN_OK && wild) want = ATTN_ERR_ARENA; /* (the long table's scratch) */
+    if (nul == 4) w.cls_w = NULL, want = ATTN_ERR_NULL;
+    if (nul == 5 && cfg.position == ATTN_POS_LEARNED) w.pos = NULL, want = ATTN_ERR_NULL;
+    if (nul == 6 && cfg.d_in > 0) w.embed_w = NULL, want = ATTN_ERR_NULL;
     out = (attn_model_s8_params *)fz_out(sizeof *out);
-    if (want == ATTN_OK && scr.a.size - scr.a.used < need.v) want = ATTN_ERR_ARENA;
     fz_snap();
     st = attn_quantize_model_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : &cfg, nul == 2 ? NULL : &w, calib, pad,
                                 n_calib, seq, nul == 3 ? NULL : &store.a, &scr.a);
-#if FUZZ_KNOWN_DEFECTS /* outputs and store written on an error */
-    fz_after(1);
-#else
+    if (st == ATTN_ERR_RANGE && want == ATTN_OK) {
+        fz_scratch(store.buf);
+        fz_scratch(scr.buf);
+    }
     fz_after(st == ATTN_OK);
-    if (st != ATTN_OK) FZ_CHECK(store.a.used == store.before.used, "quantizer kept store blocks after an error");
-#endif
     FZ_CHECK(scr.a.used == scr.before.used, "quantizer did not give the scratch back");
+    if (st != ATTN_OK)
+        FZ_CHECK(memcmp(&store.a, &store.before, sizeof store.a) == 0 && scr.a.high_water == scr.before.high_water,
+                 "quantizer: an arena's used or high-water moved on an error");
     if (want != ATTN_OK) {
         FZ_STATUS(st, want);
         return;
     }
-    if (st == ATTN_ERR_ARENA) FZ_CHECK(store_lvl >= 5 || scr_lvl >= 5, "ATTN_ERR_ARENA with a generous store and scratch");
-    else if (st != ATTN_ERR_RANGE) FZ_STATUS(st, ATTN_OK);
+    nf = fz_nf_stack(&w.encoder, d, ff) || fz_nf(calib, nc * nin) || fz_nf(w.cls_w, (size_t)ncls * d) ||
+         fz_nf(w.cls_b, (size_t)ncls) || (cfg.d_in > 0 && (fz_nf(w.embed_w, (size_t)d * din) || fz_nf(w.embed_b, (size_t)d))) ||
+         (cfg.position == ATTN_POS_LEARNED && fz_nf(w.pos, (size_t)mseq * d));
+    fz_q_expect(st, store_free, sneed.v, scr_free, need.v, scr_lvl, nf);
     if (st != ATTN_OK) return;
+    FZ_CHECK(store.a.used - store.before.used == sneed.v, "quantizer: store used is not the documented size");
     {
         fz_span s;
         size_t rneed;
         fz_arena run;
         int8_t *x, *logits;
+        attn_qparams q;
         s.lo = store.a.base;
         s.hi = store.a.base + store.a.used;
-        FZ_CHECK(store.a.used <= store.a.size, "store overrun");
         fz_stack_inside(&s, &out->encoder, &cfg.encoder);
         fz_lin_inside(&s, &out->cls, d, cfg.n_classes);
         if (cfg.d_in > 0) fz_lin_inside(&s, &out->embed, cfg.d_in, d);
@@ -623,12 +710,9 @@ static void t_qmodel(fz_in *in)
         fz_arena_from(in, &run, rneed);
         x = (int8_t *)fz_out(nin);
         logits = (int8_t *)fz_out((size_t)cfg.n_classes);
-        {
-            attn_qparams q;
-            q.scale = out->in_scale;
-            q.zero_point = out->in_zp;
-            FZ_STATUS(attn_quantize_s8(x, calib, (int)nin, q), ATTN_OK);
-        }
+        q.scale = out->in_scale;
+        q.zero_point = out->in_zp;
+        FZ_STATUS(attn_quantize_s8(x, calib, (int)nin, q), ATTN_OK);
         fz_snap();
         FZ_STATUS(attn_model_s8(logits, x, seq, pad, &cfg, out, &run.a), ATTN_OK);
         fz_after(1);
