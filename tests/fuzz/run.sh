@@ -6,6 +6,7 @@
 # Writes a table of executions per target to BUILD/summary.md and into
 # BENCHMARKS.md (section "fuzz"). A finding stops the run: its input is
 # left in BUILD/findings/ and the script exits 1.
+# Inputs named fuzz-found-* (reproducers of findings) are kept as they are.
 # usage: tests/fuzz/run.sh BUILD_DIR SECONDS TARGET...
 set -u
 B=$1 secs=$2
@@ -37,7 +38,13 @@ for t in "$@"; do
         echo "fuzz $t: merge failed"
         exit 1
     }
-    rm -f "$corpus"/*
+    # the inputs named fuzz-found-* (what a finding was reduced to) stay as
+    # they are; the rest of the corpus becomes the merged set
+    for f in "$corpus"/fuzz-found-*; do
+        [ -f "$f" ] || continue
+        for g in "$min"/*; do cmp -s "$f" "$g" && rm -f "$g"; done
+    done
+    find "$corpus" -maxdepth 1 -type f ! -name 'fuzz-found-*' -exec rm -f {} +
     cp "$min"/* "$corpus"/ 2>/dev/null
     n=$(ls "$corpus" | wc -l)
     echo "fuzz $t: ${execs:-?} executions in $((end - start)) s (${rate:-?}/s), corpus $n inputs"
@@ -50,7 +57,9 @@ ver=$(${CLANG:-clang} --version | head -n 1)
     echo "Fuzzing (\`make fuzz FUZZ_SECONDS=$secs\`, one target after another under \`nice\`):"
     echo "libFuzzer of $ver, targets built with"
     echo "\`-O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all\`, run with"
-    echo "\`$flags -max_total_time=$secs\` from the committed corpus. No finding."
+    echo "\`$flags -max_total_time=$secs\` from the committed corpus, on $(nproc 2>/dev/null || echo ?) CPUs"
+    echo "shared with other work (rates vary with the load). No finding. The corpus kept"
+    echo "is the merge (\`-merge=1 -use_counters=0\`) that keeps every coverage edge."
     echo
     echo "| target | executions | seconds | per second | corpus kept |"
     echo "|---|---:|---:|---:|---:|"
