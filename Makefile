@@ -1,7 +1,24 @@
-# attention.h - build, test, demo, benchmarks.
-#   make test    every host test (gcc, clang, ASan+UBSan, C++), one summary line
-#   make demo    the small encoder model end to end on the host
-#   make bench-host   host timing of encoder layers -> stdout (see BENCHMARKS.md)
+# attention.h - build, test, demo, benchmarks. `make help` prints the list
+# below (one line per target); make test checks that it names every .PHONY
+# target and nothing else (tools/make_help.sh). BOARD: one of m0 m3 m4 m7 m33
+# m55, with -clang for clang's build of it (test-m4-clang).
+#   make test          everything: host builds, each board x compiler under QEMU; ends "N passed, N failed"
+#   make test-host     the host builds only (no cross tools, no installs, no QEMU); the same last line
+#   make test-BOARD    the test runner on one board under QEMU
+#   make digits-BOARD  the digits classifier on one board (instructions per inference)
+#   make demo-BOARD    the demo model on one board (not m0: it does not fit)
+#   make demo          the digits classifier on the host, then on the M4 when the tools are there
+#   make examples      the host examples (minimal, demo, digits)
+#   make digits-s8     rewrite examples/digits/digits_model_s8.h with the quantizer (make test checks it)
+#   make bench         instruction counts, every board and compiler -> BENCHMARKS.md, build/bench/results.csv
+#   make bench-host    host timing of encoder layers -> stdout (see BENCHMARKS.md)
+#   make size          flash of the library per core and compiler -> BENCHMARKS.md
+#   make stack         worst-case stack per public function (static call graph) -> BENCHMARKS.md
+#   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
+#   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
+#   make all           the host test runners and examples
+#   make help          this list
+#   make clean         remove build/
 # Cross builds (ports/) derive their tools from CROSS_COMPILE.
 
 CROSS_COMPILE ?= arm-none-eabi-
@@ -24,13 +41,16 @@ TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/golden/golden.h tests/g
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-asan $(B)/test-cxx
 
-.PHONY: all test demo bench-host examples clean
+.PHONY: all test test-host demo bench-host examples clean help
 all: $(TEST_BINS) examples
+
+help:
+	@sh tools/make_help.sh Makefile
 
 $(B):
 	@mkdir -p $(B)
 
-# --- the test runner, four ways ----------------------------------------------
+# --- the test runner, five ways ----------------------------------------------
 $(B)/test-gcc: $(TEST_DEP) | $(B)
 	$(HOST_CC) $(WARN) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-clang: $(TEST_DEP) | $(B)
@@ -47,6 +67,19 @@ $(B)/cxx/%.o: tests/%.c $(TEST_DEP)
 	$(HOST_CC) $(WARN) -O2 -I. -Itests -c $< -o $@
 $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 	$(HOST_CXX) $^ -lm -o $@
+# 32-bit (gcc -m32, Debian's gcc-multilib; make m32-deps installs it, make
+# test first runs it, make test-host only checks): int, long and pointers of
+# 32 bits, as on the boards, under ASan + UBSan. SSE arithmetic for float, as
+# every other build has (i386's default x87 keeps float expressions in 80
+# bits, FLT_EVAL_METHOD 2, and two exact-equality checks of tests/test_props.c
+# then compare an 80-bit expression with the float the library stored).
+M32 := -m32 -msse2 -mfpmath=sse
+$(B)/test-m32: $(TEST_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,m32-deps)
+	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh --check m32
+	$(HOST_CC) $(M32) $(WARN) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+.PHONY: m32-deps
+m32-deps:
+	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh m32
 
 # --- compile-only checks of the header -----------------------------------------
 $(B)/impl.o: tests/impl.c attention.h | $(B)
@@ -266,9 +299,14 @@ $(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
 
-test: $(TEST_BINS) $(B)/impl.o $(B)/impl-static.o $(B)/impl-nofloat.o $(B)/impl-noint8.o \
-      examples $(BOARD_ELFS) $(DIGITS_ELFS) $(B)/qm-digits/digits_model_s8.h $(OPT_CHECKS)
+# what runs on the host: make test-host runs these alone (no cross tool, no
+# package install, no QEMU), make test these and every board
+HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/impl.o $(B)/impl-static.o \
+               $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h
+test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(OPT_CHECKS)
 	@sh tests/run_suite.sh $(B) $(BOARD_RUNS)
+test-host: $(HOST_CHECKS)
+	@sh tests/run_suite.sh $(B)
 
 # --- benchmarks ---------------------------------------------------------------
 $(B)/bench_host: bench/bench_host.c attention.h | $(B)

@@ -3,7 +3,9 @@
 # total line "N passed, N failed" (the last line of `make test`).
 # usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...]
 #   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and digits.elf on that QEMU
-#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang)
+#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang).
+#   Without boards (make test-host) only the host builds run, and nothing
+#   here calls a cross tool or QEMU.
 B=${1:-build}
 [ $# -gt 0 ] && shift
 passed=0
@@ -38,10 +40,12 @@ run() {
 hashes=$(mktemp)
 trap 'rm -f "$hashes"' EXIT
 
-for t in gcc clang asan cxx; do run "host-$t" timeout 300 "./$B/test-$t"; done
+for t in gcc clang asan cxx m32; do run "host-$t" timeout 300 "./$B/test-$t"; done
 for pair in "$@"; do
     run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
 done
+# make help lists every .PHONY target and nothing else
+sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY target, and only those" $?
 # The digits classifier (examples/digits): float == PyTorch on every image,
 # int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"
