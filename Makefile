@@ -192,6 +192,8 @@ QEMU_TIMEOUT ?= 600
 #   digits  the digits classifier as firmware (make digits-m4)
 #   demo    the demo as firmware (make demo-m4; not on the M0, whose 16 KB RAM
 #           cannot hold its 71 KB of RAM weights)
+#   overflow  a .bss over the board's RAM: must fail to link (make test,
+#           tests/link_overflow.sh): on the M0 and M4 with gcc only
 src_test   := $(TEST_SRC) tests/impl.c
 dep_test   := $(TEST_DEP)
 cf_test    := -Itests
@@ -222,6 +224,12 @@ test_m0_clang := -DGOLDEN_FLASH_LIMIT=15000
 test_m55_clang := -DGOLDEN_FLASH_LIMIT=40000
 ld_test_m0 := --specs=nano.specs
 bench_m0 := -DBENCH_RAM_BYTES=10240
+# the link-overflow probe: a .bss 4 bytes larger than the board's RAM less
+# its stack reservation (16 KB - 2 KB; 4 MB - 4 KB)
+src_overflow := tests/link_overflow.c
+dep_overflow := tests/link_overflow.c
+overflow_m0  := -DOVERFLOW_BYTES=14340
+overflow_m4  := -DOVERFLOW_BYTES=4190212
 PROGRAMS := test bench digits demo
 programs_m0 := test bench digits
 
@@ -242,6 +250,7 @@ $(B)/$(1)$(sfx_$(2))/$(3).elf: $(foreach s,$(src_$(3)) $(PORT_SRC),$(B)/$(1)$(sf
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach p,$(or $(programs_$(b)),$(PROGRAMS)),\
     $(eval $(call XPROG,$(b),$(c),$(p))))))
+$(foreach b,m0 m4,$(eval $(call XPROG,$(b),gcc,overflow)))
 
 # make test-m4 / test-m4-clang, digits-m4 / digits-m4-clang (instructions
 # per inference under -icount), demo-m4 / demo-m4-clang
@@ -304,7 +313,7 @@ $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call O
 HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/impl.o $(B)/impl-static.o \
                $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h
 test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(OPT_CHECKS)
-	@sh tests/run_suite.sh $(B) $(BOARD_RUNS)
+	@MAKE='$(MAKE)' sh tests/run_suite.sh $(B) $(BOARD_RUNS)
 test-host: $(HOST_CHECKS)
 	@sh tests/run_suite.sh $(B)
 

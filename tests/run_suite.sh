@@ -6,6 +6,7 @@
 #   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang).
 #   Without boards (make test-host) only the host builds run, and nothing
 #   here calls a cross tool or QEMU.
+# Environment: MAKE, the make that builds the link-overflow probe.
 B=${1:-build}
 [ $# -gt 0 ] && shift
 passed=0
@@ -95,7 +96,7 @@ timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exit
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
 # a board image over its RAM must not link (issue 9: it used to lock QEMU up)
 if [ $# -gt 0 ]; then
-    sh tests/link_overflow.sh; count "link: a .bss over the board's RAM fails to link, naming the region and the bytes" $?
+    sh tests/link_overflow.sh "$B"; count "link: a .bss over the board's RAM fails to link, naming the region" $?
 fi
 
 echo "$passed passed, $failed failed"
