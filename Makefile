@@ -13,7 +13,7 @@
 #   make bench         instruction counts, every board and compiler -> BENCHMARKS.md, build/bench/results.csv
 #   make bench-host    host timing of encoder layers -> stdout (see BENCHMARKS.md)
 #   make size          flash of the library per core and compiler -> BENCHMARKS.md
-#   make stack         worst-case stack per public function (static call graph) -> BENCHMARKS.md
+#   make stack         stack per public function, painted under QEMU (M0, M4) and static -> BENCHMARKS.md
 #   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
 #   make all           the host test runners and examples
@@ -192,6 +192,8 @@ QEMU_TIMEOUT ?= 600
 #   digits  the digits classifier as firmware (make digits-m4)
 #   demo    the demo as firmware (make demo-m4; not on the M0, whose 16 KB RAM
 #           cannot hold its 71 KB of RAM weights)
+#   stack, stack-os  the painted-stack measurement, -O2 and -Os (make stack;
+#           make test runs them): on STACK_BOARDS only
 #   overflow  a .bss over the board's RAM: must fail to link (make test,
 #           tests/link_overflow.sh): on the M0 and M4 with gcc only
 src_test   := $(TEST_SRC) tests/impl.c
@@ -224,6 +226,24 @@ test_m0_clang := -DGOLDEN_FLASH_LIMIT=15000
 test_m55_clang := -DGOLDEN_FLASH_LIMIT=40000
 ld_test_m0 := --specs=nano.specs
 bench_m0 := -DBENCH_RAM_BYTES=10240
+# The documented worst-case stack in bytes (README, attention.h): of every
+# inference function (everything but the two model quantizers), and of
+# attn_quantize_encoder_s8 / attn_quantize_model_s8. The painted-stack
+# program fails, and with it make test, when a function takes more.
+STACK_BOUND       := 832
+STACK_BOUND_QUANT := 968
+STACK_BOARDS := m0 m4
+src_stack := bench/stack_mcu.c tests/impl.c
+dep_stack := $(src_stack) $(DIGITS_DEP) examples/digits/digits_calib.h
+cf_stack  := -Iexamples/digits -DSTACK_BOUND=$(STACK_BOUND) -DSTACK_BOUND_QUANT=$(STACK_BOUND_QUANT)
+src_stack-os := $(src_stack)
+dep_stack-os := $(dep_stack)
+cf_stack-os  := $(cf_stack) -Os
+# the micro:bit: newlib-nano (its RAM), a 2 KB painted window below the caller
+stack_m0    := -DSTACK_WINDOW=2048 -isystem $(NEWLIB_INC)/nano
+stack-os_m0 := $(stack_m0)
+ld_stack_m0    := --specs=nano.specs
+ld_stack-os_m0 := --specs=nano.specs
 # the link-overflow probe: a .bss 4 bytes larger than the board's RAM less
 # its stack reservation (16 KB - 2 KB; 4 MB - 4 KB)
 src_overflow := tests/link_overflow.c
@@ -249,6 +269,8 @@ $(B)/$(1)$(sfx_$(2))/$(3).elf: $(foreach s,$(src_$(3)) $(PORT_SRC),$(B)/$(1)$(sf
 	    -T$(PORT)/boards/$(board_$(1)).ld -lm -o $$@
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach p,$(or $(programs_$(b)),$(PROGRAMS)),\
+    $(eval $(call XPROG,$(b),$(c),$(p))))))
+$(foreach b,$(STACK_BOARDS),$(foreach c,$(COMPILERS),$(foreach p,stack stack-os,\
     $(eval $(call XPROG,$(b),$(c),$(p))))))
 $(foreach b,m0 m4,$(eval $(call XPROG,$(b),gcc,overflow)))
 
@@ -279,6 +301,10 @@ BENCH_ELFS  := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/bench.elf)
 # build/<DIR>/ (m4, m4-clang, ...); tools/bench_report.sh also gets the
 # board and compiler (DIR:BOARD:COMPILER:MACHINE)
 BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(board_$(b))))
+# the painted-stack programs: build/<DIR>/<PROG>.elf, and DIR/PROG:MACHINE
+STACK_PROGS := $(foreach b,$(STACK_BOARDS),$(foreach c,$(COMPILERS),$(foreach p,stack stack-os,\
+                   $(b)$(sfx_$(c))/$(p):$(board_$(b)))))
+STACK_ELFS  := $(foreach r,$(STACK_PROGS),$(B)/$(firstword $(subst :, ,$(r))).elf)
 
 .PHONY: bench size
 # every board with both compilers, each twice (the counts must repeat
@@ -308,14 +334,20 @@ $(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
 
+# the painted-stack program on the host, under ASan + UBSan: every call it
+# measures on the boards is valid (tests/run_suite.sh also checks that it
+# measures every public function)
+$(B)/stack-host: $(dep_stack) | $(B)
+	$(HOST_CC) $(WARN) -O1 -g $(SAN) -I. -Iexamples/digits $(src_stack) -lm -o $@
+
 # what runs on the host: make test-host runs these alone (no cross tool, no
 # package install, no QEMU), make test these and every board
-HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/impl.o $(B)/impl-static.o \
+HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-static.o \
                $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h
-test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(OPT_CHECKS)
-	@MAKE='$(MAKE)' sh tests/run_suite.sh $(B) $(BOARD_RUNS)
+test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(STACK_ELFS) $(OPT_CHECKS)
+	@STACK_BOUND=$(STACK_BOUND) MAKE='$(MAKE)' sh tests/run_suite.sh $(B) $(BOARD_RUNS) -- $(STACK_PROGS)
 test-host: $(HOST_CHECKS)
-	@sh tests/run_suite.sh $(B)
+	@STACK_BOUND=$(STACK_BOUND) sh tests/run_suite.sh $(B)
 
 # --- benchmarks ---------------------------------------------------------------
 $(B)/bench_host: bench/bench_host.c attention.h | $(B)
@@ -326,18 +358,38 @@ bench-host: $(B)/bench_host
 clean:
 	rm -rf $(B)
 
-# --- worst-case stack per public function (static call-graph analysis) -------
-M4F_FLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
-M0_FLAGS  := -mcpu=cortex-m0 -mthumb
+# --- stack per public function: painted under QEMU, and static ----------------
+# make stack: bench/stack_mcu.c on STACK_BOARDS with both compilers at -O2
+# and -Os (what a call writes below the stack pointer: libgcc and libm
+# included), then GCC's call graph (the library's own frames), into
+# BENCHMARKS.md. make test runs the same programs against STACK_BOUND.
+stack_core_m0 := M0
+stack_core_m4 := M4F
+stack_opt_stack    := -O2
+stack_opt_stack-os := -Os
+STACK_COLS := $(foreach b,$(STACK_BOARDS),$(foreach c,$(COMPILERS),$(foreach p,stack stack-os,\
+    "$(stack_core_$(b)) $(c) $(stack_opt_$(p))=$(b)$(sfx_$(c))/$(p):$(board_$(b))")))
 .PHONY: stack
-stack: | ports-deps
-	@{ echo "Worst-case stack depth of every public function, in bytes: each function's"; \
-	   echo "static frame (\`-fcallgraph-info=su\`) summed along the deepest call chain"; \
-	   echo "inside the library, \`arm-none-eabi-gcc 12.2.1 -std=c99\` (M4F: \`$(M4F_FLAGS)\`;"; \
-	   echo "M0: \`$(M0_FLAGS)\`). Every frame is static: no VLAs, no alloca, no recursion."; \
-	   echo "Not counted: the libm or soft-float routine at the bottom of a chain, which is"; \
-	   echo "the C library's. A static analysis of one build: inlining moves it by tens of"; \
-	   echo "bytes between compiler versions. Regenerate with \`make stack\`."; echo; \
-	   sh tools/stack_usage.sh $(CROSS_CC) "M4F -O2:$(M4F_FLAGS) -O2" "M4F -Os:$(M4F_FLAGS) -Os" \
-	    "M0 -O2:$(M0_FLAGS) -O2" "M0 -Os:$(M0_FLAGS) -Os"; } | tee /dev/stderr | \
+stack: $(STACK_ELFS) | ports-deps
+	@{ echo "Stack each public function takes, measured, in bytes: the deepest word a call"; \
+	   echo "writes below the caller's stack pointer, found by painting the stack under QEMU"; \
+	   echo "(\`bench/stack_mcu.c\`). Everything that runs is counted: libgcc's division and"; \
+	   echo "soft-float helpers, libm, memcpy. Inputs: the digits model (examples/digits) for"; \
+	   echo "every kernel, layer and model, with more attention shapes (head widths 4 to 32,"; \
+	   echo "masks) and NaN data; and three smaller models with the other options (pre-norm,"; \
+	   echo "GELU, tanh GELU, causal, padding, sinusoidal or no positions, first-token"; \
+	   echo "pooling, two layers, no embedding, head width 3), quantized on the board. A"; \
+	   echo "function's figure is its deepest call. arm-none-eabi-gcc 12.2.1"; \
+	   echo "and clang 14 with the Makefile's board flags. \`make test\` runs these programs"; \
+	   echo "and fails if an inference function takes more than $(STACK_BOUND) bytes (the"; \
+	   echo "figure in the README) or a model quantizer more than $(STACK_BOUND_QUANT)."; echo; \
+	   sh tools/stack_measured.sh $(B) $(STACK_COLS); echo; \
+	   echo "Static analysis of the library's own frames: each function's frame"; \
+	   echo "(\`-fcallgraph-info=su\`) summed along the deepest call chain inside the library,"; \
+	   echo "\`arm-none-eabi-gcc 12.2.1 -std=c99\` (M4F: \`$(cpu_m4)\`; M0: \`$(cpu_m0)\`)."; \
+	   echo "Every frame is static: no VLAs, no alloca, no recursion. Not counted: the libm or"; \
+	   echo "soft-float routine at the bottom of a chain (the measured figures above have it)."; \
+	   echo "Regenerate both with \`make stack\`."; echo; \
+	   sh tools/stack_usage.sh $(CROSS_CC) "M4F -O2:$(cpu_m4) -O2" "M4F -Os:$(cpu_m4) -Os" \
+	    "M0 -O2:$(cpu_m0) -O2" "M0 -Os:$(cpu_m0) -Os"; } | tee /dev/stderr | \
 	    sh tools/md_section.sh BENCHMARKS.md stack

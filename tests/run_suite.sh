@@ -1,14 +1,24 @@
 #!/bin/sh
 # Runs every built test program and the library-level checks, then prints one
 # total line "N passed, N failed" (the last line of `make test`).
-# usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...]
+# usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...] [-- DIR/PROG:QEMU_MACHINE ...]
 #   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and digits.elf on that QEMU
-#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang).
+#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
+#   --, more board programs: BUILD_DIR/DIR/PROG.elf on MACHINE (the painted
+#   stack, m0/stack:microbit), each ending with its "N passed, N failed".
 #   Without boards (make test-host) only the host builds run, and nothing
 #   here calls a cross tool or QEMU.
-# Environment: MAKE, the make that builds the link-overflow probe.
+# Environment: STACK_BOUND, the documented worst-case stack (Makefile), which
+# README.md must state; MAKE, the make that builds the link-overflow probe.
 B=${1:-build}
 [ $# -gt 0 ] && shift
+boards="" progs=""
+while [ $# -gt 0 ]; do
+    if [ "$1" = -- ]; then shift; progs="$*"; break; fi
+    boards="$boards $1"; shift
+done
+# shellcheck disable=SC2086
+set -- $boards
 passed=0
 failed=0
 
@@ -25,8 +35,8 @@ run() {
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
     if [ "$name" = host-gcc ] || [ "${name#digits}" != "$name" ] || [ $rc -ne 0 ] || [ -z "$line" ]; then
         printf '%s\n' "$out"
-    else # the boards' left-out lists are worth seeing too
-        printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out' || true
+    else # the boards' left-out lists and the stack's worst cases are worth seeing too
+        printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out|^stack worst' || true
     fi
     printf '== %s: %s\n' "$name" "${line:-no result line (exit $rc)}"
     if [ -n "$line" ]; then
@@ -45,6 +55,25 @@ for t in gcc clang asan cxx m32; do run "host-$t" timeout 300 "./$B/test-$t"; do
 for pair in "$@"; do
     run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
 done
+# The painted-stack program (bench/stack_mcu.c): on the host (ASan + UBSan)
+# every call it measures on the boards must be valid and return ATTN_OK;
+# on the boards each public function must stay within the documented bound.
+run "stack-host" timeout 120 "./$B/stack-host"
+stack_out=$out
+for pair in $progs; do
+    run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}.elf" 600
+done
+# it measures every public function of attention.h
+public=$(sed -n 's/^ATTN_DEF [^(]*[ *]\(attn_[a-z0-9_]*\)(.*/\1/p' attention.h | sort -u)
+measured=$(printf '%s\n' "$stack_out" | sed -n 's/^stack \(attn_[a-z0-9_]*\): .*/\1/p' | sort -u)
+unmeasured=$(printf '%s\n' "$public" | grep -vxF "$measured" | tr '\n' ' ')
+[ -n "$public" ] && [ -z "$unmeasured" ]
+count "stack: every public function ($(printf '%s\n' "$public" | wc -l | tr -d ' ')) is measured (${unmeasured:-none left out})" $?
+# README states the bound the boards are held to
+if [ -n "${STACK_BOUND:-}" ]; then
+    grep -q "at most $STACK_BOUND bytes" README.md
+    count "README.md states the stack bound make test enforces ($STACK_BOUND bytes)" $?
+fi
 # make help lists every .PHONY target and nothing else
 sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY target, and only those" $?
 # The digits classifier (examples/digits): float == PyTorch on every image,
