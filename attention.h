@@ -319,10 +319,10 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 832 bytes on the M0 and the M4F: the
+   inference function takes at most 856 bytes on the M0 and the M4F: the
    deepest chain, attn_model_f32 / attn_model_s8 -> encoder -> layer ->
-   attention or linear, 832 with clang 14 -O2 (M0), 684 with GCC 12 -O2
-   (M4F), 560 with GCC -Os; the quantizer, a host-side tool, 968 (per-
+   attention or linear, 856 with clang 14 -O2 (M4F), 684 with GCC 12 -O2
+   (M4F), 560 with GCC -Os; the quantizer, a host-side tool, 1,216 (per-
    function and per-build figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------

@@ -8,8 +8,9 @@
 #   stack, m0/stack:microbit), each ending with its "N passed, N failed".
 #   Without boards (make test-host) only the host builds run, and nothing
 #   here calls a cross tool or QEMU.
-# Environment: STACK_BOUND, the documented worst-case stack (Makefile), which
-# README.md must state; MAKE, the make that builds the link-overflow probe.
+# Environment: STACK_BOUND and STACK_BOUND_QUANT, the documented worst-case
+# stack of inference and of the model quantizers (Makefile; README.md must
+# state the first); MAKE, the make that builds the link-overflow probe.
 B=${1:-build}
 [ $# -gt 0 ] && shift
 boards="" progs=""
@@ -61,7 +62,13 @@ done
 run "stack-host" timeout 120 "./$B/stack-host"
 stack_out=$out
 for pair in $progs; do
-    run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}.elf" 600
+    name="${pair%%:*} (${pair#*:})"
+    run "$name" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}.elf" 600
+    # within the documented bounds
+    w=$(printf '%s\n' "$out" | sed -n 's/^stack worst inference: attn_[a-z0-9_]* \([0-9]*\) bytes$/\1/p')
+    q=$(printf '%s\n' "$out" | sed -n 's/^stack worst quantizer: attn_[a-z0-9_]* \([0-9]*\) bytes$/\1/p')
+    [ -n "$w" ] && [ -n "$q" ] && [ "$w" -le "${STACK_BOUND:-0}" ] && [ "$q" -le "${STACK_BOUND_QUANT:-0}" ]
+    count "$name: stack within the documented bounds (inference ${w:-?} <= ${STACK_BOUND:-unset} B, model quantizers ${q:-?} <= ${STACK_BOUND_QUANT:-unset} B)" $?
 done
 # it measures every public function of attention.h
 public=$(sed -n 's/^ATTN_DEF [^(]*[ *]\(attn_[a-z0-9_]*\)(.*/\1/p' attention.h | sort -u)
