@@ -1,7 +1,6 @@
 # attention.h - build, test, demo, benchmarks. `make help` prints the list
 # below (one line per target); make test checks that it names every .PHONY
-# target and nothing else (tools/make_help.sh). BOARD: one of m0 m3 m4 m7 m33
-# m55, with -clang for clang's build of it (test-m4-clang).
+# target and nothing else (tools/make_help.sh).
 #   make test          everything: host builds, each board x compiler under QEMU; ends "N passed, N failed"
 #   make test-host     the host builds only (no cross tools, no installs, no QEMU); the same last line
 #   make test-BOARD    the test runner on one board under QEMU
@@ -19,6 +18,7 @@
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
+#   (BOARD: m0 m3 m4 m7 m33 m55, or with -clang for clang's build: test-m4-clang)
 # Cross builds (ports/) derive their tools from CROSS_COMPILE.
 
 CROSS_COMPILE ?= arm-none-eabi-

@@ -11,8 +11,8 @@ check=0
 [ "${1:-}" = --check ] && { check=1; shift; }
 mf=${1:-Makefile}
 listed=$(sed -n 's/^#   make \([^ ]*\) .*/\1/p' "$mf")
-if [ "$check" -eq 0 ]; then
-    sed -n 's/^#   make /make /p' "$mf"
+if [ "$check" -eq 0 ]; then # the target lines and the note after them
+    sed -n 's/^#   \(make \|(\)/\1/p' "$mf"
     exit 0
 fi
 db=$(mktemp)
