@@ -837,8 +837,8 @@ typedef struct {
 } attn_qparams;
 
 /* The Q31 multiplier and shift closest to f (f = 0 gives 0; |f| must be
-   below 2^30 and not NaN: ATTN_ERR_RANGE otherwise; factors too small for a
-   shift of -31 round to 0). */
+   below 2^30 and not NaN: ATTN_ERR_RANGE otherwise, *m unchanged; factors
+   too small for a shift of -31 round to 0). */
 ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m);
 /* Asymmetric int8 parameters covering [min, max] (widened to include 0). */
 ATTN_DEF attn_status attn_choose_qparams(float min, float max, attn_qparams *q);
@@ -861,7 +861,8 @@ ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_q
    is written (the store takes, in ATTN_ALIGN blocks, per linear layer
    out*in + 4 out (bias, if any) + 8 out + 4 out bytes, per LayerNorm
    12 d, per GELU table 256, and the layer array). On any error *out,
-   *in_q and *out_q are unchanged and store->used is what it was. */
+   *in_q and *out_q are unchanged and both arenas' used and high_water are
+   what they were. */
 ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_qparams *in_q,
                                               attn_qparams *out_q, const attn_encoder_cfg *cfg,
                                               const attn_encoder_weights_f32 *w,
@@ -5807,9 +5808,9 @@ ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m)
     double fr;
     int64_t q;
     if (!m) return ATTN_ERR_NULL;
+    if (f != f || f >= 1073741824.0 || f <= -1073741824.0) return ATTN_ERR_RANGE;
     m->multiplier = 0;
     m->shift = 0;
-    if (f != f || f >= 1073741824.0 || f <= -1073741824.0) return ATTN_ERR_RANGE;
     if (f == 0.0) return ATTN_OK;
     fr = frexp(f, &e); /* f = fr * 2^e, 0.5 <= |fr| < 1 */
     if (e < -31) {
@@ -6158,7 +6159,7 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     attn_encoder_s8_params res;
     attn_qparams qi, qo;
     attn_status st;
-    size_t mark, smark, n, s;
+    size_t mark, smark, hw, shw, n, s;
     float *x;
     if (!out || !in_q || !out_q || !calib || !store) return ATTN_ERR_NULL;
     if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
@@ -6177,6 +6178,8 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
 
     /* calibration: every tensor's range over the float stack's runs */
     mark = scratch->used;
+    hw = scratch->high_water;
+    shw = store->high_water;
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs));
     x = (float *)attn__take(scratch, n * sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs,
@@ -6200,8 +6203,10 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     qo = qi;
     attn__quant_stack(&z, &res, &qo, cfg, w, obs);
     scratch->used = mark;
-    if (z.st != ATTN_OK) {
+    if (z.st != ATTN_OK) { /* both arenas as they were, high-water marks too */
         store->used = smark;
+        store->high_water = shw;
+        scratch->high_water = hw;
         return z.st;
     }
     *out = res;
@@ -6222,7 +6227,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn_model_s8_params res;
     attn_qparams qin, qx, qe, qpos;
     attn_status st;
-    size_t mark, smark, n_in, n_pos = 0, nl, s;
+    size_t mark, smark, hw, shw, n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
     int dm, din;
     if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
@@ -6254,6 +6259,8 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
 
     mark = scratch->used;
+    hw = scratch->high_water;
+    shw = store->high_water;
     obs.layers = (attn__layer_obs *)attn__take(scratch, nl * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->n_classes * sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs.layers, nl * sizeof(attn__layer_obs) / sizeof(attn__range));
@@ -6317,8 +6324,10 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     res.in_scale = qin.scale;
     res.in_zp = qin.zero_point;
     scratch->used = mark;
-    if (z.st != ATTN_OK) {
+    if (z.st != ATTN_OK) { /* both arenas as they were, high-water marks too */
         store->used = smark;
+        store->high_water = shw;
+        scratch->high_water = hw;
         return z.st;
     }
     *out = res;

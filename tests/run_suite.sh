@@ -127,6 +127,9 @@ sx=$(nm -g --defined-only "$B/impl-noint8.o" | awk '{print $3}' | grep -E '_s8$|
 # The committed int8 digits model is what the quantizer makes today.
 cmp -s "$B/qm-digits/digits_model_s8.h" examples/digits/digits_model_s8.h
 count "examples/digits/digits_model_s8.h is what tools/quantize_model.c makes now (make digits-s8)" $?
+# Every public function of attention.h has bad-input rows (the engine's tables).
+sh tests/bad_input_coverage.sh attention.h "./$B/test-gcc"
+count "bad input: every public function of attention.h has rows (tests/bad_input_coverage.sh)" $?
 # The minimal example runs.
 timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?

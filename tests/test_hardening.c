@@ -121,11 +121,13 @@ static void expect_refused(hx *f, int which, attn_status want, const char *what,
     st = quantize(f, which, &o, &store, store_bytes);
     if (want == ATTN_ERR_ARENA)
         for (i = 0; i < STORE_BYTES; i++) written += f->store_buf[i] != 0x5A;
-    check(st == want && out_untouched(&o) && store.used == 0 && written == 0,
-          "%s, %s: %s (want %s), outputs %s, store keeps %lu B, %lu store bytes written",
+    check(st == want && out_untouched(&o) && store.used == 0 && store.high_water == 0 &&
+              written == 0,
+          "%s, %s: %s (want %s), outputs %s, store keeps %lu B (high-water %lu), %lu store "
+          "bytes written",
           k_which[which], what, attn_status_str(st), attn_status_str(want),
           out_untouched(&o) ? "unchanged" : "WRITTEN", (unsigned long)store.used,
-          (unsigned long)written);
+          (unsigned long)store.high_water, (unsigned long)written);
 }
 
 static void test_quantizer_inputs(hx *f)
