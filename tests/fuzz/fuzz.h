@@ -21,18 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Known defects of attention.h not fixed yet (issue 9). While
-   FUZZ_KNOWN_DEFECTS is 1 the targets do not generate those input classes,
-   or accept the library's present behaviour for them (every place is marked
-   FUZZ_KNOWN_DEFECTS); build with -DFUZZ_KNOWN_DEFECTS=0 to see them. Now
-   one: the quantizers check n_calib and the int8 width limits (ATTN_ERR_SHAPE)
-   after the float checks' ATTN_ERR_RANGE and ATTN_ERR_TOO_LARGE, against the
-   documented order (fuzz_quant.c). Set the default to 0, and delete the
-   marked code, once that is fixed. */
-#ifndef FUZZ_KNOWN_DEFECTS
-#define FUZZ_KNOWN_DEFECTS 1
-#endif
-
 /* ---- failure ------------------------------------------------------------- */
 
 static const char *fz_fn = "?"; /* the public function under test */

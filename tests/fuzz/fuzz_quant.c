@@ -23,9 +23,8 @@
        it, parameters that the int8 kernels accept (the same stack or model
        then runs with ATTN_OK on quantized calibration data), the scratch
        given back, and the residual adds within |r| < 2^18.
-   FUZZ_KNOWN_DEFECTS (fuzz.h): the order in which the quantizers check
-   n_calib and the int8 width limits (after the float checks' RANGE and
-   TOO_LARGE; reported with this target). */
+   (Found with it: the quantizers checked n_calib and the int8 width limits
+   after the float checks' range errors; fixed on main.) */
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
 
@@ -466,21 +465,13 @@ static void t_qencoder(fz_in *in)
     n_calib = fz_pick(in, 24) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
     nl = fz_pick(in, 24) ? 1 + fz_pick(in, 2) : fz_pick(in, 2) - 1;
     enc = fz_enc_need(&cfg, seq);
-    /* the documented order; while FUZZ_KNOWN_DEFECTS, the quantizer's own
-       for n_calib and the int8 width limits (reported: they come after the
-       float checks' RANGE and TOO_LARGE) */
+    /* the documented order: every shape error (the int8 limits and n_calib
+       too) before a range error */
     if (nul < 6) want = ATTN_ERR_NULL;
-#if FUZZ_KNOWN_DEFECTS
-    else if (fz_qenc_shape(&cfg) || fz_dim_bad(seq) || fz_dim_bad(nl)) want = ATTN_ERR_SHAPE;
-    else if (fz_qenc_range(&cfg)) want = ATTN_ERR_RANGE;
-    else if (enc.ovf) want = ATTN_ERR_TOO_LARGE;
-    else if (fz_qenc_shape8(&cfg) || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
-#else
     else if (fz_qenc_shape(&cfg) || fz_qenc_shape8(&cfg) || fz_dim_bad(seq) || fz_dim_bad(nl) || fz_dim_bad(n_calib))
         want = ATTN_ERR_SHAPE;
     else if (fz_qenc_range(&cfg)) want = ATTN_ERR_RANGE;
     else if (enc.ovf) want = ATTN_ERR_TOO_LARGE;
-#endif
     else want = ATTN_OK;
     if (want == ATTN_OK && wild) return;
     ok = want == ATTN_OK;
@@ -609,14 +600,8 @@ static void t_qmodel(fz_in *in)
     range = fz_qenc_range(&cfg.encoder) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 1u ? ATTN_ERR_RANGE
                                                                                                    : ATTN_OK;
     if (nul < 4) want = ATTN_ERR_NULL;
-#if FUZZ_KNOWN_DEFECTS /* the float checks (shape, range) before the int8 limits; n_calib last (reported) */
-    else if (shape) want = ATTN_ERR_SHAPE;
-    else if (range) want = ATTN_ERR_RANGE;
-    else if (shape8 || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
-#else
     else if (shape || shape8 || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
     else if (range) want = ATTN_ERR_RANGE;
-#endif
     else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (want == ATTN_OK && wild) return;
