@@ -874,6 +874,34 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #if defined(__ARM_FEATURE_DSP) && !defined(ATTN_NO_DSP)
 #define ATTN__DSP 1
 #include <arm_acle.h>
+/* The ACLE intrinsics on packed lanes take and return int8x4_t and
+   int16x2_t (int32_t); the kernels keep packed words in uint32_t, whose
+   shifts and ors act on bits. These macros convert between the two
+   explicitly and compute nothing else: the same 32 bits read as signed or
+   unsigned (two's complement on every Arm compiler, intended to wrap).
+   GCC's __builtin_arm_ssat returns unsigned int, which GCC 12's __ssat
+   macro stores into an int32_t in the caller's code (-Wsign-conversion):
+   ATTN__SSAT is that macro with the conversion written out (the saturated
+   value is in -2^(n-1)..2^(n-1)-1 and the same code results). __usat's
+   result is below 2^n, n <= 15 here: its int32_t is the same value. */
+#define ATTN__SXTB16(x) ((uint32_t)__sxtb16((int8x4_t)(x)))
+#define ATTN__SXTAB16(a, x) ((uint32_t)__sxtab16((int16x2_t)(a), (int8x4_t)(x)))
+#define ATTN__SADD16(a, b) ((uint32_t)__sadd16((int16x2_t)(a), (int16x2_t)(b)))
+#define ATTN__SSUB8(a, b) __ssub8((int8x4_t)(a), (int8x4_t)(b))
+#define ATTN__SMLAD(a, b, acc) __smlad((int16x2_t)(a), (int16x2_t)(b), (acc))
+#define ATTN__SMUAD(a, b) __smuad((int16x2_t)(a), (int16x2_t)(b))
+#define ATTN__USAT(x, n) ((int32_t)__usat((x), (n)))
+#if defined(__GNUC__) && !defined(__clang__)
+#define ATTN__SSAT(x, n)                                                                   \
+    __extension__({                                                                        \
+        int32_t attn__ssat_x = (x);                                                        \
+        __builtin_sat_imm_check(n, 1, 32);                                                 \
+        int32_t attn__ssat_r = (int32_t)__builtin_arm_ssat(attn__ssat_x, n);               \
+        attn__ssat_r;                                                                      \
+    })
+#else
+#define ATTN__SSAT(x, n) __ssat((x), (n))
+#endif
 #else
 #define ATTN__DSP 0
 #endif
@@ -1383,9 +1411,9 @@ ATTN__NOINLINE void attn__gemv4_f32(float *y, size_t ys, const float *x, size_t 
             s3 += b[o];
         }
         y[o] = s0;
-        y[ys + o] = s1;
-        y[2 * ys + o] = s2;
-        y[3 * ys + o] = s3;
+        y[ys + (size_t)o] = s1;
+        y[2 * ys + (size_t)o] = s2;
+        y[3 * ys + (size_t)o] = s3;
     }
 }
 #endif
@@ -1467,7 +1495,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
 #endif
     for (; c < d; c++) {
         float s0 = ctx[c];
-        for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + c]);
+        for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + (size_t)c]);
         ctx[c] = s0;
     }
 #endif
@@ -2404,7 +2432,7 @@ ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
 ATTN__INLINE int8_t attn__to_s8(int32_t zp, int32_t v)
 {
 #if ATTN__DSP
-    return (int8_t)__ssat(attn__qadd(zp, v), 8);
+    return (int8_t)ATTN__SSAT(attn__qadd(zp, v), 8);
 #else
     return (int8_t)attn__clamp(attn__qadd(zp, v), -128, 127);
 #endif
@@ -2673,7 +2701,7 @@ ATTN__INLINE int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t p = (attn__mulhi_u32(e, nm->r) + nm->round15) >> nm->shift15;
 #if ATTN__SM_DSP
-    return __usat((int32_t)p, 15);
+    return ATTN__USAT((int32_t)p, 15);
 #else
     return (int32_t)(p > 32767u ? 32767u : p);
 #endif
@@ -2684,7 +2712,7 @@ ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t q = (attn__mulhi_u32(e, nm->r) + nm->round8) >> nm->shift8;
 #if ATTN__SM_DSP
-    return (int8_t)(__usat((int32_t)q, 8) - 128);
+    return (int8_t)(ATTN__USAT((int32_t)q, 8) - 128);
 #else
     return (int8_t)((int32_t)(q > 255u ? 255u : q) - 128);
 #endif
@@ -2859,7 +2887,7 @@ static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
         uint32_t p0 = (uint32_t)attn__softmax_q15((uint32_t)z[j], &nm);
         uint32_t p1 = j + 1 < n ? (uint32_t)attn__softmax_q15((uint32_t)z[j + 1], &nm) : 0;
         uint32_t pp = p0 | (p1 << 16);
-        psum = (uint32_t)__smlad(pp, 0x10001u, (int32_t)psum);
+        psum = (uint32_t)ATTN__SMLAD(pp, 0x10001u, (int32_t)psum);
         z[j >> 1] = (int32_t)pp;
     }
     return (int32_t)psum;
@@ -2950,7 +2978,7 @@ static int8_t attn__ln_out_s8(int32_t u, int32_t m, attn_qmul g, int32_t beta, i
     else v = attn__shl_sat(h, -e);
 #if ATTN__DSP
     /* each saturation here lands past the int8 clamp: the same result */
-    return (int8_t)__ssat(__qadd(__qadd(v, beta), rz) >> 16, 8);
+    return (int8_t)ATTN__SSAT(__qadd(__qadd(v, beta), rz) >> 16, 8);
 #else
     return (int8_t)attn__clamp((int32_t)(((int64_t)v + beta + rz) >> 16), -128, 127);
 #endif
@@ -3068,11 +3096,11 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         for (; c + 4 <= d; c += 4) {
             uint32_t w, lo, hi;
             memcpy(&w, x8 + c, 4);
-            lo = __sxtb16(w);
-            hi = __sxtb16((w >> 8) | (w << 24)); /* bytes 1 and 3 */
-            a2 = __smlad(lo, lo, a2);
-            a2 = __smlad(hi, hi, a2);
-            a1 = __smlad(__sadd16(lo, hi), 0x00010001u, a1);
+            lo = ATTN__SXTB16(w);
+            hi = ATTN__SXTB16((w >> 8) | (w << 24)); /* bytes 1 and 3 */
+            a2 = ATTN__SMLAD(lo, lo, a2);
+            a2 = ATTN__SMLAD(hi, hi, a2);
+            a1 = ATTN__SMLAD(ATTN__SADD16(lo, hi), 0x00010001u, a1);
         }
 #endif
         for (; c < d; c++) {
@@ -3188,7 +3216,7 @@ static uint32_t attn__sxtb16_ror8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 #else
-    return __sxtb16(__ror(x, 8));
+    return ATTN__SXTB16(__ror(x, 8));
 #endif
 }
 
@@ -3200,7 +3228,7 @@ static uint32_t attn__sxtab16_ror8(uint32_t a, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
     return r;
 #else
-    return __sxtab16(a, __ror(x, 8));
+    return ATTN__SXTAB16(a, __ror(x, 8));
 #endif
 }
 #endif
@@ -3233,8 +3261,8 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
             uint32_t xv, wv;
             memcpy(&xv, x + i, 4); /* unaligned 32-bit loads are fine on v7-M/v8-M */
             memcpy(&wv, w + i, 4);
-            acc = __smlad(__sxtab16(off2, xv), __sxtb16(wv), acc);
-            acc = __smlad(attn__sxtab16_ror8(off2, xv), attn__sxtb16_ror8(wv), acc);
+            acc = ATTN__SMLAD(ATTN__SXTAB16(off2, xv), ATTN__SXTB16(wv), acc);
+            acc = ATTN__SMLAD(attn__sxtab16_ror8(off2, xv), attn__sxtb16_ror8(wv), acc);
         }
     }
 #endif
@@ -3276,10 +3304,10 @@ ATTN__INLINE int8_t attn__lin_out(int32_t acc, const int32_t *bias, const attn_q
     int32_t v = attn__requant(bias ? attn__qadd(acc, *bias) : acc, *m);
 #if ATTN__DSP
     if (top) { /* hi == 127: saturate to int8, then the lower bound */
-        v = __ssat(attn__qadd(v, zp), 8);
+        v = ATTN__SSAT(attn__qadd(v, zp), 8);
         return (int8_t)(v < lo ? lo : v);
     }
-    v = __ssat(v, 9) + zp;
+    v = ATTN__SSAT(v, 9) + zp;
 #else
     (void)top;
     v = attn__clamp(v, -256, 255) + zp;
@@ -3628,16 +3656,16 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
         for (; i + 4 <= n; i += 4) {
             uint32_t xv, v, x02, x13;
             memcpy(&xv, x + i, 4);
-            x02 = __sxtab16(off2, xv);
+            x02 = ATTN__SXTAB16(off2, xv);
             x13 = attn__sxtab16_ror8(off2, xv);
             memcpy(&v, w0 + i, 4);
-            s0 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s0));
+            s0 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s0));
             memcpy(&v, w1 + i, 4);
-            s1 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s1));
+            s1 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s1));
             memcpy(&v, w2 + i, 4);
-            s2 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s2));
+            s2 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s2));
             memcpy(&v, w3 + i, 4);
-            s3 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s3));
+            s3 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s3));
         }
     }
 #elif defined(__ARM_ARCH_6M__)
@@ -3714,7 +3742,7 @@ ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *
                                     int32_t lo)
 {
     int32_t v = attn__srdhm(__qadd(acc, bias), m->multiplier);
-    v = __ssat(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
+    v = ATTN__SSAT(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
     return (int8_t)(v < lo ? lo : v);
 }
 #endif
@@ -3917,7 +3945,7 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
         for (r = 0; r < rows; r++) {
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
-            y[(size_t)r * (size_t)out + o] =
+            y[(size_t)r * (size_t)out + (size_t)o] =
                 attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
         }
 }
@@ -4139,7 +4167,7 @@ ATTN__INLINE uint32_t attn__att_sxtab16_r8(uint32_t a, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
     return r;
 #else
-    return __sxtab16(a, __ror(x, 8));
+    return ATTN__SXTAB16(a, __ror(x, 8));
 #endif
 }
 
@@ -4150,7 +4178,7 @@ ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 #else
-    return __sxtb16(__ror(x, 8));
+    return ATTN__SXTB16(__ror(x, 8));
 #endif
 }
 
@@ -4261,35 +4289,35 @@ ATTN__INLINE int32_t attn__qk_words_dsp(int32_t *s, const int8_t *q, const int8_
     uint32_t qa0 = 0, qa1 = 0, qb0 = 0, qb1 = 0, qc0 = 0, qc1 = 0, w;
     int32_t mx = INT32_MIN, corr;
     w = attn__att_ld32(q);
-    qa0 = __sxtab16(nq, w);
+    qa0 = ATTN__SXTAB16(nq, w);
     qa1 = attn__att_sxtab16_r8(nq, w);
     if (nw >= 2) {
         w = attn__att_ld32(q + 4);
-        qb0 = __sxtab16(nq, w);
+        qb0 = ATTN__SXTAB16(nq, w);
         qb1 = attn__att_sxtab16_r8(nq, w);
     }
     if (nw >= 3) {
         w = attn__att_ld32(q + 8);
-        qc0 = __sxtab16(nq, w);
+        qc0 = ATTN__SXTAB16(nq, w);
         qc1 = attn__att_sxtab16_r8(nq, w);
     }
     /* -k_zp sum (q - q_zp): |.| <= 128 * 255 * 12 */
-    corr = -kz * __smlad(qa0, 0x10001u, __smlad(qa1, 0x10001u, __smlad(qb0, 0x10001u,
-                         __smlad(qb1, 0x10001u, __smuad(qc0, 0x10001u) + __smuad(qc1, 0x10001u)))));
+    corr = -kz * ATTN__SMLAD(qa0, 0x10001u, ATTN__SMLAD(qa1, 0x10001u, ATTN__SMLAD(qb0, 0x10001u,
+                         ATTN__SMLAD(qb1, 0x10001u, ATTN__SMUAD(qc0, 0x10001u) + ATTN__SMUAD(qc1, 0x10001u)))));
     for (; s != end; s++, k += d) {
         int32_t acc = add ? *s + corr : corr;
         w = attn__att_ld32(k);
-        acc = __smlad(qa0, __sxtb16(w), acc);
-        acc = __smlad(qa1, attn__att_sxtb16_r8(w), acc);
+        acc = ATTN__SMLAD(qa0, ATTN__SXTB16(w), acc);
+        acc = ATTN__SMLAD(qa1, attn__att_sxtb16_r8(w), acc);
         if (nw >= 2) {
             w = attn__att_ld32(k + 4);
-            acc = __smlad(qb0, __sxtb16(w), acc);
-            acc = __smlad(qb1, attn__att_sxtb16_r8(w), acc);
+            acc = ATTN__SMLAD(qb0, ATTN__SXTB16(w), acc);
+            acc = ATTN__SMLAD(qb1, attn__att_sxtb16_r8(w), acc);
         }
         if (nw >= 3) {
             w = attn__att_ld32(k + 8);
-            acc = __smlad(qc0, __sxtb16(w), acc);
-            acc = __smlad(qc1, attn__att_sxtb16_r8(w), acc);
+            acc = ATTN__SMLAD(qc0, ATTN__SXTB16(w), acc);
+            acc = ATTN__SMLAD(qc1, attn__att_sxtb16_r8(w), acc);
         }
         *s = acc;
         if (acc > mx) mx = acc;
@@ -4434,10 +4462,10 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
         a2 = attn__requant(a2, m);
         a3 = attn__requant(a3, m);
     }
-    out[0] = (int8_t)__ssat(attn__qadd(a0, zp), 8);
-    out[1] = (int8_t)__ssat(attn__qadd(a1, zp), 8);
-    out[2] = (int8_t)__ssat(attn__qadd(a2, zp), 8);
-    out[3] = (int8_t)__ssat(attn__qadd(a3, zp), 8);
+    out[0] = (int8_t)ATTN__SSAT(attn__qadd(a0, zp), 8);
+    out[1] = (int8_t)ATTN__SSAT(attn__qadd(a1, zp), 8);
+    out[2] = (int8_t)ATTN__SSAT(attn__qadd(a2, zp), 8);
+    out[3] = (int8_t)ATTN__SSAT(attn__qadd(a3, zp), 8);
 }
 
 static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
@@ -4476,27 +4504,27 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
             uint32_t P = pw[j >> 1], A = attn__att_ld32(vp), B = attn__att_ld32(vp + d), L, H;
             L = (A & 0xFFFFu) | (B << 16);         /* v_j[c], v_j[c+1], v_j+1[c], v_j+1[c+1] */
             H = (B & 0xFFFF0000u) | (A >> 16);     /* the same for c+2, c+3 */
-            a0 = __smlad(__sxtb16(L), P, a0);
-            a1 = __smlad(attn__att_sxtb16_r8(L), P, a1);
-            a2 = __smlad(__sxtb16(H), P, a2);
-            a3 = __smlad(attn__att_sxtb16_r8(H), P, a3);
+            a0 = ATTN__SMLAD(ATTN__SXTB16(L), P, a0);
+            a1 = ATTN__SMLAD(attn__att_sxtb16_r8(L), P, a1);
+            a2 = ATTN__SMLAD(ATTN__SXTB16(H), P, a2);
+            a3 = ATTN__SMLAD(attn__att_sxtb16_r8(H), P, a3);
         }
         if (j < n) { /* the last key alone: its pair's upper half is 0 */
             uint32_t P = pw[j >> 1], A = attn__att_ld32(vp);
-            a0 = __smlad(__sxtb16(A & 0xFFFFu), P, a0);
-            a1 = __smlad(attn__att_sxtb16_r8(A & 0xFFFFu), P, a1);
-            a2 = __smlad(__sxtb16(A >> 16), P, a2);
-            a3 = __smlad(attn__att_sxtb16_r8(A >> 16), P, a3);
+            a0 = ATTN__SMLAD(ATTN__SXTB16(A & 0xFFFFu), P, a0);
+            a1 = ATTN__SMLAD(attn__att_sxtb16_r8(A & 0xFFFFu), P, a1);
+            a2 = ATTN__SMLAD(ATTN__SXTB16(A >> 16), P, a2);
+            a3 = ATTN__SMLAD(attn__att_sxtb16_r8(A >> 16), P, a3);
         }
         if (fast) {
             a0 = attn__mulhr(a0 * 2, m.multiplier);
             a1 = attn__mulhr(a1 * 2, m.multiplier);
             a2 = attn__mulhr(a2 * 2, m.multiplier);
             a3 = attn__mulhr(a3 * 2, m.multiplier);
-            out[c] = (int8_t)__ssat((a0 + (a0 >> 31) + rnd) >> sh, 8);
-            out[c + 1] = (int8_t)__ssat((a1 + (a1 >> 31) + rnd) >> sh, 8);
-            out[c + 2] = (int8_t)__ssat((a2 + (a2 >> 31) + rnd) >> sh, 8);
-            out[c + 3] = (int8_t)__ssat((a3 + (a3 >> 31) + rnd) >> sh, 8);
+            out[c] = (int8_t)ATTN__SSAT((a0 + (a0 >> 31) + rnd) >> sh, 8);
+            out[c + 1] = (int8_t)ATTN__SSAT((a1 + (a1 >> 31) + rnd) >> sh, 8);
+            out[c + 2] = (int8_t)ATTN__SSAT((a2 + (a2 >> 31) + rnd) >> sh, 8);
+            out[c + 3] = (int8_t)ATTN__SSAT((a3 + (a3 >> 31) + rnd) >> sh, 8);
         } else {
             attn__ctx_out4(out + c, a0, a1, a2, a3, m, out_zp);
         }
@@ -5127,14 +5155,14 @@ static int32_t attn__max_s8(const int8_t *x, int n)
         memcpy(&m4, x, 4);
         for (c = 4; c + 4 <= n; c += 4) {
             memcpy(&w, x + c, 4);
-            (void)__ssub8(w, m4); /* GE flags: w >= m4, per byte */
+            (void)ATTN__SSUB8(w, m4); /* GE flags: w >= m4, per byte */
             m4 = __sel(w, m4);
         }
         w = (m4 >> 16) | (m4 << 16);
-        (void)__ssub8(w, m4);
+        (void)ATTN__SSUB8(w, m4);
         m4 = __sel(w, m4);
         w = m4 >> 8;
-        (void)__ssub8(w, m4);
+        (void)ATTN__SSUB8(w, m4);
         mx = (int8_t)__sel(w, m4);
     }
 #endif
