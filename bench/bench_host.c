@@ -321,8 +321,8 @@ static int bench_one(const bench_cfg *bc, bench_result *res)
 
     init_params(&p, d, bc->d_ff);
     w.attn.wq = p.wqkv;
-    w.attn.wk = p.wqkv + (size_t)d * d;
-    w.attn.wv = p.wqkv + 2 * (size_t)d * d;
+    w.attn.wk = p.wqkv + (size_t)d * (size_t)d;
+    w.attn.wv = p.wqkv + 2 * (size_t)d * (size_t)d;
     w.attn.bq = p.bqkv;
     w.attn.bk = p.bqkv + d;
     w.attn.bv = p.bqkv + 2 * d;

@@ -329,7 +329,7 @@ int main(void)
     print_float(q.logit_scale);
     printf(", %ld, %ld};\n", (long)q.in_zp, (long)q.logit_zp);
     printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n\n#endif /* %s_MODEL_S8_H */\n",
-           upper, g_bytes + (unsigned long)(n_layers * sizeof(attn_encoder_layer_s8_params)),
+           upper, g_bytes + (unsigned long)n_layers * sizeof(attn_encoder_layer_s8_params),
            upper);
     return 0;
 }
