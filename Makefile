@@ -19,7 +19,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 
 B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/test_bad_input.c \
-            tests/test_quant.c tests/test_s8.c tests/test_fast.c tests/portable.c
+            tests/test_quant.c tests/test_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/golden/golden.h tests/golden_view.h \
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-asan $(B)/test-cxx

@@ -159,7 +159,10 @@
                    With fused_bias f = bias - in_zp * sum w (exact, fits
                    int32): acc = sat(f + sum x * w), the same integer.
    add (residual)  r = sat(requant(a - a_zp, a_mul) + requant(b - b_zp, b_mul)),
-                   y = clamp(out_zp + requant(r, out_mul)). |r| < 2^19.
+                   y = clamp(out_zp + requant(r, out_mul)). In a post-norm
+                   layer r goes into layer norm unnarrowed and the checks
+                   require |r| < 2^19 for every input (the quantizer's
+                   adds: < 2^18); attn_add_s8 narrows any int32 r.
    exp2(u)         2^-u for u >= 0 in Q16: n = u >> 16, f = u & 0xFFFF,
                    i = f >> 9, r = f & 511, T[k] = round(2^30 * 2^(-k/128))
                    (k = 0..128, a table in the header),
@@ -265,7 +268,10 @@
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
    d_model of attention <= 32768; layer norm width and an int8 encoder's
    d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
-   multipliers equal to INT32_MIN,
+   multipliers equal to INT32_MIN, a post-norm layer's add whose wide sum
+   can reach 2^19 (max over int8 a of |requant(a - a_zp, a_mul)|, plus the
+   same for b, must be < 2^19: the layer norm that reads the sum is proven
+   for that; the quantizer's adds stay below 2^18),
    and attention zero points that disagree with the projections' are
    ATTN_ERR_RANGE (corrupt model data), found before anything is written.
 
@@ -325,8 +331,10 @@
    it. Arguments are checked in this order, and nothing is written on error:
      ATTN_OK            0  success
      ATTN_ERR_NULL      1  a required pointer is NULL
-     ATTN_ERR_SHAPE     2  a size is <= 0 or sizes disagree (d_model % n_heads,
-                           seq > max_seq, n_layers <= 0 ...)
+     ATTN_ERR_SHAPE     2  a size is <= 0 or above its maximum (ATTN_MAX_DIM,
+                           2^28, for every size; the int8 limits below) or
+                           sizes disagree (d_model % n_heads, seq > max_seq,
+                           n_layers <= 0 ...)
      ATTN_ERR_RANGE     3  a value is outside its domain (eps <= 0 or NaN, an
                            enum value that does not exist)
      ATTN_ERR_TOO_LARGE 4  a buffer size computed from the sizes overflows size_t
@@ -365,6 +373,12 @@
 #else
 #define ATTN_DEF extern
 #endif
+
+/* The largest size any argument or config field may have (a count of
+   rows, columns, elements, tokens, heads, layers, classes or calibration
+   sequences): 2^28. Beyond it: ATTN_ERR_SHAPE. It keeps every int
+   computation on sizes (loop bounds, 2 * count, ...) far from overflow. */
+#define ATTN_MAX_DIM (1 << 28)
 
 #ifndef ATTN_ALIGN
 #define ATTN_ALIGN 16
@@ -719,7 +733,8 @@ typedef struct {
 /* One quantized encoder layer (cfg as for float; eps is baked into norm1/2):
      post-norm: r = add1(x, SA(x)); x = LN1(r); r = add2(x, FF(x)); x = LN2(r)
                 (LN on the wide sum r, no int8 step in between; add*.out_mul
-                unused)
+                unused; |r| < 2^19 for every int8 input is required of add1
+                and add2, ATTN_ERR_RANGE otherwise: see "int8 limits")
      pre-norm:  x = add1(x, SA(LN1(x))); x = add2(x, FF(LN2(x)))
    FF(x) = ff2(act(ff1(x))): act is ReLU fused into ff1's clamp when
    gelu_table is NULL, else the 256-entry table (a GELU built by the
@@ -1094,10 +1109,16 @@ static attn_status attn__size_result(attn__size s, size_t *bytes)
     return ATTN_OK;
 }
 
+/* A size outside 1..ATTN_MAX_DIM (a shape error). */
+static int attn__dim_bad(int v)
+{
+    return v <= 0 || v > ATTN_MAX_DIM;
+}
+
 static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
 {
-    if (c->seq_q <= 0 || c->seq_kv <= 0 || c->d_model <= 0 || c->n_heads <= 0 ||
-        c->d_model % c->n_heads != 0)
+    if (attn__dim_bad(c->seq_q) || attn__dim_bad(c->seq_kv) || attn__dim_bad(c->d_model) ||
+        attn__dim_bad(c->n_heads) || c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
     return ATTN_OK;
 }
@@ -1105,8 +1126,8 @@ static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
 /* The model's own shape and enum rules (the encoder's are checked apart). */
 static attn_status attn__model_shape_check(const attn_model_cfg *c, int seq, int n_layers)
 {
-    if (seq <= 0 || c->d_in < 0 || c->max_seq <= 0 || seq > c->max_seq || c->n_classes <= 0 ||
-        n_layers <= 0)
+    if (attn__dim_bad(seq) || c->d_in < 0 || c->d_in > ATTN_MAX_DIM || attn__dim_bad(c->max_seq) ||
+        seq > c->max_seq || attn__dim_bad(c->n_classes) || attn__dim_bad(n_layers))
         return ATTN_ERR_SHAPE;
     return ATTN_OK;
 }
@@ -1703,7 +1724,8 @@ static attn_status attn__check_eps(float eps)
 
 static attn_status attn__check_encoder_cfg(const attn_encoder_cfg *c)
 {
-    if (c->d_model <= 0 || c->n_heads <= 0 || c->d_ff <= 0 || c->d_model % c->n_heads != 0)
+    if (attn__dim_bad(c->d_model) || attn__dim_bad(c->n_heads) || attn__dim_bad(c->d_ff) ||
+        c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
     if (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
         c->activation != ATTN_ACT_GELU_TANH)
@@ -1735,7 +1757,7 @@ static int attn__encoder_weights_ok(const attn_encoder_weights_f32 *w)
    if their byte count does not fit size_t. */
 static attn_status attn__check_matrix(int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(rows) || attn__dim_bad(cols)) return ATTN_ERR_SHAPE;
     if ((size_t)rows > SIZE_MAX / sizeof(float) / (size_t)cols) return ATTN_ERR_TOO_LARGE;
     return ATTN_OK;
 }
@@ -1803,7 +1825,7 @@ ATTN_DEF attn_status attn_linear_f32(float *y, const float *x, const float *w,
 {
     attn_status st;
     if (!y || !x || !w) return ATTN_ERR_NULL;
-    if (rows <= 0 || in <= 0 || out <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(rows) || attn__dim_bad(in) || attn__dim_bad(out)) return ATTN_ERR_SHAPE;
     if ((st = attn__check_matrix(rows, in)) != ATTN_OK ||
         (st = attn__check_matrix(rows, out)) != ATTN_OK ||
         (st = attn__check_matrix(out, in)) != ATTN_OK)
@@ -1831,7 +1853,7 @@ ATTN_DEF attn_status attn_layernorm_f32(float *y, const float *x, const float *g
     attn_status st;
     int r;
     if (!y || !x) return ATTN_ERR_NULL;
-    if (rows <= 0 || cols <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(rows) || attn__dim_bad(cols)) return ATTN_ERR_SHAPE;
     if (attn__check_eps(eps) != ATTN_OK) return ATTN_ERR_RANGE;
     if ((st = attn__check_matrix(rows, cols)) != ATTN_OK) return st;
     for (r = 0; r < rows; r++) {
@@ -1900,7 +1922,7 @@ ATTN_DEF attn_status attn_pool_f32(float *out, const float *x, const uint8_t *ke
     attn_status st;
     int p, c, count = 0;
     if (!out || !x) return ATTN_ERR_NULL;
-    if (seq <= 0 || d_model <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(seq) || attn__dim_bad(d_model)) return ATTN_ERR_SHAPE;
     if (pooling != ATTN_POOL_MEAN && pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
     if ((st = attn__check_matrix(seq, d_model)) != ATTN_OK) return st;
     if (pooling == ATTN_POOL_FIRST) {
@@ -2045,8 +2067,9 @@ ATTN_DEF attn_status attn_encoder_layer_scratch_f32(const attn_encoder_cfg *cfg,
 {
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
-    if ((st = attn__check_encoder_cfg(cfg)) != ATTN_OK) return st;
-    if (seq <= 0) return ATTN_ERR_SHAPE;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
     return attn__size_result(attn__encoder_size(cfg, seq), bytes);
 }
 
@@ -2061,24 +2084,26 @@ ATTN_DEF attn_status attn_encoder_scratch_f32(const attn_encoder_cfg *cfg, int s
    int8 layer keeps in int8 (normal runs pass NULL and watch nothing). */
 typedef struct {
     float lo, hi;
+    float bad; /* 0 while every value seen is finite (a float, like lo and hi) */
 } attn__range;
 
 typedef struct {
     attn__range n1, q, k, v, ctx, a, x1, n2, pre, h, f, out;
 } attn__layer_obs;
 
-static void attn__see(attn__range *r, const float *x, int n)
+static void attn__see(attn__range *r, const float *x, size_t n)
 {
-    int i;
+    size_t i;
     for (i = 0; i < n; i++) {
         if (x[i] < r->lo) r->lo = x[i];
         if (x[i] > r->hi) r->hi = x[i];
+        if (!(x[i] - x[i] == 0.0f)) r->bad = 1.0f; /* NaN or +-Inf */
     }
 }
 
 #define ATTN__SEE(obs, field, x, n)                                                       \
     do {                                                                                  \
-        if (obs) attn__see(&(obs)->field, (x), (n));                                      \
+        if (obs) attn__see(&(obs)->field, (x), (size_t)(n));                              \
     } while (0)
 
 /* The activation of n hidden rows of width ff in place (h [n][ff]), watched
@@ -2206,7 +2231,7 @@ static attn_status attn__encoder_check(const float *x, int seq, int n_layers,
     attn__size need;
     if (!x || !cfg || !w || !arena) return ATTN_ERR_NULL;
     if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
-    if (seq <= 0 || n_layers <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(seq) || attn__dim_bad(n_layers)) return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     need = attn__encoder_size(cfg, seq);
     return attn__check_scratch(&need, arena);
@@ -2331,6 +2356,7 @@ typedef char attn__arithmetic_shift_check[(-8 >> 1) == -4 ? 1 : -1];
 
 #define ATTN__S8_MAX_IN 32768 /* linear in_features: the int32 sum cannot overflow */
 #define ATTN__S8_MAX_D 2048   /* layer norm width: see INT8 ARITHMETIC              */
+#define ATTN__S8_MAX_WIDE (1 << 19) /* |wide residual| bound of layer norm's proof    */
 
 /* ---- integer building blocks --------------------------------------------- */
 
@@ -4933,6 +4959,26 @@ static int attn__add_values_ok(const attn_add_s8_params *p)
            attn__qmul_ok(p->a_mul) && attn__qmul_ok(p->b_mul) && attn__qmul_ok(p->out_mul);
 }
 
+/* The largest |requant(x - zp, m)| over int8 x: requant is monotone in x,
+   so x = 127 or x = -128. */
+static int64_t attn__requant_bound(int32_t zp, attn_qmul m)
+{
+    int64_t hi = attn__requant(127 - zp, m), lo = attn__requant(-128 - zp, m);
+    hi = hi < 0 ? -hi : hi;
+    lo = lo < 0 ? -lo : lo;
+    return hi > lo ? hi : lo;
+}
+
+/* A post-norm layer's wide sum r goes into layer norm, whose integer steps
+   are proven for |r| < 2^19 (INT8 ARITHMETIC, layer norm): the add's two
+   terms must keep it there for every int8 input. The quantizer's adds give
+   at most 2 * 255 * 2^9 < 2^18. */
+static int attn__add_wide_ok(const attn_add_s8_params *p)
+{
+    return attn__requant_bound(p->a_zp, p->a_mul) + attn__requant_bound(p->b_zp, p->b_mul) <
+           ATTN__S8_MAX_WIDE;
+}
+
 static int attn__norm_values_ok(const attn_layernorm_s8_params *p, int d)
 {
     if (!attn__zp_ok(p->out_zp) || p->eps < 1) return 0;
@@ -4971,7 +5017,9 @@ static int attn__layer_values_ok(const attn_encoder_layer_s8_params *p,
                                  const attn_encoder_cfg *c)
 {
     return attn__mha_values_ok(&p->attn, c->d_model) && attn__add_values_ok(&p->add1) &&
-           attn__add_values_ok(&p->add2) && attn__norm_values_ok(&p->norm1, c->d_model) &&
+           attn__add_values_ok(&p->add2) &&
+           (c->norm_first || (attn__add_wide_ok(&p->add1) && attn__add_wide_ok(&p->add2))) &&
+           attn__norm_values_ok(&p->norm1, c->d_model) &&
            attn__norm_values_ok(&p->norm2, c->d_model) &&
            attn__linear_values_ok(&p->ff1, c->d_ff) && attn__linear_values_ok(&p->ff2, c->d_model);
 }
@@ -4997,7 +5045,8 @@ static int attn__stack_values_ok(const attn_encoder_s8_params *p, const attn_enc
    integer arithmetic is proven for). */
 static attn_status attn__check_encoder_cfg_s8(const attn_encoder_cfg *c)
 {
-    if (c->d_model <= 0 || c->n_heads <= 0 || c->d_ff <= 0 || c->d_model % c->n_heads != 0 ||
+    if (attn__dim_bad(c->d_model) || attn__dim_bad(c->n_heads) || attn__dim_bad(c->d_ff) ||
+        c->d_model % c->n_heads != 0 ||
         c->d_model > ATTN__S8_MAX_D || c->d_ff > ATTN__S8_MAX_IN)
         return ATTN_ERR_SHAPE;
     if (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
@@ -5062,7 +5111,7 @@ static attn__size attn__model_size_s8(const attn_model_cfg *c, int seq)
 /* rows x cols bytes: SHAPE if a size is <= 0, TOO_LARGE if it overflows. */
 static attn_status attn__check_bytes(int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(rows) || attn__dim_bad(cols)) return ATTN_ERR_SHAPE;
     if ((size_t)rows > SIZE_MAX / (size_t)cols) return ATTN_ERR_TOO_LARGE;
     return ATTN_OK;
 }
@@ -5106,7 +5155,8 @@ ATTN_DEF attn_status attn_linear_s8(int8_t *y, const int8_t *x, const attn_linea
 {
     attn_status st;
     if (!y || !x || !p || !attn__linear_ptrs_ok(p)) return ATTN_ERR_NULL;
-    if (rows <= 0 || in <= 0 || out <= 0 || in > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(rows) || attn__dim_bad(in) || attn__dim_bad(out) || in > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
     if ((st = attn__check_bytes(rows, in)) != ATTN_OK || (st = attn__check_bytes(rows, out)) != ATTN_OK ||
         (st = attn__check_bytes(out, in)) != ATTN_OK)
         return st;
@@ -5131,7 +5181,7 @@ ATTN_DEF attn_status attn_linear_fuse_bias_s8(int32_t *fused, const attn_linear_
     attn_status st;
     int o;
     if (!fused || !p || !p->w) return ATTN_ERR_NULL;
-    if (in <= 0 || out <= 0 || in > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(in) || attn__dim_bad(out) || in > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
     if ((st = attn__check_bytes(out, in)) != ATTN_OK) return st;
     if (!attn__zp_ok(p->in_zp)) return ATTN_ERR_RANGE;
     for (o = 0; o < out; o++) {
@@ -5376,7 +5426,7 @@ ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
     int r;
     if (!y || !x || !p || !p->gamma) return ATTN_ERR_NULL;
     /* shapes (the width limit included) before sizes, as documented */
-    if (rows <= 0 || cols <= 0 || cols > ATTN__S8_MAX_D) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(rows) || attn__dim_bad(cols) || cols > ATTN__S8_MAX_D) return ATTN_ERR_SHAPE;
     if ((st = attn__check_bytes(rows, cols)) != ATTN_OK) return st;
     if (!attn__norm_values_ok(p, cols)) return ATTN_ERR_RANGE;
     for (r = 0; r < rows; r++) {
@@ -5603,7 +5653,7 @@ static attn_status attn__encoder_check_s8(const int8_t *x, int seq, int n_layers
     attn_status st;
     if (!x || !cfg || !arena) return ATTN_ERR_NULL;
     if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
-    if (seq <= 0 || n_layers <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(seq) || attn__dim_bad(n_layers)) return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     return attn__encoder_size_s8(cfg, seq).overflow ? ATTN_ERR_TOO_LARGE : ATTN_OK;
 }
@@ -5614,7 +5664,7 @@ ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, 
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
     if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
-    if (seq <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(seq)) return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     return attn__size_result(attn__encoder_size_s8(cfg, seq), bytes);
 }
@@ -5810,7 +5860,7 @@ ATTN_DEF attn_status attn_quantize_s8(int8_t *y, const float *x, int n, attn_qpa
 {
     int i;
     if (!y || !x) return ATTN_ERR_NULL;
-    if (n <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(n)) return ATTN_ERR_SHAPE;
     if (!(q.scale > 0.0f) || !attn__zp_ok(q.zero_point)) return ATTN_ERR_RANGE;
     for (i = 0; i < n; i++) {
         double v = attn__round_d((double)x[i] / (double)q.scale) + q.zero_point;
@@ -5823,17 +5873,10 @@ ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_q
 {
     int i;
     if (!y || !x) return ATTN_ERR_NULL;
-    if (n <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(n)) return ATTN_ERR_SHAPE;
     if (!(q.scale > 0.0f) || !attn__zp_ok(q.zero_point)) return ATTN_ERR_RANGE;
     for (i = 0; i < n; i++) y[i] = q.scale * (float)(x[i] - q.zero_point);
     return ATTN_OK;
-}
-
-static attn_qparams attn__qparams_of(attn__range r)
-{
-    attn_qparams q;
-    attn_choose_qparams(r.lo <= r.hi ? r.lo : 0.0f, r.lo <= r.hi ? r.hi : 0.0f, &q);
-    return q;
 }
 
 /* Chains the steps below: the first error sticks. */
@@ -5841,6 +5884,81 @@ typedef struct {
     attn_status st;
     attn_arena *store;
 } attn__quant;
+
+/* The encoding of a watched tensor: ATTN_ERR_RANGE (sticking in z) if the
+   calibration saw a NaN or an infinity there or a range wider than float;
+   the result is then defined all the same (scale 1, zero point 0) and
+   unused. A tensor never seen (lo > hi) is taken as all zero. */
+static attn_qparams attn__qparams_of(attn__quant *z, attn__range r)
+{
+    attn_qparams q;
+    attn_status st = r.bad != 0.0f ? ATTN_ERR_RANGE
+                                   : attn_choose_qparams(r.lo <= r.hi ? r.lo : 0.0f,
+                                                         r.lo <= r.hi ? r.hi : 0.0f, &q);
+    if (st != ATTN_OK) {
+        q.scale = 1.0f;
+        q.zero_point = 0;
+        if (z->st == ATTN_OK) z->st = st;
+    }
+    return q;
+}
+
+/* |x| finite for each of x[0..n) (NULL: nothing to check) */
+static int attn__finite_all(const float *x, size_t n)
+{
+    size_t i;
+    if (x)
+        for (i = 0; i < n; i++)
+            if (!(x[i] - x[i] == 0.0f)) return 0;
+    return 1;
+}
+
+static void attn__qfinite(attn__quant *z, const float *x, size_t n)
+{
+    if (z->st == ATTN_OK && !attn__finite_all(x, n)) z->st = ATTN_ERR_RANGE;
+}
+
+/* The store bytes the steps below take, in the same aligned blocks. */
+static void attn__qsize_linear(attn__size *s, int in, int out, const float *b)
+{
+    attn__size_add(s, (size_t)out, (size_t)in, 1);                 /* weights    */
+    if (b) attn__size_add(s, (size_t)out, 1, sizeof(int32_t));      /* bias       */
+    attn__size_add(s, (size_t)out, 1, sizeof(attn_qmul));           /* requant    */
+    attn__size_add(s, (size_t)out, 1, sizeof(int32_t));             /* fused bias */
+}
+
+static void attn__qsize_norm(attn__size *s, int d)
+{
+    attn__size_add(s, (size_t)d, 1, sizeof(attn_qmul));
+    attn__size_add(s, (size_t)d, 1, sizeof(int32_t));
+}
+
+static void attn__qsize_stack(attn__size *s, const attn_encoder_cfg *c,
+                              const attn_encoder_weights_f32 *w)
+{
+    int l, d = c->d_model;
+    attn__size_add(s, (size_t)w->n_layers, 1, sizeof(attn_encoder_layer_s8_params));
+    for (l = 0; l < w->n_layers && !s->overflow; l++) {
+        const attn_encoder_layer_weights_f32 *lw = &w->layers[l];
+        attn__qsize_linear(s, d, d, lw->attn.bq);
+        attn__qsize_linear(s, d, d, lw->attn.bk);
+        attn__qsize_linear(s, d, d, lw->attn.bv);
+        attn__qsize_linear(s, d, d, lw->attn.bo);
+        attn__qsize_norm(s, d);
+        attn__qsize_norm(s, d);
+        attn__qsize_linear(s, d, c->d_ff, lw->ff1_b);
+        if (c->activation != ATTN_ACT_RELU) attn__size_add(s, 256, 1, 1);
+        attn__qsize_linear(s, c->d_ff, d, lw->ff2_b);
+    }
+    if (w->final_norm) attn__qsize_norm(s, d);
+}
+
+/* ATTN_ERR_TOO_LARGE / ATTN_ERR_ARENA before anything is written */
+static attn_status attn__check_store(const attn__size *s, const attn_arena *store)
+{
+    if (s->overflow) return ATTN_ERR_TOO_LARGE;
+    return s->bytes > attn__arena_free(store) ? ATTN_ERR_ARENA : ATTN_OK;
+}
 
 static void *attn__qtake(attn__quant *z, size_t bytes)
 {
@@ -5866,6 +5984,8 @@ static void attn__quant_linear(attn__quant *z, attn_linear_s8_params *p, const f
     int32_t *bq = b ? (int32_t *)attn__qtake(z, (size_t)out * sizeof(int32_t)) : NULL;
     attn_qmul *rq = (attn_qmul *)attn__qtake(z, (size_t)out * sizeof(attn_qmul));
     int o, i;
+    attn__qfinite(z, w, (size_t)out * (size_t)in);
+    attn__qfinite(z, b, (size_t)out);
     if (z->st != ATTN_OK) return;
     for (o = 0; o < out; o++) {
         const float *wo = w + (size_t)o * (size_t)in;
@@ -5908,6 +6028,8 @@ static void attn__quant_norm(attn__quant *z, attn_layernorm_s8_params *p, const 
     int32_t *bq = (int32_t *)attn__qtake(z, (size_t)d * sizeof(int32_t));
     double e = (double)d * (double)d * (double)eps / (in_scale * in_scale);
     int c;
+    attn__qfinite(z, gamma, (size_t)d);
+    attn__qfinite(z, beta, (size_t)d);
     if (z->st != ATTN_OK) return;
     for (c = 0; c < d; c++) {
         double v = attn__round_d((beta ? (double)beta[c] : 0.0) / (double)qout.scale * 65536.0);
@@ -5948,12 +6070,12 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
 {
     const attn_mha_weights_f32 *a = &w->attn;
     int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU, i;
-    attn_qparams x = *xq, qn1 = attn__qparams_of(o->n1), qq = attn__qparams_of(o->q),
-                 qk = attn__qparams_of(o->k), qv = attn__qparams_of(o->v),
-                 qctx = attn__qparams_of(o->ctx), qa = attn__qparams_of(o->a),
-                 qx1 = attn__qparams_of(o->x1), qn2 = attn__qparams_of(o->n2),
-                 qpre = attn__qparams_of(o->pre), qh = attn__qparams_of(o->h),
-                 qf = attn__qparams_of(o->f), qout = attn__qparams_of(o->out);
+    attn_qparams x = *xq, qn1 = attn__qparams_of(z, o->n1), qq = attn__qparams_of(z, o->q),
+                 qk = attn__qparams_of(z, o->k), qv = attn__qparams_of(z, o->v),
+                 qctx = attn__qparams_of(z, o->ctx), qa = attn__qparams_of(z, o->a),
+                 qx1 = attn__qparams_of(z, o->x1), qn2 = attn__qparams_of(z, o->n2),
+                 qpre = attn__qparams_of(z, o->pre), qh = attn__qparams_of(z, o->h),
+                 qf = attn__qparams_of(z, o->f), qout = attn__qparams_of(z, o->out);
     attn_qparams src1 = cfg->norm_first ? qn1 : x, src2 = cfg->norm_first ? qn2 : qx1;
     double sr;
 
@@ -5982,7 +6104,7 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
     p->gelu_table = NULL;
     if (!relu) {
         int8_t *t = (int8_t *)attn__qtake(z, 256);
-        if (t)
+        if (z->st == ATTN_OK)
             for (i = 0; i < 256; i++) {
                 double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
                                         cfg->activation);
@@ -6011,7 +6133,7 @@ static void attn__quant_stack(attn__quant *z, attn_encoder_s8_params *p, attn_qp
     for (l = 0; l < w->n_layers; l++) attn__quant_layer(z, &layers[l], xq, cfg, &w->layers[l], &obs[l]);
     memset(&p->norm, 0, sizeof p->norm);
     if (w->final_norm) {
-        attn_qparams qo = attn__qparams_of(obs[w->n_layers].out);
+        attn_qparams qo = attn__qparams_of(z, obs[w->n_layers].out);
         attn__quant_norm(z, &p->norm, w->norm_w, w->norm_b, cfg->eps, cfg->d_model, (double)xq->scale, qo);
         *xq = qo;
     }
@@ -6026,6 +6148,7 @@ static void attn__obs_reset(attn__range *r, size_t n)
     for (i = 0; i < n; i++) {
         r[i].lo = 3.4e38f;
         r[i].hi = -3.4e38f;
+        r[i].bad = 0.0f;
     }
 }
 
@@ -6037,25 +6160,28 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
                                               attn_arena *scratch)
 {
     attn__quant z;
-    attn__size need;
+    attn__size need, sneed = {0, 0};
     attn__layer_obs *obs;
     attn__range in_r;
+    attn_encoder_s8_params res;
+    attn_qparams qi, qo;
     attn_status st;
-    size_t mark, n;
+    size_t mark, smark, n, s;
     float *x;
-    int s;
     if (!out || !in_q || !out_q || !calib || !store) return ATTN_ERR_NULL;
     if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__encoder_check(calib, seq, w ? w->n_layers : 1, cfg, w, scratch)) != ATTN_OK &&
         st != ATTN_ERR_ARENA)
         return st;
     if ((st = attn__check_encoder_cfg_s8(cfg)) != ATTN_OK) return st;
-    if (n_calib <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
     n = (size_t)seq * (size_t)cfg->d_model;
     need = attn__encoder_size(cfg, seq);
     attn__size_add(&need, n, 1, sizeof(float));
     attn__size_add(&need, (size_t)w->n_layers + 1, 1, sizeof(attn__layer_obs));
+    attn__qsize_stack(&sneed, cfg, w);
     if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
 
     /* calibration: every tensor's range over the float stack's runs */
     mark = scratch->used;
@@ -6064,20 +6190,32 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     attn__obs_reset((attn__range *)(void *)obs,
                     ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&in_r, 1);
-    for (s = 0; s < n_calib; s++) {
-        memcpy(x, calib + (size_t)s * n, n * sizeof(float));
-        attn__see(&in_r, x, (int)n);
-        attn__encoder_f32(x, seq, key_padding ? key_padding + (size_t)s * (size_t)seq : NULL,
-                          cfg, w, scratch, obs);
+    for (s = 0; s < (size_t)n_calib; s++) {
+        memcpy(x, calib + s * n, n * sizeof(float));
+        attn__see(&in_r, x, n);
+        attn__encoder_f32(x, seq, key_padding ? key_padding + s * (size_t)seq : NULL, cfg, w,
+                          scratch, obs);
     }
 
+    /* the parameters, into res and the store; *out, *in_q and *out_q only
+       once all of it succeeded (on an error the store gives its blocks
+       back) */
     z.st = ATTN_OK;
     z.store = store;
-    *in_q = attn__qparams_of(in_r);
-    *out_q = *in_q;
-    attn__quant_stack(&z, out, out_q, cfg, w, obs);
+    smark = store->used;
+    memset(&res, 0, sizeof res);
+    qi = attn__qparams_of(&z, in_r);
+    qo = qi;
+    attn__quant_stack(&z, &res, &qo, cfg, w, obs);
     scratch->used = mark;
-    return z.st;
+    if (z.st != ATTN_OK) {
+        store->used = smark;
+        return z.st;
+    }
+    *out = res;
+    *in_q = qi;
+    *out_q = qo;
+    return ATTN_OK;
 }
 
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
@@ -6086,31 +6224,42 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
                                             attn_arena *store, attn_arena *scratch)
 {
     attn__quant z;
-    attn__size need;
+    attn__size need, sneed = {0, 0};
     attn__model_obs obs;
     attn__range in_r, pos_r;
+    attn_model_s8_params res;
     attn_qparams qin, qx, qe, qpos;
     attn_status st;
-    size_t mark, n_in, n_pos = 0, nl;
+    size_t mark, smark, n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
-    int s, dm, din;
+    int dm, din;
     if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
     if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
         (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
         return ATTN_ERR_NULL;
     if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
     if ((st = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
-    if (n_calib <= 0) return ATTN_ERR_SHAPE;
+    if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
     dm = cfg->encoder.d_model;
     din = cfg->d_in > 0 ? cfg->d_in : dm;
     n_in = (size_t)seq * (size_t)din;
     nl = (size_t)w->encoder.n_layers + 1;
-    if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
     need = attn__model_size(cfg, seq);
     attn__size_add(&need, nl, 1, sizeof(attn__layer_obs));
     attn__size_add(&need, (size_t)cfg->n_classes, 1, sizeof(float));
-    attn__size_add(&need, n_pos, 1, sizeof(float));
+    /* the position table, [max_seq][d_model] floats in scratch and int8 in
+       the store (max_seq * d_model may not fit size_t on a 32-bit target:
+       attn__size_add finds that) */
+    if (cfg->position != ATTN_POS_NONE) {
+        attn__size_add(&need, (size_t)cfg->max_seq, (size_t)dm, sizeof(float));
+        attn__size_add(&sneed, (size_t)cfg->max_seq, (size_t)dm, 1);
+    }
+    if (cfg->d_in > 0) attn__qsize_linear(&sneed, din, dm, w->embed_b);
+    attn__qsize_stack(&sneed, &cfg->encoder, &w->encoder);
+    attn__qsize_linear(&sneed, dm, cfg->n_classes, w->cls_b);
     if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+    if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
 
     mark = scratch->used;
     obs.layers = (attn__layer_obs *)attn__take(scratch, nl * sizeof(attn__layer_obs));
@@ -6121,11 +6270,10 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__obs_reset(&obs.logits, 1);
     attn__obs_reset(&in_r, 1);
     attn__obs_reset(&pos_r, 1);
-    for (s = 0; s < n_calib; s++) {
-        attn__see(&in_r, calib + (size_t)s * n_in, (int)n_in);
-        attn__model_f32(logits, calib + (size_t)s * n_in, seq,
-                        key_padding ? key_padding + (size_t)s * (size_t)seq : NULL, cfg, w,
-                        scratch, &obs);
+    for (s = 0; s < (size_t)n_calib; s++) {
+        attn__see(&in_r, calib + s * n_in, n_in);
+        attn__model_f32(logits, calib + s * n_in, seq,
+                        key_padding ? key_padding + s * (size_t)seq : NULL, cfg, w, scratch, &obs);
     }
     /* the position table (sinusoidal ones are computed and baked in) */
     if (n_pos) {
@@ -6136,36 +6284,53 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
             memset(pos, 0, n_pos * sizeof(float));
             attn_pos_sinusoidal_f32(pos, cfg->max_seq, dm);
         }
-        attn__see(&pos_r, pos, (int)n_pos);
+        attn__see(&pos_r, pos, n_pos);
     }
 
+    /* the parameters, into res and the store; *out only once all of it
+       succeeded (on an error the store gives its blocks back) */
     z.st = ATTN_OK;
     z.store = store;
-    memset(out, 0, sizeof *out);
-    qin = attn__qparams_of(in_r);
-    qe = cfg->d_in > 0 ? attn__qparams_of(obs.e) : qin;
+    smark = store->used;
+    memset(&res, 0, sizeof res);
+    qin = attn__qparams_of(&z, in_r);
+    qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs.e) : qin;
     if (cfg->d_in > 0)
-        attn__quant_linear(&z, &out->embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
+        attn__quant_linear(&z, &res.embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
     qx = qe;
     if (n_pos) {
         int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
-        qpos = attn__qparams_of(pos_r);
-        qx = attn__qparams_of(obs.x0);
-        if (tq) attn_quantize_s8(tq, pos, (int)n_pos, qpos);
-        out->pos = tq;
-        attn__quant_add(&z, &out->pos_add, qe, qpos, qx);
+        qpos = attn__qparams_of(&z, pos_r);
+        qx = attn__qparams_of(&z, obs.x0);
+        if (z.st == ATTN_OK) {
+            /* in pieces of at most 2^30 values (attn_quantize_s8 counts
+               in int) */
+            size_t done = 0, most = (size_t)1 << 30;
+            while (done < n_pos) {
+                size_t k = n_pos - done < most ? n_pos - done : most;
+                attn_quantize_s8(tq + done, pos + done, (int)k, qpos);
+                done += k;
+            }
+        }
+        res.pos = tq;
+        attn__quant_add(&z, &res.pos_add, qe, qpos, qx);
     }
-    attn__quant_stack(&z, &out->encoder, &qx, &cfg->encoder, &w->encoder, obs.layers);
+    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, obs.layers);
     {
-        attn_qparams ql = attn__qparams_of(obs.logits);
-        attn__quant_linear(&z, &out->cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
-        out->logit_scale = ql.scale;
-        out->logit_zp = ql.zero_point;
+        attn_qparams ql = attn__qparams_of(&z, obs.logits);
+        attn__quant_linear(&z, &res.cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
+        res.logit_scale = ql.scale;
+        res.logit_zp = ql.zero_point;
     }
-    out->in_scale = qin.scale;
-    out->in_zp = qin.zero_point;
+    res.in_scale = qin.scale;
+    res.in_zp = qin.zero_point;
     scratch->used = mark;
-    return z.st;
+    if (z.st != ATTN_OK) {
+        store->used = smark;
+        return z.st;
+    }
+    *out = res;
+    return ATTN_OK;
 }
 
 #endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */

@@ -85,5 +85,6 @@ void test_bad_input(void);
 void test_s8(void);
 void test_quant(void);
 void test_fast(void);
+void test_hardening(void);
 
 #endif

@@ -211,6 +211,7 @@ int main(int argc, char **argv)
     test_s8();
     test_quant();
     test_fast();
+    test_hardening();
 #if CHECK_FULL_RUN
     check(g_left_out == 0, "a build without board limits runs every case (%d left out)",
           g_left_out);

@@ -141,6 +141,10 @@ static void d0(fx *f) { f->d = 0; }
 static void d_huge(fx *f) { f->d = INT_MAX; }
 /* [3 d][d] floats larger than any object (PTRDIFF_MAX bytes) on 64-bit too */
 static void d_packed_huge(fx *f) { f->d = 1100000000; }
+#if SIZE_MAX <= 0xFFFFFFFFu
+/* [3d][d] floats over PTRDIFF_MAX bytes though [d][d] fit size_t */
+static void d_packed_32(fx *f) { f->d = 16384; }
+#endif
 static void outn0(fx *f) { f->outn = 0; }
 static void seq_q0(fx *f) { f->mcfg.seq_q = 0; }
 static void seq_kv_neg(fx *f) { f->mcfg.seq_kv = -1; }
@@ -161,16 +165,17 @@ static void arena_small(fx *f) { attn_arena_init(&f->arena, g_mem, ATTN_ALIGN - 
 static void mark_past_used(fx *f) { f->mark = f->arena.used + 1; }
 static void alloc_huge(fx *f) { f->bufsize = SIZE_MAX; }
 static void alloc_big(fx *f) { f->bufsize = MEM_BYTES + 1; }
-/* Sizes whose byte counts overflow size_t (on any platform). */
+/* Sizes above ATTN_MAX_DIM: shape errors on any platform. */
 static void huge(fx *f)
 {
     f->mcfg.seq_q = f->mcfg.seq_kv = f->mcfg.d_model = INT_MAX; f->mcfg.n_heads = 1;
     f->ecfg.d_model = INT_MAX; f->ecfg.n_heads = 1; f->seq = INT_MAX;
     f->mdc.encoder = f->ecfg; f->mdc.max_seq = INT_MAX;
 }
+static void over_max(fx *f) { f->rows = f->n = f->seq = f->d = ATTN_MAX_DIM + 1; }
 #if SIZE_MAX <= 0xFFFFFFFFu
-/* On 32-bit targets two sizes suffice. */
-static void huge_leaf(fx *f) { f->rows = INT_MAX; f->n = INT_MAX; f->seq = INT_MAX; f->in = 64; }
+/* On 32-bit targets two sizes at ATTN_MAX_DIM overflow size_t. */
+static void huge_leaf(fx *f) { f->rows = ATTN_MAX_DIM; f->n = ATTN_MAX_DIM; f->seq = ATTN_MAX_DIM; f->in = 64; }
 #endif
 
 typedef struct {
@@ -206,41 +211,41 @@ static const bad_case g_cases[] = {
     ROW(argmax, none, ATTN_OK), ROW(argmax, out_null, ATTN_ERR_NULL), ROW(argmax, x_null, ATTN_ERR_NULL),
     ROW(argmax, rows0, ATTN_ERR_SHAPE),
     ROW(sdpa_scratch, none, ATTN_OK), ROW(sdpa_scratch, out_null, ATTN_ERR_NULL), ROW(sdpa_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(sdpa_scratch, seq_q0, ATTN_ERR_SHAPE), ROW(sdpa_scratch, heads3, ATTN_ERR_SHAPE), ROW(sdpa_scratch, huge, ATTN_ERR_TOO_LARGE),
+    ROW(sdpa_scratch, seq_q0, ATTN_ERR_SHAPE), ROW(sdpa_scratch, heads3, ATTN_ERR_SHAPE), ROW(sdpa_scratch, huge, ATTN_ERR_SHAPE),
     ROW(sdpa, none, ATTN_OK), ROW(sdpa, out_null, ATTN_ERR_NULL), ROW(sdpa, x_null, ATTN_ERR_NULL),
     ROW(sdpa, kv_null, ATTN_ERR_NULL), ROW(sdpa, cfg_null, ATTN_ERR_NULL), ROW(sdpa, arena_null, ATTN_ERR_NULL),
     ROW(sdpa, seq_q0, ATTN_ERR_SHAPE), ROW(sdpa, seq_kv_neg, ATTN_ERR_SHAPE), ROW(sdpa, heads0, ATTN_ERR_SHAPE),
-    ROW(sdpa, heads3, ATTN_ERR_SHAPE), ROW(sdpa, huge, ATTN_ERR_TOO_LARGE), ROW(sdpa, arena_small, ATTN_ERR_ARENA),
+    ROW(sdpa, heads3, ATTN_ERR_SHAPE), ROW(sdpa, huge, ATTN_ERR_SHAPE), ROW(sdpa, arena_small, ATTN_ERR_ARENA),
     ROW(mha_scratch, none, ATTN_OK), ROW(mha_scratch, out_null, ATTN_ERR_NULL), ROW(mha_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(mha_scratch, seq_kv_neg, ATTN_ERR_SHAPE), ROW(mha_scratch, heads3, ATTN_ERR_SHAPE), ROW(mha_scratch, huge, ATTN_ERR_TOO_LARGE),
+    ROW(mha_scratch, seq_kv_neg, ATTN_ERR_SHAPE), ROW(mha_scratch, heads3, ATTN_ERR_SHAPE), ROW(mha_scratch, huge, ATTN_ERR_SHAPE),
     ROW(mha, none, ATTN_OK), ROW(mha, out_null, ATTN_ERR_NULL), ROW(mha, x_null, ATTN_ERR_NULL),
     ROW(mha, kv_null, ATTN_ERR_NULL), ROW(mha, cfg_null, ATTN_ERR_NULL), ROW(mha, weights_null, ATTN_ERR_NULL),
     ROW(mha, wq_null, ATTN_ERR_NULL), ROW(mha, wo_null, ATTN_ERR_NULL), ROW(mha, arena_null, ATTN_ERR_NULL),
     ROW(mha, seq_q0, ATTN_ERR_SHAPE), ROW(mha, seq_kv_neg, ATTN_ERR_SHAPE), ROW(mha, heads0, ATTN_ERR_SHAPE),
-    ROW(mha, heads3, ATTN_ERR_SHAPE), ROW(mha, huge, ATTN_ERR_TOO_LARGE), ROW(mha, arena_small, ATTN_ERR_ARENA),
+    ROW(mha, heads3, ATTN_ERR_SHAPE), ROW(mha, huge, ATTN_ERR_SHAPE), ROW(mha, arena_small, ATTN_ERR_ARENA),
     ROW(mha_packed, none, ATTN_OK), ROW(mha_packed, weights_null, ATTN_ERR_NULL), ROW(mha_packed, w_null, ATTN_ERR_NULL),
     ROW(mha_packed, x_null, ATTN_ERR_NULL), ROW(mha_packed, in_neg, ATTN_ERR_SHAPE), ROW(mha_packed, d0, ATTN_ERR_SHAPE),
-    ROW(mha_packed, d_huge, ATTN_ERR_TOO_LARGE), ROW(mha_packed, d_packed_huge, ATTN_ERR_TOO_LARGE),
+    ROW(mha_packed, d_huge, ATTN_ERR_SHAPE), ROW(mha_packed, d_packed_huge, ATTN_ERR_SHAPE),
     ROW(layer_scratch, none, ATTN_OK), ROW(layer_scratch, out_null, ATTN_ERR_NULL), ROW(layer_scratch, cfg_null, ATTN_ERR_NULL),
     ROW(layer_scratch, rows0, ATTN_ERR_SHAPE), ROW(layer_scratch, heads3, ATTN_ERR_SHAPE), ROW(layer_scratch, d_ff0, ATTN_ERR_SHAPE),
     ROW(layer_scratch, act_bad, ATTN_ERR_RANGE), ROW(layer_scratch, eps_nan, ATTN_ERR_RANGE),
-    ROW(layer_scratch, huge, ATTN_ERR_TOO_LARGE),
+    ROW(layer_scratch, huge, ATTN_ERR_SHAPE),
     ROW(layer, none, ATTN_OK), ROW(layer, x_null, ATTN_ERR_NULL), ROW(layer, cfg_null, ATTN_ERR_NULL),
     ROW(layer, weights_null, ATTN_ERR_NULL), ROW(layer, wq_null, ATTN_ERR_NULL), ROW(layer, ff2_null, ATTN_ERR_NULL),
     ROW(layer, arena_null, ATTN_ERR_NULL), ROW(layer, rows0, ATTN_ERR_SHAPE), ROW(layer, heads0, ATTN_ERR_SHAPE),
     ROW(layer, heads3, ATTN_ERR_SHAPE), ROW(layer, d_ff0, ATTN_ERR_SHAPE), ROW(layer, act_bad, ATTN_ERR_RANGE),
-    ROW(layer, eps0, ATTN_ERR_RANGE), ROW(layer, eps_nan, ATTN_ERR_RANGE), ROW(layer, huge, ATTN_ERR_TOO_LARGE),
+    ROW(layer, eps0, ATTN_ERR_RANGE), ROW(layer, eps_nan, ATTN_ERR_RANGE), ROW(layer, huge, ATTN_ERR_SHAPE),
     ROW(layer, arena_small, ATTN_ERR_ARENA),
     ROW(enc_scratch, none, ATTN_OK), ROW(enc_scratch, out_null, ATTN_ERR_NULL), ROW(enc_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(enc_scratch, rows0, ATTN_ERR_SHAPE), ROW(enc_scratch, huge, ATTN_ERR_TOO_LARGE),
+    ROW(enc_scratch, rows0, ATTN_ERR_SHAPE), ROW(enc_scratch, huge, ATTN_ERR_SHAPE),
     ROW(enc, none, ATTN_OK), ROW(enc, x_null, ATTN_ERR_NULL), ROW(enc, cfg_null, ATTN_ERR_NULL),
     ROW(enc, weights_null, ATTN_ERR_NULL), ROW(enc, layers_null, ATTN_ERR_NULL), ROW(enc, wq_null, ATTN_ERR_NULL),
     ROW(enc, layer2_wv_null, ATTN_ERR_NULL), ROW(enc, arena_null, ATTN_ERR_NULL), ROW(enc, rows0, ATTN_ERR_SHAPE),
     ROW(enc, nlayers0, ATTN_ERR_SHAPE), ROW(enc, heads3, ATTN_ERR_SHAPE), ROW(enc, act_bad, ATTN_ERR_RANGE),
-    ROW(enc, eps_nan, ATTN_ERR_RANGE), ROW(enc, huge, ATTN_ERR_TOO_LARGE), ROW(enc, arena_small, ATTN_ERR_ARENA),
+    ROW(enc, eps_nan, ATTN_ERR_RANGE), ROW(enc, huge, ATTN_ERR_SHAPE), ROW(enc, arena_small, ATTN_ERR_ARENA),
     ROW(model_scratch, none, ATTN_OK), ROW(model_scratch, out_null, ATTN_ERR_NULL), ROW(model_scratch, cfg_null, ATTN_ERR_NULL),
     ROW(model_scratch, seq_gt_max, ATTN_ERR_SHAPE), ROW(model_scratch, classes0, ATTN_ERR_SHAPE),
-    ROW(model_scratch, position_bad, ATTN_ERR_RANGE), ROW(model_scratch, huge, ATTN_ERR_TOO_LARGE),
+    ROW(model_scratch, position_bad, ATTN_ERR_RANGE), ROW(model_scratch, huge, ATTN_ERR_SHAPE),
     ROW(model, none, ATTN_OK), ROW(model, out_null, ATTN_ERR_NULL), ROW(model, x_null, ATTN_ERR_NULL),
     ROW(model, cfg_null, ATTN_ERR_NULL), ROW(model, weights_null, ATTN_ERR_NULL), ROW(model, arena_null, ATTN_ERR_NULL),
     ROW(model, embed_null, ATTN_ERR_NULL), ROW(model, pos_null, ATTN_ERR_NULL), ROW(model, cls_null, ATTN_ERR_NULL),
@@ -248,7 +253,7 @@ static const bad_case g_cases[] = {
     ROW(model, rows0, ATTN_ERR_SHAPE), ROW(model, seq_gt_max, ATTN_ERR_SHAPE), ROW(model, classes0, ATTN_ERR_SHAPE),
     ROW(model, d_in_neg, ATTN_ERR_SHAPE), ROW(model, heads3, ATTN_ERR_SHAPE), ROW(model, d_ff0, ATTN_ERR_SHAPE),
     ROW(model, nlayers0, ATTN_ERR_SHAPE), ROW(model, act_bad, ATTN_ERR_RANGE), ROW(model, eps0, ATTN_ERR_RANGE),
-    ROW(model, pool_bad, ATTN_ERR_RANGE), ROW(model, position_bad, ATTN_ERR_RANGE), ROW(model, huge, ATTN_ERR_TOO_LARGE),
+    ROW(model, pool_bad, ATTN_ERR_RANGE), ROW(model, position_bad, ATTN_ERR_RANGE), ROW(model, huge, ATTN_ERR_SHAPE),
     ROW(model, arena_small, ATTN_ERR_ARENA),
     ROW(arena_init, none, ATTN_OK), ROW(arena_init, arena_null, ATTN_ERR_NULL), ROW(arena_init, buf_null, ATTN_ERR_NULL),
     ROW(arena_alloc, none, ATTN_OK), ROW(arena_alloc, arena_null, ATTN_ERR_NULL), ROW(arena_alloc, out_null, ATTN_ERR_NULL),
@@ -256,11 +261,15 @@ static const bad_case g_cases[] = {
     ROW(arena_release, none, ATTN_OK), ROW(arena_release, arena_null, ATTN_ERR_NULL),
     ROW(arena_release, mark_past_used, ATTN_ERR_RANGE),
 #if SIZE_MAX <= 0xFFFFFFFFu
+    ROW(mha_packed, d_packed_32, ATTN_ERR_TOO_LARGE),
     ROW(linear, huge_leaf, ATTN_ERR_TOO_LARGE), ROW(softmax, huge_leaf, ATTN_ERR_TOO_LARGE),
-    ROW(layernorm, huge_leaf, ATTN_ERR_TOO_LARGE), ROW(gelu, huge_leaf, ATTN_ERR_TOO_LARGE),
+    ROW(layernorm, huge_leaf, ATTN_ERR_TOO_LARGE),
     ROW(pos_sin, huge_leaf, ATTN_ERR_TOO_LARGE), ROW(pool, huge_leaf, ATTN_ERR_TOO_LARGE),
-    ROW(argmax, huge_leaf, ATTN_ERR_TOO_LARGE),
 #endif
+    ROW(linear, over_max, ATTN_ERR_SHAPE), ROW(softmax, over_max, ATTN_ERR_SHAPE),
+    ROW(layernorm, over_max, ATTN_ERR_SHAPE), ROW(relu, over_max, ATTN_ERR_SHAPE),
+    ROW(gelu, over_max, ATTN_ERR_SHAPE), ROW(pos_sin, over_max, ATTN_ERR_SHAPE),
+    ROW(pool, over_max, ATTN_ERR_SHAPE), ROW(argmax, over_max, ATTN_ERR_SHAPE),
 };
 
 #define SENTINEL 1234.5f

@@ -2145,10 +2145,18 @@ static void zp_mismatch(bx *f) { f->mh.sdpa.k_zp = f->mh.k.out_zp + 1; f->lay[0]
 static void ctx_zp_mismatch(bx *f) { f->mh.sdpa.out_zp = 9; f->lay[0].attn.o.in_zp = -9; }
 static void arena_short(bx *f) { f->arena_mode = 1; }
 static void arena_tiny(bx *f) { f->arena_mode = 2; attn_arena_init(&f->arena, g_b.mem, ATTN_ALIGN - 1); }
-/* sequences whose byte counts overflow a 32-bit size_t (on 64-bit: far too
-   big for the arena) */
+/* sizes above ATTN_MAX_DIM: shape errors on every platform */
 static void huge_seq(bx *f) { f->mcfg.seq_q = f->mcfg.seq_kv = INT_MAX; f->seq = INT_MAX; }
-static void huge_leaf(bx *f) { f->rows = INT_MAX; f->seq = INT_MAX; } /* 32-bit rows only */
+static void over_max(bx *f)
+{
+    f->rows = f->n = f->seq = ATTN_MAX_DIM + 1;
+    f->mcfg.seq_q = f->mcfg.seq_kv = ATTN_MAX_DIM + 1;
+}
+/* sequences at ATTN_MAX_DIM whose byte counts overflow a 32-bit size_t (on
+   64-bit: far too big for the arena) */
+static void max_seq(bx *f) { f->mcfg.seq_q = f->mcfg.seq_kv = ATTN_MAX_DIM; f->seq = ATTN_MAX_DIM; }
+/* 32-bit rows only: ATTN_MAX_DIM rows of 64 */
+static void huge_leaf(bx *f) { f->rows = ATTN_MAX_DIM; f->seq = ATTN_MAX_DIM; f->in = f->d = 64; }
 /* too wide and too many: the width is a shape error before any size
    (32-bit targets gave ATTN_ERR_TOO_LARGE) */
 static void huge_wide(bx *f) { f->rows = INT_MAX; f->d = 4096; }
@@ -2167,7 +2175,7 @@ static void huge_wide(bx *f) { f->rows = INT_MAX; f->d = 4096; }
     X(dmodel_big) X(dff_big) X(seq_q0) X(seq_kv_neg) X(heads0) X(heads3) X(d_ff0) X(nlayers0) \
     X(pool_bad) X(act_bad) X(shift_hi) X(shift_lo) X(chan_shift) X(eps0) X(eps_neg) X(zp_mismatch) \
     X(ctx_zp_mismatch) X(arena_short) X(arena_tiny) X(huge_seq) X(huge_leaf) X(in_zp_bad) \
-    X(fused_big) X(huge_wide)
+    X(fused_big) X(huge_wide) X(over_max) X(max_seq)
 #define BX_ENUM_OP(n) OP_##n,
 #define BX_ENUM_MUT(n) MUT_##n,
 #define BX_OP(n) {#n, op_##n},
@@ -2218,7 +2226,7 @@ static const unsigned char g_rows[][3] = {
     R(sdpa, none, OK), R(sdpa, out_null, NUL), R(sdpa, x_null, NUL), R(sdpa, x2_null, NUL),
     R(sdpa, cfg_null, NUL), R(sdpa, p_null, NUL), R(sdpa, arena_null, NUL), R(sdpa, seq_q0, SHP),
     R(sdpa, seq_kv_neg, SHP), R(sdpa, heads0, SHP), R(sdpa, heads3, SHP), R(sdpa, shift_hi, RNG),
-    R(sdpa, shift_lo, RNG), R(sdpa, huge_seq, HUGE_WANT), R(sdpa, arena_short, ARN), R(sdpa, arena_tiny, ARN),
+    R(sdpa, shift_lo, RNG), R(sdpa, huge_seq, SHP), R(sdpa, max_seq, HUGE_WANT), R(sdpa, arena_short, ARN), R(sdpa, arena_tiny, ARN),
     R(mha_scratch, none, OK), R(mha_scratch, out_null, NUL), R(mha_scratch, cfg_null, NUL),
     R(mha_scratch, seq_q0, SHP), R(mha_scratch, heads3, SHP), R(mha_scratch, dmodel_big, SHP),
     R(mha, none, OK), R(mha, out_null, NUL), R(mha, x_null, NUL), R(mha, x2_null, NUL),
@@ -2226,7 +2234,7 @@ static const unsigned char g_rows[][3] = {
     R(mha, wo_null, NUL), R(mha, arena_null, NUL), R(mha, seq_q0, SHP), R(mha, seq_kv_neg, SHP),
     R(mha, heads0, SHP), R(mha, heads3, SHP), R(mha, dmodel_big, SHP), R(mha, shift_hi, RNG),
     R(mha, shift_lo, RNG), R(mha, chan_shift, RNG), R(mha, zp_mismatch, RNG), R(mha, ctx_zp_mismatch, RNG),
-    R(mha, huge_seq, HUGE_WANT), R(mha, arena_short, ARN), R(mha, arena_tiny, ARN),
+    R(mha, huge_seq, SHP), R(mha, max_seq, HUGE_WANT), R(mha, arena_short, ARN), R(mha, arena_tiny, ARN),
     R(layer_scratch, none, OK), R(layer_scratch, out_null, NUL), R(layer_scratch, cfg_null, NUL),
     R(layer_scratch, rows0, SHP), R(layer_scratch, heads0, SHP), R(layer_scratch, heads3, SHP),
     R(layer_scratch, d_ff0, SHP), R(layer_scratch, dmodel_big, SHP), R(layer_scratch, dff_big, SHP),
@@ -2236,7 +2244,7 @@ static const unsigned char g_rows[][3] = {
     R(layer, arena_null, NUL), R(layer, rows0, SHP), R(layer, heads0, SHP), R(layer, heads3, SHP),
     R(layer, d_ff0, SHP), R(layer, dmodel_big, SHP), R(layer, dff_big, SHP), R(layer, act_bad, RNG),
     R(layer, shift_hi, RNG), R(layer, shift_lo, RNG), R(layer, chan_shift, RNG), R(layer, eps0, RNG),
-    R(layer, zp_mismatch, RNG), R(layer, huge_seq, HUGE_WANT), R(layer, arena_short, ARN),
+    R(layer, zp_mismatch, RNG), R(layer, huge_seq, SHP), R(layer, max_seq, HUGE_WANT), R(layer, arena_short, ARN),
     R(layer, arena_tiny, ARN),
     R(enc_scratch, none, OK), R(enc_scratch, out_null, NUL), R(enc_scratch, cfg_null, NUL),
     R(enc_scratch, rows0, SHP), R(enc_scratch, heads3, SHP), R(enc_scratch, dmodel_big, SHP),
@@ -2244,12 +2252,17 @@ static const unsigned char g_rows[][3] = {
     R(enc, layers_null, NUL), R(enc, layer2_null, NUL), R(enc, final_gamma_null, NUL),
     R(enc, arena_null, NUL), R(enc, rows0, SHP), R(enc, nlayers0, SHP), R(enc, heads3, SHP),
     R(enc, shift_hi, RNG), R(enc, chan_shift, RNG), R(enc, eps0, RNG), R(enc, eps_neg, RNG),
-    R(enc, huge_seq, HUGE_WANT), R(enc, arena_short, ARN), R(enc, arena_tiny, ARN),
+    R(enc, huge_seq, SHP), R(enc, max_seq, HUGE_WANT), R(enc, arena_short, ARN), R(enc, arena_tiny, ARN),
 #if SIZE_MAX <= 0xFFFFFFFFu
-    R(sdpa_scratch, huge_seq, BIG), R(mha_scratch, huge_seq, BIG), R(layer_scratch, huge_seq, BIG),
-    R(enc_scratch, huge_seq, BIG), R(linear, huge_leaf, BIG), R(softmax, huge_leaf, BIG),
+    R(mha_scratch, max_seq, BIG), R(layer_scratch, max_seq, BIG),
+    R(enc_scratch, max_seq, BIG), R(linear, huge_leaf, BIG), R(softmax, huge_leaf, BIG),
     R(layernorm, huge_leaf, BIG), R(pool, huge_leaf, BIG),
 #endif
+    R(sdpa_scratch, huge_seq, SHP), R(mha_scratch, huge_seq, SHP), R(layer_scratch, huge_seq, SHP),
+    R(enc_scratch, huge_seq, SHP), R(relu, over_max, SHP), R(lut, over_max, SHP), R(add, over_max, SHP),
+    R(linear, over_max, SHP), R(softmax, over_max, SHP), R(layernorm, over_max, SHP),
+    R(pool, over_max, SHP), R(sdpa, over_max, SHP), R(mha, over_max, SHP), R(layer, over_max, SHP),
+    R(enc, over_max, SHP), R(sdpa_scratch, over_max, SHP), R(layer_scratch, over_max, SHP),
 };
 
 #undef R
