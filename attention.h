@@ -3093,10 +3093,11 @@ static void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmu
 }
 #endif
 
-/* Layer norm of one row (x8 int8 or x32 int32, the other NULL). */
-static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x32, int d,
+/* Layer norm of one row, x: d int8 values, or int32 when wide. */
+static void attn__layernorm_row_s8(int8_t *y, const void *x, int wide, int d,
                                    const attn_layernorm_s8_params *p)
 {
+    const int8_t *x8 = (const int8_t *)x; /* (an int32 pointer only when wide) */
     const uint64_t lim = ((uint64_t)1 << 62) - 1;
     const attn_qmul *gm = p->gamma;
     const int32_t *beta = p->beta;
@@ -3106,7 +3107,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     int c = 0, k, sl;
 
     /* S1 (mod 2^32: exact within the documented bounds) and S2 */
-    if (x8) {
+    if (!wide) {
         int32_t a1 = 0, a2 = 0; /* |S1| <= 2^18, S2 <= 2^25 */
 #if ATTN__MVE
         for (; c + 16 <= d; c += 16) {
@@ -3139,6 +3140,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         s1 = (uint32_t)a1;
         s2 = (uint32_t)a2;
     } else {
+        const int32_t *x32 = (const int32_t *)x;
 #if ATTN__MVE
         int32_t a1 = 0; /* both wrap as the C sums do */
         int64_t a2 = 0;
@@ -3205,7 +3207,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     ns = 0u - (s1 << sl);
 
 #if ATTN__LN_DSP_ASM
-    attn__ln_outs_dsp(y, x8 ? (const void *)x8 : (const void *)x32, !x8, d, gm, beta, dl, ns, mr, rz);
+    attn__ln_outs_dsp(y, x, wide, d, gm, beta, dl, ns, mr, rz);
 #else
     c = 0;
 #if ATTN__MVE
@@ -3218,21 +3220,22 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         int32x4_t vdl = vdupq_n_s32(attn__s32(dl)), vm = vdupq_n_s32(mr);
         int32_t vns = attn__s32(ns);
         int n4 = d >> 2, bs = beta ? 4 : 0;
-        if (x8) {
+        if (!wide) {
             const int8_t *xp = x8;
             for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
                 attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
         } else {
-            const int32_t *xp = x32;
+            const int32_t *xp = (const int32_t *)x;
             for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
                 attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
         }
         c = d & ~3;
     }
 #endif
-    for (; c < d; c++)
-        y[c] = attn__ln_out_s8(attn__s32((x8 ? (uint32_t)x8[c] : (uint32_t)x32[c]) * dl + ns), mr,
-                               gm[c], beta ? beta[c] : 0, rz);
+    for (; c < d; c++) {
+        uint32_t xc = wide ? (uint32_t)((const int32_t *)x)[c] : (uint32_t)x8[c];
+        y[c] = attn__ln_out_s8(attn__s32(xc * dl + ns), mr, gm[c], beta ? beta[c] : 0, rz);
+    }
 #endif
 }
 
@@ -5434,7 +5437,7 @@ ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
     if (!attn__norm_values_ok(p, cols)) return ATTN_ERR_RANGE;
     for (r = 0; r < rows; r++) {
         size_t off = (size_t)r * (size_t)cols;
-        attn__layernorm_row_s8(y + off, x + off, NULL, cols, p);
+        attn__layernorm_row_s8(y + off, x + off, 0, cols, p);
     }
     return ATTN_OK;
 }
@@ -5590,7 +5593,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
        at a time; post-norm: all rows in one call, rows in pairs) */
     if (cfg->norm_first) {
         for (i = 0; i < seq; i++) {
-            attn__layernorm_row_s8(nrm, x + (size_t)i * d, NULL, dm, &p->norm1);
+            attn__layernorm_row_s8(nrm, x + (size_t)i * d, 0, dm, &p->norm1);
             attn__linear_row_s8(k + (size_t)i * d, nrm, &a->k, dm, dm);
             attn__linear_row_s8(v + (size_t)i * d, nrm, &a->v, dm, dm);
         }
@@ -5607,7 +5610,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
         /* self-attention block; the residual sums stay wide (int32) */
         if (cfg->norm_first) {
             for (t = 0; t < m; t++)
-                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm1);
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, &p->norm1);
             src = nrm;
         }
         attn__linear_rows_s8(q, src, &a->q, m, dm, dm);
@@ -5622,14 +5625,14 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
             if (cfg->norm_first)
                 attn__narrow_s8(row, rt, dm, p->add1.out_mul, p->add1.out_zp);
             else
-                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm1);
+                attn__layernorm_row_s8(row, rt, 1, dm, &p->norm1);
         }
 
         /* feed-forward block */
         src = rows;
         if (cfg->norm_first) {
             for (t = 0; t < m; t++)
-                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm2);
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, &p->norm2);
             src = nrm;
         }
         attn__linear_rows_s8(hid, src, &p->ff1, m, dm, ff);
@@ -5642,7 +5645,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
             if (cfg->norm_first)
                 attn__narrow_s8(row, rt, dm, p->add2.out_mul, p->add2.out_zp);
             else
-                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm2);
+                attn__layernorm_row_s8(row, rt, 1, dm, &p->norm2);
         }
     }
     arena->used = mark;
@@ -5703,7 +5706,7 @@ static void attn__encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
     if (p->final_norm)
         for (l = 0; l < seq; l++) {
             int8_t *row = x + (size_t)l * (size_t)cfg->d_model;
-            attn__layernorm_row_s8(row, row, NULL, cfg->d_model, &p->norm);
+            attn__layernorm_row_s8(row, row, 0, cfg->d_model, &p->norm);
         }
 }
 
