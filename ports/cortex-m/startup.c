@@ -10,8 +10,11 @@
 
 #include "port.h"
 
+/* the linker script's symbols (sections.ld), reserved names as linker
+   scripts spell them */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern uint32_t __data_load__, __data_start__, __data_end__, __bss_start__, __bss_end__;
-extern uint32_t __stack_top__;
+extern uint32_t __stack_top__; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern void initialise_monitor_handles(void);
 /* main may be written int main(void) or int main(int, char **); both work
    with the AAPCS when called with a valid argc/argv */
@@ -21,9 +24,10 @@ void Reset_Handler(void);
 void port_fault(void);
 void SysTick_Handler(void);
 
-/* newlib's exit path looks for these; nothing to do here */
-void _init(void);
-void _fini(void);
+/* newlib's exit path looks for these (so they have its reserved names);
+   nothing to do here */
+void _init(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+void _fini(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 void _init(void) {}
 void _fini(void) {}
 
