@@ -317,12 +317,13 @@
    about 1/3.3 of float.)
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
-   Stack: no recursion, no arrays on the stack beyond a few words. The
-   deepest inference chain, attn_model_s8 -> encoder -> layer -> attention
-   or linear, takes at most 688 bytes on the M4F with GCC 12 at -O2 (560 at
-   -Os) and 528 on the M0; the quantizer, a host-side tool, 744; plus the
-   libm routine at the bottom (per-function figures: BENCHMARKS.md,
-   `make stack`).
+   Stack: no recursion, no arrays on the stack beyond a few words. Measured
+   by painting under QEMU (libgcc, soft-float and libm included), every
+   inference function takes at most 856 bytes on the M0 and the M4F: the
+   deepest chain, attn_model_f32 / attn_model_s8 -> encoder -> layer ->
+   attention or linear, 856 with clang 14 -O2 (M4F), 684 with GCC 12 -O2
+   (M4F), 560 with GCC -Os; the quantizer, a host-side tool, 1,224 (per-
+   function and per-build figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS
@@ -836,8 +837,8 @@ typedef struct {
 } attn_qparams;
 
 /* The Q31 multiplier and shift closest to f (f = 0 gives 0; |f| must be
-   below 2^30 and not NaN: ATTN_ERR_RANGE otherwise; factors too small for a
-   shift of -31 round to 0). */
+   below 2^30 and not NaN: ATTN_ERR_RANGE otherwise, *m unchanged; factors
+   too small for a shift of -31 round to 0). */
 ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m);
 /* Asymmetric int8 parameters covering [min, max] (widened to include 0). */
 ATTN_DEF attn_status attn_choose_qparams(float min, float max, attn_qparams *q);
@@ -852,7 +853,16 @@ ATTN_DEF attn_status attn_dequantize_s8(float *y, const int8_t *x, int n, attn_q
    calibration). Weights: symmetric per output channel; biases int32.
    All arrays the parameters point to are taken from `store` (keep it
    alive as long as the parameters); `scratch` is working memory, given
-   back. *in_q / *out_q: the int8 input and output encodings of x. */
+   back. *in_q / *out_q: the int8 input and output encodings of x.
+   Errors: a NaN or infinity in any weight, bias, LayerNorm parameter,
+   position table or calibration value, or one the float stack makes from
+   them while calibrating, is ATTN_ERR_RANGE, as is a scale no multiplier
+   can express; a store too small is ATTN_ERR_ARENA, found before anything
+   is written (the store takes, in ATTN_ALIGN blocks, per linear layer
+   out*in + 4 out (bias, if any) + 8 out + 4 out bytes, per LayerNorm
+   12 d, per GELU table 256, and the layer array). On any error *out,
+   *in_q and *out_q are unchanged and both arenas' used and high_water are
+   what they were. */
 ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_qparams *in_q,
                                               attn_qparams *out_q, const attn_encoder_cfg *cfg,
                                               const attn_encoder_weights_f32 *w,
@@ -860,7 +870,9 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
                                               int n_calib, int seq, attn_arena *store,
                                               attn_arena *scratch);
 /* The whole classifier; calib [n_calib][seq][d_in] (or d_model if d_in is
-   0). Sinusoidal positions are baked into an int8 table. */
+   0). Sinusoidal positions are baked into an int8 table (max_seq * d_model
+   bytes of store). Errors as for attn_quantize_encoder_s8; *out is
+   written only on success. */
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
@@ -1531,54 +1543,63 @@ static float attn__hsum_f32(float32x4_t v)
 }
 #endif
 
-/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n. The
-   sums run in 4 lanes on Helium (the last n % 4 predicated), in order in C. */
+/* y = (x - mean) / sqrt(var + eps) * gamma + beta over one row of n, two
+   passes around a shift: with c = x[0] and d_i = x_i - c (exact whenever
+   x_i is within a factor 2 of c: a large common offset cancels without
+   rounding), m = sum d_i / n, t_i = d_i - m = x_i - mean, var = sum t_i^2 /
+   n. So mean and variance keep their accuracy when the row sits far from
+   zero (1000 + N(0, 1) at d 64: 1e-6 against float64; one pass over x
+   loses ~4e-4 there, PyTorch's float32 4.5e-5), and a constant row gives
+   t = 0 exactly. The sums run in 4 lanes on Helium (the last n % 4
+   predicated), in order in C. */
 static void attn__layernorm_row_f32(float *y, const float *x, const float *gamma,
                                     const float *beta, float eps, int n)
 {
-    float mean = 0.0f, var = 0.0f, rstd;
+    const float c = x[0];
+    float m = 0.0f, var = 0.0f, rstd;
     int i;
 #if ATTN__MVE_F32
     mve_pred16_t p = vctp32q((uint32_t)(n & 3));
+    const float32x4_t vc = vdupq_n_f32(c);
     float32x4_t s = vdupq_n_f32(0.0f), q = s, vm, vr, t;
-    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vld1q_f32(x + i));
-    if (i < n) s = vaddq_f32(s, vldrwq_z_f32(x + i, p)); /* + 0 in the lanes past n */
-    mean = attn__hsum_f32(s) / (float)n;
-    vm = vdupq_n_f32(mean);
+    for (i = 0; n - i >= 4; i += 4) s = vaddq_f32(s, vsubq_f32(vld1q_f32(x + i), vc));
+    if (i < n) s = vaddq_m_f32(s, s, vsubq_f32(vldrwq_z_f32(x + i, p), vc), p); /* lanes past n: + 0 */
+    m = attn__hsum_f32(s) / (float)n;
+    vm = vdupq_n_f32(m);
     for (i = 0; n - i >= 4; i += 4) {
-        t = vsubq_f32(vld1q_f32(x + i), vm);
+        t = vsubq_f32(vsubq_f32(vld1q_f32(x + i), vc), vm);
         q = vfmaq_f32(q, t, t);
     }
     if (i < n) {
-        t = vsubq_f32(vldrwq_z_f32(x + i, p), vm);
+        t = vsubq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vc), vm);
         q = vfmaq_m_f32(q, t, t, p);
     }
     var = attn__hsum_f32(q) / (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     vr = vdupq_n_f32(rstd);
     for (i = 0; n - i >= 4; i += 4) {
-        t = vmulq_f32(vsubq_f32(vld1q_f32(x + i), vm), vr);
+        t = vmulq_f32(vsubq_f32(vsubq_f32(vld1q_f32(x + i), vc), vm), vr);
         if (gamma) t = vmulq_f32(t, vld1q_f32(gamma + i));
         if (beta) t = vaddq_f32(t, vld1q_f32(beta + i));
         vst1q_f32(y + i, t);
     }
     if (i < n) {
-        t = vmulq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vm), vr);
+        t = vmulq_f32(vsubq_f32(vsubq_f32(vldrwq_z_f32(x + i, p), vc), vm), vr);
         if (gamma) t = vmulq_f32(t, vldrwq_z_f32(gamma + i, p));
         if (beta) t = vaddq_f32(t, vldrwq_z_f32(beta + i, p));
         vstrwq_p_f32(y + i, t, p);
     }
 #else
-    for (i = 0; i < n; i++) mean += x[i];
-    mean /= (float)n;
+    for (i = 0; i < n; i++) m += x[i] - c;
+    m /= (float)n;
     for (i = 0; i < n; i++) {
-        float t = x[i] - mean;
+        float t = (x[i] - c) - m;
         var = ATTN__MADD(var, t, t);
     }
     var /= (float)n;
     rstd = 1.0f / ATTN_SQRTF(var + eps);
     for (i = 0; i < n; i++) {
-        float t = (x[i] - mean) * rstd;
+        float t = ((x[i] - c) - m) * rstd;
         if (gamma) t *= gamma[i];
         if (beta) t += beta[i];
         y[i] = t;
@@ -5821,9 +5842,9 @@ ATTN_DEF attn_status attn_quantize_multiplier(double f, attn_qmul *m)
     double fr;
     int64_t q;
     if (!m) return ATTN_ERR_NULL;
+    if (f != f || f >= 1073741824.0 || f <= -1073741824.0) return ATTN_ERR_RANGE;
     m->multiplier = 0;
     m->shift = 0;
-    if (f != f || f >= 1073741824.0 || f <= -1073741824.0) return ATTN_ERR_RANGE;
     if (f == 0.0) return ATTN_OK;
     fr = frexp(f, &e); /* f = fr * 2^e, 0.5 <= |fr| < 1 */
     if (e < -31) {
@@ -6172,7 +6193,7 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     attn_encoder_s8_params res;
     attn_qparams qi, qo;
     attn_status st;
-    size_t mark, smark, n, s;
+    size_t mark, smark, hw, shw, n, s;
     float *x;
     if (!out || !in_q || !out_q || !calib || !store) return ATTN_ERR_NULL;
     if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
@@ -6191,6 +6212,8 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
 
     /* calibration: every tensor's range over the float stack's runs */
     mark = scratch->used;
+    hw = scratch->high_water;
+    shw = store->high_water;
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs));
     x = (float *)attn__take(scratch, n * sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs,
@@ -6214,8 +6237,10 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     qo = qi;
     attn__quant_stack(&z, &res, &qo, cfg, w, obs);
     scratch->used = mark;
-    if (z.st != ATTN_OK) {
+    if (z.st != ATTN_OK) { /* both arenas as they were, high-water marks too */
         store->used = smark;
+        store->high_water = shw;
+        scratch->high_water = hw;
         return z.st;
     }
     *out = res;
@@ -6236,7 +6261,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn_model_s8_params res;
     attn_qparams qin, qx, qe, qpos;
     attn_status st;
-    size_t mark, smark, n_in, n_pos = 0, nl, s;
+    size_t mark, smark, hw, shw, n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
     int dm, din;
     if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
@@ -6268,6 +6293,8 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
 
     mark = scratch->used;
+    hw = scratch->high_water;
+    shw = store->high_water;
     obs.layers = (attn__layer_obs *)attn__take(scratch, nl * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->n_classes * sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs.layers, nl * sizeof(attn__layer_obs) / sizeof(attn__range));
@@ -6331,8 +6358,10 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     res.in_scale = qin.scale;
     res.in_zp = qin.zero_point;
     scratch->used = mark;
-    if (z.st != ATTN_OK) {
+    if (z.st != ATTN_OK) { /* both arenas as they were, high-water marks too */
         store->used = smark;
+        store->high_water = shw;
+        scratch->high_water = hw;
         return z.st;
     }
     *out = res;

@@ -32,6 +32,18 @@ void check_left_out(const char *fmt, ...)
 #endif
     ;
 
+/* Records a row that shows a known defect of attention.h, one being fixed:
+   not run (unless the runner was started with -k), never counted as a pass
+   or a fail; printed as "  left out: known defect: <fmt>" and counted on
+   its own line, "N left out as known defects (-k runs them)". */
+void check_known_defect(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* 1 if known-defect rows are to run (the runner's -k). */
+int check_known_defects_run(void);
+
 /* ---- the RAM pool --------------------------------------------------------
    One static buffer of CHECK_POOL_BYTES (main.c; default 256 KB, a board build
    passes less, e.g. -DCHECK_POOL_BYTES=9216 on the micro:bit). Each group, and
@@ -62,6 +74,28 @@ int check_fits(size_t bytes, const char *fmt, ...)
 /* An arena over all that is left of the pool (and takes it). */
 void check_take_rest_arena(attn_arena *arena);
 
+/* ---- planning a case's buffers ---------------------------------------------
+   A case whose buffers depend on its shape takes them in a loop that runs
+   twice: the first pass only counts (check_plan_take returns NULL, which
+   the body must not use), the second takes the same sizes from a freshly
+   reset pool - unless they do not fit, and then the case is listed as left
+   out (check_fits) and the loop ends after one pass:
+       while (check_plan("int8 linear case %d", t)) {
+           x = (int8_t *)check_plan_take(n);
+           y = (int8_t *)check_plan_take(m);
+       }
+       if (!check_planned()) continue;    (left out: printed and counted)
+   The body takes the same sizes in the same order on both passes and does
+   not break out of the loop; fmt names the case in the left-out line. */
+int check_plan(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void *check_plan_take(size_t bytes);
+/* 1 if the last planned case got its buffers, 0 if it was left out. */
+int check_planned(void);
+
 /* v as printf("%.<digits>e") shows it (digits 0..9), in buf, which must hold
    CHECK_E_CHARS; returns buf. Rounds half up where printf rounds to even, so
    an exact tie may differ in its last digit. */
@@ -86,5 +120,9 @@ void test_s8(void);
 void test_quant(void);
 void test_fast(void);
 void test_hardening(void);
+
+/* The bad-input engine's list of the public functions it covers (main's
+   --bad-input-functions; bad_input.c). */
+void bad_input_functions(void);
 
 #endif

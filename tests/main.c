@@ -1,7 +1,40 @@
 /* The test runner: every group, then one line "N passed, N failed". The same
    program runs on the host and under QEMU on each Cortex-M board; a board
    build passes its limits as macros (CHECK_POOL_BYTES here, GOLDEN_FLASH_LIMIT
-   in golden.h), and whatever does not fit them is listed as left out. */
+   in golden.h), and whatever does not fit them is listed as left out.
+
+   Adding a test group:
+     1. Write tests/test_<name>.c with one entry point `void test_<name>(void)`
+        that includes "check.h"; declare it with the others at the end of
+        check.h and call it from main() below.
+     2. Add the file to TEST_SRC in the Makefile (the host builds and every
+        board build compile TEST_SRC; a new header goes into TEST_DEP).
+     3. Each check is check(ok, "printf format", ...): it counts one pass or
+        one fail and prints the line when it fails (always with -v). main()
+        adds them up into the last line, "N passed, N failed", which
+        tests/run_suite.sh adds across the host and board runs; the runner's
+        exit status is nonzero when anything failed.
+     4. Buffers come from the RAM pool, never malloc or big stack arrays (the
+        micro:bit's stack is 2 KB): check_pool_reset() at the start of a case,
+        then check_take() / check_take_floats() for each buffer; or, when the
+        sizes depend on the case, the two-pass check_plan() loop (check.h),
+        which counts first and lists the case as left out if it does not fit.
+        The pool is CHECK_POOL_BYTES (256 KB on the host; the micro:bit build
+        passes -DCHECK_POOL_BYTES=9216), so a case that fits the host may be
+        left out on a small board: check_fits() / check_plan() print
+        "left out: <case>: needs N B" and count it apart from passes and
+        fails; a host build (no board limits) must leave nothing out.
+     5. Limits of a board are macros given by its build in the Makefile
+        (test_m0 := -DCHECK_POOL_BYTES=..., test_m55_clang :=
+        -DGOLDEN_FLASH_LIMIT=...): test for them with #ifdef, never for the
+        board itself.
+     6. Deterministic data only (check_seed/check_uniform, or ref_s8.h's
+        rs_* for integers): every build must see the same inputs. No float
+        conversions in format strings (see check.h): print with check_e().
+   Bad input has its own engine (bad_input.h): a row per broken call, no new
+   group needed. Options: -v prints every check, -k runs the rows listed as
+   known defects, --bad-input-functions lists the functions with bad-input
+   rows (tests/bad_input_coverage.sh). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,7 +64,7 @@ static unsigned char g_pool[CHECK_POOL_BYTES] ATTN_ALIGNED;
    multiple of CHECK_ALIGN (and an arena over it loses nothing to rounding). */
 #define POOL_USABLE (sizeof g_pool / CHECK_ALIGN * CHECK_ALIGN)
 static size_t g_pool_used;
-static int g_passed, g_failed, g_left_out, g_verbose;
+static int g_passed, g_failed, g_left_out, g_verbose, g_known, g_run_known;
 static unsigned g_rng = 1;
 /* stdout's buffer: static, so stdio never mallocs one (see check.h). */
 static char g_stdout_buf[256];
@@ -62,6 +95,19 @@ void check_left_out(const char *fmt, ...)
     printf("\n");
 }
 
+void check_known_defect(const char *fmt, ...)
+{
+    va_list ap;
+    g_known++;
+    printf("  left out: known defect: ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+int check_known_defects_run(void) { return g_run_known; }
+
 /* ---- the RAM pool -------------------------------------------------------- */
 
 void check_pool_reset(void) { g_pool_used = 0; }
@@ -90,20 +136,69 @@ float *check_take_floats(size_t n)
     return (float *)check_take(n * sizeof(float));
 }
 
-int check_fits(size_t bytes, const char *fmt, ...)
+static int vcheck_fits(size_t bytes, const char *fmt, va_list ap)
 {
-    va_list ap;
     if (bytes <= check_pool_free()) return 1;
     g_left_out++;
     printf("  left out: ");
-    va_start(ap, fmt);
     vprintf(fmt, ap);
-    va_end(ap);
     printf(": needs %lu B of RAM, the pool has %lu B free (CHECK_POOL_BYTES %lu)\n",
            (unsigned long)bytes, (unsigned long)check_pool_free(),
            (unsigned long)sizeof g_pool);
     return 0;
 }
+
+int check_fits(size_t bytes, const char *fmt, ...)
+{
+    va_list ap;
+    int ok;
+    va_start(ap, fmt);
+    ok = vcheck_fits(bytes, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+/* ---- planning a case's buffers (check.h) ------------------------------------
+   g_plan: 0 between cases, 1 while the first pass counts, 2 while the second
+   takes; g_plan_need: the bytes counted; g_planned: the last case's outcome. */
+static int g_plan, g_planned;
+static size_t g_plan_need;
+
+int check_plan(const char *fmt, ...)
+{
+    va_list ap;
+    int fits;
+    switch (g_plan) {
+    case 0: /* first pass: count */
+        check_pool_reset();
+        g_plan_need = 0;
+        g_plan = 1;
+        return 1;
+    case 1: /* second pass: take, if it fits */
+        check_pool_reset();
+        va_start(ap, fmt);
+        fits = vcheck_fits(g_plan_need, fmt, ap);
+        va_end(ap);
+        g_plan = fits ? 2 : 0;
+        g_planned = 0;
+        return fits;
+    default: /* done */
+        g_plan = 0;
+        g_planned = 1;
+        return 0;
+    }
+}
+
+void *check_plan_take(size_t bytes)
+{
+    size_t n;
+    if (g_plan == 2) return check_take(bytes);
+    n = check_block(bytes);
+    g_plan_need = n > SIZE_MAX - g_plan_need ? SIZE_MAX : g_plan_need + n;
+    return NULL;
+}
+
+int check_planned(void) { return g_planned; }
 
 void check_take_rest_arena(attn_arena *arena)
 {
@@ -202,8 +297,16 @@ void check_fill(float *x, size_t n, float lo, float hi)
 
 int main(int argc, char **argv)
 {
+    int a;
     setvbuf(stdout, g_stdout_buf, _IOLBF, sizeof g_stdout_buf);
-    g_verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    for (a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "-v") == 0) g_verbose = 1;
+        if (strcmp(argv[a], "-k") == 0) g_run_known = 1;
+        if (strcmp(argv[a], "--bad-input-functions") == 0) {
+            bad_input_functions();
+            return 0;
+        }
+    }
     printf("attention.h tests (RAM pool %lu B)\n", (unsigned long)POOL_USABLE);
     test_golden();
     test_properties();
@@ -217,6 +320,7 @@ int main(int argc, char **argv)
           g_left_out);
 #endif
     printf("%d left out (do not fit this board)\n", g_left_out);
+    if (g_known) printf("%d left out as known defects (-k runs them)\n", g_known);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed != 0;
 }

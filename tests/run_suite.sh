@@ -1,11 +1,25 @@
 #!/bin/sh
 # Runs every built test program and the library-level checks, then prints one
 # total line "N passed, N failed" (the last line of `make test`).
-# usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...]
+# usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...] [-- DIR/PROG:QEMU_MACHINE ...]
 #   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and digits.elf on that QEMU
-#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang)
+#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
+#   --, more board programs: BUILD_DIR/DIR/PROG.elf on MACHINE (the painted
+#   stack, m0/stack:microbit), each ending with its "N passed, N failed".
+#   Without boards (make test-host) only the host builds run, and nothing
+#   here calls a cross tool or QEMU.
+# Environment: STACK_BOUND and STACK_BOUND_QUANT, the documented worst-case
+# stack of inference and of the model quantizers (Makefile; README.md must
+# state the first); MAKE, the make that builds the link-overflow probe.
 B=${1:-build}
 [ $# -gt 0 ] && shift
+boards="" progs=""
+while [ $# -gt 0 ]; do
+    if [ "$1" = -- ]; then shift; progs="$*"; break; fi
+    boards="$boards $1"; shift
+done
+# shellcheck disable=SC2086
+set -- $boards
 passed=0
 failed=0
 
@@ -22,8 +36,8 @@ run() {
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
     if [ "$name" = host-gcc ] || [ "${name#digits}" != "$name" ] || [ $rc -ne 0 ] || [ -z "$line" ]; then
         printf '%s\n' "$out"
-    else # the boards' left-out lists are worth seeing too
-        printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out' || true
+    else # the boards' left-out lists and the stack's worst cases are worth seeing too
+        printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out|^stack worst' || true
     fi
     printf '== %s: %s\n' "$name" "${line:-no result line (exit $rc)}"
     if [ -n "$line" ]; then
@@ -38,10 +52,38 @@ run() {
 hashes=$(mktemp)
 trap 'rm -f "$hashes"' EXIT
 
-for t in gcc clang asan cxx; do run "host-$t" timeout 300 "./$B/test-$t"; done
+for t in gcc clang asan cxx m32; do run "host-$t" timeout 300 "./$B/test-$t"; done
 for pair in "$@"; do
     run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
 done
+# The painted-stack program (bench/stack_mcu.c): on the host (ASan + UBSan)
+# every call it measures on the boards must be valid and return ATTN_OK;
+# on the boards each public function must stay within the documented bound.
+run "stack-host" timeout 120 "./$B/stack-host"
+stack_out=$out
+for pair in $progs; do
+    name="${pair%%:*} (${pair#*:})"
+    run "$name" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}.elf" 600
+    # within the documented bounds
+    w=$(printf '%s\n' "$out" | sed -n 's/^stack worst inference: attn_[a-z0-9_]* \([0-9]*\) bytes$/\1/p')
+    q=$(printf '%s\n' "$out" | sed -n 's/^stack worst quantizer: attn_[a-z0-9_]* \([0-9]*\) bytes$/\1/p')
+    [ -n "$w" ] && [ -n "$q" ] && [ "$w" -le "${STACK_BOUND:-0}" ] && [ "$q" -le "${STACK_BOUND_QUANT:-0}" ]
+    count "$name: stack within the documented bounds (inference ${w:-?} <= ${STACK_BOUND:-unset} B, model quantizers ${q:-?} <= ${STACK_BOUND_QUANT:-unset} B)" $?
+done
+# it measures every public function of attention.h
+public=$(sed -n 's/^ATTN_DEF [^(]*[ *]\(attn_[a-z0-9_]*\)(.*/\1/p' attention.h | sort -u)
+measured=$(printf '%s\n' "$stack_out" | sed -n 's/^stack \(attn_[a-z0-9_]*\): .*/\1/p' | sort -u)
+unmeasured=$(printf '%s\n' "$public" | grep -vxF "$measured" | tr '\n' ' ')
+[ -n "$public" ] && [ -z "$unmeasured" ]
+count "stack: every public function ($(printf '%s\n' "$public" | wc -l | tr -d ' ')) is measured (${unmeasured:-none left out})" $?
+# README states the bounds the boards are held to (1224 written 1,224)
+if [ -n "${STACK_BOUND:-}" ] && [ -n "${STACK_BOUND_QUANT:-}" ]; then
+    qb=$(printf '%s\n' "$STACK_BOUND_QUANT" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta')
+    grep -q "at most $STACK_BOUND bytes" README.md && grep -q "quantizers at most $qb " README.md
+    count "README.md states the stack bounds make test enforces ($STACK_BOUND bytes, quantizers $qb)" $?
+fi
+# make help lists every .PHONY target and nothing else
+sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY target, and only those" $?
 # The digits classifier (examples/digits): float == PyTorch on every image,
 # int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"
@@ -86,12 +128,15 @@ sx=$(nm -g --defined-only "$B/impl-noint8.o" | awk '{print $3}' | grep -E '_s8$|
 # The committed int8 digits model is what the quantizer makes today.
 cmp -s "$B/qm-digits/digits_model_s8.h" examples/digits/digits_model_s8.h
 count "examples/digits/digits_model_s8.h is what tools/quantize_model.c makes now (make digits-s8)" $?
+# Every public function of attention.h has bad-input rows (the engine's tables).
+sh tests/bad_input_coverage.sh attention.h "./$B/test-gcc"
+count "bad input: every public function of attention.h has rows (tests/bad_input_coverage.sh)" $?
 # The minimal example runs.
 timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
 # a board image over its RAM must not link (issue 9: it used to lock QEMU up)
 if [ $# -gt 0 ]; then
-    sh tests/link_overflow.sh; count "link: a .bss over the board's RAM fails to link, naming the region and the bytes" $?
+    sh tests/link_overflow.sh "$B"; count "link: a .bss over the board's RAM fails to link, naming the region" $?
 fi
 
 echo "$passed passed, $failed failed"

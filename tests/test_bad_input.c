@@ -1,331 +1,654 @@
-/* Bad-input tests: every public function, every way its arguments can be
-   wrong, the documented status, and nothing written. One fixture holds a
-   valid call for every operation; each table row breaks one thing in it.
-   Its buffers (~4 KB) come from the RAM pool. */
+/* Bad-input rows of the float functions, the arena and the quantizer (two
+   tables of the engine in bad_input.h; the int8 ones: test_bad_s8.c). One
+   fixture holds a valid call of every operation: a small model (seq 4,
+   d_model 8, 2 heads, d_ff 6, 2 layers, 3 classes, 4 input features) with
+   random weights; each row breaks one thing in it. Calls that take an
+   arena get exactly what their scratch query says for the unbroken
+   fixture (or one byte less, or less than one block): the valid rows
+   prove the query is enough and is what the call uses. The quantizer's
+   rows have a table of their own (its store does not fit the micro:bit's
+   pool beside the float buffers); both tables share the fixture and the
+   mutations. */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "attention.h"
-#include "check.h"
+#include "bad_input.h"
 
-enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, OUT_N = S * D + 16,
-       IN_N = 2 * S * D, WTS_N = 8 * D * D + 4 * FF * D, IO_N = S * D };
-/* The fixture's arena: exactly what its largest call, the model, needs (so
-   every valid call also proves that the macro's size is enough). */
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, DIN = D / 2, DD = D * D,
+       IN_N = 2 * S * D, WTS_N = 8 * DD, IO_N = S * D };
+/* The float arena's buffer: the largest query, the model's. */
 #define MEM_BYTES ATTN_MODEL_SCRATCH_F32(S, D, H, FF)
+/* The quantizer's store and scratch buffers: more than it takes (a row
+   checks that: the store and the scratch one byte short). */
+#define STORE_BYTES 3072
+#define QSCRATCH_BYTES 1024
 
-/* Carved from the RAM pool by test_bad_input(). */
-static float *g_in;          /* [IN_N] inputs (x, and k/v or xkv after it)  */
-static float *g_wts;         /* [WTS_N] every weight of the fixture         */
-static float *g_out;         /* [OUT_N] outputs, guarded by a sentinel fill */
-static float *g_io;          /* [IO_N] in-place buffer of the encoder ops   */
-static float *g_io_before;   /* [IO_N] g_io before the call                 */
-static unsigned char *g_mem; /* [MEM_BYTES] the arena's buffer, aligned     */
+/* Everything the calls write through a pointer (one watched buffer). */
+typedef struct {
+    size_t bytes;            /* the scratch queries' answer              */
+    int idx;                 /* attn_argmax_f32's                        */
+    void *ptr;               /* attn_arena_alloc's                       */
+    attn_arena arena;        /* the arena of every call that takes one   */
+    attn_mha_weights_f32 mw; /* attn_mha_weights_packed_f32's            */
+    attn_qmul m;             /* attn_quantize_multiplier's               */
+    attn_qparams q, q2;      /* attn_choose_qparams'; in_q, out_q        */
+    attn_encoder_s8_params enc;
+    attn_model_s8_params model;
+    attn_arena store, scratch; /* the quantizer's                        */
+} fx_out;
 
 typedef struct {
+    fx_out *o;
+    /* the float operations' arguments */
     float *out, *io;
     const float *x, *x2, *w, *b, *tab;
     const uint8_t *pad;
     int rows, in, outn, n, seq, d;
     float eps;
     attn_pooling pool;
-    attn_mha_cfg mcfg, *mcfgp;
-    attn_mha_weights_f32 mw, *mwp;
-    attn_encoder_cfg ecfg, *ecfgp;
-    attn_encoder_layer_weights_f32 lw[2], *lwp;
-    attn_encoder_weights_f32 ew, *ewp;
-    attn_model_cfg mdc, *mdcp;
-    attn_model_weights_f32 mdw, *mdwp;
-    attn_arena arena, *ap;
+    attn_mha_cfg mcfg, mcfg_ok;
+    const attn_mha_cfg *mcfgp;
+    attn_mha_weights_f32 mw;
+    const attn_mha_weights_f32 *mwp;
+    attn_mha_weights_f32 *mw_out;
+    attn_encoder_cfg ecfg, ecfg_ok;
+    const attn_encoder_cfg *ecfgp;
+    attn_encoder_layer_weights_f32 lw[2];
+    const attn_encoder_layer_weights_f32 *lwp;
+    attn_encoder_weights_f32 ew;
+    const attn_encoder_weights_f32 *ewp;
+    attn_model_cfg mdc, mdc_ok;
+    const attn_model_cfg *mdcp;
+    attn_model_weights_f32 mdw;
+    const attn_model_weights_f32 *mdwp;
+    attn_arena *ap;
+    int arena_mode;          /* 0: the query's bytes, 1: one short, 2: less than a block */
+    int io_special;          /* the in-place data holds NaN and Inf */
+    size_t need;             /* that query (0 for a call without one) */
     void *buf;
-    size_t bufsize, bytes, *bytesp, mark;
-    int idx, *idxp;
-    void *ptr, **ptrp;
+    size_t bufsize, *bytesp, mark;
+    int *idxp;
+    void **ptrp;
+    /* the quantizer's */
+    double qf;
+    attn_qmul *qmp;
+    float qmin, qmax;
+    attn_qparams *qpp, qp, *inqp, *outqp;
+    int8_t *y8;
+    const int8_t *x8;
+    const float *calib;
+    int n_calib;
+    attn_encoder_s8_params *encp;
+    attn_model_s8_params *modelp;
+    attn_arena *storep, *scratchp;
+    int store_mode;          /* as arena_mode, for the store */
 } fx;
 
-static void fx_init(fx *f)
+/* The fixture and its buffers (from the pool, by the table's layout). */
+static fx *F;
+static float *g_in;           /* [IN_N] inputs: x, then k/v                 */
+static float *g_nan, *g_inf;  /* [IN_N] the same with a NaN / +-Inf in them */
+static float *g_wts;          /* [WTS_N] every weight                       */
+static unsigned char *g_mem;  /* the arena's buffer (MEM_BYTES, or the quantizer's scratch) */
+static size_t g_mem_bytes;
+static unsigned char *g_store; /* [STORE_BYTES] the quantizer's store       */
+static int g_quant;           /* the quantizer's table is running           */
+
+/* ---- the fixture ---------------------------------------------------------- */
+
+static void fx_init(void)
 {
+    fx *f = F;
+    fx_out *o = f->o;
     const float *w = g_wts;
-    size_t dd = (size_t)D * D;
     int l;
     memset(f, 0, sizeof *f);
-    f->out = g_out; f->io = g_io; f->x = g_in; f->x2 = g_in + S * D;
-    f->w = g_wts; f->b = g_wts + D * D; f->tab = g_in;
-    f->pad = NULL;
-    f->rows = S; f->in = D; f->outn = D; f->n = S * D; f->seq = S; f->d = D;
+    f->o = o;
+    f->x = g_in; f->x2 = g_in + S * D;
+    f->w = g_wts; f->b = g_wts + DD; f->tab = g_in;
+    f->rows = S; f->in = D; f->outn = D; f->n = IO_N; f->seq = S; f->d = D;
     f->eps = 1e-5f; f->pool = ATTN_POOL_MEAN;
     f->mcfg.seq_q = S; f->mcfg.seq_kv = S; f->mcfg.d_model = D; f->mcfg.n_heads = H;
     f->mcfg.causal = 1;
-    f->mw.wq = w; f->mw.wk = w + dd; f->mw.wv = w + 2 * dd; f->mw.wo = w + 3 * dd;
-    f->mw.bq = f->mw.bk = f->mw.bv = f->mw.bo = w + 4 * dd;
+    f->mw.wq = w; f->mw.wk = w + DD; f->mw.wv = w + 2 * DD; f->mw.wo = w + 3 * DD;
+    f->mw.bq = f->mw.bk = f->mw.bv = f->mw.bo = w + 4 * DD;
     f->ecfg.d_model = D; f->ecfg.n_heads = H; f->ecfg.d_ff = FF;
     f->ecfg.activation = ATTN_ACT_GELU; f->ecfg.norm_first = 0; f->ecfg.causal = 0;
     f->ecfg.eps = 1e-5f;
     for (l = 0; l < 2; l++) {
         attn_encoder_layer_weights_f32 *L = &f->lw[l];
         L->attn = f->mw;
-        L->ff1_w = w + 5 * dd; L->ff2_w = w + 5 * dd + FF * D;
-        L->ff1_b = L->ff2_b = w + 6 * dd;
+        L->ff1_w = w + 5 * DD; L->ff2_w = w + 5 * DD + FF * D;
+        L->ff1_b = L->ff2_b = w + 6 * DD;
         L->norm1_w = L->norm2_w = L->norm1_b = L->norm2_b = NULL;
     }
     f->ew.layers = f->lw; f->ew.n_layers = 2; f->ew.final_norm = 1;
-    f->mdc.encoder = f->ecfg; f->mdc.d_in = D / 2; f->mdc.max_seq = S;
+    f->mdc.d_in = DIN; f->mdc.max_seq = S;
     f->mdc.position = ATTN_POS_LEARNED; f->mdc.pooling = ATTN_POOL_MEAN; f->mdc.n_classes = NC;
-    f->mdw.embed_w = w + 7 * dd; f->mdw.embed_b = NULL; f->mdw.pos = g_in;
-    f->mdw.encoder = f->ew; f->mdw.cls_w = w + 6 * dd; f->mdw.cls_b = w;
-    f->mcfgp = &f->mcfg; f->mwp = &f->mw; f->ecfgp = &f->ecfg; f->lwp = &f->lw[0];
-    f->ewp = &f->ew; f->mdcp = &f->mdc; f->mdwp = &f->mdw;
-    f->buf = g_mem; f->bufsize = MEM_BYTES;
-    attn_arena_init(&f->arena, g_mem, MEM_BYTES);
-    f->ap = &f->arena;
-    f->bytesp = &f->bytes; f->idxp = &f->idx; f->ptrp = &f->ptr;
+    f->mdw.embed_w = w + 7 * DD; f->mdw.embed_b = NULL; f->mdw.pos = g_in;
+    f->mdw.cls_w = w + 6 * DD; f->mdw.cls_b = w;
+    f->mcfgp = &f->mcfg; f->mwp = &f->mw; f->mw_out = &o->mw; f->ecfgp = &f->ecfg;
+    f->lwp = &f->lw[0]; f->ewp = &f->ew; f->mdcp = &f->mdc; f->mdwp = &f->mdw;
+    f->buf = g_mem; f->bufsize = g_mem_bytes;
+    f->ap = &o->arena;
+    f->bytesp = &o->bytes; f->idxp = &o->idx; f->ptrp = &o->ptr;
     f->mark = 0;
+    /* the quantizer's: one layer, so that its store fits the micro:bit's pool */
+    if (g_quant) f->ew.n_layers = 1;
+    f->qf = 0.01; f->qmp = &o->m;
+    f->qmin = -1.5f; f->qmax = 2.5f; f->qpp = &o->q;
+    f->qp.scale = 0.02f; f->qp.zero_point = 3;
+    f->x8 = (const int8_t *)(const void *)g_in;
+    f->calib = g_in; f->n_calib = 1;
+    f->inqp = &o->q; f->outqp = &o->q2;
+    f->encp = &o->enc; f->modelp = &o->model;
+    f->storep = &o->store; f->scratchp = &o->scratch;
+    /* the unbroken configurations, for the arena queries */
+    f->mdc.encoder = f->ecfg;
+    f->mdw.encoder = f->ew;
+    f->mcfg_ok = f->mcfg; f->ecfg_ok = f->ecfg; f->mdc_ok = f->mdc;
 }
 
-/* ---- one call per public function -------------------------------------- */
+/* ---- one call per public function ------------------------------------------- */
 
-typedef attn_status (*op_fn)(fx *f);
+static attn_status op_linear(void) { return attn_linear_f32(F->out, F->x, F->w, F->b, F->rows, F->in, F->outn); }
+static attn_status op_softmax(void) { return attn_softmax_f32(F->out, F->x, F->rows, F->d); }
+static attn_status op_layernorm(void) { return attn_layernorm_f32(F->out, F->x, F->w, F->b, F->eps, F->rows, F->d); }
+static attn_status op_relu(void) { return attn_relu_f32(F->out, F->x, F->n); }
+static attn_status op_gelu(void) { return attn_gelu_f32(F->out, F->x, F->n); }
+static attn_status op_gelu_tanh(void) { return attn_gelu_tanh_f32(F->out, F->x, F->n); }
+static attn_status op_pos_sin(void) { return attn_pos_sinusoidal_f32(F->io, F->seq, F->d); }
+static attn_status op_pos_learned(void) { return attn_pos_learned_f32(F->io, F->tab, F->seq, F->d); }
+static attn_status op_pool(void) { return attn_pool_f32(F->out, F->x, F->pad, F->pool, F->seq, F->d); }
+static attn_status op_argmax(void) { return attn_argmax_f32(F->idxp, F->x, F->n); }
+static attn_status op_sdpa_scratch(void) { return attn_sdpa_scratch_f32(F->mcfgp, F->bytesp); }
+static attn_status op_sdpa(void) { return attn_sdpa_f32(F->out, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->ap); }
+static attn_status op_mha_scratch(void) { return attn_mha_scratch_f32(F->mcfgp, F->bytesp); }
+static attn_status op_mha(void) { return attn_mha_f32(F->out, F->x, F->x2, F->pad, F->mcfgp, F->mwp, F->ap); }
+static attn_status op_mha_packed(void)
+{
+    return attn_mha_weights_packed_f32(F->mwp ? F->mw_out : NULL, F->w, F->b, F->x, F->b, F->d);
+}
+static attn_status op_layer_scratch(void) { return attn_encoder_layer_scratch_f32(F->ecfgp, F->seq, F->bytesp); }
+static attn_status op_layer(void) { return attn_encoder_layer_f32(F->io, F->seq, F->pad, F->ecfgp, F->lwp, F->ap); }
+static attn_status op_enc_scratch(void) { return attn_encoder_scratch_f32(F->ecfgp, F->seq, F->bytesp); }
+static attn_status op_enc(void) { return attn_encoder_f32(F->io, F->seq, F->pad, F->ecfgp, F->ewp, F->ap); }
+static attn_status op_model_scratch(void) { return attn_model_scratch_f32(F->mdcp, F->seq, F->bytesp); }
+static attn_status op_model(void) { return attn_model_f32(F->out, F->x, F->seq, F->pad, F->mdcp, F->mdwp, F->ap); }
+static attn_status op_arena_init(void) { return attn_arena_init(F->ap, F->buf, F->bufsize); }
+static attn_status op_arena_alloc(void)
+{
+    static void *const null_ptr = NULL;
+    attn_status st = attn_arena_alloc(F->ap, F->bufsize, F->ptrp);
+    if (st != ATTN_OK && F->ptrp) bad_expect(F->ptrp, &null_ptr, sizeof null_ptr); /* "*ptr = NULL on failure" */
+    return st;
+}
+static attn_status op_arena_release(void) { return attn_arena_release(F->ap, F->mark); }
+/* the quantizer */
+static attn_status op_qmul(void) { return attn_quantize_multiplier(F->qf, F->qmp); }
+static attn_status op_qparams(void) { return attn_choose_qparams(F->qmin, F->qmax, F->qpp); }
+static attn_status op_quantize(void) { return attn_quantize_s8(F->y8, F->x, F->n, F->qp); }
+static attn_status op_dequantize(void) { return attn_dequantize_s8(F->out, F->x8, F->n, F->qp); }
+static attn_status op_quant_enc(void)
+{
+    return attn_quantize_encoder_s8(F->encp, F->inqp, F->outqp, F->ecfgp, F->ewp, F->calib, F->pad,
+                                    F->n_calib, F->seq, F->storep, F->scratchp);
+}
+static attn_status op_quant_model(void)
+{
+    return attn_quantize_model_s8(F->modelp, F->mdcp, F->mdwp, F->calib, F->pad, F->n_calib,
+                                  F->seq, F->storep, F->scratchp);
+}
 
-static attn_status op_linear(fx *f) { return attn_linear_f32(f->out, f->x, f->w, f->b, f->rows, f->in, f->outn); }
-static attn_status op_softmax(fx *f) { return attn_softmax_f32(f->out, f->x, f->rows, f->d); }
-static attn_status op_layernorm(fx *f) { return attn_layernorm_f32(f->out, f->x, f->w, f->b, f->eps, f->rows, f->d); }
-static attn_status op_relu(fx *f) { return attn_relu_f32(f->out, f->x, f->n); }
-static attn_status op_gelu(fx *f) { return attn_gelu_f32(f->out, f->x, f->n); }
-static attn_status op_gelu_tanh(fx *f) { return attn_gelu_tanh_f32(f->out, f->x, f->n); }
-static attn_status op_pos_sin(fx *f) { return attn_pos_sinusoidal_f32(f->io, f->seq, f->d); }
-static attn_status op_pos_learned(fx *f) { return attn_pos_learned_f32(f->io, f->tab, f->seq, f->d); }
-static attn_status op_pool(fx *f) { return attn_pool_f32(f->out, f->x, f->pad, f->pool, f->seq, f->d); }
-static attn_status op_argmax(fx *f) { return attn_argmax_f32(f->idxp, f->x, f->n); }
-static attn_status op_sdpa_scratch(fx *f) { return attn_sdpa_scratch_f32(f->mcfgp, f->bytesp); }
-static attn_status op_sdpa(fx *f) { return attn_sdpa_f32(f->out, f->x, f->x2, f->x2, f->pad, f->mcfgp, f->ap); }
-static attn_status op_mha_scratch(fx *f) { return attn_mha_scratch_f32(f->mcfgp, f->bytesp); }
-static attn_status op_mha(fx *f) { return attn_mha_f32(f->out, f->x, f->x2, f->pad, f->mcfgp, f->mwp, f->ap); }
-static attn_status op_mha_packed(fx *f) { return attn_mha_weights_packed_f32(f->mwp, f->w, f->b, f->x, f->b, f->d); }
-static attn_status op_layer_scratch(fx *f) { return attn_encoder_layer_scratch_f32(f->ecfgp, f->seq, f->bytesp); }
-static attn_status op_layer(fx *f) { return attn_encoder_layer_f32(f->io, f->seq, f->pad, f->ecfgp, f->lwp, f->ap); }
-static attn_status op_enc_scratch(fx *f) { return attn_encoder_scratch_f32(f->ecfgp, f->seq, f->bytesp); }
-static attn_status op_enc(fx *f) { return attn_encoder_f32(f->io, f->seq, f->pad, f->ecfgp, f->ewp, f->ap); }
-static attn_status op_model_scratch(fx *f) { return attn_model_scratch_f32(f->mdcp, f->seq, f->bytesp); }
-static attn_status op_model(fx *f) { return attn_model_f32(f->out, f->x, f->seq, f->pad, f->mdcp, f->mdwp, f->ap); }
-static attn_status op_arena_init(fx *f) { return attn_arena_init(f->ap, f->buf, f->bufsize); }
-static attn_status op_arena_alloc(fx *f) { return attn_arena_alloc(f->ap, f->bufsize, f->ptrp); }
-static attn_status op_arena_release(fx *f) { return attn_arena_release(f->ap, f->mark); }
+/* ---- ways to break the fixture ---------------------------------------------- */
 
-/* ---- ways to break the fixture ----------------------------------------- */
-
-typedef void (*mut_fn)(fx *f);
-
-static void none(fx *f) { (void)f; }
-static void out_null(fx *f) { f->out = NULL; f->io = NULL; f->idxp = NULL; f->bytesp = NULL; f->ptrp = NULL; }
-static void x_null(fx *f) { f->x = NULL; f->io = NULL; }
-static void kv_null(fx *f) { f->x2 = NULL; }
-static void w_null(fx *f) { f->w = NULL; f->tab = NULL; }
-static void cfg_null(fx *f) { f->mcfgp = NULL; f->ecfgp = NULL; f->mdcp = NULL; }
-static void weights_null(fx *f) { f->mwp = NULL; f->lwp = NULL; f->ewp = NULL; f->mdwp = NULL; }
-static void arena_null(fx *f) { f->ap = NULL; }
-static void buf_null(fx *f) { f->buf = NULL; }
-static void wq_null(fx *f) { f->mw.wq = NULL; f->lw[0].attn.wq = NULL; f->mdw.encoder = f->ew; }
-static void wo_null(fx *f) { f->mw.wo = NULL; f->lw[0].attn.wo = NULL; }
-static void ff2_null(fx *f) { f->lw[0].ff2_w = NULL; }
-static void layer2_wv_null(fx *f) { f->lw[1].attn.wv = NULL; } /* the stack must refuse before layer 1 runs */
-static void layers_null(fx *f) { f->ew.layers = NULL; f->mdw.encoder.layers = NULL; }
-static void embed_null(fx *f) { f->mdw.embed_w = NULL; }
-static void pos_null(fx *f) { f->mdw.pos = NULL; }
-static void cls_null(fx *f) { f->mdw.cls_w = NULL; }
-static void rows0(fx *f) { f->rows = 0; f->n = 0; f->seq = 0; }
-static void in_neg(fx *f) { f->in = -3; f->d = -3; }
-static void d0(fx *f) { f->d = 0; }
-static void d_huge(fx *f) { f->d = INT_MAX; }
+static void none(void) {}
+static void out_null(void)
+{
+    F->out = NULL; F->io = NULL; F->idxp = NULL; F->bytesp = NULL; F->ptrp = NULL;
+    F->qmp = NULL; F->qpp = NULL; F->y8 = NULL; F->encp = NULL; F->modelp = NULL;
+}
+static void x_null(void) { F->x = NULL; F->io = NULL; F->x8 = NULL; F->calib = NULL; }
+static void kv_null(void) { F->x2 = NULL; }
+static void w_null(void) { F->w = NULL; F->tab = NULL; }
+static void cfg_null(void) { F->mcfgp = NULL; F->ecfgp = NULL; F->mdcp = NULL; }
+static void weights_null(void) { F->mwp = NULL; F->lwp = NULL; F->ewp = NULL; F->mdwp = NULL; }
+static void arena_null(void) { F->ap = NULL; F->scratchp = NULL; }
+static void buf_null(void) { F->buf = NULL; }
+static void wq_null(void) { F->mw.wq = NULL; F->lw[0].attn.wq = NULL; }
+static void wo_null(void) { F->mw.wo = NULL; F->lw[0].attn.wo = NULL; }
+static void ff2_null(void) { F->lw[0].ff2_w = NULL; }
+/* the stack (of two layers) must refuse before layer 1 runs */
+static void layer2_wv_null(void)
+{
+    F->lw[1].attn.wv = NULL;
+    F->ew.n_layers = 2;
+}
+static void layers_null(void) { F->ew.layers = NULL; }
+static void embed_null(void) { F->mdw.embed_w = NULL; }
+static void pos_null(void) { F->mdw.pos = NULL; }
+static void cls_null(void) { F->mdw.cls_w = NULL; }
+static void inq_null(void) { F->inqp = NULL; }
+static void outq_null(void) { F->outqp = NULL; }
+static void store_null(void) { F->storep = NULL; }
+static void rows0(void) { F->rows = 0; F->n = 0; F->seq = 0; }
+static void n_neg(void) { F->n = -1; }
+static void in_neg(void) { F->in = -3; F->d = -3; }
+static void d0(void) { F->d = 0; }
+static void d_huge(void) { F->d = INT_MAX; }
 /* [3 d][d] floats larger than any object (PTRDIFF_MAX bytes) on 64-bit too */
-static void d_packed_huge(fx *f) { f->d = 1100000000; }
+static void d_packed_huge(void) { F->d = 1100000000; }
 #if SIZE_MAX <= 0xFFFFFFFFu
 /* [3d][d] floats over PTRDIFF_MAX bytes though [d][d] fit size_t */
-static void d_packed_32(fx *f) { f->d = 16384; }
+static void d_packed_32(void) { F->d = 16384; }
 #endif
-static void outn0(fx *f) { f->outn = 0; }
-static void seq_q0(fx *f) { f->mcfg.seq_q = 0; }
-static void seq_kv_neg(fx *f) { f->mcfg.seq_kv = -1; }
-static void heads0(fx *f) { f->mcfg.n_heads = 0; f->ecfg.n_heads = 0; f->mdc.encoder.n_heads = 0; }
-static void heads3(fx *f) { f->mcfg.n_heads = 3; f->ecfg.n_heads = 3; f->mdc.encoder.n_heads = 3; } /* 8 % 3 */
-static void d_ff0(fx *f) { f->ecfg.d_ff = 0; f->mdc.encoder.d_ff = 0; }
-static void nlayers0(fx *f) { f->ew.n_layers = 0; f->mdw.encoder.n_layers = 0; }
-static void seq_gt_max(fx *f) { f->seq = S + 1; }
-static void classes0(fx *f) { f->mdc.n_classes = 0; }
-static void d_in_neg(fx *f) { f->mdc.d_in = -1; }
-static void eps0(fx *f) { f->eps = 0.0f; f->ecfg.eps = 0.0f; f->mdc.encoder.eps = 0.0f; }
-static void eps_nan(fx *f) { f->eps = NAN; f->ecfg.eps = NAN; f->mdc.encoder.eps = NAN; }
-static void eps_inf(fx *f) { f->eps = INFINITY; f->ecfg.eps = INFINITY; }
-static void act_bad(fx *f) { f->ecfg.activation = (attn_activation)7; f->mdc.encoder.activation = (attn_activation)7; }
-static void pool_bad(fx *f) { f->pool = (attn_pooling)5; f->mdc.pooling = (attn_pooling)5; }
-static void position_bad(fx *f) { f->mdc.position = (attn_position)9; }
-static void arena_small(fx *f) { attn_arena_init(&f->arena, g_mem, ATTN_ALIGN - 1); }
-static void mark_past_used(fx *f) { f->mark = f->arena.used + 1; }
-static void alloc_huge(fx *f) { f->bufsize = SIZE_MAX; }
-static void alloc_big(fx *f) { f->bufsize = MEM_BYTES + 1; }
+static void outn0(void) { F->outn = 0; }
+static void seq_q0(void) { F->mcfg.seq_q = 0; }
+static void seq_kv_neg(void) { F->mcfg.seq_kv = -1; }
+static void heads0(void) { F->mcfg.n_heads = 0; F->ecfg.n_heads = 0; }
+static void heads3(void) { F->mcfg.n_heads = 3; F->ecfg.n_heads = 3; } /* 8 % 3 */
+static void d_ff0(void) { F->ecfg.d_ff = 0; }
+static void nlayers0(void) { F->ew.n_layers = 0; }
+static void seq_gt_max(void) { F->seq = S + 1; }
+static void classes0(void) { F->mdc.n_classes = 0; }
+static void d_in_neg(void) { F->mdc.d_in = -1; }
+static void n_calib0(void) { F->n_calib = 0; }
+static void n_calib_neg(void) { F->n_calib = -2; }
+/* beyond what the int8 path is proven for (the float checks pass) */
+static void dmodel_s8_big(void) { F->ecfg.d_model = 2050; }
+static void dff_s8_big(void) { F->ecfg.d_ff = 32769; }
+static void d_in_s8_big(void) { F->mdc.d_in = 32769; }
+static void eps0(void) { F->eps = 0.0f; F->ecfg.eps = 0.0f; }
+static void eps_nan(void) { F->eps = NAN; F->ecfg.eps = NAN; }
+static void eps_inf(void) { F->eps = INFINITY; F->ecfg.eps = INFINITY; }
+static void act_bad(void) { F->ecfg.activation = (attn_activation)7; }
+static void pool_bad(void) { F->pool = (attn_pooling)5; F->mdc.pooling = (attn_pooling)5; }
+static void position_bad(void) { F->mdc.position = (attn_position)9; }
+/* positions that need no table: a NULL one is fine */
+static void pos_none_null(void) { F->mdc.position = ATTN_POS_NONE; F->mdw.pos = NULL; }
+/* the input already d_model wide: no embedding, a NULL one is fine */
+static void d_in0_embed_null(void) { F->mdc.d_in = 0; F->mdw.embed_w = NULL; }
+static void arena_short(void) { F->arena_mode = 1; }
+static void arena_tiny(void) { F->arena_mode = 2; }
+static void store_short(void) { F->store_mode = 1; }
+static void store_tiny(void) { F->store_mode = 2; }
+static void mark_past_used(void) { F->mark = 1; } /* the arena's used is 0 */
+static void alloc_huge(void) { F->bufsize = SIZE_MAX; }
+static void alloc_big(void) { F->bufsize = MEM_BYTES + 1; }
 /* Sizes above ATTN_MAX_DIM: shape errors on any platform. */
-static void huge(fx *f)
+static void huge(void)
 {
-    f->mcfg.seq_q = f->mcfg.seq_kv = f->mcfg.d_model = INT_MAX; f->mcfg.n_heads = 1;
-    f->ecfg.d_model = INT_MAX; f->ecfg.n_heads = 1; f->seq = INT_MAX;
-    f->mdc.encoder = f->ecfg; f->mdc.max_seq = INT_MAX;
+    F->mcfg.seq_q = F->mcfg.seq_kv = F->mcfg.d_model = INT_MAX; F->mcfg.n_heads = 1;
+    F->ecfg.d_model = INT_MAX; F->ecfg.n_heads = 1; F->seq = INT_MAX;
+    F->mdc.max_seq = INT_MAX;
 }
-static void over_max(fx *f) { f->rows = f->n = f->seq = f->d = ATTN_MAX_DIM + 1; }
+static void over_max(void) { F->rows = F->n = F->seq = F->d = ATTN_MAX_DIM + 1; }
 #if SIZE_MAX <= 0xFFFFFFFFu
 /* On 32-bit targets two sizes at ATTN_MAX_DIM overflow size_t. */
-static void huge_leaf(fx *f) { f->rows = ATTN_MAX_DIM; f->n = ATTN_MAX_DIM; f->seq = ATTN_MAX_DIM; f->in = 64; }
+static void huge_leaf(void) { F->rows = ATTN_MAX_DIM; F->n = ATTN_MAX_DIM; F->seq = ATTN_MAX_DIM; F->in = 64; }
 #endif
+/* a position table of ATTN_MAX_DIM rows: 2^31 bytes of floats for the
+   quantizer's copy (on 32-bit, [max_seq][d_model] floats overflow size_t) */
+static void max_seq_big(void) { F->mdc.max_seq = ATTN_MAX_DIM; }
+/* NaN and Inf: float data propagates them (documented, status OK); the
+   quantizer refuses them in weights, biases, norms, positions and
+   calibration (ATTN_ERR_RANGE) */
+static void x_nan(void) { F->x = F->x2 = g_nan; F->io_special = 1; }
+static void x_inf(void) { F->x = F->x2 = g_inf; }
+static void qf_nan(void) { F->qf = (double)NAN; }
+static void qf_inf(void) { F->qf = -(double)INFINITY; }
+static void qf_2p30(void) { F->qf = 1073741824.0; }
+static void qf_tiny(void) { F->qf = 1e-300; } /* rounds to 0: documented, OK */
+static void min_nan(void) { F->qmin = NAN; }
+static void max_nan(void) { F->qmax = NAN; }
+static void min_inf(void) { F->qmin = -INFINITY; }
+static void min_gt_max(void) { F->qmin = 3.0f; F->qmax = 2.0f; }
+static void range_huge(void) { F->qmin = -3e38f; F->qmax = 3e38f; }
+static void scale0(void) { F->qp.scale = 0.0f; }
+static void scale_neg(void) { F->qp.scale = -0.5f; }
+static void scale_nan(void) { F->qp.scale = NAN; }
+static void zp_hi(void) { F->qp.zero_point = 128; }
+static void zp_lo(void) { F->qp.zero_point = -129; }
+static void w_nan(void) { F->lw[0].attn.wq = g_nan; }
+static void w_inf(void) { F->lw[0].ff1_w = g_inf; }
+static void bias_nan(void) { F->lw[0].attn.bo = g_nan; }
+static void gamma_inf(void) { F->lw[0].norm1_w = g_inf; }
+static void beta_nan(void) { F->lw[0].norm2_b = g_nan; }
+static void final_beta_nan(void) { F->ew.norm_b = g_nan; }
+static void calib_nan(void) { F->calib = g_nan; }
+static void calib_inf(void) { F->calib = g_inf; }
+static void embed_nan(void) { F->mdw.embed_w = g_nan; }
+static void pos_inf(void) { F->mdw.pos = g_inf; }
+static void cls_nan(void) { F->mdw.cls_w = g_nan; }
 
-typedef struct {
-    const char *op_name;
-    op_fn op;
-    const char *mut_name;
-    mut_fn mut;
-    attn_status want;
-} bad_case;
+/* ---- the tables ------------------------------------------------------------- */
 
-#define ROW(op, mut, want) {#op, op_##op, #mut, mut, want}
-
-static const bad_case g_cases[] = {
-    ROW(linear, none, ATTN_OK), ROW(linear, out_null, ATTN_ERR_NULL), ROW(linear, x_null, ATTN_ERR_NULL),
-    ROW(linear, w_null, ATTN_ERR_NULL), ROW(linear, rows0, ATTN_ERR_SHAPE), ROW(linear, in_neg, ATTN_ERR_SHAPE),
-    ROW(linear, outn0, ATTN_ERR_SHAPE),
-    ROW(softmax, none, ATTN_OK), ROW(softmax, out_null, ATTN_ERR_NULL), ROW(softmax, x_null, ATTN_ERR_NULL),
-    ROW(softmax, rows0, ATTN_ERR_SHAPE), ROW(softmax, in_neg, ATTN_ERR_SHAPE),
-    ROW(layernorm, none, ATTN_OK), ROW(layernorm, out_null, ATTN_ERR_NULL), ROW(layernorm, x_null, ATTN_ERR_NULL),
-    ROW(layernorm, w_null, ATTN_OK) /* gamma NULL = ones */, ROW(layernorm, rows0, ATTN_ERR_SHAPE),
-    ROW(layernorm, in_neg, ATTN_ERR_SHAPE), ROW(layernorm, eps0, ATTN_ERR_RANGE),
-    ROW(layernorm, eps_nan, ATTN_ERR_RANGE), ROW(layernorm, eps_inf, ATTN_ERR_RANGE),
-    ROW(relu, none, ATTN_OK), ROW(relu, out_null, ATTN_ERR_NULL), ROW(relu, x_null, ATTN_ERR_NULL), ROW(relu, rows0, ATTN_ERR_SHAPE),
-    ROW(gelu, none, ATTN_OK), ROW(gelu, out_null, ATTN_ERR_NULL), ROW(gelu, x_null, ATTN_ERR_NULL), ROW(gelu, rows0, ATTN_ERR_SHAPE),
-    ROW(gelu_tanh, none, ATTN_OK), ROW(gelu_tanh, out_null, ATTN_ERR_NULL), ROW(gelu_tanh, x_null, ATTN_ERR_NULL),
-    ROW(gelu_tanh, rows0, ATTN_ERR_SHAPE),
-    ROW(pos_sin, none, ATTN_OK), ROW(pos_sin, x_null, ATTN_ERR_NULL), ROW(pos_sin, rows0, ATTN_ERR_SHAPE),
-    ROW(pos_sin, in_neg, ATTN_ERR_SHAPE),
-    ROW(pos_learned, none, ATTN_OK), ROW(pos_learned, x_null, ATTN_ERR_NULL), ROW(pos_learned, w_null, ATTN_ERR_NULL),
-    ROW(pos_learned, rows0, ATTN_ERR_SHAPE), ROW(pos_learned, in_neg, ATTN_ERR_SHAPE),
-    ROW(pool, none, ATTN_OK), ROW(pool, out_null, ATTN_ERR_NULL), ROW(pool, x_null, ATTN_ERR_NULL),
-    ROW(pool, rows0, ATTN_ERR_SHAPE), ROW(pool, in_neg, ATTN_ERR_SHAPE), ROW(pool, pool_bad, ATTN_ERR_RANGE),
-    ROW(argmax, none, ATTN_OK), ROW(argmax, out_null, ATTN_ERR_NULL), ROW(argmax, x_null, ATTN_ERR_NULL),
-    ROW(argmax, rows0, ATTN_ERR_SHAPE),
-    ROW(sdpa_scratch, none, ATTN_OK), ROW(sdpa_scratch, out_null, ATTN_ERR_NULL), ROW(sdpa_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(sdpa_scratch, seq_q0, ATTN_ERR_SHAPE), ROW(sdpa_scratch, heads3, ATTN_ERR_SHAPE), ROW(sdpa_scratch, huge, ATTN_ERR_SHAPE),
-    ROW(sdpa, none, ATTN_OK), ROW(sdpa, out_null, ATTN_ERR_NULL), ROW(sdpa, x_null, ATTN_ERR_NULL),
-    ROW(sdpa, kv_null, ATTN_ERR_NULL), ROW(sdpa, cfg_null, ATTN_ERR_NULL), ROW(sdpa, arena_null, ATTN_ERR_NULL),
-    ROW(sdpa, seq_q0, ATTN_ERR_SHAPE), ROW(sdpa, seq_kv_neg, ATTN_ERR_SHAPE), ROW(sdpa, heads0, ATTN_ERR_SHAPE),
-    ROW(sdpa, heads3, ATTN_ERR_SHAPE), ROW(sdpa, huge, ATTN_ERR_SHAPE), ROW(sdpa, arena_small, ATTN_ERR_ARENA),
-    ROW(mha_scratch, none, ATTN_OK), ROW(mha_scratch, out_null, ATTN_ERR_NULL), ROW(mha_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(mha_scratch, seq_kv_neg, ATTN_ERR_SHAPE), ROW(mha_scratch, heads3, ATTN_ERR_SHAPE), ROW(mha_scratch, huge, ATTN_ERR_SHAPE),
-    ROW(mha, none, ATTN_OK), ROW(mha, out_null, ATTN_ERR_NULL), ROW(mha, x_null, ATTN_ERR_NULL),
-    ROW(mha, kv_null, ATTN_ERR_NULL), ROW(mha, cfg_null, ATTN_ERR_NULL), ROW(mha, weights_null, ATTN_ERR_NULL),
-    ROW(mha, wq_null, ATTN_ERR_NULL), ROW(mha, wo_null, ATTN_ERR_NULL), ROW(mha, arena_null, ATTN_ERR_NULL),
-    ROW(mha, seq_q0, ATTN_ERR_SHAPE), ROW(mha, seq_kv_neg, ATTN_ERR_SHAPE), ROW(mha, heads0, ATTN_ERR_SHAPE),
-    ROW(mha, heads3, ATTN_ERR_SHAPE), ROW(mha, huge, ATTN_ERR_SHAPE), ROW(mha, arena_small, ATTN_ERR_ARENA),
-    ROW(mha_packed, none, ATTN_OK), ROW(mha_packed, weights_null, ATTN_ERR_NULL), ROW(mha_packed, w_null, ATTN_ERR_NULL),
-    ROW(mha_packed, x_null, ATTN_ERR_NULL), ROW(mha_packed, in_neg, ATTN_ERR_SHAPE), ROW(mha_packed, d0, ATTN_ERR_SHAPE),
-    ROW(mha_packed, d_huge, ATTN_ERR_SHAPE), ROW(mha_packed, d_packed_huge, ATTN_ERR_SHAPE),
-    ROW(layer_scratch, none, ATTN_OK), ROW(layer_scratch, out_null, ATTN_ERR_NULL), ROW(layer_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(layer_scratch, rows0, ATTN_ERR_SHAPE), ROW(layer_scratch, heads3, ATTN_ERR_SHAPE), ROW(layer_scratch, d_ff0, ATTN_ERR_SHAPE),
-    ROW(layer_scratch, act_bad, ATTN_ERR_RANGE), ROW(layer_scratch, eps_nan, ATTN_ERR_RANGE),
-    ROW(layer_scratch, huge, ATTN_ERR_SHAPE),
-    ROW(layer, none, ATTN_OK), ROW(layer, x_null, ATTN_ERR_NULL), ROW(layer, cfg_null, ATTN_ERR_NULL),
-    ROW(layer, weights_null, ATTN_ERR_NULL), ROW(layer, wq_null, ATTN_ERR_NULL), ROW(layer, ff2_null, ATTN_ERR_NULL),
-    ROW(layer, arena_null, ATTN_ERR_NULL), ROW(layer, rows0, ATTN_ERR_SHAPE), ROW(layer, heads0, ATTN_ERR_SHAPE),
-    ROW(layer, heads3, ATTN_ERR_SHAPE), ROW(layer, d_ff0, ATTN_ERR_SHAPE), ROW(layer, act_bad, ATTN_ERR_RANGE),
-    ROW(layer, eps0, ATTN_ERR_RANGE), ROW(layer, eps_nan, ATTN_ERR_RANGE), ROW(layer, huge, ATTN_ERR_SHAPE),
-    ROW(layer, arena_small, ATTN_ERR_ARENA),
-    ROW(enc_scratch, none, ATTN_OK), ROW(enc_scratch, out_null, ATTN_ERR_NULL), ROW(enc_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(enc_scratch, rows0, ATTN_ERR_SHAPE), ROW(enc_scratch, huge, ATTN_ERR_SHAPE),
-    ROW(enc, none, ATTN_OK), ROW(enc, x_null, ATTN_ERR_NULL), ROW(enc, cfg_null, ATTN_ERR_NULL),
-    ROW(enc, weights_null, ATTN_ERR_NULL), ROW(enc, layers_null, ATTN_ERR_NULL), ROW(enc, wq_null, ATTN_ERR_NULL),
-    ROW(enc, layer2_wv_null, ATTN_ERR_NULL), ROW(enc, arena_null, ATTN_ERR_NULL), ROW(enc, rows0, ATTN_ERR_SHAPE),
-    ROW(enc, nlayers0, ATTN_ERR_SHAPE), ROW(enc, heads3, ATTN_ERR_SHAPE), ROW(enc, act_bad, ATTN_ERR_RANGE),
-    ROW(enc, eps_nan, ATTN_ERR_RANGE), ROW(enc, huge, ATTN_ERR_SHAPE), ROW(enc, arena_small, ATTN_ERR_ARENA),
-    ROW(model_scratch, none, ATTN_OK), ROW(model_scratch, out_null, ATTN_ERR_NULL), ROW(model_scratch, cfg_null, ATTN_ERR_NULL),
-    ROW(model_scratch, seq_gt_max, ATTN_ERR_SHAPE), ROW(model_scratch, classes0, ATTN_ERR_SHAPE),
-    ROW(model_scratch, position_bad, ATTN_ERR_RANGE), ROW(model_scratch, huge, ATTN_ERR_SHAPE),
-    ROW(model, none, ATTN_OK), ROW(model, out_null, ATTN_ERR_NULL), ROW(model, x_null, ATTN_ERR_NULL),
-    ROW(model, cfg_null, ATTN_ERR_NULL), ROW(model, weights_null, ATTN_ERR_NULL), ROW(model, arena_null, ATTN_ERR_NULL),
-    ROW(model, embed_null, ATTN_ERR_NULL), ROW(model, pos_null, ATTN_ERR_NULL), ROW(model, cls_null, ATTN_ERR_NULL),
-    ROW(model, layers_null, ATTN_ERR_NULL), ROW(model, layer2_wv_null, ATTN_ERR_NULL),
-    ROW(model, rows0, ATTN_ERR_SHAPE), ROW(model, seq_gt_max, ATTN_ERR_SHAPE), ROW(model, classes0, ATTN_ERR_SHAPE),
-    ROW(model, d_in_neg, ATTN_ERR_SHAPE), ROW(model, heads3, ATTN_ERR_SHAPE), ROW(model, d_ff0, ATTN_ERR_SHAPE),
-    ROW(model, nlayers0, ATTN_ERR_SHAPE), ROW(model, act_bad, ATTN_ERR_RANGE), ROW(model, eps0, ATTN_ERR_RANGE),
-    ROW(model, pool_bad, ATTN_ERR_RANGE), ROW(model, position_bad, ATTN_ERR_RANGE), ROW(model, huge, ATTN_ERR_SHAPE),
-    ROW(model, arena_small, ATTN_ERR_ARENA),
-    ROW(arena_init, none, ATTN_OK), ROW(arena_init, arena_null, ATTN_ERR_NULL), ROW(arena_init, buf_null, ATTN_ERR_NULL),
-    ROW(arena_alloc, none, ATTN_OK), ROW(arena_alloc, arena_null, ATTN_ERR_NULL), ROW(arena_alloc, out_null, ATTN_ERR_NULL),
-    ROW(arena_alloc, alloc_big, ATTN_ERR_ARENA), ROW(arena_alloc, alloc_huge, ATTN_ERR_TOO_LARGE),
-    ROW(arena_release, none, ATTN_OK), ROW(arena_release, arena_null, ATTN_ERR_NULL),
-    ROW(arena_release, mark_past_used, ATTN_ERR_RANGE),
+/* operations: short name, the public function */
+#define F32_OPS(X) X(linear, attn_linear_f32) X(softmax, attn_softmax_f32) \
+    X(layernorm, attn_layernorm_f32) X(relu, attn_relu_f32) X(gelu, attn_gelu_f32) \
+    X(gelu_tanh, attn_gelu_tanh_f32) X(pos_sin, attn_pos_sinusoidal_f32) \
+    X(pos_learned, attn_pos_learned_f32) X(pool, attn_pool_f32) X(argmax, attn_argmax_f32) \
+    X(sdpa_scratch, attn_sdpa_scratch_f32) X(sdpa, attn_sdpa_f32) \
+    X(mha_scratch, attn_mha_scratch_f32) X(mha, attn_mha_f32) \
+    X(mha_packed, attn_mha_weights_packed_f32) X(layer_scratch, attn_encoder_layer_scratch_f32) \
+    X(layer, attn_encoder_layer_f32) X(enc_scratch, attn_encoder_scratch_f32) \
+    X(enc, attn_encoder_f32) X(model_scratch, attn_model_scratch_f32) X(model, attn_model_f32) \
+    X(arena_init, attn_arena_init) X(arena_alloc, attn_arena_alloc) \
+    X(arena_release, attn_arena_release)
+#define Q_OPS(X) X(qmul, attn_quantize_multiplier) X(qparams, attn_choose_qparams) \
+    X(quantize, attn_quantize_s8) X(dequantize, attn_dequantize_s8) \
+    X(quant_enc, attn_quantize_encoder_s8) X(quant_model, attn_quantize_model_s8)
 #if SIZE_MAX <= 0xFFFFFFFFu
-    ROW(mha_packed, d_packed_32, ATTN_ERR_TOO_LARGE),
-    ROW(linear, huge_leaf, ATTN_ERR_TOO_LARGE), ROW(softmax, huge_leaf, ATTN_ERR_TOO_LARGE),
-    ROW(layernorm, huge_leaf, ATTN_ERR_TOO_LARGE),
-    ROW(pos_sin, huge_leaf, ATTN_ERR_TOO_LARGE), ROW(pool, huge_leaf, ATTN_ERR_TOO_LARGE),
+#define MUTS_32(X) X(d_packed_32) X(huge_leaf)
+#else
+#define MUTS_32(X)
 #endif
-    ROW(linear, over_max, ATTN_ERR_SHAPE), ROW(softmax, over_max, ATTN_ERR_SHAPE),
-    ROW(layernorm, over_max, ATTN_ERR_SHAPE), ROW(relu, over_max, ATTN_ERR_SHAPE),
-    ROW(gelu, over_max, ATTN_ERR_SHAPE), ROW(pos_sin, over_max, ATTN_ERR_SHAPE),
-    ROW(pool, over_max, ATTN_ERR_SHAPE), ROW(argmax, over_max, ATTN_ERR_SHAPE),
+#define MUTS(X) X(none) X(out_null) X(x_null) X(kv_null) X(w_null) X(cfg_null) X(weights_null) \
+    X(arena_null) X(buf_null) X(wq_null) X(wo_null) X(ff2_null) X(layer2_wv_null) X(layers_null) \
+    X(embed_null) X(pos_null) X(cls_null) X(inq_null) X(outq_null) X(store_null) X(rows0) \
+    X(n_neg) X(in_neg) X(d0) X(d_huge) X(d_packed_huge) X(outn0) X(seq_q0) X(seq_kv_neg) \
+    X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(n_calib0) \
+    X(n_calib_neg) X(dmodel_s8_big) X(dff_s8_big) X(d_in_s8_big) X(eps0) X(eps_nan) X(eps_inf) \
+    X(act_bad) X(pool_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(arena_short) \
+    X(arena_tiny) X(store_short) X(store_tiny) X(mark_past_used) X(alloc_huge) X(alloc_big) \
+    X(huge) X(over_max) X(max_seq_big) X(x_nan) X(x_inf) X(qf_nan) X(qf_inf) X(qf_2p30) \
+    X(qf_tiny) X(min_nan) X(max_nan) X(min_inf) X(min_gt_max) X(range_huge) X(scale0) \
+    X(scale_neg) X(scale_nan) X(zp_hi) X(zp_lo) X(w_nan) X(w_inf) X(bias_nan) X(gamma_inf) \
+    X(beta_nan) X(final_beta_nan) X(calib_nan) X(calib_inf) X(embed_nan) X(pos_inf) X(cls_nan) \
+    MUTS_32(X)
+
+#define ENUM_OP(s, name) OP_##s,
+#define ENUM_MUT(m) MUT_##m,
+#define OP_ENTRY(s, name) {#name, op_##s},
+#define MUT_ENTRY(m) {#m, m},
+enum { F32_OPS(ENUM_OP) N_F32_OPS };
+enum { Q_OPS(ENUM_OP) N_Q_OPS };
+enum { MUTS(ENUM_MUT) N_MUTS };
+static const bad_op k_f32_ops[] = {F32_OPS(OP_ENTRY)};
+static const bad_op k_q_ops[] = {Q_OPS(OP_ENTRY)};
+static const bad_mut k_muts[] = {MUTS(MUT_ENTRY)};
+
+#define R(op, mut, want) {OP_##op, MUT_##mut, want, 0}
+#define OK ATTN_OK
+#define NUL ATTN_ERR_NULL
+#define SHP ATTN_ERR_SHAPE
+#define RNG ATTN_ERR_RANGE
+#define BIG ATTN_ERR_TOO_LARGE
+#define ARN ATTN_ERR_ARENA
+/* on 32-bit a byte count that overflows size_t; on 64-bit more than the arena */
+#if SIZE_MAX <= 0xFFFFFFFFu
+#define HUGE_WANT BIG
+#else
+#define HUGE_WANT ARN
+#endif
+/* A known defect of attention.h: listed as left out until fixed (-k runs
+   it). None today: the rows these found (issue 9: attn_quantize_multiplier
+   wrote *m on a refusal; the quantizers left a high-water mark raised on an
+   error) run as ordinary rows. */
+#define K(op, mut, want) {OP_##op, MUT_##mut, want, BAD_KNOWN}
+
+static const bad_row k_f32_rows[] = {
+    R(linear, none, OK), R(linear, out_null, NUL), R(linear, x_null, NUL), R(linear, w_null, NUL),
+    R(linear, rows0, SHP), R(linear, in_neg, SHP), R(linear, outn0, SHP), R(linear, x_nan, OK),
+    R(softmax, none, OK), R(softmax, out_null, NUL), R(softmax, x_null, NUL), R(softmax, rows0, SHP),
+    R(softmax, in_neg, SHP), R(softmax, x_nan, OK), R(softmax, x_inf, OK),
+    R(layernorm, none, OK), R(layernorm, out_null, NUL), R(layernorm, x_null, NUL),
+    R(layernorm, w_null, OK) /* gamma NULL = ones */, R(layernorm, rows0, SHP), R(layernorm, in_neg, SHP),
+    R(layernorm, eps0, RNG), R(layernorm, eps_nan, RNG), R(layernorm, eps_inf, RNG), R(layernorm, x_nan, OK),
+    R(relu, none, OK), R(relu, out_null, NUL), R(relu, x_null, NUL), R(relu, rows0, SHP), R(relu, n_neg, SHP),
+    R(gelu, none, OK), R(gelu, out_null, NUL), R(gelu, x_null, NUL), R(gelu, rows0, SHP), R(gelu, x_nan, OK),
+    R(gelu_tanh, none, OK), R(gelu_tanh, out_null, NUL), R(gelu_tanh, x_null, NUL), R(gelu_tanh, rows0, SHP),
+    R(gelu_tanh, x_inf, OK),
+    R(pos_sin, none, OK), R(pos_sin, x_null, NUL), R(pos_sin, rows0, SHP), R(pos_sin, in_neg, SHP),
+    R(pos_learned, none, OK), R(pos_learned, x_null, NUL), R(pos_learned, w_null, NUL),
+    R(pos_learned, rows0, SHP), R(pos_learned, in_neg, SHP),
+    R(pool, none, OK), R(pool, out_null, NUL), R(pool, x_null, NUL), R(pool, rows0, SHP), R(pool, in_neg, SHP),
+    R(pool, pool_bad, RNG), R(pool, x_nan, OK),
+    R(argmax, none, OK), R(argmax, out_null, NUL), R(argmax, x_null, NUL), R(argmax, rows0, SHP),
+    R(argmax, x_nan, OK),
+    R(sdpa_scratch, none, OK), R(sdpa_scratch, out_null, NUL), R(sdpa_scratch, cfg_null, NUL),
+    R(sdpa_scratch, seq_q0, SHP), R(sdpa_scratch, heads3, SHP), R(sdpa_scratch, huge, SHP),
+    R(sdpa, none, OK), R(sdpa, out_null, NUL), R(sdpa, x_null, NUL), R(sdpa, kv_null, NUL),
+    R(sdpa, cfg_null, NUL), R(sdpa, arena_null, NUL), R(sdpa, seq_q0, SHP), R(sdpa, seq_kv_neg, SHP),
+    R(sdpa, heads0, SHP), R(sdpa, heads3, SHP), R(sdpa, huge, SHP), R(sdpa, arena_short, ARN),
+    R(sdpa, arena_tiny, ARN), R(sdpa, x_nan, OK),
+    R(mha_scratch, none, OK), R(mha_scratch, out_null, NUL), R(mha_scratch, cfg_null, NUL),
+    R(mha_scratch, seq_kv_neg, SHP), R(mha_scratch, heads3, SHP), R(mha_scratch, huge, SHP),
+    R(mha, none, OK), R(mha, out_null, NUL), R(mha, x_null, NUL), R(mha, kv_null, NUL),
+    R(mha, cfg_null, NUL), R(mha, weights_null, NUL), R(mha, wq_null, NUL), R(mha, wo_null, NUL),
+    R(mha, arena_null, NUL), R(mha, seq_q0, SHP), R(mha, seq_kv_neg, SHP), R(mha, heads0, SHP),
+    R(mha, heads3, SHP), R(mha, huge, SHP), R(mha, arena_short, ARN), R(mha, arena_tiny, ARN),
+    R(mha, x_nan, OK),
+    R(mha_packed, none, OK), R(mha_packed, weights_null, NUL), R(mha_packed, w_null, NUL),
+    R(mha_packed, x_null, NUL), R(mha_packed, in_neg, SHP), R(mha_packed, d0, SHP),
+    R(mha_packed, d_huge, SHP), R(mha_packed, d_packed_huge, SHP),
+    R(layer_scratch, none, OK), R(layer_scratch, out_null, NUL), R(layer_scratch, cfg_null, NUL),
+    R(layer_scratch, rows0, SHP), R(layer_scratch, heads3, SHP), R(layer_scratch, d_ff0, SHP),
+    R(layer_scratch, act_bad, RNG), R(layer_scratch, eps_nan, RNG), R(layer_scratch, huge, SHP),
+    R(layer, none, OK), R(layer, x_null, NUL), R(layer, cfg_null, NUL), R(layer, weights_null, NUL),
+    R(layer, wq_null, NUL), R(layer, ff2_null, NUL), R(layer, arena_null, NUL), R(layer, rows0, SHP),
+    R(layer, heads0, SHP), R(layer, heads3, SHP), R(layer, d_ff0, SHP), R(layer, act_bad, RNG),
+    R(layer, eps0, RNG), R(layer, eps_nan, RNG), R(layer, huge, SHP), R(layer, arena_short, ARN),
+    R(layer, arena_tiny, ARN), R(layer, x_nan, OK),
+    R(enc_scratch, none, OK), R(enc_scratch, out_null, NUL), R(enc_scratch, cfg_null, NUL),
+    R(enc_scratch, rows0, SHP), R(enc_scratch, huge, SHP),
+    R(enc, none, OK), R(enc, x_null, NUL), R(enc, cfg_null, NUL), R(enc, weights_null, NUL),
+    R(enc, layers_null, NUL), R(enc, wq_null, NUL), R(enc, layer2_wv_null, NUL), R(enc, arena_null, NUL),
+    R(enc, rows0, SHP), R(enc, nlayers0, SHP), R(enc, heads3, SHP), R(enc, act_bad, RNG),
+    R(enc, eps_nan, RNG), R(enc, huge, SHP), R(enc, arena_short, ARN), R(enc, arena_tiny, ARN),
+    R(enc, x_nan, OK),
+    R(model_scratch, none, OK), R(model_scratch, out_null, NUL), R(model_scratch, cfg_null, NUL),
+    R(model_scratch, seq_gt_max, SHP), R(model_scratch, classes0, SHP), R(model_scratch, position_bad, RNG),
+    R(model_scratch, huge, SHP), R(model_scratch, d_in_neg, SHP), R(model_scratch, pool_bad, RNG),
+    R(model, none, OK), R(model, out_null, NUL), R(model, x_null, NUL), R(model, cfg_null, NUL),
+    R(model, weights_null, NUL), R(model, arena_null, NUL), R(model, embed_null, NUL),
+    R(model, pos_null, NUL), R(model, cls_null, NUL), R(model, layers_null, NUL),
+    R(model, layer2_wv_null, NUL), R(model, rows0, SHP), R(model, seq_gt_max, SHP),
+    R(model, classes0, SHP), R(model, d_in_neg, SHP), R(model, heads3, SHP), R(model, d_ff0, SHP),
+    R(model, nlayers0, SHP), R(model, act_bad, RNG), R(model, eps0, RNG), R(model, pool_bad, RNG),
+    R(model, position_bad, RNG), R(model, huge, SHP), R(model, arena_short, ARN),
+    R(model, arena_tiny, ARN), R(model, pos_none_null, OK), R(model, d_in0_embed_null, OK),
+    R(model, x_nan, OK),
+    R(arena_init, none, OK), R(arena_init, arena_null, NUL), R(arena_init, buf_null, NUL),
+    R(arena_alloc, none, OK), R(arena_alloc, arena_null, NUL), R(arena_alloc, out_null, NUL),
+    R(arena_alloc, alloc_big, ARN), R(arena_alloc, alloc_huge, BIG),
+    R(arena_release, none, OK), R(arena_release, arena_null, NUL), R(arena_release, mark_past_used, RNG),
+#if SIZE_MAX <= 0xFFFFFFFFu
+    R(mha_packed, d_packed_32, BIG), R(linear, huge_leaf, BIG), R(softmax, huge_leaf, BIG),
+    R(layernorm, huge_leaf, BIG), R(pos_sin, huge_leaf, BIG), R(pool, huge_leaf, BIG),
+#endif
+    R(linear, over_max, SHP), R(softmax, over_max, SHP), R(layernorm, over_max, SHP),
+    R(relu, over_max, SHP), R(gelu, over_max, SHP), R(pos_sin, over_max, SHP), R(pool, over_max, SHP),
+    R(argmax, over_max, SHP),
 };
 
-#define SENTINEL 1234.5f
+static const bad_row k_q_rows[] = {
+    R(qmul, none, OK), R(qmul, out_null, NUL), R(qmul, qf_tiny, OK), R(qmul, qf_nan, RNG),
+    R(qmul, qf_inf, RNG), R(qmul, qf_2p30, RNG),
+    R(qparams, none, OK), R(qparams, out_null, NUL), R(qparams, min_nan, RNG), R(qparams, max_nan, RNG),
+    R(qparams, min_inf, RNG), R(qparams, min_gt_max, RNG), R(qparams, range_huge, RNG),
+    R(quantize, none, OK), R(quantize, out_null, NUL), R(quantize, x_null, NUL), R(quantize, rows0, SHP),
+    R(quantize, n_neg, SHP), R(quantize, over_max, SHP), R(quantize, scale0, RNG),
+    R(quantize, scale_neg, RNG), R(quantize, scale_nan, RNG), R(quantize, zp_hi, RNG),
+    R(quantize, zp_lo, RNG), R(quantize, x_nan, OK), R(quantize, x_inf, OK),
+    R(dequantize, none, OK), R(dequantize, out_null, NUL), R(dequantize, x_null, NUL),
+    R(dequantize, rows0, SHP), R(dequantize, n_neg, SHP), R(dequantize, over_max, SHP),
+    R(dequantize, scale0, RNG), R(dequantize, scale_nan, RNG), R(dequantize, zp_hi, RNG),
+    R(dequantize, zp_lo, RNG),
+    R(quant_enc, none, OK), R(quant_enc, out_null, NUL), R(quant_enc, inq_null, NUL),
+    R(quant_enc, outq_null, NUL), R(quant_enc, cfg_null, NUL), R(quant_enc, weights_null, NUL),
+    R(quant_enc, x_null, NUL), R(quant_enc, store_null, NUL), R(quant_enc, arena_null, NUL),
+    R(quant_enc, layers_null, NUL), R(quant_enc, wq_null, NUL), R(quant_enc, layer2_wv_null, NUL),
+    R(quant_enc, rows0, SHP), R(quant_enc, n_calib0, SHP), R(quant_enc, n_calib_neg, SHP),
+    R(quant_enc, heads3, SHP), R(quant_enc, d_ff0, SHP), R(quant_enc, nlayers0, SHP),
+    R(quant_enc, huge, SHP), R(quant_enc, dmodel_s8_big, SHP), R(quant_enc, dff_s8_big, SHP),
+    R(quant_enc, act_bad, RNG), R(quant_enc, eps0, RNG), R(quant_enc, eps_nan, RNG),
+    R(quant_enc, arena_short, ARN), R(quant_enc, arena_tiny, ARN), R(quant_enc, store_short, ARN),
+    R(quant_enc, store_tiny, ARN), R(quant_enc, w_nan, RNG), R(quant_enc, w_inf, RNG),
+    R(quant_enc, bias_nan, RNG), R(quant_enc, gamma_inf, RNG), R(quant_enc, beta_nan, RNG),
+    R(quant_enc, final_beta_nan, RNG), R(quant_enc, calib_nan, RNG), R(quant_enc, calib_inf, RNG),
+    R(quant_model, none, OK), R(quant_model, out_null, NUL), R(quant_model, cfg_null, NUL),
+    R(quant_model, weights_null, NUL), R(quant_model, x_null, NUL), R(quant_model, store_null, NUL),
+    R(quant_model, arena_null, NUL), R(quant_model, embed_null, NUL), R(quant_model, pos_null, NUL),
+    R(quant_model, cls_null, NUL), R(quant_model, layers_null, NUL), R(quant_model, layer2_wv_null, NUL),
+    R(quant_model, rows0, SHP), R(quant_model, seq_gt_max, SHP), R(quant_model, classes0, SHP),
+    R(quant_model, d_in_neg, SHP), R(quant_model, n_calib0, SHP), R(quant_model, heads3, SHP),
+    R(quant_model, nlayers0, SHP), R(quant_model, huge, SHP), R(quant_model, dmodel_s8_big, SHP),
+    R(quant_model, d_in_s8_big, SHP), R(quant_model, act_bad, RNG), R(quant_model, eps_nan, RNG),
+    R(quant_model, pool_bad, RNG), R(quant_model, position_bad, RNG),
+    R(quant_model, pos_none_null, OK), R(quant_model, d_in0_embed_null, OK),
+    R(quant_model, max_seq_big, HUGE_WANT), R(quant_model, arena_short, ARN),
+    R(quant_model, arena_tiny, ARN), R(quant_model, store_short, ARN), R(quant_model, store_tiny, ARN),
+    R(quant_model, w_nan, RNG), R(quant_model, bias_nan, RNG), R(quant_model, beta_nan, RNG),
+    R(quant_model, calib_nan, RNG), R(quant_model, calib_inf, RNG), R(quant_model, embed_nan, RNG),
+    R(quant_model, pos_inf, RNG), R(quant_model, cls_nan, RNG),
+};
 
-void test_bad_input(void)
+/* ---- the tables' hooks ------------------------------------------------------- */
+
+static void take_common(void)
 {
-    size_t i;
-    int statuses_seen[6] = {0};
-    printf("bad input: %d cases\n", (int)(sizeof g_cases / sizeof g_cases[0]));
-    check_pool_reset();
-    if (!check_fits(CHECK_FLOATS(IN_N) + CHECK_FLOATS(WTS_N) + CHECK_FLOATS(OUT_N) +
-                        2 * CHECK_FLOATS(IO_N) + check_block(MEM_BYTES),
-                    "bad input: all %d cases", (int)(sizeof g_cases / sizeof g_cases[0])))
-        return;
-    g_in = check_take_floats(IN_N);
-    g_wts = check_take_floats(WTS_N);
-    g_out = check_take_floats(OUT_N);
-    g_io = check_take_floats(IO_N);
-    g_io_before = check_take_floats(IO_N);
-    g_mem = (unsigned char *)check_take(MEM_BYTES);
+    F = (fx *)check_plan_take(sizeof *F);
+    g_in = (float *)check_plan_take(IN_N * sizeof(float));
+    g_nan = (float *)check_plan_take(IN_N * sizeof(float));
+    g_inf = (float *)check_plan_take(IN_N * sizeof(float));
+    g_wts = (float *)check_plan_take(WTS_N * sizeof(float));
+}
+
+static float *g_out_buf, *g_io_buf;
+static int8_t *g_y8_buf;
+static fx_out *g_o;
+
+static void f32_layout(void)
+{
+    g_quant = 0;
+    take_common();
+    g_mem_bytes = MEM_BYTES;
+    g_mem = (unsigned char *)check_plan_take(g_mem_bytes);
+    g_store = NULL;
+    g_out_buf = (float *)bad_watch(IO_N * sizeof(float), BAD_OUT);
+    g_io_buf = (float *)bad_watch(IO_N * sizeof(float), BAD_KEEP);
+    g_y8_buf = NULL;
+    g_o = (fx_out *)bad_watch(sizeof(fx_out), BAD_OUT);
+}
+
+static void q_layout(void)
+{
+    g_quant = 1;
+    take_common();
+    g_mem_bytes = QSCRATCH_BYTES;
+    g_mem = (unsigned char *)check_plan_take(g_mem_bytes);
+    g_store = (unsigned char *)check_plan_take(STORE_BYTES);
+    g_out_buf = (float *)bad_watch(IO_N * sizeof(float), BAD_OUT);
+    g_io_buf = NULL;
+    g_y8_buf = (int8_t *)bad_watch(IO_N, BAD_OUT);
+    g_o = (fx_out *)bad_watch(sizeof(fx_out), BAD_OUT);
+}
+
+static void setup(void)
+{
+    int i;
     check_seed(99);
     check_fill(g_in, IN_N, -1.0f, 1.0f);
     check_fill(g_wts, WTS_N, -0.5f, 0.5f);
-    for (i = 0; i < sizeof g_cases / sizeof g_cases[0]; i++) {
-        const bad_case *c = &g_cases[i];
-        attn_mha_weights_f32 mw_before;
-        fx f;
-        attn_status got;
-        int untouched = 1, j;
-        fx_init(&f);
-        c->mut(&f);
-        for (j = 0; j < OUT_N; j++) g_out[j] = SENTINEL;
-        check_fill(g_io, S * D, -1.0f, 1.0f);
-        memcpy(g_io_before, g_io, IO_N * sizeof(float));
-        f.bytes = 777;
-        f.idx = -7;
-        mw_before = f.mw;
-        got = c->op(&f);
-        if ((unsigned)got < 6u) statuses_seen[got] = 1;
-        if (c->want != ATTN_OK) {
-            for (j = 0; j < OUT_N; j++) untouched &= g_out[j] == SENTINEL;
-            untouched &= memcmp(g_io_before, g_io, IO_N * sizeof(float)) == 0;
-            untouched &= f.bytes == 777 && f.idx == -7;
-            untouched &= memcmp(&mw_before, &f.mw, sizeof mw_before) == 0;
-            if (c->op != op_arena_init && c->op != op_arena_alloc && c->op != op_arena_release)
-                untouched &= f.arena.used == 0 && f.arena.high_water == 0;
-        } else {
-            for (j = S * D; j < OUT_N; j++) untouched &= g_out[j] == SENTINEL; /* no overrun */
-        }
-        check(got == c->want && untouched, "%s / %s: %s (want %s)%s", c->op_name, c->mut_name,
-              attn_status_str(got), attn_status_str(c->want),
-              untouched ? "" : ", but output was written");
-    }
-    for (i = 0; i < 6; i++)
-        check(statuses_seen[i], "status %d (%s) is produced by some bad input", (int)i,
-              attn_status_str((attn_status)i));
-    check(strcmp(attn_status_str((attn_status)42), "unknown status") == 0,
-          "attn_status_str names an unknown code");
+    memcpy(g_nan, g_in, IN_N * sizeof(float));
+    memcpy(g_inf, g_in, IN_N * sizeof(float));
+    for (i = 3; i < IN_N; i += 11) g_nan[i] = NAN;
+    for (i = 5; i < IN_N; i += 13) g_inf[i] = i % 2 ? INFINITY : -INFINITY;
 }
+
+static void init(void)
+{
+    F->o = g_o;
+    fx_init();
+    F->out = g_out_buf;
+    F->io = g_io_buf;
+    F->y8 = g_y8_buf;
+}
+
+static int is_arena_call(int op)
+{
+    return !g_quant && (op == OP_sdpa || op == OP_mha || op == OP_layer || op == OP_enc || op == OP_model);
+}
+
+/* The bytes the unbroken fixture's call needs: its scratch query. */
+static size_t query(int op)
+{
+    size_t b = 0;
+    attn_status st = ATTN_ERR_RANGE;
+    if (op == OP_sdpa) st = attn_sdpa_scratch_f32(&F->mcfg_ok, &b);
+    if (op == OP_mha) st = attn_mha_scratch_f32(&F->mcfg_ok, &b);
+    if (op == OP_layer) st = attn_encoder_layer_scratch_f32(&F->ecfg_ok, S, &b);
+    if (op == OP_enc) st = attn_encoder_scratch_f32(&F->ecfg_ok, S, &b);
+    if (op == OP_model) st = attn_model_scratch_f32(&F->mdc_ok, S, &b);
+    return st == ATTN_OK && b <= g_mem_bytes ? b : g_mem_bytes;
+}
+
+static size_t shorten(size_t need, int mode)
+{
+    return mode == 1 && need > 0 ? need - 1 : mode == 2 ? ATTN_ALIGN - 1 : need;
+}
+
+/* The quantizer has no scratch query: what the unbroken call takes, from a
+   call into copies (the watched outputs are not touched). */
+static void quant_needs(int op, size_t *scratch, size_t *store)
+{
+    fx_out o;
+    attn_status st;
+    attn_arena_init(&o.store, g_store, STORE_BYTES);
+    attn_arena_init(&o.scratch, g_mem, g_mem_bytes);
+    if (op == OP_quant_enc)
+        st = attn_quantize_encoder_s8(&o.enc, &o.q, &o.q2, &F->ecfg_ok, &F->ew, g_in, NULL, 1, S,
+                                      &o.store, &o.scratch);
+    else
+        st = attn_quantize_model_s8(&o.model, &F->mdc_ok, &F->mdw, g_in, NULL, 1, S, &o.store,
+                                    &o.scratch);
+    *scratch = st == ATTN_OK ? o.scratch.high_water : g_mem_bytes;
+    *store = st == ATTN_OK ? o.store.used : STORE_BYTES;
+}
+
+static void arm(int op)
+{
+    /* the model sees the layer configuration and weights as mutated */
+    F->mdc.encoder = F->ecfg;
+    F->mdw.encoder = F->ew;
+    F->need = 0;
+    if (g_quant && (op == OP_quant_enc || op == OP_quant_model)) {
+        size_t scratch = g_mem_bytes, store = STORE_BYTES;
+        if (F->arena_mode || F->store_mode) quant_needs(op, &scratch, &store);
+        attn_arena_init(&F->o->scratch, g_mem, F->arena_mode ? shorten(scratch, F->arena_mode) : g_mem_bytes);
+        attn_arena_init(&F->o->store, g_store, F->store_mode ? shorten(store, F->store_mode) : STORE_BYTES);
+    } else if (is_arena_call(op)) {
+        F->need = query(op);
+        attn_arena_init(&F->o->arena, g_mem, shorten(F->need, F->arena_mode));
+    } else {
+        attn_arena_init(&F->o->arena, g_mem, g_mem_bytes);
+    }
+    if (F->io) {
+        check_fill(F->io, IO_N, -1.0f, 1.0f);
+        if (F->io_special) {
+            F->io[1] = NAN;
+            F->io[2] = INFINITY;
+        }
+    }
+}
+
+static int ok_extra(int op)
+{
+    if (g_quant && (op == OP_quant_enc || op == OP_quant_model))
+        return F->o->scratch.used == 0 && F->o->store.used > 0; /* scratch given back */
+    if (is_arena_call(op)) return F->o->arena.used == 0 && F->o->arena.high_water == F->need;
+    return 1;
+}
+
+const bad_table bad_table_f32 = {
+    "float and arena", k_f32_ops, N_F32_OPS, k_muts, N_MUTS, k_f32_rows, N_OF(k_f32_rows),
+    f32_layout, setup, init, arm, ok_extra};
+
+const bad_table bad_table_quant = {
+    "quantizer", k_q_ops, N_Q_OPS, k_muts, N_MUTS, k_q_rows, N_OF(k_q_rows),
+    q_layout, setup, init, arm, ok_extra};

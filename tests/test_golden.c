@@ -1,5 +1,8 @@
 /* Golden tests: attention.h against PyTorch's outputs (tests/golden/).
-   Tolerance: max |ours - torch| <= 1e-5 * max(1, |torch|) per element. For
+   Tolerance: max |ours - torch| <= 1e-5 * max(1, |torch|) per element. The
+   layer norm accuracy cases (ln_acc_*: large offsets, constant rows, tiny
+   eps) hold the float64 result instead, and ours must be as close to it
+   as PyTorch's float32 LayerNorm is (torch_err; 1e-6 at least). For
    every case the runner prints the worst error and checks the arena
    accounting: runtime query == compile-time macro == high-water mark.
    On a small board two limits apply, and what they exclude is listed as left
@@ -157,6 +160,13 @@ void test_golden(void)
                (unsigned long)arena.high_water);
         check(err <= GOLDEN_TOL, "golden %s: worst error %s within %s", c->name,
               check_e(e1, err, 3), tol);
+        if (c->torch_err >= 0.0f) { /* an accuracy case: expected is float64 */
+            char e2[CHECK_E_CHARS];
+            double bound = (double)c->torch_err > 1e-6 ? (double)c->torch_err : 1e-6;
+            check(err <= bound,
+                  "golden %s: error %s against float64 is within PyTorch float32's own %s "
+                  "(or 1e-6)", c->name, check_e(e1, err, 3), check_e(e2, (double)c->torch_err, 3));
+        }
         check(arena.used == 0, "golden %s: arena released after the call", c->name);
         if (c->kind != GOLDEN_LAYERNORM)
             check(query == macro && macro == arena.high_water,

@@ -28,8 +28,8 @@ enum {
     N2_B = N2_W + D, EMB_W = N2_B + D, EMB_B = EMB_W + D * D_IN, POS = EMB_B + D,
     CLS_W = POS + SEQ * D, CLS_B = CLS_W + NC * D, N_W = CLS_B + NC
 };
-#define STORE_BYTES 8192u
-#define SCRATCH_BYTES 6144u
+#define STORE_BYTES 2560u
+#define SCRATCH_BYTES 3072u
 #define CALIB_N (N_CALIB * SEQ * D_IN)
 
 typedef struct {
@@ -121,11 +121,13 @@ static void expect_refused(hx *f, int which, attn_status want, const char *what,
     st = quantize(f, which, &o, &store, store_bytes);
     if (want == ATTN_ERR_ARENA)
         for (i = 0; i < STORE_BYTES; i++) written += f->store_buf[i] != 0x5A;
-    check(st == want && out_untouched(&o) && store.used == 0 && written == 0,
-          "%s, %s: %s (want %s), outputs %s, store keeps %lu B, %lu store bytes written",
+    check(st == want && out_untouched(&o) && store.used == 0 && store.high_water == 0 &&
+              written == 0,
+          "%s, %s: %s (want %s), outputs %s, store keeps %lu B (high-water %lu), %lu store "
+          "bytes written",
           k_which[which], what, attn_status_str(st), attn_status_str(want),
           out_untouched(&o) ? "unchanged" : "WRITTEN", (unsigned long)store.used,
-          (unsigned long)written);
+          (unsigned long)store.high_water, (unsigned long)written);
 }
 
 static void test_quantizer_inputs(hx *f)

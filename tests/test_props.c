@@ -181,13 +181,18 @@ static void test_positions_pooling(void)
         check(ok, "sinusoidal positions (odd d_model 7, 40 positions) match the double formula");
         for (c = 0; c < seq * d; c++) x[c] = (float)c;
         attn_pos_learned_f32(x, pe, seq, d);
-        check(x[d * 3 + 2] == (float)(d * 3 + 2) + pe[d * 3 + 2], "learned positions add the table");
+        {   /* the float sum, rounded to float by the assignment (x87 would
+               compare its 80-bit sum otherwise) */
+            float want = (float)(d * 3 + 2) + pe[d * 3 + 2];
+            check(x[d * 3 + 2] == want, "learned positions add the table");
+        }
     }
     {   /* pooling: mean over unpadded rows, first token, all padded -> zeros */
         float xs[12] = {1, 2, 3, 4, 5, 6, 100, 200, 300, -1, -2, -3}, out[3];
+        const float third4 = 4.0f / 3.0f, third5 = 5.0f / 3.0f; /* rounded to float */
         uint8_t pad[4] = {0, 0, 1, 0}, all[4] = {1, 1, 1, 1};
         attn_pool_f32(out, xs, pad, ATTN_POOL_MEAN, 4, 3);
-        check(out[0] == 4.0f / 3.0f && out[1] == 5.0f / 3.0f && out[2] == 2.0f,
+        check(out[0] == third4 && out[1] == third5 && out[2] == 2.0f,
               "mean pooling skips padded rows");
         attn_pool_f32(out, xs, NULL, ATTN_POOL_FIRST, 4, 3);
         check(out[0] == 1.0f && out[1] == 2.0f && out[2] == 3.0f, "first-token pooling is row 0");

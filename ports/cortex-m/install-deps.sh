@@ -3,18 +3,37 @@
 # clang (the second compiler of every board build: Debian's clang targets
 # arm-none-eabi as it comes, and arm-none-eabi-gcc links its objects) and QEMU
 # are present; install them from Debian's packages when they are not.
-# Called by `make test` and .ci/run before any board is built. CLANG names
-# the clang command (default clang), as in the Makefile.
+# Called by `make test` (make ports-deps) before any board is built. CLANG
+# names the clang command (default clang), as in the Makefile.
+# usage: install-deps.sh [--check] [m32]
+#   m32      instead: gcc-multilib, for the 32-bit host test runner (gcc -m32
+#            with ASan + UBSan; HOST_CC names the compiler, default gcc)
+#   --check  install nothing: name what is missing and exit 1 if anything is
 set -u
+check=0
+[ "${1:-}" = --check ] && { check=1; shift; }
 missing=""
-command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing="$missing gcc-arm-none-eabi"
-if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 ||
-   [ ! -f "$(arm-none-eabi-gcc -print-file-name=rdimon.specs)" ]; then
-    missing="$missing libnewlib-arm-none-eabi"
+if [ "${1:-}" = m32 ]; then
+    # gcc -m32 must compile and link a sanitized program (i386 libc, libasan, libubsan)
+    dir=$(mktemp -d)
+    printf '#include <stdio.h>\nint main(void) { return puts("") < 0; }\n' > "$dir/m32.c"
+    "${HOST_CC:-gcc}" -m32 -fsanitize=address,undefined "$dir/m32.c" -o "$dir/m32" >/dev/null 2>&1 ||
+        missing=" gcc-multilib"
+    rm -rf "$dir"
+else
+    command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing="$missing gcc-arm-none-eabi"
+    if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 ||
+       [ ! -f "$(arm-none-eabi-gcc -print-file-name=rdimon.specs)" ]; then
+        missing="$missing libnewlib-arm-none-eabi"
+    fi
+    command -v "${CLANG:-clang}" >/dev/null 2>&1 || missing="$missing clang"
+    command -v qemu-system-arm >/dev/null 2>&1 || missing="$missing qemu-system-arm"
 fi
-command -v "${CLANG:-clang}" >/dev/null 2>&1 || missing="$missing clang"
-command -v qemu-system-arm >/dev/null 2>&1 || missing="$missing qemu-system-arm"
 [ -z "$missing" ] && exit 0
+if [ "$check" -eq 1 ]; then
+    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / make m32-deps)" >&2
+    exit 1
+fi
 
 echo "install-deps: installing$missing"
 if [ "$(id -u)" -eq 0 ]; then SUDO=""
@@ -24,8 +43,11 @@ else
     echo "install-deps: run: apt-get install$missing" >&2
     exit 1
 fi
-$SUDO apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null || {
+# (waiting for dpkg's lock: make -j may run the two installs at once)
+lock="-o DPkg::Lock::Timeout=600"
+# shellcheck disable=SC2086
+$SUDO apt-get $lock update -qq &&
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get $lock install -y -qq $missing >/dev/null || {
     echo "install-deps: apt-get install$missing failed" >&2
     exit 1
 }

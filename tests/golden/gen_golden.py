@@ -58,6 +58,17 @@ CASES = [
     dict(kind="layernorm", name="ln_s37_d24_eps1e6", seq=37, d=24, eps=1e-6),
     dict(kind="layernorm", name="ln_s1_d7", seq=1, d=7),
     dict(kind="layernorm", name="ln_s3_d16_noaffine", seq=3, d=16, affine=False),
+    # accuracy cases (issue 9): expected is the float64 layer norm of the
+    # same float32 input; attention.h must be at least as close to it as
+    # PyTorch's float32 LayerNorm (torch_err)
+    dict(kind="layernorm", name="ln_acc_offset1000_s4_d64", seq=4, d=64, offset=1000.0),
+    dict(kind="layernorm", name="ln_acc_offset_neg3e4_s3_d20", seq=3, d=20, offset=-3e4),
+    dict(kind="layernorm", name="ln_acc_offset1e6_s2_d33_noaffine", seq=2, d=33, offset=1e6,
+         affine=False),
+    dict(kind="layernorm", name="ln_acc_const_rows_s4_d16", seq=4, d=16, const=True),
+    dict(kind="layernorm", name="ln_acc_tiny_eps_s3_d32", seq=3, d=32, eps=1e-12, spread=1e-4,
+         offset=5.0),
+    dict(kind="layernorm", name="ln_acc_const_tiny_eps_s2_d8", seq=2, d=8, eps=1e-12, const=True),
     # nn.MultiheadAttention, self attention
     dict(kind="mha", name="mha_self_s7_d20_h4", seq=7, d=20, heads=4),
     dict(kind="mha", name="mha_self_s37_d24_h3_pad5", seq=37, d=24, heads=3, pad=5),
@@ -107,7 +118,7 @@ CASE_FIELDS = ["name", "kind", "seq_q", "seq_kv", "d_model", "n_heads", "d_ff",
                "n_layers", "activation", "norm_first", "causal", "eps", "x", "kv",
                "key_padding", "layers", "final_norm_w", "final_norm_b", "d_in",
                "embed_w", "embed_b", "pos", "pos_table", "pool", "n_classes",
-               "cls_w", "cls_b", "expected", "data_bytes"]
+               "cls_w", "cls_b", "expected", "torch_err", "data_bytes"]
 
 ACTIVATIONS = {  # name -> (TransformerEncoderLayer activation, C enum)
     "relu": ("relu", "GOLDEN_RELU"),
@@ -179,7 +190,8 @@ def base_case(spec, kind_enum):
                 n_layers=spec.get("layers", 1), activation="GOLDEN_RELU",
                 norm_first=int(spec.get("norm_first", False)),
                 causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
-                d_in=0, pos="GOLDEN_POS_NONE", pool="GOLDEN_POOL_MEAN", n_classes=0)
+                d_in=0, pos="GOLDEN_POS_NONE", pool="GOLDEN_POOL_MEAN", n_classes=0,
+                torch_err=-1.0)
     if spec.get("act"):
         case["activation"] = ACTIVATIONS[spec["act"]][1]
     return case
@@ -242,11 +254,25 @@ def build_layernorm(spec):
     ln = nn.LayerNorm(spec["d"], eps=case["eps"], elementwise_affine=affine)
     randomise(ln)
     ln.eval()
-    x = torch.randn(spec["seq"], spec["d"])
+    x = torch.randn(spec["seq"], spec["d"]) * spec.get("spread", 1.0) + spec.get("offset", 0.0)
+    if spec.get("const"):  # every row one value: 0, 1000, -3.5, ...
+        vals = torch.tensor([0.0, 1000.0, -3.5, 1e-20, 7.25e5, -1.0][:spec["seq"]])
+        x = vals[:, None].expand(spec["seq"], spec["d"]).clone()
     case["x"] = f32(x)
     case["layers"] = [layer_dict(norm1_w=ln.weight if affine else None,
                                  norm1_b=ln.bias if affine else None)]
-    case["expected"] = f32(ln(x))
+    if "offset" in spec or spec.get("const"):
+        # the float64 layer norm of the same float32 input and parameters,
+        # and how far PyTorch's float32 LayerNorm is from it
+        ref = F.layer_norm(x.double(), (spec["d"],),
+                           ln.weight.double() if affine else None,
+                           ln.bias.double() if affine else None, case["eps"])
+        mine = ln(x).double()
+        err = ((mine - ref).abs() / ref.abs().clamp(min=1.0)).max().item()
+        case["expected"] = f32(ref.float())
+        case["torch_err"] = err
+    else:
+        case["expected"] = f32(ln(x))
     return case
 
 
@@ -445,7 +471,7 @@ def case_initialiser(case, ref):
             vals.append(ref[f])
         elif f == "name":
             vals.append("NULL" if v is None else '"%s"' % v)
-        elif f == "eps":
+        elif f in ("eps", "torch_err"):
             vals.append(c_float(np.float32(v)))
         elif v is None:
             vals.append("NULL")

@@ -76,6 +76,11 @@ typedef struct {
     const float *cls_b;    /* [n_classes]          */
     /* reference output: [seq_q][d_model]; GOLDEN_MODEL: [n_classes] logits */
     const float *expected;
+    /* -1: expected is PyTorch's float32 output. Else (layer norm accuracy
+       cases) expected is the float64 layer norm of the same input, and this
+       is PyTorch float32's own max |torch - float64| / max(1, |float64|),
+       which attention.h must not exceed (beyond 1e-6) */
+    float torch_err;
     unsigned long data_bytes; /* bytes of all the case's arrays (its flash) */
 } golden_case;
 

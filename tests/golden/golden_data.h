@@ -7,7 +7,7 @@
  *
  *     /usr/bin/python3 tests/golden/gen_golden.py
  *
- * Schema: golden.h. 23 cases, 334086 bytes of data in all. Each case is kept only
+ * Schema: golden.h. 29 cases, 339670 bytes of data in all. Each case is kept only
  * if its data fits GOLDEN_FLASH_LIMIT (golden.h); the others are listed in
  * golden_left_out[].
  */
@@ -479,6 +479,391 @@ static const float ln_s3_d16_noaffine_expected[48] = {
 static const golden_layer ln_s3_d16_noaffine_layers[1] = {
     { /* layer 0 */
       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    }
+};
+
+#endif
+
+/* ---- ln_acc_offset1000_s4_d64: 2560 bytes ---- */
+
+#if GOLDEN_FLASH_LIMIT >= 2560
+
+/* [4x64] */
+static const float ln_acc_offset1000_s4_d64_x[256] = {
+    1000.29974f, 1001.11475f, 999.802734f, 1000.12952f, 999.252014f, 998.414978f, 1000.60236f,
+    999.002258f, 1000.8858f, 999.787964f, 1001.74982f, 999.616333f, 999.876343f, 999.862732f,
+    999.514099f, 1000.86401f, 999.324646f, 1000.01379f, 1001.48389f, 1001.14069f, 999.045776f,
+    999.066711f, 1000.96661f, 999.948608f, 998.584595f, 1000.12506f, 999.655029f, 1001.67529f,
+    998.839294f, 998.259155f, 999.84668f, 999.100281f, 1000.33795f, 999.526733f, 1001.62854f,
+    1000.93524f, 1002.46332f, 1001.14276f, 998.72876f, 998.503601f, 999.110596f, 999.227234f,
+    1001.11371f, 1001.65906f, 999.670044f, 1000.68054f, 998.266113f, 1000.9068f, 999.309631f,
+    1001.97699f, 999.011536f, 998.530518f, 1000.88092f, 999.561646f, 1000.40948f, 999.505432f,
+    1001.93689f, 999.174988f, 1002.06647f, 998.360229f, 997.863831f, 999.679321f, 1001.07031f,
+    999.971985f, 1001.42725f, 1001.85437f, 997.686523f, 1001.23511f, 999.404724f, 998.85083f,
+    999.899048f, 999.88031f, 1000.8241f, 999.347595f, 998.972351f, 1001.87109f, 999.763f,
+    999.705933f, 998.192505f, 1002.46191f, 999.481812f, 999.886414f, 999.512939f, 999.745422f,
+    1000.84955f, 998.752808f, 1000.64093f, 999.239746f, 998.246765f, 1000.23474f, 999.841003f,
+    998.477112f, 999.998474f, 1000.9082f, 1001.48999f, 999.809998f, 999.942627f, 999.685486f,
+    1001.20294f, 998.631653f, 999.514343f, 1000.24969f, 1000.10175f, 999.131592f, 997.902893f,
+    1000.2381f, 997.510132f, 1000.62909f, 1002.17346f, 1000.51685f, 999.121948f, 1000.84851f,
+    999.542603f, 1001.34613f, 1001.45496f, 1000.24451f, 1000.83795f, 1001.22101f, 1000.63538f,
+    1000.09723f, 1000.0285f, 1000.16284f, 997.992798f, 999.728882f, 1000.33441f, 1001.04199f,
+    1001.10577f, 1000.79919f, 999.792786f, 999.681213f, 1000.19916f, 1003.27142f, 1000.61694f,
+    999.339783f, 999.967773f, 1000.8313f, 997.674927f, 999.718811f, 1001.7146f, 999.981262f,
+    999.479614f, 1000.32117f, 1000.08813f, 999.344666f, 999.863159f, 999.379395f, 1000.30719f,
+    1001.71429f, 1001.72296f, 999.375793f, 1001.18793f, 999.477234f, 1000.97046f, 998.823364f,
+    1000.31256f, 1000.01141f, 999.528809f, 999.666748f, 997.899536f, 999.903076f, 998.556274f,
+    999.840454f, 1001.41089f, 1001.45636f, 999.120361f, 998.193542f, 1001.82324f, 999.751038f,
+    1001.13757f, 1000.92767f, 1000.11206f, 1000.94983f, 1000.44934f, 1000.27234f, 1000.0235f,
+    1000.45111f, 1000.71564f, 999.681885f, 998.683533f, 1001.24042f, 999.951111f, 1000.73834f,
+    999.659668f, 999.591125f, 1000.37286f, 1000.24493f, 1001.44452f, 998.415222f, 999.876709f,
+    998.437744f, 999.986816f, 999.922546f, 1000.49213f, 1002.47327f, 1001.53705f, 1000.55127f,
+    999.802612f, 999.703918f, 1001.12708f, 1000.15173f, 998.585144f, 999.81781f, 999.204529f,
+    999.676331f, 998.650696f, 998.376587f, 997.774414f, 999.892395f, 999.88739f, 999.241333f,
+    999.726868f, 1000.61786f, 1000.14874f, 999.890137f, 1000.64917f, 999.700562f, 1000.06158f,
+    998.762939f, 1000.95111f, 1001.14929f, 1000.58466f, 1000.64801f, 999.360596f, 998.434204f,
+    999.065308f, 999.972534f, 1000.4234f, 998.348816f, 999.86499f, 1000.80603f, 999.592712f,
+    1001.63104f, 1000.43231f, 1000.64856f, 1000.37439f, 1000.52179f, 1000.54999f, 1000.54651f,
+    1000.55237f, 999.71759f, 1001.06183f, 1000.20312f, 1000.06049f, 1000.67651f, 999.952637f,
+    1000.75195f, 998.684509f, 999.902588f, 998.717834f, 998.933655f, 1000.46503f, 999.447754f,
+    999.625244f, 1000.80853f, 999.751892f, 999.47998f,
+};
+
+/* [4x64] */
+static const float ln_acc_offset1000_s4_d64_expected[256] = {
+    -0.0356724039f, 0.755591333f, -0.205143601f, -0.0566282459f, -0.683207452f, -1.37378407f,
+    0.335967988f, -0.825456798f, 0.95802784f, -0.293363899f, 1.66622317f, -0.400217295f,
+    -0.0656044409f, -0.0702469498f, -0.426183045f, 1.04677451f, -0.682752967f, -0.158310995f,
+    0.82833463f, 1.28059077f, -0.396923572f, -0.6967749f, 0.886664867f, -0.236292958f, -1.09869134f,
+    0.166685238f, -0.171938658f, 1.22132242f, -0.914644897f, -2.07855105f, -0.0182824749f,
+    -1.04985404f, 0.242342263f, -0.534362257f, 1.80238843f, 0.596901f, 1.36999857f, 1.00874567f,
+    -0.671901643f, -1.56580687f, -1.05116451f, -0.809947133f, 1.22778022f, 0.955632508f,
+    -0.334348083f, 0.757686496f, -2.04956698f, 0.979890883f, -0.70210284f, 2.02818871f,
+    -0.478665292f, -0.839257121f, 0.60983175f, -0.607751369f, 0.105005458f, -0.632263601f,
+    2.4076457f, -0.32039094f, 1.58141458f, -2.31253099f, -2.29515481f, -0.29280743f, 1.36234963f,
+    -0.0517809875f, 0.531773329f, 1.36154723f, -2.78154135f, 0.957565427f, -0.559766054f,
+    -0.987206161f, -0.117718466f, 0.0296711102f, 0.88887918f, -0.878492355f, -0.749396026f,
+    0.87049222f, -0.205415174f, -0.217125893f, -1.34157968f, 2.9733305f, -0.570231259f,
+    -0.232451245f, -0.497379035f, -0.35387668f, 0.505016625f, -0.981750727f, 0.592480898f,
+    -0.801399112f, -1.39411652f, 0.236404926f, -0.0408190675f, -1.15620971f, 0.00703900587f,
+    1.25651455f, 1.16130674f, -0.277772218f, -0.293422252f, -0.398651421f, 1.36541975f,
+    -1.20214593f, -0.169123352f, 0.230043665f, 0.0426550433f, -0.932149947f, -2.59030581f,
+    0.209025651f, -3.16514421f, 0.381940335f, 2.79125118f, 0.538249969f, -1.02842915f, 0.904402316f,
+    -0.515160024f, 1.33165193f, 1.04297245f, 0.143832102f, 0.569892108f, 1.0408504f, 0.263387233f,
+    -0.0254632048f, -0.074624896f, 0.237294152f, -1.70086133f, -0.507137477f, 0.24195002f,
+    0.368286848f, 1.38703966f, 0.709145904f, -0.343343973f, -0.522053123f, 0.196050212f,
+    3.06589484f, 0.632204711f, -0.624479532f, -0.111655384f, 1.00151396f, -2.1577282f,
+    -0.511251867f, 1.70369864f, -0.239494726f, -0.598613739f, 0.261148453f, -0.0869096369f,
+    -0.957836628f, -0.299018353f, -0.537978709f, 0.0134098548f, 2.03177714f, 0.993754804f,
+    -0.554437399f, 1.1023891f, -0.695355654f, 0.797928035f, -0.997188568f, 0.31793049f,
+    -0.0601030774f, -0.454916835f, -0.435011238f, -1.62229085f, -0.245391339f, -2.31295967f,
+    -0.311819226f, 1.636253f, 1.04057372f, -0.4423576f, -1.71460497f, 1.01112044f, -0.354529828f,
+    1.48502302f, 0.946053863f, -0.0624149553f, 0.571787357f, 0.593766868f, 0.200611159f,
+    0.0254199076f, 0.477854073f, 0.553975344f, -0.575371087f, -0.809153914f, 0.754172623f,
+    -0.0770647898f, 0.559494972f, -0.54868108f, -0.665244401f, 0.338985473f, 0.264176667f,
+    1.12788367f, -2.54074168f, -0.30501771f, -1.01087058f, 0.0270554535f, -0.179034278f,
+    0.144632012f, 2.44889688f, 2.39093947f, 0.499911755f, -0.163136825f, -0.187140226f, 0.8697294f,
+    0.396711648f, -1.39101613f, -0.275711656f, -0.676652074f, -0.396304429f, -1.64259899f,
+    -1.59555173f, -1.97366238f, -0.122689225f, -0.197258413f, -0.621621013f, -0.364542216f,
+    0.903552175f, 0.1956034f, -0.01485324f, 0.789107263f, -0.462340951f, 0.108854175f, -1.12787127f,
+    1.10218811f, 1.08128607f, 0.651587129f, 1.20407093f, -0.468140036f, -2.22811127f, -1.66357327f,
+    -0.0579874888f, 0.745783269f, -1.70559764f, 0.0239841323f, 0.930592954f, -0.254851341f,
+    2.23068595f, 0.762841642f, 0.861738443f, 0.49471274f, 0.425899595f, 0.98902005f, 0.808951735f,
+    0.993305206f, -0.273525774f, 1.15994036f, 0.199726343f, 0.207828179f, 0.528858423f,
+    -0.00594670838f, 0.815341055f, -1.44509542f, -0.202621192f, -2.12517405f, -0.603267491f,
+    0.426601797f, -1.00435889f, -0.540653348f, 0.381368369f, -0.188420206f, -0.611853123f,
+};
+
+/* [64] */
+static const float ln_acc_offset1000_s4_d64_l0_norm1_w[64] = {
+    0.563754141f, 0.918680072f, 1.32501101f, 1.02913225f, 1.08620918f, 1.05832434f, 0.69255352f,
+    1.10899448f, 0.985881567f, 1.38765168f, 0.953980684f, 0.627114296f, 1.12845898f, 0.898465395f,
+    0.747685492f, 1.339908f, 0.952082813f, 0.546268106f, 0.736078262f, 1.27668858f, 0.559309244f,
+    0.914467752f, 0.950598776f, 0.850339472f, 0.877580643f, 0.866589725f, 0.894401252f,
+    0.815630376f, 0.898812234f, 1.40400875f, 0.801239967f, 1.247751f, 1.42107904f, 1.12162328f,
+    1.10405552f, 0.853826106f, 0.573620856f, 0.945175469f, 0.586188674f, 1.17241108f, 1.36989903f,
+    1.14068866f, 1.33639121f, 0.607222974f, 1.38754976f, 1.3363297f, 1.36897993f, 1.12853539f,
+    0.999859571f, 1.20102787f, 0.693663776f, 0.643584669f, 0.751527786f, 1.11027277f, 0.842539728f,
+    1.17970598f, 1.42566419f, 0.639523208f, 0.885214925f, 1.48891711f, 1.14773297f, 0.543640912f,
+    1.27212918f, 1.04030228f,
+};
+
+/* [64] */
+static const float ln_acc_offset1000_s4_d64_l0_norm1_b[64] = {
+    -0.17964156f, -0.154329091f, 0.0504514948f, -0.161435038f, 0.0658651143f, 0.155053601f,
+    -0.0299191959f, 0.189148411f, 0.185125664f, -0.00719878683f, 0.174898252f, -0.173813626f,
+    0.0771563053f, 0.0544472225f, -0.0873064548f, 0.0226592552f, -0.0885477811f, -0.156925783f,
+    -0.145798966f, -0.0137945656f, 0.0928280354f, 0.0866992027f, 0.0721372589f, -0.184141904f,
+    0.0347901359f, 0.081914328f, 0.119745754f, 0.00109961035f, 0.0397789478f, 0.146981597f,
+    0.104518771f, -0.0186172258f, -0.169539571f, -0.0387857221f, 0.197224185f, -0.110546403f,
+    0.10412889f, 0.0486996435f, 0.00899679679f, 0.0341239944f, 0.0682798624f, 0.00219061389f,
+    -0.0946178213f, 0.0560891889f, 0.0993723869f, -0.0425555483f, 0.111849047f, 0.0737808496f,
+    -0.0645391271f, -0.0954247266f, 0.150154695f, 0.0233862642f, 0.0239658114f, -0.152151138f,
+    -0.193554029f, -0.0883586183f, -0.0615976825f, 0.165067703f, -0.0552303791f, -0.0881428719f,
+    -0.0666138902f, -0.127425104f, 0.153333023f, -0.00991365965f,
+};
+
+static const golden_layer ln_acc_offset1000_s4_d64_layers[1] = {
+    { /* layer 0 */
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ln_acc_offset1000_s4_d64_l0_norm1_w,
+      ln_acc_offset1000_s4_d64_l0_norm1_b, NULL, NULL,
+    }
+};
+
+#endif
+
+/* ---- ln_acc_offset_neg3e4_s3_d20: 640 bytes ---- */
+
+#if GOLDEN_FLASH_LIMIT >= 640
+
+/* [3x20] */
+static const float ln_acc_offset_neg3e4_s3_d20_x[60] = {
+    -29999.0117f, -30001.7617f, -30000.1133f, -29999.4453f, -30002.4824f, -29999.4785f,
+    -29998.7676f, -30001.0684f, -29999.3965f, -30001.1172f, -29999.5547f, -30000.7793f,
+    -29999.6758f, -29999.6758f, -29999.668f, -30000.5195f, -30000.9141f, -29999.125f, -30000.4707f,
+    -30001.1816f, -29999.8652f, -29999.5645f, -30001.1465f, -30000.3164f, -29999.084f, -29999.0625f,
+    -29999.7129f, -29999.1621f, -30003.1992f, -30001.0098f, -30001.f, -29999.2129f, -29999.9922f,
+    -29999.2988f, -29999.7344f, -29999.5449f, -29998.5488f, -30001.125f, -30000.8457f, -29999.3301f,
+    -29998.6855f, -29998.5957f, -30000.1992f, -30000.7695f, -30002.25f, -29999.0938f, -29999.2129f,
+    -29999.8652f, -30001.4141f, -29999.707f, -29998.8281f, -29998.6758f, -29998.293f, -30000.2148f,
+    -29999.3789f, -29999.3086f, -30000.8887f, -29999.2793f, -29998.8008f, -30001.2598f,
+};
+
+/* [3x20] */
+static const float ln_acc_offset_neg3e4_s3_d20_expected[60] = {
+    1.44438779f, -1.80808246f, 0.160415158f, 0.459534347f, -2.59033012f, 0.842759848f, 1.66209865f,
+    -1.41629231f, 0.85099715f, -0.681224346f, 0.97356993f, -0.679770112f, 0.956859469f,
+    0.626990497f, 0.302883714f, -0.222345591f, -0.896615505f, 1.62826407f, -0.430731952f,
+    -1.09776437f, 0.183754459f, 0.699186206f, -0.484630257f, -0.335650563f, 1.13740528f,
+    1.07626009f, 0.405497789f, 0.981971085f, -3.5184114f, -0.671670139f, -0.959103942f, 1.36309421f,
+    0.19634755f, 0.766484976f, 0.136909097f, 0.784070015f, 1.47602463f, -1.22274184f, -0.864209533f,
+    0.787252605f, 1.14812088f, 1.45711863f, -0.138709083f, -0.867131531f, -2.60398555f,
+    0.632811844f, 0.599289298f, -0.348371238f, -1.8944664f, 0.00456039654f, 1.18565702f,
+    1.67780805f, 2.15523982f, -0.305776298f, 0.165507957f, 0.698302805f, -1.28955102f, 0.711546957f,
+    0.566179812f, -1.57749259f,
+};
+
+/* [20] */
+static const float ln_acc_offset_neg3e4_s3_d20_l0_norm1_w[20] = {
+    1.17646956f, 1.22484541f, 0.56063807f, 0.755678415f, 1.148808f, 1.37299204f, 1.06605077f,
+    1.39936352f, 1.1395911f, 0.713221133f, 1.2175715f, 1.49347162f, 1.49825954f, 0.933739841f,
+    0.611645699f, 1.28109419f, 1.11081123f, 1.3269732f, 0.871712089f, 1.12781465f,
+};
+
+/* [20] */
+static const float ln_acc_offset_neg3e4_s3_d20_l0_norm1_b[20] = {
+    -0.00860688742f, 0.149828941f, 0.104340553f, -0.136152193f, 0.0991379246f, -0.192570433f,
+    0.0773033425f, -0.179152012f, -0.104654811f, -0.0148011446f, 0.15099965f, 0.195747063f,
+    0.131602809f, 0.112677053f, -0.0389406458f, 0.185775638f, -0.0911782533f, 0.144278288f,
+    -0.196885705f, 0.0309483297f,
+};
+
+static const golden_layer ln_acc_offset_neg3e4_s3_d20_layers[1] = {
+    { /* layer 0 */
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ln_acc_offset_neg3e4_s3_d20_l0_norm1_w,
+      ln_acc_offset_neg3e4_s3_d20_l0_norm1_b, NULL, NULL,
+    }
+};
+
+#endif
+
+/* ---- ln_acc_offset1e6_s2_d33_noaffine: 528 bytes ---- */
+
+#if GOLDEN_FLASH_LIMIT >= 528
+
+/* [2x33] */
+static const float ln_acc_offset1e6_s2_d33_noaffine_x[66] = {
+    999997.938f, 999999.875f, 999999.688f, 1000000.5f, 999999.375f, 999999.938f, 1000000.75f,
+    999999.375f, 1000000.81f, 999999.625f, 1000000.44f, 999999.75f, 999999.5f, 1000000.88f,
+    999999.562f, 1000001.38f, 999999.312f, 1000001.25f, 1000000.5f, 999999.5f, 999998.5f, 999998.5f,
+    1000000.94f, 999999.438f, 999999.625f, 999998.812f, 1000001.44f, 999999.625f, 1000002.25f,
+    999999.312f, 1000001.f, 999999.125f, 1000001.75f, 1000000.44f, 999999.5f, 1000000.31f,
+    999999.062f, 999999.812f, 1000001.62f, 1000002.44f, 1000001.5f, 1000000.38f, 1000001.31f,
+    999999.125f, 1000000.5f, 1000000.56f, 1000000.f, 999998.875f, 999999.562f, 1000000.56f,
+    1000000.62f, 999998.5f, 999999.375f, 999997.188f, 1000000.81f, 999998.688f, 1000001.19f,
+    999998.375f, 999999.562f, 1000000.25f, 999999.688f, 999998.875f, 1000001.81f, 999999.75f,
+    999999.5f, 999999.438f,
+};
+
+/* [2x33] */
+static const float ln_acc_offset1e6_s2_d33_noaffine_expected[66] = {
+    -2.0869925f, -0.133659169f, -0.322691441f, 0.496448338f, -0.637745202f, -0.0706484169f,
+    0.748491347f, -0.637745202f, 0.811502099f, -0.385702193f, 0.433437586f, -0.259680688f,
+    -0.511723697f, 0.874512851f, -0.448712945f, 1.37859893f, -0.700755954f, 1.25257742f,
+    0.496448338f, -0.511723697f, -1.51989567f, -1.51989567f, 0.937523603f, -0.574734449f,
+    -0.385702193f, -1.20484197f, 1.44160962f, -0.385702193f, 2.26074934f, -0.700755954f,
+    1.00053442f, -0.88978821f, 1.75666344f, 0.419007301f, -0.431028008f, 0.305669248f,
+    -0.827711105f, -0.147682905f, 1.49571872f, 2.23241591f, 1.3823806f, 0.362338275f, 1.21237361f,
+    -0.771042109f, 0.475676328f, 0.532345355f, 0.0223241597f, -0.997718215f, -0.374358982f,
+    0.532345355f, 0.589014351f, -1.33773232f, -0.544366062f, -2.52778172f, 0.759021401f,
+    -1.16772521f, 1.0990355f, -1.45107031f, -0.374358982f, 0.249000236f, -0.261020929f,
+    -0.997718215f, 1.66572571f, -0.204351917f, -0.431028008f, -0.487697005f,
+};
+
+static const golden_layer ln_acc_offset1e6_s2_d33_noaffine_layers[1] = {
+    { /* layer 0 */
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    }
+};
+
+#endif
+
+/* ---- ln_acc_const_rows_s4_d16: 640 bytes ---- */
+
+#if GOLDEN_FLASH_LIMIT >= 640
+
+/* [4x16] */
+static const float ln_acc_const_rows_s4_d16_x[64] = {
+    0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 1000.f, 1000.f,
+    1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f,
+    1000.f, 1000.f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, -3.5f,
+    -3.5f, -3.5f, -3.5f, -3.5f, -3.5f, 9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f,
+    9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f,
+    9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f,
+    9.99999968e-21f, 9.99999968e-21f, 9.99999968e-21f,
+};
+
+/* [4x16] */
+static const float ln_acc_const_rows_s4_d16_expected[64] = {
+    -0.14469175f, 0.0820652768f, -0.0569191948f, -0.198640749f, -0.029420495f, 0.122141294f,
+    -0.124122575f, 0.137417421f, 0.0621251576f, -0.0464298241f, 0.106921695f, -0.035535574f,
+    -0.158108577f, 0.12487042f, -0.0983844325f, 0.0743001029f, -0.14469175f, 0.0820652768f,
+    -0.0569191948f, -0.198640749f, -0.029420495f, 0.122141294f, -0.124122575f, 0.137417421f,
+    0.0621251576f, -0.0464298241f, 0.106921695f, -0.035535574f, -0.158108577f, 0.12487042f,
+    -0.0983844325f, 0.0743001029f, -0.14469175f, 0.0820652768f, -0.0569191948f, -0.198640749f,
+    -0.029420495f, 0.122141294f, -0.124122575f, 0.137417421f, 0.0621251576f, -0.0464298241f,
+    0.106921695f, -0.035535574f, -0.158108577f, 0.12487042f, -0.0983844325f, 0.0743001029f,
+    -0.14469175f, 0.0820652768f, -0.0569191948f, -0.198640749f, -0.029420495f, 0.122141294f,
+    -0.124122575f, 0.137417421f, 0.0621251576f, -0.0464298241f, 0.106921695f, -0.035535574f,
+    -0.158108577f, 0.12487042f, -0.0983844325f, 0.0743001029f,
+};
+
+/* [16] */
+static const float ln_acc_const_rows_s4_d16_l0_norm1_w[16] = {
+    0.955975235f, 0.810390949f, 1.14192224f, 0.925077558f, 1.12449145f, 1.30369496f, 0.787968874f,
+    0.986895561f, 0.836110532f, 1.26832104f, 1.12517691f, 1.19705355f, 1.35014987f, 1.39701128f,
+    1.44604063f, 1.37123716f,
+};
+
+/* [16] */
+static const float ln_acc_const_rows_s4_d16_l0_norm1_b[16] = {
+    -0.14469175f, 0.0820652768f, -0.0569191948f, -0.198640749f, -0.029420495f, 0.122141294f,
+    -0.124122575f, 0.137417421f, 0.0621251576f, -0.0464298241f, 0.106921695f, -0.035535574f,
+    -0.158108577f, 0.12487042f, -0.0983844325f, 0.0743001029f,
+};
+
+static const golden_layer ln_acc_const_rows_s4_d16_layers[1] = {
+    { /* layer 0 */
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ln_acc_const_rows_s4_d16_l0_norm1_w,
+      ln_acc_const_rows_s4_d16_l0_norm1_b, NULL, NULL,
+    }
+};
+
+#endif
+
+/* ---- ln_acc_tiny_eps_s3_d32: 1024 bytes ---- */
+
+#if GOLDEN_FLASH_LIMIT >= 1024
+
+/* [3x32] */
+static const float ln_acc_tiny_eps_s3_d32_x[96] = {
+    4.99985647f, 5.0000453f, 5.00015259f, 5.00004148f, 4.99991655f, 4.99984503f, 5.00008821f,
+    5.00003815f, 5.0001049f, 4.99996185f, 5.00008631f, 4.9999876f, 4.99999714f, 5.0002265f,
+    4.99982786f, 5.00005817f, 4.99995375f, 4.99987602f, 4.99996996f, 4.99991179f, 5.00004673f,
+    4.99997711f, 5.00012875f, 5.00004292f, 5.00006056f, 5.00000906f, 5.00007439f, 5.00002289f,
+    4.99998808f, 5.00004768f, 4.99985552f, 5.00018883f, 4.99993563f, 5.00000763f, 4.99998856f,
+    5.00007248f, 4.99991846f, 4.99994373f, 5.00002098f, 5.00014496f, 4.99993086f, 4.9999423f,
+    4.99998569f, 4.99996424f, 5.00024223f, 5.00009871f, 4.99998951f, 4.9999938f, 5.00008869f,
+    4.99993801f, 5.00000954f, 4.99995327f, 4.99997044f, 5.00000238f, 4.99995518f, 4.999856f,
+    4.99989462f, 5.0000186f, 4.99983931f, 5.00001907f, 4.99988031f, 4.99988031f, 4.99991369f,
+    4.99992609f, 5.00011444f, 5.00012827f, 4.99990654f, 4.99990034f, 5.00010061f, 5.00005531f,
+    4.99999237f, 4.99980116f, 4.99997187f, 5.00022745f, 4.99997187f, 4.99996042f, 4.99997187f,
+    4.99994946f, 5.00010824f, 4.99992371f, 4.99994516f, 4.99997377f, 5.00000668f, 5.00006628f,
+    4.99991417f, 4.99989271f, 5.00001192f, 4.99994946f, 4.99996185f, 4.99979258f, 5.00006771f,
+    4.99998665f, 4.99987411f, 5.0000639f, 4.99985695f, 5.00006437f,
+};
+
+/* [3x32] */
+static const float ln_acc_tiny_eps_s3_d32_expected[96] = {
+    -1.64893246f, 0.152232617f, 1.02310133f, 0.56014818f, -1.17880106f, -2.15570855f, 0.378128499f,
+    0.382752091f, 0.436707795f, -0.242674574f, 0.469180375f, -0.297890365f, -0.355241627f,
+    2.00356007f, -1.3308574f, 0.393552244f, -0.493620634f, -1.49626052f, -0.754590511f,
+    -1.21458173f, 0.387486458f, -0.412796617f, 0.911063135f, 0.345671445f, 0.37925598f,
+    -0.174135163f, 0.840076923f, -0.0282375086f, -0.333950758f, 0.276588053f, -1.82404244f,
+    2.44887948f, -0.667648435f, 0.156425089f, 0.118564323f, 1.61304557f, -0.889584005f,
+    -0.435923785f, 0.191167265f, 1.86751139f, -0.415839165f, -0.198676258f, 0.104465708f,
+    -0.226458922f, 4.22685766f, 1.27909613f, 0.0596356392f, 0.146558031f, 0.652069449f,
+    -0.65186131f, 0.28486684f, -0.230564401f, -0.00994710717f, 0.419290066f, -0.340147763f,
+    -0.600922227f, -1.36997521f, 0.414024532f, -1.54425955f, 0.37173596f, -1.40510392f,
+    -1.51895475f, -0.859253526f, -0.8645069f, 1.04022455f, 1.22634161f, -0.518188179f,
+    -0.954434216f, 1.31028712f, 1.10778224f, -0.0977417678f, -1.49567413f, -0.169126272f,
+    1.52057922f, -0.0114945741f, -0.30033496f, -0.328797936f, -0.442041516f, 0.860999227f,
+    -0.540328562f, -0.382863581f, -0.300664097f, 0.104687192f, 1.35101259f, -0.562948406f,
+    -1.19457006f, 0.140289024f, -0.0159822833f, -0.47397235f, -2.46209359f, 1.07479191f,
+    -0.125688732f, -1.37287188f, 0.812195241f, -1.50592947f, 1.12057292f,
+};
+
+/* [32] */
+static const float ln_acc_tiny_eps_s3_d32_l0_norm1_w[32] = {
+    0.910481036f, 0.926206946f, 0.682135046f, 1.27945614f, 1.13541198f, 1.33043408f, 0.678397417f,
+    0.859183431f, 0.557281792f, 0.577529192f, 0.536337018f, 0.947120965f, 1.38100958f, 0.951735139f,
+    0.688730836f, 0.840688348f, 0.597206056f, 0.932298601f, 1.29793239f, 1.36301339f, 0.869514763f,
+    1.29712427f, 0.844063044f, 0.527925789f, 1.15839088f, 1.15704286f, 1.02921605f, 1.07489526f,
+    1.14207292f, 1.1585803f, 1.17087722f, 1.3531487f,
+};
+
+/* [32] */
+static const float ln_acc_tiny_eps_s3_d32_l0_norm1_b[32] = {
+    -0.194062337f, -0.163149074f, 0.0395407677f, 0.174585536f, -0.0647996888f, 0.126509815f,
+    -0.151740223f, 0.153278112f, -0.0940388441f, 0.0553982034f, 0.0607707761f, -0.0594177246f,
+    -0.142722517f, -0.0908391699f, -0.0280444622f, -0.00381932268f, -0.135695726f, -0.193635777f,
+    -0.192712814f, 0.189448759f, 0.0786401257f, 0.0534897819f, -0.0993942767f, 0.178829029f,
+    -0.19663699f, -0.137674883f, 0.182300553f, -0.146952793f, -0.0519822128f, -0.146275118f,
+    0.0583811514f, -0.00560476771f,
+};
+
+static const golden_layer ln_acc_tiny_eps_s3_d32_layers[1] = {
+    { /* layer 0 */
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ln_acc_tiny_eps_s3_d32_l0_norm1_w,
+      ln_acc_tiny_eps_s3_d32_l0_norm1_b, NULL, NULL,
+    }
+};
+
+#endif
+
+/* ---- ln_acc_const_tiny_eps_s2_d8: 192 bytes ---- */
+
+#if GOLDEN_FLASH_LIMIT >= 192
+
+/* [2x8] */
+static const float ln_acc_const_tiny_eps_s2_d8_x[16] = {
+    0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f, 1000.f,
+    1000.f,
+};
+
+/* [2x8] */
+static const float ln_acc_const_tiny_eps_s2_d8_expected[16] = {
+    0.00872766972f, -0.0340355895f, -0.198280886f, -0.146321639f, -0.106009148f, 0.154802129f,
+    0.185011625f, -0.115396194f, 0.00872766972f, -0.0340355895f, -0.198280886f, -0.146321639f,
+    -0.106009148f, 0.154802129f, 0.185011625f, -0.115396194f,
+};
+
+/* [8] */
+static const float ln_acc_const_tiny_eps_s2_d8_l0_norm1_w[8] = {
+    1.07505107f, 0.51985234f, 1.20556712f, 0.86714834f, 0.954601943f, 1.42180634f, 1.43146014f,
+    1.010167f,
+};
+
+/* [8] */
+static const float ln_acc_const_tiny_eps_s2_d8_l0_norm1_b[8] = {
+    0.00872766972f, -0.0340355895f, -0.198280886f, -0.146321639f, -0.106009148f, 0.154802129f,
+    0.185011625f, -0.115396194f,
+};
+
+static const golden_layer ln_acc_const_tiny_eps_s2_d8_layers[1] = {
+    { /* layer 0 */
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ln_acc_const_tiny_eps_s2_d8_l0_norm1_w,
+      ln_acc_const_tiny_eps_s2_d8_l0_norm1_b, NULL, NULL,
     }
 };
 
@@ -15454,7 +15839,7 @@ static const golden_case golden_cases[] = {
     { /* ln_s5_d20 */
       "ln_s5_d20", GOLDEN_LAYERNORM, 5, 5, 20, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s5_d20_x, NULL, NULL, ln_s5_d20_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_s5_d20_expected, 960,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_s5_d20_expected, -1.f, 960,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 7296
@@ -15462,28 +15847,79 @@ static const golden_case golden_cases[] = {
       "ln_s37_d24_eps1e6", GOLDEN_LAYERNORM, 37, 37, 24, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999997e-07f, ln_s37_d24_eps1e6_x, NULL, NULL, ln_s37_d24_eps1e6_layers, NULL, NULL, 0,
       NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      ln_s37_d24_eps1e6_expected, 7296,
+      ln_s37_d24_eps1e6_expected, -1.f, 7296,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 112
     { /* ln_s1_d7 */
       "ln_s1_d7", GOLDEN_LAYERNORM, 1, 1, 7, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s1_d7_x, NULL, NULL, ln_s1_d7_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_s1_d7_expected, 112,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_s1_d7_expected, -1.f, 112,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 384
     { /* ln_s3_d16_noaffine */
       "ln_s3_d16_noaffine", GOLDEN_LAYERNORM, 3, 3, 16, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s3_d16_noaffine_x, NULL, NULL, ln_s3_d16_noaffine_layers, NULL, NULL, 0, NULL, NULL,
-      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_s3_d16_noaffine_expected, 384,
+      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_s3_d16_noaffine_expected, -1.f,
+      384,
+    },
+#endif
+#if GOLDEN_FLASH_LIMIT >= 2560
+    { /* ln_acc_offset1000_s4_d64 */
+      "ln_acc_offset1000_s4_d64", GOLDEN_LAYERNORM, 4, 4, 64, 0, 0, 1, GOLDEN_RELU, 0, 0,
+      9.99999975e-06f, ln_acc_offset1000_s4_d64_x, NULL, NULL, ln_acc_offset1000_s4_d64_layers,
+      NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
+      ln_acc_offset1000_s4_d64_expected, 0.000113672941f, 2560,
+    },
+#endif
+#if GOLDEN_FLASH_LIMIT >= 640
+    { /* ln_acc_offset_neg3e4_s3_d20 */
+      "ln_acc_offset_neg3e4_s3_d20", GOLDEN_LAYERNORM, 3, 3, 20, 0, 0, 1, GOLDEN_RELU, 0, 0,
+      9.99999975e-06f, ln_acc_offset_neg3e4_s3_d20_x, NULL, NULL,
+      ln_acc_offset_neg3e4_s3_d20_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_acc_offset_neg3e4_s3_d20_expected, 0.00282461965f, 640,
+    },
+#endif
+#if GOLDEN_FLASH_LIMIT >= 528
+    { /* ln_acc_offset1e6_s2_d33_noaffine */
+      "ln_acc_offset1e6_s2_d33_noaffine", GOLDEN_LAYERNORM, 2, 2, 33, 0, 0, 1, GOLDEN_RELU, 0, 0,
+      9.99999975e-06f, ln_acc_offset1e6_s2_d33_noaffine_x, NULL, NULL,
+      ln_acc_offset1e6_s2_d33_noaffine_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_acc_offset1e6_s2_d33_noaffine_expected, 0.0221610181f,
+      528,
+    },
+#endif
+#if GOLDEN_FLASH_LIMIT >= 640
+    { /* ln_acc_const_rows_s4_d16 */
+      "ln_acc_const_rows_s4_d16", GOLDEN_LAYERNORM, 4, 4, 16, 0, 0, 1, GOLDEN_RELU, 0, 0,
+      9.99999975e-06f, ln_acc_const_rows_s4_d16_x, NULL, NULL, ln_acc_const_rows_s4_d16_layers,
+      NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
+      ln_acc_const_rows_s4_d16_expected, 0.00282429904f, 640,
+    },
+#endif
+#if GOLDEN_FLASH_LIMIT >= 1024
+    { /* ln_acc_tiny_eps_s3_d32 */
+      "ln_acc_tiny_eps_s3_d32", GOLDEN_LAYERNORM, 3, 3, 32, 0, 0, 1, GOLDEN_RELU, 0, 0,
+      9.99999996e-13f, ln_acc_tiny_eps_s3_d32_x, NULL, NULL, ln_acc_tiny_eps_s3_d32_layers, NULL,
+      NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
+      ln_acc_tiny_eps_s3_d32_expected, 0.00477987435f, 1024,
+    },
+#endif
+#if GOLDEN_FLASH_LIMIT >= 192
+    { /* ln_acc_const_tiny_eps_s2_d8 */
+      "ln_acc_const_tiny_eps_s2_d8", GOLDEN_LAYERNORM, 2, 2, 8, 0, 0, 1, GOLDEN_RELU, 0, 0,
+      9.99999996e-13f, ln_acc_const_tiny_eps_s2_d8_x, NULL, NULL,
+      ln_acc_const_tiny_eps_s2_d8_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, ln_acc_const_tiny_eps_s2_d8_expected, 0.f, 192,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 7840
     { /* mha_self_s7_d20_h4 */
       "mha_self_s7_d20_h4", GOLDEN_MHA, 7, 7, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s7_d20_h4_x, NULL, NULL, mha_self_s7_d20_h4_layers, NULL, NULL, 0, NULL, NULL,
-      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s7_d20_h4_expected, 7840,
+      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s7_d20_h4_expected, -1.f,
+      7840,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 16741
@@ -15491,7 +15927,7 @@ static const golden_case golden_cases[] = {
       "mha_self_s37_d24_h3_pad5", GOLDEN_MHA, 37, 37, 24, 3, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_self_s37_d24_h3_pad5_x, NULL, mha_self_s37_d24_h3_pad5_key_padding,
       mha_self_s37_d24_h3_pad5_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s37_d24_h3_pad5_expected, 16741,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s37_d24_h3_pad5_expected, -1.f, 16741,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 8160
@@ -15499,21 +15935,23 @@ static const golden_case golden_cases[] = {
       "mha_self_s9_d20_h4_causal", GOLDEN_MHA, 9, 9, 20, 4, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s9_d20_h4_causal_x, NULL, NULL, mha_self_s9_d20_h4_causal_layers,
       NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      mha_self_s9_d20_h4_causal_expected, 8160,
+      mha_self_s9_d20_h4_causal_expected, -1.f, 8160,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 6880
     { /* mha_self_s1_d20_h4 */
       "mha_self_s1_d20_h4", GOLDEN_MHA, 1, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s1_d20_h4_x, NULL, NULL, mha_self_s1_d20_h4_layers, NULL, NULL, 0, NULL, NULL,
-      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s1_d20_h4_expected, 6880,
+      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s1_d20_h4_expected, -1.f,
+      6880,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 8400
     { /* mha_self_s6_d21_h3 */
       "mha_self_s6_d21_h3", GOLDEN_MHA, 6, 6, 21, 3, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s6_d21_h3_x, NULL, NULL, mha_self_s6_d21_h3_layers, NULL, NULL, 0, NULL, NULL,
-      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s6_d21_h3_expected, 8400,
+      GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, mha_self_s6_d21_h3_expected, -1.f,
+      8400,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 11530
@@ -15522,7 +15960,7 @@ static const golden_case golden_cases[] = {
       9.99999975e-06f, mha_self_s10_d24_h3_causal_pad3_x, NULL,
       mha_self_s10_d24_h3_causal_pad3_key_padding, mha_self_s10_d24_h3_causal_pad3_layers, NULL,
       NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      mha_self_s10_d24_h3_causal_pad3_expected, 11530,
+      mha_self_s10_d24_h3_causal_pad3_expected, -1.f, 11530,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 11819
@@ -15531,7 +15969,7 @@ static const golden_case golden_cases[] = {
       9.99999975e-06f, mha_cross_q6_kv11_d24_h3_pad4_x, mha_cross_q6_kv11_d24_h3_pad4_kv,
       mha_cross_q6_kv11_d24_h3_pad4_key_padding, mha_cross_q6_kv11_d24_h3_pad4_layers, NULL, NULL,
       0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      mha_cross_q6_kv11_d24_h3_pad4_expected, 11819,
+      mha_cross_q6_kv11_d24_h3_pad4_expected, -1.f, 11819,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 7600
@@ -15539,7 +15977,7 @@ static const golden_case golden_cases[] = {
       "mha_cross_q5_kv1_d20_h4", GOLDEN_MHA, 5, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_cross_q5_kv1_d20_h4_x, mha_cross_q5_kv1_d20_h4_kv, NULL, mha_cross_q5_kv1_d20_h4_layers,
       NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      mha_cross_q5_kv1_d20_h4_expected, 7600,
+      mha_cross_q5_kv1_d20_h4_expected, -1.f, 7600,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 14960
@@ -15547,7 +15985,7 @@ static const golden_case golden_cases[] = {
       "enc_post_relu_s8_d20_h4", GOLDEN_ENCODER_LAYER, 8, 8, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, enc_post_relu_s8_d20_h4_x, NULL, NULL, enc_post_relu_s8_d20_h4_layers, NULL,
       NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      enc_post_relu_s8_d20_h4_expected, 14960,
+      enc_post_relu_s8_d20_h4_expected, -1.f, 14960,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 25061
@@ -15556,7 +15994,7 @@ static const golden_case golden_cases[] = {
       9.99999975e-06f, enc_pre_gelu_s37_d24_h3_pad6_x, NULL,
       enc_pre_gelu_s37_d24_h3_pad6_key_padding, enc_pre_gelu_s37_d24_h3_pad6_layers, NULL, NULL, 0,
       NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      enc_pre_gelu_s37_d24_h3_pad6_expected, 25061,
+      enc_pre_gelu_s37_d24_h3_pad6_expected, -1.f, 25061,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 15120
@@ -15564,7 +16002,7 @@ static const golden_case golden_cases[] = {
       "enc_post_gelutanh_s9_d20_h4_causal", GOLDEN_ENCODER_LAYER, 9, 9, 20, 4, 40, 1,
       GOLDEN_GELU_TANH, 0, 1, 9.99999975e-06f, enc_post_gelutanh_s9_d20_h4_causal_x, NULL, NULL,
       enc_post_gelutanh_s9_d20_h4_causal_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, enc_post_gelutanh_s9_d20_h4_causal_expected, 15120,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, enc_post_gelutanh_s9_d20_h4_causal_expected, -1.f, 15120,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 13840
@@ -15572,7 +16010,7 @@ static const golden_case golden_cases[] = {
       "enc_post_relu_s1_d20_h4", GOLDEN_ENCODER_LAYER, 1, 1, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, enc_post_relu_s1_d20_h4_x, NULL, NULL, enc_post_relu_s1_d20_h4_layers, NULL,
       NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      enc_post_relu_s1_d20_h4_expected, 13840,
+      enc_post_relu_s1_d20_h4_expected, -1.f, 13840,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 16382
@@ -15581,7 +16019,7 @@ static const golden_case golden_cases[] = {
       GOLDEN_RELU, 1, 1, 9.99999975e-06f, enc_pre_relu_s10_d21_h3_causal_pad2_x, NULL,
       enc_pre_relu_s10_d21_h3_causal_pad2_key_padding, enc_pre_relu_s10_d21_h3_causal_pad2_layers,
       NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      enc_pre_relu_s10_d21_h3_causal_pad2_expected, 16382,
+      enc_pre_relu_s10_d21_h3_causal_pad2_expected, -1.f, 16382,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 14480
@@ -15589,7 +16027,7 @@ static const golden_case golden_cases[] = {
       "enc_pre_gelutanh_s5_d20_h4", GOLDEN_ENCODER_LAYER, 5, 5, 20, 4, 40, 1, GOLDEN_GELU_TANH, 1,
       0, 9.99999975e-06f, enc_pre_gelutanh_s5_d20_h4_x, NULL, NULL,
       enc_pre_gelutanh_s5_d20_h4_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, enc_pre_gelutanh_s5_d20_h4_expected, 14480,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, enc_pre_gelutanh_s5_d20_h4_expected, -1.f, 14480,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 19637
@@ -15598,7 +16036,7 @@ static const golden_case golden_cases[] = {
       0, 9.99999975e-06f, enc_post_gelu_s37_d20_h4_pad7_x, NULL,
       enc_post_gelu_s37_d20_h4_pad7_key_padding, enc_post_gelu_s37_d20_h4_pad7_layers, NULL, NULL,
       0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL,
-      enc_post_gelu_s37_d20_h4_pad7_expected, 19637,
+      enc_post_gelu_s37_d20_h4_pad7_expected, -1.f, 19637,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 29452
@@ -15609,7 +16047,8 @@ static const golden_case golden_cases[] = {
       encoder_l2_post_gelu_norm_s12_d20_h4_pad3_layers,
       encoder_l2_post_gelu_norm_s12_d20_h4_pad3_final_norm_w,
       encoder_l2_post_gelu_norm_s12_d20_h4_pad3_final_norm_b, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, encoder_l2_post_gelu_norm_s12_d20_h4_pad3_expected, 29452,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, encoder_l2_post_gelu_norm_s12_d20_h4_pad3_expected, -1.f,
+      29452,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 42944
@@ -15617,7 +16056,7 @@ static const golden_case golden_cases[] = {
       "encoder_l2_pre_relu_s37_d24_h3", GOLDEN_ENCODER, 37, 37, 24, 3, 40, 2, GOLDEN_RELU, 1, 0,
       9.99999975e-06f, encoder_l2_pre_relu_s37_d24_h3_x, NULL, NULL,
       encoder_l2_pre_relu_s37_d24_h3_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
-      GOLDEN_POOL_MEAN, 0, NULL, NULL, encoder_l2_pre_relu_s37_d24_h3_expected, 42944,
+      GOLDEN_POOL_MEAN, 0, NULL, NULL, encoder_l2_pre_relu_s37_d24_h3_expected, -1.f, 42944,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 38200
@@ -15632,7 +16071,7 @@ static const golden_case golden_cases[] = {
       model_sin_mean_l2_post_gelu_s8_d24_pad2_embed_b, GOLDEN_POS_SINUSOIDAL, NULL,
       GOLDEN_POOL_MEAN, 10, model_sin_mean_l2_post_gelu_s8_d24_pad2_cls_w,
       model_sin_mean_l2_post_gelu_s8_d24_pad2_cls_b,
-      model_sin_mean_l2_post_gelu_s8_d24_pad2_expected, 38200,
+      model_sin_mean_l2_post_gelu_s8_d24_pad2_expected, -1.f, 38200,
     },
 #endif
 #if GOLDEN_FLASH_LIMIT >= 16288
@@ -15644,12 +16083,13 @@ static const golden_case golden_cases[] = {
       model_learned_first_l1_pre_relu_s9_d20_embed_b, GOLDEN_POS_LEARNED,
       model_learned_first_l1_pre_relu_s9_d20_pos_table, GOLDEN_POOL_FIRST, 10,
       model_learned_first_l1_pre_relu_s9_d20_cls_w, model_learned_first_l1_pre_relu_s9_d20_cls_b,
-      model_learned_first_l1_pre_relu_s9_d20_expected, 16288,
+      model_learned_first_l1_pre_relu_s9_d20_expected, -1.f, 16288,
     },
 #endif
     { /* end of table */
       NULL, GOLDEN_LAYERNORM, 0, 0, 0, 0, 0, 0, GOLDEN_RELU, 0, 0, 0.f, NULL, NULL, NULL, NULL,
-      NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, NULL, 0,
+      NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL, GOLDEN_POOL_MEAN, 0, NULL, NULL, NULL, -1.f,
+      0,
     }
 };
 
@@ -15668,6 +16108,24 @@ static const golden_left_out_entry golden_left_out[] = {
 #endif
 #if GOLDEN_FLASH_LIMIT < 384
     {"ln_s3_d16_noaffine", 384},
+#endif
+#if GOLDEN_FLASH_LIMIT < 2560
+    {"ln_acc_offset1000_s4_d64", 2560},
+#endif
+#if GOLDEN_FLASH_LIMIT < 640
+    {"ln_acc_offset_neg3e4_s3_d20", 640},
+#endif
+#if GOLDEN_FLASH_LIMIT < 528
+    {"ln_acc_offset1e6_s2_d33_noaffine", 528},
+#endif
+#if GOLDEN_FLASH_LIMIT < 640
+    {"ln_acc_const_rows_s4_d16", 640},
+#endif
+#if GOLDEN_FLASH_LIMIT < 1024
+    {"ln_acc_tiny_eps_s3_d32", 1024},
+#endif
+#if GOLDEN_FLASH_LIMIT < 192
+    {"ln_acc_const_tiny_eps_s2_d8", 192},
 #endif
 #if GOLDEN_FLASH_LIMIT < 7840
     {"mha_self_s7_d20_h4", 7840},
