@@ -2615,6 +2615,7 @@ static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
 /* The same exponent, fast, when mul.shift >= 0 and mul.multiplier >= 0:
    requant(a) = srdhm(a * 2^shift, M) = hi(a * 2^(shift+1) * M + 2^31)
    (one SMMULR) while a * 2^(shift+1) < 2^31, i.e. a <= amax. */
+#if !ATTN__SM_MVE
 typedef struct {
     int small;     /* set by the caller: every a the call meets is <= amax            */
     int ok;        /* shift >= 0, multiplier >= 0: the form below is exact up to amax */
@@ -2623,7 +2624,6 @@ typedef struct {
     uint32_t amax; /* (2^31 - 1) >> sh                                                */
 } attn__expo;
 
-#if !ATTN__SM_MVE
 static attn__expo attn__expo_init(attn_qmul mul)
 {
     attn__expo x;
@@ -2694,11 +2694,11 @@ static uint32_t attn__recip32(uint32_t d)
 {
     static const uint16_t R0[16] = {61680, 58254, 55188, 52428, 49932, 47662, 45590, 43690,
                                     41943, 40329, 38836, 37449, 36157, 34952, 33825, 32768};
-    uint32_t x = (uint32_t)R0[(d >> 27) & 15u] << 16, t;
+    uint32_t x = (uint32_t)R0[(d >> 27) & 15u] << 16;
     uint64_t rem;
     int it;
     for (it = 0; it < 2; it++) {
-        t = 0x80000000u - attn__mulhi_u32(d, x);                        /* 2^31 (1 - x/X) > 0 */
+        uint32_t t = 0x80000000u - attn__mulhi_u32(d, x);               /* 2^31 (1 - x/X) > 0 */
         x = x + ((attn__mulhi_u32(x, t) << 1) | ((x * t) >> 31)) - 2u; /* stays below X */
     }
     rem = ((uint64_t)1 << 63) - (((uint64_t)attn__mulhi_u32(d, x) << 32) | (uint32_t)(d * x));
@@ -2732,6 +2732,7 @@ static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
 #if defined(__GNUC__) || defined(__clang__)
     b = hi ? 63 - __builtin_clz(hi) : 31 - __builtin_clz(lo);
 #else
+    (void)hi;
     for (b = 30; b < 63 && (sum >> (b + 1)) != 0; b++) {}
 #endif
     nm.r = attn__recip32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
@@ -3289,22 +3290,22 @@ static uint32_t attn__sxtab16_ror8(uint32_t a, uint32_t x)
 /* sum (x[i] + off) * w[i] over n int8 pairs (|sum| < 2^31 for n <= 32768). */
 static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off)
 {
+#if ATTN__MVE
+    /* sum x*w + off * sum w, 16 lanes at a time, the tail predicated: the
+       same integer (|each sum| < 2^29, no overflow) */
+    int32_t xw = 0, sw = 0;
+    int i;
+    for (i = 0; i < n; i += 16) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n - i));
+        int8x16_t xv = vldrbq_z_s8(x + i, pr), wv = vldrbq_z_s8(w + i, pr);
+        xw = vmladavaq_p_s8(xw, xv, wv, pr);
+        sw = vaddvaq_p_s8(sw, wv, pr);
+    }
+    return xw + off * sw;
+#else
     int32_t acc = 0;
     int i = 0;
-#if ATTN__MVE
-    {
-        /* sum x*w + off * sum w, 16 lanes at a time, the tail predicated:
-           the same integer (|each sum| < 2^29, no overflow) */
-        int32_t xw = 0, sw = 0;
-        for (; i < n; i += 16) {
-            mve_pred16_t pr = vctp8q((uint32_t)(n - i));
-            int8x16_t xv = vldrbq_z_s8(x + i, pr), wv = vldrbq_z_s8(w + i, pr);
-            xw = vmladavaq_p_s8(xw, xv, wv, pr);
-            sw = vaddvaq_p_s8(sw, wv, pr);
-        }
-        return xw + off * sw;
-    }
-#elif ATTN__DSP
+#if ATTN__DSP
     {
         /* four at a time: SXTAB16 sign-extends bytes 0,2 and (rotated) 1,3
            into 16-bit lanes and adds the offset (|x + off| <= 255), SMLAD
@@ -3321,6 +3322,7 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
 #endif
     for (; i < n; i++) acc += (x[i] + off) * w[i];
     return acc;
+#endif
 }
 
 /* A linear layer's constants for one call, read once: the bias the sums
@@ -3824,7 +3826,6 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 #if ATTN__DOT2X2_ASM
     {
         /* the quantizer's layers: the straight-line outputs */
-        int k;
         if (in >= 8 && attn__lin_plain(&L, out)) {
             const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
             const int8_t *w = L.w;
@@ -3832,6 +3833,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
             const int32_t *b = L.bias;
             for (; o + 4 <= out; o += 4, w += 4 * in, m += 4, b += 4) {
                 int32_t acc[4], i;
+                int k;
                 attn__dot1x4_asm(acc, x, w, in, n8);
                 for (i = n8; i < in; i++)
                     for (k = 0; k < 4; k++) acc[k] += x[i] * w[(size_t)k * (size_t)in + (size_t)i];
@@ -4918,11 +4920,8 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
 #endif
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
-        int32_t mx, psum;
-        int seen = 1;
+        int32_t psum;
 #if ATTN__SM_MVE
-        (void)mx;
-        (void)seen;
         attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
         psum = attn__softmax_row_mve(scores, key_padding, n_keys, p->score_mul, fast);
         if (psum < 0) { /* every key masked: a zero context */
@@ -4931,6 +4930,8 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
         }
         attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
 #else
+        int32_t mx;
+        int seen = 1;
 #if ATTN__SM_DSP
         mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
 #else
@@ -5784,7 +5785,7 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
     attn_status st;
     size_t mark, d;
     int8_t *x, *pooled;
-    int dm, i;
+    int dm;
     if (!logits || !input || !cfg || !p || !arena) return ATTN_ERR_NULL;
     if (!attn__linear_ptrs_ok(&p->cls) || (cfg->d_in > 0 && !attn__linear_ptrs_ok(&p->embed)) ||
         (cfg->position != ATTN_POS_NONE && !p->pos) ||
@@ -5810,10 +5811,12 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
     else
         memcpy(x, input, (size_t)seq * d);
     /* positions: a table of int8 rows added with pos_add, in one pass */
-    if (cfg->position != ATTN_POS_NONE)
+    if (cfg->position != ATTN_POS_NONE) {
+        int i;
         for (i = 0; i < seq; i++)
             attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
                              &p->pos_add);
+    }
     /* encoder stack */
     attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
     /* pooling and head */
@@ -5934,9 +5937,9 @@ static attn_qparams attn__qparams_of(attn__quant *z, attn__range r)
 static int attn__finite_all(const float *x, size_t n)
 {
     size_t i;
-    if (x)
-        for (i = 0; i < n; i++)
-            if (!(x[i] - x[i] == 0.0f)) return 0;
+    if (!x) return 1;
+    for (i = 0; i < n; i++)
+        if (!(x[i] - x[i] == 0.0f)) return 0;
     return 1;
 }
 
@@ -6096,7 +6099,7 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
                               const attn_encoder_layer_weights_f32 *w, const attn__layer_obs *o)
 {
     const attn_mha_weights_f32 *a = &w->attn;
-    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU, i;
+    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU;
     attn_qparams x = *xq, qn1 = attn__qparams_of(z, o->n1), qq = attn__qparams_of(z, o->q),
                  qk = attn__qparams_of(z, o->k), qv = attn__qparams_of(z, o->v),
                  qctx = attn__qparams_of(z, o->ctx), qa = attn__qparams_of(z, o->a),
@@ -6131,13 +6134,13 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
     p->gelu_table = NULL;
     if (!relu) {
         int8_t *t = (int8_t *)attn__qtake(z, 256);
-        if (z->st == ATTN_OK)
-            for (i = 0; i < 256; i++) {
-                double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
-                                        cfg->activation);
-                double v = attn__round_d(g / (double)qh.scale) + qh.zero_point;
-                t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
-            }
+        int i;
+        for (i = 0; z->st == ATTN_OK && i < 256; i++) {
+            double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
+                                    cfg->activation);
+            double v = attn__round_d(g / (double)qh.scale) + qh.zero_point;
+            t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
+        }
         p->gelu_table = t;
     }
     attn__quant_linear(z, &p->ff2, w->ff2_w, w->ff2_b, ff, d, qh, qf, 0);
@@ -6259,7 +6262,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__model_obs obs;
     attn__range in_r, pos_r;
     attn_model_s8_params res;
-    attn_qparams qin, qx, qe, qpos;
+    attn_qparams qin, qx, qe;
     attn_status st;
     size_t mark, smark, hw, shw, n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
@@ -6333,7 +6336,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     qx = qe;
     if (n_pos) {
         int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
-        qpos = attn__qparams_of(&z, pos_r);
+        attn_qparams qpos = attn__qparams_of(&z, pos_r);
         qx = attn__qparams_of(&z, obs.x0);
         if (z.st == ATTN_OK) {
             /* in pieces of at most 2^30 values (attn_quantize_s8 counts

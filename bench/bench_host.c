@@ -18,8 +18,9 @@
    median times, and ratios as the median of the per-repetition ratios.
    Prints a markdown table on stdout. */
 /* clock_gettime: POSIX has the program define _POSIX_C_SOURCE (a reserved
-   name, and the standard way to ask for POSIX declarations) */
-#define _POSIX_C_SOURCE 199309L /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+   name, and the standard way to ask for POSIX declarations):
+   NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _POSIX_C_SOURCE 199309L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,9 +189,9 @@ static void naive_layer(float *x, int seq, int d, int n_heads, int d_ff,
         /* scores = Q_h K_h^T / sqrt(d_head) */
         for (i = 0; i < seq; i++)
             for (j = 0; j < seq; j++)
-                ws->scores[i * seq + j] =
-                    naive_dot(ws->q + (size_t)i * (size_t)d + off, ws->k + (size_t)j * (size_t)d + off, dh,
-                              acc4) * scale;
+                ws->scores[i * seq + j] = naive_dot(ws->q + (size_t)i * (size_t)d + off,
+                                                    ws->k + (size_t)j * (size_t)d + off, dh, acc4) *
+                                          scale;
         /* row softmax */
         for (i = 0; i < seq; i++) {
             float *row = ws->scores + (size_t)i * (size_t)seq, mx = row[0], sum = 0.0f;

@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "quant_input.h"
 
@@ -139,8 +140,11 @@ static void print_qmul(attn_qmul m)
 static void print_int64(int64_t v)
 {
     /* no long long literal (C++98 -pedantic): two int32 halves */
+    /* hi = floor(v / 2^30), lo = v - hi 2^30 in [0, 2^30), without shifting a
+       negative value */
+    int64_t hi = v >= 0 ? v / 1073741824 : -((-(v + 1)) / 1073741824) - 1;
     if (v >= -2147483647 && v <= 2147483647) printf("%ld", (long)v);
-    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)(v >> 30), (long)(v & 0x3FFFFFFF));
+    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)hi, (long)(v - hi * 1073741824));
 }
 
 /* ---- the parameter structs -------------------------------------------------- */
@@ -154,6 +158,7 @@ static linear_names emit_linear_arrays(const char *name, const attn_linear_s8_pa
 {
     linear_names n;
     char tmp[PART_LEN];
+    memset(&n, 0, sizeof n); /* (sym() writes every name) */
     fmt(tmp, sizeof tmp, "%s_w", name);
     array_s8(tmp, p->w, (size_t)in * (size_t)out);
     sym(n.w, p->w, tmp);
@@ -183,6 +188,7 @@ static norm_names emit_norm_arrays(const char *name, const attn_layernorm_s8_par
 {
     norm_names n;
     char tmp[PART_LEN];
+    memset(&n, 0, sizeof n); /* (sym() writes both names) */
     fmt(tmp, sizeof tmp, "%s_gamma", name);
     array_qmul(tmp, p->gamma, (size_t)d);
     sym(n.gamma, p->gamma, tmp);
@@ -350,7 +356,8 @@ int main(void)
     print_float(q.logit_scale);
     printf(", %ld, %ld};\n", (long)q.in_zp, (long)q.logit_zp);
     printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n\n#endif /* %s_MODEL_S8_H */\n",
-           upper, g_bytes + (unsigned long)n_layers * sizeof(attn_encoder_layer_s8_params),
+           upper,
+           g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)),
            upper);
     return 0;
 }
