@@ -1191,6 +1191,8 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
    it is the VFMA instruction (Helium builds use the intrinsics instead) */
 static float attn__fma(float s, float a, float b)
 {
+    /* (math.h declares it too: this one adds the attribute)
+       NOLINTNEXTLINE(readability-redundant-declaration) */
     float fmaf(float, float, float) __attribute__((const));
     return fmaf(a, b, s);
 }
@@ -2808,6 +2810,7 @@ static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n,
     "str    %[t2], [%[z]], #4\n\t"                                         \
     "adds   %[lo], %[lo], %[t2]\n\t"                                       \
     "adc    %[hi], %[hi], #0\n\t"
+/* (the assembly writes z[]: NOLINTNEXTLINE(readability-non-const-parameter)) */
 ATTN__INLINE uint64_t attn__att_exps_asm(int32_t *z, const int32_t *ze, int32_t k, int32_t mxk,
                                          int32_t m, const int32_t *T)
 {
@@ -3231,7 +3234,6 @@ static void attn__layernorm_row_s8(int8_t *y, const void *x, int wide, int d,
 #if ATTN__LN_DSP_ASM
     attn__ln_outs_dsp(y, x, wide, d, gm, beta, dl, ns, mr, rz);
 #else
-    c = 0;
 #if ATTN__MVE
     {
         /* no beta: zeros read again and again (one vector load per four outputs) */
@@ -3253,6 +3255,8 @@ static void attn__layernorm_row_s8(int8_t *y, const void *x, int wide, int d,
         }
         c = d & ~3;
     }
+#else
+    c = 0;
 #endif
     for (; c < d; c++) {
         uint32_t xc = wide ? (uint32_t)((const int32_t *)x)[c] : (uint32_t)x8[c];
