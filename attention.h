@@ -6199,16 +6199,19 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     attn__range in_r;
     attn_encoder_s8_params res;
     attn_qparams qi, qo;
-    attn_status st;
+    attn_status st, st8;
     size_t mark, smark, hw, shw, n, s;
     float *x;
     if (!out || !in_q || !out_q || !calib || !store) return ATTN_ERR_NULL;
     if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
-    if ((st = attn__encoder_check(calib, seq, w ? w->n_layers : 1, cfg, w, scratch)) != ATTN_OK &&
-        st != ATTN_ERR_ARENA)
-        return st;
-    if ((st = attn__check_encoder_cfg_s8(cfg)) != ATTN_OK) return st;
+    /* the documented order: every shape rule (the float stack's, the int8
+       limits, n_calib) before any range or size error */
+    st = attn__encoder_check(calib, seq, w ? w->n_layers : 1, cfg, w, scratch);
+    if (st == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if ((st8 = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st8;
     if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK && st != ATTN_ERR_ARENA) return st;
+    if (st8 != ATTN_OK) return st8;
     n = (size_t)seq * (size_t)cfg->d_model;
     need = attn__encoder_size(cfg, seq);
     attn__size_add(&need, n, 1, sizeof(float));
@@ -6267,7 +6270,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__range in_r, pos_r;
     attn_model_s8_params res;
     attn_qparams qin, qx, qe;
-    attn_status st;
+    attn_status st, st8;
     size_t mark, smark, hw, shw, n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
     int dm, din;
@@ -6275,9 +6278,12 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
         (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
         return ATTN_ERR_NULL;
-    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
-    if ((st = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    /* every shape rule (the int8 ones include the float ones) and n_calib
+       before the float model's range rules (eps) and the int8 ones */
+    if ((st8 = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) == ATTN_ERR_SHAPE) return st8;
     if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    if (st8 != ATTN_OK) return st8;
     dm = cfg->encoder.d_model;
     din = cfg->d_in > 0 ? cfg->d_in : dm;
     n_in = (size_t)seq * (size_t)din;

@@ -264,6 +264,9 @@ static void dff_s8_big(void) { F->ecfg.d_ff = 32769; }
 static void d_in_s8_big(void) { F->mdc.d_in = 32769; }
 static void eps0(void) { F->eps = 0.0f; F->ecfg.eps = 0.0f; }
 static void eps_nan(void) { F->eps = NAN; F->ecfg.eps = NAN; }
+/* a shape error and a range error at once: the shape error is reported */
+static void calib0_eps_nan(void) { F->n_calib = 0; F->ecfg.eps = NAN; }
+static void s8_big_eps_nan(void) { F->ecfg.d_model = 2050; F->ecfg.eps = NAN; }
 static void eps_inf(void) { F->eps = INFINITY; F->ecfg.eps = INFINITY; }
 static void act_bad(void) { F->ecfg.activation = (attn_activation)7; }
 static void pool_bad(void) { F->pool = (attn_pooling)5; F->mdc.pooling = (attn_pooling)5; }
@@ -352,7 +355,7 @@ static void cls_nan(void) { F->mdw.cls_w = g_nan; }
     X(embed_null) X(pos_null) X(cls_null) X(inq_null) X(outq_null) X(store_null) X(rows0) \
     X(n_neg) X(in_neg) X(d0) X(d_huge) X(d_packed_huge) X(outn0) X(seq_q0) X(seq_kv_neg) \
     X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(n_calib0) \
-    X(n_calib_neg) X(dmodel_s8_big) X(dff_s8_big) X(d_in_s8_big) X(eps0) X(eps_nan) X(eps_inf) \
+    X(n_calib_neg) X(calib0_eps_nan) X(s8_big_eps_nan) X(dmodel_s8_big) X(dff_s8_big) X(d_in_s8_big) X(eps0) X(eps_nan) X(eps_inf) \
     X(act_bad) X(pool_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(arena_short) \
     X(arena_tiny) X(store_short) X(store_tiny) X(mark_past_used) X(alloc_huge) X(alloc_big) \
     X(huge) X(over_max) X(max_seq_big) X(x_nan) X(x_inf) X(qf_nan) X(qf_inf) X(qf_2p30) \
@@ -487,6 +490,7 @@ static const bad_row k_q_rows[] = {
     R(quant_enc, heads3, SHP), R(quant_enc, d_ff0, SHP), R(quant_enc, nlayers0, SHP),
     R(quant_enc, huge, SHP), R(quant_enc, dmodel_s8_big, SHP), R(quant_enc, dff_s8_big, SHP),
     R(quant_enc, act_bad, RNG), R(quant_enc, eps0, RNG), R(quant_enc, eps_nan, RNG),
+    R(quant_enc, calib0_eps_nan, SHP), R(quant_enc, s8_big_eps_nan, SHP),
     R(quant_enc, arena_short, ARN), R(quant_enc, arena_tiny, ARN), R(quant_enc, store_short, ARN),
     R(quant_enc, store_tiny, ARN), R(quant_enc, w_nan, RNG), R(quant_enc, w_inf, RNG),
     R(quant_enc, bias_nan, RNG), R(quant_enc, gamma_inf, RNG), R(quant_enc, beta_nan, RNG),
@@ -499,6 +503,7 @@ static const bad_row k_q_rows[] = {
     R(quant_model, d_in_neg, SHP), R(quant_model, n_calib0, SHP), R(quant_model, heads3, SHP),
     R(quant_model, nlayers0, SHP), R(quant_model, huge, SHP), R(quant_model, dmodel_s8_big, SHP),
     R(quant_model, d_in_s8_big, SHP), R(quant_model, act_bad, RNG), R(quant_model, eps_nan, RNG),
+    R(quant_model, calib0_eps_nan, SHP), R(quant_model, s8_big_eps_nan, SHP),
     R(quant_model, pool_bad, RNG), R(quant_model, position_bad, RNG),
     R(quant_model, pos_none_null, OK), R(quant_model, d_in0_embed_null, OK),
     R(quant_model, max_seq_big, HUGE_WANT), R(quant_model, arena_short, ARN),
