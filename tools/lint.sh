@@ -69,6 +69,7 @@ here=$(pwd)
 # job NAME COMMAND...: one analysis, written to OUT/jobs/NAME.sh
 job() {
     jn=$1; shift
+    # shellcheck disable=SC2254 # (a pattern, on purpose)
     case $jn in $LINT_ONLY) ;; *) return 0 ;; esac
     { printf "cd '%s' &&" "$here"; for a in "$@"; do printf " '%s'" "$a"; done; echo; } > "$out/jobs/$jn.sh"
 }
@@ -163,15 +164,18 @@ if [ -n "$m4" ]; then
 fi
 
 # --- every analysis, LINT_JOBS at a time; the summary -------------------------
-ls "$out"/jobs/*.sh | xargs -P "$LINT_JOBS" -n 1 sh "$0" --job
-runs=$(ls "$out"/jobs/*.sh | wc -l)
+set -- "$out"/jobs/*.sh
+runs=$#
+echo "lint: $runs analyses, $LINT_JOBS at a time (tools/lint.sh; output in $out/)"
+printf '%s\n' "$@" | xargs -P "$LINT_JOBS" -n 1 sh "$0" --job
 # the findings, each once (make lint prints them, with the runs they came from)
 cat "$out"/*.found | sort -u > "$out/findings"
 n=$(grep -c . "$out/findings" || true)
-per=$(ls "$out"/jobs/ | sed 's/\..*//' | sort | uniq -c | awk '{printf "%s%s %d", s, $2, $1; s = ", "}')
+per=$(for j in "$@"; do basename "$j"; done | sed 's/\..*//' | sort | uniq -c |
+    awk '{printf "%s%s %d", s, $2, $1; s = ", "}')
 # (a LINT_ONLY run leaves no summary: make lint and make test then run all)
 if [ "$LINT_ONLY" = '*' ]; then
-    echo "lint: $n findings ($runs runs: $per)" | tee "$out/summary"
+    echo "lint: $n findings ($runs runs: $per)" > "$out/summary"
 else
     echo "lint (LINT_ONLY=$LINT_ONLY, no summary written): $n findings ($runs runs: $per)"
 fi
