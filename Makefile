@@ -59,11 +59,11 @@ $(B):
 
 # --- the test runner, five ways ----------------------------------------------
 $(B)/test-gcc: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-clang: $(TEST_DEP) | $(B)
-	$(CLANG) $(WARN) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(CLANG) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-asan: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 # the library compiled as C++98 (tests stay C) and linked together
 $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 	$(HOST_CXX) -std=c++98 $(CXXWARN) $(CONV) -O2 -I. -x c++ -c tests/impl.c -o $@
@@ -71,7 +71,7 @@ $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 CXX_TEST_OBJS := $(patsubst tests/%.c,$(B)/cxx/%.o,$(TEST_SRC))
 $(B)/cxx/%.o: tests/%.c $(TEST_DEP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(WARN) -O2 -I. -Itests -c $< -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests -c $< -o $@
 $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 	$(HOST_CXX) $^ -lm -o $@
 # 32-bit (gcc -m32, Debian's gcc-multilib; make m32-deps installs it, make
@@ -82,7 +82,7 @@ $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 M32 := -m32
 $(B)/test-m32: $(TEST_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,m32-deps)
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh --check m32
-	$(HOST_CC) $(M32) $(WARN) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 .PHONY: m32-deps
 m32-deps:
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh m32
@@ -264,11 +264,11 @@ PROGRAMS := test bench digits demo
 programs_m0 := test bench digits
 
 # $(call XOBJ,board,compiler,program,source): one object of a board program
-# ($(CONV) on every source but the tests' own, tests/impl.c is the library)
+# ($(CONV) on every source: the library, the tests, the examples, the port)
 define XOBJ
 $(B)/$(1)$(sfx_$(2))/$(3).obj/$(notdir $(4:.c=.o)): $(4) $(dep_$(3)) $(PORT_DEP) | ports-deps
 	@mkdir -p $$(@D)
-	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) $(ctr_$(1)) $(XFLAGS) $(if $(filter-out tests/impl.c,$(filter tests/%,$(4))),,$(CONV)) \
+	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) $(ctr_$(1)) $(XFLAGS) $(CONV) \
 	    $(cf_$(3)) $($(3)_$(1)) $($(3)_$(1)_$(2)) $(xsys_$(2)) -I. -I$(PORT) -c $$< -o $$@
 endef
 # $(call XPROG,board,compiler,program): its objects, linked by arm-none-eabi-gcc
