@@ -14,6 +14,8 @@
 #   make fuzz          every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each; new inputs merged into the corpus
 #   make size          flash of the library per core and compiler -> BENCHMARKS.md
 #   make stack         stack per public function, painted under QEMU (M0, M4) and static -> BENCHMARKS.md
+#   make lint          cppcheck, clang-tidy, gcc -fanalyzer and -Wconversion on the library and its C files; 0 findings or it fails
+#   make lint-deps     install cppcheck and clang-tidy if missing (Debian packages)
 #   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
 #   make all           the host test runners and examples
@@ -33,6 +35,9 @@ HOST_CXX ?= g++
 WARN := -std=c99 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wdouble-promotion \
         -Wcast-align -Wstrict-prototypes -Wundef
 CXXWARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wcast-align -Wundef
+# on every compile of the library and of the C files beside it (not yet on
+# tests/*.c, which are built with these flags off)
+CONV := -Wconversion -Wsign-conversion
 SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 B := build
@@ -56,19 +61,19 @@ $(B):
 
 # --- the test runner, five ways ----------------------------------------------
 $(B)/test-gcc: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-clang: $(TEST_DEP) | $(B)
-	$(CLANG) $(WARN) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(CLANG) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-asan: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 # the library compiled as C++98 (tests stay C) and linked together
 $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
-	$(HOST_CXX) -std=c++98 $(CXXWARN) -O2 -I. -x c++ -c tests/impl.c -o $@
+	$(HOST_CXX) -std=c++98 $(CXXWARN) $(CONV) -O2 -I. -x c++ -c tests/impl.c -o $@
 # (the test files compiled as C, one object each)
 CXX_TEST_OBJS := $(patsubst tests/%.c,$(B)/cxx/%.o,$(TEST_SRC))
 $(B)/cxx/%.o: tests/%.c $(TEST_DEP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(WARN) -O2 -I. -Itests -c $< -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests -c $< -o $@
 $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 	$(HOST_CXX) $^ -lm -o $@
 # 32-bit (gcc -m32, Debian's gcc-multilib; make m32-deps installs it, make
@@ -79,30 +84,30 @@ $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 M32 := -m32
 $(B)/test-m32: $(TEST_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,m32-deps)
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh --check m32
-	$(HOST_CC) $(M32) $(WARN) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
 .PHONY: m32-deps
 m32-deps:
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh m32
 
 # --- compile-only checks of the header -----------------------------------------
 $(B)/impl.o: tests/impl.c attention.h | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. -c tests/impl.c -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -c tests/impl.c -o $@
 $(B)/impl-static.o: tests/impl.c attention.h | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. -DATTN_STATIC -Wno-unused-function -c tests/impl.c -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -DATTN_STATIC -Wno-unused-function -c tests/impl.c -o $@
 $(B)/impl-nofloat.o: tests/impl.c attention.h | $(B)
-	$(CLANG) $(WARN) -O2 -I. -DATTN_NO_FLOAT -c tests/impl.c -o $@
+	$(CLANG) $(WARN) $(CONV) -O2 -I. -DATTN_NO_FLOAT -c tests/impl.c -o $@
 $(B)/impl-noint8.o: tests/impl.c attention.h | $(B)
-	$(CLANG) $(WARN) -O2 -I. -DATTN_NO_INT8 -c tests/impl.c -o $@
+	$(CLANG) $(WARN) $(CONV) -O2 -I. -DATTN_NO_INT8 -c tests/impl.c -o $@
 
 # --- examples -----------------------------------------------------------------
 $(B)/minimal: examples/minimal.c attention.h | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. $< -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. $< -lm -o $@
 $(B)/demo: examples/demo.c attention.h | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. $< -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. $< -lm -o $@
 DIGITS_DEP := examples/digits/digits.c examples/digits/digits_model.h \
               examples/digits/digits_model_s8.h examples/digits/digits_data.h attention.h
 $(B)/digits: $(DIGITS_DEP) | $(B)
-	$(HOST_CC) $(WARN) -O2 -I. -Iexamples/digits $< -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits $< -lm -o $@
 examples: $(B)/minimal $(B)/demo $(B)/digits
 
 # the int8 digits model from the committed float model and calibration data,
@@ -117,7 +122,7 @@ $(B)/qm-digits/quant_input.h: | $(B)
 	    '#define QM_PADDING DIGITS_CALIB_PADDING' > $@
 $(B)/qm-digits/quantize_model: tools/quantize_model.c attention.h examples/digits/digits_model.h \
                                examples/digits/digits_calib.h $(B)/qm-digits/quant_input.h
-	$(HOST_CC) $(WARN) -O2 -I. -Iexamples/digits -I$(B)/qm-digits $< -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits -I$(B)/qm-digits $< -lm -o $@
 $(B)/qm-digits/digits_model_s8.h: $(B)/qm-digits/quantize_model
 	./$< > $@
 .PHONY: digits-s8
@@ -261,11 +266,12 @@ PROGRAMS := test bench digits demo
 programs_m0 := test bench digits
 
 # $(call XOBJ,board,compiler,program,source): one object of a board program
+# ($(CONV) on every source: the library, the tests, the examples, the port)
 define XOBJ
 $(B)/$(1)$(sfx_$(2))/$(3).obj/$(notdir $(4:.c=.o)): $(4) $(dep_$(3)) $(PORT_DEP) | ports-deps
 	@mkdir -p $$(@D)
-	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) $(ctr_$(1)) $(XFLAGS) $(cf_$(3)) $($(3)_$(1)) $($(3)_$(1)_$(2)) \
-	    $(xsys_$(2)) -I. -I$(PORT) -c $$< -o $$@
+	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) $(ctr_$(1)) $(XFLAGS) $(CONV) \
+	    $(cf_$(3)) $($(3)_$(1)) $($(3)_$(1)_$(2)) $(xsys_$(2)) -I. -I$(PORT) -c $$< -o $$@
 endef
 # $(call XPROG,board,compiler,program): its objects, linked by arm-none-eabi-gcc
 define XPROG
@@ -343,14 +349,14 @@ FUZZ_SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recov
 FUZZ_REPLAYS := $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/replay64-$(t) $(B)/fuzz/replay32-$(t))
 $(B)/fuzz/replay64-%: tests/fuzz/fuzz_%.c $(FUZZ_DEP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(WARN) -O1 -g $(FUZZ_SAN) -I. $< tests/fuzz/replay.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(FUZZ_SAN) -I. $< tests/fuzz/replay.c -lm -o $@
 $(B)/fuzz/replay32-%: tests/fuzz/fuzz_%.c $(FUZZ_DEP) | $(if $(filter test-host,$(MAKECMDGOALS)),,m32-deps)
 	@mkdir -p $(@D)
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh --check m32
-	$(HOST_CC) $(M32) $(WARN) -O1 -g $(FUZZ_SAN) -I. $< tests/fuzz/replay.c -lm -o $@
+	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(FUZZ_SAN) -I. $< tests/fuzz/replay.c -lm -o $@
 $(B)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_DEP)
 	@mkdir -p $(@D)
-	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. $< -lm -o $@
+	$(CLANG) $(WARN) $(CONV) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. $< -lm -o $@
 .PHONY: fuzz
 fuzz: $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/fuzz-$(t) $(B)/fuzz/replay64-$(t))
 	@CLANG='$(CLANG)' sh tests/fuzz/run.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
@@ -363,7 +369,7 @@ OPT_CHECKS := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$
 define OPT_CHECK
 $(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
 	@mkdir -p $$(@D)
-	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) -$(3) $(XWARN) $(xsys_$(2)) -I. -c $$< -o $$@
+	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) -$(3) $(XWARN) $(CONV) $(xsys_$(2)) -I. -c $$< -o $$@
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
 
@@ -371,22 +377,50 @@ $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call O
 # measures on the boards is valid (tests/run_suite.sh also checks that it
 # measures every public function)
 $(B)/stack-host: $(dep_stack) | $(B)
-	$(HOST_CC) $(WARN) -O1 -g $(SAN) -I. -Iexamples/digits $(src_stack) -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Iexamples/digits $(src_stack) -lm -o $@
 
 # what runs on the host: make test-host runs these alone (no cross tool, no
 # package install, no QEMU), make test these and every board
 HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-static.o \
                $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h \
                $(FUZZ_REPLAYS)
-test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(STACK_ELFS) $(OPT_CHECKS)
+test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) MAKE='$(MAKE)' \
 	    sh tests/run_suite.sh $(B) $(BOARD_RUNS) -- $(STACK_PROGS)
 test-host: $(HOST_CHECKS)
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) sh tests/run_suite.sh $(B)
 
+# --- static analysis ----------------------------------------------------------
+# make lint: tools/lint.sh runs cppcheck, clang-tidy (.clang-tidy: the checks,
+# and why those off are off), gcc -fanalyzer and -Wconversion
+# -Wsign-conversion compiles on attention.h as a C file with
+# ATTN_IMPLEMENTATION, in each configuration that selects different code
+# (portable C, GCC, ATTN_NO_FLOAT/ATTN_NO_INT8, every board's DSP/Helium/-Os
+# paths), and cppcheck and clang-tidy on examples/, tools/, bench/ and the
+# port; cppcheck's suppressions, each with its reason: tools/cppcheck.supp.
+# build/lint/summary says "lint: N findings (...)"; make lint lists them and
+# fails unless N is 0; make test counts the summary as one result.
+# LINT_JOBS (default: the CPUs) analyses at a time.
+CPPCHECK   ?= cppcheck
+CLANG_TIDY ?= clang-tidy
+LINT_SRC := attention.h tests/impl.c .clang-tidy tools/cppcheck.supp tools/lint.sh \
+            examples/minimal.c examples/demo.c $(DIGITS_DEP) tools/quantize_model.c \
+            bench/bench_host.c bench/bench_mcu.c bench/stack_mcu.c $(PORT_SRC) $(PORT)/port.h
+$(B)/lint/summary: $(LINT_SRC) $(B)/qm-digits/quant_input.h | lint-deps ports-deps
+	@CPPCHECK='$(CPPCHECK)' CLANG_TIDY='$(CLANG_TIDY)' HOST_CC='$(HOST_CC)' CLANG='$(CLANG)' \
+	    HOST_CXX='$(HOST_CXX)' CROSS_CC='$(CROSS_CC)' NEWLIB_INC='$(NEWLIB_INC)' QM_INC='$(B)/qm-digits' \
+	    sh tools/lint.sh $(B)/lint $(foreach b,$(BOARDS),"$(b):$(cpu_$(b))")
+.PHONY: lint lint-deps
+lint: $(B)/lint/summary
+	@cat $(B)/lint/findings; for f in $(B)/lint/*.found; do \
+	    [ -s "$$f" ] && echo "  ($$(wc -l < "$$f") from $$(basename "$$f" .found): $${f%.found}.log)"; done; \
+	cat $<; grep -q '^lint: 0 findings ' $<
+lint-deps:
+	@CPPCHECK='$(CPPCHECK)' CLANG_TIDY='$(CLANG_TIDY)' sh $(PORT)/install-deps.sh lint
+
 # --- benchmarks ---------------------------------------------------------------
 $(B)/bench_host: bench/bench_host.c attention.h | $(B)
-	$(HOST_CC) -std=c99 -O2 -I. $< -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. $< -lm -o $@
 bench-host: $(B)/bench_host
 	./$(B)/bench_host
 

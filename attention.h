@@ -901,6 +901,34 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
 #if defined(__ARM_FEATURE_DSP) && !defined(ATTN_NO_DSP)
 #define ATTN__DSP 1
 #include <arm_acle.h>
+/* The ACLE intrinsics on packed lanes take and return int8x4_t and
+   int16x2_t (int32_t); the kernels keep packed words in uint32_t, whose
+   shifts and ors act on bits. These macros convert between the two
+   explicitly and compute nothing else: the same 32 bits read as signed or
+   unsigned (two's complement on every Arm compiler, intended to wrap).
+   GCC's __builtin_arm_ssat returns unsigned int, which GCC 12's __ssat
+   macro stores into an int32_t in the caller's code (-Wsign-conversion):
+   ATTN__SSAT is that macro with the conversion written out (the saturated
+   value is in -2^(n-1)..2^(n-1)-1 and the same code results). __usat's
+   result is below 2^n, n <= 15 here: its int32_t is the same value. */
+#define ATTN__SXTB16(x) ((uint32_t)__sxtb16((int8x4_t)(x)))
+#define ATTN__SXTAB16(a, x) ((uint32_t)__sxtab16((int16x2_t)(a), (int8x4_t)(x)))
+#define ATTN__SADD16(a, b) ((uint32_t)__sadd16((int16x2_t)(a), (int16x2_t)(b)))
+#define ATTN__SSUB8(a, b) __ssub8((int8x4_t)(a), (int8x4_t)(b))
+#define ATTN__SMLAD(a, b, acc) __smlad((int16x2_t)(a), (int16x2_t)(b), (acc))
+#define ATTN__SMUAD(a, b) __smuad((int16x2_t)(a), (int16x2_t)(b))
+#define ATTN__USAT(x, n) ((int32_t)__usat((x), (n)))
+#if defined(__GNUC__) && !defined(__clang__)
+#define ATTN__SSAT(x, n)                                                                   \
+    __extension__({                                                                        \
+        int32_t attn__ssat_x = (x);                                                        \
+        __builtin_sat_imm_check(n, 1, 32);                                                 \
+        int32_t attn__ssat_r = (int32_t)__builtin_arm_ssat(attn__ssat_x, n);               \
+        attn__ssat_r;                                                                      \
+    })
+#else
+#define ATTN__SSAT(x, n) __ssat((x), (n))
+#endif
 #else
 #define ATTN__DSP 0
 #endif
@@ -1163,6 +1191,8 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
    it is the VFMA instruction (Helium builds use the intrinsics instead) */
 static float attn__fma(float s, float a, float b)
 {
+    /* (math.h declares it too: this one adds the attribute)
+       NOLINTNEXTLINE(readability-redundant-declaration) */
     float fmaf(float, float, float) __attribute__((const));
     return fmaf(a, b, s);
 }
@@ -1416,9 +1446,9 @@ ATTN__NOINLINE void attn__gemv4_f32(float *y, size_t ys, const float *x, size_t 
             s3 += b[o];
         }
         y[o] = s0;
-        y[ys + o] = s1;
-        y[2 * ys + o] = s2;
-        y[3 * ys + o] = s3;
+        y[ys + (size_t)o] = s1;
+        y[2 * ys + (size_t)o] = s2;
+        y[3 * ys + (size_t)o] = s3;
     }
 }
 #endif
@@ -1500,7 +1530,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
 #endif
     for (; c < d; c++) {
         float s0 = ctx[c];
-        for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + c]);
+        for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + (size_t)c]);
         ctx[c] = s0;
     }
 #endif
@@ -2047,7 +2077,7 @@ ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const 
     w->wv = in_proj_w + 2 * dd;
     w->bq = in_proj_b;
     w->bk = in_proj_b ? in_proj_b + d_model : NULL;
-    w->bv = in_proj_b ? in_proj_b + 2 * d_model : NULL;
+    w->bv = in_proj_b ? in_proj_b + 2 * (size_t)d_model : NULL;
     w->wo = out_w;
     w->bo = out_b;
     return ATTN_OK;
@@ -2451,7 +2481,7 @@ ATTN__INLINE int32_t attn__qadd(int32_t a, int32_t b)
 ATTN__INLINE int8_t attn__to_s8(int32_t zp, int32_t v)
 {
 #if ATTN__DSP
-    return (int8_t)__ssat(attn__qadd(zp, v), 8);
+    return (int8_t)ATTN__SSAT(attn__qadd(zp, v), 8);
 #else
     return (int8_t)attn__clamp(attn__qadd(zp, v), -128, 127);
 #endif
@@ -2587,6 +2617,7 @@ static uint32_t attn__softmax_u(int32_t a, attn_qmul mul)
 /* The same exponent, fast, when mul.shift >= 0 and mul.multiplier >= 0:
    requant(a) = srdhm(a * 2^shift, M) = hi(a * 2^(shift+1) * M + 2^31)
    (one SMMULR) while a * 2^(shift+1) < 2^31, i.e. a <= amax. */
+#if !ATTN__SM_MVE
 typedef struct {
     int small;     /* set by the caller: every a the call meets is <= amax            */
     int ok;        /* shift >= 0, multiplier >= 0: the form below is exact up to amax */
@@ -2595,7 +2626,6 @@ typedef struct {
     uint32_t amax; /* (2^31 - 1) >> sh                                                */
 } attn__expo;
 
-#if !ATTN__SM_MVE
 static attn__expo attn__expo_init(attn_qmul mul)
 {
     attn__expo x;
@@ -2666,11 +2696,11 @@ static uint32_t attn__recip32(uint32_t d)
 {
     static const uint16_t R0[16] = {61680, 58254, 55188, 52428, 49932, 47662, 45590, 43690,
                                     41943, 40329, 38836, 37449, 36157, 34952, 33825, 32768};
-    uint32_t x = (uint32_t)R0[(d >> 27) & 15u] << 16, t;
+    uint32_t x = (uint32_t)R0[(d >> 27) & 15u] << 16;
     uint64_t rem;
     int it;
     for (it = 0; it < 2; it++) {
-        t = 0x80000000u - attn__mulhi_u32(d, x);                        /* 2^31 (1 - x/X) > 0 */
+        uint32_t t = 0x80000000u - attn__mulhi_u32(d, x);               /* 2^31 (1 - x/X) > 0 */
         x = x + ((attn__mulhi_u32(x, t) << 1) | ((x * t) >> 31)) - 2u; /* stays below X */
     }
     rem = ((uint64_t)1 << 63) - (((uint64_t)attn__mulhi_u32(d, x) << 32) | (uint32_t)(d * x));
@@ -2704,6 +2734,7 @@ static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
 #if defined(__GNUC__) || defined(__clang__)
     b = hi ? 63 - __builtin_clz(hi) : 31 - __builtin_clz(lo);
 #else
+    (void)hi;
     for (b = 30; b < 63 && (sum >> (b + 1)) != 0; b++) {}
 #endif
     nm.r = attn__recip32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
@@ -2720,7 +2751,7 @@ ATTN__INLINE int32_t attn__softmax_q15(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t p = (attn__mulhi_u32(e, nm->r) + nm->round15) >> nm->shift15;
 #if ATTN__SM_DSP
-    return __usat((int32_t)p, 15);
+    return ATTN__USAT((int32_t)p, 15);
 #else
     return (int32_t)(p > 32767u ? 32767u : p);
 #endif
@@ -2731,7 +2762,7 @@ ATTN__INLINE int8_t attn__softmax_y8(uint32_t e, const attn__softmax_norm *nm)
 {
     uint32_t q = (attn__mulhi_u32(e, nm->r) + nm->round8) >> nm->shift8;
 #if ATTN__SM_DSP
-    return (int8_t)(__usat((int32_t)q, 8) - 128);
+    return (int8_t)(ATTN__USAT((int32_t)q, 8) - 128);
 #else
     return (int8_t)((int32_t)(q > 255u ? 255u : q) - 128);
 #endif
@@ -2779,6 +2810,7 @@ static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n,
     "str    %[t2], [%[z]], #4\n\t"                                         \
     "adds   %[lo], %[lo], %[t2]\n\t"                                       \
     "adc    %[hi], %[hi], #0\n\t"
+/* (the assembly writes z[]: NOLINTNEXTLINE(readability-non-const-parameter)) */
 ATTN__INLINE uint64_t attn__att_exps_asm(int32_t *z, const int32_t *ze, int32_t k, int32_t mxk,
                                          int32_t m, const int32_t *T)
 {
@@ -2906,7 +2938,7 @@ static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
         uint32_t p0 = (uint32_t)attn__softmax_q15((uint32_t)z[j], &nm);
         uint32_t p1 = j + 1 < n ? (uint32_t)attn__softmax_q15((uint32_t)z[j + 1], &nm) : 0;
         uint32_t pp = p0 | (p1 << 16);
-        psum = (uint32_t)__smlad(pp, 0x10001u, (int32_t)psum);
+        psum = (uint32_t)ATTN__SMLAD(pp, 0x10001u, (int32_t)psum);
         z[j >> 1] = (int32_t)pp;
     }
     return (int32_t)psum;
@@ -2957,6 +2989,9 @@ static uint32_t attn__rsqrt61(uint64_t n)
         31803, 30080, 28610, 27337, 26220, 25229, 24343, 23544, 22819, 22157, 21550, 20990,
         20472, 19990, 19540, 19120, 18726, 18355, 18005, 17674, 17362, 17065, 16783, 16514
     };
+    /* n >= 2^60, so a >> 27 is 8..31 (the one caller shifts D into [2^60,
+       2^62)); the analyzer cannot follow that, a false positive:
+       NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
     uint32_t a = (uint32_t)(n >> 30), y = (uint32_t)seed[(a >> 27) - 8] << 16;
     int i;
     for (i = 0; i < 3; i++) { /* y = 2^31 Y: Y += Y (1 - x Y^2) / 2 */
@@ -2997,7 +3032,7 @@ static int8_t attn__ln_out_s8(int32_t u, int32_t m, attn_qmul g, int32_t beta, i
     else v = attn__shl_sat(h, -e);
 #if ATTN__DSP
     /* each saturation here lands past the int8 clamp: the same result */
-    return (int8_t)__ssat(__qadd(__qadd(v, beta), rz) >> 16, 8);
+    return (int8_t)ATTN__SSAT(__qadd(__qadd(v, beta), rz) >> 16, 8);
 #else
     return (int8_t)attn__clamp((int32_t)(((int64_t)v + beta + rz) >> 16), -128, 127);
 #endif
@@ -3083,10 +3118,11 @@ static void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmu
 }
 #endif
 
-/* Layer norm of one row (x8 int8 or x32 int32, the other NULL). */
-static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x32, int d,
+/* Layer norm of one row, x: d int8 values, or int32 when wide. */
+static void attn__layernorm_row_s8(int8_t *y, const void *x, int wide, int d,
                                    const attn_layernorm_s8_params *p)
 {
+    const int8_t *x8 = (const int8_t *)x; /* (an int32 pointer only when wide) */
     const uint64_t lim = ((uint64_t)1 << 62) - 1;
     const attn_qmul *gm = p->gamma;
     const int32_t *beta = p->beta;
@@ -3096,7 +3132,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     int c = 0, k, sl;
 
     /* S1 (mod 2^32: exact within the documented bounds) and S2 */
-    if (x8) {
+    if (!wide) {
         int32_t a1 = 0, a2 = 0; /* |S1| <= 2^18, S2 <= 2^25 */
 #if ATTN__MVE
         for (; c + 16 <= d; c += 16) {
@@ -3115,11 +3151,11 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         for (; c + 4 <= d; c += 4) {
             uint32_t w, lo, hi;
             memcpy(&w, x8 + c, 4);
-            lo = __sxtb16(w);
-            hi = __sxtb16((w >> 8) | (w << 24)); /* bytes 1 and 3 */
-            a2 = __smlad(lo, lo, a2);
-            a2 = __smlad(hi, hi, a2);
-            a1 = __smlad(__sadd16(lo, hi), 0x00010001u, a1);
+            lo = ATTN__SXTB16(w);
+            hi = ATTN__SXTB16((w >> 8) | (w << 24)); /* bytes 1 and 3 */
+            a2 = ATTN__SMLAD(lo, lo, a2);
+            a2 = ATTN__SMLAD(hi, hi, a2);
+            a1 = ATTN__SMLAD(ATTN__SADD16(lo, hi), 0x00010001u, a1);
         }
 #endif
         for (; c < d; c++) {
@@ -3129,6 +3165,7 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         s1 = (uint32_t)a1;
         s2 = (uint32_t)a2;
     } else {
+        const int32_t *x32 = (const int32_t *)x;
 #if ATTN__MVE
         int32_t a1 = 0; /* both wrap as the C sums do */
         int64_t a2 = 0;
@@ -3195,9 +3232,8 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
     ns = 0u - (s1 << sl);
 
 #if ATTN__LN_DSP_ASM
-    attn__ln_outs_dsp(y, x8 ? (const void *)x8 : (const void *)x32, !x8, d, gm, beta, dl, ns, mr, rz);
+    attn__ln_outs_dsp(y, x, wide, d, gm, beta, dl, ns, mr, rz);
 #else
-    c = 0;
 #if ATTN__MVE
     {
         /* no beta: zeros read again and again (one vector load per four outputs) */
@@ -3208,21 +3244,24 @@ static void attn__layernorm_row_s8(int8_t *y, const int8_t *x8, const int32_t *x
         int32x4_t vdl = vdupq_n_s32(attn__s32(dl)), vm = vdupq_n_s32(mr);
         int32_t vns = attn__s32(ns);
         int n4 = d >> 2, bs = beta ? 4 : 0;
-        if (x8) {
+        if (!wide) {
             const int8_t *xp = x8;
             for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
                 attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
         } else {
-            const int32_t *xp = x32;
+            const int32_t *xp = (const int32_t *)x;
             for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
                 attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
         }
         c = d & ~3;
     }
+#else
+    c = 0;
 #endif
-    for (; c < d; c++)
-        y[c] = attn__ln_out_s8(attn__s32((x8 ? (uint32_t)x8[c] : (uint32_t)x32[c]) * dl + ns), mr,
-                               gm[c], beta ? beta[c] : 0, rz);
+    for (; c < d; c++) {
+        uint32_t xc = wide ? (uint32_t)((const int32_t *)x)[c] : (uint32_t)x8[c];
+        y[c] = attn__ln_out_s8(attn__s32(xc * dl + ns), mr, gm[c], beta ? beta[c] : 0, rz);
+    }
 #endif
 }
 
@@ -3235,7 +3274,7 @@ static uint32_t attn__sxtb16_ror8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 #else
-    return __sxtb16(__ror(x, 8));
+    return ATTN__SXTB16(__ror(x, 8));
 #endif
 }
 
@@ -3247,7 +3286,7 @@ static uint32_t attn__sxtab16_ror8(uint32_t a, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
     return r;
 #else
-    return __sxtab16(a, __ror(x, 8));
+    return ATTN__SXTAB16(a, __ror(x, 8));
 #endif
 }
 #endif
@@ -3255,22 +3294,22 @@ static uint32_t attn__sxtab16_ror8(uint32_t a, uint32_t x)
 /* sum (x[i] + off) * w[i] over n int8 pairs (|sum| < 2^31 for n <= 32768). */
 static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off)
 {
+#if ATTN__MVE
+    /* sum x*w + off * sum w, 16 lanes at a time, the tail predicated: the
+       same integer (|each sum| < 2^29, no overflow) */
+    int32_t xw = 0, sw = 0;
+    int i;
+    for (i = 0; i < n; i += 16) {
+        mve_pred16_t pr = vctp8q((uint32_t)(n - i));
+        int8x16_t xv = vldrbq_z_s8(x + i, pr), wv = vldrbq_z_s8(w + i, pr);
+        xw = vmladavaq_p_s8(xw, xv, wv, pr);
+        sw = vaddvaq_p_s8(sw, wv, pr);
+    }
+    return xw + off * sw;
+#else
     int32_t acc = 0;
     int i = 0;
-#if ATTN__MVE
-    {
-        /* sum x*w + off * sum w, 16 lanes at a time, the tail predicated:
-           the same integer (|each sum| < 2^29, no overflow) */
-        int32_t xw = 0, sw = 0;
-        for (; i < n; i += 16) {
-            mve_pred16_t pr = vctp8q((uint32_t)(n - i));
-            int8x16_t xv = vldrbq_z_s8(x + i, pr), wv = vldrbq_z_s8(w + i, pr);
-            xw = vmladavaq_p_s8(xw, xv, wv, pr);
-            sw = vaddvaq_p_s8(sw, wv, pr);
-        }
-        return xw + off * sw;
-    }
-#elif ATTN__DSP
+#if ATTN__DSP
     {
         /* four at a time: SXTAB16 sign-extends bytes 0,2 and (rotated) 1,3
            into 16-bit lanes and adds the offset (|x + off| <= 255), SMLAD
@@ -3280,13 +3319,14 @@ static int32_t attn__dot_s8(const int8_t *x, const int8_t *w, int n, int32_t off
             uint32_t xv, wv;
             memcpy(&xv, x + i, 4); /* unaligned 32-bit loads are fine on v7-M/v8-M */
             memcpy(&wv, w + i, 4);
-            acc = __smlad(__sxtab16(off2, xv), __sxtb16(wv), acc);
-            acc = __smlad(attn__sxtab16_ror8(off2, xv), attn__sxtb16_ror8(wv), acc);
+            acc = ATTN__SMLAD(ATTN__SXTAB16(off2, xv), ATTN__SXTB16(wv), acc);
+            acc = ATTN__SMLAD(attn__sxtab16_ror8(off2, xv), attn__sxtb16_ror8(wv), acc);
         }
     }
 #endif
     for (; i < n; i++) acc += (x[i] + off) * w[i];
     return acc;
+#endif
 }
 
 /* A linear layer's constants for one call, read once: the bias the sums
@@ -3323,10 +3363,10 @@ ATTN__INLINE int8_t attn__lin_out(int32_t acc, const int32_t *bias, const attn_q
     int32_t v = attn__requant(bias ? attn__qadd(acc, *bias) : acc, *m);
 #if ATTN__DSP
     if (top) { /* hi == 127: saturate to int8, then the lower bound */
-        v = __ssat(attn__qadd(v, zp), 8);
+        v = ATTN__SSAT(attn__qadd(v, zp), 8);
         return (int8_t)(v < lo ? lo : v);
     }
-    v = __ssat(v, 9) + zp;
+    v = ATTN__SSAT(v, 9) + zp;
 #else
     (void)top;
     v = attn__clamp(v, -256, 255) + zp;
@@ -3675,16 +3715,16 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
         for (; i + 4 <= n; i += 4) {
             uint32_t xv, v, x02, x13;
             memcpy(&xv, x + i, 4);
-            x02 = __sxtab16(off2, xv);
+            x02 = ATTN__SXTAB16(off2, xv);
             x13 = attn__sxtab16_ror8(off2, xv);
             memcpy(&v, w0 + i, 4);
-            s0 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s0));
+            s0 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s0));
             memcpy(&v, w1 + i, 4);
-            s1 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s1));
+            s1 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s1));
             memcpy(&v, w2 + i, 4);
-            s2 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s2));
+            s2 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s2));
             memcpy(&v, w3 + i, 4);
-            s3 = __smlad(x13, attn__sxtb16_ror8(v), __smlad(x02, __sxtb16(v), s3));
+            s3 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s3));
         }
     }
 #elif defined(__ARM_ARCH_6M__)
@@ -3761,7 +3801,7 @@ ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *
                                     int32_t lo)
 {
     int32_t v = attn__srdhm(__qadd(acc, bias), m->multiplier);
-    v = __ssat(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
+    v = ATTN__SSAT(__qadd(attn__rshift_rq(v, -m->shift), zp), 8);
     return (int8_t)(v < lo ? lo : v);
 }
 #endif
@@ -3790,7 +3830,6 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 #if ATTN__DOT2X2_ASM
     {
         /* the quantizer's layers: the straight-line outputs */
-        int k;
         if (in >= 8 && attn__lin_plain(&L, out)) {
             const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
             const int8_t *w = L.w;
@@ -3798,6 +3837,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
             const int32_t *b = L.bias;
             for (; o + 4 <= out; o += 4, w += 4 * in, m += 4, b += 4) {
                 int32_t acc[4], i;
+                int k;
                 attn__dot1x4_asm(acc, x, w, in, n8);
                 for (i = n8; i < in; i++)
                     for (k = 0; k < 4; k++) acc[k] += x[i] * w[(size_t)k * (size_t)in + (size_t)i];
@@ -3964,7 +4004,7 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
         for (r = 0; r < rows; r++) {
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t acc = attn__dot_s8(xr, L.w + (size_t)o * (size_t)in, in, L.off);
-            y[(size_t)r * (size_t)out + o] =
+            y[(size_t)r * (size_t)out + (size_t)o] =
                 attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
         }
 }
@@ -4186,7 +4226,7 @@ ATTN__INLINE uint32_t attn__att_sxtab16_r8(uint32_t a, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
     return r;
 #else
-    return __sxtab16(a, __ror(x, 8));
+    return ATTN__SXTAB16(a, __ror(x, 8));
 #endif
 }
 
@@ -4197,7 +4237,7 @@ ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 #else
-    return __sxtb16(__ror(x, 8));
+    return ATTN__SXTB16(__ror(x, 8));
 #endif
 }
 
@@ -4308,35 +4348,35 @@ ATTN__INLINE int32_t attn__qk_words_dsp(int32_t *s, const int8_t *q, const int8_
     uint32_t qa0 = 0, qa1 = 0, qb0 = 0, qb1 = 0, qc0 = 0, qc1 = 0, w;
     int32_t mx = INT32_MIN, corr;
     w = attn__att_ld32(q);
-    qa0 = __sxtab16(nq, w);
+    qa0 = ATTN__SXTAB16(nq, w);
     qa1 = attn__att_sxtab16_r8(nq, w);
     if (nw >= 2) {
         w = attn__att_ld32(q + 4);
-        qb0 = __sxtab16(nq, w);
+        qb0 = ATTN__SXTAB16(nq, w);
         qb1 = attn__att_sxtab16_r8(nq, w);
     }
     if (nw >= 3) {
         w = attn__att_ld32(q + 8);
-        qc0 = __sxtab16(nq, w);
+        qc0 = ATTN__SXTAB16(nq, w);
         qc1 = attn__att_sxtab16_r8(nq, w);
     }
     /* -k_zp sum (q - q_zp): |.| <= 128 * 255 * 12 */
-    corr = -kz * __smlad(qa0, 0x10001u, __smlad(qa1, 0x10001u, __smlad(qb0, 0x10001u,
-                         __smlad(qb1, 0x10001u, __smuad(qc0, 0x10001u) + __smuad(qc1, 0x10001u)))));
+    corr = -kz * ATTN__SMLAD(qa0, 0x10001u, ATTN__SMLAD(qa1, 0x10001u, ATTN__SMLAD(qb0, 0x10001u,
+                         ATTN__SMLAD(qb1, 0x10001u, ATTN__SMUAD(qc0, 0x10001u) + ATTN__SMUAD(qc1, 0x10001u)))));
     for (; s != end; s++, k += d) {
         int32_t acc = add ? *s + corr : corr;
         w = attn__att_ld32(k);
-        acc = __smlad(qa0, __sxtb16(w), acc);
-        acc = __smlad(qa1, attn__att_sxtb16_r8(w), acc);
+        acc = ATTN__SMLAD(qa0, ATTN__SXTB16(w), acc);
+        acc = ATTN__SMLAD(qa1, attn__att_sxtb16_r8(w), acc);
         if (nw >= 2) {
             w = attn__att_ld32(k + 4);
-            acc = __smlad(qb0, __sxtb16(w), acc);
-            acc = __smlad(qb1, attn__att_sxtb16_r8(w), acc);
+            acc = ATTN__SMLAD(qb0, ATTN__SXTB16(w), acc);
+            acc = ATTN__SMLAD(qb1, attn__att_sxtb16_r8(w), acc);
         }
         if (nw >= 3) {
             w = attn__att_ld32(k + 8);
-            acc = __smlad(qc0, __sxtb16(w), acc);
-            acc = __smlad(qc1, attn__att_sxtb16_r8(w), acc);
+            acc = ATTN__SMLAD(qc0, ATTN__SXTB16(w), acc);
+            acc = ATTN__SMLAD(qc1, attn__att_sxtb16_r8(w), acc);
         }
         *s = acc;
         if (acc > mx) mx = acc;
@@ -4481,10 +4521,10 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
         a2 = attn__requant(a2, m);
         a3 = attn__requant(a3, m);
     }
-    out[0] = (int8_t)__ssat(attn__qadd(a0, zp), 8);
-    out[1] = (int8_t)__ssat(attn__qadd(a1, zp), 8);
-    out[2] = (int8_t)__ssat(attn__qadd(a2, zp), 8);
-    out[3] = (int8_t)__ssat(attn__qadd(a3, zp), 8);
+    out[0] = (int8_t)ATTN__SSAT(attn__qadd(a0, zp), 8);
+    out[1] = (int8_t)ATTN__SSAT(attn__qadd(a1, zp), 8);
+    out[2] = (int8_t)ATTN__SSAT(attn__qadd(a2, zp), 8);
+    out[3] = (int8_t)ATTN__SSAT(attn__qadd(a3, zp), 8);
 }
 
 static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
@@ -4523,27 +4563,27 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
             uint32_t P = pw[j >> 1], A = attn__att_ld32(vp), B = attn__att_ld32(vp + d), L, H;
             L = (A & 0xFFFFu) | (B << 16);         /* v_j[c], v_j[c+1], v_j+1[c], v_j+1[c+1] */
             H = (B & 0xFFFF0000u) | (A >> 16);     /* the same for c+2, c+3 */
-            a0 = __smlad(__sxtb16(L), P, a0);
-            a1 = __smlad(attn__att_sxtb16_r8(L), P, a1);
-            a2 = __smlad(__sxtb16(H), P, a2);
-            a3 = __smlad(attn__att_sxtb16_r8(H), P, a3);
+            a0 = ATTN__SMLAD(ATTN__SXTB16(L), P, a0);
+            a1 = ATTN__SMLAD(attn__att_sxtb16_r8(L), P, a1);
+            a2 = ATTN__SMLAD(ATTN__SXTB16(H), P, a2);
+            a3 = ATTN__SMLAD(attn__att_sxtb16_r8(H), P, a3);
         }
         if (j < n) { /* the last key alone: its pair's upper half is 0 */
             uint32_t P = pw[j >> 1], A = attn__att_ld32(vp);
-            a0 = __smlad(__sxtb16(A & 0xFFFFu), P, a0);
-            a1 = __smlad(attn__att_sxtb16_r8(A & 0xFFFFu), P, a1);
-            a2 = __smlad(__sxtb16(A >> 16), P, a2);
-            a3 = __smlad(attn__att_sxtb16_r8(A >> 16), P, a3);
+            a0 = ATTN__SMLAD(ATTN__SXTB16(A & 0xFFFFu), P, a0);
+            a1 = ATTN__SMLAD(attn__att_sxtb16_r8(A & 0xFFFFu), P, a1);
+            a2 = ATTN__SMLAD(ATTN__SXTB16(A >> 16), P, a2);
+            a3 = ATTN__SMLAD(attn__att_sxtb16_r8(A >> 16), P, a3);
         }
         if (fast) {
             a0 = attn__mulhr(a0 * 2, m.multiplier);
             a1 = attn__mulhr(a1 * 2, m.multiplier);
             a2 = attn__mulhr(a2 * 2, m.multiplier);
             a3 = attn__mulhr(a3 * 2, m.multiplier);
-            out[c] = (int8_t)__ssat((a0 + (a0 >> 31) + rnd) >> sh, 8);
-            out[c + 1] = (int8_t)__ssat((a1 + (a1 >> 31) + rnd) >> sh, 8);
-            out[c + 2] = (int8_t)__ssat((a2 + (a2 >> 31) + rnd) >> sh, 8);
-            out[c + 3] = (int8_t)__ssat((a3 + (a3 >> 31) + rnd) >> sh, 8);
+            out[c] = (int8_t)ATTN__SSAT((a0 + (a0 >> 31) + rnd) >> sh, 8);
+            out[c + 1] = (int8_t)ATTN__SSAT((a1 + (a1 >> 31) + rnd) >> sh, 8);
+            out[c + 2] = (int8_t)ATTN__SSAT((a2 + (a2 >> 31) + rnd) >> sh, 8);
+            out[c + 3] = (int8_t)ATTN__SSAT((a3 + (a3 >> 31) + rnd) >> sh, 8);
         } else {
             attn__ctx_out4(out + c, a0, a1, a2, a3, m, out_zp);
         }
@@ -4884,11 +4924,8 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
 #endif
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
-        int32_t mx, psum;
-        int seen = 1;
+        int32_t psum;
 #if ATTN__SM_MVE
-        (void)mx;
-        (void)seen;
         attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
         psum = attn__softmax_row_mve(scores, key_padding, n_keys, p->score_mul, fast);
         if (psum < 0) { /* every key masked: a zero context */
@@ -4897,6 +4934,8 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
         }
         attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
 #else
+        int32_t mx;
+        int seen = 1;
 #if ATTN__SM_DSP
         mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
 #else
@@ -5120,7 +5159,7 @@ ATTN_DEF attn_status attn_relu_s8(int8_t *y, const int8_t *x, int n, int32_t zp)
     if (!y || !x) return ATTN_ERR_NULL;
     if ((st = attn__check_bytes(1, n)) != ATTN_OK) return st;
     if (!attn__zp_ok(zp)) return ATTN_ERR_RANGE;
-    for (i = 0; i < n; i++) y[i] = x[i] < zp ? (int8_t)zp : x[i];
+    for (i = 0; i < n; i++) y[i] = (int8_t)(x[i] < zp ? zp : x[i]); /* zp in int8 range (checked) */
     return ATTN_OK;
 }
 
@@ -5200,14 +5239,14 @@ static int32_t attn__max_s8(const int8_t *x, int n)
         memcpy(&m4, x, 4);
         for (c = 4; c + 4 <= n; c += 4) {
             memcpy(&w, x + c, 4);
-            (void)__ssub8(w, m4); /* GE flags: w >= m4, per byte */
+            (void)ATTN__SSUB8(w, m4); /* GE flags: w >= m4, per byte */
             m4 = __sel(w, m4);
         }
         w = (m4 >> 16) | (m4 << 16);
-        (void)__ssub8(w, m4);
+        (void)ATTN__SSUB8(w, m4);
         m4 = __sel(w, m4);
         w = m4 >> 8;
-        (void)__ssub8(w, m4);
+        (void)ATTN__SSUB8(w, m4);
         mx = (int8_t)__sel(w, m4);
     }
 #endif
@@ -5426,7 +5465,7 @@ ATTN_DEF attn_status attn_layernorm_s8(int8_t *y, const int8_t *x,
     if (!attn__norm_values_ok(p, cols)) return ATTN_ERR_RANGE;
     for (r = 0; r < rows; r++) {
         size_t off = (size_t)r * (size_t)cols;
-        attn__layernorm_row_s8(y + off, x + off, NULL, cols, p);
+        attn__layernorm_row_s8(y + off, x + off, 0, cols, p);
     }
     return ATTN_OK;
 }
@@ -5582,7 +5621,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
        at a time; post-norm: all rows in one call, rows in pairs) */
     if (cfg->norm_first) {
         for (i = 0; i < seq; i++) {
-            attn__layernorm_row_s8(nrm, x + (size_t)i * d, NULL, dm, &p->norm1);
+            attn__layernorm_row_s8(nrm, x + (size_t)i * d, 0, dm, &p->norm1);
             attn__linear_row_s8(k + (size_t)i * d, nrm, &a->k, dm, dm);
             attn__linear_row_s8(v + (size_t)i * d, nrm, &a->v, dm, dm);
         }
@@ -5599,7 +5638,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
         /* self-attention block; the residual sums stay wide (int32) */
         if (cfg->norm_first) {
             for (t = 0; t < m; t++)
-                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm1);
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, &p->norm1);
             src = nrm;
         }
         attn__linear_rows_s8(q, src, &a->q, m, dm, dm);
@@ -5614,14 +5653,14 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
             if (cfg->norm_first)
                 attn__narrow_s8(row, rt, dm, p->add1.out_mul, p->add1.out_zp);
             else
-                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm1);
+                attn__layernorm_row_s8(row, rt, 1, dm, &p->norm1);
         }
 
         /* feed-forward block */
         src = rows;
         if (cfg->norm_first) {
             for (t = 0; t < m; t++)
-                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, NULL, dm, &p->norm2);
+                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, &p->norm2);
             src = nrm;
         }
         attn__linear_rows_s8(hid, src, &p->ff1, m, dm, ff);
@@ -5634,7 +5673,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
             if (cfg->norm_first)
                 attn__narrow_s8(row, rt, dm, p->add2.out_mul, p->add2.out_zp);
             else
-                attn__layernorm_row_s8(row, NULL, rt, dm, &p->norm2);
+                attn__layernorm_row_s8(row, rt, 1, dm, &p->norm2);
         }
     }
     arena->used = mark;
@@ -5695,7 +5734,7 @@ static void attn__encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
     if (p->final_norm)
         for (l = 0; l < seq; l++) {
             int8_t *row = x + (size_t)l * (size_t)cfg->d_model;
-            attn__layernorm_row_s8(row, row, NULL, cfg->d_model, &p->norm);
+            attn__layernorm_row_s8(row, row, 0, cfg->d_model, &p->norm);
         }
 }
 
@@ -5752,7 +5791,7 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
     attn_status st;
     size_t mark, d;
     int8_t *x, *pooled;
-    int dm, i;
+    int dm;
     if (!logits || !input || !cfg || !p || !arena) return ATTN_ERR_NULL;
     if (!attn__linear_ptrs_ok(&p->cls) || (cfg->d_in > 0 && !attn__linear_ptrs_ok(&p->embed)) ||
         (cfg->position != ATTN_POS_NONE && !p->pos) ||
@@ -5778,10 +5817,12 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
     else
         memcpy(x, input, (size_t)seq * d);
     /* positions: a table of int8 rows added with pos_add, in one pass */
-    if (cfg->position != ATTN_POS_NONE)
+    if (cfg->position != ATTN_POS_NONE) {
+        int i;
         for (i = 0; i < seq; i++)
             attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
                              &p->pos_add);
+    }
     /* encoder stack */
     attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
     /* pooling and head */
@@ -5902,9 +5943,9 @@ static attn_qparams attn__qparams_of(attn__quant *z, attn__range r)
 static int attn__finite_all(const float *x, size_t n)
 {
     size_t i;
-    if (x)
-        for (i = 0; i < n; i++)
-            if (!(x[i] - x[i] == 0.0f)) return 0;
+    if (!x) return 1;
+    for (i = 0; i < n; i++)
+        if (!(x[i] - x[i] == 0.0f)) return 0;
     return 1;
 }
 
@@ -6064,7 +6105,7 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
                               const attn_encoder_layer_weights_f32 *w, const attn__layer_obs *o)
 {
     const attn_mha_weights_f32 *a = &w->attn;
-    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU, i;
+    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU;
     attn_qparams x = *xq, qn1 = attn__qparams_of(z, o->n1), qq = attn__qparams_of(z, o->q),
                  qk = attn__qparams_of(z, o->k), qv = attn__qparams_of(z, o->v),
                  qctx = attn__qparams_of(z, o->ctx), qa = attn__qparams_of(z, o->a),
@@ -6085,7 +6126,7 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
     p->attn.sdpa.v_zp = qv.zero_point;
     p->attn.sdpa.out_zp = qctx.zero_point;
     attn__qmul_of(z, (double)qq.scale * (double)qk.scale * 1.4426950408889634 * 65536.0 /
-                         sqrt((double)(d / cfg->n_heads)), &p->attn.sdpa.score_mul);
+                         sqrt((double)d / (double)cfg->n_heads), &p->attn.sdpa.score_mul);
     attn__qmul_of(z, (double)qv.scale / (32768.0 * (double)qctx.scale), &p->attn.sdpa.ctx_mul);
     attn__quant_linear(z, &p->attn.o, a->wo, a->bo, d, d, qctx, qa, 0);
     sr = attn__quant_add(z, &p->add1, x, qa, qx1);
@@ -6099,13 +6140,13 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
     p->gelu_table = NULL;
     if (!relu) {
         int8_t *t = (int8_t *)attn__qtake(z, 256);
-        if (z->st == ATTN_OK)
-            for (i = 0; i < 256; i++) {
-                double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
-                                        cfg->activation);
-                double v = attn__round_d(g / (double)qh.scale) + qh.zero_point;
-                t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
-            }
+        int i;
+        for (i = 0; z->st == ATTN_OK && i < 256; i++) {
+            double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
+                                    cfg->activation);
+            double v = attn__round_d(g / (double)qh.scale) + qh.zero_point;
+            t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
+        }
         p->gelu_table = t;
     }
     attn__quant_linear(z, &p->ff2, w->ff2_w, w->ff2_b, ff, d, qh, qf, 0);
@@ -6230,7 +6271,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__model_obs obs;
     attn__range in_r, pos_r;
     attn_model_s8_params res;
-    attn_qparams qin, qx, qe, qpos;
+    attn_qparams qin, qx, qe;
     attn_status st, st8;
     size_t mark, smark, hw, shw, n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
@@ -6307,7 +6348,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     qx = qe;
     if (n_pos) {
         int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
-        qpos = attn__qparams_of(&z, pos_r);
+        attn_qparams qpos = attn__qparams_of(&z, pos_r);
         qx = attn__qparams_of(&z, obs.x0);
         if (z.st == ATTN_OK) {
             /* in pieces of at most 2^30 values (attn_quantize_s8 counts

@@ -17,6 +17,9 @@
    each timing a batch of calls long enough to take >= MIN_BATCH_S. Reports
    median times, and ratios as the median of the per-repetition ratios.
    Prints a markdown table on stdout. */
+/* clock_gettime: POSIX has the program define _POSIX_C_SOURCE (a reserved
+   name, and the standard way to ask for POSIX declarations):
+   NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
 #include <stdio.h>
@@ -65,9 +68,9 @@ static float rand_pm1(void)
 
 static float *new_floats(size_t n)
 {
-    float *p = (float *)malloc(n * sizeof(float));
+    float *p = (float *)calloc(n, sizeof(float)); /* zeros: nothing is read unwritten */
     if (!p) {
-        fprintf(stderr, "out of memory\n");
+        (void)fprintf(stderr, "out of memory\n");
         exit(1);
     }
     return p;
@@ -146,7 +149,8 @@ static void naive_linear(float *y, const float *x, const float *w, const float *
     int r, o;
     for (r = 0; r < rows; r++)
         for (o = 0; o < out; o++)
-            y[r * out + o] = b[o] + naive_dot(x + r * in, w + o * in, in, acc4);
+            y[(size_t)r * (size_t)out + (size_t)o] =
+                b[o] + naive_dot(x + (size_t)r * (size_t)in, w + (size_t)o * (size_t)in, in, acc4);
 }
 
 /* x = LayerNorm(x + y) over each row of [rows][n] */
@@ -155,9 +159,9 @@ static void naive_add_norm(float *x, const float *y, const float *g, const float
 {
     int r, i;
     for (r = 0; r < rows; r++) {
-        float *xr = x + r * n;
+        float *xr = x + (size_t)r * (size_t)n;
         float mean = 0.0f, var = 0.0f, rstd;
-        for (i = 0; i < n; i++) xr[i] += y[r * n + i];
+        for (i = 0; i < n; i++) xr[i] += y[(size_t)r * (size_t)n + (size_t)i];
         for (i = 0; i < n; i++) mean += xr[i];
         mean /= (float)n;
         for (i = 0; i < n; i++) var += (xr[i] - mean) * (xr[i] - mean);
@@ -176,19 +180,21 @@ static void naive_layer(float *x, int seq, int d, int n_heads, int d_ff,
 
     /* Q, K, V projections */
     naive_linear(ws->q, x, p->wqkv, p->bqkv, seq, d, d, acc4);
-    naive_linear(ws->k, x, p->wqkv + d * d, p->bqkv + d, seq, d, d, acc4);
-    naive_linear(ws->v, x, p->wqkv + 2 * d * d, p->bqkv + 2 * d, seq, d, d, acc4);
+    naive_linear(ws->k, x, p->wqkv + (size_t)d * (size_t)d, p->bqkv + d, seq, d, d, acc4);
+    naive_linear(ws->v, x, p->wqkv + 2 * (size_t)d * (size_t)d, p->bqkv + 2 * (size_t)d, seq, d, d,
+                 acc4);
 
     for (h = 0; h < n_heads; h++) {
         int off = h * dh;
         /* scores = Q_h K_h^T / sqrt(d_head) */
         for (i = 0; i < seq; i++)
             for (j = 0; j < seq; j++)
-                ws->scores[i * seq + j] =
-                    naive_dot(ws->q + i * d + off, ws->k + j * d + off, dh, acc4) * scale;
+                ws->scores[i * seq + j] = naive_dot(ws->q + (size_t)i * (size_t)d + off,
+                                                    ws->k + (size_t)j * (size_t)d + off, dh, acc4) *
+                                          scale;
         /* row softmax */
         for (i = 0; i < seq; i++) {
-            float *row = ws->scores + i * seq, mx = row[0], sum = 0.0f;
+            float *row = ws->scores + (size_t)i * (size_t)seq, mx = row[0], sum = 0.0f;
             for (j = 1; j < seq; j++)
                 if (row[j] > mx) mx = row[j];
             for (j = 0; j < seq; j++) {
@@ -199,7 +205,7 @@ static void naive_layer(float *x, int seq, int d, int n_heads, int d_ff,
         }
         /* context_h = scores V_h */
         for (i = 0; i < seq; i++) {
-            float *o = ws->ctx + i * d + off;
+            float *o = ws->ctx + (size_t)i * (size_t)d + off;
             for (c = 0; c < dh; c++) o[c] = 0.0f;
             for (j = 0; j < seq; j++) {
                 float pij = ws->scores[i * seq + j];
@@ -248,7 +254,7 @@ static double run_batch(const bench_ctx *b, int which, long n)
         if (which == 0) {
             if (attn_encoder_layer_f32(b->x, b->bc->seq, NULL, b->cfg, b->w, b->arena) !=
                 ATTN_OK) {
-                fprintf(stderr, "attn_encoder_layer_f32 failed while timing\n");
+                (void)fprintf(stderr, "attn_encoder_layer_f32 failed while timing\n");
                 exit(1);
             }
         } else {
@@ -310,6 +316,7 @@ static int bench_one(const bench_cfg *bc, bench_result *res)
     float *x0, *xa, *xb, *xc;
     double t_lib[REPS], t_base[REPS], t_base4[REPS], q[REPS], q4[REPS];
     long n_lib, n_base, n_base4;
+    int rc = 1;
 
     cfg.d_model = d;
     cfg.n_heads = bc->n_heads;
@@ -321,11 +328,11 @@ static int bench_one(const bench_cfg *bc, bench_result *res)
 
     init_params(&p, d, bc->d_ff);
     w.attn.wq = p.wqkv;
-    w.attn.wk = p.wqkv + (size_t)d * d;
-    w.attn.wv = p.wqkv + 2 * (size_t)d * d;
+    w.attn.wk = p.wqkv + (size_t)d * (size_t)d;
+    w.attn.wv = p.wqkv + 2 * (size_t)d * (size_t)d;
     w.attn.bq = p.bqkv;
     w.attn.bk = p.bqkv + d;
-    w.attn.bv = p.bqkv + 2 * d;
+    w.attn.bv = p.bqkv + 2 * (size_t)d;
     w.attn.wo = p.wo;
     w.attn.bo = p.bo;
     w.ff1_w = p.w1;
@@ -357,34 +364,34 @@ static int bench_one(const bench_cfg *bc, bench_result *res)
     /* arena: exactly what the query says; one byte short must be refused */
     st = attn_encoder_layer_scratch_f32(&cfg, s, &query_bytes);
     if (st != ATTN_OK) {
-        fprintf(stderr, "attn_encoder_layer_scratch_f32: %s\n", attn_status_str(st));
-        return 1;
+        (void)fprintf(stderr, "attn_encoder_layer_scratch_f32: %s\n", attn_status_str(st));
+        goto done;
     }
     if (query_bytes != bc->macro_bytes || query_bytes > sizeof arena_buf) {
-        fprintf(stderr, "scratch query %lu != ATTN_ENCODER_SCRATCH_F32 %lu\n",
+        (void)fprintf(stderr, "scratch query %lu != ATTN_ENCODER_SCRATCH_F32 %lu\n",
                 (unsigned long)query_bytes, (unsigned long)bc->macro_bytes);
-        return 1;
+        goto done;
     }
     attn_arena_init(&arena, arena_buf, query_bytes - 1);
     st = attn_encoder_layer_f32(xa, s, NULL, &cfg, &w, &arena);
     if (st != ATTN_ERR_ARENA || memcmp(xa, x0, n * sizeof(float)) != 0) {
-        fprintf(stderr, "an arena one byte short was not refused cleanly (%s)\n",
+        (void)fprintf(stderr, "an arena one byte short was not refused cleanly (%s)\n",
                 attn_status_str(st));
-        return 1;
+        goto done;
     }
     attn_arena_init(&arena, arena_buf, query_bytes);
 
     /* correctness: library vs baseline on the same input */
     st = attn_encoder_layer_f32(xa, s, NULL, &cfg, &w, &arena);
     if (st != ATTN_OK) {
-        fprintf(stderr, "attn_encoder_layer_f32: %s\n", attn_status_str(st));
-        return 1;
+        (void)fprintf(stderr, "attn_encoder_layer_f32: %s\n", attn_status_str(st));
+        goto done;
     }
     if (arena.high_water != query_bytes || arena.used != 0) {
-        fprintf(stderr, "arena high-water %lu != query %lu (used %lu)\n",
+        (void)fprintf(stderr, "arena high-water %lu != query %lu (used %lu)\n",
                 (unsigned long)arena.high_water, (unsigned long)query_bytes,
                 (unsigned long)arena.used);
-        return 1;
+        goto done;
     }
     res->lib_bytes = arena.high_water;
     naive_layer(xb, s, d, bc->n_heads, bc->d_ff, &p, &ws, 0);
@@ -397,9 +404,9 @@ static int bench_one(const bench_cfg *bc, bench_result *res)
         if (!(d2 <= res->max_diff)) res->max_diff = d2;
     }
     if (!(res->max_diff <= (double)TOLERANCE)) {
-        fprintf(stderr, "seq %d d_model %d: library and baseline differ by %g (> %g)\n", s, d,
+        (void)fprintf(stderr, "seq %d d_model %d: library and baseline differ by %g (> %g)\n", s, d,
                 res->max_diff, (double)TOLERANCE);
-        return 1;
+        goto done;
     }
 
     /* timing: all three in the same run, interleaved repetition by repetition */
@@ -421,20 +428,21 @@ static int bench_one(const bench_cfg *bc, bench_result *res)
         q4[r] = t_lib[r] / t_base4[r];
     }
     if (!all_finite(xa, n)) {
-        fprintf(stderr, "non-finite values after timing\n");
-        return 1;
+        (void)fprintf(stderr, "non-finite values after timing\n");
+        goto done;
     }
     res->lib_us = median(t_lib, REPS) * 1e6;
     res->base_us = median(t_base, REPS) * 1e6;
     res->base4_us = median(t_base4, REPS) * 1e6;
     res->ratio = median(q, REPS);
     res->ratio4 = median(q4, REPS);
-
+    rc = 0;
+done: /* every buffer freed, on success and on each failure */
     free(x0); free(xa); free(xb); free(xc);
     free(ws.q); free(ws.k); free(ws.v); free(ws.scores); free(ws.ctx); free(ws.out);
     free(ws.hid);
     free_params(&p);
-    return 0;
+    return rc;
 }
 
 int main(void)

@@ -37,6 +37,12 @@
 #define R16K(F, i) R8K(F, i), R8K(F, (i) + 8192)
 #define R32K(F, i) R16K(F, i), R16K(F, (i) + 16384)
 #define HASH(i) ((((unsigned)(i)) * 2654435761u) >> 22) /* 0..1023 */
+#ifdef BENCH_LINT
+/* make lint (tools/lint.sh): cppcheck and clang-tidy take many minutes
+   over 32K expanded initialisers; they read the code with short tables */
+#undef R32K
+#define R32K(F, i) R4(F, i)
+#endif
 
 /* The largest user is the (32, 64, 4, 128) layer: 4*64*64 + 2*64*128
    weights; biases and norms reuse the start of the table. */
@@ -164,31 +170,31 @@ enum { B_LINEAR, B_SOFTMAX, B_LAYERNORM, B_HEAD, B_LAYER,
        B_LINEAR_S8, B_SOFTMAX_S8, B_LAYERNORM_S8, B_HEAD_S8, B_LAYER_S8 };
 
 static const bench g_benches[] = {
-    {"linear 32x64 -> 64", B_LINEAR, 32, 64, 0, 64, 32ul * 64 * 64, "MAC"},
-    {"linear 32x64 -> 256", B_LINEAR, 32, 64, 0, 256, 32ul * 64 * 256, "MAC"},
-    {"softmax 32 rows of 32", B_SOFTMAX, 32, 32, 0, 0, 32ul * 32, "element"},
-    {"layer norm 32x64", B_LAYERNORM, 32, 64, 0, 0, 32ul * 64, "element"},
+    {"linear 32x64 -> 64", B_LINEAR, 32, 64, 0, 64, 32UL * 64 * 64, "MAC"},
+    {"linear 32x64 -> 256", B_LINEAR, 32, 64, 0, 256, 32UL * 64 * 256, "MAC"},
+    {"softmax 32 rows of 32", B_SOFTMAX, 32, 32, 0, 0, 32UL * 32, "element"},
+    {"layer norm 32x64", B_LAYERNORM, 32, 64, 0, 0, 32UL * 64, "element"},
     /* QK^T and PV: 2 * seq * seq * d_head MACs */
-    {"attention head seq 32, d_head 16", B_HEAD, 32, 16, 1, 0, 2ul * 32 * 32 * 16, "MAC"},
+    {"attention head seq 32, d_head 16", B_HEAD, 32, 16, 1, 0, 2UL * 32 * 32 * 16, "MAC"},
     /* Q,K,V,O: 4 seq d^2; scores and PV: 2 seq^2 d; FF: 2 seq d ff */
     {"encoder layer (32, 64, 4, 128)", B_LAYER, 32, 64, 4, 128,
-     4ul * 32 * 64 * 64 + 2ul * 32 * 32 * 64 + 2ul * 32 * 64 * 128, "MAC"},
+     4UL * 32 * 64 * 64 + 2UL * 32 * 32 * 64 + 2UL * 32 * 64 * 128, "MAC"},
     {"encoder layer (16, 32, 2, 64)", B_LAYER, 16, 32, 2, 64,
-     4ul * 16 * 32 * 32 + 2ul * 16 * 16 * 32 + 2ul * 16 * 32 * 64, "MAC"},
-    {"int8 linear 32x64 -> 64", B_LINEAR_S8, 32, 64, 0, 64, 32ul * 64 * 64, "MAC"},
-    {"int8 linear 32x64 -> 256", B_LINEAR_S8, 32, 64, 0, 256, 32ul * 64 * 256, "MAC"},
-    {"int8 softmax 32 rows of 32", B_SOFTMAX_S8, 32, 32, 0, 0, 32ul * 32, "element"},
-    {"int8 layer norm 32x64", B_LAYERNORM_S8, 32, 64, 0, 0, 32ul * 64, "element"},
-    {"int8 attention head seq 32, d_head 16", B_HEAD_S8, 32, 16, 1, 0, 2ul * 32 * 32 * 16, "MAC"},
+     4UL * 16 * 32 * 32 + 2UL * 16 * 16 * 32 + 2UL * 16 * 32 * 64, "MAC"},
+    {"int8 linear 32x64 -> 64", B_LINEAR_S8, 32, 64, 0, 64, 32UL * 64 * 64, "MAC"},
+    {"int8 linear 32x64 -> 256", B_LINEAR_S8, 32, 64, 0, 256, 32UL * 64 * 256, "MAC"},
+    {"int8 softmax 32 rows of 32", B_SOFTMAX_S8, 32, 32, 0, 0, 32UL * 32, "element"},
+    {"int8 layer norm 32x64", B_LAYERNORM_S8, 32, 64, 0, 0, 32UL * 64, "element"},
+    {"int8 attention head seq 32, d_head 16", B_HEAD_S8, 32, 16, 1, 0, 2UL * 32 * 32 * 16, "MAC"},
     /* the digits model's shape (d_model 32, 4 heads: d_head 8, seq 8), and
        other small head dims */
-    {"int8 attention 4 heads seq 8, d_head 8", B_HEAD_S8, 8, 32, 4, 0, 2ul * 8 * 8 * 32, "MAC"},
-    {"int8 attention 4 heads seq 8, d_head 5", B_HEAD_S8, 8, 20, 4, 0, 2ul * 8 * 8 * 20, "MAC"},
-    {"int8 attention 2 heads seq 16, d_head 12", B_HEAD_S8, 16, 24, 2, 0, 2ul * 16 * 16 * 24, "MAC"},
+    {"int8 attention 4 heads seq 8, d_head 8", B_HEAD_S8, 8, 32, 4, 0, 2UL * 8 * 8 * 32, "MAC"},
+    {"int8 attention 4 heads seq 8, d_head 5", B_HEAD_S8, 8, 20, 4, 0, 2UL * 8 * 8 * 20, "MAC"},
+    {"int8 attention 2 heads seq 16, d_head 12", B_HEAD_S8, 16, 24, 2, 0, 2UL * 16 * 16 * 24, "MAC"},
     {"int8 encoder layer (32, 64, 4, 128)", B_LAYER_S8, 32, 64, 4, 128,
-     4ul * 32 * 64 * 64 + 2ul * 32 * 32 * 64 + 2ul * 32 * 64 * 128, "MAC"},
+     4UL * 32 * 64 * 64 + 2UL * 32 * 32 * 64 + 2UL * 32 * 64 * 128, "MAC"},
     {"int8 encoder layer (16, 32, 2, 64)", B_LAYER_S8, 16, 32, 2, 64,
-     4ul * 16 * 32 * 32 + 2ul * 16 * 16 * 32 + 2ul * 16 * 32 * 64, "MAC"},
+     4UL * 16 * 32 * 32 + 2UL * 16 * 16 * 32 + 2UL * 16 * 32 * 64, "MAC"},
 };
 
 /* The benchmark layers: post-norm, GELU, no mask. */
@@ -211,8 +217,8 @@ static uint32_t g_cal, g_empty;
 #define MEASURE(insns, st, call)                                                 \
     do {                                                                         \
         uint32_t t0_ = port_ticks();                                             \
-        st = (call);                                                             \
-        insns = port_insns(port_ticks() - t0_, g_cal) - g_empty;                 \
+        (st) = (call);                                                           \
+        (insns) = port_insns(port_ticks() - t0_, g_cal) - g_empty;               \
     } while (0)
 
 static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int *fits)

@@ -196,6 +196,8 @@ static const attn_mha_cfg odd = {SEQ - 1, SEQ - 1, D, 1, 0};
 static const attn_mha_cfg cross = {3, SEQ, D, 2, 0};
 static const attn_mha_cfg narrow = {SEQ, SEQ, D, 8, 1};
 
+/* (one MEASURE per call; clang-tidy counts the macro's statements:
+   NOLINTNEXTLINE(readability-function-size)) */
 static void digits_float(void)
 {
     static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0};
@@ -271,6 +273,7 @@ static void digits_float(void)
                  (g_logits, g_f[1], SEQ, NULL, &digits_cfg, &digits_weights, &g_arena));
 }
 
+/* NOLINTNEXTLINE(readability-function-size): as digits_float */
 static void digits_int8(void)
 {
     static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0};
@@ -476,12 +479,14 @@ int main(void)
        place first */
     printf("stack: painted-stack depth of every public function (attention.h %d.%d.%d)\n",
            ATTN_VERSION_MAJOR, ATTN_VERSION_MINOR, ATTN_VERSION_PATCH);
-    fflush(stdout);
+    (void)fflush(stdout); /* (nothing to do if it fails) */
     sp = stack_pointer();
     g_floor = sp - STACK_WINDOW / 4;
 #if defined(__arm__)
     {
         extern char end; /* sections.ld: the first byte after .bss (the heap) */
+        /* newlib's heap break (a reserved name, the C library's):
+           NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
         extern void *_sbrk(ptrdiff_t incr);
         char *brk = (char *)_sbrk(0);
         if ((char *)g_floor < &end || (char *)g_floor < brk) {
@@ -493,6 +498,7 @@ int main(void)
 #endif
     for (i = 0; i < SEQ * DIGITS_D_IN; i++) g_x[i] = (float)digits_test_pixels[0][i] * g_pixel_scale;
     g_nan = g_pixel_scale * 0.0f;
+    /* cppcheck-suppress duplicateExpression ; 0 / 0 is the point: a NaN */
     g_nan = g_nan / g_nan;
 
     digits_float();

@@ -140,6 +140,15 @@ count "bad input: every public function of attention.h has rows (tests/bad_input
 # The minimal example runs.
 timeout 30 "./$B/minimal" >/dev/null 2>&1; count "examples/minimal runs and exits 0" $?
 timeout 60 "./$B/demo" >/dev/null 2>&1; count "examples/demo runs and exits 0" $?
+# static analysis (make lint, which make test runs first): zero findings
+if [ $# -gt 0 ]; then
+    summary=$(cat "$B/lint/summary" 2>/dev/null)
+    case $summary in
+    "lint: 0 findings "*) r=0 ;;
+    *) r=1; cat "$B/lint/findings" 2>/dev/null ;;
+    esac
+    count "${summary:-lint: no $B/lint/summary (make lint)}" $r
+fi
 # a board image over its RAM must not link (issue 9: it used to lock QEMU up)
 if [ $# -gt 0 ]; then
     sh tests/link_overflow.sh "$B"; count "link: a .bss over the board's RAM fails to link, naming the region" $?

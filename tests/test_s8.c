@@ -653,9 +653,9 @@ static void fill_data(int8_t *x, size_t n, int mode)
     size_t i;
     int8_t c = (int8_t)rs_int(-128, 127);
     for (i = 0; i < n; i++)
-        x[i] = mode == DATA_CONST ? c : mode == DATA_EXTREME ? (int8_t)(rs_next() & 1 ? 127 : -128)
-             : mode == DATA_NARROW ? (int8_t)(c / 2 + rs_int(-2, 2))
-             : mode == DATA_SPREAD ? (int8_t)(c / 2 + rs_int(-30, 30)) : (int8_t)rs_int(-128, 127);
+        x[i] = (int8_t)(mode == DATA_CONST ? c : mode == DATA_EXTREME ? (rs_next() & 1 ? 127 : -128)
+                        : mode == DATA_NARROW ? c / 2 + rs_int(-2, 2)
+                        : mode == DATA_SPREAD ? c / 2 + rs_int(-30, 30) : rs_int(-128, 127));
 }
 
 static void test_softmax(void)

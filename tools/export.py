@@ -649,7 +649,9 @@ def model_header(model, name, seq, source=None):
             r[key] = add("l%d_%s" % (i, key), L[key], p + comment)
         w = r["in_proj_w"]
         b = r["in_proj_b"]
-        mha = [w, "%s + %d * %d" % (w, d, d), "%s + 2 * %d * %d" % (w, d, d)]
+        # the offsets as numbers: an int product as a pointer offset is a
+        # clang-tidy finding (bugprone-implicit-widening-of-multiplication-result)
+        mha = [w, "%s + %d" % (w, d * d), "%s + %d" % (w, 2 * d * d)]
         mha += ["NULL"] * 3 if b == "NULL" else [b, "%s + %d" % (b, d), "%s + %d" % (b, 2 * d)]
         mha += [r["out_w"], r["out_b"]]
         rest = [r[k] for k in ("ff1_w", "ff1_b", "ff2_w", "ff2_b",

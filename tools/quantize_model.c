@@ -21,8 +21,10 @@
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "quant_input.h"
 
@@ -33,6 +35,25 @@ static int g_col;
 static unsigned long g_bytes; /* of every array printed: the int8 model's flash */
 
 /* ---- printing C ------------------------------------------------------------ */
+
+/* snprintf into buf [n]; text that does not fit (or a format error) stops
+   the program, as the C it prints would be wrong */
+#if defined(__GNUC__) || defined(__clang__)
+static void fmt(char *buf, size_t n, const char *format, ...) __attribute__((format(printf, 3, 4)));
+#endif
+static void fmt(char *buf, size_t n, const char *format, ...)
+{
+    va_list ap;
+    int k;
+    va_start(ap, format);
+    k = vsnprintf(buf, n, format, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= n) {
+        (void)fprintf(stderr, "quantize_model: \"%s\" does not fit in %lu bytes\n", format,
+                      (unsigned long)n);
+        exit(1);
+    }
+}
 
 static void item(const char *text)
 {
@@ -46,33 +67,34 @@ static void item(const char *text)
     g_col += (int)n + 2;
 }
 
-/* One element of an array as C text, into buf [40]. */
+#define ITEM_LEN 40
+/* One element of an array as C text, into buf [ITEM_LEN]. */
 typedef void (*format_fn)(char *buf, const void *array, size_t i);
 
 static void format_s8(char *buf, const void *a, size_t i)
 {
-    sprintf(buf, "%d", ((const int8_t *)a)[i]);
+    fmt(buf, ITEM_LEN, "%d", ((const int8_t *)a)[i]);
 }
 
 static void format_s32(char *buf, const void *a, size_t i)
 {
     int32_t v = ((const int32_t *)a)[i];
     /* INT32_MIN has no literal of type int: write it as an expression */
-    if (v == INT32_MIN) sprintf(buf, "(-2147483647 - 1)");
-    else sprintf(buf, "%ld", (long)v);
+    if (v == INT32_MIN) fmt(buf, ITEM_LEN, "(-2147483647 - 1)");
+    else fmt(buf, ITEM_LEN, "%ld", (long)v);
 }
 
 static void format_qmul(char *buf, const void *a, size_t i)
 {
     const attn_qmul *m = (const attn_qmul *)a + i;
-    sprintf(buf, "{%ld, %ld}", (long)m->multiplier, (long)m->shift);
+    fmt(buf, ITEM_LEN, "{%ld, %ld}", (long)m->multiplier, (long)m->shift);
 }
 
 /* static const TYPE QM_NAME_s8_NAME[n] = {...}; counted in g_bytes. */
 static void print_array(const char *type, size_t elem, format_fn format, const char *name,
                         const void *x, size_t n)
 {
-    char buf[40];
+    char buf[ITEM_LEN];
     size_t i;
     printf("static const %s %s_s8_%s[%lu] = {", type, QM_NAME, name, (unsigned long)n);
     g_col = 100;
@@ -105,8 +127,8 @@ static void array_qmul(const char *name, const attn_qmul *x, size_t n)
 /* The symbol an array was printed as into buf [NAME_LEN], or "NULL". */
 static const char *sym(char *buf, const void *p, const char *name)
 {
-    snprintf(buf, NAME_LEN, "%s", p ? "" : "NULL");
-    if (p) snprintf(buf, NAME_LEN, "%s_s8_%s", QM_NAME, name);
+    if (p) fmt(buf, NAME_LEN, "%s_s8_%s", QM_NAME, name);
+    else fmt(buf, NAME_LEN, "NULL");
     return buf;
 }
 
@@ -118,8 +140,11 @@ static void print_qmul(attn_qmul m)
 static void print_int64(int64_t v)
 {
     /* no long long literal (C++98 -pedantic): two int32 halves */
+    /* hi = floor(v / 2^30), lo = v - hi 2^30 in [0, 2^30), without shifting a
+       negative value */
+    int64_t hi = v >= 0 ? v / 1073741824 : -((-(v + 1)) / 1073741824) - 1;
     if (v >= -2147483647 && v <= 2147483647) printf("%ld", (long)v);
-    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)(v >> 30), (long)(v & 0x3FFFFFFF));
+    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)hi, (long)(v - hi * 1073741824));
 }
 
 /* ---- the parameter structs -------------------------------------------------- */
@@ -133,16 +158,17 @@ static linear_names emit_linear_arrays(const char *name, const attn_linear_s8_pa
 {
     linear_names n;
     char tmp[PART_LEN];
-    snprintf(tmp, sizeof tmp, "%s_w", name);
+    memset(&n, 0, sizeof n); /* (sym() writes every name) */
+    fmt(tmp, sizeof tmp, "%s_w", name);
     array_s8(tmp, p->w, (size_t)in * (size_t)out);
     sym(n.w, p->w, tmp);
-    snprintf(tmp, sizeof tmp, "%s_b", name);
+    fmt(tmp, sizeof tmp, "%s_b", name);
     if (p->bias) array_s32(tmp, p->bias, (size_t)out);
     sym(n.b, p->bias, tmp);
-    snprintf(tmp, sizeof tmp, "%s_rq", name);
+    fmt(tmp, sizeof tmp, "%s_rq", name);
     array_qmul(tmp, p->requant, (size_t)out);
     sym(n.rq, p->requant, tmp);
-    snprintf(tmp, sizeof tmp, "%s_fb", name);
+    fmt(tmp, sizeof tmp, "%s_fb", name);
     if (p->fused_bias) array_s32(tmp, p->fused_bias, (size_t)out);
     sym(n.fb, p->fused_bias, tmp);
     return n;
@@ -162,10 +188,11 @@ static norm_names emit_norm_arrays(const char *name, const attn_layernorm_s8_par
 {
     norm_names n;
     char tmp[PART_LEN];
-    snprintf(tmp, sizeof tmp, "%s_gamma", name);
+    memset(&n, 0, sizeof n); /* (sym() writes both names) */
+    fmt(tmp, sizeof tmp, "%s_gamma", name);
     array_qmul(tmp, p->gamma, (size_t)d);
     sym(n.gamma, p->gamma, tmp);
-    snprintf(tmp, sizeof tmp, "%s_beta", name);
+    fmt(tmp, sizeof tmp, "%s_beta", name);
     if (p->beta) array_s32(tmp, p->beta, (size_t)d);
     sym(n.beta, p->beta, tmp);
     return n;
@@ -203,7 +230,7 @@ static void print_sdpa(const attn_sdpa_s8_params *p)
 static void upper_name(char *up)
 {
     int i;
-    snprintf(up, PART_LEN, "%s", QM_NAME);
+    fmt(up, PART_LEN, "%s", QM_NAME);
     for (i = 0; up[i]; i++)
         if (up[i] >= 'a' && up[i] <= 'z') up[i] = (char)(up[i] - 'a' + 'A');
 }
@@ -212,7 +239,7 @@ static void print_float(float f)
 {
     char buf[40];
     int i, plain = 1;
-    snprintf(buf, sizeof buf, "%.9g", (double)f);
+    fmt(buf, sizeof buf, "%.9g", (double)f);
     for (i = 0; buf[i]; i++)
         if (buf[i] == '.' || buf[i] == 'e') plain = 0;
     printf("%s%sf", buf, plain ? "." : "");
@@ -236,11 +263,11 @@ int main(void)
     st = attn_quantize_model_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_PADDING, QM_N_CALIB,
                                 QM_SEQ, &store, &scratch);
     if (st != ATTN_OK) {
-        fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
+        (void)fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
         return 1;
     }
     if (n_layers > 8) {
-        fprintf(stderr, "quantize_model: more than 8 layers\n");
+        (void)fprintf(stderr, "quantize_model: more than 8 layers\n");
         return 1;
     }
 
@@ -269,14 +296,14 @@ int main(void)
         ls[4] = &L->ff1;
         ls[5] = &L->ff2;
         for (k = 0; k < 6; k++) {
-            snprintf(name, sizeof name, "l%d_%s", l, ln[k]);
+            fmt(name, sizeof name, "l%d_%s", l, ln[k]);
             lin[l][k] = emit_linear_arrays(name, ls[k], k == 5 ? ff : d, k == 4 ? ff : d);
         }
-        snprintf(name, sizeof name, "l%d_norm1", l);
+        fmt(name, sizeof name, "l%d_norm1", l);
         norms[l][0] = emit_norm_arrays(name, &L->norm1, d);
-        snprintf(name, sizeof name, "l%d_norm2", l);
+        fmt(name, sizeof name, "l%d_norm2", l);
         norms[l][1] = emit_norm_arrays(name, &L->norm2, d);
-        snprintf(name, sizeof name, "l%d_gelu", l);
+        fmt(name, sizeof name, "l%d_gelu", l);
         if (L->gelu_table) array_s8(name, L->gelu_table, 256);
         sym(gelu[l], L->gelu_table, name);
     }
@@ -329,7 +356,8 @@ int main(void)
     print_float(q.logit_scale);
     printf(", %ld, %ld};\n", (long)q.in_zp, (long)q.logit_zp);
     printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n\n#endif /* %s_MODEL_S8_H */\n",
-           upper, g_bytes + (unsigned long)(n_layers * sizeof(attn_encoder_layer_s8_params)),
+           upper,
+           g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)),
            upper);
     return 0;
 }

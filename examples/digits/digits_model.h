@@ -1689,7 +1689,7 @@ static const float digits_cls_b[10] = {
 };
 
 static const attn_encoder_layer_weights_f32 digits_layers[DIGITS_N_LAYERS] = {
-    {{digits_l0_in_proj_w, digits_l0_in_proj_w + 32 * 32, digits_l0_in_proj_w + 2 * 32 * 32,
+    {{digits_l0_in_proj_w, digits_l0_in_proj_w + 1024, digits_l0_in_proj_w + 2048,
       digits_l0_in_proj_b, digits_l0_in_proj_b + 32, digits_l0_in_proj_b + 64, digits_l0_out_w,
       digits_l0_out_b},
      digits_l0_ff1_w, digits_l0_ff1_b, digits_l0_ff2_w, digits_l0_ff2_b, digits_l0_norm1_w,

@@ -5,9 +5,11 @@
 # are present; install them from Debian's packages when they are not.
 # Called by `make test` (make ports-deps) before any board is built. CLANG
 # names the clang command (default clang), as in the Makefile.
-# usage: install-deps.sh [--check] [m32]
+# usage: install-deps.sh [--check] [m32 | lint]
 #   m32      instead: gcc-multilib, for the 32-bit host test runner (gcc -m32
 #            with ASan + UBSan; HOST_CC names the compiler, default gcc)
+#   lint     instead: cppcheck and clang-tidy, for make lint (CPPCHECK and
+#            CLANG_TIDY name the commands)
 #   --check  install nothing: name what is missing and exit 1 if anything is
 set -u
 check=0
@@ -20,6 +22,9 @@ if [ "${1:-}" = m32 ]; then
     "${HOST_CC:-gcc}" -m32 -fsanitize=address,undefined "$dir/m32.c" -o "$dir/m32" >/dev/null 2>&1 ||
         missing=" gcc-multilib"
     rm -rf "$dir"
+elif [ "${1:-}" = lint ]; then
+    command -v "${CPPCHECK:-cppcheck}" >/dev/null 2>&1 || missing="$missing cppcheck"
+    command -v "${CLANG_TIDY:-clang-tidy}" >/dev/null 2>&1 || missing="$missing clang-tidy"
 else
     command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing="$missing gcc-arm-none-eabi"
     if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 ||
@@ -31,7 +36,7 @@ else
 fi
 [ -z "$missing" ] && exit 0
 if [ "$check" -eq 1 ]; then
-    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / make m32-deps)" >&2
+    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / m32-deps / lint-deps)" >&2
     exit 1
 fi
 

@@ -10,7 +10,11 @@
 
 #include "port.h"
 
+/* the linker script's symbols (sections.ld), reserved names as linker
+   scripts spell them */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern uint32_t __data_load__, __data_start__, __data_end__, __bss_start__, __bss_end__;
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern uint32_t __stack_top__;
 extern void initialise_monitor_handles(void);
 /* main may be written int main(void) or int main(int, char **); both work
@@ -21,9 +25,10 @@ void Reset_Handler(void);
 void port_fault(void);
 void SysTick_Handler(void);
 
-/* newlib's exit path looks for these; nothing to do here */
-void _init(void);
-void _fini(void);
+/* newlib's exit path looks for these (so they have its reserved names);
+   nothing to do here */
+void _init(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+void _fini(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 void _init(void) {}
 void _fini(void) {}
 
@@ -36,13 +41,19 @@ void Reset_Handler(void)
     static char name[] = "firmware"; /* in .data: valid once it is copied */
     static char *argv[] = {name, 0};
     uint32_t *src, *dst;
+    uintptr_t n;
 #if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
     /* CP10 and CP11 full access: the FPU, and on v8.1-M the MVE unit */
     REG32(SCB_CPACR) |= 0xFu << 20;
     __asm volatile("dsb\n\tisb" ::: "memory");
 #endif
-    for (src = &__data_load__, dst = &__data_start__; dst < &__data_end__;) *dst++ = *src++;
-    for (dst = &__bss_start__; dst < &__bss_end__;) *dst++ = 0;
+    /* the section bounds are distinct objects to C: their distance is
+       taken from their addresses (comparing the pointers would not be
+       defined) */
+    n = ((uintptr_t)&__data_end__ - (uintptr_t)&__data_start__) / sizeof(uint32_t);
+    for (src = &__data_load__, dst = &__data_start__; n > 0; n--) *dst++ = *src++;
+    n = ((uintptr_t)&__bss_end__ - (uintptr_t)&__bss_start__) / sizeof(uint32_t);
+    for (dst = &__bss_start__; n > 0; n--) *dst++ = 0;
     initialise_monitor_handles();
     exit(main(1, argv));
 }

@@ -75,10 +75,10 @@ static void t_linear(fz_in *in)
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return; /* would need the memory */
     /* (a wild case gets one-element buffers; the call keeps its sizes) */
-    y = (float *)fz_out(wild ? 4 : (size_t)rows * n_out * sizeof(float));
-    y2 = (float *)fz_out(wild ? 4 : (size_t)rows * n_out * sizeof(float));
-    x = fz_fbuf_const(in, wild ? 1 : (size_t)rows * n_in, cls, &got);
-    w = fz_fbuf_const(in, wild ? 1 : (size_t)n_out * n_in, cls, &got);
+    y = (float *)fz_out(wild ? 4 : (size_t)rows * (size_t)n_out * sizeof(float));
+    y2 = (float *)fz_out(wild ? 4 : (size_t)rows * (size_t)n_out * sizeof(float));
+    x = fz_fbuf_const(in, wild ? 1 : (size_t)rows * (size_t)n_in, cls, &got);
+    w = fz_fbuf_const(in, wild ? 1 : (size_t)n_out * (size_t)n_in, cls, &got);
     if (fz_pick(in, 4)) b = fz_fbuf_const(in, wild ? 1 : (size_t)n_out, cls, &got);
     fz_snap();
     st = attn_linear_f32(nul == 0 ? NULL : y, nul == 1 ? NULL : x, nul == 2 ? NULL : w, b, rows,
@@ -89,7 +89,7 @@ static void t_linear(fz_in *in)
     fz_snap();
     FZ_STATUS(attn_linear_f32(y2, x, w, b, rows, n_in, n_out), ATTN_OK);
     fz_after(1);
-    FZ_CHECK(memcmp(y, y2, (size_t)rows * n_out * sizeof(float)) == 0, "two calls, different bytes");
+    FZ_CHECK(memcmp(y, y2, (size_t)rows * (size_t)n_out * sizeof(float)) == 0, "two calls, different bytes");
     if (got == FZ_WILD) return;
     {
         int r, o, i;
@@ -97,11 +97,11 @@ static void t_linear(fz_in *in)
             for (o = 0; o < n_out; o++) {
                 double s = b ? (double)b[o] : 0.0, a = b ? fabs((double)b[o]) : 0.0, e;
                 for (i = 0; i < n_in; i++) {
-                    double p = (double)x[(size_t)r * n_in + i] * (double)w[(size_t)o * n_in + i];
+                    double p = (double)x[(size_t)r * (size_t)n_in + (size_t)i] * (double)w[(size_t)o * (size_t)n_in + (size_t)i];
                     s += p;
                     a += fabs(p);
                 }
-                e = fabs((double)y[(size_t)r * n_out + o] - s);
+                e = fabs((double)y[(size_t)r * (size_t)n_out + (size_t)o] - s);
                 if (got == FZ_TAME) /* every product and partial sum is exact in float */
                     FZ_CHECK(e == 0.0, "linear: not the exact sum on exactly representable data");
                 else if (a < 1e37)
@@ -123,9 +123,9 @@ static void t_softmax(fz_in *in)
     else if (fz_bytes(rows, cols, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
-    y = (float *)fz_out(wild ? 4 : (size_t)rows * cols * sizeof(float));
-    y2 = (float *)fz_out(wild ? 4 : (size_t)rows * cols * sizeof(float));
-    x = fz_fbuf_const(in, wild ? 1 : (size_t)rows * cols, cls, &got);
+    y = (float *)fz_out(wild ? 4 : (size_t)rows * (size_t)cols * sizeof(float));
+    y2 = (float *)fz_out(wild ? 4 : (size_t)rows * (size_t)cols * sizeof(float));
+    x = fz_fbuf_const(in, wild ? 1 : (size_t)rows * (size_t)cols, cls, &got);
     if (!wild && cls == FZ_WILD && fz_pick(in, 4) == 0) /* a row of -inf */
         for (c = 0; c < cols; c++) x[c] = -INFINITY;
     fz_snap();
@@ -134,13 +134,13 @@ static void t_softmax(fz_in *in)
     FZ_STATUS(st, want);
     if (st != ATTN_OK) return;
     /* in place: the same bytes */
-    memcpy(y2, x, (size_t)rows * cols * sizeof(float));
+    memcpy(y2, x, (size_t)rows * (size_t)cols * sizeof(float));
     fz_snap();
     FZ_STATUS(attn_softmax_f32(y2, y2, rows, cols), ATTN_OK);
     fz_after(1);
-    FZ_CHECK(memcmp(y, y2, (size_t)rows * cols * sizeof(float)) == 0, "in place differs from out of place");
+    FZ_CHECK(memcmp(y, y2, (size_t)rows * (size_t)cols * sizeof(float)) == 0, "in place differs from out of place");
     for (r = 0; r < rows; r++) {
-        const float *xr = x + (size_t)r * cols, *yr = y + (size_t)r * cols;
+        const float *xr = x + (size_t)r * (size_t)cols, *yr = y + (size_t)r * (size_t)cols;
         int finite = 1, all_ninf = 1;
         double s = 0.0;
         for (c = 0; c < cols; c++) {
@@ -174,9 +174,9 @@ static void t_layernorm(fz_in *in)
     else if (fz_bytes(rows, cols, 4).ovf) want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
-    y = (float *)fz_out(wild ? 4 : (size_t)rows * cols * sizeof(float));
-    y2 = (float *)fz_out(wild ? 4 : (size_t)rows * cols * sizeof(float));
-    x = fz_fbuf_const(in, wild ? 1 : (size_t)rows * cols, cls, &got);
+    y = (float *)fz_out(wild ? 4 : (size_t)rows * (size_t)cols * sizeof(float));
+    y2 = (float *)fz_out(wild ? 4 : (size_t)rows * (size_t)cols * sizeof(float));
+    x = fz_fbuf_const(in, wild ? 1 : (size_t)rows * (size_t)cols, cls, &got);
     if (fz_pick(in, 3)) g = fz_fbuf_const(in, wild ? 1 : (size_t)cols, fz_pick(in, 2) ? FZ_TAME : cls, &got);
     if (fz_pick(in, 3)) b = fz_fbuf_const(in, wild ? 1 : (size_t)cols, fz_pick(in, 2) ? FZ_TAME : cls, &got);
     fz_snap();
@@ -184,14 +184,14 @@ static void t_layernorm(fz_in *in)
     fz_after(st == ATTN_OK);
     FZ_STATUS(st, want);
     if (st != ATTN_OK) return;
-    memcpy(y2, x, (size_t)rows * cols * sizeof(float));
+    memcpy(y2, x, (size_t)rows * (size_t)cols * sizeof(float));
     fz_snap();
     FZ_STATUS(attn_layernorm_f32(y2, y2, g, b, eps, rows, cols), ATTN_OK);
     fz_after(1);
-    FZ_CHECK(memcmp(y, y2, (size_t)rows * cols * sizeof(float)) == 0, "in place differs from out of place");
+    FZ_CHECK(memcmp(y, y2, (size_t)rows * (size_t)cols * sizeof(float)) == 0, "in place differs from out of place");
     if ((g && !fz_all_finite(g, (size_t)cols)) || (b && !fz_all_finite(b, (size_t)cols))) return;
     for (r = 0; r < rows; r++) {
-        const float *xr = x + (size_t)r * cols, *yr = y + (size_t)r * cols;
+        const float *xr = x + (size_t)r * (size_t)cols, *yr = y + (size_t)r * (size_t)cols;
         int ok = 1;
         for (c = 0; c < cols; c++)
             if (!(fabsf(xr[c]) <= 1e17f)) ok = 0; /* no sum of squares can overflow */
@@ -268,7 +268,7 @@ static void t_pos(fz_in *in)
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
     {
-        size_t n = wild ? 1 : (size_t)seq * d;
+        size_t n = wild ? 1 : (size_t)seq * (size_t)d;
         x = (float *)fz_out(n * sizeof(float));
         fz_fill_f32(in, x, n, cls);
         x0 = fz_fbuf_const(in, n, FZ_TAME, &got);
@@ -283,7 +283,7 @@ static void t_pos(fz_in *in)
     if (st != ATTN_OK) return;
     for (i = 0; i < seq; i++)
         for (c = 0; c < d; c++) {
-            size_t k = (size_t)i * d + c;
+            size_t k = (size_t)i * (size_t)d + (size_t)c;
             if (learned) {
                 float s = x0[k] + tab[k];
                 FZ_CHECK(x[k] == s || (s != s && x[k] != x[k]), "pos_learned: x + table is not one float add");
@@ -316,7 +316,7 @@ static void t_pool(fz_in *in)
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return;
     out = (float *)fz_out(wild ? 4 : (size_t)d * sizeof(float));
-    x = fz_fbuf_const(in, wild ? 1 : (size_t)seq * d, cls, &got);
+    x = fz_fbuf_const(in, wild ? 1 : (size_t)seq * (size_t)d, cls, &got);
     if (fz_pick(in, 2)) {
         pad = (uint8_t *)fz_const(wild ? 1 : (size_t)seq);
         fz_fill_mask(in, pad, wild ? 1 : seq);
@@ -337,7 +337,7 @@ static void t_pool(fz_in *in)
         } else if (got == FZ_TAME) { /* the sum is exact; one division */
             float s = 0.0f, q;
             for (p = 0; p < seq; p++)
-                if (!(pad && pad[p])) s += x[(size_t)p * d + c];
+                if (!(pad && pad[p])) s += x[(size_t)p * (size_t)d + (size_t)c];
             q = s / (float)cnt; /* (a float: i386 evaluates in 80 bits) */
             FZ_CHECK(out[c] == q, "pool mean: not sum / count");
         }
@@ -445,8 +445,8 @@ static void t_sdpa(fz_in *in)
         FZ_CHECK(*bp == ATTN_SDPA_SCRATCH_F32(cfg.seq_kv), "sdpa scratch query != ATTN_SDPA_SCRATCH_F32");
         bytes = *bp;
     }
-    qn = wild ? 1 : (size_t)cfg.seq_q * cfg.d_model;
-    kvn = wild ? 1 : (size_t)cfg.seq_kv * cfg.d_model;
+    qn = wild ? 1 : (size_t)cfg.seq_q * (size_t)cfg.d_model;
+    kvn = wild ? 1 : (size_t)cfg.seq_kv * (size_t)cfg.d_model;
     out = (float *)fz_out(qn * sizeof(float));
     out2 = (float *)fz_out(qn * sizeof(float));
     q = fz_fbuf_const(in, qn, cls, &got);
@@ -476,14 +476,14 @@ static void t_sdpa(fz_in *in)
             int seen = 0;
             for (j = 0; j < cfg.seq_kv; j++) seen |= fz_visible(pad, cfg.causal, i, j);
             for (c = 0; c < cfg.d_model; c++) {
-                float o = out[(size_t)i * cfg.d_model + c], lo = FLT_MAX, hi = -FLT_MAX;
+                float o = out[(size_t)i * (size_t)cfg.d_model + (size_t)c], lo = FLT_MAX, hi = -FLT_MAX;
                 if (!seen) { /* documented: the zero context */
                     FZ_CHECK(o == 0.0f, "sdpa: a query with every key masked is not zero");
                     continue;
                 }
                 for (j = 0; j < cfg.seq_kv; j++)
                     if (fz_visible(pad, cfg.causal, i, j)) {
-                        float vv = v[(size_t)j * cfg.d_model + c];
+                        float vv = v[(size_t)j * (size_t)cfg.d_model + (size_t)c];
                         if (vv < lo) lo = vv;
                         if (vv > hi) hi = vv;
                     }
@@ -501,7 +501,7 @@ static void t_sdpa(fz_in *in)
 static void fz_mha_weights(fz_in *in, attn_mha_weights_f32 *w, int d, int cls, int *got,
                            int nulw, int packed)
 {
-    size_t dd = (size_t)d * d;
+    size_t dd = (size_t)d * (size_t)d;
     memset(w, 0, sizeof *w);
     if (packed) {
         float *pw = fz_fbuf_const(in, 3 * dd, cls, got), *pb = NULL, *ow, *ob = NULL;
@@ -559,8 +559,8 @@ static void t_mha(fz_in *in)
         FZ_CHECK(*bp == ATTN_MHA_SCRATCH_F32(cfg.seq_kv, cfg.d_model), "mha scratch query != ATTN_MHA_SCRATCH_F32");
         bytes = *bp;
     }
-    qn = wild ? 1 : (size_t)cfg.seq_q * cfg.d_model;
-    kvn = wild ? 1 : (size_t)cfg.seq_kv * cfg.d_model;
+    qn = wild ? 1 : (size_t)cfg.seq_q * (size_t)cfg.d_model;
+    kvn = wild ? 1 : (size_t)cfg.seq_kv * (size_t)cfg.d_model;
     mx = qn > kvn ? qn : kvn;
     out = (float *)fz_out(qn * sizeof(float));
     out2 = (float *)fz_out(mx * sizeof(float));
@@ -604,7 +604,7 @@ static void t_mha(fz_in *in)
             for (j = 0; j < cfg.seq_kv; j++) seen |= fz_visible(pad, cfg.causal, i, j);
             if (seen) continue;
             for (c = 0; c < cfg.d_model; c++) /* documented: the output bias */
-                FZ_CHECK(out[(size_t)i * cfg.d_model + c] == (w.bo ? w.bo[c] : 0.0f),
+                FZ_CHECK(out[(size_t)i * (size_t)cfg.d_model + (size_t)c] == (w.bo ? w.bo[c] : 0.0f),
                          "mha: a query with every key masked is not bo");
         }
     }
@@ -626,7 +626,7 @@ static void t_packed(fz_in *in)
         want = ATTN_ERR_TOO_LARGE;
     else want = ATTN_OK;
     if (wild && want == ATTN_OK) return; /* the pointers would leave our arrays */
-    dd = wild ? 1 : (size_t)d * d;
+    dd = wild ? 1 : (size_t)d * (size_t)d;
     w = (attn_mha_weights_f32 *)fz_out(sizeof *w);
     memset(w, 0x5A, sizeof *w);
     pw = (float *)fz_const(3 * dd * sizeof(float));
@@ -684,7 +684,7 @@ static fz_sz fz_enc_need(const attn_encoder_cfg *c, int seq)
 static void fz_layer_weights(fz_in *in, attn_encoder_layer_weights_f32 *w, int d, int ff, int cls,
                              int *got, int nulw)
 {
-    size_t df = (size_t)d * ff;
+    size_t df = (size_t)d * (size_t)ff;
     int packed = fz_pick(in, 2);
     fz_mha_weights(in, &w->attn, d, cls, got, nulw <= 4 ? nulw : 0, packed);
     w->ff1_w = nulw == 5 ? NULL : fz_fbuf_const(in, df, cls, got);
@@ -759,13 +759,13 @@ static void t_encoder(fz_in *in, int stack)
     /* buffer sizes (one element each in a wild case, whose call keeps its sizes) */
     as = wild ? 1 : seq;
     ad = wild ? 1 : cfg.d_model;
-    n = (size_t)as * ad;
+    n = (size_t)as * (size_t)ad;
     x = (float *)fz_out(n * sizeof(float));
     fz_fill_f32(in, x, n, cls);
     x0 = (float *)fz_const(n * sizeof(float));
     memcpy(x0, x, n * sizeof(float));
     x2 = (float *)fz_out(n * sizeof(float));
-    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nl_alloc * sizeof *lw);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nl_alloc * (size_t)sizeof *lw);
     for (l = 0; l < nl_alloc; l++)
         fz_layer_weights(in, &lw[l], ad, wild ? 1 : cfg.d_ff, wcls, &got, l == bad_layer ? nulw : 0);
     sw.layers = stack && nulw == 7 ? NULL : lw;
@@ -805,7 +805,7 @@ static void t_encoder(fz_in *in, int stack)
     if (got != FZ_TAME) return;
     FZ_CHECK(fz_all_finite(x, n), "encoder: non-finite output from finite input and weights");
     for (i = 0; i < seq; i++) {
-        const float *row = x + (size_t)i * cfg.d_model;
+        const float *row = x + (size_t)i * (size_t)cfg.d_model;
         if (stack && sw.final_norm)
             fz_ln_bound(row, sw.norm_w, sw.norm_b, cfg.d_model, "encoder: final norm output out of bound");
         else if (!cfg.norm_first)
@@ -883,21 +883,21 @@ static void t_model(fz_in *in)
         int amax = wild ? 1 : cfg.max_seq, acls = wild ? 1 : cfg.n_classes, aff = wild ? 1 : cfg.encoder.d_ff;
         logits = (float *)fz_out((size_t)acls * sizeof(float));
         logits2 = (float *)fz_out((size_t)acls * sizeof(float));
-        input = fz_fbuf_const(in, (size_t)as * ain, cls, &got);
+        input = fz_fbuf_const(in, (size_t)as * (size_t)ain, cls, &got);
         memset(&w, 0, sizeof w);
         if (cfg.d_in > 0 && nulw != 8) {
-            w.embed_w = fz_fbuf_const(in, (size_t)ad * ain, wcls, &got);
+            w.embed_w = fz_fbuf_const(in, (size_t)ad * (size_t)ain, wcls, &got);
             if (fz_pick(in, 3)) w.embed_b = fz_fbuf_const(in, (size_t)ad, wcls, &got);
         }
-        if (nulw != 9) w.pos = fz_fbuf_const(in, (size_t)amax * ad, wcls, &got);
-        lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nl * sizeof *lw);
+        if (nulw != 9) w.pos = fz_fbuf_const(in, (size_t)amax * (size_t)ad, wcls, &got);
+        lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nl * (size_t)sizeof *lw);
         for (l = 0; l < nl; l++) fz_layer_weights(in, &lw[l], ad, aff, wcls, &got, l == bad ? nulw : 0);
         w.encoder.layers = nulw == 10 ? NULL : lw;
         w.encoder.n_layers = nl;
         w.encoder.final_norm = fz_pick(in, 2);
         w.encoder.norm_w = fz_pick(in, 3) ? fz_fbuf_const(in, (size_t)ad, wcls, &got) : NULL;
         w.encoder.norm_b = fz_pick(in, 3) ? fz_fbuf_const(in, (size_t)ad, wcls, &got) : NULL;
-        if (nulw != 7) w.cls_w = fz_fbuf_const(in, (size_t)acls * ad, wcls, &got);
+        if (nulw != 7) w.cls_w = fz_fbuf_const(in, (size_t)acls * (size_t)ad, wcls, &got);
         if (fz_pick(in, 3)) w.cls_b = fz_fbuf_const(in, (size_t)acls, wcls, &got);
         if (fz_pick(in, 3)) {
             pad = (uint8_t *)fz_const((size_t)as);
@@ -912,11 +912,11 @@ static void t_model(fz_in *in)
     fz_arena_after(&z, st == ATTN_OK, bytes);
     if (st != ATTN_OK) return;
     /* the model is its documented steps: embed, + positions, stack, pool, head */
-    x = (float *)fz_out((size_t)seq * dm * sizeof(float));
+    x = (float *)fz_out((size_t)seq * (size_t)dm * sizeof(float));
     pooled = (float *)fz_out((size_t)dm * sizeof(float));
     fz_snap();
     if (cfg.d_in > 0) FZ_STATUS(attn_linear_f32(x, input, w.embed_w, w.embed_b, seq, cfg.d_in, dm), ATTN_OK);
-    else memcpy(x, input, (size_t)seq * dm * sizeof(float));
+    else memcpy(x, input, (size_t)seq * (size_t)dm * sizeof(float));
     if (cfg.position == ATTN_POS_SINUSOIDAL) FZ_STATUS(attn_pos_sinusoidal_f32(x, seq, dm), ATTN_OK);
     if (cfg.position == ATTN_POS_LEARNED) FZ_STATUS(attn_pos_learned_f32(x, w.pos, seq, dm), ATTN_OK);
     FZ_STATUS(attn_encoder_f32(x, seq, pad, &cfg.encoder, &w.encoder, &z.a), ATTN_OK);

@@ -242,7 +242,7 @@ static void fz_calib(fz_in *in, float *x, size_t n, int cls)
 
 static void fz_layer_w(fz_in *in, attn_encoder_layer_weights_f32 *w, int d, int ff, int cls)
 {
-    size_t dd = (size_t)d * d;
+    size_t dd = (size_t)d * (size_t)d;
     w->attn.wq = fz_wbuf(in, dd, cls);
     w->attn.wk = fz_wbuf(in, dd, cls);
     w->attn.wv = fz_wbuf(in, dd, cls);
@@ -251,9 +251,9 @@ static void fz_layer_w(fz_in *in, attn_encoder_layer_weights_f32 *w, int d, int 
     w->attn.bk = fz_wopt(in, (size_t)d, cls);
     w->attn.bv = fz_wopt(in, (size_t)d, cls);
     w->attn.bo = fz_wopt(in, (size_t)d, cls);
-    w->ff1_w = fz_wbuf(in, (size_t)ff * d, cls);
+    w->ff1_w = fz_wbuf(in, (size_t)ff * (size_t)d, cls);
     w->ff1_b = fz_wopt(in, (size_t)ff, cls);
-    w->ff2_w = fz_wbuf(in, (size_t)ff * d, cls);
+    w->ff2_w = fz_wbuf(in, (size_t)ff * (size_t)d, cls);
     w->ff2_b = fz_wopt(in, (size_t)d, cls);
     w->norm1_w = fz_wopt(in, (size_t)d, cls);
     w->norm1_b = fz_wopt(in, (size_t)d, cls);
@@ -276,7 +276,7 @@ static void fz_inside(const fz_span *s, const void *p, size_t bytes, int require
 }
 static void fz_lin_inside(const fz_span *s, const attn_linear_s8_params *p, int in, int out)
 {
-    fz_inside(s, p->w, (size_t)out * in, 1);
+    fz_inside(s, p->w, (size_t)out * (size_t)in, 1);
     fz_inside(s, p->bias, (size_t)out * sizeof(int32_t), 0);
     fz_inside(s, p->requant, (size_t)out * sizeof(attn_qmul), 1);
     fz_inside(s, p->fused_bias, (size_t)out * sizeof(int32_t), 0);
@@ -299,7 +299,7 @@ static void fz_add_bound(const attn_add_s8_params *p)
 static void fz_stack_inside(const fz_span *s, const attn_encoder_s8_params *p, const attn_encoder_cfg *c)
 {
     int l, d = c->d_model, ff = c->d_ff;
-    fz_inside(s, p->layers, (size_t)p->n_layers * sizeof *p->layers, 1);
+    fz_inside(s, p->layers, (size_t)p->n_layers * (size_t)sizeof *p->layers, 1);
     for (l = 0; l < p->n_layers; l++) {
         const attn_encoder_layer_s8_params *L = &p->layers[l];
         fz_lin_inside(s, &L->attn.q, d, d);
@@ -391,7 +391,7 @@ static int fz_nf(const float *p, size_t n)
 static int fz_nf_stack(const attn_encoder_weights_f32 *w, int d, int ff)
 {
     int l, bad = 0;
-    size_t dd = (size_t)d * d, df = (size_t)d * ff;
+    size_t dd = (size_t)d * (size_t)d, df = (size_t)d * (size_t)ff;
     for (l = 0; l < w->n_layers; l++) {
         const attn_encoder_layer_weights_f32 *L = &w->layers[l];
         bad |= fz_nf(L->attn.wq, dd) | fz_nf(L->attn.wk, dd) | fz_nf(L->attn.wv, dd) | fz_nf(L->attn.wo, dd);
@@ -477,10 +477,10 @@ static void t_qencoder(fz_in *in)
     ok = want == ATTN_OK;
     d = ok ? cfg.d_model : 1;
     ff = ok ? cfg.d_ff : 1;
-    n = ok ? (size_t)seq * d : 1;
+    n = ok ? (size_t)seq * (size_t)d : 1;
     nla = nl > 0 ? nl : 1;
     nc = (size_t)(n_calib > 0 ? n_calib : 1);
-    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nla * sizeof *lw);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nla * (size_t)sizeof *lw);
     for (l = 0; l < nla; l++) fz_layer_w(in, &lw[l], d, ff, cls);
     w.layers = lw;
     w.n_layers = nl;
@@ -607,30 +607,30 @@ static void t_qmodel(fz_in *in)
     if (want == ATTN_OK && wild) return;
     /* a long position table (max_seq 2^28): the scratch check must refuse
        it before reading anything */
-    if (want == ATTN_OK && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * d > 4096) wild = 1;
+    if (want == ATTN_OK && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * (size_t)d > 4096) wild = 1;
     ok = want == ATTN_OK && !wild;
     ff = ok ? cfg.encoder.d_ff : 1;
     din = ok ? (cfg.d_in > 0 ? cfg.d_in : d) : 1;
     ncls = ok ? cfg.n_classes : 1;
     mseq = ok ? cfg.max_seq : 1;
     if (!ok) d = 1;
-    nin = ok ? (size_t)seq * din : 1;
+    nin = ok ? (size_t)seq * (size_t)din : 1;
     nla = nl > 0 ? nl : 1;
     nc = (size_t)(n_calib > 0 ? n_calib : 1);
     memset(&w, 0, sizeof w);
     if (cfg.d_in > 0) {
-        w.embed_w = fz_wbuf(in, (size_t)d * din, cls);
+        w.embed_w = fz_wbuf(in, (size_t)d * (size_t)din, cls);
         w.embed_b = fz_wopt(in, (size_t)d, cls);
     }
-    if (cfg.position == ATTN_POS_LEARNED) w.pos = fz_wbuf(in, (size_t)mseq * d, cls);
-    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nla * sizeof *lw);
+    if (cfg.position == ATTN_POS_LEARNED) w.pos = fz_wbuf(in, (size_t)mseq * (size_t)d, cls);
+    lw = (attn_encoder_layer_weights_f32 *)fz_const((size_t)nla * (size_t)sizeof *lw);
     for (l = 0; l < nla; l++) fz_layer_w(in, &lw[l], d, ff, cls);
     w.encoder.layers = lw;
     w.encoder.n_layers = nl;
     w.encoder.final_norm = fz_pick(in, 2);
     w.encoder.norm_w = fz_wopt(in, (size_t)d, cls);
     w.encoder.norm_b = fz_wopt(in, (size_t)d, cls);
-    w.cls_w = fz_wbuf(in, (size_t)ncls * d, cls);
+    w.cls_w = fz_wbuf(in, (size_t)ncls * (size_t)d, cls);
     w.cls_b = fz_wopt(in, (size_t)ncls, cls);
     calib = (float *)fz_const(nc * nin * sizeof(float));
     fz_calib(in, calib, nc * nin, ccls);
@@ -670,9 +670,9 @@ static void t_qmodel(fz_in *in)
         FZ_STATUS(st, want);
         return;
     }
-    nf = fz_nf_stack(&w.encoder, d, ff) || fz_nf(calib, nc * nin) || fz_nf(w.cls_w, (size_t)ncls * d) ||
-         fz_nf(w.cls_b, (size_t)ncls) || (cfg.d_in > 0 && (fz_nf(w.embed_w, (size_t)d * din) || fz_nf(w.embed_b, (size_t)d))) ||
-         (cfg.position == ATTN_POS_LEARNED && fz_nf(w.pos, (size_t)mseq * d));
+    nf = fz_nf_stack(&w.encoder, d, ff) || fz_nf(calib, nc * nin) || fz_nf(w.cls_w, (size_t)ncls * (size_t)d) ||
+         fz_nf(w.cls_b, (size_t)ncls) || (cfg.d_in > 0 && (fz_nf(w.embed_w, (size_t)d * (size_t)din) || fz_nf(w.embed_b, (size_t)d))) ||
+         (cfg.position == ATTN_POS_LEARNED && fz_nf(w.pos, (size_t)mseq * (size_t)d));
     fz_q_expect(st, store_free, sneed.v, scr_free, need.v, scr_lvl, nf);
     if (st != ATTN_OK) return;
     FZ_CHECK(store.a.used - store.before.used == sneed.v, "quantizer: store used is not the documented size");
@@ -687,7 +687,7 @@ static void t_qmodel(fz_in *in)
         fz_stack_inside(&s, &out->encoder, &cfg.encoder);
         fz_lin_inside(&s, &out->cls, d, cfg.n_classes);
         if (cfg.d_in > 0) fz_lin_inside(&s, &out->embed, cfg.d_in, d);
-        if (cfg.position != ATTN_POS_NONE) fz_inside(&s, out->pos, (size_t)cfg.max_seq * d, 1);
+        if (cfg.position != ATTN_POS_NONE) fz_inside(&s, out->pos, (size_t)cfg.max_seq * (size_t)d, 1);
         FZ_CHECK(out->in_scale > 0.0f && fz_zp_ok(out->in_zp) && out->logit_scale > 0.0f && fz_zp_ok(out->logit_zp),
                  "quantizer made invalid input/logit qparams");
         /* the int8 model accepts them */

@@ -181,7 +181,7 @@ static void ref_linear(int8_t *y, const int8_t *x, const attn_linear_s8_params *
     int r, o, i;
     for (r = 0; r < rows; r++)
         for (o = 0; o < out; o++) {
-            const int8_t *xr = x + (size_t)r * in, *wo = p->w + (size_t)o * in;
+            const int8_t *xr = x + (size_t)r * (size_t)in, *wo = p->w + (size_t)o * (size_t)in;
             i64 acc = 0;
             if (p->fused_bias) {
                 acc = p->fused_bias[o];
@@ -190,7 +190,7 @@ static void ref_linear(int8_t *y, const int8_t *x, const attn_linear_s8_params *
                 acc = p->bias ? p->bias[o] : 0;
                 for (i = 0; i < in; i++) acc += (i64)(xr[i] - p->in_zp) * wo[i];
             }
-            y[(size_t)r * out + o] =
+            y[(size_t)r * (size_t)out + (size_t)o] =
                 (int8_t)clampv((i64)p->out_zp + ref_requant(sat32(acc), p->requant[o]), p->act_min, p->act_max);
         }
 }
@@ -216,7 +216,7 @@ static int32_t fz_i32(fz_in *in)
 
 static attn_qmul *fz_qmuls(fz_in *in, int n)
 {
-    attn_qmul *q = (attn_qmul *)fz_const((size_t)n * sizeof *q);
+    attn_qmul *q = (attn_qmul *)fz_const((size_t)n * (size_t)sizeof *q);
     int i;
     attn_qmul one = fz_q(in);
     int same = fz_pick(in, 2);
@@ -231,9 +231,9 @@ static attn_qmul *fz_qmuls(fz_in *in, int n)
 /* a linear layer's parameters; *mismatch: its fused_bias is not derived */
 static void fz_lin(fz_in *in, attn_linear_s8_params *p, int n_in, int n_out, int *mismatch)
 {
-    int8_t *w = (int8_t *)fz_const((size_t)n_out * n_in);
+    int8_t *w = (int8_t *)fz_const((size_t)n_out * (size_t)n_in);
     int mode;
-    fz_fill_s8(in, w, (size_t)n_out * n_in);
+    fz_fill_s8(in, w, (size_t)n_out * (size_t)n_in);
     memset(p, 0, sizeof *p);
     p->w = w;
     if (fz_pick(in, 4)) {
@@ -498,8 +498,8 @@ static void t_linear(fz_in *in)
     n_in = fz_size_l(in, 40, 32768, &wild);
     n_out = fz_size(in, 12, &wild);
     if (n_in == 32768 && !wild) rows = n_out = 1 + fz_pick(in, 2);
-    ax = wild ? 1 : (size_t)rows * n_in;
-    ay = wild ? 1 : (size_t)rows * n_out;
+    ax = wild ? 1 : (size_t)rows * (size_t)n_in;
+    ay = wild ? 1 : (size_t)rows * (size_t)n_out;
     aw = wild ? 1 : (size_t)n_in;
     y = (int8_t *)fz_out(ay);
     y2 = (int8_t *)fz_out(ay);
@@ -555,7 +555,7 @@ static void t_fuse(fz_in *in)
     if (!wild && nul >= 3 && fz_zp_ok(p->in_zp))
         for (o = 0; o < n_out; o++) {
             i64 s = 0, v;
-            for (i = 0; i < n_in; i++) s += p->w[(size_t)o * n_in + i];
+            for (i = 0; i < n_in; i++) s += p->w[(size_t)o * (size_t)n_in + (size_t)i];
             v = (p->bias ? p->bias[o] : 0) - (i64)p->in_zp * s;
             if (v > INT32_MAX || v < INT32_MIN) fits = 0;
         }
@@ -572,7 +572,7 @@ static void t_fuse(fz_in *in)
     if (st != ATTN_OK) return;
     for (o = 0; o < n_out; o++) {
         i64 s = 0;
-        for (i = 0; i < n_in; i++) s += p->w[(size_t)o * n_in + i];
+        for (i = 0; i < n_in; i++) s += p->w[(size_t)o * (size_t)n_in + (size_t)i];
         FZ_CHECK(f[o] == (p->bias ? p->bias[o] : 0) - (i64)p->in_zp * s, "fused bias != bias - in_zp sum w");
     }
 }
@@ -588,7 +588,7 @@ static void t_softmax(fz_in *in)
     fz_fields_begin(in);
     rows = fz_size(in, 4, &wild);
     cols = fz_size_l(in, 40, 4096, &wild);
-    an = wild ? 1 : (size_t)rows * cols;
+    an = wild ? 1 : (size_t)rows * (size_t)cols;
     y = (int8_t *)fz_out(an);
     y2 = (int8_t *)fz_out(an);
     x = (int8_t *)fz_const(an);
@@ -613,7 +613,7 @@ static void t_softmax(fz_in *in)
     fz_after(1);
     FZ_CHECK(memcmp(y, y2, an) == 0, "softmax: in place differs");
     for (r = 0; r < rows; r++) {
-        const int8_t *xr = x + (size_t)r * cols, *yr = y + (size_t)r * cols;
+        const int8_t *xr = x + (size_t)r * (size_t)cols, *yr = y + (size_t)r * (size_t)cols;
         long s = 0;
         for (c = 0; c < cols; c++) s += yr[c] + 128;
         /* probabilities at scale 1/256 sum to 1 within a rounding each */
@@ -638,13 +638,13 @@ static void t_layernorm(fz_in *in)
     fz_fields_begin(in);
     rows = fz_size(in, 4, &wild);
     cols = fz_size_l(in, 40, 2048, &wild);
-    an = wild ? 1 : (size_t)rows * cols;
+    an = wild ? 1 : (size_t)rows * (size_t)cols;
     y = (int8_t *)fz_out(an);
     y2 = (int8_t *)fz_out(an);
     x = (int8_t *)fz_const(an);
     fz_fill_s8(in, x, an);
     if (!wild && fz_pick(in, 4) == 0) /* constant rows */
-        for (r = 0; r < rows; r++) memset(x + (size_t)r * cols, (int)(fz_u8(in)), (size_t)cols);
+        for (r = 0; r < rows; r++) memset(x + (size_t)r * (size_t)cols, (int)(fz_u8(in)), (size_t)cols);
     p = (attn_layernorm_s8_params *)fz_const(sizeof *p);
     fz_norm_params(in, p, wild ? 1 : cols);
     if (nul == 3) p->gamma = NULL;
@@ -665,7 +665,7 @@ static void t_layernorm(fz_in *in)
     fz_after(1);
     FZ_CHECK(memcmp(y, y2, an) == 0, "layernorm: in place differs");
     for (r = 0; r < rows; r++) {
-        const int8_t *xr = x + (size_t)r * cols, *yr = y + (size_t)r * cols;
+        const int8_t *xr = x + (size_t)r * (size_t)cols, *yr = y + (size_t)r * (size_t)cols;
         int constant = 1;
         for (c = 1; c < cols; c++) constant &= xr[c] == xr[0];
         if (!constant) continue;
@@ -690,8 +690,8 @@ static void t_pool(fz_in *in)
     d = fz_size(in, 16, &wild);
     zp = fz_z(in);
     out = (int8_t *)fz_out(wild ? 1 : (size_t)d);
-    x = (int8_t *)fz_const(wild ? 1 : (size_t)seq * d);
-    fz_fill_s8(in, x, wild ? 1 : (size_t)seq * d);
+    x = (int8_t *)fz_const(wild ? 1 : (size_t)seq * (size_t)d);
+    fz_fill_s8(in, x, wild ? 1 : (size_t)seq * (size_t)d);
     if (fz_pick(in, 2)) {
         pad = (uint8_t *)fz_const(wild ? 1 : (size_t)seq);
         fz_fill_mask(in, pad, wild ? 1 : seq);
@@ -717,7 +717,7 @@ static void t_pool(fz_in *in)
     for (c = 0; c < d; c++) {
         i64 s = 0, q, a;
         for (p = 0; p < seq; p++)
-            if (!(pad && pad[p])) s += x[(size_t)p * d + c] - zp;
+            if (!(pad && pad[p])) s += x[(size_t)p * (size_t)d + (size_t)c] - zp;
         /* zp + round(s / count), ties away from zero; zp if all are padded */
         a = s < 0 ? -s : s;
         q = cnt ? (2 * a + cnt) / (2 * (i64)cnt) : 0;
@@ -798,8 +798,8 @@ static void t_sdpa(fz_in *in)
         FZ_CHECK(*bp == need.v && *bp == ATTN_SDPA_SCRATCH_S8(cfg.seq_kv), "sdpa_s8 scratch query");
         bytes = *bp;
     }
-    qn = wild ? 1 : (size_t)cfg.seq_q * cfg.d_model;
-    kvn = wild ? 1 : (size_t)cfg.seq_kv * cfg.d_model;
+    qn = wild ? 1 : (size_t)cfg.seq_q * (size_t)cfg.d_model;
+    kvn = wild ? 1 : (size_t)cfg.seq_kv * (size_t)cfg.d_model;
     out = (int8_t *)fz_out(qn);
     out2 = (int8_t *)fz_out(qn);
     q = (int8_t *)fz_const(qn);
@@ -830,7 +830,7 @@ static void t_sdpa(fz_in *in)
         for (j = 0; j < cfg.seq_kv; j++) seen |= fz_visible(pad, cfg.causal, i, j);
         if (seen) continue;
         for (c = 0; c < cfg.d_model; c++) /* documented: no visible key, out = clamp(out_zp) */
-            FZ_CHECK(out[(size_t)i * cfg.d_model + c] == clampv(p->out_zp, -128, 127),
+            FZ_CHECK(out[(size_t)i * (size_t)cfg.d_model + (size_t)c] == clampv(p->out_zp, -128, 127),
                      "sdpa_s8: a query with every key masked is not out_zp");
     }
 }
@@ -872,8 +872,8 @@ static void t_mha(fz_in *in)
         FZ_CHECK(*bp == need.v && *bp == ATTN_MHA_SCRATCH_S8(cfg.seq_kv, cfg.d_model), "mha_s8 scratch query");
         bytes = *bp;
     }
-    qn = wild ? 1 : (size_t)cfg.seq_q * cfg.d_model;
-    kvn = wild ? 1 : (size_t)cfg.seq_kv * cfg.d_model;
+    qn = wild ? 1 : (size_t)cfg.seq_q * (size_t)cfg.d_model;
+    kvn = wild ? 1 : (size_t)cfg.seq_kv * (size_t)cfg.d_model;
     mx = qn > kvn ? qn : kvn;
     out = (int8_t *)fz_out(qn);
     out2 = (int8_t *)fz_out(mx);
@@ -953,8 +953,8 @@ static void fz_prenorm_steps(int8_t *x, int seq, const uint8_t *pad, const attn_
                              const attn_encoder_layer_s8_params *p, attn_arena *a)
 {
     int d = c->d_model, ff = c->d_ff;
-    size_t n = (size_t)seq * d;
-    int8_t *t1 = (int8_t *)fz_out(n), *t2 = (int8_t *)fz_out(n), *h = (int8_t *)fz_out((size_t)seq * ff);
+    size_t n = (size_t)seq * (size_t)d;
+    int8_t *t1 = (int8_t *)fz_out(n), *t2 = (int8_t *)fz_out(n), *h = (int8_t *)fz_out((size_t)seq * (size_t)ff);
     attn_mha_cfg m;
     m.seq_q = m.seq_kv = seq;
     m.d_model = d;
@@ -996,7 +996,7 @@ static void t_encoder(fz_in *in, int stack)
     as = wild ? 1 : seq;
     ad = wild ? 1 : cfg.d_model;
     af = wild ? 1 : cfg.d_ff;
-    lp = (attn_encoder_layer_s8_params *)fz_const((size_t)nl_alloc * sizeof *lp);
+    lp = (attn_encoder_layer_s8_params *)fz_const((size_t)nl_alloc * (size_t)sizeof *lp);
     for (l = 0; l < nl_alloc; l++) fz_layer_params(in, &lp[l], &cfg, ad, af, NULL);
     fz_layer_drop(&lp[bad], drop);
     memset(&sp, 0, sizeof sp);
@@ -1025,7 +1025,7 @@ static void t_encoder(fz_in *in, int stack)
                  "encoder_s8 scratch query != ATTN_ENCODER_SCRATCH_S8");
         bytes = *bp;
     }
-    n = (size_t)as * ad;
+    n = (size_t)as * (size_t)ad;
     x = (int8_t *)fz_out(n);
     fz_fill_s8(in, x, n);
     x0 = (int8_t *)fz_const(n);
@@ -1112,12 +1112,12 @@ static void t_model(fz_in *in)
     memset(p, 0, sizeof *p);
     if (cfg.d_in > 0) fz_lin(in, &p->embed, ain, ad, NULL);
     if (cfg.position != ATTN_POS_NONE || fz_pick(in, 4) == 0) {
-        int8_t *pos = (int8_t *)fz_const((size_t)amax * ad);
-        fz_fill_s8(in, pos, (size_t)amax * ad);
+        int8_t *pos = (int8_t *)fz_const((size_t)amax * (size_t)ad);
+        fz_fill_s8(in, pos, (size_t)amax * (size_t)ad);
         p->pos = pos;
         fz_add_params(in, &p->pos_add);
     }
-    lp = (attn_encoder_layer_s8_params *)fz_const((size_t)nl * sizeof *lp);
+    lp = (attn_encoder_layer_s8_params *)fz_const((size_t)nl * (size_t)sizeof *lp);
     for (l = 0; l < nl; l++) fz_layer_params(in, &lp[l], &cfg.encoder, ad, aff, NULL);
     fz_layer_drop(&lp[bad], drop);
     p->encoder.layers = drop == 14 ? NULL : lp;
@@ -1152,8 +1152,8 @@ static void t_model(fz_in *in)
     }
     logits = (int8_t *)fz_out((size_t)acls);
     logits2 = (int8_t *)fz_out((size_t)acls);
-    input = (int8_t *)fz_const((size_t)as * ain);
-    fz_fill_s8(in, input, (size_t)as * ain);
+    input = (int8_t *)fz_const((size_t)as * (size_t)ain);
+    fz_fill_s8(in, input, (size_t)as * (size_t)ain);
     if (fz_pick(in, 3)) {
         pad = (uint8_t *)fz_const((size_t)as);
         fz_fill_mask(in, pad, as);
@@ -1167,11 +1167,11 @@ static void t_model(fz_in *in)
     if (st != ATTN_OK) return;
     /* embed, + positions (pos_add per row), stack, pool at the stack's output
        zero point, classifier */
-    x = (int8_t *)fz_out((size_t)seq * dm);
+    x = (int8_t *)fz_out((size_t)seq * (size_t)dm);
     pooled = (int8_t *)fz_out((size_t)dm);
     fz_snap();
     if (cfg.d_in > 0) FZ_STATUS(attn_linear_s8(x, input, &p->embed, seq, cfg.d_in, dm), ATTN_OK);
-    else memcpy(x, input, (size_t)seq * dm);
+    else memcpy(x, input, (size_t)seq * (size_t)dm);
     if (cfg.position != ATTN_POS_NONE) FZ_STATUS(attn_add_s8(x, x, p->pos, seq * dm, &p->pos_add), ATTN_OK);
     FZ_STATUS(attn_encoder_s8(x, seq, pad, &cfg.encoder, &p->encoder, &z.a), ATTN_OK);
     {
