@@ -340,6 +340,11 @@
                            enum value that does not exist)
      ATTN_ERR_TOO_LARGE 4  a buffer size computed from the sizes overflows size_t
      ATTN_ERR_ARENA     5  the arena has too little free space
+   One exception to the order: the int8 functions check the values inside
+   their parameter structs (multipliers, shifts, zero points, per channel)
+   after ATTN_ERR_TOO_LARGE, because those arrays are read only once the
+   sizes are known to be sane; such an ATTN_ERR_RANGE still comes before
+   ATTN_ERR_ARENA and before anything is written.
 
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
@@ -5476,9 +5481,10 @@ ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *k
     attn_status st;
     int p, c, count = 0;
     if (!out || !x) return ATTN_ERR_NULL;
-    if ((st = attn__check_bytes(seq, d_model)) != ATTN_OK) return st;
+    if ((st = attn__check_bytes(seq, d_model)) == ATTN_ERR_SHAPE) return st;
     if ((pooling != ATTN_POOL_MEAN && pooling != ATTN_POOL_FIRST) || !attn__zp_ok(zp))
         return ATTN_ERR_RANGE;
+    if (st != ATTN_OK) return st;
     if (pooling == ATTN_POOL_FIRST) {
         memmove(out, x, (size_t)d_model);
         return ATTN_OK;

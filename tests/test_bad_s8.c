@@ -281,6 +281,9 @@ static void max_seq(void)
 }
 /* 32-bit rows only: ATTN_MAX_DIM rows of 64 */
 static void huge_leaf(void) { F->rows = ATTN_MAX_DIM; F->seq = ATTN_MAX_DIM; F->in = F->d = 64; }
+/* both at once: the bad enum (RANGE) is reported before the byte count
+   (TOO_LARGE on 32-bit; attn_pool_s8 checked them the other way round) */
+static void huge_leaf_pool_bad(void) { huge_leaf(); pool_bad(); }
 /* too wide and too many: the width is a shape error before any size
    (32-bit targets gave ATTN_ERR_TOO_LARGE) */
 static void huge_wide(void) { F->rows = INT_MAX; F->d = 4096; }
@@ -302,7 +305,7 @@ static void huge_wide(void) { F->rows = INT_MAX; F->d = 4096; }
     X(act_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(relu_tab_null) X(shift_hi) \
     X(shift_lo) X(mul_min) X(chan_shift) X(cls_shift) X(in_zp_bad) X(zp_bad) X(clamp_bad) \
     X(fused_big) X(eps0) X(eps_neg) X(zp_mismatch) X(ctx_zp_mismatch) X(add_wide) X(arena_short) \
-    X(arena_tiny) X(huge_seq) X(over_max) X(max_seq) X(huge_leaf) X(huge_wide)
+    X(arena_tiny) X(huge_seq) X(over_max) X(max_seq) X(huge_leaf) X(huge_leaf_pool_bad) X(huge_wide)
 #define ENUM_OP(s, name) OP_##s,
 #define ENUM_MUT(m) MUT_##m,
 #define OP_ENTRY(s, name) {#name, op_##s},
@@ -407,7 +410,7 @@ static const bad_row k_rows[] = {
 #if SIZE_MAX <= 0xFFFFFFFFu
     R(mha_scratch, max_seq, BIG), R(layer_scratch, max_seq, BIG), R(enc_scratch, max_seq, BIG),
     R(model_scratch, max_seq, BIG), R(linear, huge_leaf, BIG), R(softmax, huge_leaf, BIG),
-    R(layernorm, huge_leaf, BIG), R(pool, huge_leaf, BIG),
+    R(layernorm, huge_leaf, BIG), R(pool, huge_leaf, BIG), R(pool, huge_leaf_pool_bad, RNG),
 #endif
     R(sdpa_scratch, huge_seq, SHP), R(mha_scratch, huge_seq, SHP), R(layer_scratch, huge_seq, SHP),
     R(enc_scratch, huge_seq, SHP), R(relu, over_max, SHP), R(lut, over_max, SHP), R(add, over_max, SHP),
