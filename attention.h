@@ -322,7 +322,7 @@
    inference function takes at most 856 bytes on the M0 and the M4F: the
    deepest chain, attn_model_f32 / attn_model_s8 -> encoder -> layer ->
    attention or linear, 856 with clang 14 -O2 (M4F), 684 with GCC 12 -O2
-   (M4F), 560 with GCC -Os; the quantizer, a host-side tool, 1,224 (per-
+   (M4F), 560 with GCC -Os; the quantizer, a host-side tool, 1,216 (per-
    function and per-build figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
