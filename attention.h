@@ -1,4 +1,4 @@
-/* attention.h - v0.3.0 - transformer encoders for microcontrollers
+/* attention.h - v0.4.0 - transformer encoders for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
@@ -349,6 +349,14 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   0.4.0  hardening: every size at most ATTN_MAX_DIM (2^28, ATTN_ERR_SHAPE
+          beyond); post-norm int8 adds whose wide sum can reach 2^19
+          refused (ATTN_ERR_RANGE); the quantizers refuse NaN/Inf weights
+          and calibration, check the store before writing and leave outputs
+          and arenas untouched on any error; shape errors before range
+          errors everywhere; float layer norm two-pass around a shift (at
+          least PyTorch float32's accuracy far from zero). Fuzzed
+          (tests/fuzz), analysed (make lint), stack painted (make stack).
    0.3.0  speed: int8 linear layers with a fused bias (fused_bias,
           attn_linear_fuse_bias_s8) and DSP/Helium kernels that share each
           unpacked word across rows and channels; int8 softmax, attention and
@@ -371,7 +379,7 @@
 #include <stdint.h>
 
 #define ATTN_VERSION_MAJOR 0
-#define ATTN_VERSION_MINOR 3
+#define ATTN_VERSION_MINOR 4
 #define ATTN_VERSION_PATCH 0
 
 #ifdef ATTN_STATIC
