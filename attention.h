@@ -6003,6 +6003,35 @@ static void attn__qsize_stack(attn__size *s, const attn_encoder_cfg *c,
     if (w->final_norm) attn__qsize_norm(s, d);
 }
 
+/* Where a quantizer's two arenas stood when it began. */
+typedef struct {
+    size_t scratch_used, scratch_hw, store_used, store_hw;
+} attn__quant_marks;
+
+static attn__quant_marks attn__quant_begin(const attn_arena *scratch, const attn_arena *store)
+{
+    attn__quant_marks m;
+    m.scratch_used = scratch->used;
+    m.scratch_hw = scratch->high_water;
+    m.store_used = store->used;
+    m.store_hw = store->high_water;
+    return m;
+}
+
+/* A quantizer's end: its scratch given back; on an error both arenas as
+   they were when it began (used and high-water marks). Returns st. */
+static attn_status attn__quant_done(attn_status st, attn_arena *scratch, attn_arena *store,
+                                    const attn__quant_marks *m)
+{
+    scratch->used = m->scratch_used;
+    if (st != ATTN_OK) {
+        scratch->high_water = m->scratch_hw;
+        store->used = m->store_used;
+        store->high_water = m->store_hw;
+    }
+    return st;
+}
+
 /* ATTN_ERR_TOO_LARGE / ATTN_ERR_ARENA before anything is written */
 static attn_status attn__check_store(const attn__size *s, const attn_arena *store)
 {
@@ -6216,7 +6245,8 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     attn_encoder_s8_params res;
     attn_qparams qi, qo;
     attn_status st, st8;
-    size_t mark, smark, hw, shw, n, s;
+    attn__quant_marks marks;
+    size_t n, s;
     float *x;
     if (!out || !in_q || !out_q || !calib || !store) return ATTN_ERR_NULL;
     if (w && !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
@@ -6237,9 +6267,7 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
 
     /* calibration: every tensor's range over the float stack's runs */
-    mark = scratch->used;
-    hw = scratch->high_water;
-    shw = store->high_water;
+    marks = attn__quant_begin(scratch, store);
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs));
     x = (float *)attn__take(scratch, n * sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs,
@@ -6257,18 +6285,11 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
        back) */
     z.st = ATTN_OK;
     z.store = store;
-    smark = store->used;
     memset(&res, 0, sizeof res);
     qi = attn__qparams_of(&z, in_r);
     qo = qi;
     attn__quant_stack(&z, &res, &qo, cfg, w, obs);
-    scratch->used = mark;
-    if (z.st != ATTN_OK) { /* both arenas as they were, high-water marks too */
-        store->used = smark;
-        store->high_water = shw;
-        scratch->high_water = hw;
-        return z.st;
-    }
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
     *out = res;
     *in_q = qi;
     *out_q = qo;
@@ -6287,7 +6308,8 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn_model_s8_params res;
     attn_qparams qin, qx, qe;
     attn_status st, st8;
-    size_t mark, smark, hw, shw, n_in, n_pos = 0, nl, s;
+    attn__quant_marks marks;
+    size_t n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
     int dm, din;
     if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
@@ -6321,9 +6343,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
     if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
 
-    mark = scratch->used;
-    hw = scratch->high_water;
-    shw = store->high_water;
+    marks = attn__quant_begin(scratch, store);
     obs.layers = (attn__layer_obs *)attn__take(scratch, nl * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->n_classes * sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs.layers, nl * sizeof(attn__layer_obs) / sizeof(attn__range));
@@ -6353,7 +6373,6 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
        succeeded (on an error the store gives its blocks back) */
     z.st = ATTN_OK;
     z.store = store;
-    smark = store->used;
     memset(&res, 0, sizeof res);
     qin = attn__qparams_of(&z, in_r);
     qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs.e) : qin;
@@ -6386,13 +6405,7 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     }
     res.in_scale = qin.scale;
     res.in_zp = qin.zero_point;
-    scratch->used = mark;
-    if (z.st != ATTN_OK) { /* both arenas as they were, high-water marks too */
-        store->used = smark;
-        store->high_water = shw;
-        scratch->high_water = hw;
-        return z.st;
-    }
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
     *out = res;
     return ATTN_OK;
 }

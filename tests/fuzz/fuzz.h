@@ -36,6 +36,17 @@ static inline void fz_fail(const char *file, int line, const char *what)
         if (!(c)) fz_fail(__FILE__, __LINE__, what);                                      \
     } while (0)
 
+/* the status a call returned must be the documented one */
+#define FZ_STATUS(got, want)                                                              \
+    do {                                                                                  \
+        attn_status g_ = (got), w_ = (want);                                              \
+        if (g_ != w_) {                                                                   \
+            fprintf(stderr, "fuzz: status %d (%s), documented %d (%s)\n", (int)g_,        \
+                    attn_status_str(g_), (int)w_, attn_status_str(w_));                   \
+            fz_fail(__FILE__, __LINE__, "wrong status");                                  \
+        }                                                                                 \
+    } while (0)
+
 /* ---- the input: choices, then data ---------------------------------------
    Bytes are taken from the fuzz input in order; once it is used up, from a
    generator seeded by the input, so a short input still fills any buffer

@@ -27,16 +27,6 @@
 
 #include "fuzz.h"
 
-#define FZ_STATUS(got, want)                                                              \
-    do {                                                                                  \
-        attn_status g_ = (got), w_ = (want);                                              \
-        if (g_ != w_) {                                                                   \
-            fprintf(stderr, "fuzz: status %d (%s), documented %d (%s)\n", (int)g_,        \
-                    attn_status_str(g_), (int)w_, attn_status_str(w_));                   \
-            fz_fail(__FILE__, __LINE__, "wrong status");                                  \
-        }                                                                                 \
-    } while (0)
-
 /* the buffer for n floats (one if the case has a wild size) */
 static float *fz_fbuf_const(fz_in *in, size_t n, int cls, int *got_cls)
 {
