@@ -100,7 +100,7 @@
    In-place use:
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
-     attn_mha_*: out may equal xq or xkv. attn_sdpa_*: out may equal q.
+     attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
      attn_encoder_layer_*, attn_encoder_*: always in place on x.
      attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
@@ -422,6 +422,42 @@
     (ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                       \
      ATTN_ENCODER_SCRATCH_F32(seq, d_model, n_heads, d_ff))
 
+/* The decoder (a layer or the stack; mem_len memory rows), one generation
+   step (for a cache of max_len tokens and max_mem memory rows; an encoder
+   stack's step reads no memory), and the KV cache itself. */
+#define ATTN__MAXZ(a, b) ((size_t)(a) > (size_t)(b) ? (size_t)(a) : (size_t)(b))
+#define ATTN_DECODER_SCRATCH_F32(seq, mem_len, d_model, d_ff)                 \
+    (2 * ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                   \
+     2 * ATTN_F32_BYTES((size_t)(mem_len) * (size_t)(d_model)) +               \
+     2 * ATTN_F32_BYTES(d_model) + ATTN_F32_BYTES(ATTN__MAXZ(seq, mem_len)) +    \
+     ATTN_F32_BYTES(d_ff))
+#define ATTN_DECODER_STEP_SCRATCH_F32(max_len, max_mem, d_model, d_ff)        \
+    (2 * ATTN_F32_BYTES(d_model) + ATTN_F32_BYTES(ATTN__MAXZ(max_len, max_mem)) + \
+     ATTN_F32_BYTES(d_ff))
+#define ATTN_ENCODER_STEP_SCRATCH_F32(max_len, d_model, d_ff)                 \
+    ATTN_DECODER_STEP_SCRATCH_F32(max_len, 0, d_model, d_ff)
+/* bytes = 2 * layers * max_len * d_model * elem (self-attention K and V)
+         + 2 * layers * max_mem * d_model * elem (the memory's K and V)
+         + max_mem (its padding), each of the five rounded up to ATTN_ALIGN */
+#define ATTN__KV_PART(n_layers, rows, d_model, elem)                           \
+    ATTN_ALIGN_UP((size_t)(n_layers) * (size_t)(rows) * (size_t)(d_model) * (elem))
+#define ATTN_KV_CACHE_BYTES_F32(n_layers, max_len, max_mem, d_model)          \
+    (2 * ATTN__KV_PART(n_layers, max_len, d_model, 4) +                         \
+     2 * ATTN__KV_PART(n_layers, max_mem, d_model, 4) + ATTN_ALIGN_UP(max_mem))
+#define ATTN_KV_CACHE_BYTES_S8(n_layers, max_len, max_mem, d_model)           \
+    (2 * ATTN__KV_PART(n_layers, max_len, d_model, 1) +                         \
+     2 * ATTN__KV_PART(n_layers, max_mem, d_model, 1) + ATTN_ALIGN_UP(max_mem))
+/* Encoder-decoder and decoder-only models: encode, step and greedy (one
+   arena for all three; the cache apart), at their longest sequences. */
+#define ATTN_SEQ2SEQ_SCRATCH_F32(max_src, max_tgt, d_model, d_ff, tgt_vocab)   \
+    ATTN__MAXZ(ATTN_F32_BYTES((size_t)(max_src) * (size_t)(d_model)) +          \
+                   ATTN_ENCODER_SCRATCH_F32(max_src, d_model, 1, d_ff),          \
+               ATTN_F32_BYTES(tgt_vocab) + ATTN_F32_BYTES(d_model) +             \
+                   ATTN_DECODER_STEP_SCRATCH_F32(max_tgt, max_src, d_model, d_ff))
+#define ATTN_LM_SCRATCH_F32(max_len, d_model, d_ff, vocab)                    \
+    (ATTN_F32_BYTES(vocab) + ATTN_F32_BYTES(d_model) +                         \
+     ATTN_ENCODER_STEP_SCRATCH_F32(max_len, d_model, d_ff))
+
 /* int8: the same for the _s8 operations (activations are bytes; scores and
    the residual row int32). */
 #define ATTN__MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -450,7 +486,8 @@ typedef enum {
     ATTN_ERR_SHAPE = 2,
     ATTN_ERR_RANGE = 3,
     ATTN_ERR_TOO_LARGE = 4,
-    ATTN_ERR_ARENA = 5
+    ATTN_ERR_ARENA = 5,
+    ATTN_ERR_FULL = 6
 } attn_status;
 
 /* A short English description of a status ("unknown status" if not one). */
@@ -526,6 +563,57 @@ typedef struct {
     int n_classes;
 } attn_model_cfg;
 
+/* One decoder layer, PyTorch nn.TransformerDecoderLayer semantics, with
+   the encoder's fields (causal masks the self-attention: tgt_mask =
+   generate_square_subsequent_mask; the cross-attention over the memory
+   is masked by the memory's padding only):
+     post-norm: x = LN1(x + SA(x)); x = LN2(x + CA(x, mem)); x = LN3(x + FF(x))
+     pre-norm:  x = x + SA(LN1(x)); x = x + CA(LN2(x), mem); x = x + FF(LN3(x)) */
+typedef attn_encoder_cfg attn_decoder_cfg;
+
+/* A key/value cache for generation, in memory taken from an arena (see
+   attn_kv_cache_init_f32): for each layer the self-attention keys and
+   values of every token so far, and the cross-attention keys and values
+   of the memory, projected once per source sequence. The fields are yours
+   to read; change them only through the functions. */
+typedef struct {
+    void *k, *v;          /* [n_layers][max_len][d_model] elements          */
+    void *mem_k, *mem_v;  /* [n_layers][max_mem][d_model], NULL if max_mem 0 */
+    uint8_t *mem_padding; /* [max_mem]: the memory's key padding, or NULL   */
+    int n_layers, d_model;
+    int max_len;          /* tokens it can hold                             */
+    int max_mem;          /* memory rows it can hold (0: decoder-only)      */
+    int elem;             /* bytes per element: 4 (_f32) or 1 (_s8)         */
+    int len;              /* tokens cached = the next token's position      */
+    int mem_len;          /* memory rows projected (0 until a memory is set) */
+    int mem_padded;       /* nonzero: some memory row is padding            */
+} attn_kv_cache;
+
+/* An encoder-decoder (nn.Transformer) with token embeddings and an output
+   projection: src tokens -> embedding (* embed_scale) + positions ->
+   encoder stack (+ norm) = memory; target tokens -> embedding + positions
+   -> decoder stack (+ norm) -> linear -> logits over the target vocabulary.
+   decoder.causal must be nonzero (generation). Both stacks share d_model. */
+typedef struct {
+    attn_encoder_cfg encoder;
+    attn_decoder_cfg decoder;
+    int src_vocab, tgt_vocab;  /* rows of the embedding tables              */
+    int max_src, max_tgt;      /* longest source / target (position rows)   */
+    attn_position position;    /* for both sides                            */
+    float embed_scale;         /* embeddings times this; 0 or 1: none
+                                  (the paper uses sqrt(d_model))            */
+} attn_seq2seq_cfg;
+
+/* A decoder-only (GPT-style) language model built from causal encoder
+   layers: tokens -> embedding (* embed_scale) + positions -> stack (+ norm)
+   -> linear -> logits. layers.causal must be nonzero. */
+typedef struct {
+    attn_encoder_cfg layers;
+    int vocab, max_len;
+    attn_position position;
+    float embed_scale;         /* 0 or 1: none                              */
+} attn_lm_cfg;
+
 #ifndef ATTN_NO_FLOAT
 
 /* ---- float weights ------------------------------------------------------ */
@@ -561,6 +649,40 @@ typedef struct {
     const float *cls_w;    /* [n_classes][d_model]                          */
     const float *cls_b;    /* [n_classes] or NULL                           */
 } attn_model_weights_f32;
+
+typedef struct {
+    attn_mha_weights_f32 self_attn;   /* self_attn                          */
+    attn_mha_weights_f32 cross_attn;  /* multihead_attn (keys from memory)  */
+    const float *ff1_w, *ff1_b;       /* [d_ff][d_model], [d_ff] linear1    */
+    const float *ff2_w, *ff2_b;       /* [d_model][d_ff], [d_model] linear2 */
+    const float *norm1_w, *norm1_b;   /* [d_model] each (self-attention)    */
+    const float *norm2_w, *norm2_b;   /* [d_model] each (cross-attention)   */
+    const float *norm3_w, *norm3_b;   /* [d_model] each (feed-forward)      */
+} attn_decoder_layer_weights_f32;
+
+/* A stack of decoder layers sharing one cfg (nn.TransformerDecoder). */
+typedef struct {
+    const attn_decoder_layer_weights_f32 *layers; /* [n_layers]             */
+    int n_layers;
+    int final_norm;                  /* nonzero: LayerNorm after the stack  */
+    const float *norm_w, *norm_b;    /* [d_model] its gamma/beta (NULL ok)  */
+} attn_decoder_weights_f32;
+
+typedef struct {
+    const float *src_embed;          /* [src_vocab][d_model] nn.Embedding   */
+    const float *tgt_embed;          /* [tgt_vocab][d_model]                */
+    const float *src_pos, *tgt_pos;  /* [max_src|max_tgt][d_model] (LEARNED) */
+    attn_encoder_weights_f32 encoder;
+    attn_decoder_weights_f32 decoder;
+    const float *out_w, *out_b;      /* [tgt_vocab][d_model], [tgt_vocab]|NULL */
+} attn_seq2seq_weights_f32;
+
+typedef struct {
+    const float *embed;              /* [vocab][d_model]                    */
+    const float *pos;                /* [max_len][d_model] (LEARNED)        */
+    attn_encoder_weights_f32 layers;
+    const float *out_w, *out_b;      /* [vocab][d_model], [vocab] or NULL   */
+} attn_lm_weights_f32;
 
 /* ---- leaf operations (no scratch) --------------------------------------- */
 
@@ -609,11 +731,12 @@ ATTN_DEF attn_status attn_sdpa_f32(float *out, const float *q, const float *k, c
                                    const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                    attn_arena *arena);
 
-/* Multi-head attention (nn.MultiheadAttention): queries from xq [seq_q][d],
-   keys and values from xkv [seq_kv][d] (pass xq again for self-attention).
+/* Multi-head attention, nn.MultiheadAttention(query, key, value): queries
+   from xq [seq_q][d], keys from xk and values from xv [seq_kv][d] (pass xq
+   three times for self-attention, the memory twice for cross-attention).
    out [seq_q][d]. key_padding [seq_kv] or NULL. */
 ATTN_DEF attn_status attn_mha_scratch_f32(const attn_mha_cfg *cfg, size_t *bytes);
-ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
+ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, const float *xv,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_mha_weights_f32 *w, attn_arena *arena);
 
@@ -649,6 +772,103 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena);
+
+/* ---- decoder ------------------------------------------------------------ */
+
+/* One decoder layer / the stack (+ final norm), in place on x [seq][d]:
+   memory [mem_len][d] (the encoder's output), key_padding [seq] (target
+   padding, PyTorch tgt_key_padding_mask) and memory_padding [mem_len]
+   (memory_key_padding_mask) each NULL or one byte per row. */
+ATTN_DEF attn_status attn_decoder_layer_scratch_f32(const attn_decoder_cfg *cfg, int seq,
+                                                    int mem_len, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                            const float *memory, int mem_len,
+                                            const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_layer_weights_f32 *w,
+                                            attn_arena *arena);
+ATTN_DEF attn_status attn_decoder_scratch_f32(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                              size_t *bytes);
+ATTN_DEF attn_status attn_decoder_f32(float *x, int seq, const uint8_t *key_padding,
+                                      const float *memory, int mem_len,
+                                      const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                      const attn_decoder_weights_f32 *w, attn_arena *arena);
+
+/* ---- KV cache and generation -------------------------------------------- */
+
+/* A cache for n_layers layers of width d_model, max_len tokens and max_mem
+   memory rows (0 for decoder-only models), its arrays taken from `store`
+   (which keeps them: take the cache first, then use the same arena for
+   scratch, or two arenas). Bytes: attn_kv_cache_bytes_f32 ==
+   ATTN_KV_CACHE_BYTES_F32(...) == what the store's high-water mark grows by. */
+ATTN_DEF attn_status attn_kv_cache_bytes_f32(int n_layers, int d_model, int max_len, int max_mem,
+                                             size_t *bytes);
+ATTN_DEF attn_status attn_kv_cache_init_f32(attn_kv_cache *cache, int n_layers, int d_model,
+                                            int max_len, int max_mem, attn_arena *store);
+/* Forgets the tokens and the memory (len = mem_len = 0). */
+ATTN_DEF attn_status attn_kv_cache_reset(attn_kv_cache *cache);
+
+/* Projects each layer's cross-attention keys and values of memory
+   [mem_len][d] into the cache (once per source sequence) and empties the
+   token cache (len = 0). memory_padding [mem_len] or NULL is copied. */
+ATTN_DEF attn_status attn_decoder_memory_f32(attn_kv_cache *cache, const float *memory,
+                                             int mem_len, const uint8_t *memory_padding,
+                                             const attn_decoder_cfg *cfg,
+                                             const attn_decoder_weights_f32 *w);
+/* One token through the decoder stack, in place on x [d_model] (its
+   embedding + position in, the stack's output row out): appends its keys
+   and values to the cache (len + 1). Equals row `len` of attn_decoder_f32
+   on all the tokens so far with cfg->causal set (which it requires).
+   ATTN_ERR_FULL when the cache holds max_len tokens (nothing changes);
+   ATTN_ERR_SHAPE when no memory is set or the cache's layers or width
+   differ from w's and cfg's. */
+ATTN_DEF attn_status attn_decoder_step_scratch_f32(const attn_decoder_cfg *cfg, int max_len,
+                                                   int max_mem, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_weights_f32 *w, attn_arena *arena);
+/* The same for a decoder-only stack of causal encoder layers (a cache with
+   max_mem 0 or any; its memory is not used). */
+ATTN_DEF attn_status attn_encoder_step_scratch_f32(const attn_encoder_cfg *cfg, int max_len,
+                                                   size_t *bytes);
+ATTN_DEF attn_status attn_encoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_encoder_cfg *cfg,
+                                           const attn_encoder_weights_f32 *w, attn_arena *arena);
+
+/* Encoder-decoder models. encode: src [src_len] token ids -> memory ->
+   the cache (len = 0). step: token (the previous output, or BOS first) at
+   position cache->len -> logits [tgt_vocab]. greedy: encode, then steps
+   from bos, each feeding back the argmax, until eos (not stored) or
+   max_out tokens; out [max_out], *n_out tokens. max_out <= cache max_len.
+   Token ids outside the vocabulary: ATTN_ERR_RANGE. The cache must have
+   been made for n_layers = decoder.n_layers, max_mem >= src_len. Scratch
+   for all three: attn_seq2seq_scratch_f32 (at max_src, max_tgt). */
+ATTN_DEF attn_status attn_seq2seq_scratch_f32(const attn_seq2seq_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_seq2seq_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w,
+                                             attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
+                                             int src_len, int bos, int eos, attn_kv_cache *cache,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w,
+                                             attn_arena *arena);
+
+/* Decoder-only models: step as above (the cache's memory unused); greedy
+   feeds prompt [prompt_len] (>= 1) and then its own argmax, writing up to
+   max_out new tokens (eos not stored). prompt_len + max_out - 1 <= cache
+   max_len. */
+ATTN_DEF attn_status attn_lm_scratch_f32(const attn_lm_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_lm_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                      const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                      attn_arena *arena);
+ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const int *prompt,
+                                        int prompt_len, int eos, attn_kv_cache *cache,
+                                        const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                        attn_arena *arena);
 
 #endif /* ATTN_NO_FLOAT */
 
@@ -785,6 +1005,57 @@ typedef struct {
     int32_t in_zp, logit_zp;
 } attn_model_s8_params;
 
+/* One quantized decoder layer (cfg as for float): the encoder layer's
+   blocks and a cross-attention block between them, each block's residual
+   add and norm as in attn_encoder_layer_s8_params (add1/norm1 self-
+   attention, add2/norm2 cross-attention, add3/norm3 feed-forward). The
+   cross-attention's k and v linears read the memory (their in_zp is the
+   memory's zero point). */
+typedef struct {
+    attn_mha_s8_params self_attn;
+    attn_add_s8_params add1;
+    attn_layernorm_s8_params norm1;
+    attn_mha_s8_params cross_attn;
+    attn_add_s8_params add2;
+    attn_layernorm_s8_params norm2;
+    attn_linear_s8_params ff1;
+    const int8_t *gelu_table;  /* [256] or NULL (ReLU fused into ff1)       */
+    attn_linear_s8_params ff2;
+    attn_add_s8_params add3;
+    attn_layernorm_s8_params norm3;
+} attn_decoder_layer_s8_params;
+
+typedef struct {
+    const attn_decoder_layer_s8_params *layers; /* [n_layers]              */
+    int n_layers;
+    int final_norm;
+    attn_layernorm_s8_params norm;
+} attn_decoder_s8_params;
+
+/* int8 encoder-decoder: embedding tables in int8 (embed_scale folded in),
+   positions added with *_pos_add (NULL tables for ATTN_POS_NONE, then
+   the tables are at the stacks' input scales), int8 logits. */
+typedef struct {
+    const int8_t *src_embed, *tgt_embed; /* [vocab][d_model]                */
+    const int8_t *src_pos, *tgt_pos;     /* [max_src|max_tgt][d_model] or NULL */
+    attn_add_s8_params src_pos_add, tgt_pos_add;
+    attn_encoder_s8_params encoder;
+    attn_decoder_s8_params decoder;
+    attn_linear_s8_params out;           /* d_model -> tgt_vocab            */
+    float logit_scale;                   /* real logit = scale * (q - zp)   */
+    int32_t logit_zp;
+} attn_seq2seq_s8_params;
+
+typedef struct {
+    const int8_t *embed;                 /* [vocab][d_model]                */
+    const int8_t *pos;                   /* [max_len][d_model] or NULL      */
+    attn_add_s8_params pos_add;
+    attn_encoder_s8_params layers;
+    attn_linear_s8_params out;           /* d_model -> vocab                */
+    float logit_scale;
+    int32_t logit_zp;
+} attn_lm_s8_params;
+
 /* Element-wise int8 ops (y may equal x): */
 /* y = max(x, zp): ReLU at the tensor's zero point. */
 ATTN_DEF attn_status attn_relu_s8(int8_t *y, const int8_t *x, int n, int32_t zp);
@@ -812,9 +1083,10 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_sdpa_s8_params *p, attn_arena *arena);
 ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes);
-ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xkv,
-                                 const uint8_t *key_padding, const attn_mha_cfg *cfg,
-                                 const attn_mha_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk,
+                                 const int8_t *xv, const uint8_t *key_padding,
+                                 const attn_mha_cfg *cfg, const attn_mha_s8_params *p,
+                                 attn_arena *arena);
 
 ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, int seq,
                                                    size_t *bytes);
@@ -836,6 +1108,64 @@ ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, s
 ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
                                    const uint8_t *key_padding, const attn_model_cfg *cfg,
                                    const attn_model_s8_params *p, attn_arena *arena);
+
+/* *index = position of the largest of x[0..n-1] (the first one on ties). */
+ATTN_DEF attn_status attn_argmax_s8(int *index, const int8_t *x, int n);
+
+/* The decoder, the cache and generation in int8: as the _f32 functions,
+   on int8 rows at the scales the quantizer chose (memory at the encoder
+   output's). */
+ATTN_DEF attn_status attn_decoder_layer_scratch_s8(const attn_decoder_cfg *cfg, int seq,
+                                                   int mem_len, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                           const int8_t *memory, int mem_len,
+                                           const uint8_t *memory_padding,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_layer_s8_params *p,
+                                           attn_arena *arena);
+ATTN_DEF attn_status attn_decoder_scratch_s8(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                             size_t *bytes);
+ATTN_DEF attn_status attn_decoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                     const int8_t *memory, int mem_len,
+                                     const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                     const attn_decoder_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_kv_cache_bytes_s8(int n_layers, int d_model, int max_len, int max_mem,
+                                            size_t *bytes);
+ATTN_DEF attn_status attn_kv_cache_init_s8(attn_kv_cache *cache, int n_layers, int d_model,
+                                           int max_len, int max_mem, attn_arena *store);
+ATTN_DEF attn_status attn_decoder_memory_s8(attn_kv_cache *cache, const int8_t *memory,
+                                            int mem_len, const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_s8_params *p);
+ATTN_DEF attn_status attn_decoder_step_scratch_s8(const attn_decoder_cfg *cfg, int max_len,
+                                                  int max_mem, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_step_s8(int8_t *x, attn_kv_cache *cache,
+                                          const attn_decoder_cfg *cfg,
+                                          const attn_decoder_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_encoder_step_scratch_s8(const attn_encoder_cfg *cfg, int max_len,
+                                                  size_t *bytes);
+ATTN_DEF attn_status attn_encoder_step_s8(int8_t *x, attn_kv_cache *cache,
+                                          const attn_encoder_cfg *cfg,
+                                          const attn_encoder_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_scratch_s8(const attn_seq2seq_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src, int src_len,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
+                                            int src_len, int bos, int eos, attn_kv_cache *cache,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_lm_scratch_s8(const attn_lm_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena);
+ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const int *prompt,
+                                       int prompt_len, int eos, attn_kv_cache *cache,
+                                       const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                       attn_arena *arena);
 
 #endif /* ATTN_NO_INT8 */
 
@@ -1030,6 +1360,7 @@ ATTN_DEF const char *attn_status_str(attn_status status)
     case ATTN_ERR_RANGE: return "a value is outside its allowed range";
     case ATTN_ERR_TOO_LARGE: return "sizes too large: byte count overflows size_t";
     case ATTN_ERR_ARENA: return "arena too small";
+    case ATTN_ERR_FULL: return "the KV cache is full";
     }
     return "unknown status";
 }
@@ -1165,6 +1496,131 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
     if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
     return ATTN_OK;
 }
+
+/* ---- KV cache (shared by _f32 and _s8) -------------------------------------- */
+
+static attn_status attn__cache_dims(int n_layers, int d_model, int max_len, int max_mem)
+{
+    if (attn__dim_bad(n_layers) || attn__dim_bad(d_model) || attn__dim_bad(max_len) ||
+        max_mem < 0 || max_mem > ATTN_MAX_DIM)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn__size attn__cache_size(int n_layers, int d_model, int max_len, int max_mem,
+                                   size_t elem)
+{
+    attn__size s = {0, 0};
+    size_t row = (size_t)d_model * elem; /* <= 2^30: fits */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_len, row); /* K              */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_len, row); /* V              */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_mem, row); /* memory K       */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_mem, row); /* memory V       */
+    attn__size_add(&s, (size_t)max_mem, 1, 1);                  /* memory padding */
+    return s;
+}
+
+static attn_status attn__cache_bytes(int n_layers, int d_model, int max_len, int max_mem,
+                                     size_t elem, size_t *bytes)
+{
+    attn_status st;
+    if (!bytes) return ATTN_ERR_NULL;
+    if ((st = attn__cache_dims(n_layers, d_model, max_len, max_mem)) != ATTN_OK) return st;
+    return attn__size_result(attn__cache_size(n_layers, d_model, max_len, max_mem, elem), bytes);
+}
+
+static attn_status attn__cache_init(attn_kv_cache *c, int n_layers, int d_model, int max_len,
+                                    int max_mem, attn_arena *store, size_t elem)
+{
+    attn_status st;
+    attn__size need;
+    size_t lk, lm;
+    if (!c || !store) return ATTN_ERR_NULL;
+    if ((st = attn__cache_dims(n_layers, d_model, max_len, max_mem)) != ATTN_OK) return st;
+    need = attn__cache_size(n_layers, d_model, max_len, max_mem, elem);
+    if ((st = attn__check_scratch(&need, store)) != ATTN_OK) return st;
+    lk = (size_t)n_layers * (size_t)max_len * (size_t)d_model * elem;
+    lm = (size_t)n_layers * (size_t)max_mem * (size_t)d_model * elem;
+    c->k = attn__take(store, lk);
+    c->v = attn__take(store, lk);
+    c->mem_k = max_mem ? attn__take(store, lm) : NULL;
+    c->mem_v = max_mem ? attn__take(store, lm) : NULL;
+    c->mem_padding = max_mem ? (uint8_t *)attn__take(store, (size_t)max_mem) : NULL;
+    c->n_layers = n_layers;
+    c->d_model = d_model;
+    c->max_len = max_len;
+    c->max_mem = max_mem;
+    c->elem = (int)elem;
+    c->len = 0;
+    c->mem_len = 0;
+    c->mem_padded = 0;
+    return ATTN_OK;
+}
+
+#ifndef ATTN_NO_FLOAT
+ATTN_DEF attn_status attn_kv_cache_bytes_f32(int n_layers, int d_model, int max_len, int max_mem,
+                                             size_t *bytes)
+{
+    return attn__cache_bytes(n_layers, d_model, max_len, max_mem, sizeof(float), bytes);
+}
+
+ATTN_DEF attn_status attn_kv_cache_init_f32(attn_kv_cache *cache, int n_layers, int d_model,
+                                            int max_len, int max_mem, attn_arena *store)
+{
+    return attn__cache_init(cache, n_layers, d_model, max_len, max_mem, store, sizeof(float));
+}
+#endif
+
+#ifndef ATTN_NO_INT8
+ATTN_DEF attn_status attn_kv_cache_bytes_s8(int n_layers, int d_model, int max_len, int max_mem,
+                                            size_t *bytes)
+{
+    return attn__cache_bytes(n_layers, d_model, max_len, max_mem, 1, bytes);
+}
+
+ATTN_DEF attn_status attn_kv_cache_init_s8(attn_kv_cache *cache, int n_layers, int d_model,
+                                           int max_len, int max_mem, attn_arena *store)
+{
+    return attn__cache_init(cache, n_layers, d_model, max_len, max_mem, store, 1);
+}
+#endif
+
+ATTN_DEF attn_status attn_kv_cache_reset(attn_kv_cache *cache)
+{
+    if (!cache) return ATTN_ERR_NULL;
+    cache->len = 0;
+    cache->mem_len = 0;
+    cache->mem_padded = 0;
+    return ATTN_OK;
+}
+
+/* A cache as attn__cache_init made it, for elem-byte rows of n_layers
+   layers of width d (fields changed by hand: NULL or SHAPE). */
+static attn_status attn__cache_check(const attn_kv_cache *c, int elem, int n_layers, int d)
+{
+    if (!c->k || !c->v || (c->max_mem > 0 && (!c->mem_k || !c->mem_v || !c->mem_padding)))
+        return ATTN_ERR_NULL;
+    if (attn__cache_dims(c->n_layers, c->d_model, c->max_len, c->max_mem) != ATTN_OK ||
+        c->elem != elem || c->n_layers != n_layers || c->d_model != d || c->len < 0 ||
+        c->len > c->max_len || c->mem_len < 0 || c->mem_len > c->max_mem)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+/* Records a memory of mem_len rows (its padding copied) and empties the
+   token cache. */
+static void attn__cache_set_memory(attn_kv_cache *c, int mem_len, const uint8_t *memory_padding)
+{
+    int j, any = 0;
+    for (j = 0; j < mem_len; j++) {
+        c->mem_padding[j] = (uint8_t)(memory_padding && memory_padding[j] ? 1 : 0);
+        any |= c->mem_padding[j];
+    }
+    c->mem_padded = any;
+    c->mem_len = mem_len;
+    c->len = 0;
+}
+
 
 #ifndef ATTN_NO_FLOAT
 
@@ -2035,7 +2491,7 @@ ATTN_DEF attn_status attn_mha_scratch_f32(const attn_mha_cfg *cfg, size_t *bytes
     return attn__size_result(attn__mha_size(cfg), bytes);
 }
 
-ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
+ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, const float *xv,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_mha_weights_f32 *w, attn_arena *arena)
 {
@@ -2044,7 +2500,7 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
     size_t mark, d;
     float *k, *v, *q, *scores;
     int i, dm;
-    if (!out || !xq || !xkv || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if (!out || !xq || !xk || !xv || !cfg || !w || !arena) return ATTN_ERR_NULL;
     if (!attn__mha_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
     need = attn__mha_size(cfg);
@@ -2059,8 +2515,8 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
     scores = (float *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(float));
 
     /* keys and values for every source row, before any output is written */
-    attn__gemm_f32(k, d, xkv, d, cfg->seq_kv, w->wk, d, w->bk, dm, dm);
-    attn__gemm_f32(v, d, xkv, d, cfg->seq_kv, w->wv, d, w->bv, dm, dm);
+    attn__gemm_f32(k, d, xk, d, cfg->seq_kv, w->wk, d, w->bk, dm, dm);
+    attn__gemm_f32(v, d, xv, d, cfg->seq_kv, w->wv, d, w->bv, dm, dm);
     /* one query row at a time: project, attend per head, project out */
     for (i = 0; i < cfg->seq_q; i++) {
         attn__matvec_f32(q, xq + (size_t)i * d, w->wq, w->bq, dm, dm);
@@ -2115,7 +2571,6 @@ ATTN_DEF attn_status attn_encoder_scratch_f32(const attn_encoder_cfg *cfg, int s
     return attn_encoder_layer_scratch_f32(cfg, seq, bytes);
 }
 
-/* The layer itself; arguments checked and scratch available. */
 /* What the quantizer watches in a float layer: the range of each tensor the
    int8 layer keeps in int8 (normal runs pass NULL and watch nothing). */
 typedef struct {
@@ -2123,8 +2578,23 @@ typedef struct {
     float bad; /* 0 while every value seen is finite (a float, like lo and hi) */
 } attn__range;
 
+/* The tap a block reports through: one range per tensor it makes. An
+   attention block: its norm, Q, K, V, the context, the out projection
+   and the block's output row; a feed-forward block: its norm, linear1's
+   output, the activation, linear2's output and the block's output row. */
+enum { ATTN__T_NORM, ATTN__T_Q, ATTN__T_K, ATTN__T_V, ATTN__T_CTX, ATTN__T_ATT, ATTN__T_OUT,
+       ATTN__T_N };
+enum { ATTN__T_PRE = 1, ATTN__T_HID = 2, ATTN__T_FF = 3 };
 typedef struct {
-    attn__range n1, q, k, v, ctx, a, x1, n2, pre, h, f, out;
+    attn__range r[ATTN__T_N];
+} attn__tap;
+
+/* A layer's taps, one per block (an encoder layer leaves CA unused); a
+   stack has one per layer and one more whose t[0].r[ATTN__T_OUT] watches
+   the final norm. */
+enum { ATTN__B_SA, ATTN__B_CA, ATTN__B_FF, ATTN__B_N };
+typedef struct {
+    attn__tap t[ATTN__B_N];
 } attn__layer_obs;
 
 static void attn__see(attn__range *r, const float *x, size_t n)
@@ -2137,24 +2607,14 @@ static void attn__see(attn__range *r, const float *x, size_t n)
     }
 }
 
+#define ATTN__TAP(tap, i, x, n)                                                           \
+    do {                                                                                  \
+        if (tap) attn__see(&(tap)->r[i], (x), (size_t)(n));                               \
+    } while (0)
 #define ATTN__SEE(obs, field, x, n)                                                       \
     do {                                                                                  \
         if (obs) attn__see(&(obs)->field, (x), (size_t)(n));                              \
     } while (0)
-
-/* The activation of n hidden rows of width ff in place (h [n][ff]), watched
-   before (pre) and after (h). */
-ATTN__NOINLINE void attn__activate_rows_f32(float *h, int n, int ff, attn_activation act,
-                                            attn__layer_obs *obs)
-{
-    int j;
-    for (j = 0; j < n; j++) {
-        float *r = h + (size_t)j * (size_t)ff;
-        ATTN__SEE(obs, pre, r, ff);
-        attn__activate_f32(r, r, ff, act);
-        ATTN__SEE(obs, h, r, ff);
-    }
-}
 
 /* x[c] += t[c]: a residual connection. */
 static void attn__add_row_f32(float *x, const float *t, int n)
@@ -2166,66 +2626,128 @@ static void attn__add_row_f32(float *x, const float *t, int n)
     for (; c < n; c++) x[c] += t[c];
 }
 
-static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
-                                    const attn_encoder_cfg *cfg,
-                                    const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
-                                            attn__layer_obs *obs)
-{
-    const attn_mha_weights_f32 *a = &w->attn;
-    int dm = cfg->d_model, i, j, n, t;
-    size_t d = (size_t)dm, ff = (size_t)cfg->d_ff, mark = arena->used;
-    float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
-    float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
-    float *nrm = (float *)attn__take(arena, d * sizeof(float));               /* [d]      */
-    float *q = (float *)attn__take(arena, d * sizeof(float));                 /* [d]      */
-    float *scores = (float *)attn__take(arena, (size_t)seq * sizeof(float));  /* [seq]    */
-    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
+/* ---- the blocks every layer is made of ------------------------------------ */
 
-    /* keys and values from the whole input (pre-norm: from LN1(x), a row at
-       a time; post-norm: all rows in one call, in blocks of rows) */
-    if (cfg->norm_first) {
-        for (i = 0; i < seq; i++) {
-            attn__layernorm_row_f32(nrm, x + (size_t)i * d, w->norm1_w, w->norm1_b, cfg->eps,
-                                    dm);
-            ATTN__SEE(obs, n1, nrm, dm);
+/* An attention block's keys and values and its own weights. Keys k and
+   values v are rows of stride d_model; query position i sees keys
+   0..min(i, n_keys-1) when causal, else all n_keys. */
+typedef struct {
+    const attn_mha_weights_f32 *w;
+    const float *g, *b;     /* its LayerNorm (before, pre-norm; after, post-norm) */
+    const float *k, *v;
+    const uint8_t *pad;     /* key padding [n_keys] or NULL */
+    int n_keys, causal;
+} attn__att_f32;
+
+/* Keys and values of n rows of x (stride d) into k, v (stride d): from
+   LN(x) with g, b when norm (pre-norm self-attention), else from x itself
+   (post-norm, or a memory for cross-attention), all rows in one call. */
+static void attn__kv_rows_f32(float *k, float *v, const float *x, int n, const attn__att_f32 *A,
+                              int norm, const attn_encoder_cfg *cfg, float *nrm, attn__tap *tap)
+{
+    const attn_mha_weights_f32 *a = A->w;
+    int dm = cfg->d_model, i;
+    size_t d = (size_t)dm;
+    if (norm) {
+        for (i = 0; i < n; i++) {
+            attn__layernorm_row_f32(nrm, x + (size_t)i * d, A->g, A->b, cfg->eps, dm);
+            ATTN__TAP(tap, ATTN__T_NORM, nrm, dm);
             attn__matvec_f32(k + (size_t)i * d, nrm, a->wk, a->bk, dm, dm);
             attn__matvec_f32(v + (size_t)i * d, nrm, a->wv, a->bv, dm, dm);
         }
     } else {
-        attn__gemm_f32(k, d, x, d, seq, a->wk, d, a->bk, dm, dm);
-        attn__gemm_f32(v, d, x, d, seq, a->wv, d, a->bv, dm, dm);
+        attn__gemm_f32(k, d, x, d, n, a->wk, d, a->bk, dm, dm);
+        attn__gemm_f32(v, d, x, d, n, a->wv, d, a->bv, dm, dm);
     }
-    for (i = 0; obs && i < seq; i++) {
-        ATTN__SEE(obs, k, k + (size_t)i * d, dm);
-        ATTN__SEE(obs, v, v + (size_t)i * d, dm);
+    for (i = 0; tap && i < n; i++) {
+        ATTN__TAP(tap, ATTN__T_K, k + (size_t)i * d, dm);
+        ATTN__TAP(tap, ATTN__T_V, v + (size_t)i * d, dm);
     }
+}
 
-    /* the self-attention block, a token at a time: K and V hold all it
-       needs of the other tokens, so row i is updated in place */
-    for (i = 0; i < seq; i++) {
-        float *row = x + (size_t)i * d;
-        const float *src = row;
-        if (cfg->norm_first) {
-            attn__layernorm_row_f32(nrm, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
-            src = nrm;
+/* The attention block on one row, in place (post-norm: row = LN(row +
+   MHA(row)); pre-norm: row = row + MHA(LN(row))), query position i. With
+   kv_new (a step), the row's own key and value are made first, from the
+   same input, into kv_new[0] / kv_new[1] (which A->k / A->v must hold at
+   key i). nrm, q [d], scores [n_keys] scratch. */
+static void attn__att_block_f32(float *row, int i, const attn__att_f32 *A, float *const *kv_new,
+                                const attn_encoder_cfg *cfg, float *nrm, float *q, float *scores,
+                                attn__tap *tap)
+{
+    const attn_mha_weights_f32 *a = A->w;
+    int dm = cfg->d_model;
+    const float *src = row;
+    if (cfg->norm_first) {
+        attn__layernorm_row_f32(nrm, row, A->g, A->b, cfg->eps, dm);
+        ATTN__TAP(tap, ATTN__T_NORM, nrm, dm);
+        src = nrm;
+    }
+    if (kv_new) {
+        attn__matvec_f32(kv_new[0], src, a->wk, a->bk, dm, dm);
+        attn__matvec_f32(kv_new[1], src, a->wv, a->bv, dm, dm);
+        ATTN__TAP(tap, ATTN__T_K, kv_new[0], dm);
+        ATTN__TAP(tap, ATTN__T_V, kv_new[1], dm);
+    }
+    attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
+    ATTN__TAP(tap, ATTN__T_Q, q, dm);
+    attn__attend_heads_f32(q, A->k, A->v, A->pad, i, A->n_keys, dm, cfg->n_heads, A->causal,
+                           scores);
+    ATTN__TAP(tap, ATTN__T_CTX, q, dm);
+    attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
+    ATTN__TAP(tap, ATTN__T_ATT, nrm, dm);
+    attn__add_row_f32(row, nrm, dm); /* residual */
+    if (!cfg->norm_first) attn__layernorm_row_f32(row, row, A->g, A->b, cfg->eps, dm);
+    ATTN__TAP(tap, ATTN__T_OUT, row, dm);
+}
+
+/* A feed-forward block's weights and its LayerNorm. */
+typedef struct {
+    const float *w1, *b1, *w2, *b2, *g, *b;
+} attn__ff_f32;
+
+/* The feed-forward block on n rows in place (post-norm: row = LN(row +
+   FF(row)); pre-norm: row = row + FF(LN(row))). nrm [n][d] and hid
+   [n][d_ff] scratch. */
+static void attn__ff_block_f32(float *rows, int n, const attn__ff_f32 *F,
+                               const attn_encoder_cfg *cfg, float *nrm, float *hid, attn__tap *tap)
+{
+    int dm = cfg->d_model, j;
+    size_t d = (size_t)dm, ff = (size_t)cfg->d_ff;
+    const float *src = rows;
+    if (cfg->norm_first) {
+        for (j = 0; j < n; j++) {
+            attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, F->g, F->b,
+                                    cfg->eps, dm);
+            ATTN__TAP(tap, ATTN__T_NORM, nrm + (size_t)j * d, dm);
         }
-        attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
-        ATTN__SEE(obs, q, q, dm);
-        attn__attend_heads_f32(q, k, v, key_padding, i, seq, dm, cfg->n_heads, cfg->causal,
-                               scores);
-        ATTN__SEE(obs, ctx, q, dm);
-        attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
-        ATTN__SEE(obs, a, nrm, dm);
-        attn__add_row_f32(row, nrm, dm); /* residual */
-        if (!cfg->norm_first)
-            attn__layernorm_row_f32(row, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
-        ATTN__SEE(obs, x1, row, dm);
+        src = nrm;
     }
+    attn__gemm_f32(hid, ff, src, d, n, F->w1, d, F->b1, dm, cfg->d_ff);
+    for (j = 0; j < n; j++) {
+        float *r = hid + (size_t)j * ff;
+        ATTN__TAP(tap, ATTN__T_PRE, r, cfg->d_ff);
+        attn__activate_f32(r, r, cfg->d_ff, cfg->activation);
+        ATTN__TAP(tap, ATTN__T_HID, r, cfg->d_ff);
+    }
+    attn__gemm_f32(nrm, d, hid, ff, n, F->w2, ff, F->b2, cfg->d_ff, dm);
+    for (j = 0; j < n; j++) {
+        float *row = rows + (size_t)j * d;
+        ATTN__TAP(tap, ATTN__T_FF, nrm + (size_t)j * d, dm);
+        attn__add_row_f32(row, nrm + (size_t)j * d, dm); /* residual */
+        if (!cfg->norm_first) attn__layernorm_row_f32(row, row, F->g, F->b, cfg->eps, dm);
+        ATTN__TAP(tap, ATTN__T_OUT, row, dm);
+    }
+}
 
-    /* the feed-forward block, t tokens at a time. K and V are free now: the
-       hidden rows go where K was (t*d_ff <= seq*d), the inputs of linear2
-       (pre-norm) and its outputs where V was; t = 1 uses hid and nrm. */
-    t = (size_t)seq * d / ff >= (size_t)seq ? seq : (int)((size_t)seq * d / ff);
+/* The feed-forward block over all seq rows, t rows at a time in the
+   space of the finished attention's K and V (hid in k: t*d_ff <= seq*d;
+   linear2's inputs and outputs in v); t = 1 uses nrm and hid. */
+static void attn__ff_rows_f32(float *x, int seq, const attn__ff_f32 *F,
+                              const attn_encoder_cfg *cfg, float *k, float *v, float *nrm,
+                              float *hid, attn__tap *tap)
+{
+    size_t d = (size_t)cfg->d_model, ff = (size_t)cfg->d_ff;
+    int i, n, t = (size_t)seq * d / ff >= (size_t)seq ? seq : (int)((size_t)seq * d / ff);
     if (t >= 2) {
         hid = k;
         nrm = v;
@@ -2233,29 +2755,67 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
         t = 1;
     }
     for (i = 0; i < seq; i += n) {
-        float *rows = x + (size_t)i * d;
-        const float *src = rows;
         n = seq - i < t ? seq - i : t;
-        if (cfg->norm_first) {
-            for (j = 0; j < n; j++) {
-                attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, w->norm2_w,
-                                        w->norm2_b, cfg->eps, dm);
-                ATTN__SEE(obs, n2, nrm + (size_t)j * d, dm);
-            }
-            src = nrm;
-        }
-        attn__gemm_f32(hid, ff, src, d, n, w->ff1_w, d, w->ff1_b, dm, cfg->d_ff);
-        attn__activate_rows_f32(hid, n, cfg->d_ff, cfg->activation, obs);
-        attn__gemm_f32(nrm, d, hid, ff, n, w->ff2_w, ff, w->ff2_b, cfg->d_ff, dm);
-        for (j = 0; j < n; j++) {
-            float *row = rows + (size_t)j * d;
-            ATTN__SEE(obs, f, nrm + (size_t)j * d, dm);
-            attn__add_row_f32(row, nrm + (size_t)j * d, dm); /* residual */
-            if (!cfg->norm_first)
-                attn__layernorm_row_f32(row, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
-            ATTN__SEE(obs, out, row, dm);
-        }
+        attn__ff_block_f32(x + (size_t)i * d, n, F, cfg, nrm, hid, tap);
     }
+}
+
+static attn__att_f32 attn__att_of_f32(const attn_mha_weights_f32 *w, const float *g,
+                                      const float *b, const float *k, const float *v,
+                                      const uint8_t *pad, int n_keys, int causal)
+{
+    attn__att_f32 A;
+    A.w = w;
+    A.g = g;
+    A.b = b;
+    A.k = k;
+    A.v = v;
+    A.pad = pad;
+    A.n_keys = n_keys;
+    A.causal = causal;
+    return A;
+}
+
+static attn__ff_f32 attn__ff_of_f32(const float *w1, const float *b1, const float *w2,
+                                    const float *b2, const float *g, const float *b)
+{
+    attn__ff_f32 F;
+    F.w1 = w1;
+    F.b1 = b1;
+    F.w2 = w2;
+    F.b2 = b2;
+    F.g = g;
+    F.b = b;
+    return F;
+}
+
+/* ---- encoder layer ---------------------------------------------------------- */
+
+/* The layer; arguments checked and scratch available:
+   x = x + SA(LN1(x)); x = x + FF(LN2(x))  (or post-norm). */
+static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                    const attn_encoder_cfg *cfg,
+                                    const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
+                                    attn__layer_obs *obs)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used;
+    float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
+    float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
+    float *nrm = (float *)attn__take(arena, d * sizeof(float));               /* [d]      */
+    float *q = (float *)attn__take(arena, d * sizeof(float));                 /* [d]      */
+    float *scores = (float *)attn__take(arena, (size_t)seq * sizeof(float));  /* [seq]    */
+    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
+    attn__tap *sa = obs ? &obs->t[ATTN__B_SA] : NULL, *ft = obs ? &obs->t[ATTN__B_FF] : NULL;
+    attn__att_f32 A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, k, v, key_padding, seq,
+                                       cfg->causal);
+    attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w,
+                                     w->norm2_b);
+    int i;
+    /* keys and values of every token first, then each row in place */
+    attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
+    for (i = 0; i < seq; i++)
+        attn__att_block_f32(x + (size_t)i * d, i, &A, NULL, cfg, nrm, q, scores, sa);
+    attn__ff_rows_f32(x, seq, &F, cfg, k, v, nrm, hid, ft);
     arena->used = mark;
 }
 
@@ -2285,6 +2845,18 @@ ATTN_DEF attn_status attn_encoder_layer_f32(float *x, int seq, const uint8_t *ke
     return ATTN_OK;
 }
 
+/* A final norm over n rows (tap: NULL, or the stack's last). */
+static void attn__final_norm_f32(float *x, int n, const float *g, const float *b,
+                                 const attn_encoder_cfg *cfg, attn__layer_obs *fo)
+{
+    int l;
+    for (l = 0; l < n; l++) {
+        float *row = x + (size_t)l * (size_t)cfg->d_model;
+        attn__layernorm_row_f32(row, row, g, b, cfg->eps, cfg->d_model);
+        if (fo) attn__see(&fo->t[0].r[ATTN__T_OUT], row, (size_t)cfg->d_model);
+    }
+}
+
 /* The stack; arguments checked and scratch available. */
 /* obs: NULL, or one observer per layer and one more for the final norm. */
 static void attn__encoder_f32(float *x, int seq, const uint8_t *key_padding,
@@ -2295,14 +2867,8 @@ static void attn__encoder_f32(float *x, int seq, const uint8_t *key_padding,
     for (l = 0; l < w->n_layers; l++)
         attn__encoder_layer_f32(x, seq, key_padding, cfg, &w->layers[l], arena,
                                 obs ? &obs[l] : NULL);
-    if (w->final_norm) {
-        attn__layer_obs *fo = obs ? &obs[w->n_layers] : NULL;
-        for (l = 0; l < seq; l++) {
-            float *row = x + (size_t)l * (size_t)cfg->d_model;
-            attn__layernorm_row_f32(row, row, w->norm_w, w->norm_b, cfg->eps, cfg->d_model);
-            ATTN__SEE(fo, out, row, cfg->d_model);
-        }
-    }
+    if (w->final_norm)
+        attn__final_norm_f32(x, seq, w->norm_w, w->norm_b, cfg, obs ? &obs[w->n_layers] : NULL);
 }
 
 ATTN_DEF attn_status attn_encoder_f32(float *x, int seq, const uint8_t *key_padding,
@@ -2379,6 +2945,646 @@ ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
     need = attn__model_size(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     attn__model_f32(logits, input, seq, key_padding, cfg, w, arena, NULL);
+    return ATTN_OK;
+}
+
+/* ---- decoder layer ---------------------------------------------------------- */
+
+static int attn__dec_layer_weights_ok(const attn_decoder_layer_weights_f32 *w)
+{
+    return attn__mha_weights_ok(&w->self_attn) && attn__mha_weights_ok(&w->cross_attn) &&
+           w->ff1_w && w->ff2_w;
+}
+
+static int attn__decoder_weights_ok(const attn_decoder_weights_f32 *w)
+{
+    int l;
+    if (!w->layers) return 0;
+    for (l = 0; l < w->n_layers; l++)
+        if (!attn__dec_layer_weights_ok(&w->layers[l])) return 0;
+    return 1;
+}
+
+static attn__size attn__decoder_size(const attn_decoder_cfg *c, int seq, int mem_len)
+{
+    attn__size s = {0, 0};
+    size_t d = (size_t)c->d_model;
+    attn__size_add(&s, (size_t)seq, d, sizeof(float));     /* self K            */
+    attn__size_add(&s, (size_t)seq, d, sizeof(float));     /* self V            */
+    attn__size_add(&s, (size_t)mem_len, d, sizeof(float)); /* memory K          */
+    attn__size_add(&s, (size_t)mem_len, d, sizeof(float)); /* memory V          */
+    attn__size_add(&s, d, 1, sizeof(float));               /* normed row        */
+    attn__size_add(&s, d, 1, sizeof(float));               /* q / context       */
+    attn__size_add(&s, (size_t)(seq > mem_len ? seq : mem_len), 1, sizeof(float)); /* scores */
+    attn__size_add(&s, (size_t)c->d_ff, 1, sizeof(float)); /* FF hidden         */
+    return s;
+}
+
+/* x = x + SA(LN1(x)); x = x + CA(LN2(x), memory); x = x + FF(LN3(x))
+   (or post-norm); arguments checked and scratch available. */
+static void attn__decoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                    const float *memory, int mem_len,
+                                    const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                    const attn_decoder_layer_weights_f32 *w, attn_arena *arena,
+                                    attn__layer_obs *obs)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used, mem = (size_t)mem_len;
+    int i, ns = seq > mem_len ? seq : mem_len;
+    float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));  /* [seq][d] */
+    float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));  /* [seq][d] */
+    float *mk = (float *)attn__take(arena, mem * d * sizeof(float));         /* [mem][d] */
+    float *mv = (float *)attn__take(arena, mem * d * sizeof(float));         /* [mem][d] */
+    float *nrm = (float *)attn__take(arena, d * sizeof(float));
+    float *q = (float *)attn__take(arena, d * sizeof(float));
+    float *scores = (float *)attn__take(arena, (size_t)ns * sizeof(float));
+    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float));
+    attn__tap *sa = obs ? &obs->t[ATTN__B_SA] : NULL, *ca = obs ? &obs->t[ATTN__B_CA] : NULL,
+              *ft = obs ? &obs->t[ATTN__B_FF] : NULL;
+    attn__att_f32 A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, k, v, key_padding,
+                                       seq, cfg->causal);
+    attn__att_f32 C = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b, mk, mv,
+                                       memory_padding, mem_len, 0);
+    attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w,
+                                     w->norm3_b);
+    attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
+    for (i = 0; i < seq; i++)
+        attn__att_block_f32(x + (size_t)i * d, i, &A, NULL, cfg, nrm, q, scores, sa);
+    attn__kv_rows_f32(mk, mv, memory, mem_len, &C, 0, cfg, nrm, ca);
+    for (i = 0; i < seq; i++)
+        attn__att_block_f32(x + (size_t)i * d, i, &C, NULL, cfg, nrm, q, scores, ca);
+    attn__ff_rows_f32(x, seq, &F, cfg, k, v, nrm, hid, ft);
+    arena->used = mark;
+}
+
+static attn_status attn__decoder_check(const float *x, int seq, const float *memory, int mem_len,
+                                       int n_layers, const attn_decoder_cfg *cfg, const void *w,
+                                       const attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!x || !memory || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq) || attn__dim_bad(mem_len) || attn__dim_bad(n_layers))
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    need = attn__decoder_size(cfg, seq, mem_len);
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_decoder_layer_scratch_f32(const attn_decoder_cfg *cfg, int seq,
+                                                    int mem_len, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq) || attn__dim_bad(mem_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__decoder_size(cfg, seq, mem_len), bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_scratch_f32(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                              size_t *bytes)
+{
+    return attn_decoder_layer_scratch_f32(cfg, seq, mem_len, bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                            const float *memory, int mem_len,
+                                            const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_layer_weights_f32 *w,
+                                            attn_arena *arena)
+{
+    attn_status st;
+    if (w && !attn__dec_layer_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__decoder_check(x, seq, memory, mem_len, 1, cfg, w, arena)) != ATTN_OK)
+        return st;
+    attn__decoder_layer_f32(x, seq, key_padding, memory, mem_len, memory_padding, cfg, w, arena,
+                            NULL);
+    return ATTN_OK;
+}
+
+static void attn__decoder_f32(float *x, int seq, const uint8_t *key_padding, const float *memory,
+                              int mem_len, const uint8_t *memory_padding,
+                              const attn_decoder_cfg *cfg, const attn_decoder_weights_f32 *w,
+                              attn_arena *arena, attn__layer_obs *obs)
+{
+    int l;
+    for (l = 0; l < w->n_layers; l++)
+        attn__decoder_layer_f32(x, seq, key_padding, memory, mem_len, memory_padding, cfg,
+                                &w->layers[l], arena, obs ? &obs[l] : NULL);
+    if (w->final_norm)
+        attn__final_norm_f32(x, seq, w->norm_w, w->norm_b, cfg, obs ? &obs[w->n_layers] : NULL);
+}
+
+ATTN_DEF attn_status attn_decoder_f32(float *x, int seq, const uint8_t *key_padding,
+                                      const float *memory, int mem_len,
+                                      const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                      const attn_decoder_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (w && !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__decoder_check(x, seq, memory, mem_len, w ? w->n_layers : 1, cfg, w,
+                                  arena)) != ATTN_OK)
+        return st;
+    attn__decoder_f32(x, seq, key_padding, memory, mem_len, memory_padding, cfg, w, arena, NULL);
+    return ATTN_OK;
+}
+
+/* ---- generation: the cache and one token at a time ---------------------------- */
+
+static attn__size attn__step_size_f32(const attn_encoder_cfg *c, int max_len, int max_mem)
+{
+    attn__size s = {0, 0};
+    attn__size_add(&s, (size_t)c->d_model, 1, sizeof(float)); /* normed row  */
+    attn__size_add(&s, (size_t)c->d_model, 1, sizeof(float)); /* q / context */
+    attn__size_add(&s, (size_t)(max_len > max_mem ? max_len : max_mem), 1, sizeof(float));
+    attn__size_add(&s, (size_t)c->d_ff, 1, sizeof(float));    /* FF hidden   */
+    return s;
+}
+
+/* The layers' cross-attention keys and values of memory into the cache. */
+static void attn__memory_f32(attn_kv_cache *c, const float *memory, int mem_len,
+                             const uint8_t *memory_padding, const attn_decoder_weights_f32 *w)
+{
+    size_t d = (size_t)c->d_model, lm = (size_t)c->max_mem * d;
+    int dm = c->d_model, l;
+    for (l = 0; l < w->n_layers; l++) {
+        const attn_mha_weights_f32 *a = &w->layers[l].cross_attn;
+        attn__gemm_f32((float *)c->mem_k + (size_t)l * lm, d, memory, d, mem_len, a->wk, d, a->bk,
+                       dm, dm);
+        attn__gemm_f32((float *)c->mem_v + (size_t)l * lm, d, memory, d, mem_len, a->wv, d, a->bv,
+                       dm, dm);
+    }
+    attn__cache_set_memory(c, mem_len, memory_padding);
+}
+
+ATTN_DEF attn_status attn_decoder_memory_f32(attn_kv_cache *cache, const float *memory,
+                                             int mem_len, const uint8_t *memory_padding,
+                                             const attn_decoder_cfg *cfg,
+                                             const attn_decoder_weights_f32 *w)
+{
+    attn_status st, sc;
+    if (!cache || !memory || !cfg || !w) return ATTN_ERR_NULL;
+    if (!attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((sc = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return sc;
+    if (attn__dim_bad(mem_len) || attn__dim_bad(w->n_layers)) return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(cache, 4, w->n_layers, cfg->d_model)) != ATTN_OK) return st;
+    if (mem_len > cache->max_mem) return ATTN_ERR_SHAPE;
+    if (sc != ATTN_OK) return sc;
+    attn__memory_f32(cache, memory, mem_len, memory_padding, w);
+    return ATTN_OK;
+}
+
+/* One token through a stack of layers (decoder: dec, else the encoder
+   stack enc), the row x in place; checked, scratch available. */
+static void attn__step_f32(float *x, attn_kv_cache *c, const attn_encoder_cfg *cfg,
+                           const attn_decoder_weights_f32 *dec, const attn_encoder_weights_f32 *enc,
+                           attn_arena *arena, attn__layer_obs *obs)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used, lk = (size_t)c->max_len * d,
+           lm = (size_t)c->max_mem * d, at = (size_t)c->len * d;
+    int ns = dec && c->max_mem > c->max_len ? c->max_mem : c->max_len, l;
+    int n_layers = dec ? dec->n_layers : enc->n_layers;
+    float *nrm = (float *)attn__take(arena, d * sizeof(float));
+    float *q = (float *)attn__take(arena, d * sizeof(float));
+    float *scores = (float *)attn__take(arena, (size_t)ns * sizeof(float));
+    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float));
+    for (l = 0; l < n_layers; l++) {
+        attn__layer_obs *o = obs ? &obs[l] : NULL;
+        float *kc = (float *)c->k + (size_t)l * lk, *vc = (float *)c->v + (size_t)l * lk;
+        float *kv[2];
+        attn__att_f32 A;
+        attn__ff_f32 F;
+        kv[0] = kc + at;
+        kv[1] = vc + at;
+        if (dec) {
+            const attn_decoder_layer_weights_f32 *w = &dec->layers[l];
+            attn__att_f32 C = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b,
+                                               (const float *)c->mem_k + (size_t)l * lm,
+                                               (const float *)c->mem_v + (size_t)l * lm,
+                                               c->mem_padded ? c->mem_padding : NULL, c->mem_len,
+                                               0);
+            A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1,
+                                 0);
+            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w, w->norm3_b);
+            attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
+                                o ? &o->t[ATTN__B_SA] : NULL);
+            attn__att_block_f32(x, 0, &C, NULL, cfg, nrm, q, scores, o ? &o->t[ATTN__B_CA] : NULL);
+        } else {
+            const attn_encoder_layer_weights_f32 *w = &enc->layers[l];
+            A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1, 0);
+            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w, w->norm2_b);
+            attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
+                                o ? &o->t[ATTN__B_SA] : NULL);
+        }
+        attn__ff_block_f32(x, 1, &F, cfg, nrm, hid, o ? &o->t[ATTN__B_FF] : NULL);
+    }
+    if (dec ? dec->final_norm : enc->final_norm)
+        attn__final_norm_f32(x, 1, dec ? dec->norm_w : enc->norm_w, dec ? dec->norm_b : enc->norm_b,
+                             cfg, obs ? &obs[n_layers] : NULL);
+    c->len++;
+    arena->used = mark;
+}
+
+/* The checks of a step (dec: a decoder with memory, else a causal
+   encoder stack): NULL, SHAPE, RANGE, FULL, TOO_LARGE, ARENA. */
+static attn_status attn__step_check(const float *x, const attn_kv_cache *c,
+                                    const attn_encoder_cfg *cfg, int n_layers, int dec,
+                                    const attn_arena *arena, size_t extra)
+{
+    attn_status st, sc;
+    attn__size need;
+    if (!x || !c || !cfg || !arena) return ATTN_ERR_NULL;
+    if ((sc = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return sc;
+    if (attn__dim_bad(n_layers)) return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(c, 4, n_layers, cfg->d_model)) != ATTN_OK) return st;
+    if (dec && c->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (sc != ATTN_OK) return sc;
+    if (!cfg->causal) return ATTN_ERR_RANGE;
+    if (c->len >= c->max_len) return ATTN_ERR_FULL;
+    need = attn__step_size_f32(cfg, c->max_len, dec ? c->max_mem : 0);
+    need.bytes += extra; /* extra: aligned sizes the caller checked for overflow */
+    if (need.bytes < extra) need.overflow = 1;
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_decoder_step_scratch_f32(const attn_decoder_cfg *cfg, int max_len,
+                                                   int max_mem, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_len) || attn__dim_bad(max_mem)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__step_size_f32(cfg, max_len, max_mem), bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (!w || !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 1, arena, 0)) != ATTN_OK) return st;
+    attn__step_f32(x, cache, cfg, w, NULL, arena, NULL);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_encoder_step_scratch_f32(const attn_encoder_cfg *cfg, int max_len,
+                                                   size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__step_size_f32(cfg, max_len, 0), bytes);
+}
+
+ATTN_DEF attn_status attn_encoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_encoder_cfg *cfg,
+                                           const attn_encoder_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (!w || !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 0, arena, 0)) != ATTN_OK) return st;
+    attn__step_f32(x, cache, cfg, NULL, w, arena, NULL);
+    return ATTN_OK;
+}
+
+/* ---- encoder-decoder and decoder-only models -------------------------------- */
+
+/* Sinusoidal position p added to one row (the same values as
+   attn_pos_sinusoidal_f32 gives row p). */
+static void attn__pos_row_f32(float *row, int p, int d_model)
+{
+    int i;
+    for (i = 0; i < d_model; i += 2) {
+        double freq = ATTN_EXP(-(double)i * (9.210340371976184 / (double)d_model)); /* ln 1e4 */
+        double angle = (double)p * freq;
+        row[i] += (float)ATTN_SIN(angle);
+        if (i + 1 < d_model) row[i + 1] += (float)ATTN_COS(angle);
+    }
+}
+
+/* x [d] = table[token] * scale (0: 1) + position p. */
+static void attn__embed_row_f32(float *x, const float *table, int token, int p, float scale,
+                                attn_position pos, const float *pos_table, int d)
+{
+    const float *e = table + (size_t)token * (size_t)d;
+    int c;
+    if (scale == 0.0f || scale == 1.0f)
+        memcpy(x, e, (size_t)d * sizeof(float));
+    else
+        for (c = 0; c < d; c++) x[c] = e[c] * scale;
+    if (pos == ATTN_POS_SINUSOIDAL) attn__pos_row_f32(x, p, d);
+    if (pos == ATTN_POS_LEARNED) attn__add_row_f32(x, pos_table + (size_t)p * (size_t)d, d);
+}
+
+static int attn__scale_ok(float s)
+{
+    return s - s == 0.0f; /* finite */
+}
+
+static int attn__tokens_ok(const int *t, int n, int vocab)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (t[i] < 0 || t[i] >= vocab) return 0;
+    return 1;
+}
+
+/* The seq2seq config: SHAPE (both stacks, their widths, the vocabularies
+   and lengths) before RANGE (eps, activations, position, scale, causal). */
+static attn_status attn__s2s_cfg_check(const attn_seq2seq_cfg *c, int n_enc, int n_dec)
+{
+    attn_status se = attn__check_encoder_cfg(&c->encoder), sd = attn__check_encoder_cfg(&c->decoder);
+    if (se == ATTN_ERR_SHAPE || sd == ATTN_ERR_SHAPE || c->encoder.d_model != c->decoder.d_model ||
+        attn__dim_bad(c->src_vocab) || attn__dim_bad(c->tgt_vocab) || attn__dim_bad(c->max_src) ||
+        attn__dim_bad(c->max_tgt) || attn__dim_bad(n_enc) || attn__dim_bad(n_dec))
+        return ATTN_ERR_SHAPE;
+    if (se != ATTN_OK) return se;
+    if (sd != ATTN_OK) return sd;
+    if ((c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
+         c->position != ATTN_POS_LEARNED) ||
+        !attn__scale_ok(c->embed_scale) || !c->decoder.causal)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+static int attn__s2s_weights_ok(const attn_seq2seq_cfg *c, const attn_seq2seq_weights_f32 *w)
+{
+    return w->src_embed && w->tgt_embed && w->out_w &&
+           (c->position != ATTN_POS_LEARNED || (w->src_pos && w->tgt_pos)) &&
+           attn__encoder_weights_ok(&w->encoder) && attn__decoder_weights_ok(&w->decoder);
+}
+
+/* Scratch of encode (src_len tokens) and of one step with logits in the
+   arena too (greedy), for a cache of max_len tokens and max_mem rows. */
+static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int src_len)
+{
+    attn__size s = attn__encoder_size(&c->encoder, src_len);
+    attn__size_add(&s, (size_t)src_len, (size_t)c->encoder.d_model, sizeof(float)); /* x */
+    return s;
+}
+
+static attn__size attn__s2s_step_size(const attn_seq2seq_cfg *c, int max_len, int max_mem,
+                                      int logits)
+{
+    attn__size s = attn__step_size_f32(&c->decoder, max_len, max_mem);
+    attn__size_add(&s, (size_t)c->decoder.d_model, 1, sizeof(float)); /* x row */
+    if (logits) attn__size_add(&s, (size_t)c->tgt_vocab, 1, sizeof(float));
+    return s;
+}
+
+static attn__size attn__size_max(attn__size a, attn__size b)
+{
+    attn__size s;
+    s.overflow = a.overflow | b.overflow;
+    s.bytes = a.bytes > b.bytes ? a.bytes : b.bytes;
+    return s;
+}
+
+ATTN_DEF attn_status attn_seq2seq_scratch_f32(const attn_seq2seq_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_cfg_check(cfg, 1, 1)) != ATTN_OK) return st;
+    return attn__size_result(attn__size_max(attn__s2s_encode_size(cfg, cfg->max_src),
+                                            attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 1)),
+                             bytes);
+}
+
+/* NULL, SHAPE, RANGE of the model and its cache (made for the decoder). */
+static attn_status attn__s2s_check(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                   const attn_seq2seq_weights_f32 *w)
+{
+    attn_status st, sc;
+    if (!cache || !cfg || !w) return ATTN_ERR_NULL;
+    if (!attn__s2s_weights_ok(cfg, w)) return ATTN_ERR_NULL;
+    sc = attn__s2s_cfg_check(cfg, w->encoder.n_layers, w->decoder.n_layers);
+    if (sc == ATTN_ERR_SHAPE) return sc;
+    if ((st = attn__cache_check(cache, 4, w->decoder.n_layers, cfg->decoder.d_model)) != ATTN_OK)
+        return st;
+    return sc;
+}
+
+/* Encode, checked: embeddings, positions, the encoder stack, the memory's
+   keys and values into the cache. */
+static void attn__s2s_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
+                                 const attn_seq2seq_cfg *cfg, const attn_seq2seq_weights_f32 *w,
+                                 attn_arena *arena)
+{
+    int d = cfg->encoder.d_model, i;
+    size_t mark = arena->used;
+    float *x = (float *)attn__take(arena, (size_t)src_len * (size_t)d * sizeof(float));
+    for (i = 0; i < src_len; i++)
+        attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i, cfg->embed_scale,
+                            cfg->position, w->src_pos, d);
+    attn__encoder_f32(x, src_len, NULL, &cfg->encoder, &w->encoder, arena, NULL);
+    attn__memory_f32(cache, x, src_len, NULL, &w->decoder);
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_seq2seq_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(src, src_len, cfg->src_vocab)) return ATTN_ERR_RANGE;
+    need = attn__s2s_encode_size(cfg, src_len);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
+    return ATTN_OK;
+}
+
+/* One step, checked: the token's row through the decoder, then logits. */
+static void attn__s2s_step_f32(float *logits, int token, attn_kv_cache *cache,
+                               const attn_seq2seq_cfg *cfg, const attn_seq2seq_weights_f32 *w,
+                               attn_arena *arena)
+{
+    int d = cfg->decoder.d_model;
+    size_t mark = arena->used;
+    float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
+    attn__embed_row_f32(x, w->tgt_embed, token, cache->len, cfg->embed_scale, cfg->position,
+                        w->tgt_pos, d);
+    attn__step_f32(x, cache, &cfg->decoder, &w->decoder, NULL, arena, NULL);
+    attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
+    arena->used = mark;
+}
+
+/* The step's checks after attn__s2s_check: a memory set, the token, room. */
+static attn_status attn__s2s_step_check(const attn_kv_cache *cache, int token,
+                                        const attn_seq2seq_cfg *cfg, const attn_arena *arena,
+                                        int logits)
+{
+    attn__size need;
+    if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
+    need = attn__s2s_step_size(cfg, cache->max_len, cache->max_mem, logits);
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_seq2seq_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (!logits || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) != ATTN_OK) return st;
+    if ((st = attn__s2s_step_check(cache, token, cfg, arena, 0)) != ATTN_OK) return st;
+    attn__s2s_step_f32(logits, token, cache, cfg, w, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
+                                             int src_len, int bos, int eos, attn_kv_cache *cache,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    float *logits;
+    int n = 0, tok = bos, next;
+    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(src, src_len, cfg->src_vocab) || bos < 0 || bos >= cfg->tgt_vocab)
+        return ATTN_ERR_RANGE;
+    need = attn__size_max(attn__s2s_encode_size(cfg, src_len),
+                          attn__s2s_step_size(cfg, cache->max_len, cache->max_mem, 1));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
+    mark = arena->used;
+    logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
+    while (n < max_out) {
+        attn__s2s_step_f32(logits, tok, cache, cfg, w, arena);
+        attn_argmax_f32(&next, logits, cfg->tgt_vocab);
+        if (next == eos) break;
+        out[n++] = next;
+        tok = next;
+    }
+    *n_out = n;
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+/* Decoder-only models. */
+static attn_status attn__lm_check(const attn_kv_cache *cache, const attn_lm_cfg *cfg,
+                                  const attn_lm_weights_f32 *w)
+{
+    attn_status st, sc;
+    if (!cache || !cfg || !w) return ATTN_ERR_NULL;
+    if (!w->embed || !w->out_w || (cfg->position == ATTN_POS_LEARNED && !w->pos) ||
+        !attn__encoder_weights_ok(&w->layers))
+        return ATTN_ERR_NULL;
+    sc = attn__check_encoder_cfg(&cfg->layers);
+    if (sc == ATTN_ERR_SHAPE || attn__dim_bad(cfg->vocab) || attn__dim_bad(cfg->max_len) ||
+        attn__dim_bad(w->layers.n_layers))
+        return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(cache, 4, w->layers.n_layers, cfg->layers.d_model)) != ATTN_OK)
+        return st;
+    if (sc != ATTN_OK) return sc;
+    if ((cfg->position != ATTN_POS_NONE && cfg->position != ATTN_POS_SINUSOIDAL &&
+         cfg->position != ATTN_POS_LEARNED) ||
+        !attn__scale_ok(cfg->embed_scale) || !cfg->layers.causal)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+static attn__size attn__lm_step_size(const attn_lm_cfg *c, int max_len, int logits)
+{
+    attn__size s = attn__step_size_f32(&c->layers, max_len, 0);
+    attn__size_add(&s, (size_t)c->layers.d_model, 1, sizeof(float)); /* x row */
+    if (logits) attn__size_add(&s, (size_t)c->vocab, 1, sizeof(float));
+    return s;
+}
+
+ATTN_DEF attn_status attn_lm_scratch_f32(const attn_lm_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(&cfg->layers)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(cfg->vocab) || attn__dim_bad(cfg->max_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__lm_step_size(cfg, cfg->max_len, 1), bytes);
+}
+
+static void attn__lm_step_f32(float *logits, int token, attn_kv_cache *cache,
+                              const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                              attn_arena *arena)
+{
+    int d = cfg->layers.d_model;
+    size_t mark = arena->used;
+    float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
+    attn__embed_row_f32(x, w->embed, token, cache->len, cfg->embed_scale, cfg->position, w->pos, d);
+    attn__step_f32(x, cache, &cfg->layers, NULL, &w->layers, arena, NULL);
+    attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_lm_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                      const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                      attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!logits || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check(cache, cfg, w)) != ATTN_OK) return st;
+    if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
+    need = attn__lm_step_size(cfg, cache->max_len, 0);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__lm_step_f32(logits, token, cache, cfg, w, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const int *prompt,
+                                        int prompt_len, int eos, attn_kv_cache *cache,
+                                        const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                        attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    float *logits;
+    int n = 0, i, next;
+    if (!out || !n_out || !prompt || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(prompt_len) || attn__dim_bad(max_out) ||
+        prompt_len - 1 > cache->max_len - max_out || prompt_len - 1 > cfg->max_len - max_out)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(prompt, prompt_len, cfg->vocab)) return ATTN_ERR_RANGE;
+    need = attn__lm_step_size(cfg, cache->max_len, 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    cache->len = 0;
+    mark = arena->used;
+    logits = (float *)attn__take(arena, (size_t)cfg->vocab * sizeof(float));
+    for (i = 0; i < prompt_len; i++) attn__lm_step_f32(logits, prompt[i], cache, cfg, w, arena);
+    for (;;) {
+        attn_argmax_f32(&next, logits, cfg->vocab);
+        if (next == eos) break;
+        out[n++] = next;
+        if (n == max_out) break;
+        attn__lm_step_f32(logits, next, cache, cfg, w, arena);
+    }
+    *n_out = n;
+    arena->used = mark;
     return ATTN_OK;
 }
 
@@ -5571,9 +6777,10 @@ ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes)
     return attn__size_result(attn__mha_size_s8(cfg), bytes);
 }
 
-ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xkv,
-                                 const uint8_t *key_padding, const attn_mha_cfg *cfg,
-                                 const attn_mha_s8_params *p, attn_arena *arena)
+ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk,
+                                 const int8_t *xv, const uint8_t *key_padding,
+                                 const attn_mha_cfg *cfg, const attn_mha_s8_params *p,
+                                 attn_arena *arena)
 {
     attn__size need;
     attn_status st;
@@ -5581,7 +6788,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     int8_t *k, *v, *q;
     int32_t *scores;
     int i, dm;
-    if (!out || !xq || !xkv || !cfg || !p || !arena || !attn__mha_ptrs_ok(p)) return ATTN_ERR_NULL;
+    if (!out || !xq || !xk || !xv || !cfg || !p || !arena || !attn__mha_ptrs_ok(p))
+        return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     need = attn__mha_size_s8(cfg);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
@@ -5595,8 +6803,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     v = (int8_t *)attn__take(arena, (size_t)cfg->seq_kv * d);
     q = (int8_t *)attn__take(arena, d);
     scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
-    attn__linear_rows_s8(k, xkv, &p->k, cfg->seq_kv, dm, dm);
-    attn__linear_rows_s8(v, xkv, &p->v, cfg->seq_kv, dm, dm);
+    attn__linear_rows_s8(k, xk, &p->k, cfg->seq_kv, dm, dm);
+    attn__linear_rows_s8(v, xv, &p->v, cfg->seq_kv, dm, dm);
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
         attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
@@ -6149,12 +7357,14 @@ static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
 {
     const attn_mha_weights_f32 *a = &w->attn;
     int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU;
-    attn_qparams x = *xq, qn1 = attn__qparams_of(z, o->n1), qq = attn__qparams_of(z, o->q),
-                 qk = attn__qparams_of(z, o->k), qv = attn__qparams_of(z, o->v),
-                 qctx = attn__qparams_of(z, o->ctx), qa = attn__qparams_of(z, o->a),
-                 qx1 = attn__qparams_of(z, o->x1), qn2 = attn__qparams_of(z, o->n2),
-                 qpre = attn__qparams_of(z, o->pre), qh = attn__qparams_of(z, o->h),
-                 qf = attn__qparams_of(z, o->f), qout = attn__qparams_of(z, o->out);
+    const attn__range *sa = o->t[ATTN__B_SA].r, *fr = o->t[ATTN__B_FF].r;
+    attn_qparams x = *xq, qn1 = attn__qparams_of(z, sa[ATTN__T_NORM]),
+                 qq = attn__qparams_of(z, sa[ATTN__T_Q]), qk = attn__qparams_of(z, sa[ATTN__T_K]),
+                 qv = attn__qparams_of(z, sa[ATTN__T_V]), qctx = attn__qparams_of(z, sa[ATTN__T_CTX]),
+                 qa = attn__qparams_of(z, sa[ATTN__T_ATT]), qx1 = attn__qparams_of(z, sa[ATTN__T_OUT]),
+                 qn2 = attn__qparams_of(z, fr[ATTN__T_NORM]), qpre = attn__qparams_of(z, fr[ATTN__T_PRE]),
+                 qh = attn__qparams_of(z, fr[ATTN__T_HID]), qf = attn__qparams_of(z, fr[ATTN__T_FF]),
+                 qout = attn__qparams_of(z, fr[ATTN__T_OUT]);
     attn_qparams src1 = cfg->norm_first ? qn1 : x, src2 = cfg->norm_first ? qn2 : qx1;
     double sr;
 
@@ -6212,7 +7422,7 @@ static void attn__quant_stack(attn__quant *z, attn_encoder_s8_params *p, attn_qp
     for (l = 0; l < w->n_layers; l++) attn__quant_layer(z, &layers[l], xq, cfg, &w->layers[l], &obs[l]);
     memset(&p->norm, 0, sizeof p->norm);
     if (w->final_norm) {
-        attn_qparams qo = attn__qparams_of(z, obs[w->n_layers].out);
+        attn_qparams qo = attn__qparams_of(z, obs[w->n_layers].t[0].r[ATTN__T_OUT]);
         attn__quant_norm(z, &p->norm, w->norm_w, w->norm_b, cfg->eps, cfg->d_model, (double)xq->scale, qo);
         *xq = qo;
     }
