@@ -475,6 +475,28 @@
 #define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
     (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
      ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
+/* The int8 decoder, steps and models (P tokens at a time as for the
+   encoder: P = 2, or 1 for a step or a sequence of one). */
+#define ATTN__ROWS_S8(P, d_model, n_keys, d_ff)                                \
+    (3 * ATTN_ALIGN_UP((size_t)(P) * (size_t)(d_model)) +                      \
+     ATTN_ALIGN_UP(ATTN__MAXZ(n_keys, (size_t)(P) * (size_t)(d_model)) * 4) +    \
+     ATTN_ALIGN_UP((size_t)(P) * (size_t)(d_ff)))
+#define ATTN_DECODER_SCRATCH_S8(seq, mem_len, d_model, d_ff)                  \
+    (2 * ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                    \
+     2 * ATTN_ALIGN_UP((size_t)(mem_len) * (size_t)(d_model)) +                \
+     ATTN__ROWS_S8(ATTN__PAIR(seq), d_model, ATTN__MAXZ(seq, mem_len), d_ff))
+#define ATTN_DECODER_STEP_SCRATCH_S8(max_len, max_mem, d_model, d_ff)         \
+    ATTN__ROWS_S8(1, d_model, ATTN__MAXZ(max_len, max_mem), d_ff)
+#define ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff)                  \
+    ATTN_DECODER_STEP_SCRATCH_S8(max_len, 0, d_model, d_ff)
+#define ATTN_SEQ2SEQ_SCRATCH_S8(max_src, max_tgt, d_model, d_ff, tgt_vocab)    \
+    ATTN__MAXZ(ATTN_ALIGN_UP((size_t)(max_src) * (size_t)(d_model)) +           \
+                   ATTN_ENCODER_SCRATCH_S8(max_src, d_model, 1, d_ff),           \
+               ATTN_ALIGN_UP(tgt_vocab) + ATTN_ALIGN_UP(d_model) +               \
+                   ATTN_DECODER_STEP_SCRATCH_S8(max_tgt, max_src, d_model, d_ff))
+#define ATTN_LM_SCRATCH_S8(max_len, d_model, d_ff, vocab)                     \
+    (ATTN_ALIGN_UP(vocab) + ATTN_ALIGN_UP(d_model) +                           \
+     ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff))
 
 #ifdef __cplusplus
 extern "C" {
