@@ -2349,10 +2349,12 @@ static void attn__softmax_row_f32(float *y, const float *x, int n)
 /* One query row of one head. q [d_head] is already scaled by 1/sqrt(d_head);
    key j is row j of k/v (rows `stride` floats apart); keys j >= n_keys and
    padded keys are skipped. The context (softmax . V) overwrites ctx [d_head],
-   which may be q itself. scores [n_keys] is scratch. */
-static void attn__attend_row_f32(float *ctx, const float *q, const float *k, const float *v,
-                                 size_t stride, const uint8_t *key_padding, int n_keys,
-                                 int d_head, float *scores)
+   which may be q itself. scores [n_keys] is scratch. Out of line: its
+   frame and gemv's are the deepest of a layer, which stays shallow above. */
+ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float *k,
+                                         const float *v, size_t stride,
+                                         const uint8_t *key_padding, int n_keys, int d_head,
+                                         float *scores)
 {
     float mx = 0.0f, sum = 0.0f, inv;
     int j, e, c, seen = 0;
@@ -2802,10 +2804,13 @@ static void attn__see(attn__range *r, const float *x, size_t n)
     }
 }
 
-#define ATTN__TAP(tap, i, x, n)                                                           \
-    do {                                                                                  \
-        if (tap) attn__see(&(tap)->r[i], (x), (size_t)(n));                               \
-    } while (0)
+/* Out of line (a normal run passes NULL and returns at once): the blocks'
+   frames stay small for the attention below them. */
+ATTN__NOINLINE void attn__tap_see(attn__tap *tap, int i, const float *x, size_t n)
+{
+    if (tap) attn__see(&tap->r[i], x, n);
+}
+#define ATTN__TAP(tap, i, x, n) attn__tap_see((tap), (i), (x), (size_t)(n))
 #define ATTN__SEE(obs, field, x, n)                                                       \
     do {                                                                                  \
         if (obs) attn__see(&(obs)->field, (x), (size_t)(n));                              \
