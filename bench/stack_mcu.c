@@ -242,17 +242,17 @@ static void digits_float(void)
                  (g_f[0], g_f[1], g_f[1], g_f[1], g_pad, &causal, &g_arena));
     MEASURE(attn_mha_scratch_f32, (&cfg, &bytes));
     MEASURE_WITH(RESET_ARENA, attn_mha_f32,
-                 (g_f[0], g_f[1], g_f[1], NULL, &cfg, &lw->attn, &g_arena));
+                 (g_f[0], g_f[1], g_f[1], g_f[1], NULL, &cfg, &lw->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_mha_f32,
-                 (g_f[0], g_f[1], g_f[1], g_pad, &causal, &lw->attn, &g_arena));
+                 (g_f[0], g_f[1], g_f[1], g_f[1], g_pad, &causal, &lw->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_sdpa_f32, (g_f[0], g_f[1], g_f[1], g_f[1], NULL, &odd, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_sdpa_f32, (g_f[0], g_f[1], g_f[1], g_f[1], g_pad, &cross, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_sdpa_f32, (g_f[0], g_f[1], g_f[1], g_f[1], NULL, &narrow, &g_arena));
-    MEASURE_WITH(RESET_ARENA, attn_mha_f32, (g_f[0], g_f[1], g_f[1], NULL, &odd, &lw->attn, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_mha_f32, (g_f[0], g_f[1], g_f[1], g_f[1], NULL, &odd, &lw->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_mha_f32,
-                 (g_f[0], g_f[1], g_f[1], g_pad, &cross, &lw->attn, &g_arena));
+                 (g_f[0], g_f[1], g_f[1], g_f[1], g_pad, &cross, &lw->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_mha_f32,
-                 (g_f[0], g_f[1], g_f[1], NULL, &narrow, &lw->attn, &g_arena));
+                 (g_f[0], g_f[1], g_f[1], g_f[1], NULL, &narrow, &lw->attn, &g_arena));
     MEASURE(attn_mha_weights_packed_f32, (&packed, digits_l0_in_proj_w, digits_l0_in_proj_b,
                                           digits_l0_out_w, digits_l0_out_b, D));
 
@@ -324,20 +324,20 @@ static void digits_int8(void)
                  (g_s[0], g_s[2], g_s[3], g_s[4], g_pad, &causal, &lp->attn.sdpa, &g_arena));
     MEASURE(attn_mha_scratch_s8, (&cfg, &bytes));
     MEASURE_WITH(RESET_ARENA, attn_mha_s8,
-                 (g_s[0], g_s[1], g_s[1], NULL, &cfg, &lp->attn, &g_arena));
+                 (g_s[0], g_s[1], g_s[1], g_s[1], NULL, &cfg, &lp->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_mha_s8,
-                 (g_s[0], g_s[1], g_s[1], g_pad, &causal, &lp->attn, &g_arena));
+                 (g_s[0], g_s[1], g_s[1], g_s[1], g_pad, &causal, &lp->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_sdpa_s8,
                  (g_s[0], g_s[2], g_s[3], g_s[4], NULL, &odd, &lp->attn.sdpa, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_sdpa_s8,
                  (g_s[0], g_s[2], g_s[3], g_s[4], g_pad, &cross, &lp->attn.sdpa, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_sdpa_s8,
                  (g_s[0], g_s[2], g_s[3], g_s[4], NULL, &narrow, &lp->attn.sdpa, &g_arena));
-    MEASURE_WITH(RESET_ARENA, attn_mha_s8, (g_s[0], g_s[1], g_s[1], NULL, &odd, &lp->attn, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_mha_s8, (g_s[0], g_s[1], g_s[1], g_s[1], NULL, &odd, &lp->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_mha_s8,
-                 (g_s[0], g_s[1], g_s[1], g_pad, &cross, &lp->attn, &g_arena));
+                 (g_s[0], g_s[1], g_s[1], g_s[1], g_pad, &cross, &lp->attn, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_mha_s8,
-                 (g_s[0], g_s[1], g_s[1], NULL, &narrow, &lp->attn, &g_arena));
+                 (g_s[0], g_s[1], g_s[1], g_s[1], NULL, &narrow, &lp->attn, &g_arena));
     MEASURE(attn_layernorm_s8, (g_s[2], g_s[1], &lp->norm1, SEQ, D));
     MEASURE(attn_layernorm_s8, (g_s[2], g_s[1], &lp->norm1, 1, D));
     MEASURE(attn_softmax_s8, (g_s[3], g_s[2], &sm, SEQ, D));

@@ -25,7 +25,7 @@ enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, DIN = D / 2, DD = D * D,
 /* The quantizer's store and scratch buffers: more than it takes (a row
    checks that: the store and the scratch one byte short). */
 #define STORE_BYTES 3072
-#define QSCRATCH_BYTES 1024
+#define QSCRATCH_BYTES 1536
 
 /* Everything the calls write through a pointer (one watched buffer). */
 typedef struct {
@@ -168,7 +168,7 @@ static attn_status op_argmax(void) { return attn_argmax_f32(F->idxp, F->x, F->n)
 static attn_status op_sdpa_scratch(void) { return attn_sdpa_scratch_f32(F->mcfgp, F->bytesp); }
 static attn_status op_sdpa(void) { return attn_sdpa_f32(F->out, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->ap); }
 static attn_status op_mha_scratch(void) { return attn_mha_scratch_f32(F->mcfgp, F->bytesp); }
-static attn_status op_mha(void) { return attn_mha_f32(F->out, F->x, F->x2, F->pad, F->mcfgp, F->mwp, F->ap); }
+static attn_status op_mha(void) { return attn_mha_f32(F->out, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->mwp, F->ap); }
 static attn_status op_mha_packed(void)
 {
     return attn_mha_weights_packed_f32(F->mwp ? F->mw_out : NULL, F->w, F->b, F->x, F->b, F->d);

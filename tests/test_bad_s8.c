@@ -154,7 +154,7 @@ static attn_status op_layer_scratch(void) { return attn_encoder_layer_scratch_s8
 static attn_status op_enc_scratch(void) { return attn_encoder_scratch_s8(F->ecfgp, F->seq, F->bytesp); }
 static attn_status op_model_scratch(void) { return attn_model_scratch_s8(F->mdcp, F->seq, F->bytesp); }
 static attn_status op_sdpa(void) { return attn_sdpa_s8(F->y, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->sdp, F->ap); }
-static attn_status op_mha(void) { return attn_mha_s8(F->y, F->x, F->x2, F->pad, F->mcfgp, F->mhp, F->ap); }
+static attn_status op_mha(void) { return attn_mha_s8(F->y, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->mhp, F->ap); }
 static attn_status op_layer(void) { return attn_encoder_layer_s8(F->io, F->seq, F->pad, F->ecfgp, F->layp, F->ap); }
 static attn_status op_enc(void) { return attn_encoder_s8(F->io, F->seq, F->pad, F->ecfgp, F->encp, F->ap); }
 static attn_status op_model(void) { return attn_model_s8(F->y, F->x, F->seq, F->pad, F->mdcp, F->mpp, F->ap); }
