@@ -44,7 +44,7 @@ B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/bad_input.c \
             tests/test_bad_input.c tests/test_bad_s8.c tests/test_quant.c tests/test_s8.c \
             tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
-            tests/test_fuzz_found.c
+            tests/test_fuzz_found.c tests/test_decoder.c
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/bad_input.h tests/ref_s8.h \
             tests/golden/golden.h tests/golden_view.h \
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
