@@ -15,7 +15,11 @@
      stepping  random decoder and causal encoder stacks: token by token
                through the cache equals the full-sequence causal
                computation within 1e-6 relative (head dim 5, memory
-               padding, a cache larger than needed, a reused cache).
+               padding, a cache larger than needed, a reused cache); in
+               int8 (the stacks quantized), bit for bit.
+     int8 tokens  the golden seq2seq / lm models quantized: greedy equals
+               steps + attn_argmax_s8 fed back and stops at eos; the int8
+               logits' error against PyTorch is printed.
      scratch   grows linearly with the sequence (no seq x seq buffer).
      errors    ATTN_ERR_FULL with nothing changed, a step without memory,
                a cache of the wrong shape, token ids outside the
@@ -784,6 +788,326 @@ static void test_stepping(void)
     }
 }
 
+/* ---- int8: stepping == the full computation, bit for bit ------------------------ */
+
+#if !defined(ATTN_NO_INT8)
+/* Random float stacks as in test_stepping, quantized (attn_quantize_decoder_s8 /
+   attn_quantize_encoder_s8, calibrated on the same rows); the int8 full
+   causal computation against token-by-token steps through an int8 cache:
+   every output byte identical. Buffers: check_take, the rest of the pool is
+   the scratch arena (the quantizer's store and working memory too). */
+static void test_stepping_s8(void)
+{
+    static const step_case cases[] = {
+        /* d, heads, ff, layers, seq, mem, max_len, max_mem, act, norm_first, pad */
+        {10, 2, 16, 2, 7, 5, 7, 5, ATTN_ACT_RELU, 0, 1},      /* head dim 5, post-norm */
+        {12, 4, 8, 2, 6, 4, 9, 7, ATTN_ACT_GELU, 1, 2},       /* a larger cache, pre-norm */
+        {8, 1, 8, 1, 1, 1, 1, 1, ATTN_ACT_GELU_TANH, 0, 0},   /* one token, one row */
+        {8, 2, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 3},        /* every memory row padded */
+    };
+    size_t t;
+    printf("int8: stepping through the KV cache == the full causal computation, bit for bit\n");
+    for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const step_case *s = &cases[t];
+        attn_encoder_cfg cfg = step_cfg(s);
+        size_t D = (size_t)s->d, nx = (size_t)s->seq * D, nm = (size_t)s->mem * D;
+        size_t nw_dec = dec_layer_floats(s->d, s->ff) * (size_t)s->layers + 2 * D;
+        size_t nw_enc = enc_layer_floats(s->d, s->ff) * (size_t)s->layers + 2 * D;
+        size_t store_bytes = 4 * (nw_dec + nw_enc) + 4096, c_dec = 0, c_enc = 0;
+        size_t q_full = 0, q_step = 0, q_efull = 0, q_estep = 0, hw = 0, need;
+        float *x, *memory, *wd, *we;
+        int8_t *x8, *m8, *full8, *row8;
+        unsigned char *pad, *qstore, *cstore;
+        attn_decoder_layer_weights_f32 dl[MAX_L];
+        attn_encoder_layer_weights_f32 el[MAX_L];
+        attn_decoder_weights_f32 dw;
+        attn_encoder_weights_f32 ew;
+        attn_decoder_s8_params dp;
+        attn_encoder_s8_params ep;
+        attn_qparams in_q, mem_q, out_q, ein_q, eout_q;
+        attn_kv_cache cache;
+        attn_arena arena, store, cs;
+        attn_status st;
+        int r, same = 1, enc_same = 1;
+        if (!check(attn_kv_cache_bytes_s8(s->layers, s->d, s->max_len, s->max_mem, &c_dec) ==
+                       ATTN_OK &&
+                       attn_kv_cache_bytes_s8(s->layers, s->d, s->max_len, 0, &c_enc) == ATTN_OK,
+                   "int8 stepping case %d: cache queries", (int)t))
+            continue;
+        need = 2 * CHECK_FLOATS(nx) + CHECK_FLOATS(nm) + CHECK_FLOATS(nw_dec) +
+               CHECK_FLOATS(nw_enc) + 3 * check_block(nx) + check_block(nm) + check_block(D) +
+               check_block((size_t)s->mem) + check_block(store_bytes) +
+               check_block(c_dec > c_enc ? c_dec : c_enc) + 16384;
+        check_pool_reset();
+        if (!check_fits(need, "int8 stepping case %d (d %d, %d layers, seq %d)", (int)t, s->d,
+                        s->layers, s->seq))
+            continue;
+        x = check_take_floats(nx);
+        memory = check_take_floats(nm);
+        wd = check_take_floats(nw_dec);
+        we = check_take_floats(nw_enc);
+        x8 = (int8_t *)check_take(nx);
+        full8 = (int8_t *)check_take(nx);
+        m8 = (int8_t *)check_take(nm);
+        row8 = (int8_t *)check_take(D);
+        pad = (unsigned char *)check_take((size_t)s->mem);
+        qstore = (unsigned char *)check_take(store_bytes);
+        cstore = (unsigned char *)check_take(c_dec > c_enc ? c_dec : c_enc);
+        check_take_rest_arena(&arena);
+        check_seed(700u + (unsigned)t);
+        check_fill(x, nx, -1.0f, 1.0f);
+        check_fill(memory, nm, -1.0f, 1.0f);
+        check_fill(wd, nw_dec, -0.4f, 0.4f);
+        check_fill(we, nw_enc, -0.4f, 0.4f);
+        fill_padding(pad, s->mem, s->pad);
+        random_decoder(&dw, dl, wd, s->layers, s->d, s->ff);
+        random_encoder(&ew, el, we, s->layers, s->d, s->ff);
+
+        /* the decoder */
+        attn_arena_init(&store, qstore, store_bytes);
+        st = attn_quantize_decoder_s8(&dp, &in_q, &mem_q, &out_q, &cfg, &dw, x, NULL, memory, pad,
+                                      1, s->seq, s->mem, &store, &arena);
+        if (st == ATTN_OK) st = attn_quantize_s8(x8, x, (int)nx, in_q);
+        if (st == ATTN_OK) st = attn_quantize_s8(m8, memory, (int)nm, mem_q);
+        if (!check(st == ATTN_OK && arena.used == 0, "int8 stepping case %d: quantized the "
+                   "decoder: %s", (int)t, attn_status_str(st)))
+            continue;
+        attn_decoder_scratch_s8(&cfg, s->seq, s->mem, &q_full);
+        attn_decoder_step_scratch_s8(&cfg, s->max_len, s->max_mem, &q_step);
+        memcpy(full8, x8, nx);
+        arena.high_water = 0;
+        st = attn_decoder_s8(full8, s->seq, NULL, m8, s->mem, pad, &cfg, &dp, &arena);
+        {   /* the outputs carry information: not one repeated byte */
+            size_t k, distinct = 0;
+            for (k = 1; k < nx; k++) distinct += full8[k] != full8[0];
+            check(nx == D || distinct > nx / 2, "int8 stepping case %d: the decoder's outputs "
+                  "vary (%lu of %lu differ from the first)", (int)t, (unsigned long)distinct,
+                  (unsigned long)nx);
+        }
+        check(st == ATTN_OK && q_full == arena.high_water && arena.used == 0,
+              "int8 stepping case %d: decoder stack %s, scratch query %lu == high-water %lu",
+              (int)t, attn_status_str(st), (unsigned long)q_full,
+              (unsigned long)arena.high_water);
+#ifdef ATTN_DECODER_SCRATCH_S8
+        check(q_full == ATTN_DECODER_SCRATCH_S8(s->seq, s->mem, s->d, s->ff),
+              "int8 stepping case %d: decoder scratch query == macro", (int)t);
+#endif
+        attn_arena_init(&cs, cstore, c_dec);
+        st = attn_kv_cache_init_s8(&cache, s->layers, s->d, s->max_len, s->max_mem, &cs);
+        check(st == ATTN_OK &&
+                  c_dec == ATTN_KV_CACHE_BYTES_S8(s->layers, s->max_len, s->max_mem, s->d) &&
+                  cs.used == c_dec && cs.high_water == c_dec && cache.elem == 1,
+              "int8 stepping case %d: cache %s, bytes query %lu == macro == store growth %lu",
+              (int)t, attn_status_str(st), (unsigned long)c_dec, (unsigned long)cs.used);
+        if (st == ATTN_OK) st = attn_decoder_memory_s8(&cache, m8, s->mem, pad, &cfg, &dp);
+        for (r = 0; r < s->seq && st == ATTN_OK; r++) {
+            memcpy(row8, x8 + (size_t)r * D, D);
+            arena.high_water = 0;
+            st = attn_decoder_step_s8(row8, &cache, &cfg, &dp, &arena);
+            if (arena.high_water > hw) hw = arena.high_water;
+            if (!bytes_equal(row8, full8 + (size_t)r * D, D)) same = 0;
+        }
+        check(st == ATTN_OK && same && cache.len == s->seq,
+              "int8 stepping case %d: decoder d %d heads %d, %d layers, %d tokens, %d memory rows "
+              "(pad %d): %s, steps %s the full computation", (int)t, s->d, s->heads, s->layers,
+              s->seq, s->mem, s->pad, attn_status_str(st), same ? "bit-identical to" : "DIFFER from");
+        check((s->seq < s->max_len || q_step == hw) && hw <= q_step && arena.used == 0,
+              "int8 stepping case %d: step scratch query %lu, high-water %lu (== at a full cache)",
+              (int)t, (unsigned long)q_step, (unsigned long)hw);
+#ifdef ATTN_DECODER_STEP_SCRATCH_S8
+        check(q_step == ATTN_DECODER_STEP_SCRATCH_S8(s->max_len, s->max_mem, s->d, s->ff),
+              "int8 stepping case %d: step scratch query == macro", (int)t);
+#endif
+
+        /* a causal encoder stack */
+        attn_arena_init(&store, qstore, store_bytes);
+        st = attn_quantize_encoder_s8(&ep, &ein_q, &eout_q, &cfg, &ew, x, NULL, 1, s->seq, &store,
+                                      &arena);
+        if (st == ATTN_OK) st = attn_quantize_s8(x8, x, (int)nx, ein_q);
+        if (!check(st == ATTN_OK, "int8 stepping case %d: quantized the causal encoder: %s",
+                   (int)t, attn_status_str(st)))
+            continue;
+        attn_encoder_scratch_s8(&cfg, s->seq, &q_efull);
+        attn_encoder_step_scratch_s8(&cfg, s->max_len, &q_estep);
+        memcpy(full8, x8, nx);
+        st = attn_encoder_s8(full8, s->seq, NULL, &cfg, &ep, &arena);
+        attn_arena_init(&cs, cstore, c_enc);
+        if (st == ATTN_OK) st = attn_kv_cache_init_s8(&cache, s->layers, s->d, s->max_len, 0, &cs);
+        hw = 0;
+        for (r = 0; r < s->seq && st == ATTN_OK; r++) {
+            memcpy(row8, x8 + (size_t)r * D, D);
+            arena.high_water = 0;
+            st = attn_encoder_step_s8(row8, &cache, &cfg, &ep, &arena);
+            if (arena.high_water > hw) hw = arena.high_water;
+            if (!bytes_equal(row8, full8 + (size_t)r * D, D)) enc_same = 0;
+        }
+        check(st == ATTN_OK && enc_same && cs.used == c_enc &&
+                  c_enc == ATTN_KV_CACHE_BYTES_S8(s->layers, s->max_len, 0, s->d),
+              "int8 stepping case %d: causal encoder d %d, %d layers, %d tokens: %s, steps %s the "
+              "full computation", (int)t, s->d, s->layers, s->seq, attn_status_str(st),
+              enc_same ? "bit-identical to" : "DIFFER from");
+        check((s->seq < s->max_len || q_estep == hw) && hw <= q_estep && arena.used == 0,
+              "int8 stepping case %d: encoder step scratch query %lu, high-water %lu", (int)t,
+              (unsigned long)q_estep, (unsigned long)hw);
+        printf("  d %2d h %d l %d seq %d mem %d: decoder %s, causal encoder %s\n", s->d, s->heads,
+               s->layers, s->seq, s->mem, same ? "bit-identical" : "DIFFERS",
+               enc_same ? "bit-identical" : "DIFFERS");
+        (void)q_efull;
+    }
+}
+
+/* The golden token models quantized (attn_quantize_seq2seq_s8 /
+   attn_quantize_lm_s8, calibrated on the case's own source and target):
+   int8 greedy equals int8 steps + attn_argmax_s8 fed back, and stops at
+   eos; the int8 logits against PyTorch's are measured (printed: the
+   accuracy figure is the g2p model's, issue 10, not these random ones). */
+static void test_tokens_s8(void)
+{
+    const golden_dec_case *cases = golden_dec_table();
+    size_t i;
+    printf("int8 token models (the golden seq2seq / lm cases quantized)\n");
+    for (i = 0; cases[i].name != NULL; i++) {
+        const golden_dec_case *c = &cases[i];
+        int lm = c->kind == GOLDEN_DEC_LM, layers, max_len, max_mem, t, n_out = -1, same = 1;
+        int agree = 0, eos_at = -1, lens[2] = {0, 0}, *calib_src, *calib_tgt, *want, *toks;
+        size_t V, sb = 0, cb = 0, q = 0, need, hw = 0;
+        dec_view *v;
+        int8_t *l8;
+        unsigned char *qstore, *cstore;
+        attn_seq2seq_s8_params sp;
+        attn_lm_s8_params lp;
+        attn_kv_cache cache;
+        attn_arena store, cs, arena;
+        attn_status st;
+        double worst = 0.0, range = 0.0;
+        char e1[CHECK_E_CHARS], e2[CHECK_E_CHARS];
+        if (c->kind != GOLDEN_DEC_SEQ2SEQ && !lm) continue;
+        V = (size_t)c->tgt_vocab;
+        check_pool_reset();
+        v = (dec_view *)check_take(sizeof *v);
+        if (!v || !dec_view_of(v, c)) {
+            check_left_out("int8 %s: no room for its view", c->name);
+            continue;
+        }
+        st = lm ? attn_quantize_lm_store_bytes(&v->lm, &v->lm_w, &sb)
+                : attn_quantize_seq2seq_store_bytes(&v->s2s, &v->s2s_w, &sb);
+        cache_shape(c, &layers, &max_len, &max_mem);
+        if (st == ATTN_OK) st = attn_kv_cache_bytes_s8(layers, c->d_model, max_len, max_mem, &cb);
+        if (st == ATTN_OK)
+            st = lm ? attn_lm_scratch_s8(&v->lm, &q) : attn_seq2seq_scratch_s8(&v->s2s, &q);
+        if (!check(st == ATTN_OK, "int8 %s: store, cache and scratch queries: %s", c->name,
+                   attn_status_str(st)))
+            continue;
+        need = check_block(sizeof *v) + 4 * check_block((size_t)(c->max_src + c->max_tgt + 1) *
+                                                        sizeof(int)) +
+               check_block(V) + check_block(sb) + check_block(cb) + q + 8192;
+        if (!check_fits(need, "int8 %s (store %lu B, cache %lu B)", c->name, (unsigned long)sb,
+                        (unsigned long)cb))
+            continue;
+        calib_src = (int *)check_take((size_t)(c->max_src + 1) * sizeof(int));
+        calib_tgt = (int *)check_take((size_t)(c->max_tgt + 1) * sizeof(int));
+        want = (int *)check_take((size_t)(c->max_tgt + 1) * sizeof(int));
+        toks = (int *)check_take((size_t)(c->max_tgt + 1) * sizeof(int));
+        l8 = (int8_t *)check_take(V);
+        qstore = (unsigned char *)check_take(sb);
+        cstore = (unsigned char *)check_take(cb);
+        check_take_rest_arena(&arena);
+        memset(calib_src, 0, (size_t)(c->max_src + 1) * sizeof(int));
+        memset(calib_tgt, 0, (size_t)(c->max_tgt + 1) * sizeof(int));
+        if (!lm) memcpy(calib_src, c->src, (size_t)c->mem * sizeof(int));
+        memcpy(calib_tgt, c->tgt, (size_t)c->seq * sizeof(int));
+        lens[0] = c->mem;
+        lens[1] = c->seq;
+        attn_arena_init(&store, qstore, sb);
+        st = lm ? attn_quantize_lm_s8(&lp, &v->lm, &v->lm_w, calib_tgt, &lens[1], 1, &store, &arena)
+                : attn_quantize_seq2seq_s8(&sp, &v->s2s, &v->s2s_w, calib_src, &lens[0], calib_tgt,
+                                           &lens[1], 1, &store, &arena);
+        if (!check(st == ATTN_OK && store.used == sb && arena.used == 0,
+                   "int8 %s: quantized (%s), its store %lu B == the query %lu B", c->name,
+                   attn_status_str(st), (unsigned long)store.used, (unsigned long)sb))
+            continue;
+        attn_arena_init(&cs, cstore, cb);
+        st = attn_kv_cache_init_s8(&cache, layers, c->d_model, max_len, max_mem, &cs);
+        arena.high_water = 0;
+        if (st == ATTN_OK && !lm)
+            st = attn_seq2seq_encode_s8(&cache, c->src, c->mem, &v->s2s, &sp, &arena);
+        /* teacher forcing: the int8 logits against PyTorch's */
+        for (t = 0; t < c->seq && st == ATTN_OK; t++) {
+            const float *ref = c->expected + (size_t)t * V;
+            float scale = lm ? lp.logit_scale : sp.logit_scale;
+            int32_t zp = lm ? lp.logit_zp : sp.logit_zp;
+            int a8 = 0, af = 0;
+            size_t k;
+            st = lm ? attn_lm_step_s8(l8, c->tgt[t], &cache, &v->lm, &lp, &arena)
+                    : attn_seq2seq_step_s8(l8, c->tgt[t], &cache, &v->s2s, &sp, &arena);
+            for (k = 0; k < V; k++) {
+                double e = fabs((double)scale * (double)(l8[k] - zp) - (double)ref[k]);
+                if (e > worst) worst = e;
+                if (fabs((double)ref[k]) > range) range = fabs((double)ref[k]);
+            }
+            attn_argmax_s8(&a8, l8, (int)V);
+            attn_argmax_f32(&af, ref, (int)V);
+            agree += a8 == af;
+        }
+        check(st == ATTN_OK && cache.len == c->seq, "int8 %s: %d teacher-forced steps: %s",
+              c->name, c->seq, attn_status_str(st));
+        printf("  %-44s int8 logits: max |err| %s (max |logit| %s), argmax = PyTorch's at "
+               "%d of %d\n", c->name, check_e(e1, worst, 2), check_e(e2, range, 2), agree,
+               c->seq);
+        /* greedy by hand: steps and argmax fed back */
+        if (lm) {
+            attn_kv_cache_reset(&cache);
+            for (t = 0; t < c->prompt_len && st == ATTN_OK; t++)
+                st = attn_lm_step_s8(l8, c->tgt[t], &cache, &v->lm, &lp, &arena);
+        } else {
+            st = attn_seq2seq_encode_s8(&cache, c->src, c->mem, &v->s2s, &sp, &arena);
+            if (st == ATTN_OK) st = attn_seq2seq_step_s8(l8, c->bos, &cache, &v->s2s, &sp, &arena);
+        }
+        for (t = 0; t < c->max_out && st == ATTN_OK; t++) {
+            attn_argmax_s8(&want[t], l8, (int)V);
+            if (t + 1 < c->max_out)
+                st = lm ? attn_lm_step_s8(l8, want[t], &cache, &v->lm, &lp, &arena)
+                        : attn_seq2seq_step_s8(l8, want[t], &cache, &v->s2s, &sp, &arena);
+        }
+        if (arena.high_water > hw) hw = arena.high_water;
+        /* greedy itself, without an eos it makes (-1 is never an argmax) */
+        if (lm) attn_kv_cache_reset(&cache);
+        arena.high_water = 0;
+        st = lm ? attn_lm_greedy_s8(toks, &n_out, c->max_out, c->tgt, c->prompt_len, -1, &cache,
+                                    &v->lm, &lp, &arena)
+                : attn_seq2seq_greedy_s8(toks, &n_out, c->max_out, c->src, c->mem, c->bos, -1,
+                                         &cache, &v->s2s, &sp, &arena);
+        if (arena.high_water > hw) hw = arena.high_water;
+        for (t = 0; st == ATTN_OK && t < n_out && t < c->max_out; t++)
+            if (toks[t] != want[t]) same = 0;
+        check(st == ATTN_OK && n_out == c->max_out && same,
+              "int8 %s: greedy (eos -1) = steps + argmax fed back: %s, %d tokens (want %d)",
+              c->name, attn_status_str(st), n_out, c->max_out);
+        /* and with eos = the token whose first appearance is the latest: stops there */
+        for (t = 0; t < c->max_out; t++) {
+            int k, first = 1;
+            for (k = 0; k < t; k++)
+                if (want[k] == want[t]) first = 0;
+            if (first) eos_at = t;
+        }
+        if (lm) attn_kv_cache_reset(&cache);
+        n_out = -1;
+        st = lm ? attn_lm_greedy_s8(toks, &n_out, c->max_out, c->tgt, c->prompt_len,
+                                    want[eos_at], &cache, &v->lm, &lp, &arena)
+                : attn_seq2seq_greedy_s8(toks, &n_out, c->max_out, c->src, c->mem, c->bos,
+                                         want[eos_at], &cache, &v->s2s, &sp, &arena);
+        check(st == ATTN_OK && n_out == eos_at, "int8 %s: greedy with eos %d stops at %d "
+              "tokens: %s, %d", c->name, want[eos_at], eos_at, attn_status_str(st), n_out);
+        check(hw <= q && arena.used == 0, "int8 %s: scratch query %lu >= high-water %lu",
+              c->name, (unsigned long)q, (unsigned long)hw);
+        for (t = 0; t < c->max_out; t++) /* the int8 greedy against PyTorch's (printed) */
+            if (want[t] != c->greedy[t]) break;
+        printf("  %-44s int8 greedy = PyTorch's for the first %d of %d tokens\n", c->name, t,
+               c->max_out);
+    }
+}
+#endif
+
 /* ---- scratch grows linearly (no seq x seq buffer) ----------------------------- */
 
 typedef attn_status (*size_query)(int n, size_t *bytes);
@@ -1190,6 +1514,10 @@ void test_decoder(void)
     printf("decoder (issue 10)\n");
     test_decoder_golden();
     test_stepping();
+#if !defined(ATTN_NO_INT8)
+    test_stepping_s8();
+    test_tokens_s8();
+#endif
     test_scratch_growth();
     test_cache_errors();
 }
