@@ -27,7 +27,7 @@ typedef struct {
 typedef struct {
     int8_t *y, *io;
     int32_t *fused;
-    const int8_t *x, *x2, *tab;
+    const int8_t *x, *x2, *x3, *tab; /* x3: attn_mha_s8's values (x2: its keys) */
     const uint8_t *pad;
     int32_t *ry;
     attn_qmul rm;
@@ -84,7 +84,7 @@ static void bx_init(void)
     f->io = g_b.io;
     f->fused = g_b.fused;
     f->x = g_b.x;
-    f->x2 = g_b.x + BN;
+    f->x2 = f->x3 = g_b.x + BN;
     f->tab = g_b.tab;
     f->pad = g_b.pad;
     f->ry = &g_o->ry;
@@ -154,7 +154,7 @@ static attn_status op_layer_scratch(void) { return attn_encoder_layer_scratch_s8
 static attn_status op_enc_scratch(void) { return attn_encoder_scratch_s8(F->ecfgp, F->seq, F->bytesp); }
 static attn_status op_model_scratch(void) { return attn_model_scratch_s8(F->mdcp, F->seq, F->bytesp); }
 static attn_status op_sdpa(void) { return attn_sdpa_s8(F->y, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->sdp, F->ap); }
-static attn_status op_mha(void) { return attn_mha_s8(F->y, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->mhp, F->ap); }
+static attn_status op_mha(void) { return attn_mha_s8(F->y, F->x, F->x2, F->x3, F->pad, F->mcfgp, F->mhp, F->ap); }
 static attn_status op_layer(void) { return attn_encoder_layer_s8(F->io, F->seq, F->pad, F->ecfgp, F->layp, F->ap); }
 static attn_status op_enc(void) { return attn_encoder_s8(F->io, F->seq, F->pad, F->ecfgp, F->encp, F->ap); }
 static attn_status op_model(void) { return attn_model_s8(F->y, F->x, F->seq, F->pad, F->mdcp, F->mpp, F->ap); }
@@ -165,6 +165,8 @@ static void none(void) {}
 static void out_null(void) { F->y = NULL; F->io = NULL; F->ry = NULL; F->bytesp = NULL; F->fused = NULL; }
 static void x_null(void) { F->x = NULL; F->io = NULL; }
 static void x2_null(void) { F->x2 = NULL; }
+static void x3_null(void) { F->x3 = NULL; }
+static void x3_other(void) { F->x3 = g_b.x + 3; } /* values from other rows than the keys */
 static void tab_null(void) { F->tab = NULL; }
 static void p_null(void)
 {
@@ -297,7 +299,7 @@ static void huge_wide(void) { F->rows = INT_MAX; F->d = 4096; }
     X(mha, attn_mha_s8) X(layer_scratch, attn_encoder_layer_scratch_s8) \
     X(layer, attn_encoder_layer_s8) X(enc_scratch, attn_encoder_scratch_s8) X(enc, attn_encoder_s8) \
     X(model_scratch, attn_model_scratch_s8) X(model, attn_model_s8)
-#define S8_MUTS(X) X(none) X(out_null) X(x_null) X(x2_null) X(tab_null) X(p_null) X(cfg_null) \
+#define S8_MUTS(X) X(none) X(out_null) X(x_null) X(x2_null) X(x3_null) X(x3_other) X(tab_null) X(p_null) X(cfg_null) \
     X(arena_null) X(w_null) X(rq_null) X(wo_null) X(gamma_null) X(layers_null) X(layer2_null) \
     X(final_gamma_null) X(embed_null) X(pos_null) X(cls_null) X(rows0) X(n_neg) X(in_neg) X(d0) \
     X(outn0) X(in_big) X(cols_big) X(dmodel_big) X(dff_big) X(d_in_big) X(seq_q0) X(seq_kv_neg) \
@@ -364,6 +366,7 @@ static const bad_row k_rows[] = {
     R(mha_scratch, none, OK), R(mha_scratch, out_null, NUL), R(mha_scratch, cfg_null, NUL),
     R(mha_scratch, seq_q0, SHP), R(mha_scratch, heads3, SHP), R(mha_scratch, dmodel_big, SHP),
     R(mha, none, OK), R(mha, out_null, NUL), R(mha, x_null, NUL), R(mha, x2_null, NUL),
+    R(mha, x3_null, NUL), R(mha, x3_other, OK),
     R(mha, cfg_null, NUL), R(mha, p_null, NUL), R(mha, w_null, NUL), R(mha, rq_null, NUL),
     R(mha, wo_null, NUL), R(mha, arena_null, NUL), R(mha, seq_q0, SHP), R(mha, seq_kv_neg, SHP),
     R(mha, heads0, SHP), R(mha, heads3, SHP), R(mha, dmodel_big, SHP), R(mha, shift_hi, RNG),

@@ -655,7 +655,8 @@ static void test_stepping(void)
         {15, 3, 20, 1, 1, 1, 1, 1, ATTN_ACT_GELU, 1, 0},       /* one token, one row */
         {12, 4, 8, 3, 9, 6, 12, 8, ATTN_ACT_GELU_TANH, 1, 2},  /* a larger cache */
         {20, 4, 24, 2, 6, 4, 6, 4, ATTN_ACT_GELU, 0, 3},       /* every memory row padded */
-        {8, 1, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 0},         /* small: fits the micro:bit */
+        {8, 1, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 0},         /* one head */
+        {4, 2, 4, 2, 4, 3, 5, 3, ATTN_ACT_GELU, 0, 1},         /* small: fits the micro:bit */
     };
     size_t t;
     printf("stepping through the KV cache == the full causal computation (1e-6)\n");
@@ -804,6 +805,7 @@ static void test_stepping_s8(void)
         {12, 4, 8, 2, 6, 4, 9, 7, ATTN_ACT_GELU, 1, 2},       /* a larger cache, pre-norm */
         {8, 1, 8, 1, 1, 1, 1, 1, ATTN_ACT_GELU_TANH, 0, 0},   /* one token, one row */
         {8, 2, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 3},        /* every memory row padded */
+        {4, 2, 4, 2, 4, 3, 4, 3, ATTN_ACT_GELU, 0, 1},        /* small: fits the micro:bit */
     };
     size_t t;
     printf("int8: stepping through the KV cache == the full causal computation, bit for bit\n");
@@ -813,7 +815,10 @@ static void test_stepping_s8(void)
         size_t D = (size_t)s->d, nx = (size_t)s->seq * D, nm = (size_t)s->mem * D;
         size_t nw_dec = dec_layer_floats(s->d, s->ff) * (size_t)s->layers + 2 * D;
         size_t nw_enc = enc_layer_floats(s->d, s->ff) * (size_t)s->layers + 2 * D;
-        size_t store_bytes = 4 * (nw_dec + nw_enc) + 4096, c_dec = 0, c_enc = 0;
+        /* the quantizer's store: int8 weights and, per output channel, 16 B of
+           bias, multiplier and fused bias; norms 12 B per element (attention.h) */
+        size_t store_bytes = nw_dec + nw_enc + 16 * (nw_dec + nw_enc) / D + 1024;
+        size_t c_dec = 0, c_enc = 0;
         size_t q_full = 0, q_step = 0, q_efull = 0, q_estep = 0, hw = 0, need;
         float *x, *memory, *wd, *we;
         int8_t *x8, *m8, *full8, *row8;
@@ -837,7 +842,7 @@ static void test_stepping_s8(void)
         need = 2 * CHECK_FLOATS(nx) + CHECK_FLOATS(nm) + CHECK_FLOATS(nw_dec) +
                CHECK_FLOATS(nw_enc) + 3 * check_block(nx) + check_block(nm) + check_block(D) +
                check_block((size_t)s->mem) + check_block(store_bytes) +
-               check_block(c_dec > c_enc ? c_dec : c_enc) + 16384;
+               check_block(c_dec > c_enc ? c_dec : c_enc) + 1024;
         check_pool_reset();
         if (!check_fits(need, "int8 stepping case %d (d %d, %d layers, seq %d)", (int)t, s->d,
                         s->layers, s->seq))
@@ -1190,10 +1195,13 @@ typedef struct {
     attn_lm_weights_f32 lm_w;
 } err_fx;
 
+#define ERR_STORE 512  /* the caches' arrays (the largest: 400 B)   */
+#define ERR_ARENA 1024 /* scratch (the largest query: 208 B)       */
+
 /* What a refused call must leave as it was: the row, the cache, its arrays. */
 typedef struct {
     attn_kv_cache cache;
-    unsigned char store[1024];
+    unsigned char store[ERR_STORE];
     float row[TV > ED ? TV : ED];
     size_t store_bytes;
 } err_snap;
@@ -1238,8 +1246,8 @@ static void test_cache_errors(void)
         emb = (float *)check_plan_take(n_emb * sizeof(float));
         memory = (float *)check_plan_take((size_t)EMEM * ED * sizeof(float));
         row = (float *)check_plan_take((size_t)TV * sizeof(float));
-        store_mem = (unsigned char *)check_plan_take(1024);
-        arena_mem = (unsigned char *)check_plan_take(3072);
+        store_mem = (unsigned char *)check_plan_take(ERR_STORE);
+        arena_mem = (unsigned char *)check_plan_take(ERR_ARENA);
     }
     if (!check_planned()) return;
     memset(f, 0, sizeof *f);
@@ -1253,11 +1261,11 @@ static void test_cache_errors(void)
     f->cfg.eps = 1e-5f;
     random_decoder(&f->dw, f->dl, wd, EL, ED, EFF);
     random_encoder(&f->ew, f->el, we, EL, ED, EFF);
-    attn_arena_init(&arena, arena_mem, 3072);
+    attn_arena_init(&arena, arena_mem, ERR_ARENA);
     st = attn_kv_cache_bytes_f32(EL, ED, ELEN, EMEM, &c_bytes);
-    check(st == ATTN_OK && c_bytes <= 1024, "cache errors: the cache fits the fixture (%lu B)",
+    check(st == ATTN_OK && c_bytes <= ERR_STORE, "cache errors: the cache fits the fixture (%lu B)",
           (unsigned long)c_bytes);
-    if (c_bytes > 1024) return;
+    if (c_bytes > ERR_STORE) return;
 
     /* a step before any memory is set: ATTN_ERR_SHAPE, nothing changed */
     attn_arena_init(&store, store_mem, c_bytes);
@@ -1361,7 +1369,7 @@ static void test_cache_errors(void)
     f->s2s_w.out_w = emb + (SV + TV + 2 * EMAX) * ED; f->s2s_w.out_b = f->s2s_w.out_w + TV * ED;
     st = attn_seq2seq_scratch_f32(&f->s2s, &q);
     attn_kv_cache_bytes_f32(EL, ED, EMAX, EMAX, &c_s2s);
-    if (!check(st == ATTN_OK && q <= 3072 && c_s2s <= 1024, "seq2seq fixture: scratch %lu B, "
+    if (!check(st == ATTN_OK && q <= ERR_ARENA && c_s2s <= ERR_STORE, "seq2seq fixture: scratch %lu B, "
                "cache %lu B", (unsigned long)q, (unsigned long)c_s2s))
         return;
     attn_arena_init(&store, store_mem, c_s2s);
@@ -1450,7 +1458,7 @@ static void test_cache_errors(void)
     attn_kv_cache_bytes_f32(EL, ED, EMAX, 0, &c_lm);
     attn_arena_init(&store, store_mem, c_lm);
     if (st == ATTN_OK) st = attn_kv_cache_init_f32(&small, EL, ED, EMAX, 0, &store);
-    if (!check(st == ATTN_OK && q2 <= 3072, "lm fixture: scratch %lu B, cache %lu B: %s",
+    if (!check(st == ATTN_OK && q2 <= ERR_ARENA && c_lm <= ERR_STORE, "lm fixture: scratch %lu B, cache %lu B: %s",
                (unsigned long)q2, (unsigned long)c_lm, attn_status_str(st)))
         return;
     snap(sn, &small, store_mem, c_lm, row, TV);
