@@ -10,7 +10,8 @@
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const bad_table *const g_tables[] = {&bad_table_f32, &bad_table_quant, &bad_table_s8,
-                                             &bad_table_dec_f32, &bad_table_dec_s8};
+                                             &bad_table_dec_f32, &bad_table_dec_s8,
+                                             &bad_table_dec_quant};
 
 /* ---- watched buffers -------------------------------------------------------- */
 

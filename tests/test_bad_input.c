@@ -726,6 +726,18 @@ typedef struct {
     attn_arena *ap;
     int arena_mode, store_mode;
     size_t need;
+    /* the decoder quantizers' (their own table, below) */
+    struct dxq_out *qo;
+    attn_decoder_s8_params *dec8p;
+    attn_seq2seq_s8_params *s2s8p;
+    attn_lm_s8_params *lm8p;
+    attn_qparams *inqp, *memqp, *outqp;
+    const float *calib, *calib_mem;
+    const uint8_t *calib_pad;
+    int n_calib, q_seq, q_mem;
+    const int *csrc, *csrc_len, *ctgt, *ctgt_len;
+    attn_arena *qstorep, *qscratchp;
+    int scratch_mode;
 } dx;
 
 static dx *X;
@@ -1303,3 +1315,219 @@ static int dx_ok_extra(int op)
 const bad_table bad_table_dec_f32 = {
     "decoder, KV cache and generation, float", k_dx_ops, N_DX_OPS, k_dx_muts, N_DX_MUTS,
     k_dx_rows, N_OF(k_dx_rows), dx_layout, dx_setup, dx_init, dx_arm, dx_ok_extra};
+
+/* ==== the decoder half's quantizers ===========================================
+   attn_quantize_decoder_s8, attn_quantize_seq2seq_store_bytes /
+   attn_quantize_seq2seq_s8, attn_quantize_lm_store_bytes /
+   attn_quantize_lm_s8 on the float decoder table's fixture (its weights,
+   configurations, NaN data and mutations), calibrated on one sequence. The
+   store and scratch each call needs are measured by an unbroken call into
+   copies (the seq2seq and lm stores are also their exact queries); the
+   rows give exactly that, or one byte less. On any error every output
+   (the parameters, the qparams) and both arenas are unchanged. */
+
+typedef struct dxq_out {
+    size_t bytes;
+    attn_decoder_s8_params dec8;
+    attn_seq2seq_s8_params s2s8;
+    attn_lm_s8_params lm8;
+    attn_qparams in_q, mem_q, out_q;
+    attn_arena store, scratch;
+} dxq_out;
+
+/* more than the calls take (measured: seq2seq 6,880 B of store and 2,160 B
+   of scratch on a 64-bit host); the valid rows check that they were enough */
+#define DXQ_STORE 7680
+#define DXQ_SCRATCH 2560
+static dxq_out *g_dqo;
+static unsigned char *g_dqstore, *g_dqscratch;
+static const int g_dq_src[XMAX] = {1, 4, 0}, g_dq_src_len[1] = {XMAX}, g_dq_src_len0[1] = {0};
+static const int g_dq_tgt[XMAX] = {2, 5, 3}, g_dq_tgt_len[1] = {XMAX}, g_dq_tgt_big[1] = {XMAX + 1};
+static const int g_dq_bad_tok[XMAX] = {1, 9, 0};
+
+static void dxq_init(void)
+{
+    dx_init();
+    X->qo = g_dqo;
+    X->dec8p = &g_dqo->dec8; X->s2s8p = &g_dqo->s2s8; X->lm8p = &g_dqo->lm8;
+    X->inqp = &g_dqo->in_q; X->memqp = &g_dqo->mem_q; X->outqp = &g_dqo->out_q;
+    X->calib = g_xin; X->calib_mem = g_xin + XS * XD; X->calib_pad = NULL;
+    X->n_calib = 1; X->q_seq = XS; X->q_mem = XM;
+    X->csrc = g_dq_src; X->csrc_len = g_dq_src_len; X->ctgt = g_dq_tgt; X->ctgt_len = g_dq_tgt_len;
+    X->qstorep = &g_dqo->store; X->qscratchp = &g_dqo->scratch;
+}
+
+static attn_status dqop_dec(void)
+{
+    return attn_quantize_decoder_s8(X->dec8p, X->inqp, X->memqp, X->outqp, X->cfgp, X->dwp, X->calib,
+                                    X->calib_pad, X->calib_mem, X->mpad, X->n_calib, X->q_seq,
+                                    X->q_mem, X->qstorep, X->qscratchp);
+}
+static attn_status dqop_s2s_bytes(void) { return attn_quantize_seq2seq_store_bytes(X->s2sp, X->swp, X->bytesp ? &g_dqo->bytes : NULL); }
+static attn_status dqop_s2s(void)
+{
+    return attn_quantize_seq2seq_s8(X->s2s8p, X->s2sp, X->swp, X->csrc, X->csrc_len, X->ctgt,
+                                    X->ctgt_len, X->n_calib, X->qstorep, X->qscratchp);
+}
+static attn_status dqop_lm_bytes(void) { return attn_quantize_lm_store_bytes(X->lmp, X->lmwp, X->bytesp ? &g_dqo->bytes : NULL); }
+static attn_status dqop_lm(void)
+{
+    return attn_quantize_lm_s8(X->lm8p, X->lmp, X->lmwp, X->ctgt, X->ctgt_len, X->n_calib,
+                               X->qstorep, X->qscratchp);
+}
+
+static void dqm_none(void) {}
+static void dqm_out_null(void) { X->dec8p = NULL; X->s2s8p = NULL; X->lm8p = NULL; X->bytesp = NULL; }
+static void dqm_inq_null(void) { X->inqp = NULL; }
+static void dqm_memq_null(void) { X->memqp = NULL; }
+static void dqm_outq_null(void) { X->outqp = NULL; }
+static void dqm_calib_null(void) { X->calib = NULL; X->csrc = NULL; X->ctgt = NULL; }
+static void dqm_calib_mem_null(void) { X->calib_mem = NULL; }
+static void dqm_len_null(void) { X->csrc_len = NULL; X->ctgt_len = NULL; }
+static void dqm_store_null(void) { X->qstorep = NULL; }
+static void dqm_scratch_null(void) { X->qscratchp = NULL; }
+static void dqm_n_calib0(void) { X->n_calib = 0; }
+static void dqm_n_calib_neg(void) { X->n_calib = -1; }
+static void dqm_q_seq0(void) { X->q_seq = 0; }
+static void dqm_q_mem_neg(void) { X->q_mem = -2; }
+static void dqm_src_len0(void) { X->csrc_len = g_dq_src_len0; }
+static void dqm_tgt_len_big(void) { X->ctgt_len = g_dq_tgt_big; } /* > max_tgt / max_len */
+static void dqm_tok_oov(void) { X->csrc = g_dq_bad_tok; X->ctgt = g_dq_bad_tok; } /* 9 >= 5, 6 */
+static void dqm_w_nan(void)
+{
+    X->dl[0].cross_attn.wk = g_xnan; X->dl[1].self_attn.wq = g_xnan; X->el[1].attn.wq = g_xnan;
+}
+static void dqm_bias_nan(void) { X->dl[1].ff2_b = g_xnan; }
+static void dqm_embed_nan(void) { X->sw.src_embed = g_xnan; X->lw.embed = g_xnan; }
+static void dqm_pos_nan(void) { X->sw.tgt_pos = g_xnan; X->lw.pos = g_xnan; }
+static void dqm_out_nan(void) { X->sw.out_w = g_xnan; X->lw.out_w = g_xnan; }
+static void dqm_calib_nan(void) { X->calib = g_xnan; }
+static void dqm_mem_nan(void) { X->calib_mem = g_xnan; }
+static void dqm_store_short(void) { X->store_mode = 1; }
+static void dqm_store_tiny(void) { X->store_mode = 2; }
+static void dqm_scratch_short(void) { X->scratch_mode = 1; }
+static void dqm_scratch_tiny(void) { X->scratch_mode = 2; }
+static void dqm_dmodel_s8_big(void) { X->cfg.d_model = 2052; X->s2s.decoder.d_model = X->s2s.encoder.d_model = 2052; X->lm.layers.d_model = 2052; }
+
+#define DQ_OPS(X_) X_(dec, attn_quantize_decoder_s8) \
+    X_(s2s_bytes, attn_quantize_seq2seq_store_bytes) X_(s2s, attn_quantize_seq2seq_s8) \
+    X_(lm_bytes, attn_quantize_lm_store_bytes) X_(lm, attn_quantize_lm_s8)
+/* the quantizers' own ways to break things, then the float table's (dm_) */
+#define DQ_MUTS(X_) X_(none) X_(out_null) X_(inq_null) X_(memq_null) X_(outq_null) X_(calib_null) \
+    X_(calib_mem_null) X_(len_null) X_(store_null) X_(scratch_null) X_(n_calib0) \
+    X_(n_calib_neg) X_(q_seq0) X_(q_mem_neg) X_(src_len0) X_(tgt_len_big) X_(tok_oov) \
+    X_(w_nan) X_(bias_nan) X_(embed_nan) X_(pos_nan) X_(out_nan) X_(calib_nan) X_(mem_nan) \
+    X_(store_short) X_(store_tiny) X_(scratch_short) X_(scratch_tiny) X_(dmodel_s8_big)
+#define DQ_DMUTS(X_) X_(cfg_null) X_(w_null) X_(sa_wq_null) X_(layer2_null) X_(embed_null) \
+    X_(pos_null) X_(outw_null) X_(heads3) X_(nlayers0) X_(act_bad) X_(eps_nan) X_(causal0) \
+    X_(position_bad) X_(scale_nan) X_(vocab0) X_(max0) X_(dmodel_mismatch) X_(nopos_null) \
+    X_(sinpos_null) X_(pad_all)
+#define DQ_ENUM_OP(s, name) DQOP_##s,
+#define DQ_ENUM_MUT(m) DQMUT_##m,
+#define DQ_OP_ENTRY(s, name) {#name, dqop_##s},
+#define DQ_MUT_ENTRY(m) {#m, dqm_##m},
+#define DQ_DMUT_ENTRY(m) {#m, dm_##m},
+enum { DQ_OPS(DQ_ENUM_OP) N_DQ_OPS };
+enum { DQ_MUTS(DQ_ENUM_MUT) DQ_DMUTS(DQ_ENUM_MUT) N_DQ_MUTS };
+static const bad_op k_dq_ops[] = {DQ_OPS(DQ_OP_ENTRY)};
+static const bad_mut k_dq_muts[] = {DQ_MUTS(DQ_MUT_ENTRY) DQ_DMUTS(DQ_DMUT_ENTRY)};
+
+#define QR(op, mut, want) {DQOP_##op, DQMUT_##mut, want, 0}
+
+static const bad_row k_dq_rows[] = {
+    QR(dec, none, OK), QR(dec, out_null, NUL), QR(dec, inq_null, NUL), QR(dec, memq_null, NUL),
+    QR(dec, outq_null, NUL), QR(dec, calib_null, NUL), QR(dec, calib_mem_null, NUL),
+    QR(dec, store_null, NUL), QR(dec, scratch_null, NUL), QR(dec, cfg_null, NUL),
+    QR(dec, w_null, NUL), QR(dec, sa_wq_null, NUL), QR(dec, layer2_null, NUL),
+    QR(dec, n_calib0, SHP), QR(dec, n_calib_neg, SHP), QR(dec, q_seq0, SHP), QR(dec, q_mem_neg, SHP),
+    QR(dec, heads3, SHP), QR(dec, nlayers0, SHP), QR(dec, dmodel_s8_big, SHP),
+    QR(dec, act_bad, RNG), QR(dec, eps_nan, RNG), QR(dec, w_nan, RNG), QR(dec, bias_nan, RNG),
+    QR(dec, calib_nan, RNG), QR(dec, mem_nan, RNG), QR(dec, store_short, ARN),
+    QR(dec, store_tiny, ARN), QR(dec, scratch_short, ARN), QR(dec, scratch_tiny, ARN),
+    QR(dec, pad_all, OK),
+    QR(s2s_bytes, none, OK), QR(s2s_bytes, out_null, NUL), QR(s2s_bytes, cfg_null, NUL),
+    QR(s2s_bytes, w_null, NUL), QR(s2s_bytes, embed_null, NUL), QR(s2s_bytes, pos_null, NUL),
+    QR(s2s_bytes, heads3, SHP), QR(s2s_bytes, vocab0, SHP), QR(s2s_bytes, dmodel_mismatch, SHP),
+    QR(s2s_bytes, dmodel_s8_big, SHP), QR(s2s_bytes, causal0, RNG),
+    QR(s2s_bytes, position_bad, RNG), QR(s2s_bytes, nopos_null, OK), QR(s2s_bytes, sinpos_null, OK),
+    QR(s2s, none, OK), QR(s2s, out_null, NUL), QR(s2s, calib_null, NUL), QR(s2s, len_null, NUL),
+    QR(s2s, store_null, NUL), QR(s2s, scratch_null, NUL), QR(s2s, cfg_null, NUL),
+    QR(s2s, w_null, NUL), QR(s2s, layer2_null, NUL), QR(s2s, outw_null, NUL),
+    QR(s2s, n_calib0, SHP), QR(s2s, src_len0, SHP), QR(s2s, tgt_len_big, SHP),
+    QR(s2s, heads3, SHP), QR(s2s, max0, SHP), QR(s2s, dmodel_s8_big, SHP), QR(s2s, causal0, RNG),
+    QR(s2s, scale_nan, RNG), QR(s2s, tok_oov, RNG), QR(s2s, w_nan, RNG), QR(s2s, embed_nan, RNG),
+    QR(s2s, pos_nan, RNG), QR(s2s, out_nan, RNG), QR(s2s, store_short, ARN),
+    QR(s2s, store_tiny, ARN), QR(s2s, scratch_short, ARN), QR(s2s, scratch_tiny, ARN),
+    QR(s2s, nopos_null, OK), QR(s2s, sinpos_null, OK),
+    QR(lm_bytes, none, OK), QR(lm_bytes, out_null, NUL), QR(lm_bytes, cfg_null, NUL),
+    QR(lm_bytes, w_null, NUL), QR(lm_bytes, embed_null, NUL), QR(lm_bytes, heads3, SHP),
+    QR(lm_bytes, vocab0, SHP), QR(lm_bytes, act_bad, RNG), QR(lm_bytes, causal0, RNG),
+    QR(lm_bytes, sinpos_null, OK),
+    QR(lm, none, OK), QR(lm, out_null, NUL), QR(lm, calib_null, NUL), QR(lm, len_null, NUL),
+    QR(lm, store_null, NUL), QR(lm, scratch_null, NUL), QR(lm, cfg_null, NUL), QR(lm, w_null, NUL),
+    QR(lm, outw_null, NUL), QR(lm, n_calib_neg, SHP), QR(lm, tgt_len_big, SHP),
+    QR(lm, heads3, SHP), QR(lm, max0, SHP), QR(lm, causal0, RNG), QR(lm, position_bad, RNG),
+    QR(lm, tok_oov, RNG), QR(lm, w_nan, RNG), QR(lm, embed_nan, RNG), QR(lm, pos_nan, RNG),
+    QR(lm, out_nan, RNG), QR(lm, store_short, ARN), QR(lm, store_tiny, ARN),
+    QR(lm, scratch_short, ARN), QR(lm, scratch_tiny, ARN), QR(lm, nopos_null, OK),
+};
+
+static void dxq_layout(void)
+{
+    dx_layout();
+    g_dqstore = (unsigned char *)check_plan_take(DXQ_STORE);
+    g_dqscratch = (unsigned char *)check_plan_take(DXQ_SCRATCH);
+    g_dqo = (dxq_out *)bad_watch(sizeof(dxq_out), BAD_OUT);
+}
+
+/* the store and scratch the unbroken call takes (a call into copies) */
+static void dxq_needs(int op, size_t *store, size_t *scratch)
+{
+    dxq_out o;
+    attn_status st = ATTN_ERR_RANGE;
+    attn_arena_init(&o.store, g_dqstore, DXQ_STORE);
+    attn_arena_init(&o.scratch, g_dqscratch, DXQ_SCRATCH);
+    if (op == DQOP_dec)
+        st = attn_quantize_decoder_s8(&o.dec8, &o.in_q, &o.mem_q, &o.out_q, &X->cfg_ok, &X->dw,
+                                      g_xin, NULL, g_xin + XS * XD, g_xpad, 1, XS, XM, &o.store,
+                                      &o.scratch);
+    if (op == DQOP_s2s)
+        st = attn_quantize_seq2seq_s8(&o.s2s8, &X->s2s_ok, &X->sw, g_dq_src, g_dq_src_len, g_dq_tgt,
+                                      g_dq_tgt_len, 1, &o.store, &o.scratch);
+    if (op == DQOP_lm)
+        st = attn_quantize_lm_s8(&o.lm8, &X->lm_ok, &X->lw, g_dq_tgt, g_dq_tgt_len, 1, &o.store,
+                                 &o.scratch);
+    *store = st == ATTN_OK ? o.store.used : DXQ_STORE;
+    *scratch = st == ATTN_OK ? o.scratch.high_water : DXQ_SCRATCH;
+}
+
+static void dxq_arm(int op)
+{
+    size_t store = DXQ_STORE, scratch = DXQ_SCRATCH;
+    X->need = 0;
+    if (op == DQOP_dec || op == DQOP_s2s || op == DQOP_lm) {
+        if (X->store_mode || X->scratch_mode) dxq_needs(op, &store, &scratch);
+        attn_arena_init(&g_dqo->store, g_dqstore,
+                        X->store_mode == 1 ? store - 1 : X->store_mode == 2 ? ATTN_ALIGN - 1 : DXQ_STORE);
+        attn_arena_init(&g_dqo->scratch, g_dqscratch,
+                        X->scratch_mode == 1 ? scratch - 1
+                        : X->scratch_mode == 2 ? ATTN_ALIGN - 1 : DXQ_SCRATCH);
+    }
+}
+
+/* valid rows: the scratch given back, a store taken (for seq2seq and lm:
+   exactly the store query) */
+static int dxq_ok_extra(int op)
+{
+    size_t q = 0;
+    if (op == DQOP_s2s) attn_quantize_seq2seq_store_bytes(&X->s2s, &X->sw, &q);
+    if (op == DQOP_lm) attn_quantize_lm_store_bytes(&X->lm, &X->lw, &q);
+    if (op == DQOP_dec) return g_dqo->scratch.used == 0 && g_dqo->store.used > 0;
+    if (op == DQOP_s2s || op == DQOP_lm)
+        return g_dqo->scratch.used == 0 && g_dqo->store.used == q;
+    return 1;
+}
+
+const bad_table bad_table_dec_quant = {
+    "decoder quantizers", k_dq_ops, N_DQ_OPS, k_dq_muts, N_DQ_MUTS, k_dq_rows, N_OF(k_dq_rows),
+    dxq_layout, dx_setup, dxq_init, dxq_arm, dxq_ok_extra};
