@@ -1,14 +1,16 @@
-/* attention.h - v0.4.0 - transformer encoders for microcontrollers
+/* attention.h - v0.5.0 - transformers for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
-   attention.h runs the blocks of a transformer encoder - linear layers,
-   softmax, layer norm, activations, scaled dot-product and multi-head
-   attention, whole PyTorch-compatible encoder layers and stacks, positional
-   encodings, pooling and a classifier head - on anything from a Cortex-M0 to
-   a desktop. Weights stay where they are (flash); activations and scratch
-   live in a static buffer you own. Attention never materialises the
-   seq x seq score matrix: scratch grows linearly with the sequence.
+   attention.h runs the blocks of a transformer - linear layers, softmax,
+   layer norm, activations, scaled dot-product and multi-head attention,
+   whole PyTorch-compatible encoder and decoder layers and stacks,
+   positional encodings, token embeddings, pooling and a classifier head,
+   encoder-decoder and decoder-only models generating with a key/value
+   cache - on anything from a Cortex-M0 to a desktop. Weights stay where
+   they are (flash); activations and scratch live in a static buffer you
+   own. Attention never materialises the seq x seq score matrix: scratch
+   grows linearly with the sequence.
 
    ---------------------------------------------------------------------------
    USAGE
@@ -101,9 +103,55 @@
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
      attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
-     attn_encoder_layer_*, attn_encoder_*: always in place on x.
+     attn_encoder_layer_*, attn_encoder_*, attn_decoder_layer_*,
+     attn_decoder_*, the _step functions: always in place on x (the
+     decoder's memory must not overlap x).
      attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
+
+   ---------------------------------------------------------------------------
+   DECODER AND GENERATION
+   ---------------------------------------------------------------------------
+   Every layer is made of the same row blocks (the paper's sublayers):
+     attention block     x = x + MHA(LN(x), keys/values)   (or post-norm
+                         x = LN(x + MHA(x, keys/values)))
+     feed-forward block  x = x + FF(LN(x))                 (or post-norm)
+   An encoder layer is SA then FF; a decoder layer (nn.TransformerDecoderLayer)
+   is SA (causal), CA (keys and values from the encoder's memory) then FF.
+   Generation runs one token at a time through a key/value cache
+   (attn_kv_cache, in arena memory): a step appends the token's keys and
+   values and attends over the cache, so each token costs one token's
+   work; the memory's cross-attention keys and values are projected once
+   per source sequence (attn_decoder_memory_*, attn_seq2seq_encode_*).
+   Stepping token by token gives what the full causal computation gives:
+   bit for bit in int8, and in float too on every build (the same sums in
+   the same order).
+   Encoder-decoder (attn_seq2seq_*: nn.Transformer with nn.Embedding
+   tokens, positions and an output nn.Linear) in a few lines:
+
+       static uint8_t cache_buf[ATTN_KV_CACHE_BYTES_F32(N_DEC, MAX_TGT, MAX_SRC, D)]
+           ATTN_ALIGNED;
+       static uint8_t buf[ATTN_SEQ2SEQ_SCRATCH_F32(MAX_SRC, MAX_TGT, D, D_FF, VOCAB)]
+           ATTN_ALIGNED;
+       attn_arena store, arena;
+       attn_kv_cache cache;
+       int out[MAX_TGT], n;
+       attn_arena_init(&store, cache_buf, sizeof cache_buf);
+       attn_arena_init(&arena, buf, sizeof buf);
+       attn_kv_cache_init_f32(&cache, N_DEC, D, MAX_TGT, MAX_SRC, &store);
+       st = attn_seq2seq_greedy_f32(out, &n, MAX_TGT, src, src_len, BOS, EOS,
+                                    &cache, &cfg, &weights, &arena);
+
+   or attn_seq2seq_encode_f32 once and attn_seq2seq_step_f32 per token
+   for your own search. A step on a full cache is ATTN_ERR_FULL and
+   changes nothing. Decoder-only models (attn_lm_*) step causal encoder
+   layers with the same cache (max_mem 0).
+   The int8 steps check their parameters' values (per channel) the first
+   time a cache meets them and record which they were (cache.checked):
+   later steps with the same parameters skip that pass, which would cost
+   more than the attention of a short sequence. Keep the parameters
+   unchanged while a cache uses them (they are normally const, in flash),
+   or call attn_kv_cache_reset.
 
    ---------------------------------------------------------------------------
    FLOAT ARITHMETIC (the _f32 functions)
@@ -315,6 +363,31 @@
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
    about 1/3.3 of float.)
+   The decoder and generation (T target rows, S memory rows; a step for a
+   cache of L tokens and M memory rows; F = max(d, d_ff)):
+     attn_decoder_layer_f32 2*B(T*d) + 2*B(S*d) + 2*B(d) + B(max(T, S)) + B(d_ff)
+     attn_decoder_f32       the same     ATTN_DECODER_SCRATCH_F32(T, S, d, d_ff)
+     attn_decoder_step_f32  2*B(d) + B(max(L, M)) + B(d_ff)
+                                         ATTN_DECODER_STEP_SCRATCH_F32(L, M, d, d_ff)
+     attn_encoder_step_f32  2*B(d) + B(L) + B(d_ff)
+                                         ATTN_ENCODER_STEP_SCRATCH_F32(L, d, d_ff)
+     attn_seq2seq_*_f32     max(B(max_src*d) + the encoder's at max_src,
+                                B(tgt_vocab) + B(d) + a step's at (max_tgt, max_src))
+                                         ATTN_SEQ2SEQ_SCRATCH_F32(max_src, max_tgt, d, d_ff, V)
+     attn_lm_*_f32          B(vocab) + B(d) + an encoder step's at max_len
+                                         ATTN_LM_SCRATCH_F32(max_len, d, d_ff, vocab)
+     attn_decoder_layer_s8  2*A(T*d) + 2*A(S*d) + 3*A(P*d) + A(4*max(T, S, P*d))
+                            + A(P*d_ff)  ATTN_DECODER_SCRATCH_S8(T, S, d, d_ff)
+     attn_decoder_step_s8   3*A(d) + A(4*max(L, M, d)) + A(d_ff) + A(2*F)
+                                         ATTN_DECODER_STEP_SCRATCH_S8(L, M, d, d_ff)
+     (encoder steps, seq2seq and lm _s8 as for float with these and A():
+      ATTN_ENCODER_STEP_SCRATCH_S8, ATTN_SEQ2SEQ_SCRATCH_S8, ATTN_LM_SCRATCH_S8)
+   The KV cache, from the arena given to attn_kv_cache_init_* (it keeps
+   it), with E the element size (4 float, 1 int8):
+     2*A(layers*L*d*E) + 2*A(layers*M*d*E) + A(M)
+         ATTN_KV_CACHE_BYTES_F32(layers, L, M, d) / _S8 == attn_kv_cache_bytes_*
+   (per layer the self-attention keys and values of every token and the
+   memory's keys and values, and the memory's padding).
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
@@ -340,6 +413,9 @@
                            enum value that does not exist)
      ATTN_ERR_TOO_LARGE 4  a buffer size computed from the sizes overflows size_t
      ATTN_ERR_ARENA     5  the arena has too little free space
+     ATTN_ERR_FULL      6  a KV cache holds all the tokens it can (a step
+                           checks it after RANGE, before the int8 values,
+                           TOO_LARGE and ARENA)
    One exception to the order: the int8 functions check the values inside
    their parameter structs (multipliers, shifts, zero points, per channel)
    after ATTN_ERR_TOO_LARGE, because those arrays are read only once the
@@ -349,6 +425,13 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   0.5.0  the decoder half: attn_mha_* take separate key and value inputs
+          (an API change: pass xkv twice for the old behaviour); layers
+          built from shared row blocks; decoder layers and stacks,
+          KV-cache steps, encoder-decoder and decoder-only models with
+          token embeddings and greedy decoding, float and int8, their
+          quantizers (with store-size queries), attn_argmax_s8,
+          ATTN_ERR_FULL; one-row int8 linear kernels for the steps.
    0.4.0  hardening: every size at most ATTN_MAX_DIM (2^28, ATTN_ERR_SHAPE
           beyond); post-norm int8 adds whose wide sum can reach 2^19
           refused (ATTN_ERR_RANGE); the quantizers refuse NaN/Inf weights
@@ -379,7 +462,7 @@
 #include <stdint.h>
 
 #define ATTN_VERSION_MAJOR 0
-#define ATTN_VERSION_MINOR 4
+#define ATTN_VERSION_MINOR 5
 #define ATTN_VERSION_PATCH 0
 
 #ifdef ATTN_STATIC
