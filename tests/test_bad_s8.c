@@ -530,12 +530,11 @@ const bad_table bad_table_s8 = {
    of 2 layers x 3 tokens x 3 memory rows. Parameters made by qmul_near as in
    the table above. The arm hook makes each call's cache with the unbroken
    parameters (a pristine copy at another address), so that a value error
-   is the call's own; the "late" rows instead set the cache up with the very
-   parameters the call gets and break them in place afterwards: a cache that
-   has seen parameters must still refuse them once they are bad (known
-   defect: a cache records the parameters it checked, kv_cache.checked,
-   and does not check them again; the step then runs with values outside
-   their documented domain). */
+   is the call's own. The "late" rows follow DECODER AND GENERATION's rule
+   for parameters changed while a cache uses them (the cache records which
+   it checked, kv_cache.checked): they set the cache up with the very
+   parameters the call gets, break those in place, call attn_kv_cache_reset
+   as the header says, and the call must then refuse them. */
 
 enum { YS = 3, YM = 2, YD = 4, YH = 2, YF = 4, YL = 2, YSV = 5, YTV = 6, YMAX = 3, YBIG = 8,
        YW = 8, YX = 64 };
@@ -580,7 +579,7 @@ typedef struct {
     attn_arena *storep;
     int n_layers, d, max_len, max_mem;
     int c_layers, c_d, c_len, c_mem, c_f32, c_state;
-    int late; /* the "late" rows: break in place after the cache saw the parameters */
+    int late; /* the "late" rows: break in place after the cache saw them, then reset */
     void (*late_break)(void);
     int token, bos, eos, max_out, lm_out, src_len, prompt_len;
     const int *src, *prompt;
@@ -954,8 +953,7 @@ static const bad_row k_ds_rows[] = {
     YR(step, shift_hi, RNG), YR(step, ca_shift, RNG), YR(step, mul_min, RNG), YR(step, zp_bad, RNG),
     YR(step, eps0, RNG), YR(step, add_wide, RNG), YR(step, cache_full, FUL),
     YR(step, arena_short, ARN), YR(step, arena_tiny, ARN), YR(step, relu_tab_null, OK),
-    YR(step, pad_all, OK), YK(step, late_shift, RNG),
-    YK(step, late_zp, RNG), YR(dec_memory, late_ca_shift, RNG),
+    YR(step, pad_all, OK), YR(dec_memory, late_shift, RNG), YR(dec_memory, late_ca_shift, RNG),
     YR(estep_scratch, none, OK), YR(estep_scratch, out_null, NUL), YR(estep_scratch, cfg_null, NUL),
     YR(estep_scratch, kv_len0, SHP), YR(estep_scratch, dmodel_big, SHP),
     YR(estep_scratch, act_bad, RNG),
@@ -966,7 +964,7 @@ static const bad_row k_ds_rows[] = {
     YR(estep, cache_f32, SHP), YR(estep, causal0, RNG), YR(estep, shift_hi, RNG),
     YR(estep, mul_min, RNG), YR(estep, zp_mismatch, RNG), YR(estep, add_wide, RNG),
     YR(estep, cache_full, FUL), YR(estep, arena_short, ARN), YR(estep, arena_tiny, ARN),
-    YR(estep, cache_mem_small, OK), YK(estep, late_shift, RNG), YK(estep, late_zp, RNG),
+    YR(estep, cache_mem_small, OK), YR(estep, late_shift, RNG), YR(estep, late_zp, RNG),
     /* encoder-decoder */
     YR(s2s_scratch, none, OK), YR(s2s_scratch, out_null, NUL), YR(s2s_scratch, cfg_null, NUL),
     YR(s2s_scratch, heads3, SHP), YR(s2s_scratch, dmodel_big, SHP), YR(s2s_scratch, vocab0, SHP),
@@ -983,6 +981,7 @@ static const bad_row k_ds_rows[] = {
     YR(s2s_encode, shift_hi, RNG), YR(s2s_encode, src_pos_add_bad, RNG),
     YR(s2s_encode, arena_short, ARN), YR(s2s_encode, arena_tiny, ARN),
     YR(s2s_encode, nopos_null, OK), YR(s2s_encode, cache_big, OK),
+    YR(s2s_encode, late_shift, RNG),
     YR(s2s_step, none, OK), YR(s2s_step, out_null, NUL), YR(s2s_step, cache_null, NUL),
     YR(s2s_step, cfg_null, NUL), YR(s2s_step, p_null, NUL), YR(s2s_step, arena_null, NUL),
     YR(s2s_step, tgt_embed_null, NUL), YR(s2s_step, outw_null, NUL), YR(s2s_step, heads3, SHP),
@@ -990,7 +989,7 @@ static const bad_row k_ds_rows[] = {
     YR(s2s_step, cache_f32, SHP), YR(s2s_step, causal0, RNG), YR(s2s_step, token_oov, RNG),
     YR(s2s_step, token_neg, RNG), YR(s2s_step, shift_hi, RNG), YR(s2s_step, mul_min, RNG),
     YR(s2s_step, zp_bad, RNG), YR(s2s_step, cache_full, FUL), YR(s2s_step, arena_tiny, ARN),
-    YR(s2s_step, cache_big, OK), YK(s2s_step, late_shift, RNG),
+    YR(s2s_step, cache_big, OK),
     YR(s2s_greedy, none, OK), YR(s2s_greedy, out_null, NUL), YR(s2s_greedy, nout_null, NUL),
     YR(s2s_greedy, src_null, NUL), YR(s2s_greedy, cache_null, NUL), YR(s2s_greedy, cfg_null, NUL),
     YR(s2s_greedy, p_null, NUL), YR(s2s_greedy, arena_null, NUL), YR(s2s_greedy, heads3, SHP),
@@ -1012,7 +1011,7 @@ static const bad_row k_ds_rows[] = {
     YR(lm_step, causal0, RNG), YR(lm_step, position_bad, RNG), YR(lm_step, token_oov, RNG),
     YR(lm_step, token_neg, RNG), YR(lm_step, shift_hi, RNG), YR(lm_step, mul_min, RNG),
     YR(lm_step, cache_full, FUL), YR(lm_step, arena_tiny, ARN), YR(lm_step, nopos_null, OK),
-    YR(lm_step, cache_big, OK), YK(lm_step, late_shift, RNG),
+    YR(lm_step, cache_big, OK), YR(lm_step, late_shift, RNG),
     YR(lm_greedy, none, OK), YR(lm_greedy, out_null, NUL), YR(lm_greedy, nout_null, NUL),
     YR(lm_greedy, prompt_null, NUL), YR(lm_greedy, cache_null, NUL), YR(lm_greedy, cfg_null, NUL),
     YR(lm_greedy, p_null, NUL), YR(lm_greedy, arena_null, NUL), YR(lm_greedy, heads3, SHP),
@@ -1149,6 +1148,10 @@ static void ds_make_cache(int op)
                 memcpy(g_y.io, g_y.x + 5 * YD, YD);
                 st = attn_decoder_step_s8(g_y.io, &o->cache, &Y->cfg_ok, DS_P(dp), a);
             }
+    } else if (op == YOP_dec_memory && Y->late) {
+        st = attn_decoder_memory_s8(&o->cache, g_y.x + 3 * YD, YM, g_ypad, &Y->cfg_ok, &use->dp);
+    } else if (op == YOP_s2s_encode && Y->late) {
+        st = attn_seq2seq_encode_s8(&o->cache, g_ysrc, YM, &Y->s2s_ok, &use->sp, a);
     } else if (op == YOP_estep) {
         for (i = 0; i < (Y->c_state == 1 ? o->cache.max_len : Y->late) && st == ATTN_OK; i++) {
             memcpy(g_y.io, g_y.x + 5 * YD, YD);
@@ -1173,7 +1176,10 @@ static void ds_arm(int op)
     size_t n;
     Y->need = 0;
     if (op != YOP_kv_init && op != YOP_kv_bytes) ds_make_cache(op);
-    if (Y->late && Y->late_break) Y->late_break(); /* now break the parameters in place */
+    if (Y->late && Y->late_break) { /* now break the parameters in place, and reset */
+        Y->late_break();
+        attn_kv_cache_reset(&g_yo->cache);
+    }
     if (op == YOP_kv_init) {
         size_t b = 0;
         attn_kv_cache_bytes_s8(Y->n_layers, Y->d, Y->max_len, Y->max_mem, &b);
