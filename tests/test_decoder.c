@@ -20,6 +20,8 @@
      int8 tokens  the golden seq2seq / lm models quantized: greedy equals
                steps + attn_argmax_s8 fed back and stops at eos; the int8
                logits' error against PyTorch is printed.
+     aliasing  attn_mha_f32 / _s8 with out on xq, xk or xv (and all four
+               one buffer): the same bytes as into a buffer of its own.
      scratch   grows linearly with the sequence (no seq x seq buffer).
      errors    ATTN_ERR_FULL with nothing changed, a step without memory,
                a cache of the wrong shape, token ids outside the
@@ -33,6 +35,9 @@
 #include "attention.h"
 #include "check.h"
 #include "golden/golden.h"
+#if !defined(ATTN_NO_INT8)
+#include "ref_s8.h"
+#endif
 
 #define DEC_TOL 1e-5  /* against PyTorch (the figure)               */
 #define STEP_TOL 1e-6 /* stepping against the full causal computation       */
@@ -1113,6 +1118,138 @@ static void test_tokens_s8(void)
 }
 #endif
 
+/* ---- attn_mha_*: out may equal xq, xk or xv ------------------------------------- */
+
+#if !defined(ATTN_NO_INT8)
+static void mha_linear_s8(attn_linear_s8_params *p, int8_t *w, int32_t *b, attn_qmul *q, int d,
+                          int32_t in_zp, int32_t out_zp)
+{
+    int i;
+    rs_fill(w, (size_t)d * (size_t)d);
+    for (i = 0; i < d; i++) {
+        b[i] = rs_int(-3000, 3000);
+        q[i] = qmul_near(40.0 / (sqrt((double)d) * 74.0 * 74.0));
+    }
+    memset(p, 0, sizeof *p);
+    p->w = w; p->bias = b; p->requant = q; p->in_zp = in_zp; p->out_zp = out_zp;
+    p->act_min = -128; p->act_max = 127;
+}
+#endif
+
+/* Separate query, key and value inputs; the output in place on each of
+   them (the buffer holds max(seq_q, seq_kv) rows) equals the output into
+   its own buffer, byte for byte; and self-attention with all four the same
+   buffer. Float with random weights; int8 with random parameters (zero
+   points consistent as the quantizer makes them). */
+static void test_mha_aliasing(void)
+{
+    enum { AQ = 5, AKV = 7, AD = 10, AH = 2, AN = (AQ > AKV ? AQ : AKV) * AD };
+    size_t nw = 4 * AD * AD + 4 * AD, q32 = 0, qs = 0, q8 = 0;
+    attn_mha_cfg cfg = {AQ, AKV, AD, AH, 1}, self = {AKV, AKV, AD, AH, 1};
+    float *w = NULL, *xq = NULL, *xk = NULL, *xv = NULL, *ref = NULL, *buf = NULL;
+    unsigned char *mem = NULL;
+    const float *pw;
+    attn_mha_weights_f32 mw;
+    attn_arena arena;
+    attn_status st;
+    uint8_t pad[AKV] = {0, 0, 1, 0, 0, 0, 1};
+    int k;
+#if !defined(ATTN_NO_INT8)
+    int8_t *w8 = NULL, *x8 = NULL, *ref8 = NULL, *buf8 = NULL;
+    int32_t *b8 = NULL;
+    attn_qmul *qm = NULL;
+    attn_mha_s8_params p8;
+#endif
+    attn_mha_scratch_f32(&cfg, &q32);
+    attn_mha_scratch_f32(&self, &qs);
+    if (qs > q32) q32 = qs;
+#if !defined(ATTN_NO_INT8)
+    attn_mha_scratch_s8(&cfg, &q8);
+    attn_mha_scratch_s8(&self, &qs);
+    if (qs > q8) q8 = qs;
+#endif
+    if (q8 > q32) q32 = q8;
+    printf("attn_mha_*: out in place on xq, xk or xv\n");
+    while (check_plan("mha aliasing (q %d, kv %d, d %d)", AQ, AKV, AD)) {
+        w = (float *)check_plan_take(nw * sizeof(float));
+        xq = (float *)check_plan_take(AN * sizeof(float));
+        xk = (float *)check_plan_take(AN * sizeof(float));
+        xv = (float *)check_plan_take(AN * sizeof(float));
+        ref = (float *)check_plan_take(AN * sizeof(float));
+        buf = (float *)check_plan_take(AN * sizeof(float));
+        mem = (unsigned char *)check_plan_take(q32);
+#if !defined(ATTN_NO_INT8)
+        w8 = (int8_t *)check_plan_take(4 * AD * AD);
+        b8 = (int32_t *)check_plan_take(4 * AD * sizeof(int32_t));
+        qm = (attn_qmul *)check_plan_take(4 * AD * sizeof(attn_qmul));
+        x8 = (int8_t *)check_plan_take(3 * AN);
+        ref8 = (int8_t *)check_plan_take(AN);
+        buf8 = (int8_t *)check_plan_take(AN);
+#endif
+    }
+    if (!check_planned()) return;
+    check_seed(900);
+    check_fill(w, nw, -0.5f, 0.5f);
+    check_fill(xq, AN, -1.0f, 1.0f);
+    check_fill(xk, AN, -1.0f, 1.0f);
+    check_fill(xv, AN, -1.0f, 1.0f);
+    pw = w;
+    mw.wq = pw; mw.wk = pw + AD * AD; mw.wv = pw + 2 * AD * AD; mw.wo = pw + 3 * AD * AD;
+    pw += 4 * AD * AD;
+    mw.bq = pw; mw.bk = pw + AD; mw.bv = pw + 2 * AD; mw.bo = pw + 3 * AD;
+    attn_arena_init(&arena, mem, q32);
+    st = attn_mha_f32(ref, xq, xk, xv, pad, &cfg, &mw, &arena);
+    check(st == ATTN_OK, "mha aliasing: float reference %s", attn_status_str(st));
+    for (k = 0; k < 3; k++) {
+        static const char *const which[] = {"xq", "xk", "xv"};
+        const float *src = k == 0 ? xq : k == 1 ? xk : xv;
+        memcpy(buf, src, AN * sizeof(float));
+        st = attn_mha_f32(buf, k == 0 ? buf : xq, k == 1 ? buf : xk, k == 2 ? buf : xv, pad, &cfg,
+                          &mw, &arena);
+        check(st == ATTN_OK && bytes_equal(buf, ref, AQ * AD * sizeof(float)),
+              "float mha q %d kv %d: out == %s gives the same bytes", AQ, AKV, which[k]);
+    }
+    st = attn_mha_f32(ref, xk, xk, xk, pad, &self, &mw, &arena);
+    memcpy(buf, xk, AN * sizeof(float));
+    if (st == ATTN_OK) st = attn_mha_f32(buf, buf, buf, buf, pad, &self, &mw, &arena);
+    check(st == ATTN_OK && bytes_equal(buf, ref, AKV * AD * sizeof(float)),
+          "float self-attention: out == xq == xk == xv gives the same bytes");
+#if !defined(ATTN_NO_INT8)
+    rs_seed(901);
+    rs_fill(x8, 3 * AN);
+    mha_linear_s8(&p8.q, w8, b8, qm, AD, 1, 3);
+    mha_linear_s8(&p8.k, w8 + AD * AD, b8 + AD, qm + AD, AD, -2, -5);
+    mha_linear_s8(&p8.v, w8 + 2 * AD * AD, b8 + 2 * AD, qm + 2 * AD, AD, 4, 7);
+    mha_linear_s8(&p8.o, w8 + 3 * AD * AD, b8 + 3 * AD, qm + 3 * AD, AD, 2, -1);
+    p8.sdpa.q_zp = 3; p8.sdpa.k_zp = -5; p8.sdpa.v_zp = 7; p8.sdpa.out_zp = 2;
+    p8.sdpa.score_mul = qmul_near(18.0 / sqrt((double)(AD / AH)));
+    p8.sdpa.ctx_mul = qmul_near(0.7 / 32768.0);
+    st = attn_mha_s8(ref8, x8, x8 + AN, x8 + 2 * AN, pad, &cfg, &p8, &arena);
+    {
+        int distinct = 0, i;
+        for (i = 1; i < AQ * AD; i++) distinct += ref8[i] != ref8[0];
+        check(st == ATTN_OK && distinct > AQ * AD / 2, "mha aliasing: int8 reference %s, its "
+              "outputs vary (%d of %d differ from the first)", attn_status_str(st), distinct,
+              AQ * AD);
+    }
+    for (k = 0; k < 3; k++) {
+        static const char *const which[] = {"xq", "xk", "xv"};
+        memcpy(buf8, x8 + (size_t)k * AN, AN);
+        st = attn_mha_s8(buf8, k == 0 ? buf8 : x8, k == 1 ? buf8 : x8 + AN,
+                         k == 2 ? buf8 : x8 + 2 * AN, pad, &cfg, &p8, &arena);
+        check(st == ATTN_OK && bytes_equal(buf8, ref8, AQ * AD),
+              "int8 mha q %d kv %d: out == %s gives the same bytes", AQ, AKV, which[k]);
+    }
+    /* self-attention: one input (the k and v linears read its zero point too) */
+    p8.k.in_zp = p8.v.in_zp = p8.q.in_zp;
+    st = attn_mha_s8(ref8, x8 + AN, x8 + AN, x8 + AN, pad, &self, &p8, &arena);
+    memcpy(buf8, x8 + AN, AN);
+    if (st == ATTN_OK) st = attn_mha_s8(buf8, buf8, buf8, buf8, pad, &self, &p8, &arena);
+    check(st == ATTN_OK && bytes_equal(buf8, ref8, AKV * AD),
+          "int8 self-attention: out == xq == xk == xv gives the same bytes");
+#endif
+}
+
 /* ---- scratch grows linearly (no seq x seq buffer) ----------------------------- */
 
 typedef attn_status (*size_query)(int n, size_t *bytes);
@@ -1526,6 +1663,7 @@ void test_decoder(void)
     test_stepping_s8();
     test_tokens_s8();
 #endif
+    test_mha_aliasing();
     test_scratch_growth();
     test_cache_errors();
 }
