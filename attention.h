@@ -931,7 +931,8 @@ ATTN_DEF attn_status attn_decoder_memory_f32(attn_kv_cache *cache, const float *
    on all the tokens so far with cfg->causal set (which it requires).
    ATTN_ERR_FULL when the cache holds max_len tokens (nothing changes);
    ATTN_ERR_SHAPE when no memory is set or the cache's layers or width
-   differ from w's and cfg's. */
+   differ from w's and cfg's. The scratch query takes the cache's max_len
+   and max_mem (both >= 1: a decoder reads a memory). */
 ATTN_DEF attn_status attn_decoder_step_scratch_f32(const attn_decoder_cfg *cfg, int max_len,
                                                    int max_mem, size_t *bytes);
 ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
@@ -968,9 +969,12 @@ ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, 
                                              attn_arena *arena);
 
 /* Decoder-only models: step as above (the cache's memory unused); greedy
-   feeds prompt [prompt_len] (>= 1) and then its own argmax, writing up to
-   max_out new tokens (eos not stored). prompt_len + max_out - 1 <= cache
-   max_len. */
+   empties the cache, feeds prompt [prompt_len] (>= 1) and then its own
+   argmax, writing up to max_out new tokens (eos not stored).
+   prompt_len + max_out - 1 <= the cache's and cfg's max_len. A cache
+   larger than the model's lengths works with the scratch the queries
+   name (a step never sees more than max_len / max_tgt tokens and max_src
+   memory rows). */
 ATTN_DEF attn_status attn_lm_scratch_f32(const attn_lm_cfg *cfg, size_t *bytes);
 ATTN_DEF attn_status attn_lm_step_f32(float *logits, int token, attn_kv_cache *cache,
                                       const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
@@ -1800,6 +1804,15 @@ static attn_status attn__s2s_rules(const attn_seq2seq_cfg *c, int n_enc, int n_d
         !attn__scale_ok(c->embed_scale) || !c->decoder.causal)
         return ATTN_ERR_RANGE;
     return ATTN_OK;
+}
+
+/* The keys a step can see: of the tokens (len < max_len, and < the
+   model's own limit lim_len) and of the memory (dec), whichever is more. */
+static int attn__step_keys(const attn_kv_cache *c, int dec, int lim_len, int lim_mem)
+{
+    int nl = c->max_len < lim_len ? c->max_len : lim_len;
+    int nm = c->max_mem < lim_mem ? c->max_mem : lim_mem;
+    return dec && nm > nl ? nm : nl;
 }
 
 /* Records a memory of mem_len rows (its padding copied) and empties the
@@ -3344,49 +3357,60 @@ ATTN_DEF attn_status attn_decoder_memory_f32(attn_kv_cache *cache, const float *
    stack enc), the row x in place; checked, scratch available. */
 static void attn__step_f32(float *x, attn_kv_cache *c, const attn_encoder_cfg *cfg,
                            const attn_decoder_weights_f32 *dec, const attn_encoder_weights_f32 *enc,
-                           attn_arena *arena, attn__layer_obs *obs)
+                           int ns, attn_arena *arena, attn__layer_obs *obs)
 {
     size_t d = (size_t)cfg->d_model, mark = arena->used, lk = (size_t)c->max_len * d,
            lm = (size_t)c->max_mem * d, at = (size_t)c->len * d;
-    int ns = dec && c->max_mem > c->max_len ? c->max_mem : c->max_len, l;
-    int n_layers = dec ? dec->n_layers : enc->n_layers;
-    float *nrm = (float *)attn__take(arena, d * sizeof(float));
-    float *q = (float *)attn__take(arena, d * sizeof(float));
-    float *scores = (float *)attn__take(arena, (size_t)ns * sizeof(float));
-    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float));
+    int l, n_layers, final_norm;
+    const float *ng, *nb;
+    float *nrm, *q, *scores, *hid;
+    attn__att_f32 A; /* one block's at a time (a small frame above the attention) */
+    attn__ff_f32 F;
+    if (dec) {
+        n_layers = dec->n_layers;
+        final_norm = dec->final_norm;
+        ng = dec->norm_w;
+        nb = dec->norm_b;
+    } else if (enc) {
+        n_layers = enc->n_layers;
+        final_norm = enc->final_norm;
+        ng = enc->norm_w;
+        nb = enc->norm_b;
+    } else {
+        return;
+    }
+    nrm = (float *)attn__take(arena, d * sizeof(float));
+    q = (float *)attn__take(arena, d * sizeof(float));
+    scores = (float *)attn__take(arena, (size_t)ns * sizeof(float));
+    hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float));
     for (l = 0; l < n_layers; l++) {
         attn__layer_obs *o = obs ? &obs[l] : NULL;
         float *kc = (float *)c->k + (size_t)l * lk, *vc = (float *)c->v + (size_t)l * lk;
         float *kv[2];
-        attn__att_f32 A;
-        attn__ff_f32 F;
         kv[0] = kc + at;
         kv[1] = vc + at;
         if (dec) {
             const attn_decoder_layer_weights_f32 *w = &dec->layers[l];
-            attn__att_f32 C = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b,
-                                               (const float *)c->mem_k + (size_t)l * lm,
-                                               (const float *)c->mem_v + (size_t)l * lm,
-                                               c->mem_padded ? c->mem_padding : NULL, c->mem_len,
-                                               0);
             A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1,
                                  0);
-            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w, w->norm3_b);
             attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
                                 o ? &o->t[ATTN__B_SA] : NULL);
-            attn__att_block_f32(x, 0, &C, NULL, cfg, nrm, q, scores, o ? &o->t[ATTN__B_CA] : NULL);
+            A = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b,
+                                 (const float *)c->mem_k + (size_t)l * lm,
+                                 (const float *)c->mem_v + (size_t)l * lm,
+                                 c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
+            attn__att_block_f32(x, 0, &A, NULL, cfg, nrm, q, scores, o ? &o->t[ATTN__B_CA] : NULL);
+            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w, w->norm3_b);
         } else {
             const attn_encoder_layer_weights_f32 *w = &enc->layers[l];
             A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1, 0);
-            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w, w->norm2_b);
             attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
                                 o ? &o->t[ATTN__B_SA] : NULL);
+            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w, w->norm2_b);
         }
         attn__ff_block_f32(x, 1, &F, cfg, nrm, hid, o ? &o->t[ATTN__B_FF] : NULL);
     }
-    if (dec ? dec->final_norm : enc->final_norm)
-        attn__final_norm_f32(x, 1, dec ? dec->norm_w : enc->norm_w, dec ? dec->norm_b : enc->norm_b,
-                             cfg, obs ? &obs[n_layers] : NULL);
+    if (final_norm) attn__final_norm_f32(x, 1, ng, nb, cfg, obs ? &obs[n_layers] : NULL);
     c->len++;
     arena->used = mark;
 }
@@ -3431,7 +3455,8 @@ ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
     attn_status st;
     if (!w || !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__step_check(x, cache, cfg, w->n_layers, 1, arena, 0)) != ATTN_OK) return st;
-    attn__step_f32(x, cache, cfg, w, NULL, arena, NULL);
+    attn__step_f32(x, cache, cfg, w, NULL, attn__step_keys(cache, 1, ATTN_MAX_DIM, ATTN_MAX_DIM),
+                   arena, NULL);
     return ATTN_OK;
 }
 
@@ -3453,7 +3478,8 @@ ATTN_DEF attn_status attn_encoder_step_f32(float *x, attn_kv_cache *cache,
     attn_status st;
     if (!w || !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__step_check(x, cache, cfg, w->n_layers, 0, arena, 0)) != ATTN_OK) return st;
-    attn__step_f32(x, cache, cfg, NULL, w, arena, NULL);
+    attn__step_f32(x, cache, cfg, NULL, w, attn__step_keys(cache, 0, ATTN_MAX_DIM, 0), arena,
+                   NULL);
     return ATTN_OK;
 }
 
@@ -3477,11 +3503,12 @@ static void attn__embed_row_f32(float *x, const float *table, int token, int p, 
                                 attn_position pos, const float *pos_table, int d)
 {
     const float *e = table + (size_t)token * (size_t)d;
-    int c;
-    if (scale == 0.0f || scale == 1.0f)
+    if (scale == 0.0f || scale == 1.0f) {
         memcpy(x, e, (size_t)d * sizeof(float));
-    else
+    } else {
+        int c;
         for (c = 0; c < d; c++) x[c] = e[c] * scale;
+    }
     if (pos == ATTN_POS_SINUSOIDAL) attn__pos_row_f32(x, p, d);
     if (pos == ATTN_POS_LEARNED) attn__add_row_f32(x, pos_table + (size_t)p * (size_t)d, d);
 }
@@ -3587,7 +3614,8 @@ static void attn__s2s_step_f32(float *logits, int token, attn_kv_cache *cache,
     float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
     attn__embed_row_f32(x, w->tgt_embed, token, cache->len, cfg->embed_scale, cfg->position,
                         w->tgt_pos, d);
-    attn__step_f32(x, cache, &cfg->decoder, &w->decoder, NULL, arena, NULL);
+    attn__step_f32(x, cache, &cfg->decoder, &w->decoder, NULL,
+                   attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena, NULL);
     attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
     arena->used = mark;
 }
@@ -3601,7 +3629,8 @@ static attn_status attn__s2s_step_check(const attn_kv_cache *cache, int token,
     if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
     if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
-    need = attn__s2s_step_size(cfg, cache->max_len, cache->max_mem, logits);
+    need = attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                               attn__step_keys(cache, 1, 0, cfg->max_src), logits);
     return attn__check_scratch(&need, arena);
 }
 
@@ -3636,7 +3665,8 @@ ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, 
     if (!attn__tokens_ok(src, src_len, cfg->src_vocab) || bos < 0 || bos >= cfg->tgt_vocab)
         return ATTN_ERR_RANGE;
     need = attn__size_max(attn__s2s_encode_size(cfg, src_len),
-                          attn__s2s_step_size(cfg, cache->max_len, cache->max_mem, 1));
+                          attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                              attn__step_keys(cache, 1, 0, cfg->max_src), 1));
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
@@ -3703,7 +3733,8 @@ static void attn__lm_step_f32(float *logits, int token, attn_kv_cache *cache,
     size_t mark = arena->used;
     float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
     attn__embed_row_f32(x, w->embed, token, cache->len, cfg->embed_scale, cfg->position, w->pos, d);
-    attn__step_f32(x, cache, &cfg->layers, NULL, &w->layers, arena, NULL);
+    attn__step_f32(x, cache, &cfg->layers, NULL, &w->layers,
+                   attn__step_keys(cache, 0, cfg->max_len, 0), arena, NULL);
     attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
     arena->used = mark;
 }
@@ -3718,7 +3749,7 @@ ATTN_DEF attn_status attn_lm_step_f32(float *logits, int token, attn_kv_cache *c
     if ((st = attn__lm_check(cache, cfg, w)) != ATTN_OK) return st;
     if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
-    need = attn__lm_step_size(cfg, cache->max_len, 0);
+    need = attn__lm_step_size(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 0);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     attn__lm_step_f32(logits, token, cache, cfg, w, arena);
     return ATTN_OK;
@@ -3741,7 +3772,7 @@ ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const
         return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     if (!attn__tokens_ok(prompt, prompt_len, cfg->vocab)) return ATTN_ERR_RANGE;
-    need = attn__lm_step_size(cfg, cache->max_len, 1);
+    need = attn__lm_step_size(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     cache->len = 0;
@@ -7180,8 +7211,8 @@ static void attn__kv_rows_s8(int8_t *k, int8_t *v, const int8_t *x, int n, const
                              int norm, int dm, int8_t *nrm)
 {
     size_t d = (size_t)dm;
-    int i;
     if (norm) {
+        int i;
         for (i = 0; i < n; i++) {
             attn__layernorm_row_s8(nrm, x + (size_t)i * d, 0, dm, A->norm);
             attn__linear_row_s8(k + (size_t)i * d, nrm, &A->p->k, dm, dm);
@@ -7298,10 +7329,11 @@ static attn__ff_s8 attn__ff_of_s8(const attn_linear_s8_params *ff1, const int8_t
 static void attn__ff_block_s8(int8_t *rows, int m, const attn__ff_s8 *F,
                               const attn_encoder_cfg *cfg, const attn__rows_s8 *R)
 {
-    int dm = cfg->d_model, ff = cfg->d_ff, t;
+    int dm = cfg->d_model, ff = cfg->d_ff;
     size_t d = (size_t)dm;
     const int8_t *src = rows;
     if (cfg->norm_first) {
+        int t;
         for (t = 0; t < m; t++)
             attn__layernorm_row_s8(R->nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, F->norm);
         src = R->nrm;
@@ -7773,41 +7805,50 @@ ATTN_DEF attn_status attn_decoder_memory_s8(attn_kv_cache *cache, const int8_t *
 /* One token through a stack (dec, else the encoder stack enc), in place. */
 static void attn__step_s8(int8_t *x, attn_kv_cache *c, const attn_encoder_cfg *cfg,
                           const attn_decoder_s8_params *dec, const attn_encoder_s8_params *enc,
-                          attn_arena *arena)
+                          int ns, attn_arena *arena)
 {
     size_t d = (size_t)cfg->d_model, mark = arena->used, lk = (size_t)c->max_len * d,
            lm = (size_t)c->max_mem * d, at = (size_t)c->len * d;
-    int ns = dec && c->max_mem > c->max_len ? c->max_mem : c->max_len, l;
-    int n_layers = dec ? dec->n_layers : enc->n_layers;
-    attn__rows_s8 R = attn__take_rows_s8(arena, 1, d, (size_t)ns, (size_t)cfg->d_ff, 1);
+    int l, n_layers;
+    const attn_layernorm_s8_params *fin;
+    attn__rows_s8 R;
+    attn__att_s8 A; /* one block's at a time */
+    attn__ff_s8 F;
+    if (dec) {
+        n_layers = dec->n_layers;
+        fin = dec->final_norm ? &dec->norm : NULL;
+    } else if (enc) {
+        n_layers = enc->n_layers;
+        fin = enc->final_norm ? &enc->norm : NULL;
+    } else {
+        return;
+    }
+    R = attn__take_rows_s8(arena, 1, d, (size_t)ns, (size_t)cfg->d_ff, 1);
     R.plain = c->plain;
     for (l = 0; l < n_layers; l++) {
         int8_t *kc = (int8_t *)c->k + (size_t)l * lk, *vc = (int8_t *)c->v + (size_t)l * lk;
         int8_t *kv[2];
-        attn__att_s8 A;
-        attn__ff_s8 F;
         kv[0] = kc + at;
         kv[1] = vc + at;
         if (dec) {
             const attn_decoder_layer_s8_params *p = &dec->layers[l];
-            attn__att_s8 C = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2,
-                                             (const int8_t *)c->mem_k + (size_t)l * lm,
-                                             (const int8_t *)c->mem_v + (size_t)l * lm,
-                                             c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
             A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
-            F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
             attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
-            attn__att_block_s8(x, 1, 0, &C, NULL, cfg, &R);
+            A = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2,
+                                (const int8_t *)c->mem_k + (size_t)l * lm,
+                                (const int8_t *)c->mem_v + (size_t)l * lm,
+                                c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
+            attn__att_block_s8(x, 1, 0, &A, NULL, cfg, &R);
+            F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
         } else {
             const attn_encoder_layer_s8_params *p = &enc->layers[l];
             A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
-            F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
             attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
+            F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
         }
         attn__ff_block_s8(x, 1, &F, cfg, &R);
     }
-    if (dec ? dec->final_norm : enc->final_norm)
-        attn__final_norm_s8(x, 1, cfg->d_model, dec ? &dec->norm : &enc->norm);
+    if (fin) attn__final_norm_s8(x, 1, cfg->d_model, fin);
     c->len++;
     arena->used = mark;
 }
@@ -7863,7 +7904,8 @@ ATTN_DEF attn_status attn_decoder_step_s8(int8_t *x, attn_kv_cache *cache,
     if ((st = attn__step_room_s8(cache, cfg, 1, arena, 0)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__dec_plain_s8(p, cfg);
     cache->checked = p;
-    attn__step_s8(x, cache, cfg, p, NULL, arena);
+    attn__step_s8(x, cache, cfg, p, NULL, attn__step_keys(cache, 1, ATTN_MAX_DIM, ATTN_MAX_DIM),
+                  arena);
     return ATTN_OK;
 }
 
@@ -7889,7 +7931,7 @@ ATTN_DEF attn_status attn_encoder_step_s8(int8_t *x, attn_kv_cache *cache,
     if ((st = attn__step_room_s8(cache, cfg, 0, arena, 0)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__stack_plain_s8(p, cfg);
     cache->checked = p;
-    attn__step_s8(x, cache, cfg, NULL, p, arena);
+    attn__step_s8(x, cache, cfg, NULL, p, attn__step_keys(cache, 0, ATTN_MAX_DIM, 0), arena);
     return ATTN_OK;
 }
 
@@ -8032,7 +8074,8 @@ static void attn__s2s_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
     size_t mark = arena->used;
     int8_t *x = (int8_t *)attn__take(arena, (size_t)d);
     attn__embed_row_s8(x, p->tgt_embed, token, cache->len, p->tgt_pos, &p->tgt_pos_add, d);
-    attn__step_s8(x, cache, &cfg->decoder, &p->decoder, NULL, arena);
+    attn__step_s8(x, cache, &cfg->decoder, &p->decoder, NULL,
+                  attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena);
     attn__linear_row_s8(logits, x, &p->out, d, cfg->tgt_vocab);
     arena->used = mark;
 }
@@ -8049,7 +8092,8 @@ ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cac
     if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
     if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
-    need = attn__s2s_step_size_s8(cfg, cache->max_len, cache->max_mem, 0);
+    need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                  attn__step_keys(cache, 1, 0, cfg->max_src), 0);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
     cache->checked = p;
@@ -8077,7 +8121,8 @@ ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, c
     if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
     if ((st = attn__s2s_src_check_s8(cache, src, src_len, cfg, p)) != ATTN_OK) return st;
     need = attn__size_max(attn__s2s_encode_size_s8(cfg, src_len),
-                          attn__s2s_step_size_s8(cfg, cache->max_len, cache->max_mem, 1));
+                          attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                                 attn__step_keys(cache, 1, 0, cfg->max_src), 1));
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
@@ -8153,7 +8198,8 @@ static void attn__lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
     int8_t *x = (int8_t *)attn__take(arena, (size_t)d);
     attn__embed_row_s8(x, p->embed, token, cache->len,
                        cfg->position != ATTN_POS_NONE ? p->pos : NULL, &p->pos_add, d);
-    attn__step_s8(x, cache, &cfg->layers, NULL, &p->layers, arena);
+    attn__step_s8(x, cache, &cfg->layers, NULL, &p->layers,
+                  attn__step_keys(cache, 0, cfg->max_len, 0), arena);
     attn__linear_row_s8(logits, x, &p->out, d, cfg->vocab);
     arena->used = mark;
 }
@@ -8169,7 +8215,7 @@ ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *c
     if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
     if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
-    need = attn__lm_step_size_s8(cfg, cache->max_len, 0);
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 0);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
     cache->checked = p;
@@ -8196,7 +8242,7 @@ ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const 
     if (st != ATTN_OK) return st;
     if (!attn__tokens_ok(prompt, prompt_len, cfg->vocab) || !attn__lm_values_ok_s8(cfg, p))
         return ATTN_ERR_RANGE;
-    need = attn__lm_step_size_s8(cfg, cache->max_len, 1);
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     cache->len = 0;
@@ -9111,10 +9157,10 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
     d = cfg->encoder.d_model;
     ne = w->encoder.n_layers;
     nd = w->decoder.n_layers;
-    attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch, sizeof(float));
     eo = (attn__layer_obs *)attn__take(scratch, (size_t)(ne + nd + 2) * sizeof(attn__layer_obs));
     dobs = eo + ne + 1;
     logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
+    attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch, sizeof(float));
     attn__obs_reset((attn__range *)(void *)eo,
                     (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&x0s, 1);
@@ -9137,7 +9183,8 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
             attn__embed_row_f32(x, w->tgt_embed, tgt[t], t, cfg->embed_scale, cfg->position,
                                 w->tgt_pos, d);
             attn__see(&x0t, x, (size_t)d);
-            attn__step_f32(x, &cache, &cfg->decoder, &w->decoder, NULL, scratch, dobs);
+            attn__step_f32(x, &cache, &cfg->decoder, &w->decoder, NULL,
+                           attn__step_keys(&cache, 1, cfg->max_tgt, cfg->max_src), scratch, dobs);
             attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
             attn__see(&lr, logits, (size_t)cfg->tgt_vocab);
         }
@@ -9248,10 +9295,10 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
 
     marks = attn__quant_begin(scratch, store);
-    attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float));
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)nl + 1) * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->vocab * sizeof(float));
     x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
+    attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float));
     attn__obs_reset((attn__range *)(void *)obs,
                     ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&x0, 1);
@@ -9262,7 +9309,8 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
         for (t = 0; t < calib_len[s]; t++) {
             attn__embed_row_f32(x, w->embed, tok[t], t, cfg->embed_scale, cfg->position, w->pos, d);
             attn__see(&x0, x, (size_t)d);
-            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers, scratch, obs);
+            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers,
+                           attn__step_keys(&cache, 0, cfg->max_len, 0), scratch, obs);
             attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
             attn__see(&lr, logits, (size_t)cfg->vocab);
         }

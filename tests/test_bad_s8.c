@@ -1020,7 +1020,7 @@ static const bad_row k_ds_rows[] = {
     YR(lm_greedy, cache_layers, SHP), YR(lm_greedy, causal0, RNG), YR(lm_greedy, prompt_oov, RNG),
     YR(lm_greedy, shift_hi, RNG), YR(lm_greedy, arena_short, ARN), YR(lm_greedy, arena_tiny, ARN),
     YR(lm_greedy, eos_first, OK), YR(lm_greedy, cache_full, OK),
-    YK(lm_greedy, cache_big, OK),
+    YR(lm_greedy, cache_big, OK),
 };
 
 /* ---- the table's hooks ----------------------------------------------------------- */
