@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""tools/export.py - PyTorch transformer-encoder classifiers -> C headers for attention.h.
+"""tools/export.py - PyTorch transformers -> C headers for attention.h: encoder
+classifiers (Classifier), encoder-decoders (Seq2Seq) and decoder-only language
+models (DecoderLM), float and int8.
 
 Run with the Debian Python, which has PyTorch and NumPy (/usr/bin/python3).
-Mostly used as a module from a training script (examples/digits/train.py):
+Mostly used as a module from a training script (examples/digits/train.py;
+encoder-decoders and decoder-only models: see ENCODER-DECODER below):
 
     sys.path.insert(0, "<repo>/tools")
     from export import Classifier, export_model, export_calibration, quantize
@@ -106,7 +109,138 @@ inputs for the int8 quantizer (tools/quantize_model.c):
     static const float digits_calib[N][SEQ * WIDTH],
     static const uint8_t digits_calib_padding[N][SEQ] (only with key_padding),
     DIGITS_CALIB_PADDING: &digits_calib_padding[0][0] or NULL.
-quantize(...) (int8 header through tools/quantize_model.c) is not wired yet.
+quantize(model_h, calib_h, out_h, name) writes the int8 header: tools/quantize_model.c
+(attention.h's attn_quantize_model_s8) built with a C compiler and run.
+
+ENCODER-DECODER (Seq2Seq) AND DECODER-ONLY (DecoderLM) MODELS
+-------------------------------------------------------------
+An ordinary model (token nn.Embeddings, position nn.Embeddings added, an
+nn.Transformer, an output nn.Linear; examples/g2p/train.py's G2P) is exported
+as it is, its modules shared, not copied:
+
+    from export import Seq2Seq, export_seq2seq, export_seq2seq_calibration, \
+        quantize_seq2seq
+    m = Seq2Seq.from_modules(src_embed=g.src_embed, tgt_embed=g.tgt_embed,
+                             src_pos=g.src_pos, tgt_pos=g.tgt_pos,
+                             transformer=g.transformer, out=g.out)
+    export_seq2seq(m, "g2p_model.h", "g2p", bos=1, eos=2, samples=test_words,
+                   max_out=15, reference=g)          # float; verified in C
+    export_seq2seq_calibration(m, calib_words, calib_decoder_inputs,
+                               "g2p_calib.h", "g2p")  # decoder inputs BOS first
+    quantize_seq2seq("g2p_model.h", "g2p_calib.h", "g2p_model_s8.h", "g2p",
+                     samples=test_words, max_out=15, min_word_agreement=0.97)
+
+Seq2Seq(src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
+tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
+max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
+    src_embed, tgt_embed  nn.Embedding(vocab, d_model) (padding_idx is fine; no
+                          max_norm).
+    transformer           nn.Transformer, or encoder= nn.TransformerEncoder and
+                          decoder= nn.TransformerDecoder (each a stack of
+                          identical layers as for Classifier: relu / gelu /
+                          tanh-gelu, norm_first, batch_first either way; final
+                          norm or None). The two stacks share d_model, n_heads
+                          and d_ff; activation, norm_first and eps may differ.
+    out                   nn.Linear(d_model, tgt_vocab) (bias optional).
+    src_pos, tgt_pos      both an nn.Embedding(max, d_model) of positions or a
+                          [max, d_model] tensor (learned; max_src / max_tgt =
+                          the rows), both "sinusoidal" (as attn_pos_sinusoidal_f32)
+                          or both None; then max_src and max_tgt are required.
+    embed_scale           the token embeddings are multiplied by it (float32;
+                          1.0: none; math.sqrt(d_model) as in the paper).
+    forward(src [b, S], tgt [b, T], src_key_padding_mask=None,
+            tgt_key_padding_mask=None) -> logits [b, T, tgt_vocab]:
+        memory = encoder(src_embed(src) * embed_scale + src_pos[:S])
+        logits = out(decoder(tgt_embed(tgt) * embed_scale + tgt_pos[:T], memory,
+                             causal self-attention, memory masked by the source's
+                             padding))
+        (encode(src) and decode(memory, tgt) are the halves.) Explicit masks
+        always: PyTorch's reference path (see Classifier). The C code runs one
+        unpadded source at a time: padding is for training (a source padded at
+        its end computes the same as the source without its padding).
+    greedy(src, bos, eos=None, max_out=None) -> tokens: as attn_seq2seq_greedy_f32:
+        bos first, each step's argmax (the first on ties) fed back, until eos
+        (not returned) or max_out (default max_tgt) tokens. step_logits(src, fed)
+        -> float32 [len(fed), tgt_vocab].
+DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None)
+(DecoderLM.from_modules, DecoderLM.build): embed + positions -> encoder (an
+nn.TransformerEncoder, always causal) -> out; forward(tokens [b, L],
+key_padding_mask=None) -> logits [b, L, vocab]; greedy(prompt, eos=None,
+max_out=None) as attn_lm_greedy_f32 (the prompt, then each argmax fed back;
+prompt_len - 1 + max_out <= max_len); step_logits(fed).
+
+Refused (ValueError naming it), as for Classifier: other module types or
+overridden forward/encode/decode/greedy/step_logits, hooks, activations other
+than relu/gelu/gelu-tanh, kdim/vdim != d_model, add_bias_kv, add_zero_attn,
+layers of different sizes or settings within a stack, encoder and decoder of
+different d_model (or n_heads, d_ff: the header has one of each), self- and
+cross-attention of different widths, a LayerNorm eps differing within a stack,
+source and target positions of different kinds, embeddings with max_norm, an
+output layer of another size than the target table, embed_scale 0 or not
+finite, non-finite weights, bos/eos outside the vocabulary.
+
+export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
+verify=True, reference=None, c_compiler="cc") writes the header, then verifies
+it (never a silently different model): tools/run_seq2seq.c, built with
+c_compiler against the header, runs attn_seq2seq_greedy_f32 and, along
+PyTorch's greedy path, attn_seq2seq_step_f32 on `samples` (source sequences;
+default six random ones, lengths 1 to max_src); PyTorch's greedy tokens must
+come out identical and every logit within 1e-5 * max(1, |PyTorch's|), else
+RuntimeError naming the largest difference and where. The same program checks
+the cache and arena against the header's size macros. reference: the user's
+own model (a callable (src, tgt) -> logits), compared with the export on the
+same inputs with autograd on. export_lm(model, path, name, *, eos=None, ...)
+likewise (samples are prompts; reference (tokens) -> logits).
+
+THE GENERATED HEADERS (name "g2p"; decoder-only "lm")
+    G2P_D_MODEL, G2P_N_HEADS, G2P_D_FF, G2P_N_ENC_LAYERS, G2P_N_DEC_LAYERS,
+    G2P_SRC_VOCAB, G2P_TGT_VOCAB, G2P_MAX_SRC, G2P_MAX_TGT, G2P_BOS, G2P_EOS (if
+    given), G2P_WEIGHT_BYTES, G2P_CACHE_BYTES (ATTN_KV_CACHE_BYTES_F32(...)),
+    G2P_SCRATCH_BYTES (ATTN_SEQ2SEQ_SCRATCH_F32(...)); the float arrays
+    g2p_src_embed, g2p_tgt_embed, g2p_src_pos/_tgt_pos (learned only),
+    g2p_enc_l<i>_* (as a Classifier's layers), g2p_enc_norm_w/_b,
+    g2p_dec_l<i>_sa_in_proj_w/_b, _sa_out_w/_b (self-attention), _ca_in_proj_w/_b,
+    _ca_out_w/_b (multihead_attn), _ff1_w/_b, _ff2_w/_b, _norm1.._norm3_w/_b,
+    g2p_dec_norm_w/_b, g2p_out_w/_b; g2p_enc_layers, g2p_dec_layers,
+    g2p_cfg (attn_seq2seq_cfg), g2p_weights (attn_seq2seq_weights_f32).
+    Decoder-only: LM_D_MODEL, LM_N_HEADS, LM_D_FF, LM_N_LAYERS, LM_VOCAB,
+    LM_MAX_LEN, LM_EOS, LM_WEIGHT_BYTES, LM_CACHE_BYTES, LM_SCRATCH_BYTES;
+    lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_layers,
+    lm_cfg (attn_lm_cfg), lm_weights (attn_lm_weights_f32).
+Use it from C:
+    static uint8_t cache_buf[G2P_CACHE_BYTES] ATTN_ALIGNED;
+    static uint8_t arena_buf[G2P_SCRATCH_BYTES] ATTN_ALIGNED;
+    attn_arena_init(&store, cache_buf, sizeof cache_buf);
+    attn_kv_cache_init_f32(&cache, G2P_N_DEC_LAYERS, G2P_D_MODEL, G2P_MAX_TGT,
+                           G2P_MAX_SRC, &store);
+    attn_arena_init(&arena, arena_buf, sizeof arena_buf);
+    attn_seq2seq_greedy_f32(out, &n, max_out, src, src_len, G2P_BOS, G2P_EOS,
+                            &cache, &g2p_cfg, &g2p_weights, &arena);
+(decoder-only: attn_kv_cache_init_f32(&cache, LM_N_LAYERS, LM_D_MODEL,
+LM_MAX_LEN, 0, &store); attn_lm_greedy_f32(out, &n, max_out, prompt,
+prompt_len, LM_EOS, &cache, &lm_cfg, &lm_weights, &arena)).
+
+int8: export_seq2seq_calibration(model, src, tgt, path, name) writes the
+calibration header (G2P_N_CALIB; int g2p_calib_src[n][MAX_SRC] and
+g2p_calib_src_len[n], g2p_calib_tgt[n][MAX_TGT] and g2p_calib_tgt_len[n]:
+sources and their decoder inputs, BOS first, teacher forcing);
+export_lm_calibration(model, seqs, path, name) the decoder-only one
+(lm_calib_seq, lm_calib_seq_len). quantize_seq2seq(float_h, calib_h, out_h,
+name, *, samples=None, max_out=None, min_word_agreement=0.9, c_compiler="cc")
+builds tools/quantize_seq2seq.c against both, which runs
+attn_quantize_seq2seq_s8 (its store exactly
+attn_quantize_seq2seq_store_bytes) and prints NAME_model_s8.h: int8 / int32 /
+attn_qmul arrays g2p_s8_*, g2p_s8_enc_layers, g2p_s8_dec_layers, g2p_s8
+(attn_seq2seq_s8_params), G2P_S8_WEIGHT_BYTES, G2P_S8_CACHE_BYTES,
+G2P_S8_SCRATCH_BYTES (include it after g2p_model.h, whose config it uses;
+deterministic). Then the header, compiled, must decode exactly as the
+parameters the quantizer made in memory, and its greedy outputs on `samples`
+(held-out sources; default the calibration ones) are compared with the float
+header's: the report (returned, and logged) gives the outputs identical to
+float, the token error rate against float (Levenshtein distance / float's
+tokens) and the int8 logits' error; fewer identical than min_word_agreement
+is a RuntimeError. quantize_lm(...) likewise for decoder-only models
+(samples: prompts; default the first half of each calibration sequence).
 """
 
 import argparse
@@ -1032,7 +1166,8 @@ def _max_rows(pos, kind, given, what):
 def _embed_tokens(emb, tokens, scale, pos, kind, max_len, what):
     """emb(tokens) * scale + positions 0..L-1: [batch, L, d]."""
     if tokens.dim() != 2:
-        raise ValueError("%s must be [batch, length] token ids, not %s" % (what, list(tokens.shape)))
+        raise ValueError("%s must be [batch, length] token ids, not %s"
+                         % (what, list(tokens.shape)))
     length = tokens.shape[1]
     if not 1 <= length <= max_len:
         raise ValueError("%s has %d tokens; 1..%d fit" % (what, length, max_len))
@@ -1526,7 +1661,8 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
     d = s["d_model"]
     bos = _token_macro(bos, "bos")
     if not 0 <= bos < s["tgt_vocab"]:
-        raise ValueError("bos %d is outside the target vocabulary (0..%d)" % (bos, s["tgt_vocab"] - 1))
+        raise ValueError("bos %d is outside the target vocabulary (0..%d)"
+                         % (bos, s["tgt_vocab"] - 1))
     if eos is not None:
         eos = _token_macro(eos, "eos")
         if not 0 <= eos < s["tgt_vocab"]:
@@ -1606,10 +1742,12 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
     out.append("\n/* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */\n")
     for cname, arr, comment in arrays:
         _float_array(out, cname, arr, comment)
-    out.append("\n%s\n%s\n};\n" % (_decl("attn_encoder_layer_weights_f32", "%s_enc_layers[%s_N_ENC_LAYERS]"
-                                           % (name, up)), "\n".join(enc_inits)))
-    out.append("%s\n%s\n};\n" % (_decl("attn_decoder_layer_weights_f32", "%s_dec_layers[%s_N_DEC_LAYERS]"
-                                         % (name, up)), "\n".join(dec_inits)))
+    out.append("\n%s\n%s\n};\n" % (_decl("attn_encoder_layer_weights_f32",
+                                           "%s_enc_layers[%s_N_ENC_LAYERS]" % (name, up)),
+                                     "\n".join(enc_inits)))
+    out.append("\n%s\n%s\n};\n" % (_decl("attn_decoder_layer_weights_f32",
+                                           "%s_dec_layers[%s_N_DEC_LAYERS]" % (name, up)),
+                                     "\n".join(dec_inits)))
     out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
                "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
                "    %s /*embed_scale*/};\n" % (
@@ -1968,9 +2106,12 @@ def export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=No
     `samples` (source sequences; default: 6 random ones of lengths 1 to
     max_src) and compares them with the model's greedy() and logits: tokens
     identical, logits within 1e-5 * max(1, |PyTorch's|), else RuntimeError.
-    reference: optionally the user's own model (a callable (src, tgt) ->
-    logits), compared with the export on the same inputs (with autograd on,
-    PyTorch's reference path). ValueError if attention.h cannot run the model
+    reference: optionally the user's own model (a callable (src [1, S], tgt
+    [1, T]) -> logits [1, T, tgt_vocab]), compared with the export on the
+    samples and their greedy paths within the same bound (with autograd on:
+    PyTorch's reference path; an nn.Module in eval mode, its modes restored);
+    a reference that masks padding tokens differs where one is fed (keep
+    them out of the samples). ValueError if attention.h cannot run the model
     exactly. Returns the header text."""
     text = seq2seq_header(model, name, bos, eos, source)
     _write(path, text)
@@ -2135,7 +2276,7 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
     if kind == "seq2seq":
         if "src" not in calib or "tgt" not in calib:
             raise ValueError("%s has no %s_calib_src / _tgt arrays" % (calib_header_path, name))
-        what = "calibration sources" if samples is None else "the samples"
+        what = "calibration sources" if samples is None else "samples"
         src = calib["src"] if samples is None else [_token_list(x, "samples[%d]" % i)
                                                      for i, x in enumerate(samples)]
         mo = macros["MAX_TGT"] if max_out is None else int(max_out)
@@ -2151,7 +2292,7 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
         if "seq" not in calib:
             raise ValueError("%s has no %s_calib_seq array" % (calib_header_path, name))
         what = "prompts from the calibration sequences (their first halves)" \
-            if samples is None else "the samples"
+            if samples is None else "samples"
         src = [s[:max(1, len(s) // 2)] for s in calib["seq"]] if samples is None else \
             [_token_list(x, "samples[%d]" % i) for i, x in enumerate(samples)]
         outs = []
@@ -2215,7 +2356,7 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
                   token_agreement=1.0 - dist / float(max(1, ref_tokens)),
                   max_logit_error=worst, logit_span=span, logit_scale=scale, logit_zp=zp,
                   bytes=got["bytes"], min_word_agreement=min_word_agreement)
-    log("int8 %s against float on %d %s: %d identical (%.1f%%), token error rate %.2f%% "
+    log("int8 %s against float on the %d %s: %d identical (%.1f%%), token error rate %.2f%% "
         "(Levenshtein / float tokens); logits within %.3g (the float logits span %.3g); the header "
         "runs bit-identically to the quantizer's parameters"
         % (os.path.basename(out_path), n, what, same, 100.0 * same / n,
@@ -2269,16 +2410,26 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="tools/export.py", formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__,
-        epilog="Command line: export a Classifier saved whole with torch.save(model, file) "
-               "(and, optionally, calibration inputs saved with torch.save or numpy.save).")
-    ap.add_argument("model", help="file written by torch.save(model) (a Classifier)")
+        epilog="Command line: export a Classifier, Seq2Seq or DecoderLM saved whole with "
+               "torch.save(model, file) (and, optionally, calibration data saved with "
+               "torch.save or numpy.save).")
+    ap.add_argument("model", help="file written by torch.save(model) (a Classifier, Seq2Seq or "
+                    "DecoderLM)")
     ap.add_argument("--name", required=True, help="C prefix of every symbol, e.g. digits")
-    ap.add_argument("--seq", type=int, required=True, help="sequence length the C code uses")
+    ap.add_argument("--seq", type=int, help="Classifier: sequence length the C code uses")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (.pt or .npy): also "
-                    "write NAME_calib.h and the int8 model NAME_model_s8.h")
-    ap.add_argument("--cc", default="cc", help="C compiler for the int8 step (default cc)")
+                    "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
+                    ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
+                    "BOS first), for a DecoderLM of {'seqs': [...]}")
+    ap.add_argument("--cc", default="cc", help="C compiler for the int8 step and the checks "
+                    "(default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
+    ap.add_argument("--bos", type=int, help="Seq2Seq: the first decoder input (required)")
+    ap.add_argument("--eos", type=int, help="Seq2Seq, DecoderLM: the end token (default none)")
+    ap.add_argument("--min-word-agreement", type=float, default=0.9,
+                    help="Seq2Seq, DecoderLM: the int8 outputs identical to float's at least "
+                    "this often on the calibration sources (default 0.9)")
     args = ap.parse_args(argv)
 
     def load(path):
@@ -2287,10 +2438,17 @@ def main(argv=None):
         return torch.load(path, map_location="cpu")
 
     model = load(args.model)
+    command = "/usr/bin/python3 tools/export.py %s" % " ".join(sys.argv[1:] if argv is None
+                                                               else argv)
+    if isinstance(model, (Seq2Seq, DecoderLM)):
+        if isinstance(model, Seq2Seq) and args.bos is None:
+            ap.error("--bos is needed for a Seq2Seq")
+        return _main_tokens(model, args, load, command)
+    if args.seq is None:
+        ap.error("--seq is needed for a Classifier")
     try:
         text = export_model(model, args.out or "%s_model.h" % args.name, args.name, args.seq,
-                            source="/usr/bin/python3 tools/export.py %s"
-                            % " ".join(sys.argv[1:] if argv is None else argv))
+                            source=command)
         print("wrote %s (%d bytes)" % (args.out or "%s_model.h" % args.name, len(text)))
         if args.calib:
             pad = load(args.calib_padding) if args.calib_padding else None
@@ -2301,6 +2459,42 @@ def main(argv=None):
             text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,
                             c_compiler=args.cc)
             print("wrote %s (%d bytes)" % (s8, len(text)))
+    except (ValueError, RuntimeError) as e:
+        print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _main_tokens(model, args, load, command):
+    """The command line for a Seq2Seq or DecoderLM: export, verify, and with
+    --calib the int8 model."""
+    out = args.out or "%s_model.h" % args.name
+    seq2seq = isinstance(model, Seq2Seq)
+    try:
+        if seq2seq:
+            text = export_seq2seq(model, out, args.name, bos=args.bos, eos=args.eos,
+                                  c_compiler=args.cc, source=command)
+        else:
+            text = export_lm(model, out, args.name, eos=args.eos, c_compiler=args.cc,
+                             source=command)
+        print("wrote %s (%d bytes)" % (out, len(text)))
+        if args.calib:
+            data = load(args.calib)
+            path = "%s_calib.h" % args.name
+            s8 = "%s_model_s8.h" % args.name
+            if not isinstance(data, dict) or set(data) != ({"src", "tgt"} if seq2seq
+                                                           else {"seqs"}):
+                raise ValueError("--calib must hold a dict %s" % (
+                    "{'src': [...], 'tgt': [...]}" if seq2seq else "{'seqs': [...]}"))
+            if seq2seq:
+                export_seq2seq_calibration(model, data["src"], data["tgt"], path, args.name)
+                r = quantize_seq2seq(out, path, s8, args.name, c_compiler=args.cc,
+                                     min_word_agreement=args.min_word_agreement)
+            else:
+                export_lm_calibration(model, data["seqs"], path, args.name)
+                r = quantize_lm(out, path, s8, args.name, c_compiler=args.cc,
+                                min_word_agreement=args.min_word_agreement)
+            print("wrote %s and %s (%d bytes)" % (path, s8, len(r["text"])))
     except (ValueError, RuntimeError) as e:
         print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
         return 1
