@@ -1,14 +1,16 @@
-/* attention.h - v0.4.0 - transformer encoders for microcontrollers
+/* attention.h - v0.5.0 - transformers for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
-   attention.h runs the blocks of a transformer encoder - linear layers,
-   softmax, layer norm, activations, scaled dot-product and multi-head
-   attention, whole PyTorch-compatible encoder layers and stacks, positional
-   encodings, pooling and a classifier head - on anything from a Cortex-M0 to
-   a desktop. Weights stay where they are (flash); activations and scratch
-   live in a static buffer you own. Attention never materialises the
-   seq x seq score matrix: scratch grows linearly with the sequence.
+   attention.h runs the blocks of a transformer - linear layers, softmax,
+   layer norm, activations, scaled dot-product and multi-head attention,
+   whole PyTorch-compatible encoder and decoder layers and stacks,
+   positional encodings, token embeddings, pooling and a classifier head,
+   encoder-decoder and decoder-only models generating with a key/value
+   cache - on anything from a Cortex-M0 to a desktop. Weights stay where
+   they are (flash); activations and scratch live in a static buffer you
+   own. Attention never materialises the seq x seq score matrix: scratch
+   grows linearly with the sequence.
 
    ---------------------------------------------------------------------------
    USAGE
@@ -101,9 +103,55 @@
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
      attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
-     attn_encoder_layer_*, attn_encoder_*: always in place on x.
+     attn_encoder_layer_*, attn_encoder_*, attn_decoder_layer_*,
+     attn_decoder_*, the _step functions: always in place on x (the
+     decoder's memory must not overlap x).
      attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
+
+   ---------------------------------------------------------------------------
+   DECODER AND GENERATION
+   ---------------------------------------------------------------------------
+   Every layer is made of the same row blocks (the paper's sublayers):
+     attention block     x = x + MHA(LN(x), keys/values)   (or post-norm
+                         x = LN(x + MHA(x, keys/values)))
+     feed-forward block  x = x + FF(LN(x))                 (or post-norm)
+   An encoder layer is SA then FF; a decoder layer (nn.TransformerDecoderLayer)
+   is SA (causal), CA (keys and values from the encoder's memory) then FF.
+   Generation runs one token at a time through a key/value cache
+   (attn_kv_cache, in arena memory): a step appends the token's keys and
+   values and attends over the cache, so each token costs one token's
+   work; the memory's cross-attention keys and values are projected once
+   per source sequence (attn_decoder_memory_*, attn_seq2seq_encode_*).
+   Stepping token by token gives what the full causal computation gives:
+   bit for bit in int8, and in float too on every build (the same sums in
+   the same order).
+   Encoder-decoder (attn_seq2seq_*: nn.Transformer with nn.Embedding
+   tokens, positions and an output nn.Linear) in a few lines:
+
+       static uint8_t cache_buf[ATTN_KV_CACHE_BYTES_F32(N_DEC, MAX_TGT, MAX_SRC, D)]
+           ATTN_ALIGNED;
+       static uint8_t buf[ATTN_SEQ2SEQ_SCRATCH_F32(MAX_SRC, MAX_TGT, D, D_FF, VOCAB)]
+           ATTN_ALIGNED;
+       attn_arena store, arena;
+       attn_kv_cache cache;
+       int out[MAX_TGT], n;
+       attn_arena_init(&store, cache_buf, sizeof cache_buf);
+       attn_arena_init(&arena, buf, sizeof buf);
+       attn_kv_cache_init_f32(&cache, N_DEC, D, MAX_TGT, MAX_SRC, &store);
+       st = attn_seq2seq_greedy_f32(out, &n, MAX_TGT, src, src_len, BOS, EOS,
+                                    &cache, &cfg, &weights, &arena);
+
+   or attn_seq2seq_encode_f32 once and attn_seq2seq_step_f32 per token
+   for your own search. A step on a full cache is ATTN_ERR_FULL and
+   changes nothing. Decoder-only models (attn_lm_*) step causal encoder
+   layers with the same cache (max_mem 0).
+   The int8 steps check their parameters' values (per channel) the first
+   time a cache meets them and record which they were (cache.checked):
+   later steps with the same parameters skip that pass, which would cost
+   more than the attention of a short sequence. Keep the parameters
+   unchanged while a cache uses them (they are normally const, in flash),
+   or call attn_kv_cache_reset.
 
    ---------------------------------------------------------------------------
    FLOAT ARITHMETIC (the _f32 functions)
@@ -315,6 +363,31 @@
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
    about 1/3.3 of float.)
+   The decoder and generation (T target rows, S memory rows; a step for a
+   cache of L tokens and M memory rows; F = max(d, d_ff)):
+     attn_decoder_layer_f32 2*B(T*d) + 2*B(S*d) + 2*B(d) + B(max(T, S)) + B(d_ff)
+     attn_decoder_f32       the same     ATTN_DECODER_SCRATCH_F32(T, S, d, d_ff)
+     attn_decoder_step_f32  2*B(d) + B(max(L, M)) + B(d_ff)
+                                         ATTN_DECODER_STEP_SCRATCH_F32(L, M, d, d_ff)
+     attn_encoder_step_f32  2*B(d) + B(L) + B(d_ff)
+                                         ATTN_ENCODER_STEP_SCRATCH_F32(L, d, d_ff)
+     attn_seq2seq_*_f32     max(B(max_src*d) + the encoder's at max_src,
+                                B(tgt_vocab) + B(d) + a step's at (max_tgt, max_src))
+                                         ATTN_SEQ2SEQ_SCRATCH_F32(max_src, max_tgt, d, d_ff, V)
+     attn_lm_*_f32          B(vocab) + B(d) + an encoder step's at max_len
+                                         ATTN_LM_SCRATCH_F32(max_len, d, d_ff, vocab)
+     attn_decoder_layer_s8  2*A(T*d) + 2*A(S*d) + 3*A(P*d) + A(4*max(T, S, P*d))
+                            + A(P*d_ff)  ATTN_DECODER_SCRATCH_S8(T, S, d, d_ff)
+     attn_decoder_step_s8   3*A(d) + A(4*max(L, M, d)) + A(d_ff) + A(2*F)
+                                         ATTN_DECODER_STEP_SCRATCH_S8(L, M, d, d_ff)
+     (encoder steps, seq2seq and lm _s8 as for float with these and A():
+      ATTN_ENCODER_STEP_SCRATCH_S8, ATTN_SEQ2SEQ_SCRATCH_S8, ATTN_LM_SCRATCH_S8)
+   The KV cache, from the arena given to attn_kv_cache_init_* (it keeps
+   it), with E the element size (4 float, 1 int8):
+     2*A(layers*L*d*E) + 2*A(layers*M*d*E) + A(M)
+         ATTN_KV_CACHE_BYTES_F32(layers, L, M, d) / _S8 == attn_kv_cache_bytes_*
+   (per layer the self-attention keys and values of every token and the
+   memory's keys and values, and the memory's padding).
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
@@ -340,6 +413,9 @@
                            enum value that does not exist)
      ATTN_ERR_TOO_LARGE 4  a buffer size computed from the sizes overflows size_t
      ATTN_ERR_ARENA     5  the arena has too little free space
+     ATTN_ERR_FULL      6  a KV cache holds all the tokens it can (a step
+                           checks it after RANGE, before the int8 values,
+                           TOO_LARGE and ARENA)
    One exception to the order: the int8 functions check the values inside
    their parameter structs (multipliers, shifts, zero points, per channel)
    after ATTN_ERR_TOO_LARGE, because those arrays are read only once the
@@ -349,6 +425,13 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   0.5.0  the decoder half: attn_mha_* take separate key and value inputs
+          (an API change: pass xkv twice for the old behaviour); layers
+          built from shared row blocks; decoder layers and stacks,
+          KV-cache steps, encoder-decoder and decoder-only models with
+          token embeddings and greedy decoding, float and int8, their
+          quantizers (with store-size queries), attn_argmax_s8,
+          ATTN_ERR_FULL; one-row int8 linear kernels for the steps.
    0.4.0  hardening: every size at most ATTN_MAX_DIM (2^28, ATTN_ERR_SHAPE
           beyond); post-norm int8 adds whose wide sum can reach 2^19
           refused (ATTN_ERR_RANGE); the quantizers refuse NaN/Inf weights
@@ -379,7 +462,7 @@
 #include <stdint.h>
 
 #define ATTN_VERSION_MAJOR 0
-#define ATTN_VERSION_MINOR 4
+#define ATTN_VERSION_MINOR 5
 #define ATTN_VERSION_PATCH 0
 
 #ifdef ATTN_STATIC
@@ -486,7 +569,8 @@
      2 * ATTN_ALIGN_UP((size_t)(mem_len) * (size_t)(d_model)) +                \
      ATTN__ROWS_S8(ATTN__PAIR(seq), d_model, ATTN__MAXZ(seq, mem_len), d_ff))
 #define ATTN_DECODER_STEP_SCRATCH_S8(max_len, max_mem, d_model, d_ff)         \
-    ATTN__ROWS_S8(1, d_model, ATTN__MAXZ(max_len, max_mem), d_ff)
+    (ATTN__ROWS_S8(1, d_model, ATTN__MAXZ(max_len, max_mem), d_ff) +            \
+     ATTN_ALIGN_UP(2 * ATTN__MAXZ(d_model, d_ff)))
 #define ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff)                  \
     ATTN_DECODER_STEP_SCRATCH_S8(max_len, 0, d_model, d_ff)
 #define ATTN_SEQ2SEQ_SCRATCH_S8(max_src, max_tgt, d_model, d_ff, tgt_vocab)    \
@@ -609,6 +693,10 @@ typedef struct {
     int len;              /* tokens cached = the next token's position      */
     int mem_len;          /* memory rows projected (0 until a memory is set) */
     int mem_padded;       /* nonzero: some memory row is padding            */
+    const void *checked;  /* _s8: the parameters whose values were checked
+                             with this cache (see attn_decoder_step_s8)     */
+    int plain;            /* _s8: their linear layers all take the DSP
+                             kernels' straight-line path (derived)          */
 } attn_kv_cache;
 
 /* An encoder-decoder (nn.Transformer) with token embeddings and an output
@@ -1617,6 +1705,8 @@ static attn_status attn__cache_init(attn_kv_cache *c, int n_layers, int d_model,
     c->len = 0;
     c->mem_len = 0;
     c->mem_padded = 0;
+    c->checked = NULL;
+    c->plain = 0;
     return ATTN_OK;
 }
 
@@ -1654,6 +1744,8 @@ ATTN_DEF attn_status attn_kv_cache_reset(attn_kv_cache *cache)
     cache->len = 0;
     cache->mem_len = 0;
     cache->mem_padded = 0;
+    cache->checked = NULL;
+    cache->plain = 0;
     return ATTN_OK;
 }
 
@@ -4861,6 +4953,87 @@ ATTN__BLOCK2X2_FN(attn__block2x2_full_asm, ATTN__ASM_REQ_CORE)
 #else
 #define attn__block2x2_full_asm attn__block2x2_asm
 #endif
+/* One x row (a generation step) by four channels (w, w + in, w + 2 in,
+   w + 3 in), in % 16 == 0, their outputs y[0..3] requantized in registers
+   as above, c->b, c->m and c->y advanced by four: the loop of
+   attn__dot1x4_asm (23 instructions per 16 MACs) without leaving
+   registers for the outputs. The operands are named so that the REQ
+   macros find zp in [w] and lo in [n] (two weight pointers, free then). */
+#define ATTN__BLOCK1X4_FN(NAME, REQ, WORD)                                                 \
+static void NAME(attn__blk *c, const int8_t *x, const int8_t *w, int in)                   \
+{                                                                                          \
+    const int8_t *n = w + in, *w2 = n + in, *w3 = w2 + in;                                 \
+    int32_t s0, s1, s2, s3;                                                                \
+    uint32_t a, b, t, u;                                                                   \
+    __asm__ volatile("movs %[s0], #0\n\t"                                                   \
+            "movs %[s1], #0\n\t"                                                           \
+            "movs %[s2], #0\n\t"                                                           \
+            "movs %[s3], #0\n\t"                                                           \
+            "1:\n\t" WORD WORD WORD WORD                                                     \
+            "ldr %[t], %[end]\n\t"                                                         \
+            "cmp %[x], %[t]\n\t"                                                           \
+            "bne 1b\n\t"                                                                   \
+            "ldr %[x], %[bp]\n\t"                                                          \
+            "ldrd %[t], %[u], [%[x]], #8\n\t"                                              \
+            "qadd %[s0], %[s0], %[t]\n\t"                                                  \
+            "qadd %[s1], %[s1], %[u]\n\t"                                                  \
+            "ldrd %[t], %[u], [%[x]], #8\n\t"                                              \
+            "qadd %[s2], %[s2], %[t]\n\t"                                                  \
+            "qadd %[s3], %[s3], %[u]\n\t"                                                  \
+            "str %[x], %[bp]\n\t"                                                          \
+            "ldr %[x], %[mp]\n\t"                                                          \
+            "ldrd %[a], %[b], [%[x]], #8\n\t"                                              \
+            "ldrd %[w2], %[w3], [%[x]], #8\n\t"                                            \
+            "mvn %[b], %[b]\n\t"                                                           \
+            "mvn %[w3], %[w3]\n\t"                                                         \
+            "ldr %[w], %[zp]\n\t"                                                          \
+            "ldr %[n], %[lo]\n\t"                                                          \
+            REQ("s0", "a", "b") REQ("s1", "w2", "w3")                                      \
+            "ldrd %[a], %[b], [%[x]], #8\n\t"                                              \
+            "ldrd %[w2], %[w3], [%[x]], #8\n\t"                                            \
+            "str %[x], %[mp]\n\t"                                                          \
+            "mvn %[b], %[b]\n\t"                                                           \
+            "mvn %[w3], %[w3]\n\t"                                                         \
+            REQ("s2", "a", "b") REQ("s3", "w2", "w3")                                      \
+            "ldr %[x], %[yp]\n\t"                                                          \
+            "strb %[s1], [%[x], #1]\n\t"                                                   \
+            "strb %[s2], [%[x], #2]\n\t"                                                   \
+            "strb %[s3], [%[x], #3]\n\t"                                                   \
+            "strb %[s0], [%[x]], #4\n\t"                                                   \
+            "str %[x], %[yp]\n\t"                                                          \
+            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(n), [w2] "+r"(w2), [w3] "+r"(w3),         \
+              [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [a] "=&r"(a), \
+              [b] "=&r"(b), [t] "=&r"(t), [u] "=&r"(u), [bp] "+m"(c->b), [mp] "+m"(c->m),  \
+              [yp] "+m"(c->y)                                                              \
+            : [end] "m"(c->end), [zp] "m"(c->zp), [lo] "m"(c->lo)                          \
+            : "cc", "memory");                                                             \
+}
+#define ATTN__ASM_WORD1x4R                                                      \
+    "ldr %[b], [%[x]], #4\n\t"                                                  \
+    "sxtb16 %[a], %[b]\n\t"                                                     \
+    "sxtb16 %[b], %[b], ror #8\n\t"                                             \
+    ATTN__ASM_W1x4("w", "s0") ATTN__ASM_W1x4("n", "s1")                         \
+    ATTN__ASM_W1x4("w2", "s2") ATTN__ASM_W1x4("w3", "s3")
+ATTN__BLOCK1X4_FN(attn__block1x4_asm, ATTN__ASM_REQ, ATTN__ASM_WORD1x4R)
+#if !defined(__OPTIMIZE_SIZE__)
+ATTN__BLOCK1X4_FN(attn__block1x4_full_asm, ATTN__ASM_REQ_CORE, ATTN__ASM_WORD1x4R)
+#else
+#define attn__block1x4_full_asm attn__block1x4_asm
+#endif
+/* The same over x already unpacked (attn__unpack_x16: per x word its two
+   SXTB16 words, so one LDRD replaces a load and two extends): 21
+   instructions per 16 MACs, in % 16 == 0. x is the unpacked row, c->end
+   its end. */
+#define ATTN__ASM_WORD1x4X                                                      \
+    "ldrd %[a], %[b], [%[x]], #8\n\t"                                           \
+    ATTN__ASM_W1x4("w", "s0") ATTN__ASM_W1x4("n", "s1")                         \
+    ATTN__ASM_W1x4("w2", "s2") ATTN__ASM_W1x4("w3", "s3")
+ATTN__BLOCK1X4_FN(attn__block1x4x_asm, ATTN__ASM_REQ, ATTN__ASM_WORD1x4X)
+#if !defined(__OPTIMIZE_SIZE__)
+ATTN__BLOCK1X4_FN(attn__block1x4x_full_asm, ATTN__ASM_REQ_CORE, ATTN__ASM_WORD1x4X)
+#else
+#define attn__block1x4x_full_asm attn__block1x4x_asm
+#endif
 #else
 #define ATTN__DOT4_ASM 0
 #endif
@@ -5124,7 +5297,22 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 #if ATTN__DOT2X2_ASM
     {
         /* the quantizer's layers: the straight-line outputs */
-        if (in >= 8 && attn__lin_plain(&L, out)) {
+        if (in % 16 == 0 && out >= 4 && attn__lin_plain(&L, out)) {
+            /* whole blocks of four channels in registers (attn__block1x4_asm) */
+            attn__blk c;
+            const int8_t *w = L.w;
+            c.b = L.bias;
+            c.m = L.rq;
+            c.y = y;
+            c.end = x + in;
+            c.zp = L.zp;
+            c.lo = L.lo;
+            c.out = out;
+            if (L.lo == -128)
+                for (; o + 4 <= out; o += 4, w += 4 * in) attn__block1x4_full_asm(&c, x, w, in);
+            else
+                for (; o + 4 <= out; o += 4, w += 4 * in) attn__block1x4_asm(&c, x, w, in);
+        } else if (in >= 8 && attn__lin_plain(&L, out)) {
             const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
             const int8_t *w = L.w;
             const attn_qmul *m = L.rq;
@@ -5150,6 +5338,68 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         int32_t acc = attn__dot_s8(x, L.w + (size_t)o * (size_t)in, in, L.off);
         y[o] = attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
     }
+}
+
+/* One row through the layer with x16 (NULL, or x unpacked by
+   attn__unpack_x16 on the GCC DSP builds: the rows of a generation step,
+   whose input feeds up to three layers): the same integers as
+   attn__linear_row_s8. */
+#if ATTN__DOT2X2_ASM
+static void attn__unpack_x16(uint32_t *x16, const int8_t *x, int in)
+{
+    int i;
+    for (i = 0; i + 4 <= in; i += 4) {
+        uint32_t wd;
+        memcpy(&wd, x + i, 4);
+        x16[i / 2] = ATTN__SXTB16(wd);
+        x16[i / 2 + 1] = attn__sxtb16_ror8(wd);
+    }
+}
+#endif
+
+static void attn__linear_row_x16(int8_t *y, const int8_t *x, const uint32_t *x16,
+                                 const attn_linear_s8_params *p, int in, int out, int plain)
+{
+#if ATTN__DOT2X2_ASM
+    if (x16 && in >= 16 && in % 16 == 0 && out % 4 == 0) {
+        attn__lin L;
+        attn__lin_init(&L, p);
+        if (plain || attn__lin_plain(&L, out)) {
+            attn__blk c;
+            const int8_t *w = L.w;
+            int o;
+            c.b = L.bias;
+            c.m = L.rq;
+            c.y = y;
+            c.end = (const int8_t *)(const void *)(x16 + in / 2);
+            c.zp = L.zp;
+            c.lo = L.lo;
+            c.out = out;
+            if (L.lo == -128)
+                for (o = 0; o < out; o += 4, w += 4 * in)
+                    attn__block1x4x_full_asm(&c, (const int8_t *)(const void *)x16, w, in);
+            else
+                for (o = 0; o < out; o += 4, w += 4 * in)
+                    attn__block1x4x_asm(&c, (const int8_t *)(const void *)x16, w, in);
+            return;
+        }
+    }
+#else
+    (void)x16;
+    (void)plain;
+#endif
+    attn__linear_row_s8(y, x, p, in, out);
+}
+
+/* attn__lin_plain of the parameters themselves (for a cache's plain). */
+static int attn__lin_params_plain(const attn_linear_s8_params *p, int out)
+{
+    int o;
+    if (!(p->fused_bias || p->in_zp == 0) || !(p->fused_bias || p->bias) || p->act_max != 127)
+        return 0;
+    for (o = 0; o < out; o++)
+        if (p->requant[o].shift >= 0) return 0;
+    return 1;
 }
 
 /* rows rows of x through the layer. On the DSP cores, rows in pairs
@@ -6957,31 +7207,64 @@ static void attn__residual_s8(int8_t *rows, const int8_t *blk, int32_t *r, int m
     }
 }
 
+/* The scratch rows of a layer working on P tokens at a time; x16 (a step
+   only, else NULL): a row unpacked for attn__linear_row_x16. */
+typedef struct {
+    int8_t *nrm, *q, *blk, *hid;
+    int32_t *scores;
+    uint32_t *x16;
+    int plain; /* every linear layer is plain (attn__lin_params_plain) */
+} attn__rows_s8;
+
+/* x16 for one row x of n bytes (NULL where it is not used). */
+static const uint32_t *attn__x16_of(const attn__rows_s8 *R, const int8_t *x, int n)
+{
+#if ATTN__DOT2X2_ASM
+    if (R->x16 && n % 8 == 0) {
+        attn__unpack_x16(R->x16, x, n);
+        return R->x16;
+    }
+#else
+    (void)x;
+    (void)n;
+#endif
+    (void)R;
+    return NULL;
+}
+
 /* The attention block on m rows (1 or 2: tokens i, i+1) in place. With
-   kv_new (a step, m = 1) the row's key and value are made first. nrm, q,
-   blk [m][d]; scores [max(n_keys, m*d)] int32 (the residuals' too). */
+   kv_new (a step, m = 1) the row's key and value are made first. R: nrm,
+   q, blk [m][d]; scores [max(n_keys, m*d)] int32 (the residuals' too). */
 static void attn__att_block_s8(int8_t *rows, int m, int i, const attn__att_s8 *A,
-                               int8_t *const *kv_new, const attn_encoder_cfg *cfg, int8_t *nrm,
-                               int8_t *q, int8_t *blk, int32_t *scores)
+                               int8_t *const *kv_new, const attn_encoder_cfg *cfg,
+                               const attn__rows_s8 *R)
 {
     int dm = cfg->d_model, t;
     size_t d = (size_t)dm;
     const int8_t *src = rows;
     if (cfg->norm_first) {
         for (t = 0; t < m; t++)
-            attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, A->norm);
-        src = nrm;
+            attn__layernorm_row_s8(R->nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, A->norm);
+        src = R->nrm;
     }
-    if (kv_new) {
-        attn__linear_row_s8(kv_new[0], src, &A->p->k, dm, dm);
-        attn__linear_row_s8(kv_new[1], src, &A->p->v, dm, dm);
+    if (m == 1) {
+        const uint32_t *x16 = attn__x16_of(R, src, dm);
+        if (kv_new) {
+            attn__linear_row_x16(kv_new[0], src, x16, &A->p->k, dm, dm, R->plain);
+            attn__linear_row_x16(kv_new[1], src, x16, &A->p->v, dm, dm, R->plain);
+        }
+        attn__linear_row_x16(R->q, src, x16, &A->p->q, dm, dm, R->plain);
+    } else {
+        attn__linear_rows_s8(R->q, src, &A->p->q, m, dm, dm);
     }
-    attn__linear_rows_s8(q, src, &A->p->q, m, dm, dm);
     for (t = 0; t < m; t++)
-        attn__attend_heads_s8(q + (size_t)t * d, A->k, A->v, A->pad, i + t, A->n_keys, dm,
-                              cfg->n_heads, A->causal, &A->p->sdpa, scores);
-    attn__linear_rows_s8(blk, q, &A->p->o, m, dm, dm);
-    attn__residual_s8(rows, blk, scores, m, A->add, A->norm, dm, cfg->norm_first);
+        attn__attend_heads_s8(R->q + (size_t)t * d, A->k, A->v, A->pad, i + t, A->n_keys, dm,
+                              cfg->n_heads, A->causal, &A->p->sdpa, R->scores);
+    if (m == 1)
+        attn__linear_row_x16(R->blk, R->q, attn__x16_of(R, R->q, dm), &A->p->o, dm, dm, R->plain);
+    else
+        attn__linear_rows_s8(R->blk, R->q, &A->p->o, m, dm, dm);
+    attn__residual_s8(rows, R->blk, R->scores, m, A->add, A->norm, dm, cfg->norm_first);
 }
 
 /* A feed-forward block's parameters. */
@@ -7005,34 +7288,35 @@ static attn__ff_s8 attn__ff_of_s8(const attn_linear_s8_params *ff1, const int8_t
     return F;
 }
 
-/* The feed-forward block on m rows in place; hid [m][d_ff]; nrm, blk
-   [m][d]; r [m][d] int32. */
+/* The feed-forward block on m rows in place (R as for the attention
+   block; hid [m][d_ff]). */
 static void attn__ff_block_s8(int8_t *rows, int m, const attn__ff_s8 *F,
-                              const attn_encoder_cfg *cfg, int8_t *nrm, int8_t *hid, int8_t *blk,
-                              int32_t *r)
+                              const attn_encoder_cfg *cfg, const attn__rows_s8 *R)
 {
     int dm = cfg->d_model, ff = cfg->d_ff, t;
     size_t d = (size_t)dm;
     const int8_t *src = rows;
     if (cfg->norm_first) {
         for (t = 0; t < m; t++)
-            attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, F->norm);
-        src = nrm;
+            attn__layernorm_row_s8(R->nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, F->norm);
+        src = R->nrm;
     }
-    attn__linear_rows_s8(hid, src, F->ff1, m, dm, ff);
-    if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, m * ff, F->gelu_table);
-    attn__linear_rows_s8(blk, hid, F->ff2, m, ff, dm);
-    attn__residual_s8(rows, blk, r, m, F->add, F->norm, dm, cfg->norm_first);
+    if (m == 1)
+        attn__linear_row_x16(R->hid, src, attn__x16_of(R, src, dm), F->ff1, dm, ff, R->plain);
+    else
+        attn__linear_rows_s8(R->hid, src, F->ff1, m, dm, ff);
+    if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(R->hid, R->hid, m * ff, F->gelu_table);
+    if (m == 1)
+        attn__linear_row_x16(R->blk, R->hid, attn__x16_of(R, R->hid, ff), F->ff2, ff, dm,
+                             R->plain);
+    else
+        attn__linear_rows_s8(R->blk, R->hid, F->ff2, m, ff, dm);
+    attn__residual_s8(rows, R->blk, R->scores, m, F->add, F->norm, dm, cfg->norm_first);
 }
 
-/* The scratch rows of a layer working on P tokens at a time. */
-typedef struct {
-    int8_t *nrm, *q, *blk, *hid;
-    int32_t *scores;
-} attn__rows_s8;
-
+/* Takes the rows (x16 for a step: 2 bytes per input of its widest row). */
 static attn__rows_s8 attn__take_rows_s8(attn_arena *arena, size_t P, size_t d, size_t n_keys,
-                                        size_t ff)
+                                        size_t ff, int step)
 {
     attn__rows_s8 R;
     size_t pd = P * d;
@@ -7041,10 +7325,13 @@ static attn__rows_s8 attn__take_rows_s8(attn_arena *arena, size_t P, size_t d, s
     R.blk = (int8_t *)attn__take(arena, pd);
     R.scores = (int32_t *)attn__take(arena, (n_keys > pd ? n_keys : pd) * sizeof(int32_t));
     R.hid = (int8_t *)attn__take(arena, P * ff);
+    R.x16 = step ? (uint32_t *)attn__take(arena, 2 * (d > ff ? d : ff)) : NULL;
+    R.plain = 0;
     return R;
 }
 
-static void attn__size_rows_s8(attn__size *s, size_t P, size_t d, size_t n_keys, size_t ff)
+static void attn__size_rows_s8(attn__size *s, size_t P, size_t d, size_t n_keys, size_t ff,
+                               int step)
 {
     size_t pd = P * d;
     attn__size_add(s, pd, 1, 1);                                       /* normed rows   */
@@ -7052,6 +7339,7 @@ static void attn__size_rows_s8(attn__size *s, size_t P, size_t d, size_t n_keys,
     attn__size_add(s, pd, 1, 1);                                       /* block outputs */
     attn__size_add(s, n_keys > pd ? n_keys : pd, 1, sizeof(int32_t)); /* scores, then residuals */
     attn__size_add(s, P, ff, 1);                                       /* FF hidden     */
+    if (step) attn__size_add(s, 2, d > ff ? d : ff, 1);                /* unpacked row  */
 }
 
 /* ---- encoder ----------------------------------------------------------------- */
@@ -7068,7 +7356,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     size_t d = (size_t)dm, mark = arena->used, P = seq >= 2 ? 2 : 1;
     int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
-    attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)seq, (size_t)cfg->d_ff);
+    attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)seq, (size_t)cfg->d_ff, 0);
     attn__att_s8 A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, k, v, key_padding, seq,
                                      cfg->causal);
     attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
@@ -7076,8 +7364,8 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     for (i = 0; i < seq; i += (int)P) {
         int8_t *rows = x + (size_t)i * d; /* tokens i .. i + m - 1 */
         int m = seq - i < (int)P ? seq - i : (int)P;
-        attn__att_block_s8(rows, m, i, &A, NULL, cfg, R.nrm, R.q, R.blk, R.scores);
-        attn__ff_block_s8(rows, m, &F, cfg, R.nrm, R.hid, R.blk, R.scores);
+        attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
+        attn__ff_block_s8(rows, m, &F, cfg, &R);
     }
     arena->used = mark;
 }
@@ -7286,7 +7574,7 @@ static attn__size attn__decoder_size_s8(const attn_decoder_cfg *c, int seq, int 
     attn__size_add(&s, (size_t)seq, d, 1);     /* self V   */
     attn__size_add(&s, (size_t)mem_len, d, 1); /* memory K */
     attn__size_add(&s, (size_t)mem_len, d, 1); /* memory V */
-    attn__size_rows_s8(&s, P, d, (size_t)(seq > mem_len ? seq : mem_len), (size_t)c->d_ff);
+    attn__size_rows_s8(&s, P, d, (size_t)(seq > mem_len ? seq : mem_len), (size_t)c->d_ff, 0);
     return s;
 }
 
@@ -7302,7 +7590,7 @@ static void attn__decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     int8_t *mk = (int8_t *)attn__take(arena, mem * d);
     int8_t *mv = (int8_t *)attn__take(arena, mem * d);
     attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)(seq > mem_len ? seq : mem_len),
-                                         (size_t)cfg->d_ff);
+                                         (size_t)cfg->d_ff, 0);
     attn__att_s8 A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, k, v, key_padding, seq,
                                      cfg->causal);
     attn__att_s8 C = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2, mk, mv, memory_padding,
@@ -7313,9 +7601,9 @@ static void attn__decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     for (i = 0; i < seq; i += (int)P) {
         int8_t *rows = x + (size_t)i * d;
         int m = seq - i < (int)P ? seq - i : (int)P;
-        attn__att_block_s8(rows, m, i, &A, NULL, cfg, R.nrm, R.q, R.blk, R.scores);
-        attn__att_block_s8(rows, m, i, &C, NULL, cfg, R.nrm, R.q, R.blk, R.scores);
-        attn__ff_block_s8(rows, m, &F, cfg, R.nrm, R.hid, R.blk, R.scores);
+        attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
+        attn__att_block_s8(rows, m, i, &C, NULL, cfg, &R);
+        attn__ff_block_s8(rows, m, &F, cfg, &R);
     }
     arena->used = mark;
 }
@@ -7402,11 +7690,43 @@ ATTN_DEF attn_status attn_decoder_s8(int8_t *x, int seq, const uint8_t *key_padd
 
 /* ---- int8 generation ------------------------------------------------------------ */
 
+static int attn__att_plain_s8(const attn_mha_s8_params *p, int d)
+{
+    return attn__lin_params_plain(&p->q, d) && attn__lin_params_plain(&p->k, d) &&
+           attn__lin_params_plain(&p->v, d) && attn__lin_params_plain(&p->o, d);
+}
+
+/* Whether every linear layer a step of the stack runs is plain. */
+static int attn__stack_plain_s8(const attn_encoder_s8_params *p, const attn_encoder_cfg *c)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++) {
+        const attn_encoder_layer_s8_params *q = &p->layers[l];
+        if (!attn__att_plain_s8(&q->attn, c->d_model) || !attn__lin_params_plain(&q->ff1, c->d_ff) ||
+            !attn__lin_params_plain(&q->ff2, c->d_model))
+            return 0;
+    }
+    return 1;
+}
+
+static int attn__dec_plain_s8(const attn_decoder_s8_params *p, const attn_decoder_cfg *c)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++) {
+        const attn_decoder_layer_s8_params *q = &p->layers[l];
+        if (!attn__att_plain_s8(&q->self_attn, c->d_model) ||
+            !attn__att_plain_s8(&q->cross_attn, c->d_model) ||
+            !attn__lin_params_plain(&q->ff1, c->d_ff) || !attn__lin_params_plain(&q->ff2, c->d_model))
+            return 0;
+    }
+    return 1;
+}
+
 static attn__size attn__step_size_s8(const attn_encoder_cfg *c, int max_len, int max_mem)
 {
     attn__size s = {0, 0};
     attn__size_rows_s8(&s, 1, (size_t)c->d_model,
-                       (size_t)(max_len > max_mem ? max_len : max_mem), (size_t)c->d_ff);
+                       (size_t)(max_len > max_mem ? max_len : max_mem), (size_t)c->d_ff, 1);
     return s;
 }
 
@@ -7440,6 +7760,8 @@ ATTN_DEF attn_status attn_decoder_memory_s8(attn_kv_cache *cache, const int8_t *
     if (sc != ATTN_OK) return sc;
     if (!attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
     attn__memory_s8(cache, memory, mem_len, memory_padding, p);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(p, cfg);
     return ATTN_OK;
 }
 
@@ -7452,7 +7774,8 @@ static void attn__step_s8(int8_t *x, attn_kv_cache *c, const attn_encoder_cfg *c
            lm = (size_t)c->max_mem * d, at = (size_t)c->len * d;
     int ns = dec && c->max_mem > c->max_len ? c->max_mem : c->max_len, l;
     int n_layers = dec ? dec->n_layers : enc->n_layers;
-    attn__rows_s8 R = attn__take_rows_s8(arena, 1, d, (size_t)ns, (size_t)cfg->d_ff);
+    attn__rows_s8 R = attn__take_rows_s8(arena, 1, d, (size_t)ns, (size_t)cfg->d_ff, 1);
+    R.plain = c->plain;
     for (l = 0; l < n_layers; l++) {
         int8_t *kc = (int8_t *)c->k + (size_t)l * lk, *vc = (int8_t *)c->v + (size_t)l * lk;
         int8_t *kv[2];
@@ -7468,15 +7791,15 @@ static void attn__step_s8(int8_t *x, attn_kv_cache *c, const attn_encoder_cfg *c
                                              c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
             A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
             F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
-            attn__att_block_s8(x, 1, c->len, &A, kv, cfg, R.nrm, R.q, R.blk, R.scores);
-            attn__att_block_s8(x, 1, 0, &C, NULL, cfg, R.nrm, R.q, R.blk, R.scores);
+            attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
+            attn__att_block_s8(x, 1, 0, &C, NULL, cfg, &R);
         } else {
             const attn_encoder_layer_s8_params *p = &enc->layers[l];
             A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
             F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
-            attn__att_block_s8(x, 1, c->len, &A, kv, cfg, R.nrm, R.q, R.blk, R.scores);
+            attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
         }
-        attn__ff_block_s8(x, 1, &F, cfg, R.nrm, R.hid, R.blk, R.scores);
+        attn__ff_block_s8(x, 1, &F, cfg, &R);
     }
     if (dec ? dec->final_norm : enc->final_norm)
         attn__final_norm_s8(x, 1, cfg->d_model, dec ? &dec->norm : &enc->norm);
@@ -7484,13 +7807,13 @@ static void attn__step_s8(int8_t *x, attn_kv_cache *c, const attn_encoder_cfg *c
     arena->used = mark;
 }
 
-/* NULL, SHAPE, RANGE, FULL, then values (RANGE), TOO_LARGE, ARENA. */
+/* NULL, SHAPE, RANGE, FULL; then the caller checks the values (RANGE)
+   unless the cache trusts them, then attn__step_room_s8. */
 static attn_status attn__step_check_s8(const int8_t *x, const attn_kv_cache *c,
                                        const attn_encoder_cfg *cfg, int n_layers, int dec,
-                                       const attn_arena *arena, size_t extra)
+                                       const attn_arena *arena)
 {
     attn_status st, sc;
-    attn__size need;
     if (!x || !c || !cfg || !arena) return ATTN_ERR_NULL;
     if ((sc = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return sc;
     if (attn__dim_bad(n_layers)) return ATTN_ERR_SHAPE;
@@ -7499,11 +7822,19 @@ static attn_status attn__step_check_s8(const int8_t *x, const attn_kv_cache *c,
     if (sc != ATTN_OK) return sc;
     if (!cfg->causal) return ATTN_ERR_RANGE;
     if (c->len >= c->max_len) return ATTN_ERR_FULL;
-    need = attn__step_size_s8(cfg, c->max_len, dec ? c->max_mem : 0);
+    return ATTN_OK;
+}
+
+/* After the values: TOO_LARGE, ARENA. */
+static attn_status attn__step_room_s8(const attn_kv_cache *c, const attn_encoder_cfg *cfg, int dec,
+                                      const attn_arena *arena, size_t extra)
+{
+    attn__size need = attn__step_size_s8(cfg, c->max_len, dec ? c->max_mem : 0);
     need.bytes += extra;
     if (need.bytes < extra) need.overflow = 1;
     return attn__check_scratch(&need, arena);
 }
+
 
 ATTN_DEF attn_status attn_decoder_step_scratch_s8(const attn_decoder_cfg *cfg, int max_len,
                                                   int max_mem, size_t *bytes)
@@ -7522,8 +7853,11 @@ ATTN_DEF attn_status attn_decoder_step_s8(int8_t *x, attn_kv_cache *cache,
 {
     attn_status st;
     if (!p || (cfg && !attn__dec_stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
-    if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 1, arena, 0)) != ATTN_OK) return st;
-    if (!attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 1, arena)) != ATTN_OK) return st;
+    if (cache->checked != p && !attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    if ((st = attn__step_room_s8(cache, cfg, 1, arena, 0)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__dec_plain_s8(p, cfg);
+    cache->checked = p;
     attn__step_s8(x, cache, cfg, p, NULL, arena);
     return ATTN_OK;
 }
@@ -7545,8 +7879,11 @@ ATTN_DEF attn_status attn_encoder_step_s8(int8_t *x, attn_kv_cache *cache,
 {
     attn_status st;
     if (!p || (cfg && !attn__stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
-    if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 0, arena, 0)) != ATTN_OK) return st;
-    if (!attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 0, arena)) != ATTN_OK) return st;
+    if (cache->checked != p && !attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    if ((st = attn__step_room_s8(cache, cfg, 0, arena, 0)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__stack_plain_s8(p, cfg);
+    cache->checked = p;
     attn__step_s8(x, cache, cfg, NULL, p, arena);
     return ATTN_OK;
 }
@@ -7677,6 +8014,8 @@ ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src
     need = attn__s2s_encode_size_s8(cfg, src_len);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
     return ATTN_OK;
 }
 
@@ -7704,9 +8043,11 @@ ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cac
     if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
     if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
-    if (!attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
     need = attn__s2s_step_size_s8(cfg, cache->max_len, cache->max_mem, 0);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    cache->checked = p;
     attn__s2s_step_s8(logits, token, cache, cfg, p, arena);
     return ATTN_OK;
 }
@@ -7735,6 +8076,8 @@ ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, c
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
     mark = arena->used;
     logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
     while (n < max_out) {
@@ -7820,9 +8163,11 @@ ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *c
     if ((st = attn__lm_check_s8(cache, cfg, p)) != ATTN_OK) return st;
     if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
-    if (!attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
     need = attn__lm_step_size_s8(cfg, cache->max_len, 0);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
+    cache->checked = p;
     attn__lm_step_s8(logits, token, cache, cfg, p, arena);
     return ATTN_OK;
 }
@@ -7850,6 +8195,8 @@ ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const 
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     cache->len = 0;
+    cache->checked = p;
+    cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
     mark = arena->used;
     logits = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
     for (i = 0; i < prompt_len; i++) attn__lm_step_s8(logits, prompt[i], cache, cfg, p, arena);
