@@ -1998,8 +1998,11 @@ def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, re
     name = _c_name(name)
     up = name.upper()
     src, fed, want, outs = [], [], [], []
-    for i, x in enumerate(samples):
-        x = _token_list(x, "samples[%d]" % i)
+    if kind == "seq2seq":
+        vocab, longest = int(model.src_embed.num_embeddings), model.max_src
+    else:
+        vocab, longest = int(model.embed.num_embeddings), model.max_len
+    for i, x in enumerate(_calib_rows(samples, "samples", longest, vocab)):
         if kind == "seq2seq":
             mo = model.max_tgt if max_out is None else int(max_out)
             tokens = model.greedy(x, bos, eos, mo)
@@ -2277,8 +2280,9 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
         if "src" not in calib or "tgt" not in calib:
             raise ValueError("%s has no %s_calib_src / _tgt arrays" % (calib_header_path, name))
         what = "calibration sources" if samples is None else "samples"
-        src = calib["src"] if samples is None else [_token_list(x, "samples[%d]" % i)
-                                                     for i, x in enumerate(samples)]
+        src = calib["src"] if samples is None else _calib_rows(samples, "samples",
+                                                                macros["MAX_SRC"],
+                                                                macros["SRC_VOCAB"])
         mo = macros["MAX_TGT"] if max_out is None else int(max_out)
         outs = [mo] * len(src)
         bos, eos = macros["BOS"], macros.get("EOS")
@@ -2294,7 +2298,7 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
         what = "prompts from the calibration sequences (their first halves)" \
             if samples is None else "samples"
         src = [s[:max(1, len(s) // 2)] for s in calib["seq"]] if samples is None else \
-            [_token_list(x, "samples[%d]" % i) for i, x in enumerate(samples)]
+            _calib_rows(samples, "samples", macros["MAX_LEN"], macros["VOCAB"])
         outs = []
         for x in src:
             room = macros["MAX_LEN"] - len(x) + 1

@@ -450,6 +450,13 @@ def main():
                           "max_src (an int >= 1) is needed"))
     check("refused: bos outside the target vocabulary",
           lambda: refuses(lambda: E.seq2seq_header(fresh(), "r", 8, 2), "bos 8 is outside"))
+    check("refused: verification samples outside the source vocabulary / too long",
+          lambda: (refuses(lambda: E.export_seq2seq(fresh(), P("r_model.h"), "r", bos=1,
+                                                    samples=[[1, 2], [7]], **kw),
+                           "samples[1] has token 7 outside"),
+                   refuses(lambda: E.export_lm(E.DecoderLM.build(5, 8, 2, 1, 8, 4),
+                                               P("r_model.h"), "r", samples=[[1] * 5], **kw),
+                           "samples[0] has 5 tokens; at most 4")))
     check("refused: embed_scale 0",
           lambda: refuses(lambda: E.DecoderLM.build(5, 8, 2, 1, 8, 4, embed_scale=0.0),
                           "embed_scale must be finite and not 0"))
