@@ -51,9 +51,8 @@ typedef attn_seq2seq_s8_params qs_params;
 static qs_params g_q;
 
 #ifdef QS_RUN
-#define RS_NO_MAIN
 #define RS_S8 g_q
-#include "run_seq2seq.c"
+#include "run_seq2seq.h"
 #endif
 
 static int g_col;
@@ -456,9 +455,10 @@ static attn_arena g_store; /* the parameters' arrays, kept until exit */
 static int quantize(void)
 {
     size_t store_bytes = 0, scratch_bytes;
-    void *raw_store, *raw_scratch = NULL;
+    void *raw_store, *raw_scratch[16];
     attn_arena scratch;
     attn_status st;
+    int k = 0, i;
 #ifdef QS_LM
     st = attn_quantize_lm_store_bytes(&QS_CFG, &QS_W, &store_bytes);
 #else
@@ -469,8 +469,10 @@ static int quantize(void)
         return 1;
     }
     attn_arena_init(&g_store, aligned_block(store_bytes, &raw_store), store_bytes);
+    /* (each block kept until the end: nothing the quantizer saw is freed
+       while it runs) */
     for (scratch_bytes = (size_t)1 << 20;; scratch_bytes *= 2) {
-        attn_arena_init(&scratch, aligned_block(scratch_bytes, &raw_scratch), scratch_bytes);
+        attn_arena_init(&scratch, aligned_block(scratch_bytes, &raw_scratch[k++]), scratch_bytes);
 #ifdef QS_LM
         st = attn_quantize_lm_s8(&g_q, &QS_CFG, &QS_W, &QS_SEQ[0][0], QS_SEQ_LEN, QS_N_CALIB,
                                  &g_store, &scratch);
@@ -478,10 +480,9 @@ static int quantize(void)
         st = attn_quantize_seq2seq_s8(&g_q, &QS_CFG, &QS_W, &QS_SRC[0][0], QS_SRC_LEN,
                                       &QS_TGT[0][0], QS_TGT_LEN, QS_N_CALIB, &g_store, &scratch);
 #endif
-        free(raw_scratch);
-        if (st != ATTN_ERR_ARENA || g_store.high_water > 0 || scratch_bytes >= (size_t)1 << 30)
-            break;
+        if (st != ATTN_ERR_ARENA || g_store.high_water > 0 || k == 11) break; /* 1 GB */
     }
+    for (i = 0; i < k; i++) free(raw_scratch[i]);
     if (st != ATTN_OK) {
         (void)fprintf(stderr, "quantize_seq2seq: the quantizer: %s\n", attn_status_str(st));
         return 1;
