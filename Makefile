@@ -155,7 +155,7 @@ $(B)/export/log: $(EXPORT_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,
 	@mkdir -p $(@D)/work
 	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh --check python
 	@echo "tests/export/test_export.py > $@"
-	@$(PYTHON) tests/export/test_export.py --cc '$(HOST_CC)' --cxx '$(HOST_CXX)' $(@D)/work \
+	@timeout 600 $(PYTHON) tests/export/test_export.py --cc '$(HOST_CC)' --cxx '$(HOST_CXX)' $(@D)/work \
 	    > $@ 2>&1 || true
 .PHONY: python-deps test-export
 python-deps:

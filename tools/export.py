@@ -1481,7 +1481,8 @@ def _int_attr(v, what):
 def describe_seq2seq(model):
     """Check a Seq2Seq against what attn_seq2seq_* computes and collect what
     the header needs (dict); ValueError names the first problem."""
-    _no_overrides(model, Seq2Seq, ("forward", "encode", "decode", "greedy", "step_logits"))
+    _no_overrides(model, Seq2Seq, ("forward", "encode", "decode", "greedy", "step_logits",
+                                   "stacks"))
     enc, dec, ew, dw = model.stacks()
     if "transformer" in model._modules:
         _plain(model.transformer, nn.Transformer, "transformer")
@@ -2285,6 +2286,9 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
                                                                 macros["SRC_VOCAB"])
         mo = macros["MAX_TGT"] if max_out is None else int(max_out)
         outs = [mo] * len(src)
+        if "BOS" not in macros:
+            raise ValueError("%s has no %s_BOS (export_seq2seq writes it)"
+                             % (model_header_path, up))
         bos, eos = macros["BOS"], macros.get("EOS")
         qs = ["#define QS_SRC %s_calib_src" % name, "#define QS_SRC_LEN %s_calib_src_len" % name,
               "#define QS_TGT %s_calib_tgt" % name, "#define QS_TGT_LEN %s_calib_tgt_len" % name]
