@@ -18,6 +18,8 @@
 #   make lint-deps     install cppcheck and clang-tidy if missing (Debian packages)
 #   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
+#   make python-deps   install python3-torch and python3-numpy if PYTHON (/usr/bin/python3) lacks them (Debian packages)
+#   make test-export   tools/export.py's encoder-decoder / decoder-only export tests alone (tests/export)
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
@@ -136,6 +138,30 @@ demo: $(B)/digits
 	@if command -v $(CROSS_CC) >/dev/null 2>&1 && command -v qemu-system-arm >/dev/null 2>&1; \
 	then $(MAKE) --no-print-directory digits-m4; \
 	else echo "(no $(CROSS_CC) or qemu-system-arm: skipping the M4 run; make ports-deps installs them)"; fi
+
+# --- tools/export.py: encoder-decoder and decoder-only models (tests/export) ----
+# tests/export/test_export.py exports small random Seq2Seq / DecoderLM models
+# float and int8, each verified by a C program against PyTorch (tools/
+# run_seq2seq.c, tools/quantize_seq2seq.c), and checks the refusals. It needs
+# PYTHON with PyTorch (Debian's python3-torch): make python-deps installs it,
+# make test first runs that, make test-host only checks. Its output goes to
+# build/export/log (last line "N passed, N failed"), which tests/run_suite.sh
+# counts; the rule itself succeeds, as lint's does.
+PYTHON ?= /usr/bin/python3
+EXPORT_DEP := tests/export/test_export.py tools/export.py tools/run_seq2seq.c tools/run_seq2seq.h \
+              tools/quantize_seq2seq.c attention.h
+EXPORT_CHECKS := $(B)/export/log
+$(B)/export/log: $(EXPORT_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)
+	@mkdir -p $(@D)/work
+	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh --check python
+	@echo "tests/export/test_export.py > $@"
+	@timeout 600 $(PYTHON) tests/export/test_export.py --cc '$(HOST_CC)' --cxx '$(HOST_CXX)' $(@D)/work \
+	    > $@ 2>&1 || true
+.PHONY: python-deps test-export
+python-deps:
+	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh python
+test-export: | python-deps
+	$(PYTHON) tests/export/test_export.py --cc '$(HOST_CC)' --cxx '$(HOST_CXX)'
 
 # --- Cortex-M boards under QEMU (ports/cortex-m) -------------------------------
 # One short name per core; each maps to a QEMU machine, compiler flags and the
@@ -387,7 +413,7 @@ $(B)/stack-host: $(dep_stack) | $(B)
 # package install, no QEMU), make test these and every board
 HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-static.o \
                $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h \
-               $(FUZZ_REPLAYS)
+               $(FUZZ_REPLAYS) $(EXPORT_CHECKS)
 test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) MAKE='$(MAKE)' \
 	    sh tests/run_suite.sh $(B) $(BOARD_RUNS) -- $(STACK_PROGS)

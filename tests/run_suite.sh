@@ -90,6 +90,9 @@ if [ -n "${STACK_BOUND:-}" ] && [ -n "${STACK_BOUND_QUANT:-}" ]; then
 fi
 # make help lists every .PHONY target and nothing else
 sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY target, and only those" $?
+# tools/export.py's encoder-decoder / decoder-only export (tests/export, run
+# by make into build/export/log: PyTorch against the C headers, refusals)
+run "export (tests/export)" cat "$B/export/log"
 # The digits classifier (examples/digits): float == PyTorch on every image,
 # int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"
