@@ -392,12 +392,12 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 952 bytes on the M0 and the M4F: the
+   inference function takes at most 840 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
-   heads, and a generation step (attn_seq2seq_greedy_f32 -> step -> stack
-   step -> attention block -> heads), 952 with clang 14 -O2 (M0), 824 on
-   the M4F; 796 with GCC 12 -O2 (M4F), 696 with GCC -Os; the model
-   quantizers, host-side tools, 1,344 (attn_quantize_seq2seq_s8; per-
+   one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
+   stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 796
+   on the M4F; 780 with GCC 12 -O2 (M4F), 704 with GCC -Os; the model
+   quantizers, host-side tools, 1,260 (attn_quantize_seq2seq_s8; per-
    function and per-build figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
