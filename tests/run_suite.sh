@@ -2,8 +2,9 @@
 # Runs every built test program and the library-level checks, then prints one
 # total line "N passed, N failed" (the last line of `make test`).
 # usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...] [-- DIR/PROG:QEMU_MACHINE ...]
-#   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and digits.elf on that QEMU
-#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
+#   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and test-dec.elf (the test
+#   runner's encoder and decoder sides, tests/check.h) and digits.elf on that
+#   QEMU machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
 #   --, more board programs: BUILD_DIR/DIR/PROG.elf on MACHINE (the painted
 #   stack, m0/stack:microbit), each ending with its "N passed, N failed".
 #   Without boards (make test-host) only the host builds run, and nothing
@@ -59,8 +60,11 @@ for d in tests/fuzz/corpus/*/; do
     t=$(basename "$d")
     for bits in 64 32; do run "fuzz-$t-$bits" timeout 300 "./$B/fuzz/replay$bits-$t" "$d"; done
 done
+# each board's test runner: two programs, its encoder side and its decoder side
 for pair in "$@"; do
-    run "${pair%%:*} (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/test.elf" 600
+    for p in test test-dec; do
+        run "${pair%%:*} $p (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/$p.elf" 600
+    done
 done
 # The painted-stack program (bench/stack_mcu.c): on the host (ASan + UBSan)
 # every call it measures on the boards must be valid and return ATTN_OK;
