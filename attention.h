@@ -143,7 +143,8 @@
                                     &cache, &cfg, &weights, &arena);
 
    or attn_seq2seq_encode_f32 once and attn_seq2seq_step_f32 per token
-   for your own search. A step on a full cache is ATTN_ERR_FULL and
+   for your own search (attn_seq2seq_next_s8 / attn_lm_next_s8: the token
+   int8 greedy decoding feeds back, a step at a time). A step on a full cache is ATTN_ERR_FULL and
    changes nothing. Decoder-only models (attn_lm_*) step causal encoder
    layers with the same cache (max_mem 0).
    The int8 steps check their parameters' values (per channel) the first
@@ -1270,6 +1271,18 @@ ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src
 ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
                                           const attn_seq2seq_cfg *cfg,
                                           const attn_seq2seq_s8_params *p, attn_arena *arena);
+/* One greedy step in int8: feeds token (at position cache->len) and sets
+   *next to the argmax of the output projection's sums requantized with 8
+   more fraction bits than the int8 logits have (the first on ties; the
+   int8 logits would tie wherever two differ by less than one step of
+   their scale): the token attn_seq2seq_greedy_s8 / attn_lm_greedy_s8 feed
+   back. Checks and scratch as for the step and greedy. */
+ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_lm_next_s8(int *next, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena);
 ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
                                             int src_len, int bos, int eos, attn_kv_cache *cache,
                                             const attn_seq2seq_cfg *cfg,
@@ -7948,6 +7961,40 @@ ATTN_DEF attn_status attn_argmax_s8(int *index, const int8_t *x, int n)
     return ATTN_OK;
 }
 
+/* The index of the largest output of a linear layer on one row, from its
+   int32 sums requantized with 8 more fraction bits than the int8 outputs
+   have (the first on ties): greedy decoding's argmax, which int8 logits
+   would tie wherever two differ by less than one step of their scale.
+   With a channel whose shift is above 22 (no room for 8 more bits), the
+   argmax of the int8 outputs (into y [out]). */
+static int attn__linear_argmax_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                  int in, int out)
+{
+    attn__lin L;
+    int o, best = 0;
+    int32_t bv = 0;
+    attn__lin_init(&L, p);
+    for (o = 0; o < out; o++)
+        if (L.rq[o].shift > 22) break;
+    if (o < out) {
+        attn__linear_row_s8(y, x, p, in, out);
+        attn_argmax_s8(&best, y, out);
+        return best;
+    }
+    for (o = 0; o < out; o++) {
+        int32_t acc = attn__dot_s8(x, L.w + (size_t)o * (size_t)in, in, L.off), v;
+        attn_qmul m = L.rq[o];
+        if (L.bias) acc = attn__qadd(acc, L.bias[o]);
+        m.shift += 8;
+        v = attn__requant(acc, m);
+        if (o == 0 || v > bv) {
+            bv = v;
+            best = o;
+        }
+    }
+    return best;
+}
+
 /* ---- int8 encoder-decoder and decoder-only models ------------------------------- */
 
 /* x [d] = table[token] (+ position p through pos_add). */
@@ -8068,7 +8115,9 @@ ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src
     return ATTN_OK;
 }
 
-static void attn__s2s_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+/* One step: the int8 logits, or (next != NULL) the wide argmax of them
+   (attn__linear_argmax_s8; logits then [tgt_vocab] scratch). */
+static void attn__s2s_step_s8(int8_t *logits, int *next, int token, attn_kv_cache *cache,
                               const attn_seq2seq_cfg *cfg, const attn_seq2seq_s8_params *p,
                               attn_arena *arena)
 {
@@ -8078,7 +8127,10 @@ static void attn__s2s_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
     attn__embed_row_s8(x, p->tgt_embed, token, cache->len, p->tgt_pos, &p->tgt_pos_add, d);
     attn__step_s8(x, cache, &cfg->decoder, &p->decoder, NULL,
                   attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena);
-    attn__linear_row_s8(logits, x, &p->out, d, cfg->tgt_vocab);
+    if (next)
+        *next = attn__linear_argmax_s8(logits, x, &p->out, d, cfg->tgt_vocab);
+    else
+        attn__linear_row_s8(logits, x, &p->out, d, cfg->tgt_vocab);
     arena->used = mark;
 }
 
@@ -8099,7 +8151,33 @@ ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cac
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
     cache->checked = p;
-    attn__s2s_step_s8(logits, token, cache, cfg, p, arena);
+    attn__s2s_step_s8(logits, NULL, token, cache, cfg, p, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    int8_t *y;
+    if (!next || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
+    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                  attn__step_keys(cache, 1, 0, cfg->max_src), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    cache->checked = p;
+    mark = arena->used;
+    y = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
+    attn__s2s_step_s8(y, next, token, cache, cfg, p, arena);
+    arena->used = mark;
     return ATTN_OK;
 }
 
@@ -8133,8 +8211,7 @@ ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, c
     mark = arena->used;
     logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
     while (n < max_out) {
-        attn__s2s_step_s8(logits, tok, cache, cfg, p, arena);
-        attn_argmax_s8(&next, logits, cfg->tgt_vocab);
+        attn__s2s_step_s8(logits, &next, tok, cache, cfg, p, arena);
         if (next == eos) break;
         out[n++] = next;
         tok = next;
@@ -8191,7 +8268,7 @@ ATTN_DEF attn_status attn_lm_scratch_s8(const attn_lm_cfg *cfg, size_t *bytes)
     return attn__size_result(attn__lm_step_size_s8(cfg, cfg->max_len, 1), bytes);
 }
 
-static void attn__lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+static void attn__lm_step_s8(int8_t *logits, int *next, int token, attn_kv_cache *cache,
                              const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
                              attn_arena *arena)
 {
@@ -8202,7 +8279,10 @@ static void attn__lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
                        cfg->position != ATTN_POS_NONE ? p->pos : NULL, &p->pos_add, d);
     attn__step_s8(x, cache, &cfg->layers, NULL, &p->layers,
                   attn__step_keys(cache, 0, cfg->max_len, 0), arena);
-    attn__linear_row_s8(logits, x, &p->out, d, cfg->vocab);
+    if (next)
+        *next = attn__linear_argmax_s8(logits, x, &p->out, d, cfg->vocab);
+    else
+        attn__linear_row_s8(logits, x, &p->out, d, cfg->vocab);
     arena->used = mark;
 }
 
@@ -8221,7 +8301,31 @@ ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *c
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
     cache->checked = p;
-    attn__lm_step_s8(logits, token, cache, cfg, p, arena);
+    attn__lm_step_s8(logits, NULL, token, cache, cfg, p, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lm_next_s8(int *next, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    int8_t *y;
+    if (!next || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
+    if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
+    cache->checked = p;
+    mark = arena->used;
+    y = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
+    attn__lm_step_s8(y, next, token, cache, cfg, p, arena);
+    arena->used = mark;
     return ATTN_OK;
 }
 
@@ -8252,13 +8356,14 @@ ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const 
     cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
     mark = arena->used;
     logits = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
-    for (i = 0; i < prompt_len; i++) attn__lm_step_s8(logits, prompt[i], cache, cfg, p, arena);
+    for (i = 0; i < prompt_len; i++)
+        attn__lm_step_s8(logits, i + 1 == prompt_len ? &next : NULL, prompt[i], cache, cfg, p,
+                         arena);
     for (;;) {
-        attn_argmax_s8(&next, logits, cfg->vocab);
         if (next == eos) break;
         out[n++] = next;
         if (n == max_out) break;
-        attn__lm_step_s8(logits, next, cache, cfg, p, arena);
+        attn__lm_step_s8(logits, &next, next, cache, cfg, p, arena);
     }
     *n_out = n;
     arena->used = mark;

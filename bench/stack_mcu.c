@@ -876,6 +876,9 @@ static void dvariant_int8(const dvariant *v)
     MEASURE(attn_argmax_s8, (&index, g_logits8, VOCAB));
     MEASURE_WITH(RESET_ARENA, attn_seq2seq_greedy_s8,
                  (g_out, &n, T, g_tokens, S, 0, VOCAB - 1, &g_cache, &g_s2c, &g_q8.s2s, &g_arena));
+    MEASURE(attn_seq2seq_encode_s8, (&g_cache, g_tokens, S, &g_s2c, &g_q8.s2s, &g_arena));
+    STEPS(T, g_out, g_tokens + 6, sizeof(int),
+          attn_seq2seq_next_s8, (&index, g_out[0], &g_cache, &g_s2c, &g_q8.s2s, &g_arena));
 
     /* decoder-only */
     MEASURE(attn_quantize_lm_store_bytes, (&g_lmc, &g_lmw, &bytes));
@@ -894,6 +897,9 @@ static void dvariant_int8(const dvariant *v)
     MEASURE_WITH(RESET_ARENA, attn_lm_greedy_s8,
                  (g_out, &n, T - 1, g_tokens + 3, 2, VOCAB - 1, &g_cache, &g_lmc, &g_q8.lm,
                   &g_arena));
+    MEASURE(attn_kv_cache_reset, (&g_cache));
+    STEPS(T, g_out, g_tokens + 12, sizeof(int),
+          attn_lm_next_s8, (&index, g_out[0], &g_cache, &g_lmc, &g_q8.lm, &g_arena));
     /* its layers stepped on embedded tokens */
     MEASURE(attn_kv_cache_reset, (&g_cache));
     MEASURE(attn_encoder_step_scratch_s8, (c, T, &bytes));

@@ -710,6 +710,7 @@ static attn_status yop_estep(void) { return attn_encoder_step_s8(Y->io, Y->cache
 static attn_status yop_s2s_scratch(void) { return attn_seq2seq_scratch_s8(Y->s2sp, Y->bytesp); }
 static attn_status yop_s2s_encode(void) { return attn_seq2seq_encode_s8(Y->cachep, Y->src, Y->src_len, Y->s2sp, Y->spp, Y->ap); }
 static attn_status yop_s2s_step(void) { return attn_seq2seq_step_s8(Y->out, Y->token, Y->cachep, Y->s2sp, Y->spp, Y->ap); }
+static attn_status yop_s2s_next(void) { return attn_seq2seq_next_s8(Y->idxp, Y->token, Y->cachep, Y->s2sp, Y->spp, Y->ap); }
 static attn_status yop_s2s_greedy(void)
 {
     return attn_seq2seq_greedy_s8(Y->toks, Y->n_outp, Y->max_out, Y->src, Y->src_len, Y->bos, Y->eos,
@@ -717,6 +718,7 @@ static attn_status yop_s2s_greedy(void)
 }
 static attn_status yop_lm_scratch(void) { return attn_lm_scratch_s8(Y->lmp, Y->bytesp); }
 static attn_status yop_lm_step(void) { return attn_lm_step_s8(Y->out, Y->token, Y->cachep, Y->lmp, Y->lmpp, Y->ap); }
+static attn_status yop_lm_next(void) { return attn_lm_next_s8(Y->idxp, Y->token, Y->cachep, Y->lmp, Y->lmpp, Y->ap); }
 static attn_status yop_lm_greedy(void)
 {
     return attn_lm_greedy_s8(Y->toks, Y->n_outp, Y->lm_out, Y->prompt, Y->prompt_len, Y->eos,
@@ -870,7 +872,8 @@ static void ym_late_zp(void) { Y->late = 1; Y->late_break = ym_zp_bad; }
     X_(estep, attn_encoder_step_s8) X_(s2s_scratch, attn_seq2seq_scratch_s8) \
     X_(s2s_encode, attn_seq2seq_encode_s8) X_(s2s_step, attn_seq2seq_step_s8) \
     X_(s2s_greedy, attn_seq2seq_greedy_s8) X_(lm_scratch, attn_lm_scratch_s8) \
-    X_(lm_step, attn_lm_step_s8) X_(lm_greedy, attn_lm_greedy_s8)
+    X_(lm_step, attn_lm_step_s8) X_(lm_greedy, attn_lm_greedy_s8) \
+    X_(s2s_next, attn_seq2seq_next_s8) X_(lm_next, attn_lm_next_s8)
 #define DS_MUTS(X_) X_(none) X_(out_null) X_(nout_null) X_(x_null) X_(mem_null) X_(cfg_null) \
     X_(p_null) X_(cache_null) X_(store_null) X_(arena_null) X_(src_null) X_(prompt_null) \
     X_(sa_w_null) X_(ca_rq_null) X_(ff2_null) X_(layer2_null) X_(layers_null) X_(gamma_null) \
@@ -1012,6 +1015,54 @@ static const bad_row k_ds_rows[] = {
     YR(lm_step, token_neg, RNG), YR(lm_step, shift_hi, RNG), YR(lm_step, mul_min, RNG),
     YR(lm_step, cache_full, FUL), YR(lm_step, arena_tiny, ARN), YR(lm_step, nopos_null, OK),
     YR(lm_step, cache_big, OK), YR(lm_step, late_shift, RNG),
+    YR(s2s_next, none, OK),
+    YR(s2s_next, out_null, NUL),
+    YR(s2s_next, cache_null, NUL),
+    YR(s2s_next, cfg_null, NUL),
+    YR(s2s_next, p_null, NUL),
+    YR(s2s_next, arena_null, NUL),
+    YR(s2s_next, tgt_embed_null, NUL),
+    YR(s2s_next, outw_null, NUL),
+    YR(s2s_next, heads3, SHP),
+    YR(s2s_next, vocab0, SHP),
+    YR(s2s_next, no_memory, SHP),
+    YR(s2s_next, cache_layers, SHP),
+    YR(s2s_next, cache_f32, SHP),
+    YR(s2s_next, causal0, RNG),
+    YR(s2s_next, token_oov, RNG),
+    YR(s2s_next, token_neg, RNG),
+    YR(s2s_next, shift_hi, RNG),
+    YR(s2s_next, mul_min, RNG),
+    YR(s2s_next, zp_bad, RNG),
+    YR(s2s_next, cache_full, FUL),
+    YR(s2s_next, arena_tiny, ARN),
+    YR(s2s_next, cache_big, OK),
+    YR(lm_next, none, OK),
+    YR(lm_next, out_null, NUL),
+    YR(lm_next, cache_null, NUL),
+    YR(lm_next, cfg_null, NUL),
+    YR(lm_next, p_null, NUL),
+    YR(lm_next, arena_null, NUL),
+    YR(lm_next, embed_null, NUL),
+    YR(lm_next, pos_null, NUL),
+    YR(lm_next, outw_null, NUL),
+    YR(lm_next, layers_null, NUL),
+    YR(lm_next, heads3, SHP),
+    YR(lm_next, vocab0, SHP),
+    YR(lm_next, nlayers0, SHP),
+    YR(lm_next, cache_layers, SHP),
+    YR(lm_next, cache_f32, SHP),
+    YR(lm_next, causal0, RNG),
+    YR(lm_next, position_bad, RNG),
+    YR(lm_next, token_oov, RNG),
+    YR(lm_next, token_neg, RNG),
+    YR(lm_next, shift_hi, RNG),
+    YR(lm_next, mul_min, RNG),
+    YR(lm_next, cache_full, FUL),
+    YR(lm_next, arena_tiny, ARN),
+    YR(lm_next, nopos_null, OK),
+    YR(lm_next, cache_big, OK),
+    YR(lm_next, late_shift, RNG),
     YR(lm_greedy, none, OK), YR(lm_greedy, out_null, NUL), YR(lm_greedy, nout_null, NUL),
     YR(lm_greedy, prompt_null, NUL), YR(lm_greedy, cache_null, NUL), YR(lm_greedy, cfg_null, NUL),
     YR(lm_greedy, p_null, NUL), YR(lm_greedy, arena_null, NUL), YR(lm_greedy, heads3, SHP),
@@ -1095,10 +1146,13 @@ static int ds_is_arena_call(int op)
 {
     return op == YOP_dl || op == YOP_dec || op == YOP_step || op == YOP_estep ||
            op == YOP_s2s_encode || op == YOP_s2s_step || op == YOP_s2s_greedy ||
-           op == YOP_lm_step || op == YOP_lm_greedy;
+           op == YOP_lm_step || op == YOP_lm_greedy || op == YOP_s2s_next || op == YOP_lm_next;
 }
 
-static int ds_exact(int op) { return op != YOP_s2s_step && op != YOP_lm_step; }
+static int ds_exact(int op)
+{
+    return op != YOP_s2s_step && op != YOP_lm_step && op != YOP_s2s_next && op != YOP_lm_next;
+}
 
 static size_t ds_query(int op)
 {
@@ -1108,9 +1162,10 @@ static size_t ds_query(int op)
     if (op == YOP_dec) st = attn_decoder_scratch_s8(&Y->cfg_ok, YS, YM, &b);
     if (op == YOP_step) st = attn_decoder_step_scratch_s8(&Y->cfg_ok, YMAX, YMAX, &b);
     if (op == YOP_estep) st = attn_encoder_step_scratch_s8(&Y->cfg_ok, YMAX, &b);
-    if (op == YOP_s2s_encode || op == YOP_s2s_step || op == YOP_s2s_greedy)
+    if (op == YOP_s2s_encode || op == YOP_s2s_step || op == YOP_s2s_greedy || op == YOP_s2s_next)
         st = attn_seq2seq_scratch_s8(&Y->s2s_ok, &b);
-    if (op == YOP_lm_step || op == YOP_lm_greedy) st = attn_lm_scratch_s8(&Y->lm_ok, &b);
+    if (op == YOP_lm_step || op == YOP_lm_greedy || op == YOP_lm_next)
+        st = attn_lm_scratch_s8(&Y->lm_ok, &b);
     return st == ATTN_OK && b <= g_y.mem_bytes ? b : g_y.mem_bytes;
 }
 
@@ -1157,13 +1212,13 @@ static void ds_make_cache(int op)
             memcpy(g_y.io, g_y.x + 5 * YD, YD);
             st = attn_encoder_step_s8(g_y.io, &o->cache, &Y->cfg_ok, DS_P(ep), a);
         }
-    } else if (op == YOP_s2s_step) {
+    } else if (op == YOP_s2s_step || op == YOP_s2s_next) {
         if (Y->c_state != 2)
             st = attn_seq2seq_encode_s8(&o->cache, g_ysrc, YM, &Y->s2s_ok, DS_P(sp), a);
         if (Y->c_state == 1)
             for (i = 0; i < YMAX && st == ATTN_OK; i++)
                 st = attn_seq2seq_step_s8(g_y.out, 1, &o->cache, &Y->s2s_ok, DS_P(sp), a);
-    } else if (op == YOP_lm_step || op == YOP_lm_greedy) {
+    } else if (op == YOP_lm_step || op == YOP_lm_greedy || op == YOP_lm_next) {
         for (i = 0; i < (Y->c_state == 1 ? YMAX : Y->late) && st == ATTN_OK; i++)
             st = attn_lm_step_s8(g_y.out, 1, &o->cache, &Y->lm_ok, DS_P(lp), a);
     }
