@@ -112,19 +112,24 @@ void check_seed(unsigned seed);
 float check_uniform(float lo, float hi);
 void check_fill(float *x, size_t n, float lo, float hi);
 
-/* ---- the two sides of the suite -------------------------------------------
-   The host runs every group in one program. A board build makes two programs
-   of the same files (the Makefile's test and test-dec), so that each one's
-   code and golden data fit the board's flash: CHECK_SIDE_ENCODER runs the
-   encoder side (every group but test_decoder: kernels, encoder layers and
-   models, int8, the quantizer, the encoder golden cases and the float, int8
-   and quantizer bad-input tables), CHECK_SIDE_DECODER the decoder side
-   (issue 10: test_decoder, with the decoder-side golden cases, and the
-   decoder half's three bad-input tables). Neither defined: both. Test for
-   them with #ifdef. */
-#if !defined(CHECK_SIDE_ENCODER) && !defined(CHECK_SIDE_DECODER)
-#define CHECK_SIDE_ENCODER 1
-#define CHECK_SIDE_DECODER 1
+/* ---- the parts of the suite ---------------------------------------------
+   The host runs every group in one program. A board build makes three
+   programs of the same files (the Makefile's test, test-dec and test-bad),
+   so that each one's code and golden data fit the board's flash; each
+   program runs the parts its build defines:
+     CHECK_PART_ENCODER    the encoder side: test_golden (the encoder golden
+                           cases), test_properties, test_s8, test_quant,
+                           test_fast, test_hardening, test_fuzz_found
+     CHECK_PART_DECODER    the decoder side (issue 10): test_decoder, with the
+                           decoder-side golden cases
+     CHECK_PART_BAD_INPUT  test_bad_input: every table of the bad-input
+                           engine, both sides (bad_input.c)
+   None defined: all three. Test for them with #ifdef. */
+#if !defined(CHECK_PART_ENCODER) && !defined(CHECK_PART_DECODER) && \
+    !defined(CHECK_PART_BAD_INPUT)
+#define CHECK_PART_ENCODER 1
+#define CHECK_PART_DECODER 1
+#define CHECK_PART_BAD_INPUT 1
 #endif
 
 /* The test groups, each in its own file. */

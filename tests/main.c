@@ -1,14 +1,19 @@
 /* The test runner: every group, then one line "N passed, N failed". The same
-   program runs on the host and under QEMU on each Cortex-M board; a board
-   build passes its limits as macros (CHECK_POOL_BYTES here, GOLDEN_FLASH_LIMIT
-   in golden.h), and whatever does not fit them is listed as left out.
+   files run on the host and under QEMU on each Cortex-M board: the host runs
+   every group in one program, a board in three, one per part of the suite
+   (check.h: the encoder side, the decoder side, bad input), each ending with
+   its own line. A board build passes its limits as macros (CHECK_POOL_BYTES
+   here, GOLDEN_FLASH_LIMIT and GOLDEN_DEC_FLASH_LIMIT in golden.h), and
+   whatever does not fit them is listed as left out.
 
    Adding a test group:
      1. Write tests/test_<name>.c with one entry point `void test_<name>(void)`
         that includes "check.h"; declare it with the others at the end of
-        check.h and call it from main() below.
-     2. Add the file to TEST_SRC in the Makefile (the host builds and every
-        board build compile TEST_SRC; a new header goes into TEST_DEP).
+        check.h and call it from main() below, inside its part's #ifdef.
+     2. Add the file to TEST_SRC in the Makefile (the host builds compile
+        TEST_SRC) and to its part's list, TEST_SRC_ENC, _DEC or _BAD (a
+        board program compiles its part's files); a new header goes into
+        TEST_DEP.
      3. Each check is check(ok, "printf format", ...): it counts one pass or
         one fail and prints the line when it fails (always with -v). main()
         adds them up into the last line, "N passed, N failed", which
@@ -24,15 +29,15 @@
         left out on a small board: check_fits() / check_plan() print
         "left out: <case>: needs N B" and count it apart from passes and
         fails; a host build (no board limits) must leave nothing out.
-     5. Limits of a board are macros given by its build in the Makefile
-        (test_m0 := -DCHECK_POOL_BYTES=..., test_m55_clang :=
-        -DGOLDEN_FLASH_LIMIT=...): test for them with #ifdef, never for the
-        board itself.
+     5. Limits of a board are macros given by its build in the Makefile, per
+        program (test_m0 := -DCHECK_POOL_BYTES=..., test-dec_m0_clang :=
+        -DGOLDEN_DEC_FLASH_LIMIT=...): test for them with #ifdef, never for
+        the board itself.
      6. Deterministic data only (check_seed/check_uniform, or ref_s8.h's
         rs_* for integers): every build must see the same inputs. No float
         conversions in format strings (see check.h): print with check_e().
-   Bad input has its own engine (bad_input.h): a row per broken call, no new
-   group needed. Options: -v prints every check, -k runs the rows listed as
+   Bad input has its own engine (bad_input.h, the bad-input part): a row per
+   broken call, no new group needed. Options: -v prints every check, -k runs the rows listed as
    known defects, --bad-input-functions lists the functions with bad-input
    rows (tests/bad_input_coverage.sh). */
 #include <math.h>
@@ -59,13 +64,26 @@
 #error "CHECK_POOL_BYTES must hold at least one CHECK_ALIGN block"
 #endif
 
-/* which groups this program runs (check.h: the two sides of the suite) */
-#if defined(CHECK_SIDE_ENCODER) && defined(CHECK_SIDE_DECODER)
-#define SIDE_NAME ""
-#elif defined(CHECK_SIDE_ENCODER)
-#define SIDE_NAME ", encoder side (the decoder side is a program of its own)"
+/* the parts of the suite this program runs (check.h), for its first line */
+#if defined(CHECK_PART_ENCODER) && defined(CHECK_PART_DECODER) && defined(CHECK_PART_BAD_INPUT)
+#define PARTS ""
 #else
-#define SIDE_NAME ", decoder side (the encoder side is a program of its own)"
+#ifdef CHECK_PART_ENCODER
+#define PART_ENC " encoder side"
+#else
+#define PART_ENC ""
+#endif
+#ifdef CHECK_PART_DECODER
+#define PART_DEC " decoder side"
+#else
+#define PART_DEC ""
+#endif
+#ifdef CHECK_PART_BAD_INPUT
+#define PART_BAD " bad input"
+#else
+#define PART_BAD ""
+#endif
+#define PARTS ":" PART_ENC PART_DEC PART_BAD " (the other parts are programs of their own)"
 #endif
 
 static unsigned char g_pool[CHECK_POOL_BYTES] ATTN_ALIGNED;
@@ -312,24 +330,28 @@ int main(int argc, char **argv)
         if (strcmp(argv[a], "-v") == 0) g_verbose = 1;
         if (strcmp(argv[a], "-k") == 0) g_run_known = 1;
         if (strcmp(argv[a], "--bad-input-functions") == 0) {
+#ifdef CHECK_PART_BAD_INPUT
             bad_input_functions();
+#endif
             return 0;
         }
     }
-    printf("attention.h tests (RAM pool %lu B)%s\n", (unsigned long)POOL_USABLE, SIDE_NAME);
-#ifdef CHECK_SIDE_ENCODER
+    printf("attention.h tests (RAM pool %lu B)%s\n", (unsigned long)POOL_USABLE, PARTS);
+#ifdef CHECK_PART_ENCODER
     test_golden();
     test_properties();
 #endif
-    test_bad_input(); /* the tables of this program's side (bad_input.c) */
-#ifdef CHECK_SIDE_ENCODER
+#ifdef CHECK_PART_BAD_INPUT
+    test_bad_input();
+#endif
+#ifdef CHECK_PART_ENCODER
     test_s8();
     test_quant();
     test_fast();
     test_hardening();
     test_fuzz_found();
 #endif
-#ifdef CHECK_SIDE_DECODER
+#ifdef CHECK_PART_DECODER
     test_decoder();
 #endif
 #if CHECK_FULL_RUN

@@ -2,16 +2,17 @@
 # Runs every built test program and the library-level checks, then prints one
 # total line "N passed, N failed" (the last line of `make test`).
 # usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...] [-- DIR/PROG:QEMU_MACHINE ...]
-#   each DIR:MACHINE runs BUILD_DIR/DIR/test.elf and test-dec.elf (the test
-#   runner's encoder and decoder sides, tests/check.h) and digits.elf on that
-#   QEMU machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
+#   each DIR:MACHINE runs BUILD_DIR/DIR/PROG.elf for each PROG of TEST_PROGS
+#   (the test runner's parts, tests/check.h) and digits.elf on that QEMU
+#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
 #   --, more board programs: BUILD_DIR/DIR/PROG.elf on MACHINE (the painted
 #   stack, m0/stack:microbit), each ending with its "N passed, N failed".
 #   Without boards (make test-host) only the host builds run, and nothing
 #   here calls a cross tool or QEMU.
 # Environment: STACK_BOUND and STACK_BOUND_QUANT, the documented worst-case
 # stack of inference and of the model quantizers (Makefile; README.md must
-# state the first); MAKE, the make that builds the link-overflow probe.
+# state the first); MAKE, the make that builds the link-overflow probe;
+# TEST_PROGS, the board test programs (Makefile; default test test-dec test-bad).
 B=${1:-build}
 [ $# -gt 0 ] && shift
 boards="" progs=""
@@ -60,9 +61,10 @@ for d in tests/fuzz/corpus/*/; do
     t=$(basename "$d")
     for bits in 64 32; do run "fuzz-$t-$bits" timeout 300 "./$B/fuzz/replay$bits-$t" "$d"; done
 done
-# each board's test runner: two programs, its encoder side and its decoder side
+# each board's test runner: a program per part (encoder side, decoder side,
+# bad input), each with its own "N passed, N failed"
 for pair in "$@"; do
-    for p in test test-dec; do
+    for p in ${TEST_PROGS:-test test-dec test-bad}; do
         run "${pair%%:*} $p (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/$p.elf" 600
     done
 done

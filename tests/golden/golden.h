@@ -15,8 +15,9 @@
 #ifndef GOLDEN_FLASH_LIMIT
 #define GOLDEN_FLASH_LIMIT 0x7fffffff
 #endif
-/* The same for each decoder-side case (golden_dec_cases[], below): a board
-   whose flash holds the encoder cases but not also these passes less. */
+/* The same for each decoder-side case (golden_dec_cases[], below): on a
+   board the decoder side is a program of its own (tests/check.h), whose
+   flash holds other code than the encoder side's. */
 #ifndef GOLDEN_DEC_FLASH_LIMIT
 #define GOLDEN_DEC_FLASH_LIMIT GOLDEN_FLASH_LIMIT
 #endif
@@ -202,7 +203,7 @@ typedef struct {
 } golden_dec_case;
 
 /* golden_dec_cases[] (test_golden.c): ends with a row whose name is NULL; and
-   the decoder-side cases GOLDEN_FLASH_LIMIT left out (name NULL ends it). */
+   the decoder-side cases GOLDEN_DEC_FLASH_LIMIT left out (name NULL ends it). */
 const golden_dec_case *golden_dec_table(void);
 const golden_left_out_entry *golden_dec_left_out_table(void);
 
