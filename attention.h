@@ -1,14 +1,16 @@
-/* attention.h - v0.4.0 - transformer encoders for microcontrollers
+/* attention.h - v0.5.0 - transformers for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
-   attention.h runs the blocks of a transformer encoder - linear layers,
-   softmax, layer norm, activations, scaled dot-product and multi-head
-   attention, whole PyTorch-compatible encoder layers and stacks, positional
-   encodings, pooling and a classifier head - on anything from a Cortex-M0 to
-   a desktop. Weights stay where they are (flash); activations and scratch
-   live in a static buffer you own. Attention never materialises the
-   seq x seq score matrix: scratch grows linearly with the sequence.
+   attention.h runs the blocks of a transformer - linear layers, softmax,
+   layer norm, activations, scaled dot-product and multi-head attention,
+   whole PyTorch-compatible encoder and decoder layers and stacks,
+   positional encodings, token embeddings, pooling and a classifier head,
+   encoder-decoder and decoder-only models generating with a key/value
+   cache - on anything from a Cortex-M0 to a desktop. Weights stay where
+   they are (flash); activations and scratch live in a static buffer you
+   own. Attention never materialises the seq x seq score matrix: scratch
+   grows linearly with the sequence.
 
    ---------------------------------------------------------------------------
    USAGE
@@ -100,10 +102,57 @@
    In-place use:
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
-     attn_mha_*: out may equal xq or xkv. attn_sdpa_*: out may equal q.
-     attn_encoder_layer_*, attn_encoder_*: always in place on x.
+     attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
+     attn_encoder_layer_*, attn_encoder_*, attn_decoder_layer_*,
+     attn_decoder_*, the _step functions: always in place on x (the
+     decoder's memory must not overlap x).
      attn_linear_*: y must not overlap x.
    Any other overlap between an output and an input is undefined.
+
+   ---------------------------------------------------------------------------
+   DECODER AND GENERATION
+   ---------------------------------------------------------------------------
+   Every layer is made of the same row blocks (the paper's sublayers):
+     attention block     x = x + MHA(LN(x), keys/values)   (or post-norm
+                         x = LN(x + MHA(x, keys/values)))
+     feed-forward block  x = x + FF(LN(x))                 (or post-norm)
+   An encoder layer is SA then FF; a decoder layer (nn.TransformerDecoderLayer)
+   is SA (causal), CA (keys and values from the encoder's memory) then FF.
+   Generation runs one token at a time through a key/value cache
+   (attn_kv_cache, in arena memory): a step appends the token's keys and
+   values and attends over the cache, so each token costs one token's
+   work; the memory's cross-attention keys and values are projected once
+   per source sequence (attn_decoder_memory_*, attn_seq2seq_encode_*).
+   Stepping token by token gives what the full causal computation gives:
+   bit for bit in int8, and in float too on every build (the same sums in
+   the same order).
+   Encoder-decoder (attn_seq2seq_*: nn.Transformer with nn.Embedding
+   tokens, positions and an output nn.Linear) in a few lines:
+
+       static uint8_t cache_buf[ATTN_KV_CACHE_BYTES_F32(N_DEC, MAX_TGT, MAX_SRC, D)]
+           ATTN_ALIGNED;
+       static uint8_t buf[ATTN_SEQ2SEQ_SCRATCH_F32(MAX_SRC, MAX_TGT, D, D_FF, VOCAB)]
+           ATTN_ALIGNED;
+       attn_arena store, arena;
+       attn_kv_cache cache;
+       int out[MAX_TGT], n;
+       attn_arena_init(&store, cache_buf, sizeof cache_buf);
+       attn_arena_init(&arena, buf, sizeof buf);
+       attn_kv_cache_init_f32(&cache, N_DEC, D, MAX_TGT, MAX_SRC, &store);
+       st = attn_seq2seq_greedy_f32(out, &n, MAX_TGT, src, src_len, BOS, EOS,
+                                    &cache, &cfg, &weights, &arena);
+
+   or attn_seq2seq_encode_f32 once and attn_seq2seq_step_f32 per token
+   for your own search (attn_seq2seq_next_s8 / attn_lm_next_s8: the token
+   int8 greedy decoding feeds back, a step at a time). A step on a full cache is ATTN_ERR_FULL and
+   changes nothing. Decoder-only models (attn_lm_*) step causal encoder
+   layers with the same cache (max_mem 0).
+   The int8 steps check their parameters' values (per channel) the first
+   time a cache meets them and record which they were (cache.checked):
+   later steps with the same parameters skip that pass, which would cost
+   more than the attention of a short sequence. Keep the parameters
+   unchanged while a cache uses them (they are normally const, in flash),
+   or call attn_kv_cache_reset.
 
    ---------------------------------------------------------------------------
    FLOAT ARITHMETIC (the _f32 functions)
@@ -315,14 +364,41 @@
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
    about 1/3.3 of float.)
+   The decoder and generation (T target rows, S memory rows; a step for a
+   cache of L tokens and M memory rows; F = max(d, d_ff)):
+     attn_decoder_layer_f32 2*B(T*d) + 2*B(S*d) + 2*B(d) + B(max(T, S)) + B(d_ff)
+     attn_decoder_f32       the same     ATTN_DECODER_SCRATCH_F32(T, S, d, d_ff)
+     attn_decoder_step_f32  2*B(d) + B(max(L, M)) + B(d_ff)
+                                         ATTN_DECODER_STEP_SCRATCH_F32(L, M, d, d_ff)
+     attn_encoder_step_f32  2*B(d) + B(L) + B(d_ff)
+                                         ATTN_ENCODER_STEP_SCRATCH_F32(L, d, d_ff)
+     attn_seq2seq_*_f32     max(B(max_src*d) + the encoder's at max_src,
+                                B(tgt_vocab) + B(d) + a step's at (max_tgt, max_src))
+                                         ATTN_SEQ2SEQ_SCRATCH_F32(max_src, max_tgt, d, d_ff, V)
+     attn_lm_*_f32          B(vocab) + B(d) + an encoder step's at max_len
+                                         ATTN_LM_SCRATCH_F32(max_len, d, d_ff, vocab)
+     attn_decoder_layer_s8  2*A(T*d) + 2*A(S*d) + 3*A(P*d) + A(4*max(T, S, P*d))
+                            + A(P*d_ff)  ATTN_DECODER_SCRATCH_S8(T, S, d, d_ff)
+     attn_decoder_step_s8   3*A(d) + A(4*max(L, M, d)) + A(d_ff) + A(2*F)
+                                         ATTN_DECODER_STEP_SCRATCH_S8(L, M, d, d_ff)
+     (encoder steps, seq2seq and lm _s8 as for float with these and A():
+      ATTN_ENCODER_STEP_SCRATCH_S8, ATTN_SEQ2SEQ_SCRATCH_S8, ATTN_LM_SCRATCH_S8)
+   The KV cache, from the arena given to attn_kv_cache_init_* (it keeps
+   it), with E the element size (4 float, 1 int8):
+     2*A(layers*L*d*E) + 2*A(layers*M*d*E) + A(M)
+         ATTN_KV_CACHE_BYTES_F32(layers, L, M, d) / _S8 == attn_kv_cache_bytes_*
+   (per layer the self-attention keys and values of every token and the
+   memory's keys and values, and the memory's padding).
    Runtime queries: attn_*_scratch_f32(cfg, ..., &bytes).
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 856 bytes on the M0 and the M4F: the
-   deepest chain, attn_model_f32 / attn_model_s8 -> encoder -> layer ->
-   attention or linear, 856 with clang 14 -O2 (M4F), 684 with GCC 12 -O2
-   (M4F), 560 with GCC -Os; the quantizer, a host-side tool, 1,216 (per-
+   inference function takes at most 840 bytes on the M0 and the M4F: the
+   deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
+   one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
+   stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 796
+   on the M4F; 780 with GCC 12 -O2 (M4F), 704 with GCC -Os; the model
+   quantizers, host-side tools, 1,260 (attn_quantize_seq2seq_s8; per-
    function and per-build figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
@@ -340,6 +416,9 @@
                            enum value that does not exist)
      ATTN_ERR_TOO_LARGE 4  a buffer size computed from the sizes overflows size_t
      ATTN_ERR_ARENA     5  the arena has too little free space
+     ATTN_ERR_FULL      6  a KV cache holds all the tokens it can (a step
+                           checks it after RANGE, before the int8 values,
+                           TOO_LARGE and ARENA)
    One exception to the order: the int8 functions check the values inside
    their parameter structs (multipliers, shifts, zero points, per channel)
    after ATTN_ERR_TOO_LARGE, because those arrays are read only once the
@@ -349,6 +428,13 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   0.5.0  the decoder half: attn_mha_* take separate key and value inputs
+          (an API change: pass xkv twice for the old behaviour); layers
+          built from shared row blocks; decoder layers and stacks,
+          KV-cache steps, encoder-decoder and decoder-only models with
+          token embeddings and greedy decoding, float and int8, their
+          quantizers (with store-size queries), attn_argmax_s8,
+          ATTN_ERR_FULL; one-row int8 linear kernels for the steps.
    0.4.0  hardening: every size at most ATTN_MAX_DIM (2^28, ATTN_ERR_SHAPE
           beyond); post-norm int8 adds whose wide sum can reach 2^19
           refused (ATTN_ERR_RANGE); the quantizers refuse NaN/Inf weights
@@ -379,7 +465,7 @@
 #include <stdint.h>
 
 #define ATTN_VERSION_MAJOR 0
-#define ATTN_VERSION_MINOR 4
+#define ATTN_VERSION_MINOR 5
 #define ATTN_VERSION_PATCH 0
 
 #ifdef ATTN_STATIC
@@ -422,6 +508,42 @@
     (ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                       \
      ATTN_ENCODER_SCRATCH_F32(seq, d_model, n_heads, d_ff))
 
+/* The decoder (a layer or the stack; mem_len memory rows), one generation
+   step (for a cache of max_len tokens and max_mem memory rows; an encoder
+   stack's step reads no memory), and the KV cache itself. */
+#define ATTN__MAXZ(a, b) ((size_t)(a) > (size_t)(b) ? (size_t)(a) : (size_t)(b))
+#define ATTN_DECODER_SCRATCH_F32(seq, mem_len, d_model, d_ff)                 \
+    (2 * ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                   \
+     2 * ATTN_F32_BYTES((size_t)(mem_len) * (size_t)(d_model)) +               \
+     2 * ATTN_F32_BYTES(d_model) + ATTN_F32_BYTES(ATTN__MAXZ(seq, mem_len)) +    \
+     ATTN_F32_BYTES(d_ff))
+#define ATTN_DECODER_STEP_SCRATCH_F32(max_len, max_mem, d_model, d_ff)        \
+    (2 * ATTN_F32_BYTES(d_model) + ATTN_F32_BYTES(ATTN__MAXZ(max_len, max_mem)) + \
+     ATTN_F32_BYTES(d_ff))
+#define ATTN_ENCODER_STEP_SCRATCH_F32(max_len, d_model, d_ff)                 \
+    ATTN_DECODER_STEP_SCRATCH_F32(max_len, 0, d_model, d_ff)
+/* bytes = 2 * layers * max_len * d_model * elem (self-attention K and V)
+         + 2 * layers * max_mem * d_model * elem (the memory's K and V)
+         + max_mem (its padding), each of the five rounded up to ATTN_ALIGN */
+#define ATTN__KV_PART(n_layers, rows, d_model, elem)                           \
+    ATTN_ALIGN_UP((size_t)(n_layers) * (size_t)(rows) * (size_t)(d_model) * (elem))
+#define ATTN_KV_CACHE_BYTES_F32(n_layers, max_len, max_mem, d_model)          \
+    (2 * ATTN__KV_PART(n_layers, max_len, d_model, 4) +                         \
+     2 * ATTN__KV_PART(n_layers, max_mem, d_model, 4) + ATTN_ALIGN_UP(max_mem))
+#define ATTN_KV_CACHE_BYTES_S8(n_layers, max_len, max_mem, d_model)           \
+    (2 * ATTN__KV_PART(n_layers, max_len, d_model, 1) +                         \
+     2 * ATTN__KV_PART(n_layers, max_mem, d_model, 1) + ATTN_ALIGN_UP(max_mem))
+/* Encoder-decoder and decoder-only models: encode, step and greedy (one
+   arena for all three; the cache apart), at their longest sequences. */
+#define ATTN_SEQ2SEQ_SCRATCH_F32(max_src, max_tgt, d_model, d_ff, tgt_vocab)   \
+    ATTN__MAXZ(ATTN_F32_BYTES((size_t)(max_src) * (size_t)(d_model)) +          \
+                   ATTN_ENCODER_SCRATCH_F32(max_src, d_model, 1, d_ff),          \
+               ATTN_F32_BYTES(tgt_vocab) + ATTN_F32_BYTES(d_model) +             \
+                   ATTN_DECODER_STEP_SCRATCH_F32(max_tgt, max_src, d_model, d_ff))
+#define ATTN_LM_SCRATCH_F32(max_len, d_model, d_ff, vocab)                    \
+    (ATTN_F32_BYTES(vocab) + ATTN_F32_BYTES(d_model) +                         \
+     ATTN_ENCODER_STEP_SCRATCH_F32(max_len, d_model, d_ff))
+
 /* int8: the same for the _s8 operations (activations are bytes; scores and
    the residual row int32). */
 #define ATTN__MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -439,6 +561,29 @@
 #define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
     (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
      ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
+/* The int8 decoder, steps and models (P tokens at a time as for the
+   encoder: P = 2, or 1 for a step or a sequence of one). */
+#define ATTN__ROWS_S8(P, d_model, n_keys, d_ff)                                \
+    (3 * ATTN_ALIGN_UP((size_t)(P) * (size_t)(d_model)) +                      \
+     ATTN_ALIGN_UP(ATTN__MAXZ(n_keys, (size_t)(P) * (size_t)(d_model)) * 4) +    \
+     ATTN_ALIGN_UP((size_t)(P) * (size_t)(d_ff)))
+#define ATTN_DECODER_SCRATCH_S8(seq, mem_len, d_model, d_ff)                  \
+    (2 * ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                    \
+     2 * ATTN_ALIGN_UP((size_t)(mem_len) * (size_t)(d_model)) +                \
+     ATTN__ROWS_S8(ATTN__PAIR(seq), d_model, ATTN__MAXZ(seq, mem_len), d_ff))
+#define ATTN_DECODER_STEP_SCRATCH_S8(max_len, max_mem, d_model, d_ff)         \
+    (ATTN__ROWS_S8(1, d_model, ATTN__MAXZ(max_len, max_mem), d_ff) +            \
+     ATTN_ALIGN_UP(2 * ATTN__MAXZ(d_model, d_ff)))
+#define ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff)                  \
+    ATTN_DECODER_STEP_SCRATCH_S8(max_len, 0, d_model, d_ff)
+#define ATTN_SEQ2SEQ_SCRATCH_S8(max_src, max_tgt, d_model, d_ff, tgt_vocab)    \
+    ATTN__MAXZ(ATTN_ALIGN_UP((size_t)(max_src) * (size_t)(d_model)) +           \
+                   ATTN_ENCODER_SCRATCH_S8(max_src, d_model, 1, d_ff),           \
+               ATTN_ALIGN_UP(tgt_vocab) + ATTN_ALIGN_UP(d_model) +               \
+                   ATTN_DECODER_STEP_SCRATCH_S8(max_tgt, max_src, d_model, d_ff))
+#define ATTN_LM_SCRATCH_S8(max_len, d_model, d_ff, vocab)                     \
+    (ATTN_ALIGN_UP(vocab) + ATTN_ALIGN_UP(d_model) +                           \
+     ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff))
 
 #ifdef __cplusplus
 extern "C" {
@@ -450,7 +595,8 @@ typedef enum {
     ATTN_ERR_SHAPE = 2,
     ATTN_ERR_RANGE = 3,
     ATTN_ERR_TOO_LARGE = 4,
-    ATTN_ERR_ARENA = 5
+    ATTN_ERR_ARENA = 5,
+    ATTN_ERR_FULL = 6
 } attn_status;
 
 /* A short English description of a status ("unknown status" if not one). */
@@ -526,6 +672,61 @@ typedef struct {
     int n_classes;
 } attn_model_cfg;
 
+/* One decoder layer, PyTorch nn.TransformerDecoderLayer semantics, with
+   the encoder's fields (causal masks the self-attention: tgt_mask =
+   generate_square_subsequent_mask; the cross-attention over the memory
+   is masked by the memory's padding only):
+     post-norm: x = LN1(x + SA(x)); x = LN2(x + CA(x, mem)); x = LN3(x + FF(x))
+     pre-norm:  x = x + SA(LN1(x)); x = x + CA(LN2(x), mem); x = x + FF(LN3(x)) */
+typedef attn_encoder_cfg attn_decoder_cfg;
+
+/* A key/value cache for generation, in memory taken from an arena (see
+   attn_kv_cache_init_f32): for each layer the self-attention keys and
+   values of every token so far, and the cross-attention keys and values
+   of the memory, projected once per source sequence. The fields are yours
+   to read; change them only through the functions. */
+typedef struct {
+    void *k, *v;          /* [n_layers][max_len][d_model] elements          */
+    void *mem_k, *mem_v;  /* [n_layers][max_mem][d_model], NULL if max_mem 0 */
+    uint8_t *mem_padding; /* [max_mem]: the memory's key padding, or NULL   */
+    int n_layers, d_model;
+    int max_len;          /* tokens it can hold                             */
+    int max_mem;          /* memory rows it can hold (0: decoder-only)      */
+    int elem;             /* bytes per element: 4 (_f32) or 1 (_s8)         */
+    int len;              /* tokens cached = the next token's position      */
+    int mem_len;          /* memory rows projected (0 until a memory is set) */
+    int mem_padded;       /* nonzero: some memory row is padding            */
+    const void *checked;  /* _s8: the parameters whose values were checked
+                             with this cache (see attn_decoder_step_s8)     */
+    int plain;            /* _s8: their linear layers all take the DSP
+                             kernels' straight-line path (derived)          */
+} attn_kv_cache;
+
+/* An encoder-decoder (nn.Transformer) with token embeddings and an output
+   projection: src tokens -> embedding (* embed_scale) + positions ->
+   encoder stack (+ norm) = memory; target tokens -> embedding + positions
+   -> decoder stack (+ norm) -> linear -> logits over the target vocabulary.
+   decoder.causal must be nonzero (generation). Both stacks share d_model. */
+typedef struct {
+    attn_encoder_cfg encoder;
+    attn_decoder_cfg decoder;
+    int src_vocab, tgt_vocab;  /* rows of the embedding tables              */
+    int max_src, max_tgt;      /* longest source / target (position rows)   */
+    attn_position position;    /* for both sides                            */
+    float embed_scale;         /* embeddings times this; 0 or 1: none
+                                  (the paper uses sqrt(d_model))            */
+} attn_seq2seq_cfg;
+
+/* A decoder-only (GPT-style) language model built from causal encoder
+   layers: tokens -> embedding (* embed_scale) + positions -> stack (+ norm)
+   -> linear -> logits. layers.causal must be nonzero. */
+typedef struct {
+    attn_encoder_cfg layers;
+    int vocab, max_len;
+    attn_position position;
+    float embed_scale;         /* 0 or 1: none                              */
+} attn_lm_cfg;
+
 #ifndef ATTN_NO_FLOAT
 
 /* ---- float weights ------------------------------------------------------ */
@@ -561,6 +762,40 @@ typedef struct {
     const float *cls_w;    /* [n_classes][d_model]                          */
     const float *cls_b;    /* [n_classes] or NULL                           */
 } attn_model_weights_f32;
+
+typedef struct {
+    attn_mha_weights_f32 self_attn;   /* self_attn                          */
+    attn_mha_weights_f32 cross_attn;  /* multihead_attn (keys from memory)  */
+    const float *ff1_w, *ff1_b;       /* [d_ff][d_model], [d_ff] linear1    */
+    const float *ff2_w, *ff2_b;       /* [d_model][d_ff], [d_model] linear2 */
+    const float *norm1_w, *norm1_b;   /* [d_model] each (self-attention)    */
+    const float *norm2_w, *norm2_b;   /* [d_model] each (cross-attention)   */
+    const float *norm3_w, *norm3_b;   /* [d_model] each (feed-forward)      */
+} attn_decoder_layer_weights_f32;
+
+/* A stack of decoder layers sharing one cfg (nn.TransformerDecoder). */
+typedef struct {
+    const attn_decoder_layer_weights_f32 *layers; /* [n_layers]             */
+    int n_layers;
+    int final_norm;                  /* nonzero: LayerNorm after the stack  */
+    const float *norm_w, *norm_b;    /* [d_model] its gamma/beta (NULL ok)  */
+} attn_decoder_weights_f32;
+
+typedef struct {
+    const float *src_embed;          /* [src_vocab][d_model] nn.Embedding   */
+    const float *tgt_embed;          /* [tgt_vocab][d_model]                */
+    const float *src_pos, *tgt_pos;  /* [max_src|max_tgt][d_model] (LEARNED) */
+    attn_encoder_weights_f32 encoder;
+    attn_decoder_weights_f32 decoder;
+    const float *out_w, *out_b;      /* [tgt_vocab][d_model], [tgt_vocab]|NULL */
+} attn_seq2seq_weights_f32;
+
+typedef struct {
+    const float *embed;              /* [vocab][d_model]                    */
+    const float *pos;                /* [max_len][d_model] (LEARNED)        */
+    attn_encoder_weights_f32 layers;
+    const float *out_w, *out_b;      /* [vocab][d_model], [vocab] or NULL   */
+} attn_lm_weights_f32;
 
 /* ---- leaf operations (no scratch) --------------------------------------- */
 
@@ -609,11 +844,12 @@ ATTN_DEF attn_status attn_sdpa_f32(float *out, const float *q, const float *k, c
                                    const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                    attn_arena *arena);
 
-/* Multi-head attention (nn.MultiheadAttention): queries from xq [seq_q][d],
-   keys and values from xkv [seq_kv][d] (pass xq again for self-attention).
+/* Multi-head attention, nn.MultiheadAttention(query, key, value): queries
+   from xq [seq_q][d], keys from xk and values from xv [seq_kv][d] (pass xq
+   three times for self-attention, the memory twice for cross-attention).
    out [seq_q][d]. key_padding [seq_kv] or NULL. */
 ATTN_DEF attn_status attn_mha_scratch_f32(const attn_mha_cfg *cfg, size_t *bytes);
-ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
+ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, const float *xv,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_mha_weights_f32 *w, attn_arena *arena);
 
@@ -649,6 +885,107 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena);
+
+/* ---- decoder ------------------------------------------------------------ */
+
+/* One decoder layer / the stack (+ final norm), in place on x [seq][d]:
+   memory [mem_len][d] (the encoder's output), key_padding [seq] (target
+   padding, PyTorch tgt_key_padding_mask) and memory_padding [mem_len]
+   (memory_key_padding_mask) each NULL or one byte per row. */
+ATTN_DEF attn_status attn_decoder_layer_scratch_f32(const attn_decoder_cfg *cfg, int seq,
+                                                    int mem_len, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                            const float *memory, int mem_len,
+                                            const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_layer_weights_f32 *w,
+                                            attn_arena *arena);
+ATTN_DEF attn_status attn_decoder_scratch_f32(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                              size_t *bytes);
+ATTN_DEF attn_status attn_decoder_f32(float *x, int seq, const uint8_t *key_padding,
+                                      const float *memory, int mem_len,
+                                      const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                      const attn_decoder_weights_f32 *w, attn_arena *arena);
+
+/* ---- KV cache and generation -------------------------------------------- */
+
+/* A cache for n_layers layers of width d_model, max_len tokens and max_mem
+   memory rows (0 for decoder-only models), its arrays taken from `store`
+   (which keeps them: take the cache first, then use the same arena for
+   scratch, or two arenas). Bytes: attn_kv_cache_bytes_f32 ==
+   ATTN_KV_CACHE_BYTES_F32(...) == what the store's high-water mark grows by. */
+ATTN_DEF attn_status attn_kv_cache_bytes_f32(int n_layers, int d_model, int max_len, int max_mem,
+                                             size_t *bytes);
+ATTN_DEF attn_status attn_kv_cache_init_f32(attn_kv_cache *cache, int n_layers, int d_model,
+                                            int max_len, int max_mem, attn_arena *store);
+/* Forgets the tokens and the memory (len = mem_len = 0). */
+ATTN_DEF attn_status attn_kv_cache_reset(attn_kv_cache *cache);
+
+/* Projects each layer's cross-attention keys and values of memory
+   [mem_len][d] into the cache (once per source sequence) and empties the
+   token cache (len = 0). memory_padding [mem_len] or NULL is copied. */
+ATTN_DEF attn_status attn_decoder_memory_f32(attn_kv_cache *cache, const float *memory,
+                                             int mem_len, const uint8_t *memory_padding,
+                                             const attn_decoder_cfg *cfg,
+                                             const attn_decoder_weights_f32 *w);
+/* One token through the decoder stack, in place on x [d_model] (its
+   embedding + position in, the stack's output row out): appends its keys
+   and values to the cache (len + 1). Equals row `len` of attn_decoder_f32
+   on all the tokens so far with cfg->causal set (which it requires).
+   ATTN_ERR_FULL when the cache holds max_len tokens (nothing changes);
+   ATTN_ERR_SHAPE when no memory is set or the cache's layers or width
+   differ from w's and cfg's. The scratch query takes the cache's max_len
+   and max_mem (both >= 1: a decoder reads a memory). */
+ATTN_DEF attn_status attn_decoder_step_scratch_f32(const attn_decoder_cfg *cfg, int max_len,
+                                                   int max_mem, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_weights_f32 *w, attn_arena *arena);
+/* The same for a decoder-only stack of causal encoder layers (a cache with
+   max_mem 0 or any; its memory is not used). */
+ATTN_DEF attn_status attn_encoder_step_scratch_f32(const attn_encoder_cfg *cfg, int max_len,
+                                                   size_t *bytes);
+ATTN_DEF attn_status attn_encoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_encoder_cfg *cfg,
+                                           const attn_encoder_weights_f32 *w, attn_arena *arena);
+
+/* Encoder-decoder models. encode: src [src_len] token ids -> memory ->
+   the cache (len = 0). step: token (the previous output, or BOS first) at
+   position cache->len -> logits [tgt_vocab]. greedy: encode, then steps
+   from bos, each feeding back the argmax, until eos (not stored) or
+   max_out tokens; out [max_out], *n_out tokens. max_out <= cache max_len.
+   Token ids outside the vocabulary: ATTN_ERR_RANGE. The cache must have
+   been made for n_layers = decoder.n_layers, max_mem >= src_len. Scratch
+   for all three: attn_seq2seq_scratch_f32 (at max_src, max_tgt). */
+ATTN_DEF attn_status attn_seq2seq_scratch_f32(const attn_seq2seq_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_seq2seq_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w,
+                                             attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
+                                             int src_len, int bos, int eos, attn_kv_cache *cache,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w,
+                                             attn_arena *arena);
+
+/* Decoder-only models: step as above (the cache's memory unused); greedy
+   empties the cache, feeds prompt [prompt_len] (>= 1) and then its own
+   argmax, writing up to max_out new tokens (eos not stored).
+   prompt_len + max_out - 1 <= the cache's and cfg's max_len. A cache
+   larger than the model's lengths works with the scratch the queries
+   name (a step never sees more than max_len / max_tgt tokens and max_src
+   memory rows). */
+ATTN_DEF attn_status attn_lm_scratch_f32(const attn_lm_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_lm_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                      const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                      attn_arena *arena);
+ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const int *prompt,
+                                        int prompt_len, int eos, attn_kv_cache *cache,
+                                        const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                        attn_arena *arena);
 
 #endif /* ATTN_NO_FLOAT */
 
@@ -785,6 +1122,57 @@ typedef struct {
     int32_t in_zp, logit_zp;
 } attn_model_s8_params;
 
+/* One quantized decoder layer (cfg as for float): the encoder layer's
+   blocks and a cross-attention block between them, each block's residual
+   add and norm as in attn_encoder_layer_s8_params (add1/norm1 self-
+   attention, add2/norm2 cross-attention, add3/norm3 feed-forward). The
+   cross-attention's k and v linears read the memory (their in_zp is the
+   memory's zero point). */
+typedef struct {
+    attn_mha_s8_params self_attn;
+    attn_add_s8_params add1;
+    attn_layernorm_s8_params norm1;
+    attn_mha_s8_params cross_attn;
+    attn_add_s8_params add2;
+    attn_layernorm_s8_params norm2;
+    attn_linear_s8_params ff1;
+    const int8_t *gelu_table;  /* [256] or NULL (ReLU fused into ff1)       */
+    attn_linear_s8_params ff2;
+    attn_add_s8_params add3;
+    attn_layernorm_s8_params norm3;
+} attn_decoder_layer_s8_params;
+
+typedef struct {
+    const attn_decoder_layer_s8_params *layers; /* [n_layers]              */
+    int n_layers;
+    int final_norm;
+    attn_layernorm_s8_params norm;
+} attn_decoder_s8_params;
+
+/* int8 encoder-decoder: embedding tables in int8 (embed_scale folded in),
+   positions added with *_pos_add (NULL tables for ATTN_POS_NONE, then
+   the tables are at the stacks' input scales), int8 logits. */
+typedef struct {
+    const int8_t *src_embed, *tgt_embed; /* [vocab][d_model]                */
+    const int8_t *src_pos, *tgt_pos;     /* [max_src|max_tgt][d_model] or NULL */
+    attn_add_s8_params src_pos_add, tgt_pos_add;
+    attn_encoder_s8_params encoder;
+    attn_decoder_s8_params decoder;
+    attn_linear_s8_params out;           /* d_model -> tgt_vocab            */
+    float logit_scale;                   /* real logit = scale * (q - zp)   */
+    int32_t logit_zp;
+} attn_seq2seq_s8_params;
+
+typedef struct {
+    const int8_t *embed;                 /* [vocab][d_model]                */
+    const int8_t *pos;                   /* [max_len][d_model] or NULL      */
+    attn_add_s8_params pos_add;
+    attn_encoder_s8_params layers;
+    attn_linear_s8_params out;           /* d_model -> vocab                */
+    float logit_scale;
+    int32_t logit_zp;
+} attn_lm_s8_params;
+
 /* Element-wise int8 ops (y may equal x): */
 /* y = max(x, zp): ReLU at the tensor's zero point. */
 ATTN_DEF attn_status attn_relu_s8(int8_t *y, const int8_t *x, int n, int32_t zp);
@@ -812,9 +1200,10 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_sdpa_s8_params *p, attn_arena *arena);
 ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes);
-ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xkv,
-                                 const uint8_t *key_padding, const attn_mha_cfg *cfg,
-                                 const attn_mha_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk,
+                                 const int8_t *xv, const uint8_t *key_padding,
+                                 const attn_mha_cfg *cfg, const attn_mha_s8_params *p,
+                                 attn_arena *arena);
 
 ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, int seq,
                                                    size_t *bytes);
@@ -836,6 +1225,76 @@ ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, s
 ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
                                    const uint8_t *key_padding, const attn_model_cfg *cfg,
                                    const attn_model_s8_params *p, attn_arena *arena);
+
+/* *index = position of the largest of x[0..n-1] (the first one on ties). */
+ATTN_DEF attn_status attn_argmax_s8(int *index, const int8_t *x, int n);
+
+/* The decoder, the cache and generation in int8: as the _f32 functions,
+   on int8 rows at the scales the quantizer chose (memory at the encoder
+   output's). */
+ATTN_DEF attn_status attn_decoder_layer_scratch_s8(const attn_decoder_cfg *cfg, int seq,
+                                                   int mem_len, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                           const int8_t *memory, int mem_len,
+                                           const uint8_t *memory_padding,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_layer_s8_params *p,
+                                           attn_arena *arena);
+ATTN_DEF attn_status attn_decoder_scratch_s8(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                             size_t *bytes);
+ATTN_DEF attn_status attn_decoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                     const int8_t *memory, int mem_len,
+                                     const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                     const attn_decoder_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_kv_cache_bytes_s8(int n_layers, int d_model, int max_len, int max_mem,
+                                            size_t *bytes);
+ATTN_DEF attn_status attn_kv_cache_init_s8(attn_kv_cache *cache, int n_layers, int d_model,
+                                           int max_len, int max_mem, attn_arena *store);
+ATTN_DEF attn_status attn_decoder_memory_s8(attn_kv_cache *cache, const int8_t *memory,
+                                            int mem_len, const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_s8_params *p);
+ATTN_DEF attn_status attn_decoder_step_scratch_s8(const attn_decoder_cfg *cfg, int max_len,
+                                                  int max_mem, size_t *bytes);
+ATTN_DEF attn_status attn_decoder_step_s8(int8_t *x, attn_kv_cache *cache,
+                                          const attn_decoder_cfg *cfg,
+                                          const attn_decoder_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_encoder_step_scratch_s8(const attn_encoder_cfg *cfg, int max_len,
+                                                  size_t *bytes);
+ATTN_DEF attn_status attn_encoder_step_s8(int8_t *x, attn_kv_cache *cache,
+                                          const attn_encoder_cfg *cfg,
+                                          const attn_encoder_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_scratch_s8(const attn_seq2seq_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src, int src_len,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena);
+/* One greedy step in int8: feeds token (at position cache->len) and sets
+   *next to the argmax of the output projection's sums requantized with 8
+   more fraction bits than the int8 logits have (the first on ties; the
+   int8 logits would tie wherever two differ by less than one step of
+   their scale): the token attn_seq2seq_greedy_s8 / attn_lm_greedy_s8 feed
+   back. Checks and scratch as for the step and greedy. */
+ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_lm_next_s8(int *next, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
+                                            int src_len, int bos, int eos, attn_kv_cache *cache,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_lm_scratch_s8(const attn_lm_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena);
+ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const int *prompt,
+                                       int prompt_len, int eos, attn_kv_cache *cache,
+                                       const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                       attn_arena *arena);
 
 #endif /* ATTN_NO_INT8 */
 
@@ -890,6 +1349,47 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
                                             attn_arena *store, attn_arena *scratch);
+
+/* A float decoder stack: calib [n_calib][seq][d_model] target rows
+   (key_padding [n_calib][seq] or NULL) against memory
+   [n_calib][mem_len][d_model] (memory_padding [n_calib][mem_len] or NULL);
+   *in_q, *mem_q, *out_q: the encodings of x, the memory and the output.
+   Errors and store as for attn_quantize_encoder_s8 (per layer two
+   attention blocks). */
+ATTN_DEF attn_status attn_quantize_decoder_s8(attn_decoder_s8_params *out, attn_qparams *in_q,
+                                              attn_qparams *mem_q, attn_qparams *out_q,
+                                              const attn_decoder_cfg *cfg,
+                                              const attn_decoder_weights_f32 *w,
+                                              const float *calib, const uint8_t *key_padding,
+                                              const float *memory, const uint8_t *memory_padding,
+                                              int n_calib, int seq, int mem_len,
+                                              attn_arena *store, attn_arena *scratch);
+/* An encoder-decoder model. Calibration: n_calib source sequences
+   calib_src [n_calib][max_src] of src_len[s] tokens each, and their
+   decoder inputs calib_tgt [n_calib][max_tgt] (BOS first, teacher
+   forcing) of tgt_len[s] tokens; the float model encodes each and steps
+   through its target. Embedding and position tables become int8 at their
+   own encodings (sinusoidal positions baked). The store it takes:
+   attn_quantize_seq2seq_store_bytes (exact). Errors as for the other
+   quantizers; a length outside 1..max is ATTN_ERR_SHAPE, a token outside
+   the vocabulary ATTN_ERR_RANGE. */
+ATTN_DEF attn_status attn_quantize_seq2seq_store_bytes(const attn_seq2seq_cfg *cfg,
+                                                       const attn_seq2seq_weights_f32 *w,
+                                                       size_t *bytes);
+ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
+                                              const attn_seq2seq_cfg *cfg,
+                                              const attn_seq2seq_weights_f32 *w,
+                                              const int *calib_src, const int *src_len,
+                                              const int *calib_tgt, const int *tgt_len,
+                                              int n_calib, attn_arena *store, attn_arena *scratch);
+/* A decoder-only model: calib [n_calib][max_len] token sequences of
+   calib_len[s] tokens, stepped through the float model. */
+ATTN_DEF attn_status attn_quantize_lm_store_bytes(const attn_lm_cfg *cfg,
+                                                  const attn_lm_weights_f32 *w, size_t *bytes);
+ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_cfg *cfg,
+                                         const attn_lm_weights_f32 *w, const int *calib,
+                                         const int *calib_len, int n_calib, attn_arena *store,
+                                         attn_arena *scratch);
 
 #endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
 
@@ -1030,6 +1530,7 @@ ATTN_DEF const char *attn_status_str(attn_status status)
     case ATTN_ERR_RANGE: return "a value is outside its allowed range";
     case ATTN_ERR_TOO_LARGE: return "sizes too large: byte count overflows size_t";
     case ATTN_ERR_ARENA: return "arena too small";
+    case ATTN_ERR_FULL: return "the KV cache is full";
     }
     return "unknown status";
 }
@@ -1165,6 +1666,184 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
     if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
     return ATTN_OK;
 }
+
+/* ---- KV cache (shared by _f32 and _s8) -------------------------------------- */
+
+static attn_status attn__cache_dims(int n_layers, int d_model, int max_len, int max_mem)
+{
+    if (attn__dim_bad(n_layers) || attn__dim_bad(d_model) || attn__dim_bad(max_len) ||
+        max_mem < 0 || max_mem > ATTN_MAX_DIM)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn__size attn__cache_size(int n_layers, int d_model, int max_len, int max_mem,
+                                   size_t elem)
+{
+    attn__size s = {0, 0};
+    size_t row = (size_t)d_model * elem; /* <= 2^30: fits */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_len, row); /* K              */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_len, row); /* V              */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_mem, row); /* memory K       */
+    attn__size_add(&s, (size_t)n_layers, (size_t)max_mem, row); /* memory V       */
+    attn__size_add(&s, (size_t)max_mem, 1, 1);                  /* memory padding */
+    return s;
+}
+
+static attn_status attn__cache_bytes(int n_layers, int d_model, int max_len, int max_mem,
+                                     size_t elem, size_t *bytes)
+{
+    attn_status st;
+    if (!bytes) return ATTN_ERR_NULL;
+    if ((st = attn__cache_dims(n_layers, d_model, max_len, max_mem)) != ATTN_OK) return st;
+    return attn__size_result(attn__cache_size(n_layers, d_model, max_len, max_mem, elem), bytes);
+}
+
+static attn_status attn__cache_init(attn_kv_cache *c, int n_layers, int d_model, int max_len,
+                                    int max_mem, attn_arena *store, size_t elem)
+{
+    attn_status st;
+    attn__size need;
+    size_t lk, lm;
+    if (!c || !store) return ATTN_ERR_NULL;
+    if ((st = attn__cache_dims(n_layers, d_model, max_len, max_mem)) != ATTN_OK) return st;
+    need = attn__cache_size(n_layers, d_model, max_len, max_mem, elem);
+    if ((st = attn__check_scratch(&need, store)) != ATTN_OK) return st;
+    lk = (size_t)n_layers * (size_t)max_len * (size_t)d_model * elem;
+    lm = (size_t)n_layers * (size_t)max_mem * (size_t)d_model * elem;
+    c->k = attn__take(store, lk);
+    c->v = attn__take(store, lk);
+    c->mem_k = max_mem ? attn__take(store, lm) : NULL;
+    c->mem_v = max_mem ? attn__take(store, lm) : NULL;
+    c->mem_padding = max_mem ? (uint8_t *)attn__take(store, (size_t)max_mem) : NULL;
+    c->n_layers = n_layers;
+    c->d_model = d_model;
+    c->max_len = max_len;
+    c->max_mem = max_mem;
+    c->elem = (int)elem;
+    c->len = 0;
+    c->mem_len = 0;
+    c->mem_padded = 0;
+    c->checked = NULL;
+    c->plain = 0;
+    return ATTN_OK;
+}
+
+#ifndef ATTN_NO_FLOAT
+ATTN_DEF attn_status attn_kv_cache_bytes_f32(int n_layers, int d_model, int max_len, int max_mem,
+                                             size_t *bytes)
+{
+    return attn__cache_bytes(n_layers, d_model, max_len, max_mem, sizeof(float), bytes);
+}
+
+ATTN_DEF attn_status attn_kv_cache_init_f32(attn_kv_cache *cache, int n_layers, int d_model,
+                                            int max_len, int max_mem, attn_arena *store)
+{
+    return attn__cache_init(cache, n_layers, d_model, max_len, max_mem, store, sizeof(float));
+}
+#endif
+
+#ifndef ATTN_NO_INT8
+ATTN_DEF attn_status attn_kv_cache_bytes_s8(int n_layers, int d_model, int max_len, int max_mem,
+                                            size_t *bytes)
+{
+    return attn__cache_bytes(n_layers, d_model, max_len, max_mem, 1, bytes);
+}
+
+ATTN_DEF attn_status attn_kv_cache_init_s8(attn_kv_cache *cache, int n_layers, int d_model,
+                                           int max_len, int max_mem, attn_arena *store)
+{
+    return attn__cache_init(cache, n_layers, d_model, max_len, max_mem, store, 1);
+}
+#endif
+
+ATTN_DEF attn_status attn_kv_cache_reset(attn_kv_cache *cache)
+{
+    if (!cache) return ATTN_ERR_NULL;
+    cache->len = 0;
+    cache->mem_len = 0;
+    cache->mem_padded = 0;
+    cache->checked = NULL;
+    cache->plain = 0;
+    return ATTN_OK;
+}
+
+/* A cache as attn__cache_init made it, for elem-byte rows of n_layers
+   layers of width d (fields changed by hand: NULL or SHAPE). */
+static attn_status attn__cache_check(const attn_kv_cache *c, int elem, int n_layers, int d)
+{
+    if (!c->k || !c->v || (c->max_mem > 0 && (!c->mem_k || !c->mem_v || !c->mem_padding)))
+        return ATTN_ERR_NULL;
+    if (attn__cache_dims(c->n_layers, c->d_model, c->max_len, c->max_mem) != ATTN_OK ||
+        c->elem != elem || c->n_layers != n_layers || c->d_model != d || c->len < 0 ||
+        c->len > c->max_len || c->mem_len < 0 || c->mem_len > c->max_mem)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static int attn__scale_ok(float s)
+{
+    return s - s == 0.0f; /* finite */
+}
+
+static int attn__tokens_ok(const int *t, int n, int vocab)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (t[i] < 0 || t[i] >= vocab) return 0;
+    return 1;
+}
+
+static attn__size attn__size_max(attn__size a, attn__size b)
+{
+    attn__size s;
+    s.overflow = a.overflow | b.overflow;
+    s.bytes = a.bytes > b.bytes ? a.bytes : b.bytes;
+    return s;
+}
+
+/* The seq2seq config, given the two stacks' own checks (se, sd: float or
+   int8 rules): SHAPE (the stacks, their widths, the vocabularies and
+   lengths) before RANGE (the stacks' values, position, scale, causal). */
+static attn_status attn__s2s_rules(const attn_seq2seq_cfg *c, int n_enc, int n_dec,
+                                   attn_status se, attn_status sd)
+{
+    if (se == ATTN_ERR_SHAPE || sd == ATTN_ERR_SHAPE || c->encoder.d_model != c->decoder.d_model ||
+        attn__dim_bad(c->src_vocab) || attn__dim_bad(c->tgt_vocab) || attn__dim_bad(c->max_src) ||
+        attn__dim_bad(c->max_tgt) || attn__dim_bad(n_enc) || attn__dim_bad(n_dec))
+        return ATTN_ERR_SHAPE;
+    if (se != ATTN_OK) return se;
+    if (sd != ATTN_OK) return sd;
+    if ((c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
+         c->position != ATTN_POS_LEARNED) ||
+        !attn__scale_ok(c->embed_scale) || !c->decoder.causal)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+/* The keys a step can see: of the tokens (len < max_len, and < the
+   model's own limit lim_len) and of the memory (dec), whichever is more. */
+static int attn__step_keys(const attn_kv_cache *c, int dec, int lim_len, int lim_mem)
+{
+    int nl = c->max_len < lim_len ? c->max_len : lim_len;
+    int nm = c->max_mem < lim_mem ? c->max_mem : lim_mem;
+    return dec && nm > nl ? nm : nl;
+}
+
+/* Records a memory of mem_len rows (its padding copied) and empties the
+   token cache. */
+static void attn__cache_set_memory(attn_kv_cache *c, int mem_len, const uint8_t *memory_padding)
+{
+    int j, any = 0;
+    for (j = 0; j < mem_len; j++) {
+        c->mem_padding[j] = (uint8_t)(memory_padding && memory_padding[j] ? 1 : 0);
+        any |= c->mem_padding[j];
+    }
+    c->mem_padded = any;
+    c->mem_len = mem_len;
+    c->len = 0;
+}
+
 
 #ifndef ATTN_NO_FLOAT
 
@@ -1698,10 +2377,12 @@ static void attn__softmax_row_f32(float *y, const float *x, int n)
 /* One query row of one head. q [d_head] is already scaled by 1/sqrt(d_head);
    key j is row j of k/v (rows `stride` floats apart); keys j >= n_keys and
    padded keys are skipped. The context (softmax . V) overwrites ctx [d_head],
-   which may be q itself. scores [n_keys] is scratch. */
-static void attn__attend_row_f32(float *ctx, const float *q, const float *k, const float *v,
-                                 size_t stride, const uint8_t *key_padding, int n_keys,
-                                 int d_head, float *scores)
+   which may be q itself. scores [n_keys] is scratch. Out of line: its
+   frame and gemv's are the deepest of a layer, which stays shallow above. */
+ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float *k,
+                                         const float *v, size_t stride,
+                                         const uint8_t *key_padding, int n_keys, int d_head,
+                                         float *scores)
 {
     float mx = 0.0f, sum = 0.0f, inv;
     int j, e, c, seen = 0;
@@ -2035,7 +2716,7 @@ ATTN_DEF attn_status attn_mha_scratch_f32(const attn_mha_cfg *cfg, size_t *bytes
     return attn__size_result(attn__mha_size(cfg), bytes);
 }
 
-ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
+ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, const float *xv,
                                   const uint8_t *key_padding, const attn_mha_cfg *cfg,
                                   const attn_mha_weights_f32 *w, attn_arena *arena)
 {
@@ -2044,7 +2725,7 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
     size_t mark, d;
     float *k, *v, *q, *scores;
     int i, dm;
-    if (!out || !xq || !xkv || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if (!out || !xq || !xk || !xv || !cfg || !w || !arena) return ATTN_ERR_NULL;
     if (!attn__mha_weights_ok(w)) return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
     need = attn__mha_size(cfg);
@@ -2059,8 +2740,8 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xkv,
     scores = (float *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(float));
 
     /* keys and values for every source row, before any output is written */
-    attn__gemm_f32(k, d, xkv, d, cfg->seq_kv, w->wk, d, w->bk, dm, dm);
-    attn__gemm_f32(v, d, xkv, d, cfg->seq_kv, w->wv, d, w->bv, dm, dm);
+    attn__gemm_f32(k, d, xk, d, cfg->seq_kv, w->wk, d, w->bk, dm, dm);
+    attn__gemm_f32(v, d, xv, d, cfg->seq_kv, w->wv, d, w->bv, dm, dm);
     /* one query row at a time: project, attend per head, project out */
     for (i = 0; i < cfg->seq_q; i++) {
         attn__matvec_f32(q, xq + (size_t)i * d, w->wq, w->bq, dm, dm);
@@ -2115,7 +2796,6 @@ ATTN_DEF attn_status attn_encoder_scratch_f32(const attn_encoder_cfg *cfg, int s
     return attn_encoder_layer_scratch_f32(cfg, seq, bytes);
 }
 
-/* The layer itself; arguments checked and scratch available. */
 /* What the quantizer watches in a float layer: the range of each tensor the
    int8 layer keeps in int8 (normal runs pass NULL and watch nothing). */
 typedef struct {
@@ -2123,8 +2803,23 @@ typedef struct {
     float bad; /* 0 while every value seen is finite (a float, like lo and hi) */
 } attn__range;
 
+/* The tap a block reports through: one range per tensor it makes. An
+   attention block: its norm, Q, K, V, the context, the out projection
+   and the block's output row; a feed-forward block: its norm, linear1's
+   output, the activation, linear2's output and the block's output row. */
+enum { ATTN__T_NORM, ATTN__T_Q, ATTN__T_K, ATTN__T_V, ATTN__T_CTX, ATTN__T_ATT, ATTN__T_OUT,
+       ATTN__T_N };
+enum { ATTN__T_PRE = 1, ATTN__T_HID = 2, ATTN__T_FF = 3 };
 typedef struct {
-    attn__range n1, q, k, v, ctx, a, x1, n2, pre, h, f, out;
+    attn__range r[ATTN__T_N];
+} attn__tap;
+
+/* A layer's taps, one per block (an encoder layer leaves CA unused); a
+   stack has one per layer and one more whose t[0].r[ATTN__T_OUT] watches
+   the final norm. */
+enum { ATTN__B_SA, ATTN__B_CA, ATTN__B_FF, ATTN__B_N };
+typedef struct {
+    attn__tap t[ATTN__B_N];
 } attn__layer_obs;
 
 static void attn__see(attn__range *r, const float *x, size_t n)
@@ -2137,24 +2832,17 @@ static void attn__see(attn__range *r, const float *x, size_t n)
     }
 }
 
+/* Out of line (a normal run passes NULL and returns at once): the blocks'
+   frames stay small for the attention below them. */
+ATTN__NOINLINE void attn__tap_see(attn__tap *tap, int i, const float *x, size_t n)
+{
+    if (tap) attn__see(&tap->r[i], x, n);
+}
+#define ATTN__TAP(tap, i, x, n) attn__tap_see((tap), (i), (x), (size_t)(n))
 #define ATTN__SEE(obs, field, x, n)                                                       \
     do {                                                                                  \
         if (obs) attn__see(&(obs)->field, (x), (size_t)(n));                              \
     } while (0)
-
-/* The activation of n hidden rows of width ff in place (h [n][ff]), watched
-   before (pre) and after (h). */
-ATTN__NOINLINE void attn__activate_rows_f32(float *h, int n, int ff, attn_activation act,
-                                            attn__layer_obs *obs)
-{
-    int j;
-    for (j = 0; j < n; j++) {
-        float *r = h + (size_t)j * (size_t)ff;
-        ATTN__SEE(obs, pre, r, ff);
-        attn__activate_f32(r, r, ff, act);
-        ATTN__SEE(obs, h, r, ff);
-    }
-}
 
 /* x[c] += t[c]: a residual connection. */
 static void attn__add_row_f32(float *x, const float *t, int n)
@@ -2166,66 +2854,128 @@ static void attn__add_row_f32(float *x, const float *t, int n)
     for (; c < n; c++) x[c] += t[c];
 }
 
-static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
-                                    const attn_encoder_cfg *cfg,
-                                    const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
-                                            attn__layer_obs *obs)
-{
-    const attn_mha_weights_f32 *a = &w->attn;
-    int dm = cfg->d_model, i, j, n, t;
-    size_t d = (size_t)dm, ff = (size_t)cfg->d_ff, mark = arena->used;
-    float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
-    float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
-    float *nrm = (float *)attn__take(arena, d * sizeof(float));               /* [d]      */
-    float *q = (float *)attn__take(arena, d * sizeof(float));                 /* [d]      */
-    float *scores = (float *)attn__take(arena, (size_t)seq * sizeof(float));  /* [seq]    */
-    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
+/* ---- the blocks every layer is made of ------------------------------------ */
 
-    /* keys and values from the whole input (pre-norm: from LN1(x), a row at
-       a time; post-norm: all rows in one call, in blocks of rows) */
-    if (cfg->norm_first) {
-        for (i = 0; i < seq; i++) {
-            attn__layernorm_row_f32(nrm, x + (size_t)i * d, w->norm1_w, w->norm1_b, cfg->eps,
-                                    dm);
-            ATTN__SEE(obs, n1, nrm, dm);
+/* An attention block's keys and values and its own weights. Keys k and
+   values v are rows of stride d_model; query position i sees keys
+   0..min(i, n_keys-1) when causal, else all n_keys. */
+typedef struct {
+    const attn_mha_weights_f32 *w;
+    const float *g, *b;     /* its LayerNorm (before, pre-norm; after, post-norm) */
+    const float *k, *v;
+    const uint8_t *pad;     /* key padding [n_keys] or NULL */
+    int n_keys, causal;
+} attn__att_f32;
+
+/* Keys and values of n rows of x (stride d) into k, v (stride d): from
+   LN(x) with g, b when norm (pre-norm self-attention), else from x itself
+   (post-norm, or a memory for cross-attention), all rows in one call. */
+static void attn__kv_rows_f32(float *k, float *v, const float *x, int n, const attn__att_f32 *A,
+                              int norm, const attn_encoder_cfg *cfg, float *nrm, attn__tap *tap)
+{
+    const attn_mha_weights_f32 *a = A->w;
+    int dm = cfg->d_model, i;
+    size_t d = (size_t)dm;
+    if (norm) {
+        for (i = 0; i < n; i++) {
+            attn__layernorm_row_f32(nrm, x + (size_t)i * d, A->g, A->b, cfg->eps, dm);
+            ATTN__TAP(tap, ATTN__T_NORM, nrm, dm);
             attn__matvec_f32(k + (size_t)i * d, nrm, a->wk, a->bk, dm, dm);
             attn__matvec_f32(v + (size_t)i * d, nrm, a->wv, a->bv, dm, dm);
         }
     } else {
-        attn__gemm_f32(k, d, x, d, seq, a->wk, d, a->bk, dm, dm);
-        attn__gemm_f32(v, d, x, d, seq, a->wv, d, a->bv, dm, dm);
+        attn__gemm_f32(k, d, x, d, n, a->wk, d, a->bk, dm, dm);
+        attn__gemm_f32(v, d, x, d, n, a->wv, d, a->bv, dm, dm);
     }
-    for (i = 0; obs && i < seq; i++) {
-        ATTN__SEE(obs, k, k + (size_t)i * d, dm);
-        ATTN__SEE(obs, v, v + (size_t)i * d, dm);
+    for (i = 0; tap && i < n; i++) {
+        ATTN__TAP(tap, ATTN__T_K, k + (size_t)i * d, dm);
+        ATTN__TAP(tap, ATTN__T_V, v + (size_t)i * d, dm);
     }
+}
 
-    /* the self-attention block, a token at a time: K and V hold all it
-       needs of the other tokens, so row i is updated in place */
-    for (i = 0; i < seq; i++) {
-        float *row = x + (size_t)i * d;
-        const float *src = row;
-        if (cfg->norm_first) {
-            attn__layernorm_row_f32(nrm, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
-            src = nrm;
+/* The attention block on one row, in place (post-norm: row = LN(row +
+   MHA(row)); pre-norm: row = row + MHA(LN(row))), query position i. With
+   kv_new (a step), the row's own key and value are made first, from the
+   same input, into kv_new[0] / kv_new[1] (which A->k / A->v must hold at
+   key i). nrm, q [d], scores [n_keys] scratch. */
+static void attn__att_block_f32(float *row, int i, const attn__att_f32 *A, float *const *kv_new,
+                                const attn_encoder_cfg *cfg, float *nrm, float *q, float *scores,
+                                attn__tap *tap)
+{
+    const attn_mha_weights_f32 *a = A->w;
+    int dm = cfg->d_model;
+    const float *src = row;
+    if (cfg->norm_first) {
+        attn__layernorm_row_f32(nrm, row, A->g, A->b, cfg->eps, dm);
+        ATTN__TAP(tap, ATTN__T_NORM, nrm, dm);
+        src = nrm;
+    }
+    if (kv_new) {
+        attn__matvec_f32(kv_new[0], src, a->wk, a->bk, dm, dm);
+        attn__matvec_f32(kv_new[1], src, a->wv, a->bv, dm, dm);
+        ATTN__TAP(tap, ATTN__T_K, kv_new[0], dm);
+        ATTN__TAP(tap, ATTN__T_V, kv_new[1], dm);
+    }
+    attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
+    ATTN__TAP(tap, ATTN__T_Q, q, dm);
+    attn__attend_heads_f32(q, A->k, A->v, A->pad, i, A->n_keys, dm, cfg->n_heads, A->causal,
+                           scores);
+    ATTN__TAP(tap, ATTN__T_CTX, q, dm);
+    attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
+    ATTN__TAP(tap, ATTN__T_ATT, nrm, dm);
+    attn__add_row_f32(row, nrm, dm); /* residual */
+    if (!cfg->norm_first) attn__layernorm_row_f32(row, row, A->g, A->b, cfg->eps, dm);
+    ATTN__TAP(tap, ATTN__T_OUT, row, dm);
+}
+
+/* A feed-forward block's weights and its LayerNorm. */
+typedef struct {
+    const float *w1, *b1, *w2, *b2, *g, *b;
+} attn__ff_f32;
+
+/* The feed-forward block on n rows in place (post-norm: row = LN(row +
+   FF(row)); pre-norm: row = row + FF(LN(row))). nrm [n][d] and hid
+   [n][d_ff] scratch. */
+static void attn__ff_block_f32(float *rows, int n, const attn__ff_f32 *F,
+                               const attn_encoder_cfg *cfg, float *nrm, float *hid, attn__tap *tap)
+{
+    int dm = cfg->d_model, j;
+    size_t d = (size_t)dm, ff = (size_t)cfg->d_ff;
+    const float *src = rows;
+    if (cfg->norm_first) {
+        for (j = 0; j < n; j++) {
+            attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, F->g, F->b,
+                                    cfg->eps, dm);
+            ATTN__TAP(tap, ATTN__T_NORM, nrm + (size_t)j * d, dm);
         }
-        attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
-        ATTN__SEE(obs, q, q, dm);
-        attn__attend_heads_f32(q, k, v, key_padding, i, seq, dm, cfg->n_heads, cfg->causal,
-                               scores);
-        ATTN__SEE(obs, ctx, q, dm);
-        attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
-        ATTN__SEE(obs, a, nrm, dm);
-        attn__add_row_f32(row, nrm, dm); /* residual */
-        if (!cfg->norm_first)
-            attn__layernorm_row_f32(row, row, w->norm1_w, w->norm1_b, cfg->eps, dm);
-        ATTN__SEE(obs, x1, row, dm);
+        src = nrm;
     }
+    attn__gemm_f32(hid, ff, src, d, n, F->w1, d, F->b1, dm, cfg->d_ff);
+    for (j = 0; j < n; j++) {
+        float *r = hid + (size_t)j * ff;
+        ATTN__TAP(tap, ATTN__T_PRE, r, cfg->d_ff);
+        attn__activate_f32(r, r, cfg->d_ff, cfg->activation);
+        ATTN__TAP(tap, ATTN__T_HID, r, cfg->d_ff);
+    }
+    attn__gemm_f32(nrm, d, hid, ff, n, F->w2, ff, F->b2, cfg->d_ff, dm);
+    for (j = 0; j < n; j++) {
+        float *row = rows + (size_t)j * d;
+        ATTN__TAP(tap, ATTN__T_FF, nrm + (size_t)j * d, dm);
+        attn__add_row_f32(row, nrm + (size_t)j * d, dm); /* residual */
+        if (!cfg->norm_first) attn__layernorm_row_f32(row, row, F->g, F->b, cfg->eps, dm);
+        ATTN__TAP(tap, ATTN__T_OUT, row, dm);
+    }
+}
 
-    /* the feed-forward block, t tokens at a time. K and V are free now: the
-       hidden rows go where K was (t*d_ff <= seq*d), the inputs of linear2
-       (pre-norm) and its outputs where V was; t = 1 uses hid and nrm. */
-    t = (size_t)seq * d / ff >= (size_t)seq ? seq : (int)((size_t)seq * d / ff);
+/* The feed-forward block over all seq rows, t rows at a time in the
+   space of the finished attention's K and V (hid in k: t*d_ff <= seq*d;
+   linear2's inputs and outputs in v); t = 1 uses nrm and hid. */
+static void attn__ff_rows_f32(float *x, int seq, const attn__ff_f32 *F,
+                              const attn_encoder_cfg *cfg, float *k, float *v, float *nrm,
+                              float *hid, attn__tap *tap)
+{
+    size_t d = (size_t)cfg->d_model, ff = (size_t)cfg->d_ff;
+    int i, n, t = (size_t)seq * d / ff >= (size_t)seq ? seq : (int)((size_t)seq * d / ff);
     if (t >= 2) {
         hid = k;
         nrm = v;
@@ -2233,29 +2983,67 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
         t = 1;
     }
     for (i = 0; i < seq; i += n) {
-        float *rows = x + (size_t)i * d;
-        const float *src = rows;
         n = seq - i < t ? seq - i : t;
-        if (cfg->norm_first) {
-            for (j = 0; j < n; j++) {
-                attn__layernorm_row_f32(nrm + (size_t)j * d, rows + (size_t)j * d, w->norm2_w,
-                                        w->norm2_b, cfg->eps, dm);
-                ATTN__SEE(obs, n2, nrm + (size_t)j * d, dm);
-            }
-            src = nrm;
-        }
-        attn__gemm_f32(hid, ff, src, d, n, w->ff1_w, d, w->ff1_b, dm, cfg->d_ff);
-        attn__activate_rows_f32(hid, n, cfg->d_ff, cfg->activation, obs);
-        attn__gemm_f32(nrm, d, hid, ff, n, w->ff2_w, ff, w->ff2_b, cfg->d_ff, dm);
-        for (j = 0; j < n; j++) {
-            float *row = rows + (size_t)j * d;
-            ATTN__SEE(obs, f, nrm + (size_t)j * d, dm);
-            attn__add_row_f32(row, nrm + (size_t)j * d, dm); /* residual */
-            if (!cfg->norm_first)
-                attn__layernorm_row_f32(row, row, w->norm2_w, w->norm2_b, cfg->eps, dm);
-            ATTN__SEE(obs, out, row, dm);
-        }
+        attn__ff_block_f32(x + (size_t)i * d, n, F, cfg, nrm, hid, tap);
     }
+}
+
+static attn__att_f32 attn__att_of_f32(const attn_mha_weights_f32 *w, const float *g,
+                                      const float *b, const float *k, const float *v,
+                                      const uint8_t *pad, int n_keys, int causal)
+{
+    attn__att_f32 A;
+    A.w = w;
+    A.g = g;
+    A.b = b;
+    A.k = k;
+    A.v = v;
+    A.pad = pad;
+    A.n_keys = n_keys;
+    A.causal = causal;
+    return A;
+}
+
+static attn__ff_f32 attn__ff_of_f32(const float *w1, const float *b1, const float *w2,
+                                    const float *b2, const float *g, const float *b)
+{
+    attn__ff_f32 F;
+    F.w1 = w1;
+    F.b1 = b1;
+    F.w2 = w2;
+    F.b2 = b2;
+    F.g = g;
+    F.b = b;
+    return F;
+}
+
+/* ---- encoder layer ---------------------------------------------------------- */
+
+/* The layer; arguments checked and scratch available:
+   x = x + SA(LN1(x)); x = x + FF(LN2(x))  (or post-norm). */
+static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                    const attn_encoder_cfg *cfg,
+                                    const attn_encoder_layer_weights_f32 *w, attn_arena *arena,
+                                    attn__layer_obs *obs)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used;
+    float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
+    float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));   /* [seq][d] */
+    float *nrm = (float *)attn__take(arena, d * sizeof(float));               /* [d]      */
+    float *q = (float *)attn__take(arena, d * sizeof(float));                 /* [d]      */
+    float *scores = (float *)attn__take(arena, (size_t)seq * sizeof(float));  /* [seq]    */
+    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
+    attn__tap *sa = obs ? &obs->t[ATTN__B_SA] : NULL, *ft = obs ? &obs->t[ATTN__B_FF] : NULL;
+    attn__att_f32 A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, k, v, key_padding, seq,
+                                       cfg->causal);
+    attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w,
+                                     w->norm2_b);
+    int i;
+    /* keys and values of every token first, then each row in place */
+    attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
+    for (i = 0; i < seq; i++)
+        attn__att_block_f32(x + (size_t)i * d, i, &A, NULL, cfg, nrm, q, scores, sa);
+    attn__ff_rows_f32(x, seq, &F, cfg, k, v, nrm, hid, ft);
     arena->used = mark;
 }
 
@@ -2285,6 +3073,18 @@ ATTN_DEF attn_status attn_encoder_layer_f32(float *x, int seq, const uint8_t *ke
     return ATTN_OK;
 }
 
+/* A final norm over n rows (tap: NULL, or the stack's last). */
+static void attn__final_norm_f32(float *x, int n, const float *g, const float *b,
+                                 const attn_encoder_cfg *cfg, attn__layer_obs *fo)
+{
+    int l;
+    for (l = 0; l < n; l++) {
+        float *row = x + (size_t)l * (size_t)cfg->d_model;
+        attn__layernorm_row_f32(row, row, g, b, cfg->eps, cfg->d_model);
+        if (fo) attn__see(&fo->t[0].r[ATTN__T_OUT], row, (size_t)cfg->d_model);
+    }
+}
+
 /* The stack; arguments checked and scratch available. */
 /* obs: NULL, or one observer per layer and one more for the final norm. */
 static void attn__encoder_f32(float *x, int seq, const uint8_t *key_padding,
@@ -2295,14 +3095,8 @@ static void attn__encoder_f32(float *x, int seq, const uint8_t *key_padding,
     for (l = 0; l < w->n_layers; l++)
         attn__encoder_layer_f32(x, seq, key_padding, cfg, &w->layers[l], arena,
                                 obs ? &obs[l] : NULL);
-    if (w->final_norm) {
-        attn__layer_obs *fo = obs ? &obs[w->n_layers] : NULL;
-        for (l = 0; l < seq; l++) {
-            float *row = x + (size_t)l * (size_t)cfg->d_model;
-            attn__layernorm_row_f32(row, row, w->norm_w, w->norm_b, cfg->eps, cfg->d_model);
-            ATTN__SEE(fo, out, row, cfg->d_model);
-        }
-    }
+    if (w->final_norm)
+        attn__final_norm_f32(x, seq, w->norm_w, w->norm_b, cfg, obs ? &obs[w->n_layers] : NULL);
 }
 
 ATTN_DEF attn_status attn_encoder_f32(float *x, int seq, const uint8_t *key_padding,
@@ -2379,6 +3173,636 @@ ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
     need = attn__model_size(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     attn__model_f32(logits, input, seq, key_padding, cfg, w, arena, NULL);
+    return ATTN_OK;
+}
+
+/* ---- decoder layer ---------------------------------------------------------- */
+
+static int attn__dec_layer_weights_ok(const attn_decoder_layer_weights_f32 *w)
+{
+    return attn__mha_weights_ok(&w->self_attn) && attn__mha_weights_ok(&w->cross_attn) &&
+           w->ff1_w && w->ff2_w;
+}
+
+static int attn__decoder_weights_ok(const attn_decoder_weights_f32 *w)
+{
+    int l;
+    if (!w->layers) return 0;
+    for (l = 0; l < w->n_layers; l++)
+        if (!attn__dec_layer_weights_ok(&w->layers[l])) return 0;
+    return 1;
+}
+
+static attn__size attn__decoder_size(const attn_decoder_cfg *c, int seq, int mem_len)
+{
+    attn__size s = {0, 0};
+    size_t d = (size_t)c->d_model;
+    attn__size_add(&s, (size_t)seq, d, sizeof(float));     /* self K            */
+    attn__size_add(&s, (size_t)seq, d, sizeof(float));     /* self V            */
+    attn__size_add(&s, (size_t)mem_len, d, sizeof(float)); /* memory K          */
+    attn__size_add(&s, (size_t)mem_len, d, sizeof(float)); /* memory V          */
+    attn__size_add(&s, d, 1, sizeof(float));               /* normed row        */
+    attn__size_add(&s, d, 1, sizeof(float));               /* q / context       */
+    attn__size_add(&s, (size_t)(seq > mem_len ? seq : mem_len), 1, sizeof(float)); /* scores */
+    attn__size_add(&s, (size_t)c->d_ff, 1, sizeof(float)); /* FF hidden         */
+    return s;
+}
+
+/* x = x + SA(LN1(x)); x = x + CA(LN2(x), memory); x = x + FF(LN3(x))
+   (or post-norm); arguments checked and scratch available. */
+static void attn__decoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                    const float *memory, int mem_len,
+                                    const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                    const attn_decoder_layer_weights_f32 *w, attn_arena *arena,
+                                    attn__layer_obs *obs)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used, mem = (size_t)mem_len;
+    int i, ns = seq > mem_len ? seq : mem_len;
+    float *k = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));  /* [seq][d] */
+    float *v = (float *)attn__take(arena, (size_t)seq * d * sizeof(float));  /* [seq][d] */
+    float *mk = (float *)attn__take(arena, mem * d * sizeof(float));         /* [mem][d] */
+    float *mv = (float *)attn__take(arena, mem * d * sizeof(float));         /* [mem][d] */
+    float *nrm = (float *)attn__take(arena, d * sizeof(float));
+    float *q = (float *)attn__take(arena, d * sizeof(float));
+    float *scores = (float *)attn__take(arena, (size_t)ns * sizeof(float));
+    float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float));
+    attn__tap *sa = obs ? &obs->t[ATTN__B_SA] : NULL, *ca = obs ? &obs->t[ATTN__B_CA] : NULL,
+              *ft = obs ? &obs->t[ATTN__B_FF] : NULL;
+    attn__att_f32 A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, k, v, key_padding,
+                                       seq, cfg->causal);
+    attn__att_f32 C = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b, mk, mv,
+                                       memory_padding, mem_len, 0);
+    attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w,
+                                     w->norm3_b);
+    attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
+    for (i = 0; i < seq; i++)
+        attn__att_block_f32(x + (size_t)i * d, i, &A, NULL, cfg, nrm, q, scores, sa);
+    attn__kv_rows_f32(mk, mv, memory, mem_len, &C, 0, cfg, nrm, ca);
+    for (i = 0; i < seq; i++)
+        attn__att_block_f32(x + (size_t)i * d, i, &C, NULL, cfg, nrm, q, scores, ca);
+    attn__ff_rows_f32(x, seq, &F, cfg, k, v, nrm, hid, ft);
+    arena->used = mark;
+}
+
+static attn_status attn__decoder_check(const float *x, int seq, const float *memory, int mem_len,
+                                       int n_layers, const attn_decoder_cfg *cfg, const void *w,
+                                       const attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!x || !memory || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq) || attn__dim_bad(mem_len) || attn__dim_bad(n_layers))
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    need = attn__decoder_size(cfg, seq, mem_len);
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_decoder_layer_scratch_f32(const attn_decoder_cfg *cfg, int seq,
+                                                    int mem_len, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq) || attn__dim_bad(mem_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__decoder_size(cfg, seq, mem_len), bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_scratch_f32(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                              size_t *bytes)
+{
+    return attn_decoder_layer_scratch_f32(cfg, seq, mem_len, bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_layer_f32(float *x, int seq, const uint8_t *key_padding,
+                                            const float *memory, int mem_len,
+                                            const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_layer_weights_f32 *w,
+                                            attn_arena *arena)
+{
+    attn_status st;
+    if (w && !attn__dec_layer_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__decoder_check(x, seq, memory, mem_len, 1, cfg, w, arena)) != ATTN_OK)
+        return st;
+    attn__decoder_layer_f32(x, seq, key_padding, memory, mem_len, memory_padding, cfg, w, arena,
+                            NULL);
+    return ATTN_OK;
+}
+
+static void attn__decoder_f32(float *x, int seq, const uint8_t *key_padding, const float *memory,
+                              int mem_len, const uint8_t *memory_padding,
+                              const attn_decoder_cfg *cfg, const attn_decoder_weights_f32 *w,
+                              attn_arena *arena, attn__layer_obs *obs)
+{
+    int l;
+    for (l = 0; l < w->n_layers; l++)
+        attn__decoder_layer_f32(x, seq, key_padding, memory, mem_len, memory_padding, cfg,
+                                &w->layers[l], arena, obs ? &obs[l] : NULL);
+    if (w->final_norm)
+        attn__final_norm_f32(x, seq, w->norm_w, w->norm_b, cfg, obs ? &obs[w->n_layers] : NULL);
+}
+
+ATTN_DEF attn_status attn_decoder_f32(float *x, int seq, const uint8_t *key_padding,
+                                      const float *memory, int mem_len,
+                                      const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                      const attn_decoder_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (w && !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__decoder_check(x, seq, memory, mem_len, w ? w->n_layers : 1, cfg, w,
+                                  arena)) != ATTN_OK)
+        return st;
+    attn__decoder_f32(x, seq, key_padding, memory, mem_len, memory_padding, cfg, w, arena, NULL);
+    return ATTN_OK;
+}
+
+/* ---- generation: the cache and one token at a time ---------------------------- */
+
+static attn__size attn__step_size_f32(const attn_encoder_cfg *c, int max_len, int max_mem)
+{
+    attn__size s = {0, 0};
+    attn__size_add(&s, (size_t)c->d_model, 1, sizeof(float)); /* normed row  */
+    attn__size_add(&s, (size_t)c->d_model, 1, sizeof(float)); /* q / context */
+    attn__size_add(&s, (size_t)(max_len > max_mem ? max_len : max_mem), 1, sizeof(float));
+    attn__size_add(&s, (size_t)c->d_ff, 1, sizeof(float));    /* FF hidden   */
+    return s;
+}
+
+/* The layers' cross-attention keys and values of memory into the cache. */
+static void attn__memory_f32(attn_kv_cache *c, const float *memory, int mem_len,
+                             const uint8_t *memory_padding, const attn_decoder_weights_f32 *w,
+                             attn__layer_obs *obs)
+{
+    size_t d = (size_t)c->d_model, lm = (size_t)c->max_mem * d;
+    int dm = c->d_model, l, j;
+    for (l = 0; l < w->n_layers; l++) {
+        const attn_mha_weights_f32 *a = &w->layers[l].cross_attn;
+        float *k = (float *)c->mem_k + (size_t)l * lm, *v = (float *)c->mem_v + (size_t)l * lm;
+        attn__gemm_f32(k, d, memory, d, mem_len, a->wk, d, a->bk, dm, dm);
+        attn__gemm_f32(v, d, memory, d, mem_len, a->wv, d, a->bv, dm, dm);
+        for (j = 0; obs && j < mem_len; j++) {
+            ATTN__TAP(&obs[l].t[ATTN__B_CA], ATTN__T_K, k + (size_t)j * d, dm);
+            ATTN__TAP(&obs[l].t[ATTN__B_CA], ATTN__T_V, v + (size_t)j * d, dm);
+        }
+    }
+    attn__cache_set_memory(c, mem_len, memory_padding);
+}
+
+ATTN_DEF attn_status attn_decoder_memory_f32(attn_kv_cache *cache, const float *memory,
+                                             int mem_len, const uint8_t *memory_padding,
+                                             const attn_decoder_cfg *cfg,
+                                             const attn_decoder_weights_f32 *w)
+{
+    attn_status st, sc;
+    if (!cache || !memory || !cfg || !w) return ATTN_ERR_NULL;
+    if (!attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((sc = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return sc;
+    if (attn__dim_bad(mem_len) || attn__dim_bad(w->n_layers)) return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(cache, 4, w->n_layers, cfg->d_model)) != ATTN_OK) return st;
+    if (mem_len > cache->max_mem) return ATTN_ERR_SHAPE;
+    if (sc != ATTN_OK) return sc;
+    attn__memory_f32(cache, memory, mem_len, memory_padding, w, NULL);
+    return ATTN_OK;
+}
+
+/* One token through a stack of layers (decoder: dec, else the encoder
+   stack enc), the row x in place; checked, scratch available. */
+static void attn__step_f32(float *x, attn_kv_cache *c, const attn_encoder_cfg *cfg,
+                           const attn_decoder_weights_f32 *dec, const attn_encoder_weights_f32 *enc,
+                           int ns, attn_arena *arena, attn__layer_obs *obs)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used, lk = (size_t)c->max_len * d,
+           lm = (size_t)c->max_mem * d, at = (size_t)c->len * d;
+    int l, n_layers, final_norm;
+    const float *ng, *nb;
+    float *nrm, *q, *scores, *hid;
+    attn__att_f32 A; /* one block's at a time (a small frame above the attention) */
+    attn__ff_f32 F;
+    if (dec) {
+        n_layers = dec->n_layers;
+        final_norm = dec->final_norm;
+        ng = dec->norm_w;
+        nb = dec->norm_b;
+    } else if (enc) {
+        n_layers = enc->n_layers;
+        final_norm = enc->final_norm;
+        ng = enc->norm_w;
+        nb = enc->norm_b;
+    } else {
+        return;
+    }
+    nrm = (float *)attn__take(arena, d * sizeof(float));
+    q = (float *)attn__take(arena, d * sizeof(float));
+    scores = (float *)attn__take(arena, (size_t)ns * sizeof(float));
+    hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float));
+    for (l = 0; l < n_layers; l++) {
+        attn__layer_obs *o = obs ? &obs[l] : NULL;
+        float *kc = (float *)c->k + (size_t)l * lk, *vc = (float *)c->v + (size_t)l * lk;
+        float *kv[2];
+        kv[0] = kc + at;
+        kv[1] = vc + at;
+        if (dec) {
+            const attn_decoder_layer_weights_f32 *w = &dec->layers[l];
+            A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1,
+                                 0);
+            attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
+                                o ? &o->t[ATTN__B_SA] : NULL);
+            A = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b,
+                                 (const float *)c->mem_k + (size_t)l * lm,
+                                 (const float *)c->mem_v + (size_t)l * lm,
+                                 c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
+            attn__att_block_f32(x, 0, &A, NULL, cfg, nrm, q, scores, o ? &o->t[ATTN__B_CA] : NULL);
+            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w, w->norm3_b);
+        } else {
+            const attn_encoder_layer_weights_f32 *w = &enc->layers[l];
+            A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1, 0);
+            attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
+                                o ? &o->t[ATTN__B_SA] : NULL);
+            F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w, w->norm2_b);
+        }
+        attn__ff_block_f32(x, 1, &F, cfg, nrm, hid, o ? &o->t[ATTN__B_FF] : NULL);
+    }
+    if (final_norm) attn__final_norm_f32(x, 1, ng, nb, cfg, obs ? &obs[n_layers] : NULL);
+    c->len++;
+    arena->used = mark;
+}
+
+/* The checks of a step (dec: a decoder with memory, else a causal
+   encoder stack): NULL, SHAPE, RANGE, FULL, TOO_LARGE, ARENA. */
+static attn_status attn__step_check(const float *x, const attn_kv_cache *c,
+                                    const attn_encoder_cfg *cfg, int n_layers, int dec,
+                                    const attn_arena *arena, size_t extra)
+{
+    attn_status st, sc;
+    attn__size need;
+    if (!x || !c || !cfg || !arena) return ATTN_ERR_NULL;
+    if ((sc = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return sc;
+    if (attn__dim_bad(n_layers)) return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(c, 4, n_layers, cfg->d_model)) != ATTN_OK) return st;
+    if (dec && c->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (sc != ATTN_OK) return sc;
+    if (!cfg->causal) return ATTN_ERR_RANGE;
+    if (c->len >= c->max_len) return ATTN_ERR_FULL;
+    need = attn__step_size_f32(cfg, c->max_len, dec ? c->max_mem : 0);
+    need.bytes += extra; /* extra: aligned sizes the caller checked for overflow */
+    if (need.bytes < extra) need.overflow = 1;
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_decoder_step_scratch_f32(const attn_decoder_cfg *cfg, int max_len,
+                                                   int max_mem, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_len) || attn__dim_bad(max_mem)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__step_size_f32(cfg, max_len, max_mem), bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (!w || !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 1, arena, 0)) != ATTN_OK) return st;
+    attn__step_f32(x, cache, cfg, w, NULL, attn__step_keys(cache, 1, ATTN_MAX_DIM, ATTN_MAX_DIM),
+                   arena, NULL);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_encoder_step_scratch_f32(const attn_encoder_cfg *cfg, int max_len,
+                                                   size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__step_size_f32(cfg, max_len, 0), bytes);
+}
+
+ATTN_DEF attn_status attn_encoder_step_f32(float *x, attn_kv_cache *cache,
+                                           const attn_encoder_cfg *cfg,
+                                           const attn_encoder_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (!w || !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
+    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 0, arena, 0)) != ATTN_OK) return st;
+    attn__step_f32(x, cache, cfg, NULL, w, attn__step_keys(cache, 0, ATTN_MAX_DIM, 0), arena,
+                   NULL);
+    return ATTN_OK;
+}
+
+/* ---- encoder-decoder and decoder-only models -------------------------------- */
+
+/* Sinusoidal position p added to one row (the same values as
+   attn_pos_sinusoidal_f32 gives row p). */
+static void attn__pos_row_f32(float *row, int p, int d_model)
+{
+    int i;
+    for (i = 0; i < d_model; i += 2) {
+        double freq = ATTN_EXP(-(double)i * (9.210340371976184 / (double)d_model)); /* ln 1e4 */
+        double angle = (double)p * freq;
+        row[i] += (float)ATTN_SIN(angle);
+        if (i + 1 < d_model) row[i + 1] += (float)ATTN_COS(angle);
+    }
+}
+
+/* x [d] = table[token] * scale (0: 1) + position p. */
+static void attn__embed_row_f32(float *x, const float *table, int token, int p, float scale,
+                                attn_position pos, const float *pos_table, int d)
+{
+    const float *e = table + (size_t)token * (size_t)d;
+    if (scale == 0.0f || scale == 1.0f) {
+        memcpy(x, e, (size_t)d * sizeof(float));
+    } else {
+        int c;
+        for (c = 0; c < d; c++) x[c] = e[c] * scale;
+    }
+    if (pos == ATTN_POS_SINUSOIDAL) attn__pos_row_f32(x, p, d);
+    if (pos == ATTN_POS_LEARNED) attn__add_row_f32(x, pos_table + (size_t)p * (size_t)d, d);
+}
+
+/* The seq2seq config with the float layer rules. */
+static attn_status attn__s2s_cfg_check(const attn_seq2seq_cfg *c, int n_enc, int n_dec)
+{
+    return attn__s2s_rules(c, n_enc, n_dec, attn__check_encoder_cfg(&c->encoder),
+                           attn__check_encoder_cfg(&c->decoder));
+}
+
+static int attn__s2s_weights_ok(const attn_seq2seq_cfg *c, const attn_seq2seq_weights_f32 *w)
+{
+    return w->src_embed && w->tgt_embed && w->out_w &&
+           (c->position != ATTN_POS_LEARNED || (w->src_pos && w->tgt_pos)) &&
+           attn__encoder_weights_ok(&w->encoder) && attn__decoder_weights_ok(&w->decoder);
+}
+
+/* Scratch of encode (src_len tokens) and of one step with logits in the
+   arena too (greedy), for a cache of max_len tokens and max_mem rows. */
+static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int src_len)
+{
+    attn__size s = attn__encoder_size(&c->encoder, src_len);
+    attn__size_add(&s, (size_t)src_len, (size_t)c->encoder.d_model, sizeof(float)); /* x */
+    return s;
+}
+
+static attn__size attn__s2s_step_size(const attn_seq2seq_cfg *c, int max_len, int max_mem,
+                                      int logits)
+{
+    attn__size s = attn__step_size_f32(&c->decoder, max_len, max_mem);
+    attn__size_add(&s, (size_t)c->decoder.d_model, 1, sizeof(float)); /* x row */
+    if (logits) attn__size_add(&s, (size_t)c->tgt_vocab, 1, sizeof(float));
+    return s;
+}
+
+ATTN_DEF attn_status attn_seq2seq_scratch_f32(const attn_seq2seq_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_cfg_check(cfg, 1, 1)) != ATTN_OK) return st;
+    return attn__size_result(attn__size_max(attn__s2s_encode_size(cfg, cfg->max_src),
+                                            attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 1)),
+                             bytes);
+}
+
+/* NULL, SHAPE, RANGE of the model and its cache (made for the decoder). */
+static attn_status attn__s2s_check(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                   const attn_seq2seq_weights_f32 *w)
+{
+    attn_status st, sc;
+    if (!cache || !cfg || !w) return ATTN_ERR_NULL;
+    if (!attn__s2s_weights_ok(cfg, w)) return ATTN_ERR_NULL;
+    sc = attn__s2s_cfg_check(cfg, w->encoder.n_layers, w->decoder.n_layers);
+    if (sc == ATTN_ERR_SHAPE) return sc;
+    if ((st = attn__cache_check(cache, 4, w->decoder.n_layers, cfg->decoder.d_model)) != ATTN_OK)
+        return st;
+    return sc;
+}
+
+/* Encode, checked: embeddings, positions, the encoder stack, the memory's
+   keys and values into the cache. */
+static void attn__s2s_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
+                                 const attn_seq2seq_cfg *cfg, const attn_seq2seq_weights_f32 *w,
+                                 attn_arena *arena)
+{
+    int d = cfg->encoder.d_model, i;
+    size_t mark = arena->used;
+    float *x = (float *)attn__take(arena, (size_t)src_len * (size_t)d * sizeof(float));
+    for (i = 0; i < src_len; i++)
+        attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i, cfg->embed_scale,
+                            cfg->position, w->src_pos, d);
+    attn__encoder_f32(x, src_len, NULL, &cfg->encoder, &w->encoder, arena, NULL);
+    attn__memory_f32(cache, x, src_len, NULL, &w->decoder, NULL);
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_seq2seq_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(src, src_len, cfg->src_vocab)) return ATTN_ERR_RANGE;
+    need = attn__s2s_encode_size(cfg, src_len);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
+    return ATTN_OK;
+}
+
+/* One step, checked: the token's row through the decoder, then logits. */
+static void attn__s2s_step_f32(float *logits, int token, attn_kv_cache *cache,
+                               const attn_seq2seq_cfg *cfg, const attn_seq2seq_weights_f32 *w,
+                               attn_arena *arena)
+{
+    int d = cfg->decoder.d_model;
+    size_t mark = arena->used;
+    float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
+    attn__embed_row_f32(x, w->tgt_embed, token, cache->len, cfg->embed_scale, cfg->position,
+                        w->tgt_pos, d);
+    attn__step_f32(x, cache, &cfg->decoder, &w->decoder, NULL,
+                   attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena, NULL);
+    attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
+    arena->used = mark;
+}
+
+/* The step's checks after attn__s2s_check: a memory set, the token, room. */
+static attn_status attn__s2s_step_check(const attn_kv_cache *cache, int token,
+                                        const attn_seq2seq_cfg *cfg, const attn_arena *arena,
+                                        int logits)
+{
+    attn__size need;
+    if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
+    need = attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                               attn__step_keys(cache, 1, 0, cfg->max_src), logits);
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_seq2seq_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    if (!logits || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) != ATTN_OK) return st;
+    if ((st = attn__s2s_step_check(cache, token, cfg, arena, 0)) != ATTN_OK) return st;
+    attn__s2s_step_f32(logits, token, cache, cfg, w, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
+                                             int src_len, int bos, int eos, attn_kv_cache *cache,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    float *logits;
+    int n = 0, tok = bos, next = 0;
+    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(src, src_len, cfg->src_vocab) || bos < 0 || bos >= cfg->tgt_vocab)
+        return ATTN_ERR_RANGE;
+    need = attn__size_max(attn__s2s_encode_size(cfg, src_len),
+                          attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                              attn__step_keys(cache, 1, 0, cfg->max_src), 1));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
+    mark = arena->used;
+    logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
+    while (n < max_out) {
+        attn__s2s_step_f32(logits, tok, cache, cfg, w, arena);
+        attn_argmax_f32(&next, logits, cfg->tgt_vocab);
+        if (next == eos) break;
+        out[n++] = next;
+        tok = next;
+    }
+    *n_out = n;
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+/* Decoder-only models. */
+static attn_status attn__lm_check(const attn_kv_cache *cache, const attn_lm_cfg *cfg,
+                                  const attn_lm_weights_f32 *w)
+{
+    attn_status st, sc;
+    if (!cache || !cfg || !w) return ATTN_ERR_NULL;
+    if (!w->embed || !w->out_w || (cfg->position == ATTN_POS_LEARNED && !w->pos) ||
+        !attn__encoder_weights_ok(&w->layers))
+        return ATTN_ERR_NULL;
+    sc = attn__check_encoder_cfg(&cfg->layers);
+    if (sc == ATTN_ERR_SHAPE || attn__dim_bad(cfg->vocab) || attn__dim_bad(cfg->max_len) ||
+        attn__dim_bad(w->layers.n_layers))
+        return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(cache, 4, w->layers.n_layers, cfg->layers.d_model)) != ATTN_OK)
+        return st;
+    if (sc != ATTN_OK) return sc;
+    if ((cfg->position != ATTN_POS_NONE && cfg->position != ATTN_POS_SINUSOIDAL &&
+         cfg->position != ATTN_POS_LEARNED) ||
+        !attn__scale_ok(cfg->embed_scale) || !cfg->layers.causal)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+static attn__size attn__lm_step_size(const attn_lm_cfg *c, int max_len, int logits)
+{
+    attn__size s = attn__step_size_f32(&c->layers, max_len, 0);
+    attn__size_add(&s, (size_t)c->layers.d_model, 1, sizeof(float)); /* x row */
+    if (logits) attn__size_add(&s, (size_t)c->vocab, 1, sizeof(float));
+    return s;
+}
+
+ATTN_DEF attn_status attn_lm_scratch_f32(const attn_lm_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg(&cfg->layers)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(cfg->vocab) || attn__dim_bad(cfg->max_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__lm_step_size(cfg, cfg->max_len, 1), bytes);
+}
+
+static void attn__lm_step_f32(float *logits, int token, attn_kv_cache *cache,
+                              const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                              attn_arena *arena)
+{
+    int d = cfg->layers.d_model;
+    size_t mark = arena->used;
+    float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
+    attn__embed_row_f32(x, w->embed, token, cache->len, cfg->embed_scale, cfg->position, w->pos, d);
+    attn__step_f32(x, cache, &cfg->layers, NULL, &w->layers,
+                   attn__step_keys(cache, 0, cfg->max_len, 0), arena, NULL);
+    attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_lm_step_f32(float *logits, int token, attn_kv_cache *cache,
+                                      const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                      attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!logits || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check(cache, cfg, w)) != ATTN_OK) return st;
+    if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
+    need = attn__lm_step_size(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 0);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__lm_step_f32(logits, token, cache, cfg, w, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const int *prompt,
+                                        int prompt_len, int eos, attn_kv_cache *cache,
+                                        const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                        attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    float *logits;
+    int n = 0, i, next = 0;
+    if (!out || !n_out || !prompt || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(prompt_len) || attn__dim_bad(max_out) ||
+        prompt_len - 1 > cache->max_len - max_out || prompt_len - 1 > cfg->max_len - max_out)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(prompt, prompt_len, cfg->vocab)) return ATTN_ERR_RANGE;
+    need = attn__lm_step_size(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    cache->len = 0;
+    mark = arena->used;
+    logits = (float *)attn__take(arena, (size_t)cfg->vocab * sizeof(float));
+    for (i = 0; i < prompt_len; i++) attn__lm_step_f32(logits, prompt[i], cache, cfg, w, arena);
+    for (;;) {
+        attn_argmax_f32(&next, logits, cfg->vocab);
+        if (next == eos) break;
+        out[n++] = next;
+        if (n == max_out) break;
+        attn__lm_step_f32(logits, next, cache, cfg, w, arena);
+    }
+    *n_out = n;
+    arena->used = mark;
     return ATTN_OK;
 }
 
@@ -3580,6 +5004,87 @@ ATTN__BLOCK2X2_FN(attn__block2x2_full_asm, ATTN__ASM_REQ_CORE)
 #else
 #define attn__block2x2_full_asm attn__block2x2_asm
 #endif
+/* One x row (a generation step) by four channels (w, w + in, w + 2 in,
+   w + 3 in), in % 16 == 0, their outputs y[0..3] requantized in registers
+   as above, c->b, c->m and c->y advanced by four: the loop of
+   attn__dot1x4_asm (23 instructions per 16 MACs) without leaving
+   registers for the outputs. The operands are named so that the REQ
+   macros find zp in [w] and lo in [n] (two weight pointers, free then). */
+#define ATTN__BLOCK1X4_FN(NAME, REQ, WORD)                                                 \
+static void NAME(attn__blk *c, const int8_t *x, const int8_t *w, int in)                   \
+{                                                                                          \
+    const int8_t *n = w + in, *w2 = n + in, *w3 = w2 + in;                                 \
+    int32_t s0, s1, s2, s3;                                                                \
+    uint32_t a, b, t, u;                                                                   \
+    __asm__ volatile("movs %[s0], #0\n\t"                                                   \
+            "movs %[s1], #0\n\t"                                                           \
+            "movs %[s2], #0\n\t"                                                           \
+            "movs %[s3], #0\n\t"                                                           \
+            "1:\n\t" WORD WORD WORD WORD                                                     \
+            "ldr %[t], %[end]\n\t"                                                         \
+            "cmp %[x], %[t]\n\t"                                                           \
+            "bne 1b\n\t"                                                                   \
+            "ldr %[x], %[bp]\n\t"                                                          \
+            "ldrd %[t], %[u], [%[x]], #8\n\t"                                              \
+            "qadd %[s0], %[s0], %[t]\n\t"                                                  \
+            "qadd %[s1], %[s1], %[u]\n\t"                                                  \
+            "ldrd %[t], %[u], [%[x]], #8\n\t"                                              \
+            "qadd %[s2], %[s2], %[t]\n\t"                                                  \
+            "qadd %[s3], %[s3], %[u]\n\t"                                                  \
+            "str %[x], %[bp]\n\t"                                                          \
+            "ldr %[x], %[mp]\n\t"                                                          \
+            "ldrd %[a], %[b], [%[x]], #8\n\t"                                              \
+            "ldrd %[w2], %[w3], [%[x]], #8\n\t"                                            \
+            "mvn %[b], %[b]\n\t"                                                           \
+            "mvn %[w3], %[w3]\n\t"                                                         \
+            "ldr %[w], %[zp]\n\t"                                                          \
+            "ldr %[n], %[lo]\n\t"                                                          \
+            REQ("s0", "a", "b") REQ("s1", "w2", "w3")                                      \
+            "ldrd %[a], %[b], [%[x]], #8\n\t"                                              \
+            "ldrd %[w2], %[w3], [%[x]], #8\n\t"                                            \
+            "str %[x], %[mp]\n\t"                                                          \
+            "mvn %[b], %[b]\n\t"                                                           \
+            "mvn %[w3], %[w3]\n\t"                                                         \
+            REQ("s2", "a", "b") REQ("s3", "w2", "w3")                                      \
+            "ldr %[x], %[yp]\n\t"                                                          \
+            "strb %[s1], [%[x], #1]\n\t"                                                   \
+            "strb %[s2], [%[x], #2]\n\t"                                                   \
+            "strb %[s3], [%[x], #3]\n\t"                                                   \
+            "strb %[s0], [%[x]], #4\n\t"                                                   \
+            "str %[x], %[yp]\n\t"                                                          \
+            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(n), [w2] "+r"(w2), [w3] "+r"(w3),         \
+              [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [a] "=&r"(a), \
+              [b] "=&r"(b), [t] "=&r"(t), [u] "=&r"(u), [bp] "+m"(c->b), [mp] "+m"(c->m),  \
+              [yp] "+m"(c->y)                                                              \
+            : [end] "m"(c->end), [zp] "m"(c->zp), [lo] "m"(c->lo)                          \
+            : "cc", "memory");                                                             \
+}
+#define ATTN__ASM_WORD1x4R                                                      \
+    "ldr %[b], [%[x]], #4\n\t"                                                  \
+    "sxtb16 %[a], %[b]\n\t"                                                     \
+    "sxtb16 %[b], %[b], ror #8\n\t"                                             \
+    ATTN__ASM_W1x4("w", "s0") ATTN__ASM_W1x4("n", "s1")                         \
+    ATTN__ASM_W1x4("w2", "s2") ATTN__ASM_W1x4("w3", "s3")
+ATTN__BLOCK1X4_FN(attn__block1x4_asm, ATTN__ASM_REQ, ATTN__ASM_WORD1x4R)
+#if !defined(__OPTIMIZE_SIZE__)
+ATTN__BLOCK1X4_FN(attn__block1x4_full_asm, ATTN__ASM_REQ_CORE, ATTN__ASM_WORD1x4R)
+#else
+#define attn__block1x4_full_asm attn__block1x4_asm
+#endif
+/* The same over x already unpacked (attn__unpack_x16: per x word its two
+   SXTB16 words, so one LDRD replaces a load and two extends): 21
+   instructions per 16 MACs, in % 16 == 0. x is the unpacked row, c->end
+   its end. */
+#define ATTN__ASM_WORD1x4X                                                      \
+    "ldrd %[a], %[b], [%[x]], #8\n\t"                                           \
+    ATTN__ASM_W1x4("w", "s0") ATTN__ASM_W1x4("n", "s1")                         \
+    ATTN__ASM_W1x4("w2", "s2") ATTN__ASM_W1x4("w3", "s3")
+ATTN__BLOCK1X4_FN(attn__block1x4x_asm, ATTN__ASM_REQ, ATTN__ASM_WORD1x4X)
+#if !defined(__OPTIMIZE_SIZE__)
+ATTN__BLOCK1X4_FN(attn__block1x4x_full_asm, ATTN__ASM_REQ_CORE, ATTN__ASM_WORD1x4X)
+#else
+#define attn__block1x4x_full_asm attn__block1x4x_asm
+#endif
 #else
 #define ATTN__DOT4_ASM 0
 #endif
@@ -3843,7 +5348,22 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
 #if ATTN__DOT2X2_ASM
     {
         /* the quantizer's layers: the straight-line outputs */
-        if (in >= 8 && attn__lin_plain(&L, out)) {
+        if (in % 16 == 0 && out >= 4 && attn__lin_plain(&L, out)) {
+            /* whole blocks of four channels in registers (attn__block1x4_asm) */
+            attn__blk c;
+            const int8_t *w = L.w;
+            c.b = L.bias;
+            c.m = L.rq;
+            c.y = y;
+            c.end = x + in;
+            c.zp = L.zp;
+            c.lo = L.lo;
+            c.out = out;
+            if (L.lo == -128)
+                for (; o + 4 <= out; o += 4, w += 4 * in) attn__block1x4_full_asm(&c, x, w, in);
+            else
+                for (; o + 4 <= out; o += 4, w += 4 * in) attn__block1x4_asm(&c, x, w, in);
+        } else if (in >= 8 && attn__lin_plain(&L, out)) {
             const int32_t zp = L.zp, lo = L.lo, n8 = in & ~7;
             const int8_t *w = L.w;
             const attn_qmul *m = L.rq;
@@ -3869,6 +5389,68 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         int32_t acc = attn__dot_s8(x, L.w + (size_t)o * (size_t)in, in, L.off);
         y[o] = attn__lin_out(acc, L.bias ? L.bias + o : NULL, L.rq + o, L.zp, L.lo, L.hi, L.top);
     }
+}
+
+/* One row through the layer with x16 (NULL, or x unpacked by
+   attn__unpack_x16 on the GCC DSP builds: the rows of a generation step,
+   whose input feeds up to three layers): the same integers as
+   attn__linear_row_s8. */
+#if ATTN__DOT2X2_ASM
+static void attn__unpack_x16(uint32_t *x16, const int8_t *x, int in)
+{
+    int i;
+    for (i = 0; i + 4 <= in; i += 4) {
+        uint32_t wd;
+        memcpy(&wd, x + i, 4);
+        x16[i / 2] = ATTN__SXTB16(wd);
+        x16[i / 2 + 1] = attn__sxtb16_ror8(wd);
+    }
+}
+#endif
+
+static void attn__linear_row_x16(int8_t *y, const int8_t *x, const uint32_t *x16,
+                                 const attn_linear_s8_params *p, int in, int out, int plain)
+{
+#if ATTN__DOT2X2_ASM
+    if (x16 && in >= 16 && in % 16 == 0 && out % 4 == 0) {
+        attn__lin L;
+        attn__lin_init(&L, p);
+        if (plain || attn__lin_plain(&L, out)) {
+            attn__blk c;
+            const int8_t *w = L.w;
+            int o;
+            c.b = L.bias;
+            c.m = L.rq;
+            c.y = y;
+            c.end = (const int8_t *)(const void *)(x16 + in / 2);
+            c.zp = L.zp;
+            c.lo = L.lo;
+            c.out = out;
+            if (L.lo == -128)
+                for (o = 0; o < out; o += 4, w += 4 * in)
+                    attn__block1x4x_full_asm(&c, (const int8_t *)(const void *)x16, w, in);
+            else
+                for (o = 0; o < out; o += 4, w += 4 * in)
+                    attn__block1x4x_asm(&c, (const int8_t *)(const void *)x16, w, in);
+            return;
+        }
+    }
+#else
+    (void)x16;
+    (void)plain;
+#endif
+    attn__linear_row_s8(y, x, p, in, out);
+}
+
+/* attn__lin_plain of the parameters themselves (for a cache's plain). */
+static int attn__lin_params_plain(const attn_linear_s8_params *p, int out)
+{
+    int o;
+    if (!(p->fused_bias || p->in_zp == 0) || !(p->fused_bias || p->bias) || p->act_max != 127)
+        return 0;
+    for (o = 0; o < out; o++)
+        if (p->requant[o].shift >= 0) return 0;
+    return 1;
 }
 
 /* rows rows of x through the layer. On the DSP cores, rows in pairs
@@ -5571,9 +7153,10 @@ ATTN_DEF attn_status attn_mha_scratch_s8(const attn_mha_cfg *cfg, size_t *bytes)
     return attn__size_result(attn__mha_size_s8(cfg), bytes);
 }
 
-ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xkv,
-                                 const uint8_t *key_padding, const attn_mha_cfg *cfg,
-                                 const attn_mha_s8_params *p, attn_arena *arena)
+ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk,
+                                 const int8_t *xv, const uint8_t *key_padding,
+                                 const attn_mha_cfg *cfg, const attn_mha_s8_params *p,
+                                 attn_arena *arena)
 {
     attn__size need;
     attn_status st;
@@ -5581,7 +7164,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     int8_t *k, *v, *q;
     int32_t *scores;
     int i, dm;
-    if (!out || !xq || !xkv || !cfg || !p || !arena || !attn__mha_ptrs_ok(p)) return ATTN_ERR_NULL;
+    if (!out || !xq || !xk || !xv || !cfg || !p || !arena || !attn__mha_ptrs_ok(p))
+        return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     need = attn__mha_size_s8(cfg);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
@@ -5595,8 +7179,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     v = (int8_t *)attn__take(arena, (size_t)cfg->seq_kv * d);
     q = (int8_t *)attn__take(arena, d);
     scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
-    attn__linear_rows_s8(k, xkv, &p->k, cfg->seq_kv, dm, dm);
-    attn__linear_rows_s8(v, xkv, &p->v, cfg->seq_kv, dm, dm);
+    attn__linear_rows_s8(k, xk, &p->k, cfg->seq_kv, dm, dm);
+    attn__linear_rows_s8(v, xv, &p->v, cfg->seq_kv, dm, dm);
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
         attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
@@ -5607,88 +7191,233 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     return ATTN_OK;
 }
 
+/* ---- the int8 blocks every layer is made of ---------------------------------- */
+
+/* An attention block: its weights, residual add and norm, its keys and
+   values (rows of stride d_model) as for float (attn__att_f32). */
+typedef struct {
+    const attn_mha_s8_params *p;
+    const attn_add_s8_params *add;
+    const attn_layernorm_s8_params *norm;
+    const int8_t *k, *v;
+    const uint8_t *pad;
+    int n_keys, causal;
+} attn__att_s8;
+
+static attn__att_s8 attn__att_of_s8(const attn_mha_s8_params *p, const attn_add_s8_params *add,
+                                    const attn_layernorm_s8_params *norm, const int8_t *k,
+                                    const int8_t *v, const uint8_t *pad, int n_keys, int causal)
+{
+    attn__att_s8 A;
+    A.p = p;
+    A.add = add;
+    A.norm = norm;
+    A.k = k;
+    A.v = v;
+    A.pad = pad;
+    A.n_keys = n_keys;
+    A.causal = causal;
+    return A;
+}
+
+/* Keys and values of n rows of x: from LN(x) a row at a time (norm, pre-
+   norm self-attention), else all rows in one call (rows in pairs). */
+static void attn__kv_rows_s8(int8_t *k, int8_t *v, const int8_t *x, int n, const attn__att_s8 *A,
+                             int norm, int dm, int8_t *nrm)
+{
+    size_t d = (size_t)dm;
+    if (norm) {
+        int i;
+        for (i = 0; i < n; i++) {
+            attn__layernorm_row_s8(nrm, x + (size_t)i * d, 0, dm, A->norm);
+            attn__linear_row_s8(k + (size_t)i * d, nrm, &A->p->k, dm, dm);
+            attn__linear_row_s8(v + (size_t)i * d, nrm, &A->p->v, dm, dm);
+        }
+    } else {
+        attn__linear_rows_s8(k, x, &A->p->k, n, dm, dm);
+        attn__linear_rows_s8(v, x, &A->p->v, n, dm, dm);
+    }
+}
+
+/* The residual of m rows: r = add(row, blk) wide, then the norm of the
+   sum (post-norm) or its int8 narrowing (pre-norm), into the rows. */
+static void attn__residual_s8(int8_t *rows, const int8_t *blk, int32_t *r, int m,
+                              const attn_add_s8_params *add, const attn_layernorm_s8_params *norm,
+                              int dm, int norm_first)
+{
+    size_t d = (size_t)dm;
+    int t;
+    for (t = 0; t < m; t++) {
+        int8_t *row = rows + (size_t)t * d;
+        int32_t *rt = r + (size_t)t * d;
+        attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, add);
+        if (norm_first)
+            attn__narrow_s8(row, rt, dm, add->out_mul, add->out_zp);
+        else
+            attn__layernorm_row_s8(row, rt, 1, dm, norm);
+    }
+}
+
+/* The scratch rows of a layer working on P tokens at a time; x16 (a step
+   only, else NULL): a row unpacked for attn__linear_row_x16. */
+typedef struct {
+    int8_t *nrm, *q, *blk, *hid;
+    int32_t *scores;
+    uint32_t *x16;
+    int plain; /* every linear layer is plain (attn__lin_params_plain) */
+} attn__rows_s8;
+
+/* x16 for one row x of n bytes (NULL where it is not used). */
+static const uint32_t *attn__x16_of(const attn__rows_s8 *R, const int8_t *x, int n)
+{
+#if ATTN__DOT2X2_ASM
+    if (R->x16 && n % 8 == 0) {
+        attn__unpack_x16(R->x16, x, n);
+        return R->x16;
+    }
+#else
+    (void)x;
+    (void)n;
+#endif
+    (void)R;
+    return NULL;
+}
+
+/* The attention block on m rows (1 or 2: tokens i, i+1) in place. With
+   kv_new (a step, m = 1) the row's key and value are made first. R: nrm,
+   q, blk [m][d]; scores [max(n_keys, m*d)] int32 (the residuals' too). */
+static void attn__att_block_s8(int8_t *rows, int m, int i, const attn__att_s8 *A,
+                               int8_t *const *kv_new, const attn_encoder_cfg *cfg,
+                               const attn__rows_s8 *R)
+{
+    int dm = cfg->d_model, t;
+    size_t d = (size_t)dm;
+    const int8_t *src = rows;
+    if (cfg->norm_first) {
+        for (t = 0; t < m; t++)
+            attn__layernorm_row_s8(R->nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, A->norm);
+        src = R->nrm;
+    }
+    if (m == 1) {
+        const uint32_t *x16 = attn__x16_of(R, src, dm);
+        if (kv_new) {
+            attn__linear_row_x16(kv_new[0], src, x16, &A->p->k, dm, dm, R->plain);
+            attn__linear_row_x16(kv_new[1], src, x16, &A->p->v, dm, dm, R->plain);
+        }
+        attn__linear_row_x16(R->q, src, x16, &A->p->q, dm, dm, R->plain);
+    } else {
+        attn__linear_rows_s8(R->q, src, &A->p->q, m, dm, dm);
+    }
+    for (t = 0; t < m; t++)
+        attn__attend_heads_s8(R->q + (size_t)t * d, A->k, A->v, A->pad, i + t, A->n_keys, dm,
+                              cfg->n_heads, A->causal, &A->p->sdpa, R->scores);
+    if (m == 1)
+        attn__linear_row_x16(R->blk, R->q, attn__x16_of(R, R->q, dm), &A->p->o, dm, dm, R->plain);
+    else
+        attn__linear_rows_s8(R->blk, R->q, &A->p->o, m, dm, dm);
+    attn__residual_s8(rows, R->blk, R->scores, m, A->add, A->norm, dm, cfg->norm_first);
+}
+
+/* A feed-forward block's parameters. */
+typedef struct {
+    const attn_linear_s8_params *ff1, *ff2;
+    const int8_t *gelu_table;
+    const attn_add_s8_params *add;
+    const attn_layernorm_s8_params *norm;
+} attn__ff_s8;
+
+static attn__ff_s8 attn__ff_of_s8(const attn_linear_s8_params *ff1, const int8_t *gelu_table,
+                                  const attn_linear_s8_params *ff2, const attn_add_s8_params *add,
+                                  const attn_layernorm_s8_params *norm)
+{
+    attn__ff_s8 F;
+    F.ff1 = ff1;
+    F.ff2 = ff2;
+    F.gelu_table = gelu_table;
+    F.add = add;
+    F.norm = norm;
+    return F;
+}
+
+/* The feed-forward block on m rows in place (R as for the attention
+   block; hid [m][d_ff]). */
+static void attn__ff_block_s8(int8_t *rows, int m, const attn__ff_s8 *F,
+                              const attn_encoder_cfg *cfg, const attn__rows_s8 *R)
+{
+    int dm = cfg->d_model, ff = cfg->d_ff;
+    size_t d = (size_t)dm;
+    const int8_t *src = rows;
+    if (cfg->norm_first) {
+        int t;
+        for (t = 0; t < m; t++)
+            attn__layernorm_row_s8(R->nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, F->norm);
+        src = R->nrm;
+    }
+    if (m == 1)
+        attn__linear_row_x16(R->hid, src, attn__x16_of(R, src, dm), F->ff1, dm, ff, R->plain);
+    else
+        attn__linear_rows_s8(R->hid, src, F->ff1, m, dm, ff);
+    if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(R->hid, R->hid, m * ff, F->gelu_table);
+    if (m == 1)
+        attn__linear_row_x16(R->blk, R->hid, attn__x16_of(R, R->hid, ff), F->ff2, ff, dm,
+                             R->plain);
+    else
+        attn__linear_rows_s8(R->blk, R->hid, F->ff2, m, ff, dm);
+    attn__residual_s8(rows, R->blk, R->scores, m, F->add, F->norm, dm, cfg->norm_first);
+}
+
+/* Takes the rows (x16 for a step: 2 bytes per input of its widest row). */
+static attn__rows_s8 attn__take_rows_s8(attn_arena *arena, size_t P, size_t d, size_t n_keys,
+                                        size_t ff, int step)
+{
+    attn__rows_s8 R;
+    size_t pd = P * d;
+    R.nrm = (int8_t *)attn__take(arena, pd);
+    R.q = (int8_t *)attn__take(arena, pd);
+    R.blk = (int8_t *)attn__take(arena, pd);
+    R.scores = (int32_t *)attn__take(arena, (n_keys > pd ? n_keys : pd) * sizeof(int32_t));
+    R.hid = (int8_t *)attn__take(arena, P * ff);
+    R.x16 = step ? (uint32_t *)attn__take(arena, 2 * (d > ff ? d : ff)) : NULL;
+    R.plain = 0;
+    return R;
+}
+
+static void attn__size_rows_s8(attn__size *s, size_t P, size_t d, size_t n_keys, size_t ff,
+                               int step)
+{
+    size_t pd = P * d;
+    attn__size_add(s, pd, 1, 1);                                       /* normed rows   */
+    attn__size_add(s, pd, 1, 1);                                       /* q / context   */
+    attn__size_add(s, pd, 1, 1);                                       /* block outputs */
+    attn__size_add(s, n_keys > pd ? n_keys : pd, 1, sizeof(int32_t)); /* scores, then residuals */
+    attn__size_add(s, P, ff, 1);                                       /* FF hidden     */
+    if (step) attn__size_add(s, 2, d > ff ? d : ff, 1);                /* unpacked row  */
+}
+
 /* ---- encoder ----------------------------------------------------------------- */
 
-/* The layer itself; arguments checked and scratch available. */
+/* The layer itself; arguments checked and scratch available. Two tokens
+   at a time (one if seq is 1): the projections and the feed-forward then
+   take two rows per call, which the DSP cores run as two rows by two
+   channels. */
 static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
                                    const attn_encoder_cfg *cfg,
                                    const attn_encoder_layer_s8_params *p, attn_arena *arena)
 {
-    const attn_mha_s8_params *a = &p->attn;
-    int dm = cfg->d_model, ff = cfg->d_ff, i;
-    size_t d = (size_t)dm, mark = arena->used;
+    int dm = cfg->d_model, i;
+    size_t d = (size_t)dm, mark = arena->used, P = seq >= 2 ? 2 : 1;
     int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
-    /* the rest for two tokens at a time (one if seq is 1): the projections
-       and the feed-forward then take two rows per call, which the DSP
-       cores run as two rows by two channels */
-    size_t P = seq >= 2 ? 2 : 1, pd = P * d;
-    int8_t *nrm = (int8_t *)attn__take(arena, pd);                         /* [P][d]    */
-    int8_t *q = (int8_t *)attn__take(arena, pd);                           /* [P][d]    */
-    int8_t *blk = (int8_t *)attn__take(arena, pd);                         /* [P][d]    */
-    /* a query's scores [seq] and, once the pair's are used, the residual rows */
-    int32_t *scores = (int32_t *)attn__take(arena, ((size_t)seq > pd ? (size_t)seq : pd) * sizeof(int32_t));
-    int32_t *r = scores;                                                   /* [P][d]    */
-    int8_t *hid = (int8_t *)attn__take(arena, P * (size_t)ff);             /* [P][d_ff] */
-
-    /* keys and values from the whole input (pre-norm: from LN1(x), a row
-       at a time; post-norm: all rows in one call, rows in pairs) */
-    if (cfg->norm_first) {
-        for (i = 0; i < seq; i++) {
-            attn__layernorm_row_s8(nrm, x + (size_t)i * d, 0, dm, &p->norm1);
-            attn__linear_row_s8(k + (size_t)i * d, nrm, &a->k, dm, dm);
-            attn__linear_row_s8(v + (size_t)i * d, nrm, &a->v, dm, dm);
-        }
-    } else {
-        attn__linear_rows_s8(k, x, &a->k, seq, dm, dm);
-        attn__linear_rows_s8(v, x, &a->v, seq, dm, dm);
-    }
-
+    attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)seq, (size_t)cfg->d_ff, 0);
+    attn__att_s8 A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, k, v, key_padding, seq,
+                                     cfg->causal);
+    attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
+    attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
     for (i = 0; i < seq; i += (int)P) {
-        int8_t *rows = x + (size_t)i * d;      /* tokens i .. i + m - 1 */
-        const int8_t *src = rows;
-        int m = seq - i < (int)P ? seq - i : (int)P, t;
-
-        /* self-attention block; the residual sums stay wide (int32) */
-        if (cfg->norm_first) {
-            for (t = 0; t < m; t++)
-                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, &p->norm1);
-            src = nrm;
-        }
-        attn__linear_rows_s8(q, src, &a->q, m, dm, dm);
-        for (t = 0; t < m; t++)
-            attn__attend_heads_s8(q + (size_t)t * d, k, v, key_padding, i + t, seq, dm, cfg->n_heads,
-                                  cfg->causal, &a->sdpa, scores);
-        attn__linear_rows_s8(blk, q, &a->o, m, dm, dm);
-        for (t = 0; t < m; t++) {
-            int8_t *row = rows + (size_t)t * d;
-            int32_t *rt = r + (size_t)t * d;
-            attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, &p->add1);
-            if (cfg->norm_first)
-                attn__narrow_s8(row, rt, dm, p->add1.out_mul, p->add1.out_zp);
-            else
-                attn__layernorm_row_s8(row, rt, 1, dm, &p->norm1);
-        }
-
-        /* feed-forward block */
-        src = rows;
-        if (cfg->norm_first) {
-            for (t = 0; t < m; t++)
-                attn__layernorm_row_s8(nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, &p->norm2);
-            src = nrm;
-        }
-        attn__linear_rows_s8(hid, src, &p->ff1, m, dm, ff);
-        if (cfg->activation != ATTN_ACT_RELU) attn_lut_s8(hid, hid, m * ff, p->gelu_table);
-        attn__linear_rows_s8(blk, hid, &p->ff2, m, ff, dm);
-        for (t = 0; t < m; t++) {
-            int8_t *row = rows + (size_t)t * d;
-            int32_t *rt = r + (size_t)t * d;
-            attn__add_wide_s8(rt, row, blk + (size_t)t * d, dm, &p->add2);
-            if (cfg->norm_first)
-                attn__narrow_s8(row, rt, dm, p->add2.out_mul, p->add2.out_zp);
-            else
-                attn__layernorm_row_s8(row, rt, 1, dm, &p->norm2);
-        }
+        int8_t *rows = x + (size_t)i * d; /* tokens i .. i + m - 1 */
+        int m = seq - i < (int)P ? seq - i : (int)P;
+        attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
+        attn__ff_block_s8(rows, m, &F, cfg, &R);
     }
     arena->used = mark;
 }
@@ -5844,6 +7573,799 @@ ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
     attn_pool_s8(pooled, x, key_padding, cfg->pooling, seq, dm,
                  attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
     attn__linear_row_s8(logits, pooled, &p->cls, dm, cfg->n_classes);
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+
+/* ---- int8 decoder -------------------------------------------------------------- */
+
+static int attn__dec_layer_ptrs_ok(const attn_decoder_layer_s8_params *p, attn_activation act)
+{
+    return attn__mha_ptrs_ok(&p->self_attn) && attn__mha_ptrs_ok(&p->cross_attn) &&
+           attn__linear_ptrs_ok(&p->ff1) && attn__linear_ptrs_ok(&p->ff2) && p->norm1.gamma &&
+           p->norm2.gamma && p->norm3.gamma && (act == ATTN_ACT_RELU || p->gelu_table);
+}
+
+static int attn__dec_layer_values_ok(const attn_decoder_layer_s8_params *p,
+                                     const attn_decoder_cfg *c)
+{
+    int d = c->d_model;
+    return attn__mha_values_ok(&p->self_attn, d) && attn__mha_values_ok(&p->cross_attn, d) &&
+           attn__add_values_ok(&p->add1) && attn__add_values_ok(&p->add2) &&
+           attn__add_values_ok(&p->add3) &&
+           (c->norm_first || (attn__add_wide_ok(&p->add1) && attn__add_wide_ok(&p->add2) &&
+                              attn__add_wide_ok(&p->add3))) &&
+           attn__norm_values_ok(&p->norm1, d) && attn__norm_values_ok(&p->norm2, d) &&
+           attn__norm_values_ok(&p->norm3, d) && attn__linear_values_ok(&p->ff1, c->d_ff) &&
+           attn__linear_values_ok(&p->ff2, d);
+}
+
+static int attn__dec_stack_ptrs_ok(const attn_decoder_s8_params *p, attn_activation act)
+{
+    int l;
+    if (!p->layers || (p->final_norm && !p->norm.gamma)) return 0;
+    for (l = 0; l < p->n_layers; l++)
+        if (!attn__dec_layer_ptrs_ok(&p->layers[l], act)) return 0;
+    return 1;
+}
+
+static int attn__dec_stack_values_ok(const attn_decoder_s8_params *p, const attn_decoder_cfg *c)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++)
+        if (!attn__dec_layer_values_ok(&p->layers[l], c)) return 0;
+    return !p->final_norm || attn__norm_values_ok(&p->norm, c->d_model);
+}
+
+static attn__size attn__decoder_size_s8(const attn_decoder_cfg *c, int seq, int mem_len)
+{
+    attn__size s = {0, 0};
+    size_t d = (size_t)c->d_model, P = seq >= 2 ? 2 : 1;
+    attn__size_add(&s, (size_t)seq, d, 1);     /* self K   */
+    attn__size_add(&s, (size_t)seq, d, 1);     /* self V   */
+    attn__size_add(&s, (size_t)mem_len, d, 1); /* memory K */
+    attn__size_add(&s, (size_t)mem_len, d, 1); /* memory V */
+    attn__size_rows_s8(&s, P, d, (size_t)(seq > mem_len ? seq : mem_len), (size_t)c->d_ff, 0);
+    return s;
+}
+
+static void attn__decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                   const int8_t *memory, int mem_len,
+                                   const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                   const attn_decoder_layer_s8_params *p, attn_arena *arena)
+{
+    int dm = cfg->d_model, i;
+    size_t d = (size_t)dm, mark = arena->used, P = seq >= 2 ? 2 : 1, mem = (size_t)mem_len;
+    int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);
+    int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);
+    int8_t *mk = (int8_t *)attn__take(arena, mem * d);
+    int8_t *mv = (int8_t *)attn__take(arena, mem * d);
+    attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)(seq > mem_len ? seq : mem_len),
+                                         (size_t)cfg->d_ff, 0);
+    attn__att_s8 A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, k, v, key_padding, seq,
+                                     cfg->causal);
+    attn__att_s8 C = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2, mk, mv, memory_padding,
+                                     mem_len, 0);
+    attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
+    attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
+    attn__kv_rows_s8(mk, mv, memory, mem_len, &C, 0, dm, R.nrm);
+    for (i = 0; i < seq; i += (int)P) {
+        int8_t *rows = x + (size_t)i * d;
+        int m = seq - i < (int)P ? seq - i : (int)P;
+        attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
+        attn__att_block_s8(rows, m, i, &C, NULL, cfg, &R);
+        attn__ff_block_s8(rows, m, &F, cfg, &R);
+    }
+    arena->used = mark;
+}
+
+static attn_status attn__decoder_check_s8(const int8_t *x, int seq, const int8_t *memory,
+                                          int mem_len, int n_layers, const attn_decoder_cfg *cfg,
+                                          const attn_arena *arena)
+{
+    attn_status st;
+    if (!x || !memory || !cfg || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq) || attn__dim_bad(mem_len) || attn__dim_bad(n_layers))
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__decoder_size_s8(cfg, seq, mem_len).overflow ? ATTN_ERR_TOO_LARGE : ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_decoder_layer_scratch_s8(const attn_decoder_cfg *cfg, int seq,
+                                                   int mem_len, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(seq) || attn__dim_bad(mem_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__decoder_size_s8(cfg, seq, mem_len), bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_scratch_s8(const attn_decoder_cfg *cfg, int seq, int mem_len,
+                                             size_t *bytes)
+{
+    return attn_decoder_layer_scratch_s8(cfg, seq, mem_len, bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                           const int8_t *memory, int mem_len,
+                                           const uint8_t *memory_padding,
+                                           const attn_decoder_cfg *cfg,
+                                           const attn_decoder_layer_s8_params *p,
+                                           attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!p || (cfg && !attn__dec_layer_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
+    if ((st = attn__decoder_check_s8(x, seq, memory, mem_len, 1, cfg, arena)) != ATTN_OK)
+        return st;
+    if (!attn__dec_layer_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    need = attn__decoder_size_s8(cfg, seq, mem_len);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__decoder_layer_s8(x, seq, key_padding, memory, mem_len, memory_padding, cfg, p, arena);
+    return ATTN_OK;
+}
+
+static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8_params *norm)
+{
+    int l;
+    for (l = 0; l < n; l++) {
+        int8_t *row = x + (size_t)l * (size_t)d;
+        attn__layernorm_row_s8(row, row, 0, d, norm);
+    }
+}
+
+ATTN_DEF attn_status attn_decoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                     const int8_t *memory, int mem_len,
+                                     const uint8_t *memory_padding, const attn_decoder_cfg *cfg,
+                                     const attn_decoder_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    int l;
+    if (!p || (cfg && !attn__dec_stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
+    if ((st = attn__decoder_check_s8(x, seq, memory, mem_len, p->n_layers, cfg, arena)) !=
+        ATTN_OK)
+        return st;
+    if (!attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    need = attn__decoder_size_s8(cfg, seq, mem_len);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    for (l = 0; l < p->n_layers; l++)
+        attn__decoder_layer_s8(x, seq, key_padding, memory, mem_len, memory_padding, cfg,
+                               &p->layers[l], arena);
+    if (p->final_norm) attn__final_norm_s8(x, seq, cfg->d_model, &p->norm);
+    return ATTN_OK;
+}
+
+/* ---- int8 generation ------------------------------------------------------------ */
+
+static int attn__att_plain_s8(const attn_mha_s8_params *p, int d)
+{
+    return attn__lin_params_plain(&p->q, d) && attn__lin_params_plain(&p->k, d) &&
+           attn__lin_params_plain(&p->v, d) && attn__lin_params_plain(&p->o, d);
+}
+
+/* Whether every linear layer a step of the stack runs is plain. */
+static int attn__stack_plain_s8(const attn_encoder_s8_params *p, const attn_encoder_cfg *c)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++) {
+        const attn_encoder_layer_s8_params *q = &p->layers[l];
+        if (!attn__att_plain_s8(&q->attn, c->d_model) || !attn__lin_params_plain(&q->ff1, c->d_ff) ||
+            !attn__lin_params_plain(&q->ff2, c->d_model))
+            return 0;
+    }
+    return 1;
+}
+
+static int attn__dec_plain_s8(const attn_decoder_s8_params *p, const attn_decoder_cfg *c)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++) {
+        const attn_decoder_layer_s8_params *q = &p->layers[l];
+        if (!attn__att_plain_s8(&q->self_attn, c->d_model) ||
+            !attn__att_plain_s8(&q->cross_attn, c->d_model) ||
+            !attn__lin_params_plain(&q->ff1, c->d_ff) || !attn__lin_params_plain(&q->ff2, c->d_model))
+            return 0;
+    }
+    return 1;
+}
+
+static attn__size attn__step_size_s8(const attn_encoder_cfg *c, int max_len, int max_mem)
+{
+    attn__size s = {0, 0};
+    attn__size_rows_s8(&s, 1, (size_t)c->d_model,
+                       (size_t)(max_len > max_mem ? max_len : max_mem), (size_t)c->d_ff, 1);
+    return s;
+}
+
+static void attn__memory_s8(attn_kv_cache *c, const int8_t *memory, int mem_len,
+                            const uint8_t *memory_padding, const attn_decoder_s8_params *p)
+{
+    size_t lm = (size_t)c->max_mem * (size_t)c->d_model;
+    int l;
+    for (l = 0; l < p->n_layers; l++) {
+        const attn_mha_s8_params *a = &p->layers[l].cross_attn;
+        attn__linear_rows_s8((int8_t *)c->mem_k + (size_t)l * lm, memory, &a->k, mem_len,
+                             c->d_model, c->d_model);
+        attn__linear_rows_s8((int8_t *)c->mem_v + (size_t)l * lm, memory, &a->v, mem_len,
+                             c->d_model, c->d_model);
+    }
+    attn__cache_set_memory(c, mem_len, memory_padding);
+}
+
+ATTN_DEF attn_status attn_decoder_memory_s8(attn_kv_cache *cache, const int8_t *memory,
+                                            int mem_len, const uint8_t *memory_padding,
+                                            const attn_decoder_cfg *cfg,
+                                            const attn_decoder_s8_params *p)
+{
+    attn_status st, sc;
+    if (!cache || !memory || !cfg || !p) return ATTN_ERR_NULL;
+    if (!attn__dec_stack_ptrs_ok(p, cfg->activation)) return ATTN_ERR_NULL;
+    if ((sc = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return sc;
+    if (attn__dim_bad(mem_len) || attn__dim_bad(p->n_layers)) return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(cache, 1, p->n_layers, cfg->d_model)) != ATTN_OK) return st;
+    if (mem_len > cache->max_mem) return ATTN_ERR_SHAPE;
+    if (sc != ATTN_OK) return sc;
+    if (!attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    attn__memory_s8(cache, memory, mem_len, memory_padding, p);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(p, cfg);
+    return ATTN_OK;
+}
+
+/* One token through a stack (dec, else the encoder stack enc), in place. */
+static void attn__step_s8(int8_t *x, attn_kv_cache *c, const attn_encoder_cfg *cfg,
+                          const attn_decoder_s8_params *dec, const attn_encoder_s8_params *enc,
+                          int ns, attn_arena *arena)
+{
+    size_t d = (size_t)cfg->d_model, mark = arena->used, lk = (size_t)c->max_len * d,
+           lm = (size_t)c->max_mem * d, at = (size_t)c->len * d;
+    int l, n_layers;
+    const attn_layernorm_s8_params *fin;
+    attn__rows_s8 R;
+    attn__att_s8 A; /* one block's at a time */
+    attn__ff_s8 F;
+    if (dec) {
+        n_layers = dec->n_layers;
+        fin = dec->final_norm ? &dec->norm : NULL;
+    } else if (enc) {
+        n_layers = enc->n_layers;
+        fin = enc->final_norm ? &enc->norm : NULL;
+    } else {
+        return;
+    }
+    R = attn__take_rows_s8(arena, 1, d, (size_t)ns, (size_t)cfg->d_ff, 1);
+    R.plain = c->plain;
+    for (l = 0; l < n_layers; l++) {
+        int8_t *kc = (int8_t *)c->k + (size_t)l * lk, *vc = (int8_t *)c->v + (size_t)l * lk;
+        int8_t *kv[2];
+        kv[0] = kc + at;
+        kv[1] = vc + at;
+        if (dec) {
+            const attn_decoder_layer_s8_params *p = &dec->layers[l];
+            A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
+            attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
+            A = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2,
+                                (const int8_t *)c->mem_k + (size_t)l * lm,
+                                (const int8_t *)c->mem_v + (size_t)l * lm,
+                                c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
+            attn__att_block_s8(x, 1, 0, &A, NULL, cfg, &R);
+            F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
+        } else {
+            const attn_encoder_layer_s8_params *p = &enc->layers[l];
+            A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
+            attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
+            F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
+        }
+        attn__ff_block_s8(x, 1, &F, cfg, &R);
+    }
+    if (fin) attn__final_norm_s8(x, 1, cfg->d_model, fin);
+    c->len++;
+    arena->used = mark;
+}
+
+/* NULL, SHAPE, RANGE, FULL; then the caller checks the values (RANGE)
+   unless the cache trusts them, then attn__step_room_s8. */
+static attn_status attn__step_check_s8(const int8_t *x, const attn_kv_cache *c,
+                                       const attn_encoder_cfg *cfg, int n_layers, int dec,
+                                       const attn_arena *arena)
+{
+    attn_status st, sc;
+    if (!x || !c || !cfg || !arena) return ATTN_ERR_NULL;
+    if ((sc = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return sc;
+    if (attn__dim_bad(n_layers)) return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(c, 1, n_layers, cfg->d_model)) != ATTN_OK) return st;
+    if (dec && c->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (sc != ATTN_OK) return sc;
+    if (!cfg->causal) return ATTN_ERR_RANGE;
+    if (c->len >= c->max_len) return ATTN_ERR_FULL;
+    return ATTN_OK;
+}
+
+/* After the values: TOO_LARGE, ARENA. */
+static attn_status attn__step_room_s8(const attn_kv_cache *c, const attn_encoder_cfg *cfg, int dec,
+                                      const attn_arena *arena, size_t extra)
+{
+    attn__size need = attn__step_size_s8(cfg, c->max_len, dec ? c->max_mem : 0);
+    need.bytes += extra;
+    if (need.bytes < extra) need.overflow = 1;
+    return attn__check_scratch(&need, arena);
+}
+
+
+ATTN_DEF attn_status attn_decoder_step_scratch_s8(const attn_decoder_cfg *cfg, int max_len,
+                                                  int max_mem, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_len) || attn__dim_bad(max_mem)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__step_size_s8(cfg, max_len, max_mem), bytes);
+}
+
+ATTN_DEF attn_status attn_decoder_step_s8(int8_t *x, attn_kv_cache *cache,
+                                          const attn_decoder_cfg *cfg,
+                                          const attn_decoder_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    if (!p || (cfg && !attn__dec_stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
+    if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 1, arena)) != ATTN_OK) return st;
+    if (cache->checked != p && !attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    if ((st = attn__step_room_s8(cache, cfg, 1, arena, 0)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__dec_plain_s8(p, cfg);
+    cache->checked = p;
+    attn__step_s8(x, cache, cfg, p, NULL, attn__step_keys(cache, 1, ATTN_MAX_DIM, ATTN_MAX_DIM),
+                  arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_encoder_step_scratch_s8(const attn_encoder_cfg *cfg, int max_len,
+                                                  size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__step_size_s8(cfg, max_len, 0), bytes);
+}
+
+ATTN_DEF attn_status attn_encoder_step_s8(int8_t *x, attn_kv_cache *cache,
+                                          const attn_encoder_cfg *cfg,
+                                          const attn_encoder_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    if (!p || (cfg && !attn__stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
+    if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 0, arena)) != ATTN_OK) return st;
+    if (cache->checked != p && !attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
+    if ((st = attn__step_room_s8(cache, cfg, 0, arena, 0)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__stack_plain_s8(p, cfg);
+    cache->checked = p;
+    attn__step_s8(x, cache, cfg, NULL, p, attn__step_keys(cache, 0, ATTN_MAX_DIM, 0), arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_argmax_s8(int *index, const int8_t *x, int n)
+{
+    int i, best = 0;
+    if (!index || !x) return ATTN_ERR_NULL;
+    if (attn__dim_bad(n)) return ATTN_ERR_SHAPE;
+    for (i = 1; i < n; i++)
+        if (x[i] > x[best]) best = i;
+    *index = best;
+    return ATTN_OK;
+}
+
+/* The index of the largest output of a linear layer on one row, from its
+   int32 sums requantized with 8 more fraction bits than the int8 outputs
+   have (the first on ties): greedy decoding's argmax, which int8 logits
+   would tie wherever two differ by less than one step of their scale.
+   With a channel whose shift is above 22 (no room for 8 more bits), the
+   argmax of the int8 outputs (into y [out]). */
+static int attn__linear_argmax_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
+                                  int in, int out)
+{
+    attn__lin L;
+    int o, best = 0;
+    int32_t bv = 0;
+    attn__lin_init(&L, p);
+    for (o = 0; o < out; o++)
+        if (L.rq[o].shift > 22) break;
+    if (o < out) {
+        attn__linear_row_s8(y, x, p, in, out);
+        attn_argmax_s8(&best, y, out);
+        return best;
+    }
+    for (o = 0; o < out; o++) {
+        int32_t acc = attn__dot_s8(x, L.w + (size_t)o * (size_t)in, in, L.off), v;
+        attn_qmul m = L.rq[o];
+        if (L.bias) acc = attn__qadd(acc, L.bias[o]);
+        m.shift += 8;
+        v = attn__requant(acc, m);
+        if (o == 0 || v > bv) {
+            bv = v;
+            best = o;
+        }
+    }
+    return best;
+}
+
+/* ---- int8 encoder-decoder and decoder-only models ------------------------------- */
+
+/* x [d] = table[token] (+ position p through pos_add). */
+static void attn__embed_row_s8(int8_t *x, const int8_t *table, int token, int p,
+                               const int8_t *pos, const attn_add_s8_params *pos_add, int d)
+{
+    memcpy(x, table + (size_t)token * (size_t)d, (size_t)d);
+    if (pos) attn__add_row_s8(x, x, pos + (size_t)p * (size_t)d, d, pos_add);
+}
+
+/* The int8 shape rules of both stacks as well as the float ones. */
+static attn_status attn__s2s_cfg_check_s8(const attn_seq2seq_cfg *c, int n_enc, int n_dec)
+{
+    return attn__s2s_rules(c, n_enc, n_dec, attn__check_encoder_cfg_s8(&c->encoder),
+                           attn__check_encoder_cfg_s8(&c->decoder));
+}
+
+static int attn__s2s_ptrs_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_s8_params *p)
+{
+    return p->src_embed && p->tgt_embed && attn__linear_ptrs_ok(&p->out) &&
+           (c->position == ATTN_POS_NONE || (p->src_pos && p->tgt_pos)) &&
+           attn__stack_ptrs_ok(&p->encoder, c->encoder.activation) &&
+           attn__dec_stack_ptrs_ok(&p->decoder, c->decoder.activation);
+}
+
+static int attn__s2s_values_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_s8_params *p)
+{
+    return attn__stack_values_ok(&p->encoder, &c->encoder) &&
+           attn__dec_stack_values_ok(&p->decoder, &c->decoder) &&
+           attn__linear_values_ok(&p->out, c->tgt_vocab) &&
+           (c->position == ATTN_POS_NONE ||
+            (attn__add_values_ok(&p->src_pos_add) && attn__add_values_ok(&p->tgt_pos_add)));
+}
+
+static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                      const attn_seq2seq_s8_params *p)
+{
+    attn_status st, sc;
+    if (!cache || !cfg || !p) return ATTN_ERR_NULL;
+    if (!attn__s2s_ptrs_ok_s8(cfg, p)) return ATTN_ERR_NULL;
+    sc = attn__s2s_cfg_check_s8(cfg, p->encoder.n_layers, p->decoder.n_layers);
+    if (sc == ATTN_ERR_SHAPE) return sc;
+    if ((st = attn__cache_check(cache, 1, p->decoder.n_layers, cfg->decoder.d_model)) != ATTN_OK)
+        return st;
+    return sc;
+}
+
+static attn__size attn__s2s_encode_size_s8(const attn_seq2seq_cfg *c, int src_len)
+{
+    attn__size s = attn__encoder_size_s8(&c->encoder, src_len);
+    attn__size_add(&s, (size_t)src_len, (size_t)c->encoder.d_model, 1); /* x */
+    return s;
+}
+
+static attn__size attn__s2s_step_size_s8(const attn_seq2seq_cfg *c, int max_len, int max_mem,
+                                         int logits)
+{
+    attn__size s = attn__step_size_s8(&c->decoder, max_len, max_mem);
+    attn__size_add(&s, (size_t)c->decoder.d_model, 1, 1); /* x row */
+    if (logits) attn__size_add(&s, (size_t)c->tgt_vocab, 1, 1);
+    return s;
+}
+
+ATTN_DEF attn_status attn_seq2seq_scratch_s8(const attn_seq2seq_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_cfg_check_s8(cfg, 1, 1)) != ATTN_OK) return st;
+    return attn__size_result(
+        attn__size_max(attn__s2s_encode_size_s8(cfg, cfg->max_src),
+                       attn__s2s_step_size_s8(cfg, cfg->max_tgt, cfg->max_src, 1)),
+        bytes);
+}
+
+static void attn__s2s_encode_s8(attn_kv_cache *cache, const int *src, int src_len,
+                                const attn_seq2seq_cfg *cfg, const attn_seq2seq_s8_params *p,
+                                attn_arena *arena)
+{
+    int d = cfg->encoder.d_model, i;
+    size_t mark = arena->used;
+    int8_t *x = (int8_t *)attn__take(arena, (size_t)src_len * (size_t)d);
+    for (i = 0; i < src_len; i++)
+        attn__embed_row_s8(x + (size_t)i * (size_t)d, p->src_embed, src[i], i, p->src_pos,
+                           &p->src_pos_add, d);
+    attn__encoder_s8(x, src_len, NULL, &cfg->encoder, &p->encoder, arena);
+    attn__memory_s8(cache, x, src_len, NULL, &p->decoder);
+    arena->used = mark;
+}
+
+/* The checks shared by encode and greedy after attn__s2s_check_s8. */
+static attn_status attn__s2s_src_check_s8(const attn_kv_cache *cache, const int *src, int src_len,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p)
+{
+    if (!attn__tokens_ok(src, src_len, cfg->src_vocab)) return ATTN_ERR_RANGE;
+    (void)cache;
+    return attn__s2s_values_ok_s8(cfg, p) ? ATTN_OK : ATTN_ERR_RANGE;
+}
+
+ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src, int src_len,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+        return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if ((st = attn__s2s_src_check_s8(cache, src, src_len, cfg, p)) != ATTN_OK) return st;
+    need = attn__s2s_encode_size_s8(cfg, src_len);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    return ATTN_OK;
+}
+
+/* One step: the int8 logits, or (next != NULL) the wide argmax of them
+   (attn__linear_argmax_s8; logits then [tgt_vocab] scratch). */
+static void attn__s2s_step_s8(int8_t *logits, int *next, int token, attn_kv_cache *cache,
+                              const attn_seq2seq_cfg *cfg, const attn_seq2seq_s8_params *p,
+                              attn_arena *arena)
+{
+    int d = cfg->decoder.d_model;
+    size_t mark = arena->used;
+    int8_t *x = (int8_t *)attn__take(arena, (size_t)d);
+    attn__embed_row_s8(x, p->tgt_embed, token, cache->len, p->tgt_pos, &p->tgt_pos_add, d);
+    attn__step_s8(x, cache, &cfg->decoder, &p->decoder, NULL,
+                  attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena);
+    if (next)
+        *next = attn__linear_argmax_s8(logits, x, &p->out, d, cfg->tgt_vocab);
+    else
+        attn__linear_row_s8(logits, x, &p->out, d, cfg->tgt_vocab);
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!logits || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
+    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                  attn__step_keys(cache, 1, 0, cfg->max_src), 0);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    cache->checked = p;
+    attn__s2s_step_s8(logits, NULL, token, cache, cfg, p, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    int8_t *y;
+    if (!next || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
+    if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
+    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                  attn__step_keys(cache, 1, 0, cfg->max_src), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    cache->checked = p;
+    mark = arena->used;
+    y = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
+    attn__s2s_step_s8(y, next, token, cache, cfg, p, arena);
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
+                                            int src_len, int bos, int eos, attn_kv_cache *cache,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    int8_t *logits;
+    int n = 0, tok = bos, next = 0;
+    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+        return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if ((st = attn__s2s_src_check_s8(cache, src, src_len, cfg, p)) != ATTN_OK) return st;
+    need = attn__size_max(attn__s2s_encode_size_s8(cfg, src_len),
+                          attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                                 attn__step_keys(cache, 1, 0, cfg->max_src), 1));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    mark = arena->used;
+    logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
+    while (n < max_out) {
+        attn__s2s_step_s8(logits, &next, tok, cache, cfg, p, arena);
+        if (next == eos) break;
+        out[n++] = next;
+        tok = next;
+    }
+    *n_out = n;
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+static attn_status attn__lm_check_s8(const attn_kv_cache *cache, const attn_lm_cfg *cfg,
+                                     const attn_lm_s8_params *p)
+{
+    attn_status st, sc;
+    if (!cache || !cfg || !p) return ATTN_ERR_NULL;
+    if (!p->embed || !attn__linear_ptrs_ok(&p->out) || (cfg->position != ATTN_POS_NONE && !p->pos) ||
+        !attn__stack_ptrs_ok(&p->layers, cfg->layers.activation))
+        return ATTN_ERR_NULL;
+    sc = attn__check_encoder_cfg_s8(&cfg->layers);
+    if (sc == ATTN_ERR_SHAPE || attn__dim_bad(cfg->vocab) || attn__dim_bad(cfg->max_len) ||
+        attn__dim_bad(p->layers.n_layers))
+        return ATTN_ERR_SHAPE;
+    if ((st = attn__cache_check(cache, 1, p->layers.n_layers, cfg->layers.d_model)) != ATTN_OK)
+        return st;
+    if (sc != ATTN_OK) return sc;
+    if ((cfg->position != ATTN_POS_NONE && cfg->position != ATTN_POS_SINUSOIDAL &&
+         cfg->position != ATTN_POS_LEARNED) ||
+        !attn__scale_ok(cfg->embed_scale) || !cfg->layers.causal)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+static int attn__lm_values_ok_s8(const attn_lm_cfg *c, const attn_lm_s8_params *p)
+{
+    return attn__stack_values_ok(&p->layers, &c->layers) &&
+           attn__linear_values_ok(&p->out, c->vocab) &&
+           (c->position == ATTN_POS_NONE || attn__add_values_ok(&p->pos_add));
+}
+
+static attn__size attn__lm_step_size_s8(const attn_lm_cfg *c, int max_len, int logits)
+{
+    attn__size s = attn__step_size_s8(&c->layers, max_len, 0);
+    attn__size_add(&s, (size_t)c->layers.d_model, 1, 1);
+    if (logits) attn__size_add(&s, (size_t)c->vocab, 1, 1);
+    return s;
+}
+
+ATTN_DEF attn_status attn_lm_scratch_s8(const attn_lm_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_encoder_cfg_s8(&cfg->layers)) == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(cfg->vocab) || attn__dim_bad(cfg->max_len)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    return attn__size_result(attn__lm_step_size_s8(cfg, cfg->max_len, 1), bytes);
+}
+
+static void attn__lm_step_s8(int8_t *logits, int *next, int token, attn_kv_cache *cache,
+                             const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                             attn_arena *arena)
+{
+    int d = cfg->layers.d_model;
+    size_t mark = arena->used;
+    int8_t *x = (int8_t *)attn__take(arena, (size_t)d);
+    attn__embed_row_s8(x, p->embed, token, cache->len,
+                       cfg->position != ATTN_POS_NONE ? p->pos : NULL, &p->pos_add, d);
+    attn__step_s8(x, cache, &cfg->layers, NULL, &p->layers,
+                  attn__step_keys(cache, 0, cfg->max_len, 0), arena);
+    if (next)
+        *next = attn__linear_argmax_s8(logits, x, &p->out, d, cfg->vocab);
+    else
+        attn__linear_row_s8(logits, x, &p->out, d, cfg->vocab);
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!logits || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
+    if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 0);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
+    cache->checked = p;
+    attn__lm_step_s8(logits, NULL, token, cache, cfg, p, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lm_next_s8(int *next, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    int8_t *y;
+    if (!next || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
+    if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
+    if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
+    cache->checked = p;
+    mark = arena->used;
+    y = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
+    attn__lm_step_s8(y, next, token, cache, cfg, p, arena);
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const int *prompt,
+                                       int prompt_len, int eos, attn_kv_cache *cache,
+                                       const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                       attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    size_t mark;
+    int8_t *logits;
+    int n = 0, i, next = 0;
+    if (!out || !n_out || !prompt || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__lm_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+        return st;
+    if (attn__dim_bad(prompt_len) || attn__dim_bad(max_out) ||
+        prompt_len - 1 > cache->max_len - max_out || prompt_len - 1 > cfg->max_len - max_out)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(prompt, prompt_len, cfg->vocab) || !attn__lm_values_ok_s8(cfg, p))
+        return ATTN_ERR_RANGE;
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    cache->len = 0;
+    cache->checked = p;
+    cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
+    mark = arena->used;
+    logits = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
+    for (i = 0; i < prompt_len; i++)
+        attn__lm_step_s8(logits, i + 1 == prompt_len ? &next : NULL, prompt[i], cache, cfg, p,
+                         arena);
+    for (;;) {
+        if (next == eos) break;
+        out[n++] = next;
+        if (n == max_out) break;
+        attn__lm_step_s8(logits, &next, next, cache, cfg, p, arena);
+    }
+    *n_out = n;
     arena->used = mark;
     return ATTN_OK;
 }
@@ -6142,61 +8664,99 @@ static double attn__gelu_d(double x, attn_activation act)
     return 0.5 * x * (1.0 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)));
 }
 
+/* An attention block (weights a, LayerNorm g, b) from its taps r: x is its
+   input's encoding, kv (NULL: the block's own, normed, input) the encoding
+   its keys and values are made from; returns its output's encoding. */
+static attn_qparams attn__quant_att(attn__quant *z, attn_mha_s8_params *p,
+                                    attn_add_s8_params *add, attn_layernorm_s8_params *norm,
+                                    const attn_mha_weights_f32 *a, const float *g, const float *b,
+                                    const attn_encoder_cfg *cfg, attn_qparams x,
+                                    const attn_qparams *kv, const attn__range *r)
+{
+    int d = cfg->d_model;
+    attn_qparams qn = attn__qparams_of(z, r[ATTN__T_NORM]), qq = attn__qparams_of(z, r[ATTN__T_Q]),
+                 qk = attn__qparams_of(z, r[ATTN__T_K]), qv = attn__qparams_of(z, r[ATTN__T_V]),
+                 qctx = attn__qparams_of(z, r[ATTN__T_CTX]), qa = attn__qparams_of(z, r[ATTN__T_ATT]),
+                 qo = attn__qparams_of(z, r[ATTN__T_OUT]);
+    attn_qparams src = cfg->norm_first ? qn : x, ksrc = kv ? *kv : src;
+    double sr;
+    if (cfg->norm_first) attn__quant_norm(z, norm, g, b, cfg->eps, d, (double)x.scale, qn);
+    attn__quant_linear(z, &p->q, a->wq, a->bq, d, d, src, qq, 0);
+    attn__quant_linear(z, &p->k, a->wk, a->bk, d, d, ksrc, qk, 0);
+    attn__quant_linear(z, &p->v, a->wv, a->bv, d, d, ksrc, qv, 0);
+    p->sdpa.q_zp = qq.zero_point;
+    p->sdpa.k_zp = qk.zero_point;
+    p->sdpa.v_zp = qv.zero_point;
+    p->sdpa.out_zp = qctx.zero_point;
+    attn__qmul_of(z, (double)qq.scale * (double)qk.scale * 1.4426950408889634 * 65536.0 /
+                         sqrt((double)d / (double)cfg->n_heads), &p->sdpa.score_mul);
+    attn__qmul_of(z, (double)qv.scale / (32768.0 * (double)qctx.scale), &p->sdpa.ctx_mul);
+    attn__quant_linear(z, &p->o, a->wo, a->bo, d, d, qctx, qa, 0);
+    sr = attn__quant_add(z, add, x, qa, qo);
+    if (!cfg->norm_first) attn__quant_norm(z, norm, g, b, cfg->eps, d, sr, qo);
+    return qo;
+}
+
+/* A feed-forward block: ReLU fused into ff1's clamp, GELU as a table. */
+static attn_qparams attn__quant_ff(attn__quant *z, attn_linear_s8_params *ff1,
+                                   const int8_t **gelu_table, attn_linear_s8_params *ff2,
+                                   attn_add_s8_params *add, attn_layernorm_s8_params *norm,
+                                   const attn__ff_f32 *F, const attn_encoder_cfg *cfg,
+                                   attn_qparams x, const attn__range *r)
+{
+    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU;
+    attn_qparams qn = attn__qparams_of(z, r[ATTN__T_NORM]), qpre = attn__qparams_of(z, r[ATTN__T_PRE]),
+                 qh = attn__qparams_of(z, r[ATTN__T_HID]), qf = attn__qparams_of(z, r[ATTN__T_FF]),
+                 qo = attn__qparams_of(z, r[ATTN__T_OUT]);
+    attn_qparams src = cfg->norm_first ? qn : x;
+    double sr;
+    if (cfg->norm_first) attn__quant_norm(z, norm, F->g, F->b, cfg->eps, d, (double)x.scale, qn);
+    attn__quant_linear(z, ff1, F->w1, F->b1, d, ff, src, relu ? qh : qpre, relu);
+    *gelu_table = NULL;
+    if (!relu) {
+        int8_t *t = (int8_t *)attn__qtake(z, 256);
+        int i;
+        for (i = 0; z->st == ATTN_OK && i < 256; i++) {
+            double gv = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
+                                     cfg->activation);
+            double v = attn__round_d(gv / (double)qh.scale) + qh.zero_point;
+            t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
+        }
+        *gelu_table = t;
+    }
+    attn__quant_linear(z, ff2, F->w2, F->b2, ff, d, qh, qf, 0);
+    sr = attn__quant_add(z, add, x, qf, qo);
+    if (!cfg->norm_first) attn__quant_norm(z, norm, F->g, F->b, cfg->eps, d, sr, qo);
+    return qo;
+}
+
 /* One layer: *xq is the input's encoding on entry, the output's on return. */
 static void attn__quant_layer(attn__quant *z, attn_encoder_layer_s8_params *p,
                               attn_qparams *xq, const attn_encoder_cfg *cfg,
                               const attn_encoder_layer_weights_f32 *w, const attn__layer_obs *o)
 {
-    const attn_mha_weights_f32 *a = &w->attn;
-    int d = cfg->d_model, ff = cfg->d_ff, relu = cfg->activation == ATTN_ACT_RELU;
-    attn_qparams x = *xq, qn1 = attn__qparams_of(z, o->n1), qq = attn__qparams_of(z, o->q),
-                 qk = attn__qparams_of(z, o->k), qv = attn__qparams_of(z, o->v),
-                 qctx = attn__qparams_of(z, o->ctx), qa = attn__qparams_of(z, o->a),
-                 qx1 = attn__qparams_of(z, o->x1), qn2 = attn__qparams_of(z, o->n2),
-                 qpre = attn__qparams_of(z, o->pre), qh = attn__qparams_of(z, o->h),
-                 qf = attn__qparams_of(z, o->f), qout = attn__qparams_of(z, o->out);
-    attn_qparams src1 = cfg->norm_first ? qn1 : x, src2 = cfg->norm_first ? qn2 : qx1;
-    double sr;
+    attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w,
+                                     w->norm2_b);
+    attn_qparams x = attn__quant_att(z, &p->attn, &p->add1, &p->norm1, &w->attn, w->norm1_w,
+                                     w->norm1_b, cfg, *xq, NULL, o->t[ATTN__B_SA].r);
+    *xq = attn__quant_ff(z, &p->ff1, &p->gelu_table, &p->ff2, &p->add2, &p->norm2, &F, cfg, x,
+                         o->t[ATTN__B_FF].r);
+}
 
-    /* attention block */
-    if (cfg->norm_first)
-        attn__quant_norm(z, &p->norm1, w->norm1_w, w->norm1_b, cfg->eps, d, (double)x.scale, qn1);
-    attn__quant_linear(z, &p->attn.q, a->wq, a->bq, d, d, src1, qq, 0);
-    attn__quant_linear(z, &p->attn.k, a->wk, a->bk, d, d, src1, qk, 0);
-    attn__quant_linear(z, &p->attn.v, a->wv, a->bv, d, d, src1, qv, 0);
-    p->attn.sdpa.q_zp = qq.zero_point;
-    p->attn.sdpa.k_zp = qk.zero_point;
-    p->attn.sdpa.v_zp = qv.zero_point;
-    p->attn.sdpa.out_zp = qctx.zero_point;
-    attn__qmul_of(z, (double)qq.scale * (double)qk.scale * 1.4426950408889634 * 65536.0 /
-                         sqrt((double)d / (double)cfg->n_heads), &p->attn.sdpa.score_mul);
-    attn__qmul_of(z, (double)qv.scale / (32768.0 * (double)qctx.scale), &p->attn.sdpa.ctx_mul);
-    attn__quant_linear(z, &p->attn.o, a->wo, a->bo, d, d, qctx, qa, 0);
-    sr = attn__quant_add(z, &p->add1, x, qa, qx1);
-    if (!cfg->norm_first)
-        attn__quant_norm(z, &p->norm1, w->norm1_w, w->norm1_b, cfg->eps, d, sr, qx1);
-
-    /* feed-forward block: ReLU fused into ff1's clamp, GELU as a table */
-    if (cfg->norm_first)
-        attn__quant_norm(z, &p->norm2, w->norm2_w, w->norm2_b, cfg->eps, d, (double)qx1.scale, qn2);
-    attn__quant_linear(z, &p->ff1, w->ff1_w, w->ff1_b, d, ff, src2, relu ? qh : qpre, relu);
-    p->gelu_table = NULL;
-    if (!relu) {
-        int8_t *t = (int8_t *)attn__qtake(z, 256);
-        int i;
-        for (i = 0; z->st == ATTN_OK && i < 256; i++) {
-            double g = attn__gelu_d((double)qpre.scale * (i - 128 - qpre.zero_point),
-                                    cfg->activation);
-            double v = attn__round_d(g / (double)qh.scale) + qh.zero_point;
-            t[i] = (int8_t)(v < -128.0 ? -128 : v > 127.0 ? 127 : (int)v);
-        }
-        p->gelu_table = t;
-    }
-    attn__quant_linear(z, &p->ff2, w->ff2_w, w->ff2_b, ff, d, qh, qf, 0);
-    sr = attn__quant_add(z, &p->add2, qx1, qf, qout);
-    if (!cfg->norm_first)
-        attn__quant_norm(z, &p->norm2, w->norm2_w, w->norm2_b, cfg->eps, d, sr, qout);
-    *xq = qout;
+/* One decoder layer; mq: the memory's encoding. */
+static void attn__quant_dec_layer(attn__quant *z, attn_decoder_layer_s8_params *p,
+                                  attn_qparams *xq, attn_qparams mq, const attn_decoder_cfg *cfg,
+                                  const attn_decoder_layer_weights_f32 *w,
+                                  const attn__layer_obs *o)
+{
+    attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w,
+                                     w->norm3_b);
+    attn_qparams x = attn__quant_att(z, &p->self_attn, &p->add1, &p->norm1, &w->self_attn,
+                                     w->norm1_w, w->norm1_b, cfg, *xq, NULL, o->t[ATTN__B_SA].r);
+    x = attn__quant_att(z, &p->cross_attn, &p->add2, &p->norm2, &w->cross_attn, w->norm2_w,
+                        w->norm2_b, cfg, x, &mq, o->t[ATTN__B_CA].r);
+    *xq = attn__quant_ff(z, &p->ff1, &p->gelu_table, &p->ff2, &p->add3, &p->norm3, &F, cfg, x,
+                         o->t[ATTN__B_FF].r);
 }
 
 /* The stack; *xq as in attn__quant_layer. obs [n_layers + 1]. */
@@ -6212,7 +8772,7 @@ static void attn__quant_stack(attn__quant *z, attn_encoder_s8_params *p, attn_qp
     for (l = 0; l < w->n_layers; l++) attn__quant_layer(z, &layers[l], xq, cfg, &w->layers[l], &obs[l]);
     memset(&p->norm, 0, sizeof p->norm);
     if (w->final_norm) {
-        attn_qparams qo = attn__qparams_of(z, obs[w->n_layers].out);
+        attn_qparams qo = attn__qparams_of(z, obs[w->n_layers].t[0].r[ATTN__T_OUT]);
         attn__quant_norm(z, &p->norm, w->norm_w, w->norm_b, cfg->eps, cfg->d_model, (double)xq->scale, qo);
         *xq = qo;
     }
@@ -6405,6 +8965,475 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     }
     res.in_scale = qin.scale;
     res.in_zp = qin.zero_point;
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
+    *out = res;
+    return ATTN_OK;
+}
+
+
+/* ---- quantizing decoders and generation models --------------------------------- */
+
+static void attn__qsize_dec_stack(attn__size *s, const attn_decoder_cfg *c,
+                                  const attn_decoder_weights_f32 *w)
+{
+    int l, d = c->d_model;
+    attn__size_add(s, (size_t)w->n_layers, 1, sizeof(attn_decoder_layer_s8_params));
+    for (l = 0; l < w->n_layers && !s->overflow; l++) {
+        const attn_decoder_layer_weights_f32 *lw = &w->layers[l];
+        const attn_mha_weights_f32 *a[2];
+        int k;
+        a[0] = &lw->self_attn;
+        a[1] = &lw->cross_attn;
+        for (k = 0; k < 2; k++) {
+            attn__qsize_linear(s, d, d, a[k]->bq);
+            attn__qsize_linear(s, d, d, a[k]->bk);
+            attn__qsize_linear(s, d, d, a[k]->bv);
+            attn__qsize_linear(s, d, d, a[k]->bo);
+            attn__qsize_norm(s, d);
+        }
+        attn__qsize_linear(s, d, c->d_ff, lw->ff1_b);
+        if (c->activation != ATTN_ACT_RELU) attn__size_add(s, 256, 1, 1);
+        attn__qsize_linear(s, c->d_ff, d, lw->ff2_b);
+        attn__qsize_norm(s, d);
+    }
+    if (w->final_norm) attn__qsize_norm(s, d);
+}
+
+/* The decoder stack; *xq as in attn__quant_layer, mq the memory's. */
+static void attn__quant_dec_stack(attn__quant *z, attn_decoder_s8_params *p, attn_qparams *xq,
+                                  attn_qparams mq, const attn_decoder_cfg *cfg,
+                                  const attn_decoder_weights_f32 *w, const attn__layer_obs *obs)
+{
+    attn_decoder_layer_s8_params *layers = (attn_decoder_layer_s8_params *)attn__qtake(
+        z, (size_t)w->n_layers * sizeof(attn_decoder_layer_s8_params));
+    int l;
+    if (!layers) return;
+    memset(layers, 0, (size_t)w->n_layers * sizeof(*layers));
+    for (l = 0; l < w->n_layers; l++)
+        attn__quant_dec_layer(z, &layers[l], xq, mq, cfg, &w->layers[l], &obs[l]);
+    memset(&p->norm, 0, sizeof p->norm);
+    if (w->final_norm) {
+        attn_qparams qo = attn__qparams_of(z, obs[w->n_layers].t[0].r[ATTN__T_OUT]);
+        attn__quant_norm(z, &p->norm, w->norm_w, w->norm_b, cfg->eps, cfg->d_model,
+                         (double)xq->scale, qo);
+        *xq = qo;
+    }
+    p->layers = layers;
+    p->n_layers = w->n_layers;
+    p->final_norm = w->final_norm;
+}
+
+ATTN_DEF attn_status attn_quantize_decoder_s8(attn_decoder_s8_params *out, attn_qparams *in_q,
+                                              attn_qparams *mem_q, attn_qparams *out_q,
+                                              const attn_decoder_cfg *cfg,
+                                              const attn_decoder_weights_f32 *w,
+                                              const float *calib, const uint8_t *key_padding,
+                                              const float *memory, const uint8_t *memory_padding,
+                                              int n_calib, int seq, int mem_len,
+                                              attn_arena *store, attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need, sneed = {0, 0};
+    attn__layer_obs *obs;
+    attn__range in_r, mem_r;
+    attn_decoder_s8_params res;
+    attn_qparams qi, qm, qo;
+    attn_status st, st8;
+    attn__quant_marks marks;
+    size_t n, nm, s;
+    float *x;
+    if (!out || !in_q || !mem_q || !out_q || !calib || !memory || !store) return ATTN_ERR_NULL;
+    if (w && !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
+    st = attn__decoder_check(calib, seq, memory, mem_len, w ? w->n_layers : 1, cfg, w, scratch);
+    if (st == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if ((st8 = attn__check_encoder_cfg_s8(cfg)) == ATTN_ERR_SHAPE) return st8;
+    if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK && st != ATTN_ERR_ARENA) return st;
+    if (st8 != ATTN_OK) return st8;
+    n = (size_t)seq * (size_t)cfg->d_model;
+    nm = (size_t)mem_len * (size_t)cfg->d_model;
+    need = attn__decoder_size(cfg, seq, mem_len);
+    attn__size_add(&need, n, 1, sizeof(float));
+    attn__size_add(&need, (size_t)w->n_layers + 1, 1, sizeof(attn__layer_obs));
+    attn__qsize_dec_stack(&sneed, cfg, w);
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+
+    marks = attn__quant_begin(scratch, store);
+    obs = (attn__layer_obs *)attn__take(scratch, ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs));
+    x = (float *)attn__take(scratch, n * sizeof(float));
+    attn__obs_reset((attn__range *)(void *)obs,
+                    ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(&in_r, 1);
+    attn__obs_reset(&mem_r, 1);
+    for (s = 0; s < (size_t)n_calib; s++) {
+        const float *m = memory + s * nm;
+        memcpy(x, calib + s * n, n * sizeof(float));
+        attn__see(&in_r, x, n);
+        attn__see(&mem_r, m, nm);
+        attn__decoder_f32(x, seq, key_padding ? key_padding + s * (size_t)seq : NULL, m, mem_len,
+                          memory_padding ? memory_padding + s * (size_t)mem_len : NULL, cfg, w,
+                          scratch, obs);
+    }
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(&res, 0, sizeof res);
+    qi = attn__qparams_of(&z, in_r);
+    qm = attn__qparams_of(&z, mem_r);
+    qo = qi;
+    attn__quant_dec_stack(&z, &res, &qo, qm, cfg, w, obs);
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
+    *out = res;
+    *in_q = qi;
+    *mem_q = qm;
+    *out_q = qo;
+    return ATTN_OK;
+}
+
+/* Row r of an embedding table times scale (0: 1), or of the sinusoidal
+   table (table NULL), into row [d]. */
+static void attn__table_row_f32(float *row, const float *table, int r, int d, float scale)
+{
+    int c;
+    if (!table) {
+        for (c = 0; c < d; c++) row[c] = 0.0f;
+        attn__pos_row_f32(row, r, d);
+    } else if (scale == 0.0f || scale == 1.0f) {
+        memcpy(row, table + (size_t)r * (size_t)d, (size_t)d * sizeof(float));
+    } else {
+        for (c = 0; c < d; c++) row[c] = table[(size_t)r * (size_t)d + (size_t)c] * scale;
+    }
+}
+
+/* A table of rows x d as int8 at its own encoding *q (its range), in the
+   store; row [d] is scratch. NULL after an error. */
+static int8_t *attn__quant_table(attn__quant *z, attn_qparams *q, const float *table, int rows,
+                                 int d, float scale, float *row)
+{
+    int8_t *t = (int8_t *)attn__qtake(z, (size_t)rows * (size_t)d);
+    attn__range r;
+    int i;
+    attn__obs_reset(&r, 1);
+    for (i = 0; i < rows; i++) {
+        attn__table_row_f32(row, table, i, d, scale);
+        attn__see(&r, row, (size_t)d);
+    }
+    *q = attn__qparams_of(z, r);
+    if (z->st != ATTN_OK) return NULL;
+    for (i = 0; i < rows; i++) {
+        attn__table_row_f32(row, table, i, d, scale);
+        attn_quantize_s8(t + (size_t)i * (size_t)d, row, d, *q);
+    }
+    return t;
+}
+
+/* Token table + positions: the int8 tables and the add, given the sum's
+   observed range x0; returns the encoding of the stack's input. */
+static attn_qparams attn__quant_embed(attn__quant *z, const int8_t **tq, const int8_t **pq,
+                                      attn_add_s8_params *add, const float *table, int vocab,
+                                      const float *pos, int max_pos, attn_position position,
+                                      float scale, int d, attn__range x0, float *row)
+{
+    attn_qparams qe, qp, qx;
+    *tq = attn__quant_table(z, &qe, table, vocab, d, scale, row);
+    *pq = NULL;
+    memset(add, 0, sizeof *add);
+    if (position == ATTN_POS_NONE) return qe;
+    *pq = attn__quant_table(z, &qp, position == ATTN_POS_LEARNED ? pos : NULL, max_pos, d, 1.0f,
+                            row);
+    qx = attn__qparams_of(z, x0);
+    attn__quant_add(z, add, qe, qp, qx);
+    return qx;
+}
+
+static void attn__qsize_embed(attn__size *s, int vocab, int max_pos, attn_position position,
+                              int d)
+{
+    attn__size_add(s, (size_t)vocab, (size_t)d, 1);
+    if (position != ATTN_POS_NONE) attn__size_add(s, (size_t)max_pos, (size_t)d, 1);
+}
+
+/* Token ids in calib [n][width] with lengths len [n] (1..width), all in
+   the vocabulary: SHAPE for a length, RANGE for a token. */
+static attn_status attn__calib_tokens(const int *calib, const int *len, int n, int width,
+                                      int vocab, int range)
+{
+    int s;
+    for (s = 0; s < n; s++) {
+        if (len[s] < 1 || len[s] > width) return ATTN_ERR_SHAPE;
+        if (range && !attn__tokens_ok(calib + (size_t)s * (size_t)width, len[s], vocab))
+            return ATTN_ERR_RANGE;
+    }
+    return ATTN_OK;
+}
+
+static void attn__qsize_s2s(attn__size *s, const attn_seq2seq_cfg *c,
+                            const attn_seq2seq_weights_f32 *w)
+{
+    int d = c->encoder.d_model;
+    attn__qsize_embed(s, c->src_vocab, c->max_src, c->position, d);
+    attn__qsize_stack(s, &c->encoder, &w->encoder);
+    attn__qsize_embed(s, c->tgt_vocab, c->max_tgt, c->position, d);
+    attn__qsize_dec_stack(s, &c->decoder, &w->decoder);
+    attn__qsize_linear(s, d, c->tgt_vocab, w->out_b);
+}
+
+/* All the checks of attn_quantize_seq2seq_s8 up to the arenas (*sneed:
+   the store it takes, *need the scratch). */
+static attn_status attn__quant_s2s_check(const attn_seq2seq_cfg *cfg,
+                                         const attn_seq2seq_weights_f32 *w, const int *src,
+                                         const int *src_len, const int *tgt, const int *tgt_len,
+                                         int n_calib, attn__size *need, attn__size *sneed)
+{
+    attn_status st, st8;
+    int d, nl;
+    if (!attn__s2s_weights_ok(cfg, w)) return ATTN_ERR_NULL;
+    st8 = attn__s2s_cfg_check_s8(cfg, w->encoder.n_layers, w->decoder.n_layers);
+    st = attn__s2s_cfg_check(cfg, w->encoder.n_layers, w->decoder.n_layers);
+    if (st8 == ATTN_ERR_SHAPE || st == ATTN_ERR_SHAPE || attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if ((st8 = attn__calib_tokens(src, src_len, n_calib, cfg->max_src, 0, 0)) != ATTN_OK ||
+        (st8 = attn__calib_tokens(tgt, tgt_len, n_calib, cfg->max_tgt, 0, 0)) != ATTN_OK)
+        return st8;
+    if (st != ATTN_OK) return st;
+    if ((st = attn__s2s_cfg_check_s8(cfg, w->encoder.n_layers, w->decoder.n_layers)) != ATTN_OK)
+        return st;
+    if ((st = attn__calib_tokens(src, src_len, n_calib, cfg->max_src, cfg->src_vocab, 1)) != ATTN_OK ||
+        (st = attn__calib_tokens(tgt, tgt_len, n_calib, cfg->max_tgt, cfg->tgt_vocab, 1)) != ATTN_OK)
+        return st;
+    d = cfg->encoder.d_model;
+    nl = w->encoder.n_layers + w->decoder.n_layers + 2;
+    *need = attn__cache_size(w->decoder.n_layers, d, cfg->max_tgt, cfg->max_src, sizeof(float));
+    attn__size_add(need, (size_t)nl, 1, sizeof(attn__layer_obs));
+    attn__size_add(need, (size_t)cfg->tgt_vocab, 1, sizeof(float)); /* logits */
+    {
+        attn__size a = attn__s2s_encode_size(cfg, cfg->max_src),
+                   b = attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 0), m = attn__size_max(a, b);
+        need->overflow |= m.overflow;
+        attn__size_add(need, m.bytes, 1, 1);
+    }
+    attn__qsize_s2s(sneed, cfg, w);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_quantize_seq2seq_store_bytes(const attn_seq2seq_cfg *cfg,
+                                                       const attn_seq2seq_weights_f32 *w,
+                                                       size_t *bytes)
+{
+    attn_status st, st8;
+    attn__size s = {0, 0};
+    if (!cfg || !w || !bytes) return ATTN_ERR_NULL;
+    if (!attn__s2s_weights_ok(cfg, w)) return ATTN_ERR_NULL;
+    st8 = attn__s2s_cfg_check_s8(cfg, w->encoder.n_layers, w->decoder.n_layers);
+    st = attn__s2s_cfg_check(cfg, w->encoder.n_layers, w->decoder.n_layers);
+    if (st8 == ATTN_ERR_SHAPE || st == ATTN_ERR_SHAPE) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (st8 != ATTN_OK) return st8;
+    attn__qsize_s2s(&s, cfg, w);
+    return attn__size_result(s, bytes);
+}
+
+ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
+                                              const attn_seq2seq_cfg *cfg,
+                                              const attn_seq2seq_weights_f32 *w,
+                                              const int *calib_src, const int *src_len,
+                                              const int *calib_tgt, const int *tgt_len,
+                                              int n_calib, attn_arena *store, attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need = {0, 0}, sneed = {0, 0};
+    attn__layer_obs *eo, *dobs;
+    attn__range x0s, x0t, lr;
+    attn_seq2seq_s8_params res;
+    attn_qparams qx, qm;
+    attn_status st;
+    attn__quant_marks marks;
+    attn_kv_cache cache;
+    float *logits, *row;
+    int d, ne, nd, s, t, i;
+    if (!out || !cfg || !w || !calib_src || !src_len || !calib_tgt || !tgt_len || !store ||
+        !scratch)
+        return ATTN_ERR_NULL;
+    if ((st = attn__quant_s2s_check(cfg, w, calib_src, src_len, calib_tgt, tgt_len, n_calib, &need,
+                                    &sneed)) != ATTN_OK)
+        return st;
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+
+    /* calibration: the float model, encode and teacher-forced steps */
+    marks = attn__quant_begin(scratch, store);
+    d = cfg->encoder.d_model;
+    ne = w->encoder.n_layers;
+    nd = w->decoder.n_layers;
+    eo = (attn__layer_obs *)attn__take(scratch, (size_t)(ne + nd + 2) * sizeof(attn__layer_obs));
+    dobs = eo + ne + 1;
+    logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
+    attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch, sizeof(float));
+    attn__obs_reset((attn__range *)(void *)eo,
+                    (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(&x0s, 1);
+    attn__obs_reset(&x0t, 1);
+    attn__obs_reset(&lr, 1);
+    for (s = 0; s < n_calib; s++) {
+        const int *src = calib_src + (size_t)s * (size_t)cfg->max_src;
+        const int *tgt = calib_tgt + (size_t)s * (size_t)cfg->max_tgt;
+        size_t mark = scratch->used;
+        float *x = (float *)attn__take(scratch, (size_t)src_len[s] * (size_t)d * sizeof(float));
+        for (i = 0; i < src_len[s]; i++)
+            attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i,
+                                cfg->embed_scale, cfg->position, w->src_pos, d);
+        attn__see(&x0s, x, (size_t)src_len[s] * (size_t)d);
+        attn__encoder_f32(x, src_len[s], NULL, &cfg->encoder, &w->encoder, scratch, eo);
+        attn__memory_f32(&cache, x, src_len[s], NULL, &w->decoder, dobs);
+        scratch->used = mark;
+        x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
+        for (t = 0; t < tgt_len[s]; t++) {
+            attn__embed_row_f32(x, w->tgt_embed, tgt[t], t, cfg->embed_scale, cfg->position,
+                                w->tgt_pos, d);
+            attn__see(&x0t, x, (size_t)d);
+            attn__step_f32(x, &cache, &cfg->decoder, &w->decoder, NULL,
+                           attn__step_keys(&cache, 1, cfg->max_tgt, cfg->max_src), scratch, dobs);
+            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
+            attn__see(&lr, logits, (size_t)cfg->tgt_vocab);
+        }
+        scratch->used = mark;
+    }
+
+    /* the parameters */
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(&res, 0, sizeof res);
+    row = (float *)attn__take(scratch, (size_t)d * sizeof(float));
+    qx = attn__quant_embed(&z, &res.src_embed, &res.src_pos, &res.src_pos_add, w->src_embed,
+                           cfg->src_vocab, w->src_pos, cfg->max_src, cfg->position,
+                           cfg->embed_scale, d, x0s, row);
+    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, eo);
+    qm = qx;
+    qx = attn__quant_embed(&z, &res.tgt_embed, &res.tgt_pos, &res.tgt_pos_add, w->tgt_embed,
+                           cfg->tgt_vocab, w->tgt_pos, cfg->max_tgt, cfg->position,
+                           cfg->embed_scale, d, x0t, row);
+    attn__quant_dec_stack(&z, &res.decoder, &qx, qm, &cfg->decoder, &w->decoder, dobs);
+    {
+        attn_qparams ql = attn__qparams_of(&z, lr);
+        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->tgt_vocab, qx, ql, 0);
+        res.logit_scale = ql.scale;
+        res.logit_zp = ql.zero_point;
+    }
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
+    *out = res;
+    return ATTN_OK;
+}
+
+static void attn__qsize_lm(attn__size *s, const attn_lm_cfg *c, const attn_lm_weights_f32 *w)
+{
+    attn__qsize_embed(s, c->vocab, c->max_len, c->position, c->layers.d_model);
+    attn__qsize_stack(s, &c->layers, &w->layers);
+    attn__qsize_linear(s, c->layers.d_model, c->vocab, w->out_b);
+}
+
+/* The float LM's NULL / SHAPE / RANGE rules with the int8 ones. */
+static attn_status attn__quant_lm_rules(const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w)
+{
+    attn_status st, st8;
+    if (!w->embed || !w->out_w || (cfg->position == ATTN_POS_LEARNED && !w->pos) ||
+        !attn__encoder_weights_ok(&w->layers))
+        return ATTN_ERR_NULL;
+    st = attn__check_encoder_cfg(&cfg->layers);
+    st8 = attn__check_encoder_cfg_s8(&cfg->layers);
+    if (st == ATTN_ERR_SHAPE || st8 == ATTN_ERR_SHAPE || attn__dim_bad(cfg->vocab) ||
+        attn__dim_bad(cfg->max_len) || attn__dim_bad(w->layers.n_layers))
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (st8 != ATTN_OK) return st8;
+    if ((cfg->position != ATTN_POS_NONE && cfg->position != ATTN_POS_SINUSOIDAL &&
+         cfg->position != ATTN_POS_LEARNED) ||
+        !attn__scale_ok(cfg->embed_scale) || !cfg->layers.causal)
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_quantize_lm_store_bytes(const attn_lm_cfg *cfg,
+                                                  const attn_lm_weights_f32 *w, size_t *bytes)
+{
+    attn_status st;
+    attn__size s = {0, 0};
+    if (!cfg || !w || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__quant_lm_rules(cfg, w)) != ATTN_OK) return st;
+    attn__qsize_lm(&s, cfg, w);
+    return attn__size_result(s, bytes);
+}
+
+ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_cfg *cfg,
+                                         const attn_lm_weights_f32 *w, const int *calib,
+                                         const int *calib_len, int n_calib, attn_arena *store,
+                                         attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need, sneed = {0, 0};
+    attn__layer_obs *obs;
+    attn__range x0, lr;
+    attn_lm_s8_params res;
+    attn_qparams qx;
+    attn_status st;
+    attn__quant_marks marks;
+    attn_kv_cache cache;
+    float *logits, *x;
+    int d, nl, s, t;
+    if (!out || !cfg || !w || !calib || !calib_len || !store || !scratch) return ATTN_ERR_NULL;
+    st = attn__quant_lm_rules(cfg, w);
+    if (st == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if (attn__calib_tokens(calib, calib_len, n_calib, cfg->max_len, 0, 0) != ATTN_OK)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (attn__calib_tokens(calib, calib_len, n_calib, cfg->max_len, cfg->vocab, 1) != ATTN_OK)
+        return ATTN_ERR_RANGE;
+    d = cfg->layers.d_model;
+    nl = w->layers.n_layers;
+    need = attn__cache_size(nl, d, cfg->max_len, 0, sizeof(float));
+    attn__size_add(&need, (size_t)nl + 1, 1, sizeof(attn__layer_obs));
+    attn__size_add(&need, (size_t)cfg->vocab, 1, sizeof(float));
+    {
+        attn__size b = attn__lm_step_size(cfg, cfg->max_len, 0);
+        need.overflow |= b.overflow;
+        attn__size_add(&need, b.bytes, 1, 1);
+    }
+    attn__qsize_lm(&sneed, cfg, w);
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+
+    marks = attn__quant_begin(scratch, store);
+    obs = (attn__layer_obs *)attn__take(scratch, ((size_t)nl + 1) * sizeof(attn__layer_obs));
+    logits = (float *)attn__take(scratch, (size_t)cfg->vocab * sizeof(float));
+    x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
+    attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float));
+    attn__obs_reset((attn__range *)(void *)obs,
+                    ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(&x0, 1);
+    attn__obs_reset(&lr, 1);
+    for (s = 0; s < n_calib; s++) {
+        const int *tok = calib + (size_t)s * (size_t)cfg->max_len;
+        cache.len = 0;
+        for (t = 0; t < calib_len[s]; t++) {
+            attn__embed_row_f32(x, w->embed, tok[t], t, cfg->embed_scale, cfg->position, w->pos, d);
+            attn__see(&x0, x, (size_t)d);
+            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers,
+                           attn__step_keys(&cache, 0, cfg->max_len, 0), scratch, obs);
+            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
+            attn__see(&lr, logits, (size_t)cfg->vocab);
+        }
+    }
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(&res, 0, sizeof res);
+    qx = attn__quant_embed(&z, &res.embed, &res.pos, &res.pos_add, w->embed, cfg->vocab, w->pos,
+                           cfg->max_len, cfg->position, cfg->embed_scale, d, x0, x);
+    attn__quant_stack(&z, &res.layers, &qx, &cfg->layers, &w->layers, obs);
+    {
+        attn_qparams ql = attn__qparams_of(&z, lr);
+        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->vocab, qx, ql, 0);
+        res.logit_scale = ql.scale;
+        res.logit_zp = ql.zero_point;
+    }
     if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
     *out = res;
     return ATTN_OK;

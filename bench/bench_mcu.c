@@ -166,8 +166,17 @@ typedef struct {
     const char *unit;
 } bench;
 
-enum { B_LINEAR, B_SOFTMAX, B_LAYERNORM, B_HEAD, B_LAYER,
-       B_LINEAR_S8, B_SOFTMAX_S8, B_LAYERNORM_S8, B_HEAD_S8, B_LAYER_S8 };
+enum { B_LINEAR, B_SOFTMAX, B_LAYERNORM, B_HEAD, B_LAYER, B_STEP,
+       B_LINEAR_S8, B_SOFTMAX_S8, B_LAYERNORM_S8, B_HEAD_S8, B_LAYER_S8, B_STEP_S8 };
+
+/* The decoder step benchmarks: one layer, `seq` tokens already cached,
+   STEP_MEM memory rows. MACs of the step: self-attention Q, K, V, O
+   (4 d^2) and its scores and context over seq + 1 keys (2 (seq+1) d),
+   cross-attention Q and O (2 d^2; the memory's K and V are made once per
+   source) and its 2 * STEP_MEM * d, the feed-forward 2 d ff. */
+enum { STEP_MEM = 16 };
+#define STEP_MACS(seq, d, ff)                                                      \
+    (6UL * (d) * (d) + 2UL * ((seq) + 1) * (d) + 2UL * STEP_MEM * (d) + 2UL * (d) * (ff))
 
 static const bench g_benches[] = {
     {"linear 32x64 -> 64", B_LINEAR, 32, 64, 0, 64, 32UL * 64 * 64, "MAC"},
@@ -181,6 +190,8 @@ static const bench g_benches[] = {
      4UL * 32 * 64 * 64 + 2UL * 32 * 32 * 64 + 2UL * 32 * 64 * 128, "MAC"},
     {"encoder layer (16, 32, 2, 64)", B_LAYER, 16, 32, 2, 64,
      4UL * 16 * 32 * 32 + 2UL * 16 * 16 * 32 + 2UL * 16 * 32 * 64, "MAC"},
+    {"decoder step (64, 4 heads, ff 256; 32 cached, 16 memory)", B_STEP, 32, 64, 4, 256,
+     STEP_MACS(32, 64, 256), "MAC"},
     {"int8 linear 32x64 -> 64", B_LINEAR_S8, 32, 64, 0, 64, 32UL * 64 * 64, "MAC"},
     {"int8 linear 32x64 -> 256", B_LINEAR_S8, 32, 64, 0, 256, 32UL * 64 * 256, "MAC"},
     {"int8 softmax 32 rows of 32", B_SOFTMAX_S8, 32, 32, 0, 0, 32UL * 32, "element"},
@@ -195,6 +206,8 @@ static const bench g_benches[] = {
      4UL * 32 * 64 * 64 + 2UL * 32 * 32 * 64 + 2UL * 32 * 64 * 128, "MAC"},
     {"int8 encoder layer (16, 32, 2, 64)", B_LAYER_S8, 16, 32, 2, 64,
      4UL * 16 * 32 * 32 + 2UL * 16 * 16 * 32 + 2UL * 16 * 32 * 64, "MAC"},
+    {"int8 decoder step (64, 4 heads, ff 256; 32 cached, 16 memory)", B_STEP_S8, 32, 64, 4, 256,
+     STEP_MACS(32, 64, 256), "MAC"},
 };
 
 /* The benchmark layers: post-norm, GELU, no mask. */
@@ -274,6 +287,43 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         MEASURE(*insns, st, attn_encoder_layer_f32(m.x, b->seq, NULL, &c, &lw, &m.arena));
         break;
     }
+    case B_STEP: { /* weights: self-attention at 0, cross at 4 d^2, FF over both */
+        attn_encoder_cfg c = layer_cfg(b);
+        attn_decoder_layer_weights_f32 lw;
+        attn_decoder_weights_f32 dw;
+        attn_kv_cache cache;
+        size_t dd = (size_t)b->d * (size_t)b->d, dff = (size_t)b->d * (size_t)b->ff, cb = 0;
+        int t;
+        c.causal = 1;
+        attn_mha_weights_packed_f32(&lw.self_attn, w, w + 5 * dd, w + 3 * dd, w + 7 * dd, b->d);
+        attn_mha_weights_packed_f32(&lw.cross_attn, w + 4 * dd, w + 6 * dd, w + 3 * dd,
+                                    w + 2 * dd, b->d);
+        lw.ff1_w = w;
+        lw.ff2_w = w + dff;
+        lw.ff1_b = lw.ff2_b = w + 9 * dd / 2;
+        lw.norm1_w = lw.norm2_w = lw.norm3_w = NULL;
+        lw.norm1_b = lw.norm2_b = lw.norm3_b = w + 11 * dd / 2;
+        dw.layers = &lw;
+        dw.n_layers = 1;
+        dw.final_norm = 0;
+        dw.norm_w = dw.norm_b = NULL;
+        attn_kv_cache_bytes_f32(1, b->d, b->seq + 1, STEP_MEM, &cb);
+        attn_decoder_step_scratch_f32(&c, b->seq + 1, STEP_MEM, &scratch);
+        scratch += cb;
+        if (!(*fits = bench_mem_init(&m, (size_t)STEP_MEM * (size_t)b->d, (size_t)b->d, scratch)))
+            break;
+        fill(m.x, (size_t)STEP_MEM * (size_t)b->d);
+        st = attn_kv_cache_init_f32(&cache, 1, b->d, b->seq + 1, STEP_MEM, &m.arena);
+        if (st == ATTN_OK) st = attn_decoder_memory_f32(&cache, m.x, STEP_MEM, NULL, &c, &dw);
+        for (t = 0; st == ATTN_OK && t <= b->seq; t++) {
+            fill(m.y, (size_t)b->d);
+            if (t < b->seq)
+                st = attn_decoder_step_f32(m.y, &cache, &c, &dw, &m.arena);
+            else
+                MEASURE(*insns, st, attn_decoder_step_f32(m.y, &cache, &c, &dw, &m.arena));
+        }
+        break;
+    }
     case B_LINEAR_S8: {
         attn_linear_s8_params p = linear_s8(0);
         if (!(*fits = bench_mem_init(&m, n / 4 + 1, ((size_t)b->seq * (size_t)b->ff) / 4 + 1, 0)))
@@ -330,6 +380,54 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         if (!(*fits = bench_mem_init(&m, n / 4 + 1, 0, scratch))) break;
         fill_s8((int8_t *)m.x, n);
         MEASURE(*insns, st, attn_encoder_layer_s8((int8_t *)m.x, b->seq, NULL, &c, &lp, &m.arena));
+        break;
+    }
+    case B_STEP_S8: {
+        attn_encoder_cfg c = layer_cfg(b);
+        attn_decoder_layer_s8_params lp;
+        attn_decoder_s8_params dp;
+        attn_kv_cache cache;
+        size_t dd = (size_t)b->d * (size_t)b->d, dff = (size_t)b->d * (size_t)b->ff, cb = 0;
+        int8_t *mem, *row;
+        int t;
+        c.causal = 1;
+        lp.self_attn.q = linear_s8(0);
+        lp.self_attn.k = linear_s8(dd);
+        lp.self_attn.v = linear_s8(2 * dd);
+        lp.self_attn.o = linear_s8(3 * dd);
+        lp.self_attn.sdpa = sdpa_s8(b->d / b->heads);
+        lp.cross_attn.q = linear_s8(4 * dd);
+        lp.cross_attn.k = linear_s8(5 * dd);
+        lp.cross_attn.v = linear_s8(6 * dd);
+        lp.cross_attn.o = linear_s8(7 * dd);
+        lp.cross_attn.sdpa = sdpa_s8(b->d / b->heads);
+        lp.add1 = lp.add2 = lp.add3 = add_s8();
+        lp.norm1 = lp.norm2 = lp.norm3 = norm_s8(b->d);
+        lp.ff1 = linear_s8(0);
+        lp.ff2 = linear_s8(dff);
+        lp.gelu_table = g_lut;
+        dp.layers = &lp;
+        dp.n_layers = 1;
+        dp.final_norm = 0;
+        dp.norm = norm_s8(b->d);
+        attn_kv_cache_bytes_s8(1, b->d, b->seq + 1, STEP_MEM, &cb);
+        attn_decoder_step_scratch_s8(&c, b->seq + 1, STEP_MEM, &scratch);
+        scratch += cb;
+        if (!(*fits = bench_mem_init(&m, (size_t)STEP_MEM * (size_t)b->d / 4 + 1,
+                                     (size_t)b->d / 4 + 1, scratch)))
+            break;
+        mem = (int8_t *)m.x;
+        row = (int8_t *)m.y;
+        fill_s8(mem, (size_t)STEP_MEM * (size_t)b->d);
+        st = attn_kv_cache_init_s8(&cache, 1, b->d, b->seq + 1, STEP_MEM, &m.arena);
+        if (st == ATTN_OK) st = attn_decoder_memory_s8(&cache, mem, STEP_MEM, NULL, &c, &dp);
+        for (t = 0; st == ATTN_OK && t <= b->seq; t++) {
+            fill_s8(row, (size_t)b->d);
+            if (t < b->seq)
+                st = attn_decoder_step_s8(row, &cache, &c, &dp, &m.arena);
+            else
+                MEASURE(*insns, st, attn_decoder_step_s8(row, &cache, &c, &dp, &m.arena));
+        }
         break;
     }
     }

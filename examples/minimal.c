@@ -38,7 +38,7 @@ int main(void)
     int i, c;
 
     attn_arena_init(&arena, arena_buf, sizeof arena_buf);
-    st = attn_mha_f32(out, x, x, NULL, &cfg, &w, &arena); /* self-attention: xq = xkv = x */
+    st = attn_mha_f32(out, x, x, x, NULL, &cfg, &w, &arena); /* self-attention: xq = xk = xv = x */
     if (st != ATTN_OK) {
         printf("attn_mha_f32 failed: %s\n", attn_status_str(st));
         return 1;

@@ -9,7 +9,9 @@
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static const bad_table *const g_tables[] = {&bad_table_f32, &bad_table_quant, &bad_table_s8};
+static const bad_table *const g_tables[] = {&bad_table_f32, &bad_table_quant, &bad_table_s8,
+                                             &bad_table_dec_f32, &bad_table_dec_s8,
+                                             &bad_table_dec_quant};
 
 /* ---- watched buffers -------------------------------------------------------- */
 
@@ -70,7 +72,7 @@ static int first_change(int guards_only, size_t *at)
 
 /* ---- one table ---------------------------------------------------------------- */
 
-static int g_seen[6]; /* statuses some row produced */
+static int g_seen[7]; /* statuses some row produced */
 
 static void run_row(const bad_table *t, const bad_row *r)
 {
@@ -88,7 +90,7 @@ static void run_row(const bad_table *t, const bad_row *r)
     for (i = 0; i < g_nw; i++) memcpy(g_copy + g_w[i].off, g_w[i].p, g_w[i].n + BAD_GUARD);
     g_expect_bad = 0;
     got = t->ops[r->op].call();
-    if ((unsigned)got < 6u) g_seen[got] = 1;
+    if ((unsigned)got < 7u) g_seen[got] = 1;
     changed = first_change(want == ATTN_OK, &at);
     if (want == ATTN_OK && t->ok_extra) extra = t->ok_extra(r->op);
     if (changed >= 0)
@@ -147,7 +149,7 @@ void test_bad_input(void)
     int i;
     memset(g_seen, 0, sizeof g_seen);
     for (i = 0; i < N_OF(g_tables); i++) run_table(g_tables[i]);
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 7; i++)
         check(g_seen[i] && strcmp(attn_status_str((attn_status)i), "unknown status") != 0,
               "status %d (%s) is produced by some bad input", i, attn_status_str((attn_status)i));
     check(strcmp(attn_status_str((attn_status)42), "unknown status") == 0 &&

@@ -121,6 +121,7 @@ void test_quant(void);
 void test_fast(void);
 void test_hardening(void);
 void test_fuzz_found(void);
+void test_decoder(void);
 
 /* The bad-input engine's list of the public functions it covers (main's
    --bad-input-functions; bad_input.c). */

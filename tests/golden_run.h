@@ -28,7 +28,8 @@ static attn_status golden_run_case(const golden_case *c, const golden_view *v, f
         return attn_layernorm_f32(out, c->x, c->layers[0].norm1_w, c->layers[0].norm1_b,
                                   c->eps, c->seq_q, c->d_model);
     case GOLDEN_MHA:
-        return attn_mha_f32(out, c->x, c->kv ? c->kv : c->x, c->key_padding, &v->mha,
+        return attn_mha_f32(out, c->x, c->kv ? c->kv : c->x, c->kv ? c->kv : c->x, c->key_padding,
+                            &v->mha,
                             &v->layers[0].attn, arena);
     case GOLDEN_ENCODER_LAYER:
         memcpy(out, c->x, x_n * sizeof(float));

@@ -316,6 +316,7 @@ int main(int argc, char **argv)
     test_fast();
     test_hardening();
     test_fuzz_found();
+    test_decoder();
 #if CHECK_FULL_RUN
     check(g_left_out == 0, "a build without board limits runs every case (%d left out)",
           g_left_out);

@@ -25,7 +25,7 @@ enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, DIN = D / 2, DD = D * D,
 /* The quantizer's store and scratch buffers: more than it takes (a row
    checks that: the store and the scratch one byte short). */
 #define STORE_BYTES 3072
-#define QSCRATCH_BYTES 1024
+#define QSCRATCH_BYTES 1536
 
 /* Everything the calls write through a pointer (one watched buffer). */
 typedef struct {
@@ -45,7 +45,7 @@ typedef struct {
     fx_out *o;
     /* the float operations' arguments */
     float *out, *io;
-    const float *x, *x2, *w, *b, *tab;
+    const float *x, *x2, *x3, *w, *b, *tab; /* x3: attn_mha_f32's values (x2: its keys) */
     const uint8_t *pad;
     int rows, in, outn, n, seq, d;
     float eps;
@@ -108,7 +108,7 @@ static void fx_init(void)
     int l;
     memset(f, 0, sizeof *f);
     f->o = o;
-    f->x = g_in; f->x2 = g_in + S * D;
+    f->x = g_in; f->x2 = f->x3 = g_in + S * D;
     f->w = g_wts; f->b = g_wts + DD; f->tab = g_in;
     f->rows = S; f->in = D; f->outn = D; f->n = IO_N; f->seq = S; f->d = D;
     f->eps = 1e-5f; f->pool = ATTN_POOL_MEAN;
@@ -168,7 +168,7 @@ static attn_status op_argmax(void) { return attn_argmax_f32(F->idxp, F->x, F->n)
 static attn_status op_sdpa_scratch(void) { return attn_sdpa_scratch_f32(F->mcfgp, F->bytesp); }
 static attn_status op_sdpa(void) { return attn_sdpa_f32(F->out, F->x, F->x2, F->x2, F->pad, F->mcfgp, F->ap); }
 static attn_status op_mha_scratch(void) { return attn_mha_scratch_f32(F->mcfgp, F->bytesp); }
-static attn_status op_mha(void) { return attn_mha_f32(F->out, F->x, F->x2, F->pad, F->mcfgp, F->mwp, F->ap); }
+static attn_status op_mha(void) { return attn_mha_f32(F->out, F->x, F->x2, F->x3, F->pad, F->mcfgp, F->mwp, F->ap); }
 static attn_status op_mha_packed(void)
 {
     return attn_mha_weights_packed_f32(F->mwp ? F->mw_out : NULL, F->w, F->b, F->x, F->b, F->d);
@@ -214,6 +214,9 @@ static void out_null(void)
 }
 static void x_null(void) { F->x = NULL; F->io = NULL; F->x8 = NULL; F->calib = NULL; }
 static void kv_null(void) { F->x2 = NULL; }
+static void v_null(void) { F->x3 = NULL; }
+/* keys and values from different rows (nn.MultiheadAttention(q, k, v)) */
+static void v_other(void) { F->x3 = g_in + 4; }
 static void w_null(void) { F->w = NULL; F->tab = NULL; }
 static void cfg_null(void) { F->mcfgp = NULL; F->ecfgp = NULL; F->mdcp = NULL; }
 static void weights_null(void) { F->mwp = NULL; F->lwp = NULL; F->ewp = NULL; F->mdwp = NULL; }
@@ -350,7 +353,7 @@ static void cls_nan(void) { F->mdw.cls_w = g_nan; }
 #else
 #define MUTS_32(X)
 #endif
-#define MUTS(X) X(none) X(out_null) X(x_null) X(kv_null) X(w_null) X(cfg_null) X(weights_null) \
+#define MUTS(X) X(none) X(out_null) X(x_null) X(kv_null) X(v_null) X(v_other) X(w_null) X(cfg_null) X(weights_null) \
     X(arena_null) X(buf_null) X(wq_null) X(wo_null) X(ff2_null) X(layer2_wv_null) X(layers_null) \
     X(embed_null) X(pos_null) X(cls_null) X(inq_null) X(outq_null) X(store_null) X(rows0) \
     X(n_neg) X(in_neg) X(d0) X(d_huge) X(d_packed_huge) X(outn0) X(seq_q0) X(seq_kv_neg) \
@@ -422,6 +425,7 @@ static const bad_row k_f32_rows[] = {
     R(mha_scratch, none, OK), R(mha_scratch, out_null, NUL), R(mha_scratch, cfg_null, NUL),
     R(mha_scratch, seq_kv_neg, SHP), R(mha_scratch, heads3, SHP), R(mha_scratch, huge, SHP),
     R(mha, none, OK), R(mha, out_null, NUL), R(mha, x_null, NUL), R(mha, kv_null, NUL),
+    R(mha, v_null, NUL), R(mha, v_other, OK),
     R(mha, cfg_null, NUL), R(mha, weights_null, NUL), R(mha, wq_null, NUL), R(mha, wo_null, NUL),
     R(mha, arena_null, NUL), R(mha, seq_q0, SHP), R(mha, seq_kv_neg, SHP), R(mha, heads0, SHP),
     R(mha, heads3, SHP), R(mha, huge, SHP), R(mha, arena_short, ARN), R(mha, arena_tiny, ARN),
@@ -657,3 +661,873 @@ const bad_table bad_table_f32 = {
 const bad_table bad_table_quant = {
     "quantizer", k_q_ops, N_Q_OPS, k_muts, N_MUTS, k_q_rows, N_OF(k_q_rows),
     q_layout, setup, init, arm, ok_extra};
+
+/* ==== the decoder half (issue 10): decoder layers and stacks, the KV cache,
+   steps, encoder-decoder and decoder-only models, float ====================
+   A fixture of its own (fits the micro:bit's pool): a decoder of 2 layers,
+   d_model 4, 2 heads, d_ff 4, on 3 target rows and 2 memory rows; a causal
+   encoder stack of 2 layers of the same shape; a seq2seq model (source
+   vocabulary 5, target 6, max_src = max_tgt = 3, learned positions) and an
+   LM (vocabulary 6, max_len 3) built from them; a cache of 2 layers x 3
+   tokens x 3 memory rows. Before each row the arm hook makes the cache the
+   call needs (memory set for a decoder step, a source encoded for a seq2seq
+   step, filled to max_len for the "full" rows, of another shape for the
+   "cache_*" rows); the cache struct and its arrays are watched, so "nothing
+   written" covers them. Calls that take an arena get exactly their scratch
+   query (attn_seq2seq_scratch_f32 / attn_lm_scratch_f32 for the models:
+   a step alone needs less than that query, which also holds greedy's
+   logits, so only the encode and greedy rows have "one byte short"). */
+
+enum { XS = 3, XM = 2, XD = 4, XH = 2, XF = 4, XL = 2, XSV = 5, XTV = 6, XMAX = 3,
+       XBIG = 8, XIN_N = 32 };
+
+typedef struct {
+    size_t bytes;          /* the queries' answer          */
+    int n_out;             /* greedy's                     */
+    attn_arena arena;      /* every call's scratch         */
+    attn_arena store;      /* attn_kv_cache_init_f32's     */
+    attn_kv_cache cache;   /* every cache call's           */
+} dx_out;
+
+typedef struct {
+    dx_out *o;
+    float *io, *out;
+    int *toks;
+    const float *mem;
+    const uint8_t *tpad, *mpad;
+    int seq, mem_len;
+    attn_encoder_cfg cfg, cfg_ok;
+    const attn_encoder_cfg *cfgp;
+    attn_decoder_layer_weights_f32 dl[XL];
+    const attn_decoder_layer_weights_f32 *lwp;
+    attn_decoder_weights_f32 dw;
+    const attn_decoder_weights_f32 *dwp;
+    attn_encoder_layer_weights_f32 el[XL];
+    attn_encoder_weights_f32 ew;
+    const attn_encoder_weights_f32 *ewp;
+    attn_seq2seq_cfg s2s, s2s_ok;
+    const attn_seq2seq_cfg *s2sp;
+    attn_seq2seq_weights_f32 sw;
+    const attn_seq2seq_weights_f32 *swp;
+    attn_lm_cfg lm, lm_ok;
+    const attn_lm_cfg *lmp;
+    attn_lm_weights_f32 lw;
+    const attn_lm_weights_f32 *lmwp;
+    attn_kv_cache *cachep;
+    attn_arena *storep;
+    int n_layers, d, max_len, max_mem; /* attn_kv_cache_bytes/init_f32's  */
+    int c_layers, c_d, c_len, c_mem;   /* the cache the arm hook makes    */
+    int c_s8;                          /* ... with attn_kv_cache_init_s8  */
+    int c_state;                       /* 0 ready, 1 full, 2 no memory    */
+    int token, bos, eos, max_out, lm_out, src_len, prompt_len;
+    const int *src, *prompt;
+    int *n_outp;
+    size_t *bytesp;
+    attn_arena *ap;
+    int arena_mode, store_mode;
+    size_t need;
+    /* the decoder quantizers' (their own table, below) */
+    struct dxq_out *qo;
+    attn_decoder_s8_params *dec8p;
+    attn_seq2seq_s8_params *s2s8p;
+    attn_lm_s8_params *lm8p;
+    attn_qparams *inqp, *memqp, *outqp;
+    const float *calib, *calib_mem;
+    const uint8_t *calib_pad;
+    int n_calib, q_seq, q_mem;
+    const int *csrc, *csrc_len, *ctgt, *ctgt_len;
+    attn_arena *qstorep, *qscratchp;
+    int scratch_mode;
+} dx;
+
+static dx *X;
+static dx_out *g_xo;
+static float *g_xw;             /* every weight of the fixture              */
+static float *g_xin, *g_xnan;   /* [XIN_N] inputs, the same with NaNs       */
+static float *g_xio, *g_xout;   /* watched: [XS][XD] in place, [XTV] logits */
+static int *g_xtoks;            /* watched: [XMAX + 1] greedy's output      */
+static unsigned char *g_xcbuf;  /* watched: the cache's arrays              */
+static size_t g_xcbytes;
+static unsigned char *g_xmem;   /* the scratch arena's buffer               */
+static size_t g_xmem_bytes;
+static uint8_t g_xpad[XMAX], g_xpad_all[XMAX];
+static const int g_xsrc[XMAX + 1] = {1, 4, 0, 2}, g_xsrc_bad[XMAX] = {1, XSV, 0};
+static const int g_xprompt[XMAX] = {3, 5, 1}, g_xprompt_bad[XMAX] = {3, XTV, 1};
+
+static size_t dx_dec_layer_floats(void) { return 2 * (4 * XD * XD + 4 * XD) + 2 * XF * XD + XF + XD + 6 * XD; }
+/* the encoder layers share the decoder layers' arrays (self-attention,
+   feed-forward, norms 1 and 3): less RAM on the micro:bit */
+static size_t dx_weight_floats(void)
+{
+    return XL * dx_dec_layer_floats() + 4 * XD + (size_t)(XSV + XTV + 2 * XMAX + XTV) * XD + XTV;
+}
+
+static const float *dx_take(const float **p, size_t n)
+{
+    const float *r = *p;
+    *p += n;
+    return r;
+}
+
+static void dx_mha(attn_mha_weights_f32 *w, const float **p)
+{
+    w->wq = dx_take(p, XD * XD); w->wk = dx_take(p, XD * XD);
+    w->wv = dx_take(p, XD * XD); w->wo = dx_take(p, XD * XD);
+    w->bq = dx_take(p, XD); w->bk = dx_take(p, XD); w->bv = dx_take(p, XD); w->bo = dx_take(p, XD);
+}
+
+static void dx_init(void)
+{
+    dx *f = X;
+    const float *p = g_xw;
+    int l;
+    memset(f, 0, sizeof *f);
+    f->o = g_xo;
+    f->io = g_xio; f->out = g_xout; f->toks = g_xtoks;
+    f->mem = g_xin; f->tpad = NULL; f->mpad = g_xpad;
+    f->seq = XS; f->mem_len = XM;
+    f->cfg.d_model = XD; f->cfg.n_heads = XH; f->cfg.d_ff = XF;
+    f->cfg.activation = ATTN_ACT_GELU; f->cfg.norm_first = 0; f->cfg.causal = 1;
+    f->cfg.eps = 1e-5f;
+    for (l = 0; l < XL; l++) {
+        attn_decoder_layer_weights_f32 *L = &f->dl[l];
+        dx_mha(&L->self_attn, &p);
+        dx_mha(&L->cross_attn, &p);
+        L->ff1_w = dx_take(&p, XF * XD); L->ff1_b = dx_take(&p, XF);
+        L->ff2_w = dx_take(&p, XD * XF); L->ff2_b = dx_take(&p, XD);
+        L->norm1_w = dx_take(&p, XD); L->norm2_w = dx_take(&p, XD); L->norm3_w = dx_take(&p, XD);
+        L->norm1_b = dx_take(&p, XD); L->norm2_b = dx_take(&p, XD); L->norm3_b = dx_take(&p, XD);
+    }
+    for (l = 0; l < XL; l++) {
+        attn_encoder_layer_weights_f32 *L = &f->el[l];
+        const attn_decoder_layer_weights_f32 *Y = &f->dl[l];
+        L->attn = Y->self_attn;
+        L->ff1_w = Y->ff1_w; L->ff1_b = Y->ff1_b; L->ff2_w = Y->ff2_w; L->ff2_b = Y->ff2_b;
+        L->norm1_w = Y->norm1_w; L->norm1_b = Y->norm1_b;
+        L->norm2_w = Y->norm3_w; L->norm2_b = Y->norm3_b;
+    }
+    f->dw.layers = f->dl; f->dw.n_layers = XL; f->dw.final_norm = 1;
+    f->dw.norm_w = dx_take(&p, XD); f->dw.norm_b = dx_take(&p, XD);
+    f->ew.layers = f->el; f->ew.n_layers = XL; f->ew.final_norm = 1;
+    f->ew.norm_w = dx_take(&p, XD); f->ew.norm_b = dx_take(&p, XD);
+    f->s2s.encoder = f->cfg; f->s2s.encoder.causal = 0; f->s2s.decoder = f->cfg;
+    f->s2s.src_vocab = XSV; f->s2s.tgt_vocab = XTV; f->s2s.max_src = XMAX; f->s2s.max_tgt = XMAX;
+    f->s2s.position = ATTN_POS_LEARNED; f->s2s.embed_scale = 2.0f;
+    f->sw.src_embed = dx_take(&p, XSV * XD); f->sw.tgt_embed = dx_take(&p, XTV * XD);
+    f->sw.src_pos = dx_take(&p, XMAX * XD); f->sw.tgt_pos = dx_take(&p, XMAX * XD);
+    f->sw.encoder = f->ew; f->sw.decoder = f->dw;
+    f->sw.out_w = dx_take(&p, XTV * XD); f->sw.out_b = dx_take(&p, XTV);
+    f->lm.layers = f->cfg; f->lm.vocab = XTV; f->lm.max_len = XMAX;
+    f->lm.position = ATTN_POS_LEARNED; f->lm.embed_scale = 0.0f;
+    f->lw.embed = f->sw.tgt_embed; f->lw.pos = f->sw.tgt_pos; f->lw.layers = f->ew;
+    f->lw.out_w = f->sw.out_w; f->lw.out_b = f->sw.out_b;
+    f->cfgp = &f->cfg; f->lwp = &f->dl[0]; f->dwp = &f->dw; f->ewp = &f->ew;
+    f->s2sp = &f->s2s; f->swp = &f->sw; f->lmp = &f->lm; f->lmwp = &f->lw;
+    f->cachep = &g_xo->cache; f->storep = &g_xo->store;
+    f->n_layers = XL; f->d = XD; f->max_len = XMAX; f->max_mem = XMAX;
+    f->c_layers = XL; f->c_d = XD; f->c_len = XMAX; f->c_mem = XMAX;
+    f->token = 2; f->bos = 2; f->eos = -1; f->max_out = XMAX; f->lm_out = XMAX - 1;
+    f->src_len = XMAX;
+    f->prompt_len = 2; f->src = g_xsrc; f->prompt = g_xprompt;
+    f->n_outp = &g_xo->n_out; f->bytesp = &g_xo->bytes; f->ap = &g_xo->arena;
+    f->cfg_ok = f->cfg; f->s2s_ok = f->s2s; f->lm_ok = f->lm;
+}
+
+/* ---- one call per public function ------------------------------------------- */
+
+static attn_status dop_dl_scratch(void) { return attn_decoder_layer_scratch_f32(X->cfgp, X->seq, X->mem_len, X->bytesp); }
+static attn_status dop_dl(void)
+{
+    return attn_decoder_layer_f32(X->io, X->seq, X->tpad, X->mem, X->mem_len, X->mpad, X->cfgp, X->lwp, X->ap);
+}
+static attn_status dop_dec_scratch(void) { return attn_decoder_scratch_f32(X->cfgp, X->seq, X->mem_len, X->bytesp); }
+static attn_status dop_dec(void)
+{
+    return attn_decoder_f32(X->io, X->seq, X->tpad, X->mem, X->mem_len, X->mpad, X->cfgp, X->dwp, X->ap);
+}
+static attn_status dop_kv_bytes(void) { return attn_kv_cache_bytes_f32(X->n_layers, X->d, X->max_len, X->max_mem, X->bytesp); }
+static attn_status dop_kv_init(void) { return attn_kv_cache_init_f32(X->cachep, X->n_layers, X->d, X->max_len, X->max_mem, X->storep); }
+static attn_status dop_kv_reset(void) { return attn_kv_cache_reset(X->cachep); }
+static attn_status dop_dec_memory(void) { return attn_decoder_memory_f32(X->cachep, X->mem, X->mem_len, X->mpad, X->cfgp, X->dwp); }
+static attn_status dop_step_scratch(void) { return attn_decoder_step_scratch_f32(X->cfgp, X->max_len, X->max_mem, X->bytesp); }
+static attn_status dop_step(void) { return attn_decoder_step_f32(X->io, X->cachep, X->cfgp, X->dwp, X->ap); }
+static attn_status dop_estep_scratch(void) { return attn_encoder_step_scratch_f32(X->cfgp, X->max_len, X->bytesp); }
+static attn_status dop_estep(void) { return attn_encoder_step_f32(X->io, X->cachep, X->cfgp, X->ewp, X->ap); }
+static attn_status dop_s2s_scratch(void) { return attn_seq2seq_scratch_f32(X->s2sp, X->bytesp); }
+static attn_status dop_s2s_encode(void) { return attn_seq2seq_encode_f32(X->cachep, X->src, X->src_len, X->s2sp, X->swp, X->ap); }
+static attn_status dop_s2s_step(void) { return attn_seq2seq_step_f32(X->out, X->token, X->cachep, X->s2sp, X->swp, X->ap); }
+static attn_status dop_s2s_greedy(void)
+{
+    return attn_seq2seq_greedy_f32(X->toks, X->n_outp, X->max_out, X->src, X->src_len, X->bos, X->eos,
+                                   X->cachep, X->s2sp, X->swp, X->ap);
+}
+static attn_status dop_lm_scratch(void) { return attn_lm_scratch_f32(X->lmp, X->bytesp); }
+static attn_status dop_lm_step(void) { return attn_lm_step_f32(X->out, X->token, X->cachep, X->lmp, X->lmwp, X->ap); }
+static attn_status dop_lm_greedy(void)
+{
+    return attn_lm_greedy_f32(X->toks, X->n_outp, X->lm_out, X->prompt, X->prompt_len, X->eos,
+                              X->cachep, X->lmp, X->lmwp, X->ap);
+}
+
+/* ---- ways to break the fixture ---------------------------------------------- */
+
+static void dm_none(void) {}
+static void dm_out_null(void) { X->out = NULL; X->toks = NULL; X->bytesp = NULL; }
+static void dm_nout_null(void) { X->n_outp = NULL; }
+static void dm_x_null(void) { X->io = NULL; }
+static void dm_mem_null(void) { X->mem = NULL; }
+static void dm_cfg_null(void) { X->cfgp = NULL; X->s2sp = NULL; X->lmp = NULL; }
+static void dm_w_null(void) { X->lwp = NULL; X->dwp = NULL; X->ewp = NULL; X->swp = NULL; X->lmwp = NULL; }
+static void dm_cache_null(void) { X->cachep = NULL; }
+static void dm_store_null(void) { X->storep = NULL; }
+static void dm_arena_null(void) { X->ap = NULL; }
+static void dm_src_null(void) { X->src = NULL; }
+static void dm_prompt_null(void) { X->prompt = NULL; }
+static void dm_sa_wq_null(void) { X->dl[0].self_attn.wq = NULL; X->el[0].attn.wq = NULL; }
+static void dm_ca_wk_null(void) { X->dl[0].cross_attn.wk = NULL; }
+static void dm_ff2_null(void) { X->dl[0].ff2_w = NULL; X->el[0].ff2_w = NULL; }
+/* the stack's second layer: refused before the first runs */
+static void dm_layer2_null(void) { X->dl[1].cross_attn.wv = NULL; X->el[1].attn.wv = NULL; }
+static void dm_layers_null(void)
+{
+    X->dw.layers = NULL; X->ew.layers = NULL; X->sw.encoder.layers = NULL;
+    X->sw.decoder.layers = NULL; X->lw.layers.layers = NULL;
+}
+static void dm_embed_null(void) { X->sw.src_embed = NULL; X->lw.embed = NULL; }
+static void dm_tgt_embed_null(void) { X->sw.tgt_embed = NULL; }
+static void dm_pos_null(void) { X->sw.tgt_pos = NULL; X->lw.pos = NULL; }
+static void dm_outw_null(void) { X->sw.out_w = NULL; X->lw.out_w = NULL; }
+/* positions that need no table, no output bias, no norm gammas: fine */
+static void dm_nopos_null(void)
+{
+    X->s2s.position = ATTN_POS_NONE; X->lm.position = ATTN_POS_NONE;
+    X->sw.src_pos = X->sw.tgt_pos = NULL; X->lw.pos = NULL;
+}
+static void dm_sinpos_null(void)
+{
+    X->s2s.position = ATTN_POS_SINUSOIDAL; X->lm.position = ATTN_POS_SINUSOIDAL;
+    X->sw.src_pos = X->sw.tgt_pos = NULL; X->lw.pos = NULL;
+}
+static void dm_optional_null(void)
+{
+    X->sw.out_b = NULL; X->lw.out_b = NULL; X->dl[0].norm2_w = NULL; X->dl[1].cross_attn.bk = NULL;
+    X->dw.norm_w = NULL; X->el[0].norm1_b = NULL;
+}
+static void dm_seq0(void) { X->seq = 0; }
+static void dm_seq_neg(void) { X->seq = -2; }
+static void dm_mem0(void) { X->mem_len = 0; }
+static void dm_mem_neg(void) { X->mem_len = -1; }
+static void dm_over_max(void)
+{
+    X->seq = X->mem_len = ATTN_MAX_DIM + 1;
+    X->n_layers = X->d = X->max_len = X->max_mem = ATTN_MAX_DIM + 1;
+}
+static void dm_int_max(void)
+{
+    X->seq = X->mem_len = INT_MAX;
+    X->n_layers = X->max_len = X->max_mem = INT_MAX;
+}
+static void dm_heads3(void)
+{
+    X->cfg.n_heads = 3; X->s2s.decoder.n_heads = 3; X->s2s.encoder.n_heads = 3;
+    X->lm.layers.n_heads = 3;
+}
+static void dm_dff0(void) { X->cfg.d_ff = 0; X->s2s.decoder.d_ff = 0; X->lm.layers.d_ff = 0; }
+static void dm_dmodel_mismatch(void) { X->s2s.encoder.d_model = 2 * XD; }
+static void dm_nlayers0(void) { X->dw.n_layers = 0; X->ew.n_layers = 0; X->sw.decoder.n_layers = 0; X->lw.layers.n_layers = 0; }
+static void dm_act_bad(void)
+{
+    X->cfg.activation = (attn_activation)7; X->s2s.decoder.activation = (attn_activation)7;
+    X->lm.layers.activation = (attn_activation)7;
+}
+static void dm_eps0(void) { X->cfg.eps = 0.0f; X->s2s.encoder.eps = 0.0f; X->lm.layers.eps = 0.0f; }
+static void dm_eps_nan(void) { X->cfg.eps = NAN; X->s2s.decoder.eps = NAN; X->lm.layers.eps = NAN; }
+/* generation needs a causal self-attention */
+static void dm_causal0(void) { X->cfg.causal = 0; X->s2s.decoder.causal = 0; X->lm.layers.causal = 0; }
+static void dm_position_bad(void) { X->s2s.position = (attn_position)9; X->lm.position = (attn_position)9; }
+static void dm_scale_nan(void) { X->s2s.embed_scale = NAN; X->lm.embed_scale = NAN; }
+static void dm_scale_inf(void) { X->s2s.embed_scale = INFINITY; X->lm.embed_scale = -INFINITY; }
+static void dm_vocab0(void) { X->s2s.tgt_vocab = 0; X->lm.vocab = 0; }
+static void dm_src_vocab_neg(void) { X->s2s.src_vocab = -1; }
+static void dm_max0(void) { X->s2s.max_src = 0; X->lm.max_len = 0; }
+static void dm_max_tgt_neg(void) { X->s2s.max_tgt = -3; X->lm.max_len = -3; }
+static void dm_kv_layers0(void) { X->n_layers = 0; }
+static void dm_kv_d_neg(void) { X->d = -4; }
+static void dm_kv_len0(void) { X->max_len = 0; }
+static void dm_kv_mem_neg(void) { X->max_mem = -1; }
+static void dm_kv_mem0(void) { X->max_mem = 0; } /* a decoder-only cache: fine */
+/* ATTN_MAX_DIM each: 2^86 bytes, more than any size_t */
+static void dm_kv_huge(void) { X->n_layers = X->d = X->max_len = ATTN_MAX_DIM; }
+static void dm_store_short(void) { X->store_mode = 1; }
+static void dm_store_tiny(void) { X->store_mode = 2; }
+static void dm_arena_short(void) { X->arena_mode = 1; }
+static void dm_arena_tiny(void) { X->arena_mode = 2; }
+static void dm_cache_full(void) { X->c_state = 1; }
+static void dm_no_memory(void) { X->c_state = 2; }
+static void dm_cache_layers(void) { X->c_layers = XL - 1; }
+static void dm_cache_width(void) { X->c_d = XD / 2; }
+static void dm_cache_s8(void) { X->c_s8 = 1; }
+static void dm_cache_mem_small(void) { X->c_mem = 1; }
+static void dm_cache_len_small(void) { X->c_len = XMAX - 1; }
+/* a cache larger than the model's max_tgt / max_src (and than the step's
+   max_len / max_mem): the models' queries must still be enough */
+static void dm_cache_big(void) { X->c_len = X->c_mem = XBIG; }
+static void dm_token_oov(void) { X->token = XTV; }
+static void dm_token_neg(void) { X->token = -1; }
+static void dm_src_oov(void) { X->src = g_xsrc_bad; }
+static void dm_bos_oov(void) { X->bos = XTV; }
+static void dm_prompt_oov(void) { X->prompt = g_xprompt_bad; }
+static void dm_src_len0(void) { X->src_len = 0; }
+static void dm_src_len_big(void) { X->src_len = XMAX + 1; } /* > max_src */
+static void dm_max_out0(void) { X->max_out = 0; X->lm_out = 0; }
+static void dm_max_out_big(void) { X->max_out = XMAX + 1; }
+static void dm_prompt_len0(void) { X->prompt_len = 0; }
+static void dm_prompt_long(void) { X->prompt_len = XMAX; } /* 3 + 2 - 1 > max_len 3 */
+static void dm_eos_first(void) { X->eos = 0; } /* any eos: fine */
+static void dm_pad_all(void) { X->mpad = g_xpad_all; X->tpad = g_xpad_all; } /* defined: OK */
+static void dm_x_nan(void) { X->mem = g_xnan; } /* propagates: OK */
+
+/* ---- the table ---------------------------------------------------------------- */
+
+#define DX_OPS(X_) X_(dl_scratch, attn_decoder_layer_scratch_f32) X_(dl, attn_decoder_layer_f32) \
+    X_(dec_scratch, attn_decoder_scratch_f32) X_(dec, attn_decoder_f32) \
+    X_(kv_bytes, attn_kv_cache_bytes_f32) X_(kv_init, attn_kv_cache_init_f32) \
+    X_(kv_reset, attn_kv_cache_reset) X_(dec_memory, attn_decoder_memory_f32) \
+    X_(step_scratch, attn_decoder_step_scratch_f32) X_(step, attn_decoder_step_f32) \
+    X_(estep_scratch, attn_encoder_step_scratch_f32) X_(estep, attn_encoder_step_f32) \
+    X_(s2s_scratch, attn_seq2seq_scratch_f32) X_(s2s_encode, attn_seq2seq_encode_f32) \
+    X_(s2s_step, attn_seq2seq_step_f32) X_(s2s_greedy, attn_seq2seq_greedy_f32) \
+    X_(lm_scratch, attn_lm_scratch_f32) X_(lm_step, attn_lm_step_f32) \
+    X_(lm_greedy, attn_lm_greedy_f32)
+#define DX_MUTS(X_) X_(none) X_(out_null) X_(nout_null) X_(x_null) X_(mem_null) X_(cfg_null) \
+    X_(w_null) X_(cache_null) X_(store_null) X_(arena_null) X_(src_null) X_(prompt_null) \
+    X_(sa_wq_null) X_(ca_wk_null) X_(ff2_null) X_(layer2_null) X_(layers_null) X_(embed_null) \
+    X_(tgt_embed_null) X_(pos_null) X_(outw_null) X_(nopos_null) X_(sinpos_null) \
+    X_(optional_null) X_(seq0) X_(seq_neg) X_(mem0) X_(mem_neg) X_(over_max) X_(int_max) \
+    X_(heads3) X_(dff0) X_(dmodel_mismatch) X_(nlayers0) X_(act_bad) X_(eps0) X_(eps_nan) \
+    X_(causal0) X_(position_bad) X_(scale_nan) X_(scale_inf) X_(vocab0) X_(src_vocab_neg) \
+    X_(max0) X_(max_tgt_neg) X_(kv_layers0) X_(kv_d_neg) X_(kv_len0) X_(kv_mem_neg) \
+    X_(kv_mem0) X_(kv_huge) X_(store_short) X_(store_tiny) X_(arena_short) X_(arena_tiny) \
+    X_(cache_full) X_(no_memory) X_(cache_layers) X_(cache_width) X_(cache_s8) \
+    X_(cache_mem_small) X_(cache_len_small) X_(cache_big) X_(token_oov) X_(token_neg) \
+    X_(src_oov) X_(bos_oov) X_(prompt_oov) X_(src_len0) X_(src_len_big) X_(max_out0) \
+    X_(max_out_big) X_(prompt_len0) X_(prompt_long) X_(eos_first) X_(pad_all) X_(x_nan)
+#define DX_ENUM_OP(s, name) DOP_##s,
+#define DX_ENUM_MUT(m) DMUT_##m,
+#define DX_OP_ENTRY(s, name) {#name, dop_##s},
+#define DX_MUT_ENTRY(m) {#m, dm_##m},
+enum { DX_OPS(DX_ENUM_OP) N_DX_OPS };
+enum { DX_MUTS(DX_ENUM_MUT) N_DX_MUTS };
+static const bad_op k_dx_ops[] = {DX_OPS(DX_OP_ENTRY)};
+static const bad_mut k_dx_muts[] = {DX_MUTS(DX_MUT_ENTRY)};
+
+#define DR(op, mut, want) {DOP_##op, DMUT_##mut, want, 0}
+#define DK(op, mut, want) {DOP_##op, DMUT_##mut, want, BAD_KNOWN}
+#define FUL ATTN_ERR_FULL
+
+static const bad_row k_dx_rows[] = {
+    /* attn_decoder_layer_scratch_f32 / attn_decoder_scratch_f32 */
+    DR(dl_scratch, none, OK), DR(dl_scratch, out_null, NUL), DR(dl_scratch, cfg_null, NUL),
+    DR(dl_scratch, seq0, SHP), DR(dl_scratch, mem0, SHP), DR(dl_scratch, mem_neg, SHP),
+    DR(dl_scratch, heads3, SHP), DR(dl_scratch, dff0, SHP), DR(dl_scratch, over_max, SHP),
+    DR(dl_scratch, int_max, SHP), DR(dl_scratch, act_bad, RNG), DR(dl_scratch, eps_nan, RNG),
+    DR(dec_scratch, none, OK), DR(dec_scratch, out_null, NUL), DR(dec_scratch, cfg_null, NUL),
+    DR(dec_scratch, seq_neg, SHP), DR(dec_scratch, mem0, SHP), DR(dec_scratch, heads3, SHP),
+    DR(dec_scratch, over_max, SHP), DR(dec_scratch, int_max, SHP), DR(dec_scratch, eps0, RNG),
+    /* attn_decoder_layer_f32 / attn_decoder_f32 */
+    DR(dl, none, OK), DR(dl, x_null, NUL), DR(dl, mem_null, NUL), DR(dl, cfg_null, NUL),
+    DR(dl, w_null, NUL), DR(dl, arena_null, NUL), DR(dl, sa_wq_null, NUL), DR(dl, ca_wk_null, NUL),
+    DR(dl, ff2_null, NUL), DR(dl, seq0, SHP), DR(dl, seq_neg, SHP), DR(dl, mem0, SHP),
+    DR(dl, heads3, SHP), DR(dl, dff0, SHP), DR(dl, over_max, SHP), DR(dl, int_max, SHP),
+    DR(dl, act_bad, RNG), DR(dl, eps0, RNG), DR(dl, eps_nan, RNG), DR(dl, arena_short, ARN),
+    DR(dl, arena_tiny, ARN), DR(dl, optional_null, OK), DR(dl, causal0, OK), DR(dl, pad_all, OK),
+    DR(dl, x_nan, OK),
+    DR(dec, none, OK), DR(dec, x_null, NUL), DR(dec, mem_null, NUL), DR(dec, cfg_null, NUL),
+    DR(dec, w_null, NUL), DR(dec, arena_null, NUL), DR(dec, layers_null, NUL),
+    DR(dec, sa_wq_null, NUL), DR(dec, layer2_null, NUL), DR(dec, seq0, SHP), DR(dec, mem_neg, SHP),
+    DR(dec, heads3, SHP), DR(dec, nlayers0, SHP), DR(dec, over_max, SHP), DR(dec, int_max, SHP),
+    DR(dec, act_bad, RNG), DR(dec, eps_nan, RNG), DR(dec, arena_short, ARN),
+    DR(dec, arena_tiny, ARN), DR(dec, optional_null, OK), DR(dec, causal0, OK),
+    DR(dec, pad_all, OK), DR(dec, x_nan, OK),
+    /* the cache */
+    DR(kv_bytes, none, OK), DR(kv_bytes, out_null, NUL), DR(kv_bytes, kv_layers0, SHP),
+    DR(kv_bytes, kv_d_neg, SHP), DR(kv_bytes, kv_len0, SHP), DR(kv_bytes, kv_mem_neg, SHP),
+    DR(kv_bytes, kv_mem0, OK), DR(kv_bytes, over_max, SHP), DR(kv_bytes, int_max, SHP),
+    DR(kv_bytes, kv_huge, BIG),
+    DR(kv_init, none, OK), DR(kv_init, cache_null, NUL), DR(kv_init, store_null, NUL),
+    DR(kv_init, kv_layers0, SHP), DR(kv_init, kv_d_neg, SHP), DR(kv_init, kv_len0, SHP),
+    DR(kv_init, kv_mem_neg, SHP), DR(kv_init, kv_mem0, OK), DR(kv_init, over_max, SHP),
+    DR(kv_init, int_max, SHP), DR(kv_init, kv_huge, BIG), DR(kv_init, store_short, ARN),
+    DR(kv_init, store_tiny, ARN),
+    DR(kv_reset, none, OK), DR(kv_reset, cache_null, NUL),
+    DR(dec_memory, none, OK), DR(dec_memory, cache_null, NUL), DR(dec_memory, mem_null, NUL),
+    DR(dec_memory, cfg_null, NUL), DR(dec_memory, w_null, NUL), DR(dec_memory, ca_wk_null, NUL),
+    DR(dec_memory, layer2_null, NUL), DR(dec_memory, mem0, SHP), DR(dec_memory, mem_neg, SHP),
+    DR(dec_memory, over_max, SHP), DR(dec_memory, heads3, SHP), DR(dec_memory, nlayers0, SHP),
+    DR(dec_memory, cache_layers, SHP), DR(dec_memory, cache_width, SHP),
+    DR(dec_memory, cache_s8, SHP), DR(dec_memory, cache_mem_small, SHP),
+    DR(dec_memory, eps_nan, RNG), DR(dec_memory, pad_all, OK), DR(dec_memory, x_nan, OK),
+    /* steps */
+    DR(step_scratch, none, OK), DR(step_scratch, out_null, NUL), DR(step_scratch, cfg_null, NUL),
+    DR(step_scratch, kv_len0, SHP), DR(step_scratch, kv_mem_neg, SHP),
+    DR(step_scratch, kv_mem0, SHP) /* a decoder reads a memory */, DR(step_scratch, heads3, SHP), DR(step_scratch, over_max, SHP),
+    DR(step_scratch, int_max, SHP), DR(step_scratch, act_bad, RNG),
+    DR(step, none, OK), DR(step, x_null, NUL), DR(step, cache_null, NUL), DR(step, cfg_null, NUL),
+    DR(step, w_null, NUL), DR(step, arena_null, NUL), DR(step, sa_wq_null, NUL),
+    DR(step, layer2_null, NUL), DR(step, heads3, SHP), DR(step, nlayers0, SHP),
+    DR(step, no_memory, SHP), DR(step, cache_layers, SHP), DR(step, cache_width, SHP),
+    DR(step, cache_s8, SHP), DR(step, act_bad, RNG), DR(step, eps0, RNG),
+    DR(step, causal0, RNG), DR(step, cache_full, FUL), DR(step, arena_short, ARN),
+    DR(step, arena_tiny, ARN), DR(step, optional_null, OK), DR(step, pad_all, OK),
+    DR(estep_scratch, none, OK), DR(estep_scratch, out_null, NUL), DR(estep_scratch, cfg_null, NUL),
+    DR(estep_scratch, kv_len0, SHP), DR(estep_scratch, heads3, SHP),
+    DR(estep_scratch, over_max, SHP), DR(estep_scratch, eps_nan, RNG),
+    DR(estep, none, OK), DR(estep, x_null, NUL), DR(estep, cache_null, NUL), DR(estep, cfg_null, NUL),
+    DR(estep, w_null, NUL), DR(estep, arena_null, NUL), DR(estep, sa_wq_null, NUL),
+    DR(estep, layer2_null, NUL), DR(estep, layers_null, NUL), DR(estep, heads3, SHP),
+    DR(estep, nlayers0, SHP), DR(estep, cache_layers, SHP), DR(estep, cache_width, SHP),
+    DR(estep, cache_s8, SHP), DR(estep, act_bad, RNG), DR(estep, causal0, RNG),
+    DR(estep, cache_full, FUL), DR(estep, arena_short, ARN), DR(estep, arena_tiny, ARN),
+    DR(estep, cache_mem_small, OK), DR(estep, optional_null, OK),
+    /* encoder-decoder */
+    DR(s2s_scratch, none, OK), DR(s2s_scratch, out_null, NUL), DR(s2s_scratch, cfg_null, NUL),
+    DR(s2s_scratch, heads3, SHP), DR(s2s_scratch, dmodel_mismatch, SHP),
+    DR(s2s_scratch, vocab0, SHP), DR(s2s_scratch, src_vocab_neg, SHP), DR(s2s_scratch, max0, SHP),
+    DR(s2s_scratch, max_tgt_neg, SHP), DR(s2s_scratch, act_bad, RNG),
+    DR(s2s_scratch, causal0, RNG), DR(s2s_scratch, position_bad, RNG),
+    DR(s2s_scratch, scale_nan, RNG),
+    DR(s2s_encode, none, OK), DR(s2s_encode, cache_null, NUL), DR(s2s_encode, src_null, NUL),
+    DR(s2s_encode, cfg_null, NUL), DR(s2s_encode, w_null, NUL), DR(s2s_encode, arena_null, NUL),
+    DR(s2s_encode, embed_null, NUL), DR(s2s_encode, layer2_null, NUL),
+    DR(s2s_encode, outw_null, NUL), DR(s2s_encode, pos_null, NUL),
+    DR(s2s_encode, heads3, SHP), DR(s2s_encode, dmodel_mismatch, SHP),
+    DR(s2s_encode, nlayers0, SHP), DR(s2s_encode, src_len0, SHP),
+    DR(s2s_encode, src_len_big, SHP), DR(s2s_encode, cache_layers, SHP),
+    DR(s2s_encode, cache_width, SHP), DR(s2s_encode, cache_s8, SHP),
+    DR(s2s_encode, cache_mem_small, SHP), DR(s2s_encode, causal0, RNG),
+    DR(s2s_encode, position_bad, RNG), DR(s2s_encode, scale_inf, RNG),
+    DR(s2s_encode, src_oov, RNG), DR(s2s_encode, arena_short, ARN),
+    DR(s2s_encode, arena_tiny, ARN), DR(s2s_encode, nopos_null, OK),
+    DR(s2s_encode, sinpos_null, OK), DR(s2s_encode, optional_null, OK),
+    DR(s2s_encode, cache_big, OK),
+    DR(s2s_step, none, OK), DR(s2s_step, out_null, NUL), DR(s2s_step, cache_null, NUL),
+    DR(s2s_step, cfg_null, NUL), DR(s2s_step, w_null, NUL), DR(s2s_step, arena_null, NUL),
+    DR(s2s_step, tgt_embed_null, NUL), DR(s2s_step, outw_null, NUL),
+    DR(s2s_step, heads3, SHP), DR(s2s_step, vocab0, SHP), DR(s2s_step, no_memory, SHP),
+    DR(s2s_step, cache_layers, SHP), DR(s2s_step, cache_s8, SHP), DR(s2s_step, causal0, RNG),
+    DR(s2s_step, token_oov, RNG), DR(s2s_step, token_neg, RNG), DR(s2s_step, cache_full, FUL),
+    DR(s2s_step, arena_tiny, ARN), DR(s2s_step, optional_null, OK),
+    DR(s2s_step, cache_big, OK),
+    DR(s2s_greedy, none, OK), DR(s2s_greedy, out_null, NUL), DR(s2s_greedy, nout_null, NUL),
+    DR(s2s_greedy, src_null, NUL), DR(s2s_greedy, cache_null, NUL), DR(s2s_greedy, cfg_null, NUL),
+    DR(s2s_greedy, w_null, NUL), DR(s2s_greedy, arena_null, NUL),
+    DR(s2s_greedy, layer2_null, NUL), DR(s2s_greedy, heads3, SHP), DR(s2s_greedy, src_len0, SHP),
+    DR(s2s_greedy, src_len_big, SHP), DR(s2s_greedy, max_out0, SHP),
+    DR(s2s_greedy, max_out_big, SHP), DR(s2s_greedy, cache_len_small, SHP),
+    DR(s2s_greedy, cache_mem_small, SHP), DR(s2s_greedy, cache_layers, SHP),
+    DR(s2s_greedy, eps_nan, RNG), DR(s2s_greedy, causal0, RNG), DR(s2s_greedy, src_oov, RNG),
+    DR(s2s_greedy, bos_oov, RNG), DR(s2s_greedy, arena_short, ARN),
+    DR(s2s_greedy, arena_tiny, ARN), DR(s2s_greedy, eos_first, OK),
+    DR(s2s_greedy, cache_big, OK),
+    /* decoder-only */
+    DR(lm_scratch, none, OK), DR(lm_scratch, out_null, NUL), DR(lm_scratch, cfg_null, NUL),
+    DR(lm_scratch, heads3, SHP), DR(lm_scratch, vocab0, SHP), DR(lm_scratch, max0, SHP),
+    DR(lm_scratch, act_bad, RNG),
+    DR(lm_step, none, OK), DR(lm_step, out_null, NUL), DR(lm_step, cache_null, NUL),
+    DR(lm_step, cfg_null, NUL), DR(lm_step, w_null, NUL), DR(lm_step, arena_null, NUL),
+    DR(lm_step, embed_null, NUL), DR(lm_step, pos_null, NUL), DR(lm_step, outw_null, NUL),
+    DR(lm_step, layers_null, NUL), DR(lm_step, heads3, SHP), DR(lm_step, vocab0, SHP),
+    DR(lm_step, max0, SHP), DR(lm_step, nlayers0, SHP), DR(lm_step, cache_layers, SHP),
+    DR(lm_step, cache_width, SHP), DR(lm_step, cache_s8, SHP), DR(lm_step, causal0, RNG),
+    DR(lm_step, position_bad, RNG), DR(lm_step, scale_nan, RNG), DR(lm_step, token_oov, RNG),
+    DR(lm_step, token_neg, RNG), DR(lm_step, cache_full, FUL), DR(lm_step, arena_tiny, ARN),
+    DR(lm_step, nopos_null, OK), DR(lm_step, sinpos_null, OK), DR(lm_step, optional_null, OK),
+    DR(lm_step, cache_big, OK),
+    DR(lm_greedy, none, OK), DR(lm_greedy, out_null, NUL), DR(lm_greedy, nout_null, NUL),
+    DR(lm_greedy, prompt_null, NUL), DR(lm_greedy, cache_null, NUL), DR(lm_greedy, cfg_null, NUL),
+    DR(lm_greedy, w_null, NUL), DR(lm_greedy, arena_null, NUL), DR(lm_greedy, heads3, SHP),
+    DR(lm_greedy, prompt_len0, SHP), DR(lm_greedy, prompt_long, SHP),
+    DR(lm_greedy, max_out0, SHP), DR(lm_greedy, cache_len_small, SHP),
+    DR(lm_greedy, cache_layers, SHP), DR(lm_greedy, causal0, RNG),
+    DR(lm_greedy, prompt_oov, RNG), DR(lm_greedy, arena_short, ARN),
+    DR(lm_greedy, arena_tiny, ARN), DR(lm_greedy, eos_first, OK), DR(lm_greedy, cache_full, OK),
+    DR(lm_greedy, cache_big, OK),
+};
+
+/* ---- the table's hooks ----------------------------------------------------------- */
+
+static void dx_layout(void)
+{
+    attn_encoder_cfg c;
+    attn_seq2seq_cfg s;
+    attn_lm_cfg m;
+    size_t q[6] = {0, 0, 0, 0, 0, 0};
+    int i;
+    memset(&c, 0, sizeof c);
+    c.d_model = XD; c.n_heads = XH; c.d_ff = XF; c.activation = ATTN_ACT_GELU; c.causal = 1;
+    c.eps = 1e-5f;
+    memset(&s, 0, sizeof s);
+    s.encoder = c; s.encoder.causal = 0; s.decoder = c; s.src_vocab = XSV; s.tgt_vocab = XTV;
+    s.max_src = s.max_tgt = XMAX; s.position = ATTN_POS_LEARNED; s.embed_scale = 2.0f;
+    memset(&m, 0, sizeof m);
+    m.layers = c; m.vocab = XTV; m.max_len = XMAX; m.position = ATTN_POS_LEARNED;
+    attn_decoder_scratch_f32(&c, XS, XM, &q[0]);
+    attn_decoder_step_scratch_f32(&c, XBIG, XBIG, &q[1]);
+    attn_encoder_step_scratch_f32(&c, XBIG, &q[2]);
+    attn_seq2seq_scratch_f32(&s, &q[3]);
+    attn_lm_scratch_f32(&m, &q[4]);
+    attn_decoder_layer_scratch_f32(&c, XS, XM, &q[5]);
+    /* every query, and the arm hook's own calls (steps in the "big" caches) */
+    g_xmem_bytes = 0;
+    for (i = 0; i < 6; i++)
+        if (q[i] > g_xmem_bytes) g_xmem_bytes = q[i];
+    g_xmem_bytes += 128;
+    attn_kv_cache_bytes_f32(XL, XD, XBIG, XBIG, &g_xcbytes);
+    X = (dx *)check_plan_take(sizeof *X);
+    g_xw = (float *)check_plan_take(dx_weight_floats() * sizeof(float));
+    g_xin = (float *)check_plan_take(XIN_N * sizeof(float));
+    g_xnan = (float *)check_plan_take(XIN_N * sizeof(float));
+    g_xmem = (unsigned char *)check_plan_take(g_xmem_bytes);
+    g_xio = (float *)bad_watch(XS * XD * sizeof(float), BAD_KEEP);
+    g_xout = (float *)bad_watch(XTV * sizeof(float), BAD_OUT);
+    g_xtoks = (int *)bad_watch((XMAX + 1) * sizeof(int), BAD_OUT);
+    g_xcbuf = (unsigned char *)bad_watch(g_xcbytes, BAD_KEEP);
+    g_xo = (dx_out *)bad_watch(sizeof(dx_out), BAD_OUT);
+}
+
+static void dx_setup(void)
+{
+    int i;
+    check_seed(1010);
+    check_fill(g_xw, dx_weight_floats(), -0.5f, 0.5f);
+    check_fill(g_xin, XIN_N, -1.0f, 1.0f);
+    memcpy(g_xnan, g_xin, XIN_N * sizeof(float));
+    g_xnan[1] = NAN;
+    for (i = 0; i < XMAX; i++) {
+        g_xpad[i] = (uint8_t)(i == 1);
+        g_xpad_all[i] = 1;
+    }
+}
+
+static int dx_is_arena_call(int op)
+{
+    return op == DOP_dl || op == DOP_dec || op == DOP_step || op == DOP_estep ||
+           op == DOP_s2s_encode || op == DOP_s2s_step || op == DOP_s2s_greedy ||
+           op == DOP_lm_step || op == DOP_lm_greedy;
+}
+
+/* calls whose need is their query exactly (the models' steps need less) */
+static int dx_exact(int op) { return op != DOP_s2s_step && op != DOP_lm_step; }
+
+static size_t dx_query(int op)
+{
+    size_t b = 0;
+    attn_status st = ATTN_ERR_RANGE;
+    if (op == DOP_dl) st = attn_decoder_layer_scratch_f32(&X->cfg_ok, XS, XM, &b);
+    if (op == DOP_dec) st = attn_decoder_scratch_f32(&X->cfg_ok, XS, XM, &b);
+    if (op == DOP_step) st = attn_decoder_step_scratch_f32(&X->cfg_ok, XMAX, XMAX, &b);
+    if (op == DOP_estep) st = attn_encoder_step_scratch_f32(&X->cfg_ok, XMAX, &b);
+    if (op == DOP_s2s_encode || op == DOP_s2s_step || op == DOP_s2s_greedy)
+        st = attn_seq2seq_scratch_f32(&X->s2s_ok, &b);
+    if (op == DOP_lm_step || op == DOP_lm_greedy) st = attn_lm_scratch_f32(&X->lm_ok, &b);
+    return st == ATTN_OK && b <= g_xmem_bytes ? b : g_xmem_bytes;
+}
+
+/* The cache the call finds: X->c_* shape; for a decoder step its memory
+   set, for a seq2seq step a source encoded (unless no_memory); filled to
+   max_len for cache_full. Made with the unbroken configuration and
+   weights (of the cache's layer count). */
+static void dx_make_cache(int op)
+{
+    dx_out *o = g_xo;
+    attn_arena *a = &o->arena;
+    attn_decoder_weights_f32 dw = X->dw;
+    attn_encoder_weights_f32 ew = X->ew;
+    attn_seq2seq_weights_f32 sw = X->sw;
+    attn_lm_weights_f32 lw = X->lw;
+    int i, c_layers = X->c_layers;
+    attn_status st;
+    attn_arena_init(&o->store, g_xcbuf, g_xcbytes);
+    attn_arena_init(a, g_xmem, g_xmem_bytes);
+    st = X->c_s8 ? attn_kv_cache_init_s8(&o->cache, c_layers, X->c_d, X->c_len, X->c_mem, &o->store)
+                 : attn_kv_cache_init_f32(&o->cache, c_layers, X->c_d, X->c_len, X->c_mem, &o->store);
+    memset(g_xcbuf, 0, g_xcbytes);
+    if (st != ATTN_OK || X->c_s8 || X->c_d != XD) return;
+    /* the unbroken fixture's weights, cut to the cache's layers */
+    dw.n_layers = ew.n_layers = c_layers;
+    sw.decoder.n_layers = c_layers;
+    lw.layers.n_layers = c_layers;
+    if (op == DOP_step || op == DOP_kv_reset) {
+        if (X->c_state != 2)
+            st = attn_decoder_memory_f32(&o->cache, g_xin, XM, g_xpad, &X->cfg_ok, &dw);
+        if (X->c_state == 1 || op == DOP_kv_reset)
+            for (i = 0; i < o->cache.max_len && st == ATTN_OK; i++) {
+                memcpy(g_xio, g_xin + 8, XD * sizeof(float));
+                st = attn_decoder_step_f32(g_xio, &o->cache, &X->cfg_ok, &dw, a);
+            }
+    } else if (op == DOP_estep && X->c_state == 1) {
+        for (i = 0; i < o->cache.max_len && st == ATTN_OK; i++) {
+            memcpy(g_xio, g_xin + 8, XD * sizeof(float));
+            st = attn_encoder_step_f32(g_xio, &o->cache, &X->cfg_ok, &ew, a);
+        }
+    } else if (op == DOP_s2s_step) {
+        if (X->c_state != 2) st = attn_seq2seq_encode_f32(&o->cache, g_xsrc, XM, &X->s2s_ok, &sw, a);
+        if (X->c_state == 1)
+            for (i = 0; i < XMAX && st == ATTN_OK; i++)
+                st = attn_seq2seq_step_f32(g_xout, 1, &o->cache, &X->s2s_ok, &sw, a);
+    } else if ((op == DOP_lm_step || op == DOP_lm_greedy) && X->c_state == 1) {
+        for (i = 0; i < XMAX && st == ATTN_OK; i++)
+            st = attn_lm_step_f32(g_xout, 1, &o->cache, &X->lm_ok, &lw, a);
+    }
+    (void)st;
+}
+
+static void dx_arm(int op)
+{
+    size_t n;
+    X->need = 0;
+    if (op != DOP_kv_init && op != DOP_kv_bytes) dx_make_cache(op);
+    if (op == DOP_kv_init) {
+        size_t b = 0; /* what the call should take: its bytes query (0 if it fails) */
+        attn_kv_cache_bytes_f32(X->n_layers, X->d, X->max_len, X->max_mem, &b);
+        X->need = b;
+        n = X->store_mode == 1 ? b - 1 : X->store_mode == 2 ? ATTN_ALIGN - 1 : g_xcbytes;
+        attn_arena_init(&g_xo->store, g_xcbuf, n);
+    }
+    if (dx_is_arena_call(op)) X->need = dx_query(op);
+    n = !dx_is_arena_call(op) ? g_xmem_bytes
+        : X->arena_mode == 1 ? X->need - 1
+        : X->arena_mode == 2 ? ATTN_ALIGN - 1 : X->need;
+    attn_arena_init(&g_xo->arena, g_xmem, n);
+    check_fill(g_xio, XS * XD, -1.0f, 1.0f);
+    if (X->mem == g_xnan) g_xio[2] = NAN;
+}
+
+static int dx_ok_extra(int op)
+{
+    const attn_arena *a = &g_xo->arena;
+    if (op == DOP_kv_init)
+        return X->store_mode != 0 || (g_xo->store.used == X->need && g_xo->store.high_water == X->need);
+    if (!dx_is_arena_call(op)) return 1;
+    return a->used == 0 && (dx_exact(op) ? a->high_water == X->need : a->high_water <= X->need);
+}
+
+const bad_table bad_table_dec_f32 = {
+    "decoder, KV cache and generation, float", k_dx_ops, N_DX_OPS, k_dx_muts, N_DX_MUTS,
+    k_dx_rows, N_OF(k_dx_rows), dx_layout, dx_setup, dx_init, dx_arm, dx_ok_extra};
+
+/* ==== the decoder half's quantizers ===========================================
+   attn_quantize_decoder_s8, attn_quantize_seq2seq_store_bytes /
+   attn_quantize_seq2seq_s8, attn_quantize_lm_store_bytes /
+   attn_quantize_lm_s8 on the float decoder table's fixture (its weights,
+   configurations, NaN data and mutations), calibrated on one sequence. The
+   store and scratch each call needs are measured by an unbroken call into
+   copies (the seq2seq and lm stores are also their exact queries); the
+   rows give exactly that, or one byte less. On any error every output
+   (the parameters, the qparams) and both arenas are unchanged. */
+
+typedef struct dxq_out {
+    size_t bytes;
+    attn_decoder_s8_params dec8;
+    attn_seq2seq_s8_params s2s8;
+    attn_lm_s8_params lm8;
+    attn_qparams in_q, mem_q, out_q;
+    attn_arena store, scratch;
+} dxq_out;
+
+/* more than the calls take (measured: seq2seq 6,880 B of store and 2,160 B
+   of scratch on a 64-bit host); the valid rows check that they were enough */
+#define DXQ_STORE 7680
+#define DXQ_SCRATCH 2560
+static dxq_out *g_dqo;
+static unsigned char *g_dqstore, *g_dqscratch;
+static const int g_dq_src[XMAX] = {1, 4, 0}, g_dq_src_len[1] = {XMAX}, g_dq_src_len0[1] = {0};
+static const int g_dq_tgt[XMAX] = {2, 5, 3}, g_dq_tgt_len[1] = {XMAX}, g_dq_tgt_big[1] = {XMAX + 1};
+static const int g_dq_bad_tok[XMAX] = {1, 9, 0};
+
+static void dxq_init(void)
+{
+    dx_init();
+    X->qo = g_dqo;
+    X->dec8p = &g_dqo->dec8; X->s2s8p = &g_dqo->s2s8; X->lm8p = &g_dqo->lm8;
+    X->inqp = &g_dqo->in_q; X->memqp = &g_dqo->mem_q; X->outqp = &g_dqo->out_q;
+    X->calib = g_xin; X->calib_mem = g_xin + XS * XD; X->calib_pad = NULL;
+    X->n_calib = 1; X->q_seq = XS; X->q_mem = XM;
+    X->csrc = g_dq_src; X->csrc_len = g_dq_src_len; X->ctgt = g_dq_tgt; X->ctgt_len = g_dq_tgt_len;
+    X->qstorep = &g_dqo->store; X->qscratchp = &g_dqo->scratch;
+}
+
+static attn_status dqop_dec(void)
+{
+    return attn_quantize_decoder_s8(X->dec8p, X->inqp, X->memqp, X->outqp, X->cfgp, X->dwp, X->calib,
+                                    X->calib_pad, X->calib_mem, X->mpad, X->n_calib, X->q_seq,
+                                    X->q_mem, X->qstorep, X->qscratchp);
+}
+static attn_status dqop_s2s_bytes(void) { return attn_quantize_seq2seq_store_bytes(X->s2sp, X->swp, X->bytesp ? &g_dqo->bytes : NULL); }
+static attn_status dqop_s2s(void)
+{
+    return attn_quantize_seq2seq_s8(X->s2s8p, X->s2sp, X->swp, X->csrc, X->csrc_len, X->ctgt,
+                                    X->ctgt_len, X->n_calib, X->qstorep, X->qscratchp);
+}
+static attn_status dqop_lm_bytes(void) { return attn_quantize_lm_store_bytes(X->lmp, X->lmwp, X->bytesp ? &g_dqo->bytes : NULL); }
+static attn_status dqop_lm(void)
+{
+    return attn_quantize_lm_s8(X->lm8p, X->lmp, X->lmwp, X->ctgt, X->ctgt_len, X->n_calib,
+                               X->qstorep, X->qscratchp);
+}
+
+static void dqm_none(void) {}
+static void dqm_out_null(void) { X->dec8p = NULL; X->s2s8p = NULL; X->lm8p = NULL; X->bytesp = NULL; }
+static void dqm_inq_null(void) { X->inqp = NULL; }
+static void dqm_memq_null(void) { X->memqp = NULL; }
+static void dqm_outq_null(void) { X->outqp = NULL; }
+static void dqm_calib_null(void) { X->calib = NULL; X->csrc = NULL; X->ctgt = NULL; }
+static void dqm_calib_mem_null(void) { X->calib_mem = NULL; }
+static void dqm_len_null(void) { X->csrc_len = NULL; X->ctgt_len = NULL; }
+static void dqm_store_null(void) { X->qstorep = NULL; }
+static void dqm_scratch_null(void) { X->qscratchp = NULL; }
+static void dqm_n_calib0(void) { X->n_calib = 0; }
+static void dqm_n_calib_neg(void) { X->n_calib = -1; }
+static void dqm_q_seq0(void) { X->q_seq = 0; }
+static void dqm_q_mem_neg(void) { X->q_mem = -2; }
+static void dqm_src_len0(void) { X->csrc_len = g_dq_src_len0; }
+static void dqm_tgt_len_big(void) { X->ctgt_len = g_dq_tgt_big; } /* > max_tgt / max_len */
+static void dqm_tok_oov(void) { X->csrc = g_dq_bad_tok; X->ctgt = g_dq_bad_tok; } /* 9 >= 5, 6 */
+static void dqm_w_nan(void)
+{
+    X->dl[0].cross_attn.wk = g_xnan; X->dl[1].self_attn.wq = g_xnan; X->el[1].attn.wq = g_xnan;
+}
+static void dqm_bias_nan(void) { X->dl[1].ff2_b = g_xnan; }
+static void dqm_embed_nan(void) { X->sw.src_embed = g_xnan; X->lw.embed = g_xnan; }
+static void dqm_pos_nan(void) { X->sw.tgt_pos = g_xnan; X->lw.pos = g_xnan; }
+static void dqm_out_nan(void) { X->sw.out_w = g_xnan; X->lw.out_w = g_xnan; }
+static void dqm_calib_nan(void) { X->calib = g_xnan; }
+static void dqm_mem_nan(void) { X->calib_mem = g_xnan; }
+static void dqm_store_short(void) { X->store_mode = 1; }
+static void dqm_store_tiny(void) { X->store_mode = 2; }
+static void dqm_scratch_short(void) { X->scratch_mode = 1; }
+static void dqm_scratch_tiny(void) { X->scratch_mode = 2; }
+static void dqm_dmodel_s8_big(void) { X->cfg.d_model = 2052; X->s2s.decoder.d_model = X->s2s.encoder.d_model = 2052; X->lm.layers.d_model = 2052; }
+
+#define DQ_OPS(X_) X_(dec, attn_quantize_decoder_s8) \
+    X_(s2s_bytes, attn_quantize_seq2seq_store_bytes) X_(s2s, attn_quantize_seq2seq_s8) \
+    X_(lm_bytes, attn_quantize_lm_store_bytes) X_(lm, attn_quantize_lm_s8)
+/* the quantizers' own ways to break things, then the float table's (dm_) */
+#define DQ_MUTS(X_) X_(none) X_(out_null) X_(inq_null) X_(memq_null) X_(outq_null) X_(calib_null) \
+    X_(calib_mem_null) X_(len_null) X_(store_null) X_(scratch_null) X_(n_calib0) \
+    X_(n_calib_neg) X_(q_seq0) X_(q_mem_neg) X_(src_len0) X_(tgt_len_big) X_(tok_oov) \
+    X_(w_nan) X_(bias_nan) X_(embed_nan) X_(pos_nan) X_(out_nan) X_(calib_nan) X_(mem_nan) \
+    X_(store_short) X_(store_tiny) X_(scratch_short) X_(scratch_tiny) X_(dmodel_s8_big)
+#define DQ_DMUTS(X_) X_(cfg_null) X_(w_null) X_(sa_wq_null) X_(layer2_null) X_(embed_null) \
+    X_(pos_null) X_(outw_null) X_(heads3) X_(nlayers0) X_(act_bad) X_(eps_nan) X_(causal0) \
+    X_(position_bad) X_(scale_nan) X_(vocab0) X_(max0) X_(dmodel_mismatch) X_(nopos_null) \
+    X_(sinpos_null) X_(pad_all)
+#define DQ_ENUM_OP(s, name) DQOP_##s,
+#define DQ_ENUM_MUT(m) DQMUT_##m,
+#define DQ_OP_ENTRY(s, name) {#name, dqop_##s},
+#define DQ_MUT_ENTRY(m) {#m, dqm_##m},
+#define DQ_DMUT_ENTRY(m) {#m, dm_##m},
+enum { DQ_OPS(DQ_ENUM_OP) N_DQ_OPS };
+enum { DQ_MUTS(DQ_ENUM_MUT) DQ_DMUTS(DQ_ENUM_MUT) N_DQ_MUTS };
+static const bad_op k_dq_ops[] = {DQ_OPS(DQ_OP_ENTRY)};
+static const bad_mut k_dq_muts[] = {DQ_MUTS(DQ_MUT_ENTRY) DQ_DMUTS(DQ_DMUT_ENTRY)};
+
+#define QR(op, mut, want) {DQOP_##op, DQMUT_##mut, want, 0}
+
+static const bad_row k_dq_rows[] = {
+    QR(dec, none, OK), QR(dec, out_null, NUL), QR(dec, inq_null, NUL), QR(dec, memq_null, NUL),
+    QR(dec, outq_null, NUL), QR(dec, calib_null, NUL), QR(dec, calib_mem_null, NUL),
+    QR(dec, store_null, NUL), QR(dec, scratch_null, NUL), QR(dec, cfg_null, NUL),
+    QR(dec, w_null, NUL), QR(dec, sa_wq_null, NUL), QR(dec, layer2_null, NUL),
+    QR(dec, n_calib0, SHP), QR(dec, n_calib_neg, SHP), QR(dec, q_seq0, SHP), QR(dec, q_mem_neg, SHP),
+    QR(dec, heads3, SHP), QR(dec, nlayers0, SHP), QR(dec, dmodel_s8_big, SHP),
+    QR(dec, act_bad, RNG), QR(dec, eps_nan, RNG), QR(dec, w_nan, RNG), QR(dec, bias_nan, RNG),
+    QR(dec, calib_nan, RNG), QR(dec, mem_nan, RNG), QR(dec, store_short, ARN),
+    QR(dec, store_tiny, ARN), QR(dec, scratch_short, ARN), QR(dec, scratch_tiny, ARN),
+    QR(dec, pad_all, OK),
+    QR(s2s_bytes, none, OK), QR(s2s_bytes, out_null, NUL), QR(s2s_bytes, cfg_null, NUL),
+    QR(s2s_bytes, w_null, NUL), QR(s2s_bytes, embed_null, NUL), QR(s2s_bytes, pos_null, NUL),
+    QR(s2s_bytes, heads3, SHP), QR(s2s_bytes, vocab0, SHP), QR(s2s_bytes, dmodel_mismatch, SHP),
+    QR(s2s_bytes, dmodel_s8_big, SHP), QR(s2s_bytes, causal0, RNG),
+    QR(s2s_bytes, position_bad, RNG), QR(s2s_bytes, nopos_null, OK), QR(s2s_bytes, sinpos_null, OK),
+    QR(s2s, none, OK), QR(s2s, out_null, NUL), QR(s2s, calib_null, NUL), QR(s2s, len_null, NUL),
+    QR(s2s, store_null, NUL), QR(s2s, scratch_null, NUL), QR(s2s, cfg_null, NUL),
+    QR(s2s, w_null, NUL), QR(s2s, layer2_null, NUL), QR(s2s, outw_null, NUL),
+    QR(s2s, n_calib0, SHP), QR(s2s, src_len0, SHP), QR(s2s, tgt_len_big, SHP),
+    QR(s2s, heads3, SHP), QR(s2s, max0, SHP), QR(s2s, dmodel_s8_big, SHP), QR(s2s, causal0, RNG),
+    QR(s2s, scale_nan, RNG), QR(s2s, tok_oov, RNG), QR(s2s, w_nan, RNG), QR(s2s, embed_nan, RNG),
+    QR(s2s, pos_nan, RNG), QR(s2s, out_nan, RNG), QR(s2s, store_short, ARN),
+    QR(s2s, store_tiny, ARN), QR(s2s, scratch_short, ARN), QR(s2s, scratch_tiny, ARN),
+    QR(s2s, nopos_null, OK), QR(s2s, sinpos_null, OK),
+    QR(lm_bytes, none, OK), QR(lm_bytes, out_null, NUL), QR(lm_bytes, cfg_null, NUL),
+    QR(lm_bytes, w_null, NUL), QR(lm_bytes, embed_null, NUL), QR(lm_bytes, heads3, SHP),
+    QR(lm_bytes, vocab0, SHP), QR(lm_bytes, act_bad, RNG), QR(lm_bytes, causal0, RNG),
+    QR(lm_bytes, sinpos_null, OK),
+    QR(lm, none, OK), QR(lm, out_null, NUL), QR(lm, calib_null, NUL), QR(lm, len_null, NUL),
+    QR(lm, store_null, NUL), QR(lm, scratch_null, NUL), QR(lm, cfg_null, NUL), QR(lm, w_null, NUL),
+    QR(lm, outw_null, NUL), QR(lm, n_calib_neg, SHP), QR(lm, tgt_len_big, SHP),
+    QR(lm, heads3, SHP), QR(lm, max0, SHP), QR(lm, causal0, RNG), QR(lm, position_bad, RNG),
+    QR(lm, tok_oov, RNG), QR(lm, w_nan, RNG), QR(lm, embed_nan, RNG), QR(lm, pos_nan, RNG),
+    QR(lm, out_nan, RNG), QR(lm, store_short, ARN), QR(lm, store_tiny, ARN),
+    QR(lm, scratch_short, ARN), QR(lm, scratch_tiny, ARN), QR(lm, nopos_null, OK),
+};
+
+static void dxq_layout(void)
+{
+    dx_layout();
+    g_dqstore = (unsigned char *)check_plan_take(DXQ_STORE);
+    g_dqscratch = (unsigned char *)check_plan_take(DXQ_SCRATCH);
+    g_dqo = (dxq_out *)bad_watch(sizeof(dxq_out), BAD_OUT);
+}
+
+/* the store and scratch the unbroken call takes (a call into copies) */
+static void dxq_needs(int op, size_t *store, size_t *scratch)
+{
+    dxq_out o;
+    attn_status st = ATTN_ERR_RANGE;
+    attn_arena_init(&o.store, g_dqstore, DXQ_STORE);
+    attn_arena_init(&o.scratch, g_dqscratch, DXQ_SCRATCH);
+    if (op == DQOP_dec)
+        st = attn_quantize_decoder_s8(&o.dec8, &o.in_q, &o.mem_q, &o.out_q, &X->cfg_ok, &X->dw,
+                                      g_xin, NULL, g_xin + XS * XD, g_xpad, 1, XS, XM, &o.store,
+                                      &o.scratch);
+    if (op == DQOP_s2s)
+        st = attn_quantize_seq2seq_s8(&o.s2s8, &X->s2s_ok, &X->sw, g_dq_src, g_dq_src_len, g_dq_tgt,
+                                      g_dq_tgt_len, 1, &o.store, &o.scratch);
+    if (op == DQOP_lm)
+        st = attn_quantize_lm_s8(&o.lm8, &X->lm_ok, &X->lw, g_dq_tgt, g_dq_tgt_len, 1, &o.store,
+                                 &o.scratch);
+    *store = st == ATTN_OK ? o.store.used : DXQ_STORE;
+    *scratch = st == ATTN_OK ? o.scratch.high_water : DXQ_SCRATCH;
+}
+
+static void dxq_arm(int op)
+{
+    size_t store = DXQ_STORE, scratch = DXQ_SCRATCH;
+    X->need = 0;
+    if (op == DQOP_dec || op == DQOP_s2s || op == DQOP_lm) {
+        if (X->store_mode || X->scratch_mode) dxq_needs(op, &store, &scratch);
+        attn_arena_init(&g_dqo->store, g_dqstore,
+                        X->store_mode == 1 ? store - 1 : X->store_mode == 2 ? ATTN_ALIGN - 1 : DXQ_STORE);
+        attn_arena_init(&g_dqo->scratch, g_dqscratch,
+                        X->scratch_mode == 1 ? scratch - 1
+                        : X->scratch_mode == 2 ? ATTN_ALIGN - 1 : DXQ_SCRATCH);
+    }
+}
+
+/* valid rows: the scratch given back, a store taken (for seq2seq and lm:
+   exactly the store query) */
+static int dxq_ok_extra(int op)
+{
+    size_t q = 0;
+    if (op == DQOP_s2s) attn_quantize_seq2seq_store_bytes(&X->s2s, &X->sw, &q);
+    if (op == DQOP_lm) attn_quantize_lm_store_bytes(&X->lm, &X->lw, &q);
+    if (op == DQOP_dec) return g_dqo->scratch.used == 0 && g_dqo->store.used > 0;
+    if (op == DQOP_s2s || op == DQOP_lm)
+        return g_dqo->scratch.used == 0 && g_dqo->store.used == q;
+    return 1;
+}
+
+const bad_table bad_table_dec_quant = {
+    "decoder quantizers", k_dq_ops, N_DQ_OPS, k_dq_muts, N_DQ_MUTS, k_dq_rows, N_OF(k_dq_rows),
+    dxq_layout, dx_setup, dxq_init, dxq_arm, dxq_ok_extra};

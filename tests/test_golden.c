@@ -115,6 +115,17 @@ const golden_case *golden_table(void)
     return golden_cases;
 }
 
+/* the decoder-side table, for test_decoder.c (one copy of the data) */
+const golden_dec_case *golden_dec_table(void)
+{
+    return golden_dec_cases;
+}
+
+const golden_left_out_entry *golden_dec_left_out_table(void)
+{
+    return golden_dec_left_out;
+}
+
 void test_golden(void)
 {
     size_t i;

@@ -369,18 +369,18 @@ static void test_mha(void)
         memset(all_pad, 1, (size_t)skv);
 
         /* cross attention: out == xq and out == xkv are both allowed */
-        attn_mha_f32(got, xq, xkv, NULL, &cfg, &w, &arena);
+        attn_mha_f32(got, xq, xkv, xkv, NULL, &cfg, &w, &arena);
         memcpy(buf, x, sizeof(float) * nall);
-        attn_mha_f32(buf, buf, buf + nq, NULL, &cfg, &w, &arena);
+        attn_mha_f32(buf, buf, buf + nq, buf + nq, NULL, &cfg, &w, &arena);
         check(all_equal(buf, got, nq), "mha cross q%d kv%d d%d: in place on xq == out of place",
               sq, skv, d);
         memcpy(buf, x, sizeof(float) * nall);
-        attn_mha_f32(buf + nq, buf, buf + nq, NULL, &cfg, &w, &arena);
+        attn_mha_f32(buf + nq, buf, buf + nq, buf + nq, NULL, &cfg, &w, &arena);
         check(all_equal(buf + nq, got, nq), "mha cross q%d kv%d d%d: out == xkv == out of place",
               sq, skv, d);
 
         /* every key masked: each row equals the output bias (documented) */
-        attn_mha_f32(buf, xq, xkv, all_pad, &cfg, &w, &arena);
+        attn_mha_f32(buf, xq, xkv, xkv, all_pad, &cfg, &w, &arena);
         ok = 1;
         for (i = 0; i < (int)nq; i++)
             if (buf[i] != w.bo[i % d]) ok = 0;
@@ -392,7 +392,7 @@ static void test_mha(void)
         for (i = 0; i < d; i++) eye[i * d + i] = 1.0f;
         id.wq = id.wk = id.wv = id.wo = eye;
         id.bq = id.bk = id.bv = id.bo = NULL;
-        attn_mha_f32(buf, xq, xkv, NULL, &cfg, &id, &arena);
+        attn_mha_f32(buf, xq, xkv, xkv, NULL, &cfg, &id, &arena);
         attn_sdpa_f32(ref, xq, xkv, xkv, NULL, &cfg, &arena);
         check(check_max_rel_err(buf, ref, nq) < 1e-6,
               "mha q%d kv%d d%d with identity projections == sdpa", sq, skv, d);
@@ -645,7 +645,7 @@ static attn_status run_arena_case(const arena_fx *f, const arena_case *c, attn_a
 {
     switch (c->op) {
     case OP_SDPA: return attn_sdpa_f32(f->out, f->x, f->x, f->x, NULL, &f->mha, arena);
-    case OP_MHA: return attn_mha_f32(f->out, f->x, f->x, NULL, &f->mha, &f->mha_w, arena);
+    case OP_MHA: return attn_mha_f32(f->out, f->x, f->x, f->x, NULL, &f->mha, &f->mha_w, arena);
     case OP_LAYER:
         return attn_encoder_layer_f32(f->out, c->seq, NULL, &f->enc, &f->two[0], arena);
     case OP_STACK: return attn_encoder_f32(f->out, c->seq, NULL, &f->enc, &f->stack, arena);

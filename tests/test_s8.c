@@ -990,7 +990,7 @@ static attn_status call_sdpa(const void *ctx, attn_arena *a)
 static attn_status call_mha(const void *ctx, attn_arena *a)
 {
     const attn_call *c = (const attn_call *)ctx;
-    return attn_mha_s8(c->out, c->q, c->k, c->pad, c->cfg, c->mp, a);
+    return attn_mha_s8(c->out, c->q, c->k, c->k, c->pad, c->cfg, c->mp, a);
 }
 
 static const struct {

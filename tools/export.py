@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""tools/export.py - PyTorch transformer-encoder classifiers -> C headers for attention.h.
+"""tools/export.py - PyTorch transformers -> C headers for attention.h: encoder
+classifiers (Classifier), encoder-decoders (Seq2Seq) and decoder-only language
+models (DecoderLM), float and int8.
 
 Run with the Debian Python, which has PyTorch and NumPy (/usr/bin/python3).
-Mostly used as a module from a training script (examples/digits/train.py):
+Mostly used as a module from a training script (examples/digits/train.py;
+encoder-decoders and decoder-only models: see ENCODER-DECODER below):
 
     sys.path.insert(0, "<repo>/tools")
     from export import Classifier, export_model, export_calibration, quantize
@@ -106,7 +109,138 @@ inputs for the int8 quantizer (tools/quantize_model.c):
     static const float digits_calib[N][SEQ * WIDTH],
     static const uint8_t digits_calib_padding[N][SEQ] (only with key_padding),
     DIGITS_CALIB_PADDING: &digits_calib_padding[0][0] or NULL.
-quantize(...) (int8 header through tools/quantize_model.c) is not wired yet.
+quantize(model_h, calib_h, out_h, name) writes the int8 header: tools/quantize_model.c
+(attention.h's attn_quantize_model_s8) built with a C compiler and run.
+
+ENCODER-DECODER (Seq2Seq) AND DECODER-ONLY (DecoderLM) MODELS
+-------------------------------------------------------------
+An ordinary model (token nn.Embeddings, position nn.Embeddings added, an
+nn.Transformer, an output nn.Linear; examples/g2p/train.py's G2P) is exported
+as it is, its modules shared, not copied:
+
+    from export import Seq2Seq, export_seq2seq, export_seq2seq_calibration, \
+        quantize_seq2seq
+    m = Seq2Seq.from_modules(src_embed=g.src_embed, tgt_embed=g.tgt_embed,
+                             src_pos=g.src_pos, tgt_pos=g.tgt_pos,
+                             transformer=g.transformer, out=g.out)
+    export_seq2seq(m, "g2p_model.h", "g2p", bos=1, eos=2, samples=test_words,
+                   max_out=15, reference=g)          # float; verified in C
+    export_seq2seq_calibration(m, calib_words, calib_decoder_inputs,
+                               "g2p_calib.h", "g2p")  # decoder inputs BOS first
+    quantize_seq2seq("g2p_model.h", "g2p_calib.h", "g2p_model_s8.h", "g2p",
+                     samples=test_words, max_out=15, min_word_agreement=0.97)
+
+Seq2Seq(src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
+tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
+max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
+    src_embed, tgt_embed  nn.Embedding(vocab, d_model) (padding_idx is fine; no
+                          max_norm).
+    transformer           nn.Transformer, or encoder= nn.TransformerEncoder and
+                          decoder= nn.TransformerDecoder (each a stack of
+                          identical layers as for Classifier: relu / gelu /
+                          tanh-gelu, norm_first, batch_first either way; final
+                          norm or None). The two stacks share d_model, n_heads
+                          and d_ff; activation, norm_first and eps may differ.
+    out                   nn.Linear(d_model, tgt_vocab) (bias optional).
+    src_pos, tgt_pos      both an nn.Embedding(max, d_model) of positions or a
+                          [max, d_model] tensor (learned; max_src / max_tgt =
+                          the rows), both "sinusoidal" (as attn_pos_sinusoidal_f32)
+                          or both None; then max_src and max_tgt are required.
+    embed_scale           the token embeddings are multiplied by it (float32;
+                          1.0: none; math.sqrt(d_model) as in the paper).
+    forward(src [b, S], tgt [b, T], src_key_padding_mask=None,
+            tgt_key_padding_mask=None) -> logits [b, T, tgt_vocab]:
+        memory = encoder(src_embed(src) * embed_scale + src_pos[:S])
+        logits = out(decoder(tgt_embed(tgt) * embed_scale + tgt_pos[:T], memory,
+                             causal self-attention, memory masked by the source's
+                             padding))
+        (encode(src) and decode(memory, tgt) are the halves.) Explicit masks
+        always: PyTorch's reference path (see Classifier). The C code runs one
+        unpadded source at a time: padding is for training (a source padded at
+        its end computes the same as the source without its padding).
+    greedy(src, bos, eos=None, max_out=None) -> tokens: as attn_seq2seq_greedy_f32:
+        bos first, each step's argmax (the first on ties) fed back, until eos
+        (not returned) or max_out (default max_tgt) tokens. step_logits(src, fed)
+        -> float32 [len(fed), tgt_vocab].
+DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None)
+(DecoderLM.from_modules, DecoderLM.build): embed + positions -> encoder (an
+nn.TransformerEncoder, always causal) -> out; forward(tokens [b, L],
+key_padding_mask=None) -> logits [b, L, vocab]; greedy(prompt, eos=None,
+max_out=None) as attn_lm_greedy_f32 (the prompt, then each argmax fed back;
+prompt_len - 1 + max_out <= max_len); step_logits(fed).
+
+Refused (ValueError naming it), as for Classifier: other module types or
+overridden forward/encode/decode/greedy/step_logits, hooks, activations other
+than relu/gelu/gelu-tanh, kdim/vdim != d_model, add_bias_kv, add_zero_attn,
+layers of different sizes or settings within a stack, encoder and decoder of
+different d_model (or n_heads, d_ff: the header has one of each), self- and
+cross-attention of different widths, a LayerNorm eps differing within a stack,
+source and target positions of different kinds, embeddings with max_norm, an
+output layer of another size than the target table, embed_scale 0 or not
+finite, non-finite weights, bos/eos outside the vocabulary.
+
+export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
+verify=True, reference=None, c_compiler="cc") writes the header, then verifies
+it (never a silently different model): tools/run_seq2seq.c, built with
+c_compiler against the header, runs attn_seq2seq_greedy_f32 and, along
+PyTorch's greedy path, attn_seq2seq_step_f32 on `samples` (source sequences;
+default six random ones, lengths 1 to max_src); PyTorch's greedy tokens must
+come out identical and every logit within 1e-5 * max(1, |PyTorch's|), else
+RuntimeError naming the largest difference and where. The same program checks
+the cache and arena against the header's size macros. reference: the user's
+own model (a callable (src, tgt) -> logits), compared with the export on the
+same inputs with autograd on. export_lm(model, path, name, *, eos=None, ...)
+likewise (samples are prompts; reference (tokens) -> logits).
+
+THE GENERATED HEADERS (name "g2p"; decoder-only "lm")
+    G2P_D_MODEL, G2P_N_HEADS, G2P_D_FF, G2P_N_ENC_LAYERS, G2P_N_DEC_LAYERS,
+    G2P_SRC_VOCAB, G2P_TGT_VOCAB, G2P_MAX_SRC, G2P_MAX_TGT, G2P_BOS, G2P_EOS (if
+    given), G2P_WEIGHT_BYTES, G2P_CACHE_BYTES (ATTN_KV_CACHE_BYTES_F32(...)),
+    G2P_SCRATCH_BYTES (ATTN_SEQ2SEQ_SCRATCH_F32(...)); the float arrays
+    g2p_src_embed, g2p_tgt_embed, g2p_src_pos/_tgt_pos (learned only),
+    g2p_enc_l<i>_* (as a Classifier's layers), g2p_enc_norm_w/_b,
+    g2p_dec_l<i>_sa_in_proj_w/_b, _sa_out_w/_b (self-attention), _ca_in_proj_w/_b,
+    _ca_out_w/_b (multihead_attn), _ff1_w/_b, _ff2_w/_b, _norm1.._norm3_w/_b,
+    g2p_dec_norm_w/_b, g2p_out_w/_b; g2p_enc_layers, g2p_dec_layers,
+    g2p_cfg (attn_seq2seq_cfg), g2p_weights (attn_seq2seq_weights_f32).
+    Decoder-only: LM_D_MODEL, LM_N_HEADS, LM_D_FF, LM_N_LAYERS, LM_VOCAB,
+    LM_MAX_LEN, LM_EOS, LM_WEIGHT_BYTES, LM_CACHE_BYTES, LM_SCRATCH_BYTES;
+    lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_layers,
+    lm_cfg (attn_lm_cfg), lm_weights (attn_lm_weights_f32).
+Use it from C:
+    static uint8_t cache_buf[G2P_CACHE_BYTES] ATTN_ALIGNED;
+    static uint8_t arena_buf[G2P_SCRATCH_BYTES] ATTN_ALIGNED;
+    attn_arena_init(&store, cache_buf, sizeof cache_buf);
+    attn_kv_cache_init_f32(&cache, G2P_N_DEC_LAYERS, G2P_D_MODEL, G2P_MAX_TGT,
+                           G2P_MAX_SRC, &store);
+    attn_arena_init(&arena, arena_buf, sizeof arena_buf);
+    attn_seq2seq_greedy_f32(out, &n, max_out, src, src_len, G2P_BOS, G2P_EOS,
+                            &cache, &g2p_cfg, &g2p_weights, &arena);
+(decoder-only: attn_kv_cache_init_f32(&cache, LM_N_LAYERS, LM_D_MODEL,
+LM_MAX_LEN, 0, &store); attn_lm_greedy_f32(out, &n, max_out, prompt,
+prompt_len, LM_EOS, &cache, &lm_cfg, &lm_weights, &arena)).
+
+int8: export_seq2seq_calibration(model, src, tgt, path, name) writes the
+calibration header (G2P_N_CALIB; int g2p_calib_src[n][MAX_SRC] and
+g2p_calib_src_len[n], g2p_calib_tgt[n][MAX_TGT] and g2p_calib_tgt_len[n]:
+sources and their decoder inputs, BOS first, teacher forcing);
+export_lm_calibration(model, seqs, path, name) the decoder-only one
+(lm_calib_seq, lm_calib_seq_len). quantize_seq2seq(float_h, calib_h, out_h,
+name, *, samples=None, max_out=None, min_word_agreement=0.9, c_compiler="cc")
+builds tools/quantize_seq2seq.c against both, which runs
+attn_quantize_seq2seq_s8 (its store exactly
+attn_quantize_seq2seq_store_bytes) and prints NAME_model_s8.h: int8 / int32 /
+attn_qmul arrays g2p_s8_*, g2p_s8_enc_layers, g2p_s8_dec_layers, g2p_s8
+(attn_seq2seq_s8_params), G2P_S8_WEIGHT_BYTES, G2P_S8_CACHE_BYTES,
+G2P_S8_SCRATCH_BYTES (include it after g2p_model.h, whose config it uses;
+deterministic). Then the header, compiled, must decode exactly as the
+parameters the quantizer made in memory, and its greedy outputs on `samples`
+(held-out sources; default the calibration ones) are compared with the float
+header's: the report (returned, and logged) gives the outputs identical to
+float, the token error rate against float (Levenshtein distance / float's
+tokens) and the int8 logits' error; fewer identical than min_word_agreement
+is a RuntimeError. quantize_lm(...) likewise for decoder-only models
+(samples: prompts; default the first half of each calibration sequence).
 """
 
 import argparse
@@ -142,6 +276,16 @@ SCHEMA = {
                                        "norm1_w", "norm1_b", "norm2_w", "norm2_b"],
     "attn_encoder_weights_f32": ["layers", "n_layers", "final_norm", "norm_w", "norm_b"],
     "attn_model_weights_f32": ["embed_w", "embed_b", "pos", "encoder", "cls_w", "cls_b"],
+    "attn_seq2seq_cfg": ["encoder", "decoder", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
+                         "position", "embed_scale"],
+    "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale"],
+    "attn_decoder_layer_weights_f32": ["self_attn", "cross_attn", "ff1_w", "ff1_b", "ff2_w",
+                                       "ff2_b", "norm1_w", "norm1_b", "norm2_w", "norm2_b",
+                                       "norm3_w", "norm3_b"],
+    "attn_decoder_weights_f32": ["layers", "n_layers", "final_norm", "norm_w", "norm_b"],
+    "attn_seq2seq_weights_f32": ["src_embed", "tgt_embed", "src_pos", "tgt_pos", "encoder",
+                                 "decoder", "out_w", "out_b"],
+    "attn_lm_weights_f32": ["embed", "pos", "layers", "out_w", "out_b"],
 }
 
 
@@ -358,32 +502,40 @@ def _activation_kind(act, what):
                      "attention.h has only those" % (what, act))
 
 
-def _encoder_layer(layer, i):
-    """One nn.TransformerEncoderLayer -> dict of its config and arrays."""
-    what = "encoder.layers[%d]" % i
-    _plain(layer, nn.TransformerEncoderLayer, what)
-    mha = layer.self_attn
-    _plain(mha, nn.MultiheadAttention, what + ".self_attn")
+def _mha(mha, what, layer_what):
+    """One nn.MultiheadAttention (self- or cross-attention; `what` names it,
+    `layer_what` its layer) -> (d_model, heads, in_w, in_b, out_w, out_b)."""
+    _plain(mha, nn.MultiheadAttention, what)
     d = int(mha.embed_dim)
     if not mha._qkv_same_embed_dim or mha.kdim != d or mha.vdim != d:
-        raise ValueError("%s.self_attn has kdim=%s vdim=%s; attention.h needs both equal to "
+        raise ValueError("%s has kdim=%s vdim=%s; attention.h needs both equal to "
                          "d_model=%d" % (what, mha.kdim, mha.vdim, d))
     if mha.bias_k is not None or mha.bias_v is not None:
-        raise ValueError("%s.self_attn uses add_bias_kv=True; attention.h has no bias_k/bias_v"
+        raise ValueError("%s uses add_bias_kv=True; attention.h has no bias_k/bias_v"
                          % what)
     if mha.add_zero_attn:
-        raise ValueError("%s.self_attn uses add_zero_attn=True; attention.h does not" % what)
+        raise ValueError("%s uses add_zero_attn=True; attention.h does not" % what)
     heads = int(mha.num_heads)
     if heads <= 0 or d % heads != 0:
-        raise ValueError("%s: d_model %d is not divisible by nhead %d" % (what, d, heads))
-    in_w = _array(mha.in_proj_weight, what + ".self_attn.in_proj_weight")
+        raise ValueError("%s: d_model %d is not divisible by nhead %d" % (layer_what, d, heads))
+    in_w = _array(mha.in_proj_weight, what + ".in_proj_weight")
     if in_w.shape != (3 * d, d):
-        raise ValueError("%s.self_attn.in_proj_weight has shape %s, expected %s"
+        raise ValueError("%s.in_proj_weight has shape %s, expected %s"
                          % (what, in_w.shape, (3 * d, d)))
-    in_b = _array(mha.in_proj_bias, what + ".self_attn.in_proj_bias")
+    in_b = _array(mha.in_proj_bias, what + ".in_proj_bias")
     if in_b is not None and in_b.shape != (3 * d,):
-        raise ValueError("%s.self_attn.in_proj_bias has shape %s" % (what, in_b.shape))
-    out_w, out_b = _linear(mha.out_proj, d, d, what + ".self_attn.out_proj")
+        raise ValueError("%s.in_proj_bias has shape %s" % (what, in_b.shape))
+    out_w, out_b = _linear(mha.out_proj, d, d, what + ".out_proj")
+    return d, heads, in_w, in_b, out_w, out_b
+
+
+def _encoder_layer(layer, i, stack="encoder"):
+    """One nn.TransformerEncoderLayer (layer i of `stack`) -> dict of its
+    config and arrays."""
+    what = "%s.layers[%d]" % (stack, i)
+    _plain(layer, nn.TransformerEncoderLayer, what)
+    mha = layer.self_attn
+    d, heads, in_w, in_b, out_w, out_b = _mha(mha, what + ".self_attn", what)
     d_ff = int(layer.linear1.out_features) if isinstance(layer.linear1, nn.Linear) else -1
     ff1_w, ff1_b = _linear(layer.linear1, d, d_ff, what + ".linear1")
     ff2_w, ff2_b = _linear(layer.linear2, d_ff, d, what + ".linear2")
@@ -402,6 +554,69 @@ def _encoder_layer(layer, i):
                     norm1_w=n1w, norm1_b=n1b, norm2_w=n2w, norm2_b=n2b))
 
 
+def _stack(enc, what, decoder=False):
+    """An nn.TransformerEncoder (nn.TransformerDecoder if decoder), named
+    `what` -> (layers, [described layer], the layers' cfg, final norm
+    (gamma, beta) or None). One config for every layer, or ValueError."""
+    _plain(enc, nn.TransformerDecoder if decoder else nn.TransformerEncoder, what)
+    layers = list(enc.layers)
+    if not layers:
+        raise ValueError("%s has no layers; attention.h needs num_layers >= 1" % what)
+    one = _decoder_layer if decoder else _encoder_layer
+    described = [one(l, i, what) for i, l in enumerate(layers)]
+    cfg0 = described[0]["cfg"]
+    for i, dl in enumerate(described[1:], 1):
+        for k in ("d_model", "n_heads", "d_ff", "activation", "norm_first", "eps",
+                  "batch_first"):
+            if dl["cfg"][k] != cfg0[k]:
+                raise ValueError("%s.layers[%d].%s is %r but layers[0]'s is %r; "
+                                 "attention.h runs one config for the whole stack"
+                                 % (what, i, k, dl["cfg"][k], cfg0[k]))
+    final = None
+    if enc.norm is not None:
+        nw, nb, neps = _layernorm(enc.norm, cfg0["d_model"], what + ".norm")
+        if neps != cfg0["eps"]:
+            raise ValueError("%s.norm.eps %r != the layers' eps %r; attention.h has one "
+                             "eps" % (what, neps, cfg0["eps"]))
+        final = (nw, nb)
+    return layers, described, cfg0, final
+
+
+def _decoder_layer(layer, i, stack="decoder"):
+    """One nn.TransformerDecoderLayer (layer i of `stack`) -> dict of its
+    config and arrays (as _encoder_layer; sa_/ca_ self- and cross-attention)."""
+    what = "%s.layers[%d]" % (stack, i)
+    _plain(layer, nn.TransformerDecoderLayer, what)
+    d, heads, in_w, in_b, out_w, out_b = _mha(layer.self_attn, what + ".self_attn", what)
+    d2, heads2, c_in_w, c_in_b, c_out_w, c_out_b = _mha(layer.multihead_attn,
+                                                        what + ".multihead_attn", what)
+    if (d2, heads2) != (d, heads):
+        raise ValueError("%s.multihead_attn is %d wide with %d heads, self_attn %d with %d; "
+                         "attention.h's decoder layer has one d_model and n_heads"
+                         % (what, d2, heads2, d, heads))
+    if layer.self_attn.batch_first != layer.multihead_attn.batch_first:
+        raise ValueError("%s: self_attn and multihead_attn disagree on batch_first" % what)
+    d_ff = int(layer.linear1.out_features) if isinstance(layer.linear1, nn.Linear) else -1
+    ff1_w, ff1_b = _linear(layer.linear1, d, d_ff, what + ".linear1")
+    ff2_w, ff2_b = _linear(layer.linear2, d_ff, d, what + ".linear2")
+    norms = [_layernorm(getattr(layer, "norm%d" % k), d, what + ".norm%d" % k)
+             for k in (1, 2, 3)]
+    for k in (1, 2):
+        if norms[k][2] != norms[0][2]:
+            raise ValueError("%s: norm%d.eps %r != norm1.eps %r; attention.h has one eps"
+                             % (what, k + 1, norms[k][2], norms[0][2]))
+    return dict(
+        cfg=dict(d_model=d, n_heads=heads, d_ff=d_ff,
+                 activation=_activation_kind(layer.activation, what),
+                 norm_first=bool(layer.norm_first), eps=norms[0][2],
+                 batch_first=bool(layer.self_attn.batch_first)),
+        arrays=dict(sa_in_proj_w=in_w, sa_in_proj_b=in_b, sa_out_w=out_w, sa_out_b=out_b,
+                    ca_in_proj_w=c_in_w, ca_in_proj_b=c_in_b, ca_out_w=c_out_w,
+                    ca_out_b=c_out_b, ff1_w=ff1_w, ff1_b=ff1_b, ff2_w=ff2_w, ff2_b=ff2_b,
+                    norm1_w=norms[0][0], norm1_b=norms[0][1], norm2_w=norms[1][0],
+                    norm2_b=norms[1][1], norm3_w=norms[2][0], norm3_b=norms[2][1]))
+
+
 def describe(model, seq):
     """Check `model` against what attention.h can run and collect everything
     the header needs: dict(cfg..., arrays..., layers [...]). ValueError
@@ -417,29 +632,9 @@ def describe(model, seq):
             raise ValueError("module %r has forward hooks (weight_norm? remove them first); "
                              "their effect cannot be exported" % (mname or "model"))
 
-    enc = model.encoder
-    _plain(enc, nn.TransformerEncoder, "encoder")
-    layers = list(enc.layers)
-    if not layers:
-        raise ValueError("encoder has no layers; attention.h needs num_layers >= 1")
-    described = [_encoder_layer(l, i) for i, l in enumerate(layers)]
-    cfg0 = described[0]["cfg"]
-    for i, dl in enumerate(described[1:], 1):
-        for k in ("d_model", "n_heads", "d_ff", "activation", "norm_first", "eps",
-                  "batch_first"):
-            if dl["cfg"][k] != cfg0[k]:
-                raise ValueError("encoder.layers[%d].%s is %r but layers[0]'s is %r; "
-                                 "attention.h runs one config for the whole stack"
-                                 % (i, k, dl["cfg"][k], cfg0[k]))
+    layers, described, cfg0, final = _stack(model.encoder, "encoder")
     d = cfg0["d_model"]
     eps = cfg0["eps"]
-    final = None
-    if enc.norm is not None:
-        nw, nb, neps = _layernorm(enc.norm, d, "encoder.norm")
-        if neps != eps:
-            raise ValueError("encoder.norm.eps %r != the layers' eps %r; attention.h has one "
-                             "eps" % (neps, eps))
-        final = (nw, nb)
 
     if model.embed is None:
         d_in, embed_w, embed_b = 0, None, None
@@ -881,6 +1076,1337 @@ def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="c
 
 
 # --------------------------------------------------------------------------
+# Encoder-decoder (Seq2Seq) and decoder-only (DecoderLM) models
+# --------------------------------------------------------------------------
+
+
+class _eval_mode:
+    """with _eval_mode(module): every submodule in eval mode, each one's own
+    training flag restored afterwards (modules shared with a training script
+    get back exactly the mode they had)."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __enter__(self):
+        self.flags = [(m, m.training) for m in self.module.modules()]
+        self.module.eval()
+        return self.module
+
+    def __exit__(self, *exc):
+        for m, flag in self.flags:
+            m.training = flag
+        return False
+
+
+def _check_embedding(m, what):
+    """`m` must be a plain nn.Embedding that reads its table as it is."""
+    _plain(m, nn.Embedding, what)
+    if m.max_norm is not None:
+        raise ValueError("%s uses max_norm=%r: nn.Embedding then rescales the rows it reads "
+                         "(in place); attention.h reads the table as it is" % (what, m.max_norm))
+
+
+def _pos_kind(pos, what):
+    """'learned' (nn.Embedding of positions or a [max, d_model] tensor),
+    'sinusoidal' or None; ValueError for anything else."""
+    if isinstance(pos, nn.Embedding):
+        _check_embedding(pos, what)
+        return "learned"
+    if isinstance(pos, torch.Tensor):
+        if pos.dim() != 2:
+            raise ValueError("%s must be a [max, d_model] table, not %s" % (what, list(pos.shape)))
+        return "learned"
+    if isinstance(pos, str) and pos == "sinusoidal":
+        return "sinusoidal"
+    if pos is None:
+        return None
+    raise ValueError("%s must be an nn.Embedding of positions, a [max, d_model] tensor, "
+                     "'sinusoidal' or None, not %r" % (what, pos))
+
+
+def _pos_weight(pos):
+    return pos.weight if isinstance(pos, nn.Embedding) else pos
+
+
+def _register(module, attr, value):
+    """A plain tensor becomes a buffer; modules, parameters and the rest are
+    set as they are (shared, not copied)."""
+    if isinstance(value, torch.Tensor) and not isinstance(value, nn.Parameter):
+        module.register_buffer(attr, value)
+    else:
+        setattr(module, attr, value)
+
+
+def _embed_scale(scale):
+    """embed_scale as the float32 attention.h multiplies by (1.0: none)."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
+        raise ValueError("embed_scale must be a number (1.0: no scaling), not %r" % (scale,))
+    s = float(np.float32(scale))
+    if not math.isfinite(s) or s == 0.0:
+        raise ValueError("embed_scale must be finite and not 0 in float32 (1.0: no scaling), "
+                         "not %r" % (scale,))
+    return s
+
+
+def _max_rows(pos, kind, given, what):
+    """The longest sequence: the learned table's rows, else `given`."""
+    if kind == "learned":
+        rows = int(_pos_weight(pos).shape[0])
+        if given is not None and given != rows:
+            raise ValueError("%s %r disagrees with the position table's %d rows"
+                             % (what, given, rows))
+        return rows
+    if isinstance(given, bool) or not isinstance(given, (int, np.integer)) or given < 1:
+        raise ValueError("%s (an int >= 1) is needed with %s positions, not %r"
+                         % (what, kind or "no", given))
+    return int(given)
+
+
+def _embed_tokens(emb, tokens, scale, pos, kind, max_len, what):
+    """emb(tokens) * scale + positions 0..L-1: [batch, L, d]."""
+    if tokens.dim() != 2:
+        raise ValueError("%s must be [batch, length] token ids, not %s"
+                         % (what, list(tokens.shape)))
+    length = tokens.shape[1]
+    if not 1 <= length <= max_len:
+        raise ValueError("%s has %d tokens; 1..%d fit" % (what, length, max_len))
+    h = emb(tokens)
+    if scale != 1.0:
+        h = h * scale
+    if kind == "learned":
+        h = h + _pos_weight(pos)[:length]
+    elif kind == "sinusoidal":
+        h = h + torch.from_numpy(sinusoidal_table(length, h.shape[-1])).to(h.device, h.dtype)
+    return h
+
+
+def _token_list(x, what):
+    """One sequence of token ids (list, tuple, 1-D array or tensor) -> list of int."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu().numpy()
+    a = np.asarray(x)
+    if a.ndim != 1 or a.size < 1 or not np.issubdtype(a.dtype, np.integer):
+        raise ValueError("%s must be a non-empty 1-D sequence of int token ids, not %r"
+                         % (what, x))
+    return [int(v) for v in a]
+
+
+def _kpm(mask, device):
+    return None if mask is None else mask.to(device=device, dtype=torch.bool)
+
+
+class Seq2Seq(nn.Module):
+    """src tokens -> embedding * embed_scale + positions -> encoder stack
+    (+ norm) = memory; target tokens the same with their own table and
+    positions -> decoder stack (causal; + norm) -> out -> logits: attention.h's
+    attn_seq2seq_* functions, in PyTorch (see the module docstring)."""
+
+    def __init__(self, src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
+                 tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
+                 max_tgt=None):
+        super().__init__()
+        if transformer is not None:
+            if encoder is not None or decoder is not None:
+                raise ValueError("give Seq2Seq transformer= or encoder= and decoder=, not both")
+            if not isinstance(transformer, nn.Transformer):
+                raise ValueError("transformer must be nn.Transformer, not %s"
+                                 % type(transformer).__name__)
+            self.transformer = transformer
+        elif encoder is None or decoder is None:
+            raise ValueError("Seq2Seq needs transformer= (an nn.Transformer) or encoder= (an "
+                             "nn.TransformerEncoder) and decoder= (an nn.TransformerDecoder)")
+        else:
+            self.encoder = encoder
+            self.decoder = decoder
+        if out is None:
+            raise ValueError("Seq2Seq needs out= (the nn.Linear(d_model, tgt_vocab) of the logits)")
+        _check_embedding(src_embed, "src_embed")
+        _check_embedding(tgt_embed, "tgt_embed")
+        self.src_embed = src_embed
+        self.tgt_embed = tgt_embed
+        self.out = out
+        kind = _pos_kind(src_pos, "src_pos")
+        if _pos_kind(tgt_pos, "tgt_pos") != kind:
+            raise ValueError("src_pos is %s, tgt_pos %s: attention.h has one kind of positions "
+                             "for both sides" % (kind or "None", _pos_kind(tgt_pos, "tgt_pos")
+                                                 or "None"))
+        _register(self, "src_pos", src_pos)
+        _register(self, "tgt_pos", tgt_pos)
+        self.position = kind
+        self.embed_scale = _embed_scale(embed_scale)
+        self.max_src = _max_rows(src_pos, kind, max_src, "max_src")
+        self.max_tgt = _max_rows(tgt_pos, kind, max_tgt, "max_tgt")
+
+    @classmethod
+    def from_modules(cls, **modules):
+        """A Seq2Seq made of the modules of an existing model, shared (not
+        copied): src_embed, tgt_embed, transformer (or encoder and decoder),
+        out, src_pos, tgt_pos, embed_scale, max_src, max_tgt as for the
+        constructor. The model keeps training and saving as before."""
+        return cls(**modules)
+
+    @classmethod
+    def build(cls, src_vocab, tgt_vocab, d_model, nhead, num_encoder_layers, num_decoder_layers,
+              dim_feedforward, max_src, max_tgt, pos="learned", activation="relu",
+              norm_first=False, final_norm=True, embed_scale=1.0, dropout=0.0,
+              layer_norm_eps=1e-5, batch_first=True):
+        """A Seq2Seq from sizes: nn.Embedding tables, pos "learned"
+        (nn.Embedding of positions), "sinusoidal" or None, an encoder and a
+        decoder stack with final norms (final_norm) and an output Linear."""
+        if pos == "learned":
+            src_pos, tgt_pos = nn.Embedding(max_src, d_model), nn.Embedding(max_tgt, d_model)
+        else:
+            src_pos = tgt_pos = pos
+        kw = dict(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
+                  batch_first=batch_first, norm_first=norm_first)
+        enc = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, **kw), num_encoder_layers,
+            norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None,
+            enable_nested_tensor=False)
+        dec = nn.TransformerDecoder(
+            nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward, **kw), num_decoder_layers,
+            norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None)
+        return cls(nn.Embedding(src_vocab, d_model), nn.Embedding(tgt_vocab, d_model),
+                   encoder=enc, decoder=dec, out=nn.Linear(d_model, tgt_vocab), src_pos=src_pos,
+                   tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt)
+
+    def stacks(self):
+        """(encoder, decoder, their names in messages)."""
+        if "transformer" in self._modules:
+            return (self.transformer.encoder, self.transformer.decoder, "transformer.encoder",
+                    "transformer.decoder")
+        return self.encoder, self.decoder, "encoder", "decoder"
+
+    def encode(self, src, src_key_padding_mask=None):
+        """src [batch, S] token ids -> memory [batch, S, d_model]."""
+        enc = self.stacks()[0]
+        x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
+                          self.max_src, "src")
+        seq = x.shape[1]
+        # always a mask: PyTorch's reference path (see the Classifier docstring)
+        mask = torch.zeros(seq, seq, dtype=torch.bool, device=x.device)
+        bf = enc.layers[0].self_attn.batch_first
+        if not bf:
+            x = x.transpose(0, 1)
+        m = enc(x, mask=mask, src_key_padding_mask=_kpm(src_key_padding_mask, x.device))
+        return m if bf else m.transpose(0, 1)
+
+    def decode(self, memory, tgt, tgt_key_padding_mask=None, memory_key_padding_mask=None):
+        """memory [batch, S, d_model], tgt [batch, T] decoder inputs (BOS
+        first) -> logits [batch, T, tgt_vocab]; the self-attention causal."""
+        dec = self.stacks()[1]
+        y = _embed_tokens(self.tgt_embed, tgt, self.embed_scale, self.tgt_pos, self.position,
+                          self.max_tgt, "tgt")
+        t = y.shape[1]
+        causal = torch.triu(torch.ones(t, t, dtype=torch.bool, device=y.device), diagonal=1)
+        bf = dec.layers[0].self_attn.batch_first
+        if not bf:
+            y, memory = y.transpose(0, 1), memory.transpose(0, 1)
+        h = dec(y, memory, tgt_mask=causal,
+                tgt_key_padding_mask=_kpm(tgt_key_padding_mask, y.device),
+                memory_key_padding_mask=_kpm(memory_key_padding_mask, y.device))
+        if not bf:
+            h = h.transpose(0, 1)
+        return self.out(h)
+
+    def forward(self, src, tgt, src_key_padding_mask=None, tgt_key_padding_mask=None):
+        """src [batch, S], tgt [batch, T] token ids (True in a padding mask:
+        padded; the source's also masks the memory) -> logits
+        [batch, T, tgt_vocab]."""
+        memory = self.encode(src, src_key_padding_mask)
+        return self.decode(memory, tgt, tgt_key_padding_mask, src_key_padding_mask)
+
+    def greedy(self, src, bos, eos=None, max_out=None):
+        """Greedy decoding of one source sequence (ids, no padding), as
+        attn_seq2seq_greedy_f32: BOS first, then each step's argmax (the
+        first index on ties) fed back, until eos (not returned; None: no end
+        token) or max_out tokens (default max_tgt). Eval mode, no autograd.
+        Returns the list of tokens."""
+        src = _token_list(src, "src")
+        max_out = self.max_tgt if max_out is None else int(max_out)
+        if not 1 <= max_out <= self.max_tgt:
+            raise ValueError("max_out %d is outside 1..max_tgt (%d)" % (max_out, self.max_tgt))
+        out = []
+        with _eval_mode(self), torch.no_grad():
+            memory = self.encode(torch.tensor([src], dtype=torch.long))
+            fed = [int(bos)]
+            while len(out) < max_out:
+                logits = self.decode(memory, torch.tensor([fed], dtype=torch.long))[0, -1]
+                nxt = int(np.argmax(logits.to(torch.float32).numpy()))
+                if eos is not None and nxt == eos:
+                    break
+                out.append(nxt)
+                fed.append(nxt)
+        return out
+
+    def step_logits(self, src, fed):
+        """The logits after each of the decoder inputs `fed` (BOS first) for
+        source `src` (eval mode, no autograd): float32 [len(fed), tgt_vocab]."""
+        src, fed = _token_list(src, "src"), _token_list(fed, "fed")
+        with _eval_mode(self), torch.no_grad():
+            out = self(torch.tensor([src], dtype=torch.long), torch.tensor([fed], dtype=torch.long))
+        return out[0].to(torch.float32).numpy().copy()
+
+
+class DecoderLM(nn.Module):
+    """tokens -> embedding * embed_scale + positions -> causal encoder stack
+    (+ norm) -> out -> logits: attention.h's attn_lm_* functions, in PyTorch
+    (see the module docstring)."""
+
+    def __init__(self, embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None):
+        super().__init__()
+        _check_embedding(embed, "embed")
+        if not isinstance(encoder, nn.TransformerEncoder):
+            raise ValueError("encoder must be nn.TransformerEncoder, not %s"
+                             % type(encoder).__name__)
+        self.embed = embed
+        self.encoder = encoder
+        self.out = out
+        kind = _pos_kind(pos, "pos")
+        _register(self, "pos", pos)
+        self.position = kind
+        self.embed_scale = _embed_scale(embed_scale)
+        self.max_len = _max_rows(pos, kind, max_len, "max_len")
+
+    @classmethod
+    def from_modules(cls, **modules):
+        """A DecoderLM made of an existing model's modules, shared: embed,
+        encoder, out, pos, embed_scale, max_len as for the constructor."""
+        return cls(**modules)
+
+    @classmethod
+    def build(cls, vocab, d_model, nhead, num_layers, dim_feedforward, max_len, pos="learned",
+              activation="relu", norm_first=False, final_norm=True, embed_scale=1.0,
+              dropout=0.0, layer_norm_eps=1e-5, batch_first=True):
+        """A DecoderLM from sizes (pos "learned": an nn.Embedding of positions)."""
+        layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout=dropout,
+                                           activation=activation, layer_norm_eps=layer_norm_eps,
+                                           batch_first=batch_first, norm_first=norm_first)
+        enc = nn.TransformerEncoder(
+            layer, num_layers, norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm
+            else None, enable_nested_tensor=False)
+        return cls(nn.Embedding(vocab, d_model), enc, nn.Linear(d_model, vocab),
+                   pos=nn.Embedding(max_len, d_model) if pos == "learned" else pos,
+                   embed_scale=embed_scale, max_len=max_len)
+
+    def forward(self, tokens, key_padding_mask=None):
+        """tokens [batch, L] -> logits [batch, L, vocab]; token i sees 0..i."""
+        x = _embed_tokens(self.embed, tokens, self.embed_scale, self.pos, self.position,
+                          self.max_len, "tokens")
+        n = x.shape[1]
+        causal = torch.triu(torch.ones(n, n, dtype=torch.bool, device=x.device), diagonal=1)
+        bf = self.encoder.layers[0].self_attn.batch_first
+        if not bf:
+            x = x.transpose(0, 1)
+        h = self.encoder(x, mask=causal, src_key_padding_mask=_kpm(key_padding_mask, x.device))
+        if not bf:
+            h = h.transpose(0, 1)
+        return self.out(h)
+
+    def greedy(self, prompt, eos=None, max_out=None):
+        """As attn_lm_greedy_f32: the prompt (>= 1 token), then each argmax
+        fed back until eos (not returned; None: none) or max_out new tokens
+        (default: as many as max_len allows). Returns the new tokens."""
+        prompt = _token_list(prompt, "prompt")
+        room = self.max_len - len(prompt) + 1
+        max_out = room if max_out is None else int(max_out)
+        if not 1 <= max_out <= room:
+            raise ValueError("max_out %d is outside 1..%d (max_len %d, a prompt of %d)"
+                             % (max_out, room, self.max_len, len(prompt)))
+        out = []
+        with _eval_mode(self), torch.no_grad():
+            seq = list(prompt)
+            while True:
+                logits = self(torch.tensor([seq], dtype=torch.long))[0, -1]
+                nxt = int(np.argmax(logits.to(torch.float32).numpy()))
+                if eos is not None and nxt == eos:
+                    break
+                out.append(nxt)
+                if len(out) == max_out:
+                    break
+                seq.append(nxt)
+        return out
+
+    def step_logits(self, fed):
+        """The logits after each token of `fed`: float32 [len(fed), vocab]."""
+        fed = _token_list(fed, "fed")
+        with _eval_mode(self), torch.no_grad():
+            out = self(torch.tensor([fed], dtype=torch.long))
+        return out[0].to(torch.float32).numpy().copy()
+
+
+def _no_overrides(model, cls, methods):
+    if not isinstance(model, cls):
+        raise ValueError("this export needs a tools/export.py %s (see %s.from_modules), not %s"
+                         % (cls.__name__, cls.__name__, type(model).__name__))
+    for meth in methods:
+        if getattr(type(model), meth) is not getattr(cls, meth):
+            raise ValueError("%s overrides %s.%s; attention.h computes %s.%s only"
+                             % (type(model).__name__, cls.__name__, meth, cls.__name__, meth))
+    for mname, m in model.named_modules():
+        if m._forward_hooks or m._forward_pre_hooks:
+            raise ValueError("module %r has forward hooks (weight_norm? remove them first); "
+                             "their effect cannot be exported" % (mname or "model"))
+
+
+def _table(emb, d, what):
+    """An nn.Embedding's [rows, d] float32 table."""
+    _check_embedding(emb, what)
+    t = _array(emb.weight, what + ".weight")
+    if t.ndim != 2 or t.shape[1] != d or t.shape[0] < 1:
+        raise ValueError("%s.weight has shape %s; expected [vocab, %d] (d_model)"
+                         % (what, list(t.shape), d))
+    return t
+
+
+def _positions(model, attr, d, max_rows, what):
+    kind = _pos_kind(getattr(model, attr), what)
+    if kind != model.position:
+        raise ValueError("%s is %s now, %s when the model was made" % (what, kind, model.position))
+    if kind != "learned":
+        return None
+    t = _array(_pos_weight(getattr(model, attr)), what)
+    if t.shape != (max_rows, d):
+        raise ValueError("%s has shape %s; expected [%d, %d]" % (what, list(t.shape), max_rows, d))
+    return t
+
+
+def _int_attr(v, what):
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+        raise ValueError("%s must be an int >= 1, not %r" % (what, v))
+    return int(v)
+
+
+def describe_seq2seq(model):
+    """Check a Seq2Seq against what attn_seq2seq_* computes and collect what
+    the header needs (dict); ValueError names the first problem."""
+    _no_overrides(model, Seq2Seq, ("forward", "encode", "decode", "greedy", "step_logits",
+                                   "stacks"))
+    enc, dec, ew, dw = model.stacks()
+    if "transformer" in model._modules:
+        _plain(model.transformer, nn.Transformer, "transformer")
+    _, edesc, ecfg, efinal = _stack(enc, ew)
+    _, ddesc, dcfg, dfinal = _stack(dec, dw, decoder=True)
+    d = ecfg["d_model"]
+    if dcfg["d_model"] != d:
+        raise ValueError("the encoder is %d wide, the decoder %d; attention.h needs one d_model"
+                         % (d, dcfg["d_model"]))
+    for k in ("n_heads", "d_ff"):
+        if ecfg[k] != dcfg[k]:
+            raise ValueError("the encoder's %s is %d, the decoder's %d; the generated header "
+                             "has one %s (NAME_%s) for its size macros"
+                             % (k, ecfg[k], dcfg[k], k, k.upper()))
+    src_t = _table(model.src_embed, d, "src_embed")
+    tgt_t = _table(model.tgt_embed, d, "tgt_embed")
+    max_src = _int_attr(model.max_src, "max_src")
+    max_tgt = _int_attr(model.max_tgt, "max_tgt")
+    if not isinstance(model.out, nn.Linear):
+        raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
+    out_w, out_b = _linear(model.out, d, tgt_t.shape[0], "out")
+    return dict(kind="seq2seq", d_model=d, enc=ecfg, dec=dcfg, n_heads=ecfg["n_heads"],
+                d_ff=ecfg["d_ff"], src_vocab=src_t.shape[0], tgt_vocab=tgt_t.shape[0],
+                max_src=max_src, max_tgt=max_tgt, position=model.position,
+                embed_scale=_embed_scale(model.embed_scale), src_embed=src_t, tgt_embed=tgt_t,
+                src_pos=_positions(model, "src_pos", d, max_src, "src_pos"),
+                tgt_pos=_positions(model, "tgt_pos", d, max_tgt, "tgt_pos"),
+                enc_layers=[x["arrays"] for x in edesc], dec_layers=[x["arrays"] for x in ddesc],
+                enc_norm=efinal, dec_norm=dfinal, out_w=out_w, out_b=out_b, enc_what=ew,
+                dec_what=dw)
+
+
+def describe_lm(model):
+    """The same for a DecoderLM (attn_lm_*)."""
+    _no_overrides(model, DecoderLM, ("forward", "greedy", "step_logits"))
+    _, desc, cfg, final = _stack(model.encoder, "encoder")
+    d = cfg["d_model"]
+    table = _table(model.embed, d, "embed")
+    max_len = _int_attr(model.max_len, "max_len")
+    if not isinstance(model.out, nn.Linear):
+        raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
+    out_w, out_b = _linear(model.out, d, table.shape[0], "out")
+    return dict(kind="lm", d_model=d, cfg=cfg, n_heads=cfg["n_heads"], d_ff=cfg["d_ff"],
+                vocab=table.shape[0], max_len=max_len, position=model.position,
+                embed_scale=_embed_scale(model.embed_scale), embed=table,
+                pos=_positions(model, "pos", d, max_len, "pos"),
+                layers=[x["arrays"] for x in desc], norm=final, out_w=out_w, out_b=out_b)
+
+
+# ---- their headers -----------------------------------------------------------
+
+
+def _mha_refs(w, b, out_w, out_b, d):
+    """The 8 pointers of an attn_mha_weights_f32 into a packed in_proj."""
+    # the offsets as numbers (see model_header)
+    mha = [w, "%s + %d" % (w, d * d), "%s + %d" % (w, 2 * d * d)]
+    mha += ["NULL"] * 3 if b == "NULL" else [b, "%s + %d" % (b, d), "%s + %d" % (b, 2 * d)]
+    return mha + [out_w, out_b]
+
+
+_ENC_PARTS = (
+    ("in_proj_w", "self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv)"),
+    ("in_proj_b", "self_attn.in_proj_bias [3*d_model] (bq; bk; bv)"),
+    ("out_w", "self_attn.out_proj.weight [d_model][d_model]"),
+    ("out_b", "self_attn.out_proj.bias [d_model]"))
+_DEC_PARTS = (
+    ("sa_in_proj_w", "self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv)"),
+    ("sa_in_proj_b", "self_attn.in_proj_bias [3*d_model] (bq; bk; bv)"),
+    ("sa_out_w", "self_attn.out_proj.weight [d_model][d_model]"),
+    ("sa_out_b", "self_attn.out_proj.bias [d_model]"),
+    ("ca_in_proj_w", "multihead_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv)"),
+    ("ca_in_proj_b", "multihead_attn.in_proj_bias [3*d_model] (bq; bk; bv)"),
+    ("ca_out_w", "multihead_attn.out_proj.weight [d_model][d_model]"),
+    ("ca_out_b", "multihead_attn.out_proj.bias [d_model]"))
+_FF_PARTS = (
+    ("ff1_w", "linear1.weight [d_ff][d_model]"), ("ff1_b", "linear1.bias [d_ff]"),
+    ("ff2_w", "linear2.weight [d_model][d_ff]"), ("ff2_b", "linear2.bias [d_model]"))
+
+
+def _norm_parts(n):
+    return tuple(p for k in range(1, n + 1) for p in (
+        ("norm%d_w" % k, "norm%d.weight [d_model]" % k),
+        ("norm%d_b" % k, "norm%d.bias [d_model]" % k)))
+
+
+def _stack_arrays(add, prefix, torch_what, layers, final, d, decoder):
+    """Arrays of a stack's layers and final norm through add(); returns the
+    layer initialisers and the final norm's (gamma, beta) references."""
+    inits = []
+    parts = (_DEC_PARTS if decoder else _ENC_PARTS) + _FF_PARTS + _norm_parts(3 if decoder else 2)
+    for i, L in enumerate(layers):
+        r = {}
+        for key, comment in parts:
+            r[key] = add("%sl%d_%s" % (prefix, i, key), L[key],
+                         "%s.layers.%d.%s" % (torch_what, i, comment))
+        rest = [r[k] for k in ("ff1_w", "ff1_b", "ff2_w", "ff2_b")]
+        rest += [r["norm%d_%s" % (k, wb)] for k in range(1, 4 if decoder else 3) for wb in "wb"]
+        if decoder:
+            sa = _mha_refs(r["sa_in_proj_w"], r["sa_in_proj_b"], r["sa_out_w"], r["sa_out_b"], d)
+            ca = _mha_refs(r["ca_in_proj_w"], r["ca_in_proj_b"], r["ca_out_w"], r["ca_out_b"], d)
+            inits.append(_join(sa, "    {{", "      ") + "},\n" + _join(ca, "     {", "      ") +
+                         "},\n" + _join(rest, "     ", "     ") + "},")
+        else:
+            mha = _mha_refs(r["in_proj_w"], r["in_proj_b"], r["out_w"], r["out_b"], d)
+            inits.append(_join(mha, "    {{", "      ") + "},\n" +
+                         _join(rest, "     ", "     ") + "},")
+    if final is None:
+        return inits, ("NULL", "NULL")
+    return inits, (add("%snorm_w" % prefix, final[0], "%s.norm.weight [d_model] (final)"
+                       % torch_what),
+                   add("%snorm_b" % prefix, final[1], "%s.norm.bias [d_model] (final)"
+                       % torch_what))
+
+
+def _enc_cfg_init(c, causal):
+    return "{%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/}" % (
+        c["d_model"], c["n_heads"], c["d_ff"], ACT_ENUM[c["activation"]], int(c["norm_first"]),
+        int(causal), c_float(c["eps"]))
+
+
+def _macro_block(up, macros):
+    out = []
+    for key, val, comment in macros:
+        line = "#define %s_%s %s" % (up, key, val)
+        full = "%-34s /* %s */" % (line, comment)
+        if len(full) <= WIDTH:
+            out.append(full + "\n")
+        elif len(line) <= WIDTH:
+            out.append("/* %s */\n%s\n" % (comment, line))
+        else:  # a long expression: continued on the next line
+            head, expr = line.split(" ", 2)[:2], line.split(" ", 2)[2]
+            out.append("/* %s */\n%s \\\n    %s\n" % (comment, " ".join(head), expr))
+    return "".join(out)
+
+
+def _stack_summary(c, n, final, what):
+    return "%d %s %s layer%s (%d heads, d_ff %d, %s, eps %s)%s" % (
+        n, "pre-norm" if c["norm_first"] else "post-norm", what, "s" if n > 1 else "",
+        c["n_heads"], c["d_ff"], c["activation"].replace("_", "-"), "%g" % c["eps"],
+        ", final LayerNorm" if final is not None else ", no final norm")
+
+
+def _finish(text):
+    for n, line in enumerate(text.split("\n"), 1):
+        assert len(line) <= WIDTH, "line %d too long: %r" % (n, line)
+    return text
+
+
+def _head_block(name, up, kind_text, summary, usage, source):
+    return """%s
+%s
+%s
+   Use it:
+%s */
+#ifndef %s_MODEL_H
+#define %s_MODEL_H
+
+#include "attention.h"
+
+""" % (_para("%s_model.h - generated by tools/export.py from a PyTorch %s; do not edit."
+             % (name, kind_text), "/* "), _regen_note(source),
+       wrap(("Model: %s." % summary).split(" "), indent="   ", sep=""), usage, up, up)
+
+
+def _token_macro(v, what):
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise ValueError("%s must be an int token id, not %r" % (what, v))
+    return int(v)
+
+
+def seq2seq_header(model, name, bos, eos=None, source=None):
+    """The text export_seq2seq writes (see the module docstring)."""
+    check_schema()
+    name = _c_name(name)
+    s = describe_seq2seq(model)
+    up = name.upper()
+    d = s["d_model"]
+    bos = _token_macro(bos, "bos")
+    if not 0 <= bos < s["tgt_vocab"]:
+        raise ValueError("bos %d is outside the target vocabulary (0..%d)"
+                         % (bos, s["tgt_vocab"] - 1))
+    if eos is not None:
+        eos = _token_macro(eos, "eos")
+        if not 0 <= eos < s["tgt_vocab"]:
+            raise ValueError("eos %d is outside the target vocabulary (0..%d)"
+                             % (eos, s["tgt_vocab"] - 1))
+    arrays = []
+
+    def add(suffix, arr, comment):
+        if arr is None:
+            return "NULL"
+        cname = "%s_%s" % (name, suffix)
+        arrays.append((cname, arr, comment))
+        return cname
+
+    ref = {}
+    ref["src_embed"] = add("src_embed", s["src_embed"], "src_embed.weight [src_vocab][d_model]")
+    ref["tgt_embed"] = add("tgt_embed", s["tgt_embed"], "tgt_embed.weight [tgt_vocab][d_model]")
+    ref["src_pos"] = add("src_pos", s["src_pos"], "src_pos: learned positions [max_src][d_model]")
+    ref["tgt_pos"] = add("tgt_pos", s["tgt_pos"], "tgt_pos: learned positions [max_tgt][d_model]")
+    enc_inits, enc_norm = _stack_arrays(add, "enc_", s["enc_what"], s["enc_layers"], s["enc_norm"],
+                                        d, False)
+    dec_inits, dec_norm = _stack_arrays(add, "dec_", s["dec_what"], s["dec_layers"], s["dec_norm"],
+                                        d, True)
+    ref["out_w"] = add("out_w", s["out_w"], "out.weight [tgt_vocab][d_model]")
+    ref["out_b"] = add("out_b", s["out_b"], "out.bias [tgt_vocab]")
+    weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
+
+    pos_text = {"learned": "learned positions [%d] and [%d]" % (s["max_src"], s["max_tgt"]),
+                "sinusoidal": "sinusoidal positions", None: "no positions"}[s["position"]]
+    summary = ("encoder-decoder, d_model %d; nn.Embedding(%d) source and nn.Embedding(%d) target "
+               "tokens%s, %s (max_src %d, max_tgt %d); encoder: %s; decoder (causal): %s; "
+               "Linear(%d -> %d)%s" % (
+                   d, s["src_vocab"], s["tgt_vocab"],
+                   "" if s["embed_scale"] == 1.0 else " times %.9g" % s["embed_scale"], pos_text,
+                   s["max_src"], s["max_tgt"],
+                   _stack_summary(s["enc"], len(s["enc_layers"]), s["enc_norm"], "encoder"),
+                   _stack_summary(s["dec"], len(s["dec_layers"]), s["dec_norm"], "decoder"),
+                   d, s["tgt_vocab"], ", BOS %d, EOS %s" % (bos, eos)))
+    usage = "\n".join([
+        "       static uint8_t cache_buf[%s_CACHE_BYTES] ATTN_ALIGNED;" % up,
+        "       static uint8_t arena_buf[%s_SCRATCH_BYTES] ATTN_ALIGNED;" % up,
+        "       attn_arena store, arena; attn_kv_cache cache; int out[%s_MAX_TGT], n;" % up,
+        "       attn_arena_init(&store, cache_buf, sizeof cache_buf);",
+        "       attn_kv_cache_init_f32(&cache, %s_N_DEC_LAYERS, %s_D_MODEL, %s_MAX_TGT, "
+        "%s_MAX_SRC," % (up, up, up, up),
+        "                              &store);",
+        "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);",
+        "       attn_seq2seq_greedy_f32(out, &n, %s_MAX_TGT, src, src_len, %s_BOS, %s,"
+        % (up, up, "%s_EOS" % up if eos is not None else "-1"),
+        "                               &cache, &%s_cfg, &%s_weights, &arena);" % (name, name),
+        "   src: int [src_len] token ids (1..%s_MAX_SRC of them); out: the tokens, EOS not"
+        % up,
+        "   stored. One step at a time: attn_seq2seq_encode_f32, then attn_seq2seq_step_f32",
+        "   (logits [%s_TGT_VOCAB]) from %s_BOS." % (up, up)])
+    out = [_head_block(name, up, "encoder-decoder model (tools/export.py Seq2Seq)", summary,
+                       usage, source)]
+    macros = [
+        ("D_MODEL", d, "embedding width"),
+        ("N_HEADS", s["n_heads"], "attention heads"),
+        ("D_FF", s["d_ff"], "feed-forward hidden width"),
+        ("N_ENC_LAYERS", len(s["enc_layers"]), "encoder layers"),
+        ("N_DEC_LAYERS", len(s["dec_layers"]), "decoder layers"),
+        ("SRC_VOCAB", s["src_vocab"], "source tokens"),
+        ("TGT_VOCAB", s["tgt_vocab"], "target tokens (logits per step)"),
+        ("MAX_SRC", s["max_src"], "longest source"),
+        ("MAX_TGT", s["max_tgt"], "longest decoder input (steps)"),
+        ("BOS", bos, "the first decoder input")]
+    if eos is not None:
+        macros.append(("EOS", eos, "the end token"))
+    macros += [
+        ("WEIGHT_BYTES", weight_bytes, "bytes of the float arrays below (flash)"),
+        ("CACHE_BYTES", "ATTN_KV_CACHE_BYTES_F32(%s_N_DEC_LAYERS, %s_MAX_TGT, %s_MAX_SRC, "
+         "%s_D_MODEL)" % (up, up, up, up), "the KV cache (attn_kv_cache_init_f32)"),
+        ("SCRATCH_BYTES", "ATTN_SEQ2SEQ_SCRATCH_F32(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
+         "%s_TGT_VOCAB)" % (up, up, up, up, up), "the arena of attn_seq2seq_*_f32")]
+    out.append(_macro_block(up, macros))
+    out.append("\n/* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */\n")
+    for cname, arr, comment in arrays:
+        _float_array(out, cname, arr, comment)
+    out.append("\n%s\n%s\n};\n" % (_decl("attn_encoder_layer_weights_f32",
+                                           "%s_enc_layers[%s_N_ENC_LAYERS]" % (name, up)),
+                                     "\n".join(enc_inits)))
+    out.append("\n%s\n%s\n};\n" % (_decl("attn_decoder_layer_weights_f32",
+                                           "%s_dec_layers[%s_N_DEC_LAYERS]" % (name, up)),
+                                     "\n".join(dec_inits)))
+    out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
+               "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
+               "    %s /*embed_scale*/};\n" % (
+                   name, _enc_cfg_init(s["enc"], 0), _enc_cfg_init(s["dec"], 1), s["src_vocab"],
+                   s["tgt_vocab"], s["max_src"], s["max_tgt"], POS_ENUM[s["position"]],
+                   c_float(s["embed_scale"])))
+    out.append("%s\n%s,\n%s},\n%s},\n%s};\n" % (
+        _decl("attn_seq2seq_weights_f32", "%s_weights" % name),
+        _join([ref["src_embed"], ref["tgt_embed"], ref["src_pos"], ref["tgt_pos"]], "    ",
+              "    "),
+        _join(["%s_enc_layers" % name, "%s_N_ENC_LAYERS" % up,
+               "%d /*final norm*/" % int(s["enc_norm"] is not None), enc_norm[0], enc_norm[1]],
+              "    {", "     "),
+        _join(["%s_dec_layers" % name, "%s_N_DEC_LAYERS" % up,
+               "%d /*final norm*/" % int(s["dec_norm"] is not None), dec_norm[0], dec_norm[1]],
+              "    {", "     "),
+        _join([ref["out_w"], ref["out_b"]], "    ", "    ")))
+    out.append("\n#endif /* %s_MODEL_H */\n" % up)
+    return _finish("".join(out))
+
+
+def lm_header(model, name, eos=None, source=None):
+    """The text export_lm writes (see the module docstring)."""
+    check_schema()
+    name = _c_name(name)
+    s = describe_lm(model)
+    up = name.upper()
+    d = s["d_model"]
+    if eos is not None:
+        eos = _token_macro(eos, "eos")
+        if not 0 <= eos < s["vocab"]:
+            raise ValueError("eos %d is outside the vocabulary (0..%d)" % (eos, s["vocab"] - 1))
+    arrays = []
+
+    def add(suffix, arr, comment):
+        if arr is None:
+            return "NULL"
+        cname = "%s_%s" % (name, suffix)
+        arrays.append((cname, arr, comment))
+        return cname
+
+    embed = add("embed", s["embed"], "embed.weight [vocab][d_model]")
+    pos = add("pos", s["pos"], "pos: learned positions [max_len][d_model]")
+    inits, norm = _stack_arrays(add, "", "encoder", s["layers"], s["norm"], d, False)
+    out_w = add("out_w", s["out_w"], "out.weight [vocab][d_model]")
+    out_b = add("out_b", s["out_b"], "out.bias [vocab]")
+    weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
+    summary = ("decoder-only, d_model %d; nn.Embedding(%d) tokens%s, %s (max_len %d); %s, "
+               "causal; Linear(%d -> %d), EOS %s" % (
+                   d, s["vocab"], "" if s["embed_scale"] == 1.0
+                   else " times %.9g" % s["embed_scale"],
+                   {"learned": "learned positions", "sinusoidal": "sinusoidal positions",
+                    None: "no positions"}[s["position"]], s["max_len"],
+                   _stack_summary(s["cfg"], len(s["layers"]), s["norm"], "encoder"), d,
+                   s["vocab"], eos))
+    usage = "\n".join([
+        "       static uint8_t cache_buf[%s_CACHE_BYTES] ATTN_ALIGNED;" % up,
+        "       static uint8_t arena_buf[%s_SCRATCH_BYTES] ATTN_ALIGNED;" % up,
+        "       attn_arena store, arena; attn_kv_cache cache; int out[%s_MAX_LEN], n;" % up,
+        "       attn_arena_init(&store, cache_buf, sizeof cache_buf);",
+        "       attn_kv_cache_init_f32(&cache, %s_N_LAYERS, %s_D_MODEL, %s_MAX_LEN, 0, &store);"
+        % (up, up, up),
+        "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);",
+        "       attn_lm_greedy_f32(out, &n, max_out, prompt, prompt_len, %s, &cache,"
+        % ("%s_EOS" % up if eos is not None else "-1"),
+        "                          &%s_cfg, &%s_weights, &arena);" % (name, name),
+        "   prompt: int [prompt_len] token ids (>= 1); at most max_out new tokens (EOS not",
+        "   stored), prompt_len - 1 + max_out <= %s_MAX_LEN. One token at a time:" % up,
+        "   attn_lm_step_f32 (logits [%s_VOCAB])." % up])
+    out = [_head_block(name, up, "decoder-only model (tools/export.py DecoderLM)", summary, usage,
+                       source)]
+    macros = [
+        ("D_MODEL", d, "embedding width"),
+        ("N_HEADS", s["n_heads"], "attention heads"),
+        ("D_FF", s["d_ff"], "feed-forward hidden width"),
+        ("N_LAYERS", len(s["layers"]), "layers (causal)"),
+        ("VOCAB", s["vocab"], "tokens (logits per step)"),
+        ("MAX_LEN", s["max_len"], "longest sequence (cache)")]
+    if eos is not None:
+        macros.append(("EOS", eos, "the end token"))
+    macros += [
+        ("WEIGHT_BYTES", weight_bytes, "bytes of the float arrays below (flash)"),
+        ("CACHE_BYTES", "ATTN_KV_CACHE_BYTES_F32(%s_N_LAYERS, %s_MAX_LEN, 0, %s_D_MODEL)"
+         % (up, up, up), "the KV cache (attn_kv_cache_init_f32)"),
+        ("SCRATCH_BYTES", "ATTN_LM_SCRATCH_F32(%s_MAX_LEN, %s_D_MODEL, %s_D_FF, %s_VOCAB)"
+         % (up, up, up, up), "the arena of attn_lm_*_f32")]
+    out.append(_macro_block(up, macros))
+    out.append("\n/* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */\n")
+    for cname, arr, comment in arrays:
+        _float_array(out, cname, arr, comment)
+    out.append("\n%s\n%s\n};\n" % (_decl("attn_encoder_layer_weights_f32",
+                                           "%s_layers[%s_N_LAYERS]" % (name, up)),
+                                     "\n".join(inits)))
+    out.append("static const attn_lm_cfg %s_cfg = {\n    %s,\n"
+               "    %d /*vocab*/, %d /*max_len*/, %s, %s /*embed_scale*/};\n" % (
+                   name, _enc_cfg_init(s["cfg"], 1), s["vocab"], s["max_len"],
+                   POS_ENUM[s["position"]], c_float(s["embed_scale"])))
+    out.append("%s\n%s,\n%s},\n%s};\n" % (
+        _decl("attn_lm_weights_f32", "%s_weights" % name),
+        _join([embed, pos], "    ", "    "),
+        _join(["%s_layers" % name, "%s_N_LAYERS" % up,
+               "%d /*final norm*/" % int(s["norm"] is not None), norm[0], norm[1]],
+              "    {", "     "),
+        _join([out_w, out_b], "    ", "    ")))
+    out.append("\n#endif /* %s_MODEL_H */\n" % up)
+    return _finish("".join(out))
+
+
+# ---- building and running the C side -------------------------------------------
+
+# Flags of every C build below (the library object, the runner, the
+# quantizer); C_WARN is added to the runner's and the quantizer's (the tests
+# set it to -Wall -Wextra -Wpedantic -Werror ... to hold the generated C to them).
+C_FLAGS = ["-std=c99", "-O2"]
+C_WARN = []
+_IMPL_CACHE = {}
+
+
+def _run(cmd, what, cwd=None):
+    import subprocess
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+    if r.returncode != 0:
+        raise RuntimeError("%s failed (exit %d):\n%s%s" % (what, r.returncode, r.stderr,
+                                                           r.stdout[-2000:]))
+    return r.stdout
+
+
+def _impl_object(c_compiler, repo):
+    """attention.h's implementation compiled once per process (and per
+    compiler and attention.h version): the object file's path."""
+    import atexit
+    import shutil
+    import tempfile
+    h = os.path.join(repo, "attention.h")
+    st = os.stat(h)
+    key = (c_compiler, os.path.abspath(repo), st.st_mtime_ns, st.st_size, tuple(C_FLAGS))
+    if key not in _IMPL_CACHE or not os.path.exists(_IMPL_CACHE[key]):
+        tmp = tempfile.mkdtemp(prefix="attn_impl_")
+        atexit.register(shutil.rmtree, tmp, True)
+        src = os.path.join(tmp, "impl.c")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n')
+        obj = os.path.join(tmp, "impl.o")
+        _run([c_compiler] + C_FLAGS + ["-I" + repo, "-c", src, "-o", obj],
+             "compiling attention.h with %s" % c_compiler)
+        _IMPL_CACHE[key] = obj
+    return _IMPL_CACHE[key]
+
+
+def _build(c_compiler, repo, tmp, source, exe, defines=()):
+    """source (tools/...) + the library object -> exe, with tmp on the include path."""
+    obj = _impl_object(c_compiler, repo)
+    cmd = ([c_compiler] + C_FLAGS + C_WARN + ["-D" + x for x in defines] +
+           ["-I" + repo, "-I" + tmp, os.path.join(repo, "tools", source), obj, "-lm", "-o", exe])
+    _run(cmd, "building tools/%s" % source)
+
+
+def _int_rows(rows, width):
+    """C initialiser rows of ints, padded with 0 to width."""
+    return wrap(["{%s}" % ", ".join(str(v) for v in (list(r) + [0] * (width - len(r))))
+                 for r in rows])
+
+
+def _int_list(vals):
+    return wrap([str(int(v)) for v in vals])
+
+
+def _samples_header(src, max_out, bos, eos, fed=None):
+    """rs_samples.h for tools/run_seq2seq.c."""
+    n = len(src)
+    width = max(len(r) for r in src)
+    out = ["#define RS_N %d\n#define RS_WIDTH %d\n#define RS_BOS %d\n#define RS_EOS %d\n"
+           % (n, width, bos, -1 if eos is None else eos),
+           "static const int rs_src[RS_N][RS_WIDTH] = {\n%s\n};\n" % _int_rows(src, width),
+           "static const int rs_src_len[RS_N] = {\n%s\n};\n" % _int_list([len(r) for r in src]),
+           "static const int rs_max_out[RS_N] = {\n%s\n};\n" % _int_list(max_out)]
+    if fed is not None:
+        fw = max(len(r) for r in fed)
+        out.append("#define RS_FED 1\n#define RS_FED_WIDTH %d\n" % fw)
+        out.append("static const int rs_fed[RS_N][RS_FED_WIDTH] = {\n%s\n};\n" % _int_rows(fed, fw))
+        out.append("static const int rs_fed_len[RS_N] = {\n%s\n};\n"
+                   % _int_list([len(r) for r in fed]))
+    return "".join(out)
+
+
+def _model_macros(kind, name, up):
+    """The rs_input.h / qs_input.h macros naming the float model."""
+    m = ["#define RS_CFG %s_cfg" % name, "#define RS_W %s_weights" % name,
+         "#define RS_D %s_D_MODEL" % up,
+         "#define RS_CACHE_F32 %s_CACHE_BYTES" % up, "#define RS_SCRATCH_F32 %s_SCRATCH_BYTES" % up]
+    if kind == "lm":
+        m += ["#define RS_LM 1", "#define RS_VOCAB %s_VOCAB" % up,
+              "#define RS_LAYERS %s_N_LAYERS" % up, "#define RS_MAX_LEN %s_MAX_LEN" % up,
+              "#define RS_MAX_MEM 0"]
+    else:
+        m += ["#define RS_VOCAB %s_TGT_VOCAB" % up, "#define RS_LAYERS %s_N_DEC_LAYERS" % up,
+              "#define RS_MAX_LEN %s_MAX_TGT" % up, "#define RS_MAX_MEM %s_MAX_SRC" % up]
+    return "\n".join(m) + "\n"
+
+
+def _parse_run(text):
+    """tools/run_seq2seq.c's output -> dict."""
+    res = {"f32": {"greedy": {}, "logits": {}}, "s8": {"greedy": {}, "logits": {}},
+           "encoding": None, "bytes": [], "lines": {"f32": [], "s8": []}}
+    for line in text.splitlines():
+        p = line.split()
+        if len(p) >= 4 and p[0] in ("f32", "s8") and p[1] in ("greedy", "logits"):
+            res["lines"][p[0]].append(line)
+            s, k = int(p[2]), int(p[3])
+            if p[1] == "greedy":
+                res[p[0]]["greedy"][s] = [int(t) for t in p[4:4 + k]]
+            else:
+                conv = float if p[0] == "f32" else int
+                res[p[0]]["logits"].setdefault(s, []).append(
+                    np.array([conv(v) for v in p[4:]], dtype=np.float64))
+        elif p[:2] == ["s8", "encoding"]:
+            res["encoding"] = (float(p[2]), int(p[3]))
+            res["lines"]["s8"].append(line)
+        elif p and p[0] == "bytes":
+            res["bytes"].append(line)
+    return res
+
+
+def _default_sources(n, max_len, vocab, seed, longest=None):
+    """n source sequences: lengths from 1 to `longest` (max_len), random ids."""
+    rng = np.random.RandomState(seed)
+    longest = max_len if longest is None else min(longest, max_len)
+    lens = sorted(set([1, longest] + [int(v) for v in np.linspace(1, longest, n)]))
+    while len(lens) < n:
+        lens.append(int(rng.randint(1, longest + 1)))
+    return [[int(t) for t in rng.randint(0, vocab, size=k)] for k in lens[:n]]
+
+
+def _first_difference(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
+
+
+def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, reference,
+                  c_compiler, repo, log):
+    """Runs the float header's greedy decoding and step logits in C on the
+    samples and compares them with the PyTorch model: RuntimeError unless the
+    tokens are identical and every logit within 1e-5 * max(1, |PyTorch's|).
+    Returns a summary dict."""
+    import tempfile
+    name = _c_name(name)
+    up = name.upper()
+    src, fed, want, outs = [], [], [], []
+    if kind == "seq2seq":
+        vocab, longest = int(model.src_embed.num_embeddings), model.max_src
+    else:
+        vocab, longest = int(model.embed.num_embeddings), model.max_len
+    for i, x in enumerate(_calib_rows(samples, "samples", longest, vocab)):
+        if kind == "seq2seq":
+            mo = model.max_tgt if max_out is None else int(max_out)
+            tokens = model.greedy(x, bos, eos, mo)
+            path = ([bos] + tokens)[:mo]
+            logits = model.step_logits(x, path)
+        else:
+            room = model.max_len - len(x) + 1
+            if room < 1:
+                raise ValueError("samples[%d] has %d tokens; max_len is %d" % (i, len(x),
+                                                                               model.max_len))
+            mo = room if max_out is None else min(int(max_out), room)
+            tokens = model.greedy(x, eos, mo)
+            path = (x + tokens)[:len(x) + mo - 1]
+            logits = model.step_logits(path)
+        if reference is not None:
+            _check_reference(kind, reference, x, path, logits, i)
+        src.append(x)
+        fed.append(path)
+        want.append((tokens, logits))
+        outs.append(mo)
+    with tempfile.TemporaryDirectory(prefix="attn_verify_") as tmp:
+        with open(os.path.join(tmp, "rs_samples.h"), "w") as fh:
+            fh.write(_samples_header(src, outs, bos if bos is not None else 0, eos, fed))
+        with open(os.path.join(tmp, "rs_input.h"), "w") as fh:
+            fh.write('#include "%s"\n#include "rs_samples.h"\n%s'
+                     % (os.path.abspath(header_path), _model_macros(kind, name, up)))
+        exe = os.path.join(tmp, "run")
+        _build(c_compiler, repo, tmp, "run_seq2seq.c", exe, ["RS_NO_IMPLEMENTATION"])
+        got = _parse_run(_run([exe], "the C runner (tools/run_seq2seq.c)"))
+    worst = (0.0, None)
+    n_logits = 0
+    for i, (tokens, logits) in enumerate(want):
+        c = got["f32"]["logits"].get(i, [])
+        if len(c) != len(logits):
+            raise RuntimeError("sample %d: the C runner printed %d steps of logits, expected %d"
+                               % (i, len(c), len(logits)))
+        for k, (cl, pl) in enumerate(zip(c, logits)):
+            err = np.abs(cl - pl) / np.maximum(1.0, np.abs(pl))
+            j = int(np.argmax(err))
+            n_logits += err.size
+            if err[j] > worst[0] or worst[1] is None:
+                worst = (float(err[j]), (i, k, j, float(cl[j]), float(pl[j])))
+    if worst[0] > 1e-5:
+        i, k, j, cv, pv = worst[1]
+        raise RuntimeError("the C model's logits differ from PyTorch's: largest difference %.3g "
+                           "(relative to max(1, |logit|)) at sample %d, step %d, logit %d: C "
+                           "%.9g, PyTorch %.9g; the bound is 1e-5" % (worst[0], i, k, j, cv, pv))
+    for i, (tokens, logits) in enumerate(want):
+        c = got["f32"]["greedy"].get(i)
+        if c != tokens:
+            k = _first_difference(c or [], tokens)
+            step = k + (len(src[i]) - 1 if kind == "lm" else 0)
+            note = ""
+            if c is not None and step < len(logits):
+                top = np.argsort(-logits[step])[:2]
+                note = " (PyTorch's logits there: %d %.9g, %d %.9g)" % (
+                    top[0], logits[step][top[0]], top[1], logits[step][top[1]])
+            raise RuntimeError("sample %d: C's greedy tokens %s differ from PyTorch's %s from "
+                               "token %d%s" % (i, c, tokens, k, note))
+    summary = dict(samples=len(src), steps=sum(len(f) for f in fed), logits=n_logits,
+                   max_rel_err=worst[0], tokens=[t for t, _ in want], bytes=got["bytes"])
+    log("verified %s: %d samples, %d steps: greedy tokens identical to PyTorch's, logits within "
+        "%.2g of PyTorch's (relative to max(1, |logit|); bound 1e-5)"
+        % (os.path.basename(header_path), summary["samples"], summary["steps"], worst[0]))
+    return summary
+
+
+def _check_reference(kind, reference, src, path, logits, i):
+    """The user's own model (callable) against the exported computation."""
+    ref_mod = reference if isinstance(reference, nn.Module) else None
+    ctx = _eval_mode(ref_mod) if ref_mod is not None else _nullcontext()
+    with ctx, torch.enable_grad():  # autograd on: PyTorch's reference path
+        if kind == "seq2seq":
+            r = reference(torch.tensor([src], dtype=torch.long), torch.tensor([path],
+                                                                              dtype=torch.long))
+        else:
+            r = reference(torch.tensor([path], dtype=torch.long))
+    r = r.detach().to(torch.float32).numpy()[0]
+    if r.shape != logits.shape:
+        raise RuntimeError("reference returned logits of shape %s, expected %s"
+                           % (list(r.shape), list(logits.shape)))
+    err = np.abs(r - logits) / np.maximum(1.0, np.abs(logits))
+    k, j = np.unravel_index(int(np.argmax(err)), err.shape)
+    if err[k, j] > 1e-5:
+        raise RuntimeError("the model given as reference computes other logits than the "
+                           "exported one: %.3g at sample %d, step %d, logit %d (reference %.9g, "
+                           "export %.9g)" % (err[k, j], i, k, j, r[k, j], logits[k, j]))
+
+
+class _nullcontext:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
+                   verify=True, reference=None, c_compiler="cc", source=None,
+                   repo=os.path.join(HERE, os.pardir), log=print):
+    """Write the C header of Seq2Seq `model` to `path` (symbols prefixed
+    `name`), then verify it: a C program built with c_compiler runs the
+    header's greedy decoding (bos first; eos or None) and step logits on
+    `samples` (source sequences; default: 6 random ones of lengths 1 to
+    max_src) and compares them with the model's greedy() and logits: tokens
+    identical, logits within 1e-5 * max(1, |PyTorch's|), else RuntimeError.
+    reference: optionally the user's own model (a callable (src [1, S], tgt
+    [1, T]) -> logits [1, T, tgt_vocab]), compared with the export on the
+    samples and their greedy paths within the same bound (with autograd on:
+    PyTorch's reference path; an nn.Module in eval mode, its modes restored);
+    a reference that masks padding tokens differs where one is fed (keep
+    them out of the samples). ValueError if attention.h cannot run the model
+    exactly. Returns the header text."""
+    text = seq2seq_header(model, name, bos, eos, source)
+    _write(path, text)
+    if verify:
+        if samples is None:
+            samples = _default_sources(6, model.max_src, int(model.src_embed.num_embeddings), 0)
+        _verify_float("seq2seq", model, path, name, samples, bos, eos, max_out, reference,
+                      c_compiler, os.path.abspath(repo), log)
+    return text
+
+
+def export_lm(model, path, name, *, eos=None, samples=None, max_out=None, verify=True,
+              reference=None, c_compiler="cc", source=None, repo=os.path.join(HERE, os.pardir),
+              log=print):
+    """The same for DecoderLM `model`: samples are prompts (default: random
+    ones of 1 to 3 tokens), reference a callable (tokens) -> logits."""
+    text = lm_header(model, name, eos, source)
+    _write(path, text)
+    if verify:
+        if samples is None:
+            samples = _default_sources(4, model.max_len, int(model.embed.num_embeddings), 0,
+                                       longest=3)
+        _verify_float("lm", model, path, name, samples, None, eos, max_out, reference,
+                      c_compiler, os.path.abspath(repo), log)
+    return text
+
+
+# ---- int8 ----------------------------------------------------------------------
+
+
+def _calib_rows(seqs, what, width, vocab):
+    rows = []
+    for i, x in enumerate(seqs):
+        r = _token_list(x, "%s[%d]" % (what, i))
+        if len(r) > width:
+            raise ValueError("%s[%d] has %d tokens; at most %d fit" % (what, i, len(r), width))
+        bad = [t for t in r if not 0 <= t < vocab]
+        if bad:
+            raise ValueError("%s[%d] has token %d outside the vocabulary (0..%d)"
+                             % (what, i, bad[0], vocab - 1))
+        rows.append(r)
+    if not rows:
+        raise ValueError("%s is empty" % what)
+    return rows
+
+
+def _calib_text(name, up, what, arrays, checks):
+    """arrays: (c name, rows, width, comment); checks: (macro, value)."""
+    out = ["""%s
+   %s */
+#ifndef %s_CALIB_H
+#define %s_CALIB_H
+
+#define %s_N_CALIB %d
+""" % (_para("%s_calib.h - generated by tools/export.py: calibration data for the int8 "
+             "quantizer (tools/quantize_seq2seq.c); do not edit." % name, "/* "),
+       what, up, up, up, len(arrays[0][1]))]
+    for macro, val in checks:
+        out.append("#define %s_CALIB_%s %d\n#if defined(%s_%s) && %s_%s != %d\n"
+                   "#error \"%s_calib.h: made for another %s_%s\"\n#endif\n"
+                   % (up, macro, val, up, macro, up, macro, val, name, up, macro))
+    for cname, rows, width, comment in arrays:
+        out.append("\n/* %s */\nstatic const int %s_calib_%s[%d][%d] = {\n%s\n};\n"
+                   % (comment, name, cname, len(rows), width, _int_rows(rows, width)))
+        out.append("static const int %s_calib_%s_len[%d] = {\n%s\n};\n"
+                   % (name, cname, len(rows), _int_list([len(r) for r in rows])))
+    out.append("\n#endif /* %s_CALIB_H */\n" % up)
+    return _finish("".join(out))
+
+
+def seq2seq_calibration_header(model, src, tgt, name):
+    """The text export_seq2seq_calibration writes."""
+    name = _c_name(name)
+    s = describe_seq2seq(model)
+    srows = _calib_rows(src, "src", s["max_src"], s["src_vocab"])
+    trows = _calib_rows(tgt, "tgt", s["max_tgt"], s["tgt_vocab"])
+    if len(srows) != len(trows):
+        raise ValueError("%d source sequences but %d decoder inputs" % (len(srows), len(trows)))
+    return _calib_text(name, name.upper(), "%d source sequences and their decoder inputs (BOS "
+                       "first: teacher forcing), token ids." % len(srows),
+                       [("src", srows, s["max_src"], "source tokens [n][max_src]"),
+                        ("tgt", trows, s["max_tgt"], "decoder inputs [n][max_tgt], BOS first")],
+                       [("MAX_SRC", s["max_src"]), ("MAX_TGT", s["max_tgt"])])
+
+
+def export_seq2seq_calibration(model, src, tgt, path, name):
+    """Write calibration data for quantize_seq2seq: src, a list of source
+    sequences (token ids, no padding), and tgt, their decoder inputs (BOS
+    first, then the target tokens: teacher forcing), each a list, tuple, 1-D
+    array or tensor. Symbols: NAME_N_CALIB, name_calib_src[n][max_src],
+    name_calib_src_len[n], name_calib_tgt[n][max_tgt], name_calib_tgt_len[n].
+    Returns the text."""
+    text = seq2seq_calibration_header(model, src, tgt, name)
+    _write(path, text)
+    return text
+
+
+def lm_calibration_header(model, seqs, name):
+    """The text export_lm_calibration writes."""
+    name = _c_name(name)
+    s = describe_lm(model)
+    rows = _calib_rows(seqs, "seqs", s["max_len"], s["vocab"])
+    return _calib_text(name, name.upper(), "%d token sequences." % len(rows),
+                       [("seq", rows, s["max_len"], "token sequences [n][max_len]")],
+                       [("MAX_LEN", s["max_len"])])
+
+
+def export_lm_calibration(model, seqs, path, name):
+    """Calibration data for quantize_lm: token sequences (1..max_len tokens
+    each). Symbols: NAME_N_CALIB, name_calib_seq[n][max_len],
+    name_calib_seq_len[n]. Returns the text."""
+    text = lm_calibration_header(model, seqs, name)
+    _write(path, text)
+    return text
+
+
+def _header_macros(path, up):
+    with open(path) as fh:
+        text = fh.read()
+    return {k: int(v) for k, v in re.findall(r"^#define %s_(\w+) (-?\d+)\b" % up, text, re.M)}
+
+
+def _calib_arrays(path, name):
+    """name_calib_X[n][w] and name_calib_X_len[n] of a calibration header
+    written by export_*_calibration -> {X: list of sequences}."""
+    with open(path) as fh:
+        text = fh.read()
+    found = {}
+    for cname, body in re.findall(r"static const int %s_calib_(\w+)\[\d+\]\[\d+\] = \{(.*?)\n\};"
+                                  % name, text, re.S):
+        rows = [[int(v) for v in r.split(",")] for r in re.findall(r"\{([^{}]*)\}", body)]
+        lm = re.search(r"static const int %s_calib_%s_len\[\d+\] = \{(.*?)\};" % (name, cname),
+                       text, re.S)
+        lens = [int(v) for v in lm.group(1).replace("\n", " ").split(",") if v.strip()]
+        found[cname] = [r[:k] for r, k in zip(rows, lens)]
+    return found
+
+
+def _levenshtein(a, b):
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name, samples,
+                     max_out, min_word_agreement, c_compiler, repo, log):
+    import tempfile
+    name = _c_name(name)
+    up = name.upper()
+    repo = os.path.abspath(repo)
+    macros = _header_macros(model_header_path, up)
+    need = "SRC_VOCAB" if kind == "seq2seq" else "VOCAB"
+    if need not in macros or ("TGT_VOCAB" in macros) != (kind == "seq2seq"):
+        raise ValueError("%s is not the header of an exported %s model named %r"
+                         % (model_header_path, "encoder-decoder" if kind == "seq2seq"
+                            else "decoder-only", name))
+    calib = _calib_arrays(calib_header_path, name)
+    if kind == "seq2seq":
+        if "src" not in calib or "tgt" not in calib:
+            raise ValueError("%s has no %s_calib_src / _tgt arrays" % (calib_header_path, name))
+        what = "calibration sources" if samples is None else "samples"
+        src = calib["src"] if samples is None else _calib_rows(samples, "samples",
+                                                                macros["MAX_SRC"],
+                                                                macros["SRC_VOCAB"])
+        mo = macros["MAX_TGT"] if max_out is None else int(max_out)
+        outs = [mo] * len(src)
+        if "BOS" not in macros:
+            raise ValueError("%s has no %s_BOS (export_seq2seq writes it)"
+                             % (model_header_path, up))
+        bos, eos = macros["BOS"], macros.get("EOS")
+        qs = ["#define QS_SRC %s_calib_src" % name, "#define QS_SRC_LEN %s_calib_src_len" % name,
+              "#define QS_TGT %s_calib_tgt" % name, "#define QS_TGT_LEN %s_calib_tgt_len" % name]
+        s8_sizes = ["#define RS_CACHE_S8 ATTN_KV_CACHE_BYTES_S8(%s_N_DEC_LAYERS, %s_MAX_TGT, "
+                    "%s_MAX_SRC, %s_D_MODEL)" % (up, up, up, up),
+                    "#define RS_SCRATCH_S8 ATTN_SEQ2SEQ_SCRATCH_S8(%s_MAX_SRC, %s_MAX_TGT, "
+                    "%s_D_MODEL, %s_D_FF, %s_TGT_VOCAB)" % (up, up, up, up, up)]
+    else:
+        if "seq" not in calib:
+            raise ValueError("%s has no %s_calib_seq array" % (calib_header_path, name))
+        what = "prompts from the calibration sequences (their first halves)" \
+            if samples is None else "samples"
+        src = [s[:max(1, len(s) // 2)] for s in calib["seq"]] if samples is None else \
+            _calib_rows(samples, "samples", macros["MAX_LEN"], macros["VOCAB"])
+        outs = []
+        for x in src:
+            room = macros["MAX_LEN"] - len(x) + 1
+            if room < 1:
+                raise ValueError("a prompt of %d tokens leaves no room in MAX_LEN %d"
+                                 % (len(x), macros["MAX_LEN"]))
+            outs.append(room if max_out is None else min(room, int(max_out)))
+        bos, eos = 0, macros.get("EOS")
+        qs = ["#define QS_LM 1", "#define QS_SEQ %s_calib_seq" % name,
+              "#define QS_SEQ_LEN %s_calib_seq_len" % name]
+        s8_sizes = ["#define RS_CACHE_S8 ATTN_KV_CACHE_BYTES_S8(%s_N_LAYERS, %s_MAX_LEN, 0, "
+                    "%s_D_MODEL)" % (up, up, up),
+                    "#define RS_SCRATCH_S8 ATTN_LM_SCRATCH_S8(%s_MAX_LEN, %s_D_MODEL, %s_D_FF, "
+                    "%s_VOCAB)" % (up, up, up, up)]
+    with tempfile.TemporaryDirectory(prefix="attn_quant_") as tmp:
+        with open(os.path.join(tmp, "rs_samples.h"), "w") as fh:
+            fh.write(_samples_header(src, outs, bos, eos))
+        with open(os.path.join(tmp, "qs_input.h"), "w") as fh:
+            fh.write('#include "%s"\n#include "%s"\n#include "rs_samples.h"\n'
+                     '#define QS_NAME "%s"\n#define QS_CFG %s_cfg\n#define QS_W %s_weights\n'
+                     '#define QS_N_CALIB %s_N_CALIB\n#define QS_RUN 1\n%s\n%s%s\n'
+                     % (os.path.abspath(model_header_path), os.path.abspath(calib_header_path),
+                        name, name, name, up, "\n".join(qs), _model_macros(kind, name, up),
+                        "\n".join(s8_sizes)))
+        exe = os.path.join(tmp, "quantize_seq2seq")
+        _build(c_compiler, repo, tmp, "quantize_seq2seq.c", exe, ["QS_NO_IMPLEMENTATION"])
+        text = _run([exe], "the quantizer (tools/quantize_seq2seq.c)")
+        _write(out_path, text)
+        made = _parse_run(_run([exe, "--run"], "the quantizer's run (tools/quantize_seq2seq.c)"))
+        with open(os.path.join(tmp, "rs_input.h"), "w") as fh:
+            fh.write('#include "%s"\n#include "%s"\n#include "rs_samples.h"\n%s'
+                     '#define RS_S8 %s_s8\n#define RS_CACHE_S8 %s_S8_CACHE_BYTES\n'
+                     '#define RS_SCRATCH_S8 %s_S8_SCRATCH_BYTES\n'
+                     % (os.path.abspath(model_header_path), os.path.abspath(out_path),
+                        _model_macros(kind, name, up), name, up, up))
+        run = os.path.join(tmp, "run")
+        _build(c_compiler, repo, tmp, "run_seq2seq.c", run, ["RS_NO_IMPLEMENTATION"])
+        got = _parse_run(_run([run], "the C runner (tools/run_seq2seq.c) on %s" % out_path))
+    if got["lines"] != made["lines"]:
+        a, b = got["lines"]["f32"] + got["lines"]["s8"], made["lines"]["f32"] + made["lines"]["s8"]
+        k = _first_difference(a, b)
+        raise RuntimeError("%s runs differently from the parameters the quantizer made (a defect "
+                           "of tools/quantize_seq2seq.c's printing): first difference at output "
+                           "line %d: %r, in memory %r" % (out_path, k, a[k] if k < len(a) else None,
+                                                          b[k] if k < len(b) else None))
+    n = len(src)
+    same = sum(got["s8"]["greedy"][i] == got["f32"]["greedy"][i] for i in range(n))
+    ref_tokens = sum(len(got["f32"]["greedy"][i]) for i in range(n))
+    dist = sum(_levenshtein(got["s8"]["greedy"][i], got["f32"]["greedy"][i]) for i in range(n))
+    scale, zp = got["encoding"]
+    worst, span = 0.0, 0.0
+    for i in range(n):
+        for fl, ql in zip(got["f32"]["logits"][i], got["s8"]["logits"][i]):
+            worst = max(worst, float(np.max(np.abs(scale * (ql - zp) - fl))))
+            span = max(span, float(np.max(fl) - np.min(fl)))
+    report = dict(text=text, samples=n, on=what, words_identical=same,
+                  word_agreement=same / float(n),
+                  token_error_rate=dist / float(max(1, ref_tokens)),
+                  token_agreement=1.0 - dist / float(max(1, ref_tokens)),
+                  max_logit_error=worst, logit_span=span, logit_scale=scale, logit_zp=zp,
+                  bytes=got["bytes"], min_word_agreement=min_word_agreement)
+    log("int8 %s against float on the %d %s: %d identical (%.1f%%), token error rate %.2f%% "
+        "(Levenshtein / float tokens); logits within %.3g (the float logits span %.3g); the header "
+        "runs bit-identically to the quantizer's parameters"
+        % (os.path.basename(out_path), n, what, same, 100.0 * same / n,
+           100.0 * report["token_error_rate"], worst, span))
+    if report["word_agreement"] < min_word_agreement:
+        raise RuntimeError("int8 %s: only %d of %d outputs (%.1f%%) identical to float's, below "
+                           "min_word_agreement %.1f%%" % (out_path, same, n, 100.0 * same / n,
+                                                          100.0 * min_word_agreement))
+    return report
+
+
+def quantize_seq2seq(model_header_path, calib_header_path, out_path, name, *, samples=None,
+                     max_out=None, min_word_agreement=0.9, c_compiler="cc",
+                     repo=os.path.join(HERE, os.pardir), log=print):
+    """Write the int8 header NAME_model_s8.h of an exported encoder-decoder
+    to out_path: tools/quantize_seq2seq.c, built with c_compiler against the
+    float header (export_seq2seq) and the calibration header
+    (export_seq2seq_calibration), runs attn_quantize_seq2seq_s8 and prints
+    it. Then checks it: the header, compiled, must decode bit-identically
+    to the parameters the quantizer made in memory; and its greedy outputs
+    on `samples` (source sequences, held-out data; default: the calibration
+    sources) are compared with the float header's: RuntimeError when fewer
+    than min_word_agreement of them are identical. Returns a report dict:
+    text, samples, words_identical, word_agreement, token_error_rate
+    (Levenshtein distance to float's tokens / float's tokens),
+    token_agreement (1 - that), max_logit_error (dequantized int8 logits
+    against float along float's path), logit_scale, logit_zp, bytes."""
+    return _quantize_tokens("seq2seq", model_header_path, calib_header_path, out_path, name,
+                            samples, max_out, min_word_agreement, c_compiler, repo, log)
+
+
+def quantize_lm(model_header_path, calib_header_path, out_path, name, *, samples=None,
+                max_out=None, min_word_agreement=0.9, c_compiler="cc",
+                repo=os.path.join(HERE, os.pardir), log=print):
+    """The same for an exported decoder-only model (attn_quantize_lm_s8;
+    export_lm, export_lm_calibration); samples are prompts (default: the
+    first half of each calibration sequence)."""
+    return _quantize_tokens("lm", model_header_path, calib_header_path, out_path, name,
+                            samples, max_out, min_word_agreement, c_compiler, repo, log)
+
+
+# --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
 
@@ -892,16 +2418,26 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="tools/export.py", formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__,
-        epilog="Command line: export a Classifier saved whole with torch.save(model, file) "
-               "(and, optionally, calibration inputs saved with torch.save or numpy.save).")
-    ap.add_argument("model", help="file written by torch.save(model) (a Classifier)")
+        epilog="Command line: export a Classifier, Seq2Seq or DecoderLM saved whole with "
+               "torch.save(model, file) (and, optionally, calibration data saved with "
+               "torch.save or numpy.save).")
+    ap.add_argument("model", help="file written by torch.save(model) (a Classifier, Seq2Seq or "
+                    "DecoderLM)")
     ap.add_argument("--name", required=True, help="C prefix of every symbol, e.g. digits")
-    ap.add_argument("--seq", type=int, required=True, help="sequence length the C code uses")
+    ap.add_argument("--seq", type=int, help="Classifier: sequence length the C code uses")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (.pt or .npy): also "
-                    "write NAME_calib.h and the int8 model NAME_model_s8.h")
-    ap.add_argument("--cc", default="cc", help="C compiler for the int8 step (default cc)")
+                    "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
+                    ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
+                    "BOS first), for a DecoderLM of {'seqs': [...]}")
+    ap.add_argument("--cc", default="cc", help="C compiler for the int8 step and the checks "
+                    "(default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
+    ap.add_argument("--bos", type=int, help="Seq2Seq: the first decoder input (required)")
+    ap.add_argument("--eos", type=int, help="Seq2Seq, DecoderLM: the end token (default none)")
+    ap.add_argument("--min-word-agreement", type=float, default=0.9,
+                    help="Seq2Seq, DecoderLM: the int8 outputs identical to float's at least "
+                    "this often on the calibration sources (default 0.9)")
     args = ap.parse_args(argv)
 
     def load(path):
@@ -910,10 +2446,17 @@ def main(argv=None):
         return torch.load(path, map_location="cpu")
 
     model = load(args.model)
+    command = "/usr/bin/python3 tools/export.py %s" % " ".join(sys.argv[1:] if argv is None
+                                                               else argv)
+    if isinstance(model, (Seq2Seq, DecoderLM)):
+        if isinstance(model, Seq2Seq) and args.bos is None:
+            ap.error("--bos is needed for a Seq2Seq")
+        return _main_tokens(model, args, load, command)
+    if args.seq is None:
+        ap.error("--seq is needed for a Classifier")
     try:
         text = export_model(model, args.out or "%s_model.h" % args.name, args.name, args.seq,
-                            source="/usr/bin/python3 tools/export.py %s"
-                            % " ".join(sys.argv[1:] if argv is None else argv))
+                            source=command)
         print("wrote %s (%d bytes)" % (args.out or "%s_model.h" % args.name, len(text)))
         if args.calib:
             pad = load(args.calib_padding) if args.calib_padding else None
@@ -924,6 +2467,42 @@ def main(argv=None):
             text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,
                             c_compiler=args.cc)
             print("wrote %s (%d bytes)" % (s8, len(text)))
+    except (ValueError, RuntimeError) as e:
+        print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _main_tokens(model, args, load, command):
+    """The command line for a Seq2Seq or DecoderLM: export, verify, and with
+    --calib the int8 model."""
+    out = args.out or "%s_model.h" % args.name
+    seq2seq = isinstance(model, Seq2Seq)
+    try:
+        if seq2seq:
+            text = export_seq2seq(model, out, args.name, bos=args.bos, eos=args.eos,
+                                  c_compiler=args.cc, source=command)
+        else:
+            text = export_lm(model, out, args.name, eos=args.eos, c_compiler=args.cc,
+                             source=command)
+        print("wrote %s (%d bytes)" % (out, len(text)))
+        if args.calib:
+            data = load(args.calib)
+            path = "%s_calib.h" % args.name
+            s8 = "%s_model_s8.h" % args.name
+            if not isinstance(data, dict) or set(data) != ({"src", "tgt"} if seq2seq
+                                                           else {"seqs"}):
+                raise ValueError("--calib must hold a dict %s" % (
+                    "{'src': [...], 'tgt': [...]}" if seq2seq else "{'seqs': [...]}"))
+            if seq2seq:
+                export_seq2seq_calibration(model, data["src"], data["tgt"], path, args.name)
+                r = quantize_seq2seq(out, path, s8, args.name, c_compiler=args.cc,
+                                     min_word_agreement=args.min_word_agreement)
+            else:
+                export_lm_calibration(model, data["seqs"], path, args.name)
+                r = quantize_lm(out, path, s8, args.name, c_compiler=args.cc,
+                                min_word_agreement=args.min_word_agreement)
+            print("wrote %s and %s (%d bytes)" % (path, s8, len(r["text"])))
     except (ValueError, RuntimeError) as e:
         print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
         return 1

@@ -10,6 +10,9 @@
 #            with ASan + UBSan; HOST_CC names the compiler, default gcc)
 #   lint     instead: cppcheck and clang-tidy, for make lint (CPPCHECK and
 #            CLANG_TIDY name the commands)
+#   python   instead: python3-torch and python3-numpy, for tools/export.py's
+#            tests (tests/export; PYTHON names the interpreter, default
+#            /usr/bin/python3, which must import torch and numpy)
 #   --check  install nothing: name what is missing and exit 1 if anything is
 set -u
 check=0
@@ -22,6 +25,9 @@ if [ "${1:-}" = m32 ]; then
     "${HOST_CC:-gcc}" -m32 -fsanitize=address,undefined "$dir/m32.c" -o "$dir/m32" >/dev/null 2>&1 ||
         missing=" gcc-multilib"
     rm -rf "$dir"
+elif [ "${1:-}" = python ]; then
+    "${PYTHON:-/usr/bin/python3}" -c "import torch, numpy" >/dev/null 2>&1 ||
+        missing=" python3-torch python3-numpy"
 elif [ "${1:-}" = lint ]; then
     command -v "${CPPCHECK:-cppcheck}" >/dev/null 2>&1 || missing="$missing cppcheck"
     command -v "${CLANG_TIDY:-clang-tidy}" >/dev/null 2>&1 || missing="$missing clang-tidy"
@@ -36,7 +42,7 @@ else
 fi
 [ -z "$missing" ] && exit 0
 if [ "$check" -eq 1 ]; then
-    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / m32-deps / lint-deps)" >&2
+    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / m32-deps / lint-deps / python-deps)" >&2
     exit 1
 fi
 

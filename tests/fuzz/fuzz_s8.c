@@ -881,7 +881,7 @@ static void t_mha(fz_in *in)
         fz_fill_mask(in, pad, wild ? 1 : cfg.seq_kv);
     }
     fz_snap();
-    st = attn_mha_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : xq, nul == 2 ? NULL : xkv, pad,
+    st = attn_mha_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : xq, nul == 2 ? NULL : xkv, xkv, pad,
                      nul == 3 ? NULL : &cfg, nul == 4 ? NULL : p, nul == 5 ? NULL : &z.a);
     fz_after(st == ATTN_OK);
     FZ_STATUS(st, want);
@@ -889,15 +889,15 @@ static void t_mha(fz_in *in)
     if (st != ATTN_OK) return;
     if (mode == 0) {
         fz_snap();
-        FZ_STATUS(attn_mha_s8(out2, xq, xkv, pad, &cfg, p, &z.a), ATTN_OK);
+        FZ_STATUS(attn_mha_s8(out2, xq, xkv, xkv, pad, &cfg, p, &z.a), ATTN_OK);
     } else if (mode == 1 || self) {
         memcpy(out2, xq, qn);
         fz_snap();
-        FZ_STATUS(attn_mha_s8(out2, out2, xkv == xq ? out2 : xkv, pad, &cfg, p, &z.a), ATTN_OK);
+        FZ_STATUS(attn_mha_s8(out2, out2, xkv == xq ? out2 : xkv, xkv == xq ? out2 : xkv, pad, &cfg, p, &z.a), ATTN_OK);
     } else {
         memcpy(out2, xkv, kvn);
         fz_snap();
-        FZ_STATUS(attn_mha_s8(out2, xq, out2, pad, &cfg, p, &z.a), ATTN_OK);
+        FZ_STATUS(attn_mha_s8(out2, xq, out2, out2, pad, &cfg, p, &z.a), ATTN_OK);
     }
     fz_after(1);
     FZ_CHECK(memcmp(out, out2, qn) == 0, "mha_s8: in place / second call differs");
@@ -952,7 +952,7 @@ static void fz_prenorm_steps(int8_t *x, int seq, const uint8_t *pad, const attn_
     m.n_heads = c->n_heads;
     m.causal = c->causal;
     FZ_STATUS(attn_layernorm_s8(t1, x, &p->norm1, seq, d), ATTN_OK);
-    FZ_STATUS(attn_mha_s8(t2, t1, t1, pad, &m, &p->attn, a), ATTN_OK);
+    FZ_STATUS(attn_mha_s8(t2, t1, t1, t1, pad, &m, &p->attn, a), ATTN_OK);
     FZ_STATUS(attn_add_s8(x, x, t2, (int)n, &p->add1), ATTN_OK);
     FZ_STATUS(attn_layernorm_s8(t1, x, &p->norm2, seq, d), ATTN_OK);
     FZ_STATUS(attn_linear_s8(h, t1, &p->ff1, seq, d, ff), ATTN_OK);

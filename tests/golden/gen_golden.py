@@ -20,6 +20,14 @@ Notes on the PyTorch semantics reproduced here:
   * every parameter is re-randomised after construction (PyTorch initialises
     LayerNorm weights/biases and linear biases to 1/0, which would hide bugs).
 
+The decoder side of issue 10 (DEC_CASES: nn.MultiheadAttention with separate
+query, key and value, nn.TransformerDecoderLayer / nn.TransformerDecoder,
+nn.Transformer, and token models with nn.Embedding, positions and an output
+nn.Linear: an encoder-decoder and a decoder-only LM, teacher-forced logits
+and PyTorch greedy runs) is a second table, `golden_dec_cases[]`, of its own
+schema (golden_dec_case), appended after the first, whose cases stay as
+they were. Its builders are in DEC_BUILDERS.
+
 Each case is seeded with crc32(case name), so adding or reordering cases does
 not change the data of the others, and rerunning gives a byte-identical file.
 
@@ -390,6 +398,454 @@ def build_all():
 
 
 # --------------------------------------------------------------------------
+# Decoder-side cases (issue 10): a second table, golden_dec_cases[], with a
+# schema of its own (golden_dec_case in golden.h), so that the encoder table
+# above stays as it was. Same seeding (crc32 of the name), same randomise().
+#   seq   = target rows (dmha: query rows; lm: tokens)
+#   mem   = memory rows (dmha: key/value rows; transformer, seq2seq: source)
+#   tpad / mpad = target / memory key padding: an int (that many trailing
+#           rows) or a list of row indices
+#   all_masked: some query sees no key at all (PyTorch: NaN; attention.h's
+#           documented result: zero context, i.e. the attention output row
+#           is out_proj.bias); the reference applies that definition and
+#           the generator checks that such rows occurred
+#   batch_first: the PyTorch module is built batch_first (tensors [1, seq,
+#           d]); the C layout is [seq][d] either way
+# seq2seq / lm: teacher-forced logits at every position, and a greedy run
+# of max_out tokens (a PyTorch loop that recomputes the whole prefix each
+# step); eos is then chosen as a token that first appears at index n_eos
+# of that run (so greedy with eos must stop there), eos_never as one that
+# never appears (so greedy must stop at max_out).
+# --------------------------------------------------------------------------
+DEC_CASES = [
+    # nn.MultiheadAttention(query, key, value): three different inputs
+    dict(kind="dmha", name="dmha_q5_k7_d10_h2", seq=5, mem=7, d=10, heads=2),
+    dict(kind="dmha", name="dmha_q6_k4_d15_h3_causal_kpad0", seq=6, mem=4, d=15, heads=3,
+         causal=True, mpad=[0], all_masked=True),
+    dict(kind="dmha", name="dmha_q1_k9_d10_h2_kpad3_bf", seq=1, mem=9, d=10, heads=2, mpad=3,
+         batch_first=True),
+    dict(kind="dmha", name="dmha_q4_k1_d8_h4_causal", seq=4, mem=1, d=8, heads=4,
+         causal=True),
+    dict(kind="dmha", name="dmha_q3_k5_d10_h2_allpad", seq=3, mem=5, d=10, heads=2, mpad=5,
+         all_masked=True),
+    dict(kind="dmha", name="dmha_q8_k6_d10_h2_causal_kpad24", seq=8, mem=6, d=10, heads=2,
+         causal=True, mpad=[2, 4]),
+    # nn.TransformerDecoderLayer
+    dict(kind="dlayer", name="dlayer_post_relu_t6_m9_d10_h2_causal", seq=6, mem=9, d=10,
+         heads=2, ff=16, act="relu", causal=True),
+    dict(kind="dlayer", name="dlayer_pre_gelu_t7_m5_d10_h2_causal_tpad2_mpad2_bf", seq=7,
+         mem=5, d=10, heads=2, ff=24, act="gelu", norm_first=True, causal=True, tpad=2, mpad=2,
+         batch_first=True),
+    dict(kind="dlayer", name="dlayer_post_gelutanh_t5_m8_d15_h3_mpad3", seq=5, mem=8, d=15,
+         heads=3, ff=8, act="gelu_tanh", mpad=3),
+    dict(kind="dlayer", name="dlayer_pre_relu_t1_m4_d10_h2_causal", seq=1, mem=4, d=10,
+         heads=2, ff=12, act="relu", norm_first=True, causal=True),
+    dict(kind="dlayer", name="dlayer_post_gelu_t4_m1_d8_h4_causal", seq=4, mem=1, d=8,
+         heads=4, ff=16, act="gelu", causal=True),
+    dict(kind="dlayer", name="dlayer_pre_gelutanh_t6_m6_d12_h3_causal_tpad0_bf", seq=6, mem=6,
+         d=12, heads=3, ff=10, act="gelu_tanh", norm_first=True, causal=True, tpad=[0],
+         batch_first=True, all_masked=True),
+    dict(kind="dlayer", name="dlayer_post_relu_t5_m4_d10_h2_causal_mallpad", seq=5, mem=4,
+         d=10, heads=2, ff=16, act="relu", causal=True, mpad=4, all_masked=True),
+    dict(kind="dlayer", name="dlayer_pre_gelu_t8_m3_d10_h2_tpad3_eps1e6", seq=8, mem=3, d=10,
+         heads=2, ff=16, act="gelu", norm_first=True, tpad=3, eps=1e-6),
+    dict(kind="dlayer", name="dlayer_post_gelutanh_t1_m1_d10_h2", seq=1, mem=1, d=10, heads=2,
+         ff=8, act="gelu_tanh"),
+    # nn.TransformerDecoder
+    dict(kind="decoder", name="decoder_l2_post_gelu_norm_t7_m6_d10_h2_causal_tpad1_mpad2",
+         layers=2, seq=7, mem=6, d=10, heads=2, ff=20, act="gelu", final_norm=True,
+         causal=True, tpad=1, mpad=2),
+    dict(kind="decoder", name="decoder_l3_pre_relu_norm_t5_m9_d10_h2_causal_bf", layers=3,
+         seq=5, mem=9, d=10, heads=2, ff=12, act="relu", norm_first=True, final_norm=True,
+         causal=True, batch_first=True),
+    dict(kind="decoder", name="decoder_l2_pre_gelutanh_t6_m4_d12_h3_mpad1", layers=2, seq=6,
+         mem=4, d=12, heads=3, ff=8, act="gelu_tanh", norm_first=True, final_norm=False,
+         mpad=[1]),
+    # nn.Transformer (encoder stack + norm, decoder stack + norm)
+    dict(kind="transformer", name="transformer_e2d2_post_relu_s7_t5_d10_h2_spad2_tpad1",
+         enc_layers=2, layers=2, mem=7, seq=5, d=10, heads=2, ff=12, act="relu", causal=True,
+         mpad=2, tpad=1),
+    dict(kind="transformer", name="transformer_e3d1_pre_gelutanh_s4_t6_d8_h2_bf",
+         enc_layers=3, layers=1, mem=4, seq=6, d=8, heads=2, ff=8, act="gelu_tanh",
+         norm_first=True, causal=True, batch_first=True),
+    # tokens: nn.Embedding + positions + nn.Transformer + nn.Linear
+    dict(kind="seq2seq", name="s2s_e2d2_post_relu_d10_h2_learned", enc_layers=2, layers=2,
+         d=10, heads=2, ff=12, act="relu", src_vocab=13, tgt_vocab=11, max_src=9, max_tgt=10,
+         pos="learned", embed_scale=math.sqrt(10.0), mem=7, seq=6, max_out=9, bos=1),
+    dict(kind="seq2seq", name="s2s_e1d2_pre_gelu_d8_h2_sin_src1", enc_layers=1, layers=2,
+         d=8, heads=2, ff=12, act="gelu", norm_first=True, src_vocab=7, tgt_vocab=9,
+         max_src=5, max_tgt=8, pos="sinusoidal", embed_scale=0.0, mem=1, seq=8, max_out=8,
+         bos=0),
+    dict(kind="seq2seq", name="s2s_e2d1_post_gelutanh_d9_h3_nopos", enc_layers=2, layers=1,
+         d=9, heads=3, ff=12, act="gelu_tanh", src_vocab=10, tgt_vocab=12, max_src=6,
+         max_tgt=7, pos="none", embed_scale=2.0, mem=6, seq=3, max_out=7, bos=9),
+    # decoder-only: nn.Embedding + positions + causal nn.TransformerEncoder + nn.Linear
+    dict(kind="lm", name="lm_l2_pre_gelu_norm_d10_h2_learned", layers=2, d=10, heads=2, ff=20,
+         act="gelu", norm_first=True, final_norm=True, vocab=12, max_len=10, pos="learned",
+         embed_scale=1.0, seq=9, prompt=3, max_out=8),
+    dict(kind="lm", name="lm_l1_post_relu_d8_h2_sin_scaled", layers=1, d=8, heads=2, ff=16,
+         act="relu", final_norm=False, vocab=15, max_len=12, pos="sinusoidal",
+         embed_scale=math.sqrt(8.0), seq=8, prompt=4, max_out=8),
+    dict(kind="lm", name="lm_l3_post_gelutanh_norm_d6_h2_nopos_seq1", layers=3, d=6,
+         heads=2, ff=8, act="gelu_tanh", final_norm=True, vocab=9, max_len=6, pos="none",
+         embed_scale=0.0, seq=1, prompt=1, max_out=5),
+]
+
+DEC_LAYER_FIELDS = ["sa_in_w", "sa_in_b", "sa_out_w", "sa_out_b", "ca_in_w", "ca_in_b",
+                    "ca_out_w", "ca_out_b", "ff1_w", "ff1_b", "ff2_w", "ff2_b", "norm1_w",
+                    "norm1_b", "norm2_w", "norm2_b", "norm3_w", "norm3_b"]
+DEC_CASE_FIELDS = ["name", "kind", "seq", "mem", "d_model", "n_heads", "d_ff",
+                   "n_enc_layers", "n_dec_layers", "activation", "norm_first", "causal", "eps",
+                   "x", "mem_x", "v_x", "tgt_padding", "mem_padding", "enc_layers",
+                   "enc_norm_w", "enc_norm_b", "dec_layers", "dec_norm_w", "dec_norm_b",
+                   "src_vocab", "tgt_vocab", "max_src", "max_tgt", "pos", "embed_scale",
+                   "src_embed", "tgt_embed", "src_pos", "tgt_pos", "out_w", "out_b", "src",
+                   "tgt", "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out",
+                   "greedy", "expected", "expected_mem", "data_bytes"]
+DEC_KINDS = {"dmha": "GOLDEN_DEC_MHA", "dlayer": "GOLDEN_DEC_LAYER",
+             "decoder": "GOLDEN_DEC_STACK", "transformer": "GOLDEN_DEC_TRANSFORMER",
+             "seq2seq": "GOLDEN_DEC_SEQ2SEQ", "lm": "GOLDEN_DEC_LM"}
+POS_ENUM = {"none": "GOLDEN_POS_NONE", "sinusoidal": "GOLDEN_POS_SINUSOIDAL",
+            "learned": "GOLDEN_POS_LEARNED"}
+# greedy runs: the best logit must beat the second by this much at every
+# step (relative to max(1, |best|)), so that 1e-5 differences cannot flip
+# an argmax
+GREEDY_MARGIN = 1e-3
+
+
+def row_mask(n, pad):
+    """[1, n] bool mask: pad an int (that many trailing rows) or a list of
+    row indices; None for no padding."""
+    if not pad:
+        return None
+    m = torch.zeros(1, n, dtype=torch.bool)
+    if isinstance(pad, int):
+        m[0, n - pad:] = True
+    else:
+        m[0, list(pad)] = True
+    return m
+
+
+class AllMaskedFix:
+    """attention.h's definition for a query that sees no key: its context is
+    zero, so the attention output row is out_proj.bias (PyTorch computes
+    NaN there: a softmax over nothing). A forward hook on every
+    nn.MultiheadAttention of a module replaces such rows (the only NaN an
+    attention can produce from finite inputs) by the bias, and counts them."""
+
+    def __init__(self, module):
+        self.rows = 0
+        self.handles = [m.register_forward_hook(self.hook) for m in module.modules()
+                        if isinstance(m, nn.MultiheadAttention)]
+
+    def hook(self, mod, inputs, output):
+        out, weights = output
+        bad = torch.isnan(out).any(dim=-1, keepdim=True)
+        if bool(bad.any()):
+            self.rows += int(bad.sum())
+            out = torch.where(bad, mod.out_proj.bias.expand_as(out), out)
+        return out, weights
+
+
+def seq_in(t, batch_first):
+    """[seq, d] -> the module's batched layout."""
+    return t[None, :, :] if batch_first else t[:, None, :]
+
+
+def seq_out(t, batch_first):
+    """the module's batched output -> [seq, d]."""
+    return t[0] if batch_first else t[:, 0]
+
+
+def dec_base_case(spec):
+    case = {f: None for f in DEC_CASE_FIELDS}
+    case.update(name=spec["name"], kind=DEC_KINDS[spec["kind"]], seq=spec["seq"],
+                mem=spec.get("mem", 0), d_model=spec["d"], n_heads=spec["heads"],
+                d_ff=spec.get("ff", 0), n_enc_layers=0, n_dec_layers=0,
+                activation=ACTIVATIONS[spec.get("act", "relu")][1],
+                norm_first=int(spec.get("norm_first", False)),
+                causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
+                src_vocab=0, tgt_vocab=0, max_src=0, max_tgt=0, pos="GOLDEN_POS_NONE",
+                embed_scale=0.0, prompt_len=0, bos=0, eos=0, eos_never=0, n_eos=0, max_out=0)
+    return case
+
+
+def decoder_layer_params(m):
+    """golden_dec_layer dict of an nn.TransformerDecoderLayer."""
+    p = dict(sa_in_w=m.self_attn.in_proj_weight, sa_in_b=m.self_attn.in_proj_bias,
+             sa_out_w=m.self_attn.out_proj.weight, sa_out_b=m.self_attn.out_proj.bias,
+             ca_in_w=m.multihead_attn.in_proj_weight, ca_in_b=m.multihead_attn.in_proj_bias,
+             ca_out_w=m.multihead_attn.out_proj.weight,
+             ca_out_b=m.multihead_attn.out_proj.bias,
+             ff1_w=m.linear1.weight, ff1_b=m.linear1.bias, ff2_w=m.linear2.weight,
+             ff2_b=m.linear2.bias, norm1_w=m.norm1.weight, norm1_b=m.norm1.bias,
+             norm2_w=m.norm2.weight, norm2_b=m.norm2.bias, norm3_w=m.norm3.weight,
+             norm3_b=m.norm3.bias)
+    return {f: f32(p[f]) for f in DEC_LAYER_FIELDS}
+
+
+def dec_layer_module(spec):
+    return nn.TransformerDecoderLayer(
+        spec["d"], spec["heads"], spec["ff"], dropout=0.0,
+        activation=ACTIVATIONS[spec["act"]][0], layer_norm_eps=spec.get("eps", 1e-5),
+        batch_first=spec.get("batch_first", False), norm_first=spec.get("norm_first", False))
+
+
+def decoder_fields(case, dec):
+    case["dec_layers"] = [decoder_layer_params(l) for l in dec.layers]
+    case["n_dec_layers"] = len(dec.layers)
+    if dec.norm is not None:
+        case["dec_norm_w"] = f32(dec.norm.weight)
+        case["dec_norm_b"] = f32(dec.norm.bias)
+
+
+def stack_fields(case, enc):
+    case["enc_layers"] = [encoder_layer_params(l) for l in enc.layers]
+    case["n_enc_layers"] = len(enc.layers)
+    if enc.norm is not None:
+        case["enc_norm_w"] = f32(enc.norm.weight)
+        case["enc_norm_b"] = f32(enc.norm.bias)
+
+
+def check_all_masked(spec, fix):
+    """all_masked cases must have had such rows; the others none."""
+    if spec.get("all_masked"):
+        assert fix.rows > 0, (spec["name"], "no query without keys")
+    else:
+        assert fix.rows == 0, (spec["name"], "unexpected query without keys")
+
+
+def build_dmha(spec):
+    case = dec_base_case(spec)
+    sq, skv, d, bf = spec["seq"], spec["mem"], spec["d"], spec.get("batch_first", False)
+    mha = nn.MultiheadAttention(d, spec["heads"], dropout=0.0, bias=True, batch_first=bf)
+    randomise(mha)
+    mha.eval()
+    fix = AllMaskedFix(mha)
+    q, k, v = torch.randn(sq, d), torch.randn(skv, d), torch.randn(skv, d)
+    kpm = row_mask(skv, spec.get("mpad"))
+    out, _ = mha(seq_in(q, bf), seq_in(k, bf), seq_in(v, bf), key_padding_mask=kpm,
+                 attn_mask=causal_mask(sq, skv, case["causal"]), need_weights=False)
+    check_all_masked(spec, fix)
+    case.update(x=f32(q), mem_x=f32(k), v_x=f32(v), mem_padding=padding_field(kpm),
+                expected=f32(seq_out(out, bf)), n_enc_layers=1)
+    case["enc_layers"] = [layer_dict(in_proj_w=mha.in_proj_weight, in_proj_b=mha.in_proj_bias,
+                                     out_w=mha.out_proj.weight, out_b=mha.out_proj.bias)]
+    return case
+
+
+def run_decoder(spec, module, tgt, memory, tpm, mpm):
+    """module (a decoder layer or stack) on [seq, d] tgt and [mem, d] memory."""
+    bf = spec.get("batch_first", False)
+    out = module(seq_in(tgt, bf), seq_in(memory, bf),
+                 tgt_mask=causal_mask(spec["seq"], spec["seq"], spec.get("causal", False)),
+                 tgt_key_padding_mask=tpm, memory_key_padding_mask=mpm)
+    return seq_out(out, bf)
+
+
+def build_dlayer(spec):
+    case = dec_base_case(spec)
+    layer = dec_layer_module(spec)
+    randomise(layer)
+    layer.eval()
+    fix = AllMaskedFix(layer)
+    tgt, memory = torch.randn(spec["seq"], spec["d"]), torch.randn(spec["mem"], spec["d"])
+    tpm, mpm = row_mask(spec["seq"], spec.get("tpad")), row_mask(spec["mem"], spec.get("mpad"))
+    out = run_decoder(spec, layer, tgt, memory, tpm, mpm)
+    check_all_masked(spec, fix)
+    case.update(x=f32(tgt), mem_x=f32(memory), tgt_padding=padding_field(tpm),
+                mem_padding=padding_field(mpm), expected=f32(out), n_dec_layers=1)
+    case["dec_layers"] = [decoder_layer_params(layer)]
+    return case
+
+
+def make_decoder(spec):
+    norm = nn.LayerNorm(spec["d"], eps=spec.get("eps", 1e-5)) if spec["final_norm"] else None
+    dec = nn.TransformerDecoder(dec_layer_module(spec), spec["layers"], norm=norm)
+    randomise(dec)  # the deep-copied layers each get fresh values
+    return dec.eval()
+
+
+def build_decoder(spec):
+    case = dec_base_case(spec)
+    dec = make_decoder(spec)
+    fix = AllMaskedFix(dec)
+    tgt, memory = torch.randn(spec["seq"], spec["d"]), torch.randn(spec["mem"], spec["d"])
+    tpm, mpm = row_mask(spec["seq"], spec.get("tpad")), row_mask(spec["mem"], spec.get("mpad"))
+    out = run_decoder(spec, dec, tgt, memory, tpm, mpm)
+    check_all_masked(spec, fix)
+    case.update(x=f32(tgt), mem_x=f32(memory), tgt_padding=padding_field(tpm),
+                mem_padding=padding_field(mpm), expected=f32(out))
+    decoder_fields(case, dec)
+    return case
+
+
+def make_transformer(spec):
+    bf = spec.get("batch_first", False)
+    tf = nn.Transformer(spec["d"], spec["heads"], spec["enc_layers"], spec["layers"],
+                        spec["ff"], dropout=0.0, activation=ACTIVATIONS[spec["act"]][0],
+                        layer_norm_eps=spec.get("eps", 1e-5), batch_first=bf,
+                        norm_first=spec.get("norm_first", False))
+    tf.encoder.enable_nested_tensor = False  # padded rows are not zeroed
+    randomise(tf)
+    return tf.eval()
+
+
+def build_transformer(spec):
+    case = dec_base_case(spec)
+    bf = spec.get("batch_first", False)
+    tf = make_transformer(spec)
+    fix = AllMaskedFix(tf)
+    src, tgt = torch.randn(spec["mem"], spec["d"]), torch.randn(spec["seq"], spec["d"])
+    spm, tpm = row_mask(spec["mem"], spec.get("mpad")), row_mask(spec["seq"], spec.get("tpad"))
+    out = tf(seq_in(src, bf), seq_in(tgt, bf),
+             tgt_mask=causal_mask(spec["seq"], spec["seq"], spec.get("causal", False)),
+             src_key_padding_mask=spm, tgt_key_padding_mask=tpm, memory_key_padding_mask=spm)
+    memory = tf.encoder(seq_in(src, bf), src_key_padding_mask=spm)
+    check_all_masked(spec, fix)
+    case.update(x=f32(tgt), mem_x=f32(src), tgt_padding=padding_field(tpm),
+                mem_padding=padding_field(spm), expected=f32(seq_out(out, bf)),
+                expected_mem=f32(seq_out(memory, bf)))
+    stack_fields(case, tf.encoder)
+    decoder_fields(case, tf.decoder)
+    return case
+
+
+def position_table(spec, rows):
+    """[rows, d] positions added after the embedding (zeros for none)."""
+    if spec["pos"] == "sinusoidal":
+        return torch.from_numpy(sinusoidal_table(rows, spec["d"]))
+    if spec["pos"] == "learned":
+        return torch.randn(rows, spec["d"])
+    return torch.zeros(rows, spec["d"])
+
+
+def embed(table, pos, tokens, scale):
+    """nn.Embedding lookup, times scale (0 or 1: none), + positions."""
+    h = table(torch.tensor(tokens, dtype=torch.long))
+    if scale not in (0.0, 1.0):
+        h = h * scale
+    return h + pos[:len(tokens)]
+
+
+def top_margin(logits):
+    """(argmax, (best - second) / max(1, |best|)) of a 1-D tensor."""
+    v, i = torch.sort(logits.double(), descending=True)
+    return int(i[0]), float((v[0] - v[1]) / max(1.0, abs(float(v[0]))))
+
+
+def greedy_fields(case, spec, step_logits, first_inputs):
+    """A greedy run of max_out tokens (step_logits(tokens so far) -> the
+    last position's logits), then eos / n_eos / eos_never from it."""
+    seq, out = list(first_inputs), []
+    for _ in range(spec["max_out"]):
+        t, margin = top_margin(step_logits(seq))
+        assert margin >= GREEDY_MARGIN, (spec["name"], "greedy step too close", len(out), margin)
+        out.append(t)
+        seq.append(t)
+    # eos: a token whose first appearance is as late as possible, at index >= 1
+    first = {}
+    for i, t in enumerate(out):
+        first.setdefault(t, i)
+    n_eos = max(first.values())
+    assert n_eos >= 1, (spec["name"], "greedy run of one repeated token", out)
+    vocab = case["tgt_vocab"]
+    never = [t for t in range(vocab) if t not in first]
+    assert never, (spec["name"], "greedy run uses every token", out)
+    case.update(max_out=spec["max_out"], greedy=np.array(out, dtype=np.int32),
+                eos=out[n_eos], n_eos=n_eos, eos_never=never[len(never) // 2])
+
+
+def build_seq2seq(spec):
+    case = dec_base_case(spec)
+    d, scale = spec["d"], spec["embed_scale"]
+    sv, tv = spec["src_vocab"], spec["tgt_vocab"]
+    tf = make_transformer(dict(spec, causal=True))
+    src_emb, tgt_emb, out_lin = nn.Embedding(sv, d), nn.Embedding(tv, d), nn.Linear(d, tv)
+    for m in (src_emb, tgt_emb, out_lin):
+        randomise(m)
+    src_emb.weight.data.normal_()
+    tgt_emb.weight.data.normal_()
+    src_pos, tgt_pos = position_table(spec, spec["max_src"]), position_table(spec, spec["max_tgt"])
+    fix = AllMaskedFix(tf)
+    src = [int(t) for t in torch.randint(0, sv, (spec["mem"],))]
+    tgt = [spec["bos"]] + [int(t) for t in torch.randint(0, tv, (spec["seq"] - 1,))]
+    memory = tf.encoder(embed(src_emb, src_pos, src, scale)[:, None, :])
+
+    def logits_of(tokens):
+        n = len(tokens)
+        h = tf.decoder(embed(tgt_emb, tgt_pos, tokens, scale)[:, None, :], memory,
+                       tgt_mask=causal_mask(n, n, True))
+        return out_lin(h[:, 0])
+
+    case.update(src_vocab=sv, tgt_vocab=tv, max_src=spec["max_src"], max_tgt=spec["max_tgt"],
+                pos=POS_ENUM[spec["pos"]], embed_scale=scale, bos=spec["bos"], causal=1,
+                src_embed=f32(src_emb.weight), tgt_embed=f32(tgt_emb.weight),
+                out_w=f32(out_lin.weight), out_b=f32(out_lin.bias),
+                src=np.array(src, dtype=np.int32), tgt=np.array(tgt, dtype=np.int32),
+                expected=f32(logits_of(tgt)))
+    if spec["pos"] == "learned":
+        case.update(src_pos=f32(src_pos), tgt_pos=f32(tgt_pos))
+    greedy_fields(case, spec, lambda toks: logits_of(toks)[-1], [spec["bos"]])
+    check_all_masked(spec, fix)
+    stack_fields(case, tf.encoder)
+    decoder_fields(case, tf.decoder)
+    return case
+
+
+def build_lm(spec):
+    case = dec_base_case(spec)
+    d, scale, vocab = spec["d"], spec["embed_scale"], spec["vocab"]
+    enc = make_encoder(dict(spec, causal=True))
+    emb, out_lin = nn.Embedding(vocab, d), nn.Linear(d, vocab)
+    randomise(emb)
+    randomise(out_lin)
+    emb.weight.data.normal_()
+    pos = position_table(spec, spec["max_len"])
+    fix = AllMaskedFix(enc)
+    tokens = [int(t) for t in torch.randint(0, vocab, (spec["seq"],))]
+
+    def logits_of(toks):
+        n = len(toks)
+        h = enc(embed(emb, pos, toks, scale)[:, None, :], mask=causal_mask(n, n, True))
+        return out_lin(h[:, 0])
+
+    case.update(tgt_vocab=vocab, max_tgt=spec["max_len"], pos=POS_ENUM[spec["pos"]],
+                embed_scale=scale, causal=1, tgt_embed=f32(emb.weight),
+                out_w=f32(out_lin.weight), out_b=f32(out_lin.bias),
+                tgt=np.array(tokens, dtype=np.int32), expected=f32(logits_of(tokens)),
+                prompt_len=spec["prompt"])
+    if spec["pos"] == "learned":
+        case["tgt_pos"] = f32(pos)
+    assert spec["prompt"] <= spec["seq"] and spec["prompt"] + spec["max_out"] - 1 <= spec["max_len"]
+    greedy_fields(case, spec, lambda toks: logits_of(toks)[-1], tokens[:spec["prompt"]])
+    check_all_masked(spec, fix)
+    stack_fields(case, enc)
+    return case
+
+
+DEC_BUILDERS = {"dmha": build_dmha, "dlayer": build_dlayer, "decoder": build_decoder,
+                "transformer": build_transformer, "seq2seq": build_seq2seq, "lm": build_lm}
+
+
+def build_dec_case(spec):
+    torch.manual_seed(zlib.crc32(spec["name"].encode()))
+    case = DEC_BUILDERS[spec["kind"]](spec)
+    arrays = [v for v in case.values() if isinstance(v, np.ndarray)]
+    for group in ("enc_layers", "dec_layers"):
+        arrays += [v for layer in (case[group] or []) for v in layer.values() if v is not None]
+    for a in arrays:
+        assert np.all(np.isfinite(a)), spec["name"]
+    return case
+
+
+def build_dec_all():
+    names = [s["name"] for s in CASES + DEC_CASES]
+    assert len(set(names)) == len(names), "duplicate case names"
+    return [build_dec_case(s) for s in DEC_CASES]
+
+
+# --------------------------------------------------------------------------
 # C emission
 # --------------------------------------------------------------------------
 
@@ -420,6 +876,8 @@ def c_array(name, arr, out):
     flat = np.asarray(arr).reshape(-1)
     if flat.dtype == np.uint8:
         ctype, items = "unsigned char", [str(int(v)) for v in flat]
+    elif flat.dtype == np.int32:
+        ctype, items = "int", [str(int(v)) for v in flat]
     else:
         assert flat.dtype == np.float32
         ctype, items = "float", [c_float(v) for v in flat]
@@ -462,16 +920,16 @@ def emit_case(case, out):
     return case_initialiser(case, ref)
 
 
-def case_initialiser(case, ref):
+def case_initialiser(case, ref, fields=CASE_FIELDS):
     """golden_cases[] row of `case`; `ref` maps array fields to C names."""
     vals = []
-    for f in CASE_FIELDS:
+    for f in fields:
         v = case[f]
         if f in ref:
             vals.append(ref[f])
         elif f == "name":
             vals.append("NULL" if v is None else '"%s"' % v)
-        elif f in ("eps", "torch_err"):
+        elif f in ("eps", "torch_err", "embed_scale"):
             vals.append(c_float(np.float32(v)))
         elif v is None:
             vals.append("NULL")
@@ -490,11 +948,98 @@ def sentinel_case():
     return case
 
 
+def dec_data_bytes(case):
+    """data_bytes() of a decoder-side case (two lists of layers)."""
+    arrays = [v for v in case.values() if isinstance(v, np.ndarray)]
+    for group in ("enc_layers", "dec_layers"):
+        arrays += [v for layer in (case[group] or []) for v in layer.values() if v is not None]
+    return sum(int(np.asarray(a).nbytes) for a in arrays)
+
+
+def emit_layers(name, layers, fields, ctype, out):
+    """Emit a table of layer structs (and their arrays); return its name."""
+    inits = []
+    for i, layer in enumerate(layers):
+        vals = [c_array("%s_%d_%s" % (name, i, f), layer[f], out)
+                if layer[f] is not None else "NULL" for f in fields]
+        inits.append("    { /* layer %d */\n%s\n    }" % (i, wrap(vals, indent="      ")))
+    out.append("static const %s %s[%d] = {\n%s\n};\n\n"
+               % (ctype, name, len(inits), ",\n".join(inits)))
+    return name
+
+
+def emit_dec_case(case, out):
+    """Emit a decoder-side case's arrays; return its golden_dec_cases[] row."""
+    name = case["name"]
+    ref = {}
+    for f in DEC_CASE_FIELDS:
+        if isinstance(case[f], np.ndarray):
+            ref[f] = c_array("%s_%s" % (name, f), case[f], out)
+    if case["enc_layers"]:
+        ref["enc_layers"] = emit_layers(name + "_enc", case["enc_layers"], LAYER_FIELDS,
+                                        "golden_layer", out)
+    if case["dec_layers"]:
+        ref["dec_layers"] = emit_layers(name + "_dec", case["dec_layers"], DEC_LAYER_FIELDS,
+                                        "golden_dec_layer", out)
+    return case_initialiser(case, ref, DEC_CASE_FIELDS)
+
+
+def dec_sentinel_case():
+    """The all-zero row that ends golden_dec_cases[] (name NULL)."""
+    case = {f: None for f in DEC_CASE_FIELDS}
+    for f in ("seq", "mem", "d_model", "n_heads", "d_ff", "n_enc_layers", "n_dec_layers",
+              "norm_first", "causal", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
+              "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out", "data_bytes"):
+        case[f] = 0
+    case.update(kind="GOLDEN_DEC_MHA", activation="GOLDEN_RELU", pos="GOLDEN_POS_NONE",
+                eps=0.0, embed_scale=0.0)
+    return case
+
+
+def dec_flash_guard(nbytes):
+    """flash_guard() of a decoder-side case (its own limit)."""
+    return "#if GOLDEN_DEC_FLASH_LIMIT >= %d\n" % nbytes
+
+
+def emit_dec_section(dec_cases):
+    """The decoder-side table, appended to golden_data.h."""
+    out = ["""/* ==== decoder-side cases (issue 10): golden_dec_cases[] (golden_dec_case,
+ * golden.h): %d cases, %d bytes of data in all. Each is kept only if its data
+ * fits GOLDEN_DEC_FLASH_LIMIT (golden.h; default GOLDEN_FLASH_LIMIT); the
+ * others are listed in golden_dec_left_out[].
+ * ==== */
+
+""" % (len(dec_cases), sum(dec_data_bytes(c) for c in dec_cases))]
+    inits, left_out = [], []
+    for case in dec_cases:
+        nbytes = dec_data_bytes(case)
+        case["data_bytes"] = nbytes
+        out.append("/* ---- %s: %d bytes ---- */\n\n" % (case["name"], nbytes))
+        out.append(dec_flash_guard(nbytes) + "\n")
+        inits.append(dec_flash_guard(nbytes) + emit_dec_case(case, out) + ",\n#endif\n")
+        out.append("#endif\n\n")
+        left_out.append("#if GOLDEN_DEC_FLASH_LIMIT < %d\n    {\"%s\", %d},\n#endif\n"
+                        % (nbytes, case["name"], nbytes))
+    out.append("/* Every decoder-side case that fits GOLDEN_DEC_FLASH_LIMIT, then the sentinel. */\n"
+               "static const golden_dec_case golden_dec_cases[] = {\n%s%s\n};\n\n"
+               % ("".join(inits), case_initialiser(dec_sentinel_case(), {}, DEC_CASE_FIELDS)))
+    out.append("#define GOLDEN_N_DEC_CASES "
+               "(sizeof golden_dec_cases / sizeof golden_dec_cases[0] - 1)\n\n")
+    out.append("/* The decoder-side cases GOLDEN_DEC_FLASH_LIMIT leaves out, then the sentinel. */\n"
+               "static const golden_left_out_entry golden_dec_left_out[] = {\n%s    {NULL, 0}\n};"
+               "\n\n" % "".join(left_out))
+    out.append("#define GOLDEN_N_DEC_LEFT_OUT "
+               "(sizeof golden_dec_left_out / sizeof golden_dec_left_out[0] - 1)\n\n")
+    return "".join(out)
+
+
 def check_schema():
-    """Assert the struct field order in golden.h matches LAYER_FIELDS/CASE_FIELDS."""
+    """Assert the struct field order in golden.h matches the *_FIELDS lists."""
     with open(SCHEMA) as fh:
         text = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
-    for fields, tag in ((LAYER_FIELDS, "golden_layer"), (CASE_FIELDS, "golden_case")):
+    for fields, tag in ((LAYER_FIELDS, "golden_layer"), (CASE_FIELDS, "golden_case"),
+                        (DEC_LAYER_FIELDS, "golden_dec_layer"),
+                        (DEC_CASE_FIELDS, "golden_dec_case")):
         body = re.search(r"typedef struct \{([^{}]*)\}\s*%s;" % tag, text, re.S).group(1)
         found = [m.group(1) for m in re.finditer(r"(\w+)\s*(?:\[[^\]]*\])?;", body)]
         assert found == fields, (tag, found)
@@ -505,7 +1050,7 @@ def stamp():
         torch.__version__, np.__version__, platform.python_version())
 
 
-def emit_header(cases):
+def emit_header(cases, dec_cases):
     out = ["""/* golden_data.h - GENERATED FILE, DO NOT EDIT.
  *
  * Generated by tests/golden/gen_golden.py from PyTorch reference modules
@@ -548,18 +1093,21 @@ def emit_header(cases):
                "static const golden_left_out_entry golden_left_out[] = {\n%s    {NULL, 0}\n};\n\n"
                % "".join(left_out))
     out.append("#define GOLDEN_N_LEFT_OUT "
-               "(sizeof golden_left_out / sizeof golden_left_out[0] - 1)\n\n"
-               "#endif /* GOLDEN_DATA_H */\n")
+               "(sizeof golden_left_out / sizeof golden_left_out[0] - 1)\n\n")
+    out.append(emit_dec_section(dec_cases))
+    out.append("#endif /* GOLDEN_DATA_H */\n")
     return "".join(out)
 
 
 def main():
     check_schema()
     cases = build_all()
-    text = emit_header(cases)
+    dec_cases = build_dec_all()
+    text = emit_header(cases, dec_cases)
     with open(OUTPUT, "w", newline="\n") as fh:
         fh.write(text)
-    print("wrote %s: %d cases, %d bytes" % (os.path.relpath(OUTPUT), len(cases), len(text)))
+    print("wrote %s: %d + %d cases, %d bytes" % (os.path.relpath(OUTPUT), len(cases),
+                                                 len(dec_cases), len(text)))
     return 0
 
 

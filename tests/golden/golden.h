@@ -15,6 +15,11 @@
 #ifndef GOLDEN_FLASH_LIMIT
 #define GOLDEN_FLASH_LIMIT 0x7fffffff
 #endif
+/* The same for each decoder-side case (golden_dec_cases[], below): a board
+   whose flash holds the encoder cases but not also these passes less. */
+#ifndef GOLDEN_DEC_FLASH_LIMIT
+#define GOLDEN_DEC_FLASH_LIMIT GOLDEN_FLASH_LIMIT
+#endif
 
 typedef enum {
     GOLDEN_LAYERNORM,     /* nn.LayerNorm over the last dim of x          */
@@ -93,5 +98,112 @@ typedef struct {
 /* The table of golden_data.h, which only test_golden.c includes (its data
    is large: one copy per program). Ends with a row whose name is NULL. */
 const golden_case *golden_table(void);
+
+/* ---- decoder-side cases (issue 10): golden_dec_cases[] -------------------
+ * A second table with its own schema (the encoder table above is unchanged).
+ * Activations [rows][d_model] as in the C library, whatever batch_first the
+ * PyTorch module had. A query that sees no key at all (all its keys padded
+ * or hidden by the causal mask) has attention.h's documented result in
+ * `expected`: zero context, i.e. that attention's output row is its
+ * out_proj.bias (PyTorch itself computes NaN there). */
+typedef enum {
+    GOLDEN_DEC_MHA,         /* nn.MultiheadAttention(query, key, value)        */
+    GOLDEN_DEC_LAYER,       /* nn.TransformerDecoderLayer                       */
+    GOLDEN_DEC_STACK,       /* nn.TransformerDecoder (n_dec_layers, final norm) */
+    GOLDEN_DEC_TRANSFORMER, /* nn.Transformer: encoder + norm, decoder + norm   */
+    GOLDEN_DEC_SEQ2SEQ,     /* token ids: nn.Embedding + positions, nn.Transformer,
+                               nn.Linear -> logits                              */
+    GOLDEN_DEC_LM           /* token ids: nn.Embedding + positions, causal
+                               nn.TransformerEncoder (+ norm), nn.Linear        */
+} golden_dec_kind;
+
+/* One nn.TransformerDecoderLayer's parameters. */
+typedef struct {
+    const float *sa_in_w;   /* [3*d][d]  self_attn.in_proj_weight (q, k, v)     */
+    const float *sa_in_b;   /* [3*d]     self_attn.in_proj_bias                 */
+    const float *sa_out_w;  /* [d][d]    self_attn.out_proj.weight              */
+    const float *sa_out_b;  /* [d]       self_attn.out_proj.bias                */
+    const float *ca_in_w;   /* [3*d][d]  multihead_attn.in_proj_weight          */
+    const float *ca_in_b;   /* [3*d]     multihead_attn.in_proj_bias            */
+    const float *ca_out_w;  /* [d][d]    multihead_attn.out_proj.weight         */
+    const float *ca_out_b;  /* [d]       multihead_attn.out_proj.bias           */
+    const float *ff1_w;     /* [d_ff][d] linear1.weight                         */
+    const float *ff1_b;     /* [d_ff]    linear1.bias                           */
+    const float *ff2_w;     /* [d][d_ff] linear2.weight                         */
+    const float *ff2_b;     /* [d]       linear2.bias                           */
+    const float *norm1_w;   /* [d]       norm1 (self-attention block)           */
+    const float *norm1_b;
+    const float *norm2_w;   /* [d]       norm2 (cross-attention block)          */
+    const float *norm2_b;
+    const float *norm3_w;   /* [d]       norm3 (feed-forward block)             */
+    const float *norm3_b;
+} golden_dec_layer;
+
+typedef struct {
+    const char *name;
+    golden_dec_kind kind;
+    int seq;            /* target rows; DEC_MHA: query rows; LM: tokens          */
+    int mem;            /* memory rows; DEC_MHA: key/value rows; TRANSFORMER,
+                           SEQ2SEQ: source rows (tokens); LM: 0                  */
+    int d_model;
+    int n_heads;
+    int d_ff;
+    int n_enc_layers;   /* enc_layers (DEC_MHA: 1, the attention's weights)     */
+    int n_dec_layers;   /* dec_layers                                            */
+    golden_act activation;
+    int norm_first;
+    int causal;         /* the target's self-attention (DEC_MHA: the attention)
+                           is causal: query i sees keys 0..i                    */
+    float eps;
+    const float *x;     /* [seq][d] target (DEC_MHA: query) or NULL (tokens)     */
+    const float *mem_x; /* [mem][d] memory (DEC_MHA: key; TRANSFORMER: source)   */
+    const float *v_x;   /* [mem][d] DEC_MHA: value; else NULL                    */
+    const unsigned char *tgt_padding; /* [seq] 1 = padded (tgt_key_padding_mask) or NULL */
+    const unsigned char *mem_padding; /* [mem] memory_key_padding_mask (DEC_MHA:
+                           key_padding_mask; TRANSFORMER: also the source's
+                           src_key_padding_mask) or NULL                         */
+    const golden_layer *enc_layers;   /* [n_enc_layers] encoder layers (DEC_MHA:
+                           in_proj_w/b, out_w/b of the attention) or NULL       */
+    const float *enc_norm_w;          /* [d] the encoder stack's final norm, or NULL */
+    const float *enc_norm_b;
+    const golden_dec_layer *dec_layers; /* [n_dec_layers] or NULL                */
+    const float *dec_norm_w;          /* [d] the decoder stack's final norm, or NULL */
+    const float *dec_norm_b;
+    /* SEQ2SEQ and LM (LM: the tgt_* fields; zero / NULL otherwise) */
+    int src_vocab;
+    int tgt_vocab;
+    int max_src;        /* rows of src_pos                                       */
+    int max_tgt;        /* rows of tgt_pos (LM: max_len)                         */
+    golden_pos pos;     /* positions of both sides                               */
+    float embed_scale;  /* embeddings times this (0 or 1: none)                  */
+    const float *src_embed; /* [src_vocab][d]                                    */
+    const float *tgt_embed; /* [tgt_vocab][d]                                    */
+    const float *src_pos;   /* [max_src][d] learned positions, or NULL           */
+    const float *tgt_pos;   /* [max_tgt][d] learned positions, or NULL           */
+    const float *out_w;     /* [tgt_vocab][d] the output nn.Linear               */
+    const float *out_b;     /* [tgt_vocab]                                       */
+    const int *src;         /* [mem] source token ids (SEQ2SEQ)                  */
+    const int *tgt;         /* [seq] decoder input ids, bos first (SEQ2SEQ: teacher
+                               forcing); LM: the tokens                          */
+    int prompt_len;     /* LM greedy: the prompt is tgt[0 .. prompt_len-1]       */
+    int bos;            /* SEQ2SEQ: the first decoder input (== tgt[0])          */
+    int eos;            /* a token first produced at greedy[n_eos]: greedy with
+                           this eos outputs greedy[0 .. n_eos-1]                */
+    int eos_never;      /* a token greedy never produces: max_out tokens        */
+    int n_eos;
+    int max_out;        /* tokens of the greedy run                              */
+    const int *greedy;  /* [max_out] PyTorch's greedy run (argmax fed back; LM:
+                           after the prompt), no eos                             */
+    /* reference output: [seq][d]; SEQ2SEQ, LM: [seq][tgt_vocab] logits at
+       every position (causal, teacher forcing) */
+    const float *expected;
+    const float *expected_mem; /* TRANSFORMER: [mem][d] the encoder's output    */
+    unsigned long data_bytes;  /* bytes of all the case's arrays (its flash)    */
+} golden_dec_case;
+
+/* golden_dec_cases[] (test_golden.c): ends with a row whose name is NULL; and
+   the decoder-side cases GOLDEN_FLASH_LIMIT left out (name NULL ends it). */
+const golden_dec_case *golden_dec_table(void);
+const golden_left_out_entry *golden_dec_left_out_table(void);
 
 #endif

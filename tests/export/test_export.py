@@ -1,0 +1,504 @@
+#!/usr/bin/python3
+"""tests/export/test_export.py - tools/export.py's encoder-decoder (Seq2Seq)
+and decoder-only (DecoderLM) export, checked end to end.
+
+    /usr/bin/python3 tests/export/test_export.py [--cc CC] [WORK_DIR]
+
+Small random models (post-norm and pre-norm, ReLU, GELU and tanh-GELU,
+learned and sinusoidal positions or none, embed_scale 1 and sqrt(d_model),
+batch_first either way, biases and LayerNorm affines absent, head width 5,
+an ordinary nn.Transformer model exported as it is) are exported; each
+export builds a C program against the header and fails unless its greedy
+tokens equal PyTorch's and every logit is within 1e-5 * max(1, |PyTorch's|).
+int8: quantized through tools/quantize_seq2seq.c, the header must run
+bit-identically to the quantizer's own parameters and agree with float.
+Then the checks must be able to fail (a changed weight, an impossible
+agreement threshold, a changed int8 header) and every model attention.h
+would compute differently must be refused with a ValueError naming it (and
+the command line must exit 1). The generated C compiles warning-free as C99
+(the project's warning flags) and as C++98.
+
+Needs PyTorch (Debian's python3-torch) and a C compiler. Prints a line per
+check and ends with "N passed, N failed"; exit status 0 only if none failed.
+Deterministic (fixed seeds); takes about ten seconds.
+"""
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+sys.dont_write_bytecode = True  # no tools/__pycache__ in the repository
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import export as E  # noqa: E402
+
+WARN = ("-Wall -Wextra -Wpedantic -Werror -Wshadow -Wdouble-promotion -Wcast-align "
+        "-Wstrict-prototypes -Wundef -Wconversion -Wsign-conversion").split()
+CXXWARN = "-Wall -Wextra -Wpedantic -Werror -Wshadow -Wcast-align -Wundef".split()
+
+results = []
+
+
+def check(name, fn):
+    """Run one check: ok, or FAIL with the exception."""
+    try:
+        fn()
+        results.append(True)
+        print("ok   %s" % name, flush=True)
+    except Exception:  # noqa: BLE001 - every failure is reported, none stops the rest
+        results.append(False)
+        print("FAIL %s\n%s" % (name, "".join("     " + ln + "\n" for ln in
+                                           traceback.format_exc().rstrip().split("\n"))),
+              flush=True)
+
+
+def quiet(*_):
+    pass
+
+
+def refuses(fn, *needles, exc=ValueError):
+    """fn() must raise exc whose message contains every needle."""
+    try:
+        fn()
+    except exc as e:
+        msg = str(e)
+        for n in needles:
+            assert n in msg, "message %r lacks %r" % (msg, n)
+        return msg
+    raise AssertionError("no %s raised" % exc.__name__)
+
+
+def peaked(model, factor=4.0):
+    """Scale the output layer: clearer argmax decisions (fewer near-ties)."""
+    with torch.no_grad():
+        model.out.weight.mul_(factor)
+    return model
+
+
+def seq2seq_models():
+    """(label, model, bos, eos, export kwargs) of the float cases."""
+    torch.manual_seed(1)
+    out = []
+    m = peaked(E.Seq2Seq.build(11, 13, 16, 2, 2, 2, 24, max_src=7, max_tgt=9))
+    out.append(("post-norm relu, learned nn.Embedding positions, embed_scale 1", m, 1, 2, {}))
+    m = peaked(E.Seq2Seq.build(9, 10, 12, 3, 1, 2, 20, max_src=6, max_tgt=8, pos="sinusoidal",
+                               activation="gelu", norm_first=True, final_norm=False,
+                               embed_scale=math.sqrt(12), batch_first=False))
+    out.append(("pre-norm gelu, sinusoidal, embed_scale sqrt(12), no final norms, 3 heads, "
+                "batch_first=False", m, 0, 9, {}))
+    # by hand: tanh GELU (a lambda), [max, d] tensors as positions, head width 5,
+    # no biases and no LayerNorm affine in the decoder, no EOS
+    d = 10
+    gelu_tanh = lambda x: F.gelu(x, approximate="tanh")  # noqa: E731
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, 2, 16, dropout=0.0,
+                                                           activation=gelu_tanh,
+                                                           batch_first=True), 2,
+                                norm=nn.LayerNorm(d), enable_nested_tensor=False)
+    dl = nn.TransformerDecoderLayer(d, 2, 16, dropout=0.0, activation=gelu_tanh,
+                                    batch_first=True)
+    dl.self_attn = nn.MultiheadAttention(d, 2, bias=False, batch_first=True)
+    dl.linear1, dl.linear2 = nn.Linear(d, 16, bias=False), nn.Linear(16, d, bias=False)
+    dl.norm2 = nn.LayerNorm(d, elementwise_affine=False)
+    dec = nn.TransformerDecoder(dl, 1, norm=nn.LayerNorm(d))
+    m = peaked(E.Seq2Seq(nn.Embedding(8, d), nn.Embedding(12, d), encoder=enc, decoder=dec,
+                         out=nn.Linear(d, 12, bias=False),
+                         src_pos=nn.Parameter(torch.randn(5, d) * 0.5),
+                         tgt_pos=torch.randn(11, d) * 0.5))
+    out.append(("tanh-gelu (lambda), tensor positions, head width 5, biases and an affine "
+                "absent, no EOS", m, 3, None, dict(max_out=7)))
+    return out
+
+
+class G2PLike(nn.Module):
+    """An ordinary model written without tools/export.py (as
+    examples/g2p/train.py writes its own): exported as it is."""
+
+    def __init__(self):
+        super().__init__()
+        self.src_embed = nn.Embedding(9, 16, padding_idx=0)
+        self.src_pos = nn.Embedding(6, 16)
+        self.tgt_embed = nn.Embedding(11, 16, padding_idx=0)
+        self.tgt_pos = nn.Embedding(8, 16)
+        self.transformer = nn.Transformer(d_model=16, nhead=4, num_encoder_layers=2,
+                                          num_decoder_layers=2, dim_feedforward=32,
+                                          dropout=0.1, batch_first=True)
+        self.out = nn.Linear(16, 11)
+
+    def forward(self, src, tgt):
+        x = self.src_embed(src) + self.src_pos(torch.arange(src.shape[1]))
+        y = self.tgt_embed(tgt) + self.tgt_pos(torch.arange(tgt.shape[1]))
+        causal = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1])
+        pad = src == 0
+        h = self.transformer(x, y, tgt_mask=causal, src_key_padding_mask=pad,
+                             tgt_key_padding_mask=tgt == 0, memory_key_padding_mask=pad)
+        return self.out(h)
+
+
+def lm_models():
+    torch.manual_seed(2)
+    out = []
+    out.append(("post-norm relu, learned, embed_scale 1",
+                peaked(E.DecoderLM.build(10, 16, 2, 2, 24, max_len=9)), 3, {}))
+    out.append(("pre-norm gelu, sinusoidal, embed_scale sqrt(12), no final norm, "
+                "batch_first=False",
+                peaked(E.DecoderLM.build(9, 12, 3, 1, 20, max_len=7, pos="sinusoidal",
+                                         activation="gelu", norm_first=True, final_norm=False,
+                                         embed_scale=math.sqrt(12), batch_first=False)),
+                None, {}))
+    out.append(("no positions (max_len given), one layer",
+                peaked(E.DecoderLM(nn.Embedding(7, 8),
+                                   nn.TransformerEncoder(nn.TransformerEncoderLayer(
+                                       8, 2, 12, dropout=0.0, batch_first=True), 1,
+                                       enable_nested_tensor=False),
+                                   nn.Linear(8, 7), pos=None, max_len=6)), 0, {}))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cc", default="cc", help="C compiler (default cc)")
+    ap.add_argument("--cxx", default="g++", help="C++ compiler for the C++98 check (g++)")
+    ap.add_argument("work", nargs="?", help="directory for the generated files (default: a "
+                    "temporary one)")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    E.C_WARN = WARN  # the runner and the quantizer hold the generated C to these
+    tmpdir = None
+    if args.work:
+        work = args.work
+        os.makedirs(work, exist_ok=True)
+    else:
+        tmpdir = tempfile.TemporaryDirectory(prefix="test_export_")
+        work = tmpdir.name
+    cc = args.cc
+    P = lambda f: os.path.join(work, f)  # noqa: E731
+    kw = dict(c_compiler=cc, log=quiet)
+
+    # ---- float: every variant exports and verifies (C == PyTorch) -----------------
+    s2s = seq2seq_models()
+    for i, (label, m, bos, eos, extra) in enumerate(s2s):
+        check("seq2seq float == PyTorch: %s" % label,
+              lambda m=m, i=i, bos=bos, eos=eos, extra=extra: E.export_seq2seq(
+                  m, P("s%d_model.h" % i), "s%d" % i, bos=bos, eos=eos, **dict(kw, **extra)))
+    lms = lm_models()
+    for i, (label, m, eos, extra) in enumerate(lms):
+        check("decoder-only float == PyTorch: %s" % label,
+              lambda m=m, i=i, eos=eos, extra=extra: E.export_lm(
+                  m, P("l%d_model.h" % i), "l%d" % i, eos=eos, **dict(kw, **extra)))
+
+    def g2p_like():
+        torch.manual_seed(3)
+        user = peaked(G2PLike())
+        with torch.no_grad():  # never PAD, as a trained model (its forward masks fed PADs)
+            user.out.bias[0] = -100.0
+        user.train()  # still training: the export is the eval-mode model, modes untouched
+        m = E.Seq2Seq.from_modules(src_embed=user.src_embed, tgt_embed=user.tgt_embed,
+                                   src_pos=user.src_pos, tgt_pos=user.tgt_pos,
+                                   transformer=user.transformer, out=user.out)
+        rng = np.random.RandomState(5)
+        samples = [list(rng.randint(1, 9, size=k)) for k in (1, 3, 6, 4)]  # no pad tokens
+        E.export_seq2seq(m, P("g_model.h"), "g", bos=1, eos=2, samples=samples,
+                         reference=user, **kw)
+        assert all(mod.training for mod in user.modules()), "training flags changed"
+        # shared, not copied: a change to the user's weights is the exported model's
+        with torch.no_grad():
+            user.out.bias.add_(1.0)
+        assert torch.equal(m.out.bias, user.out.bias)
+        # and the check sees a model that differs from the reference
+        other = G2PLike()
+        refuses(lambda: E.export_seq2seq(m, P("g_bad.h"), "g", bos=1, eos=2, samples=samples,
+                                         reference=other, **kw),
+                "reference computes other logits", exc=RuntimeError)
+    check("an ordinary nn.Transformer model exported as it is (Seq2Seq.from_modules, shared "
+          "modules, reference=the user's model in training mode)", g2p_like)
+
+    def padding():
+        m = s2s[0][1]
+        src = torch.tensor([[3, 4, 5, 0, 0]])
+        pad = torch.tensor([[False, False, False, True, True]])
+        tgt = torch.tensor([[1, 6, 7, 8]])
+        with E._eval_mode(m), torch.no_grad():
+            a = m(src, tgt, src_key_padding_mask=pad)
+            b = m(src[:, :3], tgt)
+        err = float(((a - b).abs() / b.abs().clamp(min=1)).max())
+        assert err <= 1e-5, err
+    check("forward with trailing source padding masked == the unpadded source (what C runs)",
+          padding)
+
+    def deterministic():
+        m, bos, eos = s2s[0][1], s2s[0][2], s2s[0][3]
+        a = E.seq2seq_header(m, "s0", bos, eos)
+        assert a == open(P("s0_model.h")).read()
+        assert E.lm_header(lms[0][1], "l0", lms[0][2]) == open(P("l0_model.h")).read()
+    check("headers are deterministic (the same text again)", deterministic)
+
+    def tampered_float():
+        m = s2s[0][1]
+        text = open(P("s0_model.h")).read()
+        k = text.index("s0_out_w[13 * 16] = {\n    ") + len("s0_out_w[13 * 16] = {\n    ")
+        end = text.index(",", k)
+        bad = text[:k] + E.c_float(float(text[k:end].rstrip("f")) + 0.01) + text[end:]
+        with open(P("s0_bad.h"), "w") as fh:
+            fh.write(bad)
+        msg = refuses(lambda: E._verify_float("seq2seq", m, P("s0_bad.h"), "s0",
+                                              [[3, 4, 5], [6]], 1, 2, None, None, cc,
+                                              REPO, quiet),
+                      "largest difference", "logit 0", exc=RuntimeError)
+        assert "sample" in msg and "step" in msg, msg
+    check("float verification fails on a header with one weight changed by 0.01, naming "
+          "where", tampered_float)
+
+    # ---- int8 --------------------------------------------------------------------
+    rng = np.random.RandomState(7)
+    m0 = s2s[0][1]
+    calib_src = [list(rng.randint(0, 11, size=rng.randint(1, 8))) for _ in range(24)]
+    calib_tgt = [[1] + m0.greedy(s, 1, 2, 8) for s in calib_src]  # BOS + the model's own outputs
+    held_out = [list(rng.randint(0, 11, size=rng.randint(1, 8))) for _ in range(12)]
+    reports = {}
+
+    def s8_seq2seq():
+        E.export_seq2seq_calibration(m0, calib_src, calib_tgt, P("s0_calib.h"), "s0")
+        r = E.quantize_seq2seq(P("s0_model.h"), P("s0_calib.h"), P("s0_model_s8.h"), "s0",
+                               samples=held_out, min_word_agreement=0.5, **kw)
+        reports["s2s"] = r
+        assert r["samples"] == 12 and 0.5 <= r["word_agreement"] <= 1.0, r
+        assert 0.0 <= r["token_error_rate"] <= 1.0 and r["max_logit_error"] > 0.0, r
+        print("     int8 seq2seq: %d of %d outputs identical to float, token error rate %.1f%%, "
+              "logits within %.3g (span %.3g)" % (r["words_identical"], r["samples"],
+                                                  100 * r["token_error_rate"],
+                                                  r["max_logit_error"], r["logit_span"]))
+        assert "static const attn_seq2seq_s8_params s0_s8 = {" in r["text"]
+        assert "#define S0_S8_WEIGHT_BYTES " in r["text"]
+    check("int8 seq2seq: quantized, the header bit-identical to the quantizer's parameters, "
+          ">= 50% of held-out outputs identical to float", s8_seq2seq)
+
+    lm0 = lms[0][1]
+
+    def s8_lm():
+        seqs = [list(rng.randint(0, 10, size=rng.randint(1, 10))) for _ in range(24)]
+        E.export_lm_calibration(lm0, seqs, P("l0_calib.h"), "l0")
+        r = E.quantize_lm(P("l0_model.h"), P("l0_calib.h"), P("l0_model_s8.h"), "l0",
+                          min_word_agreement=0.5, **kw)
+        reports["lm"] = r
+        assert r["samples"] == 24, r
+        print("     int8 decoder-only: %d of %d outputs identical to float, token error rate "
+              "%.1f%%" % (r["words_identical"], r["samples"], 100 * r["token_error_rate"]))
+    check("int8 decoder-only: quantized, bit-identical to the quantizer's parameters, "
+          ">= 50% identical to float", s8_lm)
+
+    def s8_gelu():
+        m, bos, eos = s2s[1][1], s2s[1][2], s2s[1][3]
+        src = [list(rng.randint(0, 9, size=rng.randint(1, 7))) for _ in range(16)]
+        E.export_seq2seq_calibration(m, src, [[bos] + m.greedy(s, bos, eos, 7) for s in src],
+                                     P("s1_calib.h"), "s1")
+        r = E.quantize_seq2seq(P("s1_model.h"), P("s1_calib.h"), P("s1_model_s8.h"), "s1",
+                               min_word_agreement=0.0, **kw)
+        assert "s1_s8_enc_l0_gelu[256]" in r["text"], "no GELU table"
+        assert "s1_s8_src_pos" in r["text"], "sinusoidal positions not baked"
+        E.export_lm_calibration(lms[1][1], [[1, 2, 3], [4, 5, 6, 7, 8]], P("l1_calib.h"), "l1")
+        E.quantize_lm(P("l1_model.h"), P("l1_calib.h"), P("l1_model_s8.h"), "l1",
+                      min_word_agreement=0.0, **kw)
+    check("int8 of the pre-norm GELU sinusoidal models (GELU tables, baked positions): "
+          "bit-identical header", s8_gelu)
+
+    def s8_deterministic():
+        r = E.quantize_seq2seq(P("s0_model.h"), P("s0_calib.h"), P("s0_again_s8.h"), "s0",
+                               samples=held_out, min_word_agreement=0.5, **kw)
+        assert r["text"] == reports["s2s"]["text"]
+    check("int8 header deterministic (quantized twice: the same text)", s8_deterministic)
+
+    def s8_threshold():
+        refuses(lambda: E.quantize_seq2seq(P("s0_model.h"), P("s0_calib.h"), P("s0_x_s8.h"),
+                                           "s0", samples=held_out, min_word_agreement=1.01,
+                                           **kw),
+                "min_word_agreement 101.0%", exc=RuntimeError)
+    check("int8 agreement below min_word_agreement fails", s8_threshold)
+
+    def s8_tampered():
+        real = E._write
+
+        def bad_write(path, text):  # the printed header with one int8 weight changed
+            if path.endswith("_s8.h"):
+                k = text.index("s0_s8_out_w[") + len("s0_s8_out_w[208] = {\n    ")
+                end = text.index(",", k)
+                v = int(text[k:end])
+                text = text[:k] + str(v + 1 if v < 127 else v - 1) + text[end:]
+            real(path, text)
+        E._write = bad_write
+        try:
+            refuses(lambda: E.quantize_seq2seq(P("s0_model.h"), P("s0_calib.h"),
+                                               P("s0_y_s8.h"), "s0", samples=held_out,
+                                               min_word_agreement=0.0, **kw),
+                    "runs differently from the parameters the quantizer made", exc=RuntimeError)
+        finally:
+            E._write = real
+    check("an int8 header that differs from the quantizer's parameters is caught", s8_tampered)
+
+    def cxx98():
+        src = P("cxx.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
+                     '#include "s0_model.h"\n#include "s0_model_s8.h"\n'
+                     '#include "l0_model.h"\n#include "l0_model_s8.h"\n'
+                     '#include "s1_model.h"\n#include "s1_model_s8.h"\n'
+                     'int main(void) { return s0_cfg.max_src + s0_s8.logit_zp + '
+                     'l0_s8.logit_zp + s1_s8.logit_zp + (int)sizeof s0_weights + '
+                     '(int)sizeof l0_weights + (int)sizeof s1_weights == 0; }\n')
+        r = subprocess.run([args.cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + work, "-c", src, "-o", P("cxx.o")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the float and int8 headers compile as C++98 (-Wall -Wextra -Wpedantic -Werror)", cxx98)
+
+    # ---- refusals: what attention.h would compute differently -------------------
+    def fresh(**kw2):
+        torch.manual_seed(4)
+        a = dict(src_vocab=7, tgt_vocab=8, d_model=8, nhead=2, num_encoder_layers=1,
+                 num_decoder_layers=2, dim_feedforward=12, max_src=5, max_tgt=6)
+        a.update(kw2)
+        return E.Seq2Seq.build(**a)
+
+    def refused_export(m, *needles):
+        return lambda: refuses(lambda: E.seq2seq_header(m, "r", 1, 2), *needles)
+
+    m = fresh()
+    m.decoder.layers[1].activation = F.silu
+    check("refused: a SiLU activation", refused_export(m, "decoder.layers[1]", "neither relu"))
+    m = fresh()
+    m.decoder.layers[0].multihead_attn = nn.MultiheadAttention(8, 2, kdim=6, vdim=6,
+                                                               batch_first=True)
+    check("refused: cross-attention with kdim/vdim != d_model",
+          refused_export(m, "decoder.layers[0].multihead_attn has kdim=6 vdim=6"))
+    m = fresh()
+    m.decoder.layers[0].self_attn = nn.MultiheadAttention(8, 2, add_bias_kv=True,
+                                                          batch_first=True)
+    check("refused: add_bias_kv", refused_export(m, "decoder.layers[0].self_attn uses "
+                                                    "add_bias_kv=True"))
+    m = fresh()
+    m.decoder.layers[1].multihead_attn = nn.MultiheadAttention(8, 2, add_zero_attn=True,
+                                                               batch_first=True)
+    check("refused: add_zero_attn", refused_export(m, "add_zero_attn=True"))
+    m = fresh()
+    m.decoder.layers[1].linear1, m.decoder.layers[1].linear2 = nn.Linear(8, 10), nn.Linear(10, 8)
+    check("refused: a different d_ff in one decoder layer",
+          refused_export(m, "decoder.layers[1].d_ff is 10", "one config"))
+    m = fresh()
+    m.decoder.layers[0].norm3 = nn.LayerNorm(8, eps=1e-6)
+    check("refused: norm3 with another eps", refused_export(m, "norm3.eps"))
+    m = fresh()
+    m.decoder = fresh(d_model=12, nhead=2).decoder
+    check("refused: encoder and decoder of different widths",
+          refused_export(m, "the encoder is 8 wide, the decoder 12"))
+    m = fresh()
+    m.decoder = fresh(nhead=4).decoder
+    check("refused: encoder and decoder with different head counts",
+          refused_export(m, "n_heads is 2, the decoder's 4"))
+    m = fresh()
+    with torch.no_grad():
+        m.tgt_embed.weight[3, 1] = float("nan")
+    check("refused: a NaN in an embedding table", refused_export(m, "tgt_embed.weight has NaN"))
+    m = fresh()
+    with torch.no_grad():
+        m.src_pos.weight[0, 0] = float("inf")
+    check("refused: an infinite position", refused_export(m, "src_pos has NaN or infinite"))
+    m = fresh()
+    m.out = nn.Linear(8, 9)
+    check("refused: an output layer of another size than the target vocabulary",
+          refused_export(m, "out is Linear(8, 9); expected Linear(8, 8)"))
+
+    class Custom(E.Seq2Seq):
+        def forward(self, src, tgt, src_key_padding_mask=None, tgt_key_padding_mask=None):
+            return super().forward(src, tgt) * 2
+
+    m = fresh()
+    m.__class__ = Custom
+    check("refused: a subclass overriding forward", refused_export(m, "overrides Seq2Seq.forward"))
+    m = fresh()
+    m.decoder.layers[0].linear2.register_forward_hook(lambda mod, i, o: o * 2)
+    check("refused: a forward hook", refused_export(m, "forward hooks"))
+    check("refused: not a Seq2Seq",
+          lambda: refuses(lambda: E.seq2seq_header(nn.Transformer(8, 2), "r", 1, 2),
+                          "needs a tools/export.py Seq2Seq"))
+    check("refused: learned source and sinusoidal target positions",
+          lambda: refuses(lambda: E.Seq2Seq(nn.Embedding(5, 8), nn.Embedding(5, 8),
+                                             encoder=fresh().decoder, decoder=fresh().decoder,
+                                             out=nn.Linear(8, 5),
+                                             src_pos=nn.Embedding(4, 8), tgt_pos="sinusoidal"),
+                          "one kind of positions"))
+    check("refused: an embedding with max_norm",
+          lambda: refuses(lambda: E.Seq2Seq(nn.Embedding(5, 8, max_norm=1.0),
+                                             nn.Embedding(5, 8), transformer=nn.Transformer(8, 2),
+                                             out=nn.Linear(8, 5), max_src=4, max_tgt=4),
+                          "src_embed uses max_norm"))
+    check("refused: sinusoidal positions without max_src",
+          lambda: refuses(lambda: E.Seq2Seq(nn.Embedding(5, 8), nn.Embedding(5, 8),
+                                             transformer=nn.Transformer(8, 2),
+                                             out=nn.Linear(8, 5), src_pos="sinusoidal",
+                                             tgt_pos="sinusoidal", max_tgt=4),
+                          "max_src (an int >= 1) is needed"))
+    check("refused: bos outside the target vocabulary",
+          lambda: refuses(lambda: E.seq2seq_header(fresh(), "r", 8, 2), "bos 8 is outside"))
+    check("refused: verification samples outside the source vocabulary / too long",
+          lambda: (refuses(lambda: E.export_seq2seq(fresh(), P("r_model.h"), "r", bos=1,
+                                                    samples=[[1, 2], [7]], **kw),
+                           "samples[1] has token 7 outside"),
+                   refuses(lambda: E.export_lm(E.DecoderLM.build(5, 8, 2, 1, 8, 4),
+                                               P("r_model.h"), "r", samples=[[1] * 5], **kw),
+                           "samples[0] has 5 tokens; at most 4")))
+    check("refused: embed_scale 0",
+          lambda: refuses(lambda: E.DecoderLM.build(5, 8, 2, 1, 8, 4, embed_scale=0.0),
+                          "embed_scale must be finite and not 0"))
+    check("refused: a decoder-only model of decoder layers",
+          lambda: refuses(lambda: E.DecoderLM(nn.Embedding(5, 8), fresh().decoder,
+                                              nn.Linear(8, 5), max_len=4),
+                          "encoder must be nn.TransformerEncoder"))
+    m = E.DecoderLM.build(5, 8, 2, 1, 8, 4)
+    m.encoder.layers[0].activation = torch.tanh
+    check("refused: decoder-only with a tanh activation",
+          lambda: refuses(lambda: E.lm_header(m, "r", None), "encoder.layers[0]",
+                          "neither relu"))
+    check("refused: calibration tokens outside the vocabulary / too long",
+          lambda: (refuses(lambda: E.seq2seq_calibration_header(fresh(), [[1, 7]], [[1]], "r"),
+                           "src[0] has token 7 outside"),
+                   refuses(lambda: E.seq2seq_calibration_header(fresh(), [[1]], [[1] * 7], "r"),
+                           "tgt[0] has 7 tokens; at most 6")))
+
+    def cli():
+        m = fresh()
+        m.encoder.layers[0].activation = F.silu
+        torch.save(m, P("bad.pt"))
+        r = subprocess.run([sys.executable, os.path.join(REPO, "tools", "export.py"), P("bad.pt"),
+                            "--name", "bad", "--bos", "1", "-o", P("bad_model.h")],
+                           capture_output=True, text=True)
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        assert "cannot export" in r.stderr and "neither relu" in r.stderr, r.stderr
+        torch.save(s2s[0][1], P("good.pt"))
+        r = subprocess.run([sys.executable, os.path.join(REPO, "tools", "export.py"),
+                            P("good.pt"), "--name", "good", "--bos", "1", "--eos", "2",
+                            "--cc", cc, "-o", P("good_model.h")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "verified" in r.stdout, r.stdout
+    check("command line: a Seq2Seq pickle exports (exit 0), a SiLU one is refused (exit 1)", cli)
+
+    n_fail = results.count(False)
+    print("%d passed, %d failed" % (results.count(True), n_fail))
+    if tmpdir is not None:
+        tmpdir.cleanup()
+    return 1 if n_fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
