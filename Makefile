@@ -5,9 +5,15 @@
 #   make test-host     the host builds only (no cross tools, no installs, no QEMU); the same last line
 #   make test-BOARD    the test runner on one board under QEMU: its three programs (encoder side, decoder side, bad input)
 #   make digits-BOARD  the digits classifier on one board (instructions per inference)
+#   make g2p           the grapheme-to-phoneme encoder-decoder on the host (float and int8)
+#   make g2p-BOARD     the same on one board (instructions per word and per token)
+#   make g2p-s8        rewrite examples/g2p/g2p_model_s8.h with the quantizer (make test checks it)
+#   make g2p-data      rebuild examples/g2p/g2p_data.tsv from wamerican + espeak-ng
+#   make g2p-train     retrain the g2p model and rewrite its outputs (PyTorch, ~20 min)
+#   make g2p-export    export it again: g2p_model.h, g2p_calib.h, g2p_model_s8.h, verified
 #   make demo-BOARD    the demo model on one board (not m0: it does not fit)
 #   make demo          the digits classifier on the host, then on the M4 when the tools are there
-#   make examples      the host examples (minimal, demo, digits)
+#   make examples      the host examples (minimal, demo, digits, g2p)
 #   make digits-s8     rewrite examples/digits/digits_model_s8.h with the quantizer (make test checks it)
 #   make bench         instruction counts, every board and compiler -> BENCHMARKS.md, build/bench/results.csv
 #   make bench-host    host timing of encoder layers -> stdout (see BENCHMARKS.md)
@@ -122,7 +128,43 @@ DIGITS_DEP := examples/digits/digits.c examples/digits/digits_model.h \
               examples/digits/digits_model_s8.h examples/digits/digits_data.h attention.h
 $(B)/digits: $(DIGITS_DEP) | $(B)
 	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits $< -lm -o $@
-examples: $(B)/minimal $(B)/demo $(B)/digits
+# the grapheme-to-phoneme encoder-decoder (examples/g2p): make g2p
+G2P_DEP := examples/g2p/g2p.c examples/g2p/g2p_model.h examples/g2p/g2p_model_s8.h \
+           examples/g2p/g2p_words.h attention.h
+$(B)/g2p: $(G2P_DEP) | $(B)
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/g2p $< -lm -o $@
+.PHONY: g2p
+g2p: $(B)/g2p
+	./$(B)/g2p
+# the int8 g2p model from the committed float model and calibration data,
+# with attention.h's quantizer (tools/quantize_seq2seq.c): `make g2p-s8`
+# rewrites g2p_model_s8.h; make test checks it is current
+$(B)/qs-g2p/qs_input.h: | $(B)
+	@mkdir -p $(@D)
+	@printf '%s\n' '#include "g2p_model.h"' '#include "g2p_calib.h"' \
+	    '#define QS_NAME "g2p"' '#define QS_CFG g2p_cfg' '#define QS_W g2p_weights' \
+	    '#define QS_N_CALIB G2P_N_CALIB' '#define QS_SRC g2p_calib_src' \
+	    '#define QS_SRC_LEN g2p_calib_src_len' '#define QS_TGT g2p_calib_tgt' \
+	    '#define QS_TGT_LEN g2p_calib_tgt_len' > $@
+$(B)/qs-g2p/quantize_seq2seq: tools/quantize_seq2seq.c tools/run_seq2seq.h attention.h \
+                              examples/g2p/g2p_model.h examples/g2p/g2p_calib.h \
+                              $(B)/qs-g2p/qs_input.h
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/g2p -I$(B)/qs-g2p $< -lm -o $@
+$(B)/qs-g2p/g2p_model_s8.h: $(B)/qs-g2p/quantize_seq2seq
+	./$< > $@
+.PHONY: g2p-s8
+g2p-s8: $(B)/qs-g2p/g2p_model_s8.h
+	cp $< examples/g2p/g2p_model_s8.h
+# the g2p pipeline from the raw data (not part of make test; PyTorch and
+# espeak-ng from Debian): the data, training (~20 min), the export
+.PHONY: g2p-data g2p-train g2p-export
+g2p-data:
+	/usr/bin/python3 examples/g2p/make_data.py
+g2p-train:
+	nice /usr/bin/python3 examples/g2p/train.py
+g2p-export:
+	/usr/bin/python3 examples/g2p/g2p_export.py
+examples: $(B)/minimal $(B)/demo $(B)/digits $(B)/g2p
 
 # the int8 digits model from the committed float model and calibration data,
 # by tools/quantize_model.c (what tools/export.py runs; no Python needed):
@@ -258,6 +300,14 @@ dep_bench  := bench/bench_mcu.c attention.h
 src_digits := examples/digits/digits.c
 dep_digits := $(DIGITS_DEP)
 cf_digits  := -DDIGITS_ON_BOARD -Iexamples/digits
+# g2p: the int8 model alone on the micro:bit (its 256 KB of flash; the
+# float model's weights are 703 KB)
+src_g2p := examples/g2p/g2p.c
+dep_g2p := $(G2P_DEP)
+cf_g2p  := -DG2P_ON_BOARD -Iexamples/g2p
+g2p_m0  := -DG2P_NO_FLOAT -Os -isystem $(NEWLIB_INC)/nano
+g2p_m0_clang := -Oz
+ld_g2p_m0 := --specs=nano.specs
 src_demo   := examples/demo.c
 dep_demo   := examples/demo.c attention.h
 cf_demo    := -DDEMO_ON_BOARD
@@ -328,8 +378,8 @@ src_overflow := tests/link_overflow.c
 dep_overflow := tests/link_overflow.c
 overflow_m0  := -DOVERFLOW_BYTES=14340
 overflow_m4  := -DOVERFLOW_BYTES=4190212
-PROGRAMS := $(TEST_PROGS) bench digits demo
-programs_m0 := $(TEST_PROGS) bench digits
+PROGRAMS := $(TEST_PROGS) bench digits demo g2p
+programs_m0 := $(TEST_PROGS) bench digits g2p
 
 # $(call XOBJ,board,compiler,program,source): one object of a board program
 # ($(CONV) on every source: the library, the tests, the examples, the port)
@@ -362,6 +412,9 @@ test-$(1)$(sfx_$(2)): $(foreach p,$(TEST_PROGS),$(B)/$(1)$(sfx_$(2))/$(p).elf)
 	    sh $(PORT)/run.sh $(board_$(1)) $$$$p $(QEMU_TIMEOUT) || rc=1; done; exit $$$$rc
 digits-$(1)$(sfx_$(2)): $(B)/$(1)$(sfx_$(2))/digits.elf
 	sh $(PORT)/run.sh $(board_$(1)) $$< $(QEMU_TIMEOUT) -icount shift=10,sleep=off
+.PHONY: g2p-$(1)$(sfx_$(2))
+g2p-$(1)$(sfx_$(2)): $(B)/$(1)$(sfx_$(2))/g2p.elf
+	sh $(PORT)/run.sh $(board_$(1)) $$< $(QEMU_TIMEOUT) -icount shift=10,sleep=off
 ifneq ($(1),m0)
 .PHONY: demo-$(1)$(sfx_$(2))
 demo-$(1)$(sfx_$(2)): $(B)/$(1)$(sfx_$(2))/demo.elf
@@ -376,6 +429,7 @@ ports-deps:
 
 BOARD_ELFS  := $(foreach d,$(BOARD_DIRS),$(foreach p,$(TEST_PROGS),$(B)/$(d)/$(p).elf))
 DIGITS_ELFS := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/digits.elf)
+G2P_ELFS    := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/g2p.elf)
 BENCH_ELFS  := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/bench.elf)
 # the arguments of tests/run_suite.sh: DIR:MACHINE per build, DIR =
 # build/<DIR>/ (m4, m4-clang, ...); tools/bench_report.sh also gets the
@@ -390,11 +444,13 @@ STACK_ELFS  := $(foreach r,$(STACK_PROGS),$(B)/$(firstword $(subst :, ,$(r))).el
 # every board with both compilers, each twice (the counts must repeat
 # exactly): build/bench/results.csv, and into BENCHMARKS.md the table (a
 # column per board and compiler) and our rows beside CMSIS-NN / CMSIS-DSP's
-# (bench/cmsis_anchor.csv) with the ratio
-bench: $(BENCH_ELFS) $(DIGITS_ELFS) bench/cmsis_anchor.csv
+# (bench/cmsis_anchor.csv) with the ratio; the digits and g2p examples' tables
+# into BENCHMARKS.md and README.md (tools/digits_report.sh, tools/g2p_report.sh)
+bench: $(BENCH_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(B)/g2p bench/cmsis_anchor.csv
 	@sh tools/bench_report.sh $(B) bench/cmsis_anchor.csv -c gcc:$(CROSS_CC) -c clang:$(CLANG) \
 	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
 	@sh tools/digits_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
+	@sh tools/g2p_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 
 # flash and RAM of the library alone, per core and compiler, -Os and -O2,
 # into BENCHMARKS.md
@@ -450,8 +506,9 @@ $(B)/stack-host: $(dep_stack) | $(B)
 # package install, no QEMU), make test these and every board
 HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-static.o \
                $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h \
+               $(B)/qs-g2p/g2p_model_s8.h \
                $(FUZZ_REPLAYS) $(EXPORT_CHECKS)
-test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary
+test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) MAKE='$(MAKE)' \
 	    TEST_PROGS='$(TEST_PROGS)' sh tests/run_suite.sh $(B) $(BOARD_RUNS) -- $(STACK_PROGS)
 test-host: $(HOST_CHECKS)

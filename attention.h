@@ -1781,9 +1781,13 @@ static attn_status attn__cache_check(const attn_kv_cache *c, int elem, int n_lay
     return ATTN_OK;
 }
 
+/* s is finite: its exponent bits are not all ones (read as bits, so that
+   an int8-only build does no float arithmetic for it) */
 static int attn__scale_ok(float s)
 {
-    return s - s == 0.0f; /* finite */
+    uint32_t u;
+    memcpy(&u, &s, sizeof u);
+    return (u & 0x7F800000u) != 0x7F800000u;
 }
 
 static int attn__tokens_ok(const int *t, int n, int vocab)

@@ -36,7 +36,8 @@ run() {
     name=$1; shift
     out=$("$@" 2>&1); rc=$?
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-    if [ "$name" = host-gcc ] || [ "${name#digits}" != "$name" ] || [ $rc -ne 0 ] || [ -z "$line" ]; then
+    if [ "$name" = host-gcc ] || [ "${name#digits}" != "$name" ] || [ "${name#g2p}" != "$name" ] ||
+        [ $rc -ne 0 ] || [ -z "$line" ]; then
         printf '%s\n' "$out"
     else # the boards' left-out lists and the stack's worst cases are worth seeing too
         printf '%s\n' "$out" | grep -E '^  left out:|^[1-9][0-9]* left out|^stack worst' || true
@@ -105,6 +106,14 @@ run "digits-host" timeout 300 "./$B/digits"
 for pair in "$@"; do
     run "digits-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
 done
+# The grapheme-to-phoneme encoder-decoder (examples/g2p): greedy decoding
+# with the KV cache, float == PyTorch on every held-out word, int8 close
+# to float (the micro:bit: int8 only), the int8 outputs' checksum the same
+# everywhere.
+run "g2p-host" timeout 300 "./$B/g2p"
+for pair in "$@"; do
+    run "g2p-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/g2p.elf" 600
+done
 
 # Every checksum line ("checksum LABEL: N bytes, FNV-1a H") must agree across
 # the builds that printed it for the same N bytes: the int8 kernels and the
@@ -143,6 +152,8 @@ sx=$(nm -g --defined-only "$B/impl-noint8.o" | awk '{print $3}' | grep -E '_s8$|
 # The committed int8 digits model is what the quantizer makes today.
 cmp -s "$B/qm-digits/digits_model_s8.h" examples/digits/digits_model_s8.h
 count "examples/digits/digits_model_s8.h is what tools/quantize_model.c makes now (make digits-s8)" $?
+cmp -s "$B/qs-g2p/g2p_model_s8.h" examples/g2p/g2p_model_s8.h
+count "examples/g2p/g2p_model_s8.h is what tools/quantize_seq2seq.c makes now (make g2p-s8)" $?
 # Every public function of attention.h has bad-input rows (the engine's tables).
 sh tests/bad_input_coverage.sh attention.h "./$B/test-gcc"
 count "bad input: every public function of attention.h has rows (tests/bad_input_coverage.sh)" $?
