@@ -326,14 +326,14 @@ cf_demo    := -DDEMO_ON_BOARD
 #             (20 of 29, 119,845 B of data). 9.6 KB pool. Left out: the
 #             golden cases of 15,120 B and up, the property, int8 and
 #             quantizer shapes over the pool.
-#   test-dec  260,604 / 249,324 B: the decoder-side golden cases of up to
+#   test-dec  260,572 / 249,276 B: the decoder-side golden cases of up to
 #             13,028 B with gcc (23 of 26, 144,799 B), 10,732 B with clang
-#             (21, 119,918 B; up to 11,853 B would leave 636 B). 11 KB
+#             (21, 119,918 B; up to 11,853 B would leave under 1 KB). 11 KB
 #             pool. Left out: the three-layer decoder, the two-layer
 #             transformer and the largest seq2seq (15,264 B and up; clang
 #             also the two two-layer decoders), the stepping cases and
 #             int8 token models over the pool.
-#   test-bad  127,252 / 138,508 B. 11 KB pool (the quantizer's table takes
+#   test-bad  127,220 / 138,460 B. 11 KB pool (the quantizer's table takes
 #             9,408 B). Left out: the decoder quantizers' table (18,288 B).
 # The M3 runs the same portable soft-float C with every case.
 test_m0  := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
@@ -348,8 +348,8 @@ $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to
 # the AN547's 2 MB SRAM at 0x01000000 (ports/cortex-m/boards/mps3-an547.ld),
 # so its programs run every case with both compilers and need no limit
-# (ITCM used, gcc / clang: test 164,432 / 207,464 B, test-dec 134,592 /
-# 160,408, test-bad 154,016 / 185,312).
+# (ITCM used, gcc / clang: test 163 / 205 KB, test-dec 134 / 159 KB,
+# test-bad 153 / 183 KB).
 bench_m0 := -DBENCH_RAM_BYTES=10240
 # The documented worst-case stack in bytes (README, attention.h): of every
 # inference function (everything but the model quantizers), and of the
