@@ -8772,7 +8772,7 @@ static void attn__quant_stack(attn__quant *z, attn_encoder_s8_params *p, attn_qp
     attn_encoder_layer_s8_params *layers = (attn_encoder_layer_s8_params *)attn__qtake(
         z, (size_t)w->n_layers * sizeof(attn_encoder_layer_s8_params));
     int l;
-    if (!layers) return;
+    if (!layers || !obs) return; /* (a failed take: z->st says so; obs never NULL) */
     memset(layers, 0, (size_t)w->n_layers * sizeof(*layers));
     for (l = 0; l < w->n_layers; l++) attn__quant_layer(z, &layers[l], xq, cfg, &w->layers[l], &obs[l]);
     memset(&p->norm, 0, sizeof p->norm);
@@ -9012,7 +9012,7 @@ static void attn__quant_dec_stack(attn__quant *z, attn_decoder_s8_params *p, att
     attn_decoder_layer_s8_params *layers = (attn_decoder_layer_s8_params *)attn__qtake(
         z, (size_t)w->n_layers * sizeof(attn_decoder_layer_s8_params));
     int l;
-    if (!layers) return;
+    if (!layers || !obs) return; /* (a failed take: z->st says so; obs never NULL) */
     memset(layers, 0, (size_t)w->n_layers * sizeof(*layers));
     for (l = 0; l < w->n_layers; l++)
         attn__quant_dec_layer(z, &layers[l], xq, mq, cfg, &w->layers[l], &obs[l]);
@@ -9067,6 +9067,7 @@ ATTN_DEF attn_status attn_quantize_decoder_s8(attn_decoder_s8_params *out, attn_
     marks = attn__quant_begin(scratch, store);
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs));
     x = (float *)attn__take(scratch, n * sizeof(float));
+    if (!obs || !x) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
     attn__obs_reset((attn__range *)(void *)obs,
                     ((size_t)w->n_layers + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&in_r, 1);
@@ -9270,9 +9271,12 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
     ne = w->encoder.n_layers;
     nd = w->decoder.n_layers;
     eo = (attn__layer_obs *)attn__take(scratch, (size_t)(ne + nd + 2) * sizeof(attn__layer_obs));
-    dobs = eo + ne + 1;
     logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
-    attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch, sizeof(float));
+    /* (checked above: the cache fits the scratch) */
+    if (!eo || attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch,
+                                sizeof(float)) != ATTN_OK)
+        return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks);
+    dobs = eo + ne + 1;
     attn__obs_reset((attn__range *)(void *)eo,
                     (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&x0s, 1);
@@ -9410,7 +9414,9 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)nl + 1) * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->vocab * sizeof(float));
     x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
-    attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float));
+    /* (checked above: the cache fits the scratch) */
+    if (!obs || attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float)) != ATTN_OK)
+        return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks);
     attn__obs_reset((attn__range *)(void *)obs,
                     ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&x0, 1);
