@@ -397,9 +397,9 @@
    inference function takes at most 840 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 796
-   on the M4F; 780 with GCC 12 -O2 (M4F), 704 with GCC -Os; the model
-   quantizers, host-side tools, 1,260 (attn_quantize_seq2seq_s8; per-
+   stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 804
+   on the M4F; 796 with GCC 12 -O2 (M4F), 712 with GCC -Os; the model
+   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; per-
    function and per-build figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
@@ -9238,6 +9238,96 @@ ATTN_DEF attn_status attn_quantize_seq2seq_store_bytes(const attn_seq2seq_cfg *c
     return attn__size_result(s, bytes);
 }
 
+/* The calibration run of attn_quantize_seq2seq_s8 (out of line, with its
+   cache: the caller's frame stays small above the float model's steps):
+   each source encoded, its target stepped through teacher-forced, every
+   tensor watched (eo: the encoder's observers, then the decoder's; r: the
+   source and target inputs and the logits). */
+ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
+                                               const attn_seq2seq_weights_f32 *w,
+                                               const int *calib_src, const int *src_len,
+                                               const int *calib_tgt, const int *tgt_len,
+                                               int n_calib, attn__layer_obs *eo, attn__range *r,
+                                               float *logits, attn_arena *scratch)
+{
+    attn_kv_cache cache;
+    attn__layer_obs *dobs;
+    int d = cfg->encoder.d_model, ne = w->encoder.n_layers, nd = w->decoder.n_layers, s, t, i;
+    /* (checked by the caller: the cache fits the scratch) */
+    if (attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch, sizeof(float)) !=
+        ATTN_OK)
+        return ATTN_ERR_ARENA;
+    dobs = eo + ne + 1;
+    attn__obs_reset((attn__range *)(void *)eo,
+                    (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(r, 3);
+    for (s = 0; s < n_calib; s++) {
+        const int *src = calib_src + (size_t)s * (size_t)cfg->max_src;
+        const int *tgt = calib_tgt + (size_t)s * (size_t)cfg->max_tgt;
+        size_t mark = scratch->used;
+        float *x = (float *)attn__take(scratch, (size_t)src_len[s] * (size_t)d * sizeof(float));
+        for (i = 0; i < src_len[s]; i++)
+            attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i,
+                                cfg->embed_scale, cfg->position, w->src_pos, d);
+        attn__see(&r[0], x, (size_t)src_len[s] * (size_t)d);
+        attn__encoder_f32(x, src_len[s], NULL, &cfg->encoder, &w->encoder, scratch, eo);
+        attn__memory_f32(&cache, x, src_len[s], NULL, &w->decoder, dobs);
+        scratch->used = mark;
+        x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
+        for (t = 0; t < tgt_len[s]; t++) {
+            attn__embed_row_f32(x, w->tgt_embed, tgt[t], t, cfg->embed_scale, cfg->position,
+                                w->tgt_pos, d);
+            attn__see(&r[1], x, (size_t)d);
+            attn__step_f32(x, &cache, &cfg->decoder, &w->decoder, NULL,
+                           attn__step_keys(&cache, 1, cfg->max_tgt, cfg->max_src), scratch, dobs);
+            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
+            attn__see(&r[2], logits, (size_t)cfg->tgt_vocab);
+        }
+        scratch->used = mark;
+    }
+    return ATTN_OK;
+}
+
+/* The int8 parameters from the calibration's ranges, into *out only when
+   all of it succeeded (attn__quant_done ends the quantizer either way);
+   out of line, with its result struct. */
+ATTN__NOINLINE attn_status attn__s2s_build(attn_seq2seq_s8_params *out,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w,
+                                           const attn__layer_obs *eo, const attn__range *r,
+                                           attn_arena *store, attn_arena *scratch,
+                                           const attn__quant_marks *marks)
+{
+    attn__quant z;
+    attn_seq2seq_s8_params res;
+    attn_qparams qx, qm;
+    attn_status st;
+    int d = cfg->encoder.d_model;
+    float *row = (float *)attn__take(scratch, (size_t)d * sizeof(float));
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(&res, 0, sizeof res);
+    qx = attn__quant_embed(&z, &res.src_embed, &res.src_pos, &res.src_pos_add, w->src_embed,
+                           cfg->src_vocab, w->src_pos, cfg->max_src, cfg->position,
+                           cfg->embed_scale, d, r[0], row);
+    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, eo);
+    qm = qx;
+    qx = attn__quant_embed(&z, &res.tgt_embed, &res.tgt_pos, &res.tgt_pos_add, w->tgt_embed,
+                           cfg->tgt_vocab, w->tgt_pos, cfg->max_tgt, cfg->position,
+                           cfg->embed_scale, d, r[1], row);
+    attn__quant_dec_stack(&z, &res.decoder, &qx, qm, &cfg->decoder, &w->decoder,
+                          eo + w->encoder.n_layers + 1);
+    {
+        attn_qparams ql = attn__qparams_of(&z, r[2]);
+        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->tgt_vocab, qx, ql, 0);
+        res.logit_scale = ql.scale;
+        res.logit_zp = ql.zero_point;
+    }
+    if ((st = attn__quant_done(z.st, scratch, store, marks)) != ATTN_OK) return st;
+    *out = res;
+    return ATTN_OK;
+}
+
 ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
                                               const attn_seq2seq_cfg *cfg,
                                               const attn_seq2seq_weights_f32 *w,
@@ -9245,17 +9335,12 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
                                               const int *calib_tgt, const int *tgt_len,
                                               int n_calib, attn_arena *store, attn_arena *scratch)
 {
-    attn__quant z;
     attn__size need = {0, 0}, sneed = {0, 0};
-    attn__layer_obs *eo, *dobs;
-    attn__range x0s, x0t, lr;
-    attn_seq2seq_s8_params res;
-    attn_qparams qx, qm;
+    attn__layer_obs *eo;
+    attn__range r[3]; /* the source and target inputs, the logits */
     attn_status st;
     attn__quant_marks marks;
-    attn_kv_cache cache;
-    float *logits, *row;
-    int d, ne, nd, s, t, i;
+    float *logits;
     if (!out || !cfg || !w || !calib_src || !src_len || !calib_tgt || !tgt_len || !store ||
         !scratch)
         return ATTN_ERR_NULL;
@@ -9265,71 +9350,15 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
     if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
     if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
 
-    /* calibration: the float model, encode and teacher-forced steps */
     marks = attn__quant_begin(scratch, store);
-    d = cfg->encoder.d_model;
-    ne = w->encoder.n_layers;
-    nd = w->decoder.n_layers;
-    eo = (attn__layer_obs *)attn__take(scratch, (size_t)(ne + nd + 2) * sizeof(attn__layer_obs));
+    eo = (attn__layer_obs *)attn__take(
+        scratch, (size_t)(w->encoder.n_layers + w->decoder.n_layers + 2) * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
-    /* (checked above: the cache fits the scratch) */
-    if (!eo || attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch,
-                                sizeof(float)) != ATTN_OK)
-        return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks);
-    dobs = eo + ne + 1;
-    attn__obs_reset((attn__range *)(void *)eo,
-                    (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
-    attn__obs_reset(&x0s, 1);
-    attn__obs_reset(&x0t, 1);
-    attn__obs_reset(&lr, 1);
-    for (s = 0; s < n_calib; s++) {
-        const int *src = calib_src + (size_t)s * (size_t)cfg->max_src;
-        const int *tgt = calib_tgt + (size_t)s * (size_t)cfg->max_tgt;
-        size_t mark = scratch->used;
-        float *x = (float *)attn__take(scratch, (size_t)src_len[s] * (size_t)d * sizeof(float));
-        for (i = 0; i < src_len[s]; i++)
-            attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i,
-                                cfg->embed_scale, cfg->position, w->src_pos, d);
-        attn__see(&x0s, x, (size_t)src_len[s] * (size_t)d);
-        attn__encoder_f32(x, src_len[s], NULL, &cfg->encoder, &w->encoder, scratch, eo);
-        attn__memory_f32(&cache, x, src_len[s], NULL, &w->decoder, dobs);
-        scratch->used = mark;
-        x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
-        for (t = 0; t < tgt_len[s]; t++) {
-            attn__embed_row_f32(x, w->tgt_embed, tgt[t], t, cfg->embed_scale, cfg->position,
-                                w->tgt_pos, d);
-            attn__see(&x0t, x, (size_t)d);
-            attn__step_f32(x, &cache, &cfg->decoder, &w->decoder, NULL,
-                           attn__step_keys(&cache, 1, cfg->max_tgt, cfg->max_src), scratch, dobs);
-            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
-            attn__see(&lr, logits, (size_t)cfg->tgt_vocab);
-        }
-        scratch->used = mark;
-    }
-
-    /* the parameters */
-    z.st = ATTN_OK;
-    z.store = store;
-    memset(&res, 0, sizeof res);
-    row = (float *)attn__take(scratch, (size_t)d * sizeof(float));
-    qx = attn__quant_embed(&z, &res.src_embed, &res.src_pos, &res.src_pos_add, w->src_embed,
-                           cfg->src_vocab, w->src_pos, cfg->max_src, cfg->position,
-                           cfg->embed_scale, d, x0s, row);
-    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, eo);
-    qm = qx;
-    qx = attn__quant_embed(&z, &res.tgt_embed, &res.tgt_pos, &res.tgt_pos_add, w->tgt_embed,
-                           cfg->tgt_vocab, w->tgt_pos, cfg->max_tgt, cfg->position,
-                           cfg->embed_scale, d, x0t, row);
-    attn__quant_dec_stack(&z, &res.decoder, &qx, qm, &cfg->decoder, &w->decoder, dobs);
-    {
-        attn_qparams ql = attn__qparams_of(&z, lr);
-        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->tgt_vocab, qx, ql, 0);
-        res.logit_scale = ql.scale;
-        res.logit_zp = ql.zero_point;
-    }
-    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
-    *out = res;
-    return ATTN_OK;
+    if (!eo) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    st = attn__s2s_calibrate(cfg, w, calib_src, src_len, calib_tgt, tgt_len, n_calib, eo, r, logits,
+                             scratch);
+    if (st != ATTN_OK) return attn__quant_done(st, scratch, store, &marks);
+    return attn__s2s_build(out, cfg, w, eo, r, store, scratch, &marks);
 }
 
 static void attn__qsize_lm(attn__size *s, const attn_lm_cfg *c, const attn_lm_weights_f32 *w)
