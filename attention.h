@@ -3439,7 +3439,7 @@ static void attn__step_f32(float *x, attn_kv_cache *c, const attn_encoder_cfg *c
    encoder stack): NULL, SHAPE, RANGE, FULL, TOO_LARGE, ARENA. */
 static attn_status attn__step_check(const float *x, const attn_kv_cache *c,
                                     const attn_encoder_cfg *cfg, int n_layers, int dec,
-                                    const attn_arena *arena, size_t extra)
+                                    const attn_arena *arena)
 {
     attn_status st, sc;
     attn__size need;
@@ -3452,8 +3452,6 @@ static attn_status attn__step_check(const float *x, const attn_kv_cache *c,
     if (!cfg->causal) return ATTN_ERR_RANGE;
     if (c->len >= c->max_len) return ATTN_ERR_FULL;
     need = attn__step_size_f32(cfg, c->max_len, dec ? c->max_mem : 0);
-    need.bytes += extra; /* extra: aligned sizes the caller checked for overflow */
-    if (need.bytes < extra) need.overflow = 1;
     return attn__check_scratch(&need, arena);
 }
 
@@ -3474,7 +3472,7 @@ ATTN_DEF attn_status attn_decoder_step_f32(float *x, attn_kv_cache *cache,
 {
     attn_status st;
     if (!w || !attn__decoder_weights_ok(w)) return ATTN_ERR_NULL;
-    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 1, arena, 0)) != ATTN_OK) return st;
+    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 1, arena)) != ATTN_OK) return st;
     attn__step_f32(x, cache, cfg, w, NULL, attn__step_keys(cache, 1, ATTN_MAX_DIM, ATTN_MAX_DIM),
                    arena, NULL);
     return ATTN_OK;
@@ -3497,7 +3495,7 @@ ATTN_DEF attn_status attn_encoder_step_f32(float *x, attn_kv_cache *cache,
 {
     attn_status st;
     if (!w || !attn__encoder_weights_ok(w)) return ATTN_ERR_NULL;
-    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 0, arena, 0)) != ATTN_OK) return st;
+    if ((st = attn__step_check(x, cache, cfg, w->n_layers, 0, arena)) != ATTN_OK) return st;
     attn__step_f32(x, cache, cfg, NULL, w, attn__step_keys(cache, 0, ATTN_MAX_DIM, 0), arena,
                    NULL);
     return ATTN_OK;
@@ -7893,11 +7891,9 @@ static attn_status attn__step_check_s8(const int8_t *x, const attn_kv_cache *c,
 
 /* After the values: TOO_LARGE, ARENA. */
 static attn_status attn__step_room_s8(const attn_kv_cache *c, const attn_encoder_cfg *cfg, int dec,
-                                      const attn_arena *arena, size_t extra)
+                                      const attn_arena *arena)
 {
     attn__size need = attn__step_size_s8(cfg, c->max_len, dec ? c->max_mem : 0);
-    need.bytes += extra;
-    if (need.bytes < extra) need.overflow = 1;
     return attn__check_scratch(&need, arena);
 }
 
@@ -7921,7 +7917,7 @@ ATTN_DEF attn_status attn_decoder_step_s8(int8_t *x, attn_kv_cache *cache,
     if (!p || (cfg && !attn__dec_stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
     if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 1, arena)) != ATTN_OK) return st;
     if (cache->checked != p && !attn__dec_stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
-    if ((st = attn__step_room_s8(cache, cfg, 1, arena, 0)) != ATTN_OK) return st;
+    if ((st = attn__step_room_s8(cache, cfg, 1, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__dec_plain_s8(p, cfg);
     cache->checked = p;
     attn__step_s8(x, cache, cfg, p, NULL, attn__step_keys(cache, 1, ATTN_MAX_DIM, ATTN_MAX_DIM),
@@ -7948,7 +7944,7 @@ ATTN_DEF attn_status attn_encoder_step_s8(int8_t *x, attn_kv_cache *cache,
     if (!p || (cfg && !attn__stack_ptrs_ok(p, cfg->activation))) return ATTN_ERR_NULL;
     if ((st = attn__step_check_s8(x, cache, cfg, p->n_layers, 0, arena)) != ATTN_OK) return st;
     if (cache->checked != p && !attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
-    if ((st = attn__step_room_s8(cache, cfg, 0, arena, 0)) != ATTN_OK) return st;
+    if ((st = attn__step_room_s8(cache, cfg, 0, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__stack_plain_s8(p, cfg);
     cache->checked = p;
     attn__step_s8(x, cache, cfg, NULL, p, attn__step_keys(cache, 0, ATTN_MAX_DIM, 0), arena);
@@ -8139,51 +8135,47 @@ static void attn__s2s_step_s8(int8_t *logits, int *next, int token, attn_kv_cach
     arena->used = mark;
 }
 
-ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
-                                          const attn_seq2seq_cfg *cfg,
-                                          const attn_seq2seq_s8_params *p, attn_arena *arena)
+/* attn_seq2seq_step_s8 (next NULL: logits) and attn_seq2seq_next_s8
+   (next: its logits row taken from the arena): the checks, then the step. */
+static attn_status attn__s2s_one_s8(int8_t *logits, int *next, int token, attn_kv_cache *cache,
+                                    const attn_seq2seq_cfg *cfg, const attn_seq2seq_s8_params *p,
+                                    attn_arena *arena)
 {
     attn_status st;
     attn__size need;
-    if (!logits || !arena) return ATTN_ERR_NULL;
+    size_t mark;
+    if (!arena) return ATTN_ERR_NULL; /* (logits or next checked by the caller) */
     if ((st = attn__s2s_check_s8(cache, cfg, p)) != ATTN_OK) return st;
     if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
     if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
     if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
     need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
-                                  attn__step_keys(cache, 1, 0, cfg->max_src), 0);
+                                  attn__step_keys(cache, 1, 0, cfg->max_src), next != NULL);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
     cache->checked = p;
-    attn__s2s_step_s8(logits, NULL, token, cache, cfg, p, arena);
+    mark = arena->used;
+    if (next) logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
+    attn__s2s_step_s8(logits, next, token, cache, cfg, p, arena);
+    arena->used = mark;
     return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    if (!logits) return ATTN_ERR_NULL;
+    return attn__s2s_one_s8(logits, NULL, token, cache, cfg, p, arena);
 }
 
 ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *cache,
                                           const attn_seq2seq_cfg *cfg,
                                           const attn_seq2seq_s8_params *p, attn_arena *arena)
 {
-    attn_status st;
-    attn__size need;
-    size_t mark;
-    int8_t *y;
-    if (!next || !arena) return ATTN_ERR_NULL;
-    if ((st = attn__s2s_check_s8(cache, cfg, p)) != ATTN_OK) return st;
-    if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
-    if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
-    if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
-    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
-    need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
-                                  attn__step_keys(cache, 1, 0, cfg->max_src), 1);
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    if (cache->checked != p) cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
-    cache->checked = p;
-    mark = arena->used;
-    y = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
-    attn__s2s_step_s8(y, next, token, cache, cfg, p, arena);
-    arena->used = mark;
-    return ATTN_OK;
+    if (!next) return ATTN_ERR_NULL;
+    return attn__s2s_one_s8(NULL, next, token, cache, cfg, p, arena);
 }
 
 ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
@@ -8291,47 +8283,44 @@ static void attn__lm_step_s8(int8_t *logits, int *next, int token, attn_kv_cache
     arena->used = mark;
 }
 
-ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
-                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
-                                     attn_arena *arena)
+/* attn_lm_step_s8 and attn_lm_next_s8, as attn__s2s_one_s8. */
+static attn_status attn__lm_one_s8(int8_t *logits, int *next, int token, attn_kv_cache *cache,
+                                   const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                   attn_arena *arena)
 {
     attn_status st;
     attn__size need;
-    if (!logits || !arena) return ATTN_ERR_NULL;
+    size_t mark;
+    if (!arena) return ATTN_ERR_NULL; /* (logits or next checked by the caller) */
     if ((st = attn__lm_check_s8(cache, cfg, p)) != ATTN_OK) return st;
     if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
     if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
-    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 0);
+    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), next != NULL);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
     cache->checked = p;
-    attn__lm_step_s8(logits, NULL, token, cache, cfg, p, arena);
+    mark = arena->used;
+    if (next) logits = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
+    attn__lm_step_s8(logits, next, token, cache, cfg, p, arena);
+    arena->used = mark;
     return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
+                                     const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
+                                     attn_arena *arena)
+{
+    if (!logits) return ATTN_ERR_NULL;
+    return attn__lm_one_s8(logits, NULL, token, cache, cfg, p, arena);
 }
 
 ATTN_DEF attn_status attn_lm_next_s8(int *next, int token, attn_kv_cache *cache,
                                      const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
                                      attn_arena *arena)
 {
-    attn_status st;
-    attn__size need;
-    size_t mark;
-    int8_t *y;
-    if (!next || !arena) return ATTN_ERR_NULL;
-    if ((st = attn__lm_check_s8(cache, cfg, p)) != ATTN_OK) return st;
-    if (token < 0 || token >= cfg->vocab) return ATTN_ERR_RANGE;
-    if (cache->len >= cache->max_len || cache->len >= cfg->max_len) return ATTN_ERR_FULL;
-    if (cache->checked != p && !attn__lm_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
-    need = attn__lm_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_len, 0), 1);
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    if (cache->checked != p) cache->plain = attn__stack_plain_s8(&p->layers, &cfg->layers);
-    cache->checked = p;
-    mark = arena->used;
-    y = (int8_t *)attn__take(arena, (size_t)cfg->vocab);
-    attn__lm_step_s8(y, next, token, cache, cfg, p, arena);
-    arena->used = mark;
-    return ATTN_OK;
+    if (!next) return ATTN_ERR_NULL;
+    return attn__lm_one_s8(NULL, next, token, cache, cfg, p, arena);
 }
 
 ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const int *prompt,
