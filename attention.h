@@ -4166,7 +4166,10 @@ ATTN__INLINE uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
    estimate below the quotient from the top bits of d (relative error
    <= 1/17), two Newton steps x += x * (2^31 - d*x/2^32) / 2^31 kept below
    the quotient by the -2 (error ~2^-16), one on the exact residual (error
-   a few units), then the remainder settles the last units. */
+   a few units), then the remainder settles the last units. Where the core
+   divides, attn__recip32_div below computes it instead (ATTN__RECIP32);
+   ATTN__RECIP_BOTH (tests/portable.c) keeps both for the tests. */
+#if !defined(__ARM_FEATURE_IDIV) || defined(ATTN__RECIP_BOTH)
 static uint32_t attn__recip32(uint32_t d)
 {
     static const uint16_t R0[16] = {61680, 58254, 55188, 52428, 49932, 47662, 45590, 43690,
@@ -4187,6 +4190,40 @@ static uint32_t attn__recip32(uint32_t d)
     }
     return x;
 }
+#endif
+
+/* The same floor((2^63 - 1) / d), d in [2^31, 2^32), where the core divides
+   (__ARM_FEATURE_IDIV: M3, M4, M7, M33, M55; UDIV is one instruction):
+   long division by d in two 16-bit digits (d's top bit is set), each
+   estimated from d's high half and corrected at most twice by its low
+   half (Knuth's algorithm D). The same integer as attn__recip32: both were
+   compared with a 64-bit division for every d (tests/test_s8.c compares
+   them on a sample, on every core). */
+#if defined(__ARM_FEATURE_IDIV) || defined(ATTN__RECIP_BOTH)
+static uint32_t attn__recip32_div(uint32_t d)
+{
+    const uint32_t dh = d >> 16, dl = d & 0xFFFFu;
+    /* the high digit: (2^47 - 1) / d, from (2^31 - 1) / dh (< 2^16) */
+    uint32_t q1 = 0x7FFFFFFFu / dh, r = 0x7FFFFFFFu - q1 * dh, u, q0;
+    while (r < 0x10000u && q1 * dl > ((r << 16) | 0xFFFFu)) {
+        q1--;
+        r += dh;
+    }
+    u = 0xFFFFFFFFu - q1 * d; /* (2^47 - 1) - q1 d < d, modulo 2^32 */
+    q0 = u / dh;              /* the low digit: (u 2^16 + 2^16 - 1) / d */
+    r = u - q0 * dh;
+    while (r < 0x10000u && (q0 > 0xFFFFu || q0 * dl > ((r << 16) | 0xFFFFu))) {
+        q0--;
+        r += dh;
+    }
+    return (q1 << 16) + q0;
+}
+#endif
+#if defined(__ARM_FEATURE_IDIV)
+#define ATTN__RECIP32(d) attn__recip32_div(d)
+#else
+#define ATTN__RECIP32(d) attn__recip32(d)
+#endif
 
 /* The row's normaliser (INT8 ARITHMETIC softmax): R and k from the sum S
    of the exponentials (S >= 2^30: the maximum contributes 2^30), folded
@@ -4212,7 +4249,7 @@ static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
     (void)hi;
     for (b = 30; b < 63 && (sum >> (b + 1)) != 0; b++) {}
 #endif
-    nm.r = attn__recip32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
+    nm.r = ATTN__RECIP32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
     b -= 31; /* k */
     nm.shift15 = b >= 16 ? 31 : 16 + b;
     nm.round15 = b >= 16 ? 0u : (uint32_t)1 << (15 + b);

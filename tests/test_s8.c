@@ -23,6 +23,7 @@
 
 #include "attention.h"
 #include "check.h"
+#include "float_fast.h" /* portable_recip32 */
 #include "ref_s8.h"
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -714,6 +715,45 @@ static void test_softmax(void)
          "softmax: the normalised sums reached both ends of [2^31, 2^32) (%d, %d)", ref_sn_min_seen,
          ref_sn_max_seen);
     group_end("softmax");
+}
+
+/* The softmax normaliser's reciprocal floor((2^63 - 1) / d), d in [2^31,
+   2^32), both ways the library computes it (Newton steps where the core
+   cannot divide, long division where it can; portable_recip32), against a
+   64-bit division: both ends, d near 2^31 + 2^k and 2^32 - 2^k, 8192 evenly
+   spaced and 8192 pseudo-random d. (Every d was compared once, on the host,
+   when the division was written.) */
+static void test_recip(void)
+{
+    long bad_newton = 0, bad_div = 0, n = 0;
+    uint32_t r = 12345u;
+    int i, k;
+    group_begin();
+    for (i = 0; i < 16384 + 4 * 31; i++) {
+        uint32_t d, a, b, want, bit;
+        if (i < 8192) {
+            d = 0x80000000u + (uint32_t)i * 262144u + (uint32_t)i; /* spaced, and odd offsets */
+        } else if (i < 16384) {
+            r = r * 1664525u + 1013904223u;
+            d = r | 0x80000000u;
+        } else { /* 2^31 + 2^k, 2^31 + 2^k - 1, 2^32 - 2^k, 2^32 - 2^k - 1 for k < 31: the ends too */
+            k = (i - 16384) >> 2;
+            bit = (uint32_t)1 << k;
+            d = (i & 2) ? 0u - bit - (uint32_t)(i & 1) : 0x80000000u + bit - (uint32_t)(i & 1);
+        }
+        want = (uint32_t)(UINT64_C(0x7FFFFFFFFFFFFFFF) / d);
+        portable_recip32(d, &a, &b);
+        if (a != want && bad_newton++ == 0)
+            printf("    Newton: d %08lx: %08lx, want %08lx\n", (unsigned long)d, (unsigned long)a,
+                   (unsigned long)want);
+        if (b != want && bad_div++ == 0)
+            printf("    division: d %08lx: %08lx, want %08lx\n", (unsigned long)d, (unsigned long)b,
+                   (unsigned long)want);
+        n++;
+    }
+    CASE(bad_newton == 0, "reciprocal by Newton steps: %ld of %ld differ", bad_newton, n);
+    CASE(bad_div == 0, "reciprocal by long division: %ld of %ld differ", bad_div, n);
+    group_end("softmax reciprocal");
 }
 
 /* ---- layer norm -------------------------------------------------------------- */
@@ -1441,6 +1481,7 @@ void test_s8(void)
     test_linear();
     ref_breach = 0;
     test_softmax();
+    test_recip();
     ref_breach = 0;
     test_layernorm();
     test_layernorm_wide();
