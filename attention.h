@@ -4411,9 +4411,40 @@ ATTN__NOINLINE int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
 #endif
 
 #if ATTN__SM_DSP && !ATTN__SM_MVE
+#if ATTN__ATT_ASM
+/* attn__softmax_probs_pairs's pair loop written out over z[0..n2-1] (n2
+   even, >= 2): 15 instructions per two keys, eleven registers. Returns the
+   pairs' sum of probabilities. */
+ATTN__INLINE uint32_t attn__probs_pairs_asm(int32_t *z, int n2, uint32_t r, uint32_t rnd, int sh)
+{
+    const int32_t *rp = z, *end = z + n2;
+    uint32_t t0, t1, t2, psum = 0, *w = (uint32_t *)z;
+    __asm__("1:\n\t"
+            "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
+            "umull   %[t2], %[t0], %[t0], %[R]\n\t"
+            "add     %[t0], %[t0], %[rnd]\n\t"
+            "lsr     %[t0], %[t0], %[sh]\n\t"
+            "usat    %[t0], #15, %[t0]\n\t"
+            "umull   %[t2], %[t1], %[t1], %[R]\n\t"
+            "add     %[t1], %[t1], %[rnd]\n\t"
+            "lsr     %[t1], %[t1], %[sh]\n\t"
+            "usat    %[t1], #15, %[t1]\n\t"
+            "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
+            "smlad   %[ps], %[t0], %[one], %[ps]\n\t"
+            "str     %[t0], [%[wp]], #4\n\t"
+            "cmp     %[rp], %[end]\n\t"
+            "bne     1b"
+            : [rp] "+r"(rp), [wp] "+r"(w), [ps] "+r"(psum), [t0] "=&r"(t0), [t1] "=&r"(t1),
+              [t2] "=&r"(t2)
+            : [end] "r"(end), [R] "r"(r), [rnd] "r"(rnd), [sh] "r"(sh), [one] "r"(0x10001u)
+            : "cc", "memory");
+    return psum;
+}
+#endif
+
 /* the same as 16-bit pairs: word j/2 of z becomes p_j | p_{j+1} << 16
-   (p_n = 0 for odd n); written behind the reads. The pair loop written
-   out: 15 instructions per two keys, eleven registers. */
+   (p_n = 0 for odd n); written behind the reads (the pair loop written
+   out: attn__probs_pairs_asm). */
 static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
 {
     const attn__softmax_norm nm = attn__softmax_normalise(sum);
@@ -4421,28 +4452,7 @@ static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
     int j = 0;
 #if ATTN__ATT_ASM
     if (n >= 2) {
-        const int32_t *rp = z, *end = z + (n & ~1);
-        uint32_t t0, t1, t2, *w = (uint32_t *)z;
-        __asm__("1:\n\t"
-                "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
-                "umull   %[t2], %[t0], %[t0], %[R]\n\t"
-                "add     %[t0], %[t0], %[rnd]\n\t"
-                "lsr     %[t0], %[t0], %[sh]\n\t"
-                "usat    %[t0], #15, %[t0]\n\t"
-                "umull   %[t2], %[t1], %[t1], %[R]\n\t"
-                "add     %[t1], %[t1], %[rnd]\n\t"
-                "lsr     %[t1], %[t1], %[sh]\n\t"
-                "usat    %[t1], #15, %[t1]\n\t"
-                "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
-                "smlad   %[ps], %[t0], %[one], %[ps]\n\t"
-                "str     %[t0], [%[wp]], #4\n\t"
-                "cmp     %[rp], %[end]\n\t"
-                "bne     1b"
-                : [rp] "+r"(rp), [wp] "+r"(w), [ps] "+r"(psum), [t0] "=&r"(t0), [t1] "=&r"(t1),
-                  [t2] "=&r"(t2)
-                : [end] "r"(end), [R] "r"(nm.r), [rnd] "r"(nm.round15), [sh] "r"(nm.shift15),
-                  [one] "r"(0x10001u)
-                : "cc", "memory");
+        psum = attn__probs_pairs_asm(z, n & ~1, nm.r, nm.round15, nm.shift15);
         j = n & ~1;
     }
 #endif
@@ -5874,6 +5884,45 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
 }
 #endif
 
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
+/* attn__ctx_groups_asm's arguments, in memory: the context of one head,
+   the groups of four columns written out (attn__context_dsp). */
+typedef struct {
+    const uint32_t *pw, *pend; /* the pair words; pw + n / 2  (bytes 0, 4)  */
+    const int8_t *vcol;        /* v at the group's first column        (8)  */
+    int8_t *out, *oend;        /* the group's first output; the end (12, 16) */
+    int32_t off, m, rnd, sh;   /* -v_zp psum, ctx_mul's multiplier, crnd,
+                                  csh                          (20 .. 32) */
+    int32_t np, odd;           /* n / 2, n % 2                     (36, 40) */
+} attn__ctxg;
+/* (the offsets above are the assembly's: 4-byte fields on these cores) */
+typedef char attn__ctxg_layout[offsetof(attn__ctxg, odd) == 40 ? 1 : -1];
+#endif
+
+/* The constants of the int8 attention kernels, worked out once per call
+   (attn__att8_init: an sdpa or MHA call, a layer's attention block), not
+   once per query. */
+typedef struct {
+    const attn_sdpa_s8_params *p;
+    int d, dh, nh; /* row stride (d_model), d_head, heads */
+#if ATTN__SM_MVE
+    int fast; /* the softmax's fast exponent (attn__exp4_mve) */
+#else
+    attn__expo ex; /* the exponent (attn__softmax_exps), small included */
+#endif
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+    /* the context's folded output (attn__context_dsp): cfast, its shift and
+       its constant */
+    int cfast, csh;
+    int32_t crnd;
+    uint32_t nq, nk; /* -q_zp, -k_zp in both 16-bit lanes */
+#if ATTN__ATT_ASM
+    attn__ctxg g; /* its m, rnd and sh set once */
+    int h16;      /* attn__head16_dsp for unpadded heads */
+#endif
+#endif
+} attn__att8;
+
 #if ATTN__SM_DSP && !ATTN__SM_MVE
 /* A 32-bit load from any address (v7-M and v8-M load unaligned words;
    clang assumes they cannot and would build it from four bytes). */
@@ -6067,21 +6116,34 @@ ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_
     int32_t mx = INT32_MIN, sq = 0;
     int j, c, add = 0;
 #ifdef ATTN__SCORES16_ASM
-    if (dh == 16 && n >= 2) {
+    if (dh == 16) {
         const uint32_t nk = (uint32_t)(uint16_t)-kz * 0x10001u;
-#if defined(__clang__)
-        for (c = 0; c < 16; c++) sq += q[c] - qz; /* for k_zp * sum (q - q_zp) */
-#endif
         j = n & ~1;
-        mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
+        if (j) {
 #if defined(__clang__)
-        for (c = 0; c < j; c++)
-            if (s[c] > mx) mx = s[c];
+            if (kz) { /* k_zp * sum (q - q_zp), by words */
+                uint32_t w;
+                for (c = 0; c < 16; c += 4) {
+                    w = attn__att_ld32(q + c);
+                    sq = ATTN__SMLAD(ATTN__SXTAB16(nq, w), 0x10001u, sq);
+                    sq = ATTN__SMLAD(attn__att_sxtab16_r8(nq, w), 0x10001u, sq);
+                }
+            }
 #endif
-        if (j < n) { /* the last key */
+            mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
+#if defined(__clang__)
+            for (c = 0; c < j; c++)
+                if (s[c] > mx) mx = s[c];
+#endif
+        }
+        if (j < n) { /* the last key: four words, q and k unpacked with their zero points */
             const int8_t *kj = k + (size_t)j * (size_t)d;
             int32_t a = 0;
-            for (c = 0; c < 16; c++) a += (q[c] - qz) * (kj[c] - kz);
+            for (c = 0; c < 16; c += 4) {
+                uint32_t wq = attn__att_ld32(q + c), wk = attn__att_ld32(kj + c);
+                a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
+                a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
+            }
             s[j] = a;
             if (a > mx) mx = a;
         }
@@ -6197,21 +6259,118 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
     out[3] = (int8_t)ATTN__SSAT(attn__qadd(a3, zp), 8);
 }
 
-static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
-                              int n, int d, int dh, const attn_sdpa_s8_params *p)
+#if ATTN__ATT_ASM
+/* The whole context of attn__context_dsp's folded case written out: for
+   each of the column groups (out..oend, four columns each) the four sums
+   over the keys, two pairs of keys per step (ATTN__CTX_PAIR, entered at
+   the second for an odd number of pairs), then the last key of an odd n
+   alone (its pair word's upper half is 0: the upper lanes add nothing),
+   then the four outputs. There SMMLAR adds the constant and the sign:
+   (y - (y < 0) + crnd) >> csh with y = hi(2 a m + 2^31), where y < 0
+   only for a < 0 (m >= 0), and y = 0 gives out_zp with or without the
+   -1 (csh >= 1), so the sign is a's. Eleven registers, the rest in
+   memory (the struct). */
+#define ATTN__CTX_OUT(a)                                                        \
+    "add     %[t], %[A], %[" a "], asr #31\n\t"                                \
+    "lsl     %[" a "], %[" a "], #1\n\t"                                       \
+    "smmlar  %[" a "], %[" a "], %[P], %[t]\n\t"                               \
+    "asr     %[" a "], %[" a "], %[B]\n\t"                                     \
+    "ssat    %[" a "], #8, %[" a "]\n\t"                                       \
+    "strb    %[" a "], [%[pw]], #1\n\t"
+/* the last key of an odd n, into the four sums */
+#define ATTN__CTX_ODD                                                           \
+    "ldr     %[P], [%[pw]]\n\t"                                                \
+    "ldr     %[A], [%[vp]]\n\t"                                                \
+    "sxtb16  %[B], %[A]\n\t"                                                   \
+    "smlad   %[a0], %[B], %[P], %[a0]\n\t"                                     \
+    "sxtb16  %[B], %[A], ror #8\n\t"                                           \
+    "smlad   %[a1], %[B], %[P], %[a1]\n\t"                                     \
+    "sxtb16  %[B], %[A], ror #16\n\t"                                          \
+    "smlad   %[a2], %[B], %[P], %[a2]\n\t"                                     \
+    "sxtb16  %[B], %[A], ror #24\n\t"                                          \
+    "smlad   %[a3], %[B], %[P], %[a3]\n\t"
+/* the group loop, with `odd` after the pairs (nothing, or ATTN__CTX_ODD) */
+#define ATTN__CTX_GROUPS(odd)                                                   \
+    __asm__ volatile("1:\n\t"                                                   \
+                     "ldr     %[a0], [%[g], #20]\n\t"                          \
+                     "mov     %[a1], %[a0]\n\t"                                \
+                     "mov     %[a2], %[a0]\n\t"                                \
+                     "mov     %[a3], %[a0]\n\t"                                \
+                     "ldr     %[pw], [%[g]]\n\t"                               \
+                     "ldr     %[vp], [%[g], #8]\n\t"                           \
+                     "ldr     %[t], [%[g], #36]\n\t"                           \
+                     "lsrs    %[t], %[t], #1\n\t" /* C: an odd number of pairs */ \
+                     "bcs     3f\n\t"                                          \
+                     "beq     4f\n\t"                                          \
+                     "2:\n\t" ATTN__CTX_PAIR                                   \
+                     "3:\n\t" ATTN__CTX_PAIR                                   \
+                     "ldr     %[t], [%[g], #4]\n\t"                            \
+                     "cmp     %[pw], %[t]\n\t"                                 \
+                     "bne     2b\n\t"                                          \
+                     "4:\n\t" odd                                              \
+                     "ldr     %[P], [%[g], #24]\n\t"                           \
+                     "ldr     %[A], [%[g], #28]\n\t"                           \
+                     "ldr     %[B], [%[g], #32]\n\t"                           \
+                     "ldr     %[pw], [%[g], #12]\n\t"                          \
+                     ATTN__CTX_OUT("a0") ATTN__CTX_OUT("a1") ATTN__CTX_OUT("a2")  \
+                     ATTN__CTX_OUT("a3")                                       \
+                     "str     %[pw], [%[g], #12]\n\t"                          \
+                     "ldr     %[t], [%[g], #8]\n\t"                            \
+                     "adds    %[t], %[t], #4\n\t"                              \
+                     "str     %[t], [%[g], #8]\n\t"                            \
+                     "ldr     %[t], [%[g], #16]\n\t"                           \
+                     "cmp     %[pw], %[t]\n\t"                                 \
+                     "bne     1b"                                              \
+                     : [pw] "=&r"(pw), [vp] "=&r"(vp), [a0] "=&r"(a0), [a1] "=&r"(a1), \
+                       [a2] "=&r"(a2), [a3] "=&r"(a3), [P] "=&r"(P), [A] "=&r"(A),      \
+                       [B] "=&r"(B), [t] "=&r"(t)                                        \
+                     : [g] "r"(g), [d] "r"(d)                                            \
+                     : "cc", "memory")
+#if defined(__clang__)
+__attribute__((noinline)) static /* its own twelve registers */
+#else
+ATTN__INLINE
+#endif
+void attn__ctx_groups_asm(attn__ctxg *g, int d)
 {
-    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    const uint32_t *pw;
+    const int8_t *vp;
+    int32_t a0, a1, a2, a3;
+    uint32_t P, A, B, t;
+    if (g->odd)
+        ATTN__CTX_GROUPS(ATTN__CTX_ODD);
+    else
+        ATTN__CTX_GROUPS("");
+}
+#undef ATTN__CTX_GROUPS
+#undef ATTN__CTX_ODD
+#undef ATTN__CTX_OUT
+#define ATTN__CTXG_ASM 1
+#endif
+
+static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
+                              int n, attn__att8 *K)
+{
+    const attn_sdpa_s8_params *p = K->p;
+    const int d = K->d, dh = K->dh, fast = K->cfast, sh = K->csh;
+    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp, rnd = K->crnd;
     const attn_qmul m = p->ctx_mul;
-    /* |acc| <= psum * 255 < 2^25 (psum <= 32767 + n): srdhm(acc, m) is
-       SMMULR(2 acc, m), and with a right shift n the rounding and the zero
-       point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n) >> n,
-       when that cannot overflow (the QADD then saturates nothing) */
-    const int fast = m.shift < 0 && n <= 32767 &&
-                     (int64_t)(out_zp < 0 ? -out_zp : out_zp) * ((int64_t)1 << -m.shift) +
-                             ((int64_t)1 << (-m.shift - 1)) < ((int64_t)1 << 30);
-    const int sh = fast ? -m.shift : 0;
-    const int32_t rnd = fast ? (int32_t)(((uint32_t)1 << (sh - 1)) + (uint32_t)out_zp * ((uint32_t)1 << sh)) : 0;
     int j, c = 0;
+#ifdef ATTN__CTXG_ASM
+    if (fast && dh >= 4) {
+        attn__ctxg *g = &K->g;
+        g->pw = pw;
+        g->pend = pw + (n >> 1);
+        g->vcol = v;
+        g->out = out;
+        g->oend = out + (dh & ~3);
+        g->off = off;
+        g->np = n >> 1;
+        g->odd = n & 1;
+        attn__ctx_groups_asm(g, d);
+        c = dh & ~3;
+    }
+#endif
     for (; c + 4 <= dh; c += 4) {
         const int8_t *vp = v + c;
         int32_t a0 = off, a1 = off, a2 = off, a3 = off;
@@ -6265,6 +6424,102 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
             acc += (int16_t)(pw[j >> 1] >> (16 * (j & 1))) * vc[(size_t)j * (size_t)d];
         out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
     }
+}
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE && defined(ATTN__SCORES16_ASM) && defined(ATTN__ATT_EXPS_ASM) && \
+    defined(ATTN__CTXG_ASM)
+#define ATTN__HEAD16_DSP 1
+/* One unpadded head of d_head 16 with the fast exponent (K->ex.small) and
+   the folded context output (K->cfast): attn__head_s8's steps, each
+   written out, back to back in one frame, the constants from K; the last
+   key of an odd n in DSP words beside each loop. */
+ATTN__NOINLINE void attn__head16_dsp(int8_t *out, const int8_t *q, const int8_t *k,
+                                     const int8_t *v, int n, attn__att8 *K, int32_t *s)
+{
+    const int d = K->d, n2 = n & ~1;
+    const int32_t *T = attn__exp2_table();
+    const int32_t ek = (int32_t)1 << K->ex.sh, em = K->ex.m;
+    int32_t mx = INT32_MIN, corr = 0, mxk;
+    uint32_t psum = 0, r, rnd;
+    uint64_t sum = 0;
+    int sh, b;
+    attn__ctxg *g = &K->g;
+    /* the scores and their maximum */
+#if defined(__clang__)
+    if (K->p->k_zp) { /* -k_zp sum (q - q_zp), by words */
+        int c;
+        int32_t sq = 0;
+        for (c = 0; c < 16; c += 4) {
+            uint32_t w = attn__att_ld32(q + c);
+            sq = ATTN__SMLAD(ATTN__SXTAB16(K->nq, w), 0x10001u, sq);
+            sq = ATTN__SMLAD(attn__att_sxtab16_r8(K->nq, w), 0x10001u, sq);
+        }
+        corr = K->p->k_zp * sq;
+    }
+#endif
+    if (n2) {
+        mx = attn__scores16_asm(s, q, k, n2, d, K->nq, K->nk, corr);
+#if defined(__clang__)
+        {
+            int c;
+            for (c = 0; c < n2; c++)
+                if (s[c] > mx) mx = s[c];
+        }
+#endif
+    }
+    if (n & 1) { /* the last key: four words, q and k unpacked with their zero points */
+        const int8_t *kj = k + (size_t)n2 * (size_t)d;
+        int32_t a = 0;
+        int c;
+        for (c = 0; c < 16; c += 4) {
+            uint32_t wq = attn__att_ld32(q + c), wk = attn__att_ld32(kj + c);
+            a = ATTN__SMLAD(ATTN__SXTAB16(K->nq, wq), ATTN__SXTAB16(K->nk, wk), a);
+            a = ATTN__SMLAD(attn__att_sxtab16_r8(K->nq, wq), attn__att_sxtab16_r8(K->nk, wk), a);
+        }
+        s[n2] = a;
+        if (a > mx) mx = a;
+    }
+    /* the exponentials and their sum (attn__softmax_exps, small) */
+    mxk = mx * ek;
+    if (n2) sum = attn__att_exps_asm(s, s + n2, ek, mxk, em, T);
+    if (n & 1) {
+        uint32_t e = attn__exp2_q16(attn__expo_x8(s[n2], ek, mxk, em), T);
+        sum += e;
+        s[n2] = (int32_t)e;
+    }
+    /* the normaliser (attn__softmax_normalise: S >= 2^30, and < 2^61 as
+       n < 2^31), then the probabilities as pairs */
+    {
+        uint32_t hi = (uint32_t)(sum >> 32), lo = (uint32_t)sum;
+        if (hi) {
+            b = __builtin_clz(hi); /* 3..31 */
+            r = ATTN__RECIP32((hi << b) | (lo >> (32 - b)));
+            b = 32 - b; /* k = floor(log2 S) - 31, 1..29 */
+        } else {
+            b = lo >> 31 ? 0 : -1;
+            r = ATTN__RECIP32(b ? lo << 1 : lo);
+        }
+        sh = b >= 16 ? 31 : 16 + b;
+        rnd = b >= 16 ? 0u : (uint32_t)1 << (15 + b);
+    }
+    if (n2) psum = attn__probs_pairs_asm(s, n2, r, rnd, sh);
+    if (n & 1) {
+        uint32_t p0 = (attn__mulhi_u32((uint32_t)s[n2], r) + rnd) >> sh;
+        p0 = (uint32_t)ATTN__USAT((int32_t)p0, 15);
+        psum += p0;
+        s[n2 >> 1] = (int32_t)p0;
+    }
+    /* the context */
+    g->pw = (const uint32_t *)s;
+    g->pend = (const uint32_t *)s + (n >> 1);
+    g->vcol = v;
+    g->out = out;
+    g->oend = out + 16;
+    g->off = -K->p->v_zp * (int32_t)psum;
+    g->np = n >> 1;
+    g->odd = n & 1;
+    attn__ctx_groups_asm(g, d);
 }
 #endif
 
@@ -6576,63 +6831,123 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
 }
 #endif
 
-/* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
-   the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
-static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
-                                  const uint8_t *key_padding, int i, int seq_kv, int d,
-                                  int n_heads, int causal, int window,
-                                  const attn_sdpa_s8_params *p, int32_t *scores)
+static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_heads, int seq_kv)
 {
-    int d_head = d / n_heads, h, c, n_keys, lo = attn__key_range(i, seq_kv, causal, window, &n_keys);
+    attn__att8 K;
+    K.p = p;
+    K.d = d;
+    K.nh = n_heads;
+    K.dh = d / n_heads;
+    (void)seq_kv;
 #if ATTN__SM_MVE
-    const int fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
+    K.fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
 #else
-    attn__expo ex = attn__expo_init(p->score_mul);
+    K.ex = attn__expo_init(p->score_mul);
     /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
-    ex.small = ex.ok && (uint32_t)d_head <= ex.amax / (2u * 65025u);
+    K.ex.small = K.ex.ok && (uint32_t)K.dh <= K.ex.amax / (2u * 65025u);
 #endif
-    if (n_keys <= 0) { /* no key in sight: a zero context */
-        for (c = 0; c < d; c++) q[c] = attn__to_s8(p->out_zp, 0);
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+    {
+        /* |acc| <= psum * 255 < 2^25 (psum <= 32767 + n): srdhm(acc, m) is
+           SMMULR(2 acc, m), and with a right shift n the rounding and the
+           zero point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n)
+           >> n, when that cannot overflow (the QADD then saturates nothing);
+           m >= 0 for the written-out form (attn__ctx_groups_asm) */
+        const attn_qmul m = p->ctx_mul;
+        const int32_t zp = p->out_zp;
+        K.cfast = m.shift < 0 && m.multiplier >= 0 && seq_kv <= 32767 &&
+                  (int64_t)(zp < 0 ? -zp : zp) * ((int64_t)1 << -m.shift) +
+                          ((int64_t)1 << (-m.shift - 1)) < ((int64_t)1 << 30);
+        K.csh = K.cfast ? -m.shift : 0;
+        K.crnd = K.cfast ? (int32_t)(((uint32_t)1 << (K.csh - 1)) + (uint32_t)zp * ((uint32_t)1 << K.csh)) : 0;
+        K.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
+        K.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
+#if ATTN__ATT_ASM
+        K.g.m = m.multiplier;
+        K.g.rnd = K.crnd;
+        K.g.sh = K.csh;
+#endif
+#ifdef ATTN__HEAD16_DSP
+        K.h16 = K.dh == 16 && K.ex.small && K.cfast;
+#endif
+    }
+#endif
+    return K;
+}
+
+/* One head of one query: q, k, v at the head's first column (rows K->d
+   apart), n >= 1 keys (pad: theirs or NULL); the int8 context into out
+   (K->dh bytes; out may be q). s [n] is scratch. */
+static void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
+                          const uint8_t *pad, int n, attn__att8 *K, int32_t *s)
+{
+    const attn_sdpa_s8_params *p = K->p;
+    int32_t psum;
+    int c;
+#if ATTN__SM_MVE
+    attn__scores_mve(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
+    psum = attn__softmax_row_mve(s, pad, n, p->score_mul, K->fast);
+    if (psum < 0) { /* every key masked: a zero context */
+        for (c = 0; c < K->dh; c++) out[c] = attn__to_s8(p->out_zp, 0);
         return;
     }
-    k += (size_t)lo * (size_t)d;
-    v += (size_t)lo * (size_t)d;
-    if (key_padding) key_padding += lo;
-    for (h = 0; h < n_heads; h++) {
-        size_t off = (size_t)h * (size_t)d_head;
-        int32_t psum;
-#if ATTN__SM_MVE
-        attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-        psum = attn__softmax_row_mve(scores, key_padding, n_keys, p->score_mul, fast);
-        if (psum < 0) { /* every key masked: a zero context */
-            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
+    attn__context_mve(out, s, psum, v, n, K->d, K->dh, p);
+#else
+    int32_t mx;
+    int seen = 1;
+#ifdef ATTN__HEAD16_DSP
+    if (K->h16 && !pad) {
+        attn__head16_dsp(out, q, k, v, n, K, s);
+        return;
+    }
+#endif
+#if ATTN__SM_DSP
+    mx = attn__scores_dsp(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
+#else
+    attn__scores_s8(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
+    mx = attn__softmax_max(s, NULL, n, &seen);
+#endif
+    if (pad) mx = attn__softmax_max(s, pad, n, &seen);
+    if (!seen) { /* every key masked: a zero context */
+        for (c = 0; c < K->dh; c++) out[c] = attn__to_s8(p->out_zp, 0);
+        return;
+    }
+#if ATTN__SM_DSP
+    psum = attn__softmax_probs_pairs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
+    attn__context_dsp(out, (const uint32_t *)s, psum, v, n, K);
+#else
+    psum = attn__softmax_probs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
+    attn__context_s8(out, s, psum, v, n, K->d, K->dh, p);
+#endif
+#endif
+}
+
+/* m query rows q (int8, zero point p->q_zp; rows d apart), the queries
+   i0..i0+m-1 of the sequence: their int8 contexts into out (rows d apart;
+   out may be q: each head's columns are read before they are written).
+   window/causal (attn__key_range) select the keys each sees among the
+   seq_kv rows of k, v (d apart). scores [seq_kv] is scratch. */
+static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                 const int8_t *v, const uint8_t *key_padding, int seq_kv, int d,
+                                 int n_heads, int causal, int window, const attn_sdpa_s8_params *p,
+                                 int32_t *scores)
+{
+    attn__att8 K = attn__att8_init(p, d, n_heads, seq_kv);
+    int t, h, c;
+    for (t = 0; t < m; t++) {
+        int8_t *o = out + (size_t)t * (size_t)d;
+        const int8_t *qt = q + (size_t)t * (size_t)d;
+        int n, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n);
+        size_t at = (size_t)lo * (size_t)d;
+        if (n <= 0) { /* no key in sight: a zero context */
+            for (c = 0; c < d; c++) o[c] = attn__to_s8(p->out_zp, 0);
             continue;
         }
-        attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
-#else
-        int32_t mx;
-        int seen = 1;
-#if ATTN__SM_DSP
-        mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-#else
-        attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-        mx = attn__softmax_max(scores, NULL, n_keys, &seen);
-#endif
-        if (key_padding) mx = attn__softmax_max(scores, key_padding, n_keys, &seen);
-        if (!seen) { /* every key masked: a zero context */
-            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
-            continue;
+        for (h = 0; h < n_heads; h++) {
+            size_t off = (size_t)h * (size_t)K.dh;
+            attn__head_s8(o + off, qt + off, k + at + off, v + at + off,
+                          key_padding ? key_padding + lo : NULL, n, &K, scores);
         }
-#if ATTN__SM_DSP
-        psum = attn__softmax_probs_pairs(
-            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
-        attn__context_dsp(q + off, (const uint32_t *)scores, psum, v + off, n_keys, d, d_head, p);
-#else
-        psum = attn__softmax_probs(
-            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
-        attn__context_s8(q + off, scores, psum, v + off, n_keys, d, d_head, p);
-#endif
-#endif
     }
 }
 
@@ -7203,9 +7518,8 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
 {
     attn__size need;
     attn_status st;
-    size_t mark, d;
+    size_t mark;
     int32_t *scores;
-    int i;
     if (!out || !q || !k || !v || !cfg || !p || !arena) return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     need = attn__sdpa_size_s8(cfg);
@@ -7215,13 +7529,8 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
 
     mark = arena->used;
     scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
-    d = (size_t)cfg->d_model;
-    for (i = 0; i < cfg->seq_q; i++) {
-        int8_t *o = out + (size_t)i * d;
-        if (o != q + (size_t)i * d) memcpy(o, q + (size_t)i * d, d);
-        attn__attend_heads_s8(o, k, v, key_padding, i, cfg->seq_kv, cfg->d_model, cfg->n_heads,
-                              cfg->causal, cfg->window, p, scores);
-    }
+    attn__attend_rows_s8(out, q, cfg->seq_q, 0, k, v, key_padding, cfg->seq_kv, cfg->d_model,
+                         cfg->n_heads, cfg->causal, cfg->window, p, scores);
     arena->used = mark;
     return ATTN_OK;
 }
@@ -7264,8 +7573,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     attn__linear_rows_s8(v, xv, &p->v, cfg->seq_kv, dm, dm);
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
-        attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
-                              cfg->causal, cfg->window, &p->sdpa, scores);
+        attn__attend_rows_s8(q, q, 1, i, k, v, key_padding, cfg->seq_kv, dm, cfg->n_heads,
+                             cfg->causal, cfg->window, &p->sdpa, scores);
         attn__linear_row_s8(out + (size_t)i * d, q, &p->o, dm, dm);
     }
     arena->used = mark;
@@ -7391,9 +7700,8 @@ static void attn__att_block_s8(int8_t *rows, int m, int i, const attn__att_s8 *A
     } else {
         attn__linear_rows_s8(R->q, src, &A->p->q, m, dm, dm);
     }
-    for (t = 0; t < m; t++)
-        attn__attend_heads_s8(R->q + (size_t)t * d, A->k, A->v, A->pad, i + t, A->n_keys, dm,
-                              cfg->n_heads, A->causal, A->window, &A->p->sdpa, R->scores);
+    attn__attend_rows_s8(R->q, R->q, m, i, A->k, A->v, A->pad, A->n_keys, dm, cfg->n_heads,
+                         A->causal, A->window, &A->p->sdpa, R->scores);
     if (m == 1)
         attn__linear_row_x16(R->blk, R->q, attn__x16_of(R, R->q, dm), &A->p->o, dm, dm, R->plain);
     else

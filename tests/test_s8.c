@@ -1071,13 +1071,19 @@ static const struct {
     {4, 9, 48, 2, 1, PAD_SOME, 60, -70, 80, -90, SC_TYPICAL, CT_TYPICAL}, /* d_head 24 */
     {2, 2, 32, 1, 0, PAD_NONE, -128, -128, 127, 0, SC_TYPICAL, CT_TYPICAL}, /* d_head 32 */
     {1, 1, 8, 1, 0, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},       /* one key */
+    /* d_head 16 unpadded (the DSP cores' one-frame head, attn__head16_dsp):
+       each key count from 1 (causal, windows), zero points at both ends */
+    {12, 12, 32, 2, 0, PAD_NONE, 3, -4, 5, -6, SC_TYPICAL, CT_TYPICAL},
+    {9, 9, 16, 1, 1, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},
+    {11, 10, 48, 3, 0, PAD_NONE, -128, 127, -128, 127, SC_SHARP, CT_TYPICAL},
 };
 
 /* Windowed (local) attention: cases N_OF(k_attn) + n run k_attn[k_win[n].base]
    again with a window (test_sdpa and test_mha). */
 static const struct {
     int base, window;
-} k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1}};
+} k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1},
+             {29, 1}, {29, 2}, {29, 4}, {30, 3}, {31, 2}, {31, 5}};
 #define N_ATTN ((int)N_OF(k_attn) + (int)N_OF(k_win))
 #define ATTN_CASE(t) ((t) < (int)N_OF(k_attn) ? (t) : k_win[(t) - (int)N_OF(k_attn)].base)
 #define ATTN_WINDOW(t) ((t) < (int)N_OF(k_attn) ? 0 : k_win[(t) - (int)N_OF(k_attn)].window)
