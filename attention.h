@@ -5885,12 +5885,19 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
 #endif
 
 #if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
+/* attn__softmax_pairs_asm's constants, in memory: the exp2 table, 2^sh and
+   the multiplier of the fast exponent (bytes 0, 4, 8) */
+typedef struct {
+    const int32_t *T;
+    int32_t k, m;
+} attn__smk;
+
 /* attn__ctx_groups_asm's arguments, in memory: the context of one head,
    the groups of four columns written out (attn__context_dsp). */
 typedef struct {
     const uint32_t *pw, *pend; /* the pair words; pw + n / 2  (bytes 0, 4)  */
-    const int8_t *vcol;        /* v at the group's first column        (8)  */
-    int8_t *out, *oend;        /* the group's first output; the end (12, 16) */
+    uintptr_t vd;              /* v - out (modulo 2^32): v at a column (8)  */
+    int8_t *out, *oend;        /* the first output; the last + 1  (12, 16) */
     int32_t off, m, rnd, sh;   /* -v_zp psum, ctx_mul's multiplier, crnd,
                                   csh                          (20 .. 32) */
     int32_t np, odd;           /* n / 2, n % 2                     (36, 40) */
@@ -5919,6 +5926,7 @@ typedef struct {
 #if ATTN__ATT_ASM
     attn__ctxg g; /* its m, rnd and sh set once */
     int h16;      /* attn__head16_dsp for unpadded heads */
+    attn__smk sm; /* the fast exponent's constants */
 #endif
 #endif
 } attn__att8;
@@ -6018,9 +6026,11 @@ ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
 #define ATTN__QK_ACC0 "smlad   %[a0], %[t2], %[t3], %[a0]"
 #define ATTN__QK_ACC1 "smlad   %[a1], %[t2], %[t3], %[a1]"
 #if defined(__clang__)
-__attribute__((noinline)) /* its own registers */
+__attribute__((noinline)) static /* its own registers */
+#else
+ATTN__INLINE
 #endif
-static int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, int n2, int d,
+int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, int n2, int d,
                                   uint32_t nq, uint32_t nk, int32_t corr)
 {
     int32_t mx = INT32_MIN; /* GCC: the largest score */
@@ -6276,7 +6286,7 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
     "smmlar  %[" a "], %[" a "], %[P], %[t]\n\t"                               \
     "asr     %[" a "], %[" a "], %[B]\n\t"                                     \
     "ssat    %[" a "], #8, %[" a "]\n\t"                                       \
-    "strb    %[" a "], [%[pw]], #1\n\t"
+    "strb    %[" a "], [%[o]], #1\n\t"
 /* the last key of an odd n, into the four sums */
 #define ATTN__CTX_ODD                                                           \
     "ldr     %[P], [%[pw]]\n\t"                                                \
@@ -6298,6 +6308,7 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
                      "mov     %[a3], %[a0]\n\t"                                \
                      "ldr     %[pw], [%[g]]\n\t"                               \
                      "ldr     %[vp], [%[g], #8]\n\t"                           \
+                     "add     %[vp], %[vp], %[o]\n\t"                          \
                      "ldr     %[t], [%[g], #36]\n\t"                           \
                      "lsrs    %[t], %[t], #1\n\t" /* C: an odd number of pairs */ \
                      "bcs     3f\n\t"                                          \
@@ -6311,28 +6322,24 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
                      "ldr     %[P], [%[g], #24]\n\t"                           \
                      "ldr     %[A], [%[g], #28]\n\t"                           \
                      "ldr     %[B], [%[g], #32]\n\t"                           \
-                     "ldr     %[pw], [%[g], #12]\n\t"                          \
                      ATTN__CTX_OUT("a0") ATTN__CTX_OUT("a1") ATTN__CTX_OUT("a2")  \
                      ATTN__CTX_OUT("a3")                                       \
-                     "str     %[pw], [%[g], #12]\n\t"                          \
-                     "ldr     %[t], [%[g], #8]\n\t"                            \
-                     "adds    %[t], %[t], #4\n\t"                              \
-                     "str     %[t], [%[g], #8]\n\t"                            \
                      "ldr     %[t], [%[g], #16]\n\t"                           \
-                     "cmp     %[pw], %[t]\n\t"                                 \
+                     "cmp     %[o], %[t]\n\t"                                  \
                      "bne     1b"                                              \
                      : [pw] "=&r"(pw), [vp] "=&r"(vp), [a0] "=&r"(a0), [a1] "=&r"(a1), \
                        [a2] "=&r"(a2), [a3] "=&r"(a3), [P] "=&r"(P), [A] "=&r"(A),      \
-                       [B] "=&r"(B), [t] "=&r"(t)                                        \
+                       [B] "=&r"(B), [t] "=&r"(t), [o] "+r"(o)                           \
                      : [g] "r"(g), [d] "r"(d)                                            \
                      : "cc", "memory")
 #if defined(__clang__)
-__attribute__((noinline)) static /* its own twelve registers */
+__attribute__((noinline)) static /* its own thirteen registers */
 #else
 ATTN__INLINE
 #endif
 void attn__ctx_groups_asm(attn__ctxg *g, int d)
 {
+    int8_t *o = g->out;
     const uint32_t *pw;
     const int8_t *vp;
     int32_t a0, a1, a2, a3;
@@ -6361,7 +6368,7 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
         attn__ctxg *g = &K->g;
         g->pw = pw;
         g->pend = pw + (n >> 1);
-        g->vcol = v;
+        g->vd = (uintptr_t)v - (uintptr_t)out;
         g->out = out;
         g->oend = out + (dh & ~3);
         g->off = off;
@@ -6430,20 +6437,172 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
 #if ATTN__SM_DSP && !ATTN__SM_MVE && defined(ATTN__SCORES16_ASM) && defined(ATTN__ATT_EXPS_ASM) && \
     defined(ATTN__CTXG_ASM)
 #define ATTN__HEAD16_DSP 1
+/* attn__softmax_exps (the fast exponent), attn__softmax_normalise and
+   attn__softmax_probs_pairs of one row z[0..n-1] (n >= 1, mx its maximum)
+   written out as one block: the exponentials two per step (ATTN__ATT_EXPO)
+   and their 64-bit sum, the normaliser's k, shift and rounding, its
+   reciprocal by long division (attn__recip32_div's steps: two UDIV and
+   at most two corrections each; q * dl > (r << 16) | 0xFFFF is tested as
+   (q * dl) >> 16 > r), then the Q15 pairs (as attn__probs_pairs_asm);
+   the odd last entry after each loop. c: the table, 2^sh and the
+   multiplier. Thirteen registers, their roles changing
+   by phase (below). Returns the sum of the probabilities. */
+#if defined(__clang__)
+__attribute__((noinline)) static /* its own thirteen registers */
+#else
+ATTN__INLINE
+#endif
+uint32_t attn__softmax_pairs_asm(int32_t *z, int n, int32_t mx, const attn__smk *c)
+{
+    uintptr_t T = (uintptr_t)c;
+    uint32_t k, m, lo, hi, t0, t1, t2, t3, ze;
+    int32_t mxk = mx;
+    __asm__ volatile(
+        /* phase 1, the exponentials: k, m, T; mxk = mx * k; lo:hi the sum */
+        "ldr     %[k], [%[T], #4]\n\t"
+        "ldr     %[m], [%[T], #8]\n\t"
+        "ldr     %[T], [%[T]]\n\t"
+        "mul     %[mxk], %[mxk], %[k]\n\t"
+        "movs    %[lo], #0\n\t"
+        "movs    %[hi], #0\n\t"
+        "bic     %[ze], %[n], #1\n\t"
+        "add     %[ze], %[z], %[ze], lsl #2\n\t"
+        "cmp     %[z], %[ze]\n\t"
+        "beq     2f\n\t"
+        "1:\n\t" ATTN__ATT_EXPO ATTN__ATT_EXPO
+        "cmp     %[z], %[ze]\n\t"
+        "bne     1b\n\t"
+        "2:\n\t"
+        "tst     %[n], #1\n\t"
+        "beq     3f\n\t"
+        "ldr     %[t0], [%[z]]\n\t" ATTN__EXPO_BODY
+        "str     %[t2], [%[z]]\n\t"
+        "adds    %[lo], %[lo], %[t2]\n\t"
+        "adc     %[hi], %[hi], #0\n\t"
+        "3:\n\t"
+        "bic     %[t0], %[n], #1\n\t"
+        "sub     %[z], %[z], %[t0], lsl #2\n\t" /* z back at the row */
+        /* phase 2, the normaliser of S = hi:lo (2^30 <= S < 2^61): into
+           k the shift (16 + k, 31 from k = 16 on), into m the rounding
+           2^(15+k) (0 then), t2 the top 32 bits of S (D), then the
+           reciprocal into hi; t3 = D >> 16, T = D & 0xFFFF, mxk the
+           digit q, ze its remainder r, lo q1 << 16 */
+        "cmp     %[hi], #0\n\t"
+        "bne     4f\n\t"
+        "lsrs    %[t0], %[lo], #31\n\t" /* k = t0 - 1 (S < 2^32) */
+        "ite     eq\n\t"
+        "lsleq   %[t2], %[lo], #1\n\t"
+        "movne   %[t2], %[lo]\n\t"
+        "add     %[k], %[t0], #15\n\t"
+        "movs    %[m], #1\n\t"
+        "add     %[t0], %[t0], #14\n\t"
+        "lsl     %[m], %[m], %[t0]\n\t"
+        "b       6f\n\t"
+        "4:\n\t"
+        "clz     %[t0], %[hi]\n\t"
+        "lsl     %[t2], %[hi], %[t0]\n\t"
+        "rsb     %[t1], %[t0], #32\n\t" /* k, 1..29 */
+        "lsr     %[t3], %[lo], %[t1]\n\t"
+        "orr     %[t2], %[t2], %[t3]\n\t"
+        "cmp     %[t1], #16\n\t"
+        "bge     5f\n\t"
+        "add     %[k], %[t1], #16\n\t"
+        "movs    %[m], #1\n\t"
+        "add     %[t1], %[t1], #15\n\t"
+        "lsl     %[m], %[m], %[t1]\n\t"
+        "b       6f\n\t"
+        "5:\n\t"
+        "movs    %[k], #31\n\t"
+        "movs    %[m], #0\n\t"
+        "6:\n\t"
+        "lsr     %[t3], %[t2], #16\n\t"
+        "uxth    %[T], %[t2]\n\t"
+        "mvn     %[t0], #0x80000000\n\t"
+        "udiv    %[mxk], %[t0], %[t3]\n\t" /* q1 = (2^31 - 1) / dh */
+        "mls     %[ze], %[mxk], %[t3], %[t0]\n\t"
+        "7:\n\t"
+        "cmp     %[ze], #0x10000\n\t"
+        "bhs     8f\n\t"
+        "mul     %[t1], %[mxk], %[T]\n\t"
+        "cmp     %[ze], %[t1], lsr #16\n\t"
+        "bhs     8f\n\t"
+        "sub     %[mxk], %[mxk], #1\n\t"
+        "add     %[ze], %[ze], %[t3]\n\t"
+        "b       7b\n\t"
+        "8:\n\t"
+        "mul     %[t1], %[mxk], %[t2]\n\t"
+        "mvn     %[t1], %[t1]\n\t" /* u = (2^47 - 1) - q1 D */
+        "lsl     %[lo], %[mxk], #16\n\t"
+        "udiv    %[mxk], %[t1], %[t3]\n\t" /* q0 */
+        "mls     %[ze], %[mxk], %[t3], %[t1]\n\t"
+        "9:\n\t"
+        "cmp     %[ze], #0x10000\n\t"
+        "bhs     11f\n\t"
+        "cmp     %[mxk], #0x10000\n\t"
+        "bhs     10f\n\t"
+        "mul     %[t1], %[mxk], %[T]\n\t"
+        "cmp     %[ze], %[t1], lsr #16\n\t"
+        "bhs     11f\n\t"
+        "10:\n\t"
+        "sub     %[mxk], %[mxk], #1\n\t"
+        "add     %[ze], %[ze], %[t3]\n\t"
+        "b       9b\n\t"
+        "11:\n\t"
+        "add     %[hi], %[lo], %[mxk]\n\t" /* R */
+        /* phase 3, the Q15 pairs: z reads, lo writes, ze the end of the
+           pairs, mxk their sum, T = 0x10001, hi R, m the rounding, k the
+           shift */
+        "mov     %[lo], %[z]\n\t"
+        "bic     %[t0], %[n], #1\n\t"
+        "add     %[ze], %[z], %[t0], lsl #2\n\t"
+        "movs    %[mxk], #0\n\t"
+        "mov     %[T], #0x10001\n\t"
+        "cmp     %[z], %[ze]\n\t"
+        "beq     13f\n\t"
+        "12:\n\t"
+        "ldrd    %[t0], %[t1], [%[z]], #8\n\t"
+        "umull   %[t2], %[t0], %[t0], %[hi]\n\t"
+        "add     %[t0], %[t0], %[m]\n\t"
+        "lsr     %[t0], %[t0], %[k]\n\t"
+        "usat    %[t0], #15, %[t0]\n\t"
+        "umull   %[t2], %[t1], %[t1], %[hi]\n\t"
+        "add     %[t1], %[t1], %[m]\n\t"
+        "lsr     %[t1], %[t1], %[k]\n\t"
+        "usat    %[t1], #15, %[t1]\n\t"
+        "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
+        "smlad   %[mxk], %[t0], %[T], %[mxk]\n\t"
+        "str     %[t0], [%[lo]], #4\n\t"
+        "cmp     %[z], %[ze]\n\t"
+        "bne     12b\n\t"
+        "13:\n\t"
+        "tst     %[n], #1\n\t"
+        "beq     14f\n\t"
+        "ldr     %[t0], [%[z]]\n\t"
+        "umull   %[t2], %[t0], %[t0], %[hi]\n\t"
+        "add     %[t0], %[t0], %[m]\n\t"
+        "lsr     %[t0], %[t0], %[k]\n\t"
+        "usat    %[t0], #15, %[t0]\n\t"
+        "str     %[t0], [%[lo]]\n\t"
+        "add     %[mxk], %[mxk], %[t0]\n\t"
+        "14:"
+        : [z] "+r"(z), [n] "+r"(n), [mxk] "+r"(mxk), [T] "+r"(T), [k] "=&r"(k), [m] "=&r"(m),
+          [lo] "=&r"(lo), [hi] "=&r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2),
+          [t3] "=&r"(t3), [ze] "=&r"(ze)
+        :
+        : "cc", "memory");
+    return (uint32_t)mxk;
+}
+
 /* One unpadded head of d_head 16 with the fast exponent (K->ex.small) and
    the folded context output (K->cfast): attn__head_s8's steps, each
    written out, back to back in one frame, the constants from K; the last
    key of an odd n in DSP words beside each loop. */
-ATTN__NOINLINE void attn__head16_dsp(int8_t *out, const int8_t *q, const int8_t *k,
-                                     const int8_t *v, int n, attn__att8 *K, int32_t *s)
+ATTN__INLINE void attn__head16_dsp(int8_t *out, const int8_t *q, const int8_t *k,
+                                   const int8_t *v, int n, attn__att8 *K, int32_t *s)
 {
     const int d = K->d, n2 = n & ~1;
-    const int32_t *T = attn__exp2_table();
-    const int32_t ek = (int32_t)1 << K->ex.sh, em = K->ex.m;
-    int32_t mx = INT32_MIN, corr = 0, mxk;
-    uint32_t psum = 0, r, rnd;
-    uint64_t sum = 0;
-    int sh, b;
+    int32_t mx = INT32_MIN, corr = 0;
+    uint32_t psum;
     attn__ctxg *g = &K->g;
     /* the scores and their maximum */
 #if defined(__clang__)
@@ -6470,56 +6629,57 @@ ATTN__NOINLINE void attn__head16_dsp(int8_t *out, const int8_t *q, const int8_t 
     }
     if (n & 1) { /* the last key: four words, q and k unpacked with their zero points */
         const int8_t *kj = k + (size_t)n2 * (size_t)d;
-        int32_t a = 0;
-        int c;
-        for (c = 0; c < 16; c += 4) {
-            uint32_t wq = attn__att_ld32(q + c), wk = attn__att_ld32(kj + c);
-            a = ATTN__SMLAD(ATTN__SXTAB16(K->nq, wq), ATTN__SXTAB16(K->nk, wk), a);
-            a = ATTN__SMLAD(attn__att_sxtab16_r8(K->nq, wq), attn__att_sxtab16_r8(K->nk, wk), a);
-        }
+        const uint32_t nq = K->nq, nk = K->nk;
+        uint32_t wq = attn__att_ld32(q), wk = attn__att_ld32(kj);
+        int32_t a = ATTN__SMUAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk));
+        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
+        wq = attn__att_ld32(q + 4);
+        wk = attn__att_ld32(kj + 4);
+        a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
+        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
+        wq = attn__att_ld32(q + 8);
+        wk = attn__att_ld32(kj + 8);
+        a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
+        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
+        wq = attn__att_ld32(q + 12);
+        wk = attn__att_ld32(kj + 12);
+        a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
+        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
         s[n2] = a;
         if (a > mx) mx = a;
     }
-    /* the exponentials and their sum (attn__softmax_exps, small) */
-    mxk = mx * ek;
-    if (n2) sum = attn__att_exps_asm(s, s + n2, ek, mxk, em, T);
-    if (n & 1) {
-        uint32_t e = attn__exp2_q16(attn__expo_x8(s[n2], ek, mxk, em), T);
-        sum += e;
-        s[n2] = (int32_t)e;
-    }
-    /* the normaliser (attn__softmax_normalise: S >= 2^30, and < 2^61 as
-       n < 2^31), then the probabilities as pairs */
-    {
-        uint32_t hi = (uint32_t)(sum >> 32), lo = (uint32_t)sum;
-        if (hi) {
-            b = __builtin_clz(hi); /* 3..31 */
-            r = ATTN__RECIP32((hi << b) | (lo >> (32 - b)));
-            b = 32 - b; /* k = floor(log2 S) - 31, 1..29 */
-        } else {
-            b = lo >> 31 ? 0 : -1;
-            r = ATTN__RECIP32(b ? lo << 1 : lo);
-        }
-        sh = b >= 16 ? 31 : 16 + b;
-        rnd = b >= 16 ? 0u : (uint32_t)1 << (15 + b);
-    }
-    if (n2) psum = attn__probs_pairs_asm(s, n2, r, rnd, sh);
-    if (n & 1) {
-        uint32_t p0 = (attn__mulhi_u32((uint32_t)s[n2], r) + rnd) >> sh;
-        p0 = (uint32_t)ATTN__USAT((int32_t)p0, 15);
-        psum += p0;
-        s[n2 >> 1] = (int32_t)p0;
-    }
+    /* the softmax: Q15 pairs */
+    psum = attn__softmax_pairs_asm(s, n, mx, &K->sm);
     /* the context */
     g->pw = (const uint32_t *)s;
     g->pend = (const uint32_t *)s + (n >> 1);
-    g->vcol = v;
+    g->vd = (uintptr_t)v - (uintptr_t)out;
     g->out = out;
     g->oend = out + 16;
     g->off = -K->p->v_zp * (int32_t)psum;
     g->np = n >> 1;
     g->odd = n & 1;
     attn__ctx_groups_asm(g, d);
+}
+
+/* attn__attend_rows_s8 for unpadded heads of d_head 16 (K->h16): the rows
+   and heads looped over in this frame. */
+ATTN__NOINLINE void attn__rows16_dsp(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                     const int8_t *v, int seq_kv, int causal, int window,
+                                     attn__att8 *K, int32_t *s)
+{
+    const size_t d = (size_t)K->d;
+    int t, h, c;
+    for (t = 0; t < m; t++, out += d, q += d) {
+        int n, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n);
+        size_t at = (size_t)lo * d;
+        if (n <= 0) { /* no key in sight: a zero context */
+            for (c = 0; c < (int)d; c++) out[c] = attn__to_s8(K->p->out_zp, 0);
+            continue;
+        }
+        for (h = 0; h < K->nh; h++)
+            attn__head16_dsp(out + 16 * h, q + 16 * h, k + at + 16 * h, v + at + 16 * h, n, K, s);
+    }
 }
 #endif
 
@@ -6866,6 +7026,9 @@ static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_hea
         K.g.m = m.multiplier;
         K.g.rnd = K.crnd;
         K.g.sh = K.csh;
+        K.sm.T = attn__exp2_table();
+        K.sm.k = (int32_t)1 << K.ex.sh;
+        K.sm.m = K.ex.m;
 #endif
 #ifdef ATTN__HEAD16_DSP
         K.h16 = K.dh == 16 && K.ex.small && K.cfast;
@@ -6878,8 +7041,8 @@ static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_hea
 /* One head of one query: q, k, v at the head's first column (rows K->d
    apart), n >= 1 keys (pad: theirs or NULL); the int8 context into out
    (K->dh bytes; out may be q). s [n] is scratch. */
-static void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
-                          const uint8_t *pad, int n, attn__att8 *K, int32_t *s)
+ATTN__NOINLINE void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
+                                  const uint8_t *pad, int n, attn__att8 *K, int32_t *s)
 {
     const attn_sdpa_s8_params *p = K->p;
     int32_t psum;
@@ -6895,12 +7058,6 @@ static void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k, const i
 #else
     int32_t mx;
     int seen = 1;
-#ifdef ATTN__HEAD16_DSP
-    if (K->h16 && !pad) {
-        attn__head16_dsp(out, q, k, v, n, K, s);
-        return;
-    }
-#endif
 #if ATTN__SM_DSP
     mx = attn__scores_dsp(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
 #else
@@ -6934,6 +7091,12 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
 {
     attn__att8 K = attn__att8_init(p, d, n_heads, seq_kv);
     int t, h, c;
+#ifdef ATTN__HEAD16_DSP
+    if (K.h16 && !key_padding) {
+        attn__rows16_dsp(out, q, m, i0, k, v, seq_kv, causal, window, &K, scores);
+        return;
+    }
+#endif
     for (t = 0; t < m; t++) {
         int8_t *o = out + (size_t)t * (size_t)d;
         const int8_t *qt = q + (size_t)t * (size_t)d;
