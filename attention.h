@@ -3362,8 +3362,9 @@ typedef struct {
 } attn__model_obs;
 
 /* The front end (see attn_model_cfg): x [rows][d] from input (features or
-   an image) or tokens/segments (ids), the CLS row, positions, LayerNorm. */
-static void attn__model_front_f32(float *x, const float *input, const int *tokens,
+   an image) or tokens/segments (ids), the CLS row, positions, LayerNorm.
+   Out of line: its frame is gone before the encoder runs. */
+ATTN__NOINLINE void attn__model_front_f32(float *x, const float *input, const int *tokens,
                                   const int *segments, int seq, const attn_model_cfg *cfg,
                                   const attn_model_weights_f32 *w, attn_arena *arena,
                                   attn__model_obs *obs)
@@ -3454,10 +3455,11 @@ static int attn__model_weights_ok(const attn_model_cfg *c, const attn_model_weig
     return c->d_in == 0 || w->embed_w;
 }
 
-static attn_status attn__model_entry_f32(float *logits, const float *input, const int *tokens,
-                                         const int *segments, int seq,
-                                         const uint8_t *key_padding, const attn_model_cfg *cfg,
-                                         const attn_model_weights_f32 *w, attn_arena *arena)
+ATTN__NOINLINE attn_status attn__model_checks_f32(const float *logits, const float *input,
+                                                  const int *tokens, const int *segments,
+                                                  int seq, const attn_model_cfg *cfg,
+                                                  const attn_model_weights_f32 *w,
+                                                  const attn_arena *arena)
 {
     attn__size need;
     attn_status st;
@@ -3467,9 +3469,18 @@ static attn_status attn__model_entry_f32(float *logits, const float *input, cons
     if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
         return st;
     need = attn__model_size(cfg, seq);
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__model_f32(logits, input, tokens, segments, seq, key_padding, cfg, w, arena, NULL);
-    return ATTN_OK;
+    return attn__check_scratch(&need, arena);
+}
+
+static attn_status attn__model_entry_f32(float *logits, const float *input, const int *tokens,
+                                         const int *segments, int seq,
+                                         const uint8_t *key_padding, const attn_model_cfg *cfg,
+                                         const attn_model_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st = attn__model_checks_f32(logits, input, tokens, segments, seq, cfg, w, arena);
+    if (st == ATTN_OK)
+        attn__model_f32(logits, input, tokens, segments, seq, key_padding, cfg, w, arena, NULL);
+    return st;
 }
 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
@@ -7851,7 +7862,7 @@ static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8
 }
 
 /* The front end in int8 (as attn__model_front_f32): x [rows][d]. */
-static void attn__model_front_s8(int8_t *x, const int8_t *input, const int *tokens,
+ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const int *tokens,
                                  const int *segments, int seq, const attn_model_cfg *cfg,
                                  const attn_model_s8_params *p, attn_arena *arena)
 {
@@ -7918,17 +7929,16 @@ static attn_status attn__model_params_s8(const attn_model_cfg *c, const attn_mod
     return ATTN_OK;
 }
 
-static attn_status attn__model_entry_s8(int8_t *logits, const int8_t *input, const int *tokens,
-                                        const int *segments, int seq, const uint8_t *key_padding,
-                                        const attn_model_cfg *cfg, const attn_model_s8_params *p,
-                                        attn_arena *arena)
+/* Every check of an int8 model call, in the documented order (out of line:
+   its frame is gone before the model runs). */
+ATTN__NOINLINE attn_status attn__model_checks_s8(const int8_t *logits, const int8_t *input,
+                                                 const int *tokens, const int *segments, int seq,
+                                                 const attn_model_cfg *cfg,
+                                                 const attn_model_s8_params *p,
+                                                 const attn_arena *arena)
 {
     attn__size need;
     attn_status st;
-    size_t mark, d;
-    int8_t *x, *pooled;
-    const uint8_t *pad = key_padding;
-    int dm, rows;
     if (!logits || !(input || tokens) || !cfg || !p || !arena) return ATTN_ERR_NULL;
     if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 0)) != ATTN_OK) return st;
     if ((st = attn__model_check_s8(cfg, seq, p->encoder.n_layers)) != ATTN_OK) return st;
@@ -7937,8 +7947,18 @@ static attn_status attn__model_entry_s8(int8_t *logits, const int8_t *input, con
     need = attn__model_size_s8(cfg, seq);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
     if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 1)) != ATTN_OK) return st;
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    return attn__check_scratch(&need, arena);
+}
 
+ATTN__NOINLINE void attn__model_s8(int8_t *logits, const int8_t *input, const int *tokens,
+                                   const int *segments, int seq, const uint8_t *key_padding,
+                                   const attn_model_cfg *cfg, const attn_model_s8_params *p,
+                                   attn_arena *arena)
+{
+    size_t mark, d;
+    int8_t *x, *pooled;
+    const uint8_t *pad = key_padding;
+    int dm, rows;
     mark = arena->used;
     dm = cfg->encoder.d_model;
     d = (size_t)dm;
@@ -7965,7 +7985,16 @@ static attn_status attn__model_entry_s8(int8_t *logits, const int8_t *input, con
     }
     attn__linear_row_s8(logits, pooled, &p->cls, dm, cfg->n_classes);
     arena->used = mark;
-    return ATTN_OK;
+}
+
+static attn_status attn__model_entry_s8(int8_t *logits, const int8_t *input, const int *tokens,
+                                        const int *segments, int seq, const uint8_t *key_padding,
+                                        const attn_model_cfg *cfg, const attn_model_s8_params *p,
+                                        attn_arena *arena)
+{
+    attn_status st = attn__model_checks_s8(logits, input, tokens, segments, seq, cfg, p, arena);
+    if (st == ATTN_OK) attn__model_s8(logits, input, tokens, segments, seq, key_padding, cfg, p, arena);
+    return st;
 }
 
 ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
@@ -9277,7 +9306,7 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
 
 /* rows x d float rows (and `extra` [d], or NULL) into int8 at their own
    min/max encoding *q: the table's int8 copy in the store. */
-static int8_t *attn__quant_rows(attn__quant *z, attn_qparams *q, const float *t, int rows, int d,
+ATTN__NOINLINE int8_t *attn__quant_rows(attn__quant *z, attn_qparams *q, const float *t, int rows, int d,
                                 const float *extra)
 {
     size_t n = (size_t)rows * (size_t)d, done = 0, most = (size_t)1 << 30;
@@ -9307,7 +9336,7 @@ static const int8_t *attn__quant_vec(attn__quant *z, const float *v, int d, attn
 
 /* Attention pooling: w symmetric per tensor; the pooled row at the stack's
    output encoding x (a convex combination of its rows). */
-static void attn__quant_pool(attn__quant *z, attn_model_s8_params *res, const float *w, int d,
+ATTN__NOINLINE void attn__quant_pool(attn__quant *z, attn_model_s8_params *res, const float *w, int d,
                              attn_qparams x)
 {
     float amax = 0.0f;
@@ -9326,6 +9355,86 @@ static void attn__quant_pool(attn__quant *z, attn_model_s8_params *res, const fl
     attn__qmul_of(z, 1.0 / 32768.0, &res->pool.ctx_mul);
 }
 
+/* The int8 parameters of a calibrated model (out of line: the result
+   struct's frame does not sit on the calibration's float model): *out
+   only if every step succeeded; returns the first error. pos [n_pos]: the
+   float position table seen as pos_r. */
+ATTN__NOINLINE attn_status attn__qmodel_build(attn_model_s8_params *out, attn_model_s8_params *rp,
+                                              const attn_model_cfg *cfg,
+                                              const attn_model_weights_f32 *w,
+                                              const attn__model_obs *obs_p, attn__range in_r,
+                                              attn__range pos_r, const float *pos, size_t n_pos,
+                                              int tok, attn_arena *store)
+{
+    attn__quant z;
+    attn_model_s8_params *res = rp; /* (in the scratch arena, not on the stack) */
+    attn_qparams qin, qx, qe;
+    const attn__model_obs *obs = obs_p;
+    int dm = cfg->encoder.d_model;
+    /* the parameters, into res and the store; *out only once all of it
+       succeeded (on an error the store gives its blocks back) */
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(res, 0, sizeof *res);
+    if (tok) { /* tables at their own encodings; the sum with segments at e's */
+        attn_qparams qt, qs;
+        res->token_embed = attn__quant_rows(&z, &qt, w->token_embed, cfg->vocab, dm,
+                                           cfg->n_segments > 0 ? NULL : w->cls_token);
+        qe = qt;
+        if (cfg->n_segments > 0) {
+            res->segment_embed = attn__quant_rows(&z, &qs, w->segment_embed, cfg->n_segments, dm,
+                                                 NULL);
+            qe = attn__qparams_of(&z, obs->e);
+            attn__quant_add(&z, &res->segment_add, qt, qs, qe);
+        }
+        qin = qe;
+    } else { /* no embedding: the input is the embedded rows (the CLS row too) */
+        if (cfg->d_in == 0) attn__see(&in_r, w->cls_token, cfg->cls_token ? (size_t)dm : 0);
+        qin = attn__qparams_of(&z, in_r);
+        qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs->e) : qin;
+        if (cfg->d_in > 0)
+            attn__quant_linear(&z, &res->embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
+    }
+    if (cfg->cls_token) res->cls_token = attn__quant_vec(&z, w->cls_token, dm, qe);
+    qx = qe;
+    if (n_pos) {
+        int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
+        attn_qparams qpos = attn__qparams_of(&z, pos_r);
+        qx = attn__qparams_of(&z, obs->x0);
+        if (z.st == ATTN_OK) {
+            /* in pieces of at most 2^30 values (attn_quantize_s8 counts
+               in int) */
+            size_t done = 0, most = (size_t)1 << 30;
+            while (done < n_pos) {
+                size_t k = n_pos - done < most ? n_pos - done : most;
+                attn_quantize_s8(tq + done, pos + done, (int)k, qpos);
+                done += k;
+            }
+        }
+        res->pos = tq;
+        attn__quant_add(&z, &res->pos_add, qe, qpos, qx);
+    }
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, obs->xn);
+        attn__quant_norm(&z, &res->embed_norm, w->embed_norm_w, w->embed_norm_b, cfg->encoder.eps,
+                         dm, (double)qx.scale, qn);
+        qx = qn;
+    }
+    attn__quant_stack(&z, &res->encoder, &qx, &cfg->encoder, &w->encoder, obs->layers);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__quant_pool(&z, res, w->pool_w, dm, qx);
+    {
+        attn_qparams ql = attn__qparams_of(&z, obs->logits);
+        attn__quant_linear(&z, &res->cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
+        res->logit_scale = ql.scale;
+        res->logit_zp = ql.zero_point;
+    }
+    res->in_scale = qin.scale;
+    res->in_zp = qin.zero_point;
+    if (z.st == ATTN_OK) *out = *res;
+    return z.st;
+}
+
+
 /* The model quantizer: calib [n_calib][seq][d_in] floats (features or
    images), or token ids tok [n_calib][seq] (and segments seg or NULL). */
 static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_model_cfg *cfg,
@@ -9334,12 +9443,9 @@ static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_mo
                                         const uint8_t *key_padding, int n_calib, int seq,
                                         attn_arena *store, attn_arena *scratch)
 {
-    attn__quant z;
     attn__size need, sneed = {0, 0};
     attn__model_obs obs;
     attn__range in_r, pos_r;
-    attn_model_s8_params res;
-    attn_qparams qin, qx, qe;
     attn_status st, st8;
     attn__quant_marks marks;
     size_t n_in, n_pos = 0, nl, s;
@@ -9367,6 +9473,7 @@ static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_mo
     need = attn__model_size(cfg, seq);
     attn__size_add(&need, nl, 1, sizeof(attn__layer_obs));
     attn__size_add(&need, (size_t)cfg->n_classes, 1, sizeof(float));
+    attn__size_add(&need, 1, sizeof(attn_model_s8_params), 1); /* the result, built */
     /* the position table, [max_seq][d_model] floats in scratch and int8 in
        the store (max_seq * d_model may not fit size_t on a 32-bit target:
        attn__size_add finds that) */
@@ -9418,68 +9525,10 @@ static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_mo
         attn__see(&pos_r, pos, n_pos);
     }
 
-    /* the parameters, into res and the store; *out only once all of it
-       succeeded (on an error the store gives its blocks back) */
-    z.st = ATTN_OK;
-    z.store = store;
-    memset(&res, 0, sizeof res);
-    if (tok) { /* tables at their own encodings; the sum with segments at e's */
-        attn_qparams qt, qs;
-        res.token_embed = attn__quant_rows(&z, &qt, w->token_embed, cfg->vocab, dm,
-                                           cfg->n_segments > 0 ? NULL : w->cls_token);
-        qe = qt;
-        if (cfg->n_segments > 0) {
-            res.segment_embed = attn__quant_rows(&z, &qs, w->segment_embed, cfg->n_segments, dm,
-                                                 NULL);
-            qe = attn__qparams_of(&z, obs.e);
-            attn__quant_add(&z, &res.segment_add, qt, qs, qe);
-        }
-        qin = qe;
-    } else { /* no embedding: the input is the embedded rows (the CLS row too) */
-        if (cfg->d_in == 0) attn__see(&in_r, w->cls_token, cfg->cls_token ? (size_t)dm : 0);
-        qin = attn__qparams_of(&z, in_r);
-        qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs.e) : qin;
-        if (cfg->d_in > 0)
-            attn__quant_linear(&z, &res.embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
-    }
-    if (cfg->cls_token) res.cls_token = attn__quant_vec(&z, w->cls_token, dm, qe);
-    qx = qe;
-    if (n_pos) {
-        int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
-        attn_qparams qpos = attn__qparams_of(&z, pos_r);
-        qx = attn__qparams_of(&z, obs.x0);
-        if (z.st == ATTN_OK) {
-            /* in pieces of at most 2^30 values (attn_quantize_s8 counts
-               in int) */
-            size_t done = 0, most = (size_t)1 << 30;
-            while (done < n_pos) {
-                size_t k = n_pos - done < most ? n_pos - done : most;
-                attn_quantize_s8(tq + done, pos + done, (int)k, qpos);
-                done += k;
-            }
-        }
-        res.pos = tq;
-        attn__quant_add(&z, &res.pos_add, qe, qpos, qx);
-    }
-    if (cfg->embed_norm) {
-        attn_qparams qn = attn__qparams_of(&z, obs.xn);
-        attn__quant_norm(&z, &res.embed_norm, w->embed_norm_w, w->embed_norm_b, cfg->encoder.eps,
-                         dm, (double)qx.scale, qn);
-        qx = qn;
-    }
-    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, obs.layers);
-    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__quant_pool(&z, &res, w->pool_w, dm, qx);
-    {
-        attn_qparams ql = attn__qparams_of(&z, obs.logits);
-        attn__quant_linear(&z, &res.cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
-        res.logit_scale = ql.scale;
-        res.logit_zp = ql.zero_point;
-    }
-    res.in_scale = qin.scale;
-    res.in_zp = qin.zero_point;
-    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
-    *out = res;
-    return ATTN_OK;
+    st = attn__qmodel_build(out,
+                            (attn_model_s8_params *)attn__take(scratch, sizeof(attn_model_s8_params)),
+                            cfg, w, &obs, in_r, pos_r, pos, n_pos, tok != NULL, store);
+    return attn__quant_done(st, scratch, store, &marks);
 }
 
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,

@@ -213,6 +213,7 @@ static NOINLINE void note(const char *name, uint32_t bytes, attn_status st)
 #define STACK_STORE_BYTES (sizeof(void *) > 4 ? 8192 : 4864)
 #endif
 #define V_MAX (SEQ * 9) /* the small models' [seq][d_model] */
+#define N_CALIB_TOK 4   /* the token model's calibration sequences */
 /* The scratch arena's buffer (the largest need of the digits part: the
    float model) and beside it the digits activations or the store; the
    decoder half splits the whole (g_ram.pool) between its scratch and its
@@ -254,16 +255,16 @@ static float g_nan; /* a quiet NaN, made at run time (0/0) */
 
 /* attention shapes beside the model's: an odd sequence with one 32-wide
    head, 3 queries on 8 keys with two 16-wide heads, 8 heads of width 4 */
-static const attn_mha_cfg odd = {SEQ - 1, SEQ - 1, D, 1, 0};
-static const attn_mha_cfg cross = {3, SEQ, D, 2, 0};
-static const attn_mha_cfg narrow = {SEQ, SEQ, D, 8, 1};
+static const attn_mha_cfg odd = {SEQ - 1, SEQ - 1, D, 1, 0, 0};
+static const attn_mha_cfg cross = {3, SEQ, D, 2, 0, 0};
+static const attn_mha_cfg narrow = {SEQ, SEQ, D, 8, 1, 0};
 
 /* (one MEASURE per call; clang-tidy counts the macro's statements:
    NOLINTNEXTLINE(readability-function-size)) */
 static void digits_float(void)
 {
-    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0};
-    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1};
+    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0, 0};
+    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1, 0};
     const attn_encoder_layer_weights_f32 *lw = &digits_layers[0];
     attn_mha_weights_f32 packed;
     size_t bytes, mark;
@@ -338,8 +339,8 @@ static void digits_float(void)
 /* NOLINTNEXTLINE(readability-function-size): as digits_float */
 static void digits_int8(void)
 {
-    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0};
-    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1};
+    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0, 0};
+    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1, 0};
     const attn_encoder_layer_s8_params *lp = &digits_s8_layers[0];
     attn_qparams in_q;
     attn_linear_s8_params plain;
@@ -431,14 +432,26 @@ typedef struct {
 
 /* d_model, heads, d_ff, activation, norm_first, causal, eps; d_in, max_seq,
    position, pooling, classes; seq, layers, final norm, padded keys */
-static const variant g_variants[3] = {
-    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10},
+static const variant g_variants[5] = {
+    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10, 0, 0, 0, 0, 0, 0, 0, 0},
      8, 1, 1, 0},
-    {{{9, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, 8, 8, ATTN_POS_SINUSOIDAL, ATTN_POOL_FIRST, 10},
+    {{{9, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, 8, 8, ATTN_POS_SINUSOIDAL, ATTN_POOL_FIRST, 10, 0, 0, 0, 0, 0, 0, 0, 0},
      7, 1, 1, 2},
-    {{{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_NONE, ATTN_POOL_MEAN, 10},
+    {{{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_NONE, ATTN_POOL_MEAN, 10, 0, 0, 0, 0, 0, 0, 0, 0},
      8, 2, 0, 1},
+    /* the front ends (issue 11): a CLS row, a LayerNorm after the positions
+       and attention pooling; ViT patches (a 1 x 4 x 6 image of 2 x 2
+       squares: 6 patches of 4) with a CLS row and a windowed encoder */
+    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_ATTENTION, 10, 1, 1, 0, 0, 0, 0, 0, 0},
+     7, 1, 1, 2},
+    {{{8, 2, 16, ATTN_ACT_GELU, 1, 0, 1e-5f, 2}, 4, 8, ATTN_POS_LEARNED, ATTN_POOL_FIRST, 10, 1, 0, 2, 1, 4, 6, 0, 0},
+     6, 1, 1, 0},
 };
+/* a BERT-style token model: 20 tokens, 2 segments, positions, LayerNorm */
+static const attn_model_cfg g_tok_cfg = {
+    {8, 2, 16, ATTN_ACT_GELU, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_LEARNED, ATTN_POOL_FIRST, 10,
+    0, 1, 0, 0, 0, 0, 20, 2};
+static int g_tok[N_CALIB_TOK * SEQ], g_seg[N_CALIB_TOK * SEQ];
 #define N_CALIB 4
 
 static attn_encoder_layer_weights_f32 g_vlayers[2];
@@ -481,6 +494,36 @@ static void variant_weights(const variant *v)
     g_vw.encoder.norm_b = digits_norm_b;
     g_vw.cls_w = digits_cls_w;
     g_vw.cls_b = digits_cls_b;
+    /* the front ends' vectors and tables: more of the digits arrays */
+    g_vw.cls_token = digits_norm_w;
+    g_vw.pool_w = digits_norm_b;
+    g_vw.embed_norm_w = digits_l0_norm1_w;
+    g_vw.embed_norm_b = digits_l0_norm1_b;
+    g_vw.token_embed = digits_pos;     /* [20][8] of its [8][32] */
+    g_vw.segment_embed = digits_cls_w; /* [2][8] */
+}
+
+/* The token model: float, quantized on the board, int8; then attention
+   pooling alone on the variant's rows. */
+static void tokens_run(void)
+{
+    const float *calib = &digits_calib[0][0];
+    int i, seq = 8, d = g_tok_cfg.encoder.d_model;
+    variant_weights(&g_variants[3]);
+    for (i = 0; i < N_CALIB_TOK * SEQ; i++) {
+        g_tok[i] = (i * 7 + 3) % g_tok_cfg.vocab;
+        g_seg[i] = i % SEQ >= 4;
+    }
+    MEASURE_WITH(RESET_ARENA, attn_model_tokens_f32,
+                 (g_logits, g_tok, g_seg, seq, NULL, &g_tok_cfg, &g_vw, &g_arena));
+    MEASURE_WITH((RESET_ARENA, attn_arena_init(&g_store, g_store_buf, sizeof g_store_buf)),
+                 attn_quantize_model_tokens_s8,
+                 (&g_vq, &g_tok_cfg, &g_vw, g_tok, g_seg, NULL, N_CALIB_TOK, seq, &g_store,
+                  &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_model_tokens_s8,
+                 (g_logits8, g_tok, g_seg, seq, g_vpad, &g_tok_cfg, &g_vq, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_pool_attention_f32,
+                 (g_vf, calib, g_vpad, g_vw.pool_w, seq, d, &g_arena));
 }
 
 static void variant_run(const variant *v)
@@ -527,6 +570,9 @@ static void variant_run(const variant *v)
                  (g_vs[0], v->seq, pad, e, &g_veq, &g_arena));
     if (g_veq.layers[0].gelu_table)
         MEASURE(attn_lut_s8, (g_vs[0], g_vs[1], v->seq * d, g_veq.layers[0].gelu_table));
+    if (c->pooling == ATTN_POOL_ATTENTION) /* with the model's parameters */
+        MEASURE_WITH(RESET_ARENA, attn_pool_attention_s8,
+                     (g_vs[0], g_vs[1], pad, g_vq.pool_w, &g_vq.pool, v->seq, d, &g_arena));
 }
 
 /* ---- the decoder half: decoders, the KV cache, generation ---------------- */
@@ -913,7 +959,7 @@ static int model_quantizer(const char *name)
 {
     static const char *const q[] = {"attn_quantize_encoder_s8", "attn_quantize_model_s8",
                                     "attn_quantize_decoder_s8", "attn_quantize_seq2seq_s8",
-                                    "attn_quantize_lm_s8"};
+                                    "attn_quantize_lm_s8", "attn_quantize_model_tokens_s8"};
     size_t i;
     for (i = 0; i < sizeof q / sizeof q[0]; i++)
         if (!strcmp(name, q[i])) return 1;
@@ -959,7 +1005,8 @@ int main(void)
 
     digits_float();
     digits_int8();
-    for (i = 0; i < 3; i++) variant_run(&g_variants[i]);
+    for (i = 0; i < 5; i++) variant_run(&g_variants[i]);
+    tokens_run();
     for (i = 0; i < (int)(sizeof g_dvariants / sizeof g_dvariants[0]); i++) {
         dvariant_weights(&g_dvariants[i]);
         dvariant_float(&g_dvariants[i]);

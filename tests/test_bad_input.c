@@ -26,7 +26,7 @@ enum { VOCAB = 5, NSEG = 2 }; /* attn_model_tokens_f32's tables (from g_in) */
 /* The quantizer's store and scratch buffers: more than it takes (a row
    checks that: the store and the scratch one byte short). */
 #define STORE_BYTES 3072
-#define QSCRATCH_BYTES 1536
+#define QSCRATCH_BYTES 2048
 
 /* Everything the calls write through a pointer (one watched buffer). */
 typedef struct {
