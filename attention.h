@@ -3,11 +3,13 @@
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
    attention.h runs the blocks of a transformer - linear layers, softmax,
-   layer norm, activations, scaled dot-product and multi-head attention,
-   whole PyTorch-compatible encoder and decoder layers and stacks,
-   positional encodings, token embeddings, pooling and a classifier head,
-   encoder-decoder and decoder-only models generating with a key/value
-   cache - on anything from a Cortex-M0 to a desktop. Weights stay where
+   layer norm, activations, scaled dot-product, multi-head and local
+   (windowed) attention, whole PyTorch-compatible encoder and decoder
+   layers and stacks, positional encodings, embeddings (linear, ViT
+   patches, BERT tokens + segments, a learned CLS row), pooling (mean,
+   first, attention pooling) and a classifier head, encoder-decoder and
+   decoder-only models generating with a key/value cache - on anything
+   from a Cortex-M0 to a desktop. Weights stay where
    they are (flash); activations and scratch live in a static buffer you
    own. Attention never materialises the seq x seq score matrix: scratch
    grows linearly with the sequence.
@@ -358,6 +360,11 @@
      attn_encoder_f32       same as one layer (layers run one after another)
                                                    ATTN_ENCODER_SCRATCH_F32(seq, d, heads, d_ff)
      attn_model_f32         B(seq*d) + the encoder's   ATTN_MODEL_SCRATCH_F32(seq, d, heads, d_ff)
+     attn_model_f32 / attn_model_tokens_f32 with the front ends (R = seq +
+                            cls_token rows): B(R*d) + A(R) with a CLS row + B(d_in)
+                            for patches + the encoder's at R rows
+                            ATTN_MODEL_SCRATCH_EX_F32(seq, d, heads, d_ff, cls_token, patch_d_in)
+     attn_pool_attention_f32 B(seq)                        ATTN_POOL_SCRATCH_F32(seq)
    i.e. an encoder layer needs K and V (2*seq*d floats) plus one row of
    scores, two d-vectors and the feed-forward hidden row - never seq*seq.
    int8, with A(n) = n rounded up to ATTN_ALIGN:
@@ -368,6 +375,8 @@
                             P = 2 (two tokens at a time), or 1 if seq is 1
      attn_encoder_s8        the same   ATTN_ENCODER_SCRATCH_S8(seq, d, heads, d_ff)
      attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
+                            (front ends: ATTN_MODEL_SCRATCH_EX_S8, as for float)
+     attn_pool_attention_s8 A(4*seq) + A(d)               ATTN_POOL_SCRATCH_S8(seq, d)
    (K and V in bytes, a query's int32 scores that then hold the int32
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
@@ -436,6 +445,18 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   (next) embeddings and the other attention forms (issue 11, in progress):
+          a `window` field in attn_mha_cfg and attn_encoder_cfg (local
+          attention, float and int8, steps too); the model's front ends
+          (cls_token, ViT patches, BERT tokens + segments with
+          attn_model_tokens_*, an embedding LayerNorm) and
+          ATTN_POOL_ATTENTION (attn_pool_attention_*), quantized by
+          attn_quantize_model_s8 / attn_quantize_model_tokens_s8;
+          ATTN_MODEL_SCRATCH_EX_*. API change: attn_mha_cfg,
+          attn_encoder_cfg, attn_model_cfg, attn_model_weights_f32 and
+          attn_model_s8_params have new fields at their ends: zero them
+          (= {0}, or memset) and positional initialisers keep meaning what
+          they meant (but -Wextra then asks for the new fields).
    0.5.0  the decoder half: attn_mha_* take separate key and value inputs
           (an API change: pass xkv twice for the old behaviour); layers
           built from shared row blocks; decoder layers and stacks,
@@ -1736,6 +1757,14 @@ static void attn__size_add(attn__size *s, size_t n, size_t m, size_t elem)
     s->bytes += b;
 }
 
+static attn__size attn__size_max(attn__size a, attn__size b)
+{
+    attn__size s;
+    s.overflow = a.overflow | b.overflow;
+    s.bytes = a.bytes > b.bytes ? a.bytes : b.bytes;
+    return s;
+}
+
 /* The common tail of every check: sizes fit size_t, and the arena holds them. */
 static attn_status attn__check_scratch(const attn__size *s, const attn_arena *arena)
 {
@@ -1840,6 +1869,37 @@ static attn__size attn__size_plus(attn__size a, attn__size b)
     a.overflow = 1;
     return a;
 }
+
+/* x (the encoder's rows), the padding of those rows (with a CLS row) and
+   a patch row (patches), then the larger of the encoder's scratch and the
+   pooling's; elem: 4 (float) or 1 (int8).
+   The tables that must be addressable too are checked here. */
+static attn__size attn__model_front_size(const attn_model_cfg *c, int seq, size_t elem,
+                                         attn__size enc)
+{
+    size_t rows = (size_t)attn__model_rows(c, seq), d = (size_t)c->encoder.d_model;
+    attn__size x = {0, 0}, t = {0, 0};
+    attn__size_add(&x, rows, d, elem);
+    if (c->cls_token) attn__size_add(&x, rows, 1, 1);
+    if (c->patch > 0) attn__size_add(&x, (size_t)c->d_in, 1, elem); /* a patch (kept) */
+    { /* after the encoder: the pooled row (int8 attention pooling: w's copy,
+         which becomes it) and attention pooling's scores */
+        attn__size p = {0, 0};
+        attn__size_add(&p, d, 1, elem);
+        if (c->pooling == ATTN_POOL_ATTENTION) attn__size_add(&p, rows, 1, 4);
+        enc = attn__size_max(enc, p);
+    }
+    /* the input, embedding and classifier must be addressable too */
+    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, elem);
+    attn__size_add(&t, d, (size_t)c->d_in, elem);
+    attn__size_add(&t, (size_t)c->n_classes, d, elem);
+    attn__size_add(&t, (size_t)c->vocab, d, elem);
+    attn__size_add(&t, (size_t)c->n_segments, d, elem); /* (an image: seq * d_in values) */
+    x = attn__size_plus(x, enc);
+    x.overflow |= t.overflow;
+    return x;
+}
+
 
 /* ---- KV cache (shared by _f32 and _s8) -------------------------------------- */
 
@@ -1972,13 +2032,6 @@ static int attn__tokens_ok(const int *t, int n, int vocab)
     return 1;
 }
 
-static attn__size attn__size_max(attn__size a, attn__size b)
-{
-    attn__size s;
-    s.overflow = a.overflow | b.overflow;
-    s.bytes = a.bytes > b.bytes ? a.bytes : b.bytes;
-    return s;
-}
 
 /* The seq2seq config, given the two stacks' own checks (se, sd: float or
    int8 rules): SHAPE (the stacks, their widths, the vocabularies and
@@ -2708,36 +2761,6 @@ static attn_status attn__model_cfg_check(const attn_model_cfg *c, int seq, int n
     if (attn__model_shape_check(c, seq, n_layers) != ATTN_OK) return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     return attn__model_enums_check(c);
-}
-
-/* x (the encoder's rows), the padding of those rows (with a CLS row) and
-   a patch row (patches), then the larger of the encoder's scratch and the
-   pooling's; elem: 4 (float) or 1 (int8).
-   The tables that must be addressable too are checked here. */
-static attn__size attn__model_front_size(const attn_model_cfg *c, int seq, size_t elem,
-                                         attn__size enc)
-{
-    size_t rows = (size_t)attn__model_rows(c, seq), d = (size_t)c->encoder.d_model;
-    attn__size x = {0, 0}, t = {0, 0};
-    attn__size_add(&x, rows, d, elem);
-    if (c->cls_token) attn__size_add(&x, rows, 1, 1);
-    if (c->patch > 0) attn__size_add(&x, (size_t)c->d_in, 1, elem); /* a patch (kept) */
-    { /* after the encoder: the pooled row (int8 attention pooling: w's copy,
-         which becomes it) and attention pooling's scores */
-        attn__size p = {0, 0};
-        attn__size_add(&p, d, 1, elem);
-        if (c->pooling == ATTN_POOL_ATTENTION) attn__size_add(&p, rows, 1, 4);
-        enc = attn__size_max(enc, p);
-    }
-    /* the input, embedding and classifier must be addressable too */
-    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, elem);
-    attn__size_add(&t, d, (size_t)c->d_in, elem);
-    attn__size_add(&t, (size_t)c->n_classes, d, elem);
-    attn__size_add(&t, (size_t)c->vocab, d, elem);
-    attn__size_add(&t, (size_t)c->n_segments, d, elem); /* (an image: seq * d_in values) */
-    x = attn__size_plus(x, enc);
-    x.overflow |= t.overflow;
-    return x;
 }
 
 static attn__size attn__model_size(const attn_model_cfg *c, int seq)
