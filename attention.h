@@ -26,7 +26,7 @@
 
        static uint8_t buf[ATTN_SDPA_SCRATCH_F32(SEQ)] ATTN_ALIGNED;
        attn_arena arena;
-       attn_mha_cfg cfg = { SEQ, SEQ, D, 1, 0 }; // seq_q, seq_kv, d, heads, causal
+       attn_mha_cfg cfg = { SEQ, SEQ, D, 1, 0, 0 }; // seq_q, seq_kv, d, heads, causal, window
        attn_arena_init(&arena, buf, sizeof buf);
        attn_status st = attn_sdpa_f32(out, q, k, v, NULL, &cfg, &arena);
        if (st != ATTN_OK) { ... attn_status_str(st) ... }
