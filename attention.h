@@ -84,13 +84,20 @@
      masks         key_padding: one byte per key, nonzero = ignore that key
                    (PyTorch key_padding_mask), or NULL. causal: query i sees
                    keys 0..i only (PyTorch's triu(ones, diagonal=1) mask).
+                   window w >= 1 (local attention): query i sees keys j
+                   with |i - j| <= w only (PyTorch: a boolean attn_mask
+                   that is True where |i - j| > w); with causal, i-w..i.
+                   All three combine; the keys out of sight are never
+                   read, so a window costs what it sees, and scratch
+                   stays linear in the sequence. In a KV-cache step the
+                   query's position is cache->len.
    NULL parameters: weight matrices are required (NULL -> ATTN_ERR_NULL);
    bias vectors may be NULL (= zeros); a LayerNorm gamma may be NULL (= ones,
    PyTorch elementwise_affine=False).
 
    Defined results for awkward input:
-     * A query whose keys are all masked (padding and/or causal) attends to
-       nothing: its attention context is the zero vector, so the multi-head
+     * A query whose keys are all masked (padding, causal and/or window)
+       attends to nothing: its attention context is the zero vector, so the multi-head
        output row equals the output bias bo. (PyTorch returns NaN there.)
      * attn_softmax_f32 on a row whose entries are all -INFINITY writes zeros.
      * attn_pool_f32 (mean) over a sequence with every row padded writes zeros.
@@ -646,6 +653,9 @@ typedef struct {
     int d_model; /* width of queries, keys, values and output               */
     int n_heads; /* d_model % n_heads == 0; d_head = d_model / n_heads      */
     int causal;  /* nonzero: query i sees keys 0..i only                    */
+    int window;  /* 0: no window; w >= 1: query i sees keys j with
+                    |i - j| <= w only (local attention; with causal:
+                    i-w..i). Costs what it sees. < 0: ATTN_ERR_RANGE       */
 } attn_mha_cfg;
 
 /* One encoder layer, PyTorch nn.TransformerEncoderLayer semantics:
@@ -660,6 +670,8 @@ typedef struct {
     int norm_first;             /* 0: post-norm (default), 1: pre-norm      */
     int causal;                 /* nonzero: token i attends to 0..i only    */
     float eps;                  /* layer norm epsilon (PyTorch: 1e-5), > 0  */
+    int window;                 /* self-attention window (attn_mha_cfg's);
+                                   a decoder's cross-attention has none     */
 } attn_encoder_cfg;
 
 /* A whole classifier: embed -> + positions -> encoder -> pool -> logits. */
@@ -1773,7 +1785,18 @@ static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
     if (attn__dim_bad(c->seq_q) || attn__dim_bad(c->seq_kv) || attn__dim_bad(c->d_model) ||
         attn__dim_bad(c->n_heads) || c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
-    return ATTN_OK;
+    return c->window < 0 ? ATTN_ERR_RANGE : ATTN_OK;
+}
+
+/* The keys query i sees among n: lo..*n_keys+lo-1, returns lo and sets
+   *n_keys (<= 0: none). causal: j <= i; window w >= 1: |i - j| <= w. */
+static int attn__key_range(int i, int n, int causal, int window, int *n_keys)
+{
+    int lo = window > 0 && i > window ? i - window : 0, hi = n;
+    if (causal && i < hi) hi = i + 1;
+    if (window > 0 && i < hi && window < hi - i) hi = i + window + 1;
+    *n_keys = hi - lo;
+    return lo;
 }
 
 /* The model's own shape and enum rules (the encoder's are checked apart). */
@@ -2546,14 +2569,23 @@ ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float
     attn__scale_f32(ctx, inv, d_head);
 }
 
-/* All heads of query row i: q [d_model] (unscaled) becomes the context. */
+/* All heads of query row i: q [d_model] (unscaled) becomes the context.
+   window/causal (attn__key_range) select the keys it sees. */
 static void attn__attend_heads_f32(float *q, const float *k, const float *v,
                                    const uint8_t *key_padding, int i, int seq_kv,
-                                   int d_model, int n_heads, int causal, float *scores)
+                                   int d_model, int n_heads, int causal, int window,
+                                   float *scores)
 {
-    int d_head = d_model / n_heads, h;
-    int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
+    int d_head = d_model / n_heads, h, lo = attn__key_range(i, seq_kv, causal, window, &seq_kv);
+    int n_keys = seq_kv;
     float scale = 1.0f / ATTN_SQRTF((float)d_head);
+    if (n_keys <= 0) { /* no key in sight: a zero context */
+        for (h = 0; h < d_model; h++) q[h] = 0.0f;
+        return;
+    }
+    k += (size_t)lo * (size_t)d_model;
+    v += (size_t)lo * (size_t)d_model;
+    if (key_padding) key_padding += lo;
     attn__scale_f32(q, scale, d_model);
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
@@ -2575,8 +2607,8 @@ static attn_status attn__check_encoder_cfg(const attn_encoder_cfg *c)
     if (attn__dim_bad(c->d_model) || attn__dim_bad(c->n_heads) || attn__dim_bad(c->d_ff) ||
         c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
-    if (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
-        c->activation != ATTN_ACT_GELU_TANH)
+    if ((c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
+         c->activation != ATTN_ACT_GELU_TANH) || c->window < 0)
         return ATTN_ERR_RANGE;
     return attn__check_eps(c->eps);
 }
@@ -2833,7 +2865,7 @@ ATTN_DEF attn_status attn_sdpa_f32(float *out, const float *q, const float *k, c
         float *o = out + (size_t)i * d;
         if (o != q + (size_t)i * d) memcpy(o, q + (size_t)i * d, d * sizeof(float));
         attn__attend_heads_f32(o, k, v, key_padding, i, cfg->seq_kv, cfg->d_model,
-                               cfg->n_heads, cfg->causal, scores);
+                               cfg->n_heads, cfg->causal, cfg->window, scores);
     }
     arena->used = mark;
     return ATTN_OK;
@@ -2877,7 +2909,7 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, 
     for (i = 0; i < cfg->seq_q; i++) {
         attn__matvec_f32(q, xq + (size_t)i * d, w->wq, w->bq, dm, dm);
         attn__attend_heads_f32(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
-                               cfg->causal, scores);
+                               cfg->causal, cfg->window, scores);
         attn__matvec_f32(out + (size_t)i * d, q, w->wo, w->bo, dm, dm);
     }
     arena->used = mark;
@@ -2996,6 +3028,7 @@ typedef struct {
     const float *k, *v;
     const uint8_t *pad;     /* key padding [n_keys] or NULL */
     int n_keys, causal;
+    int window;             /* 0 or w: keys i-w..i+w only */
 } attn__att_f32;
 
 /* Keys and values of n rows of x (stride d) into k, v (stride d): from
@@ -3050,7 +3083,7 @@ static void attn__att_block_f32(float *row, int i, const attn__att_f32 *A, float
     attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
     ATTN__TAP(tap, ATTN__T_Q, q, dm);
     attn__attend_heads_f32(q, A->k, A->v, A->pad, i, A->n_keys, dm, cfg->n_heads, A->causal,
-                           scores);
+                           A->window, scores);
     ATTN__TAP(tap, ATTN__T_CTX, q, dm);
     attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
     ATTN__TAP(tap, ATTN__T_ATT, nrm, dm);
@@ -3121,7 +3154,7 @@ static void attn__ff_rows_f32(float *x, int seq, const attn__ff_f32 *F,
 
 static attn__att_f32 attn__att_of_f32(const attn_mha_weights_f32 *w, const float *g,
                                       const float *b, const float *k, const float *v,
-                                      const uint8_t *pad, int n_keys, int causal)
+                                      const uint8_t *pad, int n_keys, int causal, int window)
 {
     attn__att_f32 A;
     A.w = w;
@@ -3132,6 +3165,7 @@ static attn__att_f32 attn__att_of_f32(const attn_mha_weights_f32 *w, const float
     A.pad = pad;
     A.n_keys = n_keys;
     A.causal = causal;
+    A.window = window;
     return A;
 }
 
@@ -3166,7 +3200,7 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     float *hid = (float *)attn__take(arena, (size_t)cfg->d_ff * sizeof(float)); /* [d_ff] */
     attn__tap *sa = obs ? &obs->t[ATTN__B_SA] : NULL, *ft = obs ? &obs->t[ATTN__B_FF] : NULL;
     attn__att_f32 A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, k, v, key_padding, seq,
-                                       cfg->causal);
+                                       cfg->causal, cfg->window);
     attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w,
                                      w->norm2_b);
     int i;
@@ -3498,9 +3532,9 @@ static void attn__decoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     attn__tap *sa = obs ? &obs->t[ATTN__B_SA] : NULL, *ca = obs ? &obs->t[ATTN__B_CA] : NULL,
               *ft = obs ? &obs->t[ATTN__B_FF] : NULL;
     attn__att_f32 A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, k, v, key_padding,
-                                       seq, cfg->causal);
+                                       seq, cfg->causal, cfg->window);
     attn__att_f32 C = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b, mk, mv,
-                                       memory_padding, mem_len, 0);
+                                       memory_padding, mem_len, 0, 0);
     attn__ff_f32 F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w,
                                      w->norm3_b);
     attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
@@ -3676,18 +3710,19 @@ static void attn__step_f32(float *x, attn_kv_cache *c, const attn_encoder_cfg *c
         if (dec) {
             const attn_decoder_layer_weights_f32 *w = &dec->layers[l];
             A = attn__att_of_f32(&w->self_attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1,
-                                 0);
+                                 0, cfg->window);
             attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
                                 o ? &o->t[ATTN__B_SA] : NULL);
             A = attn__att_of_f32(&w->cross_attn, w->norm2_w, w->norm2_b,
                                  (const float *)c->mem_k + (size_t)l * lm,
                                  (const float *)c->mem_v + (size_t)l * lm,
-                                 c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
+                                 c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0, 0);
             attn__att_block_f32(x, 0, &A, NULL, cfg, nrm, q, scores, o ? &o->t[ATTN__B_CA] : NULL);
             F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm3_w, w->norm3_b);
         } else {
             const attn_encoder_layer_weights_f32 *w = &enc->layers[l];
-            A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1, 0);
+            A = attn__att_of_f32(&w->attn, w->norm1_w, w->norm1_b, kc, vc, NULL, c->len + 1, 0,
+                                 cfg->window);
             attn__att_block_f32(x, c->len, &A, kv, cfg, nrm, q, scores,
                                 o ? &o->t[ATTN__B_SA] : NULL);
             F = attn__ff_of_f32(w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, w->norm2_w, w->norm2_b);
@@ -6772,11 +6807,10 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
    the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
 static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
                                   const uint8_t *key_padding, int i, int seq_kv, int d,
-                                  int n_heads, int causal, const attn_sdpa_s8_params *p,
-                                  int32_t *scores)
+                                  int n_heads, int causal, int window,
+                                  const attn_sdpa_s8_params *p, int32_t *scores)
 {
-    int d_head = d / n_heads, h, c;
-    int n_keys = causal && i + 1 < seq_kv ? i + 1 : seq_kv;
+    int d_head = d / n_heads, h, c, n_keys, lo = attn__key_range(i, seq_kv, causal, window, &n_keys);
 #if ATTN__SM_MVE
     const int fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
 #else
@@ -6784,6 +6818,13 @@ static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
     /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
     ex.small = ex.ok && (uint32_t)d_head <= ex.amax / (2u * 65025u);
 #endif
+    if (n_keys <= 0) { /* no key in sight: a zero context */
+        for (c = 0; c < d; c++) q[c] = attn__to_s8(p->out_zp, 0);
+        return;
+    }
+    k += (size_t)lo * (size_t)d;
+    v += (size_t)lo * (size_t)d;
+    if (key_padding) key_padding += lo;
     for (h = 0; h < n_heads; h++) {
         size_t off = (size_t)h * (size_t)d_head;
         int32_t psum;
@@ -6945,8 +6986,8 @@ static attn_status attn__check_encoder_cfg_s8(const attn_encoder_cfg *c)
         c->d_model % c->n_heads != 0 ||
         c->d_model > ATTN__S8_MAX_D || c->d_ff > ATTN__S8_MAX_IN)
         return ATTN_ERR_SHAPE;
-    if (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
-        c->activation != ATTN_ACT_GELU_TANH)
+    if ((c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
+         c->activation != ATTN_ACT_GELU_TANH) || c->window < 0)
         return ATTN_ERR_RANGE;
     return ATTN_OK;
 }
@@ -7406,7 +7447,7 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
         int8_t *o = out + (size_t)i * d;
         if (o != q + (size_t)i * d) memcpy(o, q + (size_t)i * d, d);
         attn__attend_heads_s8(o, k, v, key_padding, i, cfg->seq_kv, cfg->d_model, cfg->n_heads,
-                              cfg->causal, p, scores);
+                              cfg->causal, cfg->window, p, scores);
     }
     arena->used = mark;
     return ATTN_OK;
@@ -7451,7 +7492,7 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
         attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
-                              cfg->causal, &p->sdpa, scores);
+                              cfg->causal, cfg->window, &p->sdpa, scores);
         attn__linear_row_s8(out + (size_t)i * d, q, &p->o, dm, dm);
     }
     arena->used = mark;
@@ -7636,12 +7677,13 @@ typedef struct {
     const attn_layernorm_s8_params *norm;
     const int8_t *k, *v;
     const uint8_t *pad;
-    int n_keys, causal;
+    int n_keys, causal, window;
 } attn__att_s8;
 
 static attn__att_s8 attn__att_of_s8(const attn_mha_s8_params *p, const attn_add_s8_params *add,
                                     const attn_layernorm_s8_params *norm, const int8_t *k,
-                                    const int8_t *v, const uint8_t *pad, int n_keys, int causal)
+                                    const int8_t *v, const uint8_t *pad, int n_keys, int causal,
+                                    int window)
 {
     attn__att_s8 A;
     A.p = p;
@@ -7652,6 +7694,7 @@ static attn__att_s8 attn__att_of_s8(const attn_mha_s8_params *p, const attn_add_
     A.pad = pad;
     A.n_keys = n_keys;
     A.causal = causal;
+    A.window = window;
     return A;
 }
 
@@ -7745,7 +7788,7 @@ static void attn__att_block_s8(int8_t *rows, int m, int i, const attn__att_s8 *A
     }
     for (t = 0; t < m; t++)
         attn__attend_heads_s8(R->q + (size_t)t * d, A->k, A->v, A->pad, i + t, A->n_keys, dm,
-                              cfg->n_heads, A->causal, &A->p->sdpa, R->scores);
+                              cfg->n_heads, A->causal, A->window, &A->p->sdpa, R->scores);
     if (m == 1)
         attn__linear_row_x16(R->blk, R->q, attn__x16_of(R, R->q, dm), &A->p->o, dm, dm, R->plain);
     else
@@ -7845,7 +7888,7 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)seq, (size_t)cfg->d_ff, 0);
     attn__att_s8 A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, k, v, key_padding, seq,
-                                     cfg->causal);
+                                     cfg->causal, cfg->window);
     attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
     attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
     for (i = 0; i < seq; i += (int)P) {
@@ -8079,9 +8122,9 @@ static void attn__decoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)(seq > mem_len ? seq : mem_len),
                                          (size_t)cfg->d_ff, 0);
     attn__att_s8 A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, k, v, key_padding, seq,
-                                     cfg->causal);
+                                     cfg->causal, cfg->window);
     attn__att_s8 C = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2, mk, mv, memory_padding,
-                                     mem_len, 0);
+                                     mem_len, 0, 0);
     attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
     attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
     attn__kv_rows_s8(mk, mv, memory, mem_len, &C, 0, dm, R.nrm);
@@ -8282,17 +8325,19 @@ static void attn__step_s8(int8_t *x, attn_kv_cache *c, const attn_encoder_cfg *c
         kv[1] = vc + at;
         if (dec) {
             const attn_decoder_layer_s8_params *p = &dec->layers[l];
-            A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
+            A = attn__att_of_s8(&p->self_attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0,
+                                cfg->window);
             attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
             A = attn__att_of_s8(&p->cross_attn, &p->add2, &p->norm2,
                                 (const int8_t *)c->mem_k + (size_t)l * lm,
                                 (const int8_t *)c->mem_v + (size_t)l * lm,
-                                c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0);
+                                c->mem_padded ? c->mem_padding : NULL, c->mem_len, 0, 0);
             attn__att_block_s8(x, 1, 0, &A, NULL, cfg, &R);
             F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add3, &p->norm3);
         } else {
             const attn_encoder_layer_s8_params *p = &enc->layers[l];
-            A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0);
+            A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, kc, vc, NULL, c->len + 1, 0,
+                                cfg->window);
             attn__att_block_s8(x, 1, c->len, &A, kv, cfg, &R);
             F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
         }

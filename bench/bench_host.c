@@ -304,7 +304,7 @@ typedef struct {
 
 static int bench_one(const bench_cfg *bc, bench_result *res)
 {
-    attn_encoder_cfg cfg;
+    attn_encoder_cfg cfg = {0};
     attn_encoder_layer_weights_f32 w;
     layer_params p;
     naive_ws ws;

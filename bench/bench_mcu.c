@@ -161,7 +161,8 @@ static attn_layernorm_s8_params norm_s8(int d)
 typedef struct {
     const char *name;
     int kind;              /* one of the B_ values                        */
-    int seq, d, heads, ff; /* shape; linear: rows, in, -, out             */
+    int seq, d, heads, ff; /* shape; linear: rows, in, -, out; attention
+                              heads: ff is the window (0: none)           */
     unsigned long work;    /* MACs (or elements for softmax / layer norm)  */
     const char *unit;
 } bench;
@@ -185,6 +186,9 @@ static const bench g_benches[] = {
     {"layer norm 32x64", B_LAYERNORM, 32, 64, 0, 0, 32UL * 64, "element"},
     /* QK^T and PV: 2 * seq * seq * d_head MACs */
     {"attention head seq 32, d_head 16", B_HEAD, 32, 16, 1, 0, 2UL * 32 * 32 * 16, "MAC"},
+    /* local attention, window 4: 268 of the 1024 query-key pairs visible
+       (rows 0-3 and 28-31 see 5..8 keys, the 24 between 9) */
+    {"attention head seq 32, d_head 16, window 4", B_HEAD, 32, 16, 1, 4, 2UL * 268 * 16, "MAC"},
     /* Q,K,V,O: 4 seq d^2; scores and PV: 2 seq^2 d; FF: 2 seq d ff */
     {"encoder layer (32, 64, 4, 128)", B_LAYER, 32, 64, 4, 128,
      4UL * 32 * 64 * 64 + 2UL * 32 * 32 * 64 + 2UL * 32 * 64 * 128, "MAC"},
@@ -197,6 +201,8 @@ static const bench g_benches[] = {
     {"int8 softmax 32 rows of 32", B_SOFTMAX_S8, 32, 32, 0, 0, 32UL * 32, "element"},
     {"int8 layer norm 32x64", B_LAYERNORM_S8, 32, 64, 0, 0, 32UL * 64, "element"},
     {"int8 attention head seq 32, d_head 16", B_HEAD_S8, 32, 16, 1, 0, 2UL * 32 * 32 * 16, "MAC"},
+    {"int8 attention head seq 32, d_head 16, window 4", B_HEAD_S8, 32, 16, 1, 4, 2UL * 268 * 16,
+     "MAC"},
     /* the digits model's shape (d_model 32, 4 heads: d_head 8, seq 8), and
        other small head dims */
     {"int8 attention 4 heads seq 8, d_head 8", B_HEAD_S8, 8, 32, 4, 0, 2UL * 8 * 8 * 32, "MAC"},
@@ -213,7 +219,7 @@ static const bench g_benches[] = {
 /* The benchmark layers: post-norm, GELU, no mask. */
 static attn_encoder_cfg layer_cfg(const bench *b)
 {
-    attn_encoder_cfg c;
+    attn_encoder_cfg c = {0};
     c.d_model = b->d;
     c.n_heads = b->heads;
     c.d_ff = b->ff;
@@ -260,11 +266,12 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
         MEASURE(*insns, st, attn_layernorm_f32(m.x, m.x, w, w + b->d, 1e-5f, b->seq, b->d));
         break;
     case B_HEAD: {
-        attn_mha_cfg c;
+        attn_mha_cfg c = {0};
         c.seq_q = c.seq_kv = b->seq;
         c.d_model = b->d;
         c.n_heads = 1;
         c.causal = 0;
+        c.window = b->ff;
         attn_sdpa_scratch_f32(&c, &scratch);
         if (!(*fits = bench_mem_init(&m, 3 * n, n, scratch))) break;
         fill(m.x, 3 * n);
@@ -349,12 +356,13 @@ static attn_status run(const bench *b, uint32_t *insns, size_t *arena_bytes, int
     }
     case B_HEAD_S8: { /* b->heads heads of b->d / b->heads columns */
         attn_sdpa_s8_params p = sdpa_s8(b->d / b->heads);
-        attn_mha_cfg c;
+        attn_mha_cfg c = {0};
         int8_t *x8;
         c.seq_q = c.seq_kv = b->seq;
         c.d_model = b->d;
         c.n_heads = b->heads;
         c.causal = 0;
+        c.window = b->ff;
         attn_sdpa_scratch_s8(&c, &scratch);
         if (!(*fits = bench_mem_init(&m, 3 * n / 4 + 1, n / 4 + 1, scratch))) break;
         x8 = (int8_t *)m.x;

@@ -432,11 +432,11 @@ typedef struct {
 /* d_model, heads, d_ff, activation, norm_first, causal, eps; d_in, max_seq,
    position, pooling, classes; seq, layers, final norm, padded keys */
 static const variant g_variants[3] = {
-    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10},
+    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10},
      8, 1, 1, 0},
-    {{{9, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f}, 8, 8, ATTN_POS_SINUSOIDAL, ATTN_POOL_FIRST, 10},
+    {{{9, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, 8, 8, ATTN_POS_SINUSOIDAL, ATTN_POOL_FIRST, 10},
      7, 1, 1, 2},
-    {{{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 0, 1e-5f}, 0, 8, ATTN_POS_NONE, ATTN_POOL_MEAN, 10},
+    {{{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_NONE, ATTN_POOL_MEAN, 10},
      8, 2, 0, 1},
 };
 #define N_CALIB 4
@@ -591,11 +591,11 @@ typedef struct {
 /* d_model, heads, d_ff, activation, norm_first, causal, eps; positions,
    embedding scale; layers, final norm; rows, padded rows; big */
 static const dvariant g_dvariants[5] = {
-    {{32, 4, 64, ATTN_ACT_RELU, 0, 1, 1e-5f}, ATTN_POS_LEARNED, 0.0f, 1, 1, 1, 5, 6, 1, 2, 1},
-    {{32, 2, 64, ATTN_ACT_GELU, 1, 1, 1e-5f}, ATTN_POS_SINUSOIDAL, 5.656854f, 2, 2, 0, 4, 3, 0, 1, 1},
-    {{8, 2, 16, ATTN_ACT_RELU, 0, 1, 1e-5f}, ATTN_POS_LEARNED, 0.0f, 1, 1, 1, 4, 5, 1, 1, 0},
-    {{6, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f}, ATTN_POS_SINUSOIDAL, 2.4494897f, 1, 2, 1, 5, 3, 2, 0, 0},
-    {{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 1, 1e-5f}, ATTN_POS_NONE, 0.0f, 1, 1, 0, 3, 4, 0, 1, 0},
+    {{32, 4, 64, ATTN_ACT_RELU, 0, 1, 1e-5f, 0}, ATTN_POS_LEARNED, 0.0f, 1, 1, 1, 5, 6, 1, 2, 1},
+    {{32, 2, 64, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, ATTN_POS_SINUSOIDAL, 5.656854f, 2, 2, 0, 4, 3, 0, 1, 1},
+    {{8, 2, 16, ATTN_ACT_RELU, 0, 1, 1e-5f, 0}, ATTN_POS_LEARNED, 0.0f, 1, 1, 1, 4, 5, 1, 1, 0},
+    {{6, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, ATTN_POS_SINUSOIDAL, 2.4494897f, 1, 2, 1, 5, 3, 2, 0, 0},
+    {{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 1, 1e-5f, 0}, ATTN_POS_NONE, 0.0f, 1, 1, 0, 3, 4, 0, 1, 0},
 };
 #define VOCAB 10    /* both vocabularies: the classifier's 10 rows are the output layer */
 #define N_DCALIB 3  /* calibration sequences of the three quantizers */

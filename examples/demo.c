@@ -140,7 +140,7 @@ static unsigned long ul(size_t n) { return (unsigned long)n; }
 
 int main(void)
 {
-    attn_model_cfg cfg;
+    attn_model_cfg cfg = {0};
     attn_model_weights_f32 w;
     attn_encoder_layer_weights_f32 layers[N_LAYERS];
     attn_arena arena;

@@ -320,7 +320,9 @@ void ref_sdpa(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
                 i64 s = 0;
                 for (c = 0; c < dh; c++) s += ((i64)qi[c] - p->q_zp) * ((i64)kj[c] - p->k_zp);
                 w->z[j] = fit32(s);
-                w->vis[j] = (uint8_t)(!(pad && pad[j]) && !(cfg->causal && j > i)); /* R5 */
+                w->vis[j] = (uint8_t)(!(pad && pad[j]) && !(cfg->causal && j > i) && /* R5 */
+                                     !(cfg->window > 0 && (j > i + cfg->window ||
+                                                           i > j + cfg->window)));
             }
             if (!ref_softmax_q15(w->p, NULL, w->z, w->vis, cfg->seq_kv, p->score_mul)) {
                 for (c = 0; c < dh; c++) oi[c] = clampq(p->out_zp);
@@ -365,11 +367,12 @@ void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *c
                const attn_encoder_layer_s8_params *L, ref_ws *w)
 {
     int d = cfg->d_model, ff = cfg->d_ff, i;
-    attn_mha_cfg mc;
+    attn_mha_cfg mc = {0};
     mc.seq_q = mc.seq_kv = seq;
     mc.d_model = d;
     mc.n_heads = cfg->n_heads;
     mc.causal = cfg->causal;
+    mc.window = cfg->window;
     if (!cfg->norm_first) {
         ref_mha(w->sa, x, x, pad, &mc, &L->attn, w);
         for (i = 0; i < seq; i++) {

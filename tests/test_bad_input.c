@@ -272,6 +272,9 @@ static void calib0_eps_nan(void) { F->n_calib = 0; F->ecfg.eps = NAN; }
 static void s8_big_eps_nan(void) { F->ecfg.d_model = 2050; F->ecfg.eps = NAN; }
 static void eps_inf(void) { F->eps = INFINITY; F->ecfg.eps = INFINITY; }
 static void act_bad(void) { F->ecfg.activation = (attn_activation)7; }
+/* a window below 0 is out of range; the largest is no window at all */
+static void win_neg(void) { F->mcfg.window = -1; F->ecfg.window = -1; }
+static void win_max(void) { F->mcfg.window = INT_MAX; F->ecfg.window = INT_MAX; }
 static void pool_bad(void) { F->pool = (attn_pooling)5; F->mdc.pooling = (attn_pooling)5; }
 static void position_bad(void) { F->mdc.position = (attn_position)9; }
 /* positions that need no table: a NULL one is fine */
@@ -359,7 +362,7 @@ static void cls_nan(void) { F->mdw.cls_w = g_nan; }
     X(n_neg) X(in_neg) X(d0) X(d_huge) X(d_packed_huge) X(outn0) X(seq_q0) X(seq_kv_neg) \
     X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(n_calib0) \
     X(n_calib_neg) X(calib0_eps_nan) X(s8_big_eps_nan) X(dmodel_s8_big) X(dff_s8_big) X(d_in_s8_big) X(eps0) X(eps_nan) X(eps_inf) \
-    X(act_bad) X(pool_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(arena_short) \
+    X(act_bad) X(win_neg) X(win_max) X(pool_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(arena_short) \
     X(arena_tiny) X(store_short) X(store_tiny) X(mark_past_used) X(alloc_huge) X(alloc_big) \
     X(huge) X(over_max) X(max_seq_big) X(x_nan) X(x_inf) X(qf_nan) X(qf_inf) X(qf_2p30) \
     X(qf_tiny) X(min_nan) X(max_nan) X(min_inf) X(min_gt_max) X(range_huge) X(scale0) \
@@ -421,7 +424,11 @@ static const bad_row k_f32_rows[] = {
     R(sdpa, none, OK), R(sdpa, out_null, NUL), R(sdpa, x_null, NUL), R(sdpa, kv_null, NUL),
     R(sdpa, cfg_null, NUL), R(sdpa, arena_null, NUL), R(sdpa, seq_q0, SHP), R(sdpa, seq_kv_neg, SHP),
     R(sdpa, heads0, SHP), R(sdpa, heads3, SHP), R(sdpa, huge, SHP), R(sdpa, arena_short, ARN),
-    R(sdpa, arena_tiny, ARN), R(sdpa, x_nan, OK),
+    R(sdpa, arena_tiny, ARN), R(sdpa, x_nan, OK), R(sdpa, win_neg, RNG), R(sdpa, win_max, OK),
+    R(sdpa_scratch, win_neg, RNG), R(mha_scratch, win_neg, RNG), R(mha, win_neg, RNG),
+    R(mha, win_max, OK), R(layer_scratch, win_neg, RNG), R(layer, win_neg, RNG),
+    R(layer, win_max, OK), R(enc_scratch, win_neg, RNG), R(enc, win_neg, RNG),
+    R(model_scratch, win_neg, RNG), R(model, win_neg, RNG), R(model, win_max, OK),
     R(mha_scratch, none, OK), R(mha_scratch, out_null, NUL), R(mha_scratch, cfg_null, NUL),
     R(mha_scratch, seq_kv_neg, SHP), R(mha_scratch, heads3, SHP), R(mha_scratch, huge, SHP),
     R(mha, none, OK), R(mha, out_null, NUL), R(mha, x_null, NUL), R(mha, kv_null, NUL),
@@ -940,6 +947,16 @@ static void dm_act_bad(void)
     X->cfg.activation = (attn_activation)7; X->s2s.decoder.activation = (attn_activation)7;
     X->lm.layers.activation = (attn_activation)7;
 }
+static void dm_win_neg(void)
+{
+    X->cfg.window = -1; X->s2s.decoder.window = -1; X->s2s.encoder.window = -1;
+    X->lm.layers.window = -1;
+}
+static void dm_win_max(void)
+{
+    X->cfg.window = INT_MAX; X->s2s.decoder.window = INT_MAX; X->s2s.encoder.window = INT_MAX;
+    X->lm.layers.window = INT_MAX;
+}
 static void dm_eps0(void) { X->cfg.eps = 0.0f; X->s2s.encoder.eps = 0.0f; X->lm.layers.eps = 0.0f; }
 static void dm_eps_nan(void) { X->cfg.eps = NAN; X->s2s.decoder.eps = NAN; X->lm.layers.eps = NAN; }
 /* generation needs a causal self-attention */
@@ -1005,7 +1022,7 @@ static void dm_x_nan(void) { X->mem = g_xnan; } /* propagates: OK */
     X_(tgt_embed_null) X_(pos_null) X_(outw_null) X_(nopos_null) X_(sinpos_null) \
     X_(optional_null) X_(seq0) X_(seq_neg) X_(mem0) X_(mem_neg) X_(over_max) X_(int_max) \
     X_(heads3) X_(dff0) X_(dmodel_mismatch) X_(nlayers0) X_(act_bad) X_(eps0) X_(eps_nan) \
-    X_(causal0) X_(position_bad) X_(scale_nan) X_(scale_inf) X_(vocab0) X_(src_vocab_neg) \
+    X_(win_neg) X_(win_max) X_(causal0) X_(position_bad) X_(scale_nan) X_(scale_inf) X_(vocab0) X_(src_vocab_neg) \
     X_(max0) X_(max_tgt_neg) X_(kv_layers0) X_(kv_d_neg) X_(kv_len0) X_(kv_mem_neg) \
     X_(kv_mem0) X_(kv_huge) X_(store_short) X_(store_tiny) X_(arena_short) X_(arena_tiny) \
     X_(cache_full) X_(no_memory) X_(cache_layers) X_(cache_width) X_(cache_s8) \
@@ -1082,6 +1099,8 @@ static const bad_row k_dx_rows[] = {
     DR(estep_scratch, none, OK), DR(estep_scratch, out_null, NUL), DR(estep_scratch, cfg_null, NUL),
     DR(estep_scratch, kv_len0, SHP), DR(estep_scratch, heads3, SHP),
     DR(estep_scratch, over_max, SHP), DR(estep_scratch, eps_nan, RNG),
+    DR(dl, win_neg, RNG), DR(dl, win_max, OK), DR(dec, win_neg, RNG), DR(dec, win_max, OK),
+    DR(step, win_neg, RNG), DR(step, win_max, OK), DR(estep, win_neg, RNG), DR(estep, win_max, OK),
     DR(estep, none, OK), DR(estep, x_null, NUL), DR(estep, cache_null, NUL), DR(estep, cfg_null, NUL),
     DR(estep, w_null, NUL), DR(estep, arena_null, NUL), DR(estep, sa_wq_null, NUL),
     DR(estep, layer2_null, NUL), DR(estep, layers_null, NUL), DR(estep, heads3, SHP),
@@ -1143,6 +1162,8 @@ static const bad_row k_dx_rows[] = {
     DR(lm_step, token_neg, RNG), DR(lm_step, cache_full, FUL), DR(lm_step, arena_tiny, ARN),
     DR(lm_step, nopos_null, OK), DR(lm_step, sinpos_null, OK), DR(lm_step, optional_null, OK),
     DR(lm_step, cache_big, OK),
+    DR(s2s_greedy, win_neg, RNG), DR(s2s_greedy, win_max, OK), DR(lm_greedy, win_neg, RNG),
+    DR(lm_greedy, win_max, OK), DR(lm_step, win_neg, RNG), DR(s2s_step, win_neg, RNG),
     DR(lm_greedy, none, OK), DR(lm_greedy, out_null, NUL), DR(lm_greedy, nout_null, NUL),
     DR(lm_greedy, prompt_null, NUL), DR(lm_greedy, cache_null, NUL), DR(lm_greedy, cfg_null, NUL),
     DR(lm_greedy, w_null, NUL), DR(lm_greedy, arena_null, NUL), DR(lm_greedy, heads3, SHP),
@@ -1158,9 +1179,9 @@ static const bad_row k_dx_rows[] = {
 
 static void dx_layout(void)
 {
-    attn_encoder_cfg c;
-    attn_seq2seq_cfg s;
-    attn_lm_cfg m;
+    attn_encoder_cfg c = {0};
+    attn_seq2seq_cfg s = {0};
+    attn_lm_cfg m = {0};
     size_t q[6] = {0, 0, 0, 0, 0, 0};
     int i;
     memset(&c, 0, sizeof c);

@@ -206,6 +206,8 @@ static void classes0(void) { F->mdc.n_classes = 0; }
 static void d_in_neg(void) { F->mdc.d_in = -1; }
 static void pool_bad(void) { F->pool = (attn_pooling)5; F->mdc.pooling = (attn_pooling)5; }
 static void act_bad(void) { F->ecfg.activation = (attn_activation)7; }
+static void win_neg(void) { F->mcfg.window = -1; F->ecfg.window = -1; }
+static void win_max(void) { F->mcfg.window = INT_MAX; F->ecfg.window = INT_MAX; }
 static void position_bad(void) { F->mdc.position = (attn_position)9; }
 /* positions that need no table: a NULL one is fine */
 static void pos_none_null(void) { F->mdc.position = ATTN_POS_NONE; F->mp.pos = NULL; }
@@ -304,7 +306,7 @@ static void huge_wide(void) { F->rows = INT_MAX; F->d = 4096; }
     X(final_gamma_null) X(embed_null) X(pos_null) X(cls_null) X(rows0) X(n_neg) X(in_neg) X(d0) \
     X(outn0) X(in_big) X(cols_big) X(dmodel_big) X(dff_big) X(d_in_big) X(seq_q0) X(seq_kv_neg) \
     X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(pool_bad) \
-    X(act_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(relu_tab_null) X(shift_hi) \
+    X(act_bad) X(win_neg) X(win_max) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(relu_tab_null) X(shift_hi) \
     X(shift_lo) X(mul_min) X(chan_shift) X(cls_shift) X(in_zp_bad) X(zp_bad) X(clamp_bad) \
     X(fused_big) X(eps0) X(eps_neg) X(zp_mismatch) X(ctx_zp_mismatch) X(add_wide) X(arena_short) \
     X(arena_tiny) X(huge_seq) X(over_max) X(max_seq) X(huge_leaf) X(huge_leaf_pool_bad) X(huge_wide)
@@ -357,7 +359,11 @@ static const bad_row k_rows[] = {
     R(pool, in_neg, SHP), R(pool, pool_bad, RNG), R(pool, zp_bad, RNG),
     R(sdpa_scratch, none, OK), R(sdpa_scratch, out_null, NUL), R(sdpa_scratch, cfg_null, NUL),
     R(sdpa_scratch, seq_q0, SHP), R(sdpa_scratch, seq_kv_neg, SHP), R(sdpa_scratch, heads0, SHP),
-    R(sdpa_scratch, heads3, SHP),
+    R(sdpa_scratch, heads3, SHP), R(sdpa_scratch, win_neg, RNG), R(sdpa, win_neg, RNG),
+    R(sdpa, win_max, OK), R(mha_scratch, win_neg, RNG), R(mha, win_neg, RNG), R(mha, win_max, OK),
+    R(layer_scratch, win_neg, RNG), R(layer, win_neg, RNG), R(layer, win_max, OK),
+    R(enc_scratch, win_neg, RNG), R(enc, win_neg, RNG), R(model_scratch, win_neg, RNG),
+    R(model, win_neg, RNG), R(model, win_max, OK),
     R(sdpa, none, OK), R(sdpa, out_null, NUL), R(sdpa, x_null, NUL), R(sdpa, x2_null, NUL),
     R(sdpa, cfg_null, NUL), R(sdpa, p_null, NUL), R(sdpa, arena_null, NUL), R(sdpa, seq_q0, SHP),
     R(sdpa, seq_kv_neg, SHP), R(sdpa, heads0, SHP), R(sdpa, heads3, SHP), R(sdpa, shift_hi, RNG),
@@ -427,9 +433,9 @@ static const bad_row k_rows[] = {
 
 static void layout(void)
 {
-    attn_mha_cfg mc;
-    attn_encoder_cfg ec;
-    attn_model_cfg md;
+    attn_mha_cfg mc = {0};
+    attn_encoder_cfg ec = {0};
+    attn_model_cfg md = {0};
     size_t q[5] = {0, 0, 0, 0, 0};
     int i;
     /* the arena: the largest query of the fixture's configuration (bx_init's) */
@@ -796,6 +802,16 @@ static void ym_act_bad(void)
     Y->cfg.activation = (attn_activation)7; Y->s2s.decoder.activation = (attn_activation)7;
     Y->lm.layers.activation = (attn_activation)7;
 }
+static void ym_win_neg(void)
+{
+    Y->cfg.window = -1; Y->s2s.decoder.window = -1; Y->s2s.encoder.window = -1;
+    Y->lm.layers.window = -1;
+}
+static void ym_win_max(void)
+{
+    Y->cfg.window = INT_MAX; Y->s2s.decoder.window = INT_MAX; Y->s2s.encoder.window = INT_MAX;
+    Y->lm.layers.window = INT_MAX;
+}
 static void ym_causal0(void) { Y->cfg.causal = 0; Y->s2s.decoder.causal = 0; Y->lm.layers.causal = 0; }
 static void ym_position_bad(void) { Y->s2s.position = (attn_position)9; Y->lm.position = (attn_position)9; }
 static void ym_vocab0(void) { Y->s2s.tgt_vocab = 0; Y->lm.vocab = 0; }
@@ -879,7 +895,7 @@ static void ym_late_zp(void) { Y->late = 1; Y->late_break = ym_zp_bad; }
     X_(sa_w_null) X_(ca_rq_null) X_(ff2_null) X_(layer2_null) X_(layers_null) X_(gamma_null) \
     X_(gelu_null) X_(relu_tab_null) X_(embed_null) X_(tgt_embed_null) X_(pos_null) \
     X_(outw_null) X_(nopos_null) X_(seq0) X_(seq_neg) X_(mem0) X_(over_max) X_(int_max) \
-    X_(heads3) X_(dff0) X_(dmodel_big) X_(nlayers0) X_(act_bad) X_(causal0) X_(position_bad) \
+    X_(heads3) X_(dff0) X_(dmodel_big) X_(nlayers0) X_(act_bad) X_(win_neg) X_(win_max) X_(causal0) X_(position_bad) \
     X_(vocab0) X_(max0) X_(shift_hi) X_(ca_shift) X_(mul_min) X_(src_pos_add_bad) X_(zp_bad) \
     X_(zp_mismatch) X_(eps0) X_(add_wide) X_(kv_layers0) X_(kv_d_neg) X_(kv_len0) \
     X_(kv_mem_neg) X_(kv_mem0) X_(kv_huge) X_(store_short) X_(store_tiny) X_(arena_short) \
@@ -960,6 +976,8 @@ static const bad_row k_ds_rows[] = {
     YR(estep_scratch, none, OK), YR(estep_scratch, out_null, NUL), YR(estep_scratch, cfg_null, NUL),
     YR(estep_scratch, kv_len0, SHP), YR(estep_scratch, dmodel_big, SHP),
     YR(estep_scratch, act_bad, RNG),
+    YR(dl, win_neg, RNG), YR(dl, win_max, OK), YR(dec, win_neg, RNG), YR(dec, win_max, OK),
+    YR(step, win_neg, RNG), YR(step, win_max, OK), YR(estep, win_neg, RNG), YR(estep, win_max, OK),
     YR(estep, none, OK), YR(estep, x_null, NUL), YR(estep, cache_null, NUL), YR(estep, cfg_null, NUL),
     YR(estep, p_null, NUL), YR(estep, arena_null, NUL), YR(estep, sa_w_null, NUL),
     YR(estep, layer2_null, NUL), YR(estep, layers_null, NUL), YR(estep, heads3, SHP),
@@ -1063,6 +1081,8 @@ static const bad_row k_ds_rows[] = {
     YR(lm_next, nopos_null, OK),
     YR(lm_next, cache_big, OK),
     YR(lm_next, late_shift, RNG),
+    YR(s2s_greedy, win_neg, RNG), YR(s2s_greedy, win_max, OK), YR(lm_greedy, win_neg, RNG),
+    YR(lm_greedy, win_max, OK), YR(lm_step, win_neg, RNG), YR(s2s_step, win_neg, RNG),
     YR(lm_greedy, none, OK), YR(lm_greedy, out_null, NUL), YR(lm_greedy, nout_null, NUL),
     YR(lm_greedy, prompt_null, NUL), YR(lm_greedy, cache_null, NUL), YR(lm_greedy, cfg_null, NUL),
     YR(lm_greedy, p_null, NUL), YR(lm_greedy, arena_null, NUL), YR(lm_greedy, heads3, SHP),
@@ -1078,9 +1098,9 @@ static const bad_row k_ds_rows[] = {
 
 static void ds_layout(void)
 {
-    attn_encoder_cfg c;
-    attn_seq2seq_cfg s;
-    attn_lm_cfg m;
+    attn_encoder_cfg c = {0};
+    attn_seq2seq_cfg s = {0};
+    attn_lm_cfg m = {0};
     size_t q[6] = {0, 0, 0, 0, 0, 0};
     int i;
     memset(&c, 0, sizeof c);

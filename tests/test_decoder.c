@@ -105,6 +105,7 @@ static int dec_view_of(dec_view *v, const golden_dec_case *c)
     v->mha.d_model = d;
     v->mha.n_heads = c->n_heads;
     v->mha.causal = c->causal;
+    v->mha.window = c->window;
     v->enc.d_model = d;
     v->enc.n_heads = c->n_heads;
     v->enc.d_ff = c->d_ff;
@@ -112,8 +113,10 @@ static int dec_view_of(dec_view *v, const golden_dec_case *c)
     v->enc.norm_first = c->norm_first;
     v->enc.causal = c->kind == GOLDEN_DEC_LM;
     v->enc.eps = c->eps;
+    v->enc.window = c->kind == GOLDEN_DEC_LM ? c->window : 0;
     v->dec = v->enc;
     v->dec.causal = c->causal;
+    v->dec.window = c->window;
     if (c->kind == GOLDEN_DEC_MHA) {
         const golden_layer *g = &c->enc_layers[0];
         packed(&v->mha_w, g->in_proj_w, g->in_proj_b, g->out_w, g->out_b, d);
@@ -602,6 +605,7 @@ typedef struct {
     attn_activation act;
     int norm_first;
     int pad; /* memory padding: 0 none, 1 the last two rows, 2 rows 0 and 2, 3 all */
+    int window; /* the self-attention's (0: none) */
 } step_case;
 
 static void fill_padding(unsigned char *p, int n, int kind)
@@ -614,9 +618,9 @@ static void fill_padding(unsigned char *p, int n, int kind)
 
 static attn_encoder_cfg step_cfg(const step_case *s)
 {
-    attn_encoder_cfg c;
+    attn_encoder_cfg c = {0};
     c.d_model = s->d; c.n_heads = s->heads; c.d_ff = s->ff; c.activation = s->act;
-    c.norm_first = s->norm_first; c.causal = 1; c.eps = 1e-5f;
+    c.norm_first = s->norm_first; c.causal = 1; c.eps = 1e-5f; c.window = s->window;
     return c;
 }
 
@@ -655,13 +659,15 @@ static attn_status run_steps(step_result *r, const float *x, const float *full, 
 static void test_stepping(void)
 {
     static const step_case cases[] = {
-        /* d, heads, ff, layers, seq, mem, max_len, max_mem, act, norm_first, pad */
-        {10, 2, 16, 2, 7, 5, 7, 5, ATTN_ACT_RELU, 0, 1},       /* head dim 5 */
-        {15, 3, 20, 1, 1, 1, 1, 1, ATTN_ACT_GELU, 1, 0},       /* one token, one row */
-        {12, 4, 8, 3, 9, 6, 12, 8, ATTN_ACT_GELU_TANH, 1, 2},  /* a larger cache */
-        {20, 4, 24, 2, 6, 4, 6, 4, ATTN_ACT_GELU, 0, 3},       /* every memory row padded */
-        {8, 1, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 0},         /* one head */
-        {4, 2, 4, 2, 4, 3, 5, 3, ATTN_ACT_GELU, 0, 1},         /* small: fits the micro:bit */
+        /* d, heads, ff, layers, seq, mem, max_len, max_mem, act, norm_first, pad, window */
+        {10, 2, 16, 2, 7, 5, 7, 5, ATTN_ACT_RELU, 0, 1, 0},       /* head dim 5 */
+        {15, 3, 20, 1, 1, 1, 1, 1, ATTN_ACT_GELU, 1, 0, 0},       /* one token, one row */
+        {12, 4, 8, 3, 9, 6, 12, 8, ATTN_ACT_GELU_TANH, 1, 2, 0},  /* a larger cache */
+        {20, 4, 24, 2, 6, 4, 6, 4, ATTN_ACT_GELU, 0, 3, 0},       /* every memory row padded */
+        {8, 1, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 0, 0},         /* one head */
+        {4, 2, 4, 2, 4, 3, 5, 3, ATTN_ACT_GELU, 0, 1, 0},         /* small: fits the micro:bit */
+        {10, 2, 16, 2, 9, 5, 9, 5, ATTN_ACT_RELU, 1, 1, 2},    /* windowed self-attention */
+        {12, 4, 8, 2, 8, 6, 10, 8, ATTN_ACT_GELU, 0, 0, 1},    /* window 1 */
     };
     size_t t;
     printf("stepping through the KV cache == the full causal computation (1e-6)\n");
@@ -805,12 +811,14 @@ static void test_stepping(void)
 static void test_stepping_s8(void)
 {
     static const step_case cases[] = {
-        /* d, heads, ff, layers, seq, mem, max_len, max_mem, act, norm_first, pad */
-        {10, 2, 16, 2, 7, 5, 7, 5, ATTN_ACT_RELU, 0, 1},      /* head dim 5, post-norm */
-        {12, 4, 8, 2, 6, 4, 9, 7, ATTN_ACT_GELU, 1, 2},       /* a larger cache, pre-norm */
-        {8, 1, 8, 1, 1, 1, 1, 1, ATTN_ACT_GELU_TANH, 0, 0},   /* one token, one row */
-        {8, 2, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 3},        /* every memory row padded */
-        {4, 2, 4, 2, 4, 3, 4, 3, ATTN_ACT_GELU, 0, 1},        /* small: fits the micro:bit */
+        /* d, heads, ff, layers, seq, mem, max_len, max_mem, act, norm_first, pad, window */
+        {10, 2, 16, 2, 7, 5, 7, 5, ATTN_ACT_RELU, 0, 1, 0},      /* head dim 5, post-norm */
+        {12, 4, 8, 2, 6, 4, 9, 7, ATTN_ACT_GELU, 1, 2, 0},       /* a larger cache, pre-norm */
+        {8, 1, 8, 1, 1, 1, 1, 1, ATTN_ACT_GELU_TANH, 0, 0, 0},   /* one token, one row */
+        {8, 2, 8, 2, 5, 3, 5, 3, ATTN_ACT_RELU, 1, 3, 0},        /* every memory row padded */
+        {4, 2, 4, 2, 4, 3, 4, 3, ATTN_ACT_GELU, 0, 1, 0},        /* small: fits the micro:bit */
+        {10, 2, 16, 2, 9, 5, 9, 5, ATTN_ACT_RELU, 0, 1, 2},   /* windowed self-attention */
+        {8, 2, 8, 2, 6, 3, 6, 3, ATTN_ACT_GELU, 1, 0, 1},     /* window 1 */
     };
     size_t t;
     printf("int8: stepping through the KV cache == the full causal computation, bit for bit\n");
@@ -1179,7 +1187,7 @@ static void test_mha_aliasing(void)
 {
     enum { AQ = 5, AKV = 7, AD = 10, AH = 2, AN = (AQ > AKV ? AQ : AKV) * AD };
     size_t nw = 4 * AD * AD + 4 * AD, q32 = 0, qs = 0, q8 = 0;
-    attn_mha_cfg cfg = {AQ, AKV, AD, AH, 1}, self = {AKV, AKV, AD, AH, 1};
+    attn_mha_cfg cfg = {AQ, AKV, AD, AH, 1, 0}, self = {AKV, AKV, AD, AH, 1, 0};
     float *w = NULL, *xq = NULL, *xk = NULL, *xv = NULL, *ref = NULL, *buf = NULL;
     unsigned char *mem = NULL;
     const float *pw;
@@ -1295,7 +1303,7 @@ static attn_status q_estep(int n, size_t *b) { return attn_encoder_step_scratch_
 static attn_status q_cache(int n, size_t *b) { return attn_kv_cache_bytes_f32(2, g_lin_cfg.d_model, n, n, b); }
 static attn_status q_s2s(int n, size_t *b)
 {
-    attn_seq2seq_cfg c;
+    attn_seq2seq_cfg c = {0};
     memset(&c, 0, sizeof c);
     c.encoder = g_lin_cfg;
     c.encoder.causal = 0;
@@ -1307,7 +1315,7 @@ static attn_status q_s2s(int n, size_t *b)
 }
 static attn_status q_lm(int n, size_t *b)
 {
-    attn_lm_cfg c;
+    attn_lm_cfg c = {0};
     memset(&c, 0, sizeof c);
     c.layers = g_lin_cfg;
     c.vocab = 50;

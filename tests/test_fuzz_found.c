@@ -13,7 +13,7 @@
    itself did not. */
 static void scratch_f32_status_order(void)
 {
-    attn_encoder_cfg c = {8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f};
+    attn_encoder_cfg c = {8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0};
     size_t bytes = 12345;
     int k;
     for (k = 0; k < 2; k++) {

@@ -34,12 +34,14 @@ int golden_view_of(golden_view *v, const golden_case *c)
     v->mha.d_model = c->d_model;
     v->mha.n_heads = c->n_heads;
     v->mha.causal = c->causal;
+    v->mha.window = c->window;
     e->d_model = c->d_model;
     e->n_heads = c->n_heads;
     e->d_ff = c->d_ff;
     e->activation = to_act(c->activation);
     e->norm_first = c->norm_first;
     e->causal = c->causal;
+    e->window = c->window;
     e->eps = c->eps;
     v->model.d_in = c->d_in;
     v->model.max_seq = c->seq_q;

@@ -282,7 +282,7 @@ static void test_sdpa(void)
         int sq = cases[t].sq, skv = cases[t].skv, d = cases[t].d, j;
         size_t bytes = 0, nq = (size_t)(sq * d), nkv = (size_t)(skv * d);
         size_t n_s = (size_t)(sq * skv) * sizeof(double);
-        attn_mha_cfg cfg;
+        attn_mha_cfg cfg = {0};
         attn_arena arena;
         float *qkv, *q, *k, *v, *got, *want, *inplace;
         double *s;
@@ -344,7 +344,7 @@ static void test_mha(void)
     for (t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
         int sq = shapes[t].sq, skv = shapes[t].skv, d = shapes[t].d, i, ok;
         size_t nq = (size_t)(sq * d), nall = (size_t)((sq + skv) * d), bytes = 0;
-        attn_mha_cfg cfg;
+        attn_mha_cfg cfg = {0};
         attn_mha_weights_f32 w, id;
         attn_arena arena;
         float *wbuf, *eye, *x, *xq, *xkv, *got, *buf, *ref;
@@ -415,7 +415,7 @@ static size_t layer_floats(int d, int ff)
 
 static attn_encoder_cfg layer_cfg(int d, int heads, int ff, int norm_first, int causal)
 {
-    attn_encoder_cfg c;
+    attn_encoder_cfg c = {0};
     c.d_model = d; c.n_heads = heads; c.d_ff = ff;
     c.activation = ATTN_ACT_GELU; c.norm_first = norm_first; c.causal = causal;
     c.eps = 1e-5f;

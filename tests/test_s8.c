@@ -1033,12 +1033,21 @@ static const struct {
     {1, 1, 8, 1, 0, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},       /* one key */
 };
 
+/* Windowed (local) attention: cases N_OF(k_attn) + n run k_attn[k_win[n].base]
+   again with a window (test_sdpa and test_mha). */
+static const struct {
+    int base, window;
+} k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1}};
+#define N_ATTN ((int)N_OF(k_attn) + (int)N_OF(k_win))
+#define ATTN_CASE(t) ((t) < (int)N_OF(k_attn) ? (t) : k_win[(t) - (int)N_OF(k_attn)].base)
+#define ATTN_WINDOW(t) ((t) < (int)N_OF(k_attn) ? 0 : k_win[(t) - (int)N_OF(k_attn)].window)
+
 static void test_sdpa(void)
 {
-    int t;
+    int t, u;
     group_begin();
-    for (t = 0; t < N_OF(k_attn); t++) {
-        attn_mha_cfg cfg;
+    for (u = 0; u < N_ATTN; u++) {
+        attn_mha_cfg cfg = {0};
         size_t nq, nkv, bytes = 0;
         int8_t *q = NULL, *k = NULL, *v = NULL, *out = NULL, *want = NULL;
         uint8_t *padb = NULL;
@@ -1047,19 +1056,21 @@ static void test_sdpa(void)
         attn_call call;
         ref_ws w;
         attn_status st;
+        t = ATTN_CASE(u);
         cfg.seq_q = k_attn[t].seq_q;
         cfg.seq_kv = k_attn[t].seq_kv;
         cfg.d_model = k_attn[t].d;
         cfg.n_heads = k_attn[t].heads;
         cfg.causal = k_attn[t].causal;
+        cfg.window = ATTN_WINDOW(u);
         nq = (size_t)cfg.seq_q * (size_t)cfg.d_model;
         nkv = (size_t)cfg.seq_kv * (size_t)cfg.d_model;
         st = attn_sdpa_scratch_s8(&cfg, &bytes);
         if (!CASE(st == ATTN_OK && bytes == ATTN_SDPA_SCRATCH_S8(cfg.seq_kv),
-                  "int8 sdpa case %d: scratch query %s, %lu B == ATTN_SDPA_SCRATCH_S8 %lu B", t,
+                  "int8 sdpa case %d: scratch query %s, %lu B == ATTN_SDPA_SCRATCH_S8 %lu B", u,
                   attn_status_str(st), (unsigned long)bytes, (unsigned long)ATTN_SDPA_SCRATCH_S8(cfg.seq_kv)))
             continue;
-        while (check_plan("int8 sdpa case %d", t)) {
+        while (check_plan("int8 sdpa case %d", u)) {
             q = take8(nq);
             k = take8(nkv);
             v = take8(nkv);
@@ -1087,7 +1098,7 @@ static void test_sdpa(void)
         call.cfg = &cfg;
         call.p = &p;
         ref_sdpa(want, q, k, v, call.pad, &cfg, &p, &w);
-        run_exact_arena(call_sdpa, &call, mem, bytes, out, NULL, nq, want, "sdpa", t);
+        run_exact_arena(call_sdpa, &call, mem, bytes, out, NULL, nq, want, "sdpa", u);
     }
     CASE(ref_breach == 0, "sdpa: scores and context sums stayed within int32 (documented)");
     group_end("sdpa");
@@ -1095,12 +1106,12 @@ static void test_sdpa(void)
 
 static void test_mha(void)
 {
-    int t;
+    int t, u;
     group_begin();
-    for (t = 0; t < N_OF(k_attn); t++) {
-        attn_mha_cfg cfg;
+    for (u = 0; u < N_ATTN; u++) {
+        attn_mha_cfg cfg = {0};
         size_t nq, nkv, bytes = 0;
-        int self = t % 3 == 0 && k_attn[t].seq_q == k_attn[t].seq_kv;
+        int self;
         int8_t *xq = NULL, *xkv = NULL, *out = NULL, *want = NULL;
         uint8_t *padb = NULL;
         void *mem = NULL;
@@ -1108,20 +1119,23 @@ static void test_mha(void)
         attn_call call;
         ref_ws w;
         attn_status st;
+        t = ATTN_CASE(u);
+        self = t % 3 == 0 && k_attn[t].seq_q == k_attn[t].seq_kv;
         cfg.seq_q = k_attn[t].seq_q;
         cfg.seq_kv = k_attn[t].seq_kv;
         cfg.d_model = k_attn[t].d;
         cfg.n_heads = k_attn[t].heads;
         cfg.causal = k_attn[t].causal;
+        cfg.window = ATTN_WINDOW(u);
         nq = (size_t)cfg.seq_q * (size_t)cfg.d_model;
         nkv = (size_t)cfg.seq_kv * (size_t)cfg.d_model;
         st = attn_mha_scratch_s8(&cfg, &bytes);
         if (!CASE(st == ATTN_OK && bytes == ATTN_MHA_SCRATCH_S8(cfg.seq_kv, cfg.d_model),
-                  "int8 mha case %d: scratch query %s, %lu B == ATTN_MHA_SCRATCH_S8 %lu B", t,
+                  "int8 mha case %d: scratch query %s, %lu B == ATTN_MHA_SCRATCH_S8 %lu B", u,
                   attn_status_str(st), (unsigned long)bytes,
                   (unsigned long)ATTN_MHA_SCRATCH_S8(cfg.seq_kv, cfg.d_model)))
             continue;
-        while (check_plan("int8 mha case %d", t)) {
+        while (check_plan("int8 mha case %d", u)) {
             lay_mha(&p, cfg.d_model);
             xq = take8(nq);
             xkv = take8(nkv);
@@ -1149,7 +1163,7 @@ static void test_mha(void)
         call.cfg = &cfg;
         call.mp = &p;
         ref_mha(want, call.q, call.k, call.pad, &cfg, &p, &w);
-        run_exact_arena(call_mha, &call, mem, bytes, out, NULL, nq, want, "mha", t);
+        run_exact_arena(call_mha, &call, mem, bytes, out, NULL, nq, want, "mha", u);
     }
     CASE(ref_breach == 0, "mha: the reference's documented bounds held");
     group_end("mha");
@@ -1193,10 +1207,11 @@ static void test_encoder(void)
         {3, 16, 2, 9, 1, 0, 0, 0, PAD_NONE, 0, 0},  /* post-norm, the norms' other parameters: */
         {3, 13, 1, 5, 1, 0, 1, 0, PAD_NONE, 0, 0},  /* (from case 12 on) no beta, any gamma/beta */
     };
-    int t, l, c;
+    int t, l, c, u;
     group_begin();
-    for (t = 0; t < N_OF(cases); t++) {
-        attn_encoder_cfg cfg;
+    /* u >= N_OF(cases): cases 0..11 again with a window of 1 + t % 3 */
+    for (u = 0; t = u % N_OF(cases), u < N_OF(cases) + 12; u++) {
+        attn_encoder_cfg cfg = {0};
         attn_encoder_s8_params ep;
         attn_encoder_layer_s8_params *Ls = NULL;
         int seq = cases[t].seq, d = cases[t].d, layers = cases[t].layers;
@@ -1215,15 +1230,16 @@ static void test_encoder(void)
         cfg.activation = cases[t].gelu ? ATTN_ACT_GELU : ATTN_ACT_RELU;
         cfg.norm_first = cases[t].norm_first;
         cfg.causal = cases[t].causal;
+        cfg.window = u >= N_OF(cases) ? 1 + t % 3 : 0;
         cfg.eps = 1e-5f;
         st = use_stack ? attn_encoder_scratch_s8(&cfg, seq, &bytes)
                        : attn_encoder_layer_scratch_s8(&cfg, seq, &bytes);
         if (!CASE(st == ATTN_OK && bytes == ATTN_ENCODER_SCRATCH_S8(seq, d, cfg.n_heads, cfg.d_ff),
-                  "int8 encoder case %d: scratch query %s, %lu B == ATTN_ENCODER_SCRATCH_S8 %lu B", t,
+                  "int8 encoder case %d: scratch query %s, %lu B == ATTN_ENCODER_SCRATCH_S8 %lu B", u,
                   attn_status_str(st), (unsigned long)bytes,
                   (unsigned long)ATTN_ENCODER_SCRATCH_S8(seq, d, cfg.n_heads, cfg.d_ff)))
             continue;
-        while (check_plan("int8 encoder case %d", t)) {
+        while (check_plan("int8 encoder case %d", u)) {
             Ls = (attn_encoder_layer_s8_params *)take(sizeof *Ls * (size_t)layers);
             for (l = 0; l < layers; l++) lay_layer(Ls ? Ls + l : NULL, d, cfg.d_ff, cases[t].gelu);
             lay_ln(&ep.norm, d);
@@ -1280,10 +1296,10 @@ static void test_encoder(void)
         ref_max_r = 0;
         for (l = 0; l < layers; l++) ref_layer(want, seq, call.pad, &cfg, &Ls[l], &w);
         if (ep.final_norm) ref_ln_s8(want, want, &ep.norm, seq, d, w.r);
-        run_exact_arena(call_enc, &call, mem, bytes, x, x0, n, want, "encoder", t);
+        run_exact_arena(call_enc, &call, mem, bytes, x, x0, n, want, "encoder", u);
         if (cases[t].wide)
             CASE(ref_max_r > (1 << 19) - 4096 && ref_max_r < (1 << 19),
-                 "int8 encoder case %d: the post-norm sums reached |r| = %ld (bound 2^19 = 524288)", t,
+                 "int8 encoder case %d: the post-norm sums reached |r| = %ld (bound 2^19 = 524288)", u,
                  (long)ref_max_r);
     }
     CASE(ref_breach == 0, "encoder: the reference's documented bounds held");

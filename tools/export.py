@@ -269,7 +269,7 @@ POOL_ENUM = {"mean": "ATTN_POOL_MEAN", "first": "ATTN_POOL_FIRST"}
 # against attention.h (check_schema) whenever it sits beside this directory.
 SCHEMA = {
     "attn_encoder_cfg": ["d_model", "n_heads", "d_ff", "activation", "norm_first",
-                         "causal", "eps"],
+                         "causal", "eps", "window"],
     "attn_model_cfg": ["encoder", "d_in", "max_seq", "position", "pooling", "n_classes"],
     "attn_mha_weights_f32": ["wq", "wk", "wv", "bq", "bk", "bv", "wo", "bo"],
     "attn_encoder_layer_weights_f32": ["attn", "ff1_w", "ff1_b", "ff2_w", "ff2_b",
@@ -918,10 +918,12 @@ def model_header(model, name, seq, source=None):
                                            "%s_layers[%s_N_LAYERS]" % (name, up)),
                                      "\n".join(layer_inits)))
     out.append("static const attn_model_cfg %s_cfg = {\n"
-               "    {%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/},\n"
+               "    {%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/,"
+               " %d /*window*/},\n"
                "    %d /*d_in*/, %d /*max_seq*/, %s, %s, %d /*n_classes*/};\n"
                % (name, d, s["n_heads"], dff, ACT_ENUM[s["activation"]], int(s["norm_first"]),
-                  int(s["causal"]), c_float(s["eps"]), s["d_in"], s["max_seq"],
+                  int(s["causal"]), c_float(s["eps"]), int(s.get("window", 0)), s["d_in"],
+                  s["max_seq"],
                   POS_ENUM[s["position"]], POOL_ENUM[s["pooling"]], s["n_classes"]))
     out.append("%s\n%s,\n%s},\n%s};\n" % (
         _decl("attn_model_weights_f32", "%s_weights" % name),
@@ -1598,9 +1600,9 @@ def _stack_arrays(add, prefix, torch_what, layers, final, d, decoder):
 
 
 def _enc_cfg_init(c, causal):
-    return "{%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/}" % (
+    return "{%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/, %d /*window*/}" % (
         c["d_model"], c["n_heads"], c["d_ff"], ACT_ENUM[c["activation"]], int(c["norm_first"]),
-        int(causal), c_float(c["eps"]))
+        int(causal), c_float(c["eps"]), int(c.get("window", 0)))
 
 
 def _macro_block(up, macros):

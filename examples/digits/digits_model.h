@@ -1696,7 +1696,7 @@ static const attn_encoder_layer_weights_f32 digits_layers[DIGITS_N_LAYERS] = {
      digits_l0_norm1_b, digits_l0_norm2_w, digits_l0_norm2_b},
 };
 static const attn_model_cfg digits_cfg = {
-    {32, 4, 64, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/},
+    {32, 4, 64, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/, 0 /*window*/},
     8 /*d_in*/, 8 /*max_seq*/, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10 /*n_classes*/};
 static const attn_model_weights_f32 digits_weights = {
     digits_embed_w, digits_embed_b, digits_pos,

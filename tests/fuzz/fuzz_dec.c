@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_in in;
-    attn_decoder_cfg cfg;
+    attn_decoder_cfg cfg = {0};
     attn_decoder_layer_weights_f32 lw[2];
     attn_encoder_layer_weights_f32 ew[2];
     attn_decoder_weights_f32 w;

@@ -406,7 +406,7 @@ static int fz_visible(const uint8_t *pad, int causal, int i, int j)
 
 static void t_sdpa(fz_in *in)
 {
-    attn_mha_cfg cfg;
+    attn_mha_cfg cfg = {0};
     int wild = 0, cls = fz_pick(in, 3), got = FZ_TAME, nul = fz_pick(in, 48), inplace;
     float *out, *out2, *q, *k, *v;
     uint8_t *pad = NULL;
@@ -520,7 +520,7 @@ static void fz_mha_weights(fz_in *in, attn_mha_weights_f32 *w, int d, int cls, i
 
 static void t_mha(fz_in *in)
 {
-    attn_mha_cfg cfg;
+    attn_mha_cfg cfg = {0};
     attn_mha_weights_f32 w;
     int wild = 0, cls = fz_pick(in, 3), got = FZ_TAME, nul = fz_pick(in, 64);
     int self = fz_pick(in, 2), mode = fz_pick(in, 3), nulw = fz_pick(in, 40);
@@ -704,7 +704,7 @@ static void fz_ln_bound(const float *row, const float *g, const float *b, int d,
    be wild) */
 static void t_encoder(fz_in *in, int stack)
 {
-    attn_encoder_cfg cfg;
+    attn_encoder_cfg cfg = {0};
     attn_encoder_layer_weights_f32 *lw;
     attn_encoder_weights_f32 sw;
     int wild = 0, cls = fz_pick(in, 3), wcls, got = FZ_TAME, nul = fz_pick(in, 48), seq;
@@ -808,7 +808,7 @@ static void t_encoder(fz_in *in, int stack)
 
 static void t_model(fz_in *in)
 {
-    attn_model_cfg cfg;
+    attn_model_cfg cfg = {0};
     attn_model_weights_f32 w;
     attn_encoder_layer_weights_f32 *lw;
     int wild = 0, cls = fz_pick(in, 3), wcls, got = FZ_TAME, nul = fz_pick(in, 64), seq;
@@ -923,8 +923,8 @@ static void t_model(fz_in *in)
 
 static void t_queries(fz_in *in)
 {
-    attn_mha_cfg m;
-    attn_encoder_cfg e;
+    attn_mha_cfg m = {0};
+    attn_encoder_cfg e = {0};
     int wild = 0, seq;
     size_t *bp = (size_t *)fz_out(sizeof(size_t));
     fz_sz need;

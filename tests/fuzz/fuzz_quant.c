@@ -435,7 +435,7 @@ static void fz_q_expect(attn_status st, size_t store_free, size_t store_need, si
 
 static void t_qencoder(fz_in *in)
 {
-    attn_encoder_cfg cfg;
+    attn_encoder_cfg cfg = {0};
     attn_encoder_weights_f32 w;
     attn_encoder_layer_weights_f32 *lw;
     attn_encoder_s8_params *out;
@@ -545,7 +545,7 @@ static void t_qencoder(fz_in *in)
 
 static void t_qmodel(fz_in *in)
 {
-    attn_model_cfg cfg;
+    attn_model_cfg cfg = {0};
     attn_model_weights_f32 w;
     attn_encoder_layer_weights_f32 *lw;
     attn_model_s8_params *out;

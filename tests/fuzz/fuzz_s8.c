@@ -754,7 +754,7 @@ static int fz_visible(const uint8_t *pad, int causal, int i, int j)
 
 static void t_sdpa(fz_in *in)
 {
-    attn_mha_cfg cfg;
+    attn_mha_cfg cfg = {0};
     attn_sdpa_s8_params *p;
     int wild = 0, nul = fz_pick(in, 48), i, j, c;
     int8_t *out, *out2, *q, *k, *v;
@@ -828,7 +828,7 @@ static void t_sdpa(fz_in *in)
 
 static void t_mha(fz_in *in)
 {
-    attn_mha_cfg cfg;
+    attn_mha_cfg cfg = {0};
     attn_mha_s8_params *p;
     int wild = 0, nul = fz_pick(in, 48), self = fz_pick(in, 2), mode = fz_pick(in, 3), drop = fz_pick(in, 32);
     int8_t *out, *out2, *xq, *xkv;
@@ -946,7 +946,7 @@ static void fz_prenorm_steps(int8_t *x, int seq, const uint8_t *pad, const attn_
     int d = c->d_model, ff = c->d_ff;
     size_t n = (size_t)seq * (size_t)d;
     int8_t *t1 = (int8_t *)fz_out(n), *t2 = (int8_t *)fz_out(n), *h = (int8_t *)fz_out((size_t)seq * (size_t)ff);
-    attn_mha_cfg m;
+    attn_mha_cfg m = {0};
     m.seq_q = m.seq_kv = seq;
     m.d_model = d;
     m.n_heads = c->n_heads;
@@ -963,7 +963,7 @@ static void fz_prenorm_steps(int8_t *x, int seq, const uint8_t *pad, const attn_
 
 static void t_encoder(fz_in *in, int stack)
 {
-    attn_encoder_cfg cfg;
+    attn_encoder_cfg cfg = {0};
     attn_encoder_layer_s8_params *lp;
     attn_encoder_s8_params sp;
     int wild = 0, nul = fz_pick(in, 48), seq, nl = 1, nl_alloc, drop = fz_pick(in, 48), bad = 0, l;
@@ -1057,7 +1057,7 @@ static void t_encoder(fz_in *in, int stack)
 
 static void t_model(fz_in *in)
 {
-    attn_model_cfg cfg;
+    attn_model_cfg cfg = {0};
     attn_model_s8_params *p;
     attn_encoder_layer_s8_params *lp;
     int wild = 0, nul = fz_pick(in, 64), seq, nl = 1 + fz_pick(in, 2), drop = fz_pick(in, 48), bad, l, pe, dm;

@@ -109,6 +109,24 @@ CASES = [
          seq=12, d=20, heads=4, ff=40, act="gelu", final_norm=True, pad=3),
     dict(kind="encoder", name="encoder_l2_pre_relu_s37_d24_h3", layers=2, seq=37, d=24,
          heads=3, ff=40, act="relu", norm_first=True, final_norm=False),
+    # local (windowed) attention, issue 11: query i sees keys |i - j| <= window
+    # (PyTorch: the band as a boolean attn_mask / src_mask)
+    dict(kind="mha", name="mha_self_s9_d20_h4_win1", seq=9, d=20, heads=4, window=1),
+    dict(kind="mha", name="mha_self_s7_d20_h4_win9_ge_seq", seq=7, d=20, heads=4, window=9),
+    dict(kind="mha", name="mha_self_s1_d20_h4_win1", seq=1, d=20, heads=4, window=1),
+    dict(kind="mha", name="mha_self_s12_d10_h2_causal_win3_pad3", seq=12, d=10, heads=2,
+         causal=True, window=3, pad=3),
+    dict(kind="mha", name="mha_self_s10_d20_h4_win1_pad4_all_masked", seq=10, d=20, heads=4,
+         window=1, pad=4, all_masked=True),
+    dict(kind="mha", name="mha_cross_q9_kv5_d20_h4_win2_all_masked", seq=9, seq_kv=5, d=20,
+         heads=4, window=2, all_masked=True),
+    dict(kind="encoder_layer", name="enc_post_relu_s16_d20_h4_win2_pad2", seq=16, d=20,
+         heads=4, ff=40, act="relu", window=2, pad=2),
+    dict(kind="encoder_layer", name="enc_pre_gelu_s11_d24_h3_causal_win2", seq=11, d=24,
+         heads=3, ff=40, act="gelu", norm_first=True, causal=True, window=2),
+    dict(kind="encoder", name="encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", layers=2,
+         seq=13, d=20, heads=4, ff=40, act="relu", norm_first=True, final_norm=True,
+         window=4, pad=2),
     # embed + positions + encoder + pool + classifier
     dict(kind="model", name="model_sin_mean_l2_post_gelu_s8_d24_pad2", d_in=8, d=24,
          heads=3, ff=40, layers=2, act="gelu", final_norm=True, pos="sinusoidal",
@@ -126,7 +144,7 @@ CASE_FIELDS = ["name", "kind", "seq_q", "seq_kv", "d_model", "n_heads", "d_ff",
                "n_layers", "activation", "norm_first", "causal", "eps", "x", "kv",
                "key_padding", "layers", "final_norm_w", "final_norm_b", "d_in",
                "embed_w", "embed_b", "pos", "pos_table", "pool", "n_classes",
-               "cls_w", "cls_b", "expected", "torch_err", "data_bytes"]
+               "cls_w", "cls_b", "expected", "torch_err", "data_bytes", "window"]
 
 ACTIVATIONS = {  # name -> (TransformerEncoderLayer activation, C enum)
     "relu": ("relu", "GOLDEN_RELU"),
@@ -171,11 +189,20 @@ def key_padding(seq_kv, pad):
     return m
 
 
-def causal_mask(seq_q, seq_kv, causal):
-    """[seq_q, seq_kv] bool mask, True above the diagonal, or None."""
-    if not causal:
+def causal_mask(seq_q, seq_kv, causal, window=0):
+    """[seq_q, seq_kv] bool attn_mask, True = hidden: above the diagonal
+    (causal) and, for a window w >= 1, where |i - j| > w (local
+    attention, the band mask a windowed PyTorch model passes); or None."""
+    if not causal and not window:
         return None
-    return torch.triu(torch.ones(seq_q, seq_kv, dtype=torch.bool), diagonal=1)
+    i = torch.arange(seq_q)[:, None]
+    j = torch.arange(seq_kv)[None, :]
+    m = torch.zeros(seq_q, seq_kv, dtype=torch.bool)
+    if causal:
+        m |= j > i
+    if window:
+        m |= (i - j).abs() > window
+    return m
 
 
 def sinusoidal_table(seq, d):
@@ -199,7 +226,7 @@ def base_case(spec, kind_enum):
                 norm_first=int(spec.get("norm_first", False)),
                 causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
                 d_in=0, pos="GOLDEN_POS_NONE", pool="GOLDEN_POOL_MEAN", n_classes=0,
-                torch_err=-1.0)
+                torch_err=-1.0, window=spec.get("window", 0))
     if spec.get("act"):
         case["activation"] = ACTIVATIONS[spec["act"]][1]
     return case
@@ -294,8 +321,11 @@ def build_mha(spec):
     x = torch.randn(sq, 1, d)
     kv = torch.randn(skv, 1, d) if cross else x
     kpm = key_padding(skv, spec.get("pad", 0))
+    fix = AllMaskedFix(mha)
     out, _ = mha(x, kv, kv, key_padding_mask=kpm,
-                 attn_mask=causal_mask(sq, skv, case["causal"]), need_weights=False)
+                 attn_mask=causal_mask(sq, skv, case["causal"], case["window"]),
+                 need_weights=False)
+    check_all_masked(spec, fix)
     case["x"] = f32(x[:, 0])
     case["kv"] = f32(kv[:, 0]) if cross else None
     case["key_padding"] = padding_field(kpm)
@@ -315,8 +345,10 @@ def build_encoder_layer(spec):
     layer.eval()
     x = torch.randn(spec["seq"], 1, spec["d"])
     kpm = key_padding(spec["seq"], spec.get("pad", 0))
-    out = layer(x, src_mask=causal_mask(spec["seq"], spec["seq"], case["causal"]),
+    fix = AllMaskedFix(layer)
+    out = layer(x, src_mask=causal_mask(spec["seq"], spec["seq"], case["causal"], case["window"]),
                 src_key_padding_mask=kpm)
+    check_all_masked(spec, fix)
     case["x"] = f32(x[:, 0])
     case["key_padding"] = padding_field(kpm)
     case["layers"] = [encoder_layer_params(layer)]
@@ -329,8 +361,10 @@ def build_encoder(spec):
     enc = make_encoder(spec)
     x = torch.randn(spec["seq"], 1, spec["d"])
     kpm = key_padding(spec["seq"], spec.get("pad", 0))
-    out = enc(x, mask=causal_mask(spec["seq"], spec["seq"], case["causal"]),
+    fix = AllMaskedFix(enc)
+    out = enc(x, mask=causal_mask(spec["seq"], spec["seq"], case["causal"], case["window"]),
               src_key_padding_mask=kpm)
+    check_all_masked(spec, fix)
     case["x"] = f32(x[:, 0])
     case["key_padding"] = padding_field(kpm)
     encoder_fields(case, enc)
@@ -451,6 +485,12 @@ DEC_CASES = [
          heads=2, ff=16, act="gelu", norm_first=True, tpad=3, eps=1e-6),
     dict(kind="dlayer", name="dlayer_post_gelutanh_t1_m1_d10_h2", seq=1, mem=1, d=10, heads=2,
          ff=8, act="gelu_tanh"),
+    # windowed self-attention (issue 11): tgt_mask = causal + band
+    dict(kind="dlayer", name="dlayer_post_relu_t9_m5_d10_h2_causal_win2_mpad1", seq=9, mem=5,
+         d=10, heads=2, ff=12, act="relu", causal=True, window=2, mpad=1),
+    dict(kind="dlayer", name="dlayer_pre_gelu_t6_m4_d10_h2_win1_tpad2_all_masked", seq=6, mem=4,
+         d=10, heads=2, ff=12, act="gelu", norm_first=True, window=1, tpad=2,
+         all_masked=True),
     # nn.TransformerDecoder
     dict(kind="decoder", name="decoder_l2_post_gelu_norm_t7_m6_d10_h2_causal_tpad1_mpad2",
          layers=2, seq=7, mem=6, d=10, heads=2, ff=20, act="gelu", final_norm=True,
@@ -458,6 +498,9 @@ DEC_CASES = [
     dict(kind="decoder", name="decoder_l3_pre_relu_norm_t5_m9_d10_h2_causal_bf", layers=3,
          seq=5, mem=9, d=10, heads=2, ff=12, act="relu", norm_first=True, final_norm=True,
          causal=True, batch_first=True),
+    dict(kind="decoder", name="decoder_l2_pre_relu_norm_t10_m6_d12_h3_causal_win3", layers=2,
+         seq=10, mem=6, d=12, heads=3, ff=16, act="relu", norm_first=True, final_norm=True,
+         causal=True, window=3),
     dict(kind="decoder", name="decoder_l2_pre_gelutanh_t6_m4_d12_h3_mpad1", layers=2, seq=6,
          mem=4, d=12, heads=3, ff=8, act="gelu_tanh", norm_first=True, final_norm=False,
          mpad=[1]),
@@ -501,7 +544,7 @@ DEC_CASE_FIELDS = ["name", "kind", "seq", "mem", "d_model", "n_heads", "d_ff",
                    "src_vocab", "tgt_vocab", "max_src", "max_tgt", "pos", "embed_scale",
                    "src_embed", "tgt_embed", "src_pos", "tgt_pos", "out_w", "out_b", "src",
                    "tgt", "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out",
-                   "greedy", "expected", "expected_mem", "data_bytes"]
+                   "greedy", "expected", "expected_mem", "data_bytes", "window"]
 DEC_KINDS = {"dmha": "GOLDEN_DEC_MHA", "dlayer": "GOLDEN_DEC_LAYER",
              "decoder": "GOLDEN_DEC_STACK", "transformer": "GOLDEN_DEC_TRANSFORMER",
              "seq2seq": "GOLDEN_DEC_SEQ2SEQ", "lm": "GOLDEN_DEC_LM"}
@@ -566,7 +609,8 @@ def dec_base_case(spec):
                 norm_first=int(spec.get("norm_first", False)),
                 causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
                 src_vocab=0, tgt_vocab=0, max_src=0, max_tgt=0, pos="GOLDEN_POS_NONE",
-                embed_scale=0.0, prompt_len=0, bos=0, eos=0, eos_never=0, n_eos=0, max_out=0)
+                embed_scale=0.0, prompt_len=0, bos=0, eos=0, eos_never=0, n_eos=0, max_out=0,
+                window=spec.get("window", 0))
     return case
 
 
@@ -638,7 +682,8 @@ def run_decoder(spec, module, tgt, memory, tpm, mpm):
     """module (a decoder layer or stack) on [seq, d] tgt and [mem, d] memory."""
     bf = spec.get("batch_first", False)
     out = module(seq_in(tgt, bf), seq_in(memory, bf),
-                 tgt_mask=causal_mask(spec["seq"], spec["seq"], spec.get("causal", False)),
+                 tgt_mask=causal_mask(spec["seq"], spec["seq"], spec.get("causal", False),
+                                      spec.get("window", 0)),
                  tgt_key_padding_mask=tpm, memory_key_padding_mask=mpm)
     return seq_out(out, bf)
 
@@ -1112,7 +1157,7 @@ def dec_sentinel_case():
     case = {f: None for f in DEC_CASE_FIELDS}
     for f in ("seq", "mem", "d_model", "n_heads", "d_ff", "n_enc_layers", "n_dec_layers",
               "norm_first", "causal", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
-              "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out", "data_bytes"):
+              "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out", "data_bytes", "window"):
         case[f] = 0
     case.update(kind="GOLDEN_DEC_MHA", activation="GOLDEN_RELU", pos="GOLDEN_POS_NONE",
                 eps=0.0, embed_scale=0.0)

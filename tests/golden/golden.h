@@ -88,6 +88,10 @@ typedef struct {
        which attention.h must not exceed (beyond 1e-6) */
     float torch_err;
     unsigned long data_bytes; /* bytes of all the case's arrays (its flash) */
+    int window;         /* 0, or w: query i sees keys j with |i - j| <= w only
+                           (PyTorch: the band as a boolean attn_mask); a query
+                           left with no key: attention.h's zero context, as
+                           in the decoder-side table (PyTorch: NaN)          */
 } golden_case;
 
 /* A case GOLDEN_FLASH_LIMIT left out; the table ends with name NULL. */
@@ -200,6 +204,8 @@ typedef struct {
     const float *expected;
     const float *expected_mem; /* TRANSFORMER: [mem][d] the encoder's output    */
     unsigned long data_bytes;  /* bytes of all the case's arrays (its flash)    */
+    int window;         /* the target self-attention's window (0: none), as in
+                           golden_case                                          */
 } golden_dec_case;
 
 /* golden_dec_cases[] (test_golden.c): ends with a row whose name is NULL; and
