@@ -3,7 +3,8 @@
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
    attention.h runs the blocks of a transformer - linear layers, softmax,
-   layer norm, activations, scaled dot-product and multi-head attention,
+   layer norm, activations, scaled dot-product, multi-head and additive
+   (Bahdanau) attention,
    whole PyTorch-compatible encoder and decoder layers and stacks,
    positional encodings, token embeddings, pooling and a classifier head,
    encoder-decoder and decoder-only models generating with a key/value
@@ -91,6 +92,15 @@
                    read, so a window costs what it sees, and scratch
                    stays linear in the sequence. In a KV-cache step the
                    query's position is cache->len.
+     additive      attn_additive_* (one head, Bahdanau's "concat" form):
+                   score[i][j] = v . tanh(Wq q_i + b + Wk k_j), softmax over
+                   the unmasked keys j, out_i = sum_j p_ij val_j. Queries
+                   [seq_q][d_q], keys [seq_kv][d_k], values [seq_kv][d_v]
+                   each of its own width (attn_additive_cfg); Wq [d_attn][d_q]
+                   and b [d_attn] as nn.Linear(d_q, d_attn), Wk [d_attn][d_k]
+                   as nn.Linear(d_k, d_attn, bias=False), v [d_attn]. The
+                   keys are projected once; each query row's projection,
+                   then its scores a row at a time (never seq_q x seq_kv).
    NULL parameters: weight matrices are required (NULL -> ATTN_ERR_NULL);
    bias vectors may be NULL (= zeros); a LayerNorm gamma may be NULL (= ones,
    PyTorch elementwise_affine=False).
@@ -99,6 +109,8 @@
      * A query whose keys are all masked (padding, causal and/or window)
        attends to nothing: its attention context is the zero vector, so the multi-head
        output row equals the output bias bo. (PyTorch returns NaN there.)
+       In additive attention, whose output is that context, the row is
+       zeros (int8: the output zero point).
      * attn_softmax_f32 on a row whose entries are all -INFINITY writes zeros.
      * attn_pool_f32 (mean) over a sequence with every row padded writes zeros.
      * NaN and Inf in float inputs are not searched for (that would cost a
@@ -110,6 +122,7 @@
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
      attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
+     attn_additive_*: out may equal q when d_v <= d_q.
      attn_encoder_layer_*, attn_encoder_*, attn_decoder_layer_*,
      attn_decoder_*, the _step functions: always in place on x (the
      decoder's memory must not overlap x).
@@ -259,6 +272,21 @@
                    softmax four keys per vector (the table gathered), P.V
                    by VMLA over 16 columns. Their d_head 16 loops and the
                    DSP softmax loops are inline assembly for GCC and clang.
+   additive        attn_additive_s8, the keys once: Kp[j][a] = clamp(requant(
+                   sat(kb[a] + sum_c (k_j[c] - k.in_zp) wk[a][c]), k.mul[a]),
+                   -32768, 32767), int16 (kb = k.bias, 0 if NULL); each
+                   query: Qp[a] the same of q_i with Wq, q.bias and q.mul,
+                   clamped to [-2^30, 2^30]; for each visible key j and a:
+                   u = Qp[a] + Kp[j][a] (|u| < 2^30 + 2^15, the common wide
+                   scale s_u), t = clamp(t_zp + rshift(u, t_shift)) (t_shift
+                   0: u itself), z_j = sum_a v[a] * tanh_table[t + 128]
+                   (|z_j| <= 2^14 d_attn <= 2^29, int32); p_j as in softmax
+                   with score_mul; c = sum_j p_j (val_j - val_zp) (the p_j
+                   sum to less than 2^17: |c| < 2^25), out = clamp(out_zp +
+                   requant(c, ctx_mul)). No visible key: out = clamp(out_zp).
+                   The same C on every core (the projections' sums through
+                   the linear layers' dot products: DSP, Helium, the same
+                   integers).
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
                    S1 = sum x, S2 = sum x^2 (int64), D = min(d*S2 - S1^2 +
                    eps, 2^62 - 1); k in 0..30 such that N = D * 4^k is in
@@ -322,9 +350,16 @@
                           relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
                           layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
+     additive attention   the quantizer's tanh table round(127 tanh(x)) at
+                          the 256 index values, an index of 8 bits over at
+                          most [-4, 4] (tanh within 7e-4 of +-1 beyond);
+                          cosine >= 0.9996 to PyTorch on every golden case
+                          (calibrated on its own input; tests/test_additive.c)
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
    d_model of attention <= 32768; layer norm width and an int8 encoder's
-   d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
+   d_model <= 2048; additive attention's d_q, d_k and d_attn <= 32768.
+   Zero points outside [-128, 127], shifts outside -31..30 (additive
+   attention's t_shift outside 0..16),
    multipliers equal to INT32_MIN, a post-norm layer's add whose wide sum
    can reach 2^19 (max over int8 a of |requant(a - a_zp, a_mul)|, plus the
    same for b, must be < 2^19: the layer norm that reads the sum is proven
@@ -358,6 +393,8 @@
      attn_encoder_f32       same as one layer (layers run one after another)
                                                    ATTN_ENCODER_SCRATCH_F32(seq, d, heads, d_ff)
      attn_model_f32         B(seq*d) + the encoder's   ATTN_MODEL_SCRATCH_F32(seq, d, heads, d_ff)
+     attn_additive_f32      B(seq_kv*d_attn) + B(d_attn) + B(seq_kv)
+                                               ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn)
    i.e. an encoder layer needs K and V (2*seq*d floats) plus one row of
    scores, two d-vectors and the feed-forward hidden row - never seq*seq.
    int8, with A(n) = n rounded up to ATTN_ALIGN:
@@ -368,6 +405,8 @@
                             P = 2 (two tokens at a time), or 1 if seq is 1
      attn_encoder_s8        the same   ATTN_ENCODER_SCRATCH_S8(seq, d, heads, d_ff)
      attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
+     attn_additive_s8       A(2*seq_kv*d_attn) + A(4*d_attn) + A(4*seq_kv)
+                                               ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn)
    (K and V in bytes, a query's int32 scores that then hold the int32
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
@@ -406,8 +445,10 @@
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
    stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 804
    on the M4F; 796 with GCC 12 -O2 (M4F), 712 with GCC -Os; the model
-   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; per-
-   function and per-build figures: BENCHMARKS.md, `make stack`).
+   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; the
+   additive attention's, 956 with clang -O2 on the M4F, is held to the
+   same bound; per-function and per-build figures: BENCHMARKS.md,
+   `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS

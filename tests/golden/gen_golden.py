@@ -28,6 +28,11 @@ and PyTorch greedy runs) is a second table, `golden_dec_cases[]`, of its own
 schema (golden_dec_case), appended after the first, whose cases stay as
 they were. Its builders are in DEC_BUILDERS.
 
+Additive (Bahdanau) attention (issue 11: ADD_CASES, the reference in PyTorch
+ops - nn.Linear, torch.tanh, torch.softmax) is a table of its own,
+`golden_add_cases[]` (golden_add_case), after the other two, behind its own
+GOLDEN_ADD_FLASH_LIMIT (default GOLDEN_FLASH_LIMIT).
+
 Each case is seeded with crc32(case name), so adding or reordering cases does
 not change the data of the others, and rerunning gives a byte-identical file.
 
