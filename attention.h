@@ -554,8 +554,14 @@
      2 * ATTN_F32_BYTES(d_model) + ATTN_F32_BYTES(seq) + ATTN_F32_BYTES(d_ff) + \
      0 * (size_t)(n_heads))
 #define ATTN_MODEL_SCRATCH_F32(seq, d_model, n_heads, d_ff)                    \
-    (ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                       \
-     ATTN_ENCODER_SCRATCH_F32(seq, d_model, n_heads, d_ff))
+    ATTN_MODEL_SCRATCH_EX_F32(seq, d_model, n_heads, d_ff, 0, 0)
+/* with the front ends: cls_token 0 or 1, patch_in = d_in for patches
+   (else 0); seq is the input's rows (the encoder sees seq + cls_token) */
+#define ATTN_MODEL_SCRATCH_EX_F32(seq, d_model, n_heads, d_ff, cls_token, patch_in) \
+    (ATTN_F32_BYTES(((size_t)(seq) + (size_t)(cls_token)) * (size_t)(d_model)) + \
+     ((cls_token) ? ATTN_ALIGN_UP((size_t)(seq) + 1) : 0) + ATTN_F32_BYTES(patch_in) + \
+     ATTN_ENCODER_SCRATCH_F32((size_t)(seq) + (size_t)(cls_token), d_model, n_heads, d_ff))
+#define ATTN_POOL_SCRATCH_F32(seq) ATTN_F32_BYTES(seq)
 
 /* The decoder (a layer or the stack; mem_len memory rows), one generation
    step (for a cache of max_len tokens and max_mem memory rows; an encoder
@@ -608,8 +614,13 @@
                                      ATTN__PAIR(seq) * (size_t)(d_model)) * 4) + \
      ATTN_ALIGN_UP(ATTN__PAIR(seq) * (size_t)(d_ff)) + 0 * (size_t)(n_heads))
 #define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
-    (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
-     ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
+    ATTN_MODEL_SCRATCH_EX_S8(seq, d_model, n_heads, d_ff, 0, 0)
+#define ATTN_MODEL_SCRATCH_EX_S8(seq, d_model, n_heads, d_ff, cls_token, patch_in) \
+    (ATTN_ALIGN_UP(((size_t)(seq) + (size_t)(cls_token)) * (size_t)(d_model)) + \
+     ((cls_token) ? ATTN_ALIGN_UP((size_t)(seq) + 1) : 0) + ATTN_ALIGN_UP(patch_in) + \
+     ATTN_ENCODER_SCRATCH_S8((size_t)(seq) + (size_t)(cls_token), d_model, n_heads, d_ff))
+#define ATTN_POOL_SCRATCH_S8(seq, d_model)                                     \
+    (ATTN_ALIGN_UP((size_t)(seq) * 4) + ATTN_ALIGN_UP(d_model))
 /* The int8 decoder, steps and models (P tokens at a time as for the
    encoder: P = 2, or 1 for a step or a sequence of one). */
 #define ATTN__ROWS_S8(P, d_model, n_keys, d_ff)                                \
@@ -684,7 +695,12 @@ typedef enum {
 
 typedef enum {
     ATTN_POOL_MEAN = 0,  /* mean over the rows that are not padded          */
-    ATTN_POOL_FIRST = 1  /* row 0 (a CLS token)                             */
+    ATTN_POOL_FIRST = 1, /* row 0 (a CLS token)                             */
+    ATTN_POOL_ATTENTION = 2 /* attention pooling: p = softmax over the
+                            unpadded rows j of w . x_j, out = sum p_j x_j
+                            (w: the weights' pool_w, nn.Linear(d_model, 1);
+                            its bias adds the same to every score and so
+                            cancels in the softmax)                        */
 } attn_pooling;
 
 /* Shape of one attention call. */
@@ -715,15 +731,44 @@ typedef struct {
                                    a decoder's cross-attention has none     */
 } attn_encoder_cfg;
 
-/* A whole classifier: embed -> + positions -> encoder -> pool -> logits. */
+/* A whole classifier: embed -> [CLS] -> + positions -> [LayerNorm] ->
+   encoder -> pool -> logits. The front end (the embedding of the input
+   rows) is one of:
+     features  attn_model_*: input [seq][d_in] through a Linear (embed_w),
+               or [seq][d_model] as it is (d_in 0);
+     patches   attn_model_* with patch > 0 (ViT): input is one image
+               [channels][image_h][image_w] (NCHW, batch 1), cut into
+               non-overlapping patch x patch squares in row-major order,
+               each embedded by embed_w = nn.Conv2d(channels, d_model,
+               patch, stride=patch).weight ([d_model][channels][patch]
+               [patch] = [d_model][d_in]) and embed_b; then
+               seq = (image_h / patch) * (image_w / patch) and d_in =
+               channels * patch * patch (ATTN_ERR_SHAPE otherwise);
+     tokens    attn_model_tokens_* (BERT): token ids through token_embed
+               [vocab][d_model] plus, with n_segments > 0, segment ids
+               through segment_embed [n_segments][d_model].
+   Then cls_token puts a learned row in front (the encoder sees seq + 1
+   rows; it is never padded), positions are added to every row the
+   encoder sees (row 0 is the CLS row), and embed_norm applies a LayerNorm
+   (embed_norm_w/b, encoder.eps) to each row: BERT's embeddings are
+   tokens + segments + learned positions -> LayerNorm. Pooling and the
+   padding mask cover the encoder's rows (the CLS row included). */
 typedef struct {
     attn_encoder_cfg encoder;
     int d_in;              /* input features per token; 0: the input is
                               already d_model wide and is not embedded      */
-    int max_seq;           /* longest sequence; rows of the position table  */
+    int max_seq;           /* most rows the encoder sees (seq, + 1 with a
+                              CLS token): rows of the position table        */
     attn_position position;
     attn_pooling pooling;
     int n_classes;
+    int cls_token;         /* nonzero: weights' cls_token goes in front     */
+    int embed_norm;        /* nonzero: LayerNorm after embedding+positions  */
+    int patch;             /* > 0: image input cut into patch x patch squares */
+    int channels, image_h, image_w; /* the image's shape (patch > 0)        */
+    int vocab;             /* attn_model_tokens_*: rows of token_embed      */
+    int n_segments;        /* attn_model_tokens_*: rows of segment_embed (0:
+                              no segments)                                  */
 } attn_model_cfg;
 
 /* One decoder layer, PyTorch nn.TransformerDecoderLayer semantics, with
@@ -844,6 +889,11 @@ typedef struct {
     attn_encoder_weights_f32 encoder;
     const float *cls_w;    /* [n_classes][d_model]                          */
     const float *cls_b;    /* [n_classes] or NULL                           */
+    const float *cls_token;      /* [d_model] the learned CLS row (cfg.cls_token) */
+    const float *pool_w;         /* [d_model] ATTN_POOL_ATTENTION's scores    */
+    const float *token_embed;    /* [vocab][d_model] (attn_model_tokens_f32)  */
+    const float *segment_embed;  /* [n_segments][d_model] (n_segments > 0)    */
+    const float *embed_norm_w, *embed_norm_b; /* [d_model] each, or NULL     */
 } attn_model_weights_f32;
 
 typedef struct {
@@ -912,6 +962,13 @@ ATTN_DEF attn_status attn_pos_learned_f32(float *x, const float *table, int seq,
    all are padded), or row 0 for ATTN_POOL_FIRST. key_padding [seq] or NULL. */
 ATTN_DEF attn_status attn_pool_f32(float *out, const float *x, const uint8_t *key_padding,
                                    attn_pooling pooling, int seq, int d_model);
+/* Attention pooling (ATTN_POOL_ATTENTION; attn_pool_f32 returns
+   ATTN_ERR_RANGE for it): out [d_model] = sum_j p_j x[j], p = softmax over
+   the unpadded rows of w . x[j], w [d_model]. All rows padded: zeros.
+   Scratch: ATTN_POOL_SCRATCH_F32(seq) (the scores). */
+ATTN_DEF attn_status attn_pool_attention_f32(float *out, const float *x,
+                                             const uint8_t *key_padding, const float *w, int seq,
+                                             int d_model, attn_arena *arena);
 
 /* *index = position of the largest of x[0..n-1] (the first one on ties;
    NaN entries are never chosen unless all are NaN, then 0). */
@@ -990,6 +1047,15 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena);
+/* The classifier on token ids (BERT's front end): tokens [seq] in
+   0..vocab-1, segments [seq] in 0..n_segments-1 or NULL (all 0; ignored
+   if n_segments is 0), else ATTN_ERR_RANGE. key_padding [seq] or NULL.
+   cfg->patch must be 0; d_in is not used. Scratch: as attn_model_f32's
+   query says (attn_model_scratch_f32 serves both). */
+ATTN_DEF attn_status attn_model_tokens_f32(float *logits, const int *tokens, const int *segments,
+                                           int seq, const uint8_t *key_padding,
+                                           const attn_model_cfg *cfg,
+                                           const attn_model_weights_f32 *w, attn_arena *arena);
 
 /* ---- decoder ------------------------------------------------------------ */
 
@@ -1225,6 +1291,17 @@ typedef struct {
     attn_linear_s8_params cls;       /* d_model -> n_classes                 */
     float in_scale, logit_scale;     /* for the caller: real = scale*(q-zp)  */
     int32_t in_zp, logit_zp;
+    /* the front ends and attention pooling (see attn_model_cfg) */
+    const int8_t *cls_token;         /* [d_model] at the embedded rows' scale */
+    const int8_t *token_embed;       /* [vocab][d_model] (attn_model_tokens_s8) */
+    const int8_t *segment_embed;     /* [n_segments][d_model] or NULL         */
+    attn_add_s8_params segment_add;  /* token row + segment row              */
+    attn_layernorm_s8_params embed_norm; /* cfg.embed_norm: after positions  */
+    const int8_t *pool_w;            /* [d_model] ATTN_POOL_ATTENTION: w     */
+    attn_sdpa_s8_params pool;        /* its scores (q_zp 0: w is symmetric),
+                                        softmax and weighted sum, as one
+                                        head of d_model columns with no
+                                        1/sqrt(d) in score_mul               */
 } attn_model_s8_params;
 
 /* One quantized decoder layer (cfg as for float): the encoder layer's
@@ -1374,11 +1451,24 @@ ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padd
    all are padded; pass the tensor's zp) or row 0 (which ignores padding). */
 ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *key_padding,
                                   attn_pooling pooling, int seq, int d_model, int32_t zp);
+/* Attention pooling in int8: the query w [d_model] (zero point p->q_zp)
+   against keys = values = x [seq][d_model] (zero point p->k_zp ==
+   p->v_zp), as attn_sdpa_s8 computes one head; out [d_model] at p's
+   output scale (p->out_zp everywhere when every row is padded).
+   Scratch: ATTN_POOL_SCRATCH_S8(seq, d_model). */
+ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
+                                            const uint8_t *key_padding, const int8_t *w,
+                                            const attn_sdpa_s8_params *p, int seq, int d_model,
+                                            attn_arena *arena);
 
 ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, size_t *bytes);
 ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
                                    const uint8_t *key_padding, const attn_model_cfg *cfg,
                                    const attn_model_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_model_tokens_s8(int8_t *logits, const int *tokens, const int *segments,
+                                          int seq, const uint8_t *key_padding,
+                                          const attn_model_cfg *cfg,
+                                          const attn_model_s8_params *p, attn_arena *arena);
 
 /* *index = position of the largest of x[0..n-1] (the first one on ties). */
 ATTN_DEF attn_status attn_argmax_s8(int *index, const int8_t *x, int n);
@@ -1503,6 +1593,19 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
                                             attn_arena *store, attn_arena *scratch);
+/* The same for attn_model_tokens_s8: calibration token ids calib_tokens
+   [n_calib][seq] and segment ids calib_segments [n_calib][seq] or NULL
+   (ids outside the tables: ATTN_ERR_RANGE). The token and segment tables
+   are quantized at their own min/max encodings (vocab * d_model and
+   n_segments * d_model bytes of store). */
+ATTN_DEF attn_status attn_quantize_model_tokens_s8(attn_model_s8_params *out,
+                                                   const attn_model_cfg *cfg,
+                                                   const attn_model_weights_f32 *w,
+                                                   const int *calib_tokens,
+                                                   const int *calib_segments,
+                                                   const uint8_t *key_padding, int n_calib,
+                                                   int seq, attn_arena *store,
+                                                   attn_arena *scratch);
 
 /* A float decoder stack: calib [n_calib][seq][d_model] target rows
    (key_padding [n_calib][seq] or NULL) against memory
@@ -1840,12 +1943,33 @@ static int attn__key_range(int i, int n, int causal, int window, int *n_keys)
     return lo;
 }
 
-/* The model's own shape and enum rules (the encoder's are checked apart). */
+/* The rows a model's encoder sees: the input's, and the CLS row. */
+static int attn__model_rows(const attn_model_cfg *c, int seq)
+{
+    return seq + (c->cls_token != 0);
+}
+
+static int attn__count_bad(int v)
+{
+    return v < 0 || v > ATTN_MAX_DIM;
+}
+
+/* The model's own shape and enum rules (the encoder's are checked apart);
+   seq is checked before the rows are formed (seq + 1 cannot overflow). */
 static attn_status attn__model_shape_check(const attn_model_cfg *c, int seq, int n_layers)
 {
-    if (attn__dim_bad(seq) || c->d_in < 0 || c->d_in > ATTN_MAX_DIM || attn__dim_bad(c->max_seq) ||
-        seq > c->max_seq || attn__dim_bad(c->n_classes) || attn__dim_bad(n_layers))
+    if (attn__dim_bad(seq) || attn__count_bad(c->d_in) || attn__dim_bad(c->max_seq) ||
+        attn__model_rows(c, seq) > c->max_seq || attn__dim_bad(c->n_classes) ||
+        attn__dim_bad(n_layers) || attn__count_bad(c->vocab) || attn__count_bad(c->n_segments) ||
+        attn__count_bad(c->patch))
         return ATTN_ERR_SHAPE;
+    if (c->patch > 0) { /* the image is cut into exactly seq squares of d_in values */
+        if (attn__dim_bad(c->channels) || attn__dim_bad(c->image_h) || attn__dim_bad(c->image_w) ||
+            c->image_h % c->patch != 0 || c->image_w % c->patch != 0 ||
+            (int64_t)(c->image_h / c->patch) * (c->image_w / c->patch) != seq ||
+            (int64_t)c->channels * c->patch * c->patch != c->d_in)
+            return ATTN_ERR_SHAPE;
+    }
     return ATTN_OK;
 }
 
@@ -1854,8 +1978,34 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
     if (c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
         c->position != ATTN_POS_LEARNED)
         return ATTN_ERR_RANGE;
-    if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
+    if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST &&
+        c->pooling != ATTN_POOL_ATTENTION)
+        return ATTN_ERR_RANGE;
     return ATTN_OK;
+}
+
+/* The token entry's own rules: tokens, no image; ids in range. */
+static attn_status attn__model_tokens_check(const attn_model_cfg *c, const int *tokens,
+                                            const int *segments, int seq)
+{
+    int i;
+    if (attn__dim_bad(c->vocab) || c->patch != 0) return ATTN_ERR_SHAPE;
+    for (i = 0; i < seq; i++)
+        if (tokens[i] < 0 || tokens[i] >= c->vocab ||
+            (c->n_segments > 0 && segments && (segments[i] < 0 || segments[i] >= c->n_segments)))
+            return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+/* a + b (the overflow of either) */
+static attn__size attn__size_plus(attn__size a, attn__size b)
+{
+    if (!a.overflow && !b.overflow && a.bytes <= SIZE_MAX - b.bytes) {
+        a.bytes += b.bytes;
+        return a;
+    }
+    a.overflow = 1;
+    return a;
 }
 
 /* ---- KV cache (shared by _f32 and _s8) -------------------------------------- */
@@ -2727,16 +2877,40 @@ static attn_status attn__model_cfg_check(const attn_model_cfg *c, int seq, int n
     return attn__model_enums_check(c);
 }
 
+/* x (the encoder's rows), the padding of those rows (with a CLS row) and
+   a patch row (patches), then the larger of the encoder's scratch and the
+   pooling's; elem: 4 (float) or 1 (int8).
+   The tables that must be addressable too are checked here. */
+static attn__size attn__model_front_size(const attn_model_cfg *c, int seq, size_t elem,
+                                         attn__size enc)
+{
+    size_t rows = (size_t)attn__model_rows(c, seq), d = (size_t)c->encoder.d_model;
+    attn__size x = {0, 0}, t = {0, 0};
+    attn__size_add(&x, rows, d, elem);
+    if (c->cls_token) attn__size_add(&x, rows, 1, 1);
+    if (c->patch > 0) attn__size_add(&x, (size_t)c->d_in, 1, elem); /* a patch (kept) */
+    { /* after the encoder: the pooled row (int8 attention pooling: w's copy,
+         which becomes it) and attention pooling's scores */
+        attn__size p = {0, 0};
+        attn__size_add(&p, d, 1, elem);
+        if (c->pooling == ATTN_POOL_ATTENTION) attn__size_add(&p, rows, 1, 4);
+        enc = attn__size_max(enc, p);
+    }
+    /* the input, embedding and classifier must be addressable too */
+    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, elem);
+    attn__size_add(&t, d, (size_t)c->d_in, elem);
+    attn__size_add(&t, (size_t)c->n_classes, d, elem);
+    attn__size_add(&t, (size_t)c->vocab, d, elem);
+    attn__size_add(&t, (size_t)c->n_segments, d, elem); /* (an image: seq * d_in values) */
+    x = attn__size_plus(x, enc);
+    x.overflow |= t.overflow;
+    return x;
+}
+
 static attn__size attn__model_size(const attn_model_cfg *c, int seq)
 {
-    attn__size s = attn__encoder_size(&c->encoder, seq), t = {0, 0};
-    attn__size_add(&s, (size_t)seq, (size_t)c->encoder.d_model, sizeof(float)); /* x */
-    /* the input, embedding and classifier must be addressable too */
-    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, sizeof(float));
-    attn__size_add(&t, (size_t)c->encoder.d_model, (size_t)c->d_in, sizeof(float));
-    attn__size_add(&t, (size_t)c->n_classes, (size_t)c->encoder.d_model, sizeof(float));
-    s.overflow |= t.overflow;
-    return s;
+    return attn__model_front_size(c, seq, sizeof(float),
+                                  attn__encoder_size(&c->encoder, attn__model_rows(c, seq)));
 }
 
 /* ---- leaf operations ---------------------------------------------------- */
@@ -2859,6 +3033,24 @@ ATTN_DEF attn_status attn_pool_f32(float *out, const float *x, const uint8_t *ke
     }
     if (count > 0)
         for (c = 0; c < d_model; c++) out[c] /= (float)count;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_pool_attention_f32(float *out, const float *x,
+                                             const uint8_t *key_padding, const float *w, int seq,
+                                             int d_model, attn_arena *arena)
+{
+    attn__size need = {0, 0};
+    attn_status st;
+    size_t mark;
+    if (!out || !x || !w || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_matrix(seq, d_model)) != ATTN_OK) return st;
+    attn__size_add(&need, (size_t)seq, 1, sizeof(float));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    mark = arena->used;
+    attn__attend_row_f32(out, w, x, x, (size_t)d_model, key_padding, seq, d_model,
+                         (float *)attn__take(arena, (size_t)seq * sizeof(float)));
+    arena->used = mark;
     return ATTN_OK;
 }
 
@@ -3330,56 +3522,138 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
 
 /* What the quantizer watches in a float model (see attn__layer_obs). */
 typedef struct {
-    attn__range e, x0, logits;  /* embedding, + positions, classifier   */
-    attn__layer_obs *layers;    /* [n_layers + 1]: the stack's          */
+    attn__range e, x0, xn, logits; /* embedding (with the CLS row), +
+                                      positions, their LayerNorm, classifier */
+    attn__range pool;              /* attention pooling's scores          */
+    attn__layer_obs *layers;       /* [n_layers + 1]: the stack's          */
 } attn__model_obs;
 
-/* The model; arguments checked and scratch available. */
-static void attn__model_f32(float *logits, const float *input, int seq,
-                            const uint8_t *key_padding, const attn_model_cfg *cfg,
-                            const attn_model_weights_f32 *w, attn_arena *arena,
-                            attn__model_obs *obs)
+/* The front end (see attn_model_cfg): x [rows][d] from input (features or
+   an image) or tokens/segments (ids), the CLS row, positions, LayerNorm. */
+static void attn__model_front_f32(float *x, const float *input, const int *tokens,
+                                  const int *segments, int seq, const attn_model_cfg *cfg,
+                                  const attn_model_weights_f32 *w, attn_arena *arena,
+                                  attn__model_obs *obs)
 {
-    int dm = cfg->encoder.d_model;
-    size_t mark = arena->used, n = (size_t)seq * (size_t)dm;
-    float *x = (float *)attn__take(arena, n * sizeof(float)), *pooled;
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
+    size_t d = (size_t)dm, n = (size_t)rows * d;
+    float *y = x + (cfg->cls_token ? d : 0); /* the input's rows */
+    if (cfg->cls_token) memcpy(x, w->cls_token, d * sizeof(float));
+    if (tokens) {
+        for (i = 0; i < seq; i++) {
+            float *r = y + (size_t)i * d;
+            memcpy(r, w->token_embed + (size_t)tokens[i] * d, d * sizeof(float));
+            if (cfg->n_segments > 0)
+                attn__add_row_f32(r, w->segment_embed + (size_t)(segments ? segments[i] : 0) * d,
+                                  dm);
+        }
+    } else if (cfg->patch > 0) { /* patch i: row i / gw, column i % gw of squares */
+        size_t P = (size_t)cfg->patch, H = (size_t)cfg->image_h, W = (size_t)cfg->image_w;
+        float *pr = (float *)attn__take(arena, (size_t)cfg->d_in * sizeof(float));
+        int gw = cfg->image_w / cfg->patch;
+        for (i = 0; i < seq; i++) {
+            size_t py = (size_t)(i / gw) * P, px = (size_t)(i % gw) * P, ch, ky;
+            float *o = pr;
+            for (ch = 0; ch < (size_t)cfg->channels; ch++)
+                for (ky = 0; ky < P; ky++, o += P)
+                    memcpy(o, input + (ch * H + py + ky) * W + px, P * sizeof(float));
+            attn__matvec_f32(y + (size_t)i * d, pr, w->embed_w, w->embed_b, cfg->d_in, dm);
+        } /* pr stays taken until the model returns (its scratch says so) */
+    } else if (cfg->d_in > 0) {
+        attn_linear_f32(y, input, w->embed_w, w->embed_b, seq, cfg->d_in, dm);
+    } else {
+        memcpy(y, input, (size_t)seq * d * sizeof(float));
+    }
+    ATTN__SEE(obs, e, x, n);
+    if (cfg->position == ATTN_POS_SINUSOIDAL) attn_pos_sinusoidal_f32(x, rows, dm);
+    if (cfg->position == ATTN_POS_LEARNED) attn_pos_learned_f32(x, w->pos, rows, dm);
+    ATTN__SEE(obs, x0, x, n);
+    if (cfg->embed_norm) {
+        for (i = 0; i < rows; i++)
+            attn__layernorm_row_f32(x + (size_t)i * d, x + (size_t)i * d, w->embed_norm_w,
+                                    w->embed_norm_b, cfg->encoder.eps, dm);
+        ATTN__SEE(obs, xn, x, n);
+    }
+}
 
-    /* token embedding */
-    if (cfg->d_in > 0)
-        attn_linear_f32(x, input, w->embed_w, w->embed_b, seq, cfg->d_in, dm);
-    else
-        memcpy(x, input, n * sizeof(float));
-    ATTN__SEE(obs, e, x, (int)n);
-    /* positions */
-    if (cfg->position == ATTN_POS_SINUSOIDAL) attn_pos_sinusoidal_f32(x, seq, dm);
-    if (cfg->position == ATTN_POS_LEARNED) attn_pos_learned_f32(x, w->pos, seq, dm);
-    ATTN__SEE(obs, x0, x, (int)n);
+/* The model; arguments checked and scratch available. */
+static void attn__model_f32(float *logits, const float *input, const int *tokens,
+                            const int *segments, int seq, const uint8_t *key_padding,
+                            const attn_model_cfg *cfg, const attn_model_weights_f32 *w,
+                            attn_arena *arena, attn__model_obs *obs)
+{
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq);
+    size_t mark = arena->used, d = (size_t)dm, n = (size_t)rows * d;
+    float *x = (float *)attn__take(arena, n * sizeof(float)), *pooled;
+    const uint8_t *pad = key_padding;
+    if (cfg->cls_token) { /* the padding of the encoder's rows: row 0 never */
+        uint8_t *p = (uint8_t *)attn__take(arena, (size_t)rows);
+        p[0] = 0;
+        if (key_padding) memcpy(p + 1, key_padding, (size_t)seq);
+        pad = key_padding ? p : NULL;
+    }
+    attn__model_front_f32(x, input, tokens, segments, seq, cfg, w, arena, obs);
     /* encoder stack */
-    attn__encoder_f32(x, seq, key_padding, &cfg->encoder, &w->encoder, arena,
-                      obs ? obs->layers : NULL);
-    /* pooling (its vector reuses the encoder's released scratch) and head */
-    pooled = (float *)attn__take(arena, (size_t)dm * sizeof(float));
-    attn_pool_f32(pooled, x, key_padding, cfg->pooling, seq, dm);
+    attn__encoder_f32(x, rows, pad, &cfg->encoder, &w->encoder, arena, obs ? obs->layers : NULL);
+    /* pooling (its vectors reuse the encoder's released scratch) and head */
+    pooled = (float *)attn__take(arena, d * sizeof(float));
+    if (cfg->pooling == ATTN_POOL_ATTENTION) {
+        float *sc = (float *)attn__take(arena, (size_t)rows * sizeof(float));
+        attn__attend_row_f32(pooled, w->pool_w, x, x, d, pad, rows, dm, sc);
+        ATTN__SEE(obs, pool, pooled, dm);
+    } else {
+        attn_pool_f32(pooled, x, pad, cfg->pooling, rows, dm);
+    }
     attn__matvec_f32(logits, pooled, w->cls_w, w->cls_b, dm, cfg->n_classes);
     ATTN__SEE(obs, logits, logits, cfg->n_classes);
     arena->used = mark;
+}
+
+/* The weights a model's cfg needs (tokens: the token entry's). */
+static int attn__model_weights_ok(const attn_model_cfg *c, const attn_model_weights_f32 *w,
+                                  int tokens)
+{
+    if (!w->cls_w || (c->position == ATTN_POS_LEARNED && !w->pos) ||
+        !attn__encoder_weights_ok(&w->encoder) || (c->cls_token && !w->cls_token) ||
+        (c->pooling == ATTN_POOL_ATTENTION && !w->pool_w))
+        return 0;
+    if (tokens) return w->token_embed && (c->n_segments == 0 || w->segment_embed);
+    return c->d_in == 0 || w->embed_w;
+}
+
+static attn_status attn__model_entry_f32(float *logits, const float *input, const int *tokens,
+                                         const int *segments, int seq,
+                                         const uint8_t *key_padding, const attn_model_cfg *cfg,
+                                         const attn_model_weights_f32 *w, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    if (!logits || !(input || tokens) || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if (!attn__model_weights_ok(cfg, w, tokens != NULL)) return ATTN_ERR_NULL;
+    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
+        return st;
+    need = attn__model_size(cfg, seq);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__model_f32(logits, input, tokens, segments, seq, key_padding, cfg, w, arena, NULL);
+    return ATTN_OK;
 }
 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena)
 {
-    attn__size need;
-    attn_status st;
-    if (!logits || !input || !cfg || !w || !arena) return ATTN_ERR_NULL;
-    if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
-        (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
-        return ATTN_ERR_NULL;
-    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
-    need = attn__model_size(cfg, seq);
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__model_f32(logits, input, seq, key_padding, cfg, w, arena, NULL);
-    return ATTN_OK;
+    if (!input) return ATTN_ERR_NULL;
+    return attn__model_entry_f32(logits, input, NULL, NULL, seq, key_padding, cfg, w, arena);
+}
+
+ATTN_DEF attn_status attn_model_tokens_f32(float *logits, const int *tokens, const int *segments,
+                                           int seq, const uint8_t *key_padding,
+                                           const attn_model_cfg *cfg,
+                                           const attn_model_weights_f32 *w, attn_arena *arena)
+{
+    if (!tokens) return ATTN_ERR_NULL;
+    return attn__model_entry_f32(logits, NULL, tokens, segments, seq, key_padding, cfg, w, arena);
 }
 
 /* ---- additive attention ---------------------------------------------------- */
@@ -7077,13 +7351,8 @@ static attn__size attn__encoder_size_s8(const attn_encoder_cfg *c, int seq)
 
 static attn__size attn__model_size_s8(const attn_model_cfg *c, int seq)
 {
-    attn__size s = attn__encoder_size_s8(&c->encoder, seq), t = {0, 0};
-    attn__size_add(&s, (size_t)seq, (size_t)c->encoder.d_model, 1); /* x */
-    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, 1);
-    attn__size_add(&t, (size_t)c->encoder.d_model, (size_t)c->d_in, 1);
-    attn__size_add(&t, (size_t)c->n_classes, (size_t)c->encoder.d_model, 1);
-    s.overflow |= t.overflow;
-    return s;
+    return attn__model_front_size(c, seq, 1,
+                                  attn__encoder_size_s8(&c->encoder, attn__model_rows(c, seq)));
 }
 
 /* rows x cols bytes: SHAPE if a size is <= 0, TOO_LARGE if it overflows. */
@@ -8045,53 +8314,172 @@ ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, s
     return attn__size_result(attn__model_size_s8(cfg, seq), bytes);
 }
 
-ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
-                                   const uint8_t *key_padding, const attn_model_cfg *cfg,
-                                   const attn_model_s8_params *p, attn_arena *arena)
+static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8_params *norm)
+{
+    int l;
+    for (l = 0; l < n; l++) {
+        int8_t *row = x + (size_t)l * (size_t)d;
+        attn__layernorm_row_s8(row, row, 0, d, norm);
+    }
+}
+
+/* The front end in int8 (as attn__model_front_f32): x [rows][d]. */
+static void attn__model_front_s8(int8_t *x, const int8_t *input, const int *tokens,
+                                 const int *segments, int seq, const attn_model_cfg *cfg,
+                                 const attn_model_s8_params *p, attn_arena *arena)
+{
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
+    size_t d = (size_t)dm;
+    int8_t *y = x + (cfg->cls_token ? d : 0);
+    if (cfg->cls_token) memcpy(x, p->cls_token, d);
+    if (tokens) {
+        for (i = 0; i < seq; i++) {
+            int8_t *r = y + (size_t)i * d;
+            memcpy(r, p->token_embed + (size_t)tokens[i] * d, d);
+            if (cfg->n_segments > 0)
+                attn__add_row_s8(r, r, p->segment_embed + (size_t)(segments ? segments[i] : 0) * d,
+                                 dm, &p->segment_add);
+        }
+    } else if (cfg->patch > 0) {
+        size_t P = (size_t)cfg->patch, H = (size_t)cfg->image_h, W = (size_t)cfg->image_w;
+        int8_t *pr = (int8_t *)attn__take(arena, (size_t)cfg->d_in);
+        int gw = cfg->image_w / cfg->patch;
+        for (i = 0; i < seq; i++) {
+            size_t py = (size_t)(i / gw) * P, px = (size_t)(i % gw) * P, ch, ky;
+            int8_t *o = pr;
+            for (ch = 0; ch < (size_t)cfg->channels; ch++)
+                for (ky = 0; ky < P; ky++, o += P) memcpy(o, input + (ch * H + py + ky) * W + px, P);
+            attn__linear_row_s8(y + (size_t)i * d, pr, &p->embed, cfg->d_in, dm);
+        } /* pr stays taken (the scratch query counts it) */
+    } else if (cfg->d_in > 0) {
+        attn__linear_rows_s8(y, input, &p->embed, seq, cfg->d_in, dm); /* all rows in one call */
+    } else {
+        memcpy(y, input, (size_t)seq * d);
+    }
+    /* positions: a table of int8 rows added with pos_add */
+    if (cfg->position != ATTN_POS_NONE)
+        for (i = 0; i < rows; i++)
+            attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
+                             &p->pos_add);
+    if (cfg->embed_norm) attn__final_norm_s8(x, rows, dm, &p->embed_norm);
+}
+
+/* The pointers and values an int8 model's cfg needs. */
+static attn_status attn__model_params_s8(const attn_model_cfg *c, const attn_model_s8_params *p,
+                                         int tokens, int check_values)
+{
+    int dm = c->encoder.d_model;
+    if (!check_values) {
+        if (!attn__linear_ptrs_ok(&p->cls) || (c->position != ATTN_POS_NONE && !p->pos) ||
+            !attn__stack_ptrs_ok(&p->encoder, c->encoder.activation) ||
+            (c->cls_token && !p->cls_token) || (c->pooling == ATTN_POOL_ATTENTION && !p->pool_w) ||
+            (c->embed_norm && !p->embed_norm.gamma))
+            return ATTN_ERR_NULL;
+        if (tokens)
+            return p->token_embed && (c->n_segments == 0 || p->segment_embed) ? ATTN_OK
+                                                                                : ATTN_ERR_NULL;
+        return c->d_in == 0 || attn__linear_ptrs_ok(&p->embed) ? ATTN_OK : ATTN_ERR_NULL;
+    }
+    if (!attn__stack_values_ok(&p->encoder, &c->encoder) ||
+        !attn__linear_values_ok(&p->cls, c->n_classes) ||
+        (!tokens && c->d_in > 0 && !attn__linear_values_ok(&p->embed, dm)) ||
+        (c->position != ATTN_POS_NONE && !attn__add_values_ok(&p->pos_add)) ||
+        (tokens && c->n_segments > 0 && !attn__add_values_ok(&p->segment_add)) ||
+        (c->embed_norm && !attn__norm_values_ok(&p->embed_norm, dm)) ||
+        (c->pooling == ATTN_POOL_ATTENTION && !attn__sdpa_values_ok(&p->pool)))
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+static attn_status attn__model_entry_s8(int8_t *logits, const int8_t *input, const int *tokens,
+                                        const int *segments, int seq, const uint8_t *key_padding,
+                                        const attn_model_cfg *cfg, const attn_model_s8_params *p,
+                                        attn_arena *arena)
 {
     attn__size need;
     attn_status st;
     size_t mark, d;
     int8_t *x, *pooled;
-    int dm;
-    if (!logits || !input || !cfg || !p || !arena) return ATTN_ERR_NULL;
-    if (!attn__linear_ptrs_ok(&p->cls) || (cfg->d_in > 0 && !attn__linear_ptrs_ok(&p->embed)) ||
-        (cfg->position != ATTN_POS_NONE && !p->pos) ||
-        !attn__stack_ptrs_ok(&p->encoder, cfg->encoder.activation))
-        return ATTN_ERR_NULL;
+    const uint8_t *pad = key_padding;
+    int dm, rows;
+    if (!logits || !(input || tokens) || !cfg || !p || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 0)) != ATTN_OK) return st;
     if ((st = attn__model_check_s8(cfg, seq, p->encoder.n_layers)) != ATTN_OK) return st;
+    if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
+        return st;
     need = attn__model_size_s8(cfg, seq);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
-    dm = cfg->encoder.d_model;
-    if (!attn__stack_values_ok(&p->encoder, &cfg->encoder) ||
-        !attn__linear_values_ok(&p->cls, cfg->n_classes) ||
-        (cfg->d_in > 0 && !attn__linear_values_ok(&p->embed, dm)) ||
-        (cfg->position != ATTN_POS_NONE && !attn__add_values_ok(&p->pos_add)))
-        return ATTN_ERR_RANGE;
+    if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 1)) != ATTN_OK) return st;
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     mark = arena->used;
+    dm = cfg->encoder.d_model;
     d = (size_t)dm;
-    x = (int8_t *)attn__take(arena, (size_t)seq * d);
-    /* token embedding, all rows in one call */
-    if (cfg->d_in > 0)
-        attn__linear_rows_s8(x, input, &p->embed, seq, cfg->d_in, dm);
-    else
-        memcpy(x, input, (size_t)seq * d);
-    /* positions: a table of int8 rows added with pos_add, in one pass */
-    if (cfg->position != ATTN_POS_NONE) {
-        int i;
-        for (i = 0; i < seq; i++)
-            attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
-                             &p->pos_add);
+    rows = attn__model_rows(cfg, seq);
+    x = (int8_t *)attn__take(arena, (size_t)rows * d);
+    if (cfg->cls_token) { /* the padding of the encoder's rows: row 0 never */
+        uint8_t *pp = (uint8_t *)attn__take(arena, (size_t)rows);
+        pp[0] = 0;
+        if (key_padding) memcpy(pp + 1, key_padding, (size_t)seq);
+        pad = key_padding ? pp : NULL;
     }
+    attn__model_front_s8(x, input, tokens, segments, seq, cfg, p, arena);
     /* encoder stack */
-    attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
+    attn__encoder_s8(x, rows, pad, &cfg->encoder, &p->encoder, arena);
     /* pooling and head */
     pooled = (int8_t *)attn__take(arena, d);
-    attn_pool_s8(pooled, x, key_padding, cfg->pooling, seq, dm,
-                 attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
+    if (cfg->pooling == ATTN_POOL_ATTENTION) {
+        memcpy(pooled, p->pool_w, d); /* the query, replaced by the pooled row */
+        attn__attend_heads_s8(pooled, x, x, pad, 0, rows, dm, 1, 0, 0, &p->pool,
+                              (int32_t *)attn__take(arena, (size_t)rows * 4));
+    } else {
+        attn_pool_s8(pooled, x, pad, cfg->pooling, rows, dm,
+                     attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
+    }
     attn__linear_row_s8(logits, pooled, &p->cls, dm, cfg->n_classes);
+    arena->used = mark;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
+                                   const uint8_t *key_padding, const attn_model_cfg *cfg,
+                                   const attn_model_s8_params *p, attn_arena *arena)
+{
+    if (!input) return ATTN_ERR_NULL;
+    return attn__model_entry_s8(logits, input, NULL, NULL, seq, key_padding, cfg, p, arena);
+}
+
+ATTN_DEF attn_status attn_model_tokens_s8(int8_t *logits, const int *tokens, const int *segments,
+                                          int seq, const uint8_t *key_padding,
+                                          const attn_model_cfg *cfg,
+                                          const attn_model_s8_params *p, attn_arena *arena)
+{
+    if (!tokens) return ATTN_ERR_NULL;
+    return attn__model_entry_s8(logits, NULL, tokens, segments, seq, key_padding, cfg, p, arena);
+}
+
+ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
+                                            const uint8_t *key_padding, const int8_t *w,
+                                            const attn_sdpa_s8_params *p, int seq, int d_model,
+                                            attn_arena *arena)
+{
+    attn__size need = {0, 0};
+    attn_status st;
+    size_t mark;
+    int8_t *q;
+    if (!out || !x || !w || !p || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(seq, d_model)) != ATTN_OK) return st;
+    if (d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if (!attn__sdpa_values_ok(p)) return ATTN_ERR_RANGE;
+    attn__size_add(&need, (size_t)d_model, 1, 1);
+    attn__size_add(&need, (size_t)seq, 1, 4);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    mark = arena->used;
+    q = (int8_t *)attn__take(arena, (size_t)d_model);
+    memcpy(q, w, (size_t)d_model);
+    attn__attend_heads_s8(q, x, x, key_padding, 0, seq, d_model, 1, 0, 0, p,
+                          (int32_t *)attn__take(arena, (size_t)seq * 4));
+    memcpy(out, q, (size_t)d_model);
     arena->used = mark;
     return ATTN_OK;
 }
@@ -8228,14 +8616,6 @@ ATTN_DEF attn_status attn_decoder_layer_s8(int8_t *x, int seq, const uint8_t *ke
     return ATTN_OK;
 }
 
-static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8_params *norm)
-{
-    int l;
-    for (l = 0; l < n; l++) {
-        int8_t *row = x + (size_t)l * (size_t)d;
-        attn__layernorm_row_s8(row, row, 0, d, norm);
-    }
-}
 
 ATTN_DEF attn_status attn_decoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
                                      const int8_t *memory, int mem_len,
@@ -9368,10 +9748,64 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     return ATTN_OK;
 }
 
-ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
-                                            const attn_model_weights_f32 *w, const float *calib,
-                                            const uint8_t *key_padding, int n_calib, int seq,
-                                            attn_arena *store, attn_arena *scratch)
+/* rows x d float rows (and `extra` [d], or NULL) into int8 at their own
+   min/max encoding *q: the table's int8 copy in the store. */
+static int8_t *attn__quant_rows(attn__quant *z, attn_qparams *q, const float *t, int rows, int d,
+                                const float *extra)
+{
+    size_t n = (size_t)rows * (size_t)d, done = 0, most = (size_t)1 << 30;
+    int8_t *y = (int8_t *)attn__qtake(z, n);
+    attn__range r;
+    attn__obs_reset(&r, 1);
+    attn__see(&r, t, n);
+    if (extra) attn__see(&r, extra, (size_t)d);
+    *q = attn__qparams_of(z, r);
+    if (z->st != ATTN_OK) return NULL;
+    while (done < n) { /* in pieces of at most 2^30 values (attn_quantize_s8 counts in int) */
+        size_t k = n - done < most ? n - done : most;
+        attn_quantize_s8(y + done, t + done, (int)k, *q);
+        done += k;
+    }
+    return y;
+}
+
+/* One vector into int8 at encoding q (store). */
+static const int8_t *attn__quant_vec(attn__quant *z, const float *v, int d, attn_qparams q)
+{
+    int8_t *y = (int8_t *)attn__qtake(z, (size_t)d);
+    attn__qfinite(z, v, (size_t)d);
+    if (z->st == ATTN_OK) attn_quantize_s8(y, v, d, q);
+    return y;
+}
+
+/* Attention pooling: w symmetric per tensor; the pooled row at the stack's
+   output encoding x (a convex combination of its rows). */
+static void attn__quant_pool(attn__quant *z, attn_model_s8_params *res, const float *w, int d,
+                             attn_qparams x)
+{
+    float amax = 0.0f;
+    attn_qparams qw;
+    int c;
+    attn__qfinite(z, w, (size_t)d);
+    if (z->st != ATTN_OK) return;
+    for (c = 0; c < d; c++) amax = w[c] > amax ? w[c] : -w[c] > amax ? -w[c] : amax;
+    qw.scale = amax > 0.0f ? amax / 127.0f : 1.0f;
+    qw.zero_point = 0;
+    res->pool_w = attn__quant_vec(z, w, d, qw);
+    res->pool.q_zp = 0;
+    res->pool.k_zp = res->pool.v_zp = res->pool.out_zp = x.zero_point;
+    attn__qmul_of(z, (double)qw.scale * (double)x.scale * 1.4426950408889634 * 65536.0,
+                  &res->pool.score_mul);
+    attn__qmul_of(z, 1.0 / 32768.0, &res->pool.ctx_mul);
+}
+
+/* The model quantizer: calib [n_calib][seq][d_in] floats (features or
+   images), or token ids tok [n_calib][seq] (and segments seg or NULL). */
+static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_model_cfg *cfg,
+                                        const attn_model_weights_f32 *w, const float *calib,
+                                        const int *tok, const int *seg,
+                                        const uint8_t *key_padding, int n_calib, int seq,
+                                        attn_arena *store, attn_arena *scratch)
 {
     attn__quant z;
     attn__size need, sneed = {0, 0};
@@ -9383,20 +9817,25 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__quant_marks marks;
     size_t n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
-    int dm, din;
-    if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
-    if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
-        (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
-        return ATTN_ERR_NULL;
+    int dm, din, rows;
+    if (!out || !cfg || !w || !(calib || tok) || !store || !scratch) return ATTN_ERR_NULL;
+    if (!attn__model_weights_ok(cfg, w, tok != NULL)) return ATTN_ERR_NULL;
     /* every shape rule (the int8 ones include the float ones) and n_calib
        before the float model's range rules (eps) and the int8 ones */
     if ((st8 = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) == ATTN_ERR_SHAPE) return st8;
     if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if (tok && (attn__dim_bad(cfg->vocab) || cfg->patch != 0)) return ATTN_ERR_SHAPE;
     if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
     if (st8 != ATTN_OK) return st8;
     dm = cfg->encoder.d_model;
     din = cfg->d_in > 0 ? cfg->d_in : dm;
-    n_in = (size_t)seq * (size_t)din;
+    rows = attn__model_rows(cfg, seq);
+    n_in = (size_t)seq * (size_t)(tok ? 1 : din);
+    if (tok && (size_t)n_calib > SIZE_MAX / n_in) return ATTN_ERR_TOO_LARGE;
+    for (s = 0; tok && s < (size_t)n_calib; s++)
+        if ((st = attn__model_tokens_check(cfg, tok + s * n_in, seg ? seg + s * n_in : NULL,
+                                           seq)) != ATTN_OK)
+            return st;
     nl = (size_t)w->encoder.n_layers + 1;
     need = attn__model_size(cfg, seq);
     attn__size_add(&need, nl, 1, sizeof(attn__layer_obs));
@@ -9408,7 +9847,14 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
         attn__size_add(&need, (size_t)cfg->max_seq, (size_t)dm, sizeof(float));
         attn__size_add(&sneed, (size_t)cfg->max_seq, (size_t)dm, 1);
     }
-    if (cfg->d_in > 0) attn__qsize_linear(&sneed, din, dm, w->embed_b);
+    if (!tok && cfg->d_in > 0) attn__qsize_linear(&sneed, din, dm, w->embed_b);
+    if (tok) {
+        attn__size_add(&sneed, (size_t)cfg->vocab, (size_t)dm, 1);
+        if (cfg->n_segments > 0) attn__size_add(&sneed, (size_t)cfg->n_segments, (size_t)dm, 1);
+    }
+    if (cfg->cls_token) attn__size_add(&sneed, (size_t)dm, 1, 1);
+    if (cfg->embed_norm) attn__qsize_norm(&sneed, dm);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__size_add(&sneed, (size_t)dm, 1, 1);
     attn__qsize_stack(&sneed, &cfg->encoder, &w->encoder);
     attn__qsize_linear(&sneed, dm, cfg->n_classes, w->cls_b);
     if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
@@ -9421,14 +9867,18 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__obs_reset((attn__range *)(void *)obs.layers, nl * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&obs.e, 1);
     attn__obs_reset(&obs.x0, 1);
+    attn__obs_reset(&obs.xn, 1);
+    attn__obs_reset(&obs.pool, 1);
     attn__obs_reset(&obs.logits, 1);
     attn__obs_reset(&in_r, 1);
     attn__obs_reset(&pos_r, 1);
     for (s = 0; s < (size_t)n_calib; s++) {
-        attn__see(&in_r, calib + s * n_in, n_in);
-        attn__model_f32(logits, calib + s * n_in, seq,
+        if (!tok) attn__see(&in_r, calib + s * n_in, n_in);
+        attn__model_f32(logits, tok ? NULL : calib + s * n_in, tok ? tok + s * n_in : NULL,
+                        seg ? seg + s * n_in : NULL, seq,
                         key_padding ? key_padding + s * (size_t)seq : NULL, cfg, w, scratch, &obs);
     }
+    (void)rows;
     /* the position table (sinusoidal ones are computed and baked in) */
     if (n_pos) {
         pos = (float *)attn__take(scratch, n_pos * sizeof(float));
@@ -9446,10 +9896,26 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     z.st = ATTN_OK;
     z.store = store;
     memset(&res, 0, sizeof res);
-    qin = attn__qparams_of(&z, in_r);
-    qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs.e) : qin;
-    if (cfg->d_in > 0)
-        attn__quant_linear(&z, &res.embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
+    if (tok) { /* tables at their own encodings; the sum with segments at e's */
+        attn_qparams qt, qs;
+        res.token_embed = attn__quant_rows(&z, &qt, w->token_embed, cfg->vocab, dm,
+                                           cfg->n_segments > 0 ? NULL : w->cls_token);
+        qe = qt;
+        if (cfg->n_segments > 0) {
+            res.segment_embed = attn__quant_rows(&z, &qs, w->segment_embed, cfg->n_segments, dm,
+                                                 NULL);
+            qe = attn__qparams_of(&z, obs.e);
+            attn__quant_add(&z, &res.segment_add, qt, qs, qe);
+        }
+        qin = qe;
+    } else { /* no embedding: the input is the embedded rows (the CLS row too) */
+        if (cfg->d_in == 0) attn__see(&in_r, w->cls_token, cfg->cls_token ? (size_t)dm : 0);
+        qin = attn__qparams_of(&z, in_r);
+        qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs.e) : qin;
+        if (cfg->d_in > 0)
+            attn__quant_linear(&z, &res.embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
+    }
+    if (cfg->cls_token) res.cls_token = attn__quant_vec(&z, w->cls_token, dm, qe);
     qx = qe;
     if (n_pos) {
         int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
@@ -9468,7 +9934,14 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
         res.pos = tq;
         attn__quant_add(&z, &res.pos_add, qe, qpos, qx);
     }
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, obs.xn);
+        attn__quant_norm(&z, &res.embed_norm, w->embed_norm_w, w->embed_norm_b, cfg->encoder.eps,
+                         dm, (double)qx.scale, qn);
+        qx = qn;
+    }
     attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, obs.layers);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__quant_pool(&z, &res, w->pool_w, dm, qx);
     {
         attn_qparams ql = attn__qparams_of(&z, obs.logits);
         attn__quant_linear(&z, &res.cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
@@ -9480,6 +9953,30 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
     *out = res;
     return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
+                                            const attn_model_weights_f32 *w, const float *calib,
+                                            const uint8_t *key_padding, int n_calib, int seq,
+                                            attn_arena *store, attn_arena *scratch)
+{
+    if (!calib) return ATTN_ERR_NULL;
+    return attn__quantize_model(out, cfg, w, calib, NULL, NULL, key_padding, n_calib, seq, store,
+                                scratch);
+}
+
+ATTN_DEF attn_status attn_quantize_model_tokens_s8(attn_model_s8_params *out,
+                                                   const attn_model_cfg *cfg,
+                                                   const attn_model_weights_f32 *w,
+                                                   const int *calib_tokens,
+                                                   const int *calib_segments,
+                                                   const uint8_t *key_padding, int n_calib,
+                                                   int seq, attn_arena *store,
+                                                   attn_arena *scratch)
+{
+    if (!calib_tokens) return ATTN_ERR_NULL;
+    return attn__quantize_model(out, cfg, w, NULL, calib_tokens, calib_segments, key_padding,
+                                n_calib, seq, store, scratch);
 }
 
 
