@@ -132,6 +132,37 @@ CASES = [
     dict(kind="encoder", name="encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", layers=2,
          seq=13, d=20, heads=4, ff=40, act="relu", norm_first=True, final_norm=True,
          window=4, pad=2),
+    # issue 11: attention pooling alone (nn.Linear(d, 1) scores, softmax over
+    # the unpadded rows, the weighted sum)
+    dict(kind="pool", name="pool_att_s7_d20", seq=7, d=20),
+    dict(kind="pool", name="pool_att_s9_d12_pad4", seq=9, d=12, pad=4),
+    dict(kind="pool", name="pool_att_s1_d5", seq=1, d=5),
+    dict(kind="pool", name="pool_att_s6_d8_one_unmasked", seq=6, d=8, pad=5),
+    dict(kind="pool", name="pool_att_s4_d8_all_masked", seq=4, d=8, pad=4),
+    # issue 11: the model's front ends: a CLS row, ViT patches (Conv2d,
+    # stride = kernel), BERT tokens + segments + positions + LayerNorm
+    dict(kind="model", name="model_cls_attpool_l1_post_relu_s6_d20", d_in=8, d=20, heads=4,
+         ff=40, layers=1, act="relu", final_norm=False, pos="learned", pool="attention",
+         cls=True, seq=6, classes=5),
+    dict(kind="model", name="model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", patch=4,
+         image=(1, 8, 8), d=16, heads=2, ff=32, layers=2, act="gelu", norm_first=True,
+         final_norm=True, pos="learned", pool="first", cls=True, classes=10),
+    dict(kind="model", name="model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", patch=2,
+         image=(3, 4, 6), d=10, heads=2, ff=20, layers=1, act="gelu_tanh", final_norm=True,
+         pos="learned", pool="attention", cls=True, pad=2, classes=4),
+    dict(kind="model", name="model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", vocab=30,
+         segments=2, d=16, heads=4, ff=32, layers=2, act="gelu", final_norm=False,
+         pos="learned", embed_norm=True, eps=1e-12, pool="first", pad=2, seq=9, classes=3),
+    dict(kind="model", name="model_tokens_v20_seq1_sin_mean_d12", vocab=20, d=12, heads=3,
+         ff=24, layers=1, act="relu", final_norm=True, pos="sinusoidal", pool="mean", seq=1,
+         classes=4),
+    dict(kind="model", name="model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", vocab=25,
+         segments=3, d=10, heads=2, ff=16, layers=2, act="relu", norm_first=True,
+         final_norm=True, pos="learned", embed_norm=True, pool="attention", cls=True,
+         window=2, pad=2, seq=8, classes=6),
+    dict(kind="model", name="model_cls_attpool_seq1_nopos_d8", d_in=3, d=8, heads=2, ff=16,
+         layers=1, act="relu", final_norm=False, pos="none", pool="attention", cls=True,
+         seq=1, classes=3),
     # embed + positions + encoder + pool + classifier
     dict(kind="model", name="model_sin_mean_l2_post_gelu_s8_d24_pad2", d_in=8, d=24,
          heads=3, ff=40, layers=2, act="gelu", final_norm=True, pos="sinusoidal",
@@ -149,7 +180,10 @@ CASE_FIELDS = ["name", "kind", "seq_q", "seq_kv", "d_model", "n_heads", "d_ff",
                "n_layers", "activation", "norm_first", "causal", "eps", "x", "kv",
                "key_padding", "layers", "final_norm_w", "final_norm_b", "d_in",
                "embed_w", "embed_b", "pos", "pos_table", "pool", "n_classes",
-               "cls_w", "cls_b", "expected", "torch_err", "data_bytes", "window"]
+               "cls_w", "cls_b", "expected", "torch_err", "data_bytes", "window",
+               "cls_token", "cls_row", "embed_norm", "embed_norm_w", "embed_norm_b", "patch",
+               "channels", "image_h", "image_w", "pool_w", "vocab", "n_segments", "tokens",
+               "segments", "token_embed", "segment_embed"]
 
 ACTIVATIONS = {  # name -> (TransformerEncoderLayer activation, C enum)
     "relu": ("relu", "GOLDEN_RELU"),
@@ -224,14 +258,15 @@ def sinusoidal_table(seq, d):
 def base_case(spec, kind_enum):
     """golden_case dict with the common fields filled and the rest zero/NULL."""
     case = {f: None for f in CASE_FIELDS}
-    case.update(name=spec["name"], kind=kind_enum, seq_q=spec["seq"],
-                seq_kv=spec.get("seq_kv", spec["seq"]), d_model=spec["d"],
+    case.update(name=spec["name"], kind=kind_enum, seq_q=spec.get("seq", 0),
+                seq_kv=spec.get("seq_kv", spec.get("seq", 0)), d_model=spec["d"],
                 n_heads=spec.get("heads", 0), d_ff=spec.get("ff", 0),
                 n_layers=spec.get("layers", 1), activation="GOLDEN_RELU",
                 norm_first=int(spec.get("norm_first", False)),
                 causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
                 d_in=0, pos="GOLDEN_POS_NONE", pool="GOLDEN_POOL_MEAN", n_classes=0,
-                torch_err=-1.0, window=spec.get("window", 0))
+                torch_err=-1.0, window=spec.get("window", 0), cls_token=0, embed_norm=0,
+                patch=0, channels=0, image_h=0, image_w=0, vocab=0, n_segments=0)
     if spec.get("act"):
         case["activation"] = ACTIVATIONS[spec["act"]][1]
     return case
@@ -377,47 +412,132 @@ def build_encoder(spec):
     return case
 
 
-def build_model(spec):
-    case = base_case(spec, "GOLDEN_MODEL")
+def attention_pool(h, w, keep):
+    """Attention pooling in PyTorch ops: scores h @ w^T + b (an nn.Linear(d,
+    1)), -inf where padded, softmax over the rows, the weighted sum. All
+    rows padded: attention.h's defined zeros (PyTorch: NaN)."""
+    scores = w(h)[:, 0]                                             # [rows]
+    if not bool(keep.any()):
+        return torch.zeros(h.shape[1])
+    scores = scores.masked_fill(~keep, float("-inf"))
+    p = torch.softmax(scores, dim=0)
+    return (p[:, None] * h).sum(dim=0)
+
+
+def build_pool(spec):
+    """Attention pooling alone: nn.Linear(d, 1) scores over x [seq, d]."""
+    case = base_case(spec, "GOLDEN_POOL")
     seq, d = spec["seq"], spec["d"]
-    embed = nn.Linear(spec["d_in"], d)
-    cls = nn.Linear(d, spec["classes"])
-    randomise(embed)
-    randomise(cls)
+    w = nn.Linear(d, 1)
+    randomise(w)
+    x = torch.randn(seq, d)
+    kpm = key_padding(seq, spec.get("pad", 0))
+    keep = torch.ones(seq, dtype=torch.bool) if kpm is None else ~kpm[0]
+    out = attention_pool(x, w, keep)
+    case.update(x=f32(x), key_padding=padding_field(kpm), pool="GOLDEN_POOL_ATTENTION",
+                pool_w=f32(w.weight[0]), expected=f32(out), layers=[], n_layers=0)
+    return case
+
+
+def build_model(spec):
+    """embed (Linear, Conv2d patches or nn.Embedding tokens + segments) ->
+    [CLS] -> + positions -> [LayerNorm] -> nn.TransformerEncoder -> pool ->
+    Linear, written as a ViT / BERT-style PyTorch model does it. (The
+    random draws of a features model come in the order they always did, so
+    the older cases keep their data.)"""
+    case = base_case(spec, "GOLDEN_MODEL")
+    d = spec["d"]
+    cls_tok = spec.get("cls", False)
+    patch, vocab = spec.get("patch", 0), spec.get("vocab", 0)
+    embed = nn.Linear(spec["d_in"], d) if not patch and not vocab else None
+    head = nn.Linear(d, spec["classes"])
+    if embed is not None:
+        randomise(embed)
+    randomise(head)
     enc = make_encoder(spec)
-    if spec["pos"] == "sinusoidal":
-        pos = torch.from_numpy(sinusoidal_table(seq, d))
-        case["pos"] = "GOLDEN_POS_SINUSOIDAL"
+    if patch:
+        ch, ih, iw = spec["image"]
+        seq = (ih // patch) * (iw // patch)
     else:
-        pos = torch.randn(seq, d)
+        seq = spec["seq"]
+    rows = seq + (1 if cls_tok else 0)
+    if spec["pos"] == "sinusoidal":
+        pos = torch.from_numpy(sinusoidal_table(rows, d))
+        case["pos"] = "GOLDEN_POS_SINUSOIDAL"
+    elif spec["pos"] == "none":
+        pos = torch.zeros(rows, d)
+    else:
+        pos = torch.randn(rows, d)
         case["pos"] = "GOLDEN_POS_LEARNED"
         case["pos_table"] = f32(pos)
-    x = torch.randn(seq, 1, spec["d_in"])
+    if patch:
+        conv = nn.Conv2d(ch, d, patch, stride=patch)
+        randomise(conv)
+        img = torch.randn(1, ch, ih, iw)
+        h = conv(img).flatten(2).transpose(1, 2)[0]                 # [seq, d]
+        case.update(x=f32(img[0]), d_in=ch * patch * patch, patch=patch, channels=ch,
+                    image_h=ih, image_w=iw, embed_w=f32(conv.weight.reshape(d, -1)),
+                    embed_b=f32(conv.bias))
+    elif vocab:
+        tok_emb = nn.Embedding(vocab, d)
+        toks = torch.randint(0, vocab, (seq,))
+        h = tok_emb(toks)
+        case.update(vocab=vocab, tokens=toks.numpy().astype(np.int32),
+                    token_embed=f32(tok_emb.weight))
+        nseg = spec.get("segments", 0)
+        if nseg:
+            seg_emb = nn.Embedding(nseg, d)
+            segs = torch.randint(0, nseg, (seq,))
+            segs[0], segs[-1] = 0, nseg - 1                         # mixed
+            h = h + seg_emb(segs)
+            case.update(n_segments=nseg, segments=segs.numpy().astype(np.int32),
+                        segment_embed=f32(seg_emb.weight))
+    else:
+        x = torch.randn(seq, spec["d_in"])
+        h = embed(x)
+        case.update(x=f32(x), d_in=spec["d_in"], embed_w=f32(embed.weight),
+                    embed_b=f32(embed.bias))
+    case["seq_q"] = case["seq_kv"] = seq
+    if cls_tok:
+        cls_p = torch.randn(1, d)                                   # the learned [CLS] row
+        h = torch.cat([cls_p, h], dim=0)                            # [rows, d]
+        case.update(cls_token=1, cls_row=f32(cls_p[0]))
+    h = h + pos
+    if spec.get("embed_norm"):
+        ln = nn.LayerNorm(d, eps=spec.get("eps", 1e-5))
+        randomise(ln)
+        h = ln(h)
+        case.update(embed_norm=1, embed_norm_w=f32(ln.weight), embed_norm_b=f32(ln.bias))
     kpm = key_padding(seq, spec.get("pad", 0))
-
-    h = embed(x) + pos[:, None, :]                                  # [seq, 1, d]
-    h = enc(h, mask=causal_mask(seq, seq, case["causal"]), src_key_padding_mask=kpm)
-    h = h[:, 0]                                                     # [seq, d]
+    rows_kpm = None
+    if kpm is not None:
+        rows_kpm = torch.cat([torch.zeros(1, 1, dtype=torch.bool), kpm], dim=1) if cls_tok else kpm
+    fix = AllMaskedFix(enc)
+    h = enc(h[:, None, :], mask=causal_mask(rows, rows, case["causal"], case["window"]),
+            src_key_padding_mask=rows_kpm)[:, 0]                    # [rows, d]
+    check_all_masked(spec, fix)
+    keep = torch.ones(rows, dtype=torch.bool) if rows_kpm is None else ~rows_kpm[0]
     if spec["pool"] == "mean":
-        keep = torch.ones(seq, dtype=torch.bool) if kpm is None else ~kpm[0]
         pooled = h[keep].mean(dim=0)
         case["pool"] = "GOLDEN_POOL_MEAN"
+    elif spec["pool"] == "attention":
+        wpool = nn.Linear(d, 1)
+        randomise(wpool)
+        pooled = attention_pool(h, wpool, keep)
+        case.update(pool="GOLDEN_POOL_ATTENTION", pool_w=f32(wpool.weight[0]))
     else:
         pooled = h[0]
         case["pool"] = "GOLDEN_POOL_FIRST"
-    logits = cls(pooled)
-
-    case.update(x=f32(x[:, 0]), key_padding=padding_field(kpm), d_in=spec["d_in"],
-                embed_w=f32(embed.weight), embed_b=f32(embed.bias),
-                n_classes=spec["classes"], cls_w=f32(cls.weight), cls_b=f32(cls.bias),
-                expected=f32(logits))
+    logits = head(pooled)
+    case.update(key_padding=padding_field(kpm), n_classes=spec["classes"],
+                cls_w=f32(head.weight), cls_b=f32(head.bias), expected=f32(logits))
     encoder_fields(case, enc)
     return case
 
 
 BUILDERS = {"layernorm": build_layernorm, "mha": build_mha,
             "encoder_layer": build_encoder_layer, "encoder": build_encoder,
-            "model": build_model}
+            "model": build_model, "pool": build_pool}
 
 
 def build_case(spec):
@@ -1083,6 +1203,8 @@ def emit_case(case, out):
             ref[f] = c_array("%s_%s" % (name, f), v, out)
 
     layer_inits = []
+    if not case["layers"]:  # attention pooling alone: no layers
+        return case_initialiser(case, dict(ref, layers="NULL"))
     for i, layer in enumerate(case["layers"]):
         vals = [c_array("%s_l%d_%s" % (name, i, f), layer[f], out)
                 if layer[f] is not None else "NULL" for f in LAYER_FIELDS]

@@ -27,12 +27,13 @@ typedef enum {
     GOLDEN_MHA,           /* nn.MultiheadAttention (self or cross)         */
     GOLDEN_ENCODER_LAYER, /* nn.TransformerEncoderLayer                    */
     GOLDEN_ENCODER,       /* nn.TransformerEncoder (n_layers, final norm)  */
-    GOLDEN_MODEL          /* embed + positions + encoder + pool + classify */
+    GOLDEN_MODEL,         /* embed + positions + encoder + pool + classify */
+    GOLDEN_POOL           /* attention pooling of x [seq_q][d_model] alone */
 } golden_kind;
 
 typedef enum { GOLDEN_RELU, GOLDEN_GELU, GOLDEN_GELU_TANH } golden_act;
 typedef enum { GOLDEN_POS_NONE, GOLDEN_POS_SINUSOIDAL, GOLDEN_POS_LEARNED } golden_pos;
-typedef enum { GOLDEN_POOL_MEAN, GOLDEN_POOL_FIRST } golden_pool;
+typedef enum { GOLDEN_POOL_MEAN, GOLDEN_POOL_FIRST, GOLDEN_POOL_ATTENTION } golden_pool;
 
 /* One encoder layer's parameters, PyTorch names in comments. A NULL pointer
  * means the case does not use that parameter. */
@@ -92,6 +93,28 @@ typedef struct {
                            (PyTorch: the band as a boolean attn_mask); a query
                            left with no key: attention.h's zero context, as
                            in the decoder-side table (PyTorch: NaN)          */
+    /* GOLDEN_MODEL front ends and attention pooling (issue 11; 0 / NULL
+       when unused). The encoder sees seq_q + cls_token rows (the learned
+       row first); padding covers the input's seq_q rows (the CLS row is
+       never padded); positions and the LayerNorm cover every row. */
+    int cls_token;             /* 1: cls_row goes in front                  */
+    const float *cls_row;      /* [d_model]                                 */
+    int embed_norm;            /* 1: LayerNorm after embedding + positions  */
+    const float *embed_norm_w; /* [d_model]                                 */
+    const float *embed_norm_b; /* [d_model]                                 */
+    int patch;                 /* > 0: x is an image [channels][image_h][image_w],
+                                  embed_w the Conv2d weight as [d_model][d_in],
+                                  seq_q = the patches                       */
+    int channels;
+    int image_h;
+    int image_w;
+    const float *pool_w;       /* [d_model] GOLDEN_POOL_ATTENTION's scores  */
+    int vocab;                 /* > 0: the input is tokens (x NULL)         */
+    int n_segments;            /* > 0: segments too                         */
+    const int *tokens;         /* [seq_q]                                   */
+    const int *segments;       /* [seq_q] or NULL                           */
+    const float *token_embed;  /* [vocab][d_model] nn.Embedding.weight      */
+    const float *segment_embed; /* [n_segments][d_model]                    */
 } golden_case;
 
 /* A case GOLDEN_FLASH_LIMIT left out; the table ends with name NULL. */
