@@ -149,6 +149,17 @@ const golden_left_out_entry *golden_dec_left_out_table(void)
     return golden_dec_left_out;
 }
 
+/* the additive-attention table, for test_additive.c (one copy of the data) */
+const golden_add_case *golden_add_table(void)
+{
+    return golden_add_cases;
+}
+
+const golden_left_out_entry *golden_add_left_out_table(void)
+{
+    return golden_add_left_out;
+}
+
 void test_golden(void)
 {
     size_t i;
