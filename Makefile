@@ -68,7 +68,7 @@ TEST_SRC_ENC := tests/test_golden.c tests/test_props.c tests/test_quant.c tests/
 TEST_SRC_DEC := tests/test_golden.c tests/ref_s8.c tests/test_decoder.c
 TEST_SRC_BAD := tests/bad_input.c tests/test_bad_input.c tests/test_bad_s8.c tests/ref_s8.c \
                 tests/test_bad_add.c
-TEST_SRC_FORMS := tests/test_golden.c tests/ref_s8.c tests/test_additive.c
+TEST_SRC_FORMS := tests/test_golden.c tests/ref_s8.c tests/test_additive.c tests/test_s8.c tests/test_quant.c
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/bad_input.h tests/ref_s8.h \
             tests/golden/golden.h tests/golden_view.h \
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
@@ -347,12 +347,14 @@ cf_demo    := -DDEMO_ON_BOARD
 # The M3 runs the same portable soft-float C with every case.
 test_m0  := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
 test_m0_gcc   := -DGOLDEN_FLASH_LIMIT=14960
-test_m0_clang := -DGOLDEN_FLASH_LIMIT=14960
+test_m0_clang := -DGOLDEN_FLASH_LIMIT=14480
 test-dec_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
 test-dec_m0_gcc   := -DGOLDEN_DEC_FLASH_LIMIT=13028
 test-dec_m0_clang := -DGOLDEN_DEC_FLASH_LIMIT=10732
 test-bad_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
-test-forms_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
+test-forms_m0 := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
+test-forms_m0_gcc   := -DGOLDEN_FLASH_LIMIT=16256
+test-forms_m0_clang := -DGOLDEN_FLASH_LIMIT=16256
 $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # The M55's 512 KB ITCM holds the code; the test runner's golden data
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to

@@ -148,6 +148,7 @@ void test_hardening(void);
 void test_fuzz_found(void);
 void test_decoder(void);
 void test_additive(void);
+void test_s8_forms(void); /* test_s8.c: issue 11's int8 forms (CHECK_PART_FORMS) */
 
 /* The bad-input engine's list of the public functions it covers (main's
    --bad-input-functions; bad_input.c). */

@@ -345,8 +345,10 @@ int main(int argc, char **argv)
         }
     }
     printf("attention.h tests (RAM pool %lu B)%s\n", (unsigned long)POOL_USABLE, PARTS);
+#if defined(CHECK_PART_ENCODER) || defined(CHECK_PART_FORMS)
+    test_golden(); /* the encoder table's cases of the parts this program holds */
+#endif
 #ifdef CHECK_PART_ENCODER
-    test_golden();
     test_properties();
 #endif
 #ifdef CHECK_PART_BAD_INPUT
@@ -354,7 +356,14 @@ int main(int argc, char **argv)
 #endif
 #ifdef CHECK_PART_ENCODER
     test_s8();
-    test_quant();
+#endif
+#ifdef CHECK_PART_FORMS
+    test_s8_forms();
+#endif
+#if defined(CHECK_PART_ENCODER) || defined(CHECK_PART_FORMS)
+    test_quant(); /* the golden cases of the parts this program holds */
+#endif
+#ifdef CHECK_PART_ENCODER
     test_fast();
     test_hardening();
     test_fuzz_found();

@@ -13,6 +13,17 @@
 
 #include "attention.h"
 #include "check.h"
+/* the encoder table's cases of the parts this program runs */
+#ifdef CHECK_PART_ENCODER
+#define GOLDEN_PART_ENCODER 1
+#else
+#define GOLDEN_PART_ENCODER 0
+#endif
+#ifdef CHECK_PART_FORMS
+#define GOLDEN_PART_FORMS 1
+#else
+#define GOLDEN_PART_FORMS 0
+#endif
 #include "golden/golden_data.h"
 #include "golden_view.h"
 

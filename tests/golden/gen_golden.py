@@ -116,51 +116,51 @@ CASES = [
          heads=3, ff=40, act="relu", norm_first=True, final_norm=False),
     # local (windowed) attention, issue 11: query i sees keys |i - j| <= window
     # (PyTorch: the band as a boolean attn_mask / src_mask)
-    dict(kind="mha", name="mha_self_s9_d20_h4_win1", seq=9, d=20, heads=4, window=1),
-    dict(kind="mha", name="mha_self_s7_d20_h4_win9_ge_seq", seq=7, d=20, heads=4, window=9),
-    dict(kind="mha", name="mha_self_s1_d20_h4_win1", seq=1, d=20, heads=4, window=1),
-    dict(kind="mha", name="mha_self_s12_d10_h2_causal_win3_pad3", seq=12, d=10, heads=2,
+    dict(part="forms", kind="mha", name="mha_self_s9_d20_h4_win1", seq=9, d=20, heads=4, window=1),
+    dict(part="forms", kind="mha", name="mha_self_s7_d20_h4_win9_ge_seq", seq=7, d=20, heads=4, window=9),
+    dict(part="forms", kind="mha", name="mha_self_s1_d20_h4_win1", seq=1, d=20, heads=4, window=1),
+    dict(part="forms", kind="mha", name="mha_self_s12_d10_h2_causal_win3_pad3", seq=12, d=10, heads=2,
          causal=True, window=3, pad=3),
-    dict(kind="mha", name="mha_self_s10_d20_h4_win1_pad4_all_masked", seq=10, d=20, heads=4,
+    dict(part="forms", kind="mha", name="mha_self_s10_d20_h4_win1_pad4_all_masked", seq=10, d=20, heads=4,
          window=1, pad=4, all_masked=True),
-    dict(kind="mha", name="mha_cross_q9_kv5_d20_h4_win2_all_masked", seq=9, seq_kv=5, d=20,
+    dict(part="forms", kind="mha", name="mha_cross_q9_kv5_d20_h4_win2_all_masked", seq=9, seq_kv=5, d=20,
          heads=4, window=2, all_masked=True),
-    dict(kind="encoder_layer", name="enc_post_relu_s16_d20_h4_win2_pad2", seq=16, d=20,
+    dict(part="forms", kind="encoder_layer", name="enc_post_relu_s16_d20_h4_win2_pad2", seq=16, d=20,
          heads=4, ff=40, act="relu", window=2, pad=2),
-    dict(kind="encoder_layer", name="enc_pre_gelu_s11_d24_h3_causal_win2", seq=11, d=24,
+    dict(part="forms", kind="encoder_layer", name="enc_pre_gelu_s11_d24_h3_causal_win2", seq=11, d=24,
          heads=3, ff=40, act="gelu", norm_first=True, causal=True, window=2),
-    dict(kind="encoder", name="encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", layers=2,
+    dict(part="forms", kind="encoder", name="encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", layers=2,
          seq=13, d=20, heads=4, ff=40, act="relu", norm_first=True, final_norm=True,
          window=4, pad=2),
     # issue 11: attention pooling alone (nn.Linear(d, 1) scores, softmax over
     # the unpadded rows, the weighted sum)
-    dict(kind="pool", name="pool_att_s7_d20", seq=7, d=20),
-    dict(kind="pool", name="pool_att_s9_d12_pad4", seq=9, d=12, pad=4),
-    dict(kind="pool", name="pool_att_s1_d5", seq=1, d=5),
-    dict(kind="pool", name="pool_att_s6_d8_one_unmasked", seq=6, d=8, pad=5),
-    dict(kind="pool", name="pool_att_s4_d8_all_masked", seq=4, d=8, pad=4),
+    dict(part="forms", kind="pool", name="pool_att_s7_d20", seq=7, d=20),
+    dict(part="forms", kind="pool", name="pool_att_s9_d12_pad4", seq=9, d=12, pad=4),
+    dict(part="forms", kind="pool", name="pool_att_s1_d5", seq=1, d=5),
+    dict(part="forms", kind="pool", name="pool_att_s6_d8_one_unmasked", seq=6, d=8, pad=5),
+    dict(part="forms", kind="pool", name="pool_att_s4_d8_all_masked", seq=4, d=8, pad=4),
     # issue 11: the model's front ends: a CLS row, ViT patches (Conv2d,
     # stride = kernel), BERT tokens + segments + positions + LayerNorm
-    dict(kind="model", name="model_cls_attpool_l1_post_relu_s6_d20", d_in=8, d=20, heads=4,
+    dict(part="forms", kind="model", name="model_cls_attpool_l1_post_relu_s6_d20", d_in=8, d=20, heads=4,
          ff=40, layers=1, act="relu", final_norm=False, pos="learned", pool="attention",
          cls=True, seq=6, classes=5),
-    dict(kind="model", name="model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", patch=4,
+    dict(part="forms", kind="model", name="model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", patch=4,
          image=(1, 8, 8), d=16, heads=2, ff=32, layers=2, act="gelu", norm_first=True,
          final_norm=True, pos="learned", pool="first", cls=True, classes=10),
-    dict(kind="model", name="model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", patch=2,
+    dict(part="forms", kind="model", name="model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", patch=2,
          image=(3, 4, 6), d=10, heads=2, ff=20, layers=1, act="gelu_tanh", final_norm=True,
          pos="learned", pool="attention", cls=True, pad=2, classes=4),
-    dict(kind="model", name="model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", vocab=30,
+    dict(part="forms", kind="model", name="model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", vocab=30,
          segments=2, d=16, heads=4, ff=32, layers=2, act="gelu", final_norm=False,
          pos="learned", embed_norm=True, eps=1e-12, pool="first", pad=2, seq=9, classes=3),
-    dict(kind="model", name="model_tokens_v20_seq1_sin_mean_d12", vocab=20, d=12, heads=3,
+    dict(part="forms", kind="model", name="model_tokens_v20_seq1_sin_mean_d12", vocab=20, d=12, heads=3,
          ff=24, layers=1, act="relu", final_norm=True, pos="sinusoidal", pool="mean", seq=1,
          classes=4),
-    dict(kind="model", name="model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", vocab=25,
+    dict(part="forms", kind="model", name="model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", vocab=25,
          segments=3, d=10, heads=2, ff=16, layers=2, act="relu", norm_first=True,
          final_norm=True, pos="learned", embed_norm=True, pool="attention", cls=True,
          window=2, pad=2, seq=8, classes=6),
-    dict(kind="model", name="model_cls_attpool_seq1_nopos_d8", d_in=3, d=8, heads=2, ff=16,
+    dict(part="forms", kind="model", name="model_cls_attpool_seq1_nopos_d8", d_in=3, d=8, heads=2, ff=16,
          layers=1, act="relu", final_norm=False, pos="none", pool="attention", cls=True,
          seq=1, classes=3),
     # embed + positions + encoder + pool + classifier
@@ -546,6 +546,7 @@ def build_case(spec):
     for k, v in case.items():
         if isinstance(v, np.ndarray):
             assert np.all(np.isfinite(v)), (spec["name"], k)
+    case["part"] = spec.get("part", "encoder")
     return case
 
 
@@ -1188,9 +1189,18 @@ def data_bytes(case):
     return sum(int(np.asarray(a).nbytes) for a in arrays)
 
 
-def flash_guard(nbytes):
-    """Preprocessor condition that keeps a case of `nbytes` bytes of data."""
-    return "#if GOLDEN_FLASH_LIMIT >= %d\n" % nbytes
+def flash_guard(nbytes, part=None):
+    """Preprocessor condition that keeps a case of `nbytes` bytes of data
+    (an encoder-table case: in its part of the suite, golden.h)."""
+    if part is None:
+        return "#if GOLDEN_FLASH_LIMIT >= %d\n" % nbytes
+    return "#if GOLDEN_FLASH_LIMIT >= %d && %s\n" % (nbytes, PART_MACROS[part])
+
+
+# The encoder table's cases belong to a part of the suite (tests/check.h):
+# a board builds each part as a program of its own (flash), golden.h's
+# GOLDEN_PART_* say which parts a build holds.
+PART_MACROS = {"encoder": "GOLDEN_PART_ENCODER", "forms": "GOLDEN_PART_FORMS"}
 
 
 def emit_case(case, out):
@@ -1376,11 +1386,12 @@ def emit_header(cases, dec_cases, add_cases):
         nbytes = data_bytes(case)
         case["data_bytes"] = nbytes
         out.append("/* ---- %s: %d bytes ---- */\n\n" % (case["name"], nbytes))
-        out.append(flash_guard(nbytes) + "\n")
-        inits.append(flash_guard(nbytes) + emit_case(case, out) + ",\n#endif\n")
+        part = case.pop("part")
+        out.append(flash_guard(nbytes, part) + "\n")
+        inits.append(flash_guard(nbytes, part) + emit_case(case, out) + ",\n#endif\n")
         out.append("#endif\n\n")
-        left_out.append("#if GOLDEN_FLASH_LIMIT < %d\n    {\"%s\", %d},\n#endif\n"
-                        % (nbytes, case["name"], nbytes))
+        left_out.append("#if GOLDEN_FLASH_LIMIT < %d && %s\n    {\"%s\", %d},\n#endif\n"
+                        % (nbytes, PART_MACROS[part], case["name"], nbytes))
     out.append("/* Every case that fits GOLDEN_FLASH_LIMIT, then the sentinel (name NULL). */\n"
                "static const golden_case golden_cases[] = {\n%s%s\n};\n\n"
                % ("".join(inits), case_initialiser(sentinel_case(), {})))

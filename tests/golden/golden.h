@@ -15,6 +15,16 @@
 #ifndef GOLDEN_FLASH_LIMIT
 #define GOLDEN_FLASH_LIMIT 0x7fffffff
 #endif
+/* The encoder table's cases come in two parts of the suite (tests/check.h):
+   the encoder side's and issue 11's attention forms (local attention,
+   attention pooling, the model's front ends), each in its own program on a
+   board; a build keeps the cases of the parts it says (default: both). */
+#ifndef GOLDEN_PART_ENCODER
+#define GOLDEN_PART_ENCODER 1
+#endif
+#ifndef GOLDEN_PART_FORMS
+#define GOLDEN_PART_FORMS 1
+#endif
 /* The same for each decoder-side case (golden_dec_cases[], below): on a
    board the decoder side is a program of its own (tests/check.h), whose
    flash holds other code than the encoder side's. */

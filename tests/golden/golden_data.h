@@ -22,7 +22,7 @@
 
 /* ---- ln_s5_d20: 960 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 960
+#if GOLDEN_FLASH_LIMIT >= 960 && GOLDEN_PART_ENCODER
 
 /* [5x20] */
 static const float ln_s5_d20_x[100] = {
@@ -90,7 +90,7 @@ static const golden_layer ln_s5_d20_layers[1] = {
 
 /* ---- ln_s37_d24_eps1e6: 7296 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7296
+#if GOLDEN_FLASH_LIMIT >= 7296 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float ln_s37_d24_eps1e6_x[888] = {
@@ -413,7 +413,7 @@ static const golden_layer ln_s37_d24_eps1e6_layers[1] = {
 
 /* ---- ln_s1_d7: 112 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 112
+#if GOLDEN_FLASH_LIMIT >= 112 && GOLDEN_PART_ENCODER
 
 /* [1x7] */
 static const float ln_s1_d7_x[7] = {
@@ -450,7 +450,7 @@ static const golden_layer ln_s1_d7_layers[1] = {
 
 /* ---- ln_s3_d16_noaffine: 384 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 384
+#if GOLDEN_FLASH_LIMIT >= 384 && GOLDEN_PART_ENCODER
 
 /* [3x16] */
 static const float ln_s3_d16_noaffine_x[48] = {
@@ -486,7 +486,7 @@ static const golden_layer ln_s3_d16_noaffine_layers[1] = {
 
 /* ---- ln_acc_offset1000_s4_d64: 2560 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 2560
+#if GOLDEN_FLASH_LIMIT >= 2560 && GOLDEN_PART_ENCODER
 
 /* [4x64] */
 static const float ln_acc_offset1000_s4_d64_x[256] = {
@@ -614,7 +614,7 @@ static const golden_layer ln_acc_offset1000_s4_d64_layers[1] = {
 
 /* ---- ln_acc_offset_neg3e4_s3_d20: 640 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
 
 /* [3x20] */
 static const float ln_acc_offset_neg3e4_s3_d20_x[60] = {
@@ -669,7 +669,7 @@ static const golden_layer ln_acc_offset_neg3e4_s3_d20_layers[1] = {
 
 /* ---- ln_acc_offset1e6_s2_d33_noaffine: 528 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 528
+#if GOLDEN_FLASH_LIMIT >= 528 && GOLDEN_PART_ENCODER
 
 /* [2x33] */
 static const float ln_acc_offset1e6_s2_d33_noaffine_x[66] = {
@@ -710,7 +710,7 @@ static const golden_layer ln_acc_offset1e6_s2_d33_noaffine_layers[1] = {
 
 /* ---- ln_acc_const_rows_s4_d16: 640 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
 
 /* [4x16] */
 static const float ln_acc_const_rows_s4_d16_x[64] = {
@@ -763,7 +763,7 @@ static const golden_layer ln_acc_const_rows_s4_d16_layers[1] = {
 
 /* ---- ln_acc_tiny_eps_s3_d32: 1024 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 1024
+#if GOLDEN_FLASH_LIMIT >= 1024 && GOLDEN_PART_ENCODER
 
 /* [3x32] */
 static const float ln_acc_tiny_eps_s3_d32_x[96] = {
@@ -833,7 +833,7 @@ static const golden_layer ln_acc_tiny_eps_s3_d32_layers[1] = {
 
 /* ---- ln_acc_const_tiny_eps_s2_d8: 192 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 192
+#if GOLDEN_FLASH_LIMIT >= 192 && GOLDEN_PART_ENCODER
 
 /* [2x8] */
 static const float ln_acc_const_tiny_eps_s2_d8_x[16] = {
@@ -871,7 +871,7 @@ static const golden_layer ln_acc_const_tiny_eps_s2_d8_layers[1] = {
 
 /* ---- mha_self_s7_d20_h4: 7840 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_ENCODER
 
 /* [7x20] */
 static const float mha_self_s7_d20_h4_x[140] = {
@@ -1236,7 +1236,7 @@ static const golden_layer mha_self_s7_d20_h4_layers[1] = {
 
 /* ---- mha_self_s37_d24_h3_pad5: 16741 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16741
+#if GOLDEN_FLASH_LIMIT >= 16741 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float mha_self_s37_d24_h3_pad5_x[888] = {
@@ -1971,7 +1971,7 @@ static const golden_layer mha_self_s37_d24_h3_pad5_layers[1] = {
 
 /* ---- mha_self_s9_d20_h4_causal: 8160 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_ENCODER
 
 /* [9x20] */
 static const float mha_self_s9_d20_h4_causal_x[180] = {
@@ -2349,7 +2349,7 @@ static const golden_layer mha_self_s9_d20_h4_causal_layers[1] = {
 
 /* ---- mha_self_s1_d20_h4: 6880 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_ENCODER
 
 /* [1x20] */
 static const float mha_self_s1_d20_h4_x[20] = {
@@ -2675,7 +2675,7 @@ static const golden_layer mha_self_s1_d20_h4_layers[1] = {
 
 /* ---- mha_self_s6_d21_h3: 8400 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8400
+#if GOLDEN_FLASH_LIMIT >= 8400 && GOLDEN_PART_ENCODER
 
 /* [6x21] */
 static const float mha_self_s6_d21_h3_x[126] = {
@@ -3064,7 +3064,7 @@ static const golden_layer mha_self_s6_d21_h3_layers[1] = {
 
 /* ---- mha_self_s10_d24_h3_causal_pad3: 11530 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 11530
+#if GOLDEN_FLASH_LIMIT >= 11530 && GOLDEN_PART_ENCODER
 
 /* [10x24] */
 static const float mha_self_s10_d24_h3_causal_pad3_x[240] = {
@@ -3587,7 +3587,7 @@ static const golden_layer mha_self_s10_d24_h3_causal_pad3_layers[1] = {
 
 /* ---- mha_cross_q6_kv11_d24_h3_pad4: 11819 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 11819
+#if GOLDEN_FLASH_LIMIT >= 11819 && GOLDEN_PART_ENCODER
 
 /* [6x24] */
 static const float mha_cross_q6_kv11_d24_h3_pad4_x[144] = {
@@ -4124,7 +4124,7 @@ static const golden_layer mha_cross_q6_kv11_d24_h3_pad4_layers[1] = {
 
 /* ---- mha_cross_q5_kv1_d20_h4: 7600 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7600
+#if GOLDEN_FLASH_LIMIT >= 7600 && GOLDEN_PART_ENCODER
 
 /* [5x20] */
 static const float mha_cross_q5_kv1_d20_h4_x[100] = {
@@ -4484,7 +4484,7 @@ static const golden_layer mha_cross_q5_kv1_d20_h4_layers[1] = {
 
 /* ---- enc_post_relu_s8_d20_h4: 14960 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 14960
+#if GOLDEN_FLASH_LIMIT >= 14960 && GOLDEN_PART_ENCODER
 
 /* [8x20] */
 static const float enc_post_relu_s8_d20_h4_x[160] = {
@@ -5183,7 +5183,7 @@ static const golden_layer enc_post_relu_s8_d20_h4_layers[1] = {
 
 /* ---- enc_pre_gelu_s37_d24_h3_pad6: 25061 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 25061
+#if GOLDEN_FLASH_LIMIT >= 25061 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float enc_pre_gelu_s37_d24_h3_pad6_x[888] = {
@@ -6295,7 +6295,7 @@ static const golden_layer enc_pre_gelu_s37_d24_h3_pad6_layers[1] = {
 
 /* ---- enc_post_gelutanh_s9_d20_h4_causal: 15120 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 15120
+#if GOLDEN_FLASH_LIMIT >= 15120 && GOLDEN_PART_ENCODER
 
 /* [9x20] */
 static const float enc_post_gelutanh_s9_d20_h4_causal_x[180] = {
@@ -7000,7 +7000,7 @@ static const golden_layer enc_post_gelutanh_s9_d20_h4_causal_layers[1] = {
 
 /* ---- enc_post_relu_s1_d20_h4: 13840 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 13840
+#if GOLDEN_FLASH_LIMIT >= 13840 && GOLDEN_PART_ENCODER
 
 /* [1x20] */
 static const float enc_post_relu_s1_d20_h4_x[20] = {
@@ -7655,7 +7655,7 @@ static const golden_layer enc_post_relu_s1_d20_h4_layers[1] = {
 
 /* ---- enc_pre_relu_s10_d21_h3_causal_pad2: 16382 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16382
+#if GOLDEN_FLASH_LIMIT >= 16382 && GOLDEN_PART_ENCODER
 
 /* [10x21] */
 static const float enc_pre_relu_s10_d21_h3_causal_pad2_x[210] = {
@@ -8418,7 +8418,7 @@ static const golden_layer enc_pre_relu_s10_d21_h3_causal_pad2_layers[1] = {
 
 /* ---- enc_pre_gelutanh_s5_d20_h4: 14480 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 14480
+#if GOLDEN_FLASH_LIMIT >= 14480 && GOLDEN_PART_ENCODER
 
 /* [5x20] */
 static const float enc_pre_gelutanh_s5_d20_h4_x[100] = {
@@ -9098,7 +9098,7 @@ static const golden_layer enc_pre_gelutanh_s5_d20_h4_layers[1] = {
 
 /* ---- enc_post_gelu_s37_d20_h4_pad7: 19637 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 19637
+#if GOLDEN_FLASH_LIMIT >= 19637 && GOLDEN_PART_ENCODER
 
 /* [37x20] */
 static const float enc_post_gelu_s37_d20_h4_pad7_x[740] = {
@@ -9992,7 +9992,7 @@ static const golden_layer enc_post_gelu_s37_d20_h4_pad7_layers[1] = {
 
 /* ---- encoder_l2_post_gelu_norm_s12_d20_h4_pad3: 29452 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 29452
+#if GOLDEN_FLASH_LIMIT >= 29452 && GOLDEN_PART_ENCODER
 
 /* [12x20] */
 static const float encoder_l2_post_gelu_norm_s12_d20_h4_pad3_x[240] = {
@@ -11380,7 +11380,7 @@ static const golden_layer encoder_l2_post_gelu_norm_s12_d20_h4_pad3_layers[2] = 
 
 /* ---- encoder_l2_pre_relu_s37_d24_h3: 42944 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 42944
+#if GOLDEN_FLASH_LIMIT >= 42944 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float encoder_l2_pre_relu_s37_d24_h3_x[888] = {
@@ -13288,7 +13288,7 @@ static const golden_layer encoder_l2_pre_relu_s37_d24_h3_layers[2] = {
 
 /* ---- mha_self_s9_d20_h4_win1: 8160 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_FORMS
 
 /* [9x20] */
 static const float mha_self_s9_d20_h4_win1_x[180] = {
@@ -13666,7 +13666,7 @@ static const golden_layer mha_self_s9_d20_h4_win1_layers[1] = {
 
 /* ---- mha_self_s7_d20_h4_win9_ge_seq: 7840 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_FORMS
 
 /* [7x20] */
 static const float mha_self_s7_d20_h4_win9_ge_seq_x[140] = {
@@ -14032,7 +14032,7 @@ static const golden_layer mha_self_s7_d20_h4_win9_ge_seq_layers[1] = {
 
 /* ---- mha_self_s1_d20_h4_win1: 6880 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_FORMS
 
 /* [1x20] */
 static const float mha_self_s1_d20_h4_win1_x[20] = {
@@ -14359,7 +14359,7 @@ static const golden_layer mha_self_s1_d20_h4_win1_layers[1] = {
 
 /* ---- mha_self_s12_d10_h2_causal_win3_pad3: 2732 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 2732
+#if GOLDEN_FLASH_LIMIT >= 2732 && GOLDEN_PART_FORMS
 
 /* [12x10] */
 static const float mha_self_s12_d10_h2_causal_win3_pad3_x[120] = {
@@ -14516,7 +14516,7 @@ static const golden_layer mha_self_s12_d10_h2_causal_win3_pad3_layers[1] = {
 
 /* ---- mha_self_s10_d20_h4_win1_pad4_all_masked: 8330 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8330
+#if GOLDEN_FLASH_LIMIT >= 8330 && GOLDEN_PART_FORMS
 
 /* [10x20] */
 static const float mha_self_s10_d20_h4_win1_pad4_all_masked_x[200] = {
@@ -14908,7 +14908,7 @@ static const golden_layer mha_self_s10_d20_h4_win1_pad4_all_masked_layers[1] = {
 
 /* ---- mha_cross_q9_kv5_d20_h4_win2_all_masked: 8560 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8560
+#if GOLDEN_FLASH_LIMIT >= 8560 && GOLDEN_PART_FORMS
 
 /* [9x20] */
 static const float mha_cross_q9_kv5_d20_h4_win2_all_masked_x[180] = {
@@ -15308,7 +15308,7 @@ static const golden_layer mha_cross_q9_kv5_d20_h4_win2_all_masked_layers[1] = {
 
 /* ---- enc_post_relu_s16_d20_h4_win2_pad2: 16256 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16256
+#if GOLDEN_FLASH_LIMIT >= 16256 && GOLDEN_PART_FORMS
 
 /* [16x20] */
 static const float enc_post_relu_s16_d20_h4_win2_pad2_x[320] = {
@@ -16065,7 +16065,7 @@ static const golden_layer enc_post_relu_s16_d20_h4_win2_pad2_layers[1] = {
 
 /* ---- enc_pre_gelu_s11_d24_h3_causal_win2: 20032 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 20032
+#if GOLDEN_FLASH_LIMIT >= 20032 && GOLDEN_PART_FORMS
 
 /* [11x24] */
 static const float enc_pre_gelu_s11_d24_h3_causal_win2_x[264] = {
@@ -16972,7 +16972,7 @@ static const golden_layer enc_pre_gelu_s11_d24_h3_causal_win2_layers[1] = {
 
 /* ---- encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2: 29613 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 29613
+#if GOLDEN_FLASH_LIMIT >= 29613 && GOLDEN_PART_FORMS
 
 /* [13x20] */
 static const float encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2_x[260] = {
@@ -18364,7 +18364,7 @@ static const golden_layer encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2_layers[2
 
 /* ---- pool_att_s7_d20: 720 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 720
+#if GOLDEN_FLASH_LIMIT >= 720 && GOLDEN_PART_FORMS
 
 /* [7x20] */
 static const float pool_att_s7_d20_x[140] = {
@@ -18413,7 +18413,7 @@ static const float pool_att_s7_d20_pool_w[20] = {
 
 /* ---- pool_att_s9_d12_pad4: 537 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 537
+#if GOLDEN_FLASH_LIMIT >= 537 && GOLDEN_PART_FORMS
 
 /* [9x12] */
 static const float pool_att_s9_d12_pad4_x[108] = {
@@ -18458,7 +18458,7 @@ static const float pool_att_s9_d12_pad4_pool_w[12] = {
 
 /* ---- pool_att_s1_d5: 60 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 60
+#if GOLDEN_FLASH_LIMIT >= 60 && GOLDEN_PART_FORMS
 
 /* [1x5] */
 static const float pool_att_s1_d5_x[5] = {
@@ -18479,7 +18479,7 @@ static const float pool_att_s1_d5_pool_w[5] = {
 
 /* ---- pool_att_s6_d8_one_unmasked: 262 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 262
+#if GOLDEN_FLASH_LIMIT >= 262 && GOLDEN_PART_FORMS
 
 /* [6x8] */
 static const float pool_att_s6_d8_one_unmasked_x[48] = {
@@ -18514,7 +18514,7 @@ static const float pool_att_s6_d8_one_unmasked_pool_w[8] = {
 
 /* ---- pool_att_s4_d8_all_masked: 196 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 196
+#if GOLDEN_FLASH_LIMIT >= 196 && GOLDEN_PART_FORMS
 
 /* [4x8] */
 static const float pool_att_s4_d8_all_masked_x[32] = {
@@ -18546,7 +18546,7 @@ static const float pool_att_s4_d8_all_masked_pool_w[8] = {
 
 /* ---- model_cls_attpool_l1_post_relu_s6_d20: 15752 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 15752
+#if GOLDEN_FLASH_LIMIT >= 15752 && GOLDEN_PART_FORMS
 
 /* [6x8] */
 static const float model_cls_attpool_l1_post_relu_s6_d20_x[48] = {
@@ -19316,7 +19316,7 @@ static const golden_layer model_cls_attpool_l1_post_relu_s6_d20_layers[1] = {
 
 /* ---- model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16: 20368 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 20368
+#if GOLDEN_FLASH_LIMIT >= 20368 && GOLDEN_PART_FORMS
 
 /* [1x8x8] */
 static const float model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16_x[64] = {
@@ -20347,7 +20347,7 @@ static const golden_layer model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16_layers[2
 
 /* ---- model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2: 5086 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 5086
+#if GOLDEN_FLASH_LIMIT >= 5086 && GOLDEN_PART_FORMS
 
 /* [3x4x6] */
 static const float model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_x[72] = {
@@ -20686,7 +20686,7 @@ static const golden_layer model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_layers[1] 
 
 /* ---- model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16: 20841 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 20841
+#if GOLDEN_FLASH_LIMIT >= 20841 && GOLDEN_PART_FORMS
 
 /* [9] */
 static const unsigned char model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16_key_padding[9] = {
@@ -21739,7 +21739,7 @@ static const golden_layer model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16_lay
 
 /* ---- model_tokens_v20_seq1_sin_mean_d12: 6420 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 6420
+#if GOLDEN_FLASH_LIMIT >= 6420 && GOLDEN_PART_FORMS
 
 /* [12] */
 static const float model_tokens_v20_seq1_sin_mean_d12_final_norm_w[12] = {
@@ -22101,7 +22101,7 @@ static const golden_layer model_tokens_v20_seq1_sin_mean_d12_layers[1] = {
 
 /* ---- model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2: 8688 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8688
+#if GOLDEN_FLASH_LIMIT >= 8688 && GOLDEN_PART_FORMS
 
 /* [8] */
 static const unsigned char model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2_key_padding[8] = {
@@ -22664,7 +22664,7 @@ static const golden_layer model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2_lay
 
 /* ---- model_cls_attpool_seq1_nopos_d8: 2724 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 2724
+#if GOLDEN_FLASH_LIMIT >= 2724 && GOLDEN_PART_FORMS
 
 /* [1x3] */
 static const float model_cls_attpool_seq1_nopos_d8_x[3] = {
@@ -22884,7 +22884,7 @@ static const golden_layer model_cls_attpool_seq1_nopos_d8_layers[1] = {
 
 /* ---- model_sin_mean_l2_post_gelu_s8_d24_pad2: 38200 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 38200
+#if GOLDEN_FLASH_LIMIT >= 38200 && GOLDEN_PART_ENCODER
 
 /* [8x8] */
 static const float model_sin_mean_l2_post_gelu_s8_d24_pad2_x[64] = {
@@ -24647,7 +24647,7 @@ static const golden_layer model_sin_mean_l2_post_gelu_s8_d24_pad2_layers[2] = {
 
 /* ---- model_learned_first_l1_pre_relu_s9_d20: 16288 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16288
+#if GOLDEN_FLASH_LIMIT >= 16288 && GOLDEN_PART_ENCODER
 
 /* [9x8] */
 static const float model_learned_first_l1_pre_relu_s9_d20_x[72] = {
@@ -25431,7 +25431,7 @@ static const golden_layer model_learned_first_l1_pre_relu_s9_d20_layers[1] = {
 
 /* Every case that fits GOLDEN_FLASH_LIMIT, then the sentinel (name NULL). */
 static const golden_case golden_cases[] = {
-#if GOLDEN_FLASH_LIMIT >= 960
+#if GOLDEN_FLASH_LIMIT >= 960 && GOLDEN_PART_ENCODER
     { /* ln_s5_d20 */
       "ln_s5_d20", GOLDEN_LAYERNORM, 5, 5, 20, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s5_d20_x, NULL, NULL, ln_s5_d20_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25439,7 +25439,7 @@ static const golden_case golden_cases[] = {
       0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7296
+#if GOLDEN_FLASH_LIMIT >= 7296 && GOLDEN_PART_ENCODER
     { /* ln_s37_d24_eps1e6 */
       "ln_s37_d24_eps1e6", GOLDEN_LAYERNORM, 37, 37, 24, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999997e-07f, ln_s37_d24_eps1e6_x, NULL, NULL, ln_s37_d24_eps1e6_layers, NULL, NULL, 0,
@@ -25448,7 +25448,7 @@ static const golden_case golden_cases[] = {
       NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 112
+#if GOLDEN_FLASH_LIMIT >= 112 && GOLDEN_PART_ENCODER
     { /* ln_s1_d7 */
       "ln_s1_d7", GOLDEN_LAYERNORM, 1, 1, 7, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s1_d7_x, NULL, NULL, ln_s1_d7_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25456,7 +25456,7 @@ static const golden_case golden_cases[] = {
       0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 384
+#if GOLDEN_FLASH_LIMIT >= 384 && GOLDEN_PART_ENCODER
     { /* ln_s3_d16_noaffine */
       "ln_s3_d16_noaffine", GOLDEN_LAYERNORM, 3, 3, 16, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s3_d16_noaffine_x, NULL, NULL, ln_s3_d16_noaffine_layers, NULL, NULL, 0, NULL, NULL,
@@ -25464,7 +25464,7 @@ static const golden_case golden_cases[] = {
       384, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 2560
+#if GOLDEN_FLASH_LIMIT >= 2560 && GOLDEN_PART_ENCODER
     { /* ln_acc_offset1000_s4_d64 */
       "ln_acc_offset1000_s4_d64", GOLDEN_LAYERNORM, 4, 4, 64, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_offset1000_s4_d64_x, NULL, NULL, ln_acc_offset1000_s4_d64_layers,
@@ -25473,7 +25473,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
     { /* ln_acc_offset_neg3e4_s3_d20 */
       "ln_acc_offset_neg3e4_s3_d20", GOLDEN_LAYERNORM, 3, 3, 20, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_offset_neg3e4_s3_d20_x, NULL, NULL,
@@ -25482,7 +25482,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 528
+#if GOLDEN_FLASH_LIMIT >= 528 && GOLDEN_PART_ENCODER
     { /* ln_acc_offset1e6_s2_d33_noaffine */
       "ln_acc_offset1e6_s2_d33_noaffine", GOLDEN_LAYERNORM, 2, 2, 33, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_offset1e6_s2_d33_noaffine_x, NULL, NULL,
@@ -25491,7 +25491,7 @@ static const golden_case golden_cases[] = {
       528, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
     { /* ln_acc_const_rows_s4_d16 */
       "ln_acc_const_rows_s4_d16", GOLDEN_LAYERNORM, 4, 4, 16, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_const_rows_s4_d16_x, NULL, NULL, ln_acc_const_rows_s4_d16_layers,
@@ -25500,7 +25500,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 1024
+#if GOLDEN_FLASH_LIMIT >= 1024 && GOLDEN_PART_ENCODER
     { /* ln_acc_tiny_eps_s3_d32 */
       "ln_acc_tiny_eps_s3_d32", GOLDEN_LAYERNORM, 3, 3, 32, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999996e-13f, ln_acc_tiny_eps_s3_d32_x, NULL, NULL, ln_acc_tiny_eps_s3_d32_layers, NULL,
@@ -25509,7 +25509,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 192
+#if GOLDEN_FLASH_LIMIT >= 192 && GOLDEN_PART_ENCODER
     { /* ln_acc_const_tiny_eps_s2_d8 */
       "ln_acc_const_tiny_eps_s2_d8", GOLDEN_LAYERNORM, 2, 2, 8, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999996e-13f, ln_acc_const_tiny_eps_s2_d8_x, NULL, NULL,
@@ -25518,7 +25518,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_ENCODER
     { /* mha_self_s7_d20_h4 */
       "mha_self_s7_d20_h4", GOLDEN_MHA, 7, 7, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s7_d20_h4_x, NULL, NULL, mha_self_s7_d20_h4_layers, NULL, NULL, 0, NULL, NULL,
@@ -25526,7 +25526,7 @@ static const golden_case golden_cases[] = {
       7840, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16741
+#if GOLDEN_FLASH_LIMIT >= 16741 && GOLDEN_PART_ENCODER
     { /* mha_self_s37_d24_h3_pad5 */
       "mha_self_s37_d24_h3_pad5", GOLDEN_MHA, 37, 37, 24, 3, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_self_s37_d24_h3_pad5_x, NULL, mha_self_s37_d24_h3_pad5_key_padding,
@@ -25535,7 +25535,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_ENCODER
     { /* mha_self_s9_d20_h4_causal */
       "mha_self_s9_d20_h4_causal", GOLDEN_MHA, 9, 9, 20, 4, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s9_d20_h4_causal_x, NULL, NULL, mha_self_s9_d20_h4_causal_layers,
@@ -25544,7 +25544,7 @@ static const golden_case golden_cases[] = {
       0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_ENCODER
     { /* mha_self_s1_d20_h4 */
       "mha_self_s1_d20_h4", GOLDEN_MHA, 1, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s1_d20_h4_x, NULL, NULL, mha_self_s1_d20_h4_layers, NULL, NULL, 0, NULL, NULL,
@@ -25552,7 +25552,7 @@ static const golden_case golden_cases[] = {
       6880, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8400
+#if GOLDEN_FLASH_LIMIT >= 8400 && GOLDEN_PART_ENCODER
     { /* mha_self_s6_d21_h3 */
       "mha_self_s6_d21_h3", GOLDEN_MHA, 6, 6, 21, 3, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s6_d21_h3_x, NULL, NULL, mha_self_s6_d21_h3_layers, NULL, NULL, 0, NULL, NULL,
@@ -25560,7 +25560,7 @@ static const golden_case golden_cases[] = {
       8400, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 11530
+#if GOLDEN_FLASH_LIMIT >= 11530 && GOLDEN_PART_ENCODER
     { /* mha_self_s10_d24_h3_causal_pad3 */
       "mha_self_s10_d24_h3_causal_pad3", GOLDEN_MHA, 10, 10, 24, 3, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s10_d24_h3_causal_pad3_x, NULL,
@@ -25570,7 +25570,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 11819
+#if GOLDEN_FLASH_LIMIT >= 11819 && GOLDEN_PART_ENCODER
     { /* mha_cross_q6_kv11_d24_h3_pad4 */
       "mha_cross_q6_kv11_d24_h3_pad4", GOLDEN_MHA, 6, 11, 24, 3, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_cross_q6_kv11_d24_h3_pad4_x, mha_cross_q6_kv11_d24_h3_pad4_kv,
@@ -25580,7 +25580,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7600
+#if GOLDEN_FLASH_LIMIT >= 7600 && GOLDEN_PART_ENCODER
     { /* mha_cross_q5_kv1_d20_h4 */
       "mha_cross_q5_kv1_d20_h4", GOLDEN_MHA, 5, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_cross_q5_kv1_d20_h4_x, mha_cross_q5_kv1_d20_h4_kv, NULL, mha_cross_q5_kv1_d20_h4_layers,
@@ -25589,7 +25589,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 14960
+#if GOLDEN_FLASH_LIMIT >= 14960 && GOLDEN_PART_ENCODER
     { /* enc_post_relu_s8_d20_h4 */
       "enc_post_relu_s8_d20_h4", GOLDEN_ENCODER_LAYER, 8, 8, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, enc_post_relu_s8_d20_h4_x, NULL, NULL, enc_post_relu_s8_d20_h4_layers, NULL,
@@ -25598,7 +25598,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 25061
+#if GOLDEN_FLASH_LIMIT >= 25061 && GOLDEN_PART_ENCODER
     { /* enc_pre_gelu_s37_d24_h3_pad6 */
       "enc_pre_gelu_s37_d24_h3_pad6", GOLDEN_ENCODER_LAYER, 37, 37, 24, 3, 40, 1, GOLDEN_GELU, 1, 0,
       9.99999975e-06f, enc_pre_gelu_s37_d24_h3_pad6_x, NULL,
@@ -25608,7 +25608,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 15120
+#if GOLDEN_FLASH_LIMIT >= 15120 && GOLDEN_PART_ENCODER
     { /* enc_post_gelutanh_s9_d20_h4_causal */
       "enc_post_gelutanh_s9_d20_h4_causal", GOLDEN_ENCODER_LAYER, 9, 9, 20, 4, 40, 1,
       GOLDEN_GELU_TANH, 0, 1, 9.99999975e-06f, enc_post_gelutanh_s9_d20_h4_causal_x, NULL, NULL,
@@ -25617,7 +25617,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 13840
+#if GOLDEN_FLASH_LIMIT >= 13840 && GOLDEN_PART_ENCODER
     { /* enc_post_relu_s1_d20_h4 */
       "enc_post_relu_s1_d20_h4", GOLDEN_ENCODER_LAYER, 1, 1, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, enc_post_relu_s1_d20_h4_x, NULL, NULL, enc_post_relu_s1_d20_h4_layers, NULL,
@@ -25626,7 +25626,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16382
+#if GOLDEN_FLASH_LIMIT >= 16382 && GOLDEN_PART_ENCODER
     { /* enc_pre_relu_s10_d21_h3_causal_pad2 */
       "enc_pre_relu_s10_d21_h3_causal_pad2", GOLDEN_ENCODER_LAYER, 10, 10, 21, 3, 40, 1,
       GOLDEN_RELU, 1, 1, 9.99999975e-06f, enc_pre_relu_s10_d21_h3_causal_pad2_x, NULL,
@@ -25636,7 +25636,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 14480
+#if GOLDEN_FLASH_LIMIT >= 14480 && GOLDEN_PART_ENCODER
     { /* enc_pre_gelutanh_s5_d20_h4 */
       "enc_pre_gelutanh_s5_d20_h4", GOLDEN_ENCODER_LAYER, 5, 5, 20, 4, 40, 1, GOLDEN_GELU_TANH, 1,
       0, 9.99999975e-06f, enc_pre_gelutanh_s5_d20_h4_x, NULL, NULL,
@@ -25645,7 +25645,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 19637
+#if GOLDEN_FLASH_LIMIT >= 19637 && GOLDEN_PART_ENCODER
     { /* enc_post_gelu_s37_d20_h4_pad7 */
       "enc_post_gelu_s37_d20_h4_pad7", GOLDEN_ENCODER_LAYER, 37, 37, 20, 4, 40, 1, GOLDEN_GELU, 0,
       0, 9.99999975e-06f, enc_post_gelu_s37_d20_h4_pad7_x, NULL,
@@ -25655,7 +25655,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 29452
+#if GOLDEN_FLASH_LIMIT >= 29452 && GOLDEN_PART_ENCODER
     { /* encoder_l2_post_gelu_norm_s12_d20_h4_pad3 */
       "encoder_l2_post_gelu_norm_s12_d20_h4_pad3", GOLDEN_ENCODER, 12, 12, 20, 4, 40, 2,
       GOLDEN_GELU, 0, 0, 9.99999975e-06f, encoder_l2_post_gelu_norm_s12_d20_h4_pad3_x, NULL,
@@ -25667,7 +25667,7 @@ static const golden_case golden_cases[] = {
       29452, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 42944
+#if GOLDEN_FLASH_LIMIT >= 42944 && GOLDEN_PART_ENCODER
     { /* encoder_l2_pre_relu_s37_d24_h3 */
       "encoder_l2_pre_relu_s37_d24_h3", GOLDEN_ENCODER, 37, 37, 24, 3, 40, 2, GOLDEN_RELU, 1, 0,
       9.99999975e-06f, encoder_l2_pre_relu_s37_d24_h3_x, NULL, NULL,
@@ -25676,7 +25676,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_FORMS
     { /* mha_self_s9_d20_h4_win1 */
       "mha_self_s9_d20_h4_win1", GOLDEN_MHA, 9, 9, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s9_d20_h4_win1_x, NULL, NULL, mha_self_s9_d20_h4_win1_layers, NULL, NULL, 0, NULL,
@@ -25685,7 +25685,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_FORMS
     { /* mha_self_s7_d20_h4_win9_ge_seq */
       "mha_self_s7_d20_h4_win9_ge_seq", GOLDEN_MHA, 7, 7, 20, 4, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_self_s7_d20_h4_win9_ge_seq_x, NULL, NULL,
@@ -25694,7 +25694,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_FORMS
     { /* mha_self_s1_d20_h4_win1 */
       "mha_self_s1_d20_h4_win1", GOLDEN_MHA, 1, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s1_d20_h4_win1_x, NULL, NULL, mha_self_s1_d20_h4_win1_layers, NULL, NULL, 0, NULL,
@@ -25703,7 +25703,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 2732
+#if GOLDEN_FLASH_LIMIT >= 2732 && GOLDEN_PART_FORMS
     { /* mha_self_s12_d10_h2_causal_win3_pad3 */
       "mha_self_s12_d10_h2_causal_win3_pad3", GOLDEN_MHA, 12, 12, 10, 2, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s12_d10_h2_causal_win3_pad3_x, NULL,
@@ -25713,7 +25713,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8330
+#if GOLDEN_FLASH_LIMIT >= 8330 && GOLDEN_PART_FORMS
     { /* mha_self_s10_d20_h4_win1_pad4_all_masked */
       "mha_self_s10_d20_h4_win1_pad4_all_masked", GOLDEN_MHA, 10, 10, 20, 4, 0, 1, GOLDEN_RELU, 0,
       0, 9.99999975e-06f, mha_self_s10_d20_h4_win1_pad4_all_masked_x, NULL,
@@ -25723,7 +25723,7 @@ static const golden_case golden_cases[] = {
       -1.f, 8330, 1, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8560
+#if GOLDEN_FLASH_LIMIT >= 8560 && GOLDEN_PART_FORMS
     { /* mha_cross_q9_kv5_d20_h4_win2_all_masked */
       "mha_cross_q9_kv5_d20_h4_win2_all_masked", GOLDEN_MHA, 9, 5, 20, 4, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_cross_q9_kv5_d20_h4_win2_all_masked_x,
@@ -25733,7 +25733,7 @@ static const golden_case golden_cases[] = {
       8560, 2, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16256
+#if GOLDEN_FLASH_LIMIT >= 16256 && GOLDEN_PART_FORMS
     { /* enc_post_relu_s16_d20_h4_win2_pad2 */
       "enc_post_relu_s16_d20_h4_win2_pad2", GOLDEN_ENCODER_LAYER, 16, 16, 20, 4, 40, 1, GOLDEN_RELU,
       0, 0, 9.99999975e-06f, enc_post_relu_s16_d20_h4_win2_pad2_x, NULL,
@@ -25743,7 +25743,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 20032
+#if GOLDEN_FLASH_LIMIT >= 20032 && GOLDEN_PART_FORMS
     { /* enc_pre_gelu_s11_d24_h3_causal_win2 */
       "enc_pre_gelu_s11_d24_h3_causal_win2", GOLDEN_ENCODER_LAYER, 11, 11, 24, 3, 40, 1,
       GOLDEN_GELU, 1, 1, 9.99999975e-06f, enc_pre_gelu_s11_d24_h3_causal_win2_x, NULL, NULL,
@@ -25752,7 +25752,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 29613
+#if GOLDEN_FLASH_LIMIT >= 29613 && GOLDEN_PART_FORMS
     { /* encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2 */
       "encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", GOLDEN_ENCODER, 13, 13, 20, 4, 40, 2,
       GOLDEN_RELU, 1, 0, 9.99999975e-06f, encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2_x, NULL,
@@ -25764,7 +25764,7 @@ static const golden_case golden_cases[] = {
       -1.f, 29613, 4, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 720
+#if GOLDEN_FLASH_LIMIT >= 720 && GOLDEN_PART_FORMS
     { /* pool_att_s7_d20 */
       "pool_att_s7_d20", GOLDEN_POOL, 7, 7, 20, 0, 0, 0, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       pool_att_s7_d20_x, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25772,7 +25772,7 @@ static const golden_case golden_cases[] = {
       NULL, NULL, 0, 0, 0, 0, pool_att_s7_d20_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 537
+#if GOLDEN_FLASH_LIMIT >= 537 && GOLDEN_PART_FORMS
     { /* pool_att_s9_d12_pad4 */
       "pool_att_s9_d12_pad4", GOLDEN_POOL, 9, 9, 12, 0, 0, 0, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       pool_att_s9_d12_pad4_x, NULL, pool_att_s9_d12_pad4_key_padding, NULL, NULL, NULL, 0, NULL,
@@ -25781,7 +25781,7 @@ static const golden_case golden_cases[] = {
       pool_att_s9_d12_pad4_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 60
+#if GOLDEN_FLASH_LIMIT >= 60 && GOLDEN_PART_FORMS
     { /* pool_att_s1_d5 */
       "pool_att_s1_d5", GOLDEN_POOL, 1, 1, 5, 0, 0, 0, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       pool_att_s1_d5_x, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25789,7 +25789,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, 0, 0, pool_att_s1_d5_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 262
+#if GOLDEN_FLASH_LIMIT >= 262 && GOLDEN_PART_FORMS
     { /* pool_att_s6_d8_one_unmasked */
       "pool_att_s6_d8_one_unmasked", GOLDEN_POOL, 6, 6, 8, 0, 0, 0, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, pool_att_s6_d8_one_unmasked_x, NULL, pool_att_s6_d8_one_unmasked_key_padding,
@@ -25798,7 +25798,7 @@ static const golden_case golden_cases[] = {
       pool_att_s6_d8_one_unmasked_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 196
+#if GOLDEN_FLASH_LIMIT >= 196 && GOLDEN_PART_FORMS
     { /* pool_att_s4_d8_all_masked */
       "pool_att_s4_d8_all_masked", GOLDEN_POOL, 4, 4, 8, 0, 0, 0, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, pool_att_s4_d8_all_masked_x, NULL, pool_att_s4_d8_all_masked_key_padding,
@@ -25807,7 +25807,7 @@ static const golden_case golden_cases[] = {
       pool_att_s4_d8_all_masked_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 15752
+#if GOLDEN_FLASH_LIMIT >= 15752 && GOLDEN_PART_FORMS
     { /* model_cls_attpool_l1_post_relu_s6_d20 */
       "model_cls_attpool_l1_post_relu_s6_d20", GOLDEN_MODEL, 6, 6, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, model_cls_attpool_l1_post_relu_s6_d20_x, NULL, NULL,
@@ -25820,7 +25820,7 @@ static const golden_case golden_cases[] = {
       model_cls_attpool_l1_post_relu_s6_d20_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 20368
+#if GOLDEN_FLASH_LIMIT >= 20368 && GOLDEN_PART_FORMS
     { /* model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16 */
       "model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", GOLDEN_MODEL, 4, 4, 16, 2, 32, 2,
       GOLDEN_GELU, 1, 0, 9.99999975e-06f, model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16_x, NULL,
@@ -25837,7 +25837,7 @@ static const golden_case golden_cases[] = {
       NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 5086
+#if GOLDEN_FLASH_LIMIT >= 5086 && GOLDEN_PART_FORMS
     { /* model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2 */
       "model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", GOLDEN_MODEL, 6, 6, 10, 2, 20, 1,
       GOLDEN_GELU_TANH, 0, 0, 9.99999975e-06f, model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_x, NULL,
@@ -25855,7 +25855,7 @@ static const golden_case golden_cases[] = {
       model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 20841
+#if GOLDEN_FLASH_LIMIT >= 20841 && GOLDEN_PART_FORMS
     { /* model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16 */
       "model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", GOLDEN_MODEL, 9, 9, 16, 4, 32, 2,
       GOLDEN_GELU, 0, 0, 9.99999996e-13f, NULL, NULL,
@@ -25873,7 +25873,7 @@ static const golden_case golden_cases[] = {
       model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16_segment_embed,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 6420
+#if GOLDEN_FLASH_LIMIT >= 6420 && GOLDEN_PART_FORMS
     { /* model_tokens_v20_seq1_sin_mean_d12 */
       "model_tokens_v20_seq1_sin_mean_d12", GOLDEN_MODEL, 1, 1, 12, 3, 24, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, NULL, NULL, NULL, model_tokens_v20_seq1_sin_mean_d12_layers,
@@ -25886,7 +25886,7 @@ static const golden_case golden_cases[] = {
       model_tokens_v20_seq1_sin_mean_d12_token_embed, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8688
+#if GOLDEN_FLASH_LIMIT >= 8688 && GOLDEN_PART_FORMS
     { /* model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2 */
       "model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", GOLDEN_MODEL, 8, 8, 10, 2, 16, 2,
       GOLDEN_RELU, 1, 0, 9.99999975e-06f, NULL, NULL,
@@ -25908,7 +25908,7 @@ static const golden_case golden_cases[] = {
       model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2_segment_embed,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 2724
+#if GOLDEN_FLASH_LIMIT >= 2724 && GOLDEN_PART_FORMS
     { /* model_cls_attpool_seq1_nopos_d8 */
       "model_cls_attpool_seq1_nopos_d8", GOLDEN_MODEL, 1, 1, 8, 2, 16, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, model_cls_attpool_seq1_nopos_d8_x, NULL, NULL,
@@ -25920,7 +25920,7 @@ static const golden_case golden_cases[] = {
       model_cls_attpool_seq1_nopos_d8_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 38200
+#if GOLDEN_FLASH_LIMIT >= 38200 && GOLDEN_PART_ENCODER
     { /* model_sin_mean_l2_post_gelu_s8_d24_pad2 */
       "model_sin_mean_l2_post_gelu_s8_d24_pad2", GOLDEN_MODEL, 8, 8, 24, 3, 40, 2, GOLDEN_GELU, 0,
       0, 9.99999975e-06f, model_sin_mean_l2_post_gelu_s8_d24_pad2_x, NULL,
@@ -25936,7 +25936,7 @@ static const golden_case golden_cases[] = {
       0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16288
+#if GOLDEN_FLASH_LIMIT >= 16288 && GOLDEN_PART_ENCODER
     { /* model_learned_first_l1_pre_relu_s9_d20 */
       "model_learned_first_l1_pre_relu_s9_d20", GOLDEN_MODEL, 9, 9, 20, 4, 40, 1, GOLDEN_RELU, 1, 0,
       9.99999975e-06f, model_learned_first_l1_pre_relu_s9_d20_x, NULL, NULL,
@@ -25960,154 +25960,154 @@ static const golden_case golden_cases[] = {
 
 /* The cases GOLDEN_FLASH_LIMIT leaves out, then the sentinel (name NULL). */
 static const golden_left_out_entry golden_left_out[] = {
-#if GOLDEN_FLASH_LIMIT < 960
+#if GOLDEN_FLASH_LIMIT < 960 && GOLDEN_PART_ENCODER
     {"ln_s5_d20", 960},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7296
+#if GOLDEN_FLASH_LIMIT < 7296 && GOLDEN_PART_ENCODER
     {"ln_s37_d24_eps1e6", 7296},
 #endif
-#if GOLDEN_FLASH_LIMIT < 112
+#if GOLDEN_FLASH_LIMIT < 112 && GOLDEN_PART_ENCODER
     {"ln_s1_d7", 112},
 #endif
-#if GOLDEN_FLASH_LIMIT < 384
+#if GOLDEN_FLASH_LIMIT < 384 && GOLDEN_PART_ENCODER
     {"ln_s3_d16_noaffine", 384},
 #endif
-#if GOLDEN_FLASH_LIMIT < 2560
+#if GOLDEN_FLASH_LIMIT < 2560 && GOLDEN_PART_ENCODER
     {"ln_acc_offset1000_s4_d64", 2560},
 #endif
-#if GOLDEN_FLASH_LIMIT < 640
+#if GOLDEN_FLASH_LIMIT < 640 && GOLDEN_PART_ENCODER
     {"ln_acc_offset_neg3e4_s3_d20", 640},
 #endif
-#if GOLDEN_FLASH_LIMIT < 528
+#if GOLDEN_FLASH_LIMIT < 528 && GOLDEN_PART_ENCODER
     {"ln_acc_offset1e6_s2_d33_noaffine", 528},
 #endif
-#if GOLDEN_FLASH_LIMIT < 640
+#if GOLDEN_FLASH_LIMIT < 640 && GOLDEN_PART_ENCODER
     {"ln_acc_const_rows_s4_d16", 640},
 #endif
-#if GOLDEN_FLASH_LIMIT < 1024
+#if GOLDEN_FLASH_LIMIT < 1024 && GOLDEN_PART_ENCODER
     {"ln_acc_tiny_eps_s3_d32", 1024},
 #endif
-#if GOLDEN_FLASH_LIMIT < 192
+#if GOLDEN_FLASH_LIMIT < 192 && GOLDEN_PART_ENCODER
     {"ln_acc_const_tiny_eps_s2_d8", 192},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7840
+#if GOLDEN_FLASH_LIMIT < 7840 && GOLDEN_PART_ENCODER
     {"mha_self_s7_d20_h4", 7840},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16741
+#if GOLDEN_FLASH_LIMIT < 16741 && GOLDEN_PART_ENCODER
     {"mha_self_s37_d24_h3_pad5", 16741},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8160
+#if GOLDEN_FLASH_LIMIT < 8160 && GOLDEN_PART_ENCODER
     {"mha_self_s9_d20_h4_causal", 8160},
 #endif
-#if GOLDEN_FLASH_LIMIT < 6880
+#if GOLDEN_FLASH_LIMIT < 6880 && GOLDEN_PART_ENCODER
     {"mha_self_s1_d20_h4", 6880},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8400
+#if GOLDEN_FLASH_LIMIT < 8400 && GOLDEN_PART_ENCODER
     {"mha_self_s6_d21_h3", 8400},
 #endif
-#if GOLDEN_FLASH_LIMIT < 11530
+#if GOLDEN_FLASH_LIMIT < 11530 && GOLDEN_PART_ENCODER
     {"mha_self_s10_d24_h3_causal_pad3", 11530},
 #endif
-#if GOLDEN_FLASH_LIMIT < 11819
+#if GOLDEN_FLASH_LIMIT < 11819 && GOLDEN_PART_ENCODER
     {"mha_cross_q6_kv11_d24_h3_pad4", 11819},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7600
+#if GOLDEN_FLASH_LIMIT < 7600 && GOLDEN_PART_ENCODER
     {"mha_cross_q5_kv1_d20_h4", 7600},
 #endif
-#if GOLDEN_FLASH_LIMIT < 14960
+#if GOLDEN_FLASH_LIMIT < 14960 && GOLDEN_PART_ENCODER
     {"enc_post_relu_s8_d20_h4", 14960},
 #endif
-#if GOLDEN_FLASH_LIMIT < 25061
+#if GOLDEN_FLASH_LIMIT < 25061 && GOLDEN_PART_ENCODER
     {"enc_pre_gelu_s37_d24_h3_pad6", 25061},
 #endif
-#if GOLDEN_FLASH_LIMIT < 15120
+#if GOLDEN_FLASH_LIMIT < 15120 && GOLDEN_PART_ENCODER
     {"enc_post_gelutanh_s9_d20_h4_causal", 15120},
 #endif
-#if GOLDEN_FLASH_LIMIT < 13840
+#if GOLDEN_FLASH_LIMIT < 13840 && GOLDEN_PART_ENCODER
     {"enc_post_relu_s1_d20_h4", 13840},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16382
+#if GOLDEN_FLASH_LIMIT < 16382 && GOLDEN_PART_ENCODER
     {"enc_pre_relu_s10_d21_h3_causal_pad2", 16382},
 #endif
-#if GOLDEN_FLASH_LIMIT < 14480
+#if GOLDEN_FLASH_LIMIT < 14480 && GOLDEN_PART_ENCODER
     {"enc_pre_gelutanh_s5_d20_h4", 14480},
 #endif
-#if GOLDEN_FLASH_LIMIT < 19637
+#if GOLDEN_FLASH_LIMIT < 19637 && GOLDEN_PART_ENCODER
     {"enc_post_gelu_s37_d20_h4_pad7", 19637},
 #endif
-#if GOLDEN_FLASH_LIMIT < 29452
+#if GOLDEN_FLASH_LIMIT < 29452 && GOLDEN_PART_ENCODER
     {"encoder_l2_post_gelu_norm_s12_d20_h4_pad3", 29452},
 #endif
-#if GOLDEN_FLASH_LIMIT < 42944
+#if GOLDEN_FLASH_LIMIT < 42944 && GOLDEN_PART_ENCODER
     {"encoder_l2_pre_relu_s37_d24_h3", 42944},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8160
+#if GOLDEN_FLASH_LIMIT < 8160 && GOLDEN_PART_FORMS
     {"mha_self_s9_d20_h4_win1", 8160},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7840
+#if GOLDEN_FLASH_LIMIT < 7840 && GOLDEN_PART_FORMS
     {"mha_self_s7_d20_h4_win9_ge_seq", 7840},
 #endif
-#if GOLDEN_FLASH_LIMIT < 6880
+#if GOLDEN_FLASH_LIMIT < 6880 && GOLDEN_PART_FORMS
     {"mha_self_s1_d20_h4_win1", 6880},
 #endif
-#if GOLDEN_FLASH_LIMIT < 2732
+#if GOLDEN_FLASH_LIMIT < 2732 && GOLDEN_PART_FORMS
     {"mha_self_s12_d10_h2_causal_win3_pad3", 2732},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8330
+#if GOLDEN_FLASH_LIMIT < 8330 && GOLDEN_PART_FORMS
     {"mha_self_s10_d20_h4_win1_pad4_all_masked", 8330},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8560
+#if GOLDEN_FLASH_LIMIT < 8560 && GOLDEN_PART_FORMS
     {"mha_cross_q9_kv5_d20_h4_win2_all_masked", 8560},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16256
+#if GOLDEN_FLASH_LIMIT < 16256 && GOLDEN_PART_FORMS
     {"enc_post_relu_s16_d20_h4_win2_pad2", 16256},
 #endif
-#if GOLDEN_FLASH_LIMIT < 20032
+#if GOLDEN_FLASH_LIMIT < 20032 && GOLDEN_PART_FORMS
     {"enc_pre_gelu_s11_d24_h3_causal_win2", 20032},
 #endif
-#if GOLDEN_FLASH_LIMIT < 29613
+#if GOLDEN_FLASH_LIMIT < 29613 && GOLDEN_PART_FORMS
     {"encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", 29613},
 #endif
-#if GOLDEN_FLASH_LIMIT < 720
+#if GOLDEN_FLASH_LIMIT < 720 && GOLDEN_PART_FORMS
     {"pool_att_s7_d20", 720},
 #endif
-#if GOLDEN_FLASH_LIMIT < 537
+#if GOLDEN_FLASH_LIMIT < 537 && GOLDEN_PART_FORMS
     {"pool_att_s9_d12_pad4", 537},
 #endif
-#if GOLDEN_FLASH_LIMIT < 60
+#if GOLDEN_FLASH_LIMIT < 60 && GOLDEN_PART_FORMS
     {"pool_att_s1_d5", 60},
 #endif
-#if GOLDEN_FLASH_LIMIT < 262
+#if GOLDEN_FLASH_LIMIT < 262 && GOLDEN_PART_FORMS
     {"pool_att_s6_d8_one_unmasked", 262},
 #endif
-#if GOLDEN_FLASH_LIMIT < 196
+#if GOLDEN_FLASH_LIMIT < 196 && GOLDEN_PART_FORMS
     {"pool_att_s4_d8_all_masked", 196},
 #endif
-#if GOLDEN_FLASH_LIMIT < 15752
+#if GOLDEN_FLASH_LIMIT < 15752 && GOLDEN_PART_FORMS
     {"model_cls_attpool_l1_post_relu_s6_d20", 15752},
 #endif
-#if GOLDEN_FLASH_LIMIT < 20368
+#if GOLDEN_FLASH_LIMIT < 20368 && GOLDEN_PART_FORMS
     {"model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", 20368},
 #endif
-#if GOLDEN_FLASH_LIMIT < 5086
+#if GOLDEN_FLASH_LIMIT < 5086 && GOLDEN_PART_FORMS
     {"model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", 5086},
 #endif
-#if GOLDEN_FLASH_LIMIT < 20841
+#if GOLDEN_FLASH_LIMIT < 20841 && GOLDEN_PART_FORMS
     {"model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", 20841},
 #endif
-#if GOLDEN_FLASH_LIMIT < 6420
+#if GOLDEN_FLASH_LIMIT < 6420 && GOLDEN_PART_FORMS
     {"model_tokens_v20_seq1_sin_mean_d12", 6420},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8688
+#if GOLDEN_FLASH_LIMIT < 8688 && GOLDEN_PART_FORMS
     {"model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", 8688},
 #endif
-#if GOLDEN_FLASH_LIMIT < 2724
+#if GOLDEN_FLASH_LIMIT < 2724 && GOLDEN_PART_FORMS
     {"model_cls_attpool_seq1_nopos_d8", 2724},
 #endif
-#if GOLDEN_FLASH_LIMIT < 38200
+#if GOLDEN_FLASH_LIMIT < 38200 && GOLDEN_PART_ENCODER
     {"model_sin_mean_l2_post_gelu_s8_d24_pad2", 38200},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16288
+#if GOLDEN_FLASH_LIMIT < 16288 && GOLDEN_PART_ENCODER
     {"model_learned_first_l1_pre_relu_s9_d20", 16288},
 #endif
     {NULL, 0}
