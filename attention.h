@@ -3,9 +3,11 @@
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
    attention.h runs the blocks of a transformer - linear layers, softmax,
-   layer norm, activations, scaled dot-product and multi-head attention,
-   whole PyTorch-compatible encoder and decoder layers and stacks,
-   positional encodings, token embeddings, pooling and a classifier head,
+   layer norm, activations, scaled dot-product, multi-head, local
+   (windowed) and additive (Bahdanau) attention, whole PyTorch-compatible
+   encoder and decoder layers and stacks, positional encodings, embeddings
+   (linear, ViT patches, BERT tokens + segments, a learned CLS row),
+   pooling (mean, first, attention pooling) and a classifier head,
    encoder-decoder and decoder-only models generating with a key/value
    cache - on anything from a Cortex-M0 to a desktop. Weights stay where
    they are (flash); activations and scratch live in a static buffer you
@@ -24,7 +26,7 @@
 
        static uint8_t buf[ATTN_SDPA_SCRATCH_F32(SEQ)] ATTN_ALIGNED;
        attn_arena arena;
-       attn_mha_cfg cfg = { SEQ, SEQ, D, 1, 0 }; // seq_q, seq_kv, d, heads, causal
+       attn_mha_cfg cfg = { SEQ, SEQ, D, 1, 0, 0 }; // seq_q, seq_kv, d, heads, causal, window
        attn_arena_init(&arena, buf, sizeof buf);
        attn_status st = attn_sdpa_f32(out, q, k, v, NULL, &cfg, &arena);
        if (st != ATTN_OK) { ... attn_status_str(st) ... }
@@ -91,6 +93,15 @@
                    read, so a window costs what it sees, and scratch
                    stays linear in the sequence. In a KV-cache step the
                    query's position is cache->len.
+     additive      attn_additive_* (one head, Bahdanau's "concat" form):
+                   score[i][j] = v . tanh(Wq q_i + b + Wk k_j), softmax over
+                   the unmasked keys j, out_i = sum_j p_ij val_j. Queries
+                   [seq_q][d_q], keys [seq_kv][d_k], values [seq_kv][d_v]
+                   each of its own width (attn_additive_cfg); Wq [d_attn][d_q]
+                   and b [d_attn] as nn.Linear(d_q, d_attn), Wk [d_attn][d_k]
+                   as nn.Linear(d_k, d_attn, bias=False), v [d_attn]. The
+                   keys are projected once; each query row's projection,
+                   then its scores a row at a time (never seq_q x seq_kv).
    NULL parameters: weight matrices are required (NULL -> ATTN_ERR_NULL);
    bias vectors may be NULL (= zeros); a LayerNorm gamma may be NULL (= ones,
    PyTorch elementwise_affine=False).
@@ -99,6 +110,8 @@
      * A query whose keys are all masked (padding, causal and/or window)
        attends to nothing: its attention context is the zero vector, so the multi-head
        output row equals the output bias bo. (PyTorch returns NaN there.)
+       In additive attention, whose output is that context, the row is
+       zeros (int8: the output zero point).
      * attn_softmax_f32 on a row whose entries are all -INFINITY writes zeros.
      * attn_pool_f32 (mean) over a sequence with every row padded writes zeros.
      * NaN and Inf in float inputs are not searched for (that would cost a
@@ -110,6 +123,7 @@
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
      attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
+     attn_additive_*: out may equal q when d_v <= d_q.
      attn_encoder_layer_*, attn_encoder_*, attn_decoder_layer_*,
      attn_decoder_*, the _step functions: always in place on x (the
      decoder's memory must not overlap x).
@@ -259,6 +273,21 @@
                    softmax four keys per vector (the table gathered), P.V
                    by VMLA over 16 columns. Their d_head 16 loops and the
                    DSP softmax loops are inline assembly for GCC and clang.
+   additive        attn_additive_s8, the keys once: Kp[j][a] = clamp(requant(
+                   sat(kb[a] + sum_c (k_j[c] - k.in_zp) wk[a][c]), k.mul[a]),
+                   -32768, 32767), int16 (kb = k.bias, 0 if NULL); each
+                   query: Qp[a] the same of q_i with Wq, q.bias and q.mul,
+                   clamped to [-2^30, 2^30]; for each visible key j and a:
+                   u = Qp[a] + Kp[j][a] (|u| < 2^30 + 2^15, the common wide
+                   scale s_u), t = clamp(t_zp + rshift(u, t_shift)) (t_shift
+                   0: u itself), z_j = sum_a v[a] * tanh_table[t + 128]
+                   (|z_j| <= 2^14 d_attn <= 2^29, int32); p_j as in softmax
+                   with score_mul; c = sum_j p_j (val_j - val_zp) (the p_j
+                   sum to less than 2^17: |c| < 2^25), out = clamp(out_zp +
+                   requant(c, ctx_mul)). No visible key: out = clamp(out_zp).
+                   The same C on every core (the projections' sums through
+                   the linear layers' dot products: DSP, Helium, the same
+                   integers).
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
                    S1 = sum x, S2 = sum x^2 (int64), D = min(d*S2 - S1^2 +
                    eps, 2^62 - 1); k in 0..30 such that N = D * 4^k is in
@@ -322,9 +351,16 @@
                           relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
                           layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
+     additive attention   the quantizer's tanh table round(127 tanh(x)) at
+                          the 256 index values, an index of 8 bits over at
+                          most [-4, 4] (tanh within 7e-4 of +-1 beyond);
+                          cosine >= 0.9996 to PyTorch on every golden case
+                          (calibrated on its own input; tests/test_additive.c)
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
    d_model of attention <= 32768; layer norm width and an int8 encoder's
-   d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
+   d_model <= 2048; additive attention's d_q, d_k and d_attn <= 32768.
+   Zero points outside [-128, 127], shifts outside -31..30 (additive
+   attention's t_shift outside 0..16),
    multipliers equal to INT32_MIN, a post-norm layer's add whose wide sum
    can reach 2^19 (max over int8 a of |requant(a - a_zp, a_mul)|, plus the
    same for b, must be < 2^19: the layer norm that reads the sum is proven
@@ -358,6 +394,13 @@
      attn_encoder_f32       same as one layer (layers run one after another)
                                                    ATTN_ENCODER_SCRATCH_F32(seq, d, heads, d_ff)
      attn_model_f32         B(seq*d) + the encoder's   ATTN_MODEL_SCRATCH_F32(seq, d, heads, d_ff)
+     attn_model_f32 / attn_model_tokens_f32 with the front ends (R = seq +
+                            cls_token rows): B(R*d) + A(R) with a CLS row + B(d_in)
+                            for patches + the encoder's at R rows
+                            ATTN_MODEL_SCRATCH_EX_F32(seq, d, heads, d_ff, cls_token, patch_d_in)
+     attn_pool_attention_f32 B(seq)                        ATTN_POOL_SCRATCH_F32(seq)
+     attn_additive_f32      B(seq_kv*d_attn) + B(d_attn) + B(seq_kv)
+                                               ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn)
    i.e. an encoder layer needs K and V (2*seq*d floats) plus one row of
    scores, two d-vectors and the feed-forward hidden row - never seq*seq.
    int8, with A(n) = n rounded up to ATTN_ALIGN:
@@ -368,6 +411,10 @@
                             P = 2 (two tokens at a time), or 1 if seq is 1
      attn_encoder_s8        the same   ATTN_ENCODER_SCRATCH_S8(seq, d, heads, d_ff)
      attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
+                            (front ends: ATTN_MODEL_SCRATCH_EX_S8, as for float)
+     attn_pool_attention_s8 A(4*seq) + A(d)               ATTN_POOL_SCRATCH_S8(seq, d)
+     attn_additive_s8       A(2*seq_kv*d_attn) + A(4*d_attn) + A(4*seq_kv)
+                                               ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn)
    (K and V in bytes, a query's int32 scores that then hold the int32
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
@@ -406,8 +453,10 @@
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
    stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 804
    on the M4F; 796 with GCC 12 -O2 (M4F), 712 with GCC -Os; the model
-   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; per-
-   function and per-build figures: BENCHMARKS.md, `make stack`).
+   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; the
+   additive attention's, 956 with clang -O2 on the M4F, is held to the
+   same bound; per-function and per-build figures: BENCHMARKS.md,
+   `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS
@@ -436,6 +485,18 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   (next) embeddings and the other attention forms (issue 11, in progress):
+          a `window` field in attn_mha_cfg and attn_encoder_cfg (local
+          attention, float and int8, steps too); the model's front ends
+          (cls_token, ViT patches, BERT tokens + segments with
+          attn_model_tokens_*, an embedding LayerNorm) and
+          ATTN_POOL_ATTENTION (attn_pool_attention_*), quantized by
+          attn_quantize_model_s8 / attn_quantize_model_tokens_s8;
+          ATTN_MODEL_SCRATCH_EX_*. API change: attn_mha_cfg,
+          attn_encoder_cfg, attn_model_cfg, attn_model_weights_f32 and
+          attn_model_s8_params have new fields at their ends: zero them
+          (= {0}, or memset) and positional initialisers keep meaning what
+          they meant (but -Wextra then asks for the new fields).
    0.5.0  the decoder half: attn_mha_* take separate key and value inputs
           (an API change: pass xkv twice for the old behaviour); layers
           built from shared row blocks; decoder layers and stacks,
@@ -513,8 +574,14 @@
      2 * ATTN_F32_BYTES(d_model) + ATTN_F32_BYTES(seq) + ATTN_F32_BYTES(d_ff) + \
      0 * (size_t)(n_heads))
 #define ATTN_MODEL_SCRATCH_F32(seq, d_model, n_heads, d_ff)                    \
-    (ATTN_F32_BYTES((size_t)(seq) * (size_t)(d_model)) +                       \
-     ATTN_ENCODER_SCRATCH_F32(seq, d_model, n_heads, d_ff))
+    ATTN_MODEL_SCRATCH_EX_F32(seq, d_model, n_heads, d_ff, 0, 0)
+/* with the front ends: cls_token 0 or 1, patch_in = d_in for patches
+   (else 0); seq is the input's rows (the encoder sees seq + cls_token) */
+#define ATTN_MODEL_SCRATCH_EX_F32(seq, d_model, n_heads, d_ff, cls_token, patch_in) \
+    (ATTN_F32_BYTES(((size_t)(seq) + (size_t)(cls_token)) * (size_t)(d_model)) + \
+     ((cls_token) ? ATTN_ALIGN_UP((size_t)(seq) + 1) : 0) + ATTN_F32_BYTES(patch_in) + \
+     ATTN_ENCODER_SCRATCH_F32((size_t)(seq) + (size_t)(cls_token), d_model, n_heads, d_ff))
+#define ATTN_POOL_SCRATCH_F32(seq) ATTN_F32_BYTES(seq)
 
 /* The decoder (a layer or the stack; mem_len memory rows), one generation
    step (for a cache of max_len tokens and max_mem memory rows; an encoder
@@ -567,8 +634,13 @@
                                      ATTN__PAIR(seq) * (size_t)(d_model)) * 4) + \
      ATTN_ALIGN_UP(ATTN__PAIR(seq) * (size_t)(d_ff)) + 0 * (size_t)(n_heads))
 #define ATTN_MODEL_SCRATCH_S8(seq, d_model, n_heads, d_ff)                     \
-    (ATTN_ALIGN_UP((size_t)(seq) * (size_t)(d_model)) +                        \
-     ATTN_ENCODER_SCRATCH_S8(seq, d_model, n_heads, d_ff))
+    ATTN_MODEL_SCRATCH_EX_S8(seq, d_model, n_heads, d_ff, 0, 0)
+#define ATTN_MODEL_SCRATCH_EX_S8(seq, d_model, n_heads, d_ff, cls_token, patch_in) \
+    (ATTN_ALIGN_UP(((size_t)(seq) + (size_t)(cls_token)) * (size_t)(d_model)) + \
+     ((cls_token) ? ATTN_ALIGN_UP((size_t)(seq) + 1) : 0) + ATTN_ALIGN_UP(patch_in) + \
+     ATTN_ENCODER_SCRATCH_S8((size_t)(seq) + (size_t)(cls_token), d_model, n_heads, d_ff))
+#define ATTN_POOL_SCRATCH_S8(seq, d_model)                                     \
+    (ATTN_ALIGN_UP((size_t)(seq) * 4) + ATTN_ALIGN_UP(d_model))
 /* The int8 decoder, steps and models (P tokens at a time as for the
    encoder: P = 2, or 1 for a step or a sequence of one). */
 #define ATTN__ROWS_S8(P, d_model, n_keys, d_ff)                                \
@@ -643,7 +715,12 @@ typedef enum {
 
 typedef enum {
     ATTN_POOL_MEAN = 0,  /* mean over the rows that are not padded          */
-    ATTN_POOL_FIRST = 1  /* row 0 (a CLS token)                             */
+    ATTN_POOL_FIRST = 1, /* row 0 (a CLS token)                             */
+    ATTN_POOL_ATTENTION = 2 /* attention pooling: p = softmax over the
+                            unpadded rows j of w . x_j, out = sum p_j x_j
+                            (w: the weights' pool_w, nn.Linear(d_model, 1);
+                            its bias adds the same to every score and so
+                            cancels in the softmax)                        */
 } attn_pooling;
 
 /* Shape of one attention call. */
@@ -674,15 +751,44 @@ typedef struct {
                                    a decoder's cross-attention has none     */
 } attn_encoder_cfg;
 
-/* A whole classifier: embed -> + positions -> encoder -> pool -> logits. */
+/* A whole classifier: embed -> [CLS] -> + positions -> [LayerNorm] ->
+   encoder -> pool -> logits. The front end (the embedding of the input
+   rows) is one of:
+     features  attn_model_*: input [seq][d_in] through a Linear (embed_w),
+               or [seq][d_model] as it is (d_in 0);
+     patches   attn_model_* with patch > 0 (ViT): input is one image
+               [channels][image_h][image_w] (NCHW, batch 1), cut into
+               non-overlapping patch x patch squares in row-major order,
+               each embedded by embed_w = nn.Conv2d(channels, d_model,
+               patch, stride=patch).weight ([d_model][channels][patch]
+               [patch] = [d_model][d_in]) and embed_b; then
+               seq = (image_h / patch) * (image_w / patch) and d_in =
+               channels * patch * patch (ATTN_ERR_SHAPE otherwise);
+     tokens    attn_model_tokens_* (BERT): token ids through token_embed
+               [vocab][d_model] plus, with n_segments > 0, segment ids
+               through segment_embed [n_segments][d_model].
+   Then cls_token puts a learned row in front (the encoder sees seq + 1
+   rows; it is never padded), positions are added to every row the
+   encoder sees (row 0 is the CLS row), and embed_norm applies a LayerNorm
+   (embed_norm_w/b, encoder.eps) to each row: BERT's embeddings are
+   tokens + segments + learned positions -> LayerNorm. Pooling and the
+   padding mask cover the encoder's rows (the CLS row included). */
 typedef struct {
     attn_encoder_cfg encoder;
     int d_in;              /* input features per token; 0: the input is
                               already d_model wide and is not embedded      */
-    int max_seq;           /* longest sequence; rows of the position table  */
+    int max_seq;           /* most rows the encoder sees (seq, + 1 with a
+                              CLS token): rows of the position table        */
     attn_position position;
     attn_pooling pooling;
     int n_classes;
+    int cls_token;         /* nonzero: weights' cls_token goes in front     */
+    int embed_norm;        /* nonzero: LayerNorm after embedding+positions  */
+    int patch;             /* > 0: image input cut into patch x patch squares */
+    int channels, image_h, image_w; /* the image's shape (patch > 0)        */
+    int vocab;             /* attn_model_tokens_*: rows of token_embed      */
+    int n_segments;        /* attn_model_tokens_*: rows of segment_embed (0:
+                              no segments)                                  */
 } attn_model_cfg;
 
 /* One decoder layer, PyTorch nn.TransformerDecoderLayer semantics, with
@@ -740,6 +846,35 @@ typedef struct {
     float embed_scale;         /* 0 or 1: none                              */
 } attn_lm_cfg;
 
+/* ---- additive attention (configuration and scratch sizes) ---------------- */
+
+/* Additive (Bahdanau, "concat") attention, one head:
+     score[i][j] = v . tanh(Wq q_i + Wk k_j + b)
+     out_i = sum_j softmax_j(score[i][j]) val_j   (over the unmasked keys)
+   q [seq_q][d_q], k [seq_kv][d_k], val [seq_kv][d_v], out [seq_q][d_v];
+   Wq [d_attn][d_q], Wk [d_attn][d_k], b and v [d_attn]. */
+typedef struct {
+    int seq_q, seq_kv;   /* query rows; key (and value) rows                */
+    int d_q, d_k, d_v;   /* widths of queries, keys, values (and output)    */
+    int d_attn;          /* the hidden width: rows of Wq and Wk, length of v */
+} attn_additive_cfg;
+
+/* Exact scratch (MEMORY below): the keys' projections [seq_kv][d_attn],
+   one query's projection [d_attn] and one row of scores [seq_kv]; the
+   int8 block keeps the key projections as int16 and the scores int32. */
+#define ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn)                              \
+    (ATTN_F32_BYTES((size_t)(seq_kv) * (size_t)(d_attn)) + ATTN_F32_BYTES(d_attn) + \
+     ATTN_F32_BYTES(seq_kv))
+#define ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn)                               \
+    (ATTN_ALIGN_UP((size_t)(seq_kv) * (size_t)(d_attn) * 2) +                  \
+     ATTN_ALIGN_UP((size_t)(d_attn) * 4) + ATTN_ALIGN_UP((size_t)(seq_kv) * 4))
+/* The store attn_quantize_additive_s8 takes: Wq, its bias, its multipliers,
+   Wk, its multipliers, the tanh table and v (sizeof(attn_qmul) is 8). */
+#define ATTN_ADDITIVE_STORE_S8(d_q, d_k, d_attn)                               \
+    (ATTN_ALIGN_UP((size_t)(d_attn) * (size_t)(d_q)) + ATTN_ALIGN_UP((size_t)(d_attn) * 4) + \
+     2 * ATTN_ALIGN_UP((size_t)(d_attn) * 8) + ATTN_ALIGN_UP((size_t)(d_attn) * (size_t)(d_k)) + \
+     ATTN_ALIGN_UP(256) + ATTN_ALIGN_UP(d_attn))
+
 #ifndef ATTN_NO_FLOAT
 
 /* ---- float weights ------------------------------------------------------ */
@@ -774,6 +909,11 @@ typedef struct {
     attn_encoder_weights_f32 encoder;
     const float *cls_w;    /* [n_classes][d_model]                          */
     const float *cls_b;    /* [n_classes] or NULL                           */
+    const float *cls_token;      /* [d_model] the learned CLS row (cfg.cls_token) */
+    const float *pool_w;         /* [d_model] ATTN_POOL_ATTENTION's scores    */
+    const float *token_embed;    /* [vocab][d_model] (attn_model_tokens_f32)  */
+    const float *segment_embed;  /* [n_segments][d_model] (n_segments > 0)    */
+    const float *embed_norm_w, *embed_norm_b; /* [d_model] each, or NULL     */
 } attn_model_weights_f32;
 
 typedef struct {
@@ -842,6 +982,13 @@ ATTN_DEF attn_status attn_pos_learned_f32(float *x, const float *table, int seq,
    all are padded), or row 0 for ATTN_POOL_FIRST. key_padding [seq] or NULL. */
 ATTN_DEF attn_status attn_pool_f32(float *out, const float *x, const uint8_t *key_padding,
                                    attn_pooling pooling, int seq, int d_model);
+/* Attention pooling (ATTN_POOL_ATTENTION; attn_pool_f32 returns
+   ATTN_ERR_RANGE for it): out [d_model] = sum_j p_j x[j], p = softmax over
+   the unpadded rows of w . x[j], w [d_model]. All rows padded: zeros.
+   Scratch: ATTN_POOL_SCRATCH_F32(seq) (the scores). */
+ATTN_DEF attn_status attn_pool_attention_f32(float *out, const float *x,
+                                             const uint8_t *key_padding, const float *w, int seq,
+                                             int d_model, attn_arena *arena);
 
 /* *index = position of the largest of x[0..n-1] (the first one on ties;
    NaN entries are never chosen unless all are NaN, then 0). */
@@ -875,6 +1022,28 @@ ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const 
                                                  const float *in_proj_b, const float *out_w,
                                                  const float *out_b, int d_model);
 
+/* ---- additive attention ---- */
+
+/* Its weights (attn_additive_cfg): PyTorch's nn.Linear(d_q, d_attn) for Wq
+   and b, nn.Linear(d_k, d_attn, bias=False) for Wk, v a [d_attn] vector. */
+typedef struct {
+    const float *wq;  /* [d_attn][d_q]                                     */
+    const float *wk;  /* [d_attn][d_k]                                     */
+    const float *b;   /* [d_attn] or NULL                                  */
+    const float *v;   /* [d_attn]                                          */
+} attn_additive_weights_f32;
+
+/* out [seq_q][d_v] = additive attention of the queries q over the keys k
+   and values val; key_padding [seq_kv] or NULL (nonzero hides a key). A
+   query that sees no key gets a zero row. out may equal q when d_v <= d_q
+   (each query row is read before its output row is written); no other
+   overlap. Scratch: ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn). */
+ATTN_DEF attn_status attn_additive_scratch_f32(const attn_additive_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_additive_f32(float *out, const float *q, const float *k,
+                                       const float *val, const uint8_t *key_padding,
+                                       const attn_additive_cfg *cfg,
+                                       const attn_additive_weights_f32 *w, attn_arena *arena);
+
 /* ---- encoder ------------------------------------------------------------ */
 
 /* One layer, in place on x [seq][d_model]. key_padding [seq] or NULL. */
@@ -898,6 +1067,15 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena);
+/* The classifier on token ids (BERT's front end): tokens [seq] in
+   0..vocab-1, segments [seq] in 0..n_segments-1 or NULL (all 0; ignored
+   if n_segments is 0), else ATTN_ERR_RANGE. key_padding [seq] or NULL.
+   cfg->patch must be 0; d_in is not used. Scratch: as attn_model_f32's
+   query says (attn_model_scratch_f32 serves both). */
+ATTN_DEF attn_status attn_model_tokens_f32(float *logits, const int *tokens, const int *segments,
+                                           int seq, const uint8_t *key_padding,
+                                           const attn_model_cfg *cfg,
+                                           const attn_model_weights_f32 *w, attn_arena *arena);
 
 /* ---- decoder ------------------------------------------------------------ */
 
@@ -1133,6 +1311,17 @@ typedef struct {
     attn_linear_s8_params cls;       /* d_model -> n_classes                 */
     float in_scale, logit_scale;     /* for the caller: real = scale*(q-zp)  */
     int32_t in_zp, logit_zp;
+    /* the front ends and attention pooling (see attn_model_cfg) */
+    const int8_t *cls_token;         /* [d_model] at the embedded rows' scale */
+    const int8_t *token_embed;       /* [vocab][d_model] (attn_model_tokens_s8) */
+    const int8_t *segment_embed;     /* [n_segments][d_model] or NULL         */
+    attn_add_s8_params segment_add;  /* token row + segment row              */
+    attn_layernorm_s8_params embed_norm; /* cfg.embed_norm: after positions  */
+    const int8_t *pool_w;            /* [d_model] ATTN_POOL_ATTENTION: w     */
+    attn_sdpa_s8_params pool;        /* its scores (q_zp 0: w is symmetric),
+                                        softmax and weighted sum, as one
+                                        head of d_model columns with no
+                                        1/sqrt(d) in score_mul               */
 } attn_model_s8_params;
 
 /* One quantized decoder layer (cfg as for float): the encoder layer's
@@ -1218,6 +1407,55 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
                                  const attn_mha_cfg *cfg, const attn_mha_s8_params *p,
                                  attn_arena *arena);
 
+/* ---- additive attention ---- */
+
+/* One projection of int8 additive attention (Wq with b, or Wk): output
+   channel a's int32 sum, rescaled to the block's common fine scale s_u
+   and kept wide:
+     P[a] = requant(sat(bias[a] + sum_c (x[c] - in_zp) * w[a][c]), mul[a])
+   Weights symmetric per output channel (w_scale[a]); bias at in_scale *
+   w_scale[a]; mul[a] = in_scale * w_scale[a] / s_u. */
+typedef struct {
+    const int8_t *w;       /* [d_attn][d_in]                                 */
+    const int32_t *bias;   /* [d_attn] or NULL                               */
+    const attn_qmul *mul;  /* [d_attn]                                       */
+    int32_t in_zp;         /* zero point of the input rows                   */
+} attn_additive_proj_s8;
+
+/* Additive attention in int8 (INT8 ARITHMETIC, additive attention): the
+   keys' projections Kp once (int16), each query's Qp (int32); for query
+   i, key j and hidden unit a the wide sum Qp[a] + Kp[j][a] becomes an
+   index of the tanh table, t = clamp(t_zp + rshift(sum, t_shift)), and
+   score z_j = sum_a v[a] * tanh_table[t + 128] stays int32 into the
+   attention's fixed-point softmax (Q15 probabilities), whose context over
+   the int8 values is rescaled once:
+     s_u       = s_t / 2^t_shift, s_t the scale of the table's index
+     score_mul = s_v * s_tanh * log2(e) * 2^16   (s_tanh: the table's values)
+     ctx_mul   = s_val / (2^15 * s_out)                                     */
+typedef struct {
+    attn_additive_proj_s8 q;     /* Wq and b (d_attn x d_q)                 */
+    attn_additive_proj_s8 k;     /* Wk (d_attn x d_k)                       */
+    int32_t t_zp;                /* the table index's zero point            */
+    int32_t t_shift;             /* 0..16                                   */
+    const int8_t *tanh_table;    /* [256]: tanh of index t at [t + 128], in
+                                    int8 of zero point 0 (scale s_tanh)     */
+    const int8_t *v;             /* [d_attn], symmetric (scale s_v)         */
+    attn_qmul score_mul;
+    int32_t val_zp;              /* zero point of the values                */
+    attn_qmul ctx_mul;
+    int32_t out_zp;
+} attn_additive_s8_params;
+
+/* out [seq_q][d_v] int8 as attn_additive_f32 (the same shapes, masks,
+   in-place rule and zero row, here out_zp), on int8 q, k, val at the
+   scales the parameters were made for. Scratch:
+   ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn). */
+ATTN_DEF attn_status attn_additive_scratch_s8(const attn_additive_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_additive_s8(int8_t *out, const int8_t *q, const int8_t *k,
+                                      const int8_t *val, const uint8_t *key_padding,
+                                      const attn_additive_cfg *cfg,
+                                      const attn_additive_s8_params *p, attn_arena *arena);
+
 ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, int seq,
                                                    size_t *bytes);
 ATTN_DEF attn_status attn_encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
@@ -1233,11 +1471,24 @@ ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padd
    all are padded; pass the tensor's zp) or row 0 (which ignores padding). */
 ATTN_DEF attn_status attn_pool_s8(int8_t *out, const int8_t *x, const uint8_t *key_padding,
                                   attn_pooling pooling, int seq, int d_model, int32_t zp);
+/* Attention pooling in int8: the query w [d_model] (zero point p->q_zp)
+   against keys = values = x [seq][d_model] (zero point p->k_zp ==
+   p->v_zp), as attn_sdpa_s8 computes one head; out [d_model] at p's
+   output scale (p->out_zp everywhere when every row is padded).
+   Scratch: ATTN_POOL_SCRATCH_S8(seq, d_model). */
+ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
+                                            const uint8_t *key_padding, const int8_t *w,
+                                            const attn_sdpa_s8_params *p, int seq, int d_model,
+                                            attn_arena *arena);
 
 ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, size_t *bytes);
 ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
                                    const uint8_t *key_padding, const attn_model_cfg *cfg,
                                    const attn_model_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_model_tokens_s8(int8_t *logits, const int *tokens, const int *segments,
+                                          int seq, const uint8_t *key_padding,
+                                          const attn_model_cfg *cfg,
+                                          const attn_model_s8_params *p, attn_arena *arena);
 
 /* *index = position of the largest of x[0..n-1] (the first one on ties). */
 ATTN_DEF attn_status attn_argmax_s8(int *index, const int8_t *x, int n);
@@ -1362,6 +1613,19 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
                                             attn_arena *store, attn_arena *scratch);
+/* The same for attn_model_tokens_s8: calibration token ids calib_tokens
+   [n_calib][seq] and segment ids calib_segments [n_calib][seq] or NULL
+   (ids outside the tables: ATTN_ERR_RANGE). The token and segment tables
+   are quantized at their own min/max encodings (vocab * d_model and
+   n_segments * d_model bytes of store). */
+ATTN_DEF attn_status attn_quantize_model_tokens_s8(attn_model_s8_params *out,
+                                                   const attn_model_cfg *cfg,
+                                                   const attn_model_weights_f32 *w,
+                                                   const int *calib_tokens,
+                                                   const int *calib_segments,
+                                                   const uint8_t *key_padding, int n_calib,
+                                                   int seq, attn_arena *store,
+                                                   attn_arena *scratch);
 
 /* A float decoder stack: calib [n_calib][seq][d_model] target rows
    (key_padding [n_calib][seq] or NULL) against memory
@@ -1403,6 +1667,32 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
                                          const attn_lm_weights_f32 *w, const int *calib,
                                          const int *calib_len, int n_calib, attn_arena *store,
                                          attn_arena *scratch);
+
+/* Additive attention: the float block runs on n_calib samples, calib_q
+   [n_calib][seq_q][d_q] queries against calib_k [n_calib][seq_kv][d_k]
+   keys and calib_val [n_calib][seq_kv][d_v] values (key_padding
+   [n_calib][seq_kv] or NULL), and every int8 tensor covers what it saw
+   (min/max): the inputs and the output (*io), the projections (one wide
+   scale s_u for both, fine enough for the keys' int16) and the table's
+   index (the sums Wq q + b + Wk k of the visible pairs, clipped to
+   [-4, 4], where tanh is within 7e-4 of +-1). The table holds
+   round(127 tanh) (s_tanh = 1/127); v is symmetric per tensor. Store:
+   exactly ATTN_ADDITIVE_STORE_S8(d_q, d_k, d_attn) bytes (the bias too
+   when b is NULL: zeros). Scratch: the float block's and B(seq_q * d_v).
+   Errors as for attn_quantize_encoder_s8: NaN or infinite weights or
+   calibration data, or a scale no multiplier can express, are
+   ATTN_ERR_RANGE; on any error *out, *io and both arenas are unchanged. */
+typedef struct {
+    attn_qparams q, k, val, out;
+} attn_additive_qparams;
+ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
+                                               attn_additive_qparams *io,
+                                               const attn_additive_cfg *cfg,
+                                               const attn_additive_weights_f32 *w,
+                                               const float *calib_q, const float *calib_k,
+                                               const float *calib_val,
+                                               const uint8_t *key_padding, int n_calib,
+                                               attn_arena *store, attn_arena *scratch);
 
 #endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
 
@@ -1633,6 +1923,14 @@ static void attn__size_add(attn__size *s, size_t n, size_t m, size_t elem)
     s->bytes += b;
 }
 
+static attn__size attn__size_max(attn__size a, attn__size b)
+{
+    attn__size s;
+    s.overflow = a.overflow | b.overflow;
+    s.bytes = a.bytes > b.bytes ? a.bytes : b.bytes;
+    return s;
+}
+
 /* The common tail of every check: sizes fit size_t, and the arena holds them. */
 static attn_status attn__check_scratch(const attn__size *s, const attn_arena *arena)
 {
@@ -1673,12 +1971,33 @@ static int attn__key_range(int i, int n, int causal, int window, int *n_keys)
     return lo;
 }
 
-/* The model's own shape and enum rules (the encoder's are checked apart). */
+/* The rows a model's encoder sees: the input's, and the CLS row. */
+static int attn__model_rows(const attn_model_cfg *c, int seq)
+{
+    return seq + (c->cls_token != 0);
+}
+
+static int attn__count_bad(int v)
+{
+    return v < 0 || v > ATTN_MAX_DIM;
+}
+
+/* The model's own shape and enum rules (the encoder's are checked apart);
+   seq is checked before the rows are formed (seq + 1 cannot overflow). */
 static attn_status attn__model_shape_check(const attn_model_cfg *c, int seq, int n_layers)
 {
-    if (attn__dim_bad(seq) || c->d_in < 0 || c->d_in > ATTN_MAX_DIM || attn__dim_bad(c->max_seq) ||
-        seq > c->max_seq || attn__dim_bad(c->n_classes) || attn__dim_bad(n_layers))
+    if (attn__dim_bad(seq) || attn__count_bad(c->d_in) || attn__dim_bad(c->max_seq) ||
+        attn__model_rows(c, seq) > c->max_seq || attn__dim_bad(c->n_classes) ||
+        attn__dim_bad(n_layers) || attn__count_bad(c->vocab) || attn__count_bad(c->n_segments) ||
+        attn__count_bad(c->patch))
         return ATTN_ERR_SHAPE;
+    if (c->patch > 0) { /* the image is cut into exactly seq squares of d_in values */
+        if (attn__dim_bad(c->channels) || attn__dim_bad(c->image_h) || attn__dim_bad(c->image_w) ||
+            c->image_h % c->patch != 0 || c->image_w % c->patch != 0 ||
+            (int64_t)(c->image_h / c->patch) * (c->image_w / c->patch) != seq ||
+            (int64_t)c->channels * c->patch * c->patch != c->d_in)
+            return ATTN_ERR_SHAPE;
+    }
     return ATTN_OK;
 }
 
@@ -1687,9 +2006,66 @@ static attn_status attn__model_enums_check(const attn_model_cfg *c)
     if (c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
         c->position != ATTN_POS_LEARNED)
         return ATTN_ERR_RANGE;
-    if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST) return ATTN_ERR_RANGE;
+    if (c->pooling != ATTN_POOL_MEAN && c->pooling != ATTN_POOL_FIRST &&
+        c->pooling != ATTN_POOL_ATTENTION)
+        return ATTN_ERR_RANGE;
     return ATTN_OK;
 }
+
+/* The token entry's own rules: tokens, no image; ids in range. */
+static attn_status attn__model_tokens_check(const attn_model_cfg *c, const int *tokens,
+                                            const int *segments, int seq)
+{
+    int i;
+    if (attn__dim_bad(c->vocab) || c->patch != 0) return ATTN_ERR_SHAPE;
+    for (i = 0; i < seq; i++)
+        if (tokens[i] < 0 || tokens[i] >= c->vocab ||
+            (c->n_segments > 0 && segments && (segments[i] < 0 || segments[i] >= c->n_segments)))
+            return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+/* a + b (the overflow of either) */
+static attn__size attn__size_plus(attn__size a, attn__size b)
+{
+    if (!a.overflow && !b.overflow && a.bytes <= SIZE_MAX - b.bytes) {
+        a.bytes += b.bytes;
+        return a;
+    }
+    a.overflow = 1;
+    return a;
+}
+
+/* x (the encoder's rows), the padding of those rows (with a CLS row) and
+   a patch row (patches), then the larger of the encoder's scratch and the
+   pooling's; elem: 4 (float) or 1 (int8).
+   The tables that must be addressable too are checked here. */
+static attn__size attn__model_front_size(const attn_model_cfg *c, int seq, size_t elem,
+                                         attn__size enc)
+{
+    size_t rows = (size_t)attn__model_rows(c, seq), d = (size_t)c->encoder.d_model;
+    attn__size x = {0, 0}, t = {0, 0};
+    attn__size_add(&x, rows, d, elem);
+    if (c->cls_token) attn__size_add(&x, rows, 1, 1);
+    if (c->patch > 0) attn__size_add(&x, (size_t)c->d_in, 1, elem); /* a patch (kept) */
+    { /* after the encoder: the pooled row (int8 attention pooling: w's copy,
+         which becomes it) and attention pooling's scores */
+        attn__size p = {0, 0};
+        attn__size_add(&p, d, 1, elem);
+        if (c->pooling == ATTN_POOL_ATTENTION) attn__size_add(&p, rows, 1, 4);
+        enc = attn__size_max(enc, p);
+    }
+    /* the input, embedding and classifier must be addressable too */
+    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, elem);
+    attn__size_add(&t, d, (size_t)c->d_in, elem);
+    attn__size_add(&t, (size_t)c->n_classes, d, elem);
+    attn__size_add(&t, (size_t)c->vocab, d, elem);
+    attn__size_add(&t, (size_t)c->n_segments, d, elem); /* (an image: seq * d_in values) */
+    x = attn__size_plus(x, enc);
+    x.overflow |= t.overflow;
+    return x;
+}
+
 
 /* ---- KV cache (shared by _f32 and _s8) -------------------------------------- */
 
@@ -1822,13 +2198,6 @@ static int attn__tokens_ok(const int *t, int n, int vocab)
     return 1;
 }
 
-static attn__size attn__size_max(attn__size a, attn__size b)
-{
-    attn__size s;
-    s.overflow = a.overflow | b.overflow;
-    s.bytes = a.bytes > b.bytes ? a.bytes : b.bytes;
-    return s;
-}
 
 /* The seq2seq config, given the two stacks' own checks (se, sd: float or
    int8 rules): SHAPE (the stacks, their widths, the vocabularies and
@@ -2562,14 +2931,8 @@ static attn_status attn__model_cfg_check(const attn_model_cfg *c, int seq, int n
 
 static attn__size attn__model_size(const attn_model_cfg *c, int seq)
 {
-    attn__size s = attn__encoder_size(&c->encoder, seq), t = {0, 0};
-    attn__size_add(&s, (size_t)seq, (size_t)c->encoder.d_model, sizeof(float)); /* x */
-    /* the input, embedding and classifier must be addressable too */
-    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, sizeof(float));
-    attn__size_add(&t, (size_t)c->encoder.d_model, (size_t)c->d_in, sizeof(float));
-    attn__size_add(&t, (size_t)c->n_classes, (size_t)c->encoder.d_model, sizeof(float));
-    s.overflow |= t.overflow;
-    return s;
+    return attn__model_front_size(c, seq, sizeof(float),
+                                  attn__encoder_size(&c->encoder, attn__model_rows(c, seq)));
 }
 
 /* ---- leaf operations ---------------------------------------------------- */
@@ -2692,6 +3055,24 @@ ATTN_DEF attn_status attn_pool_f32(float *out, const float *x, const uint8_t *ke
     }
     if (count > 0)
         for (c = 0; c < d_model; c++) out[c] /= (float)count;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_pool_attention_f32(float *out, const float *x,
+                                             const uint8_t *key_padding, const float *w, int seq,
+                                             int d_model, attn_arena *arena)
+{
+    attn__size need = {0, 0};
+    attn_status st;
+    size_t mark;
+    if (!out || !x || !w || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_matrix(seq, d_model)) != ATTN_OK) return st;
+    attn__size_add(&need, (size_t)seq, 1, sizeof(float));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    mark = arena->used;
+    attn__attend_row_f32(out, w, x, x, (size_t)d_model, key_padding, seq, d_model,
+                         (float *)attn__take(arena, (size_t)seq * sizeof(float)));
+    arena->used = mark;
     return ATTN_OK;
 }
 
@@ -3163,55 +3544,286 @@ ATTN_DEF attn_status attn_model_scratch_f32(const attn_model_cfg *cfg, int seq, 
 
 /* What the quantizer watches in a float model (see attn__layer_obs). */
 typedef struct {
-    attn__range e, x0, logits;  /* embedding, + positions, classifier   */
-    attn__layer_obs *layers;    /* [n_layers + 1]: the stack's          */
+    attn__range e, x0, xn, logits; /* embedding (with the CLS row), +
+                                      positions, their LayerNorm, classifier */
+    attn__range pool;              /* attention pooling's scores          */
+    attn__layer_obs *layers;       /* [n_layers + 1]: the stack's          */
 } attn__model_obs;
 
-/* The model; arguments checked and scratch available. */
-static void attn__model_f32(float *logits, const float *input, int seq,
-                            const uint8_t *key_padding, const attn_model_cfg *cfg,
-                            const attn_model_weights_f32 *w, attn_arena *arena,
-                            attn__model_obs *obs)
+/* The front end (see attn_model_cfg): x [rows][d] from input (features or
+   an image) or tokens/segments (ids), the CLS row, positions, LayerNorm.
+   Out of line: its frame is gone before the encoder runs. */
+ATTN__NOINLINE void attn__model_front_f32(float *x, const float *input, const int *tokens,
+                                  const int *segments, int seq, const attn_model_cfg *cfg,
+                                  const attn_model_weights_f32 *w, attn_arena *arena,
+                                  attn__model_obs *obs)
 {
-    int dm = cfg->encoder.d_model;
-    size_t mark = arena->used, n = (size_t)seq * (size_t)dm;
-    float *x = (float *)attn__take(arena, n * sizeof(float)), *pooled;
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
+    size_t d = (size_t)dm, n = (size_t)rows * d;
+    float *y = x + (cfg->cls_token ? d : 0); /* the input's rows */
+    if (cfg->cls_token) memcpy(x, w->cls_token, d * sizeof(float));
+    if (tokens) {
+        for (i = 0; i < seq; i++) {
+            float *r = y + (size_t)i * d;
+            memcpy(r, w->token_embed + (size_t)tokens[i] * d, d * sizeof(float));
+            if (cfg->n_segments > 0)
+                attn__add_row_f32(r, w->segment_embed + (size_t)(segments ? segments[i] : 0) * d,
+                                  dm);
+        }
+    } else if (cfg->patch > 0) { /* patch i: row i / gw, column i % gw of squares */
+        size_t P = (size_t)cfg->patch, H = (size_t)cfg->image_h, W = (size_t)cfg->image_w;
+        float *pr = (float *)attn__take(arena, (size_t)cfg->d_in * sizeof(float));
+        int gw = cfg->image_w / cfg->patch;
+        for (i = 0; i < seq; i++) {
+            size_t py = (size_t)(i / gw) * P, px = (size_t)(i % gw) * P, ch, ky;
+            float *o = pr;
+            for (ch = 0; ch < (size_t)cfg->channels; ch++)
+                for (ky = 0; ky < P; ky++, o += P)
+                    memcpy(o, input + (ch * H + py + ky) * W + px, P * sizeof(float));
+            attn__matvec_f32(y + (size_t)i * d, pr, w->embed_w, w->embed_b, cfg->d_in, dm);
+        } /* pr stays taken until the model returns (its scratch says so) */
+    } else if (cfg->d_in > 0) {
+        attn_linear_f32(y, input, w->embed_w, w->embed_b, seq, cfg->d_in, dm);
+    } else {
+        memcpy(y, input, (size_t)seq * d * sizeof(float));
+    }
+    ATTN__SEE(obs, e, x, n);
+    if (cfg->position == ATTN_POS_SINUSOIDAL) attn_pos_sinusoidal_f32(x, rows, dm);
+    if (cfg->position == ATTN_POS_LEARNED) attn_pos_learned_f32(x, w->pos, rows, dm);
+    ATTN__SEE(obs, x0, x, n);
+    if (cfg->embed_norm) {
+        for (i = 0; i < rows; i++)
+            attn__layernorm_row_f32(x + (size_t)i * d, x + (size_t)i * d, w->embed_norm_w,
+                                    w->embed_norm_b, cfg->encoder.eps, dm);
+        ATTN__SEE(obs, xn, x, n);
+    }
+}
 
-    /* token embedding */
-    if (cfg->d_in > 0)
-        attn_linear_f32(x, input, w->embed_w, w->embed_b, seq, cfg->d_in, dm);
-    else
-        memcpy(x, input, n * sizeof(float));
-    ATTN__SEE(obs, e, x, (int)n);
-    /* positions */
-    if (cfg->position == ATTN_POS_SINUSOIDAL) attn_pos_sinusoidal_f32(x, seq, dm);
-    if (cfg->position == ATTN_POS_LEARNED) attn_pos_learned_f32(x, w->pos, seq, dm);
-    ATTN__SEE(obs, x0, x, (int)n);
+/* The model; arguments checked and scratch available. */
+static void attn__model_f32(float *logits, const float *input, const int *tokens,
+                            const int *segments, int seq, const uint8_t *key_padding,
+                            const attn_model_cfg *cfg, const attn_model_weights_f32 *w,
+                            attn_arena *arena, attn__model_obs *obs)
+{
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq);
+    size_t mark = arena->used, d = (size_t)dm, n = (size_t)rows * d;
+    float *x = (float *)attn__take(arena, n * sizeof(float)), *pooled;
+    const uint8_t *pad = key_padding;
+    if (cfg->cls_token) { /* the padding of the encoder's rows: row 0 never */
+        uint8_t *p = (uint8_t *)attn__take(arena, (size_t)rows);
+        p[0] = 0;
+        if (key_padding) memcpy(p + 1, key_padding, (size_t)seq);
+        pad = key_padding ? p : NULL;
+    }
+    attn__model_front_f32(x, input, tokens, segments, seq, cfg, w, arena, obs);
     /* encoder stack */
-    attn__encoder_f32(x, seq, key_padding, &cfg->encoder, &w->encoder, arena,
-                      obs ? obs->layers : NULL);
-    /* pooling (its vector reuses the encoder's released scratch) and head */
-    pooled = (float *)attn__take(arena, (size_t)dm * sizeof(float));
-    attn_pool_f32(pooled, x, key_padding, cfg->pooling, seq, dm);
+    attn__encoder_f32(x, rows, pad, &cfg->encoder, &w->encoder, arena, obs ? obs->layers : NULL);
+    /* pooling (its vectors reuse the encoder's released scratch) and head */
+    pooled = (float *)attn__take(arena, d * sizeof(float));
+    if (cfg->pooling == ATTN_POOL_ATTENTION) {
+        float *sc = (float *)attn__take(arena, (size_t)rows * sizeof(float));
+        attn__attend_row_f32(pooled, w->pool_w, x, x, d, pad, rows, dm, sc);
+        ATTN__SEE(obs, pool, pooled, dm);
+    } else {
+        attn_pool_f32(pooled, x, pad, cfg->pooling, rows, dm);
+    }
     attn__matvec_f32(logits, pooled, w->cls_w, w->cls_b, dm, cfg->n_classes);
     ATTN__SEE(obs, logits, logits, cfg->n_classes);
     arena->used = mark;
+}
+
+/* The weights a model's cfg needs (tokens: the token entry's). */
+static int attn__model_weights_ok(const attn_model_cfg *c, const attn_model_weights_f32 *w,
+                                  int tokens)
+{
+    if (!w->cls_w || (c->position == ATTN_POS_LEARNED && !w->pos) ||
+        !attn__encoder_weights_ok(&w->encoder) || (c->cls_token && !w->cls_token) ||
+        (c->pooling == ATTN_POOL_ATTENTION && !w->pool_w))
+        return 0;
+    if (tokens) return w->token_embed && (c->n_segments == 0 || w->segment_embed);
+    return c->d_in == 0 || w->embed_w;
+}
+
+ATTN__NOINLINE attn_status attn__model_checks_f32(const float *logits, const float *input,
+                                                  const int *tokens, const int *segments,
+                                                  int seq, const attn_model_cfg *cfg,
+                                                  const attn_model_weights_f32 *w,
+                                                  const attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    if (!logits || !(input || tokens) || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if (!attn__model_weights_ok(cfg, w, tokens != NULL)) return ATTN_ERR_NULL;
+    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
+        return st;
+    need = attn__model_size(cfg, seq);
+    return attn__check_scratch(&need, arena);
+}
+
+static attn_status attn__model_entry_f32(float *logits, const float *input, const int *tokens,
+                                         const int *segments, int seq,
+                                         const uint8_t *key_padding, const attn_model_cfg *cfg,
+                                         const attn_model_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st = attn__model_checks_f32(logits, input, tokens, segments, seq, cfg, w, arena);
+    if (st == ATTN_OK)
+        attn__model_f32(logits, input, tokens, segments, seq, key_padding, cfg, w, arena, NULL);
+    return st;
 }
 
 ATTN_DEF attn_status attn_model_f32(float *logits, const float *input, int seq,
                                     const uint8_t *key_padding, const attn_model_cfg *cfg,
                                     const attn_model_weights_f32 *w, attn_arena *arena)
 {
+    if (!input) return ATTN_ERR_NULL;
+    return attn__model_entry_f32(logits, input, NULL, NULL, seq, key_padding, cfg, w, arena);
+}
+
+ATTN_DEF attn_status attn_model_tokens_f32(float *logits, const int *tokens, const int *segments,
+                                           int seq, const uint8_t *key_padding,
+                                           const attn_model_cfg *cfg,
+                                           const attn_model_weights_f32 *w, attn_arena *arena)
+{
+    if (!tokens) return ATTN_ERR_NULL;
+    return attn__model_entry_f32(logits, NULL, tokens, segments, seq, key_padding, cfg, w, arena);
+}
+
+/* ---- additive attention ---------------------------------------------------- */
+
+/* The shape rules: every size in 1..ATTN_MAX_DIM. */
+static attn_status attn__check_additive_cfg(const attn_additive_cfg *c)
+{
+    if (attn__dim_bad(c->seq_q) || attn__dim_bad(c->seq_kv) || attn__dim_bad(c->d_q) ||
+        attn__dim_bad(c->d_k) || attn__dim_bad(c->d_v) || attn__dim_bad(c->d_attn))
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn__size attn__additive_size(const attn_additive_cfg *c)
+{
+    attn__size s = {0, 0}, t = {0, 0};
+    attn__size_add(&s, (size_t)c->seq_kv, (size_t)c->d_attn, sizeof(float)); /* key projections */
+    attn__size_add(&s, (size_t)c->d_attn, 1, sizeof(float));                 /* a query's       */
+    attn__size_add(&s, (size_t)c->seq_kv, 1, sizeof(float));                 /* scores          */
+    /* the inputs, output and weights must be addressable too */
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_q, sizeof(float));
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_k, sizeof(float));
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_v, sizeof(float));
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_v, sizeof(float));
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_q, sizeof(float));
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_k, sizeof(float));
+    s.overflow |= t.overflow;
+    return s;
+}
+
+/* What the quantizer watches in a float run (normal runs: NULL): the
+   projections, the sums Wq q + b + Wk k of the visible pairs (the tanh
+   table's input) and the output. */
+typedef struct {
+    attn__range qp, kp, h, out;
+} attn__add_obs;
+
+/* The visible pairs' sums of one query (qp [d_attn]) and every key. */
+ATTN__NOINLINE void attn__add_see_h(attn__add_obs *obs, const float *qp, const float *kp,
+                                    const uint8_t *pad, int n_keys, int d_attn)
+{
+    int j, a;
+    for (j = 0; j < n_keys; j++) {
+        const float *kj = kp + (size_t)j * (size_t)d_attn;
+        if (pad && pad[j]) continue;
+        for (a = 0; a < d_attn; a++) {
+            float h = qp[a] + kj[a];
+            attn__see(&obs->h, &h, 1);
+        }
+    }
+}
+
+/* One query row: out [d_v] = softmax_j(v . tanh(qp + kp_j)) . val over the
+   visible keys (rows of kp d_attn apart, of val d_v apart), zeros if none
+   is. scores [n_keys] is scratch. Each score is the sequential sum
+   s += v[a] * tanh(qp[a] + kp_j[a]), a = 0, 1, ...; the context as
+   attention's (sum of e_j val_j over runs of visible keys, then / sum). */
+ATTN__NOINLINE void attn__additive_row_f32(float *out, const float *qp, const float *kp,
+                                           const float *val, const uint8_t *pad, int n_keys,
+                                           int d_attn, int d_v, const float *v, float *scores)
+{
+    float mx = 0.0f, sum = 0.0f;
+    int j, e, a, c, seen = 0;
+    for (j = 0; j < n_keys; j++) {
+        const float *kj = kp + (size_t)j * (size_t)d_attn;
+        float s = 0.0f;
+        if (pad && pad[j]) continue;
+        for (a = 0; a < d_attn; a++) s = ATTN__MADD(s, v[a], ATTN_TANHF(qp[a] + kj[a]));
+        scores[j] = s;
+        if (!seen || s > mx) mx = s;
+        seen = 1;
+    }
+    for (c = 0; c < d_v; c++) out[c] = 0.0f;
+    if (!seen) return; /* every key masked: a zero row */
+    for (j = 0; j < n_keys; j++) {
+        if (pad && pad[j]) continue;
+        scores[j] = ATTN_EXPF(scores[j] - mx);
+        sum += scores[j];
+    }
+    for (j = 0; j < n_keys; j = e + 1) {
+        e = pad ? j : n_keys;
+        while (e < n_keys && !pad[e]) e++;
+        if (e > j) attn__pv_f32(out, scores + j, val + (size_t)j * (size_t)d_v, (size_t)d_v, e - j, d_v);
+    }
+    attn__scale_f32(out, 1.0f / sum, d_v);
+}
+
+/* The block, arguments checked (the arena holds attn__additive_size). */
+static void attn__additive_f32(float *out, const float *q, const float *k, const float *val,
+                               const uint8_t *pad, const attn_additive_cfg *c,
+                               const attn_additive_weights_f32 *w, attn_arena *arena,
+                               attn__add_obs *obs)
+{
+    size_t mark = arena->used, da = (size_t)c->d_attn;
+    float *kp = (float *)attn__take(arena, (size_t)c->seq_kv * da * sizeof(float));
+    float *qp = (float *)attn__take(arena, da * sizeof(float));
+    float *scores = (float *)attn__take(arena, (size_t)c->seq_kv * sizeof(float));
+    int i;
+    /* the keys' projections, once (before any output is written) */
+    attn__gemm_f32(kp, da, k, (size_t)c->d_k, c->seq_kv, w->wk, (size_t)c->d_k, NULL, c->d_k,
+                   c->d_attn);
+    if (obs) attn__see(&obs->kp, kp, (size_t)c->seq_kv * da);
+    for (i = 0; i < c->seq_q; i++) {
+        /* query row i is read whole before output row i is written */
+        attn__matvec_f32(qp, q + (size_t)i * (size_t)c->d_q, w->wq, w->b, c->d_q, c->d_attn);
+        if (obs) {
+            attn__see(&obs->qp, qp, da);
+            attn__add_see_h(obs, qp, kp, pad, c->seq_kv, c->d_attn);
+        }
+        attn__additive_row_f32(out + (size_t)i * (size_t)c->d_v, qp, kp, val, pad, c->seq_kv,
+                               c->d_attn, c->d_v, w->v, scores);
+        if (obs) attn__see(&obs->out, out + (size_t)i * (size_t)c->d_v, (size_t)c->d_v);
+    }
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_additive_scratch_f32(const attn_additive_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg(cfg)) != ATTN_OK) return st;
+    return attn__size_result(attn__additive_size(cfg), bytes);
+}
+
+ATTN_DEF attn_status attn_additive_f32(float *out, const float *q, const float *k,
+                                       const float *val, const uint8_t *key_padding,
+                                       const attn_additive_cfg *cfg,
+                                       const attn_additive_weights_f32 *w, attn_arena *arena)
+{
     attn__size need;
     attn_status st;
-    if (!logits || !input || !cfg || !w || !arena) return ATTN_ERR_NULL;
-    if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
-        (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
-        return ATTN_ERR_NULL;
-    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
-    need = attn__model_size(cfg, seq);
+    if (!out || !q || !k || !val || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if (!w->wq || !w->wk || !w->v) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg(cfg)) != ATTN_OK) return st;
+    need = attn__additive_size(cfg);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__model_f32(logits, input, seq, key_padding, cfg, w, arena, NULL);
+    attn__additive_f32(out, q, k, val, key_padding, cfg, w, arena, NULL);
     return ATTN_OK;
 }
 
@@ -7287,13 +7899,8 @@ static attn__size attn__encoder_size_s8(const attn_encoder_cfg *c, int seq)
 
 static attn__size attn__model_size_s8(const attn_model_cfg *c, int seq)
 {
-    attn__size s = attn__encoder_size_s8(&c->encoder, seq), t = {0, 0};
-    attn__size_add(&s, (size_t)seq, (size_t)c->encoder.d_model, 1); /* x */
-    attn__size_add(&t, (size_t)seq, (size_t)c->d_in, 1);
-    attn__size_add(&t, (size_t)c->encoder.d_model, (size_t)c->d_in, 1);
-    attn__size_add(&t, (size_t)c->n_classes, (size_t)c->encoder.d_model, 1);
-    s.overflow |= t.overflow;
-    return s;
+    return attn__model_front_size(c, seq, 1,
+                                  attn__encoder_size_s8(&c->encoder, attn__model_rows(c, seq)));
 }
 
 /* rows x cols bytes: SHAPE if a size is <= 0, TOO_LARGE if it overflows. */
@@ -7744,6 +8351,174 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     return ATTN_OK;
 }
 
+/* ---- additive attention (int8) ----------------------------------------------- */
+
+#define ATTN__ADD_MAX_SHIFT 16 /* t_shift: 0..16 */
+#define ATTN__ADD_QP_MAX (1 << 30) /* |Qp| clamp: the wide sum fits int32 */
+
+/* The float rules plus the widths the int32 sums are proven for. */
+static attn_status attn__check_additive_cfg_s8(const attn_additive_cfg *c)
+{
+    if (attn__dim_bad(c->seq_q) || attn__dim_bad(c->seq_kv) || attn__dim_bad(c->d_q) ||
+        attn__dim_bad(c->d_k) || attn__dim_bad(c->d_v) || attn__dim_bad(c->d_attn) ||
+        c->d_q > ATTN__S8_MAX_IN || c->d_k > ATTN__S8_MAX_IN || c->d_attn > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn__size attn__additive_size_s8(const attn_additive_cfg *c)
+{
+    attn__size s = {0, 0}, t = {0, 0};
+    attn__size_add(&s, (size_t)c->seq_kv, (size_t)c->d_attn, sizeof(int16_t)); /* Kp     */
+    attn__size_add(&s, (size_t)c->d_attn, 1, sizeof(int32_t));                 /* Qp     */
+    attn__size_add(&s, (size_t)c->seq_kv, 1, sizeof(int32_t));                 /* scores */
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_q, 1);
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_k, 1);
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_v, 1);
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_v, 1);
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_q, 1);
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_k, 1);
+    s.overflow |= t.overflow;
+    return s;
+}
+
+static int attn__additive_ptrs_ok(const attn_additive_s8_params *p)
+{
+    return p->q.w && p->q.mul && p->k.w && p->k.mul && p->tanh_table && p->v;
+}
+
+static int attn__additive_values_ok(const attn_additive_s8_params *p, int d_attn)
+{
+    return attn__zp_ok(p->q.in_zp) && attn__zp_ok(p->k.in_zp) && attn__zp_ok(p->t_zp) &&
+           attn__zp_ok(p->val_zp) && attn__zp_ok(p->out_zp) && p->t_shift >= 0 &&
+           p->t_shift <= ATTN__ADD_MAX_SHIFT && attn__qmul_ok(p->score_mul) &&
+           attn__qmul_ok(p->ctx_mul) && attn__qmuls_ok(p->q.mul, d_attn) &&
+           attn__qmuls_ok(p->k.mul, d_attn);
+}
+
+/* y[a] = requant(sat(bias[a] + sum_c (x[c] - in_zp) w[a][c]), mul[a]) for
+   a < d_attn: one row's projection, wide (|the sum| < 2^31: d_in <= 32768). */
+static void attn__add_proj_s8(int32_t *y, const int8_t *x, const attn_additive_proj_s8 *P,
+                              int d_in, int d_attn)
+{
+    int a;
+    for (a = 0; a < d_attn; a++) {
+        int32_t acc = attn__dot_s8(x, P->w + (size_t)a * (size_t)d_in, d_in, -P->in_zp);
+        if (P->bias) acc = attn__qadd(acc, P->bias[a]);
+        y[a] = attn__requant(acc, P->mul[a]);
+    }
+}
+
+/* One query row (qp [d_attn], clamped to +-2^30): out [d_v] int8 from the
+   keys' projections kp (rows d_attn apart), the values val (rows d_v
+   apart) and the visible keys; z [n_keys] is scratch. */
+ATTN__NOINLINE void attn__additive_row_s8(int8_t *out, const int32_t *qp, const int16_t *kp,
+                                          const int8_t *val, const uint8_t *pad, int n_keys,
+                                          int d_attn, int d_v, const attn_additive_s8_params *p,
+                                          int32_t *z)
+{
+    const int8_t *T = p->tanh_table + 128, *v = p->v;
+    const int32_t tz = p->t_zp, vz = p->val_zp, oz = p->out_zp;
+    const int sh = (int)p->t_shift;
+    const int32_t *E = attn__exp2_table();
+    attn__softmax_norm nm;
+    uint64_t sum = 0;
+    int32_t mx = 0, psum = 0;
+    int j, a, c, seen = 0;
+    /* scores: |z| <= d_attn * 128 * 128 <= 2^29 */
+    for (j = 0; j < n_keys; j++) {
+        const int16_t *kj = kp + (size_t)j * (size_t)d_attn;
+        int32_t acc = 0;
+        if (pad && pad[j]) continue;
+        for (a = 0; a < d_attn; a++) {
+            int32_t u = qp[a] + kj[a]; /* |u| < 2^30 + 2^15 */
+            int32_t t = tz + (sh > 0 ? attn__rshift_rq(u, sh) : u);
+            acc += v[a] * T[attn__clamp(t, -128, 127)];
+        }
+        z[j] = acc;
+        if (!seen || acc > mx) mx = acc;
+        seen = 1;
+    }
+    if (!seen) { /* every key masked: a zero row */
+        for (c = 0; c < d_v; c++) out[c] = attn__to_s8(oz, 0);
+        return;
+    }
+    /* the attention softmax (INT8 ARITHMETIC) of the visible scores */
+    for (j = 0; j < n_keys; j++) {
+        uint32_t d;
+        int32_t u;
+        if (pad && pad[j]) continue;
+        d = (uint32_t)mx - (uint32_t)z[j]; /* <= 2^30 */
+        u = attn__requant(d > 0x7FFFFFFFu ? INT32_MAX : (int32_t)d, p->score_mul);
+        z[j] = (int32_t)attn__exp2_q16(u > 0 ? (uint32_t)u : 0u, E);
+        sum += (uint32_t)z[j];
+    }
+    nm = attn__softmax_normalise(sum);
+    for (j = 0; j < n_keys; j++) {
+        if (pad && pad[j]) continue;
+        z[j] = attn__softmax_q15((uint32_t)z[j], &nm);
+        psum += z[j]; /* <= 2^16 */
+    }
+    /* the context: sum_j p_j val_j[c] - val_zp * psum, |.| < 2^24 */
+    for (c = 0; c < d_v; c++) {
+        const int8_t *vc = val + c;
+        int32_t acc = -vz * psum;
+        for (j = 0; j < n_keys; j++)
+            if (!(pad && pad[j])) acc += z[j] * vc[(size_t)j * (size_t)d_v];
+        out[c] = attn__to_s8(oz, attn__requant(acc, p->ctx_mul));
+    }
+}
+
+ATTN_DEF attn_status attn_additive_scratch_s8(const attn_additive_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg_s8(cfg)) != ATTN_OK) return st;
+    return attn__size_result(attn__additive_size_s8(cfg), bytes);
+}
+
+ATTN_DEF attn_status attn_additive_s8(int8_t *out, const int8_t *q, const int8_t *k,
+                                      const int8_t *val, const uint8_t *key_padding,
+                                      const attn_additive_cfg *cfg,
+                                      const attn_additive_s8_params *p, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    size_t mark, da;
+    int16_t *kp;
+    int32_t *qp, *z;
+    int i, j, a;
+    if (!out || !q || !k || !val || !cfg || !p || !arena || !attn__additive_ptrs_ok(p))
+        return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg_s8(cfg)) != ATTN_OK) return st;
+    need = attn__additive_size_s8(cfg);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    if (!attn__additive_values_ok(p, cfg->d_attn)) return ATTN_ERR_RANGE;
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    mark = arena->used;
+    da = (size_t)cfg->d_attn;
+    kp = (int16_t *)attn__take(arena, (size_t)cfg->seq_kv * da * sizeof(int16_t));
+    qp = (int32_t *)attn__take(arena, da * sizeof(int32_t));
+    z = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
+    /* the keys' projections, once, saturated to int16 (qp as a row buffer) */
+    for (j = 0; j < cfg->seq_kv; j++) {
+        int16_t *kj = kp + (size_t)j * da;
+        attn__add_proj_s8(qp, k + (size_t)j * (size_t)cfg->d_k, &p->k, cfg->d_k, cfg->d_attn);
+        for (a = 0; a < cfg->d_attn; a++) kj[a] = (int16_t)attn__clamp(qp[a], -32768, 32767);
+    }
+    for (i = 0; i < cfg->seq_q; i++) {
+        /* query row i is read whole before output row i is written */
+        attn__add_proj_s8(qp, q + (size_t)i * (size_t)cfg->d_q, &p->q, cfg->d_q, cfg->d_attn);
+        for (a = 0; a < cfg->d_attn; a++)
+            qp[a] = attn__clamp(qp[a], -ATTN__ADD_QP_MAX, ATTN__ADD_QP_MAX);
+        attn__additive_row_s8(out + (size_t)i * (size_t)cfg->d_v, qp, kp, val, key_padding,
+                              cfg->seq_kv, cfg->d_attn, cfg->d_v, p, z);
+    }
+    arena->used = mark;
+    return ATTN_OK;
+}
+
 /* ---- the int8 blocks every layer is made of ---------------------------------- */
 
 /* An attention block: its weights, residual add and norm, its keys and
@@ -8080,53 +8855,190 @@ ATTN_DEF attn_status attn_model_scratch_s8(const attn_model_cfg *cfg, int seq, s
     return attn__size_result(attn__model_size_s8(cfg, seq), bytes);
 }
 
+static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8_params *norm)
+{
+    int l;
+    for (l = 0; l < n; l++) {
+        int8_t *row = x + (size_t)l * (size_t)d;
+        attn__layernorm_row_s8(row, row, 0, d, norm);
+    }
+}
+
+/* The front end in int8 (as attn__model_front_f32): x [rows][d]. */
+ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const int *tokens,
+                                 const int *segments, int seq, const attn_model_cfg *cfg,
+                                 const attn_model_s8_params *p, attn_arena *arena)
+{
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
+    size_t d = (size_t)dm;
+    int8_t *y = x + (cfg->cls_token ? d : 0);
+    if (cfg->cls_token) memcpy(x, p->cls_token, d);
+    if (tokens) {
+        for (i = 0; i < seq; i++) {
+            int8_t *r = y + (size_t)i * d;
+            memcpy(r, p->token_embed + (size_t)tokens[i] * d, d);
+            if (cfg->n_segments > 0)
+                attn__add_row_s8(r, r, p->segment_embed + (size_t)(segments ? segments[i] : 0) * d,
+                                 dm, &p->segment_add);
+        }
+    } else if (cfg->patch > 0) {
+        size_t P = (size_t)cfg->patch, H = (size_t)cfg->image_h, W = (size_t)cfg->image_w;
+        int8_t *pr = (int8_t *)attn__take(arena, (size_t)cfg->d_in);
+        int gw = cfg->image_w / cfg->patch;
+        for (i = 0; i < seq; i++) {
+            size_t py = (size_t)(i / gw) * P, px = (size_t)(i % gw) * P, ch, ky;
+            int8_t *o = pr;
+            for (ch = 0; ch < (size_t)cfg->channels; ch++)
+                for (ky = 0; ky < P; ky++, o += P) memcpy(o, input + (ch * H + py + ky) * W + px, P);
+            attn__linear_row_s8(y + (size_t)i * d, pr, &p->embed, cfg->d_in, dm);
+        } /* pr stays taken (the scratch query counts it) */
+    } else if (cfg->d_in > 0) {
+        attn__linear_rows_s8(y, input, &p->embed, seq, cfg->d_in, dm); /* all rows in one call */
+    } else {
+        memcpy(y, input, (size_t)seq * d);
+    }
+    /* positions: a table of int8 rows added with pos_add */
+    if (cfg->position != ATTN_POS_NONE)
+        for (i = 0; i < rows; i++)
+            attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
+                             &p->pos_add);
+    if (cfg->embed_norm) attn__final_norm_s8(x, rows, dm, &p->embed_norm);
+}
+
+/* The pointers and values an int8 model's cfg needs. */
+static attn_status attn__model_params_s8(const attn_model_cfg *c, const attn_model_s8_params *p,
+                                         int tokens, int check_values)
+{
+    int dm = c->encoder.d_model;
+    if (!check_values) {
+        if (!attn__linear_ptrs_ok(&p->cls) || (c->position != ATTN_POS_NONE && !p->pos) ||
+            !attn__stack_ptrs_ok(&p->encoder, c->encoder.activation) ||
+            (c->cls_token && !p->cls_token) || (c->pooling == ATTN_POOL_ATTENTION && !p->pool_w) ||
+            (c->embed_norm && !p->embed_norm.gamma))
+            return ATTN_ERR_NULL;
+        if (tokens)
+            return p->token_embed && (c->n_segments == 0 || p->segment_embed) ? ATTN_OK
+                                                                                : ATTN_ERR_NULL;
+        return c->d_in == 0 || attn__linear_ptrs_ok(&p->embed) ? ATTN_OK : ATTN_ERR_NULL;
+    }
+    if (!attn__stack_values_ok(&p->encoder, &c->encoder) ||
+        !attn__linear_values_ok(&p->cls, c->n_classes) ||
+        (!tokens && c->d_in > 0 && !attn__linear_values_ok(&p->embed, dm)) ||
+        (c->position != ATTN_POS_NONE && !attn__add_values_ok(&p->pos_add)) ||
+        (tokens && c->n_segments > 0 && !attn__add_values_ok(&p->segment_add)) ||
+        (c->embed_norm && !attn__norm_values_ok(&p->embed_norm, dm)) ||
+        (c->pooling == ATTN_POOL_ATTENTION && !attn__sdpa_values_ok(&p->pool)))
+        return ATTN_ERR_RANGE;
+    return ATTN_OK;
+}
+
+/* Every check of an int8 model call, in the documented order (out of line:
+   its frame is gone before the model runs). */
+ATTN__NOINLINE attn_status attn__model_checks_s8(const int8_t *logits, const int8_t *input,
+                                                 const int *tokens, const int *segments, int seq,
+                                                 const attn_model_cfg *cfg,
+                                                 const attn_model_s8_params *p,
+                                                 const attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    if (!logits || !(input || tokens) || !cfg || !p || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 0)) != ATTN_OK) return st;
+    if ((st = attn__model_check_s8(cfg, seq, p->encoder.n_layers)) != ATTN_OK) return st;
+    if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
+        return st;
+    need = attn__model_size_s8(cfg, seq);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 1)) != ATTN_OK) return st;
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN__NOINLINE void attn__model_s8(int8_t *logits, const int8_t *input, const int *tokens,
+                                   const int *segments, int seq, const uint8_t *key_padding,
+                                   const attn_model_cfg *cfg, const attn_model_s8_params *p,
+                                   attn_arena *arena)
+{
+    size_t mark, d;
+    int8_t *x, *pooled;
+    const uint8_t *pad = key_padding;
+    int dm, rows;
+    mark = arena->used;
+    dm = cfg->encoder.d_model;
+    d = (size_t)dm;
+    rows = attn__model_rows(cfg, seq);
+    x = (int8_t *)attn__take(arena, (size_t)rows * d);
+    if (cfg->cls_token) { /* the padding of the encoder's rows: row 0 never */
+        uint8_t *pp = (uint8_t *)attn__take(arena, (size_t)rows);
+        pp[0] = 0;
+        if (key_padding) memcpy(pp + 1, key_padding, (size_t)seq);
+        pad = key_padding ? pp : NULL;
+    }
+    attn__model_front_s8(x, input, tokens, segments, seq, cfg, p, arena);
+    /* encoder stack */
+    attn__encoder_s8(x, rows, pad, &cfg->encoder, &p->encoder, arena);
+    /* pooling and head */
+    pooled = (int8_t *)attn__take(arena, d);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) {
+        memcpy(pooled, p->pool_w, d); /* the query, replaced by the pooled row */
+        attn__attend_heads_s8(pooled, x, x, pad, 0, rows, dm, 1, 0, 0, &p->pool,
+                              (int32_t *)attn__take(arena, (size_t)rows * 4));
+    } else {
+        attn_pool_s8(pooled, x, pad, cfg->pooling, rows, dm,
+                     attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
+    }
+    attn__linear_row_s8(logits, pooled, &p->cls, dm, cfg->n_classes);
+    arena->used = mark;
+}
+
+static attn_status attn__model_entry_s8(int8_t *logits, const int8_t *input, const int *tokens,
+                                        const int *segments, int seq, const uint8_t *key_padding,
+                                        const attn_model_cfg *cfg, const attn_model_s8_params *p,
+                                        attn_arena *arena)
+{
+    attn_status st = attn__model_checks_s8(logits, input, tokens, segments, seq, cfg, p, arena);
+    if (st == ATTN_OK) attn__model_s8(logits, input, tokens, segments, seq, key_padding, cfg, p, arena);
+    return st;
+}
+
 ATTN_DEF attn_status attn_model_s8(int8_t *logits, const int8_t *input, int seq,
                                    const uint8_t *key_padding, const attn_model_cfg *cfg,
                                    const attn_model_s8_params *p, attn_arena *arena)
 {
-    attn__size need;
-    attn_status st;
-    size_t mark, d;
-    int8_t *x, *pooled;
-    int dm;
-    if (!logits || !input || !cfg || !p || !arena) return ATTN_ERR_NULL;
-    if (!attn__linear_ptrs_ok(&p->cls) || (cfg->d_in > 0 && !attn__linear_ptrs_ok(&p->embed)) ||
-        (cfg->position != ATTN_POS_NONE && !p->pos) ||
-        !attn__stack_ptrs_ok(&p->encoder, cfg->encoder.activation))
-        return ATTN_ERR_NULL;
-    if ((st = attn__model_check_s8(cfg, seq, p->encoder.n_layers)) != ATTN_OK) return st;
-    need = attn__model_size_s8(cfg, seq);
-    if (need.overflow) return ATTN_ERR_TOO_LARGE;
-    dm = cfg->encoder.d_model;
-    if (!attn__stack_values_ok(&p->encoder, &cfg->encoder) ||
-        !attn__linear_values_ok(&p->cls, cfg->n_classes) ||
-        (cfg->d_in > 0 && !attn__linear_values_ok(&p->embed, dm)) ||
-        (cfg->position != ATTN_POS_NONE && !attn__add_values_ok(&p->pos_add)))
-        return ATTN_ERR_RANGE;
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    if (!input) return ATTN_ERR_NULL;
+    return attn__model_entry_s8(logits, input, NULL, NULL, seq, key_padding, cfg, p, arena);
+}
 
+ATTN_DEF attn_status attn_model_tokens_s8(int8_t *logits, const int *tokens, const int *segments,
+                                          int seq, const uint8_t *key_padding,
+                                          const attn_model_cfg *cfg,
+                                          const attn_model_s8_params *p, attn_arena *arena)
+{
+    if (!tokens) return ATTN_ERR_NULL;
+    return attn__model_entry_s8(logits, NULL, tokens, segments, seq, key_padding, cfg, p, arena);
+}
+
+ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
+                                            const uint8_t *key_padding, const int8_t *w,
+                                            const attn_sdpa_s8_params *p, int seq, int d_model,
+                                            attn_arena *arena)
+{
+    attn__size need = {0, 0};
+    attn_status st;
+    size_t mark;
+    int8_t *q;
+    if (!out || !x || !w || !p || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__check_bytes(seq, d_model)) != ATTN_OK) return st;
+    if (d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if (!attn__sdpa_values_ok(p)) return ATTN_ERR_RANGE;
+    attn__size_add(&need, (size_t)d_model, 1, 1);
+    attn__size_add(&need, (size_t)seq, 1, 4);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     mark = arena->used;
-    d = (size_t)dm;
-    x = (int8_t *)attn__take(arena, (size_t)seq * d);
-    /* token embedding, all rows in one call */
-    if (cfg->d_in > 0)
-        attn__linear_rows_s8(x, input, &p->embed, seq, cfg->d_in, dm);
-    else
-        memcpy(x, input, (size_t)seq * d);
-    /* positions: a table of int8 rows added with pos_add, in one pass */
-    if (cfg->position != ATTN_POS_NONE) {
-        int i;
-        for (i = 0; i < seq; i++)
-            attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
-                             &p->pos_add);
-    }
-    /* encoder stack */
-    attn__encoder_s8(x, seq, key_padding, &cfg->encoder, &p->encoder, arena);
-    /* pooling and head */
-    pooled = (int8_t *)attn__take(arena, d);
-    attn_pool_s8(pooled, x, key_padding, cfg->pooling, seq, dm,
-                 attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
-    attn__linear_row_s8(logits, pooled, &p->cls, dm, cfg->n_classes);
+    q = (int8_t *)attn__take(arena, (size_t)d_model);
+    memcpy(q, w, (size_t)d_model);
+    attn__attend_heads_s8(q, x, x, key_padding, 0, seq, d_model, 1, 0, 0, p,
+                          (int32_t *)attn__take(arena, (size_t)seq * 4));
+    memcpy(out, q, (size_t)d_model);
     arena->used = mark;
     return ATTN_OK;
 }
@@ -8263,14 +9175,6 @@ ATTN_DEF attn_status attn_decoder_layer_s8(int8_t *x, int seq, const uint8_t *ke
     return ATTN_OK;
 }
 
-static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8_params *norm)
-{
-    int l;
-    for (l = 0; l < n; l++) {
-        int8_t *row = x + (size_t)l * (size_t)d;
-        attn__layernorm_row_s8(row, row, 0, d, norm);
-    }
-}
 
 ATTN_DEF attn_status attn_decoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
                                      const int8_t *memory, int mem_len,
@@ -9403,39 +10307,176 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
     return ATTN_OK;
 }
 
-ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
-                                            const attn_model_weights_f32 *w, const float *calib,
-                                            const uint8_t *key_padding, int n_calib, int seq,
-                                            attn_arena *store, attn_arena *scratch)
+/* rows x d float rows (and `extra` [d], or NULL) into int8 at their own
+   min/max encoding *q: the table's int8 copy in the store. */
+ATTN__NOINLINE int8_t *attn__quant_rows(attn__quant *z, attn_qparams *q, const float *t, int rows, int d,
+                                const float *extra)
+{
+    size_t n = (size_t)rows * (size_t)d, done = 0, most = (size_t)1 << 30;
+    int8_t *y = (int8_t *)attn__qtake(z, n);
+    attn__range r;
+    attn__obs_reset(&r, 1);
+    attn__see(&r, t, n);
+    if (extra) attn__see(&r, extra, (size_t)d);
+    *q = attn__qparams_of(z, r);
+    if (z->st != ATTN_OK) return NULL;
+    while (done < n) { /* in pieces of at most 2^30 values (attn_quantize_s8 counts in int) */
+        size_t k = n - done < most ? n - done : most;
+        attn_quantize_s8(y + done, t + done, (int)k, *q);
+        done += k;
+    }
+    return y;
+}
+
+/* One vector into int8 at encoding q (store). */
+static const int8_t *attn__quant_vec(attn__quant *z, const float *v, int d, attn_qparams q)
+{
+    int8_t *y = (int8_t *)attn__qtake(z, (size_t)d);
+    attn__qfinite(z, v, (size_t)d);
+    if (z->st == ATTN_OK) attn_quantize_s8(y, v, d, q);
+    return y;
+}
+
+/* Attention pooling: w symmetric per tensor; the pooled row at the stack's
+   output encoding x (a convex combination of its rows). */
+ATTN__NOINLINE void attn__quant_pool(attn__quant *z, attn_model_s8_params *res, const float *w, int d,
+                             attn_qparams x)
+{
+    float amax = 0.0f;
+    attn_qparams qw;
+    int c;
+    attn__qfinite(z, w, (size_t)d);
+    if (z->st != ATTN_OK) return;
+    for (c = 0; c < d; c++) amax = w[c] > amax ? w[c] : -w[c] > amax ? -w[c] : amax;
+    qw.scale = amax > 0.0f ? amax / 127.0f : 1.0f;
+    qw.zero_point = 0;
+    res->pool_w = attn__quant_vec(z, w, d, qw);
+    res->pool.q_zp = 0;
+    res->pool.k_zp = res->pool.v_zp = res->pool.out_zp = x.zero_point;
+    attn__qmul_of(z, (double)qw.scale * (double)x.scale * 1.4426950408889634 * 65536.0,
+                  &res->pool.score_mul);
+    attn__qmul_of(z, 1.0 / 32768.0, &res->pool.ctx_mul);
+}
+
+/* The int8 parameters of a calibrated model (out of line: the result
+   struct's frame does not sit on the calibration's float model): *out
+   only if every step succeeded; returns the first error. pos [n_pos]: the
+   float position table seen as pos_r. */
+ATTN__NOINLINE attn_status attn__qmodel_build(attn_model_s8_params *out, attn_model_s8_params *rp,
+                                              const attn_model_cfg *cfg,
+                                              const attn_model_weights_f32 *w,
+                                              const attn__model_obs *obs_p, attn__range in_r,
+                                              attn__range pos_r, const float *pos, size_t n_pos,
+                                              int tok, attn_arena *store)
 {
     attn__quant z;
+    attn_model_s8_params *res = rp; /* (in the scratch arena, not on the stack) */
+    attn_qparams qin, qx, qe;
+    const attn__model_obs *obs = obs_p;
+    int dm = cfg->encoder.d_model;
+    /* the parameters, into res and the store; *out only once all of it
+       succeeded (on an error the store gives its blocks back) */
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(res, 0, sizeof *res);
+    if (tok) { /* tables at their own encodings; the sum with segments at e's */
+        attn_qparams qt, qs;
+        res->token_embed = attn__quant_rows(&z, &qt, w->token_embed, cfg->vocab, dm,
+                                           cfg->n_segments > 0 ? NULL : w->cls_token);
+        qe = qt;
+        if (cfg->n_segments > 0) {
+            res->segment_embed = attn__quant_rows(&z, &qs, w->segment_embed, cfg->n_segments, dm,
+                                                 NULL);
+            qe = attn__qparams_of(&z, obs->e);
+            attn__quant_add(&z, &res->segment_add, qt, qs, qe);
+        }
+        qin = qe;
+    } else { /* no embedding: the input is the embedded rows (the CLS row too) */
+        if (cfg->d_in == 0) attn__see(&in_r, w->cls_token, cfg->cls_token ? (size_t)dm : 0);
+        qin = attn__qparams_of(&z, in_r);
+        qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs->e) : qin;
+        if (cfg->d_in > 0)
+            attn__quant_linear(&z, &res->embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
+    }
+    if (cfg->cls_token) res->cls_token = attn__quant_vec(&z, w->cls_token, dm, qe);
+    qx = qe;
+    if (n_pos) {
+        int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
+        attn_qparams qpos = attn__qparams_of(&z, pos_r);
+        qx = attn__qparams_of(&z, obs->x0);
+        if (z.st == ATTN_OK) {
+            /* in pieces of at most 2^30 values (attn_quantize_s8 counts
+               in int) */
+            size_t done = 0, most = (size_t)1 << 30;
+            while (done < n_pos) {
+                size_t k = n_pos - done < most ? n_pos - done : most;
+                attn_quantize_s8(tq + done, pos + done, (int)k, qpos);
+                done += k;
+            }
+        }
+        res->pos = tq;
+        attn__quant_add(&z, &res->pos_add, qe, qpos, qx);
+    }
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, obs->xn);
+        attn__quant_norm(&z, &res->embed_norm, w->embed_norm_w, w->embed_norm_b, cfg->encoder.eps,
+                         dm, (double)qx.scale, qn);
+        qx = qn;
+    }
+    attn__quant_stack(&z, &res->encoder, &qx, &cfg->encoder, &w->encoder, obs->layers);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__quant_pool(&z, res, w->pool_w, dm, qx);
+    {
+        attn_qparams ql = attn__qparams_of(&z, obs->logits);
+        attn__quant_linear(&z, &res->cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
+        res->logit_scale = ql.scale;
+        res->logit_zp = ql.zero_point;
+    }
+    res->in_scale = qin.scale;
+    res->in_zp = qin.zero_point;
+    if (z.st == ATTN_OK) *out = *res;
+    return z.st;
+}
+
+
+/* The model quantizer: calib [n_calib][seq][d_in] floats (features or
+   images), or token ids tok [n_calib][seq] (and segments seg or NULL). */
+static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_model_cfg *cfg,
+                                        const attn_model_weights_f32 *w, const float *calib,
+                                        const int *tok, const int *seg,
+                                        const uint8_t *key_padding, int n_calib, int seq,
+                                        attn_arena *store, attn_arena *scratch)
+{
     attn__size need, sneed = {0, 0};
     attn__model_obs obs;
     attn__range in_r, pos_r;
-    attn_model_s8_params res;
-    attn_qparams qin, qx, qe;
     attn_status st, st8;
     attn__quant_marks marks;
     size_t n_in, n_pos = 0, nl, s;
     float *logits, *pos = NULL;
-    int dm, din;
-    if (!out || !cfg || !w || !calib || !store || !scratch) return ATTN_ERR_NULL;
-    if (!w->cls_w || (cfg->d_in > 0 && !w->embed_w) ||
-        (cfg->position == ATTN_POS_LEARNED && !w->pos) || !attn__encoder_weights_ok(&w->encoder))
-        return ATTN_ERR_NULL;
+    int dm, din, rows;
+    if (!out || !cfg || !w || !(calib || tok) || !store || !scratch) return ATTN_ERR_NULL;
+    if (!attn__model_weights_ok(cfg, w, tok != NULL)) return ATTN_ERR_NULL;
     /* every shape rule (the int8 ones include the float ones) and n_calib
        before the float model's range rules (eps) and the int8 ones */
     if ((st8 = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) == ATTN_ERR_SHAPE) return st8;
     if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    if (tok && (attn__dim_bad(cfg->vocab) || cfg->patch != 0)) return ATTN_ERR_SHAPE;
     if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
     if (st8 != ATTN_OK) return st8;
     dm = cfg->encoder.d_model;
     din = cfg->d_in > 0 ? cfg->d_in : dm;
-    n_in = (size_t)seq * (size_t)din;
+    rows = attn__model_rows(cfg, seq);
+    n_in = (size_t)seq * (size_t)(tok ? 1 : din);
+    if (tok && (size_t)n_calib > SIZE_MAX / n_in) return ATTN_ERR_TOO_LARGE;
+    for (s = 0; tok && s < (size_t)n_calib; s++)
+        if ((st = attn__model_tokens_check(cfg, tok + s * n_in, seg ? seg + s * n_in : NULL,
+                                           seq)) != ATTN_OK)
+            return st;
     nl = (size_t)w->encoder.n_layers + 1;
     need = attn__model_size(cfg, seq);
     attn__size_add(&need, nl, 1, sizeof(attn__layer_obs));
     attn__size_add(&need, (size_t)cfg->n_classes, 1, sizeof(float));
+    attn__size_add(&need, 1, sizeof(attn_model_s8_params), 1); /* the result, built */
     /* the position table, [max_seq][d_model] floats in scratch and int8 in
        the store (max_seq * d_model may not fit size_t on a 32-bit target:
        attn__size_add finds that) */
@@ -9443,7 +10484,14 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
         attn__size_add(&need, (size_t)cfg->max_seq, (size_t)dm, sizeof(float));
         attn__size_add(&sneed, (size_t)cfg->max_seq, (size_t)dm, 1);
     }
-    if (cfg->d_in > 0) attn__qsize_linear(&sneed, din, dm, w->embed_b);
+    if (!tok && cfg->d_in > 0) attn__qsize_linear(&sneed, din, dm, w->embed_b);
+    if (tok) {
+        attn__size_add(&sneed, (size_t)cfg->vocab, (size_t)dm, 1);
+        if (cfg->n_segments > 0) attn__size_add(&sneed, (size_t)cfg->n_segments, (size_t)dm, 1);
+    }
+    if (cfg->cls_token) attn__size_add(&sneed, (size_t)dm, 1, 1);
+    if (cfg->embed_norm) attn__qsize_norm(&sneed, dm);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__size_add(&sneed, (size_t)dm, 1, 1);
     attn__qsize_stack(&sneed, &cfg->encoder, &w->encoder);
     attn__qsize_linear(&sneed, dm, cfg->n_classes, w->cls_b);
     if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
@@ -9456,14 +10504,18 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
     attn__obs_reset((attn__range *)(void *)obs.layers, nl * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(&obs.e, 1);
     attn__obs_reset(&obs.x0, 1);
+    attn__obs_reset(&obs.xn, 1);
+    attn__obs_reset(&obs.pool, 1);
     attn__obs_reset(&obs.logits, 1);
     attn__obs_reset(&in_r, 1);
     attn__obs_reset(&pos_r, 1);
     for (s = 0; s < (size_t)n_calib; s++) {
-        attn__see(&in_r, calib + s * n_in, n_in);
-        attn__model_f32(logits, calib + s * n_in, seq,
+        if (!tok) attn__see(&in_r, calib + s * n_in, n_in);
+        attn__model_f32(logits, tok ? NULL : calib + s * n_in, tok ? tok + s * n_in : NULL,
+                        seg ? seg + s * n_in : NULL, seq,
                         key_padding ? key_padding + s * (size_t)seq : NULL, cfg, w, scratch, &obs);
     }
+    (void)rows;
     /* the position table (sinusoidal ones are computed and baked in) */
     if (n_pos) {
         pos = (float *)attn__take(scratch, n_pos * sizeof(float));
@@ -9476,45 +10528,34 @@ ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const att
         attn__see(&pos_r, pos, n_pos);
     }
 
-    /* the parameters, into res and the store; *out only once all of it
-       succeeded (on an error the store gives its blocks back) */
-    z.st = ATTN_OK;
-    z.store = store;
-    memset(&res, 0, sizeof res);
-    qin = attn__qparams_of(&z, in_r);
-    qe = cfg->d_in > 0 ? attn__qparams_of(&z, obs.e) : qin;
-    if (cfg->d_in > 0)
-        attn__quant_linear(&z, &res.embed, w->embed_w, w->embed_b, cfg->d_in, dm, qin, qe, 0);
-    qx = qe;
-    if (n_pos) {
-        int8_t *tq = (int8_t *)attn__qtake(&z, n_pos);
-        attn_qparams qpos = attn__qparams_of(&z, pos_r);
-        qx = attn__qparams_of(&z, obs.x0);
-        if (z.st == ATTN_OK) {
-            /* in pieces of at most 2^30 values (attn_quantize_s8 counts
-               in int) */
-            size_t done = 0, most = (size_t)1 << 30;
-            while (done < n_pos) {
-                size_t k = n_pos - done < most ? n_pos - done : most;
-                attn_quantize_s8(tq + done, pos + done, (int)k, qpos);
-                done += k;
-            }
-        }
-        res.pos = tq;
-        attn__quant_add(&z, &res.pos_add, qe, qpos, qx);
-    }
-    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, obs.layers);
-    {
-        attn_qparams ql = attn__qparams_of(&z, obs.logits);
-        attn__quant_linear(&z, &res.cls, w->cls_w, w->cls_b, dm, cfg->n_classes, qx, ql, 0);
-        res.logit_scale = ql.scale;
-        res.logit_zp = ql.zero_point;
-    }
-    res.in_scale = qin.scale;
-    res.in_zp = qin.zero_point;
-    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
-    *out = res;
-    return ATTN_OK;
+    st = attn__qmodel_build(out,
+                            (attn_model_s8_params *)attn__take(scratch, sizeof(attn_model_s8_params)),
+                            cfg, w, &obs, in_r, pos_r, pos, n_pos, tok != NULL, store);
+    return attn__quant_done(st, scratch, store, &marks);
+}
+
+ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
+                                            const attn_model_weights_f32 *w, const float *calib,
+                                            const uint8_t *key_padding, int n_calib, int seq,
+                                            attn_arena *store, attn_arena *scratch)
+{
+    if (!calib) return ATTN_ERR_NULL;
+    return attn__quantize_model(out, cfg, w, calib, NULL, NULL, key_padding, n_calib, seq, store,
+                                scratch);
+}
+
+ATTN_DEF attn_status attn_quantize_model_tokens_s8(attn_model_s8_params *out,
+                                                   const attn_model_cfg *cfg,
+                                                   const attn_model_weights_f32 *w,
+                                                   const int *calib_tokens,
+                                                   const int *calib_segments,
+                                                   const uint8_t *key_padding, int n_calib,
+                                                   int seq, attn_arena *store,
+                                                   attn_arena *scratch)
+{
+    if (!calib_tokens) return ATTN_ERR_NULL;
+    return attn__quantize_model(out, cfg, w, NULL, calib_tokens, calib_segments, key_padding,
+                                n_calib, seq, store, scratch);
 }
 
 
@@ -10018,6 +11059,178 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     }
     if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
     *out = res;
+    return ATTN_OK;
+}
+
+
+/* ---- quantizing additive attention --------------------------------------------- */
+
+/* Wq (with b) or Wk as an int8 projection to the wide scale su: weights
+   symmetric per output channel, the bias (if `bias`: b, or zeros if b is
+   NULL) at in_scale * w_scale[a]. */
+static void attn__quant_add_proj(attn__quant *z, attn_additive_proj_s8 *P, const float *w,
+                                 const float *b, int bias, int d_in, int d_attn,
+                                 attn_qparams qin, double su)
+{
+    int8_t *wq = (int8_t *)attn__qtake(z, (size_t)d_attn * (size_t)d_in);
+    int32_t *bq = bias ? (int32_t *)attn__qtake(z, (size_t)d_attn * sizeof(int32_t)) : NULL;
+    attn_qmul *m = (attn_qmul *)attn__qtake(z, (size_t)d_attn * sizeof(attn_qmul));
+    int a, i;
+    attn__qfinite(z, w, (size_t)d_attn * (size_t)d_in);
+    attn__qfinite(z, b, (size_t)d_attn);
+    if (z->st != ATTN_OK) return;
+    for (a = 0; a < d_attn; a++) {
+        const float *wa = w + (size_t)a * (size_t)d_in;
+        double mx = 0.0, ws;
+        for (i = 0; i < d_in; i++)
+            if (fabs((double)wa[i]) > mx) mx = fabs((double)wa[i]);
+        ws = mx > 0.0 ? mx / 127.0 : 1.0;
+        for (i = 0; i < d_in; i++) {
+            double v = attn__round_d((double)wa[i] / ws);
+            wq[(size_t)a * (size_t)d_in + (size_t)i] = (int8_t)(v > 127.0 ? 127 : v < -127.0 ? -127 : (int)v);
+        }
+        if (bq) {
+            double v = b ? attn__round_d((double)b[a] / ((double)qin.scale * ws)) : 0.0;
+            bq[a] = v > 2147483647.0 ? INT32_MAX : v < -2147483648.0 ? INT32_MIN : (int32_t)v;
+        }
+        attn__qmul_of(z, (double)qin.scale * ws / su, &m[a]);
+    }
+    P->w = wq;
+    P->bias = bq;
+    P->mul = m;
+    P->in_zp = qin.zero_point;
+}
+
+/* The parameters from the calibration's ranges (the inputs' rq, rk, rv
+   and the float block's obs) into *res and the store; *io the encodings. */
+ATTN__NOINLINE void attn__quant_additive_build(attn__quant *z, attn_additive_s8_params *res,
+                                               attn_additive_qparams *io,
+                                               const attn_additive_cfg *cfg,
+                                               const attn_additive_weights_f32 *w,
+                                               const attn__range *rin, const attn__add_obs *obs)
+{
+    attn__range rh = obs->h;
+    attn_qparams qt;
+    double rk, su, sv = 0.0;
+    int8_t *table, *v;
+    int a, i, n;
+    io->q = attn__qparams_of(z, rin[0]);
+    io->k = attn__qparams_of(z, rin[1]);
+    io->val = attn__qparams_of(z, rin[2]);
+    io->out = attn__qparams_of(z, obs->out);
+    /* the table's index: the visible sums, within [-4, 4] (all of it if
+       calibration saw no visible key) */
+    if (rh.lo > rh.hi) {
+        rh.lo = -4.0f;
+        rh.hi = 4.0f;
+    }
+    rh.lo = rh.lo < -4.0f ? -4.0f : rh.lo > 4.0f ? 4.0f : rh.lo;
+    rh.hi = rh.hi < -4.0f ? -4.0f : rh.hi > 4.0f ? 4.0f : rh.hi;
+    qt = attn__qparams_of(z, rh);
+    if (z->st == ATTN_OK && (obs->qp.bad != 0.0f || obs->kp.bad != 0.0f)) z->st = ATTN_ERR_RANGE;
+    if (z->st != ATTN_OK) return;
+    /* the wide scale: the finest s_t / 2^n (n <= 16) at which the keys'
+       projections seen stay within 2^14 (half of int16) */
+    rk = fabs((double)obs->kp.lo) > fabs((double)obs->kp.hi) ? fabs((double)obs->kp.lo)
+                                                              : fabs((double)obs->kp.hi);
+    for (n = ATTN__ADD_MAX_SHIFT; n > 0 && rk * ldexp(1.0, n) / (double)qt.scale > 16384.0; n--) {}
+    su = ldexp((double)qt.scale, -n);
+    attn__quant_add_proj(z, &res->q, w->wq, w->b, 1, cfg->d_q, cfg->d_attn, io->q, su);
+    attn__quant_add_proj(z, &res->k, w->wk, NULL, 0, cfg->d_k, cfg->d_attn, io->k, su);
+    table = (int8_t *)attn__qtake(z, 256);
+    v = (int8_t *)attn__qtake(z, (size_t)cfg->d_attn);
+    attn__qfinite(z, w->v, (size_t)cfg->d_attn);
+    if (z->st != ATTN_OK) return;
+    for (i = 0; i < 256; i++) {
+        double t = attn__round_d(127.0 * tanh((double)qt.scale * (double)(i - 128 - qt.zero_point)));
+        table[i] = (int8_t)(t > 127.0 ? 127 : t < -127.0 ? -127 : (int)t);
+    }
+    for (a = 0; a < cfg->d_attn; a++)
+        if (fabs((double)w->v[a]) > sv) sv = fabs((double)w->v[a]);
+    sv = sv > 0.0 ? sv / 127.0 : 1.0;
+    for (a = 0; a < cfg->d_attn; a++) {
+        double t = attn__round_d((double)w->v[a] / sv);
+        v[a] = (int8_t)(t > 127.0 ? 127 : t < -127.0 ? -127 : (int)t);
+    }
+    res->t_zp = qt.zero_point;
+    res->t_shift = n;
+    res->tanh_table = table;
+    res->v = v;
+    attn__qmul_of(z, sv / 127.0 * 1.4426950408889634 * 65536.0, &res->score_mul);
+    res->val_zp = io->val.zero_point;
+    attn__qmul_of(z, (double)io->val.scale / (32768.0 * (double)io->out.scale), &res->ctx_mul);
+    res->out_zp = io->out.zero_point;
+}
+
+ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
+                                               attn_additive_qparams *io,
+                                               const attn_additive_cfg *cfg,
+                                               const attn_additive_weights_f32 *w,
+                                               const float *calib_q, const float *calib_k,
+                                               const float *calib_val,
+                                               const uint8_t *key_padding, int n_calib,
+                                               attn_arena *store, attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need, sneed = {0, 0}, t = {0, 0};
+    attn__add_obs obs;
+    attn__range rin[3];
+    attn_additive_s8_params res;
+    attn_additive_qparams qio;
+    attn_status st;
+    attn__quant_marks marks;
+    size_t nq, nk, nv, s;
+    float *y;
+    if (!out || !io || !cfg || !w || !calib_q || !calib_k || !calib_val || !store || !scratch)
+        return ATTN_ERR_NULL;
+    if (!w->wq || !w->wk || !w->v) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg_s8(cfg)) != ATTN_OK) return st;
+    if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    need = attn__additive_size(cfg);
+    attn__size_add(&need, (size_t)cfg->seq_q, (size_t)cfg->d_v, sizeof(float)); /* outputs */
+    /* the calibration arrays must be addressable */
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_q * (size_t)cfg->d_q, sizeof(float));
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_kv * (size_t)cfg->d_k, sizeof(float));
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_kv * (size_t)cfg->d_v, sizeof(float));
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_kv, 1);
+    need.overflow |= t.overflow;
+    attn__size_add(&sneed, (size_t)cfg->d_attn, (size_t)cfg->d_q, 1);                 /* Wq    */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, sizeof(int32_t));                  /* bias  */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, sizeof(attn_qmul));                /* q.mul */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, (size_t)cfg->d_k, 1);                 /* Wk    */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, sizeof(attn_qmul));                /* k.mul */
+    attn__size_add(&sneed, 256, 1, 1);                                                 /* tanh  */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, 1);                                 /* v     */
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+
+    /* calibration: the ranges over the float block's runs */
+    marks = attn__quant_begin(scratch, store);
+    nq = (size_t)cfg->seq_q * (size_t)cfg->d_q;
+    nk = (size_t)cfg->seq_kv * (size_t)cfg->d_k;
+    nv = (size_t)cfg->seq_kv * (size_t)cfg->d_v;
+    y = (float *)attn__take(scratch, (size_t)cfg->seq_q * (size_t)cfg->d_v * sizeof(float));
+    attn__obs_reset(rin, 3);
+    attn__obs_reset((attn__range *)(void *)&obs, sizeof obs / sizeof(attn__range));
+    for (s = 0; s < (size_t)n_calib; s++) {
+        attn__see(&rin[0], calib_q + s * nq, nq);
+        attn__see(&rin[1], calib_k + s * nk, nk);
+        attn__see(&rin[2], calib_val + s * nv, nv);
+        attn__additive_f32(y, calib_q + s * nq, calib_k + s * nk, calib_val + s * nv,
+                           key_padding ? key_padding + s * (size_t)cfg->seq_kv : NULL, cfg, w,
+                           scratch, &obs);
+    }
+
+    /* the parameters, into res and the store; *out and *io only once all
+       of it succeeded (on an error the store gives its blocks back) */
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(&res, 0, sizeof res);
+    memset(&qio, 0, sizeof qio);
+    attn__quant_additive_build(&z, &res, &qio, cfg, w, rin, &obs);
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
+    *out = res;
+    *io = qio;
     return ATTN_OK;
 }
 

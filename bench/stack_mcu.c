@@ -137,8 +137,8 @@ typedef struct {
     unsigned char bad;   /* calls that did not return ATTN_OK        */
 } result;
 
-/* one per public function (93 in 0.5.0) */
-static result g_res[100];
+/* one per public function (93 in 0.5.0, 98 with additive attention) */
+static result g_res[128];
 static int g_n_res;
 static int g_bad_setup;
 
@@ -213,6 +213,7 @@ static NOINLINE void note(const char *name, uint32_t bytes, attn_status st)
 #define STACK_STORE_BYTES (sizeof(void *) > 4 ? 8192 : 4864)
 #endif
 #define V_MAX (SEQ * 9) /* the small models' [seq][d_model] */
+#define N_CALIB_TOK 4   /* the token model's calibration sequences */
 /* The scratch arena's buffer (the largest need of the digits part: the
    float model) and beside it the digits activations or the store; the
    decoder half splits the whole (g_ram.pool) between its scratch and its
@@ -254,16 +255,16 @@ static float g_nan; /* a quiet NaN, made at run time (0/0) */
 
 /* attention shapes beside the model's: an odd sequence with one 32-wide
    head, 3 queries on 8 keys with two 16-wide heads, 8 heads of width 4 */
-static const attn_mha_cfg odd = {SEQ - 1, SEQ - 1, D, 1, 0};
-static const attn_mha_cfg cross = {3, SEQ, D, 2, 0};
-static const attn_mha_cfg narrow = {SEQ, SEQ, D, 8, 1};
+static const attn_mha_cfg odd = {SEQ - 1, SEQ - 1, D, 1, 0, 0};
+static const attn_mha_cfg cross = {3, SEQ, D, 2, 0, 0};
+static const attn_mha_cfg narrow = {SEQ, SEQ, D, 8, 1, 0};
 
 /* (one MEASURE per call; clang-tidy counts the macro's statements:
    NOLINTNEXTLINE(readability-function-size)) */
 static void digits_float(void)
 {
-    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0};
-    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1};
+    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0, 0};
+    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1, 0};
     const attn_encoder_layer_weights_f32 *lw = &digits_layers[0];
     attn_mha_weights_f32 packed;
     size_t bytes, mark;
@@ -338,8 +339,8 @@ static void digits_float(void)
 /* NOLINTNEXTLINE(readability-function-size): as digits_float */
 static void digits_int8(void)
 {
-    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0};
-    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1};
+    static const attn_mha_cfg cfg = {SEQ, SEQ, D, DIGITS_N_HEADS, 0, 0};
+    static const attn_mha_cfg causal = {SEQ, SEQ, D, DIGITS_N_HEADS, 1, 0};
     const attn_encoder_layer_s8_params *lp = &digits_s8_layers[0];
     attn_qparams in_q;
     attn_linear_s8_params plain;
@@ -431,14 +432,26 @@ typedef struct {
 
 /* d_model, heads, d_ff, activation, norm_first, causal, eps; d_in, max_seq,
    position, pooling, classes; seq, layers, final norm, padded keys */
-static const variant g_variants[3] = {
-    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10},
+static const variant g_variants[5] = {
+    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10, 0, 0, 0, 0, 0, 0, 0, 0},
      8, 1, 1, 0},
-    {{{9, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, 8, 8, ATTN_POS_SINUSOIDAL, ATTN_POOL_FIRST, 10},
+    {{{9, 3, 12, ATTN_ACT_GELU, 1, 1, 1e-5f, 0}, 8, 8, ATTN_POS_SINUSOIDAL, ATTN_POOL_FIRST, 10, 0, 0, 0, 0, 0, 0, 0, 0},
      7, 1, 1, 2},
-    {{{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_NONE, ATTN_POOL_MEAN, 10},
+    {{{8, 1, 16, ATTN_ACT_GELU_TANH, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_NONE, ATTN_POOL_MEAN, 10, 0, 0, 0, 0, 0, 0, 0, 0},
      8, 2, 0, 1},
+    /* the front ends (issue 11): a CLS row, a LayerNorm after the positions
+       and attention pooling; ViT patches (a 1 x 4 x 6 image of 2 x 2
+       squares: 6 patches of 4) with a CLS row and a windowed encoder */
+    {{{8, 2, 16, ATTN_ACT_RELU, 0, 0, 1e-5f, 0}, 8, 8, ATTN_POS_LEARNED, ATTN_POOL_ATTENTION, 10, 1, 1, 0, 0, 0, 0, 0, 0},
+     7, 1, 1, 2},
+    {{{8, 2, 16, ATTN_ACT_GELU, 1, 0, 1e-5f, 2}, 4, 8, ATTN_POS_LEARNED, ATTN_POOL_FIRST, 10, 1, 0, 2, 1, 4, 6, 0, 0},
+     6, 1, 1, 0},
 };
+/* a BERT-style token model: 20 tokens, 2 segments, positions, LayerNorm */
+static const attn_model_cfg g_tok_cfg = {
+    {8, 2, 16, ATTN_ACT_GELU, 0, 0, 1e-5f, 0}, 0, 8, ATTN_POS_LEARNED, ATTN_POOL_FIRST, 10,
+    0, 1, 0, 0, 0, 0, 20, 2};
+static int g_tok[N_CALIB_TOK * SEQ], g_seg[N_CALIB_TOK * SEQ];
 #define N_CALIB 4
 
 static attn_encoder_layer_weights_f32 g_vlayers[2];
@@ -481,6 +494,36 @@ static void variant_weights(const variant *v)
     g_vw.encoder.norm_b = digits_norm_b;
     g_vw.cls_w = digits_cls_w;
     g_vw.cls_b = digits_cls_b;
+    /* the front ends' vectors and tables: more of the digits arrays */
+    g_vw.cls_token = digits_norm_w;
+    g_vw.pool_w = digits_norm_b;
+    g_vw.embed_norm_w = digits_l0_norm1_w;
+    g_vw.embed_norm_b = digits_l0_norm1_b;
+    g_vw.token_embed = digits_pos;     /* [20][8] of its [8][32] */
+    g_vw.segment_embed = digits_cls_w; /* [2][8] */
+}
+
+/* The token model: float, quantized on the board, int8; then attention
+   pooling alone on the variant's rows. */
+static void tokens_run(void)
+{
+    const float *calib = &digits_calib[0][0];
+    int i, seq = 8, d = g_tok_cfg.encoder.d_model;
+    variant_weights(&g_variants[3]);
+    for (i = 0; i < N_CALIB_TOK * SEQ; i++) {
+        g_tok[i] = (i * 7 + 3) % g_tok_cfg.vocab;
+        g_seg[i] = i % SEQ >= 4;
+    }
+    MEASURE_WITH(RESET_ARENA, attn_model_tokens_f32,
+                 (g_logits, g_tok, g_seg, seq, NULL, &g_tok_cfg, &g_vw, &g_arena));
+    MEASURE_WITH((RESET_ARENA, attn_arena_init(&g_store, g_store_buf, sizeof g_store_buf)),
+                 attn_quantize_model_tokens_s8,
+                 (&g_vq, &g_tok_cfg, &g_vw, g_tok, g_seg, NULL, N_CALIB_TOK, seq, &g_store,
+                  &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_model_tokens_s8,
+                 (g_logits8, g_tok, g_seg, seq, g_vpad, &g_tok_cfg, &g_vq, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_pool_attention_f32,
+                 (g_vf, calib, g_vpad, g_vw.pool_w, seq, d, &g_arena));
 }
 
 static void variant_run(const variant *v)
@@ -527,6 +570,43 @@ static void variant_run(const variant *v)
                  (g_vs[0], v->seq, pad, e, &g_veq, &g_arena));
     if (g_veq.layers[0].gelu_table)
         MEASURE(attn_lut_s8, (g_vs[0], g_vs[1], v->seq * d, g_veq.layers[0].gelu_table));
+    if (c->pooling == ATTN_POOL_ATTENTION) /* with the model's parameters */
+        MEASURE_WITH(RESET_ARENA, attn_pool_attention_s8,
+                     (g_vs[0], g_vs[1], pad, g_vq.pool_w, &g_vq.pool, v->seq, d, &g_arena));
+}
+
+/* ---- additive attention (issue 11) ---------------------------------------- */
+
+/* One head of additive attention on the digits' calibration images (8
+   pixels per token: queries, keys and values of width 8), its weights in
+   the digits model's embedding (Wq = Wk: [32][8], b its bias, v the first
+   position row): hidden width 32 over all 8 keys, and 16 (the first 16
+   rows) for 3 queries over the keys with the last two padded; quantized
+   on the board, then in int8. */
+static void additive_run(void)
+{
+    static const attn_additive_cfg full = {SEQ, SEQ, DIGITS_D_IN, DIGITS_D_IN, DIGITS_D_IN, D};
+    static const attn_additive_cfg part = {3, SEQ, DIGITS_D_IN, DIGITS_D_IN, DIGITS_D_IN, 16};
+    static const attn_additive_weights_f32 w = {digits_embed_w, digits_embed_w, digits_embed_b,
+                                                digits_pos};
+    const float *x = &digits_calib[0][0]; /* [N_CALIB][SEQ][8], flat */
+    attn_additive_s8_params p;
+    attn_additive_qparams io;
+    size_t bytes;
+
+    MEASURE(attn_additive_scratch_f32, (&full, &bytes));
+    MEASURE_WITH(RESET_ARENA, attn_additive_f32, (g_vf, x, x, x, NULL, &full, &w, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_additive_f32, (g_vf, x, x, x, g_pad, &part, &w, &g_arena));
+    MEASURE_WITH((RESET_ARENA, attn_arena_init(&g_store, g_store_buf, sizeof g_store_buf)),
+                 attn_quantize_additive_s8,
+                 (&p, &io, &full, &w, x, x, x, NULL, N_CALIB, &g_store, &g_arena));
+    /* q, k and val saw the same calibration data: one encoding */
+    if (attn_quantize_s8(g_vs[0], x, SEQ * DIGITS_D_IN, io.q) != ATTN_OK) g_bad_setup = 1;
+    MEASURE(attn_additive_scratch_s8, (&full, &bytes));
+    MEASURE_WITH(RESET_ARENA, attn_additive_s8,
+                 (g_vs[1], g_vs[0], g_vs[0], g_vs[0], NULL, &full, &p, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_additive_s8,
+                 (g_vs[1], g_vs[0], g_vs[0], g_vs[0], g_pad, &part, &p, &g_arena));
 }
 
 /* ---- the decoder half: decoders, the KV cache, generation ---------------- */
@@ -908,12 +988,15 @@ static void dvariant_int8(const dvariant *v)
 }
 
 /* The model quantizers, held to STACK_BOUND_QUANT (a host-side tool that
-   runs the float model to calibrate); everything else is inference. */
+   runs the float model to calibrate; additive attention's builds its tanh
+   table in double, libm's tanh, soft-float on every core here); everything
+   else is inference. */
 static int model_quantizer(const char *name)
 {
     static const char *const q[] = {"attn_quantize_encoder_s8", "attn_quantize_model_s8",
                                     "attn_quantize_decoder_s8", "attn_quantize_seq2seq_s8",
-                                    "attn_quantize_lm_s8"};
+                                    "attn_quantize_lm_s8", "attn_quantize_model_tokens_s8",
+                                    "attn_quantize_additive_s8"};
     size_t i;
     for (i = 0; i < sizeof q / sizeof q[0]; i++)
         if (!strcmp(name, q[i])) return 1;
@@ -959,7 +1042,9 @@ int main(void)
 
     digits_float();
     digits_int8();
-    for (i = 0; i < 3; i++) variant_run(&g_variants[i]);
+    for (i = 0; i < 5; i++) variant_run(&g_variants[i]);
+    tokens_run();
+    additive_run();
     for (i = 0; i < (int)(sizeof g_dvariants / sizeof g_dvariants[0]); i++) {
         dvariant_weights(&g_dvariants[i]);
         dvariant_float(&g_dvariants[i]);

@@ -14,8 +14,9 @@
    update in place (so the in-place copy is the output, not extra RAM). */
 static size_t golden_out_floats(const golden_case *c)
 {
-    return c->kind == GOLDEN_MODEL ? (size_t)c->n_classes
-                                   : (size_t)c->seq_q * (size_t)c->d_model;
+    return c->kind == GOLDEN_MODEL  ? (size_t)c->n_classes
+           : c->kind == GOLDEN_POOL ? (size_t)c->d_model
+                                    : (size_t)c->seq_q * (size_t)c->d_model;
 }
 
 /* Runs one case into out [golden_out_floats(c)]. */
@@ -40,7 +41,13 @@ static attn_status golden_run_case(const golden_case *c, const golden_view *v, f
         return attn_encoder_f32(out, c->seq_q, c->key_padding, &v->model.encoder, &v->encoder,
                                 arena);
     case GOLDEN_MODEL:
+        if (c->vocab > 0)
+            return attn_model_tokens_f32(out, c->tokens, c->segments, c->seq_q, c->key_padding,
+                                         &v->model, &v->weights, arena);
         return attn_model_f32(out, c->x, c->seq_q, c->key_padding, &v->model, &v->weights, arena);
+    case GOLDEN_POOL:
+        return attn_pool_attention_f32(out, c->x, c->key_padding, c->pool_w, c->seq_q, c->d_model,
+                                       arena);
     }
     return ATTN_ERR_RANGE;
 }

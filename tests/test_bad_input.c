@@ -21,11 +21,12 @@
 enum { S = 4, D = 8, H = 2, FF = 6, NC = 3, DIN = D / 2, DD = D * D,
        IN_N = 2 * S * D, WTS_N = 8 * DD, IO_N = S * D };
 /* The float arena's buffer: the largest query, the model's. */
-#define MEM_BYTES ATTN_MODEL_SCRATCH_F32(S, D, H, FF)
+#define MEM_BYTES ATTN_MODEL_SCRATCH_EX_F32(S, D, H, FF, 1, DIN)
+enum { VOCAB = 5, NSEG = 2 }; /* attn_model_tokens_f32's tables (from g_in) */
 /* The quantizer's store and scratch buffers: more than it takes (a row
    checks that: the store and the scratch one byte short). */
 #define STORE_BYTES 3072
-#define QSCRATCH_BYTES 1536
+#define QSCRATCH_BYTES 2048
 
 /* Everything the calls write through a pointer (one watched buffer). */
 typedef struct {
@@ -65,6 +66,8 @@ typedef struct {
     const attn_model_cfg *mdcp;
     attn_model_weights_f32 mdw;
     const attn_model_weights_f32 *mdwp;
+    int tok[S], seg[S];      /* attn_model_tokens_f32's ids */
+    const int *tokp, *segp;
     attn_arena *ap;
     int arena_mode;          /* 0: the query's bytes, 1: one short, 2: less than a block */
     int io_special;          /* the in-place data holds NaN and Inf */
@@ -131,6 +134,13 @@ static void fx_init(void)
     f->mdc.position = ATTN_POS_LEARNED; f->mdc.pooling = ATTN_POOL_MEAN; f->mdc.n_classes = NC;
     f->mdw.embed_w = w + 7 * DD; f->mdw.embed_b = NULL; f->mdw.pos = g_in;
     f->mdw.cls_w = w + 6 * DD; f->mdw.cls_b = w;
+    f->mdc.vocab = VOCAB; f->mdc.n_segments = NSEG;
+    f->mdw.token_embed = g_in; f->mdw.segment_embed = g_in + VOCAB * D;
+    for (l = 0; l < S; l++) {
+        f->tok[l] = (l * 3 + 1) % VOCAB;
+        f->seg[l] = l % NSEG;
+    }
+    f->tokp = f->tok; f->segp = f->seg;
     f->mcfgp = &f->mcfg; f->mwp = &f->mw; f->mw_out = &o->mw; f->ecfgp = &f->ecfg;
     f->lwp = &f->lw[0]; f->ewp = &f->ew; f->mdcp = &f->mdc; f->mdwp = &f->mdw;
     f->buf = g_mem; f->bufsize = g_mem_bytes;
@@ -179,6 +189,14 @@ static attn_status op_enc_scratch(void) { return attn_encoder_scratch_f32(F->ecf
 static attn_status op_enc(void) { return attn_encoder_f32(F->io, F->seq, F->pad, F->ecfgp, F->ewp, F->ap); }
 static attn_status op_model_scratch(void) { return attn_model_scratch_f32(F->mdcp, F->seq, F->bytesp); }
 static attn_status op_model(void) { return attn_model_f32(F->out, F->x, F->seq, F->pad, F->mdcp, F->mdwp, F->ap); }
+static attn_status op_model_tok(void)
+{
+    return attn_model_tokens_f32(F->out, F->tokp, F->segp, F->seq, F->pad, F->mdcp, F->mdwp, F->ap);
+}
+static attn_status op_pool_att(void)
+{
+    return attn_pool_attention_f32(F->out, F->x, F->pad, F->w, F->seq, F->d, F->ap);
+}
 static attn_status op_arena_init(void) { return attn_arena_init(F->ap, F->buf, F->bufsize); }
 static attn_status op_arena_alloc(void)
 {
@@ -202,6 +220,11 @@ static attn_status op_quant_model(void)
 {
     return attn_quantize_model_s8(F->modelp, F->mdcp, F->mdwp, F->calib, F->pad, F->n_calib,
                                   F->seq, F->storep, F->scratchp);
+}
+static attn_status op_quant_model_tok(void)
+{
+    return attn_quantize_model_tokens_s8(F->modelp, F->mdcp, F->mdwp, F->tokp, F->segp, F->pad,
+                                         F->n_calib, F->seq, F->storep, F->scratchp);
 }
 
 /* ---- ways to break the fixture ---------------------------------------------- */
@@ -276,6 +299,36 @@ static void act_bad(void) { F->ecfg.activation = (attn_activation)7; }
 static void win_neg(void) { F->mcfg.window = -1; F->ecfg.window = -1; }
 static void win_max(void) { F->mcfg.window = INT_MAX; F->ecfg.window = INT_MAX; }
 static void pool_bad(void) { F->pool = (attn_pooling)5; F->mdc.pooling = (attn_pooling)5; }
+/* the front ends (issue 11) */
+static void pool_att(void)
+{
+    F->pool = ATTN_POOL_ATTENTION; F->mdc.pooling = ATTN_POOL_ATTENTION; F->mdw.pool_w = g_wts;
+}
+static void pool_w_null(void) { F->mdc.pooling = ATTN_POOL_ATTENTION; F->mdw.pool_w = NULL; }
+static void cls_row(void) { F->mdc.cls_token = 1; F->mdc.max_seq = S + 1; F->mdw.cls_token = g_in; }
+static void cls_no_room(void) { F->mdc.cls_token = 1; F->mdw.cls_token = g_in; } /* max_seq S */
+static void cls_row_null(void) { F->mdc.cls_token = 1; F->mdc.max_seq = S + 1; F->mdw.cls_token = NULL; }
+static void embed_norm_on(void) { F->mdc.embed_norm = 1; } /* NULL gamma/beta: ones/zeros */
+/* a 4x4 one-channel image of 2x2 patches: S = 4 patches of DIN = 4 values */
+static void patch_ok(void)
+{
+    F->mdc.patch = 2; F->mdc.channels = 1; F->mdc.image_h = 4; F->mdc.image_w = 4;
+}
+static void patch_indivisible(void) { patch_ok(); F->mdc.patch = 3; }
+static void patch_count(void) { patch_ok(); F->mdc.image_w = 6; }  /* 6 patches, seq 4 */
+static void patch_d_in(void) { patch_ok(); F->mdc.channels = 2; } /* d_in would be 8 */
+static void patch_neg(void) { F->mdc.patch = -1; }
+static void tok_null(void) { F->tokp = NULL; }
+static void tok_oov(void) { F->tok[2] = VOCAB; }
+static void tok_neg(void) { F->tok[0] = -1; }
+static void seg_oov(void) { F->seg[3] = NSEG; }
+static void seg_null(void) { F->segp = NULL; } /* all segment 0 */
+static void vocab0(void) { F->mdc.vocab = 0; }
+static void vocab_neg(void) { F->mdc.vocab = -1; F->mdc.n_segments = -1; }
+static void tokemb_null(void) { F->mdw.token_embed = NULL; }
+static void segemb_null(void) { F->mdw.segment_embed = NULL; }
+static void nseg0_segemb_null(void) { F->mdc.n_segments = 0; F->mdw.segment_embed = NULL; }
+static void tok_patch(void) { patch_ok(); }
 static void position_bad(void) { F->mdc.position = (attn_position)9; }
 /* positions that need no table: a NULL one is fine */
 static void pos_none_null(void) { F->mdc.position = ATTN_POS_NONE; F->mdw.pos = NULL; }
@@ -346,11 +399,13 @@ static void cls_nan(void) { F->mdw.cls_w = g_nan; }
     X(mha_packed, attn_mha_weights_packed_f32) X(layer_scratch, attn_encoder_layer_scratch_f32) \
     X(layer, attn_encoder_layer_f32) X(enc_scratch, attn_encoder_scratch_f32) \
     X(enc, attn_encoder_f32) X(model_scratch, attn_model_scratch_f32) X(model, attn_model_f32) \
+    X(model_tok, attn_model_tokens_f32) X(pool_att, attn_pool_attention_f32) \
     X(arena_init, attn_arena_init) X(arena_alloc, attn_arena_alloc) \
     X(arena_release, attn_arena_release)
 #define Q_OPS(X) X(qmul, attn_quantize_multiplier) X(qparams, attn_choose_qparams) \
     X(quantize, attn_quantize_s8) X(dequantize, attn_dequantize_s8) \
-    X(quant_enc, attn_quantize_encoder_s8) X(quant_model, attn_quantize_model_s8)
+    X(quant_enc, attn_quantize_encoder_s8) X(quant_model, attn_quantize_model_s8) \
+    X(quant_model_tok, attn_quantize_model_tokens_s8)
 #if SIZE_MAX <= 0xFFFFFFFFu
 #define MUTS_32(X) X(d_packed_32) X(huge_leaf)
 #else
@@ -362,7 +417,11 @@ static void cls_nan(void) { F->mdw.cls_w = g_nan; }
     X(n_neg) X(in_neg) X(d0) X(d_huge) X(d_packed_huge) X(outn0) X(seq_q0) X(seq_kv_neg) \
     X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(n_calib0) \
     X(n_calib_neg) X(calib0_eps_nan) X(s8_big_eps_nan) X(dmodel_s8_big) X(dff_s8_big) X(d_in_s8_big) X(eps0) X(eps_nan) X(eps_inf) \
-    X(act_bad) X(win_neg) X(win_max) X(pool_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(arena_short) \
+    X(act_bad) X(win_neg) X(win_max) X(pool_bad) X(pool_att) X(pool_w_null) X(cls_row) \
+    X(cls_no_room) X(cls_row_null) X(embed_norm_on) X(patch_ok) X(patch_indivisible) \
+    X(patch_count) X(patch_d_in) X(patch_neg) X(tok_null) X(tok_oov) X(tok_neg) X(seg_oov) \
+    X(seg_null) X(vocab0) X(vocab_neg) X(tokemb_null) X(segemb_null) X(nseg0_segemb_null) \
+    X(tok_patch) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(arena_short) \
     X(arena_tiny) X(store_short) X(store_tiny) X(mark_past_used) X(alloc_huge) X(alloc_big) \
     X(huge) X(over_max) X(max_seq_big) X(x_nan) X(x_inf) X(qf_nan) X(qf_inf) X(qf_2p30) \
     X(qf_tiny) X(min_nan) X(max_nan) X(min_inf) X(min_gt_max) X(range_huge) X(scale0) \
@@ -467,6 +526,28 @@ static const bad_row k_f32_rows[] = {
     R(model, position_bad, RNG), R(model, huge, SHP), R(model, arena_short, ARN),
     R(model, arena_tiny, ARN), R(model, pos_none_null, OK), R(model, d_in0_embed_null, OK),
     R(model, x_nan, OK),
+    R(model, pool_att, OK), R(model, pool_w_null, NUL), R(model, cls_row, OK),
+    R(model, cls_no_room, SHP), R(model, cls_row_null, NUL), R(model, embed_norm_on, OK),
+    R(model, patch_ok, OK), R(model, patch_indivisible, SHP), R(model, patch_count, SHP),
+    R(model, patch_d_in, SHP), R(model, patch_neg, SHP), R(model, vocab_neg, SHP),
+    R(model, tokemb_null, OK), R(model, arena_short, ARN),
+    R(model_scratch, cls_row, OK), R(model_scratch, cls_no_room, SHP), R(model_scratch, patch_ok, OK),
+    R(model_scratch, patch_count, SHP), R(model_scratch, pool_att, OK),
+    R(model_tok, none, OK), R(model_tok, out_null, NUL), R(model_tok, tok_null, NUL),
+    R(model_tok, cfg_null, NUL), R(model_tok, weights_null, NUL), R(model_tok, arena_null, NUL),
+    R(model_tok, tokemb_null, NUL), R(model_tok, segemb_null, NUL), R(model_tok, cls_row_null, NUL),
+    R(model_tok, pool_w_null, NUL), R(model_tok, layers_null, NUL), R(model_tok, rows0, SHP),
+    R(model_tok, seq_gt_max, SHP), R(model_tok, vocab0, SHP), R(model_tok, vocab_neg, SHP),
+    R(model_tok, tok_patch, SHP), R(model_tok, heads3, SHP), R(model_tok, tok_oov, RNG),
+    R(model_tok, tok_neg, RNG), R(model_tok, seg_oov, RNG), R(model_tok, act_bad, RNG),
+    R(model_tok, pool_bad, RNG), R(model_tok, win_neg, RNG), R(model_tok, seg_null, OK),
+    R(model_tok, nseg0_segemb_null, OK), R(model_tok, cls_row, OK), R(model_tok, pool_att, OK),
+    R(model_tok, embed_norm_on, OK), R(model_tok, embed_null, OK), R(model_tok, arena_short, ARN),
+    R(model_tok, arena_tiny, ARN),
+    R(pool_att, none, OK), R(pool_att, out_null, NUL), R(pool_att, x_null, NUL),
+    R(pool_att, w_null, NUL), R(pool_att, arena_null, NUL), R(pool_att, rows0, SHP),
+    R(pool_att, in_neg, SHP), R(pool_att, over_max, SHP), R(pool_att, arena_short, ARN),
+    R(pool_att, arena_tiny, ARN), R(pool_att, x_nan, OK), R(pool, pool_att, RNG),
     R(arena_init, none, OK), R(arena_init, arena_null, NUL), R(arena_init, buf_null, NUL),
     R(arena_alloc, none, OK), R(arena_alloc, arena_null, NUL), R(arena_alloc, out_null, NUL),
     R(arena_alloc, alloc_big, ARN), R(arena_alloc, alloc_huge, BIG),
@@ -506,6 +587,20 @@ static const bad_row k_q_rows[] = {
     R(quant_enc, store_tiny, ARN), R(quant_enc, w_nan, RNG), R(quant_enc, w_inf, RNG),
     R(quant_enc, bias_nan, RNG), R(quant_enc, gamma_inf, RNG), R(quant_enc, beta_nan, RNG),
     R(quant_enc, final_beta_nan, RNG), R(quant_enc, calib_nan, RNG), R(quant_enc, calib_inf, RNG),
+    R(quant_model_tok, none, OK), R(quant_model_tok, out_null, NUL), R(quant_model_tok, cfg_null, NUL),
+    R(quant_model_tok, weights_null, NUL), R(quant_model_tok, tok_null, NUL),
+    R(quant_model_tok, store_null, NUL), R(quant_model_tok, arena_null, NUL),
+    R(quant_model_tok, tokemb_null, NUL), R(quant_model_tok, segemb_null, NUL),
+    R(quant_model_tok, n_calib0, SHP), R(quant_model_tok, vocab0, SHP),
+    R(quant_model_tok, tok_patch, SHP), R(quant_model_tok, tok_oov, RNG),
+    R(quant_model_tok, seg_oov, RNG), R(quant_model_tok, eps_nan, RNG),
+    R(quant_model_tok, seg_null, OK), R(quant_model_tok, cls_row, OK),
+    R(quant_model_tok, pool_att, OK), R(quant_model_tok, embed_norm_on, OK),
+    R(quant_model_tok, store_short, ARN), R(quant_model_tok, store_tiny, ARN),
+    R(quant_model_tok, arena_short, ARN), R(quant_model_tok, arena_tiny, ARN),
+    R(quant_model, cls_row, OK), R(quant_model, pool_att, OK), R(quant_model, embed_norm_on, OK),
+    R(quant_model, patch_ok, OK), R(quant_model, patch_count, SHP), R(quant_model, pool_w_null, NUL),
+    R(quant_model, cls_row_null, NUL),
     R(quant_model, none, OK), R(quant_model, out_null, NUL), R(quant_model, cfg_null, NUL),
     R(quant_model, weights_null, NUL), R(quant_model, x_null, NUL), R(quant_model, store_null, NUL),
     R(quant_model, arena_null, NUL), R(quant_model, embed_null, NUL), R(quant_model, pos_null, NUL),
@@ -588,7 +683,8 @@ static void init(void)
 
 static int is_arena_call(int op)
 {
-    return !g_quant && (op == OP_sdpa || op == OP_mha || op == OP_layer || op == OP_enc || op == OP_model);
+    return !g_quant && (op == OP_sdpa || op == OP_mha || op == OP_layer || op == OP_enc ||
+                        op == OP_model || op == OP_model_tok || op == OP_pool_att);
 }
 
 /* The bytes the unbroken fixture's call needs: its scratch query. */
@@ -600,7 +696,16 @@ static size_t query(int op)
     if (op == OP_mha) st = attn_mha_scratch_f32(&F->mcfg_ok, &b);
     if (op == OP_layer) st = attn_encoder_layer_scratch_f32(&F->ecfg_ok, S, &b);
     if (op == OP_enc) st = attn_encoder_scratch_f32(&F->ecfg_ok, S, &b);
-    if (op == OP_model) st = attn_model_scratch_f32(&F->mdc_ok, S, &b);
+    /* a model: the configuration as mutated when valid (a CLS row, patches,
+       attention pooling need more), else the unbroken one */
+    if (op == OP_model || op == OP_model_tok) {
+        st = attn_model_scratch_f32(&F->mdc, S, &b);
+        if (st != ATTN_OK) st = attn_model_scratch_f32(&F->mdc_ok, S, &b);
+    }
+    if (op == OP_pool_att) {
+        b = ATTN_POOL_SCRATCH_F32(S);
+        st = ATTN_OK;
+    }
     return st == ATTN_OK && b <= g_mem_bytes ? b : g_mem_bytes;
 }
 
@@ -620,6 +725,9 @@ static void quant_needs(int op, size_t *scratch, size_t *store)
     if (op == OP_quant_enc)
         st = attn_quantize_encoder_s8(&o.enc, &o.q, &o.q2, &F->ecfg_ok, &F->ew, g_in, NULL, 1, S,
                                       &o.store, &o.scratch);
+    else if (op == OP_quant_model_tok)
+        st = attn_quantize_model_tokens_s8(&o.model, &F->mdc_ok, &F->mdw, F->tok, F->seg, NULL, 1,
+                                           S, &o.store, &o.scratch);
     else
         st = attn_quantize_model_s8(&o.model, &F->mdc_ok, &F->mdw, g_in, NULL, 1, S, &o.store,
                                     &o.scratch);
@@ -633,7 +741,7 @@ static void arm(int op)
     F->mdc.encoder = F->ecfg;
     F->mdw.encoder = F->ew;
     F->need = 0;
-    if (g_quant && (op == OP_quant_enc || op == OP_quant_model)) {
+    if (g_quant && (op == OP_quant_enc || op == OP_quant_model || op == OP_quant_model_tok)) {
         size_t scratch = g_mem_bytes, store = STORE_BYTES;
         if (F->arena_mode || F->store_mode) quant_needs(op, &scratch, &store);
         attn_arena_init(&F->o->scratch, g_mem, F->arena_mode ? shorten(scratch, F->arena_mode) : g_mem_bytes);
@@ -655,7 +763,7 @@ static void arm(int op)
 
 static int ok_extra(int op)
 {
-    if (g_quant && (op == OP_quant_enc || op == OP_quant_model))
+    if (g_quant && (op == OP_quant_enc || op == OP_quant_model || op == OP_quant_model_tok))
         return F->o->scratch.used == 0 && F->o->store.used > 0; /* scratch given back */
     if (is_arena_call(op)) return F->o->arena.used == 0 && F->o->arena.high_water == F->need;
     return 1;

@@ -58,6 +58,8 @@ typedef struct {
     const attn_model_cfg *mdcp;
     attn_model_s8_params mp;
     const attn_model_s8_params *mpp;
+    int tok[BS], seg[BS];   /* attn_model_tokens_s8's ids */
+    const int *tokp, *segp;
     attn_arena *ap;
     int arena_mode; /* 0: exactly the query, 1: one byte short, 2: less than one block */
     size_t need;    /* that query */
@@ -121,6 +123,16 @@ static void bx_init(void)
     f->mdc.position = ATTN_POS_LEARNED; f->mdc.pooling = ATTN_POOL_MEAN; f->mdc.n_classes = BNC;
     f->mp.embed = f->lin; f->mp.pos = g_b.x; f->mp.pos_add = f->add; f->mp.encoder = f->enc;
     f->mp.cls = f->lin;
+    /* the front ends: tokens [5][BD] and segments [2][BD] from x, the pool's
+       query w's first row */
+    f->mdc.vocab = 5; f->mdc.n_segments = 2;
+    f->mp.token_embed = g_b.x; f->mp.segment_embed = g_b.x + 5 * BD; f->mp.segment_add = f->add;
+    f->mp.embed_norm = f->ln; f->mp.pool = f->sd; f->mp.pool.q_zp = 0;
+    for (l = 0; l < BS; l++) {
+        f->tok[l] = (l * 3 + 1) % 5;
+        f->seg[l] = l % 2;
+    }
+    f->tokp = f->tok; f->segp = f->seg;
     f->linp = &f->lin; f->smp = &f->sm; f->lnp = &f->ln; f->addp = &f->add; f->sdp = &f->sd;
     f->mhp = &f->mh; f->mcfgp = &f->mcfg; f->ecfgp = &f->ecfg; f->layp = &f->lay[0]; f->encp = &f->enc;
     f->mdcp = &f->mdc; f->mpp = &f->mp;
@@ -158,6 +170,14 @@ static attn_status op_mha(void) { return attn_mha_s8(F->y, F->x, F->x2, F->x3, F
 static attn_status op_layer(void) { return attn_encoder_layer_s8(F->io, F->seq, F->pad, F->ecfgp, F->layp, F->ap); }
 static attn_status op_enc(void) { return attn_encoder_s8(F->io, F->seq, F->pad, F->ecfgp, F->encp, F->ap); }
 static attn_status op_model(void) { return attn_model_s8(F->y, F->x, F->seq, F->pad, F->mdcp, F->mpp, F->ap); }
+static attn_status op_model_tok(void)
+{
+    return attn_model_tokens_s8(F->y, F->tokp, F->segp, F->seq, F->pad, F->mdcp, F->mpp, F->ap);
+}
+static attn_status op_pool_att(void)
+{
+    return attn_pool_attention_s8(F->y, F->x, F->pad, F->tab, F->sdp, F->seq, F->d, F->ap);
+}
 
 /* ---- ways to break the fixture ------------------------------------------------ */
 
@@ -206,6 +226,30 @@ static void classes0(void) { F->mdc.n_classes = 0; }
 static void d_in_neg(void) { F->mdc.d_in = -1; }
 static void pool_bad(void) { F->pool = (attn_pooling)5; F->mdc.pooling = (attn_pooling)5; }
 static void act_bad(void) { F->ecfg.activation = (attn_activation)7; }
+/* the front ends (issue 11) */
+static void pool_att(void) { F->mdc.pooling = ATTN_POOL_ATTENTION; F->mp.pool_w = g_b.w; }
+static void pool_w_null(void) { F->mdc.pooling = ATTN_POOL_ATTENTION; F->mp.pool_w = NULL; }
+static void pool_mul_bad(void) { pool_att(); F->mp.pool.score_mul.shift = 31; F->sd.score_mul.shift = 31; }
+static void cls_row(void) { F->mdc.cls_token = 1; F->mdc.max_seq = BS + 1; F->mp.cls_token = g_b.w; }
+static void cls_no_room(void) { F->mdc.cls_token = 1; F->mp.cls_token = g_b.w; }
+static void cls_row_null(void) { cls_row(); F->mp.cls_token = NULL; }
+static void embed_norm_on(void) { F->mdc.embed_norm = 1; }
+static void embed_norm_null(void) { F->mdc.embed_norm = 1; F->mp.embed_norm.gamma = NULL; }
+static void embed_norm_eps0(void) { F->mdc.embed_norm = 1; F->mp.embed_norm.eps = 0; }
+/* a 4x4 one-channel image of 2x2 patches: BS = 4 patches of BDIN = 4 values */
+static void patch_ok(void)
+{
+    F->mdc.patch = 2; F->mdc.channels = 1; F->mdc.image_h = 4; F->mdc.image_w = 4;
+}
+static void patch_count(void) { patch_ok(); F->mdc.image_h = 6; }
+static void tok_null(void) { F->tokp = NULL; }
+static void tok_oov(void) { F->tok[1] = 5; }
+static void seg_oov(void) { F->seg[2] = -1; }
+static void seg_null(void) { F->segp = NULL; }
+static void vocab0(void) { F->mdc.vocab = 0; }
+static void tokemb_null(void) { F->mp.token_embed = NULL; }
+static void segemb_null(void) { F->mp.segment_embed = NULL; }
+static void segadd_bad(void) { F->mp.segment_add.a_zp = 200; }
 static void win_neg(void) { F->mcfg.window = -1; F->ecfg.window = -1; }
 static void win_max(void) { F->mcfg.window = INT_MAX; F->ecfg.window = INT_MAX; }
 static void position_bad(void) { F->mdc.position = (attn_position)9; }
@@ -300,13 +344,17 @@ static void huge_wide(void) { F->rows = INT_MAX; F->d = 4096; }
     X(sdpa_scratch, attn_sdpa_scratch_s8) X(sdpa, attn_sdpa_s8) X(mha_scratch, attn_mha_scratch_s8) \
     X(mha, attn_mha_s8) X(layer_scratch, attn_encoder_layer_scratch_s8) \
     X(layer, attn_encoder_layer_s8) X(enc_scratch, attn_encoder_scratch_s8) X(enc, attn_encoder_s8) \
-    X(model_scratch, attn_model_scratch_s8) X(model, attn_model_s8)
+    X(model_scratch, attn_model_scratch_s8) X(model, attn_model_s8) \
+    X(model_tok, attn_model_tokens_s8) X(pool_att, attn_pool_attention_s8)
 #define S8_MUTS(X) X(none) X(out_null) X(x_null) X(x2_null) X(x3_null) X(x3_other) X(tab_null) X(p_null) X(cfg_null) \
     X(arena_null) X(w_null) X(rq_null) X(wo_null) X(gamma_null) X(layers_null) X(layer2_null) \
     X(final_gamma_null) X(embed_null) X(pos_null) X(cls_null) X(rows0) X(n_neg) X(in_neg) X(d0) \
     X(outn0) X(in_big) X(cols_big) X(dmodel_big) X(dff_big) X(d_in_big) X(seq_q0) X(seq_kv_neg) \
     X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(pool_bad) \
-    X(act_bad) X(win_neg) X(win_max) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(relu_tab_null) X(shift_hi) \
+    X(act_bad) X(win_neg) X(win_max) X(pool_att) X(pool_w_null) X(pool_mul_bad) X(cls_row) \
+    X(cls_no_room) X(cls_row_null) X(embed_norm_on) X(embed_norm_null) X(embed_norm_eps0) \
+    X(patch_ok) X(patch_count) X(tok_null) X(tok_oov) X(seg_oov) X(seg_null) X(vocab0) \
+    X(tokemb_null) X(segemb_null) X(segadd_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(relu_tab_null) X(shift_hi) \
     X(shift_lo) X(mul_min) X(chan_shift) X(cls_shift) X(in_zp_bad) X(zp_bad) X(clamp_bad) \
     X(fused_big) X(eps0) X(eps_neg) X(zp_mismatch) X(ctx_zp_mismatch) X(add_wide) X(arena_short) \
     X(arena_tiny) X(huge_seq) X(over_max) X(max_seq) X(huge_leaf) X(huge_leaf_pool_bad) X(huge_wide)
@@ -416,6 +464,25 @@ static const bad_row k_rows[] = {
     R(model, pos_none_null, OK), R(model, d_in0_embed_null, OK), R(model, relu_tab_null, OK),
     R(model, huge_seq, SHP), R(model, max_seq, HUGE_WANT), R(model, arena_short, ARN),
     R(model, arena_tiny, ARN),
+    R(model, pool_att, OK), R(model, pool_w_null, NUL), R(model, pool_mul_bad, RNG),
+    R(model, cls_row, OK), R(model, cls_no_room, SHP), R(model, cls_row_null, NUL),
+    R(model, embed_norm_on, OK), R(model, embed_norm_null, NUL), R(model, embed_norm_eps0, RNG),
+    R(model, patch_ok, OK), R(model, patch_count, SHP), R(model, tokemb_null, OK),
+    R(model_scratch, cls_row, OK), R(model_scratch, patch_ok, OK), R(model_scratch, pool_att, OK),
+    R(model_tok, none, OK), R(model_tok, out_null, NUL), R(model_tok, tok_null, NUL),
+    R(model_tok, cfg_null, NUL), R(model_tok, p_null, NUL), R(model_tok, arena_null, NUL),
+    R(model_tok, tokemb_null, NUL), R(model_tok, segemb_null, NUL), R(model_tok, cls_row_null, NUL),
+    R(model_tok, pool_w_null, NUL), R(model_tok, layers_null, NUL), R(model_tok, rows0, SHP),
+    R(model_tok, seq_gt_max, SHP), R(model_tok, vocab0, SHP), R(model_tok, patch_ok, SHP),
+    R(model_tok, tok_oov, RNG), R(model_tok, seg_oov, RNG), R(model_tok, segadd_bad, RNG),
+    R(model_tok, act_bad, RNG), R(model_tok, shift_hi, RNG), R(model_tok, seg_null, OK),
+    R(model_tok, cls_row, OK), R(model_tok, pool_att, OK), R(model_tok, embed_norm_on, OK),
+    R(model_tok, embed_null, OK), R(model_tok, arena_short, ARN), R(model_tok, arena_tiny, ARN),
+    R(pool_att, none, OK), R(pool_att, out_null, NUL), R(pool_att, x_null, NUL),
+    R(pool_att, tab_null, NUL), R(pool_att, p_null, NUL), R(pool_att, arena_null, NUL),
+    R(pool_att, rows0, SHP), R(pool_att, in_neg, SHP), R(pool_att, d0, SHP),
+    R(pool_att, pool_mul_bad, RNG), R(pool_att, zp_bad, RNG), R(pool_att, arena_short, ARN),
+    R(pool_att, arena_tiny, ARN),
 #if SIZE_MAX <= 0xFFFFFFFFu
     R(mha_scratch, max_seq, BIG), R(layer_scratch, max_seq, BIG), R(enc_scratch, max_seq, BIG),
     R(model_scratch, max_seq, BIG), R(linear, huge_leaf, BIG), R(softmax, huge_leaf, BIG),
@@ -443,7 +510,8 @@ static void layout(void)
     ec.d_model = BD; ec.n_heads = BH; ec.d_ff = BFF; ec.activation = ATTN_ACT_GELU;
     ec.norm_first = 0; ec.causal = 0; ec.eps = 1e-5f;
     md.encoder = ec; md.d_in = BDIN; md.max_seq = BS; md.position = ATTN_POS_LEARNED;
-    md.pooling = ATTN_POOL_MEAN; md.n_classes = BNC;
+    md.pooling = ATTN_POOL_ATTENTION; md.n_classes = BNC;
+    md.cls_token = 1; md.max_seq = BS + 1; /* the largest variant a row makes */
     attn_sdpa_scratch_s8(&mc, &q[0]);
     attn_mha_scratch_s8(&mc, &q[1]);
     attn_encoder_layer_scratch_s8(&ec, BS, &q[2]);
@@ -489,7 +557,8 @@ static void setup(void)
 
 static int is_arena_call(int op)
 {
-    return op == OP_sdpa || op == OP_mha || op == OP_layer || op == OP_enc || op == OP_model;
+    return op == OP_sdpa || op == OP_mha || op == OP_layer || op == OP_enc || op == OP_model ||
+           op == OP_model_tok || op == OP_pool_att;
 }
 
 /* the bytes the unbroken fixture's call needs: its scratch query */
@@ -501,7 +570,15 @@ static size_t query(int op)
     if (op == OP_mha) st = attn_mha_scratch_s8(&F->mcfg_ok, &b);
     if (op == OP_layer) st = attn_encoder_layer_scratch_s8(&F->ecfg_ok, BS, &b);
     if (op == OP_enc) st = attn_encoder_scratch_s8(&F->ecfg_ok, BS, &b);
-    if (op == OP_model) st = attn_model_scratch_s8(&F->mdc_ok, BS, &b);
+    /* a model: the configuration as mutated when valid, else the unbroken one */
+    if (op == OP_model || op == OP_model_tok) {
+        st = attn_model_scratch_s8(&F->mdc, BS, &b);
+        if (st != ATTN_OK) st = attn_model_scratch_s8(&F->mdc_ok, BS, &b);
+    }
+    if (op == OP_pool_att) {
+        b = ATTN_POOL_SCRATCH_S8(BS, BD);
+        st = ATTN_OK;
+    }
     return st == ATTN_OK && b <= g_b.mem_bytes ? b : g_b.mem_bytes;
 }
 

@@ -13,6 +13,17 @@
 
 #include "attention.h"
 #include "check.h"
+/* the encoder table's cases of the parts this program runs */
+#ifdef CHECK_PART_ENCODER
+#define GOLDEN_PART_ENCODER 1
+#else
+#define GOLDEN_PART_ENCODER 0
+#endif
+#ifdef CHECK_PART_FORMS
+#define GOLDEN_PART_FORMS 1
+#else
+#define GOLDEN_PART_FORMS 0
+#endif
 #include "golden/golden_data.h"
 #include "golden_view.h"
 
@@ -44,11 +55,21 @@ int golden_view_of(golden_view *v, const golden_case *c)
     e->window = c->window;
     e->eps = c->eps;
     v->model.d_in = c->d_in;
-    v->model.max_seq = c->seq_q;
+    v->model.max_seq = c->seq_q + c->cls_token;
     v->model.position = c->pos == GOLDEN_POS_SINUSOIDAL ? ATTN_POS_SINUSOIDAL
                         : c->pos == GOLDEN_POS_LEARNED  ? ATTN_POS_LEARNED
                                                         : ATTN_POS_NONE;
-    v->model.pooling = c->pool == GOLDEN_POOL_FIRST ? ATTN_POOL_FIRST : ATTN_POOL_MEAN;
+    v->model.pooling = c->pool == GOLDEN_POOL_FIRST       ? ATTN_POOL_FIRST
+                       : c->pool == GOLDEN_POOL_ATTENTION ? ATTN_POOL_ATTENTION
+                                                          : ATTN_POOL_MEAN;
+    v->model.cls_token = c->cls_token;
+    v->model.embed_norm = c->embed_norm;
+    v->model.patch = c->patch;
+    v->model.channels = c->channels;
+    v->model.image_h = c->image_h;
+    v->model.image_w = c->image_w;
+    v->model.vocab = c->vocab;
+    v->model.n_segments = c->n_segments;
     v->model.n_classes = c->n_classes;
     for (l = 0; l < c->n_layers; l++) {
         const golden_layer *g = &c->layers[l];
@@ -77,6 +98,12 @@ int golden_view_of(golden_view *v, const golden_case *c)
     v->weights.encoder = v->encoder;
     v->weights.cls_w = c->cls_w;
     v->weights.cls_b = c->cls_b;
+    v->weights.cls_token = c->cls_row;
+    v->weights.pool_w = c->pool_w;
+    v->weights.token_embed = c->token_embed;
+    v->weights.segment_embed = c->segment_embed;
+    v->weights.embed_norm_w = c->embed_norm_w;
+    v->weights.embed_norm_b = c->embed_norm_b;
     return 1;
 }
 
@@ -99,8 +126,13 @@ static attn_status case_scratch(const golden_case *c, const golden_view *v, size
         *macro = ATTN_ENCODER_SCRATCH_F32(c->seq_q, c->d_model, c->n_heads, c->d_ff);
         return attn_encoder_scratch_f32(&v->model.encoder, c->seq_q, query);
     case GOLDEN_MODEL:
-        *macro = ATTN_MODEL_SCRATCH_F32(c->seq_q, c->d_model, c->n_heads, c->d_ff);
+        *macro = ATTN_MODEL_SCRATCH_EX_F32(c->seq_q, c->d_model, c->n_heads, c->d_ff,
+                                           c->cls_token, c->patch ? c->d_in : 0);
         return attn_model_scratch_f32(&v->model, c->seq_q, query);
+    case GOLDEN_POOL:
+        *macro = ATTN_POOL_SCRATCH_F32(c->seq_q);
+        *query = *macro; /* (no runtime query: the scratch is the scores) */
+        return ATTN_OK;
     }
     return ATTN_ERR_RANGE;
 }
@@ -126,6 +158,17 @@ const golden_dec_case *golden_dec_table(void)
 const golden_left_out_entry *golden_dec_left_out_table(void)
 {
     return golden_dec_left_out;
+}
+
+/* the additive-attention table, for test_additive.c (one copy of the data) */
+const golden_add_case *golden_add_table(void)
+{
+    return golden_add_cases;
+}
+
+const golden_left_out_entry *golden_add_left_out_table(void)
+{
+    return golden_add_left_out;
 }
 
 void test_golden(void)

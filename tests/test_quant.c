@@ -52,7 +52,8 @@ static accuracy compare(const float *q, const float *f, size_t n)
         if (y > hi) hi = y;
     }
     a.rel_err = hi > lo ? worst / (hi - lo) : worst;
-    a.cosine = nq > 0.0 && nf > 0.0 ? dot / sqrt(nq * nf) : 0.0;
+    /* two zero vectors agree (cosine 1); one alone does not (0) */
+    a.cosine = nq > 0.0 && nf > 0.0 ? dot / sqrt(nq * nf) : nq == 0.0 && nf == 0.0 ? 1.0 : 0.0;
     return a;
 }
 
@@ -118,7 +119,18 @@ static void run_encoder_case(const golden_case *c)
     report(c, st, a, c->n_layers > 1 ? 0.995 : 0.999, 1, "");
 }
 
-/* One golden whole-model case: logits and the predicted class. */
+/* Random ids in 0..n-1 (n >= 1). */
+static void fill_ids(int *t, size_t count, int n)
+{
+    size_t i;
+    for (i = 0; i < count; i++) {
+        int v = (int)check_uniform(0.0f, (float)n);
+        t[i] = v < n ? v : n - 1;
+    }
+}
+
+/* One golden whole-model case: logits and the predicted class. Features
+   and images calibrate on N(0,1) values, token models on random ids. */
 static void run_model_case(const golden_case *c)
 {
     static golden_view v;
@@ -128,9 +140,11 @@ static void run_model_case(const golden_case *c)
     attn_arena store, scratch;
     attn_status st;
     accuracy a;
-    size_t n_in = (size_t)c->seq_q * (size_t)c->d_in, nc = (size_t)c->n_classes, store_bytes,
-           need, kp_bytes, work = 0;
-    float *calib, *logits;
+    int tokens = c->vocab > 0;
+    size_t n_in = (size_t)c->seq_q * (size_t)(tokens ? 1 : c->d_in), nc = (size_t)c->n_classes,
+           store_bytes, need, kp_bytes, work = 0;
+    float *calib = NULL, *logits;
+    int *tcal = NULL, *scal = NULL;
     int8_t *x8, *l8;
     uint8_t *kp = NULL;
     int s, cls_f = 0, cls_q = 0, n_calib = N_CALIB_OF(c->seq_q);
@@ -139,16 +153,24 @@ static void run_model_case(const golden_case *c)
         return;
     store_bytes = (size_t)c->n_layers * (8u * (size_t)c->d_model * (size_t)c->d_model +
                                          4u * (size_t)c->d_model * (size_t)c->d_ff + 4096u) +
-                  8u * (size_t)c->seq_q * (size_t)c->d_model + 16u * (size_t)c->d_in * (size_t)c->d_model +
-                  16u * nc * (size_t)c->d_model + 4096u;
+                  8u * ((size_t)c->seq_q + 1u) * (size_t)c->d_model +
+                  16u * (size_t)c->d_in * (size_t)c->d_model + 16u * nc * (size_t)c->d_model +
+                  ((size_t)c->vocab + (size_t)c->n_segments + 16u) * (size_t)c->d_model + 4096u;
     kp_bytes = c->key_padding ? (size_t)n_calib * (size_t)c->seq_q : 0;
     attn_model_scratch_f32(cfg, c->seq_q, &work);
-    need = CHECK_FLOATS((size_t)n_calib * n_in) + CHECK_FLOATS(nc) + check_block(n_in) +
-           check_block(nc) + check_block(kp_bytes) + check_block(store_bytes) + work +
-           CHECK_FLOATS((size_t)c->seq_q * (size_t)c->d_model) + 4096u;
+    need = (tokens ? 2u * check_block((size_t)n_calib * n_in * sizeof(int))
+                   : CHECK_FLOATS((size_t)n_calib * n_in)) +
+           CHECK_FLOATS(nc) + check_block(n_in) + check_block(nc) + check_block(kp_bytes) +
+           check_block(store_bytes) + work +
+           CHECK_FLOATS(((size_t)c->seq_q + 1u) * (size_t)c->d_model) + 4096u;
     check_pool_reset();
     if (!check_fits(need, "int8 %s (calibration, store and scratch)", c->name)) return;
-    calib = check_take_floats((size_t)n_calib * n_in);
+    if (tokens) {
+        tcal = (int *)check_take((size_t)n_calib * n_in * sizeof(int));
+        scal = (int *)check_take((size_t)n_calib * n_in * sizeof(int));
+    } else {
+        calib = check_take_floats((size_t)n_calib * n_in);
+    }
     logits = check_take_floats(nc);
     x8 = (int8_t *)check_take(n_in);
     l8 = (int8_t *)check_take(nc);
@@ -159,21 +181,78 @@ static void run_model_case(const golden_case *c)
     attn_arena_init(&store, check_take(store_bytes), store_bytes);
     check_take_rest_arena(&scratch);
     check_seed(2000u + (unsigned)c->seq_q * 31u + (unsigned)c->d_model);
-    fill_gauss(calib, (size_t)n_calib * n_in);
-
-    st = attn_quantize_model_s8(&p, cfg, &v.weights, calib, kp, n_calib, c->seq_q, &store,
-                                &scratch);
+    if (tokens) {
+        fill_ids(tcal, (size_t)n_calib * n_in, c->vocab);
+        fill_ids(scal, (size_t)n_calib * n_in, c->n_segments > 0 ? c->n_segments : 1);
+        st = attn_quantize_model_tokens_s8(&p, cfg, &v.weights, tcal, scal, kp, n_calib,
+                                           c->seq_q, &store, &scratch);
+    } else {
+        fill_gauss(calib, (size_t)n_calib * n_in);
+        st = attn_quantize_model_s8(&p, cfg, &v.weights, calib, kp, n_calib, c->seq_q, &store,
+                                    &scratch);
+    }
     qin.scale = p.in_scale;
     qin.zero_point = p.in_zp;
     qlog.scale = p.logit_scale;
     qlog.zero_point = p.logit_zp;
-    if (st == ATTN_OK) st = attn_quantize_s8(x8, c->x, (int)n_in, qin);
-    if (st == ATTN_OK) st = attn_model_s8(l8, x8, c->seq_q, c->key_padding, cfg, &p, &scratch);
+    if (st == ATTN_OK && !tokens) st = attn_quantize_s8(x8, c->x, (int)n_in, qin);
+    if (st == ATTN_OK)
+        st = tokens ? attn_model_tokens_s8(l8, c->tokens, c->segments, c->seq_q, c->key_padding,
+                                           cfg, &p, &scratch)
+                    : attn_model_s8(l8, x8, c->seq_q, c->key_padding, cfg, &p, &scratch);
     if (st == ATTN_OK) st = attn_dequantize_s8(logits, l8, (int)nc, qlog);
     if (st == ATTN_OK) st = attn_argmax_f32(&cls_f, c->expected, (int)nc);
     if (st == ATTN_OK) st = attn_argmax_f32(&cls_q, logits, (int)nc);
     a = st == ATTN_OK ? compare(logits, c->expected, nc) : compare(c->expected, c->expected, 1);
-    report(c, st, a, 0.995, cls_f == cls_q, cls_f == cls_q ? ", same class" : ", OTHER CLASS");
+    report(c, st, a, c->n_layers > 1 ? 0.995 : 0.999, cls_f == cls_q,
+           cls_f == cls_q ? ", same class" : ", OTHER CLASS");
+}
+
+/* Attention pooling alone in int8: x at its own min/max encoding, w
+   symmetric, the pooled row at x's encoding (what the model quantizer
+   does), against PyTorch's float result. */
+static void run_pool_case(const golden_case *c)
+{
+    size_t n = (size_t)c->seq_q * (size_t)c->d_model, d = (size_t)c->d_model, i;
+    float lo = 0.0f, hi = 0.0f, amax = 0.0f, *out;
+    attn_qparams qx, qw;
+    attn_sdpa_s8_params p;
+    attn_arena arena;
+    attn_status st;
+    accuracy a;
+    int8_t *x8, *w8, *o8;
+    check_pool_reset();
+    if (!check_fits(check_block(n) + 2 * check_block(d) + CHECK_FLOATS(d) +
+                        ATTN_POOL_SCRATCH_S8(c->seq_q, c->d_model) + 64u,
+                    "int8 %s", c->name))
+        return;
+    x8 = (int8_t *)check_take(n);
+    w8 = (int8_t *)check_take(d);
+    o8 = (int8_t *)check_take(d);
+    out = check_take_floats(d);
+    check_take_rest_arena(&arena);
+    for (i = 0; i < n; i++) {
+        lo = c->x[i] < lo ? c->x[i] : lo;
+        hi = c->x[i] > hi ? c->x[i] : hi;
+    }
+    for (i = 0; i < d; i++) amax = fabsf(c->pool_w[i]) > amax ? fabsf(c->pool_w[i]) : amax;
+    st = attn_choose_qparams(lo, hi, &qx);
+    qw.scale = amax / 127.0f;
+    qw.zero_point = 0;
+    if (st == ATTN_OK) st = attn_quantize_s8(x8, c->x, (int)n, qx);
+    if (st == ATTN_OK) st = attn_quantize_s8(w8, c->pool_w, (int)d, qw);
+    p.q_zp = 0;
+    p.k_zp = p.v_zp = p.out_zp = qx.zero_point;
+    if (st == ATTN_OK)
+        st = attn_quantize_multiplier((double)qw.scale * (double)qx.scale * 1.4426950408889634 *
+                                          65536.0, &p.score_mul);
+    if (st == ATTN_OK) st = attn_quantize_multiplier(1.0 / 32768.0, &p.ctx_mul);
+    if (st == ATTN_OK)
+        st = attn_pool_attention_s8(o8, x8, c->key_padding, w8, &p, c->seq_q, c->d_model, &arena);
+    if (st == ATTN_OK) st = attn_dequantize_s8(out, o8, (int)d, qx);
+    a = st == ATTN_OK ? compare(out, c->expected, d) : compare(c->expected, c->expected, 1);
+    /* every row padded: zeros both ways (the cosine of two zero vectors is 1) */
+    report(c, st, a, 0.999, 1, "");
 }
 
 void test_quant(void)
@@ -186,5 +265,6 @@ void test_quant(void)
         const golden_case *c = &cases[i];
         if (c->kind == GOLDEN_ENCODER_LAYER || c->kind == GOLDEN_ENCODER) run_encoder_case(c);
         if (c->kind == GOLDEN_MODEL) run_model_case(c);
+        if (c->kind == GOLDEN_POOL) run_pool_case(c);
     }
 }

@@ -1352,6 +1352,288 @@ static void test_encoder(void)
     group_end("encoder layer / stack");
 }
 
+/* ---- attention pooling and the model's front ends (issue 11) ------------------------- */
+
+typedef struct {
+    int8_t *out;
+    const int8_t *x, *w;
+    const uint8_t *pad;
+    const attn_sdpa_s8_params *p;
+    int seq, d;
+} pool_call;
+
+static attn_status call_pool_att(const void *ctx, attn_arena *a)
+{
+    const pool_call *c = (const pool_call *)ctx;
+    return attn_pool_attention_s8(c->out, c->x, c->pad, c->w, c->p, c->seq, c->d, a);
+}
+
+/* attn_pool_attention_s8 == one reference head whose query is w */
+static void test_pool_attention(void)
+{
+    static const struct {
+        int seq, d, pad, score;
+    } cases[] = {
+        {1, 1, PAD_NONE, SC_TYPICAL}, {7, 20, PAD_NONE, SC_TYPICAL}, {9, 12, PAD_SOME, SC_SHARP},
+        {6, 8, PAD_ALL, SC_TYPICAL},  {5, 33, PAD_FIRST, SC_FLAT},   {32, 64, PAD_SOME, SC_ANY},
+        {3, 5, PAD_ZEROS, SC_TYPICAL},
+    };
+    int t;
+    group_begin();
+    for (t = 0; t < N_OF(cases); t++) {
+        int seq = cases[t].seq, d = cases[t].d;
+        size_t bytes = ATTN_POOL_SCRATCH_S8(seq, d);
+        int8_t *x = NULL, *w = NULL, *y = NULL, *want = NULL;
+        uint8_t *padb = NULL;
+        void *mem = NULL;
+        attn_sdpa_s8_params p;
+        attn_mha_cfg mc = {0};
+        pool_call call;
+        ref_ws ws;
+        while (check_plan("int8 attention pooling case %d", t)) {
+            x = take8((size_t)seq * (size_t)d);
+            w = take8((size_t)d);
+            y = take_out((size_t)d);
+            want = take8((size_t)d);
+            padb = (uint8_t *)take((size_t)seq);
+            mem = take(bytes);
+            lay_ws(&ws, 1, seq, d, 1);
+        }
+        if (!check_planned()) {
+            g_left++;
+            continue;
+        }
+        rs_seed(1500u + (unsigned)t);
+        rs_fill(x, (size_t)seq * (size_t)d);
+        rs_fill(w, (size_t)d);
+        {
+            int32_t zx = rs_zp();
+            fill_sdpa(&p, d, 0, zx, zx, zx, cases[t].score, CT_TYPICAL);
+        }
+        mc.seq_q = 1;
+        mc.seq_kv = seq;
+        mc.d_model = d;
+        mc.n_heads = 1;
+        call.out = y;
+        call.x = x;
+        call.w = w;
+        call.pad = fill_pad(padb, seq, cases[t].pad);
+        call.p = &p;
+        call.seq = seq;
+        call.d = d;
+        ref_sdpa(want, w, x, x, call.pad, &mc, &p, &ws);
+        run_exact_arena(call_pool_att, &call, mem, bytes, y, NULL, (size_t)d, want,
+                        "attention pooling", t);
+    }
+    group_end("attention pooling");
+}
+
+/* A small int8 model with the front ends: the library's attn_model_s8 /
+   attn_model_tokens_s8 == the reference composed of its parts (linear,
+   adds, layer norms, layers, pooling, head), bit for bit. */
+typedef struct {
+    int8_t *logits;
+    const int8_t *input;
+    const int *tokens, *segments;
+    const uint8_t *pad;
+    const attn_model_cfg *cfg;
+    const attn_model_s8_params *p;
+    int seq;
+} model_call;
+
+static attn_status call_model(const void *ctx, attn_arena *a)
+{
+    const model_call *c = (const model_call *)ctx;
+    return c->tokens ? attn_model_tokens_s8(c->logits, c->tokens, c->segments, c->seq, c->pad,
+                                            c->cfg, c->p, a)
+                     : attn_model_s8(c->logits, c->input, c->seq, c->pad, c->cfg, c->p, a);
+}
+
+static void test_model_front(void)
+{
+    enum { F_FEAT, F_PATCH, F_TOKENS };
+    static const struct {
+        int front, seq, d_in, d, heads, ff, cls, norm, pooling, pad, pos, window;
+        int patch, ch, h, w, vocab, nseg;
+    } cases[] = {
+        /* front seq d_in d h ff cls norm pooling pad pos win | patch ch h w | vocab nseg */
+        {F_FEAT, 6, 8, 16, 2, 24, 1, 0, ATTN_POOL_ATTENTION, PAD_SOME, 1, 0, 0, 0, 0, 0, 0, 0},
+        {F_FEAT, 1, 3, 8, 2, 8, 1, 1, ATTN_POOL_FIRST, PAD_NONE, 0, 0, 0, 0, 0, 0, 0, 0},
+        {F_PATCH, 4, 16, 16, 4, 16, 1, 0, ATTN_POOL_FIRST, PAD_NONE, 1, 0, 4, 1, 8, 8, 0, 0},
+        {F_PATCH, 6, 12, 10, 2, 12, 1, 1, ATTN_POOL_ATTENTION, PAD_SOME, 1, 2, 2, 3, 4, 6, 0, 0},
+        {F_PATCH, 4, 4, 8, 1, 8, 0, 0, ATTN_POOL_MEAN, PAD_NONE, 0, 0, 2, 1, 4, 4, 0, 0},
+        {F_TOKENS, 9, 0, 16, 4, 20, 0, 1, ATTN_POOL_FIRST, PAD_SOME, 1, 0, 0, 0, 0, 0, 30, 2},
+        {F_TOKENS, 8, 0, 10, 2, 16, 1, 1, ATTN_POOL_ATTENTION, PAD_ALL, 1, 2, 0, 0, 0, 0, 25, 3},
+        {F_TOKENS, 1, 0, 12, 3, 12, 0, 0, ATTN_POOL_MEAN, PAD_NONE, 1, 0, 0, 0, 0, 0, 20, 0},
+    };
+    enum { NC = 5 };
+    int t;
+    group_begin();
+    for (t = 0; t < N_OF(cases); t++) {
+        int seq = cases[t].seq, d = cases[t].d, rows = seq + cases[t].cls, i;
+        int tokens = cases[t].front == F_TOKENS;
+        size_t n = (size_t)rows * (size_t)d, nin = (size_t)seq * (size_t)(cases[t].d_in > 0 ? cases[t].d_in : 1), bytes = 0;
+        attn_model_cfg cfg = {0};
+        attn_model_s8_params p;
+        attn_encoder_layer_s8_params *L = NULL;
+        int8_t *in = NULL, *x = NULL, *row = NULL, *want = NULL, *out = NULL, *pooled = NULL;
+        int8_t *pos = NULL, *cls = NULL, *tok = NULL, *segt = NULL, *pw = NULL;
+        int *ids = NULL, *sids = NULL;
+        uint8_t *padb = NULL, *rpad = NULL;
+        void *mem = NULL;
+        model_call call;
+        ref_ws ws;
+        attn_status st;
+        int32_t ze, zx;
+        memset(&p, 0, sizeof p);
+        cfg.encoder.d_model = d;
+        cfg.encoder.n_heads = cases[t].heads;
+        cfg.encoder.d_ff = cases[t].ff;
+        cfg.encoder.activation = ATTN_ACT_RELU;
+        cfg.encoder.norm_first = t % 2;
+        cfg.encoder.eps = 1e-5f;
+        cfg.encoder.window = cases[t].window;
+        cfg.d_in = tokens ? 0 : cases[t].d_in;
+        cfg.max_seq = rows + 1;
+        cfg.position = cases[t].pos ? ATTN_POS_LEARNED : ATTN_POS_NONE;
+        cfg.pooling = (attn_pooling)cases[t].pooling;
+        cfg.n_classes = NC;
+        cfg.cls_token = cases[t].cls;
+        cfg.embed_norm = cases[t].norm;
+        cfg.patch = cases[t].patch;
+        cfg.channels = cases[t].ch;
+        cfg.image_h = cases[t].h;
+        cfg.image_w = cases[t].w;
+        cfg.vocab = cases[t].vocab;
+        cfg.n_segments = cases[t].nseg;
+        st = attn_model_scratch_s8(&cfg, seq, &bytes);
+        if (!CASE(st == ATTN_OK && bytes == ATTN_MODEL_SCRATCH_EX_S8(seq, d, cfg.encoder.n_heads,
+                                                                     cfg.encoder.d_ff, cfg.cls_token,
+                                                                     cfg.patch ? cfg.d_in : 0),
+                  "int8 model front case %d: scratch query %s, %lu B == ATTN_MODEL_SCRATCH_EX_S8",
+                  t, attn_status_str(st), (unsigned long)bytes))
+            continue;
+        while (check_plan("int8 model front case %d", t)) {
+            L = (attn_encoder_layer_s8_params *)take(sizeof *L);
+            lay_layer(L, d, cfg.encoder.d_ff, 0);
+            lay_linear(&p.embed, cases[t].d_in > 0 ? cases[t].d_in : 1, d);
+            lay_linear(&p.cls, d, NC);
+            lay_ln(&p.embed_norm, d);
+            in = take8(nin);
+            x = take8(n);
+            row = take8((size_t)(cases[t].d_in > 0 ? cases[t].d_in : 1));
+            want = take8(NC);
+            out = take_out(NC);
+            pooled = take8((size_t)d);
+            pos = take8((size_t)(rows + 1) * (size_t)d);
+            cls = take8((size_t)d);
+            pw = take8((size_t)d);
+            tok = take8((size_t)(cases[t].vocab + 1) * (size_t)d);
+            segt = take8((size_t)(cases[t].nseg + 1) * (size_t)d);
+            ids = (int *)take((size_t)seq * sizeof(int));
+            sids = (int *)take((size_t)seq * sizeof(int));
+            padb = (uint8_t *)take((size_t)seq);
+            rpad = (uint8_t *)take((size_t)rows);
+            mem = take(bytes);
+            lay_ws(&ws, rows, rows, d, cfg.encoder.d_ff);
+        }
+        if (!check_planned()) {
+            g_left++;
+            continue;
+        }
+        rs_seed(1600u + (unsigned)t);
+        ze = rs_zp();
+        if (!tokens) fill_linear(&p.embed, cases[t].d_in, d, rs_zp(), ze, LIN_TYPICAL);
+        rs_fill(in, nin);
+        rs_fill(cls, (size_t)d);
+        rs_fill(pos, (size_t)(rows + 1) * (size_t)d);
+        rs_fill(tok, (size_t)(cases[t].vocab + 1) * (size_t)d);
+        rs_fill(segt, (size_t)(cases[t].nseg + 1) * (size_t)d);
+        rs_fill(pw, (size_t)d);
+        for (i = 0; i < seq; i++) {
+            ids[i] = rs_int(0, cases[t].vocab > 0 ? cases[t].vocab - 1 : 0);
+            sids[i] = rs_int(0, cases[t].nseg > 0 ? cases[t].nseg - 1 : 0);
+        }
+        if (tokens && cases[t].nseg > 0) fill_add(&p.segment_add, rs_zp(), rs_zp(), ze, ADD_TYPICAL);
+        zx = ze;
+        if (cfg.position != ATTN_POS_NONE) {
+            zx = rs_zp();
+            fill_add(&p.pos_add, ze, rs_zp(), zx, ADD_TYPICAL);
+        }
+        if (cfg.embed_norm) {
+            int32_t zn = rs_zp();
+            fill_ln(&p.embed_norm, d, zn, LN_TYPICAL);
+            zx = zn;
+        }
+        zx = fill_layer(L, &cfg.encoder, zx);
+        fill_linear(&p.cls, d, NC, zx, rs_zp(), LIN_TYPICAL);
+        fill_sdpa(&p.pool, d, 0, zx, zx, zx, SC_TYPICAL, CT_TYPICAL);
+        p.cls_token = cls;
+        p.pos = pos;
+        p.pool_w = pw;
+        p.token_embed = tok;
+        p.segment_embed = cases[t].nseg > 0 ? segt : NULL;
+        p.encoder.layers = L;
+        p.encoder.n_layers = 1;
+        p.encoder.final_norm = 0;
+        /* the reference, composed of the parts */
+        {
+            int8_t *y = x + (cfg.cls_token ? d : 0);
+            const uint8_t *pad = fill_pad(padb, seq, cases[t].pad);
+            if (cfg.cls_token) memcpy(x, cls, (size_t)d);
+            for (i = 0; i < seq; i++) {
+                int8_t *r = y + (size_t)i * (size_t)d;
+                if (tokens) {
+                    memcpy(r, tok + (size_t)ids[i] * (size_t)d, (size_t)d);
+                    if (cases[t].nseg > 0)
+                        ref_add(r, r, segt + (size_t)sids[i] * (size_t)d, d, &p.segment_add, ws.r);
+                } else if (cfg.patch > 0) { /* the patch's pixels, channel by channel */
+                    int P = cfg.patch, gw = cfg.image_w / P, ch, ky;
+                    int8_t *o = row;
+                    for (ch = 0; ch < cfg.channels; ch++)
+                        for (ky = 0; ky < P; ky++, o += P)
+                            memcpy(o, in + ((size_t)ch * (size_t)cfg.image_h +
+                                            (size_t)((i / gw) * P + ky)) * (size_t)cfg.image_w +
+                                           (size_t)((i % gw) * P), (size_t)P);
+                    ref_linear(r, row, &p.embed, 1, cfg.d_in, d);
+                } else {
+                    ref_linear(r, in + (size_t)i * (size_t)cfg.d_in, &p.embed, 1, cfg.d_in, d);
+                }
+            }
+            for (i = 0; cfg.position != ATTN_POS_NONE && i < rows; i++)
+                ref_add(x + (size_t)i * (size_t)d, x + (size_t)i * (size_t)d,
+                        pos + (size_t)i * (size_t)d, d, &p.pos_add, ws.r);
+            if (cfg.embed_norm) ref_ln_s8(x, x, &p.embed_norm, rows, d, ws.r);
+            if (pad) { /* the encoder's rows: the CLS row is never padded */
+                rpad[0] = 0;
+                memcpy(rpad + cfg.cls_token, pad, (size_t)seq);
+            }
+            ref_layer(x, rows, pad ? rpad : NULL, &cfg.encoder, L, &ws);
+            if (cfg.pooling == ATTN_POOL_ATTENTION) {
+                attn_mha_cfg mc = {0};
+                mc.seq_q = 1;
+                mc.seq_kv = rows;
+                mc.d_model = d;
+                mc.n_heads = 1;
+                ref_sdpa(pooled, pw, x, x, pad ? rpad : NULL, &mc, &p.pool, &ws);
+            } else {
+                ref_pool(pooled, x, pad ? rpad : NULL, cfg.pooling, rows, d, zx);
+            }
+            ref_linear(want, pooled, &p.cls, 1, d, NC);
+            call.pad = pad;
+        }
+        call.logits = out;
+        call.input = in;
+        call.tokens = tokens ? ids : NULL;
+        call.segments = tokens && cases[t].nseg > 0 ? sids : NULL;
+        call.cfg = &cfg;
+        call.p = &p;
+        call.seq = seq;
+        run_exact_arena(call_model, &call, mem, bytes, out, NULL, NC, want, "model front", t);
+    }
+    group_end("model front ends");
+}
+
 /* ---- accuracy against double precision ----------------------------------------------------- */
 
 static void test_accuracy(void)
@@ -1478,6 +1760,8 @@ static void test_accuracy(void)
 void test_s8(void)
 {
     printf("int8 kernels against the reference\n");
+    g_out_hash = 2166136261u;
+    g_out_bytes = 0;
     ref_make_table();
     ref_breach = 0;
     test_reference();
@@ -1500,5 +1784,22 @@ void test_s8(void)
     test_encoder();
     test_accuracy();
     printf("checksum int8-kernel-outputs: %lu bytes, FNV-1a %08lx\n", g_out_bytes,
+           (unsigned long)g_out_hash);
+}
+
+/* Issue 11's int8 forms: attention pooling and the model's front ends, bit
+   for bit against the reference, with their own checksum (a program of
+   their own on a board: tests/check.h, CHECK_PART_FORMS). */
+void test_s8_forms(void)
+{
+    printf("int8 attention forms (issue 11) against the reference\n");
+    ref_make_table();
+    g_out_hash = 2166136261u;
+    g_out_bytes = 0;
+    ref_breach = 0;
+    test_pool_attention();
+    test_model_front();
+    CASE(ref_breach == 0, "attention forms: the reference's documented bounds held");
+    printf("checksum int8-forms-outputs: %lu bytes, FNV-1a %08lx\n", g_out_bytes,
            (unsigned long)g_out_hash);
 }

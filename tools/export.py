@@ -263,19 +263,24 @@ WIDTH = 100  # longest generated line
 ACT_ENUM = {"relu": "ATTN_ACT_RELU", "gelu": "ATTN_ACT_GELU", "gelu_tanh": "ATTN_ACT_GELU_TANH"}
 POS_ENUM = {None: "ATTN_POS_NONE", "sinusoidal": "ATTN_POS_SINUSOIDAL",
             "learned": "ATTN_POS_LEARNED"}
-POOL_ENUM = {"mean": "ATTN_POOL_MEAN", "first": "ATTN_POOL_FIRST"}
+POOL_ENUM = {"mean": "ATTN_POOL_MEAN", "first": "ATTN_POOL_FIRST",
+             "attention": "ATTN_POOL_ATTENTION"}
 
 # Field order of the structs the header initialises positionally; checked
 # against attention.h (check_schema) whenever it sits beside this directory.
 SCHEMA = {
     "attn_encoder_cfg": ["d_model", "n_heads", "d_ff", "activation", "norm_first",
                          "causal", "eps", "window"],
-    "attn_model_cfg": ["encoder", "d_in", "max_seq", "position", "pooling", "n_classes"],
+    "attn_model_cfg": ["encoder", "d_in", "max_seq", "position", "pooling", "n_classes",
+                       "cls_token", "embed_norm", "patch", "channels", "image_h", "image_w",
+                       "vocab", "n_segments"],
     "attn_mha_weights_f32": ["wq", "wk", "wv", "bq", "bk", "bv", "wo", "bo"],
     "attn_encoder_layer_weights_f32": ["attn", "ff1_w", "ff1_b", "ff2_w", "ff2_b",
                                        "norm1_w", "norm1_b", "norm2_w", "norm2_b"],
     "attn_encoder_weights_f32": ["layers", "n_layers", "final_norm", "norm_w", "norm_b"],
-    "attn_model_weights_f32": ["embed_w", "embed_b", "pos", "encoder", "cls_w", "cls_b"],
+    "attn_model_weights_f32": ["embed_w", "embed_b", "pos", "encoder", "cls_w", "cls_b",
+                               "cls_token", "pool_w", "token_embed", "segment_embed",
+                               "embed_norm_w", "embed_norm_b"],
     "attn_seq2seq_cfg": ["encoder", "decoder", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
                          "position", "embed_scale"],
     "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale"],
@@ -918,20 +923,30 @@ def model_header(model, name, seq, source=None):
                                            "%s_layers[%s_N_LAYERS]" % (name, up)),
                                      "\n".join(layer_inits)))
     out.append("static const attn_model_cfg %s_cfg = {\n"
-               "    {%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/,"
-               " %d /*window*/},\n"
-               "    %d /*d_in*/, %d /*max_seq*/, %s, %s, %d /*n_classes*/};\n"
+               "    {%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/,\n"
+               "     %d /*window*/},\n"
+               "    %d /*d_in*/, %d /*max_seq*/, %s, %s, %d /*n_classes*/,\n"
+               "    %d /*cls_token*/, %d /*embed_norm*/, %d /*patch*/, %d, %d, %d"
+               " /*channels, image_h, image_w*/,\n"
+               "    %d /*vocab*/, %d /*n_segments*/};\n"
                % (name, d, s["n_heads"], dff, ACT_ENUM[s["activation"]], int(s["norm_first"]),
                   int(s["causal"]), c_float(s["eps"]), int(s.get("window", 0)), s["d_in"],
                   s["max_seq"],
-                  POS_ENUM[s["position"]], POOL_ENUM[s["pooling"]], s["n_classes"]))
-    out.append("%s\n%s,\n%s},\n%s};\n" % (
+                  POS_ENUM[s["position"]], POOL_ENUM[s["pooling"]], s["n_classes"],
+                  int(s.get("cls_token", 0)), int(s.get("embed_norm", 0)), int(s.get("patch", 0)),
+                  int(s.get("channels", 0)), int(s.get("image_h", 0)), int(s.get("image_w", 0)),
+                  int(s.get("vocab", 0)), int(s.get("n_segments", 0))))
+    out.append("%s\n%s,\n%s},\n%s,\n%s,\n%s};\n" % (
         _decl("attn_model_weights_f32", "%s_weights" % name),
         _join([refs["embed_w"], refs["embed_b"], refs["pos"]], "    ", "    "),
         _join(["%s_layers" % name, "%s_N_LAYERS" % up,
                "%d /*final norm*/" % int(s["norm"] is not None), refs["norm_w"], refs["norm_b"]],
               "    {", "     "),
-        _join([refs["cls_w"], refs["cls_b"]], "    ", "    ")))
+        _join([refs["cls_w"], refs["cls_b"]], "    ", "    "),
+        _join(["%s /*%s*/" % (refs.get(k, "NULL"), k)
+               for k in ("cls_token", "pool_w", "token_embed", "segment_embed")], "    ", "    "),
+        "    %s, %s /*embed_norm_w, embed_norm_b*/" % (refs.get("embed_norm_w", "NULL"),
+                                                     refs.get("embed_norm_b", "NULL"))))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     text = "".join(out)
     for n, line in enumerate(text.split("\n"), 1):
@@ -1600,7 +1615,7 @@ def _stack_arrays(add, prefix, torch_what, layers, final, d, decoder):
 
 
 def _enc_cfg_init(c, causal):
-    return "{%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/, %d /*window*/}" % (
+    return "{%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, %s /*eps*/,\n     %d /*window*/}" % (
         c["d_model"], c["n_heads"], c["d_ff"], ACT_ENUM[c["activation"]], int(c["norm_first"]),
         int(causal), c_float(c["eps"]), int(c.get("window", 0)))
 

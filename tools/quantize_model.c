@@ -255,7 +255,8 @@ int main(void)
     int n_layers = QM_WEIGHTS.encoder.n_layers;
     char name[PART_LEN], upper[PART_LEN];
     static linear_names embed, cls, lin[8][6];
-    static norm_names norms[8][2], fnorm;
+    static norm_names norms[8][2], fnorm, enorm;
+    char cls_tok[NAME_LEN], pool_w[NAME_LEN];
     static char gelu[8][NAME_LEN];
 
     attn_arena_init(&store, g_store, sizeof g_store);
@@ -309,6 +310,12 @@ int main(void)
     }
     if (q.encoder.final_norm) fnorm = emit_norm_arrays("norm", &q.encoder.norm, d);
     cls = emit_linear_arrays("cls", &q.cls, d, cfg->n_classes);
+    /* the front ends and attention pooling (token models: not this tool's) */
+    if (q.cls_token) array_s8("cls_token", q.cls_token, (size_t)d);
+    sym(cls_tok, q.cls_token, "cls_token");
+    if (cfg->embed_norm) enorm = emit_norm_arrays("embed_norm", &q.embed_norm, d);
+    if (q.pool_w) array_s8("pool_w", q.pool_w, (size_t)d);
+    sym(pool_w, q.pool_w, "pool_w");
 
     /* then the parameter structs, in attention.h's field order */
     printf("static const attn_encoder_layer_s8_params %s_s8_layers[%d] = {\n", QM_NAME, n_layers);
@@ -354,7 +361,14 @@ int main(void)
     print_float(q.in_scale);
     printf(", ");
     print_float(q.logit_scale);
-    printf(", %ld, %ld};\n", (long)q.in_zp, (long)q.logit_zp);
+    printf(", %ld, %ld,\n    %s, NULL, NULL, ", (long)q.in_zp, (long)q.logit_zp, cls_tok);
+    print_add(&q.segment_add);
+    printf(",\n    ");
+    if (cfg->embed_norm) print_norm(&enorm, &q.embed_norm);
+    else printf("{NULL, NULL, 1, 0}");
+    printf(",\n    %s, ", pool_w);
+    print_sdpa(&q.pool);
+    printf("};\n");
     printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n\n#endif /* %s_MODEL_S8_H */\n",
            upper,
            g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)),

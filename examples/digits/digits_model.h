@@ -1696,11 +1696,16 @@ static const attn_encoder_layer_weights_f32 digits_layers[DIGITS_N_LAYERS] = {
      digits_l0_norm1_b, digits_l0_norm2_w, digits_l0_norm2_b},
 };
 static const attn_model_cfg digits_cfg = {
-    {32, 4, 64, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/, 0 /*window*/},
-    8 /*d_in*/, 8 /*max_seq*/, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10 /*n_classes*/};
+    {32, 4, 64, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/,
+     0 /*window*/},
+    8 /*d_in*/, 8 /*max_seq*/, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10 /*n_classes*/,
+    0 /*cls_token*/, 0 /*embed_norm*/, 0 /*patch*/, 0, 0, 0 /*channels, image_h, image_w*/,
+    0 /*vocab*/, 0 /*n_segments*/};
 static const attn_model_weights_f32 digits_weights = {
     digits_embed_w, digits_embed_b, digits_pos,
     {digits_layers, DIGITS_N_LAYERS, 1 /*final norm*/, digits_norm_w, digits_norm_b},
-    digits_cls_w, digits_cls_b};
+    digits_cls_w, digits_cls_b,
+    NULL /*cls_token*/, NULL /*pool_w*/, NULL /*token_embed*/, NULL /*segment_embed*/,
+    NULL, NULL /*embed_norm_w, embed_norm_b*/};
 
 #endif /* DIGITS_MODEL_H */

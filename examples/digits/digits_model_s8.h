@@ -663,7 +663,10 @@ static const attn_model_s8_params digits_s8 = {
     {10, -24, {1073741824, 10}, {1099738360, 9}, {2037828031, -9}, -9},
     {digits_s8_layers, 1, 1, {digits_s8_norm_gamma, digits_s8_norm_beta, 12, -3}},
     {digits_s8_cls_w, digits_s8_cls_b, digits_s8_cls_rq, -3, -37, -128, 127, digits_s8_cls_fb},
-    0.00392156886f, 0.113273598f, -128, -37};
+    0.00392156886f, 0.113273598f, -128, -37,
+    NULL, NULL, NULL, {0, 0, {0, 0}, {0, 0}, {0, 0}, 0},
+    {NULL, NULL, 1, 0},
+    NULL, {0, 0, 0, {0, 0}, {0, 0}, 0}};
 #define DIGITS_S8_WEIGHT_BYTES 14904 /* the arrays above */
 
 #endif /* DIGITS_MODEL_S8_H */

@@ -30309,8 +30309,10 @@ static const attn_decoder_layer_weights_f32 g2p_dec_layers[G2P_N_DEC_LAYERS] = {
      g2p_dec_l1_norm3_b},
 };
 static const attn_seq2seq_cfg g2p_cfg = {
-    {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/, 0 /*window*/},
-    {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 1 /*causal*/, 9.99999975e-06f /*eps*/, 0 /*window*/},
+    {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/,
+     0 /*window*/},
+    {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 1 /*causal*/, 9.99999975e-06f /*eps*/,
+     0 /*window*/},
     27 /*src_vocab*/, 68 /*tgt_vocab*/, 12 /*max_src*/, 16 /*max_tgt*/, ATTN_POS_LEARNED,
     1.f /*embed_scale*/};
 static const attn_seq2seq_weights_f32 g2p_weights = {

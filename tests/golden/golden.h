@@ -15,6 +15,16 @@
 #ifndef GOLDEN_FLASH_LIMIT
 #define GOLDEN_FLASH_LIMIT 0x7fffffff
 #endif
+/* The encoder table's cases come in two parts of the suite (tests/check.h):
+   the encoder side's and issue 11's attention forms (local attention,
+   attention pooling, the model's front ends), each in its own program on a
+   board; a build keeps the cases of the parts it says (default: both). */
+#ifndef GOLDEN_PART_ENCODER
+#define GOLDEN_PART_ENCODER 1
+#endif
+#ifndef GOLDEN_PART_FORMS
+#define GOLDEN_PART_FORMS 1
+#endif
 /* The same for each decoder-side case (golden_dec_cases[], below): on a
    board the decoder side is a program of its own (tests/check.h), whose
    flash holds other code than the encoder side's. */
@@ -27,12 +37,13 @@ typedef enum {
     GOLDEN_MHA,           /* nn.MultiheadAttention (self or cross)         */
     GOLDEN_ENCODER_LAYER, /* nn.TransformerEncoderLayer                    */
     GOLDEN_ENCODER,       /* nn.TransformerEncoder (n_layers, final norm)  */
-    GOLDEN_MODEL          /* embed + positions + encoder + pool + classify */
+    GOLDEN_MODEL,         /* embed + positions + encoder + pool + classify */
+    GOLDEN_POOL           /* attention pooling of x [seq_q][d_model] alone */
 } golden_kind;
 
 typedef enum { GOLDEN_RELU, GOLDEN_GELU, GOLDEN_GELU_TANH } golden_act;
 typedef enum { GOLDEN_POS_NONE, GOLDEN_POS_SINUSOIDAL, GOLDEN_POS_LEARNED } golden_pos;
-typedef enum { GOLDEN_POOL_MEAN, GOLDEN_POOL_FIRST } golden_pool;
+typedef enum { GOLDEN_POOL_MEAN, GOLDEN_POOL_FIRST, GOLDEN_POOL_ATTENTION } golden_pool;
 
 /* One encoder layer's parameters, PyTorch names in comments. A NULL pointer
  * means the case does not use that parameter. */
@@ -92,6 +103,28 @@ typedef struct {
                            (PyTorch: the band as a boolean attn_mask); a query
                            left with no key: attention.h's zero context, as
                            in the decoder-side table (PyTorch: NaN)          */
+    /* GOLDEN_MODEL front ends and attention pooling (issue 11; 0 / NULL
+       when unused). The encoder sees seq_q + cls_token rows (the learned
+       row first); padding covers the input's seq_q rows (the CLS row is
+       never padded); positions and the LayerNorm cover every row. */
+    int cls_token;             /* 1: cls_row goes in front                  */
+    const float *cls_row;      /* [d_model]                                 */
+    int embed_norm;            /* 1: LayerNorm after embedding + positions  */
+    const float *embed_norm_w; /* [d_model]                                 */
+    const float *embed_norm_b; /* [d_model]                                 */
+    int patch;                 /* > 0: x is an image [channels][image_h][image_w],
+                                  embed_w the Conv2d weight as [d_model][d_in],
+                                  seq_q = the patches                       */
+    int channels;
+    int image_h;
+    int image_w;
+    const float *pool_w;       /* [d_model] GOLDEN_POOL_ATTENTION's scores  */
+    int vocab;                 /* > 0: the input is tokens (x NULL)         */
+    int n_segments;            /* > 0: segments too                         */
+    const int *tokens;         /* [seq_q]                                   */
+    const int *segments;       /* [seq_q] or NULL                           */
+    const float *token_embed;  /* [vocab][d_model] nn.Embedding.weight      */
+    const float *segment_embed; /* [n_segments][d_model]                    */
 } golden_case;
 
 /* A case GOLDEN_FLASH_LIMIT left out; the table ends with name NULL. */
@@ -212,5 +245,43 @@ typedef struct {
    the decoder-side cases GOLDEN_DEC_FLASH_LIMIT left out (name NULL ends it). */
 const golden_dec_case *golden_dec_table(void);
 const golden_left_out_entry *golden_dec_left_out_table(void);
+
+/* ---- additive attention (issue 11): golden_add_cases[] -------------------
+ * A table of its own schema (the tables above are unchanged): one head of
+ * additive (Bahdanau) attention, score[i][j] = v . tanh(Wq q_i + b + Wk k_j),
+ * softmax over the unmasked keys, out_i = sum_j p_ij val_j. A query that
+ * sees no key has attention.h's documented zero row in `expected`
+ * (PyTorch computes NaN there). GOLDEN_ADD_FLASH_LIMIT keeps each case whose
+ * data fits it (default GOLDEN_FLASH_LIMIT); the others are listed in
+ * golden_add_left_out[]. */
+#ifndef GOLDEN_ADD_FLASH_LIMIT
+#define GOLDEN_ADD_FLASH_LIMIT GOLDEN_FLASH_LIMIT
+#endif
+
+typedef struct {
+    const char *name;
+    int seq_q;          /* query rows                                        */
+    int seq_kv;         /* key/value rows                                    */
+    int d_q;            /* widths of queries, keys, values (= output)        */
+    int d_k;
+    int d_v;
+    int d_attn;         /* hidden width                                      */
+    const float *q;     /* [seq_q][d_q]                                      */
+    const float *k;     /* [seq_kv][d_k]                                     */
+    const float *val;   /* [seq_kv][d_v]                                     */
+    const unsigned char *key_padding; /* [seq_kv], 1 = ignore key, or NULL   */
+    const float *wq;    /* [d_attn][d_q]  nn.Linear(d_q, d_attn).weight      */
+    const float *wk;    /* [d_attn][d_k]  nn.Linear(d_k, d_attn, bias=False) */
+    const float *b;     /* [d_attn]       the first Linear's bias, or NULL   */
+    const float *v;     /* [d_attn]                                          */
+    const float *expected;  /* [seq_q][d_v]                                  */
+    int all_masked_rows;    /* queries without a visible key (zero rows)     */
+    unsigned long data_bytes; /* bytes of all the case's arrays (its flash)  */
+} golden_add_case;
+
+/* golden_add_cases[] and the cases GOLDEN_ADD_FLASH_LIMIT left out (both end
+   with a row whose name is NULL; test_golden.c). */
+const golden_add_case *golden_add_table(void);
+const golden_left_out_entry *golden_add_left_out_table(void);
 
 #endif
