@@ -8980,8 +8980,8 @@ ATTN__NOINLINE void attn__model_s8(int8_t *logits, const int8_t *input, const in
     pooled = (int8_t *)attn__take(arena, d);
     if (cfg->pooling == ATTN_POOL_ATTENTION) {
         memcpy(pooled, p->pool_w, d); /* the query, replaced by the pooled row */
-        attn__attend_heads_s8(pooled, x, x, pad, 0, rows, dm, 1, 0, 0, &p->pool,
-                              (int32_t *)attn__take(arena, (size_t)rows * 4));
+        attn__attend_rows_s8(pooled, pooled, 1, 0, x, x, pad, rows, dm, 1, 0, 0, &p->pool,
+                             (int32_t *)attn__take(arena, (size_t)rows * 4));
     } else {
         attn_pool_s8(pooled, x, pad, cfg->pooling, rows, dm,
                      attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
@@ -9036,8 +9036,8 @@ ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
     mark = arena->used;
     q = (int8_t *)attn__take(arena, (size_t)d_model);
     memcpy(q, w, (size_t)d_model);
-    attn__attend_heads_s8(q, x, x, key_padding, 0, seq, d_model, 1, 0, 0, p,
-                          (int32_t *)attn__take(arena, (size_t)seq * 4));
+    attn__attend_rows_s8(q, q, 1, 0, x, x, key_padding, seq, d_model, 1, 0, 0, p,
+                         (int32_t *)attn__take(arena, (size_t)seq * 4));
     memcpy(out, q, (size_t)d_model);
     arena->used = mark;
     return ATTN_OK;
