@@ -1815,6 +1815,14 @@ ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
 #define ATTN__INLINE static
 #define ATTN__NOINLINE static
 #endif
+/* out of line and not specialised (GCC's constant-propagating clones), so
+   that a caller with the same arguments can jump to it (a sibling call,
+   no frame of its own) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define ATTN__NOCLONE static __attribute__((noinline, noclone))
+#else
+#define ATTN__NOCLONE ATTN__NOINLINE
+#endif
 
 #if (ATTN_ALIGN < 4) || (ATTN_ALIGN & (ATTN_ALIGN - 1))
 #error "ATTN_ALIGN must be a power of two >= 4"
@@ -4915,17 +4923,19 @@ static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n,
 /* The exponential of t0 (an entry just loaded) into t2, as attn__expo_x8
    then attn__exp2_q16: MLS, SMMULR, then exp2 in eight instructions
    (t1, t3 scratch). Shared with attn_softmax_s8's written-out passes. */
+#define ATTN__EXPO_BODY_R(t0, t1, t2, t3, k, mxk, m, T)                     \
+    "mls    " t0 ", " t0 ", " k ", " mxk "\n\t"                             \
+    "smmulr " t0 ", " t0 ", " m "\n\t"                                      \
+    "ubfx   " t1 ", " t0 ", #9, #7\n\t"                                     \
+    "add    " t1 ", " T ", " t1 ", lsl #3\n\t"                              \
+    "ldrd   " t2 ", " t3 ", [" t1 "]\n\t"                                   \
+    "ubfx   " t1 ", " t0 ", #0, #9\n\t"                                     \
+    "mul    " t3 ", " t3 ", " t1 "\n\t"                                     \
+    "sub    " t2 ", " t2 ", " t3 ", lsr #9\n\t"                             \
+    "usat   " t1 ", #6, " t0 ", asr #16\n\t"                                \
+    "lsr    " t2 ", " t2 ", " t1 "\n\t"
 #define ATTN__EXPO_BODY                                                      \
-    "mls    %[t0], %[t0], %[k], %[mxk]\n\t"                                \
-    "smmulr %[t0], %[t0], %[m]\n\t"                                        \
-    "ubfx   %[t1], %[t0], #9, #7\n\t"                                      \
-    "add    %[t1], %[T], %[t1], lsl #3\n\t"                                \
-    "ldrd   %[t2], %[t3], [%[t1]]\n\t"                                     \
-    "ubfx   %[t1], %[t0], #0, #9\n\t"                                      \
-    "mul    %[t3], %[t3], %[t1]\n\t"                                       \
-    "sub    %[t2], %[t2], %[t3], lsr #9\n\t"                               \
-    "usat   %[t1], #6, %[t0], asr #16\n\t"                                 \
-    "lsr    %[t2], %[t2], %[t1]\n\t"
+    ATTN__EXPO_BODY_R("%[t0]", "%[t1]", "%[t2]", "%[t3]", "%[k]", "%[mxk]", "%[m]", "%[T]")
 /* The exponentials of the scores z[0..n2-1] (n2 even, >= 2) in place,
    their sum returned (the fast exponent without padding): twelve
    registers. */
@@ -6497,13 +6507,6 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
 #endif
 
 #if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
-/* attn__softmax_pairs_asm's constants, in memory: the exp2 table, 2^sh and
-   the multiplier of the fast exponent (bytes 0, 4, 8) */
-typedef struct {
-    const int32_t *T;
-    int32_t k, m;
-} attn__smk;
-
 /* attn__ctx_groups_asm's arguments, in memory: the context of one head,
    the groups of four columns written out (attn__context_dsp). */
 typedef struct {
@@ -6535,11 +6538,6 @@ typedef struct {
     int cfast, csh;
     int32_t crnd;
     uint32_t nq, nk; /* -q_zp, -k_zp in both 16-bit lanes */
-#if ATTN__ATT_ASM
-    attn__ctxg g; /* its m, rnd and sh set once */
-    int h16;      /* attn__head16_dsp for unpadded heads */
-    attn__smk sm; /* the fast exponent's constants */
-#endif
 #endif
 } attn__att8;
 
@@ -6817,21 +6815,24 @@ ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_
 #if ATTN__ATT_ASM
 /* The pair loop of attn__context_dsp written out (n4 a multiple of 4, >= 4
    keys): 14 instructions per 8 MACs, eleven registers. */
+#define ATTN__CTX_PAIR_R(P, A, B, t, pw, vp, d, a0, a1, a2, a3)                 \
+    "ldr     " P ", [" pw "], #4\n\t"                                          \
+    "ldr     " A ", [" vp "]\n\t"                                              \
+    "ldr     " B ", [" vp ", " d "]\n\t"                                       \
+    "add     " vp ", " vp ", " d ", lsl #1\n\t"                                \
+    "pkhbt   " t ", " A ", " B ", lsl #16\n\t"                                 \
+    "pkhtb   " A ", " B ", " A ", asr #16\n\t"                                 \
+    "sxtb16  " B ", " t "\n\t"                                                 \
+    "smlad   " a0 ", " B ", " P ", " a0 "\n\t"                                 \
+    "sxtb16  " t ", " t ", ror #8\n\t"                                         \
+    "smlad   " a1 ", " t ", " P ", " a1 "\n\t"                                 \
+    "sxtb16  " B ", " A "\n\t"                                                 \
+    "smlad   " a2 ", " B ", " P ", " a2 "\n\t"                                 \
+    "sxtb16  " A ", " A ", ror #8\n\t"                                         \
+    "smlad   " a3 ", " A ", " P ", " a3 "\n\t"
 #define ATTN__CTX_PAIR                                                          \
-    "ldr     %[P], [%[pw]], #4\n\t"                                            \
-    "ldr     %[A], [%[vp]]\n\t"                                                \
-    "ldr     %[B], [%[vp], %[d]]\n\t"                                          \
-    "add     %[vp], %[vp], %[d], lsl #1\n\t"                                   \
-    "pkhbt   %[t], %[A], %[B], lsl #16\n\t"                                    \
-    "pkhtb   %[A], %[B], %[A], asr #16\n\t"                                    \
-    "sxtb16  %[B], %[t]\n\t"                                                   \
-    "smlad   %[a0], %[B], %[P], %[a0]\n\t"                                     \
-    "sxtb16  %[t], %[t], ror #8\n\t"                                           \
-    "smlad   %[a1], %[t], %[P], %[a1]\n\t"                                     \
-    "sxtb16  %[B], %[A]\n\t"                                                   \
-    "smlad   %[a2], %[B], %[P], %[a2]\n\t"                                     \
-    "sxtb16  %[A], %[A], ror #8\n\t"                                           \
-    "smlad   %[a3], %[A], %[P], %[a3]\n\t"
+    ATTN__CTX_PAIR_R("%[P]", "%[A]", "%[B]", "%[t]", "%[pw]", "%[vp]", "%[d]", "%[a0]",  \
+                     "%[a1]", "%[a2]", "%[a3]")
 #if defined(__clang__)
 __attribute__((noinline)) static
 #else
@@ -6967,29 +6968,38 @@ void attn__ctx_groups_asm(attn__ctxg *g, int d)
 #define ATTN__CTXG_ASM 1
 #endif
 
-static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
-                              int n, attn__att8 *K)
+#ifdef ATTN__CTXG_ASM
+/* attn__context_dsp's folded case, columns 0 .. dh & ~3 (K->cfast, dh >= 4):
+   attn__ctx_groups_asm in its own frame */
+ATTN__NOINLINE void attn__context_fast_dsp(int8_t *out, const uint32_t *pw, int32_t psum,
+                                           const int8_t *v, int n, const attn__att8 *K)
+{
+    attn__ctxg g;
+    g.pw = pw;
+    g.pend = pw + (n >> 1);
+    g.vd = (uintptr_t)v - (uintptr_t)out;
+    g.out = out;
+    g.oend = out + (K->dh & ~3);
+    g.off = -K->p->v_zp * psum;
+    g.m = K->p->ctx_mul.multiplier;
+    g.rnd = K->crnd;
+    g.sh = K->csh;
+    g.np = n >> 1;
+    g.odd = n & 1;
+    attn__ctx_groups_asm(&g, K->d);
+}
+#endif
+
+/* The context of one head from column c on (attn__context_fast_dsp took
+   the columns before c). */
+ATTN__NOINLINE void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum,
+                                      const int8_t *v, int n, const attn__att8 *K, int c)
 {
     const attn_sdpa_s8_params *p = K->p;
     const int d = K->d, dh = K->dh, fast = K->cfast, sh = K->csh;
     const int32_t off = -p->v_zp * psum, out_zp = p->out_zp, rnd = K->crnd;
     const attn_qmul m = p->ctx_mul;
-    int j, c = 0;
-#ifdef ATTN__CTXG_ASM
-    if (fast && dh >= 4) {
-        attn__ctxg *g = &K->g;
-        g->pw = pw;
-        g->pend = pw + (n >> 1);
-        g->vd = (uintptr_t)v - (uintptr_t)out;
-        g->out = out;
-        g->oend = out + (dh & ~3);
-        g->off = off;
-        g->np = n >> 1;
-        g->odd = n & 1;
-        attn__ctx_groups_asm(g, d);
-        c = dh & ~3;
-    }
-#endif
+    int j;
     for (; c + 4 <= dh; c += 4) {
         const int8_t *vp = v + c;
         int32_t a0 = off, a1 = off, a2 = off, a3 = off;
@@ -7046,251 +7056,406 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
 }
 #endif
 
-#if ATTN__SM_DSP && !ATTN__SM_MVE && defined(ATTN__SCORES16_ASM) && defined(ATTN__ATT_EXPS_ASM) && \
-    defined(ATTN__CTXG_ASM)
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
 #define ATTN__HEAD16_DSP 1
-/* attn__softmax_exps (the fast exponent), attn__softmax_normalise and
-   attn__softmax_probs_pairs of one row z[0..n-1] (n >= 1, mx its maximum)
-   written out as one block: the exponentials two per step (ATTN__ATT_EXPO)
-   and their 64-bit sum, the normaliser's k, shift and rounding, its
-   reciprocal by long division (attn__recip32_div's steps: two UDIV and
-   at most two corrections each; q * dl > (r << 16) | 0xFFFF is tested as
-   (q * dl) >> 16 > r), then the Q15 pairs (as attn__probs_pairs_asm);
-   the odd last entry after each loop. c: the table, 2^sh and the
-   multiplier. Thirteen registers, their roles changing
-   by phase (below). Returns the sum of the probabilities. */
-#if defined(__clang__)
-__attribute__((noinline)) static /* its own thirteen registers */
-#else
-ATTN__INLINE
-#endif
-uint32_t attn__softmax_pairs_asm(int32_t *z, int n, int32_t mx, const attn__smk *c)
+/* One unpadded head of d_head 16 with the fast exponent (attn__expo_small)
+   and the folded context output (attn__ctx_fast), the DSP cores: every
+   step of attn__head_s8 written out in one block, the constants and the
+   head's pointers in memory (attn__h16), no C between the steps:
+     1. the scores: q - q_zp unpacked once into g->qw (16-bit lanes), then
+        two keys per step, each k word unpacked with -k_zp (SXTAB16) and
+        multiplied by q's two lane words (SMLAD): 11 instructions per 8
+        MACs, the largest score kept; an odd last key alone;
+     2. the exponentials (ATTN__EXPO_BODY_R) two per step, their 64-bit sum;
+     3. the normaliser (attn__softmax_normalise): k, the Q15 shift and
+        rounding, the reciprocal by long division as attn__recip32_div (two
+        UDIV, at most two corrections each; q dl > (r << 16) | 0xFFFF tested
+        as (q dl) >> 16 > r);
+     4. the Q15 probabilities as pairs (attn__softmax_probs_pairs), their sum;
+     5. the context: four groups of four columns (attn__context_dsp's
+        folded case, as attn__ctx_groups_asm).
+   Thirteen registers (g and x0..x11, whose roles change by step). */
+typedef struct {
+    const int8_t *q, *k, *v; /* the head's query, first key and value rows (0, 4, 8) */
+    int8_t *out;             /* its 16 outputs                            (12) */
+    int32_t n;               /* keys, >= 1                                (16) */
+    int32_t *s;              /* the scores scratch [n]                    (20) */
+    int32_t d;               /* the row stride                            (24) */
+    uint32_t nq, nk;         /* -q_zp, -k_zp in both 16-bit lanes     (28, 32) */
+    int32_t vzn;             /* -v_zp                                     (36) */
+    const int32_t *T;        /* the exp2 table; 2^sh, the multiplier (40 .. 48) */
+    int32_t ek, em;
+    int32_t cm, crnd, csh;   /* ctx_mul's multiplier; crnd, csh    (52 .. 60) */
+    uint32_t qw[8];          /* q - q_zp: bytes 0, 2 and 1, 3 per word (64 .. 92) */
+    int32_t off;             /* -v_zp psum                                (96) */
+    const uint32_t *pend;    /* the end of the pair words                (100) */
+} attn__h16;
+typedef char attn__h16_layout[offsetof(attn__h16, pend) == 100 ? 1 : -1];
+#define ATTN__X(i) "%[x" #i "]"
+/* q's word w (bytes 4w..4w+3) unpacked into g->qw[2w], g->qw[2w+1] */
+#define ATTN__H16_Q(w, o)                                                       \
+    "ldr     %[x5], [%[x8], #" #w "*4]\n\t"                                    \
+    "sxtab16 %[x6], %[x9], %[x5]\n\t"                                         \
+    "sxtab16 %[x7], %[x9], %[x5], ror #8\n\t"                                 \
+    "strd    %[x6], %[x7], [%[g], #" o "]\n\t"
+/* key row kp's word w against q's (g->qw at qo) into acc: op is smuad for
+   the first word (x8 and x6 scratch, x5 and x7 q's lane words) */
+#define ATTN__H16_K(kp, w, acc, first)                                          \
+    "ldr     %[x6], [" kp ", #" #w "*4]\n\t"                                   \
+    "sxtab16 %[x8], %[x9], %[x6]\n\t"                                         \
+    first                                                                      \
+    "sxtab16 %[x6], %[x9], %[x6], ror #8\n\t"                                 \
+    "smlad   " acc ", %[x5], %[x6], " acc "\n\t"
+#define ATTN__H16_FIRST(acc) "smuad   " acc ", %[x7], %[x8]\n\t"
+#define ATTN__H16_NEXT(acc) "smlad   " acc ", %[x7], %[x8], " acc "\n\t"
+/* both keys (x1, x2) against q's word w: into x3, x4 */
+#define ATTN__H16_QK2(w, qo, op)                                                \
+    "ldrd    %[x7], %[x5], [%[g], #" qo "]\n\t"                                \
+    ATTN__H16_K("%[x1]", w, "%[x3]", op("%[x3]"))                             \
+    ATTN__H16_K("%[x2]", w, "%[x4]", op("%[x4]"))
+#define ATTN__H16_QK1(w, qo, op)                                                \
+    "ldrd    %[x7], %[x5], [%[g], #" qo "]\n\t"                                \
+    ATTN__H16_K("%[x1]", w, "%[x3]", op("%[x3]"))
+/* x10 = max(x10, r) */
+#define ATTN__H16_MAX(r)                                                        \
+    "cmp     " r ", %[x10]\n\t"                                               \
+    "it      gt\n\t"                                                           \
+    "movgt   %[x10], " r "\n\t"
+/* the exponential of the entry at x0 (ATTN__EXPO_BODY_R), added to x4:x3 */
+#define ATTN__H16_E(post)                                                       \
+    "ldr     %[x5], [%[x0]]\n\t"                                               \
+    ATTN__EXPO_BODY_R("%[x5]", "%[x6]", "%[x7]", "%[x8]", "%[x1]", "%[x10]", "%[x2]", "%[x9]") \
+    "str     %[x7], [%[x0]]" post "\n\t"                                       \
+    "adds    %[x3], %[x3], %[x7]\n\t"                                          \
+    "adc     %[x4], %[x4], #0\n\t"
+/* r = min(32767, (hi(r R) + rounding) >> shift): R x4, rounding x2, shift x1 */
+#define ATTN__H16_P(r)                                                          \
+    "umull   %[x7], " r ", " r ", %[x4]\n\t"                                   \
+    "add     " r ", " r ", %[x2]\n\t"                                          \
+    "lsr     " r ", " r ", %[x1]\n\t"                                          \
+    "usat    " r ", #15, " r "\n\t"
+/* the output of sum r (attn__ctx_groups_asm's ATTN__CTX_OUT) */
+#define ATTN__H16_OUT(r)                                                        \
+    "add     %[x10], %[x8], " r ", asr #31\n\t"                                \
+    "lsl     " r ", " r ", #1\n\t"                                             \
+    "smmlar  " r ", " r ", %[x7], %[x10]\n\t"                                  \
+    "asr     " r ", " r ", %[x9]\n\t"                                          \
+    "ssat    " r ", #8, " r "\n\t"                                             \
+    "strb    " r ", [%[x11]], #1\n\t"
+#define ATTN__H16_PAIR                                                          \
+    ATTN__CTX_PAIR_R("%[x7]", "%[x8]", "%[x9]", "%[x10]", "%[x0]", "%[x1]", "%[x2]", "%[x3]", \
+                     "%[x4]", "%[x5]", "%[x6]")
+/* one group of four columns at column col of v: the sums x3..x6 from off
+   over the pairs (pw x0, v x1, d x2; entered at the second of the two per
+   step for an odd number of pairs), the odd last key, the four outputs at
+   x11 (m x7, crnd x8, csh x9) */
+#define ATTN__H16_GROUP(col)                                                    \
+    "ldr     %[x3], [%[g], #96]\n\t"                                           \
+    "mov     %[x4], %[x3]\n\t"                                                 \
+    "mov     %[x5], %[x3]\n\t"                                                 \
+    "mov     %[x6], %[x3]\n\t"                                                 \
+    "ldr     %[x0], [%[g], #20]\n\t"                                           \
+    "ldr     %[x1], [%[g], #8]\n\t"                                            \
+    "add     %[x1], %[x1], #" col "\n\t"                                       \
+    "ldr     %[x10], [%[g], #16]\n\t"                                          \
+    "lsrs    %[x10], %[x10], #2\n\t" /* C: an odd number of pairs; Z: no two */ \
+    "bcs     2f\n\t"                                                           \
+    "beq     3f\n\t"                                                           \
+    "1:\n\t" ATTN__H16_PAIR                                                    \
+    "2:\n\t" ATTN__H16_PAIR                                                    \
+    "ldr     %[x10], [%[g], #100]\n\t"                                         \
+    "cmp     %[x0], %[x10]\n\t"                                                \
+    "bne     1b\n\t"                                                           \
+    "3:\n\t"                                                                   \
+    "ldr     %[x10], [%[g], #16]\n\t"                                          \
+    "tst     %[x10], #1\n\t"                                                   \
+    "beq     4f\n\t"                                                           \
+    "ldr     %[x7], [%[x0]]\n\t"                                               \
+    "ldr     %[x8], [%[x1]]\n\t"                                               \
+    "sxtb16  %[x9], %[x8]\n\t"                                                 \
+    "smlad   %[x3], %[x9], %[x7], %[x3]\n\t"                                   \
+    "sxtb16  %[x9], %[x8], ror #8\n\t"                                         \
+    "smlad   %[x4], %[x9], %[x7], %[x4]\n\t"                                   \
+    "sxtb16  %[x9], %[x8], ror #16\n\t"                                        \
+    "smlad   %[x5], %[x9], %[x7], %[x5]\n\t"                                   \
+    "sxtb16  %[x9], %[x8], ror #24\n\t"                                        \
+    "smlad   %[x6], %[x9], %[x7], %[x6]\n\t"                                   \
+    "4:\n\t"                                                                   \
+    "ldr     %[x7], [%[g], #52]\n\t"                                           \
+    "ldr     %[x8], [%[g], #56]\n\t"                                           \
+    "ldr     %[x9], [%[g], #60]\n\t"                                           \
+    ATTN__H16_OUT("%[x3]") ATTN__H16_OUT("%[x4]") ATTN__H16_OUT("%[x5]") ATTN__H16_OUT("%[x6]")
+/* the operands of each block: x2 (the row stride) and x11 (the next
+   output) carried between the context's groups */
+#define ATTN__H16_OPS                                                           \
+    : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "+r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),      \
+      [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),    \
+      [x10] "+r"(x10), [x11] "+r"(x11)                                                   \
+    : [g] "r"(g)                                                                         \
+    : "cc", "memory"
+ATTN__NOINLINE void attn__head16_asm(attn__h16 *g) /* its own thirteen registers */
 {
-    uintptr_t T = (uintptr_t)c;
-    uint32_t k, m, lo, hi, t0, t1, t2, t3, ze;
-    int32_t mxk = mx;
+    /* five blocks (each string within C99's 4095 characters), carrying
+       from one to the next the largest score x10 and the pairs' end x11,
+       the sum x4:x3, the normaliser x1, x2, x4, then the sum of the
+       probabilities x10 */
+    uint32_t x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10 = 0, x11;
     __asm__ volatile(
-        /* phase 1, the exponentials: k, m, T; mxk = mx * k; lo:hi the sum */
-        "ldr     %[k], [%[T], #4]\n\t"
-        "ldr     %[m], [%[T], #8]\n\t"
-        "ldr     %[T], [%[T]]\n\t"
-        "mul     %[mxk], %[mxk], %[k]\n\t"
-        "movs    %[lo], #0\n\t"
-        "movs    %[hi], #0\n\t"
-        "bic     %[ze], %[n], #1\n\t"
-        "add     %[ze], %[z], %[ze], lsl #2\n\t"
-        "cmp     %[z], %[ze]\n\t"
+        /* 1. the scores into s (x0; x11 the end of the pairs), keys x1, x2,
+           sums x3, x4, the largest x10, -k_zp lanes x9 */
+        "ldr     %[x8], [%[g]]\n\t"
+        "ldr     %[x9], [%[g], #28]\n\t"
+        ATTN__H16_Q(0, "64") ATTN__H16_Q(1, "72") ATTN__H16_Q(2, "80") ATTN__H16_Q(3, "88")
+        "ldr     %[x9], [%[g], #32]\n\t"
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "ldr     %[x1], [%[g], #4]\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "bic     %[x5], %[x5], #1\n\t"
+        "add     %[x11], %[x0], %[x5], lsl #2\n\t"
+        "mov     %[x10], #0x80000000\n\t"
+        "cmp     %[x0], %[x11]\n\t"
         "beq     2f\n\t"
-        "1:\n\t" ATTN__ATT_EXPO ATTN__ATT_EXPO
-        "cmp     %[z], %[ze]\n\t"
+        "1:\n\t"
+        "ldr     %[x5], [%[g], #24]\n\t"
+        "add     %[x2], %[x1], %[x5]\n\t"
+        ATTN__H16_QK2(0, "64", ATTN__H16_FIRST) ATTN__H16_QK2(1, "72", ATTN__H16_NEXT)
+        ATTN__H16_QK2(2, "80", ATTN__H16_NEXT) ATTN__H16_QK2(3, "88", ATTN__H16_NEXT)
+        "strd    %[x3], %[x4], [%[x0]], #8\n\t"
+        ATTN__H16_MAX("%[x3]") ATTN__H16_MAX("%[x4]")
+        "ldr     %[x5], [%[g], #24]\n\t"
+        "add     %[x1], %[x2], %[x5]\n\t"
+        "cmp     %[x0], %[x11]\n\t"
         "bne     1b\n\t"
         "2:\n\t"
-        "tst     %[n], #1\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "tst     %[x5], #1\n\t"
         "beq     3f\n\t"
-        "ldr     %[t0], [%[z]]\n\t" ATTN__EXPO_BODY
-        "str     %[t2], [%[z]]\n\t"
-        "adds    %[lo], %[lo], %[t2]\n\t"
-        "adc     %[hi], %[hi], #0\n\t"
+        ATTN__H16_QK1(0, "64", ATTN__H16_FIRST) ATTN__H16_QK1(1, "72", ATTN__H16_NEXT)
+        ATTN__H16_QK1(2, "80", ATTN__H16_NEXT) ATTN__H16_QK1(3, "88", ATTN__H16_NEXT)
+        "str     %[x3], [%[x0]]\n\t"
+        ATTN__H16_MAX("%[x3]")
         "3:\n\t"
-        "bic     %[t0], %[n], #1\n\t"
-        "sub     %[z], %[z], %[t0], lsl #2\n\t" /* z back at the row */
-        /* phase 2, the normaliser of S = hi:lo (2^30 <= S < 2^61): into
-           k the shift (16 + k, 31 from k = 16 on), into m the rounding
-           2^(15+k) (0 then), t2 the top 32 bits of S (D), then the
-           reciprocal into hi; t3 = D >> 16, T = D & 0xFFFF, mxk the
-           digit q, ze its remainder r, lo q1 << 16 */
-        "cmp     %[hi], #0\n\t"
-        "bne     4f\n\t"
-        "lsrs    %[t0], %[lo], #31\n\t" /* k = t0 - 1 (S < 2^32) */
-        "ite     eq\n\t"
-        "lsleq   %[t2], %[lo], #1\n\t"
-        "movne   %[t2], %[lo]\n\t"
-        "add     %[k], %[t0], #15\n\t"
-        "movs    %[m], #1\n\t"
-        "add     %[t0], %[t0], #14\n\t"
-        "lsl     %[m], %[m], %[t0]\n\t"
-        "b       6f\n\t"
-        "4:\n\t"
-        "clz     %[t0], %[hi]\n\t"
-        "lsl     %[t2], %[hi], %[t0]\n\t"
-        "rsb     %[t1], %[t0], #32\n\t" /* k, 1..29 */
-        "lsr     %[t3], %[lo], %[t1]\n\t"
-        "orr     %[t2], %[t2], %[t3]\n\t"
-        "cmp     %[t1], #16\n\t"
-        "bge     5f\n\t"
-        "add     %[k], %[t1], #16\n\t"
-        "movs    %[m], #1\n\t"
-        "add     %[t1], %[t1], #15\n\t"
-        "lsl     %[m], %[m], %[t1]\n\t"
-        "b       6f\n\t"
-        "5:\n\t"
-        "movs    %[k], #31\n\t"
-        "movs    %[m], #0\n\t"
-        "6:\n\t"
-        "lsr     %[t3], %[t2], #16\n\t"
-        "uxth    %[T], %[t2]\n\t"
-        "mvn     %[t0], #0x80000000\n\t"
-        "udiv    %[mxk], %[t0], %[t3]\n\t" /* q1 = (2^31 - 1) / dh */
-        "mls     %[ze], %[mxk], %[t3], %[t0]\n\t"
-        "7:\n\t"
-        "cmp     %[ze], #0x10000\n\t"
-        "bhs     8f\n\t"
-        "mul     %[t1], %[mxk], %[T]\n\t"
-        "cmp     %[ze], %[t1], lsr #16\n\t"
-        "bhs     8f\n\t"
-        "sub     %[mxk], %[mxk], #1\n\t"
-        "add     %[ze], %[ze], %[t3]\n\t"
-        "b       7b\n\t"
-        "8:\n\t"
-        "mul     %[t1], %[mxk], %[t2]\n\t"
-        "mvn     %[t1], %[t1]\n\t" /* u = (2^47 - 1) - q1 D */
-        "lsl     %[lo], %[mxk], #16\n\t"
-        "udiv    %[mxk], %[t1], %[t3]\n\t" /* q0 */
-        "mls     %[ze], %[mxk], %[t3], %[t1]\n\t"
-        "9:\n\t"
-        "cmp     %[ze], #0x10000\n\t"
-        "bhs     11f\n\t"
-        "cmp     %[mxk], #0x10000\n\t"
-        "bhs     10f\n\t"
-        "mul     %[t1], %[mxk], %[T]\n\t"
-        "cmp     %[ze], %[t1], lsr #16\n\t"
-        "bhs     11f\n\t"
-        "10:\n\t"
-        "sub     %[mxk], %[mxk], #1\n\t"
-        "add     %[ze], %[ze], %[t3]\n\t"
-        "b       9b\n\t"
-        "11:\n\t"
-        "add     %[hi], %[lo], %[mxk]\n\t" /* R */
-        /* phase 3, the Q15 pairs: z reads, lo writes, ze the end of the
-           pairs, mxk their sum, T = 0x10001, hi R, m the rounding, k the
-           shift */
-        "mov     %[lo], %[z]\n\t"
-        "bic     %[t0], %[n], #1\n\t"
-        "add     %[ze], %[z], %[t0], lsl #2\n\t"
-        "movs    %[mxk], #0\n\t"
-        "mov     %[T], #0x10001\n\t"
-        "cmp     %[z], %[ze]\n\t"
-        "beq     13f\n\t"
-        "12:\n\t"
-        "ldrd    %[t0], %[t1], [%[z]], #8\n\t"
-        "umull   %[t2], %[t0], %[t0], %[hi]\n\t"
-        "add     %[t0], %[t0], %[m]\n\t"
-        "lsr     %[t0], %[t0], %[k]\n\t"
-        "usat    %[t0], #15, %[t0]\n\t"
-        "umull   %[t2], %[t1], %[t1], %[hi]\n\t"
-        "add     %[t1], %[t1], %[m]\n\t"
-        "lsr     %[t1], %[t1], %[k]\n\t"
-        "usat    %[t1], #15, %[t1]\n\t"
-        "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
-        "smlad   %[mxk], %[t0], %[T], %[mxk]\n\t"
-        "str     %[t0], [%[lo]], #4\n\t"
-        "cmp     %[z], %[ze]\n\t"
-        "bne     12b\n\t"
-        "13:\n\t"
-        "tst     %[n], #1\n\t"
-        "beq     14f\n\t"
-        "ldr     %[t0], [%[z]]\n\t"
-        "umull   %[t2], %[t0], %[t0], %[hi]\n\t"
-        "add     %[t0], %[t0], %[m]\n\t"
-        "lsr     %[t0], %[t0], %[k]\n\t"
-        "usat    %[t0], #15, %[t0]\n\t"
-        "str     %[t0], [%[lo]]\n\t"
-        "add     %[mxk], %[mxk], %[t0]\n\t"
-        "14:"
-        : [z] "+r"(z), [n] "+r"(n), [mxk] "+r"(mxk), [T] "+r"(T), [k] "=&r"(k), [m] "=&r"(m),
-          [lo] "=&r"(lo), [hi] "=&r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2),
-          [t3] "=&r"(t3), [ze] "=&r"(ze)
-        :
+        : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "=&r"(x11)
+        : [g] "r"(g)
         : "cc", "memory");
-    return (uint32_t)mxk;
+    __asm__ volatile(
+        /* 2. the exponentials: k x1, m x2, T x9, mx * k x10, the sum x4:x3 */
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "ldr     %[x1], [%[g], #44]\n\t"
+        "ldr     %[x2], [%[g], #48]\n\t"
+        "ldr     %[x9], [%[g], #40]\n\t"
+        "mul     %[x10], %[x10], %[x1]\n\t"
+        "movs    %[x3], #0\n\t"
+        "movs    %[x4], #0\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "beq     5f\n\t"
+        "4:\n\t" ATTN__H16_E(", #4") ATTN__H16_E(", #4")
+        "cmp     %[x0], %[x11]\n\t"
+        "bne     4b\n\t"
+        "5:\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "tst     %[x5], #1\n\t"
+        "beq     6f\n\t"
+        ATTN__H16_E("")
+        "6:\n\t"
+        : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "+r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 3. the normaliser of S = x4:x3 (2^30 <= S < 2^61): the shift x1
+           (16 + k; 31 from k = 16 on), the rounding x2 (2^(15+k), 0),
+           D = S's top 32 bits x7, then R = floor((2^63 - 1) / D) into x4
+           (dh x8, dl x9, the digit x10, its remainder x11, q1 << 16 x3) */
+        "cmp     %[x4], #0\n\t"
+        "bne     7f\n\t"
+        "lsrs    %[x5], %[x3], #31\n\t" /* S < 2^32: k = x5 - 1 */
+        "ite     eq\n\t"
+        "lsleq   %[x7], %[x3], #1\n\t"
+        "movne   %[x7], %[x3]\n\t"
+        "add     %[x1], %[x5], #15\n\t"
+        "movs    %[x2], #1\n\t"
+        "add     %[x5], %[x5], #14\n\t"
+        "lsl     %[x2], %[x2], %[x5]\n\t"
+        "b       9f\n\t"
+        "7:\n\t"
+        "clz     %[x5], %[x4]\n\t"
+        "lsl     %[x7], %[x4], %[x5]\n\t"
+        "rsb     %[x6], %[x5], #32\n\t" /* k, 1..29 */
+        "lsr     %[x8], %[x3], %[x6]\n\t"
+        "orr     %[x7], %[x7], %[x8]\n\t"
+        "cmp     %[x6], #16\n\t"
+        "bge     8f\n\t"
+        "add     %[x1], %[x6], #16\n\t"
+        "movs    %[x2], #1\n\t"
+        "add     %[x6], %[x6], #15\n\t"
+        "lsl     %[x2], %[x2], %[x6]\n\t"
+        "b       9f\n\t"
+        "8:\n\t"
+        "movs    %[x1], #31\n\t"
+        "movs    %[x2], #0\n\t"
+        "9:\n\t"
+        "lsr     %[x8], %[x7], #16\n\t"
+        "uxth    %[x9], %[x7]\n\t"
+        "mvn     %[x5], #0x80000000\n\t"
+        "udiv    %[x10], %[x5], %[x8]\n\t" /* q1 = (2^31 - 1) / dh */
+        "mls     %[x11], %[x10], %[x8], %[x5]\n\t"
+        "10:\n\t"
+        "cmp     %[x11], #0x10000\n\t"
+        "bhs     11f\n\t"
+        "mul     %[x6], %[x10], %[x9]\n\t"
+        "cmp     %[x11], %[x6], lsr #16\n\t"
+        "bhs     11f\n\t"
+        "sub     %[x10], %[x10], #1\n\t"
+        "add     %[x11], %[x11], %[x8]\n\t"
+        "b       10b\n\t"
+        "11:\n\t"
+        "mul     %[x6], %[x10], %[x7]\n\t"
+        "mvn     %[x6], %[x6]\n\t" /* (2^47 - 1) - q1 D */
+        "lsl     %[x3], %[x10], #16\n\t"
+        "udiv    %[x10], %[x6], %[x8]\n\t" /* q0 */
+        "mls     %[x11], %[x10], %[x8], %[x6]\n\t"
+        "12:\n\t"
+        "cmp     %[x11], #0x10000\n\t"
+        "bhs     14f\n\t"
+        "cmp     %[x10], #0x10000\n\t"
+        "bhs     13f\n\t"
+        "mul     %[x6], %[x10], %[x9]\n\t"
+        "cmp     %[x11], %[x6], lsr #16\n\t"
+        "bhs     14f\n\t"
+        "13:\n\t"
+        "sub     %[x10], %[x10], #1\n\t"
+        "add     %[x11], %[x11], %[x8]\n\t"
+        "b       12b\n\t"
+        "14:\n\t"
+        "add     %[x4], %[x3], %[x10]\n\t"
+        : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "+r"(x3), [x4] "+r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "=&r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 4. the Q15 pairs: read at x0, written at x3, their sum x10 (x9
+           = 0x10001 for SMLAD), x11 the end of the pairs */
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "mov     %[x3], %[x0]\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "bic     %[x5], %[x5], #1\n\t"
+        "add     %[x11], %[x0], %[x5], lsl #2\n\t"
+        "movs    %[x10], #0\n\t"
+        "mov     %[x9], #0x10001\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "beq     16f\n\t"
+        "15:\n\t"
+        "ldrd    %[x5], %[x6], [%[x0]], #8\n\t"
+        ATTN__H16_P("%[x5]") ATTN__H16_P("%[x6]")
+        "orr     %[x5], %[x5], %[x6], lsl #16\n\t"
+        "smlad   %[x10], %[x5], %[x9], %[x10]\n\t"
+        "str     %[x5], [%[x3]], #4\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "bne     15b\n\t"
+        "16:\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "tst     %[x5], #1\n\t"
+        "beq     17f\n\t"
+        "ldr     %[x5], [%[x0]]\n\t"
+        ATTN__H16_P("%[x5]")
+        "str     %[x5], [%[x3]]\n\t"
+        "add     %[x10], %[x10], %[x5]\n\t"
+        "17:\n\t"
+        : [x0] "=&r"(x0), [x1] "+r"(x1), [x2] "+r"(x2), [x3] "=&r"(x3), [x4] "+r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "=&r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 5. the context: off and the pairs' end into g, then each group
+           of four columns (ATTN__H16_GROUP) its own block */
+        "ldr     %[x5], [%[g], #36]\n\t"
+        "mul     %[x10], %[x10], %[x5]\n\t"
+        "str     %[x10], [%[g], #96]\n\t"
+        "ldr     %[x11], [%[g], #12]\n\t"
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "lsr     %[x5], %[x5], #1\n\t"
+        "add     %[x5], %[x0], %[x5], lsl #2\n\t"
+        "str     %[x5], [%[g], #100]\n\t"
+        "ldr     %[x2], [%[g], #24]\n\t"
+        ATTN__H16_GROUP("0")
+        ATTN__H16_OPS);
+    __asm__ volatile(ATTN__H16_GROUP("4") ATTN__H16_OPS);
+    __asm__ volatile(ATTN__H16_GROUP("8") ATTN__H16_OPS);
+    __asm__ volatile(ATTN__H16_GROUP("12") ATTN__H16_OPS);
 }
+#undef ATTN__H16_Q
+#undef ATTN__H16_K
+#undef ATTN__H16_FIRST
+#undef ATTN__H16_NEXT
+#undef ATTN__H16_QK2
+#undef ATTN__H16_QK1
+#undef ATTN__H16_MAX
+#undef ATTN__H16_E
+#undef ATTN__H16_P
+#undef ATTN__H16_OUT
+#undef ATTN__H16_PAIR
+#undef ATTN__H16_GROUP
+#undef ATTN__H16_OPS
+#undef ATTN__X
 
-/* One unpadded head of d_head 16 with the fast exponent (K->ex.small) and
-   the folded context output (K->cfast): attn__head_s8's steps, each
-   written out, back to back in one frame, the constants from K; the last
-   key of an odd n in DSP words beside each loop. */
-ATTN__INLINE void attn__head16_dsp(int8_t *out, const int8_t *q, const int8_t *k,
-                                   const int8_t *v, int n, attn__att8 *K, int32_t *s)
+/* attn__attend_rows_s8 for unpadded heads of d_head 16 when
+   attn__head16_ok: the rows and heads looped over here, the head by
+   attn__head16_asm. */
+ATTN__NOCLONE void attn__rows16_dsp(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                     const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                     int dm, int n_heads, int causal, int window,
+                                     const attn_sdpa_s8_params *p, int32_t *s)
 {
-    const int d = K->d, n2 = n & ~1;
-    int32_t mx = INT32_MIN, corr = 0;
-    uint32_t psum;
-    attn__ctxg *g = &K->g;
-    /* the scores and their maximum */
-#if defined(__clang__)
-    if (K->p->k_zp) { /* -k_zp sum (q - q_zp), by words */
-        int c;
-        int32_t sq = 0;
-        for (c = 0; c < 16; c += 4) {
-            uint32_t w = attn__att_ld32(q + c);
-            sq = ATTN__SMLAD(ATTN__SXTAB16(K->nq, w), 0x10001u, sq);
-            sq = ATTN__SMLAD(attn__att_sxtab16_r8(K->nq, w), 0x10001u, sq);
-        }
-        corr = K->p->k_zp * sq;
-    }
-#endif
-    if (n2) {
-        mx = attn__scores16_asm(s, q, k, n2, d, K->nq, K->nk, corr);
-#if defined(__clang__)
-        {
-            int c;
-            for (c = 0; c < n2; c++)
-                if (s[c] > mx) mx = s[c];
-        }
-#endif
-    }
-    if (n & 1) { /* the last key: four words, q and k unpacked with their zero points */
-        const int8_t *kj = k + (size_t)n2 * (size_t)d;
-        const uint32_t nq = K->nq, nk = K->nk;
-        uint32_t wq = attn__att_ld32(q), wk = attn__att_ld32(kj);
-        int32_t a = ATTN__SMUAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk));
-        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
-        wq = attn__att_ld32(q + 4);
-        wk = attn__att_ld32(kj + 4);
-        a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
-        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
-        wq = attn__att_ld32(q + 8);
-        wk = attn__att_ld32(kj + 8);
-        a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
-        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
-        wq = attn__att_ld32(q + 12);
-        wk = attn__att_ld32(kj + 12);
-        a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
-        a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
-        s[n2] = a;
-        if (a > mx) mx = a;
-    }
-    /* the softmax: Q15 pairs */
-    psum = attn__softmax_pairs_asm(s, n, mx, &K->sm);
-    /* the context */
-    g->pw = (const uint32_t *)s;
-    g->pend = (const uint32_t *)s + (n >> 1);
-    g->vd = (uintptr_t)v - (uintptr_t)out;
-    g->out = out;
-    g->oend = out + 16;
-    g->off = -K->p->v_zp * (int32_t)psum;
-    g->np = n >> 1;
-    g->odd = n & 1;
-    attn__ctx_groups_asm(g, d);
-}
-
-/* attn__attend_rows_s8 for unpadded heads of d_head 16 (K->h16): the rows
-   and heads looped over in this frame. */
-ATTN__NOINLINE void attn__rows16_dsp(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
-                                     const int8_t *v, int seq_kv, int causal, int window,
-                                     attn__att8 *K, int32_t *s)
-{
-    const size_t d = (size_t)K->d;
-    int t, h, c;
-    for (t = 0; t < m; t++, out += d, q += d) {
-        int n, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n);
-        size_t at = (size_t)lo * d;
-        if (n <= 0) { /* no key in sight: a zero context */
-            for (c = 0; c < (int)d; c++) out[c] = attn__to_s8(K->p->out_zp, 0);
+    const size_t d = (size_t)dm; /* n_heads * 16 */
+    /* attn__key_range, a row at a time: query i sees lo = max(0, i - lo_off)
+       .. min(seq_kv, i + hi_off) - 1 (the window clamped: i + hi_off stays
+       far below 2^31) */
+    const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
+    const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
+    attn__h16 g;
+    int i, h, c;
+    (void)key_padding; /* NULL */
+    g.s = s;
+    g.d = (int32_t)d;
+    g.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
+    g.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
+    g.vzn = -p->v_zp;
+    g.T = attn__exp2_table();
+    g.ek = (int32_t)1 << (p->score_mul.shift + 1);
+    g.em = p->score_mul.multiplier;
+    g.cm = p->ctx_mul.multiplier;
+    g.csh = -p->ctx_mul.shift;
+    g.crnd = (int32_t)(((uint32_t)1 << (g.csh - 1)) + (uint32_t)p->out_zp * ((uint32_t)1 << g.csh));
+    for (i = i0; i < i0 + m; i++, out += d, q += d) {
+        int lo = i - lo_off, hi = i + hi_off;
+        size_t at;
+        if (lo < 0) lo = 0;
+        if (hi > seq_kv) hi = seq_kv;
+        if (hi <= lo) { /* no key in sight: a zero context */
+            for (c = 0; c < (int)d; c++) out[c] = attn__to_s8(p->out_zp, 0);
             continue;
         }
-        for (h = 0; h < K->nh; h++)
-            attn__head16_dsp(out + 16 * h, q + 16 * h, k + at + 16 * h, v + at + 16 * h, n, K, s);
+        g.n = hi - lo;
+        at = (size_t)lo * d;
+        g.q = q;
+        g.k = k + at;
+        g.v = v + at;
+        g.out = out;
+        attn__head16_asm(&g);
+        for (h = 1; h < n_heads; h++) {
+            g.q += 16;
+            g.k += 16;
+            g.v += 16;
+            g.out += 16;
+            attn__head16_asm(&g);
+        }
     }
 }
 #endif
@@ -7603,6 +7768,33 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
 }
 #endif
 
+#if !ATTN__SM_MVE
+/* The fast exponent for heads of dh columns (attn__expo: ok and small):
+   |score| <= d_head * 255^2, so mx - z <= 2 d_head 255^2 within amax. */
+static attn__expo attn__expo_of(attn_qmul mul, int dh)
+{
+    attn__expo x = attn__expo_init(mul);
+    x.small = x.ok && (uint32_t)dh <= x.amax / (2u * 65025u);
+    return x;
+}
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+/* The context's folded output (attn__context_dsp, attn__ctx_groups_asm):
+   |acc| <= psum * 255 < 2^25 (psum <= 32767 + n), so srdhm(acc, m) is
+   SMMULR(2 acc, m), and with a right shift n the rounding and the zero
+   point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n) >> n,
+   when that cannot overflow (the QADD then saturates nothing); m >= 0 for
+   the written-out form. */
+static int attn__ctx_fast(const attn_sdpa_s8_params *p, int seq_kv)
+{
+    /* |zp| 2^n + 2^(n-1) < 2^30 is (2 |zp| + 1) < 2^(31-n), n = -shift in 1..31 */
+    const attn_qmul m = p->ctx_mul;
+    const uint32_t z2 = 2u * (uint32_t)(p->out_zp < 0 ? -p->out_zp : p->out_zp) + 1u;
+    return m.shift < 0 && m.multiplier >= 0 && seq_kv <= 32767 && (z2 >> (31 + m.shift)) == 0;
+}
+#endif
+
 static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_heads, int seq_kv)
 {
     attn__att8 K;
@@ -7614,38 +7806,14 @@ static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_hea
 #if ATTN__SM_MVE
     K.fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
 #else
-    K.ex = attn__expo_init(p->score_mul);
-    /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
-    K.ex.small = K.ex.ok && (uint32_t)K.dh <= K.ex.amax / (2u * 65025u);
+    K.ex = attn__expo_of(p->score_mul, K.dh);
 #endif
 #if ATTN__SM_DSP && !ATTN__SM_MVE
-    {
-        /* |acc| <= psum * 255 < 2^25 (psum <= 32767 + n): srdhm(acc, m) is
-           SMMULR(2 acc, m), and with a right shift n the rounding and the
-           zero point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n)
-           >> n, when that cannot overflow (the QADD then saturates nothing);
-           m >= 0 for the written-out form (attn__ctx_groups_asm) */
-        const attn_qmul m = p->ctx_mul;
-        const int32_t zp = p->out_zp;
-        K.cfast = m.shift < 0 && m.multiplier >= 0 && seq_kv <= 32767 &&
-                  (int64_t)(zp < 0 ? -zp : zp) * ((int64_t)1 << -m.shift) +
-                          ((int64_t)1 << (-m.shift - 1)) < ((int64_t)1 << 30);
-        K.csh = K.cfast ? -m.shift : 0;
-        K.crnd = K.cfast ? (int32_t)(((uint32_t)1 << (K.csh - 1)) + (uint32_t)zp * ((uint32_t)1 << K.csh)) : 0;
-        K.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
-        K.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
-#if ATTN__ATT_ASM
-        K.g.m = m.multiplier;
-        K.g.rnd = K.crnd;
-        K.g.sh = K.csh;
-        K.sm.T = attn__exp2_table();
-        K.sm.k = (int32_t)1 << K.ex.sh;
-        K.sm.m = K.ex.m;
-#endif
-#ifdef ATTN__HEAD16_DSP
-        K.h16 = K.dh == 16 && K.ex.small && K.cfast;
-#endif
-    }
+    K.cfast = attn__ctx_fast(p, seq_kv);
+    K.csh = K.cfast ? -p->ctx_mul.shift : 0;
+    K.crnd = K.cfast ? (int32_t)(((uint32_t)1 << (K.csh - 1)) + (uint32_t)p->out_zp * ((uint32_t)1 << K.csh)) : 0;
+    K.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
+    K.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
 #endif
     return K;
 }
@@ -7654,7 +7822,7 @@ static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_hea
    apart), n >= 1 keys (pad: theirs or NULL); the int8 context into out
    (K->dh bytes; out may be q). s [n] is scratch. */
 ATTN__NOINLINE void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
-                                  const uint8_t *pad, int n, attn__att8 *K, int32_t *s)
+                                  const uint8_t *pad, int n, const attn__att8 *K, int32_t *s)
 {
     const attn_sdpa_s8_params *p = K->p;
     int32_t psum;
@@ -7683,7 +7851,14 @@ ATTN__NOINLINE void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k,
     }
 #if ATTN__SM_DSP
     psum = attn__softmax_probs_pairs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
-    attn__context_dsp(out, (const uint32_t *)s, psum, v, n, K);
+    c = 0;
+#ifdef ATTN__CTXG_ASM
+    if (K->cfast && K->dh >= 4) {
+        attn__context_fast_dsp(out, (const uint32_t *)s, psum, v, n, K);
+        c = K->dh & ~3;
+    }
+#endif
+    if (c < K->dh) attn__context_dsp(out, (const uint32_t *)s, psum, v, n, K, c);
 #else
     psum = attn__softmax_probs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
     attn__context_s8(out, s, psum, v, n, K->d, K->dh, p);
@@ -7691,24 +7866,16 @@ ATTN__NOINLINE void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k,
 #endif
 }
 
-/* m query rows q (int8, zero point p->q_zp; rows d apart), the queries
-   i0..i0+m-1 of the sequence: their int8 contexts into out (rows d apart;
-   out may be q: each head's columns are read before they are written).
-   window/causal (attn__key_range) select the keys each sees among the
-   seq_kv rows of k, v (d apart). scores [seq_kv] is scratch. */
-static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
-                                 const int8_t *v, const uint8_t *key_padding, int seq_kv, int d,
-                                 int n_heads, int causal, int window, const attn_sdpa_s8_params *p,
-                                 int32_t *scores)
+/* attn__attend_rows_s8 in general: the constants in this frame, a head
+   at a time (attn__head_s8). */
+ATTN__NOCLONE void attn__rows_any_s8(int8_t *out, const int8_t *q, int m, int i0,
+                                      const int8_t *k, const int8_t *v,
+                                      const uint8_t *key_padding, int seq_kv, int d, int n_heads,
+                                      int causal, int window, const attn_sdpa_s8_params *p,
+                                      int32_t *scores)
 {
     attn__att8 K = attn__att8_init(p, d, n_heads, seq_kv);
     int t, h, c;
-#ifdef ATTN__HEAD16_DSP
-    if (K.h16 && !key_padding) {
-        attn__rows16_dsp(out, q, m, i0, k, v, seq_kv, causal, window, &K, scores);
-        return;
-    }
-#endif
     for (t = 0; t < m; t++) {
         int8_t *o = out + (size_t)t * (size_t)d;
         const int8_t *qt = q + (size_t)t * (size_t)d;
@@ -7724,6 +7891,28 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
                           key_padding ? key_padding + lo : NULL, n, &K, scores);
         }
     }
+}
+
+/* m query rows q (int8, zero point p->q_zp; rows d apart), the queries
+   i0..i0+m-1 of the sequence: their int8 contexts into out (rows d apart;
+   out may be q: each head's columns are read before they are written).
+   window/causal (attn__key_range) select the keys each sees among the
+   seq_kv rows of k, v (d apart). scores [seq_kv] is scratch. */
+static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                 const int8_t *v, const uint8_t *key_padding, int seq_kv, int d,
+                                 int n_heads, int causal, int window, const attn_sdpa_s8_params *p,
+                                 int32_t *scores)
+{
+#ifdef ATTN__HEAD16_DSP
+    if (!key_padding && d == 16 * n_heads && attn__expo_of(p->score_mul, 16).small &&
+        attn__ctx_fast(p, seq_kv)) {
+        attn__rows16_dsp(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
+                         scores);
+        return;
+    }
+#endif
+    attn__rows_any_s8(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
+                      scores);
 }
 
 /* ---- argument checks ------------------------------------------------------ */
