@@ -1815,6 +1815,13 @@ ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
 #define ATTN__INLINE static
 #define ATTN__NOINLINE static
 #endif
+/* a loop clang should not unroll: its remainder (an odd key count) would
+   cost a little per column, per query (nothing elsewhere) */
+#if defined(__clang__)
+#define ATTN__NO_UNROLL _Pragma("clang loop unroll(disable)")
+#else
+#define ATTN__NO_UNROLL
+#endif
 /* out of line and not specialised (GCC's constant-propagating clones), so
    that a caller with the same arguments can jump to it (a sibling call,
    no frame of its own) */
@@ -6490,18 +6497,50 @@ ATTN__NOINLINE void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k
 
 /* The context of one head: out[c] = clamp(out_zp + requant(sum_j p_j
    (v_j[c] - v_zp))), as sum_j p_j v_j[c] - v_zp * psum (p_j = 0 for masked
-   keys, psum = sum p_j: the same integer, |each term| < 2^31). */
-ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
-                             int n, int d, int dh, const attn_sdpa_s8_params *p)
+   keys, psum = sum p_j: the same integer, |each term| < 2^31). Four
+   columns per pass over the keys (each p_j loaded once for the four),
+   the last dh % 4 one at a time. sh > 0 (attn__ctx_fast): the rounding
+   shift, the zero point and the clamp folded, clamp((y - (y < 0) + rnd)
+   >> sh) for y = srdhm(acc, m). */
+ATTN__INLINE int8_t attn__ctx_out_s8(int32_t acc, attn_qmul m, int32_t zp, int sh, int32_t rnd)
 {
-    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    if (sh) {
+        const int32_t y = attn__srdhm(acc, m.multiplier);
+        return (int8_t)attn__clamp((y + (y >> 31) + rnd) >> sh, -128, 127);
+    }
+    return attn__to_s8(zp, attn__requant(acc, m));
+}
+
+ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
+                                     int n, int d, int dh, const attn_sdpa_s8_params *p, int sh,
+                                     int32_t rnd)
+{
+    const int32_t off = -p->v_zp * psum, zp = p->out_zp;
     const attn_qmul m = p->ctx_mul;
-    int j, c;
-    for (c = 0; c < dh; c++) {
-        const int8_t *vc = v + c;
+    const int32_t *pe = pr + n;
+    int c = 0;
+    for (; c + 4 <= dh; c += 4) {
+        const int8_t *vj = v + c;
+        const int32_t *pj;
+        int32_t a0 = off, a1 = off, a2 = off, a3 = off;
+        for (pj = pr; pj != pe; pj++, vj += d) {
+            const int32_t pv = *pj;
+            a0 += pv * vj[0];
+            a1 += pv * vj[1];
+            a2 += pv * vj[2];
+            a3 += pv * vj[3];
+        }
+        out[c] = attn__ctx_out_s8(a0, m, zp, sh, rnd);
+        out[c + 1] = attn__ctx_out_s8(a1, m, zp, sh, rnd);
+        out[c + 2] = attn__ctx_out_s8(a2, m, zp, sh, rnd);
+        out[c + 3] = attn__ctx_out_s8(a3, m, zp, sh, rnd);
+    }
+    for (; c < dh; c++) {
+        const int8_t *vj = v + c;
+        const int32_t *pj;
         int32_t acc = off;
-        for (j = 0; j < n; j++) acc += pr[j] * vc[(size_t)j * (size_t)d];
-        out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
+        for (pj = pr; pj != pe; pj++, vj += d) acc += *pj * vj[0];
+        out[c] = attn__ctx_out_s8(acc, m, zp, sh, rnd);
     }
 }
 #endif
@@ -6532,11 +6571,13 @@ typedef struct {
 #else
     attn__expo ex; /* the exponent (attn__softmax_exps), small included */
 #endif
-#if ATTN__SM_DSP && !ATTN__SM_MVE
-    /* the context's folded output (attn__context_dsp): cfast, its shift and
-       its constant */
+#if !ATTN__SM_MVE
+    /* the context's folded output (attn__ctx_fast): cfast, its shift (0 if
+       not) and its constant */
     int cfast, csh;
     int32_t crnd;
+#endif
+#if ATTN__SM_DSP && !ATTN__SM_MVE
     uint32_t nq, nk; /* -q_zp, -k_zp in both 16-bit lanes */
 #endif
 } attn__att8;
@@ -7779,7 +7820,7 @@ static attn__expo attn__expo_of(attn_qmul mul, int dh)
 }
 #endif
 
-#if ATTN__SM_DSP && !ATTN__SM_MVE
+#if !ATTN__SM_MVE
 /* The context's folded output (attn__context_dsp, attn__ctx_groups_asm):
    |acc| <= psum * 255 < 2^25 (psum <= 32767 + n), so srdhm(acc, m) is
    SMMULR(2 acc, m), and with a right shift n the rounding and the zero
@@ -7808,10 +7849,12 @@ static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_hea
 #else
     K.ex = attn__expo_of(p->score_mul, K.dh);
 #endif
-#if ATTN__SM_DSP && !ATTN__SM_MVE
+#if !ATTN__SM_MVE
     K.cfast = attn__ctx_fast(p, seq_kv);
     K.csh = K.cfast ? -p->ctx_mul.shift : 0;
     K.crnd = K.cfast ? (int32_t)(((uint32_t)1 << (K.csh - 1)) + (uint32_t)p->out_zp * ((uint32_t)1 << K.csh)) : 0;
+#endif
+#if ATTN__SM_DSP && !ATTN__SM_MVE
     K.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
     K.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
 #endif
@@ -7861,7 +7904,7 @@ ATTN__NOINLINE void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k,
     if (c < K->dh) attn__context_dsp(out, (const uint32_t *)s, psum, v, n, K, c);
 #else
     psum = attn__softmax_probs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
-    attn__context_s8(out, s, psum, v, n, K->d, K->dh, p);
+    attn__context_s8(out, s, psum, v, n, K->d, K->dh, p, K->csh, K->crnd);
 #endif
 #endif
 }
