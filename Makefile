@@ -25,7 +25,7 @@
 #   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
 #   make python-deps   install python3-torch and python3-numpy if PYTHON (/usr/bin/python3) lacks them (Debian packages)
-#   make test-export   tools/export.py's encoder-decoder / decoder-only export tests alone (tests/export)
+#   make test-export   tools/export.py's export tests alone (tests/export: classifiers, encoder-decoders, decoder-only)
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
@@ -193,17 +193,19 @@ demo: $(B)/digits
 	then $(MAKE) --no-print-directory digits-m4; \
 	else echo "(no $(CROSS_CC) or qemu-system-arm: skipping the M4 run; make ports-deps installs them)"; fi
 
-# --- tools/export.py: encoder-decoder and decoder-only models (tests/export) ----
+# --- tools/export.py: classifiers, encoder-decoders, decoder-only models (tests/export)
 # tests/export/test_export.py exports small random Seq2Seq / DecoderLM models
 # float and int8, each verified by a C program against PyTorch (tools/
-# run_seq2seq.c, tools/quantize_seq2seq.c), and checks the refusals. It needs
+# run_seq2seq.c, tools/quantize_seq2seq.c), the same for Classifiers (ViT
+# patches, BERT tokens, windows; tools/run_model.c, tools/quantize_model.c),
+# and checks the refusals. It needs
 # PYTHON with PyTorch (Debian's python3-torch): make python-deps installs it,
 # make test first runs that, make test-host only checks. Its output goes to
 # build/export/log (last line "N passed, N failed"), which tests/run_suite.sh
 # counts; the rule itself succeeds, as lint's does.
 PYTHON ?= /usr/bin/python3
 EXPORT_DEP := tests/export/test_export.py tools/export.py tools/run_seq2seq.c tools/run_seq2seq.h \
-              tools/quantize_seq2seq.c attention.h
+              tools/quantize_seq2seq.c tools/run_model.c tools/quantize_model.c attention.h
 EXPORT_CHECKS := $(B)/export/log
 $(B)/export/log: $(EXPORT_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)
 	@mkdir -p $(@D)/work

@@ -18,18 +18,38 @@ encoder-decoders and decoder-only models: see ENCODER-DECODER below):
                            num_layers=1, norm=nn.LayerNorm(32)),
                        pool="mean", head=nn.Linear(32, 10))
     ... train model(x [batch, seq, d_in], key_padding_mask=None) ...
-    export_model(model, "digits_model.h", "digits", seq=8)          # float, const
+    export_model(model, "digits_model.h", "digits", seq=8)          # float, const,
+                                                                    # verified in C
     export_calibration(x_train[:64], None, "digits_calib.h", "digits")
     quantize("digits_model.h", "digits_calib.h", "digits_model_s8.h", "digits")  # int8
+
+    # ViT style (examples/digits/train_vit.py): patches, a CLS row, attention pooling
+    vit = Classifier(embed=nn.Conv2d(1, 32, 4, stride=4), image_size=(8, 8),
+                     cls_token=nn.Parameter(torch.zeros(32)),
+                     pos=nn.Parameter(torch.zeros(5, 32)), encoder=...,
+                     pool=nn.Linear(32, 1), head=nn.Linear(32, 10))
+    export_model(vit, "vit_model.h", "vit")                         # seq: 4 patches
+    export_calibration(images[:64], None, "vit_calib.h", "vit", patch=4)
 
 THE MODEL: Classifier
 ---------------------
 Classifier (defined here; instantiate or subclass it, but do not override
-forward) is the one model shape attention.h's attn_model_f32 runs, and its
-forward computes exactly what attn_model_f32 computes:
+forward) is the one model shape attention.h's attn_model_f32 (and, for token
+ids, attn_model_tokens_f32) runs, and its forward computes exactly what they
+compute:
 
-    embed    nn.Linear(d_in, d_model), or None: the input is already d_model
-             wide (d_in = 0 in C). bias=False is fine (NULL in C).
+    embed    the front end, one of
+             nn.Linear(d_in, d_model): features [seq, d_in] (bias=False is
+                 fine: NULL in C);
+             None: the input is already d_model wide (d_in = 0 in C);
+             nn.Conv2d(C, d_model, k, stride=k) (padding 0, dilation 1,
+                 groups 1; bias optional): ViT patches of one image
+                 [C, H, W], cut into k x k squares in row-major order (the
+                 C patch, channels, image_h, image_w; needs image_size);
+             nn.Embedding(vocab, d_model): token ids [seq] (BERT;
+                 attn_model_tokens_f32). padding_idx, scale_grad_by_freq and
+                 sparse change only gradients and are fine; max_norm is
+                 refused (it rescales the rows it reads).
     pos      a [max_seq, d_model] tensor (nn.Parameter or buffer: learned
              positions), "sinusoidal" (pe[p][2i] = sin(p * 10000^(-2i/d)),
              pe[p][2i+1] = cos(...), as attn_pos_sinusoidal_f32: angles in
@@ -42,24 +62,53 @@ forward computes exactly what attn_model_f32 computes:
              nn.GELU(approximate="tanh"), a lambda calling
              F.gelu(x, approximate="tanh"), ...: the function is recognised by
              evaluating it). norm_first and batch_first either way.
-    pool     "mean" (over the tokens that are not padded) or "first" (token 0).
+    pool     "mean" (over the rows that are not padded), "first" (row 0: the
+             CLS row if there is one) or an nn.Linear(d_model, 1): attention
+             pooling, softmax over the unpadded rows of pool(h), the rows'
+             weighted sum (its bias cancels in the softmax; C's pool_w is
+             its weight).
     head     nn.Linear(d_model, n_classes).
-    causal   (optional, default False) token i attends to tokens 0..i only.
-    max_seq  (optional) longest sequence for "sinusoidal"/None positions; for
-             learned positions it is the table's length.
+  keyword-only, all optional:
+    causal   token i attends to tokens 0..i only (default False).
+    window   an int w >= 1: local attention, row i attends to rows j with
+             |i - j| <= w (with causal: i-w..i); or
+    attn_mask  a [n, n] mask (bool, True = hidden; or float of 0 / -inf),
+             as an nn.TransformerEncoder would be given: the exporter
+             recognises the band |i - j| > w and the causal triangle j > i,
+             alone or together, and writes window / causal; any other mask
+             is refused (attention.h hides keys by those two only). Its n
+             must cover the rows the encoder sees.
+    cls_token  a [d_model], [1, d_model] or [1, 1, d_model] tensor (an
+             nn.Parameter): a learned row concatenated in front of the
+             embedded rows (never padded; max_seq counts it).
+    embed_norm  nn.LayerNorm(d_model) after embedding + positions (BERT),
+             with the encoder's eps.
+    segment_embed  nn.Embedding(n_segments, d_model) with a token embed:
+             BERT's segment (token type) embeddings, added to the tokens'.
+    image_size  (H, W) (or one int) of a Conv2d model's images.
+    max_seq  most rows the encoder sees (the input's, + 1 with a CLS token)
+             for "sinusoidal"/None positions; for learned positions it is
+             the table's length.
 
-    forward(x [batch, seq, d_in], key_padding_mask [batch, seq] bool or None,
-            True = padded) -> logits [batch, n_classes]:
-        h = embed(x) + pos[:seq];  h = encoder(h, mask, key_padding_mask);
-        pooled = mean of the unpadded rows of h (zeros if all are padded) or
-        h[:, 0];  logits = head(pooled).
-    Classifier.build(d_in, d_model, nhead, ...) makes one from sizes.
+    forward(x, key_padding_mask=None, segments=None) -> logits [batch, n_classes]:
+        x: [batch, seq, d_in] features, [batch, C, H, W] images, or
+        [batch, seq] token ids (segments [batch, seq] ids or None: all 0);
+        key_padding_mask [batch, seq] bool over the input rows (True =
+        padded) or None.
+        h = front(x) (+ segment_embed(segments));  h = [cls; h];
+        h = h + pos[:rows];  h = embed_norm(h);
+        h = encoder(h, mask (causal | window | attn_mask), key_padding_mask);
+        pooled = mean of the unpadded rows (zeros if all are padded), h[:, 0],
+        or attention pooling (zeros if all are padded);  logits = head(pooled).
+    Classifier.build(d_in, d_model, nhead, ...) makes one from sizes
+    (cls_token=, embed_norm=, window=, pool="attention" too).
 
-forward always hands the encoder an attention mask (all False unless causal).
-That keeps PyTorch on its reference code path: its fused inference "fast
-path" (eval mode without autograd) rounds differently, zeroes the outputs at
-padded positions, and in torch 1.13 runs nn.GELU(approximate="tanh") as exact
-GELU. Masking with an all-False mask changes no value.
+forward always hands the encoder an attention mask (all False unless causal
+or windowed). That keeps PyTorch on its reference code path: its fused
+inference "fast path" (eval mode without autograd) rounds differently, zeroes
+the outputs at padded positions, and in torch 1.13 runs
+nn.GELU(approximate="tanh") as exact GELU. Masking with an all-False mask
+changes no value.
 
 WHAT export_model REFUSES (ValueError naming the problem)
 ---------------------------------------------------------
@@ -71,6 +120,15 @@ add_bias_kv or add_zero_attn; layers whose sizes, activation, norm_first,
 batch_first or LayerNorm eps differ (attention.h has one config per stack),
 a final norm with another eps; LayerNorm over another shape than [d_model];
 sizes that do not fit together; seq outside 1..max_seq; non-finite weights.
+Front ends: a Conv2d whose patches overlap or are not squares (stride !=
+kernel, a non-square kernel, padding, dilation, groups, transposed), an
+image that is not a whole number of patches, a seq other than the patch
+count; an nn.Embedding with max_norm or of another width; segment_embed
+without token ids; an embedding LayerNorm with another eps than the
+encoder's; a CLS token of another width; attention pooling by anything but
+nn.Linear(d_model, 1); an attn_mask that is not a band and/or the causal
+triangle (a strided or random mask, one that hides a query's own key, a
+window of 0, float values other than 0 / -inf) or smaller than the rows.
 Accepted and written as NULL: bias=False anywhere, LayerNorm without
 elementwise_affine (NULL gamma/beta), no final norm (flag 0), no embedding.
 
@@ -80,37 +138,57 @@ requires_grad. Weights are rounded to float32 (a float64 model therefore
 exports with float32 rounding).
 
 Where PyTorch and attention.h still differ (documented in attention.h): a
-token whose visible keys are all padded (a sequence that is all padding, or
-causal attention with leading padding) gets NaN in PyTorch and a zero
-attention context in C; pool="first" of a sequence whose token 0 is padded
-uses the computed row 0. Pad at the end, and keep token 0 a real token.
+token whose visible keys are all padded (a sequence that is all padding,
+causal attention with leading padding, or a window whose keys are all
+padding) gets NaN in PyTorch and a zero attention context in C; pool="first"
+of a sequence whose token 0 is padded uses the computed row 0. Pad at the
+end (with a window, fewer rows than it), and keep token 0 a real token.
 
 THE GENERATED HEADER (export_model(model, path, name, seq); name "digits")
 --------------------------------------------------------------------------
-    DIGITS_SEQ (the export's seq), DIGITS_D_IN (0: no embedding),
-    DIGITS_D_MODEL, DIGITS_N_HEADS, DIGITS_D_FF, DIGITS_N_LAYERS,
-    DIGITS_N_CLASSES, DIGITS_WEIGHT_BYTES (bytes of the float arrays);
+    DIGITS_SEQ (the export's seq: input rows; a patch model's patches),
+    DIGITS_D_IN (0: no embedding or token ids; a patch model: C * k * k),
+    DIGITS_PATCH, _CHANNELS, _IMAGE_H, _IMAGE_W (patch models), DIGITS_VOCAB,
+    _N_SEGMENTS (token models), DIGITS_D_MODEL, DIGITS_N_HEADS, DIGITS_D_FF,
+    DIGITS_N_LAYERS, DIGITS_N_CLASSES, DIGITS_CLS_TOKEN (1, with one),
+    DIGITS_WINDOW (windowed), DIGITS_WEIGHT_BYTES (bytes of the float arrays);
     static const float arrays in PyTorch layouts (attention.h CONVENTIONS):
-    digits_embed_w/_b, digits_pos (learned only), digits_l<i>_in_proj_w/_b,
+    digits_embed_w/_b (a Conv2d's weight as [d_model][C*k*k]),
+    digits_token_embed, digits_segment_embed, digits_cls_token, digits_pos
+    (learned only), digits_embed_norm_w/_b, digits_l<i>_in_proj_w/_b,
     _out_w/_b, _ff1_w/_b, _ff2_w/_b, _norm1_w/_b, _norm2_w/_b, digits_norm_w/_b
-    (final norm), digits_cls_w/_b (absent pieces: no array, NULL pointer);
-    digits_layers[DIGITS_N_LAYERS] (attn_encoder_layer_weights_f32),
-    digits_cfg (attn_model_cfg), digits_weights (attn_model_weights_f32).
-Use it:
+    (final norm), digits_pool_w, digits_cls_w/_b (absent pieces: no array,
+    NULL pointer); digits_layers[DIGITS_N_LAYERS]
+    (attn_encoder_layer_weights_f32), digits_cfg (attn_model_cfg),
+    digits_weights (attn_model_weights_f32).
+Use it (the header's comment says it for its own model):
     static uint8_t arena_buf[ATTN_MODEL_SCRATCH_F32(DIGITS_SEQ, DIGITS_D_MODEL,
                              DIGITS_N_HEADS, DIGITS_D_FF)] ATTN_ALIGNED;
+        (with a CLS token or patches: ATTN_MODEL_SCRATCH_EX_F32(..., cls, patch d_in))
     attn_arena_init(&arena, arena_buf, sizeof arena_buf);
     attn_model_f32(logits, input, DIGITS_SEQ, NULL, &digits_cfg, &digits_weights, &arena);
+        (token models: attn_model_tokens_f32(logits, tokens, segments, ...))
 Float literals are exact ("%.9g"); the output is deterministic (no dates).
+export_model then verifies the header (verify=True, the default;
+verify_model(model, header, name, samples) alone): tools/run_model.c, built
+with c_compiler, runs it on samples (default random inputs, some shorter
+and padded) and every logit must be within 1e-5 * max(1, |PyTorch's|),
+each call's arena high-water mark equal to the scratch query and the size
+macro, else RuntimeError naming the largest difference.
 
-export_calibration(inputs, key_padding, path, name) writes calibration
-inputs for the int8 quantizer (tools/quantize_model.c):
+export_calibration(inputs, key_padding, path, name, patch=None) writes
+calibration inputs for the int8 quantizer (tools/quantize_model.c):
     DIGITS_N_CALIB, DIGITS_CALIB_SEQ, DIGITS_CALIB_WIDTH,
     static const float digits_calib[N][SEQ * WIDTH],
     static const uint8_t digits_calib_padding[N][SEQ] (only with key_padding),
     DIGITS_CALIB_PADDING: &digits_calib_padding[0][0] or NULL.
+    A patch model's calibration inputs are images [n, C, H, W] with patch=k.
 quantize(model_h, calib_h, out_h, name) writes the int8 header: tools/quantize_model.c
-(attention.h's attn_quantize_model_s8) built with a C compiler and run.
+(attention.h's attn_quantize_model_s8) built with a C compiler and run; it
+refuses token models (attention.h's attn_quantize_model_tokens_s8 takes
+calibration token ids; the tool has no token path yet).
+verify_model(..., s8_header_path=out_h) runs the int8 model on the same
+inputs and reports how often its argmax is float's.
 
 ENCODER-DECODER (Seq2Seq) AND DECODER-ONLY (DecoderLM) MODELS
 -------------------------------------------------------------
@@ -836,15 +914,14 @@ def _band(mask, what):
     w_below = int(below.min()) - 1 if below.size else None
     w_above = int(above.min()) - 1 if above.size else None
     window = w_below if (causal or w_below is not None) else w_above
-    if window == 0:
-        raise ValueError("%s lets each query see only itself on %s side (a window of 0); "
-                         "attention.h's window is >= 1 (0 means no window)"
-                         % (what, "the earlier" if w_below == 0 else "the later"))
     want = np.zeros((n, n), dtype=bool)
     if causal:
         want |= diff < 0
     if window is not None:
         want |= np.abs(diff) > window
+    if window == 0 and np.array_equal(want, m):
+        raise ValueError("%s lets each query see only its own key (a window of 0); "
+                         "attention.h's window is >= 1 (0 means no window)" % what)
     if not np.array_equal(want, m):
         bad = np.argwhere(want != m)[0]
         near = " + ".join((["causal"] if causal else []) +
@@ -1599,9 +1676,10 @@ def calibration_header(inputs, key_padding, name, source=None, patch=None):
     what = "%d sequences of %d tokens x %d features (float32)" % (n, seq, width) \
         if image is None else "%d images of %d x %d x %d (channels, height, width; float32), " \
         "each [%d patches][%d values] to the model" % ((n,) + image + (seq, width))
+    what += "%s. */" % (", with key padding" if pad is not None else "")
     out = ["""%s
 %s
-%s%s. */
+%s
 #ifndef %s_CALIB_H
 #define %s_CALIB_H
 
@@ -1623,8 +1701,7 @@ def calibration_header(inputs, key_padding, name, source=None, patch=None):
 
 """ % (_para("%s_calib.h - generated by tools/export.py: calibration inputs for the int8 "
              "quantizer (tools/quantize_model.c); do not edit." % name, "/* "),
-       _regen_note(source), _para(what),
-       ", with key padding" if pad is not None else "", up, up, up, n, up, seq, up, width,
+       _regen_note(source), _para(what), up, up, up, n, up, seq, up, width,
        name, up, up, seq, name, up, up, up, up, up, up, width, name)]
     rows = []
     for i in range(n):
