@@ -15,6 +15,8 @@
 #   make demo          the digits classifier on the host, then on the M4 when the tools are there
 #   make examples      the host examples (minimal, demo, digits, g2p)
 #   make digits-s8     rewrite examples/digits/digits_model_s8.h with the quantizer (make test checks it)
+#   make digits-vit-s8 the same for the ViT digits model: examples/digits/digits_vit_model_s8.h
+#   make digits-vit-train  retrain the ViT digits model and rewrite its headers (PyTorch, ~1 min)
 #   make bench         instruction counts, every board and compiler -> BENCHMARKS.md, build/bench/results.csv
 #   make bench-host    host timing of encoder layers -> stdout (see BENCHMARKS.md)
 #   make fuzz          every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each; new inputs merged into the corpus
@@ -125,7 +127,9 @@ $(B)/minimal: examples/minimal.c attention.h | $(B)
 $(B)/demo: examples/demo.c attention.h | $(B)
 	$(HOST_CC) $(WARN) $(CONV) -O2 -I. $< -lm -o $@
 DIGITS_DEP := examples/digits/digits.c examples/digits/digits_model.h \
-              examples/digits/digits_model_s8.h examples/digits/digits_data.h attention.h
+              examples/digits/digits_model_s8.h examples/digits/digits_data.h \
+              examples/digits/digits_vit_model.h examples/digits/digits_vit_model_s8.h \
+              examples/digits/digits_vit_data.h attention.h
 $(B)/digits: $(DIGITS_DEP) | $(B)
 	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits $< -lm -o $@
 # the grapheme-to-phoneme encoder-decoder (examples/g2p): make g2p
@@ -184,6 +188,30 @@ $(B)/qm-digits/digits_model_s8.h: $(B)/qm-digits/quantize_model
 .PHONY: digits-s8
 digits-s8: $(B)/qm-digits/digits_model_s8.h
 	cp $< examples/digits/digits_model_s8.h
+# the same for the ViT digits model (examples/digits/train_vit.py: patches, a
+# CLS row, attention pooling), calibrated on images: `make digits-vit-s8`
+# rewrites digits_vit_model_s8.h; make test checks it is current
+$(B)/qm-digits-vit/quant_input.h: | $(B)
+	@mkdir -p $(@D)
+	@printf '%s\n' '#include "digits_vit_model.h"' '#include "digits_vit_calib.h"' \
+	    '#define QM_NAME "digits_vit"' '#define QM_CFG digits_vit_cfg' \
+	    '#define QM_WEIGHTS digits_vit_weights' '#define QM_CALIB digits_vit_calib' \
+	    '#define QM_N_CALIB DIGITS_VIT_N_CALIB' '#define QM_SEQ DIGITS_VIT_CALIB_SEQ' \
+	    '#define QM_PADDING DIGITS_VIT_CALIB_PADDING' > $@
+$(B)/qm-digits-vit/quantize_model: tools/quantize_model.c attention.h \
+                                   examples/digits/digits_vit_model.h \
+                                   examples/digits/digits_vit_calib.h \
+                                   $(B)/qm-digits-vit/quant_input.h
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits -I$(B)/qm-digits-vit $< -lm -o $@
+$(B)/qm-digits-vit/digits_vit_model_s8.h: $(B)/qm-digits-vit/quantize_model
+	./$< > $@
+.PHONY: digits-vit-s8
+digits-vit-s8: $(B)/qm-digits-vit/digits_vit_model_s8.h
+	cp $< examples/digits/digits_vit_model_s8.h
+# its training (not part of make test): PyTorch, about a minute of one CPU
+.PHONY: digits-vit-train
+digits-vit-train:
+	nice $(PYTHON) examples/digits/train_vit.py
 
 # the digits classifier on the host, then on the M4 board when the ARM tools
 # and QEMU are there (counting instructions under -icount)
@@ -508,7 +536,7 @@ $(B)/stack-host: $(dep_stack) | $(B)
 # package install, no QEMU), make test these and every board
 HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-static.o \
                $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h \
-               $(B)/qs-g2p/g2p_model_s8.h \
+               $(B)/qm-digits-vit/digits_vit_model_s8.h $(B)/qs-g2p/g2p_model_s8.h \
                $(FUZZ_REPLAYS) $(EXPORT_CHECKS)
 test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) MAKE='$(MAKE)' \
