@@ -471,6 +471,16 @@ class Classifier(nn.Module):
         else:
             self.attn_mask = None
 
+    def __setstate__(self, state):
+        """A Classifier pickled before the front ends existed loads with them
+        absent (None)."""
+        super().__setstate__(state)
+        for k in ("cls_token", "embed_norm", "segment_embed", "image_size", "window",
+                  "attn_mask"):
+            if k not in self.__dict__ and k not in self._parameters and \
+                    k not in self._buffers and k not in self._modules:
+                object.__setattr__(self, k, None)
+
     @property
     def max_seq(self):
         """Most rows the encoder sees (the input's, + 1 with a CLS token): the

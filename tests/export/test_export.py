@@ -500,6 +500,18 @@ def classifier_checks(check, P, cc, cxx):
           lambda: refuses(lambda: E.quantize(P("b_model.h"), P("v_calib.h"), P("b_model_s8.h"),
                                              "b", c_compiler=cc), "is a token model"))
 
+    def old_pickle():  # a Classifier saved before the front ends existed
+        torch.manual_seed(16)
+        m = E.Classifier.build(4, 8, 2, 16, 1, 3, 5)
+        for k in ("cls_token", "embed_norm", "segment_embed", "image_size", "window",
+                  "attn_mask"):
+            del m.__dict__[k]
+        torch.save(m, P("old.pt"))
+        m2 = torch.load(P("old.pt"))
+        assert m2.cls_token is None and m2.attn_mask is None and m2.window is None
+        E.export_model(m2, P("old_model.h"), "old", 5, **kw)
+    check("a Classifier pickled by the previous tools/export.py loads and exports", old_pickle)
+
     def cli_vit():
         torch.save(vit, P("vit.pt"))
         torch.save(torch.from_numpy(np.float32(np.random.RandomState(6).randn(8, 2, 6, 4))),
