@@ -3,7 +3,7 @@
 # target and nothing else (tools/make_help.sh).
 #   make test          everything: host builds, each board x compiler under QEMU; ends "N passed, N failed"
 #   make test-host     the host builds only (no cross tools, no installs, no QEMU); the same last line
-#   make test-BOARD    the test runner on one board under QEMU: its three programs (encoder side, decoder side, bad input)
+#   make test-BOARD    the test runner on one board under QEMU: its four programs (encoder side, decoder side, bad input, attention forms)
 #   make digits-BOARD  the digits classifier on one board (instructions per inference)
 #   make g2p           the grapheme-to-phoneme encoder-decoder on the host (float and int8)
 #   make g2p-BOARD     the same on one board (instructions per word and per token)
@@ -52,19 +52,23 @@ B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/bad_input.c \
             tests/test_bad_input.c tests/test_bad_s8.c tests/test_quant.c tests/test_s8.c \
             tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
-            tests/test_fuzz_found.c tests/test_decoder.c
+            tests/test_fuzz_found.c tests/test_decoder.c tests/test_additive.c tests/test_bad_add.c
 # The boards' three test programs (tests/check.h: the parts of the suite),
 # each of TEST_SRC's files that its part calls, with main.c and impl.c:
 #   test      the encoder side, CHECK_PART_ENCODER (its golden cases)
 #   test-dec  the decoder side, CHECK_PART_DECODER (issue 10; its golden cases)
 #   test-bad  every bad-input table, both sides, CHECK_PART_BAD_INPUT
-# The host runs all three parts in one program of TEST_SRC.
-TEST_PROGS := test test-dec test-bad
+#   test-forms  the attention forms of issue 11 (additive attention), its
+#             golden cases, CHECK_PART_FORMS (their bad-input rows: test-bad)
+# The host runs all four parts in one program of TEST_SRC.
+TEST_PROGS := test test-dec test-bad test-forms
 TEST_SRC_ENC := tests/test_golden.c tests/test_props.c tests/test_quant.c tests/test_s8.c \
                 tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
                 tests/test_fuzz_found.c
 TEST_SRC_DEC := tests/test_golden.c tests/ref_s8.c tests/test_decoder.c
-TEST_SRC_BAD := tests/bad_input.c tests/test_bad_input.c tests/test_bad_s8.c tests/ref_s8.c
+TEST_SRC_BAD := tests/bad_input.c tests/test_bad_input.c tests/test_bad_s8.c tests/ref_s8.c \
+                tests/test_bad_add.c
+TEST_SRC_FORMS := tests/test_golden.c tests/ref_s8.c tests/test_additive.c tests/test_s8.c tests/test_quant.c
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/bad_input.h tests/ref_s8.h \
             tests/golden/golden.h tests/golden_view.h \
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
@@ -289,12 +293,15 @@ QEMU_TIMEOUT ?= 600
 src_test     := tests/main.c $(TEST_SRC_ENC) tests/impl.c
 src_test-dec := tests/main.c $(TEST_SRC_DEC) tests/impl.c
 src_test-bad := tests/main.c $(TEST_SRC_BAD) tests/impl.c
+src_test-forms := tests/main.c $(TEST_SRC_FORMS) tests/impl.c
 dep_test     := $(TEST_DEP)
 dep_test-dec := $(TEST_DEP)
 dep_test-bad := $(TEST_DEP)
+dep_test-forms := $(TEST_DEP)
 cf_test      := -Itests -DCHECK_PART_ENCODER
 cf_test-dec  := -Itests -DCHECK_PART_DECODER
 cf_test-bad  := -Itests -DCHECK_PART_BAD_INPUT
+cf_test-forms := -Itests -DCHECK_PART_FORMS
 src_bench  := bench/bench_mcu.c
 dep_bench  := bench/bench_mcu.c attention.h
 src_digits := examples/digits/digits.c
@@ -335,14 +342,19 @@ cf_demo    := -DDEMO_ON_BOARD
 #             int8 token models over the pool.
 #   test-bad  127,220 / 138,460 B. 11 KB pool (the quantizer's table takes
 #             9,408 B). Left out: the decoder quantizers' table (18,288 B).
+#   test-forms  68,812 / 71,756 B: every additive-attention golden case
+#             (9, 12,950 B of data). 11 KB pool. Nothing left out.
 # The M3 runs the same portable soft-float C with every case.
 test_m0  := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
 test_m0_gcc   := -DGOLDEN_FLASH_LIMIT=14960
-test_m0_clang := -DGOLDEN_FLASH_LIMIT=14960
+test_m0_clang := -DGOLDEN_FLASH_LIMIT=14480
 test-dec_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
 test-dec_m0_gcc   := -DGOLDEN_DEC_FLASH_LIMIT=13028
 test-dec_m0_clang := -DGOLDEN_DEC_FLASH_LIMIT=10732
 test-bad_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
+test-forms_m0 := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
+test-forms_m0_gcc   := -DGOLDEN_FLASH_LIMIT=16256
+test-forms_m0_clang := -DGOLDEN_FLASH_LIMIT=16256
 $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # The M55's 512 KB ITCM holds the code; the test runner's golden data
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to
@@ -353,7 +365,7 @@ $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 bench_m0 := -DBENCH_RAM_BYTES=10240
 # The documented worst-case stack in bytes (README, attention.h): of every
 # inference function (everything but the model quantizers), and of the
-# model quantizers attn_quantize_{encoder,model,decoder,seq2seq,lm}_s8
+# model quantizers attn_quantize_{encoder,model,decoder,seq2seq,lm,additive}_s8
 # (bench/stack_mcu.c: model_quantizer). make test fails when
 # a painted-stack program measures more (tests/run_suite.sh holds each
 # build to them; the programs need no rebuild when they change).

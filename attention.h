@@ -3,13 +3,13 @@
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
    attention.h runs the blocks of a transformer - linear layers, softmax,
-   layer norm, activations, scaled dot-product, multi-head and local
-   (windowed) attention, whole PyTorch-compatible encoder and decoder
-   layers and stacks, positional encodings, embeddings (linear, ViT
-   patches, BERT tokens + segments, a learned CLS row), pooling (mean,
-   first, attention pooling) and a classifier head, encoder-decoder and
-   decoder-only models generating with a key/value cache - on anything
-   from a Cortex-M0 to a desktop. Weights stay where
+   layer norm, activations, scaled dot-product, multi-head, local
+   (windowed) and additive (Bahdanau) attention, whole PyTorch-compatible
+   encoder and decoder layers and stacks, positional encodings, embeddings
+   (linear, ViT patches, BERT tokens + segments, a learned CLS row),
+   pooling (mean, first, attention pooling) and a classifier head,
+   encoder-decoder and decoder-only models generating with a key/value
+   cache - on anything from a Cortex-M0 to a desktop. Weights stay where
    they are (flash); activations and scratch live in a static buffer you
    own. Attention never materialises the seq x seq score matrix: scratch
    grows linearly with the sequence.
@@ -26,7 +26,7 @@
 
        static uint8_t buf[ATTN_SDPA_SCRATCH_F32(SEQ)] ATTN_ALIGNED;
        attn_arena arena;
-       attn_mha_cfg cfg = { SEQ, SEQ, D, 1, 0 }; // seq_q, seq_kv, d, heads, causal
+       attn_mha_cfg cfg = { SEQ, SEQ, D, 1, 0, 0 }; // seq_q, seq_kv, d, heads, causal, window
        attn_arena_init(&arena, buf, sizeof buf);
        attn_status st = attn_sdpa_f32(out, q, k, v, NULL, &cfg, &arena);
        if (st != ATTN_OK) { ... attn_status_str(st) ... }
@@ -93,6 +93,15 @@
                    read, so a window costs what it sees, and scratch
                    stays linear in the sequence. In a KV-cache step the
                    query's position is cache->len.
+     additive      attn_additive_* (one head, Bahdanau's "concat" form):
+                   score[i][j] = v . tanh(Wq q_i + b + Wk k_j), softmax over
+                   the unmasked keys j, out_i = sum_j p_ij val_j. Queries
+                   [seq_q][d_q], keys [seq_kv][d_k], values [seq_kv][d_v]
+                   each of its own width (attn_additive_cfg); Wq [d_attn][d_q]
+                   and b [d_attn] as nn.Linear(d_q, d_attn), Wk [d_attn][d_k]
+                   as nn.Linear(d_k, d_attn, bias=False), v [d_attn]. The
+                   keys are projected once; each query row's projection,
+                   then its scores a row at a time (never seq_q x seq_kv).
    NULL parameters: weight matrices are required (NULL -> ATTN_ERR_NULL);
    bias vectors may be NULL (= zeros); a LayerNorm gamma may be NULL (= ones,
    PyTorch elementwise_affine=False).
@@ -101,6 +110,8 @@
      * A query whose keys are all masked (padding, causal and/or window)
        attends to nothing: its attention context is the zero vector, so the multi-head
        output row equals the output bias bo. (PyTorch returns NaN there.)
+       In additive attention, whose output is that context, the row is
+       zeros (int8: the output zero point).
      * attn_softmax_f32 on a row whose entries are all -INFINITY writes zeros.
      * attn_pool_f32 (mean) over a sequence with every row padded writes zeros.
      * NaN and Inf in float inputs are not searched for (that would cost a
@@ -112,6 +123,7 @@
      attn_softmax_*, attn_layernorm_*, attn_relu_*, attn_gelu*_f32,
      attn_lut_s8: y may equal x. attn_add_s8: y may equal a or b.
      attn_mha_*: out may equal xq, xk or xv. attn_sdpa_*: out may equal q.
+     attn_additive_*: out may equal q when d_v <= d_q.
      attn_encoder_layer_*, attn_encoder_*, attn_decoder_layer_*,
      attn_decoder_*, the _step functions: always in place on x (the
      decoder's memory must not overlap x).
@@ -261,6 +273,21 @@
                    softmax four keys per vector (the table gathered), P.V
                    by VMLA over 16 columns. Their d_head 16 loops and the
                    DSP softmax loops are inline assembly for GCC and clang.
+   additive        attn_additive_s8, the keys once: Kp[j][a] = clamp(requant(
+                   sat(kb[a] + sum_c (k_j[c] - k.in_zp) wk[a][c]), k.mul[a]),
+                   -32768, 32767), int16 (kb = k.bias, 0 if NULL); each
+                   query: Qp[a] the same of q_i with Wq, q.bias and q.mul,
+                   clamped to [-2^30, 2^30]; for each visible key j and a:
+                   u = Qp[a] + Kp[j][a] (|u| < 2^30 + 2^15, the common wide
+                   scale s_u), t = clamp(t_zp + rshift(u, t_shift)) (t_shift
+                   0: u itself), z_j = sum_a v[a] * tanh_table[t + 128]
+                   (|z_j| <= 2^14 d_attn <= 2^29, int32); p_j as in softmax
+                   with score_mul; c = sum_j p_j (val_j - val_zp) (the p_j
+                   sum to less than 2^17: |c| < 2^25), out = clamp(out_zp +
+                   requant(c, ctx_mul)). No visible key: out = clamp(out_zp).
+                   The same C on every core (the projections' sums through
+                   the linear layers' dot products: DSP, Helium, the same
+                   integers).
    layer norm      over a row x_0..x_{d-1} (int8, or the int32 residual r):
                    S1 = sum x, S2 = sum x^2 (int64), D = min(d*S2 - S1^2 +
                    eps, 2^62 - 1); k in 0..30 such that N = D * 4^k is in
@@ -324,9 +351,16 @@
                           relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
                           layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
+     additive attention   the quantizer's tanh table round(127 tanh(x)) at
+                          the 256 index values, an index of 8 bits over at
+                          most [-4, 4] (tanh within 7e-4 of +-1 beyond);
+                          cosine >= 0.9996 to PyTorch on every golden case
+                          (calibrated on its own input; tests/test_additive.c)
    int8 limits (ATTN_ERR_SHAPE beyond them): a linear's in_features and
    d_model of attention <= 32768; layer norm width and an int8 encoder's
-   d_model <= 2048. Zero points outside [-128, 127], shifts outside -31..30,
+   d_model <= 2048; additive attention's d_q, d_k and d_attn <= 32768.
+   Zero points outside [-128, 127], shifts outside -31..30 (additive
+   attention's t_shift outside 0..16),
    multipliers equal to INT32_MIN, a post-norm layer's add whose wide sum
    can reach 2^19 (max over int8 a of |requant(a - a_zp, a_mul)|, plus the
    same for b, must be < 2^19: the layer norm that reads the sum is proven
@@ -365,6 +399,8 @@
                             for patches + the encoder's at R rows
                             ATTN_MODEL_SCRATCH_EX_F32(seq, d, heads, d_ff, cls_token, patch_d_in)
      attn_pool_attention_f32 B(seq)                        ATTN_POOL_SCRATCH_F32(seq)
+     attn_additive_f32      B(seq_kv*d_attn) + B(d_attn) + B(seq_kv)
+                                               ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn)
    i.e. an encoder layer needs K and V (2*seq*d floats) plus one row of
    scores, two d-vectors and the feed-forward hidden row - never seq*seq.
    int8, with A(n) = n rounded up to ATTN_ALIGN:
@@ -377,6 +413,8 @@
      attn_model_s8          A(seq*d) + the encoder's  ATTN_MODEL_SCRATCH_S8(...)
                             (front ends: ATTN_MODEL_SCRATCH_EX_S8, as for float)
      attn_pool_attention_s8 A(4*seq) + A(d)               ATTN_POOL_SCRATCH_S8(seq, d)
+     attn_additive_s8       A(2*seq_kv*d_attn) + A(4*d_attn) + A(4*seq_kv)
+                                               ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn)
    (K and V in bytes, a query's int32 scores that then hold the int32
    residual rows, three d-byte rows and the hidden row for each of two
    tokens - the projections and the feed-forward run two tokens per call -:
@@ -415,8 +453,10 @@
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
    stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 804
    on the M4F; 796 with GCC 12 -O2 (M4F), 712 with GCC -Os; the model
-   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; per-
-   function and per-build figures: BENCHMARKS.md, `make stack`).
+   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; the
+   additive attention's, 956 with clang -O2 on the M4F, is held to the
+   same bound; per-function and per-build figures: BENCHMARKS.md,
+   `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS
@@ -806,6 +846,35 @@ typedef struct {
     float embed_scale;         /* 0 or 1: none                              */
 } attn_lm_cfg;
 
+/* ---- additive attention (configuration and scratch sizes) ---------------- */
+
+/* Additive (Bahdanau, "concat") attention, one head:
+     score[i][j] = v . tanh(Wq q_i + Wk k_j + b)
+     out_i = sum_j softmax_j(score[i][j]) val_j   (over the unmasked keys)
+   q [seq_q][d_q], k [seq_kv][d_k], val [seq_kv][d_v], out [seq_q][d_v];
+   Wq [d_attn][d_q], Wk [d_attn][d_k], b and v [d_attn]. */
+typedef struct {
+    int seq_q, seq_kv;   /* query rows; key (and value) rows                */
+    int d_q, d_k, d_v;   /* widths of queries, keys, values (and output)    */
+    int d_attn;          /* the hidden width: rows of Wq and Wk, length of v */
+} attn_additive_cfg;
+
+/* Exact scratch (MEMORY below): the keys' projections [seq_kv][d_attn],
+   one query's projection [d_attn] and one row of scores [seq_kv]; the
+   int8 block keeps the key projections as int16 and the scores int32. */
+#define ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn)                              \
+    (ATTN_F32_BYTES((size_t)(seq_kv) * (size_t)(d_attn)) + ATTN_F32_BYTES(d_attn) + \
+     ATTN_F32_BYTES(seq_kv))
+#define ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn)                               \
+    (ATTN_ALIGN_UP((size_t)(seq_kv) * (size_t)(d_attn) * 2) +                  \
+     ATTN_ALIGN_UP((size_t)(d_attn) * 4) + ATTN_ALIGN_UP((size_t)(seq_kv) * 4))
+/* The store attn_quantize_additive_s8 takes: Wq, its bias, its multipliers,
+   Wk, its multipliers, the tanh table and v (sizeof(attn_qmul) is 8). */
+#define ATTN_ADDITIVE_STORE_S8(d_q, d_k, d_attn)                               \
+    (ATTN_ALIGN_UP((size_t)(d_attn) * (size_t)(d_q)) + ATTN_ALIGN_UP((size_t)(d_attn) * 4) + \
+     2 * ATTN_ALIGN_UP((size_t)(d_attn) * 8) + ATTN_ALIGN_UP((size_t)(d_attn) * (size_t)(d_k)) + \
+     ATTN_ALIGN_UP(256) + ATTN_ALIGN_UP(d_attn))
+
 #ifndef ATTN_NO_FLOAT
 
 /* ---- float weights ------------------------------------------------------ */
@@ -952,6 +1021,28 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, 
 ATTN_DEF attn_status attn_mha_weights_packed_f32(attn_mha_weights_f32 *w, const float *in_proj_w,
                                                  const float *in_proj_b, const float *out_w,
                                                  const float *out_b, int d_model);
+
+/* ---- additive attention ---- */
+
+/* Its weights (attn_additive_cfg): PyTorch's nn.Linear(d_q, d_attn) for Wq
+   and b, nn.Linear(d_k, d_attn, bias=False) for Wk, v a [d_attn] vector. */
+typedef struct {
+    const float *wq;  /* [d_attn][d_q]                                     */
+    const float *wk;  /* [d_attn][d_k]                                     */
+    const float *b;   /* [d_attn] or NULL                                  */
+    const float *v;   /* [d_attn]                                          */
+} attn_additive_weights_f32;
+
+/* out [seq_q][d_v] = additive attention of the queries q over the keys k
+   and values val; key_padding [seq_kv] or NULL (nonzero hides a key). A
+   query that sees no key gets a zero row. out may equal q when d_v <= d_q
+   (each query row is read before its output row is written); no other
+   overlap. Scratch: ATTN_ADDITIVE_SCRATCH_F32(seq_kv, d_attn). */
+ATTN_DEF attn_status attn_additive_scratch_f32(const attn_additive_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_additive_f32(float *out, const float *q, const float *k,
+                                       const float *val, const uint8_t *key_padding,
+                                       const attn_additive_cfg *cfg,
+                                       const attn_additive_weights_f32 *w, attn_arena *arena);
 
 /* ---- encoder ------------------------------------------------------------ */
 
@@ -1316,6 +1407,55 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
                                  const attn_mha_cfg *cfg, const attn_mha_s8_params *p,
                                  attn_arena *arena);
 
+/* ---- additive attention ---- */
+
+/* One projection of int8 additive attention (Wq with b, or Wk): output
+   channel a's int32 sum, rescaled to the block's common fine scale s_u
+   and kept wide:
+     P[a] = requant(sat(bias[a] + sum_c (x[c] - in_zp) * w[a][c]), mul[a])
+   Weights symmetric per output channel (w_scale[a]); bias at in_scale *
+   w_scale[a]; mul[a] = in_scale * w_scale[a] / s_u. */
+typedef struct {
+    const int8_t *w;       /* [d_attn][d_in]                                 */
+    const int32_t *bias;   /* [d_attn] or NULL                               */
+    const attn_qmul *mul;  /* [d_attn]                                       */
+    int32_t in_zp;         /* zero point of the input rows                   */
+} attn_additive_proj_s8;
+
+/* Additive attention in int8 (INT8 ARITHMETIC, additive attention): the
+   keys' projections Kp once (int16), each query's Qp (int32); for query
+   i, key j and hidden unit a the wide sum Qp[a] + Kp[j][a] becomes an
+   index of the tanh table, t = clamp(t_zp + rshift(sum, t_shift)), and
+   score z_j = sum_a v[a] * tanh_table[t + 128] stays int32 into the
+   attention's fixed-point softmax (Q15 probabilities), whose context over
+   the int8 values is rescaled once:
+     s_u       = s_t / 2^t_shift, s_t the scale of the table's index
+     score_mul = s_v * s_tanh * log2(e) * 2^16   (s_tanh: the table's values)
+     ctx_mul   = s_val / (2^15 * s_out)                                     */
+typedef struct {
+    attn_additive_proj_s8 q;     /* Wq and b (d_attn x d_q)                 */
+    attn_additive_proj_s8 k;     /* Wk (d_attn x d_k)                       */
+    int32_t t_zp;                /* the table index's zero point            */
+    int32_t t_shift;             /* 0..16                                   */
+    const int8_t *tanh_table;    /* [256]: tanh of index t at [t + 128], in
+                                    int8 of zero point 0 (scale s_tanh)     */
+    const int8_t *v;             /* [d_attn], symmetric (scale s_v)         */
+    attn_qmul score_mul;
+    int32_t val_zp;              /* zero point of the values                */
+    attn_qmul ctx_mul;
+    int32_t out_zp;
+} attn_additive_s8_params;
+
+/* out [seq_q][d_v] int8 as attn_additive_f32 (the same shapes, masks,
+   in-place rule and zero row, here out_zp), on int8 q, k, val at the
+   scales the parameters were made for. Scratch:
+   ATTN_ADDITIVE_SCRATCH_S8(seq_kv, d_attn). */
+ATTN_DEF attn_status attn_additive_scratch_s8(const attn_additive_cfg *cfg, size_t *bytes);
+ATTN_DEF attn_status attn_additive_s8(int8_t *out, const int8_t *q, const int8_t *k,
+                                      const int8_t *val, const uint8_t *key_padding,
+                                      const attn_additive_cfg *cfg,
+                                      const attn_additive_s8_params *p, attn_arena *arena);
+
 ATTN_DEF attn_status attn_encoder_layer_scratch_s8(const attn_encoder_cfg *cfg, int seq,
                                                    size_t *bytes);
 ATTN_DEF attn_status attn_encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
@@ -1527,6 +1667,32 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
                                          const attn_lm_weights_f32 *w, const int *calib,
                                          const int *calib_len, int n_calib, attn_arena *store,
                                          attn_arena *scratch);
+
+/* Additive attention: the float block runs on n_calib samples, calib_q
+   [n_calib][seq_q][d_q] queries against calib_k [n_calib][seq_kv][d_k]
+   keys and calib_val [n_calib][seq_kv][d_v] values (key_padding
+   [n_calib][seq_kv] or NULL), and every int8 tensor covers what it saw
+   (min/max): the inputs and the output (*io), the projections (one wide
+   scale s_u for both, fine enough for the keys' int16) and the table's
+   index (the sums Wq q + b + Wk k of the visible pairs, clipped to
+   [-4, 4], where tanh is within 7e-4 of +-1). The table holds
+   round(127 tanh) (s_tanh = 1/127); v is symmetric per tensor. Store:
+   exactly ATTN_ADDITIVE_STORE_S8(d_q, d_k, d_attn) bytes (the bias too
+   when b is NULL: zeros). Scratch: the float block's and B(seq_q * d_v).
+   Errors as for attn_quantize_encoder_s8: NaN or infinite weights or
+   calibration data, or a scale no multiplier can express, are
+   ATTN_ERR_RANGE; on any error *out, *io and both arenas are unchanged. */
+typedef struct {
+    attn_qparams q, k, val, out;
+} attn_additive_qparams;
+ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
+                                               attn_additive_qparams *io,
+                                               const attn_additive_cfg *cfg,
+                                               const attn_additive_weights_f32 *w,
+                                               const float *calib_q, const float *calib_k,
+                                               const float *calib_val,
+                                               const uint8_t *key_padding, int n_calib,
+                                               attn_arena *store, attn_arena *scratch);
 
 #endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
 
@@ -3525,6 +3691,144 @@ ATTN_DEF attn_status attn_model_tokens_f32(float *logits, const int *tokens, con
 {
     if (!tokens) return ATTN_ERR_NULL;
     return attn__model_entry_f32(logits, NULL, tokens, segments, seq, key_padding, cfg, w, arena);
+}
+
+/* ---- additive attention ---------------------------------------------------- */
+
+/* The shape rules: every size in 1..ATTN_MAX_DIM. */
+static attn_status attn__check_additive_cfg(const attn_additive_cfg *c)
+{
+    if (attn__dim_bad(c->seq_q) || attn__dim_bad(c->seq_kv) || attn__dim_bad(c->d_q) ||
+        attn__dim_bad(c->d_k) || attn__dim_bad(c->d_v) || attn__dim_bad(c->d_attn))
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn__size attn__additive_size(const attn_additive_cfg *c)
+{
+    attn__size s = {0, 0}, t = {0, 0};
+    attn__size_add(&s, (size_t)c->seq_kv, (size_t)c->d_attn, sizeof(float)); /* key projections */
+    attn__size_add(&s, (size_t)c->d_attn, 1, sizeof(float));                 /* a query's       */
+    attn__size_add(&s, (size_t)c->seq_kv, 1, sizeof(float));                 /* scores          */
+    /* the inputs, output and weights must be addressable too */
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_q, sizeof(float));
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_k, sizeof(float));
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_v, sizeof(float));
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_v, sizeof(float));
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_q, sizeof(float));
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_k, sizeof(float));
+    s.overflow |= t.overflow;
+    return s;
+}
+
+/* What the quantizer watches in a float run (normal runs: NULL): the
+   projections, the sums Wq q + b + Wk k of the visible pairs (the tanh
+   table's input) and the output. */
+typedef struct {
+    attn__range qp, kp, h, out;
+} attn__add_obs;
+
+/* The visible pairs' sums of one query (qp [d_attn]) and every key. */
+ATTN__NOINLINE void attn__add_see_h(attn__add_obs *obs, const float *qp, const float *kp,
+                                    const uint8_t *pad, int n_keys, int d_attn)
+{
+    int j, a;
+    for (j = 0; j < n_keys; j++) {
+        const float *kj = kp + (size_t)j * (size_t)d_attn;
+        if (pad && pad[j]) continue;
+        for (a = 0; a < d_attn; a++) {
+            float h = qp[a] + kj[a];
+            attn__see(&obs->h, &h, 1);
+        }
+    }
+}
+
+/* One query row: out [d_v] = softmax_j(v . tanh(qp + kp_j)) . val over the
+   visible keys (rows of kp d_attn apart, of val d_v apart), zeros if none
+   is. scores [n_keys] is scratch. Each score is the sequential sum
+   s += v[a] * tanh(qp[a] + kp_j[a]), a = 0, 1, ...; the context as
+   attention's (sum of e_j val_j over runs of visible keys, then / sum). */
+ATTN__NOINLINE void attn__additive_row_f32(float *out, const float *qp, const float *kp,
+                                           const float *val, const uint8_t *pad, int n_keys,
+                                           int d_attn, int d_v, const float *v, float *scores)
+{
+    float mx = 0.0f, sum = 0.0f;
+    int j, e, a, c, seen = 0;
+    for (j = 0; j < n_keys; j++) {
+        const float *kj = kp + (size_t)j * (size_t)d_attn;
+        float s = 0.0f;
+        if (pad && pad[j]) continue;
+        for (a = 0; a < d_attn; a++) s = ATTN__MADD(s, v[a], ATTN_TANHF(qp[a] + kj[a]));
+        scores[j] = s;
+        if (!seen || s > mx) mx = s;
+        seen = 1;
+    }
+    for (c = 0; c < d_v; c++) out[c] = 0.0f;
+    if (!seen) return; /* every key masked: a zero row */
+    for (j = 0; j < n_keys; j++) {
+        if (pad && pad[j]) continue;
+        scores[j] = ATTN_EXPF(scores[j] - mx);
+        sum += scores[j];
+    }
+    for (j = 0; j < n_keys; j = e + 1) {
+        e = pad ? j : n_keys;
+        while (e < n_keys && !pad[e]) e++;
+        if (e > j) attn__pv_f32(out, scores + j, val + (size_t)j * (size_t)d_v, (size_t)d_v, e - j, d_v);
+    }
+    attn__scale_f32(out, 1.0f / sum, d_v);
+}
+
+/* The block, arguments checked (the arena holds attn__additive_size). */
+static void attn__additive_f32(float *out, const float *q, const float *k, const float *val,
+                               const uint8_t *pad, const attn_additive_cfg *c,
+                               const attn_additive_weights_f32 *w, attn_arena *arena,
+                               attn__add_obs *obs)
+{
+    size_t mark = arena->used, da = (size_t)c->d_attn;
+    float *kp = (float *)attn__take(arena, (size_t)c->seq_kv * da * sizeof(float));
+    float *qp = (float *)attn__take(arena, da * sizeof(float));
+    float *scores = (float *)attn__take(arena, (size_t)c->seq_kv * sizeof(float));
+    int i;
+    /* the keys' projections, once (before any output is written) */
+    attn__gemm_f32(kp, da, k, (size_t)c->d_k, c->seq_kv, w->wk, (size_t)c->d_k, NULL, c->d_k,
+                   c->d_attn);
+    if (obs) attn__see(&obs->kp, kp, (size_t)c->seq_kv * da);
+    for (i = 0; i < c->seq_q; i++) {
+        /* query row i is read whole before output row i is written */
+        attn__matvec_f32(qp, q + (size_t)i * (size_t)c->d_q, w->wq, w->b, c->d_q, c->d_attn);
+        if (obs) {
+            attn__see(&obs->qp, qp, da);
+            attn__add_see_h(obs, qp, kp, pad, c->seq_kv, c->d_attn);
+        }
+        attn__additive_row_f32(out + (size_t)i * (size_t)c->d_v, qp, kp, val, pad, c->seq_kv,
+                               c->d_attn, c->d_v, w->v, scores);
+        if (obs) attn__see(&obs->out, out + (size_t)i * (size_t)c->d_v, (size_t)c->d_v);
+    }
+    arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_additive_scratch_f32(const attn_additive_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg(cfg)) != ATTN_OK) return st;
+    return attn__size_result(attn__additive_size(cfg), bytes);
+}
+
+ATTN_DEF attn_status attn_additive_f32(float *out, const float *q, const float *k,
+                                       const float *val, const uint8_t *key_padding,
+                                       const attn_additive_cfg *cfg,
+                                       const attn_additive_weights_f32 *w, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    if (!out || !q || !k || !val || !cfg || !w || !arena) return ATTN_ERR_NULL;
+    if (!w->wq || !w->wk || !w->v) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg(cfg)) != ATTN_OK) return st;
+    need = attn__additive_size(cfg);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    attn__additive_f32(out, q, k, val, key_padding, cfg, w, arena, NULL);
+    return ATTN_OK;
 }
 
 /* ---- decoder layer ---------------------------------------------------------- */
@@ -7542,6 +7846,174 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     return ATTN_OK;
 }
 
+/* ---- additive attention (int8) ----------------------------------------------- */
+
+#define ATTN__ADD_MAX_SHIFT 16 /* t_shift: 0..16 */
+#define ATTN__ADD_QP_MAX (1 << 30) /* |Qp| clamp: the wide sum fits int32 */
+
+/* The float rules plus the widths the int32 sums are proven for. */
+static attn_status attn__check_additive_cfg_s8(const attn_additive_cfg *c)
+{
+    if (attn__dim_bad(c->seq_q) || attn__dim_bad(c->seq_kv) || attn__dim_bad(c->d_q) ||
+        attn__dim_bad(c->d_k) || attn__dim_bad(c->d_v) || attn__dim_bad(c->d_attn) ||
+        c->d_q > ATTN__S8_MAX_IN || c->d_k > ATTN__S8_MAX_IN || c->d_attn > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
+    return ATTN_OK;
+}
+
+static attn__size attn__additive_size_s8(const attn_additive_cfg *c)
+{
+    attn__size s = {0, 0}, t = {0, 0};
+    attn__size_add(&s, (size_t)c->seq_kv, (size_t)c->d_attn, sizeof(int16_t)); /* Kp     */
+    attn__size_add(&s, (size_t)c->d_attn, 1, sizeof(int32_t));                 /* Qp     */
+    attn__size_add(&s, (size_t)c->seq_kv, 1, sizeof(int32_t));                 /* scores */
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_q, 1);
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_k, 1);
+    attn__size_add(&t, (size_t)c->seq_kv, (size_t)c->d_v, 1);
+    attn__size_add(&t, (size_t)c->seq_q, (size_t)c->d_v, 1);
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_q, 1);
+    attn__size_add(&t, (size_t)c->d_attn, (size_t)c->d_k, 1);
+    s.overflow |= t.overflow;
+    return s;
+}
+
+static int attn__additive_ptrs_ok(const attn_additive_s8_params *p)
+{
+    return p->q.w && p->q.mul && p->k.w && p->k.mul && p->tanh_table && p->v;
+}
+
+static int attn__additive_values_ok(const attn_additive_s8_params *p, int d_attn)
+{
+    return attn__zp_ok(p->q.in_zp) && attn__zp_ok(p->k.in_zp) && attn__zp_ok(p->t_zp) &&
+           attn__zp_ok(p->val_zp) && attn__zp_ok(p->out_zp) && p->t_shift >= 0 &&
+           p->t_shift <= ATTN__ADD_MAX_SHIFT && attn__qmul_ok(p->score_mul) &&
+           attn__qmul_ok(p->ctx_mul) && attn__qmuls_ok(p->q.mul, d_attn) &&
+           attn__qmuls_ok(p->k.mul, d_attn);
+}
+
+/* y[a] = requant(sat(bias[a] + sum_c (x[c] - in_zp) w[a][c]), mul[a]) for
+   a < d_attn: one row's projection, wide (|the sum| < 2^31: d_in <= 32768). */
+static void attn__add_proj_s8(int32_t *y, const int8_t *x, const attn_additive_proj_s8 *P,
+                              int d_in, int d_attn)
+{
+    int a;
+    for (a = 0; a < d_attn; a++) {
+        int32_t acc = attn__dot_s8(x, P->w + (size_t)a * (size_t)d_in, d_in, -P->in_zp);
+        if (P->bias) acc = attn__qadd(acc, P->bias[a]);
+        y[a] = attn__requant(acc, P->mul[a]);
+    }
+}
+
+/* One query row (qp [d_attn], clamped to +-2^30): out [d_v] int8 from the
+   keys' projections kp (rows d_attn apart), the values val (rows d_v
+   apart) and the visible keys; z [n_keys] is scratch. */
+ATTN__NOINLINE void attn__additive_row_s8(int8_t *out, const int32_t *qp, const int16_t *kp,
+                                          const int8_t *val, const uint8_t *pad, int n_keys,
+                                          int d_attn, int d_v, const attn_additive_s8_params *p,
+                                          int32_t *z)
+{
+    const int8_t *T = p->tanh_table + 128, *v = p->v;
+    const int32_t tz = p->t_zp, vz = p->val_zp, oz = p->out_zp;
+    const int sh = (int)p->t_shift;
+    const int32_t *E = attn__exp2_table();
+    attn__softmax_norm nm;
+    uint64_t sum = 0;
+    int32_t mx = 0, psum = 0;
+    int j, a, c, seen = 0;
+    /* scores: |z| <= d_attn * 128 * 128 <= 2^29 */
+    for (j = 0; j < n_keys; j++) {
+        const int16_t *kj = kp + (size_t)j * (size_t)d_attn;
+        int32_t acc = 0;
+        if (pad && pad[j]) continue;
+        for (a = 0; a < d_attn; a++) {
+            int32_t u = qp[a] + kj[a]; /* |u| < 2^30 + 2^15 */
+            int32_t t = tz + (sh > 0 ? attn__rshift_rq(u, sh) : u);
+            acc += v[a] * T[attn__clamp(t, -128, 127)];
+        }
+        z[j] = acc;
+        if (!seen || acc > mx) mx = acc;
+        seen = 1;
+    }
+    if (!seen) { /* every key masked: a zero row */
+        for (c = 0; c < d_v; c++) out[c] = attn__to_s8(oz, 0);
+        return;
+    }
+    /* the attention softmax (INT8 ARITHMETIC) of the visible scores */
+    for (j = 0; j < n_keys; j++) {
+        uint32_t d;
+        int32_t u;
+        if (pad && pad[j]) continue;
+        d = (uint32_t)mx - (uint32_t)z[j]; /* <= 2^30 */
+        u = attn__requant(d > 0x7FFFFFFFu ? INT32_MAX : (int32_t)d, p->score_mul);
+        z[j] = (int32_t)attn__exp2_q16(u > 0 ? (uint32_t)u : 0u, E);
+        sum += (uint32_t)z[j];
+    }
+    nm = attn__softmax_normalise(sum);
+    for (j = 0; j < n_keys; j++) {
+        if (pad && pad[j]) continue;
+        z[j] = attn__softmax_q15((uint32_t)z[j], &nm);
+        psum += z[j]; /* <= 2^16 */
+    }
+    /* the context: sum_j p_j val_j[c] - val_zp * psum, |.| < 2^24 */
+    for (c = 0; c < d_v; c++) {
+        const int8_t *vc = val + c;
+        int32_t acc = -vz * psum;
+        for (j = 0; j < n_keys; j++)
+            if (!(pad && pad[j])) acc += z[j] * vc[(size_t)j * (size_t)d_v];
+        out[c] = attn__to_s8(oz, attn__requant(acc, p->ctx_mul));
+    }
+}
+
+ATTN_DEF attn_status attn_additive_scratch_s8(const attn_additive_cfg *cfg, size_t *bytes)
+{
+    attn_status st;
+    if (!cfg || !bytes) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg_s8(cfg)) != ATTN_OK) return st;
+    return attn__size_result(attn__additive_size_s8(cfg), bytes);
+}
+
+ATTN_DEF attn_status attn_additive_s8(int8_t *out, const int8_t *q, const int8_t *k,
+                                      const int8_t *val, const uint8_t *key_padding,
+                                      const attn_additive_cfg *cfg,
+                                      const attn_additive_s8_params *p, attn_arena *arena)
+{
+    attn__size need;
+    attn_status st;
+    size_t mark, da;
+    int16_t *kp;
+    int32_t *qp, *z;
+    int i, j, a;
+    if (!out || !q || !k || !val || !cfg || !p || !arena || !attn__additive_ptrs_ok(p))
+        return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg_s8(cfg)) != ATTN_OK) return st;
+    need = attn__additive_size_s8(cfg);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    if (!attn__additive_values_ok(p, cfg->d_attn)) return ATTN_ERR_RANGE;
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    mark = arena->used;
+    da = (size_t)cfg->d_attn;
+    kp = (int16_t *)attn__take(arena, (size_t)cfg->seq_kv * da * sizeof(int16_t));
+    qp = (int32_t *)attn__take(arena, da * sizeof(int32_t));
+    z = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
+    /* the keys' projections, once, saturated to int16 (qp as a row buffer) */
+    for (j = 0; j < cfg->seq_kv; j++) {
+        int16_t *kj = kp + (size_t)j * da;
+        attn__add_proj_s8(qp, k + (size_t)j * (size_t)cfg->d_k, &p->k, cfg->d_k, cfg->d_attn);
+        for (a = 0; a < cfg->d_attn; a++) kj[a] = (int16_t)attn__clamp(qp[a], -32768, 32767);
+    }
+    for (i = 0; i < cfg->seq_q; i++) {
+        /* query row i is read whole before output row i is written */
+        attn__add_proj_s8(qp, q + (size_t)i * (size_t)cfg->d_q, &p->q, cfg->d_q, cfg->d_attn);
+        for (a = 0; a < cfg->d_attn; a++)
+            qp[a] = attn__clamp(qp[a], -ATTN__ADD_QP_MAX, ATTN__ADD_QP_MAX);
+        attn__additive_row_s8(out + (size_t)i * (size_t)cfg->d_v, qp, kp, val, key_padding,
+                              cfg->seq_kv, cfg->d_attn, cfg->d_v, p, z);
+    }
+    arena->used = mark;
+    return ATTN_OK;
+}
+
 /* ---- the int8 blocks every layer is made of ---------------------------------- */
 
 /* An attention block: its weights, residual add and norm, its keys and
@@ -10086,6 +10558,178 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     }
     if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
     *out = res;
+    return ATTN_OK;
+}
+
+
+/* ---- quantizing additive attention --------------------------------------------- */
+
+/* Wq (with b) or Wk as an int8 projection to the wide scale su: weights
+   symmetric per output channel, the bias (if `bias`: b, or zeros if b is
+   NULL) at in_scale * w_scale[a]. */
+static void attn__quant_add_proj(attn__quant *z, attn_additive_proj_s8 *P, const float *w,
+                                 const float *b, int bias, int d_in, int d_attn,
+                                 attn_qparams qin, double su)
+{
+    int8_t *wq = (int8_t *)attn__qtake(z, (size_t)d_attn * (size_t)d_in);
+    int32_t *bq = bias ? (int32_t *)attn__qtake(z, (size_t)d_attn * sizeof(int32_t)) : NULL;
+    attn_qmul *m = (attn_qmul *)attn__qtake(z, (size_t)d_attn * sizeof(attn_qmul));
+    int a, i;
+    attn__qfinite(z, w, (size_t)d_attn * (size_t)d_in);
+    attn__qfinite(z, b, (size_t)d_attn);
+    if (z->st != ATTN_OK) return;
+    for (a = 0; a < d_attn; a++) {
+        const float *wa = w + (size_t)a * (size_t)d_in;
+        double mx = 0.0, ws;
+        for (i = 0; i < d_in; i++)
+            if (fabs((double)wa[i]) > mx) mx = fabs((double)wa[i]);
+        ws = mx > 0.0 ? mx / 127.0 : 1.0;
+        for (i = 0; i < d_in; i++) {
+            double v = attn__round_d((double)wa[i] / ws);
+            wq[(size_t)a * (size_t)d_in + (size_t)i] = (int8_t)(v > 127.0 ? 127 : v < -127.0 ? -127 : (int)v);
+        }
+        if (bq) {
+            double v = b ? attn__round_d((double)b[a] / ((double)qin.scale * ws)) : 0.0;
+            bq[a] = v > 2147483647.0 ? INT32_MAX : v < -2147483648.0 ? INT32_MIN : (int32_t)v;
+        }
+        attn__qmul_of(z, (double)qin.scale * ws / su, &m[a]);
+    }
+    P->w = wq;
+    P->bias = bq;
+    P->mul = m;
+    P->in_zp = qin.zero_point;
+}
+
+/* The parameters from the calibration's ranges (the inputs' rq, rk, rv
+   and the float block's obs) into *res and the store; *io the encodings. */
+ATTN__NOINLINE void attn__quant_additive_build(attn__quant *z, attn_additive_s8_params *res,
+                                               attn_additive_qparams *io,
+                                               const attn_additive_cfg *cfg,
+                                               const attn_additive_weights_f32 *w,
+                                               const attn__range *rin, const attn__add_obs *obs)
+{
+    attn__range rh = obs->h;
+    attn_qparams qt;
+    double rk, su, sv = 0.0;
+    int8_t *table, *v;
+    int a, i, n;
+    io->q = attn__qparams_of(z, rin[0]);
+    io->k = attn__qparams_of(z, rin[1]);
+    io->val = attn__qparams_of(z, rin[2]);
+    io->out = attn__qparams_of(z, obs->out);
+    /* the table's index: the visible sums, within [-4, 4] (all of it if
+       calibration saw no visible key) */
+    if (rh.lo > rh.hi) {
+        rh.lo = -4.0f;
+        rh.hi = 4.0f;
+    }
+    rh.lo = rh.lo < -4.0f ? -4.0f : rh.lo > 4.0f ? 4.0f : rh.lo;
+    rh.hi = rh.hi < -4.0f ? -4.0f : rh.hi > 4.0f ? 4.0f : rh.hi;
+    qt = attn__qparams_of(z, rh);
+    if (z->st == ATTN_OK && (obs->qp.bad != 0.0f || obs->kp.bad != 0.0f)) z->st = ATTN_ERR_RANGE;
+    if (z->st != ATTN_OK) return;
+    /* the wide scale: the finest s_t / 2^n (n <= 16) at which the keys'
+       projections seen stay within 2^14 (half of int16) */
+    rk = fabs((double)obs->kp.lo) > fabs((double)obs->kp.hi) ? fabs((double)obs->kp.lo)
+                                                              : fabs((double)obs->kp.hi);
+    for (n = ATTN__ADD_MAX_SHIFT; n > 0 && rk * ldexp(1.0, n) / (double)qt.scale > 16384.0; n--) {}
+    su = ldexp((double)qt.scale, -n);
+    attn__quant_add_proj(z, &res->q, w->wq, w->b, 1, cfg->d_q, cfg->d_attn, io->q, su);
+    attn__quant_add_proj(z, &res->k, w->wk, NULL, 0, cfg->d_k, cfg->d_attn, io->k, su);
+    table = (int8_t *)attn__qtake(z, 256);
+    v = (int8_t *)attn__qtake(z, (size_t)cfg->d_attn);
+    attn__qfinite(z, w->v, (size_t)cfg->d_attn);
+    if (z->st != ATTN_OK) return;
+    for (i = 0; i < 256; i++) {
+        double t = attn__round_d(127.0 * tanh((double)qt.scale * (double)(i - 128 - qt.zero_point)));
+        table[i] = (int8_t)(t > 127.0 ? 127 : t < -127.0 ? -127 : (int)t);
+    }
+    for (a = 0; a < cfg->d_attn; a++)
+        if (fabs((double)w->v[a]) > sv) sv = fabs((double)w->v[a]);
+    sv = sv > 0.0 ? sv / 127.0 : 1.0;
+    for (a = 0; a < cfg->d_attn; a++) {
+        double t = attn__round_d((double)w->v[a] / sv);
+        v[a] = (int8_t)(t > 127.0 ? 127 : t < -127.0 ? -127 : (int)t);
+    }
+    res->t_zp = qt.zero_point;
+    res->t_shift = n;
+    res->tanh_table = table;
+    res->v = v;
+    attn__qmul_of(z, sv / 127.0 * 1.4426950408889634 * 65536.0, &res->score_mul);
+    res->val_zp = io->val.zero_point;
+    attn__qmul_of(z, (double)io->val.scale / (32768.0 * (double)io->out.scale), &res->ctx_mul);
+    res->out_zp = io->out.zero_point;
+}
+
+ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
+                                               attn_additive_qparams *io,
+                                               const attn_additive_cfg *cfg,
+                                               const attn_additive_weights_f32 *w,
+                                               const float *calib_q, const float *calib_k,
+                                               const float *calib_val,
+                                               const uint8_t *key_padding, int n_calib,
+                                               attn_arena *store, attn_arena *scratch)
+{
+    attn__quant z;
+    attn__size need, sneed = {0, 0}, t = {0, 0};
+    attn__add_obs obs;
+    attn__range rin[3];
+    attn_additive_s8_params res;
+    attn_additive_qparams qio;
+    attn_status st;
+    attn__quant_marks marks;
+    size_t nq, nk, nv, s;
+    float *y;
+    if (!out || !io || !cfg || !w || !calib_q || !calib_k || !calib_val || !store || !scratch)
+        return ATTN_ERR_NULL;
+    if (!w->wq || !w->wk || !w->v) return ATTN_ERR_NULL;
+    if ((st = attn__check_additive_cfg_s8(cfg)) != ATTN_OK) return st;
+    if (attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
+    need = attn__additive_size(cfg);
+    attn__size_add(&need, (size_t)cfg->seq_q, (size_t)cfg->d_v, sizeof(float)); /* outputs */
+    /* the calibration arrays must be addressable */
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_q * (size_t)cfg->d_q, sizeof(float));
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_kv * (size_t)cfg->d_k, sizeof(float));
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_kv * (size_t)cfg->d_v, sizeof(float));
+    attn__size_add(&t, (size_t)n_calib, (size_t)cfg->seq_kv, 1);
+    need.overflow |= t.overflow;
+    attn__size_add(&sneed, (size_t)cfg->d_attn, (size_t)cfg->d_q, 1);                 /* Wq    */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, sizeof(int32_t));                  /* bias  */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, sizeof(attn_qmul));                /* q.mul */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, (size_t)cfg->d_k, 1);                 /* Wk    */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, sizeof(attn_qmul));                /* k.mul */
+    attn__size_add(&sneed, 256, 1, 1);                                                 /* tanh  */
+    attn__size_add(&sneed, (size_t)cfg->d_attn, 1, 1);                                 /* v     */
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+
+    /* calibration: the ranges over the float block's runs */
+    marks = attn__quant_begin(scratch, store);
+    nq = (size_t)cfg->seq_q * (size_t)cfg->d_q;
+    nk = (size_t)cfg->seq_kv * (size_t)cfg->d_k;
+    nv = (size_t)cfg->seq_kv * (size_t)cfg->d_v;
+    y = (float *)attn__take(scratch, (size_t)cfg->seq_q * (size_t)cfg->d_v * sizeof(float));
+    attn__obs_reset(rin, 3);
+    attn__obs_reset((attn__range *)(void *)&obs, sizeof obs / sizeof(attn__range));
+    for (s = 0; s < (size_t)n_calib; s++) {
+        attn__see(&rin[0], calib_q + s * nq, nq);
+        attn__see(&rin[1], calib_k + s * nk, nk);
+        attn__see(&rin[2], calib_val + s * nv, nv);
+        attn__additive_f32(y, calib_q + s * nq, calib_k + s * nk, calib_val + s * nv,
+                           key_padding ? key_padding + s * (size_t)cfg->seq_kv : NULL, cfg, w,
+                           scratch, &obs);
+    }
+
+    /* the parameters, into res and the store; *out and *io only once all
+       of it succeeded (on an error the store gives its blocks back) */
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(&res, 0, sizeof res);
+    memset(&qio, 0, sizeof qio);
+    attn__quant_additive_build(&z, &res, &qio, cfg, w, rin, &obs);
+    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
+    *out = res;
+    *io = qio;
     return ATTN_OK;
 }
 

@@ -29,7 +29,7 @@ static uint8_t arena_buf[ATTN_MHA_SCRATCH_F32(SEQ, D)] ATTN_ALIGNED;
 
 int main(void)
 {
-    attn_mha_cfg cfg = {SEQ, SEQ, D, 2, 0}; /* seq_q, seq_kv, d_model, heads, causal */
+    attn_mha_cfg cfg = {SEQ, SEQ, D, 2, 0, 0}; /* seq_q, seq_kv, d_model, heads, causal, window */
     attn_mha_weights_f32 w = {in_proj_w, in_proj_w + (size_t)D * D, in_proj_w + (size_t)2 * D * D,
                               NULL, NULL, NULL, out_proj_w, NULL}; /* NULL bias = 0 */
     float out[SEQ * D];

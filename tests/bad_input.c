@@ -11,7 +11,7 @@
 
 static const bad_table *const g_tables[] = {&bad_table_f32, &bad_table_quant, &bad_table_s8,
                                              &bad_table_dec_f32, &bad_table_dec_s8,
-                                             &bad_table_dec_quant};
+                                             &bad_table_dec_quant, &bad_table_add};
 
 /* ---- watched buffers -------------------------------------------------------- */
 

@@ -1,7 +1,8 @@
 /* The test runner: every group, then one line "N passed, N failed". The same
    files run on the host and under QEMU on each Cortex-M board: the host runs
-   every group in one program, a board in three, one per part of the suite
-   (check.h: the encoder side, the decoder side, bad input), each ending with
+   every group in one program, a board in four, one per part of the suite
+   (check.h: the encoder side, the decoder side, bad input, the attention
+   forms of issue 11), each ending with
    its own line. A board build passes its limits as macros (CHECK_POOL_BYTES
    here, GOLDEN_FLASH_LIMIT and GOLDEN_DEC_FLASH_LIMIT in golden.h), and
    whatever does not fit them is listed as left out.
@@ -11,7 +12,7 @@
         that includes "check.h"; declare it with the others at the end of
         check.h and call it from main() below, inside its part's #ifdef.
      2. Add the file to TEST_SRC in the Makefile (the host builds compile
-        TEST_SRC) and to its part's list, TEST_SRC_ENC, _DEC or _BAD (a
+        TEST_SRC) and to its part's list, TEST_SRC_ENC, _DEC, _BAD or _FORMS (a
         board program compiles its part's files); a new header goes into
         TEST_DEP.
      3. Each check is check(ok, "printf format", ...): it counts one pass or
@@ -49,7 +50,8 @@
 #include "check.h"
 
 /* A build without board limits must run every case: main checks that. */
-#if !defined(CHECK_POOL_BYTES) && !defined(GOLDEN_FLASH_LIMIT) && !defined(GOLDEN_DEC_FLASH_LIMIT)
+#if !defined(CHECK_POOL_BYTES) && !defined(GOLDEN_FLASH_LIMIT) && !defined(GOLDEN_DEC_FLASH_LIMIT) && \
+    !defined(GOLDEN_ADD_FLASH_LIMIT)
 #define CHECK_FULL_RUN 1
 #else
 #define CHECK_FULL_RUN 0
@@ -65,7 +67,8 @@
 #endif
 
 /* the parts of the suite this program runs (check.h), for its first line */
-#if defined(CHECK_PART_ENCODER) && defined(CHECK_PART_DECODER) && defined(CHECK_PART_BAD_INPUT)
+#if defined(CHECK_PART_ENCODER) && defined(CHECK_PART_DECODER) && defined(CHECK_PART_BAD_INPUT) && \
+    defined(CHECK_PART_FORMS)
 #define PARTS ""
 #else
 #ifdef CHECK_PART_ENCODER
@@ -83,7 +86,12 @@
 #else
 #define PART_BAD ""
 #endif
-#define PARTS ":" PART_ENC PART_DEC PART_BAD " (the other parts are programs of their own)"
+#ifdef CHECK_PART_FORMS
+#define PART_FORMS " attention forms"
+#else
+#define PART_FORMS ""
+#endif
+#define PARTS ":" PART_ENC PART_DEC PART_BAD PART_FORMS " (the other parts are programs of their own)"
 #endif
 
 static unsigned char g_pool[CHECK_POOL_BYTES] ATTN_ALIGNED;
@@ -337,8 +345,10 @@ int main(int argc, char **argv)
         }
     }
     printf("attention.h tests (RAM pool %lu B)%s\n", (unsigned long)POOL_USABLE, PARTS);
+#if defined(CHECK_PART_ENCODER) || defined(CHECK_PART_FORMS)
+    test_golden(); /* the encoder table's cases of the parts this program holds */
+#endif
 #ifdef CHECK_PART_ENCODER
-    test_golden();
     test_properties();
 #endif
 #ifdef CHECK_PART_BAD_INPUT
@@ -346,13 +356,23 @@ int main(int argc, char **argv)
 #endif
 #ifdef CHECK_PART_ENCODER
     test_s8();
-    test_quant();
+#endif
+#ifdef CHECK_PART_FORMS
+    test_s8_forms();
+#endif
+#if defined(CHECK_PART_ENCODER) || defined(CHECK_PART_FORMS)
+    test_quant(); /* the golden cases of the parts this program holds */
+#endif
+#ifdef CHECK_PART_ENCODER
     test_fast();
     test_hardening();
     test_fuzz_found();
 #endif
 #ifdef CHECK_PART_DECODER
     test_decoder();
+#endif
+#ifdef CHECK_PART_FORMS
+    test_additive();
 #endif
 #if CHECK_FULL_RUN
     check(g_left_out == 0, "a build without board limits runs every case (%d left out)",

@@ -13,6 +13,17 @@
 
 #include "attention.h"
 #include "check.h"
+/* the encoder table's cases of the parts this program runs */
+#ifdef CHECK_PART_ENCODER
+#define GOLDEN_PART_ENCODER 1
+#else
+#define GOLDEN_PART_ENCODER 0
+#endif
+#ifdef CHECK_PART_FORMS
+#define GOLDEN_PART_FORMS 1
+#else
+#define GOLDEN_PART_FORMS 0
+#endif
 #include "golden/golden_data.h"
 #include "golden_view.h"
 
@@ -147,6 +158,17 @@ const golden_dec_case *golden_dec_table(void)
 const golden_left_out_entry *golden_dec_left_out_table(void)
 {
     return golden_dec_left_out;
+}
+
+/* the additive-attention table, for test_additive.c (one copy of the data) */
+const golden_add_case *golden_add_table(void)
+{
+    return golden_add_cases;
+}
+
+const golden_left_out_entry *golden_add_left_out_table(void)
+{
+    return golden_add_left_out;
 }
 
 void test_golden(void)

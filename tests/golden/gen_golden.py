@@ -28,6 +28,11 @@ and PyTorch greedy runs) is a second table, `golden_dec_cases[]`, of its own
 schema (golden_dec_case), appended after the first, whose cases stay as
 they were. Its builders are in DEC_BUILDERS.
 
+Additive (Bahdanau) attention (issue 11: ADD_CASES, the reference in PyTorch
+ops - nn.Linear, torch.tanh, torch.softmax) is a table of its own,
+`golden_add_cases[]` (golden_add_case), after the other two, behind its own
+GOLDEN_ADD_FLASH_LIMIT (default GOLDEN_FLASH_LIMIT).
+
 Each case is seeded with crc32(case name), so adding or reordering cases does
 not change the data of the others, and rerunning gives a byte-identical file.
 
@@ -111,51 +116,51 @@ CASES = [
          heads=3, ff=40, act="relu", norm_first=True, final_norm=False),
     # local (windowed) attention, issue 11: query i sees keys |i - j| <= window
     # (PyTorch: the band as a boolean attn_mask / src_mask)
-    dict(kind="mha", name="mha_self_s9_d20_h4_win1", seq=9, d=20, heads=4, window=1),
-    dict(kind="mha", name="mha_self_s7_d20_h4_win9_ge_seq", seq=7, d=20, heads=4, window=9),
-    dict(kind="mha", name="mha_self_s1_d20_h4_win1", seq=1, d=20, heads=4, window=1),
-    dict(kind="mha", name="mha_self_s12_d10_h2_causal_win3_pad3", seq=12, d=10, heads=2,
+    dict(part="forms", kind="mha", name="mha_self_s9_d20_h4_win1", seq=9, d=20, heads=4, window=1),
+    dict(part="forms", kind="mha", name="mha_self_s7_d20_h4_win9_ge_seq", seq=7, d=20, heads=4, window=9),
+    dict(part="forms", kind="mha", name="mha_self_s1_d20_h4_win1", seq=1, d=20, heads=4, window=1),
+    dict(part="forms", kind="mha", name="mha_self_s12_d10_h2_causal_win3_pad3", seq=12, d=10, heads=2,
          causal=True, window=3, pad=3),
-    dict(kind="mha", name="mha_self_s10_d20_h4_win1_pad4_all_masked", seq=10, d=20, heads=4,
+    dict(part="forms", kind="mha", name="mha_self_s10_d20_h4_win1_pad4_all_masked", seq=10, d=20, heads=4,
          window=1, pad=4, all_masked=True),
-    dict(kind="mha", name="mha_cross_q9_kv5_d20_h4_win2_all_masked", seq=9, seq_kv=5, d=20,
+    dict(part="forms", kind="mha", name="mha_cross_q9_kv5_d20_h4_win2_all_masked", seq=9, seq_kv=5, d=20,
          heads=4, window=2, all_masked=True),
-    dict(kind="encoder_layer", name="enc_post_relu_s16_d20_h4_win2_pad2", seq=16, d=20,
+    dict(part="forms", kind="encoder_layer", name="enc_post_relu_s16_d20_h4_win2_pad2", seq=16, d=20,
          heads=4, ff=40, act="relu", window=2, pad=2),
-    dict(kind="encoder_layer", name="enc_pre_gelu_s11_d24_h3_causal_win2", seq=11, d=24,
+    dict(part="forms", kind="encoder_layer", name="enc_pre_gelu_s11_d24_h3_causal_win2", seq=11, d=24,
          heads=3, ff=40, act="gelu", norm_first=True, causal=True, window=2),
-    dict(kind="encoder", name="encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", layers=2,
+    dict(part="forms", kind="encoder", name="encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", layers=2,
          seq=13, d=20, heads=4, ff=40, act="relu", norm_first=True, final_norm=True,
          window=4, pad=2),
     # issue 11: attention pooling alone (nn.Linear(d, 1) scores, softmax over
     # the unpadded rows, the weighted sum)
-    dict(kind="pool", name="pool_att_s7_d20", seq=7, d=20),
-    dict(kind="pool", name="pool_att_s9_d12_pad4", seq=9, d=12, pad=4),
-    dict(kind="pool", name="pool_att_s1_d5", seq=1, d=5),
-    dict(kind="pool", name="pool_att_s6_d8_one_unmasked", seq=6, d=8, pad=5),
-    dict(kind="pool", name="pool_att_s4_d8_all_masked", seq=4, d=8, pad=4),
+    dict(part="forms", kind="pool", name="pool_att_s7_d20", seq=7, d=20),
+    dict(part="forms", kind="pool", name="pool_att_s9_d12_pad4", seq=9, d=12, pad=4),
+    dict(part="forms", kind="pool", name="pool_att_s1_d5", seq=1, d=5),
+    dict(part="forms", kind="pool", name="pool_att_s6_d8_one_unmasked", seq=6, d=8, pad=5),
+    dict(part="forms", kind="pool", name="pool_att_s4_d8_all_masked", seq=4, d=8, pad=4),
     # issue 11: the model's front ends: a CLS row, ViT patches (Conv2d,
     # stride = kernel), BERT tokens + segments + positions + LayerNorm
-    dict(kind="model", name="model_cls_attpool_l1_post_relu_s6_d20", d_in=8, d=20, heads=4,
+    dict(part="forms", kind="model", name="model_cls_attpool_l1_post_relu_s6_d20", d_in=8, d=20, heads=4,
          ff=40, layers=1, act="relu", final_norm=False, pos="learned", pool="attention",
          cls=True, seq=6, classes=5),
-    dict(kind="model", name="model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", patch=4,
+    dict(part="forms", kind="model", name="model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", patch=4,
          image=(1, 8, 8), d=16, heads=2, ff=32, layers=2, act="gelu", norm_first=True,
          final_norm=True, pos="learned", pool="first", cls=True, classes=10),
-    dict(kind="model", name="model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", patch=2,
+    dict(part="forms", kind="model", name="model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", patch=2,
          image=(3, 4, 6), d=10, heads=2, ff=20, layers=1, act="gelu_tanh", final_norm=True,
          pos="learned", pool="attention", cls=True, pad=2, classes=4),
-    dict(kind="model", name="model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", vocab=30,
+    dict(part="forms", kind="model", name="model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", vocab=30,
          segments=2, d=16, heads=4, ff=32, layers=2, act="gelu", final_norm=False,
          pos="learned", embed_norm=True, eps=1e-12, pool="first", pad=2, seq=9, classes=3),
-    dict(kind="model", name="model_tokens_v20_seq1_sin_mean_d12", vocab=20, d=12, heads=3,
+    dict(part="forms", kind="model", name="model_tokens_v20_seq1_sin_mean_d12", vocab=20, d=12, heads=3,
          ff=24, layers=1, act="relu", final_norm=True, pos="sinusoidal", pool="mean", seq=1,
          classes=4),
-    dict(kind="model", name="model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", vocab=25,
+    dict(part="forms", kind="model", name="model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", vocab=25,
          segments=3, d=10, heads=2, ff=16, layers=2, act="relu", norm_first=True,
          final_norm=True, pos="learned", embed_norm=True, pool="attention", cls=True,
          window=2, pad=2, seq=8, classes=6),
-    dict(kind="model", name="model_cls_attpool_seq1_nopos_d8", d_in=3, d=8, heads=2, ff=16,
+    dict(part="forms", kind="model", name="model_cls_attpool_seq1_nopos_d8", d_in=3, d=8, heads=2, ff=16,
          layers=1, act="relu", final_norm=False, pos="none", pool="attention", cls=True,
          seq=1, classes=3),
     # embed + positions + encoder + pool + classifier
@@ -541,6 +546,7 @@ def build_case(spec):
     for k, v in case.items():
         if isinstance(v, np.ndarray):
             assert np.all(np.isfinite(v)), (spec["name"], k)
+    case["part"] = spec.get("part", "encoder")
     return case
 
 
@@ -1011,6 +1017,129 @@ def build_dec_all():
 
 
 # --------------------------------------------------------------------------
+# Additive (Bahdanau) attention cases (issue 11): a table of its own,
+# golden_add_cases[] (golden_add_case in golden.h), after the others.
+#   score[i][j] = v . tanh(Wq q_i + b + Wk k_j), softmax over the unmasked
+#   keys j, out_i = sum_j p_ij val_j.
+# The reference is written in PyTorch ops (nn.Linear, torch.tanh,
+# torch.softmax). A query that sees no key (every key padded) gets
+# attention.h's documented zero row (PyTorch: NaN); the generator counts
+# those rows and checks that exactly the all_masked cases have them.
+#   pad    = an int (that many trailing keys) or a list of key indices
+#   nobias = Wq without its bias (b NULL in C)
+#   wscale = the projections' weights times this (tanh saturates)
+# Seeded with crc32(name) as the other tables.
+# --------------------------------------------------------------------------
+ADD_CASES = [
+    dict(name="add_q1_k1_d4_a5", sq=1, skv=1, dq=4, dk=4, dv=4, da=5),
+    dict(name="add_q5_k8_dq7_dk5_dv3_a6", sq=5, skv=8, dq=7, dk=5, dv=3, da=6),
+    dict(name="add_q6_k11_d8_a16_pad4", sq=6, skv=11, dq=8, dk=8, dv=8, da=16, pad=4),
+    dict(name="add_q4_k7_d6_a5_allbut1", sq=4, skv=7, dq=6, dk=6, dv=6, da=5,
+         pad=[0, 1, 2, 4, 5, 6]),
+    dict(name="add_q3_k5_dq6_dk4_dv5_a5_allmasked", sq=3, skv=5, dq=6, dk=4, dv=5, da=5, pad=5,
+         all_masked=True),
+    dict(name="add_q9_k37_dq12_dk10_dv8_a12_pad5", sq=9, skv=37, dq=12, dk=10, dv=8, da=12,
+         pad=5),
+    dict(name="add_q7_k7_d10_a9_nobias", sq=7, skv=7, dq=10, dk=10, dv=10, da=9, nobias=True),
+    dict(name="add_q2_k6_d8_a5_pad135", sq=2, skv=6, dq=8, dk=8, dv=8, da=5, pad=[1, 3, 5]),
+    dict(name="add_q4_k6_dq8_dk6_dv4_a8_saturated", sq=4, skv=6, dq=8, dk=6, dv=4, da=8,
+         wscale=4.0),
+]
+
+ADD_CASE_FIELDS = ["name", "seq_q", "seq_kv", "d_q", "d_k", "d_v", "d_attn", "q", "k", "val",
+                   "key_padding", "wq", "wk", "b", "v", "expected", "all_masked_rows",
+                   "data_bytes"]
+
+
+def build_add_case(spec):
+    torch.manual_seed(zlib.crc32(spec["name"].encode()))
+    sq, skv, dq, dk, dv, da = (spec[f] for f in ("sq", "skv", "dq", "dk", "dv", "da"))
+    lin_q = nn.Linear(dq, da, bias=not spec.get("nobias", False))
+    lin_k = nn.Linear(dk, da, bias=False)
+    randomise(lin_q)
+    randomise(lin_k)
+    ws = spec.get("wscale", 1.0)
+    lin_q.weight.data.mul_(ws)
+    lin_k.weight.data.mul_(ws)
+    v = torch.empty(da).uniform_(-1.5, 1.5)
+    q, k, val = torch.randn(sq, dq), torch.randn(skv, dk), torch.randn(skv, dv)
+    mask = row_mask(skv, spec.get("pad"))
+    h = torch.tanh(lin_q(q)[:, None, :] + lin_k(k)[None, :, :])  # [sq, skv, da]
+    scores = torch.matmul(h, v)                                   # [sq, skv]
+    if mask is not None:
+        scores = scores.masked_fill(mask, float("-inf"))
+    p = torch.softmax(scores, dim=-1)
+    out = torch.matmul(p, val)                                    # [sq, dv]
+    dead = torch.isnan(out).any(dim=1)
+    rows = int(dead.sum())
+    assert (rows > 0) == bool(spec.get("all_masked")), (spec["name"], rows)
+    out = torch.where(dead[:, None], torch.zeros_like(out), out)
+    case = {f: None for f in ADD_CASE_FIELDS}
+    case.update(name=spec["name"], seq_q=sq, seq_kv=skv, d_q=dq, d_k=dk, d_v=dv, d_attn=da,
+                q=f32(q), k=f32(k), val=f32(val), key_padding=padding_field(mask),
+                wq=f32(lin_q.weight), wk=f32(lin_k.weight),
+                b=None if lin_q.bias is None else f32(lin_q.bias), v=f32(v),
+                expected=f32(out), all_masked_rows=rows)
+    for f, a in case.items():
+        if isinstance(a, np.ndarray):
+            assert np.all(np.isfinite(a)), (spec["name"], f)
+    return case
+
+
+def build_add_all():
+    names = [s["name"] for s in CASES + DEC_CASES + ADD_CASES]
+    assert len(set(names)) == len(names), "duplicate case names"
+    return [build_add_case(s) for s in ADD_CASES]
+
+
+def add_data_bytes(case):
+    return sum(int(v.nbytes) for v in case.values() if isinstance(v, np.ndarray))
+
+
+def add_flash_guard(nbytes):
+    """flash_guard() of an additive-attention case (its own limit)."""
+    return "#if GOLDEN_ADD_FLASH_LIMIT >= %d\n" % nbytes
+
+
+def emit_add_section(add_cases):
+    """The additive-attention table, appended to golden_data.h."""
+    out = ["""/* ==== additive attention (issue 11): golden_add_cases[] (golden_add_case,
+ * golden.h): %d cases, %d bytes of data in all. Each is kept only if its data
+ * fits GOLDEN_ADD_FLASH_LIMIT (golden.h; default GOLDEN_FLASH_LIMIT); the
+ * others are listed in golden_add_left_out[].
+ * ==== */
+
+""" % (len(add_cases), sum(add_data_bytes(c) for c in add_cases))]
+    inits, left_out = [], []
+    for case in add_cases:
+        nbytes = add_data_bytes(case)
+        case["data_bytes"] = nbytes
+        out.append("/* ---- %s: %d bytes ---- */\n\n" % (case["name"], nbytes))
+        out.append(add_flash_guard(nbytes) + "\n")
+        ref = {f: c_array("%s_%s" % (case["name"], f), case[f], out)
+               for f in ADD_CASE_FIELDS if isinstance(case[f], np.ndarray)}
+        out.append("#endif\n\n")
+        inits.append(add_flash_guard(nbytes) + case_initialiser(case, ref, ADD_CASE_FIELDS)
+                     + ",\n#endif\n")
+        left_out.append("#if GOLDEN_ADD_FLASH_LIMIT < %d\n    {\"%s\", %d},\n#endif\n"
+                        % (nbytes, case["name"], nbytes))
+    end = {f: None for f in ADD_CASE_FIELDS}
+    end.update({f: 0 for f in ("seq_q", "seq_kv", "d_q", "d_k", "d_v", "d_attn",
+                               "all_masked_rows", "data_bytes")})
+    out.append("/* Every additive-attention case that fits GOLDEN_ADD_FLASH_LIMIT, then the "
+               "sentinel. */\nstatic const golden_add_case golden_add_cases[] = {\n%s%s\n};\n\n"
+               % ("".join(inits), case_initialiser(end, {}, ADD_CASE_FIELDS)))
+    out.append("#define GOLDEN_N_ADD_CASES "
+               "(sizeof golden_add_cases / sizeof golden_add_cases[0] - 1)\n\n")
+    out.append("/* The additive-attention cases GOLDEN_ADD_FLASH_LIMIT leaves out, then the "
+               "sentinel. */\nstatic const golden_left_out_entry golden_add_left_out[] = {\n%s"
+               "    {NULL, 0}\n};\n\n" % "".join(left_out))
+    out.append("#define GOLDEN_N_ADD_LEFT_OUT "
+               "(sizeof golden_add_left_out / sizeof golden_add_left_out[0] - 1)\n\n")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
 # C emission
 # --------------------------------------------------------------------------
 
@@ -1060,9 +1189,18 @@ def data_bytes(case):
     return sum(int(np.asarray(a).nbytes) for a in arrays)
 
 
-def flash_guard(nbytes):
-    """Preprocessor condition that keeps a case of `nbytes` bytes of data."""
-    return "#if GOLDEN_FLASH_LIMIT >= %d\n" % nbytes
+def flash_guard(nbytes, part=None):
+    """Preprocessor condition that keeps a case of `nbytes` bytes of data
+    (an encoder-table case: in its part of the suite, golden.h)."""
+    if part is None:
+        return "#if GOLDEN_FLASH_LIMIT >= %d\n" % nbytes
+    return "#if GOLDEN_FLASH_LIMIT >= %d && %s\n" % (nbytes, PART_MACROS[part])
+
+
+# The encoder table's cases belong to a part of the suite (tests/check.h):
+# a board builds each part as a program of its own (flash), golden.h's
+# GOLDEN_PART_* say which parts a build holds.
+PART_MACROS = {"encoder": "GOLDEN_PART_ENCODER", "forms": "GOLDEN_PART_FORMS"}
 
 
 def emit_case(case, out):
@@ -1206,7 +1344,8 @@ def check_schema():
         text = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
     for fields, tag in ((LAYER_FIELDS, "golden_layer"), (CASE_FIELDS, "golden_case"),
                         (DEC_LAYER_FIELDS, "golden_dec_layer"),
-                        (DEC_CASE_FIELDS, "golden_dec_case")):
+                        (DEC_CASE_FIELDS, "golden_dec_case"),
+                        (ADD_CASE_FIELDS, "golden_add_case")):
         body = re.search(r"typedef struct \{([^{}]*)\}\s*%s;" % tag, text, re.S).group(1)
         found = [m.group(1) for m in re.finditer(r"(\w+)\s*(?:\[[^\]]*\])?;", body)]
         assert found == fields, (tag, found)
@@ -1217,7 +1356,7 @@ def stamp():
         torch.__version__, np.__version__, platform.python_version())
 
 
-def emit_header(cases, dec_cases):
+def emit_header(cases, dec_cases, add_cases):
     out = ["""/* golden_data.h - GENERATED FILE, DO NOT EDIT.
  *
  * Generated by tests/golden/gen_golden.py from PyTorch reference modules
@@ -1247,11 +1386,12 @@ def emit_header(cases, dec_cases):
         nbytes = data_bytes(case)
         case["data_bytes"] = nbytes
         out.append("/* ---- %s: %d bytes ---- */\n\n" % (case["name"], nbytes))
-        out.append(flash_guard(nbytes) + "\n")
-        inits.append(flash_guard(nbytes) + emit_case(case, out) + ",\n#endif\n")
+        part = case.pop("part")
+        out.append(flash_guard(nbytes, part) + "\n")
+        inits.append(flash_guard(nbytes, part) + emit_case(case, out) + ",\n#endif\n")
         out.append("#endif\n\n")
-        left_out.append("#if GOLDEN_FLASH_LIMIT < %d\n    {\"%s\", %d},\n#endif\n"
-                        % (nbytes, case["name"], nbytes))
+        left_out.append("#if GOLDEN_FLASH_LIMIT < %d && %s\n    {\"%s\", %d},\n#endif\n"
+                        % (nbytes, PART_MACROS[part], case["name"], nbytes))
     out.append("/* Every case that fits GOLDEN_FLASH_LIMIT, then the sentinel (name NULL). */\n"
                "static const golden_case golden_cases[] = {\n%s%s\n};\n\n"
                % ("".join(inits), case_initialiser(sentinel_case(), {})))
@@ -1262,6 +1402,7 @@ def emit_header(cases, dec_cases):
     out.append("#define GOLDEN_N_LEFT_OUT "
                "(sizeof golden_left_out / sizeof golden_left_out[0] - 1)\n\n")
     out.append(emit_dec_section(dec_cases))
+    out.append(emit_add_section(add_cases))
     out.append("#endif /* GOLDEN_DATA_H */\n")
     return "".join(out)
 
@@ -1270,11 +1411,12 @@ def main():
     check_schema()
     cases = build_all()
     dec_cases = build_dec_all()
-    text = emit_header(cases, dec_cases)
+    add_cases = build_add_all()
+    text = emit_header(cases, dec_cases, add_cases)
     with open(OUTPUT, "w", newline="\n") as fh:
         fh.write(text)
-    print("wrote %s: %d + %d cases, %d bytes" % (os.path.relpath(OUTPUT), len(cases),
-                                                 len(dec_cases), len(text)))
+    print("wrote %s: %d + %d + %d cases, %d bytes" % (os.path.relpath(OUTPUT), len(cases),
+                                                      len(dec_cases), len(add_cases), len(text)))
     return 0
 
 

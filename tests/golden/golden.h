@@ -15,6 +15,16 @@
 #ifndef GOLDEN_FLASH_LIMIT
 #define GOLDEN_FLASH_LIMIT 0x7fffffff
 #endif
+/* The encoder table's cases come in two parts of the suite (tests/check.h):
+   the encoder side's and issue 11's attention forms (local attention,
+   attention pooling, the model's front ends), each in its own program on a
+   board; a build keeps the cases of the parts it says (default: both). */
+#ifndef GOLDEN_PART_ENCODER
+#define GOLDEN_PART_ENCODER 1
+#endif
+#ifndef GOLDEN_PART_FORMS
+#define GOLDEN_PART_FORMS 1
+#endif
 /* The same for each decoder-side case (golden_dec_cases[], below): on a
    board the decoder side is a program of its own (tests/check.h), whose
    flash holds other code than the encoder side's. */
@@ -235,5 +245,43 @@ typedef struct {
    the decoder-side cases GOLDEN_DEC_FLASH_LIMIT left out (name NULL ends it). */
 const golden_dec_case *golden_dec_table(void);
 const golden_left_out_entry *golden_dec_left_out_table(void);
+
+/* ---- additive attention (issue 11): golden_add_cases[] -------------------
+ * A table of its own schema (the tables above are unchanged): one head of
+ * additive (Bahdanau) attention, score[i][j] = v . tanh(Wq q_i + b + Wk k_j),
+ * softmax over the unmasked keys, out_i = sum_j p_ij val_j. A query that
+ * sees no key has attention.h's documented zero row in `expected`
+ * (PyTorch computes NaN there). GOLDEN_ADD_FLASH_LIMIT keeps each case whose
+ * data fits it (default GOLDEN_FLASH_LIMIT); the others are listed in
+ * golden_add_left_out[]. */
+#ifndef GOLDEN_ADD_FLASH_LIMIT
+#define GOLDEN_ADD_FLASH_LIMIT GOLDEN_FLASH_LIMIT
+#endif
+
+typedef struct {
+    const char *name;
+    int seq_q;          /* query rows                                        */
+    int seq_kv;         /* key/value rows                                    */
+    int d_q;            /* widths of queries, keys, values (= output)        */
+    int d_k;
+    int d_v;
+    int d_attn;         /* hidden width                                      */
+    const float *q;     /* [seq_q][d_q]                                      */
+    const float *k;     /* [seq_kv][d_k]                                     */
+    const float *val;   /* [seq_kv][d_v]                                     */
+    const unsigned char *key_padding; /* [seq_kv], 1 = ignore key, or NULL   */
+    const float *wq;    /* [d_attn][d_q]  nn.Linear(d_q, d_attn).weight      */
+    const float *wk;    /* [d_attn][d_k]  nn.Linear(d_k, d_attn, bias=False) */
+    const float *b;     /* [d_attn]       the first Linear's bias, or NULL   */
+    const float *v;     /* [d_attn]                                          */
+    const float *expected;  /* [seq_q][d_v]                                  */
+    int all_masked_rows;    /* queries without a visible key (zero rows)     */
+    unsigned long data_bytes; /* bytes of all the case's arrays (its flash)  */
+} golden_add_case;
+
+/* golden_add_cases[] and the cases GOLDEN_ADD_FLASH_LIMIT left out (both end
+   with a row whose name is NULL; test_golden.c). */
+const golden_add_case *golden_add_table(void);
+const golden_left_out_entry *golden_add_left_out_table(void);
 
 #endif

@@ -22,7 +22,7 @@
 
 /* ---- ln_s5_d20: 960 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 960
+#if GOLDEN_FLASH_LIMIT >= 960 && GOLDEN_PART_ENCODER
 
 /* [5x20] */
 static const float ln_s5_d20_x[100] = {
@@ -90,7 +90,7 @@ static const golden_layer ln_s5_d20_layers[1] = {
 
 /* ---- ln_s37_d24_eps1e6: 7296 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7296
+#if GOLDEN_FLASH_LIMIT >= 7296 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float ln_s37_d24_eps1e6_x[888] = {
@@ -413,7 +413,7 @@ static const golden_layer ln_s37_d24_eps1e6_layers[1] = {
 
 /* ---- ln_s1_d7: 112 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 112
+#if GOLDEN_FLASH_LIMIT >= 112 && GOLDEN_PART_ENCODER
 
 /* [1x7] */
 static const float ln_s1_d7_x[7] = {
@@ -450,7 +450,7 @@ static const golden_layer ln_s1_d7_layers[1] = {
 
 /* ---- ln_s3_d16_noaffine: 384 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 384
+#if GOLDEN_FLASH_LIMIT >= 384 && GOLDEN_PART_ENCODER
 
 /* [3x16] */
 static const float ln_s3_d16_noaffine_x[48] = {
@@ -486,7 +486,7 @@ static const golden_layer ln_s3_d16_noaffine_layers[1] = {
 
 /* ---- ln_acc_offset1000_s4_d64: 2560 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 2560
+#if GOLDEN_FLASH_LIMIT >= 2560 && GOLDEN_PART_ENCODER
 
 /* [4x64] */
 static const float ln_acc_offset1000_s4_d64_x[256] = {
@@ -614,7 +614,7 @@ static const golden_layer ln_acc_offset1000_s4_d64_layers[1] = {
 
 /* ---- ln_acc_offset_neg3e4_s3_d20: 640 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
 
 /* [3x20] */
 static const float ln_acc_offset_neg3e4_s3_d20_x[60] = {
@@ -669,7 +669,7 @@ static const golden_layer ln_acc_offset_neg3e4_s3_d20_layers[1] = {
 
 /* ---- ln_acc_offset1e6_s2_d33_noaffine: 528 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 528
+#if GOLDEN_FLASH_LIMIT >= 528 && GOLDEN_PART_ENCODER
 
 /* [2x33] */
 static const float ln_acc_offset1e6_s2_d33_noaffine_x[66] = {
@@ -710,7 +710,7 @@ static const golden_layer ln_acc_offset1e6_s2_d33_noaffine_layers[1] = {
 
 /* ---- ln_acc_const_rows_s4_d16: 640 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
 
 /* [4x16] */
 static const float ln_acc_const_rows_s4_d16_x[64] = {
@@ -763,7 +763,7 @@ static const golden_layer ln_acc_const_rows_s4_d16_layers[1] = {
 
 /* ---- ln_acc_tiny_eps_s3_d32: 1024 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 1024
+#if GOLDEN_FLASH_LIMIT >= 1024 && GOLDEN_PART_ENCODER
 
 /* [3x32] */
 static const float ln_acc_tiny_eps_s3_d32_x[96] = {
@@ -833,7 +833,7 @@ static const golden_layer ln_acc_tiny_eps_s3_d32_layers[1] = {
 
 /* ---- ln_acc_const_tiny_eps_s2_d8: 192 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 192
+#if GOLDEN_FLASH_LIMIT >= 192 && GOLDEN_PART_ENCODER
 
 /* [2x8] */
 static const float ln_acc_const_tiny_eps_s2_d8_x[16] = {
@@ -871,7 +871,7 @@ static const golden_layer ln_acc_const_tiny_eps_s2_d8_layers[1] = {
 
 /* ---- mha_self_s7_d20_h4: 7840 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_ENCODER
 
 /* [7x20] */
 static const float mha_self_s7_d20_h4_x[140] = {
@@ -1236,7 +1236,7 @@ static const golden_layer mha_self_s7_d20_h4_layers[1] = {
 
 /* ---- mha_self_s37_d24_h3_pad5: 16741 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16741
+#if GOLDEN_FLASH_LIMIT >= 16741 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float mha_self_s37_d24_h3_pad5_x[888] = {
@@ -1971,7 +1971,7 @@ static const golden_layer mha_self_s37_d24_h3_pad5_layers[1] = {
 
 /* ---- mha_self_s9_d20_h4_causal: 8160 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_ENCODER
 
 /* [9x20] */
 static const float mha_self_s9_d20_h4_causal_x[180] = {
@@ -2349,7 +2349,7 @@ static const golden_layer mha_self_s9_d20_h4_causal_layers[1] = {
 
 /* ---- mha_self_s1_d20_h4: 6880 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_ENCODER
 
 /* [1x20] */
 static const float mha_self_s1_d20_h4_x[20] = {
@@ -2675,7 +2675,7 @@ static const golden_layer mha_self_s1_d20_h4_layers[1] = {
 
 /* ---- mha_self_s6_d21_h3: 8400 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8400
+#if GOLDEN_FLASH_LIMIT >= 8400 && GOLDEN_PART_ENCODER
 
 /* [6x21] */
 static const float mha_self_s6_d21_h3_x[126] = {
@@ -3064,7 +3064,7 @@ static const golden_layer mha_self_s6_d21_h3_layers[1] = {
 
 /* ---- mha_self_s10_d24_h3_causal_pad3: 11530 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 11530
+#if GOLDEN_FLASH_LIMIT >= 11530 && GOLDEN_PART_ENCODER
 
 /* [10x24] */
 static const float mha_self_s10_d24_h3_causal_pad3_x[240] = {
@@ -3587,7 +3587,7 @@ static const golden_layer mha_self_s10_d24_h3_causal_pad3_layers[1] = {
 
 /* ---- mha_cross_q6_kv11_d24_h3_pad4: 11819 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 11819
+#if GOLDEN_FLASH_LIMIT >= 11819 && GOLDEN_PART_ENCODER
 
 /* [6x24] */
 static const float mha_cross_q6_kv11_d24_h3_pad4_x[144] = {
@@ -4124,7 +4124,7 @@ static const golden_layer mha_cross_q6_kv11_d24_h3_pad4_layers[1] = {
 
 /* ---- mha_cross_q5_kv1_d20_h4: 7600 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7600
+#if GOLDEN_FLASH_LIMIT >= 7600 && GOLDEN_PART_ENCODER
 
 /* [5x20] */
 static const float mha_cross_q5_kv1_d20_h4_x[100] = {
@@ -4484,7 +4484,7 @@ static const golden_layer mha_cross_q5_kv1_d20_h4_layers[1] = {
 
 /* ---- enc_post_relu_s8_d20_h4: 14960 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 14960
+#if GOLDEN_FLASH_LIMIT >= 14960 && GOLDEN_PART_ENCODER
 
 /* [8x20] */
 static const float enc_post_relu_s8_d20_h4_x[160] = {
@@ -5183,7 +5183,7 @@ static const golden_layer enc_post_relu_s8_d20_h4_layers[1] = {
 
 /* ---- enc_pre_gelu_s37_d24_h3_pad6: 25061 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 25061
+#if GOLDEN_FLASH_LIMIT >= 25061 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float enc_pre_gelu_s37_d24_h3_pad6_x[888] = {
@@ -6295,7 +6295,7 @@ static const golden_layer enc_pre_gelu_s37_d24_h3_pad6_layers[1] = {
 
 /* ---- enc_post_gelutanh_s9_d20_h4_causal: 15120 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 15120
+#if GOLDEN_FLASH_LIMIT >= 15120 && GOLDEN_PART_ENCODER
 
 /* [9x20] */
 static const float enc_post_gelutanh_s9_d20_h4_causal_x[180] = {
@@ -7000,7 +7000,7 @@ static const golden_layer enc_post_gelutanh_s9_d20_h4_causal_layers[1] = {
 
 /* ---- enc_post_relu_s1_d20_h4: 13840 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 13840
+#if GOLDEN_FLASH_LIMIT >= 13840 && GOLDEN_PART_ENCODER
 
 /* [1x20] */
 static const float enc_post_relu_s1_d20_h4_x[20] = {
@@ -7655,7 +7655,7 @@ static const golden_layer enc_post_relu_s1_d20_h4_layers[1] = {
 
 /* ---- enc_pre_relu_s10_d21_h3_causal_pad2: 16382 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16382
+#if GOLDEN_FLASH_LIMIT >= 16382 && GOLDEN_PART_ENCODER
 
 /* [10x21] */
 static const float enc_pre_relu_s10_d21_h3_causal_pad2_x[210] = {
@@ -8418,7 +8418,7 @@ static const golden_layer enc_pre_relu_s10_d21_h3_causal_pad2_layers[1] = {
 
 /* ---- enc_pre_gelutanh_s5_d20_h4: 14480 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 14480
+#if GOLDEN_FLASH_LIMIT >= 14480 && GOLDEN_PART_ENCODER
 
 /* [5x20] */
 static const float enc_pre_gelutanh_s5_d20_h4_x[100] = {
@@ -9098,7 +9098,7 @@ static const golden_layer enc_pre_gelutanh_s5_d20_h4_layers[1] = {
 
 /* ---- enc_post_gelu_s37_d20_h4_pad7: 19637 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 19637
+#if GOLDEN_FLASH_LIMIT >= 19637 && GOLDEN_PART_ENCODER
 
 /* [37x20] */
 static const float enc_post_gelu_s37_d20_h4_pad7_x[740] = {
@@ -9992,7 +9992,7 @@ static const golden_layer enc_post_gelu_s37_d20_h4_pad7_layers[1] = {
 
 /* ---- encoder_l2_post_gelu_norm_s12_d20_h4_pad3: 29452 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 29452
+#if GOLDEN_FLASH_LIMIT >= 29452 && GOLDEN_PART_ENCODER
 
 /* [12x20] */
 static const float encoder_l2_post_gelu_norm_s12_d20_h4_pad3_x[240] = {
@@ -11380,7 +11380,7 @@ static const golden_layer encoder_l2_post_gelu_norm_s12_d20_h4_pad3_layers[2] = 
 
 /* ---- encoder_l2_pre_relu_s37_d24_h3: 42944 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 42944
+#if GOLDEN_FLASH_LIMIT >= 42944 && GOLDEN_PART_ENCODER
 
 /* [37x24] */
 static const float encoder_l2_pre_relu_s37_d24_h3_x[888] = {
@@ -13288,7 +13288,7 @@ static const golden_layer encoder_l2_pre_relu_s37_d24_h3_layers[2] = {
 
 /* ---- mha_self_s9_d20_h4_win1: 8160 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_FORMS
 
 /* [9x20] */
 static const float mha_self_s9_d20_h4_win1_x[180] = {
@@ -13666,7 +13666,7 @@ static const golden_layer mha_self_s9_d20_h4_win1_layers[1] = {
 
 /* ---- mha_self_s7_d20_h4_win9_ge_seq: 7840 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_FORMS
 
 /* [7x20] */
 static const float mha_self_s7_d20_h4_win9_ge_seq_x[140] = {
@@ -14032,7 +14032,7 @@ static const golden_layer mha_self_s7_d20_h4_win9_ge_seq_layers[1] = {
 
 /* ---- mha_self_s1_d20_h4_win1: 6880 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_FORMS
 
 /* [1x20] */
 static const float mha_self_s1_d20_h4_win1_x[20] = {
@@ -14359,7 +14359,7 @@ static const golden_layer mha_self_s1_d20_h4_win1_layers[1] = {
 
 /* ---- mha_self_s12_d10_h2_causal_win3_pad3: 2732 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 2732
+#if GOLDEN_FLASH_LIMIT >= 2732 && GOLDEN_PART_FORMS
 
 /* [12x10] */
 static const float mha_self_s12_d10_h2_causal_win3_pad3_x[120] = {
@@ -14516,7 +14516,7 @@ static const golden_layer mha_self_s12_d10_h2_causal_win3_pad3_layers[1] = {
 
 /* ---- mha_self_s10_d20_h4_win1_pad4_all_masked: 8330 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8330
+#if GOLDEN_FLASH_LIMIT >= 8330 && GOLDEN_PART_FORMS
 
 /* [10x20] */
 static const float mha_self_s10_d20_h4_win1_pad4_all_masked_x[200] = {
@@ -14908,7 +14908,7 @@ static const golden_layer mha_self_s10_d20_h4_win1_pad4_all_masked_layers[1] = {
 
 /* ---- mha_cross_q9_kv5_d20_h4_win2_all_masked: 8560 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8560
+#if GOLDEN_FLASH_LIMIT >= 8560 && GOLDEN_PART_FORMS
 
 /* [9x20] */
 static const float mha_cross_q9_kv5_d20_h4_win2_all_masked_x[180] = {
@@ -15308,7 +15308,7 @@ static const golden_layer mha_cross_q9_kv5_d20_h4_win2_all_masked_layers[1] = {
 
 /* ---- enc_post_relu_s16_d20_h4_win2_pad2: 16256 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16256
+#if GOLDEN_FLASH_LIMIT >= 16256 && GOLDEN_PART_FORMS
 
 /* [16x20] */
 static const float enc_post_relu_s16_d20_h4_win2_pad2_x[320] = {
@@ -16065,7 +16065,7 @@ static const golden_layer enc_post_relu_s16_d20_h4_win2_pad2_layers[1] = {
 
 /* ---- enc_pre_gelu_s11_d24_h3_causal_win2: 20032 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 20032
+#if GOLDEN_FLASH_LIMIT >= 20032 && GOLDEN_PART_FORMS
 
 /* [11x24] */
 static const float enc_pre_gelu_s11_d24_h3_causal_win2_x[264] = {
@@ -16972,7 +16972,7 @@ static const golden_layer enc_pre_gelu_s11_d24_h3_causal_win2_layers[1] = {
 
 /* ---- encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2: 29613 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 29613
+#if GOLDEN_FLASH_LIMIT >= 29613 && GOLDEN_PART_FORMS
 
 /* [13x20] */
 static const float encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2_x[260] = {
@@ -18364,7 +18364,7 @@ static const golden_layer encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2_layers[2
 
 /* ---- pool_att_s7_d20: 720 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 720
+#if GOLDEN_FLASH_LIMIT >= 720 && GOLDEN_PART_FORMS
 
 /* [7x20] */
 static const float pool_att_s7_d20_x[140] = {
@@ -18413,7 +18413,7 @@ static const float pool_att_s7_d20_pool_w[20] = {
 
 /* ---- pool_att_s9_d12_pad4: 537 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 537
+#if GOLDEN_FLASH_LIMIT >= 537 && GOLDEN_PART_FORMS
 
 /* [9x12] */
 static const float pool_att_s9_d12_pad4_x[108] = {
@@ -18458,7 +18458,7 @@ static const float pool_att_s9_d12_pad4_pool_w[12] = {
 
 /* ---- pool_att_s1_d5: 60 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 60
+#if GOLDEN_FLASH_LIMIT >= 60 && GOLDEN_PART_FORMS
 
 /* [1x5] */
 static const float pool_att_s1_d5_x[5] = {
@@ -18479,7 +18479,7 @@ static const float pool_att_s1_d5_pool_w[5] = {
 
 /* ---- pool_att_s6_d8_one_unmasked: 262 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 262
+#if GOLDEN_FLASH_LIMIT >= 262 && GOLDEN_PART_FORMS
 
 /* [6x8] */
 static const float pool_att_s6_d8_one_unmasked_x[48] = {
@@ -18514,7 +18514,7 @@ static const float pool_att_s6_d8_one_unmasked_pool_w[8] = {
 
 /* ---- pool_att_s4_d8_all_masked: 196 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 196
+#if GOLDEN_FLASH_LIMIT >= 196 && GOLDEN_PART_FORMS
 
 /* [4x8] */
 static const float pool_att_s4_d8_all_masked_x[32] = {
@@ -18546,7 +18546,7 @@ static const float pool_att_s4_d8_all_masked_pool_w[8] = {
 
 /* ---- model_cls_attpool_l1_post_relu_s6_d20: 15752 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 15752
+#if GOLDEN_FLASH_LIMIT >= 15752 && GOLDEN_PART_FORMS
 
 /* [6x8] */
 static const float model_cls_attpool_l1_post_relu_s6_d20_x[48] = {
@@ -19316,7 +19316,7 @@ static const golden_layer model_cls_attpool_l1_post_relu_s6_d20_layers[1] = {
 
 /* ---- model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16: 20368 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 20368
+#if GOLDEN_FLASH_LIMIT >= 20368 && GOLDEN_PART_FORMS
 
 /* [1x8x8] */
 static const float model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16_x[64] = {
@@ -20347,7 +20347,7 @@ static const golden_layer model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16_layers[2
 
 /* ---- model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2: 5086 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 5086
+#if GOLDEN_FLASH_LIMIT >= 5086 && GOLDEN_PART_FORMS
 
 /* [3x4x6] */
 static const float model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_x[72] = {
@@ -20686,7 +20686,7 @@ static const golden_layer model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_layers[1] 
 
 /* ---- model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16: 20841 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 20841
+#if GOLDEN_FLASH_LIMIT >= 20841 && GOLDEN_PART_FORMS
 
 /* [9] */
 static const unsigned char model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16_key_padding[9] = {
@@ -21739,7 +21739,7 @@ static const golden_layer model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16_lay
 
 /* ---- model_tokens_v20_seq1_sin_mean_d12: 6420 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 6420
+#if GOLDEN_FLASH_LIMIT >= 6420 && GOLDEN_PART_FORMS
 
 /* [12] */
 static const float model_tokens_v20_seq1_sin_mean_d12_final_norm_w[12] = {
@@ -22101,7 +22101,7 @@ static const golden_layer model_tokens_v20_seq1_sin_mean_d12_layers[1] = {
 
 /* ---- model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2: 8688 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 8688
+#if GOLDEN_FLASH_LIMIT >= 8688 && GOLDEN_PART_FORMS
 
 /* [8] */
 static const unsigned char model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2_key_padding[8] = {
@@ -22664,7 +22664,7 @@ static const golden_layer model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2_lay
 
 /* ---- model_cls_attpool_seq1_nopos_d8: 2724 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 2724
+#if GOLDEN_FLASH_LIMIT >= 2724 && GOLDEN_PART_FORMS
 
 /* [1x3] */
 static const float model_cls_attpool_seq1_nopos_d8_x[3] = {
@@ -22884,7 +22884,7 @@ static const golden_layer model_cls_attpool_seq1_nopos_d8_layers[1] = {
 
 /* ---- model_sin_mean_l2_post_gelu_s8_d24_pad2: 38200 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 38200
+#if GOLDEN_FLASH_LIMIT >= 38200 && GOLDEN_PART_ENCODER
 
 /* [8x8] */
 static const float model_sin_mean_l2_post_gelu_s8_d24_pad2_x[64] = {
@@ -24647,7 +24647,7 @@ static const golden_layer model_sin_mean_l2_post_gelu_s8_d24_pad2_layers[2] = {
 
 /* ---- model_learned_first_l1_pre_relu_s9_d20: 16288 bytes ---- */
 
-#if GOLDEN_FLASH_LIMIT >= 16288
+#if GOLDEN_FLASH_LIMIT >= 16288 && GOLDEN_PART_ENCODER
 
 /* [9x8] */
 static const float model_learned_first_l1_pre_relu_s9_d20_x[72] = {
@@ -25431,7 +25431,7 @@ static const golden_layer model_learned_first_l1_pre_relu_s9_d20_layers[1] = {
 
 /* Every case that fits GOLDEN_FLASH_LIMIT, then the sentinel (name NULL). */
 static const golden_case golden_cases[] = {
-#if GOLDEN_FLASH_LIMIT >= 960
+#if GOLDEN_FLASH_LIMIT >= 960 && GOLDEN_PART_ENCODER
     { /* ln_s5_d20 */
       "ln_s5_d20", GOLDEN_LAYERNORM, 5, 5, 20, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s5_d20_x, NULL, NULL, ln_s5_d20_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25439,7 +25439,7 @@ static const golden_case golden_cases[] = {
       0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7296
+#if GOLDEN_FLASH_LIMIT >= 7296 && GOLDEN_PART_ENCODER
     { /* ln_s37_d24_eps1e6 */
       "ln_s37_d24_eps1e6", GOLDEN_LAYERNORM, 37, 37, 24, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999997e-07f, ln_s37_d24_eps1e6_x, NULL, NULL, ln_s37_d24_eps1e6_layers, NULL, NULL, 0,
@@ -25448,7 +25448,7 @@ static const golden_case golden_cases[] = {
       NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 112
+#if GOLDEN_FLASH_LIMIT >= 112 && GOLDEN_PART_ENCODER
     { /* ln_s1_d7 */
       "ln_s1_d7", GOLDEN_LAYERNORM, 1, 1, 7, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s1_d7_x, NULL, NULL, ln_s1_d7_layers, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25456,7 +25456,7 @@ static const golden_case golden_cases[] = {
       0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 384
+#if GOLDEN_FLASH_LIMIT >= 384 && GOLDEN_PART_ENCODER
     { /* ln_s3_d16_noaffine */
       "ln_s3_d16_noaffine", GOLDEN_LAYERNORM, 3, 3, 16, 0, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       ln_s3_d16_noaffine_x, NULL, NULL, ln_s3_d16_noaffine_layers, NULL, NULL, 0, NULL, NULL,
@@ -25464,7 +25464,7 @@ static const golden_case golden_cases[] = {
       384, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 2560
+#if GOLDEN_FLASH_LIMIT >= 2560 && GOLDEN_PART_ENCODER
     { /* ln_acc_offset1000_s4_d64 */
       "ln_acc_offset1000_s4_d64", GOLDEN_LAYERNORM, 4, 4, 64, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_offset1000_s4_d64_x, NULL, NULL, ln_acc_offset1000_s4_d64_layers,
@@ -25473,7 +25473,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
     { /* ln_acc_offset_neg3e4_s3_d20 */
       "ln_acc_offset_neg3e4_s3_d20", GOLDEN_LAYERNORM, 3, 3, 20, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_offset_neg3e4_s3_d20_x, NULL, NULL,
@@ -25482,7 +25482,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 528
+#if GOLDEN_FLASH_LIMIT >= 528 && GOLDEN_PART_ENCODER
     { /* ln_acc_offset1e6_s2_d33_noaffine */
       "ln_acc_offset1e6_s2_d33_noaffine", GOLDEN_LAYERNORM, 2, 2, 33, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_offset1e6_s2_d33_noaffine_x, NULL, NULL,
@@ -25491,7 +25491,7 @@ static const golden_case golden_cases[] = {
       528, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 640
+#if GOLDEN_FLASH_LIMIT >= 640 && GOLDEN_PART_ENCODER
     { /* ln_acc_const_rows_s4_d16 */
       "ln_acc_const_rows_s4_d16", GOLDEN_LAYERNORM, 4, 4, 16, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, ln_acc_const_rows_s4_d16_x, NULL, NULL, ln_acc_const_rows_s4_d16_layers,
@@ -25500,7 +25500,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 1024
+#if GOLDEN_FLASH_LIMIT >= 1024 && GOLDEN_PART_ENCODER
     { /* ln_acc_tiny_eps_s3_d32 */
       "ln_acc_tiny_eps_s3_d32", GOLDEN_LAYERNORM, 3, 3, 32, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999996e-13f, ln_acc_tiny_eps_s3_d32_x, NULL, NULL, ln_acc_tiny_eps_s3_d32_layers, NULL,
@@ -25509,7 +25509,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 192
+#if GOLDEN_FLASH_LIMIT >= 192 && GOLDEN_PART_ENCODER
     { /* ln_acc_const_tiny_eps_s2_d8 */
       "ln_acc_const_tiny_eps_s2_d8", GOLDEN_LAYERNORM, 2, 2, 8, 0, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999996e-13f, ln_acc_const_tiny_eps_s2_d8_x, NULL, NULL,
@@ -25518,7 +25518,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_ENCODER
     { /* mha_self_s7_d20_h4 */
       "mha_self_s7_d20_h4", GOLDEN_MHA, 7, 7, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s7_d20_h4_x, NULL, NULL, mha_self_s7_d20_h4_layers, NULL, NULL, 0, NULL, NULL,
@@ -25526,7 +25526,7 @@ static const golden_case golden_cases[] = {
       7840, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16741
+#if GOLDEN_FLASH_LIMIT >= 16741 && GOLDEN_PART_ENCODER
     { /* mha_self_s37_d24_h3_pad5 */
       "mha_self_s37_d24_h3_pad5", GOLDEN_MHA, 37, 37, 24, 3, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_self_s37_d24_h3_pad5_x, NULL, mha_self_s37_d24_h3_pad5_key_padding,
@@ -25535,7 +25535,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_ENCODER
     { /* mha_self_s9_d20_h4_causal */
       "mha_self_s9_d20_h4_causal", GOLDEN_MHA, 9, 9, 20, 4, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s9_d20_h4_causal_x, NULL, NULL, mha_self_s9_d20_h4_causal_layers,
@@ -25544,7 +25544,7 @@ static const golden_case golden_cases[] = {
       0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_ENCODER
     { /* mha_self_s1_d20_h4 */
       "mha_self_s1_d20_h4", GOLDEN_MHA, 1, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s1_d20_h4_x, NULL, NULL, mha_self_s1_d20_h4_layers, NULL, NULL, 0, NULL, NULL,
@@ -25552,7 +25552,7 @@ static const golden_case golden_cases[] = {
       6880, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8400
+#if GOLDEN_FLASH_LIMIT >= 8400 && GOLDEN_PART_ENCODER
     { /* mha_self_s6_d21_h3 */
       "mha_self_s6_d21_h3", GOLDEN_MHA, 6, 6, 21, 3, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s6_d21_h3_x, NULL, NULL, mha_self_s6_d21_h3_layers, NULL, NULL, 0, NULL, NULL,
@@ -25560,7 +25560,7 @@ static const golden_case golden_cases[] = {
       8400, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 11530
+#if GOLDEN_FLASH_LIMIT >= 11530 && GOLDEN_PART_ENCODER
     { /* mha_self_s10_d24_h3_causal_pad3 */
       "mha_self_s10_d24_h3_causal_pad3", GOLDEN_MHA, 10, 10, 24, 3, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s10_d24_h3_causal_pad3_x, NULL,
@@ -25570,7 +25570,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 11819
+#if GOLDEN_FLASH_LIMIT >= 11819 && GOLDEN_PART_ENCODER
     { /* mha_cross_q6_kv11_d24_h3_pad4 */
       "mha_cross_q6_kv11_d24_h3_pad4", GOLDEN_MHA, 6, 11, 24, 3, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_cross_q6_kv11_d24_h3_pad4_x, mha_cross_q6_kv11_d24_h3_pad4_kv,
@@ -25580,7 +25580,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7600
+#if GOLDEN_FLASH_LIMIT >= 7600 && GOLDEN_PART_ENCODER
     { /* mha_cross_q5_kv1_d20_h4 */
       "mha_cross_q5_kv1_d20_h4", GOLDEN_MHA, 5, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_cross_q5_kv1_d20_h4_x, mha_cross_q5_kv1_d20_h4_kv, NULL, mha_cross_q5_kv1_d20_h4_layers,
@@ -25589,7 +25589,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 14960
+#if GOLDEN_FLASH_LIMIT >= 14960 && GOLDEN_PART_ENCODER
     { /* enc_post_relu_s8_d20_h4 */
       "enc_post_relu_s8_d20_h4", GOLDEN_ENCODER_LAYER, 8, 8, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, enc_post_relu_s8_d20_h4_x, NULL, NULL, enc_post_relu_s8_d20_h4_layers, NULL,
@@ -25598,7 +25598,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 25061
+#if GOLDEN_FLASH_LIMIT >= 25061 && GOLDEN_PART_ENCODER
     { /* enc_pre_gelu_s37_d24_h3_pad6 */
       "enc_pre_gelu_s37_d24_h3_pad6", GOLDEN_ENCODER_LAYER, 37, 37, 24, 3, 40, 1, GOLDEN_GELU, 1, 0,
       9.99999975e-06f, enc_pre_gelu_s37_d24_h3_pad6_x, NULL,
@@ -25608,7 +25608,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 15120
+#if GOLDEN_FLASH_LIMIT >= 15120 && GOLDEN_PART_ENCODER
     { /* enc_post_gelutanh_s9_d20_h4_causal */
       "enc_post_gelutanh_s9_d20_h4_causal", GOLDEN_ENCODER_LAYER, 9, 9, 20, 4, 40, 1,
       GOLDEN_GELU_TANH, 0, 1, 9.99999975e-06f, enc_post_gelutanh_s9_d20_h4_causal_x, NULL, NULL,
@@ -25617,7 +25617,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 13840
+#if GOLDEN_FLASH_LIMIT >= 13840 && GOLDEN_PART_ENCODER
     { /* enc_post_relu_s1_d20_h4 */
       "enc_post_relu_s1_d20_h4", GOLDEN_ENCODER_LAYER, 1, 1, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, enc_post_relu_s1_d20_h4_x, NULL, NULL, enc_post_relu_s1_d20_h4_layers, NULL,
@@ -25626,7 +25626,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16382
+#if GOLDEN_FLASH_LIMIT >= 16382 && GOLDEN_PART_ENCODER
     { /* enc_pre_relu_s10_d21_h3_causal_pad2 */
       "enc_pre_relu_s10_d21_h3_causal_pad2", GOLDEN_ENCODER_LAYER, 10, 10, 21, 3, 40, 1,
       GOLDEN_RELU, 1, 1, 9.99999975e-06f, enc_pre_relu_s10_d21_h3_causal_pad2_x, NULL,
@@ -25636,7 +25636,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 14480
+#if GOLDEN_FLASH_LIMIT >= 14480 && GOLDEN_PART_ENCODER
     { /* enc_pre_gelutanh_s5_d20_h4 */
       "enc_pre_gelutanh_s5_d20_h4", GOLDEN_ENCODER_LAYER, 5, 5, 20, 4, 40, 1, GOLDEN_GELU_TANH, 1,
       0, 9.99999975e-06f, enc_pre_gelutanh_s5_d20_h4_x, NULL, NULL,
@@ -25645,7 +25645,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 19637
+#if GOLDEN_FLASH_LIMIT >= 19637 && GOLDEN_PART_ENCODER
     { /* enc_post_gelu_s37_d20_h4_pad7 */
       "enc_post_gelu_s37_d20_h4_pad7", GOLDEN_ENCODER_LAYER, 37, 37, 20, 4, 40, 1, GOLDEN_GELU, 0,
       0, 9.99999975e-06f, enc_post_gelu_s37_d20_h4_pad7_x, NULL,
@@ -25655,7 +25655,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 29452
+#if GOLDEN_FLASH_LIMIT >= 29452 && GOLDEN_PART_ENCODER
     { /* encoder_l2_post_gelu_norm_s12_d20_h4_pad3 */
       "encoder_l2_post_gelu_norm_s12_d20_h4_pad3", GOLDEN_ENCODER, 12, 12, 20, 4, 40, 2,
       GOLDEN_GELU, 0, 0, 9.99999975e-06f, encoder_l2_post_gelu_norm_s12_d20_h4_pad3_x, NULL,
@@ -25667,7 +25667,7 @@ static const golden_case golden_cases[] = {
       29452, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 42944
+#if GOLDEN_FLASH_LIMIT >= 42944 && GOLDEN_PART_ENCODER
     { /* encoder_l2_pre_relu_s37_d24_h3 */
       "encoder_l2_pre_relu_s37_d24_h3", GOLDEN_ENCODER, 37, 37, 24, 3, 40, 2, GOLDEN_RELU, 1, 0,
       9.99999975e-06f, encoder_l2_pre_relu_s37_d24_h3_x, NULL, NULL,
@@ -25676,7 +25676,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8160
+#if GOLDEN_FLASH_LIMIT >= 8160 && GOLDEN_PART_FORMS
     { /* mha_self_s9_d20_h4_win1 */
       "mha_self_s9_d20_h4_win1", GOLDEN_MHA, 9, 9, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s9_d20_h4_win1_x, NULL, NULL, mha_self_s9_d20_h4_win1_layers, NULL, NULL, 0, NULL,
@@ -25685,7 +25685,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 7840
+#if GOLDEN_FLASH_LIMIT >= 7840 && GOLDEN_PART_FORMS
     { /* mha_self_s7_d20_h4_win9_ge_seq */
       "mha_self_s7_d20_h4_win9_ge_seq", GOLDEN_MHA, 7, 7, 20, 4, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_self_s7_d20_h4_win9_ge_seq_x, NULL, NULL,
@@ -25694,7 +25694,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 6880
+#if GOLDEN_FLASH_LIMIT >= 6880 && GOLDEN_PART_FORMS
     { /* mha_self_s1_d20_h4_win1 */
       "mha_self_s1_d20_h4_win1", GOLDEN_MHA, 1, 1, 20, 4, 0, 1, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       mha_self_s1_d20_h4_win1_x, NULL, NULL, mha_self_s1_d20_h4_win1_layers, NULL, NULL, 0, NULL,
@@ -25703,7 +25703,7 @@ static const golden_case golden_cases[] = {
       0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 2732
+#if GOLDEN_FLASH_LIMIT >= 2732 && GOLDEN_PART_FORMS
     { /* mha_self_s12_d10_h2_causal_win3_pad3 */
       "mha_self_s12_d10_h2_causal_win3_pad3", GOLDEN_MHA, 12, 12, 10, 2, 0, 1, GOLDEN_RELU, 0, 1,
       9.99999975e-06f, mha_self_s12_d10_h2_causal_win3_pad3_x, NULL,
@@ -25713,7 +25713,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8330
+#if GOLDEN_FLASH_LIMIT >= 8330 && GOLDEN_PART_FORMS
     { /* mha_self_s10_d20_h4_win1_pad4_all_masked */
       "mha_self_s10_d20_h4_win1_pad4_all_masked", GOLDEN_MHA, 10, 10, 20, 4, 0, 1, GOLDEN_RELU, 0,
       0, 9.99999975e-06f, mha_self_s10_d20_h4_win1_pad4_all_masked_x, NULL,
@@ -25723,7 +25723,7 @@ static const golden_case golden_cases[] = {
       -1.f, 8330, 1, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8560
+#if GOLDEN_FLASH_LIMIT >= 8560 && GOLDEN_PART_FORMS
     { /* mha_cross_q9_kv5_d20_h4_win2_all_masked */
       "mha_cross_q9_kv5_d20_h4_win2_all_masked", GOLDEN_MHA, 9, 5, 20, 4, 0, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, mha_cross_q9_kv5_d20_h4_win2_all_masked_x,
@@ -25733,7 +25733,7 @@ static const golden_case golden_cases[] = {
       8560, 2, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16256
+#if GOLDEN_FLASH_LIMIT >= 16256 && GOLDEN_PART_FORMS
     { /* enc_post_relu_s16_d20_h4_win2_pad2 */
       "enc_post_relu_s16_d20_h4_win2_pad2", GOLDEN_ENCODER_LAYER, 16, 16, 20, 4, 40, 1, GOLDEN_RELU,
       0, 0, 9.99999975e-06f, enc_post_relu_s16_d20_h4_win2_pad2_x, NULL,
@@ -25743,7 +25743,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 20032
+#if GOLDEN_FLASH_LIMIT >= 20032 && GOLDEN_PART_FORMS
     { /* enc_pre_gelu_s11_d24_h3_causal_win2 */
       "enc_pre_gelu_s11_d24_h3_causal_win2", GOLDEN_ENCODER_LAYER, 11, 11, 24, 3, 40, 1,
       GOLDEN_GELU, 1, 1, 9.99999975e-06f, enc_pre_gelu_s11_d24_h3_causal_win2_x, NULL, NULL,
@@ -25752,7 +25752,7 @@ static const golden_case golden_cases[] = {
       0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 29613
+#if GOLDEN_FLASH_LIMIT >= 29613 && GOLDEN_PART_FORMS
     { /* encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2 */
       "encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", GOLDEN_ENCODER, 13, 13, 20, 4, 40, 2,
       GOLDEN_RELU, 1, 0, 9.99999975e-06f, encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2_x, NULL,
@@ -25764,7 +25764,7 @@ static const golden_case golden_cases[] = {
       -1.f, 29613, 4, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 720
+#if GOLDEN_FLASH_LIMIT >= 720 && GOLDEN_PART_FORMS
     { /* pool_att_s7_d20 */
       "pool_att_s7_d20", GOLDEN_POOL, 7, 7, 20, 0, 0, 0, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       pool_att_s7_d20_x, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25772,7 +25772,7 @@ static const golden_case golden_cases[] = {
       NULL, NULL, 0, 0, 0, 0, pool_att_s7_d20_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 537
+#if GOLDEN_FLASH_LIMIT >= 537 && GOLDEN_PART_FORMS
     { /* pool_att_s9_d12_pad4 */
       "pool_att_s9_d12_pad4", GOLDEN_POOL, 9, 9, 12, 0, 0, 0, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       pool_att_s9_d12_pad4_x, NULL, pool_att_s9_d12_pad4_key_padding, NULL, NULL, NULL, 0, NULL,
@@ -25781,7 +25781,7 @@ static const golden_case golden_cases[] = {
       pool_att_s9_d12_pad4_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 60
+#if GOLDEN_FLASH_LIMIT >= 60 && GOLDEN_PART_FORMS
     { /* pool_att_s1_d5 */
       "pool_att_s1_d5", GOLDEN_POOL, 1, 1, 5, 0, 0, 0, GOLDEN_RELU, 0, 0, 9.99999975e-06f,
       pool_att_s1_d5_x, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, GOLDEN_POS_NONE, NULL,
@@ -25789,7 +25789,7 @@ static const golden_case golden_cases[] = {
       NULL, 0, 0, 0, 0, pool_att_s1_d5_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 262
+#if GOLDEN_FLASH_LIMIT >= 262 && GOLDEN_PART_FORMS
     { /* pool_att_s6_d8_one_unmasked */
       "pool_att_s6_d8_one_unmasked", GOLDEN_POOL, 6, 6, 8, 0, 0, 0, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, pool_att_s6_d8_one_unmasked_x, NULL, pool_att_s6_d8_one_unmasked_key_padding,
@@ -25798,7 +25798,7 @@ static const golden_case golden_cases[] = {
       pool_att_s6_d8_one_unmasked_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 196
+#if GOLDEN_FLASH_LIMIT >= 196 && GOLDEN_PART_FORMS
     { /* pool_att_s4_d8_all_masked */
       "pool_att_s4_d8_all_masked", GOLDEN_POOL, 4, 4, 8, 0, 0, 0, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, pool_att_s4_d8_all_masked_x, NULL, pool_att_s4_d8_all_masked_key_padding,
@@ -25807,7 +25807,7 @@ static const golden_case golden_cases[] = {
       pool_att_s4_d8_all_masked_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 15752
+#if GOLDEN_FLASH_LIMIT >= 15752 && GOLDEN_PART_FORMS
     { /* model_cls_attpool_l1_post_relu_s6_d20 */
       "model_cls_attpool_l1_post_relu_s6_d20", GOLDEN_MODEL, 6, 6, 20, 4, 40, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, model_cls_attpool_l1_post_relu_s6_d20_x, NULL, NULL,
@@ -25820,7 +25820,7 @@ static const golden_case golden_cases[] = {
       model_cls_attpool_l1_post_relu_s6_d20_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 20368
+#if GOLDEN_FLASH_LIMIT >= 20368 && GOLDEN_PART_FORMS
     { /* model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16 */
       "model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", GOLDEN_MODEL, 4, 4, 16, 2, 32, 2,
       GOLDEN_GELU, 1, 0, 9.99999975e-06f, model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16_x, NULL,
@@ -25837,7 +25837,7 @@ static const golden_case golden_cases[] = {
       NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 5086
+#if GOLDEN_FLASH_LIMIT >= 5086 && GOLDEN_PART_FORMS
     { /* model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2 */
       "model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", GOLDEN_MODEL, 6, 6, 10, 2, 20, 1,
       GOLDEN_GELU_TANH, 0, 0, 9.99999975e-06f, model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_x, NULL,
@@ -25855,7 +25855,7 @@ static const golden_case golden_cases[] = {
       model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 20841
+#if GOLDEN_FLASH_LIMIT >= 20841 && GOLDEN_PART_FORMS
     { /* model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16 */
       "model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", GOLDEN_MODEL, 9, 9, 16, 4, 32, 2,
       GOLDEN_GELU, 0, 0, 9.99999996e-13f, NULL, NULL,
@@ -25873,7 +25873,7 @@ static const golden_case golden_cases[] = {
       model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16_segment_embed,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 6420
+#if GOLDEN_FLASH_LIMIT >= 6420 && GOLDEN_PART_FORMS
     { /* model_tokens_v20_seq1_sin_mean_d12 */
       "model_tokens_v20_seq1_sin_mean_d12", GOLDEN_MODEL, 1, 1, 12, 3, 24, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, NULL, NULL, NULL, model_tokens_v20_seq1_sin_mean_d12_layers,
@@ -25886,7 +25886,7 @@ static const golden_case golden_cases[] = {
       model_tokens_v20_seq1_sin_mean_d12_token_embed, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 8688
+#if GOLDEN_FLASH_LIMIT >= 8688 && GOLDEN_PART_FORMS
     { /* model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2 */
       "model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", GOLDEN_MODEL, 8, 8, 10, 2, 16, 2,
       GOLDEN_RELU, 1, 0, 9.99999975e-06f, NULL, NULL,
@@ -25908,7 +25908,7 @@ static const golden_case golden_cases[] = {
       model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2_segment_embed,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 2724
+#if GOLDEN_FLASH_LIMIT >= 2724 && GOLDEN_PART_FORMS
     { /* model_cls_attpool_seq1_nopos_d8 */
       "model_cls_attpool_seq1_nopos_d8", GOLDEN_MODEL, 1, 1, 8, 2, 16, 1, GOLDEN_RELU, 0, 0,
       9.99999975e-06f, model_cls_attpool_seq1_nopos_d8_x, NULL, NULL,
@@ -25920,7 +25920,7 @@ static const golden_case golden_cases[] = {
       model_cls_attpool_seq1_nopos_d8_pool_w, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 38200
+#if GOLDEN_FLASH_LIMIT >= 38200 && GOLDEN_PART_ENCODER
     { /* model_sin_mean_l2_post_gelu_s8_d24_pad2 */
       "model_sin_mean_l2_post_gelu_s8_d24_pad2", GOLDEN_MODEL, 8, 8, 24, 3, 40, 2, GOLDEN_GELU, 0,
       0, 9.99999975e-06f, model_sin_mean_l2_post_gelu_s8_d24_pad2_x, NULL,
@@ -25936,7 +25936,7 @@ static const golden_case golden_cases[] = {
       0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL,
     },
 #endif
-#if GOLDEN_FLASH_LIMIT >= 16288
+#if GOLDEN_FLASH_LIMIT >= 16288 && GOLDEN_PART_ENCODER
     { /* model_learned_first_l1_pre_relu_s9_d20 */
       "model_learned_first_l1_pre_relu_s9_d20", GOLDEN_MODEL, 9, 9, 20, 4, 40, 1, GOLDEN_RELU, 1, 0,
       9.99999975e-06f, model_learned_first_l1_pre_relu_s9_d20_x, NULL, NULL,
@@ -25960,154 +25960,154 @@ static const golden_case golden_cases[] = {
 
 /* The cases GOLDEN_FLASH_LIMIT leaves out, then the sentinel (name NULL). */
 static const golden_left_out_entry golden_left_out[] = {
-#if GOLDEN_FLASH_LIMIT < 960
+#if GOLDEN_FLASH_LIMIT < 960 && GOLDEN_PART_ENCODER
     {"ln_s5_d20", 960},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7296
+#if GOLDEN_FLASH_LIMIT < 7296 && GOLDEN_PART_ENCODER
     {"ln_s37_d24_eps1e6", 7296},
 #endif
-#if GOLDEN_FLASH_LIMIT < 112
+#if GOLDEN_FLASH_LIMIT < 112 && GOLDEN_PART_ENCODER
     {"ln_s1_d7", 112},
 #endif
-#if GOLDEN_FLASH_LIMIT < 384
+#if GOLDEN_FLASH_LIMIT < 384 && GOLDEN_PART_ENCODER
     {"ln_s3_d16_noaffine", 384},
 #endif
-#if GOLDEN_FLASH_LIMIT < 2560
+#if GOLDEN_FLASH_LIMIT < 2560 && GOLDEN_PART_ENCODER
     {"ln_acc_offset1000_s4_d64", 2560},
 #endif
-#if GOLDEN_FLASH_LIMIT < 640
+#if GOLDEN_FLASH_LIMIT < 640 && GOLDEN_PART_ENCODER
     {"ln_acc_offset_neg3e4_s3_d20", 640},
 #endif
-#if GOLDEN_FLASH_LIMIT < 528
+#if GOLDEN_FLASH_LIMIT < 528 && GOLDEN_PART_ENCODER
     {"ln_acc_offset1e6_s2_d33_noaffine", 528},
 #endif
-#if GOLDEN_FLASH_LIMIT < 640
+#if GOLDEN_FLASH_LIMIT < 640 && GOLDEN_PART_ENCODER
     {"ln_acc_const_rows_s4_d16", 640},
 #endif
-#if GOLDEN_FLASH_LIMIT < 1024
+#if GOLDEN_FLASH_LIMIT < 1024 && GOLDEN_PART_ENCODER
     {"ln_acc_tiny_eps_s3_d32", 1024},
 #endif
-#if GOLDEN_FLASH_LIMIT < 192
+#if GOLDEN_FLASH_LIMIT < 192 && GOLDEN_PART_ENCODER
     {"ln_acc_const_tiny_eps_s2_d8", 192},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7840
+#if GOLDEN_FLASH_LIMIT < 7840 && GOLDEN_PART_ENCODER
     {"mha_self_s7_d20_h4", 7840},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16741
+#if GOLDEN_FLASH_LIMIT < 16741 && GOLDEN_PART_ENCODER
     {"mha_self_s37_d24_h3_pad5", 16741},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8160
+#if GOLDEN_FLASH_LIMIT < 8160 && GOLDEN_PART_ENCODER
     {"mha_self_s9_d20_h4_causal", 8160},
 #endif
-#if GOLDEN_FLASH_LIMIT < 6880
+#if GOLDEN_FLASH_LIMIT < 6880 && GOLDEN_PART_ENCODER
     {"mha_self_s1_d20_h4", 6880},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8400
+#if GOLDEN_FLASH_LIMIT < 8400 && GOLDEN_PART_ENCODER
     {"mha_self_s6_d21_h3", 8400},
 #endif
-#if GOLDEN_FLASH_LIMIT < 11530
+#if GOLDEN_FLASH_LIMIT < 11530 && GOLDEN_PART_ENCODER
     {"mha_self_s10_d24_h3_causal_pad3", 11530},
 #endif
-#if GOLDEN_FLASH_LIMIT < 11819
+#if GOLDEN_FLASH_LIMIT < 11819 && GOLDEN_PART_ENCODER
     {"mha_cross_q6_kv11_d24_h3_pad4", 11819},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7600
+#if GOLDEN_FLASH_LIMIT < 7600 && GOLDEN_PART_ENCODER
     {"mha_cross_q5_kv1_d20_h4", 7600},
 #endif
-#if GOLDEN_FLASH_LIMIT < 14960
+#if GOLDEN_FLASH_LIMIT < 14960 && GOLDEN_PART_ENCODER
     {"enc_post_relu_s8_d20_h4", 14960},
 #endif
-#if GOLDEN_FLASH_LIMIT < 25061
+#if GOLDEN_FLASH_LIMIT < 25061 && GOLDEN_PART_ENCODER
     {"enc_pre_gelu_s37_d24_h3_pad6", 25061},
 #endif
-#if GOLDEN_FLASH_LIMIT < 15120
+#if GOLDEN_FLASH_LIMIT < 15120 && GOLDEN_PART_ENCODER
     {"enc_post_gelutanh_s9_d20_h4_causal", 15120},
 #endif
-#if GOLDEN_FLASH_LIMIT < 13840
+#if GOLDEN_FLASH_LIMIT < 13840 && GOLDEN_PART_ENCODER
     {"enc_post_relu_s1_d20_h4", 13840},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16382
+#if GOLDEN_FLASH_LIMIT < 16382 && GOLDEN_PART_ENCODER
     {"enc_pre_relu_s10_d21_h3_causal_pad2", 16382},
 #endif
-#if GOLDEN_FLASH_LIMIT < 14480
+#if GOLDEN_FLASH_LIMIT < 14480 && GOLDEN_PART_ENCODER
     {"enc_pre_gelutanh_s5_d20_h4", 14480},
 #endif
-#if GOLDEN_FLASH_LIMIT < 19637
+#if GOLDEN_FLASH_LIMIT < 19637 && GOLDEN_PART_ENCODER
     {"enc_post_gelu_s37_d20_h4_pad7", 19637},
 #endif
-#if GOLDEN_FLASH_LIMIT < 29452
+#if GOLDEN_FLASH_LIMIT < 29452 && GOLDEN_PART_ENCODER
     {"encoder_l2_post_gelu_norm_s12_d20_h4_pad3", 29452},
 #endif
-#if GOLDEN_FLASH_LIMIT < 42944
+#if GOLDEN_FLASH_LIMIT < 42944 && GOLDEN_PART_ENCODER
     {"encoder_l2_pre_relu_s37_d24_h3", 42944},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8160
+#if GOLDEN_FLASH_LIMIT < 8160 && GOLDEN_PART_FORMS
     {"mha_self_s9_d20_h4_win1", 8160},
 #endif
-#if GOLDEN_FLASH_LIMIT < 7840
+#if GOLDEN_FLASH_LIMIT < 7840 && GOLDEN_PART_FORMS
     {"mha_self_s7_d20_h4_win9_ge_seq", 7840},
 #endif
-#if GOLDEN_FLASH_LIMIT < 6880
+#if GOLDEN_FLASH_LIMIT < 6880 && GOLDEN_PART_FORMS
     {"mha_self_s1_d20_h4_win1", 6880},
 #endif
-#if GOLDEN_FLASH_LIMIT < 2732
+#if GOLDEN_FLASH_LIMIT < 2732 && GOLDEN_PART_FORMS
     {"mha_self_s12_d10_h2_causal_win3_pad3", 2732},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8330
+#if GOLDEN_FLASH_LIMIT < 8330 && GOLDEN_PART_FORMS
     {"mha_self_s10_d20_h4_win1_pad4_all_masked", 8330},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8560
+#if GOLDEN_FLASH_LIMIT < 8560 && GOLDEN_PART_FORMS
     {"mha_cross_q9_kv5_d20_h4_win2_all_masked", 8560},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16256
+#if GOLDEN_FLASH_LIMIT < 16256 && GOLDEN_PART_FORMS
     {"enc_post_relu_s16_d20_h4_win2_pad2", 16256},
 #endif
-#if GOLDEN_FLASH_LIMIT < 20032
+#if GOLDEN_FLASH_LIMIT < 20032 && GOLDEN_PART_FORMS
     {"enc_pre_gelu_s11_d24_h3_causal_win2", 20032},
 #endif
-#if GOLDEN_FLASH_LIMIT < 29613
+#if GOLDEN_FLASH_LIMIT < 29613 && GOLDEN_PART_FORMS
     {"encoder_l2_pre_relu_norm_s13_d20_h4_win4_pad2", 29613},
 #endif
-#if GOLDEN_FLASH_LIMIT < 720
+#if GOLDEN_FLASH_LIMIT < 720 && GOLDEN_PART_FORMS
     {"pool_att_s7_d20", 720},
 #endif
-#if GOLDEN_FLASH_LIMIT < 537
+#if GOLDEN_FLASH_LIMIT < 537 && GOLDEN_PART_FORMS
     {"pool_att_s9_d12_pad4", 537},
 #endif
-#if GOLDEN_FLASH_LIMIT < 60
+#if GOLDEN_FLASH_LIMIT < 60 && GOLDEN_PART_FORMS
     {"pool_att_s1_d5", 60},
 #endif
-#if GOLDEN_FLASH_LIMIT < 262
+#if GOLDEN_FLASH_LIMIT < 262 && GOLDEN_PART_FORMS
     {"pool_att_s6_d8_one_unmasked", 262},
 #endif
-#if GOLDEN_FLASH_LIMIT < 196
+#if GOLDEN_FLASH_LIMIT < 196 && GOLDEN_PART_FORMS
     {"pool_att_s4_d8_all_masked", 196},
 #endif
-#if GOLDEN_FLASH_LIMIT < 15752
+#if GOLDEN_FLASH_LIMIT < 15752 && GOLDEN_PART_FORMS
     {"model_cls_attpool_l1_post_relu_s6_d20", 15752},
 #endif
-#if GOLDEN_FLASH_LIMIT < 20368
+#if GOLDEN_FLASH_LIMIT < 20368 && GOLDEN_PART_FORMS
     {"model_vit_p4_c1_8x8_cls_first_l2_pre_gelu_d16", 20368},
 #endif
-#if GOLDEN_FLASH_LIMIT < 5086
+#if GOLDEN_FLASH_LIMIT < 5086 && GOLDEN_PART_FORMS
     {"model_vit_p2_c3_4x6_cls_attpool_pad2_d10_h2", 5086},
 #endif
-#if GOLDEN_FLASH_LIMIT < 20841
+#if GOLDEN_FLASH_LIMIT < 20841 && GOLDEN_PART_FORMS
     {"model_bert_v30_seg2_ln_first_pad2_l2_post_gelu_d16", 20841},
 #endif
-#if GOLDEN_FLASH_LIMIT < 6420
+#if GOLDEN_FLASH_LIMIT < 6420 && GOLDEN_PART_FORMS
     {"model_tokens_v20_seq1_sin_mean_d12", 6420},
 #endif
-#if GOLDEN_FLASH_LIMIT < 8688
+#if GOLDEN_FLASH_LIMIT < 8688 && GOLDEN_PART_FORMS
     {"model_tokens_v25_seg3_cls_attpool_win2_pad2_d10_h2", 8688},
 #endif
-#if GOLDEN_FLASH_LIMIT < 2724
+#if GOLDEN_FLASH_LIMIT < 2724 && GOLDEN_PART_FORMS
     {"model_cls_attpool_seq1_nopos_d8", 2724},
 #endif
-#if GOLDEN_FLASH_LIMIT < 38200
+#if GOLDEN_FLASH_LIMIT < 38200 && GOLDEN_PART_ENCODER
     {"model_sin_mean_l2_post_gelu_s8_d24_pad2", 38200},
 #endif
-#if GOLDEN_FLASH_LIMIT < 16288
+#if GOLDEN_FLASH_LIMIT < 16288 && GOLDEN_PART_ENCODER
     {"model_learned_first_l1_pre_relu_s9_d20", 16288},
 #endif
     {NULL, 0}
@@ -40630,5 +40630,1039 @@ static const golden_left_out_entry golden_dec_left_out[] = {
 };
 
 #define GOLDEN_N_DEC_LEFT_OUT (sizeof golden_dec_left_out / sizeof golden_dec_left_out[0] - 1)
+
+/* ==== additive attention (issue 11): golden_add_cases[] (golden_add_case,
+ * golden.h): 9 cases, 12950 bytes of data in all. Each is kept only if its data
+ * fits GOLDEN_ADD_FLASH_LIMIT (golden.h; default GOLDEN_FLASH_LIMIT); the
+ * others are listed in golden_add_left_out[].
+ * ==== */
+
+/* ---- add_q1_k1_d4_a5: 264 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 264
+
+/* [1x4] */
+static const float add_q1_k1_d4_a5_q[4] = {
+    -0.363103926f, -1.88903701f, -0.651525021f, 1.11579406f,
+};
+
+/* [1x4] */
+static const float add_q1_k1_d4_a5_k[4] = {
+    1.51406229f, -0.845814705f, -0.28310889f, 0.711063921f,
+};
+
+/* [1x4] */
+static const float add_q1_k1_d4_a5_val[4] = {
+    0.231965274f, 0.173398286f, 1.14123404f, -0.298800647f,
+};
+
+/* [5x4] */
+static const float add_q1_k1_d4_a5_wq[20] = {
+    0.0193118155f, -0.0104178786f, 0.305744916f, 0.718459249f, -0.646567702f, 0.122340649f,
+    -0.504703879f, 0.164110422f, -0.598433375f, -0.115716755f, -0.641736567f, -0.165432751f,
+    0.715500355f, 0.00252252817f, 0.326461315f, 0.265366048f, 0.0442637801f, -0.14762494f,
+    -0.404449046f, -0.309325129f,
+};
+
+/* [5x4] */
+static const float add_q1_k1_d4_a5_wk[20] = {
+    0.0739333928f, 0.548631072f, 0.680930734f, -0.294561714f, 0.57263428f, 0.0824248195f,
+    0.453768075f, -0.130276412f, 0.572526574f, 0.465631127f, -0.235515565f, -0.361231685f,
+    -0.6996665f, 0.135511369f, -0.218857884f, 0.383452535f, -0.329930663f, 0.197971523f,
+    0.0476489067f, -0.533786654f,
+};
+
+/* [5] */
+static const float add_q1_k1_d4_a5_b[5] = {
+    0.184799358f, 0.105528854f, 0.147115141f, -0.193133816f, -0.170961529f,
+};
+
+/* [5] */
+static const float add_q1_k1_d4_a5_v[5] = {
+    -0.881650507f, -0.830799043f, -0.282941401f, 1.16526282f, -0.0313160419f,
+};
+
+/* [1x4] */
+static const float add_q1_k1_d4_a5_expected[4] = {
+    0.231965274f, 0.173398286f, 1.14123404f, -0.298800647f,
+};
+
+#endif
+
+/* ---- add_q5_k8_dq7_dk5_dv3_a6: 792 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 792
+
+/* [5x7] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_q[35] = {
+    -0.258579761f, -1.81367755f, 3.0151732f, 0.195652887f, 0.623842835f, -0.42529279f,
+    -0.00200105715f, 0.850984812f, 0.969460189f, -1.66112316f, -2.16482759f, 3.65907836f,
+    -0.298428506f, 1.59868407f, 0.575763345f, 1.10571146f, -1.34697092f, 1.97269845f, -0.520891011f,
+    -0.0903796926f, 0.358088404f, -0.626922548f, -0.702300966f, -0.0157510303f, 0.47075507f,
+    0.878817797f, 1.06289065f, 1.31523323f, 0.680899143f, 0.344591051f, 0.282432884f, 1.31474245f,
+    0.87913239f, 1.56103122f, 0.272066683f,
+};
+
+/* [8x5] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_k[40] = {
+    -0.351605296f, -1.14829826f, 1.72457039f, 0.986645699f, -0.165981501f, -0.880811572f,
+    0.69630748f, -0.208537757f, -1.30670214f, -1.10312045f, 0.129734412f, -0.302421808f,
+    0.11874111f, -0.728791118f, 1.40031457f, 0.783970952f, -2.19785476f, -0.033708442f,
+    0.752552569f, -0.830671549f, -2.36973572f, 2.1673243f, 1.6467973f, -0.466510266f, -0.947238982f,
+    1.08835459f, 1.6181668f, -0.590769708f, -1.20238924f, 0.686657548f, 1.20657456f, 0.124169864f,
+    2.1226902f, -1.33830237f, 0.292287022f, -0.137304112f, 1.54190469f, -1.02057207f, -0.252940685f,
+    -1.25904608f,
+};
+
+/* [8x3] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_val[24] = {
+    -0.720727623f, -0.678945363f, -0.577805936f, -1.09224272f, -0.46485284f, -0.501373529f,
+    -1.79858482f, 2.4783268f, 0.322210073f, 0.185910538f, -2.40529752f, -0.141030386f, 0.493957311f,
+    0.67104435f, -0.616254389f, -3.53468609f, 0.106368482f, -1.31115985f, -0.833338618f,
+    -1.45174134f, 1.0896132f, -0.413075745f, -0.0999573544f, -0.382530063f,
+};
+
+/* [6x7] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_wq[42] = {
+    -0.461599708f, -0.524506807f, 0.475683391f, -0.146941274f, -0.00917842332f, 0.0997419953f,
+    -0.431023628f, 0.335147589f, 0.173447087f, -0.38224563f, -0.279376805f, -0.140384093f,
+    -0.0693102255f, -0.241936222f, 0.316150218f, -0.518943787f, 0.162014291f, -0.158514246f,
+    -0.245519385f, 0.290898204f, -0.10368479f, 0.445479244f, -0.130639032f, 0.287864357f,
+    -0.187407374f, 0.37580502f, -0.402556777f, 0.276051521f, -0.158070818f, 0.245819002f,
+    0.464843452f, 0.506584704f, -0.0803177729f, -0.213825196f, -0.2537314f, 0.223824576f,
+    0.550686002f, 0.0594070144f, 0.247167662f, -0.307293773f, -0.0150757823f, -0.502426863f,
+};
+
+/* [6x5] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_wk[30] = {
+    -0.0796947777f, -0.278730869f, 0.532507479f, 0.0587524287f, -0.318968624f, -0.389884412f,
+    -0.335811168f, 0.167938367f, 0.448891878f, 0.574180365f, 0.303886324f, 0.336375982f,
+    0.320077211f, 0.667226553f, -0.264626682f, -0.152352527f, 0.0637522712f, 0.170324057f,
+    -0.37905252f, 0.106210813f, 0.0976315215f, 0.474339217f, -0.118009858f, -0.0917237252f,
+    -0.339618355f, -0.567873895f, -0.587958992f, 0.353619397f, 0.271373242f, 0.50620085f,
+};
+
+/* [6] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_b[6] = {
+    0.197817132f, 0.0206676479f, -0.183955699f, -0.0982715413f, -0.121586375f, -0.0912121311f,
+};
+
+/* [6] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_v[6] = {
+    0.284180403f, -0.109756529f, -0.17713505f, -0.228350401f, 0.57716006f, -0.424050093f,
+};
+
+/* [5x3] */
+static const float add_q5_k8_dq7_dk5_dv3_a6_expected[15] = {
+    -1.05664825f, -0.171247497f, -0.307265967f, -0.988816917f, -0.239530578f, -0.277814269f,
+    -1.22065306f, -0.176268563f, -0.457076281f, -0.903150737f, -0.228824675f, -0.3382532f,
+    -1.09163964f, -0.237211034f, -0.400730312f,
+};
+
+#endif
+
+/* ---- add_q6_k11_d8_a16_pad4: 2251 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 2251
+
+/* [6x8] */
+static const float add_q6_k11_d8_a16_pad4_q[48] = {
+    0.249371991f, 2.50428939f, 1.28473043f, 0.141800493f, -0.422105193f, 0.918344676f,
+    -0.326254785f, 0.0165328514f, 1.96559644f, -0.0734601244f, -1.0297302f, -0.329037398f,
+    2.25223708f, 0.611097276f, -0.967863083f, -0.452440262f, 1.12344468f, -0.334730059f,
+    -1.04896581f, -0.105512492f, 0.481621444f, -0.668004513f, 0.311356902f, 1.21069336f,
+    0.549781919f, 1.2739526f, -1.79789698f, 0.639985561f, 1.93193805f, -0.447354555f, -1.12646031f,
+    -0.857386589f, 0.546590626f, 0.0441066623f, -0.041200459f, 1.97328866f, 0.534215271f,
+    -0.436549485f, 1.21229851f, 2.8453207f, 0.327796102f, 2.09959269f, 0.360137612f, -2.16483116f,
+    -1.20597982f, -0.876565993f, -0.571858108f, 0.0696216002f,
+};
+
+/* [11x8] */
+static const float add_q6_k11_d8_a16_pad4_k[88] = {
+    0.326438397f, -0.179529458f, 2.03330159f, -1.07935405f, -0.352829963f, -2.08324575f,
+    0.0616409108f, 2.10333705f, 1.17412961f, 0.00445927819f, -0.25660643f, -1.04649711f,
+    -1.05287373f, 0.0498078875f, 0.0345627405f, 0.10405758f, -0.39851889f, 0.0786788911f,
+    0.678343654f, 0.0743205175f, -0.847009897f, -1.21074402f, 0.490934134f, -0.14001888f,
+    0.055200167f, -0.212557673f, -0.0535559505f, 1.02230585f, 1.28928936f, -0.947745383f,
+    -0.281072289f, -0.138688266f, -0.26848498f, 1.13266921f, -2.34681129f, 0.974426329f,
+    2.22506166f, 0.854018092f, 0.0104436753f, -1.18560588f, 0.605939209f, -0.0359186791f,
+    -0.269848734f, -1.72431445f, 0.475202888f, -1.09115398f, 0.993637443f, 0.317961901f,
+    -1.27110064f, 0.178609729f, -1.54397142f, 0.197384685f, -0.914922118f, -0.635722697f,
+    0.820861101f, -1.09012759f, 0.839200914f, 0.236210778f, 0.837925315f, 0.237078384f,
+    0.192659691f, 0.356584609f, -1.46272731f, 0.63257575f, -0.711787343f, -1.13100123f,
+    -1.33747149f, 0.21143353f, -0.440097809f, 1.01706862f, 0.496654809f, -0.641982079f,
+    -1.76829827f, 0.804687917f, -0.850770831f, 0.918645322f, 0.192739591f, -0.0284985788f,
+    0.70999521f, 0.502277434f, -0.149801508f, 1.27649367f, 1.25809383f, -0.604112804f, 0.501584351f,
+    2.50017929f, -0.801505446f, -0.81138438f,
+};
+
+/* [11x8] */
+static const float add_q6_k11_d8_a16_pad4_val[88] = {
+    2.90838671f, -0.00733445073f, -0.312835366f, 1.81157243f, -1.88542235f, -0.225193515f,
+    0.810494781f, 1.23490226f, 0.765195072f, -1.03305972f, 0.418676496f, 0.0576725118f,
+    0.269671381f, 1.74327803f, -0.400772274f, -0.757882774f, 0.977485061f, -1.6497767f,
+    -0.448434919f, -2.07695508f, -1.26124573f, -1.87287641f, -1.42964554f, 0.154337242f,
+    0.167602777f, 0.284906536f, 0.221846625f, 0.827991724f, -0.522158086f, 1.1264677f, -1.53005362f,
+    1.23178148f, 1.32688665f, -0.049196355f, -0.0174282864f, -0.67826587f, -0.820544183f,
+    0.206108317f, 0.772273123f, 1.19689643f, -0.0662487373f, -0.228264496f, 0.627649128f,
+    1.1251992f, 0.162746847f, -1.78606021f, 0.000734623405f, 0.794976771f, -1.60351467f,
+    0.758097768f, 1.06718075f, -0.662397027f, 1.04016674f, 0.992806375f, 0.205477625f, 0.359525621f,
+    -0.49047786f, -0.369760305f, -0.75768882f, 2.48029613f, -1.17998314f, 0.177929983f,
+    -0.740377486f, 0.829315305f, -0.0606415756f, -0.783676863f, 0.122797474f, -0.615065157f,
+    1.36734533f, 1.32846141f, -0.260922074f, -1.77629161f, 0.170253575f, 0.241657749f, 0.881156147f,
+    -0.556494474f, -0.198868215f, -0.596146941f, 1.42336619f, -1.62914729f, 1.34068763f,
+    -1.94914305f, -1.51605177f, 0.897828937f, -0.76533258f, -0.903980136f, -1.10425234f,
+    1.28068984f,
+};
+
+/* [11] */
+static const unsigned char add_q6_k11_d8_a16_pad4_key_padding[11] = {
+    0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+};
+
+/* [16x8] */
+static const float add_q6_k11_d8_a16_pad4_wq[128] = {
+    0.498678327f, -0.0670586899f, -0.363176227f, 0.375177264f, 0.172481969f, 0.330242336f,
+    0.272130817f, 0.324795455f, 0.0225308184f, -0.152138069f, -0.113661513f, 0.0103538362f,
+    0.168199748f, 0.20828481f, 0.349458694f, 0.210911483f, 0.374839544f, 0.408960491f,
+    -0.242488801f, 0.0638510808f, -0.00910359249f, -0.201242253f, -0.13799879f, -0.438135386f,
+    0.120502762f, 0.388516515f, 0.309051156f, -0.512674809f, -0.320346832f, -0.124312043f,
+    0.294082612f, -0.343970686f, -0.396149725f, 0.43945846f, 0.495125413f, 0.143432632f,
+    0.465201169f, -0.274712741f, -0.194519162f, -0.0275637209f, -0.120009772f, -0.442350149f,
+    -0.372867346f, 0.446110874f, 0.200902581f, -0.0685837492f, 0.275206864f, -0.175771058f,
+    -0.37650466f, -0.0444993563f, 0.0744003952f, 0.305303842f, 0.264665276f, 0.301731646f,
+    0.00600143708f, 0.360385239f, -0.0629398897f, 0.464967966f, -0.45798704f, 0.127656385f,
+    -0.365380675f, 0.48774007f, -0.209884778f, 0.173032299f, -0.529524803f, -0.160523534f,
+    -0.219559312f, -0.0880454779f, 0.272174388f, -0.18007642f, 0.431663513f, 0.424489409f,
+    0.175959527f, -0.381736755f, -0.33716324f, -0.461476117f, 0.289122671f, 0.389413923f,
+    -0.171868727f, -0.513600111f, -0.0173341762f, 0.398534566f, -0.510033131f, 0.391146779f,
+    0.0713186637f, -0.452955216f, 0.0597380325f, -0.523750722f, -0.0530624799f, -0.0307377577f,
+    -0.238250077f, -0.338800013f, 0.242008016f, -0.432812363f, -0.251932263f, -0.340820283f,
+    -0.172619402f, 0.293675214f, -0.268822461f, 0.270452827f, -0.314091772f, 0.0563350767f,
+    0.323688656f, 0.476999909f, 0.00385068334f, 0.28616327f, -0.107955754f, 0.2706846f,
+    -0.262026399f, -0.506051898f, 0.00468443241f, -0.0388847031f, 0.385345876f, 0.525867581f,
+    0.0763865858f, 0.477979958f, -0.103757866f, 0.47327584f, -0.216509327f, -0.362049401f,
+    -0.47554034f, 0.404618442f, 0.291491151f, -0.0895503089f, 0.158291802f, 0.271010697f,
+    -0.452953577f, -0.515390515f,
+};
+
+/* [16x8] */
+static const float add_q6_k11_d8_a16_pad4_wk[128] = {
+    -0.112545609f, 0.307095557f, 0.505730033f, -0.144717842f, 0.053625267f, 0.0387330353f,
+    -0.10421779f, 0.500995219f, -0.164231718f, 0.358508825f, 0.326767683f, 0.100457639f,
+    0.423517078f, 0.468230426f, 0.516941547f, 0.404597014f, -0.00663420884f, -0.0759046599f,
+    -0.20824334f, -0.0999582037f, 0.448539168f, 0.048443038f, -0.397674084f, 0.138720512f,
+    -0.398495048f, 0.137313351f, -0.423413396f, 0.251967609f, -0.148748577f, -0.302934855f,
+    0.279910088f, -0.0550831258f, 0.143805504f, 0.389227152f, -0.476702273f, 0.206600562f,
+    -0.412282258f, -0.0917939991f, -0.329761475f, 0.326598823f, -0.431271046f, -0.467097342f,
+    -0.00175391999f, 0.388064295f, 0.504355133f, -0.3873097f, 0.481529385f, 0.445927322f,
+    0.490950912f, 0.182523742f, -0.311372459f, -0.449209481f, 0.0462824218f, -0.368146032f,
+    0.425405204f, -0.474291235f, 0.0563183874f, 0.367442161f, 0.0733857751f, 0.152727783f,
+    -0.0387437195f, -0.13528809f, -0.529796124f, -0.312305868f, -0.312798142f, -0.212049574f,
+    -0.363628775f, 0.497543514f, 0.405871212f, 0.506687522f, 0.161971658f, -0.0580591559f,
+    0.265189737f, -0.0459775738f, 0.113593422f, 0.196772709f, -0.0999547839f, 0.425466865f,
+    0.4156591f, -0.100537553f, -0.435269862f, -0.147255123f, 0.426840872f, 0.331575155f,
+    0.460280359f, -0.36705789f, 0.322446257f, 0.501479805f, -0.103089817f, 0.505821764f,
+    -0.305229545f, 0.26335454f, -0.503784776f, 0.0807205886f, 0.350072116f, -0.125328302f,
+    -0.341867417f, 0.454028815f, 0.351662934f, -0.372588843f, 0.456931204f, 0.0581376143f,
+    -0.0252023172f, 0.180531293f, -0.405125976f, 0.229958355f, 0.39354986f, -0.00142801949f,
+    -0.126319155f, 0.354808658f, 0.22395736f, 0.207260579f, 0.423292458f, -0.0959501639f,
+    0.105041049f, 0.468089819f, -0.474050611f, -0.252991021f, -0.51142627f, 0.491533816f,
+    -0.443845987f, -0.027650902f, 0.463721573f, -0.179848269f, 0.19616656f, 0.327901602f,
+    0.0591596961f, 0.18459326f,
+};
+
+/* [16] */
+static const float add_q6_k11_d8_a16_pad4_b[16] = {
+    -0.119714163f, -0.00344264507f, -0.0743626356f, -0.0835656673f, -0.00757870683f, 0.12049856f,
+    0.138231441f, 0.184457615f, -0.000146365172f, 0.138611108f, -0.0859188586f, 0.16810894f,
+    -0.165847093f, 0.144096211f, 0.0269611366f, 0.0550741926f,
+};
+
+/* [16] */
+static const float add_q6_k11_d8_a16_pad4_v[16] = {
+    0.752076924f, 1.11629105f, -0.700493574f, 0.415315568f, 1.29406095f, -0.974356949f,
+    -0.090357542f, -0.556279778f, 0.0288147926f, -1.4260838f, 0.61464715f, 0.938595951f,
+    0.0675634146f, 0.259707034f, 1.16551745f, -0.191222548f,
+};
+
+/* [6x8] */
+static const float add_q6_k11_d8_a16_pad4_expected[48] = {
+    1.32557654f, -0.380648941f, -0.0386147797f, 0.172582865f, -1.0055325f, -0.431308627f,
+    -0.0656823069f, 0.720106423f, 0.961833835f, -0.766388834f, 0.0959679931f, -0.173656493f,
+    -0.523482323f, 0.183745906f, -0.468340844f, 0.136164442f, 1.94452071f, -0.388424575f,
+    -0.154818565f, 0.717714429f, -1.30294466f, -0.276308477f, 0.150452644f, 0.772346497f,
+    1.33216953f, -0.528526962f, 0.0490115769f, 0.370611399f, -0.762663603f, 0.15782243f,
+    -0.152391195f, 0.408213288f, 1.58786762f, -0.3978118f, 0.0208669975f, 0.655342638f,
+    -0.899455428f, 0.26307413f, 0.0788800865f, 0.502827048f, 1.97279906f, -0.355160713f,
+    -0.185959518f, 0.710029364f, -1.37528861f, -0.328003705f, 0.125490874f, 0.851608396f,
+};
+
+#endif
+
+/* ---- add_q4_k7_d6_a5_allbut1: 815 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 815
+
+/* [4x6] */
+static const float add_q4_k7_d6_a5_allbut1_q[24] = {
+    1.31694138f, -0.780500531f, -1.55113888f, -0.0633138716f, -0.215058178f, -0.785146177f,
+    -0.244973123f, 0.035267394f, -0.694387555f, 0.495407164f, -0.800898314f, -0.714039087f,
+    1.48696101f, -0.592084408f, -0.420546412f, 0.151078984f, 0.268762439f, 2.07681489f, 1.35434473f,
+    -0.776260257f, 0.776918352f, -0.101795003f, -0.652298927f, 0.297531098f,
+};
+
+/* [7x6] */
+static const float add_q4_k7_d6_a5_allbut1_k[42] = {
+    -0.610936761f, 0.741944313f, 0.635445356f, -0.564415693f, -2.22608256f, -0.666684508f,
+    0.445156306f, -0.108920008f, 0.681106031f, -0.0269504413f, -1.11833072f, 0.360246181f,
+    -0.453154027f, -0.285332024f, -0.0687858686f, -0.211215496f, -0.365945309f, 1.14899504f,
+    -1.59999549f, 0.563422501f, -0.411077708f, -0.459924877f, -2.39155579f, -0.97748512f,
+    -0.697869539f, 1.16964662f, 2.05851769f, 1.66570485f, 1.87113714f, 0.147426397f, 2.06062317f,
+    -0.288104057f, 0.83345896f, 1.08534086f, 2.07871652f, -0.25455898f, 1.58416808f, 0.537724912f,
+    -0.0883662254f, 0.0601522662f, 0.0275213718f, -0.682138145f,
+};
+
+/* [7x6] */
+static const float add_q4_k7_d6_a5_allbut1_val[42] = {
+    -0.373101056f, 1.47456217f, 0.607737899f, -0.234563738f, -1.62218702f, -0.423536092f,
+    -1.11613941f, -0.85856837f, -0.683048248f, -0.535936832f, -0.335578114f, 0.879396319f,
+    0.482108861f, 0.495908558f, 0.781646371f, 1.09000266f, 0.0875055417f, 1.74179852f,
+    -0.132025823f, 0.754135668f, 0.357477754f, 0.779069006f, 1.50145555f, -1.64296365f, 1.55215573f,
+    -1.79570866f, -1.24757934f, 0.110924922f, 1.63562644f, 1.31965578f, 1.48413289f, 0.31679675f,
+    1.33906269f, -0.254374713f, -0.410586357f, 0.961754203f, 1.51986897f, 1.03890848f,
+    -0.647204995f, -1.4709295f, 0.652316451f, -0.498638541f,
+};
+
+/* [7] */
+static const unsigned char add_q4_k7_d6_a5_allbut1_key_padding[7] = {
+    1, 1, 1, 0, 1, 1, 1,
+};
+
+/* [5x6] */
+static const float add_q4_k7_d6_a5_allbut1_wq[30] = {
+    0.487181067f, -0.500229359f, -0.574023247f, 0.0628874376f, 0.4766666f, -0.0701904744f,
+    0.390419871f, -0.409819096f, 0.606875181f, -0.347214192f, 0.450905472f, -0.559586763f,
+    -0.0310855787f, 0.357850581f, 0.183013171f, 0.527691007f, 0.0886200368f, -0.550327837f,
+    0.427464038f, 0.259586513f, 0.432499111f, -0.173856497f, 0.479270309f, 0.284984559f,
+    -0.488822848f, -0.315397292f, 0.00911294296f, 0.13739793f, 0.419920683f, -0.0255607553f,
+};
+
+/* [5x6] */
+static const float add_q4_k7_d6_a5_allbut1_wk[30] = {
+    -0.324766397f, 0.239338517f, -0.228092209f, -0.0712194219f, 0.313884199f, 0.51274991f,
+    -0.511965275f, -0.380242527f, -0.136007205f, -0.253246933f, 0.000823080481f, 0.438152492f,
+    -0.418273062f, -0.402181566f, 0.440055847f, 0.421287984f, 0.157983497f, 0.412426323f,
+    -0.277614355f, 0.0767421275f, -0.347591519f, 0.020671986f, -0.590510488f, -0.411422193f,
+    0.188460395f, 0.543020189f, 0.0400879979f, -0.339141846f, 0.00110522739f, -0.346550167f,
+};
+
+/* [5] */
+static const float add_q4_k7_d6_a5_allbut1_b[5] = {
+    0.171067551f, 0.107090525f, -0.192463785f, 0.0961862579f, 0.0457284227f,
+};
+
+/* [5] */
+static const float add_q4_k7_d6_a5_allbut1_v[5] = {
+    -0.488836348f, 0.0746152997f, -0.333190799f, 0.317409217f, 0.570841134f,
+};
+
+/* [4x6] */
+static const float add_q4_k7_d6_a5_allbut1_expected[24] = {
+    -0.132025823f, 0.754135668f, 0.357477754f, 0.779069006f, 1.50145555f, -1.64296365f,
+    -0.132025823f, 0.754135668f, 0.357477754f, 0.779069006f, 1.50145555f, -1.64296365f,
+    -0.132025823f, 0.754135668f, 0.357477754f, 0.779069006f, 1.50145555f, -1.64296365f,
+    -0.132025823f, 0.754135668f, 0.357477754f, 0.779069006f, 1.50145555f, -1.64296365f,
+};
+
+#endif
+
+/* ---- add_q3_k5_dq6_dk4_dv5_a5_allmasked: 557 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 557
+
+/* [3x6] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_q[18] = {
+    0.095725812f, -0.293029338f, 0.748253286f, -1.29389429f, -0.765416682f, -0.210659534f,
+    0.144683152f, 0.0170016177f, -1.57081127f, 0.169264346f, -0.787512481f, 0.388865888f,
+    0.241456211f, -0.277426839f, 0.00248440285f, 0.651758432f, 0.424870551f, 1.28740942f,
+};
+
+/* [5x4] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_k[20] = {
+    -1.35286069f, 0.90802151f, 0.0166305173f, -0.0762511045f, 0.165534273f, -0.496295303f,
+    0.344521344f, -1.53800654f, 0.257246882f, 0.885039508f, -0.811514795f, -0.784937084f,
+    -1.344154f, -1.25528347f, -0.818943679f, -0.338501215f, 0.273049802f, -0.162980795f,
+    0.589109063f, -1.6647898f,
+};
+
+/* [5x5] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_val[25] = {
+    0.354333699f, -0.566307545f, 0.38274312f, 0.424481153f, -1.51243162f, -0.51069963f,
+    0.114736684f, -0.235944256f, 0.271416247f, 3.29165649f, -0.392015159f, 0.523665249f,
+    -1.18543267f, 1.07539821f, 0.674087167f, -1.97074056f, 1.99350929f, -0.973000348f,
+    -0.668108821f, -0.984116852f, 0.468761951f, 0.82593435f, -1.44358063f, 1.03312707f,
+    0.168049112f,
+};
+
+/* [5] */
+static const unsigned char add_q3_k5_dq6_dk4_dv5_a5_allmasked_key_padding[5] = {
+    1, 1, 1, 1, 1,
+};
+
+/* [5x6] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_wq[30] = {
+    -0.058094006f, -0.56583792f, -0.091625832f, -0.396925032f, 0.0647917241f, -0.168802679f,
+    0.12611717f, -0.283132613f, -0.101413734f, 0.408446848f, 0.530830324f, -0.576820374f,
+    0.154336825f, 0.412381709f, 0.371817082f, -0.404807925f, 0.316020638f, -0.255550891f,
+    0.590359867f, -0.134967163f, -0.0316453464f, 0.241410628f, 0.286835998f, -0.296468407f,
+    -0.610498071f, 0.197430104f, -0.229314461f, -0.453202784f, 0.60201633f, 0.457838386f,
+};
+
+/* [5x4] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_wk[20] = {
+    0.476935744f, -0.695998788f, -0.645144224f, -0.327809125f, -0.479219198f, -0.266138613f,
+    0.167264968f, -0.681839526f, -0.726231098f, -0.139015228f, 0.330721915f, 0.4344019f,
+    -0.209783792f, 0.587195158f, 0.633595943f, 0.24544242f, -0.191628814f, -0.470229685f,
+    0.482030153f, 0.690244794f,
+};
+
+/* [5] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_b[5] = {
+    0.143184453f, 0.0162294153f, 0.105145693f, 0.154068574f, -0.126095057f,
+};
+
+/* [5] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_v[5] = {
+    -0.92595166f, 0.835234344f, 0.40592891f, 0.0634785891f, -0.67484647f,
+};
+
+/* [3x5] */
+static const float add_q3_k5_dq6_dk4_dv5_a5_allmasked_expected[15] = {
+    0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
+};
+
+#endif
+
+/* ---- add_q9_k37_dq12_dk10_dv8_a12_pad5: 4573 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 4573
+
+/* [9x12] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_q[108] = {
+    0.484918565f, -1.00949073f, 1.11499739f, 0.45130831f, 0.621651173f, 1.94599557f, 1.48854172f,
+    2.19570279f, -0.673526525f, 1.83733106f, 0.291686088f, 0.755456805f, 0.588478088f, 0.334453762f,
+    0.673101246f, -0.308019996f, 0.318930507f, 1.04159284f, 0.107572541f, 1.18208075f, 0.939594269f,
+    -0.981791198f, 1.50822973f, -2.18126917f, 0.383756459f, 1.46949768f, 1.21703398f, 0.54288435f,
+    0.458651125f, -0.180024117f, -1.2631098f, 0.0523664132f, -1.15853369f, 0.0829534754f,
+    0.144766375f, -0.10851045f, 0.30672574f, 0.308042258f, -0.466167599f, 1.18683076f,
+    -0.770773113f, -1.30184436f, 0.59372741f, -0.231708676f, -1.02212203f, -0.954777956f,
+    -0.945058048f, 0.527123272f, -1.00547814f, 0.744147718f, -0.759274185f, -0.428782523f,
+    0.0673584267f, -0.567293346f, 0.710961819f, 1.50526428f, 3.19308472f, -0.21327582f,
+    -0.368295014f, -1.21563959f, 0.132985786f, -1.82489669f, 0.586382389f, -0.593223929f,
+    -0.340271622f, -0.534462035f, -0.705877781f, -0.212473691f, -1.10141778f, 0.0995244682f,
+    0.719784975f, 0.477246821f, -1.94823086f, -0.426865548f, -1.81167483f, 0.0882397443f,
+    0.693445981f, -0.696122825f, -0.082691811f, 0.252626449f, -0.793770671f, 0.602670193f,
+    -0.626614213f, 1.08353829f, 0.270680487f, 0.9401021f, 1.78305233f, -0.774913847f, -0.599080086f,
+    0.695757508f, 0.379879296f, 1.20049381f, -1.60060108f, 0.0897553787f, -0.410490364f,
+    1.59445667f, -0.122100919f, -1.18708801f, -0.427600384f, -0.973849416f, -1.08793092f,
+    0.571159363f, -0.50393641f, 0.530312896f, 0.0415397659f, 0.242678121f, -0.715737939f,
+    0.416923404f,
+};
+
+/* [37x10] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_k[370] = {
+    -0.800667226f, -0.608568966f, 0.264180928f, -0.591016352f, 0.732768595f, -0.0514478609f,
+    -2.08194709f, -0.117256775f, 0.135779381f, 0.720169067f, 0.300852269f, 0.527550697f,
+    0.126094654f, -1.1631974f, 0.854631543f, 2.00342894f, -2.32397842f, 1.39516366f, -0.771766305f,
+    -0.926770747f, 0.311198831f, 0.654720485f, 0.903517962f, 0.763777375f, -1.00507748f,
+    -1.83808959f, 0.427497059f, -0.934674799f, -0.323172987f, -0.139543086f, -0.279242098f,
+    -1.31298447f, -0.0872412696f, 1.26985526f, 1.79447424f, 1.39153922f, 0.0651504025f,
+    0.470915407f, 0.776044726f, -0.711537063f, 0.676168621f, -0.0167613849f, -0.903194189f,
+    0.749584258f, 0.667880952f, 0.183304876f, -0.572883427f, -2.09136033f, -2.14199877f,
+    -0.554697156f, 0.844204485f, -1.13398325f, -0.462443113f, 0.0302098002f, 0.522069633f,
+    -1.16500235f, 0.195762441f, -0.555499673f, 0.147154689f, 0.651666343f, -0.611155748f,
+    -0.376855195f, -1.09497082f, 0.701825857f, 1.03741062f, -0.874661803f, 1.27166843f,
+    -1.54275203f, 1.09918094f, -0.378427655f, -0.8991552f, -0.0408004336f, 0.131300837f,
+    1.06615222f, -1.39462113f, -1.25137532f, -0.619380593f, 0.0557251312f, 0.691195548f,
+    -0.161829382f, -0.671160102f, 1.71032405f, 0.152820319f, 0.460853696f, -1.90766442f,
+    -0.33953613f, -0.95955646f, -0.272430062f, 0.777424812f, -0.525611699f, 0.312824786f,
+    -0.947106302f, 0.504620969f, -0.0104431789f, 0.429011852f, 1.25856745f, -0.893500566f,
+    -2.49481916f, 2.29016042f, -0.586473465f, -0.224988461f, 0.628813148f, 1.20779407f,
+    0.157887042f, -0.453204572f, 1.07401502f, -1.41379344f, 0.267502666f, -1.16962838f,
+    -0.189871341f, 1.64794075f, -0.246560574f, -0.650931597f, 0.0258741453f, 1.01743627f,
+    1.20083249f, 0.995322585f, 0.551649988f, -0.980409503f, 0.329899937f, 0.0336735509f, 1.1734128f,
+    -0.0867372528f, -0.406104743f, -1.36698306f, -0.0141652143f, -0.450710952f, 0.353979558f,
+    -0.017835198f, -0.940943182f, 1.19122672f, -0.752435803f, 1.29114056f, 0.337416202f,
+    0.422421962f, 0.122143224f, 0.2002597f, 0.414644867f, 0.981475353f, 0.526004851f, -0.192777127f,
+    1.22510755f, -0.697691381f, -0.871810675f, -0.268291056f, 0.993451536f, 0.437720716f,
+    -0.784520626f, 1.39766681f, 1.89693904f, 0.189586639f, -2.40883446f, -2.28471613f, 0.675914884f,
+    1.61595404f, 1.34061265f, 0.66591984f, 0.0435455553f, -1.2430855f, -0.556733608f,
+    -0.0708391443f, 0.368127674f, 1.05997074f, -0.610114932f, -1.50612724f, -1.06004775f,
+    1.8721472f, -0.0315928347f, -1.60632169f, -0.0135388812f, 0.139951512f, -0.968770266f,
+    -0.0424272679f, 1.46324492f, 0.894430101f, 0.755119979f, -0.888823569f, -1.21267164f,
+    0.805850983f, 0.692418635f, -0.919418573f, 0.346483618f, 1.33465433f, -0.6782161f,
+    -0.496908665f, -0.99810034f, 2.33166432f, -0.103758745f, -0.946490586f, -1.23217356f,
+    0.275592774f, -0.388089687f, 1.72960544f, -0.220363185f, -1.55532408f, -0.66420722f,
+    1.29944921f, 0.140627891f, -0.229992375f, 1.61050534f, -0.536119699f, 0.475830317f, 1.19320428f,
+    0.590198338f, 1.31706333f, -1.68607533f, 2.59405541f, 0.127867952f, 0.005193769f, -0.919977427f,
+    1.17590356f, -0.325304329f, -0.0910693854f, 0.119543225f, 0.133323193f, -0.588047147f,
+    0.0124907726f, 1.08844507f, 0.062903598f, 1.70310867f, -0.16171585f, -1.08319199f, 0.824038327f,
+    -0.413327754f, -0.0142366448f, 0.369282067f, -0.673876107f, 0.141997099f, 0.307592273f,
+    0.558529615f, 0.215383664f, -0.220910549f, -0.0861949772f, 0.342914402f, -1.92890012f,
+    -0.377879739f, -1.06556499f, 0.228698283f, -0.213915169f, -0.654543877f, 1.29331374f,
+    -1.21594393f, 0.262521654f, 0.590128124f, -1.53002012f, -0.103705578f, 0.596083999f,
+    -1.21351671f, 1.54878139f, -0.948616326f, 0.30046007f, -1.269418f, -0.0362417549f, 0.75917542f,
+    -0.0259125661f, 0.501681268f, -0.412788361f, 1.88518608f, -0.218790948f, -1.54239261f,
+    0.739373803f, 1.05343819f, 1.23735201f, 0.953946114f, 1.06355083f, -1.35277009f, -1.96092284f,
+    -0.372953057f, 0.300549686f, -0.358710498f, -2.47722101f, -0.092495732f, -0.161381289f,
+    -1.3890605f, -0.344404638f, -0.110141225f, 0.0377040915f, -0.276645064f, 0.971768379f,
+    0.437608391f, 0.396309912f, -1.08694756f, -0.406683564f, -1.06005526f, 0.00198424072f,
+    1.65545869f, -0.82890594f, -0.362219483f, -2.98898363f, -0.863195717f, -0.308280587f,
+    0.0493973084f, 1.16095078f, 0.399110407f, -1.16665614f, 1.18594193f, -0.148274481f,
+    -0.635040581f, 0.332060695f, -0.7011379f, 1.44295549f, -0.480532408f, -0.265033454f,
+    -1.21371555f, 0.138775364f, -0.999622881f, 0.1554939f, -0.409402817f, 0.953142107f,
+    -0.206107721f, 0.596296906f, -0.130056441f, -0.0206471644f, 0.0659390762f, -0.29246363f,
+    -1.1519841f, -0.801917553f, 0.385977864f, 1.52827597f, 0.0783079043f, -1.1940645f, 0.827733517f,
+    -1.59140205f, -0.0331740044f, 0.606479883f, 0.240455121f, 0.87116605f, -0.548709154f,
+    0.544622362f, 0.106104545f, -1.25603402f, -0.811894536f, -1.44988358f, -1.50050163f,
+    -1.59182882f, 0.515697718f, 1.07550406f, -0.264627397f, -0.368215263f, 1.42007351f,
+    0.857925475f, 1.29142797f, 0.0243220795f, 1.70893753f, 1.12131441f, -0.257498801f, 2.04999709f,
+    1.02939367f, -1.17173624f, 0.848159134f, 2.02492523f, 0.389243037f, -1.48931789f, -0.815879285f,
+    0.320466936f, 1.52442801f, 0.158907682f, -1.57612967f, -0.911615014f, 0.233715296f,
+    -0.404053777f, -0.252048641f, -0.448492974f, 1.97587538f, 0.388985366f, -0.796099544f,
+    0.26831308f, -1.22866929f, -0.343643218f, -0.713408411f,
+};
+
+/* [37x8] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_val[296] = {
+    -0.829202414f, 0.148474485f, 1.41379476f, -1.27373898f, 1.03502417f, -1.39666688f, 1.89258265f,
+    0.36297667f, -0.237036631f, 0.500484824f, -0.0881516263f, -1.67405963f, 0.986724913f,
+    0.578593731f, -0.547034502f, 0.530708313f, 0.862305224f, -1.57158494f, -1.20383871f,
+    -0.962384582f, 0.38575545f, -1.96674728f, -0.990112841f, -0.686555982f, 2.29592586f,
+    2.45598817f, -0.453990608f, -0.687626302f, -0.0654273927f, 0.0914640352f, 0.765601933f,
+    -1.62240326f, 1.40115833f, 0.0416600257f, -0.822041154f, 1.17925394f, -1.11255276f,
+    -1.14140999f, -1.2989068f, 1.06914699f, -0.187159687f, 0.184382215f, -1.77089393f,
+    -0.536310792f, -1.74993706f, 0.417353898f, 1.35609138f, -0.68429023f, 1.15263844f,
+    -0.937774122f, 0.048895169f, 0.23113656f, -0.863278985f, -1.06894219f, -0.378379762f,
+    -0.31970185f, 1.07267475f, 0.254401684f, -0.0747567788f, 0.394066483f, 0.587148726f,
+    -1.8131659f, -0.428213298f, -2.09319425f, 0.160544932f, 0.002819221f, -0.476463765f,
+    1.22701335f, 2.05411339f, 0.59458822f, 0.018058842f, 0.795622528f, 1.33690286f, -0.272950947f,
+    -0.0841425285f, -1.66262043f, -0.0846194774f, -0.834144115f, -0.702977836f, -1.50086677f,
+    -0.0642550066f, 0.262526125f, 0.590861797f, 1.39725316f, 1.33460128f, 0.413028568f, 1.34643054f,
+    0.0977114663f, -0.178252071f, 1.79788375f, -0.80853194f, 1.60514796f, -1.5179491f,
+    -0.266404361f, -0.125366911f, 0.278920442f, -0.851400971f, 0.0735533684f, -0.0284573212f,
+    -0.305297405f, 1.03803766f, 0.278954297f, 0.970985949f, 2.04235435f, 1.13961411f, 0.69899863f,
+    -0.0916802883f, 0.0284851044f, 0.858824134f, 0.893400252f, 1.13079846f, 1.05113363f,
+    -1.82518077f, -2.00914645f, 1.37241185f, 0.874195397f, 0.757634461f, 0.609817147f,
+    -0.608099222f, 1.33316112f, -0.586428106f, -0.581544936f, -0.0910031646f, 0.297106743f,
+    1.93058848f, -0.392443836f, 0.376253039f, 0.900021553f, 0.712644935f, -0.0615934283f,
+    -1.59444511f, -1.42456841f, 2.15400672f, 0.416768968f, -0.854246438f, -1.34756005f,
+    -1.28392828f, -0.571437538f, -0.231927633f, -0.0658559799f, -0.187283367f, 1.60383463f,
+    -1.2507453f, -0.472472727f, 0.33419767f, -0.434528142f, 0.358188719f, 1.07852006f,
+    -0.166221723f, -0.292593867f, -0.469808161f, 0.707848907f, 0.496364057f, -0.997542739f,
+    -0.0165272746f, -1.83969164f, -0.907711208f, -1.07655215f, 0.241012305f, 1.42877185f,
+    1.56007791f, 0.832988977f, -0.833729625f, -0.268277466f, -0.035428457f, 1.89013886f,
+    -1.08821166f, 1.35488129f, 0.354271919f, 0.290209383f, -2.20566869f, 0.827515781f, -1.42289281f,
+    0.373213947f, 0.706706941f, 0.591813624f, 0.571254253f, -1.6041609f, -0.678629518f,
+    0.232555449f, -0.324414402f, -0.211313725f, 0.0152526172f, 1.74472547f, -0.896686435f,
+    -1.38381135f, 1.47384143f, -0.0620806888f, -1.05853951f, 0.864512026f, -0.640003741f,
+    -0.0475132801f, -0.618844211f, 0.0881859213f, 0.435360104f, 0.471740305f, 0.33251223f,
+    1.1968956f, -0.987389982f, -0.997120678f, -1.44818223f, 1.66234422f, -0.371262252f,
+    -0.517306089f, 0.624727607f, 0.10169559f, -0.764812946f, 0.296965271f, 0.966302931f,
+    0.596856713f, -0.13705866f, -1.1207329f, 0.231778055f, 1.7346915f, 0.0309390146f, 0.242019966f,
+    0.735235572f, 0.435867488f, -0.0919883847f, -1.56098688f, 0.693953872f, -0.605375051f,
+    -1.23158693f, 0.867982447f, -1.21369123f, 0.692661226f, -2.33647299f, -1.89595759f,
+    -0.437037766f, 1.01592171f, -1.272627f, -0.0747136176f, -1.52560544f, -0.9237535f, 1.38921916f,
+    -0.962420225f, 1.83664632f, 0.242164925f, -0.913997173f, -1.06099379f, 0.272220045f, 1.1492101f,
+    -2.3401916f, 0.199244693f, -0.379871726f, 0.332746357f, -1.27290189f, 0.456255943f,
+    0.368146747f, -1.42011416f, 1.71771348f, -0.828640938f, -0.407590002f, 0.398930699f,
+    0.0544993281f, -1.67007089f, -0.911675453f, 0.14796859f, -0.222816065f, -0.0924973935f,
+    0.493133336f, 1.54282117f, 0.667605281f, 1.11078787f, -1.35484791f, -0.309377551f,
+    0.00928437617f, 0.254560471f, -0.0839717537f, 0.315498114f, -0.149512872f, 1.13854277f,
+    -1.60150492f, -0.0200361721f, -0.839384079f, -2.11102009f, -2.71174932f, -0.547020674f,
+    0.185004458f, -0.72738868f, 0.372809947f, 2.10300779f, 0.410006762f, -0.614254236f, 1.10937595f,
+    0.270545572f, -0.880090177f, 1.34436095f, 1.46606076f, -0.908511341f, -0.57224077f,
+    0.298968047f, -0.778201044f, 0.978378713f, -0.680259883f, 1.38820481f,
+};
+
+/* [37] */
+static const unsigned char add_q9_k37_dq12_dk10_dv8_a12_pad5_key_padding[37] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1,
+};
+
+/* [12x12] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_wq[144] = {
+    -0.284557611f, 0.391529232f, 0.135983124f, 0.265594482f, 0.0125993015f, 0.0345773883f,
+    0.122844197f, 0.176473647f, -0.157663271f, 0.213830054f, -0.143900365f, -0.198810637f,
+    0.235600322f, -0.0352154523f, -0.229726061f, 0.0542756096f, 0.0365945585f, -0.422153682f,
+    0.164253429f, 0.322105199f, 0.0982176363f, -0.0962070227f, 0.0896530449f, 0.265597343f,
+    -0.246665344f, 0.309167504f, 0.136691451f, 0.0579585321f, 0.158254147f, 0.11078313f,
+    -0.147903323f, 0.404910266f, 0.133764639f, -0.364888072f, 0.325768948f, -0.206939667f,
+    -0.104176037f, -0.393199533f, -0.28686133f, -0.189326912f, -0.262703925f, -0.229165375f,
+    0.194570541f, -0.281745911f, 0.327470928f, -0.185990244f, 0.343325585f, -0.22717014f,
+    -0.194847941f, -0.195424363f, -0.338786751f, 0.0810986683f, -0.111788049f, 0.134931639f,
+    0.0815122426f, 0.414381862f, 0.0153918453f, 0.0976981968f, 0.248176396f, 0.256126195f,
+    -0.0411590859f, 0.298059613f, -0.0429981202f, -0.390936553f, 0.315683633f, -0.356990367f,
+    0.181939796f, 0.413078636f, -0.0884135142f, 0.266364127f, 0.39332208f, -0.349157512f,
+    -0.22244373f, 0.372182012f, 0.359945923f, -0.414766163f, -0.0689664707f, -0.125756443f,
+    -0.390866965f, -0.262167096f, -0.402705252f, 0.272663891f, 0.348749667f, -0.326751143f,
+    0.212003201f, 0.0465470925f, -0.281307966f, 0.089765422f, -0.186451212f, 0.352837533f,
+    -0.28495571f, -0.000134932416f, -0.261126548f, -0.340414524f, -0.206579521f, -0.155135274f,
+    -0.0532553606f, 0.0178352892f, 0.0535951667f, 0.0164830741f, -0.424261868f, 0.00944903772f,
+    0.174877733f, 0.127819091f, 0.294714302f, -0.341984868f, 0.416004747f, 0.0928298905f,
+    -0.131519467f, -0.431831807f, 0.183523118f, -0.281077653f, 0.0818473026f, 0.359044015f,
+    -0.228339717f, 0.0427484401f, 0.299715579f, 0.263656199f, -0.352912486f, 0.368674248f,
+    0.0627997369f, -0.372392565f, 0.195538089f, 0.0155017944f, -0.195157394f, -0.315878034f,
+    -0.396539688f, -0.312776029f, -0.361826032f, -0.171443045f, -0.281923473f, 0.215935543f,
+    0.22815384f, 0.432798833f, 0.163302094f, -0.279900789f, -0.350039899f, 0.375904471f,
+    0.405685574f, 0.0956317782f, 0.0270739272f, -0.0157323778f, 0.0687223077f, -0.346760511f,
+};
+
+/* [12x10] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_wk[120] = {
+    0.063169159f, 0.109307751f, -0.0220533088f, -0.0548398867f, 0.228372112f, 0.0956458598f,
+    -0.442643017f, -0.161740482f, 0.304296464f, 0.00160777045f, 0.0402591191f, -0.380423516f,
+    -0.0907308906f, 0.216169268f, -0.007100699f, 0.0383881852f, -0.456053168f, 0.424176484f,
+    0.46650359f, -0.371027708f, 0.0705956742f, 0.209686846f, 0.276681125f, -0.409793466f,
+    -0.426589638f, -0.0954467654f, 0.0445718803f, 0.0279521253f, -0.143149704f, -0.185719579f,
+    0.457368672f, 0.376504928f, -0.255926162f, -0.474307895f, -0.317008764f, -0.0560645573f,
+    -0.381830364f, 0.222733572f, -0.110425048f, -0.124061435f, 0.179002091f, 0.40632081f,
+    -0.168626815f, -0.0106170643f, 0.341162801f, 0.102534965f, 0.233503491f, -0.10536243f,
+    -0.39517197f, -0.440146416f, 0.373537183f, -0.432147592f, 0.170149088f, 0.436960042f,
+    0.208994165f, -0.258698136f, -0.454008311f, -0.408902407f, -0.0250265505f, 0.240742326f,
+    -0.0567375682f, 0.0213221703f, 0.241153419f, 0.12261878f, 0.0419861451f, 0.290302068f,
+    -0.145828173f, 0.144583315f, 0.376999646f, -0.283819646f, -0.18948321f, -0.363666445f,
+    0.0665355623f, -0.17915374f, -0.323186517f, 0.349543273f, 0.425562203f, -0.0982681811f,
+    -0.369090736f, 0.218020752f, 0.229100883f, 0.191479519f, -0.0377787314f, 0.232458577f,
+    0.0588381365f, 0.410452008f, -0.0738597289f, 0.440008998f, -0.0206574723f, -0.141668037f,
+    -0.455167264f, 0.135338783f, -0.387862414f, -0.0717518702f, -0.430297762f, -0.0921347514f,
+    0.302094728f, 0.0462337062f, 0.280862331f, -0.178252056f, -0.381117672f, -0.300313175f,
+    0.276691645f, 0.443602443f, 0.345450908f, -0.23515898f, -0.381994307f, 0.34651804f,
+    0.107611887f, 0.280820549f, -0.171917215f, -0.259589314f, 0.189412877f, 0.268327683f,
+    -0.453647703f, 0.184888229f, -0.224409834f, -0.137380317f, 0.268329799f, 0.00697364006f,
+};
+
+/* [12] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_b[12] = {
+    0.00624830741f, 0.00302343373f, 0.154583201f, -0.051572036f, 0.195044085f, -0.160395578f,
+    0.0858370289f, -0.0636451989f, 0.00117425923f, -0.0296551473f, -0.126240358f, 0.0740604624f,
+};
+
+/* [12] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_v[12] = {
+    -0.671442032f, 1.39277339f, 0.0181599855f, -1.23225522f, -0.548678577f, -0.188620627f,
+    1.23815954f, -0.206187129f, -1.47228432f, 0.0902897716f, -0.341456115f, 1.18719471f,
+};
+
+/* [9x8] */
+static const float add_q9_k37_dq12_dk10_dv8_a12_pad5_expected[72] = {
+    0.405764908f, -0.164086431f, 0.101358019f, -0.575312197f, 0.212071136f, -0.184696987f,
+    -0.393993229f, -0.684276462f, 0.536740065f, 0.212793931f, -0.0309461243f, -0.510177851f,
+    0.173895523f, -0.0595022738f, -0.32475248f, -0.58082068f, 0.183799386f, -0.239492774f,
+    0.227084249f, -0.338916689f, 0.241083264f, -0.0379496552f, -0.411654949f, -0.651109695f,
+    0.49844867f, -0.151874378f, 0.0720925182f, -0.690999925f, 0.233160585f, -0.287671328f,
+    -0.599883735f, -0.904385269f, 0.584256828f, 0.115412898f, -0.0508819297f, -0.592280626f,
+    0.143178061f, -0.15402849f, -0.339081734f, -0.545387745f, 0.360198379f, -0.110489339f,
+    0.0871614367f, -0.368010819f, 0.224904567f, -0.144196332f, -0.577157021f, -0.870584607f,
+    0.396967947f, -0.120801806f, 0.0921785086f, -0.59318459f, 0.275473177f, -0.0864388421f,
+    -0.527931392f, -0.795320272f, 0.236807913f, -0.180285692f, 0.17898643f, -0.368633837f,
+    0.237091437f, -0.111576691f, -0.377759397f, -0.565832019f, 0.481483638f, -0.0613491088f,
+    0.081544809f, -0.565491736f, 0.209291801f, -0.170119971f, -0.554310024f, -0.933019102f,
+};
+
+#endif
+
+/* ---- add_q7_k7_d10_a9_nobias: 1876 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 1876
+
+/* [7x10] */
+static const float add_q7_k7_d10_a9_nobias_q[70] = {
+    0.310204834f, 0.110528886f, 0.165294409f, -0.879042923f, -0.447119653f, 0.489001215f,
+    0.477053046f, -1.46691048f, 0.236464471f, 2.42204595f, -0.0960226506f, 1.43688381f,
+    0.0669775829f, 0.621974647f, 0.361117929f, 0.534054816f, -0.8827613f, 0.234251946f, 1.12462175f,
+    -1.45967817f, 2.01200342f, 0.406163961f, -0.738476098f, -0.377466261f, -0.74475342f,
+    -2.65657425f, 0.462801784f, -0.237952158f, -1.43414402f, 0.425799131f, -1.53641319f,
+    1.76363516f, 0.839309275f, -0.868077934f, -1.15750766f, 0.69481796f, -0.981739759f,
+    -0.438383758f, -1.96023917f, 0.357440174f, -0.980028033f, -1.53330922f, 0.597548962f,
+    -0.533071995f, 1.75345433f, -0.801369548f, -0.0160322916f, -0.519456625f, 0.352223754f,
+    -0.112323076f, -1.22090912f, -0.460599393f, -0.373142838f, -0.401887178f, 0.464719057f,
+    -1.24947989f, 0.816632092f, 0.146274f, -0.920672238f, 2.48124146f, 0.145232171f, -0.317554384f,
+    1.31951308f, 0.911580682f, -2.1158545f, -0.258066803f, 1.48446679f, 0.922929585f, -0.222617462f,
+    -0.343565971f,
+};
+
+/* [7x10] */
+static const float add_q7_k7_d10_a9_nobias_k[70] = {
+    -1.23136759f, 0.842736363f, -1.01292682f, 0.985066295f, 1.57129383f, 0.170667976f,
+    -0.0909005627f, 1.15086186f, 0.617266119f, -0.54581672f, -0.108962335f, -0.379384696f,
+    1.19017863f, 0.497571677f, 0.163990363f, 1.18741941f, -1.25064707f, 0.426930428f, 0.342881173f,
+    0.983725667f, -0.0640709549f, -1.5850755f, 1.72179735f, -0.512748599f, 1.55349433f,
+    -0.647212505f, -0.0872746706f, 0.628564f, -0.909834683f, 0.823471189f, 0.117930278f,
+    -1.3826288f, 0.156538457f, -1.98984098f, 0.301012576f, -0.288860649f, -1.72555995f,
+    0.734314561f, -0.294780523f, 0.368816823f, 0.36371094f, 0.93803972f, -0.194724008f, 1.29677784f,
+    0.761990905f, -0.936228395f, 0.390489697f, 0.0674756765f, -0.181135952f, 0.315581501f,
+    0.604990005f, 2.39472032f, 1.6224277f, -1.06464589f, -1.16636479f, 0.960292637f, -0.243865356f,
+    -0.317568779f, 1.48859262f, 0.698731959f, -1.27921283f, -1.14882481f, 1.55048919f, 1.75061905f,
+    0.674657404f, 0.379975587f, 0.134010881f, -0.718681931f, 0.608451486f, -0.559521198f,
+};
+
+/* [7x10] */
+static const float add_q7_k7_d10_a9_nobias_val[70] = {
+    -0.88189882f, 0.17057465f, -1.1411134f, 0.288111031f, -0.758649766f, 0.284030259f, 0.11375808f,
+    -1.51380348f, 0.625104427f, 0.837190926f, -0.245340168f, -0.834130764f, 0.735457182f,
+    -1.28344107f, -1.24470007f, -1.80939972f, 0.917172372f, -2.06062889f, -0.605763316f,
+    0.463881791f, -0.56184423f, -1.573066f, 2.35236716f, 1.03805709f, 3.08291483f, -1.36432123f,
+    2.01008916f, 0.615388572f, -0.829065621f, -1.25309992f, 0.728986323f, 0.939482868f,
+    -0.497647107f, -0.770315886f, -3.24403191f, 0.33409965f, -0.633922458f, -0.0220424496f,
+    -0.88231945f, 0.0548406281f, 0.525922894f, -0.125792623f, -1.18753874f, -0.368835807f,
+    0.610916913f, -0.748631656f, -0.356409073f, 0.690695763f, -0.514154196f, 0.954959452f,
+    -0.354602575f, 0.397672385f, -1.37129891f, -2.80347228f, 0.36736396f, -1.48599041f,
+    -0.226753205f, -0.452295542f, 2.20654058f, 0.224129468f, 0.95686394f, 1.03522074f,
+    -0.374903291f, -0.598006725f, -0.916566491f, 1.72036326f, 0.776022613f, -0.0575128123f,
+    1.98571658f, -0.781680167f,
+};
+
+/* [9x10] */
+static const float add_q7_k7_d10_a9_nobias_wq[90] = {
+    0.381654173f, 0.108516112f, -0.419345587f, 0.303262055f, -0.395185113f, 0.244908571f,
+    -0.391157687f, 0.365575969f, 0.4425565f, -0.296746552f, 0.25110662f, -0.361543387f,
+    0.123023987f, -0.0972047746f, 0.0993983597f, -0.0995000899f, -0.185441256f, -0.0156065077f,
+    -0.234562248f, -0.152227581f, -0.106160179f, -0.283527076f, -0.0259027872f, -0.142065719f,
+    -0.0461544879f, 0.419166684f, -0.336805165f, -0.355079502f, -0.448877782f, 0.381741315f,
+    -0.0916811973f, -0.0851433575f, 0.350970775f, -0.444556832f, -0.335732371f, 0.213238776f,
+    -0.448849171f, 0.377588063f, -0.372280836f, 0.10831356f, -0.100308582f, 0.430562049f,
+    0.0327512361f, 0.307665676f, -0.340122819f, -0.433424473f, 0.387573063f, 0.360157669f,
+    -0.10097345f, -0.0249142516f, -0.305276513f, 0.453739315f, 0.136452124f, 0.195601821f,
+    0.232939154f, 0.319845974f, -0.412584394f, 0.0222375356f, 0.380259633f, 0.439287692f,
+    -0.451457113f, 0.344946533f, 0.28532517f, -0.465288758f, -0.0138985943f, 0.120252162f,
+    0.144154638f, -0.443014264f, 0.444975704f, -0.320921361f, -0.198705405f, 0.0356644243f,
+    -0.222156584f, -0.394331664f, 0.00397631014f, -0.172496766f, 0.281400651f, 0.124275349f,
+    -0.366120547f, -0.0557900257f, -0.0966427103f, -0.43532306f, 0.022332646f, -0.040011391f,
+    -0.45120573f, 0.0644588545f, -0.20381698f, 0.15123187f, -0.307933301f, -0.392356515f,
+};
+
+/* [9x10] */
+static const float add_q7_k7_d10_a9_nobias_wk[90] = {
+    -0.21113731f, -0.156198189f, 0.469470233f, 0.151665181f, 0.164649487f, 0.283896476f,
+    0.131792516f, 0.0837352499f, 0.0530850403f, -0.259625793f, 0.222933412f, -0.341273993f,
+    -0.174791113f, 0.391912043f, 0.307011724f, 0.272358447f, -0.384673834f, -0.161450788f,
+    0.382987678f, -0.422054768f, -0.25239259f, 0.437143415f, -0.220489219f, -0.328660667f,
+    0.279199004f, -0.317651868f, -0.338587314f, 0.45923695f, -0.149730861f, 0.355941147f,
+    0.160910323f, -0.448899001f, -0.288093507f, 0.14677842f, -0.289827973f, 0.154001206f,
+    -0.00279823202f, -0.108341552f, -0.155522525f, -0.251065135f, -0.0646061003f, 0.237895072f,
+    -0.216781154f, -0.0324707106f, -0.401710719f, 0.458196312f, -0.318998009f, -0.0945090055f,
+    0.112983748f, -0.0886147693f, 0.424598217f, 0.0612130649f, -0.233695745f, 0.0423430651f,
+    0.157828629f, -0.0944027528f, 0.224760413f, -0.247812837f, 0.239647493f, 0.193636179f,
+    0.16663973f, 0.29572165f, -0.0602780767f, 0.00470371684f, 0.190805033f, 0.13846001f,
+    0.329656005f, 0.198509246f, -0.434680074f, 0.405077636f, -0.368586302f, 0.376444131f,
+    0.22604011f, 0.293525696f, -0.206780329f, -0.275598764f, -0.425816983f, 0.240156844f,
+    -0.133239806f, -0.0201184209f, 0.110512406f, -0.141841799f, 0.314927995f, 0.13885498f,
+    -0.125856549f, -0.0270256754f, 0.243879721f, 0.214635581f, 0.385794789f, 0.416864634f,
+};
+
+/* [9] */
+static const float add_q7_k7_d10_a9_nobias_v[9] = {
+    1.36163926f, 0.927469432f, 0.349590182f, 1.34152651f, -0.993277073f, 0.483647525f, 0.924306393f,
+    -0.445487022f, 1.06776667f,
+};
+
+/* [7x10] */
+static const float add_q7_k7_d10_a9_nobias_expected[70] = {
+    0.422190934f, 0.299172491f, 0.0280888975f, -0.377702683f, -0.337208539f, 0.530563295f,
+    0.783875823f, -0.230786085f, 0.905798316f, -0.443233579f, 0.134330183f, -0.132312387f,
+    0.309808522f, -0.200933307f, 0.211102396f, -0.128890276f, 0.825733602f, -0.164907694f,
+    0.326806366f, -0.343125582f, 0.19022353f, -0.157640219f, 0.624745846f, -0.128903538f,
+    0.389036179f, 0.0320977569f, 1.10793138f, -0.126366824f, 0.514465153f, -0.642221749f,
+    0.243975028f, -0.0369494855f, 0.389456511f, -0.14837794f, 0.305169225f, 0.16809988f,
+    0.978173971f, -0.0793796182f, 0.613787055f, -0.546602726f, 0.172457591f, -0.107787102f,
+    0.16151081f, -0.32464245f, -0.00351628661f, -0.215085715f, 0.695960581f, -0.247451663f,
+    0.237686306f, -0.177869067f, 0.269751579f, -0.000798165798f, 0.157638729f, -0.252779096f,
+    0.123900563f, 0.0498310328f, 0.758285999f, -0.0761869624f, 0.460731536f, -0.330104887f,
+    0.104468614f, -0.15547663f, 0.419697642f, -0.164489806f, 0.165977508f, -0.0847468972f,
+    0.928464413f, -0.280079842f, 0.363906771f, -0.401612461f,
+};
+
+#endif
+
+/* ---- add_q2_k6_d8_a5_pad135: 878 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 878
+
+/* [2x8] */
+static const float add_q2_k6_d8_a5_pad135_q[16] = {
+    -2.04244041f, 2.75210929f, -1.43951035f, -0.225761101f, -0.39547962f, 1.97057736f, 1.18803513f,
+    -1.23448169f, 0.79978168f, 0.760019183f, -1.33991313f, -0.225019142f, 0.33443597f,
+    -0.182183191f, 1.61469722f, 1.08130395f,
+};
+
+/* [6x8] */
+static const float add_q2_k6_d8_a5_pad135_k[48] = {
+    1.05029595f, 0.313025385f, -0.184520945f, -1.61945522f, -0.012215184f, -0.579126537f,
+    -1.28248906f, 0.405787319f, -1.7349968f, -0.651923001f, -0.784284949f, 1.43518424f,
+    -0.628978491f, 0.397810102f, 0.87982285f, -2.21878958f, 0.872827828f, -1.28650618f,
+    -0.0276668165f, -0.0834783241f, -0.73271966f, -0.252079993f, -0.164427266f, -0.105463594f,
+    -0.461831152f, -0.278132737f, 0.299148947f, -0.109948486f, -1.15776575f, 1.44253266f,
+    0.30874303f, -0.484314561f, -0.82788384f, -0.490033478f, -0.0271558519f, -0.765436471f,
+    -0.0291211344f, 0.370438159f, -0.161777228f, 1.04655075f, 0.238214731f, -0.501983225f,
+    0.954084039f, -0.670854092f, 0.24874489f, 1.06173408f, -0.063193433f, 0.699278891f,
+};
+
+/* [6x8] */
+static const float add_q2_k6_d8_a5_pad135_val[48] = {
+    -0.416688412f, 0.247669891f, 0.279145181f, 1.04839778f, -0.825610161f, -0.135127455f,
+    -1.65759611f, -1.23456991f, -1.03993416f, 0.594447911f, 0.782030523f, -0.884167492f,
+    1.17206144f, 0.426334351f, 0.714490712f, 0.382688612f, -0.90181005f, 0.778722763f, 0.124574602f,
+    1.1006701f, 0.879620314f, 1.92457128f, -0.580296755f, -0.398679435f, 0.309276402f, -1.35037386f,
+    0.499513328f, -0.758102357f, -0.528684556f, -0.525751472f, -0.576068282f, 2.44691563f,
+    1.67596734f, 0.80314666f, 0.979059637f, -0.0761519074f, 0.987165093f, -1.65329027f, 1.1164875f,
+    0.0922908112f, 0.420082152f, -1.47075176f, -0.80981034f, 0.442370892f, -1.98612952f,
+    1.11853182f, 1.3675822f, -1.99005246f,
+};
+
+/* [6] */
+static const unsigned char add_q2_k6_d8_a5_pad135_key_padding[6] = {
+    0, 1, 0, 1, 0, 1,
+};
+
+/* [5x8] */
+static const float add_q2_k6_d8_a5_pad135_wq[40] = {
+    -0.189871907f, -0.351424605f, 0.326192766f, 0.341937006f, 0.00744374422f, -0.127010912f,
+    0.00825106725f, -0.442109972f, -0.458960891f, 0.379484802f, 0.196351349f, 0.12802124f,
+    -0.493778884f, -0.21653448f, 0.396290958f, 0.507192552f, 0.505593598f, -0.438109964f,
+    0.256645143f, -0.330815375f, -0.466898888f, -0.306929529f, 0.100236811f, -0.318253696f,
+    -0.136687532f, -0.279833078f, 0.465503991f, -0.14328292f, -0.0961329937f, -0.420198888f,
+    -0.280806363f, 0.415983319f, 0.353647351f, 0.0912250131f, 0.283387125f, -0.389464676f,
+    0.199968562f, -0.351750135f, -0.162872419f, 0.468443871f,
+};
+
+/* [5x8] */
+static const float add_q2_k6_d8_a5_pad135_wk[40] = {
+    -0.126054198f, -0.103547089f, 0.107804723f, 0.433739036f, 0.216742158f, -0.464137495f,
+    -0.0517524928f, -0.452468157f, -0.393819302f, 0.487239003f, 0.504693091f, 0.0293825064f,
+    0.171674386f, 0.0394249186f, 0.362426013f, -0.515068412f, -0.168528482f, -0.0783396512f,
+    -0.142311737f, -0.390873343f, -0.157192275f, 0.0079742251f, 0.182717636f, -0.460238963f,
+    0.480531782f, 0.47307381f, -0.461444497f, 0.432475954f, -0.0888751224f, -0.465810478f,
+    0.0399129167f, 0.15165633f, 0.387318283f, -0.0417928956f, -0.290097982f, 0.234313533f,
+    -0.486649275f, -0.036751017f, 0.0198453479f, -0.364575237f,
+};
+
+/* [5] */
+static const float add_q2_k6_d8_a5_pad135_b[5] = {
+    -0.0707614422f, 0.0629667044f, -0.129009753f, 0.0549302585f, 0.183120534f,
+};
+
+/* [5] */
+static const float add_q2_k6_d8_a5_pad135_v[5] = {
+    1.40521538f, 1.07331562f, -1.13393068f, -1.08992851f, -0.943900466f,
+};
+
+/* [2x8] */
+static const float add_q2_k6_d8_a5_pad135_expected[16] = {
+    0.315811276f, 0.649916649f, 0.526558876f, 0.589125276f, 0.478337586f, -0.128678322f,
+    -0.14473778f, -0.409984261f, 1.13596559f, 0.732728362f, 0.799298584f, 0.191000089f,
+    0.754281282f, -1.07280171f, 0.590774477f, -0.123728491f,
+};
+
+#endif
+
+/* ---- add_q4_k6_dq8_dk6_dv4_a8_saturated: 944 bytes ---- */
+
+#if GOLDEN_ADD_FLASH_LIMIT >= 944
+
+/* [4x8] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_q[32] = {
+    -0.259526432f, 0.298749298f, 0.430669099f, 1.49133313f, -1.04664445f, -0.857076883f,
+    -0.207879871f, -0.427674264f, -0.00131081347f, -0.339840859f, 0.046221897f, -0.285033733f,
+    -0.244966269f, 0.290980786f, -1.45489514f, -0.654780209f, -0.0851231962f, 0.166525841f,
+    1.30570209f, -0.276568502f, -1.54895389f, 1.83876419f, 0.855437875f, 0.299453318f,
+    -0.336397767f, -0.2264238f, 0.494246215f, -0.563514888f, 0.538084686f, -1.39047933f,
+    0.697864652f, -0.0663407668f,
+};
+
+/* [6x6] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_k[36] = {
+    -1.20146441f, -1.17410791f, 1.65391922f, -0.15497379f, -0.599345982f, 0.237796888f, 1.04906607f,
+    -0.996248126f, 0.0906798318f, -0.728449047f, 0.142918736f, 3.76907992f, 0.698539019f,
+    0.21357885f, 1.6428262f, -0.351693392f, 0.572952151f, -2.23922372f, -0.0063983216f,
+    -0.0381586328f, 0.401919097f, 0.615134835f, 1.99324346f, 1.38148963f, 1.15107834f, -0.63228637f,
+    -0.0437667444f, -1.44177508f, 0.558462203f, -0.802863359f, -0.313846648f, 2.00993252f,
+    1.0290904f, 0.12199299f, 1.08397341f, -1.20635653f,
+};
+
+/* [6x4] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_val[24] = {
+    -0.235504657f, 0.739796638f, -0.582911909f, -0.523064137f, 0.274080485f, 0.44463411f,
+    -0.561439157f, 0.0597093999f, 0.56836766f, -1.51281583f, 0.58532536f, 0.726432204f,
+    -0.765869379f, -1.86470258f, -1.1252383f, -0.184223637f, -0.0719319806f, -1.22250986f,
+    0.636269569f, 0.844155967f, 0.846382678f, -0.422357947f, -1.64834154f, -0.673444569f,
+};
+
+/* [8x8] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_wq[64] = {
+    1.243132f, -0.815590024f, 0.789539516f, 0.487156689f, 0.557546377f, 1.4363724f, -0.809819818f,
+    -0.696217f, -0.840132892f, 0.892176569f, 0.256966382f, -1.06196249f, -1.41022551f, 1.36660218f,
+    0.839256406f, -1.01633513f, 1.44362521f, -0.462822199f, -2.01672745f, -1.68483078f,
+    -1.24949074f, 0.790842056f, -0.756628036f, -1.86519754f, 0.13800934f, -1.5599463f, 0.557409823f,
+    -1.66915274f, 0.729037941f, 0.984246552f, 1.62744927f, -0.50501442f, -0.478815645f,
+    -0.850274682f, -0.998936176f, -2.09867144f, 0.425734401f, 1.48261189f, -2.00478029f,
+    -0.578021646f, 0.90828687f, -0.975104392f, -0.18941097f, -0.808680594f, 1.67811406f,
+    -0.556817353f, -0.319480091f, -1.84633207f, -0.057890296f, 1.19676125f, -1.45613599f,
+    -0.446762472f, -0.240243345f, -0.41139555f, 1.99298668f, 0.147014692f, -1.506163f, 1.66724777f,
+    -0.39635393f, 0.174206987f, 0.615834236f, -1.53121638f, -2.1003685f, 1.63510001f,
+};
+
+/* [8x6] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_wk[48] = {
+    2.0452137f, 1.19465446f, 1.82829654f, -0.870165467f, -1.62294531f, 1.02186251f, 1.55636191f,
+    -1.92375755f, 1.99927008f, -1.46611786f, 1.41977763f, 0.757308781f, 0.560276687f, -2.31497455f,
+    -0.839275181f, -2.00791669f, -1.72853649f, 1.0356307f, -1.25623882f, -1.21785426f, -1.72667491f,
+    -2.28705788f, -1.74788713f, 1.44831908f, 0.4634462f, -1.95609498f, -1.07330596f, -1.31197727f,
+    2.19479704f, 0.579269946f, 0.0399105325f, -1.32517838f, -1.98788202f, 0.375442386f,
+    -2.05578065f, 1.84307981f, -2.43185759f, 0.433790505f, 2.10758948f, -1.32310951f, 2.0530405f,
+    -1.4481796f, 0.551961362f, 0.0425978266f, 0.681680262f, 0.883767247f, -0.00299652386f,
+    1.3015753f,
+};
+
+/* [8] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_b[8] = {
+    -0.015647674f, -0.199687392f, 0.0312196966f, -0.0177104231f, 0.152931854f, 0.172101021f,
+    -0.0348685272f, 0.0148127554f,
+};
+
+/* [8] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_v[8] = {
+    0.20228076f, 0.813633263f, 1.12027049f, -0.71984607f, -0.617199361f, 0.8081671f, -0.603731275f,
+    0.091796279f,
+};
+
+/* [4x4] */
+static const float add_q4_k6_dq8_dk6_dv4_a8_saturated_expected[16] = {
+    0.127063021f, -0.056988921f, -0.259715021f, 0.195813149f, -0.0526003465f, -0.369366407f,
+    -0.286399335f, 0.171458736f, 0.235698849f, 0.208329648f, -0.510623097f, 0.0184738487f,
+    0.192406073f, 0.261210322f, -0.498656034f, 0.0367706195f,
+};
+
+#endif
+
+/* Every additive-attention case that fits GOLDEN_ADD_FLASH_LIMIT, then the sentinel. */
+static const golden_add_case golden_add_cases[] = {
+#if GOLDEN_ADD_FLASH_LIMIT >= 264
+    { /* add_q1_k1_d4_a5 */
+      "add_q1_k1_d4_a5", 1, 1, 4, 4, 4, 5, add_q1_k1_d4_a5_q, add_q1_k1_d4_a5_k,
+      add_q1_k1_d4_a5_val, NULL, add_q1_k1_d4_a5_wq, add_q1_k1_d4_a5_wk, add_q1_k1_d4_a5_b,
+      add_q1_k1_d4_a5_v, add_q1_k1_d4_a5_expected, 0, 264,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 792
+    { /* add_q5_k8_dq7_dk5_dv3_a6 */
+      "add_q5_k8_dq7_dk5_dv3_a6", 5, 8, 7, 5, 3, 6, add_q5_k8_dq7_dk5_dv3_a6_q,
+      add_q5_k8_dq7_dk5_dv3_a6_k, add_q5_k8_dq7_dk5_dv3_a6_val, NULL, add_q5_k8_dq7_dk5_dv3_a6_wq,
+      add_q5_k8_dq7_dk5_dv3_a6_wk, add_q5_k8_dq7_dk5_dv3_a6_b, add_q5_k8_dq7_dk5_dv3_a6_v,
+      add_q5_k8_dq7_dk5_dv3_a6_expected, 0, 792,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 2251
+    { /* add_q6_k11_d8_a16_pad4 */
+      "add_q6_k11_d8_a16_pad4", 6, 11, 8, 8, 8, 16, add_q6_k11_d8_a16_pad4_q,
+      add_q6_k11_d8_a16_pad4_k, add_q6_k11_d8_a16_pad4_val, add_q6_k11_d8_a16_pad4_key_padding,
+      add_q6_k11_d8_a16_pad4_wq, add_q6_k11_d8_a16_pad4_wk, add_q6_k11_d8_a16_pad4_b,
+      add_q6_k11_d8_a16_pad4_v, add_q6_k11_d8_a16_pad4_expected, 0, 2251,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 815
+    { /* add_q4_k7_d6_a5_allbut1 */
+      "add_q4_k7_d6_a5_allbut1", 4, 7, 6, 6, 6, 5, add_q4_k7_d6_a5_allbut1_q,
+      add_q4_k7_d6_a5_allbut1_k, add_q4_k7_d6_a5_allbut1_val, add_q4_k7_d6_a5_allbut1_key_padding,
+      add_q4_k7_d6_a5_allbut1_wq, add_q4_k7_d6_a5_allbut1_wk, add_q4_k7_d6_a5_allbut1_b,
+      add_q4_k7_d6_a5_allbut1_v, add_q4_k7_d6_a5_allbut1_expected, 0, 815,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 557
+    { /* add_q3_k5_dq6_dk4_dv5_a5_allmasked */
+      "add_q3_k5_dq6_dk4_dv5_a5_allmasked", 3, 5, 6, 4, 5, 5, add_q3_k5_dq6_dk4_dv5_a5_allmasked_q,
+      add_q3_k5_dq6_dk4_dv5_a5_allmasked_k, add_q3_k5_dq6_dk4_dv5_a5_allmasked_val,
+      add_q3_k5_dq6_dk4_dv5_a5_allmasked_key_padding, add_q3_k5_dq6_dk4_dv5_a5_allmasked_wq,
+      add_q3_k5_dq6_dk4_dv5_a5_allmasked_wk, add_q3_k5_dq6_dk4_dv5_a5_allmasked_b,
+      add_q3_k5_dq6_dk4_dv5_a5_allmasked_v, add_q3_k5_dq6_dk4_dv5_a5_allmasked_expected, 3, 557,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 4573
+    { /* add_q9_k37_dq12_dk10_dv8_a12_pad5 */
+      "add_q9_k37_dq12_dk10_dv8_a12_pad5", 9, 37, 12, 10, 8, 12,
+      add_q9_k37_dq12_dk10_dv8_a12_pad5_q, add_q9_k37_dq12_dk10_dv8_a12_pad5_k,
+      add_q9_k37_dq12_dk10_dv8_a12_pad5_val, add_q9_k37_dq12_dk10_dv8_a12_pad5_key_padding,
+      add_q9_k37_dq12_dk10_dv8_a12_pad5_wq, add_q9_k37_dq12_dk10_dv8_a12_pad5_wk,
+      add_q9_k37_dq12_dk10_dv8_a12_pad5_b, add_q9_k37_dq12_dk10_dv8_a12_pad5_v,
+      add_q9_k37_dq12_dk10_dv8_a12_pad5_expected, 0, 4573,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 1876
+    { /* add_q7_k7_d10_a9_nobias */
+      "add_q7_k7_d10_a9_nobias", 7, 7, 10, 10, 10, 9, add_q7_k7_d10_a9_nobias_q,
+      add_q7_k7_d10_a9_nobias_k, add_q7_k7_d10_a9_nobias_val, NULL, add_q7_k7_d10_a9_nobias_wq,
+      add_q7_k7_d10_a9_nobias_wk, NULL, add_q7_k7_d10_a9_nobias_v, add_q7_k7_d10_a9_nobias_expected,
+      0, 1876,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 878
+    { /* add_q2_k6_d8_a5_pad135 */
+      "add_q2_k6_d8_a5_pad135", 2, 6, 8, 8, 8, 5, add_q2_k6_d8_a5_pad135_q,
+      add_q2_k6_d8_a5_pad135_k, add_q2_k6_d8_a5_pad135_val, add_q2_k6_d8_a5_pad135_key_padding,
+      add_q2_k6_d8_a5_pad135_wq, add_q2_k6_d8_a5_pad135_wk, add_q2_k6_d8_a5_pad135_b,
+      add_q2_k6_d8_a5_pad135_v, add_q2_k6_d8_a5_pad135_expected, 0, 878,
+    },
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT >= 944
+    { /* add_q4_k6_dq8_dk6_dv4_a8_saturated */
+      "add_q4_k6_dq8_dk6_dv4_a8_saturated", 4, 6, 8, 6, 4, 8, add_q4_k6_dq8_dk6_dv4_a8_saturated_q,
+      add_q4_k6_dq8_dk6_dv4_a8_saturated_k, add_q4_k6_dq8_dk6_dv4_a8_saturated_val, NULL,
+      add_q4_k6_dq8_dk6_dv4_a8_saturated_wq, add_q4_k6_dq8_dk6_dv4_a8_saturated_wk,
+      add_q4_k6_dq8_dk6_dv4_a8_saturated_b, add_q4_k6_dq8_dk6_dv4_a8_saturated_v,
+      add_q4_k6_dq8_dk6_dv4_a8_saturated_expected, 0, 944,
+    },
+#endif
+    { /* end of table */
+      NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0,
+    }
+};
+
+#define GOLDEN_N_ADD_CASES (sizeof golden_add_cases / sizeof golden_add_cases[0] - 1)
+
+/* The additive-attention cases GOLDEN_ADD_FLASH_LIMIT leaves out, then the sentinel. */
+static const golden_left_out_entry golden_add_left_out[] = {
+#if GOLDEN_ADD_FLASH_LIMIT < 264
+    {"add_q1_k1_d4_a5", 264},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 792
+    {"add_q5_k8_dq7_dk5_dv3_a6", 792},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 2251
+    {"add_q6_k11_d8_a16_pad4", 2251},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 815
+    {"add_q4_k7_d6_a5_allbut1", 815},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 557
+    {"add_q3_k5_dq6_dk4_dv5_a5_allmasked", 557},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 4573
+    {"add_q9_k37_dq12_dk10_dv8_a12_pad5", 4573},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 1876
+    {"add_q7_k7_d10_a9_nobias", 1876},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 878
+    {"add_q2_k6_d8_a5_pad135", 878},
+#endif
+#if GOLDEN_ADD_FLASH_LIMIT < 944
+    {"add_q4_k6_dq8_dk6_dv4_a8_saturated", 944},
+#endif
+    {NULL, 0}
+};
+
+#define GOLDEN_N_ADD_LEFT_OUT (sizeof golden_add_left_out / sizeof golden_add_left_out[0] - 1)
 
 #endif /* GOLDEN_DATA_H */
