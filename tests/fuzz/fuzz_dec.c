@@ -18,7 +18,8 @@
        on rows t - L w .. t alone (nothing further reaches it); a negative
        window is ATTN_ERR_RANGE for every call, nothing written;
      - the same in int8: the float decoder quantized on its own input
-       (attn_quantize_decoder_s8), its full and stepped runs bit-identical.
+       (attn_quantize_decoder_s8), its full and stepped runs bit-identical,
+       a windowed row t the stack's on rows t - L w .. t alone.
    Values are tame (multiples of 1/16 below 8), so everything is finite. */
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
@@ -271,6 +272,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fd_arena(&a, q);
         FZ_STATUS(attn_decoder_s8(f8, T, NULL, m8, S, mpad, &cfg, &p, &a), ATTN_OK);
         FZ_CHECK(a.high_water == q, "int8 decoder high-water != query");
+        if (cfg.window > 0 && cfg.window < T) { /* as for float: row t from rows t - L w .. t alone */
+            int8_t *sub8 = (int8_t *)fz_out((size_t)T * (size_t)d);
+            for (t = 0; t < T; t++) {
+                int lo = t - L * cfg.window > 0 ? t - L * cfg.window : 0, n = t - lo + 1;
+                memcpy(sub8, x8 + (size_t)lo * (size_t)d, (size_t)n * (size_t)d);
+                FZ_STATUS(attn_decoder_s8(sub8, n, NULL, m8, S, mpad, &cfg, &p, &a), ATTN_OK);
+                FZ_CHECK(memcmp(sub8 + (size_t)(n - 1) * (size_t)d, f8 + (size_t)t * (size_t)d, (size_t)d) == 0,
+                         "windowed int8 decoder: row t != the stack on rows t - L w .. t alone");
+            }
+        }
         FZ_STATUS(attn_kv_cache_bytes_s8(L, d, T, S, &q), ATTN_OK);
         FZ_CHECK(q == ATTN_KV_CACHE_BYTES_S8(L, T, S, d), "int8 cache bytes != macro");
         fd_arena(&store, q);
