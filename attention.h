@@ -1964,9 +1964,12 @@ static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
    *n_keys (<= 0: none). causal: j <= i; window w >= 1: |i - j| <= w. */
 static int attn__key_range(int i, int n, int causal, int window, int *n_keys)
 {
-    int lo = window > 0 && i > window ? i - window : 0, hi = n;
+    int lo = 0, hi = n;
     if (causal && i < hi) hi = i + 1;
-    if (window > 0 && i < hi && window < hi - i) hi = i + window + 1;
+    if (window > 0) { /* (i - window and window < hi - i: no overflow) */
+        if (i > window) lo = i - window;
+        if (i < hi && window < hi - i) hi = i + window + 1;
+    }
     *n_keys = hi - lo;
     return lo;
 }
