@@ -342,7 +342,7 @@ cf_digits  := -DDIGITS_ON_BOARD -Iexamples/digits
 src_g2p := examples/g2p/g2p.c
 dep_g2p := $(G2P_DEP)
 cf_g2p  := -DG2P_ON_BOARD -Iexamples/g2p
-g2p_m0  := -DG2P_NO_FLOAT -Os -isystem $(NEWLIB_INC)/nano
+g2p_m0  := -DG2P_NO_FLOAT -DG2P_NO_NAMES -Os -isystem $(NEWLIB_INC)/nano
 g2p_m0_clang := -Oz
 ld_g2p_m0 := --specs=nano.specs
 src_demo   := examples/demo.c
