@@ -1979,9 +1979,12 @@ static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
    *n_keys (<= 0: none). causal: j <= i; window w >= 1: |i - j| <= w. */
 static int attn__key_range(int i, int n, int causal, int window, int *n_keys)
 {
-    int lo = window > 0 && i > window ? i - window : 0, hi = n;
+    int lo = 0, hi = n;
     if (causal && i < hi) hi = i + 1;
-    if (window > 0 && i < hi && window < hi - i) hi = i + window + 1;
+    if (window > 0) { /* (i - window and window < hi - i: no overflow) */
+        if (i > window) lo = i - window;
+        if (i < hi && window < hi - i) hi = i + window + 1;
+    }
     *n_keys = hi - lo;
     return lo;
 }
@@ -2010,7 +2013,8 @@ static attn_status attn__model_shape_check(const attn_model_cfg *c, int seq, int
         if (attn__dim_bad(c->channels) || attn__dim_bad(c->image_h) || attn__dim_bad(c->image_w) ||
             c->image_h % c->patch != 0 || c->image_w % c->patch != 0 ||
             (int64_t)(c->image_h / c->patch) * (c->image_w / c->patch) != seq ||
-            (int64_t)c->channels * c->patch * c->patch != c->d_in)
+            (int64_t)c->patch * c->patch > c->d_in || /* (then channels * patch^2 fits) */
+            (int64_t)c->channels * ((int64_t)c->patch * c->patch) != c->d_in)
             return ATTN_ERR_SHAPE;
     }
     return ATTN_OK;
@@ -3669,7 +3673,10 @@ ATTN__NOINLINE attn_status attn__model_checks_f32(const float *logits, const flo
     attn_status st;
     if (!logits || !(input || tokens) || !cfg || !w || !arena) return ATTN_ERR_NULL;
     if (!attn__model_weights_ok(cfg, w, tokens != NULL)) return ATTN_ERR_NULL;
-    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers);
+    if (st != ATTN_ERR_SHAPE && tokens && (attn__dim_bad(cfg->vocab) || cfg->patch != 0))
+        st = ATTN_ERR_SHAPE; /* the token entry's shapes, before any range error */
+    if (st != ATTN_OK) return st;
     if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
         return st;
     need = attn__model_size(cfg, seq);
@@ -8091,7 +8098,7 @@ static attn_status attn__check_encoder_cfg_s8(const attn_encoder_cfg *c)
 static attn_status attn__check_mha_cfg_s8(const attn_mha_cfg *c)
 {
     attn_status st = attn__check_mha_cfg(c);
-    if (st == ATTN_OK && c->d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
+    if (st != ATTN_ERR_SHAPE && c->d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
     return st;
 }
 
@@ -9176,7 +9183,10 @@ ATTN__NOINLINE attn_status attn__model_checks_s8(const int8_t *logits, const int
     attn_status st;
     if (!logits || !(input || tokens) || !cfg || !p || !arena) return ATTN_ERR_NULL;
     if ((st = attn__model_params_s8(cfg, p, tokens != NULL, 0)) != ATTN_OK) return st;
-    if ((st = attn__model_check_s8(cfg, seq, p->encoder.n_layers)) != ATTN_OK) return st;
+    st = attn__model_check_s8(cfg, seq, p->encoder.n_layers);
+    if (st != ATTN_ERR_SHAPE && tokens && (attn__dim_bad(cfg->vocab) || cfg->patch != 0))
+        st = ATTN_ERR_SHAPE; /* the token entry's shapes, before any range error */
+    if (st != ATTN_OK) return st;
     if (tokens && (st = attn__model_tokens_check(cfg, tokens, segments, seq)) != ATTN_OK)
         return st;
     need = attn__model_size_s8(cfg, seq);
@@ -9259,8 +9269,8 @@ ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
     size_t mark;
     int8_t *q;
     if (!out || !x || !w || !p || !arena) return ATTN_ERR_NULL;
+    if (d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE; /* (a shape, before TOO_LARGE) */
     if ((st = attn__check_bytes(seq, d_model)) != ATTN_OK) return st;
-    if (d_model > ATTN__S8_MAX_IN) return ATTN_ERR_SHAPE;
     if (!attn__sdpa_values_ok(p)) return ATTN_ERR_RANGE;
     attn__size_add(&need, (size_t)d_model, 1, 1);
     attn__size_add(&need, (size_t)seq, 1, 4);

@@ -126,6 +126,52 @@ static inline int fz_heads(fz_in *in)
     return odd[fz_pick(in, (int)(sizeof odd / sizeof odd[0]))];
 }
 
+/* ---- local attention -------------------------------------------------------
+   A window (attn_mha_cfg / attn_encoder_cfg .window): 0 (none) half the
+   time, else 1, 2..3, span - 1, span, span + 1 (span: the longest side of
+   the attention), INT_MAX - 1, INT_MAX, or (1 in 16) negative: -1, INT_MIN
+   (ATTN_ERR_RANGE). */
+static inline int fz_window(fz_in *in, int span)
+{
+    static const int neg[] = {-1, INT_MIN, -2, INT_MIN + 1};
+    int s = span > 0 && span < 1000 ? span : 6;
+    switch (fz_pick(in, 16)) {
+    case 8: case 9: return 1;
+    case 10: return 2 + fz_pick(in, 2);
+    case 11: return s > 1 ? s - 1 : 1;
+    case 12: return s;
+    case 13: return s + 1;
+    case 14: return fz_pick(in, 2) ? INT_MAX : INT_MAX - 1;
+    case 15: return neg[fz_pick(in, 4)];
+    default: return 0;
+    }
+}
+
+/* MASKS: whether query i sees key j (not padded; j <= i if causal;
+   |i - j| <= window if window >= 1). i, j < 2^28. */
+static inline int fz_sees(const uint8_t *pad, int causal, int window, int i, int j)
+{
+    int dist = i > j ? i - j : j - i;
+    return !(pad && pad[j]) && !(causal && j > i) && !(window > 0 && dist > window);
+}
+
+/* The rows [*lo, *hi] query i of n sees through its window and causal flag
+   (padding aside). */
+static inline void fz_key_span(int i, int n, int causal, int window, int *lo, int *hi)
+{
+    *lo = window > 0 && i > window ? i - window : 0;
+    *hi = causal ? i : window > 0 && n - 1 - i > window ? i + window : n - 1;
+}
+
+/* n floats equal bit for bit, or both NaN */
+static inline int fz_same_f32(const float *a, const float *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (memcmp(&a[i], &b[i], sizeof(float)) != 0 && !(a[i] != a[i] && b[i] != b[i])) return 0;
+    return 1;
+}
+
 /* ---- guarded buffers -----------------------------------------------------
    Every buffer the targets pass is its own malloc block (so ASan sees a read
    past an input) with FZ_GUARD canary bytes before and after (so a write
@@ -364,6 +410,146 @@ static inline int fz_case_arena(fz_in *in, fz_arena *z, attn_status *want, fz_sz
         fz_arena_from(in, z, (size_t)fz_pick(in, 4) * ATTN_ALIGN);
     }
     return 1;
+}
+
+/* ---- the model's front ends (attn_model_cfg) -------------------------------
+   fz_model_front draws cls_token (0, 1, or another nonzero), embed_norm
+   and the front end of an entry: tok 0 (attn_model_*): features (d_in 0,
+   1..8 or a bad d_in from bad_din[]) or, a quarter of the time, an image
+   cut into patches - a valid geometry (seq = gh x gw squares of patch x
+   patch, channels 1..2) or one rule broken (an image side not a multiple of
+   the patch, the wrong number of squares, d_in != channels patch^2, a
+   side or channels <= 0, a negative patch, patches near 2^28 whose
+   channels patch^2 needs more than 64 bits); vocab and n_segments mostly 0
+   (unused) and rarely bad. tok 1 (attn_model_tokens_*): vocab 1..6 (or 0,
+   -1, 2^28), n_segments 0..3 (or -1, 2^28), d_in 0, and rarely patch > 0.
+   A size that cannot be allocated sets *wild. */
+static inline void fz_model_front(fz_in *in, attn_model_cfg *c, int seq, int tok, int bad_din,
+                                  int *wild)
+{
+    int k = fz_pick(in, 4);
+    c->cls_token = k < 2 ? 0 : k == 2 ? 1 : fz_pick(in, 2) ? 1 : -3;
+    c->embed_norm = fz_pick(in, 3) == 0;
+    if (tok) {
+        static const int voc[] = {0, -1, 1 << 28, INT_MIN};
+        static const int nseg[] = {-1, 1 << 28, INT_MAX, 0};
+        c->d_in = fz_pick(in, 16) ? 0 : 1 + fz_pick(in, 3); /* not used */
+        c->vocab = fz_pick(in, 24) ? 1 + fz_pick(in, 6) : voc[fz_pick(in, 4)];
+        c->n_segments = fz_pick(in, 24) ? (fz_pick(in, 3) ? fz_pick(in, 4) : 0) : nseg[fz_pick(in, 4)];
+        if (c->vocab == (1 << 28) || c->n_segments == (1 << 28) || c->n_segments == INT_MAX) *wild = 1;
+        if (fz_pick(in, 32) == 0) { /* an image with tokens: ATTN_ERR_SHAPE */
+            c->patch = 1;
+            c->channels = 1;
+            c->image_h = seq > 0 && seq < 64 ? seq : 1;
+            c->image_w = 1;
+            c->d_in = 1;
+        }
+        return;
+    }
+    c->vocab = fz_pick(in, 16) ? 0 : fz_pick(in, 2) ? 3 : -1;
+    c->n_segments = fz_pick(in, 16) ? 0 : fz_pick(in, 2) ? 2 : -1;
+    if (fz_pick(in, 4)) { /* features */
+        c->d_in = fz_pick(in, 3) == 0 ? 0 : fz_pick(in, 24) == 0 ? bad_din : fz_size(in, 8, wild);
+        c->patch = fz_pick(in, 32) ? 0 : -1;
+        return;
+    }
+    {
+        int P = 1 + fz_pick(in, 3), ch = 1 + fz_pick(in, 2), gh = 1, gw = 1, t;
+        if (seq > 0 && seq < 64) { /* gh: one of seq's divisors */
+            int n = 0, dv[64];
+            for (t = 1; t <= seq; t++)
+                if (seq % t == 0) dv[n++] = t;
+            gh = dv[fz_pick(in, n)];
+            gw = seq / gh;
+        }
+        c->patch = P;
+        c->channels = ch;
+        c->image_h = gh * P;
+        c->image_w = gw * P;
+        c->d_in = ch * P * P;
+        switch (fz_pick(in, 14)) {
+        case 0: c->image_h += 1; break;
+        case 1: c->d_in += fz_pick(in, 2) ? 1 : -1; break;
+        case 2: c->channels = fz_pick(in, 2) ? 0 : -1; break;
+        case 3: c->image_w = fz_pick(in, 2) ? 0 : INT_MIN; break;
+        case 4: { /* one huge square: channels * patch^2 beyond int64 */
+            static const int big[] = {1 << 28, 1 << 27, 1 << 20, 46341, 1 << 14};
+            static const int chs[] = {1 << 28, 1 << 8, 1, 3, 1 << 20};
+            c->patch = c->image_h = c->image_w = big[fz_pick(in, 5)];
+            c->channels = chs[fz_pick(in, 5)];
+            c->d_in = fz_pick(in, 2) ? 1 << 28 : c->channels;
+            *wild = 1;
+            break;
+        }
+        case 5: c->image_h = (gh + 1) * P; break;
+        case 6: c->patch = -1; break;
+        default: break;
+        }
+    }
+}
+
+/* ERRORS (ATTN_ERR_SHAPE): the model's own shape rules (its encoder's and
+   n_layers apart): seq, d_in (0 allowed), max_seq >= the encoder's rows
+   (seq + 1 with a CLS row), n_classes, vocab and n_segments (0 allowed),
+   patch (0 allowed) and, with patches, the image's geometry; the token
+   entry (tok) also needs vocab >= 1 and no patches. */
+static inline int fz_model_shape_bad(const attn_model_cfg *c, int seq, int tok)
+{
+    int64_t rows = (int64_t)seq + (c->cls_token != 0);
+    if (fz_dim_bad(seq) || c->d_in < 0 || c->d_in > ATTN_MAX_DIM || fz_dim_bad(c->max_seq) ||
+        rows > c->max_seq || fz_dim_bad(c->n_classes) || c->vocab < 0 || c->vocab > ATTN_MAX_DIM ||
+        c->n_segments < 0 || c->n_segments > ATTN_MAX_DIM || c->patch < 0 || c->patch > ATTN_MAX_DIM)
+        return 1;
+    if (c->patch > 0) {
+        int64_t pp = (int64_t)c->patch * c->patch;
+        if (fz_dim_bad(c->channels) || fz_dim_bad(c->image_h) || fz_dim_bad(c->image_w) ||
+            c->image_h % c->patch != 0 || c->image_w % c->patch != 0 ||
+            (int64_t)(c->image_h / c->patch) * (c->image_w / c->patch) != seq || pp > c->d_in ||
+            c->channels * pp != c->d_in)
+            return 1;
+    }
+    return tok && (fz_dim_bad(c->vocab) || c->patch != 0);
+}
+
+/* MEMORY (ATTN_MODEL_SCRATCH_EX_*): with R = seq + (cls_token != 0) rows
+   and E the element size (4 float, 1 int8): A(R d E) + A(R) with a CLS
+   row + A(d_in E) with patches, then the larger of the encoder's at R rows
+   (enc) and the pooling's A(d E) (+ A(4 R) for attention pooling). The
+   input, embedding, classifier and tables must be addressable too:
+   [seq][d_in], [d][d_in], [n_classes][d], [vocab][d], [n_segments][d]. */
+static inline fz_sz fz_model_need(const attn_model_cfg *c, int seq, size_t elem, fz_sz enc)
+{
+    size_t rows = (size_t)seq + (c->cls_token != 0), d = (size_t)c->encoder.d_model;
+    fz_sz x = {0, 0}, p, t, one = {1, 0};
+    x = fz_add(x, fz_alignup(fz_mul(fz_mul(one, rows), d * elem)));
+    if (c->cls_token) x = fz_add(x, fz_alignup(fz_mul(one, rows)));
+    if (c->patch > 0) x = fz_add(x, fz_block(c->d_in, 1, elem));
+    p = fz_block(c->encoder.d_model, 1, elem);
+    if (c->pooling == ATTN_POOL_ATTENTION) p = fz_add(p, fz_alignup(fz_mul(fz_mul(one, rows), 4)));
+    if (!p.ovf && !enc.ovf && p.v > enc.v) enc.v = p.v;
+    enc.ovf |= p.ovf;
+    t = fz_add(fz_add(fz_block(seq, c->d_in, elem), fz_block(c->encoder.d_model, c->d_in, elem)),
+               fz_block(c->n_classes, c->encoder.d_model, elem));
+    t = fz_add(fz_add(t, fz_block(c->vocab, c->encoder.d_model, elem)),
+               fz_block(c->n_segments, c->encoder.d_model, elem));
+    x = fz_add(x, enc);
+    x.ovf |= t.ovf;
+    return x;
+}
+
+/* Token ids [n] in 0..lim-1 (lim >= 1; else 0), one of them (1 in 8)
+   outside: -1, lim, INT_MAX or INT_MIN. Returns 1 if all are inside. */
+static inline int fz_ids(fz_in *in, int *t, int n, int lim)
+{
+    static const int far[] = {-1, INT_MAX, INT_MIN, -2};
+    int i;
+    for (i = 0; i < n; i++) t[i] = lim > 0 ? (int)(fz_u16(in) % (uint32_t)lim) : 0;
+    if (fz_pick(in, 8) == 0) {
+        int k = fz_pick(in, 5);
+        t[fz_pick(in, n)] = k == 4 ? lim : far[k];
+        return 0;
+    }
+    return lim > 0;
 }
 
 /* ---- float data -----------------------------------------------------------

@@ -12,8 +12,14 @@
        mark; the cache takes exactly ATTN_KV_CACHE_BYTES_* of its store;
      - a step on a full cache is ATTN_ERR_FULL and changes neither the row
        nor one byte of the cache;
+     - local attention (cfg.window: 0, 1, 2..3, T - 1, T, T + 1, INT_MAX):
+       the full windowed decoder and encoder equal their steps too, and
+       row t of a windowed stack of L layers is row t of the same stack run
+       on rows t - L w .. t alone (nothing further reaches it); a negative
+       window is ATTN_ERR_RANGE for every call, nothing written;
      - the same in int8: the float decoder quantized on its own input
-       (attn_quantize_decoder_s8), its full and stepped runs bit-identical.
+       (attn_quantize_decoder_s8), its full and stepped runs bit-identical,
+       a windowed row t the stack's on rows t - L w .. t alone.
    Values are tame (multiples of 1/16 below 8), so everything is finite. */
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
@@ -91,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.norm_first = fz_pick(&in, 2);
     cfg.causal = 1;
     cfg.eps = 1e-5f;
+    cfg.window = fz_window(&in, T);
     for (l = 0; l < L; l++) {
         fd_mha(&in, &lw[l].self_attn, d);
         fd_mha(&in, &lw[l].cross_attn, d);
@@ -132,6 +139,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (t = 0; t < S; t++) mpad[t] = (uint8_t)(all || fz_pick(&in, 3) == 0);
     }
 
+    if (cfg.window < 0) { /* ATTN_ERR_RANGE (after the shapes), nothing written */
+        attn_decoder_s8_params p8;
+        attn_qparams iq1, mq1, oq1;
+        float *x2 = (float *)fz_out((size_t)T * (size_t)d * sizeof(float));
+        memcpy(x2, x, (size_t)T * (size_t)d * sizeof(float));
+        fd_arena(&a, 1u << 16);
+        fd_arena(&store, 1u << 16);
+        fz_snap();
+        FZ_STATUS(attn_decoder_scratch_f32(&cfg, T, S, &q), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_decoder_step_scratch_f32(&cfg, T, S, &q), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_encoder_scratch_f32(&cfg, T, &q), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_decoder_f32(x2, T, NULL, mem, S, mpad, &cfg, &w, &a), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_encoder_f32(x2, T, NULL, &cfg, &enc, &a), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_decoder_scratch_s8(&cfg, T, S, &q), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_quantize_decoder_s8(&p8, &iq1, &mq1, &oq1, &cfg, &w, x, NULL, mem, mpad, 1, T, S, &store, &a),
+                  ATTN_ERR_RANGE);
+        fz_after(0);
+        FZ_CHECK(a.used == 0 && a.high_water == 0 && store.used == 0, "a refused call used an arena");
+        FZ_STATUS(attn_kv_cache_bytes_f32(L, d, T, S, &q), ATTN_OK);
+        fd_arena(&store, q);
+        FZ_STATUS(attn_kv_cache_init_f32(&cache, L, d, T, S, &store), ATTN_OK);
+        FZ_STATUS(attn_decoder_memory_f32(&cache, mem, S, mpad, &cfg, &w), ATTN_ERR_RANGE);
+        cfg.window = 0;
+        FZ_STATUS(attn_decoder_memory_f32(&cache, mem, S, mpad, &cfg, &w), ATTN_OK);
+        cfg.window = -1;
+        row = (float *)fz_out((size_t)d * sizeof(float));
+        memcpy(row, x, (size_t)d * sizeof(float));
+        fz_snap();
+        FZ_STATUS(attn_decoder_step_f32(row, &cache, &cfg, &w, &a), ATTN_ERR_RANGE);
+        FZ_STATUS(attn_encoder_step_f32(row, &cache, &cfg, &enc, &a), ATTN_ERR_RANGE);
+        fz_after(0);
+        FZ_CHECK(cache.len == 0, "a refused step moved the cache");
+        goto done;
+    }
+
     /* the full causal decoder */
     FZ_STATUS(attn_decoder_scratch_f32(&cfg, T, S, &q), ATTN_OK);
     FZ_CHECK(q == ATTN_DECODER_SCRATCH_F32(T, S, d, ff), "decoder query != macro");
@@ -145,6 +187,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_STATUS(attn_encoder_scratch_f32(&cfg, T, &q2), ATTN_OK);
     fd_arena(&a, q2);
     FZ_STATUS(attn_encoder_f32(efull, T, NULL, &cfg, &enc, &a), ATTN_OK);
+    if (cfg.window > 0 && cfg.window < T) {
+        /* row t of a stack of L layers with window w sees the input rows
+           t - L w .. t only (causal): the stack on those rows alone gives
+           it bit for bit (the decoder's memory as it is) */
+        float *sub = (float *)fz_out((size_t)T * (size_t)d * sizeof(float));
+        attn_arena a2;
+        size_t q3;
+        FZ_STATUS(attn_decoder_scratch_f32(&cfg, T, S, &q3), ATTN_OK);
+        fd_arena(&a2, q3);
+        for (t = 0; t < T; t++) {
+            int lo = t - L * cfg.window > 0 ? t - L * cfg.window : 0, n = t - lo + 1;
+            memcpy(sub, x + (size_t)lo * (size_t)d, (size_t)n * (size_t)d * sizeof(float));
+            FZ_STATUS(attn_decoder_f32(sub, n, NULL, mem, S, mpad, &cfg, &w, &a2), ATTN_OK);
+            FZ_CHECK(memcmp(sub + (size_t)(n - 1) * (size_t)d, full + (size_t)t * (size_t)d, (size_t)d * sizeof(float)) == 0,
+                     "windowed decoder: row t != the stack on rows t - L w .. t alone");
+            memcpy(sub, x + (size_t)lo * (size_t)d, (size_t)n * (size_t)d * sizeof(float));
+            FZ_STATUS(attn_encoder_f32(sub, n, NULL, &cfg, &enc, &a2), ATTN_OK);
+            FZ_CHECK(memcmp(sub + (size_t)(n - 1) * (size_t)d, efull + (size_t)t * (size_t)d, (size_t)d * sizeof(float)) == 0,
+                     "windowed causal encoder: row t != the stack on rows t - L w .. t alone");
+        }
+    }
 
     /* the cache and the steps */
     FZ_STATUS(attn_kv_cache_bytes_f32(L, d, T, S, &q), ATTN_OK);
@@ -209,6 +272,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fd_arena(&a, q);
         FZ_STATUS(attn_decoder_s8(f8, T, NULL, m8, S, mpad, &cfg, &p, &a), ATTN_OK);
         FZ_CHECK(a.high_water == q, "int8 decoder high-water != query");
+        if (cfg.window > 0 && cfg.window < T) { /* as for float: row t from rows t - L w .. t alone */
+            int8_t *sub8 = (int8_t *)fz_out((size_t)T * (size_t)d);
+            for (t = 0; t < T; t++) {
+                int lo = t - L * cfg.window > 0 ? t - L * cfg.window : 0, n = t - lo + 1;
+                memcpy(sub8, x8 + (size_t)lo * (size_t)d, (size_t)n * (size_t)d);
+                FZ_STATUS(attn_decoder_s8(sub8, n, NULL, m8, S, mpad, &cfg, &p, &a), ATTN_OK);
+                FZ_CHECK(memcmp(sub8 + (size_t)(n - 1) * (size_t)d, f8 + (size_t)t * (size_t)d, (size_t)d) == 0,
+                         "windowed int8 decoder: row t != the stack on rows t - L w .. t alone");
+            }
+        }
         FZ_STATUS(attn_kv_cache_bytes_s8(L, d, T, S, &q), ATTN_OK);
         FZ_CHECK(q == ATTN_KV_CACHE_BYTES_S8(L, T, S, d), "int8 cache bytes != macro");
         fd_arena(&store, q);

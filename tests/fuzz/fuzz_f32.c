@@ -21,7 +21,22 @@
        to 1, layer norm within sqrt(d)|gamma| of beta, attention inside the
        hull of the visible values, all-masked rows zero / bo, argmax's
        tie and NaN rules), in-place == out-of-place, the stack == its layers
-       one at a time, the model == its steps, and the same bytes twice. */
+       one at a time, the model == its steps, and the same bytes twice;
+     - local attention (a window 0, small, >= seq, INT_MAX or negative:
+       ATTN_ERR_RANGE): a causal or windowed sdpa/mha row is, bit for bit,
+       that query alone with every key it does not see padded; a windowed
+       (or causal) encoder layer's row i is the layer without the window
+       on the rows i sees alone; the all-masked and hull rules count the
+       window's keys;
+     - the model's front ends (attn_model_f32 with features or ViT patches
+       of valid and broken geometries, attn_model_tokens_f32 with ids and
+       segment ids in and out of range), the CLS row, the embedding
+       LayerNorm and attention pooling: the documented status, scratch ==
+       ATTN_MODEL_SCRATCH_EX_F32, and the model == its front end (patches
+       gathered from the NCHW image as Conv2d's squares), positions,
+       LayerNorm, stack, pool, head by the public functions;
+     - attn_pool_attention_f32: zeros over no rows, the row itself over
+       one, the mean for w = 0, inside the rows' hull, padded rows unread. */
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
 
@@ -372,6 +387,7 @@ static void fz_mha_cfg(fz_in *in, attn_mha_cfg *c, int *wild, int self)
     c->d_model = fz_size(in, 16, wild);
     c->n_heads = fz_heads(in);
     c->causal = fz_pick(in, 3) == 0 ? (fz_pick(in, 2) ? -7 : 1) : 0;
+    c->window = fz_window(in, c->seq_q > c->seq_kv ? c->seq_q : c->seq_kv);
 }
 
 static attn_status fz_mha_shape(const attn_mha_cfg *c)
@@ -380,6 +396,14 @@ static attn_status fz_mha_shape(const attn_mha_cfg *c)
         c->d_model % c->n_heads != 0)
         return ATTN_ERR_SHAPE;
     return ATTN_OK;
+}
+/* ERRORS: a negative window is ATTN_ERR_RANGE (after the shapes) */
+static attn_status fz_mha_range(const attn_mha_cfg *c) { return c->window < 0 ? ATTN_ERR_RANGE : ATTN_OK; }
+/* the status of a query or call whose pointers are all there */
+static attn_status fz_mha_status(const attn_mha_cfg *c, fz_sz need)
+{
+    return fz_mha_shape(c) ? ATTN_ERR_SHAPE : fz_mha_range(c) ? ATTN_ERR_RANGE
+           : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK;
 }
 
 /* the documented scratch (MEMORY) and whether the call's buffer sizes overflow */
@@ -398,10 +422,12 @@ static fz_sz fz_mha_need(const attn_mha_cfg *c)
     return fz_add(fz_add(fz_add(s, kv), kv), fz_block(c->d_model, 1, 4));
 }
 
-/* which keys query i sees: not padded, and j <= i if causal */
-static int fz_visible(const uint8_t *pad, int causal, int i, int j)
+/* the key padding that stands for query i's causal mask and window:
+   pad_i[j] = 1 for every key i does not see */
+static void fz_row_pad(uint8_t *pad_i, const uint8_t *pad, const attn_mha_cfg *c, int i)
 {
-    return !(pad && pad[j]) && !(causal && j > i);
+    int j;
+    for (j = 0; j < c->seq_kv; j++) pad_i[j] = (uint8_t)!fz_sees(pad, c->causal, c->window, i, j);
 }
 
 static void t_sdpa(fz_in *in)
@@ -418,18 +444,14 @@ static void t_sdpa(fz_in *in)
     fz_mha_cfg(in, &cfg, &wild, 0);
     inplace = fz_pick(in, 2);
     need = fz_sdpa_need(&cfg);
-    if (nul < 6) want = ATTN_ERR_NULL;
-    else if (fz_mha_shape(&cfg) != ATTN_OK) want = ATTN_ERR_SHAPE;
-    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
-    else want = ATTN_OK;
+    want = nul < 6 ? ATTN_ERR_NULL : fz_mha_status(&cfg, need);
     if (!fz_case_arena(in, &z, &want, need, wild)) return;
     /* the query function says the same, and equals the macro */
     bp = (size_t *)fz_out(sizeof(size_t));
     fz_snap();
     st = attn_sdpa_scratch_f32(nul == 4 ? NULL : &cfg, bp);
     fz_after(st == ATTN_OK);
-    FZ_STATUS(st, nul == 4 ? ATTN_ERR_NULL : fz_mha_shape(&cfg) ? ATTN_ERR_SHAPE
-                  : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
+    FZ_STATUS(st, nul == 4 ? ATTN_ERR_NULL : fz_mha_status(&cfg, need));
     if (st == ATTN_OK) {
         FZ_CHECK(*bp == need.v, "sdpa scratch query is not the MEMORY formula");
         FZ_CHECK(*bp == ATTN_SDPA_SCRATCH_F32(cfg.seq_kv), "sdpa scratch query != ATTN_SDPA_SCRATCH_F32");
@@ -459,12 +481,33 @@ static void t_sdpa(fz_in *in)
     FZ_STATUS(attn_sdpa_f32(out2, inplace ? out2 : q, k, v, pad, &cfg, &z.a), ATTN_OK);
     fz_after(1);
     FZ_CHECK(memcmp(out, out2, qn * sizeof(float)) == 0, "sdpa: in place / second call differs");
+    if (cfg.causal || cfg.window) {
+        /* MASKS: the causal mask and the window are masks: row i is query i
+           alone (seq_q 1, neither causal nor a window) with every key it
+           does not see padded. Bit for bit: the same visible keys in the
+           same order, so the same scores, maximum, sums and runs. */
+        attn_mha_cfg c1 = cfg;
+        uint8_t *pad_i = (uint8_t *)fz_out((size_t)cfg.seq_kv);
+        float *o1 = (float *)fz_out((size_t)cfg.d_model * sizeof(float));
+        int i;
+        c1.seq_q = 1;
+        c1.causal = 0;
+        c1.window = 0;
+        for (i = 0; i < cfg.seq_q; i++) {
+            fz_row_pad(pad_i, pad, &cfg, i);
+            fz_snap();
+            FZ_STATUS(attn_sdpa_f32(o1, q + (size_t)i * (size_t)cfg.d_model, k, v, pad_i, &c1, &z.a), ATTN_OK);
+            fz_after(1);
+            FZ_CHECK(fz_same_f32(o1, out + (size_t)i * (size_t)cfg.d_model, (size_t)cfg.d_model),
+                     "sdpa: a causal/windowed row != that query alone with the unseen keys padded");
+        }
+    }
     if (got == FZ_WILD) return;
     {
         int i, j, c;
         for (i = 0; i < cfg.seq_q; i++) {
             int seen = 0;
-            for (j = 0; j < cfg.seq_kv; j++) seen |= fz_visible(pad, cfg.causal, i, j);
+            for (j = 0; j < cfg.seq_kv; j++) seen |= fz_sees(pad, cfg.causal, cfg.window, i, j);
             for (c = 0; c < cfg.d_model; c++) {
                 float o = out[(size_t)i * (size_t)cfg.d_model + (size_t)c], lo = FLT_MAX, hi = -FLT_MAX;
                 if (!seen) { /* documented: the zero context */
@@ -472,7 +515,7 @@ static void t_sdpa(fz_in *in)
                     continue;
                 }
                 for (j = 0; j < cfg.seq_kv; j++)
-                    if (fz_visible(pad, cfg.causal, i, j)) {
+                    if (fz_sees(pad, cfg.causal, cfg.window, i, j)) {
                         float vv = v[(size_t)j * (size_t)cfg.d_model + (size_t)c];
                         if (vv < lo) lo = vv;
                         if (vv > hi) hi = vv;
@@ -533,17 +576,13 @@ static void t_mha(fz_in *in)
     fz_fn = "attn_mha_f32";
     fz_mha_cfg(in, &cfg, &wild, self);
     need = fz_mha_need(&cfg);
-    if (nul < 6 || (nulw >= 1 && nulw <= 4)) want = ATTN_ERR_NULL;
-    else if (fz_mha_shape(&cfg) != ATTN_OK) want = ATTN_ERR_SHAPE;
-    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
-    else want = ATTN_OK;
+    want = nul < 6 || (nulw >= 1 && nulw <= 4) ? ATTN_ERR_NULL : fz_mha_status(&cfg, need);
     if (!fz_case_arena(in, &z, &want, need, wild)) return;
     bp = (size_t *)fz_out(sizeof(size_t));
     fz_snap();
     st = attn_mha_scratch_f32(&cfg, nul == 5 ? NULL : bp);
     fz_after(st == ATTN_OK);
-    if (nul == 5) FZ_STATUS(st, ATTN_ERR_NULL);
-    else FZ_STATUS(st, fz_mha_shape(&cfg) ? ATTN_ERR_SHAPE : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
+    FZ_STATUS(st, nul == 5 ? ATTN_ERR_NULL : fz_mha_status(&cfg, need));
     if (st == ATTN_OK) {
         FZ_CHECK(*bp == need.v, "mha scratch query is not the MEMORY formula");
         FZ_CHECK(*bp == ATTN_MHA_SCRATCH_F32(cfg.seq_kv, cfg.d_model), "mha scratch query != ATTN_MHA_SCRATCH_F32");
@@ -586,12 +625,33 @@ static void t_mha(fz_in *in)
     }
     fz_after(1);
     FZ_CHECK(memcmp(out, out2, qn * sizeof(float)) == 0, "mha: in place / second call differs");
+    if (cfg.causal || cfg.window) {
+        /* as for sdpa: row i is query i alone with the keys it does not see
+           padded (a linear layer's row does not depend on the other rows:
+           FLOAT ARITHMETIC's one sequential sum per dot product) */
+        attn_mha_cfg c1 = cfg;
+        uint8_t *pad_i = (uint8_t *)fz_out((size_t)cfg.seq_kv);
+        float *o1 = (float *)fz_out((size_t)cfg.d_model * sizeof(float));
+        int i;
+        c1.seq_q = 1;
+        c1.causal = 0;
+        c1.window = 0;
+        for (i = 0; i < cfg.seq_q; i++) {
+            fz_row_pad(pad_i, pad, &cfg, i);
+            fz_snap();
+            FZ_STATUS(attn_mha_f32(o1, xq + (size_t)i * (size_t)cfg.d_model, xkv, xkv, pad_i, &c1, &w, &z.a),
+                      ATTN_OK);
+            fz_after(1);
+            FZ_CHECK(fz_same_f32(o1, out + (size_t)i * (size_t)cfg.d_model, (size_t)cfg.d_model),
+                     "mha: a causal/windowed row != that query alone with the unseen keys padded");
+        }
+    }
     if (got != FZ_TAME) return;
     {
         int i, j, c;
         for (i = 0; i < cfg.seq_q; i++) {
             int seen = 0;
-            for (j = 0; j < cfg.seq_kv; j++) seen |= fz_visible(pad, cfg.causal, i, j);
+            for (j = 0; j < cfg.seq_kv; j++) seen |= fz_sees(pad, cfg.causal, cfg.window, i, j);
             if (seen) continue;
             for (c = 0; c < cfg.d_model; c++) /* documented: the output bias */
                 FZ_CHECK(out[(size_t)i * (size_t)cfg.d_model + (size_t)c] == (w.bo ? w.bo[c] : 0.0f),
@@ -657,8 +717,8 @@ static attn_status fz_enc_shape(const attn_encoder_cfg *c)
 }
 static attn_status fz_enc_range(const attn_encoder_cfg *c)
 {
-    if (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
-        c->activation != ATTN_ACT_GELU_TANH)
+    if ((c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
+         c->activation != ATTN_ACT_GELU_TANH) || c->window < 0)
         return ATTN_ERR_RANGE;
     return fz_eps_ok(c->eps) ? ATTN_OK : ATTN_ERR_RANGE;
 }
@@ -719,6 +779,7 @@ static void t_encoder(fz_in *in, int stack)
     wcls = fz_pick(in, 3) ? FZ_TAME : cls;
     fz_enc_cfg(in, &cfg, &wild);
     seq = fz_size(in, 6, &wild);
+    cfg.window = fz_window(in, seq);
     if (stack) nl = fz_pick(in, 16) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1; /* 0 or -1 */
     nl_alloc = nl > 0 ? nl : 1;
     if (nulw >= 1 && nulw <= 6) bad_layer = fz_pick(in, nl_alloc);
@@ -792,6 +853,24 @@ static void t_encoder(fz_in *in, int stack)
     fz_after(1);
     FZ_CHECK(memcmp(x, x2, n * sizeof(float)) == 0,
              stack ? "encoder stack != its layers one at a time" : "encoder layer: a second call differs");
+    if (!stack && (cfg.window > 0 || cfg.causal)) {
+        /* MASKS: with a window (and/or causal) row i of a layer is row i of
+           the same layer without the window run on the rows i sees alone
+           (lo..hi, their padding): nothing else reaches it, bit for bit */
+        attn_encoder_cfg c1 = cfg;
+        int lo, hi;
+        c1.window = 0;
+        for (i = 0; i < seq; i++) {
+            size_t d = (size_t)cfg.d_model;
+            fz_key_span(i, seq, cfg.causal, cfg.window, &lo, &hi);
+            memcpy(x2, x0 + (size_t)lo * d, (size_t)(hi - lo + 1) * d * sizeof(float));
+            fz_snap();
+            FZ_STATUS(attn_encoder_layer_f32(x2, hi - lo + 1, pad ? pad + lo : NULL, &c1, lw, &z.a), ATTN_OK);
+            fz_after(1);
+            FZ_CHECK(fz_same_f32(x2 + (size_t)(i - lo) * d, x + (size_t)i * d, d),
+                     "encoder layer: a windowed/causal row != the layer on the rows it sees alone");
+        }
+    }
     if (got != FZ_TAME) return;
     FZ_CHECK(fz_all_finite(x, n), "encoder: non-finite output from finite input and weights");
     for (i = 0; i < seq; i++) {
@@ -806,77 +885,98 @@ static void t_encoder(fz_in *in, int stack)
 
 /* ---- model ------------------------------------------------------------------------- */
 
-static void t_model(fz_in *in)
+/* the float model's entries: tok 0 attn_model_f32 (features or patches),
+   tok 1 attn_model_tokens_f32 */
+static void t_model(fz_in *in, int tok)
 {
     attn_model_cfg cfg = {0};
     attn_model_weights_f32 w;
     attn_encoder_layer_weights_f32 *lw;
-    int wild = 0, cls = fz_pick(in, 3), wcls, got = FZ_TAME, nul = fz_pick(in, 64), seq;
-    int nl = 1 + fz_pick(in, 2), nulw = fz_pick(in, 64), bad = 0, l, dm, pe;
-    float *logits, *logits2, *input, *x, *pooled;
-    uint8_t *pad = NULL;
+    int wild = 0, wseq = 0, cls = fz_pick(in, 3), wcls, got = FZ_TAME, nul = fz_pick(in, 64), seq;
+    int nl = 1 + fz_pick(in, 2), nulw = fz_pick(in, 64), bad = 0, l, dm, pe, ids_ok = 1, rows;
+    float *logits, *logits2, *input = NULL, *x, *pooled;
+    int *tokens = NULL, *segs = NULL;
+    uint8_t *pad = NULL, *pad2 = NULL;
     fz_arena z;
-    fz_sz need, t;
+    fz_sz need;
     size_t bytes = 0, *bp;
     attn_status st, want, shape, range;
-    fz_fn = "attn_model_f32";
+    fz_fn = tok ? "attn_model_tokens_f32" : "attn_model_f32";
     wcls = fz_pick(in, 3) ? FZ_TAME : cls;
     fz_enc_cfg(in, &cfg.encoder, &wild);
-    seq = fz_size(in, 6, &wild);
-    cfg.d_in = fz_pick(in, 3) == 0 ? 0 : fz_pick(in, 24) == 0 ? (fz_pick(in, 2) ? -1 : INT_MIN) : fz_size(in, 8, &wild);
-    cfg.max_seq = fz_pick(in, 8) == 0 ? fz_size(in, 6, &wild) : (seq > 0 && seq < 64 ? seq + fz_pick(in, 3) : 8);
+    seq = fz_size(in, 6, &wseq);
+    /* (the token entry reads seq ids before its size checks) */
+    if (tok && wseq && seq > 0) return;
+    wild |= wseq;
+    fz_model_front(in, &cfg, seq, tok, fz_pick(in, 2) ? -1 : INT_MIN, &wild);
+    rows = seq + (cfg.cls_token != 0 && seq < INT_MAX);
+    pe = fz_pick(in, 8);
+    cfg.max_seq = pe == 0 ? fz_size(in, 6, &wild) : pe == 1 ? seq : seq > 0 && seq < 64 ? rows + fz_pick(in, 3) : 8;
+    cfg.encoder.window = fz_window(in, rows);
     pe = fz_pick(in, 32);
     cfg.position = (attn_position)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -2);
     pe = fz_pick(in, 32);
-    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 2 : pe == 30 ? 2 : -1);
+    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -1);
     cfg.n_classes = fz_size(in, 5, &wild);
     if (nulw >= 1 && nulw <= 6) bad = fz_pick(in, nl);
     dm = cfg.encoder.d_model;
-    /* MEMORY: B(seq*d) + the encoder's; the input, embedding and classifier
-       must be addressable */
-    need = fz_add(fz_enc_need(&cfg.encoder, seq), fz_block(seq, dm, 4));
-    t = fz_add(fz_add(fz_block(seq, cfg.d_in, 4), fz_block(dm, cfg.d_in, 4)), fz_block(cfg.n_classes, dm, 4));
-    need.ovf |= t.ovf;
-    shape = fz_enc_shape(&cfg.encoder) != ATTN_OK || fz_dim_bad(seq) || cfg.d_in < 0 || cfg.d_in > ATTN_MAX_DIM || fz_dim_bad(cfg.max_seq) ||
-                    seq > cfg.max_seq || fz_dim_bad(cfg.n_classes)
-                ? ATTN_ERR_SHAPE
-                : ATTN_OK;
+    need = fz_model_need(&cfg, seq, 4, fz_enc_need(&cfg.encoder, rows));
+    shape = fz_enc_shape(&cfg.encoder) != ATTN_OK || fz_model_shape_bad(&cfg, seq, 0) ? ATTN_ERR_SHAPE : ATTN_OK;
     range = fz_enc_range(&cfg.encoder) != ATTN_OK ||
                     (cfg.position != ATTN_POS_NONE && cfg.position != ATTN_POS_SINUSOIDAL &&
                      cfg.position != ATTN_POS_LEARNED) ||
-                    (cfg.pooling != ATTN_POOL_MEAN && cfg.pooling != ATTN_POOL_FIRST)
+                    (cfg.pooling != ATTN_POOL_MEAN && cfg.pooling != ATTN_POOL_FIRST &&
+                     cfg.pooling != ATTN_POOL_ATTENTION)
                 ? ATTN_ERR_RANGE
                 : ATTN_OK;
-    if (nul < 5 || nulw == 7 || (nulw == 8 && cfg.d_in > 0) ||
-        (nulw == 9 && cfg.position == ATTN_POS_LEARNED) || (nulw >= 1 && nulw <= 6) || nulw == 10)
+    /* the weights this cfg needs (one missing: nulw), as the header lists them */
+    if (nul < 5 || nulw == 7 || (nulw >= 1 && nulw <= 6) || nulw == 10 || (!tok && nulw == 8 && cfg.d_in != 0) ||
+        (nulw == 9 && cfg.position == ATTN_POS_LEARNED) || (nulw == 11 && cfg.cls_token) ||
+        (nulw == 12 && cfg.pooling == ATTN_POOL_ATTENTION) || (tok && nulw == 13) ||
+        (tok && nulw == 14 && cfg.n_segments != 0))
         want = ATTN_ERR_NULL;
-    else if (shape != ATTN_OK) want = ATTN_ERR_SHAPE;
+    else if (shape != ATTN_OK || (tok && fz_model_shape_bad(&cfg, seq, 1))) want = ATTN_ERR_SHAPE;
     else if (range != ATTN_OK) want = ATTN_ERR_RANGE;
-    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
-    else want = ATTN_OK;
-    if (!fz_case_arena(in, &z, &want, need, wild)) return;
-    bp = (size_t *)fz_out(sizeof(size_t));
-    fz_snap();
-    st = attn_model_scratch_f32(&cfg, seq, bp);
-    fz_after(st == ATTN_OK);
-    FZ_STATUS(st, shape != ATTN_OK ? ATTN_ERR_SHAPE : range != ATTN_OK ? ATTN_ERR_RANGE
-                  : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
-    if (st == ATTN_OK) {
-        FZ_CHECK(*bp == need.v, "model scratch query is not the MEMORY formula");
-        FZ_CHECK(*bp == ATTN_MODEL_SCRATCH_F32(seq, dm, cfg.encoder.n_heads, cfg.encoder.d_ff),
-                 "model scratch query != ATTN_MODEL_SCRATCH_F32");
-        bytes = *bp;
-    }
+    else want = ATTN_OK; /* (token ids: below) */
     {
         /* buffer sizes: one element each in a wild case (whose call keeps its sizes) */
         int as = wild ? 1 : seq, ad = wild ? 1 : dm, ain = wild ? 1 : cfg.d_in > 0 ? cfg.d_in : dm;
         int amax = wild ? 1 : cfg.max_seq, acls = wild ? 1 : cfg.n_classes, aff = wild ? 1 : cfg.encoder.d_ff;
+        int avoc = wild || cfg.vocab <= 0 ? 1 : cfg.vocab, aseg = wild || cfg.n_segments <= 0 ? 1 : cfg.n_segments;
+        int ast = seq > 0 && !wseq ? seq : 1;
+        if (tok) {
+            tokens = (int *)fz_const((size_t)ast * sizeof(int));
+            ids_ok = fz_ids(in, tokens, ast, cfg.vocab);
+            if (fz_pick(in, 3)) {
+                segs = (int *)fz_const((size_t)ast * sizeof(int));
+                if (!fz_ids(in, segs, ast, cfg.n_segments) && cfg.n_segments > 0) ids_ok = 0;
+            }
+            if (want == ATTN_OK && !ids_ok) want = ATTN_ERR_RANGE;
+        }
+        if (want == ATTN_OK && need.ovf) want = ATTN_ERR_TOO_LARGE;
+        if (!fz_case_arena(in, &z, &want, need, wild)) return;
+        bp = (size_t *)fz_out(sizeof(size_t));
+        fz_snap();
+        st = attn_model_scratch_f32(&cfg, seq, bp);
+        fz_after(st == ATTN_OK);
+        FZ_STATUS(st, shape != ATTN_OK ? ATTN_ERR_SHAPE : range != ATTN_OK ? ATTN_ERR_RANGE
+                      : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
+        if (st == ATTN_OK) {
+            FZ_CHECK(*bp == need.v, "model scratch query is not the MEMORY formula");
+            FZ_CHECK(*bp == ATTN_MODEL_SCRATCH_EX_F32(seq, dm, cfg.encoder.n_heads, cfg.encoder.d_ff,
+                                                      cfg.cls_token != 0, cfg.patch > 0 ? cfg.d_in : 0),
+                     "model scratch query != ATTN_MODEL_SCRATCH_EX_F32");
+            if (!cfg.cls_token && cfg.patch <= 0)
+                FZ_CHECK(*bp == ATTN_MODEL_SCRATCH_F32(seq, dm, cfg.encoder.n_heads, cfg.encoder.d_ff),
+                         "model scratch query != ATTN_MODEL_SCRATCH_F32");
+            bytes = *bp;
+        }
         logits = (float *)fz_out((size_t)acls * sizeof(float));
         logits2 = (float *)fz_out((size_t)acls * sizeof(float));
-        input = fz_fbuf_const(in, (size_t)as * (size_t)ain, cls, &got);
+        if (!tok) input = fz_fbuf_const(in, (size_t)as * (size_t)ain, cls, &got); /* (an image: seq d_in values) */
         memset(&w, 0, sizeof w);
-        if (cfg.d_in > 0 && nulw != 8) {
-            w.embed_w = fz_fbuf_const(in, (size_t)ad * (size_t)ain, wcls, &got);
+        if (nulw != 8) {
+            w.embed_w = fz_fbuf_const(in, cfg.d_in > 0 ? (size_t)ad * (size_t)ain : 1, wcls, &got);
             if (fz_pick(in, 3)) w.embed_b = fz_fbuf_const(in, (size_t)ad, wcls, &got);
         }
         if (nulw != 9) w.pos = fz_fbuf_const(in, (size_t)amax * (size_t)ad, wcls, &got);
@@ -889,34 +989,180 @@ static void t_model(fz_in *in)
         w.encoder.norm_b = fz_pick(in, 3) ? fz_fbuf_const(in, (size_t)ad, wcls, &got) : NULL;
         if (nulw != 7) w.cls_w = fz_fbuf_const(in, (size_t)acls * (size_t)ad, wcls, &got);
         if (fz_pick(in, 3)) w.cls_b = fz_fbuf_const(in, (size_t)acls, wcls, &got);
+        if (nulw != 11 && (cfg.cls_token || fz_pick(in, 4) == 0))
+            w.cls_token = fz_fbuf_const(in, (size_t)ad, cls, &got);
+        if (nulw != 12 && (cfg.pooling == ATTN_POOL_ATTENTION || fz_pick(in, 4) == 0)) {
+            float *pw = fz_fbuf_const(in, (size_t)ad, wcls, &got);
+            if (fz_pick(in, 8) == 0) memset(pw, 0, (size_t)ad * sizeof(float)); /* w = 0: the mean */
+            w.pool_w = pw;
+        }
+        if (tok && nulw != 13) w.token_embed = fz_fbuf_const(in, (size_t)avoc * (size_t)ad, cls, &got);
+        if (tok && nulw != 14) w.segment_embed = fz_fbuf_const(in, (size_t)aseg * (size_t)ad, cls, &got);
+        if (cfg.embed_norm || fz_pick(in, 4) == 0) {
+            if (fz_pick(in, 3)) w.embed_norm_w = fz_fbuf_const(in, (size_t)ad, wcls, &got);
+            if (fz_pick(in, 3)) w.embed_norm_b = fz_fbuf_const(in, (size_t)ad, wcls, &got);
+        }
         if (fz_pick(in, 3)) {
             pad = (uint8_t *)fz_const((size_t)as);
             fz_fill_mask(in, pad, as);
         }
     }
     fz_snap();
-    st = attn_model_f32(nul == 0 ? NULL : logits, nul == 1 ? NULL : input, seq, pad,
-                        nul == 2 ? NULL : &cfg, nul == 3 ? NULL : &w, nul == 4 ? NULL : &z.a);
+    if (tok)
+        st = attn_model_tokens_f32(nul == 0 ? NULL : logits, nul == 1 ? NULL : tokens, segs, seq, pad,
+                                   nul == 2 ? NULL : &cfg, nul == 3 ? NULL : &w, nul == 4 ? NULL : &z.a);
+    else
+        st = attn_model_f32(nul == 0 ? NULL : logits, nul == 1 ? NULL : input, seq, pad,
+                            nul == 2 ? NULL : &cfg, nul == 3 ? NULL : &w, nul == 4 ? NULL : &z.a);
     fz_after(st == ATTN_OK);
     FZ_STATUS(st, want);
     fz_arena_after(&z, st == ATTN_OK, bytes);
     if (st != ATTN_OK) return;
-    /* the model is its documented steps: embed, + positions, stack, pool, head */
-    x = (float *)fz_out((size_t)seq * (size_t)dm * sizeof(float));
-    pooled = (float *)fz_out((size_t)dm * sizeof(float));
-    fz_snap();
-    if (cfg.d_in > 0) FZ_STATUS(attn_linear_f32(x, input, w.embed_w, w.embed_b, seq, cfg.d_in, dm), ATTN_OK);
-    else memcpy(x, input, (size_t)seq * (size_t)dm * sizeof(float));
-    if (cfg.position == ATTN_POS_SINUSOIDAL) FZ_STATUS(attn_pos_sinusoidal_f32(x, seq, dm), ATTN_OK);
-    if (cfg.position == ATTN_POS_LEARNED) FZ_STATUS(attn_pos_learned_f32(x, w.pos, seq, dm), ATTN_OK);
-    FZ_STATUS(attn_encoder_f32(x, seq, pad, &cfg.encoder, &w.encoder, &z.a), ATTN_OK);
-    FZ_STATUS(attn_pool_f32(pooled, x, pad, cfg.pooling, seq, dm), ATTN_OK);
-    FZ_STATUS(attn_linear_f32(logits2, pooled, w.cls_w, w.cls_b, 1, dm, cfg.n_classes), ATTN_OK);
-    fz_after(1);
+    /* the model is its documented steps: the front end (the CLS row, then
+       the input's rows: embedded features, each patch gathered from the
+       NCHW image and embedded as one Conv2d output, or token rows + their
+       segment rows), + positions over every row, the LayerNorm, the stack
+       (the CLS row never padded), pool (attention pooling: the public
+       function), head */
+    {
+        size_t d = (size_t)dm;
+        float *y;
+        int i;
+        x = (float *)fz_out((size_t)rows * d * sizeof(float));
+        pooled = (float *)fz_out(d * sizeof(float));
+        if (pad) {
+            pad2 = (uint8_t *)fz_out((size_t)rows);
+            pad2[0] = 0;
+            memcpy(pad2 + rows - seq, pad, (size_t)seq);
+        }
+        y = x + (cfg.cls_token ? d : 0);
+        fz_snap();
+        if (cfg.cls_token) memcpy(x, w.cls_token, d * sizeof(float));
+        if (tok) {
+            for (i = 0; i < seq; i++) {
+                memcpy(y + (size_t)i * d, w.token_embed + (size_t)tokens[i] * d, d * sizeof(float));
+                if (cfg.n_segments > 0) /* (x += table: one float add each) */
+                    FZ_STATUS(attn_pos_learned_f32(y + (size_t)i * d, w.segment_embed + (size_t)(segs ? segs[i] : 0) * d,
+                                                   1, dm),
+                              ATTN_OK);
+            }
+        } else if (cfg.patch > 0) {
+            int P = cfg.patch, gw = cfg.image_w / P, ch, ky;
+            float *pr = (float *)fz_out((size_t)cfg.d_in * sizeof(float));
+            for (i = 0; i < seq; i++) {
+                int py = i / gw * P, px = i % gw * P;
+                for (ch = 0; ch < cfg.channels; ch++)
+                    for (ky = 0; ky < P; ky++)
+                        memcpy(pr + ((size_t)ch * (size_t)P + (size_t)ky) * (size_t)P,
+                               input + ((size_t)ch * (size_t)cfg.image_h + (size_t)(py + ky)) * (size_t)cfg.image_w + (size_t)px,
+                               (size_t)P * sizeof(float));
+                FZ_STATUS(attn_linear_f32(y + (size_t)i * d, pr, w.embed_w, w.embed_b, 1, cfg.d_in, dm), ATTN_OK);
+            }
+        } else if (cfg.d_in > 0) {
+            FZ_STATUS(attn_linear_f32(y, input, w.embed_w, w.embed_b, seq, cfg.d_in, dm), ATTN_OK);
+        } else {
+            memcpy(y, input, (size_t)seq * d * sizeof(float));
+        }
+        if (cfg.position == ATTN_POS_SINUSOIDAL) FZ_STATUS(attn_pos_sinusoidal_f32(x, rows, dm), ATTN_OK);
+        if (cfg.position == ATTN_POS_LEARNED) FZ_STATUS(attn_pos_learned_f32(x, w.pos, rows, dm), ATTN_OK);
+        if (cfg.embed_norm)
+            FZ_STATUS(attn_layernorm_f32(x, x, w.embed_norm_w, w.embed_norm_b, cfg.encoder.eps, rows, dm), ATTN_OK);
+        FZ_STATUS(attn_encoder_f32(x, rows, pad2, &cfg.encoder, &w.encoder, &z.a), ATTN_OK);
+        if (cfg.pooling == ATTN_POOL_ATTENTION)
+            FZ_STATUS(attn_pool_attention_f32(pooled, x, pad2, w.pool_w, rows, dm, &z.a), ATTN_OK);
+        else
+            FZ_STATUS(attn_pool_f32(pooled, x, pad2, cfg.pooling, rows, dm), ATTN_OK);
+        FZ_STATUS(attn_linear_f32(logits2, pooled, w.cls_w, w.cls_b, 1, dm, cfg.n_classes), ATTN_OK);
+        fz_after(1);
+    }
     FZ_CHECK(memcmp(logits, logits2, (size_t)cfg.n_classes * sizeof(float)) == 0,
-             "model != embed, positions, encoder, pool, classifier");
+             "model != front end, positions, LayerNorm, encoder, pool, classifier");
     if (got == FZ_TAME)
         FZ_CHECK(fz_all_finite(logits, (size_t)cfg.n_classes), "model: non-finite logits from finite data");
+}
+
+/* attn_pool_attention_f32 */
+static void t_pool_attention(fz_in *in)
+{
+    int wild = 0, cls = fz_pick(in, 3), got = FZ_TAME, seq, d, nul = fz_pick(in, 32), p, c, cnt = 0, last = -1;
+    float *out, *out2, *x, *wq;
+    uint8_t *pad = NULL;
+    fz_arena z;
+    fz_sz need;
+    size_t bytes;
+    attn_status st, want;
+    fz_fn = "attn_pool_attention_f32";
+    seq = fz_size(in, 10, &wild);
+    d = fz_size(in, 16, &wild);
+    /* MEMORY: B(seq), the scores; [seq][d] must be addressable */
+    need = fz_block(seq, 1, 4);
+    need.ovf |= fz_bytes(seq, d, 4).ovf;
+    if (nul < 4) want = ATTN_ERR_NULL;
+    else if (fz_dim_bad(seq) || fz_dim_bad(d)) want = ATTN_ERR_SHAPE;
+    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
+    else want = ATTN_OK;
+    if (!fz_case_arena(in, &z, &want, need, wild)) return;
+    bytes = need.v;
+    if (!fz_dim_bad(seq) && !need.ovf)
+        FZ_CHECK(bytes == ATTN_POOL_SCRATCH_F32(seq), "attention pooling: MEMORY != ATTN_POOL_SCRATCH_F32");
+    out = (float *)fz_out(wild ? 4 : (size_t)d * sizeof(float));
+    out2 = (float *)fz_out(wild ? 4 : (size_t)d * sizeof(float));
+    x = fz_fbuf_const(in, wild ? 1 : (size_t)seq * (size_t)d, cls, &got);
+    wq = fz_fbuf_const(in, wild ? 1 : (size_t)d, fz_pick(in, 2) ? FZ_TAME : cls, &got);
+    if (!wild && fz_pick(in, 6) == 0) memset(wq, 0, (size_t)d * sizeof(float));
+    if (fz_pick(in, 3)) {
+        pad = (uint8_t *)fz_const(wild ? 1 : (size_t)seq);
+        fz_fill_mask(in, pad, wild ? 1 : seq);
+    }
+    fz_snap();
+    st = attn_pool_attention_f32(nul == 0 ? NULL : out, nul == 1 ? NULL : x, pad, nul == 2 ? NULL : wq, seq, d,
+                                 nul == 3 ? NULL : &z.a);
+    fz_after(st == ATTN_OK);
+    FZ_STATUS(st, want);
+    fz_arena_after(&z, st == ATTN_OK, bytes);
+    if (st != ATTN_OK) return;
+    /* a padded row is never read: changing it changes nothing */
+    if (pad) {
+        float *x2 = (float *)fz_const((size_t)seq * (size_t)d * sizeof(float));
+        memcpy(x2, x, (size_t)seq * (size_t)d * sizeof(float));
+        for (p = 0; p < seq; p++)
+            if (pad[p])
+                for (c = 0; c < d; c++) x2[(size_t)p * (size_t)d + (size_t)c] = (float)(p + c) * 0.75f - 3.0f;
+        fz_snap();
+        FZ_STATUS(attn_pool_attention_f32(out2, x2, pad, wq, seq, d, &z.a), ATTN_OK);
+        fz_after(1);
+        FZ_CHECK(memcmp(out, out2, (size_t)d * sizeof(float)) == 0, "attention pooling read a padded row");
+    }
+    for (p = 0; p < seq; p++)
+        if (!(pad && pad[p])) cnt++, last = p;
+    if (cnt == 0) { /* documented: zeros */
+        for (c = 0; c < d; c++) FZ_CHECK(out[c] == 0.0f, "attention pooling over no rows is not zeros");
+        return;
+    }
+    if (got != FZ_TAME) return;
+    if (cnt == 1) { /* p = 1 exactly: the row itself (0 + 1 * -0 is +0) */
+        for (c = 0; c < d; c++)
+            FZ_CHECK(out[c] == x[(size_t)last * (size_t)d + (size_t)c], "attention pooling over one row is not that row");
+        return;
+    }
+    for (c = 0; c < d; c++) {
+        float lo = FLT_MAX, hi = -FLT_MAX, tol, s = 0.0f;
+        int allz = 1;
+        for (p = 0; p < seq; p++) {
+            float v = x[(size_t)p * (size_t)d + (size_t)c];
+            if (pad && pad[p]) continue;
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+            s += v; /* (exact: tame values, few rows) */
+        }
+        for (p = 0; p < d; p++) allz &= wq[p] == 0.0f;
+        tol = 1e-5f * (fabsf(lo) > fabsf(hi) ? fabsf(lo) : fabsf(hi)) + 1e-30f;
+        FZ_CHECK(out[c] >= lo - tol && out[c] <= hi + tol, "attention pooling: outside the hull of the rows");
+        if (allz) { /* every score 0: p_j = 1 / cnt, sum p_j x_j = (sum x_j) * (1 / cnt) */
+            float inv = 1.0f / (float)cnt, q = s * inv;
+            FZ_CHECK(out[c] == q, "attention pooling with w = 0 is not the mean (sum * (1 / count))");
+        }
+    }
 }
 
 /* ---- the scratch queries alone, any sizes --------------------------------------- */
@@ -932,9 +1178,10 @@ static void t_queries(fz_in *in)
     fz_mha_cfg(in, &m, &wild, 0);
     fz_enc_cfg(in, &e, &wild);
     seq = fz_size(in, 8, &wild);
+    e.window = fz_window(in, seq);
     fz_fn = "attn_sdpa_scratch_f32";
     need = fz_sdpa_need(&m);
-    want = fz_mha_shape(&m) ? ATTN_ERR_SHAPE : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK;
+    want = fz_mha_status(&m, need);
     fz_snap();
     st = attn_sdpa_scratch_f32(&m, bp);
     fz_after(st == ATTN_OK);
@@ -942,7 +1189,7 @@ static void t_queries(fz_in *in)
     if (st == ATTN_OK) FZ_CHECK(*bp == need.v && *bp == ATTN_SDPA_SCRATCH_F32(m.seq_kv), "sdpa query");
     fz_fn = "attn_mha_scratch_f32";
     need = fz_mha_need(&m);
-    want = fz_mha_shape(&m) ? ATTN_ERR_SHAPE : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK;
+    want = fz_mha_status(&m, need);
     fz_snap();
     st = attn_mha_scratch_f32(&m, bp);
     fz_after(st == ATTN_OK);
@@ -980,7 +1227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_in in;
     fz_begin(&in, data, size);
-    switch (fz_pick(&in, 15)) {
+    switch (fz_pick(&in, 17)) {
     case 0: t_linear(&in); break;
     case 1: t_softmax(&in); break;
     case 2: t_layernorm(&in); break;
@@ -993,9 +1240,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 9: t_packed(&in); break;
     case 10: t_encoder(&in, 0); break;
     case 11: t_encoder(&in, 1); break;
-    case 12: t_model(&in); break;
+    case 12: t_model(&in, 0); break;
     case 13: t_queries(&in); break;
-    default: t_model(&in); break;
+    case 14: t_model(&in, 1); break;
+    case 15: t_pool_attention(&in); break;
+    default: t_model(&in, 0); break;
     }
     fz_free_all();
     return 0;

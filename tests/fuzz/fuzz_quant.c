@@ -1,6 +1,9 @@
 /* fuzz_quant.c - libFuzzer target for the quantizer of attention.h:
    attn_quantize_multiplier, attn_choose_qparams, attn_quantize_s8,
-   attn_dequantize_s8, attn_quantize_encoder_s8 and attn_quantize_model_s8.
+   attn_dequantize_s8, attn_quantize_encoder_s8, attn_quantize_model_s8 and
+   attn_quantize_model_tokens_s8 (with windows, the CLS row, patches, the
+   embedding LayerNorm, attention pooling, token and segment ids in and
+   out of the tables).
 
    Inputs: factors at every scale (0, denormals, 2^-94 .. 2^-31, 2^30 - 1/4,
    2^30, NaN, Inf), ranges and scales with NaN/Inf/denormals/FLT_MAX,
@@ -322,6 +325,7 @@ static void fz_qenc_cfg(fz_in *in, attn_encoder_cfg *c, int *wild)
     c->norm_first = fz_pick(in, 2);
     c->causal = fz_pick(in, 3) == 0;
     c->eps = fz_pick(in, 3) ? 1e-5f : eps[fz_pick(in, (int)(sizeof eps / sizeof eps[0]))];
+    c->window = fz_window(in, 4);
 }
 static int fz_qenc_shape(const attn_encoder_cfg *c) /* the float rules */
 {
@@ -332,7 +336,7 @@ static int fz_qenc_range(const attn_encoder_cfg *c)
 {
     return (c->activation != ATTN_ACT_RELU && c->activation != ATTN_ACT_GELU &&
             c->activation != ATTN_ACT_GELU_TANH) ||
-           !(c->eps > 0.0f && c->eps <= FLT_MAX);
+           !(c->eps > 0.0f && c->eps <= FLT_MAX) || c->window < 0;
 }
 /* the float encoder's scratch (MEMORY), which the calibration runs need */
 static fz_sz fz_enc_need(const attn_encoder_cfg *c, int seq)
@@ -543,72 +547,74 @@ static void t_qencoder(fz_in *in)
     }
 }
 
-static void t_qmodel(fz_in *in)
+/* attn_quantize_model_s8 (tok 0: features or patches) and
+   attn_quantize_model_tokens_s8 (tok 1) */
+static void t_qmodel(fz_in *in, int tok)
 {
     attn_model_cfg cfg = {0};
     attn_model_weights_f32 w;
     attn_encoder_layer_weights_f32 *lw;
     attn_model_s8_params *out;
-    int wild = 0, seq, n_calib, nl, nla, l, nul = fz_pick(in, 48), cls, ccls, store_lvl, scr_lvl, d, ff, din, pe, ms, ok;
-    int ncls, mseq, nf;
-    float *calib;
+    int wild = 0, wseq = 0, seq, n_calib, nl, nla, l, nul = fz_pick(in, 64), cls, ccls, store_lvl, scr_lvl, d, ff, din, pe, ms, ok;
+    int ncls, mseq, nf, rows, ids_ok = 1, avoc, aseg;
+    float *calib = NULL;
+    int *ctok = NULL, *cseg = NULL;
     uint8_t *pad = NULL;
     fz_arena store, scr;
     fz_sz need, sneed = {0, 0};
-    size_t nin, nc, store_free, scr_free;
+    size_t nin, nc, store_free, scr_free, k;
     attn_status st, want, shape, shape8, range;
-    fz_fn = "attn_quantize_model_s8";
+    fz_fn = tok ? "attn_quantize_model_tokens_s8" : "attn_quantize_model_s8";
     cls = fz_pick(in, 3);
     ccls = fz_pick(in, 4);
     fz_qenc_cfg(in, &cfg.encoder, &wild);
-    seq = fz_size(in, 4, &wild);
+    seq = fz_size(in, 4, &wseq);
+    if (tok && wseq && seq > 0) return; /* (the ids are read before the sizes' checks) */
+    wild |= wseq;
     n_calib = fz_pick(in, 24) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
     nl = fz_pick(in, 24) ? 1 + fz_pick(in, 2) : 0;
-    cfg.d_in = fz_pick(in, 3) == 0 ? 0 : fz_pick(in, 32) == 0 ? (fz_pick(in, 2) ? -1 : 32769) : fz_size(in, 6, &wild);
+    fz_model_front(in, &cfg, seq, tok, fz_pick(in, 2) ? -1 : 32769, &wild);
+    rows = seq + (cfg.cls_token != 0 && seq < INT_MAX);
     ms = fz_pick(in, 16);
-    cfg.max_seq = ms == 0 ? fz_size(in, 6, &wild) : ms == 1 ? (1 << 28) : seq > 0 && seq < 64 ? seq + fz_pick(in, 3) : 8;
+    cfg.max_seq = ms == 0 ? fz_size(in, 6, &wild) : ms == 1 ? (1 << 28) : seq > 0 && seq < 64 ? rows + fz_pick(in, 3) : 8;
+    cfg.encoder.window = fz_window(in, rows);
     pe = fz_pick(in, 32);
     cfg.position = (attn_position)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -2);
     pe = fz_pick(in, 32);
-    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 2 : pe == 30 ? 2 : -1);
+    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -1);
     cfg.n_classes = fz_size(in, 4, &wild);
     d = cfg.encoder.d_model;
-    /* the float model's scratch (MEMORY) + the classifier's logits + the
-       position table (floats) */
-    need = fz_add(fz_enc_need(&cfg.encoder, seq), fz_block(seq, d, 4));
-    {
-        fz_sz t = fz_add(fz_add(fz_block(seq, cfg.d_in, 4), fz_block(d, cfg.d_in, 4)), fz_block(cfg.n_classes, d, 4));
-        need.ovf |= t.ovf;
-        need = fz_add(need, fz_block(cfg.n_classes, 1, 4));
-        if (cfg.position != ATTN_POS_NONE) need = fz_add(need, fz_block(cfg.max_seq, d, 4));
-    }
-    shape = fz_qenc_shape(&cfg.encoder) || fz_dim_bad(seq) || cfg.d_in < 0 || cfg.d_in > ATTN_MAX_DIM ||
-                    fz_dim_bad(cfg.max_seq) || seq > cfg.max_seq || fz_dim_bad(cfg.n_classes) || fz_dim_bad(nl)
-                ? ATTN_ERR_SHAPE
-                : ATTN_OK;
+    /* the float model's scratch (MEMORY, ATTN_MODEL_SCRATCH_EX_F32) + the
+       classifier's logits + the position table (floats) */
+    need = fz_model_need(&cfg, seq, 4, fz_enc_need(&cfg.encoder, rows));
+    need = fz_add(need, fz_block(cfg.n_classes, 1, 4));
+    if (cfg.position != ATTN_POS_NONE) need = fz_add(need, fz_block(cfg.max_seq, d, 4));
+    shape = fz_qenc_shape(&cfg.encoder) || fz_model_shape_bad(&cfg, seq, tok) || fz_dim_bad(nl) ? ATTN_ERR_SHAPE
+                                                                                               : ATTN_OK;
     shape8 = fz_qenc_shape8(&cfg.encoder) || cfg.d_in > 32768 ? ATTN_ERR_SHAPE : ATTN_OK;
-    range = fz_qenc_range(&cfg.encoder) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 1u ? ATTN_ERR_RANGE
+    range = fz_qenc_range(&cfg.encoder) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 2u ? ATTN_ERR_RANGE
                                                                                                    : ATTN_OK;
     if (nul < 4) want = ATTN_ERR_NULL;
     else if (shape || shape8 || fz_dim_bad(n_calib)) want = ATTN_ERR_SHAPE;
     else if (range) want = ATTN_ERR_RANGE;
-    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
-    else want = ATTN_OK;
-    if (want == ATTN_OK && wild) return;
+    else want = ATTN_OK; /* (then the ids, TOO_LARGE) */
+    if (want == ATTN_OK && wild && !need.ovf) return;
     /* a long position table (max_seq 2^28): the scratch check must refuse
        it before reading anything */
-    if (want == ATTN_OK && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * (size_t)d > 4096) wild = 1;
-    ok = want == ATTN_OK && !wild;
+    if (want == ATTN_OK && !need.ovf && cfg.position != ATTN_POS_NONE && (size_t)cfg.max_seq * (size_t)d > 4096) wild = 1;
+    ok = want == ATTN_OK && !need.ovf && !wild;
     ff = ok ? cfg.encoder.d_ff : 1;
     din = ok ? (cfg.d_in > 0 ? cfg.d_in : d) : 1;
     ncls = ok ? cfg.n_classes : 1;
     mseq = ok ? cfg.max_seq : 1;
+    avoc = ok && cfg.vocab > 0 ? cfg.vocab : 1;
+    aseg = ok && cfg.n_segments > 0 ? cfg.n_segments : 1;
     if (!ok) d = 1;
     nin = ok ? (size_t)seq * (size_t)din : 1;
     nla = nl > 0 ? nl : 1;
     nc = (size_t)(n_calib > 0 ? n_calib : 1);
     memset(&w, 0, sizeof w);
-    if (cfg.d_in > 0) {
+    if (!tok && cfg.d_in > 0) {
         w.embed_w = fz_wbuf(in, (size_t)d * (size_t)din, cls);
         w.embed_b = fz_wopt(in, (size_t)d, cls);
     }
@@ -622,31 +628,73 @@ static void t_qmodel(fz_in *in)
     w.encoder.norm_b = fz_wopt(in, (size_t)d, cls);
     w.cls_w = fz_wbuf(in, (size_t)ncls * (size_t)d, cls);
     w.cls_b = fz_wopt(in, (size_t)ncls, cls);
-    calib = (float *)fz_const(nc * nin * sizeof(float));
-    fz_calib(in, calib, nc * nin, ccls);
+    if (cfg.cls_token) w.cls_token = fz_wbuf(in, (size_t)d, cls);
+    if (cfg.pooling == ATTN_POOL_ATTENTION) w.pool_w = fz_wbuf(in, (size_t)d, cls);
+    if (cfg.embed_norm) {
+        w.embed_norm_w = fz_wopt(in, (size_t)d, cls);
+        w.embed_norm_b = fz_wopt(in, (size_t)d, cls);
+    }
+    if (tok) {
+        w.token_embed = fz_wbuf(in, (size_t)avoc * (size_t)d, cls);
+        if (cfg.n_segments != 0) w.segment_embed = fz_wbuf(in, (size_t)aseg * (size_t)d, cls);
+        k = nc * (size_t)(seq > 0 && !wseq ? seq : 1);
+        ctok = (int *)fz_const(k * sizeof(int));
+        ids_ok = fz_ids(in, ctok, (int)k, cfg.vocab);
+        if (fz_pick(in, 3)) {
+            cseg = (int *)fz_const(k * sizeof(int));
+            if (!fz_ids(in, cseg, (int)k, cfg.n_segments) && cfg.n_segments > 0) ids_ok = 0;
+        }
+    } else {
+        calib = (float *)fz_const(nc * nin * sizeof(float));
+        fz_calib(in, calib, nc * nin, ccls);
+    }
+    if (want == ATTN_OK && !ids_ok) want = ATTN_ERR_RANGE;
+    if (want == ATTN_OK && need.ovf) want = ATTN_ERR_TOO_LARGE;
     if (fz_pick(in, 3) == 0) {
-        size_t k = nc * (ok ? (size_t)seq : 1);
+        k = nc * (ok ? (size_t)seq : 1);
         pad = (uint8_t *)fz_const(k);
         fz_fill_mask(in, pad, (int)k);
     }
-    if (ok) {
+    if (ok) { /* the store, in the documented blocks */
         if (cfg.position != ATTN_POS_NONE) sneed = fz_add(sneed, fz_block(cfg.max_seq, d, 1));
-        if (cfg.d_in > 0) sneed = fz_qlin(sneed, din, d, w.embed_b);
+        if (!tok && cfg.d_in > 0) sneed = fz_qlin(sneed, din, d, w.embed_b);
+        if (tok) {
+            sneed = fz_add(sneed, fz_block(cfg.vocab, d, 1));
+            if (cfg.n_segments > 0) sneed = fz_add(sneed, fz_block(cfg.n_segments, d, 1));
+        }
+        if (cfg.cls_token) sneed = fz_add(sneed, fz_block(d, 1, 1));
+        if (cfg.embed_norm) sneed = fz_qnorm(sneed, d);
+        if (cfg.pooling == ATTN_POOL_ATTENTION) sneed = fz_add(sneed, fz_block(d, 1, 1));
         sneed = fz_qstack(sneed, &cfg.encoder, &w.encoder);
         sneed = fz_qlin(sneed, d, cfg.n_classes, w.cls_b);
     }
     store_free = ok ? fz_q_free(in, sneed.v, sneed.v, &store_lvl) : (size_t)fz_pick(in, 3) * ATTN_ALIGN;
-    scr_free = ok ? fz_q_free(in, need.v, need.v + (size_t)(nla + 2) * 256, &scr_lvl) : (size_t)fz_pick(in, 8) * ATTN_ALIGN;
+    /* (generous: the float model's need, the quantizer's ranges and the
+       result it builds in the scratch) */
+    scr_free = ok ? fz_q_free(in, need.v, need.v + (size_t)(nla + 2) * 256 + ATTN_ALIGN_UP(sizeof(attn_model_s8_params)),
+                              &scr_lvl)
+                  : (size_t)fz_pick(in, 8) * ATTN_ALIGN;
     fz_arena_from(in, &store, store_free);
     fz_arena_from(in, &scr, scr_free);
     if (want == ATTN_OK && wild) want = ATTN_ERR_ARENA; /* (the long table's scratch) */
+    /* a required weight missing */
     if (nul == 4) w.cls_w = NULL, want = ATTN_ERR_NULL;
     if (nul == 5 && cfg.position == ATTN_POS_LEARNED) w.pos = NULL, want = ATTN_ERR_NULL;
-    if (nul == 6 && cfg.d_in > 0) w.embed_w = NULL, want = ATTN_ERR_NULL;
+    if (nul == 6 && !tok && cfg.d_in != 0) w.embed_w = NULL, want = ATTN_ERR_NULL;
+    if (nul == 7 && cfg.cls_token) w.cls_token = NULL, want = ATTN_ERR_NULL;
+    if (nul == 8 && cfg.pooling == ATTN_POOL_ATTENTION) w.pool_w = NULL, want = ATTN_ERR_NULL;
+    if (nul == 9 && tok) w.token_embed = NULL, want = ATTN_ERR_NULL;
+    if (nul == 10 && tok && cfg.n_segments != 0) w.segment_embed = NULL, want = ATTN_ERR_NULL;
+    if (!tok && cfg.d_in < 0) want = ATTN_ERR_NULL; /* (embed_w, required for d_in != 0, is not there) */
+    if (nul == 11) calib = NULL, ctok = NULL, want = ATTN_ERR_NULL;
     out = (attn_model_s8_params *)fz_out(sizeof *out);
     fz_snap();
-    st = attn_quantize_model_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : &cfg, nul == 2 ? NULL : &w, calib, pad,
-                                n_calib, seq, nul == 3 ? NULL : &store.a, &scr.a);
+    if (tok)
+        st = attn_quantize_model_tokens_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : &cfg, nul == 2 ? NULL : &w, ctok,
+                                           cseg, pad, n_calib, seq, nul == 3 ? NULL : &store.a, &scr.a);
+    else
+        st = attn_quantize_model_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : &cfg, nul == 2 ? NULL : &w, calib, pad,
+                                    n_calib, seq, nul == 3 ? NULL : &store.a, &scr.a);
     if (st == ATTN_ERR_RANGE && want == ATTN_OK) {
         fz_scratch(store.buf);
         fz_scratch(scr.buf);
@@ -660,36 +708,54 @@ static void t_qmodel(fz_in *in)
         FZ_STATUS(st, want);
         return;
     }
-    nf = fz_nf_stack(&w.encoder, d, ff) || fz_nf(calib, nc * nin) || fz_nf(w.cls_w, (size_t)ncls * (size_t)d) ||
-         fz_nf(w.cls_b, (size_t)ncls) || (cfg.d_in > 0 && (fz_nf(w.embed_w, (size_t)d * (size_t)din) || fz_nf(w.embed_b, (size_t)d))) ||
-         (cfg.position == ATTN_POS_LEARNED && fz_nf(w.pos, (size_t)mseq * (size_t)d));
+    nf = fz_nf_stack(&w.encoder, d, ff) || fz_nf(calib, calib ? nc * nin : 0) || fz_nf(w.cls_w, (size_t)ncls * (size_t)d) ||
+         fz_nf(w.cls_b, (size_t)ncls) ||
+         (!tok && cfg.d_in > 0 && (fz_nf(w.embed_w, (size_t)d * (size_t)din) || fz_nf(w.embed_b, (size_t)d))) ||
+         (cfg.position == ATTN_POS_LEARNED && fz_nf(w.pos, (size_t)mseq * (size_t)d)) || fz_nf(w.cls_token, (size_t)d) ||
+         fz_nf(w.pool_w, (size_t)d) || fz_nf(w.embed_norm_w, (size_t)d) || fz_nf(w.embed_norm_b, (size_t)d) ||
+         fz_nf(w.token_embed, (size_t)avoc * (size_t)d) || (cfg.n_segments > 0 && fz_nf(w.segment_embed, (size_t)aseg * (size_t)d));
     fz_q_expect(st, store_free, sneed.v, scr_free, need.v, scr_lvl, nf);
     if (st != ATTN_OK) return;
     FZ_CHECK(store.a.used - store.before.used == sneed.v, "quantizer: store used is not the documented size");
     {
-        fz_span s;
+        fz_span sp;
         size_t rneed;
         fz_arena run;
-        int8_t *x, *logits;
+        int8_t *x = NULL, *logits;
         attn_qparams q;
-        s.lo = store.a.base;
-        s.hi = store.a.base + store.a.used;
-        fz_stack_inside(&s, &out->encoder, &cfg.encoder);
-        fz_lin_inside(&s, &out->cls, d, cfg.n_classes);
-        if (cfg.d_in > 0) fz_lin_inside(&s, &out->embed, cfg.d_in, d);
-        if (cfg.position != ATTN_POS_NONE) fz_inside(&s, out->pos, (size_t)cfg.max_seq * (size_t)d, 1);
+        sp.lo = store.a.base;
+        sp.hi = store.a.base + store.a.used;
+        fz_stack_inside(&sp, &out->encoder, &cfg.encoder);
+        fz_lin_inside(&sp, &out->cls, d, cfg.n_classes);
+        if (!tok && cfg.d_in > 0) fz_lin_inside(&sp, &out->embed, cfg.d_in, d);
+        if (cfg.position != ATTN_POS_NONE) fz_inside(&sp, out->pos, (size_t)cfg.max_seq * (size_t)d, 1);
+        fz_inside(&sp, out->cls_token, (size_t)d, cfg.cls_token != 0);
+        fz_inside(&sp, out->pool_w, (size_t)d, cfg.pooling == ATTN_POOL_ATTENTION);
+        if (cfg.pooling == ATTN_POOL_ATTENTION)
+            FZ_CHECK(fz_zp_ok(out->pool.q_zp) && fz_zp_ok(out->pool.k_zp) && fz_zp_ok(out->pool.v_zp) &&
+                         fz_zp_ok(out->pool.out_zp),
+                     "quantizer made attention pooling zero points out of range");
+        if (cfg.embed_norm) {
+            fz_inside(&sp, out->embed_norm.gamma, (size_t)d * sizeof(attn_qmul), 1);
+            fz_inside(&sp, out->embed_norm.beta, (size_t)d * sizeof(int32_t), 0);
+        }
+        fz_inside(&sp, out->token_embed, (size_t)cfg.vocab * (size_t)d, tok);
+        fz_inside(&sp, out->segment_embed, (size_t)cfg.n_segments * (size_t)d, tok && cfg.n_segments > 0);
         FZ_CHECK(out->in_scale > 0.0f && fz_zp_ok(out->in_zp) && out->logit_scale > 0.0f && fz_zp_ok(out->logit_zp),
                  "quantizer made invalid input/logit qparams");
-        /* the int8 model accepts them */
+        /* the int8 model accepts them, on calibration sequence 0 */
         FZ_STATUS(attn_model_scratch_s8(&cfg, seq, &rneed), ATTN_OK);
         fz_arena_from(in, &run, rneed);
-        x = (int8_t *)fz_out(nin);
         logits = (int8_t *)fz_out((size_t)cfg.n_classes);
-        q.scale = out->in_scale;
-        q.zero_point = out->in_zp;
-        FZ_STATUS(attn_quantize_s8(x, calib, (int)nin, q), ATTN_OK);
+        if (!tok) {
+            x = (int8_t *)fz_out(nin);
+            q.scale = out->in_scale;
+            q.zero_point = out->in_zp;
+            FZ_STATUS(attn_quantize_s8(x, calib, (int)nin, q), ATTN_OK);
+        }
         fz_snap();
-        FZ_STATUS(attn_model_s8(logits, x, seq, pad, &cfg, out, &run.a), ATTN_OK);
+        if (tok) FZ_STATUS(attn_model_tokens_s8(logits, ctok, cseg, seq, pad, &cfg, out, &run.a), ATTN_OK);
+        else FZ_STATUS(attn_model_s8(logits, x, seq, pad, &cfg, out, &run.a), ATTN_OK);
         fz_after(1);
         fz_arena_after(&run, 1, rneed);
     }
@@ -705,7 +771,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 1: t_qparams(&in); break;
     case 2: t_quantize(&in); break;
     case 3: case 4: t_qencoder(&in); break;
-    default: t_qmodel(&in); break;
+    case 5: case 6: t_qmodel(&in, 0); break;
+    default: t_qmodel(&in, 1); break;
     }
     fz_free_all();
     return 0;

@@ -19,7 +19,14 @@
      - in place == out of place, the same bytes twice, a stack == its
        layers one at a time, a pre-norm layer == its steps (layer norm,
        attention, residual add, feed-forward by the public kernels), the
-       model == embed, position add, stack, pool, classifier.
+       model == embed, position add, stack, pool, classifier;
+     - local attention (windows as in fuzz_f32.c): a causal or windowed
+       sdpa/mha row == that query alone with the unseen keys padded, a
+       windowed layer's row == the layer on the rows it sees alone, bit for
+       bit; the front ends (features, patches, tokens + segments), the CLS
+       row, the embedding LayerNorm and attention pooling: status, scratch
+       == ATTN_MODEL_SCRATCH_EX_S8, and the model == its parts by the public
+       kernels; attn_pool_attention_s8 == attn_sdpa_s8 of w against x.
    Where ATTN_ERR_RANGE and ATTN_ERR_TOO_LARGE both apply to a kernel without
    arrays of parameters (softmax, pooling, attention), either is accepted;
    the others read their per-channel arrays only once the sizes are known to
@@ -726,6 +733,7 @@ static void fz_mha_cfg(fz_in *in, attn_mha_cfg *c, int *wild, int self)
     c->d_model = fz_size(in, 16, wild);
     c->n_heads = fz_heads(in);
     c->causal = fz_pick(in, 3) == 0 ? (fz_pick(in, 2) ? -7 : 1) : 0;
+    c->window = fz_window(in, c->seq_q > c->seq_kv ? c->seq_q : c->seq_kv);
 }
 static attn_status fz_mha_shape(const attn_mha_cfg *c)
 {
@@ -733,6 +741,13 @@ static attn_status fz_mha_shape(const attn_mha_cfg *c)
         c->d_model % c->n_heads != 0 || c->d_model > 32768)
         return ATTN_ERR_SHAPE;
     return ATTN_OK;
+}
+/* the status of the cfg and sizes (SHAPE, then a negative window's RANGE,
+   then TOO_LARGE); the parameters' values come after */
+static attn_status fz_mha_status(const attn_mha_cfg *c, fz_sz need)
+{
+    return fz_mha_shape(c) ? ATTN_ERR_SHAPE : c->window < 0 ? ATTN_ERR_RANGE
+           : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK;
 }
 /* MEMORY: A(4 seq_kv); the inputs and output must be addressable */
 static fz_sz fz_sdpa_need(const attn_mha_cfg *c)
@@ -747,9 +762,11 @@ static fz_sz fz_mha_need(const attn_mha_cfg *c)
     fz_sz kv = fz_block(c->seq_kv, c->d_model, 1);
     return fz_add(fz_add(fz_add(fz_sdpa_need(c), kv), kv), fz_block(c->d_model, 1, 1));
 }
-static int fz_visible(const uint8_t *pad, int causal, int i, int j)
+/* the key padding that stands for query i's causal mask and window */
+static void fz_row_pad(uint8_t *pad_i, const uint8_t *pad, const attn_mha_cfg *c, int i)
 {
-    return !(pad && pad[j]) && !(causal && j > i);
+    int j;
+    for (j = 0; j < c->seq_kv; j++) pad_i[j] = (uint8_t)!fz_sees(pad, c->causal, c->window, i, j);
 }
 
 static void t_sdpa(fz_in *in)
@@ -775,8 +792,7 @@ static void t_sdpa(fz_in *in)
     fz_sdpa_params(in, p);
     need = fz_sdpa_need(&cfg);
     if (nul < 7) want = ATTN_ERR_NULL;
-    else if (fz_mha_shape(&cfg) != ATTN_OK) want = ATTN_ERR_SHAPE;
-    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
+    else if ((want = fz_mha_status(&cfg, need)) != ATTN_OK) (void)0;
     else if (!fz_sdpa_ok(p)) want = ATTN_ERR_RANGE;
     else want = ATTN_OK;
     if (!fz_case_arena(in, &z, &want, need, wild)) return;
@@ -784,7 +800,7 @@ static void t_sdpa(fz_in *in)
     fz_snap();
     st = attn_sdpa_scratch_s8(&cfg, bp);
     fz_after(st == ATTN_OK);
-    FZ_STATUS(st, fz_mha_shape(&cfg) ? ATTN_ERR_SHAPE : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
+    FZ_STATUS(st, fz_mha_status(&cfg, need));
     if (st == ATTN_OK) {
         FZ_CHECK(*bp == need.v && *bp == ATTN_SDPA_SCRATCH_S8(cfg.seq_kv), "sdpa_s8 scratch query");
         bytes = *bp;
@@ -816,9 +832,27 @@ static void t_sdpa(fz_in *in)
     FZ_STATUS(attn_sdpa_s8(out2, fz_pick(in, 2) ? out2 : q, k, v, pad, &cfg, p, &z.a), ATTN_OK);
     fz_after(1);
     FZ_CHECK(memcmp(out, out2, qn) == 0, "sdpa_s8: in place / second call differs");
+    if (cfg.causal || cfg.window) {
+        /* MASKS: row i is query i alone (seq_q 1, neither causal nor a
+           window) with every key it does not see padded, bit for bit */
+        attn_mha_cfg c1 = cfg;
+        uint8_t *pad_i = (uint8_t *)fz_out((size_t)cfg.seq_kv);
+        int8_t *o1 = (int8_t *)fz_out((size_t)cfg.d_model);
+        c1.seq_q = 1;
+        c1.causal = 0;
+        c1.window = 0;
+        for (i = 0; i < cfg.seq_q; i++) {
+            fz_row_pad(pad_i, pad, &cfg, i);
+            fz_snap();
+            FZ_STATUS(attn_sdpa_s8(o1, q + (size_t)i * (size_t)cfg.d_model, k, v, pad_i, &c1, p, &z.a), ATTN_OK);
+            fz_after(1);
+            FZ_CHECK(memcmp(o1, out + (size_t)i * (size_t)cfg.d_model, (size_t)cfg.d_model) == 0,
+                     "sdpa_s8: a causal/windowed row != that query alone with the unseen keys padded");
+        }
+    }
     for (i = 0; i < cfg.seq_q; i++) {
         int seen = 0;
-        for (j = 0; j < cfg.seq_kv; j++) seen |= fz_visible(pad, cfg.causal, i, j);
+        for (j = 0; j < cfg.seq_kv; j++) seen |= fz_sees(pad, cfg.causal, cfg.window, i, j);
         if (seen) continue;
         for (c = 0; c < cfg.d_model; c++) /* documented: no visible key, out = clamp(out_zp) */
             FZ_CHECK(out[(size_t)i * (size_t)cfg.d_model + (size_t)c] == clampv(p->out_zp, -128, 127),
@@ -841,7 +875,7 @@ static void t_mha(fz_in *in)
     fz_fields_begin(in);
     fz_mha_cfg(in, &cfg, &wild, self);
     need = fz_mha_need(&cfg);
-    if (wild && fz_mha_shape(&cfg) == ATTN_OK && !need.ovf) return; /* values would read arrays [d] */
+    if (wild && fz_mha_status(&cfg, need) == ATTN_OK) return; /* values would read arrays [d] */
     p = (attn_mha_s8_params *)fz_const(sizeof *p);
     fz_mha_params(in, p, wild ? 1 : cfg.d_model, NULL);
     if (drop == 1) p->q.w = NULL;
@@ -849,8 +883,7 @@ static void t_mha(fz_in *in)
     if (drop == 3) p->v.w = NULL;
     if (drop == 4) p->o.requant = NULL;
     if (nul < 6 || !fz_mha_ptrs(p)) want = ATTN_ERR_NULL;
-    else if (fz_mha_shape(&cfg) != ATTN_OK) want = ATTN_ERR_SHAPE;
-    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
+    else if ((want = fz_mha_status(&cfg, need)) != ATTN_OK) (void)0;
     else if (!fz_mha_ok(p, cfg.d_model)) want = ATTN_ERR_RANGE;
     else want = ATTN_OK;
     if (!fz_case_arena(in, &z, &want, need, wild)) return;
@@ -858,7 +891,7 @@ static void t_mha(fz_in *in)
     fz_snap();
     st = attn_mha_scratch_s8(&cfg, bp);
     fz_after(st == ATTN_OK);
-    FZ_STATUS(st, fz_mha_shape(&cfg) ? ATTN_ERR_SHAPE : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
+    FZ_STATUS(st, fz_mha_status(&cfg, need));
     if (st == ATTN_OK) {
         FZ_CHECK(*bp == need.v && *bp == ATTN_MHA_SCRATCH_S8(cfg.seq_kv, cfg.d_model), "mha_s8 scratch query");
         bytes = *bp;
@@ -901,6 +934,23 @@ static void t_mha(fz_in *in)
     }
     fz_after(1);
     FZ_CHECK(memcmp(out, out2, qn) == 0, "mha_s8: in place / second call differs");
+    if (cfg.causal || cfg.window) { /* as for sdpa_s8 */
+        attn_mha_cfg c1 = cfg;
+        uint8_t *pad_i = (uint8_t *)fz_out((size_t)cfg.seq_kv);
+        int8_t *o1 = (int8_t *)fz_out((size_t)cfg.d_model);
+        int i;
+        c1.seq_q = 1;
+        c1.causal = 0;
+        c1.window = 0;
+        for (i = 0; i < cfg.seq_q; i++) {
+            fz_row_pad(pad_i, pad, &cfg, i);
+            fz_snap();
+            FZ_STATUS(attn_mha_s8(o1, xq + (size_t)i * (size_t)cfg.d_model, xkv, xkv, pad_i, &c1, p, &z.a), ATTN_OK);
+            fz_after(1);
+            FZ_CHECK(memcmp(o1, out + (size_t)i * (size_t)cfg.d_model, (size_t)cfg.d_model) == 0,
+                     "mha_s8: a causal/windowed row != that query alone with the unseen keys padded");
+        }
+    }
 }
 
 /* ---- encoder ---------------------------------------------------------------------------- */
@@ -927,6 +977,8 @@ static int fz_act_ok(attn_activation a)
 {
     return a == ATTN_ACT_RELU || a == ATTN_ACT_GELU || a == ATTN_ACT_GELU_TANH;
 }
+/* ERRORS (RANGE, after the shapes): the activation, a negative window */
+static int fz_enc_range_ok(const attn_encoder_cfg *c) { return fz_act_ok(c->activation) && c->window >= 0; }
 /* MEMORY: 2 A(seq d) + 3 A(P d) + A(4 max(seq, P d)) + A(P d_ff) */
 static fz_sz fz_enc_need(const attn_encoder_cfg *c, int seq)
 {
@@ -951,6 +1003,7 @@ static void fz_prenorm_steps(int8_t *x, int seq, const uint8_t *pad, const attn_
     m.d_model = d;
     m.n_heads = c->n_heads;
     m.causal = c->causal;
+    m.window = c->window;
     FZ_STATUS(attn_layernorm_s8(t1, x, &p->norm1, seq, d), ATTN_OK);
     FZ_STATUS(attn_mha_s8(t2, t1, t1, t1, pad, &m, &p->attn, a), ATTN_OK);
     FZ_STATUS(attn_add_s8(x, x, t2, (int)n, &p->add1), ATTN_OK);
@@ -978,12 +1031,13 @@ static void t_encoder(fz_in *in, int stack)
     fz_fields_begin(in);
     fz_enc_cfg(in, &cfg, &wild);
     seq = fz_size(in, 6, &wild);
+    cfg.window = fz_window(in, seq);
     if (stack) nl = fz_pick(in, 16) ? 1 + fz_pick(in, 3) : fz_pick(in, 2) - 1;
     nl_alloc = nl > 0 ? nl : 1;
     bad = fz_pick(in, nl_alloc);
     need = fz_enc_need(&cfg, seq);
     shape = fz_enc_shape(&cfg) != ATTN_OK || fz_dim_bad(seq) || fz_dim_bad(nl) ? ATTN_ERR_SHAPE : ATTN_OK;
-    if (wild && !shape && fz_act_ok(cfg.activation) && !need.ovf) return; /* values would read arrays */
+    if (wild && !shape && fz_enc_range_ok(&cfg) && !need.ovf) return; /* values would read arrays */
     as = wild ? 1 : seq;
     ad = wild ? 1 : cfg.d_model;
     af = wild ? 1 : cfg.d_ff;
@@ -999,7 +1053,7 @@ static void t_encoder(fz_in *in, int stack)
     if (nul < 4 || (stack ? !fz_stack_ptrs(&sp, cfg.activation) : !fz_layer_ptrs(lp, cfg.activation)))
         want = ATTN_ERR_NULL;
     else if (shape != ATTN_OK) want = ATTN_ERR_SHAPE;
-    else if (!fz_act_ok(cfg.activation)) want = ATTN_ERR_RANGE;
+    else if (!fz_enc_range_ok(&cfg)) want = ATTN_ERR_RANGE;
     else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
     else if (stack ? !fz_stack_ok(&sp, &cfg) : !fz_layer_ok(lp, &cfg)) want = ATTN_ERR_RANGE;
     else want = ATTN_OK;
@@ -1008,7 +1062,7 @@ static void t_encoder(fz_in *in, int stack)
     fz_snap();
     st = stack ? attn_encoder_scratch_s8(&cfg, seq, bp) : attn_encoder_layer_scratch_s8(&cfg, seq, bp);
     fz_after(st == ATTN_OK);
-    FZ_STATUS(st, fz_enc_shape(&cfg) || fz_dim_bad(seq) ? ATTN_ERR_SHAPE : !fz_act_ok(cfg.activation) ? ATTN_ERR_RANGE
+    FZ_STATUS(st, fz_enc_shape(&cfg) || fz_dim_bad(seq) ? ATTN_ERR_SHAPE : !fz_enc_range_ok(&cfg) ? ATTN_ERR_RANGE
                   : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
     if (st == ATTN_OK) {
         FZ_CHECK(*bp == need.v, "encoder_s8 scratch query is not the MEMORY formula");
@@ -1044,6 +1098,23 @@ static void t_encoder(fz_in *in, int stack)
     if (stack && sp.final_norm) FZ_STATUS(attn_layernorm_s8(x2, x2, &sp.norm, seq, cfg.d_model), ATTN_OK);
     fz_after(1);
     FZ_CHECK(memcmp(x, x2, n) == 0, stack ? "encoder_s8 != its layers one at a time" : "encoder_layer_s8: a second call differs");
+    if (!stack && (cfg.window > 0 || cfg.causal)) {
+        /* MASKS: row i of a windowed (and/or causal) layer is row i of the
+           layer without the window on the rows i sees alone */
+        attn_encoder_cfg c1 = cfg;
+        int i, lo, hi;
+        size_t d = (size_t)cfg.d_model;
+        c1.window = 0;
+        for (i = 0; i < seq; i++) {
+            fz_key_span(i, seq, cfg.causal, cfg.window, &lo, &hi);
+            memcpy(x2, x0 + (size_t)lo * d, (size_t)(hi - lo + 1) * d);
+            fz_snap();
+            FZ_STATUS(attn_encoder_layer_s8(x2, hi - lo + 1, pad ? pad + lo : NULL, &c1, lp, &z.a), ATTN_OK);
+            fz_after(1);
+            FZ_CHECK(memcmp(x2 + (size_t)(i - lo) * d, x + (size_t)i * d, d) == 0,
+                     "encoder_layer_s8: a windowed/causal row != the layer on the rows it sees alone");
+        }
+    }
     if (!stack && cfg.norm_first) { /* and by the public kernels */
         memcpy(x2, x0, n);
         fz_snap();
@@ -1055,53 +1126,60 @@ static void t_encoder(fz_in *in, int stack)
 
 /* ---- model --------------------------------------------------------------------------------- */
 
-static void t_model(fz_in *in)
+/* the int8 model's entries: tok 0 attn_model_s8 (features or patches),
+   tok 1 attn_model_tokens_s8 */
+static void t_model(fz_in *in, int tok)
 {
     attn_model_cfg cfg = {0};
     attn_model_s8_params *p;
     attn_encoder_layer_s8_params *lp;
-    int wild = 0, nul = fz_pick(in, 64), seq, nl = 1 + fz_pick(in, 2), drop = fz_pick(in, 48), bad, l, pe, dm;
-    int8_t *logits, *logits2, *input, *x, *pooled;
-    uint8_t *pad = NULL;
+    int wild = 0, wseq = 0, nul = fz_pick(in, 64), seq, nl = 1 + fz_pick(in, 2), drop = fz_pick(in, 64), bad, l, pe, dm;
+    int rows, ids_ok = 1, nulp;
+    int8_t *logits, *logits2, *input = NULL, *x, *pooled;
+    int *tokens = NULL, *segs = NULL;
+    uint8_t *pad = NULL, *pad2 = NULL;
     fz_arena z;
-    fz_sz need, t;
+    fz_sz need;
     size_t bytes = 0, *bp;
     attn_status st, want, shape, erange;
-    int as, ad, ain, amax, acls, aff;
-    fz_fn = "attn_model_s8";
+    int as, ad, ain, amax, acls, aff, avoc, aseg, ast;
+    fz_fn = tok ? "attn_model_tokens_s8" : "attn_model_s8";
     fz_fields_begin(in);
     fz_enc_cfg(in, &cfg.encoder, &wild);
-    seq = fz_size(in, 6, &wild);
-    cfg.d_in = fz_pick(in, 3) == 0 ? 0 : fz_pick(in, 32) == 0 ? (fz_pick(in, 2) ? -1 : 32769) : fz_size(in, 8, &wild);
-    cfg.max_seq = fz_pick(in, 8) == 0 ? fz_size(in, 6, &wild) : (seq > 0 && seq < 64 ? seq + fz_pick(in, 3) : 8);
+    seq = fz_size(in, 6, &wseq);
+    if (tok && wseq && seq > 0) return; /* (the token entry reads seq ids before its size checks) */
+    wild |= wseq;
+    fz_model_front(in, &cfg, seq, tok, fz_pick(in, 2) ? -1 : 32769, &wild);
+    rows = seq + (cfg.cls_token != 0 && seq < INT_MAX);
+    pe = fz_pick(in, 8);
+    cfg.max_seq = pe == 0 ? fz_size(in, 6, &wild) : pe == 1 ? seq : seq > 0 && seq < 64 ? rows + fz_pick(in, 3) : 8;
+    cfg.encoder.window = fz_window(in, rows);
     pe = fz_pick(in, 32);
     cfg.position = (attn_position)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -2);
     pe = fz_pick(in, 32);
-    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 2 : pe == 30 ? 2 : -1);
+    cfg.pooling = (attn_pooling)(pe < 30 ? pe % 3 : pe == 30 ? 3 : -1);
     cfg.n_classes = fz_size(in, 5, &wild);
     bad = fz_pick(in, nl);
     dm = cfg.encoder.d_model;
-    /* MEMORY: A(seq d) + the encoder's; input, embedding, classifier addressable */
-    need = fz_add(fz_enc_need(&cfg.encoder, seq), fz_block(seq, dm, 1));
-    t = fz_add(fz_add(fz_block(seq, cfg.d_in, 1), fz_block(dm, cfg.d_in, 1)), fz_block(cfg.n_classes, dm, 1));
-    need.ovf |= t.ovf;
-    shape = fz_enc_shape(&cfg.encoder) || fz_dim_bad(seq) || cfg.d_in < 0 || cfg.d_in > ATTN_MAX_DIM || fz_dim_bad(cfg.max_seq) || seq > cfg.max_seq ||
-                    fz_dim_bad(cfg.n_classes) || cfg.d_in > 32768
-                ? ATTN_ERR_SHAPE
-                : ATTN_OK;
-    erange = !fz_act_ok(cfg.encoder.activation) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 1u
+    /* MEMORY: ATTN_MODEL_SCRATCH_EX_S8 (fuzz.h) */
+    need = fz_model_need(&cfg, seq, 1, fz_enc_need(&cfg.encoder, rows));
+    shape = fz_enc_shape(&cfg.encoder) || fz_model_shape_bad(&cfg, seq, 0) || cfg.d_in > 32768 ? ATTN_ERR_SHAPE
+                                                                                             : ATTN_OK;
+    erange = !fz_enc_range_ok(&cfg.encoder) || (unsigned)cfg.position > 2u || (unsigned)cfg.pooling > 2u
                  ? ATTN_ERR_RANGE
                  : ATTN_OK;
-    if (wild && !shape && !erange && !need.ovf) return; /* values would read arrays */
     as = wild ? 1 : seq;
     ad = wild ? 1 : dm;
     ain = wild ? 1 : cfg.d_in > 0 ? cfg.d_in : dm;
     amax = wild ? 1 : cfg.max_seq;
     acls = wild ? 1 : cfg.n_classes;
     aff = wild ? 1 : cfg.encoder.d_ff;
+    avoc = wild || cfg.vocab <= 0 ? 1 : cfg.vocab;
+    aseg = wild || cfg.n_segments <= 0 ? 1 : cfg.n_segments;
+    ast = seq > 0 && !wseq ? seq : 1;
     p = (attn_model_s8_params *)fz_const(sizeof *p);
     memset(p, 0, sizeof *p);
-    if (cfg.d_in > 0) fz_lin(in, &p->embed, ain, ad, NULL);
+    if (cfg.d_in != 0 || fz_pick(in, 4) == 0) fz_lin(in, &p->embed, cfg.d_in > 0 ? ain : 1, ad, NULL);
     if (cfg.position != ATTN_POS_NONE || fz_pick(in, 4) == 0) {
         int8_t *pos = (int8_t *)fz_const((size_t)amax * (size_t)ad);
         fz_fill_s8(in, pos, (size_t)amax * (size_t)ad);
@@ -1116,17 +1194,60 @@ static void t_model(fz_in *in)
     p->encoder.final_norm = fz_pick(in, 2);
     if (p->encoder.final_norm) fz_norm_params(in, &p->encoder.norm, ad);
     fz_lin(in, &p->cls, ad, acls, NULL);
+    if (cfg.cls_token || fz_pick(in, 4) == 0) {
+        int8_t *t = (int8_t *)fz_const((size_t)ad);
+        fz_fill_s8(in, t, (size_t)ad);
+        p->cls_token = t;
+    }
+    if (tok) {
+        int8_t *t = (int8_t *)fz_const((size_t)avoc * (size_t)ad), *g = (int8_t *)fz_const((size_t)aseg * (size_t)ad);
+        fz_fill_s8(in, t, (size_t)avoc * (size_t)ad);
+        fz_fill_s8(in, g, (size_t)aseg * (size_t)ad);
+        p->token_embed = t;
+        p->segment_embed = g;
+        fz_add_params(in, &p->segment_add);
+    }
+    if (cfg.embed_norm || fz_pick(in, 4) == 0) fz_norm_params(in, &p->embed_norm, ad);
+    if (cfg.pooling == ATTN_POOL_ATTENTION || fz_pick(in, 4) == 0) {
+        int8_t *t = (int8_t *)fz_const((size_t)ad);
+        fz_fill_s8(in, t, (size_t)ad);
+        p->pool_w = t;
+        fz_sdpa_params(in, &p->pool);
+        if (fz_v(in)) p->pool.q_zp = 0; /* (as the quantizer makes it: w symmetric) */
+    }
     if (drop == 15) p->cls.w = NULL;
     if (drop == 16) p->pos = NULL;
-    if (drop == 17 && cfg.d_in > 0) p->embed.requant = NULL;
-    if (nul < 5 || !fz_lin_ptrs(&p->cls) || (cfg.d_in > 0 && !fz_lin_ptrs(&p->embed)) ||
-        (cfg.position != ATTN_POS_NONE && !p->pos) || !fz_stack_ptrs(&p->encoder, cfg.encoder.activation))
-        want = ATTN_ERR_NULL;
-    else if (shape) want = ATTN_ERR_SHAPE;
-    else if (erange) want = ATTN_ERR_RANGE;
+    if (drop == 17) p->embed.requant = NULL;
+    if (drop == 18) p->cls_token = NULL;
+    if (drop == 19) p->pool_w = NULL;
+    if (drop == 20) p->embed_norm.gamma = NULL;
+    if (drop == 21) p->token_embed = NULL;
+    if (drop == 22) p->segment_embed = NULL;
+    /* the pointers this cfg needs, as attn_model_s8_params lists them */
+    nulp = !fz_lin_ptrs(&p->cls) || (cfg.position != ATTN_POS_NONE && !p->pos) ||
+           !fz_stack_ptrs(&p->encoder, cfg.encoder.activation) || (cfg.cls_token && !p->cls_token) ||
+           (cfg.pooling == ATTN_POOL_ATTENTION && !p->pool_w) || (cfg.embed_norm && !p->embed_norm.gamma) ||
+           (tok ? !p->token_embed || (cfg.n_segments != 0 && !p->segment_embed)
+                : cfg.d_in != 0 && !fz_lin_ptrs(&p->embed));
+    if (tok) {
+        tokens = (int *)fz_const((size_t)ast * sizeof(int));
+        ids_ok = fz_ids(in, tokens, ast, cfg.vocab);
+        if (fz_pick(in, 3)) {
+            segs = (int *)fz_const((size_t)ast * sizeof(int));
+            if (!fz_ids(in, segs, ast, cfg.n_segments) && cfg.n_segments > 0) ids_ok = 0;
+        }
+    }
+    if (nul < 5 || nulp) want = ATTN_ERR_NULL;
+    else if (shape || (tok && fz_model_shape_bad(&cfg, seq, 1))) want = ATTN_ERR_SHAPE;
+    else if (erange || !ids_ok) want = ATTN_ERR_RANGE;
     else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
+    else if (wild) return; /* the value checks would read arrays of the wild sizes */
     else if (!fz_stack_ok(&p->encoder, &cfg.encoder) || !fz_lin_ok(&p->cls, cfg.n_classes) ||
-             (cfg.d_in > 0 && !fz_lin_ok(&p->embed, dm)) || (cfg.position != ATTN_POS_NONE && !fz_add_ok(&p->pos_add)))
+             (!tok && cfg.d_in > 0 && !fz_lin_ok(&p->embed, dm)) ||
+             (cfg.position != ATTN_POS_NONE && !fz_add_ok(&p->pos_add)) ||
+             (tok && cfg.n_segments > 0 && !fz_add_ok(&p->segment_add)) ||
+             (cfg.embed_norm && !fz_norm_ok(&p->embed_norm, dm)) ||
+             (cfg.pooling == ATTN_POOL_ATTENTION && !fz_sdpa_ok(&p->pool)))
         want = ATTN_ERR_RANGE;
     else want = ATTN_OK;
     if (!fz_case_arena(in, &z, &want, need, wild)) return;
@@ -1137,44 +1258,169 @@ static void t_model(fz_in *in)
     FZ_STATUS(st, shape ? ATTN_ERR_SHAPE : erange ? ATTN_ERR_RANGE : need.ovf ? ATTN_ERR_TOO_LARGE : ATTN_OK);
     if (st == ATTN_OK) {
         FZ_CHECK(*bp == need.v, "model_s8 scratch query is not the MEMORY formula");
-        FZ_CHECK(*bp == ATTN_MODEL_SCRATCH_S8(seq, dm, cfg.encoder.n_heads, cfg.encoder.d_ff),
-                 "model_s8 scratch query != ATTN_MODEL_SCRATCH_S8");
+        FZ_CHECK(*bp == ATTN_MODEL_SCRATCH_EX_S8(seq, dm, cfg.encoder.n_heads, cfg.encoder.d_ff, cfg.cls_token != 0,
+                                                 cfg.patch > 0 ? cfg.d_in : 0),
+                 "model_s8 scratch query != ATTN_MODEL_SCRATCH_EX_S8");
+        if (!cfg.cls_token && cfg.patch <= 0)
+            FZ_CHECK(*bp == ATTN_MODEL_SCRATCH_S8(seq, dm, cfg.encoder.n_heads, cfg.encoder.d_ff),
+                     "model_s8 scratch query != ATTN_MODEL_SCRATCH_S8");
         bytes = *bp;
     }
     logits = (int8_t *)fz_out((size_t)acls);
     logits2 = (int8_t *)fz_out((size_t)acls);
-    input = (int8_t *)fz_const((size_t)as * (size_t)ain);
-    fz_fill_s8(in, input, (size_t)as * (size_t)ain);
+    if (!tok) { /* (an image: seq d_in values) */
+        input = (int8_t *)fz_const((size_t)as * (size_t)ain);
+        fz_fill_s8(in, input, (size_t)as * (size_t)ain);
+    }
     if (fz_pick(in, 3)) {
         pad = (uint8_t *)fz_const((size_t)as);
         fz_fill_mask(in, pad, as);
     }
     fz_snap();
-    st = attn_model_s8(nul == 0 ? NULL : logits, nul == 1 ? NULL : input, seq, pad, nul == 2 ? NULL : &cfg,
-                       nul == 3 ? NULL : p, nul == 4 ? NULL : &z.a);
+    if (tok)
+        st = attn_model_tokens_s8(nul == 0 ? NULL : logits, nul == 1 ? NULL : tokens, segs, seq, pad,
+                                  nul == 2 ? NULL : &cfg, nul == 3 ? NULL : p, nul == 4 ? NULL : &z.a);
+    else
+        st = attn_model_s8(nul == 0 ? NULL : logits, nul == 1 ? NULL : input, seq, pad, nul == 2 ? NULL : &cfg,
+                           nul == 3 ? NULL : p, nul == 4 ? NULL : &z.a);
     fz_after(st == ATTN_OK);
     FZ_STATUS(st, want);
     fz_arena_after(&z, st == ATTN_OK, bytes);
     if (st != ATTN_OK) return;
-    /* embed, + positions (pos_add per row), stack, pool at the stack's output
-       zero point, classifier */
-    x = (int8_t *)fz_out((size_t)seq * (size_t)dm);
-    pooled = (int8_t *)fz_out((size_t)dm);
-    fz_snap();
-    if (cfg.d_in > 0) FZ_STATUS(attn_linear_s8(x, input, &p->embed, seq, cfg.d_in, dm), ATTN_OK);
-    else memcpy(x, input, (size_t)seq * (size_t)dm);
-    if (cfg.position != ATTN_POS_NONE) FZ_STATUS(attn_add_s8(x, x, p->pos, seq * dm, &p->pos_add), ATTN_OK);
-    FZ_STATUS(attn_encoder_s8(x, seq, pad, &cfg.encoder, &p->encoder, &z.a), ATTN_OK);
+    /* the front end (the CLS row, then embedded features, patches gathered
+       from the NCHW image and embedded one by one, or token rows + segment
+       rows by segment_add), + positions (pos_add per row, the CLS row
+       too), the LayerNorm, the stack (the CLS row never padded), pool at
+       the stack's output zero point or by attn_pool_attention_s8,
+       classifier */
     {
-        const attn_encoder_layer_s8_params *last = &lp[nl - 1];
-        int32_t zp = p->encoder.final_norm ? p->encoder.norm.out_zp
-                     : cfg.encoder.norm_first ? last->add2.out_zp : last->norm2.out_zp;
-        FZ_STATUS(attn_pool_s8(pooled, x, pad, cfg.pooling, seq, dm, zp), ATTN_OK);
+        size_t d = (size_t)dm;
+        int8_t *y;
+        int i;
+        x = (int8_t *)fz_out((size_t)rows * d);
+        pooled = (int8_t *)fz_out(d);
+        if (pad) {
+            pad2 = (uint8_t *)fz_out((size_t)rows);
+            pad2[0] = 0;
+            memcpy(pad2 + rows - seq, pad, (size_t)seq);
+        }
+        y = x + (cfg.cls_token ? d : 0);
+        fz_snap();
+        if (cfg.cls_token) memcpy(x, p->cls_token, d);
+        if (tok) {
+            for (i = 0; i < seq; i++) {
+                memcpy(y + (size_t)i * d, p->token_embed + (size_t)tokens[i] * d, d);
+                if (cfg.n_segments > 0)
+                    FZ_STATUS(attn_add_s8(y + (size_t)i * d, y + (size_t)i * d,
+                                          p->segment_embed + (size_t)(segs ? segs[i] : 0) * d, dm, &p->segment_add),
+                              ATTN_OK);
+            }
+        } else if (cfg.patch > 0) {
+            int P = cfg.patch, gw = cfg.image_w / P, ch, ky;
+            int8_t *pr = (int8_t *)fz_out((size_t)cfg.d_in);
+            for (i = 0; i < seq; i++) {
+                int py = i / gw * P, px = i % gw * P;
+                for (ch = 0; ch < cfg.channels; ch++)
+                    for (ky = 0; ky < P; ky++)
+                        memcpy(pr + ((size_t)ch * (size_t)P + (size_t)ky) * (size_t)P,
+                               input + ((size_t)ch * (size_t)cfg.image_h + (size_t)(py + ky)) * (size_t)cfg.image_w + (size_t)px,
+                               (size_t)P);
+                FZ_STATUS(attn_linear_s8(y + (size_t)i * d, pr, &p->embed, 1, cfg.d_in, dm), ATTN_OK);
+            }
+        } else if (cfg.d_in > 0) {
+            FZ_STATUS(attn_linear_s8(y, input, &p->embed, seq, cfg.d_in, dm), ATTN_OK);
+        } else {
+            memcpy(y, input, (size_t)seq * d);
+        }
+        if (cfg.position != ATTN_POS_NONE) FZ_STATUS(attn_add_s8(x, x, p->pos, rows * dm, &p->pos_add), ATTN_OK);
+        if (cfg.embed_norm) FZ_STATUS(attn_layernorm_s8(x, x, &p->embed_norm, rows, dm), ATTN_OK);
+        FZ_STATUS(attn_encoder_s8(x, rows, pad2, &cfg.encoder, &p->encoder, &z.a), ATTN_OK);
+        if (cfg.pooling == ATTN_POOL_ATTENTION) {
+            FZ_STATUS(attn_pool_attention_s8(pooled, x, pad2, p->pool_w, &p->pool, rows, dm, &z.a), ATTN_OK);
+        } else {
+            const attn_encoder_layer_s8_params *last = &lp[nl - 1];
+            int32_t zp = p->encoder.final_norm ? p->encoder.norm.out_zp
+                         : cfg.encoder.norm_first ? last->add2.out_zp : last->norm2.out_zp;
+            FZ_STATUS(attn_pool_s8(pooled, x, pad2, cfg.pooling, rows, dm, zp), ATTN_OK);
+        }
+        FZ_STATUS(attn_linear_s8(logits2, pooled, &p->cls, 1, dm, cfg.n_classes), ATTN_OK);
+        fz_after(1);
     }
-    FZ_STATUS(attn_linear_s8(logits2, pooled, &p->cls, 1, dm, cfg.n_classes), ATTN_OK);
-    fz_after(1);
     FZ_CHECK(memcmp(logits, logits2, (size_t)cfg.n_classes) == 0,
-             "model_s8 != embed, position add, encoder, pool, classifier");
+             "model_s8 != front end, position add, LayerNorm, encoder, pool, classifier");
+}
+
+/* attn_pool_attention_s8 */
+static void t_pool_attention(fz_in *in)
+{
+    attn_sdpa_s8_params *p;
+    attn_mha_cfg c1 = {0};
+    int wild = 0, seq, d, nul = fz_pick(in, 40), r, c, cnt = 0;
+    int8_t *out, *out2, *x, *wq;
+    uint8_t *pad = NULL;
+    fz_arena z;
+    fz_sz need;
+    attn_status st, want;
+    fz_fn = "attn_pool_attention_s8";
+    fz_fields_begin(in);
+    seq = fz_size(in, 10, &wild);
+    d = fz_size_l(in, 16, 32768, &wild);
+    if (d == 32768) seq = 1 + fz_pick(in, 2);
+    p = (attn_sdpa_s8_params *)fz_const(sizeof *p);
+    fz_sdpa_params(in, p);
+    if (fz_v(in)) p->k_zp = p->v_zp; /* (keys and values are the same rows) */
+    /* MEMORY: A(d) (the query's copy) + A(4 seq) (the scores) */
+    need = fz_add(fz_block(d, 1, 1), fz_block(seq, 1, 4));
+    need.ovf |= fz_bytes(seq, d, 1).ovf;
+    /* the documented order: every shape rule (d <= 32768 too) first */
+    if (nul < 5) want = ATTN_ERR_NULL;
+    else if (fz_dim_bad(seq) || fz_dim_bad(d) || d > 32768) want = ATTN_ERR_SHAPE;
+    else if (need.ovf) want = ATTN_ERR_TOO_LARGE;
+    else if (!fz_sdpa_ok(p)) want = ATTN_ERR_RANGE;
+    else want = ATTN_OK;
+    if (!fz_case_arena(in, &z, &want, need, wild)) return;
+    if (want != ATTN_ERR_SHAPE && !need.ovf)
+        FZ_CHECK(need.v == ATTN_POOL_SCRATCH_S8(seq, d), "attention pooling: MEMORY != ATTN_POOL_SCRATCH_S8");
+    out = (int8_t *)fz_out(wild ? 1 : (size_t)d);
+    out2 = (int8_t *)fz_out(wild ? 1 : (size_t)d);
+    x = (int8_t *)fz_const(wild ? 1 : (size_t)seq * (size_t)d);
+    fz_fill_s8(in, x, wild ? 1 : (size_t)seq * (size_t)d);
+    wq = (int8_t *)fz_const(wild ? 1 : (size_t)d);
+    fz_fill_s8(in, wq, wild ? 1 : (size_t)d);
+    if (fz_pick(in, 3)) {
+        pad = (uint8_t *)fz_const(wild ? 1 : (size_t)seq);
+        fz_fill_mask(in, pad, wild ? 1 : seq);
+    }
+    fz_snap();
+    st = attn_pool_attention_s8(nul == 0 ? NULL : out, nul == 1 ? NULL : x, pad, nul == 2 ? NULL : wq,
+                                nul == 3 ? NULL : p, seq, d, nul == 4 ? NULL : &z.a);
+    fz_after(st == ATTN_OK);
+    FZ_STATUS(st, want);
+    fz_arena_after(&z, st == ATTN_OK, need.v);
+    if (st != ATTN_OK) return;
+    /* documented: one head of attn_sdpa_s8 with the query w and keys =
+       values = x (seq_q 1, d_model d, no mask but the padding) */
+    c1.seq_q = 1;
+    c1.seq_kv = seq;
+    c1.d_model = d;
+    c1.n_heads = 1;
+    fz_snap();
+    FZ_STATUS(attn_sdpa_s8(out2, wq, x, x, pad, &c1, p, &z.a), ATTN_OK);
+    fz_after(1);
+    FZ_CHECK(memcmp(out, out2, (size_t)d) == 0, "attn_pool_attention_s8 != attn_sdpa_s8 of w against x");
+    for (r = 0; r < seq; r++) cnt += !(pad && pad[r]);
+    if (cnt == 0)
+        for (c = 0; c < d; c++) FZ_CHECK(out[c] == clampv(p->out_zp, -128, 127), "attention pooling over no rows is not out_zp");
+    if (pad && cnt < seq) { /* a padded row is never read */
+        int8_t *x2 = (int8_t *)fz_const((size_t)seq * (size_t)d);
+        memcpy(x2, x, (size_t)seq * (size_t)d);
+        for (r = 0; r < seq; r++)
+            if (pad[r]) memset(x2 + (size_t)r * (size_t)d, (int)(r * 37 + 11) & 0xFF, (size_t)d);
+        fz_snap();
+        FZ_STATUS(attn_pool_attention_s8(out2, x2, pad, wq, p, seq, d, &z.a), ATTN_OK);
+        fz_after(1);
+        FZ_CHECK(memcmp(out, out2, (size_t)d) == 0, "attn_pool_attention_s8 read a padded row");
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -1182,7 +1428,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_in in;
     fz_begin(&in, data, size);
-    switch (fz_pick(&in, 14)) {
+    switch (fz_pick(&in, 15)) {
     case 0: t_requantize(&in); break;
     case 1: t_elementwise(&in); break;
     case 2: t_linear(&in); break;
@@ -1194,7 +1440,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 8: t_mha(&in); break;
     case 9: t_encoder(&in, 0); break;
     case 10: t_encoder(&in, 1); break;
-    default: t_model(&in); break;
+    case 11: t_model(&in, 1); break;
+    case 12: t_pool_attention(&in); break;
+    default: t_model(&in, 0); break;
     }
     fz_free_all();
     return 0;
