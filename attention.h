@@ -6509,6 +6509,7 @@ ATTN__NOINLINE void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k
    the last dh % 4 one at a time. sh > 0 (attn__ctx_fast): the rounding
    shift, the zero point and the clamp folded, clamp((y - (y < 0) + rnd)
    >> sh) for y = srdhm(acc, m). */
+#if !defined(__OPTIMIZE_SIZE__)
 ATTN__INLINE int8_t attn__ctx_out_s8(int32_t acc, attn_qmul m, int32_t zp, int sh, int32_t rnd)
 {
     if (sh) {
@@ -6517,6 +6518,7 @@ ATTN__INLINE int8_t attn__ctx_out_s8(int32_t acc, attn_qmul m, int32_t zp, int s
     }
     return attn__to_s8(zp, attn__requant(acc, m));
 }
+#endif
 
 ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psum, const int8_t *v,
                                      int n, int d, int dh, const attn_sdpa_s8_params *p, int sh,
@@ -6526,6 +6528,17 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
     const attn_qmul m = p->ctx_mul;
     const int32_t *pe = pr + n;
     int c = 0;
+#if defined(__OPTIMIZE_SIZE__) /* code size first: a column at a time, requant itself */
+    (void)sh;
+    (void)rnd;
+    for (; c < dh; c++) {
+        const int8_t *vj = v + c;
+        const int32_t *pj;
+        int32_t acc = off;
+        for (pj = pr; pj != pe; pj++, vj += d) acc += *pj * vj[0];
+        out[c] = attn__to_s8(zp, attn__requant(acc, m));
+    }
+#else
     for (; c + 4 <= dh; c += 4) {
         const int8_t *vj = v + c;
         const int32_t *pj;
@@ -6549,6 +6562,7 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
         for (pj = pr; pj != pe; pj++, vj += d) acc += *pj * vj[0];
         out[c] = attn__ctx_out_s8(acc, m, zp, sh, rnd);
     }
+#endif
 }
 #endif
 
@@ -7827,7 +7841,7 @@ static attn__expo attn__expo_of(attn_qmul mul, int dh)
 }
 #endif
 
-#if !ATTN__SM_MVE
+#if !ATTN__SM_MVE && !defined(__OPTIMIZE_SIZE__)
 /* The context's folded output (attn__context_dsp, attn__ctx_groups_asm):
    |acc| <= psum * 255 < 2^25 (psum <= 32767 + n), so srdhm(acc, m) is
    SMMULR(2 acc, m), and with a right shift n the rounding and the zero
@@ -7856,10 +7870,13 @@ static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_hea
 #else
     K.ex = attn__expo_of(p->score_mul, K.dh);
 #endif
-#if !ATTN__SM_MVE
+#if !ATTN__SM_MVE && !defined(__OPTIMIZE_SIZE__)
     K.cfast = attn__ctx_fast(p, seq_kv);
     K.csh = K.cfast ? -p->ctx_mul.shift : 0;
     K.crnd = K.cfast ? (int32_t)(((uint32_t)1 << (K.csh - 1)) + (uint32_t)p->out_zp * ((uint32_t)1 << K.csh)) : 0;
+#elif !ATTN__SM_MVE /* code size first: attn__context_s8 requantizes itself */
+    K.cfast = K.csh = 0;
+    K.crnd = 0;
 #endif
 #if ATTN__SM_DSP && !ATTN__SM_MVE
     K.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
