@@ -2312,6 +2312,18 @@ static float attn__fma(float s, float a, float b)
 #endif
 
 #if ATTN__MVE_F32
+/* s + a*b fused, one VFMA.F32 (the lanes' arithmetic; clang would call the
+   C library's fmaf) */
+ATTN__INLINE float attn__vfma1(float s, float a, float b)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("vfma.f32 %0, %1, %2" : "+t"(s) : "t"(a), "t"(b));
+    return s;
+#else
+    return fmaf(a, b, s);
+#endif
+}
+
 /* Column j of 4 rows whose addresses are the lanes of a (j = 0..3 within a
    block of 4 columns), then ATTN__NEXT moves a on by `cols` columns. clang:
    the write-back gather (VLDRW.U32 Qd, [Qm, #4]!, a starting 4 bytes early)
@@ -2319,10 +2331,12 @@ static float attn__fma(float s, float a, float b)
    a constant it cannot see): it gathers at offset 4j and adds after a block. */
 #if defined(__clang__)
 #define ATTN__GATHER(a, j) vldrwq_gather_base_wb_f32(&(a), 4)
+#define ATTN__GATHER_Z(a, j, p) vldrwq_gather_base_wb_z_f32(&(a), 4, (p))
 #define ATTN__NEXT(a, cols) ((void)0)
 #define ATTN__GATHER_START 4u
 #else
 #define ATTN__GATHER(a, j) vldrwq_gather_base_f32((a), 4 * (j))
+#define ATTN__GATHER_Z(a, j, p) vldrwq_gather_base_z_f32((a), 4 * (j), (p))
 #define ATTN__NEXT(a, cols) ((a) = vaddq_n_u32((a), 4 * (cols)))
 #define ATTN__GATHER_START 0u
 #endif
@@ -2333,13 +2347,24 @@ static uint32x4_t attn__rows4_f32(const float *w, size_t ws)
     return vmlaq_n_u32(vdupq_n_u32((uint32_t)(uintptr_t)w), vidupq_n_u32(0u, 1),
                        (uint32_t)(ws * sizeof(float)));
 }
+
+/* The same for left (1..4) rows, the lanes from left on at the last row
+   again (read, not stored: no predicate on the gathers), less
+   ATTN__GATHER_START as the passes start. */
+ATTN__INLINE uint32x4_t attn__rows4c_f32(const float *w, size_t ws, int left)
+{
+    return vsubq_n_u32(vmlaq_n_u32(vdupq_n_u32((uint32_t)(uintptr_t)w),
+                                   vminq_u32(vidupq_n_u32(0u, 1), vdupq_n_u32((uint32_t)left - 1u)),
+                                   (uint32_t)(ws * sizeof(float))),
+                       ATTN__GATHER_START);
+}
 #endif
 
 /* y[r] = w_r . x (+ b[r]) for r < rows, where w_r = w + r*ws holds n floats:
    a linear layer's outputs (ws = n), or one query's scores against keys
    (ws = the key row stride). y must not overlap x or w. */
-ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
-                                   const float *b, int n, int rows)
+ATTN__INLINE void attn__gemv_body_f32(float *y, const float *x, const float *w, size_t ws,
+                                      const float *b, int n, int rows)
 {
     int r = 0, c;
 #if ATTN__MVE_F32
@@ -2360,6 +2385,50 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
     g = ATTN__GATHER(a1, j);                                                           \
     s1 = vfmaq_n_f32(s1, g, u)
     for (; rows - r >= 8; r += 8) {
+        if (rows - r > 8 && rows - r <= 12) { /* the last 9 to 12 rows: one pass of three groups */
+            const int left = rows - r - 8;
+            const mve_pred16_t p2 = vctp32q((uint32_t)left);
+            /* the third group's lanes past the rows read the last row again
+               (read, never stored): its gathers need no predicate */
+            uint32x4_t a2 = attn__rows4c_f32(w + (size_t)(r + 8) * ws, ws, left);
+            float32x4_t s2 = vdupq_n_f32(0.0f);
+            s0 = s1 = s2;
+            e = x;
+#define ATTN__COLUMN3(j)                                                               \
+    u = *e++;                                                                          \
+    g = ATTN__GATHER(a0, j);                                                           \
+    s0 = vfmaq_n_f32(s0, g, u);                                                        \
+    g = ATTN__GATHER(a1, j);                                                           \
+    s1 = vfmaq_n_f32(s1, g, u);                                                        \
+    g = ATTN__GATHER(a2, j);                                                           \
+    s2 = vfmaq_n_f32(s2, g, u)
+            for (c = 0; n - c >= 4; c += 4) {
+                ATTN__COLUMN3(0);
+                ATTN__COLUMN3(1);
+                ATTN__COLUMN3(2);
+                ATTN__COLUMN3(3);
+                ATTN__NEXT(a0, 4);
+                ATTN__NEXT(a1, 4);
+                ATTN__NEXT(a2, 4);
+            }
+            for (; c < n; c++) {
+                ATTN__COLUMN3(0);
+                ATTN__NEXT(a0, 1);
+                ATTN__NEXT(a1, 1);
+                ATTN__NEXT(a2, 1);
+            }
+#undef ATTN__COLUMN3
+            if (b) {
+                s0 = vaddq_f32(s0, vld1q_f32(b + r));
+                s1 = vaddq_f32(s1, vld1q_f32(b + r + 4));
+                s2 = vaddq_f32(s2, vldrwq_z_f32(b + r + 8, p2));
+            }
+            vst1q_f32(y + r, s0);
+            vst1q_f32(y + r + 4, s1);
+            vstrwq_p_f32(y + r + 8, s2, p2);
+            r = rows;
+            break;
+        }
         s0 = s1 = vdupq_n_f32(0.0f);
         e = x;
         for (c = 0; n - c >= 4; c += 4) {
@@ -2385,23 +2454,61 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
         vst1q_f32(y + r + 4, s1);
     }
 #undef ATTN__COLUMN
-    if (r < rows) {
-        int left = rows - r;
-        size_t o1 = left > 4 ? 4 : 0; /* where the second group goes (if any) */
-        mve_pred16_t p0 = vctp32q((uint32_t)left), p1 = vctp32q(left > 4 ? (uint32_t)left - 4 : 0);
+    if (r < rows) { /* 1 to 7 rows left: one or two groups, their lanes past the rows on the
+                       last row again (read, never stored), so the gathers need no predicate */
+        const int left = rows - r;
+        const size_t o1 = left > 4 ? 4 : 0; /* where the second group goes (if any) */
+        const mve_pred16_t p0 = vctp32q((uint32_t)left);
+        const mve_pred16_t p1 = vctp32q(left > 4 ? (uint32_t)left - 4 : 0);
+        a0 = attn__rows4c_f32(w + (size_t)r * ws, ws, left);
+        a1 = left > 4 ? attn__rows4c_f32(w + (size_t)(r + 4) * ws, ws, left - 4) : a0;
         s0 = s1 = vdupq_n_f32(0.0f);
-        for (c = 0; c < n; c++) {
-            s0 = vfmaq_n_f32(s0, vldrwq_gather_base_z_f32(a0, ATTN__GATHER_START, p0), x[c]);
-            s1 = vfmaq_n_f32(s1, vldrwq_gather_base_z_f32(a1, ATTN__GATHER_START, p1), x[c]);
-            a0 = vaddq_n_u32(a0, 4);
-            a1 = vaddq_n_u32(a1, 4);
+        e = x;
+        if (left > 4) {
+#define ATTN__COLUMN(j)                                                                \
+    u = *e++;                                                                          \
+    g = ATTN__GATHER(a0, j);                                                           \
+    s0 = vfmaq_n_f32(s0, g, u);                                                        \
+    g = ATTN__GATHER(a1, j);                                                           \
+    s1 = vfmaq_n_f32(s1, g, u)
+            for (c = 0; n - c >= 4; c += 4) {
+                ATTN__COLUMN(0);
+                ATTN__COLUMN(1);
+                ATTN__COLUMN(2);
+                ATTN__COLUMN(3);
+                ATTN__NEXT(a0, 4);
+                ATTN__NEXT(a1, 4);
+            }
+            for (; c < n; c++) {
+                ATTN__COLUMN(0);
+                ATTN__NEXT(a0, 1);
+                ATTN__NEXT(a1, 1);
+            }
+#undef ATTN__COLUMN
+        } else {
+#define ATTN__COLUMN(j)                                                                \
+    u = *e++;                                                                          \
+    g = ATTN__GATHER(a0, j);                                                           \
+    s0 = vfmaq_n_f32(s0, g, u)
+            for (c = 0; n - c >= 4; c += 4) {
+                ATTN__COLUMN(0);
+                ATTN__COLUMN(1);
+                ATTN__COLUMN(2);
+                ATTN__COLUMN(3);
+                ATTN__NEXT(a0, 4);
+            }
+            for (; c < n; c++) {
+                ATTN__COLUMN(0);
+                ATTN__NEXT(a0, 1);
+            }
+#undef ATTN__COLUMN
         }
         if (b) {
             s0 = vaddq_f32(s0, vldrwq_z_f32(b + r, p0));
             s1 = vaddq_f32(s1, vldrwq_z_f32(b + r + o1, p1));
         }
         vstrwq_p_f32(y + r, s0, p0);
-        vstrwq_p_f32(y + r + o1, s1, p1);
+        if (left > 4) vstrwq_p_f32(y + r + o1, s1, p1);
     }
 #else
 #if !ATTN__SOFT_FLOAT
@@ -2430,6 +2537,12 @@ ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, siz
         y[r] = b ? s0 + b[r] : s0;
     }
 #endif
+}
+
+ATTN__NOINLINE void attn__gemv_f32(float *y, const float *x, const float *w, size_t ws,
+                                   const float *b, int n, int rows)
+{
+    attn__gemv_body_f32(y, x, w, ws, b, n, rows);
 }
 
 #if ATTN__MVE_F32
@@ -2588,16 +2701,24 @@ static void attn__matvec_f32(float *y, const float *x, const float *w, const flo
 }
 
 /* ctx[c] += sum over j < n of p[j] * v_j[c] for c < d, where v_j = v + j*vs
-   (attention's probabilities times the values), j in order. */
-static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, int n, int d)
+   (attention's probabilities times the values), j in order; zero: the sums
+   start from 0, not from ctx (the same sums, ctx not read). */
+#if ATTN__MVE_F32 /* inlined into attn__attend_row_f32: a Helium call costs several keys */
+ATTN__INLINE
+#else
+static
+#endif
+void attn__pv_zf32(float *ctx, const float *p, const float *v, size_t vs, int n, int d, int zero)
 {
     int c = 0, j;
 #if ATTN__MVE_F32
     /* 16 columns per pass (four vectors), the last columns 4 at a time,
        predicated */
     for (; d - c >= 16; c += 16) {
-        float32x4_t s0 = vld1q_f32(ctx + c), s1 = vld1q_f32(ctx + c + 4);
-        float32x4_t s2 = vld1q_f32(ctx + c + 8), s3 = vld1q_f32(ctx + c + 12);
+        float32x4_t s0 = zero ? vdupq_n_f32(0.0f) : vld1q_f32(ctx + c);
+        float32x4_t s1 = zero ? s0 : vld1q_f32(ctx + c + 4);
+        float32x4_t s2 = zero ? s0 : vld1q_f32(ctx + c + 8);
+        float32x4_t s3 = zero ? s0 : vld1q_f32(ctx + c + 12);
         for (j = 0; j < n; j++) {
             const float *vj = v + (size_t)j * vs + c;
             float pj = p[j];
@@ -2613,7 +2734,7 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
     }
     for (; c < d; c += 4) {
         mve_pred16_t pr = vctp32q((uint32_t)(d - c));
-        float32x4_t s0 = vldrwq_z_f32(ctx + c, pr);
+        float32x4_t s0 = zero ? vdupq_n_f32(0.0f) : vldrwq_z_f32(ctx + c, pr);
         for (j = 0; j < n; j++)
             s0 = vfmaq_m_n_f32(s0, vldrwq_z_f32(v + (size_t)j * vs + c, pr), p[j], pr);
         vstrwq_p_f32(ctx + c, s0, pr);
@@ -2621,7 +2742,8 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
 #else
 #if !ATTN__SOFT_FLOAT
     for (; d - c >= 4; c += 4) { /* 4 columns per pass of the keys */
-        float s0 = ctx[c], s1 = ctx[c + 1], s2 = ctx[c + 2], s3 = ctx[c + 3];
+        float s0 = zero ? 0.0f : ctx[c], s1 = zero ? 0.0f : ctx[c + 1];
+        float s2 = zero ? 0.0f : ctx[c + 2], s3 = zero ? 0.0f : ctx[c + 3];
         for (j = 0; j < n; j++) {
             const float *vj = v + (size_t)j * vs + c;
             float pj = p[j];
@@ -2637,11 +2759,16 @@ static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, 
     }
 #endif
     for (; c < d; c++) {
-        float s0 = ctx[c];
+        float s0 = zero ? 0.0f : ctx[c];
         for (j = 0; j < n; j++) s0 = ATTN__MADD(s0, p[j], v[(size_t)j * vs + (size_t)c]);
         ctx[c] = s0;
     }
 #endif
+}
+
+static void attn__pv_f32(float *ctx, const float *p, const float *v, size_t vs, int n, int d)
+{
+    attn__pv_zf32(ctx, p, v, vs, n, d, 0);
 }
 
 #if ATTN__MVE_F32
@@ -2746,6 +2873,16 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
     }
 }
 
+/* y[c] = x[c] * f for c < n (y may be x). */
+static void attn__scale2_f32(float *y, const float *x, float f, int n)
+{
+    int c = 0;
+#if ATTN__MVE_F32
+    for (; n - c >= 4; c += 4) vst1q_f32(y + c, vmulq_n_f32(vld1q_f32(x + c), f));
+#endif
+    for (; c < n; c++) y[c] = x[c] * f;
+}
+
 /* x[c] *= f for c < n. */
 static void attn__scale_f32(float *x, float f, int n)
 {
@@ -2795,15 +2932,21 @@ static void attn__softmax_row_f32(float *y, const float *x, int n)
    padded keys are skipped. The context (softmax . V) overwrites ctx [d_head],
    which may be q itself. scores [n_keys] is scratch. Out of line: its
    frame and gemv's are the deepest of a layer, which stays shallow above. */
-ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float *k,
-                                         const float *v, size_t stride,
-                                         const uint8_t *key_padding, int n_keys, int d_head,
-                                         float *scores)
+ATTN__INLINE void attn__attend_row_body_f32(float *ctx, const float *q, const float *k,
+                                            const float *v, size_t stride,
+                                            const uint8_t *key_padding, int n_keys, int d_head,
+                                            float *scores)
 {
     float mx = 0.0f, sum = 0.0f, inv;
     int j, e, c, seen = 0;
-    /* every key's score (a padded key's is computed and never used) */
+    /* every key's score (a padded key's is computed and never used); on
+       Helium in this frame (a call and its saved vector registers cost
+       several keys there) */
+#if ATTN__MVE_F32
+    attn__gemv_body_f32(scores, q, k, stride, NULL, d_head, n_keys);
+#else
     attn__gemv_f32(scores, q, k, stride, NULL, d_head, n_keys);
+#endif
     if (key_padding) {
         for (j = 0; j < n_keys; j++) {
             if (key_padding[j]) continue;
@@ -2814,45 +2957,91 @@ ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float
         mx = attn__max_f32(scores, n_keys);
         seen = 1;
     }
-    for (c = 0; c < d_head; c++) ctx[c] = 0.0f;
-    if (!seen) return; /* every key masked: defined result is a zero context */
+    if (!seen) { /* every key masked: defined result is a zero context */
+        for (c = 0; c < d_head; c++) ctx[c] = 0.0f;
+        return;
+    }
     for (j = 0; j < n_keys; j++) {
         if (key_padding && key_padding[j]) continue;
         scores[j] = ATTN_EXPF(scores[j] - mx);
         sum += scores[j];
     }
-    /* sum_j e_j v_j over the runs j..e-1 of visible keys, then / sum */
-    for (j = 0; j < n_keys; j = e + 1) {
+#if ATTN__MVE_F32
+    if (d_head == 16 && !key_padding) { /* the four sums times 1 / sum before they are stored */
+        float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0, s2 = s0, s3 = s0;
+        for (j = 0; j < n_keys; j++) {
+            const float *vj = v + (size_t)j * stride;
+            const float pj = scores[j];
+            s0 = vfmaq_n_f32(s0, vld1q_f32(vj), pj);
+            s1 = vfmaq_n_f32(s1, vld1q_f32(vj + 4), pj);
+            s2 = vfmaq_n_f32(s2, vld1q_f32(vj + 8), pj);
+            s3 = vfmaq_n_f32(s3, vld1q_f32(vj + 12), pj);
+        }
+        inv = 1.0f / sum;
+        vst1q_f32(ctx, vmulq_n_f32(s0, inv));
+        vst1q_f32(ctx + 4, vmulq_n_f32(s1, inv));
+        vst1q_f32(ctx + 8, vmulq_n_f32(s2, inv));
+        vst1q_f32(ctx + 12, vmulq_n_f32(s3, inv));
+        (void)e;
+        return;
+    }
+#endif
+    /* sum_j e_j v_j over the runs j..e-1 of visible keys (the first from
+       zero: there is one, as a key is seen), then / sum */
+    for (j = 0, c = 1; j < n_keys; j = e + 1) {
         e = key_padding ? j : n_keys;
         while (e < n_keys && !key_padding[e]) e++;
-        if (e > j) attn__pv_f32(ctx, scores + j, v + (size_t)j * stride, stride, e - j, d_head);
+        if (e > j) {
+            attn__pv_zf32(ctx, scores + j, v + (size_t)j * stride, stride, e - j, d_head, c);
+            c = 0;
+        }
     }
     inv = 1.0f / sum;
     attn__scale_f32(ctx, inv, d_head);
 }
 
-/* All heads of query row i: q [d_model] (unscaled) becomes the context.
-   window/causal (attn__key_range) select the keys it sees. */
-static void attn__attend_heads_f32(float *q, const float *k, const float *v,
-                                   const uint8_t *key_padding, int i, int seq_kv,
+ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float *k,
+                                         const float *v, size_t stride,
+                                         const uint8_t *key_padding, int n_keys, int d_head,
+                                         float *scores)
+{
+#if ATTN__MVE_F32
+    /* Helium: heads of 16 columns without padding, the same loops with the
+       width a constant (the passes written out, no tails) */
+    if (d_head == 16 && !key_padding) {
+        attn__attend_row_body_f32(ctx, q, k, v, stride, NULL, n_keys, 16, scores);
+        return;
+    }
+#endif
+    attn__attend_row_body_f32(ctx, q, k, v, stride, key_padding, n_keys, d_head, scores);
+}
+
+/* All heads of the query rows i0 .. i0+m-1: each row of q [d_model]
+   (unscaled, rows d_model apart) times 1 / sqrt(d_head) into out (rows
+   d_model apart), which then becomes the context (out may be q). window/causal (attn__key_range) select the keys each row
+   sees. */
+static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, const float *k,
+                                   const float *v, const uint8_t *key_padding, int seq_kv,
                                    int d_model, int n_heads, int causal, int window,
                                    float *scores)
 {
-    int d_head = d_model / n_heads, h, lo = attn__key_range(i, seq_kv, causal, window, &seq_kv);
-    int n_keys = seq_kv;
-    float scale = 1.0f / ATTN_SQRTF((float)d_head);
-    if (n_keys <= 0) { /* no key in sight: a zero context */
-        for (h = 0; h < d_model; h++) q[h] = 0.0f;
-        return;
-    }
-    k += (size_t)lo * (size_t)d_model;
-    v += (size_t)lo * (size_t)d_model;
-    if (key_padding) key_padding += lo;
-    attn__scale_f32(q, scale, d_model);
-    for (h = 0; h < n_heads; h++) {
-        size_t off = (size_t)h * (size_t)d_head;
-        attn__attend_row_f32(q + off, q + off, k + off, v + off, (size_t)d_model,
-                             key_padding, n_keys, d_head, scores);
+    const int d_head = d_model / n_heads;
+    const float scale = 1.0f / ATTN_SQRTF((float)d_head);
+    const size_t d = (size_t)d_model;
+    int t, h;
+    for (t = 0; t < m; t++, out += d, q += d) {
+        int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
+        const size_t at = (size_t)lo * d;
+        if (n_keys <= 0) { /* no key in sight: a zero context */
+            for (h = 0; h < d_model; h++) out[h] = 0.0f;
+            continue;
+        }
+        attn__scale2_f32(out, q, scale, d_model);
+        for (h = 0; h < n_heads; h++) {
+            size_t off = (size_t)h * (size_t)d_head;
+            attn__attend_row_f32(out + off, out + off, k + at + off, v + at + off, d,
+                                 key_padding ? key_padding + lo : NULL, n_keys, d_head, scores);
+        }
     }
 }
 
@@ -3123,9 +3312,8 @@ ATTN_DEF attn_status attn_sdpa_f32(float *out, const float *q, const float *k, c
 {
     attn__size need;
     attn_status st;
-    size_t mark, d;
+    size_t mark;
     float *scores;
-    int i;
     if (!out || !q || !k || !v || !cfg || !arena) return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg(cfg)) != ATTN_OK) return st;
     need = attn__sdpa_size(cfg);
@@ -3133,14 +3321,9 @@ ATTN_DEF attn_status attn_sdpa_f32(float *out, const float *q, const float *k, c
 
     mark = arena->used;
     scores = (float *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(float));
-    d = (size_t)cfg->d_model;
-    for (i = 0; i < cfg->seq_q; i++) {
-        /* copy the query row first so out may equal q */
-        float *o = out + (size_t)i * d;
-        if (o != q + (size_t)i * d) memcpy(o, q + (size_t)i * d, d * sizeof(float));
-        attn__attend_heads_f32(o, k, v, key_padding, i, cfg->seq_kv, cfg->d_model,
-                               cfg->n_heads, cfg->causal, cfg->window, scores);
-    }
+    /* each row read (scaled into out) before it is written */
+    attn__attend_heads_f32(out, q, cfg->seq_q, 0, k, v, key_padding, cfg->seq_kv, cfg->d_model,
+                           cfg->n_heads, cfg->causal, cfg->window, scores);
     arena->used = mark;
     return ATTN_OK;
 }
@@ -3182,7 +3365,7 @@ ATTN_DEF attn_status attn_mha_f32(float *out, const float *xq, const float *xk, 
     /* one query row at a time: project, attend per head, project out */
     for (i = 0; i < cfg->seq_q; i++) {
         attn__matvec_f32(q, xq + (size_t)i * d, w->wq, w->bq, dm, dm);
-        attn__attend_heads_f32(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
+        attn__attend_heads_f32(q, q, 1, i, k, v, key_padding, cfg->seq_kv, dm, cfg->n_heads,
                                cfg->causal, cfg->window, scores);
         attn__matvec_f32(out + (size_t)i * d, q, w->wo, w->bo, dm, dm);
     }
@@ -3356,8 +3539,8 @@ static void attn__att_block_f32(float *row, int i, const attn__att_f32 *A, float
     }
     attn__matvec_f32(q, src, a->wq, a->bq, dm, dm);
     ATTN__TAP(tap, ATTN__T_Q, q, dm);
-    attn__attend_heads_f32(q, A->k, A->v, A->pad, i, A->n_keys, dm, cfg->n_heads, A->causal,
-                           A->window, scores);
+    attn__attend_heads_f32(q, q, 1, i, A->k, A->v, A->pad, A->n_keys, dm, cfg->n_heads,
+                           A->causal, A->window, scores);
     ATTN__TAP(tap, ATTN__T_CTX, q, dm);
     attn__matvec_f32(nrm, q, a->wo, a->bo, dm, dm); /* nrm is free again */
     ATTN__TAP(tap, ATTN__T_ATT, nrm, dm);
@@ -6509,14 +6692,34 @@ ATTN__NOINLINE void attn__scores_s8(int32_t *s, const int8_t *q, const int8_t *k
    the last dh % 4 one at a time. sh > 0 (attn__ctx_fast): the rounding
    shift, the zero point and the clamp folded, clamp((y - (y < 0) + rnd)
    >> sh) for y = srdhm(acc, m). */
+
 #if !defined(__OPTIMIZE_SIZE__)
-ATTN__INLINE int8_t attn__ctx_out_s8(int32_t acc, attn_qmul m, int32_t zp, int sh, int32_t rnd)
+/* One output of attn__context_s8: folded when sh > 0 (attn__ctx_fast),
+   else requant itself (out of line: one copy). On ARMv6-M (the micro:bit),
+   whose srdhm is built from 16-bit products, out of line as a whole: one
+   copy of it, not one per column, its constants by pointer. */
+typedef struct {
+    attn_qmul m;
+    int32_t zp, rnd;
+    int sh;
+} attn__ctxo;
+
+ATTN__NOINLINE int8_t attn__ctx_any_s8(int32_t acc, const attn__ctxo *o)
 {
-    if (sh) {
-        const int32_t y = attn__srdhm(acc, m.multiplier);
-        return (int8_t)attn__clamp((y + (y >> 31) + rnd) >> sh, -128, 127);
+    return attn__to_s8(o->zp, attn__requant(acc, o->m));
+}
+#if defined(__ARM_ARCH_6M__)
+ATTN__NOINLINE
+#else
+ATTN__INLINE
+#endif
+int8_t attn__ctx_out_s8(int32_t acc, const attn__ctxo *o)
+{
+    if (o->sh) {
+        const int32_t y = attn__srdhm(acc, o->m.multiplier);
+        return (int8_t)attn__clamp((y + (y >> 31) + o->rnd) >> o->sh, -128, 127);
     }
-    return attn__to_s8(zp, attn__requant(acc, m));
+    return attn__ctx_any_s8(acc, o);
 }
 #endif
 
@@ -6539,6 +6742,11 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
         out[c] = attn__to_s8(zp, attn__requant(acc, m));
     }
 #else
+    attn__ctxo o;
+    o.m = m;
+    o.zp = zp;
+    o.rnd = rnd;
+    o.sh = sh;
     for (; c + 4 <= dh; c += 4) {
         const int8_t *vj = v + c;
         const int32_t *pj;
@@ -6550,17 +6758,17 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
             a2 += pv * vj[2];
             a3 += pv * vj[3];
         }
-        out[c] = attn__ctx_out_s8(a0, m, zp, sh, rnd);
-        out[c + 1] = attn__ctx_out_s8(a1, m, zp, sh, rnd);
-        out[c + 2] = attn__ctx_out_s8(a2, m, zp, sh, rnd);
-        out[c + 3] = attn__ctx_out_s8(a3, m, zp, sh, rnd);
+        out[c] = attn__ctx_out_s8(a0, &o);
+        out[c + 1] = attn__ctx_out_s8(a1, &o);
+        out[c + 2] = attn__ctx_out_s8(a2, &o);
+        out[c + 3] = attn__ctx_out_s8(a3, &o);
     }
     for (; c < dh; c++) {
         const int8_t *vj = v + c;
         const int32_t *pj;
         int32_t acc = off;
         for (pj = pr; pj != pe; pj++, vj += d) acc += *pj * vj[0];
-        out[c] = attn__ctx_out_s8(acc, m, zp, sh, rnd);
+        out[c] = attn__ctx_out_s8(acc, &o);
     }
 #endif
 }

@@ -25,6 +25,11 @@ attn_status portable_linear_f32(float *y, const float *x, const float *w, const 
 attn_status portable_golden_run(const golden_case *c, const golden_view *v, float *out,
                                 attn_arena *arena);
 
+/* The portable C copy of attn_sdpa_f32. */
+attn_status portable_sdpa_f32(float *out, const float *q, const float *k, const float *v,
+                              const uint8_t *key_padding, const attn_mha_cfg *cfg,
+                              attn_arena *arena);
+
 /* attention.h's two reciprocals of the int8 softmax's normaliser,
    floor((2^63 - 1) / d) for d in [2^31, 2^32): by Newton steps (cores
    without a divide instruction) and by long division (the others). */

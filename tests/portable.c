@@ -30,6 +30,13 @@ attn_status portable_golden_run(const golden_case *c, const golden_view *v, floa
     return golden_run_case(c, v, out, arena);
 }
 
+attn_status portable_sdpa_f32(float *out, const float *q, const float *k, const float *v,
+                              const uint8_t *key_padding, const attn_mha_cfg *cfg,
+                              attn_arena *arena)
+{
+    return attn_sdpa_f32(out, q, k, v, key_padding, cfg, arena);
+}
+
 void portable_recip32(uint32_t d, uint32_t *newton, uint32_t *div)
 {
     *newton = attn__recip32(d);

@@ -103,6 +103,69 @@ static void fast_golden(void)
     printf("  fast vs portable, golden cases: worst %s * max(1, |portable|) (bound %s)\n",
            check_e(e1, worst_all, 2), tol);
 }
+
+/* Attention heads of 16 columns (Helium's written-out heads, the key
+   counts around its passes of 8 and 12 rows: 1 to 20 keys by window,
+   causal mask and length), fast against portable within FAST_TOL; one
+   padded case takes the general loops. */
+static void fast_sdpa16(void)
+{
+    static const struct {
+        int seq_q, seq_kv, d, causal, window, pad;
+    } cases[] = {{12, 12, 16, 0, 0, 0}, {12, 12, 16, 0, 4, 0}, {20, 20, 16, 1, 0, 0},
+                 {20, 20, 16, 0, 5, 0}, {14, 14, 32, 0, 2, 0}, {9, 20, 16, 0, 1, 0},
+                 {16, 16, 16, 1, 6, 0},  {12, 12, 16, 0, 4, 1}};
+    double worst = 0.0;
+    char e1[CHECK_E_CHARS], tol[CHECK_E_CHARS];
+    size_t t;
+    check_e(tol, FAST_TOL, 0);
+    for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        attn_mha_cfg cfg = {0};
+        size_t nq, nkv;
+        float *q, *k, *v, *yf, *yp;
+        uint8_t pad[20];
+        attn_arena arena;
+        attn_status sf, sp;
+        double err;
+        int j;
+        cfg.seq_q = cases[t].seq_q;
+        cfg.seq_kv = cases[t].seq_kv;
+        cfg.d_model = cases[t].d;
+        cfg.n_heads = cases[t].d / 16;
+        cfg.causal = cases[t].causal;
+        cfg.window = cases[t].window;
+        nq = (size_t)cfg.seq_q * (size_t)cfg.d_model;
+        nkv = (size_t)cfg.seq_kv * (size_t)cfg.d_model;
+        for (j = 0; j < cfg.seq_kv; j++) pad[j] = (uint8_t)(cases[t].pad && j % 5 == 2);
+        check_pool_reset();
+        q = check_take_floats(nq);
+        k = check_take_floats(nkv);
+        v = check_take_floats(nkv);
+        yf = check_take_floats(nq);
+        yp = check_take_floats(nq);
+        if (!q || !k || !v || !yf || !yp) {
+            check_left_out("fast-vs-portable sdpa d_head 16 case %d: needs %lu B of RAM", (int)t,
+                           (unsigned long)(3 * CHECK_FLOATS(nq) + 2 * CHECK_FLOATS(nkv)));
+            continue;
+        }
+        check_seed(40u + (unsigned)t);
+        check_fill(q, nq, -2.0f, 2.0f);
+        check_fill(k, nkv, -2.0f, 2.0f);
+        check_fill(v, nkv, -1.0f, 1.0f);
+        check_take_rest_arena(&arena);
+        sf = attn_sdpa_f32(yf, q, k, v, cases[t].pad ? pad : NULL, &cfg, &arena);
+        sp = portable_sdpa_f32(yp, q, k, v, cases[t].pad ? pad : NULL, &cfg, &arena);
+        if (!check(sf == ATTN_OK && sp == ATTN_OK, "fast-vs-portable sdpa d_head 16 case %d: %s / %s",
+                   (int)t, attn_status_str(sf), attn_status_str(sp)))
+            continue;
+        err = check_max_rel_err(yf, yp, nq);
+        if (err > worst) worst = err;
+        check(err <= FAST_TOL, "fast-vs-portable sdpa d_head 16 case %d: %s within %s * max(1, |portable|)",
+              (int)t, check_e(e1, err, 2), tol);
+    }
+    printf("  fast vs portable, attention heads of 16 columns: worst %s * max(1, |portable|) (bound %s)\n",
+           check_e(e1, worst, 2), tol);
+}
 #endif
 
 void test_fast(void)
@@ -117,6 +180,7 @@ void test_fast(void)
     );
     fast_linear();
     fast_golden();
+    fast_sdpa16();
 #else
     printf("fast float path: none in this build (the portable C is the library)\n");
 #endif
