@@ -195,7 +195,8 @@
                     C library's fmaf). ATTN_NO_FMA: off.
      Helium         M55 (__ARM_FEATURE_MVE & 2): the same fused sums, one
                     output per lane of a 4-lane VFMA (the rows gathered a
-                    column at a time, 8 outputs x 1-2 rows per pass), so
+                    column at a time, 8 outputs x 1-2 rows per pass, the
+                    last 9 to 12 outputs of a row in one pass), so
                     linear layers and attention give the FMA results bit for
                     bit; layer norm sums its row in 4 lanes. ATTN_NO_MVE: off.
    Soft-float cores (M0, M3) run the portable C; no library fmaf is called.
