@@ -8037,6 +8037,190 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
         }
     }
 }
+
+#if ATTN__ATT_ASM
+#define ATTN__ROWS16_MVE 1
+/* attn__attend_rows_s8 on Helium for unpadded heads of d_head 16 with
+   q_zp 0 and the fast exponent (attn__exp4_mve): the rows and heads looped
+   over in one frame, each head's steps back to back (attn__head_s8's,
+   bit for bit: the scores two keys per step as attn__scores_mve, the
+   softmax of attn__softmax_row_mve with its normaliser inline, the context
+   two keys per step as attn__context_mve), the per-call constants once. */
+ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                    int dm, int n_heads, int causal, int window,
+                                    const attn_sdpa_s8_params *p, int32_t *s)
+{
+    const size_t d = (size_t)dm;
+    const int32_t *TD = attn__exp2_table();
+    const int lsh = p->score_mul.shift, kz = p->k_zp, zp = p->out_zp;
+    const int32_t mult = p->score_mul.multiplier, vzn = -p->v_zp;
+    const attn_qmul cm = p->ctx_mul;
+    const uint32x4_t top = vdupq_n_u32(32767);
+    /* attn__key_range, a row at a time (as attn__rows16_dsp) */
+    const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
+    const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
+    int i, h, c, j;
+    (void)key_padding; /* NULL */
+    for (i = i0; i < i0 + m; i++, out += d, q += d) {
+        int lo = i - lo_off, hi = i + hi_off, n;
+        if (lo < 0) lo = 0;
+        if (hi > seq_kv) hi = seq_kv;
+        if (hi <= lo) { /* no key in sight: a zero context */
+            for (c = 0; c < dm; c++) out[c] = attn__to_s8(zp, 0);
+            continue;
+        }
+        n = hi - lo;
+        for (h = 0; h < n_heads; h++) {
+            const int8_t *kh = k + (size_t)lo * d + 16 * (size_t)h;
+            const int8_t *vh = v + (size_t)lo * d + 16 * (size_t)h;
+            int8_t *oh = out + 16 * h;
+            const int8x16_t qv = vldrbq_s8(q + 16 * h);
+            const uint32_t c0 = kz ? (uint32_t)-kz * (uint32_t)vaddvq_s8(qv) : 0u;
+            int32x4_t mxv = vdupq_n_s32(INT32_MIN), a0, a1, a2, a3;
+            uint64_t sum = 0;
+            uint32_t psum = 0, r, hs, ls;
+            int32_t mx, bk, sh;
+            /* the scores (attn__scores_mve's loop) */
+            {
+                int32_t *sp = s;
+                const int8_t *kp = kh;
+                int8x16_t k0, k1;
+                register int32_t s0 __asm__("r4"); /* VMLADAV writes even registers only */
+                register int32_t s1 __asm__("r6");
+                const int8_t *kb;
+                const int np = n >> 1;
+                if (np) {
+                    __asm__("dls     lr, %[np]\n\t"
+                            "1:\n\t"
+                            "add     %[kb], %[k], %[d]\n\t"
+                            "vldrb.u8 %q[k0], [%[k]]\n\t"
+                            "vldrb.u8 %q[k1], [%[kb]]\n\t"
+                            "vmladav.s8 %[s0], %q[qv], %q[k0]\n\t"
+                            "vmladav.s8 %[s1], %q[qv], %q[k1]\n\t"
+                            "add     %[s0], %[s0], %[c0]\n\t"
+                            "add     %[s1], %[s1], %[c0]\n\t"
+                            "add     %[k], %[kb], %[d]\n\t"
+                            "strd    %[s0], %[s1], [%[s]], #8\n\t"
+                            "le      lr, 1b"
+                            : [s] "+r"(sp), [k] "+r"(kp), [kb] "=&r"(kb), [s0] "=&r"(s0),
+                              [s1] "=&r"(s1), [k0] "=&w"(k0), [k1] "=&w"(k1)
+                            : [np] "r"(np), [d] "r"(d), [c0] "r"(c0), [qv] "w"(qv)
+                            : "lr", "memory");
+                }
+                if (n & 1) *sp = (int32_t)((uint32_t)vmladavq_s8(qv, vldrbq_s8(kp)) + c0);
+            }
+            /* the largest, the exponentials and their sum, then the Q15
+               probabilities (attn__softmax_row_mve without padding, fast) */
+            j = 0;
+#if !ATTN__MVE_TAILPRED
+            for (; j + 4 <= n; j += 4) mxv = vmaxq_s32(mxv, vldrwq_s32(s + j));
+#endif
+            for (; j < n; j += 4) {
+                const mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+                mxv = vmaxq_m_s32(mxv, mxv, vldrwq_z_s32(s + j, pr), pr);
+            }
+            mx = vmaxvq_s32(INT32_MIN, mxv);
+            mxv = vdupq_n_s32(mx);
+            j = 0;
+#if !ATTN__MVE_TAILPRED
+            {
+                const mve_pred16_t all = vctp32q(4);
+                for (; j + 4 <= n; j += 4) {
+                    uint32x4_t e = attn__exp4_mve(vldrwq_s32(s + j), NULL, all, mxv, lsh, mult, 0, TD, 1);
+                    vstrwq_u32((uint32_t *)s + j, e);
+                    sum = vaddlvaq_u32(sum, e);
+                }
+            }
+#endif
+            for (; j < n; j += 4) {
+                const mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+                uint32x4_t e = attn__exp4_mve(vldrwq_z_s32(s + j, pr), NULL, pr, mxv, lsh, mult, 0, TD, 1);
+                vstrwq_p_u32((uint32_t *)s + j, e, pr);
+                sum = vaddlvaq_p_u32(sum, e, pr);
+            }
+            /* the normaliser (attn__softmax_normalise: S >= 2^30, < 2^61) */
+            hs = (uint32_t)(sum >> 32);
+            ls = (uint32_t)sum;
+            if (hs) {
+                bk = __builtin_clz(hs); /* 3..31 */
+                r = ATTN__RECIP32((hs << bk) | (ls >> (32 - bk)));
+                bk = 32 - bk; /* k */
+            } else {
+                bk = ls >> 31 ? 0 : -1;
+                r = ATTN__RECIP32(bk ? ls << 1 : ls);
+            }
+            sh = bk >= 16 ? 31 : 16 + bk;
+            {
+                const uint32x4_t rv = vdupq_n_u32(r);
+                j = 0;
+#if !ATTN__MVE_TAILPRED
+                for (; j + 4 <= n; j += 4) {
+                    uint32x4_t pv = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_u32((const uint32_t *)s + j), rv), -sh), top);
+                    vstrwq_u32((uint32_t *)s + j, pv);
+                    psum = vaddvaq_u32(psum, pv);
+                }
+#endif
+                for (; j < n; j += 4) {
+                    const mve_pred16_t pr = vctp32q((uint32_t)(n - j));
+                    uint32x4_t pv = vminq_u32(vrshlq_n_u32(vmulhq_u32(vldrwq_z_u32((const uint32_t *)s + j, pr), rv), -sh), top);
+                    vstrwq_p_u32((uint32_t *)s + j, pv, pr);
+                    psum = vaddvaq_p_u32(psum, pv, pr);
+                }
+            }
+            /* the context (attn__context_mve's loop) */
+            a0 = a1 = a2 = a3 = vdupq_n_s32(vzn * (int32_t)psum);
+            {
+                const int8_t *v0 = vh, *v1;
+                const int32_t *pp = s;
+                int32_t p0, p1;
+                const int np = n >> 1;
+                int32x4_t t0, t1;
+                if (np) {
+                    __asm__("dls     lr, %[np]\n\t"
+                            "1:\n\t"
+                            "ldrd    %[p0], %[p1], [%[pp]], #8\n\t"
+                            "add     %[v1], %[v0], %[d]\n\t"
+                            "vldrb.s32 %q[t0], [%[v0]]\n\t"
+                            "vldrb.s32 %q[t1], [%[v0], #4]\n\t"
+                            "vmla.s32 %q[a0], %q[t0], %[p0]\n\t"
+                            "vmla.s32 %q[a1], %q[t1], %[p0]\n\t"
+                            "vldrb.s32 %q[t0], [%[v0], #8]\n\t"
+                            "vldrb.s32 %q[t1], [%[v0], #12]\n\t"
+                            "vmla.s32 %q[a2], %q[t0], %[p0]\n\t"
+                            "vmla.s32 %q[a3], %q[t1], %[p0]\n\t"
+                            "vldrb.s32 %q[t0], [%[v1]]\n\t"
+                            "vldrb.s32 %q[t1], [%[v1], #4]\n\t"
+                            "vmla.s32 %q[a0], %q[t0], %[p1]\n\t"
+                            "vmla.s32 %q[a1], %q[t1], %[p1]\n\t"
+                            "vldrb.s32 %q[t0], [%[v1], #8]\n\t"
+                            "vldrb.s32 %q[t1], [%[v1], #12]\n\t"
+                            "vmla.s32 %q[a2], %q[t0], %[p1]\n\t"
+                            "vmla.s32 %q[a3], %q[t1], %[p1]\n\t"
+                            "add     %[v0], %[v0], %[d], lsl #1\n\t"
+                            "le      lr, 1b"
+                            : [pp] "+r"(pp), [v0] "+l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0),
+                              [p1] "=&r"(p1), [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2),
+                              [a3] "+w"(a3), [t0] "=&w"(t0), [t1] "=&w"(t1)
+                            : [np] "r"(np), [d] "r"(d)
+                            : "lr", "memory");
+                }
+                if (n & 1) {
+                    const int32_t pl = *pp;
+                    a0 = vmlaq_n_s32(a0, vldrbq_s32(v0), pl);
+                    a1 = vmlaq_n_s32(a1, vldrbq_s32(v0 + 4), pl);
+                    a2 = vmlaq_n_s32(a2, vldrbq_s32(v0 + 8), pl);
+                    a3 = vmlaq_n_s32(a3, vldrbq_s32(v0 + 12), pl);
+                }
+            }
+            vstrbq_s32(oh, attn__ctx_out_mve(a0, cm, zp));
+            vstrbq_s32(oh + 4, attn__ctx_out_mve(a1, cm, zp));
+            vstrbq_s32(oh + 8, attn__ctx_out_mve(a2, cm, zp));
+            vstrbq_s32(oh + 12, attn__ctx_out_mve(a3, cm, zp));
+        }
+    }
+}
+#endif
 #endif
 
 #if !ATTN__SM_MVE
@@ -8183,6 +8367,14 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
     if (!key_padding && d == 16 * n_heads && attn__expo_of(p->score_mul, 16).small &&
         attn__ctx_fast(p, seq_kv)) {
         attn__rows16_dsp(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
+                         scores);
+        return;
+    }
+#endif
+#ifdef ATTN__ROWS16_MVE
+    if (!key_padding && d == 16 * n_heads && p->q_zp == 0 && p->score_mul.multiplier >= 0 &&
+        p->score_mul.shift >= 0) {
+        attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
                          scores);
         return;
     }
