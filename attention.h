@@ -1815,6 +1815,14 @@ ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
 #define ATTN__INLINE static
 #define ATTN__NOINLINE static
 #endif
+/* out of line and not specialised (GCC's constant-propagating clones), so
+   that a caller with the same arguments can jump to it (a sibling call,
+   no frame of its own) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define ATTN__NOCLONE static __attribute__((noinline, noclone))
+#else
+#define ATTN__NOCLONE ATTN__NOINLINE
+#endif
 
 #if (ATTN_ALIGN < 4) || (ATTN_ALIGN & (ATTN_ALIGN - 1))
 #error "ATTN_ALIGN must be a power of two >= 4"
@@ -1964,9 +1972,12 @@ static attn_status attn__check_mha_cfg(const attn_mha_cfg *c)
    *n_keys (<= 0: none). causal: j <= i; window w >= 1: |i - j| <= w. */
 static int attn__key_range(int i, int n, int causal, int window, int *n_keys)
 {
-    int lo = window > 0 && i > window ? i - window : 0, hi = n;
+    int lo = 0, hi = n;
     if (causal && i < hi) hi = i + 1;
-    if (window > 0 && i < hi && window < hi - i) hi = i + window + 1;
+    if (window > 0) { /* (i - window and window < hi - i: no overflow) */
+        if (i > window) lo = i - window;
+        if (i < hi && window < hi - i) hi = i + window + 1;
+    }
     *n_keys = hi - lo;
     return lo;
 }
@@ -4782,7 +4793,10 @@ ATTN__INLINE uint32_t attn__mulhi_u32(uint32_t a, uint32_t b)
    estimate below the quotient from the top bits of d (relative error
    <= 1/17), two Newton steps x += x * (2^31 - d*x/2^32) / 2^31 kept below
    the quotient by the -2 (error ~2^-16), one on the exact residual (error
-   a few units), then the remainder settles the last units. */
+   a few units), then the remainder settles the last units. Where the core
+   divides, attn__recip32_div below computes it instead (ATTN__RECIP32);
+   ATTN__RECIP_BOTH (tests/portable.c) keeps both for the tests. */
+#if !defined(__ARM_FEATURE_IDIV) || defined(ATTN__RECIP_BOTH)
 static uint32_t attn__recip32(uint32_t d)
 {
     static const uint16_t R0[16] = {61680, 58254, 55188, 52428, 49932, 47662, 45590, 43690,
@@ -4803,6 +4817,40 @@ static uint32_t attn__recip32(uint32_t d)
     }
     return x;
 }
+#endif
+
+/* The same floor((2^63 - 1) / d), d in [2^31, 2^32), where the core divides
+   (__ARM_FEATURE_IDIV: M3, M4, M7, M33, M55; UDIV is one instruction):
+   long division by d in two 16-bit digits (d's top bit is set), each
+   estimated from d's high half and corrected at most twice by its low
+   half (Knuth's algorithm D). The same integer as attn__recip32: both were
+   compared with a 64-bit division for every d (tests/test_s8.c compares
+   them on a sample, on every core). */
+#if defined(__ARM_FEATURE_IDIV) || defined(ATTN__RECIP_BOTH)
+static uint32_t attn__recip32_div(uint32_t d)
+{
+    const uint32_t dh = d >> 16, dl = d & 0xFFFFu;
+    /* the high digit: (2^47 - 1) / d, from (2^31 - 1) / dh (< 2^16) */
+    uint32_t q1 = 0x7FFFFFFFu / dh, r = 0x7FFFFFFFu - q1 * dh, u, q0;
+    while (r < 0x10000u && q1 * dl > ((r << 16) | 0xFFFFu)) {
+        q1--;
+        r += dh;
+    }
+    u = 0xFFFFFFFFu - q1 * d; /* (2^47 - 1) - q1 d < d, modulo 2^32 */
+    q0 = u / dh;              /* the low digit: (u 2^16 + 2^16 - 1) / d */
+    r = u - q0 * dh;
+    while (r < 0x10000u && (q0 > 0xFFFFu || q0 * dl > ((r << 16) | 0xFFFFu))) {
+        q0--;
+        r += dh;
+    }
+    return (q1 << 16) + q0;
+}
+#endif
+#if defined(__ARM_FEATURE_IDIV)
+#define ATTN__RECIP32(d) attn__recip32_div(d)
+#else
+#define ATTN__RECIP32(d) attn__recip32(d)
+#endif
 
 /* The row's normaliser (INT8 ARITHMETIC softmax): R and k from the sum S
    of the exponentials (S >= 2^30: the maximum contributes 2^30), folded
@@ -4828,7 +4876,7 @@ static attn__softmax_norm attn__softmax_normalise(uint64_t sum)
     (void)hi;
     for (b = 30; b < 63 && (sum >> (b + 1)) != 0; b++) {}
 #endif
-    nm.r = attn__recip32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
+    nm.r = ATTN__RECIP32(b < 31 ? lo << 1 : (uint32_t)(sum >> (b - 31)));
     b -= 31; /* k */
     nm.shift15 = b >= 16 ? 31 : 16 + b;
     nm.round15 = b >= 16 ? 0u : (uint32_t)1 << (15 + b);
@@ -4882,17 +4930,19 @@ static int32_t attn__softmax_max(const int32_t *z, const uint8_t *hidden, int n,
 /* The exponential of t0 (an entry just loaded) into t2, as attn__expo_x8
    then attn__exp2_q16: MLS, SMMULR, then exp2 in eight instructions
    (t1, t3 scratch). Shared with attn_softmax_s8's written-out passes. */
+#define ATTN__EXPO_BODY_R(t0, t1, t2, t3, k, mxk, m, T)                     \
+    "mls    " t0 ", " t0 ", " k ", " mxk "\n\t"                             \
+    "smmulr " t0 ", " t0 ", " m "\n\t"                                      \
+    "ubfx   " t1 ", " t0 ", #9, #7\n\t"                                     \
+    "add    " t1 ", " T ", " t1 ", lsl #3\n\t"                              \
+    "ldrd   " t2 ", " t3 ", [" t1 "]\n\t"                                   \
+    "ubfx   " t1 ", " t0 ", #0, #9\n\t"                                     \
+    "mul    " t3 ", " t3 ", " t1 "\n\t"                                     \
+    "sub    " t2 ", " t2 ", " t3 ", lsr #9\n\t"                             \
+    "usat   " t1 ", #6, " t0 ", asr #16\n\t"                                \
+    "lsr    " t2 ", " t2 ", " t1 "\n\t"
 #define ATTN__EXPO_BODY                                                      \
-    "mls    %[t0], %[t0], %[k], %[mxk]\n\t"                                \
-    "smmulr %[t0], %[t0], %[m]\n\t"                                        \
-    "ubfx   %[t1], %[t0], #9, #7\n\t"                                      \
-    "add    %[t1], %[T], %[t1], lsl #3\n\t"                                \
-    "ldrd   %[t2], %[t3], [%[t1]]\n\t"                                     \
-    "ubfx   %[t1], %[t0], #0, #9\n\t"                                      \
-    "mul    %[t3], %[t3], %[t1]\n\t"                                       \
-    "sub    %[t2], %[t2], %[t3], lsr #9\n\t"                               \
-    "usat   %[t1], #6, %[t0], asr #16\n\t"                                 \
-    "lsr    %[t2], %[t2], %[t1]\n\t"
+    ATTN__EXPO_BODY_R("%[t0]", "%[t1]", "%[t2]", "%[t3]", "%[k]", "%[mxk]", "%[m]", "%[T]")
 /* The exponentials of the scores z[0..n2-1] (n2 even, >= 2) in place,
    their sum returned (the fast exponent without padding): twelve
    registers. */
@@ -4990,9 +5040,40 @@ ATTN__NOINLINE int32_t attn__softmax_probs(int32_t *z, int n, uint64_t sum)
 #endif
 
 #if ATTN__SM_DSP && !ATTN__SM_MVE
+#if ATTN__ATT_ASM
+/* attn__softmax_probs_pairs's pair loop written out over z[0..n2-1] (n2
+   even, >= 2): 15 instructions per two keys, eleven registers. Returns the
+   pairs' sum of probabilities. */
+ATTN__INLINE uint32_t attn__probs_pairs_asm(int32_t *z, int n2, uint32_t r, uint32_t rnd, int sh)
+{
+    const int32_t *rp = z, *end = z + n2;
+    uint32_t t0, t1, t2, psum = 0, *w = (uint32_t *)z;
+    __asm__("1:\n\t"
+            "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
+            "umull   %[t2], %[t0], %[t0], %[R]\n\t"
+            "add     %[t0], %[t0], %[rnd]\n\t"
+            "lsr     %[t0], %[t0], %[sh]\n\t"
+            "usat    %[t0], #15, %[t0]\n\t"
+            "umull   %[t2], %[t1], %[t1], %[R]\n\t"
+            "add     %[t1], %[t1], %[rnd]\n\t"
+            "lsr     %[t1], %[t1], %[sh]\n\t"
+            "usat    %[t1], #15, %[t1]\n\t"
+            "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
+            "smlad   %[ps], %[t0], %[one], %[ps]\n\t"
+            "str     %[t0], [%[wp]], #4\n\t"
+            "cmp     %[rp], %[end]\n\t"
+            "bne     1b"
+            : [rp] "+r"(rp), [wp] "+r"(w), [ps] "+r"(psum), [t0] "=&r"(t0), [t1] "=&r"(t1),
+              [t2] "=&r"(t2)
+            : [end] "r"(end), [R] "r"(r), [rnd] "r"(rnd), [sh] "r"(sh), [one] "r"(0x10001u)
+            : "cc", "memory");
+    return psum;
+}
+#endif
+
 /* the same as 16-bit pairs: word j/2 of z becomes p_j | p_{j+1} << 16
-   (p_n = 0 for odd n); written behind the reads. The pair loop written
-   out: 15 instructions per two keys, eleven registers. */
+   (p_n = 0 for odd n); written behind the reads (the pair loop written
+   out: attn__probs_pairs_asm). */
 static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
 {
     const attn__softmax_norm nm = attn__softmax_normalise(sum);
@@ -5000,28 +5081,7 @@ static int32_t attn__softmax_probs_pairs(int32_t *z, int n, uint64_t sum)
     int j = 0;
 #if ATTN__ATT_ASM
     if (n >= 2) {
-        const int32_t *rp = z, *end = z + (n & ~1);
-        uint32_t t0, t1, t2, *w = (uint32_t *)z;
-        __asm__("1:\n\t"
-                "ldrd    %[t0], %[t1], [%[rp]], #8\n\t"
-                "umull   %[t2], %[t0], %[t0], %[R]\n\t"
-                "add     %[t0], %[t0], %[rnd]\n\t"
-                "lsr     %[t0], %[t0], %[sh]\n\t"
-                "usat    %[t0], #15, %[t0]\n\t"
-                "umull   %[t2], %[t1], %[t1], %[R]\n\t"
-                "add     %[t1], %[t1], %[rnd]\n\t"
-                "lsr     %[t1], %[t1], %[sh]\n\t"
-                "usat    %[t1], #15, %[t1]\n\t"
-                "orr     %[t0], %[t0], %[t1], lsl #16\n\t"
-                "smlad   %[ps], %[t0], %[one], %[ps]\n\t"
-                "str     %[t0], [%[wp]], #4\n\t"
-                "cmp     %[rp], %[end]\n\t"
-                "bne     1b"
-                : [rp] "+r"(rp), [wp] "+r"(w), [ps] "+r"(psum), [t0] "=&r"(t0), [t1] "=&r"(t1),
-                  [t2] "=&r"(t2)
-                : [end] "r"(end), [R] "r"(nm.r), [rnd] "r"(nm.round15), [sh] "r"(nm.shift15),
-                  [one] "r"(0x10001u)
-                : "cc", "memory");
+        psum = attn__probs_pairs_asm(z, n & ~1, nm.r, nm.round15, nm.shift15);
         j = n & ~1;
     }
 #endif
@@ -6453,6 +6513,41 @@ ATTN__NOINLINE void attn__context_s8(int8_t *out, const int32_t *pr, int32_t psu
 }
 #endif
 
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
+/* attn__ctx_groups_asm's arguments, in memory: the context of one head,
+   the groups of four columns written out (attn__context_dsp). */
+typedef struct {
+    const uint32_t *pw, *pend; /* the pair words; pw + n / 2  (bytes 0, 4)  */
+    uintptr_t vd;              /* v - out (modulo 2^32): v at a column (8)  */
+    int8_t *out, *oend;        /* the first output; the last + 1  (12, 16) */
+    int32_t off, m, rnd, sh;   /* -v_zp psum, ctx_mul's multiplier, crnd,
+                                  csh                          (20 .. 32) */
+    int32_t np, odd;           /* n / 2, n % 2                     (36, 40) */
+} attn__ctxg;
+/* (the offsets above are the assembly's: 4-byte fields on these cores) */
+typedef char attn__ctxg_layout[offsetof(attn__ctxg, odd) == 40 ? 1 : -1];
+#endif
+
+/* The constants of the int8 attention kernels, worked out once per call
+   (attn__att8_init: an sdpa or MHA call, a layer's attention block), not
+   once per query. */
+typedef struct {
+    const attn_sdpa_s8_params *p;
+    int d, dh, nh; /* row stride (d_model), d_head, heads */
+#if ATTN__SM_MVE
+    int fast; /* the softmax's fast exponent (attn__exp4_mve) */
+#else
+    attn__expo ex; /* the exponent (attn__softmax_exps), small included */
+#endif
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+    /* the context's folded output (attn__context_dsp): cfast, its shift and
+       its constant */
+    int cfast, csh;
+    int32_t crnd;
+    uint32_t nq, nk; /* -q_zp, -k_zp in both 16-bit lanes */
+#endif
+} attn__att8;
+
 #if ATTN__SM_DSP && !ATTN__SM_MVE
 /* A 32-bit load from any address (v7-M and v8-M load unaligned words;
    clang assumes they cannot and would build it from four bytes). */
@@ -6548,9 +6643,11 @@ ATTN__INLINE uint32_t attn__att_sxtb16_r8(uint32_t x)
 #define ATTN__QK_ACC0 "smlad   %[a0], %[t2], %[t3], %[a0]"
 #define ATTN__QK_ACC1 "smlad   %[a1], %[t2], %[t3], %[a1]"
 #if defined(__clang__)
-__attribute__((noinline)) /* its own registers */
+__attribute__((noinline)) static /* its own registers */
+#else
+ATTN__INLINE
 #endif
-static int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, int n2, int d,
+int32_t attn__scores16_asm(int32_t *s, const int8_t *q, const int8_t *k, int n2, int d,
                                   uint32_t nq, uint32_t nk, int32_t corr)
 {
     int32_t mx = INT32_MIN; /* GCC: the largest score */
@@ -6646,21 +6743,34 @@ ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_
     int32_t mx = INT32_MIN, sq = 0;
     int j, c, add = 0;
 #ifdef ATTN__SCORES16_ASM
-    if (dh == 16 && n >= 2) {
+    if (dh == 16) {
         const uint32_t nk = (uint32_t)(uint16_t)-kz * 0x10001u;
-#if defined(__clang__)
-        for (c = 0; c < 16; c++) sq += q[c] - qz; /* for k_zp * sum (q - q_zp) */
-#endif
         j = n & ~1;
-        mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
+        if (j) {
 #if defined(__clang__)
-        for (c = 0; c < j; c++)
-            if (s[c] > mx) mx = s[c];
+            if (kz) { /* k_zp * sum (q - q_zp), by words */
+                uint32_t w;
+                for (c = 0; c < 16; c += 4) {
+                    w = attn__att_ld32(q + c);
+                    sq = ATTN__SMLAD(ATTN__SXTAB16(nq, w), 0x10001u, sq);
+                    sq = ATTN__SMLAD(attn__att_sxtab16_r8(nq, w), 0x10001u, sq);
+                }
+            }
 #endif
-        if (j < n) { /* the last key */
+            mx = attn__scores16_asm(s, q, k, j, d, nq, nk, kz * sq);
+#if defined(__clang__)
+            for (c = 0; c < j; c++)
+                if (s[c] > mx) mx = s[c];
+#endif
+        }
+        if (j < n) { /* the last key: four words, q and k unpacked with their zero points */
             const int8_t *kj = k + (size_t)j * (size_t)d;
             int32_t a = 0;
-            for (c = 0; c < 16; c++) a += (q[c] - qz) * (kj[c] - kz);
+            for (c = 0; c < 16; c += 4) {
+                uint32_t wq = attn__att_ld32(q + c), wk = attn__att_ld32(kj + c);
+                a = ATTN__SMLAD(ATTN__SXTAB16(nq, wq), ATTN__SXTAB16(nk, wk), a);
+                a = ATTN__SMLAD(attn__att_sxtab16_r8(nq, wq), attn__att_sxtab16_r8(nk, wk), a);
+            }
             s[j] = a;
             if (a > mx) mx = a;
         }
@@ -6712,21 +6822,24 @@ ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_
 #if ATTN__ATT_ASM
 /* The pair loop of attn__context_dsp written out (n4 a multiple of 4, >= 4
    keys): 14 instructions per 8 MACs, eleven registers. */
+#define ATTN__CTX_PAIR_R(P, A, B, t, pw, vp, d, a0, a1, a2, a3)                 \
+    "ldr     " P ", [" pw "], #4\n\t"                                          \
+    "ldr     " A ", [" vp "]\n\t"                                              \
+    "ldr     " B ", [" vp ", " d "]\n\t"                                       \
+    "add     " vp ", " vp ", " d ", lsl #1\n\t"                                \
+    "pkhbt   " t ", " A ", " B ", lsl #16\n\t"                                 \
+    "pkhtb   " A ", " B ", " A ", asr #16\n\t"                                 \
+    "sxtb16  " B ", " t "\n\t"                                                 \
+    "smlad   " a0 ", " B ", " P ", " a0 "\n\t"                                 \
+    "sxtb16  " t ", " t ", ror #8\n\t"                                         \
+    "smlad   " a1 ", " t ", " P ", " a1 "\n\t"                                 \
+    "sxtb16  " B ", " A "\n\t"                                                 \
+    "smlad   " a2 ", " B ", " P ", " a2 "\n\t"                                 \
+    "sxtb16  " A ", " A ", ror #8\n\t"                                         \
+    "smlad   " a3 ", " A ", " P ", " a3 "\n\t"
 #define ATTN__CTX_PAIR                                                          \
-    "ldr     %[P], [%[pw]], #4\n\t"                                            \
-    "ldr     %[A], [%[vp]]\n\t"                                                \
-    "ldr     %[B], [%[vp], %[d]]\n\t"                                          \
-    "add     %[vp], %[vp], %[d], lsl #1\n\t"                                   \
-    "pkhbt   %[t], %[A], %[B], lsl #16\n\t"                                    \
-    "pkhtb   %[A], %[B], %[A], asr #16\n\t"                                    \
-    "sxtb16  %[B], %[t]\n\t"                                                   \
-    "smlad   %[a0], %[B], %[P], %[a0]\n\t"                                     \
-    "sxtb16  %[t], %[t], ror #8\n\t"                                           \
-    "smlad   %[a1], %[t], %[P], %[a1]\n\t"                                     \
-    "sxtb16  %[B], %[A]\n\t"                                                   \
-    "smlad   %[a2], %[B], %[P], %[a2]\n\t"                                     \
-    "sxtb16  %[A], %[A], ror #8\n\t"                                           \
-    "smlad   %[a3], %[A], %[P], %[a3]\n\t"
+    ATTN__CTX_PAIR_R("%[P]", "%[A]", "%[B]", "%[t]", "%[pw]", "%[vp]", "%[d]", "%[a0]",  \
+                     "%[a1]", "%[a2]", "%[a3]")
 #if defined(__clang__)
 __attribute__((noinline)) static
 #else
@@ -6776,21 +6889,124 @@ ATTN__INLINE void attn__ctx_out4(int8_t *out, int32_t a0, int32_t a1, int32_t a2
     out[3] = (int8_t)ATTN__SSAT(attn__qadd(a3, zp), 8);
 }
 
-static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, const int8_t *v,
-                              int n, int d, int dh, const attn_sdpa_s8_params *p)
+#if ATTN__ATT_ASM
+/* The whole context of attn__context_dsp's folded case written out: for
+   each of the column groups (out..oend, four columns each) the four sums
+   over the keys, two pairs of keys per step (ATTN__CTX_PAIR, entered at
+   the second for an odd number of pairs), then the last key of an odd n
+   alone (its pair word's upper half is 0: the upper lanes add nothing),
+   then the four outputs. There SMMLAR adds the constant and the sign:
+   (y - (y < 0) + crnd) >> csh with y = hi(2 a m + 2^31), where y < 0
+   only for a < 0 (m >= 0), and y = 0 gives out_zp with or without the
+   -1 (csh >= 1), so the sign is a's. Eleven registers, the rest in
+   memory (the struct). */
+#define ATTN__CTX_OUT(a)                                                        \
+    "add     %[t], %[A], %[" a "], asr #31\n\t"                                \
+    "lsl     %[" a "], %[" a "], #1\n\t"                                       \
+    "smmlar  %[" a "], %[" a "], %[P], %[t]\n\t"                               \
+    "asr     %[" a "], %[" a "], %[B]\n\t"                                     \
+    "ssat    %[" a "], #8, %[" a "]\n\t"                                       \
+    "strb    %[" a "], [%[o]], #1\n\t"
+/* the last key of an odd n, into the four sums */
+#define ATTN__CTX_ODD                                                           \
+    "ldr     %[P], [%[pw]]\n\t"                                                \
+    "ldr     %[A], [%[vp]]\n\t"                                                \
+    "sxtb16  %[B], %[A]\n\t"                                                   \
+    "smlad   %[a0], %[B], %[P], %[a0]\n\t"                                     \
+    "sxtb16  %[B], %[A], ror #8\n\t"                                           \
+    "smlad   %[a1], %[B], %[P], %[a1]\n\t"                                     \
+    "sxtb16  %[B], %[A], ror #16\n\t"                                          \
+    "smlad   %[a2], %[B], %[P], %[a2]\n\t"                                     \
+    "sxtb16  %[B], %[A], ror #24\n\t"                                          \
+    "smlad   %[a3], %[B], %[P], %[a3]\n\t"
+/* the group loop, with `odd` after the pairs (nothing, or ATTN__CTX_ODD) */
+#define ATTN__CTX_GROUPS(odd)                                                   \
+    __asm__ volatile("1:\n\t"                                                   \
+                     "ldr     %[a0], [%[g], #20]\n\t"                          \
+                     "mov     %[a1], %[a0]\n\t"                                \
+                     "mov     %[a2], %[a0]\n\t"                                \
+                     "mov     %[a3], %[a0]\n\t"                                \
+                     "ldr     %[pw], [%[g]]\n\t"                               \
+                     "ldr     %[vp], [%[g], #8]\n\t"                           \
+                     "add     %[vp], %[vp], %[o]\n\t"                          \
+                     "ldr     %[t], [%[g], #36]\n\t"                           \
+                     "lsrs    %[t], %[t], #1\n\t" /* C: an odd number of pairs */ \
+                     "bcs     3f\n\t"                                          \
+                     "beq     4f\n\t"                                          \
+                     "2:\n\t" ATTN__CTX_PAIR                                   \
+                     "3:\n\t" ATTN__CTX_PAIR                                   \
+                     "ldr     %[t], [%[g], #4]\n\t"                            \
+                     "cmp     %[pw], %[t]\n\t"                                 \
+                     "bne     2b\n\t"                                          \
+                     "4:\n\t" odd                                              \
+                     "ldr     %[P], [%[g], #24]\n\t"                           \
+                     "ldr     %[A], [%[g], #28]\n\t"                           \
+                     "ldr     %[B], [%[g], #32]\n\t"                           \
+                     ATTN__CTX_OUT("a0") ATTN__CTX_OUT("a1") ATTN__CTX_OUT("a2")  \
+                     ATTN__CTX_OUT("a3")                                       \
+                     "ldr     %[t], [%[g], #16]\n\t"                           \
+                     "cmp     %[o], %[t]\n\t"                                  \
+                     "bne     1b"                                              \
+                     : [pw] "=&r"(pw), [vp] "=&r"(vp), [a0] "=&r"(a0), [a1] "=&r"(a1), \
+                       [a2] "=&r"(a2), [a3] "=&r"(a3), [P] "=&r"(P), [A] "=&r"(A),      \
+                       [B] "=&r"(B), [t] "=&r"(t), [o] "+r"(o)                           \
+                     : [g] "r"(g), [d] "r"(d)                                            \
+                     : "cc", "memory")
+#if defined(__clang__)
+__attribute__((noinline)) static /* its own thirteen registers */
+#else
+ATTN__INLINE
+#endif
+void attn__ctx_groups_asm(attn__ctxg *g, int d)
 {
-    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp;
+    int8_t *o = g->out;
+    const uint32_t *pw;
+    const int8_t *vp;
+    int32_t a0, a1, a2, a3;
+    uint32_t P, A, B, t;
+    if (g->odd)
+        ATTN__CTX_GROUPS(ATTN__CTX_ODD);
+    else
+        ATTN__CTX_GROUPS("");
+}
+#undef ATTN__CTX_GROUPS
+#undef ATTN__CTX_ODD
+#undef ATTN__CTX_OUT
+#define ATTN__CTXG_ASM 1
+#endif
+
+#ifdef ATTN__CTXG_ASM
+/* attn__context_dsp's folded case, columns 0 .. dh & ~3 (K->cfast, dh >= 4):
+   attn__ctx_groups_asm in its own frame */
+ATTN__NOINLINE void attn__context_fast_dsp(int8_t *out, const uint32_t *pw, int32_t psum,
+                                           const int8_t *v, int n, const attn__att8 *K)
+{
+    attn__ctxg g;
+    g.pw = pw;
+    g.pend = pw + (n >> 1);
+    g.vd = (uintptr_t)v - (uintptr_t)out;
+    g.out = out;
+    g.oend = out + (K->dh & ~3);
+    g.off = -K->p->v_zp * psum;
+    g.m = K->p->ctx_mul.multiplier;
+    g.rnd = K->crnd;
+    g.sh = K->csh;
+    g.np = n >> 1;
+    g.odd = n & 1;
+    attn__ctx_groups_asm(&g, K->d);
+}
+#endif
+
+/* The context of one head from column c on (attn__context_fast_dsp took
+   the columns before c). */
+ATTN__NOINLINE void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum,
+                                      const int8_t *v, int n, const attn__att8 *K, int c)
+{
+    const attn_sdpa_s8_params *p = K->p;
+    const int d = K->d, dh = K->dh, fast = K->cfast, sh = K->csh;
+    const int32_t off = -p->v_zp * psum, out_zp = p->out_zp, rnd = K->crnd;
     const attn_qmul m = p->ctx_mul;
-    /* |acc| <= psum * 255 < 2^25 (psum <= 32767 + n): srdhm(acc, m) is
-       SMMULR(2 acc, m), and with a right shift n the rounding and the zero
-       point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n) >> n,
-       when that cannot overflow (the QADD then saturates nothing) */
-    const int fast = m.shift < 0 && n <= 32767 &&
-                     (int64_t)(out_zp < 0 ? -out_zp : out_zp) * ((int64_t)1 << -m.shift) +
-                             ((int64_t)1 << (-m.shift - 1)) < ((int64_t)1 << 30);
-    const int sh = fast ? -m.shift : 0;
-    const int32_t rnd = fast ? (int32_t)(((uint32_t)1 << (sh - 1)) + (uint32_t)out_zp * ((uint32_t)1 << sh)) : 0;
-    int j, c = 0;
+    int j;
     for (; c + 4 <= dh; c += 4) {
         const int8_t *vp = v + c;
         int32_t a0 = off, a1 = off, a2 = off, a3 = off;
@@ -6843,6 +7059,410 @@ static void attn__context_dsp(int8_t *out, const uint32_t *pw, int32_t psum, con
         for (j = 0; j < n; j++)
             acc += (int16_t)(pw[j >> 1] >> (16 * (j & 1))) * vc[(size_t)j * (size_t)d];
         out[c] = attn__to_s8(out_zp, attn__requant(acc, m));
+    }
+}
+#endif
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE && ATTN__ATT_ASM
+#define ATTN__HEAD16_DSP 1
+/* One unpadded head of d_head 16 with the fast exponent (attn__expo_small)
+   and the folded context output (attn__ctx_fast), the DSP cores: every
+   step of attn__head_s8 written out in one block, the constants and the
+   head's pointers in memory (attn__h16), no C between the steps:
+     1. the scores: q - q_zp unpacked once into g->qw (16-bit lanes), then
+        two keys per step, each k word unpacked with -k_zp (SXTAB16) and
+        multiplied by q's two lane words (SMLAD): 11 instructions per 8
+        MACs, the largest score kept; an odd last key alone;
+     2. the exponentials (ATTN__EXPO_BODY_R) two per step, their 64-bit sum;
+     3. the normaliser (attn__softmax_normalise): k, the Q15 shift and
+        rounding, the reciprocal by long division as attn__recip32_div (two
+        UDIV, at most two corrections each; q dl > (r << 16) | 0xFFFF tested
+        as (q dl) >> 16 > r);
+     4. the Q15 probabilities as pairs (attn__softmax_probs_pairs), their sum;
+     5. the context: four groups of four columns (attn__context_dsp's
+        folded case, as attn__ctx_groups_asm).
+   Thirteen registers (g and x0..x11, whose roles change by step). */
+typedef struct {
+    const int8_t *q, *k, *v; /* the head's query, first key and value rows (0, 4, 8) */
+    int8_t *out;             /* its 16 outputs                            (12) */
+    int32_t n;               /* keys, >= 1                                (16) */
+    int32_t *s;              /* the scores scratch [n]                    (20) */
+    int32_t d;               /* the row stride                            (24) */
+    uint32_t nq, nk;         /* -q_zp, -k_zp in both 16-bit lanes     (28, 32) */
+    int32_t vzn;             /* -v_zp                                     (36) */
+    const int32_t *T;        /* the exp2 table; 2^sh, the multiplier (40 .. 48) */
+    int32_t ek, em;
+    int32_t cm, crnd, csh;   /* ctx_mul's multiplier; crnd, csh    (52 .. 60) */
+    uint32_t qw[8];          /* q - q_zp: bytes 0, 2 and 1, 3 per word (64 .. 92) */
+    int32_t off;             /* -v_zp psum                                (96) */
+    const uint32_t *pend;    /* the end of the pair words                (100) */
+} attn__h16;
+typedef char attn__h16_layout[offsetof(attn__h16, pend) == 100 ? 1 : -1];
+#define ATTN__X(i) "%[x" #i "]"
+/* q's word w (bytes 4w..4w+3) unpacked into g->qw[2w], g->qw[2w+1] */
+#define ATTN__H16_Q(w, o)                                                       \
+    "ldr     %[x5], [%[x8], #" #w "*4]\n\t"                                    \
+    "sxtab16 %[x6], %[x9], %[x5]\n\t"                                         \
+    "sxtab16 %[x7], %[x9], %[x5], ror #8\n\t"                                 \
+    "strd    %[x6], %[x7], [%[g], #" o "]\n\t"
+/* key row kp's word w against q's (g->qw at qo) into acc: op is smuad for
+   the first word (x8 and x6 scratch, x5 and x7 q's lane words) */
+#define ATTN__H16_K(kp, w, acc, first)                                          \
+    "ldr     %[x6], [" kp ", #" #w "*4]\n\t"                                   \
+    "sxtab16 %[x8], %[x9], %[x6]\n\t"                                         \
+    first                                                                      \
+    "sxtab16 %[x6], %[x9], %[x6], ror #8\n\t"                                 \
+    "smlad   " acc ", %[x5], %[x6], " acc "\n\t"
+#define ATTN__H16_FIRST(acc) "smuad   " acc ", %[x7], %[x8]\n\t"
+#define ATTN__H16_NEXT(acc) "smlad   " acc ", %[x7], %[x8], " acc "\n\t"
+/* both keys (x1, x2) against q's word w: into x3, x4 */
+#define ATTN__H16_QK2(w, qo, op)                                                \
+    "ldrd    %[x7], %[x5], [%[g], #" qo "]\n\t"                                \
+    ATTN__H16_K("%[x1]", w, "%[x3]", op("%[x3]"))                             \
+    ATTN__H16_K("%[x2]", w, "%[x4]", op("%[x4]"))
+#define ATTN__H16_QK1(w, qo, op)                                                \
+    "ldrd    %[x7], %[x5], [%[g], #" qo "]\n\t"                                \
+    ATTN__H16_K("%[x1]", w, "%[x3]", op("%[x3]"))
+/* x10 = max(x10, r) */
+#define ATTN__H16_MAX(r)                                                        \
+    "cmp     " r ", %[x10]\n\t"                                               \
+    "it      gt\n\t"                                                           \
+    "movgt   %[x10], " r "\n\t"
+/* the exponential of the entry at x0 (ATTN__EXPO_BODY_R), added to x4:x3 */
+#define ATTN__H16_E(post)                                                       \
+    "ldr     %[x5], [%[x0]]\n\t"                                               \
+    ATTN__EXPO_BODY_R("%[x5]", "%[x6]", "%[x7]", "%[x8]", "%[x1]", "%[x10]", "%[x2]", "%[x9]") \
+    "str     %[x7], [%[x0]]" post "\n\t"                                       \
+    "adds    %[x3], %[x3], %[x7]\n\t"                                          \
+    "adc     %[x4], %[x4], #0\n\t"
+/* r = min(32767, (hi(r R) + rounding) >> shift): R x4, rounding x2, shift x1 */
+#define ATTN__H16_P(r)                                                          \
+    "umull   %[x7], " r ", " r ", %[x4]\n\t"                                   \
+    "add     " r ", " r ", %[x2]\n\t"                                          \
+    "lsr     " r ", " r ", %[x1]\n\t"                                          \
+    "usat    " r ", #15, " r "\n\t"
+/* the output of sum r (attn__ctx_groups_asm's ATTN__CTX_OUT) */
+#define ATTN__H16_OUT(r)                                                        \
+    "add     %[x10], %[x8], " r ", asr #31\n\t"                                \
+    "lsl     " r ", " r ", #1\n\t"                                             \
+    "smmlar  " r ", " r ", %[x7], %[x10]\n\t"                                  \
+    "asr     " r ", " r ", %[x9]\n\t"                                          \
+    "ssat    " r ", #8, " r "\n\t"                                             \
+    "strb    " r ", [%[x11]], #1\n\t"
+#define ATTN__H16_PAIR                                                          \
+    ATTN__CTX_PAIR_R("%[x7]", "%[x8]", "%[x9]", "%[x10]", "%[x0]", "%[x1]", "%[x2]", "%[x3]", \
+                     "%[x4]", "%[x5]", "%[x6]")
+/* one group of four columns at column col of v: the sums x3..x6 from off
+   over the pairs (pw x0, v x1, d x2; entered at the second of the two per
+   step for an odd number of pairs), the odd last key, the four outputs at
+   x11 (m x7, crnd x8, csh x9) */
+#define ATTN__H16_GROUP(col)                                                    \
+    "ldr     %[x3], [%[g], #96]\n\t"                                           \
+    "mov     %[x4], %[x3]\n\t"                                                 \
+    "mov     %[x5], %[x3]\n\t"                                                 \
+    "mov     %[x6], %[x3]\n\t"                                                 \
+    "ldr     %[x0], [%[g], #20]\n\t"                                           \
+    "ldr     %[x1], [%[g], #8]\n\t"                                            \
+    "add     %[x1], %[x1], #" col "\n\t"                                       \
+    "ldr     %[x10], [%[g], #16]\n\t"                                          \
+    "lsrs    %[x10], %[x10], #2\n\t" /* C: an odd number of pairs; Z: no two */ \
+    "bcs     2f\n\t"                                                           \
+    "beq     3f\n\t"                                                           \
+    "1:\n\t" ATTN__H16_PAIR                                                    \
+    "2:\n\t" ATTN__H16_PAIR                                                    \
+    "ldr     %[x10], [%[g], #100]\n\t"                                         \
+    "cmp     %[x0], %[x10]\n\t"                                                \
+    "bne     1b\n\t"                                                           \
+    "3:\n\t"                                                                   \
+    "ldr     %[x10], [%[g], #16]\n\t"                                          \
+    "tst     %[x10], #1\n\t"                                                   \
+    "beq     4f\n\t"                                                           \
+    "ldr     %[x7], [%[x0]]\n\t"                                               \
+    "ldr     %[x8], [%[x1]]\n\t"                                               \
+    "sxtb16  %[x9], %[x8]\n\t"                                                 \
+    "smlad   %[x3], %[x9], %[x7], %[x3]\n\t"                                   \
+    "sxtb16  %[x9], %[x8], ror #8\n\t"                                         \
+    "smlad   %[x4], %[x9], %[x7], %[x4]\n\t"                                   \
+    "sxtb16  %[x9], %[x8], ror #16\n\t"                                        \
+    "smlad   %[x5], %[x9], %[x7], %[x5]\n\t"                                   \
+    "sxtb16  %[x9], %[x8], ror #24\n\t"                                        \
+    "smlad   %[x6], %[x9], %[x7], %[x6]\n\t"                                   \
+    "4:\n\t"                                                                   \
+    "ldr     %[x7], [%[g], #52]\n\t"                                           \
+    "ldr     %[x8], [%[g], #56]\n\t"                                           \
+    "ldr     %[x9], [%[g], #60]\n\t"                                           \
+    ATTN__H16_OUT("%[x3]") ATTN__H16_OUT("%[x4]") ATTN__H16_OUT("%[x5]") ATTN__H16_OUT("%[x6]")
+/* the operands of each block: x2 (the row stride) and x11 (the next
+   output) carried between the context's groups */
+#define ATTN__H16_OPS                                                           \
+    : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "+r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),      \
+      [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),    \
+      [x10] "+r"(x10), [x11] "+r"(x11)                                                   \
+    : [g] "r"(g)                                                                         \
+    : "cc", "memory"
+ATTN__NOINLINE void attn__head16_asm(attn__h16 *g) /* its own thirteen registers */
+{
+    /* five blocks (each string within C99's 4095 characters), carrying
+       from one to the next the largest score x10 and the pairs' end x11,
+       the sum x4:x3, the normaliser x1, x2, x4, then the sum of the
+       probabilities x10 */
+    uint32_t x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10 = 0, x11;
+    __asm__ volatile(
+        /* 1. the scores into s (x0; x11 the end of the pairs), keys x1, x2,
+           sums x3, x4, the largest x10, -k_zp lanes x9 */
+        "ldr     %[x8], [%[g]]\n\t"
+        "ldr     %[x9], [%[g], #28]\n\t"
+        ATTN__H16_Q(0, "64") ATTN__H16_Q(1, "72") ATTN__H16_Q(2, "80") ATTN__H16_Q(3, "88")
+        "ldr     %[x9], [%[g], #32]\n\t"
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "ldr     %[x1], [%[g], #4]\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "bic     %[x5], %[x5], #1\n\t"
+        "add     %[x11], %[x0], %[x5], lsl #2\n\t"
+        "mov     %[x10], #0x80000000\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "beq     2f\n\t"
+        "1:\n\t"
+        "ldr     %[x5], [%[g], #24]\n\t"
+        "add     %[x2], %[x1], %[x5]\n\t"
+        ATTN__H16_QK2(0, "64", ATTN__H16_FIRST) ATTN__H16_QK2(1, "72", ATTN__H16_NEXT)
+        ATTN__H16_QK2(2, "80", ATTN__H16_NEXT) ATTN__H16_QK2(3, "88", ATTN__H16_NEXT)
+        "strd    %[x3], %[x4], [%[x0]], #8\n\t"
+        ATTN__H16_MAX("%[x3]") ATTN__H16_MAX("%[x4]")
+        "ldr     %[x5], [%[g], #24]\n\t"
+        "add     %[x1], %[x2], %[x5]\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "bne     1b\n\t"
+        "2:\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "tst     %[x5], #1\n\t"
+        "beq     3f\n\t"
+        ATTN__H16_QK1(0, "64", ATTN__H16_FIRST) ATTN__H16_QK1(1, "72", ATTN__H16_NEXT)
+        ATTN__H16_QK1(2, "80", ATTN__H16_NEXT) ATTN__H16_QK1(3, "88", ATTN__H16_NEXT)
+        "str     %[x3], [%[x0]]\n\t"
+        ATTN__H16_MAX("%[x3]")
+        "3:\n\t"
+        : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "=&r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 2. the exponentials: k x1, m x2, T x9, mx * k x10, the sum x4:x3 */
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "ldr     %[x1], [%[g], #44]\n\t"
+        "ldr     %[x2], [%[g], #48]\n\t"
+        "ldr     %[x9], [%[g], #40]\n\t"
+        "mul     %[x10], %[x10], %[x1]\n\t"
+        "movs    %[x3], #0\n\t"
+        "movs    %[x4], #0\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "beq     5f\n\t"
+        "4:\n\t" ATTN__H16_E(", #4") ATTN__H16_E(", #4")
+        "cmp     %[x0], %[x11]\n\t"
+        "bne     4b\n\t"
+        "5:\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "tst     %[x5], #1\n\t"
+        "beq     6f\n\t"
+        ATTN__H16_E("")
+        "6:\n\t"
+        : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "+r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 3. the normaliser of S = x4:x3 (2^30 <= S < 2^61): the shift x1
+           (16 + k; 31 from k = 16 on), the rounding x2 (2^(15+k), 0),
+           D = S's top 32 bits x7, then R = floor((2^63 - 1) / D) into x4
+           (dh x8, dl x9, the digit x10, its remainder x11, q1 << 16 x3) */
+        "cmp     %[x4], #0\n\t"
+        "bne     7f\n\t"
+        "lsrs    %[x5], %[x3], #31\n\t" /* S < 2^32: k = x5 - 1 */
+        "ite     eq\n\t"
+        "lsleq   %[x7], %[x3], #1\n\t"
+        "movne   %[x7], %[x3]\n\t"
+        "add     %[x1], %[x5], #15\n\t"
+        "movs    %[x2], #1\n\t"
+        "add     %[x5], %[x5], #14\n\t"
+        "lsl     %[x2], %[x2], %[x5]\n\t"
+        "b       9f\n\t"
+        "7:\n\t"
+        "clz     %[x5], %[x4]\n\t"
+        "lsl     %[x7], %[x4], %[x5]\n\t"
+        "rsb     %[x6], %[x5], #32\n\t" /* k, 1..29 */
+        "lsr     %[x8], %[x3], %[x6]\n\t"
+        "orr     %[x7], %[x7], %[x8]\n\t"
+        "cmp     %[x6], #16\n\t"
+        "bge     8f\n\t"
+        "add     %[x1], %[x6], #16\n\t"
+        "movs    %[x2], #1\n\t"
+        "add     %[x6], %[x6], #15\n\t"
+        "lsl     %[x2], %[x2], %[x6]\n\t"
+        "b       9f\n\t"
+        "8:\n\t"
+        "movs    %[x1], #31\n\t"
+        "movs    %[x2], #0\n\t"
+        "9:\n\t"
+        "lsr     %[x8], %[x7], #16\n\t"
+        "uxth    %[x9], %[x7]\n\t"
+        "mvn     %[x5], #0x80000000\n\t"
+        "udiv    %[x10], %[x5], %[x8]\n\t" /* q1 = (2^31 - 1) / dh */
+        "mls     %[x11], %[x10], %[x8], %[x5]\n\t"
+        "10:\n\t"
+        "cmp     %[x11], #0x10000\n\t"
+        "bhs     11f\n\t"
+        "mul     %[x6], %[x10], %[x9]\n\t"
+        "cmp     %[x11], %[x6], lsr #16\n\t"
+        "bhs     11f\n\t"
+        "sub     %[x10], %[x10], #1\n\t"
+        "add     %[x11], %[x11], %[x8]\n\t"
+        "b       10b\n\t"
+        "11:\n\t"
+        "mul     %[x6], %[x10], %[x7]\n\t"
+        "mvn     %[x6], %[x6]\n\t" /* (2^47 - 1) - q1 D */
+        "lsl     %[x3], %[x10], #16\n\t"
+        "udiv    %[x10], %[x6], %[x8]\n\t" /* q0 */
+        "mls     %[x11], %[x10], %[x8], %[x6]\n\t"
+        "12:\n\t"
+        "cmp     %[x11], #0x10000\n\t"
+        "bhs     14f\n\t"
+        "cmp     %[x10], #0x10000\n\t"
+        "bhs     13f\n\t"
+        "mul     %[x6], %[x10], %[x9]\n\t"
+        "cmp     %[x11], %[x6], lsr #16\n\t"
+        "bhs     14f\n\t"
+        "13:\n\t"
+        "sub     %[x10], %[x10], #1\n\t"
+        "add     %[x11], %[x11], %[x8]\n\t"
+        "b       12b\n\t"
+        "14:\n\t"
+        "add     %[x4], %[x3], %[x10]\n\t"
+        : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "+r"(x3), [x4] "+r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "=&r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 4. the Q15 pairs: read at x0, written at x3, their sum x10 (x9
+           = 0x10001 for SMLAD), x11 the end of the pairs */
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "mov     %[x3], %[x0]\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "bic     %[x5], %[x5], #1\n\t"
+        "add     %[x11], %[x0], %[x5], lsl #2\n\t"
+        "movs    %[x10], #0\n\t"
+        "mov     %[x9], #0x10001\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "beq     16f\n\t"
+        "15:\n\t"
+        "ldrd    %[x5], %[x6], [%[x0]], #8\n\t"
+        ATTN__H16_P("%[x5]") ATTN__H16_P("%[x6]")
+        "orr     %[x5], %[x5], %[x6], lsl #16\n\t"
+        "smlad   %[x10], %[x5], %[x9], %[x10]\n\t"
+        "str     %[x5], [%[x3]], #4\n\t"
+        "cmp     %[x0], %[x11]\n\t"
+        "bne     15b\n\t"
+        "16:\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "tst     %[x5], #1\n\t"
+        "beq     17f\n\t"
+        "ldr     %[x5], [%[x0]]\n\t"
+        ATTN__H16_P("%[x5]")
+        "str     %[x5], [%[x3]]\n\t"
+        "add     %[x10], %[x10], %[x5]\n\t"
+        "17:\n\t"
+        : [x0] "=&r"(x0), [x1] "+r"(x1), [x2] "+r"(x2), [x3] "=&r"(x3), [x4] "+r"(x4),
+          [x5] "=&r"(x5), [x6] "=&r"(x6), [x7] "=&r"(x7), [x8] "=&r"(x8), [x9] "=&r"(x9),
+          [x10] "+r"(x10), [x11] "=&r"(x11)
+        : [g] "r"(g)
+        : "cc", "memory");
+    __asm__ volatile(
+        /* 5. the context: off and the pairs' end into g, then each group
+           of four columns (ATTN__H16_GROUP) its own block */
+        "ldr     %[x5], [%[g], #36]\n\t"
+        "mul     %[x10], %[x10], %[x5]\n\t"
+        "str     %[x10], [%[g], #96]\n\t"
+        "ldr     %[x11], [%[g], #12]\n\t"
+        "ldr     %[x0], [%[g], #20]\n\t"
+        "ldr     %[x5], [%[g], #16]\n\t"
+        "lsr     %[x5], %[x5], #1\n\t"
+        "add     %[x5], %[x0], %[x5], lsl #2\n\t"
+        "str     %[x5], [%[g], #100]\n\t"
+        "ldr     %[x2], [%[g], #24]\n\t"
+        ATTN__H16_GROUP("0")
+        ATTN__H16_OPS);
+    __asm__ volatile(ATTN__H16_GROUP("4") ATTN__H16_OPS);
+    __asm__ volatile(ATTN__H16_GROUP("8") ATTN__H16_OPS);
+    __asm__ volatile(ATTN__H16_GROUP("12") ATTN__H16_OPS);
+}
+#undef ATTN__H16_Q
+#undef ATTN__H16_K
+#undef ATTN__H16_FIRST
+#undef ATTN__H16_NEXT
+#undef ATTN__H16_QK2
+#undef ATTN__H16_QK1
+#undef ATTN__H16_MAX
+#undef ATTN__H16_E
+#undef ATTN__H16_P
+#undef ATTN__H16_OUT
+#undef ATTN__H16_PAIR
+#undef ATTN__H16_GROUP
+#undef ATTN__H16_OPS
+#undef ATTN__X
+
+/* attn__attend_rows_s8 for unpadded heads of d_head 16 when
+   attn__head16_ok: the rows and heads looped over here, the head by
+   attn__head16_asm. */
+ATTN__NOCLONE void attn__rows16_dsp(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                     const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                     int dm, int n_heads, int causal, int window,
+                                     const attn_sdpa_s8_params *p, int32_t *s)
+{
+    const size_t d = (size_t)dm; /* n_heads * 16 */
+    /* attn__key_range, a row at a time: query i sees lo = max(0, i - lo_off)
+       .. min(seq_kv, i + hi_off) - 1 (the window clamped: i + hi_off stays
+       far below 2^31) */
+    const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
+    const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
+    attn__h16 g;
+    int i, h, c;
+    (void)key_padding; /* NULL */
+    g.s = s;
+    g.d = (int32_t)d;
+    g.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
+    g.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
+    g.vzn = -p->v_zp;
+    g.T = attn__exp2_table();
+    g.ek = (int32_t)1 << (p->score_mul.shift + 1);
+    g.em = p->score_mul.multiplier;
+    g.cm = p->ctx_mul.multiplier;
+    g.csh = -p->ctx_mul.shift;
+    g.crnd = (int32_t)(((uint32_t)1 << (g.csh - 1)) + (uint32_t)p->out_zp * ((uint32_t)1 << g.csh));
+    for (i = i0; i < i0 + m; i++, out += d, q += d) {
+        int lo = i - lo_off, hi = i + hi_off;
+        size_t at;
+        if (lo < 0) lo = 0;
+        if (hi > seq_kv) hi = seq_kv;
+        if (hi <= lo) { /* no key in sight: a zero context */
+            for (c = 0; c < (int)d; c++) out[c] = attn__to_s8(p->out_zp, 0);
+            continue;
+        }
+        g.n = hi - lo;
+        at = (size_t)lo * d;
+        g.q = q;
+        g.k = k + at;
+        g.v = v + at;
+        g.out = out;
+        attn__head16_asm(&g);
+        for (h = 1; h < n_heads; h++) {
+            g.q += 16;
+            g.k += 16;
+            g.v += 16;
+            g.out += 16;
+            attn__head16_asm(&g);
+        }
     }
 }
 #endif
@@ -7155,64 +7775,151 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
 }
 #endif
 
-/* One query row, all heads: q [d] int8 (zero point p->q_zp) is replaced by
-   the int8 context. k, v rows are d apart. scores [n_keys] is scratch. */
-static void attn__attend_heads_s8(int8_t *q, const int8_t *k, const int8_t *v,
-                                  const uint8_t *key_padding, int i, int seq_kv, int d,
-                                  int n_heads, int causal, int window,
-                                  const attn_sdpa_s8_params *p, int32_t *scores)
+#if !ATTN__SM_MVE
+/* The fast exponent for heads of dh columns (attn__expo: ok and small):
+   |score| <= d_head * 255^2, so mx - z <= 2 d_head 255^2 within amax. */
+static attn__expo attn__expo_of(attn_qmul mul, int dh)
 {
-    int d_head = d / n_heads, h, c, n_keys, lo = attn__key_range(i, seq_kv, causal, window, &n_keys);
-#if ATTN__SM_MVE
-    const int fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
-#else
-    attn__expo ex = attn__expo_init(p->score_mul);
-    /* |score| <= d_head * 255^2: mx - z <= 2 d_head 255^2 within amax */
-    ex.small = ex.ok && (uint32_t)d_head <= ex.amax / (2u * 65025u);
+    attn__expo x = attn__expo_init(mul);
+    x.small = x.ok && (uint32_t)dh <= x.amax / (2u * 65025u);
+    return x;
+}
 #endif
-    if (n_keys <= 0) { /* no key in sight: a zero context */
-        for (c = 0; c < d; c++) q[c] = attn__to_s8(p->out_zp, 0);
+
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+/* The context's folded output (attn__context_dsp, attn__ctx_groups_asm):
+   |acc| <= psum * 255 < 2^25 (psum <= 32767 + n), so srdhm(acc, m) is
+   SMMULR(2 acc, m), and with a right shift n the rounding and the zero
+   point fold into one constant, (y - (y < 0) + 2^(n-1) + zp 2^n) >> n,
+   when that cannot overflow (the QADD then saturates nothing); m >= 0 for
+   the written-out form. */
+static int attn__ctx_fast(const attn_sdpa_s8_params *p, int seq_kv)
+{
+    /* |zp| 2^n + 2^(n-1) < 2^30 is (2 |zp| + 1) < 2^(31-n), n = -shift in 1..31 */
+    const attn_qmul m = p->ctx_mul;
+    const uint32_t z2 = 2u * (uint32_t)(p->out_zp < 0 ? -p->out_zp : p->out_zp) + 1u;
+    return m.shift < 0 && m.multiplier >= 0 && seq_kv <= 32767 && (z2 >> (31 + m.shift)) == 0;
+}
+#endif
+
+static attn__att8 attn__att8_init(const attn_sdpa_s8_params *p, int d, int n_heads, int seq_kv)
+{
+    attn__att8 K;
+    K.p = p;
+    K.d = d;
+    K.nh = n_heads;
+    K.dh = d / n_heads;
+    (void)seq_kv;
+#if ATTN__SM_MVE
+    K.fast = p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0;
+#else
+    K.ex = attn__expo_of(p->score_mul, K.dh);
+#endif
+#if ATTN__SM_DSP && !ATTN__SM_MVE
+    K.cfast = attn__ctx_fast(p, seq_kv);
+    K.csh = K.cfast ? -p->ctx_mul.shift : 0;
+    K.crnd = K.cfast ? (int32_t)(((uint32_t)1 << (K.csh - 1)) + (uint32_t)p->out_zp * ((uint32_t)1 << K.csh)) : 0;
+    K.nq = (uint32_t)(uint16_t)-p->q_zp * 0x10001u;
+    K.nk = (uint32_t)(uint16_t)-p->k_zp * 0x10001u;
+#endif
+    return K;
+}
+
+/* One head of one query: q, k, v at the head's first column (rows K->d
+   apart), n >= 1 keys (pad: theirs or NULL); the int8 context into out
+   (K->dh bytes; out may be q). s [n] is scratch. */
+ATTN__NOINLINE void attn__head_s8(int8_t *out, const int8_t *q, const int8_t *k, const int8_t *v,
+                                  const uint8_t *pad, int n, const attn__att8 *K, int32_t *s)
+{
+    const attn_sdpa_s8_params *p = K->p;
+    int32_t psum;
+    int c;
+#if ATTN__SM_MVE
+    attn__scores_mve(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
+    psum = attn__softmax_row_mve(s, pad, n, p->score_mul, K->fast);
+    if (psum < 0) { /* every key masked: a zero context */
+        for (c = 0; c < K->dh; c++) out[c] = attn__to_s8(p->out_zp, 0);
         return;
     }
-    k += (size_t)lo * (size_t)d;
-    v += (size_t)lo * (size_t)d;
-    if (key_padding) key_padding += lo;
-    for (h = 0; h < n_heads; h++) {
-        size_t off = (size_t)h * (size_t)d_head;
-        int32_t psum;
-#if ATTN__SM_MVE
-        attn__scores_mve(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-        psum = attn__softmax_row_mve(scores, key_padding, n_keys, p->score_mul, fast);
-        if (psum < 0) { /* every key masked: a zero context */
-            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
-            continue;
-        }
-        attn__context_mve(q + off, scores, psum, v + off, n_keys, d, d_head, p);
+    attn__context_mve(out, s, psum, v, n, K->d, K->dh, p);
 #else
-        int32_t mx;
-        int seen = 1;
+    int32_t mx;
+    int seen = 1;
 #if ATTN__SM_DSP
-        mx = attn__scores_dsp(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
+    mx = attn__scores_dsp(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
 #else
-        attn__scores_s8(scores, q + off, k + off, n_keys, d, d_head, p->q_zp, p->k_zp);
-        mx = attn__softmax_max(scores, NULL, n_keys, &seen);
+    attn__scores_s8(s, q, k, n, K->d, K->dh, p->q_zp, p->k_zp);
+    mx = attn__softmax_max(s, NULL, n, &seen);
 #endif
-        if (key_padding) mx = attn__softmax_max(scores, key_padding, n_keys, &seen);
-        if (!seen) { /* every key masked: a zero context */
-            for (c = 0; c < d_head; c++) q[off + (size_t)c] = attn__to_s8(p->out_zp, 0);
-            continue;
-        }
-#if ATTN__SM_DSP
-        psum = attn__softmax_probs_pairs(
-            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
-        attn__context_dsp(q + off, (const uint32_t *)scores, psum, v + off, n_keys, d, d_head, p);
-#else
-        psum = attn__softmax_probs(
-            scores, n_keys, attn__softmax_exps(scores, key_padding, n_keys, mx, p->score_mul, &ex));
-        attn__context_s8(q + off, scores, psum, v + off, n_keys, d, d_head, p);
-#endif
-#endif
+    if (pad) mx = attn__softmax_max(s, pad, n, &seen);
+    if (!seen) { /* every key masked: a zero context */
+        for (c = 0; c < K->dh; c++) out[c] = attn__to_s8(p->out_zp, 0);
+        return;
     }
+#if ATTN__SM_DSP
+    psum = attn__softmax_probs_pairs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
+    c = 0;
+#ifdef ATTN__CTXG_ASM
+    if (K->cfast && K->dh >= 4) {
+        attn__context_fast_dsp(out, (const uint32_t *)s, psum, v, n, K);
+        c = K->dh & ~3;
+    }
+#endif
+    if (c < K->dh) attn__context_dsp(out, (const uint32_t *)s, psum, v, n, K, c);
+#else
+    psum = attn__softmax_probs(s, n, attn__softmax_exps(s, pad, n, mx, p->score_mul, &K->ex));
+    attn__context_s8(out, s, psum, v, n, K->d, K->dh, p);
+#endif
+#endif
+}
+
+/* attn__attend_rows_s8 in general: the constants in this frame, a head
+   at a time (attn__head_s8). */
+ATTN__NOCLONE void attn__rows_any_s8(int8_t *out, const int8_t *q, int m, int i0,
+                                      const int8_t *k, const int8_t *v,
+                                      const uint8_t *key_padding, int seq_kv, int d, int n_heads,
+                                      int causal, int window, const attn_sdpa_s8_params *p,
+                                      int32_t *scores)
+{
+    attn__att8 K = attn__att8_init(p, d, n_heads, seq_kv);
+    int t, h, c;
+    for (t = 0; t < m; t++) {
+        int8_t *o = out + (size_t)t * (size_t)d;
+        const int8_t *qt = q + (size_t)t * (size_t)d;
+        int n, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n);
+        size_t at = (size_t)lo * (size_t)d;
+        if (n <= 0) { /* no key in sight: a zero context */
+            for (c = 0; c < d; c++) o[c] = attn__to_s8(p->out_zp, 0);
+            continue;
+        }
+        for (h = 0; h < n_heads; h++) {
+            size_t off = (size_t)h * (size_t)K.dh;
+            attn__head_s8(o + off, qt + off, k + at + off, v + at + off,
+                          key_padding ? key_padding + lo : NULL, n, &K, scores);
+        }
+    }
+}
+
+/* m query rows q (int8, zero point p->q_zp; rows d apart), the queries
+   i0..i0+m-1 of the sequence: their int8 contexts into out (rows d apart;
+   out may be q: each head's columns are read before they are written).
+   window/causal (attn__key_range) select the keys each sees among the
+   seq_kv rows of k, v (d apart). scores [seq_kv] is scratch. */
+static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                 const int8_t *v, const uint8_t *key_padding, int seq_kv, int d,
+                                 int n_heads, int causal, int window, const attn_sdpa_s8_params *p,
+                                 int32_t *scores)
+{
+#ifdef ATTN__HEAD16_DSP
+    if (!key_padding && d == 16 * n_heads && attn__expo_of(p->score_mul, 16).small &&
+        attn__ctx_fast(p, seq_kv)) {
+        attn__rows16_dsp(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
+                         scores);
+        return;
+    }
+#endif
+    attn__rows_any_s8(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
+                      scores);
 }
 
 /* ---- argument checks ------------------------------------------------------ */
@@ -7777,9 +8484,8 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
 {
     attn__size need;
     attn_status st;
-    size_t mark, d;
+    size_t mark;
     int32_t *scores;
-    int i;
     if (!out || !q || !k || !v || !cfg || !p || !arena) return ATTN_ERR_NULL;
     if ((st = attn__check_mha_cfg_s8(cfg)) != ATTN_OK) return st;
     need = attn__sdpa_size_s8(cfg);
@@ -7789,13 +8495,8 @@ ATTN_DEF attn_status attn_sdpa_s8(int8_t *out, const int8_t *q, const int8_t *k,
 
     mark = arena->used;
     scores = (int32_t *)attn__take(arena, (size_t)cfg->seq_kv * sizeof(int32_t));
-    d = (size_t)cfg->d_model;
-    for (i = 0; i < cfg->seq_q; i++) {
-        int8_t *o = out + (size_t)i * d;
-        if (o != q + (size_t)i * d) memcpy(o, q + (size_t)i * d, d);
-        attn__attend_heads_s8(o, k, v, key_padding, i, cfg->seq_kv, cfg->d_model, cfg->n_heads,
-                              cfg->causal, cfg->window, p, scores);
-    }
+    attn__attend_rows_s8(out, q, cfg->seq_q, 0, k, v, key_padding, cfg->seq_kv, cfg->d_model,
+                         cfg->n_heads, cfg->causal, cfg->window, p, scores);
     arena->used = mark;
     return ATTN_OK;
 }
@@ -7838,8 +8539,8 @@ ATTN_DEF attn_status attn_mha_s8(int8_t *out, const int8_t *xq, const int8_t *xk
     attn__linear_rows_s8(v, xv, &p->v, cfg->seq_kv, dm, dm);
     for (i = 0; i < cfg->seq_q; i++) {
         attn__linear_row_s8(q, xq + (size_t)i * d, &p->q, dm, dm);
-        attn__attend_heads_s8(q, k, v, key_padding, i, cfg->seq_kv, dm, cfg->n_heads,
-                              cfg->causal, cfg->window, &p->sdpa, scores);
+        attn__attend_rows_s8(q, q, 1, i, k, v, key_padding, cfg->seq_kv, dm, cfg->n_heads,
+                             cfg->causal, cfg->window, &p->sdpa, scores);
         attn__linear_row_s8(out + (size_t)i * d, q, &p->o, dm, dm);
     }
     arena->used = mark;
@@ -8133,9 +8834,8 @@ static void attn__att_block_s8(int8_t *rows, int m, int i, const attn__att_s8 *A
     } else {
         attn__linear_rows_s8(R->q, src, &A->p->q, m, dm, dm);
     }
-    for (t = 0; t < m; t++)
-        attn__attend_heads_s8(R->q + (size_t)t * d, A->k, A->v, A->pad, i + t, A->n_keys, dm,
-                              cfg->n_heads, A->causal, A->window, &A->p->sdpa, R->scores);
+    attn__attend_rows_s8(R->q, R->q, m, i, A->k, A->v, A->pad, A->n_keys, dm, cfg->n_heads,
+                         A->causal, A->window, &A->p->sdpa, R->scores);
     if (m == 1)
         attn__linear_row_x16(R->blk, R->q, attn__x16_of(R, R->q, dm), &A->p->o, dm, dm, R->plain);
     else
@@ -8479,8 +9179,8 @@ ATTN__NOINLINE void attn__model_s8(int8_t *logits, const int8_t *input, const in
     pooled = (int8_t *)attn__take(arena, d);
     if (cfg->pooling == ATTN_POOL_ATTENTION) {
         memcpy(pooled, p->pool_w, d); /* the query, replaced by the pooled row */
-        attn__attend_heads_s8(pooled, x, x, pad, 0, rows, dm, 1, 0, 0, &p->pool,
-                              (int32_t *)attn__take(arena, (size_t)rows * 4));
+        attn__attend_rows_s8(pooled, pooled, 1, 0, x, x, pad, rows, dm, 1, 0, 0, &p->pool,
+                             (int32_t *)attn__take(arena, (size_t)rows * 4));
     } else {
         attn_pool_s8(pooled, x, pad, cfg->pooling, rows, dm,
                      attn__encoder_out_zp_s8(&p->encoder, cfg->encoder.norm_first));
@@ -8535,8 +9235,8 @@ ATTN_DEF attn_status attn_pool_attention_s8(int8_t *out, const int8_t *x,
     mark = arena->used;
     q = (int8_t *)attn__take(arena, (size_t)d_model);
     memcpy(q, w, (size_t)d_model);
-    attn__attend_heads_s8(q, x, x, key_padding, 0, seq, d_model, 1, 0, 0, p,
-                          (int32_t *)attn__take(arena, (size_t)seq * 4));
+    attn__attend_rows_s8(q, q, 1, 0, x, x, key_padding, seq, d_model, 1, 0, 0, p,
+                         (int32_t *)attn__take(arena, (size_t)seq * 4));
     memcpy(out, q, (size_t)d_model);
     arena->used = mark;
     return ATTN_OK;

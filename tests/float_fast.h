@@ -25,4 +25,9 @@ attn_status portable_linear_f32(float *y, const float *x, const float *w, const 
 attn_status portable_golden_run(const golden_case *c, const golden_view *v, float *out,
                                 attn_arena *arena);
 
+/* attention.h's two reciprocals of the int8 softmax's normaliser,
+   floor((2^63 - 1) / d) for d in [2^31, 2^32): by Newton steps (cores
+   without a divide instruction) and by long division (the others). */
+void portable_recip32(uint32_t d, uint32_t *newton, uint32_t *div);
+
 #endif

@@ -4,6 +4,7 @@
 #define ATTN_NO_FMA
 #define ATTN_NO_MVE
 #define ATTN_IMPLEMENTATION
+#define ATTN__RECIP_BOTH /* both reciprocals of the int8 softmax (portable_recip32) */
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wunused-function" /* most of the copy is not called */
 #endif
@@ -27,4 +28,10 @@ attn_status portable_golden_run(const golden_case *c, const golden_view *v, floa
                                 attn_arena *arena)
 {
     return golden_run_case(c, v, out, arena);
+}
+
+void portable_recip32(uint32_t d, uint32_t *newton, uint32_t *div)
+{
+    *newton = attn__recip32(d);
+    *div = attn__recip32_div(d);
 }

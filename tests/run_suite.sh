@@ -100,8 +100,8 @@ sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY targ
 # tools/export.py's encoder-decoder / decoder-only export (tests/export, run
 # by make into build/export/log: PyTorch against the C headers, refusals)
 run "export (tests/export)" cat "$B/export/log"
-# The digits classifier (examples/digits): float == PyTorch on every image,
-# int8 close to float; on the host and on every board.
+# The digits classifiers (examples/digits: the rows model and the ViT): float
+# == PyTorch on every image, int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"
 for pair in "$@"; do
     run "digits-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
@@ -152,6 +152,8 @@ sx=$(nm -g --defined-only "$B/impl-noint8.o" | awk '{print $3}' | grep -E '_s8$|
 # The committed int8 digits model is what the quantizer makes today.
 cmp -s "$B/qm-digits/digits_model_s8.h" examples/digits/digits_model_s8.h
 count "examples/digits/digits_model_s8.h is what tools/quantize_model.c makes now (make digits-s8)" $?
+cmp -s "$B/qm-digits-vit/digits_vit_model_s8.h" examples/digits/digits_vit_model_s8.h
+count "examples/digits/digits_vit_model_s8.h is what tools/quantize_model.c makes now (make digits-vit-s8)" $?
 cmp -s "$B/qs-g2p/g2p_model_s8.h" examples/g2p/g2p_model_s8.h
 count "examples/g2p/g2p_model_s8.h is what tools/quantize_seq2seq.c makes now (make g2p-s8)" $?
 # Every public function of attention.h has bad-input rows (the engine's tables).

@@ -23,6 +23,7 @@
 
 #include "attention.h"
 #include "check.h"
+#include "float_fast.h" /* portable_recip32 */
 #include "ref_s8.h"
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -716,6 +717,45 @@ static void test_softmax(void)
     group_end("softmax");
 }
 
+/* The softmax normaliser's reciprocal floor((2^63 - 1) / d), d in [2^31,
+   2^32), both ways the library computes it (Newton steps where the core
+   cannot divide, long division where it can; portable_recip32), against a
+   64-bit division: both ends, d near 2^31 + 2^k and 2^32 - 2^k, 8192 evenly
+   spaced and 8192 pseudo-random d. (Every d was compared once, on the host,
+   when the division was written.) */
+static void test_recip(void)
+{
+    long bad_newton = 0, bad_div = 0, n = 0;
+    uint32_t r = 12345u;
+    int i, k;
+    group_begin();
+    for (i = 0; i < 16384 + 4 * 31; i++) {
+        uint32_t d, a, b, want, bit;
+        if (i < 8192) {
+            d = 0x80000000u + (uint32_t)i * 262144u + (uint32_t)i; /* spaced, and odd offsets */
+        } else if (i < 16384) {
+            r = r * 1664525u + 1013904223u;
+            d = r | 0x80000000u;
+        } else { /* 2^31 + 2^k, 2^31 + 2^k - 1, 2^32 - 2^k, 2^32 - 2^k - 1 for k < 31: the ends too */
+            k = (i - 16384) >> 2;
+            bit = (uint32_t)1 << k;
+            d = (i & 2) ? 0u - bit - (uint32_t)(i & 1) : 0x80000000u + bit - (uint32_t)(i & 1);
+        }
+        want = (uint32_t)(UINT64_C(0x7FFFFFFFFFFFFFFF) / d);
+        portable_recip32(d, &a, &b);
+        if (a != want && bad_newton++ == 0)
+            printf("    Newton: d %08lx: %08lx, want %08lx\n", (unsigned long)d, (unsigned long)a,
+                   (unsigned long)want);
+        if (b != want && bad_div++ == 0)
+            printf("    division: d %08lx: %08lx, want %08lx\n", (unsigned long)d, (unsigned long)b,
+                   (unsigned long)want);
+        n++;
+    }
+    CASE(bad_newton == 0, "reciprocal by Newton steps: %ld of %ld differ", bad_newton, n);
+    CASE(bad_div == 0, "reciprocal by long division: %ld of %ld differ", bad_div, n);
+    group_end("softmax reciprocal");
+}
+
 /* ---- layer norm -------------------------------------------------------------- */
 
 static void test_layernorm(void)
@@ -1031,13 +1071,19 @@ static const struct {
     {4, 9, 48, 2, 1, PAD_SOME, 60, -70, 80, -90, SC_TYPICAL, CT_TYPICAL}, /* d_head 24 */
     {2, 2, 32, 1, 0, PAD_NONE, -128, -128, 127, 0, SC_TYPICAL, CT_TYPICAL}, /* d_head 32 */
     {1, 1, 8, 1, 0, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},       /* one key */
+    /* d_head 16 unpadded (the DSP cores' one-frame head, attn__head16_dsp):
+       each key count from 1 (causal, windows), zero points at both ends */
+    {12, 12, 32, 2, 0, PAD_NONE, 3, -4, 5, -6, SC_TYPICAL, CT_TYPICAL},
+    {9, 9, 16, 1, 1, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},
+    {11, 10, 48, 3, 0, PAD_NONE, -128, 127, -128, 127, SC_SHARP, CT_TYPICAL},
 };
 
 /* Windowed (local) attention: cases N_OF(k_attn) + n run k_attn[k_win[n].base]
    again with a window (test_sdpa and test_mha). */
 static const struct {
     int base, window;
-} k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1}};
+} k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1},
+             {29, 1}, {29, 2}, {29, 4}, {30, 3}, {31, 2}, {31, 5}};
 #define N_ATTN ((int)N_OF(k_attn) + (int)N_OF(k_win))
 #define ATTN_CASE(t) ((t) < (int)N_OF(k_attn) ? (t) : k_win[(t) - (int)N_OF(k_attn)].base)
 #define ATTN_WINDOW(t) ((t) < (int)N_OF(k_attn) ? 0 : k_win[(t) - (int)N_OF(k_attn)].window)
@@ -1725,6 +1771,7 @@ void test_s8(void)
     test_linear();
     ref_breach = 0;
     test_softmax();
+    test_recip();
     ref_breach = 0;
     test_layernorm();
     test_layernorm_wide();

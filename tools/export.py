@@ -18,18 +18,38 @@ encoder-decoders and decoder-only models: see ENCODER-DECODER below):
                            num_layers=1, norm=nn.LayerNorm(32)),
                        pool="mean", head=nn.Linear(32, 10))
     ... train model(x [batch, seq, d_in], key_padding_mask=None) ...
-    export_model(model, "digits_model.h", "digits", seq=8)          # float, const
+    export_model(model, "digits_model.h", "digits", seq=8)          # float, const,
+                                                                    # verified in C
     export_calibration(x_train[:64], None, "digits_calib.h", "digits")
     quantize("digits_model.h", "digits_calib.h", "digits_model_s8.h", "digits")  # int8
+
+    # ViT style (examples/digits/train_vit.py): patches, a CLS row, attention pooling
+    vit = Classifier(embed=nn.Conv2d(1, 32, 4, stride=4), image_size=(8, 8),
+                     cls_token=nn.Parameter(torch.zeros(32)),
+                     pos=nn.Parameter(torch.zeros(5, 32)), encoder=...,
+                     pool=nn.Linear(32, 1), head=nn.Linear(32, 10))
+    export_model(vit, "vit_model.h", "vit")                         # seq: 4 patches
+    export_calibration(images[:64], None, "vit_calib.h", "vit", patch=4)
 
 THE MODEL: Classifier
 ---------------------
 Classifier (defined here; instantiate or subclass it, but do not override
-forward) is the one model shape attention.h's attn_model_f32 runs, and its
-forward computes exactly what attn_model_f32 computes:
+forward) is the one model shape attention.h's attn_model_f32 (and, for token
+ids, attn_model_tokens_f32) runs, and its forward computes exactly what they
+compute:
 
-    embed    nn.Linear(d_in, d_model), or None: the input is already d_model
-             wide (d_in = 0 in C). bias=False is fine (NULL in C).
+    embed    the front end, one of
+             nn.Linear(d_in, d_model): features [seq, d_in] (bias=False is
+                 fine: NULL in C);
+             None: the input is already d_model wide (d_in = 0 in C);
+             nn.Conv2d(C, d_model, k, stride=k) (padding 0, dilation 1,
+                 groups 1; bias optional): ViT patches of one image
+                 [C, H, W], cut into k x k squares in row-major order (the
+                 C patch, channels, image_h, image_w; needs image_size);
+             nn.Embedding(vocab, d_model): token ids [seq] (BERT;
+                 attn_model_tokens_f32). padding_idx, scale_grad_by_freq and
+                 sparse change only gradients and are fine; max_norm is
+                 refused (it rescales the rows it reads).
     pos      a [max_seq, d_model] tensor (nn.Parameter or buffer: learned
              positions), "sinusoidal" (pe[p][2i] = sin(p * 10000^(-2i/d)),
              pe[p][2i+1] = cos(...), as attn_pos_sinusoidal_f32: angles in
@@ -42,24 +62,53 @@ forward computes exactly what attn_model_f32 computes:
              nn.GELU(approximate="tanh"), a lambda calling
              F.gelu(x, approximate="tanh"), ...: the function is recognised by
              evaluating it). norm_first and batch_first either way.
-    pool     "mean" (over the tokens that are not padded) or "first" (token 0).
+    pool     "mean" (over the rows that are not padded), "first" (row 0: the
+             CLS row if there is one) or an nn.Linear(d_model, 1): attention
+             pooling, softmax over the unpadded rows of pool(h), the rows'
+             weighted sum (its bias cancels in the softmax; C's pool_w is
+             its weight).
     head     nn.Linear(d_model, n_classes).
-    causal   (optional, default False) token i attends to tokens 0..i only.
-    max_seq  (optional) longest sequence for "sinusoidal"/None positions; for
-             learned positions it is the table's length.
+  keyword-only, all optional:
+    causal   token i attends to tokens 0..i only (default False).
+    window   an int w >= 1: local attention, row i attends to rows j with
+             |i - j| <= w (with causal: i-w..i); or
+    attn_mask  a [n, n] mask (bool, True = hidden; or float of 0 / -inf),
+             as an nn.TransformerEncoder would be given: the exporter
+             recognises the band |i - j| > w and the causal triangle j > i,
+             alone or together, and writes window / causal; any other mask
+             is refused (attention.h hides keys by those two only). Its n
+             must cover the rows the encoder sees.
+    cls_token  a [d_model], [1, d_model] or [1, 1, d_model] tensor (an
+             nn.Parameter): a learned row concatenated in front of the
+             embedded rows (never padded; max_seq counts it).
+    embed_norm  nn.LayerNorm(d_model) after embedding + positions (BERT),
+             with the encoder's eps.
+    segment_embed  nn.Embedding(n_segments, d_model) with a token embed:
+             BERT's segment (token type) embeddings, added to the tokens'.
+    image_size  (H, W) (or one int) of a Conv2d model's images.
+    max_seq  most rows the encoder sees (the input's, + 1 with a CLS token)
+             for "sinusoidal"/None positions; for learned positions it is
+             the table's length.
 
-    forward(x [batch, seq, d_in], key_padding_mask [batch, seq] bool or None,
-            True = padded) -> logits [batch, n_classes]:
-        h = embed(x) + pos[:seq];  h = encoder(h, mask, key_padding_mask);
-        pooled = mean of the unpadded rows of h (zeros if all are padded) or
-        h[:, 0];  logits = head(pooled).
-    Classifier.build(d_in, d_model, nhead, ...) makes one from sizes.
+    forward(x, key_padding_mask=None, segments=None) -> logits [batch, n_classes]:
+        x: [batch, seq, d_in] features, [batch, C, H, W] images, or
+        [batch, seq] token ids (segments [batch, seq] ids or None: all 0);
+        key_padding_mask [batch, seq] bool over the input rows (True =
+        padded) or None.
+        h = front(x) (+ segment_embed(segments));  h = [cls; h];
+        h = h + pos[:rows];  h = embed_norm(h);
+        h = encoder(h, mask (causal | window | attn_mask), key_padding_mask);
+        pooled = mean of the unpadded rows (zeros if all are padded), h[:, 0],
+        or attention pooling (zeros if all are padded);  logits = head(pooled).
+    Classifier.build(d_in, d_model, nhead, ...) makes one from sizes
+    (cls_token=, embed_norm=, window=, pool="attention" too).
 
-forward always hands the encoder an attention mask (all False unless causal).
-That keeps PyTorch on its reference code path: its fused inference "fast
-path" (eval mode without autograd) rounds differently, zeroes the outputs at
-padded positions, and in torch 1.13 runs nn.GELU(approximate="tanh") as exact
-GELU. Masking with an all-False mask changes no value.
+forward always hands the encoder an attention mask (all False unless causal
+or windowed). That keeps PyTorch on its reference code path: its fused
+inference "fast path" (eval mode without autograd) rounds differently, zeroes
+the outputs at padded positions, and in torch 1.13 runs
+nn.GELU(approximate="tanh") as exact GELU. Masking with an all-False mask
+changes no value.
 
 WHAT export_model REFUSES (ValueError naming the problem)
 ---------------------------------------------------------
@@ -71,6 +120,15 @@ add_bias_kv or add_zero_attn; layers whose sizes, activation, norm_first,
 batch_first or LayerNorm eps differ (attention.h has one config per stack),
 a final norm with another eps; LayerNorm over another shape than [d_model];
 sizes that do not fit together; seq outside 1..max_seq; non-finite weights.
+Front ends: a Conv2d whose patches overlap or are not squares (stride !=
+kernel, a non-square kernel, padding, dilation, groups, transposed), an
+image that is not a whole number of patches, a seq other than the patch
+count; an nn.Embedding with max_norm or of another width; segment_embed
+without token ids; an embedding LayerNorm with another eps than the
+encoder's; a CLS token of another width; attention pooling by anything but
+nn.Linear(d_model, 1); an attn_mask that is not a band and/or the causal
+triangle (a strided or random mask, one that hides a query's own key, a
+window of 0, float values other than 0 / -inf) or smaller than the rows.
 Accepted and written as NULL: bias=False anywhere, LayerNorm without
 elementwise_affine (NULL gamma/beta), no final norm (flag 0), no embedding.
 
@@ -80,37 +138,57 @@ requires_grad. Weights are rounded to float32 (a float64 model therefore
 exports with float32 rounding).
 
 Where PyTorch and attention.h still differ (documented in attention.h): a
-token whose visible keys are all padded (a sequence that is all padding, or
-causal attention with leading padding) gets NaN in PyTorch and a zero
-attention context in C; pool="first" of a sequence whose token 0 is padded
-uses the computed row 0. Pad at the end, and keep token 0 a real token.
+token whose visible keys are all padded (a sequence that is all padding,
+causal attention with leading padding, or a window whose keys are all
+padding) gets NaN in PyTorch and a zero attention context in C; pool="first"
+of a sequence whose token 0 is padded uses the computed row 0. Pad at the
+end (with a window, fewer rows than it), and keep token 0 a real token.
 
 THE GENERATED HEADER (export_model(model, path, name, seq); name "digits")
 --------------------------------------------------------------------------
-    DIGITS_SEQ (the export's seq), DIGITS_D_IN (0: no embedding),
-    DIGITS_D_MODEL, DIGITS_N_HEADS, DIGITS_D_FF, DIGITS_N_LAYERS,
-    DIGITS_N_CLASSES, DIGITS_WEIGHT_BYTES (bytes of the float arrays);
+    DIGITS_SEQ (the export's seq: input rows; a patch model's patches),
+    DIGITS_D_IN (0: no embedding or token ids; a patch model: C * k * k),
+    DIGITS_PATCH, _CHANNELS, _IMAGE_H, _IMAGE_W (patch models), DIGITS_VOCAB,
+    _N_SEGMENTS (token models), DIGITS_D_MODEL, DIGITS_N_HEADS, DIGITS_D_FF,
+    DIGITS_N_LAYERS, DIGITS_N_CLASSES, DIGITS_CLS_TOKEN (1, with one),
+    DIGITS_WINDOW (windowed), DIGITS_WEIGHT_BYTES (bytes of the float arrays);
     static const float arrays in PyTorch layouts (attention.h CONVENTIONS):
-    digits_embed_w/_b, digits_pos (learned only), digits_l<i>_in_proj_w/_b,
+    digits_embed_w/_b (a Conv2d's weight as [d_model][C*k*k]),
+    digits_token_embed, digits_segment_embed, digits_cls_token, digits_pos
+    (learned only), digits_embed_norm_w/_b, digits_l<i>_in_proj_w/_b,
     _out_w/_b, _ff1_w/_b, _ff2_w/_b, _norm1_w/_b, _norm2_w/_b, digits_norm_w/_b
-    (final norm), digits_cls_w/_b (absent pieces: no array, NULL pointer);
-    digits_layers[DIGITS_N_LAYERS] (attn_encoder_layer_weights_f32),
-    digits_cfg (attn_model_cfg), digits_weights (attn_model_weights_f32).
-Use it:
+    (final norm), digits_pool_w, digits_cls_w/_b (absent pieces: no array,
+    NULL pointer); digits_layers[DIGITS_N_LAYERS]
+    (attn_encoder_layer_weights_f32), digits_cfg (attn_model_cfg),
+    digits_weights (attn_model_weights_f32).
+Use it (the header's comment says it for its own model):
     static uint8_t arena_buf[ATTN_MODEL_SCRATCH_F32(DIGITS_SEQ, DIGITS_D_MODEL,
                              DIGITS_N_HEADS, DIGITS_D_FF)] ATTN_ALIGNED;
+        (with a CLS token or patches: ATTN_MODEL_SCRATCH_EX_F32(..., cls, patch d_in))
     attn_arena_init(&arena, arena_buf, sizeof arena_buf);
     attn_model_f32(logits, input, DIGITS_SEQ, NULL, &digits_cfg, &digits_weights, &arena);
+        (token models: attn_model_tokens_f32(logits, tokens, segments, ...))
 Float literals are exact ("%.9g"); the output is deterministic (no dates).
+export_model then verifies the header (verify=True, the default;
+verify_model(model, header, name, samples) alone): tools/run_model.c, built
+with c_compiler, runs it on samples (default random inputs, some shorter
+and padded) and every logit must be within 1e-5 * max(1, |PyTorch's|),
+each call's arena high-water mark equal to the scratch query and the size
+macro, else RuntimeError naming the largest difference.
 
-export_calibration(inputs, key_padding, path, name) writes calibration
-inputs for the int8 quantizer (tools/quantize_model.c):
+export_calibration(inputs, key_padding, path, name, patch=None) writes
+calibration inputs for the int8 quantizer (tools/quantize_model.c):
     DIGITS_N_CALIB, DIGITS_CALIB_SEQ, DIGITS_CALIB_WIDTH,
     static const float digits_calib[N][SEQ * WIDTH],
     static const uint8_t digits_calib_padding[N][SEQ] (only with key_padding),
     DIGITS_CALIB_PADDING: &digits_calib_padding[0][0] or NULL.
+    A patch model's calibration inputs are images [n, C, H, W] with patch=k.
 quantize(model_h, calib_h, out_h, name) writes the int8 header: tools/quantize_model.c
-(attention.h's attn_quantize_model_s8) built with a C compiler and run.
+(attention.h's attn_quantize_model_s8) built with a C compiler and run; it
+refuses token models (attention.h's attn_quantize_model_tokens_s8 takes
+calibration token ids; the tool has no token path yet).
+verify_model(..., s8_header_path=out_h) runs the int8 model on the same
+inputs and reports how often its argmax is float's.
 
 ENCODER-DECODER (Seq2Seq) AND DECODER-ONLY (DecoderLM) MODELS
 -------------------------------------------------------------
@@ -322,10 +400,13 @@ def sinusoidal_table(seq, d_model):
 
 
 class Classifier(nn.Module):
-    """embed -> + positions -> encoder -> pool -> head: attention.h's
-    attn_model_f32, in PyTorch (see the module docstring for each piece)."""
+    """front end -> [CLS] -> + positions -> [LayerNorm] -> encoder -> pool ->
+    head: attention.h's attn_model_f32 / attn_model_tokens_f32, in PyTorch
+    (see the module docstring for each piece)."""
 
-    def __init__(self, embed, pos, encoder, pool, head, *, max_seq=None, causal=False):
+    def __init__(self, embed, pos, encoder, pool, head, *, max_seq=None, causal=False,
+                 cls_token=None, embed_norm=None, segment_embed=None, image_size=None,
+                 window=None, attn_mask=None):
         super().__init__()
         self.embed = embed
         if isinstance(pos, torch.Tensor) and not isinstance(pos, nn.Parameter):
@@ -344,11 +425,67 @@ class Classifier(nn.Module):
             if max_seq is not None and max_seq != pos.shape[0]:
                 raise ValueError("max_seq %d disagrees with the position table's %d rows"
                                  % (max_seq, pos.shape[0]))
+        if cls_token is not None:
+            if not isinstance(cls_token, torch.Tensor) or cls_token.dim() not in (1, 2, 3) or \
+                    any(int(n) != 1 for n in cls_token.shape[:-1]):
+                raise ValueError("cls_token must be a tensor of [d_model], [1, d_model] or "
+                                 "[1, 1, d_model], not %s" % (list(cls_token.shape) if
+                                                              isinstance(cls_token, torch.Tensor)
+                                                              else type(cls_token).__name__))
+            _register(self, "cls_token", cls_token)
+        else:
+            self.cls_token = None
+        self.embed_norm = embed_norm
+        self.segment_embed = segment_embed
+        if segment_embed is not None and not isinstance(embed, nn.Embedding):
+            raise ValueError("segment_embed needs token ids: embed must be an nn.Embedding, "
+                             "not %s" % type(embed).__name__)
+        if image_size is not None:
+            if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
+                image_size = (int(image_size), int(image_size))
+            if not isinstance(image_size, (tuple, list)) or len(image_size) != 2 or \
+                    not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
+                            for v in image_size):
+                raise ValueError("image_size must be (height, width) or one int, not %r"
+                                 % (image_size,))
+            image_size = (int(image_size[0]), int(image_size[1]))
+        if isinstance(embed, nn.Conv2d) and image_size is None:
+            raise ValueError("a Conv2d (patch) embedding needs image_size=(height, width): the "
+                             "C model is built for one image shape")
+        self.image_size = image_size
+        if window is not None and attn_mask is not None:
+            raise ValueError("give window or attn_mask, not both")
+        if window is not None and (isinstance(window, bool) or
+                                   not isinstance(window, (int, np.integer)) or window < 1):
+            raise ValueError("window must be an int >= 1 (query i sees keys j with |i - j| <= "
+                             "window) or None, not %r" % (window,))
+        self.window = None if window is None else int(window)
+        if attn_mask is not None:
+            if not isinstance(attn_mask, torch.Tensor) or attn_mask.dim() != 2 or \
+                    attn_mask.shape[0] != attn_mask.shape[1]:
+                raise ValueError("attn_mask must be a square [rows, rows] tensor (True = "
+                                 "hidden), not %r" % (list(attn_mask.shape) if
+                                                      isinstance(attn_mask, torch.Tensor)
+                                                      else attn_mask,))
+            self.register_buffer("attn_mask", attn_mask)
+        else:
+            self.attn_mask = None
+
+    def __setstate__(self, state):
+        """A Classifier pickled before the front ends existed loads with them
+        absent (None)."""
+        super().__setstate__(state)
+        for k in ("cls_token", "embed_norm", "segment_embed", "image_size", "window",
+                  "attn_mask"):
+            if k not in self.__dict__ and k not in self._parameters and \
+                    k not in self._buffers and k not in self._modules:
+                object.__setattr__(self, k, None)
 
     @property
     def max_seq(self):
-        """Longest sequence: the learned table's rows, else the max_seq given
-        (None: not fixed; export_model then uses its seq)."""
+        """Most rows the encoder sees (the input's, + 1 with a CLS token): the
+        learned table's rows, else the max_seq given (None: not fixed;
+        export_model then uses its seq)."""
         if isinstance(self.pos, torch.Tensor):
             return int(self.pos.shape[0])
         return self._max_seq
@@ -357,9 +494,12 @@ class Classifier(nn.Module):
     def build(cls, d_in, d_model, nhead, dim_feedforward, num_layers, n_classes, max_seq,
               pos="learned", pool="mean", activation="relu", norm_first=False,
               final_norm=True, dropout=0.0, layer_norm_eps=1e-5, batch_first=True,
-              causal=False, bias=True):
+              causal=False, bias=True, cls_token=False, embed_norm=False, window=None):
         """A Classifier from sizes. d_in 0: no embedding. pos "learned" (a
-        table initialised N(0, 0.02)), "sinusoidal" or None."""
+        table initialised N(0, 0.02)), "sinusoidal" or None. pool "mean",
+        "first" or "attention" (an nn.Linear(d_model, 1)). cls_token: a
+        learned CLS row (max_seq then counts it); embed_norm: a LayerNorm
+        after the embedding; window: local attention."""
         embed = nn.Linear(d_in, d_model, bias=bias) if d_in else None
         if pos == "learned":
             pos = nn.Parameter(torch.randn(max_seq, d_model) * 0.02)
@@ -370,40 +510,113 @@ class Classifier(nn.Module):
         norm = nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None
         encoder = nn.TransformerEncoder(layer, num_layers, norm=norm,
                                         enable_nested_tensor=False)
+        if pool == "attention":
+            pool = nn.Linear(d_model, 1)
         return cls(embed, pos, encoder, pool, nn.Linear(d_model, n_classes, bias=bias),
-                   max_seq=max_seq, causal=causal)
+                   max_seq=max_seq, causal=causal,
+                   cls_token=nn.Parameter(torch.randn(d_model) * 0.02) if cls_token else None,
+                   embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm else None,
+                   window=window)
 
-    def forward(self, x, key_padding_mask=None):
-        """x [batch, seq, d_in] (d_model if there is no embedding);
-        key_padding_mask [batch, seq] (True/nonzero = padded) or None.
-        Returns logits [batch, n_classes]."""
+    def _front(self, x, segments):
+        """The embedded input rows [batch, seq, d_model]."""
+        e = self.embed
+        if segments is not None and self.segment_embed is None:
+            raise ValueError("segments given, but the model has no segment_embed")
+        if isinstance(e, nn.Conv2d):
+            if x.dim() != 4 or tuple(x.shape[2:]) != tuple(self.image_size) or \
+                    x.shape[1] != e.in_channels:
+                raise ValueError("this Classifier's input is images [batch, %d, %d, %d], not %s"
+                                 % ((e.in_channels,) + tuple(self.image_size) + (list(x.shape),)))
+            return e(x).flatten(2).transpose(1, 2)  # patches in row-major order
+        if isinstance(e, nn.Embedding):
+            if x.dim() != 2 or x.dtype not in (torch.int32, torch.int64):
+                raise ValueError("this Classifier's input is token ids [batch, seq] (an integer "
+                                 "tensor), not %s %s" % (x.dtype, list(x.shape)))
+            h = e(x)
+            if self.segment_embed is not None:
+                if segments is None:
+                    segments = torch.zeros_like(x)
+                if segments.shape != x.shape:
+                    raise ValueError("segments %s must have the tokens' shape %s"
+                                     % (list(segments.shape), list(x.shape)))
+                h = h + self.segment_embed(segments)
+            return h
         if x.dim() != 3:
             raise ValueError("Classifier input must be [batch, seq, features], not %s"
                              % list(x.shape))
-        h = self.embed(x) if self.embed is not None else x
-        _, seq, d_model = h.shape
+        return e(x) if e is not None else x
+
+    def mask(self, rows, device=None):
+        """The [rows, rows] bool attention mask forward hands the encoder
+        (True = hidden): causal, window and attn_mask together."""
+        i = torch.arange(rows, device=device)[:, None]
+        j = torch.arange(rows, device=device)[None, :]
+        m = torch.zeros(rows, rows, dtype=torch.bool, device=device)
+        if self.causal:
+            m |= j > i
+        if self.window is not None:
+            m |= (i - j).abs() > self.window
+        if self.attn_mask is not None:
+            am = _bool_mask(self.attn_mask, "attn_mask")
+            if am.shape[0] < rows:
+                raise ValueError("attn_mask is %d x %d; the encoder sees %d rows"
+                                 % (am.shape[0], am.shape[0], rows))
+            m |= am[:rows, :rows].to(device)
+        return m
+
+    def forward(self, x, key_padding_mask=None, segments=None):
+        """x: [batch, seq, d_in] features (d_model without an embedding),
+        [batch, C, H, W] images (Conv2d patches) or [batch, seq] token ids
+        (nn.Embedding; segments [batch, seq] ids or None: all 0).
+        key_padding_mask [batch, seq] over the input rows (True/nonzero =
+        padded; a CLS row is never padded) or None. Returns logits
+        [batch, n_classes]."""
+        h = self._front(x, segments)
+        batch, seq, d_model = h.shape
+        if self.cls_token is not None:
+            row = self.cls_token.reshape(1, 1, -1).to(h.dtype).expand(batch, 1, d_model)
+            h = torch.cat([row, h], dim=1)
+        rows = h.shape[1]
         max_seq = self.max_seq
-        if max_seq is not None and seq > max_seq:
-            raise ValueError("sequence of %d tokens is longer than max_seq %d" % (seq, max_seq))
+        if max_seq is not None and rows > max_seq:
+            raise ValueError("the encoder would see %d rows, more than max_seq %d"
+                             % (rows, max_seq))
         if isinstance(self.pos, torch.Tensor):
-            h = h + self.pos[:seq]
+            h = h + self.pos[:rows]
         elif self.pos == "sinusoidal":
-            h = h + torch.from_numpy(sinusoidal_table(seq, d_model)).to(h.device, h.dtype)
+            h = h + torch.from_numpy(sinusoidal_table(rows, d_model)).to(h.device, h.dtype)
         elif self.pos is not None:
             raise ValueError("pos must be a tensor, 'sinusoidal' or None, not %r" % (self.pos,))
+        if self.embed_norm is not None:
+            h = self.embed_norm(h)
         kpm = None
         if key_padding_mask is not None:
             kpm = key_padding_mask.to(device=h.device, dtype=torch.bool)
+            if kpm.shape != (batch, seq):
+                raise ValueError("key_padding_mask must be [batch, seq] = %s, not %s"
+                                 % ([batch, seq], list(kpm.shape)))
+            if self.cls_token is not None:
+                kpm = torch.cat([torch.zeros(batch, 1, dtype=torch.bool, device=h.device), kpm],
+                                dim=1)
         # Always a mask (see the module docstring): PyTorch's reference path.
-        ones = torch.ones(seq, seq, dtype=torch.bool, device=h.device)
-        mask = torch.triu(ones, diagonal=1) if self.causal else ~ones
+        mask = self.mask(rows, h.device)
         batch_first = self.encoder.layers[0].self_attn.batch_first
         if not batch_first:
             h = h.transpose(0, 1)
         h = self.encoder(h, mask=mask, src_key_padding_mask=kpm)
         if not batch_first:
             h = h.transpose(0, 1)
-        if self.pool == "mean":
+        if isinstance(self.pool, nn.Module):  # attention pooling: softmax of pool(h)
+            scores = self.pool(h).squeeze(-1)
+            if kpm is not None:
+                scores = scores.masked_fill(kpm, float("-inf"))
+            p = torch.softmax(scores, dim=1)
+            pooled = (p.unsqueeze(-1) * h).sum(dim=1)
+            if kpm is not None:  # all rows padded: zeros, as attention.h (PyTorch: NaN)
+                pooled = torch.where(kpm.all(dim=1, keepdim=True), torch.zeros_like(pooled),
+                                     pooled)
+        elif self.pool == "mean":
             if kpm is None:
                 pooled = h.mean(dim=1)
             else:
@@ -413,8 +626,25 @@ class Classifier(nn.Module):
         elif self.pool == "first":
             pooled = h[:, 0]
         else:
-            raise ValueError("pool must be 'mean' or 'first', not %r" % (self.pool,))
+            raise ValueError("pool must be 'mean', 'first' or an nn.Linear(d_model, 1) "
+                             "(attention pooling), not %r" % (self.pool,))
         return self.head(pooled)
+
+
+def _bool_mask(m, what):
+    """An attention mask as bool (True = hidden): a bool tensor as it is, a
+    float one of 0 (seen) and -inf (hidden) converted; ValueError else."""
+    if m.dtype == torch.bool:
+        return m
+    if torch.is_floating_point(m):
+        seen, hidden = m == 0, m == float("-inf")
+        if bool((seen | hidden).all()):
+            return hidden
+        raise ValueError("%s is a float mask with values other than 0 and -inf; attention.h "
+                         "adds no bias to the scores, it only hides keys (a bool mask, or 0 / "
+                         "-inf)" % what)
+    raise ValueError("%s must be a bool tensor (True = hidden) or a float one of 0 / -inf, "
+                     "not %s" % (what, m.dtype))
 
 
 # --------------------------------------------------------------------------
@@ -622,16 +852,108 @@ def _decoder_layer(layer, i, stack="decoder"):
                     norm2_b=norms[1][1], norm3_w=norms[2][0], norm3_b=norms[2][1]))
 
 
-def describe(model, seq):
+def _conv_patches(conv, d, image_size, what="embed"):
+    """nn.Conv2d(C, d, k, stride=k) cutting an image into k x k patches ->
+    (channels, patch, weight [d][C*k*k], bias or None); ValueError for any
+    other convolution."""
+    _plain(conv, nn.Conv2d, what)
+    k = tuple(int(v) for v in conv.kernel_size)
+    need = ("attention.h's patches are nn.Conv2d(channels, d_model, k, stride=k, padding=0, "
+            "dilation=1, groups=1): non-overlapping k x k squares")
+    if k[0] != k[1]:
+        raise ValueError("%s has a %dx%d kernel; %s" % (what, k[0], k[1], need))
+    if tuple(int(v) for v in conv.stride) != k:
+        raise ValueError("%s has stride %s with a %dx%d kernel; %s"
+                         % (what, tuple(conv.stride), k[0], k[1], need))
+    pad = conv.padding
+    if isinstance(pad, str):
+        if pad != "valid":
+            raise ValueError("%s has padding=%r; %s" % (what, pad, need))
+    elif any(int(v) != 0 for v in pad):
+        raise ValueError("%s has padding %s; %s" % (what, tuple(pad), need))
+    if any(int(v) != 1 for v in conv.dilation):
+        raise ValueError("%s has dilation %s; %s" % (what, tuple(conv.dilation), need))
+    if int(conv.groups) != 1:
+        raise ValueError("%s has groups=%d; %s" % (what, conv.groups, need))
+    if getattr(conv, "transposed", False):
+        raise ValueError("%s is transposed; %s" % (what, need))
+    if int(conv.out_channels) != d:
+        raise ValueError("%s has %d output channels; the encoder is %d wide"
+                         % (what, conv.out_channels, d))
+    h, w = image_size
+    if h % k[0] or w % k[0]:
+        raise ValueError("image_size %dx%d is not a whole number of %dx%d patches (PyTorch "
+                         "would drop the remainder; attention.h needs image_h and image_w "
+                         "multiples of the patch)" % (h, w, k[0], k[0]))
+    c = int(conv.in_channels)
+    weight = _array(conv.weight, what + ".weight")
+    if weight.shape != (d, c, k[0], k[0]):
+        raise ValueError("%s.weight has shape %s, expected %s"
+                         % (what, weight.shape, (d, c, k[0], k[0])))
+    bias = _array(conv.bias, what + ".bias")
+    return c, k[0], weight.reshape(d, c * k[0] * k[0]), bias
+
+
+def _embedding(m, d, what):
+    """A plain nn.Embedding(n, d) -> its table [n][d]."""
+    _check_embedding(m, what)
+    table = _array(m.weight, what + ".weight")
+    if table.ndim != 2 or table.shape[1] != d or table.shape[0] < 1:
+        raise ValueError("%s.weight has shape %s; expected [n, %d] (the encoder's width)"
+                         % (what, list(table.shape), d))
+    return table
+
+
+def _band(mask, what):
+    """A [n, n] attention mask (True = hidden) -> (causal, window): what
+    attention.h can hide is the causal triangle (j > i), a band (|i - j| >
+    w, w >= 1), or both; ValueError naming the first entry that fits none."""
+    m = _bool_mask(mask.detach().cpu(), what).numpy().astype(bool)
+    n = m.shape[0]
+    i = np.arange(n)[:, None]
+    j = np.arange(n)[None, :]
+    diff = i - j
+    supported = ("attention.h hides keys by a causal flag (key j > query i) and a window w >= 1 "
+                 "(|i - j| > w), alone or together; other masks it cannot run")
+    if m[np.arange(n), np.arange(n)].any():
+        k = int(np.argmax(m[np.arange(n), np.arange(n)]))
+        raise ValueError("%s hides query %d from its own key; %s" % (what, k, supported))
+    causal = n > 1 and bool(m[diff < 0].all())
+    below = diff[m & (diff > 0)]
+    above = -diff[m & (diff < 0)]
+    w_below = int(below.min()) - 1 if below.size else None
+    w_above = int(above.min()) - 1 if above.size else None
+    window = w_below if (causal or w_below is not None) else w_above
+    want = np.zeros((n, n), dtype=bool)
+    if causal:
+        want |= diff < 0
+    if window is not None:
+        want |= np.abs(diff) > window
+    if window == 0 and np.array_equal(want, m):
+        raise ValueError("%s lets each query see only its own key (a window of 0); "
+                         "attention.h's window is >= 1 (0 means no window)" % what)
+    if not np.array_equal(want, m):
+        bad = np.argwhere(want != m)[0]
+        near = " + ".join((["causal"] if causal else []) +
+                          (["window %d" % window] if window else [])) or "no mask"
+        raise ValueError("%s is not a causal and/or band mask: entry [%d, %d] is %s, the "
+                         "nearest such mask (%s) has %s there; %s"
+                         % (what, bad[0], bad[1], bool(m[bad[0], bad[1]]), near,
+                            bool(want[bad[0], bad[1]]), supported))
+    return causal, window or 0
+
+
+def describe(model, seq=None):
     """Check `model` against what attention.h can run and collect everything
     the header needs: dict(cfg..., arrays..., layers [...]). ValueError
     names the first problem found."""
     if not isinstance(model, Classifier):
         raise ValueError("export needs a tools/export.py Classifier (embed, pos, encoder, "
                          "pool, head), not %s" % type(model).__name__)
-    if type(model).forward is not Classifier.forward:
-        raise ValueError("%s overrides Classifier.forward; attention.h computes "
-                         "Classifier.forward only" % type(model).__name__)
+    for meth in ("forward", "_front", "mask"):
+        if getattr(type(model), meth) is not getattr(Classifier, meth):
+            raise ValueError("%s overrides Classifier.%s; attention.h computes "
+                             "Classifier.forward only" % (type(model).__name__, meth))
     for mname, m in model.named_modules():
         if m._forward_hooks or m._forward_pre_hooks:
             raise ValueError("module %r has forward hooks (weight_norm? remove them first); "
@@ -641,14 +963,55 @@ def describe(model, seq):
     d = cfg0["d_model"]
     eps = cfg0["eps"]
 
-    if model.embed is None:
-        d_in, embed_w, embed_b = 0, None, None
+    s = dict(front="features", patch=0, channels=0, image_h=0, image_w=0, vocab=0,
+             n_segments=0, token_embed=None, segment_embed=None)
+    embed = model.embed
+    embed_w = embed_b = None
+    if embed is None:
+        d_in = 0
+    elif isinstance(embed, nn.Linear):
+        d_in = int(embed.in_features)
+        embed_w, embed_b = _linear(embed, d_in, d, "embed")
+    elif isinstance(embed, nn.Conv2d):
+        if model.image_size is None:
+            raise ValueError("a Conv2d (patch) embedding needs the model's image_size")
+        c, k, embed_w, embed_b = _conv_patches(embed, d, model.image_size)
+        d_in = c * k * k
+        patches = (model.image_size[0] // k) * (model.image_size[1] // k)
+        if seq is not None and seq != patches:
+            raise ValueError("seq %r: a %dx%d image cut into %dx%d patches is %d rows"
+                             % (seq, model.image_size[0], model.image_size[1], k, k, patches))
+        seq = patches
+        s.update(front="patches", patch=k, channels=c, image_h=model.image_size[0],
+                 image_w=model.image_size[1])
+    elif isinstance(embed, nn.Embedding):
+        d_in = 0
+        s.update(front="tokens", token_embed=_embedding(embed, d, "embed"))
+        s["vocab"] = s["token_embed"].shape[0]
+        if model.segment_embed is not None:
+            s["segment_embed"] = _embedding(model.segment_embed, d, "segment_embed")
+            s["n_segments"] = s["segment_embed"].shape[0]
     else:
-        if not isinstance(model.embed, nn.Linear):
-            raise ValueError("embed must be nn.Linear or None, not %s"
-                             % type(model.embed).__name__)
-        d_in = int(model.embed.in_features)
-        embed_w, embed_b = _linear(model.embed, d_in, d, "embed")
+        raise ValueError("embed must be nn.Linear (features), nn.Conv2d (ViT patches), "
+                         "nn.Embedding (token ids) or None, not %s" % type(embed).__name__)
+    if model.segment_embed is not None and s["front"] != "tokens":
+        raise ValueError("segment_embed needs an nn.Embedding embed (token ids)")
+    if model.image_size is not None and s["front"] != "patches":
+        raise ValueError("image_size is for a Conv2d (patch) embedding; embed is %s"
+                         % type(embed).__name__)
+
+    cls_row = None
+    if model.cls_token is not None:
+        cls_row = _array(model.cls_token, "cls_token").reshape(-1)
+        if cls_row.shape != (d,):
+            raise ValueError("cls_token has %d values; the encoder is %d wide"
+                             % (cls_row.size, d))
+    norm_w = norm_b = None
+    if model.embed_norm is not None:
+        norm_w, norm_b, neps = _layernorm(model.embed_norm, d, "embed_norm")
+        if neps != eps:
+            raise ValueError("embed_norm.eps %r != the encoder's eps %r; attention.h's "
+                             "embedding LayerNorm uses the encoder's eps" % (neps, eps))
 
     pos = model.pos
     pos_table = None
@@ -668,32 +1031,61 @@ def describe(model, seq):
     else:
         raise ValueError("pos must be a [max_seq, d_model] tensor, 'sinusoidal' or None, "
                          "not %r" % (pos,))
+    if seq is None:
+        raise ValueError("seq (the input rows the C code runs) is needed")
     if not isinstance(seq, (int, np.integer)) or isinstance(seq, bool):
         raise ValueError("seq must be an int, not %r" % (seq,))
     seq = int(seq)
+    cls_token = int(cls_row is not None)
+    rows = seq + cls_token
     if max_seq is None:
-        max_seq = seq
+        max_seq = rows
     max_seq = int(max_seq)
-    if not 1 <= seq <= max_seq:
+    if seq < 1 or rows > max_seq:
+        if cls_token:
+            raise ValueError("seq %d is outside 1..%d (max_seq %d rows, one the CLS token)"
+                             % (seq, max_seq - 1, max_seq))
         raise ValueError("seq %d is outside 1..max_seq (%d)" % (seq, max_seq))
 
-    if not isinstance(model.pool, str) or model.pool not in POOL_ENUM:
-        raise ValueError("pool must be 'mean' or 'first', not %r" % (model.pool,))
+    pool_w = None
+    if isinstance(model.pool, nn.Module):
+        if not isinstance(model.pool, nn.Linear):
+            raise ValueError("pool must be 'mean', 'first' or an nn.Linear(d_model, 1) "
+                             "(attention pooling), not %s" % type(model.pool).__name__)
+        w, _ = _linear(model.pool, d, 1, "pool")  # its bias cancels in the softmax
+        pool_w = w.reshape(d)
+        pooling = "attention"
+    elif isinstance(model.pool, str) and model.pool in ("mean", "first"):
+        pooling = model.pool
+    else:
+        raise ValueError("pool must be 'mean', 'first' or an nn.Linear(d_model, 1) (attention "
+                         "pooling), not %r" % (model.pool,))
     if not isinstance(model.head, nn.Linear):
         raise ValueError("head must be nn.Linear, not %s" % type(model.head).__name__)
     n_classes = int(model.head.out_features)
     cls_w, cls_b = _linear(model.head, d, n_classes, "head")
     if not isinstance(model.causal, bool):
         raise ValueError("causal must be True or False, not %r" % (model.causal,))
+    causal, window = model.causal, model.window or 0
+    if model.attn_mask is not None:
+        mc, window = _band(model.attn_mask, "attn_mask")
+        n = int(model.attn_mask.shape[0])
+        if n < rows:
+            raise ValueError("attn_mask is %d x %d; the encoder sees %d rows (seq %d%s)"
+                             % (n, n, rows, seq, " + the CLS token" if cls_token else ""))
+        causal = causal or mc
 
-    return dict(seq=seq, d_in=d_in, d_model=d, n_heads=cfg0["n_heads"], d_ff=cfg0["d_ff"],
-                n_layers=len(layers), n_classes=n_classes, activation=cfg0["activation"],
-                norm_first=cfg0["norm_first"], causal=model.causal, eps=eps,
-                max_seq=max_seq, position=position, pooling=model.pool,
-                batch_first=cfg0["batch_first"],
-                embed_w=embed_w, embed_b=embed_b, pos=pos_table,
-                layers=[dl["arrays"] for dl in described],
-                norm=final, cls_w=cls_w, cls_b=cls_b)
+    s.update(seq=seq, d_in=d_in, d_model=d, n_heads=cfg0["n_heads"], d_ff=cfg0["d_ff"],
+             n_layers=len(layers), n_classes=n_classes, activation=cfg0["activation"],
+             norm_first=cfg0["norm_first"], causal=causal, window=window, eps=eps,
+             max_seq=max_seq, position=position, pooling=pooling,
+             batch_first=cfg0["batch_first"],
+             embed_w=embed_w, embed_b=embed_b, pos=pos_table,
+             layers=[dl["arrays"] for dl in described],
+             norm=final, cls_w=cls_w, cls_b=cls_b, cls_token=cls_token, cls_row=cls_row,
+             embed_norm=int(model.embed_norm is not None), embed_norm_w=norm_w,
+             embed_norm_b=norm_b, pool_w=pool_w)
+    return s
 
 
 # --------------------------------------------------------------------------
@@ -811,7 +1203,7 @@ def _regen_note(source):
     return wrap(note.split(" "), indent="   ", sep="")
 
 
-def model_header(model, name, seq, source=None):
+def model_header(model, name, seq=None, source=None):
     """The text export_model writes (see the module docstring)."""
     check_schema()
     name = _c_name(name)
@@ -828,9 +1220,20 @@ def model_header(model, name, seq, source=None):
         return cname
 
     refs = {}
-    refs["embed_w"] = add("embed_w", s["embed_w"], "embed.weight [d_model][d_in]")
+    patches = s["front"] == "patches"
+    refs["embed_w"] = add("embed_w", s["embed_w"], "embed.weight [d_model][channels][patch][patch] "
+                          "= [d_model][d_in] (Conv2d)" if patches else
+                          "embed.weight [d_model][d_in]")
     refs["embed_b"] = add("embed_b", s["embed_b"], "embed.bias [d_model]")
+    refs["token_embed"] = add("token_embed", s["token_embed"], "embed.weight [vocab][d_model] "
+                              "(token embeddings)")
+    refs["segment_embed"] = add("segment_embed", s["segment_embed"],
+                                "segment_embed.weight [n_segments][d_model]")
+    refs["cls_token"] = add("cls_token", s["cls_row"], "cls_token [d_model] (the learned CLS row "
+                            "in front)")
     refs["pos"] = add("pos", s["pos"], "pos: learned positions [max_seq][d_model]")
+    refs["embed_norm_w"] = add("embed_norm_w", s["embed_norm_w"], "embed_norm.weight [d_model]")
+    refs["embed_norm_b"] = add("embed_norm_b", s["embed_norm_b"], "embed_norm.bias [d_model]")
     layer_inits = []
     for i, L in enumerate(s["layers"]):
         p = "encoder.layers.%d." % i
@@ -863,30 +1266,66 @@ def model_header(model, name, seq, source=None):
         refs["norm_b"] = add("norm_b", s["norm"][1], "encoder.norm.bias [d_model] (final)")
     else:
         refs["norm_w"] = refs["norm_b"] = "NULL"
+    refs["pool_w"] = add("pool_w", s["pool_w"], "pool.weight [1][d_model] (attention pooling; "
+                         "its bias cancels in the softmax)")
     refs["cls_w"] = add("cls_w", s["cls_w"], "head.weight [n_classes][d_model]")
     refs["cls_b"] = add("cls_b", s["cls_b"], "head.bias [n_classes]")
     weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
 
-    summary = "%s%s, %d %s encoder layer%s (%d heads, d_ff %d, %s, eps %s)%s, %s pooling, " \
-        "Linear(%d -> %d)%s" % (
-            "Linear(%d -> %d) embedding" % (s["d_in"], d) if s["d_in"] else "no embedding",
+    front = s["front"]
+    if front == "patches":
+        front_text = "Conv2d(%d -> %d, %dx%d patches, stride %d) embedding of a %dx%dx%d image " \
+            "(%d patches)" % (s["channels"], d, s["patch"], s["patch"], s["patch"], s["channels"],
+                              s["image_h"], s["image_w"], s["seq"])
+    elif front == "tokens":
+        front_text = "token embedding [%d][%d]%s" % (
+            s["vocab"], d, ", segment embedding [%d][%d]" % (s["n_segments"], d)
+            if s["n_segments"] else "")
+    elif s["d_in"]:
+        front_text = "Linear(%d -> %d) embedding" % (s["d_in"], d)
+    else:
+        front_text = "no embedding"
+    summary = "%s%s%s%s, %d %s encoder layer%s (%d heads, d_ff %d, %s, eps %s%s)%s, %s " \
+        "pooling, Linear(%d -> %d)%s" % (
+            front_text, ", a learned CLS token" if s["cls_token"] else "",
             {"learned": ", learned positions [%d][%d]" % (s["max_seq"], d),
              "sinusoidal": ", sinusoidal positions", None: ", no positions"}[s["position"]],
+            ", embedding LayerNorm" if s["embed_norm"] else "",
             s["n_layers"], "pre-norm" if s["norm_first"] else "post-norm",
             "s" if s["n_layers"] > 1 else "", s["n_heads"], dff,
             s["activation"].replace("_", "-"), "%g" % s["eps"],
+            ", window %d" % s["window"] if s["window"] else "",
             ", final LayerNorm" if s["norm"] is not None else ", no final norm",
             s["pooling"], d, s["n_classes"], ", causal" if s["causal"] else "")
     head_comment = wrap(("Model: %s." % summary).split(" "), indent="   ", sep="")
+    if s["cls_token"] or patches:
+        scratch = ["static uint8_t arena_buf[ATTN_MODEL_SCRATCH_EX_F32(%s_SEQ" % up,
+                   "%s_D_MODEL" % up, "%s_N_HEADS" % up, "%s_D_FF" % up,
+                   "%d" % s["cls_token"],
+                   "%s)] ATTN_ALIGNED;" % ("%s_D_IN" % up if patches else "0")]
+    else:
+        scratch = ["static uint8_t arena_buf[ATTN_MODEL_SCRATCH_F32(%s_SEQ" % up,
+                   "%s_D_MODEL" % up, "%s_N_HEADS" % up, "%s_D_FF)] ATTN_ALIGNED;" % up]
+    if front == "tokens":
+        call = ["attn_model_tokens_f32(logits", "tokens",
+                "segments" if s["n_segments"] else "NULL", "%s_SEQ" % up, "NULL"]
+        shapes = "tokens [%s_SEQ] (ids 0..%s_VOCAB-1)%s, logits [%s_N_CLASSES]." % (
+            up, up, ", segments [%s_SEQ] (ids 0..%s_N_SEGMENTS-1, or NULL: all 0)" % (up, up)
+            if s["n_segments"] else "", up)
+    else:
+        call = ["attn_model_f32(logits", "input", "%s_SEQ" % up, "NULL"]
+        if patches:
+            shapes = "input [%s_CHANNELS][%s_IMAGE_H][%s_IMAGE_W] (one image), logits " \
+                "[%s_N_CLASSES]." % (up, up, up, up)
+        else:
+            shapes = "input [%s_SEQ][%s], logits [%s_N_CLASSES]." % (
+                up, ("%s_D_IN" % up) if s["d_in"] else ("%s_D_MODEL" % up), up)
     usage = "\n".join([
-        _join(["static uint8_t arena_buf[ATTN_MODEL_SCRATCH_F32(%s_SEQ" % up, "%s_D_MODEL" % up,
-               "%s_N_HEADS" % up, "%s_D_FF)] ATTN_ALIGNED;" % up], "       ", "           "),
+        _join(scratch, "       ", "           "),
         "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);",
-        _join(["attn_model_f32(logits", "input", "%s_SEQ" % up, "NULL", "&%s_cfg" % name,
-               "&%s_weights" % name, "&arena);"], "       ", "           ")])
-    shapes = wrap(("input [%s_SEQ][%s], logits [%s_N_CLASSES]." % (
-        up, ("%s_D_IN" % up) if s["d_in"] else ("%s_D_MODEL" % up), up)).split(" "),
-        indent="   ", width=WIDTH - 3, sep="")
+        _join(call + ["&%s_cfg" % name, "&%s_weights" % name, "&arena);"], "       ",
+              "           ")])
+    shapes = wrap(shapes.split(" "), indent="   ", width=WIDTH - 3, sep="")
     out = []
     out.append("""%s
 %s
@@ -901,17 +1340,35 @@ def model_header(model, name, seq, source=None):
 
 """ % (_para("%s_model.h - generated by tools/export.py from a PyTorch model; do not edit."
              % name, "/* "), _regen_note(source), head_comment, usage, shapes, up, up))
-    macros = [
-        ("SEQ", s["seq"], "the sequence length the model is used with"),
-        ("D_IN", s["d_in"], "input features per token" if s["d_in"]
-         else "0: no embedding, the input is D_MODEL wide"),
+    if patches:
+        macros = [("SEQ", s["seq"], "patches per image: the input rows"),
+                  ("D_IN", s["d_in"], "values per patch (channels * patch * patch)"),
+                  ("PATCH", s["patch"], "patch side (the Conv2d's kernel and stride)"),
+                  ("CHANNELS", s["channels"], "image channels"),
+                  ("IMAGE_H", s["image_h"], "image height"),
+                  ("IMAGE_W", s["image_w"], "image width")]
+    elif front == "tokens":
+        macros = [("SEQ", s["seq"], "the sequence length the model is used with"),
+                  ("D_IN", 0, "0: the input is token ids"),
+                  ("VOCAB", s["vocab"], "rows of the token embedding")]
+        if s["n_segments"]:
+            macros.append(("N_SEGMENTS", s["n_segments"], "rows of the segment embedding"))
+    else:
+        macros = [("SEQ", s["seq"], "the sequence length the model is used with"),
+                  ("D_IN", s["d_in"], "input features per token" if s["d_in"]
+                   else "0: no embedding, the input is D_MODEL wide")]
+    macros += [
         ("D_MODEL", d, "embedding width"),
         ("N_HEADS", s["n_heads"], "attention heads"),
         ("D_FF", dff, "feed-forward hidden width"),
         ("N_LAYERS", s["n_layers"], "encoder layers"),
         ("N_CLASSES", s["n_classes"], "logits"),
-        ("WEIGHT_BYTES", weight_bytes, "bytes of the float arrays below (flash)"),
     ]
+    if s["cls_token"]:
+        macros.append(("CLS_TOKEN", 1, "a learned CLS row in front: the encoder sees SEQ + 1"))
+    if s["window"]:
+        macros.append(("WINDOW", s["window"], "local attention: query i sees keys |i - j| <= it"))
+    macros.append(("WEIGHT_BYTES", weight_bytes, "bytes of the float arrays below (flash)"))
     for key, val, comment in macros:
         line = "#define %s_%s %d" % (up, key, val)
         full = "%-34s /* %s */" % (line, comment)
@@ -959,15 +1416,231 @@ def _write(path, text):
         fh.write(text)
 
 
-def export_model(model, path, name, seq, *, source=None):
+def export_model(model, path, name, seq=None, *, source=None, verify=True, samples=None,
+                 segments=None, key_padding=None, c_compiler="cc",
+                 repo=os.path.join(HERE, os.pardir), log=print):
     """Write the C header for Classifier `model` used with sequences of `seq`
-    tokens to `path`; `name` prefixes every symbol (NAME_SEQ, name_cfg,
-    name_weights, ...). `source`: the command that regenerates it, for the
-    header's comment. Raises ValueError if attention.h cannot run the model
-    exactly (see the module docstring). Returns the header text."""
+    input rows (a patch model: None or its patch count) to `path`; `name`
+    prefixes every symbol (NAME_SEQ, name_cfg, name_weights, ...).
+    `source`: the command that regenerates it, for the header's comment.
+    Raises ValueError if attention.h cannot run the model exactly (see the
+    module docstring). Then (verify=True, the default) the header is run
+    in C against PyTorch (verify_model, with samples / segments /
+    key_padding; default random inputs): RuntimeError unless every logit is
+    within 1e-5 * max(1, |PyTorch's|). Returns the header text."""
     text = model_header(model, name, seq, source)
     _write(path, text)
+    if verify:
+        verify_model(model, path, name, samples, segments=segments, key_padding=key_padding,
+                     c_compiler=c_compiler, repo=repo, log=log)
     return text
+
+
+def _default_model_samples(s, seed=0):
+    """Random inputs for verify_model: (samples, segments, key_padding) as
+    lists, one entry per sample. Features and tokens: the export's seq
+    three times, one of them with its last row padded, then shorter
+    sequences (1 and seq / 2) when the model allows them; images: three."""
+    rng = np.random.RandomState(seed)
+    seq = s["seq"]
+    if s["front"] == "patches":
+        shape = (s["channels"], s["image_h"], s["image_w"])
+        return [rng.randn(*shape).astype(np.float32) for _ in range(3)], None, None
+    lens = [seq, seq, seq] + sorted(set(k for k in (1, seq // 2) if 1 <= k < seq))
+    pads = [None] * len(lens)
+    if seq >= 2:
+        pads[1] = [0] * (seq - 1) + [1]
+    if s["front"] == "tokens":
+        x = [[int(t) for t in rng.randint(0, s["vocab"], size=k)] for k in lens]
+        seg = None
+        if s["n_segments"]:
+            seg = [[int(t) for t in rng.randint(0, s["n_segments"], size=k)] for k in lens]
+            seg[0] = [0] * (lens[0] // 2) + [s["n_segments"] - 1] * (lens[0] - lens[0] // 2)
+        return x, seg, pads
+    width = s["d_in"] or s["d_model"]
+    return [rng.randn(k, width).astype(np.float32) for k in lens], None, pads
+
+
+def _sample_list(v, n, what):
+    if v is None:
+        return [None] * n
+    v = list(v)
+    if len(v) != n:
+        raise ValueError("%s has %d entries for %d samples" % (what, len(v), n))
+    return v
+
+
+def verify_model(model, header_path, name, samples=None, *, segments=None, key_padding=None,
+                 s8_header_path=None, c_compiler="cc", repo=os.path.join(HERE, os.pardir),
+                 log=print):
+    """Run the Classifier header `header_path` (export_model's, symbols
+    `name`) in C (tools/run_model.c: attn_model_f32, or attn_model_tokens_f32
+    for a token model) on `samples` and compare with the PyTorch model:
+    RuntimeError naming the largest difference unless every logit is within
+    1e-5 * max(1, |PyTorch's|). samples: a list (or a batch tensor) of
+    inputs, each as forward takes one without its batch dimension (features
+    [seq, d_in], an image [C, H, W], token ids [seq]; seq may vary up to the
+    model's); segments / key_padding: as many [seq] id / padding lists or
+    None; default: random inputs. The C program also checks that each
+    call's arena high-water mark equals attn_model_scratch_f32's query.
+    With s8_header_path (quantize's output) the int8 model runs on the same
+    inputs too and the report tells how often its argmax is float's.
+    Returns dict(samples, max_rel_err, f32 (C logits), torch (PyTorch's),
+    s8 (int8 logits or None), s8_agreement, s8_max_logit_error)."""
+    import tempfile
+    name = _c_name(name)
+    up = name.upper()
+    s = describe(model, _header_macros(header_path, up).get("SEQ"))
+    tokens = s["front"] == "tokens"
+    if samples is None:
+        samples, segments, key_padding = _default_model_samples(s)
+    elif isinstance(samples, (torch.Tensor, np.ndarray)):
+        samples = [samples[i] for i in range(samples.shape[0])]
+    else:
+        samples = list(samples)
+    n = len(samples)
+    if n < 1:
+        raise ValueError("verify_model needs at least one sample")
+    segments = _sample_list(segments, n, "segments")
+    key_padding = _sample_list(key_padding, n, "key_padding")
+    if segments[0] is not None and not s["n_segments"]:
+        raise ValueError("segments given for a model without segment_embed")
+    rows_max = s["max_seq"] - s["cls_token"]
+    xs, lens, want = [], [], []
+    with _eval_mode(model), torch.enable_grad():  # autograd on: PyTorch's reference path
+        for i in range(n):
+            x = _as_numpy(samples[i])
+            if tokens:
+                x = np.asarray(x).reshape(-1)
+                if not np.issubdtype(x.dtype, np.integer):
+                    raise ValueError("samples[%d]: a token model's samples are integer ids"
+                                     % i)
+                if x.size and (x.min() < 0 or x.max() >= s["vocab"]):
+                    raise ValueError("samples[%d] has an id outside 0..%d" % (i, s["vocab"] - 1))
+                seq = x.size
+                inp = torch.from_numpy(x.astype(np.int64))[None]
+            else:
+                x = np.asarray(x, dtype=np.float32)
+                if s["front"] == "patches":
+                    shape = (s["channels"], s["image_h"], s["image_w"])
+                    if x.shape != shape:
+                        raise ValueError("samples[%d] has shape %s; the model takes one image "
+                                         "%s" % (i, list(x.shape), list(shape)))
+                    seq = s["seq"]
+                else:
+                    width = s["d_in"] or s["d_model"]
+                    if x.ndim != 2 or x.shape[1] != width:
+                        raise ValueError("samples[%d] has shape %s; expected [seq, %d]"
+                                         % (i, list(x.shape), width))
+                    seq = x.shape[0]
+                inp = torch.from_numpy(x)[None]
+            if not 1 <= seq <= rows_max:
+                raise ValueError("samples[%d] has %d rows; 1..%d fit" % (i, seq, rows_max))
+            seg = None
+            if segments[i] is not None:
+                seg = np.asarray(_as_numpy(segments[i])).reshape(-1).astype(np.int64)
+                if seg.size != seq or seg.min() < 0 or seg.max() >= s["n_segments"]:
+                    raise ValueError("segments[%d] must be %d ids in 0..%d"
+                                     % (i, seq, s["n_segments"] - 1))
+                segments[i] = [int(v) for v in seg]
+                seg = torch.from_numpy(seg)[None]
+            kpm = None
+            if key_padding[i] is not None:
+                pad = (np.asarray(_as_numpy(key_padding[i])).reshape(-1) != 0)
+                if pad.size != seq:
+                    raise ValueError("key_padding[%d] has %d entries for %d rows"
+                                     % (i, pad.size, seq))
+                key_padding[i] = [int(v) for v in pad]
+                kpm = torch.from_numpy(pad)[None]
+            y = model(inp, kpm, seg) if tokens else model(inp, kpm)
+            want.append(y.detach().to(torch.float32).numpy()[0].astype(np.float64))
+            xs.append(x)
+            lens.append(seq)
+    k = s["n_classes"]
+    width = max(int(np.asarray(x).size) for x in xs)
+    lines = ["#include \"%s\"" % os.path.abspath(header_path)]
+    if s8_header_path is not None:
+        lines += ["#include \"%s\"" % os.path.abspath(s8_header_path),
+                  "#define RM_S8 %s_s8" % name]
+    lines += ["#define RM_CFG %s_cfg" % name, "#define RM_W %s_weights" % name,
+              "#define RM_CLASSES %d" % k, "#define RM_N %d" % n, "#define RM_WIDTH %d" % width]
+    sizes = "%s_SEQ, %s_D_MODEL, %s_N_HEADS, %s_D_FF, %d, %s" % (
+        up, up, up, up, s["cls_token"], "%s_D_IN" % up if s["front"] == "patches" else "0")
+    lines += ["#define RM_MAX_LEN %d" % max(lens),
+              "#define RM_SCRATCH_F32 ATTN_MODEL_SCRATCH_EX_F32(%s)" % sizes.replace(
+                  "%s_SEQ" % up, "RM_MAX_LEN"),
+              "#define RM_SCRATCH_S8 ATTN_MODEL_SCRATCH_EX_S8(%s)" % sizes.replace(
+                  "%s_SEQ" % up, "RM_MAX_LEN")]
+    if tokens:
+        lines.append("#define RM_TOKENS 1")
+        lines.append("static const int rm_tok[RM_N][RM_WIDTH] = {\n%s\n};"
+                     % _int_rows([list(x) for x in xs], width))
+        if segments[0] is not None or any(v is not None for v in segments):
+            lines.append("#define RM_SEGMENTS 1")
+            lines.append("static const int rm_seg[RM_N][RM_WIDTH] = {\n%s\n};" % _int_rows(
+                [v if v is not None else [0] * lens[i] for i, v in enumerate(segments)], width))
+    else:
+        body = []
+        for x in xs:
+            flat = [c_float(v) for v in np.asarray(x, dtype=np.float32).reshape(-1)]
+            flat += ["0.0f"] * (width - len(flat))
+            body.append("    {\n%s\n    }," % wrap(flat, indent="        "))
+        lines.append("static const float rm_in[RM_N][RM_WIDTH] = {\n%s\n};" % "\n".join(body))
+    lines.append("static const int rm_len[RM_N] = {\n%s\n};" % _int_list(lens))
+    if any(p is not None for p in key_padding):
+        w = max(lens)
+        lines.append("#define RM_PADDING 1")
+        lines.append("static const uint8_t rm_pad[RM_N][%d] = {\n%s\n};"
+                     % (w, _int_rows([p or [0] for p in key_padding], w)))
+        lines.append("static const int rm_padded[RM_N] = {\n%s\n};"
+                     % _int_list([int(p is not None) for p in key_padding]))
+    with tempfile.TemporaryDirectory(prefix="attn_verify_") as tmp:
+        with open(os.path.join(tmp, "rm_input.h"), "w") as fh:
+            fh.write("\n".join(lines) + "\n")
+        exe = os.path.join(tmp, "run")
+        _build(c_compiler, repo, tmp, "run_model.c", exe, ["RM_NO_IMPLEMENTATION"])
+        out = _run([exe], "the C runner (tools/run_model.c) on %s" % header_path)
+    got = {"f32": {}, "s8": {}}
+    encoding = None
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) >= 2 and p[0] in ("f32", "s8") and p[1] != "encoding":
+            got[p[0]][int(p[1])] = np.array([float(v) for v in p[2:]], dtype=np.float64)
+        elif p[:2] == ["s8", "encoding"]:
+            encoding = (float(p[2]), int(p[3]))
+    worst = (-1.0, None)
+    for i in range(n):
+        c = got["f32"].get(i)
+        if c is None or c.shape != (k,):
+            raise RuntimeError("the C runner printed no %d logits for sample %d:\n%s"
+                               % (k, i, out[-2000:]))
+        err = np.abs(c - want[i]) / np.maximum(1.0, np.abs(want[i]))
+        j = int(np.argmax(err))
+        if err[j] > worst[0]:
+            worst = (float(err[j]), (i, j, float(c[j]), float(want[i][j])))
+    if worst[0] > 1e-5:
+        i, j, cv, pv = worst[1]
+        raise RuntimeError("the C model's logits differ from PyTorch's: largest difference %.3g "
+                           "(relative to max(1, |logit|)) at sample %d, logit %d: C %.9g, "
+                           "PyTorch %.9g; the bound is 1e-5" % (worst[0], i, j, cv, pv))
+    report = dict(samples=n, max_rel_err=worst[0], f32=[got["f32"][i] for i in range(n)],
+                  torch=want, s8=None, s8_agreement=None, s8_max_logit_error=None)
+    msg = ("verified %s: %d samples, logits within %.2g of PyTorch's (relative to max(1, "
+           "|logit|); bound 1e-5)" % (os.path.basename(header_path), n, worst[0]))
+    if s8_header_path is not None:
+        q = [got["s8"].get(i) for i in range(n)]
+        if any(v is None or v.shape != (k,) for v in q) or encoding is None:
+            raise RuntimeError("the C runner printed no int8 logits:\n%s" % out[-2000:])
+        scale, zp = encoding
+        same = sum(int(np.argmax(q[i]) == np.argmax(report["f32"][i])) for i in range(n))
+        err = max(float(np.max(np.abs(scale * (q[i] - zp) - report["f32"][i])))
+                  for i in range(n))
+        report.update(s8=q, s8_agreement=same / float(n), s8_max_logit_error=err,
+                      s8_scale=scale, s8_zp=zp)
+        msg += "; int8 %s: argmax as float's on %d of %d, logits within %.3g" % (
+            os.path.basename(s8_header_path), same, n, err)
+    log(msg)
+    return report
 
 
 def _as_numpy(x):
@@ -976,13 +1649,28 @@ def _as_numpy(x):
     return np.asarray(x)
 
 
-def calibration_header(inputs, key_padding, name, source=None):
+def calibration_header(inputs, key_padding, name, source=None, patch=None):
     """The text export_calibration writes."""
     name = _c_name(name)
     up = name.upper()
     x = _as_numpy(inputs)
-    if x.ndim != 3 or min(x.shape) < 1:
-        raise ValueError("calibration inputs must be [n, seq, features], not %s" % (x.shape,))
+    image = None
+    if patch is not None:
+        if isinstance(patch, bool) or not isinstance(patch, (int, np.integer)) or patch < 1:
+            raise ValueError("patch must be an int >= 1, not %r" % (patch,))
+        if x.ndim != 4 or min(x.shape) < 1:
+            raise ValueError("calibration images must be [n, channels, height, width], not %s"
+                             % (x.shape,))
+        n, c, h, w = (int(v) for v in x.shape)
+        if h % patch or w % patch:
+            raise ValueError("calibration images of %dx%d are not a whole number of %dx%d "
+                             "patches" % (h, w, patch, patch))
+        image = (c, h, w)
+        # an image's values in their C order [C][H][W]: as many as seq rows of d_in
+        x = x.reshape(n, (h // patch) * (w // patch), c * patch * patch)
+    elif x.ndim != 3 or min(x.shape) < 1:
+        raise ValueError("calibration inputs must be [n, seq, features] (images [n, C, H, W] "
+                         "with patch=), not %s" % (x.shape,))
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
         raise ValueError("calibration inputs must be real numbers, not %s" % x.dtype)
     x = x.astype(np.float32)
@@ -995,9 +1683,13 @@ def calibration_header(inputs, key_padding, name, source=None):
         if pad.shape != (n, seq):
             raise ValueError("key_padding must be [n, seq] = %s, not %s" % ((n, seq), pad.shape))
         pad = (pad != 0).astype(np.uint8)
+    what = "%d sequences of %d tokens x %d features (float32)" % (n, seq, width) \
+        if image is None else "%d images of %d x %d x %d (channels, height, width; float32), " \
+        "each [%d patches][%d values] to the model" % ((n,) + image + (seq, width))
+    what += "%s. */" % (", with key padding" if pad is not None else "")
     out = ["""%s
 %s
-   %d sequences of %d tokens x %d features (float32)%s. */
+%s
 #ifndef %s_CALIB_H
 #define %s_CALIB_H
 
@@ -1019,8 +1711,7 @@ def calibration_header(inputs, key_padding, name, source=None):
 
 """ % (_para("%s_calib.h - generated by tools/export.py: calibration inputs for the int8 "
              "quantizer (tools/quantize_model.c); do not edit." % name, "/* "),
-       _regen_note(source), n, seq, width,
-       ", with key padding" if pad is not None else "", up, up, up, n, up, seq, up, width,
+       _regen_note(source), _para(what), up, up, up, n, up, seq, up, width,
        name, up, up, seq, name, up, up, up, up, up, up, width, name)]
     rows = []
     for i in range(n):
@@ -1042,14 +1733,15 @@ def calibration_header(inputs, key_padding, name, source=None):
     return text
 
 
-def export_calibration(inputs, key_padding, path, name, *, source=None):
+def export_calibration(inputs, key_padding, path, name, *, source=None, patch=None):
     """Write calibration inputs for the int8 quantizer to `path`:
-    inputs [n, seq, d_in] (d_model without an embedding; tensor or array) and
-    key_padding [n, seq] (nonzero = padded) or None. Symbols: NAME_N_CALIB,
+    inputs [n, seq, d_in] (d_model without an embedding; tensor or array),
+    or for a patch model (patch = its Conv2d's kernel) images [n, C, H, W],
+    and key_padding [n, seq] (nonzero = padded) or None. Symbols: NAME_N_CALIB,
     NAME_CALIB_SEQ, NAME_CALIB_WIDTH, name_calib[n][seq * width],
     name_calib_padding[n][seq] (with padding), NAME_CALIB_PADDING (pointer or
     NULL). Returns the header text."""
-    text = calibration_header(inputs, key_padding, name, source)
+    text = calibration_header(inputs, key_padding, name, source, patch)
     _write(path, text)
     return text
 
@@ -1069,6 +1761,11 @@ def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="c
     name = _c_name(name)
     up = name.upper()
     repo = os.path.abspath(repo)
+    if "VOCAB" in _header_macros(model_header_path, up):
+        raise ValueError("%s is a token model (attn_model_tokens_f32): tools/quantize_model.c "
+                         "quantizes feature and patch models only; attention.h's "
+                         "attn_quantize_model_tokens_s8 quantizes it from calibration token ids "
+                         "in C" % model_header_path)
     with tempfile.TemporaryDirectory(prefix="attn_quant_") as tmp:
         shim = os.path.join(tmp, "quant_input.h")
         with open(shim, "w", newline="\n") as fh:
@@ -2441,9 +3138,11 @@ def main(argv=None):
     ap.add_argument("model", help="file written by torch.save(model) (a Classifier, Seq2Seq or "
                     "DecoderLM)")
     ap.add_argument("--name", required=True, help="C prefix of every symbol, e.g. digits")
-    ap.add_argument("--seq", type=int, help="Classifier: sequence length the C code uses")
+    ap.add_argument("--seq", type=int, help="Classifier: sequence length the C code uses (a "
+                    "patch model: its patch count, the default)")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
-    ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (.pt or .npy): also "
+    ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (images [n, C, H, W] "
+                    "for a patch model; .pt or .npy): also "
                     "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
                     ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
                     "BOS first), for a DecoderLM of {'seqs': [...]}")
@@ -2469,16 +3168,18 @@ def main(argv=None):
         if isinstance(model, Seq2Seq) and args.bos is None:
             ap.error("--bos is needed for a Seq2Seq")
         return _main_tokens(model, args, load, command)
-    if args.seq is None:
-        ap.error("--seq is needed for a Classifier")
+    patch = int(model.embed.kernel_size[0]) if isinstance(getattr(model, "embed", None),
+                                                           nn.Conv2d) else None
+    if args.seq is None and patch is None:
+        ap.error("--seq is needed for a Classifier (but for a Conv2d patch model)")
     try:
         text = export_model(model, args.out or "%s_model.h" % args.name, args.name, args.seq,
-                            source=command)
+                            source=command, c_compiler=args.cc)
         print("wrote %s (%d bytes)" % (args.out or "%s_model.h" % args.name, len(text)))
         if args.calib:
             pad = load(args.calib_padding) if args.calib_padding else None
             path = "%s_calib.h" % args.name
-            text = export_calibration(load(args.calib), pad, path, args.name)
+            text = export_calibration(load(args.calib), pad, path, args.name, patch=patch)
             print("wrote %s (%d bytes)" % (path, len(text)))
             s8 = "%s_model_s8.h" % args.name
             text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,

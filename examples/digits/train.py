@@ -261,7 +261,9 @@ def main():
           % (100 * acc, int(np.sum(pred == labels[test_idx])), len(test_idx), seconds))
 
     model_h = os.path.join(HERE, "digits_model.h")
-    text = export_model(model, model_h, "digits", seq=SEQ, source=COMMAND)
+    text = export_model(model, model_h, "digits", seq=SEQ, source=COMMAND,
+                        verify=not args.no_verify and shutil.which(args.cc) is not None,
+                        c_compiler=args.cc)
     print("wrote %s (%d bytes)" % (os.path.relpath(model_h), len(text)))
 
     stamp = ("Generator: examples/digits/train.py; torch %s, scikit-learn %s, numpy %s, "

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""tests/export/test_export.py - tools/export.py's encoder-decoder (Seq2Seq)
-and decoder-only (DecoderLM) export, checked end to end.
+"""tests/export/test_export.py - tools/export.py's encoder-decoder (Seq2Seq),
+decoder-only (DecoderLM) and classifier (Classifier) export, checked end to
+end.
 
     /usr/bin/python3 tests/export/test_export.py [--cc CC] [WORK_DIR]
 
@@ -18,9 +19,20 @@ would compute differently must be refused with a ValueError naming it (and
 the command line must exit 1). The generated C compiles warning-free as C99
 (the project's warning flags) and as C++98.
 
+Classifiers (attn_model_f32 / attn_model_tokens_f32, tools/run_model.c):
+the digits shape (Linear rows), a ViT (Conv2d patches, a CLS row, learned
+positions, attention pooling), a BERT-style token model (token + segment
+embeddings, positions, LayerNorm, first pooling; lengths 1..9, padding,
+segments NULL) and windowed models (a band attn_mask, with the causal
+triangle, with a CLS row; window=), each within 1e-5 * max(1, |PyTorch's|);
+the ViT in int8 too (calibrated on images). The verification must fail on
+a header without its window or with one value changed, and every front end
+attention.h computes otherwise (Conv2d with padding, stride or dilation,
+non-band masks, Embedding with max_norm, ...) must be refused.
+
 Needs PyTorch (Debian's python3-torch) and a C compiler. Prints a line per
 check and ends with "N passed, N failed"; exit status 0 only if none failed.
-Deterministic (fixed seeds); takes about ten seconds.
+Deterministic (fixed seeds); takes about half a minute.
 """
 
 import argparse
@@ -163,6 +175,355 @@ def lm_models():
                                        enable_nested_tensor=False),
                                    nn.Linear(8, 7), pos=None, max_len=6)), 0, {}))
     return out
+
+
+# ---- Classifier (attn_model_*): the issue-11 front ends ------------------------------
+
+def _enc(d, heads, d_ff, layers=1, eps=1e-5, **kw):
+    layer = nn.TransformerEncoderLayer(d, heads, d_ff, dropout=0.0, batch_first=True,
+                                       layer_norm_eps=eps, **kw)
+    return nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(d, eps=eps),
+                                 enable_nested_tensor=False)
+
+
+def vit_model(d=16, image=(2, 6, 4), patch=2, seed=11):
+    """ViT style: Conv2d patches, a CLS row, learned positions, attention pooling."""
+    torch.manual_seed(seed)
+    c, h, w = image
+    rows = (h // patch) * (w // patch) + 1
+    m = E.Classifier(nn.Conv2d(c, d, patch, stride=patch),
+                     nn.Parameter(torch.randn(rows, d) * 0.5), _enc(d, 2, 24, layers=2),
+                     nn.Linear(d, 1), nn.Linear(d, 5),
+                     cls_token=nn.Parameter(torch.randn(1, 1, d)), image_size=(h, w))
+    with torch.no_grad():
+        m.pool.weight.mul_(3.0)  # peaked attention pooling: the test means something
+        m.head.weight.mul_(4.0)  # clearer argmax decisions (fewer near-ties)
+    return m
+
+
+def bert_model(d=12, vocab=13, segments=3, max_seq=9, seed=12):
+    """BERT style: token + segment embeddings + learned positions + LayerNorm, first pooling."""
+    torch.manual_seed(seed)
+    return E.Classifier(nn.Embedding(vocab, d, padding_idx=0),
+                        nn.Parameter(torch.randn(max_seq, d) * 0.5),
+                        _enc(d, 3, 20, layers=2, activation="gelu", norm_first=True),
+                        "first", nn.Linear(d, 4), segment_embed=nn.Embedding(segments, d),
+                        embed_norm=nn.LayerNorm(d))
+
+
+def band(n, w, causal=False):
+    i = torch.arange(n)[:, None]
+    j = torch.arange(n)[None, :]
+    m = (i - j).abs() > w
+    return m | (j > i) if causal else m
+
+
+def window_model(mask, pos="sinusoidal", d=16, seed=13, cls_token=False, pool="mean"):
+    torch.manual_seed(seed)
+    n = mask.shape[0]
+    return E.Classifier(nn.Linear(5, d), pos, _enc(d, 4, 24), pool, nn.Linear(d, 3),
+                        max_seq=n, attn_mask=mask,
+                        cls_token=nn.Parameter(torch.randn(d)) if cls_token else None)
+
+
+def classifier_checks(check, P, cc, cxx):
+    kw = dict(c_compiler=cc, log=quiet)
+
+    def rows_model():  # the old Classifier (examples/digits/train.py's shape)
+        torch.manual_seed(10)
+        m = E.Classifier.build(8, 16, 4, 32, 1, 10, 8)
+        text = E.export_model(m, P("c_model.h"), "c", 8, **kw)
+        assert "ATTN_MODEL_SCRATCH_F32(C_SEQ" in text and "0 /*cls_token*/" in text
+        assert E.model_header(m, "c", 8) == E.model_header(m, "c", 8), "not deterministic"
+    check("classifier float == PyTorch: Linear rows (the digits shape), verified in C", rows_model)
+
+    vit = vit_model()
+    reports = {}
+
+    def vit_float():
+        text = E.export_model(vit, P("v_model.h"), "v", **kw)
+        assert "#define V_SEQ 6 " in text and "#define V_D_IN 8 " in text, text[:2000]
+        assert "ATTN_POOL_ATTENTION" in text and "1 /*cls_token*/" in text
+        assert "2 /*patch*/, 2, 6, 4 /*channels, image_h, image_w*/" in text
+        rng = np.random.RandomState(3)
+        r = E.verify_model(vit, P("v_model.h"), "v", list(rng.randn(8, 2, 6, 4) * 2.0), **kw)
+        assert r["samples"] == 8 and r["max_rel_err"] <= 1e-5, r
+        # the pooling weights matter: uniform weights (mean of the rows) give other logits
+        with torch.no_grad():
+            base = vit(torch.from_numpy(np.float32(rng.randn(1, 2, 6, 4))))
+            h = vit.pool.weight.clone()
+            vit.pool.weight.zero_()
+            other = vit(torch.from_numpy(np.float32(rng.randn(1, 2, 6, 4))))
+            vit.pool.weight.copy_(h)
+        assert float((base - other).abs().max()) > 1e-3
+    check("classifier float == PyTorch: ViT (Conv2d 2x2 patches of a 2x6x4 image, CLS token, "
+          "learned positions, attention pooling, 2 layers)", vit_float)
+
+    def vit_int8():
+        rng = np.random.RandomState(4)
+        imgs = torch.from_numpy(np.float32(rng.randn(32, 2, 6, 4)))
+        calib = E.export_calibration(imgs, None, P("v_calib.h"), "v", patch=2)
+        assert "32 images of 2 x 6 x 4" in calib and "#define V_CALIB_SEQ 6" in calib
+        E.quantize(P("v_model.h"), P("v_calib.h"), P("v_model_s8.h"), "v", c_compiler=cc)
+        held = list(np.float32(rng.randn(40, 2, 6, 4)))
+        r = E.verify_model(vit, P("v_model.h"), "v", held, s8_header_path=P("v_model_s8.h"),
+                           **kw)
+        reports["vit"] = r
+        f = np.array(r["f32"])
+        q = r["s8_scale"] * (np.array(r["s8"]) - r["s8_zp"])
+        cos = float(np.sum(f * q) / np.sqrt(np.sum(f * f) * np.sum(q * q)))
+        print("     int8 ViT: argmax as float's on %d of 40 held-out images, logits within "
+              "%.3g (float logits span %.3g), cosine %.4f"
+              % (round(40 * r["s8_agreement"]), r["s8_max_logit_error"],
+                 float(np.ptp(f, axis=1).max()), cos))
+        assert r["s8_agreement"] >= 0.9, r["s8_agreement"]
+        assert cos >= 0.99, cos
+    check("classifier int8: the ViT quantized from calibration images (tools/quantize_model.c): "
+          ">= 90% of held-out argmaxes as float's, logits' cosine >= 0.99", vit_int8)
+
+    bert = bert_model()
+
+    def bert_float():
+        text = E.export_model(bert, P("b_model.h"), "b", 9, **kw)
+        assert "attn_model_tokens_f32(logits, tokens, segments, B_SEQ" in text
+        assert "#define B_VOCAB 13 " in text and "#define B_N_SEGMENTS 3 " in text
+        assert "1 /*embed_norm*/" in text and "ATTN_POOL_FIRST" in text
+        assert "13 /*vocab*/, 3 /*n_segments*/" in text
+        rng = np.random.RandomState(5)
+        lens = [9, 9, 9, 1, 4, 7]
+        toks = [list(rng.randint(0, 13, size=k)) for k in lens]
+        segs = [[0] * 4 + [1] * 3 + [2] * 2, list(rng.randint(0, 3, size=9)), [2] * 9, [1],
+                [0, 2, 1, 0], list(rng.randint(0, 3, size=7))]
+        pads = [None, [0] * 7 + [1, 1], None, None, [0, 0, 0, 1], None]
+        r = E.verify_model(bert, P("b_model.h"), "b", toks, segments=segs, key_padding=pads,
+                           **kw)
+        assert r["max_rel_err"] <= 1e-5
+        # segments left out: attn_model_tokens_f32 with NULL (all segment 0) == PyTorch's default
+        E.verify_model(bert, P("b_model.h"), "b", toks[:3], **kw)
+        # and the segment ids change the logits (the check can tell)
+        with torch.no_grad():
+            a = bert(torch.tensor([toks[0]]), None, torch.tensor([segs[0]]))
+            b = bert(torch.tensor([toks[0]]))
+        assert float((a - b).abs().max()) > 1e-3
+    check("classifier float == PyTorch: BERT (token + 3 segment embeddings mixed, learned "
+          "positions, LayerNorm, pre-norm GELU, first pooling) through attn_model_tokens_f32, "
+          "lengths 1..9, padding, segments NULL", bert_float)
+
+    def windowed():
+        for label, mask, extra in (("window 2", band(10, 2), {}),
+                                   ("window 1 + causal", band(7, 1, True), {}),
+                                   ("window 3, CLS token, attention pooling",
+                                    band(8, 3), dict(cls_token=True, pool=nn.Linear(16, 1))),
+                                   ("window >= seq (a band that hides nothing)",
+                                    torch.zeros(6, 6, dtype=torch.bool), {})):
+            m = window_model(mask, **extra)
+            s = E.describe(m, mask.shape[0] - (1 if extra.get("cls_token") else 0))
+            w = {"window 2": 2, "window 1 + causal": 1}.get(label, 3 if "CLS" in label else 0)
+            assert (s["window"], s["causal"]) == (w, "causal" in label), (label, s["window"],
+                                                                          s["causal"])
+            E.export_model(m, P("w_model.h"), "w", mask.shape[0] - s["cls_token"], **kw)
+        # a float mask of 0 / -inf is the same mask
+        fm = torch.zeros(10, 10).masked_fill(band(10, 2), float("-inf"))
+        assert E.describe(window_model(fm), 10)["window"] == 2
+        # window= as a number: the same model as its band mask
+        torch.manual_seed(13)
+        m = E.Classifier(nn.Linear(5, 16), "sinusoidal", _enc(16, 4, 24), "mean",
+                         nn.Linear(16, 3), max_seq=10, window=2)
+        E.export_model(m, P("w2_model.h"), "w2", 10, **kw)
+        x = torch.randn(2, 10, 5)
+        with torch.no_grad():
+            assert torch.equal(m(x), window_model(band(10, 2))(x))
+    check("classifier float == PyTorch: a window given as an attn_mask (band |i-j| > w; with "
+          "the causal triangle; with a CLS token and attention pooling; all False), window=",
+          windowed)
+
+    def verify_fails():
+        # a windowed model exported without its window: verification must notice
+        m = window_model(band(10, 2))
+        text = E.model_header(m, "w", 10)
+        bad = text.replace("2 /*window*/", "0 /*window*/")
+        assert bad != text
+        with open(P("w_bad.h"), "w") as fh:
+            fh.write(bad)
+        refuses(lambda: E.verify_model(m, P("w_bad.h"), "w", **kw), "largest difference",
+                exc=RuntimeError)
+        # the CLS row changed by 0.01
+        text = open(P("v_model.h")).read()
+        k = text.index("v_cls_token[16] = {\n    ") + len("v_cls_token[16] = {\n    ")
+        end = text.index(",", k)
+        bad = text[:k] + E.c_float(float(text[k:end].rstrip("f")) + 0.01) + text[end:]
+        with open(P("v_bad.h"), "w") as fh:
+            fh.write(bad)
+        refuses(lambda: E.verify_model(vit, P("v_bad.h"), "v", **kw), "largest difference",
+                "sample", exc=RuntimeError)
+        # a segment table row changed: the token model's check sees it too
+        text = open(P("b_model.h")).read()
+        head = "b_segment_embed[3 * 12] = {\n    "
+        k = text.index(head) + len(head)
+        end = text.index(",", k)
+        bad = text[:k] + E.c_float(float(text[k:end].rstrip("f")) + 0.01) + text[end:]
+        with open(P("b_bad.h"), "w") as fh:
+            fh.write(bad)
+        refuses(lambda: E.verify_model(bert, P("b_bad.h"), "b", [[1, 2, 3]], segments=[[0, 0, 0]],
+                                       **kw), "largest difference", exc=RuntimeError)
+    check("classifier verification fails on a header without its window, with the CLS row or "
+          "a segment row changed by 0.01", verify_fails)
+
+    def cxx98_cls():
+        src = P("cxx_cls.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
+                     '#include "v_model.h"\n#include "v_model_s8.h"\n#include "b_model.h"\n'
+                     '#include "w2_model.h"\n'
+                     'int main(void) { return v_s8.logit_zp + (int)sizeof v_weights + '
+                     '(int)sizeof b_weights + w2_cfg.encoder.window == 0; }\n')
+        r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + os.path.dirname(src), "-c", src,
+                            "-o", P("cxx_cls.o")], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the ViT / BERT / windowed headers compile as C++98 (-Wall -Wextra -Wpedantic -Werror)",
+          cxx98_cls)
+
+    # ---- refusals ----------------------------------------------------------------------
+    def refused(make, *needles, seq=None):
+        return lambda: refuses(lambda: E.model_header(make(), "r", seq), *needles)
+
+    def vit_with(conv=None, image=(6, 4), **kw2):
+        torch.manual_seed(14)
+        return E.Classifier(conv, nn.Parameter(torch.randn(7, 16)), _enc(16, 2, 24), "mean",
+                            nn.Linear(16, 5), image_size=image,
+                            cls_token=nn.Parameter(torch.randn(16)), **kw2)
+    check("refused: Conv2d patches with padding",
+          refused(lambda: vit_with(nn.Conv2d(2, 16, 2, stride=2, padding=1)), "embed has padding",
+                  "padding=0"))
+    check("refused: Conv2d with a stride other than its kernel (overlapping patches)",
+          refused(lambda: vit_with(nn.Conv2d(2, 16, 2, stride=1)), "stride (1, 1)",
+                  "non-overlapping"))
+    check("refused: a non-square Conv2d kernel, dilation, groups",
+          lambda: (refuses(lambda: E.model_header(vit_with(nn.Conv2d(2, 16, (2, 1),
+                                                                     stride=(2, 1))), "r"),
+                           "2x1 kernel"),
+                   refuses(lambda: E.model_header(vit_with(nn.Conv2d(2, 16, 2, stride=2,
+                                                                     dilation=2)), "r"),
+                           "dilation (2, 2)"),
+                   refuses(lambda: E.model_header(vit_with(nn.Conv2d(2, 16, 2, stride=2,
+                                                                     groups=2)), "r"),
+                           "groups=2")))
+    check("refused: an image that is not a whole number of patches",
+          refused(lambda: vit_with(nn.Conv2d(2, 16, 2, stride=2), image=(5, 4)),
+                  "5x4 is not a whole number of 2x2 patches"))
+    check("refused: a patch model exported with another seq than its patch count",
+          refused(lambda: vit_with(nn.Conv2d(2, 16, 2, stride=2)), "seq 5", "is 6 rows", seq=5))
+
+    def non_band():
+        m = band(8, 2)
+        m[5, 1] = False  # one more key seen: no longer a band
+        return window_model(m)
+    check("refused: an attn_mask that is not a band / causal mask (naming attention.h's masks)",
+          refused(non_band, "not a causal and/or band mask", "entry [5, 1]",
+                  "causal flag", "window w >= 1", seq=8))
+
+    def strided():
+        i = torch.arange(8)[:, None]
+        j = torch.arange(8)[None, :]
+        return window_model((i - j) % 2 == 1)
+    check("refused: a strided (dilated) attention mask",
+          refused(strided, "not a causal and/or band mask", seq=8))
+    check("refused: a mask that hides a query's own key",
+          refused(lambda: window_model(torch.eye(6, dtype=torch.bool)), "hides query 0 from its "
+                  "own key", seq=6))
+    check("refused: a mask of window 0 (each query sees only itself)",
+          refused(lambda: window_model(band(6, 0)), "window of 0", seq=6))
+    check("refused: a float mask with values other than 0 and -inf (an additive bias)",
+          refused(lambda: window_model(torch.zeros(6, 6).masked_fill(band(6, 1), -1.0)),
+                  "other than 0 and -inf", seq=6))
+    check("refused: an attn_mask smaller than the rows the encoder sees",
+          refused(lambda: E.Classifier(nn.Linear(5, 16), None, _enc(16, 4, 24), "mean",
+                                       nn.Linear(16, 3), max_seq=8, attn_mask=band(6, 1)),
+                  "attn_mask is 6 x 6", "8 rows", seq=8))
+
+    def embedding_with(**kw2):
+        torch.manual_seed(15)
+        return E.Classifier(nn.Embedding(9, 12, **kw2), nn.Parameter(torch.randn(6, 12)),
+                            _enc(12, 2, 16), "first", nn.Linear(12, 3))
+    check("refused: an nn.Embedding with max_norm (it rescales the rows it reads)",
+          refused(lambda: embedding_with(max_norm=1.0), "embed uses max_norm", seq=6))
+    check("refused: a segment embedding with max_norm",
+          refused(lambda: E.Classifier(nn.Embedding(9, 12), nn.Parameter(torch.randn(6, 12)),
+                                       _enc(12, 2, 16), "first", nn.Linear(12, 3),
+                                       segment_embed=nn.Embedding(2, 12, max_norm=2.0)),
+                  "segment_embed uses max_norm", seq=6))
+    check("refused: a token embedding of another width than the encoder",
+          refused(lambda: E.Classifier(nn.Embedding(9, 10), nn.Parameter(torch.randn(6, 12)),
+                                       _enc(12, 2, 16), "first", nn.Linear(12, 3)),
+                  "embed.weight has shape [9, 10]; expected [n, 12]", seq=6))
+    check("refused: segment embeddings without token ids",
+          lambda: refuses(lambda: E.Classifier(nn.Linear(4, 12), None, _enc(12, 2, 16), "first",
+                                               nn.Linear(12, 3),
+                                               segment_embed=nn.Embedding(2, 12)),
+                          "segment_embed needs token ids"))
+    check("refused: an embedding LayerNorm with another eps than the encoder's",
+          refused(lambda: E.Classifier(nn.Linear(4, 12), None, _enc(12, 2, 16), "first",
+                                       nn.Linear(12, 3), max_seq=6,
+                                       embed_norm=nn.LayerNorm(12, eps=1e-6)),
+                  "embed_norm.eps", "encoder's eps", seq=6))
+    check("refused: a CLS token of another width; one whose row would not fit max_seq",
+          lambda: (refuses(lambda: E.model_header(E.Classifier(
+              nn.Linear(4, 12), None, _enc(12, 2, 16), "first", nn.Linear(12, 3), max_seq=6,
+              cls_token=nn.Parameter(torch.randn(1, 10))), "r", 5), "cls_token has 10 values"),
+                   refuses(lambda: E.model_header(E.Classifier(
+                       nn.Linear(4, 12), nn.Parameter(torch.randn(6, 12)), _enc(12, 2, 16),
+                       "first", nn.Linear(12, 3), cls_token=nn.Parameter(torch.randn(12))),
+                       "r", 6), "seq 6 is outside 1..5", "CLS token"),
+                   refuses(lambda: E.Classifier(nn.Linear(4, 12), None, _enc(12, 2, 16), "first",
+                                                nn.Linear(12, 3),
+                                                cls_token=nn.Parameter(torch.randn(2, 12))),
+                           "cls_token must be a tensor of [d_model]")))
+    check("refused: attention pooling by nn.Linear(d, 2) / another module",
+          lambda: (refuses(lambda: E.model_header(E.Classifier(
+              nn.Linear(4, 12), None, _enc(12, 2, 16), nn.Linear(12, 2), nn.Linear(12, 3),
+              max_seq=6), "r", 6), "pool is Linear(12, 2); expected Linear(12, 1)"),
+                   refuses(lambda: E.model_header(E.Classifier(
+                       nn.Linear(4, 12), None, _enc(12, 2, 16), nn.Tanh(), nn.Linear(12, 3),
+                       max_seq=6), "r", 6), "an nn.Linear(d_model, 1)")))
+    check("refused: a Conv2d without image_size; window and attn_mask together; window 0",
+          lambda: (refuses(lambda: E.Classifier(nn.Conv2d(1, 12, 2, stride=2), None,
+                                                _enc(12, 2, 16), "mean", nn.Linear(12, 3)),
+                           "needs image_size"),
+                   refuses(lambda: E.Classifier(nn.Linear(4, 12), None, _enc(12, 2, 16), "mean",
+                                                nn.Linear(12, 3), window=2,
+                                                attn_mask=band(6, 2)), "not both"),
+                   refuses(lambda: E.Classifier(nn.Linear(4, 12), None, _enc(12, 2, 16), "mean",
+                                                nn.Linear(12, 3), window=0),
+                           "window must be an int >= 1")))
+    check("refused: quantize() of a token model (tools/quantize_model.c has no token path)",
+          lambda: refuses(lambda: E.quantize(P("b_model.h"), P("v_calib.h"), P("b_model_s8.h"),
+                                             "b", c_compiler=cc), "is a token model"))
+
+    def old_pickle():  # a Classifier saved before the front ends existed
+        torch.manual_seed(16)
+        m = E.Classifier.build(4, 8, 2, 16, 1, 3, 5)
+        for k in ("cls_token", "embed_norm", "segment_embed", "image_size", "window",
+                  "attn_mask"):
+            del m.__dict__[k]
+        torch.save(m, P("old.pt"))
+        m2 = torch.load(P("old.pt"))
+        assert m2.cls_token is None and m2.attn_mask is None and m2.window is None
+        E.export_model(m2, P("old_model.h"), "old", 5, **kw)
+    check("a Classifier pickled by the previous tools/export.py loads and exports", old_pickle)
+
+    def cli_vit():
+        torch.save(vit, P("vit.pt"))
+        torch.save(torch.from_numpy(np.float32(np.random.RandomState(6).randn(8, 2, 6, 4))),
+                   P("vit_calib.pt"))
+        r = subprocess.run([sys.executable, os.path.join(REPO, "tools", "export.py"), P("vit.pt"),
+                            "--name", "cv", "--calib", P("vit_calib.pt"), "--cc", cc,
+                            "-o", P("cv_model.h")], capture_output=True, text=True, cwd=P(""))
+        assert r.returncode == 0, r.stderr
+        assert "verified cv_model.h" in r.stdout and "cv_model_s8.h" in r.stdout, r.stdout
+        assert os.path.exists(P("cv_model_s8.h"))
+    check("command line: a pickled ViT Classifier exports (no --seq), verified, with "
+          "calibration images and its int8 model", cli_vit)
 
 
 def main():
@@ -492,6 +853,8 @@ def main():
         assert r.returncode == 0, r.stderr
         assert "verified" in r.stdout, r.stdout
     check("command line: a Seq2Seq pickle exports (exit 0), a SiLU one is refused (exit 1)", cli)
+
+    classifier_checks(check, P, cc, args.cxx)
 
     n_fail = results.count(False)
     print("%d passed, %d failed" % (results.count(True), n_fail))
