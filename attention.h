@@ -7094,8 +7094,8 @@ typedef struct {
     const int32_t *T;        /* the exp2 table; 2^sh, the multiplier (40 .. 48) */
     int32_t ek, em;
     int32_t cm, crnd, csh;   /* ctx_mul's multiplier; crnd, csh    (52 .. 60) */
-    /* (the assembly reads and writes these three by their offsets:
-       cppcheck-suppress unusedStructMember) */
+    /* (the assembly reads and writes the next three by their offsets) */
+    /* cppcheck-suppress unusedStructMember */
     uint32_t qw[8];          /* q - q_zp: bytes 0, 2 and 1, 3 per word (64 .. 92) */
     /* cppcheck-suppress unusedStructMember */
     int32_t off;             /* -v_zp psum                                (96) */
