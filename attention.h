@@ -449,11 +449,13 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 840 bytes on the M0 and the M4F: the
+   inference function takes at most 960 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 840 with clang 14 -O2 (M0), 804
-   on the M4F; 796 with GCC 12 -O2 (M4F), 712 with GCC -Os; the model
+   stack step -> attention block -> row), 948 with clang 14 -O2 (M0,
+   attn_seq2seq_step_s8; it was 840 before issue 11's local attention and
+   front ends), 828 on the M4F; 808 with GCC 12 -O2 (M4F), 768 on the M0;
+   the model
    quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; the
    additive attention's, 956 with clang -O2 on the M4F, is held to the
    same bound; per-function and per-build figures: BENCHMARKS.md,
@@ -7013,9 +7015,8 @@ ATTN__NOINLINE int32_t attn__scores_dsp(int32_t *s, const int8_t *q, const int8_
         if (j) {
 #if defined(__clang__)
             if (kz) { /* k_zp * sum (q - q_zp), by words */
-                uint32_t w;
                 for (c = 0; c < 16; c += 4) {
-                    w = attn__att_ld32(q + c);
+                    uint32_t w = attn__att_ld32(q + c);
                     sq = ATTN__SMLAD(ATTN__SXTAB16(nq, w), 0x10001u, sq);
                     sq = ATTN__SMLAD(attn__att_sxtab16_r8(nq, w), 0x10001u, sq);
                 }
@@ -7357,8 +7358,12 @@ typedef struct {
     const int32_t *T;        /* the exp2 table; 2^sh, the multiplier (40 .. 48) */
     int32_t ek, em;
     int32_t cm, crnd, csh;   /* ctx_mul's multiplier; crnd, csh    (52 .. 60) */
+    /* (the assembly reads and writes the next three by their offsets) */
+    /* cppcheck-suppress unusedStructMember */
     uint32_t qw[8];          /* q - q_zp: bytes 0, 2 and 1, 3 per word (64 .. 92) */
+    /* cppcheck-suppress unusedStructMember */
     int32_t off;             /* -v_zp psum                                (96) */
+    /* cppcheck-suppress unusedStructMember */
     const uint32_t *pend;    /* the end of the pair words                (100) */
 } attn__h16;
 typedef char attn__h16_layout[offsetof(attn__h16, pend) == 100 ? 1 : -1];
@@ -9277,10 +9282,11 @@ static void attn__att_block_s8(int8_t *rows, int m, int i, const attn__att_s8 *A
                                int8_t *const *kv_new, const attn_encoder_cfg *cfg,
                                const attn__rows_s8 *R)
 {
-    int dm = cfg->d_model, t;
+    int dm = cfg->d_model;
     size_t d = (size_t)dm;
     const int8_t *src = rows;
     if (cfg->norm_first) {
+        int t;
         for (t = 0; t < m; t++)
             attn__layernorm_row_s8(R->nrm + (size_t)t * d, rows + (size_t)t * d, 0, dm, A->norm);
         src = R->nrm;

@@ -138,7 +138,7 @@ typedef struct {
 } result;
 
 /* one per public function (93 in 0.5.0, 98 with additive attention) */
-static result g_res[128];
+static result g_res[112]; /* (105 public functions; the micro:bit's RAM is tight) */
 static int g_n_res;
 static int g_bad_setup;
 
@@ -213,7 +213,7 @@ static NOINLINE void note(const char *name, uint32_t bytes, attn_status st)
 #define STACK_STORE_BYTES (sizeof(void *) > 4 ? 8192 : 4864)
 #endif
 #define V_MAX (SEQ * 9) /* the small models' [seq][d_model] */
-#define N_CALIB_TOK 4   /* the token model's calibration sequences */
+#define N_CALIB_TOK 2   /* the token model's calibration sequences */
 /* The scratch arena's buffer (the largest need of the digits part: the
    float model) and beside it the digits activations or the store; the
    decoder half splits the whole (g_ram.pool) between its scratch and its

@@ -538,7 +538,7 @@ def main():
     E.C_WARN = WARN  # the runner and the quantizer hold the generated C to these
     tmpdir = None
     if args.work:
-        work = args.work
+        work = os.path.abspath(args.work)  # (the command-line checks change directory)
         os.makedirs(work, exist_ok=True)
     else:
         tmpdir = tempfile.TemporaryDirectory(prefix="test_export_")
