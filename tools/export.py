@@ -210,7 +210,8 @@ as it is, its modules shared, not copied:
 
 Seq2Seq(src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
 tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
+max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
+(Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes..., embed_norm=False)):
     src_embed, tgt_embed  nn.Embedding(vocab, d_model) (padding_idx is fine; no
                           max_norm).
     transformer           nn.Transformer, or encoder= nn.TransformerEncoder and
@@ -226,12 +227,21 @@ max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
                           or both None; then max_src and max_tgt are required.
     embed_scale           the token embeddings are multiplied by it (float32;
                           1.0: none; math.sqrt(d_model) as in the paper).
+    src_embed_norm, tgt_embed_norm  both nn.LayerNorm(d_model) or both None
+                          (attention.h has one embed_norm flag): each side's
+                          embedded rows through its own LayerNorm before its
+                          stack, as BART's layernorm_embedding; the source's
+                          eps must be the encoder layers', the target's the
+                          decoder layers' (elementwise_affine=False is fine:
+                          NULL gamma/beta). Seq2Seq.build(embed_norm=True)
+                          makes both.
     forward(src [b, S], tgt [b, T], src_key_padding_mask=None,
             tgt_key_padding_mask=None) -> logits [b, T, tgt_vocab]:
-        memory = encoder(src_embed(src) * embed_scale + src_pos[:S])
-        logits = out(decoder(tgt_embed(tgt) * embed_scale + tgt_pos[:T], memory,
+        memory = encoder(src_embed_norm(src_embed(src) * embed_scale + src_pos[:S]))
+        logits = out(decoder(tgt_embed_norm(tgt_embed(tgt) * embed_scale +
+                                            tgt_pos[:T]), memory,
                              causal self-attention, memory masked by the source's
-                             padding))
+                             padding))   (no norms given: the rows as they are)
         (encode(src) and decode(memory, tgt) are the halves.) Explicit masks
         always: PyTorch's reference path (see Classifier). The C code runs one
         unpadded source at a time: padding is for training (a source padded at
@@ -240,8 +250,10 @@ max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
         bos first, each step's argmax (the first on ties) fed back, until eos
         (not returned) or max_out (default max_tgt) tokens. step_logits(src, fed)
         -> float32 [len(fed), tgt_vocab].
-DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None)
-(DecoderLM.from_modules, DecoderLM.build): embed + positions -> encoder (an
+DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None,
+embed_norm=None) (DecoderLM.from_modules, DecoderLM.build(..., embed_norm=False)):
+embed * embed_scale + positions -> embed_norm (an nn.LayerNorm(d_model) with
+the layers' eps, or None; BLOOM's word_embeddings_layernorm) -> encoder (an
 nn.TransformerEncoder, always causal) -> out; forward(tokens [b, L],
 key_padding_mask=None) -> logits [b, L, vocab]; greedy(prompt, eos=None,
 max_out=None) as attn_lm_greedy_f32 (the prompt, then each argmax fed back;
@@ -255,7 +267,9 @@ different d_model (or n_heads, d_ff: the header has one of each), self- and
 cross-attention of different widths, a LayerNorm eps differing within a stack,
 source and target positions of different kinds, embeddings with max_norm, an
 output layer of another size than the target table, embed_scale 0 or not
-finite, non-finite weights, bos/eos outside the vocabulary.
+finite, non-finite weights, bos/eos outside the vocabulary; an embedding
+LayerNorm on one side only, of another eps than its stack's layers (the
+message names both) or over another shape than [d_model].
 
 export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
 verify=True, reference=None, c_compiler="cc") writes the header, then verifies
@@ -279,11 +293,13 @@ THE GENERATED HEADERS (name "g2p"; decoder-only "lm")
     g2p_enc_l<i>_* (as a Classifier's layers), g2p_enc_norm_w/_b,
     g2p_dec_l<i>_sa_in_proj_w/_b, _sa_out_w/_b (self-attention), _ca_in_proj_w/_b,
     _ca_out_w/_b (multihead_attn), _ff1_w/_b, _ff2_w/_b, _norm1.._norm3_w/_b,
-    g2p_dec_norm_w/_b, g2p_out_w/_b; g2p_enc_layers, g2p_dec_layers,
+    g2p_dec_norm_w/_b, g2p_out_w/_b, g2p_src_embed_norm_w/_b and
+    g2p_tgt_embed_norm_w/_b (with embedding norms); g2p_enc_layers, g2p_dec_layers,
     g2p_cfg (attn_seq2seq_cfg), g2p_weights (attn_seq2seq_weights_f32).
     Decoder-only: LM_D_MODEL, LM_N_HEADS, LM_D_FF, LM_N_LAYERS, LM_VOCAB,
     LM_MAX_LEN, LM_EOS, LM_WEIGHT_BYTES, LM_CACHE_BYTES, LM_SCRATCH_BYTES;
-    lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_layers,
+    lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_embed_norm_w/_b,
+    lm_layers,
     lm_cfg (attn_lm_cfg), lm_weights (attn_lm_weights_f32).
 Use it from C:
     static uint8_t cache_buf[G2P_CACHE_BYTES] ATTN_ALIGNED;
@@ -1912,16 +1928,50 @@ def _kpm(mask, device):
     return None if mask is None else mask.to(device=device, dtype=torch.bool)
 
 
+def _embed_norm_pair(src_norm, tgt_norm):
+    """A Seq2Seq's embedding LayerNorms: both nn.LayerNorm or both None."""
+    for v, what in ((src_norm, "src_embed_norm"), (tgt_norm, "tgt_embed_norm")):
+        if v is not None and not isinstance(v, nn.LayerNorm):
+            raise ValueError("%s must be an nn.LayerNorm(d_model) or None, not %s"
+                             % (what, type(v).__name__))
+    if (src_norm is None) != (tgt_norm is None):
+        raise ValueError("%s is given but %s is None: attention.h has one embed_norm flag for "
+                         "both sides (give both embedding LayerNorms, or neither)"
+                         % (("src_embed_norm", "tgt_embed_norm") if tgt_norm is None
+                            else ("tgt_embed_norm", "src_embed_norm")))
+
+
+def _absent_as_none(module, names):
+    """Attributes a module pickled before they existed did not save: None."""
+    for k in names:
+        if k not in module.__dict__ and k not in module._parameters and \
+                k not in module._buffers and k not in module._modules:
+            object.__setattr__(module, k, None)
+
+
+def _side_norm(norm, d, eps, what, stack):
+    """A decoder model's embedding LayerNorm `norm` (named `what`) -> (gamma,
+    beta) (None for absent affines), checked against the stack it feeds."""
+    g, b, neps = _layernorm(norm, d, what)
+    if neps != eps:
+        raise ValueError("%s.eps is %r but %s's layer eps is %r; attention.h normalises the "
+                         "embedded rows with the eps of the stack they enter"
+                         % (what, neps, stack, eps))
+    return g, b
+
+
 class Seq2Seq(nn.Module):
-    """src tokens -> embedding * embed_scale + positions -> encoder stack
-    (+ norm) = memory; target tokens the same with their own table and
-    positions -> decoder stack (causal; + norm) -> out -> logits: attention.h's
-    attn_seq2seq_* functions, in PyTorch (see the module docstring)."""
+    """src tokens -> embedding * embed_scale + positions (-> src_embed_norm)
+    -> encoder stack (+ norm) = memory; target tokens the same with their own
+    table, positions (and tgt_embed_norm) -> decoder stack (causal; + norm)
+    -> out -> logits: attention.h's attn_seq2seq_* functions, in PyTorch (see
+    the module docstring)."""
 
     def __init__(self, src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
                  tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-                 max_tgt=None):
+                 max_tgt=None, src_embed_norm=None, tgt_embed_norm=None):
         super().__init__()
+        _embed_norm_pair(src_embed_norm, tgt_embed_norm)
         if transformer is not None:
             if encoder is not None or decoder is not None:
                 raise ValueError("give Seq2Seq transformer= or encoder= and decoder=, not both")
@@ -1953,23 +2003,36 @@ class Seq2Seq(nn.Module):
         self.embed_scale = _embed_scale(embed_scale)
         self.max_src = _max_rows(src_pos, kind, max_src, "max_src")
         self.max_tgt = _max_rows(tgt_pos, kind, max_tgt, "max_tgt")
+        self.src_embed_norm = src_embed_norm
+        self.tgt_embed_norm = tgt_embed_norm
+
+    def __setstate__(self, state):
+        """A Seq2Seq pickled before the embedding norms existed loads without
+        them (None)."""
+        super().__setstate__(state)
+        _absent_as_none(self, ("src_embed_norm", "tgt_embed_norm"))
 
     @classmethod
     def from_modules(cls, **modules):
         """A Seq2Seq made of the modules of an existing model, shared (not
         copied): src_embed, tgt_embed, transformer (or encoder and decoder),
-        out, src_pos, tgt_pos, embed_scale, max_src, max_tgt as for the
-        constructor. The model keeps training and saving as before."""
+        out, src_pos, tgt_pos, embed_scale, max_src, max_tgt, src_embed_norm,
+        tgt_embed_norm as for the constructor (BART: src_embed_norm=
+        model.encoder.layernorm_embedding, tgt_embed_norm=
+        model.decoder.layernorm_embedding). The model keeps training and
+        saving as before."""
         return cls(**modules)
 
     @classmethod
     def build(cls, src_vocab, tgt_vocab, d_model, nhead, num_encoder_layers, num_decoder_layers,
               dim_feedforward, max_src, max_tgt, pos="learned", activation="relu",
               norm_first=False, final_norm=True, embed_scale=1.0, dropout=0.0,
-              layer_norm_eps=1e-5, batch_first=True):
+              layer_norm_eps=1e-5, batch_first=True, embed_norm=False):
         """A Seq2Seq from sizes: nn.Embedding tables, pos "learned"
         (nn.Embedding of positions), "sinusoidal" or None, an encoder and a
-        decoder stack with final norms (final_norm) and an output Linear."""
+        decoder stack with final norms (final_norm) and an output Linear;
+        embed_norm: a LayerNorm of each side's embedded rows (BART's
+        layernorm_embedding)."""
         if pos == "learned":
             src_pos, tgt_pos = nn.Embedding(max_src, d_model), nn.Embedding(max_tgt, d_model)
         else:
@@ -1985,7 +2048,11 @@ class Seq2Seq(nn.Module):
             norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None)
         return cls(nn.Embedding(src_vocab, d_model), nn.Embedding(tgt_vocab, d_model),
                    encoder=enc, decoder=dec, out=nn.Linear(d_model, tgt_vocab), src_pos=src_pos,
-                   tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt)
+                   tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt,
+                   src_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None,
+                   tgt_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None)
 
     def stacks(self):
         """(encoder, decoder, their names in messages)."""
@@ -1999,6 +2066,8 @@ class Seq2Seq(nn.Module):
         enc = self.stacks()[0]
         x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
                           self.max_src, "src")
+        if self.src_embed_norm is not None:
+            x = self.src_embed_norm(x)
         seq = x.shape[1]
         # always a mask: PyTorch's reference path (see the Classifier docstring)
         mask = torch.zeros(seq, seq, dtype=torch.bool, device=x.device)
@@ -2014,6 +2083,8 @@ class Seq2Seq(nn.Module):
         dec = self.stacks()[1]
         y = _embed_tokens(self.tgt_embed, tgt, self.embed_scale, self.tgt_pos, self.position,
                           self.max_tgt, "tgt")
+        if self.tgt_embed_norm is not None:
+            y = self.tgt_embed_norm(y)
         t = y.shape[1]
         causal = torch.triu(torch.ones(t, t, dtype=torch.bool, device=y.device), diagonal=1)
         bf = dec.layers[0].self_attn.batch_first
@@ -2066,13 +2137,17 @@ class Seq2Seq(nn.Module):
 
 
 class DecoderLM(nn.Module):
-    """tokens -> embedding * embed_scale + positions -> causal encoder stack
-    (+ norm) -> out -> logits: attention.h's attn_lm_* functions, in PyTorch
-    (see the module docstring)."""
+    """tokens -> embedding * embed_scale + positions (-> embed_norm) -> causal
+    encoder stack (+ norm) -> out -> logits: attention.h's attn_lm_* functions,
+    in PyTorch (see the module docstring)."""
 
-    def __init__(self, embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None):
+    def __init__(self, embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None,
+                 embed_norm=None):
         super().__init__()
         _check_embedding(embed, "embed")
+        if embed_norm is not None and not isinstance(embed_norm, nn.LayerNorm):
+            raise ValueError("embed_norm must be an nn.LayerNorm(d_model) or None, not %s"
+                             % type(embed_norm).__name__)
         if not isinstance(encoder, nn.TransformerEncoder):
             raise ValueError("encoder must be nn.TransformerEncoder, not %s"
                              % type(encoder).__name__)
@@ -2084,18 +2159,26 @@ class DecoderLM(nn.Module):
         self.position = kind
         self.embed_scale = _embed_scale(embed_scale)
         self.max_len = _max_rows(pos, kind, max_len, "max_len")
+        self.embed_norm = embed_norm
+
+    def __setstate__(self, state):
+        """A DecoderLM pickled before embed_norm existed loads without it."""
+        super().__setstate__(state)
+        _absent_as_none(self, ("embed_norm",))
 
     @classmethod
     def from_modules(cls, **modules):
         """A DecoderLM made of an existing model's modules, shared: embed,
-        encoder, out, pos, embed_scale, max_len as for the constructor."""
+        encoder, out, pos, embed_scale, max_len, embed_norm as for the
+        constructor (BLOOM: embed_norm=model.word_embeddings_layernorm)."""
         return cls(**modules)
 
     @classmethod
     def build(cls, vocab, d_model, nhead, num_layers, dim_feedforward, max_len, pos="learned",
               activation="relu", norm_first=False, final_norm=True, embed_scale=1.0,
-              dropout=0.0, layer_norm_eps=1e-5, batch_first=True):
-        """A DecoderLM from sizes (pos "learned": an nn.Embedding of positions)."""
+              dropout=0.0, layer_norm_eps=1e-5, batch_first=True, embed_norm=False):
+        """A DecoderLM from sizes (pos "learned": an nn.Embedding of positions;
+        embed_norm: a LayerNorm of the embedded rows)."""
         layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout=dropout,
                                            activation=activation, layer_norm_eps=layer_norm_eps,
                                            batch_first=batch_first, norm_first=norm_first)
@@ -2104,12 +2187,16 @@ class DecoderLM(nn.Module):
             else None, enable_nested_tensor=False)
         return cls(nn.Embedding(vocab, d_model), enc, nn.Linear(d_model, vocab),
                    pos=nn.Embedding(max_len, d_model) if pos == "learned" else pos,
-                   embed_scale=embed_scale, max_len=max_len)
+                   embed_scale=embed_scale, max_len=max_len,
+                   embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None)
 
     def forward(self, tokens, key_padding_mask=None):
         """tokens [batch, L] -> logits [batch, L, vocab]; token i sees 0..i."""
         x = _embed_tokens(self.embed, tokens, self.embed_scale, self.pos, self.position,
                           self.max_len, "tokens")
+        if self.embed_norm is not None:
+            x = self.embed_norm(x)
         n = x.shape[1]
         causal = torch.triu(torch.ones(n, n, dtype=torch.bool, device=x.device), diagonal=1)
         bf = self.encoder.layers[0].self_attn.batch_first
@@ -2220,6 +2307,11 @@ def describe_seq2seq(model):
     if not isinstance(model.out, nn.Linear):
         raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
     out_w, out_b = _linear(model.out, d, tgt_t.shape[0], "out")
+    sn = getattr(model, "src_embed_norm", None)
+    tn = getattr(model, "tgt_embed_norm", None)
+    _embed_norm_pair(sn, tn)
+    src_norm = None if sn is None else _side_norm(sn, d, ecfg["eps"], "src_embed_norm", ew)
+    tgt_norm = None if tn is None else _side_norm(tn, d, dcfg["eps"], "tgt_embed_norm", dw)
     return dict(kind="seq2seq", d_model=d, enc=ecfg, dec=dcfg, n_heads=ecfg["n_heads"],
                 d_ff=ecfg["d_ff"], src_vocab=src_t.shape[0], tgt_vocab=tgt_t.shape[0],
                 max_src=max_src, max_tgt=max_tgt, position=model.position,
@@ -2228,7 +2320,7 @@ def describe_seq2seq(model):
                 tgt_pos=_positions(model, "tgt_pos", d, max_tgt, "tgt_pos"),
                 enc_layers=[x["arrays"] for x in edesc], dec_layers=[x["arrays"] for x in ddesc],
                 enc_norm=efinal, dec_norm=dfinal, out_w=out_w, out_b=out_b, enc_what=ew,
-                dec_what=dw)
+                dec_what=dw, src_embed_norm=src_norm, tgt_embed_norm=tgt_norm)
 
 
 def describe_lm(model):
@@ -2241,11 +2333,14 @@ def describe_lm(model):
     if not isinstance(model.out, nn.Linear):
         raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
     out_w, out_b = _linear(model.out, d, table.shape[0], "out")
+    en = getattr(model, "embed_norm", None)
+    embed_norm = None if en is None else _side_norm(en, d, cfg["eps"], "embed_norm", "encoder")
     return dict(kind="lm", d_model=d, cfg=cfg, n_heads=cfg["n_heads"], d_ff=cfg["d_ff"],
                 vocab=table.shape[0], max_len=max_len, position=model.position,
                 embed_scale=_embed_scale(model.embed_scale), embed=table,
                 pos=_positions(model, "pos", d, max_len, "pos"),
-                layers=[x["arrays"] for x in desc], norm=final, out_w=out_w, out_b=out_b)
+                layers=[x["arrays"] for x in desc], norm=final, out_w=out_w, out_b=out_b,
+                embed_norm=embed_norm)
 
 
 # ---- their headers -----------------------------------------------------------
@@ -2407,12 +2502,16 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
     ref["out_b"] = add("out_b", s["out_b"], "out.bias [tgt_vocab]")
     for side in ("src", "tgt"):  # (gamma, beta) of the embedding LayerNorm, or None
         g, b = s.get(side + "_embed_norm") or (None, None)
-        ref[side + "_norm_w"] = add(side + "_embed_norm_w", g, side + "_embed_norm.weight [d_model]")
-        ref[side + "_norm_b"] = add(side + "_embed_norm_b", b, side + "_embed_norm.bias [d_model]")
+        ref[side + "_norm_w"] = add(side + "_embed_norm_w", g,
+                                    side + "_embed_norm.weight [d_model]")
+        ref[side + "_norm_b"] = add(side + "_embed_norm_b", b,
+                                    side + "_embed_norm.bias [d_model]")
     weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
 
     pos_text = {"learned": "learned positions [%d] and [%d]" % (s["max_src"], s["max_tgt"]),
                 "sinusoidal": "sinusoidal positions", None: "no positions"}[s["position"]]
+    if s.get("src_embed_norm") is not None:
+        pos_text += ", then an embedding LayerNorm on each side"
     summary = ("encoder-decoder, d_model %d; nn.Embedding(%d) source and nn.Embedding(%d) target "
                "tokens%s, %s (max_src %d, max_tgt %d); encoder: %s; decoder (causal): %s; "
                "Linear(%d -> %d)%s" % (
@@ -2525,7 +2624,9 @@ def lm_header(model, name, eos=None, source=None):
                    d, s["vocab"], "" if s["embed_scale"] == 1.0
                    else " times %.9g" % s["embed_scale"],
                    {"learned": "learned positions", "sinusoidal": "sinusoidal positions",
-                    None: "no positions"}[s["position"]], s["max_len"],
+                    None: "no positions"}[s["position"]] +
+                   (", then an embedding LayerNorm" if s.get("embed_norm") is not None else ""),
+                   s["max_len"],
                    _stack_summary(s["cfg"], len(s["layers"]), s["norm"], "encoder"), d,
                    s["vocab"], eos))
     usage = "\n".join([

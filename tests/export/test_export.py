@@ -19,6 +19,17 @@ would compute differently must be refused with a ValueError naming it (and
 the command line must exit 1). The generated C compiles warning-free as C99
 (the project's warning flags) and as C++98.
 
+Embedding LayerNorms of the decoder models (BART's layernorm_embedding,
+attn_seq2seq_cfg / attn_lm_cfg embed_norm): two encoder-decoders with both
+sides' norms (post-norm with learned positions and embed_scale sqrt(16),
+random affines; pre-norm GELU with an encoder eps of 1e-5, a decoder eps of
+0.1 and a target norm without affine) and a decoder-only model with one,
+float against PyTorch and int8 (>= 50% of held-out outputs identical to
+float); the header with its embed_norm flag cleared must fail the
+verification; one side's norm alone, another eps than the stack's, another
+shape and a NaN are refused (the command line: exit 1, a message, no
+traceback); models pickled before the norms existed load and export.
+
 Classifiers (attn_model_f32 / attn_model_tokens_f32, tools/run_model.c):
 the digits shape (Linear rows), a ViT (Conv2d patches, a CLS row, learned
 positions, attention pooling), a BERT-style token model (token + segment
@@ -526,6 +537,284 @@ def classifier_checks(check, P, cc, cxx):
           "calibration images and its int8 model", cli_vit)
 
 
+# ---- the decoder models' embedding LayerNorm (BART's layernorm_embedding) -----------
+
+def _randomise_norm(norm, seed):
+    """A LayerNorm's affine away from 1 / 0: the export must carry it."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        norm.weight.copy_(1.0 + 0.5 * torch.randn(norm.weight.shape, generator=g))
+        norm.bias.copy_(0.3 * torch.randn(norm.bias.shape, generator=g))
+
+
+def embed_norm_models():
+    """(label, model, bos, eos) of encoder-decoders with embedding LayerNorms."""
+    torch.manual_seed(21)
+    out = []
+    m = peaked(E.Seq2Seq.build(11, 13, 16, 2, 2, 2, 24, max_src=7, max_tgt=9, embed_norm=True,
+                               embed_scale=math.sqrt(16)))
+    _randomise_norm(m.src_embed_norm, 1)
+    _randomise_norm(m.tgt_embed_norm, 2)
+    out.append(("post-norm relu, learned positions, embed_scale sqrt(16), both norms affine",
+                m, 1, 2))
+    # each side's norm takes its stack's eps: the encoder 1e-5, the decoder 0.1 (a
+    # value that changes the result, so a norm run with the other side's eps fails)
+    d = 12
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, 3, 20, dropout=0.0,
+                                                           activation="gelu", norm_first=True,
+                                                           batch_first=True), 2,
+                                norm=nn.LayerNorm(d), enable_nested_tensor=False)
+    dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(d, 3, 20, dropout=0.0,
+                                                           activation="gelu", norm_first=True,
+                                                           layer_norm_eps=0.1, batch_first=True),
+                                2, norm=nn.LayerNorm(d, eps=0.1))
+    m = peaked(E.Seq2Seq.from_modules(src_embed=nn.Embedding(9, d), tgt_embed=nn.Embedding(10, d),
+                                      encoder=enc, decoder=dec, out=nn.Linear(d, 10),
+                                      src_pos="sinusoidal", tgt_pos="sinusoidal", max_src=6,
+                                      max_tgt=8, src_embed_norm=nn.LayerNorm(d),
+                                      tgt_embed_norm=nn.LayerNorm(d, eps=0.1,
+                                                                  elementwise_affine=False)))
+    _randomise_norm(m.src_embed_norm, 3)
+    out.append(("pre-norm gelu, sinusoidal, encoder eps 1e-5 and decoder eps 0.1, the target "
+                "norm without affine (NULL)", m, 0, 9))
+    return out
+
+
+def embed_norm_lm():
+    torch.manual_seed(22)
+    m = peaked(E.DecoderLM.build(10, 16, 2, 2, 24, max_len=9, embed_norm=True,
+                                 embed_scale=math.sqrt(16)))
+    _randomise_norm(m.embed_norm, 4)
+    return m
+
+
+def embed_norm_checks(check, P, cc, cxx):
+    kw = dict(c_compiler=cc, log=quiet)
+    s2s = embed_norm_models()
+    lm = embed_norm_lm()
+    reports = {}
+
+    def float_s2s(i, m, bos, eos):
+        r = E.export_seq2seq(m, P("en%d_model.h" % i), "en%d" % i, bos=bos, eos=eos,
+                             log=lambda s: reports.__setitem__("en%d" % i, s),
+                             c_compiler=cc)
+        assert "1 /*embed_norm*/}" in r, "the cfg's embed_norm flag is not set"
+        assert ("en%d_src_embed_norm_w[" % i) in r, "no source norm array"
+        assert (("en%d_tgt_embed_norm_w[" % i) in r) == (i == 0), "target affine"
+        print("     " + reports["en%d" % i])
+    for i, (label, m, bos, eos) in enumerate(s2s):
+        check("seq2seq with embedding LayerNorms, float == PyTorch: %s" % label,
+              lambda i=i, m=m, bos=bos, eos=eos: float_s2s(i, m, bos, eos))
+
+    def float_lm():
+        r = E.export_lm(lm, P("enl_model.h"), "enl", eos=3,
+                        log=lambda s: reports.__setitem__("enl", s), c_compiler=cc)
+        assert "1 /*embed_norm*/}" in r and "enl_embed_norm_w[16]" in r, "no embed_norm"
+        print("     " + reports["enl"])
+    check("decoder-only with an embedding LayerNorm (post-norm, learned, embed_scale sqrt(16)), "
+          "float == PyTorch", float_lm)
+
+    def norms_matter():
+        # the same headers with the flag off must fail the verification: the norm is applied
+        for path, name, run in (
+                (P("en0_model.h"), "en0", lambda p: E._verify_float(
+                    "seq2seq", s2s[0][1], p, "en0", [[3, 4, 5], [6, 1]], 1, 2, None, None, cc,
+                    REPO, quiet)),
+                (P("enl_model.h"), "enl", lambda p: E._verify_float(
+                    "lm", lm, p, "enl", [[3, 4], [5]], None, 3, None, None, cc, REPO, quiet))):
+            text = open(path).read()
+            assert text.count("1 /*embed_norm*/}") == 1
+            bad = path.replace("_model.h", "_off_model.h")
+            with open(bad, "w") as fh:
+                fh.write(text.replace("1 /*embed_norm*/}", "0 /*embed_norm*/}"))
+            refuses(lambda: run(bad), "largest difference", exc=RuntimeError)
+        # and without it in PyTorch the model computes something else
+        m = s2s[0][1]
+        with E._eval_mode(m), torch.no_grad():
+            src, tgt = torch.tensor([[3, 4, 5]]), torch.tensor([[1, 6, 7]])
+            a = m(src, tgt)
+            keep = m.src_embed_norm, m.tgt_embed_norm
+            m.src_embed_norm = m.tgt_embed_norm = None
+            try:
+                b = m(src, tgt)
+            finally:
+                m.src_embed_norm, m.tgt_embed_norm = keep
+        assert float((a - b).abs().max()) > 1e-2
+        # the second model's target norm with the encoder's eps (1e-5, not 0.1) computes
+        # other logits, far beyond the 1e-5 bound: its verification tells the eps apart
+        m = s2s[1][1]
+        with E._eval_mode(m), torch.no_grad():
+            src, tgt = torch.tensor([[3, 4, 5]]), torch.tensor([[0, 6, 7]])
+            a = m(src, tgt)
+            m.tgt_embed_norm.eps = 1e-5
+            try:
+                b = m(src, tgt)
+            finally:
+                m.tgt_embed_norm.eps = 0.1
+        assert float(((a - b).abs() / a.abs().clamp(min=1)).max()) > 1e-3
+    check("the embedding norms matter: a header with embed_norm 0 fails the verification; "
+          "another eps changes the logits",
+          norms_matter)
+
+    rng = np.random.RandomState(23)
+
+    def s8_s2s(i):
+        m, bos, eos = s2s[i][1], s2s[i][2], s2s[i][3]
+        vocab, max_src = int(m.src_embed.num_embeddings), m.max_src
+        calib = [list(rng.randint(0, vocab, size=rng.randint(1, max_src + 1))) for _ in range(24)]
+        held = [list(rng.randint(0, vocab, size=rng.randint(1, max_src + 1))) for _ in range(12)]
+        E.export_seq2seq_calibration(m, calib, [[bos] + m.greedy(s, bos, eos, m.max_tgt - 1)
+                                                for s in calib], P("en%d_calib.h" % i),
+                                     "en%d" % i)
+        r = E.quantize_seq2seq(P("en%d_model.h" % i), P("en%d_calib.h" % i),
+                               P("en%d_model_s8.h" % i), "en%d" % i, samples=held,
+                               min_word_agreement=0.5, **kw)
+        assert r["samples"] == 12 and 0.5 <= r["word_agreement"] <= 1.0, r
+        assert 0.0 <= r["token_error_rate"] <= 1.0 and r["max_logit_error"] > 0.0, r
+        for side in ("src", "tgt"):
+            assert "en%d_s8_%s_embed_norm_gamma[" % (i, side) in r["text"], "no int8 %s norm" % side
+        print("     int8 seq2seq %d: %d of %d outputs identical to float, token error rate "
+              "%.1f%%, logits within %.3g (span %.3g)" % (
+                  i, r["words_identical"], r["samples"], 100 * r["token_error_rate"],
+                  r["max_logit_error"], r["logit_span"]))
+    for i in range(len(s2s)):
+        check("int8 seq2seq with embedding LayerNorms (%d): bit-identical to the quantizer's "
+              "parameters, >= 50%% of held-out outputs identical to float" % i,
+              lambda i=i: s8_s2s(i))
+
+    def s8_lm():
+        seqs = [list(rng.randint(0, 10, size=rng.randint(1, 10))) for _ in range(24)]
+        E.export_lm_calibration(lm, seqs, P("enl_calib.h"), "enl")
+        r = E.quantize_lm(P("enl_model.h"), P("enl_calib.h"), P("enl_model_s8.h"), "enl",
+                          min_word_agreement=0.5, **kw)
+        assert r["samples"] == 24 and "enl_s8_embed_norm_gamma[" in r["text"], r["samples"]
+        print("     int8 decoder-only: %d of %d outputs identical to float, token error rate "
+              "%.1f%%, logits within %.3g (span %.3g)" % (
+                  r["words_identical"], r["samples"], 100 * r["token_error_rate"],
+                  r["max_logit_error"], r["logit_span"]))
+    check("int8 decoder-only with an embedding LayerNorm: bit-identical header, >= 50% "
+          "identical to float", s8_lm)
+
+    def cxx98():
+        src = P("en_cxx.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
+                     '#include "en0_model.h"\n#include "en0_model_s8.h"\n'
+                     '#include "enl_model.h"\n#include "enl_model_s8.h"\n'
+                     'int main(void) { return en0_cfg.embed_norm + enl_cfg.embed_norm + '
+                     'en0_s8.logit_zp + enl_s8.logit_zp == 0; }\n')
+        r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + P(""), "-c", src, "-o", P("en_cxx.o")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the embedding-norm headers (float and int8) compile as C++98", cxx98)
+
+    # ---- refusals
+    def small(**kw2):
+        torch.manual_seed(24)
+        a = dict(src_vocab=7, tgt_vocab=8, d_model=8, nhead=2, num_encoder_layers=1,
+                 num_decoder_layers=1, dim_feedforward=12, max_src=5, max_tgt=6,
+                 embed_norm=True)
+        a.update(kw2)
+        return E.Seq2Seq.build(**a)
+
+    def one_side():
+        b = small(embed_norm=False)
+        parts = dict(src_embed=b.src_embed, tgt_embed=b.tgt_embed, encoder=b.encoder,
+                     decoder=b.decoder, out=b.out, src_pos=b.src_pos, tgt_pos=b.tgt_pos)
+        refuses(lambda: E.Seq2Seq.from_modules(src_embed_norm=nn.LayerNorm(8), **parts),
+                "src_embed_norm is given but tgt_embed_norm is None", "one embed_norm flag")
+        refuses(lambda: E.Seq2Seq(tgt_embed_norm=nn.LayerNorm(8), **parts),
+                "tgt_embed_norm is given but src_embed_norm is None")
+        refuses(lambda: E.Seq2Seq(src_embed_norm=nn.Linear(8, 8), tgt_embed_norm=nn.LayerNorm(8),
+                                  **parts), "src_embed_norm must be an nn.LayerNorm")
+        refuses(lambda: E.DecoderLM(nn.Embedding(5, 8), b.encoder, nn.Linear(8, 5), max_len=4,
+                                    embed_norm=nn.BatchNorm1d(8)),
+                "embed_norm must be an nn.LayerNorm")
+        m = small()
+        m.tgt_embed_norm = None  # removed after construction: the export refuses it too
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_embed_norm is given but "
+                "tgt_embed_norm is None")
+    check("refused: one side's embedding LayerNorm without the other's (and not a LayerNorm)",
+          one_side)
+
+    def other_eps():
+        m = small()
+        m.src_embed_norm = nn.LayerNorm(8, eps=1e-6)
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_embed_norm.eps is 1e-06",
+                "encoder's layer eps is 1e-05")
+        m = small(layer_norm_eps=1e-6)
+        m.tgt_embed_norm = nn.LayerNorm(8)
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "tgt_embed_norm.eps is 1e-05",
+                "decoder's layer eps is 1e-06")
+        lm2 = E.DecoderLM.build(5, 8, 2, 1, 8, 4, embed_norm=True)
+        lm2.embed_norm = nn.LayerNorm(8, eps=1e-3)
+        refuses(lambda: E.lm_header(lm2, "r"), "embed_norm.eps is 0.001",
+                "encoder's layer eps is 1e-05")
+    check("refused: an embedding LayerNorm whose eps is not its stack's, naming both", other_eps)
+
+    def other_shape():
+        m = small()
+        m.src_embed_norm = nn.LayerNorm((2, 4))
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_embed_norm normalises over (2, 4)")
+        m = small()
+        m.tgt_embed_norm = nn.LayerNorm(12)
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "tgt_embed_norm normalises over (12,)")
+        lm2 = E.DecoderLM.build(5, 8, 2, 1, 8, 4, embed_norm=True)
+        with torch.no_grad():
+            lm2.embed_norm.bias[2] = float("nan")
+        refuses(lambda: E.lm_header(lm2, "r"), "embed_norm.bias has NaN")
+    check("refused: an embedding LayerNorm over another shape, or with a NaN", other_shape)
+
+    def old_pickle():  # saved by the tools/export.py before the embedding norms
+        m = small(embed_norm=False)
+        for k in ("src_embed_norm", "tgt_embed_norm"):
+            del m.__dict__[k]
+        torch.save(m, P("old_s2s.pt"))
+        m2 = torch.load(P("old_s2s.pt"))
+        assert m2.src_embed_norm is None and m2.tgt_embed_norm is None
+        lm2 = E.DecoderLM.build(5, 8, 2, 1, 8, 4)
+        del lm2.__dict__["embed_norm"]
+        torch.save(lm2, P("old_lm.pt"))
+        assert torch.load(P("old_lm.pt")).embed_norm is None
+        E.export_seq2seq(m2, P("old_s2s_model.h"), "olds", bos=1, **kw)
+    check("a Seq2Seq / DecoderLM pickled before the embedding norms loads (None) and exports",
+          old_pickle)
+
+    def cli():
+        exe = [sys.executable, os.path.join(REPO, "tools", "export.py")]
+        m = small()
+        m.tgt_embed_norm = None
+        torch.save(m, P("en_one.pt"))
+        m = small()
+        m.src_embed_norm = nn.LayerNorm(8, eps=1e-3)
+        torch.save(m, P("en_eps.pt"))
+        for f, needles in (("en_one.pt", ["src_embed_norm is given but tgt_embed_norm is None"]),
+                           ("en_eps.pt", ["src_embed_norm.eps is 0.001", "eps is 1e-05"])):
+            r = subprocess.run(exe + [P(f), "--name", "bad", "--bos", "1", "-o",
+                                      P("en_bad_model.h")], capture_output=True, text=True)
+            assert r.returncode == 1, (r.returncode, r.stderr)
+            assert "Traceback" not in r.stderr, r.stderr
+            assert "cannot export" in r.stderr, r.stderr
+            for n in needles:
+                assert n in r.stderr, (n, r.stderr)
+        m = s2s[0][1]
+        torch.save(m, P("en_good.pt"))
+        rng2 = np.random.RandomState(25)
+        src = [list(rng2.randint(0, 11, size=rng2.randint(1, 8))) for _ in range(16)]
+        torch.save({"src": src, "tgt": [[1] + m.greedy(s, 1, 2, 8) for s in src]},
+                   P("en_good_calib.pt"))
+        r = subprocess.run(exe + [P("en_good.pt"), "--name", "eng", "--bos", "1", "--eos", "2",
+                                  "--cc", cc, "-o", P("eng_model.h"), "--calib",
+                                  P("en_good_calib.pt"), "--min-word-agreement", "0.5"],
+                           capture_output=True, text=True, cwd=P(""))
+        assert r.returncode == 0, r.stderr
+        assert "verified eng_model.h" in r.stdout and "eng_model_s8.h" in r.stdout, r.stdout
+        assert "eng_s8_src_embed_norm_gamma[" in open(P("eng_model_s8.h")).read()
+    check("command line: embedding-norm refusals exit 1 with a message and no traceback; a "
+          "Seq2Seq with both norms exports, verified, with its int8 model", cli)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -854,6 +1143,7 @@ def main():
         assert "verified" in r.stdout, r.stdout
     check("command line: a Seq2Seq pickle exports (exit 0), a SiLU one is refused (exit 1)", cli)
 
+    embed_norm_checks(check, P, cc, args.cxx)
     classifier_checks(check, P, cc, args.cxx)
 
     n_fail = results.count(False)
