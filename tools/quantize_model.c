@@ -52,6 +52,79 @@
 static unsigned char g_store[QM_STORE_BYTES] ATTN_ALIGNED;
 static unsigned char g_scratch[16u << 20] ATTN_ALIGNED;
 
+#ifdef QM_CHECK_S8
+/* The model run with q and with the printed QM_CHECK_S8 on each
+   calibration sequence (features quantized at q's input encoding; pad:
+   QM_PADDING, seg: QM_SEGMENTS or NULL): 0 if every int8 logit agrees,
+   else 1 with a message. */
+static int check_printed(const attn_model_cfg *cfg, const attn_model_s8_params *q,
+                         const uint8_t *pad, const int *seg)
+{
+    const attn_model_s8_params *p[2];
+    attn_arena arena;
+    int s, j, k, n = cfg->n_classes;
+#ifndef QM_TOKENS
+    (void)seg; /* (features: no segments) */
+#endif
+    p[0] = q;
+    p[1] = &QM_CHECK_S8;
+    for (s = 0; s < QM_N_CALIB; s++) {
+        void *v[2];
+        int8_t *out[2];
+        attn_status st = ATTN_OK;
+        const uint8_t *ps = pad ? pad + (size_t)s * (size_t)QM_SEQ : NULL;
+#ifndef QM_TOKENS
+        size_t n_in = (size_t)QM_SEQ * (size_t)(cfg->d_in > 0 ? cfg->d_in : cfg->encoder.d_model);
+        void *x8 = NULL;
+        attn_qparams qin;
+#endif
+        attn_arena_init(&arena, g_scratch, sizeof g_scratch);
+        if (attn_arena_alloc(&arena, (size_t)n, &v[0]) != ATTN_OK ||
+            attn_arena_alloc(&arena, (size_t)n, &v[1]) != ATTN_OK) {
+            (void)fprintf(stderr, "quantize_model: no room for the check's logits\n");
+            return 1;
+        }
+        out[0] = (int8_t *)v[0];
+        out[1] = (int8_t *)v[1];
+#ifndef QM_TOKENS
+        qin.scale = q->in_scale;
+        qin.zero_point = q->in_zp;
+        if (n_in > 0x7fffffff || attn_arena_alloc(&arena, n_in, &x8) != ATTN_OK ||
+            attn_quantize_s8((int8_t *)x8, &QM_CALIB[s][0], (int)n_in, qin) != ATTN_OK) {
+            (void)fprintf(stderr, "quantize_model: cannot quantize calibration input %d\n", s);
+            return 1;
+        }
+#endif
+        for (k = 0; k < 2 && st == ATTN_OK; k++) {
+            attn_arena run = arena; /* each run from the same arena state */
+#ifdef QM_TOKENS
+            st = attn_model_tokens_s8(out[k], &QM_CALIB[s][0],
+                                      seg ? seg + (size_t)s * (size_t)QM_SEQ : NULL, QM_SEQ, ps,
+                                      cfg, p[k], &run);
+#else
+            st = attn_model_s8(out[k], (const int8_t *)x8, QM_SEQ, ps, cfg, p[k], &run);
+#endif
+        }
+        if (st != ATTN_OK) {
+            (void)fprintf(stderr, "quantize_model: the %s int8 model on calibration sequence %d: "
+                          "%s\n", k == 1 ? "quantizer's" : "printed", s, attn_status_str(st));
+            return 1;
+        }
+        for (j = 0; j < n; j++)
+            if (out[0][j] != out[1][j]) {
+                (void)fprintf(stderr, "quantize_model: the printed int8 model gives other logits "
+                              "than the quantizer's parameters: calibration sequence %d, logit "
+                              "%d: %d printed, %d in memory\n", s, j, out[1][j], out[0][j]);
+                return 1;
+            }
+    }
+    printf("checked %d sequences: the printed int8 model's logits are the quantizer's\n",
+           QM_N_CALIB);
+    return 0;
+}
+#endif
+
+#ifndef QM_CHECK_S8 /* the printing (the check build prints nothing) */
 static int g_col;
 static unsigned long g_bytes; /* of every array printed: the int8 model's flash */
 
@@ -266,82 +339,11 @@ static void print_float(float f)
     printf("%s%sf", buf, plain ? "." : "");
 }
 
-#ifdef QM_CHECK_S8
-/* The model run with q and with the printed QM_CHECK_S8 on each
-   calibration sequence (features quantized at q's input encoding): 0 if
-   every int8 logit agrees, else 1 with a message. */
-static int check_printed(const attn_model_cfg *cfg, const attn_model_s8_params *q)
-{
-    const attn_model_s8_params *p[2];
-    const uint8_t *pad = QM_PADDING;
-    attn_arena arena;
-    int s, j, k, n = cfg->n_classes;
-    p[0] = q;
-    p[1] = &QM_CHECK_S8;
-    for (s = 0; s < QM_N_CALIB; s++) {
-        void *v[2];
-        int8_t *out[2];
-        attn_status st = ATTN_OK;
-        const uint8_t *ps = pad ? pad + (size_t)s * (size_t)QM_SEQ : NULL;
-#ifdef QM_TOKENS
-        const int *seg = QM_SEGMENTS;
-#else
-        size_t n_in = (size_t)QM_SEQ * (size_t)(cfg->d_in > 0 ? cfg->d_in : cfg->encoder.d_model);
-        void *x8 = NULL;
-        attn_qparams qin;
-#endif
-        attn_arena_init(&arena, g_scratch, sizeof g_scratch);
-        if (attn_arena_alloc(&arena, (size_t)n, &v[0]) != ATTN_OK ||
-            attn_arena_alloc(&arena, (size_t)n, &v[1]) != ATTN_OK) {
-            (void)fprintf(stderr, "quantize_model: no room for the check's logits\n");
-            return 1;
-        }
-        out[0] = (int8_t *)v[0];
-        out[1] = (int8_t *)v[1];
-#ifndef QM_TOKENS
-        qin.scale = q->in_scale;
-        qin.zero_point = q->in_zp;
-        if (n_in > 0x7fffffff || attn_arena_alloc(&arena, n_in, &x8) != ATTN_OK ||
-            attn_quantize_s8((int8_t *)x8, &QM_CALIB[s][0], (int)n_in, qin) != ATTN_OK) {
-            (void)fprintf(stderr, "quantize_model: cannot quantize calibration input %d\n", s);
-            return 1;
-        }
-#endif
-        for (k = 0; k < 2 && st == ATTN_OK; k++) {
-            attn_arena run = arena; /* each run from the same arena state */
-#ifdef QM_TOKENS
-            st = attn_model_tokens_s8(out[k], &QM_CALIB[s][0],
-                                      seg ? seg + (size_t)s * (size_t)QM_SEQ : NULL, QM_SEQ, ps,
-                                      cfg, p[k], &run);
-#else
-            st = attn_model_s8(out[k], (const int8_t *)x8, QM_SEQ, ps, cfg, p[k], &run);
-#endif
-        }
-        if (st != ATTN_OK) {
-            (void)fprintf(stderr, "quantize_model: the %s int8 model on calibration sequence %d: "
-                          "%s\n", k == 1 ? "quantizer's" : "printed", s, attn_status_str(st));
-            return 1;
-        }
-        for (j = 0; j < n; j++)
-            if (out[0][j] != out[1][j]) {
-                (void)fprintf(stderr, "quantize_model: the printed int8 model gives other logits "
-                              "than the quantizer's parameters: calibration sequence %d, logit "
-                              "%d: %d printed, %d in memory\n", s, j, out[1][j], out[0][j]);
-                return 1;
-            }
-    }
-    printf("checked %d sequences: the printed int8 model's logits are the quantizer's\n",
-           QM_N_CALIB);
-    return 0;
-}
-#endif
 
-int main(void)
+/* The int8 model q as C source on stdout; 0. */
+static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp)
 {
-    const attn_model_cfg *cfg = &QM_CFG;
-    attn_model_s8_params q;
-    attn_arena store, scratch;
-    attn_status st;
+    const attn_model_s8_params q = *qp;
     int d = cfg->encoder.d_model, ff = cfg->encoder.d_ff, l;
     int n_layers = QM_WEIGHTS.encoder.n_layers;
     char name[PART_LEN], upper[PART_LEN];
@@ -349,35 +351,6 @@ int main(void)
     static norm_names norms[8][2], fnorm, enorm;
     char cls_tok[NAME_LEN], pool_w[NAME_LEN], tok_embed[NAME_LEN], seg_embed[NAME_LEN];
     static char gelu[8][NAME_LEN];
-
-    attn_arena_init(&store, g_store, sizeof g_store);
-    attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
-#ifdef QM_TOKENS
-    st = attn_quantize_model_tokens_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_SEGMENTS,
-                                       QM_PADDING, QM_N_CALIB, QM_SEQ, &store, &scratch);
-    if (st != ATTN_OK) {
-        (void)fprintf(stderr, "quantize_model: attn_quantize_model_tokens_s8: %s%s\n",
-                      attn_status_str(st),
-                      st == ATTN_ERR_RANGE ? " (a calibration token or segment id outside its "
-                                             "table, or a non-finite weight or activation)"
-                                           : "");
-        return 1;
-    }
-#else
-    st = attn_quantize_model_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_PADDING, QM_N_CALIB,
-                                QM_SEQ, &store, &scratch);
-    if (st != ATTN_OK) {
-        (void)fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
-        return 1;
-    }
-#endif
-    if (n_layers > 8) {
-        (void)fprintf(stderr, "quantize_model: more than 8 layers\n");
-        return 1;
-    }
-#ifdef QM_CHECK_S8
-    return check_printed(cfg, &q);
-#endif
 
     upper_name(upper);
 #ifdef QM_TOKENS
@@ -502,3 +475,48 @@ int main(void)
            upper);
     return 0;
 }
+#endif
+
+int main(void)
+{
+    const attn_model_cfg *cfg = &QM_CFG;
+    attn_model_s8_params q;
+    attn_arena store, scratch;
+    attn_status st;
+
+    attn_arena_init(&store, g_store, sizeof g_store);
+    attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
+#ifdef QM_TOKENS
+    st = attn_quantize_model_tokens_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_SEGMENTS,
+                                       QM_PADDING, QM_N_CALIB, QM_SEQ, &store, &scratch);
+    if (st != ATTN_OK) {
+        (void)fprintf(stderr, "quantize_model: attn_quantize_model_tokens_s8: %s%s\n",
+                      attn_status_str(st),
+                      st == ATTN_ERR_RANGE ? " (a calibration token or segment id outside its "
+                                             "table, or a non-finite weight or activation)"
+                                           : "");
+        return 1;
+    }
+#else
+    st = attn_quantize_model_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_PADDING, QM_N_CALIB,
+                                QM_SEQ, &store, &scratch);
+    if (st != ATTN_OK) {
+        (void)fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
+        return 1;
+    }
+#endif
+    if (QM_WEIGHTS.encoder.n_layers > 8) {
+        (void)fprintf(stderr, "quantize_model: more than 8 layers\n");
+        return 1;
+    }
+#ifdef QM_CHECK_S8
+#ifdef QM_TOKENS
+    return check_printed(cfg, &q, QM_PADDING, QM_SEGMENTS);
+#else
+    return check_printed(cfg, &q, QM_PADDING, NULL);
+#endif
+#else
+    return print_model(cfg, &q);
+#endif
+}
+

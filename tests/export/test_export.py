@@ -318,7 +318,7 @@ def _int8_report(r, labels=None):
     return agree, float(np.max(np.abs(q - f))), float(np.ptp(f, axis=1).max()), cos, acc
 
 
-def token_int8_checks(check, P, cc):
+def token_int8_checks(check, P, cc, cxx):
     """int8 token models: export_calibration of ids, quantize (tools/
     quantize_model.c's token mode: attn_quantize_model_tokens_s8), and
     verify_model with the int8 header (attn_model_tokens_s8)."""
@@ -428,6 +428,21 @@ def token_int8_checks(check, P, cc):
           "encoding, attention pooling, pre-norm), calibrated on an [n, seq] id tensor with "
           "padding: >= 95% of 60 held-out argmaxes as PyTorch's, logits within 8% of their "
           "span", pooled_int8)
+
+    def cxx98_tokens():
+        src = P("cxx_tok.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
+                     '#include "tq_model.h"\n#include "tq_model_s8.h"\n'
+                     '#include "tp_model.h"\n#include "tp_model_s8.h"\n'
+                     'int main(void) { return tq_s8.logit_zp + tp_s8.logit_zp + '
+                     '(int)sizeof tq_weights + (int)sizeof tp_weights == 0; }\n')
+        r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + os.path.dirname(src), "-c", src,
+                            "-o", P("cxx_tok.o")], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the int8 token model headers compile as C++98 (-Wall -Wextra -Wpedantic -Werror)",
+          cxx98_tokens)
 
     def token_refusals():
         calib = lambda toks, segs=None, path="tq_r_calib.h": E.export_calibration(  # noqa: E731
@@ -815,7 +830,7 @@ def classifier_checks(check, P, cc, cxx):
     check("command line: a pickled ViT Classifier exports (no --seq), verified, with "
           "calibration images and its int8 model", cli_vit)
 
-    token_int8_checks(check, P, cc)
+    token_int8_checks(check, P, cc, cxx)
 
 
 def main():
