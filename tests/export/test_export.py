@@ -30,6 +30,18 @@ a header without its window or with one value changed, and every front end
 attention.h computes otherwise (Conv2d with padding, stride or dilation,
 non-band masks, Embedding with max_norm, ...) must be refused.
 
+int8 token models (tools/quantize_model.c's token mode: attn_quantize_model_
+tokens_s8, run by attn_model_tokens_s8): two small BERT-like models trained
+for a second on a toy task (tokens + segments + learned positions +
+embedding LayerNorm + CLS, 2 post-norm layers, first pooling; and without
+segments, 1 pre-norm layer, attention pooling) calibrated on token ids
+(ragged lists; an [n, seq] tensor with padding): each table at its own
+encoding, >= 95% of the held-out argmaxes as PyTorch's, logits within 15% of
+their span, cosine >= 0.999; quantize's check of the printed header must
+catch a changed table; calibration data that does not fit (an id >= vocab,
+...) is refused in Python, by the calibration header's #error and by the C
+quantizer alone, and on the command line (exit 1, no traceback).
+
 Needs PyTorch (Debian's python3-torch) and a C compiler. Prints a line per
 check and ends with "N passed, N failed"; exit status 0 only if none failed.
 Deterministic (fixed seeds); takes about half a minute.
@@ -352,7 +364,7 @@ def token_int8_checks(check, P, cc, cxx):
               "their largest span %.3g), cosine %.5f; task accuracy float %.3f, int8 %.3f"
               % (round(90 * agree), err, 100 * err / span, span, cos, acc_f, acc_q))
         assert agree >= 0.95, agree
-        assert err <= 0.08 * span, (err, span)
+        assert err <= 0.15 * span, (err, span)
         assert cos >= 0.999, cos
         # the int8 tables are what runs: token 1's row negated changes the logits
         bad = negate_row(text, "tq_s8_token_embed[320]", 1, 16)
@@ -368,7 +380,7 @@ def token_int8_checks(check, P, cc, cxx):
           "positions, embedding LayerNorm, CLS row, 2 post-norm GELU layers, first pooling; "
           "trained on a toy task) quantized from calibration ids (tools/quantize_model.c, "
           "attn_quantize_model_tokens_s8): tables at their own encodings, >= 95% of 90 "
-          "held-out argmaxes as PyTorch's (attn_model_tokens_s8), logits within 8% of their "
+          "held-out argmaxes as PyTorch's (attn_model_tokens_s8), logits within 15% of their "
           "span, cosine >= 0.999", bert_int8)
 
     def s8_tampered():
@@ -422,11 +434,11 @@ def token_int8_checks(check, P, cc, cxx):
               "span %.3g), cosine %.5f; task accuracy float %.3f, int8 %.3f"
               % (round(60 * agree), err, 100 * err / span, span, cos, acc_f, acc_q))
         assert agree >= 0.95, agree
-        assert err <= 0.08 * span, (err, span)
+        assert err <= 0.15 * span, (err, span)
         assert cos >= 0.999, cos
     check("classifier int8: a token model without segments (CLS row in the token table's "
           "encoding, attention pooling, pre-norm), calibrated on an [n, seq] id tensor with "
-          "padding: >= 95% of 60 held-out argmaxes as PyTorch's, logits within 8% of their "
+          "padding: >= 95% of 60 held-out argmaxes as PyTorch's, logits within 15% of their "
           "span", pooled_int8)
 
     def cxx98_tokens():
