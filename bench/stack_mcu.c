@@ -782,6 +782,10 @@ static void dvariant_weights(const dvariant *v)
     g_s2c.max_tgt = v->tgt;
     g_s2c.position = v->position;
     g_s2c.embed_scale = v->embed_scale;
+    /* the embeddings' LayerNorm in the variants with final norms */
+    g_s2c.embed_norm = v->final_norm;
+    g_s2w.src_embed_norm_w = g_s2w.tgt_embed_norm_w = digits_norm_w;
+    g_s2w.src_embed_norm_b = g_s2w.tgt_embed_norm_b = digits_norm_b;
 
     g_lmw.embed = digits_l0_ff2_w;
     g_lmw.pos = digits_pos;
@@ -795,6 +799,9 @@ static void dvariant_weights(const dvariant *v)
     g_lmc.max_len = v->tgt;
     g_lmc.position = v->position;
     g_lmc.embed_scale = v->embed_scale;
+    g_lmc.embed_norm = v->final_norm;
+    g_lmw.embed_norm_w = digits_norm_w;
+    g_lmw.embed_norm_b = digits_norm_b;
 
     for (l = 0; l < N_DCALIB; l++) {
         g_slen[l] = g_src_len[l] < v->mem ? g_src_len[l] : v->mem;

@@ -392,15 +392,17 @@ SCHEMA = {
                                "cls_token", "pool_w", "token_embed", "segment_embed",
                                "embed_norm_w", "embed_norm_b"],
     "attn_seq2seq_cfg": ["encoder", "decoder", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
-                         "position", "embed_scale"],
-    "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale"],
+                         "position", "embed_scale", "embed_norm"],
+    "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale", "embed_norm"],
     "attn_decoder_layer_weights_f32": ["self_attn", "cross_attn", "ff1_w", "ff1_b", "ff2_w",
                                        "ff2_b", "norm1_w", "norm1_b", "norm2_w", "norm2_b",
                                        "norm3_w", "norm3_b"],
     "attn_decoder_weights_f32": ["layers", "n_layers", "final_norm", "norm_w", "norm_b"],
     "attn_seq2seq_weights_f32": ["src_embed", "tgt_embed", "src_pos", "tgt_pos", "encoder",
-                                 "decoder", "out_w", "out_b"],
-    "attn_lm_weights_f32": ["embed", "pos", "layers", "out_w", "out_b"],
+                                 "decoder", "out_w", "out_b", "src_embed_norm_w",
+                                 "src_embed_norm_b", "tgt_embed_norm_w", "tgt_embed_norm_b"],
+    "attn_lm_weights_f32": ["embed", "pos", "layers", "out_w", "out_b", "embed_norm_w",
+                            "embed_norm_b"],
 }
 
 
@@ -2643,6 +2645,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                                         d, True)
     ref["out_w"] = add("out_w", s["out_w"], "out.weight [tgt_vocab][d_model]")
     ref["out_b"] = add("out_b", s["out_b"], "out.bias [tgt_vocab]")
+    for side in ("src", "tgt"):  # (gamma, beta) of the embedding LayerNorm, or None
+        g, b = s.get(side + "_embed_norm") or (None, None)
+        ref[side + "_norm_w"] = add(side + "_embed_norm_w", g, side + "_embed_norm.weight [d_model]")
+        ref[side + "_norm_b"] = add(side + "_embed_norm_b", b, side + "_embed_norm.bias [d_model]")
     weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
 
     pos_text = {"learned": "learned positions [%d] and [%d]" % (s["max_src"], s["max_tgt"]),
@@ -2705,10 +2711,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                                      "\n".join(dec_inits)))
     out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
                "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
-               "    %s /*embed_scale*/};\n" % (
+               "    %s /*embed_scale*/, %d /*embed_norm*/};\n" % (
                    name, _enc_cfg_init(s["enc"], 0), _enc_cfg_init(s["dec"], 1), s["src_vocab"],
                    s["tgt_vocab"], s["max_src"], s["max_tgt"], POS_ENUM[s["position"]],
-                   c_float(s["embed_scale"])))
+                   c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None)))
     out.append("%s\n%s,\n%s},\n%s},\n%s};\n" % (
         _decl("attn_seq2seq_weights_f32", "%s_weights" % name),
         _join([ref["src_embed"], ref["tgt_embed"], ref["src_pos"], ref["tgt_pos"]], "    ",
@@ -2719,7 +2725,8 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         _join(["%s_dec_layers" % name, "%s_N_DEC_LAYERS" % up,
                "%d /*final norm*/" % int(s["dec_norm"] is not None), dec_norm[0], dec_norm[1]],
               "    {", "     "),
-        _join([ref["out_w"], ref["out_b"]], "    ", "    ")))
+        _join([ref["out_w"], ref["out_b"], ref["src_norm_w"], ref["src_norm_b"],
+               ref["tgt_norm_w"], ref["tgt_norm_b"]], "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 
@@ -2749,6 +2756,9 @@ def lm_header(model, name, eos=None, source=None):
     inits, norm = _stack_arrays(add, "", "encoder", s["layers"], s["norm"], d, False)
     out_w = add("out_w", s["out_w"], "out.weight [vocab][d_model]")
     out_b = add("out_b", s["out_b"], "out.bias [vocab]")
+    norm_g, norm_b = s.get("embed_norm") or (None, None)  # the embedding LayerNorm
+    norm_g = add("embed_norm_w", norm_g, "embed_norm.weight [d_model]")
+    norm_b = add("embed_norm_b", norm_b, "embed_norm.bias [d_model]")
     weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
     summary = ("decoder-only, d_model %d; nn.Embedding(%d) tokens%s, %s (max_len %d); %s, "
                "causal; Linear(%d -> %d), EOS %s" % (
@@ -2797,16 +2807,17 @@ def lm_header(model, name, eos=None, source=None):
                                            "%s_layers[%s_N_LAYERS]" % (name, up)),
                                      "\n".join(inits)))
     out.append("static const attn_lm_cfg %s_cfg = {\n    %s,\n"
-               "    %d /*vocab*/, %d /*max_len*/, %s, %s /*embed_scale*/};\n" % (
+               "    %d /*vocab*/, %d /*max_len*/, %s, %s /*embed_scale*/, %d /*embed_norm*/};\n" % (
                    name, _enc_cfg_init(s["cfg"], 1), s["vocab"], s["max_len"],
-                   POS_ENUM[s["position"]], c_float(s["embed_scale"])))
+                   POS_ENUM[s["position"]], c_float(s["embed_scale"]),
+                   int(s.get("embed_norm") is not None)))
     out.append("%s\n%s,\n%s},\n%s};\n" % (
         _decl("attn_lm_weights_f32", "%s_weights" % name),
         _join([embed, pos], "    ", "    "),
         _join(["%s_layers" % name, "%s_N_LAYERS" % up,
                "%d /*final norm*/" % int(s["norm"] is not None), norm[0], norm[1]],
               "    {", "     "),
-        _join([out_w, out_b], "    ", "    ")))
+        _join([out_w, out_b, norm_g, norm_b], "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 
