@@ -229,8 +229,8 @@ demo: $(B)/digits
 # tests/export/test_export.py exports small random Seq2Seq / DecoderLM models
 # float and int8, each verified by a C program against PyTorch (tools/
 # run_seq2seq.c, tools/quantize_seq2seq.c), the same for Classifiers (ViT
-# patches, BERT tokens, windows; tools/run_model.c, tools/quantize_model.c),
-# and checks the refusals. It needs
+# patches, BERT tokens, windows; tools/run_model.c, tools/quantize_model.c;
+# int8 ViT and token models), and checks the refusals. It needs
 # PYTHON with PyTorch (Debian's python3-torch): make python-deps installs it,
 # make test first runs that, make test-host only checks. Its output goes to
 # build/export/log (last line "N passed, N failed"), which tests/run_suite.sh

@@ -31,6 +31,15 @@ encoder-decoders and decoder-only models: see ENCODER-DECODER below):
     export_model(vit, "vit_model.h", "vit")                         # seq: 4 patches
     export_calibration(images[:64], None, "vit_calib.h", "vit", patch=4)
 
+    # BERT style: token ids (and segment ids), a CLS row, embedding LayerNorm
+    bert = Classifier(embed=nn.Embedding(1000, 32), segment_embed=nn.Embedding(2, 32),
+                      cls_token=nn.Parameter(torch.zeros(32)),
+                      pos=nn.Parameter(torch.zeros(17, 32)), embed_norm=nn.LayerNorm(32),
+                      encoder=..., pool="first", head=nn.Linear(32, 2))
+    export_model(bert, "bert_model.h", "bert", seq=16)
+    export_calibration(id_lists, None, "bert_calib.h", "bert", segments=segment_lists)
+    quantize("bert_model.h", "bert_calib.h", "bert_model_s8.h", "bert")  # int8 tables too
+
 THE MODEL: Classifier
 ---------------------
 Classifier (defined here; instantiate or subclass it, but do not override
@@ -176,19 +185,42 @@ and padded) and every logit must be within 1e-5 * max(1, |PyTorch's|),
 each call's arena high-water mark equal to the scratch query and the size
 macro, else RuntimeError naming the largest difference.
 
-export_calibration(inputs, key_padding, path, name, patch=None) writes
-calibration inputs for the int8 quantizer (tools/quantize_model.c):
+export_calibration(inputs, key_padding, path, name, patch=None, segments=None)
+writes calibration inputs for the int8 quantizer (tools/quantize_model.c):
     DIGITS_N_CALIB, DIGITS_CALIB_SEQ, DIGITS_CALIB_WIDTH,
     static const float digits_calib[N][SEQ * WIDTH],
     static const uint8_t digits_calib_padding[N][SEQ] (only with key_padding),
     DIGITS_CALIB_PADDING: &digits_calib_padding[0][0] or NULL.
     A patch model's calibration inputs are images [n, C, H, W] with patch=k.
+    A token model's are token ids: an integer [n, seq] array or tensor, or
+    a list of id sequences of any lengths (the shorter ones padded at the
+    end with id 0 and key-padded), segments= the segment ids in the same
+    shape (or None: all 0): bert_calib_tokens[N][SEQ] (SEQ: the longest, at
+    most the model's), bert_calib_segments / BERT_CALIB_SEGMENTS (or NULL),
+    the padding as above, BERT_CALIB_TOKENS 1 and the largest ids
+    (BERT_CALIB_MAX_TOKEN, _MAX_SEGMENT: an #error after the model header
+    when one is outside its tables).
 quantize(model_h, calib_h, out_h, name) writes the int8 header: tools/quantize_model.c
-(attention.h's attn_quantize_model_s8) built with a C compiler and run; it
-refuses token models (attention.h's attn_quantize_model_tokens_s8 takes
-calibration token ids; the tool has no token path yet).
+(attention.h's attn_quantize_model_s8; for a token model
+attn_quantize_model_tokens_s8 on the calibration ids) built with a C
+compiler and run; the header as written is then compiled and must give the
+int8 logits of the quantizer's in-memory parameters on every calibration
+sequence (RuntimeError otherwise: a defect of the printing). A token
+model's header also has bert_s8_token_embed [vocab * d_model] and
+bert_s8_segment_embed [n_segments * d_model], int8 tables each at the
+encoding the quantizer chose for it (the min/max of the table, the CLS row
+counted in the token table's without segments; segment_add rescales the
+sum), run by attn_model_tokens_s8(logits, tokens, segments, seq, padding,
+&bert_cfg, &bert_s8, &arena) in an arena of ATTN_MODEL_SCRATCH_EX_S8(seq,
+d_model, heads, d_ff, cls_token, 0) bytes.
+quantize refuses (ValueError, before any C is built) calibration data that
+does not fit the model: float inputs for a token model or token ids for
+another, an id outside the vocabulary or the segment table (naming the
+sequence and position), sequences longer than the model's seq.
 verify_model(..., s8_header_path=out_h) runs the int8 model on the same
-inputs and reports how often its argmax is float's.
+inputs (token models: attn_model_tokens_s8 on the same ids and segments)
+and reports how often its argmax is float's and the largest difference of
+its dequantized logits from float's.
 
 ENCODER-DECODER (Seq2Seq) AND DECODER-ONLY (DecoderLM) MODELS
 -------------------------------------------------------------
@@ -1502,7 +1534,10 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
     None; default: random inputs. The C program also checks that each
     call's arena high-water mark equals attn_model_scratch_f32's query.
     With s8_header_path (quantize's output) the int8 model runs on the same
-    inputs too and the report tells how often its argmax is float's.
+    inputs too (attn_model_s8 on the inputs quantized at its in_scale /
+    in_zp; a token model: attn_model_tokens_s8 on the same ids, segments
+    and padding) and the report tells how often its argmax is float's and
+    the largest difference of its dequantized logits from float's.
     Returns dict(samples, max_rel_err, f32 (C logits), torch (PyTorch's),
     s8 (int8 logits or None), s8_agreement, s8_max_logit_error)."""
     import tempfile
@@ -1667,10 +1702,131 @@ def _as_numpy(x):
     return np.asarray(x)
 
 
-def calibration_header(inputs, key_padding, name, source=None, patch=None):
+def _id_rows(v, what):
+    """Token or segment id sequences (an integer [n, seq] array or tensor,
+    or a list of 1-D id sequences, lengths free) -> list of lists of int."""
+    if isinstance(v, (torch.Tensor, np.ndarray)):
+        a = _as_numpy(v)
+        if a.ndim != 2 or min(a.shape) < 1 or not np.issubdtype(a.dtype, np.integer):
+            raise ValueError("%s must be integer ids [n, seq] (or a list of id sequences), not "
+                             "%s %s" % (what, a.dtype, list(a.shape)))
+        v = list(a)
+    if not isinstance(v, (list, tuple)) or not v:
+        raise ValueError("%s must be a non-empty list of id sequences or an integer [n, seq] "
+                         "array" % what)
+    rows = [_token_list(r, "%s[%d]" % (what, i)) for i, r in enumerate(v)]
+    for i, r in enumerate(rows):
+        if min(r) < 0:
+            raise ValueError("%s[%d] has a negative id (%d)" % (what, i, min(r)))
+    return rows
+
+
+def _is_token_input(x):
+    """Token calibration inputs: an integer [n, seq] array or tensor, or a
+    list whose first entry is a 1-D integer sequence."""
+    if isinstance(x, (torch.Tensor, np.ndarray)):
+        a = _as_numpy(x)
+        return a.ndim == 2 and np.issubdtype(a.dtype, np.integer)
+    if isinstance(x, (list, tuple)) and x:
+        a = _as_numpy(x[0]) if isinstance(x[0], torch.Tensor) else np.asarray(x[0])
+        return a.ndim == 1 and a.size > 0 and np.issubdtype(a.dtype, np.integer)
+    return False
+
+
+def _token_calibration_header(inputs, key_padding, segments, name, source):
+    """calibration_header for a token model: ids [n][seq] (ragged lists
+    padded at the end with id 0, those positions key-padded)."""
+    up = name.upper()
+    toks = _id_rows(inputs, "calibration tokens")
+    n, seq = len(toks), max(len(r) for r in toks)
+    lens = [len(r) for r in toks]
+    segs = None
+    if segments is not None:
+        segs = _id_rows(segments, "calibration segments")
+        if len(segs) != n or any(len(a) != b for a, b in zip(segs, lens)):
+            raise ValueError("calibration segments must have the tokens' shape: %d sequences "
+                             "of %s ids" % (n, lens if len(set(lens)) > 1 else lens[0]))
+    pad = None
+    if key_padding is not None:
+        if isinstance(key_padding, (torch.Tensor, np.ndarray)):
+            key_padding = list(_as_numpy(key_padding))
+        pad = [[int(v != 0) for v in np.asarray(_as_numpy(p)).reshape(-1)] for p in key_padding]
+        if len(pad) != n or any(len(a) != b for a, b in zip(pad, lens)):
+            raise ValueError("key_padding must have the tokens' shape: %d sequences of %s "
+                             "entries" % (n, lens if len(set(lens)) > 1 else lens[0]))
+    if len(set(lens)) > 1 or pad is not None:
+        pad = [(pad[i] if pad is not None else [0] * lens[i]) + [1] * (seq - lens[i])
+               for i in range(n)]
+    max_tok = max(max(r) for r in toks)
+    max_seg = max(max(r) for r in segs) if segs is not None else 0
+    what = "%d sequences of %d token ids%s%s%s. */" % (
+        n, seq, " (shorter ones padded at the end: id 0, key-padded)" if len(set(lens)) > 1
+        else "", ", segment ids" if segs is not None else "",
+        ", with key padding" if pad is not None else "")
+    out = ["""%s
+%s
+%s
+#ifndef %s_CALIB_H
+#define %s_CALIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define %s_N_CALIB %d
+#define %s_CALIB_SEQ %d
+#define %s_CALIB_TOKENS 1 /* token ids: tools/quantize_model.c's token mode */
+#define %s_CALIB_MAX_TOKEN %d
+#define %s_CALIB_MAX_SEGMENT %d
+
+/* Included after %s_model.h: the shapes and ids must fit it. */
+#if defined(%s_SEQ) && %s_CALIB_SEQ > %s_SEQ
+#error "%s_calib.h: calibration sequences are longer than %s_SEQ"
+#endif
+#if defined(%s_D_MODEL) && !defined(%s_VOCAB)
+#error "%s_calib.h: token ids, but %s_model.h is not a token model"
+#endif
+#if defined(%s_VOCAB) && %s_CALIB_MAX_TOKEN >= %s_VOCAB
+#error "%s_calib.h: a calibration token id is outside %s_model.h's vocabulary"
+#endif
+#if defined(%s_N_SEGMENTS) && %s_CALIB_MAX_SEGMENT > 0 && %s_CALIB_MAX_SEGMENT >= %s_N_SEGMENTS
+#error "%s_calib.h: a calibration segment id is outside %s_model.h's segment table"
+#endif
+
+""" % (_para("%s_calib.h - generated by tools/export.py: calibration token ids for the int8 "
+             "quantizer (tools/quantize_model.c); do not edit." % name, "/* "),
+       _regen_note(source), _para(what), up, up, up, n, up, seq, up, up, max_tok, up, max_seg,
+       name, up, up, up, name, up, up, up, name, name, up, up, up, name, name,
+       up, up, up, up, name, name)]
+    padded = [r + [0] * (seq - len(r)) for r in toks]
+    out.append("static const int %s_calib_tokens[%d][%d] = {\n%s\n};\n"
+               % (name, n, seq, _int_rows(padded, seq)))
+    if segs is not None:
+        out.append("static const int %s_calib_segments[%d][%d] = {\n%s\n};\n"
+                   % (name, n, seq, _int_rows(segs, seq)))
+        out.append("#define %s_CALIB_SEGMENTS (&%s_calib_segments[0][0])\n" % (up, name))
+    else:
+        out.append("#define %s_CALIB_SEGMENTS NULL\n" % up)
+    if pad is not None:
+        out.append("static const uint8_t %s_calib_padding[%d][%d] = {\n%s\n};\n"
+                   % (name, n, seq, _int_rows(pad, seq)))
+        out.append("#define %s_CALIB_PADDING (&%s_calib_padding[0][0])\n" % (up, name))
+    else:
+        out.append("#define %s_CALIB_PADDING NULL\n" % up)
+    out.append("\n#endif /* %s_CALIB_H */\n" % up)
+    return _finish("".join(out))
+
+
+def calibration_header(inputs, key_padding, name, source=None, patch=None, segments=None):
     """The text export_calibration writes."""
     name = _c_name(name)
     up = name.upper()
+    if _is_token_input(inputs):
+        if patch is not None:
+            raise ValueError("patch= is for calibration images, not token ids")
+        return _token_calibration_header(inputs, key_padding, segments, name, source)
+    if segments is not None:
+        raise ValueError("segments= is for token ids (an integer [n, seq] array or a list of "
+                         "id sequences), not float inputs")
     x = _as_numpy(inputs)
     image = None
     if patch is not None:
@@ -1688,7 +1844,8 @@ def calibration_header(inputs, key_padding, name, source=None, patch=None):
         x = x.reshape(n, (h // patch) * (w // patch), c * patch * patch)
     elif x.ndim != 3 or min(x.shape) < 1:
         raise ValueError("calibration inputs must be [n, seq, features] (images [n, C, H, W] "
-                         "with patch=), not %s" % (x.shape,))
+                         "with patch=; a token model's: integer ids [n, seq]), not %s %s"
+                         % (x.dtype, x.shape))
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
         raise ValueError("calibration inputs must be real numbers, not %s" % x.dtype)
     x = x.astype(np.float32)
@@ -1751,17 +1908,68 @@ def calibration_header(inputs, key_padding, name, source=None, patch=None):
     return text
 
 
-def export_calibration(inputs, key_padding, path, name, *, source=None, patch=None):
+def export_calibration(inputs, key_padding, path, name, *, source=None, patch=None,
+                       segments=None):
     """Write calibration inputs for the int8 quantizer to `path`:
     inputs [n, seq, d_in] (d_model without an embedding; tensor or array),
     or for a patch model (patch = its Conv2d's kernel) images [n, C, H, W],
     and key_padding [n, seq] (nonzero = padded) or None. Symbols: NAME_N_CALIB,
     NAME_CALIB_SEQ, NAME_CALIB_WIDTH, name_calib[n][seq * width],
     name_calib_padding[n][seq] (with padding), NAME_CALIB_PADDING (pointer or
-    NULL). Returns the header text."""
-    text = calibration_header(inputs, key_padding, name, source, patch)
+    NULL).
+    A token model's inputs are token ids: an integer [n, seq] array or
+    tensor, or a list of n id sequences of any lengths (the shorter ones
+    padded at the end with id 0 and key-padded there); segments (its
+    segment ids, the tokens' shape) or None (all segment 0); key_padding
+    as many [len] lists, or [n, seq], or None. Symbols: NAME_N_CALIB,
+    NAME_CALIB_SEQ (the longest; at most the model's NAME_SEQ),
+    NAME_CALIB_TOKENS, NAME_CALIB_MAX_TOKEN, NAME_CALIB_MAX_SEGMENT,
+    name_calib_tokens[n][seq], name_calib_segments[n][seq] and
+    NAME_CALIB_SEGMENTS (pointer or NULL), name_calib_padding /
+    NAME_CALIB_PADDING; included after the model header it stops the
+    compiler (#error) on an id outside the model's tables (quantize checks
+    that first, naming the sequence). Returns the header text."""
+    text = calibration_header(inputs, key_padding, name, source, patch, segments)
     _write(path, text)
     return text
+
+
+def _token_calib_check(model_header_path, calib_header_path, name, model, calib):
+    """A token model's calibration header against the model header: token
+    ids, each id inside the model's tables (ValueError naming the first
+    one outside, else the C compiler's #error or the quantizer would)."""
+    up = name.upper()
+    if not calib.get("CALIB_TOKENS"):
+        raise ValueError("%s is a token model (nn.Embedding): its calibration data must be "
+                         "token ids (export_calibration of integer ids [n, seq] or a list of "
+                         "id sequences), but %s holds float inputs"
+                         % (model_header_path, calib_header_path))
+    with open(calib_header_path) as fh:
+        text = fh.read()
+    vocab, n_seg = model["VOCAB"], model.get("N_SEGMENTS", 0)
+    for what, limit, table in (("tokens", vocab, "vocabulary"),
+                               ("segments", n_seg, "segment table")):
+        m = re.search(r"static const int %s_calib_%s\[(\d+)\]\[(\d+)\] = \{(.*?)\n\};"
+                      % (name, what), text, re.S)
+        if m is None:
+            if what == "tokens":
+                raise ValueError("%s has no %s_calib_tokens array" % (calib_header_path, name))
+            continue
+        if what == "segments" and not n_seg:
+            raise ValueError("%s has segment ids, but %s has no segment embedding"
+                             % (calib_header_path, model_header_path))
+        rows = [[int(v) for v in r.split(",")] for r in re.findall(r"\{([^{}]*)\}", m.group(3))]
+        for i, r in enumerate(rows):
+            for j, v in enumerate(r):
+                if not 0 <= v < limit:
+                    raise ValueError("%s: calibration %s id %d (sequence %d, position %d) is "
+                                     "outside %s's %s (0..%d)"
+                                     % (calib_header_path, what[:-1], v, i, j,
+                                        os.path.basename(model_header_path), table, limit - 1))
+    if calib["CALIB_SEQ"] > model["SEQ"]:
+        raise ValueError("%s: calibration sequences of %d tokens; %s is made for at most %d "
+                         "(%s_SEQ)" % (calib_header_path, calib["CALIB_SEQ"],
+                                       os.path.basename(model_header_path), model["SEQ"], up))
 
 
 def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="cc",
@@ -1771,39 +1979,71 @@ def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="c
     runs exactly the parameters the library's quantizer chooses. Builds
     tools/quantize_model.c with a C compiler (c_compiler, e.g. "cc") against
     the float model header (export_model) and the calibration header
-    (export_calibration), runs it and keeps its output. Returns the text;
-    raises RuntimeError with the compiler's or the quantizer's message when
-    either fails."""
+    (export_calibration), runs it and keeps its output. A token model
+    (nn.Embedding front end) needs token calibration ids (export_calibration
+    of integer ids); the tool then runs attn_quantize_model_tokens_s8 and
+    the header has name_s8_token_embed (and name_s8_segment_embed), int8
+    tables at the encodings the quantizer chose, for attn_model_tokens_s8.
+    Then the header as written is compiled and run on every calibration
+    sequence against the quantizer's parameters in memory: RuntimeError
+    unless every int8 logit is the same (a defect of the printing).
+    Returns the text; raises ValueError when the calibration data does not
+    fit the model (float inputs for a token model or ids for a feature
+    model, an id outside the model's tables, longer sequences), and
+    RuntimeError with the compiler's or the quantizer's message when either
+    fails."""
     import subprocess
     import tempfile
     name = _c_name(name)
     up = name.upper()
     repo = os.path.abspath(repo)
-    if "VOCAB" in _header_macros(model_header_path, up):
-        raise ValueError("%s is a token model (attn_model_tokens_f32): tools/quantize_model.c "
-                         "quantizes feature and patch models only; attention.h's "
-                         "attn_quantize_model_tokens_s8 quantizes it from calibration token ids "
-                         "in C" % model_header_path)
+    model = _header_macros(model_header_path, up)
+    calib = _header_macros(calib_header_path, up)
+    if "N_CALIB" not in calib:
+        raise ValueError("%s is not a calibration header of %s (no %s_N_CALIB)"
+                         % (calib_header_path, name, up))
+    tokens = "VOCAB" in model
+    if tokens:
+        _token_calib_check(model_header_path, calib_header_path, name, model, calib)
+    elif calib.get("CALIB_TOKENS"):
+        raise ValueError("%s holds calibration token ids, but %s is not a token model (its "
+                         "input is %s)" % (calib_header_path, model_header_path,
+                                           "patches" if "PATCH" in model else "feature rows"))
     with tempfile.TemporaryDirectory(prefix="attn_quant_") as tmp:
         shim = os.path.join(tmp, "quant_input.h")
         with open(shim, "w", newline="\n") as fh:
             fh.write('#include "%s"\n#include "%s"\n'
                      '#define QM_NAME "%s"\n#define QM_CFG %s_cfg\n#define QM_WEIGHTS %s_weights\n'
-                     '#define QM_CALIB %s_calib\n#define QM_N_CALIB %s_N_CALIB\n'
+                     '#define QM_N_CALIB %s_N_CALIB\n'
                      '#define QM_SEQ %s_CALIB_SEQ\n#define QM_PADDING %s_CALIB_PADDING\n'
                      % (os.path.abspath(model_header_path), os.path.abspath(calib_header_path),
-                        name, name, name, name, up, up, up))
+                        name, name, name, up, up, up))
+            if tokens:
+                fh.write('#define QM_TOKENS 1\n#define QM_CALIB %s_calib_tokens\n'
+                         '#define QM_SEGMENTS %s_CALIB_SEGMENTS\n'
+                         '#define QM_STORE_BYTES ((4u << 20) + (size_t)%s_VOCAB * %s_D_MODEL%s)\n'
+                         % (name, up, up, up, " + (size_t)%s_N_SEGMENTS * %s_D_MODEL" % (up, up)
+                            if "N_SEGMENTS" in model else ""))
+            else:
+                fh.write('#define QM_CALIB %s_calib\n' % name)
         exe = os.path.join(tmp, "quantize_model")
-        cmd = [c_compiler, "-std=c99", "-O2", "-I" + repo, "-I" + tmp,
-               os.path.join(repo, "tools", "quantize_model.c"), "-lm", "-o", exe]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("building tools/quantize_model.c failed:\n%s" % r.stderr)
+        _build(c_compiler, repo, tmp, "quantize_model.c", exe, ["QM_NO_IMPLEMENTATION"])
         r = subprocess.run([exe], capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("the quantizer failed: %s" % r.stderr.strip())
-    text = r.stdout
-    _write(out_path, text)
+        text = r.stdout
+        _write(out_path, text)
+        # the header as written, compiled, against the parameters in memory
+        with open(shim, "a", newline="\n") as fh:
+            fh.write('#include "%s"\n#define QM_CHECK_S8 %s_s8\n' % (os.path.abspath(out_path),
+                                                                       name))
+        _build(c_compiler, repo, tmp, "quantize_model.c", exe + "_check",
+               ["QM_NO_IMPLEMENTATION"])
+        r = subprocess.run([exe + "_check"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("%s runs differently from the parameters the quantizer made (a "
+                               "defect of tools/quantize_model.c's printing): %s"
+                               % (out_path, r.stderr.strip()))
     return text
 
 
@@ -3254,19 +3494,24 @@ def main(argv=None):
                     "patch model: its patch count, the default)")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (images [n, C, H, W] "
-                    "for a patch model; .pt or .npy): also "
+                    "for a patch model; integer token ids [n, seq] or a list of id sequences "
+                    "for a token model; .pt or .npy): also "
                     "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
                     ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
                     "BOS first), for a DecoderLM of {'seqs': [...]}")
     ap.add_argument("--cc", default="cc", help="C compiler for the int8 step and the checks "
                     "(default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
+    ap.add_argument("--calib-segments", help="a token model's segment ids for --calib, in its "
+                    "shape (.pt or .npy; default all 0)")
     ap.add_argument("--bos", type=int, help="Seq2Seq: the first decoder input (required)")
     ap.add_argument("--eos", type=int, help="Seq2Seq, DecoderLM: the end token (default none)")
     ap.add_argument("--min-word-agreement", type=float, default=0.9,
                     help="Seq2Seq, DecoderLM: the int8 outputs identical to float's at least "
                     "this often on the calibration sources (default 0.9)")
     args = ap.parse_args(argv)
+    if args.calib_segments and not args.calib:
+        ap.error("--calib-segments goes with --calib")
 
     def load(path):
         if path.endswith(".npy"):
@@ -3290,8 +3535,10 @@ def main(argv=None):
         print("wrote %s (%d bytes)" % (args.out or "%s_model.h" % args.name, len(text)))
         if args.calib:
             pad = load(args.calib_padding) if args.calib_padding else None
+            segs = load(args.calib_segments) if args.calib_segments else None
             path = "%s_calib.h" % args.name
-            text = export_calibration(load(args.calib), pad, path, args.name, patch=patch)
+            text = export_calibration(load(args.calib), pad, path, args.name, patch=patch,
+                                      segments=segs)
             print("wrote %s (%d bytes)" % (path, len(text)))
             s8 = "%s_model_s8.h" % args.name
             text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,
