@@ -47,6 +47,31 @@
 #include "digits_model.h"
 #include "digits_model_s8.h"
 
+/* The calibration and input rows the calls read: the digits examples'
+   (rows 0..7: the inputs and targets; 32..41: the memories) or, on the
+   micro:bit (STACK_BIG_BYTES 0: its flash), 18 rows of pixel-like values
+   made here (the memories from row 8): stack depth does not depend on the
+   values. */
+#if !defined(STACK_BIG_BYTES) || STACK_BIG_BYTES > 0
+#define CALIB (&digits_calib[0][0])
+#define CALIB_MEM (&digits_calib[32][0])
+#else
+#define C2(F, i) F(i), F((i) + 1)
+#define C4(F, i) C2(F, i), C2(F, (i) + 2)
+#define C8(F, i) C4(F, i), C4(F, (i) + 4)
+#define C16(F, i) C8(F, i), C8(F, (i) + 8)
+#define C32(F, i) C16(F, i), C16(F, (i) + 16)
+#define C64(F, i) C32(F, i), C32(F, (i) + 32)
+#define C128(F, i) C64(F, i), C64(F, (i) + 64)
+#define C256(F, i) C128(F, i), C128(F, (i) + 128)
+#define C512(F, i) C256(F, i), C256(F, (i) + 256)
+#define C1K(F, i) C512(F, i), C512(F, (i) + 512)
+#define PIX(i) ((float)(((unsigned)(i) * 37u + 11u) % 17u) * 0.0625f) /* 0 .. 1 */
+static const float g_calib_small[18 * 64] = {C1K(PIX, 0), C128(PIX, 1024)};
+#define CALIB (&g_calib_small[0])
+#define CALIB_MEM (&g_calib_small[8 * 64])
+#endif
+
 /* bytes painted below the caller's stack pointer (more than any call takes) */
 #ifndef STACK_WINDOW
 #define STACK_WINDOW 3072
@@ -507,7 +532,7 @@ static void variant_weights(const variant *v)
    pooling alone on the variant's rows. */
 static void tokens_run(void)
 {
-    const float *calib = &digits_calib[0][0];
+    const float *calib = CALIB;
     int i, seq = 8, d = g_tok_cfg.encoder.d_model;
     variant_weights(&g_variants[3]);
     for (i = 0; i < N_CALIB_TOK * SEQ; i++) {
@@ -530,7 +555,7 @@ static void variant_run(const variant *v)
 {
     const attn_model_cfg *c = &v->cfg;
     const attn_encoder_cfg *e = &c->encoder;
-    const float *calib = &digits_calib[0][0]; /* [N_CALIB][seq][width], flat */
+    const float *calib = CALIB; /* [N_CALIB][seq][width], flat */
     const uint8_t *pad = v->padded ? g_vpad : NULL;
     int d = e->d_model, width = c->d_in ? c->d_in : d, i;
     size_t x_bytes = sizeof(float) * (size_t)(v->seq * d);
@@ -589,7 +614,7 @@ static void additive_run(void)
     static const attn_additive_cfg part = {3, SEQ, DIGITS_D_IN, DIGITS_D_IN, DIGITS_D_IN, 16};
     static const attn_additive_weights_f32 w = {digits_embed_w, digits_embed_w, digits_embed_b,
                                                 digits_pos};
-    const float *x = &digits_calib[0][0]; /* [N_CALIB][SEQ][8], flat */
+    const float *x = CALIB; /* [N_CALIB][SEQ][8], flat */
     attn_additive_s8_params p;
     attn_additive_qparams io;
     size_t bytes;
@@ -813,8 +838,8 @@ static void dvariant_weights(const dvariant *v)
 
 /* the rows of v: targets [N_DCALIB][tgt][d] and memories [N_DCALIB][mem][d]
    (the first of each is what the layers run on) */
-#define TGT_ROWS (&digits_calib[0][0])
-#define MEM_ROWS (&digits_calib[32][0])
+#define TGT_ROWS CALIB
+#define MEM_ROWS CALIB_MEM
 
 /* steps until the cache is full: each step measured (from the cache as it
    was before, and the row as given, before each of the two calls), then
@@ -1042,7 +1067,7 @@ int main(void)
         }
     }
 #endif
-    memcpy(g_x, digits_calib[0], sizeof g_x);
+    memcpy(g_x, CALIB, sizeof g_x);
     g_nan = g_zero;
     /* cppcheck-suppress duplicateExpression ; 0 / 0 is the point: a NaN */
     g_nan = g_nan / g_nan;
