@@ -452,11 +452,11 @@
    inference function takes at most 960 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 948 with clang 14 -O2 (M0,
-   attn_seq2seq_step_s8; it was 840 before issue 11's local attention and
-   front ends), 828 on the M4F; 808 with GCC 12 -O2 (M4F), 768 on the M0;
-   the model
-   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; the
+   stack step -> attention block -> row), 960 with clang 14 -O2 (M0,
+   attn_seq2seq_greedy_f32; it was 840 before issue 11's local attention,
+   front ends and attention kernels), 828 on the M4F; 808 with GCC 12 -O2
+   (M4F), 784 on the M0; the model
+   quantizers, host-side tools, 1,280 (attn_quantize_seq2seq_s8, 1,276; the
    additive attention's, 956 with clang -O2 on the M4F, is held to the
    same bound; per-function and per-build figures: BENCHMARKS.md,
    `make stack`).
@@ -2900,7 +2900,7 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
 }
 
 /* y[c] = x[c] * f for c < n (y may be x). */
-static void attn__scale2_f32(float *y, const float *x, float f, int n)
+ATTN__NOINLINE void attn__scale2_f32(float *y, const float *x, float f, int n)
 {
     int c = 0;
 #if ATTN__MVE_F32
@@ -4409,9 +4409,10 @@ static void attn__embed_row_f32(float *x, const float *table, int token, int p, 
     if (pos == ATTN_POS_LEARNED) attn__add_row_f32(x, pos_table + (size_t)p * (size_t)d, d);
 }
 
-/* The decoder models' embedding LayerNorm (cfg.embed_norm) of one row. */
-static void attn__embed_norm_f32(float *x, int on, const float *g, const float *b, float eps,
-                                 int d)
+/* The decoder models' embedding LayerNorm (cfg.embed_norm) of one row
+   (out of line: its frame is not under the stack's). */
+ATTN__NOINLINE void attn__embed_norm_f32(float *x, int on, const float *g, const float *b,
+                                         float eps, int d)
 {
     if (on) attn__layernorm_row_f32(x, x, g, b, eps, d);
 }
@@ -11719,22 +11720,89 @@ ATTN_DEF attn_status attn_quantize_lm_store_bytes(const attn_lm_cfg *cfg,
     return attn__size_result(s, bytes);
 }
 
+/* The LM quantizer's calibration (out of line, with its cache: as
+   attn__s2s_calibrate): r[0] the embedded rows, r[1] after embed_norm,
+   r[2] the logits; x [d] and logits scratch. */
+ATTN__NOINLINE attn_status attn__lm_calibrate(const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                              const int *calib, const int *calib_len, int n_calib,
+                                              attn__layer_obs *obs, attn__range *r, float *x,
+                                              float *logits, attn_arena *scratch)
+{
+    attn_kv_cache cache;
+    int d = cfg->layers.d_model, nl = w->layers.n_layers, s, t;
+    /* (checked by the caller: the cache fits the scratch) */
+    if (attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float)) != ATTN_OK)
+        return ATTN_ERR_ARENA;
+    attn__obs_reset((attn__range *)(void *)obs,
+                    ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(r, 3);
+    for (s = 0; s < n_calib; s++) {
+        const int *tok = calib + (size_t)s * (size_t)cfg->max_len;
+        cache.len = 0;
+        for (t = 0; t < calib_len[s]; t++) {
+            attn__embed_row_f32(x, w->embed, tok[t], t, cfg->embed_scale, cfg->position, w->pos, d);
+            attn__see(&r[0], x, (size_t)d);
+            attn__embed_norm_f32(x, cfg->embed_norm, w->embed_norm_w, w->embed_norm_b,
+                                 cfg->layers.eps, d);
+            attn__see(&r[1], x, (size_t)d);
+            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers,
+                           attn__step_keys(&cache, 0, cfg->max_len, 0), scratch, obs);
+            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
+            attn__see(&r[2], logits, (size_t)cfg->vocab);
+        }
+    }
+    return ATTN_OK;
+}
+
+/* The LM's int8 parameters from the calibration (out of line; its result
+   struct in the scratch arena, not on the stack): *out when all of it
+   succeeded. */
+ATTN__NOINLINE attn_status attn__lm_build(attn_lm_s8_params *out, const attn_lm_cfg *cfg,
+                                          const attn_lm_weights_f32 *w,
+                                          const attn__layer_obs *obs, const attn__range *r,
+                                          float *x, attn_arena *store, attn_arena *scratch,
+                                          const attn__quant_marks *marks)
+{
+    attn__quant z;
+    attn_lm_s8_params *res = (attn_lm_s8_params *)attn__take(scratch, sizeof *res);
+    attn_qparams qx;
+    attn_status st;
+    int d = cfg->layers.d_model;
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(res, 0, sizeof *res);
+    qx = attn__quant_embed(&z, &res->embed, &res->pos, &res->pos_add, w->embed, cfg->vocab,
+                           w->pos, cfg->max_len, cfg->position, cfg->embed_scale, d, r[0], x);
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, r[1]);
+        attn__quant_norm(&z, &res->embed_norm, w->embed_norm_w, w->embed_norm_b,
+                         cfg->layers.eps, d, (double)qx.scale, qn);
+        qx = qn;
+    }
+    attn__quant_stack(&z, &res->layers, &qx, &cfg->layers, &w->layers, obs);
+    {
+        attn_qparams ql = attn__qparams_of(&z, r[2]);
+        attn__quant_linear(&z, &res->out, w->out_w, w->out_b, d, cfg->vocab, qx, ql, 0);
+        res->logit_scale = ql.scale;
+        res->logit_zp = ql.zero_point;
+    }
+    if ((st = attn__quant_done(z.st, scratch, store, marks)) != ATTN_OK) return st;
+    *out = *res;
+    return ATTN_OK;
+}
+
 ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_cfg *cfg,
                                          const attn_lm_weights_f32 *w, const int *calib,
                                          const int *calib_len, int n_calib, attn_arena *store,
                                          attn_arena *scratch)
 {
-    attn__quant z;
     attn__size need, sneed = {0, 0};
     attn__layer_obs *obs;
-    attn__range x0, xn, lr;
-    attn_lm_s8_params res;
-    attn_qparams qx;
+    attn__range r[3]; /* the embedded rows, after embed_norm, the logits */
     attn_status st;
     attn__quant_marks marks;
-    attn_kv_cache cache;
     float *logits, *x;
-    int d, nl, s, t;
+    int d, nl;
     if (!out || !cfg || !w || !calib || !calib_len || !store || !scratch) return ATTN_ERR_NULL;
     st = attn__quant_lm_rules(cfg, w);
     if (st == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
@@ -11749,6 +11817,7 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     need = attn__cache_size(nl, d, cfg->max_len, 0, sizeof(float));
     attn__size_add(&need, (size_t)nl + 1, 1, sizeof(attn__layer_obs));
     attn__size_add(&need, (size_t)cfg->vocab, 1, sizeof(float));
+    attn__size_add(&need, 1, sizeof(attn_lm_s8_params), 1); /* the result, built */
     {
         attn__size b = attn__lm_step_size(cfg, cfg->max_len, 0);
         need.overflow |= b.overflow;
@@ -11762,50 +11831,10 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)nl + 1) * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->vocab * sizeof(float));
     x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
-    /* (checked above: the cache fits the scratch) */
-    if (!obs || attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float)) != ATTN_OK)
-        return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks);
-    attn__obs_reset((attn__range *)(void *)obs,
-                    ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
-    attn__obs_reset(&x0, 1);
-    attn__obs_reset(&xn, 1);
-    attn__obs_reset(&lr, 1);
-    for (s = 0; s < n_calib; s++) {
-        const int *tok = calib + (size_t)s * (size_t)cfg->max_len;
-        cache.len = 0;
-        for (t = 0; t < calib_len[s]; t++) {
-            attn__embed_row_f32(x, w->embed, tok[t], t, cfg->embed_scale, cfg->position, w->pos, d);
-            attn__see(&x0, x, (size_t)d);
-            attn__embed_norm_f32(x, cfg->embed_norm, w->embed_norm_w, w->embed_norm_b,
-                                 cfg->layers.eps, d);
-            attn__see(&xn, x, (size_t)d);
-            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers,
-                           attn__step_keys(&cache, 0, cfg->max_len, 0), scratch, obs);
-            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
-            attn__see(&lr, logits, (size_t)cfg->vocab);
-        }
-    }
-    z.st = ATTN_OK;
-    z.store = store;
-    memset(&res, 0, sizeof res);
-    qx = attn__quant_embed(&z, &res.embed, &res.pos, &res.pos_add, w->embed, cfg->vocab, w->pos,
-                           cfg->max_len, cfg->position, cfg->embed_scale, d, x0, x);
-    if (cfg->embed_norm) {
-        attn_qparams qn = attn__qparams_of(&z, xn);
-        attn__quant_norm(&z, &res.embed_norm, w->embed_norm_w, w->embed_norm_b, cfg->layers.eps,
-                         d, (double)qx.scale, qn);
-        qx = qn;
-    }
-    attn__quant_stack(&z, &res.layers, &qx, &cfg->layers, &w->layers, obs);
-    {
-        attn_qparams ql = attn__qparams_of(&z, lr);
-        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->vocab, qx, ql, 0);
-        res.logit_scale = ql.scale;
-        res.logit_zp = ql.zero_point;
-    }
-    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
-    *out = res;
-    return ATTN_OK;
+    if (!obs || !x) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    st = attn__lm_calibrate(cfg, w, calib, calib_len, n_calib, obs, r, x, logits, scratch);
+    if (st != ATTN_OK) return attn__quant_done(st, scratch, store, &marks);
+    return attn__lm_build(out, cfg, w, obs, r, x, store, scratch, &marks);
 }
 
 

@@ -997,7 +997,8 @@ static void dvariant_int8(const dvariant *v)
     if (attn_kv_cache_bytes_f32(v->n_lm, d, T, 0, &b1) != ATTN_OK ||
         attn_lm_scratch_f32(&g_lmc, &b3) != ATTN_OK)
         g_bad_setup = 1;
-    pool_split(b1 + b3 + (size_t)(v->n_lm + 2) * OBS_BYTES + sizeof(float) * 16);
+    pool_split(b1 + b3 + (size_t)(v->n_lm + 2) * OBS_BYTES + sizeof(float) * 16 +
+               sizeof(attn_lm_s8_params) + ATTN_ALIGN);
     MEASURE_WITH((RESET_ARENA, attn_arena_release(&g_store, 0)), attn_quantize_lm_s8,
                  (&g_q8.lm, &g_lmc, &g_lmw, g_tokens + 12, g_tlen, N_DCALIB, &g_store, &g_arena));
     if (attn_kv_cache_init_s8(&g_cache, v->n_lm, d, T, 0, &g_store) != ATTN_OK) g_bad_setup = 1;
