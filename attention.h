@@ -3468,14 +3468,17 @@ typedef struct {
     attn__tap t[ATTN__B_N];
 } attn__layer_obs;
 
+static void attn__see1(attn__range *r, float v)
+{
+    if (v < r->lo) r->lo = v;
+    if (v > r->hi) r->hi = v;
+    if (!(v - v == 0.0f)) r->bad = 1.0f; /* NaN or +-Inf */
+}
+
 static void attn__see(attn__range *r, const float *x, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
-        if (x[i] < r->lo) r->lo = x[i];
-        if (x[i] > r->hi) r->hi = x[i];
-        if (!(x[i] - x[i] == 0.0f)) r->bad = 1.0f; /* NaN or +-Inf */
-    }
+    for (i = 0; i < n; i++) attn__see1(r, x[i]);
 }
 
 /* Out of line (a normal run passes NULL and returns at once): the blocks'
@@ -3964,8 +3967,7 @@ ATTN__NOINLINE void attn__add_see_h(attn__add_obs *obs, const float *qp, const f
         const float *kj = kp + (size_t)j * (size_t)d_attn;
         if (pad && pad[j]) continue;
         for (a = 0; a < d_attn; a++) {
-            float h = qp[a] + kj[a];
-            attn__see(&obs->h, &h, 1);
+            attn__see1(&obs->h, qp[a] + kj[a]);
         }
     }
 }
