@@ -676,6 +676,18 @@ static void fm_seq2seq(fz_in *in)
             fm_int8_next_near(l8b + (size_t)t * (size_t)Vt, nxt[t], Vt);
         }
         fm_peak_is(&a8, 0, st8, "int8 step high-water != its need");
+        { /* the step logits == the full int8 decoder on the embedded rows */
+            int8_t *r8 = (int8_t *)fz_out((size_t)ns * (size_t)d), *f8 = (int8_t *)fz_out((size_t)ns * (size_t)Vt);
+            int *tk = (int *)fz_out((size_t)ns * sizeof(int));
+            for (t = 0; t < ns; t++) tk[t] = t == 0 ? bos : out8[t - 1];
+            fm_embed_ref_s8(r8, tk, ns, p.tgt_embed, p.tgt_pos, &p.tgt_pos_add, cfg.embed_norm,
+                            &p.tgt_embed_norm, d);
+            FZ_STATUS(attn_decoder_s8(r8, ns, NULL, x8, src_len, NULL, &cfg.decoder, &p.decoder, &ra),
+                      ATTN_OK);
+            FZ_STATUS(attn_linear_s8(f8, r8, &p.out, ns, d, Vt), ATTN_OK);
+            FZ_CHECK(memcmp(f8, l8b, (size_t)ns * (size_t)Vt) == 0,
+                     "int8 seq2seq step logits != the model written out");
+        }
         FZ_CHECK(c8b.len == c8.len && fm_rows_same(c8b.k, c8.k, Ld, cl, ns, d) &&
                      fm_rows_same(c8b.v, c8.v, Ld, cl, ns, d),
                  "int8: step_s8 and next_s8 left different caches");
@@ -1003,6 +1015,15 @@ static void fm_lm(fz_in *in)
             fm_int8_next_near(l8b + (size_t)t * (size_t)V, nxt[t], V);
         }
         fm_peak_is(&a8, 0, st8, "int8 lm step high-water != its need");
+        { /* the step logits == the causal int8 stack on the embedded rows */
+            int8_t *r8 = (int8_t *)fz_out((size_t)ns * (size_t)d), *f8 = (int8_t *)fz_out((size_t)ns * (size_t)V);
+            fm_embed_ref_s8(r8, seq8, ns, p.embed, cfg.position != ATTN_POS_NONE ? p.pos : NULL,
+                            &p.pos_add, cfg.embed_norm, &p.embed_norm, d);
+            FZ_STATUS(attn_encoder_s8(r8, ns, NULL, &cfg.layers, &p.layers, &ra), ATTN_OK);
+            FZ_STATUS(attn_linear_s8(f8, r8, &p.out, ns, d, V), ATTN_OK);
+            FZ_CHECK(memcmp(f8, l8b, (size_t)ns * (size_t)V) == 0,
+                     "int8 lm step logits != the model written out");
+        }
         FZ_CHECK(c8b.len == c8.len && fm_rows_same(c8b.k, c8.k, L, cl, ns, d) &&
                      fm_rows_same(c8b.v, c8.v, L, cl, ns, d),
                  "int8 lm: step_s8 and next_s8 left different caches");
