@@ -53,10 +53,10 @@ static void fm_stats_print(void)
     int i;
     for (i = 0; i < 12; i++) fprintf(stderr, "%-26s %lu\n", fm_stage_name[i], fm_stage_n[i]);
 }
+static int fm_stats_on;
 #define FM_STAGE(k)                                                                        \
     do {                                                                                   \
-        static int reg_;                                                                   \
-        if (!reg_) reg_ = 1, atexit(fm_stats_print);                                       \
+        if (!fm_stats_on) fm_stats_on = 1, atexit(fm_stats_print);                         \
         fm_stage_n[k]++;                                                                   \
     } while (0)
 #else
@@ -206,6 +206,17 @@ static int fm_bad_len(fz_in *in, int lim)
 }
 static int fm_min(int a, int b) { return a < b ? a : b; }
 
+/* A config one RANGE rule breaks (kind 1: a negative window, set by the
+   caller; 2: embed_scale NaN or infinite; 3: a position outside the enum;
+   4: not causal). */
+static void fm_spoil(fz_in *in, int *causal, float *scale, attn_position *pos, int kind)
+{
+    static const float nf[] = {NAN, INFINITY, -INFINITY};
+    if (kind == 2) *scale = nf[fz_pick(in, 3)];
+    if (kind == 3) *pos = (attn_position)(fz_pick(in, 2) ? 3 : 77);
+    if (kind == 4) *causal = 0;
+}
+
 static float fm_scale(fz_in *in, int d)
 {
     switch (fz_pick(in, 6)) {
@@ -276,14 +287,14 @@ static void fm_int8_next_near(const int8_t *logits, int next, int n)
 
 static void fm_seq2seq(fz_in *in)
 {
-    attn_seq2seq_cfg cfg;
+    attn_seq2seq_cfg cfg, good, badc;
     attn_seq2seq_weights_f32 w;
     attn_encoder_layer_weights_f32 ew[2];
     attn_decoder_layer_weights_f32 dw[2];
     attn_arena a, store, ra;
     attn_kv_cache cache;
     int dh, H, d, ff, Le, Ld, Vs, Vt, MS, MT, cl, cm, Lk, Mk, src_len, max_out, bos, eos, n, ns,
-        i, t, dwin, ewin, neg;
+        i, t, dwin, ewin, bad;
     int *src, *out, *n_out, *tgt;
     float *logits, *ref, *mem, *rows;
     size_t q, qc, need_enc, need_step, need_greedy;
@@ -317,8 +328,8 @@ static void fm_seq2seq(fz_in *in)
     cfg.decoder.causal = 1;
     dwin = fz_window(in, MT);
     ewin = fz_pick(in, 4) ? 0 : fz_window(in, MS);
-    neg = dwin < 0 || ewin < 0;
-    cfg.decoder.window = dwin < 0 ? 0 : dwin; /* (set below for the RANGE checks) */
+    bad = dwin < 0 || ewin < 0 ? 1 : fz_pick(in, 24) == 0 ? 2 + fz_pick(in, 3) : 0;
+    cfg.decoder.window = dwin < 0 ? 0 : dwin; /* (badc has them, for the RANGE checks) */
     cfg.encoder.window = ewin < 0 ? 0 : ewin;
     cfg.src_vocab = Vs;
     cfg.tgt_vocab = Vt;
@@ -327,6 +338,10 @@ static void fm_seq2seq(fz_in *in)
     cfg.position = (attn_position)fz_pick(in, 3);
     cfg.embed_scale = fm_scale(in, d);
     cfg.embed_norm = fz_pick(in, 3) == 0;
+    good = badc = cfg;
+    fm_spoil(in, &badc.decoder.causal, &badc.embed_scale, &badc.position, bad);
+    badc.decoder.window = dwin;
+    badc.encoder.window = ewin;
 
     w.src_embed = fm_buf(in, (size_t)Vs * (size_t)d, 0.5f);
     w.tgt_embed = fm_buf(in, (size_t)Vt * (size_t)d, 0.5f);
@@ -384,7 +399,7 @@ static void fm_seq2seq(fz_in *in)
     fm_arena(&a, q + (size_t)fz_pick(in, 3) * ATTN_ALIGN);
     fm_arena(&ra, 1u << 16);
 
-    if (neg) { /* ATTN_ERR_RANGE everywhere, nothing written */
+    if (bad) { /* ATTN_ERR_RANGE everywhere, nothing written */
         FM_STAGE(1);
         attn_seq2seq_s8_params p8;
         attn_arena qstore, qscr;
@@ -398,8 +413,7 @@ static void fm_seq2seq(fz_in *in)
         fm_arena(&qscr, 1u << 18);
         p8ok = attn_quantize_seq2seq_s8(&p8, &cfg, &w, src, &src_len, &bos, &tl, 1, &qstore, &qscr) ==
                ATTN_OK;
-        cfg.decoder.window = dwin;
-        cfg.encoder.window = ewin;
+        cfg = badc;
         FM_REFUSED(attn_seq2seq_scratch_f32(&cfg, &q), ATTN_ERR_RANGE, &a, &cache);
         FM_REFUSED(attn_seq2seq_scratch_s8(&cfg, &q), ATTN_ERR_RANGE, &a, &cache);
         FM_REFUSED(attn_quantize_seq2seq_store_bytes(&cfg, &w, &q), ATTN_ERR_RANGE, &a, &cache);
@@ -423,31 +437,46 @@ static void fm_seq2seq(fz_in *in)
             FZ_STATUS(attn_kv_cache_bytes_s8(Ld, d, cl, cm, &qc), ATTN_OK);
             fm_arena(&s8store, qc);
             FZ_STATUS(attn_kv_cache_init_s8(&c8, Ld, d, cl, cm, &s8store), ATTN_OK);
-            cfg.decoder.window = dwin < 0 ? 0 : dwin;
-            cfg.encoder.window = ewin < 0 ? 0 : ewin;
+            /* (int8 tables are NULL for ATTN_POS_NONE: another position
+               is first a NULL error) */
+            attn_status want8 = bad == 3 && good.position == ATTN_POS_NONE ? ATTN_ERR_NULL : ATTN_ERR_RANGE;
+            cfg = good;
             FZ_STATUS(attn_seq2seq_encode_s8(&c8, src, src_len, &cfg, &p8, &ra), ATTN_OK);
-            cfg.decoder.window = dwin;
-            cfg.encoder.window = ewin;
-            FM_REFUSED(attn_seq2seq_encode_s8(&c8, src, src_len, &cfg, &p8, &a), ATTN_ERR_RANGE, &a,
+            cfg = badc;
+            FM_REFUSED(attn_seq2seq_encode_s8(&c8, src, src_len, &cfg, &p8, &a), want8, &a,
                        &c8);
-            FM_REFUSED(attn_seq2seq_step_s8(l8, bos, &c8, &cfg, &p8, &a), ATTN_ERR_RANGE, &a, &c8);
-            FM_REFUSED(attn_seq2seq_next_s8(&nx, bos, &c8, &cfg, &p8, &a), ATTN_ERR_RANGE, &a, &c8);
+            FM_REFUSED(attn_seq2seq_step_s8(l8, bos, &c8, &cfg, &p8, &a), want8, &a, &c8);
+            FM_REFUSED(attn_seq2seq_next_s8(&nx, bos, &c8, &cfg, &p8, &a), want8, &a, &c8);
             FM_REFUSED(attn_seq2seq_greedy_s8(out, n_out, max_out, src, src_len, bos, eos, &c8, &cfg,
                                               &p8, &a),
-                       ATTN_ERR_RANGE, &a, &c8);
+                       want8, &a, &c8);
         }
         return;
     }
 
     /* refusals before any memory */
+    { /* a cache made for other layers or another width */
+        attn_arena ws;
+        attn_kv_cache wc;
+        size_t wq;
+        int wl = fz_pick(in, 2) ? (Ld == 1 ? 2 : 1) : Ld, wd = wl == Ld ? d + 1 : d;
+        FZ_STATUS(attn_kv_cache_bytes_f32(wl, wd, cl, cm, &wq), ATTN_OK);
+        fm_arena(&ws, wq);
+        FZ_STATUS(attn_kv_cache_init_f32(&wc, wl, wd, cl, cm, &ws), ATTN_OK);
+        FM_REFUSED(attn_seq2seq_encode_f32(&wc, src, src_len, &cfg, &w, &a), ATTN_ERR_SHAPE, &a, &wc);
+        FM_REFUSED(attn_seq2seq_step_f32(logits, bos, &wc, &cfg, &w, &a), ATTN_ERR_SHAPE, &a, &wc);
+        FM_REFUSED(attn_seq2seq_greedy_f32(out, n_out, max_out, src, src_len, bos, eos, &wc, &cfg, &w,
+                                           &a),
+                   ATTN_ERR_SHAPE, &a, &wc);
+    }
     FM_REFUSED(attn_seq2seq_step_f32(logits, bos, &cache, &cfg, &w, &a), ATTN_ERR_SHAPE, &a, &cache);
     {
-        int *bad = (int *)fz_const((size_t)MS * sizeof(int)), k = fz_pick(in, src_len);
-        memcpy(bad, src, (size_t)MS * sizeof(int));
-        bad[k] = fm_bad_token(in, Vs);
-        FM_REFUSED(attn_seq2seq_encode_f32(&cache, bad, src_len, &cfg, &w, &a), ATTN_ERR_RANGE, &a,
+        int *badt = (int *)fz_const((size_t)MS * sizeof(int)), k = fz_pick(in, src_len);
+        memcpy(badt, src, (size_t)MS * sizeof(int));
+        badt[k] = fm_bad_token(in, Vs);
+        FM_REFUSED(attn_seq2seq_encode_f32(&cache, badt, src_len, &cfg, &w, &a), ATTN_ERR_RANGE, &a,
                    &cache);
-        FM_REFUSED(attn_seq2seq_greedy_f32(out, n_out, max_out, bad, src_len, bos, eos, &cache, &cfg,
+        FM_REFUSED(attn_seq2seq_greedy_f32(out, n_out, max_out, badt, src_len, bos, eos, &cache, &cfg,
                                            &w, &a),
                    ATTN_ERR_RANGE, &a, &cache);
     }
@@ -612,6 +641,13 @@ static void fm_seq2seq(fz_in *in)
         nxt = (int *)fz_out((size_t)(Lk + 1) * sizeof(int));
 
         FM_REFUSED(attn_seq2seq_step_s8(l8, bos, &c8, &cfg, &p, &a8), ATTN_ERR_SHAPE, &a8, &c8);
+        /* a float cache for int8 and an int8 one for float: ATTN_ERR_SHAPE */
+        FM_REFUSED(attn_seq2seq_encode_s8(&cache, src, src_len, &cfg, &p, &a8), ATTN_ERR_SHAPE, &a8,
+                   &cache);
+        FM_REFUSED(attn_seq2seq_greedy_s8(out8, n8p, max_out, src, src_len, bos, eos, &cache, &cfg, &p,
+                                          &a8),
+                   ATTN_ERR_SHAPE, &a8, &cache);
+        FM_REFUSED(attn_seq2seq_encode_f32(&c8, src, src_len, &cfg, &w, &a), ATTN_ERR_SHAPE, &a, &c8);
         {
             attn_arena sa;
             fm_arena(&sa, g8 - ATTN_ALIGN);
@@ -717,12 +753,12 @@ static void fm_seq2seq(fz_in *in)
 
 static void fm_lm(fz_in *in)
 {
-    attn_lm_cfg cfg;
+    attn_lm_cfg cfg, badc;
     attn_lm_weights_f32 w;
     attn_encoder_layer_weights_f32 lw[2];
     attn_arena a, store, ra;
     attn_kv_cache cache;
-    int dh, H, d, ff, L, V, ML, cl, cm, Lk, P, max_out, eos, n, nr, i, t, win;
+    int dh, H, d, ff, L, V, ML, cl, cm, Lk, P, max_out, eos, n, nr, i, t, win, bad;
     int *prompt, *out, *n_out, *seq;
     float *logits, *ref, *rows;
     size_t q, qc, need_step, need_greedy;
@@ -752,6 +788,10 @@ static void fm_lm(fz_in *in)
     cfg.position = (attn_position)fz_pick(in, 3);
     cfg.embed_scale = fm_scale(in, d);
     cfg.embed_norm = fz_pick(in, 3) == 0;
+    bad = win < 0 ? 1 : fz_pick(in, 24) == 0 ? 2 + fz_pick(in, 3) : 0;
+    badc = cfg;
+    fm_spoil(in, &badc.layers.causal, &badc.embed_scale, &badc.position, bad);
+    badc.layers.window = win;
     w.embed = fm_buf(in, (size_t)V * (size_t)d, 0.5f);
     if (cfg.position == ATTN_POS_LEARNED) w.pos = fm_buf(in, (size_t)ML * (size_t)d, 0.25f);
     fm_encoder(in, &w.layers, lw, L, d, ff);
@@ -790,20 +830,27 @@ static void fm_lm(fz_in *in)
     fm_arena(&a, q + (size_t)fz_pick(in, 3) * ATTN_ALIGN);
     fm_arena(&ra, 1u << 16);
 
-    if (win < 0) {
+    if (bad) {
         FM_STAGE(7);
         attn_lm_s8_params p8;
         attn_arena qstore, qscr;
         size_t sb;
         int nx, p8ok;
+        attn_status want8;
         int8_t *l8 = (int8_t *)fz_out((size_t)V);
         FZ_STATUS(attn_quantize_lm_store_bytes(&cfg, &w, &sb), ATTN_OK);
         fm_arena(&qstore, sb);
         fm_arena(&qscr, 1u << 18);
         p8ok = attn_quantize_lm_s8(&p8, &cfg, &w, prompt, &P, 1, &qstore, &qscr) == ATTN_OK;
-        cfg.layers.window = win;
-        FM_REFUSED(attn_lm_scratch_f32(&cfg, &q), ATTN_ERR_RANGE, &a, &cache);
-        FM_REFUSED(attn_lm_scratch_s8(&cfg, &q), ATTN_ERR_RANGE, &a, &cache);
+        want8 = bad == 3 && cfg.position == ATTN_POS_NONE ? ATTN_ERR_NULL : ATTN_ERR_RANGE;
+        cfg = badc;
+        /* (the LM's scratch queries check the layers' rules - the window -
+           but not position, embed_scale or causal, unlike attn_seq2seq_
+           scratch_*: those they answer) */
+        if (bad == 1) {
+            FM_REFUSED(attn_lm_scratch_f32(&cfg, &q), ATTN_ERR_RANGE, &a, &cache);
+            FM_REFUSED(attn_lm_scratch_s8(&cfg, &q), ATTN_ERR_RANGE, &a, &cache);
+        }
         FM_REFUSED(attn_quantize_lm_store_bytes(&cfg, &w, &q), ATTN_ERR_RANGE, &a, &cache);
         FM_REFUSED(attn_lm_step_f32(logits, prompt[0], &cache, &cfg, &w, &a), ATTN_ERR_RANGE, &a,
                    &cache);
@@ -821,20 +868,32 @@ static void fm_lm(fz_in *in)
             FZ_STATUS(attn_kv_cache_bytes_s8(L, d, cl, cm, &qc), ATTN_OK);
             fm_arena(&s8store, qc);
             FZ_STATUS(attn_kv_cache_init_s8(&c8, L, d, cl, cm, &s8store), ATTN_OK);
-            FM_REFUSED(attn_lm_step_s8(l8, prompt[0], &c8, &cfg, &p8, &a), ATTN_ERR_RANGE, &a, &c8);
-            FM_REFUSED(attn_lm_next_s8(&nx, prompt[0], &c8, &cfg, &p8, &a), ATTN_ERR_RANGE, &a, &c8);
+            FM_REFUSED(attn_lm_step_s8(l8, prompt[0], &c8, &cfg, &p8, &a), want8, &a, &c8);
+            FM_REFUSED(attn_lm_next_s8(&nx, prompt[0], &c8, &cfg, &p8, &a), want8, &a, &c8);
             FM_REFUSED(attn_lm_greedy_s8(out, n_out, max_out, prompt, P, eos, &c8, &cfg, &p8, &a),
-                       ATTN_ERR_RANGE, &a, &c8);
+                       want8, &a, &c8);
         }
         return;
     }
 
     /* refusals */
+    { /* a cache made for other layers or another width */
+        attn_arena ws;
+        attn_kv_cache wc;
+        size_t wq;
+        int wl = fz_pick(in, 2) ? (L == 1 ? 2 : 1) : L, wd = wl == L ? d + 1 : d;
+        FZ_STATUS(attn_kv_cache_bytes_f32(wl, wd, cl, cm, &wq), ATTN_OK);
+        fm_arena(&ws, wq);
+        FZ_STATUS(attn_kv_cache_init_f32(&wc, wl, wd, cl, cm, &ws), ATTN_OK);
+        FM_REFUSED(attn_lm_step_f32(logits, prompt[0], &wc, &cfg, &w, &a), ATTN_ERR_SHAPE, &a, &wc);
+        FM_REFUSED(attn_lm_greedy_f32(out, n_out, max_out, prompt, P, eos, &wc, &cfg, &w, &a),
+                   ATTN_ERR_SHAPE, &a, &wc);
+    }
     {
-        int *bad = (int *)fz_const((size_t)P * sizeof(int));
-        memcpy(bad, prompt, (size_t)P * sizeof(int));
-        bad[fz_pick(in, P)] = fm_bad_token(in, V);
-        FM_REFUSED(attn_lm_greedy_f32(out, n_out, max_out, bad, P, eos, &cache, &cfg, &w, &a),
+        int *badt = (int *)fz_const((size_t)P * sizeof(int));
+        memcpy(badt, prompt, (size_t)P * sizeof(int));
+        badt[fz_pick(in, P)] = fm_bad_token(in, V);
+        FM_REFUSED(attn_lm_greedy_f32(out, n_out, max_out, badt, P, eos, &cache, &cfg, &w, &a),
                    ATTN_ERR_RANGE, &a, &cache);
     }
     FM_REFUSED(attn_lm_step_f32(logits, fm_bad_token(in, V), &cache, &cfg, &w, &a), ATTN_ERR_RANGE,
@@ -969,6 +1028,10 @@ static void fm_lm(fz_in *in)
         l8b = (int8_t *)fz_out((size_t)V * (size_t)(Lk + 1));
         nxt = (int *)fz_out((size_t)(Lk + 1) * sizeof(int));
         seq8 = (int *)fz_out((size_t)(Lk + 1) * sizeof(int));
+        FM_REFUSED(attn_lm_step_s8(l8, prompt[0], &cache, &cfg, &p, &a8), ATTN_ERR_SHAPE, &a8, &cache);
+        FM_REFUSED(attn_lm_greedy_s8(out8, n8p, max_out, prompt, P, eos, &cache, &cfg, &p, &a8),
+                   ATTN_ERR_SHAPE, &a8, &cache);
+        FM_REFUSED(attn_lm_step_f32(logits, prompt[0], &c8, &cfg, &w, &a), ATTN_ERR_SHAPE, &a, &c8);
         {
             attn_arena sa;
             fm_arena(&sa, g8 - ATTN_ALIGN);
@@ -1036,10 +1099,10 @@ static void fm_lm(fz_in *in)
         FM_REFUSED(attn_lm_step_s8(l8, fm_bad_token(in, V), &c8b, &cfg, &p, &a8), ATTN_ERR_RANGE, &a8, &c8b);
         FM_REFUSED(attn_lm_next_s8(&nx, fm_bad_token(in, V), &c8b, &cfg, &p, &a8), ATTN_ERR_RANGE, &a8, &c8b);
         {
-            int *bad = (int *)fz_const((size_t)P * sizeof(int));
-            memcpy(bad, prompt, (size_t)P * sizeof(int));
-            bad[fz_pick(in, P)] = fm_bad_token(in, V);
-            FM_REFUSED(attn_lm_greedy_s8(out8, n8p, max_out, bad, P, eos, &c8b, &cfg, &p, &a8),
+            int *badt = (int *)fz_const((size_t)P * sizeof(int));
+            memcpy(badt, prompt, (size_t)P * sizeof(int));
+            badt[fz_pick(in, P)] = fm_bad_token(in, V);
+            FM_REFUSED(attn_lm_greedy_s8(out8, n8p, max_out, badt, P, eos, &c8b, &cfg, &p, &a8),
                        ATTN_ERR_RANGE, &a8, &c8b);
         }
         while (c8b.len < Lk) FZ_STATUS(attn_lm_next_s8(&nx, fz_pick(in, V), &c8b, &cfg, &p, &a8), ATTN_OK);
