@@ -21,9 +21,12 @@
        (ATTN_ERR_FULL), before any memory (seq2seq: ATTN_ERR_SHAPE), token
        ids outside the vocabulary (-1, vocab, INT_MAX, INT_MIN: ATTN_ERR_
        RANGE), src_len / prompt_len / max_out 0, negative or past their
-       limits (ATTN_ERR_SHAPE), an arena one block short (ATTN_ERR_ARENA);
-       a negative window (decoder or encoder) is ATTN_ERR_RANGE for every
-       call, float and int8;
+       limits (ATTN_ERR_SHAPE), an arena one block short (ATTN_ERR_ARENA),
+       a cache made for other layers, another width or the other element
+       type (ATTN_ERR_SHAPE); a negative window (decoder or encoder), an
+       embed_scale NaN or infinite, a position outside the enum or a
+       non-causal decoder is ATTN_ERR_RANGE for every call, float and int8
+       (the LM's scratch queries: the window only);
      - int8: the float model quantized on its own token sequences with a
        store of exactly *_store_bytes (one byte less: ATTN_ERR_ARENA, *out
        untouched); greedy_s8 == encode_s8 + next_s8 fed back; step_s8
@@ -44,8 +47,8 @@ enum { MAXV = 6, MAXL = 6 };
    what a corpus exercises */
 #ifdef FM_STATS
 static const char *const fm_stage_name[] = {
-    "seq2seq", "seq2seq negative window", "seq2seq eos stop", "seq2seq int8 quantized",
-    "seq2seq int8 range", "seq2seq int8 done", "lm", "lm negative window", "lm eos stop",
+    "seq2seq", "seq2seq config RANGE", "seq2seq eos stop", "seq2seq int8 quantized",
+    "seq2seq int8 range", "seq2seq int8 done", "lm", "lm config RANGE", "lm eos stop",
     "lm int8 quantized", "lm int8 range", "lm int8 done"};
 static unsigned long fm_stage_n[12];
 static void fm_stats_print(void)
