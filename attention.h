@@ -8045,6 +8045,320 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
 
 #if ATTN__ATT_ASM
 #define ATTN__ROWS16_MVE 1
+/* Windowed heads (attn__rows16_mve's groups): four consecutive query rows
+   of a head at once, whose windows lie in one union of at most
+   ATTN__WIN_KEYS keys (2w + 4 for a window w, w + 4 causal). Their scores
+   go to a block S[key][row] (the rows in the lanes), so that the softmax's
+   max, exponentials, sums, normalisers and Q15 probabilities are vector
+   operations over the union's keys, with no reduction across lanes:
+     - a key outside a row's window gets the score INT32_MIN, whose
+       exponential is exactly 0: mx - z saturates at or above 2^31 - 2^18
+       (|mx| <= 16 * 128^2), VQSHL keeps it there and VQRDMULH by a
+       multiplier >= 2^22 (the caller's condition) gives more than
+       32 * 2^16, where attn__exp2_mve's result is 0;
+     - the scores are the dot products without k_zp's term -k_zp sum q: a
+       constant of the row, it cancels in mx - z (|mx - z| < 2^20 either
+       way: nothing saturates);
+     - the exponentials as attn__exp2_mve's, (T[i] - T[i+1]) r >> 9 as
+       VMULH by r << 23, the table's index and r taken from u itself (not
+       from u clamped: where they differ, n = 32 gives 0 anyway);
+     - each row's 64-bit sum S in two 32-bit lanes: H = sum (e >> 16) and
+       L = sum e modulo 2^32, S = H 2^16 + sum (e & 0xFFFF), whose low word
+       is L and high word H >> 16 plus the carry L < (H << 16 modulo 2^32)
+       (sum (e & 0xFFFF) < 2^32: fewer than 2^16 keys);
+     - its normaliser as attn__softmax_normalise: c = clz of S (64 bits,
+       1..33), D = (S << c) >> 32, the Q15 shift 48 - c (31 from 32 on),
+       R = floor((2^63 - 1) / D) as attn__recip32 step by step (its two
+       Newton steps, the third on the residual 2^63 - D x, whose bits 16..47
+       are those of -(D x) modulo 2^64), then its last corrections x + 1
+       while D (x + 1) <= 2^63 - 1, i.e. while the high word of D (x + 1)
+       is below 2^31 (x + 1 saturated: x = 2^32 - 1 is the quotient itself,
+       D = 2^31); the same integer as attn__recip32_div for every D (both
+       checked against each other for all 2^31 of them when this was
+       written);
+   then each row's context over its own keys as attn__rows16_mve's. rows
+   (2..4): the rows that exist; the lanes past them repeat the last (their
+   outputs are not written). The per-head part in one block of assembly
+   (both compilers' code spilled), reading its arguments from the struct. */
+#define ATTN__WIN_KEYS 12
+typedef struct {
+    const int8_t *q[4];   /* the rows' queries at the head's column   (0 .. 12) */
+    const int8_t *k;      /* the union's first key at the column        (16) */
+    int32_t d;            /* the row stride                             (20) */
+    int32_t n;            /* keys in the union, 1..ATTN__WIN_KEYS       (24) */
+    int32_t *s;           /* the block S [n][4]                         (28) */
+    const int32_t *T;     /* the exp2 pairs (attn__exp2_table)          (32) */
+    int32_t lsh, em;      /* score_mul's shift (>= 0) and multiplier (36, 40) */
+    const uint32_t *R0;   /* attn__recip32's seeds << 16                (44) */
+    uint32_t dv[4];       /* key 0 - each row's first key        (48 .. 60) */
+    uint32_t nk[4];       /* each row's number of keys           (64 .. 76) */
+    /* (the assembly writes the next four by their offsets) */
+    /* cppcheck-suppress unusedStructMember */
+    uint32_t ps[4];       /* each row's sum of probabilities     (80 .. 92) */
+} attn__w16;
+typedef char attn__w16_layout[offsetof(attn__w16, ps) == 80 ? 1 : -1];
+
+/* attn__recip32's sixteen seeds, << 16 */
+static const uint32_t attn__recip_seeds[16] = {
+    61680u << 16, 58254u << 16, 55188u << 16, 52428u << 16, 49932u << 16, 47662u << 16,
+    45590u << 16, 43690u << 16, 41943u << 16, 40329u << 16, 38836u << 16, 37449u << 16,
+    36157u << 16, 34952u << 16, 33825u << 16, 32768u << 16};
+
+/* The scores, their max (q5), the exponentials, sums, normalisers and the
+   Q15 probabilities of one head into g->s; each row's probability sum
+   into g->ps. */
+ATTN__INLINE void attn__w16_softmax(attn__w16 *g)
+{
+    register int32_t s0 __asm__("r4"); /* VMLADAV writes even registers only */
+    register int32_t s1 __asm__("r6");
+    register int32_t s2 __asm__("r8");
+    register int32_t s3 __asm__("r10");
+    uint32_t t0, t1, t2, t3, t4, t5;
+    __asm__ volatile(
+        /* 1. the scores: the queries q0..q3, the key q4, the max q5,
+           key - first keys q6 (invisible from nk q7 on) */
+        "ldr     %[t0], [%[g]]\n\t"
+        "vldrb.u8 q0, [%[t0]]\n\t"
+        "ldr     %[t0], [%[g], #4]\n\t"
+        "vldrb.u8 q1, [%[t0]]\n\t"
+        "ldr     %[t0], [%[g], #8]\n\t"
+        "vldrb.u8 q2, [%[t0]]\n\t"
+        "ldr     %[t0], [%[g], #12]\n\t"
+        "vldrb.u8 q3, [%[t0]]\n\t"
+        "ldrd    %[t1], %[t2], [%[g], #16]\n\t"
+        "ldrd    %[t4], %[t3], [%[g], #24]\n\t"
+        "add     %[t0], %[g], #48\n\t"
+        "vldrw.u32 q6, [%[t0]]\n\t"
+        "vldrw.u32 q7, [%[t0], #16]\n\t"
+        "vmov.i32 q5, #0x80000000\n\t"
+        "movs    %[t5], #1\n\t"
+        "dls     lr, %[t4]\n\t"
+        "1:\n\t"
+        "vldrb.u8 q4, [%[t1]]\n\t"
+        "add     %[t1], %[t1], %[t2]\n\t"
+        "vmladav.s8 %[s0], q0, q4\n\t"
+        "vmladav.s8 %[s1], q1, q4\n\t"
+        "vmladav.s8 %[s2], q2, q4\n\t"
+        "vmladav.s8 %[s3], q3, q4\n\t"
+        "vmov    q4[2], q4[0], %[s0], %[s2]\n\t"
+        "vmov    q4[3], q4[1], %[s1], %[s3]\n\t"
+        "vpt.u32 cs, q6, q7\n\t"
+        "vmovt.i32 q4, #0x80000000\n\t"
+        "vadd.i32 q6, q6, %[t5]\n\t"
+        "vmax.s32 q5, q5, q4\n\t"
+        "vstrw.32 q4, [%[t3]], #16\n\t"
+        "le      lr, 1b\n\t"
+        /* 2. the exponentials: T t0, T + 1 t1, the sums H q6 and L q7,
+           32 << 16 q4 */
+        "ldr     %[t3], [%[g], #28]\n\t"
+        "ldr     %[t0], [%[g], #32]\n\t"
+        "add     %[t1], %[t0], #4\n\t"
+        "ldrd    %[t2], %[t5], [%[g], #36]\n\t"
+        "vmov.i32 q4, #0x200000\n\t"
+        "vmov.i32 q6, #0\n\t"
+        "vmov.i32 q7, #0\n\t"
+        "dls     lr, %[t4]\n\t"
+        "2:\n\t"
+        "vldrw.u32 q0, [%[t3]]\n\t"
+        "vqsub.s32 q0, q5, q0\n\t"
+        "vqshl.s32 q0, %[t2]\n\t"
+        "vqrdmulh.s32 q0, q0, %[t5]\n\t"
+        "vshl.i32 q1, q0, #16\n\t"
+        "vshr.u32 q1, q1, #24\n\t"
+        "vbic.i32 q1, #1\n\t"
+        "vldrw.u32 q2, [%[t0], q1, uxtw #2]\n\t"
+        "vldrw.u32 q3, [%[t1], q1, uxtw #2]\n\t"
+        "vshl.i32 q1, q0, #23\n\t"
+        "vmulh.u32 q3, q3, q1\n\t"
+        "vsub.i32 q2, q2, q3\n\t"
+        "vmin.u32 q0, q0, q4\n\t"
+        "vshr.u32 q0, q0, #16\n\t"
+        "vneg.s32 q0, q0\n\t"
+        "vshl.u32 q2, q2, q0\n\t"
+        "vstrw.32 q2, [%[t3]], #16\n\t"
+        "vshr.u32 q1, q2, #16\n\t"
+        "vadd.i32 q6, q6, q1\n\t"
+        "vadd.i32 q7, q7, q2\n\t"
+        "le      lr, 2b\n\t"
+        /* 3. the normalisers: S's high word q0, c q1, D q2, the Q15
+           shift q1, R q4 (t5 1, t2 32 then 48, -31, 0; t4 2) */
+        "vshr.u32 q0, q6, #16\n\t"
+        "vshl.i32 q1, q6, #16\n\t"
+        "movs    %[t5], #1\n\t"
+        "vpt.u32 hi, q1, q7\n\t"
+        "vaddt.i32 q0, q0, %[t5]\n\t"
+        "vclz.i32 q1, q0\n\t"
+        "vclz.i32 q2, q7\n\t"
+        "movs    %[t2], #32\n\t"
+        "vpt.i32 eq, q1, %[t2]\n\t"
+        "vaddt.i32 q1, q1, q2\n\t"
+        "vshl.u32 q2, q0, q1\n\t"
+        "vsub.i32 q3, q1, %[t2]\n\t"
+        "vshl.u32 q3, q7, q3\n\t"
+        "vorr    q2, q2, q3\n\t"
+        "movs    %[t2], #48\n\t"
+        "vsub.i32 q1, q1, %[t2]\n\t"
+        "mvn     %[t2], #30\n\t"
+        "vpt.s32 lt, q1, %[t2]\n\t"
+        "vmvnt.i32 q1, #30\n\t"
+        "vshr.u32 q3, q2, #27\n\t"
+        "ldr     %[t0], [%[g], #44]\n\t"
+        "sub     %[t0], %[t0], #64\n\t"
+        "vldrw.u32 q4, [%[t0], q3, uxtw #2]\n\t"
+        "vmov.i32 q5, #0x80000000\n\t"
+        "movs    %[t4], #2\n\t"
+        "vmulh.u32 q3, q2, q4\n\t"
+        "vsub.i32 q3, q5, q3\n\t"
+        "vmulh.u32 q6, q4, q3\n\t"
+        "vmul.i32 q7, q4, q3\n\t"
+        "vshl.i32 q6, q6, #1\n\t"
+        "vsri.32 q6, q7, #31\n\t"
+        "vadd.i32 q4, q4, q6\n\t"
+        "vsub.i32 q4, q4, %[t4]\n\t"
+        "vmulh.u32 q3, q2, q4\n\t"
+        "vsub.i32 q3, q5, q3\n\t"
+        "vmulh.u32 q6, q4, q3\n\t"
+        "vmul.i32 q7, q4, q3\n\t"
+        "vshl.i32 q6, q6, #1\n\t"
+        "vsri.32 q6, q7, #31\n\t"
+        "vadd.i32 q4, q4, q6\n\t"
+        "vsub.i32 q4, q4, %[t4]\n\t"
+        "vmulh.u32 q3, q2, q4\n\t"
+        "vmul.i32 q6, q2, q4\n\t"
+        "vneg.s32 q7, q6\n\t"
+        "vmvn    q3, q3\n\t"
+        "movs    %[t2], #0\n\t"
+        "vpt.i32 eq, q6, %[t2]\n\t"
+        "vaddt.i32 q3, q3, %[t5]\n\t"
+        "vshl.i32 q3, q3, #16\n\t"
+        "vsri.32 q3, q7, #16\n\t"
+        "vmulh.u32 q6, q4, q3\n\t"
+        "vshr.u32 q6, q6, #15\n\t"
+        "vadd.i32 q4, q4, q6\n\t"
+        "vqadd.u32 q3, q4, %[t5]\n\t"
+        "vmulh.u32 q6, q2, q3\n\t"
+        "vpt.s32 ge, q6, %[t2]\n\t"
+        "vmovt   q4, q3\n\t"
+        "vqadd.u32 q3, q4, %[t5]\n\t"
+        "vmulh.u32 q6, q2, q3\n\t"
+        "vpt.s32 ge, q6, %[t2]\n\t"
+        "vmovt   q4, q3\n\t"
+        /* 4. the Q15 probabilities min(32767, (hi(e R) rounded) >> shift)
+           (as attn__rows16_mve's), their sums q5 */
+        "vmov.i32 q7, #0x7FFF\n\t"
+        "vmov.i32 q5, #0\n\t"
+        "ldrd    %[t4], %[t3], [%[g], #24]\n\t"
+        "dls     lr, %[t4]\n\t"
+        "3:\n\t"
+        "vldrw.u32 q0, [%[t3]]\n\t"
+        "vmulh.u32 q0, q0, q4\n\t"
+        "vrshl.u32 q0, q0, q1\n\t"
+        "vmin.u32 q0, q0, q7\n\t"
+        "vstrw.32 q0, [%[t3]], #16\n\t"
+        "vadd.i32 q5, q5, q0\n\t"
+        "le      lr, 3b\n\t"
+        "add     %[t0], %[g], #80\n\t"
+        "vstrw.32 q5, [%[t0]]\n\t"
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+          [t5] "=&r"(t5), [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+        : [g] "r"(g)
+        : "lr", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "cc", "memory");
+}
+
+ATTN__NOINLINE void attn__win16_mve(int8_t *out, const int8_t *q, int rows, int i,
+                                    const int8_t *k, const int8_t *v, int seq_kv, size_t d,
+                                    int n_heads, int lo_off, int hi_off,
+                                    const attn_sdpa_s8_params *p, const int32_t *TD)
+{
+    int32_t blk[4 * ATTN__WIN_KEYS];
+    attn__w16 g;
+    int32_t lo[4];
+    const int zp = p->out_zp;
+    const int32_t vzn = -p->v_zp;
+    const attn_qmul cm = p->ctx_mul;
+    int l, h, ulo;
+    for (l = 0; l < 4; l++) {
+        const int r = l < rows ? l : rows - 1, il = i + r;
+        int a = il - lo_off, b = il + hi_off;
+        if (a < 0) a = 0;
+        if (b > seq_kv) b = seq_kv;
+        lo[l] = a;
+        g.nk[l] = (uint32_t)(b - a);
+        g.q[l] = q + (size_t)r * d;
+    }
+    ulo = lo[0];
+    for (l = 0; l < 4; l++) g.dv[l] = (uint32_t)(ulo - lo[l]);
+    g.n = lo[3] + (int)g.nk[3] - ulo;
+    g.k = k + (size_t)ulo * d;
+    g.d = (int32_t)d;
+    g.s = blk;
+    g.T = TD;
+    g.lsh = p->score_mul.shift;
+    g.em = p->score_mul.multiplier;
+    g.R0 = attn__recip_seeds;
+    for (h = 0; h < n_heads; h++) {
+        const size_t c = 16 * (size_t)h;
+        attn__w16_softmax(&g);
+        /* each row's context over its own keys (as attn__rows16_mve's) */
+        for (l = 0; l < rows; l++) {
+            const int n = (int)g.nk[l];
+            const int8_t *v0 = v + (size_t)lo[l] * d + c, *v1;
+            const int32_t *pp = blk + 4 * (lo[l] - ulo) + l;
+            int8_t *oh = out + (size_t)l * d + c;
+            int32x4_t a0, a1, a2, a3;
+            a0 = a1 = a2 = a3 = vdupq_n_s32(vzn * (int32_t)g.ps[l]);
+            {
+                int32_t p0, p1;
+                const int np = n >> 1;
+                int32x4_t t0, t1;
+                if (np) {
+                    __asm__("dls     lr, %[np]\n\t"
+                            "1:\n\t"
+                            "ldr     %[p0], [%[pp]], #16\n\t"
+                            "ldr     %[p1], [%[pp]], #16\n\t"
+                            "add     %[v1], %[v0], %[d]\n\t"
+                            "vldrb.s32 %q[t0], [%[v0]]\n\t"
+                            "vldrb.s32 %q[t1], [%[v0], #4]\n\t"
+                            "vmla.s32 %q[a0], %q[t0], %[p0]\n\t"
+                            "vmla.s32 %q[a1], %q[t1], %[p0]\n\t"
+                            "vldrb.s32 %q[t0], [%[v0], #8]\n\t"
+                            "vldrb.s32 %q[t1], [%[v0], #12]\n\t"
+                            "vmla.s32 %q[a2], %q[t0], %[p0]\n\t"
+                            "vmla.s32 %q[a3], %q[t1], %[p0]\n\t"
+                            "vldrb.s32 %q[t0], [%[v1]]\n\t"
+                            "vldrb.s32 %q[t1], [%[v1], #4]\n\t"
+                            "vmla.s32 %q[a0], %q[t0], %[p1]\n\t"
+                            "vmla.s32 %q[a1], %q[t1], %[p1]\n\t"
+                            "vldrb.s32 %q[t0], [%[v1], #8]\n\t"
+                            "vldrb.s32 %q[t1], [%[v1], #12]\n\t"
+                            "vmla.s32 %q[a2], %q[t0], %[p1]\n\t"
+                            "vmla.s32 %q[a3], %q[t1], %[p1]\n\t"
+                            "add     %[v0], %[v0], %[d], lsl #1\n\t"
+                            "le      lr, 1b"
+                            : [pp] "+r"(pp), [v0] "+l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0),
+                              [p1] "=&r"(p1), [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2),
+                              [a3] "+w"(a3), [t0] "=&w"(t0), [t1] "=&w"(t1)
+                            : [np] "r"(np), [d] "r"(d)
+                            : "lr", "memory");
+                }
+                if (n & 1) {
+                    const int32_t pl = *pp;
+                    a0 = vmlaq_n_s32(a0, vldrbq_s32(v0), pl);
+                    a1 = vmlaq_n_s32(a1, vldrbq_s32(v0 + 4), pl);
+                    a2 = vmlaq_n_s32(a2, vldrbq_s32(v0 + 8), pl);
+                    a3 = vmlaq_n_s32(a3, vldrbq_s32(v0 + 12), pl);
+                }
+            }
+            vstrbq_s32(oh, attn__ctx_out_mve(a0, cm, zp));
+            vstrbq_s32(oh + 4, attn__ctx_out_mve(a1, cm, zp));
+            vstrbq_s32(oh + 8, attn__ctx_out_mve(a2, cm, zp));
+            vstrbq_s32(oh + 12, attn__ctx_out_mve(a3, cm, zp));
+        }
+        for (l = 0; l < 4; l++) g.q[l] += 16;
+        g.k += 16;
+    }
+}
+
 /* attn__attend_rows_s8 on Helium for unpadded heads of d_head 16 with
    q_zp 0 and the fast exponent (attn__exp4_mve): the rows and heads looped
    over in one frame, each head's steps back to back (attn__head_s8's,
@@ -8065,10 +8379,22 @@ ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0,
     /* attn__key_range, a row at a time (as attn__rows16_dsp) */
     const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
     const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
+    /* windows of four rows within ATTN__WIN_KEYS keys: attn__win16_mve */
+    const int grp = w && (causal ? w : 2 * w) + 4 <= ATTN__WIN_KEYS && mult >= (1 << 22);
     int i, h, c, j;
     (void)key_padding; /* NULL */
     for (i = i0; i < i0 + m; i++, out += d, q += d) {
         int lo = i - lo_off, hi = i + hi_off, n;
+        if (grp && i0 + m - i >= 2) {
+            const int r = i0 + m - i >= 4 ? 4 : i0 + m - i;
+            if (i + r - 1 - lo_off < seq_kv) { /* the last row sees a key: they all do */
+                attn__win16_mve(out, q, r, i, k, v, seq_kv, d, n_heads, lo_off, hi_off, p, TD);
+                i += r - 1;
+                out += (size_t)(r - 1) * d;
+                q += (size_t)(r - 1) * d;
+                continue;
+            }
+        }
         if (lo < 0) lo = 0;
         if (hi > seq_kv) hi = seq_kv;
         if (hi <= lo) { /* no key in sight: a zero context */
