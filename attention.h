@@ -8092,11 +8092,23 @@ typedef struct {
     const uint32_t *R0;   /* attn__recip32's seeds << 16                (44) */
     uint32_t dv[4];       /* key 0 - each row's first key        (48 .. 60) */
     uint32_t nk[4];       /* each row's number of keys           (64 .. 76) */
-    /* (the assembly writes the next four by their offsets) */
+    /* (the assembly reads and writes the rest by their offsets) */
     /* cppcheck-suppress unusedStructMember */
     uint32_t ps[4];       /* each row's sum of probabilities     (80 .. 92) */
+    /* cppcheck-suppress unusedStructMember */
+    const int32_t *pp[4]; /* each row's first probability in s  (96 .. 108) */
+    /* cppcheck-suppress unusedStructMember */
+    const int8_t *vr[4];  /* each row's first value row, at the column (112 .. 124) */
+    /* cppcheck-suppress unusedStructMember */
+    int8_t *out;          /* the first row's outputs at the column     (128) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t rows;         /* rows written, 2..4                        (132) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t cm, csh, zp;  /* ctx_mul (its shift < 0), out_zp    (136 .. 144) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t vzn;          /* -v_zp                                     (148) */
 } attn__w16;
-typedef char attn__w16_layout[offsetof(attn__w16, ps) == 80 ? 1 : -1];
+typedef char attn__w16_layout[offsetof(attn__w16, vzn) == 148 ? 1 : -1];
 
 /* attn__recip32's sixteen seeds, << 16 */
 static const uint32_t attn__recip_seeds[16] = {
@@ -8265,98 +8277,157 @@ ATTN__INLINE void attn__w16_softmax(attn__w16 *g)
         : "lr", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "cc", "memory");
 }
 
-ATTN__NOINLINE void attn__win16_mve(int8_t *out, const int8_t *q, int rows, int i,
-                                    const int8_t *k, const int8_t *v, int seq_kv, size_t d,
-                                    int n_heads, int lo_off, int hi_off,
-                                    const attn_sdpa_s8_params *p, const int32_t *TD)
+/* The contexts of g->rows rows of one head (after attn__w16_softmax): for
+   each, its keys two per step as attn__rows16_mve's, then its outputs
+   (attn__ctx_out_mve with a negative shift). */
+#define ATTN__W16_KEY(vp, off, p)                                               \
+    "vldrb.s32 q4, [" vp ", #" off "]\n\t"                                     \
+    "vldrb.s32 q5, [" vp ", #" off "+4]\n\t"                                   \
+    "vmla.s32 q0, q4, " p "\n\t"                                               \
+    "vmla.s32 q1, q5, " p "\n\t"                                               \
+    "vldrb.s32 q4, [" vp ", #" off "+8]\n\t"                                   \
+    "vldrb.s32 q5, [" vp ", #" off "+12]\n\t"                                  \
+    "vmla.s32 q2, q4, " p "\n\t"                                               \
+    "vmla.s32 q3, q5, " p "\n\t"
+#define ATTN__W16_OUT(a, off)                                                   \
+    "vqrdmulh.s32 " a ", " a ", %[p0]\n\t"                                     \
+    "vshr.s32 q4, " a ", #31\n\t"                                              \
+    "vadd.i32 " a ", " a ", q4\n\t"                                            \
+    "vrshl.s32 " a ", %[p1]\n\t"                                               \
+    "vqadd.s32 " a ", " a ", %[pp]\n\t"                                        \
+    "vmin.s32 " a ", " a ", q6\n\t"                                            \
+    "vmax.s32 " a ", " a ", q7\n\t"                                            \
+    "vstrb.32 " a ", [%[o], #" off "]\n\t"
+ATTN__INLINE void attn__w16_context(attn__w16 *g)
+{
+    uint32_t pp, v0, v1, p0, p1, n, o, r, t;
+    __asm__ volatile(
+        "vmov.i32 q6, #127\n\t"
+        "vmvn.i32 q7, #127\n\t"
+        "ldr     %[o], [%[g], #128]\n\t"
+        "movs    %[r], #0\n\t"
+        "1:\n\t"
+        "add     %[t], %[g], %[r], lsl #2\n\t"
+        "ldr     %[n], [%[t], #64]\n\t"
+        "ldr     %[p0], [%[t], #80]\n\t"
+        "ldr     %[pp], [%[t], #96]\n\t"
+        "ldr     %[v0], [%[t], #112]\n\t"
+        "ldr     %[p1], [%[g], #148]\n\t"
+        "mul     %[p0], %[p0], %[p1]\n\t"
+        "vdup.32 q0, %[p0]\n\t"
+        "vmov    q1, q0\n\t"
+        "vmov    q2, q0\n\t"
+        "vmov    q3, q0\n\t"
+        "ldr     %[t], [%[g], #20]\n\t"
+        "lsrs    %[p1], %[n], #1\n\t"
+        "wls     lr, %[p1], 3f\n\t"
+        "2:\n\t"
+        "ldr     %[p0], [%[pp]], #16\n\t"
+        "ldr     %[p1], [%[pp]], #16\n\t"
+        "add     %[v1], %[v0], %[t]\n\t"
+        ATTN__W16_KEY("%[v0]", "0", "%[p0]") ATTN__W16_KEY("%[v1]", "0", "%[p1]")
+        "add     %[v0], %[v0], %[t], lsl #1\n\t"
+        "le      lr, 2b\n\t"
+        "3:\n\t"
+        "lsls    %[n], %[n], #31\n\t"
+        "beq     4f\n\t"
+        "ldr     %[p0], [%[pp]]\n\t"
+        ATTN__W16_KEY("%[v0]", "0", "%[p0]")
+        "4:\n\t"
+        "ldrd    %[p0], %[p1], [%[g], #136]\n\t"
+        "ldr     %[pp], [%[g], #144]\n\t"
+        ATTN__W16_OUT("q0", "0") ATTN__W16_OUT("q1", "4") ATTN__W16_OUT("q2", "8")
+        ATTN__W16_OUT("q3", "12")
+        "add     %[o], %[o], %[t]\n\t"
+        "adds    %[r], %[r], #1\n\t"
+        "ldr     %[n], [%[g], #132]\n\t"
+        "cmp     %[r], %[n]\n\t"
+        "bne     1b\n\t"
+        : [pp] "=&r"(pp), [v0] "=&l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0), [p1] "=&r"(p1),
+          [n] "=&r"(n), [o] "=&l"(o), [r] "=&r"(r), [t] "=&r"(t)
+        : [g] "r"(g)
+        : "lr", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "cc", "memory");
+}
+#undef ATTN__W16_KEY
+#undef ATTN__W16_OUT
+
+/* attn__attend_rows_s8 on Helium for the windowed heads that
+   attn__win16_ok accepts: four rows at a time (attn__w16_softmax,
+   attn__w16_context), the rest (a last row alone, rows past the keys) by
+   attn__rows16_mve. */
+ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                    int dm, int n_heads, int causal, int window,
+                                    const attn_sdpa_s8_params *p, int32_t *s);
+ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
+                                     const int8_t *k, const int8_t *v, int seq_kv, int dm,
+                                     int n_heads, int causal, int window,
+                                     const attn_sdpa_s8_params *p, int32_t *s)
 {
     int32_t blk[4 * ATTN__WIN_KEYS];
     attn__w16 g;
-    int32_t lo[4];
-    const int zp = p->out_zp;
-    const int32_t vzn = -p->v_zp;
-    const attn_qmul cm = p->ctx_mul;
-    int l, h, ulo;
-    for (l = 0; l < 4; l++) {
-        const int r = l < rows ? l : rows - 1, il = i + r;
-        int a = il - lo_off, b = il + hi_off;
-        if (a < 0) a = 0;
-        if (b > seq_kv) b = seq_kv;
-        lo[l] = a;
-        g.nk[l] = (uint32_t)(b - a);
-        g.q[l] = q + (size_t)r * d;
-    }
-    ulo = lo[0];
-    for (l = 0; l < 4; l++) g.dv[l] = (uint32_t)(ulo - lo[l]);
-    g.n = lo[3] + (int)g.nk[3] - ulo;
-    g.k = k + (size_t)ulo * d;
-    g.d = (int32_t)d;
+    const size_t d = (size_t)dm;
+    const int lo_off = window, hi_off = causal ? 1 : window + 1;
+    int i = i0, l, h;
+    g.d = dm;
     g.s = blk;
-    g.T = TD;
+    g.T = attn__exp2_table();
     g.lsh = p->score_mul.shift;
     g.em = p->score_mul.multiplier;
     g.R0 = attn__recip_seeds;
-    for (h = 0; h < n_heads; h++) {
-        const size_t c = 16 * (size_t)h;
-        attn__w16_softmax(&g);
-        /* each row's context over its own keys (as attn__rows16_mve's) */
-        for (l = 0; l < rows; l++) {
-            const int n = (int)g.nk[l];
-            const int8_t *v0 = v + (size_t)lo[l] * d + c, *v1;
-            const int32_t *pp = blk + 4 * (lo[l] - ulo) + l;
-            int8_t *oh = out + (size_t)l * d + c;
-            int32x4_t a0, a1, a2, a3;
-            a0 = a1 = a2 = a3 = vdupq_n_s32(vzn * (int32_t)g.ps[l]);
-            {
-                int32_t p0, p1;
-                const int np = n >> 1;
-                int32x4_t t0, t1;
-                if (np) {
-                    __asm__("dls     lr, %[np]\n\t"
-                            "1:\n\t"
-                            "ldr     %[p0], [%[pp]], #16\n\t"
-                            "ldr     %[p1], [%[pp]], #16\n\t"
-                            "add     %[v1], %[v0], %[d]\n\t"
-                            "vldrb.s32 %q[t0], [%[v0]]\n\t"
-                            "vldrb.s32 %q[t1], [%[v0], #4]\n\t"
-                            "vmla.s32 %q[a0], %q[t0], %[p0]\n\t"
-                            "vmla.s32 %q[a1], %q[t1], %[p0]\n\t"
-                            "vldrb.s32 %q[t0], [%[v0], #8]\n\t"
-                            "vldrb.s32 %q[t1], [%[v0], #12]\n\t"
-                            "vmla.s32 %q[a2], %q[t0], %[p0]\n\t"
-                            "vmla.s32 %q[a3], %q[t1], %[p0]\n\t"
-                            "vldrb.s32 %q[t0], [%[v1]]\n\t"
-                            "vldrb.s32 %q[t1], [%[v1], #4]\n\t"
-                            "vmla.s32 %q[a0], %q[t0], %[p1]\n\t"
-                            "vmla.s32 %q[a1], %q[t1], %[p1]\n\t"
-                            "vldrb.s32 %q[t0], [%[v1], #8]\n\t"
-                            "vldrb.s32 %q[t1], [%[v1], #12]\n\t"
-                            "vmla.s32 %q[a2], %q[t0], %[p1]\n\t"
-                            "vmla.s32 %q[a3], %q[t1], %[p1]\n\t"
-                            "add     %[v0], %[v0], %[d], lsl #1\n\t"
-                            "le      lr, 1b"
-                            : [pp] "+r"(pp), [v0] "+l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0),
-                              [p1] "=&r"(p1), [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2),
-                              [a3] "+w"(a3), [t0] "=&w"(t0), [t1] "=&w"(t1)
-                            : [np] "r"(np), [d] "r"(d)
-                            : "lr", "memory");
-                }
-                if (n & 1) {
-                    const int32_t pl = *pp;
-                    a0 = vmlaq_n_s32(a0, vldrbq_s32(v0), pl);
-                    a1 = vmlaq_n_s32(a1, vldrbq_s32(v0 + 4), pl);
-                    a2 = vmlaq_n_s32(a2, vldrbq_s32(v0 + 8), pl);
-                    a3 = vmlaq_n_s32(a3, vldrbq_s32(v0 + 12), pl);
-                }
-            }
-            vstrbq_s32(oh, attn__ctx_out_mve(a0, cm, zp));
-            vstrbq_s32(oh + 4, attn__ctx_out_mve(a1, cm, zp));
-            vstrbq_s32(oh + 8, attn__ctx_out_mve(a2, cm, zp));
-            vstrbq_s32(oh + 12, attn__ctx_out_mve(a3, cm, zp));
+    g.cm = p->ctx_mul.multiplier;
+    g.csh = p->ctx_mul.shift;
+    g.zp = p->out_zp;
+    g.vzn = -p->v_zp;
+    while (i < i0 + m) {
+        const int rows = i0 + m - i >= 4 ? 4 : i0 + m - i;
+        int ulo;
+        if (rows < 2 || i + rows - 1 - lo_off >= seq_kv) break; /* the last row sees no key */
+        for (l = 0; l < 4; l++) {
+            const int r = l < rows ? l : rows - 1, il = i + r;
+            int a = il - lo_off, b = il + hi_off;
+            if (a < 0) a = 0;
+            if (b > seq_kv) b = seq_kv;
+            g.dv[l] = (uint32_t)a; /* (each row's first key for now) */
+            g.nk[l] = (uint32_t)(b - a);
+            g.q[l] = q + (size_t)r * d;
+            g.vr[l] = v + (size_t)a * d;
         }
-        for (l = 0; l < 4; l++) g.q[l] += 16;
-        g.k += 16;
+        ulo = (int)g.dv[0];
+        g.n = (int)(g.dv[3] + g.nk[3]) - ulo;
+        for (l = 0; l < 4; l++) {
+            g.pp[l] = blk + 4 * ((int)g.dv[l] - ulo) + l;
+            g.dv[l] = (uint32_t)ulo - g.dv[l];
+        }
+        g.k = k + (size_t)ulo * d;
+        g.out = out;
+        g.rows = rows;
+        for (h = 0; h < n_heads; h++) {
+            attn__w16_softmax(&g);
+            attn__w16_context(&g);
+            for (l = 0; l < 4; l++) {
+                g.q[l] += 16;
+                g.vr[l] += 16;
+            }
+            g.k += 16;
+            g.out += 16;
+        }
+        i += rows;
+        out += (size_t)rows * d;
+        q += (size_t)rows * d;
     }
+    if (i < i0 + m)
+        attn__rows16_mve(out, q, i0 + m - i, i, k, v, NULL, seq_kv, dm, n_heads, causal, window,
+                         p, s);
+}
+
+/* attn__rows16w_mve's conditions beyond attn__rows16_mve's: a window whose
+   four rows' union fits the block, a score multiplier of at least 2^22
+   (its masking: attn__w16_softmax) and a negative context shift. */
+static int attn__win16_ok(const attn_sdpa_s8_params *p, int causal, int window)
+{
+    return window > 0 && (causal ? window : 2 * window) + 4 <= ATTN__WIN_KEYS &&
+           p->score_mul.multiplier >= (1 << 22) && p->ctx_mul.shift < 0;
 }
 
 /* attn__attend_rows_s8 on Helium for unpadded heads of d_head 16 with
@@ -8379,22 +8450,10 @@ ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0,
     /* attn__key_range, a row at a time (as attn__rows16_dsp) */
     const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
     const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
-    /* windows of four rows within ATTN__WIN_KEYS keys: attn__win16_mve */
-    const int grp = w && (causal ? w : 2 * w) + 4 <= ATTN__WIN_KEYS && mult >= (1 << 22);
     int i, h, c, j;
     (void)key_padding; /* NULL */
     for (i = i0; i < i0 + m; i++, out += d, q += d) {
         int lo = i - lo_off, hi = i + hi_off, n;
-        if (grp && i0 + m - i >= 2) {
-            const int r = i0 + m - i >= 4 ? 4 : i0 + m - i;
-            if (i + r - 1 - lo_off < seq_kv) { /* the last row sees a key: they all do */
-                attn__win16_mve(out, q, r, i, k, v, seq_kv, d, n_heads, lo_off, hi_off, p, TD);
-                i += r - 1;
-                out += (size_t)(r - 1) * d;
-                q += (size_t)(r - 1) * d;
-                continue;
-            }
-        }
         if (lo < 0) lo = 0;
         if (hi > seq_kv) hi = seq_kv;
         if (hi <= lo) { /* no key in sight: a zero context */
@@ -8705,8 +8764,11 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
 #ifdef ATTN__ROWS16_MVE
     if (!key_padding && d == 16 * n_heads && p->q_zp == 0 && p->score_mul.multiplier >= 0 &&
         p->score_mul.shift >= 0) {
-        attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
-                         scores);
+        if (m >= 2 && attn__win16_ok(p, causal, window))
+            attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, d, n_heads, causal, window, p, scores);
+        else
+            attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window,
+                             p, scores);
         return;
     }
 #endif
