@@ -1076,6 +1076,19 @@ static const struct {
     {12, 12, 32, 2, 0, PAD_NONE, 3, -4, 5, -6, SC_TYPICAL, CT_TYPICAL},
     {9, 9, 16, 1, 1, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},
     {11, 10, 48, 3, 0, PAD_NONE, -128, 127, -128, 127, SC_SHARP, CT_TYPICAL},
+    /* Helium's windowed heads (attn__rows16w_mve: d_head 16 unpadded, q_zp 0,
+       four rows at a time, the rest a row at a time): with k_win's windows,
+       groups whole and cut by the sequence's ends, causal, several heads,
+       seq_q < seq_kv and seq_q > seq_kv (rows past the keys), any score and
+       context multipliers (those the groups refuse: the rows' kernel) */
+    {20, 20, 16, 1, 0, PAD_NONE, 0, 5, -7, 3, SC_TYPICAL, CT_TYPICAL},
+    {13, 13, 32, 2, 1, PAD_NONE, 0, -128, 127, -50, SC_TYPICAL, CT_TYPICAL},
+    {10, 17, 64, 4, 0, PAD_NONE, 0, 0, 0, 0, SC_SHARP, CT_TYPICAL},
+    {15, 6, 16, 1, 0, PAD_NONE, 0, 3, -3, 3, SC_TYPICAL, CT_TYPICAL},
+    {7, 7, 48, 3, 1, PAD_NONE, 0, 127, -128, 127, SC_ANY, CT_ANY},
+    {6, 6, 16, 1, 0, PAD_NONE, 0, 0, 0, -128, SC_TYPICAL, CT_TYPICAL},
+    {5, 5, 32, 2, 0, PAD_NONE, 0, -1, 1, 0, SC_SHARP, CT_TYPICAL},
+    {3, 3, 16, 1, 1, PAD_NONE, 0, 9, 9, 9, SC_TYPICAL, CT_TYPICAL},
 };
 
 /* Windowed (local) attention: cases N_OF(k_attn) + n run k_attn[k_win[n].base]
@@ -1083,7 +1096,11 @@ static const struct {
 static const struct {
     int base, window;
 } k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1},
-             {29, 1}, {29, 2}, {29, 4}, {30, 3}, {31, 2}, {31, 5}};
+             {29, 1}, {29, 2}, {29, 4}, {30, 3}, {31, 2}, {31, 5},
+             {32, 1}, {32, 2}, {32, 3}, {32, 4}, {32, 5}, {32, 19}, {32, 30},
+             {33, 1}, {33, 4}, {33, 8}, {33, 9}, {34, 1}, {34, 3}, {34, 4},
+             {35, 1}, {35, 2}, {35, 4}, {36, 1}, {36, 2}, {36, 4}, {37, 1}, {37, 4},
+             {38, 2}, {38, 4}, {39, 1}, {39, 3}};
 #define N_ATTN ((int)N_OF(k_attn) + (int)N_OF(k_win))
 #define ATTN_CASE(t) ((t) < (int)N_OF(k_attn) ? (t) : k_win[(t) - (int)N_OF(k_attn)].base)
 #define ATTN_WINDOW(t) ((t) < (int)N_OF(k_attn) ? 0 : k_win[(t) - (int)N_OF(k_attn)].window)
