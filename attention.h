@@ -8116,6 +8116,73 @@ static const uint32_t attn__recip_seeds[16] = {
     45590u << 16, 43690u << 16, 41943u << 16, 40329u << 16, 38836u << 16, 37449u << 16,
     36157u << 16, 34952u << 16, 33825u << 16, 32768u << 16};
 
+/* The normalisers of attn__w16_softmax (step 3): from H q6 and L q7 to R q4
+   and the Q15 shift q1 (negated), with q0, q2, q3, q5..q7 and %[t0], %[t2],
+   %[t4], %[t5] as scratch (%[g]: an attn__w16, its R0). Its own macro for
+   tests/impl.c, which runs it on sums of the tests' choosing. */
+#define ATTN__W16_NORM \
+    "vshr.u32 q0, q6, #16\n\t"                                                  \
+    "vshl.i32 q1, q6, #16\n\t"                                                  \
+    "movs    %[t5], #1\n\t"                                                     \
+    "vpt.u32 hi, q1, q7\n\t"                                                    \
+    "vaddt.i32 q0, q0, %[t5]\n\t"                                               \
+    "vclz.i32 q1, q0\n\t"                                                       \
+    "vclz.i32 q2, q7\n\t"                                                       \
+    "movs    %[t2], #32\n\t"                                                    \
+    "vpt.i32 eq, q1, %[t2]\n\t"                                                 \
+    "vaddt.i32 q1, q1, q2\n\t"                                                  \
+    "vshl.u32 q2, q0, q1\n\t"                                                   \
+    "vsub.i32 q3, q1, %[t2]\n\t"                                                \
+    "vshl.u32 q3, q7, q3\n\t"                                                   \
+    "vorr    q2, q2, q3\n\t"                                                    \
+    "movs    %[t2], #48\n\t"                                                    \
+    "vsub.i32 q1, q1, %[t2]\n\t"                                                \
+    "mvn     %[t2], #30\n\t"                                                    \
+    "vpt.s32 lt, q1, %[t2]\n\t"                                                 \
+    "vmvnt.i32 q1, #30\n\t"                                                     \
+    "vshr.u32 q3, q2, #27\n\t"                                                  \
+    "ldr     %[t0], [%[g], #44]\n\t"                                            \
+    "sub     %[t0], %[t0], #64\n\t"                                             \
+    "vldrw.u32 q4, [%[t0], q3, uxtw #2]\n\t"                                    \
+    "vmov.i32 q5, #0x80000000\n\t"                                              \
+    "movs    %[t4], #2\n\t"                                                     \
+    "vmulh.u32 q3, q2, q4\n\t"                                                  \
+    "vsub.i32 q3, q5, q3\n\t"                                                   \
+    "vmulh.u32 q6, q4, q3\n\t"                                                  \
+    "vmul.i32 q7, q4, q3\n\t"                                                   \
+    "vshl.i32 q6, q6, #1\n\t"                                                   \
+    "vsri.32 q6, q7, #31\n\t"                                                   \
+    "vadd.i32 q4, q4, q6\n\t"                                                   \
+    "vsub.i32 q4, q4, %[t4]\n\t"                                                \
+    "vmulh.u32 q3, q2, q4\n\t"                                                  \
+    "vsub.i32 q3, q5, q3\n\t"                                                   \
+    "vmulh.u32 q6, q4, q3\n\t"                                                  \
+    "vmul.i32 q7, q4, q3\n\t"                                                   \
+    "vshl.i32 q6, q6, #1\n\t"                                                   \
+    "vsri.32 q6, q7, #31\n\t"                                                   \
+    "vadd.i32 q4, q4, q6\n\t"                                                   \
+    "vsub.i32 q4, q4, %[t4]\n\t"                                                \
+    "vmulh.u32 q3, q2, q4\n\t"                                                  \
+    "vmul.i32 q6, q2, q4\n\t"                                                   \
+    "vneg.s32 q7, q6\n\t"                                                       \
+    "vmvn    q3, q3\n\t"                                                        \
+    "movs    %[t2], #0\n\t"                                                     \
+    "vpt.i32 eq, q6, %[t2]\n\t"                                                 \
+    "vaddt.i32 q3, q3, %[t5]\n\t"                                               \
+    "vshl.i32 q3, q3, #16\n\t"                                                  \
+    "vsri.32 q3, q7, #16\n\t"                                                   \
+    "vmulh.u32 q6, q4, q3\n\t"                                                  \
+    "vshr.u32 q6, q6, #15\n\t"                                                  \
+    "vadd.i32 q4, q4, q6\n\t"                                                   \
+    "vqadd.u32 q3, q4, %[t5]\n\t"                                               \
+    "vmulh.u32 q6, q2, q3\n\t"                                                  \
+    "vpt.s32 ge, q6, %[t2]\n\t"                                                 \
+    "vmovt   q4, q3\n\t"                                                        \
+    "vqadd.u32 q3, q4, %[t5]\n\t"                                               \
+    "vmulh.u32 q6, q2, q3\n\t"                                                  \
+    "vpt.s32 ge, q6, %[t2]\n\t"                                                 \
+    "vmovt   q4, q3\n\t"
+
 /* The scores, their max (q5), the exponentials, sums, normalisers and the
    Q15 probabilities of one head into g->s; each row's probability sum
    into g->ps. */
@@ -8194,67 +8261,7 @@ ATTN__INLINE void attn__w16_softmax(attn__w16 *g)
         "le      lr, 2b\n\t"
         /* 3. the normalisers: S's high word q0, c q1, D q2, the Q15
            shift q1, R q4 (t5 1, t2 32 then 48, -31, 0; t4 2) */
-        "vshr.u32 q0, q6, #16\n\t"
-        "vshl.i32 q1, q6, #16\n\t"
-        "movs    %[t5], #1\n\t"
-        "vpt.u32 hi, q1, q7\n\t"
-        "vaddt.i32 q0, q0, %[t5]\n\t"
-        "vclz.i32 q1, q0\n\t"
-        "vclz.i32 q2, q7\n\t"
-        "movs    %[t2], #32\n\t"
-        "vpt.i32 eq, q1, %[t2]\n\t"
-        "vaddt.i32 q1, q1, q2\n\t"
-        "vshl.u32 q2, q0, q1\n\t"
-        "vsub.i32 q3, q1, %[t2]\n\t"
-        "vshl.u32 q3, q7, q3\n\t"
-        "vorr    q2, q2, q3\n\t"
-        "movs    %[t2], #48\n\t"
-        "vsub.i32 q1, q1, %[t2]\n\t"
-        "mvn     %[t2], #30\n\t"
-        "vpt.s32 lt, q1, %[t2]\n\t"
-        "vmvnt.i32 q1, #30\n\t"
-        "vshr.u32 q3, q2, #27\n\t"
-        "ldr     %[t0], [%[g], #44]\n\t"
-        "sub     %[t0], %[t0], #64\n\t"
-        "vldrw.u32 q4, [%[t0], q3, uxtw #2]\n\t"
-        "vmov.i32 q5, #0x80000000\n\t"
-        "movs    %[t4], #2\n\t"
-        "vmulh.u32 q3, q2, q4\n\t"
-        "vsub.i32 q3, q5, q3\n\t"
-        "vmulh.u32 q6, q4, q3\n\t"
-        "vmul.i32 q7, q4, q3\n\t"
-        "vshl.i32 q6, q6, #1\n\t"
-        "vsri.32 q6, q7, #31\n\t"
-        "vadd.i32 q4, q4, q6\n\t"
-        "vsub.i32 q4, q4, %[t4]\n\t"
-        "vmulh.u32 q3, q2, q4\n\t"
-        "vsub.i32 q3, q5, q3\n\t"
-        "vmulh.u32 q6, q4, q3\n\t"
-        "vmul.i32 q7, q4, q3\n\t"
-        "vshl.i32 q6, q6, #1\n\t"
-        "vsri.32 q6, q7, #31\n\t"
-        "vadd.i32 q4, q4, q6\n\t"
-        "vsub.i32 q4, q4, %[t4]\n\t"
-        "vmulh.u32 q3, q2, q4\n\t"
-        "vmul.i32 q6, q2, q4\n\t"
-        "vneg.s32 q7, q6\n\t"
-        "vmvn    q3, q3\n\t"
-        "movs    %[t2], #0\n\t"
-        "vpt.i32 eq, q6, %[t2]\n\t"
-        "vaddt.i32 q3, q3, %[t5]\n\t"
-        "vshl.i32 q3, q3, #16\n\t"
-        "vsri.32 q3, q7, #16\n\t"
-        "vmulh.u32 q6, q4, q3\n\t"
-        "vshr.u32 q6, q6, #15\n\t"
-        "vadd.i32 q4, q4, q6\n\t"
-        "vqadd.u32 q3, q4, %[t5]\n\t"
-        "vmulh.u32 q6, q2, q3\n\t"
-        "vpt.s32 ge, q6, %[t2]\n\t"
-        "vmovt   q4, q3\n\t"
-        "vqadd.u32 q3, q4, %[t5]\n\t"
-        "vmulh.u32 q6, q2, q3\n\t"
-        "vpt.s32 ge, q6, %[t2]\n\t"
-        "vmovt   q4, q3\n\t"
+        ATTN__W16_NORM
         /* 4. the Q15 probabilities min(32767, (hi(e R) rounded) >> shift)
            (as attn__rows16_mve's), their sums q5 */
         "vmov.i32 q7, #0x7FFF\n\t"

@@ -722,12 +722,16 @@ static void test_softmax(void)
    cannot divide, long division where it can; portable_recip32), against a
    64-bit division: both ends, d near 2^31 + 2^k and 2^32 - 2^k, 8192 evenly
    spaced and 8192 pseudo-random d. (Every d was compared once, on the host,
-   when the division was written.) */
+   when the division was written.) On Helium also the windowed heads'
+   vector normalisers (impl_w16_norm), with each d the normalised form of a
+   sum S, the Q15 shift with it. (Their reciprocal too was compared with the
+   long division for every d once, on the host, when it was written.) */
 static void test_recip(void)
 {
-    long bad_newton = 0, bad_div = 0, n = 0;
-    uint32_t r = 12345u;
-    int i, k;
+    long bad_newton = 0, bad_div = 0, bad_vec = 0, n = 0, nv = 0;
+    uint32_t r = 12345u, rv = 777u, H[4], L[4], R[4], Rw[4];
+    int32_t sh[4], shw[4];
+    int i, k, vec = 1;
     group_begin();
     for (i = 0; i < 16384 + 4 * 31; i++) {
         uint32_t d, a, b, want, bit;
@@ -750,9 +754,42 @@ static void test_recip(void)
             printf("    division: d %08lx: %08lx, want %08lx\n", (unsigned long)d, (unsigned long)b,
                    (unsigned long)want);
         n++;
+        /* Helium's windowed heads: d as the normalised sum of S = d 2^k
+           (and low bits below; k = -1: S = d / 2, d even) for k = -1..16,
+           in their form H 2^16 + X, four at a time */
+        if (vec) {
+            const int j = i & 3;
+            uint64_t S, X;
+            k = i % 18 - 1;
+            rv = rv * 1664525u + 1013904223u;
+            if (k < 0) {
+                d &= ~1u;
+                S = d >> 1;
+            } else {
+                S = ((uint64_t)d << k) | (rv & (((uint32_t)1 << k) - 1u));
+            }
+            want = (uint32_t)(UINT64_C(0x7FFFFFFFFFFFFFFF) / d);
+            X = (S & 0xFFFFu) | ((uint64_t)(rv >> 16) << 16);
+            if (X > S) X = S & 0xFFFFu;
+            H[j] = (uint32_t)((S - X) >> 16);
+            L[j] = (uint32_t)S;
+            Rw[j] = want;
+            shw[j] = k >= 16 ? -31 : -16 - k;
+            if (j == 3) {
+                int t;
+                vec = impl_w16_norm(H, L, R, sh);
+                for (t = 0; vec && t < 4; t++, nv++)
+                    if ((R[t] != Rw[t] || sh[t] != shw[t]) && bad_vec++ == 0)
+                        printf("    Helium's vector normaliser: H %08lx L %08lx: %08lx %ld, want %08lx %ld\n",
+                               (unsigned long)H[t], (unsigned long)L[t], (unsigned long)R[t],
+                               (long)sh[t], (unsigned long)Rw[t], (long)shw[t]);
+            }
+        }
     }
     CASE(bad_newton == 0, "reciprocal by Newton steps: %ld of %ld differ", bad_newton, n);
     CASE(bad_div == 0, "reciprocal by long division: %ld of %ld differ", bad_div, n);
+    if (vec) /* (Helium's build only) */
+        CASE(bad_vec == 0 && nv == n, "Helium's vector normaliser: %ld of %ld differ", bad_vec, nv);
     group_end("softmax reciprocal");
 }
 
