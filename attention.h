@@ -8107,8 +8107,98 @@ typedef struct {
     int32_t cm, csh, zp;  /* ctx_mul (its shift < 0), out_zp    (136 .. 144) */
     /* cppcheck-suppress unusedStructMember */
     int32_t vzn;          /* -v_zp                                     (148) */
+    /* cppcheck-suppress unusedStructMember */
+    const int8_t *vb, *kb; /* v and k                             (152, 156) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t seq_kv, lo_off, hi_off; /* the keys; attn__rows16_mve's (160 .. 168) */
+    /* cppcheck-suppress unusedStructMember */
+    uint32_t lane[4];     /* 0, 1, 2, 3                         (172 .. 184) */
 } attn__w16;
-typedef char attn__w16_layout[offsetof(attn__w16, vzn) == 148 ? 1 : -1];
+typedef char attn__w16_layout[offsetof(attn__w16, lane) == 172 ? 1 : -1];
+
+/* A group's rows i..i + rows - 1 (q: the first one's queries, o: its
+   outputs; the lanes past them repeat the last row) into g: each row's
+   keys a..b-1 (a = max(0, i - lo_off), b = min(seq_kv, i + hi_off)), the
+   union's first key (a of the first row) and size, the rows' queries,
+   first values and first probabilities, as vectors of the four lanes. */
+ATTN__INLINE void attn__w16_group(attn__w16 *g, int i, int rows, const int8_t *q, int8_t *o)
+{
+    uint32_t t1, t2, t3, t4;
+    __asm__ volatile(
+        "add     %[t1], %[g], #172\n\t"
+        "vldrw.u32 q0, [%[t1]]\n\t"
+        "subs    %[t1], %[rows], #1\n\t"
+        "vdup.32 q1, %[t1]\n\t"
+        "vmin.u32 q1, q0, q1\n\t"          /* the row of each lane */
+        "vadd.i32 q2, q1, %[i]\n\t"
+        "ldrd    %[t1], %[t2], [%[g], #164]\n\t"
+        "vsub.i32 q3, q2, %[t1]\n\t"
+        "vmov.i32 q4, #0\n\t"
+        "vmax.s32 q3, q3, q4\n\t"          /* a */
+        "vadd.i32 q2, q2, %[t2]\n\t"
+        "ldr     %[t1], [%[g], #160]\n\t"
+        "vdup.32 q4, %[t1]\n\t"
+        "vmin.s32 q2, q2, q4\n\t"          /* b */
+        "vsub.i32 q4, q2, q3\n\t"
+        "add     %[t2], %[g], #64\n\t"
+        "vstrw.32 q4, [%[t2]]\n\t"         /* nk */
+        "ldr     %[t1], [%[g], #20]\n\t"
+        "vmul.i32 q1, q1, %[t1]\n\t"
+        "vadd.i32 q1, q1, %[q]\n\t"
+        "vstrw.32 q1, [%[g]]\n\t"          /* q */
+        "ldr     %[t2], [%[g], #152]\n\t"
+        "vmul.i32 q4, q3, %[t1]\n\t"
+        "vadd.i32 q4, q4, %[t2]\n\t"
+        "add     %[t2], %[g], #112\n\t"
+        "vstrw.32 q4, [%[t2]]\n\t"         /* vr */
+        "vmov    %[t3], %[t2], q3[2], q3[0]\n\t" /* the union's first key t3 */
+        "vsub.i32 q4, q3, %[t3]\n\t"
+        "vneg.s32 q5, q4\n\t"
+        "add     %[t2], %[g], #48\n\t"
+        "vstrw.32 q5, [%[t2]]\n\t"         /* dv */
+        "vshl.i32 q4, q4, #4\n\t"
+        "vshl.i32 q0, q0, #2\n\t"
+        "vadd.i32 q4, q4, q0\n\t"
+        "ldr     %[t2], [%[g], #28]\n\t"
+        "vadd.i32 q4, q4, %[t2]\n\t"
+        "add     %[t2], %[g], #96\n\t"
+        "vstrw.32 q4, [%[t2]]\n\t"         /* pp */
+        "vmov    %[t4], %[t2], q2[3], q2[1]\n\t" /* (the first register: the lower lane) */
+        "sub     %[t2], %[t2], %[t3]\n\t"
+        "str     %[t2], [%[g], #24]\n\t"   /* n */
+        "ldr     %[t4], [%[g], #156]\n\t"
+        "mla     %[t4], %[t3], %[t1], %[t4]\n\t"
+        "str     %[t4], [%[g], #16]\n\t"   /* k */
+        "str     %[o], [%[g], #128]\n\t"
+        "str     %[rows], [%[g], #132]\n\t"
+        : [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4)
+        : [g] "r"(g), [i] "r"(i), [rows] "r"(rows), [q] "r"(q), [o] "r"(o)
+        : "q0", "q1", "q2", "q3", "q4", "q5", "memory");
+}
+
+/* The next head's columns: each row's queries and values, the keys and the
+   outputs 16 columns on. */
+ATTN__INLINE void attn__w16_next(attn__w16 *g)
+{
+    uint32_t t1, t2;
+    __asm__ volatile("movs    %[t1], #16\n\t"
+                     "vldrw.u32 q0, [%[g]]\n\t"
+                     "vadd.i32 q0, q0, %[t1]\n\t"
+                     "vstrw.32 q0, [%[g]]\n\t"
+                     "add     %[t2], %[g], #112\n\t"
+                     "vldrw.u32 q0, [%[t2]]\n\t"
+                     "vadd.i32 q0, q0, %[t1]\n\t"
+                     "vstrw.32 q0, [%[t2]]\n\t"
+                     "ldr     %[t2], [%[g], #16]\n\t"
+                     "add     %[t2], %[t2], %[t1]\n\t"
+                     "str     %[t2], [%[g], #16]\n\t"
+                     "ldr     %[t2], [%[g], #128]\n\t"
+                     "add     %[t2], %[t2], %[t1]\n\t"
+                     "str     %[t2], [%[g], #128]\n\t"
+                     : [t1] "=&r"(t1), [t2] "=&r"(t2)
+                     : [g] "r"(g)
+                     : "q0", "memory");
+}
 
 /* attn__recip32's sixteen seeds, << 16 */
 static const uint32_t attn__recip_seeds[16] = {
@@ -8219,7 +8309,7 @@ ATTN__INLINE void attn__w16_softmax(attn__w16 *g)
         "vmladav.s8 %[s1], q1, q4\n\t"
         "vmladav.s8 %[s2], q2, q4\n\t"
         "vmladav.s8 %[s3], q3, q4\n\t"
-        "vmov    q4[2], q4[0], %[s0], %[s2]\n\t"
+        "vmov    q4[2], q4[0], %[s0], %[s2]\n\t" /* (the first register: the lower lane) */
         "vmov    q4[3], q4[1], %[s1], %[s3]\n\t"
         "vpt.u32 cs, q6, q7\n\t"
         "vmovt.i32 q4, #0x80000000\n\t"
@@ -8363,20 +8453,18 @@ ATTN__INLINE void attn__w16_context(attn__w16 *g)
    attn__w16_context), the rest (a last row alone, rows past the keys) by
    attn__rows16_mve. */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
-                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
-                                    int dm, int n_heads, int causal, int window,
-                                    const attn_sdpa_s8_params *p, int32_t *s);
+                                    const int8_t *v, int seq_kv, int n_heads, int causal,
+                                    int window, const attn_sdpa_s8_params *p, int32_t *s);
 ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
-                                     const int8_t *k, const int8_t *v, int seq_kv, int dm,
-                                     int n_heads, int causal, int window,
-                                     const attn_sdpa_s8_params *p, int32_t *s)
+                                     const int8_t *k, const int8_t *v, int seq_kv, int n_heads,
+                                     int causal, int window, const attn_sdpa_s8_params *p,
+                                     int32_t *s)
 {
     int32_t blk[4 * ATTN__WIN_KEYS];
     attn__w16 g;
-    const size_t d = (size_t)dm;
-    const int lo_off = window, hi_off = causal ? 1 : window + 1;
-    int i = i0, l, h;
-    g.d = dm;
+    const size_t d = 16 * (size_t)n_heads;
+    int i = i0, h;
+    g.d = (int32_t)d;
     g.s = blk;
     g.T = attn__exp2_table();
     g.lsh = p->score_mul.shift;
@@ -8386,46 +8474,28 @@ ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0
     g.csh = p->ctx_mul.shift;
     g.zp = p->out_zp;
     g.vzn = -p->v_zp;
+    g.vb = v;
+    g.kb = k;
+    g.seq_kv = seq_kv;
+    g.lo_off = window;
+    g.hi_off = causal ? 1 : window + 1;
+    for (h = 0; h < 4; h++) g.lane[h] = (uint32_t)h;
     while (i < i0 + m) {
         const int rows = i0 + m - i >= 4 ? 4 : i0 + m - i;
-        int ulo;
-        if (rows < 2 || i + rows - 1 - lo_off >= seq_kv) break; /* the last row sees no key */
-        for (l = 0; l < 4; l++) {
-            const int r = l < rows ? l : rows - 1, il = i + r;
-            int a = il - lo_off, b = il + hi_off;
-            if (a < 0) a = 0;
-            if (b > seq_kv) b = seq_kv;
-            g.dv[l] = (uint32_t)a; /* (each row's first key for now) */
-            g.nk[l] = (uint32_t)(b - a);
-            g.q[l] = q + (size_t)r * d;
-            g.vr[l] = v + (size_t)a * d;
-        }
-        ulo = (int)g.dv[0];
-        g.n = (int)(g.dv[3] + g.nk[3]) - ulo;
-        for (l = 0; l < 4; l++) {
-            g.pp[l] = blk + 4 * ((int)g.dv[l] - ulo) + l;
-            g.dv[l] = (uint32_t)ulo - g.dv[l];
-        }
-        g.k = k + (size_t)ulo * d;
-        g.out = out;
-        g.rows = rows;
-        for (h = 0; h < n_heads; h++) {
+        if (rows < 2 || i + rows - 1 - window >= seq_kv) break; /* the last row sees no key */
+        attn__w16_group(&g, i, rows, q, out);
+        for (h = 0;;) {
             attn__w16_softmax(&g);
             attn__w16_context(&g);
-            for (l = 0; l < 4; l++) {
-                g.q[l] += 16;
-                g.vr[l] += 16;
-            }
-            g.k += 16;
-            g.out += 16;
+            if (++h == n_heads) break;
+            attn__w16_next(&g);
         }
         i += rows;
         out += (size_t)rows * d;
         q += (size_t)rows * d;
     }
     if (i < i0 + m)
-        attn__rows16_mve(out, q, i0 + m - i, i, k, v, NULL, seq_kv, dm, n_heads, causal, window,
-                         p, s);
+        attn__rows16_mve(out, q, i0 + m - i, i, k, v, seq_kv, n_heads, causal, window, p, s);
 }
 
 /* attn__rows16w_mve's conditions beyond attn__rows16_mve's: a window whose
@@ -8444,10 +8514,10 @@ static int attn__win16_ok(const attn_sdpa_s8_params *p, int causal, int window)
    softmax of attn__softmax_row_mve with its normaliser inline, the context
    two keys per step as attn__context_mve), the per-call constants once. */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
-                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
-                                    int dm, int n_heads, int causal, int window,
-                                    const attn_sdpa_s8_params *p, int32_t *s)
+                                    const int8_t *v, int seq_kv, int n_heads, int causal,
+                                    int window, const attn_sdpa_s8_params *p, int32_t *s)
 {
+    const int dm = 16 * n_heads; /* the row stride */
     const size_t d = (size_t)dm;
     const int32_t *TD = attn__exp2_table();
     const int lsh = p->score_mul.shift, kz = p->k_zp, zp = p->out_zp;
@@ -8458,7 +8528,6 @@ ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0,
     const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
     const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
     int i, h, c, j;
-    (void)key_padding; /* NULL */
     for (i = i0; i < i0 + m; i++, out += d, q += d) {
         int lo = i - lo_off, hi = i + hi_off, n;
         if (lo < 0) lo = 0;
@@ -8771,11 +8840,10 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
 #ifdef ATTN__ROWS16_MVE
     if (!key_padding && d == 16 * n_heads && p->q_zp == 0 && p->score_mul.multiplier >= 0 &&
         p->score_mul.shift >= 0) {
-        if (m >= 2 && attn__win16_ok(p, causal, window))
-            attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, d, n_heads, causal, window, p, scores);
+        if (attn__win16_ok(p, causal, window))
+            attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, scores);
         else
-            attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window,
-                             p, scores);
+            attn__rows16_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, scores);
         return;
     }
 #endif
