@@ -8453,8 +8453,9 @@ ATTN__INLINE void attn__w16_context(attn__w16 *g)
    attn__w16_context), the rest (a last row alone, rows past the keys) by
    attn__rows16_mve. */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
-                                    const int8_t *v, int seq_kv, int n_heads, int causal,
-                                    int window, const attn_sdpa_s8_params *p, int32_t *s);
+                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                    int n_heads, int causal, int window,
+                                    const attn_sdpa_s8_params *p, int32_t *s);
 ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
                                      const int8_t *k, const int8_t *v, int seq_kv, int n_heads,
                                      int causal, int window, const attn_sdpa_s8_params *p,
@@ -8494,8 +8495,8 @@ ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0
         out += (size_t)rows * d;
         q += (size_t)rows * d;
     }
-    if (i < i0 + m)
-        attn__rows16_mve(out, q, i0 + m - i, i, k, v, seq_kv, n_heads, causal, window, p, s);
+    for (; i < i0 + m; i++, out += d, q += d) /* a row at a time (not again here) */
+        attn__rows16_mve(out, q, 1, i, k, v, NULL, seq_kv, n_heads, causal, window, p, s);
 }
 
 /* attn__rows16w_mve's conditions beyond attn__rows16_mve's: a window whose
@@ -8507,6 +8508,7 @@ static int attn__win16_ok(const attn_sdpa_s8_params *p, int causal, int window)
            p->score_mul.multiplier >= (1 << 22) && p->ctx_mul.shift < 0;
 }
 
+
 /* attn__attend_rows_s8 on Helium for unpadded heads of d_head 16 with
    q_zp 0 and the fast exponent (attn__exp4_mve): the rows and heads looped
    over in one frame, each head's steps back to back (attn__head_s8's,
@@ -8514,12 +8516,20 @@ static int attn__win16_ok(const attn_sdpa_s8_params *p, int causal, int window)
    softmax of attn__softmax_row_mve with its normaliser inline, the context
    two keys per step as attn__context_mve), the per-call constants once. */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
-                                    const int8_t *v, int seq_kv, int n_heads, int causal,
-                                    int window, const attn_sdpa_s8_params *p, int32_t *s)
+                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                    int n_heads, int causal, int window,
+                                    const attn_sdpa_s8_params *p, int32_t *s)
 {
     const int dm = 16 * n_heads; /* the row stride */
     const size_t d = (size_t)dm;
     const int32_t *TD = attn__exp2_table();
+#if defined(__clang__) /* (clang's code for the rest is the better with the choice here, and
+                          first; GCC's with its caller's) */
+    if (__builtin_expect(window > 0, 0) && m >= 2 && attn__win16_ok(p, causal, window)) {
+        attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, s);
+        return;
+    }
+#endif
     const int lsh = p->score_mul.shift, kz = p->k_zp, zp = p->out_zp;
     const int32_t mult = p->score_mul.multiplier, vzn = -p->v_zp;
     const attn_qmul cm = p->ctx_mul;
@@ -8528,6 +8538,7 @@ ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0,
     const int w = window > 0 && window < seq_kv + m + i0 ? window : 0;
     const int lo_off = w ? w : (1 << 30), hi_off = causal ? 1 : w ? w + 1 : seq_kv;
     int i, h, c, j;
+    (void)key_padding; /* NULL */
     for (i = i0; i < i0 + m; i++, out += d, q += d) {
         int lo = i - lo_off, hi = i + hi_off, n;
         if (lo < 0) lo = 0;
@@ -8838,12 +8849,16 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
     }
 #endif
 #ifdef ATTN__ROWS16_MVE
-    if (!key_padding && d == 16 * n_heads && p->q_zp == 0 && p->score_mul.multiplier >= 0 &&
-        p->score_mul.shift >= 0) {
-        if (attn__win16_ok(p, causal, window))
+    if (__builtin_expect(!key_padding && d == 16 * n_heads && p->q_zp == 0 &&
+                         p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0, 1)) {
+#if !defined(__clang__)
+        if (window > 0 && m >= 2 && attn__win16_ok(p, causal, window)) {
             attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, scores);
-        else
-            attn__rows16_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, scores);
+            return;
+        }
+#endif
+        attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, n_heads, causal, window, p,
+                         scores);
         return;
     }
 #endif
