@@ -452,11 +452,11 @@
    inference function takes at most 960 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 948 with clang 14 -O2 (M0,
-   attn_seq2seq_step_s8; it was 840 before issue 11's local attention and
-   front ends), 828 on the M4F; 808 with GCC 12 -O2 (M4F), 768 on the M0;
-   the model
-   quantizers, host-side tools, 1,204 (attn_quantize_seq2seq_s8; the
+   stack step -> attention block -> row), 960 with clang 14 -O2 (M0,
+   attn_seq2seq_greedy_f32; it was 840 before issue 11's local attention,
+   front ends and attention kernels), 828 on the M4F; 808 with GCC 12 -O2
+   (M4F), 784 on the M0; the model
+   quantizers, host-side tools, 1,280 (attn_quantize_seq2seq_s8, 1,276; the
    additive attention's, 956 with clang -O2 on the M4F, is held to the
    same bound; per-function and per-build figures: BENCHMARKS.md,
    `make stack`).
@@ -495,9 +495,14 @@
           attn_model_tokens_*, an embedding LayerNorm) and
           ATTN_POOL_ATTENTION (attn_pool_attention_*), quantized by
           attn_quantize_model_s8 / attn_quantize_model_tokens_s8;
-          ATTN_MODEL_SCRATCH_EX_*. API change: attn_mha_cfg,
-          attn_encoder_cfg, attn_model_cfg, attn_model_weights_f32 and
-          attn_model_s8_params have new fields at their ends: zero them
+          ATTN_MODEL_SCRATCH_EX_*; the decoder models' embedding
+          LayerNorm (embed_norm of attn_seq2seq_cfg and attn_lm_cfg: BART's
+          layernorm_embedding). API change: attn_mha_cfg,
+          attn_encoder_cfg, attn_model_cfg, attn_model_weights_f32,
+          attn_model_s8_params, attn_seq2seq_cfg, attn_lm_cfg,
+          attn_seq2seq_weights_f32, attn_lm_weights_f32,
+          attn_seq2seq_s8_params and attn_lm_s8_params have new fields at
+          their ends: zero them
           (= {0}, or memset) and positional initialisers keep meaning what
           they meant (but -Wextra then asks for the new fields).
    0.5.0  the decoder half: attn_mha_* take separate key and value inputs
@@ -828,7 +833,11 @@ typedef struct {
    projection: src tokens -> embedding (* embed_scale) + positions ->
    encoder stack (+ norm) = memory; target tokens -> embedding + positions
    -> decoder stack (+ norm) -> linear -> logits over the target vocabulary.
-   decoder.causal must be nonzero (generation). Both stacks share d_model. */
+   decoder.causal must be nonzero (generation). Both stacks share d_model.
+   With embed_norm, each side's embedded rows (embedding * embed_scale +
+   positions) go through a LayerNorm of their own before the stack (BART's
+   layernorm_embedding): src_embed_norm_w/b with encoder.eps, and
+   tgt_embed_norm_w/b with decoder.eps. */
 typedef struct {
     attn_encoder_cfg encoder;
     attn_decoder_cfg decoder;
@@ -837,16 +846,22 @@ typedef struct {
     attn_position position;    /* for both sides                            */
     float embed_scale;         /* embeddings times this; 0 or 1: none
                                   (the paper uses sqrt(d_model))            */
+    int embed_norm;            /* nonzero: LayerNorm after embedding +
+                                  positions, each side its own (above)      */
 } attn_seq2seq_cfg;
 
 /* A decoder-only (GPT-style) language model built from causal encoder
-   layers: tokens -> embedding (* embed_scale) + positions -> stack (+ norm)
-   -> linear -> logits. layers.causal must be nonzero. */
+   layers: tokens -> embedding (* embed_scale) + positions [-> LayerNorm]
+   -> stack (+ norm) -> linear -> logits. layers.causal must be nonzero.
+   embed_norm: the embedded row through embed_norm_w/b (layers.eps) before
+   the stack, as BLOOM's word_embeddings_layernorm. */
 typedef struct {
     attn_encoder_cfg layers;
     int vocab, max_len;
     attn_position position;
     float embed_scale;         /* 0 or 1: none                              */
+    int embed_norm;            /* nonzero: LayerNorm after embedding +
+                                  positions                                 */
 } attn_lm_cfg;
 
 /* ---- additive attention (configuration and scratch sizes) ---------------- */
@@ -944,6 +959,9 @@ typedef struct {
     attn_encoder_weights_f32 encoder;
     attn_decoder_weights_f32 decoder;
     const float *out_w, *out_b;      /* [tgt_vocab][d_model], [tgt_vocab]|NULL */
+    const float *src_embed_norm_w, *src_embed_norm_b; /* [d_model] each or
+                                        NULL (cfg.embed_norm; NULL: 1 / 0)  */
+    const float *tgt_embed_norm_w, *tgt_embed_norm_b;
 } attn_seq2seq_weights_f32;
 
 typedef struct {
@@ -951,6 +969,8 @@ typedef struct {
     const float *pos;                /* [max_len][d_model] (LEARNED)        */
     attn_encoder_weights_f32 layers;
     const float *out_w, *out_b;      /* [vocab][d_model], [vocab] or NULL   */
+    const float *embed_norm_w, *embed_norm_b; /* [d_model] each or NULL
+                                        (cfg.embed_norm; NULL: 1 / 0)       */
 } attn_lm_weights_f32;
 
 /* ---- leaf operations (no scratch) --------------------------------------- */
@@ -1366,6 +1386,8 @@ typedef struct {
     attn_linear_s8_params out;           /* d_model -> tgt_vocab            */
     float logit_scale;                   /* real logit = scale * (q - zp)   */
     int32_t logit_zp;
+    attn_layernorm_s8_params src_embed_norm, tgt_embed_norm; /* cfg.embed_norm:
+                                            after the positions (gamma set) */
 } attn_seq2seq_s8_params;
 
 typedef struct {
@@ -1376,6 +1398,7 @@ typedef struct {
     attn_linear_s8_params out;           /* d_model -> vocab                */
     float logit_scale;
     int32_t logit_zp;
+    attn_layernorm_s8_params embed_norm; /* cfg.embed_norm: after positions */
 } attn_lm_s8_params;
 
 /* Element-wise int8 ops (y may equal x): */
@@ -2877,7 +2900,7 @@ static void attn__activate_f32(float *y, const float *x, int n, attn_activation 
 }
 
 /* y[c] = x[c] * f for c < n (y may be x). */
-static void attn__scale2_f32(float *y, const float *x, float f, int n)
+ATTN__NOINLINE void attn__scale2_f32(float *y, const float *x, float f, int n)
 {
     int c = 0;
 #if ATTN__MVE_F32
@@ -4386,6 +4409,14 @@ static void attn__embed_row_f32(float *x, const float *table, int token, int p, 
     if (pos == ATTN_POS_LEARNED) attn__add_row_f32(x, pos_table + (size_t)p * (size_t)d, d);
 }
 
+/* The decoder models' embedding LayerNorm (cfg.embed_norm) of one row
+   (out of line: its frame is not under the stack's). */
+ATTN__NOINLINE void attn__embed_norm_f32(float *x, int on, const float *g, const float *b,
+                                         float eps, int d)
+{
+    if (on) attn__layernorm_row_f32(x, x, g, b, eps, d);
+}
+
 /* The seq2seq config with the float layer rules. */
 static attn_status attn__s2s_cfg_check(const attn_seq2seq_cfg *c, int n_enc, int n_dec)
 {
@@ -4451,9 +4482,13 @@ static void attn__s2s_encode_f32(attn_kv_cache *cache, const int *src, int src_l
     int d = cfg->encoder.d_model, i;
     size_t mark = arena->used;
     float *x = (float *)attn__take(arena, (size_t)src_len * (size_t)d * sizeof(float));
-    for (i = 0; i < src_len; i++)
-        attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i, cfg->embed_scale,
-                            cfg->position, w->src_pos, d);
+    for (i = 0; i < src_len; i++) {
+        float *r = x + (size_t)i * (size_t)d;
+        attn__embed_row_f32(r, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
+                            w->src_pos, d);
+        attn__embed_norm_f32(r, cfg->embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
+                             cfg->encoder.eps, d);
+    }
     attn__encoder_f32(x, src_len, NULL, &cfg->encoder, &w->encoder, arena, NULL);
     attn__memory_f32(cache, x, src_len, NULL, &w->decoder, NULL);
     arena->used = mark;
@@ -4487,6 +4522,8 @@ static void attn__s2s_step_f32(float *logits, int token, attn_kv_cache *cache,
     float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
     attn__embed_row_f32(x, w->tgt_embed, token, cache->len, cfg->embed_scale, cfg->position,
                         w->tgt_pos, d);
+    attn__embed_norm_f32(x, cfg->embed_norm, w->tgt_embed_norm_w, w->tgt_embed_norm_b,
+                         cfg->decoder.eps, d);
     attn__step_f32(x, cache, &cfg->decoder, &w->decoder, NULL,
                    attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena, NULL);
     attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
@@ -4606,6 +4643,7 @@ static void attn__lm_step_f32(float *logits, int token, attn_kv_cache *cache,
     size_t mark = arena->used;
     float *x = (float *)attn__take(arena, (size_t)d * sizeof(float));
     attn__embed_row_f32(x, w->embed, token, cache->len, cfg->embed_scale, cfg->position, w->pos, d);
+    attn__embed_norm_f32(x, cfg->embed_norm, w->embed_norm_w, w->embed_norm_b, cfg->layers.eps, d);
     attn__step_f32(x, cache, &cfg->layers, NULL, &w->layers,
                    attn__step_keys(cache, 0, cfg->max_len, 0), arena, NULL);
     attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
@@ -10618,6 +10656,7 @@ static int attn__s2s_ptrs_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_s8
 {
     return p->src_embed && p->tgt_embed && attn__linear_ptrs_ok(&p->out) &&
            (c->position == ATTN_POS_NONE || (p->src_pos && p->tgt_pos)) &&
+           (!c->embed_norm || (p->src_embed_norm.gamma && p->tgt_embed_norm.gamma)) &&
            attn__stack_ptrs_ok(&p->encoder, c->encoder.activation) &&
            attn__dec_stack_ptrs_ok(&p->decoder, c->decoder.activation);
 }
@@ -10628,7 +10667,9 @@ static int attn__s2s_values_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_
            attn__dec_stack_values_ok(&p->decoder, &c->decoder) &&
            attn__linear_values_ok(&p->out, c->tgt_vocab) &&
            (c->position == ATTN_POS_NONE ||
-            (attn__add_values_ok(&p->src_pos_add) && attn__add_values_ok(&p->tgt_pos_add)));
+            (attn__add_values_ok(&p->src_pos_add) && attn__add_values_ok(&p->tgt_pos_add))) &&
+           (!c->embed_norm || (attn__norm_values_ok(&p->src_embed_norm, c->encoder.d_model) &&
+                               attn__norm_values_ok(&p->tgt_embed_norm, c->decoder.d_model)));
 }
 
 static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
@@ -10681,6 +10722,7 @@ static void attn__s2s_encode_s8(attn_kv_cache *cache, const int *src, int src_le
     for (i = 0; i < src_len; i++)
         attn__embed_row_s8(x + (size_t)i * (size_t)d, p->src_embed, src[i], i, p->src_pos,
                            &p->src_pos_add, d);
+    if (cfg->embed_norm) attn__final_norm_s8(x, src_len, d, &p->src_embed_norm);
     attn__encoder_s8(x, src_len, NULL, &cfg->encoder, &p->encoder, arena);
     attn__memory_s8(cache, x, src_len, NULL, &p->decoder);
     arena->used = mark;
@@ -10727,6 +10769,7 @@ static void attn__s2s_step_s8(int8_t *logits, int *next, int token, attn_kv_cach
     size_t mark = arena->used;
     int8_t *x = (int8_t *)attn__take(arena, (size_t)d);
     attn__embed_row_s8(x, p->tgt_embed, token, cache->len, p->tgt_pos, &p->tgt_pos_add, d);
+    if (cfg->embed_norm) attn__final_norm_s8(x, 1, d, &p->tgt_embed_norm);
     attn__step_s8(x, cache, &cfg->decoder, &p->decoder, NULL,
                   attn__step_keys(cache, 1, cfg->max_tgt, cfg->max_src), arena);
     if (next)
@@ -10825,6 +10868,7 @@ static attn_status attn__lm_check_s8(const attn_kv_cache *cache, const attn_lm_c
     attn_status st, sc;
     if (!cache || !cfg || !p) return ATTN_ERR_NULL;
     if (!p->embed || !attn__linear_ptrs_ok(&p->out) || (cfg->position != ATTN_POS_NONE && !p->pos) ||
+        (cfg->embed_norm && !p->embed_norm.gamma) ||
         !attn__stack_ptrs_ok(&p->layers, cfg->layers.activation))
         return ATTN_ERR_NULL;
     sc = attn__check_encoder_cfg_s8(&cfg->layers);
@@ -10845,7 +10889,8 @@ static int attn__lm_values_ok_s8(const attn_lm_cfg *c, const attn_lm_s8_params *
 {
     return attn__stack_values_ok(&p->layers, &c->layers) &&
            attn__linear_values_ok(&p->out, c->vocab) &&
-           (c->position == ATTN_POS_NONE || attn__add_values_ok(&p->pos_add));
+           (c->position == ATTN_POS_NONE || attn__add_values_ok(&p->pos_add)) &&
+           (!c->embed_norm || attn__norm_values_ok(&p->embed_norm, c->layers.d_model));
 }
 
 static attn__size attn__lm_step_size_s8(const attn_lm_cfg *c, int max_len, int logits)
@@ -10875,6 +10920,7 @@ static void attn__lm_step_s8(int8_t *logits, int *next, int token, attn_kv_cache
     int8_t *x = (int8_t *)attn__take(arena, (size_t)d);
     attn__embed_row_s8(x, p->embed, token, cache->len,
                        cfg->position != ATTN_POS_NONE ? p->pos : NULL, &p->pos_add, d);
+    if (cfg->embed_norm) attn__final_norm_s8(x, 1, d, &p->embed_norm);
     attn__step_s8(x, cache, &cfg->layers, NULL, &p->layers,
                   attn__step_keys(cache, 0, cfg->max_len, 0), arena);
     if (next)
@@ -11905,8 +11951,10 @@ static void attn__qsize_s2s(attn__size *s, const attn_seq2seq_cfg *c,
 {
     int d = c->encoder.d_model;
     attn__qsize_embed(s, c->src_vocab, c->max_src, c->position, d);
+    if (c->embed_norm) attn__qsize_norm(s, d);
     attn__qsize_stack(s, &c->encoder, &w->encoder);
     attn__qsize_embed(s, c->tgt_vocab, c->max_tgt, c->position, d);
+    if (c->embed_norm) attn__qsize_norm(s, d);
     attn__qsize_dec_stack(s, &c->decoder, &w->decoder);
     attn__qsize_linear(s, d, c->tgt_vocab, w->out_b);
 }
@@ -11969,7 +12017,8 @@ ATTN_DEF attn_status attn_quantize_seq2seq_store_bytes(const attn_seq2seq_cfg *c
    cache: the caller's frame stays small above the float model's steps):
    each source encoded, its target stepped through teacher-forced, every
    tensor watched (eo: the encoder's observers, then the decoder's; r: the
-   source and target inputs and the logits). */
+   source and target inputs, the logits, the two inputs after their
+   embed_norm). */
 ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
                                                const attn_seq2seq_weights_f32 *w,
                                                const int *calib_src, const int *src_len,
@@ -11987,16 +12036,21 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
     dobs = eo + ne + 1;
     attn__obs_reset((attn__range *)(void *)eo,
                     (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
-    attn__obs_reset(r, 3);
+    attn__obs_reset(r, 5);
     for (s = 0; s < n_calib; s++) {
         const int *src = calib_src + (size_t)s * (size_t)cfg->max_src;
         const int *tgt = calib_tgt + (size_t)s * (size_t)cfg->max_tgt;
         size_t mark = scratch->used;
         float *x = (float *)attn__take(scratch, (size_t)src_len[s] * (size_t)d * sizeof(float));
-        for (i = 0; i < src_len[s]; i++)
-            attn__embed_row_f32(x + (size_t)i * (size_t)d, w->src_embed, src[i], i,
-                                cfg->embed_scale, cfg->position, w->src_pos, d);
-        attn__see(&r[0], x, (size_t)src_len[s] * (size_t)d);
+        for (i = 0; i < src_len[s]; i++) {
+            float *row = x + (size_t)i * (size_t)d;
+            attn__embed_row_f32(row, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
+                                w->src_pos, d);
+            attn__see(&r[0], row, (size_t)d);
+            attn__embed_norm_f32(row, cfg->embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
+                                 cfg->encoder.eps, d);
+            attn__see(&r[3], row, (size_t)d);
+        }
         attn__encoder_f32(x, src_len[s], NULL, &cfg->encoder, &w->encoder, scratch, eo);
         attn__memory_f32(&cache, x, src_len[s], NULL, &w->decoder, dobs);
         scratch->used = mark;
@@ -12005,6 +12059,9 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
             attn__embed_row_f32(x, w->tgt_embed, tgt[t], t, cfg->embed_scale, cfg->position,
                                 w->tgt_pos, d);
             attn__see(&r[1], x, (size_t)d);
+            attn__embed_norm_f32(x, cfg->embed_norm, w->tgt_embed_norm_w, w->tgt_embed_norm_b,
+                                 cfg->decoder.eps, d);
+            attn__see(&r[4], x, (size_t)d);
             attn__step_f32(x, &cache, &cfg->decoder, &w->decoder, NULL,
                            attn__step_keys(&cache, 1, cfg->max_tgt, cfg->max_src), scratch, dobs);
             attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->tgt_vocab);
@@ -12037,11 +12094,23 @@ ATTN__NOINLINE attn_status attn__s2s_build(attn_seq2seq_s8_params *out,
     qx = attn__quant_embed(&z, &res.src_embed, &res.src_pos, &res.src_pos_add, w->src_embed,
                            cfg->src_vocab, w->src_pos, cfg->max_src, cfg->position,
                            cfg->embed_scale, d, r[0], row);
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, r[3]);
+        attn__quant_norm(&z, &res.src_embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
+                         cfg->encoder.eps, d, (double)qx.scale, qn);
+        qx = qn;
+    }
     attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, eo);
     qm = qx;
     qx = attn__quant_embed(&z, &res.tgt_embed, &res.tgt_pos, &res.tgt_pos_add, w->tgt_embed,
                            cfg->tgt_vocab, w->tgt_pos, cfg->max_tgt, cfg->position,
                            cfg->embed_scale, d, r[1], row);
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, r[4]);
+        attn__quant_norm(&z, &res.tgt_embed_norm, w->tgt_embed_norm_w, w->tgt_embed_norm_b,
+                         cfg->decoder.eps, d, (double)qx.scale, qn);
+        qx = qn;
+    }
     attn__quant_dec_stack(&z, &res.decoder, &qx, qm, &cfg->decoder, &w->decoder,
                           eo + w->encoder.n_layers + 1);
     {
@@ -12064,7 +12133,8 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
 {
     attn__size need = {0, 0}, sneed = {0, 0};
     attn__layer_obs *eo;
-    attn__range r[3]; /* the source and target inputs, the logits */
+    attn__range r[5]; /* the source and target inputs, the logits, the
+                         inputs after their embed_norm */
     attn_status st;
     attn__quant_marks marks;
     float *logits;
@@ -12091,6 +12161,7 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
 static void attn__qsize_lm(attn__size *s, const attn_lm_cfg *c, const attn_lm_weights_f32 *w)
 {
     attn__qsize_embed(s, c->vocab, c->max_len, c->position, c->layers.d_model);
+    if (c->embed_norm) attn__qsize_norm(s, c->layers.d_model);
     attn__qsize_stack(s, &c->layers, &w->layers);
     attn__qsize_linear(s, c->layers.d_model, c->vocab, w->out_b);
 }
@@ -12127,22 +12198,89 @@ ATTN_DEF attn_status attn_quantize_lm_store_bytes(const attn_lm_cfg *cfg,
     return attn__size_result(s, bytes);
 }
 
+/* The LM quantizer's calibration (out of line, with its cache: as
+   attn__s2s_calibrate): r[0] the embedded rows, r[1] after embed_norm,
+   r[2] the logits; x [d] and logits scratch. */
+ATTN__NOINLINE attn_status attn__lm_calibrate(const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
+                                              const int *calib, const int *calib_len, int n_calib,
+                                              attn__layer_obs *obs, attn__range *r, float *x,
+                                              float *logits, attn_arena *scratch)
+{
+    attn_kv_cache cache;
+    int d = cfg->layers.d_model, nl = w->layers.n_layers, s, t;
+    /* (checked by the caller: the cache fits the scratch) */
+    if (attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float)) != ATTN_OK)
+        return ATTN_ERR_ARENA;
+    attn__obs_reset((attn__range *)(void *)obs,
+                    ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
+    attn__obs_reset(r, 3);
+    for (s = 0; s < n_calib; s++) {
+        const int *tok = calib + (size_t)s * (size_t)cfg->max_len;
+        cache.len = 0;
+        for (t = 0; t < calib_len[s]; t++) {
+            attn__embed_row_f32(x, w->embed, tok[t], t, cfg->embed_scale, cfg->position, w->pos, d);
+            attn__see(&r[0], x, (size_t)d);
+            attn__embed_norm_f32(x, cfg->embed_norm, w->embed_norm_w, w->embed_norm_b,
+                                 cfg->layers.eps, d);
+            attn__see(&r[1], x, (size_t)d);
+            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers,
+                           attn__step_keys(&cache, 0, cfg->max_len, 0), scratch, obs);
+            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
+            attn__see(&r[2], logits, (size_t)cfg->vocab);
+        }
+    }
+    return ATTN_OK;
+}
+
+/* The LM's int8 parameters from the calibration (out of line; its result
+   struct in the scratch arena, not on the stack): *out when all of it
+   succeeded. */
+ATTN__NOINLINE attn_status attn__lm_build(attn_lm_s8_params *out, const attn_lm_cfg *cfg,
+                                          const attn_lm_weights_f32 *w,
+                                          const attn__layer_obs *obs, const attn__range *r,
+                                          float *x, attn_arena *store, attn_arena *scratch,
+                                          const attn__quant_marks *marks)
+{
+    attn__quant z;
+    attn_lm_s8_params *res = (attn_lm_s8_params *)attn__take(scratch, sizeof *res);
+    attn_qparams qx;
+    attn_status st;
+    int d = cfg->layers.d_model;
+    z.st = ATTN_OK;
+    z.store = store;
+    memset(res, 0, sizeof *res);
+    qx = attn__quant_embed(&z, &res->embed, &res->pos, &res->pos_add, w->embed, cfg->vocab,
+                           w->pos, cfg->max_len, cfg->position, cfg->embed_scale, d, r[0], x);
+    if (cfg->embed_norm) {
+        attn_qparams qn = attn__qparams_of(&z, r[1]);
+        attn__quant_norm(&z, &res->embed_norm, w->embed_norm_w, w->embed_norm_b,
+                         cfg->layers.eps, d, (double)qx.scale, qn);
+        qx = qn;
+    }
+    attn__quant_stack(&z, &res->layers, &qx, &cfg->layers, &w->layers, obs);
+    {
+        attn_qparams ql = attn__qparams_of(&z, r[2]);
+        attn__quant_linear(&z, &res->out, w->out_w, w->out_b, d, cfg->vocab, qx, ql, 0);
+        res->logit_scale = ql.scale;
+        res->logit_zp = ql.zero_point;
+    }
+    if ((st = attn__quant_done(z.st, scratch, store, marks)) != ATTN_OK) return st;
+    *out = *res;
+    return ATTN_OK;
+}
+
 ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_cfg *cfg,
                                          const attn_lm_weights_f32 *w, const int *calib,
                                          const int *calib_len, int n_calib, attn_arena *store,
                                          attn_arena *scratch)
 {
-    attn__quant z;
     attn__size need, sneed = {0, 0};
     attn__layer_obs *obs;
-    attn__range x0, lr;
-    attn_lm_s8_params res;
-    attn_qparams qx;
+    attn__range r[3]; /* the embedded rows, after embed_norm, the logits */
     attn_status st;
     attn__quant_marks marks;
-    attn_kv_cache cache;
     float *logits, *x;
-    int d, nl, s, t;
+    int d, nl;
     if (!out || !cfg || !w || !calib || !calib_len || !store || !scratch) return ATTN_ERR_NULL;
     st = attn__quant_lm_rules(cfg, w);
     if (st == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
@@ -12157,6 +12295,7 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     need = attn__cache_size(nl, d, cfg->max_len, 0, sizeof(float));
     attn__size_add(&need, (size_t)nl + 1, 1, sizeof(attn__layer_obs));
     attn__size_add(&need, (size_t)cfg->vocab, 1, sizeof(float));
+    attn__size_add(&need, 1, sizeof(attn_lm_s8_params), 1); /* the result, built */
     {
         attn__size b = attn__lm_step_size(cfg, cfg->max_len, 0);
         need.overflow |= b.overflow;
@@ -12170,40 +12309,10 @@ ATTN_DEF attn_status attn_quantize_lm_s8(attn_lm_s8_params *out, const attn_lm_c
     obs = (attn__layer_obs *)attn__take(scratch, ((size_t)nl + 1) * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->vocab * sizeof(float));
     x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
-    /* (checked above: the cache fits the scratch) */
-    if (!obs || attn__cache_init(&cache, nl, d, cfg->max_len, 0, scratch, sizeof(float)) != ATTN_OK)
-        return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks);
-    attn__obs_reset((attn__range *)(void *)obs,
-                    ((size_t)nl + 1) * sizeof(attn__layer_obs) / sizeof(attn__range));
-    attn__obs_reset(&x0, 1);
-    attn__obs_reset(&lr, 1);
-    for (s = 0; s < n_calib; s++) {
-        const int *tok = calib + (size_t)s * (size_t)cfg->max_len;
-        cache.len = 0;
-        for (t = 0; t < calib_len[s]; t++) {
-            attn__embed_row_f32(x, w->embed, tok[t], t, cfg->embed_scale, cfg->position, w->pos, d);
-            attn__see(&x0, x, (size_t)d);
-            attn__step_f32(x, &cache, &cfg->layers, NULL, &w->layers,
-                           attn__step_keys(&cache, 0, cfg->max_len, 0), scratch, obs);
-            attn__matvec_f32(logits, x, w->out_w, w->out_b, d, cfg->vocab);
-            attn__see(&lr, logits, (size_t)cfg->vocab);
-        }
-    }
-    z.st = ATTN_OK;
-    z.store = store;
-    memset(&res, 0, sizeof res);
-    qx = attn__quant_embed(&z, &res.embed, &res.pos, &res.pos_add, w->embed, cfg->vocab, w->pos,
-                           cfg->max_len, cfg->position, cfg->embed_scale, d, x0, x);
-    attn__quant_stack(&z, &res.layers, &qx, &cfg->layers, &w->layers, obs);
-    {
-        attn_qparams ql = attn__qparams_of(&z, lr);
-        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->vocab, qx, ql, 0);
-        res.logit_scale = ql.scale;
-        res.logit_zp = ql.zero_point;
-    }
-    if ((st = attn__quant_done(z.st, scratch, store, &marks)) != ATTN_OK) return st;
-    *out = res;
-    return ATTN_OK;
+    if (!obs || !x) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    st = attn__lm_calibrate(cfg, w, calib, calib_len, n_calib, obs, r, x, logits, scratch);
+    if (st != ATTN_OK) return attn__quant_done(st, scratch, store, &marks);
+    return attn__lm_build(out, cfg, w, obs, r, x, store, scratch, &marks);
 }
 
 

@@ -47,6 +47,31 @@
 #include "digits_model.h"
 #include "digits_model_s8.h"
 
+/* The calibration and input rows the calls read: the digits examples'
+   (rows 0..7: the inputs and targets; 32..41: the memories) or, on the
+   micro:bit (STACK_BIG_BYTES 0: its flash), 18 rows of pixel-like values
+   made here (the memories from row 8): stack depth does not depend on the
+   values. */
+#if !defined(STACK_BIG_BYTES) || STACK_BIG_BYTES > 0
+#define CALIB (&digits_calib[0][0])
+#define CALIB_MEM (&digits_calib[32][0])
+#else
+#define C2(F, i) F(i), F((i) + 1)
+#define C4(F, i) C2(F, i), C2(F, (i) + 2)
+#define C8(F, i) C4(F, i), C4(F, (i) + 4)
+#define C16(F, i) C8(F, i), C8(F, (i) + 8)
+#define C32(F, i) C16(F, i), C16(F, (i) + 16)
+#define C64(F, i) C32(F, i), C32(F, (i) + 32)
+#define C128(F, i) C64(F, i), C64(F, (i) + 64)
+#define C256(F, i) C128(F, i), C128(F, (i) + 128)
+#define C512(F, i) C256(F, i), C256(F, (i) + 256)
+#define C1K(F, i) C512(F, i), C512(F, (i) + 512)
+#define PIX(i) ((float)(((unsigned)(i) * 37u + 11u) % 17u) * 0.0625f) /* 0 .. 1 */
+static const float g_calib_small[18 * 64] = {C1K(PIX, 0), C128(PIX, 1024)};
+#define CALIB (&g_calib_small[0])
+#define CALIB_MEM (&g_calib_small[8 * 64])
+#endif
+
 /* bytes painted below the caller's stack pointer (more than any call takes) */
 #ifndef STACK_WINDOW
 #define STACK_WINDOW 3072
@@ -507,7 +532,7 @@ static void variant_weights(const variant *v)
    pooling alone on the variant's rows. */
 static void tokens_run(void)
 {
-    const float *calib = &digits_calib[0][0];
+    const float *calib = CALIB;
     int i, seq = 8, d = g_tok_cfg.encoder.d_model;
     variant_weights(&g_variants[3]);
     for (i = 0; i < N_CALIB_TOK * SEQ; i++) {
@@ -530,7 +555,7 @@ static void variant_run(const variant *v)
 {
     const attn_model_cfg *c = &v->cfg;
     const attn_encoder_cfg *e = &c->encoder;
-    const float *calib = &digits_calib[0][0]; /* [N_CALIB][seq][width], flat */
+    const float *calib = CALIB; /* [N_CALIB][seq][width], flat */
     const uint8_t *pad = v->padded ? g_vpad : NULL;
     int d = e->d_model, width = c->d_in ? c->d_in : d, i;
     size_t x_bytes = sizeof(float) * (size_t)(v->seq * d);
@@ -589,7 +614,7 @@ static void additive_run(void)
     static const attn_additive_cfg part = {3, SEQ, DIGITS_D_IN, DIGITS_D_IN, DIGITS_D_IN, 16};
     static const attn_additive_weights_f32 w = {digits_embed_w, digits_embed_w, digits_embed_b,
                                                 digits_pos};
-    const float *x = &digits_calib[0][0]; /* [N_CALIB][SEQ][8], flat */
+    const float *x = CALIB; /* [N_CALIB][SEQ][8], flat */
     attn_additive_s8_params p;
     attn_additive_qparams io;
     size_t bytes;
@@ -782,6 +807,10 @@ static void dvariant_weights(const dvariant *v)
     g_s2c.max_tgt = v->tgt;
     g_s2c.position = v->position;
     g_s2c.embed_scale = v->embed_scale;
+    /* the embeddings' LayerNorm in the variants with final norms */
+    g_s2c.embed_norm = v->final_norm;
+    g_s2w.src_embed_norm_w = g_s2w.tgt_embed_norm_w = digits_norm_w;
+    g_s2w.src_embed_norm_b = g_s2w.tgt_embed_norm_b = digits_norm_b;
 
     g_lmw.embed = digits_l0_ff2_w;
     g_lmw.pos = digits_pos;
@@ -795,6 +824,9 @@ static void dvariant_weights(const dvariant *v)
     g_lmc.max_len = v->tgt;
     g_lmc.position = v->position;
     g_lmc.embed_scale = v->embed_scale;
+    g_lmc.embed_norm = v->final_norm;
+    g_lmw.embed_norm_w = digits_norm_w;
+    g_lmw.embed_norm_b = digits_norm_b;
 
     for (l = 0; l < N_DCALIB; l++) {
         g_slen[l] = g_src_len[l] < v->mem ? g_src_len[l] : v->mem;
@@ -806,8 +838,8 @@ static void dvariant_weights(const dvariant *v)
 
 /* the rows of v: targets [N_DCALIB][tgt][d] and memories [N_DCALIB][mem][d]
    (the first of each is what the layers run on) */
-#define TGT_ROWS (&digits_calib[0][0])
-#define MEM_ROWS (&digits_calib[32][0])
+#define TGT_ROWS CALIB
+#define MEM_ROWS CALIB_MEM
 
 /* steps until the cache is full: each step measured (from the cache as it
    was before, and the row as given, before each of the two calls), then
@@ -965,7 +997,8 @@ static void dvariant_int8(const dvariant *v)
     if (attn_kv_cache_bytes_f32(v->n_lm, d, T, 0, &b1) != ATTN_OK ||
         attn_lm_scratch_f32(&g_lmc, &b3) != ATTN_OK)
         g_bad_setup = 1;
-    pool_split(b1 + b3 + (size_t)(v->n_lm + 2) * OBS_BYTES + sizeof(float) * 16);
+    pool_split(b1 + b3 + (size_t)(v->n_lm + 2) * OBS_BYTES + sizeof(float) * 16 +
+               sizeof(attn_lm_s8_params) + ATTN_ALIGN);
     MEASURE_WITH((RESET_ARENA, attn_arena_release(&g_store, 0)), attn_quantize_lm_s8,
                  (&g_q8.lm, &g_lmc, &g_lmw, g_tokens + 12, g_tlen, N_DCALIB, &g_store, &g_arena));
     if (attn_kv_cache_init_s8(&g_cache, v->n_lm, d, T, 0, &g_store) != ATTN_OK) g_bad_setup = 1;
@@ -1035,7 +1068,7 @@ int main(void)
         }
     }
 #endif
-    memcpy(g_x, digits_calib[0], sizeof g_x);
+    memcpy(g_x, CALIB, sizeof g_x);
     g_nan = g_zero;
     /* cppcheck-suppress duplicateExpression ; 0 / 0 is the point: a NaN */
     g_nan = g_nan / g_nan;

@@ -1072,6 +1072,15 @@ static void dm_causal0(void) { X->cfg.causal = 0; X->s2s.decoder.causal = 0; X->
 static void dm_position_bad(void) { X->s2s.position = (attn_position)9; X->lm.position = (attn_position)9; }
 static void dm_scale_nan(void) { X->s2s.embed_scale = NAN; X->lm.embed_scale = NAN; }
 static void dm_scale_inf(void) { X->s2s.embed_scale = INFINITY; X->lm.embed_scale = -INFINITY; }
+/* the embeddings' LayerNorm (cfg.embed_norm): with its weights, and with
+   none (documented: gamma 1, beta 0) */
+static void dm_embnorm(void)
+{
+    X->s2s.embed_norm = X->lm.embed_norm = 1;
+    X->sw.src_embed_norm_w = X->sw.tgt_embed_norm_w = X->lw.embed_norm_w = X->ew.norm_w;
+    X->sw.src_embed_norm_b = X->sw.tgt_embed_norm_b = X->lw.embed_norm_b = X->ew.norm_b;
+}
+static void dm_embnorm_nullw(void) { X->s2s.embed_norm = X->lm.embed_norm = 1; }
 static void dm_vocab0(void) { X->s2s.tgt_vocab = 0; X->lm.vocab = 0; }
 static void dm_src_vocab_neg(void) { X->s2s.src_vocab = -1; }
 static void dm_max0(void) { X->s2s.max_src = 0; X->lm.max_len = 0; }
@@ -1130,7 +1139,7 @@ static void dm_x_nan(void) { X->mem = g_xnan; } /* propagates: OK */
     X_(tgt_embed_null) X_(pos_null) X_(outw_null) X_(nopos_null) X_(sinpos_null) \
     X_(optional_null) X_(seq0) X_(seq_neg) X_(mem0) X_(mem_neg) X_(over_max) X_(int_max) \
     X_(heads3) X_(dff0) X_(dmodel_mismatch) X_(nlayers0) X_(act_bad) X_(eps0) X_(eps_nan) \
-    X_(win_neg) X_(win_max) X_(causal0) X_(position_bad) X_(scale_nan) X_(scale_inf) X_(vocab0) X_(src_vocab_neg) \
+    X_(win_neg) X_(win_max) X_(causal0) X_(position_bad) X_(scale_nan) X_(scale_inf) X_(embnorm) X_(embnorm_nullw) X_(vocab0) X_(src_vocab_neg) \
     X_(max0) X_(max_tgt_neg) X_(kv_layers0) X_(kv_d_neg) X_(kv_len0) X_(kv_mem_neg) \
     X_(kv_mem0) X_(kv_huge) X_(store_short) X_(store_tiny) X_(arena_short) X_(arena_tiny) \
     X_(cache_full) X_(no_memory) X_(cache_layers) X_(cache_width) X_(cache_s8) \
@@ -1223,7 +1232,7 @@ static const bad_row k_dx_rows[] = {
     DR(s2s_scratch, max_tgt_neg, SHP), DR(s2s_scratch, act_bad, RNG),
     DR(s2s_scratch, causal0, RNG), DR(s2s_scratch, position_bad, RNG),
     DR(s2s_scratch, scale_nan, RNG),
-    DR(s2s_encode, none, OK), DR(s2s_encode, cache_null, NUL), DR(s2s_encode, src_null, NUL),
+    DR(s2s_encode, none, OK), DR(s2s_encode, embnorm, OK), DR(s2s_encode, embnorm_nullw, OK), DR(s2s_encode, cache_null, NUL), DR(s2s_encode, src_null, NUL),
     DR(s2s_encode, cfg_null, NUL), DR(s2s_encode, w_null, NUL), DR(s2s_encode, arena_null, NUL),
     DR(s2s_encode, embed_null, NUL), DR(s2s_encode, layer2_null, NUL),
     DR(s2s_encode, outw_null, NUL), DR(s2s_encode, pos_null, NUL),
@@ -1237,7 +1246,7 @@ static const bad_row k_dx_rows[] = {
     DR(s2s_encode, arena_tiny, ARN), DR(s2s_encode, nopos_null, OK),
     DR(s2s_encode, sinpos_null, OK), DR(s2s_encode, optional_null, OK),
     DR(s2s_encode, cache_big, OK),
-    DR(s2s_step, none, OK), DR(s2s_step, out_null, NUL), DR(s2s_step, cache_null, NUL),
+    DR(s2s_step, none, OK), DR(s2s_step, embnorm, OK), DR(s2s_step, embnorm_nullw, OK), DR(s2s_step, out_null, NUL), DR(s2s_step, cache_null, NUL),
     DR(s2s_step, cfg_null, NUL), DR(s2s_step, w_null, NUL), DR(s2s_step, arena_null, NUL),
     DR(s2s_step, tgt_embed_null, NUL), DR(s2s_step, outw_null, NUL),
     DR(s2s_step, heads3, SHP), DR(s2s_step, vocab0, SHP), DR(s2s_step, no_memory, SHP),
@@ -1245,7 +1254,7 @@ static const bad_row k_dx_rows[] = {
     DR(s2s_step, token_oov, RNG), DR(s2s_step, token_neg, RNG), DR(s2s_step, cache_full, FUL),
     DR(s2s_step, arena_tiny, ARN), DR(s2s_step, optional_null, OK),
     DR(s2s_step, cache_big, OK),
-    DR(s2s_greedy, none, OK), DR(s2s_greedy, out_null, NUL), DR(s2s_greedy, nout_null, NUL),
+    DR(s2s_greedy, none, OK), DR(s2s_greedy, embnorm, OK), DR(s2s_greedy, embnorm_nullw, OK), DR(s2s_greedy, out_null, NUL), DR(s2s_greedy, nout_null, NUL),
     DR(s2s_greedy, src_null, NUL), DR(s2s_greedy, cache_null, NUL), DR(s2s_greedy, cfg_null, NUL),
     DR(s2s_greedy, w_null, NUL), DR(s2s_greedy, arena_null, NUL),
     DR(s2s_greedy, layer2_null, NUL), DR(s2s_greedy, heads3, SHP), DR(s2s_greedy, src_len0, SHP),
@@ -1260,7 +1269,7 @@ static const bad_row k_dx_rows[] = {
     DR(lm_scratch, none, OK), DR(lm_scratch, out_null, NUL), DR(lm_scratch, cfg_null, NUL),
     DR(lm_scratch, heads3, SHP), DR(lm_scratch, vocab0, SHP), DR(lm_scratch, max0, SHP),
     DR(lm_scratch, act_bad, RNG),
-    DR(lm_step, none, OK), DR(lm_step, out_null, NUL), DR(lm_step, cache_null, NUL),
+    DR(lm_step, none, OK), DR(lm_step, embnorm, OK), DR(lm_step, embnorm_nullw, OK), DR(lm_step, out_null, NUL), DR(lm_step, cache_null, NUL),
     DR(lm_step, cfg_null, NUL), DR(lm_step, w_null, NUL), DR(lm_step, arena_null, NUL),
     DR(lm_step, embed_null, NUL), DR(lm_step, pos_null, NUL), DR(lm_step, outw_null, NUL),
     DR(lm_step, layers_null, NUL), DR(lm_step, heads3, SHP), DR(lm_step, vocab0, SHP),
@@ -1272,7 +1281,7 @@ static const bad_row k_dx_rows[] = {
     DR(lm_step, cache_big, OK),
     DR(s2s_greedy, win_neg, RNG), DR(s2s_greedy, win_max, OK), DR(lm_greedy, win_neg, RNG),
     DR(lm_greedy, win_max, OK), DR(lm_step, win_neg, RNG), DR(s2s_step, win_neg, RNG),
-    DR(lm_greedy, none, OK), DR(lm_greedy, out_null, NUL), DR(lm_greedy, nout_null, NUL),
+    DR(lm_greedy, none, OK), DR(lm_greedy, embnorm, OK), DR(lm_greedy, embnorm_nullw, OK), DR(lm_greedy, out_null, NUL), DR(lm_greedy, nout_null, NUL),
     DR(lm_greedy, prompt_null, NUL), DR(lm_greedy, cache_null, NUL), DR(lm_greedy, cfg_null, NUL),
     DR(lm_greedy, w_null, NUL), DR(lm_greedy, arena_null, NUL), DR(lm_greedy, heads3, SHP),
     DR(lm_greedy, prompt_len0, SHP), DR(lm_greedy, prompt_long, SHP),

@@ -726,6 +726,8 @@ static void ds_params_init(ds_params *p)
     p->sp.logit_scale = 0.1f; p->sp.logit_zp = 0;
     p->lp.embed = p->sp.tgt_embed; p->lp.pos = p->sp.tgt_pos; p->lp.pos_add = add;
     p->lp.layers = p->ep; p->lp.out = lin; p->lp.logit_scale = 0.1f;
+    /* the embeddings' LayerNorms (read only with cfg.embed_norm) */
+    p->sp.src_embed_norm = p->sp.tgt_embed_norm = p->lp.embed_norm = ln;
 }
 
 /* the stacks inside the models point at their own layer arrays */
@@ -914,6 +916,26 @@ static void ym_zp_bad(void)
 }
 static void ym_zp_mismatch(void) { Y->p.dl[0].cross_attn.sdpa.k_zp = 1; Y->p.el[1].attn.sdpa.v_zp = 1; }
 static void ym_eps0(void) { Y->p.dl[1].norm2.eps = 0; Y->p.el[1].norm2.eps = 0; }
+/* the decoder models' embedding LayerNorm (cfg.embed_norm): valid, without
+   its gamma, with an epsilon below 1 or an output zero point out of range */
+static void ym_embnorm(void) { Y->s2s.embed_norm = Y->lm.embed_norm = 1; }
+static void ym_embnorm_null(void)
+{
+    ym_embnorm();
+    Y->p.sp.src_embed_norm.gamma = Y->p.sp.tgt_embed_norm.gamma = NULL;
+    Y->p.lp.embed_norm.gamma = NULL;
+}
+static void ym_embnorm_eps0(void)
+{
+    ym_embnorm();
+    Y->p.sp.tgt_embed_norm.eps = 0; Y->p.lp.embed_norm.eps = 0;
+}
+static void ym_embnorm_zp(void)
+{
+    ym_embnorm();
+    Y->p.sp.src_embed_norm.out_zp = 128; Y->p.sp.tgt_embed_norm.out_zp = 128;
+    Y->p.lp.embed_norm.out_zp = -129;
+}
 static void ym_add_wide(void)
 {
     Y->p.dl[0].add2.a_mul.multiplier = Y->p.dl[0].add2.b_mul.multiplier = INT32_MAX;
@@ -980,7 +1002,7 @@ static void ym_late_zp(void) { Y->late = 1; Y->late_break = ym_zp_bad; }
     X_(cache_mem_small) X_(cache_len_small) X_(cache_big) X_(token_oov) X_(token_neg) \
     X_(src_oov) X_(bos_oov) X_(prompt_oov) X_(src_len0) X_(src_len_big) X_(max_out0) \
     X_(max_out_big) X_(prompt_len0) X_(prompt_long) X_(eos_first) X_(pad_all) X_(late_shift) \
-    X_(late_ca_shift) X_(late_zp)
+    X_(late_ca_shift) X_(late_zp) X_(embnorm) X_(embnorm_null) X_(embnorm_eps0) X_(embnorm_zp)
 #define DS_ENUM_OP(s, name) YOP_##s,
 #define DS_ENUM_MUT(m) YMUT_##m,
 #define DS_OP_ENTRY(s, name) {#name, yop_##s},
@@ -1080,6 +1102,8 @@ static const bad_row k_ds_rows[] = {
     YR(s2s_encode, arena_short, ARN), YR(s2s_encode, arena_tiny, ARN),
     YR(s2s_encode, nopos_null, OK), YR(s2s_encode, cache_big, OK),
     YR(s2s_encode, late_shift, RNG),
+    YR(s2s_encode, embnorm, OK), YR(s2s_encode, embnorm_null, NUL),
+    YR(s2s_encode, embnorm_eps0, RNG), YR(s2s_encode, embnorm_zp, RNG),
     YR(s2s_step, none, OK), YR(s2s_step, out_null, NUL), YR(s2s_step, cache_null, NUL),
     YR(s2s_step, cfg_null, NUL), YR(s2s_step, p_null, NUL), YR(s2s_step, arena_null, NUL),
     YR(s2s_step, tgt_embed_null, NUL), YR(s2s_step, outw_null, NUL), YR(s2s_step, heads3, SHP),
@@ -1088,6 +1112,8 @@ static const bad_row k_ds_rows[] = {
     YR(s2s_step, token_neg, RNG), YR(s2s_step, shift_hi, RNG), YR(s2s_step, mul_min, RNG),
     YR(s2s_step, zp_bad, RNG), YR(s2s_step, cache_full, FUL), YR(s2s_step, arena_tiny, ARN),
     YR(s2s_step, cache_big, OK),
+    YR(s2s_step, embnorm, OK), YR(s2s_step, embnorm_null, NUL), YR(s2s_step, embnorm_eps0, RNG),
+    YR(s2s_step, embnorm_zp, RNG),
     YR(s2s_greedy, none, OK), YR(s2s_greedy, out_null, NUL), YR(s2s_greedy, nout_null, NUL),
     YR(s2s_greedy, src_null, NUL), YR(s2s_greedy, cache_null, NUL), YR(s2s_greedy, cfg_null, NUL),
     YR(s2s_greedy, p_null, NUL), YR(s2s_greedy, arena_null, NUL), YR(s2s_greedy, heads3, SHP),
@@ -1097,6 +1123,8 @@ static const bad_row k_ds_rows[] = {
     YR(s2s_greedy, causal0, RNG), YR(s2s_greedy, src_oov, RNG), YR(s2s_greedy, bos_oov, RNG),
     YR(s2s_greedy, shift_hi, RNG), YR(s2s_greedy, arena_short, ARN),
     YR(s2s_greedy, arena_tiny, ARN), YR(s2s_greedy, eos_first, OK), YR(s2s_greedy, cache_big, OK),
+    YR(s2s_greedy, embnorm, OK), YR(s2s_greedy, embnorm_null, NUL),
+    YR(s2s_greedy, embnorm_eps0, RNG), YR(s2s_greedy, embnorm_zp, RNG),
     /* decoder-only */
     YR(lm_scratch, none, OK), YR(lm_scratch, out_null, NUL), YR(lm_scratch, cfg_null, NUL),
     YR(lm_scratch, heads3, SHP), YR(lm_scratch, vocab0, SHP), YR(lm_scratch, max0, SHP),
@@ -1110,7 +1138,11 @@ static const bad_row k_ds_rows[] = {
     YR(lm_step, token_neg, RNG), YR(lm_step, shift_hi, RNG), YR(lm_step, mul_min, RNG),
     YR(lm_step, cache_full, FUL), YR(lm_step, arena_tiny, ARN), YR(lm_step, nopos_null, OK),
     YR(lm_step, cache_big, OK), YR(lm_step, late_shift, RNG),
+    YR(lm_step, embnorm, OK), YR(lm_step, embnorm_null, NUL), YR(lm_step, embnorm_eps0, RNG),
+    YR(lm_step, embnorm_zp, RNG),
     YR(s2s_next, none, OK),
+    YR(s2s_next, embnorm, OK), YR(s2s_next, embnorm_null, NUL), YR(s2s_next, embnorm_eps0, RNG),
+    YR(s2s_next, embnorm_zp, RNG),
     YR(s2s_next, out_null, NUL),
     YR(s2s_next, cache_null, NUL),
     YR(s2s_next, cfg_null, NUL),
@@ -1133,6 +1165,8 @@ static const bad_row k_ds_rows[] = {
     YR(s2s_next, arena_tiny, ARN),
     YR(s2s_next, cache_big, OK),
     YR(lm_next, none, OK),
+    YR(lm_next, embnorm, OK), YR(lm_next, embnorm_null, NUL), YR(lm_next, embnorm_eps0, RNG),
+    YR(lm_next, embnorm_zp, RNG),
     YR(lm_next, out_null, NUL),
     YR(lm_next, cache_null, NUL),
     YR(lm_next, cfg_null, NUL),
@@ -1160,7 +1194,9 @@ static const bad_row k_ds_rows[] = {
     YR(lm_next, late_shift, RNG),
     YR(s2s_greedy, win_neg, RNG), YR(s2s_greedy, win_max, OK), YR(lm_greedy, win_neg, RNG),
     YR(lm_greedy, win_max, OK), YR(lm_step, win_neg, RNG), YR(s2s_step, win_neg, RNG),
-    YR(lm_greedy, none, OK), YR(lm_greedy, out_null, NUL), YR(lm_greedy, nout_null, NUL),
+    YR(lm_greedy, none, OK),
+    YR(lm_greedy, embnorm, OK), YR(lm_greedy, embnorm_null, NUL), YR(lm_greedy, embnorm_eps0, RNG),
+    YR(lm_greedy, embnorm_zp, RNG), YR(lm_greedy, out_null, NUL), YR(lm_greedy, nout_null, NUL),
     YR(lm_greedy, prompt_null, NUL), YR(lm_greedy, cache_null, NUL), YR(lm_greedy, cfg_null, NUL),
     YR(lm_greedy, p_null, NUL), YR(lm_greedy, arena_null, NUL), YR(lm_greedy, heads3, SHP),
     YR(lm_greedy, prompt_len0, SHP), YR(lm_greedy, prompt_long, SHP),

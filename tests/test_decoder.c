@@ -166,6 +166,11 @@ static int dec_view_of(dec_view *v, const golden_dec_case *c)
     v->s2s_w.decoder = v->dec_w;
     v->s2s_w.out_w = c->out_w;
     v->s2s_w.out_b = c->out_b;
+    v->s2s.embed_norm = c->embed_norm;
+    v->s2s_w.src_embed_norm_w = c->src_norm_w;
+    v->s2s_w.src_embed_norm_b = c->src_norm_b;
+    v->s2s_w.tgt_embed_norm_w = c->tgt_norm_w;
+    v->s2s_w.tgt_embed_norm_b = c->tgt_norm_b;
     v->lm.layers = v->enc;
     v->lm.vocab = c->tgt_vocab;
     v->lm.max_len = c->max_tgt;
@@ -176,6 +181,9 @@ static int dec_view_of(dec_view *v, const golden_dec_case *c)
     v->lm_w.layers = v->enc_w;
     v->lm_w.out_w = c->out_w;
     v->lm_w.out_b = c->out_b;
+    v->lm.embed_norm = c->embed_norm;
+    v->lm_w.embed_norm_w = c->tgt_norm_w;
+    v->lm_w.embed_norm_b = c->tgt_norm_b;
     return 1;
 }
 

@@ -31,6 +31,15 @@ encoder-decoders and decoder-only models: see ENCODER-DECODER below):
     export_model(vit, "vit_model.h", "vit")                         # seq: 4 patches
     export_calibration(images[:64], None, "vit_calib.h", "vit", patch=4)
 
+    # BERT style: token ids (and segment ids), a CLS row, embedding LayerNorm
+    bert = Classifier(embed=nn.Embedding(1000, 32), segment_embed=nn.Embedding(2, 32),
+                      cls_token=nn.Parameter(torch.zeros(32)),
+                      pos=nn.Parameter(torch.zeros(17, 32)), embed_norm=nn.LayerNorm(32),
+                      encoder=..., pool="first", head=nn.Linear(32, 2))
+    export_model(bert, "bert_model.h", "bert", seq=16)
+    export_calibration(id_lists, None, "bert_calib.h", "bert", segments=segment_lists)
+    quantize("bert_model.h", "bert_calib.h", "bert_model_s8.h", "bert")  # int8 tables too
+
 THE MODEL: Classifier
 ---------------------
 Classifier (defined here; instantiate or subclass it, but do not override
@@ -176,19 +185,42 @@ and padded) and every logit must be within 1e-5 * max(1, |PyTorch's|),
 each call's arena high-water mark equal to the scratch query and the size
 macro, else RuntimeError naming the largest difference.
 
-export_calibration(inputs, key_padding, path, name, patch=None) writes
-calibration inputs for the int8 quantizer (tools/quantize_model.c):
+export_calibration(inputs, key_padding, path, name, patch=None, segments=None)
+writes calibration inputs for the int8 quantizer (tools/quantize_model.c):
     DIGITS_N_CALIB, DIGITS_CALIB_SEQ, DIGITS_CALIB_WIDTH,
     static const float digits_calib[N][SEQ * WIDTH],
     static const uint8_t digits_calib_padding[N][SEQ] (only with key_padding),
     DIGITS_CALIB_PADDING: &digits_calib_padding[0][0] or NULL.
     A patch model's calibration inputs are images [n, C, H, W] with patch=k.
+    A token model's are token ids: an integer [n, seq] array or tensor, or
+    a list of id sequences of any lengths (the shorter ones padded at the
+    end with id 0 and key-padded), segments= the segment ids in the same
+    shape (or None: all 0): bert_calib_tokens[N][SEQ] (SEQ: the longest, at
+    most the model's), bert_calib_segments / BERT_CALIB_SEGMENTS (or NULL),
+    the padding as above, BERT_CALIB_TOKENS 1 and the largest ids
+    (BERT_CALIB_MAX_TOKEN, _MAX_SEGMENT: an #error after the model header
+    when one is outside its tables).
 quantize(model_h, calib_h, out_h, name) writes the int8 header: tools/quantize_model.c
-(attention.h's attn_quantize_model_s8) built with a C compiler and run; it
-refuses token models (attention.h's attn_quantize_model_tokens_s8 takes
-calibration token ids; the tool has no token path yet).
+(attention.h's attn_quantize_model_s8; for a token model
+attn_quantize_model_tokens_s8 on the calibration ids) built with a C
+compiler and run; the header as written is then compiled and must give the
+int8 logits of the quantizer's in-memory parameters on every calibration
+sequence (RuntimeError otherwise: a defect of the printing). A token
+model's header also has bert_s8_token_embed [vocab * d_model] and
+bert_s8_segment_embed [n_segments * d_model], int8 tables each at the
+encoding the quantizer chose for it (the min/max of the table, the CLS row
+counted in the token table's without segments; segment_add rescales the
+sum), run by attn_model_tokens_s8(logits, tokens, segments, seq, padding,
+&bert_cfg, &bert_s8, &arena) in an arena of ATTN_MODEL_SCRATCH_EX_S8(seq,
+d_model, heads, d_ff, cls_token, 0) bytes.
+quantize refuses (ValueError, before any C is built) calibration data that
+does not fit the model: float inputs for a token model or token ids for
+another, an id outside the vocabulary or the segment table (naming the
+sequence and position), sequences longer than the model's seq.
 verify_model(..., s8_header_path=out_h) runs the int8 model on the same
-inputs and reports how often its argmax is float's.
+inputs (token models: attn_model_tokens_s8 on the same ids and segments)
+and reports how often its argmax is float's and the largest difference of
+its dequantized logits from float's.
 
 ENCODER-DECODER (Seq2Seq) AND DECODER-ONLY (DecoderLM) MODELS
 -------------------------------------------------------------
@@ -210,7 +242,8 @@ as it is, its modules shared, not copied:
 
 Seq2Seq(src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
 tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
+max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
+(Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes..., embed_norm=False)):
     src_embed, tgt_embed  nn.Embedding(vocab, d_model) (padding_idx is fine; no
                           max_norm).
     transformer           nn.Transformer, or encoder= nn.TransformerEncoder and
@@ -226,12 +259,21 @@ max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
                           or both None; then max_src and max_tgt are required.
     embed_scale           the token embeddings are multiplied by it (float32;
                           1.0: none; math.sqrt(d_model) as in the paper).
+    src_embed_norm, tgt_embed_norm  both nn.LayerNorm(d_model) or both None
+                          (attention.h has one embed_norm flag): each side's
+                          embedded rows through its own LayerNorm before its
+                          stack, as BART's layernorm_embedding; the source's
+                          eps must be the encoder layers', the target's the
+                          decoder layers' (elementwise_affine=False is fine:
+                          NULL gamma/beta). Seq2Seq.build(embed_norm=True)
+                          makes both.
     forward(src [b, S], tgt [b, T], src_key_padding_mask=None,
             tgt_key_padding_mask=None) -> logits [b, T, tgt_vocab]:
-        memory = encoder(src_embed(src) * embed_scale + src_pos[:S])
-        logits = out(decoder(tgt_embed(tgt) * embed_scale + tgt_pos[:T], memory,
+        memory = encoder(src_embed_norm(src_embed(src) * embed_scale + src_pos[:S]))
+        logits = out(decoder(tgt_embed_norm(tgt_embed(tgt) * embed_scale +
+                                            tgt_pos[:T]), memory,
                              causal self-attention, memory masked by the source's
-                             padding))
+                             padding))   (no norms given: the rows as they are)
         (encode(src) and decode(memory, tgt) are the halves.) Explicit masks
         always: PyTorch's reference path (see Classifier). The C code runs one
         unpadded source at a time: padding is for training (a source padded at
@@ -240,8 +282,10 @@ max_tgt=None) (Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes...)):
         bos first, each step's argmax (the first on ties) fed back, until eos
         (not returned) or max_out (default max_tgt) tokens. step_logits(src, fed)
         -> float32 [len(fed), tgt_vocab].
-DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None)
-(DecoderLM.from_modules, DecoderLM.build): embed + positions -> encoder (an
+DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None,
+embed_norm=None) (DecoderLM.from_modules, DecoderLM.build(..., embed_norm=False)):
+embed * embed_scale + positions -> embed_norm (an nn.LayerNorm(d_model) with
+the layers' eps, or None; BLOOM's word_embeddings_layernorm) -> encoder (an
 nn.TransformerEncoder, always causal) -> out; forward(tokens [b, L],
 key_padding_mask=None) -> logits [b, L, vocab]; greedy(prompt, eos=None,
 max_out=None) as attn_lm_greedy_f32 (the prompt, then each argmax fed back;
@@ -255,7 +299,9 @@ different d_model (or n_heads, d_ff: the header has one of each), self- and
 cross-attention of different widths, a LayerNorm eps differing within a stack,
 source and target positions of different kinds, embeddings with max_norm, an
 output layer of another size than the target table, embed_scale 0 or not
-finite, non-finite weights, bos/eos outside the vocabulary.
+finite, non-finite weights, bos/eos outside the vocabulary; an embedding
+LayerNorm on one side only, of another eps than its stack's layers (the
+message names both) or over another shape than [d_model].
 
 export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
 verify=True, reference=None, c_compiler="cc") writes the header, then verifies
@@ -279,11 +325,13 @@ THE GENERATED HEADERS (name "g2p"; decoder-only "lm")
     g2p_enc_l<i>_* (as a Classifier's layers), g2p_enc_norm_w/_b,
     g2p_dec_l<i>_sa_in_proj_w/_b, _sa_out_w/_b (self-attention), _ca_in_proj_w/_b,
     _ca_out_w/_b (multihead_attn), _ff1_w/_b, _ff2_w/_b, _norm1.._norm3_w/_b,
-    g2p_dec_norm_w/_b, g2p_out_w/_b; g2p_enc_layers, g2p_dec_layers,
+    g2p_dec_norm_w/_b, g2p_out_w/_b, g2p_src_embed_norm_w/_b and
+    g2p_tgt_embed_norm_w/_b (with embedding norms); g2p_enc_layers, g2p_dec_layers,
     g2p_cfg (attn_seq2seq_cfg), g2p_weights (attn_seq2seq_weights_f32).
     Decoder-only: LM_D_MODEL, LM_N_HEADS, LM_D_FF, LM_N_LAYERS, LM_VOCAB,
     LM_MAX_LEN, LM_EOS, LM_WEIGHT_BYTES, LM_CACHE_BYTES, LM_SCRATCH_BYTES;
-    lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_layers,
+    lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_embed_norm_w/_b,
+    lm_layers,
     lm_cfg (attn_lm_cfg), lm_weights (attn_lm_weights_f32).
 Use it from C:
     static uint8_t cache_buf[G2P_CACHE_BYTES] ATTN_ALIGNED;
@@ -360,15 +408,17 @@ SCHEMA = {
                                "cls_token", "pool_w", "token_embed", "segment_embed",
                                "embed_norm_w", "embed_norm_b"],
     "attn_seq2seq_cfg": ["encoder", "decoder", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
-                         "position", "embed_scale"],
-    "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale"],
+                         "position", "embed_scale", "embed_norm"],
+    "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale", "embed_norm"],
     "attn_decoder_layer_weights_f32": ["self_attn", "cross_attn", "ff1_w", "ff1_b", "ff2_w",
                                        "ff2_b", "norm1_w", "norm1_b", "norm2_w", "norm2_b",
                                        "norm3_w", "norm3_b"],
     "attn_decoder_weights_f32": ["layers", "n_layers", "final_norm", "norm_w", "norm_b"],
     "attn_seq2seq_weights_f32": ["src_embed", "tgt_embed", "src_pos", "tgt_pos", "encoder",
-                                 "decoder", "out_w", "out_b"],
-    "attn_lm_weights_f32": ["embed", "pos", "layers", "out_w", "out_b"],
+                                 "decoder", "out_w", "out_b", "src_embed_norm_w",
+                                 "src_embed_norm_b", "tgt_embed_norm_w", "tgt_embed_norm_b"],
+    "attn_lm_weights_f32": ["embed", "pos", "layers", "out_w", "out_b", "embed_norm_w",
+                            "embed_norm_b"],
 }
 
 
@@ -1484,7 +1534,10 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
     None; default: random inputs. The C program also checks that each
     call's arena high-water mark equals attn_model_scratch_f32's query.
     With s8_header_path (quantize's output) the int8 model runs on the same
-    inputs too and the report tells how often its argmax is float's.
+    inputs too (attn_model_s8 on the inputs quantized at its in_scale /
+    in_zp; a token model: attn_model_tokens_s8 on the same ids, segments
+    and padding) and the report tells how often its argmax is float's and
+    the largest difference of its dequantized logits from float's.
     Returns dict(samples, max_rel_err, f32 (C logits), torch (PyTorch's),
     s8 (int8 logits or None), s8_agreement, s8_max_logit_error)."""
     import tempfile
@@ -1649,10 +1702,131 @@ def _as_numpy(x):
     return np.asarray(x)
 
 
-def calibration_header(inputs, key_padding, name, source=None, patch=None):
+def _id_rows(v, what):
+    """Token or segment id sequences (an integer [n, seq] array or tensor,
+    or a list of 1-D id sequences, lengths free) -> list of lists of int."""
+    if isinstance(v, (torch.Tensor, np.ndarray)):
+        a = _as_numpy(v)
+        if a.ndim != 2 or min(a.shape) < 1 or not np.issubdtype(a.dtype, np.integer):
+            raise ValueError("%s must be integer ids [n, seq] (or a list of id sequences), not "
+                             "%s %s" % (what, a.dtype, list(a.shape)))
+        v = list(a)
+    if not isinstance(v, (list, tuple)) or not v:
+        raise ValueError("%s must be a non-empty list of id sequences or an integer [n, seq] "
+                         "array" % what)
+    rows = [_token_list(r, "%s[%d]" % (what, i)) for i, r in enumerate(v)]
+    for i, r in enumerate(rows):
+        if min(r) < 0:
+            raise ValueError("%s[%d] has a negative id (%d)" % (what, i, min(r)))
+    return rows
+
+
+def _is_token_input(x):
+    """Token calibration inputs: an integer [n, seq] array or tensor, or a
+    list whose first entry is a 1-D integer sequence."""
+    if isinstance(x, (torch.Tensor, np.ndarray)):
+        a = _as_numpy(x)
+        return a.ndim == 2 and np.issubdtype(a.dtype, np.integer)
+    if isinstance(x, (list, tuple)) and x:
+        a = _as_numpy(x[0]) if isinstance(x[0], torch.Tensor) else np.asarray(x[0])
+        return a.ndim == 1 and a.size > 0 and np.issubdtype(a.dtype, np.integer)
+    return False
+
+
+def _token_calibration_header(inputs, key_padding, segments, name, source):
+    """calibration_header for a token model: ids [n][seq] (ragged lists
+    padded at the end with id 0, those positions key-padded)."""
+    up = name.upper()
+    toks = _id_rows(inputs, "calibration tokens")
+    n, seq = len(toks), max(len(r) for r in toks)
+    lens = [len(r) for r in toks]
+    segs = None
+    if segments is not None:
+        segs = _id_rows(segments, "calibration segments")
+        if len(segs) != n or any(len(a) != b for a, b in zip(segs, lens)):
+            raise ValueError("calibration segments must have the tokens' shape: %d sequences "
+                             "of %s ids" % (n, lens if len(set(lens)) > 1 else lens[0]))
+    pad = None
+    if key_padding is not None:
+        if isinstance(key_padding, (torch.Tensor, np.ndarray)):
+            key_padding = list(_as_numpy(key_padding))
+        pad = [[int(v != 0) for v in np.asarray(_as_numpy(p)).reshape(-1)] for p in key_padding]
+        if len(pad) != n or any(len(a) != b for a, b in zip(pad, lens)):
+            raise ValueError("key_padding must have the tokens' shape: %d sequences of %s "
+                             "entries" % (n, lens if len(set(lens)) > 1 else lens[0]))
+    if len(set(lens)) > 1 or pad is not None:
+        pad = [(pad[i] if pad is not None else [0] * lens[i]) + [1] * (seq - lens[i])
+               for i in range(n)]
+    max_tok = max(max(r) for r in toks)
+    max_seg = max(max(r) for r in segs) if segs is not None else 0
+    what = "%d sequences of %d token ids%s%s%s. */" % (
+        n, seq, " (shorter ones padded at the end: id 0, key-padded)" if len(set(lens)) > 1
+        else "", ", segment ids" if segs is not None else "",
+        ", with key padding" if pad is not None else "")
+    out = ["""%s
+%s
+%s
+#ifndef %s_CALIB_H
+#define %s_CALIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define %s_N_CALIB %d
+#define %s_CALIB_SEQ %d
+#define %s_CALIB_TOKENS 1 /* token ids: tools/quantize_model.c's token mode */
+#define %s_CALIB_MAX_TOKEN %d
+#define %s_CALIB_MAX_SEGMENT %d
+
+/* Included after %s_model.h: the shapes and ids must fit it. */
+#if defined(%s_SEQ) && %s_CALIB_SEQ > %s_SEQ
+#error "%s_calib.h: calibration sequences are longer than %s_SEQ"
+#endif
+#if defined(%s_D_MODEL) && !defined(%s_VOCAB)
+#error "%s_calib.h: token ids, but %s_model.h is not a token model"
+#endif
+#if defined(%s_VOCAB) && %s_CALIB_MAX_TOKEN >= %s_VOCAB
+#error "%s_calib.h: a calibration token id is outside %s_model.h's vocabulary"
+#endif
+#if defined(%s_N_SEGMENTS) && %s_CALIB_MAX_SEGMENT > 0 && %s_CALIB_MAX_SEGMENT >= %s_N_SEGMENTS
+#error "%s_calib.h: a calibration segment id is outside %s_model.h's segment table"
+#endif
+
+""" % (_para("%s_calib.h - generated by tools/export.py: calibration token ids for the int8 "
+             "quantizer (tools/quantize_model.c); do not edit." % name, "/* "),
+       _regen_note(source), _para(what), up, up, up, n, up, seq, up, up, max_tok, up, max_seg,
+       name, up, up, up, name, up, up, up, name, name, up, up, up, name, name,
+       up, up, up, up, name, name)]
+    padded = [r + [0] * (seq - len(r)) for r in toks]
+    out.append("static const int %s_calib_tokens[%d][%d] = {\n%s\n};\n"
+               % (name, n, seq, _int_rows(padded, seq)))
+    if segs is not None:
+        out.append("static const int %s_calib_segments[%d][%d] = {\n%s\n};\n"
+                   % (name, n, seq, _int_rows(segs, seq)))
+        out.append("#define %s_CALIB_SEGMENTS (&%s_calib_segments[0][0])\n" % (up, name))
+    else:
+        out.append("#define %s_CALIB_SEGMENTS NULL\n" % up)
+    if pad is not None:
+        out.append("static const uint8_t %s_calib_padding[%d][%d] = {\n%s\n};\n"
+                   % (name, n, seq, _int_rows(pad, seq)))
+        out.append("#define %s_CALIB_PADDING (&%s_calib_padding[0][0])\n" % (up, name))
+    else:
+        out.append("#define %s_CALIB_PADDING NULL\n" % up)
+    out.append("\n#endif /* %s_CALIB_H */\n" % up)
+    return _finish("".join(out))
+
+
+def calibration_header(inputs, key_padding, name, source=None, patch=None, segments=None):
     """The text export_calibration writes."""
     name = _c_name(name)
     up = name.upper()
+    if _is_token_input(inputs):
+        if patch is not None:
+            raise ValueError("patch= is for calibration images, not token ids")
+        return _token_calibration_header(inputs, key_padding, segments, name, source)
+    if segments is not None:
+        raise ValueError("segments= is for token ids (an integer [n, seq] array or a list of "
+                         "id sequences), not float inputs")
     x = _as_numpy(inputs)
     image = None
     if patch is not None:
@@ -1670,7 +1844,8 @@ def calibration_header(inputs, key_padding, name, source=None, patch=None):
         x = x.reshape(n, (h // patch) * (w // patch), c * patch * patch)
     elif x.ndim != 3 or min(x.shape) < 1:
         raise ValueError("calibration inputs must be [n, seq, features] (images [n, C, H, W] "
-                         "with patch=), not %s" % (x.shape,))
+                         "with patch=; a token model's: integer ids [n, seq]), not %s %s"
+                         % (x.dtype, x.shape))
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
         raise ValueError("calibration inputs must be real numbers, not %s" % x.dtype)
     x = x.astype(np.float32)
@@ -1733,17 +1908,68 @@ def calibration_header(inputs, key_padding, name, source=None, patch=None):
     return text
 
 
-def export_calibration(inputs, key_padding, path, name, *, source=None, patch=None):
+def export_calibration(inputs, key_padding, path, name, *, source=None, patch=None,
+                       segments=None):
     """Write calibration inputs for the int8 quantizer to `path`:
     inputs [n, seq, d_in] (d_model without an embedding; tensor or array),
     or for a patch model (patch = its Conv2d's kernel) images [n, C, H, W],
     and key_padding [n, seq] (nonzero = padded) or None. Symbols: NAME_N_CALIB,
     NAME_CALIB_SEQ, NAME_CALIB_WIDTH, name_calib[n][seq * width],
     name_calib_padding[n][seq] (with padding), NAME_CALIB_PADDING (pointer or
-    NULL). Returns the header text."""
-    text = calibration_header(inputs, key_padding, name, source, patch)
+    NULL).
+    A token model's inputs are token ids: an integer [n, seq] array or
+    tensor, or a list of n id sequences of any lengths (the shorter ones
+    padded at the end with id 0 and key-padded there); segments (its
+    segment ids, the tokens' shape) or None (all segment 0); key_padding
+    as many [len] lists, or [n, seq], or None. Symbols: NAME_N_CALIB,
+    NAME_CALIB_SEQ (the longest; at most the model's NAME_SEQ),
+    NAME_CALIB_TOKENS, NAME_CALIB_MAX_TOKEN, NAME_CALIB_MAX_SEGMENT,
+    name_calib_tokens[n][seq], name_calib_segments[n][seq] and
+    NAME_CALIB_SEGMENTS (pointer or NULL), name_calib_padding /
+    NAME_CALIB_PADDING; included after the model header it stops the
+    compiler (#error) on an id outside the model's tables (quantize checks
+    that first, naming the sequence). Returns the header text."""
+    text = calibration_header(inputs, key_padding, name, source, patch, segments)
     _write(path, text)
     return text
+
+
+def _token_calib_check(model_header_path, calib_header_path, name, model, calib):
+    """A token model's calibration header against the model header: token
+    ids, each id inside the model's tables (ValueError naming the first
+    one outside, else the C compiler's #error or the quantizer would)."""
+    up = name.upper()
+    if not calib.get("CALIB_TOKENS"):
+        raise ValueError("%s is a token model (nn.Embedding): its calibration data must be "
+                         "token ids (export_calibration of integer ids [n, seq] or a list of "
+                         "id sequences), but %s holds float inputs"
+                         % (model_header_path, calib_header_path))
+    with open(calib_header_path) as fh:
+        text = fh.read()
+    vocab, n_seg = model["VOCAB"], model.get("N_SEGMENTS", 0)
+    for what, limit, table in (("tokens", vocab, "vocabulary"),
+                               ("segments", n_seg, "segment table")):
+        m = re.search(r"static const int %s_calib_%s\[(\d+)\]\[(\d+)\] = \{(.*?)\n\};"
+                      % (name, what), text, re.S)
+        if m is None:
+            if what == "tokens":
+                raise ValueError("%s has no %s_calib_tokens array" % (calib_header_path, name))
+            continue
+        if what == "segments" and not n_seg:
+            raise ValueError("%s has segment ids, but %s has no segment embedding"
+                             % (calib_header_path, model_header_path))
+        rows = [[int(v) for v in r.split(",")] for r in re.findall(r"\{([^{}]*)\}", m.group(3))]
+        for i, r in enumerate(rows):
+            for j, v in enumerate(r):
+                if not 0 <= v < limit:
+                    raise ValueError("%s: calibration %s id %d (sequence %d, position %d) is "
+                                     "outside %s's %s (0..%d)"
+                                     % (calib_header_path, what[:-1], v, i, j,
+                                        os.path.basename(model_header_path), table, limit - 1))
+    if calib["CALIB_SEQ"] > model["SEQ"]:
+        raise ValueError("%s: calibration sequences of %d tokens; %s is made for at most %d "
+                         "(%s_SEQ)" % (calib_header_path, calib["CALIB_SEQ"],
+                                       os.path.basename(model_header_path), model["SEQ"], up))
 
 
 def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="cc",
@@ -1753,39 +1979,71 @@ def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="c
     runs exactly the parameters the library's quantizer chooses. Builds
     tools/quantize_model.c with a C compiler (c_compiler, e.g. "cc") against
     the float model header (export_model) and the calibration header
-    (export_calibration), runs it and keeps its output. Returns the text;
-    raises RuntimeError with the compiler's or the quantizer's message when
-    either fails."""
+    (export_calibration), runs it and keeps its output. A token model
+    (nn.Embedding front end) needs token calibration ids (export_calibration
+    of integer ids); the tool then runs attn_quantize_model_tokens_s8 and
+    the header has name_s8_token_embed (and name_s8_segment_embed), int8
+    tables at the encodings the quantizer chose, for attn_model_tokens_s8.
+    Then the header as written is compiled and run on every calibration
+    sequence against the quantizer's parameters in memory: RuntimeError
+    unless every int8 logit is the same (a defect of the printing).
+    Returns the text; raises ValueError when the calibration data does not
+    fit the model (float inputs for a token model or ids for a feature
+    model, an id outside the model's tables, longer sequences), and
+    RuntimeError with the compiler's or the quantizer's message when either
+    fails."""
     import subprocess
     import tempfile
     name = _c_name(name)
     up = name.upper()
     repo = os.path.abspath(repo)
-    if "VOCAB" in _header_macros(model_header_path, up):
-        raise ValueError("%s is a token model (attn_model_tokens_f32): tools/quantize_model.c "
-                         "quantizes feature and patch models only; attention.h's "
-                         "attn_quantize_model_tokens_s8 quantizes it from calibration token ids "
-                         "in C" % model_header_path)
+    model = _header_macros(model_header_path, up)
+    calib = _header_macros(calib_header_path, up)
+    if "N_CALIB" not in calib:
+        raise ValueError("%s is not a calibration header of %s (no %s_N_CALIB)"
+                         % (calib_header_path, name, up))
+    tokens = "VOCAB" in model
+    if tokens:
+        _token_calib_check(model_header_path, calib_header_path, name, model, calib)
+    elif calib.get("CALIB_TOKENS"):
+        raise ValueError("%s holds calibration token ids, but %s is not a token model (its "
+                         "input is %s)" % (calib_header_path, model_header_path,
+                                           "patches" if "PATCH" in model else "feature rows"))
     with tempfile.TemporaryDirectory(prefix="attn_quant_") as tmp:
         shim = os.path.join(tmp, "quant_input.h")
         with open(shim, "w", newline="\n") as fh:
             fh.write('#include "%s"\n#include "%s"\n'
                      '#define QM_NAME "%s"\n#define QM_CFG %s_cfg\n#define QM_WEIGHTS %s_weights\n'
-                     '#define QM_CALIB %s_calib\n#define QM_N_CALIB %s_N_CALIB\n'
+                     '#define QM_N_CALIB %s_N_CALIB\n'
                      '#define QM_SEQ %s_CALIB_SEQ\n#define QM_PADDING %s_CALIB_PADDING\n'
                      % (os.path.abspath(model_header_path), os.path.abspath(calib_header_path),
-                        name, name, name, name, up, up, up))
+                        name, name, name, up, up, up))
+            if tokens:
+                fh.write('#define QM_TOKENS 1\n#define QM_CALIB %s_calib_tokens\n'
+                         '#define QM_SEGMENTS %s_CALIB_SEGMENTS\n'
+                         '#define QM_STORE_BYTES ((4u << 20) + (size_t)%s_VOCAB * %s_D_MODEL%s)\n'
+                         % (name, up, up, up, " + (size_t)%s_N_SEGMENTS * %s_D_MODEL" % (up, up)
+                            if "N_SEGMENTS" in model else ""))
+            else:
+                fh.write('#define QM_CALIB %s_calib\n' % name)
         exe = os.path.join(tmp, "quantize_model")
-        cmd = [c_compiler, "-std=c99", "-O2", "-I" + repo, "-I" + tmp,
-               os.path.join(repo, "tools", "quantize_model.c"), "-lm", "-o", exe]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("building tools/quantize_model.c failed:\n%s" % r.stderr)
+        _build(c_compiler, repo, tmp, "quantize_model.c", exe, ["QM_NO_IMPLEMENTATION"])
         r = subprocess.run([exe], capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("the quantizer failed: %s" % r.stderr.strip())
-    text = r.stdout
-    _write(out_path, text)
+        text = r.stdout
+        _write(out_path, text)
+        # the header as written, compiled, against the parameters in memory
+        with open(shim, "a", newline="\n") as fh:
+            fh.write('#include "%s"\n#define QM_CHECK_S8 %s_s8\n' % (os.path.abspath(out_path),
+                                                                       name))
+        _build(c_compiler, repo, tmp, "quantize_model.c", exe + "_check",
+               ["QM_NO_IMPLEMENTATION"])
+        r = subprocess.run([exe + "_check"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("%s runs differently from the parameters the quantizer made (a "
+                               "defect of tools/quantize_model.c's printing): %s"
+                               % (out_path, r.stderr.strip()))
     return text
 
 
@@ -1910,16 +2168,50 @@ def _kpm(mask, device):
     return None if mask is None else mask.to(device=device, dtype=torch.bool)
 
 
+def _embed_norm_pair(src_norm, tgt_norm):
+    """A Seq2Seq's embedding LayerNorms: both nn.LayerNorm or both None."""
+    for v, what in ((src_norm, "src_embed_norm"), (tgt_norm, "tgt_embed_norm")):
+        if v is not None and not isinstance(v, nn.LayerNorm):
+            raise ValueError("%s must be an nn.LayerNorm(d_model) or None, not %s"
+                             % (what, type(v).__name__))
+    if (src_norm is None) != (tgt_norm is None):
+        raise ValueError("%s is given but %s is None: attention.h has one embed_norm flag for "
+                         "both sides (give both embedding LayerNorms, or neither)"
+                         % (("src_embed_norm", "tgt_embed_norm") if tgt_norm is None
+                            else ("tgt_embed_norm", "src_embed_norm")))
+
+
+def _absent_as_none(module, names):
+    """Attributes a module pickled before they existed did not save: None."""
+    for k in names:
+        if k not in module.__dict__ and k not in module._parameters and \
+                k not in module._buffers and k not in module._modules:
+            object.__setattr__(module, k, None)
+
+
+def _side_norm(norm, d, eps, what, stack):
+    """A decoder model's embedding LayerNorm `norm` (named `what`) -> (gamma,
+    beta) (None for absent affines), checked against the stack it feeds."""
+    g, b, neps = _layernorm(norm, d, what)
+    if neps != eps:
+        raise ValueError("%s.eps is %r but %s's layer eps is %r; attention.h normalises the "
+                         "embedded rows with the eps of the stack they enter"
+                         % (what, neps, stack, eps))
+    return g, b
+
+
 class Seq2Seq(nn.Module):
-    """src tokens -> embedding * embed_scale + positions -> encoder stack
-    (+ norm) = memory; target tokens the same with their own table and
-    positions -> decoder stack (causal; + norm) -> out -> logits: attention.h's
-    attn_seq2seq_* functions, in PyTorch (see the module docstring)."""
+    """src tokens -> embedding * embed_scale + positions (-> src_embed_norm)
+    -> encoder stack (+ norm) = memory; target tokens the same with their own
+    table, positions (and tgt_embed_norm) -> decoder stack (causal; + norm)
+    -> out -> logits: attention.h's attn_seq2seq_* functions, in PyTorch (see
+    the module docstring)."""
 
     def __init__(self, src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
                  tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-                 max_tgt=None):
+                 max_tgt=None, src_embed_norm=None, tgt_embed_norm=None):
         super().__init__()
+        _embed_norm_pair(src_embed_norm, tgt_embed_norm)
         if transformer is not None:
             if encoder is not None or decoder is not None:
                 raise ValueError("give Seq2Seq transformer= or encoder= and decoder=, not both")
@@ -1951,23 +2243,36 @@ class Seq2Seq(nn.Module):
         self.embed_scale = _embed_scale(embed_scale)
         self.max_src = _max_rows(src_pos, kind, max_src, "max_src")
         self.max_tgt = _max_rows(tgt_pos, kind, max_tgt, "max_tgt")
+        self.src_embed_norm = src_embed_norm
+        self.tgt_embed_norm = tgt_embed_norm
+
+    def __setstate__(self, state):
+        """A Seq2Seq pickled before the embedding norms existed loads without
+        them (None)."""
+        super().__setstate__(state)
+        _absent_as_none(self, ("src_embed_norm", "tgt_embed_norm"))
 
     @classmethod
     def from_modules(cls, **modules):
         """A Seq2Seq made of the modules of an existing model, shared (not
         copied): src_embed, tgt_embed, transformer (or encoder and decoder),
-        out, src_pos, tgt_pos, embed_scale, max_src, max_tgt as for the
-        constructor. The model keeps training and saving as before."""
+        out, src_pos, tgt_pos, embed_scale, max_src, max_tgt, src_embed_norm,
+        tgt_embed_norm as for the constructor (BART: src_embed_norm=
+        model.encoder.layernorm_embedding, tgt_embed_norm=
+        model.decoder.layernorm_embedding). The model keeps training and
+        saving as before."""
         return cls(**modules)
 
     @classmethod
     def build(cls, src_vocab, tgt_vocab, d_model, nhead, num_encoder_layers, num_decoder_layers,
               dim_feedforward, max_src, max_tgt, pos="learned", activation="relu",
               norm_first=False, final_norm=True, embed_scale=1.0, dropout=0.0,
-              layer_norm_eps=1e-5, batch_first=True):
+              layer_norm_eps=1e-5, batch_first=True, embed_norm=False):
         """A Seq2Seq from sizes: nn.Embedding tables, pos "learned"
         (nn.Embedding of positions), "sinusoidal" or None, an encoder and a
-        decoder stack with final norms (final_norm) and an output Linear."""
+        decoder stack with final norms (final_norm) and an output Linear;
+        embed_norm: a LayerNorm of each side's embedded rows (BART's
+        layernorm_embedding)."""
         if pos == "learned":
             src_pos, tgt_pos = nn.Embedding(max_src, d_model), nn.Embedding(max_tgt, d_model)
         else:
@@ -1983,7 +2288,11 @@ class Seq2Seq(nn.Module):
             norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None)
         return cls(nn.Embedding(src_vocab, d_model), nn.Embedding(tgt_vocab, d_model),
                    encoder=enc, decoder=dec, out=nn.Linear(d_model, tgt_vocab), src_pos=src_pos,
-                   tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt)
+                   tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt,
+                   src_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None,
+                   tgt_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None)
 
     def stacks(self):
         """(encoder, decoder, their names in messages)."""
@@ -1997,6 +2306,8 @@ class Seq2Seq(nn.Module):
         enc = self.stacks()[0]
         x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
                           self.max_src, "src")
+        if self.src_embed_norm is not None:
+            x = self.src_embed_norm(x)
         seq = x.shape[1]
         # always a mask: PyTorch's reference path (see the Classifier docstring)
         mask = torch.zeros(seq, seq, dtype=torch.bool, device=x.device)
@@ -2012,6 +2323,8 @@ class Seq2Seq(nn.Module):
         dec = self.stacks()[1]
         y = _embed_tokens(self.tgt_embed, tgt, self.embed_scale, self.tgt_pos, self.position,
                           self.max_tgt, "tgt")
+        if self.tgt_embed_norm is not None:
+            y = self.tgt_embed_norm(y)
         t = y.shape[1]
         causal = torch.triu(torch.ones(t, t, dtype=torch.bool, device=y.device), diagonal=1)
         bf = dec.layers[0].self_attn.batch_first
@@ -2064,13 +2377,17 @@ class Seq2Seq(nn.Module):
 
 
 class DecoderLM(nn.Module):
-    """tokens -> embedding * embed_scale + positions -> causal encoder stack
-    (+ norm) -> out -> logits: attention.h's attn_lm_* functions, in PyTorch
-    (see the module docstring)."""
+    """tokens -> embedding * embed_scale + positions (-> embed_norm) -> causal
+    encoder stack (+ norm) -> out -> logits: attention.h's attn_lm_* functions,
+    in PyTorch (see the module docstring)."""
 
-    def __init__(self, embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None):
+    def __init__(self, embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None,
+                 embed_norm=None):
         super().__init__()
         _check_embedding(embed, "embed")
+        if embed_norm is not None and not isinstance(embed_norm, nn.LayerNorm):
+            raise ValueError("embed_norm must be an nn.LayerNorm(d_model) or None, not %s"
+                             % type(embed_norm).__name__)
         if not isinstance(encoder, nn.TransformerEncoder):
             raise ValueError("encoder must be nn.TransformerEncoder, not %s"
                              % type(encoder).__name__)
@@ -2082,18 +2399,26 @@ class DecoderLM(nn.Module):
         self.position = kind
         self.embed_scale = _embed_scale(embed_scale)
         self.max_len = _max_rows(pos, kind, max_len, "max_len")
+        self.embed_norm = embed_norm
+
+    def __setstate__(self, state):
+        """A DecoderLM pickled before embed_norm existed loads without it."""
+        super().__setstate__(state)
+        _absent_as_none(self, ("embed_norm",))
 
     @classmethod
     def from_modules(cls, **modules):
         """A DecoderLM made of an existing model's modules, shared: embed,
-        encoder, out, pos, embed_scale, max_len as for the constructor."""
+        encoder, out, pos, embed_scale, max_len, embed_norm as for the
+        constructor (BLOOM: embed_norm=model.word_embeddings_layernorm)."""
         return cls(**modules)
 
     @classmethod
     def build(cls, vocab, d_model, nhead, num_layers, dim_feedforward, max_len, pos="learned",
               activation="relu", norm_first=False, final_norm=True, embed_scale=1.0,
-              dropout=0.0, layer_norm_eps=1e-5, batch_first=True):
-        """A DecoderLM from sizes (pos "learned": an nn.Embedding of positions)."""
+              dropout=0.0, layer_norm_eps=1e-5, batch_first=True, embed_norm=False):
+        """A DecoderLM from sizes (pos "learned": an nn.Embedding of positions;
+        embed_norm: a LayerNorm of the embedded rows)."""
         layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout=dropout,
                                            activation=activation, layer_norm_eps=layer_norm_eps,
                                            batch_first=batch_first, norm_first=norm_first)
@@ -2102,12 +2427,16 @@ class DecoderLM(nn.Module):
             else None, enable_nested_tensor=False)
         return cls(nn.Embedding(vocab, d_model), enc, nn.Linear(d_model, vocab),
                    pos=nn.Embedding(max_len, d_model) if pos == "learned" else pos,
-                   embed_scale=embed_scale, max_len=max_len)
+                   embed_scale=embed_scale, max_len=max_len,
+                   embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None)
 
     def forward(self, tokens, key_padding_mask=None):
         """tokens [batch, L] -> logits [batch, L, vocab]; token i sees 0..i."""
         x = _embed_tokens(self.embed, tokens, self.embed_scale, self.pos, self.position,
                           self.max_len, "tokens")
+        if self.embed_norm is not None:
+            x = self.embed_norm(x)
         n = x.shape[1]
         causal = torch.triu(torch.ones(n, n, dtype=torch.bool, device=x.device), diagonal=1)
         bf = self.encoder.layers[0].self_attn.batch_first
@@ -2218,6 +2547,11 @@ def describe_seq2seq(model):
     if not isinstance(model.out, nn.Linear):
         raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
     out_w, out_b = _linear(model.out, d, tgt_t.shape[0], "out")
+    sn = getattr(model, "src_embed_norm", None)
+    tn = getattr(model, "tgt_embed_norm", None)
+    _embed_norm_pair(sn, tn)
+    src_norm = None if sn is None else _side_norm(sn, d, ecfg["eps"], "src_embed_norm", ew)
+    tgt_norm = None if tn is None else _side_norm(tn, d, dcfg["eps"], "tgt_embed_norm", dw)
     return dict(kind="seq2seq", d_model=d, enc=ecfg, dec=dcfg, n_heads=ecfg["n_heads"],
                 d_ff=ecfg["d_ff"], src_vocab=src_t.shape[0], tgt_vocab=tgt_t.shape[0],
                 max_src=max_src, max_tgt=max_tgt, position=model.position,
@@ -2226,7 +2560,7 @@ def describe_seq2seq(model):
                 tgt_pos=_positions(model, "tgt_pos", d, max_tgt, "tgt_pos"),
                 enc_layers=[x["arrays"] for x in edesc], dec_layers=[x["arrays"] for x in ddesc],
                 enc_norm=efinal, dec_norm=dfinal, out_w=out_w, out_b=out_b, enc_what=ew,
-                dec_what=dw)
+                dec_what=dw, src_embed_norm=src_norm, tgt_embed_norm=tgt_norm)
 
 
 def describe_lm(model):
@@ -2239,11 +2573,14 @@ def describe_lm(model):
     if not isinstance(model.out, nn.Linear):
         raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
     out_w, out_b = _linear(model.out, d, table.shape[0], "out")
+    en = getattr(model, "embed_norm", None)
+    embed_norm = None if en is None else _side_norm(en, d, cfg["eps"], "embed_norm", "encoder")
     return dict(kind="lm", d_model=d, cfg=cfg, n_heads=cfg["n_heads"], d_ff=cfg["d_ff"],
                 vocab=table.shape[0], max_len=max_len, position=model.position,
                 embed_scale=_embed_scale(model.embed_scale), embed=table,
                 pos=_positions(model, "pos", d, max_len, "pos"),
-                layers=[x["arrays"] for x in desc], norm=final, out_w=out_w, out_b=out_b)
+                layers=[x["arrays"] for x in desc], norm=final, out_w=out_w, out_b=out_b,
+                embed_norm=embed_norm)
 
 
 # ---- their headers -----------------------------------------------------------
@@ -2403,10 +2740,18 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                                         d, True)
     ref["out_w"] = add("out_w", s["out_w"], "out.weight [tgt_vocab][d_model]")
     ref["out_b"] = add("out_b", s["out_b"], "out.bias [tgt_vocab]")
+    for side in ("src", "tgt"):  # (gamma, beta) of the embedding LayerNorm, or None
+        g, b = s.get(side + "_embed_norm") or (None, None)
+        ref[side + "_norm_w"] = add(side + "_embed_norm_w", g,
+                                    side + "_embed_norm.weight [d_model]")
+        ref[side + "_norm_b"] = add(side + "_embed_norm_b", b,
+                                    side + "_embed_norm.bias [d_model]")
     weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
 
     pos_text = {"learned": "learned positions [%d] and [%d]" % (s["max_src"], s["max_tgt"]),
                 "sinusoidal": "sinusoidal positions", None: "no positions"}[s["position"]]
+    if s.get("src_embed_norm") is not None:
+        pos_text += ", then an embedding LayerNorm on each side"
     summary = ("encoder-decoder, d_model %d; nn.Embedding(%d) source and nn.Embedding(%d) target "
                "tokens%s, %s (max_src %d, max_tgt %d); encoder: %s; decoder (causal): %s; "
                "Linear(%d -> %d)%s" % (
@@ -2465,10 +2810,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                                      "\n".join(dec_inits)))
     out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
                "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
-               "    %s /*embed_scale*/};\n" % (
+               "    %s /*embed_scale*/, %d /*embed_norm*/};\n" % (
                    name, _enc_cfg_init(s["enc"], 0), _enc_cfg_init(s["dec"], 1), s["src_vocab"],
                    s["tgt_vocab"], s["max_src"], s["max_tgt"], POS_ENUM[s["position"]],
-                   c_float(s["embed_scale"])))
+                   c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None)))
     out.append("%s\n%s,\n%s},\n%s},\n%s};\n" % (
         _decl("attn_seq2seq_weights_f32", "%s_weights" % name),
         _join([ref["src_embed"], ref["tgt_embed"], ref["src_pos"], ref["tgt_pos"]], "    ",
@@ -2479,7 +2824,8 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         _join(["%s_dec_layers" % name, "%s_N_DEC_LAYERS" % up,
                "%d /*final norm*/" % int(s["dec_norm"] is not None), dec_norm[0], dec_norm[1]],
               "    {", "     "),
-        _join([ref["out_w"], ref["out_b"]], "    ", "    ")))
+        _join([ref["out_w"], ref["out_b"], ref["src_norm_w"], ref["src_norm_b"],
+               ref["tgt_norm_w"], ref["tgt_norm_b"]], "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 
@@ -2509,13 +2855,18 @@ def lm_header(model, name, eos=None, source=None):
     inits, norm = _stack_arrays(add, "", "encoder", s["layers"], s["norm"], d, False)
     out_w = add("out_w", s["out_w"], "out.weight [vocab][d_model]")
     out_b = add("out_b", s["out_b"], "out.bias [vocab]")
+    norm_g, norm_b = s.get("embed_norm") or (None, None)  # the embedding LayerNorm
+    norm_g = add("embed_norm_w", norm_g, "embed_norm.weight [d_model]")
+    norm_b = add("embed_norm_b", norm_b, "embed_norm.bias [d_model]")
     weight_bytes = sum(int(a.size) * 4 for _, a, _ in arrays)
     summary = ("decoder-only, d_model %d; nn.Embedding(%d) tokens%s, %s (max_len %d); %s, "
                "causal; Linear(%d -> %d), EOS %s" % (
                    d, s["vocab"], "" if s["embed_scale"] == 1.0
                    else " times %.9g" % s["embed_scale"],
                    {"learned": "learned positions", "sinusoidal": "sinusoidal positions",
-                    None: "no positions"}[s["position"]], s["max_len"],
+                    None: "no positions"}[s["position"]] +
+                   (", then an embedding LayerNorm" if s.get("embed_norm") is not None else ""),
+                   s["max_len"],
                    _stack_summary(s["cfg"], len(s["layers"]), s["norm"], "encoder"), d,
                    s["vocab"], eos))
     usage = "\n".join([
@@ -2557,16 +2908,17 @@ def lm_header(model, name, eos=None, source=None):
                                            "%s_layers[%s_N_LAYERS]" % (name, up)),
                                      "\n".join(inits)))
     out.append("static const attn_lm_cfg %s_cfg = {\n    %s,\n"
-               "    %d /*vocab*/, %d /*max_len*/, %s, %s /*embed_scale*/};\n" % (
+               "    %d /*vocab*/, %d /*max_len*/, %s, %s /*embed_scale*/, %d /*embed_norm*/};\n" % (
                    name, _enc_cfg_init(s["cfg"], 1), s["vocab"], s["max_len"],
-                   POS_ENUM[s["position"]], c_float(s["embed_scale"])))
+                   POS_ENUM[s["position"]], c_float(s["embed_scale"]),
+                   int(s.get("embed_norm") is not None)))
     out.append("%s\n%s,\n%s},\n%s};\n" % (
         _decl("attn_lm_weights_f32", "%s_weights" % name),
         _join([embed, pos], "    ", "    "),
         _join(["%s_layers" % name, "%s_N_LAYERS" % up,
                "%d /*final norm*/" % int(s["norm"] is not None), norm[0], norm[1]],
               "    {", "     "),
-        _join([out_w, out_b], "    ", "    ")))
+        _join([out_w, out_b, norm_g, norm_b], "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 
@@ -3142,19 +3494,24 @@ def main(argv=None):
                     "patch model: its patch count, the default)")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (images [n, C, H, W] "
-                    "for a patch model; .pt or .npy): also "
+                    "for a patch model; integer token ids [n, seq] or a list of id sequences "
+                    "for a token model; .pt or .npy): also "
                     "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
                     ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
                     "BOS first), for a DecoderLM of {'seqs': [...]}")
     ap.add_argument("--cc", default="cc", help="C compiler for the int8 step and the checks "
                     "(default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
+    ap.add_argument("--calib-segments", help="a token model's segment ids for --calib, in its "
+                    "shape (.pt or .npy; default all 0)")
     ap.add_argument("--bos", type=int, help="Seq2Seq: the first decoder input (required)")
     ap.add_argument("--eos", type=int, help="Seq2Seq, DecoderLM: the end token (default none)")
     ap.add_argument("--min-word-agreement", type=float, default=0.9,
                     help="Seq2Seq, DecoderLM: the int8 outputs identical to float's at least "
                     "this often on the calibration sources (default 0.9)")
     args = ap.parse_args(argv)
+    if args.calib_segments and not args.calib:
+        ap.error("--calib-segments goes with --calib")
 
     def load(path):
         if path.endswith(".npy"):
@@ -3178,8 +3535,10 @@ def main(argv=None):
         print("wrote %s (%d bytes)" % (args.out or "%s_model.h" % args.name, len(text)))
         if args.calib:
             pad = load(args.calib_padding) if args.calib_padding else None
+            segs = load(args.calib_segments) if args.calib_segments else None
             path = "%s_calib.h" % args.name
-            text = export_calibration(load(args.calib), pad, path, args.name, patch=patch)
+            text = export_calibration(load(args.calib), pad, path, args.name, patch=patch,
+                                      segments=segs)
             print("wrote %s (%d bytes)" % (path, len(text)))
             s8 = "%s_model_s8.h" % args.name
             text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,

@@ -15,10 +15,28 @@
        QM_N_CALIB   n
        QM_SEQ       the sequence length
        QM_PADDING   uint8_t [n][seq] key padding, or NULL
+   Token models (an nn.Embedding front end: attn_model_tokens_s8) define
+   QM_TOKENS too; then the quantizer is attn_quantize_model_tokens_s8 and
+       QM_CALIB     int [n][seq]                  calibration token ids
+       QM_SEGMENTS  const int * to [n][seq] segment ids, or NULL (all 0)
+   and the output has the token and segment tables (name_s8_token_embed,
+   name_s8_segment_embed), each at the encoding the quantizer chose for it
+   (the segment sum's rescaling in segment_add).
+       QM_STORE_BYTES  (optional) bytes for the int8 model (default 4 MiB)
    Output: the int8 weights and parameters as const arrays and one
    `static const attn_model_s8_params name_s8`; exit status 0, or 1 with a
-   message on stderr. */
+   message on stderr.
+   The check build (tools/export.py's quantize does it after printing):
+   quant_input.h also includes the printed header and defines
+       QM_CHECK_S8  its parameters (name_s8)
+   and the program, instead of printing, runs the int8 model on every
+   calibration sequence with the quantizer's parameters in memory and with
+   the printed ones: a line "checked N sequences ..." and exit status 0 when
+   every logit is the same, else a message naming the first difference and
+   exit status 1. */
+#ifndef QM_NO_IMPLEMENTATION /* (defined: link attention.h's implementation in) */
 #define ATTN_IMPLEMENTATION
+#endif
 #include "attention.h"
 
 #include <stdarg.h>
@@ -28,9 +46,85 @@
 
 #include "quant_input.h"
 
-static unsigned char g_store[4u << 20] ATTN_ALIGNED;
+#ifndef QM_STORE_BYTES
+#define QM_STORE_BYTES (4u << 20)
+#endif
+static unsigned char g_store[QM_STORE_BYTES] ATTN_ALIGNED;
 static unsigned char g_scratch[16u << 20] ATTN_ALIGNED;
 
+#ifdef QM_CHECK_S8
+/* The model run with q and with the printed QM_CHECK_S8 on each
+   calibration sequence (features quantized at q's input encoding; pad:
+   QM_PADDING, seg: QM_SEGMENTS or NULL): 0 if every int8 logit agrees,
+   else 1 with a message. */
+static int check_printed(const attn_model_cfg *cfg, const attn_model_s8_params *q,
+                         const uint8_t *pad, const int *seg)
+{
+    const attn_model_s8_params *p[2];
+    attn_arena arena;
+    int s, j, k, n = cfg->n_classes;
+#ifndef QM_TOKENS
+    (void)seg; /* (features: no segments) */
+#endif
+    p[0] = q;
+    p[1] = &QM_CHECK_S8;
+    for (s = 0; s < QM_N_CALIB; s++) {
+        void *v[2];
+        int8_t *out[2];
+        attn_status st = ATTN_OK;
+        const uint8_t *ps = pad ? pad + (size_t)s * (size_t)QM_SEQ : NULL;
+#ifndef QM_TOKENS
+        size_t n_in = (size_t)QM_SEQ * (size_t)(cfg->d_in > 0 ? cfg->d_in : cfg->encoder.d_model);
+        void *x8 = NULL;
+        attn_qparams qin;
+#endif
+        attn_arena_init(&arena, g_scratch, sizeof g_scratch);
+        if (attn_arena_alloc(&arena, (size_t)n, &v[0]) != ATTN_OK ||
+            attn_arena_alloc(&arena, (size_t)n, &v[1]) != ATTN_OK) {
+            (void)fprintf(stderr, "quantize_model: no room for the check's logits\n");
+            return 1;
+        }
+        out[0] = (int8_t *)v[0];
+        out[1] = (int8_t *)v[1];
+#ifndef QM_TOKENS
+        qin.scale = q->in_scale;
+        qin.zero_point = q->in_zp;
+        if (n_in > 0x7fffffff || attn_arena_alloc(&arena, n_in, &x8) != ATTN_OK ||
+            attn_quantize_s8((int8_t *)x8, &QM_CALIB[s][0], (int)n_in, qin) != ATTN_OK) {
+            (void)fprintf(stderr, "quantize_model: cannot quantize calibration input %d\n", s);
+            return 1;
+        }
+#endif
+        for (k = 0; k < 2 && st == ATTN_OK; k++) {
+            attn_arena run = arena; /* each run from the same arena state */
+#ifdef QM_TOKENS
+            st = attn_model_tokens_s8(out[k], &QM_CALIB[s][0],
+                                      seg ? seg + (size_t)s * (size_t)QM_SEQ : NULL, QM_SEQ, ps,
+                                      cfg, p[k], &run);
+#else
+            st = attn_model_s8(out[k], (const int8_t *)x8, QM_SEQ, ps, cfg, p[k], &run);
+#endif
+        }
+        if (st != ATTN_OK) {
+            (void)fprintf(stderr, "quantize_model: the %s int8 model on calibration sequence %d: "
+                          "%s\n", k == 1 ? "quantizer's" : "printed", s, attn_status_str(st));
+            return 1;
+        }
+        for (j = 0; j < n; j++)
+            if (out[0][j] != out[1][j]) {
+                (void)fprintf(stderr, "quantize_model: the printed int8 model gives other logits "
+                              "than the quantizer's parameters: calibration sequence %d, logit "
+                              "%d: %d printed, %d in memory\n", s, j, out[1][j], out[0][j]);
+                return 1;
+            }
+    }
+    printf("checked %d sequences: the printed int8 model's logits are the quantizer's\n",
+           QM_N_CALIB);
+    return 0;
+}
+#endif
+
+#ifndef QM_CHECK_S8 /* the printing (the check build prints nothing) */
 static int g_col;
 static unsigned long g_bytes; /* of every array printed: the int8 model's flash */
 
@@ -245,34 +339,32 @@ static void print_float(float f)
     printf("%s%sf", buf, plain ? "." : "");
 }
 
-int main(void)
+
+/* The int8 model q as C source on stdout; 0. */
+static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp)
 {
-    const attn_model_cfg *cfg = &QM_CFG;
-    attn_model_s8_params q;
-    attn_arena store, scratch;
-    attn_status st;
+    const attn_model_s8_params q = *qp;
     int d = cfg->encoder.d_model, ff = cfg->encoder.d_ff, l;
     int n_layers = QM_WEIGHTS.encoder.n_layers;
     char name[PART_LEN], upper[PART_LEN];
     static linear_names embed, cls, lin[8][6];
     static norm_names norms[8][2], fnorm, enorm;
-    char cls_tok[NAME_LEN], pool_w[NAME_LEN];
+    char cls_tok[NAME_LEN], pool_w[NAME_LEN], tok_embed[NAME_LEN], seg_embed[NAME_LEN];
     static char gelu[8][NAME_LEN];
 
-    attn_arena_init(&store, g_store, sizeof g_store);
-    attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
-    st = attn_quantize_model_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_PADDING, QM_N_CALIB,
-                                QM_SEQ, &store, &scratch);
-    if (st != ATTN_OK) {
-        (void)fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
-        return 1;
-    }
-    if (n_layers > 8) {
-        (void)fprintf(stderr, "quantize_model: more than 8 layers\n");
-        return 1;
-    }
-
     upper_name(upper);
+#ifdef QM_TOKENS
+    printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
+           "   attention.h %d.%d.%d's quantizer (min/max calibration on %d token sequences);\n"
+           "   do not edit. Include after %s_model.h. Input: token ids 0..%d%s\n"
+           "   (attn_model_tokens_s8); the embedded rows: scale %.9g, zero point %ld;\n"
+           "   logits: scale %.9g, zero point %ld. */\n"
+           "#ifndef %s_MODEL_S8_H\n#define %s_MODEL_S8_H\n\n#include \"attention.h\"\n\n",
+           QM_NAME, ATTN_VERSION_MAJOR, ATTN_VERSION_MINOR, ATTN_VERSION_PATCH, QM_N_CALIB,
+           QM_NAME, cfg->vocab - 1, cfg->n_segments > 0 ? " and segment ids" : "",
+           (double)q.in_scale, (long)q.in_zp, (double)q.logit_scale, (long)q.logit_zp, upper,
+           upper);
+#else
     printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
            "   attention.h %d.%d.%d's quantizer (min/max calibration on %d sequences);\n"
            "   do not edit. Include after %s_model.h. Input: quantize with scale %.9g,\n"
@@ -281,6 +373,7 @@ int main(void)
            QM_NAME, ATTN_VERSION_MAJOR, ATTN_VERSION_MINOR, ATTN_VERSION_PATCH, QM_N_CALIB,
            QM_NAME, (double)q.in_scale, (long)q.in_zp, (double)q.logit_scale, (long)q.logit_zp,
            upper, upper);
+#endif
 
     /* arrays first */
     if (cfg->d_in > 0) embed = emit_linear_arrays("embed", &q.embed, cfg->d_in, d);
@@ -310,9 +403,15 @@ int main(void)
     }
     if (q.encoder.final_norm) fnorm = emit_norm_arrays("norm", &q.encoder.norm, d);
     cls = emit_linear_arrays("cls", &q.cls, d, cfg->n_classes);
-    /* the front ends and attention pooling (token models: not this tool's) */
+    /* the front ends and attention pooling; a token model's tables (each at
+       its own encoding: segment_add rescales both to the sum's) */
     if (q.cls_token) array_s8("cls_token", q.cls_token, (size_t)d);
     sym(cls_tok, q.cls_token, "cls_token");
+    if (q.token_embed) array_s8("token_embed", q.token_embed, (size_t)cfg->vocab * (size_t)d);
+    sym(tok_embed, q.token_embed, "token_embed");
+    if (q.segment_embed)
+        array_s8("segment_embed", q.segment_embed, (size_t)cfg->n_segments * (size_t)d);
+    sym(seg_embed, q.segment_embed, "segment_embed");
     if (cfg->embed_norm) enorm = emit_norm_arrays("embed_norm", &q.embed_norm, d);
     if (q.pool_w) array_s8("pool_w", q.pool_w, (size_t)d);
     sym(pool_w, q.pool_w, "pool_w");
@@ -349,7 +448,7 @@ int main(void)
 
     printf("static const attn_model_s8_params %s_s8 = {\n    ", QM_NAME);
     if (cfg->d_in > 0) print_linear(&embed, &q.embed);
-    else printf("{NULL, NULL, NULL, 0, 0, -128, 127}");
+    else printf("{NULL, NULL, NULL, 0, 0, -128, 127, NULL}");
     printf(",\n    %s,\n    ", q.pos ? sym(name, q.pos, "pos") : "NULL");
     print_add(&q.pos_add);
     printf(",\n    {%s_s8_layers, %d, %d, ", QM_NAME, n_layers, q.encoder.final_norm);
@@ -361,7 +460,8 @@ int main(void)
     print_float(q.in_scale);
     printf(", ");
     print_float(q.logit_scale);
-    printf(", %ld, %ld,\n    %s, NULL, NULL, ", (long)q.in_zp, (long)q.logit_zp, cls_tok);
+    printf(", %ld, %ld,\n    %s, %s, %s, ", (long)q.in_zp, (long)q.logit_zp, cls_tok, tok_embed,
+           seg_embed);
     print_add(&q.segment_add);
     printf(",\n    ");
     if (cfg->embed_norm) print_norm(&enorm, &q.embed_norm);
@@ -375,3 +475,48 @@ int main(void)
            upper);
     return 0;
 }
+#endif
+
+int main(void)
+{
+    const attn_model_cfg *cfg = &QM_CFG;
+    attn_model_s8_params q;
+    attn_arena store, scratch;
+    attn_status st;
+
+    attn_arena_init(&store, g_store, sizeof g_store);
+    attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
+#ifdef QM_TOKENS
+    st = attn_quantize_model_tokens_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_SEGMENTS,
+                                       QM_PADDING, QM_N_CALIB, QM_SEQ, &store, &scratch);
+    if (st != ATTN_OK) {
+        (void)fprintf(stderr, "quantize_model: attn_quantize_model_tokens_s8: %s%s\n",
+                      attn_status_str(st),
+                      st == ATTN_ERR_RANGE ? " (a calibration token or segment id outside its "
+                                             "table, or a non-finite weight or activation)"
+                                           : "");
+        return 1;
+    }
+#else
+    st = attn_quantize_model_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_PADDING, QM_N_CALIB,
+                                QM_SEQ, &store, &scratch);
+    if (st != ATTN_OK) {
+        (void)fprintf(stderr, "quantize_model: attn_quantize_model_s8: %s\n", attn_status_str(st));
+        return 1;
+    }
+#endif
+    if (QM_WEIGHTS.encoder.n_layers > 8) {
+        (void)fprintf(stderr, "quantize_model: more than 8 layers\n");
+        return 1;
+    }
+#ifdef QM_CHECK_S8
+#ifdef QM_TOKENS
+    return check_printed(cfg, &q, QM_PADDING, QM_SEGMENTS);
+#else
+    return check_printed(cfg, &q, QM_PADDING, NULL);
+#endif
+#else
+    return print_model(cfg, &q);
+#endif
+}
+

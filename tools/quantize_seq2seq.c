@@ -541,6 +541,7 @@ static void print_header(void)
     if (g_q.pos)
         print_array("int8_t", 1, format_s8, "pos", g_q.pos,
                     (size_t)QS_CFG.max_len * (size_t)ec->d_model);
+    if (QS_CFG.embed_norm) emit_norm("embed_norm", &g_q.embed_norm, ec->d_model);
     emit_enc_stack("", &g_q.layers, ec->d_model, ec->d_ff);
     emit_linear("out", &g_q.out, ec->d_model, QS_CFG.vocab);
     printf("\n");
@@ -563,6 +564,10 @@ static void print_header(void)
     if (g_q.tgt_pos)
         print_array("int8_t", 1, format_s8, "tgt_pos", g_q.tgt_pos,
                     (size_t)QS_CFG.max_tgt * (size_t)ec->d_model);
+    if (QS_CFG.embed_norm) {
+        emit_norm("src_embed_norm", &g_q.src_embed_norm, ec->d_model);
+        emit_norm("tgt_embed_norm", &g_q.tgt_embed_norm, dc->d_model);
+    }
     emit_enc_stack("enc_", &g_q.encoder, ec->d_model, ec->d_ff);
     emit_dec_stack("dec_", &g_q.decoder, dc->d_model, dc->d_ff);
     emit_linear("out", &g_q.out, dc->d_model, QS_CFG.tgt_vocab);
@@ -587,7 +592,15 @@ static void print_header(void)
     print_linear("out", &g_q.out, 4);
     printf(",\n    ");
     print_float(g_q.logit_scale);
-    printf(", %ld};\n\n", (long)g_q.logit_zp);
+    printf(", %ld,\n    ", (long)g_q.logit_zp);
+#ifdef QS_LM
+    print_norm("embed_norm", &g_q.embed_norm);
+#else
+    print_norm("src_embed_norm", &g_q.src_embed_norm);
+    printf(",\n    ");
+    print_norm("tgt_embed_norm", &g_q.tgt_embed_norm);
+#endif
+    printf("};\n\n");
     printf("/* bytes of the arrays above (flash; the parameter structs not counted) */\n"
            "#define %s_S8_WEIGHT_BYTES %lu\n", up, g_bytes);
 #ifdef QS_LM

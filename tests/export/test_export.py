@@ -19,6 +19,17 @@ would compute differently must be refused with a ValueError naming it (and
 the command line must exit 1). The generated C compiles warning-free as C99
 (the project's warning flags) and as C++98.
 
+Embedding LayerNorms of the decoder models (BART's layernorm_embedding,
+attn_seq2seq_cfg / attn_lm_cfg embed_norm): two encoder-decoders with both
+sides' norms (post-norm with learned positions and embed_scale sqrt(16),
+random affines; pre-norm GELU with an encoder eps of 1e-5, a decoder eps of
+0.1 and a target norm without affine) and a decoder-only model with one,
+float against PyTorch and int8 (>= 50% of held-out outputs identical to
+float); the header with its embed_norm flag cleared must fail the
+verification; one side's norm alone, another eps than the stack's, another
+shape and a NaN are refused (the command line: exit 1, a message, no
+traceback); models pickled before the norms existed load and export.
+
 Classifiers (attn_model_f32 / attn_model_tokens_f32, tools/run_model.c):
 the digits shape (Linear rows), a ViT (Conv2d patches, a CLS row, learned
 positions, attention pooling), a BERT-style token model (token + segment
@@ -30,6 +41,18 @@ a header without its window or with one value changed, and every front end
 attention.h computes otherwise (Conv2d with padding, stride or dilation,
 non-band masks, Embedding with max_norm, ...) must be refused.
 
+int8 token models (tools/quantize_model.c's token mode: attn_quantize_model_
+tokens_s8, run by attn_model_tokens_s8): two small BERT-like models trained
+for a second on a toy task (tokens + segments + learned positions +
+embedding LayerNorm + CLS, 2 post-norm layers, first pooling; and without
+segments, 1 pre-norm layer, attention pooling) calibrated on token ids
+(ragged lists; an [n, seq] tensor with padding): each table at its own
+encoding, >= 95% of the held-out argmaxes as PyTorch's, logits within 15% of
+their span, cosine >= 0.999; quantize's check of the printed header must
+catch a changed table; calibration data that does not fit (an id >= vocab,
+...) is refused in Python, by the calibration header's #error and by the C
+quantizer alone, and on the command line (exit 1, no traceback).
+
 Needs PyTorch (Debian's python3-torch) and a C compiler. Prints a line per
 check and ends with "N passed, N failed"; exit status 0 only if none failed.
 Deterministic (fixed seeds); takes about half a minute.
@@ -38,6 +61,7 @@ Deterministic (fixed seeds); takes about half a minute.
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -211,6 +235,45 @@ def bert_model(d=12, vocab=13, segments=3, max_seq=9, seed=12):
                         embed_norm=nn.LayerNorm(d))
 
 
+def token_task(rng, n, vocab, seq, segments=True):
+    """The token models' toy task: ids [n, seq] and segment ids (0 up to a
+    random split, then 1); the label is the most frequent id % 4 among the
+    segment-0 tokens (all tokens without segments; ties: the smallest)."""
+    x = rng.randint(0, vocab, size=(n, seq))
+    seg = (np.arange(seq)[None] >= rng.randint(1, seq, size=(n, 1))).astype(np.int64)
+    if not segments:
+        seg[:] = 0
+    y = np.array([np.bincount(x[i][seg[i] == 0] % 4, minlength=4).argmax() for i in range(n)])
+    return x, seg, y
+
+
+def trained_token_model(seed, segments=True, steps=300, **kw):
+    """A small BERT-like Classifier (ids 0..19, a CLS row, learned positions
+    for 10 tokens + CLS, an embedding LayerNorm, GELU layers) trained on
+    token_task for `steps` Adam steps (about a second): a model whose
+    decisions depend on its input, as a real one's do."""
+    torch.manual_seed(seed)
+    d, vocab = 16, 20
+    layers, norm_first, pool = kw.get("layers", 2), kw.get("norm_first", False), \
+        kw.get("pool", "first")
+    m = E.Classifier(nn.Embedding(vocab, d), nn.Parameter(torch.randn(11, d) * 0.5),
+                     _enc(d, 2, 32, layers=layers, activation="gelu", norm_first=norm_first),
+                     nn.Linear(d, 1) if pool == "attention" else pool, nn.Linear(d, 4),
+                     segment_embed=nn.Embedding(2, d) if segments else None,
+                     embed_norm=nn.LayerNorm(d), cls_token=nn.Parameter(torch.randn(d)))
+    rng = np.random.RandomState(seed)
+    opt = torch.optim.Adam(m.parameters(), 3e-3)
+    for _ in range(steps):
+        x, seg, y = token_task(rng, 32, vocab, 10, segments)
+        loss = F.cross_entropy(m(torch.from_numpy(x), None,
+                                 torch.from_numpy(seg) if segments else None),
+                               torch.from_numpy(y))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return m
+
+
 def band(n, w, causal=False):
     i = torch.arange(n)[:, None]
     j = torch.arange(n)[None, :]
@@ -224,6 +287,274 @@ def window_model(mask, pos="sinusoidal", d=16, seed=13, cls_token=False, pool="m
     return E.Classifier(nn.Linear(5, d), pos, _enc(d, 4, 24), pool, nn.Linear(d, 3),
                         max_seq=n, attn_mask=mask,
                         cls_token=nn.Parameter(torch.randn(d)) if cls_token else None)
+
+
+def task_samples(rng, n, segments=True, padded=0):
+    """n sequences for a token model: the first third 10 tokens long, the
+    rest 1..10; `padded` of the long ones with their last 2 rows padded.
+    Returns (token lists, segment lists or None, padding lists or None,
+    the task's labels over the unpadded rows)."""
+    x, seg, _ = token_task(rng, n, 20, 10, segments)
+    lens = [10] * (n // 3) + [int(k) for k in rng.randint(1, 11, size=n - n // 3)]
+    toks = [[int(v) for v in x[i][:k]] for i, k in enumerate(lens)]
+    segs = [[int(v) for v in seg[i][:k]] for i, k in enumerate(lens)]
+    pads = [[0] * 8 + [1, 1] if i < padded else None for i in range(n)]
+    labels = []
+    for i, k in enumerate(lens):
+        seen = k - (2 if pads[i] else 0)
+        t, sg = np.array(toks[i][:seen]), np.array(segs[i][:seen])
+        labels.append(int(np.bincount(t[sg == 0] % 4, minlength=4).argmax()))
+    return toks, segs if segments else None, pads if padded else None, labels
+
+
+def _s8_array(text, name):
+    """The values of `static const int8_t name[n] = {...};` in a header."""
+    m = re.search(r"static const int8_t %s\[(\d+)\] = \{(.*?)\n\};" % name, text, re.S)
+    assert m, "no int8 array %s in the header" % name
+    vals = [int(v) for v in m.group(2).replace("\n", " ").split(",") if v.strip()]
+    assert len(vals) == int(m.group(1)), (name, len(vals), m.group(1))
+    return np.array(vals)
+
+
+def negate_row(text, array, row, d):
+    """The header text with row `row` (d values) of int8 array `array`
+    ("name[n]") negated (-128 -> 127)."""
+    k = text.index("%s = {" % array)
+    start, end = text.index("{", k) + 1, text.index("\n};", k)
+    vals = [v.strip() for v in text[start:end].split(",") if v.strip()]
+    vals[row * d:(row + 1) * d] = [str(min(127, -int(v))) for v in vals[row * d:(row + 1) * d]]
+    bad = text[:start] + "\n    " + ", ".join(vals) + "," + text[end:]
+    assert bad != text
+    return bad
+
+
+def _int8_report(r, labels=None):
+    """(argmax agreement with PyTorch, largest |dequantized int8 - PyTorch|
+    logit error, PyTorch's largest logit span, cosine, float and int8
+    accuracies on labels) of a verify_model report with s8."""
+    f = np.array(r["torch"])
+    q = r["s8_scale"] * (np.array(r["s8"]) - r["s8_zp"])
+    agree = float(np.mean(np.argmax(q, 1) == np.argmax(f, 1)))
+    cos = float(np.sum(f * q) / np.sqrt(np.sum(f * f) * np.sum(q * q)))
+    acc = (None, None) if labels is None else (float(np.mean(np.argmax(f, 1) == labels)),
+                                               float(np.mean(np.argmax(q, 1) == labels)))
+    return agree, float(np.max(np.abs(q - f))), float(np.ptp(f, axis=1).max()), cos, acc
+
+
+def token_int8_checks(check, P, cc, cxx):
+    """int8 token models: export_calibration of ids, quantize (tools/
+    quantize_model.c's token mode: attn_quantize_model_tokens_s8), and
+    verify_model with the int8 header (attn_model_tokens_s8)."""
+    kw = dict(c_compiler=cc, log=quiet)
+    bert = trained_token_model(21)
+
+    def bert_int8():
+        E.export_model(bert, P("tq_model.h"), "tq", 10, **kw)
+        ct, cs, _, _ = task_samples(np.random.RandomState(23), 64)
+        calib = E.export_calibration(ct, None, P("tq_calib.h"), "tq", segments=cs)
+        assert "#define TQ_CALIB_TOKENS 1" in calib and "#define TQ_CALIB_SEQ 10" in calib
+        assert "tq_calib_tokens[64][10]" in calib and "tq_calib_segments[64][10]" in calib
+        # the shorter sequences padded at the end and key-padded there
+        assert "#define TQ_CALIB_PADDING (&tq_calib_padding[0][0])" in calib
+        text = E.quantize(P("tq_model.h"), P("tq_calib.h"), P("tq_model_s8.h"), "tq",
+                          c_compiler=cc)
+        assert "tq_s8_cls_token, tq_s8_token_embed, tq_s8_segment_embed," in text, text[-1500:]
+        assert "64 token sequences" in text and "Input: token ids 0..19 and segment ids" in text
+        tok, seg = _s8_array(text, "tq_s8_token_embed"), _s8_array(text, "tq_s8_segment_embed")
+        assert tok.size == 20 * 16 and seg.size == 2 * 16
+        # each table at its own min/max encoding (both ends of int8 used), not
+        # at the encoding of their sum
+        assert tok.min() <= -127 and tok.max() >= 126, (tok.min(), tok.max())
+        assert seg.min() <= -127 and seg.max() >= 126, (seg.min(), seg.max())
+        ht, hs, hp, labels = task_samples(np.random.RandomState(24), 90, padded=10)
+        r = E.verify_model(bert, P("tq_model.h"), "tq", ht, segments=hs, key_padding=hp,
+                           s8_header_path=P("tq_model_s8.h"), **kw)
+        agree, err, span, cos, (acc_f, acc_q) = _int8_report(r, labels)
+        print("     int8 BERT-like (segments, CLS, 2 post-norm layers, first pooling): argmax "
+              "as PyTorch's on %d of 90 held-out sequences, logits within %.3g (%.1f%% of "
+              "their largest span %.3g), cosine %.5f; task accuracy float %.3f, int8 %.3f"
+              % (round(90 * agree), err, 100 * err / span, span, cos, acc_f, acc_q))
+        assert agree >= 0.95, agree
+        assert err <= 0.15 * span, (err, span)
+        assert cos >= 0.999, cos
+        # the int8 tables are what runs: token 1's row negated changes the logits
+        bad = negate_row(text, "tq_s8_token_embed[320]", 1, 16)
+        with open(P("tq_bad_s8.h"), "w") as fh:
+            fh.write(bad)
+        sample = [[1, 5, 1, 7]]
+        a = E.verify_model(bert, P("tq_model.h"), "tq", sample, s8_header_path=P("tq_model_s8.h"),
+                           **kw)["s8"][0]
+        b = E.verify_model(bert, P("tq_model.h"), "tq", sample, s8_header_path=P("tq_bad_s8.h"),
+                           **kw)["s8"][0]
+        assert not np.array_equal(a, b), (a, b)
+    check("classifier int8: a BERT-like token model (token + 2 segment embeddings, learned "
+          "positions, embedding LayerNorm, CLS row, 2 post-norm GELU layers, first pooling; "
+          "trained on a toy task) quantized from calibration ids (tools/quantize_model.c, "
+          "attn_quantize_model_tokens_s8): tables at their own encodings, >= 95% of 90 "
+          "held-out argmaxes as PyTorch's (attn_model_tokens_s8), logits within 15% of their "
+          "span, cosine >= 0.999", bert_int8)
+
+    def s8_tampered():
+        real = E._write
+
+        def bad_write(path, text):  # the printed header with token 1's int8 row negated
+            real(path, negate_row(text, "tq_s8_token_embed[320]", 1, 16)
+                 if path.endswith("_s8.h") else text)
+        E._write = bad_write
+        try:
+            refuses(lambda: E.quantize(P("tq_model.h"), P("tq_calib.h"), P("tq_y_s8.h"), "tq",
+                                       c_compiler=cc),
+                    "runs differently from the parameters the quantizer made",
+                    "the printed int8 model gives other logits", "calibration sequence",
+                    exc=RuntimeError)
+        finally:
+            E._write = real
+    check("an int8 token classifier header that differs from the quantizer's parameters is "
+          "caught (quantize's check build: printed == in memory on the calibration ids)",
+          s8_tampered)
+
+    tp = trained_token_model(25, segments=False, layers=1, norm_first=True, pool="attention")
+
+    def pooled_int8():
+        E.export_model(tp, P("tp_model.h"), "tp", 10, **kw)
+        x, _, _ = token_task(np.random.RandomState(26), 48, 20, 10, segments=False)
+        pad = np.zeros((48, 10), dtype=np.uint8)
+        pad[::3, 7:] = 1  # an [n, seq] array with key padding
+        calib = E.export_calibration(torch.from_numpy(x), torch.from_numpy(pad), P("tp_calib.h"),
+                                     "tp")
+        assert "#define TP_CALIB_SEGMENTS NULL" in calib and "tp_calib_segments" not in calib
+        text = E.quantize(P("tp_model.h"), P("tp_calib.h"), P("tp_model_s8.h"), "tp",
+                          c_compiler=cc)
+        assert "tp_s8_cls_token, tp_s8_token_embed, NULL," in text and "tp_s8_pool_w" in text
+        # no segments: the table's encoding is the embedded rows' (in_scale, in_zp),
+        # covering the CLS row too: each value within half a step of the float one
+        scale = float(re.search(r"the embedded rows: scale (\S+),", text).group(1))
+        zp = int(re.search(r"the embedded rows: scale \S+, zero point (-?\d+)", text).group(1))
+        for arr, ref in (("tp_s8_token_embed", tp.embed.weight), ("tp_s8_cls_token",
+                                                                  tp.cls_token)):
+            deq = scale * (_s8_array(text, arr) - zp)
+            want = ref.detach().numpy().reshape(-1).astype(np.float64)
+            assert np.max(np.abs(deq - want)) <= scale * 0.5001, (arr, np.max(np.abs(deq - want)))
+        ht, _, hp, labels = task_samples(np.random.RandomState(27), 60, segments=False,
+                                         padded=6)
+        r = E.verify_model(tp, P("tp_model.h"), "tp", ht, key_padding=hp,
+                           s8_header_path=P("tp_model_s8.h"), **kw)
+        agree, err, span, cos, (acc_f, acc_q) = _int8_report(r, labels)
+        print("     int8 token model (no segments, CLS, 1 pre-norm layer, attention pooling): "
+              "argmax as PyTorch's on %d of 60, logits within %.3g (%.1f%% of their largest "
+              "span %.3g), cosine %.5f; task accuracy float %.3f, int8 %.3f"
+              % (round(60 * agree), err, 100 * err / span, span, cos, acc_f, acc_q))
+        assert agree >= 0.95, agree
+        assert err <= 0.15 * span, (err, span)
+        assert cos >= 0.999, cos
+    check("classifier int8: a token model without segments (CLS row in the token table's "
+          "encoding, attention pooling, pre-norm), calibrated on an [n, seq] id tensor with "
+          "padding: >= 95% of 60 held-out argmaxes as PyTorch's, logits within 15% of their "
+          "span", pooled_int8)
+
+    def cxx98_tokens():
+        src = P("cxx_tok.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
+                     '#include "tq_model.h"\n#include "tq_model_s8.h"\n'
+                     '#include "tp_model.h"\n#include "tp_model_s8.h"\n'
+                     'int main(void) { return tq_s8.logit_zp + tp_s8.logit_zp + '
+                     '(int)sizeof tq_weights + (int)sizeof tp_weights == 0; }\n')
+        r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + os.path.dirname(src), "-c", src,
+                            "-o", P("cxx_tok.o")], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the int8 token model headers compile as C++98 (-Wall -Wextra -Wpedantic -Werror)",
+          cxx98_tokens)
+
+    def token_refusals():
+        calib = lambda toks, segs=None, path="tq_r_calib.h": E.export_calibration(  # noqa: E731
+            toks, None, P(path), "tq", segments=segs)
+        quant = lambda model="tq_model.h", c="tq_r_calib.h", name="tq": E.quantize(  # noqa: E731
+            P(model), P(c), P("r_s8.h"), name, c_compiler=cc)
+        calib([[1, 2, 3, 4], [5, 6, 7, 8, 20, 1]])
+        refuses(quant, "calibration token id 20 (sequence 1, position 4) is outside "
+                "tq_model.h's vocabulary (0..19)")
+        calib([[1, 2, 3], [4, 5, 6]], [[0, 0, 1], [0, 2, 1]])
+        refuses(quant, "calibration segment id 2 (sequence 1, position 1)",
+                "segment table (0..1)")
+        calib([list(range(11))])
+        refuses(quant, "calibration sequences of 11 tokens", "at most 10 (TQ_SEQ)")
+        E.export_calibration(np.float32(np.random.RandomState(0).randn(4, 10, 16)), None,
+                             P("tq_f_calib.h"), "tq")
+        refuses(lambda: quant(c="tq_f_calib.h"), "is a token model",
+                "must be token ids", "float inputs")
+        E.export_calibration([[1, 2, 3, 0, 0, 0]], None, P("v_t_calib.h"), "v")
+        refuses(lambda: quant("v_model.h", "v_t_calib.h", "v"), "holds calibration token ids",
+                "not a token model (its input is patches)")
+        # export_calibration itself
+        refuses(lambda: calib([[1, 2, 3]], [[0, 1]]), "must have the tokens' shape")
+        refuses(lambda: calib([[1, -2, 3]]), "calibration tokens[0] has a negative id (-2)")
+        refuses(lambda: calib(np.float32([[1, 2, 3]])), "calibration inputs must be",
+                "integer ids [n, seq]")
+        refuses(lambda: E.export_calibration(np.float32(np.zeros((2, 3, 4))), None,
+                                             P("x.h"), "tq", segments=[[0, 0, 0]] * 2),
+                "segments= is for token ids")
+    check("refused (ValueError naming it): a calibration token id >= vocab, a segment id "
+          "outside its table, longer sequences, float inputs for a token model and ids for "
+          "another, segments of another shape, negative ids", token_refusals)
+
+    def c_side_refuses():
+        # without Python's check: the calibration header stops the compiler ...
+        text = E.calibration_header([[1, 2, 20]], None, "tq")
+        with open(P("tq_c_calib.h"), "w") as fh:
+            fh.write(text)
+        src = P("tq_c.c")
+        with open(src, "w") as fh:
+            fh.write('#include "tq_model.h"\n#include "tq_c_calib.h"\nint main(void) '
+                     '{ return tq_calib_tokens[0][0]; }\n')
+        r = subprocess.run([cc, "-std=c99", "-fsyntax-only", "-I" + REPO, src],
+                           capture_output=True, text=True)
+        assert r.returncode != 0 and "outside tq_model.h's vocabulary" in r.stderr, r.stderr
+        # ... and tools/quantize_model.c itself refuses an id the header hides
+        with open(P("tq_c_calib.h"), "w") as fh:
+            fh.write(text.replace("#define TQ_CALIB_MAX_TOKEN 20", "#define TQ_CALIB_MAX_TOKEN 19"))
+        with open(P("quant_input.h"), "w") as fh:
+            fh.write('#include "tq_model.h"\n#include "tq_c_calib.h"\n#define QM_NAME "tq"\n'
+                     '#define QM_CFG tq_cfg\n#define QM_WEIGHTS tq_weights\n'
+                     '#define QM_N_CALIB TQ_N_CALIB\n#define QM_SEQ TQ_CALIB_SEQ\n'
+                     '#define QM_PADDING TQ_CALIB_PADDING\n#define QM_TOKENS 1\n'
+                     '#define QM_CALIB tq_calib_tokens\n#define QM_SEGMENTS TQ_CALIB_SEGMENTS\n')
+        exe = P("qm_tokens")
+        r = subprocess.run([cc, "-std=c99", "-O0"] + WARN + ["-I" + REPO, "-I" + P(""),
+                            os.path.join(REPO, "tools", "quantize_model.c"), "-lm", "-o", exe],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+        r = subprocess.run([exe], capture_output=True, text=True)
+        assert r.returncode == 1 and r.stdout == "", (r.returncode, r.stdout[:200])
+        assert "attn_quantize_model_tokens_s8: a value is outside its allowed range" in r.stderr \
+            and "token or segment id outside its table" in r.stderr, r.stderr
+    check("the C side alone refuses an id outside the vocabulary: the calibration header's "
+          "#error after the model header, tools/quantize_model.c's exit 1 with the quantizer's "
+          "status (no output)", c_side_refuses)
+
+    def cli_tokens():
+        torch.save(bert, P("tq.pt"))
+        toks, segs, _, _ = task_samples(np.random.RandomState(28), 30)
+        torch.save(toks, P("tq_tok.pt"))
+        torch.save(segs, P("tq_seg.pt"))
+        cmd = [sys.executable, os.path.join(REPO, "tools", "export.py"), P("tq.pt"), "--name",
+               "ct", "--seq", "10", "--calib", P("tq_tok.pt"), "--calib-segments",
+               P("tq_seg.pt"), "--cc", cc, "-o", P("ct_model.h")]
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=P(""))
+        assert r.returncode == 0, r.stderr
+        assert "verified ct_model.h" in r.stdout and "ct_model_s8.h" in r.stdout, r.stdout
+        with open(P("ct_model_s8.h")) as fh:
+            assert "ct_s8_token_embed, ct_s8_segment_embed," in fh.read()
+        toks[3][2] = 20
+        torch.save(toks, P("tq_tok.pt"))
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=P(""))
+        assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+        assert "cannot export" in r.stderr and "token id 20 (sequence 3, position 2)" in r.stderr \
+            and "Traceback" not in r.stderr, r.stderr
+    check("command line: a pickled token Classifier with --calib ids and --calib-segments "
+          "exports, verifies and quantizes; an id >= vocab in --calib exits 1 with the "
+          "message (no traceback)", cli_tokens)
 
 
 def classifier_checks(check, P, cc, cxx):
@@ -496,9 +827,6 @@ def classifier_checks(check, P, cc, cxx):
                    refuses(lambda: E.Classifier(nn.Linear(4, 12), None, _enc(12, 2, 16), "mean",
                                                 nn.Linear(12, 3), window=0),
                            "window must be an int >= 1")))
-    check("refused: quantize() of a token model (tools/quantize_model.c has no token path)",
-          lambda: refuses(lambda: E.quantize(P("b_model.h"), P("v_calib.h"), P("b_model_s8.h"),
-                                             "b", c_compiler=cc), "is a token model"))
 
     def old_pickle():  # a Classifier saved before the front ends existed
         torch.manual_seed(16)
@@ -524,6 +852,286 @@ def classifier_checks(check, P, cc, cxx):
         assert os.path.exists(P("cv_model_s8.h"))
     check("command line: a pickled ViT Classifier exports (no --seq), verified, with "
           "calibration images and its int8 model", cli_vit)
+
+    token_int8_checks(check, P, cc, cxx)
+
+
+# ---- the decoder models' embedding LayerNorm (BART's layernorm_embedding) -----------
+
+def _randomise_norm(norm, seed):
+    """A LayerNorm's affine away from 1 / 0: the export must carry it."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        norm.weight.copy_(1.0 + 0.5 * torch.randn(norm.weight.shape, generator=g))
+        norm.bias.copy_(0.3 * torch.randn(norm.bias.shape, generator=g))
+
+
+def embed_norm_models():
+    """(label, model, bos, eos) of encoder-decoders with embedding LayerNorms."""
+    torch.manual_seed(21)
+    out = []
+    m = peaked(E.Seq2Seq.build(11, 13, 16, 2, 2, 2, 24, max_src=7, max_tgt=9, embed_norm=True,
+                               embed_scale=math.sqrt(16)))
+    _randomise_norm(m.src_embed_norm, 1)
+    _randomise_norm(m.tgt_embed_norm, 2)
+    out.append(("post-norm relu, learned positions, embed_scale sqrt(16), both norms affine",
+                m, 1, 2))
+    # each side's norm takes its stack's eps: the encoder 1e-5, the decoder 0.1 (a
+    # value that changes the result, so a norm run with the other side's eps fails)
+    d = 12
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, 3, 20, dropout=0.0,
+                                                           activation="gelu", norm_first=True,
+                                                           batch_first=True), 2,
+                                norm=nn.LayerNorm(d), enable_nested_tensor=False)
+    dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(d, 3, 20, dropout=0.0,
+                                                           activation="gelu", norm_first=True,
+                                                           layer_norm_eps=0.1, batch_first=True),
+                                2, norm=nn.LayerNorm(d, eps=0.1))
+    m = peaked(E.Seq2Seq.from_modules(src_embed=nn.Embedding(9, d), tgt_embed=nn.Embedding(10, d),
+                                      encoder=enc, decoder=dec, out=nn.Linear(d, 10),
+                                      src_pos="sinusoidal", tgt_pos="sinusoidal", max_src=6,
+                                      max_tgt=8, src_embed_norm=nn.LayerNorm(d),
+                                      tgt_embed_norm=nn.LayerNorm(d, eps=0.1,
+                                                                  elementwise_affine=False)))
+    _randomise_norm(m.src_embed_norm, 3)
+    out.append(("pre-norm gelu, sinusoidal, encoder eps 1e-5 and decoder eps 0.1, the target "
+                "norm without affine (NULL)", m, 0, 9))
+    return out
+
+
+def embed_norm_lm():
+    torch.manual_seed(22)
+    m = peaked(E.DecoderLM.build(10, 16, 2, 2, 24, max_len=9, embed_norm=True,
+                                 embed_scale=math.sqrt(16)))
+    _randomise_norm(m.embed_norm, 4)
+    return m
+
+
+def embed_norm_checks(check, P, cc, cxx):
+    kw = dict(c_compiler=cc, log=quiet)
+    s2s = embed_norm_models()
+    lm = embed_norm_lm()
+    reports = {}
+
+    def float_s2s(i, m, bos, eos):
+        r = E.export_seq2seq(m, P("en%d_model.h" % i), "en%d" % i, bos=bos, eos=eos,
+                             log=lambda s: reports.__setitem__("en%d" % i, s),
+                             c_compiler=cc)
+        assert "1 /*embed_norm*/}" in r, "the cfg's embed_norm flag is not set"
+        assert ("en%d_src_embed_norm_w[" % i) in r, "no source norm array"
+        assert (("en%d_tgt_embed_norm_w[" % i) in r) == (i == 0), "target affine"
+        print("     " + reports["en%d" % i])
+    for i, (label, m, bos, eos) in enumerate(s2s):
+        check("seq2seq with embedding LayerNorms, float == PyTorch: %s" % label,
+              lambda i=i, m=m, bos=bos, eos=eos: float_s2s(i, m, bos, eos))
+
+    def float_lm():
+        r = E.export_lm(lm, P("enl_model.h"), "enl", eos=3,
+                        log=lambda s: reports.__setitem__("enl", s), c_compiler=cc)
+        assert "1 /*embed_norm*/}" in r and "enl_embed_norm_w[16]" in r, "no embed_norm"
+        print("     " + reports["enl"])
+    check("decoder-only with an embedding LayerNorm (post-norm, learned, embed_scale sqrt(16)), "
+          "float == PyTorch", float_lm)
+
+    def norms_matter():
+        # the same headers with the flag off must fail the verification: the norm is applied
+        for path, name, run in (
+                (P("en0_model.h"), "en0", lambda p: E._verify_float(
+                    "seq2seq", s2s[0][1], p, "en0", [[3, 4, 5], [6, 1]], 1, 2, None, None, cc,
+                    REPO, quiet)),
+                (P("enl_model.h"), "enl", lambda p: E._verify_float(
+                    "lm", lm, p, "enl", [[3, 4], [5]], None, 3, None, None, cc, REPO, quiet))):
+            text = open(path).read()
+            assert text.count("1 /*embed_norm*/}") == 1
+            bad = path.replace("_model.h", "_off_model.h")
+            with open(bad, "w") as fh:
+                fh.write(text.replace("1 /*embed_norm*/}", "0 /*embed_norm*/}"))
+            refuses(lambda: run(bad), "largest difference", exc=RuntimeError)
+        # and without it in PyTorch the model computes something else
+        m = s2s[0][1]
+        with E._eval_mode(m), torch.no_grad():
+            src, tgt = torch.tensor([[3, 4, 5]]), torch.tensor([[1, 6, 7]])
+            a = m(src, tgt)
+            keep = m.src_embed_norm, m.tgt_embed_norm
+            m.src_embed_norm = m.tgt_embed_norm = None
+            try:
+                b = m(src, tgt)
+            finally:
+                m.src_embed_norm, m.tgt_embed_norm = keep
+        assert float((a - b).abs().max()) > 1e-2
+        # the second model's target norm with the encoder's eps (1e-5, not 0.1) computes
+        # other logits, far beyond the 1e-5 bound: its verification tells the eps apart
+        m = s2s[1][1]
+        with E._eval_mode(m), torch.no_grad():
+            src, tgt = torch.tensor([[3, 4, 5]]), torch.tensor([[0, 6, 7]])
+            a = m(src, tgt)
+            m.tgt_embed_norm.eps = 1e-5
+            try:
+                b = m(src, tgt)
+            finally:
+                m.tgt_embed_norm.eps = 0.1
+        assert float(((a - b).abs() / a.abs().clamp(min=1)).max()) > 1e-3
+    check("the embedding norms matter: a header with embed_norm 0 fails the verification; "
+          "another eps changes the logits",
+          norms_matter)
+
+    rng = np.random.RandomState(23)
+
+    def s8_s2s(i):
+        m, bos, eos = s2s[i][1], s2s[i][2], s2s[i][3]
+        vocab, max_src = int(m.src_embed.num_embeddings), m.max_src
+        calib = [list(rng.randint(0, vocab, size=rng.randint(1, max_src + 1))) for _ in range(24)]
+        held = [list(rng.randint(0, vocab, size=rng.randint(1, max_src + 1))) for _ in range(12)]
+        E.export_seq2seq_calibration(m, calib, [[bos] + m.greedy(s, bos, eos, m.max_tgt - 1)
+                                                for s in calib], P("en%d_calib.h" % i),
+                                     "en%d" % i)
+        r = E.quantize_seq2seq(P("en%d_model.h" % i), P("en%d_calib.h" % i),
+                               P("en%d_model_s8.h" % i), "en%d" % i, samples=held,
+                               min_word_agreement=0.5, **kw)
+        assert r["samples"] == 12 and 0.5 <= r["word_agreement"] <= 1.0, r
+        assert 0.0 <= r["token_error_rate"] <= 1.0 and r["max_logit_error"] > 0.0, r
+        for side in ("src", "tgt"):
+            assert "en%d_s8_%s_embed_norm_gamma[" % (i, side) in r["text"], "no int8 %s norm" % side
+        print("     int8 seq2seq %d: %d of %d outputs identical to float, token error rate "
+              "%.1f%%, logits within %.3g (span %.3g)" % (
+                  i, r["words_identical"], r["samples"], 100 * r["token_error_rate"],
+                  r["max_logit_error"], r["logit_span"]))
+    for i in range(len(s2s)):
+        check("int8 seq2seq with embedding LayerNorms (%d): bit-identical to the quantizer's "
+              "parameters, >= 50%% of held-out outputs identical to float" % i,
+              lambda i=i: s8_s2s(i))
+
+    def s8_lm():
+        seqs = [list(rng.randint(0, 10, size=rng.randint(1, 10))) for _ in range(24)]
+        E.export_lm_calibration(lm, seqs, P("enl_calib.h"), "enl")
+        r = E.quantize_lm(P("enl_model.h"), P("enl_calib.h"), P("enl_model_s8.h"), "enl",
+                          min_word_agreement=0.5, **kw)
+        assert r["samples"] == 24 and "enl_s8_embed_norm_gamma[" in r["text"], r["samples"]
+        print("     int8 decoder-only: %d of %d outputs identical to float, token error rate "
+              "%.1f%%, logits within %.3g (span %.3g)" % (
+                  r["words_identical"], r["samples"], 100 * r["token_error_rate"],
+                  r["max_logit_error"], r["logit_span"]))
+    check("int8 decoder-only with an embedding LayerNorm: bit-identical header, >= 50% "
+          "identical to float", s8_lm)
+
+    def cxx98():
+        src = P("en_cxx.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
+                     '#include "en0_model.h"\n#include "en0_model_s8.h"\n'
+                     '#include "enl_model.h"\n#include "enl_model_s8.h"\n'
+                     'int main(void) { return en0_cfg.embed_norm + enl_cfg.embed_norm + '
+                     'en0_s8.logit_zp + enl_s8.logit_zp == 0; }\n')
+        r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + P(""), "-c", src, "-o", P("en_cxx.o")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the embedding-norm headers (float and int8) compile as C++98", cxx98)
+
+    # ---- refusals
+    def small(**kw2):
+        torch.manual_seed(24)
+        a = dict(src_vocab=7, tgt_vocab=8, d_model=8, nhead=2, num_encoder_layers=1,
+                 num_decoder_layers=1, dim_feedforward=12, max_src=5, max_tgt=6,
+                 embed_norm=True)
+        a.update(kw2)
+        return E.Seq2Seq.build(**a)
+
+    def one_side():
+        b = small(embed_norm=False)
+        parts = dict(src_embed=b.src_embed, tgt_embed=b.tgt_embed, encoder=b.encoder,
+                     decoder=b.decoder, out=b.out, src_pos=b.src_pos, tgt_pos=b.tgt_pos)
+        refuses(lambda: E.Seq2Seq.from_modules(src_embed_norm=nn.LayerNorm(8), **parts),
+                "src_embed_norm is given but tgt_embed_norm is None", "one embed_norm flag")
+        refuses(lambda: E.Seq2Seq(tgt_embed_norm=nn.LayerNorm(8), **parts),
+                "tgt_embed_norm is given but src_embed_norm is None")
+        refuses(lambda: E.Seq2Seq(src_embed_norm=nn.Linear(8, 8), tgt_embed_norm=nn.LayerNorm(8),
+                                  **parts), "src_embed_norm must be an nn.LayerNorm")
+        refuses(lambda: E.DecoderLM(nn.Embedding(5, 8), b.encoder, nn.Linear(8, 5), max_len=4,
+                                    embed_norm=nn.BatchNorm1d(8)),
+                "embed_norm must be an nn.LayerNorm")
+        m = small()
+        m.tgt_embed_norm = None  # removed after construction: the export refuses it too
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_embed_norm is given but "
+                "tgt_embed_norm is None")
+    check("refused: one side's embedding LayerNorm without the other's (and not a LayerNorm)",
+          one_side)
+
+    def other_eps():
+        m = small()
+        m.src_embed_norm = nn.LayerNorm(8, eps=1e-6)
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_embed_norm.eps is 1e-06",
+                "encoder's layer eps is 1e-05")
+        m = small(layer_norm_eps=1e-6)
+        m.tgt_embed_norm = nn.LayerNorm(8)
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "tgt_embed_norm.eps is 1e-05",
+                "decoder's layer eps is 1e-06")
+        lm2 = E.DecoderLM.build(5, 8, 2, 1, 8, 4, embed_norm=True)
+        lm2.embed_norm = nn.LayerNorm(8, eps=1e-3)
+        refuses(lambda: E.lm_header(lm2, "r"), "embed_norm.eps is 0.001",
+                "encoder's layer eps is 1e-05")
+    check("refused: an embedding LayerNorm whose eps is not its stack's, naming both", other_eps)
+
+    def other_shape():
+        m = small()
+        m.src_embed_norm = nn.LayerNorm((2, 4))
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_embed_norm normalises over (2, 4)")
+        m = small()
+        m.tgt_embed_norm = nn.LayerNorm(12)
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "tgt_embed_norm normalises over (12,)")
+        lm2 = E.DecoderLM.build(5, 8, 2, 1, 8, 4, embed_norm=True)
+        with torch.no_grad():
+            lm2.embed_norm.bias[2] = float("nan")
+        refuses(lambda: E.lm_header(lm2, "r"), "embed_norm.bias has NaN")
+    check("refused: an embedding LayerNorm over another shape, or with a NaN", other_shape)
+
+    def old_pickle():  # saved by the tools/export.py before the embedding norms
+        m = small(embed_norm=False)
+        for k in ("src_embed_norm", "tgt_embed_norm"):
+            del m.__dict__[k]
+        torch.save(m, P("old_s2s.pt"))
+        m2 = torch.load(P("old_s2s.pt"))
+        assert m2.src_embed_norm is None and m2.tgt_embed_norm is None
+        lm2 = E.DecoderLM.build(5, 8, 2, 1, 8, 4)
+        del lm2.__dict__["embed_norm"]
+        torch.save(lm2, P("old_lm.pt"))
+        assert torch.load(P("old_lm.pt")).embed_norm is None
+        E.export_seq2seq(m2, P("old_s2s_model.h"), "olds", bos=1, **kw)
+    check("a Seq2Seq / DecoderLM pickled before the embedding norms loads (None) and exports",
+          old_pickle)
+
+    def cli():
+        exe = [sys.executable, os.path.join(REPO, "tools", "export.py")]
+        m = small()
+        m.tgt_embed_norm = None
+        torch.save(m, P("en_one.pt"))
+        m = small()
+        m.src_embed_norm = nn.LayerNorm(8, eps=1e-3)
+        torch.save(m, P("en_eps.pt"))
+        for f, needles in (("en_one.pt", ["src_embed_norm is given but tgt_embed_norm is None"]),
+                           ("en_eps.pt", ["src_embed_norm.eps is 0.001", "eps is 1e-05"])):
+            r = subprocess.run(exe + [P(f), "--name", "bad", "--bos", "1", "-o",
+                                      P("en_bad_model.h")], capture_output=True, text=True)
+            assert r.returncode == 1, (r.returncode, r.stderr)
+            assert "Traceback" not in r.stderr, r.stderr
+            assert "cannot export" in r.stderr, r.stderr
+            for n in needles:
+                assert n in r.stderr, (n, r.stderr)
+        m = s2s[0][1]
+        torch.save(m, P("en_good.pt"))
+        rng2 = np.random.RandomState(25)
+        src = [list(rng2.randint(0, 11, size=rng2.randint(1, 8))) for _ in range(16)]
+        torch.save({"src": src, "tgt": [[1] + m.greedy(s, 1, 2, 8) for s in src]},
+                   P("en_good_calib.pt"))
+        r = subprocess.run(exe + [P("en_good.pt"), "--name", "eng", "--bos", "1", "--eos", "2",
+                                  "--cc", cc, "-o", P("eng_model.h"), "--calib",
+                                  P("en_good_calib.pt"), "--min-word-agreement", "0.5"],
+                           capture_output=True, text=True, cwd=P(""))
+        assert r.returncode == 0, r.stderr
+        assert "verified eng_model.h" in r.stdout and "eng_model_s8.h" in r.stdout, r.stdout
+        assert "eng_s8_src_embed_norm_gamma[" in open(P("eng_model_s8.h")).read()
+    check("command line: embedding-norm refusals exit 1 with a message and no traceback; a "
+          "Seq2Seq with both norms exports, verified, with its int8 model", cli)
 
 
 def main():
@@ -854,6 +1462,7 @@ def main():
         assert "verified" in r.stdout, r.stdout
     check("command line: a Seq2Seq pickle exports (exit 0), a SiLU one is refused (exit 1)", cli)
 
+    embed_norm_checks(check, P, cc, args.cxx)
     classifier_checks(check, P, cc, args.cxx)
 
     n_fail = results.count(False)

@@ -648,6 +648,15 @@ DEC_CASES = [
     dict(kind="seq2seq", name="s2s_e2d1_post_gelutanh_d9_h3_nopos", enc_layers=2, layers=1,
          d=9, heads=3, ff=12, act="gelu_tanh", src_vocab=10, tgt_vocab=12, max_src=6,
          max_tgt=7, pos="none", embed_scale=2.0, mem=6, seq=3, max_out=7, bos=9),
+    # the embeddings' LayerNorm (issue 11: BART's layernorm_embedding, BLOOM's
+    # word_embeddings_layernorm)
+    dict(kind="seq2seq", name="s2s_e1d1_post_relu_d8_h2_learned_embnorm", enc_layers=1,
+         layers=1, d=8, heads=2, ff=12, act="relu", src_vocab=9, tgt_vocab=8, max_src=6,
+         max_tgt=7, pos="learned", embed_scale=math.sqrt(8.0), mem=5, seq=5, max_out=6, bos=1,
+         embed_norm=True),
+    dict(kind="lm", name="lm_l1_pre_gelu_norm_d8_h2_sin_embnorm", layers=1, d=8, heads=2,
+         ff=12, act="gelu", norm_first=True, final_norm=True, vocab=10, max_len=8,
+         pos="sinusoidal", embed_scale=1.0, seq=7, prompt=2, max_out=6, embed_norm=True),
     # decoder-only: nn.Embedding + positions + causal nn.TransformerEncoder + nn.Linear
     dict(kind="lm", name="lm_l2_pre_gelu_norm_d10_h2_learned", layers=2, d=10, heads=2, ff=20,
          act="gelu", norm_first=True, final_norm=True, vocab=12, max_len=10, pos="learned",
@@ -670,7 +679,8 @@ DEC_CASE_FIELDS = ["name", "kind", "seq", "mem", "d_model", "n_heads", "d_ff",
                    "src_vocab", "tgt_vocab", "max_src", "max_tgt", "pos", "embed_scale",
                    "src_embed", "tgt_embed", "src_pos", "tgt_pos", "out_w", "out_b", "src",
                    "tgt", "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out",
-                   "greedy", "expected", "expected_mem", "data_bytes", "window"]
+                   "greedy", "expected", "expected_mem", "data_bytes", "window", "embed_norm",
+                   "src_norm_w", "src_norm_b", "tgt_norm_w", "tgt_norm_b"]
 DEC_KINDS = {"dmha": "GOLDEN_DEC_MHA", "dlayer": "GOLDEN_DEC_LAYER",
              "decoder": "GOLDEN_DEC_STACK", "transformer": "GOLDEN_DEC_TRANSFORMER",
              "seq2seq": "GOLDEN_DEC_SEQ2SEQ", "lm": "GOLDEN_DEC_LM"}
@@ -736,7 +746,7 @@ def dec_base_case(spec):
                 causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
                 src_vocab=0, tgt_vocab=0, max_src=0, max_tgt=0, pos="GOLDEN_POS_NONE",
                 embed_scale=0.0, prompt_len=0, bos=0, eos=0, eos_never=0, n_eos=0, max_out=0,
-                window=spec.get("window", 0))
+                window=spec.get("window", 0), embed_norm=int(spec.get("embed_norm", False)))
     return case
 
 
@@ -899,6 +909,19 @@ def embed(table, pos, tokens, scale):
     return h + pos[:len(tokens)]
 
 
+def embed_norms(spec, n):
+    """n embedding LayerNorms (spec's eps, randomised) if spec["embed_norm"],
+    else n identities."""
+    if not spec.get("embed_norm"):
+        return [lambda h: h] * n
+    out = []
+    for _ in range(n):
+        ln = nn.LayerNorm(spec["d"], eps=spec.get("eps", 1e-5))
+        randomise(ln)
+        out.append(ln)
+    return out
+
+
 def top_margin(logits):
     """(argmax, (best - second) / max(1, |best|)) of a 1-D tensor."""
     v, i = torch.sort(logits.double(), descending=True)
@@ -938,14 +961,17 @@ def build_seq2seq(spec):
     src_emb.weight.data.normal_()
     tgt_emb.weight.data.normal_()
     src_pos, tgt_pos = position_table(spec, spec["max_src"]), position_table(spec, spec["max_tgt"])
+    # embed_norm (issue 11): BART's layernorm_embedding, one per side, with
+    # that side's layer eps (attention.h: encoder.eps / decoder.eps)
+    src_ln, tgt_ln = embed_norms(spec, 2)
     fix = AllMaskedFix(tf)
     src = [int(t) for t in torch.randint(0, sv, (spec["mem"],))]
     tgt = [spec["bos"]] + [int(t) for t in torch.randint(0, tv, (spec["seq"] - 1,))]
-    memory = tf.encoder(embed(src_emb, src_pos, src, scale)[:, None, :])
+    memory = tf.encoder(src_ln(embed(src_emb, src_pos, src, scale))[:, None, :])
 
     def logits_of(tokens):
         n = len(tokens)
-        h = tf.decoder(embed(tgt_emb, tgt_pos, tokens, scale)[:, None, :], memory,
+        h = tf.decoder(tgt_ln(embed(tgt_emb, tgt_pos, tokens, scale))[:, None, :], memory,
                        tgt_mask=causal_mask(n, n, True))
         return out_lin(h[:, 0])
 
@@ -957,6 +983,9 @@ def build_seq2seq(spec):
                 expected=f32(logits_of(tgt)))
     if spec["pos"] == "learned":
         case.update(src_pos=f32(src_pos), tgt_pos=f32(tgt_pos))
+    if spec.get("embed_norm"):
+        case.update(src_norm_w=f32(src_ln.weight), src_norm_b=f32(src_ln.bias),
+                    tgt_norm_w=f32(tgt_ln.weight), tgt_norm_b=f32(tgt_ln.bias))
     greedy_fields(case, spec, lambda toks: logits_of(toks)[-1], [spec["bos"]])
     check_all_masked(spec, fix)
     stack_fields(case, tf.encoder)
@@ -973,12 +1002,13 @@ def build_lm(spec):
     randomise(out_lin)
     emb.weight.data.normal_()
     pos = position_table(spec, spec["max_len"])
+    ln, = embed_norms(spec, 1)  # embed_norm: BLOOM's word_embeddings_layernorm
     fix = AllMaskedFix(enc)
     tokens = [int(t) for t in torch.randint(0, vocab, (spec["seq"],))]
 
     def logits_of(toks):
         n = len(toks)
-        h = enc(embed(emb, pos, toks, scale)[:, None, :], mask=causal_mask(n, n, True))
+        h = enc(ln(embed(emb, pos, toks, scale))[:, None, :], mask=causal_mask(n, n, True))
         return out_lin(h[:, 0])
 
     case.update(tgt_vocab=vocab, max_tgt=spec["max_len"], pos=POS_ENUM[spec["pos"]],
@@ -988,6 +1018,8 @@ def build_lm(spec):
                 prompt_len=spec["prompt"])
     if spec["pos"] == "learned":
         case["tgt_pos"] = f32(pos)
+    if spec.get("embed_norm"):
+        case.update(tgt_norm_w=f32(ln.weight), tgt_norm_b=f32(ln.bias))
     assert spec["prompt"] <= spec["seq"] and spec["prompt"] + spec["max_out"] - 1 <= spec["max_len"]
     greedy_fields(case, spec, lambda toks: logits_of(toks)[-1], tokens[:spec["prompt"]])
     check_all_masked(spec, fix)
@@ -1294,7 +1326,8 @@ def dec_sentinel_case():
     case = {f: None for f in DEC_CASE_FIELDS}
     for f in ("seq", "mem", "d_model", "n_heads", "d_ff", "n_enc_layers", "n_dec_layers",
               "norm_first", "causal", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
-              "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out", "data_bytes", "window"):
+              "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out", "data_bytes", "window",
+              "embed_norm"):
         case[f] = 0
     case.update(kind="GOLDEN_DEC_MHA", activation="GOLDEN_RELU", pos="GOLDEN_POS_NONE",
                 eps=0.0, embed_scale=0.0)

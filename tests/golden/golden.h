@@ -239,6 +239,12 @@ typedef struct {
     unsigned long data_bytes;  /* bytes of all the case's arrays (its flash)    */
     int window;         /* the target self-attention's window (0: none), as in
                            golden_case                                          */
+    int embed_norm;     /* SEQ2SEQ, LM: a LayerNorm after embedding + positions
+                           (each side its own; LM: tgt_norm_*)                  */
+    const float *src_norm_w; /* [d] SEQ2SEQ's source side (gamma), or NULL     */
+    const float *src_norm_b; /* [d] (beta)                                       */
+    const float *tgt_norm_w; /* [d] the target side (LM: the one), or NULL       */
+    const float *tgt_norm_b;
 } golden_dec_case;
 
 /* golden_dec_cases[] (test_golden.c): ends with a row whose name is NULL; and
