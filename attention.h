@@ -8488,13 +8488,14 @@ ATTN__INLINE void attn__w16_context(attn__w16 *g)
 
 /* attn__attend_rows_s8 on Helium for the windowed heads that
    attn__win16_ok accepts: four rows at a time (attn__w16_softmax,
-   attn__w16_context), the rest (a last row alone, rows past the keys) by
-   attn__rows16_mve. */
+   attn__w16_context). Returns the rows done: the rest (a last row alone,
+   rows past the keys) are the caller's, for attn__rows16_mve (not called
+   from here: the two frames are not stacked). */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
                                     const int8_t *v, const uint8_t *key_padding, int seq_kv,
                                     int n_heads, int causal, int window,
                                     const attn_sdpa_s8_params *p, int32_t *s);
-ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
+ATTN__NOCLONE int attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
                                      const int8_t *k, const int8_t *v, int seq_kv, int n_heads,
                                      int causal, int window, const attn_sdpa_s8_params *p,
                                      int32_t *s)
@@ -8533,8 +8534,8 @@ ATTN__NOCLONE void attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0
         out += (size_t)rows * d;
         q += (size_t)rows * d;
     }
-    for (; i < i0 + m; i++, out += d, q += d) /* a row at a time (not again here) */
-        attn__rows16_mve(out, q, 1, i, k, v, NULL, seq_kv, n_heads, causal, window, p, s);
+    (void)s;
+    return i - i0;
 }
 
 /* attn__rows16w_mve's conditions beyond attn__rows16_mve's: a window whose
@@ -8564,8 +8565,11 @@ ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0,
 #if defined(__clang__) /* (clang's code for the rest is the better with the choice here, and
                           first; GCC's with its caller's) */
     if (__builtin_expect(window > 0, 0) && m >= 2 && attn__win16_ok(p, causal, window)) {
-        attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, s);
-        return;
+        const int done = attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, s);
+        out += (size_t)done * d;
+        q += (size_t)done * d;
+        i0 += done;
+        m -= done;
     }
 #endif
     const int lsh = p->score_mul.shift, kz = p->k_zp, zp = p->out_zp;
@@ -8891,8 +8895,13 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
                          p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0, 1)) {
 #if !defined(__clang__)
         if (window > 0 && m >= 2 && attn__win16_ok(p, causal, window)) {
-            attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, scores);
-            return;
+            const int done = attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal,
+                                               window, p, scores);
+            if (done == m) return;
+            out += (size_t)done * (size_t)d;
+            q += (size_t)done * (size_t)d;
+            i0 += done;
+            m -= done;
         }
 #endif
         attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, n_heads, causal, window, p,
