@@ -8085,6 +8085,471 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
 
 #if ATTN__ATT_ASM
 #define ATTN__ROWS16_MVE 1
+/* Windowed heads (attn__rows16_mve's groups): four consecutive query rows
+   of a head at once, whose windows lie in one union of at most
+   ATTN__WIN_KEYS keys (2w + 4 for a window w, w + 4 causal). Their scores
+   go to a block S[key][row] (the rows in the lanes), so that the softmax's
+   max, exponentials, sums, normalisers and Q15 probabilities are vector
+   operations over the union's keys, with no reduction across lanes:
+     - a key outside a row's window gets the score INT32_MIN, whose
+       exponential is exactly 0: mx - z saturates at or above 2^31 - 2^18
+       (|mx| <= 16 * 128^2), VQSHL keeps it there and VQRDMULH by a
+       multiplier >= 2^22 (the caller's condition) gives more than
+       32 * 2^16, where attn__exp2_mve's result is 0;
+     - the scores are the dot products without k_zp's term -k_zp sum q: a
+       constant of the row, it cancels in mx - z (|mx - z| < 2^20 either
+       way: nothing saturates);
+     - the exponentials as attn__exp2_mve's, (T[i] - T[i+1]) r >> 9 as
+       VMULH by r << 23, the table's index and r taken from u itself (not
+       from u clamped: where they differ, n = 32 gives 0 anyway);
+     - each row's 64-bit sum S in two 32-bit lanes: H = sum (e >> 16) and
+       L = sum e modulo 2^32, S = H 2^16 + sum (e & 0xFFFF), whose low word
+       is L and high word H >> 16 plus the carry L < (H << 16 modulo 2^32)
+       (sum (e & 0xFFFF) < 2^32: fewer than 2^16 keys);
+     - its normaliser as attn__softmax_normalise: c = clz of S (64 bits,
+       1..33), D = (S << c) >> 32, the Q15 shift 48 - c (31 from 32 on),
+       R = floor((2^63 - 1) / D) as attn__recip32 step by step (its two
+       Newton steps, the third on the residual 2^63 - D x, whose bits 16..47
+       are those of -(D x) modulo 2^64), then its last corrections x + 1
+       while D (x + 1) <= 2^63 - 1, i.e. while the high word of D (x + 1)
+       is below 2^31 (x + 1 saturated: x = 2^32 - 1 is the quotient itself,
+       D = 2^31); the same integer as attn__recip32_div for every D (both
+       checked against each other for all 2^31 of them when this was
+       written);
+   then each row's context over its own keys as attn__rows16_mve's. rows
+   (2..4): the rows that exist; the lanes past them repeat the last (their
+   outputs are not written). The per-head part in one block of assembly
+   (both compilers' code spilled), reading its arguments from the struct. */
+#define ATTN__WIN_KEYS 12
+typedef struct {
+    const int8_t *q[4];   /* the rows' queries at the head's column   (0 .. 12) */
+    const int8_t *k;      /* the union's first key at the column        (16) */
+    int32_t d;            /* the row stride                             (20) */
+    int32_t n;            /* keys in the union, 1..ATTN__WIN_KEYS       (24) */
+    int32_t *s;           /* the block S [n][4]                         (28) */
+    const int32_t *T;     /* the exp2 pairs (attn__exp2_table)          (32) */
+    int32_t lsh, em;      /* score_mul's shift (>= 0) and multiplier (36, 40) */
+    const uint32_t *R0;   /* attn__recip32's seeds << 16                (44) */
+    uint32_t dv[4];       /* key 0 - each row's first key        (48 .. 60) */
+    uint32_t nk[4];       /* each row's number of keys           (64 .. 76) */
+    /* (the assembly reads and writes the rest by their offsets) */
+    /* cppcheck-suppress unusedStructMember */
+    uint32_t ps[4];       /* each row's sum of probabilities     (80 .. 92) */
+    /* cppcheck-suppress unusedStructMember */
+    const int32_t *pp[4]; /* each row's first probability in s  (96 .. 108) */
+    /* cppcheck-suppress unusedStructMember */
+    const int8_t *vr[4];  /* each row's first value row, at the column (112 .. 124) */
+    /* cppcheck-suppress unusedStructMember */
+    int8_t *out;          /* the first row's outputs at the column     (128) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t rows;         /* rows written, 2..4                        (132) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t cm, csh, zp;  /* ctx_mul (its shift < 0), out_zp    (136 .. 144) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t vzn;          /* -v_zp                                     (148) */
+    /* cppcheck-suppress unusedStructMember */
+    const int8_t *vb, *kb; /* v and k                             (152, 156) */
+    /* cppcheck-suppress unusedStructMember */
+    int32_t seq_kv, lo_off, hi_off; /* the keys; attn__rows16_mve's (160 .. 168) */
+    /* cppcheck-suppress unusedStructMember */
+    uint32_t lane[4];     /* 0, 1, 2, 3                         (172 .. 184) */
+} attn__w16;
+typedef char attn__w16_layout[offsetof(attn__w16, lane) == 172 ? 1 : -1];
+
+/* A group's rows i..i + rows - 1 (q: the first one's queries, o: its
+   outputs; the lanes past them repeat the last row) into g: each row's
+   keys a..b-1 (a = max(0, i - lo_off), b = min(seq_kv, i + hi_off)), the
+   union's first key (a of the first row) and size, the rows' queries,
+   first values and first probabilities, as vectors of the four lanes. */
+ATTN__INLINE void attn__w16_group(attn__w16 *g, int i, int rows, const int8_t *q, int8_t *o)
+{
+    uint32_t t1, t2, t3, t4;
+    __asm__ volatile(
+        "add     %[t1], %[g], #172\n\t"
+        "vldrw.u32 q0, [%[t1]]\n\t"
+        "subs    %[t1], %[rows], #1\n\t"
+        "vdup.32 q1, %[t1]\n\t"
+        "vmin.u32 q1, q0, q1\n\t"          /* the row of each lane */
+        "vadd.i32 q2, q1, %[i]\n\t"
+        "ldrd    %[t1], %[t2], [%[g], #164]\n\t"
+        "vsub.i32 q3, q2, %[t1]\n\t"
+        "vmov.i32 q4, #0\n\t"
+        "vmax.s32 q3, q3, q4\n\t"          /* a */
+        "vadd.i32 q2, q2, %[t2]\n\t"
+        "ldr     %[t1], [%[g], #160]\n\t"
+        "vdup.32 q4, %[t1]\n\t"
+        "vmin.s32 q2, q2, q4\n\t"          /* b */
+        "vsub.i32 q4, q2, q3\n\t"
+        "add     %[t2], %[g], #64\n\t"
+        "vstrw.32 q4, [%[t2]]\n\t"         /* nk */
+        "ldr     %[t1], [%[g], #20]\n\t"
+        "vmul.i32 q1, q1, %[t1]\n\t"
+        "vadd.i32 q1, q1, %[q]\n\t"
+        "vstrw.32 q1, [%[g]]\n\t"          /* q */
+        "ldr     %[t2], [%[g], #152]\n\t"
+        "vmul.i32 q4, q3, %[t1]\n\t"
+        "vadd.i32 q4, q4, %[t2]\n\t"
+        "add     %[t2], %[g], #112\n\t"
+        "vstrw.32 q4, [%[t2]]\n\t"         /* vr */
+        "vmov    %[t3], %[t2], q3[2], q3[0]\n\t" /* the union's first key t3 */
+        "vsub.i32 q4, q3, %[t3]\n\t"
+        "vneg.s32 q5, q4\n\t"
+        "add     %[t2], %[g], #48\n\t"
+        "vstrw.32 q5, [%[t2]]\n\t"         /* dv */
+        "vshl.i32 q4, q4, #4\n\t"
+        "vshl.i32 q0, q0, #2\n\t"
+        "vadd.i32 q4, q4, q0\n\t"
+        "ldr     %[t2], [%[g], #28]\n\t"
+        "vadd.i32 q4, q4, %[t2]\n\t"
+        "add     %[t2], %[g], #96\n\t"
+        "vstrw.32 q4, [%[t2]]\n\t"         /* pp */
+        "vmov    %[t4], %[t2], q2[3], q2[1]\n\t" /* (the first register: the lower lane) */
+        "sub     %[t2], %[t2], %[t3]\n\t"
+        "str     %[t2], [%[g], #24]\n\t"   /* n */
+        "ldr     %[t4], [%[g], #156]\n\t"
+        "mla     %[t4], %[t3], %[t1], %[t4]\n\t"
+        "str     %[t4], [%[g], #16]\n\t"   /* k */
+        "str     %[o], [%[g], #128]\n\t"
+        "str     %[rows], [%[g], #132]\n\t"
+        : [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4)
+        : [g] "r"(g), [i] "r"(i), [rows] "r"(rows), [q] "r"(q), [o] "r"(o)
+        : "q0", "q1", "q2", "q3", "q4", "q5", "memory");
+}
+
+/* The next head's columns: each row's queries and values, the keys and the
+   outputs 16 columns on. */
+ATTN__INLINE void attn__w16_next(attn__w16 *g)
+{
+    uint32_t t1, t2;
+    __asm__ volatile("movs    %[t1], #16\n\t"
+                     "vldrw.u32 q0, [%[g]]\n\t"
+                     "vadd.i32 q0, q0, %[t1]\n\t"
+                     "vstrw.32 q0, [%[g]]\n\t"
+                     "add     %[t2], %[g], #112\n\t"
+                     "vldrw.u32 q0, [%[t2]]\n\t"
+                     "vadd.i32 q0, q0, %[t1]\n\t"
+                     "vstrw.32 q0, [%[t2]]\n\t"
+                     "ldr     %[t2], [%[g], #16]\n\t"
+                     "add     %[t2], %[t2], %[t1]\n\t"
+                     "str     %[t2], [%[g], #16]\n\t"
+                     "ldr     %[t2], [%[g], #128]\n\t"
+                     "add     %[t2], %[t2], %[t1]\n\t"
+                     "str     %[t2], [%[g], #128]\n\t"
+                     : [t1] "=&r"(t1), [t2] "=&r"(t2)
+                     : [g] "r"(g)
+                     : "q0", "memory");
+}
+
+/* attn__recip32's sixteen seeds, << 16 */
+static const uint32_t attn__recip_seeds[16] = {
+    61680u << 16, 58254u << 16, 55188u << 16, 52428u << 16, 49932u << 16, 47662u << 16,
+    45590u << 16, 43690u << 16, 41943u << 16, 40329u << 16, 38836u << 16, 37449u << 16,
+    36157u << 16, 34952u << 16, 33825u << 16, 32768u << 16};
+
+/* The normalisers of attn__w16_softmax (step 3): from H q6 and L q7 to R q4
+   and the Q15 shift q1 (negated), with q0, q2, q3, q5..q7 and %[t0], %[t2],
+   %[t4], %[t5] as scratch (%[g]: an attn__w16, its R0). Its own macro for
+   tests/impl.c, which runs it on sums of the tests' choosing. */
+#define ATTN__W16_NORM \
+    "vshr.u32 q0, q6, #16\n\t"                                                  \
+    "vshl.i32 q1, q6, #16\n\t"                                                  \
+    "movs    %[t5], #1\n\t"                                                     \
+    "vpt.u32 hi, q1, q7\n\t"                                                    \
+    "vaddt.i32 q0, q0, %[t5]\n\t"                                               \
+    "vclz.i32 q1, q0\n\t"                                                       \
+    "vclz.i32 q2, q7\n\t"                                                       \
+    "movs    %[t2], #32\n\t"                                                    \
+    "vpt.i32 eq, q1, %[t2]\n\t"                                                 \
+    "vaddt.i32 q1, q1, q2\n\t"                                                  \
+    "vshl.u32 q2, q0, q1\n\t"                                                   \
+    "vsub.i32 q3, q1, %[t2]\n\t"                                                \
+    "vshl.u32 q3, q7, q3\n\t"                                                   \
+    "vorr    q2, q2, q3\n\t"                                                    \
+    "movs    %[t2], #48\n\t"                                                    \
+    "vsub.i32 q1, q1, %[t2]\n\t"                                                \
+    "mvn     %[t2], #30\n\t"                                                    \
+    "vpt.s32 lt, q1, %[t2]\n\t"                                                 \
+    "vmvnt.i32 q1, #30\n\t"                                                     \
+    "vshr.u32 q3, q2, #27\n\t"                                                  \
+    "ldr     %[t0], [%[g], #44]\n\t"                                            \
+    "sub     %[t0], %[t0], #64\n\t"                                             \
+    "vldrw.u32 q4, [%[t0], q3, uxtw #2]\n\t"                                    \
+    "vmov.i32 q5, #0x80000000\n\t"                                              \
+    "movs    %[t4], #2\n\t"                                                     \
+    "vmulh.u32 q3, q2, q4\n\t"                                                  \
+    "vsub.i32 q3, q5, q3\n\t"                                                   \
+    "vmulh.u32 q6, q4, q3\n\t"                                                  \
+    "vmul.i32 q7, q4, q3\n\t"                                                   \
+    "vshl.i32 q6, q6, #1\n\t"                                                   \
+    "vsri.32 q6, q7, #31\n\t"                                                   \
+    "vadd.i32 q4, q4, q6\n\t"                                                   \
+    "vsub.i32 q4, q4, %[t4]\n\t"                                                \
+    "vmulh.u32 q3, q2, q4\n\t"                                                  \
+    "vsub.i32 q3, q5, q3\n\t"                                                   \
+    "vmulh.u32 q6, q4, q3\n\t"                                                  \
+    "vmul.i32 q7, q4, q3\n\t"                                                   \
+    "vshl.i32 q6, q6, #1\n\t"                                                   \
+    "vsri.32 q6, q7, #31\n\t"                                                   \
+    "vadd.i32 q4, q4, q6\n\t"                                                   \
+    "vsub.i32 q4, q4, %[t4]\n\t"                                                \
+    "vmulh.u32 q3, q2, q4\n\t"                                                  \
+    "vmul.i32 q6, q2, q4\n\t"                                                   \
+    "vneg.s32 q7, q6\n\t"                                                       \
+    "vmvn    q3, q3\n\t"                                                        \
+    "movs    %[t2], #0\n\t"                                                     \
+    "vpt.i32 eq, q6, %[t2]\n\t"                                                 \
+    "vaddt.i32 q3, q3, %[t5]\n\t"                                               \
+    "vshl.i32 q3, q3, #16\n\t"                                                  \
+    "vsri.32 q3, q7, #16\n\t"                                                   \
+    "vmulh.u32 q6, q4, q3\n\t"                                                  \
+    "vshr.u32 q6, q6, #15\n\t"                                                  \
+    "vadd.i32 q4, q4, q6\n\t"                                                   \
+    "vqadd.u32 q3, q4, %[t5]\n\t"                                               \
+    "vmulh.u32 q6, q2, q3\n\t"                                                  \
+    "vpt.s32 ge, q6, %[t2]\n\t"                                                 \
+    "vmovt   q4, q3\n\t"                                                        \
+    "vqadd.u32 q3, q4, %[t5]\n\t"                                               \
+    "vmulh.u32 q6, q2, q3\n\t"                                                  \
+    "vpt.s32 ge, q6, %[t2]\n\t"                                                 \
+    "vmovt   q4, q3\n\t"
+
+/* The scores, their max (q5), the exponentials, sums, normalisers and the
+   Q15 probabilities of one head into g->s; each row's probability sum
+   into g->ps. */
+ATTN__INLINE void attn__w16_softmax(attn__w16 *g)
+{
+    register int32_t s0 __asm__("r4"); /* VMLADAV writes even registers only */
+    register int32_t s1 __asm__("r6");
+    register int32_t s2 __asm__("r8");
+    register int32_t s3 __asm__("r10");
+    uint32_t t0, t1, t2, t3, t4, t5;
+    __asm__ volatile(
+        /* 1. the scores: the queries q0..q3, the key q4, the max q5,
+           key - first keys q6 (invisible from nk q7 on) */
+        "ldr     %[t0], [%[g]]\n\t"
+        "vldrb.u8 q0, [%[t0]]\n\t"
+        "ldr     %[t0], [%[g], #4]\n\t"
+        "vldrb.u8 q1, [%[t0]]\n\t"
+        "ldr     %[t0], [%[g], #8]\n\t"
+        "vldrb.u8 q2, [%[t0]]\n\t"
+        "ldr     %[t0], [%[g], #12]\n\t"
+        "vldrb.u8 q3, [%[t0]]\n\t"
+        "ldrd    %[t1], %[t2], [%[g], #16]\n\t"
+        "ldrd    %[t4], %[t3], [%[g], #24]\n\t"
+        "add     %[t0], %[g], #48\n\t"
+        "vldrw.u32 q6, [%[t0]]\n\t"
+        "vldrw.u32 q7, [%[t0], #16]\n\t"
+        "vmov.i32 q5, #0x80000000\n\t"
+        "movs    %[t5], #1\n\t"
+        "dls     lr, %[t4]\n\t"
+        "1:\n\t"
+        "vldrb.u8 q4, [%[t1]]\n\t"
+        "add     %[t1], %[t1], %[t2]\n\t"
+        "vmladav.s8 %[s0], q0, q4\n\t"
+        "vmladav.s8 %[s1], q1, q4\n\t"
+        "vmladav.s8 %[s2], q2, q4\n\t"
+        "vmladav.s8 %[s3], q3, q4\n\t"
+        "vmov    q4[2], q4[0], %[s0], %[s2]\n\t" /* (the first register: the lower lane) */
+        "vmov    q4[3], q4[1], %[s1], %[s3]\n\t"
+        "vpt.u32 cs, q6, q7\n\t"
+        "vmovt.i32 q4, #0x80000000\n\t"
+        "vadd.i32 q6, q6, %[t5]\n\t"
+        "vmax.s32 q5, q5, q4\n\t"
+        "vstrw.32 q4, [%[t3]], #16\n\t"
+        "le      lr, 1b\n\t"
+        /* 2. the exponentials: T t0, T + 1 t1, the sums H q6 and L q7,
+           32 << 16 q4 */
+        "ldr     %[t3], [%[g], #28]\n\t"
+        "ldr     %[t0], [%[g], #32]\n\t"
+        "add     %[t1], %[t0], #4\n\t"
+        "ldrd    %[t2], %[t5], [%[g], #36]\n\t"
+        "vmov.i32 q4, #0x200000\n\t"
+        "vmov.i32 q6, #0\n\t"
+        "vmov.i32 q7, #0\n\t"
+        "dls     lr, %[t4]\n\t"
+        "2:\n\t"
+        "vldrw.u32 q0, [%[t3]]\n\t"
+        "vqsub.s32 q0, q5, q0\n\t"
+        "vqshl.s32 q0, %[t2]\n\t"
+        "vqrdmulh.s32 q0, q0, %[t5]\n\t"
+        "vshl.i32 q1, q0, #16\n\t"
+        "vshr.u32 q1, q1, #24\n\t"
+        "vbic.i32 q1, #1\n\t"
+        "vldrw.u32 q2, [%[t0], q1, uxtw #2]\n\t"
+        "vldrw.u32 q3, [%[t1], q1, uxtw #2]\n\t"
+        "vshl.i32 q1, q0, #23\n\t"
+        "vmulh.u32 q3, q3, q1\n\t"
+        "vsub.i32 q2, q2, q3\n\t"
+        "vmin.u32 q0, q0, q4\n\t"
+        "vshr.u32 q0, q0, #16\n\t"
+        "vneg.s32 q0, q0\n\t"
+        "vshl.u32 q2, q2, q0\n\t"
+        "vstrw.32 q2, [%[t3]], #16\n\t"
+        "vshr.u32 q1, q2, #16\n\t"
+        "vadd.i32 q6, q6, q1\n\t"
+        "vadd.i32 q7, q7, q2\n\t"
+        "le      lr, 2b\n\t"
+        /* 3. the normalisers: S's high word q0, c q1, D q2, the Q15
+           shift q1, R q4 (t5 1, t2 32 then 48, -31, 0; t4 2) */
+        ATTN__W16_NORM
+        /* 4. the Q15 probabilities min(32767, (hi(e R) rounded) >> shift)
+           (as attn__rows16_mve's), their sums q5 */
+        "vmov.i32 q7, #0x7FFF\n\t"
+        "vmov.i32 q5, #0\n\t"
+        "ldrd    %[t4], %[t3], [%[g], #24]\n\t"
+        "dls     lr, %[t4]\n\t"
+        "3:\n\t"
+        "vldrw.u32 q0, [%[t3]]\n\t"
+        "vmulh.u32 q0, q0, q4\n\t"
+        "vrshl.u32 q0, q0, q1\n\t"
+        "vmin.u32 q0, q0, q7\n\t"
+        "vstrw.32 q0, [%[t3]], #16\n\t"
+        "vadd.i32 q5, q5, q0\n\t"
+        "le      lr, 3b\n\t"
+        "add     %[t0], %[g], #80\n\t"
+        "vstrw.32 q5, [%[t0]]\n\t"
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+          [t5] "=&r"(t5), [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+        : [g] "r"(g)
+        : "lr", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "cc", "memory");
+}
+
+/* The contexts of g->rows rows of one head (after attn__w16_softmax): for
+   each, its keys two per step as attn__rows16_mve's, then its outputs
+   (attn__ctx_out_mve with a negative shift). */
+#define ATTN__W16_KEY(vp, off, p)                                               \
+    "vldrb.s32 q4, [" vp ", #" off "]\n\t"                                     \
+    "vldrb.s32 q5, [" vp ", #" off "+4]\n\t"                                   \
+    "vmla.s32 q0, q4, " p "\n\t"                                               \
+    "vmla.s32 q1, q5, " p "\n\t"                                               \
+    "vldrb.s32 q4, [" vp ", #" off "+8]\n\t"                                   \
+    "vldrb.s32 q5, [" vp ", #" off "+12]\n\t"                                  \
+    "vmla.s32 q2, q4, " p "\n\t"                                               \
+    "vmla.s32 q3, q5, " p "\n\t"
+#define ATTN__W16_OUT(a, off)                                                   \
+    "vqrdmulh.s32 " a ", " a ", %[p0]\n\t"                                     \
+    "vshr.s32 q4, " a ", #31\n\t"                                              \
+    "vadd.i32 " a ", " a ", q4\n\t"                                            \
+    "vrshl.s32 " a ", %[p1]\n\t"                                               \
+    "vqadd.s32 " a ", " a ", %[pp]\n\t"                                        \
+    "vmin.s32 " a ", " a ", q6\n\t"                                            \
+    "vmax.s32 " a ", " a ", q7\n\t"                                            \
+    "vstrb.32 " a ", [%[o], #" off "]\n\t"
+ATTN__INLINE void attn__w16_context(attn__w16 *g)
+{
+    uint32_t pp, v0, v1, p0, p1, n, o, r, t;
+    __asm__ volatile(
+        "vmov.i32 q6, #127\n\t"
+        "vmvn.i32 q7, #127\n\t"
+        "ldr     %[o], [%[g], #128]\n\t"
+        "movs    %[r], #0\n\t"
+        "1:\n\t"
+        "add     %[t], %[g], %[r], lsl #2\n\t"
+        "ldr     %[n], [%[t], #64]\n\t"
+        "ldr     %[p0], [%[t], #80]\n\t"
+        "ldr     %[pp], [%[t], #96]\n\t"
+        "ldr     %[v0], [%[t], #112]\n\t"
+        "ldr     %[p1], [%[g], #148]\n\t"
+        "mul     %[p0], %[p0], %[p1]\n\t"
+        "vdup.32 q0, %[p0]\n\t"
+        "vmov    q1, q0\n\t"
+        "vmov    q2, q0\n\t"
+        "vmov    q3, q0\n\t"
+        "ldr     %[t], [%[g], #20]\n\t"
+        "lsrs    %[p1], %[n], #1\n\t"
+        "wls     lr, %[p1], 3f\n\t"
+        "2:\n\t"
+        "ldr     %[p0], [%[pp]], #16\n\t"
+        "ldr     %[p1], [%[pp]], #16\n\t"
+        "add     %[v1], %[v0], %[t]\n\t"
+        ATTN__W16_KEY("%[v0]", "0", "%[p0]") ATTN__W16_KEY("%[v1]", "0", "%[p1]")
+        "add     %[v0], %[v0], %[t], lsl #1\n\t"
+        "le      lr, 2b\n\t"
+        "3:\n\t"
+        "lsls    %[n], %[n], #31\n\t"
+        "beq     4f\n\t"
+        "ldr     %[p0], [%[pp]]\n\t"
+        ATTN__W16_KEY("%[v0]", "0", "%[p0]")
+        "4:\n\t"
+        "ldrd    %[p0], %[p1], [%[g], #136]\n\t"
+        "ldr     %[pp], [%[g], #144]\n\t"
+        ATTN__W16_OUT("q0", "0") ATTN__W16_OUT("q1", "4") ATTN__W16_OUT("q2", "8")
+        ATTN__W16_OUT("q3", "12")
+        "add     %[o], %[o], %[t]\n\t"
+        "adds    %[r], %[r], #1\n\t"
+        "ldr     %[n], [%[g], #132]\n\t"
+        "cmp     %[r], %[n]\n\t"
+        "bne     1b\n\t"
+        : [pp] "=&r"(pp), [v0] "=&l"(v0), [v1] "=&l"(v1), [p0] "=&r"(p0), [p1] "=&r"(p1),
+          [n] "=&r"(n), [o] "=&l"(o), [r] "=&r"(r), [t] "=&r"(t)
+        : [g] "r"(g)
+        : "lr", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "cc", "memory");
+}
+#undef ATTN__W16_KEY
+#undef ATTN__W16_OUT
+
+/* attn__attend_rows_s8 on Helium for the windowed heads that
+   attn__win16_ok accepts: four rows at a time (attn__w16_softmax,
+   attn__w16_context). Returns the rows done: the rest (a last row alone,
+   rows past the keys) are the caller's, for attn__rows16_mve (not called
+   from here: the two frames are not stacked). */
+ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
+                                    const int8_t *v, const uint8_t *key_padding, int seq_kv,
+                                    int n_heads, int causal, int window,
+                                    const attn_sdpa_s8_params *p, int32_t *s);
+ATTN__NOCLONE int attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
+                                     const int8_t *k, const int8_t *v, int seq_kv, int n_heads,
+                                     int causal, int window, const attn_sdpa_s8_params *p,
+                                     int32_t *s)
+{
+    int32_t blk[4 * ATTN__WIN_KEYS];
+    attn__w16 g;
+    const size_t d = 16 * (size_t)n_heads;
+    int i = i0, h;
+    g.d = (int32_t)d;
+    g.s = blk;
+    g.T = attn__exp2_table();
+    g.lsh = p->score_mul.shift;
+    g.em = p->score_mul.multiplier;
+    g.R0 = attn__recip_seeds;
+    g.cm = p->ctx_mul.multiplier;
+    g.csh = p->ctx_mul.shift;
+    g.zp = p->out_zp;
+    g.vzn = -p->v_zp;
+    g.vb = v;
+    g.kb = k;
+    g.seq_kv = seq_kv;
+    g.lo_off = window;
+    g.hi_off = causal ? 1 : window + 1;
+    for (h = 0; h < 4; h++) g.lane[h] = (uint32_t)h;
+    while (i < i0 + m) {
+        const int rows = i0 + m - i >= 4 ? 4 : i0 + m - i;
+        if (rows < 2 || i + rows - 1 - window >= seq_kv) break; /* the last row sees no key */
+        attn__w16_group(&g, i, rows, q, out);
+        for (h = 0;;) {
+            attn__w16_softmax(&g);
+            attn__w16_context(&g);
+            if (++h == n_heads) break;
+            attn__w16_next(&g);
+        }
+        i += rows;
+        out += (size_t)rows * d;
+        q += (size_t)rows * d;
+    }
+    (void)s;
+    return i - i0;
+}
+
+/* attn__rows16w_mve's conditions beyond attn__rows16_mve's: a window whose
+   four rows' union fits the block, a score multiplier of at least 2^22
+   (its masking: attn__w16_softmax) and a negative context shift. */
+static int attn__win16_ok(const attn_sdpa_s8_params *p, int causal, int window)
+{
+    return window > 0 && (causal ? window : 2 * window) + 4 <= ATTN__WIN_KEYS &&
+           p->score_mul.multiplier >= (1 << 22) && p->ctx_mul.shift < 0;
+}
+
+
 /* attn__attend_rows_s8 on Helium for unpadded heads of d_head 16 with
    q_zp 0 and the fast exponent (attn__exp4_mve): the rows and heads looped
    over in one frame, each head's steps back to back (attn__head_s8's,
@@ -8093,11 +8558,22 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
    two keys per step as attn__context_mve), the per-call constants once. */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
                                     const int8_t *v, const uint8_t *key_padding, int seq_kv,
-                                    int dm, int n_heads, int causal, int window,
+                                    int n_heads, int causal, int window,
                                     const attn_sdpa_s8_params *p, int32_t *s)
 {
+    const int dm = 16 * n_heads; /* the row stride */
     const size_t d = (size_t)dm;
     const int32_t *TD = attn__exp2_table();
+#if defined(__clang__) /* (clang's code for the rest is the better with the choice here, and
+                          first; GCC's with its caller's) */
+    if (__builtin_expect(window > 0, 0) && m >= 2 && attn__win16_ok(p, causal, window)) {
+        const int done = attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal, window, p, s);
+        out += (size_t)done * d;
+        q += (size_t)done * d;
+        i0 += done;
+        m -= done;
+    }
+#endif
     const int lsh = p->score_mul.shift, kz = p->k_zp, zp = p->out_zp;
     const int32_t mult = p->score_mul.multiplier, vzn = -p->v_zp;
     const attn_qmul cm = p->ctx_mul;
@@ -8417,9 +8893,20 @@ static void attn__attend_rows_s8(int8_t *out, const int8_t *q, int m, int i0, co
     }
 #endif
 #ifdef ATTN__ROWS16_MVE
-    if (!key_padding && d == 16 * n_heads && p->q_zp == 0 && p->score_mul.multiplier >= 0 &&
-        p->score_mul.shift >= 0) {
-        attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, d, n_heads, causal, window, p,
+    if (__builtin_expect(!key_padding && d == 16 * n_heads && p->q_zp == 0 &&
+                         p->score_mul.multiplier >= 0 && p->score_mul.shift >= 0, 1)) {
+#if !defined(__clang__)
+        if (window > 0 && m >= 2 && attn__win16_ok(p, causal, window)) {
+            const int done = attn__rows16w_mve(out, q, m, i0, k, v, seq_kv, n_heads, causal,
+                                               window, p, scores);
+            if (done == m) return;
+            out += (size_t)done * (size_t)d;
+            q += (size_t)done * (size_t)d;
+            i0 += done;
+            m -= done;
+        }
+#endif
+        attn__rows16_mve(out, q, m, i0, k, v, key_padding, seq_kv, n_heads, causal, window, p,
                          scores);
         return;
     }

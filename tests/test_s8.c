@@ -722,12 +722,16 @@ static void test_softmax(void)
    cannot divide, long division where it can; portable_recip32), against a
    64-bit division: both ends, d near 2^31 + 2^k and 2^32 - 2^k, 8192 evenly
    spaced and 8192 pseudo-random d. (Every d was compared once, on the host,
-   when the division was written.) */
+   when the division was written.) On Helium also the windowed heads'
+   vector normalisers (impl_w16_norm), with each d the normalised form of a
+   sum S, the Q15 shift with it. (Their reciprocal too was compared with the
+   long division for every d once, on the host, when it was written.) */
 static void test_recip(void)
 {
-    long bad_newton = 0, bad_div = 0, n = 0;
-    uint32_t r = 12345u;
-    int i, k;
+    long bad_newton = 0, bad_div = 0, bad_vec = 0, n = 0, nv = 0;
+    uint32_t r = 12345u, rv = 777u, H[4], L[4], R[4], Rw[4];
+    int32_t sh[4], shw[4];
+    int i, k, vec = 1;
     group_begin();
     for (i = 0; i < 16384 + 4 * 31; i++) {
         uint32_t d, a, b, want, bit;
@@ -750,9 +754,42 @@ static void test_recip(void)
             printf("    division: d %08lx: %08lx, want %08lx\n", (unsigned long)d, (unsigned long)b,
                    (unsigned long)want);
         n++;
+        /* Helium's windowed heads: d as the normalised sum of S = d 2^k
+           (and low bits below; k = -1: S = d / 2, d even) for k = -1..16,
+           in their form H 2^16 + X, four at a time */
+        if (vec) {
+            const int j = i & 3;
+            uint64_t S, X;
+            k = i % 18 - 1;
+            rv = rv * 1664525u + 1013904223u;
+            if (k < 0) {
+                d &= ~1u;
+                S = d >> 1;
+            } else {
+                S = ((uint64_t)d << k) | (rv & (((uint32_t)1 << k) - 1u));
+            }
+            want = (uint32_t)(UINT64_C(0x7FFFFFFFFFFFFFFF) / d);
+            X = (S & 0xFFFFu) | ((uint64_t)(rv >> 16) << 16);
+            if (X > S) X = S & 0xFFFFu;
+            H[j] = (uint32_t)((S - X) >> 16);
+            L[j] = (uint32_t)S;
+            Rw[j] = want;
+            shw[j] = k >= 16 ? -31 : -16 - k;
+            if (j == 3) {
+                int t;
+                vec = impl_w16_norm(H, L, R, sh);
+                for (t = 0; vec && t < 4; t++, nv++)
+                    if ((R[t] != Rw[t] || sh[t] != shw[t]) && bad_vec++ == 0)
+                        printf("    Helium's vector normaliser: H %08lx L %08lx: %08lx %ld, want %08lx %ld\n",
+                               (unsigned long)H[t], (unsigned long)L[t], (unsigned long)R[t],
+                               (long)sh[t], (unsigned long)Rw[t], (long)shw[t]);
+            }
+        }
     }
     CASE(bad_newton == 0, "reciprocal by Newton steps: %ld of %ld differ", bad_newton, n);
     CASE(bad_div == 0, "reciprocal by long division: %ld of %ld differ", bad_div, n);
+    if (vec) /* (Helium's build only) */
+        CASE(bad_vec == 0 && nv == n, "Helium's vector normaliser: %ld of %ld differ", bad_vec, nv);
     group_end("softmax reciprocal");
 }
 
@@ -1076,6 +1113,19 @@ static const struct {
     {12, 12, 32, 2, 0, PAD_NONE, 3, -4, 5, -6, SC_TYPICAL, CT_TYPICAL},
     {9, 9, 16, 1, 1, PAD_NONE, 0, 0, 0, 0, SC_TYPICAL, CT_TYPICAL},
     {11, 10, 48, 3, 0, PAD_NONE, -128, 127, -128, 127, SC_SHARP, CT_TYPICAL},
+    /* Helium's windowed heads (attn__rows16w_mve: d_head 16 unpadded, q_zp 0,
+       four rows at a time, the rest a row at a time): with k_win's windows,
+       groups whole and cut by the sequence's ends, causal, several heads,
+       seq_q < seq_kv and seq_q > seq_kv (rows past the keys), any score and
+       context multipliers (those the groups refuse: the rows' kernel) */
+    {20, 20, 16, 1, 0, PAD_NONE, 0, 5, -7, 3, SC_TYPICAL, CT_TYPICAL},
+    {13, 13, 32, 2, 1, PAD_NONE, 0, -128, 127, -50, SC_TYPICAL, CT_TYPICAL},
+    {10, 17, 64, 4, 0, PAD_NONE, 0, 0, 0, 0, SC_SHARP, CT_TYPICAL},
+    {15, 6, 16, 1, 0, PAD_NONE, 0, 3, -3, 3, SC_TYPICAL, CT_TYPICAL},
+    {7, 7, 48, 3, 1, PAD_NONE, 0, 127, -128, 127, SC_ANY, CT_ANY},
+    {6, 6, 16, 1, 0, PAD_NONE, 0, 0, 0, -128, SC_TYPICAL, CT_TYPICAL},
+    {5, 5, 32, 2, 0, PAD_NONE, 0, -1, 1, 0, SC_SHARP, CT_TYPICAL},
+    {3, 3, 16, 1, 1, PAD_NONE, 0, 9, 9, 9, SC_TYPICAL, CT_TYPICAL},
 };
 
 /* Windowed (local) attention: cases N_OF(k_attn) + n run k_attn[k_win[n].base]
@@ -1083,7 +1133,11 @@ static const struct {
 static const struct {
     int base, window;
 } k_win[] = {{13, 4}, {13, 1}, {1, 1}, {3, 1}, {11, 2}, {12, 9}, {4, 3}, {16, 2}, {5, 1},
-             {29, 1}, {29, 2}, {29, 4}, {30, 3}, {31, 2}, {31, 5}};
+             {29, 1}, {29, 2}, {29, 4}, {30, 3}, {31, 2}, {31, 5},
+             {32, 1}, {32, 2}, {32, 3}, {32, 4}, {32, 5}, {32, 19}, {32, 30},
+             {33, 1}, {33, 4}, {33, 8}, {33, 9}, {34, 1}, {34, 3}, {34, 4},
+             {35, 1}, {35, 2}, {35, 4}, {36, 1}, {36, 2}, {36, 4}, {37, 1}, {37, 4},
+             {38, 2}, {38, 4}, {39, 1}, {39, 3}};
 #define N_ATTN ((int)N_OF(k_attn) + (int)N_OF(k_win))
 #define ATTN_CASE(t) ((t) < (int)N_OF(k_attn) ? (t) : k_win[(t) - (int)N_OF(k_attn)].base)
 #define ATTN_WINDOW(t) ((t) < (int)N_OF(k_attn) ? 0 : k_win[(t) - (int)N_OF(k_attn)].window)
