@@ -2,7 +2,14 @@
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
 
-#include "float_fast.h"
+#include <stdint.h>
+
+/* (its declaration is test-side, tests/float_fast.h; this unit may be C++ or
+   built without float, so it declares it itself, with C linkage) */
+#ifdef __cplusplus
+extern "C"
+#endif
+int impl_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R, int32_t *nsh);
 
 /* Helium's windowed heads' normalisers (attention.h's ATTN__W16_NORM, four
    row sums H, L at a time, as attn__w16_softmax has them) for
