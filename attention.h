@@ -449,10 +449,10 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 960 bytes on the M0 and the M4F: the
+   inference function takes at most 968 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 960 with clang 14 -O2 (M0,
+   stack step -> attention block -> row), 968 with clang 14 -O2 (M0,
    attn_seq2seq_greedy_f32; it was 840 before issue 11's local attention,
    front ends and attention kernels), 828 on the M4F; 808 with GCC 12 -O2
    (M4F), 784 on the M0; the model
@@ -8122,14 +8122,19 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
    (both compilers' code spilled), reading its arguments from the struct. */
 #define ATTN__WIN_KEYS 12
 typedef struct {
+    /* (the assembly reads these by their offsets) */
+    /* cppcheck-suppress unusedStructMember */
     const int8_t *q[4];   /* the rows' queries at the head's column   (0 .. 12) */
+    /* cppcheck-suppress unusedStructMember */
     const int8_t *k;      /* the union's first key at the column        (16) */
     int32_t d;            /* the row stride                             (20) */
+    /* cppcheck-suppress unusedStructMember */
     int32_t n;            /* keys in the union, 1..ATTN__WIN_KEYS       (24) */
     int32_t *s;           /* the block S [n][4]                         (28) */
     const int32_t *T;     /* the exp2 pairs (attn__exp2_table)          (32) */
     int32_t lsh, em;      /* score_mul's shift (>= 0) and multiplier (36, 40) */
     const uint32_t *R0;   /* attn__recip32's seeds << 16                (44) */
+    /* cppcheck-suppress unusedStructMember */
     uint32_t dv[4];       /* key 0 - each row's first key        (48 .. 60) */
     uint32_t nk[4];       /* each row's number of keys           (64 .. 76) */
     /* (the assembly reads and writes the rest by their offsets) */
@@ -8161,6 +8166,7 @@ typedef char attn__w16_layout[offsetof(attn__w16, lane) == 172 ? 1 : -1];
    keys a..b-1 (a = max(0, i - lo_off), b = min(seq_kv, i + hi_off)), the
    union's first key (a of the first row) and size, the rows' queries,
    first values and first probabilities, as vectors of the four lanes. */
+/* (the assembly writes through o: NOLINTNEXTLINE(readability-non-const-parameter)) */
 ATTN__INLINE void attn__w16_group(attn__w16 *g, int i, int rows, const int8_t *q, int8_t *o)
 {
     uint32_t t1, t2, t3, t4;
@@ -8493,6 +8499,8 @@ ATTN__INLINE void attn__w16_context(attn__w16 *g)
    attn__w16_context). Returns the rows done: the rest (a last row alone,
    rows past the keys) are the caller's, for attn__rows16_mve (not called
    from here: the two frames are not stacked). */
+/* (s: the scores' scratch, written by the assembly)
+   NOLINTBEGIN(readability-non-const-parameter) */
 ATTN__NOCLONE void attn__rows16_mve(int8_t *out, const int8_t *q, int m, int i0, const int8_t *k,
                                     const int8_t *v, const uint8_t *key_padding, int seq_kv,
                                     int n_heads, int causal, int window,
@@ -8501,6 +8509,7 @@ ATTN__NOCLONE int attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
                                      const int8_t *k, const int8_t *v, int seq_kv, int n_heads,
                                      int causal, int window, const attn_sdpa_s8_params *p,
                                      int32_t *s)
+/* NOLINTEND(readability-non-const-parameter) */
 {
     int32_t blk[4 * ATTN__WIN_KEYS];
     attn__w16 g;
@@ -8524,6 +8533,7 @@ ATTN__NOCLONE int attn__rows16w_mve(int8_t *out, const int8_t *q, int m, int i0,
     for (h = 0; h < 4; h++) g.lane[h] = (uint32_t)h;
     while (i < i0 + m) {
         const int rows = i0 + m - i >= 4 ? 4 : i0 + m - i;
+        /* cppcheck-suppress knownConditionTrueFalse */
         if (rows < 2 || i + rows - 1 - window >= seq_kv) break; /* the last row sees no key */
         attn__w16_group(&g, i, rows, q, out);
         for (h = 0;;) {

@@ -39,6 +39,6 @@ void portable_recip32(uint32_t d, uint32_t *newton, uint32_t *div);
    S = H 2^16 + X (X < 2^32, L = S modulo 2^32), R = floor((2^63 - 1) / D)
    and -min(16 + k, 31) (attn__softmax_normalise's r and shift15). Returns 0
    where the core has none. */
-int impl_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R, int32_t *nsh);
+int attn__test_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R, int32_t *nsh);
 
 #endif

@@ -5,16 +5,23 @@
 #include <stdint.h>
 
 /* (its declaration is test-side, tests/float_fast.h; this unit may be C++ or
-   built without float, so it declares it itself, with C linkage) */
+   built without float, so it declares it itself, with C linkage; named as
+   the library's own symbols are, and static like them with ATTN_STATIC) */
+#ifdef ATTN_STATIC
+#define ATTN__TEST_HOOK static
+#else
+#define ATTN__TEST_HOOK
 #ifdef __cplusplus
 extern "C"
 #endif
-int impl_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R, int32_t *nsh);
+int attn__test_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R, int32_t *nsh);
+#endif
 
 /* Helium's windowed heads' normalisers (attention.h's ATTN__W16_NORM, four
    row sums H, L at a time, as attn__w16_softmax has them) for
    test_s8.c's test_recip: 0 where the core has none. */
-int impl_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R, int32_t *nsh)
+ATTN__TEST_HOOK int attn__test_w16_norm(const uint32_t *H, const uint32_t *L, uint32_t *R,
+                                    int32_t *nsh)
 {
 #ifdef ATTN__W16_NORM
     attn__w16 g;

@@ -723,7 +723,7 @@ static void test_softmax(void)
    64-bit division: both ends, d near 2^31 + 2^k and 2^32 - 2^k, 8192 evenly
    spaced and 8192 pseudo-random d. (Every d was compared once, on the host,
    when the division was written.) On Helium also the windowed heads'
-   vector normalisers (impl_w16_norm), with each d the normalised form of a
+   vector normalisers (attn__test_w16_norm), with each d the normalised form of a
    sum S, the Q15 shift with it. (Their reciprocal too was compared with the
    long division for every d once, on the host, when it was written.) */
 static void test_recip(void)
@@ -777,7 +777,7 @@ static void test_recip(void)
             shw[j] = k >= 16 ? -31 : -16 - k;
             if (j == 3) {
                 int t;
-                vec = impl_w16_norm(H, L, R, sh);
+                vec = attn__test_w16_norm(H, L, R, sh);
                 for (t = 0; vec && t < 4; t++, nv++)
                     if ((R[t] != Rw[t] || sh[t] != shw[t]) && bad_vec++ == 0)
                         printf("    Helium's vector normaliser: H %08lx L %08lx: %08lx %ld, want %08lx %ld\n",
