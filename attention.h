@@ -8136,6 +8136,7 @@ typedef struct {
     const uint32_t *R0;   /* attn__recip32's seeds << 16                (44) */
     /* cppcheck-suppress unusedStructMember */
     uint32_t dv[4];       /* key 0 - each row's first key        (48 .. 60) */
+    /* cppcheck-suppress unusedStructMember */
     uint32_t nk[4];       /* each row's number of keys           (64 .. 76) */
     /* (the assembly reads and writes the rest by their offsets) */
     /* cppcheck-suppress unusedStructMember */
