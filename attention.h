@@ -623,6 +623,13 @@
                    ATTN_ENCODER_SCRATCH_F32(max_src, d_model, 1, d_ff),          \
                ATTN_F32_BYTES(tgt_vocab) + ATTN_F32_BYTES(d_model) +             \
                    ATTN_DECODER_STEP_SCRATCH_F32(max_tgt, max_src, d_model, d_ff))
+/* A source with a front end (attn_seq2seq_cfg's src_*): patch_in is
+   src_d_in for an image source (one patch's values), else 0. */
+#define ATTN_SEQ2SEQ_SCRATCH_EX_F32(max_src, max_tgt, d_model, d_ff, tgt_vocab, patch_in) \
+    ATTN__MAXZ(ATTN_SEQ2SEQ_SCRATCH_F32(max_src, max_tgt, d_model, d_ff, tgt_vocab), \
+               ATTN_F32_BYTES((size_t)(max_src) * (size_t)(d_model)) +          \
+                   ATTN_F32_BYTES(patch_in) +                                    \
+                   ATTN_ENCODER_SCRATCH_F32(max_src, d_model, 1, d_ff))
 #define ATTN_LM_SCRATCH_F32(max_len, d_model, d_ff, vocab)                    \
     (ATTN_F32_BYTES(vocab) + ATTN_F32_BYTES(d_model) +                         \
      ATTN_ENCODER_STEP_SCRATCH_F32(max_len, d_model, d_ff))
@@ -669,6 +676,11 @@
                    ATTN_ENCODER_SCRATCH_S8(max_src, d_model, 1, d_ff),           \
                ATTN_ALIGN_UP(tgt_vocab) + ATTN_ALIGN_UP(d_model) +               \
                    ATTN_DECODER_STEP_SCRATCH_S8(max_tgt, max_src, d_model, d_ff))
+#define ATTN_SEQ2SEQ_SCRATCH_EX_S8(max_src, max_tgt, d_model, d_ff, tgt_vocab, patch_in) \
+    ATTN__MAXZ(ATTN_SEQ2SEQ_SCRATCH_S8(max_src, max_tgt, d_model, d_ff, tgt_vocab), \
+               ATTN_ALIGN_UP((size_t)(max_src) * (size_t)(d_model)) +           \
+                   ATTN_ALIGN_UP(patch_in) +                                     \
+                   ATTN_ENCODER_SCRATCH_S8(max_src, d_model, 1, d_ff))
 #define ATTN_LM_SCRATCH_S8(max_len, d_model, d_ff, vocab)                     \
     (ATTN_ALIGN_UP(vocab) + ATTN_ALIGN_UP(d_model) +                           \
      ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff))
@@ -848,6 +860,28 @@ typedef struct {
                                   (the paper uses sqrt(d_model))            */
     int embed_norm;            /* nonzero: LayerNorm after embedding +
                                   positions, each side its own (above)      */
+    /* The source's front end, as attn_model_cfg's (all 0: token ids, the
+       plain nn.Transformer above). Such a source is encoded by
+       attn_seq2seq_encode_ex_* (and decoded by attn_seq2seq_generate_*):
+         src_d_in > 0   features [src_len][src_d_in] through a Linear
+                        (src_embed_w, src_embed_b);
+         src_patch > 0  an image [src_channels][src_image_h][src_image_w]
+                        (NCHW) cut into src_patch squares, row-major, each
+                        through src_embed_w = nn.Conv2d(channels, d_model,
+                        patch, stride=patch).weight; src_len = the number of
+                        squares, src_d_in = channels * patch * patch;
+         src_segments   token ids with segment ids: + src_segment_embed
+                        [src_segments][d_model] rows (BERT's token types);
+         src_cls_token  a learned row (src_cls_token) in front: the memory
+                        has src_len + 1 rows, at most max_src (the position
+                        rows), the CLS row at position 0.
+       embed_scale multiplies token embeddings only (never features,
+       patches, segments or the CLS row). src_vocab is not read for a
+       feature or image source (0 is fine). */
+    int src_d_in;
+    int src_patch, src_channels, src_image_h, src_image_w;
+    int src_cls_token;
+    int src_segments;
 } attn_seq2seq_cfg;
 
 /* A decoder-only (GPT-style) language model built from causal encoder
@@ -962,6 +996,11 @@ typedef struct {
     const float *src_embed_norm_w, *src_embed_norm_b; /* [d_model] each or
                                         NULL (cfg.embed_norm; NULL: 1 / 0)  */
     const float *tgt_embed_norm_w, *tgt_embed_norm_b;
+    /* the source's front end (attn_seq2seq_cfg): */
+    const float *src_embed_w;        /* [d_model][src_d_in] (features, patches) */
+    const float *src_embed_b;        /* [d_model] or NULL                    */
+    const float *src_cls_token;      /* [d_model] (src_cls_token)            */
+    const float *src_segment_embed;  /* [src_segments][d_model]              */
 } attn_seq2seq_weights_f32;
 
 typedef struct {
@@ -1184,6 +1223,28 @@ ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, 
                                              const attn_seq2seq_cfg *cfg,
                                              const attn_seq2seq_weights_f32 *w,
                                              attn_arena *arena);
+/* Sources with a front end (attn_seq2seq_cfg's src_d_in, src_patch,
+   src_cls_token, src_segments; the plain encode and greedy above refuse
+   such a cfg with ATTN_ERR_SHAPE). encode_ex: the source is `input`
+   (features [src_len][src_d_in], or one image, src_len its squares; src
+   NULL) or token ids src [src_len] with segment ids segments [src_len]
+   (NULL: all 0; not read without src_segments); input and src: exactly
+   one of them non-NULL (else ATTN_ERR_NULL). The memory, src_len rows
+   (+ 1 with a CLS row), goes into the cache as encode's does (the cache's
+   max_mem must hold it). Any cfg works here, the plain one too.
+   generate: the greedy loop of attn_seq2seq_greedy_* on a cache that
+   holds an encoded source (ATTN_ERR_SHAPE if none): the tokens from bos
+   until eos or max_out. Scratch: attn_seq2seq_scratch_f32, or
+   ATTN_SEQ2SEQ_SCRATCH_EX_F32. */
+ATTN_DEF attn_status attn_seq2seq_encode_ex_f32(attn_kv_cache *cache, const float *input,
+                                                const int *src, const int *segments, int src_len,
+                                                const attn_seq2seq_cfg *cfg,
+                                                const attn_seq2seq_weights_f32 *w,
+                                                attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_generate_f32(int *out, int *n_out, int max_out, int bos, int eos,
+                                               attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                               const attn_seq2seq_weights_f32 *w,
+                                               attn_arena *arena);
 
 /* Decoder-only models: step as above (the cache's memory unused); greedy
    empties the cache, feeds prompt [prompt_len] (>= 1) and then its own
@@ -1388,6 +1449,14 @@ typedef struct {
     int32_t logit_zp;
     attn_layernorm_s8_params src_embed_norm, tgt_embed_norm; /* cfg.embed_norm:
                                             after the positions (gamma set) */
+    /* the source's front end (attn_seq2seq_cfg; as attn_model_s8_params'):
+       features and images come in int8 at src_in_scale / src_in_zp */
+    attn_linear_s8_params src_in;        /* src_d_in -> d_model             */
+    float src_in_scale;
+    int32_t src_in_zp;
+    const int8_t *src_cls_token;         /* [d_model] at the embedded rows' scale */
+    const int8_t *src_segment_embed;     /* [src_segments][d_model]         */
+    attn_add_s8_params src_segment_add;  /* token row + segment row         */
 } attn_seq2seq_s8_params;
 
 typedef struct {
@@ -1577,6 +1646,14 @@ ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, c
                                             int src_len, int bos, int eos, attn_kv_cache *cache,
                                             const attn_seq2seq_cfg *cfg,
                                             const attn_seq2seq_s8_params *p, attn_arena *arena);
+/* As for float: input int8 at p->src_in_scale / src_in_zp. */
+ATTN_DEF attn_status attn_seq2seq_encode_ex_s8(attn_kv_cache *cache, const int8_t *input,
+                                               const int *src, const int *segments, int src_len,
+                                               const attn_seq2seq_cfg *cfg,
+                                               const attn_seq2seq_s8_params *p, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_generate_s8(int *out, int *n_out, int max_out, int bos, int eos,
+                                              attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                              const attn_seq2seq_s8_params *p, attn_arena *arena);
 ATTN_DEF attn_status attn_lm_scratch_s8(const attn_lm_cfg *cfg, size_t *bytes);
 ATTN_DEF attn_status attn_lm_step_s8(int8_t *logits, int token, attn_kv_cache *cache,
                                      const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
@@ -1685,6 +1762,22 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
                                               const int *calib_src, const int *src_len,
                                               const int *calib_tgt, const int *tgt_len,
                                               int n_calib, attn_arena *store, attn_arena *scratch);
+/* Any source (the plain function above takes plain token sources only):
+   calib_input [n_calib][max_src][src_d_in] features (src_len[s] rows
+   each) or [n_calib][src_channels][src_image_h][src_image_w] images
+   (src_len[s] = the squares), or token ids calib_src [n_calib][max_src]
+   with segment ids calib_seg (same shape, or NULL: all 0); exactly one of
+   calib_input and calib_src. src_len[s] counts the input's rows (the
+   memory has one more with a CLS row). The store: as the plain one's
+   (attn_quantize_seq2seq_store_bytes covers every source). */
+ATTN_DEF attn_status attn_quantize_seq2seq_ex_s8(attn_seq2seq_s8_params *out,
+                                                 const attn_seq2seq_cfg *cfg,
+                                                 const attn_seq2seq_weights_f32 *w,
+                                                 const float *calib_input, const int *calib_src,
+                                                 const int *calib_seg, const int *src_len,
+                                                 const int *calib_tgt, const int *tgt_len,
+                                                 int n_calib, attn_arena *store,
+                                                 attn_arena *scratch);
 /* A decoder-only model: calib [n_calib][max_len] token sequences of
    calib_len[s] tokens, stepped through the float model. */
 ATTN_DEF attn_status attn_quantize_lm_store_bytes(const attn_lm_cfg *cfg,
@@ -2251,8 +2344,11 @@ static attn_status attn__s2s_rules(const attn_seq2seq_cfg *c, int n_enc, int n_d
                                    attn_status se, attn_status sd)
 {
     if (se == ATTN_ERR_SHAPE || sd == ATTN_ERR_SHAPE || c->encoder.d_model != c->decoder.d_model ||
-        attn__dim_bad(c->src_vocab) || attn__dim_bad(c->tgt_vocab) || attn__dim_bad(c->max_src) ||
-        attn__dim_bad(c->max_tgt) || attn__dim_bad(n_enc) || attn__dim_bad(n_dec))
+        (c->src_d_in == 0 ? attn__dim_bad(c->src_vocab) : attn__count_bad(c->src_vocab)) ||
+        attn__dim_bad(c->tgt_vocab) || attn__dim_bad(c->max_src) ||
+        attn__dim_bad(c->max_tgt) || attn__dim_bad(n_enc) || attn__dim_bad(n_dec) ||
+        attn__count_bad(c->src_d_in) || attn__count_bad(c->src_patch) ||
+        attn__count_bad(c->src_segments))
         return ATTN_ERR_SHAPE;
     if (se != ATTN_OK) return se;
     if (sd != ATTN_OK) return sd;
@@ -2261,6 +2357,66 @@ static attn_status attn__s2s_rules(const attn_seq2seq_cfg *c, int n_enc, int n_d
         !attn__scale_ok(c->embed_scale) || !c->decoder.causal)
         return ATTN_ERR_RANGE;
     return ATTN_OK;
+}
+
+/* Nonzero: the seq2seq's source has a front end (attn_seq2seq_cfg). */
+static int attn__s2s_front(const attn_seq2seq_cfg *c)
+{
+    return c->src_d_in != 0 || c->src_patch != 0 || c->src_cls_token != 0 || c->src_segments != 0;
+}
+
+/* The source side as a model cfg: the front end's fields (the head's are
+   placeholders that no source path reads). */
+static void attn__s2s_src_cfg(attn_model_cfg *m, const attn_seq2seq_cfg *c)
+{
+    memset(m, 0, sizeof *m);
+    m->encoder = c->encoder;
+    m->d_in = c->src_d_in;
+    m->max_seq = c->max_src;
+    m->position = c->position;
+    m->pooling = ATTN_POOL_MEAN;
+    m->n_classes = 1;
+    m->cls_token = c->src_cls_token;
+    m->embed_norm = c->embed_norm;
+    m->patch = c->src_patch;
+    m->channels = c->src_channels;
+    m->image_h = c->src_image_h;
+    m->image_w = c->src_image_w;
+    m->vocab = c->src_vocab;
+    m->n_segments = c->src_segments;
+}
+
+/* The source's rules for src_len input rows, as a model's (out of line,
+   with its cfg): ids 0, the shapes (token ids: no features, no image, a
+   vocabulary); ids 1, the ids' ranges. */
+ATTN__NOINLINE attn_status attn__s2s_src_rules(const attn_seq2seq_cfg *c, const int *src,
+                                               const int *segments, int src_len, int n_enc,
+                                               int ids)
+{
+    attn_model_cfg m;
+    attn__s2s_src_cfg(&m, c);
+    if (!ids) {
+        if (attn__model_shape_check(&m, src_len, n_enc) != ATTN_OK ||
+            (src && (m.d_in != 0 || attn__dim_bad(m.vocab) || m.patch != 0)))
+            return ATTN_ERR_SHAPE;
+        return ATTN_OK;
+    }
+    return src ? attn__model_tokens_check(&m, src, segments, src_len) : ATTN_OK;
+}
+
+/* The bytes of a source with a front end beyond encode's own (the rows
+   and the encoder's): a patch, and the sizes its tensors must have. */
+static attn__size attn__s2s_front_size(attn__size s, const attn_seq2seq_cfg *c, int src_len,
+                                       size_t elem)
+{
+    attn__size t = {0, 0};
+    size_t d = (size_t)c->encoder.d_model;
+    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, elem);
+    attn__size_add(&t, (size_t)src_len, (size_t)c->src_d_in, elem);
+    attn__size_add(&t, d, (size_t)c->src_d_in, elem);
+    attn__size_add(&t, (size_t)c->src_segments, d, elem);
+    s.overflow |= t.overflow;
+    return s;
 }
 
 /* The keys a step can see: of the tokens (len < max_len, and < the
@@ -3781,25 +3937,32 @@ typedef struct {
     attn__layer_obs *layers;       /* [n_layers + 1]: the stack's          */
 } attn__model_obs;
 
+/* A front end's tensors (attn_model_weights_f32's, or a seq2seq's
+   source): token embeddings times scale (0 or 1: none). */
+typedef struct {
+    const float *embed_w, *embed_b, *cls, *tokens, *segments, *pos, *norm_w, *norm_b;
+    float scale;
+} attn__front_f32;
+
 /* The front end (see attn_model_cfg): x [rows][d] from input (features or
-   an image) or tokens/segments (ids), the CLS row, positions, LayerNorm.
-   Out of line: its frame is gone before the encoder runs. */
-ATTN__NOINLINE void attn__model_front_f32(float *x, const float *input, const int *tokens,
-                                  const int *segments, int seq, const attn_model_cfg *cfg,
-                                  const attn_model_weights_f32 *w, attn_arena *arena,
-                                  attn__model_obs *obs)
+   an image) or tokens/segments (ids), the CLS row, positions, LayerNorm. */
+ATTN__NOINLINE void attn__front_run_f32(float *x, const float *input, const int *tokens,
+                                        const int *segments, int seq, const attn_model_cfg *cfg,
+                                        const attn__front_f32 *w, attn_arena *arena,
+                                        attn__model_obs *obs)
 {
-    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i, c;
     size_t d = (size_t)dm, n = (size_t)rows * d;
     float *y = x + (cfg->cls_token ? d : 0); /* the input's rows */
-    if (cfg->cls_token) memcpy(x, w->cls_token, d * sizeof(float));
+    if (cfg->cls_token) memcpy(x, w->cls, d * sizeof(float));
     if (tokens) {
         for (i = 0; i < seq; i++) {
             float *r = y + (size_t)i * d;
-            memcpy(r, w->token_embed + (size_t)tokens[i] * d, d * sizeof(float));
+            memcpy(r, w->tokens + (size_t)tokens[i] * d, d * sizeof(float));
+            if (w->scale != 0.0f && w->scale != 1.0f)
+                for (c = 0; c < dm; c++) r[c] *= w->scale;
             if (cfg->n_segments > 0)
-                attn__add_row_f32(r, w->segment_embed + (size_t)(segments ? segments[i] : 0) * d,
-                                  dm);
+                attn__add_row_f32(r, w->segments + (size_t)(segments ? segments[i] : 0) * d, dm);
         }
     } else if (cfg->patch > 0) { /* patch i: row i / gw, column i % gw of squares */
         size_t P = (size_t)cfg->patch, H = (size_t)cfg->image_h, W = (size_t)cfg->image_w;
@@ -3824,10 +3987,30 @@ ATTN__NOINLINE void attn__model_front_f32(float *x, const float *input, const in
     ATTN__SEE(obs, x0, x, n);
     if (cfg->embed_norm) {
         for (i = 0; i < rows; i++)
-            attn__layernorm_row_f32(x + (size_t)i * d, x + (size_t)i * d, w->embed_norm_w,
-                                    w->embed_norm_b, cfg->encoder.eps, dm);
+            attn__layernorm_row_f32(x + (size_t)i * d, x + (size_t)i * d, w->norm_w, w->norm_b,
+                                    cfg->encoder.eps, dm);
         ATTN__SEE(obs, xn, x, n);
     }
+}
+
+/* The model's front end (out of line, with its table of tensors: the
+   frame is gone before the encoder runs). */
+ATTN__NOINLINE void attn__model_front_f32(float *x, const float *input, const int *tokens,
+                                  const int *segments, int seq, const attn_model_cfg *cfg,
+                                  const attn_model_weights_f32 *w, attn_arena *arena,
+                                  attn__model_obs *obs)
+{
+    attn__front_f32 f;
+    f.embed_w = w->embed_w;
+    f.embed_b = w->embed_b;
+    f.cls = w->cls_token;
+    f.tokens = w->token_embed;
+    f.segments = w->segment_embed;
+    f.pos = w->pos;
+    f.norm_w = w->embed_norm_w;
+    f.norm_b = w->embed_norm_b;
+    f.scale = 1.0f;
+    attn__front_run_f32(x, input, tokens, segments, seq, cfg, &f, arena, obs);
 }
 
 /* The model; arguments checked and scratch available. */
@@ -4428,17 +4611,21 @@ static attn_status attn__s2s_cfg_check(const attn_seq2seq_cfg *c, int n_enc, int
 
 static int attn__s2s_weights_ok(const attn_seq2seq_cfg *c, const attn_seq2seq_weights_f32 *w)
 {
-    return w->src_embed && w->tgt_embed && w->out_w &&
+    return (c->src_d_in > 0 ? w->src_embed_w != NULL : w->src_embed != NULL) &&
+           (!c->src_cls_token || w->src_cls_token) &&
+           (c->src_segments == 0 || w->src_segment_embed) && w->tgt_embed && w->out_w &&
            (c->position != ATTN_POS_LEARNED || (w->src_pos && w->tgt_pos)) &&
            attn__encoder_weights_ok(&w->encoder) && attn__decoder_weights_ok(&w->decoder);
 }
 
-/* Scratch of encode (src_len tokens) and of one step with logits in the
-   arena too (greedy), for a cache of max_len tokens and max_mem rows. */
-static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int src_len)
+/* Scratch of encode (`rows` memory rows: src_len tokens, + 1 with a CLS
+   row) and of one step with logits in the arena too (greedy), for a cache
+   of max_len tokens and max_mem rows. */
+static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int rows)
 {
-    attn__size s = attn__encoder_size(&c->encoder, src_len);
-    attn__size_add(&s, (size_t)src_len, (size_t)c->encoder.d_model, sizeof(float)); /* x */
+    attn__size s = attn__encoder_size(&c->encoder, rows);
+    attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, sizeof(float)); /* x */
+    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, sizeof(float));
     return s;
 }
 
@@ -4456,7 +4643,9 @@ ATTN_DEF attn_status attn_seq2seq_scratch_f32(const attn_seq2seq_cfg *cfg, size_
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
     if ((st = attn__s2s_cfg_check(cfg, 1, 1)) != ATTN_OK) return st;
-    return attn__size_result(attn__size_max(attn__s2s_encode_size(cfg, cfg->max_src),
+    return attn__size_result(attn__size_max(attn__s2s_front_size(attn__s2s_encode_size(cfg,
+                                                                                  cfg->max_src),
+                                                                 cfg, cfg->max_src, sizeof(float)),
                                             attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 1)),
                              bytes);
 }
@@ -4475,24 +4664,52 @@ static attn_status attn__s2s_check(const attn_kv_cache *cache, const attn_seq2se
     return sc;
 }
 
-/* Encode, checked: embeddings, positions, the encoder stack, the memory's
-   keys and values into the cache. */
-static void attn__s2s_encode_f32(attn_kv_cache *cache, const int *src, int src_len,
-                                 const attn_seq2seq_cfg *cfg, const attn_seq2seq_weights_f32 *w,
-                                 attn_arena *arena)
+/* The source through its front end (attn_seq2seq_cfg's src_*): x
+   [rows][d] (out of line, with the source's cfg and tensors: the frame is
+   gone before the encoder runs). */
+ATTN__NOINLINE void attn__s2s_front_f32(float *x, const float *input, const int *src,
+                                        const int *segments, int src_len,
+                                        const attn_seq2seq_cfg *cfg,
+                                        const attn_seq2seq_weights_f32 *w, attn_arena *arena,
+                                        attn__model_obs *obs)
 {
-    int d = cfg->encoder.d_model, i;
+    attn_model_cfg m;
+    attn__front_f32 f;
+    attn__s2s_src_cfg(&m, cfg);
+    f.embed_w = w->src_embed_w;
+    f.embed_b = w->src_embed_b;
+    f.cls = w->src_cls_token;
+    f.tokens = w->src_embed;
+    f.segments = w->src_segment_embed;
+    f.pos = w->src_pos;
+    f.norm_w = w->src_embed_norm_w;
+    f.norm_b = w->src_embed_norm_b;
+    f.scale = cfg->embed_scale;
+    attn__front_run_f32(x, input, src, segments, src_len, &m, &f, arena, obs);
+}
+
+/* Encode, checked: embeddings (or the front end), positions, the encoder
+   stack, the memory's keys and values into the cache. */
+static void attn__s2s_encode_f32(attn_kv_cache *cache, const float *input, const int *src,
+                                 const int *segments, int src_len, const attn_seq2seq_cfg *cfg,
+                                 const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    int d = cfg->encoder.d_model, i, rows = src_len + (cfg->src_cls_token != 0);
     size_t mark = arena->used;
-    float *x = (float *)attn__take(arena, (size_t)src_len * (size_t)d * sizeof(float));
-    for (i = 0; i < src_len; i++) {
-        float *r = x + (size_t)i * (size_t)d;
-        attn__embed_row_f32(r, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
-                            w->src_pos, d);
-        attn__embed_norm_f32(r, cfg->embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
-                             cfg->encoder.eps, d);
+    float *x = (float *)attn__take(arena, (size_t)rows * (size_t)d * sizeof(float));
+    if (input || attn__s2s_front(cfg)) {
+        attn__s2s_front_f32(x, input, src, segments, src_len, cfg, w, arena, NULL);
+    } else {
+        for (i = 0; i < src_len; i++) {
+            float *r = x + (size_t)i * (size_t)d;
+            attn__embed_row_f32(r, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
+                                w->src_pos, d);
+            attn__embed_norm_f32(r, cfg->embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
+                                 cfg->encoder.eps, d);
+        }
     }
-    attn__encoder_f32(x, src_len, NULL, &cfg->encoder, &w->encoder, arena, NULL);
-    attn__memory_f32(cache, x, src_len, NULL, &w->decoder, NULL);
+    attn__encoder_f32(x, rows, NULL, &cfg->encoder, &w->encoder, arena, NULL);
+    attn__memory_f32(cache, x, rows, NULL, &w->decoder, NULL);
     arena->used = mark;
 }
 
@@ -4504,13 +4721,50 @@ ATTN_DEF attn_status attn_seq2seq_encode_f32(attn_kv_cache *cache, const int *sr
     attn__size need;
     if (!src || !arena) return ATTN_ERR_NULL;
     if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
-    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem)
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__s2s_front(cfg))
         return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     if (!attn__tokens_ok(src, src_len, cfg->src_vocab)) return ATTN_ERR_RANGE;
     need = attn__s2s_encode_size(cfg, src_len);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
+    attn__s2s_encode_f32(cache, NULL, src, NULL, src_len, cfg, w, arena);
+    return ATTN_OK;
+}
+
+/* encode_ex's checks, in the documented order (out of line). */
+ATTN__NOINLINE attn_status attn__s2s_ex_check_f32(const attn_kv_cache *cache, const float *input,
+                                                  const int *src, const int *segments,
+                                                  int src_len, const attn_seq2seq_cfg *cfg,
+                                                  const attn_seq2seq_weights_f32 *w,
+                                                  const attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    int rows;
+    if (!arena || !input == !src) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(src_len) ||
+        attn__s2s_src_rules(cfg, src, segments, src_len, w->encoder.n_layers, 0) != ATTN_OK ||
+        (input && cfg->src_d_in == 0))
+        return ATTN_ERR_SHAPE;
+    rows = src_len + (cfg->src_cls_token != 0); /* (<= max_src: the rules) */
+    if (rows > cache->max_mem) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if ((st = attn__s2s_src_rules(cfg, src, segments, src_len, 0, 1)) != ATTN_OK) return st;
+    need = attn__s2s_front_size(attn__s2s_encode_size(cfg, rows), cfg, src_len, sizeof(float));
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_seq2seq_encode_ex_f32(attn_kv_cache *cache, const float *input,
+                                                const int *src, const int *segments, int src_len,
+                                                const attn_seq2seq_cfg *cfg,
+                                                const attn_seq2seq_weights_f32 *w,
+                                                attn_arena *arena)
+{
+    attn_status st = attn__s2s_ex_check_f32(cache, input, src, segments, src_len, cfg, w, arena);
+    if (st != ATTN_OK) return st;
+    attn__s2s_encode_f32(cache, input, src, segments, src_len, cfg, w, arena);
     return ATTN_OK;
 }
 
@@ -4558,32 +4812,15 @@ ATTN_DEF attn_status attn_seq2seq_step_f32(float *logits, int token, attn_kv_cac
     return ATTN_OK;
 }
 
-ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
-                                             int src_len, int bos, int eos, attn_kv_cache *cache,
-                                             const attn_seq2seq_cfg *cfg,
-                                             const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+/* Greedy decoding from an encoded cache, checked: bos, then each argmax
+   fed back, until eos or max_out tokens. */
+static void attn__s2s_loop_f32(int *out, int *n_out, int max_out, int bos, int eos,
+                               attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                               const attn_seq2seq_weights_f32 *w, attn_arena *arena)
 {
-    attn_status st;
-    attn__size need;
-    size_t mark;
-    float *logits;
+    size_t mark = arena->used;
+    float *logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
     int n = 0, tok = bos, next = 0;
-    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
-    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
-    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
-        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt)
-        return ATTN_ERR_SHAPE;
-    if (st != ATTN_OK) return st;
-    if (!attn__tokens_ok(src, src_len, cfg->src_vocab) || bos < 0 || bos >= cfg->tgt_vocab)
-        return ATTN_ERR_RANGE;
-    need = attn__size_max(attn__s2s_encode_size(cfg, src_len),
-                          attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
-                                              attn__step_keys(cache, 1, 0, cfg->max_src), 1));
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-
-    attn__s2s_encode_f32(cache, src, src_len, cfg, w, arena);
-    mark = arena->used;
-    logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
     while (n < max_out) {
         attn__s2s_step_f32(logits, tok, cache, cfg, w, arena);
         attn_argmax_f32(&next, logits, cfg->tgt_vocab);
@@ -4593,6 +4830,53 @@ ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, 
     }
     *n_out = n;
     arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
+                                             int src_len, int bos, int eos, attn_kv_cache *cache,
+                                             const attn_seq2seq_cfg *cfg,
+                                             const attn_seq2seq_weights_f32 *w, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt ||
+        attn__s2s_front(cfg))
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (!attn__tokens_ok(src, src_len, cfg->src_vocab) || bos < 0 || bos >= cfg->tgt_vocab)
+        return ATTN_ERR_RANGE;
+    need = attn__size_max(attn__s2s_encode_size(cfg, src_len),
+                          attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                              attn__step_keys(cache, 1, 0, cfg->max_src), 1));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    attn__s2s_encode_f32(cache, NULL, src, NULL, src_len, cfg, w, arena);
+    attn__s2s_loop_f32(out, n_out, max_out, bos, eos, cache, cfg, w, arena);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_generate_f32(int *out, int *n_out, int max_out, int bos, int eos,
+                                               attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                               const attn_seq2seq_weights_f32 *w,
+                                               attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!out || !n_out || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check(cache, cfg, w)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE) return st;
+    if (attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt ||
+        cache->mem_len == 0)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    need = attn__s2s_step_size(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                               attn__step_keys(cache, 1, 0, cfg->max_src), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    cache->len = 0; /* (the memory stays) */
+    attn__s2s_loop_f32(out, n_out, max_out, bos, eos, cache, cfg, w, arena);
     return ATTN_OK;
 }
 
@@ -10065,22 +10349,31 @@ static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8
     }
 }
 
-/* The front end in int8 (as attn__model_front_f32): x [rows][d]. */
-ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const int *tokens,
-                                 const int *segments, int seq, const attn_model_cfg *cfg,
-                                 const attn_model_s8_params *p, attn_arena *arena)
+/* An int8 front end's tensors (attn_model_s8_params', or a seq2seq's
+   source). */
+typedef struct {
+    const attn_linear_s8_params *embed;
+    const int8_t *cls, *tokens, *segments, *pos;
+    const attn_add_s8_params *seg_add, *pos_add;
+    const attn_layernorm_s8_params *norm;
+} attn__front_s8;
+
+/* The front end in int8 (as attn__front_run_f32): x [rows][d]. */
+ATTN__NOINLINE void attn__front_run_s8(int8_t *x, const int8_t *input, const int *tokens,
+                                       const int *segments, int seq, const attn_model_cfg *cfg,
+                                       const attn__front_s8 *p, attn_arena *arena)
 {
     int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
     size_t d = (size_t)dm;
     int8_t *y = x + (cfg->cls_token ? d : 0);
-    if (cfg->cls_token) memcpy(x, p->cls_token, d);
+    if (cfg->cls_token) memcpy(x, p->cls, d);
     if (tokens) {
         for (i = 0; i < seq; i++) {
             int8_t *r = y + (size_t)i * d;
-            memcpy(r, p->token_embed + (size_t)tokens[i] * d, d);
+            memcpy(r, p->tokens + (size_t)tokens[i] * d, d);
             if (cfg->n_segments > 0)
-                attn__add_row_s8(r, r, p->segment_embed + (size_t)(segments ? segments[i] : 0) * d,
-                                 dm, &p->segment_add);
+                attn__add_row_s8(r, r, p->segments + (size_t)(segments ? segments[i] : 0) * d,
+                                 dm, p->seg_add);
         }
     } else if (cfg->patch > 0) {
         size_t P = (size_t)cfg->patch, H = (size_t)cfg->image_h, W = (size_t)cfg->image_w;
@@ -10091,10 +10384,10 @@ ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const i
             int8_t *o = pr;
             for (ch = 0; ch < (size_t)cfg->channels; ch++)
                 for (ky = 0; ky < P; ky++, o += P) memcpy(o, input + (ch * H + py + ky) * W + px, P);
-            attn__linear_row_s8(y + (size_t)i * d, pr, &p->embed, cfg->d_in, dm);
+            attn__linear_row_s8(y + (size_t)i * d, pr, p->embed, cfg->d_in, dm);
         } /* pr stays taken (the scratch query counts it) */
     } else if (cfg->d_in > 0) {
-        attn__linear_rows_s8(y, input, &p->embed, seq, cfg->d_in, dm); /* all rows in one call */
+        attn__linear_rows_s8(y, input, p->embed, seq, cfg->d_in, dm); /* all rows in one call */
     } else {
         memcpy(y, input, (size_t)seq * d);
     }
@@ -10102,8 +10395,25 @@ ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const i
     if (cfg->position != ATTN_POS_NONE)
         for (i = 0; i < rows; i++)
             attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
-                             &p->pos_add);
-    if (cfg->embed_norm) attn__final_norm_s8(x, rows, dm, &p->embed_norm);
+                             p->pos_add);
+    if (cfg->embed_norm) attn__final_norm_s8(x, rows, dm, p->norm);
+}
+
+/* The model's (out of line, with its table of tensors). */
+ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const int *tokens,
+                                 const int *segments, int seq, const attn_model_cfg *cfg,
+                                 const attn_model_s8_params *p, attn_arena *arena)
+{
+    attn__front_s8 f;
+    f.embed = &p->embed;
+    f.cls = p->cls_token;
+    f.tokens = p->token_embed;
+    f.segments = p->segment_embed;
+    f.pos = p->pos;
+    f.seg_add = &p->segment_add;
+    f.pos_add = &p->pos_add;
+    f.norm = &p->embed_norm;
+    attn__front_run_s8(x, input, tokens, segments, seq, cfg, &f, arena);
 }
 
 /* The pointers and values an int8 model's cfg needs. */
@@ -10676,7 +10986,10 @@ static attn_status attn__s2s_cfg_check_s8(const attn_seq2seq_cfg *c, int n_enc, 
 
 static int attn__s2s_ptrs_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_s8_params *p)
 {
-    return p->src_embed && p->tgt_embed && attn__linear_ptrs_ok(&p->out) &&
+    return (c->src_d_in > 0 ? attn__linear_ptrs_ok(&p->src_in) : p->src_embed != NULL) &&
+           (!c->src_cls_token || p->src_cls_token) &&
+           (c->src_segments == 0 || p->src_segment_embed) && p->tgt_embed &&
+           attn__linear_ptrs_ok(&p->out) &&
            (c->position == ATTN_POS_NONE || (p->src_pos && p->tgt_pos)) &&
            (!c->embed_norm || (p->src_embed_norm.gamma && p->tgt_embed_norm.gamma)) &&
            attn__stack_ptrs_ok(&p->encoder, c->encoder.activation) &&
@@ -10691,7 +11004,9 @@ static int attn__s2s_values_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_
            (c->position == ATTN_POS_NONE ||
             (attn__add_values_ok(&p->src_pos_add) && attn__add_values_ok(&p->tgt_pos_add))) &&
            (!c->embed_norm || (attn__norm_values_ok(&p->src_embed_norm, c->encoder.d_model) &&
-                               attn__norm_values_ok(&p->tgt_embed_norm, c->decoder.d_model)));
+                               attn__norm_values_ok(&p->tgt_embed_norm, c->decoder.d_model))) &&
+           (c->src_d_in == 0 || attn__linear_values_ok(&p->src_in, c->encoder.d_model)) &&
+           (c->src_segments == 0 || attn__add_values_ok(&p->src_segment_add));
 }
 
 static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
@@ -10707,10 +11022,11 @@ static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq
     return sc;
 }
 
-static attn__size attn__s2s_encode_size_s8(const attn_seq2seq_cfg *c, int src_len)
+static attn__size attn__s2s_encode_size_s8(const attn_seq2seq_cfg *c, int rows)
 {
-    attn__size s = attn__encoder_size_s8(&c->encoder, src_len);
-    attn__size_add(&s, (size_t)src_len, (size_t)c->encoder.d_model, 1); /* x */
+    attn__size s = attn__encoder_size_s8(&c->encoder, rows);
+    attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, 1); /* x */
+    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, 1);
     return s;
 }
 
@@ -10729,7 +11045,8 @@ ATTN_DEF attn_status attn_seq2seq_scratch_s8(const attn_seq2seq_cfg *cfg, size_t
     if (!cfg || !bytes) return ATTN_ERR_NULL;
     if ((st = attn__s2s_cfg_check_s8(cfg, 1, 1)) != ATTN_OK) return st;
     return attn__size_result(
-        attn__size_max(attn__s2s_encode_size_s8(cfg, cfg->max_src),
+        attn__size_max(attn__s2s_front_size(attn__s2s_encode_size_s8(cfg, cfg->max_src), cfg,
+                                            cfg->max_src, 1),
                        attn__s2s_step_size_s8(cfg, cfg->max_tgt, cfg->max_src, 1)),
         bytes);
 }
@@ -10769,7 +11086,8 @@ ATTN_DEF attn_status attn_seq2seq_encode_s8(attn_kv_cache *cache, const int *src
     if (!src || !arena) return ATTN_ERR_NULL;
     if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
         return st;
-    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem)
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__s2s_front(cfg))
         return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     if ((st = attn__s2s_src_check_s8(cache, src, src_len, cfg, p)) != ATTN_OK) return st;
@@ -10844,31 +11162,15 @@ ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *c
     return attn__s2s_one_s8(NULL, next, token, cache, cfg, p, arena);
 }
 
-ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
-                                            int src_len, int bos, int eos, attn_kv_cache *cache,
-                                            const attn_seq2seq_cfg *cfg,
-                                            const attn_seq2seq_s8_params *p, attn_arena *arena)
+/* Greedy decoding from an encoded cache, checked (its parameters' values
+   too): bos, then each wide argmax fed back, until eos or max_out. */
+static void attn__s2s_loop_s8(int *out, int *n_out, int max_out, int bos, int eos,
+                              attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                              const attn_seq2seq_s8_params *p, attn_arena *arena)
 {
-    attn_status st;
-    attn__size need;
     size_t mark;
     int8_t *logits;
     int n = 0, tok = bos, next = 0;
-    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
-    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
-        return st;
-    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
-        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt)
-        return ATTN_ERR_SHAPE;
-    if (st != ATTN_OK) return st;
-    if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
-    if ((st = attn__s2s_src_check_s8(cache, src, src_len, cfg, p)) != ATTN_OK) return st;
-    need = attn__size_max(attn__s2s_encode_size_s8(cfg, src_len),
-                          attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
-                                                 attn__step_keys(cache, 1, 0, cfg->max_src), 1));
-    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-
-    attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
     cache->checked = p;
     cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
     mark = arena->used;
@@ -10881,6 +11183,126 @@ ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, c
     }
     *n_out = n;
     arena->used = mark;
+}
+
+ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
+                                            int src_len, int bos, int eos, attn_kv_cache *cache,
+                                            const attn_seq2seq_cfg *cfg,
+                                            const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!out || !n_out || !src || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+        return st;
+    if (attn__dim_bad(src_len) || src_len > cfg->max_src || src_len > cache->max_mem ||
+        attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt ||
+        attn__s2s_front(cfg))
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if ((st = attn__s2s_src_check_s8(cache, src, src_len, cfg, p)) != ATTN_OK) return st;
+    need = attn__size_max(attn__s2s_encode_size_s8(cfg, src_len),
+                          attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                                 attn__step_keys(cache, 1, 0, cfg->max_src), 1));
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+
+    attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
+    attn__s2s_loop_s8(out, n_out, max_out, bos, eos, cache, cfg, p, arena);
+    return ATTN_OK;
+}
+
+/* The source through its front end in int8 (out of line, with the
+   source's cfg and tensors). */
+ATTN__NOINLINE void attn__s2s_front_s8(int8_t *x, const int8_t *input, const int *src,
+                                       const int *segments, int src_len,
+                                       const attn_seq2seq_cfg *cfg,
+                                       const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_model_cfg m;
+    attn__front_s8 f;
+    attn__s2s_src_cfg(&m, cfg);
+    f.embed = &p->src_in;
+    f.cls = p->src_cls_token;
+    f.tokens = p->src_embed;
+    f.segments = p->src_segment_embed;
+    f.pos = p->src_pos;
+    f.seg_add = &p->src_segment_add;
+    f.pos_add = &p->src_pos_add;
+    f.norm = &p->src_embed_norm;
+    attn__front_run_s8(x, input, src, segments, src_len, &m, &f, arena);
+}
+
+/* encode_ex's checks, in the documented order (out of line). */
+ATTN__NOINLINE attn_status attn__s2s_ex_check_s8(const attn_kv_cache *cache, const int8_t *input,
+                                                 const int *src, const int *segments,
+                                                 int src_len, const attn_seq2seq_cfg *cfg,
+                                                 const attn_seq2seq_s8_params *p,
+                                                 const attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    int rows;
+    if (!arena || !input == !src) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+        return st;
+    if (attn__dim_bad(src_len) ||
+        attn__s2s_src_rules(cfg, src, segments, src_len, p->encoder.n_layers, 0) != ATTN_OK ||
+        (input && cfg->src_d_in == 0) || cfg->src_d_in > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
+    rows = src_len + (cfg->src_cls_token != 0); /* (<= max_src: the rules) */
+    if (rows > cache->max_mem) return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if ((st = attn__s2s_src_rules(cfg, src, segments, src_len, 0, 1)) != ATTN_OK) return st;
+    need = attn__s2s_front_size(attn__s2s_encode_size_s8(cfg, rows), cfg, src_len, 1);
+    if (need.overflow) return ATTN_ERR_TOO_LARGE;
+    if (!attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    return attn__check_scratch(&need, arena);
+}
+
+ATTN_DEF attn_status attn_seq2seq_encode_ex_s8(attn_kv_cache *cache, const int8_t *input,
+                                               const int *src, const int *segments, int src_len,
+                                               const attn_seq2seq_cfg *cfg,
+                                               const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st = attn__s2s_ex_check_s8(cache, input, src, segments, src_len, cfg, p, arena);
+    int d, rows;
+    size_t mark;
+    int8_t *x;
+    if (st != ATTN_OK) return st;
+    d = cfg->encoder.d_model;
+    rows = src_len + (cfg->src_cls_token != 0);
+    mark = arena->used;
+    x = (int8_t *)attn__take(arena, (size_t)rows * (size_t)d);
+    attn__s2s_front_s8(x, input, src, segments, src_len, cfg, p, arena);
+    attn__encoder_s8(x, rows, NULL, &cfg->encoder, &p->encoder, arena);
+    attn__memory_s8(cache, x, rows, NULL, &p->decoder);
+    arena->used = mark;
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_generate_s8(int *out, int *n_out, int max_out, int bos, int eos,
+                                              attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                              const attn_seq2seq_s8_params *p, attn_arena *arena)
+{
+    attn_status st;
+    attn__size need;
+    if (!out || !n_out || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+        return st;
+    if (attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt ||
+        cache->mem_len == 0)
+        return ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
+    if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
+    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
+                                  attn__step_keys(cache, 1, 0, cfg->max_src), 1);
+    if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
+    cache->len = 0; /* (the memory stays) */
+    attn__s2s_loop_s8(out, n_out, max_out, bos, eos, cache, cfg, p, arena);
     return ATTN_OK;
 }
 
@@ -11906,15 +12328,17 @@ static void attn__table_row_f32(float *row, const float *table, int r, int d, fl
     }
 }
 
-/* A table of rows x d as int8 at its own encoding *q (its range), in the
-   store; row [d] is scratch. NULL after an error. */
-static int8_t *attn__quant_table(attn__quant *z, attn_qparams *q, const float *table, int rows,
-                                 int d, float scale, float *row)
+/* A table of rows x d as int8 at its own encoding *q (its range, and
+   extra's [d] if not NULL), in the store; row [d] is scratch. NULL after
+   an error. */
+static int8_t *attn__quant_table_x(attn__quant *z, attn_qparams *q, const float *table, int rows,
+                                   int d, float scale, float *row, const float *extra)
 {
     int8_t *t = (int8_t *)attn__qtake(z, (size_t)rows * (size_t)d);
     attn__range r;
     int i;
     attn__obs_reset(&r, 1);
+    if (extra) attn__see(&r, extra, (size_t)d);
     for (i = 0; i < rows; i++) {
         attn__table_row_f32(row, table, i, d, scale);
         attn__see(&r, row, (size_t)d);
@@ -11926,6 +12350,12 @@ static int8_t *attn__quant_table(attn__quant *z, attn_qparams *q, const float *t
         attn_quantize_s8(t + (size_t)i * (size_t)d, row, d, *q);
     }
     return t;
+}
+
+static int8_t *attn__quant_table(attn__quant *z, attn_qparams *q, const float *table, int rows,
+                                 int d, float scale, float *row)
+{
+    return attn__quant_table_x(z, q, table, rows, d, scale, row, NULL);
 }
 
 /* Token table + positions: the int8 tables and the add, given the sum's
@@ -11972,7 +12402,12 @@ static void attn__qsize_s2s(attn__size *s, const attn_seq2seq_cfg *c,
                             const attn_seq2seq_weights_f32 *w)
 {
     int d = c->encoder.d_model;
-    attn__qsize_embed(s, c->src_vocab, c->max_src, c->position, d);
+    /* the source's tables: tokens (and segments), or the features'
+       Linear; the CLS row; positions */
+    attn__qsize_embed(s, c->src_d_in > 0 ? 0 : c->src_vocab, c->max_src, c->position, d);
+    if (c->src_segments > 0) attn__size_add(s, (size_t)c->src_segments, (size_t)d, 1);
+    if (c->src_d_in > 0) attn__qsize_linear(s, c->src_d_in, d, w->src_embed_b);
+    if (c->src_cls_token) attn__size_add(s, (size_t)d, 1, 1);
     if (c->embed_norm) attn__qsize_norm(s, d);
     attn__qsize_stack(s, &c->encoder, &w->encoder);
     attn__qsize_embed(s, c->tgt_vocab, c->max_tgt, c->position, d);
@@ -11981,26 +12416,51 @@ static void attn__qsize_s2s(attn__size *s, const attn_seq2seq_cfg *c,
     attn__qsize_linear(s, d, c->tgt_vocab, w->out_b);
 }
 
-/* All the checks of attn_quantize_seq2seq_s8 up to the arenas (*sneed:
-   the store it takes, *need the scratch). */
+/* The calibration sources of a front end: SHAPE for a length or a shape
+   (ids 0), RANGE for an id (ids 1); each sample's token row (or NULL). */
+static attn_status attn__calib_front(const attn_seq2seq_cfg *cfg, const int *src, const int *seg,
+                                     const int *src_len, int n_calib, int n_enc, int ids)
+{
+    int s;
+    attn_status st;
+    for (s = 0; s < n_calib; s++) {
+        size_t o = (size_t)s * (size_t)cfg->max_src;
+        if (!ids && (src_len[s] < 1 || src_len[s] > cfg->max_src)) return ATTN_ERR_SHAPE;
+        if ((st = attn__s2s_src_rules(cfg, src ? src + o : NULL, seg ? seg + o : NULL, src_len[s],
+                                      n_enc, ids)) != ATTN_OK)
+            return st;
+    }
+    return ATTN_OK;
+}
+
+/* All the checks of attn_quantize_seq2seq_s8 / _ex_s8 up to the arenas
+   (*sneed: the store it takes, *need the scratch). in: the ex entry's
+   features or images (then src NULL); ex: that entry (any source). */
 static attn_status attn__quant_s2s_check(const attn_seq2seq_cfg *cfg,
-                                         const attn_seq2seq_weights_f32 *w, const int *src,
-                                         const int *src_len, const int *tgt, const int *tgt_len,
-                                         int n_calib, attn__size *need, attn__size *sneed)
+                                         const attn_seq2seq_weights_f32 *w, const float *in,
+                                         const int *src, const int *seg, const int *src_len,
+                                         const int *tgt, const int *tgt_len, int n_calib, int ex,
+                                         attn__size *need, attn__size *sneed)
 {
     attn_status st, st8;
-    int d, nl;
+    int d, nl, ne = w->encoder.n_layers;
     if (!attn__s2s_weights_ok(cfg, w)) return ATTN_ERR_NULL;
     st8 = attn__s2s_cfg_check_s8(cfg, w->encoder.n_layers, w->decoder.n_layers);
     st = attn__s2s_cfg_check(cfg, w->encoder.n_layers, w->decoder.n_layers);
-    if (st8 == ATTN_ERR_SHAPE || st == ATTN_ERR_SHAPE || attn__dim_bad(n_calib)) return ATTN_ERR_SHAPE;
-    if ((st8 = attn__calib_tokens(src, src_len, n_calib, cfg->max_src, 0, 0)) != ATTN_OK ||
+    if (st8 == ATTN_ERR_SHAPE || st == ATTN_ERR_SHAPE || attn__dim_bad(n_calib) ||
+        (!ex && attn__s2s_front(cfg)) || (in && cfg->src_d_in == 0) ||
+        cfg->src_d_in > ATTN__S8_MAX_IN)
+        return ATTN_ERR_SHAPE;
+    if ((st8 = ex ? attn__calib_front(cfg, src, seg, src_len, n_calib, ne, 0)
+                  : attn__calib_tokens(src, src_len, n_calib, cfg->max_src, 0, 0)) != ATTN_OK ||
         (st8 = attn__calib_tokens(tgt, tgt_len, n_calib, cfg->max_tgt, 0, 0)) != ATTN_OK)
         return st8;
     if (st != ATTN_OK) return st;
     if ((st = attn__s2s_cfg_check_s8(cfg, w->encoder.n_layers, w->decoder.n_layers)) != ATTN_OK)
         return st;
-    if ((st = attn__calib_tokens(src, src_len, n_calib, cfg->max_src, cfg->src_vocab, 1)) != ATTN_OK ||
+    if ((st = ex ? attn__calib_front(cfg, src, seg, src_len, n_calib, ne, 1)
+                 : attn__calib_tokens(src, src_len, n_calib, cfg->max_src, cfg->src_vocab, 1)) !=
+            ATTN_OK ||
         (st = attn__calib_tokens(tgt, tgt_len, n_calib, cfg->max_tgt, cfg->tgt_vocab, 1)) != ATTN_OK)
         return st;
     d = cfg->encoder.d_model;
@@ -12008,8 +12468,12 @@ static attn_status attn__quant_s2s_check(const attn_seq2seq_cfg *cfg,
     *need = attn__cache_size(w->decoder.n_layers, d, cfg->max_tgt, cfg->max_src, sizeof(float));
     attn__size_add(need, (size_t)nl, 1, sizeof(attn__layer_obs));
     attn__size_add(need, (size_t)cfg->tgt_vocab, 1, sizeof(float)); /* logits */
+    attn__size_add(need, 7, 1, sizeof(attn__range));                /* r[] */
+    attn__size_add(need, 1, 1, sizeof(attn__model_obs));            /* the front's */
+    attn__size_add(need, 1, 1, sizeof(attn_seq2seq_s8_params));     /* the result */
     {
-        attn__size a = attn__s2s_encode_size(cfg, cfg->max_src),
+        attn__size a = attn__s2s_front_size(attn__s2s_encode_size(cfg, cfg->max_src), cfg,
+                                            cfg->max_src, sizeof(float)),
                    b = attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 0), m = attn__size_max(a, b);
         need->overflow |= m.overflow;
         attn__size_add(need, m.bytes, 1, 1);
@@ -12043,14 +12507,20 @@ ATTN_DEF attn_status attn_quantize_seq2seq_store_bytes(const attn_seq2seq_cfg *c
    embed_norm). */
 ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
                                                const attn_seq2seq_weights_f32 *w,
-                                               const int *calib_src, const int *src_len,
+                                               const float *calib_in, const int *calib_src,
+                                               const int *calib_seg, const int *src_len,
                                                const int *calib_tgt, const int *tgt_len,
                                                int n_calib, attn__layer_obs *eo, attn__range *r,
-                                               float *logits, attn_arena *scratch)
+                                               attn__model_obs *mo, float *logits,
+                                               attn_arena *scratch)
 {
     attn_kv_cache cache;
     attn__layer_obs *dobs;
     int d = cfg->encoder.d_model, ne = w->encoder.n_layers, nd = w->decoder.n_layers, s, t, i;
+    int front = calib_in || attn__s2s_front(cfg), cls = cfg->src_cls_token != 0;
+    size_t in_n = cfg->src_patch > 0
+                      ? (size_t)cfg->src_channels * (size_t)cfg->src_image_h * (size_t)cfg->src_image_w
+                      : (size_t)cfg->max_src * (size_t)cfg->src_d_in; /* an input's stride */
     /* (checked by the caller: the cache fits the scratch) */
     if (attn__cache_init(&cache, nd, d, cfg->max_tgt, cfg->max_src, scratch, sizeof(float)) !=
         ATTN_OK)
@@ -12058,23 +12528,37 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
     dobs = eo + ne + 1;
     attn__obs_reset((attn__range *)(void *)eo,
                     (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
-    attn__obs_reset(r, 5);
+    attn__obs_reset(r, 7);
+    attn__obs_reset(&mo->e, 1);
+    attn__obs_reset(&mo->x0, 1);
+    attn__obs_reset(&mo->xn, 1);
     for (s = 0; s < n_calib; s++) {
-        const int *src = calib_src + (size_t)s * (size_t)cfg->max_src;
+        const int *src = calib_src ? calib_src + (size_t)s * (size_t)cfg->max_src : NULL;
         const int *tgt = calib_tgt + (size_t)s * (size_t)cfg->max_tgt;
         size_t mark = scratch->used;
-        float *x = (float *)attn__take(scratch, (size_t)src_len[s] * (size_t)d * sizeof(float));
-        for (i = 0; i < src_len[s]; i++) {
-            float *row = x + (size_t)i * (size_t)d;
-            attn__embed_row_f32(row, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
-                                w->src_pos, d);
-            attn__see(&r[0], row, (size_t)d);
-            attn__embed_norm_f32(row, cfg->embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
-                                 cfg->encoder.eps, d);
-            attn__see(&r[3], row, (size_t)d);
+        int rows = src_len[s] + (front && cls);
+        float *x = (float *)attn__take(scratch, (size_t)rows * (size_t)d * sizeof(float));
+        if (front) { /* the model's observers: e, x0, xn */
+            const float *in = calib_in ? calib_in + (size_t)s * in_n : NULL;
+            if (in)
+                attn__see(&r[6], in, cfg->src_patch > 0 ? in_n
+                                                        : (size_t)src_len[s] * (size_t)cfg->src_d_in);
+            attn__s2s_front_f32(x, in, src, calib_seg ? calib_seg + (size_t)s * (size_t)cfg->max_src
+                                                      : NULL,
+                                src_len[s], cfg, w, scratch, mo);
+        } else {
+            for (i = 0; i < src_len[s]; i++) {
+                float *row = x + (size_t)i * (size_t)d;
+                attn__embed_row_f32(row, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
+                                    w->src_pos, d);
+                attn__see(&r[0], row, (size_t)d);
+                attn__embed_norm_f32(row, cfg->embed_norm, w->src_embed_norm_w,
+                                     w->src_embed_norm_b, cfg->encoder.eps, d);
+                attn__see(&r[3], row, (size_t)d);
+            }
         }
-        attn__encoder_f32(x, src_len[s], NULL, &cfg->encoder, &w->encoder, scratch, eo);
-        attn__memory_f32(&cache, x, src_len[s], NULL, &w->decoder, dobs);
+        attn__encoder_f32(x, rows, NULL, &cfg->encoder, &w->encoder, scratch, eo);
+        attn__memory_f32(&cache, x, rows, NULL, &w->decoder, dobs);
         scratch->used = mark;
         x = (float *)attn__take(scratch, (size_t)d * sizeof(float));
         for (t = 0; t < tgt_len[s]; t++) {
@@ -12091,59 +12575,157 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
         }
         scratch->used = mark;
     }
+    if (front) {
+        r[0] = mo->x0;
+        r[3] = mo->xn;
+        r[5] = mo->e;
+    }
     return ATTN_OK;
+}
+
+/* A source's front end (attn_seq2seq_cfg's src_*) in int8, as a model's
+   (attn__qmodel_build): tables at their own encodings (token rows times
+   embed_scale), the sum with segments and the features' Linear at the
+   embedded rows' (r[5]), positions added at r[0]'s, the LayerNorm at
+   r[3]'s; r[6] the features' range. Returns the stack's input encoding. */
+static attn_qparams attn__qs2s_front(attn__quant *z, attn_seq2seq_s8_params *res,
+                                     const attn_seq2seq_cfg *cfg,
+                                     const attn_seq2seq_weights_f32 *w, const attn__range *r,
+                                     float *row)
+{
+    int d = cfg->encoder.d_model;
+    attn_qparams qin, qe, qx;
+    if (cfg->src_d_in == 0) { /* token ids */
+        attn_qparams qt, qs;
+        res->src_embed = attn__quant_table_x(z, &qt, w->src_embed, cfg->src_vocab, d,
+                                             cfg->embed_scale, row,
+                                             cfg->src_segments > 0 || !cfg->src_cls_token
+                                                 ? NULL
+                                                 : w->src_cls_token);
+        qe = qt;
+        if (cfg->src_segments > 0) {
+            res->src_segment_embed = attn__quant_rows(z, &qs, w->src_segment_embed,
+                                                      cfg->src_segments, d, NULL);
+            qe = attn__qparams_of(z, r[5]);
+            attn__quant_add(z, &res->src_segment_add, qt, qs, qe);
+        }
+        qin = qe;
+    } else { /* features or patches through the Linear */
+        qin = attn__qparams_of(z, r[6]);
+        qe = attn__qparams_of(z, r[5]);
+        attn__quant_linear(z, &res->src_in, w->src_embed_w, w->src_embed_b, cfg->src_d_in, d, qin,
+                           qe, 0);
+    }
+    if (cfg->src_cls_token) res->src_cls_token = attn__quant_vec(z, w->src_cls_token, d, qe);
+    qx = qe;
+    if (cfg->position != ATTN_POS_NONE) {
+        attn_qparams qp;
+        res->src_pos = attn__quant_table(z, &qp, cfg->position == ATTN_POS_LEARNED ? w->src_pos
+                                                                                   : NULL,
+                                         cfg->max_src, d, 1.0f, row);
+        qx = attn__qparams_of(z, r[0]);
+        attn__quant_add(z, &res->src_pos_add, qe, qp, qx);
+    }
+    res->src_in_scale = qin.scale;
+    res->src_in_zp = qin.zero_point;
+    return qx;
 }
 
 /* The int8 parameters from the calibration's ranges, into *out only when
    all of it succeeded (attn__quant_done ends the quantizer either way);
-   out of line, with its result struct. */
+   out of line; the result is built in rp (scratch, not the stack). */
 ATTN__NOINLINE attn_status attn__s2s_build(attn_seq2seq_s8_params *out,
+                                           attn_seq2seq_s8_params *rp,
                                            const attn_seq2seq_cfg *cfg,
                                            const attn_seq2seq_weights_f32 *w,
                                            const attn__layer_obs *eo, const attn__range *r,
-                                           attn_arena *store, attn_arena *scratch,
+                                           int front, attn_arena *store, attn_arena *scratch,
                                            const attn__quant_marks *marks)
 {
     attn__quant z;
-    attn_seq2seq_s8_params res;
+    attn_seq2seq_s8_params *res = rp;
     attn_qparams qx, qm;
     attn_status st;
     int d = cfg->encoder.d_model;
     float *row = (float *)attn__take(scratch, (size_t)d * sizeof(float));
     z.st = ATTN_OK;
     z.store = store;
-    memset(&res, 0, sizeof res);
-    qx = attn__quant_embed(&z, &res.src_embed, &res.src_pos, &res.src_pos_add, w->src_embed,
-                           cfg->src_vocab, w->src_pos, cfg->max_src, cfg->position,
-                           cfg->embed_scale, d, r[0], row);
+    memset(res, 0, sizeof *res);
+    if (front)
+        qx = attn__qs2s_front(&z, res, cfg, w, r, row);
+    else
+        qx = attn__quant_embed(&z, &res->src_embed, &res->src_pos, &res->src_pos_add,
+                               w->src_embed, cfg->src_vocab, w->src_pos, cfg->max_src,
+                               cfg->position, cfg->embed_scale, d, r[0], row);
     if (cfg->embed_norm) {
         attn_qparams qn = attn__qparams_of(&z, r[3]);
-        attn__quant_norm(&z, &res.src_embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
+        attn__quant_norm(&z, &res->src_embed_norm, w->src_embed_norm_w, w->src_embed_norm_b,
                          cfg->encoder.eps, d, (double)qx.scale, qn);
         qx = qn;
     }
-    attn__quant_stack(&z, &res.encoder, &qx, &cfg->encoder, &w->encoder, eo);
+    attn__quant_stack(&z, &res->encoder, &qx, &cfg->encoder, &w->encoder, eo);
     qm = qx;
-    qx = attn__quant_embed(&z, &res.tgt_embed, &res.tgt_pos, &res.tgt_pos_add, w->tgt_embed,
+    qx = attn__quant_embed(&z, &res->tgt_embed, &res->tgt_pos, &res->tgt_pos_add, w->tgt_embed,
                            cfg->tgt_vocab, w->tgt_pos, cfg->max_tgt, cfg->position,
                            cfg->embed_scale, d, r[1], row);
     if (cfg->embed_norm) {
         attn_qparams qn = attn__qparams_of(&z, r[4]);
-        attn__quant_norm(&z, &res.tgt_embed_norm, w->tgt_embed_norm_w, w->tgt_embed_norm_b,
+        attn__quant_norm(&z, &res->tgt_embed_norm, w->tgt_embed_norm_w, w->tgt_embed_norm_b,
                          cfg->decoder.eps, d, (double)qx.scale, qn);
         qx = qn;
     }
-    attn__quant_dec_stack(&z, &res.decoder, &qx, qm, &cfg->decoder, &w->decoder,
+    attn__quant_dec_stack(&z, &res->decoder, &qx, qm, &cfg->decoder, &w->decoder,
                           eo + w->encoder.n_layers + 1);
     {
         attn_qparams ql = attn__qparams_of(&z, r[2]);
-        attn__quant_linear(&z, &res.out, w->out_w, w->out_b, d, cfg->tgt_vocab, qx, ql, 0);
-        res.logit_scale = ql.scale;
-        res.logit_zp = ql.zero_point;
+        attn__quant_linear(&z, &res->out, w->out_w, w->out_b, d, cfg->tgt_vocab, qx, ql, 0);
+        res->logit_scale = ql.scale;
+        res->logit_zp = ql.zero_point;
     }
     if ((st = attn__quant_done(z.st, scratch, store, marks)) != ATTN_OK) return st;
-    *out = res;
+    *out = *res;
     return ATTN_OK;
+}
+
+/* Both seq2seq quantizers: the checks, calibration, parameters. */
+static attn_status attn__quantize_s2s(attn_seq2seq_s8_params *out, const attn_seq2seq_cfg *cfg,
+                                      const attn_seq2seq_weights_f32 *w, const float *calib_in,
+                                      const int *calib_src, const int *calib_seg,
+                                      const int *src_len, const int *calib_tgt,
+                                      const int *tgt_len, int n_calib, int ex, attn_arena *store,
+                                      attn_arena *scratch)
+{
+    attn__size need = {0, 0}, sneed = {0, 0};
+    attn__layer_obs *eo;
+    attn__range *r; /* the source and target inputs, the logits, the inputs
+                       after their embed_norm, a front end's embedded rows
+                       and its features */
+    attn__model_obs *mo;
+    attn_seq2seq_s8_params *res;
+    attn_status st;
+    attn__quant_marks marks;
+    float *logits;
+    if (!out || !cfg || !w || !src_len || !calib_tgt || !tgt_len || !store || !scratch)
+        return ATTN_ERR_NULL;
+    if ((st = attn__quant_s2s_check(cfg, w, calib_in, calib_src, calib_seg, src_len, calib_tgt,
+                                    tgt_len, n_calib, ex, &need, &sneed)) != ATTN_OK)
+        return st;
+    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
+    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+
+    marks = attn__quant_begin(scratch, store);
+    eo = (attn__layer_obs *)attn__take(
+        scratch, (size_t)(w->encoder.n_layers + w->decoder.n_layers + 2) * sizeof(attn__layer_obs));
+    logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
+    r = (attn__range *)attn__take(scratch, 7 * sizeof(attn__range));
+    mo = (attn__model_obs *)attn__take(scratch, sizeof(attn__model_obs));
+    res = (attn_seq2seq_s8_params *)attn__take(scratch, sizeof(attn_seq2seq_s8_params));
+    if (!eo || !res) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    st = attn__s2s_calibrate(cfg, w, calib_in, calib_src, calib_seg, src_len, calib_tgt, tgt_len,
+                             n_calib, eo, r, mo, logits, scratch);
+    if (st != ATTN_OK) return attn__quant_done(st, scratch, store, &marks);
+    return attn__s2s_build(out, res, cfg, w, eo, r, calib_in || attn__s2s_front(cfg), store,
+                           scratch, &marks);
 }
 
 ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
@@ -12153,31 +12735,23 @@ ATTN_DEF attn_status attn_quantize_seq2seq_s8(attn_seq2seq_s8_params *out,
                                               const int *calib_tgt, const int *tgt_len,
                                               int n_calib, attn_arena *store, attn_arena *scratch)
 {
-    attn__size need = {0, 0}, sneed = {0, 0};
-    attn__layer_obs *eo;
-    attn__range r[5]; /* the source and target inputs, the logits, the
-                         inputs after their embed_norm */
-    attn_status st;
-    attn__quant_marks marks;
-    float *logits;
-    if (!out || !cfg || !w || !calib_src || !src_len || !calib_tgt || !tgt_len || !store ||
-        !scratch)
-        return ATTN_ERR_NULL;
-    if ((st = attn__quant_s2s_check(cfg, w, calib_src, src_len, calib_tgt, tgt_len, n_calib, &need,
-                                    &sneed)) != ATTN_OK)
-        return st;
-    if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
-    if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
+    if (!calib_src) return ATTN_ERR_NULL;
+    return attn__quantize_s2s(out, cfg, w, NULL, calib_src, NULL, src_len, calib_tgt, tgt_len,
+                              n_calib, 0, store, scratch);
+}
 
-    marks = attn__quant_begin(scratch, store);
-    eo = (attn__layer_obs *)attn__take(
-        scratch, (size_t)(w->encoder.n_layers + w->decoder.n_layers + 2) * sizeof(attn__layer_obs));
-    logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
-    if (!eo) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
-    st = attn__s2s_calibrate(cfg, w, calib_src, src_len, calib_tgt, tgt_len, n_calib, eo, r, logits,
-                             scratch);
-    if (st != ATTN_OK) return attn__quant_done(st, scratch, store, &marks);
-    return attn__s2s_build(out, cfg, w, eo, r, store, scratch, &marks);
+ATTN_DEF attn_status attn_quantize_seq2seq_ex_s8(attn_seq2seq_s8_params *out,
+                                                 const attn_seq2seq_cfg *cfg,
+                                                 const attn_seq2seq_weights_f32 *w,
+                                                 const float *calib_input, const int *calib_src,
+                                                 const int *calib_seg, const int *src_len,
+                                                 const int *calib_tgt, const int *tgt_len,
+                                                 int n_calib, attn_arena *store,
+                                                 attn_arena *scratch)
+{
+    if (!calib_input == !calib_src) return ATTN_ERR_NULL;
+    return attn__quantize_s2s(out, cfg, w, calib_input, calib_src, calib_seg, src_len, calib_tgt,
+                              tgt_len, n_calib, 1, store, scratch);
 }
 
 static void attn__qsize_lm(attn__size *s, const attn_lm_cfg *c, const attn_lm_weights_f32 *w)

@@ -976,7 +976,8 @@ static void dvariant_int8(const dvariant *v)
     if (attn_kv_cache_bytes_f32(v->n_dec, d, T, S, &b1) != ATTN_OK ||
         attn_seq2seq_scratch_f32(&g_s2c, &b2) != ATTN_OK)
         g_bad_setup = 1;
-    pool_split(b1 + b2 + (size_t)(v->n_dec + 3) * OBS_BYTES + sizeof(float) * 16);
+    pool_split(b1 + b2 + (size_t)(v->n_dec + 3) * OBS_BYTES + sizeof(float) * 16 +
+               sizeof(attn_seq2seq_s8_params) + 256 + 4 * ATTN_ALIGN);
     MEASURE_WITH((RESET_ARENA, attn_arena_release(&g_store, 0)), attn_quantize_seq2seq_s8,
                  (&g_q8.s2s, &g_s2c, &g_s2w, g_tokens, g_slen, g_tokens + 6, g_tlen, N_DCALIB,
                   &g_store, &g_arena));

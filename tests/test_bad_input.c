@@ -1476,7 +1476,7 @@ typedef struct dxq_out {
 /* more than the calls take (measured: seq2seq 6,880 B of store and 2,160 B
    of scratch on a 64-bit host); the valid rows check that they were enough */
 #define DXQ_STORE 7680
-#define DXQ_SCRATCH 2560
+#define DXQ_SCRATCH 4096
 static dxq_out *g_dqo;
 static unsigned char *g_dqstore, *g_dqscratch;
 static const int g_dq_src[XMAX] = {1, 4, 0}, g_dq_src_len[1] = {XMAX}, g_dq_src_len0[1] = {0};

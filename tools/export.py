@@ -408,7 +408,9 @@ SCHEMA = {
                                "cls_token", "pool_w", "token_embed", "segment_embed",
                                "embed_norm_w", "embed_norm_b"],
     "attn_seq2seq_cfg": ["encoder", "decoder", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
-                         "position", "embed_scale", "embed_norm"],
+                         "position", "embed_scale", "embed_norm", "src_d_in", "src_patch",
+                         "src_channels", "src_image_h", "src_image_w", "src_cls_token",
+                         "src_segments"],
     "attn_lm_cfg": ["layers", "vocab", "max_len", "position", "embed_scale", "embed_norm"],
     "attn_decoder_layer_weights_f32": ["self_attn", "cross_attn", "ff1_w", "ff1_b", "ff2_w",
                                        "ff2_b", "norm1_w", "norm1_b", "norm2_w", "norm2_b",
@@ -416,7 +418,9 @@ SCHEMA = {
     "attn_decoder_weights_f32": ["layers", "n_layers", "final_norm", "norm_w", "norm_b"],
     "attn_seq2seq_weights_f32": ["src_embed", "tgt_embed", "src_pos", "tgt_pos", "encoder",
                                  "decoder", "out_w", "out_b", "src_embed_norm_w",
-                                 "src_embed_norm_b", "tgt_embed_norm_w", "tgt_embed_norm_b"],
+                                 "src_embed_norm_b", "tgt_embed_norm_w", "tgt_embed_norm_b",
+                                 "src_embed_w", "src_embed_b", "src_cls_token",
+                                 "src_segment_embed"],
     "attn_lm_weights_f32": ["embed", "pos", "layers", "out_w", "out_b", "embed_norm_w",
                             "embed_norm_b"],
 }
@@ -2810,7 +2814,9 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                                      "\n".join(dec_inits)))
     out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
                "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
-               "    %s /*embed_scale*/, %d /*embed_norm*/};\n" % (
+               "    %s /*embed_scale*/, %d /*embed_norm*/,\n"
+               "    0, 0, 0, 0, 0 /*src_d_in, src_patch, src_channels, src_image_h, src_image_w*/,"
+               "\n    0 /*src_cls_token*/, 0 /*src_segments*/};\n" % (
                    name, _enc_cfg_init(s["enc"], 0), _enc_cfg_init(s["dec"], 1), s["src_vocab"],
                    s["tgt_vocab"], s["max_src"], s["max_tgt"], POS_ENUM[s["position"]],
                    c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None)))
@@ -2825,7 +2831,9 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                "%d /*final norm*/" % int(s["dec_norm"] is not None), dec_norm[0], dec_norm[1]],
               "    {", "     "),
         _join([ref["out_w"], ref["out_b"], ref["src_norm_w"], ref["src_norm_b"],
-               ref["tgt_norm_w"], ref["tgt_norm_b"]], "    ", "    ")))
+               ref["tgt_norm_w"], ref["tgt_norm_b"], "NULL /*src_embed_w*/",
+               "NULL /*src_embed_b*/", "NULL /*src_cls_token*/",
+               "NULL /*src_segment_embed*/"], "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 

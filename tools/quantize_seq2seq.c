@@ -16,6 +16,11 @@
        encoder-decoder: QS_SRC, QS_SRC_LEN, QS_TGT, QS_TGT_LEN: int
                         [n][max_src] source tokens and their lengths, int
                         [n][max_tgt] decoder inputs (BOS first) and lengths
+                        a source with a front end (attn_seq2seq_cfg's src_*):
+                        QS_INPUT, float [n][max_src][src_d_in] features or
+                        [n][channels][h][w] images, instead of QS_SRC;
+                        QS_SEG (optional) int [n][max_src] segment ids
+                        beside QS_SRC (attn_quantize_seq2seq_ex_s8)
        decoder-only:    QS_SEQ, QS_SEQ_LEN: int [n][max_len] and lengths
        QS_RUN           (optional) defined: rs_input.h's sample macros are
                         there too (see tools/run_seq2seq.c), and `./qs --run`
@@ -477,8 +482,20 @@ static int quantize(void)
         st = attn_quantize_lm_s8(&g_q, &QS_CFG, &QS_W, &QS_SEQ[0][0], QS_SEQ_LEN, QS_N_CALIB,
                                  &g_store, &scratch);
 #else
-        st = attn_quantize_seq2seq_s8(&g_q, &QS_CFG, &QS_W, &QS_SRC[0][0], QS_SRC_LEN,
-                                      &QS_TGT[0][0], QS_TGT_LEN, QS_N_CALIB, &g_store, &scratch);
+#if defined(QS_INPUT)
+        st = attn_quantize_seq2seq_ex_s8(&g_q, &QS_CFG, &QS_W,
+                                         (const float *)(const void *)QS_INPUT, NULL, NULL,
+                                         QS_SRC_LEN, &QS_TGT[0][0], QS_TGT_LEN, QS_N_CALIB,
+                                         &g_store, &scratch);
+#elif defined(QS_SEG)
+        st = attn_quantize_seq2seq_ex_s8(&g_q, &QS_CFG, &QS_W, NULL, &QS_SRC[0][0], &QS_SEG[0][0],
+                                         QS_SRC_LEN, &QS_TGT[0][0], QS_TGT_LEN, QS_N_CALIB,
+                                         &g_store, &scratch);
+#else
+        st = attn_quantize_seq2seq_ex_s8(&g_q, &QS_CFG, &QS_W, NULL, &QS_SRC[0][0], NULL,
+                                         QS_SRC_LEN, &QS_TGT[0][0], QS_TGT_LEN, QS_N_CALIB,
+                                         &g_store, &scratch);
+#endif
 #endif
         if (st != ATTN_ERR_ARENA || g_store.high_water > 0 || k == 11) break; /* 1 GB */
     }
@@ -554,8 +571,9 @@ static void print_header(void)
     print_stack("", g_q.layers.n_layers, g_q.layers.final_norm, &g_q.layers.norm);
     printf(",\n    ");
 #else
-    print_array("int8_t", 1, format_s8, "src_embed", g_q.src_embed,
-                (size_t)QS_CFG.src_vocab * (size_t)ec->d_model);
+    if (g_q.src_embed)
+        print_array("int8_t", 1, format_s8, "src_embed", g_q.src_embed,
+                    (size_t)QS_CFG.src_vocab * (size_t)ec->d_model);
     print_array("int8_t", 1, format_s8, "tgt_embed", g_q.tgt_embed,
                 (size_t)QS_CFG.tgt_vocab * (size_t)ec->d_model);
     if (g_q.src_pos)
@@ -568,6 +586,14 @@ static void print_header(void)
         emit_norm("src_embed_norm", &g_q.src_embed_norm, ec->d_model);
         emit_norm("tgt_embed_norm", &g_q.tgt_embed_norm, dc->d_model);
     }
+    /* the source's front end */
+    if (QS_CFG.src_d_in > 0) emit_linear("src_in", &g_q.src_in, QS_CFG.src_d_in, ec->d_model);
+    if (g_q.src_cls_token)
+        print_array("int8_t", 1, format_s8, "src_cls_token", g_q.src_cls_token,
+                    (size_t)ec->d_model);
+    if (g_q.src_segment_embed)
+        print_array("int8_t", 1, format_s8, "src_segment_embed", g_q.src_segment_embed,
+                    (size_t)QS_CFG.src_segments * (size_t)ec->d_model);
     emit_enc_stack("enc_", &g_q.encoder, ec->d_model, ec->d_ff);
     emit_dec_stack("dec_", &g_q.decoder, dc->d_model, dc->d_ff);
     emit_linear("out", &g_q.out, dc->d_model, QS_CFG.tgt_vocab);
@@ -576,9 +602,10 @@ static void print_header(void)
     print_dec_layers("dec_", &g_q.decoder);
     {
         char a[NAME_LEN], b[NAME_LEN];
-        printf("static const attn_seq2seq_s8_params %s_s8 = {\n    %s_s8_src_embed, %s_s8_tgt_embed,"
-               "\n    %s, %s,\n    ", QS_NAME, QS_NAME, QS_NAME, sym(a, g_q.src_pos, "src_pos"),
-               sym(b, g_q.tgt_pos, "tgt_pos"));
+        char e[NAME_LEN];
+        printf("static const attn_seq2seq_s8_params %s_s8 = {\n    %s, %s_s8_tgt_embed,"
+               "\n    %s, %s,\n    ", QS_NAME, sym(e, g_q.src_embed, "src_embed"), QS_NAME,
+               sym(a, g_q.src_pos, "src_pos"), sym(b, g_q.tgt_pos, "tgt_pos"));
     }
     print_add(&g_q.src_pos_add);
     printf(",\n    ");
@@ -599,6 +626,17 @@ static void print_header(void)
     print_norm("src_embed_norm", &g_q.src_embed_norm);
     printf(",\n    ");
     print_norm("tgt_embed_norm", &g_q.tgt_embed_norm);
+    { /* the source's front end */
+        char a[NAME_LEN], b[NAME_LEN];
+        printf(",\n    ");
+        print_linear("src_in", &g_q.src_in, 4);
+        printf(",\n    ");
+        print_float(g_q.src_in_scale);
+        printf(", %ld,\n    %s, %s,\n    ", (long)g_q.src_in_zp,
+               sym(a, g_q.src_cls_token, "src_cls_token"),
+               sym(b, g_q.src_segment_embed, "src_segment_embed"));
+        print_add(&g_q.src_segment_add);
+    }
 #endif
     printf("};\n\n");
     printf("/* bytes of the arrays above (flash; the parameter structs not counted) */\n"

@@ -30314,11 +30314,14 @@ static const attn_seq2seq_cfg g2p_cfg = {
     {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 1 /*causal*/, 9.99999975e-06f /*eps*/,
      0 /*window*/},
     27 /*src_vocab*/, 68 /*tgt_vocab*/, 12 /*max_src*/, 16 /*max_tgt*/, ATTN_POS_LEARNED,
-    1.f /*embed_scale*/, 0 /*embed_norm*/};
+    1.f /*embed_scale*/, 0 /*embed_norm*/,
+    0, 0, 0, 0, 0 /*src_d_in, src_patch, src_channels, src_image_h, src_image_w*/,
+    0 /*src_cls_token*/, 0 /*src_segments*/};
 static const attn_seq2seq_weights_f32 g2p_weights = {
     g2p_src_embed, g2p_tgt_embed, g2p_src_pos, g2p_tgt_pos,
     {g2p_enc_layers, G2P_N_ENC_LAYERS, 1 /*final norm*/, g2p_enc_norm_w, g2p_enc_norm_b},
     {g2p_dec_layers, G2P_N_DEC_LAYERS, 1 /*final norm*/, g2p_dec_norm_w, g2p_dec_norm_b},
-    g2p_out_w, g2p_out_b, NULL, NULL, NULL, NULL};
+    g2p_out_w, g2p_out_b, NULL, NULL, NULL, NULL, NULL /*src_embed_w*/, NULL /*src_embed_b*/,
+    NULL /*src_cls_token*/, NULL /*src_segment_embed*/};
 
 #endif /* G2P_MODEL_H */

@@ -9628,7 +9628,11 @@ static const attn_seq2seq_s8_params g2p_s8 = {
     {g2p_s8_out_w, g2p_s8_out_b, g2p_s8_out_rq, -7, 1, -128, 127, g2p_s8_out_fb},
     0.180251896f, 1,
     {NULL, NULL, 0, 0},
-    {NULL, NULL, 0, 0}};
+    {NULL, NULL, 0, 0},
+    {NULL, NULL, NULL, 0, 0, 0, 0, NULL},
+    0.f, 0,
+    NULL, NULL,
+    {0, 0, {0, 0}, {0, 0}, {0, 0}, 0}};
 
 /* bytes of the arrays above (flash; the parameter structs not counted) */
 #define G2P_S8_WEIGHT_BYTES 223232
