@@ -449,17 +449,18 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 968 bytes on the M0 and the M4F: the
+   inference function takes at most 976 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 968 with clang 14 -O2 (M0,
+   stack step -> attention block -> row), 976 with clang 14 -O2 (M0,
    attn_seq2seq_greedy_f32; it was 840 before issue 11's local attention,
-   front ends and attention kernels), 828 on the M4F; 808 with GCC 12 -O2
-   (M4F), 784 on the M0; the model
-   quantizers, host-side tools, 1,280 (attn_quantize_seq2seq_s8, 1,276; the
-   additive attention's, 956 with clang -O2 on the M4F, is held to the
-   same bound; per-function and per-build figures: BENCHMARKS.md,
-   `make stack`).
+   front ends and attention kernels), 860 on the M4F; 856 with GCC 12 -O2
+   (M4F), 824 on the M0; the model
+   quantizers, host-side tools, 1,424 (attn_quantize_seq2seq_ex_s8 with
+   clang -O2 on the M0, 1,424; 1,276 before the seq2seq source front
+   ends; 1,128 with GCC 12; the additive attention's, 956 with clang -O2
+   on the M4F, is held to the same bound; per-function and per-build
+   figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
    ERRORS
@@ -2404,14 +2405,13 @@ ATTN__NOINLINE attn_status attn__s2s_src_rules(const attn_seq2seq_cfg *c, const 
     return src ? attn__model_tokens_check(&m, src, segments, src_len) : ATTN_OK;
 }
 
-/* The bytes of a source with a front end beyond encode's own (the rows
-   and the encoder's): a patch, and the sizes its tensors must have. */
+/* Encode's scratch s (the rows, a patch and the encoder's) with the
+   sizes a front end's tensors must have (addressable). */
 static attn__size attn__s2s_front_size(attn__size s, const attn_seq2seq_cfg *c, int src_len,
                                        size_t elem)
 {
     attn__size t = {0, 0};
     size_t d = (size_t)c->encoder.d_model;
-    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, elem);
     attn__size_add(&t, (size_t)src_len, (size_t)c->src_d_in, elem);
     attn__size_add(&t, d, (size_t)c->src_d_in, elem);
     attn__size_add(&t, (size_t)c->src_segments, d, elem);
@@ -4812,26 +4812,6 @@ ATTN_DEF attn_status attn_seq2seq_step_f32(float *logits, int token, attn_kv_cac
     return ATTN_OK;
 }
 
-/* Greedy decoding from an encoded cache, checked: bos, then each argmax
-   fed back, until eos or max_out tokens. */
-static void attn__s2s_loop_f32(int *out, int *n_out, int max_out, int bos, int eos,
-                               attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
-                               const attn_seq2seq_weights_f32 *w, attn_arena *arena)
-{
-    size_t mark = arena->used;
-    float *logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
-    int n = 0, tok = bos, next = 0;
-    while (n < max_out) {
-        attn__s2s_step_f32(logits, tok, cache, cfg, w, arena);
-        attn_argmax_f32(&next, logits, cfg->tgt_vocab);
-        if (next == eos) break;
-        out[n++] = next;
-        tok = next;
-    }
-    *n_out = n;
-    arena->used = mark;
-}
-
 ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, const int *src,
                                              int src_len, int bos, int eos, attn_kv_cache *cache,
                                              const attn_seq2seq_cfg *cfg,
@@ -4854,7 +4834,20 @@ ATTN_DEF attn_status attn_seq2seq_greedy_f32(int *out, int *n_out, int max_out, 
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     attn__s2s_encode_f32(cache, NULL, src, NULL, src_len, cfg, w, arena);
-    attn__s2s_loop_f32(out, n_out, max_out, bos, eos, cache, cfg, w, arena);
+    { /* the loop, in this frame (the stack bound) */
+        size_t mark = arena->used;
+        float *logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
+        int n = 0, tok = bos, next = 0;
+        while (n < max_out) {
+            attn__s2s_step_f32(logits, tok, cache, cfg, w, arena);
+            attn_argmax_f32(&next, logits, cfg->tgt_vocab);
+            if (next == eos) break;
+            out[n++] = next;
+            tok = next;
+        }
+        *n_out = n;
+        arena->used = mark;
+    }
     return ATTN_OK;
 }
 
@@ -4876,7 +4869,20 @@ ATTN_DEF attn_status attn_seq2seq_generate_f32(int *out, int *n_out, int max_out
                                attn__step_keys(cache, 1, 0, cfg->max_src), 1);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     cache->len = 0; /* (the memory stays) */
-    attn__s2s_loop_f32(out, n_out, max_out, bos, eos, cache, cfg, w, arena);
+    { /* greedy's loop, in this frame (the stack bound) */
+        size_t mark = arena->used;
+        float *logits = (float *)attn__take(arena, (size_t)cfg->tgt_vocab * sizeof(float));
+        int n = 0, tok = bos, next = 0;
+        while (n < max_out) {
+            attn__s2s_step_f32(logits, tok, cache, cfg, w, arena);
+            attn_argmax_f32(&next, logits, cfg->tgt_vocab);
+            if (next == eos) break;
+            out[n++] = next;
+            tok = next;
+        }
+        *n_out = n;
+        arena->used = mark;
+    }
     return ATTN_OK;
 }
 
@@ -11162,29 +11168,6 @@ ATTN_DEF attn_status attn_seq2seq_next_s8(int *next, int token, attn_kv_cache *c
     return attn__s2s_one_s8(NULL, next, token, cache, cfg, p, arena);
 }
 
-/* Greedy decoding from an encoded cache, checked (its parameters' values
-   too): bos, then each wide argmax fed back, until eos or max_out. */
-static void attn__s2s_loop_s8(int *out, int *n_out, int max_out, int bos, int eos,
-                              attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
-                              const attn_seq2seq_s8_params *p, attn_arena *arena)
-{
-    size_t mark;
-    int8_t *logits;
-    int n = 0, tok = bos, next = 0;
-    cache->checked = p;
-    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
-    mark = arena->used;
-    logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
-    while (n < max_out) {
-        attn__s2s_step_s8(logits, &next, tok, cache, cfg, p, arena);
-        if (next == eos) break;
-        out[n++] = next;
-        tok = next;
-    }
-    *n_out = n;
-    arena->used = mark;
-}
-
 ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, const int *src,
                                             int src_len, int bos, int eos, attn_kv_cache *cache,
                                             const attn_seq2seq_cfg *cfg,
@@ -11208,7 +11191,21 @@ ATTN_DEF attn_status attn_seq2seq_greedy_s8(int *out, int *n_out, int max_out, c
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
 
     attn__s2s_encode_s8(cache, src, src_len, cfg, p, arena);
-    attn__s2s_loop_s8(out, n_out, max_out, bos, eos, cache, cfg, p, arena);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    { /* the loop, in this frame (the stack bound) */
+        size_t mark = arena->used;
+        int8_t *logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
+        int n = 0, tok = bos, next = 0;
+        while (n < max_out) {
+            attn__s2s_step_s8(logits, &next, tok, cache, cfg, p, arena);
+            if (next == eos) break;
+            out[n++] = next;
+            tok = next;
+        }
+        *n_out = n;
+        arena->used = mark;
+    }
     return ATTN_OK;
 }
 
@@ -11302,7 +11299,21 @@ ATTN_DEF attn_status attn_seq2seq_generate_s8(int *out, int *n_out, int max_out,
                                   attn__step_keys(cache, 1, 0, cfg->max_src), 1);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
     cache->len = 0; /* (the memory stays) */
-    attn__s2s_loop_s8(out, n_out, max_out, bos, eos, cache, cfg, p, arena);
+    cache->checked = p;
+    cache->plain = attn__dec_plain_s8(&p->decoder, &cfg->decoder);
+    { /* greedy's loop, in this frame (the stack bound) */
+        size_t mark = arena->used;
+        int8_t *logits = (int8_t *)attn__take(arena, (size_t)cfg->tgt_vocab);
+        int n = 0, tok = bos, next = 0;
+        while (n < max_out) {
+            attn__s2s_step_s8(logits, &next, tok, cache, cfg, p, arena);
+            if (next == eos) break;
+            out[n++] = next;
+            tok = next;
+        }
+        *n_out = n;
+        arena->used = mark;
+    }
     return ATTN_OK;
 }
 
@@ -12465,16 +12476,24 @@ static attn_status attn__quant_s2s_check(const attn_seq2seq_cfg *cfg,
         return st;
     d = cfg->encoder.d_model;
     nl = w->encoder.n_layers + w->decoder.n_layers + 2;
-    *need = attn__cache_size(w->decoder.n_layers, d, cfg->max_tgt, cfg->max_src, sizeof(float));
+    need->bytes = 0;
+    need->overflow = 0;
     attn__size_add(need, (size_t)nl, 1, sizeof(attn__layer_obs));
     attn__size_add(need, (size_t)cfg->tgt_vocab, 1, sizeof(float)); /* logits */
-    attn__size_add(need, 7, 1, sizeof(attn__range));                /* r[] */
-    attn__size_add(need, 1, 1, sizeof(attn__model_obs));            /* the front's */
-    attn__size_add(need, 1, 1, sizeof(attn_seq2seq_s8_params));     /* the result */
-    {
+    if (in || attn__s2s_front(cfg)) attn__size_add(need, 1, 1, sizeof(attn__model_obs));
+    { /* then the calibration (the cache, an encode or a step) or, after
+         it, the parameters' build (the result and a row) */
         attn__size a = attn__s2s_front_size(attn__s2s_encode_size(cfg, cfg->max_src), cfg,
                                             cfg->max_src, sizeof(float)),
-                   b = attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 0), m = attn__size_max(a, b);
+                   b = attn__s2s_step_size(cfg, cfg->max_tgt, cfg->max_src, 0),
+                   c = attn__cache_size(w->decoder.n_layers, d, cfg->max_tgt, cfg->max_src,
+                                        sizeof(float)),
+                   r = {0, 0}, m = attn__size_max(a, b);
+        c.overflow |= m.overflow;
+        attn__size_add(&c, m.bytes, 1, 1);
+        attn__size_add(&r, 1, 1, sizeof(attn_seq2seq_s8_params));
+        attn__size_add(&r, (size_t)d, 1, sizeof(float));
+        m = attn__size_max(c, r);
         need->overflow |= m.overflow;
         attn__size_add(need, m.bytes, 1, 1);
     }
@@ -12529,9 +12548,11 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
     attn__obs_reset((attn__range *)(void *)eo,
                     (size_t)(ne + nd + 2) * sizeof(attn__layer_obs) / sizeof(attn__range));
     attn__obs_reset(r, 7);
-    attn__obs_reset(&mo->e, 1);
-    attn__obs_reset(&mo->x0, 1);
-    attn__obs_reset(&mo->xn, 1);
+    if (front) { /* (mo: the caller's for a front end) */
+        attn__obs_reset(&mo->e, 1);
+        attn__obs_reset(&mo->x0, 1);
+        attn__obs_reset(&mo->xn, 1);
+    }
     for (s = 0; s < n_calib; s++) {
         const int *src = calib_src ? calib_src + (size_t)s * (size_t)cfg->max_src : NULL;
         const int *tgt = calib_tgt + (size_t)s * (size_t)cfg->max_tgt;
@@ -12588,7 +12609,7 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
    embed_scale), the sum with segments and the features' Linear at the
    embedded rows' (r[5]), positions added at r[0]'s, the LayerNorm at
    r[3]'s; r[6] the features' range. Returns the stack's input encoding. */
-static attn_qparams attn__qs2s_front(attn__quant *z, attn_seq2seq_s8_params *res,
+ATTN__NOINLINE attn_qparams attn__qs2s_front(attn__quant *z, attn_seq2seq_s8_params *res,
                                      const attn_seq2seq_cfg *cfg,
                                      const attn_seq2seq_weights_f32 *w, const attn__range *r,
                                      float *row)
@@ -12697,13 +12718,14 @@ static attn_status attn__quantize_s2s(attn_seq2seq_s8_params *out, const attn_se
 {
     attn__size need = {0, 0}, sneed = {0, 0};
     attn__layer_obs *eo;
-    attn__range *r; /* the source and target inputs, the logits, the inputs
-                       after their embed_norm, a front end's embedded rows
-                       and its features */
-    attn__model_obs *mo;
+    attn__range r[7]; /* the source and target inputs, the logits, the inputs
+                         after their embed_norm, a front end's embedded rows
+                         and its features */
+    attn__model_obs *mo = NULL; /* a front end's observers */
     attn_seq2seq_s8_params *res;
     attn_status st;
     attn__quant_marks marks;
+    size_t mark;
     float *logits;
     if (!out || !cfg || !w || !src_len || !calib_tgt || !tgt_len || !store || !scratch)
         return ATTN_ERR_NULL;
@@ -12717,13 +12739,17 @@ static attn_status attn__quantize_s2s(attn_seq2seq_s8_params *out, const attn_se
     eo = (attn__layer_obs *)attn__take(
         scratch, (size_t)(w->encoder.n_layers + w->decoder.n_layers + 2) * sizeof(attn__layer_obs));
     logits = (float *)attn__take(scratch, (size_t)cfg->tgt_vocab * sizeof(float));
-    r = (attn__range *)attn__take(scratch, 7 * sizeof(attn__range));
-    mo = (attn__model_obs *)attn__take(scratch, sizeof(attn__model_obs));
-    res = (attn_seq2seq_s8_params *)attn__take(scratch, sizeof(attn_seq2seq_s8_params));
-    if (!eo || !res) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    if (calib_in || attn__s2s_front(cfg)) {
+        mo = (attn__model_obs *)attn__take(scratch, sizeof(attn__model_obs));
+        if (!mo) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    }
+    if (!eo) return attn__quant_done(ATTN_ERR_ARENA, scratch, store, &marks); /* (never) */
+    mark = scratch->used;
     st = attn__s2s_calibrate(cfg, w, calib_in, calib_src, calib_seg, src_len, calib_tgt, tgt_len,
                              n_calib, eo, r, mo, logits, scratch);
     if (st != ATTN_OK) return attn__quant_done(st, scratch, store, &marks);
+    scratch->used = mark; /* the calibration's cache given back: the result there */
+    res = (attn_seq2seq_s8_params *)attn__take(scratch, sizeof(attn_seq2seq_s8_params));
     return attn__s2s_build(out, res, cfg, w, eo, r, calib_in || attn__s2s_front(cfg), store,
                            scratch, &marks);
 }

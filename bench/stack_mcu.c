@@ -682,6 +682,8 @@ static uint8_t g_big[STACK_BIG_BYTES] ATTN_ALIGNED;
 /* token ids (< VOCAB): sources, targets, calibration, read with any stride */
 static const int g_tokens[32] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3,
                                  2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5};
+static const int g_segs[32] = {0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0,
+                               0, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0, 1, 1}; /* segment ids */
 static const int g_src_len[N_DCALIB] = {6, 2, 5}; /* clipped to the variant's rows */
 static const int g_tgt_len[N_DCALIB] = {5, 3, 1};
 static int g_slen[N_DCALIB], g_tlen[N_DCALIB];
@@ -902,6 +904,15 @@ static void dvariant_float(const dvariant *v)
           attn_seq2seq_step_f32, (g_logits, g_out[0], &g_cache, &g_s2c, &g_s2w, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_seq2seq_greedy_f32,
                  (g_out, &n, T, g_tokens, S, 0, VOCAB - 1, &g_cache, &g_s2c, &g_s2w, &g_arena));
+    /* a source with a front end (features through a Linear), then generate */
+    g_s2c.src_d_in = d;
+    g_s2w.src_embed_w = digits_l0_ff1_w; /* (any d x d floats) */
+    MEASURE(attn_seq2seq_encode_ex_f32,
+            (&g_cache, MEM_ROWS, NULL, NULL, S, &g_s2c, &g_s2w, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_seq2seq_generate_f32,
+                 (g_out, &n, T, 0, VOCAB - 1, &g_cache, &g_s2c, &g_s2w, &g_arena));
+    g_s2c.src_d_in = 0;
+    g_s2w.src_embed_w = NULL;
 
     /* decoder-only: causal encoder layers stepped, the LM's steps, greedy */
     attn_arena_release(&g_store, mark);
@@ -977,7 +988,8 @@ static void dvariant_int8(const dvariant *v)
         attn_seq2seq_scratch_f32(&g_s2c, &b2) != ATTN_OK)
         g_bad_setup = 1;
     pool_split(b1 + b2 + (size_t)(v->n_dec + 3) * OBS_BYTES + sizeof(float) * 16 +
-               sizeof(attn_seq2seq_s8_params) + 256 + 4 * ATTN_ALIGN);
+               5 * 3 * sizeof(float) + sizeof(void *) + ATTN_ALIGN); /* (+ a front end's
+                          observers: the ex quantizer below) */
     MEASURE_WITH((RESET_ARENA, attn_arena_release(&g_store, 0)), attn_quantize_seq2seq_s8,
                  (&g_q8.s2s, &g_s2c, &g_s2w, g_tokens, g_slen, g_tokens + 6, g_tlen, N_DCALIB,
                   &g_store, &g_arena));
@@ -992,6 +1004,21 @@ static void dvariant_int8(const dvariant *v)
     MEASURE(attn_seq2seq_encode_s8, (&g_cache, g_tokens, S, &g_s2c, &g_q8.s2s, &g_arena));
     STEPS(T, g_out, g_tokens + 6, sizeof(int),
           attn_seq2seq_next_s8, (&index, g_out[0], &g_cache, &g_s2c, &g_q8.s2s, &g_arena));
+    /* a source with a front end (tokens and segment ids: the store has room
+       for little more than the plain model), quantized again, encoded, then
+       generate */
+    g_s2c.src_segments = 2;
+    g_s2w.src_segment_embed = digits_pos; /* (any 2 x d floats) */
+    MEASURE_WITH((RESET_ARENA, attn_arena_release(&g_store, 0)), attn_quantize_seq2seq_ex_s8,
+                 (&g_q8.s2s, &g_s2c, &g_s2w, NULL, g_tokens, g_segs, g_slen, g_tokens + 6, g_tlen,
+                  N_DCALIB, &g_store, &g_arena));
+    if (attn_kv_cache_init_s8(&g_cache, v->n_dec, d, T, S, &g_store) != ATTN_OK) g_bad_setup = 1;
+    MEASURE(attn_seq2seq_encode_ex_s8,
+            (&g_cache, NULL, g_tokens, g_segs, S, &g_s2c, &g_q8.s2s, &g_arena));
+    MEASURE_WITH(RESET_ARENA, attn_seq2seq_generate_s8,
+                 (g_out, &n, T, 0, VOCAB - 1, &g_cache, &g_s2c, &g_q8.s2s, &g_arena));
+    g_s2c.src_segments = 0;
+    g_s2w.src_segment_embed = NULL;
 
     /* decoder-only */
     MEASURE(attn_quantize_lm_store_bytes, (&g_lmc, &g_lmw, &bytes));
@@ -1030,7 +1057,7 @@ static int model_quantizer(const char *name)
     static const char *const q[] = {"attn_quantize_encoder_s8", "attn_quantize_model_s8",
                                     "attn_quantize_decoder_s8", "attn_quantize_seq2seq_s8",
                                     "attn_quantize_lm_s8", "attn_quantize_model_tokens_s8",
-                                    "attn_quantize_additive_s8"};
+                                    "attn_quantize_additive_s8", "attn_quantize_seq2seq_ex_s8"};
     size_t i;
     for (i = 0; i < sizeof q / sizeof q[0]; i++)
         if (!strcmp(name, q[i])) return 1;

@@ -836,6 +836,8 @@ typedef struct {
     int c_state;                       /* 0 ready, 1 full, 2 no memory    */
     int token, bos, eos, max_out, lm_out, src_len, prompt_len;
     const int *src, *prompt;
+    const float *input;                /* encode_ex's features / image    */
+    const int *segs;                   /* encode_ex's segment ids         */
     int *n_outp;
     size_t *bytesp;
     attn_arena *ap;
@@ -851,6 +853,8 @@ typedef struct {
     const uint8_t *calib_pad;
     int n_calib, q_seq, q_mem;
     const int *csrc, *csrc_len, *ctgt, *ctgt_len;
+    const float *cin;                  /* _ex: calibration features      */
+    const int *cseg;                   /* _ex: calibration segment ids   */
     attn_arena *qstorep, *qscratchp;
     int scratch_mode;
 } dx;
@@ -868,6 +872,7 @@ static size_t g_xmem_bytes;
 static uint8_t g_xpad[XMAX], g_xpad_all[XMAX];
 static const int g_xsrc[XMAX + 1] = {1, 4, 0, 2}, g_xsrc_bad[XMAX] = {1, XSV, 0};
 static const int g_xprompt[XMAX] = {3, 5, 1}, g_xprompt_bad[XMAX] = {3, XTV, 1};
+static const int g_xsegs[XMAX] = {0, 1, 1}, g_xsegs_bad[XMAX] = {0, 2, 1};
 
 static size_t dx_dec_layer_floats(void) { return 2 * (4 * XD * XD + 4 * XD) + 2 * XF * XD + XF + XD + 6 * XD; }
 /* the encoder layers share the decoder layers' arrays (self-attention,
@@ -975,6 +980,16 @@ static attn_status dop_s2s_greedy(void)
 {
     return attn_seq2seq_greedy_f32(X->toks, X->n_outp, X->max_out, X->src, X->src_len, X->bos, X->eos,
                                    X->cachep, X->s2sp, X->swp, X->ap);
+}
+static attn_status dop_s2s_encode_ex(void)
+{
+    return attn_seq2seq_encode_ex_f32(X->cachep, X->input, X->src, X->segs, X->src_len, X->s2sp,
+                                      X->swp, X->ap);
+}
+static attn_status dop_s2s_generate(void)
+{
+    return attn_seq2seq_generate_f32(X->toks, X->n_outp, X->max_out, X->bos, X->eos, X->cachep,
+                                     X->s2sp, X->swp, X->ap);
 }
 static attn_status dop_lm_scratch(void) { return attn_lm_scratch_f32(X->lmp, X->bytesp); }
 static attn_status dop_lm_step(void) { return attn_lm_step_f32(X->out, X->token, X->cachep, X->lmp, X->lmwp, X->ap); }
@@ -1120,6 +1135,41 @@ static void dm_prompt_long(void) { X->prompt_len = XMAX; } /* 3 + 2 - 1 > max_le
 static void dm_eos_first(void) { X->eos = 0; } /* any eos: fine */
 static void dm_pad_all(void) { X->mpad = g_xpad_all; X->tpad = g_xpad_all; } /* defined: OK */
 static void dm_x_nan(void) { X->mem = g_xnan; } /* propagates: OK */
+/* the source's front ends (encode_ex): features [3][4], a 1x2x6 image
+   cut into three 2x2 squares, a CLS row, segment ids */
+static void dm_front_feat(void)
+{
+    X->s2s.src_d_in = XD; X->sw.src_embed_w = X->dl[0].self_attn.wq; X->sw.src_embed_b = g_xin;
+    X->input = g_xin; X->src = NULL;
+}
+static void dm_front_patch(void)
+{
+    X->s2s.src_d_in = 4; X->s2s.src_patch = 2; X->s2s.src_channels = 1;
+    X->s2s.src_image_h = 2; X->s2s.src_image_w = 6;
+    X->sw.src_embed_w = X->dl[0].self_attn.wk; X->input = g_xin; X->src = NULL;
+}
+static void dm_patch_bad(void) { dm_front_patch(); X->s2s.src_image_w = 5; } /* 5 % 2 */
+static void dm_patch_count(void) { dm_front_patch(); X->src_len = 2; } /* the image has 3 */
+static void dm_front_w_null(void) { dm_front_feat(); X->sw.src_embed_w = NULL; }
+static void dm_front_cls(void)
+{
+    X->s2s.src_cls_token = 1; X->sw.src_cls_token = g_xin + 4; X->src_len = XMAX - 1;
+}
+static void dm_cls_null(void) { dm_front_cls(); X->sw.src_cls_token = NULL; }
+static void dm_cls_long(void) { dm_front_cls(); X->src_len = XMAX; } /* 4 rows > max_src 3 */
+static void dm_front_seg(void)
+{
+    X->s2s.src_segments = 2; X->sw.src_segment_embed = g_xin + 8; X->segs = g_xsegs;
+}
+static void dm_seg_null(void) { dm_front_seg(); X->sw.src_segment_embed = NULL; }
+static void dm_segs_ids_null(void) { dm_front_seg(); X->segs = NULL; } /* all 0: fine */
+static void dm_seg_oov(void) { dm_front_seg(); X->segs = g_xsegs_bad; }
+static void dm_seg_neg(void) { X->s2s.src_segments = -1; }
+static void dm_front_all(void) { dm_front_cls(); dm_front_seg(); X->s2s.embed_norm = 1; }
+static void dm_both_inputs(void) { dm_front_feat(); X->src = g_xsrc; }
+static void dm_input_plain(void) { X->input = g_xin; X->src = NULL; } /* no src_d_in */
+static void dm_tokens_feat(void) { dm_front_feat(); X->input = NULL; X->src = g_xsrc; }
+static void dm_feat_nan(void) { dm_front_feat(); X->input = g_xnan; } /* propagates: OK */
 
 /* ---- the table ---------------------------------------------------------------- */
 
@@ -1131,6 +1181,7 @@ static void dm_x_nan(void) { X->mem = g_xnan; } /* propagates: OK */
     X_(estep_scratch, attn_encoder_step_scratch_f32) X_(estep, attn_encoder_step_f32) \
     X_(s2s_scratch, attn_seq2seq_scratch_f32) X_(s2s_encode, attn_seq2seq_encode_f32) \
     X_(s2s_step, attn_seq2seq_step_f32) X_(s2s_greedy, attn_seq2seq_greedy_f32) \
+    X_(s2s_encode_ex, attn_seq2seq_encode_ex_f32) X_(s2s_generate, attn_seq2seq_generate_f32) \
     X_(lm_scratch, attn_lm_scratch_f32) X_(lm_step, attn_lm_step_f32) \
     X_(lm_greedy, attn_lm_greedy_f32)
 #define DX_MUTS(X_) X_(none) X_(out_null) X_(nout_null) X_(x_null) X_(mem_null) X_(cfg_null) \
@@ -1145,7 +1196,11 @@ static void dm_x_nan(void) { X->mem = g_xnan; } /* propagates: OK */
     X_(cache_full) X_(no_memory) X_(cache_layers) X_(cache_width) X_(cache_s8) \
     X_(cache_mem_small) X_(cache_len_small) X_(cache_big) X_(token_oov) X_(token_neg) \
     X_(src_oov) X_(bos_oov) X_(prompt_oov) X_(src_len0) X_(src_len_big) X_(max_out0) \
-    X_(max_out_big) X_(prompt_len0) X_(prompt_long) X_(eos_first) X_(pad_all) X_(x_nan)
+    X_(max_out_big) X_(prompt_len0) X_(prompt_long) X_(eos_first) X_(pad_all) X_(x_nan) \
+    X_(front_feat) X_(front_patch) X_(patch_bad) X_(patch_count) X_(front_w_null) \
+    X_(front_cls) X_(cls_null) X_(cls_long) X_(front_seg) X_(seg_null) X_(segs_ids_null) \
+    X_(seg_oov) X_(seg_neg) X_(front_all) X_(both_inputs) X_(input_plain) X_(tokens_feat) \
+    X_(feat_nan)
 #define DX_ENUM_OP(s, name) DOP_##s,
 #define DX_ENUM_MUT(m) DMUT_##m,
 #define DX_OP_ENTRY(s, name) {#name, dop_##s},
@@ -1290,6 +1345,42 @@ static const bad_row k_dx_rows[] = {
     DR(lm_greedy, prompt_oov, RNG), DR(lm_greedy, arena_short, ARN),
     DR(lm_greedy, arena_tiny, ARN), DR(lm_greedy, eos_first, OK), DR(lm_greedy, cache_full, OK),
     DR(lm_greedy, cache_big, OK),
+    /* the source's front ends: encode_ex takes any source, the plain
+       encode and greedy refuse a front end, a step runs after any */
+    DR(s2s_encode_ex, none, OK), DR(s2s_encode_ex, front_feat, OK),
+    DR(s2s_encode_ex, front_patch, OK), DR(s2s_encode_ex, front_cls, OK),
+    DR(s2s_encode_ex, front_seg, OK), DR(s2s_encode_ex, segs_ids_null, OK),
+    DR(s2s_encode_ex, front_all, OK), DR(s2s_encode_ex, feat_nan, OK),
+    DR(s2s_encode_ex, embnorm, OK), DR(s2s_encode_ex, cache_big, OK),
+    DR(s2s_encode_ex, cache_null, NUL), DR(s2s_encode_ex, src_null, NUL),
+    DR(s2s_encode_ex, both_inputs, NUL), DR(s2s_encode_ex, cfg_null, NUL),
+    DR(s2s_encode_ex, w_null, NUL), DR(s2s_encode_ex, arena_null, NUL),
+    DR(s2s_encode_ex, front_w_null, NUL), DR(s2s_encode_ex, cls_null, NUL),
+    DR(s2s_encode_ex, seg_null, NUL), DR(s2s_encode_ex, embed_null, NUL),
+    DR(s2s_encode_ex, layer2_null, NUL), DR(s2s_encode_ex, heads3, SHP),
+    DR(s2s_encode_ex, src_len0, SHP), DR(s2s_encode_ex, src_len_big, SHP),
+    DR(s2s_encode_ex, cls_long, SHP), DR(s2s_encode_ex, patch_bad, SHP),
+    DR(s2s_encode_ex, patch_count, SHP), DR(s2s_encode_ex, seg_neg, NUL) /* no table */,
+    DR(s2s_encode_ex, input_plain, SHP), DR(s2s_encode_ex, tokens_feat, SHP),
+    DR(s2s_encode_ex, cache_mem_small, SHP), DR(s2s_encode_ex, cache_layers, SHP),
+    DR(s2s_encode_ex, causal0, RNG), DR(s2s_encode_ex, src_oov, RNG),
+    DR(s2s_encode_ex, seg_oov, RNG), DR(s2s_encode_ex, scale_nan, RNG),
+    DR(s2s_encode_ex, arena_short, ARN), DR(s2s_encode_ex, arena_tiny, ARN),
+    DR(s2s_encode, front_cls, SHP), DR(s2s_encode, front_seg, SHP),
+    DR(s2s_greedy, front_seg, SHP), DR(s2s_greedy, front_cls, SHP),
+    DR(s2s_scratch, front_patch, OK), DR(s2s_scratch, seg_neg, SHP),
+    DR(s2s_step, front_feat, OK), DR(s2s_step, front_all, OK), DR(s2s_step, front_w_null, NUL),
+    DR(s2s_generate, none, OK), DR(s2s_generate, front_patch, OK),
+    DR(s2s_generate, eos_first, OK), DR(s2s_generate, cache_full, OK),
+    DR(s2s_generate, cache_big, OK), DR(s2s_generate, out_null, NUL),
+    DR(s2s_generate, nout_null, NUL), DR(s2s_generate, cache_null, NUL),
+    DR(s2s_generate, cfg_null, NUL), DR(s2s_generate, w_null, NUL),
+    DR(s2s_generate, arena_null, NUL), DR(s2s_generate, cls_null, NUL),
+    DR(s2s_generate, heads3, SHP), DR(s2s_generate, no_memory, SHP),
+    DR(s2s_generate, max_out0, SHP), DR(s2s_generate, max_out_big, SHP),
+    DR(s2s_generate, cache_len_small, SHP), DR(s2s_generate, cache_s8, SHP),
+    DR(s2s_generate, causal0, RNG), DR(s2s_generate, bos_oov, RNG),
+    DR(s2s_generate, arena_tiny, ARN),
 };
 
 /* ---- the table's hooks ----------------------------------------------------------- */
@@ -1351,11 +1442,15 @@ static int dx_is_arena_call(int op)
 {
     return op == DOP_dl || op == DOP_dec || op == DOP_step || op == DOP_estep ||
            op == DOP_s2s_encode || op == DOP_s2s_step || op == DOP_s2s_greedy ||
-           op == DOP_lm_step || op == DOP_lm_greedy;
+           op == DOP_s2s_encode_ex || op == DOP_s2s_generate || op == DOP_lm_step ||
+           op == DOP_lm_greedy;
 }
 
 /* calls whose need is their query exactly (the models' steps need less) */
-static int dx_exact(int op) { return op != DOP_s2s_step && op != DOP_lm_step; }
+static int dx_exact(int op)
+{
+    return op != DOP_s2s_step && op != DOP_lm_step && op != DOP_s2s_generate;
+}
 
 static size_t dx_query(int op)
 {
@@ -1365,8 +1460,12 @@ static size_t dx_query(int op)
     if (op == DOP_dec) st = attn_decoder_scratch_f32(&X->cfg_ok, XS, XM, &b);
     if (op == DOP_step) st = attn_decoder_step_scratch_f32(&X->cfg_ok, XMAX, XMAX, &b);
     if (op == DOP_estep) st = attn_encoder_step_scratch_f32(&X->cfg_ok, XMAX, &b);
-    if (op == DOP_s2s_encode || op == DOP_s2s_step || op == DOP_s2s_greedy)
-        st = attn_seq2seq_scratch_f32(&X->s2s_ok, &b);
+    if (op == DOP_s2s_encode || op == DOP_s2s_step || op == DOP_s2s_greedy ||
+        op == DOP_s2s_encode_ex || op == DOP_s2s_generate) {
+        /* the row's own source (a patch buffer), else the unbroken one's */
+        st = X->s2sp ? attn_seq2seq_scratch_f32(X->s2sp, &b) : ATTN_ERR_NULL;
+        if (st != ATTN_OK) st = attn_seq2seq_scratch_f32(&X->s2s_ok, &b);
+    }
     if (op == DOP_lm_step || op == DOP_lm_greedy) st = attn_lm_scratch_f32(&X->lm_ok, &b);
     return st == ATTN_OK && b <= g_xmem_bytes ? b : g_xmem_bytes;
 }
@@ -1408,7 +1507,7 @@ static void dx_make_cache(int op)
             memcpy(g_xio, g_xin + 8, XD * sizeof(float));
             st = attn_encoder_step_f32(g_xio, &o->cache, &X->cfg_ok, &ew, a);
         }
-    } else if (op == DOP_s2s_step) {
+    } else if (op == DOP_s2s_step || op == DOP_s2s_generate) {
         if (X->c_state != 2) st = attn_seq2seq_encode_f32(&o->cache, g_xsrc, XM, &X->s2s_ok, &sw, a);
         if (X->c_state == 1)
             for (i = 0; i < XMAX && st == ATTN_OK; i++)
@@ -1482,6 +1581,7 @@ static unsigned char *g_dqstore, *g_dqscratch;
 static const int g_dq_src[XMAX] = {1, 4, 0}, g_dq_src_len[1] = {XMAX}, g_dq_src_len0[1] = {0};
 static const int g_dq_tgt[XMAX] = {2, 5, 3}, g_dq_tgt_len[1] = {XMAX}, g_dq_tgt_big[1] = {XMAX + 1};
 static const int g_dq_bad_tok[XMAX] = {1, 9, 0};
+static const int g_dq_src_len2[1] = {XMAX - 1}, g_dq_seg[XMAX] = {1, 0, 1}, g_dq_seg_bad[XMAX] = {0, 3, 0};
 
 static void dxq_init(void)
 {
@@ -1506,6 +1606,12 @@ static attn_status dqop_s2s(void)
 {
     return attn_quantize_seq2seq_s8(X->s2s8p, X->s2sp, X->swp, X->csrc, X->csrc_len, X->ctgt,
                                     X->ctgt_len, X->n_calib, X->qstorep, X->qscratchp);
+}
+static attn_status dqop_s2s_ex(void)
+{
+    return attn_quantize_seq2seq_ex_s8(X->s2s8p, X->s2sp, X->swp, X->cin, X->csrc, X->cseg,
+                                       X->csrc_len, X->ctgt, X->ctgt_len, X->n_calib, X->qstorep,
+                                       X->qscratchp);
 }
 static attn_status dqop_lm_bytes(void) { return attn_quantize_lm_store_bytes(X->lmp, X->lmwp, X->bytesp ? &g_dqo->bytes : NULL); }
 static attn_status dqop_lm(void)
@@ -1545,17 +1651,54 @@ static void dqm_store_short(void) { X->store_mode = 1; }
 static void dqm_store_tiny(void) { X->store_mode = 2; }
 static void dqm_scratch_short(void) { X->scratch_mode = 1; }
 static void dqm_scratch_tiny(void) { X->scratch_mode = 2; }
+/* the source's front ends (attn_quantize_seq2seq_ex_s8): features [3][4]
+   or a 1x2x6 image in g_xin, a CLS row, segment ids */
+static void dqm_qfeat(void)
+{
+    X->s2s.src_d_in = XD; X->sw.src_embed_w = X->dl[0].self_attn.wq; X->sw.src_embed_b = g_xin + 20;
+    X->cin = g_xin; X->csrc = NULL;
+}
+static void dqm_qpatch(void)
+{
+    X->s2s.src_d_in = 4; X->s2s.src_patch = 2; X->s2s.src_channels = 1;
+    X->s2s.src_image_h = 2; X->s2s.src_image_w = 6;
+    X->sw.src_embed_w = X->dl[0].self_attn.wk; X->cin = g_xin; X->csrc = NULL;
+}
+static void dqm_qpatch_count(void) { dqm_qpatch(); X->csrc_len = g_dq_src_len2; }
+static void dqm_qcls(void)
+{
+    X->s2s.src_cls_token = 1; X->sw.src_cls_token = g_xin + 24; X->csrc_len = g_dq_src_len2;
+}
+static void dqm_qcls_long(void) { dqm_qcls(); X->csrc_len = g_dq_src_len; }
+static void dqm_qcls_nan(void) { dqm_qcls(); X->sw.src_cls_token = g_xnan; }
+static void dqm_qseg(void)
+{
+    X->s2s.src_segments = 2; X->sw.src_segment_embed = g_xin + 8; X->cseg = g_dq_seg;
+}
+static void dqm_qseg_oov(void) { dqm_qseg(); X->cseg = g_dq_seg_bad; }
+static void dqm_qall(void) { dqm_qcls(); dqm_qseg(); X->s2s.embed_norm = 1; }
+static void dqm_qboth(void) { dqm_qfeat(); X->csrc = g_dq_src; }
+static void dqm_qnone(void) { X->csrc = NULL; } /* neither features nor tokens */
+static void dqm_qtok_feat(void) { dqm_qfeat(); X->cin = NULL; X->csrc = g_dq_src; }
+static void dqm_qin_nan(void) { dqm_qfeat(); X->cin = g_xnan; }
+static void dqm_qfeat_w_nan(void) { dqm_qfeat(); X->sw.src_embed_w = g_xnan; }
+static void dqm_qpatch_store_short(void) { dqm_qpatch(); X->store_mode = 1; }
+static void dqm_qpatch_scratch_short(void) { dqm_qpatch(); X->scratch_mode = 1; }
+static void dqm_qall_store_short(void) { dqm_qall(); X->store_mode = 1; }
 static void dqm_dmodel_s8_big(void) { X->cfg.d_model = 2052; X->s2s.decoder.d_model = X->s2s.encoder.d_model = 2052; X->lm.layers.d_model = 2052; }
 
 #define DQ_OPS(X_) X_(dec, attn_quantize_decoder_s8) \
     X_(s2s_bytes, attn_quantize_seq2seq_store_bytes) X_(s2s, attn_quantize_seq2seq_s8) \
-    X_(lm_bytes, attn_quantize_lm_store_bytes) X_(lm, attn_quantize_lm_s8)
+    X_(s2s_ex, attn_quantize_seq2seq_ex_s8) X_(lm_bytes, attn_quantize_lm_store_bytes) X_(lm, attn_quantize_lm_s8)
 /* the quantizers' own ways to break things, then the float table's (dm_) */
 #define DQ_MUTS(X_) X_(none) X_(out_null) X_(inq_null) X_(memq_null) X_(outq_null) X_(calib_null) \
     X_(calib_mem_null) X_(len_null) X_(store_null) X_(scratch_null) X_(n_calib0) \
     X_(n_calib_neg) X_(q_seq0) X_(q_mem_neg) X_(src_len0) X_(tgt_len_big) X_(tok_oov) \
     X_(w_nan) X_(bias_nan) X_(embed_nan) X_(pos_nan) X_(out_nan) X_(calib_nan) X_(mem_nan) \
-    X_(store_short) X_(store_tiny) X_(scratch_short) X_(scratch_tiny) X_(dmodel_s8_big)
+    X_(store_short) X_(store_tiny) X_(scratch_short) X_(scratch_tiny) X_(dmodel_s8_big) \
+    X_(qfeat) X_(qpatch) X_(qpatch_count) X_(qcls) X_(qcls_long) X_(qcls_nan) X_(qseg) \
+    X_(qseg_oov) X_(qall) X_(qboth) X_(qnone) X_(qtok_feat) X_(qin_nan) X_(qfeat_w_nan) \
+    X_(qpatch_store_short) X_(qpatch_scratch_short) X_(qall_store_short)
 #define DQ_DMUTS(X_) X_(cfg_null) X_(w_null) X_(sa_wq_null) X_(layer2_null) X_(embed_null) \
     X_(pos_null) X_(outw_null) X_(heads3) X_(nlayers0) X_(act_bad) X_(eps_nan) X_(causal0) \
     X_(position_bad) X_(scale_nan) X_(vocab0) X_(max0) X_(dmodel_mismatch) X_(nopos_null) \
@@ -1597,6 +1740,22 @@ static const bad_row k_dq_rows[] = {
     QR(s2s, pos_nan, RNG), QR(s2s, out_nan, RNG), QR(s2s, store_short, ARN),
     QR(s2s, store_tiny, ARN), QR(s2s, scratch_short, ARN), QR(s2s, scratch_tiny, ARN),
     QR(s2s, nopos_null, OK), QR(s2s, sinpos_null, OK),
+    /* any source: features, an image, a CLS row, segment ids */
+    QR(s2s_ex, none, OK), QR(s2s_ex, qfeat, OK), QR(s2s_ex, qpatch, OK), QR(s2s_ex, qcls, OK),
+    QR(s2s_ex, qseg, OK), QR(s2s_ex, qall, OK), QR(s2s_ex, sinpos_null, OK),
+    QR(s2s_ex, out_null, NUL), QR(s2s_ex, qboth, NUL), QR(s2s_ex, qnone, NUL),
+    QR(s2s_ex, len_null, NUL), QR(s2s_ex, store_null, NUL), QR(s2s_ex, scratch_null, NUL),
+    QR(s2s_ex, cfg_null, NUL), QR(s2s_ex, w_null, NUL), QR(s2s_ex, layer2_null, NUL),
+    QR(s2s_ex, n_calib0, SHP), QR(s2s_ex, src_len0, SHP), QR(s2s_ex, qpatch_count, SHP),
+    QR(s2s_ex, qcls_long, SHP), QR(s2s_ex, qtok_feat, SHP), QR(s2s_ex, heads3, SHP),
+    QR(s2s_ex, dmodel_s8_big, SHP), QR(s2s_ex, causal0, RNG), QR(s2s_ex, tok_oov, RNG),
+    QR(s2s_ex, qseg_oov, RNG), QR(s2s_ex, qcls_nan, RNG), QR(s2s_ex, qin_nan, RNG),
+    QR(s2s_ex, qfeat_w_nan, RNG), QR(s2s_ex, w_nan, RNG), QR(s2s_ex, store_short, ARN),
+    QR(s2s_ex, scratch_short, ARN), QR(s2s_ex, qpatch_store_short, ARN),
+    QR(s2s_ex, qpatch_scratch_short, ARN), QR(s2s_ex, qall_store_short, ARN),
+    QR(s2s_ex, store_tiny, ARN), QR(s2s_ex, scratch_tiny, ARN),
+    QR(s2s, qcls, SHP), QR(s2s, qfeat, NUL) /* no tokens */, QR(s2s_bytes, qpatch, OK),
+    QR(s2s_bytes, qall, OK),
     QR(lm_bytes, none, OK), QR(lm_bytes, out_null, NUL), QR(lm_bytes, cfg_null, NUL),
     QR(lm_bytes, w_null, NUL), QR(lm_bytes, embed_null, NUL), QR(lm_bytes, heads3, SHP),
     QR(lm_bytes, vocab0, SHP), QR(lm_bytes, act_bad, RNG), QR(lm_bytes, causal0, RNG),
@@ -1632,6 +1791,10 @@ static void dxq_needs(int op, size_t *store, size_t *scratch)
     if (op == DQOP_s2s)
         st = attn_quantize_seq2seq_s8(&o.s2s8, &X->s2s_ok, &X->sw, g_dq_src, g_dq_src_len, g_dq_tgt,
                                       g_dq_tgt_len, 1, &o.store, &o.scratch);
+    if (op == DQOP_s2s_ex) /* the row's own source */
+        st = attn_quantize_seq2seq_ex_s8(&o.s2s8, &X->s2s, &X->sw, X->cin, X->csrc, X->cseg,
+                                         X->csrc_len, g_dq_tgt, g_dq_tgt_len, 1, &o.store,
+                                         &o.scratch);
     if (op == DQOP_lm)
         st = attn_quantize_lm_s8(&o.lm8, &X->lm_ok, &X->lw, g_dq_tgt, g_dq_tgt_len, 1, &o.store,
                                  &o.scratch);
@@ -1643,7 +1806,7 @@ static void dxq_arm(int op)
 {
     size_t store = DXQ_STORE, scratch = DXQ_SCRATCH;
     X->need = 0;
-    if (op == DQOP_dec || op == DQOP_s2s || op == DQOP_lm) {
+    if (op == DQOP_dec || op == DQOP_s2s || op == DQOP_lm || op == DQOP_s2s_ex) {
         if (X->store_mode || X->scratch_mode) dxq_needs(op, &store, &scratch);
         attn_arena_init(&g_dqo->store, g_dqstore,
                         X->store_mode == 1 ? store - 1 : X->store_mode == 2 ? ATTN_ALIGN - 1 : DXQ_STORE);
@@ -1658,10 +1821,10 @@ static void dxq_arm(int op)
 static int dxq_ok_extra(int op)
 {
     size_t q = 0;
-    if (op == DQOP_s2s) attn_quantize_seq2seq_store_bytes(&X->s2s, &X->sw, &q);
+    if (op == DQOP_s2s || op == DQOP_s2s_ex) attn_quantize_seq2seq_store_bytes(&X->s2s, &X->sw, &q);
     if (op == DQOP_lm) attn_quantize_lm_store_bytes(&X->lm, &X->lw, &q);
     if (op == DQOP_dec) return g_dqo->scratch.used == 0 && g_dqo->store.used > 0;
-    if (op == DQOP_s2s || op == DQOP_lm)
+    if (op == DQOP_s2s || op == DQOP_lm || op == DQOP_s2s_ex)
         return g_dqo->scratch.used == 0 && g_dqo->store.used == q;
     return 1;
 }

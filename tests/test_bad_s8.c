@@ -666,6 +666,8 @@ typedef struct {
     void (*late_break)(void);
     int token, bos, eos, max_out, lm_out, src_len, prompt_len;
     const int *src, *prompt;
+    const int8_t *input;  /* encode_ex's features / image */
+    const int *segs;      /* encode_ex's segment ids      */
     int *n_outp, *idxp;
     size_t *bytesp;
     attn_arena *ap;
@@ -686,6 +688,7 @@ static struct {
 static uint8_t g_ypad[YMAX], g_ypad_all[YMAX];
 static const int g_ysrc[YMAX + 1] = {1, 4, 0, 2}, g_ysrc_bad[YMAX] = {1, YSV, 0};
 static const int g_yprompt[YMAX] = {3, 5, 1}, g_yprompt_bad[YMAX] = {3, -1, 1};
+static const int g_ysegs[YMAX] = {0, 1, 1}, g_ysegs_bad[YMAX] = {0, 1, -1};
 
 static void ds_params_init(ds_params *p)
 {
@@ -800,6 +803,16 @@ static attn_status yop_s2s_greedy(void)
 {
     return attn_seq2seq_greedy_s8(Y->toks, Y->n_outp, Y->max_out, Y->src, Y->src_len, Y->bos, Y->eos,
                                   Y->cachep, Y->s2sp, Y->spp, Y->ap);
+}
+static attn_status yop_s2s_encode_ex(void)
+{
+    return attn_seq2seq_encode_ex_s8(Y->cachep, Y->input, Y->src, Y->segs, Y->src_len, Y->s2sp,
+                                     Y->spp, Y->ap);
+}
+static attn_status yop_s2s_generate(void)
+{
+    return attn_seq2seq_generate_s8(Y->toks, Y->n_outp, Y->max_out, Y->bos, Y->eos, Y->cachep,
+                                    Y->s2sp, Y->spp, Y->ap);
 }
 static attn_status yop_lm_scratch(void) { return attn_lm_scratch_s8(Y->lmp, Y->bytesp); }
 static attn_status yop_lm_step(void) { return attn_lm_step_s8(Y->out, Y->token, Y->cachep, Y->lmp, Y->lmpp, Y->ap); }
@@ -943,6 +956,38 @@ static void ym_add_wide(void)
     Y->p.el[0].add1.a_mul = Y->p.dl[0].add2.a_mul;
     Y->p.el[0].add1.b_mul = Y->p.dl[0].add2.a_mul;
 }
+/* the source's front ends (encode_ex; as the float table's) */
+static void ym_front_feat(void)
+{
+    Y->s2s.src_d_in = YD; Y->p.sp.src_in = Y->p.sp.out; Y->input = g_y.x; Y->src = NULL;
+}
+static void ym_front_patch(void)
+{
+    Y->s2s.src_d_in = 4; Y->s2s.src_patch = 2; Y->s2s.src_channels = 1;
+    Y->s2s.src_image_h = 2; Y->s2s.src_image_w = 6;
+    Y->p.sp.src_in = Y->p.sp.out; Y->input = g_y.x; Y->src = NULL;
+}
+static void ym_patch_bad(void) { ym_front_patch(); Y->s2s.src_image_h = 3; } /* 3 % 2 */
+static void ym_in_null(void) { ym_front_feat(); Y->p.sp.src_in.w = NULL; }
+static void ym_in_shift(void) { ym_front_feat(); Y->p.sp.src_in.requant = g_y.qbad; }
+static void ym_in_big(void) { ym_front_feat(); Y->s2s.src_d_in = 40000; } /* > 32768 */
+static void ym_front_cls(void)
+{
+    Y->s2s.src_cls_token = 1; Y->p.sp.src_cls_token = g_y.x + YD; Y->src_len = YMAX - 1;
+}
+static void ym_cls_null(void) { ym_front_cls(); Y->p.sp.src_cls_token = NULL; }
+static void ym_cls_long(void) { ym_front_cls(); Y->src_len = YMAX; }
+static void ym_front_seg(void)
+{
+    Y->s2s.src_segments = 2; Y->p.sp.src_segment_embed = g_y.x + 2 * YD;
+    Y->p.sp.src_segment_add = Y->p.sp.src_pos_add; Y->segs = g_ysegs;
+}
+static void ym_seg_null(void) { ym_front_seg(); Y->p.sp.src_segment_embed = NULL; }
+static void ym_seg_oov(void) { ym_front_seg(); Y->segs = g_ysegs_bad; }
+static void ym_seg_add_bad(void) { ym_front_seg(); Y->p.sp.src_segment_add.out_mul.shift = -32; }
+static void ym_front_all(void) { ym_front_cls(); ym_front_seg(); ym_embnorm(); }
+static void ym_both_inputs(void) { ym_front_feat(); Y->src = g_ysrc; }
+static void ym_input_plain(void) { Y->input = g_y.x; Y->src = NULL; }
 static void ym_kv_layers0(void) { Y->n_layers = 0; }
 static void ym_kv_d_neg(void) { Y->d = -4; }
 static void ym_kv_len0(void) { Y->max_len = 0; }
@@ -987,6 +1032,7 @@ static void ym_late_zp(void) { Y->late = 1; Y->late_break = ym_zp_bad; }
     X_(estep, attn_encoder_step_s8) X_(s2s_scratch, attn_seq2seq_scratch_s8) \
     X_(s2s_encode, attn_seq2seq_encode_s8) X_(s2s_step, attn_seq2seq_step_s8) \
     X_(s2s_greedy, attn_seq2seq_greedy_s8) X_(lm_scratch, attn_lm_scratch_s8) \
+    X_(s2s_encode_ex, attn_seq2seq_encode_ex_s8) X_(s2s_generate, attn_seq2seq_generate_s8) \
     X_(lm_step, attn_lm_step_s8) X_(lm_greedy, attn_lm_greedy_s8) \
     X_(s2s_next, attn_seq2seq_next_s8) X_(lm_next, attn_lm_next_s8)
 #define DS_MUTS(X_) X_(none) X_(out_null) X_(nout_null) X_(x_null) X_(mem_null) X_(cfg_null) \
@@ -1002,7 +1048,10 @@ static void ym_late_zp(void) { Y->late = 1; Y->late_break = ym_zp_bad; }
     X_(cache_mem_small) X_(cache_len_small) X_(cache_big) X_(token_oov) X_(token_neg) \
     X_(src_oov) X_(bos_oov) X_(prompt_oov) X_(src_len0) X_(src_len_big) X_(max_out0) \
     X_(max_out_big) X_(prompt_len0) X_(prompt_long) X_(eos_first) X_(pad_all) X_(late_shift) \
-    X_(late_ca_shift) X_(late_zp) X_(embnorm) X_(embnorm_null) X_(embnorm_eps0) X_(embnorm_zp)
+    X_(late_ca_shift) X_(late_zp) X_(embnorm) X_(embnorm_null) X_(embnorm_eps0) X_(embnorm_zp) \
+    X_(front_feat) X_(front_patch) X_(patch_bad) X_(in_null) X_(in_shift) X_(in_big) \
+    X_(front_cls) X_(cls_null) X_(cls_long) X_(front_seg) X_(seg_null) X_(seg_oov) \
+    X_(seg_add_bad) X_(front_all) X_(both_inputs) X_(input_plain)
 #define DS_ENUM_OP(s, name) YOP_##s,
 #define DS_ENUM_MUT(m) YMUT_##m,
 #define DS_OP_ENTRY(s, name) {#name, yop_##s},
@@ -1192,6 +1241,38 @@ static const bad_row k_ds_rows[] = {
     YR(lm_next, nopos_null, OK),
     YR(lm_next, cache_big, OK),
     YR(lm_next, late_shift, RNG),
+    /* the source's front ends */
+    YR(s2s_encode_ex, none, OK), YR(s2s_encode_ex, front_feat, OK),
+    YR(s2s_encode_ex, front_patch, OK), YR(s2s_encode_ex, front_cls, OK),
+    YR(s2s_encode_ex, front_seg, OK), YR(s2s_encode_ex, front_all, OK),
+    YR(s2s_encode_ex, cache_big, OK), YR(s2s_encode_ex, cache_null, NUL),
+    YR(s2s_encode_ex, src_null, NUL), YR(s2s_encode_ex, both_inputs, NUL),
+    YR(s2s_encode_ex, cfg_null, NUL), YR(s2s_encode_ex, p_null, NUL),
+    YR(s2s_encode_ex, arena_null, NUL), YR(s2s_encode_ex, in_null, NUL),
+    YR(s2s_encode_ex, cls_null, NUL), YR(s2s_encode_ex, seg_null, NUL),
+    YR(s2s_encode_ex, embnorm_null, NUL), YR(s2s_encode_ex, layer2_null, NUL),
+    YR(s2s_encode_ex, heads3, SHP), YR(s2s_encode_ex, src_len0, SHP),
+    YR(s2s_encode_ex, src_len_big, SHP), YR(s2s_encode_ex, cls_long, SHP),
+    YR(s2s_encode_ex, patch_bad, SHP), YR(s2s_encode_ex, in_big, SHP),
+    YR(s2s_encode_ex, input_plain, SHP), YR(s2s_encode_ex, cache_mem_small, SHP),
+    YR(s2s_encode_ex, cache_f32, SHP), YR(s2s_encode_ex, causal0, RNG),
+    YR(s2s_encode_ex, src_oov, RNG), YR(s2s_encode_ex, seg_oov, RNG),
+    YR(s2s_encode_ex, seg_add_bad, RNG), YR(s2s_encode_ex, in_shift, RNG),
+    YR(s2s_encode_ex, shift_hi, RNG), YR(s2s_encode_ex, embnorm_zp, RNG),
+    YR(s2s_encode_ex, arena_short, ARN), YR(s2s_encode_ex, arena_tiny, ARN),
+    YR(s2s_encode, front_cls, SHP), YR(s2s_greedy, front_seg, SHP),
+    YR(s2s_scratch, front_patch, OK), YR(s2s_step, front_feat, OK),
+    YR(s2s_step, in_null, NUL), YR(s2s_next, front_all, OK),
+    YR(s2s_generate, none, OK), YR(s2s_generate, front_patch, OK),
+    YR(s2s_generate, eos_first, OK), YR(s2s_generate, cache_full, OK),
+    YR(s2s_generate, cache_big, OK), YR(s2s_generate, out_null, NUL),
+    YR(s2s_generate, nout_null, NUL), YR(s2s_generate, cache_null, NUL),
+    YR(s2s_generate, cfg_null, NUL), YR(s2s_generate, p_null, NUL),
+    YR(s2s_generate, arena_null, NUL), YR(s2s_generate, heads3, SHP),
+    YR(s2s_generate, no_memory, SHP), YR(s2s_generate, max_out0, SHP),
+    YR(s2s_generate, max_out_big, SHP), YR(s2s_generate, cache_f32, SHP),
+    YR(s2s_generate, causal0, RNG), YR(s2s_generate, bos_oov, RNG),
+    YR(s2s_generate, shift_hi, RNG), YR(s2s_generate, arena_tiny, ARN),
     YR(s2s_greedy, win_neg, RNG), YR(s2s_greedy, win_max, OK), YR(lm_greedy, win_neg, RNG),
     YR(lm_greedy, win_max, OK), YR(lm_step, win_neg, RNG), YR(s2s_step, win_neg, RNG),
     YR(lm_greedy, none, OK),
@@ -1279,12 +1360,14 @@ static int ds_is_arena_call(int op)
 {
     return op == YOP_dl || op == YOP_dec || op == YOP_step || op == YOP_estep ||
            op == YOP_s2s_encode || op == YOP_s2s_step || op == YOP_s2s_greedy ||
-           op == YOP_lm_step || op == YOP_lm_greedy || op == YOP_s2s_next || op == YOP_lm_next;
+           op == YOP_lm_step || op == YOP_lm_greedy || op == YOP_s2s_next || op == YOP_lm_next ||
+           op == YOP_s2s_encode_ex || op == YOP_s2s_generate;
 }
 
 static int ds_exact(int op)
 {
-    return op != YOP_s2s_step && op != YOP_lm_step && op != YOP_s2s_next && op != YOP_lm_next;
+    return op != YOP_s2s_step && op != YOP_lm_step && op != YOP_s2s_next && op != YOP_lm_next &&
+           op != YOP_s2s_generate;
 }
 
 static size_t ds_query(int op)
@@ -1295,8 +1378,12 @@ static size_t ds_query(int op)
     if (op == YOP_dec) st = attn_decoder_scratch_s8(&Y->cfg_ok, YS, YM, &b);
     if (op == YOP_step) st = attn_decoder_step_scratch_s8(&Y->cfg_ok, YMAX, YMAX, &b);
     if (op == YOP_estep) st = attn_encoder_step_scratch_s8(&Y->cfg_ok, YMAX, &b);
-    if (op == YOP_s2s_encode || op == YOP_s2s_step || op == YOP_s2s_greedy || op == YOP_s2s_next)
-        st = attn_seq2seq_scratch_s8(&Y->s2s_ok, &b);
+    if (op == YOP_s2s_encode || op == YOP_s2s_step || op == YOP_s2s_greedy || op == YOP_s2s_next ||
+        op == YOP_s2s_encode_ex || op == YOP_s2s_generate) {
+        /* the row's own source (a patch buffer), else the unbroken one's */
+        st = Y->s2sp ? attn_seq2seq_scratch_s8(Y->s2sp, &b) : ATTN_ERR_NULL;
+        if (st != ATTN_OK) st = attn_seq2seq_scratch_s8(&Y->s2s_ok, &b);
+    }
     if (op == YOP_lm_step || op == YOP_lm_greedy || op == YOP_lm_next)
         st = attn_lm_scratch_s8(&Y->lm_ok, &b);
     return st == ATTN_OK && b <= g_y.mem_bytes ? b : g_y.mem_bytes;
@@ -1345,7 +1432,7 @@ static void ds_make_cache(int op)
             memcpy(g_y.io, g_y.x + 5 * YD, YD);
             st = attn_encoder_step_s8(g_y.io, &o->cache, &Y->cfg_ok, DS_P(ep), a);
         }
-    } else if (op == YOP_s2s_step || op == YOP_s2s_next) {
+    } else if (op == YOP_s2s_step || op == YOP_s2s_next || op == YOP_s2s_generate) {
         if (Y->c_state != 2)
             st = attn_seq2seq_encode_s8(&o->cache, g_ysrc, YM, &Y->s2s_ok, DS_P(sp), a);
         if (Y->c_state == 1)
