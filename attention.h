@@ -498,7 +498,11 @@
           attn_quantize_model_s8 / attn_quantize_model_tokens_s8;
           ATTN_MODEL_SCRATCH_EX_*; the decoder models' embedding
           LayerNorm (embed_norm of attn_seq2seq_cfg and attn_lm_cfg: BART's
-          layernorm_embedding). API change: attn_mha_cfg,
+          layernorm_embedding); the encoder-decoder's source front ends
+          (features, patches, segment ids, a CLS row: the src_* fields,
+          attn_seq2seq_encode_ex_* / generate_*,
+          attn_quantize_seq2seq_ex_s8, ATTN_SEQ2SEQ_SCRATCH_EX_*). API
+          change: attn_mha_cfg,
           attn_encoder_cfg, attn_model_cfg, attn_model_weights_f32,
           attn_model_s8_params, attn_seq2seq_cfg, attn_lm_cfg,
           attn_seq2seq_weights_f32, attn_lm_weights_f32,

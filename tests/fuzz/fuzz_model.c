@@ -1118,6 +1118,286 @@ static void fm_lm(fz_in *in)
     }
 }
 
+#ifdef FM_FRONT
+/* The seq2seq source front ends (fuzz_front.c builds this file with
+   FM_FRONT): a small model whose source is token ids (with segment ids),
+   features through a Linear or an image cut into patches, a CLS row or
+   none; checks that
+     - the scratch query == ATTN_SEQ2SEQ_SCRATCH_EX_F32, and encode_ex's
+       arena peak is within it and given back;
+     - encode_ex's memory == the model written with the public blocks
+       (the rows by hand, attn_linear_f32, attn_pos_*_f32,
+       attn_layernorm_f32, attn_encoder_f32, attn_decoder_memory_f32):
+       every step's logits within 1e-4 * max(1, |x|) of the reference's;
+     - generate_f32 stops within max_out; refusals write nothing: both
+       inputs or neither (ATTN_ERR_NULL), the plain encode on a front end
+       (ATTN_ERR_SHAPE), a segment id outside the table (ATTN_ERR_RANGE);
+     - int8: attn_quantize_seq2seq_ex_s8 with a store of exactly its
+       store_bytes, then encode_ex_s8 twice gives identical caches and
+       generate_s8 runs. */
+static void fm_front(fz_in *in)
+{
+    attn_seq2seq_cfg cfg;
+    attn_seq2seq_weights_f32 w;
+    attn_encoder_layer_weights_f32 ew[2];
+    attn_decoder_layer_weights_f32 dw[2];
+    attn_arena a, store, sb;
+    attn_kv_cache ca, cb;
+    int dh, H, d, ff, Vs, Vt, MS, MT, kind, cls, src_len, rows, din = 0, P = 0, C = 0, gh = 0,
+        gw = 0, i, t, n = 0, max_out, *src = NULL, *seg = NULL, *out;
+    float *in_x = NULL, *R, *la, *lb, *pr;
+    size_t q, qc, in_n = 0;
+
+    memset(&cfg, 0, sizeof cfg);
+    memset(&w, 0, sizeof w);
+    dh = 1 + fz_pick(in, 3);
+    H = 1 + fz_pick(in, 3);
+    d = dh * H;
+    ff = 1 + fz_pick(in, 6);
+    Vs = 1 + fz_pick(in, MAXV);
+    Vt = 2 + fz_pick(in, MAXV);
+    cfg.encoder.d_model = cfg.decoder.d_model = d;
+    cfg.encoder.n_heads = cfg.decoder.n_heads = H;
+    cfg.encoder.d_ff = cfg.decoder.d_ff = ff;
+    cfg.encoder.activation = (attn_activation)fz_pick(in, 3);
+    cfg.decoder.activation = (attn_activation)fz_pick(in, 3);
+    cfg.encoder.norm_first = fz_pick(in, 2);
+    cfg.decoder.norm_first = fz_pick(in, 2);
+    cfg.encoder.eps = cfg.decoder.eps = 1e-5f;
+    cfg.decoder.causal = 1;
+    cfg.position = (attn_position)fz_pick(in, 3);
+    cfg.embed_scale = fm_scale(in, d);
+    cfg.embed_norm = fz_pick(in, 3) == 0;
+    kind = fz_pick(in, 3); /* 0 tokens (+ segments), 1 features, 2 an image */
+    cls = fz_pick(in, 2);
+    if (kind == 0) {
+        src_len = 1 + fz_pick(in, MAXL);
+        cfg.src_segments = fz_pick(in, 3);
+    } else if (kind == 1) {
+        src_len = 1 + fz_pick(in, MAXL);
+        din = 1 + fz_pick(in, 6);
+    } else {
+        P = 1 + fz_pick(in, 2);
+        C = 1 + fz_pick(in, 2);
+        gh = 1 + fz_pick(in, 2);
+        gw = 1 + fz_pick(in, 3);
+        src_len = gh * gw;
+        din = C * P * P;
+        cfg.src_patch = P;
+        cfg.src_channels = C;
+        cfg.src_image_h = gh * P;
+        cfg.src_image_w = gw * P;
+    }
+    cfg.src_d_in = din;
+    cfg.src_cls_token = cls;
+    rows = src_len + cls;
+    MS = rows + fz_pick(in, 2);
+    MT = 1 + fz_pick(in, MAXL);
+    cfg.src_vocab = kind == 0 ? Vs : 0;
+    cfg.tgt_vocab = Vt;
+    cfg.max_src = MS;
+    cfg.max_tgt = MT;
+
+    if (kind == 0) w.src_embed = fm_buf(in, (size_t)Vs * (size_t)d, 0.5f);
+    else w.src_embed = fz_pick(in, 2) ? fm_buf(in, (size_t)d, 0.5f) : NULL; /* (not read) */
+    if (din) {
+        w.src_embed_w = fm_buf(in, (size_t)d * (size_t)din, 1.0f / (float)din);
+        w.src_embed_b = fm_opt(in, (size_t)d, 0.25f);
+    }
+    if (cls) w.src_cls_token = fm_buf(in, (size_t)d, 0.5f);
+    if (cfg.src_segments) w.src_segment_embed = fm_buf(in, (size_t)cfg.src_segments * (size_t)d, 0.5f);
+    w.tgt_embed = fm_buf(in, (size_t)Vt * (size_t)d, 0.5f);
+    if (cfg.position == ATTN_POS_LEARNED) {
+        w.src_pos = fm_buf(in, (size_t)MS * (size_t)d, 0.25f);
+        w.tgt_pos = fm_buf(in, (size_t)MT * (size_t)d, 0.25f);
+    }
+    fm_encoder(in, &w.encoder, ew, 1 + fz_pick(in, 2), d, ff);
+    fm_decoder(in, &w.decoder, dw, 1 + fz_pick(in, 2), d, ff);
+    w.out_w = fm_buf(in, (size_t)Vt * (size_t)d, 1.0f / (float)d);
+    w.out_b = fm_opt(in, (size_t)Vt, 0.25f);
+    if (cfg.embed_norm) {
+        w.src_embed_norm_w = fm_opt(in, (size_t)d, 0.25f);
+        w.src_embed_norm_b = fm_opt(in, (size_t)d, 0.25f);
+    }
+    if (kind == 0) {
+        src = (int *)fz_const((size_t)MS * sizeof(int));
+        seg = (int *)fz_const((size_t)MS * sizeof(int));
+        for (i = 0; i < MS; i++) {
+            src[i] = fz_pick(in, Vs);
+            seg[i] = cfg.src_segments ? fz_pick(in, cfg.src_segments) : 0;
+        }
+    } else {
+        in_n = kind == 1 ? (size_t)src_len * (size_t)din : (size_t)C * (size_t)(gh * P) * (size_t)(gw * P);
+        in_x = fm_buf(in, (size_t)MS * (size_t)(din > 0 ? din : 1) + in_n, 1.0f);
+    }
+
+    /* the query, the caches, encode_ex */
+    FZ_STATUS(attn_seq2seq_scratch_f32(&cfg, &q), ATTN_OK);
+    FZ_CHECK(q == ATTN_SEQ2SEQ_SCRATCH_EX_F32(MS, MT, d, ff, Vt, kind == 2 ? din : 0),
+             "front query != macro");
+    FZ_STATUS(attn_kv_cache_bytes_f32(w.decoder.n_layers, d, MT, MS, &qc), ATTN_OK);
+    fm_arena(&store, qc);
+    fm_arena(&sb, qc);
+    FZ_STATUS(attn_kv_cache_init_f32(&ca, w.decoder.n_layers, d, MT, MS, &store), ATTN_OK);
+    FZ_STATUS(attn_kv_cache_init_f32(&cb, w.decoder.n_layers, d, MT, MS, &sb), ATTN_OK);
+    fm_arena(&a, q);
+    FM_REFUSED(attn_seq2seq_encode_ex_f32(&ca, NULL, NULL, NULL, src_len, &cfg, &w, &a),
+               ATTN_ERR_NULL, &a, &ca);
+    if (kind == 0) {
+        FM_REFUSED(attn_seq2seq_encode_ex_f32(&ca, w.tgt_embed, src, seg, src_len, &cfg, &w, &a),
+                   ATTN_ERR_NULL, &a, &ca);
+        if (cls || cfg.src_segments)
+            FM_REFUSED(attn_seq2seq_encode_f32(&ca, src, src_len, &cfg, &w, &a), ATTN_ERR_SHAPE,
+                       &a, &ca);
+        if (cfg.src_segments) {
+            int *bad = (int *)fz_const((size_t)MS * sizeof(int));
+            memcpy(bad, seg, (size_t)MS * sizeof(int));
+            bad[fz_pick(in, src_len)] = fz_pick(in, 2) ? cfg.src_segments : -1;
+            FM_REFUSED(attn_seq2seq_encode_ex_f32(&ca, NULL, src, bad, src_len, &cfg, &w, &a),
+                       ATTN_ERR_RANGE, &a, &ca);
+        }
+    }
+    fm_peak_from(&a);
+    FZ_STATUS(attn_seq2seq_encode_ex_f32(&ca, in_x, src, seg, src_len, &cfg, &w, &a), ATTN_OK);
+    FZ_CHECK(a.used == 0 && a.high_water <= q, "encode_ex above its query or kept scratch");
+    FZ_CHECK(ca.mem_len == rows && ca.len == 0, "encode_ex: memory rows");
+
+    /* the reference: the rows by hand, then the public blocks */
+    R = (float *)fz_out((size_t)rows * (size_t)d * sizeof(float));
+    if (cls) memcpy(R, w.src_cls_token, (size_t)d * sizeof(float));
+    if (kind == 0) {
+        for (i = 0; i < src_len; i++) {
+            float *r = R + (size_t)(i + cls) * (size_t)d, sc = cfg.embed_scale;
+            int c;
+            for (c = 0; c < d; c++) {
+                float e = w.src_embed[(size_t)src[i] * (size_t)d + (size_t)c];
+                r[c] = sc != 0.0f && sc != 1.0f ? e * sc : e;
+                if (cfg.src_segments) r[c] += w.src_segment_embed[(size_t)seg[i] * (size_t)d + (size_t)c];
+            }
+        }
+    } else if (kind == 1) {
+        FZ_STATUS(attn_linear_f32(R + (size_t)cls * (size_t)d, in_x, w.src_embed_w, w.src_embed_b,
+                                  src_len, din, d), ATTN_OK);
+    } else {
+        pr = (float *)fz_out((size_t)din * sizeof(float));
+        for (i = 0; i < src_len; i++) {
+            int ch, ky, kx, py = (i / gw) * P, px = (i % gw) * P;
+            for (ch = 0; ch < C; ch++)
+                for (ky = 0; ky < P; ky++)
+                    for (kx = 0; kx < P; kx++)
+                        pr[(ch * P + ky) * P + kx] =
+                            in_x[((size_t)ch * (size_t)(gh * P) + (size_t)(py + ky)) * (size_t)(gw * P) +
+                                 (size_t)(px + kx)];
+            FZ_STATUS(attn_linear_f32(R + (size_t)(i + cls) * (size_t)d, pr, w.src_embed_w,
+                                      w.src_embed_b, 1, din, d), ATTN_OK);
+        }
+    }
+    if (cfg.position == ATTN_POS_SINUSOIDAL) FZ_STATUS(attn_pos_sinusoidal_f32(R, rows, d), ATTN_OK);
+    if (cfg.position == ATTN_POS_LEARNED) FZ_STATUS(attn_pos_learned_f32(R, w.src_pos, rows, d), ATTN_OK);
+    if (cfg.embed_norm)
+        FZ_STATUS(attn_layernorm_f32(R, R, w.src_embed_norm_w, w.src_embed_norm_b, 1e-5f, rows, d),
+                  ATTN_OK);
+    {
+        attn_arena ra;
+        size_t qe;
+        FZ_STATUS(attn_encoder_scratch_f32(&cfg.encoder, rows, &qe), ATTN_OK);
+        fm_arena(&ra, qe);
+        FZ_STATUS(attn_encoder_f32(R, rows, NULL, &cfg.encoder, &w.encoder, &ra), ATTN_OK);
+    }
+    FZ_STATUS(attn_decoder_memory_f32(&cb, R, rows, NULL, &cfg.decoder, &w.decoder), ATTN_OK);
+    la = (float *)fz_out((size_t)Vt * sizeof(float));
+    lb = (float *)fz_out((size_t)Vt * sizeof(float));
+    for (t = 0; t < MT; t++) {
+        int tok = fz_pick(in, Vt), c;
+        FZ_STATUS(attn_seq2seq_step_f32(la, tok, &ca, &cfg, &w, &a), ATTN_OK);
+        FZ_STATUS(attn_seq2seq_step_f32(lb, tok, &cb, &cfg, &w, &a), ATTN_OK);
+        for (c = 0; c < Vt; c++) {
+            float m = fabsf(lb[c]) > 1.0f ? fabsf(lb[c]) : 1.0f;
+            FZ_CHECK(fabsf(la[c] - lb[c]) <= 1e-4f * m, "front: logits != the public blocks'");
+        }
+    }
+    out = (int *)fz_out((size_t)MT * sizeof(int));
+    max_out = 1 + fz_pick(in, MT);
+    FZ_STATUS(attn_seq2seq_generate_f32(out, &n, max_out, fz_pick(in, Vt), fz_pick(in, Vt), &ca,
+                                        &cfg, &w, &a), ATTN_OK);
+    FZ_CHECK(n >= 0 && n <= max_out && a.used == 0, "generate: length or scratch");
+
+    /* int8 */
+    if (fz_pick(in, 2)) {
+        attn_seq2seq_s8_params p;
+        attn_arena qs, qx, a8, s1, s2;
+        attn_kv_cache c1, c2;
+        size_t sbytes, q8, qc8;
+        int nc = 1 + fz_pick(in, 3), *lens = (int *)fz_const((size_t)nc * sizeof(int)), *tl, *tg,
+            *csrc = NULL, *cseg = NULL;
+        float *cin = NULL;
+        attn_status st;
+        int8_t *x8 = NULL;
+        tl = (int *)fz_const((size_t)nc * sizeof(int));
+        tg = (int *)fz_const((size_t)nc * (size_t)MT * sizeof(int));
+        for (i = 0; i < nc; i++) {
+            lens[i] = kind == 2 ? src_len : 1 + fz_pick(in, src_len);
+            tl[i] = 1 + fz_pick(in, MT);
+        }
+        for (i = 0; i < nc * MT; i++) tg[i] = fz_pick(in, Vt);
+        if (kind == 0) {
+            csrc = (int *)fz_const((size_t)nc * (size_t)MS * sizeof(int));
+            cseg = (int *)fz_const((size_t)nc * (size_t)MS * sizeof(int));
+            for (i = 0; i < nc * MS; i++) {
+                csrc[i] = fz_pick(in, Vs);
+                cseg[i] = cfg.src_segments ? fz_pick(in, cfg.src_segments) : 0;
+            }
+        } else {
+            size_t per = kind == 1 ? (size_t)MS * (size_t)din : in_n;
+            cin = fm_buf(in, (size_t)nc * per, 1.0f);
+        }
+        FZ_STATUS(attn_quantize_seq2seq_store_bytes(&cfg, &w, &sbytes), ATTN_OK);
+        fm_arena(&qs, sbytes);
+        fm_arena(&qx, (size_t)1 << 16);
+        st = attn_quantize_seq2seq_ex_s8(&p, &cfg, &w, cin, csrc, cseg, lens, tg, tl, nc, &qs, &qx);
+        if (st == ATTN_ERR_RANGE) return; /* a scale no multiplier can express */
+        FZ_STATUS(st, ATTN_OK);
+        FZ_CHECK(qs.used == sbytes && qx.used == 0, "ex quantizer: store != store_bytes");
+        FZ_STATUS(attn_seq2seq_scratch_s8(&cfg, &q8), ATTN_OK);
+        FZ_CHECK(q8 == ATTN_SEQ2SEQ_SCRATCH_EX_S8(MS, MT, d, ff, Vt, kind == 2 ? din : 0),
+                 "int8 front query != macro");
+        fm_arena(&a8, q8);
+        FZ_STATUS(attn_kv_cache_bytes_s8(w.decoder.n_layers, d, MT, MS, &qc8), ATTN_OK);
+        fm_arena(&s1, qc8);
+        fm_arena(&s2, qc8);
+        FZ_STATUS(attn_kv_cache_init_s8(&c1, w.decoder.n_layers, d, MT, MS, &s1), ATTN_OK);
+        FZ_STATUS(attn_kv_cache_init_s8(&c2, w.decoder.n_layers, d, MT, MS, &s2), ATTN_OK);
+        if (kind != 0) {
+            attn_qparams qi;
+            qi.scale = p.src_in_scale;
+            qi.zero_point = p.src_in_zp;
+            x8 = (int8_t *)fz_out(in_n);
+            FZ_STATUS(attn_quantize_s8(x8, in_x, (int)in_n, qi), ATTN_OK);
+        }
+        FZ_STATUS(attn_seq2seq_encode_ex_s8(&c1, x8, src, seg, src_len, &cfg, &p, &a8), ATTN_OK);
+        FZ_STATUS(attn_seq2seq_encode_ex_s8(&c2, x8, src, seg, src_len, &cfg, &p, &a8), ATTN_OK);
+        FZ_CHECK(memcmp(c1.mem_k, c2.mem_k, (size_t)w.decoder.n_layers * (size_t)MS * (size_t)d) == 0 &&
+                     memcmp(c1.mem_v, c2.mem_v, (size_t)w.decoder.n_layers * (size_t)MS * (size_t)d) == 0,
+                 "encode_ex_s8 not deterministic");
+        FZ_STATUS(attn_seq2seq_generate_s8(out, &n, max_out, fz_pick(in, Vt), -1, &c1, &cfg, &p, &a8),
+                  ATTN_OK);
+        FZ_CHECK(n == max_out && a8.used == 0, "generate_s8: length (no eos) or scratch");
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_in in;
+    (void)fm_seq2seq; /* (the other target's) */
+    (void)fm_lm;
+    fz_begin(&in, data, size);
+    fz_fn = "attn_seq2seq_*_ex / generate";
+    fm_front(&in);
+    fz_free_all();
+    return 0;
+}
+#else
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -1133,3 +1413,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_free_all();
     return 0;
 }
+#endif
