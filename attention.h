@@ -4629,8 +4629,7 @@ static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int rows)
 {
     attn__size s = attn__encoder_size(&c->encoder, rows);
     attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, sizeof(float)); /* x */
-    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, sizeof(float));
-    return s;
+    return s; /* (a patch: attn__s2s_front_size) */
 }
 
 static attn__size attn__s2s_step_size(const attn_seq2seq_cfg *c, int max_len, int max_mem,
@@ -11036,8 +11035,7 @@ static attn__size attn__s2s_encode_size_s8(const attn_seq2seq_cfg *c, int rows)
 {
     attn__size s = attn__encoder_size_s8(&c->encoder, rows);
     attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, 1); /* x */
-    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, 1);
-    return s;
+    return s; /* (a patch: attn__s2s_front_size) */
 }
 
 static attn__size attn__s2s_step_size_s8(const attn_seq2seq_cfg *c, int max_len, int max_mem,

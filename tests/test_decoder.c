@@ -19,7 +19,14 @@
                int8 (the stacks quantized), bit for bit.
      int8 tokens  the golden seq2seq / lm models quantized: greedy equals
                steps + attn_argmax_s8 fed back and stops at eos; the int8
-               logits' error against PyTorch is printed.
+               logits' error against PyTorch is printed. The seq2seq cases
+               with a source front end (features, image patches, segments,
+               a CLS row; issue 11): float through attn_seq2seq_encode_ex_f32
+               / generate_f32 as above, the plain calls refusing their cfg;
+               int8 quantized by attn_quantize_seq2seq_ex_s8 on random
+               samples, teacher-forced logits' cosine >= 0.999 against
+               PyTorch, generate_s8 == next_s8 fed back, their bytes in
+               "checksum int8-s2s-front" (the same on every build).
      aliasing  attn_mha_f32 / _s8 with out on xq, xk or xv (and all four
                one buffer): the same bytes as into a buffer of its own.
      scratch   grows linearly with the sequence (no seq x seq buffer).
@@ -171,6 +178,17 @@ static int dec_view_of(dec_view *v, const golden_dec_case *c)
     v->s2s_w.src_embed_norm_b = c->src_norm_b;
     v->s2s_w.tgt_embed_norm_w = c->tgt_norm_w;
     v->s2s_w.tgt_embed_norm_b = c->tgt_norm_b;
+    v->s2s.src_d_in = c->src_d_in;
+    v->s2s.src_patch = c->src_patch;
+    v->s2s.src_channels = c->src_channels;
+    v->s2s.src_image_h = c->src_image_h;
+    v->s2s.src_image_w = c->src_image_w;
+    v->s2s.src_cls_token = c->src_cls_token;
+    v->s2s.src_segments = c->src_segments;
+    v->s2s_w.src_embed_w = c->src_embed_w;
+    v->s2s_w.src_embed_b = c->src_embed_b;
+    v->s2s_w.src_cls_token = c->src_cls;
+    v->s2s_w.src_segment_embed = c->src_segment_embed;
     v->lm.layers = v->enc;
     v->lm.vocab = c->tgt_vocab;
     v->lm.max_len = c->max_tgt;
@@ -185,6 +203,14 @@ static int dec_view_of(dec_view *v, const golden_dec_case *c)
     v->lm_w.embed_norm_w = c->tgt_norm_w;
     v->lm_w.embed_norm_b = c->tgt_norm_b;
     return 1;
+}
+
+/* Nonzero: a SEQ2SEQ case whose source has a front end (features, an
+   image, segments or a CLS row: attn_seq2seq_encode_ex_*). */
+static int s2s_front(const golden_dec_case *c)
+{
+    return c->kind == GOLDEN_DEC_SEQ2SEQ &&
+           (c->src_d_in != 0 || c->src_patch != 0 || c->src_cls_token != 0 || c->src_segments != 0);
 }
 
 /* The cache a case needs: layers, max_len, max_mem (0 layers: none). */
@@ -394,7 +420,7 @@ static void golden_decoder(const golden_dec_case *c, const dec_view *v, float *o
 static void golden_tokens(const golden_dec_case *c, const dec_view *v, float *logits, int *toks,
                           unsigned char *store_mem, size_t cache_bytes, attn_arena *arena)
 {
-    int lm = c->kind == GOLDEN_DEC_LM, t, run;
+    int lm = c->kind == GOLDEN_DEC_LM, front = s2s_front(c), t, run;
     size_t vocab = (size_t)c->tgt_vocab, query = 0, hw = 0, macro;
     double err = 0.0;
     attn_status st = ATTN_OK;
@@ -404,7 +430,53 @@ static void golden_tokens(const golden_dec_case *c, const dec_view *v, float *lo
     else attn_seq2seq_scratch_f32(&v->s2s, &query);
     if (!make_cache(&cache, c, store_mem, cache_bytes, &store)) return;
     arena->high_water = 0;
-    if (!lm) {
+    if (front) {
+        /* the plain calls refuse a front end's cfg, and change nothing */
+        static const int zeros[1] = {0};
+        const int *any = c->src ? c->src : zeros;
+        int n_out = -1;
+        toks[0] = -7;
+        st = attn_seq2seq_encode_f32(&cache, any, 1, &v->s2s, &v->s2s_w, arena);
+        check(st == ATTN_ERR_SHAPE && cache.mem_len == 0 && cache.len == 0,
+              "decoder golden %s: the plain attn_seq2seq_encode_f32 of a front end's cfg: %s "
+              "(want ATTN_ERR_SHAPE), the cache untouched", c->name, attn_status_str(st));
+        st = attn_seq2seq_greedy_f32(toks, &n_out, 1, any, 1, c->bos, c->eos, &cache, &v->s2s,
+                                     &v->s2s_w, arena);
+        check(st == ATTN_ERR_SHAPE && n_out == -1 && toks[0] == -7 && cache.mem_len == 0,
+              "decoder golden %s: the plain attn_seq2seq_greedy_f32 of a front end's cfg: %s "
+              "(want ATTN_ERR_SHAPE), nothing written", c->name, attn_status_str(st));
+        arena->high_water = 0;
+        st = attn_seq2seq_encode_ex_f32(&cache, c->src_input, c->src_input ? NULL : c->src,
+                                        c->src_seg, c->mem, &v->s2s, &v->s2s_w, arena);
+        check(st == ATTN_OK && cache.len == 0 && cache.mem_len == c->mem + c->src_cls_token,
+              "decoder golden %s: encode_ex (%s): %s, len %d, mem_len %d (want %d)", c->name,
+              c->src_patch ? "an image" : c->src_d_in ? "features" : c->src_segments
+                  ? "tokens and segments" : "tokens", attn_status_str(st), cache.len,
+              cache.mem_len, c->mem + c->src_cls_token);
+        hw = arena->high_water;
+        if (st == ATTN_OK) { /* encode_ex needs its high-water mark exactly: in an arena of
+                                that many bytes it runs, in one less it refuses */
+            attn_arena exact;
+            attn_status st1, st2;
+            int mem_len = cache.mem_len;
+            attn_arena_init(&exact, arena->base, hw);
+            st1 = attn_seq2seq_encode_ex_f32(&cache, c->src_input, c->src_input ? NULL : c->src,
+                                             c->src_seg, c->mem, &v->s2s, &v->s2s_w, &exact);
+            attn_kv_cache_reset(&cache);
+            attn_arena_init(&exact, arena->base, hw - 1);
+            st2 = attn_seq2seq_encode_ex_f32(&cache, c->src_input, c->src_input ? NULL : c->src,
+                                             c->src_seg, c->mem, &v->s2s, &v->s2s_w, &exact);
+            check(st1 == ATTN_OK && st2 == ATTN_ERR_ARENA && cache.mem_len == 0,
+                  "decoder golden %s: encode_ex in an arena of its high-water mark %lu B: %s; "
+                  "of %lu B: %s (want ATTN_ERR_ARENA), the cache untouched", c->name,
+                  (unsigned long)hw, attn_status_str(st1), (unsigned long)(hw - 1),
+                  attn_status_str(st2));
+            st = attn_seq2seq_encode_ex_f32(&cache, c->src_input, c->src_input ? NULL : c->src,
+                                            c->src_seg, c->mem, &v->s2s, &v->s2s_w, arena);
+            check(st == ATTN_OK && cache.mem_len == mem_len, "decoder golden %s: encode_ex "
+                  "again: %s", c->name, attn_status_str(st));
+        }
+    } else if (!lm) {
         st = attn_seq2seq_encode_f32(&cache, c->src, c->mem, &v->s2s, &v->s2s_w, arena);
         check(st == ATTN_OK && cache.len == 0 && cache.mem_len == c->mem,
               "decoder golden %s: encode: %s, len %d, mem_len %d", c->name, attn_status_str(st),
@@ -422,7 +494,7 @@ static void golden_tokens(const golden_dec_case *c, const dec_view *v, float *lo
     }
     check(st == ATTN_OK && cache.len == c->seq, "decoder golden %s: %d steps: %s, len %d",
           c->name, c->seq, attn_status_str(st), cache.len);
-    report(lm ? "lm logits" : "s2s logits", c->name, st == ATTN_OK ? err : HUGE_VAL, DEC_TOL, hw);
+    report(lm ? "lm logits" : front ? "front logits" : "s2s logits", c->name, st == ATTN_OK ? err : HUGE_VAL, DEC_TOL, hw);
     /* greedy: with eos (stops at n_eos, eos not stored), with one never made
        (stops at max_out); each run uses the scratch query at most */
     for (run = 0; run < 2; run++) {
@@ -433,6 +505,13 @@ static void golden_tokens(const golden_dec_case *c, const dec_view *v, float *lo
             attn_kv_cache_reset(&cache);
             st = attn_lm_greedy_f32(toks, &n_out, c->max_out, c->tgt, c->prompt_len, eos, &cache,
                                     &v->lm, &v->lm_w, arena);
+        } else if (front) { /* a fresh encode, then generate from the cache */
+            attn_kv_cache_reset(&cache);
+            st = attn_seq2seq_encode_ex_f32(&cache, c->src_input, c->src_input ? NULL : c->src,
+                                            c->src_seg, c->mem, &v->s2s, &v->s2s_w, arena);
+            if (st == ATTN_OK)
+                st = attn_seq2seq_generate_f32(toks, &n_out, c->max_out, c->bos, eos, &cache,
+                                               &v->s2s, &v->s2s_w, arena);
         } else {
             st = attn_seq2seq_greedy_f32(toks, &n_out, c->max_out, c->src, c->mem, c->bos, eos,
                                          &cache, &v->s2s, &v->s2s_w, arena);
@@ -449,8 +528,10 @@ static void golden_tokens(const golden_dec_case *c, const dec_view *v, float *lo
        case's runs may need less (test_cache_errors measures it at the full
        lengths) */
     macro = lm ? ATTN_LM_SCRATCH_F32(c->max_tgt, c->d_model, c->d_ff, c->tgt_vocab)
-               : ATTN_SEQ2SEQ_SCRATCH_F32(c->max_src, c->max_tgt, c->d_model, c->d_ff,
-                                          c->tgt_vocab);
+          : front ? ATTN_SEQ2SEQ_SCRATCH_EX_F32(c->max_src, c->max_tgt, c->d_model, c->d_ff,
+                                                c->tgt_vocab, c->src_patch ? c->src_d_in : 0)
+                  : ATTN_SEQ2SEQ_SCRATCH_F32(c->max_src, c->max_tgt, c->d_model, c->d_ff,
+                                             c->tgt_vocab);
     check(query == macro && hw <= query && arena->used == 0,
           "decoder golden %s: scratch query %lu == macro %lu >= high-water %lu over encode, "
           "steps and greedy", c->name, (unsigned long)query, (unsigned long)macro,
@@ -982,6 +1063,260 @@ static void test_stepping_s8(void)
     }
 }
 
+/* ---- int8 seq2seq models with a source front end ----------------------------- */
+
+/* calibration samples of a front end's model (N(0, 1) features / images or
+   random ids, bos-first random targets) */
+#define FRONT_N_CALIB 64
+#define FRONT_COS 0.999 /* teacher-forced int8 logits against PyTorch (issue 11) */
+
+/* FNV-1a over the int8 front-end outputs (logits and greedy tokens): the
+   same bytes on the host and every board (tests/run_suite.sh) */
+typedef struct {
+    uint32_t h;
+    unsigned long bytes;
+} front_hash;
+
+static void front_hash_add(front_hash *fh, const void *p, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)p;
+    size_t i;
+    for (i = 0; i < n; i++) fh->h = (fh->h ^ b[i]) * 16777619u;
+    fh->bytes += (unsigned long)n;
+}
+
+/* N(0, 1) (Box-Muller) from the deterministic generator, as test_quant.c's */
+static void front_gauss(float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float u1 = check_uniform(1e-7f, 1.0f), u2 = check_uniform(0.0f, 1.0f);
+        x[i] = sqrtf(-2.0f * logf(u1)) * cosf(6.2831853f * u2);
+    }
+}
+
+static int front_id(int n)
+{
+    int k = (int)check_uniform(0.0f, (float)n);
+    return k < 0 ? 0 : k >= n ? n - 1 : k;
+}
+
+/* A golden seq2seq with a front end quantized by attn_quantize_seq2seq_ex_s8
+   (calibrated on FRONT_N_CALIB random sources and targets, not the case's):
+   the store query exact, the plain calls refusing the cfg, encode_ex_s8 of
+   the case's source (features / image at src_in_scale / src_in_zp), the
+   teacher-forced int8 logits' cosine against PyTorch's >= FRONT_COS,
+   generate_s8 == next_s8 fed back and stopping at eos, scratch query ==
+   macro >= high-water. */
+static void front_tokens_s8(const golden_dec_case *c, front_hash *fh)
+{
+    int N = FRONT_N_CALIB, max_src = c->max_src, max_tgt = c->max_tgt, layers, max_len, max_mem;
+    int image = c->src_patch > 0, ids = c->src_d_in == 0, t, s, k, n_out = -1, eos_at = 0;
+    int agree = 0, same = 1, *csrc, *cseg, *ctgt, *lsrc, *ltgt, *want, *toks;
+    size_t V = (size_t)c->tgt_vocab, n_in = 0, stride = 0, sb = 0, cb = 0, q = 0, macro, need;
+    size_t hw = 0, i;
+    dec_view *v;
+    float *cin = NULL;
+    int8_t *x8 = NULL, *l8;
+    unsigned char *qstore, *cstore;
+    attn_seq2seq_s8_params sp;
+    attn_kv_cache cache;
+    attn_arena store, cs, arena;
+    attn_qparams qin;
+    attn_status st;
+    double dot = 0.0, nq = 0.0, nf = 0.0, worst = 0.0, range = 0.0, cosine;
+    char e1[CHECK_E_CHARS], e2[CHECK_E_CHARS], e3[CHECK_E_CHARS];
+    if (!ids) {
+        n_in = image ? (size_t)c->src_channels * (size_t)c->src_image_h * (size_t)c->src_image_w
+                     : (size_t)c->mem * (size_t)c->src_d_in;
+        stride = image ? n_in : (size_t)max_src * (size_t)c->src_d_in;
+    }
+    check_pool_reset();
+    v = (dec_view *)check_take(sizeof *v);
+    if (!v || !dec_view_of(v, c)) {
+        check_left_out("int8 %s: no room for its view", c->name);
+        return;
+    }
+    st = attn_quantize_seq2seq_store_bytes(&v->s2s, &v->s2s_w, &sb);
+    cache_shape(c, &layers, &max_len, &max_mem);
+    if (st == ATTN_OK) st = attn_kv_cache_bytes_s8(layers, c->d_model, max_len, max_mem, &cb);
+    if (st == ATTN_OK) st = attn_seq2seq_scratch_s8(&v->s2s, &q);
+    if (!check(st == ATTN_OK, "int8 %s: store, cache and scratch queries: %s", c->name,
+               attn_status_str(st)))
+        return;
+    macro = ATTN_SEQ2SEQ_SCRATCH_EX_S8(max_src, max_tgt, c->d_model, c->d_ff, c->tgt_vocab,
+                                       image ? c->src_d_in : 0);
+    check(q == macro, "int8 %s: scratch query %lu == ATTN_SEQ2SEQ_SCRATCH_EX_S8 %lu", c->name,
+          (unsigned long)q, (unsigned long)macro);
+    need = check_block(sizeof *v) + CHECK_FLOATS((size_t)N * stride) +
+           2 * check_block((size_t)N * (size_t)max_src * sizeof(int)) +
+           check_block((size_t)N * (size_t)max_tgt * sizeof(int)) +
+           2 * check_block((size_t)N * sizeof(int)) +
+           2 * check_block((size_t)(c->max_out + 1) * sizeof(int)) + check_block(n_in) +
+           check_block((size_t)c->seq * V) + check_block(sb) + check_block(cb) + q + 8192;
+    if (!check_fits(need, "int8 %s (calibration %d samples, store %lu B, cache %lu B)", c->name,
+                    N, (unsigned long)sb, (unsigned long)cb))
+        return;
+    if (stride) cin = check_take_floats((size_t)N * stride);
+    csrc = (int *)check_take((size_t)N * (size_t)max_src * sizeof(int));
+    cseg = (int *)check_take((size_t)N * (size_t)max_src * sizeof(int));
+    ctgt = (int *)check_take((size_t)N * (size_t)max_tgt * sizeof(int));
+    lsrc = (int *)check_take((size_t)N * sizeof(int));
+    ltgt = (int *)check_take((size_t)N * sizeof(int));
+    want = (int *)check_take((size_t)(c->max_out + 1) * sizeof(int));
+    toks = (int *)check_take((size_t)(c->max_out + 1) * sizeof(int));
+    if (n_in) x8 = (int8_t *)check_take(n_in);
+    l8 = (int8_t *)check_take((size_t)c->seq * V);
+    qstore = (unsigned char *)check_take(sb);
+    cstore = (unsigned char *)check_take(cb);
+    check_take_rest_arena(&arena);
+    /* the calibration set */
+    check_seed(7000u + (unsigned)c->mem * 131u + (unsigned)c->d_model * 17u + (unsigned)c->seq);
+    memset(csrc, 0, (size_t)N * (size_t)max_src * sizeof(int));
+    memset(cseg, 0, (size_t)N * (size_t)max_src * sizeof(int));
+    memset(ctgt, 0, (size_t)N * (size_t)max_tgt * sizeof(int));
+    if (cin) memset(cin, 0, (size_t)N * stride * sizeof(float));
+    for (s = 0; s < N; s++) {
+        lsrc[s] = c->mem;
+        ltgt[s] = c->seq;
+        if (cin) front_gauss(cin + (size_t)s * stride, image ? n_in : (size_t)c->mem * (size_t)c->src_d_in);
+        for (k = 0; ids && k < c->mem; k++) {
+            csrc[(size_t)s * (size_t)max_src + (size_t)k] = front_id(c->src_vocab);
+            if (c->src_segments > 0)
+                cseg[(size_t)s * (size_t)max_src + (size_t)k] = front_id(c->src_segments);
+        }
+        ctgt[(size_t)s * (size_t)max_tgt] = c->bos;
+        for (k = 1; k < c->seq; k++)
+            ctgt[(size_t)s * (size_t)max_tgt + (size_t)k] = front_id(c->tgt_vocab);
+    }
+    /* the plain quantizer refuses a front end's cfg, taking nothing */
+    attn_arena_init(&store, qstore, sb);
+    st = attn_quantize_seq2seq_s8(&sp, &v->s2s, &v->s2s_w, csrc, lsrc, ctgt, ltgt, 1, &store,
+                                  &arena);
+    check(st == ATTN_ERR_SHAPE && store.used == 0 && arena.used == 0,
+          "int8 %s: the plain attn_quantize_seq2seq_s8 of a front end's cfg: %s (want "
+          "ATTN_ERR_SHAPE), nothing taken", c->name, attn_status_str(st));
+    st = attn_quantize_seq2seq_ex_s8(&sp, &v->s2s, &v->s2s_w, cin, ids ? csrc : NULL,
+                                     c->src_segments > 0 ? cseg : NULL, lsrc, ctgt, ltgt, N,
+                                     &store, &arena);
+    if (!check(st == ATTN_OK && store.used == sb && store.high_water == sb && arena.used == 0,
+               "int8 %s: attn_quantize_seq2seq_ex_s8 on %d random samples: %s, its store %lu B "
+               "== the query %lu B", c->name, N, attn_status_str(st), (unsigned long)store.used,
+               (unsigned long)sb))
+        return;
+    attn_arena_init(&cs, cstore, cb);
+    st = attn_kv_cache_init_s8(&cache, layers, c->d_model, max_len, max_mem, &cs);
+    if (!check(st == ATTN_OK, "int8 %s: cache: %s", c->name, attn_status_str(st))) return;
+    /* the plain encode and greedy refuse it too */
+    {
+        int n0 = -1;
+        toks[0] = -7;
+        st = attn_seq2seq_encode_s8(&cache, csrc, 1, &v->s2s, &sp, &arena);
+        check(st == ATTN_ERR_SHAPE && cache.mem_len == 0,
+              "int8 %s: the plain attn_seq2seq_encode_s8 of a front end's cfg: %s (want "
+              "ATTN_ERR_SHAPE)", c->name, attn_status_str(st));
+        st = attn_seq2seq_greedy_s8(toks, &n0, 1, csrc, 1, c->bos, -1, &cache, &v->s2s, &sp,
+                                    &arena);
+        check(st == ATTN_ERR_SHAPE && n0 == -1 && toks[0] == -7 && cache.mem_len == 0,
+              "int8 %s: the plain attn_seq2seq_greedy_s8 of a front end's cfg: %s (want "
+              "ATTN_ERR_SHAPE), nothing written", c->name, attn_status_str(st));
+    }
+    /* the case's source, int8 at the quantizer's input encoding */
+    qin.scale = sp.src_in_scale;
+    qin.zero_point = sp.src_in_zp;
+    st = x8 ? attn_quantize_s8(x8, c->src_input, (int)n_in, qin) : ATTN_OK;
+    arena.high_water = 0;
+    if (st == ATTN_OK)
+        st = attn_seq2seq_encode_ex_s8(&cache, x8, x8 ? NULL : c->src, c->src_seg, c->mem,
+                                       &v->s2s, &sp, &arena);
+    check(st == ATTN_OK && cache.len == 0 && cache.mem_len == c->mem + c->src_cls_token,
+          "int8 %s: encode_ex_s8: %s, mem_len %d (want %d)", c->name, attn_status_str(st),
+          cache.mem_len, c->mem + c->src_cls_token);
+    if (st == ATTN_OK) { /* its high-water mark exactly: runs in that, refuses one byte less */
+        attn_arena exact;
+        attn_status st1, st2;
+        size_t enc = arena.high_water;
+        attn_arena_init(&exact, arena.base, enc);
+        st1 = attn_seq2seq_encode_ex_s8(&cache, x8, x8 ? NULL : c->src, c->src_seg, c->mem,
+                                        &v->s2s, &sp, &exact);
+        attn_kv_cache_reset(&cache);
+        attn_arena_init(&exact, arena.base, enc - 1);
+        st2 = attn_seq2seq_encode_ex_s8(&cache, x8, x8 ? NULL : c->src, c->src_seg, c->mem,
+                                        &v->s2s, &sp, &exact);
+        check(st1 == ATTN_OK && st2 == ATTN_ERR_ARENA && cache.mem_len == 0,
+              "int8 %s: encode_ex_s8 in an arena of its high-water mark %lu B: %s; of %lu B: %s "
+              "(want ATTN_ERR_ARENA), the cache untouched", c->name, (unsigned long)enc,
+              attn_status_str(st1), (unsigned long)(enc - 1), attn_status_str(st2));
+        st = attn_seq2seq_encode_ex_s8(&cache, x8, x8 ? NULL : c->src, c->src_seg, c->mem,
+                                       &v->s2s, &sp, &arena);
+    }
+    /* teacher forcing: the int8 logits against PyTorch's */
+    for (t = 0; t < c->seq && st == ATTN_OK; t++) {
+        const float *ref = c->expected + (size_t)t * V;
+        int8_t *row = l8 + (size_t)t * V;
+        int a8 = 0, af = 0;
+        st = attn_seq2seq_step_s8(row, c->tgt[t], &cache, &v->s2s, &sp, &arena);
+        for (i = 0; st == ATTN_OK && i < V; i++) {
+            double x = (double)sp.logit_scale * (double)(row[i] - sp.logit_zp), y = (double)ref[i];
+            dot += x * y;
+            nq += x * x;
+            nf += y * y;
+            if (fabs(x - y) > worst) worst = fabs(x - y);
+            if (fabs(y) > range) range = fabs(y);
+        }
+        attn_argmax_s8(&a8, row, (int)V);
+        attn_argmax_f32(&af, ref, (int)V);
+        agree += a8 == af;
+    }
+    if (arena.high_water > hw) hw = arena.high_water;
+    cosine = nq > 0.0 && nf > 0.0 ? dot / sqrt(nq * nf) : 0.0;
+    check(st == ATTN_OK && cache.len == c->seq, "int8 %s: %d teacher-forced steps: %s", c->name,
+          c->seq, attn_status_str(st));
+    printf("  %-44s int8 logits: cos %s, max |err| %s (max |logit| %s), argmax = PyTorch's at "
+           "%d of %d\n", c->name, check_e(e1, cosine, 6), check_e(e2, worst, 2),
+           check_e(e3, range, 2), agree, c->seq);
+    check(st == ATTN_OK && cosine >= FRONT_COS, "int8 %s: teacher-forced logits' cosine %s >= "
+          "%s against PyTorch", c->name, check_e(e1, cosine, 6), check_e(e2, FRONT_COS, 3));
+    if (st != ATTN_OK) return;
+    front_hash_add(fh, l8, (size_t)c->seq * V);
+    /* greedy by hand: next's choice fed back from bos (the memory stays) */
+    cache.len = 0;
+    arena.high_water = 0;
+    for (t = 0, k = c->bos; t < c->max_out && st == ATTN_OK; t++) {
+        st = attn_seq2seq_next_s8(&want[t], k, &cache, &v->s2s, &sp, &arena);
+        k = want[t];
+    }
+    if (arena.high_water > hw) hw = arena.high_water;
+    arena.high_water = 0;
+    st = st == ATTN_OK ? attn_seq2seq_generate_s8(toks, &n_out, c->max_out, c->bos, -1, &cache,
+                                                 &v->s2s, &sp, &arena)
+                       : st;
+    if (arena.high_water > hw) hw = arena.high_water;
+    for (t = 0; st == ATTN_OK && t < n_out && t < c->max_out; t++)
+        if (toks[t] != want[t]) same = 0;
+    check(st == ATTN_OK && n_out == c->max_out && same,
+          "int8 %s: generate_s8 (eos -1) = next_s8 fed back: %s, %d tokens (want %d)", c->name,
+          attn_status_str(st), n_out, c->max_out);
+    for (t = 0; t < c->max_out; t++) { /* eos: the latest first appearance */
+        int first = 1;
+        for (k = 0; k < t; k++)
+            if (want[k] == want[t]) first = 0;
+        if (first) eos_at = t;
+    }
+    n_out = -1;
+    st = attn_seq2seq_generate_s8(toks, &n_out, c->max_out, c->bos, want[eos_at], &cache,
+                                  &v->s2s, &sp, &arena);
+    check(st == ATTN_OK && n_out == eos_at, "int8 %s: generate_s8 with eos %d stops at %d "
+          "tokens: %s, %d", c->name, want[eos_at], eos_at, attn_status_str(st), n_out);
+    check(hw <= q && arena.used == 0, "int8 %s: scratch query %lu >= high-water %lu", c->name,
+          (unsigned long)q, (unsigned long)hw);
+    front_hash_add(fh, want, (size_t)c->max_out * sizeof(int));
+    for (t = 0; t < c->max_out; t++) /* the int8 greedy against PyTorch's (printed) */
+        if (want[t] != c->greedy[t]) break;
+    printf("  %-44s int8 greedy = PyTorch's for the first %d of %d tokens\n", c->name, t,
+           c->max_out);
+}
+
 /* The golden token models quantized (attn_quantize_seq2seq_s8 /
    attn_quantize_lm_s8, calibrated on the case's own source and target):
    int8 greedy equals attn_*_next_s8 fed back, and stops at eos; next's
@@ -994,6 +1329,7 @@ static void test_tokens_s8(void)
 {
     const golden_dec_case *cases = golden_dec_table();
     size_t i;
+    front_hash fh = {2166136261u, 0};
     printf("int8 token models (the golden seq2seq / lm cases quantized)\n");
     for (i = 0; cases[i].name != NULL; i++) {
         const golden_dec_case *c = &cases[i];
@@ -1014,6 +1350,10 @@ static void test_tokens_s8(void)
         double worst = 0.0, range = 0.0;
         char e1[CHECK_E_CHARS], e2[CHECK_E_CHARS];
         if (c->kind != GOLDEN_DEC_SEQ2SEQ && !lm) continue;
+        if (s2s_front(c)) {
+            front_tokens_s8(c, &fh);
+            continue;
+        }
         V = (size_t)c->tgt_vocab;
         check_pool_reset();
         v = (dec_view *)check_take(sizeof *v);
@@ -1165,6 +1505,10 @@ static void test_tokens_s8(void)
         printf("  %-44s int8 greedy = PyTorch's for the first %d of %d tokens\n", c->name, t,
                c->max_out);
     }
+    /* the front-end models' int8 logits and tokens: the same bytes on every build */
+    if (fh.bytes > 0)
+        printf("checksum int8-s2s-front: %lu bytes, FNV-1a %08lx\n", fh.bytes,
+               (unsigned long)fh.h);
 }
 #endif
 

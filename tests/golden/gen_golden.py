@@ -654,6 +654,40 @@ DEC_CASES = [
          layers=1, d=8, heads=2, ff=12, act="relu", src_vocab=9, tgt_vocab=8, max_src=6,
          max_tgt=7, pos="learned", embed_scale=math.sqrt(8.0), mem=5, seq=5, max_out=6, bos=1,
          embed_norm=True),
+    # the source's front ends (issue 11: attn_seq2seq_cfg's src_*, the model's
+    # front end before the encoder): features through an nn.Linear, an image
+    # through nn.Conv2d(stride=patch) patches, token ids with nn.Embedding
+    # segments; a learned CLS row in front; positions over every memory row
+    # (the CLS row's too); the embeddings' LayerNorm. mem = the source's
+    # rows before the CLS row; max_src counts the memory's rows.
+    dict(kind="seq2seq", front="features", name="s2s_front_feat6_s5_e2d1_post_relu_d8_h2_learned",
+         enc_layers=2, layers=1, d=8, heads=2, ff=12, act="relu", d_in=6, tgt_vocab=9,
+         max_src=6, max_tgt=7, pos="learned", embed_scale=0.0, mem=5, seq=6, max_out=7, bos=1),
+    dict(kind="seq2seq", front="image", name="s2s_front_img1x6x6_p3_cls_e1d2_pre_gelu_d8_h2_sin",
+         enc_layers=1, layers=2, d=8, heads=2, ff=16, act="gelu", norm_first=True, image=(1, 6, 6),
+         patch=3, cls=True, tgt_vocab=10, max_src=5, max_tgt=8, pos="sinusoidal",
+         embed_scale=0.0, mem=4, seq=7, max_out=8, bos=0),
+    dict(kind="seq2seq", front="image",
+         name="s2s_front_img3x4x6_p2_cls_embnorm_e1d1_post_gelutanh_d10_h2_learned", enc_layers=1,
+         layers=1, d=10, heads=2, ff=12, act="gelu_tanh", image=(3, 4, 6), patch=2, cls=True,
+         embed_norm=True, tgt_vocab=11, max_src=8, max_tgt=7, pos="learned", embed_scale=0.0,
+         mem=6, seq=5, max_out=7, bos=2),
+    dict(kind="seq2seq", front="tokens",
+         name="s2s_front_tok_seg3_mixed_cls_embnorm_e1d1_pre_relu_d8_h2_learned", enc_layers=1,
+         layers=1, d=8, heads=2, ff=12, act="relu", norm_first=True, src_vocab=11, segments=3,
+         cls=True, embed_norm=True, tgt_vocab=9, max_src=8, max_tgt=6, pos="learned",
+         embed_scale=0.0, mem=6, seq=6, max_out=6, bos=1),
+    dict(kind="seq2seq", front="features", name="s2s_front_feat4_seq1_e1d1_post_relu_d8_h2_learned",
+         enc_layers=1, layers=1, d=8, heads=2, ff=12, act="relu", d_in=4, tgt_vocab=8, max_src=3,
+         max_tgt=6, pos="learned", embed_scale=0.0, mem=1, seq=5, max_out=6, bos=0),
+    dict(kind="seq2seq", front="image", name="s2s_front_img2x3x3_p3_seq1_e1d1_pre_gelu_d8_h2_sin",
+         enc_layers=1, layers=1, d=8, heads=2, ff=12, act="gelu", norm_first=True, image=(2, 3, 3),
+         patch=3, tgt_vocab=8, max_src=2, max_tgt=6, pos="sinusoidal", embed_scale=0.0, mem=1, seq=4,
+         max_out=6, bos=3),
+    dict(kind="seq2seq", front="tokens", name="s2s_front_tok_cls_scaled_e2d1_post_gelu_d8_h2_sin",
+         enc_layers=2, layers=1, d=8, heads=2, ff=12, act="gelu", src_vocab=12, cls=True,
+         tgt_vocab=10, max_src=7, max_tgt=8, pos="sinusoidal", embed_scale=math.sqrt(8.0), mem=5,
+         seq=6, max_out=8, bos=1),
     dict(kind="lm", name="lm_l1_pre_gelu_norm_d8_h2_sin_embnorm", layers=1, d=8, heads=2,
          ff=12, act="gelu", norm_first=True, final_norm=True, vocab=10, max_len=8,
          pos="sinusoidal", embed_scale=1.0, seq=7, prompt=2, max_out=6, embed_norm=True),
@@ -680,7 +714,10 @@ DEC_CASE_FIELDS = ["name", "kind", "seq", "mem", "d_model", "n_heads", "d_ff",
                    "src_embed", "tgt_embed", "src_pos", "tgt_pos", "out_w", "out_b", "src",
                    "tgt", "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out",
                    "greedy", "expected", "expected_mem", "data_bytes", "window", "embed_norm",
-                   "src_norm_w", "src_norm_b", "tgt_norm_w", "tgt_norm_b"]
+                   "src_norm_w", "src_norm_b", "tgt_norm_w", "tgt_norm_b", "src_d_in",
+                   "src_patch", "src_channels", "src_image_h", "src_image_w", "src_cls_token",
+                   "src_segments", "src_input", "src_embed_w", "src_embed_b", "src_cls",
+                   "src_segment_embed", "src_seg"]
 DEC_KINDS = {"dmha": "GOLDEN_DEC_MHA", "dlayer": "GOLDEN_DEC_LAYER",
              "decoder": "GOLDEN_DEC_STACK", "transformer": "GOLDEN_DEC_TRANSFORMER",
              "seq2seq": "GOLDEN_DEC_SEQ2SEQ", "lm": "GOLDEN_DEC_LM"}
@@ -746,7 +783,9 @@ def dec_base_case(spec):
                 causal=int(spec.get("causal", False)), eps=spec.get("eps", 1e-5),
                 src_vocab=0, tgt_vocab=0, max_src=0, max_tgt=0, pos="GOLDEN_POS_NONE",
                 embed_scale=0.0, prompt_len=0, bos=0, eos=0, eos_never=0, n_eos=0, max_out=0,
-                window=spec.get("window", 0), embed_norm=int(spec.get("embed_norm", False)))
+                window=spec.get("window", 0), embed_norm=int(spec.get("embed_norm", False)),
+                src_d_in=0, src_patch=0, src_channels=0, src_image_h=0, src_image_w=0,
+                src_cls_token=0, src_segments=0)
     return case
 
 
@@ -951,6 +990,8 @@ def greedy_fields(case, spec, step_logits, first_inputs):
 
 
 def build_seq2seq(spec):
+    if spec.get("front"):
+        return build_seq2seq_front(spec)
     case = dec_base_case(spec)
     d, scale = spec["d"], spec["embed_scale"]
     sv, tv = spec["src_vocab"], spec["tgt_vocab"]
@@ -980,6 +1021,96 @@ def build_seq2seq(spec):
                 src_embed=f32(src_emb.weight), tgt_embed=f32(tgt_emb.weight),
                 out_w=f32(out_lin.weight), out_b=f32(out_lin.bias),
                 src=np.array(src, dtype=np.int32), tgt=np.array(tgt, dtype=np.int32),
+                expected=f32(logits_of(tgt)))
+    if spec["pos"] == "learned":
+        case.update(src_pos=f32(src_pos), tgt_pos=f32(tgt_pos))
+    if spec.get("embed_norm"):
+        case.update(src_norm_w=f32(src_ln.weight), src_norm_b=f32(src_ln.bias),
+                    tgt_norm_w=f32(tgt_ln.weight), tgt_norm_b=f32(tgt_ln.bias))
+    greedy_fields(case, spec, lambda toks: logits_of(toks)[-1], [spec["bos"]])
+    check_all_masked(spec, fix)
+    stack_fields(case, tf.encoder)
+    decoder_fields(case, tf.decoder)
+    return case
+
+
+def build_seq2seq_front(spec):
+    """A seq2seq whose source has a front end (attn_seq2seq_cfg's src_*),
+    written as a PyTorch model does it: features through an nn.Linear, an
+    image through nn.Conv2d(stride=patch) (patches row-major), or token ids
+    through nn.Embedding (* embed_scale) + an nn.Embedding of segment ids;
+    a learned CLS nn.Parameter concatenated in front; positions over every
+    memory row; [nn.LayerNorm]; nn.Transformer's encoder -> memory. The
+    target side is build_seq2seq's (nn.Embedding * embed_scale + positions
+    [+ LayerNorm], the decoder, an output nn.Linear), teacher-forced logits
+    at every position and a greedy run."""
+    case = dec_base_case(spec)
+    d, scale, tv, front = spec["d"], spec["embed_scale"], spec["tgt_vocab"], spec["front"]
+    tf = make_transformer(dict(spec, causal=True))
+    tgt_emb, out_lin = nn.Embedding(tv, d), nn.Linear(d, tv)
+    for m in (tgt_emb, out_lin):
+        randomise(m)
+    tgt_emb.weight.data.normal_()
+    if front == "features":
+        lin = nn.Linear(spec["d_in"], d)
+        randomise(lin)
+        x = torch.randn(spec["mem"], spec["d_in"])
+        h = lin(x)
+        case.update(src_d_in=spec["d_in"], src_input=f32(x), src_embed_w=f32(lin.weight),
+                    src_embed_b=f32(lin.bias))
+    elif front == "image":
+        (ch, ih, iw), p = spec["image"], spec["patch"]
+        conv = nn.Conv2d(ch, d, p, stride=p)
+        randomise(conv)
+        img = torch.randn(1, ch, ih, iw)
+        h = conv(img).flatten(2).transpose(1, 2)[0]                  # [patches, d]
+        case.update(src_d_in=ch * p * p, src_patch=p, src_channels=ch, src_image_h=ih,
+                    src_image_w=iw, src_input=f32(img[0]),
+                    src_embed_w=f32(conv.weight.reshape(d, -1)), src_embed_b=f32(conv.bias))
+    else:
+        sv, nseg = spec["src_vocab"], spec.get("segments", 0)
+        src_emb = nn.Embedding(sv, d)
+        randomise(src_emb)
+        src_emb.weight.data.normal_()
+        toks = torch.randint(0, sv, (spec["mem"],))
+        h = src_emb(toks)
+        if scale not in (0.0, 1.0):
+            h = h * scale                                            # tokens only
+        case.update(src_vocab=sv, src_embed=f32(src_emb.weight),
+                    src=toks.numpy().astype(np.int32))
+        if nseg:
+            seg_emb = nn.Embedding(nseg, d)
+            randomise(seg_emb)
+            seg_emb.weight.data.normal_()
+            segs = torch.randint(0, nseg, (spec["mem"],))
+            segs[0], segs[-1] = 0, nseg - 1                          # mixed
+            assert len(set(segs.tolist())) == nseg, (spec["name"], "segments not mixed", segs)
+            h = h + seg_emb(segs)
+            case.update(src_segments=nseg, src_segment_embed=f32(seg_emb.weight),
+                        src_seg=segs.numpy().astype(np.int32))
+    assert h.shape[0] == spec["mem"], (spec["name"], h.shape)
+    if spec.get("cls"):
+        cls_p = nn.Parameter(torch.randn(1, d))                      # the learned [CLS] row
+        h = torch.cat([cls_p, h], dim=0)
+        case.update(src_cls_token=1, src_cls=f32(cls_p[0]))
+    rows = h.shape[0]
+    assert rows <= spec["max_src"], spec["name"]
+    src_pos, tgt_pos = position_table(spec, spec["max_src"]), position_table(spec, spec["max_tgt"])
+    src_ln, tgt_ln = embed_norms(spec, 2)
+    fix = AllMaskedFix(tf)
+    tgt = [spec["bos"]] + [int(t) for t in torch.randint(0, tv, (spec["seq"] - 1,))]
+    memory = tf.encoder(src_ln(h + src_pos[:rows])[:, None, :])
+
+    def logits_of(tokens):
+        n = len(tokens)
+        h = tf.decoder(tgt_ln(embed(tgt_emb, tgt_pos, tokens, scale))[:, None, :], memory,
+                       tgt_mask=causal_mask(n, n, True))
+        return out_lin(h[:, 0])
+
+    case.update(tgt_vocab=tv, max_src=spec["max_src"], max_tgt=spec["max_tgt"],
+                pos=POS_ENUM[spec["pos"]], embed_scale=scale, bos=spec["bos"], causal=1,
+                tgt_embed=f32(tgt_emb.weight), out_w=f32(out_lin.weight),
+                out_b=f32(out_lin.bias), tgt=np.array(tgt, dtype=np.int32),
                 expected=f32(logits_of(tgt)))
     if spec["pos"] == "learned":
         case.update(src_pos=f32(src_pos), tgt_pos=f32(tgt_pos))
@@ -1327,7 +1458,8 @@ def dec_sentinel_case():
     for f in ("seq", "mem", "d_model", "n_heads", "d_ff", "n_enc_layers", "n_dec_layers",
               "norm_first", "causal", "src_vocab", "tgt_vocab", "max_src", "max_tgt",
               "prompt_len", "bos", "eos", "eos_never", "n_eos", "max_out", "data_bytes", "window",
-              "embed_norm"):
+              "embed_norm", "src_d_in", "src_patch", "src_channels", "src_image_h", "src_image_w",
+              "src_cls_token", "src_segments"):
         case[f] = 0
     case.update(kind="GOLDEN_DEC_MHA", activation="GOLDEN_RELU", pos="GOLDEN_POS_NONE",
                 eps=0.0, embed_scale=0.0)

@@ -245,6 +245,23 @@ typedef struct {
     const float *src_norm_b; /* [d] (beta)                                       */
     const float *tgt_norm_w; /* [d] the target side (LM: the one), or NULL       */
     const float *tgt_norm_b;
+    /* SEQ2SEQ with a source front end (issue 11; attn_seq2seq_cfg's src_*,
+       all 0 / NULL for a plain token source): mem is then the source's rows
+       (features, patches or tokens) before the CLS row, max_src the
+       memory's rows (CLS included); positions cover every memory row. */
+    int src_d_in;       /* features' width, or an image patch's C * p * p    */
+    int src_patch;      /* nn.Conv2d(C, d, patch, stride=patch), or 0        */
+    int src_channels;   /* the image [src_channels][src_image_h][src_image_w] */
+    int src_image_h;
+    int src_image_w;
+    int src_cls_token;  /* 1: the learned src_cls row in front               */
+    int src_segments;   /* segment vocabulary (token sources), or 0          */
+    const float *src_input; /* [mem][src_d_in] features, or the image [C][H][W] */
+    const float *src_embed_w; /* [d][src_d_in] nn.Linear / Conv2d weight     */
+    const float *src_embed_b; /* [d]                                         */
+    const float *src_cls;     /* [d] the CLS row                             */
+    const float *src_segment_embed; /* [src_segments][d] nn.Embedding        */
+    const int *src_seg;       /* [mem] segment ids (src: the token ids)      */
 } golden_dec_case;
 
 /* golden_dec_cases[] (test_golden.c): ends with a row whose name is NULL; and
