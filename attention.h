@@ -2404,14 +2404,14 @@ ATTN__NOINLINE attn_status attn__s2s_src_rules(const attn_seq2seq_cfg *c, const 
     return src ? attn__model_tokens_check(&m, src, segments, src_len) : ATTN_OK;
 }
 
-/* The bytes of a source with a front end beyond encode's own (the rows
-   and the encoder's): a patch, and the sizes its tensors must have. */
+/* A source with a front end: encode's bytes s (the rows, the encoder's
+   and an image's patch: attn__s2s_encode_size*), marked as overflowing if
+   the sizes its tensors must have do not fit a size_t. */
 static attn__size attn__s2s_front_size(attn__size s, const attn_seq2seq_cfg *c, int src_len,
                                        size_t elem)
 {
     attn__size t = {0, 0};
     size_t d = (size_t)c->encoder.d_model;
-    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, elem);
     attn__size_add(&t, (size_t)src_len, (size_t)c->src_d_in, elem);
     attn__size_add(&t, d, (size_t)c->src_d_in, elem);
     attn__size_add(&t, (size_t)c->src_segments, d, elem);

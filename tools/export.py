@@ -480,8 +480,7 @@ class Classifier(nn.Module):
                 raise ValueError("max_seq %d disagrees with the position table's %d rows"
                                  % (max_seq, pos.shape[0]))
         if cls_token is not None:
-            if not isinstance(cls_token, torch.Tensor) or cls_token.dim() not in (1, 2, 3) or \
-                    any(int(n) != 1 for n in cls_token.shape[:-1]):
+            if not _cls_shape_ok(cls_token):
                 raise ValueError("cls_token must be a tensor of [d_model], [1, d_model] or "
                                  "[1, 1, d_model], not %s" % (list(cls_token.shape) if
                                                               isinstance(cls_token, torch.Tensor)
@@ -494,15 +493,7 @@ class Classifier(nn.Module):
         if segment_embed is not None and not isinstance(embed, nn.Embedding):
             raise ValueError("segment_embed needs token ids: embed must be an nn.Embedding, "
                              "not %s" % type(embed).__name__)
-        if image_size is not None:
-            if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
-                image_size = (int(image_size), int(image_size))
-            if not isinstance(image_size, (tuple, list)) or len(image_size) != 2 or \
-                    not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
-                            for v in image_size):
-                raise ValueError("image_size must be (height, width) or one int, not %r"
-                                 % (image_size,))
-            image_size = (int(image_size[0]), int(image_size[1]))
+        image_size = _image_size(image_size, "image_size")
         if isinstance(embed, nn.Conv2d) and image_size is None:
             raise ValueError("a Conv2d (patch) embedding needs image_size=(height, width): the "
                              "C model is built for one image shape")
@@ -683,6 +674,25 @@ class Classifier(nn.Module):
             raise ValueError("pool must be 'mean', 'first' or an nn.Linear(d_model, 1) "
                              "(attention pooling), not %r" % (self.pool,))
         return self.head(pooled)
+
+
+def _image_size(v, what):
+    """(height, width) from a pair or one int (None stays None); ValueError else."""
+    if v is None:
+        return None
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (int(v), int(v))
+    if not isinstance(v, (tuple, list)) or len(v) != 2 or \
+            not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 1
+                    for x in v):
+        raise ValueError("%s must be (height, width) or one int, not %r" % (what, v))
+    return (int(v[0]), int(v[1]))
+
+
+def _cls_shape_ok(t):
+    """A CLS row: a [d], [1, d] or [1, 1, d] tensor."""
+    return isinstance(t, torch.Tensor) and t.dim() in (1, 2, 3) and \
+        all(int(n) == 1 for n in t.shape[:-1])
 
 
 def _bool_mask(m, what):
@@ -2204,18 +2214,64 @@ def _side_norm(norm, d, eps, what, stack):
     return g, b
 
 
+def _src_front(src_embed, src_in, src_image_size, src_cls, src_segment_embed):
+    """A Seq2Seq's source front end checked as far as it goes without the
+    encoder (describe_seq2seq checks the rest) -> the image size or None."""
+    if src_in is not None:
+        if src_embed is not None:
+            raise ValueError("give src_embed (an nn.Embedding: token ids) or src_in (an "
+                             "nn.Linear of features or an nn.Conv2d of image patches), not both: "
+                             "attention.h's source is one or the other")
+        if isinstance(src_in, nn.Conv2d):
+            if src_image_size is None:
+                raise ValueError("src_in is an nn.Conv2d (patches): give src_image_size=(height, "
+                                 "width), the C model is built for one image shape")
+            src_image_size = _image_size(src_image_size, "src_image_size")
+            _conv_patches(src_in, int(src_in.out_channels), src_image_size, "src_in")
+        elif isinstance(src_in, nn.Linear):
+            _plain(src_in, nn.Linear, "src_in")
+        else:
+            raise ValueError("src_in must be an nn.Linear(d_in, d_model) (features [S, d_in]) or "
+                             "an nn.Conv2d(channels, d_model, p, stride=p) (the patches of an "
+                             "image), not %s" % type(src_in).__name__)
+        if src_segment_embed is not None:
+            raise ValueError("src_segment_embed needs token ids: a src_embed (nn.Embedding), not "
+                             "src_in (%s)" % type(src_in).__name__)
+    elif src_embed is None:
+        raise ValueError("Seq2Seq needs src_embed= (an nn.Embedding of source tokens) or src_in= "
+                         "(an nn.Linear of features or an nn.Conv2d of image patches)")
+    else:
+        _check_embedding(src_embed, "src_embed")
+    if src_image_size is not None and not isinstance(src_in, nn.Conv2d):
+        raise ValueError("src_image_size is for an nn.Conv2d src_in (patches), and src_in is %s"
+                         % type(src_in).__name__)
+    if src_segment_embed is not None:
+        _check_embedding(src_segment_embed, "src_segment_embed")
+    if src_cls is not None and not _cls_shape_ok(src_cls):
+        raise ValueError("src_cls must be a tensor of [d_model], [1, d_model] or [1, 1, d_model] "
+                         "(an nn.Parameter: the learned CLS row in front of the source), not %s"
+                         % (list(src_cls.shape) if isinstance(src_cls, torch.Tensor)
+                            else type(src_cls).__name__))
+    return src_image_size
+
+
 class Seq2Seq(nn.Module):
-    """src tokens -> embedding * embed_scale + positions (-> src_embed_norm)
-    -> encoder stack (+ norm) = memory; target tokens the same with their own
-    table, positions (and tgt_embed_norm) -> decoder stack (causal; + norm)
-    -> out -> logits: attention.h's attn_seq2seq_* functions, in PyTorch (see
-    the module docstring)."""
+    """source -> its front end: token embedding * embed_scale (+ the segment
+    embedding), or src_in: a Linear of features or Conv2d patches of an image
+    (-> a CLS row in front) + positions (-> src_embed_norm) -> encoder stack
+    (+ norm) = memory; target tokens the same with their own table,
+    positions (and tgt_embed_norm) -> decoder stack (causal; + norm) -> out
+    -> logits: attention.h's attn_seq2seq_* functions, in PyTorch (see the
+    module docstring)."""
 
     def __init__(self, src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
                  tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-                 max_tgt=None, src_embed_norm=None, tgt_embed_norm=None):
+                 max_tgt=None, src_embed_norm=None, tgt_embed_norm=None, src_in=None,
+                 src_image_size=None, src_cls=None, src_segment_embed=None):
         super().__init__()
         _embed_norm_pair(src_embed_norm, tgt_embed_norm)
+        src_image_size = _src_front(src_embed, src_in, src_image_size, src_cls,
+                                    src_segment_embed)
         if transformer is not None:
             if encoder is not None or decoder is not None:
                 raise ValueError("give Seq2Seq transformer= or encoder= and decoder=, not both")
@@ -2231,11 +2287,14 @@ class Seq2Seq(nn.Module):
             self.decoder = decoder
         if out is None:
             raise ValueError("Seq2Seq needs out= (the nn.Linear(d_model, tgt_vocab) of the logits)")
-        _check_embedding(src_embed, "src_embed")
         _check_embedding(tgt_embed, "tgt_embed")
         self.src_embed = src_embed
         self.tgt_embed = tgt_embed
         self.out = out
+        self.src_in = src_in
+        self.src_image_size = src_image_size
+        _register(self, "src_cls", src_cls)
+        self.src_segment_embed = src_segment_embed
         kind = _pos_kind(src_pos, "src_pos")
         if _pos_kind(tgt_pos, "tgt_pos") != kind:
             raise ValueError("src_pos is %s, tgt_pos %s: attention.h has one kind of positions "
@@ -2251,17 +2310,19 @@ class Seq2Seq(nn.Module):
         self.tgt_embed_norm = tgt_embed_norm
 
     def __setstate__(self, state):
-        """A Seq2Seq pickled before the embedding norms existed loads without
-        them (None)."""
+        """A Seq2Seq pickled before the embedding norms or the source front
+        ends existed loads without them (None)."""
         super().__setstate__(state)
-        _absent_as_none(self, ("src_embed_norm", "tgt_embed_norm"))
+        _absent_as_none(self, ("src_embed_norm", "tgt_embed_norm", "src_in", "src_image_size",
+                               "src_cls", "src_segment_embed"))
 
     @classmethod
     def from_modules(cls, **modules):
         """A Seq2Seq made of the modules of an existing model, shared (not
         copied): src_embed, tgt_embed, transformer (or encoder and decoder),
         out, src_pos, tgt_pos, embed_scale, max_src, max_tgt, src_embed_norm,
-        tgt_embed_norm as for the constructor (BART: src_embed_norm=
+        tgt_embed_norm, src_in, src_image_size, src_cls, src_segment_embed as
+        for the constructor (BART: src_embed_norm=
         model.encoder.layernorm_embedding, tgt_embed_norm=
         model.decoder.layernorm_embedding). The model keeps training and
         saving as before."""
@@ -2271,12 +2332,20 @@ class Seq2Seq(nn.Module):
     def build(cls, src_vocab, tgt_vocab, d_model, nhead, num_encoder_layers, num_decoder_layers,
               dim_feedforward, max_src, max_tgt, pos="learned", activation="relu",
               norm_first=False, final_norm=True, embed_scale=1.0, dropout=0.0,
-              layer_norm_eps=1e-5, batch_first=True, embed_norm=False):
+              layer_norm_eps=1e-5, batch_first=True, embed_norm=False, src_d_in=None,
+              src_patch=None, src_channels=1, src_image_size=None, src_cls=False,
+              src_segments=0):
         """A Seq2Seq from sizes: nn.Embedding tables, pos "learned"
         (nn.Embedding of positions), "sinusoidal" or None, an encoder and a
         decoder stack with final norms (final_norm) and an output Linear;
         embed_norm: a LayerNorm of each side's embedded rows (BART's
-        layernorm_embedding)."""
+        layernorm_embedding). The source's front end: src_d_in (features
+        through nn.Linear(src_d_in, d_model); src_vocab is then not used),
+        src_patch with src_channels and src_image_size (an image through
+        nn.Conv2d(src_channels, d_model, src_patch, stride=src_patch)),
+        src_cls (a learned CLS row, N(0, 0.02)), src_segments (an
+        nn.Embedding(src_segments, d_model) of segment ids). max_src counts
+        the memory's rows (the CLS row too)."""
         if pos == "learned":
             src_pos, tgt_pos = nn.Embedding(max_src, d_model), nn.Embedding(max_tgt, d_model)
         else:
@@ -2290,12 +2359,21 @@ class Seq2Seq(nn.Module):
         dec = nn.TransformerDecoder(
             nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward, **kw), num_decoder_layers,
             norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None)
-        return cls(nn.Embedding(src_vocab, d_model), nn.Embedding(tgt_vocab, d_model),
+        src_in = None
+        if src_patch:
+            src_in = nn.Conv2d(src_channels, d_model, src_patch, stride=src_patch)
+        elif src_d_in:
+            src_in = nn.Linear(src_d_in, d_model)
+        return cls(None if src_in is not None else nn.Embedding(src_vocab, d_model),
+                   nn.Embedding(tgt_vocab, d_model),
                    encoder=enc, decoder=dec, out=nn.Linear(d_model, tgt_vocab), src_pos=src_pos,
                    tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt,
                    src_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
                    else None,
                    tgt_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None, src_in=src_in, src_image_size=src_image_size,
+                   src_cls=nn.Parameter(torch.randn(d_model) * 0.02) if src_cls else None,
+                   src_segment_embed=nn.Embedding(src_segments, d_model) if src_segments
                    else None)
 
     def stacks(self):
@@ -2305,11 +2383,90 @@ class Seq2Seq(nn.Module):
                     "transformer.decoder")
         return self.encoder, self.decoder, "encoder", "decoder"
 
-    def encode(self, src, src_key_padding_mask=None):
-        """src [batch, S] token ids -> memory [batch, S, d_model]."""
+    def front(self):
+        """What the source is: "tokens" (src_embed), "features" (an
+        nn.Linear src_in) or "patches" (an nn.Conv2d src_in)."""
+        if getattr(self, "src_in", None) is None:
+            return "tokens"
+        return "patches" if isinstance(self.src_in, nn.Conv2d) else "features"
+
+    def plain_source(self):
+        """True: token ids alone (no CLS row, no segments), attn_seq2seq_encode_*."""
+        return self.front() == "tokens" and getattr(self, "src_cls", None) is None and \
+            getattr(self, "src_segment_embed", None) is None
+
+    def _src_rows(self, src, segments):
+        """The source's rows through its front end, the CLS row in front,
+        positions over all of them: [batch, rows, d_model] (before
+        src_embed_norm), as attention.h's front end."""
+        front = self.front()
+        if segments is not None and self.src_segment_embed is None:
+            raise ValueError("segments given, but the model has no src_segment_embed")
+        if front == "tokens":
+            if src.dim() != 2 or src.dtype not in (torch.int32, torch.int64):
+                raise ValueError("this Seq2Seq's source is token ids [batch, length] (an integer "
+                                 "tensor), not %s %s" % (src.dtype, list(src.shape)))
+            h = self.src_embed(src)
+            if self.embed_scale != 1.0:  # token embeddings only
+                h = h * self.embed_scale
+            if self.src_segment_embed is not None:
+                if segments is None:
+                    segments = torch.zeros_like(src)
+                if segments.shape != src.shape:
+                    raise ValueError("segments %s must have the tokens' shape %s"
+                                     % (list(segments.shape), list(src.shape)))
+                h = h + self.src_segment_embed(segments)
+        elif front == "features":
+            d_in = int(self.src_in.in_features)
+            if src.dim() != 3 or src.shape[2] != d_in or not torch.is_floating_point(src):
+                raise ValueError("this Seq2Seq's source is features [batch, length, %d] (float), "
+                                 "not %s %s" % (d_in, src.dtype, list(src.shape)))
+            h = self.src_in(src)
+        else:
+            shape = (int(self.src_in.in_channels),) + tuple(self.src_image_size)
+            if src.dim() != 4 or tuple(src.shape[1:]) != shape or not torch.is_floating_point(src):
+                raise ValueError("this Seq2Seq's source is images [batch, %d, %d, %d] (float), not "
+                                 "%s %s" % (shape + (src.dtype, list(src.shape))))
+            h = self.src_in(src).flatten(2).transpose(1, 2)  # patches in row-major order
+        if h.shape[1] < 1:
+            raise ValueError("the source has no rows; attention.h needs src_len >= 1")
+        if self.src_cls is not None:
+            row = self.src_cls.reshape(1, 1, -1).to(h.dtype).expand(h.shape[0], 1, h.shape[2])
+            h = torch.cat([row, h], dim=1)
+        rows = h.shape[1]
+        if rows > self.max_src:
+            raise ValueError("the source is %d memory rows%s; max_src is %d"
+                             % (rows, " (one the CLS row)" if self.src_cls is not None else "",
+                                self.max_src))
+        if self.position == "learned":
+            h = h + _pos_weight(self.src_pos)[:rows]
+        elif self.position == "sinusoidal":
+            h = h + torch.from_numpy(sinusoidal_table(rows, h.shape[-1])).to(h.device, h.dtype)
+        return h
+
+    def memory_padding(self, src_key_padding_mask, batch=None):
+        """The memory's padding mask for a source's [batch, S] one (True:
+        padded): a False column in front for the CLS row; None stays None."""
+        if src_key_padding_mask is None:
+            return None
+        kpm = src_key_padding_mask.to(dtype=torch.bool)
+        if self.src_cls is not None:
+            kpm = torch.cat([torch.zeros(kpm.shape[0], 1, dtype=torch.bool, device=kpm.device),
+                             kpm], dim=1)
+        return kpm
+
+    def encode(self, src, src_key_padding_mask=None, src_segments=None):
+        """src [batch, S] token ids ([batch, S, d_in] features, [batch, C, H,
+        W] images; src_segments [batch, S] segment ids or None) -> memory
+        [batch, rows, d_model] (rows: S, + 1 with a CLS row)."""
         enc = self.stacks()[0]
-        x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
-                          self.max_src, "src")
+        if self.plain_source():
+            if src_segments is not None:
+                raise ValueError("segments given, but the model has no src_segment_embed")
+            x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
+                              self.max_src, "src")
+        else:
+            x = self._src_rows(src, src_segments)
         if self.src_embed_norm is not None:
             x = self.src_embed_norm(x)
         seq = x.shape[1]
@@ -2318,7 +2475,8 @@ class Seq2Seq(nn.Module):
         bf = enc.layers[0].self_attn.batch_first
         if not bf:
             x = x.transpose(0, 1)
-        m = enc(x, mask=mask, src_key_padding_mask=_kpm(src_key_padding_mask, x.device))
+        m = enc(x, mask=mask, src_key_padding_mask=_kpm(self.memory_padding(src_key_padding_mask),
+                                                        x.device))
         return m if bf else m.transpose(0, 1)
 
     def decode(self, memory, tgt, tgt_key_padding_mask=None, memory_key_padding_mask=None):
@@ -2341,26 +2499,56 @@ class Seq2Seq(nn.Module):
             h = h.transpose(0, 1)
         return self.out(h)
 
-    def forward(self, src, tgt, src_key_padding_mask=None, tgt_key_padding_mask=None):
+    def forward(self, src, tgt, src_key_padding_mask=None, tgt_key_padding_mask=None,
+                src_segments=None):
         """src [batch, S], tgt [batch, T] token ids (True in a padding mask:
         padded; the source's also masks the memory) -> logits
-        [batch, T, tgt_vocab]."""
-        memory = self.encode(src, src_key_padding_mask)
-        return self.decode(memory, tgt, tgt_key_padding_mask, src_key_padding_mask)
+        [batch, T, tgt_vocab]. A source with a front end: src [batch, S,
+        d_in] features or [batch, C, H, W] images, src_segments [batch, S]
+        segment ids (None: all 0)."""
+        memory = self.encode(src, src_key_padding_mask, src_segments)
+        return self.decode(memory, tgt, tgt_key_padding_mask,
+                           self.memory_padding(src_key_padding_mask))
 
-    def greedy(self, src, bos, eos=None, max_out=None):
-        """Greedy decoding of one source sequence (ids, no padding), as
-        attn_seq2seq_greedy_f32: BOS first, then each step's argmax (the
+    def source_tensors(self, src, segments=None):
+        """One source (token ids; a [S, d_in] features array; a [C, H, W]
+        image) and its segment ids (or None) -> the batch-of-one tensors
+        encode takes."""
+        front = self.front()
+        if front == "tokens":
+            x = torch.tensor([_token_list(src, "src")], dtype=torch.long)
+        else:
+            a = np.asarray(src.detach().cpu().numpy() if isinstance(src, torch.Tensor) else src)
+            if not np.issubdtype(a.dtype, np.number) or a.ndim != (2 if front == "features"
+                                                                   else 3):
+                raise ValueError("src must be one %s (float), not %s %s"
+                                 % ("[length, d_in] features array" if front == "features"
+                                    else "[channels, height, width] image", a.dtype,
+                                    list(a.shape)))
+            x = torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))[None].to(
+                self.src_in.weight.dtype)
+        seg = None
+        if segments is not None:
+            if self.src_segment_embed is None:
+                raise ValueError("segments given, but the model has no src_segment_embed")
+            seg = torch.tensor([_token_list(segments, "segments")], dtype=torch.long)
+        return x, seg
+
+    def greedy(self, src, bos, eos=None, max_out=None, segments=None):
+        """Greedy decoding of one source sequence (ids, no padding; features
+        [S, d_in]; an image [C, H, W]; segments: its segment ids or None), as
+        attn_seq2seq_greedy_f32 (attn_seq2seq_encode_ex_f32 +
+        attn_seq2seq_generate_f32): BOS first, then each step's argmax (the
         first index on ties) fed back, until eos (not returned; None: no end
         token) or max_out tokens (default max_tgt). Eval mode, no autograd.
         Returns the list of tokens."""
-        src = _token_list(src, "src")
+        x, seg = self.source_tensors(src, segments)
         max_out = self.max_tgt if max_out is None else int(max_out)
         if not 1 <= max_out <= self.max_tgt:
             raise ValueError("max_out %d is outside 1..max_tgt (%d)" % (max_out, self.max_tgt))
         out = []
         with _eval_mode(self), torch.no_grad():
-            memory = self.encode(torch.tensor([src], dtype=torch.long))
+            memory = self.encode(x, src_segments=seg)
             fed = [int(bos)]
             while len(out) < max_out:
                 logits = self.decode(memory, torch.tensor([fed], dtype=torch.long))[0, -1]
@@ -2371,12 +2559,14 @@ class Seq2Seq(nn.Module):
                 fed.append(nxt)
         return out
 
-    def step_logits(self, src, fed):
+    def step_logits(self, src, fed, segments=None):
         """The logits after each of the decoder inputs `fed` (BOS first) for
-        source `src` (eval mode, no autograd): float32 [len(fed), tgt_vocab]."""
-        src, fed = _token_list(src, "src"), _token_list(fed, "fed")
+        source `src` (and its segments; as for greedy) (eval mode, no
+        autograd): float32 [len(fed), tgt_vocab]."""
+        x, seg = self.source_tensors(src, segments)
+        fed = _token_list(fed, "fed")
         with _eval_mode(self), torch.no_grad():
-            out = self(torch.tensor([src], dtype=torch.long), torch.tensor([fed], dtype=torch.long))
+            out = self(x, torch.tensor([fed], dtype=torch.long), src_segments=seg)
         return out[0].to(torch.float32).numpy().copy()
 
 
@@ -2529,7 +2719,8 @@ def describe_seq2seq(model):
     """Check a Seq2Seq against what attn_seq2seq_* computes and collect what
     the header needs (dict); ValueError names the first problem."""
     _no_overrides(model, Seq2Seq, ("forward", "encode", "decode", "greedy", "step_logits",
-                                   "stacks"))
+                                   "stacks", "front", "plain_source", "_src_rows",
+                                   "memory_padding", "source_tensors"))
     enc, dec, ew, dw = model.stacks()
     if "transformer" in model._modules:
         _plain(model.transformer, nn.Transformer, "transformer")
@@ -2544,9 +2735,17 @@ def describe_seq2seq(model):
             raise ValueError("the encoder's %s is %d, the decoder's %d; the generated header "
                              "has one %s (NAME_%s) for its size macros"
                              % (k, ecfg[k], dcfg[k], k, k.upper()))
-    src_t = _table(model.src_embed, d, "src_embed")
+    src = _describe_src(model, d)
     tgt_t = _table(model.tgt_embed, d, "tgt_embed")
     max_src = _int_attr(model.max_src, "max_src")
+    cls = src["src_cls_token"]
+    if max_src < 1 + cls:
+        raise ValueError("max_src %d leaves no room for a source row beside the CLS row"
+                         % max_src)
+    if src["src_patch"] and src["src_patches"] + cls > max_src:
+        raise ValueError("a %dx%d image is %d patches%s: more than max_src %d memory rows"
+                         % (src["src_image_h"], src["src_image_w"], src["src_patches"],
+                            " + the CLS row" if cls else "", max_src))
     max_tgt = _int_attr(model.max_tgt, "max_tgt")
     if not isinstance(model.out, nn.Linear):
         raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
@@ -2557,14 +2756,58 @@ def describe_seq2seq(model):
     src_norm = None if sn is None else _side_norm(sn, d, ecfg["eps"], "src_embed_norm", ew)
     tgt_norm = None if tn is None else _side_norm(tn, d, dcfg["eps"], "tgt_embed_norm", dw)
     return dict(kind="seq2seq", d_model=d, enc=ecfg, dec=dcfg, n_heads=ecfg["n_heads"],
-                d_ff=ecfg["d_ff"], src_vocab=src_t.shape[0], tgt_vocab=tgt_t.shape[0],
+                d_ff=ecfg["d_ff"], tgt_vocab=tgt_t.shape[0],
                 max_src=max_src, max_tgt=max_tgt, position=model.position,
-                embed_scale=_embed_scale(model.embed_scale), src_embed=src_t, tgt_embed=tgt_t,
+                embed_scale=_embed_scale(model.embed_scale), tgt_embed=tgt_t, **src,
                 src_pos=_positions(model, "src_pos", d, max_src, "src_pos"),
                 tgt_pos=_positions(model, "tgt_pos", d, max_tgt, "tgt_pos"),
                 enc_layers=[x["arrays"] for x in edesc], dec_layers=[x["arrays"] for x in ddesc],
                 enc_norm=efinal, dec_norm=dfinal, out_w=out_w, out_b=out_b, enc_what=ew,
                 dec_what=dw, src_embed_norm=src_norm, tgt_embed_norm=tgt_norm)
+
+
+def _describe_src(model, d):
+    """A Seq2Seq's source front end -> the describe_seq2seq fields: src_front
+    ("tokens", "features", "patches"), src_vocab, src_embed (the token
+    table or None), src_d_in, src_patch, src_channels, src_image_h/_w,
+    src_patches, src_embed_w/_b, src_cls_token (0/1) and src_cls_row,
+    src_segments and src_segment_embed."""
+    src_embed = getattr(model, "src_embed", None)
+    src_in = getattr(model, "src_in", None)
+    image_size = getattr(model, "src_image_size", None)
+    cls_t = getattr(model, "src_cls", None)
+    seg_m = getattr(model, "src_segment_embed", None)
+    _src_front(src_embed, src_in, image_size, cls_t, seg_m)
+    s = dict(src_front="tokens", src_vocab=0, src_embed=None, src_d_in=0, src_patch=0,
+             src_channels=0, src_image_h=0, src_image_w=0, src_patches=0, src_embed_w=None,
+             src_embed_b=None, src_cls_token=0, src_cls_row=None, src_segments=0,
+             src_segment_embed=None)
+    if src_in is None:
+        s["src_embed"] = _table(src_embed, d, "src_embed")
+        s["src_vocab"] = s["src_embed"].shape[0]
+        if seg_m is not None:
+            s["src_segment_embed"] = _table(seg_m, d, "src_segment_embed")
+            s["src_segments"] = s["src_segment_embed"].shape[0]
+    elif isinstance(src_in, nn.Conv2d):
+        c, k, w, b = _conv_patches(src_in, d, image_size, "src_in")
+        s.update(src_front="patches", src_d_in=c * k * k, src_patch=k, src_channels=c,
+                 src_image_h=image_size[0], src_image_w=image_size[1],
+                 src_patches=(image_size[0] // k) * (image_size[1] // k), src_embed_w=w,
+                 src_embed_b=b)
+    else:
+        d_in = int(src_in.in_features)
+        if src_in.out_features != d:
+            raise ValueError("src_in is Linear(%d, %d); the encoder is %d wide: expected "
+                             "Linear(%d, %d)" % (d_in, src_in.out_features, d, d_in, d))
+        w, b = _linear(src_in, d_in, d, "src_in")
+        s.update(src_front="features", src_d_in=d_in, src_embed_w=w, src_embed_b=b)
+    if cls_t is not None:
+        row = _array(cls_t, "src_cls").reshape(-1)
+        if row.shape != (d,):
+            raise ValueError("src_cls has %d values; the encoder is %d wide (a CLS row is [%d], "
+                             "[1, %d] or [1, 1, %d])" % (row.size, d, d, d, d))
+        s.update(src_cls_token=1, src_cls_row=row)
+    return s
 
 
 def describe_lm(model):
@@ -2734,7 +2977,16 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         return cname
 
     ref = {}
+    front = s["src_front"] != "tokens" or s["src_cls_token"] or s["src_segments"]
     ref["src_embed"] = add("src_embed", s["src_embed"], "src_embed.weight [src_vocab][d_model]")
+    ref["src_embed_w"] = add("src_embed_w", s["src_embed_w"], (
+        "src_in.weight [d_model][src_d_in]" if s["src_front"] == "features" else
+        "src_in.weight [d_model][channels][patch][patch] as [d_model][src_d_in]"))
+    ref["src_embed_b"] = add("src_embed_b", s["src_embed_b"], "src_in.bias [d_model]")
+    ref["src_cls_token"] = add("src_cls_token", s["src_cls_row"],
+                               "src_cls: the CLS row in front of the source [d_model]")
+    ref["src_segment_embed"] = add("src_segment_embed", s["src_segment_embed"],
+                                   "src_segment_embed.weight [src_segments][d_model]")
     ref["tgt_embed"] = add("tgt_embed", s["tgt_embed"], "tgt_embed.weight [tgt_vocab][d_model]")
     ref["src_pos"] = add("src_pos", s["src_pos"], "src_pos: learned positions [max_src][d_model]")
     ref["tgt_pos"] = add("tgt_pos", s["tgt_pos"], "tgt_pos: learned positions [max_tgt][d_model]")
@@ -2756,16 +3008,31 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                 "sinusoidal": "sinusoidal positions", None: "no positions"}[s["position"]]
     if s.get("src_embed_norm") is not None:
         pos_text += ", then an embedding LayerNorm on each side"
-    summary = ("encoder-decoder, d_model %d; nn.Embedding(%d) source and nn.Embedding(%d) target "
+    if s["src_front"] == "features":
+        src_text = "a source of features through Linear(%d -> %d)" % (s["src_d_in"], d)
+    elif s["src_front"] == "patches":
+        src_text = ("a source image [%d][%d][%d] cut into %d %dx%d patches through "
+                    "Conv2d(%d, %d, %d, stride=%d)" % (
+                        s["src_channels"], s["src_image_h"], s["src_image_w"], s["src_patches"],
+                        s["src_patch"], s["src_patch"], s["src_channels"], d, s["src_patch"],
+                        s["src_patch"]))
+    else:
+        src_text = "nn.Embedding(%d) source tokens%s" % (
+            s["src_vocab"], " with nn.Embedding(%d) segments" % s["src_segments"]
+            if s["src_segments"] else "")
+    if s["src_cls_token"]:
+        src_text += " (a CLS row in front)"
+    summary = ("encoder-decoder, d_model %d; %s and nn.Embedding(%d) target "
                "tokens%s, %s (max_src %d, max_tgt %d); encoder: %s; decoder (causal): %s; "
                "Linear(%d -> %d)%s" % (
-                   d, s["src_vocab"], s["tgt_vocab"],
+                   d, "nn.Embedding(%d) source" % s["src_vocab"] if not front else src_text + ",",
+                   s["tgt_vocab"],
                    "" if s["embed_scale"] == 1.0 else " times %.9g" % s["embed_scale"], pos_text,
                    s["max_src"], s["max_tgt"],
                    _stack_summary(s["enc"], len(s["enc_layers"]), s["enc_norm"], "encoder"),
                    _stack_summary(s["dec"], len(s["dec_layers"]), s["dec_norm"], "decoder"),
                    d, s["tgt_vocab"], ", BOS %d, EOS %s" % (bos, eos)))
-    usage = "\n".join([
+    usage = [
         "       static uint8_t cache_buf[%s_CACHE_BYTES] ATTN_ALIGNED;" % up,
         "       static uint8_t arena_buf[%s_SCRATCH_BYTES] ATTN_ALIGNED;" % up,
         "       attn_arena store, arena; attn_kv_cache cache; int out[%s_MAX_TGT], n;" % up,
@@ -2773,14 +3040,44 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         "       attn_kv_cache_init_f32(&cache, %s_N_DEC_LAYERS, %s_D_MODEL, %s_MAX_TGT, "
         "%s_MAX_SRC," % (up, up, up, up),
         "                              &store);",
-        "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);",
-        "       attn_seq2seq_greedy_f32(out, &n, %s_MAX_TGT, src, src_len, %s_BOS, %s,"
-        % (up, up, "%s_EOS" % up if eos is not None else "-1"),
-        "                               &cache, &%s_cfg, &%s_weights, &arena);" % (name, name),
-        "   src: int [src_len] token ids (1..%s_MAX_SRC of them); out: the tokens, EOS not"
-        % up,
-        "   stored. One step at a time: attn_seq2seq_encode_f32, then attn_seq2seq_step_f32",
-        "   (logits [%s_TGT_VOCAB]) from %s_BOS." % (up, up)])
+        "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);"]
+    eos_c = "%s_EOS" % up if eos is not None else "-1"
+    if not front:
+        usage += [
+            "       attn_seq2seq_greedy_f32(out, &n, %s_MAX_TGT, src, src_len, %s_BOS, %s,"
+            % (up, up, eos_c),
+            "                               &cache, &%s_cfg, &%s_weights, &arena);" % (name, name),
+            "   src: int [src_len] token ids (1..%s_MAX_SRC of them); out: the tokens, EOS not"
+            % up,
+            "   stored. One step at a time: attn_seq2seq_encode_f32, then attn_seq2seq_step_f32",
+            "   (logits [%s_TGT_VOCAB]) from %s_BOS." % (up, up)]
+    else:
+        tok = s["src_front"] == "tokens"
+        usage += [
+            "       attn_seq2seq_encode_ex_f32(&cache, %s, src_len, &%s_cfg,"
+            % ("NULL, src, %s" % ("segments" if s["src_segments"] else "NULL") if tok
+               else "input, NULL, NULL", name),
+            "                                  &%s_weights, &arena);" % name,
+            "       attn_seq2seq_generate_f32(out, &n, %s_MAX_TGT, %s_BOS, %s, &cache, &%s_cfg,"
+            % (up, up, eos_c, name),
+            "                                 &%s_weights, &arena);" % name]
+        if s["src_front"] == "features":
+            usage.append("   input: float [src_len][%s_SRC_D_IN] features" % up)
+        elif s["src_front"] == "patches":
+            usage.append("   input: one float image [%s_SRC_CHANNELS][%s_SRC_IMAGE_H][%s_SRC_IMAGE_W]"
+                         % (up, up, up))
+            usage.append("   (NCHW), src_len = %s_SRC_PATCHES" % up)
+        else:
+            usage.append("   src: int [src_len] token ids%s" % (
+                ", segments: int [src_len] segment ids (or NULL: all 0)" if s["src_segments"]
+                else ""))
+        usage += [
+            "   (src_len + %s_SRC_CLS_TOKEN <= %s_MAX_SRC memory rows); out: the tokens, EOS not"
+            % (up, up),
+            "   stored. One step at a time: attn_seq2seq_step_f32 (logits [%s_TGT_VOCAB]) from"
+            % up,
+            "   %s_BOS after the encode." % up]
+    usage = "\n".join(usage)
     out = [_head_block(name, up, "encoder-decoder model (tools/export.py Seq2Seq)", summary,
                        usage, source)]
     macros = [
@@ -2791,9 +3088,23 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         ("N_DEC_LAYERS", len(s["dec_layers"]), "decoder layers"),
         ("SRC_VOCAB", s["src_vocab"], "source tokens"),
         ("TGT_VOCAB", s["tgt_vocab"], "target tokens (logits per step)"),
-        ("MAX_SRC", s["max_src"], "longest source"),
+        ("MAX_SRC", s["max_src"], "longest source" if not front else
+         "the most memory rows (the CLS row counted)"),
         ("MAX_TGT", s["max_tgt"], "longest decoder input (steps)"),
         ("BOS", bos, "the first decoder input")]
+    if front:
+        i = [k for k, _, _ in macros].index("MAX_SRC") + 1
+        fm = [("SRC_D_IN", s["src_d_in"], "source features (an image: one patch's values; "
+               "tokens: 0)")]
+        if s["src_patch"]:
+            fm += [("SRC_PATCH", s["src_patch"], "patch side"),
+                   ("SRC_CHANNELS", s["src_channels"], "image channels"),
+                   ("SRC_IMAGE_H", s["src_image_h"], "image height"),
+                   ("SRC_IMAGE_W", s["src_image_w"], "image width"),
+                   ("SRC_PATCHES", s["src_patches"], "source rows: the image's patches")]
+        fm += [("SRC_CLS_TOKEN", s["src_cls_token"], "1: a CLS row in front of the source"),
+               ("SRC_SEGMENTS", s["src_segments"], "segment ids (0: none)")]
+        macros[i:i] = fm
     if eos is not None:
         macros.append(("EOS", eos, "the end token"))
     macros += [
@@ -2801,7 +3112,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         ("CACHE_BYTES", "ATTN_KV_CACHE_BYTES_F32(%s_N_DEC_LAYERS, %s_MAX_TGT, %s_MAX_SRC, "
          "%s_D_MODEL)" % (up, up, up, up), "the KV cache (attn_kv_cache_init_f32)"),
         ("SCRATCH_BYTES", "ATTN_SEQ2SEQ_SCRATCH_F32(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
-         "%s_TGT_VOCAB)" % (up, up, up, up, up), "the arena of attn_seq2seq_*_f32")]
+         "%s_TGT_VOCAB)" % (up, up, up, up, up) if not front else
+         "ATTN_SEQ2SEQ_SCRATCH_EX_F32(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
+         "%s_TGT_VOCAB, %s)" % (up, up, up, up, up, "%s_SRC_D_IN" % up if s["src_patch"]
+                                else "0"), "the arena of attn_seq2seq_*_f32")]
     out.append(_macro_block(up, macros))
     out.append("\n/* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */\n")
     for cname, arr, comment in arrays:
@@ -2815,11 +3129,13 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
     out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
                "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
                "    %s /*embed_scale*/, %d /*embed_norm*/,\n"
-               "    0, 0, 0, 0, 0 /*src_d_in, src_patch, src_channels, src_image_h, src_image_w*/,"
-               "\n    0 /*src_cls_token*/, 0 /*src_segments*/};\n" % (
+               "    %d, %d, %d, %d, %d /*src_d_in, src_patch, src_channels, src_image_h, "
+               "src_image_w*/,\n    %d /*src_cls_token*/, %d /*src_segments*/};\n" % (
                    name, _enc_cfg_init(s["enc"], 0), _enc_cfg_init(s["dec"], 1), s["src_vocab"],
                    s["tgt_vocab"], s["max_src"], s["max_tgt"], POS_ENUM[s["position"]],
-                   c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None)))
+                   c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None),
+                   s["src_d_in"], s["src_patch"], s["src_channels"], s["src_image_h"],
+                   s["src_image_w"], s["src_cls_token"], s["src_segments"]))
     out.append("%s\n%s,\n%s},\n%s},\n%s};\n" % (
         _decl("attn_seq2seq_weights_f32", "%s_weights" % name),
         _join([ref["src_embed"], ref["tgt_embed"], ref["src_pos"], ref["tgt_pos"]], "    ",
@@ -2831,9 +3147,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                "%d /*final norm*/" % int(s["dec_norm"] is not None), dec_norm[0], dec_norm[1]],
               "    {", "     "),
         _join([ref["out_w"], ref["out_b"], ref["src_norm_w"], ref["src_norm_b"],
-               ref["tgt_norm_w"], ref["tgt_norm_b"], "NULL /*src_embed_w*/",
-               "NULL /*src_embed_b*/", "NULL /*src_cls_token*/",
-               "NULL /*src_segment_embed*/"], "    ", "    ")))
+               ref["tgt_norm_w"], ref["tgt_norm_b"]] +
+              [ref[k] if ref[k] != "NULL" else "NULL /*%s*/" % k
+               for k in ("src_embed_w", "src_embed_b", "src_cls_token", "src_segment_embed")],
+              "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 
@@ -2990,15 +3307,30 @@ def _int_list(vals):
     return wrap([str(int(v)) for v in vals])
 
 
-def _samples_header(src, max_out, bos, eos, fed=None):
-    """rs_samples.h for tools/run_seq2seq.c."""
+def _samples_header(src, max_out, bos, eos, fed=None, inputs=None, segments=None):
+    """rs_samples.h for tools/run_seq2seq.c: src, token id lists; or with
+    inputs (float arrays, features or images, one per sample) their rows;
+    segments: segment id lists beside token ids, or None."""
     n = len(src)
-    width = max(len(r) for r in src)
+    lens = [len(r) for r in src] if inputs is None else [int(k) for k in src]
+    width = max(lens)
     out = ["#define RS_N %d\n#define RS_WIDTH %d\n#define RS_BOS %d\n#define RS_EOS %d\n"
-           % (n, width, bos, -1 if eos is None else eos),
-           "static const int rs_src[RS_N][RS_WIDTH] = {\n%s\n};\n" % _int_rows(src, width),
-           "static const int rs_src_len[RS_N] = {\n%s\n};\n" % _int_list([len(r) for r in src]),
-           "static const int rs_max_out[RS_N] = {\n%s\n};\n" % _int_list(max_out)]
+           % (n, width, bos, -1 if eos is None else eos)]
+    if inputs is None:
+        out.append("static const int rs_src[RS_N][RS_WIDTH] = {\n%s\n};\n" % _int_rows(src, width))
+    else:
+        flat = [np.asarray(a, dtype=np.float32).reshape(-1) for a in inputs]
+        iw = max(a.size for a in flat)
+        out.append("#define RS_INPUT 1\n#define RS_IN_WIDTH %d\n" % iw)
+        out.append("static const float rs_input[RS_N][RS_IN_WIDTH] = {\n%s\n};\n" % "\n".join(
+            "    {\n%s\n    }," % wrap([c_float(v) for v in a], indent="        ") for a in flat))
+        out.append("static const int rs_input_n[RS_N] = {\n%s\n};\n"
+                   % _int_list([a.size for a in flat]))
+    if segments is not None:
+        out.append("#define RS_SEG 1\nstatic const int rs_seg[RS_N][RS_WIDTH] = {\n%s\n};\n"
+                   % _int_rows(segments, width))
+    out += ["static const int rs_src_len[RS_N] = {\n%s\n};\n" % _int_list(lens),
+            "static const int rs_max_out[RS_N] = {\n%s\n};\n" % _int_list(max_out)]
     if fed is not None:
         fw = max(len(r) for r in fed)
         out.append("#define RS_FED 1\n#define RS_FED_WIDTH %d\n" % fw)
@@ -3008,9 +3340,11 @@ def _samples_header(src, max_out, bos, eos, fed=None):
     return "".join(out)
 
 
-def _model_macros(kind, name, up):
-    """The rs_input.h / qs_input.h macros naming the float model."""
-    m = ["#define RS_CFG %s_cfg" % name, "#define RS_W %s_weights" % name,
+def _model_macros(kind, name, up, front=False):
+    """The rs_input.h / qs_input.h macros naming the float model (front: an
+    encoder-decoder whose source has a front end)."""
+    m = ["#define RS_FRONT 1"] if front else []
+    m += ["#define RS_CFG %s_cfg" % name, "#define RS_W %s_weights" % name,
          "#define RS_D %s_D_MODEL" % up,
          "#define RS_CACHE_F32 %s_CACHE_BYTES" % up, "#define RS_SCRATCH_F32 %s_SCRATCH_BYTES" % up]
     if kind == "lm":
@@ -3056,6 +3390,89 @@ def _default_sources(n, max_len, vocab, seed, longest=None):
     return [[int(t) for t in rng.randint(0, vocab, size=k)] for k in lens[:n]]
 
 
+def _src_spec(s):
+    """What a Seq2Seq's sources look like, from describe_seq2seq's dict or a
+    float header's macros: front ("tokens", "features", "patches"), max_rows
+    (input rows: max_src less the CLS row), vocab, d_in, image (C, H, W) or
+    None, patches, segments (the segment table's rows), cls, front_end (the
+    source has any front end: attn_seq2seq_encode_ex_*)."""
+    if "src_front" in s:  # describe_seq2seq
+        front, cls, segs = s["src_front"], s["src_cls_token"], s["src_segments"]
+        image = (s["src_channels"], s["src_image_h"], s["src_image_w"]) if s["src_patch"] else None
+        spec = dict(front=front, max_rows=s["max_src"] - cls, vocab=s["src_vocab"],
+                    d_in=s["src_d_in"], image=image, patches=s["src_patches"], segments=segs,
+                    cls=cls)
+    else:  # the header's macros (the front-end ones only with a front end)
+        cls, segs, d_in = s.get("SRC_CLS_TOKEN", 0), s.get("SRC_SEGMENTS", 0), s.get("SRC_D_IN", 0)
+        image = (s["SRC_CHANNELS"], s["SRC_IMAGE_H"], s["SRC_IMAGE_W"]) if s.get("SRC_PATCH") \
+            else None
+        spec = dict(front="patches" if image else "features" if d_in else "tokens",
+                    max_rows=s["MAX_SRC"] - cls, vocab=s["SRC_VOCAB"], d_in=d_in, image=image,
+                    patches=s.get("SRC_PATCHES", 0), segments=segs, cls=cls)
+    spec["front_end"] = spec["front"] != "tokens" or bool(cls) or bool(segs)
+    return spec
+
+
+def _float_sources(xs, what, spec):
+    """Feature ([rows, d_in], 1..max_rows rows) or image ([C, H, W]) sources
+    -> a list of float32 arrays; ValueError naming the first that does not fit."""
+    if xs is None:
+        raise ValueError("%s: no sources given" % what)
+    out = []
+    for i, x in enumerate(xs):
+        a = np.asarray(x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x)
+        if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
+            raise ValueError("%s[%d] must be real numbers, not %s" % (what, i, a.dtype))
+        a = a.astype(np.float32)
+        if spec["front"] == "patches":
+            if a.shape != tuple(spec["image"]):
+                raise ValueError("%s[%d] is %s; the model's source is one image %s (channels, "
+                                 "height, width)" % (what, i, list(a.shape), list(spec["image"])))
+        elif a.ndim != 2 or a.shape[1] != spec["d_in"] or not 1 <= a.shape[0] <= spec["max_rows"]:
+            raise ValueError("%s[%d] is %s; the model's source is features [rows, %d], 1..%d rows"
+                             % (what, i, list(a.shape), spec["d_in"], spec["max_rows"]))
+        if not np.all(np.isfinite(a)):
+            raise ValueError("%s[%d] has NaN or infinite values" % (what, i))
+        out.append(a)
+    if not out:
+        raise ValueError("%s is empty" % what)
+    return out
+
+
+def _segment_rows(segments, srcs, n_segments, what):
+    """Segment id lists, one per token source and as long, each id in
+    0..n_segments-1; ValueError else."""
+    if n_segments == 0:
+        raise ValueError("%s given, but the model has no src_segment_embed" % what)
+    rows = [_token_list(x, "%s[%d]" % (what, i)) for i, x in enumerate(segments)]
+    if len(rows) != len(srcs):
+        raise ValueError("%d %s lists for %d sources" % (len(rows), what, len(srcs)))
+    for i, (r, x) in enumerate(zip(rows, srcs)):
+        if len(r) != len(x):
+            raise ValueError("%s[%d] has %d ids for a source of %d tokens"
+                             % (what, i, len(r), len(x)))
+        bad = [v for v in r if not 0 <= v < n_segments]
+        if bad:
+            raise ValueError("%s[%d] has segment %d outside the segment table (0..%d)"
+                             % (what, i, bad[0], n_segments - 1))
+    return rows
+
+
+def _default_seq2seq_sources(spec, seed=0):
+    """Verification sources for a Seq2Seq: (sources, segments or None)."""
+    rng = np.random.RandomState(seed)
+    if spec["front"] == "tokens":
+        src = _default_sources(6, spec["max_rows"], spec["vocab"], seed)
+        segs = [[int(v) for v in rng.randint(0, spec["segments"], size=len(x))] for x in src] \
+            if spec["segments"] else None
+        return src, segs
+    if spec["front"] == "patches":
+        return [rng.randn(*spec["image"]).astype(np.float32) for _ in range(4)], None
+    lens = sorted(set([1, spec["max_rows"]] + [int(v) for v in
+                                               np.linspace(1, spec["max_rows"], 6)]))
+    return [rng.randn(k, spec["d_in"]).astype(np.float32) for k in lens], None
+
+
 def _first_difference(a, b):
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
@@ -3064,25 +3481,36 @@ def _first_difference(a, b):
 
 
 def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, reference,
-                  c_compiler, repo, log):
+                  c_compiler, repo, log, segments=None):
     """Runs the float header's greedy decoding and step logits in C on the
-    samples and compares them with the PyTorch model: RuntimeError unless the
-    tokens are identical and every logit within 1e-5 * max(1, |PyTorch's|).
-    Returns a summary dict."""
+    samples (a Seq2Seq's: token id lists, with segments= their segment ids;
+    features [rows, d_in] or images [C, H, W]) and compares them with the
+    PyTorch model: RuntimeError unless the tokens are identical and every
+    logit within 1e-5 * max(1, |PyTorch's|). Returns a summary dict."""
     import tempfile
     name = _c_name(name)
     up = name.upper()
     src, fed, want, outs = [], [], [], []
-    if kind == "seq2seq":
-        vocab, longest = int(model.src_embed.num_embeddings), model.max_src
+    spec = _src_spec(describe_seq2seq(model)) if kind == "seq2seq" else None
+    segs = None
+    if kind == "lm":
+        xs = _calib_rows(samples, "samples", model.max_len, int(model.embed.num_embeddings))
+    elif spec["front"] == "tokens":
+        xs = _calib_rows(samples, "samples", spec["max_rows"], spec["vocab"])
+        if segments is not None:
+            segs = _segment_rows(segments, xs, spec["segments"], "segments")
     else:
-        vocab, longest = int(model.embed.num_embeddings), model.max_len
-    for i, x in enumerate(_calib_rows(samples, "samples", longest, vocab)):
+        if segments is not None:
+            raise ValueError("segments= are for token sources; this model's are %s"
+                             % spec["front"])
+        xs = _float_sources(samples, "samples", spec)
+    for i, x in enumerate(xs):
         if kind == "seq2seq":
+            seg = segs[i] if segs is not None else None
             mo = model.max_tgt if max_out is None else int(max_out)
-            tokens = model.greedy(x, bos, eos, mo)
+            tokens = model.greedy(x, bos, eos, mo, segments=seg)
             path = ([bos] + tokens)[:mo]
-            logits = model.step_logits(x, path)
+            logits = model.step_logits(x, path, segments=seg)
         else:
             room = model.max_len - len(x) + 1
             if room < 1:
@@ -3093,17 +3521,26 @@ def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, re
             path = (x + tokens)[:len(x) + mo - 1]
             logits = model.step_logits(path)
         if reference is not None:
-            _check_reference(kind, reference, x, path, logits, i)
+            _check_reference(kind, reference, x, path, logits, i,
+                             model if kind == "seq2seq" else None,
+                             segs[i] if segs is not None else None)
         src.append(x)
         fed.append(path)
         want.append((tokens, logits))
         outs.append(mo)
     with tempfile.TemporaryDirectory(prefix="attn_verify_") as tmp:
         with open(os.path.join(tmp, "rs_samples.h"), "w") as fh:
-            fh.write(_samples_header(src, outs, bos if bos is not None else 0, eos, fed))
+            if spec is not None and spec["front"] != "tokens":
+                rows = [spec["patches"] if spec["front"] == "patches" else a.shape[0]
+                        for a in src]
+                fh.write(_samples_header(rows, outs, bos, eos, fed, inputs=src))
+            else:
+                fh.write(_samples_header(src, outs, bos if bos is not None else 0, eos, fed,
+                                         segments=segs))
         with open(os.path.join(tmp, "rs_input.h"), "w") as fh:
             fh.write('#include "%s"\n#include "rs_samples.h"\n%s'
-                     % (os.path.abspath(header_path), _model_macros(kind, name, up)))
+                     % (os.path.abspath(header_path),
+                        _model_macros(kind, name, up, spec is not None and spec["front_end"])))
         exe = os.path.join(tmp, "run")
         _build(c_compiler, repo, tmp, "run_seq2seq.c", exe, ["RS_NO_IMPLEMENTATION"])
         got = _parse_run(_run([exe], "the C runner (tools/run_seq2seq.c)"))
@@ -3145,14 +3582,15 @@ def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, re
     return summary
 
 
-def _check_reference(kind, reference, src, path, logits, i):
+def _check_reference(kind, reference, src, path, logits, i, model=None, segments=None):
     """The user's own model (callable) against the exported computation."""
     ref_mod = reference if isinstance(reference, nn.Module) else None
     ctx = _eval_mode(ref_mod) if ref_mod is not None else _nullcontext()
     with ctx, torch.enable_grad():  # autograd on: PyTorch's reference path
         if kind == "seq2seq":
-            r = reference(torch.tensor([src], dtype=torch.long), torch.tensor([path],
-                                                                              dtype=torch.long))
+            x, seg = model.source_tensors(src, segments)
+            tgt = torch.tensor([path], dtype=torch.long)
+            r = reference(x, tgt) if seg is None else reference(x, tgt, seg)
         else:
             r = reference(torch.tensor([path], dtype=torch.long))
     r = r.detach().to(torch.float32).numpy()[0]
@@ -3177,15 +3615,20 @@ class _nullcontext:
 
 def export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
                    verify=True, reference=None, c_compiler="cc", source=None,
-                   repo=os.path.join(HERE, os.pardir), log=print):
+                   repo=os.path.join(HERE, os.pardir), log=print, segments=None):
     """Write the C header of Seq2Seq `model` to `path` (symbols prefixed
     `name`), then verify it: a C program built with c_compiler runs the
     header's greedy decoding (bos first; eos or None) and step logits on
     `samples` (source sequences; default: 6 random ones of lengths 1 to
-    max_src) and compares them with the model's greedy() and logits: tokens
-    identical, logits within 1e-5 * max(1, |PyTorch's|), else RuntimeError.
+    max_src; a source with a front end: features [rows, d_in] or images [C,
+    H, W], default random ones; segments= the samples' segment ids, None:
+    all 0 (default samples: random ones)) and compares them with the
+    model's greedy() and logits: tokens identical, logits within 1e-5 *
+    max(1, |PyTorch's|), else RuntimeError; a front end runs as
+    attn_seq2seq_encode_ex_f32 + attn_seq2seq_generate_f32.
     reference: optionally the user's own model (a callable (src [1, S], tgt
-    [1, T]) -> logits [1, T, tgt_vocab]), compared with the export on the
+    [1, T]) -> logits [1, T, tgt_vocab]; with segments (src, tgt,
+    segments)), compared with the export on the
     samples and their greedy paths within the same bound (with autograd on:
     PyTorch's reference path; an nn.Module in eval mode, its modes restored);
     a reference that masks padding tokens differs where one is fed (keep
@@ -3195,9 +3638,11 @@ def export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=No
     _write(path, text)
     if verify:
         if samples is None:
-            samples = _default_sources(6, model.max_src, int(model.src_embed.num_embeddings), 0)
+            if segments is not None:
+                raise ValueError("segments= go with samples=")
+            samples, segments = _default_seq2seq_sources(_src_spec(describe_seq2seq(model)))
         _verify_float("seq2seq", model, path, name, samples, bos, eos, max_out, reference,
-                      c_compiler, os.path.abspath(repo), log)
+                      c_compiler, os.path.abspath(repo), log, segments=segments)
     return text
 
 
