@@ -917,7 +917,7 @@ def embed_norm_checks(check, P, cc, cxx):
         r = E.export_seq2seq(m, P("en%d_model.h" % i), "en%d" % i, bos=bos, eos=eos,
                              log=lambda s: reports.__setitem__("en%d" % i, s),
                              c_compiler=cc)
-        assert "1 /*embed_norm*/}" in r, "the cfg's embed_norm flag is not set"
+        assert "1 /*embed_norm*/,\n" in r, "the cfg's embed_norm flag is not set"
         assert ("en%d_src_embed_norm_w[" % i) in r, "no source norm array"
         assert (("en%d_tgt_embed_norm_w[" % i) in r) == (i == 0), "target affine"
         print("     " + reports["en%d" % i])
@@ -935,17 +935,17 @@ def embed_norm_checks(check, P, cc, cxx):
 
     def norms_matter():
         # the same headers with the flag off must fail the verification: the norm is applied
-        for path, name, run in (
-                (P("en0_model.h"), "en0", lambda p: E._verify_float(
+        for path, flag, run in (
+                (P("en0_model.h"), "1 /*embed_norm*/,\n", lambda p: E._verify_float(
                     "seq2seq", s2s[0][1], p, "en0", [[3, 4, 5], [6, 1]], 1, 2, None, None, cc,
                     REPO, quiet)),
-                (P("enl_model.h"), "enl", lambda p: E._verify_float(
+                (P("enl_model.h"), "1 /*embed_norm*/}", lambda p: E._verify_float(
                     "lm", lm, p, "enl", [[3, 4], [5]], None, 3, None, None, cc, REPO, quiet))):
             text = open(path).read()
-            assert text.count("1 /*embed_norm*/}") == 1
+            assert text.count(flag) == 1
             bad = path.replace("_model.h", "_off_model.h")
             with open(bad, "w") as fh:
-                fh.write(text.replace("1 /*embed_norm*/}", "0 /*embed_norm*/}"))
+                fh.write(text.replace(flag, "0" + flag[1:]))
             refuses(lambda: run(bad), "largest difference", exc=RuntimeError)
         # and without it in PyTorch the model computes something else
         m = s2s[0][1]
