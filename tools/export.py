@@ -240,12 +240,24 @@ as it is, its modules shared, not copied:
     quantize_seq2seq("g2p_model.h", "g2p_calib.h", "g2p_model_s8.h", "g2p",
                      samples=test_words, max_out=15, min_word_agreement=0.97)
 
+    # the source through a front end, as a Classifier's: features, a ViT's
+    # patches and a CLS row, or BERT's segment ids (attn_seq2seq_encode_ex_*)
+    speech = Seq2Seq(None, nn.Embedding(40, 32), src_in=nn.Linear(13, 32), ...)
+    captions = Seq2Seq(None, nn.Embedding(40, 32), src_in=nn.Conv2d(3, 32, 4, stride=4),
+                       src_image_size=(16, 16), src_cls=nn.Parameter(torch.zeros(32)),
+                       src_pos=nn.Embedding(17, 32), ...)    # 16 patches + CLS
+    export_seq2seq(speech, "asr_model.h", "asr", bos=1, eos=2, samples=features)
+    export_seq2seq_calibration(speech, features, decoder_inputs, "asr_calib.h", "asr")
+
 Seq2Seq(src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
 tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
-(Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes..., embed_norm=False)):
+max_tgt=None, src_embed_norm=None, tgt_embed_norm=None, src_in=None,
+src_image_size=None, src_cls=None, src_segment_embed=None)
+(Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes..., embed_norm=False,
+src_d_in=None, src_patch=None, src_channels=1, src_image_size=None,
+src_cls=False, src_segments=0)):
     src_embed, tgt_embed  nn.Embedding(vocab, d_model) (padding_idx is fine; no
-                          max_norm).
+                          max_norm). src_embed None with src_in.
     transformer           nn.Transformer, or encoder= nn.TransformerEncoder and
                           decoder= nn.TransformerDecoder (each a stack of
                           identical layers as for Classifier: relu / gelu /
@@ -257,8 +269,29 @@ max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
                           [max, d_model] tensor (learned; max_src / max_tgt =
                           the rows), both "sinusoidal" (as attn_pos_sinusoidal_f32)
                           or both None; then max_src and max_tgt are required.
+                          max_src counts the memory's rows: a CLS row too.
     embed_scale           the token embeddings are multiplied by it (float32;
-                          1.0: none; math.sqrt(d_model) as in the paper).
+                          1.0: none; math.sqrt(d_model) as in the paper):
+                          the target's and source tokens', never features,
+                          patches, segment rows or the CLS row (as
+                          attention.h).
+    src_in                the source's front end instead of src_embed (the
+                          cfg's src_d_in, src_patch, ...; attn_seq2seq_cfg):
+                          nn.Linear(d_in, d_model): features [S, d_in] (bias
+                          optional); or nn.Conv2d(C, d_model, p, stride=p)
+                          (padding 0, dilation 1, groups 1; bias optional):
+                          one image [C, H, W] (NCHW) cut into p x p patches
+                          in row-major order, S = the patch count, with
+                          src_image_size=(H, W) (or one int).
+    src_cls               a [d_model], [1, d_model] or [1, 1, d_model] tensor
+                          (an nn.Parameter): a learned row in front of the
+                          source's rows (the memory has S + 1 rows, the CLS
+                          row at position 0; never padded).
+    src_segment_embed     nn.Embedding(n_segments, d_model) beside a token
+                          src_embed: segment (token type) ids, their rows
+                          added to the (scaled) token rows.
+    The source's rows, then: [CLS;] + positions over all memory rows, then
+    src_embed_norm (attention.h's front end, shared with Classifier's).
     src_embed_norm, tgt_embed_norm  both nn.LayerNorm(d_model) or both None
                           (attention.h has one embed_norm flag): each side's
                           embedded rows through its own LayerNorm before its
@@ -268,8 +301,13 @@ max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
                           NULL gamma/beta). Seq2Seq.build(embed_norm=True)
                           makes both.
     forward(src [b, S], tgt [b, T], src_key_padding_mask=None,
-            tgt_key_padding_mask=None) -> logits [b, T, tgt_vocab]:
+            tgt_key_padding_mask=None, src_segments=None) -> logits [b, T, tgt_vocab]:
         memory = encoder(src_embed_norm(src_embed(src) * embed_scale + src_pos[:S]))
+        (a front end: src [b, S, d_in] features or [b, C, H, W] images,
+        src_segments [b, S] ids or None: all 0; rows = [src_cls;
+        src_in(src) or src_embed(src) * embed_scale + src_segment_embed(src_segments)],
+        memory = encoder(src_embed_norm(rows + src_pos[:rows])), the padding
+        mask with a False column for the CLS row)
         logits = out(decoder(tgt_embed_norm(tgt_embed(tgt) * embed_scale +
                                             tgt_pos[:T]), memory,
                              causal self-attention, memory masked by the source's
@@ -278,10 +316,13 @@ max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
         always: PyTorch's reference path (see Classifier). The C code runs one
         unpadded source at a time: padding is for training (a source padded at
         its end computes the same as the source without its padding).
-    greedy(src, bos, eos=None, max_out=None) -> tokens: as attn_seq2seq_greedy_f32:
-        bos first, each step's argmax (the first on ties) fed back, until eos
-        (not returned) or max_out (default max_tgt) tokens. step_logits(src, fed)
-        -> float32 [len(fed), tgt_vocab].
+    greedy(src, bos, eos=None, max_out=None, segments=None) -> tokens: as
+        attn_seq2seq_greedy_f32 (a front end: attn_seq2seq_encode_ex_f32 +
+        attn_seq2seq_generate_f32): bos first, each step's argmax (the first
+        on ties) fed back, until eos (not returned) or max_out (default
+        max_tgt) tokens; src: token ids, features [S, d_in] or an image [C,
+        H, W]; segments: its segment ids or None. step_logits(src, fed,
+        segments=None) -> float32 [len(fed), tgt_vocab].
 DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None,
 embed_norm=None) (DecoderLM.from_modules, DecoderLM.build(..., embed_norm=False)):
 embed * embed_scale + positions -> embed_norm (an nn.LayerNorm(d_model) with
@@ -301,14 +342,27 @@ source and target positions of different kinds, embeddings with max_norm, an
 output layer of another size than the target table, embed_scale 0 or not
 finite, non-finite weights, bos/eos outside the vocabulary; an embedding
 LayerNorm on one side only, of another eps than its stack's layers (the
-message names both) or over another shape than [d_model].
+message names both) or over another shape than [d_model]. The source's
+front end: src_embed and src_in both (or neither); src_in that is neither
+nn.Linear nor nn.Conv2d, a Linear of another width than d_model, a Conv2d
+whose patches overlap or are not squares (stride != kernel, a non-square
+kernel, padding, dilation, groups), without src_image_size or with an image
+that is not a whole number of patches, more patches (+ CLS) than max_src;
+src_cls of another shape than [d_model], [1, d_model], [1, 1, d_model] or
+of another width; src_segment_embed without token ids (or with max_norm);
+samples, calibration sources or segment ids that do not fit the source
+(features of another width or more rows than max_src allows, images of
+another shape, segment ids outside the table or of another length).
 
 export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
-verify=True, reference=None, c_compiler="cc") writes the header, then verifies
-it (never a silently different model): tools/run_seq2seq.c, built with
-c_compiler against the header, runs attn_seq2seq_greedy_f32 and, along
-PyTorch's greedy path, attn_seq2seq_step_f32 on `samples` (source sequences;
-default six random ones, lengths 1 to max_src); PyTorch's greedy tokens must
+verify=True, reference=None, c_compiler="cc", segments=None) writes the header,
+then verifies it (never a silently different model): tools/run_seq2seq.c,
+built with c_compiler against the header, runs attn_seq2seq_greedy_f32 (a
+front end: attn_seq2seq_encode_ex_f32 + attn_seq2seq_generate_f32) and,
+along PyTorch's greedy path, attn_seq2seq_step_f32 on `samples` (source
+sequences; default six random ones, lengths 1 to max_src; features [rows,
+d_in] or images [C, H, W], default random ones; segments= their segment
+ids, default random ones with default samples); PyTorch's greedy tokens must
 come out identical and every logit within 1e-5 * max(1, |PyTorch's|), else
 RuntimeError naming the largest difference and where. The same program checks
 the cache and arena against the header's size macros. reference: the user's
@@ -328,6 +382,13 @@ THE GENERATED HEADERS (name "g2p"; decoder-only "lm")
     g2p_dec_norm_w/_b, g2p_out_w/_b, g2p_src_embed_norm_w/_b and
     g2p_tgt_embed_norm_w/_b (with embedding norms); g2p_enc_layers, g2p_dec_layers,
     g2p_cfg (attn_seq2seq_cfg), g2p_weights (attn_seq2seq_weights_f32).
+    A source with a front end also: G2P_SRC_D_IN (features; an image: C*p*p;
+    tokens 0), G2P_SRC_PATCH, _SRC_CHANNELS, _SRC_IMAGE_H, _SRC_IMAGE_W,
+    _SRC_PATCHES (images), G2P_SRC_CLS_TOKEN, G2P_SRC_SEGMENTS, G2P_SRC_VOCAB 0
+    for features and images (no g2p_src_embed); g2p_src_embed_w [d_model][d_in]
+    (a Conv2d's weight as [d_model][C*p*p]), g2p_src_embed_b, g2p_src_cls_token,
+    g2p_src_segment_embed; the cfg's src_* fields set; G2P_SCRATCH_BYTES is
+    ATTN_SEQ2SEQ_SCRATCH_EX_F32(..., G2P_SRC_D_IN for an image, else 0).
     Decoder-only: LM_D_MODEL, LM_N_HEADS, LM_D_FF, LM_N_LAYERS, LM_VOCAB,
     LM_MAX_LEN, LM_EOS, LM_WEIGHT_BYTES, LM_CACHE_BYTES, LM_SCRATCH_BYTES;
     lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_embed_norm_w/_b,
@@ -342,25 +403,37 @@ Use it from C:
     attn_arena_init(&arena, arena_buf, sizeof arena_buf);
     attn_seq2seq_greedy_f32(out, &n, max_out, src, src_len, G2P_BOS, G2P_EOS,
                             &cache, &g2p_cfg, &g2p_weights, &arena);
-(decoder-only: attn_kv_cache_init_f32(&cache, LM_N_LAYERS, LM_D_MODEL,
+(a front end: attn_seq2seq_encode_ex_f32(&cache, input, NULL, NULL, src_len, ...)
+or (&cache, NULL, src, segments, src_len, ...), then attn_seq2seq_generate_f32(out,
+&n, max_out, G2P_BOS, G2P_EOS, &cache, &g2p_cfg, &g2p_weights, &arena);
+decoder-only: attn_kv_cache_init_f32(&cache, LM_N_LAYERS, LM_D_MODEL,
 LM_MAX_LEN, 0, &store); attn_lm_greedy_f32(out, &n, max_out, prompt,
 prompt_len, LM_EOS, &cache, &lm_cfg, &lm_weights, &arena)).
 
 int8: export_seq2seq_calibration(model, src, tgt, path, name) writes the
 calibration header (G2P_N_CALIB; int g2p_calib_src[n][MAX_SRC] and
 g2p_calib_src_len[n], g2p_calib_tgt[n][MAX_TGT] and g2p_calib_tgt_len[n]:
-sources and their decoder inputs, BOS first, teacher forcing);
+sources and their decoder inputs, BOS first, teacher forcing; segments=:
+g2p_calib_seg[n][MAX_SRC], the token sources' segment ids; feature or image
+sources: float g2p_calib_input[n][MAX_SRC * SRC_D_IN] or [n][C * H * W]
+instead of g2p_calib_src, their rows in g2p_calib_src_len);
 export_lm_calibration(model, seqs, path, name) the decoder-only one
 (lm_calib_seq, lm_calib_seq_len). quantize_seq2seq(float_h, calib_h, out_h,
-name, *, samples=None, max_out=None, min_word_agreement=0.9, c_compiler="cc")
-builds tools/quantize_seq2seq.c against both, which runs
-attn_quantize_seq2seq_s8 (its store exactly
+name, *, samples=None, max_out=None, min_word_agreement=0.9, c_compiler="cc",
+segments=None) builds tools/quantize_seq2seq.c against both, which runs
+attn_quantize_seq2seq_ex_s8 (QS_INPUT: float sources, QS_SEG: segment ids;
+its store exactly
 attn_quantize_seq2seq_store_bytes) and prints NAME_model_s8.h: int8 / int32 /
 attn_qmul arrays g2p_s8_*, g2p_s8_enc_layers, g2p_s8_dec_layers, g2p_s8
 (attn_seq2seq_s8_params), G2P_S8_WEIGHT_BYTES, G2P_S8_CACHE_BYTES,
 G2P_S8_SCRATCH_BYTES (include it after g2p_model.h, whose config it uses;
-deterministic). Then the header, compiled, must decode exactly as the
-parameters the quantizer made in memory, and its greedy outputs on `samples`
+deterministic; a front end: G2P_S8_SCRATCH_BYTES is
+ATTN_SEQ2SEQ_SCRATCH_EX_S8, the usage attn_seq2seq_encode_ex_s8 with the float
+input in int8 at g2p_s8.src_in_scale / src_in_zp). Then the header, compiled,
+must decode exactly as the parameters the quantizer made in memory (the runs
+of a front end: the inputs
+quantized by attn_quantize_s8, attn_seq2seq_encode_ex_s8 +
+attn_seq2seq_generate_s8), and its greedy outputs on `samples`
 (held-out sources; default the calibration ones) are compared with the float
 header's: the report (returned, and logged) gives the outputs identical to
 float, the token error rate against float (Levenshtein distance / float's
@@ -2910,9 +2983,13 @@ def _macro_block(up, macros):
             out.append(full + "\n")
         elif len(line) <= WIDTH:
             out.append("/* %s */\n%s\n" % (comment, line))
-        else:  # a long expression: continued on the next line
+        else:  # a long expression: continued on the next line (or two)
             head, expr = line.split(" ", 2)[:2], line.split(" ", 2)[2]
-            out.append("/* %s */\n%s \\\n    %s\n" % (comment, " ".join(head), expr))
+            expr = "    " + expr
+            if len(expr) > WIDTH:  # broken after the last argument that fits
+                k = expr.rindex(", ", 0, WIDTH - 2) + 1
+                expr = "%s \\\n%s%s" % (expr[:k], " " * (expr.index("(") + 1), expr[k + 1:])
+            out.append("/* %s */\n%s \\\n%s\n" % (comment, " ".join(head), expr))
     return "".join(out)
 
 
@@ -4046,8 +4123,10 @@ def main(argv=None):
                     "for a patch model; integer token ids [n, seq] or a list of id sequences "
                     "for a token model; .pt or .npy): also "
                     "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
-                    ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
-                    "BOS first), for a DecoderLM of {'seqs': [...]}")
+                    ".pt of {'src': [...], 'tgt': [...]} (the sources: token id sequences, "
+                    "features [rows, d_in] or images [C, H, W], as the model's src_in; decoder "
+                    "inputs BOS first; 'segments': [...] optional, the token sources' segment "
+                    "ids), for a DecoderLM of {'seqs': [...]}")
     ap.add_argument("--cc", default="cc", help="C compiler for the int8 step and the checks "
                     "(default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
@@ -4116,12 +4195,15 @@ def _main_tokens(model, args, load, command):
             data = load(args.calib)
             path = "%s_calib.h" % args.name
             s8 = "%s_model_s8.h" % args.name
-            if not isinstance(data, dict) or set(data) != ({"src", "tgt"} if seq2seq
-                                                           else {"seqs"}):
+            if not isinstance(data, dict) or not (
+                    set(data) in ({"src", "tgt"}, {"src", "tgt", "segments"}) if seq2seq
+                    else set(data) == {"seqs"}):
                 raise ValueError("--calib must hold a dict %s" % (
-                    "{'src': [...], 'tgt': [...]}" if seq2seq else "{'seqs': [...]}"))
+                    "{'src': [...], 'tgt': [...]} (and 'segments': [...] beside token sources)"
+                    if seq2seq else "{'seqs': [...]}"))
             if seq2seq:
-                export_seq2seq_calibration(model, data["src"], data["tgt"], path, args.name)
+                export_seq2seq_calibration(model, data["src"], data["tgt"], path, args.name,
+                                           segments=data.get("segments"))
                 r = quantize_seq2seq(out, path, s8, args.name, c_compiler=args.cc,
                                      min_word_agreement=args.min_word_agreement)
             else:
