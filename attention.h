@@ -2409,8 +2409,9 @@ ATTN__NOINLINE attn_status attn__s2s_src_rules(const attn_seq2seq_cfg *c, const 
     return src ? attn__model_tokens_check(&m, src, segments, src_len) : ATTN_OK;
 }
 
-/* Encode's scratch s (the rows, a patch and the encoder's) with the
-   sizes a front end's tensors must have (addressable). */
+/* A source with a front end: encode's bytes s (the rows, the encoder's
+   and an image's patch: attn__s2s_encode_size*), marked as overflowing if
+   the sizes its tensors must have do not fit a size_t. */
 static attn__size attn__s2s_front_size(attn__size s, const attn_seq2seq_cfg *c, int src_len,
                                        size_t elem)
 {
@@ -4629,7 +4630,8 @@ static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int rows)
 {
     attn__size s = attn__encoder_size(&c->encoder, rows);
     attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, sizeof(float)); /* x */
-    return s; /* (a patch: attn__s2s_front_size) */
+    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, sizeof(float)); /* a patch */
+    return s;
 }
 
 static attn__size attn__s2s_step_size(const attn_seq2seq_cfg *c, int max_len, int max_mem,
@@ -11035,7 +11037,8 @@ static attn__size attn__s2s_encode_size_s8(const attn_seq2seq_cfg *c, int rows)
 {
     attn__size s = attn__encoder_size_s8(&c->encoder, rows);
     attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, 1); /* x */
-    return s; /* (a patch: attn__s2s_front_size) */
+    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, 1); /* a patch */
+    return s;
 }
 
 static attn__size attn__s2s_step_size_s8(const attn_seq2seq_cfg *c, int max_len, int max_mem,

@@ -240,12 +240,24 @@ as it is, its modules shared, not copied:
     quantize_seq2seq("g2p_model.h", "g2p_calib.h", "g2p_model_s8.h", "g2p",
                      samples=test_words, max_out=15, min_word_agreement=0.97)
 
+    # the source through a front end, as a Classifier's: features, a ViT's
+    # patches and a CLS row, or BERT's segment ids (attn_seq2seq_encode_ex_*)
+    speech = Seq2Seq(None, nn.Embedding(40, 32), src_in=nn.Linear(13, 32), ...)
+    captions = Seq2Seq(None, nn.Embedding(40, 32), src_in=nn.Conv2d(3, 32, 4, stride=4),
+                       src_image_size=(16, 16), src_cls=nn.Parameter(torch.zeros(32)),
+                       src_pos=nn.Embedding(17, 32), ...)    # 16 patches + CLS
+    export_seq2seq(speech, "asr_model.h", "asr", bos=1, eos=2, samples=features)
+    export_seq2seq_calibration(speech, features, decoder_inputs, "asr_calib.h", "asr")
+
 Seq2Seq(src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
 tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
-(Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes..., embed_norm=False)):
+max_tgt=None, src_embed_norm=None, tgt_embed_norm=None, src_in=None,
+src_image_size=None, src_cls=None, src_segment_embed=None)
+(Seq2Seq.from_modules(**the same), Seq2Seq.build(sizes..., embed_norm=False,
+src_d_in=None, src_patch=None, src_channels=1, src_image_size=None,
+src_cls=False, src_segments=0)):
     src_embed, tgt_embed  nn.Embedding(vocab, d_model) (padding_idx is fine; no
-                          max_norm).
+                          max_norm). src_embed None with src_in.
     transformer           nn.Transformer, or encoder= nn.TransformerEncoder and
                           decoder= nn.TransformerDecoder (each a stack of
                           identical layers as for Classifier: relu / gelu /
@@ -257,8 +269,29 @@ max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
                           [max, d_model] tensor (learned; max_src / max_tgt =
                           the rows), both "sinusoidal" (as attn_pos_sinusoidal_f32)
                           or both None; then max_src and max_tgt are required.
+                          max_src counts the memory's rows: a CLS row too.
     embed_scale           the token embeddings are multiplied by it (float32;
-                          1.0: none; math.sqrt(d_model) as in the paper).
+                          1.0: none; math.sqrt(d_model) as in the paper):
+                          the target's and source tokens', never features,
+                          patches, segment rows or the CLS row (as
+                          attention.h).
+    src_in                the source's front end instead of src_embed (the
+                          cfg's src_d_in, src_patch, ...; attn_seq2seq_cfg):
+                          nn.Linear(d_in, d_model): features [S, d_in] (bias
+                          optional); or nn.Conv2d(C, d_model, p, stride=p)
+                          (padding 0, dilation 1, groups 1; bias optional):
+                          one image [C, H, W] (NCHW) cut into p x p patches
+                          in row-major order, S = the patch count, with
+                          src_image_size=(H, W) (or one int).
+    src_cls               a [d_model], [1, d_model] or [1, 1, d_model] tensor
+                          (an nn.Parameter): a learned row in front of the
+                          source's rows (the memory has S + 1 rows, the CLS
+                          row at position 0; never padded).
+    src_segment_embed     nn.Embedding(n_segments, d_model) beside a token
+                          src_embed: segment (token type) ids, their rows
+                          added to the (scaled) token rows.
+    The source's rows, then: [CLS;] + positions over all memory rows, then
+    src_embed_norm (attention.h's front end, shared with Classifier's).
     src_embed_norm, tgt_embed_norm  both nn.LayerNorm(d_model) or both None
                           (attention.h has one embed_norm flag): each side's
                           embedded rows through its own LayerNorm before its
@@ -268,8 +301,13 @@ max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
                           NULL gamma/beta). Seq2Seq.build(embed_norm=True)
                           makes both.
     forward(src [b, S], tgt [b, T], src_key_padding_mask=None,
-            tgt_key_padding_mask=None) -> logits [b, T, tgt_vocab]:
+            tgt_key_padding_mask=None, src_segments=None) -> logits [b, T, tgt_vocab]:
         memory = encoder(src_embed_norm(src_embed(src) * embed_scale + src_pos[:S]))
+        (a front end: src [b, S, d_in] features or [b, C, H, W] images,
+        src_segments [b, S] ids or None: all 0; rows = [src_cls;
+        src_in(src) or src_embed(src) * embed_scale + src_segment_embed(src_segments)],
+        memory = encoder(src_embed_norm(rows + src_pos[:rows])), the padding
+        mask with a False column for the CLS row)
         logits = out(decoder(tgt_embed_norm(tgt_embed(tgt) * embed_scale +
                                             tgt_pos[:T]), memory,
                              causal self-attention, memory masked by the source's
@@ -278,10 +316,13 @@ max_tgt=None, src_embed_norm=None, tgt_embed_norm=None)
         always: PyTorch's reference path (see Classifier). The C code runs one
         unpadded source at a time: padding is for training (a source padded at
         its end computes the same as the source without its padding).
-    greedy(src, bos, eos=None, max_out=None) -> tokens: as attn_seq2seq_greedy_f32:
-        bos first, each step's argmax (the first on ties) fed back, until eos
-        (not returned) or max_out (default max_tgt) tokens. step_logits(src, fed)
-        -> float32 [len(fed), tgt_vocab].
+    greedy(src, bos, eos=None, max_out=None, segments=None) -> tokens: as
+        attn_seq2seq_greedy_f32 (a front end: attn_seq2seq_encode_ex_f32 +
+        attn_seq2seq_generate_f32): bos first, each step's argmax (the first
+        on ties) fed back, until eos (not returned) or max_out (default
+        max_tgt) tokens; src: token ids, features [S, d_in] or an image [C,
+        H, W]; segments: its segment ids or None. step_logits(src, fed,
+        segments=None) -> float32 [len(fed), tgt_vocab].
 DecoderLM(embed, encoder, out, *, pos=None, embed_scale=1.0, max_len=None,
 embed_norm=None) (DecoderLM.from_modules, DecoderLM.build(..., embed_norm=False)):
 embed * embed_scale + positions -> embed_norm (an nn.LayerNorm(d_model) with
@@ -301,14 +342,27 @@ source and target positions of different kinds, embeddings with max_norm, an
 output layer of another size than the target table, embed_scale 0 or not
 finite, non-finite weights, bos/eos outside the vocabulary; an embedding
 LayerNorm on one side only, of another eps than its stack's layers (the
-message names both) or over another shape than [d_model].
+message names both) or over another shape than [d_model]. The source's
+front end: src_embed and src_in both (or neither); src_in that is neither
+nn.Linear nor nn.Conv2d, a Linear of another width than d_model, a Conv2d
+whose patches overlap or are not squares (stride != kernel, a non-square
+kernel, padding, dilation, groups), without src_image_size or with an image
+that is not a whole number of patches, more patches (+ CLS) than max_src;
+src_cls of another shape than [d_model], [1, d_model], [1, 1, d_model] or
+of another width; src_segment_embed without token ids (or with max_norm);
+samples, calibration sources or segment ids that do not fit the source
+(features of another width or more rows than max_src allows, images of
+another shape, segment ids outside the table or of another length).
 
 export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
-verify=True, reference=None, c_compiler="cc") writes the header, then verifies
-it (never a silently different model): tools/run_seq2seq.c, built with
-c_compiler against the header, runs attn_seq2seq_greedy_f32 and, along
-PyTorch's greedy path, attn_seq2seq_step_f32 on `samples` (source sequences;
-default six random ones, lengths 1 to max_src); PyTorch's greedy tokens must
+verify=True, reference=None, c_compiler="cc", segments=None) writes the header,
+then verifies it (never a silently different model): tools/run_seq2seq.c,
+built with c_compiler against the header, runs attn_seq2seq_greedy_f32 (a
+front end: attn_seq2seq_encode_ex_f32 + attn_seq2seq_generate_f32) and,
+along PyTorch's greedy path, attn_seq2seq_step_f32 on `samples` (source
+sequences; default six random ones, lengths 1 to max_src; features [rows,
+d_in] or images [C, H, W], default random ones; segments= their segment
+ids, default random ones with default samples); PyTorch's greedy tokens must
 come out identical and every logit within 1e-5 * max(1, |PyTorch's|), else
 RuntimeError naming the largest difference and where. The same program checks
 the cache and arena against the header's size macros. reference: the user's
@@ -328,6 +382,13 @@ THE GENERATED HEADERS (name "g2p"; decoder-only "lm")
     g2p_dec_norm_w/_b, g2p_out_w/_b, g2p_src_embed_norm_w/_b and
     g2p_tgt_embed_norm_w/_b (with embedding norms); g2p_enc_layers, g2p_dec_layers,
     g2p_cfg (attn_seq2seq_cfg), g2p_weights (attn_seq2seq_weights_f32).
+    A source with a front end also: G2P_SRC_D_IN (features; an image: C*p*p;
+    tokens 0), G2P_SRC_PATCH, _SRC_CHANNELS, _SRC_IMAGE_H, _SRC_IMAGE_W,
+    _SRC_PATCHES (images), G2P_SRC_CLS_TOKEN, G2P_SRC_SEGMENTS, G2P_SRC_VOCAB 0
+    for features and images (no g2p_src_embed); g2p_src_embed_w [d_model][d_in]
+    (a Conv2d's weight as [d_model][C*p*p]), g2p_src_embed_b, g2p_src_cls_token,
+    g2p_src_segment_embed; the cfg's src_* fields set; G2P_SCRATCH_BYTES is
+    ATTN_SEQ2SEQ_SCRATCH_EX_F32(..., G2P_SRC_D_IN for an image, else 0).
     Decoder-only: LM_D_MODEL, LM_N_HEADS, LM_D_FF, LM_N_LAYERS, LM_VOCAB,
     LM_MAX_LEN, LM_EOS, LM_WEIGHT_BYTES, LM_CACHE_BYTES, LM_SCRATCH_BYTES;
     lm_embed, lm_pos, lm_l<i>_*, lm_norm_w/_b, lm_out_w/_b, lm_embed_norm_w/_b,
@@ -342,25 +403,37 @@ Use it from C:
     attn_arena_init(&arena, arena_buf, sizeof arena_buf);
     attn_seq2seq_greedy_f32(out, &n, max_out, src, src_len, G2P_BOS, G2P_EOS,
                             &cache, &g2p_cfg, &g2p_weights, &arena);
-(decoder-only: attn_kv_cache_init_f32(&cache, LM_N_LAYERS, LM_D_MODEL,
+(a front end: attn_seq2seq_encode_ex_f32(&cache, input, NULL, NULL, src_len, ...)
+or (&cache, NULL, src, segments, src_len, ...), then attn_seq2seq_generate_f32(out,
+&n, max_out, G2P_BOS, G2P_EOS, &cache, &g2p_cfg, &g2p_weights, &arena);
+decoder-only: attn_kv_cache_init_f32(&cache, LM_N_LAYERS, LM_D_MODEL,
 LM_MAX_LEN, 0, &store); attn_lm_greedy_f32(out, &n, max_out, prompt,
 prompt_len, LM_EOS, &cache, &lm_cfg, &lm_weights, &arena)).
 
 int8: export_seq2seq_calibration(model, src, tgt, path, name) writes the
 calibration header (G2P_N_CALIB; int g2p_calib_src[n][MAX_SRC] and
 g2p_calib_src_len[n], g2p_calib_tgt[n][MAX_TGT] and g2p_calib_tgt_len[n]:
-sources and their decoder inputs, BOS first, teacher forcing);
+sources and their decoder inputs, BOS first, teacher forcing; segments=:
+g2p_calib_seg[n][MAX_SRC], the token sources' segment ids; feature or image
+sources: float g2p_calib_input[n][MAX_SRC * SRC_D_IN] or [n][C * H * W]
+instead of g2p_calib_src, their rows in g2p_calib_src_len);
 export_lm_calibration(model, seqs, path, name) the decoder-only one
 (lm_calib_seq, lm_calib_seq_len). quantize_seq2seq(float_h, calib_h, out_h,
-name, *, samples=None, max_out=None, min_word_agreement=0.9, c_compiler="cc")
-builds tools/quantize_seq2seq.c against both, which runs
-attn_quantize_seq2seq_s8 (its store exactly
+name, *, samples=None, max_out=None, min_word_agreement=0.9, c_compiler="cc",
+segments=None) builds tools/quantize_seq2seq.c against both, which runs
+attn_quantize_seq2seq_ex_s8 (QS_INPUT: float sources, QS_SEG: segment ids;
+its store exactly
 attn_quantize_seq2seq_store_bytes) and prints NAME_model_s8.h: int8 / int32 /
 attn_qmul arrays g2p_s8_*, g2p_s8_enc_layers, g2p_s8_dec_layers, g2p_s8
 (attn_seq2seq_s8_params), G2P_S8_WEIGHT_BYTES, G2P_S8_CACHE_BYTES,
 G2P_S8_SCRATCH_BYTES (include it after g2p_model.h, whose config it uses;
-deterministic). Then the header, compiled, must decode exactly as the
-parameters the quantizer made in memory, and its greedy outputs on `samples`
+deterministic; a front end: G2P_S8_SCRATCH_BYTES is
+ATTN_SEQ2SEQ_SCRATCH_EX_S8, the usage attn_seq2seq_encode_ex_s8 with the float
+input in int8 at g2p_s8.src_in_scale / src_in_zp). Then the header, compiled,
+must decode exactly as the parameters the quantizer made in memory (the runs
+of a front end: the inputs
+quantized by attn_quantize_s8, attn_seq2seq_encode_ex_s8 +
+attn_seq2seq_generate_s8), and its greedy outputs on `samples`
 (held-out sources; default the calibration ones) are compared with the float
 header's: the report (returned, and logged) gives the outputs identical to
 float, the token error rate against float (Levenshtein distance / float's
@@ -480,8 +553,7 @@ class Classifier(nn.Module):
                 raise ValueError("max_seq %d disagrees with the position table's %d rows"
                                  % (max_seq, pos.shape[0]))
         if cls_token is not None:
-            if not isinstance(cls_token, torch.Tensor) or cls_token.dim() not in (1, 2, 3) or \
-                    any(int(n) != 1 for n in cls_token.shape[:-1]):
+            if not _cls_shape_ok(cls_token):
                 raise ValueError("cls_token must be a tensor of [d_model], [1, d_model] or "
                                  "[1, 1, d_model], not %s" % (list(cls_token.shape) if
                                                               isinstance(cls_token, torch.Tensor)
@@ -494,15 +566,7 @@ class Classifier(nn.Module):
         if segment_embed is not None and not isinstance(embed, nn.Embedding):
             raise ValueError("segment_embed needs token ids: embed must be an nn.Embedding, "
                              "not %s" % type(embed).__name__)
-        if image_size is not None:
-            if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
-                image_size = (int(image_size), int(image_size))
-            if not isinstance(image_size, (tuple, list)) or len(image_size) != 2 or \
-                    not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
-                            for v in image_size):
-                raise ValueError("image_size must be (height, width) or one int, not %r"
-                                 % (image_size,))
-            image_size = (int(image_size[0]), int(image_size[1]))
+        image_size = _image_size(image_size, "image_size")
         if isinstance(embed, nn.Conv2d) and image_size is None:
             raise ValueError("a Conv2d (patch) embedding needs image_size=(height, width): the "
                              "C model is built for one image shape")
@@ -683,6 +747,25 @@ class Classifier(nn.Module):
             raise ValueError("pool must be 'mean', 'first' or an nn.Linear(d_model, 1) "
                              "(attention pooling), not %r" % (self.pool,))
         return self.head(pooled)
+
+
+def _image_size(v, what):
+    """(height, width) from a pair or one int (None stays None); ValueError else."""
+    if v is None:
+        return None
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (int(v), int(v))
+    if not isinstance(v, (tuple, list)) or len(v) != 2 or \
+            not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 1
+                    for x in v):
+        raise ValueError("%s must be (height, width) or one int, not %r" % (what, v))
+    return (int(v[0]), int(v[1]))
+
+
+def _cls_shape_ok(t):
+    """A CLS row: a [d], [1, d] or [1, 1, d] tensor."""
+    return isinstance(t, torch.Tensor) and t.dim() in (1, 2, 3) and \
+        all(int(n) == 1 for n in t.shape[:-1])
 
 
 def _bool_mask(m, what):
@@ -2204,18 +2287,64 @@ def _side_norm(norm, d, eps, what, stack):
     return g, b
 
 
+def _src_front(src_embed, src_in, src_image_size, src_cls, src_segment_embed):
+    """A Seq2Seq's source front end checked as far as it goes without the
+    encoder (describe_seq2seq checks the rest) -> the image size or None."""
+    if src_in is not None:
+        if src_embed is not None:
+            raise ValueError("give src_embed (an nn.Embedding: token ids) or src_in (an "
+                             "nn.Linear of features or an nn.Conv2d of image patches), not both: "
+                             "attention.h's source is one or the other")
+        if isinstance(src_in, nn.Conv2d):
+            if src_image_size is None:
+                raise ValueError("src_in is an nn.Conv2d (patches): give src_image_size=(height, "
+                                 "width), the C model is built for one image shape")
+            src_image_size = _image_size(src_image_size, "src_image_size")
+            _conv_patches(src_in, int(src_in.out_channels), src_image_size, "src_in")
+        elif isinstance(src_in, nn.Linear):
+            _plain(src_in, nn.Linear, "src_in")
+        else:
+            raise ValueError("src_in must be an nn.Linear(d_in, d_model) (features [S, d_in]) or "
+                             "an nn.Conv2d(channels, d_model, p, stride=p) (the patches of an "
+                             "image), not %s" % type(src_in).__name__)
+        if src_segment_embed is not None:
+            raise ValueError("src_segment_embed needs token ids: a src_embed (nn.Embedding), not "
+                             "src_in (%s)" % type(src_in).__name__)
+    elif src_embed is None:
+        raise ValueError("Seq2Seq needs src_embed= (an nn.Embedding of source tokens) or src_in= "
+                         "(an nn.Linear of features or an nn.Conv2d of image patches)")
+    else:
+        _check_embedding(src_embed, "src_embed")
+    if src_image_size is not None and not isinstance(src_in, nn.Conv2d):
+        raise ValueError("src_image_size is for an nn.Conv2d src_in (patches), and src_in is %s"
+                         % type(src_in).__name__)
+    if src_segment_embed is not None:
+        _check_embedding(src_segment_embed, "src_segment_embed")
+    if src_cls is not None and not _cls_shape_ok(src_cls):
+        raise ValueError("src_cls must be a tensor of [d_model], [1, d_model] or [1, 1, d_model] "
+                         "(an nn.Parameter: the learned CLS row in front of the source), not %s"
+                         % (list(src_cls.shape) if isinstance(src_cls, torch.Tensor)
+                            else type(src_cls).__name__))
+    return src_image_size
+
+
 class Seq2Seq(nn.Module):
-    """src tokens -> embedding * embed_scale + positions (-> src_embed_norm)
-    -> encoder stack (+ norm) = memory; target tokens the same with their own
-    table, positions (and tgt_embed_norm) -> decoder stack (causal; + norm)
-    -> out -> logits: attention.h's attn_seq2seq_* functions, in PyTorch (see
-    the module docstring)."""
+    """source -> its front end: token embedding * embed_scale (+ the segment
+    embedding), or src_in: a Linear of features or Conv2d patches of an image
+    (-> a CLS row in front) + positions (-> src_embed_norm) -> encoder stack
+    (+ norm) = memory; target tokens the same with their own table,
+    positions (and tgt_embed_norm) -> decoder stack (causal; + norm) -> out
+    -> logits: attention.h's attn_seq2seq_* functions, in PyTorch (see the
+    module docstring)."""
 
     def __init__(self, src_embed, tgt_embed, transformer=None, out=None, *, src_pos=None,
                  tgt_pos=None, encoder=None, decoder=None, embed_scale=1.0, max_src=None,
-                 max_tgt=None, src_embed_norm=None, tgt_embed_norm=None):
+                 max_tgt=None, src_embed_norm=None, tgt_embed_norm=None, src_in=None,
+                 src_image_size=None, src_cls=None, src_segment_embed=None):
         super().__init__()
         _embed_norm_pair(src_embed_norm, tgt_embed_norm)
+        src_image_size = _src_front(src_embed, src_in, src_image_size, src_cls,
+                                    src_segment_embed)
         if transformer is not None:
             if encoder is not None or decoder is not None:
                 raise ValueError("give Seq2Seq transformer= or encoder= and decoder=, not both")
@@ -2231,11 +2360,14 @@ class Seq2Seq(nn.Module):
             self.decoder = decoder
         if out is None:
             raise ValueError("Seq2Seq needs out= (the nn.Linear(d_model, tgt_vocab) of the logits)")
-        _check_embedding(src_embed, "src_embed")
         _check_embedding(tgt_embed, "tgt_embed")
         self.src_embed = src_embed
         self.tgt_embed = tgt_embed
         self.out = out
+        self.src_in = src_in
+        self.src_image_size = src_image_size
+        _register(self, "src_cls", src_cls)
+        self.src_segment_embed = src_segment_embed
         kind = _pos_kind(src_pos, "src_pos")
         if _pos_kind(tgt_pos, "tgt_pos") != kind:
             raise ValueError("src_pos is %s, tgt_pos %s: attention.h has one kind of positions "
@@ -2251,17 +2383,19 @@ class Seq2Seq(nn.Module):
         self.tgt_embed_norm = tgt_embed_norm
 
     def __setstate__(self, state):
-        """A Seq2Seq pickled before the embedding norms existed loads without
-        them (None)."""
+        """A Seq2Seq pickled before the embedding norms or the source front
+        ends existed loads without them (None)."""
         super().__setstate__(state)
-        _absent_as_none(self, ("src_embed_norm", "tgt_embed_norm"))
+        _absent_as_none(self, ("src_embed_norm", "tgt_embed_norm", "src_in", "src_image_size",
+                               "src_cls", "src_segment_embed"))
 
     @classmethod
     def from_modules(cls, **modules):
         """A Seq2Seq made of the modules of an existing model, shared (not
         copied): src_embed, tgt_embed, transformer (or encoder and decoder),
         out, src_pos, tgt_pos, embed_scale, max_src, max_tgt, src_embed_norm,
-        tgt_embed_norm as for the constructor (BART: src_embed_norm=
+        tgt_embed_norm, src_in, src_image_size, src_cls, src_segment_embed as
+        for the constructor (BART: src_embed_norm=
         model.encoder.layernorm_embedding, tgt_embed_norm=
         model.decoder.layernorm_embedding). The model keeps training and
         saving as before."""
@@ -2271,12 +2405,20 @@ class Seq2Seq(nn.Module):
     def build(cls, src_vocab, tgt_vocab, d_model, nhead, num_encoder_layers, num_decoder_layers,
               dim_feedforward, max_src, max_tgt, pos="learned", activation="relu",
               norm_first=False, final_norm=True, embed_scale=1.0, dropout=0.0,
-              layer_norm_eps=1e-5, batch_first=True, embed_norm=False):
+              layer_norm_eps=1e-5, batch_first=True, embed_norm=False, src_d_in=None,
+              src_patch=None, src_channels=1, src_image_size=None, src_cls=False,
+              src_segments=0):
         """A Seq2Seq from sizes: nn.Embedding tables, pos "learned"
         (nn.Embedding of positions), "sinusoidal" or None, an encoder and a
         decoder stack with final norms (final_norm) and an output Linear;
         embed_norm: a LayerNorm of each side's embedded rows (BART's
-        layernorm_embedding)."""
+        layernorm_embedding). The source's front end: src_d_in (features
+        through nn.Linear(src_d_in, d_model); src_vocab is then not used),
+        src_patch with src_channels and src_image_size (an image through
+        nn.Conv2d(src_channels, d_model, src_patch, stride=src_patch)),
+        src_cls (a learned CLS row, N(0, 0.02)), src_segments (an
+        nn.Embedding(src_segments, d_model) of segment ids). max_src counts
+        the memory's rows (the CLS row too)."""
         if pos == "learned":
             src_pos, tgt_pos = nn.Embedding(max_src, d_model), nn.Embedding(max_tgt, d_model)
         else:
@@ -2290,12 +2432,21 @@ class Seq2Seq(nn.Module):
         dec = nn.TransformerDecoder(
             nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward, **kw), num_decoder_layers,
             norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if final_norm else None)
-        return cls(nn.Embedding(src_vocab, d_model), nn.Embedding(tgt_vocab, d_model),
+        src_in = None
+        if src_patch:
+            src_in = nn.Conv2d(src_channels, d_model, src_patch, stride=src_patch)
+        elif src_d_in:
+            src_in = nn.Linear(src_d_in, d_model)
+        return cls(None if src_in is not None else nn.Embedding(src_vocab, d_model),
+                   nn.Embedding(tgt_vocab, d_model),
                    encoder=enc, decoder=dec, out=nn.Linear(d_model, tgt_vocab), src_pos=src_pos,
                    tgt_pos=tgt_pos, embed_scale=embed_scale, max_src=max_src, max_tgt=max_tgt,
                    src_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
                    else None,
                    tgt_embed_norm=nn.LayerNorm(d_model, eps=layer_norm_eps) if embed_norm
+                   else None, src_in=src_in, src_image_size=src_image_size,
+                   src_cls=nn.Parameter(torch.randn(d_model) * 0.02) if src_cls else None,
+                   src_segment_embed=nn.Embedding(src_segments, d_model) if src_segments
                    else None)
 
     def stacks(self):
@@ -2305,11 +2456,90 @@ class Seq2Seq(nn.Module):
                     "transformer.decoder")
         return self.encoder, self.decoder, "encoder", "decoder"
 
-    def encode(self, src, src_key_padding_mask=None):
-        """src [batch, S] token ids -> memory [batch, S, d_model]."""
+    def front(self):
+        """What the source is: "tokens" (src_embed), "features" (an
+        nn.Linear src_in) or "patches" (an nn.Conv2d src_in)."""
+        if getattr(self, "src_in", None) is None:
+            return "tokens"
+        return "patches" if isinstance(self.src_in, nn.Conv2d) else "features"
+
+    def plain_source(self):
+        """True: token ids alone (no CLS row, no segments), attn_seq2seq_encode_*."""
+        return self.front() == "tokens" and getattr(self, "src_cls", None) is None and \
+            getattr(self, "src_segment_embed", None) is None
+
+    def _src_rows(self, src, segments):
+        """The source's rows through its front end, the CLS row in front,
+        positions over all of them: [batch, rows, d_model] (before
+        src_embed_norm), as attention.h's front end."""
+        front = self.front()
+        if segments is not None and self.src_segment_embed is None:
+            raise ValueError("segments given, but the model has no src_segment_embed")
+        if front == "tokens":
+            if src.dim() != 2 or src.dtype not in (torch.int32, torch.int64):
+                raise ValueError("this Seq2Seq's source is token ids [batch, length] (an integer "
+                                 "tensor), not %s %s" % (src.dtype, list(src.shape)))
+            h = self.src_embed(src)
+            if self.embed_scale != 1.0:  # token embeddings only
+                h = h * self.embed_scale
+            if self.src_segment_embed is not None:
+                if segments is None:
+                    segments = torch.zeros_like(src)
+                if segments.shape != src.shape:
+                    raise ValueError("segments %s must have the tokens' shape %s"
+                                     % (list(segments.shape), list(src.shape)))
+                h = h + self.src_segment_embed(segments)
+        elif front == "features":
+            d_in = int(self.src_in.in_features)
+            if src.dim() != 3 or src.shape[2] != d_in or not torch.is_floating_point(src):
+                raise ValueError("this Seq2Seq's source is features [batch, length, %d] (float), "
+                                 "not %s %s" % (d_in, src.dtype, list(src.shape)))
+            h = self.src_in(src)
+        else:
+            shape = (int(self.src_in.in_channels),) + tuple(self.src_image_size)
+            if src.dim() != 4 or tuple(src.shape[1:]) != shape or not torch.is_floating_point(src):
+                raise ValueError("this Seq2Seq's source is images [batch, %d, %d, %d] (float), not "
+                                 "%s %s" % (shape + (src.dtype, list(src.shape))))
+            h = self.src_in(src).flatten(2).transpose(1, 2)  # patches in row-major order
+        if h.shape[1] < 1:
+            raise ValueError("the source has no rows; attention.h needs src_len >= 1")
+        if self.src_cls is not None:
+            row = self.src_cls.reshape(1, 1, -1).to(h.dtype).expand(h.shape[0], 1, h.shape[2])
+            h = torch.cat([row, h], dim=1)
+        rows = h.shape[1]
+        if rows > self.max_src:
+            raise ValueError("the source is %d memory rows%s; max_src is %d"
+                             % (rows, " (one the CLS row)" if self.src_cls is not None else "",
+                                self.max_src))
+        if self.position == "learned":
+            h = h + _pos_weight(self.src_pos)[:rows]
+        elif self.position == "sinusoidal":
+            h = h + torch.from_numpy(sinusoidal_table(rows, h.shape[-1])).to(h.device, h.dtype)
+        return h
+
+    def memory_padding(self, src_key_padding_mask, batch=None):
+        """The memory's padding mask for a source's [batch, S] one (True:
+        padded): a False column in front for the CLS row; None stays None."""
+        if src_key_padding_mask is None:
+            return None
+        kpm = src_key_padding_mask.to(dtype=torch.bool)
+        if self.src_cls is not None:
+            kpm = torch.cat([torch.zeros(kpm.shape[0], 1, dtype=torch.bool, device=kpm.device),
+                             kpm], dim=1)
+        return kpm
+
+    def encode(self, src, src_key_padding_mask=None, src_segments=None):
+        """src [batch, S] token ids ([batch, S, d_in] features, [batch, C, H,
+        W] images; src_segments [batch, S] segment ids or None) -> memory
+        [batch, rows, d_model] (rows: S, + 1 with a CLS row)."""
         enc = self.stacks()[0]
-        x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
-                          self.max_src, "src")
+        if self.plain_source():
+            if src_segments is not None:
+                raise ValueError("segments given, but the model has no src_segment_embed")
+            x = _embed_tokens(self.src_embed, src, self.embed_scale, self.src_pos, self.position,
+                              self.max_src, "src")
+        else:
+            x = self._src_rows(src, src_segments)
         if self.src_embed_norm is not None:
             x = self.src_embed_norm(x)
         seq = x.shape[1]
@@ -2318,7 +2548,8 @@ class Seq2Seq(nn.Module):
         bf = enc.layers[0].self_attn.batch_first
         if not bf:
             x = x.transpose(0, 1)
-        m = enc(x, mask=mask, src_key_padding_mask=_kpm(src_key_padding_mask, x.device))
+        m = enc(x, mask=mask, src_key_padding_mask=_kpm(self.memory_padding(src_key_padding_mask),
+                                                        x.device))
         return m if bf else m.transpose(0, 1)
 
     def decode(self, memory, tgt, tgt_key_padding_mask=None, memory_key_padding_mask=None):
@@ -2341,26 +2572,56 @@ class Seq2Seq(nn.Module):
             h = h.transpose(0, 1)
         return self.out(h)
 
-    def forward(self, src, tgt, src_key_padding_mask=None, tgt_key_padding_mask=None):
+    def forward(self, src, tgt, src_key_padding_mask=None, tgt_key_padding_mask=None,
+                src_segments=None):
         """src [batch, S], tgt [batch, T] token ids (True in a padding mask:
         padded; the source's also masks the memory) -> logits
-        [batch, T, tgt_vocab]."""
-        memory = self.encode(src, src_key_padding_mask)
-        return self.decode(memory, tgt, tgt_key_padding_mask, src_key_padding_mask)
+        [batch, T, tgt_vocab]. A source with a front end: src [batch, S,
+        d_in] features or [batch, C, H, W] images, src_segments [batch, S]
+        segment ids (None: all 0)."""
+        memory = self.encode(src, src_key_padding_mask, src_segments)
+        return self.decode(memory, tgt, tgt_key_padding_mask,
+                           self.memory_padding(src_key_padding_mask))
 
-    def greedy(self, src, bos, eos=None, max_out=None):
-        """Greedy decoding of one source sequence (ids, no padding), as
-        attn_seq2seq_greedy_f32: BOS first, then each step's argmax (the
+    def source_tensors(self, src, segments=None):
+        """One source (token ids; a [S, d_in] features array; a [C, H, W]
+        image) and its segment ids (or None) -> the batch-of-one tensors
+        encode takes."""
+        front = self.front()
+        if front == "tokens":
+            x = torch.tensor([_token_list(src, "src")], dtype=torch.long)
+        else:
+            a = np.asarray(src.detach().cpu().numpy() if isinstance(src, torch.Tensor) else src)
+            if not np.issubdtype(a.dtype, np.number) or a.ndim != (2 if front == "features"
+                                                                   else 3):
+                raise ValueError("src must be one %s (float), not %s %s"
+                                 % ("[length, d_in] features array" if front == "features"
+                                    else "[channels, height, width] image", a.dtype,
+                                    list(a.shape)))
+            x = torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))[None].to(
+                self.src_in.weight.dtype)
+        seg = None
+        if segments is not None:
+            if self.src_segment_embed is None:
+                raise ValueError("segments given, but the model has no src_segment_embed")
+            seg = torch.tensor([_token_list(segments, "segments")], dtype=torch.long)
+        return x, seg
+
+    def greedy(self, src, bos, eos=None, max_out=None, segments=None):
+        """Greedy decoding of one source sequence (ids, no padding; features
+        [S, d_in]; an image [C, H, W]; segments: its segment ids or None), as
+        attn_seq2seq_greedy_f32 (attn_seq2seq_encode_ex_f32 +
+        attn_seq2seq_generate_f32): BOS first, then each step's argmax (the
         first index on ties) fed back, until eos (not returned; None: no end
         token) or max_out tokens (default max_tgt). Eval mode, no autograd.
         Returns the list of tokens."""
-        src = _token_list(src, "src")
+        x, seg = self.source_tensors(src, segments)
         max_out = self.max_tgt if max_out is None else int(max_out)
         if not 1 <= max_out <= self.max_tgt:
             raise ValueError("max_out %d is outside 1..max_tgt (%d)" % (max_out, self.max_tgt))
         out = []
         with _eval_mode(self), torch.no_grad():
-            memory = self.encode(torch.tensor([src], dtype=torch.long))
+            memory = self.encode(x, src_segments=seg)
             fed = [int(bos)]
             while len(out) < max_out:
                 logits = self.decode(memory, torch.tensor([fed], dtype=torch.long))[0, -1]
@@ -2371,12 +2632,14 @@ class Seq2Seq(nn.Module):
                 fed.append(nxt)
         return out
 
-    def step_logits(self, src, fed):
+    def step_logits(self, src, fed, segments=None):
         """The logits after each of the decoder inputs `fed` (BOS first) for
-        source `src` (eval mode, no autograd): float32 [len(fed), tgt_vocab]."""
-        src, fed = _token_list(src, "src"), _token_list(fed, "fed")
+        source `src` (and its segments; as for greedy) (eval mode, no
+        autograd): float32 [len(fed), tgt_vocab]."""
+        x, seg = self.source_tensors(src, segments)
+        fed = _token_list(fed, "fed")
         with _eval_mode(self), torch.no_grad():
-            out = self(torch.tensor([src], dtype=torch.long), torch.tensor([fed], dtype=torch.long))
+            out = self(x, torch.tensor([fed], dtype=torch.long), src_segments=seg)
         return out[0].to(torch.float32).numpy().copy()
 
 
@@ -2529,7 +2792,8 @@ def describe_seq2seq(model):
     """Check a Seq2Seq against what attn_seq2seq_* computes and collect what
     the header needs (dict); ValueError names the first problem."""
     _no_overrides(model, Seq2Seq, ("forward", "encode", "decode", "greedy", "step_logits",
-                                   "stacks"))
+                                   "stacks", "front", "plain_source", "_src_rows",
+                                   "memory_padding", "source_tensors"))
     enc, dec, ew, dw = model.stacks()
     if "transformer" in model._modules:
         _plain(model.transformer, nn.Transformer, "transformer")
@@ -2544,9 +2808,17 @@ def describe_seq2seq(model):
             raise ValueError("the encoder's %s is %d, the decoder's %d; the generated header "
                              "has one %s (NAME_%s) for its size macros"
                              % (k, ecfg[k], dcfg[k], k, k.upper()))
-    src_t = _table(model.src_embed, d, "src_embed")
+    src = _describe_src(model, d)
     tgt_t = _table(model.tgt_embed, d, "tgt_embed")
     max_src = _int_attr(model.max_src, "max_src")
+    cls = src["src_cls_token"]
+    if max_src < 1 + cls:
+        raise ValueError("max_src %d leaves no room for a source row beside the CLS row"
+                         % max_src)
+    if src["src_patch"] and src["src_patches"] + cls > max_src:
+        raise ValueError("a %dx%d image is %d patches%s: more than max_src %d memory rows"
+                         % (src["src_image_h"], src["src_image_w"], src["src_patches"],
+                            " + the CLS row" if cls else "", max_src))
     max_tgt = _int_attr(model.max_tgt, "max_tgt")
     if not isinstance(model.out, nn.Linear):
         raise ValueError("out must be nn.Linear, not %s" % type(model.out).__name__)
@@ -2557,14 +2829,58 @@ def describe_seq2seq(model):
     src_norm = None if sn is None else _side_norm(sn, d, ecfg["eps"], "src_embed_norm", ew)
     tgt_norm = None if tn is None else _side_norm(tn, d, dcfg["eps"], "tgt_embed_norm", dw)
     return dict(kind="seq2seq", d_model=d, enc=ecfg, dec=dcfg, n_heads=ecfg["n_heads"],
-                d_ff=ecfg["d_ff"], src_vocab=src_t.shape[0], tgt_vocab=tgt_t.shape[0],
+                d_ff=ecfg["d_ff"], tgt_vocab=tgt_t.shape[0],
                 max_src=max_src, max_tgt=max_tgt, position=model.position,
-                embed_scale=_embed_scale(model.embed_scale), src_embed=src_t, tgt_embed=tgt_t,
+                embed_scale=_embed_scale(model.embed_scale), tgt_embed=tgt_t, **src,
                 src_pos=_positions(model, "src_pos", d, max_src, "src_pos"),
                 tgt_pos=_positions(model, "tgt_pos", d, max_tgt, "tgt_pos"),
                 enc_layers=[x["arrays"] for x in edesc], dec_layers=[x["arrays"] for x in ddesc],
                 enc_norm=efinal, dec_norm=dfinal, out_w=out_w, out_b=out_b, enc_what=ew,
                 dec_what=dw, src_embed_norm=src_norm, tgt_embed_norm=tgt_norm)
+
+
+def _describe_src(model, d):
+    """A Seq2Seq's source front end -> the describe_seq2seq fields: src_front
+    ("tokens", "features", "patches"), src_vocab, src_embed (the token
+    table or None), src_d_in, src_patch, src_channels, src_image_h/_w,
+    src_patches, src_embed_w/_b, src_cls_token (0/1) and src_cls_row,
+    src_segments and src_segment_embed."""
+    src_embed = getattr(model, "src_embed", None)
+    src_in = getattr(model, "src_in", None)
+    image_size = getattr(model, "src_image_size", None)
+    cls_t = getattr(model, "src_cls", None)
+    seg_m = getattr(model, "src_segment_embed", None)
+    _src_front(src_embed, src_in, image_size, cls_t, seg_m)
+    s = dict(src_front="tokens", src_vocab=0, src_embed=None, src_d_in=0, src_patch=0,
+             src_channels=0, src_image_h=0, src_image_w=0, src_patches=0, src_embed_w=None,
+             src_embed_b=None, src_cls_token=0, src_cls_row=None, src_segments=0,
+             src_segment_embed=None)
+    if src_in is None:
+        s["src_embed"] = _table(src_embed, d, "src_embed")
+        s["src_vocab"] = s["src_embed"].shape[0]
+        if seg_m is not None:
+            s["src_segment_embed"] = _table(seg_m, d, "src_segment_embed")
+            s["src_segments"] = s["src_segment_embed"].shape[0]
+    elif isinstance(src_in, nn.Conv2d):
+        c, k, w, b = _conv_patches(src_in, d, image_size, "src_in")
+        s.update(src_front="patches", src_d_in=c * k * k, src_patch=k, src_channels=c,
+                 src_image_h=image_size[0], src_image_w=image_size[1],
+                 src_patches=(image_size[0] // k) * (image_size[1] // k), src_embed_w=w,
+                 src_embed_b=b)
+    else:
+        d_in = int(src_in.in_features)
+        if src_in.out_features != d:
+            raise ValueError("src_in is Linear(%d, %d); the encoder is %d wide: expected "
+                             "Linear(%d, %d)" % (d_in, src_in.out_features, d, d_in, d))
+        w, b = _linear(src_in, d_in, d, "src_in")
+        s.update(src_front="features", src_d_in=d_in, src_embed_w=w, src_embed_b=b)
+    if cls_t is not None:
+        row = _array(cls_t, "src_cls").reshape(-1)
+        if row.shape != (d,):
+            raise ValueError("src_cls has %d values; the encoder is %d wide (a CLS row is [%d], "
+                             "[1, %d] or [1, 1, %d])" % (row.size, d, d, d, d))
+        s.update(src_cls_token=1, src_cls_row=row)
+    return s
 
 
 def describe_lm(model):
@@ -2667,9 +2983,13 @@ def _macro_block(up, macros):
             out.append(full + "\n")
         elif len(line) <= WIDTH:
             out.append("/* %s */\n%s\n" % (comment, line))
-        else:  # a long expression: continued on the next line
+        else:  # a long expression: continued on the next line (or two)
             head, expr = line.split(" ", 2)[:2], line.split(" ", 2)[2]
-            out.append("/* %s */\n%s \\\n    %s\n" % (comment, " ".join(head), expr))
+            expr = "    " + expr
+            if len(expr) > WIDTH:  # broken after the last argument that fits
+                k = expr.rindex(", ", 0, WIDTH - 2) + 1
+                expr = "%s \\\n%s%s" % (expr[:k], " " * (expr.index("(") + 1), expr[k + 1:])
+            out.append("/* %s */\n%s \\\n%s\n" % (comment, " ".join(head), expr))
     return "".join(out)
 
 
@@ -2734,7 +3054,16 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         return cname
 
     ref = {}
+    front = s["src_front"] != "tokens" or s["src_cls_token"] or s["src_segments"]
     ref["src_embed"] = add("src_embed", s["src_embed"], "src_embed.weight [src_vocab][d_model]")
+    ref["src_embed_w"] = add("src_embed_w", s["src_embed_w"], (
+        "src_in.weight [d_model][src_d_in]" if s["src_front"] == "features" else
+        "src_in.weight [d_model][channels][patch][patch] as [d_model][src_d_in]"))
+    ref["src_embed_b"] = add("src_embed_b", s["src_embed_b"], "src_in.bias [d_model]")
+    ref["src_cls_token"] = add("src_cls_token", s["src_cls_row"],
+                               "src_cls: the CLS row in front of the source [d_model]")
+    ref["src_segment_embed"] = add("src_segment_embed", s["src_segment_embed"],
+                                   "src_segment_embed.weight [src_segments][d_model]")
     ref["tgt_embed"] = add("tgt_embed", s["tgt_embed"], "tgt_embed.weight [tgt_vocab][d_model]")
     ref["src_pos"] = add("src_pos", s["src_pos"], "src_pos: learned positions [max_src][d_model]")
     ref["tgt_pos"] = add("tgt_pos", s["tgt_pos"], "tgt_pos: learned positions [max_tgt][d_model]")
@@ -2756,16 +3085,31 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                 "sinusoidal": "sinusoidal positions", None: "no positions"}[s["position"]]
     if s.get("src_embed_norm") is not None:
         pos_text += ", then an embedding LayerNorm on each side"
-    summary = ("encoder-decoder, d_model %d; nn.Embedding(%d) source and nn.Embedding(%d) target "
+    if s["src_front"] == "features":
+        src_text = "a source of features through Linear(%d -> %d)" % (s["src_d_in"], d)
+    elif s["src_front"] == "patches":
+        src_text = ("a source image [%d][%d][%d] cut into %d %dx%d patches through "
+                    "Conv2d(%d, %d, %d, stride=%d)" % (
+                        s["src_channels"], s["src_image_h"], s["src_image_w"], s["src_patches"],
+                        s["src_patch"], s["src_patch"], s["src_channels"], d, s["src_patch"],
+                        s["src_patch"]))
+    else:
+        src_text = "nn.Embedding(%d) source tokens%s" % (
+            s["src_vocab"], " with nn.Embedding(%d) segments" % s["src_segments"]
+            if s["src_segments"] else "")
+    if s["src_cls_token"]:
+        src_text += " (a CLS row in front)"
+    summary = ("encoder-decoder, d_model %d; %s and nn.Embedding(%d) target "
                "tokens%s, %s (max_src %d, max_tgt %d); encoder: %s; decoder (causal): %s; "
                "Linear(%d -> %d)%s" % (
-                   d, s["src_vocab"], s["tgt_vocab"],
+                   d, "nn.Embedding(%d) source" % s["src_vocab"] if not front else src_text + ",",
+                   s["tgt_vocab"],
                    "" if s["embed_scale"] == 1.0 else " times %.9g" % s["embed_scale"], pos_text,
                    s["max_src"], s["max_tgt"],
                    _stack_summary(s["enc"], len(s["enc_layers"]), s["enc_norm"], "encoder"),
                    _stack_summary(s["dec"], len(s["dec_layers"]), s["dec_norm"], "decoder"),
                    d, s["tgt_vocab"], ", BOS %d, EOS %s" % (bos, eos)))
-    usage = "\n".join([
+    usage = [
         "       static uint8_t cache_buf[%s_CACHE_BYTES] ATTN_ALIGNED;" % up,
         "       static uint8_t arena_buf[%s_SCRATCH_BYTES] ATTN_ALIGNED;" % up,
         "       attn_arena store, arena; attn_kv_cache cache; int out[%s_MAX_TGT], n;" % up,
@@ -2773,14 +3117,44 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         "       attn_kv_cache_init_f32(&cache, %s_N_DEC_LAYERS, %s_D_MODEL, %s_MAX_TGT, "
         "%s_MAX_SRC," % (up, up, up, up),
         "                              &store);",
-        "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);",
-        "       attn_seq2seq_greedy_f32(out, &n, %s_MAX_TGT, src, src_len, %s_BOS, %s,"
-        % (up, up, "%s_EOS" % up if eos is not None else "-1"),
-        "                               &cache, &%s_cfg, &%s_weights, &arena);" % (name, name),
-        "   src: int [src_len] token ids (1..%s_MAX_SRC of them); out: the tokens, EOS not"
-        % up,
-        "   stored. One step at a time: attn_seq2seq_encode_f32, then attn_seq2seq_step_f32",
-        "   (logits [%s_TGT_VOCAB]) from %s_BOS." % (up, up)])
+        "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);"]
+    eos_c = "%s_EOS" % up if eos is not None else "-1"
+    if not front:
+        usage += [
+            "       attn_seq2seq_greedy_f32(out, &n, %s_MAX_TGT, src, src_len, %s_BOS, %s,"
+            % (up, up, eos_c),
+            "                               &cache, &%s_cfg, &%s_weights, &arena);" % (name, name),
+            "   src: int [src_len] token ids (1..%s_MAX_SRC of them); out: the tokens, EOS not"
+            % up,
+            "   stored. One step at a time: attn_seq2seq_encode_f32, then attn_seq2seq_step_f32",
+            "   (logits [%s_TGT_VOCAB]) from %s_BOS." % (up, up)]
+    else:
+        tok = s["src_front"] == "tokens"
+        usage += [
+            "       attn_seq2seq_encode_ex_f32(&cache, %s, src_len, &%s_cfg,"
+            % ("NULL, src, %s" % ("segments" if s["src_segments"] else "NULL") if tok
+               else "input, NULL, NULL", name),
+            "                                  &%s_weights, &arena);" % name,
+            "       attn_seq2seq_generate_f32(out, &n, %s_MAX_TGT, %s_BOS, %s, &cache, &%s_cfg,"
+            % (up, up, eos_c, name),
+            "                                 &%s_weights, &arena);" % name]
+        if s["src_front"] == "features":
+            usage.append("   input: float [src_len][%s_SRC_D_IN] features" % up)
+        elif s["src_front"] == "patches":
+            usage.append("   input: one float image [%s_SRC_CHANNELS][%s_SRC_IMAGE_H][%s_SRC_IMAGE_W]"
+                         % (up, up, up))
+            usage.append("   (NCHW), src_len = %s_SRC_PATCHES" % up)
+        else:
+            usage.append("   src: int [src_len] token ids%s" % (
+                ", segments: int [src_len] segment ids (or NULL: all 0)" if s["src_segments"]
+                else ""))
+        usage += [
+            "   (src_len + %s_SRC_CLS_TOKEN <= %s_MAX_SRC memory rows); out: the tokens, EOS not"
+            % (up, up),
+            "   stored. One step at a time: attn_seq2seq_step_f32 (logits [%s_TGT_VOCAB]) from"
+            % up,
+            "   %s_BOS after the encode." % up]
+    usage = "\n".join(usage)
     out = [_head_block(name, up, "encoder-decoder model (tools/export.py Seq2Seq)", summary,
                        usage, source)]
     macros = [
@@ -2789,11 +3163,27 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         ("D_FF", s["d_ff"], "feed-forward hidden width"),
         ("N_ENC_LAYERS", len(s["enc_layers"]), "encoder layers"),
         ("N_DEC_LAYERS", len(s["dec_layers"]), "decoder layers"),
-        ("SRC_VOCAB", s["src_vocab"], "source tokens"),
+        ("SRC_VOCAB", s["src_vocab"], "source tokens" if s["src_front"] == "tokens" else
+         "source tokens (none: a %s source)" % ("feature" if s["src_front"] == "features"
+                                                else "image")),
         ("TGT_VOCAB", s["tgt_vocab"], "target tokens (logits per step)"),
-        ("MAX_SRC", s["max_src"], "longest source"),
+        ("MAX_SRC", s["max_src"], "longest source" if not front else
+         "the most memory rows (the CLS row counted)"),
         ("MAX_TGT", s["max_tgt"], "longest decoder input (steps)"),
         ("BOS", bos, "the first decoder input")]
+    if front:
+        i = [k for k, _, _ in macros].index("MAX_SRC") + 1
+        fm = [("SRC_D_IN", s["src_d_in"], "source features (an image: one patch's values; "
+               "tokens: 0)")]
+        if s["src_patch"]:
+            fm += [("SRC_PATCH", s["src_patch"], "patch side"),
+                   ("SRC_CHANNELS", s["src_channels"], "image channels"),
+                   ("SRC_IMAGE_H", s["src_image_h"], "image height"),
+                   ("SRC_IMAGE_W", s["src_image_w"], "image width"),
+                   ("SRC_PATCHES", s["src_patches"], "source rows: the image's patches")]
+        fm += [("SRC_CLS_TOKEN", s["src_cls_token"], "1: a CLS row in front of the source"),
+               ("SRC_SEGMENTS", s["src_segments"], "segment ids (0: none)")]
+        macros[i:i] = fm
     if eos is not None:
         macros.append(("EOS", eos, "the end token"))
     macros += [
@@ -2801,7 +3191,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
         ("CACHE_BYTES", "ATTN_KV_CACHE_BYTES_F32(%s_N_DEC_LAYERS, %s_MAX_TGT, %s_MAX_SRC, "
          "%s_D_MODEL)" % (up, up, up, up), "the KV cache (attn_kv_cache_init_f32)"),
         ("SCRATCH_BYTES", "ATTN_SEQ2SEQ_SCRATCH_F32(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
-         "%s_TGT_VOCAB)" % (up, up, up, up, up), "the arena of attn_seq2seq_*_f32")]
+         "%s_TGT_VOCAB)" % (up, up, up, up, up) if not front else
+         "ATTN_SEQ2SEQ_SCRATCH_EX_F32(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
+         "%s_TGT_VOCAB, %s)" % (up, up, up, up, up, "%s_SRC_D_IN" % up if s["src_patch"]
+                                else "0"), "the arena of attn_seq2seq_*_f32")]
     out.append(_macro_block(up, macros))
     out.append("\n/* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */\n")
     for cname, arr, comment in arrays:
@@ -2815,11 +3208,13 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
     out.append("static const attn_seq2seq_cfg %s_cfg = {\n    %s,\n    %s,\n"
                "    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
                "    %s /*embed_scale*/, %d /*embed_norm*/,\n"
-               "    0, 0, 0, 0, 0 /*src_d_in, src_patch, src_channels, src_image_h, src_image_w*/,"
-               "\n    0 /*src_cls_token*/, 0 /*src_segments*/};\n" % (
+               "    %d, %d, %d, %d, %d /*src_d_in, src_patch, src_channels, src_image_h, "
+               "src_image_w*/,\n    %d /*src_cls_token*/, %d /*src_segments*/};\n" % (
                    name, _enc_cfg_init(s["enc"], 0), _enc_cfg_init(s["dec"], 1), s["src_vocab"],
                    s["tgt_vocab"], s["max_src"], s["max_tgt"], POS_ENUM[s["position"]],
-                   c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None)))
+                   c_float(s["embed_scale"]), int(s.get("src_embed_norm") is not None),
+                   s["src_d_in"], s["src_patch"], s["src_channels"], s["src_image_h"],
+                   s["src_image_w"], s["src_cls_token"], s["src_segments"]))
     out.append("%s\n%s,\n%s},\n%s},\n%s};\n" % (
         _decl("attn_seq2seq_weights_f32", "%s_weights" % name),
         _join([ref["src_embed"], ref["tgt_embed"], ref["src_pos"], ref["tgt_pos"]], "    ",
@@ -2831,9 +3226,10 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                "%d /*final norm*/" % int(s["dec_norm"] is not None), dec_norm[0], dec_norm[1]],
               "    {", "     "),
         _join([ref["out_w"], ref["out_b"], ref["src_norm_w"], ref["src_norm_b"],
-               ref["tgt_norm_w"], ref["tgt_norm_b"], "NULL /*src_embed_w*/",
-               "NULL /*src_embed_b*/", "NULL /*src_cls_token*/",
-               "NULL /*src_segment_embed*/"], "    ", "    ")))
+               ref["tgt_norm_w"], ref["tgt_norm_b"]] +
+              [ref[k] if ref[k] != "NULL" else "NULL /*%s*/" % k
+               for k in ("src_embed_w", "src_embed_b", "src_cls_token", "src_segment_embed")],
+              "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
     return _finish("".join(out))
 
@@ -2990,15 +3386,30 @@ def _int_list(vals):
     return wrap([str(int(v)) for v in vals])
 
 
-def _samples_header(src, max_out, bos, eos, fed=None):
-    """rs_samples.h for tools/run_seq2seq.c."""
+def _samples_header(src, max_out, bos, eos, fed=None, inputs=None, segments=None):
+    """rs_samples.h for tools/run_seq2seq.c: src, token id lists; or with
+    inputs (float arrays, features or images, one per sample) their rows;
+    segments: segment id lists beside token ids, or None."""
     n = len(src)
-    width = max(len(r) for r in src)
+    lens = [len(r) for r in src] if inputs is None else [int(k) for k in src]
+    width = max(lens)
     out = ["#define RS_N %d\n#define RS_WIDTH %d\n#define RS_BOS %d\n#define RS_EOS %d\n"
-           % (n, width, bos, -1 if eos is None else eos),
-           "static const int rs_src[RS_N][RS_WIDTH] = {\n%s\n};\n" % _int_rows(src, width),
-           "static const int rs_src_len[RS_N] = {\n%s\n};\n" % _int_list([len(r) for r in src]),
-           "static const int rs_max_out[RS_N] = {\n%s\n};\n" % _int_list(max_out)]
+           % (n, width, bos, -1 if eos is None else eos)]
+    if inputs is None:
+        out.append("static const int rs_src[RS_N][RS_WIDTH] = {\n%s\n};\n" % _int_rows(src, width))
+    else:
+        flat = [np.asarray(a, dtype=np.float32).reshape(-1) for a in inputs]
+        iw = max(a.size for a in flat)
+        out.append("#define RS_INPUT 1\n#define RS_IN_WIDTH %d\n" % iw)
+        out.append("static const float rs_input[RS_N][RS_IN_WIDTH] = {\n%s\n};\n" % "\n".join(
+            "    {\n%s\n    }," % wrap([c_float(v) for v in a], indent="        ") for a in flat))
+        out.append("static const int rs_input_n[RS_N] = {\n%s\n};\n"
+                   % _int_list([a.size for a in flat]))
+    if segments is not None:
+        out.append("#define RS_SEG 1\nstatic const int rs_seg[RS_N][RS_WIDTH] = {\n%s\n};\n"
+                   % _int_rows(segments, width))
+    out += ["static const int rs_src_len[RS_N] = {\n%s\n};\n" % _int_list(lens),
+            "static const int rs_max_out[RS_N] = {\n%s\n};\n" % _int_list(max_out)]
     if fed is not None:
         fw = max(len(r) for r in fed)
         out.append("#define RS_FED 1\n#define RS_FED_WIDTH %d\n" % fw)
@@ -3008,9 +3419,11 @@ def _samples_header(src, max_out, bos, eos, fed=None):
     return "".join(out)
 
 
-def _model_macros(kind, name, up):
-    """The rs_input.h / qs_input.h macros naming the float model."""
-    m = ["#define RS_CFG %s_cfg" % name, "#define RS_W %s_weights" % name,
+def _model_macros(kind, name, up, front=False):
+    """The rs_input.h / qs_input.h macros naming the float model (front: an
+    encoder-decoder whose source has a front end)."""
+    m = ["#define RS_FRONT 1"] if front else []
+    m += ["#define RS_CFG %s_cfg" % name, "#define RS_W %s_weights" % name,
          "#define RS_D %s_D_MODEL" % up,
          "#define RS_CACHE_F32 %s_CACHE_BYTES" % up, "#define RS_SCRATCH_F32 %s_SCRATCH_BYTES" % up]
     if kind == "lm":
@@ -3056,6 +3469,89 @@ def _default_sources(n, max_len, vocab, seed, longest=None):
     return [[int(t) for t in rng.randint(0, vocab, size=k)] for k in lens[:n]]
 
 
+def _src_spec(s):
+    """What a Seq2Seq's sources look like, from describe_seq2seq's dict or a
+    float header's macros: front ("tokens", "features", "patches"), max_rows
+    (input rows: max_src less the CLS row), vocab, d_in, image (C, H, W) or
+    None, patches, segments (the segment table's rows), cls, front_end (the
+    source has any front end: attn_seq2seq_encode_ex_*)."""
+    if "src_front" in s:  # describe_seq2seq
+        front, cls, segs = s["src_front"], s["src_cls_token"], s["src_segments"]
+        image = (s["src_channels"], s["src_image_h"], s["src_image_w"]) if s["src_patch"] else None
+        spec = dict(front=front, max_rows=s["max_src"] - cls, vocab=s["src_vocab"],
+                    d_in=s["src_d_in"], image=image, patches=s["src_patches"], segments=segs,
+                    cls=cls)
+    else:  # the header's macros (the front-end ones only with a front end)
+        cls, segs, d_in = s.get("SRC_CLS_TOKEN", 0), s.get("SRC_SEGMENTS", 0), s.get("SRC_D_IN", 0)
+        image = (s["SRC_CHANNELS"], s["SRC_IMAGE_H"], s["SRC_IMAGE_W"]) if s.get("SRC_PATCH") \
+            else None
+        spec = dict(front="patches" if image else "features" if d_in else "tokens",
+                    max_rows=s["MAX_SRC"] - cls, vocab=s["SRC_VOCAB"], d_in=d_in, image=image,
+                    patches=s.get("SRC_PATCHES", 0), segments=segs, cls=cls)
+    spec["front_end"] = spec["front"] != "tokens" or bool(cls) or bool(segs)
+    return spec
+
+
+def _float_sources(xs, what, spec):
+    """Feature ([rows, d_in], 1..max_rows rows) or image ([C, H, W]) sources
+    -> a list of float32 arrays; ValueError naming the first that does not fit."""
+    if xs is None:
+        raise ValueError("%s: no sources given" % what)
+    out = []
+    for i, x in enumerate(xs):
+        a = np.asarray(x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x)
+        if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
+            raise ValueError("%s[%d] must be real numbers, not %s" % (what, i, a.dtype))
+        a = a.astype(np.float32)
+        if spec["front"] == "patches":
+            if a.shape != tuple(spec["image"]):
+                raise ValueError("%s[%d] is %s; the model's source is one image %s (channels, "
+                                 "height, width)" % (what, i, list(a.shape), list(spec["image"])))
+        elif a.ndim != 2 or a.shape[1] != spec["d_in"] or not 1 <= a.shape[0] <= spec["max_rows"]:
+            raise ValueError("%s[%d] is %s; the model's source is features [rows, %d], 1..%d rows"
+                             % (what, i, list(a.shape), spec["d_in"], spec["max_rows"]))
+        if not np.all(np.isfinite(a)):
+            raise ValueError("%s[%d] has NaN or infinite values" % (what, i))
+        out.append(a)
+    if not out:
+        raise ValueError("%s is empty" % what)
+    return out
+
+
+def _segment_rows(segments, srcs, n_segments, what):
+    """Segment id lists, one per token source and as long, each id in
+    0..n_segments-1; ValueError else."""
+    if n_segments == 0:
+        raise ValueError("%s given, but the model has no src_segment_embed" % what)
+    rows = [_token_list(x, "%s[%d]" % (what, i)) for i, x in enumerate(segments)]
+    if len(rows) != len(srcs):
+        raise ValueError("%d %s lists for %d sources" % (len(rows), what, len(srcs)))
+    for i, (r, x) in enumerate(zip(rows, srcs)):
+        if len(r) != len(x):
+            raise ValueError("%s[%d] has %d ids for a source of %d tokens"
+                             % (what, i, len(r), len(x)))
+        bad = [v for v in r if not 0 <= v < n_segments]
+        if bad:
+            raise ValueError("%s[%d] has segment %d outside the segment table (0..%d)"
+                             % (what, i, bad[0], n_segments - 1))
+    return rows
+
+
+def _default_seq2seq_sources(spec, seed=0):
+    """Verification sources for a Seq2Seq: (sources, segments or None)."""
+    rng = np.random.RandomState(seed)
+    if spec["front"] == "tokens":
+        src = _default_sources(6, spec["max_rows"], spec["vocab"], seed)
+        segs = [[int(v) for v in rng.randint(0, spec["segments"], size=len(x))] for x in src] \
+            if spec["segments"] else None
+        return src, segs
+    if spec["front"] == "patches":
+        return [rng.randn(*spec["image"]).astype(np.float32) for _ in range(4)], None
+    lens = sorted(set([1, spec["max_rows"]] + [int(v) for v in
+                                               np.linspace(1, spec["max_rows"], 6)]))
+    return [rng.randn(k, spec["d_in"]).astype(np.float32) for k in lens], None
+
+
 def _first_difference(a, b):
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
@@ -3064,25 +3560,36 @@ def _first_difference(a, b):
 
 
 def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, reference,
-                  c_compiler, repo, log):
+                  c_compiler, repo, log, segments=None):
     """Runs the float header's greedy decoding and step logits in C on the
-    samples and compares them with the PyTorch model: RuntimeError unless the
-    tokens are identical and every logit within 1e-5 * max(1, |PyTorch's|).
-    Returns a summary dict."""
+    samples (a Seq2Seq's: token id lists, with segments= their segment ids;
+    features [rows, d_in] or images [C, H, W]) and compares them with the
+    PyTorch model: RuntimeError unless the tokens are identical and every
+    logit within 1e-5 * max(1, |PyTorch's|). Returns a summary dict."""
     import tempfile
     name = _c_name(name)
     up = name.upper()
     src, fed, want, outs = [], [], [], []
-    if kind == "seq2seq":
-        vocab, longest = int(model.src_embed.num_embeddings), model.max_src
+    spec = _src_spec(describe_seq2seq(model)) if kind == "seq2seq" else None
+    segs = None
+    if kind == "lm":
+        xs = _calib_rows(samples, "samples", model.max_len, int(model.embed.num_embeddings))
+    elif spec["front"] == "tokens":
+        xs = _calib_rows(samples, "samples", spec["max_rows"], spec["vocab"])
+        if segments is not None:
+            segs = _segment_rows(segments, xs, spec["segments"], "segments")
     else:
-        vocab, longest = int(model.embed.num_embeddings), model.max_len
-    for i, x in enumerate(_calib_rows(samples, "samples", longest, vocab)):
+        if segments is not None:
+            raise ValueError("segments= are for token sources; this model's are %s"
+                             % spec["front"])
+        xs = _float_sources(samples, "samples", spec)
+    for i, x in enumerate(xs):
         if kind == "seq2seq":
+            seg = segs[i] if segs is not None else None
             mo = model.max_tgt if max_out is None else int(max_out)
-            tokens = model.greedy(x, bos, eos, mo)
+            tokens = model.greedy(x, bos, eos, mo, segments=seg)
             path = ([bos] + tokens)[:mo]
-            logits = model.step_logits(x, path)
+            logits = model.step_logits(x, path, segments=seg)
         else:
             room = model.max_len - len(x) + 1
             if room < 1:
@@ -3093,17 +3600,26 @@ def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, re
             path = (x + tokens)[:len(x) + mo - 1]
             logits = model.step_logits(path)
         if reference is not None:
-            _check_reference(kind, reference, x, path, logits, i)
+            _check_reference(kind, reference, x, path, logits, i,
+                             model if kind == "seq2seq" else None,
+                             segs[i] if segs is not None else None)
         src.append(x)
         fed.append(path)
         want.append((tokens, logits))
         outs.append(mo)
     with tempfile.TemporaryDirectory(prefix="attn_verify_") as tmp:
         with open(os.path.join(tmp, "rs_samples.h"), "w") as fh:
-            fh.write(_samples_header(src, outs, bos if bos is not None else 0, eos, fed))
+            if spec is not None and spec["front"] != "tokens":
+                rows = [spec["patches"] if spec["front"] == "patches" else a.shape[0]
+                        for a in src]
+                fh.write(_samples_header(rows, outs, bos, eos, fed, inputs=src))
+            else:
+                fh.write(_samples_header(src, outs, bos if bos is not None else 0, eos, fed,
+                                         segments=segs))
         with open(os.path.join(tmp, "rs_input.h"), "w") as fh:
             fh.write('#include "%s"\n#include "rs_samples.h"\n%s'
-                     % (os.path.abspath(header_path), _model_macros(kind, name, up)))
+                     % (os.path.abspath(header_path),
+                        _model_macros(kind, name, up, spec is not None and spec["front_end"])))
         exe = os.path.join(tmp, "run")
         _build(c_compiler, repo, tmp, "run_seq2seq.c", exe, ["RS_NO_IMPLEMENTATION"])
         got = _parse_run(_run([exe], "the C runner (tools/run_seq2seq.c)"))
@@ -3145,14 +3661,15 @@ def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, re
     return summary
 
 
-def _check_reference(kind, reference, src, path, logits, i):
+def _check_reference(kind, reference, src, path, logits, i, model=None, segments=None):
     """The user's own model (callable) against the exported computation."""
     ref_mod = reference if isinstance(reference, nn.Module) else None
     ctx = _eval_mode(ref_mod) if ref_mod is not None else _nullcontext()
     with ctx, torch.enable_grad():  # autograd on: PyTorch's reference path
         if kind == "seq2seq":
-            r = reference(torch.tensor([src], dtype=torch.long), torch.tensor([path],
-                                                                              dtype=torch.long))
+            x, seg = model.source_tensors(src, segments)
+            tgt = torch.tensor([path], dtype=torch.long)
+            r = reference(x, tgt) if seg is None else reference(x, tgt, seg)
         else:
             r = reference(torch.tensor([path], dtype=torch.long))
     r = r.detach().to(torch.float32).numpy()[0]
@@ -3177,15 +3694,20 @@ class _nullcontext:
 
 def export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=None,
                    verify=True, reference=None, c_compiler="cc", source=None,
-                   repo=os.path.join(HERE, os.pardir), log=print):
+                   repo=os.path.join(HERE, os.pardir), log=print, segments=None):
     """Write the C header of Seq2Seq `model` to `path` (symbols prefixed
     `name`), then verify it: a C program built with c_compiler runs the
     header's greedy decoding (bos first; eos or None) and step logits on
     `samples` (source sequences; default: 6 random ones of lengths 1 to
-    max_src) and compares them with the model's greedy() and logits: tokens
-    identical, logits within 1e-5 * max(1, |PyTorch's|), else RuntimeError.
+    max_src; a source with a front end: features [rows, d_in] or images [C,
+    H, W], default random ones; segments= the samples' segment ids, None:
+    all 0 (default samples: random ones)) and compares them with the
+    model's greedy() and logits: tokens identical, logits within 1e-5 *
+    max(1, |PyTorch's|), else RuntimeError; a front end runs as
+    attn_seq2seq_encode_ex_f32 + attn_seq2seq_generate_f32.
     reference: optionally the user's own model (a callable (src [1, S], tgt
-    [1, T]) -> logits [1, T, tgt_vocab]), compared with the export on the
+    [1, T]) -> logits [1, T, tgt_vocab]; with segments (src, tgt,
+    segments)), compared with the export on the
     samples and their greedy paths within the same bound (with autograd on:
     PyTorch's reference path; an nn.Module in eval mode, its modes restored);
     a reference that masks padding tokens differs where one is fed (keep
@@ -3195,9 +3717,11 @@ def export_seq2seq(model, path, name, *, bos, eos=None, samples=None, max_out=No
     _write(path, text)
     if verify:
         if samples is None:
-            samples = _default_sources(6, model.max_src, int(model.src_embed.num_embeddings), 0)
+            if segments is not None:
+                raise ValueError("segments= go with samples=")
+            samples, segments = _default_seq2seq_sources(_src_spec(describe_seq2seq(model)))
         _verify_float("seq2seq", model, path, name, samples, bos, eos, max_out, reference,
-                      c_compiler, os.path.abspath(repo), log)
+                      c_compiler, os.path.abspath(repo), log, segments=segments)
     return text
 
 
@@ -3236,53 +3760,95 @@ def _calib_rows(seqs, what, width, vocab):
     return rows
 
 
-def _calib_text(name, up, what, arrays, checks):
-    """arrays: (c name, rows, width, comment); checks: (macro, value)."""
+def _calib_text(name, up, what, arrays, checks, floats=None):
+    """arrays: (c name, rows, width, comment[, False: no _len array]);
+    checks: (macro, value); floats: a seq2seq's float sources (arrays, their
+    rows, width): name_calib_input [n][width] and name_calib_src_len [n]."""
     out = ["""%s
-   %s */
+   %s
 #ifndef %s_CALIB_H
 #define %s_CALIB_H
 
 #define %s_N_CALIB %d
 """ % (_para("%s_calib.h - generated by tools/export.py: calibration data for the int8 "
              "quantizer (tools/quantize_seq2seq.c); do not edit." % name, "/* "),
-       what, up, up, up, len(arrays[0][1]))]
+       _para(what + " */")[3:], up, up, up, len(arrays[0][1]))]
     for macro, val in checks:
         out.append("#define %s_CALIB_%s %d\n#if defined(%s_%s) && %s_%s != %d\n"
                    "#error \"%s_calib.h: made for another %s_%s\"\n#endif\n"
                    % (up, macro, val, up, macro, up, macro, val, name, up, macro))
-    for cname, rows, width, comment in arrays:
+    if floats is not None:
+        xs, lens, width = floats
+        body = "\n".join("    { /* %d */\n%s\n    }," % (
+            i, wrap([c_float(v) for v in np.concatenate(
+                [a.reshape(-1), np.zeros(width - a.size, np.float32)])], indent="        "))
+            for i, a in enumerate(xs))
+        out.append("\n/* %s */\nstatic const float %s_calib_input[%d][%d] = {\n%s\n};\n"
+                   % ("source features [n][max_src * src_d_in] (rows past src_len: 0)"
+                      if len(xs[0].shape) == 2 else "source images [n][channels * height * width]",
+                      name, len(xs), width, body))
+        out.append("static const int %s_calib_src_len[%d] = {\n%s\n};\n"
+                   % (name, len(xs), _int_list(lens)))
+    for entry in arrays:
+        cname, rows, width, comment = entry[:4]
         out.append("\n/* %s */\nstatic const int %s_calib_%s[%d][%d] = {\n%s\n};\n"
                    % (comment, name, cname, len(rows), width, _int_rows(rows, width)))
-        out.append("static const int %s_calib_%s_len[%d] = {\n%s\n};\n"
-                   % (name, cname, len(rows), _int_list([len(r) for r in rows])))
+        if len(entry) < 5 or entry[4]:
+            out.append("static const int %s_calib_%s_len[%d] = {\n%s\n};\n"
+                       % (name, cname, len(rows), _int_list([len(r) for r in rows])))
     out.append("\n#endif /* %s_CALIB_H */\n" % up)
     return _finish("".join(out))
 
 
-def seq2seq_calibration_header(model, src, tgt, name):
+def seq2seq_calibration_header(model, src, tgt, name, segments=None):
     """The text export_seq2seq_calibration writes."""
     name = _c_name(name)
     s = describe_seq2seq(model)
-    srows = _calib_rows(src, "src", s["max_src"], s["src_vocab"])
+    spec = _src_spec(s)
     trows = _calib_rows(tgt, "tgt", s["max_tgt"], s["tgt_vocab"])
+    checks = [("MAX_SRC", s["max_src"]), ("MAX_TGT", s["max_tgt"])]
+    if spec["front_end"]:
+        checks += [("SRC_D_IN", s["src_d_in"]), ("SRC_CLS_TOKEN", s["src_cls_token"]),
+                   ("SRC_SEGMENTS", s["src_segments"])]
+    tgt_array = ("tgt", trows, s["max_tgt"], "decoder inputs [n][max_tgt], BOS first")
+    if spec["front"] == "tokens":
+        srows = _calib_rows(src, "src", spec["max_rows"], s["src_vocab"])
+        arrays = [("src", srows, s["max_src"], "source tokens [n][max_src]"), tgt_array]
+        if segments is not None:
+            arrays.insert(1, ("seg", _segment_rows(segments, srows, spec["segments"], "segments"),
+                              s["max_src"], "source segment ids [n][max_src]", False))
+        floats, what = None, "token ids"
+    else:
+        if segments is not None:
+            raise ValueError("segments= are for token sources; this model's are %s"
+                             % spec["front"])
+        srows = _float_sources(src, "src", spec)
+        if spec["front"] == "patches":
+            floats = (srows, [spec["patches"]] * len(srows), int(np.prod(spec["image"])))
+            what = "images [%d][%d][%d] (float32) and target token ids" % tuple(spec["image"])
+        else:
+            floats = (srows, [a.shape[0] for a in srows], s["max_src"] * s["src_d_in"])
+            what = "features [rows][%d] (float32) and target token ids" % s["src_d_in"]
+        arrays = [tgt_array]
     if len(srows) != len(trows):
         raise ValueError("%d source sequences but %d decoder inputs" % (len(srows), len(trows)))
     return _calib_text(name, name.upper(), "%d source sequences and their decoder inputs (BOS "
-                       "first: teacher forcing), token ids." % len(srows),
-                       [("src", srows, s["max_src"], "source tokens [n][max_src]"),
-                        ("tgt", trows, s["max_tgt"], "decoder inputs [n][max_tgt], BOS first")],
-                       [("MAX_SRC", s["max_src"]), ("MAX_TGT", s["max_tgt"])])
+                       "first: teacher forcing), %s." % (len(srows), what), arrays, checks,
+                       floats)
 
 
-def export_seq2seq_calibration(model, src, tgt, path, name):
+def export_seq2seq_calibration(model, src, tgt, path, name, segments=None):
     """Write calibration data for quantize_seq2seq: src, a list of source
     sequences (token ids, no padding), and tgt, their decoder inputs (BOS
     first, then the target tokens: teacher forcing), each a list, tuple, 1-D
     array or tensor. Symbols: NAME_N_CALIB, name_calib_src[n][max_src],
     name_calib_src_len[n], name_calib_tgt[n][max_tgt], name_calib_tgt_len[n].
-    Returns the text."""
-    text = seq2seq_calibration_header(model, src, tgt, name)
+    A source with a front end: segments= the token sources' segment ids
+    (name_calib_seg[n][max_src]; None: all 0); features [rows, d_in] or
+    images [C, H, W] as src: float name_calib_input[n][max_src * d_in]
+    (or [n][C * H * W]) instead of name_calib_src (their rows in
+    name_calib_src_len: an image's patches). Returns the text."""
+    text = seq2seq_calibration_header(model, src, tgt, name, segments)
     _write(path, text)
     return text
 
@@ -3323,8 +3889,22 @@ def _calib_arrays(path, name):
         rows = [[int(v) for v in r.split(",")] for r in re.findall(r"\{([^{}]*)\}", body)]
         lm = re.search(r"static const int %s_calib_%s_len\[\d+\] = \{(.*?)\};" % (name, cname),
                        text, re.S)
+        if lm is None:  # (segment ids: as long as the sources)
+            found[cname] = rows
+            continue
         lens = [int(v) for v in lm.group(1).replace("\n", " ").split(",") if v.strip()]
         found[cname] = [r[:k] for r, k in zip(rows, lens)]
+    fm = re.search(r"static const float %s_calib_input\[\d+\]\[\d+\] = \{(.*?)\n\};" % name,
+                   text, re.S)
+    if fm is not None:  # float sources: [values of the row] each, and their rows
+        body = re.sub(r"/\*.*?\*/", "", fm.group(1), flags=re.S)
+        found["input"] = [np.array([float(v.strip().rstrip("f")) for v in r.split(",")
+                                    if v.strip()], dtype=np.float32)
+                          for r in re.findall(r"\{([^{}]*)\}", body)]
+        lm = re.search(r"static const int %s_calib_src_len\[\d+\] = \{(.*?)\};" % name, text,
+                       re.S)
+        found["input_len"] = [int(v) for v in lm.group(1).replace("\n", " ").split(",")
+                              if v.strip()]
     return found
 
 
@@ -3339,7 +3919,7 @@ def _levenshtein(a, b):
 
 
 def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name, samples,
-                     max_out, min_word_agreement, c_compiler, repo, log):
+                     max_out, min_word_agreement, c_compiler, repo, log, segments=None):
     import tempfile
     name = _c_name(name)
     up = name.upper()
@@ -3351,25 +3931,56 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
                          % (model_header_path, "encoder-decoder" if kind == "seq2seq"
                             else "decoder-only", name))
     calib = _calib_arrays(calib_header_path, name)
+    spec, inputs, segs = None, None, None
     if kind == "seq2seq":
-        if "src" not in calib or "tgt" not in calib:
-            raise ValueError("%s has no %s_calib_src / _tgt arrays" % (calib_header_path, name))
+        spec = _src_spec(macros)
+        tokens = spec["front"] == "tokens"
+        if ("src" if tokens else "input") not in calib or "tgt" not in calib:
+            raise ValueError("%s has no %s_calib_%s / _tgt arrays (a model with %s sources)"
+                             % (calib_header_path, name, "src" if tokens else "input",
+                                spec["front"]))
         what = "calibration sources" if samples is None else "samples"
-        src = calib["src"] if samples is None else _calib_rows(samples, "samples",
-                                                                macros["MAX_SRC"],
-                                                                macros["SRC_VOCAB"])
+        if tokens:
+            src = calib["src"] if samples is None else _calib_rows(samples, "samples",
+                                                                    spec["max_rows"],
+                                                                    spec["vocab"])
+            if samples is None and "seg" in calib:
+                segs = [r[:len(x)] for r, x in zip(calib["seg"], src)]
+            elif samples is not None and segments is not None:
+                segs = _segment_rows(segments, src, spec["segments"], "segments")
+        else:
+            if segments is not None:
+                raise ValueError("segments= are for token sources; this model's are %s"
+                                 % spec["front"])
+            if samples is None:
+                if spec["front"] == "patches":
+                    inputs = [a.reshape(spec["image"]) for a in calib["input"]]
+                else:
+                    inputs = [a[:k * spec["d_in"]].reshape(k, spec["d_in"])
+                              for a, k in zip(calib["input"], calib["input_len"])]
+            else:
+                inputs = _float_sources(samples, "samples", spec)
+            src = [spec["patches"] if spec["front"] == "patches" else a.shape[0] for a in inputs]
         mo = macros["MAX_TGT"] if max_out is None else int(max_out)
         outs = [mo] * len(src)
         if "BOS" not in macros:
             raise ValueError("%s has no %s_BOS (export_seq2seq writes it)"
                              % (model_header_path, up))
         bos, eos = macros["BOS"], macros.get("EOS")
-        qs = ["#define QS_SRC %s_calib_src" % name, "#define QS_SRC_LEN %s_calib_src_len" % name,
+        qs = ["#define QS_SRC %s_calib_src" % name if tokens else
+              "#define QS_INPUT %s_calib_input" % name,
+              "#define QS_SRC_LEN %s_calib_src_len" % name,
               "#define QS_TGT %s_calib_tgt" % name, "#define QS_TGT_LEN %s_calib_tgt_len" % name]
+        if "seg" in calib:
+            qs.append("#define QS_SEG %s_calib_seg" % name)
         s8_sizes = ["#define RS_CACHE_S8 ATTN_KV_CACHE_BYTES_S8(%s_N_DEC_LAYERS, %s_MAX_TGT, "
                     "%s_MAX_SRC, %s_D_MODEL)" % (up, up, up, up),
                     "#define RS_SCRATCH_S8 ATTN_SEQ2SEQ_SCRATCH_S8(%s_MAX_SRC, %s_MAX_TGT, "
-                    "%s_D_MODEL, %s_D_FF, %s_TGT_VOCAB)" % (up, up, up, up, up)]
+                    "%s_D_MODEL, %s_D_FF, %s_TGT_VOCAB)" % (up, up, up, up, up)
+                    if not spec["front_end"] else
+                    "#define RS_SCRATCH_S8 ATTN_SEQ2SEQ_SCRATCH_EX_S8(%s_MAX_SRC, %s_MAX_TGT, "
+                    "%s_D_MODEL, %s_D_FF, %s_TGT_VOCAB, %s)"
+                    % (up, up, up, up, up, "%s_SRC_D_IN" % up if spec["image"] else "0")]
     else:
         if "seq" not in calib:
             raise ValueError("%s has no %s_calib_seq array" % (calib_header_path, name))
@@ -3391,15 +4002,16 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
                     "%s_D_MODEL)" % (up, up, up),
                     "#define RS_SCRATCH_S8 ATTN_LM_SCRATCH_S8(%s_MAX_LEN, %s_D_MODEL, %s_D_FF, "
                     "%s_VOCAB)" % (up, up, up, up)]
+    front = spec is not None and spec["front_end"]
     with tempfile.TemporaryDirectory(prefix="attn_quant_") as tmp:
         with open(os.path.join(tmp, "rs_samples.h"), "w") as fh:
-            fh.write(_samples_header(src, outs, bos, eos))
+            fh.write(_samples_header(src, outs, bos, eos, inputs=inputs, segments=segs))
         with open(os.path.join(tmp, "qs_input.h"), "w") as fh:
             fh.write('#include "%s"\n#include "%s"\n#include "rs_samples.h"\n'
                      '#define QS_NAME "%s"\n#define QS_CFG %s_cfg\n#define QS_W %s_weights\n'
                      '#define QS_N_CALIB %s_N_CALIB\n#define QS_RUN 1\n%s\n%s%s\n'
                      % (os.path.abspath(model_header_path), os.path.abspath(calib_header_path),
-                        name, name, name, up, "\n".join(qs), _model_macros(kind, name, up),
+                        name, name, name, up, "\n".join(qs), _model_macros(kind, name, up, front),
                         "\n".join(s8_sizes)))
         exe = os.path.join(tmp, "quantize_seq2seq")
         _build(c_compiler, repo, tmp, "quantize_seq2seq.c", exe, ["QS_NO_IMPLEMENTATION"])
@@ -3411,7 +4023,7 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
                      '#define RS_S8 %s_s8\n#define RS_CACHE_S8 %s_S8_CACHE_BYTES\n'
                      '#define RS_SCRATCH_S8 %s_S8_SCRATCH_BYTES\n'
                      % (os.path.abspath(model_header_path), os.path.abspath(out_path),
-                        _model_macros(kind, name, up), name, up, up))
+                        _model_macros(kind, name, up, front), name, up, up))
         run = os.path.join(tmp, "run")
         _build(c_compiler, repo, tmp, "run_seq2seq.c", run, ["RS_NO_IMPLEMENTATION"])
         got = _parse_run(_run([run], "the C runner (tools/run_seq2seq.c) on %s" % out_path))
@@ -3452,7 +4064,7 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
 
 def quantize_seq2seq(model_header_path, calib_header_path, out_path, name, *, samples=None,
                      max_out=None, min_word_agreement=0.9, c_compiler="cc",
-                     repo=os.path.join(HERE, os.pardir), log=print):
+                     repo=os.path.join(HERE, os.pardir), log=print, segments=None):
     """Write the int8 header NAME_model_s8.h of an exported encoder-decoder
     to out_path: tools/quantize_seq2seq.c, built with c_compiler against the
     float header (export_seq2seq) and the calibration header
@@ -3461,13 +4073,19 @@ def quantize_seq2seq(model_header_path, calib_header_path, out_path, name, *, sa
     to the parameters the quantizer made in memory; and its greedy outputs
     on `samples` (source sequences, held-out data; default: the calibration
     sources) are compared with the float header's: RuntimeError when fewer
-    than min_word_agreement of them are identical. Returns a report dict:
+    than min_word_agreement of them are identical. A source with a front
+    end: samples as export_seq2seq's (features, images; segments= beside
+    token ids), the quantizer attn_quantize_seq2seq_ex_s8 (on the
+    calibration header's float inputs or segment ids), the int8 runs
+    attn_seq2seq_encode_ex_s8 (float inputs quantized at the model's
+    src_in_scale / src_in_zp) + attn_seq2seq_generate_s8. Returns a report dict:
     text, samples, words_identical, word_agreement, token_error_rate
     (Levenshtein distance to float's tokens / float's tokens),
     token_agreement (1 - that), max_logit_error (dequantized int8 logits
     against float along float's path), logit_scale, logit_zp, bytes."""
     return _quantize_tokens("seq2seq", model_header_path, calib_header_path, out_path, name,
-                            samples, max_out, min_word_agreement, c_compiler, repo, log)
+                            samples, max_out, min_word_agreement, c_compiler, repo, log,
+                            segments)
 
 
 def quantize_lm(model_header_path, calib_header_path, out_path, name, *, samples=None,
@@ -3505,8 +4123,10 @@ def main(argv=None):
                     "for a patch model; integer token ids [n, seq] or a list of id sequences "
                     "for a token model; .pt or .npy): also "
                     "write NAME_calib.h and the int8 model NAME_model_s8.h; for a Seq2Seq a "
-                    ".pt of {'src': [...], 'tgt': [...]} (token id sequences, decoder inputs "
-                    "BOS first), for a DecoderLM of {'seqs': [...]}")
+                    ".pt of {'src': [...], 'tgt': [...]} (the sources: token id sequences, "
+                    "features [rows, d_in] or images [C, H, W], as the model's src_in; decoder "
+                    "inputs BOS first; 'segments': [...] optional, the token sources' segment "
+                    "ids), for a DecoderLM of {'seqs': [...]}")
     ap.add_argument("--cc", default="cc", help="C compiler for the int8 step and the checks "
                     "(default cc)")
     ap.add_argument("--calib-padding", help="key padding [n, seq] for --calib (.pt or .npy)")
@@ -3575,12 +4195,15 @@ def _main_tokens(model, args, load, command):
             data = load(args.calib)
             path = "%s_calib.h" % args.name
             s8 = "%s_model_s8.h" % args.name
-            if not isinstance(data, dict) or set(data) != ({"src", "tgt"} if seq2seq
-                                                           else {"seqs"}):
+            if not isinstance(data, dict) or not (
+                    set(data) in ({"src", "tgt"}, {"src", "tgt", "segments"}) if seq2seq
+                    else set(data) == {"seqs"}):
                 raise ValueError("--calib must hold a dict %s" % (
-                    "{'src': [...], 'tgt': [...]}" if seq2seq else "{'seqs': [...]}"))
+                    "{'src': [...], 'tgt': [...]} (and 'segments': [...] beside token sources)"
+                    if seq2seq else "{'seqs': [...]}"))
             if seq2seq:
-                export_seq2seq_calibration(model, data["src"], data["tgt"], path, args.name)
+                export_seq2seq_calibration(model, data["src"], data["tgt"], path, args.name,
+                                           segments=data.get("segments"))
                 r = quantize_seq2seq(out, path, s8, args.name, c_compiler=args.cc,
                                      min_word_agreement=args.min_word_agreement)
             else:

@@ -31,7 +31,8 @@
    ATTN_ERR_ARENA (which the quantizer reports before any work).
    Output: the int8 arrays, the parameter structs and one `static const
    attn_seq2seq_s8_params name_s8` (attn_lm_s8_params), with the int8 cache
-   and scratch sizes as macros; exit status 0, or 1 with a message on
+   and scratch sizes as macros (a source with a front end:
+   ATTN_SEQ2SEQ_SCRATCH_EX_S8, patch_in NAME_SRC_D_IN for an image); exit status 0, or 1 with a message on
    stderr. The output is deterministic. QS_NO_IMPLEMENTATION: attention.h's
    implementation is linked in from elsewhere (tools/export.py links one
    object it compiled once). */
@@ -514,6 +515,15 @@ static int quantize(void)
 
 /* ---- the header ---------------------------------------------------------------- */
 
+#ifndef QS_LM
+/* nonzero: the source has a front end (attn_seq2seq_cfg's src_*) */
+static int qs_front(void)
+{
+    return QS_CFG.src_d_in != 0 || QS_CFG.src_patch != 0 || QS_CFG.src_cls_token != 0 ||
+           QS_CFG.src_segments != 0;
+}
+#endif
+
 static void print_header(void)
 {
     char up[PART_LEN];
@@ -541,10 +551,21 @@ static void print_header(void)
 #else
     printf("       attn_kv_cache_init_s8(&cache, %s_N_DEC_LAYERS, %s_D_MODEL, %s_MAX_TGT,\n"
            "                             %s_MAX_SRC, &store);\n"
-           "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);\n"
-           "       attn_seq2seq_greedy_s8(out, &n, max_out, src, src_len, bos, eos, &cache,\n"
-           "                              &%s_cfg, &%s_s8, &arena);\n",
-           up, up, up, up, QS_NAME, QS_NAME);
+           "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);\n",
+           up, up, up, up);
+    if (!qs_front())
+        printf("       attn_seq2seq_greedy_s8(out, &n, max_out, src, src_len, bos, eos, &cache,\n"
+               "                              &%s_cfg, &%s_s8, &arena);\n",
+               QS_NAME, QS_NAME);
+    else /* a source with a front end: encode, then decode */
+        printf("       attn_seq2seq_encode_ex_s8(&cache, input, src, segments, src_len, &%s_cfg,\n"
+               "                                 &%s_s8, &arena);\n"
+               "       attn_seq2seq_generate_s8(out, &n, max_out, bos, eos, &cache, &%s_cfg,\n"
+               "                                &%s_s8, &arena);\n"
+               "   input: the float features or image in int8 at %s_s8.src_in_scale and\n"
+               "   src_in_zp (attn_quantize_s8), src NULL; or input NULL and token ids src\n"
+               "   (segments: their segment ids, or NULL).\n",
+               QS_NAME, QS_NAME, QS_NAME, QS_NAME, QS_NAME);
 #endif
     printf("   Logits of the _step_s8 functions: real = %.9g * (q - %ld). */\n"
            "#ifndef %s_MODEL_S8_H\n#define %s_MODEL_S8_H\n\n#include \"attention.h\"\n\n"
@@ -650,10 +671,17 @@ static void print_header(void)
 #else
     printf("/* the int8 cache (attn_kv_cache_init_s8) and the arena of attn_seq2seq_*_s8 */\n"
            "#define %s_S8_CACHE_BYTES \\\n"
-           "    ATTN_KV_CACHE_BYTES_S8(%s_N_DEC_LAYERS, %s_MAX_TGT, %s_MAX_SRC, %s_D_MODEL)\n"
-           "#define %s_S8_SCRATCH_BYTES \\\n"
-           "    ATTN_SEQ2SEQ_SCRATCH_S8(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, %s_TGT_VOCAB)\n",
-           up, up, up, up, up, up, up, up, up, up, up);
+           "    ATTN_KV_CACHE_BYTES_S8(%s_N_DEC_LAYERS, %s_MAX_TGT, %s_MAX_SRC, %s_D_MODEL)\n",
+           up, up, up, up, up);
+    if (!qs_front())
+        printf("#define %s_S8_SCRATCH_BYTES \\\n"
+               "    ATTN_SEQ2SEQ_SCRATCH_S8(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
+               "%s_TGT_VOCAB)\n", up, up, up, up, up, up);
+    else /* patch_in: an image source's patch */
+        printf("#define %s_S8_SCRATCH_BYTES \\\n"
+               "    ATTN_SEQ2SEQ_SCRATCH_EX_S8(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, \\\n"
+               "                               %s_TGT_VOCAB, %s%s)\n", up, up, up, up, up, up,
+               QS_CFG.src_patch > 0 ? up : "0", QS_CFG.src_patch > 0 ? "_SRC_D_IN" : "");
 #endif
     printf("\n#endif /* %s_MODEL_S8_H */\n", up);
 }

@@ -17,6 +17,18 @@
        RS_CACHE_S8, RS_SCRATCH_S8     NAME_S8_CACHE_BYTES, NAME_S8_SCRATCH_BYTES
        RS_N, RS_WIDTH, rs_src [RS_N][RS_WIDTH], rs_src_len [RS_N]   the
                         sources (prompts of a decoder-only model)
+       RS_FRONT         (optional) defined: the encoder-decoder's source has a
+                        front end (attn_seq2seq_cfg's src_*): encoded by
+                        attn_seq2seq_encode_ex_*, decoded by
+                        attn_seq2seq_generate_* (else attn_seq2seq_greedy_*)
+       RS_INPUT         (optional) defined: the sources are float inputs, not
+                        rs_src: rs_input [RS_N][RS_IN_WIDTH] features [rows]
+                        [src_d_in] or one image [channels][h][w] each,
+                        rs_input_n [RS_N] values, rs_src_len [RS_N] rows (an
+                        image's: its patches); int8 runs quantize them at the
+                        model's src_in_scale / src_in_zp (attn_quantize_s8)
+       RS_SEG           (optional) defined: rs_seg [RS_N][RS_WIDTH] segment
+                        ids beside rs_src
        rs_max_out [RS_N] tokens to generate at most
        RS_BOS, RS_EOS   the first decoder input (encoder-decoder) and the end
                         token (-1: none)

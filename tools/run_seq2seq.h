@@ -12,6 +12,21 @@
 #define RS_PATH_WIDTH RS_MAX_LEN
 #endif
 
+/* An encoder-decoder's source: float input (features or an image) or
+   token ids, with segment ids or without. */
+#ifdef RS_INPUT
+#define RS_IN(s) rs_input[s]
+#define RS_SRC(s) NULL
+#else
+#define RS_IN(s) NULL
+#define RS_SRC(s) rs_src[s]
+#endif
+#ifdef RS_SEG
+#define RS_SEGS(s) rs_seg[s]
+#else
+#define RS_SEGS(s) NULL
+#endif
+
 static int rs_check(attn_status st, const char *what, int s)
 {
     if (st == ATTN_OK) return 0;
@@ -99,6 +114,14 @@ static int rs_run_f32(void)
         bad |= rs_check(attn_lm_greedy_f32(out, &n, rs_max_out[s], rs_src[s], rs_src_len[s],
                                            RS_EOS, &cache, &RS_CFG, &RS_W, &arena),
                         "attn_lm_greedy_f32", s);
+#elif defined(RS_FRONT)
+        bad |= rs_check(attn_seq2seq_encode_ex_f32(&cache, RS_IN(s), RS_SRC(s), RS_SEGS(s),
+                                                   rs_src_len[s], &RS_CFG, &RS_W, &arena),
+                        "attn_seq2seq_encode_ex_f32", s);
+        if (!bad)
+            bad |= rs_check(attn_seq2seq_generate_f32(out, &n, rs_max_out[s], RS_BOS, RS_EOS,
+                                                      &cache, &RS_CFG, &RS_W, &arena),
+                            "attn_seq2seq_generate_f32", s);
 #else
         bad |= rs_check(attn_seq2seq_greedy_f32(out, &n, rs_max_out[s], rs_src[s], rs_src_len[s],
                                                 RS_BOS, RS_EOS, &cache, &RS_CFG, &RS_W, &arena),
@@ -109,6 +132,10 @@ static int rs_run_f32(void)
         rs_set_path(s, out, n);
 #ifdef RS_LM
         bad |= rs_check(attn_kv_cache_reset(&cache), "attn_kv_cache_reset", s);
+#elif defined(RS_FRONT)
+        bad |= rs_check(attn_seq2seq_encode_ex_f32(&cache, RS_IN(s), RS_SRC(s), RS_SEGS(s),
+                                                   rs_src_len[s], &RS_CFG, &RS_W, &arena),
+                        "attn_seq2seq_encode_ex_f32", s);
 #else
         bad |= rs_check(attn_seq2seq_encode_f32(&cache, rs_src[s], rs_src_len[s], &RS_CFG, &RS_W,
                                                 &arena),
@@ -136,6 +163,27 @@ static int rs_run_f32(void)
 static unsigned char rs_cache_s8[RS_CACHE_S8] ATTN_ALIGNED;
 static unsigned char rs_arena_s8[RS_SCRATCH_S8] ATTN_ALIGNED;
 
+#ifdef RS_INPUT
+/* sample s's float input in int8 at the model's src_in_scale / src_in_zp */
+static int8_t rs_qin[RS_IN_WIDTH];
+#define RS_QIN rs_qin
+static int rs_quantize_input(int s)
+{
+    attn_qparams q;
+    q.scale = RS_S8.src_in_scale;
+    q.zero_point = RS_S8.src_in_zp;
+    return rs_check(attn_quantize_s8(rs_qin, rs_input[s], rs_input_n[s], q), "attn_quantize_s8",
+                    s);
+}
+#else
+#define RS_QIN NULL
+static int rs_quantize_input(int s)
+{
+    (void)s;
+    return 0;
+}
+#endif
+
 static int rs_run_s8(void)
 {
     static int out[RS_MAX_LEN + 1];
@@ -162,6 +210,16 @@ static int rs_run_s8(void)
         bad |= rs_check(attn_lm_greedy_s8(out, &n, rs_max_out[s], rs_src[s], rs_src_len[s],
                                           RS_EOS, &cache, &RS_CFG, &RS_S8, &arena),
                         "attn_lm_greedy_s8", s);
+#elif defined(RS_FRONT)
+        bad |= rs_quantize_input(s);
+        if (!bad)
+            bad |= rs_check(attn_seq2seq_encode_ex_s8(&cache, RS_QIN, RS_SRC(s), RS_SEGS(s),
+                                                      rs_src_len[s], &RS_CFG, &RS_S8, &arena),
+                            "attn_seq2seq_encode_ex_s8", s);
+        if (!bad)
+            bad |= rs_check(attn_seq2seq_generate_s8(out, &n, rs_max_out[s], RS_BOS, RS_EOS,
+                                                     &cache, &RS_CFG, &RS_S8, &arena),
+                            "attn_seq2seq_generate_s8", s);
 #else
         bad |= rs_check(attn_seq2seq_greedy_s8(out, &n, rs_max_out[s], rs_src[s], rs_src_len[s],
                                                RS_BOS, RS_EOS, &cache, &RS_CFG, &RS_S8, &arena),
@@ -171,6 +229,10 @@ static int rs_run_s8(void)
         rs_tokens("s8", s, out, n);
 #ifdef RS_LM
         bad |= rs_check(attn_kv_cache_reset(&cache), "attn_kv_cache_reset", s);
+#elif defined(RS_FRONT)
+        bad |= rs_check(attn_seq2seq_encode_ex_s8(&cache, RS_QIN, RS_SRC(s), RS_SEGS(s),
+                                                  rs_src_len[s], &RS_CFG, &RS_S8, &arena),
+                        "attn_seq2seq_encode_ex_s8", s);
 #else
         bad |= rs_check(attn_seq2seq_encode_s8(&cache, rs_src[s], rs_src_len[s], &RS_CFG, &RS_S8,
                                                &arena),

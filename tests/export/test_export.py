@@ -53,6 +53,20 @@ catch a changed table; calibration data that does not fit (an id >= vocab,
 ...) is refused in Python, by the calibration header's #error and by the C
 quantizer alone, and on the command line (exit 1, no traceback).
 
+Source front ends of encoder-decoders (attn_seq2seq_cfg's src_*: Seq2Seq's
+src_in, src_cls, src_segment_embed): features through a Linear (no bias,
+embed_scale on the target's tokens only), a 2x4x6 image in Conv2d 2x2
+patches with a CLS row and embedding LayerNorms, and tokens with segment
+ids and a CLS row: each float against PyTorch through
+attn_seq2seq_encode_ex_f32 + attn_seq2seq_generate_f32 (given and default
+samples), each in int8 (calibrated on float features, images, token and
+segment ids; attn_seq2seq_encode_ex_s8 on inputs quantized at the model's
+src_in_scale / zp), >= 50% of held-out outputs identical to float; headers
+without their CLS row or segments must fail the verification; Conv2d
+sources whose patches overlap or are not squares (stride != kernel,
+padding, dilation, groups), CLS rows of the wrong shape or width, and
+sources that do not fit are refused, on the command line too (exit 1).
+
 Needs PyTorch (Debian's python3-torch) and a C compiler. Prints a line per
 check and ends with "N passed, N failed"; exit status 0 only if none failed.
 Deterministic (fixed seeds); takes about half a minute.
@@ -917,7 +931,7 @@ def embed_norm_checks(check, P, cc, cxx):
         r = E.export_seq2seq(m, P("en%d_model.h" % i), "en%d" % i, bos=bos, eos=eos,
                              log=lambda s: reports.__setitem__("en%d" % i, s),
                              c_compiler=cc)
-        assert "1 /*embed_norm*/}" in r, "the cfg's embed_norm flag is not set"
+        assert "1 /*embed_norm*/,\n" in r, "the cfg's embed_norm flag is not set"
         assert ("en%d_src_embed_norm_w[" % i) in r, "no source norm array"
         assert (("en%d_tgt_embed_norm_w[" % i) in r) == (i == 0), "target affine"
         print("     " + reports["en%d" % i])
@@ -935,17 +949,17 @@ def embed_norm_checks(check, P, cc, cxx):
 
     def norms_matter():
         # the same headers with the flag off must fail the verification: the norm is applied
-        for path, name, run in (
-                (P("en0_model.h"), "en0", lambda p: E._verify_float(
+        for path, flag, run in (
+                (P("en0_model.h"), "1 /*embed_norm*/,\n", lambda p: E._verify_float(
                     "seq2seq", s2s[0][1], p, "en0", [[3, 4, 5], [6, 1]], 1, 2, None, None, cc,
                     REPO, quiet)),
-                (P("enl_model.h"), "enl", lambda p: E._verify_float(
+                (P("enl_model.h"), "1 /*embed_norm*/}", lambda p: E._verify_float(
                     "lm", lm, p, "enl", [[3, 4], [5]], None, 3, None, None, cc, REPO, quiet))):
             text = open(path).read()
-            assert text.count("1 /*embed_norm*/}") == 1
+            assert text.count(flag) == 1
             bad = path.replace("_model.h", "_off_model.h")
             with open(bad, "w") as fh:
-                fh.write(text.replace("1 /*embed_norm*/}", "0 /*embed_norm*/}"))
+                fh.write(text.replace(flag, "0" + flag[1:]))
             refuses(lambda: run(bad), "largest difference", exc=RuntimeError)
         # and without it in PyTorch the model computes something else
         m = s2s[0][1]
@@ -1132,6 +1146,290 @@ def embed_norm_checks(check, P, cc, cxx):
         assert "eng_s8_src_embed_norm_gamma[" in open(P("eng_model_s8.h")).read()
     check("command line: embedding-norm refusals exit 1 with a message and no traceback; a "
           "Seq2Seq with both norms exports, verified, with its int8 model", cli)
+
+
+def front_models():
+    """(label, model, bos, eos) of the encoder-decoders whose source has a
+    front end (attn_seq2seq_cfg's src_*)."""
+    out = []
+    torch.manual_seed(31)
+    d = 16
+    b = E.Seq2Seq.build(5, 12, d, 2, 2, 1, 24, max_src=7, max_tgt=8)
+    m = peaked(E.Seq2Seq(None, b.tgt_embed, encoder=b.encoder, decoder=b.decoder, out=b.out,
+                         src_in=nn.Linear(6, d, bias=False), src_pos=b.src_pos,
+                         tgt_pos=b.tgt_pos, embed_scale=math.sqrt(d)))
+    out.append(("features through Linear(6, 16, bias=False), learned positions, embed_scale "
+                "sqrt(16) (the target's tokens only), post-norm relu", m, 1, 11))
+    m = peaked(E.Seq2Seq.build(0, 10, 12, 3, 1, 2, 20, max_src=7, max_tgt=8, activation="gelu",
+                               norm_first=True, embed_norm=True, src_patch=2, src_channels=2,
+                               src_image_size=(4, 6), src_cls=True))
+    with torch.no_grad():
+        m.src_cls.normal_(0.0, 1.0)
+    _randomise_norm(m.src_embed_norm, 32)
+    out.append(("a 2x4x6 image in 2x2 Conv2d patches (6) + a CLS row, learned positions, "
+                "embedding LayerNorms, pre-norm gelu", m, 0, 8))
+    m = peaked(E.Seq2Seq.build(9, 10, 12, 2, 1, 1, 20, max_src=8, max_tgt=8, pos="sinusoidal",
+                               embed_scale=math.sqrt(12), src_segments=3, src_cls=True,
+                               batch_first=False))
+    with torch.no_grad():
+        m.src_cls.normal_(0.0, 1.0)
+    out.append(("tokens + 3 segment ids + a CLS row, sinusoidal, embed_scale sqrt(12), "
+                "batch_first=False", m, 1, 2))
+    return out
+
+
+def front_checks(check, P, cc, cxx):
+    kw = dict(c_compiler=cc, log=quiet)
+    models = front_models()
+    rng = np.random.RandomState(33)
+    reports = {}
+
+    def sources(m, n):
+        spec = E._src_spec(E.describe_seq2seq(m))
+        if spec["front"] == "features":
+            return [rng.randn(rng.randint(1, spec["max_rows"] + 1), spec["d_in"]).astype(
+                np.float32) for _ in range(n)], None
+        if spec["front"] == "patches":
+            return [rng.randn(*spec["image"]).astype(np.float32) for _ in range(n)], None
+        src = [list(rng.randint(0, spec["vocab"], size=rng.randint(1, spec["max_rows"] + 1)))
+               for _ in range(n)]
+        return src, [list(rng.randint(0, spec["segments"], size=len(x))) for x in src]
+
+    needles = [
+        ["6, 0, 0, 0, 0 /*src_d_in", "0 /*src_cls_token*/, 0 /*src_segments*/}",
+         "0 /*src_vocab*/", "    NULL, fr0_tgt_embed,", "fr0_src_embed_w[16 * 6]",
+         "NULL /*src_embed_b*/", "#define FR0_SRC_D_IN 6 ",
+         "ATTN_SEQ2SEQ_SCRATCH_EX_F32(FR0_MAX_SRC, FR0_MAX_TGT, FR0_D_MODEL, FR0_D_FF, "
+         "FR0_TGT_VOCAB, 0)", "attn_seq2seq_encode_ex_f32(&cache, input, NULL, NULL"],
+        ["8, 2, 2, 4, 6 /*src_d_in", "1 /*src_cls_token*/, 0 /*src_segments*/}",
+         "fr1_src_embed_w[12 * 8]", "fr1_src_embed_b[12]", "fr1_src_cls_token[12]",
+         "#define FR1_SRC_PATCHES 6 ", "ATTN_SEQ2SEQ_SCRATCH_EX_F32(FR1_MAX_SRC",
+         " FR1_SRC_D_IN)\n"],
+        ["0, 0, 0, 0, 0 /*src_d_in", "1 /*src_cls_token*/, 3 /*src_segments*/}",
+         "fr2_src_embed[9 * 12]", "fr2_src_segment_embed[3 * 12]", "fr2_src_cls_token[12]",
+         "FR2_TGT_VOCAB, 0)", "attn_seq2seq_encode_ex_f32(&cache, NULL, src, segments"]]
+
+    def float_one(i, m, bos, eos, default):
+        src, segs = (None, None) if default else sources(m, 8)
+        text = E.export_seq2seq(m, P("fr%d_model.h" % i), "fr%d" % i, bos=bos, eos=eos,
+                                samples=src, segments=segs, c_compiler=cc,
+                                log=lambda s: reports.__setitem__(i, s))
+        for n in needles[i]:
+            assert n in text, "the header lacks %r" % n
+        print("     " + reports[i])
+    for i, (label, m, bos, eos) in enumerate(models):
+        check("seq2seq with a source front end, float == PyTorch (encode_ex + generate): %s"
+              % label, lambda i=i, m=m, bos=bos, eos=eos: float_one(i, m, bos, eos, False))
+    check("the same with the default samples (random images; random tokens and segments)",
+          lambda: [float_one(i, models[i][1], models[i][2], models[i][3], True)
+                   for i in (1, 2)])
+
+    def front_matters():
+        # the headers without their CLS row / segments must fail the verification
+        for i, flag, off in ((1, "1 /*src_cls_token*/", "0 /*src_cls_token*/"),
+                             (2, "3 /*src_segments*/", "0 /*src_segments*/")):
+            m, bos, eos = models[i][1:]
+            src, segs = sources(m, 4)
+            text = open(P("fr%d_model.h" % i)).read()
+            assert text.count(flag) == 1
+            with open(P("fr%d_off_model.h" % i), "w") as fh:
+                fh.write(text.replace(flag, off))
+            refuses(lambda: E._verify_float("seq2seq", m, P("fr%d_off_model.h" % i), "fr%d" % i,
+                                            src, bos, eos, None, None, cc, REPO, quiet,
+                                            segments=segs),
+                    "largest difference", exc=RuntimeError)
+        # PyTorch: the segments and the CLS row change the logits
+        m = models[2][1]
+        with E._eval_mode(m), torch.no_grad():
+            src, tgt = torch.tensor([[3, 4, 5]]), torch.tensor([[1, 6, 7]])
+            a = m(src, tgt)
+            b = m(src, tgt, src_segments=torch.tensor([[0, 1, 2]]))
+        assert float((a - b).abs().max()) > 1e-2
+    check("the front end matters: a header without its CLS row or segments fails the "
+          "verification", front_matters)
+
+    def s8_one(i):
+        m, bos, eos = models[i][1:]
+        calib, csegs = sources(m, 24)
+        held, hsegs = sources(m, 12)
+        tgt = [[bos] + m.greedy(x, bos, eos, m.max_tgt - 1,
+                                segments=None if csegs is None else csegs[k])
+               for k, x in enumerate(calib)]
+        ctext = E.export_seq2seq_calibration(m, calib, tgt, P("fr%d_calib.h" % i), "fr%d" % i,
+                                             segments=csegs)
+        assert ("fr%d_calib_input[24]" % i in ctext) == (i < 2), "float calibration inputs"
+        assert ("fr%d_calib_seg[24][8]" % i in ctext) == (i == 2), "calibration segments"
+        r = E.quantize_seq2seq(P("fr%d_model.h" % i), P("fr%d_calib.h" % i),
+                               P("fr%d_model_s8.h" % i), "fr%d" % i, samples=held,
+                               segments=hsegs, min_word_agreement=0.5, **kw)
+        assert r["samples"] == 12 and 0.5 <= r["word_agreement"] <= 1.0, r
+        assert r["max_logit_error"] > 0.0, r
+        for n in (["fr%d_s8_src_in_w[" % i] if i < 2 else
+                  ["fr2_s8_src_segment_embed[36]", "fr2_s8_src_cls_token[12]"]) + \
+                (["fr1_s8_src_cls_token[12]"] if i == 1 else []) + \
+                ["ATTN_SEQ2SEQ_SCRATCH_EX_S8(", "attn_seq2seq_encode_ex_s8("]:
+            assert n in r["text"], "the int8 header lacks %r" % n
+        print("     int8 front end %d: %d of %d held-out outputs identical to float, token error "
+              "rate %.1f%%, logits within %.3g (span %.3g)" % (
+                  i, r["words_identical"], r["samples"], 100 * r["token_error_rate"],
+                  r["max_logit_error"], r["logit_span"]))
+    for i, (label, m, bos, eos) in enumerate(models):
+        check("int8 seq2seq with a source front end (%d): quantized on %s, the header "
+              "bit-identical to the quantizer's parameters (attn_seq2seq_encode_ex_s8), >= 50%% "
+              "of held-out outputs identical to float" % (i, ("float features", "float images",
+                                                             "token and segment ids")[i]),
+              lambda i=i: s8_one(i))
+
+    def s8_default():  # samples=None: the calibration header's own inputs, read back
+        r = E.quantize_seq2seq(P("fr0_model.h"), P("fr0_calib.h"), P("fr0_again_s8.h"), "fr0",
+                               min_word_agreement=0.5, **kw)
+        assert r["samples"] == 24 and r["on"] == "calibration sources", r
+    check("int8 front end: the calibration header's float inputs as the samples", s8_default)
+
+    def cxx98():
+        src = P("fr_cxx.cc")
+        with open(src, "w") as fh:
+            fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n' +
+                     "".join('#include "fr%d_model.h"\n#include "fr%d_model_s8.h"\n' % (i, i)
+                             for i in range(3)) +
+                     'int main(void) { return fr0_cfg.src_d_in + fr1_cfg.src_patch + '
+                     'fr2_cfg.src_segments + fr0_s8.src_in_zp + fr1_s8.logit_zp == 0; }\n')
+        r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
+                           ["-I" + REPO, "-I" + P(""), "-c", src, "-o", P("fr_cxx.o")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+    check("the front-end headers (float and int8) compile as C++98", cxx98)
+
+    # ---- refusals
+    def parts():
+        torch.manual_seed(34)
+        b = E.Seq2Seq.build(5, 8, 8, 2, 1, 1, 12, max_src=6, max_tgt=6)
+        return dict(tgt_embed=b.tgt_embed, encoder=b.encoder, decoder=b.decoder, out=b.out,
+                    src_pos=b.src_pos, tgt_pos=b.tgt_pos)
+
+    def conv(*a, **k):
+        return lambda: E.Seq2Seq(None, src_in=nn.Conv2d(*a, **k), src_image_size=(4, 4),
+                                 **parts())
+
+    def conv_refused():
+        refuses(conv(1, 8, 2, stride=1), "src_in has stride (1, 1) with a 2x2 kernel",
+                "non-overlapping")
+        refuses(conv(1, 8, 2, stride=2, padding=1), "src_in has padding (1, 1)")
+        refuses(conv(1, 8, 2, stride=2, dilation=2), "src_in has dilation (2, 2)")
+        refuses(conv(2, 8, 2, stride=2, groups=2), "src_in has groups=2")
+        refuses(conv(1, 8, (2, 1), stride=(2, 1)), "src_in has a 2x1 kernel")
+        m = E.Seq2Seq(None, src_in=nn.Conv2d(1, 8, 2, stride=2), src_image_size=(4, 4), **parts())
+        m.src_in = nn.Conv2d(1, 8, 2, stride=1)  # after construction: the export refuses it
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_in has stride (1, 1)")
+        refuses(lambda: E.Seq2Seq(None, src_in=nn.Conv2d(1, 8, 2, stride=2), **parts()),
+                "give src_image_size")
+        refuses(lambda: E.Seq2Seq(None, src_in=nn.Conv2d(1, 8, 2, stride=2),
+                                  src_image_size=(4, 5), **parts()),
+                "not a whole number of 2x2 patches")
+        m = E.Seq2Seq(None, src_in=nn.Conv2d(1, 8, 2, stride=2), src_image_size=(4, 6),
+                      src_cls=nn.Parameter(torch.zeros(8)), **parts())
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2),
+                "a 4x6 image is 6 patches + the CLS row: more than max_src 6")
+        m = E.Seq2Seq(None, src_in=nn.Conv2d(1, 6, 2, stride=2), src_image_size=(4, 4), **parts())
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_in has 6 output channels; the "
+                "encoder is 8 wide")
+    check("refused: a Conv2d source whose patches overlap or are not squares (stride != kernel, "
+          "padding, dilation, groups), without an image size, of another width, too many "
+          "patches", conv_refused)
+
+    def cls_refused():
+        refuses(lambda: E.Seq2Seq(nn.Embedding(5, 8), src_cls=nn.Parameter(torch.zeros(2, 8)),
+                                  **parts()),
+                "src_cls must be a tensor of [d_model], [1, d_model] or [1, 1, d_model]",
+                "not [2, 8]")
+        m = E.Seq2Seq(nn.Embedding(5, 8), src_cls=nn.Parameter(torch.zeros(1, 1, 6)), **parts())
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2),
+                "src_cls has 6 values; the encoder is 8 wide")
+        m = E.Seq2Seq(nn.Embedding(5, 8), **parts())
+        m.src_cls = nn.Parameter(torch.zeros(3, 8))
+        refuses(lambda: E.seq2seq_header(m, "r", 1, 2), "src_cls must be a tensor")
+        m = E.Seq2Seq(nn.Embedding(5, 8), src_cls=nn.Parameter(torch.zeros(8)), **parts(),
+                      max_src=None)
+        assert m.max_src == 6
+    check("refused: a CLS row of the wrong shape or width", cls_refused)
+
+    def others_refused():
+        p = parts()
+        refuses(lambda: E.Seq2Seq(nn.Embedding(5, 8), src_in=nn.Linear(4, 8), **p),
+                "give src_embed", "not both")
+        refuses(lambda: E.Seq2Seq(None, **p), "needs src_embed=", "or src_in=")
+        refuses(lambda: E.Seq2Seq(None, src_in=nn.Conv1d(1, 8, 2), **p),
+                "src_in must be an nn.Linear(d_in, d_model)")
+        refuses(lambda: E.Seq2Seq(None, src_in=nn.Linear(4, 8),
+                                  src_segment_embed=nn.Embedding(2, 8), **p),
+                "src_segment_embed needs token ids")
+        refuses(lambda: E.Seq2Seq(None, src_in=nn.Linear(4, 8), src_image_size=(4, 4), **p),
+                "src_image_size is for an nn.Conv2d src_in")
+        refuses(lambda: E.Seq2Seq(nn.Embedding(5, 8), src_segment_embed=nn.Embedding(
+            2, 8, max_norm=1.0), **p), "src_segment_embed uses max_norm")
+        refuses(lambda: E.seq2seq_header(E.Seq2Seq(None, src_in=nn.Linear(4, 6), **p), "r", 1, 2),
+                "src_in is Linear(4, 6); the encoder is 8 wide")
+        fm, bos, eos = models[0][1:]
+        refuses(lambda: E.export_seq2seq(fm, P("r_model.h"), "r", bos=bos, eos=eos,
+                                         samples=[np.zeros((2, 5))], **kw),
+                "samples[0] is [2, 5]; the model's source is features [rows, 6], 1..7 rows")
+        refuses(lambda: E.export_seq2seq(fm, P("r_model.h"), "r", bos=bos, eos=eos,
+                                         samples=[np.zeros((8, 6))], **kw),
+                "samples[0] is [8, 6]")
+        refuses(lambda: E.seq2seq_calibration_header(fm, [[1, 2]], [[1]], "r"),
+                "src[0] is [2]; the model's source is features")
+        refuses(lambda: E.seq2seq_calibration_header(fm, [np.zeros((1, 6))], [[1]], "r",
+                                                     segments=[[0]]),
+                "segments= are for token sources")
+        tm, bos, eos = models[2][1:]
+        refuses(lambda: E.export_seq2seq(tm, P("r_model.h"), "r", bos=bos, eos=eos,
+                                         samples=[[1, 2]], segments=[[0, 3]], **kw),
+                "segments[0] has segment 3 outside the segment table (0..2)")
+        refuses(lambda: E.seq2seq_calibration_header(tm, [[1, 2]], [[1]], "r",
+                                                     segments=[[0]]),
+                "segments[0] has 1 ids for a source of 2 tokens")
+        refuses(lambda: E.seq2seq_calibration_header(tm, [[1] * 8], [[1]], "r"),
+                "src[0] has 8 tokens; at most 7")
+        with E._eval_mode(tm), torch.no_grad():
+            refuses(lambda: tm(torch.zeros(1, 3, 4), torch.tensor([[1]])),
+                    "source is token ids [batch, length]")
+            refuses(lambda: models[1][1](torch.zeros(1, 2, 4, 4), torch.tensor([[1]])),
+                    "source is images [batch, 2, 4, 6]")
+    check("refused: src_embed and src_in together, other src_in types, segments without "
+          "tokens, samples / calibration / segment ids that do not fit the source",
+          others_refused)
+
+    def cli():
+        exe = [sys.executable, os.path.join(REPO, "tools", "export.py")]
+        m = E.Seq2Seq(None, src_in=nn.Conv2d(1, 8, 2, stride=2), src_image_size=(4, 4), **parts())
+        m.src_in = nn.Conv2d(1, 8, 3, stride=2)
+        torch.save(m, P("fr_stride.pt"))
+        m = E.Seq2Seq(nn.Embedding(5, 8), **parts())
+        m.src_cls = nn.Parameter(torch.zeros(2, 8))
+        torch.save(m, P("fr_cls.pt"))
+        for f, needle in (("fr_stride.pt", "src_in has stride (2, 2) with a 3x3 kernel"),
+                          ("fr_cls.pt", "src_cls must be a tensor of [d_model]")):
+            r = subprocess.run(exe + [P(f), "--name", "bad", "--bos", "1", "-o",
+                                      P("fr_bad_model.h")], capture_output=True, text=True)
+            assert r.returncode == 1, (r.returncode, r.stderr)
+            assert "Traceback" not in r.stderr and "cannot export" in r.stderr, r.stderr
+            assert needle in r.stderr, (needle, r.stderr)
+        m, bos, eos = models[2][1:]
+        torch.save(m, P("fr_good.pt"))
+        src, segs = sources(m, 16)
+        torch.save({"src": src, "tgt": [[bos] + m.greedy(s, bos, eos, 7, segments=g)
+                                        for s, g in zip(src, segs)], "segments": segs},
+                   P("fr_good_calib.pt"))
+        r = subprocess.run(exe + [P("fr_good.pt"), "--name", "frc", "--bos", str(bos), "--eos",
+                                  str(eos), "--cc", cc, "--calib", P("fr_good_calib.pt"),
+                                  "--min-word-agreement", "0.5"],
+                           capture_output=True, text=True, cwd=P(""))
+        assert r.returncode == 0, r.stderr
+        assert "verified" in r.stdout and "frc_model_s8.h" in r.stdout, r.stdout
+        assert "frc_calib_seg[16][8]" in open(P("frc_calib.h")).read()
+    check("command line: a stride-3 Conv2d source and a [2, 8] CLS are refused (exit 1, a "
+          "message, no traceback); a tokens + segments + CLS model exports and quantizes with "
+          "calibration segments (exit 0)", cli)
 
 
 def main():
@@ -1463,6 +1761,7 @@ def main():
     check("command line: a Seq2Seq pickle exports (exit 0), a SiLU one is refused (exit 1)", cli)
 
     embed_norm_checks(check, P, cc, args.cxx)
+    front_checks(check, P, cc, args.cxx)
     classifier_checks(check, P, cc, args.cxx)
 
     n_fail = results.count(False)
