@@ -319,6 +319,21 @@
                    instructions per element, 17 with beta), four lanes on
                    Helium (VRMULH, VMULH, VQSHL by each lane's shift, VQADD).
    pool (mean)     y = zp + round(sum (x - zp) / count), ties away from zero.
+   CLS row         a model with a CLS row and a pre-norm stack (no
+                   embed_norm) keeps row 0 at encodings of its own
+                   (attn_model_s8_params.cls_row; the quantizer sets them
+                   from row 0's own ranges): row 0 enters as x0, the CLS
+                   row plus its position rounded once (no pos_add), and
+                   its residual adds and layer norms (their eps) are its
+                   own; every tensor between (norm outputs, Q, K, V, the
+                   blocks' outputs) is at the layer's encodings, so the
+                   other rows see its keys and values as before. The same
+                   integer steps, row 0 alone (the rows after it in pairs).
+                   A learned CLS row can be several times smaller than
+                   the embedded rows (the ViT golden case: |x| <= 4.3
+                   against 15.5), and one per-tensor encoding of the
+                   residual stream left it few steps (cosine of the logits
+                   0.99625 there; 0.99993 so).
    All saturation is to the type's range; clamp is to [-128, 127] (or the
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
@@ -351,7 +366,9 @@
                           probabilities rounded to 2^-16, R to 2^-31
                           relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
-                          layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
+                          layer, >= 0.9994 for 2-layer stacks and whole
+                          models (tests/test_quant.c asserts >= 0.999 of
+                          each; BENCHMARKS.md)
      additive attention   the quantizer's tanh table round(127 tanh(x)) at
                           the 256 index values, an index of 8 bits over at
                           most [-4, 4] (tanh within 7e-4 of +-1 beyond);
@@ -497,7 +514,9 @@
           attn_quantize_model_s8 / attn_quantize_model_tokens_s8;
           ATTN_MODEL_SCRATCH_EX_*; the decoder models' embedding
           LayerNorm (embed_norm of attn_seq2seq_cfg and attn_lm_cfg: BART's
-          layernorm_embedding). API change: attn_mha_cfg,
+          layernorm_embedding); an int8 pre-norm model's CLS row at its own
+          encodings (attn_cls_row_s8_params, attn_model_s8_params.cls_row;
+          INT8 ARITHMETIC). API change: attn_mha_cfg,
           attn_encoder_cfg, attn_model_cfg, attn_model_weights_f32,
           attn_model_s8_params, attn_seq2seq_cfg, attn_lm_cfg,
           attn_seq2seq_weights_f32, attn_lm_weights_f32,
@@ -1660,7 +1679,9 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
                                               attn_arena *scratch);
 /* The whole classifier; calib [n_calib][seq][d_in] (or d_model if d_in is
    0). Sinusoidal positions are baked into an int8 table (max_seq * d_model
-   bytes of store). Errors as for attn_quantize_encoder_s8; *out is
+   bytes of store). A CLS row in a pre-norm stack (no embed_norm) gets its
+   own encodings (cls_row: attn_cls_row_s8_params, d_model bytes and the
+   structs of store). Errors as for attn_quantize_encoder_s8; *out is
    written only on success. */
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                             const attn_model_weights_f32 *w, const float *calib,
