@@ -3508,14 +3508,15 @@ typedef struct {
     attn__range r[ATTN__T_N];
 } attn__tap;
 
-/* A layer's taps, one per block (an encoder layer leaves CA unused); a
-   stack has one per layer and one more whose t[0].r[ATTN__T_OUT] watches
-   the final norm. row0: an encoder layer's row 0 after its attention and
-   after its feed-forward block (a CLS row's own encoding). */
+/* A layer's taps, one per block; a stack has one per layer and one more
+   whose t[0].r[ATTN__T_OUT] watches the final norm. An encoder layer has
+   no cross-attention: its CA tap watches row 0 after the attention block
+   (r[ATTN__T_ROW0_SA]) and after the feed-forward block (r[ATTN__T_ROW0_FF]),
+   for a CLS row's own encoding. */
 enum { ATTN__B_SA, ATTN__B_CA, ATTN__B_FF, ATTN__B_N };
+enum { ATTN__T_ROW0_SA = 0, ATTN__T_ROW0_FF = 1 };
 typedef struct {
     attn__tap t[ATTN__B_N];
-    attn__range row0[2];
 } attn__layer_obs;
 
 static void attn__see1(attn__range *r, float v)
@@ -3744,9 +3745,9 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
     for (i = 0; i < seq; i++)
         attn__att_block_f32(x + (size_t)i * d, i, &A, NULL, cfg, nrm, q, scores, sa);
-    if (obs) attn__see(&obs->row0[0], x, d);
+    if (obs) attn__see(&obs->t[ATTN__B_CA].r[ATTN__T_ROW0_SA], x, d);
     attn__ff_rows_f32(x, seq, &F, cfg, k, v, nrm, hid, ft);
-    if (obs) attn__see(&obs->row0[1], x, d);
+    if (obs) attn__see(&obs->t[ATTN__B_CA].r[ATTN__T_ROW0_FF], x, d);
     arena->used = mark;
 }
 
@@ -11716,9 +11717,10 @@ ATTN__NOINLINE void attn__quant_cls_row(attn__quant *z, attn_model_s8_params *re
         const attn__layer_obs *o = &obs->layers[l];
         attn_qparams qa = attn__qparams_of(z, o->t[ATTN__B_SA].r[ATTN__T_ATT]),
                      qf = attn__qparams_of(z, o->t[ATTN__B_FF].r[ATTN__T_FF]),
-                     q1 = attn__qparams_of(z, o->row0[0]),
-                     q2 = l == n - 1 && !w->encoder.final_norm ? qout
-                                                               : attn__qparams_of(z, o->row0[1]);
+                     q1 = attn__qparams_of(z, o->t[ATTN__B_CA].r[ATTN__T_ROW0_SA]),
+                     q2 = l == n - 1 && !w->encoder.final_norm
+                              ? qout
+                              : attn__qparams_of(z, o->t[ATTN__B_CA].r[ATTN__T_ROW0_FF]);
         t[l].norm1 = lp->norm1;
         t[l].norm1.eps = attn__norm_eps(eps, dm, (double)q.scale);
         attn__quant_add(z, &t[l].add1, q, qa, q1);
