@@ -319,6 +319,21 @@
                    instructions per element, 17 with beta), four lanes on
                    Helium (VRMULH, VMULH, VQSHL by each lane's shift, VQADD).
    pool (mean)     y = zp + round(sum (x - zp) / count), ties away from zero.
+   CLS row         a model with a CLS row and a pre-norm stack (no
+                   embed_norm) keeps row 0 at encodings of its own
+                   (attn_model_s8_params.cls_row; the quantizer sets them
+                   from row 0's own ranges): row 0 enters as x0, the CLS
+                   row plus its position rounded once (no pos_add), and
+                   its residual adds and layer norms (their eps) are its
+                   own; every tensor between (norm outputs, Q, K, V, the
+                   blocks' outputs) is at the layer's encodings, so the
+                   other rows see its keys and values as before. The same
+                   integer steps, row 0 alone (the rows after it in pairs).
+                   A learned CLS row can be several times smaller than
+                   the embedded rows (the ViT golden case: |x| <= 4.3
+                   against 15.5), and one per-tensor encoding of the
+                   residual stream left it few steps (cosine of the logits
+                   0.99625 there; 0.99993 so).
    All saturation is to the type's range; clamp is to [-128, 127] (or the
    linear's act_min..act_max). Right shifts of negative numbers are
    arithmetic (every compiler we support; checked at compile time).
@@ -351,7 +366,9 @@
                           probabilities rounded to 2^-16, R to 2^-31
                           relative; p = 1 clamped to 1 - 2^-15
      quantized layers     cosine >= 0.9996 to PyTorch float on every golden
-                          layer, >= 0.9994 for 2-layer stacks (BENCHMARKS.md)
+                          layer, >= 0.9994 for 2-layer stacks and whole
+                          models (tests/test_quant.c asserts >= 0.999 of
+                          each; BENCHMARKS.md)
      additive attention   the quantizer's tanh table round(127 tanh(x)) at
                           the 256 index values, an index of 8 bits over at
                           most [-4, 4] (tanh within 7e-4 of +-1 beyond);
@@ -498,7 +515,9 @@
           attn_quantize_model_s8 / attn_quantize_model_tokens_s8;
           ATTN_MODEL_SCRATCH_EX_*; the decoder models' embedding
           LayerNorm (embed_norm of attn_seq2seq_cfg and attn_lm_cfg: BART's
-          layernorm_embedding); the encoder-decoder's source front ends
+          layernorm_embedding); an int8 pre-norm model's CLS row at its own
+          encodings (attn_cls_row_s8_params, attn_model_s8_params.cls_row;
+          INT8 ARITHMETIC); the encoder-decoder's source front ends
           (features, patches, segment ids, a CLS row: the src_* fields,
           attn_seq2seq_encode_ex_* / generate_*,
           attn_quantize_seq2seq_ex_s8, ATTN_SEQ2SEQ_SCRATCH_EX_*). API
@@ -1388,6 +1407,29 @@ typedef struct {
     attn_layernorm_s8_params norm;   /* its parameters                     */
 } attn_encoder_s8_params;
 
+/* A pre-norm model's CLS row at an encoding of its own (attn_model_s8_params
+   .cls_row): the learned row is often much smaller than the embedded rows
+   (a ViT's patches), and the residual stream's one per-tensor encoding,
+   set by the largest rows, would give it few steps. Row 0 is then x0 (the
+   CLS row plus its position, quantized once at its own encoding: no
+   cls_token, no pos_add); in layer l its two residual adds are layers[l]
+   .add1/add2 and its two layer norms layers[l].norm1/norm2 in place of the
+   layer's (the same gamma, beta and out_zp: only eps, at row 0's input
+   scale, differs); every other tensor of row 0 (the norms' outputs, Q, K,
+   V, context, the blocks' outputs before the adds) stays at the layer's
+   encodings. norm: row 0's final norm (final_norm; else unused: the last
+   layer's add2 then returns row 0 to the stack's output encoding). */
+typedef struct {
+    attn_add_s8_params add1, add2;         /* row 0's residual adds         */
+    attn_layernorm_s8_params norm1, norm2; /* row 0's layer norms           */
+} attn_cls_layer_s8_params;
+
+typedef struct {
+    const int8_t *x0;                         /* [d_model] row 0 entering the stack */
+    const attn_cls_layer_s8_params *layers;   /* [n_layers]                         */
+    attn_layernorm_s8_params norm;            /* row 0's final norm                 */
+} attn_cls_row_s8_params;
+
 /* A whole int8 classifier: input int8 [seq][d_in] (quantize floats with
    attn_quantize_s8 and in_scale/in_zp), embedding, positions added with
    pos_add (a learned or baked sinusoidal table, int8), the stack, pooling,
@@ -1411,6 +1453,10 @@ typedef struct {
                                         softmax and weighted sum, as one
                                         head of d_model columns with no
                                         1/sqrt(d) in score_mul               */
+    const attn_cls_row_s8_params *cls_row; /* NULL, or the CLS row at its own
+                                        encoding (read only with cls_token,
+                                        a pre-norm stack and no embed_norm;
+                                        the quantizer makes it then)        */
 } attn_model_s8_params;
 
 /* One quantized decoder layer (cfg as for float): the encoder layer's
@@ -1715,7 +1761,9 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
                                               attn_arena *scratch);
 /* The whole classifier; calib [n_calib][seq][d_in] (or d_model if d_in is
    0). Sinusoidal positions are baked into an int8 table (max_seq * d_model
-   bytes of store). Errors as for attn_quantize_encoder_s8; *out is
+   bytes of store). A CLS row in a pre-norm stack (no embed_norm) gets its
+   own encodings (cls_row: attn_cls_row_s8_params, d_model bytes and the
+   structs of store). Errors as for attn_quantize_encoder_s8; *out is
    written only on success. */
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                             const attn_model_weights_f32 *w, const float *calib,
@@ -3621,10 +3669,13 @@ typedef struct {
     attn__range r[ATTN__T_N];
 } attn__tap;
 
-/* A layer's taps, one per block (an encoder layer leaves CA unused); a
-   stack has one per layer and one more whose t[0].r[ATTN__T_OUT] watches
-   the final norm. */
+/* A layer's taps, one per block; a stack has one per layer and one more
+   whose t[0].r[ATTN__T_OUT] watches the final norm. An encoder layer has
+   no cross-attention: its CA tap watches row 0 after the attention block
+   (r[ATTN__T_ROW0_SA]) and after the feed-forward block (r[ATTN__T_ROW0_FF]),
+   for a CLS row's own encoding. */
 enum { ATTN__B_SA, ATTN__B_CA, ATTN__B_FF, ATTN__B_N };
+enum { ATTN__T_ROW0_SA = 0, ATTN__T_ROW0_FF = 1 };
 typedef struct {
     attn__tap t[ATTN__B_N];
 } attn__layer_obs;
@@ -3855,7 +3906,9 @@ static void attn__encoder_layer_f32(float *x, int seq, const uint8_t *key_paddin
     attn__kv_rows_f32(k, v, x, seq, &A, cfg->norm_first, cfg, nrm, sa);
     for (i = 0; i < seq; i++)
         attn__att_block_f32(x + (size_t)i * d, i, &A, NULL, cfg, nrm, q, scores, sa);
+    if (obs) attn__see(&obs->t[ATTN__B_CA].r[ATTN__T_ROW0_SA], x, d);
     attn__ff_rows_f32(x, seq, &F, cfg, k, v, nrm, hid, ft);
+    if (obs) attn__see(&obs->t[ATTN__B_CA].r[ATTN__T_ROW0_FF], x, d);
     arena->used = mark;
 }
 
@@ -10224,12 +10277,14 @@ static void attn__size_rows_s8(attn__size *s, size_t P, size_t d, size_t n_keys,
 /* The layer itself; arguments checked and scratch available. Two tokens
    at a time (one if seq is 1): the projections and the feed-forward then
    take two rows per call, which the DSP cores run as two rows by two
-   channels. */
+   channels. c0: NULL, or (pre-norm) row 0's own adds and norms
+   (attn_cls_layer_s8_params): row 0 then goes alone, first. */
 static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
                                    const attn_encoder_cfg *cfg,
-                                   const attn_encoder_layer_s8_params *p, attn_arena *arena)
+                                   const attn_encoder_layer_s8_params *p,
+                                   const attn_cls_layer_s8_params *c0, attn_arena *arena)
 {
-    int dm = cfg->d_model, i;
+    int dm = cfg->d_model, i = 0;
     size_t d = (size_t)dm, mark = arena->used, P = seq >= 2 ? 2 : 1;
     int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
@@ -10237,8 +10292,22 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     attn__att_s8 A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, k, v, key_padding, seq,
                                      cfg->causal, cfg->window);
     attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
-    attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
-    for (i = 0; i < seq; i += (int)P) {
+    if (c0) { /* every key and value first (row 0's LN1 its own), then row 0 */
+        attn__att_s8 A0 = A;
+        attn__ff_s8 F0 = F;
+        A0.add = &c0->add1;
+        A0.norm = &c0->norm1;
+        F0.add = &c0->add2;
+        F0.norm = &c0->norm2;
+        attn__kv_rows_s8(k, v, x, 1, &A0, 1, dm, R.nrm);
+        attn__kv_rows_s8(k + d, v + d, x + d, seq - 1, &A, 1, dm, R.nrm);
+        attn__att_block_s8(x, 1, 0, &A0, NULL, cfg, &R);
+        attn__ff_block_s8(x, 1, &F0, cfg, &R);
+        i = 1;
+    } else {
+        attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
+    }
+    for (; i < seq; i += (int)P) {
         int8_t *rows = x + (size_t)i * d; /* tokens i .. i + m - 1 */
         int m = seq - i < (int)P ? seq - i : (int)P;
         attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
@@ -10288,21 +10357,23 @@ ATTN_DEF attn_status attn_encoder_layer_s8(int8_t *x, int seq, const uint8_t *ke
     if (!attn__layer_values_ok(p, cfg)) return ATTN_ERR_RANGE;
     need = attn__encoder_size_s8(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__encoder_layer_s8(x, seq, key_padding, cfg, p, arena);
+    attn__encoder_layer_s8(x, seq, key_padding, cfg, p, NULL, arena);
     return ATTN_OK;
 }
 
+/* c: NULL, or (pre-norm) row 0 at its own encoding (a model's CLS row). */
 static void attn__encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
                              const attn_encoder_cfg *cfg, const attn_encoder_s8_params *p,
-                             attn_arena *arena)
+                             const attn_cls_row_s8_params *c, attn_arena *arena)
 {
     int l;
     for (l = 0; l < p->n_layers; l++)
-        attn__encoder_layer_s8(x, seq, key_padding, cfg, &p->layers[l], arena);
+        attn__encoder_layer_s8(x, seq, key_padding, cfg, &p->layers[l], c ? &c->layers[l] : NULL,
+                               arena);
     if (p->final_norm)
         for (l = 0; l < seq; l++) {
             int8_t *row = x + (size_t)l * (size_t)cfg->d_model;
-            attn__layernorm_row_s8(row, row, 0, cfg->d_model, &p->norm);
+            attn__layernorm_row_s8(row, row, 0, cfg->d_model, l == 0 && c ? &c->norm : &p->norm);
         }
 }
 
@@ -10317,7 +10388,7 @@ ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padd
     if (!attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
     need = attn__encoder_size_s8(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__encoder_s8(x, seq, key_padding, cfg, p, arena);
+    attn__encoder_s8(x, seq, key_padding, cfg, p, NULL, arena);
     return ATTN_OK;
 }
 
@@ -10360,6 +10431,14 @@ static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8
     }
 }
 
+/* The CLS row's own encoding if the model has one and reads it (see
+   attn_cls_row_s8_params), else NULL. */
+static const attn_cls_row_s8_params *attn__cls_row_s8(const attn_model_cfg *cfg,
+                                                      const attn_model_s8_params *p)
+{
+    return cfg->cls_token && cfg->encoder.norm_first && !cfg->embed_norm ? p->cls_row : NULL;
+}
+
 /* An int8 front end's tensors (attn_model_s8_params', or a seq2seq's
    source). */
 typedef struct {
@@ -10367,6 +10446,8 @@ typedef struct {
     const int8_t *cls, *tokens, *segments, *pos;
     const attn_add_s8_params *seg_add, *pos_add;
     const attn_layernorm_s8_params *norm;
+    const attn_cls_row_s8_params *cls_row; /* a model's CLS row at its own
+                                              encoding (x0 has its position), or NULL */
 } attn__front_s8;
 
 /* The front end in int8 (as attn__front_run_f32): x [rows][d]. */
@@ -10377,7 +10458,8 @@ ATTN__NOINLINE void attn__front_run_s8(int8_t *x, const int8_t *input, const int
     int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
     size_t d = (size_t)dm;
     int8_t *y = x + (cfg->cls_token ? d : 0);
-    if (cfg->cls_token) memcpy(x, p->cls, d);
+    const attn_cls_row_s8_params *c = p->cls_row;
+    if (cfg->cls_token) memcpy(x, c ? c->x0 : p->cls, d);
     if (tokens) {
         for (i = 0; i < seq; i++) {
             int8_t *r = y + (size_t)i * d;
@@ -10402,9 +10484,10 @@ ATTN__NOINLINE void attn__front_run_s8(int8_t *x, const int8_t *input, const int
     } else {
         memcpy(y, input, (size_t)seq * d);
     }
-    /* positions: a table of int8 rows added with pos_add */
+    /* positions: a table of int8 rows added with pos_add (not to an own
+       encoding's CLS row: x0 holds its position) */
     if (cfg->position != ATTN_POS_NONE)
-        for (i = 0; i < rows; i++)
+        for (i = c ? 1 : 0; i < rows; i++)
             attn__add_row_s8(x + (size_t)i * d, x + (size_t)i * d, p->pos + (size_t)i * d, dm,
                              p->pos_add);
     if (cfg->embed_norm) attn__final_norm_s8(x, rows, dm, p->norm);
@@ -10424,7 +10507,27 @@ ATTN__NOINLINE void attn__model_front_s8(int8_t *x, const int8_t *input, const i
     f.seg_add = &p->segment_add;
     f.pos_add = &p->pos_add;
     f.norm = &p->embed_norm;
+    f.cls_row = attn__cls_row_s8(cfg, p);
     attn__front_run_s8(x, input, tokens, segments, seq, cfg, &f, arena);
+}
+
+/* The CLS row's own encoding (NULL: none), its pointers (values 0) or its
+   values (values 1) sound. */
+static int attn__cls_row_ok(const attn_cls_row_s8_params *r, const attn_encoder_s8_params *e,
+                            int dm, int values)
+{
+    int l;
+    if (!r) return 1;
+    if (!values && (!r->x0 || !r->layers || (e->final_norm && !r->norm.gamma))) return 0;
+    if (values && e->final_norm && !attn__norm_values_ok(&r->norm, dm)) return 0;
+    for (l = 0; l < e->n_layers; l++) {
+        const attn_cls_layer_s8_params *t = &r->layers[l];
+        if (!values && (!t->norm1.gamma || !t->norm2.gamma)) return 0;
+        if (values && !(attn__add_values_ok(&t->add1) && attn__add_values_ok(&t->add2) &&
+                        attn__norm_values_ok(&t->norm1, dm) && attn__norm_values_ok(&t->norm2, dm)))
+            return 0;
+    }
+    return 1;
 }
 
 /* The pointers and values an int8 model's cfg needs. */
@@ -10435,6 +10538,7 @@ static attn_status attn__model_params_s8(const attn_model_cfg *c, const attn_mod
     if (!check_values) {
         if (!attn__linear_ptrs_ok(&p->cls) || (c->position != ATTN_POS_NONE && !p->pos) ||
             !attn__stack_ptrs_ok(&p->encoder, c->encoder.activation) ||
+            !attn__cls_row_ok(attn__cls_row_s8(c, p), &p->encoder, dm, 0) ||
             (c->cls_token && !p->cls_token) || (c->pooling == ATTN_POOL_ATTENTION && !p->pool_w) ||
             (c->embed_norm && !p->embed_norm.gamma))
             return ATTN_ERR_NULL;
@@ -10449,7 +10553,8 @@ static attn_status attn__model_params_s8(const attn_model_cfg *c, const attn_mod
         (c->position != ATTN_POS_NONE && !attn__add_values_ok(&p->pos_add)) ||
         (tokens && c->n_segments > 0 && !attn__add_values_ok(&p->segment_add)) ||
         (c->embed_norm && !attn__norm_values_ok(&p->embed_norm, dm)) ||
-        (c->pooling == ATTN_POOL_ATTENTION && !attn__sdpa_values_ok(&p->pool)))
+        (c->pooling == ATTN_POOL_ATTENTION && !attn__sdpa_values_ok(&p->pool)) ||
+        !attn__cls_row_ok(attn__cls_row_s8(c, p), &p->encoder, dm, 1))
         return ATTN_ERR_RANGE;
     return ATTN_OK;
 }
@@ -10500,7 +10605,7 @@ ATTN__NOINLINE void attn__model_s8(int8_t *logits, const int8_t *input, const in
     }
     attn__model_front_s8(x, input, tokens, segments, seq, cfg, p, arena);
     /* encoder stack */
-    attn__encoder_s8(x, rows, pad, &cfg->encoder, &p->encoder, arena);
+    attn__encoder_s8(x, rows, pad, &cfg->encoder, &p->encoder, attn__cls_row_s8(cfg, p), arena);
     /* pooling and head */
     pooled = (int8_t *)attn__take(arena, d);
     if (cfg->pooling == ATTN_POOL_ATTENTION) {
@@ -11073,7 +11178,7 @@ static void attn__s2s_encode_s8(attn_kv_cache *cache, const int *src, int src_le
         attn__embed_row_s8(x + (size_t)i * (size_t)d, p->src_embed, src[i], i, p->src_pos,
                            &p->src_pos_add, d);
     if (cfg->embed_norm) attn__final_norm_s8(x, src_len, d, &p->src_embed_norm);
-    attn__encoder_s8(x, src_len, NULL, &cfg->encoder, &p->encoder, arena);
+    attn__encoder_s8(x, src_len, NULL, &cfg->encoder, &p->encoder, NULL, arena);
     attn__memory_s8(cache, x, src_len, NULL, &p->decoder);
     arena->used = mark;
 }
@@ -11232,6 +11337,7 @@ ATTN__NOINLINE void attn__s2s_front_s8(int8_t *x, const int8_t *input, const int
     f.seg_add = &p->src_segment_add;
     f.pos_add = &p->src_pos_add;
     f.norm = &p->src_embed_norm;
+    f.cls_row = NULL; /* (the model's; a memory's CLS row is one of its rows) */
     attn__front_run_s8(x, input, src, segments, src_len, &m, &f, arena);
 }
 
@@ -11721,6 +11827,13 @@ static void attn__quant_linear(attn__quant *z, attn_linear_s8_params *p, const f
     }
 }
 
+/* A layer norm's eps for its input at in_scale (attn_layernorm_s8_params). */
+static int64_t attn__norm_eps(float eps, int d, double in_scale)
+{
+    double e = (double)d * (double)d * (double)eps / (in_scale * in_scale);
+    return e >= 4.0e18 ? ((int64_t)1 << 61) : e < 1.0 ? 1 : (int64_t)attn__round_d(e);
+}
+
 /* LayerNorm (gamma/beta [d] or NULL) for input at in_scale, output qout. */
 static void attn__quant_norm(attn__quant *z, attn_layernorm_s8_params *p, const float *gamma,
                              const float *beta, float eps, int d, double in_scale,
@@ -11728,7 +11841,6 @@ static void attn__quant_norm(attn__quant *z, attn_layernorm_s8_params *p, const 
 {
     attn_qmul *g = (attn_qmul *)attn__qtake(z, (size_t)d * sizeof(attn_qmul));
     int32_t *bq = (int32_t *)attn__qtake(z, (size_t)d * sizeof(int32_t));
-    double e = (double)d * (double)d * (double)eps / (in_scale * in_scale);
     int c;
     attn__qfinite(z, gamma, (size_t)d);
     attn__qfinite(z, beta, (size_t)d);
@@ -11740,7 +11852,7 @@ static void attn__quant_norm(attn__quant *z, attn_layernorm_s8_params *p, const 
     }
     p->gamma = g;
     p->beta = bq;
-    p->eps = e >= 4.0e18 ? ((int64_t)1 << 61) : e < 1.0 ? 1 : (int64_t)attn__round_d(e);
+    p->eps = attn__norm_eps(eps, d, in_scale);
     p->out_zp = qout.zero_point;
 }
 
@@ -12008,6 +12120,64 @@ ATTN__NOINLINE void attn__quant_pool(attn__quant *z, attn_model_s8_params *res, 
     attn__qmul_of(z, 1.0 / 32768.0, &res->pool.ctx_mul);
 }
 
+/* Whether the quantizer gives a model's CLS row its own encoding (see
+   attn_cls_row_s8_params): a CLS row in a pre-norm stack, no embed_norm. */
+static int attn__cls_own(const attn_model_cfg *cfg)
+{
+    return cfg->cls_token && cfg->encoder.norm_first && !cfg->embed_norm;
+}
+
+/* The CLS row's own encoding (attn_cls_row_s8_params) once the stack is
+   quantized into res: x0 = cls + pos0 (pos0 [d] the position table's row
+   0, or NULL) at its own min/max, then each layer's row-0 ranges (obs);
+   the last add goes to the stack's output encoding qout if there is no
+   final norm. */
+ATTN__NOINLINE void attn__quant_cls_row(attn__quant *z, attn_model_s8_params *res,
+                                        const attn_model_cfg *cfg, const attn_model_weights_f32 *w,
+                                        const attn__model_obs *obs, const float *pos0,
+                                        attn_qparams qout)
+{
+    int dm = cfg->encoder.d_model, n = w->encoder.n_layers, l, c;
+    float eps = cfg->encoder.eps;
+    attn_cls_row_s8_params *r = (attn_cls_row_s8_params *)attn__qtake(z, sizeof *r);
+    attn_cls_layer_s8_params *t =
+        (attn_cls_layer_s8_params *)attn__qtake(z, (size_t)n * sizeof(attn_cls_layer_s8_params));
+    int8_t *x0 = (int8_t *)attn__qtake(z, (size_t)dm);
+    attn__range r0;
+    attn_qparams q;
+    if (z->st != ATTN_OK) return;
+    attn__obs_reset(&r0, 1);
+    for (c = 0; c < dm; c++) attn__see1(&r0, w->cls_token[c] + (pos0 ? pos0[c] : 0.0f));
+    q = attn__qparams_of(z, r0);
+    if (z->st != ATTN_OK) return;
+    for (c = 0; c < dm; c++) {
+        float v = w->cls_token[c] + (pos0 ? pos0[c] : 0.0f);
+        attn_quantize_s8(x0 + c, &v, 1, q);
+    }
+    for (l = 0; l < n; l++) {
+        const attn_encoder_layer_s8_params *lp = &res->encoder.layers[l];
+        const attn__layer_obs *o = &obs->layers[l];
+        attn_qparams qa = attn__qparams_of(z, o->t[ATTN__B_SA].r[ATTN__T_ATT]),
+                     qf = attn__qparams_of(z, o->t[ATTN__B_FF].r[ATTN__T_FF]),
+                     q1 = attn__qparams_of(z, o->t[ATTN__B_CA].r[ATTN__T_ROW0_SA]),
+                     q2 = l == n - 1 && !w->encoder.final_norm
+                              ? qout
+                              : attn__qparams_of(z, o->t[ATTN__B_CA].r[ATTN__T_ROW0_FF]);
+        t[l].norm1 = lp->norm1;
+        t[l].norm1.eps = attn__norm_eps(eps, dm, (double)q.scale);
+        attn__quant_add(z, &t[l].add1, q, qa, q1);
+        t[l].norm2 = lp->norm2;
+        t[l].norm2.eps = attn__norm_eps(eps, dm, (double)q1.scale);
+        attn__quant_add(z, &t[l].add2, q1, qf, q2);
+        q = q2;
+    }
+    r->x0 = x0;
+    r->layers = t;
+    r->norm = res->encoder.norm;
+    if (w->encoder.final_norm) r->norm.eps = attn__norm_eps(eps, dm, (double)q.scale);
+    res->cls_row = r;
+}
+
 /* The int8 parameters of a calibrated model (out of line: the result
    struct's frame does not sit on the calibration's float model): *out
    only if every step succeeded; returns the first error. pos [n_pos]: the
@@ -12074,6 +12244,7 @@ ATTN__NOINLINE attn_status attn__qmodel_build(attn_model_s8_params *out, attn_mo
         qx = qn;
     }
     attn__quant_stack(&z, &res->encoder, &qx, &cfg->encoder, &w->encoder, obs->layers);
+    if (attn__cls_own(cfg)) attn__quant_cls_row(&z, res, cfg, w, obs, n_pos ? pos : NULL, qx);
     if (cfg->pooling == ATTN_POOL_ATTENTION) attn__quant_pool(&z, res, w->pool_w, dm, qx);
     {
         attn_qparams ql = attn__qparams_of(&z, obs->logits);
@@ -12140,6 +12311,11 @@ static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_mo
         if (cfg->n_segments > 0) attn__size_add(&sneed, (size_t)cfg->n_segments, (size_t)dm, 1);
     }
     if (cfg->cls_token) attn__size_add(&sneed, (size_t)dm, 1, 1);
+    if (attn__cls_own(cfg)) { /* attn__quant_cls_row's three blocks */
+        attn__size_add(&sneed, 1, sizeof(attn_cls_row_s8_params), 1);
+        attn__size_add(&sneed, (size_t)w->encoder.n_layers, sizeof(attn_cls_layer_s8_params), 1);
+        attn__size_add(&sneed, (size_t)dm, 1, 1);
+    }
     if (cfg->embed_norm) attn__qsize_norm(&sneed, dm);
     if (cfg->pooling == ATTN_POOL_ATTENTION) attn__size_add(&sneed, (size_t)dm, 1, 1);
     attn__qsize_stack(&sneed, &cfg->encoder, &w->encoder);

@@ -366,6 +366,13 @@ void ref_ff(int8_t *f, const int8_t *x, const attn_encoder_layer_s8_params *L, i
 void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *cfg,
                const attn_encoder_layer_s8_params *L, ref_ws *w)
 {
+    ref_layer_cls(x, seq, pad, cfg, L, NULL, w);
+}
+
+void ref_layer_cls(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *cfg,
+                   const attn_encoder_layer_s8_params *L, const attn_cls_layer_s8_params *c0,
+                   ref_ws *w)
+{
     int d = cfg->d_model, ff = cfg->d_ff, i;
     attn_mha_cfg mc = {0};
     mc.seq_q = mc.seq_kv = seq;
@@ -384,14 +391,18 @@ void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *c
             ref_ln_row(xi, w->r, d, &L->norm2);
         }
     } else {
-        ref_ln_s8(w->n1, x, &L->norm1, seq, d, w->r);
+        /* row 0 with c0: its own adds and norms (attn_cls_row_s8_params) */
+        for (i = 0; i < seq; i++)
+            ref_ln_s8(w->n1 + (size_t)i * (size_t)d, x + (size_t)i * (size_t)d,
+                      i == 0 && c0 ? &c0->norm1 : &L->norm1, 1, d, w->r);
         ref_mha(w->sa, w->n1, w->n1, pad, &mc, &L->attn, w);
         for (i = 0; i < seq; i++) {
             int8_t *xi = x + (size_t)i * (size_t)d;
-            ref_add(xi, xi, w->sa + (size_t)i * (size_t)d, d, &L->add1, w->r);
-            ref_ln_s8(w->n2, xi, &L->norm2, 1, d, w->r);
+            int own = i == 0 && c0;
+            ref_add(xi, xi, w->sa + (size_t)i * (size_t)d, d, own ? &c0->add1 : &L->add1, w->r);
+            ref_ln_s8(w->n2, xi, own ? &c0->norm2 : &L->norm2, 1, d, w->r);
             ref_ff(w->f, w->n2, L, d, ff, w);
-            ref_add(xi, xi, w->f, d, &L->add2, w->r);
+            ref_add(xi, xi, w->f, d, own ? &c0->add2 : &L->add2, w->r);
         }
     }
 }

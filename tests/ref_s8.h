@@ -124,6 +124,11 @@ void ref_ff(int8_t *f, const int8_t *x, const attn_encoder_layer_s8_params *L, i
             ref_ws *w);
 void ref_layer(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *cfg,
                const attn_encoder_layer_s8_params *L, ref_ws *w);
+/* the same, c0 NULL or (pre-norm) row 0's own adds and norms (a model's CLS
+   row at its own encoding, attn_cls_row_s8_params) */
+void ref_layer_cls(int8_t *x, int seq, const uint8_t *pad, const attn_encoder_cfg *cfg,
+                   const attn_encoder_layer_s8_params *L, const attn_cls_layer_s8_params *c0,
+                   ref_ws *w);
 
 /* ---- test data: deterministic integers (xorshift32, the same on every core) */
 

@@ -58,6 +58,8 @@ typedef struct {
     const attn_model_cfg *mdcp;
     attn_model_s8_params mp;
     const attn_model_s8_params *mpp;
+    attn_cls_layer_s8_params clay[2]; /* a CLS row's own encoding (cls_row) */
+    attn_cls_row_s8_params crow;
     int tok[BS], seg[BS];   /* attn_model_tokens_s8's ids */
     const int *tokp, *segp;
     attn_arena *ap;
@@ -128,6 +130,11 @@ static void bx_init(void)
     f->mdc.vocab = 5; f->mdc.n_segments = 2;
     f->mp.token_embed = g_b.x; f->mp.segment_embed = g_b.x + 5 * BD; f->mp.segment_add = f->add;
     f->mp.embed_norm = f->ln; f->mp.pool = f->sd; f->mp.pool.q_zp = 0;
+    for (l = 0; l < 2; l++) {
+        f->clay[l].add1 = f->clay[l].add2 = f->add;
+        f->clay[l].norm1 = f->clay[l].norm2 = f->ln;
+    }
+    f->crow.x0 = g_b.x + BN; f->crow.layers = f->clay; f->crow.norm = f->ln;
     for (l = 0; l < BS; l++) {
         f->tok[l] = (l * 3 + 1) % 5;
         f->seg[l] = l % 2;
@@ -233,6 +240,15 @@ static void pool_mul_bad(void) { pool_att(); F->mp.pool.score_mul.shift = 31; F-
 static void cls_row(void) { F->mdc.cls_token = 1; F->mdc.max_seq = BS + 1; F->mp.cls_token = g_b.w; }
 static void cls_no_room(void) { F->mdc.cls_token = 1; F->mp.cls_token = g_b.w; }
 static void cls_row_null(void) { cls_row(); F->mp.cls_token = NULL; }
+/* the CLS row at its own encoding (read with a pre-norm stack, no embed_norm) */
+static void clsown_ok(void) { cls_row(); F->ecfg.norm_first = 1; F->mp.cls_row = &F->crow; }
+static void clsown_x0_null(void) { clsown_ok(); F->crow.x0 = NULL; }
+static void clsown_gamma_null(void) { clsown_ok(); F->clay[1].norm2.gamma = NULL; }
+static void clsown_eps0(void) { clsown_ok(); F->clay[0].norm1.eps = 0; }
+static void clsown_add_bad(void) { clsown_ok(); F->clay[1].add2.out_zp = 200; }
+static void clsown_final_eps0(void) { clsown_ok(); F->crow.norm.eps = 0; }
+static void clsown_unread(void) { cls_row(); F->mp.cls_row = &F->crow; F->crow.x0 = NULL; } /* post-norm */
+static void clsown_embed_norm(void) { clsown_x0_null(); F->mdc.embed_norm = 1; }  /* unread too */
 static void embed_norm_on(void) { F->mdc.embed_norm = 1; }
 static void embed_norm_null(void) { F->mdc.embed_norm = 1; F->mp.embed_norm.gamma = NULL; }
 static void embed_norm_eps0(void) { F->mdc.embed_norm = 1; F->mp.embed_norm.eps = 0; }
@@ -352,7 +368,9 @@ static void huge_wide(void) { F->rows = INT_MAX; F->d = 4096; }
     X(outn0) X(in_big) X(cols_big) X(dmodel_big) X(dff_big) X(d_in_big) X(seq_q0) X(seq_kv_neg) \
     X(heads0) X(heads3) X(d_ff0) X(nlayers0) X(seq_gt_max) X(classes0) X(d_in_neg) X(pool_bad) \
     X(act_bad) X(win_neg) X(win_max) X(pool_att) X(pool_w_null) X(pool_mul_bad) X(cls_row) \
-    X(cls_no_room) X(cls_row_null) X(embed_norm_on) X(embed_norm_null) X(embed_norm_eps0) \
+    X(cls_no_room) X(cls_row_null) X(clsown_ok) X(clsown_x0_null) X(clsown_gamma_null) \
+    X(clsown_eps0) X(clsown_add_bad) X(clsown_final_eps0) X(clsown_unread) X(clsown_embed_norm) \
+    X(embed_norm_on) X(embed_norm_null) X(embed_norm_eps0) \
     X(patch_ok) X(patch_count) X(tok_null) X(tok_oov) X(seg_oov) X(seg_null) X(vocab0) \
     X(tokemb_null) X(segemb_null) X(segadd_bad) X(position_bad) X(pos_none_null) X(d_in0_embed_null) X(relu_tab_null) X(shift_hi) \
     X(shift_lo) X(mul_min) X(chan_shift) X(cls_shift) X(in_zp_bad) X(zp_bad) X(clamp_bad) \
@@ -466,6 +484,10 @@ static const bad_row k_rows[] = {
     R(model, arena_tiny, ARN),
     R(model, pool_att, OK), R(model, pool_w_null, NUL), R(model, pool_mul_bad, RNG),
     R(model, cls_row, OK), R(model, cls_no_room, SHP), R(model, cls_row_null, NUL),
+    R(model, clsown_ok, OK), R(model, clsown_x0_null, NUL), R(model, clsown_gamma_null, NUL),
+    R(model, clsown_eps0, RNG), R(model, clsown_add_bad, RNG), R(model, clsown_final_eps0, RNG),
+    R(model, clsown_unread, OK), R(model, clsown_embed_norm, OK),
+    R(model_tok, clsown_ok, OK), R(model_tok, clsown_x0_null, NUL), R(model_tok, clsown_eps0, RNG),
     R(model, embed_norm_on, OK), R(model, embed_norm_null, NUL), R(model, embed_norm_eps0, RNG),
     R(model, patch_ok, OK), R(model, patch_count, SHP), R(model, tokemb_null, OK),
     R(model_scratch, cls_row, OK), R(model_scratch, patch_ok, OK), R(model_scratch, pool_att, OK),

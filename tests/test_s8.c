@@ -1508,17 +1508,22 @@ static void test_model_front(void)
     enum { F_FEAT, F_PATCH, F_TOKENS };
     static const struct {
         int front, seq, d_in, d, heads, ff, cls, norm, pooling, pad, pos, window;
-        int patch, ch, h, w, vocab, nseg;
+        int patch, ch, h, w, vocab, nseg, own;
     } cases[] = {
-        /* front seq d_in d h ff cls norm pooling pad pos win | patch ch h w | vocab nseg */
-        {F_FEAT, 6, 8, 16, 2, 24, 1, 0, ATTN_POOL_ATTENTION, PAD_SOME, 1, 0, 0, 0, 0, 0, 0, 0},
-        {F_FEAT, 1, 3, 8, 2, 8, 1, 1, ATTN_POOL_FIRST, PAD_NONE, 0, 0, 0, 0, 0, 0, 0, 0},
-        {F_PATCH, 4, 16, 16, 4, 16, 1, 0, ATTN_POOL_FIRST, PAD_NONE, 1, 0, 4, 1, 8, 8, 0, 0},
-        {F_PATCH, 6, 12, 10, 2, 12, 1, 1, ATTN_POOL_ATTENTION, PAD_SOME, 1, 2, 2, 3, 4, 6, 0, 0},
-        {F_PATCH, 4, 4, 8, 1, 8, 0, 0, ATTN_POOL_MEAN, PAD_NONE, 0, 0, 2, 1, 4, 4, 0, 0},
-        {F_TOKENS, 9, 0, 16, 4, 20, 0, 1, ATTN_POOL_FIRST, PAD_SOME, 1, 0, 0, 0, 0, 0, 30, 2},
-        {F_TOKENS, 8, 0, 10, 2, 16, 1, 1, ATTN_POOL_ATTENTION, PAD_ALL, 1, 2, 0, 0, 0, 0, 25, 3},
-        {F_TOKENS, 1, 0, 12, 3, 12, 0, 0, ATTN_POOL_MEAN, PAD_NONE, 1, 0, 0, 0, 0, 0, 20, 0},
+        /* front seq d_in d h ff cls norm pooling pad pos win | patch ch h w | vocab nseg |
+           own: pre-norm, the CLS row at its own encoding (cls_row; 2: and a final norm) */
+        {F_FEAT, 6, 8, 16, 2, 24, 1, 0, ATTN_POOL_ATTENTION, PAD_SOME, 1, 0, 0, 0, 0, 0, 0, 0, 0},
+        {F_FEAT, 1, 3, 8, 2, 8, 1, 1, ATTN_POOL_FIRST, PAD_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {F_PATCH, 4, 16, 16, 4, 16, 1, 0, ATTN_POOL_FIRST, PAD_NONE, 1, 0, 4, 1, 8, 8, 0, 0, 0},
+        {F_PATCH, 6, 12, 10, 2, 12, 1, 1, ATTN_POOL_ATTENTION, PAD_SOME, 1, 2, 2, 3, 4, 6, 0, 0, 0},
+        {F_PATCH, 4, 4, 8, 1, 8, 0, 0, ATTN_POOL_MEAN, PAD_NONE, 0, 0, 2, 1, 4, 4, 0, 0, 0},
+        {F_TOKENS, 9, 0, 16, 4, 20, 0, 1, ATTN_POOL_FIRST, PAD_SOME, 1, 0, 0, 0, 0, 0, 30, 2, 0},
+        {F_TOKENS, 8, 0, 10, 2, 16, 1, 1, ATTN_POOL_ATTENTION, PAD_ALL, 1, 2, 0, 0, 0, 0, 25, 3, 0},
+        {F_TOKENS, 1, 0, 12, 3, 12, 0, 0, ATTN_POOL_MEAN, PAD_NONE, 1, 0, 0, 0, 0, 0, 20, 0, 0},
+        {F_PATCH, 4, 16, 16, 2, 32, 1, 0, ATTN_POOL_FIRST, PAD_NONE, 1, 0, 4, 1, 8, 8, 0, 0, 2},
+        {F_FEAT, 6, 8, 16, 2, 24, 1, 0, ATTN_POOL_ATTENTION, PAD_SOME, 1, 2, 0, 0, 0, 0, 0, 0, 1},
+        {F_TOKENS, 5, 0, 10, 2, 16, 1, 0, ATTN_POOL_MEAN, PAD_SOME, 1, 0, 0, 0, 0, 0, 25, 3, 2},
+        {F_FEAT, 1, 3, 8, 2, 8, 1, 0, ATTN_POOL_FIRST, PAD_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 1},
     };
     enum { NC = 5 };
     int t;
@@ -1530,6 +1535,9 @@ static void test_model_front(void)
         attn_model_cfg cfg = {0};
         attn_model_s8_params p;
         attn_encoder_layer_s8_params *L = NULL;
+        attn_cls_row_s8_params *crow = NULL;
+        attn_cls_layer_s8_params *c0 = NULL;
+        int own = cases[t].own;
         int8_t *in = NULL, *x = NULL, *row = NULL, *want = NULL, *out = NULL, *pooled = NULL;
         int8_t *pos = NULL, *cls = NULL, *tok = NULL, *segt = NULL, *pw = NULL;
         int *ids = NULL, *sids = NULL;
@@ -1544,7 +1552,7 @@ static void test_model_front(void)
         cfg.encoder.n_heads = cases[t].heads;
         cfg.encoder.d_ff = cases[t].ff;
         cfg.encoder.activation = ATTN_ACT_RELU;
-        cfg.encoder.norm_first = t % 2;
+        cfg.encoder.norm_first = own ? 1 : t % 2;
         cfg.encoder.eps = 1e-5f;
         cfg.encoder.window = cases[t].window;
         cfg.d_in = tokens ? 0 : cases[t].d_in;
@@ -1573,6 +1581,13 @@ static void test_model_front(void)
             lay_linear(&p.embed, cases[t].d_in > 0 ? cases[t].d_in : 1, d);
             lay_linear(&p.cls, d, NC);
             lay_ln(&p.embed_norm, d);
+            lay_ln(&p.encoder.norm, d);
+            crow = (attn_cls_row_s8_params *)take(sizeof *crow);
+            c0 = (attn_cls_layer_s8_params *)take(sizeof *c0);
+            lay_ln(crow ? &crow->norm : NULL, d);
+            lay_ln(c0 ? &c0->norm1 : NULL, d);
+            lay_ln(c0 ? &c0->norm2 : NULL, d);
+            if (crow) crow->x0 = take8((size_t)d);
             in = take8(nin);
             x = take8(n);
             row = take8((size_t)(cases[t].d_in > 0 ? cases[t].d_in : 1));
@@ -1619,7 +1634,30 @@ static void test_model_front(void)
             fill_ln(&p.embed_norm, d, zn, LN_TYPICAL);
             zx = zn;
         }
-        zx = fill_layer(L, &cfg.encoder, zx);
+        {
+            int32_t z0 = rs_zp(), zc1 = rs_int(-40, 40), zin = zx;
+            zx = fill_layer(L, &cfg.encoder, zx);
+            p.encoder.final_norm = own == 2;
+            p.cls_row = NULL;
+            if (own) { /* row 0: x0 at its own z0, then its own adds and norms */
+                rs_fill((int8_t *)crow->x0, (size_t)d);
+                fill_add(&c0->add1, z0, L->attn.o.out_zp, zc1, ADD_TYPICAL);
+                fill_ln(&c0->norm1, d, L->norm1.out_zp, LN_TYPICAL);
+                fill_ln(&c0->norm2, d, L->norm2.out_zp, LN_TYPICAL);
+                /* no final norm: row 0 ends at the stack's output encoding */
+                fill_add(&c0->add2, zc1, L->ff2.out_zp, own == 2 ? rs_int(-40, 40) : zx,
+                         ADD_TYPICAL);
+                crow->layers = c0;
+                p.cls_row = crow;
+            }
+            if (own == 2) {
+                int32_t zn = rs_zp();
+                fill_ln(&p.encoder.norm, d, zn, LN_TYPICAL);
+                fill_ln(&crow->norm, d, zn, LN_TYPICAL);
+                zx = zn;
+            }
+            (void)zin;
+        }
         fill_linear(&p.cls, d, NC, zx, rs_zp(), LIN_TYPICAL);
         fill_sdpa(&p.pool, d, 0, zx, zx, zx, SC_TYPICAL, CT_TYPICAL);
         p.cls_token = cls;
@@ -1629,12 +1667,11 @@ static void test_model_front(void)
         p.segment_embed = cases[t].nseg > 0 ? segt : NULL;
         p.encoder.layers = L;
         p.encoder.n_layers = 1;
-        p.encoder.final_norm = 0;
         /* the reference, composed of the parts */
         {
             int8_t *y = x + (cfg.cls_token ? d : 0);
             const uint8_t *pad = fill_pad(padb, seq, cases[t].pad);
-            if (cfg.cls_token) memcpy(x, cls, (size_t)d);
+            if (cfg.cls_token) memcpy(x, own ? crow->x0 : cls, (size_t)d);
             for (i = 0; i < seq; i++) {
                 int8_t *r = y + (size_t)i * (size_t)d;
                 if (tokens) {
@@ -1654,7 +1691,7 @@ static void test_model_front(void)
                     ref_linear(r, in + (size_t)i * (size_t)cfg.d_in, &p.embed, 1, cfg.d_in, d);
                 }
             }
-            for (i = 0; cfg.position != ATTN_POS_NONE && i < rows; i++)
+            for (i = own ? 1 : 0; cfg.position != ATTN_POS_NONE && i < rows; i++)
                 ref_add(x + (size_t)i * (size_t)d, x + (size_t)i * (size_t)d,
                         pos + (size_t)i * (size_t)d, d, &p.pos_add, ws.r);
             if (cfg.embed_norm) ref_ln_s8(x, x, &p.embed_norm, rows, d, ws.r);
@@ -1662,7 +1699,10 @@ static void test_model_front(void)
                 rpad[0] = 0;
                 memcpy(rpad + cfg.cls_token, pad, (size_t)seq);
             }
-            ref_layer(x, rows, pad ? rpad : NULL, &cfg.encoder, L, &ws);
+            ref_layer_cls(x, rows, pad ? rpad : NULL, &cfg.encoder, L, own ? c0 : NULL, &ws);
+            for (i = 0; p.encoder.final_norm && i < rows; i++)
+                ref_ln_s8(x + (size_t)i * (size_t)d, x + (size_t)i * (size_t)d,
+                          i == 0 && own ? &crow->norm : &p.encoder.norm, 1, d, ws.r);
             if (cfg.pooling == ATTN_POOL_ATTENTION) {
                 attn_mha_cfg mc = {0};
                 mc.seq_q = 1;

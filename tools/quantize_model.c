@@ -348,7 +348,7 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
     int n_layers = QM_WEIGHTS.encoder.n_layers;
     char name[PART_LEN], upper[PART_LEN];
     static linear_names embed, cls, lin[8][6];
-    static norm_names norms[8][2], fnorm, enorm;
+    static norm_names norms[8][2], fnorm, enorm, cnorms[8][2], cfnorm;
     char cls_tok[NAME_LEN], pool_w[NAME_LEN], tok_embed[NAME_LEN], seg_embed[NAME_LEN];
     static char gelu[8][NAME_LEN];
 
@@ -415,6 +415,29 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
     if (cfg->embed_norm) enorm = emit_norm_arrays("embed_norm", &q.embed_norm, d);
     if (q.pool_w) array_s8("pool_w", q.pool_w, (size_t)d);
     sym(pool_w, q.pool_w, "pool_w");
+    /* a pre-norm stack's CLS row at its own encoding: its x0; its norms
+       share the layers' gamma and beta (only eps differs) */
+    if (q.cls_row) {
+        const attn_cls_row_s8_params *cr = q.cls_row;
+        array_s8("cls_x0", cr->x0, (size_t)d);
+        for (l = 0; l < n_layers; l++) {
+            const attn_encoder_layer_s8_params *L = &q.encoder.layers[l];
+            fmt(name, sizeof name, "l%d_cls_norm1", l);
+            cnorms[l][0] = cr->layers[l].norm1.gamma == L->norm1.gamma &&
+                                   cr->layers[l].norm1.beta == L->norm1.beta
+                               ? norms[l][0]
+                               : emit_norm_arrays(name, &cr->layers[l].norm1, d);
+            fmt(name, sizeof name, "l%d_cls_norm2", l);
+            cnorms[l][1] = cr->layers[l].norm2.gamma == L->norm2.gamma &&
+                                   cr->layers[l].norm2.beta == L->norm2.beta
+                               ? norms[l][1]
+                               : emit_norm_arrays(name, &cr->layers[l].norm2, d);
+        }
+        if (q.encoder.final_norm)
+            cfnorm = cr->norm.gamma == q.encoder.norm.gamma && cr->norm.beta == q.encoder.norm.beta
+                         ? fnorm
+                         : emit_norm_arrays("cls_norm", &cr->norm, d);
+    }
 
     /* then the parameter structs, in attention.h's field order */
     printf("static const attn_encoder_layer_s8_params %s_s8_layers[%d] = {\n", QM_NAME, n_layers);
@@ -446,6 +469,27 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
     }
     printf("};\n\n");
 
+    if (q.cls_row) {
+        const attn_cls_row_s8_params *cr = q.cls_row;
+        printf("static const attn_cls_layer_s8_params %s_s8_cls_layers[%d] = {\n", QM_NAME,
+               n_layers);
+        for (l = 0; l < n_layers; l++) {
+            printf("    {");
+            print_add(&cr->layers[l].add1);
+            printf(",\n     ");
+            print_add(&cr->layers[l].add2);
+            printf(",\n     ");
+            print_norm(&cnorms[l][0], &cr->layers[l].norm1);
+            printf(",\n     ");
+            print_norm(&cnorms[l][1], &cr->layers[l].norm2);
+            printf("},\n");
+        }
+        printf("};\n\nstatic const attn_cls_row_s8_params %s_s8_cls_row = {\n    %s_s8_cls_x0, "
+               "%s_s8_cls_layers, ", QM_NAME, QM_NAME, QM_NAME);
+        if (q.encoder.final_norm) print_norm(&cfnorm, &cr->norm);
+        else printf("{NULL, NULL, 1, 0}");
+        printf("};\n\n");
+    }
     printf("static const attn_model_s8_params %s_s8 = {\n    ", QM_NAME);
     if (cfg->d_in > 0) print_linear(&embed, &q.embed);
     else printf("{NULL, NULL, NULL, 0, 0, -128, 127, NULL}");
@@ -468,10 +512,14 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
     else printf("{NULL, NULL, 1, 0}");
     printf(",\n    %s, ", pool_w);
     print_sdpa(&q.pool);
-    printf("};\n");
+    if (q.cls_row) printf(",\n    &%s_s8_cls_row};\n", QM_NAME);
+    else printf(", NULL};\n");
     printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n\n#endif /* %s_MODEL_S8_H */\n",
            upper,
-           g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)),
+           g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)) +
+               (q.cls_row ? (unsigned long)(sizeof(attn_cls_row_s8_params) +
+                                            (size_t)n_layers * sizeof(attn_cls_layer_s8_params))
+                          : 0ul),
            upper);
     return 0;
 }

@@ -666,7 +666,7 @@ static const attn_model_s8_params digits_s8 = {
     0.00392156886f, 0.113273598f, -128, -37,
     NULL, NULL, NULL, {0, 0, {0, 0}, {0, 0}, {0, 0}, 0},
     {NULL, NULL, 1, 0},
-    NULL, {0, 0, 0, {0, 0}, {0, 0}, 0}};
+    NULL, {0, 0, 0, {0, 0}, {0, 0}, 0}, NULL};
 #define DIGITS_S8_WEIGHT_BYTES 14904 /* the arrays above */
 
 #endif /* DIGITS_MODEL_S8_H */

@@ -681,7 +681,7 @@ static const attn_model_s8_params digits_vit_s8 = {
     0.00392156886f, 0.120776646f, -128, -23,
     digits_vit_s8_cls_token, NULL, NULL, {0, 0, {0, 0}, {0, 0}, {0, 0}, 0},
     {NULL, NULL, 1, 0},
-    digits_vit_s8_pool_w, {0, 3, 3, {1287448812, 4}, {1073741824, -14}, 3}};
+    digits_vit_s8_pool_w, {0, 3, 3, {1287448812, 4}, {1073741824, -14}, 3}, NULL};
 #define DIGITS_VIT_S8_WEIGHT_BYTES 15128 /* the arrays above */
 
 #endif /* DIGITS_VIT_MODEL_S8_H */

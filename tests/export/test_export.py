@@ -224,13 +224,14 @@ def _enc(d, heads, d_ff, layers=1, eps=1e-5, **kw):
                                  enable_nested_tensor=False)
 
 
-def vit_model(d=16, image=(2, 6, 4), patch=2, seed=11):
+def vit_model(d=16, image=(2, 6, 4), patch=2, seed=11, norm_first=False):
     """ViT style: Conv2d patches, a CLS row, learned positions, attention pooling."""
     torch.manual_seed(seed)
     c, h, w = image
     rows = (h // patch) * (w // patch) + 1
     m = E.Classifier(nn.Conv2d(c, d, patch, stride=patch),
-                     nn.Parameter(torch.randn(rows, d) * 0.5), _enc(d, 2, 24, layers=2),
+                     nn.Parameter(torch.randn(rows, d) * 0.5),
+                     _enc(d, 2, 24, layers=2, norm_first=norm_first),
                      nn.Linear(d, 1), nn.Linear(d, 5),
                      cls_token=nn.Parameter(torch.randn(1, 1, d)), image_size=(h, w))
     with torch.no_grad():
@@ -625,6 +626,30 @@ def classifier_checks(check, P, cc, cxx):
         assert cos >= 0.99, cos
     check("classifier int8: the ViT quantized from calibration images (tools/quantize_model.c): "
           ">= 90% of held-out argmaxes as float's, logits' cosine >= 0.99", vit_int8)
+
+    def vit_pre_int8():  # pre-norm: the CLS row at its own encoding (attn_cls_row_s8_params)
+        vp = vit_model(seed=14, norm_first=True)
+        E.export_model(vp, P("vp_model.h"), "vp", **kw)
+        rng = np.random.RandomState(6)
+        imgs = torch.from_numpy(np.float32(rng.randn(32, 2, 6, 4)))
+        E.export_calibration(imgs, None, P("vp_calib.h"), "vp", patch=2)
+        text = E.quantize(P("vp_model.h"), P("vp_calib.h"), P("vp_model_s8.h"), "vp",
+                          c_compiler=cc)
+        assert "static const attn_cls_row_s8_params vp_s8_cls_row" in text, text[-1500:]
+        assert "&vp_s8_cls_row};" in text and "vp_s8_cls_x0[16]" in text
+        held = list(np.float32(rng.randn(40, 2, 6, 4)))
+        r = E.verify_model(vp, P("vp_model.h"), "vp", held, s8_header_path=P("vp_model_s8.h"),
+                           **kw)
+        f = np.array(r["f32"])
+        q = r["s8_scale"] * (np.array(r["s8"]) - r["s8_zp"])
+        cos = float(np.sum(f * q) / np.sqrt(np.sum(f * f) * np.sum(q * q)))
+        print("     int8 pre-norm ViT: argmax as float's on %d of 40 held-out images, cosine %.4f"
+              % (round(40 * r["s8_agreement"]), cos))
+        assert r["s8_agreement"] >= 0.9, r["s8_agreement"]
+        assert cos >= 0.99, cos
+    check("classifier int8: a pre-norm ViT, its CLS row at its own encoding (printed as "
+          "attn_cls_row_s8_params, checked == in memory): >= 90% of held-out argmaxes as "
+          "float's, logits' cosine >= 0.99", vit_pre_int8)
 
     bert = bert_model()
 

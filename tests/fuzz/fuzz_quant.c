@@ -663,6 +663,10 @@ static void t_qmodel(fz_in *in, int tok)
             if (cfg.n_segments > 0) sneed = fz_add(sneed, fz_block(cfg.n_segments, d, 1));
         }
         if (cfg.cls_token) sneed = fz_add(sneed, fz_block(d, 1, 1));
+        if (cfg.cls_token && cfg.encoder.norm_first && !cfg.embed_norm) /* its own encoding */
+            sneed = fz_add(fz_add(fz_add(sneed, fz_block(1, sizeof(attn_cls_row_s8_params), 1)),
+                                  fz_block(w.encoder.n_layers, sizeof(attn_cls_layer_s8_params), 1)),
+                           fz_block(d, 1, 1));
         if (cfg.embed_norm) sneed = fz_qnorm(sneed, d);
         if (cfg.pooling == ATTN_POOL_ATTENTION) sneed = fz_add(sneed, fz_block(d, 1, 1));
         sneed = fz_qstack(sneed, &cfg.encoder, &w.encoder);
@@ -730,6 +734,16 @@ static void t_qmodel(fz_in *in, int tok)
         if (!tok && cfg.d_in > 0) fz_lin_inside(&sp, &out->embed, cfg.d_in, d);
         if (cfg.position != ATTN_POS_NONE) fz_inside(&sp, out->pos, (size_t)cfg.max_seq * (size_t)d, 1);
         fz_inside(&sp, out->cls_token, (size_t)d, cfg.cls_token != 0);
+        {
+            int own = cfg.cls_token && cfg.encoder.norm_first && !cfg.embed_norm;
+            FZ_CHECK(own || !out->cls_row, "quantizer made a CLS row encoding the model does not read");
+            fz_inside(&sp, out->cls_row, sizeof(attn_cls_row_s8_params), own);
+            if (own && out->cls_row) {
+                fz_inside(&sp, out->cls_row->x0, (size_t)d, 1);
+                fz_inside(&sp, out->cls_row->layers,
+                          (size_t)w.encoder.n_layers * sizeof(attn_cls_layer_s8_params), 1);
+            }
+        }
         fz_inside(&sp, out->pool_w, (size_t)d, cfg.pooling == ATTN_POOL_ATTENTION);
         if (cfg.pooling == ATTN_POOL_ATTENTION)
             FZ_CHECK(fz_zp_ok(out->pool.q_zp) && fz_zp_ok(out->pool.k_zp) && fz_zp_ok(out->pool.v_zp) &&
