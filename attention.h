@@ -2926,10 +2926,11 @@ static float attn__max_f32(const float *x, int n)
     float mx = x[0];
     int j = 1;
 #if ATTN__MVE_F32
-    if (n >= 4) {
-        float32x4_t m = vld1q_f32(x);
-        for (j = 4; n - j >= 4; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
-        mx = vmaxnmvq_f32(mx, m);
+    if (n >= 4) { /* the last 4 first, then 4 at a time up to them (a maximum may see an
+                     element twice: no scalar tail) */
+        float32x4_t m = vld1q_f32(x + n - 4);
+        for (j = 0; n - j > 4; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
+        return vmaxnmvq_f32(mx, m);
     }
 #endif
     for (; j < n; j++)
@@ -3042,6 +3043,41 @@ ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float
     attn__attend_row_body_f32(ctx, q, k, v, stride, key_padding, n_keys, d_head, scores);
 }
 
+#if ATTN__MVE_F32
+/* attn__attend_heads_f32 on Helium for heads of 16 columns without key
+   padding: the loops over the rows and heads, each head's query scaled
+   into out (four vectors) and attn__attend_row_body_f32 in one frame, with
+   no call per row and head (their frames and arguments cost about as much
+   as three keys per row). The same operations, so the same results. */
+ATTN__NOINLINE void attn__attend_rows16_f32(float *out, const float *q, int m, int i0,
+                                            const float *k, const float *v, int seq_kv,
+                                            int d_model, int n_heads, int causal, int window,
+                                            float scale, float *scores)
+{
+    const size_t d = (size_t)d_model;
+    int t, h;
+    for (t = 0; t < m; t++, out += d, q += d) {
+        int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
+        const size_t at = (size_t)lo * d;
+        if (n_keys <= 0) { /* no key in sight: a zero context */
+            for (h = 0; h < d_model; h++) out[h] = 0.0f;
+            continue;
+        }
+        for (h = 0; h < n_heads; h++) {
+            const size_t off = (size_t)h * 16u;
+            float *o = out + off;
+            const float *qh = q + off;
+            vst1q_f32(o, vmulq_n_f32(vld1q_f32(qh), scale));
+            vst1q_f32(o + 4, vmulq_n_f32(vld1q_f32(qh + 4), scale));
+            vst1q_f32(o + 8, vmulq_n_f32(vld1q_f32(qh + 8), scale));
+            vst1q_f32(o + 12, vmulq_n_f32(vld1q_f32(qh + 12), scale));
+            attn__attend_row_body_f32(o, o, k + at + off, v + at + off, d, NULL, n_keys, 16,
+                                      scores);
+        }
+    }
+}
+#endif
+
 /* All heads of the query rows i0 .. i0+m-1: each row of q [d_model]
    (unscaled, rows d_model apart) times 1 / sqrt(d_head) into out (rows
    d_model apart), which then becomes the context (out may be q). window/causal (attn__key_range) select the keys each row
@@ -3055,6 +3091,13 @@ static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, co
     const float scale = 1.0f / ATTN_SQRTF((float)d_head);
     const size_t d = (size_t)d_model;
     int t, h;
+#if ATTN__MVE_F32
+    if (d_head == 16 && !key_padding) {
+        attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
+                                scale, scores);
+        return;
+    }
+#endif
     for (t = 0; t < m; t++, out += d, q += d) {
         int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
         const size_t at = (size_t)lo * d;
