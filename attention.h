@@ -8983,6 +8983,22 @@ static int attn__linear_ptrs_ok(const attn_linear_s8_params *p)
 static int attn__qmuls_ok(const attn_qmul *q, int n)
 {
     const attn_qmul *e = q + n;
+#if ATTN__MVE
+    if (n >= 4) {
+        /* Helium: 4 channels per step (VLD2: multipliers and shifts apart),
+           the last 4 first (a channel may be seen twice); the largest
+           shift + 31 (unsigned) and the smallest multiplier decide */
+        int32x4x2_t v = vld2q_s32(&e[-4].multiplier);
+        uint32x4_t sh = vaddq_n_u32(vreinterpretq_u32_s32(v.val[1]), 31u);
+        int32x4_t mn = v.val[0];
+        for (e -= 4; q < e; q += 4) {
+            v = vld2q_s32(&q->multiplier);
+            sh = vmaxq_u32(sh, vaddq_n_u32(vreinterpretq_u32_s32(v.val[1]), 31u));
+            mn = vminq_s32(mn, v.val[0]);
+        }
+        return vmaxvq_u32(0u, sh) <= 61u && vminvq_s32(INT32_MAX, mn) != INT32_MIN;
+    }
+#endif
     for (; q < e; q++)
         if ((uint32_t)q->shift + 31u > 61u || q->multiplier == INT32_MIN) return 0;
     return 1;
