@@ -6532,9 +6532,118 @@ static void attn__rows4_mve_asm(int8_t *y, const int8_t *x, const int8_t *w, int
                        [mult] "w"(mult)
                      : "lr", "cc", "memory");
 }
+
+/* The same block for a short row of IN = 16, 32, 48 or 64 inputs (GCC:
+   its intrinsic code hoists the weights out of the row loop into more
+   vector registers than there are): per row the IN / 16 steps written
+   out, the weight rows at immediate offsets from w (rows 0, 1) and w + 2 IN
+   (rows 2, 3), the first step's VMLADAV starting the sums; then the same
+   requantization as above. The same integers. rows >= 1. */
+#define ATTN__ASM_S16(IN, J, OP)                                                \
+    "vldrb.u8 %q[xv], [%[x]], #16\n\t"                                          \
+    "vldrb.u8 %q[t], [%[w0], #" #J "]\n\t"                                      \
+    OP " %[s0], %q[xv], %q[t]\n\t"                                              \
+    "vldrb.u8 %q[t], [%[w0], #(" #IN "+" #J ")]\n\t"                            \
+    OP " %[s1], %q[xv], %q[t]\n\t"                                              \
+    "vldrb.u8 %q[t], [%[w2], #" #J "]\n\t"                                      \
+    OP " %[s2], %q[xv], %q[t]\n\t"                                              \
+    "vldrb.u8 %q[t], [%[w2], #(" #IN "+" #J ")]\n\t"                            \
+    OP " %[s3], %q[xv], %q[t]\n\t"
+#define ATTN__ASM_S16_1(IN) ATTN__ASM_S16(IN, 0, "vmladav.s8")
+#define ATTN__ASM_S16_2(IN) ATTN__ASM_S16_1(IN) ATTN__ASM_S16(IN, 16, "vmladava.s8")
+#define ATTN__ASM_S16_3(IN) ATTN__ASM_S16_2(IN) ATTN__ASM_S16(IN, 32, "vmladava.s8")
+#define ATTN__ASM_S16_4(IN) ATTN__ASM_S16_3(IN) ATTN__ASM_S16(IN, 48, "vmladava.s8")
+#define ATTN__ROWS4S_MVE_ASM(IN, STEPS)                                             \
+    static void attn__rows4s##IN##_mve_asm(int8_t *y, const int8_t *x, const int8_t *w,      \
+                                            int rows, int out, int32x4_t base,              \
+                                            int32x4_t left, int32x4_t right,                \
+                                            int32x4_t mult, int32_t zp)                     \
+    {                                                                                       \
+        register int32_t s0 __asm__("r0"), s1 __asm__("r2"), s2 __asm__("r4"),              \
+            s3 __asm__("r8");                                                               \
+        const int8_t *w2 = w + 2 * (IN);                                                    \
+        int32x4_t a, t, xv;                                                                 \
+        __asm__ volatile("dls lr, %[rows]\n\t"                                              \
+                         "1:\n\t" STEPS                                                     \
+                         "vmov %q[a][2], %q[a][0], %[s0], %[s2]\n\t"                        \
+                         "vmov %q[a][3], %q[a][1], %[s1], %[s3]\n\t"                        \
+                         "vqadd.s32 %q[a], %q[a], %q[base]\n\t"                             \
+                         "vqshl.s32 %q[a], %q[a], %q[left]\n\t"                             \
+                         "vqrdmulh.s32 %q[a], %q[a], %q[mult]\n\t"                          \
+                         "vand %q[t], %q[a], %q[right]\n\t"                                 \
+                         "vshr.s32 %q[t], %q[t], #31\n\t"                                   \
+                         "vadd.i32 %q[a], %q[a], %q[t]\n\t"                                 \
+                         "vrshl.s32 %q[a], %q[a], %q[right]\n\t"                            \
+                         "vqadd.s32 %q[a], %q[a], %[zp]\n\t"                                \
+                         "vqshl.s32 %q[a], %q[a], #24\n\t"                                  \
+                         "vshr.s32 %q[a], %q[a], #24\n\t"                                   \
+                         "vstrb.32 %q[a], [%[y]]\n\t"                                       \
+                         "add %[y], %[y], %[out]\n\t"                                       \
+                         "le lr, 1b\n\t"                                                    \
+                         : [x] "+r"(x), [y] "+r"(y), [s0] "=&r"(s0), [s1] "=&r"(s1),         \
+                           [s2] "=&r"(s2), [s3] "=&r"(s3), [a] "=&w"(a), [t] "=&w"(t),        \
+                           [xv] "=&w"(xv)                                                   \
+                         : [rows] "r"(rows), [w0] "r"(w), [w2] "r"(w2), [out] "r"(out),     \
+                           [zp] "r"(zp), [base] "w"(base), [left] "w"(left),                \
+                           [right] "w"(right), [mult] "w"(mult)                             \
+                         : "lr", "cc", "memory");                                           \
+    }
+ATTN__ROWS4S_MVE_ASM(16, ATTN__ASM_S16_1(16))
+ATTN__ROWS4S_MVE_ASM(32, ATTN__ASM_S16_2(32))
+ATTN__ROWS4S_MVE_ASM(48, ATTN__ASM_S16_3(48))
+ATTN__ROWS4S_MVE_ASM(64, ATTN__ASM_S16_4(64))
+#undef ATTN__ROWS4S_MVE_ASM
+#undef ATTN__ASM_S16_4
+#undef ATTN__ASM_S16_3
+#undef ATTN__ASM_S16_2
+#undef ATTN__ASM_S16_1
+#undef ATTN__ASM_S16
 #else
 #define ATTN__ROWS4_MVE_ASM 0
 #endif
+
+/* The usual Helium block (fused bias, the int8 range: see below) over
+   every x row when a row is short, n = 16, 32, 48 or 64 inputs given as a
+   constant: the dot products written out (the four weight rows at
+   immediate offsets, no loop to set up per row), then the same
+   requantization as below, so the same integers. */
+ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t *w, int n,
+                                        int rows, int out, int32x4_t base, int32x4_t left,
+                                        int32x4_t right, int32x4_t mult, int32x4_t zp)
+{
+    int r;
+    for (r = 0; r < rows; r++, x += n, y += out) {
+        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int32x4_t a;
+#if defined(__GNUC__) && !defined(__clang__)
+        /* the weights are loaded again for each row: GCC (-Os; its -O2
+           builds take the assembly) would hoist them out of the loop, into
+           more vector registers than there are */
+        __asm__("" : "+r"(w));
+#endif
+#define ATTN__D16(j)                                                                   \
+    do {                                                                               \
+        const int8x16_t xv = vldrbq_s8(x + 16 * (j));                                  \
+        s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w + 16 * (j)));                            \
+        s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w + n + 16 * (j)));                        \
+        s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w + 2 * n + 16 * (j)));                    \
+        s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w + 3 * n + 16 * (j)));                    \
+    } while (0)
+        ATTN__D16(0);
+        if (n > 16) ATTN__D16(1);
+        if (n > 32) ATTN__D16(2);
+        if (n > 48) ATTN__D16(3);
+#undef ATTN__D16
+        a = vdupq_n_s32(s0);
+        a = vsetq_lane_s32(s1, a, 1);
+        a = vsetq_lane_s32(s2, a, 2);
+        a = vsetq_lane_s32(s3, a, 3);
+        a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mult);
+        a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+        a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
+        vstrbq_s32(y, a);
+    }
+}
 
 /* attn__linear_rows_s8's Helium part (a function of its own, so that its
    frame is not on the stack below the one-row path): weight rows in fours
@@ -6558,6 +6667,26 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
         int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
         int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
         int32x4_t ws;
+        if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
+            int8_t *yo = y + o;
+            const int32x4_t m = mv.val[0];
+#if ATTN__ROWS4_MVE_ASM
+            switch (in) {
+            case 16: attn__rows4s16_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
+            case 32: attn__rows4s32_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
+            case 48: attn__rows4s48_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
+            default: attn__rows4s64_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
+            }
+            continue;
+#endif
+            switch (in) {
+            case 16: attn__rows4_short_mve(yo, x, w, 16, rows, out, base, left, right, m, zp); break;
+            case 32: attn__rows4_short_mve(yo, x, w, 32, rows, out, base, left, right, m, zp); break;
+            case 48: attn__rows4_short_mve(yo, x, w, 48, rows, out, base, left, right, m, zp); break;
+            default: attn__rows4_short_mve(yo, x, w, 64, rows, out, base, left, right, m, zp); break;
+            }
+            continue;
+        }
 #if ATTN__ROWS4_MVE_ASM
         if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0) {
             attn__rows4_mve_asm(y + o, x, w, in, rows, out, base, left, right, mv.val[0], L.zp);
