@@ -6762,7 +6762,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 {
     int r = 0;
 #if ATTN__MVE
-    if (rows >= 3 || (rows == 2 && in <= 32)) { /* (two long rows: the one-row loop is as fast) */
+    if (rows >= 3 || (rows == 2 && in <= 64)) { /* (two rows of more: the one-row loop is as fast) */
         attn__linear_blocks_mve(y, x, p, rows, in, out);
         return;
     }
