@@ -6645,6 +6645,37 @@ ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t
     }
 }
 
+/* The blocks of four output channels of the short-row case above (n = 16,
+   32, 48 or 64, a constant), each block's multipliers, shifts and bias
+   loaded once for every row; returns the channels done (out & ~3). */
+ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__lin *L, int rows,
+                                        int n, int out)
+{
+    const int32x4_t zero = vdupq_n_s32(0), zp = vdupq_n_s32(L->zp);
+    const int8_t *w = L->w;
+    const attn_qmul *rq = L->rq;
+    const int32_t *b = L->bias;
+    int o;
+    for (o = 0; o + 4 <= out; o += 4, w += 4 * n, rq += 4) {
+        const int32x4x2_t mv = vld2q_s32(&rq->multiplier);
+        const int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
+        const int32x4_t base = b ? vldrwq_s32(b + o) : zero, m = mv.val[0];
+        int8_t *yo = y + o;
+#if ATTN__ROWS4_MVE_ASM
+        switch (n) {
+        case 16: attn__rows4s16_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        case 32: attn__rows4s32_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        case 48: attn__rows4s48_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        default: attn__rows4s64_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        }
+#else
+        attn__rows4_short_mve(yo, x, w, n, rows, out, base, left, right, m, zp);
+#endif
+    }
+    (void)zp;
+    return o;
+}
+
 /* attn__linear_rows_s8's Helium part (a function of its own, so that its
    frame is not on the stack below the one-row path): weight rows in fours
    against every x row, each block's multipliers, shifts, bias and (without
@@ -6661,32 +6692,21 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
     zp = vdupq_n_s32(L.zp);
     lo = vdupq_n_s32(L.lo);
     hi = vdupq_n_s32(L.hi);
-    for (o = 0; o + 4 <= out; o += 4) {
+    o = 0;
+    if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
+        switch (in) { /* short rows: the width a constant */
+        case 16: o = attn__blocks_short_mve(y, x, &L, rows, 16, out); break;
+        case 32: o = attn__blocks_short_mve(y, x, &L, rows, 32, out); break;
+        case 48: o = attn__blocks_short_mve(y, x, &L, rows, 48, out); break;
+        default: o = attn__blocks_short_mve(y, x, &L, rows, 64, out); break;
+        }
+    }
+    for (; o + 4 <= out; o += 4) {
         const int8_t *w = L.w + (size_t)o * (size_t)in;
         int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
         int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
         int32x4_t base = L.bias ? vldrwq_s32(L.bias + o) : zero;
         int32x4_t ws;
-        if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
-            int8_t *yo = y + o;
-            const int32x4_t m = mv.val[0];
-#if ATTN__ROWS4_MVE_ASM
-            switch (in) {
-            case 16: attn__rows4s16_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
-            case 32: attn__rows4s32_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
-            case 48: attn__rows4s48_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
-            default: attn__rows4s64_mve_asm(yo, x, w, rows, out, base, left, right, m, L.zp); break;
-            }
-            continue;
-#endif
-            switch (in) {
-            case 16: attn__rows4_short_mve(yo, x, w, 16, rows, out, base, left, right, m, zp); break;
-            case 32: attn__rows4_short_mve(yo, x, w, 32, rows, out, base, left, right, m, zp); break;
-            case 48: attn__rows4_short_mve(yo, x, w, 48, rows, out, base, left, right, m, zp); break;
-            default: attn__rows4_short_mve(yo, x, w, 64, rows, out, base, left, right, m, zp); break;
-            }
-            continue;
-        }
 #if ATTN__ROWS4_MVE_ASM
         if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0) {
             attn__rows4_mve_asm(y + o, x, w, in, rows, out, base, left, right, mv.val[0], L.zp);
@@ -6762,7 +6782,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 {
     int r = 0;
 #if ATTN__MVE
-    if (rows >= 3 || (rows == 2 && in <= 64)) { /* (two rows of more: the one-row loop is as fast) */
+    if (rows >= 3 || (rows == 2 && in <= 64)) { /* (two longer rows: one row at a time is as fast) */
         attn__linear_blocks_mve(y, x, p, rows, in, out);
         return;
     }
