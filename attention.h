@@ -8262,9 +8262,20 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
             vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
             vstrbq_s32(out + c + 8, attn__ctx_out_mve(a2, m, zp));
             vstrbq_s32(out + c + 12, attn__ctx_out_mve(a3, m, zp));
-        } else { /* the last columns: four at a time, each load predicated */
-            int c4;
-            for (c4 = 0; (uint32_t)c4 < rem; c4 += 4) {
+        } else { /* the last columns: eight at a time, then four, the last loads predicated */
+            int c4 = 0;
+            if (rem >= 8) {
+                const int8_t *vq = v0;
+                for (j = 0; j < n; j++, vq += d) {
+                    const int32_t p0 = pr32[j];
+                    a0 = vmlaq_n_s32(a0, vldrbq_s32(vq), p0);
+                    a1 = vmlaq_n_s32(a1, vldrbq_s32(vq + 4), p0);
+                }
+                vstrbq_s32(out + c, attn__ctx_out_mve(a0, m, zp));
+                vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
+                c4 = 8;
+            }
+            for (; (uint32_t)c4 < rem; c4 += 4) {
                 const mve_pred16_t pr = vctp32q(rem - (uint32_t)c4);
                 const int8_t *vq = v0 + c4;
                 a0 = off;
