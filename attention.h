@@ -8185,13 +8185,15 @@ static void attn__scores_mve(int32_t *s, const int8_t *q, const int8_t *k, int n
    file's own, per tensor; attn__requant_mve takes them per lane): VQSHL
    or VQRDMULH then the rounding right shift with ties away from zero
    (VRSHL rounds half up, so a negative value is first made one smaller,
-   as attn__rshift_rq), VQADD of the zero point, the int8 range. */
+   as attn__rshift_rq), VQADD of the zero point, the int8 range (a
+   saturating shift up by 24 and back: no vector constants, which the
+   compilers would keep on the stack). */
 ATTN__INLINE int32x4_t attn__ctx_out_mve(int32x4_t a, attn_qmul m, int32_t zp)
 {
     if (m.shift > 0) a = vqshlq_r_s32(a, m.shift);
     a = vqrdmulhq_n_s32(a, m.multiplier);
     if (m.shift < 0) a = vrshlq_n_s32(vaddq_s32(a, vshrq_n_s32(a, 31)), m.shift);
-    return vmaxq_s32(vminq_s32(vqaddq_n_s32(a, zp), vdupq_n_s32(127)), vdupq_n_s32(-128));
+    return vshrq_n_s32(vqshlq_n_s32(vqaddq_n_s32(a, zp), 24), 24);
 }
 
 /* The context of one head, as attn__context_s8: sixteen columns per pass in
