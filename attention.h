@@ -6314,6 +6314,18 @@ ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *
 }
 #endif
 
+#if ATTN__MVE
+static int attn__linear_short_mve(int8_t *y, const int8_t *x, const attn__lin *L, int rows,
+                                  int in, int out);
+
+/* The layer's attn__lin has no input offset and the int8 range (the
+   quantizer's layers, with their fused bias): the short-row blocks take it. */
+ATTN__INLINE int attn__lin_short_ok(const attn_linear_s8_params *p)
+{
+    return (p->fused_bias || p->in_zp == 0) && p->act_min == -128 && p->act_max == 127;
+}
+#endif
+
 /* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row:
    four output channels per pass, then the rest one at a time. */
 static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
@@ -6327,7 +6339,10 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         /* the block loop keeps little alive: pointers step, constants in
            vector registers */
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
-        const int8_t *w = L.w;
+        const int8_t *w;
+        if (in % 16 == 0 && in <= 64 && attn__lin_short_ok(p))
+            o = attn__linear_short_mve(y, x, &L, 1, in, out);
+        w = L.w + (size_t)o * (size_t)in;
         for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
             int32x4_t a = attn__dot4_call_mve(x, w, in);
             if (L.off) a = vmlaq_n_s32(a, attn__wsum4_mve(w, in), L.off);
@@ -6538,7 +6553,8 @@ static void attn__rows4_mve_asm(int8_t *y, const int8_t *x, const int8_t *w, int
    vector registers than there are): per row the IN / 16 steps written
    out, the weight rows at immediate offsets from w (rows 0, 1) and w + 2 IN
    (rows 2, 3), the first step's VMLADAV starting the sums; then the same
-   requantization as above. The same integers. rows >= 1. */
+   requantization as above. The same integers. rows >= 1; y in r0-r7 ("l":
+   VSTRB.32, a narrowing store, takes a low base register). */
 #define ATTN__ASM_S16(IN, J, OP)                                                \
     "vldrb.u8 %q[xv], [%[x]], #16\n\t"                                          \
     "vldrb.u8 %q[t], [%[w0], #" #J "]\n\t"                                      \
@@ -6580,7 +6596,7 @@ static void attn__rows4_mve_asm(int8_t *y, const int8_t *x, const int8_t *w, int
                          "vstrb.32 %q[a], [%[y]]\n\t"                                       \
                          "add %[y], %[y], %[out]\n\t"                                       \
                          "le lr, 1b\n\t"                                                    \
-                         : [x] "+r"(x), [y] "+r"(y), [s0] "=&r"(s0), [s1] "=&r"(s1),         \
+                         : [x] "+r"(x), [y] "+l"(y), [s0] "=&r"(s0), [s1] "=&r"(s1),         \
                            [s2] "=&r"(s2), [s3] "=&r"(s3), [a] "=&w"(a), [t] "=&w"(t),        \
                            [xv] "=&w"(xv)                                                   \
                          : [rows] "r"(rows), [w0] "r"(w), [w2] "r"(w2), [out] "r"(out),     \
@@ -6676,6 +6692,20 @@ ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__
     return o;
 }
 
+/* The usual layer with short rows (fused bias, the int8 range, in = 16,
+   32, 48 or 64): its blocks of four channels over the rows, the width a
+   constant; returns the channels done (out & ~3). */
+ATTN__NOINLINE int attn__linear_short_mve(int8_t *y, const int8_t *x, const attn__lin *L,
+                                          int rows, int in, int out)
+{
+    switch (in) {
+    case 16: return attn__blocks_short_mve(y, x, L, rows, 16, out);
+    case 32: return attn__blocks_short_mve(y, x, L, rows, 32, out);
+    case 48: return attn__blocks_short_mve(y, x, L, rows, 48, out);
+    default: return attn__blocks_short_mve(y, x, L, rows, 64, out);
+    }
+}
+
 /* attn__linear_rows_s8's Helium part (a function of its own, so that its
    frame is not on the stack below the one-row path): weight rows in fours
    against every x row, each block's multipliers, shifts, bias and (without
@@ -6694,12 +6724,16 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
     hi = vdupq_n_s32(L.hi);
     o = 0;
     if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
-        switch (in) { /* short rows: the width a constant */
+#if defined(__OPTIMIZE_SIZE__) || ATTN__ROWS4_MVE_ASM
+        o = attn__linear_short_mve(y, x, &L, rows, in, out); /* short rows */
+#else
+        switch (in) { /* short rows, in this frame (no call) */
         case 16: o = attn__blocks_short_mve(y, x, &L, rows, 16, out); break;
         case 32: o = attn__blocks_short_mve(y, x, &L, rows, 32, out); break;
         case 48: o = attn__blocks_short_mve(y, x, &L, rows, 48, out); break;
         default: o = attn__blocks_short_mve(y, x, &L, rows, 64, out); break;
         }
+#endif
     }
     for (; o + 4 <= out; o += 4) {
         const int8_t *w = L.w + (size_t)o * (size_t)in;
@@ -6781,6 +6815,16 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
                                  int rows, int in, int out)
 {
     int r = 0;
+#if ATTN__ROWS4_MVE_ASM
+    /* GCC: the usual layer with short rows straight to its blocks (in
+       attn__linear_blocks_mve's frame GCC's code for them costs more) */
+    if (out % 4 == 0 && in % 16 == 0 && in <= 64 && attn__lin_short_ok(p)) {
+        attn__lin L;
+        attn__lin_init(&L, p);
+        attn__linear_short_mve(y, x, &L, rows, in, out);
+        return;
+    }
+#endif
 #if ATTN__MVE
     if (rows >= 3 || (rows == 2 && in <= 64)) { /* (two longer rows: one row at a time is as fast) */
         attn__linear_blocks_mve(y, x, p, rows, in, out);
