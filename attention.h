@@ -6815,6 +6815,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
                                  int rows, int in, int out)
 {
     int r = 0;
+#if ATTN__MVE
 #if ATTN__ROWS4_MVE_ASM
     /* GCC: the usual layer with short rows straight to its blocks (in
        attn__linear_blocks_mve's frame GCC's code for them costs more) */
@@ -6825,7 +6826,6 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
         return;
     }
 #endif
-#if ATTN__MVE
     if (rows >= 3 || (rows == 2 && in <= 64)) { /* (two longer rows: one row at a time is as fast) */
         attn__linear_blocks_mve(y, x, p, rows, in, out);
         return;
@@ -6867,6 +6867,15 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
            saturating (VQADD is sat(int64 sum)) */
         const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
         const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        if (am.shift > 0 && bm.shift > 0) { /* (the quantizer's adds) no right shift: */
+            for (; i + 4 <= n; i += 4) {     /* attn__requant_mve's left half only */
+                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+                va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
+                vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
+                vstrwq_s32(r + i, vqaddq_s32(va, vb));
+            }
+        }
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
@@ -6923,6 +6932,18 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
         const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
         const int32x4_t z = vdupq_n_s32(zp);
+        if (am.shift > 0 && bm.shift > 0 && om.shift < 0) { /* the quantizer's: as above, */
+            for (; i + 4 <= n; i += 4) { /* each requantization's half that does anything */
+                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+                int32x4_t r;
+                va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
+                vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
+                r = vqrdmulhq_n_s32(vqaddq_s32(va, vb), om.multiplier);
+                r = vqaddq_s32(vrshlq_n_s32(vaddq_s32(r, vshrq_n_s32(r, 31)), om.shift), z);
+                vstrbq_s32(y + i, vshrq_n_s32(vqshlq_n_s32(r, 24), 24));
+            }
+        }
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
