@@ -3135,10 +3135,11 @@ static float attn__max_f32(const float *x, int n)
     float mx = x[0];
     int j = 1;
 #if ATTN__MVE_F32
-    if (n >= 4) {
-        float32x4_t m = vld1q_f32(x);
-        for (j = 4; n - j >= 4; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
-        mx = vmaxnmvq_f32(mx, m);
+    if (n >= 4) { /* the last 4 first, then 4 at a time up to them (a maximum may see an
+                     element twice: no scalar tail) */
+        float32x4_t m = vld1q_f32(x + n - 4);
+        for (j = 0; n - j > 4; j += 4) m = vmaxnmq_f32(m, vld1q_f32(x + j));
+        return vmaxnmvq_f32(mx, m);
     }
 #endif
     for (; j < n; j++)
@@ -3251,6 +3252,41 @@ ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float
     attn__attend_row_body_f32(ctx, q, k, v, stride, key_padding, n_keys, d_head, scores);
 }
 
+#if ATTN__MVE_F32
+/* attn__attend_heads_f32 on Helium for heads of 16 columns without key
+   padding: the loops over the rows and heads, each head's query scaled
+   into out (four vectors) and attn__attend_row_body_f32 in one frame, with
+   no call per row and head (their frames and arguments cost about as much
+   as three keys per row). The same operations, so the same results. */
+ATTN__NOINLINE void attn__attend_rows16_f32(float *out, const float *q, int m, int i0,
+                                            const float *k, const float *v, int seq_kv,
+                                            int d_model, int n_heads, int causal, int window,
+                                            float scale, float *scores)
+{
+    const size_t d = (size_t)d_model;
+    int t, h;
+    for (t = 0; t < m; t++, out += d, q += d) {
+        int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
+        const size_t at = (size_t)lo * d;
+        if (n_keys <= 0) { /* no key in sight: a zero context */
+            for (h = 0; h < d_model; h++) out[h] = 0.0f;
+            continue;
+        }
+        for (h = 0; h < n_heads; h++) {
+            const size_t off = (size_t)h * 16u;
+            float *o = out + off;
+            const float *qh = q + off;
+            vst1q_f32(o, vmulq_n_f32(vld1q_f32(qh), scale));
+            vst1q_f32(o + 4, vmulq_n_f32(vld1q_f32(qh + 4), scale));
+            vst1q_f32(o + 8, vmulq_n_f32(vld1q_f32(qh + 8), scale));
+            vst1q_f32(o + 12, vmulq_n_f32(vld1q_f32(qh + 12), scale));
+            attn__attend_row_body_f32(o, o, k + at + off, v + at + off, d, NULL, n_keys, 16,
+                                      scores);
+        }
+    }
+}
+#endif
+
 /* All heads of the query rows i0 .. i0+m-1: each row of q [d_model]
    (unscaled, rows d_model apart) times 1 / sqrt(d_head) into out (rows
    d_model apart), which then becomes the context (out may be q). window/causal (attn__key_range) select the keys each row
@@ -3264,6 +3300,13 @@ static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, co
     const float scale = 1.0f / ATTN_SQRTF((float)d_head);
     const size_t d = (size_t)d_model;
     int t, h;
+#if ATTN__MVE_F32
+    if (d_head == 16 && !key_padding) {
+        attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
+                                scale, scores);
+        return;
+    }
+#endif
     for (t = 0; t < m; t++, out += d, q += d) {
         int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
         const size_t at = (size_t)lo * d;
@@ -6619,6 +6662,18 @@ ATTN__INLINE int8_t attn__lin_out_r(int32_t acc, int32_t bias, const attn_qmul *
 }
 #endif
 
+#if ATTN__MVE
+static int attn__linear_short_mve(int8_t *y, const int8_t *x, const attn__lin *L, int rows,
+                                  int in, int out);
+
+/* The layer's attn__lin has no input offset and the int8 range (the
+   quantizer's layers, with their fused bias): the short-row blocks take it. */
+ATTN__INLINE int attn__lin_short_ok(const attn_linear_s8_params *p)
+{
+    return (p->fused_bias || p->in_zp == 0) && p->act_min == -128 && p->act_max == 127;
+}
+#endif
+
 /* y[o] = clamp(out_zp + requant(bias + sum (x - in_zp) w)) for one row:
    four output channels per pass, then the rest one at a time. */
 static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8_params *p,
@@ -6632,7 +6687,10 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
         /* the block loop keeps little alive: pointers step, constants in
            vector registers */
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
-        const int8_t *w = L.w;
+        const int8_t *w;
+        if (in % 16 == 0 && in <= 64 && attn__lin_short_ok(p))
+            o = attn__linear_short_mve(y, x, &L, 1, in, out);
+        w = L.w + (size_t)o * (size_t)in;
         for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
             int32x4_t a = attn__dot4_call_mve(x, w, in);
             if (L.off) a = vmlaq_n_s32(a, attn__wsum4_mve(w, in), L.off);
@@ -6837,9 +6895,164 @@ static void attn__rows4_mve_asm(int8_t *y, const int8_t *x, const int8_t *w, int
                        [mult] "w"(mult)
                      : "lr", "cc", "memory");
 }
+
+/* The same block for a short row of IN = 16, 32, 48 or 64 inputs (GCC:
+   its intrinsic code hoists the weights out of the row loop into more
+   vector registers than there are): per row the IN / 16 steps written
+   out, the weight rows at immediate offsets from w (rows 0, 1) and w + 2 IN
+   (rows 2, 3), the first step's VMLADAV starting the sums; then the same
+   requantization as above. The same integers. rows >= 1; y in r0-r7 ("l":
+   VSTRB.32, a narrowing store, takes a low base register). */
+#define ATTN__ASM_S16(IN, J, OP)                                                \
+    "vldrb.u8 %q[xv], [%[x]], #16\n\t"                                          \
+    "vldrb.u8 %q[t], [%[w0], #" #J "]\n\t"                                      \
+    OP " %[s0], %q[xv], %q[t]\n\t"                                              \
+    "vldrb.u8 %q[t], [%[w0], #(" #IN "+" #J ")]\n\t"                            \
+    OP " %[s1], %q[xv], %q[t]\n\t"                                              \
+    "vldrb.u8 %q[t], [%[w2], #" #J "]\n\t"                                      \
+    OP " %[s2], %q[xv], %q[t]\n\t"                                              \
+    "vldrb.u8 %q[t], [%[w2], #(" #IN "+" #J ")]\n\t"                            \
+    OP " %[s3], %q[xv], %q[t]\n\t"
+#define ATTN__ASM_S16_1(IN) ATTN__ASM_S16(IN, 0, "vmladav.s8")
+#define ATTN__ASM_S16_2(IN) ATTN__ASM_S16_1(IN) ATTN__ASM_S16(IN, 16, "vmladava.s8")
+#define ATTN__ASM_S16_3(IN) ATTN__ASM_S16_2(IN) ATTN__ASM_S16(IN, 32, "vmladava.s8")
+#define ATTN__ASM_S16_4(IN) ATTN__ASM_S16_3(IN) ATTN__ASM_S16(IN, 48, "vmladava.s8")
+#define ATTN__ROWS4S_MVE_ASM(IN, STEPS)                                             \
+    static void attn__rows4s##IN##_mve_asm(int8_t *y, const int8_t *x, const int8_t *w,      \
+                                            int rows, int out, int32x4_t base,              \
+                                            int32x4_t left, int32x4_t right,                \
+                                            int32x4_t mult, int32_t zp)                     \
+    {                                                                                       \
+        register int32_t s0 __asm__("r0"), s1 __asm__("r2"), s2 __asm__("r4"),              \
+            s3 __asm__("r8");                                                               \
+        const int8_t *w2 = w + 2 * (IN);                                                    \
+        int32x4_t a, t, xv;                                                                 \
+        __asm__ volatile("dls lr, %[rows]\n\t"                                              \
+                         "1:\n\t" STEPS                                                     \
+                         "vmov %q[a][2], %q[a][0], %[s0], %[s2]\n\t"                        \
+                         "vmov %q[a][3], %q[a][1], %[s1], %[s3]\n\t"                        \
+                         "vqadd.s32 %q[a], %q[a], %q[base]\n\t"                             \
+                         "vqshl.s32 %q[a], %q[a], %q[left]\n\t"                             \
+                         "vqrdmulh.s32 %q[a], %q[a], %q[mult]\n\t"                          \
+                         "vand %q[t], %q[a], %q[right]\n\t"                                 \
+                         "vshr.s32 %q[t], %q[t], #31\n\t"                                   \
+                         "vadd.i32 %q[a], %q[a], %q[t]\n\t"                                 \
+                         "vrshl.s32 %q[a], %q[a], %q[right]\n\t"                            \
+                         "vqadd.s32 %q[a], %q[a], %[zp]\n\t"                                \
+                         "vqshl.s32 %q[a], %q[a], #24\n\t"                                  \
+                         "vshr.s32 %q[a], %q[a], #24\n\t"                                   \
+                         "vstrb.32 %q[a], [%[y]]\n\t"                                       \
+                         "add %[y], %[y], %[out]\n\t"                                       \
+                         "le lr, 1b\n\t"                                                    \
+                         : [x] "+r"(x), [y] "+l"(y), [s0] "=&r"(s0), [s1] "=&r"(s1),         \
+                           [s2] "=&r"(s2), [s3] "=&r"(s3), [a] "=&w"(a), [t] "=&w"(t),        \
+                           [xv] "=&w"(xv)                                                   \
+                         : [rows] "r"(rows), [w0] "r"(w), [w2] "r"(w2), [out] "r"(out),     \
+                           [zp] "r"(zp), [base] "w"(base), [left] "w"(left),                \
+                           [right] "w"(right), [mult] "w"(mult)                             \
+                         : "lr", "cc", "memory");                                           \
+    }
+ATTN__ROWS4S_MVE_ASM(16, ATTN__ASM_S16_1(16))
+ATTN__ROWS4S_MVE_ASM(32, ATTN__ASM_S16_2(32))
+ATTN__ROWS4S_MVE_ASM(48, ATTN__ASM_S16_3(48))
+ATTN__ROWS4S_MVE_ASM(64, ATTN__ASM_S16_4(64))
+#undef ATTN__ROWS4S_MVE_ASM
+#undef ATTN__ASM_S16_4
+#undef ATTN__ASM_S16_3
+#undef ATTN__ASM_S16_2
+#undef ATTN__ASM_S16_1
+#undef ATTN__ASM_S16
 #else
 #define ATTN__ROWS4_MVE_ASM 0
 #endif
+
+/* The usual Helium block (fused bias, the int8 range: see below) over
+   every x row when a row is short, n = 16, 32, 48 or 64 inputs given as a
+   constant: the dot products written out (the four weight rows at
+   immediate offsets, no loop to set up per row), then the same
+   requantization as below, so the same integers. */
+ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t *w, int n,
+                                        int rows, int out, int32x4_t base, int32x4_t left,
+                                        int32x4_t right, int32x4_t mult, int32x4_t zp)
+{
+    int r;
+    for (r = 0; r < rows; r++, x += n, y += out) {
+        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int32x4_t a;
+#if defined(__GNUC__) && !defined(__clang__)
+        /* the weights are loaded again for each row: GCC (-Os; its -O2
+           builds take the assembly) would hoist them out of the loop, into
+           more vector registers than there are */
+        __asm__("" : "+r"(w));
+#endif
+#define ATTN__D16(j)                                                                   \
+    do {                                                                               \
+        const int8x16_t xv = vldrbq_s8(x + 16 * (j));                                  \
+        s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w + 16 * (j)));                            \
+        s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w + n + 16 * (j)));                        \
+        s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w + 2 * n + 16 * (j)));                    \
+        s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w + 3 * n + 16 * (j)));                    \
+    } while (0)
+        ATTN__D16(0);
+        if (n > 16) ATTN__D16(1);
+        if (n > 32) ATTN__D16(2);
+        if (n > 48) ATTN__D16(3);
+#undef ATTN__D16
+        a = vdupq_n_s32(s0);
+        a = vsetq_lane_s32(s1, a, 1);
+        a = vsetq_lane_s32(s2, a, 2);
+        a = vsetq_lane_s32(s3, a, 3);
+        a = vqrdmulhq_s32(vqshlq_s32(vqaddq_s32(a, base), left), mult);
+        a = vrshlq_s32(vaddq_s32(a, vshrq_n_s32(vandq_s32(a, right), 31)), right);
+        a = vshrq_n_s32(vqshlq_n_s32(vqaddq_s32(a, zp), 24), 24);
+        vstrbq_s32(y, a);
+    }
+}
+
+/* The blocks of four output channels of the short-row case above (n = 16,
+   32, 48 or 64, a constant), each block's multipliers, shifts and bias
+   loaded once for every row; returns the channels done (out & ~3). */
+ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__lin *L, int rows,
+                                        int n, int out)
+{
+    const int32x4_t zero = vdupq_n_s32(0), zp = vdupq_n_s32(L->zp);
+    const int8_t *w = L->w;
+    const attn_qmul *rq = L->rq;
+    const int32_t *b = L->bias;
+    int o;
+    for (o = 0; o + 4 <= out; o += 4, w += 4 * n, rq += 4) {
+        const int32x4x2_t mv = vld2q_s32(&rq->multiplier);
+        const int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
+        const int32x4_t base = b ? vldrwq_s32(b + o) : zero, m = mv.val[0];
+        int8_t *yo = y + o;
+#if ATTN__ROWS4_MVE_ASM
+        switch (n) {
+        case 16: attn__rows4s16_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        case 32: attn__rows4s32_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        case 48: attn__rows4s48_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        default: attn__rows4s64_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
+        }
+#else
+        attn__rows4_short_mve(yo, x, w, n, rows, out, base, left, right, m, zp);
+#endif
+    }
+    (void)zp;
+    return o;
+}
+
+/* The usual layer with short rows (fused bias, the int8 range, in = 16,
+   32, 48 or 64): its blocks of four channels over the rows, the width a
+   constant; returns the channels done (out & ~3). */
+ATTN__NOINLINE int attn__linear_short_mve(int8_t *y, const int8_t *x, const attn__lin *L,
+                                          int rows, int in, int out)
+{
+    switch (in) {
+    case 16: return attn__blocks_short_mve(y, x, L, rows, 16, out);
+    case 32: return attn__blocks_short_mve(y, x, L, rows, 32, out);
+    case 48: return attn__blocks_short_mve(y, x, L, rows, 48, out);
+    default: return attn__blocks_short_mve(y, x, L, rows, 64, out);
+    }
+}
 
 /* attn__linear_rows_s8's Helium part (a function of its own, so that its
    frame is not on the stack below the one-row path): weight rows in fours
@@ -6857,7 +7070,20 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
     zp = vdupq_n_s32(L.zp);
     lo = vdupq_n_s32(L.lo);
     hi = vdupq_n_s32(L.hi);
-    for (o = 0; o + 4 <= out; o += 4) {
+    o = 0;
+    if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
+#if defined(__OPTIMIZE_SIZE__) || ATTN__ROWS4_MVE_ASM
+        o = attn__linear_short_mve(y, x, &L, rows, in, out); /* short rows */
+#else
+        switch (in) { /* short rows, in this frame (no call) */
+        case 16: o = attn__blocks_short_mve(y, x, &L, rows, 16, out); break;
+        case 32: o = attn__blocks_short_mve(y, x, &L, rows, 32, out); break;
+        case 48: o = attn__blocks_short_mve(y, x, &L, rows, 48, out); break;
+        default: o = attn__blocks_short_mve(y, x, &L, rows, 64, out); break;
+        }
+#endif
+    }
+    for (; o + 4 <= out; o += 4) {
         const int8_t *w = L.w + (size_t)o * (size_t)in;
         int32x4x2_t mv = vld2q_s32(&L.rq[o].multiplier);
         int32x4_t left = vmaxq_s32(mv.val[1], zero), right = vminq_s32(mv.val[1], zero);
@@ -6938,7 +7164,17 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 {
     int r = 0;
 #if ATTN__MVE
-    if (rows >= 3 || (rows == 2 && in <= 32)) { /* (two long rows: the one-row loop is as fast) */
+#if ATTN__ROWS4_MVE_ASM
+    /* GCC: the usual layer with short rows straight to its blocks (in
+       attn__linear_blocks_mve's frame GCC's code for them costs more) */
+    if (out % 4 == 0 && in % 16 == 0 && in <= 64 && attn__lin_short_ok(p)) {
+        attn__lin L;
+        attn__lin_init(&L, p);
+        attn__linear_short_mve(y, x, &L, rows, in, out);
+        return;
+    }
+#endif
+    if (rows >= 3 || (rows == 2 && in <= 64)) { /* (two longer rows: one row at a time is as fast) */
         attn__linear_blocks_mve(y, x, p, rows, in, out);
         return;
     }
@@ -6979,6 +7215,15 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
            saturating (VQADD is sat(int64 sum)) */
         const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
         const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        if (am.shift > 0 && bm.shift > 0) { /* (the quantizer's adds) no right shift: */
+            for (; i + 4 <= n; i += 4) {     /* attn__requant_mve's left half only */
+                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+                va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
+                vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
+                vstrwq_s32(r + i, vqaddq_s32(va, vb));
+            }
+        }
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
@@ -7035,6 +7280,18 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
         const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
         const int32x4_t z = vdupq_n_s32(zp);
+        if (am.shift > 0 && bm.shift > 0 && om.shift < 0) { /* the quantizer's: as above, */
+            for (; i + 4 <= n; i += 4) { /* each requantization's half that does anything */
+                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+                int32x4_t r;
+                va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
+                vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
+                r = vqrdmulhq_n_s32(vqaddq_s32(va, vb), om.multiplier);
+                r = vqaddq_s32(vrshlq_n_s32(vaddq_s32(r, vshrq_n_s32(r, 31)), om.shift), z);
+                vstrbq_s32(y + i, vshrq_n_s32(vqshlq_n_s32(r, 24), 24));
+            }
+        }
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
@@ -8341,13 +8598,15 @@ static void attn__scores_mve(int32_t *s, const int8_t *q, const int8_t *k, int n
    file's own, per tensor; attn__requant_mve takes them per lane): VQSHL
    or VQRDMULH then the rounding right shift with ties away from zero
    (VRSHL rounds half up, so a negative value is first made one smaller,
-   as attn__rshift_rq), VQADD of the zero point, the int8 range. */
+   as attn__rshift_rq), VQADD of the zero point, the int8 range (a
+   saturating shift up by 24 and back: no vector constants, which the
+   compilers would keep on the stack). */
 ATTN__INLINE int32x4_t attn__ctx_out_mve(int32x4_t a, attn_qmul m, int32_t zp)
 {
     if (m.shift > 0) a = vqshlq_r_s32(a, m.shift);
     a = vqrdmulhq_n_s32(a, m.multiplier);
     if (m.shift < 0) a = vrshlq_n_s32(vaddq_s32(a, vshrq_n_s32(a, 31)), m.shift);
-    return vmaxq_s32(vminq_s32(vqaddq_n_s32(a, zp), vdupq_n_s32(127)), vdupq_n_s32(-128));
+    return vshrq_n_s32(vqshlq_n_s32(vqaddq_n_s32(a, zp), 24), 24);
 }
 
 /* The context of one head, as attn__context_s8: sixteen columns per pass in
@@ -8418,9 +8677,20 @@ static void attn__context_mve(int8_t *out, const int32_t *pr32, int32_t psum, co
             vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
             vstrbq_s32(out + c + 8, attn__ctx_out_mve(a2, m, zp));
             vstrbq_s32(out + c + 12, attn__ctx_out_mve(a3, m, zp));
-        } else { /* the last columns: four at a time, each load predicated */
-            int c4;
-            for (c4 = 0; (uint32_t)c4 < rem; c4 += 4) {
+        } else { /* the last columns: eight at a time, then four, the last loads predicated */
+            int c4 = 0;
+            if (rem >= 8) {
+                const int8_t *vq = v0;
+                for (j = 0; j < n; j++, vq += d) {
+                    const int32_t p0 = pr32[j];
+                    a0 = vmlaq_n_s32(a0, vldrbq_s32(vq), p0);
+                    a1 = vmlaq_n_s32(a1, vldrbq_s32(vq + 4), p0);
+                }
+                vstrbq_s32(out + c, attn__ctx_out_mve(a0, m, zp));
+                vstrbq_s32(out + c + 4, attn__ctx_out_mve(a1, m, zp));
+                c4 = 8;
+            }
+            for (; (uint32_t)c4 < rem; c4 += 4) {
                 const mve_pred16_t pr = vctp32q(rem - (uint32_t)c4);
                 const int8_t *vq = v0 + c4;
                 a0 = off;
@@ -9288,6 +9558,22 @@ static int attn__linear_ptrs_ok(const attn_linear_s8_params *p)
 static int attn__qmuls_ok(const attn_qmul *q, int n)
 {
     const attn_qmul *e = q + n;
+#if ATTN__MVE
+    if (n >= 4) {
+        /* Helium: 4 channels per step (VLD2: multipliers and shifts apart),
+           the last 4 first (a channel may be seen twice); the largest
+           shift + 31 (unsigned) and the smallest multiplier decide */
+        int32x4x2_t v = vld2q_s32(&e[-4].multiplier);
+        uint32x4_t sh = vaddq_n_u32(vreinterpretq_u32_s32(v.val[1]), 31u);
+        int32x4_t mn = v.val[0];
+        for (e -= 4; q < e; q += 4) {
+            v = vld2q_s32(&q->multiplier);
+            sh = vmaxq_u32(sh, vaddq_n_u32(vreinterpretq_u32_s32(v.val[1]), 31u));
+            mn = vminq_s32(mn, v.val[0]);
+        }
+        return vmaxvq_u32(0u, sh) <= 61u && vminvq_s32(INT32_MAX, mn) != INT32_MIN;
+    }
+#endif
     for (; q < e; q++)
         if ((uint32_t)q->shift + 31u > 61u || q->multiplier == INT32_MIN) return 0;
     return 1;
