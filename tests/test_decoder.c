@@ -524,6 +524,25 @@ static void golden_tokens(const golden_dec_case *c, const dec_view *v, float *lo
               eos, run == 0 ? "stops at it" : "never made: max_out", attn_status_str(st), n_out,
               want, same ? "PyTorch's tokens" : "tokens differ from PyTorch's");
     }
+    /* a plain token source through encode_ex and generate too (any cfg
+       works there): PyTorch's greedy run to max_out */
+    if (!lm && !front) {
+        int n_out = -1, i, same = 1;
+        attn_kv_cache_reset(&cache);
+        arena->high_water = 0;
+        st = attn_seq2seq_encode_ex_f32(&cache, NULL, c->src, NULL, c->mem, &v->s2s, &v->s2s_w,
+                                        arena);
+        if (st == ATTN_OK)
+            st = attn_seq2seq_generate_f32(toks, &n_out, c->max_out, c->bos, c->eos_never,
+                                           &cache, &v->s2s, &v->s2s_w, arena);
+        if (arena->high_water > hw) hw = arena->high_water;
+        for (i = 0; st == ATTN_OK && i < n_out && i < c->max_out; i++)
+            if (toks[i] != c->greedy[i]) same = 0;
+        check(st == ATTN_OK && n_out == c->max_out && same && cache.mem_len == c->mem,
+              "decoder golden %s: the plain source through encode_ex and generate: %s, %d "
+              "tokens (want %d), %s", c->name, attn_status_str(st), n_out, c->max_out,
+              same ? "PyTorch's" : "tokens differ from PyTorch's");
+    }
     /* the query is for the longest source and target (the cache's): the
        case's runs may need less (test_cache_errors measures it at the full
        lengths) */
