@@ -10177,7 +10177,8 @@ static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8
 static const attn_cls_row_s8_params *attn__cls_row_s8(const attn_model_cfg *cfg,
                                                       const attn_model_s8_params *p)
 {
-    return cfg->cls_token && cfg->encoder.norm_first && !cfg->embed_norm ? p->cls_row : NULL;
+    return p->cls_row && cfg->cls_token && cfg->encoder.norm_first && !cfg->embed_norm ? p->cls_row
+                                                                                      : NULL;
 }
 
 /* The front end in int8 (as attn__model_front_f32): x [rows][d]. */
