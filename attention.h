@@ -10563,14 +10563,12 @@ static void attn__size_rows_s8(attn__size *s, size_t P, size_t d, size_t n_keys,
 /* The layer itself; arguments checked and scratch available. Two tokens
    at a time (one if seq is 1): the projections and the feed-forward then
    take two rows per call, which the DSP cores run as two rows by two
-   channels. c0: NULL, or (pre-norm) row 0's own adds and norms
-   (attn_cls_layer_s8_params): row 0 then goes alone, first. */
+   channels. */
 static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_padding,
                                    const attn_encoder_cfg *cfg,
-                                   const attn_encoder_layer_s8_params *p,
-                                   const attn_cls_layer_s8_params *c0, attn_arena *arena)
+                                   const attn_encoder_layer_s8_params *p, attn_arena *arena)
 {
-    int dm = cfg->d_model, i = 0;
+    int dm = cfg->d_model, i;
     size_t d = (size_t)dm, mark = arena->used, P = seq >= 2 ? 2 : 1;
     int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
     int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
@@ -10578,22 +10576,45 @@ static void attn__encoder_layer_s8(int8_t *x, int seq, const uint8_t *key_paddin
     attn__att_s8 A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, k, v, key_padding, seq,
                                      cfg->causal, cfg->window);
     attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
-    if (c0) { /* every key and value first (row 0's LN1 its own), then row 0 */
-        attn__att_s8 A0 = A;
-        attn__ff_s8 F0 = F;
-        A0.add = &c0->add1;
-        A0.norm = &c0->norm1;
-        F0.add = &c0->add2;
-        F0.norm = &c0->norm2;
-        attn__kv_rows_s8(k, v, x, 1, &A0, 1, dm, R.nrm);
-        attn__kv_rows_s8(k + d, v + d, x + d, seq - 1, &A, 1, dm, R.nrm);
-        attn__att_block_s8(x, 1, 0, &A0, NULL, cfg, &R);
-        attn__ff_block_s8(x, 1, &F0, cfg, &R);
-        i = 1;
-    } else {
-        attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
+    attn__kv_rows_s8(k, v, x, seq, &A, cfg->norm_first, dm, R.nrm);
+    for (i = 0; i < seq; i += (int)P) {
+        int8_t *rows = x + (size_t)i * d; /* tokens i .. i + m - 1 */
+        int m = seq - i < (int)P ? seq - i : (int)P;
+        attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
+        attn__ff_block_s8(rows, m, &F, cfg, &R);
     }
-    for (; i < seq; i += (int)P) {
+    arena->used = mark;
+}
+
+/* The same for a pre-norm layer whose row 0 has its own adds and norms
+   (c0, attn_cls_layer_s8_params): every key and value first (row 0's LN1
+   its own), then row 0 alone, then the other rows in pairs. (Its own
+   function: the plain layer's code stays as it was.) */
+ATTN__NOINLINE void attn__encoder_layer_cls_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                               const attn_encoder_cfg *cfg,
+                                               const attn_encoder_layer_s8_params *p,
+                                               const attn_cls_layer_s8_params *c0,
+                                               attn_arena *arena)
+{
+    int dm = cfg->d_model, i;
+    size_t d = (size_t)dm, mark = arena->used, P = seq >= 2 ? 2 : 1;
+    int8_t *k = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
+    int8_t *v = (int8_t *)attn__take(arena, (size_t)seq * d);              /* [seq][d] */
+    attn__rows_s8 R = attn__take_rows_s8(arena, P, d, (size_t)seq, (size_t)cfg->d_ff, 0);
+    attn__att_s8 A = attn__att_of_s8(&p->attn, &p->add1, &p->norm1, k, v, key_padding, seq,
+                                     cfg->causal, cfg->window);
+    attn__ff_s8 F = attn__ff_of_s8(&p->ff1, p->gelu_table, &p->ff2, &p->add2, &p->norm2);
+    attn__att_s8 A0 = A;
+    attn__ff_s8 F0 = F;
+    A0.add = &c0->add1;
+    A0.norm = &c0->norm1;
+    F0.add = &c0->add2;
+    F0.norm = &c0->norm2;
+    attn__kv_rows_s8(k, v, x, 1, &A0, 1, dm, R.nrm);
+    attn__kv_rows_s8(k + d, v + d, x + d, seq - 1, &A, 1, dm, R.nrm);
+    attn__att_block_s8(x, 1, 0, &A0, NULL, cfg, &R);
+    attn__ff_block_s8(x, 1, &F0, cfg, &R);
+    for (i = 1; i < seq; i += (int)P) {
         int8_t *rows = x + (size_t)i * d; /* tokens i .. i + m - 1 */
         int m = seq - i < (int)P ? seq - i : (int)P;
         attn__att_block_s8(rows, m, i, &A, NULL, cfg, &R);
@@ -10643,23 +10664,38 @@ ATTN_DEF attn_status attn_encoder_layer_s8(int8_t *x, int seq, const uint8_t *ke
     if (!attn__layer_values_ok(p, cfg)) return ATTN_ERR_RANGE;
     need = attn__encoder_size_s8(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__encoder_layer_s8(x, seq, key_padding, cfg, p, NULL, arena);
+    attn__encoder_layer_s8(x, seq, key_padding, cfg, p, arena);
     return ATTN_OK;
 }
 
-/* c: NULL, or (pre-norm) row 0 at its own encoding (a model's CLS row). */
 static void attn__encoder_s8(int8_t *x, int seq, const uint8_t *key_padding,
                              const attn_encoder_cfg *cfg, const attn_encoder_s8_params *p,
-                             const attn_cls_row_s8_params *c, attn_arena *arena)
+                             attn_arena *arena)
 {
     int l;
     for (l = 0; l < p->n_layers; l++)
-        attn__encoder_layer_s8(x, seq, key_padding, cfg, &p->layers[l], c ? &c->layers[l] : NULL,
-                               arena);
+        attn__encoder_layer_s8(x, seq, key_padding, cfg, &p->layers[l], arena);
     if (p->final_norm)
         for (l = 0; l < seq; l++) {
             int8_t *row = x + (size_t)l * (size_t)cfg->d_model;
-            attn__layernorm_row_s8(row, row, 0, cfg->d_model, l == 0 && c ? &c->norm : &p->norm);
+            attn__layernorm_row_s8(row, row, 0, cfg->d_model, &p->norm);
+        }
+}
+
+/* The same with row 0 at its own encoding (a pre-norm model's CLS row, c:
+   attn_cls_row_s8_params). */
+ATTN__NOINLINE void attn__encoder_cls_s8(int8_t *x, int seq, const uint8_t *key_padding,
+                                         const attn_encoder_cfg *cfg,
+                                         const attn_encoder_s8_params *p,
+                                         const attn_cls_row_s8_params *c, attn_arena *arena)
+{
+    int l;
+    for (l = 0; l < p->n_layers; l++)
+        attn__encoder_layer_cls_s8(x, seq, key_padding, cfg, &p->layers[l], &c->layers[l], arena);
+    if (p->final_norm)
+        for (l = 0; l < seq; l++) {
+            int8_t *row = x + (size_t)l * (size_t)cfg->d_model;
+            attn__layernorm_row_s8(row, row, 0, cfg->d_model, l == 0 ? &c->norm : &p->norm);
         }
 }
 
@@ -10674,7 +10710,7 @@ ATTN_DEF attn_status attn_encoder_s8(int8_t *x, int seq, const uint8_t *key_padd
     if (!attn__stack_values_ok(p, cfg)) return ATTN_ERR_RANGE;
     need = attn__encoder_size_s8(cfg, seq);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
-    attn__encoder_s8(x, seq, key_padding, cfg, p, NULL, arena);
+    attn__encoder_s8(x, seq, key_padding, cfg, p, arena);
     return ATTN_OK;
 }
 
@@ -10722,7 +10758,8 @@ static void attn__final_norm_s8(int8_t *x, int n, int d, const attn_layernorm_s8
 static const attn_cls_row_s8_params *attn__cls_row_s8(const attn_model_cfg *cfg,
                                                       const attn_model_s8_params *p)
 {
-    return cfg->cls_token && cfg->encoder.norm_first && !cfg->embed_norm ? p->cls_row : NULL;
+    return p->cls_row && cfg->cls_token && cfg->encoder.norm_first && !cfg->embed_norm ? p->cls_row
+                                                                                      : NULL;
 }
 
 /* An int8 front end's tensors (attn_model_s8_params', or a seq2seq's
@@ -10891,7 +10928,10 @@ ATTN__NOINLINE void attn__model_s8(int8_t *logits, const int8_t *input, const in
     }
     attn__model_front_s8(x, input, tokens, segments, seq, cfg, p, arena);
     /* encoder stack */
-    attn__encoder_s8(x, rows, pad, &cfg->encoder, &p->encoder, attn__cls_row_s8(cfg, p), arena);
+    if (attn__cls_row_s8(cfg, p))
+        attn__encoder_cls_s8(x, rows, pad, &cfg->encoder, &p->encoder, p->cls_row, arena);
+    else
+        attn__encoder_s8(x, rows, pad, &cfg->encoder, &p->encoder, arena);
     /* pooling and head */
     pooled = (int8_t *)attn__take(arena, d);
     if (cfg->pooling == ATTN_POOL_ATTENTION) {
@@ -11464,7 +11504,7 @@ static void attn__s2s_encode_s8(attn_kv_cache *cache, const int *src, int src_le
         attn__embed_row_s8(x + (size_t)i * (size_t)d, p->src_embed, src[i], i, p->src_pos,
                            &p->src_pos_add, d);
     if (cfg->embed_norm) attn__final_norm_s8(x, src_len, d, &p->src_embed_norm);
-    attn__encoder_s8(x, src_len, NULL, &cfg->encoder, &p->encoder, NULL, arena);
+    attn__encoder_s8(x, src_len, NULL, &cfg->encoder, &p->encoder, arena);
     attn__memory_s8(cache, x, src_len, NULL, &p->decoder);
     arena->used = mark;
 }

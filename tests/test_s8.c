@@ -1538,6 +1538,7 @@ static void test_model_front(void)
         attn_cls_row_s8_params *crow = NULL;
         attn_cls_layer_s8_params *c0 = NULL;
         int own = cases[t].own;
+        const int8_t *x0 = NULL;
         int8_t *in = NULL, *x = NULL, *row = NULL, *want = NULL, *out = NULL, *pooled = NULL;
         int8_t *pos = NULL, *cls = NULL, *tok = NULL, *segt = NULL, *pw = NULL;
         int *ids = NULL, *sids = NULL;
@@ -1587,7 +1588,8 @@ static void test_model_front(void)
             lay_ln(crow ? &crow->norm : NULL, d);
             lay_ln(c0 ? &c0->norm1 : NULL, d);
             lay_ln(c0 ? &c0->norm2 : NULL, d);
-            if (crow) crow->x0 = take8((size_t)d);
+            x0 = take8((size_t)d); /* (taken in both passes: the plan counts it) */
+            if (crow) crow->x0 = x0;
             in = take8(nin);
             x = take8(n);
             row = take8((size_t)(cases[t].d_in > 0 ? cases[t].d_in : 1));
@@ -1623,7 +1625,10 @@ static void test_model_front(void)
             ids[i] = rs_int(0, cases[t].vocab > 0 ? cases[t].vocab - 1 : 0);
             sids[i] = rs_int(0, cases[t].nseg > 0 ? cases[t].nseg - 1 : 0);
         }
-        if (tokens && cases[t].nseg > 0) fill_add(&p.segment_add, rs_zp(), rs_zp(), ze, ADD_TYPICAL);
+        if (tokens && cases[t].nseg > 0) { /* (two draws in sequence: an argument list is not) */
+            int32_t za = rs_zp(), zb = rs_zp();
+            fill_add(&p.segment_add, za, zb, ze, ADD_TYPICAL);
+        }
         zx = ze;
         if (cfg.position != ATTN_POS_NONE) {
             zx = rs_zp();
