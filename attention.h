@@ -11709,7 +11709,7 @@ ATTN_DEF attn_status attn_seq2seq_encode_ex_s8(attn_kv_cache *cache, const int8_
     mark = arena->used;
     x = (int8_t *)attn__take(arena, (size_t)rows * (size_t)d);
     attn__s2s_front_s8(x, input, src, segments, src_len, cfg, p, arena);
-    attn__encoder_s8(x, rows, NULL, &cfg->encoder, &p->encoder, NULL, arena);
+    attn__encoder_s8(x, rows, NULL, &cfg->encoder, &p->encoder, arena);
     attn__memory_s8(cache, x, rows, NULL, &p->decoder);
     arena->used = mark;
     cache->checked = p;
