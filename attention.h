@@ -5535,12 +5535,13 @@ static void attn__ln_outs_dsp(int8_t *y, const void *x, int wide, int d, const a
    attn__ln_out_s8 (VRMULH and VMULH are its two multiplies; VQSHL by a
    signed per-lane amount is its shift by gamma.shift - 6: floor to the
    right, saturating to the left; sat(t 2^8) >> 24 is clamp(t >> 16)). */
-static void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmul *gm,
-                             const int32_t *beta, int32_t rz)
+ATTN__INLINE void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmul *gm,
+                                   const int32_t *beta, int32_t rz)
 {
     int32x4x2_t g = vld2q_s32((const int32_t *)gm); /* multipliers, shifts */
     int32x4_t v = vqshlq_s32(vmulhq_s32(vrmulhq_s32(u, m), g.val[0]), vsubq_n_s32(g.val[1], 6));
-    v = vqshlq_n_s32(vqaddq_n_s32(vqaddq_s32(v, vldrwq_s32(beta)), rz), 8);
+    if (beta) v = vqaddq_s32(v, vldrwq_s32(beta)); /* (no beta: + 0) */
+    v = vqshlq_n_s32(vqaddq_n_s32(v, rz), 8);
     vstrbq_s32(y, vshrq_n_s32(v, 24));
 }
 #endif
@@ -5663,22 +5664,29 @@ static void attn__layernorm_row_s8(int8_t *y, const void *x, int wide, int d,
 #else
 #if ATTN__MVE
     {
-        /* no beta: zeros read again and again (one vector load per four outputs) */
-        static const int32_t zero4[4] = {0, 0, 0, 0};
-        const int32_t *bp = beta ? beta : zero4;
+        /* with and without beta apart (no beta: nothing added) */
+        const int32_t *bp = beta;
         const attn_qmul *gp = gm;
         int8_t *yp = y;
         int32x4_t vdl = vdupq_n_s32(attn__s32(dl)), vm = vdupq_n_s32(mr);
         int32_t vns = attn__s32(ns);
-        int n4 = d >> 2, bs = beta ? 4 : 0;
+        int n4 = d >> 2;
         if (!wide) {
             const int8_t *xp = x8;
-            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
-                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            if (bp)
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            else
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, NULL, rz);
         } else {
             const int32_t *xp = (const int32_t *)x;
-            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
-                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            if (bp)
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            else
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, NULL, rz);
         }
         c = d & ~3;
     }
@@ -6865,17 +6873,21 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
     {
         /* four lanes: widen, subtract the zero point, requantize, add
            saturating (VQADD is sat(int64 sum)) */
-        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
-        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         if (am.shift > 0 && bm.shift > 0) { /* (the quantizer's adds) no right shift: */
-            for (; i + 4 <= n; i += 4) {     /* attn__requant_mve's left half only */
-                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
-                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            const int8_t *ap = a, *bp = b;   /* attn__requant_mve's left half only */
+            int32_t *rp = r;
+            for (; i + 4 <= n; i += 4, ap += 4, bp += 4, rp += 4) {
+                int32x4_t va = vsubq_s32(vldrbq_s32(ap), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(bp), vdupq_n_s32(bz));
                 va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
                 vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
-                vstrwq_s32(r + i, vqaddq_s32(va, vb));
+                vstrwq_s32(rp, vqaddq_s32(va, vb));
             }
         }
+    }
+    {
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
@@ -6928,22 +6940,26 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
     {
         /* four lanes: both operands requantized, added saturating, the sum
            requantized to the output, all as the scalar steps */
-        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
-        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
-        const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
-        const int32x4_t z = vdupq_n_s32(zp);
         if (am.shift > 0 && bm.shift > 0 && om.shift < 0) { /* the quantizer's: as above, */
-            for (; i + 4 <= n; i += 4) { /* each requantization's half that does anything */
-                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
-                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            const int8_t *ap = a, *bp = b; /* each requantization's half that does anything */
+            int8_t *yp = y;
+            for (; i + 4 <= n; i += 4, ap += 4, bp += 4, yp += 4) {
+                int32x4_t va = vsubq_s32(vldrbq_s32(ap), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(bp), vdupq_n_s32(bz));
                 int32x4_t r;
                 va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
                 vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
                 r = vqrdmulhq_n_s32(vqaddq_s32(va, vb), om.multiplier);
-                r = vqaddq_s32(vrshlq_n_s32(vaddq_s32(r, vshrq_n_s32(r, 31)), om.shift), z);
-                vstrbq_s32(y + i, vshrq_n_s32(vqshlq_n_s32(r, 24), 24));
+                r = vrshlq_n_s32(vaddq_s32(r, vshrq_n_s32(r, 31)), om.shift);
+                vstrbq_s32(yp, vshrq_n_s32(vqshlq_n_s32(vqaddq_n_s32(r, zp), 24), 24));
             }
         }
+    }
+    {
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
+        const int32x4_t z = vdupq_n_s32(zp);
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
