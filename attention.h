@@ -6348,7 +6348,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
            vector registers */
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
         const int8_t *w;
-        if (in % 16 == 0 && in <= 64 && attn__lin_short_ok(p))
+        if ((in % 16 == 0 || in == 8) && in <= 64 && attn__lin_short_ok(p))
             o = attn__linear_short_mve(y, x, &L, 1, in, out);
         w = L.w + (size_t)o * (size_t)in;
         for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
@@ -6627,10 +6627,11 @@ ATTN__ROWS4S_MVE_ASM(64, ATTN__ASM_S16_4(64))
 #endif
 
 /* The usual Helium block (fused bias, the int8 range: see below) over
-   every x row when a row is short, n = 16, 32, 48 or 64 inputs given as a
-   constant: the dot products written out (the four weight rows at
-   immediate offsets, no loop to set up per row), then the same
-   requantization as below, so the same integers. */
+   every x row when a row is short, n = 8, 16, 32, 48 or 64 inputs given
+   as a constant: the dot products written out (the four weight rows at
+   immediate offsets, no loop to set up per row; n = 8: one predicated
+   step, its zeroed lanes adding nothing), then the same requantization as
+   below, so the same integers. */
 ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t *w, int n,
                                         int rows, int out, int32x4_t base, int32x4_t left,
                                         int32x4_t right, int32x4_t mult, int32x4_t zp)
@@ -6653,7 +6654,16 @@ ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t
         s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w + 2 * n + 16 * (j)));                    \
         s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w + 3 * n + 16 * (j)));                    \
     } while (0)
-        ATTN__D16(0);
+        if (n < 16) {
+            const mve_pred16_t pr = vctp8q((uint32_t)n);
+            const int8x16_t xv = vldrbq_z_s8(x, pr);
+            s0 = vmladavq_s8(xv, vldrbq_z_s8(w, pr));
+            s1 = vmladavq_s8(xv, vldrbq_z_s8(w + n, pr));
+            s2 = vmladavq_s8(xv, vldrbq_z_s8(w + 2 * n, pr));
+            s3 = vmladavq_s8(xv, vldrbq_z_s8(w + 3 * n, pr));
+        } else {
+            ATTN__D16(0);
+        }
         if (n > 16) ATTN__D16(1);
         if (n > 32) ATTN__D16(2);
         if (n > 48) ATTN__D16(3);
@@ -6669,8 +6679,8 @@ ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t
     }
 }
 
-/* The blocks of four output channels of the short-row case above (n = 16,
-   32, 48 or 64, a constant), each block's multipliers, shifts and bias
+/* The blocks of four output channels of the short-row case above (n = 8,
+   16, 32, 48 or 64, a constant), each block's multipliers, shifts and bias
    loaded once for every row; returns the channels done (out & ~3). */
 ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__lin *L, int rows,
                                         int n, int out)
@@ -6687,6 +6697,7 @@ ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__
         int8_t *yo = y + o;
 #if ATTN__ROWS4_MVE_ASM
         switch (n) {
+        case 8: attn__rows4_short_mve(yo, x, w, 8, rows, out, base, left, right, m, zp); break;
         case 16: attn__rows4s16_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
         case 32: attn__rows4s32_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
         case 48: attn__rows4s48_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
@@ -6700,13 +6711,14 @@ ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__
     return o;
 }
 
-/* The usual layer with short rows (fused bias, the int8 range, in = 16,
-   32, 48 or 64): its blocks of four channels over the rows, the width a
-   constant; returns the channels done (out & ~3). */
+/* The usual layer with short rows (fused bias, the int8 range, in = 8,
+   16, 32, 48 or 64): its blocks of four channels over the rows, the width
+   a constant; returns the channels done (out & ~3). */
 ATTN__NOINLINE int attn__linear_short_mve(int8_t *y, const int8_t *x, const attn__lin *L,
                                           int rows, int in, int out)
 {
     switch (in) {
+    case 8: return attn__blocks_short_mve(y, x, L, rows, 8, out);
     case 16: return attn__blocks_short_mve(y, x, L, rows, 16, out);
     case 32: return attn__blocks_short_mve(y, x, L, rows, 32, out);
     case 48: return attn__blocks_short_mve(y, x, L, rows, 48, out);
@@ -6731,11 +6743,12 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
     lo = vdupq_n_s32(L.lo);
     hi = vdupq_n_s32(L.hi);
     o = 0;
-    if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
+    if (L.off == 0 && L.lo == -128 && L.hi == 127 && (in % 16 == 0 || in == 8) && in <= 64) {
 #if defined(__OPTIMIZE_SIZE__) || ATTN__ROWS4_MVE_ASM
         o = attn__linear_short_mve(y, x, &L, rows, in, out); /* short rows */
 #else
         switch (in) { /* short rows, in this frame (no call) */
+        case 8: o = attn__blocks_short_mve(y, x, &L, rows, 8, out); break;
         case 16: o = attn__blocks_short_mve(y, x, &L, rows, 16, out); break;
         case 32: o = attn__blocks_short_mve(y, x, &L, rows, 32, out); break;
         case 48: o = attn__blocks_short_mve(y, x, &L, rows, 48, out); break;
@@ -6827,7 +6840,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 #if ATTN__ROWS4_MVE_ASM
     /* GCC: the usual layer with short rows straight to its blocks (in
        attn__linear_blocks_mve's frame GCC's code for them costs more) */
-    if (out % 4 == 0 && in % 16 == 0 && in <= 64 && attn__lin_short_ok(p)) {
+    if (out % 4 == 0 && (in % 16 == 0 || in == 8) && in <= 64 && attn__lin_short_ok(p)) {
         attn__lin L;
         attn__lin_init(&L, p);
         attn__linear_short_mve(y, x, &L, rows, in, out);
@@ -6870,9 +6883,9 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
     const int32_t az = p->a_zp, bz = p->b_zp;
     int i = 0;
 #if ATTN__MVE
+    /* four lanes: widen, subtract the zero point, requantize, add
+       saturating (VQADD is sat(int64 sum)) */
     {
-        /* four lanes: widen, subtract the zero point, requantize, add
-           saturating (VQADD is sat(int64 sum)) */
         if (am.shift > 0 && bm.shift > 0) { /* (the quantizer's adds) no right shift: */
             const int8_t *ap = a, *bp = b;   /* attn__requant_mve's left half only */
             int32_t *rp = r;
@@ -6937,9 +6950,9 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
     const int32_t az = p->a_zp, bz = p->b_zp, zp = p->out_zp;
     int i = 0;
 #if ATTN__MVE
+    /* four lanes: both operands requantized, added saturating, the sum
+       requantized to the output, all as the scalar steps */
     {
-        /* four lanes: both operands requantized, added saturating, the sum
-           requantized to the output, all as the scalar steps */
         if (am.shift > 0 && bm.shift > 0 && om.shift < 0) { /* the quantizer's: as above, */
             const int8_t *ap = a, *bp = b; /* each requantization's half that does anything */
             int8_t *yp = y;
