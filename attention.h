@@ -3052,8 +3052,9 @@ ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float
 ATTN__NOINLINE void attn__attend_rows16_f32(float *out, const float *q, int m, int i0,
                                             const float *k, const float *v, int seq_kv,
                                             int d_model, int n_heads, int causal, int window,
-                                            float scale, float *scores)
+                                            float *scores)
 {
+    const float scale = 1.0f / ATTN_SQRTF(16.0f); /* attn__attend_heads_any_f32's */
     const size_t d = (size_t)d_model;
     int t, h;
     for (t = 0; t < m; t++, out += d, q += d) {
@@ -3082,22 +3083,19 @@ ATTN__NOINLINE void attn__attend_rows16_f32(float *out, const float *q, int m, i
    (unscaled, rows d_model apart) times 1 / sqrt(d_head) into out (rows
    d_model apart), which then becomes the context (out may be q). window/causal (attn__key_range) select the keys each row
    sees. */
-static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, const float *k,
-                                   const float *v, const uint8_t *key_padding, int seq_kv,
-                                   int d_model, int n_heads, int causal, int window,
-                                   float *scores)
+#if ATTN__MVE_F32
+#define ATTN__HEADS_ANY_F32 attn__attend_heads_any_f32 /* (Helium: the test below first) */
+#else
+#define ATTN__HEADS_ANY_F32 attn__attend_heads_f32
+#endif
+static void ATTN__HEADS_ANY_F32(float *out, const float *q, int m, int i0, const float *k,
+                                const float *v, const uint8_t *key_padding, int seq_kv,
+                                int d_model, int n_heads, int causal, int window, float *scores)
 {
     const int d_head = d_model / n_heads;
     const float scale = 1.0f / ATTN_SQRTF((float)d_head);
     const size_t d = (size_t)d_model;
     int t, h;
-#if ATTN__MVE_F32
-    if (d_head == 16 && !key_padding) {
-        attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
-                                scale, scores);
-        return;
-    }
-#endif
     for (t = 0; t < m; t++, out += d, q += d) {
         int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
         const size_t at = (size_t)lo * d;
@@ -3113,6 +3111,28 @@ static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, co
         }
     }
 }
+
+#if ATTN__MVE_F32
+/* The same, on Helium with heads of 16 columns and no padding through
+   attn__attend_rows16_f32 (the test here, at the call: the general
+   function's code stays as it is). */
+ATTN__INLINE void attn__attend_heads_f32(float *out, const float *q, int m, int i0,
+                                         const float *k, const float *v,
+                                         const uint8_t *key_padding, int seq_kv, int d_model,
+                                         int n_heads, int causal, int window, float *scores)
+{
+#if ATTN__MVE_F32
+    if (!key_padding && d_model == 16 * n_heads) {
+        attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
+                                scores);
+        return;
+    }
+#endif
+    attn__attend_heads_any_f32(out, q, m, i0, k, v, key_padding, seq_kv, d_model, n_heads, causal,
+                               window, scores);
+}
+#endif
+#undef ATTN__HEADS_ANY_F32
 
 /* ---- argument checks ---------------------------------------------------- */
 
