@@ -3121,13 +3121,11 @@ ATTN__INLINE void attn__attend_heads_f32(float *out, const float *q, int m, int 
                                          const uint8_t *key_padding, int seq_kv, int d_model,
                                          int n_heads, int causal, int window, float *scores)
 {
-#if ATTN__MVE_F32
     if (!key_padding && d_model == 16 * n_heads) {
         attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
                                 scores);
         return;
     }
-#endif
     attn__attend_heads_any_f32(out, q, m, i0, k, v, key_padding, seq_kv, d_model, n_heads, causal,
                                window, scores);
 }
