@@ -3261,8 +3261,9 @@ ATTN__NOINLINE void attn__attend_row_f32(float *ctx, const float *q, const float
 ATTN__NOINLINE void attn__attend_rows16_f32(float *out, const float *q, int m, int i0,
                                             const float *k, const float *v, int seq_kv,
                                             int d_model, int n_heads, int causal, int window,
-                                            float scale, float *scores)
+                                            float *scores)
 {
+    const float scale = 1.0f / ATTN_SQRTF(16.0f); /* attn__attend_heads_any_f32's */
     const size_t d = (size_t)d_model;
     int t, h;
     for (t = 0; t < m; t++, out += d, q += d) {
@@ -3291,22 +3292,19 @@ ATTN__NOINLINE void attn__attend_rows16_f32(float *out, const float *q, int m, i
    (unscaled, rows d_model apart) times 1 / sqrt(d_head) into out (rows
    d_model apart), which then becomes the context (out may be q). window/causal (attn__key_range) select the keys each row
    sees. */
-static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, const float *k,
-                                   const float *v, const uint8_t *key_padding, int seq_kv,
-                                   int d_model, int n_heads, int causal, int window,
-                                   float *scores)
+#if ATTN__MVE_F32
+#define ATTN__HEADS_ANY_F32 attn__attend_heads_any_f32 /* (Helium: the test below first) */
+#else
+#define ATTN__HEADS_ANY_F32 attn__attend_heads_f32
+#endif
+static void ATTN__HEADS_ANY_F32(float *out, const float *q, int m, int i0, const float *k,
+                                const float *v, const uint8_t *key_padding, int seq_kv,
+                                int d_model, int n_heads, int causal, int window, float *scores)
 {
     const int d_head = d_model / n_heads;
     const float scale = 1.0f / ATTN_SQRTF((float)d_head);
     const size_t d = (size_t)d_model;
     int t, h;
-#if ATTN__MVE_F32
-    if (d_head == 16 && !key_padding) {
-        attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
-                                scale, scores);
-        return;
-    }
-#endif
     for (t = 0; t < m; t++, out += d, q += d) {
         int n_keys, lo = attn__key_range(i0 + t, seq_kv, causal, window, &n_keys);
         const size_t at = (size_t)lo * d;
@@ -3322,6 +3320,26 @@ static void attn__attend_heads_f32(float *out, const float *q, int m, int i0, co
         }
     }
 }
+
+#if ATTN__MVE_F32
+/* The same, on Helium with heads of 16 columns and no padding through
+   attn__attend_rows16_f32 (the test here, at the call: the general
+   function's code stays as it is). */
+ATTN__INLINE void attn__attend_heads_f32(float *out, const float *q, int m, int i0,
+                                         const float *k, const float *v,
+                                         const uint8_t *key_padding, int seq_kv, int d_model,
+                                         int n_heads, int causal, int window, float *scores)
+{
+    if (!key_padding && d_model == 16 * n_heads) {
+        attn__attend_rows16_f32(out, q, m, i0, k, v, seq_kv, d_model, n_heads, causal, window,
+                                scores);
+        return;
+    }
+    attn__attend_heads_any_f32(out, q, m, i0, k, v, key_padding, seq_kv, d_model, n_heads, causal,
+                               window, scores);
+}
+#endif
+#undef ATTN__HEADS_ANY_F32
 
 /* ---- argument checks ---------------------------------------------------- */
 
@@ -5883,12 +5901,13 @@ static void attn__ln_outs_dsp(int8_t *y, const void *x, int wide, int d, const a
    attn__ln_out_s8 (VRMULH and VMULH are its two multiplies; VQSHL by a
    signed per-lane amount is its shift by gamma.shift - 6: floor to the
    right, saturating to the left; sat(t 2^8) >> 24 is clamp(t >> 16)). */
-static void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmul *gm,
-                             const int32_t *beta, int32_t rz)
+ATTN__INLINE void attn__ln_out4_s8(int8_t *y, int32x4_t u, int32x4_t m, const attn_qmul *gm,
+                                   const int32_t *beta, int32_t rz)
 {
     int32x4x2_t g = vld2q_s32((const int32_t *)gm); /* multipliers, shifts */
     int32x4_t v = vqshlq_s32(vmulhq_s32(vrmulhq_s32(u, m), g.val[0]), vsubq_n_s32(g.val[1], 6));
-    v = vqshlq_n_s32(vqaddq_n_s32(vqaddq_s32(v, vldrwq_s32(beta)), rz), 8);
+    if (beta) v = vqaddq_s32(v, vldrwq_s32(beta)); /* (no beta: + 0) */
+    v = vqshlq_n_s32(vqaddq_n_s32(v, rz), 8);
     vstrbq_s32(y, vshrq_n_s32(v, 24));
 }
 #endif
@@ -6011,22 +6030,29 @@ static void attn__layernorm_row_s8(int8_t *y, const void *x, int wide, int d,
 #else
 #if ATTN__MVE
     {
-        /* no beta: zeros read again and again (one vector load per four outputs) */
-        static const int32_t zero4[4] = {0, 0, 0, 0};
-        const int32_t *bp = beta ? beta : zero4;
+        /* with and without beta apart (no beta: nothing added) */
+        const int32_t *bp = beta;
         const attn_qmul *gp = gm;
         int8_t *yp = y;
         int32x4_t vdl = vdupq_n_s32(attn__s32(dl)), vm = vdupq_n_s32(mr);
         int32_t vns = attn__s32(ns);
-        int n4 = d >> 2, bs = beta ? 4 : 0;
+        int n4 = d >> 2;
         if (!wide) {
             const int8_t *xp = x8;
-            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
-                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            if (bp)
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            else
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrbq_s32(xp), vdl, vns), vm, gp, NULL, rz);
         } else {
             const int32_t *xp = (const int32_t *)x;
-            for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += bs)
-                attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            if (bp)
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4, bp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, bp, rz);
+            else
+                for (; n4 > 0; n4--, xp += 4, yp += 4, gp += 4)
+                    attn__ln_out4_s8(yp, vmlasq_n_s32(vldrwq_s32(xp), vdl, vns), vm, gp, NULL, rz);
         }
         c = d & ~3;
     }
@@ -6688,7 +6714,7 @@ static void attn__linear_row_s8(int8_t *y, const int8_t *x, const attn_linear_s8
            vector registers */
         const int32x4_t zp = vdupq_n_s32(L.zp), lo = vdupq_n_s32(L.lo), hi = vdupq_n_s32(L.hi);
         const int8_t *w;
-        if (in % 16 == 0 && in <= 64 && attn__lin_short_ok(p))
+        if ((in % 16 == 0 || in == 8) && in <= 64 && attn__lin_short_ok(p))
             o = attn__linear_short_mve(y, x, &L, 1, in, out);
         w = L.w + (size_t)o * (size_t)in;
         for (; o + 4 <= out; o += 4, w += 4 * (size_t)in) {
@@ -6967,10 +6993,11 @@ ATTN__ROWS4S_MVE_ASM(64, ATTN__ASM_S16_4(64))
 #endif
 
 /* The usual Helium block (fused bias, the int8 range: see below) over
-   every x row when a row is short, n = 16, 32, 48 or 64 inputs given as a
-   constant: the dot products written out (the four weight rows at
-   immediate offsets, no loop to set up per row), then the same
-   requantization as below, so the same integers. */
+   every x row when a row is short, n = 8, 16, 32, 48 or 64 inputs given
+   as a constant: the dot products written out (the four weight rows at
+   immediate offsets, no loop to set up per row; n = 8: one predicated
+   step, its zeroed lanes adding nothing), then the same requantization as
+   below, so the same integers. */
 ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t *w, int n,
                                         int rows, int out, int32x4_t base, int32x4_t left,
                                         int32x4_t right, int32x4_t mult, int32x4_t zp)
@@ -6993,7 +7020,16 @@ ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t
         s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w + 2 * n + 16 * (j)));                    \
         s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w + 3 * n + 16 * (j)));                    \
     } while (0)
-        ATTN__D16(0);
+        if (n < 16) {
+            const mve_pred16_t pr = vctp8q((uint32_t)n);
+            const int8x16_t xv = vldrbq_z_s8(x, pr);
+            s0 = vmladavq_s8(xv, vldrbq_z_s8(w, pr));
+            s1 = vmladavq_s8(xv, vldrbq_z_s8(w + n, pr));
+            s2 = vmladavq_s8(xv, vldrbq_z_s8(w + 2 * n, pr));
+            s3 = vmladavq_s8(xv, vldrbq_z_s8(w + 3 * n, pr));
+        } else {
+            ATTN__D16(0);
+        }
         if (n > 16) ATTN__D16(1);
         if (n > 32) ATTN__D16(2);
         if (n > 48) ATTN__D16(3);
@@ -7009,8 +7045,8 @@ ATTN__INLINE void attn__rows4_short_mve(int8_t *y, const int8_t *x, const int8_t
     }
 }
 
-/* The blocks of four output channels of the short-row case above (n = 16,
-   32, 48 or 64, a constant), each block's multipliers, shifts and bias
+/* The blocks of four output channels of the short-row case above (n = 8,
+   16, 32, 48 or 64, a constant), each block's multipliers, shifts and bias
    loaded once for every row; returns the channels done (out & ~3). */
 ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__lin *L, int rows,
                                         int n, int out)
@@ -7027,6 +7063,7 @@ ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__
         int8_t *yo = y + o;
 #if ATTN__ROWS4_MVE_ASM
         switch (n) {
+        case 8: attn__rows4_short_mve(yo, x, w, 8, rows, out, base, left, right, m, zp); break;
         case 16: attn__rows4s16_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
         case 32: attn__rows4s32_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
         case 48: attn__rows4s48_mve_asm(yo, x, w, rows, out, base, left, right, m, L->zp); break;
@@ -7040,13 +7077,14 @@ ATTN__INLINE int attn__blocks_short_mve(int8_t *y, const int8_t *x, const attn__
     return o;
 }
 
-/* The usual layer with short rows (fused bias, the int8 range, in = 16,
-   32, 48 or 64): its blocks of four channels over the rows, the width a
-   constant; returns the channels done (out & ~3). */
+/* The usual layer with short rows (fused bias, the int8 range, in = 8,
+   16, 32, 48 or 64): its blocks of four channels over the rows, the width
+   a constant; returns the channels done (out & ~3). */
 ATTN__NOINLINE int attn__linear_short_mve(int8_t *y, const int8_t *x, const attn__lin *L,
                                           int rows, int in, int out)
 {
     switch (in) {
+    case 8: return attn__blocks_short_mve(y, x, L, rows, 8, out);
     case 16: return attn__blocks_short_mve(y, x, L, rows, 16, out);
     case 32: return attn__blocks_short_mve(y, x, L, rows, 32, out);
     case 48: return attn__blocks_short_mve(y, x, L, rows, 48, out);
@@ -7071,11 +7109,12 @@ ATTN__NOINLINE void attn__linear_blocks_mve(int8_t *y, const int8_t *x,
     lo = vdupq_n_s32(L.lo);
     hi = vdupq_n_s32(L.hi);
     o = 0;
-    if (L.off == 0 && L.lo == -128 && L.hi == 127 && in % 16 == 0 && in <= 64) {
+    if (L.off == 0 && L.lo == -128 && L.hi == 127 && (in % 16 == 0 || in == 8) && in <= 64) {
 #if defined(__OPTIMIZE_SIZE__) || ATTN__ROWS4_MVE_ASM
         o = attn__linear_short_mve(y, x, &L, rows, in, out); /* short rows */
 #else
         switch (in) { /* short rows, in this frame (no call) */
+        case 8: o = attn__blocks_short_mve(y, x, &L, rows, 8, out); break;
         case 16: o = attn__blocks_short_mve(y, x, &L, rows, 16, out); break;
         case 32: o = attn__blocks_short_mve(y, x, &L, rows, 32, out); break;
         case 48: o = attn__blocks_short_mve(y, x, &L, rows, 48, out); break;
@@ -7167,7 +7206,7 @@ static void attn__linear_rows_s8(int8_t *y, const int8_t *x, const attn_linear_s
 #if ATTN__ROWS4_MVE_ASM
     /* GCC: the usual layer with short rows straight to its blocks (in
        attn__linear_blocks_mve's frame GCC's code for them costs more) */
-    if (out % 4 == 0 && in % 16 == 0 && in <= 64 && attn__lin_short_ok(p)) {
+    if (out % 4 == 0 && (in % 16 == 0 || in == 8) && in <= 64 && attn__lin_short_ok(p)) {
         attn__lin L;
         attn__lin_init(&L, p);
         attn__linear_short_mve(y, x, &L, rows, in, out);
@@ -7210,20 +7249,24 @@ static void attn__add_wide_s8(int32_t *r, const int8_t *a, const int8_t *b, int 
     const int32_t az = p->a_zp, bz = p->b_zp;
     int i = 0;
 #if ATTN__MVE
+    /* four lanes: widen, subtract the zero point, requantize, add
+       saturating (VQADD is sat(int64 sum)) */
     {
-        /* four lanes: widen, subtract the zero point, requantize, add
-           saturating (VQADD is sat(int64 sum)) */
-        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
-        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         if (am.shift > 0 && bm.shift > 0) { /* (the quantizer's adds) no right shift: */
-            for (; i + 4 <= n; i += 4) {     /* attn__requant_mve's left half only */
-                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
-                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            const int8_t *ap = a, *bp = b;   /* attn__requant_mve's left half only */
+            int32_t *rp = r;
+            for (; i + 4 <= n; i += 4, ap += 4, bp += 4, rp += 4) {
+                int32x4_t va = vsubq_s32(vldrbq_s32(ap), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(bp), vdupq_n_s32(bz));
                 va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
                 vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
-                vstrwq_s32(r + i, vqaddq_s32(va, vb));
+                vstrwq_s32(rp, vqaddq_s32(va, vb));
             }
         }
+    }
+    {
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
@@ -7273,25 +7316,29 @@ static void attn__add_row_s8(int8_t *y, const int8_t *a, const int8_t *b, int n,
     const int32_t az = p->a_zp, bz = p->b_zp, zp = p->out_zp;
     int i = 0;
 #if ATTN__MVE
+    /* four lanes: both operands requantized, added saturating, the sum
+       requantized to the output, all as the scalar steps */
     {
-        /* four lanes: both operands requantized, added saturating, the sum
-           requantized to the output, all as the scalar steps */
-        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
-        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
-        const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
-        const int32x4_t z = vdupq_n_s32(zp);
         if (am.shift > 0 && bm.shift > 0 && om.shift < 0) { /* the quantizer's: as above, */
-            for (; i + 4 <= n; i += 4) { /* each requantization's half that does anything */
-                int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
-                int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
+            const int8_t *ap = a, *bp = b; /* each requantization's half that does anything */
+            int8_t *yp = y;
+            for (; i + 4 <= n; i += 4, ap += 4, bp += 4, yp += 4) {
+                int32x4_t va = vsubq_s32(vldrbq_s32(ap), vdupq_n_s32(az));
+                int32x4_t vb = vsubq_s32(vldrbq_s32(bp), vdupq_n_s32(bz));
                 int32x4_t r;
                 va = vqrdmulhq_n_s32(vqshlq_r_s32(va, am.shift), am.multiplier);
                 vb = vqrdmulhq_n_s32(vqshlq_r_s32(vb, bm.shift), bm.multiplier);
                 r = vqrdmulhq_n_s32(vqaddq_s32(va, vb), om.multiplier);
-                r = vqaddq_s32(vrshlq_n_s32(vaddq_s32(r, vshrq_n_s32(r, 31)), om.shift), z);
-                vstrbq_s32(y + i, vshrq_n_s32(vqshlq_n_s32(r, 24), 24));
+                r = vrshlq_n_s32(vaddq_s32(r, vshrq_n_s32(r, 31)), om.shift);
+                vstrbq_s32(yp, vshrq_n_s32(vqshlq_n_s32(vqaddq_n_s32(r, zp), 24), 24));
             }
         }
+    }
+    {
+        const int32x4_t amul = vdupq_n_s32(am.multiplier), ash = vdupq_n_s32(am.shift);
+        const int32x4_t bmul = vdupq_n_s32(bm.multiplier), bsh = vdupq_n_s32(bm.shift);
+        const int32x4_t omul = vdupq_n_s32(om.multiplier), osh = vdupq_n_s32(om.shift);
+        const int32x4_t z = vdupq_n_s32(zp);
         for (; i + 4 <= n; i += 4) {
             int32x4_t va = vsubq_s32(vldrbq_s32(a + i), vdupq_n_s32(az));
             int32x4_t vb = vsubq_s32(vldrbq_s32(b + i), vdupq_n_s32(bz));
