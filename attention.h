@@ -466,17 +466,17 @@
 
    Stack: no recursion, no arrays on the stack beyond a few words. Measured
    by painting under QEMU (libgcc, soft-float and libm included), every
-   inference function takes at most 976 bytes on the M0 and the M4F: the
+   inference function takes at most 1,044 bytes on the M0 and the M4F: the
    deepest chains, attn_model_f32 -> encoder -> layer -> attention block ->
    one head's row, and a generation step (attn_seq2seq_greedy_* -> step ->
-   stack step -> attention block -> row), 976 with clang 14 -O2 (M0,
-   attn_seq2seq_greedy_f32; it was 840 before issue 11's local attention,
-   front ends and attention kernels), 860 on the M4F; 856 with GCC 12 -O2
-   (M4F), 824 on the M0; the model
-   quantizers, host-side tools, 1,424 (attn_quantize_seq2seq_ex_s8 with
-   clang -O2 on the M0, 1,424; 1,276 before the seq2seq source front
-   ends; 1,128 with GCC 12; the additive attention's, 956 with clang -O2
-   on the M4F, is held to the same bound; per-function and per-build
+   stack step -> attention block -> row), 1,044 with clang 14 -O2 (M0,
+   attn_model_s8 with a pre-norm CLS row at its own encodings; 976 for
+   attn_seq2seq_greedy_f32; 840 before issue 11's local attention, front
+   ends and attention kernels); the model quantizers, host-side tools,
+   1,432 (attn_quantize_seq2seq_ex_s8 with clang -O2 on the M0; 1,276
+   before the seq2seq source front ends; the additive attention's, 956
+   with clang -O2 on the M4F, is held to the same bound; per-function and
+   per-build
    figures: BENCHMARKS.md, `make stack`).
 
    ---------------------------------------------------------------------------
@@ -2399,10 +2399,8 @@ static attn_status attn__s2s_rules(const attn_seq2seq_cfg *c, int n_enc, int n_d
     if (se == ATTN_ERR_SHAPE || sd == ATTN_ERR_SHAPE || c->encoder.d_model != c->decoder.d_model ||
         (c->src_d_in == 0 ? attn__dim_bad(c->src_vocab) : attn__count_bad(c->src_vocab)) ||
         attn__dim_bad(c->tgt_vocab) || attn__dim_bad(c->max_src) ||
-        attn__dim_bad(c->max_tgt) || attn__dim_bad(n_enc) || attn__dim_bad(n_dec) ||
-        attn__count_bad(c->src_d_in) || attn__count_bad(c->src_patch) ||
-        attn__count_bad(c->src_segments))
-        return ATTN_ERR_SHAPE;
+        attn__dim_bad(c->max_tgt) || attn__dim_bad(n_enc) || attn__dim_bad(n_dec))
+        return ATTN_ERR_SHAPE; /* (a front end's counts: attn__s2s_counts_bad) */
     if (se != ATTN_OK) return se;
     if (sd != ATTN_OK) return sd;
     if ((c->position != ATTN_POS_NONE && c->position != ATTN_POS_SINUSOIDAL &&
@@ -2410,6 +2408,14 @@ static attn_status attn__s2s_rules(const attn_seq2seq_cfg *c, int n_enc, int n_d
         !attn__scale_ok(c->embed_scale) || !c->decoder.causal)
         return ATTN_ERR_RANGE;
     return ATTN_OK;
+}
+
+/* Nonzero: a front end's count is negative or too large (the plain
+   encode and greedy refuse any front end). */
+static int attn__s2s_counts_bad(const attn_seq2seq_cfg *c)
+{
+    return attn__count_bad(c->src_d_in) || attn__count_bad(c->src_patch) ||
+           attn__count_bad(c->src_segments);
 }
 
 /* Nonzero: the seq2seq's source has a front end (attn_seq2seq_cfg). */
@@ -2457,14 +2463,15 @@ ATTN__NOINLINE attn_status attn__s2s_src_rules(const attn_seq2seq_cfg *c, const 
     return src ? attn__model_tokens_check(&m, src, segments, src_len) : ATTN_OK;
 }
 
-/* A source with a front end: encode's bytes s (the rows, the encoder's
-   and an image's patch: attn__s2s_encode_size*), marked as overflowing if
-   the sizes its tensors must have do not fit a size_t. */
+/* A source with a front end: encode's bytes s (the rows and the
+   encoder's: attn__s2s_encode_size*) with an image's patch, marked as
+   overflowing if the sizes its tensors must have do not fit a size_t. */
 static attn__size attn__s2s_front_size(attn__size s, const attn_seq2seq_cfg *c, int src_len,
                                        size_t elem)
 {
     attn__size t = {0, 0};
     size_t d = (size_t)c->encoder.d_model;
+    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, elem);
     attn__size_add(&t, (size_t)src_len, (size_t)c->src_d_in, elem);
     attn__size_add(&t, d, (size_t)c->src_d_in, elem);
     attn__size_add(&t, (size_t)c->src_segments, d, elem);
@@ -4724,8 +4731,9 @@ ATTN__NOINLINE void attn__embed_norm_f32(float *x, int on, const float *g, const
 /* The seq2seq config with the float layer rules. */
 static attn_status attn__s2s_cfg_check(const attn_seq2seq_cfg *c, int n_enc, int n_dec)
 {
-    return attn__s2s_rules(c, n_enc, n_dec, attn__check_encoder_cfg(&c->encoder),
-                           attn__check_encoder_cfg(&c->decoder));
+    attn_status st = attn__s2s_rules(c, n_enc, n_dec, attn__check_encoder_cfg(&c->encoder),
+                                     attn__check_encoder_cfg(&c->decoder));
+    return st != ATTN_ERR_SHAPE && attn__s2s_counts_bad(c) ? ATTN_ERR_SHAPE : st;
 }
 
 static int attn__s2s_weights_ok(const attn_seq2seq_cfg *c, const attn_seq2seq_weights_f32 *w)
@@ -4744,8 +4752,7 @@ static attn__size attn__s2s_encode_size(const attn_seq2seq_cfg *c, int rows)
 {
     attn__size s = attn__encoder_size(&c->encoder, rows);
     attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, sizeof(float)); /* x */
-    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, sizeof(float)); /* a patch */
-    return s;
+    return s; /* (an image's patch: attn__s2s_front_size) */
 }
 
 static attn__size attn__s2s_step_size(const attn_seq2seq_cfg *c, int max_len, int max_mem,
@@ -11473,11 +11480,12 @@ static attn_status attn__s2s_cfg_check_s8(const attn_seq2seq_cfg *c, int n_enc, 
                            attn__check_encoder_cfg_s8(&c->decoder));
 }
 
+/* The pointers and values of a model, but of a source's front end (the
+   plain encode and greedy refuse one; the rest check it apart: their
+   code stays out of a plain-source firmware). */
 static int attn__s2s_ptrs_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_s8_params *p)
 {
-    return (c->src_d_in > 0 ? attn__linear_ptrs_ok(&p->src_in) : p->src_embed != NULL) &&
-           (!c->src_cls_token || p->src_cls_token) &&
-           (c->src_segments == 0 || p->src_segment_embed) && p->tgt_embed &&
+    return (c->src_d_in > 0 || p->src_embed != NULL) && p->tgt_embed &&
            attn__linear_ptrs_ok(&p->out) &&
            (c->position == ATTN_POS_NONE || (p->src_pos && p->tgt_pos)) &&
            (!c->embed_norm || (p->src_embed_norm.gamma && p->tgt_embed_norm.gamma)) &&
@@ -11493,17 +11501,27 @@ static int attn__s2s_values_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_
            (c->position == ATTN_POS_NONE ||
             (attn__add_values_ok(&p->src_pos_add) && attn__add_values_ok(&p->tgt_pos_add))) &&
            (!c->embed_norm || (attn__norm_values_ok(&p->src_embed_norm, c->encoder.d_model) &&
-                               attn__norm_values_ok(&p->tgt_embed_norm, c->decoder.d_model))) &&
-           (c->src_d_in == 0 || attn__linear_values_ok(&p->src_in, c->encoder.d_model)) &&
-           (c->src_segments == 0 || attn__add_values_ok(&p->src_segment_add));
+                               attn__norm_values_ok(&p->tgt_embed_norm, c->decoder.d_model)));
 }
 
-static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
-                                      const attn_seq2seq_s8_params *p)
+/* A source front end's pointers (values 0) or values (values 1). */
+ATTN__NOINLINE int attn__s2s_front_ok_s8(const attn_seq2seq_cfg *c, const attn_seq2seq_s8_params *p,
+                                         int values)
+{
+    if (!values)
+        return (c->src_d_in == 0 || attn__linear_ptrs_ok(&p->src_in)) &&
+               (!c->src_cls_token || p->src_cls_token) &&
+               (c->src_segments == 0 || p->src_segment_embed);
+    return (c->src_d_in == 0 || attn__linear_values_ok(&p->src_in, c->encoder.d_model)) &&
+           (c->src_segments == 0 || attn__add_values_ok(&p->src_segment_add)) &&
+           attn__s2s_values_ok_s8(c, p);
+}
+
+/* After the pointers: SHAPE and RANGE of the cfg and the cache. */
+static attn_status attn__s2s_check_rest_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_s8_params *p)
 {
     attn_status st, sc;
-    if (!cache || !cfg || !p) return ATTN_ERR_NULL;
-    if (!attn__s2s_ptrs_ok_s8(cfg, p)) return ATTN_ERR_NULL;
     sc = attn__s2s_cfg_check_s8(cfg, p->encoder.n_layers, p->decoder.n_layers);
     if (sc == ATTN_ERR_SHAPE) return sc;
     if ((st = attn__cache_check(cache, 1, p->decoder.n_layers, cfg->decoder.d_model)) != ATTN_OK)
@@ -11511,12 +11529,30 @@ static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq
     return sc;
 }
 
+static attn_status attn__s2s_check_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                      const attn_seq2seq_s8_params *p)
+{
+    if (!cache || !cfg || !p) return ATTN_ERR_NULL;
+    if (!attn__s2s_ptrs_ok_s8(cfg, p)) return ATTN_ERR_NULL;
+    return attn__s2s_check_rest_s8(cache, cfg, p);
+}
+
+/* The same with a source's front end (every call but the plain encode and
+   greedy). */
+static attn_status attn__s2s_check_any_s8(const attn_kv_cache *cache, const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p)
+{
+    if (!cache || !cfg || !p) return ATTN_ERR_NULL;
+    if (!attn__s2s_ptrs_ok_s8(cfg, p) || !attn__s2s_front_ok_s8(cfg, p, 0)) return ATTN_ERR_NULL;
+    if (attn__s2s_counts_bad(cfg)) return ATTN_ERR_SHAPE;
+    return attn__s2s_check_rest_s8(cache, cfg, p);
+}
+
 static attn__size attn__s2s_encode_size_s8(const attn_seq2seq_cfg *c, int rows)
 {
     attn__size s = attn__encoder_size_s8(&c->encoder, rows);
     attn__size_add(&s, (size_t)rows, (size_t)c->encoder.d_model, 1); /* x */
-    if (c->src_patch > 0) attn__size_add(&s, (size_t)c->src_d_in, 1, 1); /* a patch */
-    return s;
+    return s; /* (an image's patch: attn__s2s_front_size) */
 }
 
 static attn__size attn__s2s_step_size_s8(const attn_seq2seq_cfg *c, int max_len, int max_mem,
@@ -11532,7 +11568,9 @@ ATTN_DEF attn_status attn_seq2seq_scratch_s8(const attn_seq2seq_cfg *cfg, size_t
 {
     attn_status st;
     if (!cfg || !bytes) return ATTN_ERR_NULL;
-    if ((st = attn__s2s_cfg_check_s8(cfg, 1, 1)) != ATTN_OK) return st;
+    st = attn__s2s_cfg_check_s8(cfg, 1, 1);
+    if (st != ATTN_ERR_SHAPE && attn__s2s_counts_bad(cfg)) st = ATTN_ERR_SHAPE;
+    if (st != ATTN_OK) return st;
     return attn__size_result(
         attn__size_max(attn__s2s_front_size(attn__s2s_encode_size_s8(cfg, cfg->max_src), cfg,
                                             cfg->max_src, 1),
@@ -11618,11 +11656,11 @@ static attn_status attn__s2s_one_s8(int8_t *logits, int *next, int token, attn_k
     attn__size need;
     size_t mark;
     if (!arena) return ATTN_ERR_NULL; /* (logits or next checked by the caller) */
-    if ((st = attn__s2s_check_s8(cache, cfg, p)) != ATTN_OK) return st;
+    if ((st = attn__s2s_check_any_s8(cache, cfg, p)) != ATTN_OK) return st;
     if (cache->mem_len == 0) return ATTN_ERR_SHAPE;
     if (token < 0 || token >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
     if (cache->len >= cache->max_len || cache->len >= cfg->max_tgt) return ATTN_ERR_FULL;
-    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    if (cache->checked != p && !attn__s2s_front_ok_s8(cfg, p, 1)) return ATTN_ERR_RANGE;
     need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
                                   attn__step_keys(cache, 1, 0, cfg->max_src), next != NULL);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;
@@ -11725,7 +11763,7 @@ ATTN__NOINLINE attn_status attn__s2s_ex_check_s8(const attn_kv_cache *cache, con
     attn__size need;
     int rows;
     if (!arena || !input == !src) return ATTN_ERR_NULL;
-    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+    if ((st = attn__s2s_check_any_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
         return st;
     if (attn__dim_bad(src_len) ||
         attn__s2s_src_rules(cfg, src, segments, src_len, p->encoder.n_layers, 0) != ATTN_OK ||
@@ -11737,7 +11775,7 @@ ATTN__NOINLINE attn_status attn__s2s_ex_check_s8(const attn_kv_cache *cache, con
     if ((st = attn__s2s_src_rules(cfg, src, segments, src_len, 0, 1)) != ATTN_OK) return st;
     need = attn__s2s_front_size(attn__s2s_encode_size_s8(cfg, rows), cfg, src_len, 1);
     if (need.overflow) return ATTN_ERR_TOO_LARGE;
-    if (!attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    if (!attn__s2s_front_ok_s8(cfg, p, 1)) return ATTN_ERR_RANGE;
     return attn__check_scratch(&need, arena);
 }
 
@@ -11771,14 +11809,14 @@ ATTN_DEF attn_status attn_seq2seq_generate_s8(int *out, int *n_out, int max_out,
     attn_status st;
     attn__size need;
     if (!out || !n_out || !arena) return ATTN_ERR_NULL;
-    if ((st = attn__s2s_check_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
+    if ((st = attn__s2s_check_any_s8(cache, cfg, p)) == ATTN_ERR_NULL || st == ATTN_ERR_SHAPE)
         return st;
     if (attn__dim_bad(max_out) || max_out > cache->max_len || max_out > cfg->max_tgt ||
         cache->mem_len == 0)
         return ATTN_ERR_SHAPE;
     if (st != ATTN_OK) return st;
     if (bos < 0 || bos >= cfg->tgt_vocab) return ATTN_ERR_RANGE;
-    if (cache->checked != p && !attn__s2s_values_ok_s8(cfg, p)) return ATTN_ERR_RANGE;
+    if (cache->checked != p && !attn__s2s_front_ok_s8(cfg, p, 1)) return ATTN_ERR_RANGE;
     need = attn__s2s_step_size_s8(cfg, attn__step_keys(cache, 0, cfg->max_tgt, 0),
                                   attn__step_keys(cache, 1, 0, cfg->max_src), 1);
     if ((st = attn__check_scratch(&need, arena)) != ATTN_OK) return st;

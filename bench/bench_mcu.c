@@ -16,6 +16,16 @@
 
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
+
+/* newlib's integer-only printf where there is one: every figure printed
+   here is an integer, and the float formatting (about 9 KB) would not
+   leave the micro:bit's clang build room in its 256 KB of flash */
+#ifdef __NEWLIB__
+int iprintf(const char *fmt, ...);
+#define bench_printf iprintf
+#else
+#define bench_printf printf
+#endif
 #include "port.h"
 
 /* ---- weights in flash: deterministic pseudo-random tables built by the
@@ -451,10 +461,10 @@ int main(void)
     g_cal = port_calibrate();
     t0 = port_ticks();
     g_empty = port_insns(port_ticks() - t0, g_cal);
-    printf("bench: %lu ticks per 1000 instructions, empty measurement %lu instructions\n",
+    bench_printf("bench: %lu ticks per 1000 instructions, empty measurement %lu instructions\n",
            (unsigned long)g_cal, (unsigned long)g_empty);
     if (g_cal == 0) {
-        printf("bench: the counter does not move: run under qemu -icount shift=10,sleep=off\n");
+        bench_printf("bench: the counter does not move: run under qemu -icount shift=10,sleep=off\n");
         return 1;
     }
     for (i = 0; i < sizeof g_benches / sizeof g_benches[0]; i++) {
@@ -464,13 +474,13 @@ int main(void)
         int fits;
         attn_status st = run(b, &insns, &arena_bytes, &fits);
         if (!fits) {
-            printf("| %s | does not fit %u B RAM | | |\n", b->name, (unsigned)BENCH_RAM_BYTES);
+            bench_printf("| %s | does not fit %u B RAM | | |\n", b->name, (unsigned)BENCH_RAM_BYTES);
         } else if (st != ATTN_OK) {
-            printf("| %s | error: %s | | |\n", b->name, attn_status_str(st));
+            bench_printf("| %s | error: %s | | |\n", b->name, attn_status_str(st));
             return 1;
         } else {
             unsigned long per100 = (unsigned long)(((uint64_t)insns * 100u + b->work / 2) / b->work);
-            printf("| %s | %lu | %lu.%02lu per %s | %lu |\n", b->name, (unsigned long)insns,
+            bench_printf("| %s | %lu | %lu.%02lu per %s | %lu |\n", b->name, (unsigned long)insns,
                    per100 / 100, per100 % 100, b->unit, (unsigned long)arena_bytes);
         }
     }

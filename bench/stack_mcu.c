@@ -600,6 +600,9 @@ static void variant_run(const variant *v)
                      (g_vs[0], g_vs[1], pad, g_vq.pool_w, &g_vq.pool, v->seq, d, &g_arena));
 }
 
+/* STACK_NO_ADDITIVE (the micro:bit's clang -O2 program: its flash) leaves
+   additive attention out; the other programs measure it. */
+#ifndef STACK_NO_ADDITIVE
 /* ---- additive attention (issue 11) ---------------------------------------- */
 
 /* One head of additive attention on the digits' calibration images (8
@@ -633,6 +636,7 @@ static void additive_run(void)
     MEASURE_WITH(RESET_ARENA, attn_additive_s8,
                  (g_vs[1], g_vs[0], g_vs[0], g_vs[0], g_pad, &part, &p, &g_arena));
 }
+#endif
 
 /* ---- the decoder half: decoders, the KV cache, generation ---------------- */
 
@@ -1105,7 +1109,9 @@ int main(void)
     digits_int8();
     for (i = 0; i < 5; i++) variant_run(&g_variants[i]);
     tokens_run();
+#ifndef STACK_NO_ADDITIVE
     additive_run();
+#endif
     for (i = 0; i < (int)(sizeof g_dvariants / sizeof g_dvariants[0]); i++) {
         dvariant_weights(&g_dvariants[i]);
         dvariant_float(&g_dvariants[i]);
