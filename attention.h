@@ -2494,6 +2494,8 @@ static void attn__cache_set_memory(attn_kv_cache *c, int mem_len, const uint8_t 
 {
     int j, any = 0;
     for (j = 0; j < mem_len; j++) {
+        /* (every caller checked mem_len <= max_mem: mem_padding holds it) */
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
         c->mem_padding[j] = (uint8_t)(memory_padding && memory_padding[j] ? 1 : 0);
         any |= c->mem_padding[j];
     }
@@ -4077,7 +4079,7 @@ ATTN__NOINLINE void attn__front_run_f32(float *x, const float *input, const int 
                                         const attn__front_f32 *w, attn_arena *arena,
                                         attn__model_obs *obs)
 {
-    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i, c;
+    int dm = cfg->encoder.d_model, rows = attn__model_rows(cfg, seq), i;
     size_t d = (size_t)dm, n = (size_t)rows * d;
     float *y = x + (cfg->cls_token ? d : 0); /* the input's rows */
     if (cfg->cls_token) memcpy(x, w->cls, d * sizeof(float));
@@ -4085,8 +4087,10 @@ ATTN__NOINLINE void attn__front_run_f32(float *x, const float *input, const int 
         for (i = 0; i < seq; i++) {
             float *r = y + (size_t)i * d;
             memcpy(r, w->tokens + (size_t)tokens[i] * d, d * sizeof(float));
-            if (w->scale != 0.0f && w->scale != 1.0f)
+            if (w->scale != 0.0f && w->scale != 1.0f) {
+                int c;
                 for (c = 0; c < dm; c++) r[c] *= w->scale;
+            }
             if (cfg->n_segments > 0)
                 attn__add_row_f32(r, w->segments + (size_t)(segments ? segments[i] : 0) * d, dm);
         }
@@ -4820,12 +4824,13 @@ static void attn__s2s_encode_f32(attn_kv_cache *cache, const float *input, const
                                  const int *segments, int src_len, const attn_seq2seq_cfg *cfg,
                                  const attn_seq2seq_weights_f32 *w, attn_arena *arena)
 {
-    int d = cfg->encoder.d_model, i, rows = src_len + (cfg->src_cls_token != 0);
+    int d = cfg->encoder.d_model, rows = src_len + (cfg->src_cls_token != 0);
     size_t mark = arena->used;
     float *x = (float *)attn__take(arena, (size_t)rows * (size_t)d * sizeof(float));
     if (input || attn__s2s_front(cfg)) {
         attn__s2s_front_f32(x, input, src, segments, src_len, cfg, w, arena, NULL);
     } else {
+        int i;
         for (i = 0; i < src_len; i++) {
             float *r = x + (size_t)i * (size_t)d;
             attn__embed_row_f32(r, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,
@@ -13025,9 +13030,9 @@ static attn_status attn__calib_front(const attn_seq2seq_cfg *cfg, const int *src
                                      const int *src_len, int n_calib, int n_enc, int ids)
 {
     int s;
-    attn_status st;
     for (s = 0; s < n_calib; s++) {
         size_t o = (size_t)s * (size_t)cfg->max_src;
+        attn_status st;
         if (!ids && (src_len[s] < 1 || src_len[s] > cfg->max_src)) return ATTN_ERR_SHAPE;
         if ((st = attn__s2s_src_rules(cfg, src ? src + o : NULL, seg ? seg + o : NULL, src_len[s],
                                       n_enc, ids)) != ATTN_OK)
@@ -13159,7 +13164,7 @@ ATTN__NOINLINE attn_status attn__s2s_calibrate(const attn_seq2seq_cfg *cfg,
             attn__s2s_front_f32(x, in, src, calib_seg ? calib_seg + (size_t)s * (size_t)cfg->max_src
                                                       : NULL,
                                 src_len[s], cfg, w, scratch, mo);
-        } else {
+        } else if (src) { /* (a plain source: token ids, checked) */
             for (i = 0; i < src_len[s]; i++) {
                 float *row = x + (size_t)i * (size_t)d;
                 attn__embed_row_f32(row, w->src_embed, src[i], i, cfg->embed_scale, cfg->position,

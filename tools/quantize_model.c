@@ -519,7 +519,7 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
            g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)) +
                (q.cls_row ? (unsigned long)(sizeof(attn_cls_row_s8_params) +
                                             (size_t)n_layers * sizeof(attn_cls_layer_s8_params))
-                          : 0ul),
+                          : 0UL),
            upper);
     return 0;
 }
