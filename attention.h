@@ -1,4 +1,4 @@
-/* attention.h - v0.5.0 - transformers for microcontrollers
+/* attention.h - v0.6.0 - transformers for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
    caller-owned arena. Public domain or MIT, your choice (see end of file).
 
@@ -506,7 +506,7 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
-   (next) embeddings and the other attention forms (issue 11, in progress):
+   0.6.0  embeddings and the other attention forms:
           a `window` field in attn_mha_cfg and attn_encoder_cfg (local
           attention, float and int8, steps too); the model's front ends
           (cls_token, ViT patches, BERT tokens + segments with
@@ -566,7 +566,7 @@
 #include <stdint.h>
 
 #define ATTN_VERSION_MAJOR 0
-#define ATTN_VERSION_MINOR 5
+#define ATTN_VERSION_MINOR 6
 #define ATTN_VERSION_PATCH 0
 
 #ifdef ATTN_STATIC
