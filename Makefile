@@ -149,7 +149,8 @@ g2p: $(B)/g2p
 # rewrites g2p_model_s8.h; make test checks it is current
 $(B)/qs-g2p/qs_input.h: | $(B)
 	@mkdir -p $(@D)
-	@printf '%s\n' '#include "g2p_model.h"' '#include "g2p_calib.h"' \
+	@printf '%s\n' '#define G2P_MODEL_IMPLEMENTATION' '#include "g2p_model.h"' \
+	    '#include "g2p_calib.h"' '#define QS_BOS G2P_BOS' '#define QS_EOS G2P_EOS' \
 	    '#define QS_NAME "g2p"' '#define QS_CFG g2p_cfg' '#define QS_W g2p_weights' \
 	    '#define QS_N_CALIB G2P_N_CALIB' '#define QS_SRC g2p_calib_src' \
 	    '#define QS_SRC_LEN g2p_calib_src_len' '#define QS_TGT g2p_calib_tgt' \
@@ -179,7 +180,8 @@ examples: $(B)/minimal $(B)/demo $(B)/digits $(B)/g2p
 # `make digits-s8` rewrites digits_model_s8.h; make test checks it is current
 $(B)/qm-digits/quant_input.h: | $(B)
 	@mkdir -p $(@D)
-	@printf '%s\n' '#include "digits_model.h"' '#include "digits_calib.h"' \
+	@printf '%s\n' '#define DIGITS_MODEL_IMPLEMENTATION' '#include "digits_model.h"' \
+	    '#include "digits_calib.h"' '#define QM_MODEL_SEQ DIGITS_SEQ' \
 	    '#define QM_NAME "digits"' '#define QM_CFG digits_cfg' \
 	    '#define QM_WEIGHTS digits_weights' '#define QM_CALIB digits_calib' \
 	    '#define QM_N_CALIB DIGITS_N_CALIB' '#define QM_SEQ DIGITS_CALIB_SEQ' \
@@ -197,7 +199,8 @@ digits-s8: $(B)/qm-digits/digits_model_s8.h
 # rewrites digits_vit_model_s8.h; make test checks it is current
 $(B)/qm-digits-vit/quant_input.h: | $(B)
 	@mkdir -p $(@D)
-	@printf '%s\n' '#include "digits_vit_model.h"' '#include "digits_vit_calib.h"' \
+	@printf '%s\n' '#define DIGITS_VIT_MODEL_IMPLEMENTATION' '#include "digits_vit_model.h"' \
+	    '#include "digits_vit_calib.h"' '#define QM_MODEL_SEQ DIGITS_VIT_SEQ' \
 	    '#define QM_NAME "digits_vit"' '#define QM_CFG digits_vit_cfg' \
 	    '#define QM_WEIGHTS digits_vit_weights' '#define QM_CALIB digits_vit_calib' \
 	    '#define QM_N_CALIB DIGITS_VIT_N_CALIB' '#define QM_SEQ DIGITS_VIT_CALIB_SEQ' \
@@ -558,6 +561,7 @@ HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-
                $(FUZZ_REPLAYS) $(EXPORT_CHECKS)
 test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) MAKE='$(MAKE)' \
+	    HOST_CC='$(HOST_CC)' HOST_CXX='$(HOST_CXX)' WARN='$(WARN) $(CONV)' \
 	    TEST_PROGS='$(TEST_PROGS)' sh tests/run_suite.sh $(B) $(BOARD_RUNS) -- $(STACK_PROGS)
 test-host: $(HOST_CHECKS)
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) sh tests/run_suite.sh $(B)

@@ -506,6 +506,12 @@
    ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   (next) bring your own model (issue 12, in progress):
+          attn_quantize_model_store_bytes (the classifier quantizer's
+          store, exact); tools/export.py's and the quantizers' headers
+          define their data once (NAME_MODEL_IMPLEMENTATION in one file)
+          and the int8 ones stand alone (NAME_s8_cfg, the sizes:
+          ATTN_NO_FLOAT firmware).
    0.6.0  embeddings and the other attention forms:
           a `window` field in attn_mha_cfg and attn_encoder_cfg (local
           attention, float and int8, steps too); the model's front ends
@@ -1764,7 +1770,8 @@ ATTN_DEF attn_status attn_quantize_encoder_s8(attn_encoder_s8_params *out, attn_
    bytes of store). A CLS row in a pre-norm stack (no embed_norm) gets its
    own encodings (cls_row: attn_cls_row_s8_params, d_model bytes and the
    structs of store). Errors as for attn_quantize_encoder_s8; *out is
-   written only on success. */
+   written only on success. The store it takes, exactly:
+   attn_quantize_model_store_bytes (below). */
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                             const attn_model_weights_f32 *w, const float *calib,
                                             const uint8_t *key_padding, int n_calib, int seq,
@@ -1782,6 +1789,15 @@ ATTN_DEF attn_status attn_quantize_model_tokens_s8(attn_model_s8_params *out,
                                                    const uint8_t *key_padding, int n_calib,
                                                    int seq, attn_arena *store,
                                                    attn_arena *scratch);
+/* *bytes = the store the classifier's quantizer takes for this model,
+   exactly (the store arena's used grows by it): attn_quantize_model_s8's
+   (tokens 0) or attn_quantize_model_tokens_s8's (tokens nonzero), seq as
+   given to it. Errors: NULL, SHAPE, RANGE as the quantizer checks cfg and
+   w (no weight values are read), ATTN_ERR_TOO_LARGE if it overflows
+   size_t; *bytes is written only on success. */
+ATTN_DEF attn_status attn_quantize_model_store_bytes(const attn_model_cfg *cfg,
+                                                     const attn_model_weights_f32 *w, int seq,
+                                                     int tokens, size_t *bytes);
 
 /* A float decoder stack: calib [n_calib][seq][d_model] target rows
    (key_padding [n_calib][seq] or NULL) against memory
@@ -12677,6 +12693,29 @@ ATTN__NOINLINE attn_status attn__qmodel_build(attn_model_s8_params *out, attn_mo
 
 /* The model quantizer: calib [n_calib][seq][d_in] floats (features or
    images), or token ids tok [n_calib][seq] (and segments seg or NULL). */
+/* The store attn__quantize_model takes (tok: token ids) */
+static void attn__qsize_model(attn__size *sneed, const attn_model_cfg *cfg,
+                              const attn_model_weights_f32 *w, int tok)
+{
+    int dm = cfg->encoder.d_model, din = cfg->d_in > 0 ? cfg->d_in : dm;
+    if (cfg->position != ATTN_POS_NONE) attn__size_add(sneed, (size_t)cfg->max_seq, (size_t)dm, 1);
+    if (!tok && cfg->d_in > 0) attn__qsize_linear(sneed, din, dm, w->embed_b);
+    if (tok) {
+        attn__size_add(sneed, (size_t)cfg->vocab, (size_t)dm, 1);
+        if (cfg->n_segments > 0) attn__size_add(sneed, (size_t)cfg->n_segments, (size_t)dm, 1);
+    }
+    if (cfg->cls_token) attn__size_add(sneed, (size_t)dm, 1, 1);
+    if (attn__cls_own(cfg)) { /* attn__quant_cls_row's three blocks */
+        attn__size_add(sneed, 1, sizeof(attn_cls_row_s8_params), 1);
+        attn__size_add(sneed, (size_t)w->encoder.n_layers, sizeof(attn_cls_layer_s8_params), 1);
+        attn__size_add(sneed, (size_t)dm, 1, 1);
+    }
+    if (cfg->embed_norm) attn__qsize_norm(sneed, dm);
+    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__size_add(sneed, (size_t)dm, 1, 1);
+    attn__qsize_stack(sneed, &cfg->encoder, &w->encoder);
+    attn__qsize_linear(sneed, dm, cfg->n_classes, w->cls_b);
+}
+
 static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_model_cfg *cfg,
                                         const attn_model_weights_f32 *w, const float *calib,
                                         const int *tok, const int *seg,
@@ -12717,25 +12756,9 @@ static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_mo
     /* the position table, [max_seq][d_model] floats in scratch and int8 in
        the store (max_seq * d_model may not fit size_t on a 32-bit target:
        attn__size_add finds that) */
-    if (cfg->position != ATTN_POS_NONE) {
+    if (cfg->position != ATTN_POS_NONE)
         attn__size_add(&need, (size_t)cfg->max_seq, (size_t)dm, sizeof(float));
-        attn__size_add(&sneed, (size_t)cfg->max_seq, (size_t)dm, 1);
-    }
-    if (!tok && cfg->d_in > 0) attn__qsize_linear(&sneed, din, dm, w->embed_b);
-    if (tok) {
-        attn__size_add(&sneed, (size_t)cfg->vocab, (size_t)dm, 1);
-        if (cfg->n_segments > 0) attn__size_add(&sneed, (size_t)cfg->n_segments, (size_t)dm, 1);
-    }
-    if (cfg->cls_token) attn__size_add(&sneed, (size_t)dm, 1, 1);
-    if (attn__cls_own(cfg)) { /* attn__quant_cls_row's three blocks */
-        attn__size_add(&sneed, 1, sizeof(attn_cls_row_s8_params), 1);
-        attn__size_add(&sneed, (size_t)w->encoder.n_layers, sizeof(attn_cls_layer_s8_params), 1);
-        attn__size_add(&sneed, (size_t)dm, 1, 1);
-    }
-    if (cfg->embed_norm) attn__qsize_norm(&sneed, dm);
-    if (cfg->pooling == ATTN_POOL_ATTENTION) attn__size_add(&sneed, (size_t)dm, 1, 1);
-    attn__qsize_stack(&sneed, &cfg->encoder, &w->encoder);
-    attn__qsize_linear(&sneed, dm, cfg->n_classes, w->cls_b);
+    attn__qsize_model(&sneed, cfg, w, tok != NULL);
     if ((st = attn__check_scratch(&need, scratch)) != ATTN_OK) return st;
     if ((st = attn__check_store(&sneed, store)) != ATTN_OK) return st;
     if (cfg->position != ATTN_POS_NONE) n_pos = (size_t)cfg->max_seq * (size_t)dm;
@@ -12774,6 +12797,23 @@ static attn_status attn__quantize_model(attn_model_s8_params *out, const attn_mo
                             (attn_model_s8_params *)attn__take(scratch, sizeof(attn_model_s8_params)),
                             cfg, w, &obs, in_r, pos_r, pos, n_pos, tok != NULL, store);
     return attn__quant_done(st, scratch, store, &marks);
+}
+
+ATTN_DEF attn_status attn_quantize_model_store_bytes(const attn_model_cfg *cfg,
+                                                     const attn_model_weights_f32 *w, int seq,
+                                                     int tokens, size_t *bytes)
+{
+    attn_status st, st8;
+    attn__size s = {0, 0};
+    int tok = tokens != 0;
+    if (!cfg || !w || !bytes) return ATTN_ERR_NULL;
+    if (!attn__model_weights_ok(cfg, w, tok)) return ATTN_ERR_NULL;
+    if ((st8 = attn__model_check_s8(cfg, seq, w->encoder.n_layers)) == ATTN_ERR_SHAPE) return st8;
+    if (tok && (attn__dim_bad(cfg->vocab) || cfg->patch != 0)) return ATTN_ERR_SHAPE;
+    if ((st = attn__model_cfg_check(cfg, seq, w->encoder.n_layers)) != ATTN_OK) return st;
+    if (st8 != ATTN_OK) return st8;
+    attn__qsize_model(&s, cfg, w, tok);
+    return attn__size_result(s, bytes);
 }
 
 ATTN_DEF attn_status attn_quantize_model_s8(attn_model_s8_params *out, const attn_model_cfg *cfg,

@@ -44,6 +44,8 @@
 
 #include "attention.h"
 #include "digits_calib.h"
+#define DIGITS_MODEL_IMPLEMENTATION
+#define DIGITS_MODEL_S8_IMPLEMENTATION
 #include "digits_model.h"
 #include "digits_model_s8.h"
 
@@ -576,6 +578,10 @@ static void variant_run(const variant *v)
     MEASURE_WITH(RESET_ARENA, attn_model_f32, (g_logits, calib, v->seq, pad, c, &g_vw, &g_arena));
 
     /* the quantizer makes the model's int8 parameters, which then run */
+    {
+        size_t bytes = 0;
+        MEASURE(attn_quantize_model_store_bytes, (c, &g_vw, v->seq, 0, &bytes));
+    }
     MEASURE_WITH((RESET_ARENA, attn_arena_init(&g_store, g_store_buf, sizeof g_store_buf)),
                  attn_quantize_model_s8,
                  (&g_vq, c, &g_vw, calib, pad, N_CALIB, v->seq, &g_store, &g_arena));

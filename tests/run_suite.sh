@@ -103,6 +103,10 @@ run "export (tests/export)" cat "$B/export/log"
 # The digits classifiers (examples/digits: the rows model and the ViT): float
 # == PyTorch on every image, int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"
+# The model headers as firmware uses them (tests/model_headers): included by
+# two files (C and C++), defined once; the int8 one alone in an ATTN_NO_FLOAT
+# build (its logits' checksum is compared with the digits builds' below).
+run "model headers" timeout 300 sh tests/model_headers/check.sh "$B"
 for pair in "$@"; do
     run "digits-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
 done

@@ -221,6 +221,14 @@ static attn_status op_quant_model(void)
     return attn_quantize_model_s8(F->modelp, F->mdcp, F->mdwp, F->calib, F->pad, F->n_calib,
                                   F->seq, F->storep, F->scratchp);
 }
+static attn_status op_quant_model_bytes(void)
+{
+    return attn_quantize_model_store_bytes(F->mdcp, F->mdwp, F->seq, 0, F->bytesp);
+}
+static attn_status op_quant_model_tok_bytes(void)
+{
+    return attn_quantize_model_store_bytes(F->mdcp, F->mdwp, F->seq, 1, F->bytesp);
+}
 static attn_status op_quant_model_tok(void)
 {
     return attn_quantize_model_tokens_s8(F->modelp, F->mdcp, F->mdwp, F->tokp, F->segp, F->pad,
@@ -405,7 +413,9 @@ static void cls_nan(void) { F->mdw.cls_w = g_nan; }
 #define Q_OPS(X) X(qmul, attn_quantize_multiplier) X(qparams, attn_choose_qparams) \
     X(quantize, attn_quantize_s8) X(dequantize, attn_dequantize_s8) \
     X(quant_enc, attn_quantize_encoder_s8) X(quant_model, attn_quantize_model_s8) \
-    X(quant_model_tok, attn_quantize_model_tokens_s8)
+    X(quant_model_tok, attn_quantize_model_tokens_s8) \
+    X(quant_model_bytes, attn_quantize_model_store_bytes) \
+    X(quant_model_tok_bytes, attn_quantize_model_store_bytes)
 #if SIZE_MAX <= 0xFFFFFFFFu
 #define MUTS_32(X) X(d_packed_32) X(huge_leaf)
 #else
@@ -617,6 +627,29 @@ static const bad_row k_q_rows[] = {
     R(quant_model, w_nan, RNG), R(quant_model, bias_nan, RNG), R(quant_model, beta_nan, RNG),
     R(quant_model, calib_nan, RNG), R(quant_model, calib_inf, RNG), R(quant_model, embed_nan, RNG),
     R(quant_model, pos_inf, RNG), R(quant_model, cls_nan, RNG),
+    /* the store query: the quantizer's checks of cfg and w, no values read */
+    R(quant_model_bytes, none, OK), R(quant_model_bytes, out_null, NUL),
+    R(quant_model_bytes, cfg_null, NUL), R(quant_model_bytes, weights_null, NUL),
+    R(quant_model_bytes, embed_null, NUL), R(quant_model_bytes, pos_null, NUL),
+    R(quant_model_bytes, cls_null, NUL), R(quant_model_bytes, layers_null, NUL),
+    R(quant_model_bytes, layer2_wv_null, NUL), R(quant_model_bytes, pool_w_null, NUL),
+    R(quant_model_bytes, cls_row_null, NUL), R(quant_model_bytes, seq_gt_max, SHP),
+    R(quant_model_bytes, classes0, SHP), R(quant_model_bytes, d_in_neg, SHP),
+    R(quant_model_bytes, heads3, SHP), R(quant_model_bytes, nlayers0, SHP),
+    R(quant_model_bytes, huge, SHP), R(quant_model_bytes, dmodel_s8_big, SHP),
+    R(quant_model_bytes, d_in_s8_big, SHP), R(quant_model_bytes, patch_count, SHP),
+    R(quant_model_bytes, act_bad, RNG), R(quant_model_bytes, eps_nan, RNG),
+    R(quant_model_bytes, pool_bad, RNG), R(quant_model_bytes, position_bad, RNG),
+    R(quant_model_bytes, pos_none_null, OK), R(quant_model_bytes, d_in0_embed_null, OK),
+    R(quant_model_bytes, cls_row, OK), R(quant_model_bytes, pool_att, OK),
+    R(quant_model_bytes, embed_norm_on, OK), R(quant_model_bytes, patch_ok, OK),
+    R(quant_model_bytes, n_calib0, OK), R(quant_model_bytes, w_nan, OK),
+    R(quant_model_tok_bytes, none, OK), R(quant_model_tok_bytes, out_null, NUL),
+    R(quant_model_tok_bytes, tokemb_null, NUL), R(quant_model_tok_bytes, segemb_null, NUL),
+    R(quant_model_tok_bytes, vocab0, SHP), R(quant_model_tok_bytes, tok_patch, SHP),
+    R(quant_model_tok_bytes, eps_nan, RNG), R(quant_model_tok_bytes, embed_null, OK),
+    R(quant_model_tok_bytes, cls_row, OK), R(quant_model_tok_bytes, embed_norm_on, OK),
+    R(quant_model_tok_bytes, store_short, OK),
 };
 
 /* ---- the tables' hooks ------------------------------------------------------- */

@@ -153,11 +153,11 @@ static void run_model_case(const golden_case *c)
 
     if (!check(golden_view_of(&v, c), "int8 %s: at most %d layers", c->name, GOLDEN_MAX_LAYERS))
         return;
-    store_bytes = (size_t)c->n_layers * (8u * (size_t)c->d_model * (size_t)c->d_model +
-                                         4u * (size_t)c->d_model * (size_t)c->d_ff + 4096u) +
-                  8u * ((size_t)c->seq_q + 1u) * (size_t)c->d_model +
-                  16u * (size_t)c->d_in * (size_t)c->d_model + 16u * nc * (size_t)c->d_model +
-                  ((size_t)c->vocab + (size_t)c->n_segments + 16u) * (size_t)c->d_model + 4096u;
+    /* the store as the quantizer's query gives it; checked exact below */
+    st = attn_quantize_model_store_bytes(cfg, &v.weights, c->seq_q, tokens, &store_bytes);
+    if (!check(st == ATTN_OK, "int8 %s: attn_quantize_model_store_bytes: %s", c->name,
+               attn_status_str(st)))
+        return;
     kp_bytes = c->key_padding ? (size_t)n_calib * (size_t)c->seq_q : 0;
     attn_model_scratch_f32(cfg, c->seq_q, &work);
     need = (tokens ? 2u * check_block((size_t)n_calib * n_in * sizeof(int))
@@ -193,6 +193,10 @@ static void run_model_case(const golden_case *c)
         st = attn_quantize_model_s8(&p, cfg, &v.weights, calib, kp, n_calib, c->seq_q, &store,
                                     &scratch);
     }
+    if (st == ATTN_OK)
+        check(store.used == store_bytes, "int8 %s: the quantizer's store: %lu bytes used, "
+              "attn_quantize_model_store_bytes %lu", c->name, (unsigned long)store.used,
+              (unsigned long)store_bytes);
     qin.scale = p.in_scale;
     qin.zero_point = p.in_zp;
     qlog.scale = p.logit_scale;

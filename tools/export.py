@@ -161,7 +161,7 @@ THE GENERATED HEADER (export_model(model, path, name, seq); name "digits")
     _N_SEGMENTS (token models), DIGITS_D_MODEL, DIGITS_N_HEADS, DIGITS_D_FF,
     DIGITS_N_LAYERS, DIGITS_N_CLASSES, DIGITS_CLS_TOKEN (1, with one),
     DIGITS_WINDOW (windowed), DIGITS_WEIGHT_BYTES (bytes of the float arrays);
-    static const float arrays in PyTorch layouts (attention.h CONVENTIONS):
+    const float arrays in PyTorch layouts (attention.h CONVENTIONS):
     digits_embed_w/_b (a Conv2d's weight as [d_model][C*k*k]),
     digits_token_embed, digits_segment_embed, digits_cls_token, digits_pos
     (learned only), digits_embed_norm_w/_b, digits_l<i>_in_proj_w/_b,
@@ -170,6 +170,14 @@ THE GENERATED HEADER (export_model(model, path, name, seq); name "digits")
     NULL pointer); digits_layers[DIGITS_N_LAYERS]
     (attn_encoder_layer_weights_f32), digits_cfg (attn_model_cfg),
     digits_weights (attn_model_weights_f32).
+Defined once (every generated header, float and int8, classifiers and the
+decoder models; define_once): the header declares the arrays and structs
+(extern const) wherever it is included, and defines them (const: in flash)
+in the one file that #defines DIGITS_MODEL_IMPLEMENTATION before including
+it (the int8 header: DIGITS_MODEL_S8_IMPLEMENTATION). The int8 header
+stands alone (an ATTN_NO_FLOAT firmware includes it without the float
+one): it repeats the float header's sizes (#error if both are included and
+differ) and has digits_s8_cfg and DIGITS_S8_SCRATCH_BYTES.
 Use it (the header's comment says it for its own model):
     static uint8_t arena_buf[ATTN_MODEL_SCRATCH_F32(DIGITS_SEQ, DIGITS_D_MODEL,
                              DIGITS_N_HEADS, DIGITS_D_FF)] ATTN_ALIGNED;
@@ -1542,10 +1550,7 @@ def model_header(model, name, seq=None, source=None):
         "    %s, %s /*embed_norm_w, embed_norm_b*/" % (refs.get("embed_norm_w", "NULL"),
                                                      refs.get("embed_norm_b", "NULL"))))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
-    text = "".join(out)
-    for n, line in enumerate(text.split("\n"), 1):
-        assert len(line) <= WIDTH, "line %d too long: %r" % (n, line)
-    return text
+    return _finish("".join(out), once=True)
 
 
 def _write(path, text):
@@ -1698,11 +1703,11 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
             lens.append(seq)
     k = s["n_classes"]
     width = max(int(np.asarray(x).size) for x in xs)
-    lines = ["#include \"%s\"" % os.path.abspath(header_path)]
-    if s8_header_path is not None:
-        lines += ["#include \"%s\"" % os.path.abspath(s8_header_path),
-                  "#define RM_S8 %s_s8" % name]
-    lines += ["#define RM_CFG %s_cfg" % name, "#define RM_W %s_weights" % name,
+    lines = [_include(header_path)]
+    if s8_header_path is not None:  # (its configuration runs both: it must be the float one's)
+        lines += [_include(s8_header_path), "#define RM_S8 %s_s8" % name]
+    lines += ["#define RM_CFG %s_%scfg" % (name, "s8_" if s8_header_path is not None else ""),
+              "#define RM_W %s_weights" % name,
               "#define RM_CLASSES %d" % k, "#define RM_N %d" % n, "#define RM_WIDTH %d" % width]
     sizes = "%s_SEQ, %s_D_MODEL, %s_N_HEADS, %s_D_FF, %d, %s" % (
         up, up, up, up, s["cls_token"], "%s_D_IN" % up if s["front"] == "patches" else "0")
@@ -2099,18 +2104,15 @@ def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="c
     with tempfile.TemporaryDirectory(prefix="attn_quant_") as tmp:
         shim = os.path.join(tmp, "quant_input.h")
         with open(shim, "w", newline="\n") as fh:
-            fh.write('#include "%s"\n#include "%s"\n'
+            fh.write('%s%s'
                      '#define QM_NAME "%s"\n#define QM_CFG %s_cfg\n#define QM_WEIGHTS %s_weights\n'
-                     '#define QM_N_CALIB %s_N_CALIB\n'
+                     '#define QM_N_CALIB %s_N_CALIB\n#define QM_MODEL_SEQ %s_SEQ\n'
                      '#define QM_SEQ %s_CALIB_SEQ\n#define QM_PADDING %s_CALIB_PADDING\n'
-                     % (os.path.abspath(model_header_path), os.path.abspath(calib_header_path),
-                        name, name, name, up, up, up))
+                     % (_include(model_header_path), _include(calib_header_path),
+                        name, name, name, up, up, up, up))
             if tokens:
                 fh.write('#define QM_TOKENS 1\n#define QM_CALIB %s_calib_tokens\n'
-                         '#define QM_SEGMENTS %s_CALIB_SEGMENTS\n'
-                         '#define QM_STORE_BYTES ((4u << 20) + (size_t)%s_VOCAB * %s_D_MODEL%s)\n'
-                         % (name, up, up, up, " + (size_t)%s_N_SEGMENTS * %s_D_MODEL" % (up, up)
-                            if "N_SEGMENTS" in model else ""))
+                         '#define QM_SEGMENTS %s_CALIB_SEGMENTS\n' % (name, up))
             else:
                 fh.write('#define QM_CALIB %s_calib\n' % name)
         exe = os.path.join(tmp, "quantize_model")
@@ -2122,8 +2124,8 @@ def quantize(model_header_path, calib_header_path, out_path, name, c_compiler="c
         _write(out_path, text)
         # the header as written, compiled, against the parameters in memory
         with open(shim, "a", newline="\n") as fh:
-            fh.write('#include "%s"\n#define QM_CHECK_S8 %s_s8\n' % (os.path.abspath(out_path),
-                                                                       name))
+            fh.write('%s#define QM_CHECK_S8 %s_s8\n#define QM_CHECK_S8_CFG %s_s8_cfg\n'
+                     % (_include(out_path), name, name))
         _build(c_compiler, repo, tmp, "quantize_model.c", exe + "_check",
                ["QM_NO_IMPLEMENTATION"])
         r = subprocess.run([exe + "_check"], capture_output=True, text=True)
@@ -3000,10 +3002,72 @@ def _stack_summary(c, n, final, what):
         ", final LayerNorm" if final is not None else ", no final norm")
 
 
-def _finish(text):
+def _finish(text, once=False):
+    """The header text checked for line lengths (once: a model header, its
+    data defined once: define_once)."""
+    if once:
+        text = define_once(text)
     for n, line in enumerate(text.split("\n"), 1):
         assert len(line) <= WIDTH, "line %d too long: %r" % (n, line)
     return text
+
+
+CPP_OPEN = ["#ifdef __cplusplus", 'extern "C" {', "#endif"]
+CPP_CLOSE = ["#ifdef __cplusplus", "}", "#endif"]
+
+
+def define_once(text):
+    """A model header whose data is defined once however many files include
+    it: `text` (a header guarded by #ifndef G / #define G ... #endif /* G */
+    whose data are `static const` definitions) becomes one whose guarded part
+    declares the data (extern const) and keeps its macros, and whose
+    definitions (const: in flash) are compiled only where G's
+    _IMPLEMENTATION macro (DIGITS_MODEL_H: DIGITS_MODEL_IMPLEMENTATION) is
+    defined. tools/define_once.h does the same for the C tools' int8
+    headers."""
+    lines = text.split("\n")
+    guard = next(l.split()[1] for l in lines if l.startswith("#ifndef ") and l.endswith("_H"))
+    impl = guard[:-2] + "_IMPLEMENTATION"
+    end = max(k for k, l in enumerate(lines) if l == "#endif /* %s */" % guard)
+    first = next(k for k, l in enumerate(lines) if l.startswith("static const "))
+    while first > 0 and not lines[first - 1].startswith("#") and \
+            not (first > 1 and lines[first - 2].endswith("\\")):  # (a macro's continuation)
+        first -= 1
+    head, body, tail = lines[:first], lines[first:end], lines[end + 1:]
+    decls, defs, macros, k = [], [], [], 0
+    while k < len(body):
+        line = body[k]
+        if line.startswith("#"):  # a macro (and its continuation lines): for every file
+            macros.append(line)
+            while line.endswith("\\"):
+                k += 1
+                line = body[k]
+                macros.append(line)
+            k += 1
+            continue
+        if line.startswith("static const "):
+            line = line[len("static "):]
+            if line.endswith(" = {"):
+                decls.append("extern %s;" % line[:-len(" = {")])
+            elif body[k + 1].endswith(" = {"):
+                decls += ["extern %s" % line, body[k + 1][:-len(" = {")] + ";"]
+            else:
+                raise AssertionError("define_once: %r" % line)
+        defs.append(line)
+        k += 1
+    note = _para("In exactly one C or C++ file, #define %s before including this header: that "
+                 "file defines the arrays and structs (const: in flash); every other file that "
+                 "includes it sees their declarations." % impl, "/* ") + " */"
+    head.insert(next(k for k, l in enumerate(head) if l == "#define " + guard) + 1,
+                "\n" + note)
+    while defs and not defs[-1]:
+        defs.pop()
+    out = head + CPP_OPEN + decls + CPP_CLOSE + ([""] + macros if macros else []) + \
+        ["", "#endif /* %s */" % guard, "",
+         "#if defined(%s) && !defined(%s_DEFINED)" % (impl, guard[:-2]),
+         "#define %s_DEFINED" % guard[:-2]] + CPP_OPEN + defs + [""] + CPP_CLOSE + \
+        ["#endif /* %s */" % impl] + tail
+    return "\n".join(out)
 
 
 def _head_block(name, up, kind_text, summary, usage, source):
@@ -3231,7 +3295,7 @@ def seq2seq_header(model, name, bos, eos=None, source=None):
                for k in ("src_embed_w", "src_embed_b", "src_cls_token", "src_segment_embed")],
               "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
-    return _finish("".join(out))
+    return _finish("".join(out), once=True)
 
 
 def lm_header(model, name, eos=None, source=None):
@@ -3324,7 +3388,7 @@ def lm_header(model, name, eos=None, source=None):
               "    {", "     "),
         _join([out_w, out_b, norm_g, norm_b], "    ", "    ")))
     out.append("\n#endif /* %s_MODEL_H */\n" % up)
-    return _finish("".join(out))
+    return _finish("".join(out), once=True)
 
 
 # ---- building and running the C side -------------------------------------------
@@ -3419,11 +3483,21 @@ def _samples_header(src, max_out, bos, eos, fed=None, inputs=None, segments=None
     return "".join(out)
 
 
-def _model_macros(kind, name, up, front=False):
+def _include(path):
+    """#include of a generated header, in the file that defines its data
+    (NAME_MODEL_IMPLEMENTATION, from its include guard; see define_once)."""
+    with open(path) as fh:
+        m = re.search(r"^#ifndef (\w+)_H$", fh.read(), re.M)
+    impl = "#define %s_IMPLEMENTATION\n" % m.group(1) if m else ""
+    return '%s#include "%s"\n' % (impl, os.path.abspath(path))
+
+
+def _model_macros(kind, name, up, front=False, cfg=None):
     """The rs_input.h / qs_input.h macros naming the float model (front: an
-    encoder-decoder whose source has a front end)."""
+    encoder-decoder whose source has a front end; cfg: the configuration's
+    name, default the float header's)."""
     m = ["#define RS_FRONT 1"] if front else []
-    m += ["#define RS_CFG %s_cfg" % name, "#define RS_W %s_weights" % name,
+    m += ["#define RS_CFG %s" % (cfg or name + "_cfg"), "#define RS_W %s_weights" % name,
          "#define RS_D %s_D_MODEL" % up,
          "#define RS_CACHE_F32 %s_CACHE_BYTES" % up, "#define RS_SCRATCH_F32 %s_SCRATCH_BYTES" % up]
     if kind == "lm":
@@ -3617,8 +3691,8 @@ def _verify_float(kind, model, header_path, name, samples, bos, eos, max_out, re
                 fh.write(_samples_header(src, outs, bos if bos is not None else 0, eos, fed,
                                          segments=segs))
         with open(os.path.join(tmp, "rs_input.h"), "w") as fh:
-            fh.write('#include "%s"\n#include "rs_samples.h"\n%s'
-                     % (os.path.abspath(header_path),
+            fh.write('%s#include "rs_samples.h"\n%s'
+                     % (_include(header_path),
                         _model_macros(kind, name, up, spec is not None and spec["front_end"])))
         exe = os.path.join(tmp, "run")
         _build(c_compiler, repo, tmp, "run_seq2seq.c", exe, ["RS_NO_IMPLEMENTATION"])
@@ -4007,23 +4081,26 @@ def _quantize_tokens(kind, model_header_path, calib_header_path, out_path, name,
         with open(os.path.join(tmp, "rs_samples.h"), "w") as fh:
             fh.write(_samples_header(src, outs, bos, eos, inputs=inputs, segments=segs))
         with open(os.path.join(tmp, "qs_input.h"), "w") as fh:
-            fh.write('#include "%s"\n#include "%s"\n#include "rs_samples.h"\n'
+            fh.write('%s%s#include "rs_samples.h"\n'
                      '#define QS_NAME "%s"\n#define QS_CFG %s_cfg\n#define QS_W %s_weights\n'
-                     '#define QS_N_CALIB %s_N_CALIB\n#define QS_RUN 1\n%s\n%s%s\n'
-                     % (os.path.abspath(model_header_path), os.path.abspath(calib_header_path),
+                     '#define QS_N_CALIB %s_N_CALIB\n#define QS_RUN 1\n%s\n%s%s\n%s'
+                     % (_include(model_header_path), _include(calib_header_path),
                         name, name, name, up, "\n".join(qs), _model_macros(kind, name, up, front),
-                        "\n".join(s8_sizes)))
+                        "\n".join(s8_sizes),
+                        "".join("#ifdef %s_%s\n#define QS_%s %s_%s\n#endif\n" % (up, k, k, up, k)
+                                for k in ("BOS", "EOS"))))
         exe = os.path.join(tmp, "quantize_seq2seq")
         _build(c_compiler, repo, tmp, "quantize_seq2seq.c", exe, ["QS_NO_IMPLEMENTATION"])
         text = _run([exe], "the quantizer (tools/quantize_seq2seq.c)")
         _write(out_path, text)
         made = _parse_run(_run([exe, "--run"], "the quantizer's run (tools/quantize_seq2seq.c)"))
         with open(os.path.join(tmp, "rs_input.h"), "w") as fh:
-            fh.write('#include "%s"\n#include "%s"\n#include "rs_samples.h"\n%s'
+            # (the int8 header's configuration runs both: it must be the float one's)
+            fh.write('%s%s#include "rs_samples.h"\n%s'
                      '#define RS_S8 %s_s8\n#define RS_CACHE_S8 %s_S8_CACHE_BYTES\n'
                      '#define RS_SCRATCH_S8 %s_S8_SCRATCH_BYTES\n'
-                     % (os.path.abspath(model_header_path), os.path.abspath(out_path),
-                        _model_macros(kind, name, up, front), name, up, up))
+                     % (_include(model_header_path), _include(out_path),
+                        _model_macros(kind, name, up, front, name + "_s8_cfg"), name, up, up))
         run = os.path.join(tmp, "run")
         _build(c_compiler, repo, tmp, "run_seq2seq.c", run, ["RS_NO_IMPLEMENTATION"])
         got = _parse_run(_run([run], "the C runner (tools/run_seq2seq.c) on %s" % out_path))

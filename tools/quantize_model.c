@@ -22,13 +22,18 @@
    and the output has the token and segment tables (name_s8_token_embed,
    name_s8_segment_embed), each at the encoding the quantizer chose for it
    (the segment sum's rescaling in segment_add).
-       QM_STORE_BYTES  (optional) bytes for the int8 model (default 4 MiB)
-   Output: the int8 weights and parameters as const arrays and one
-   `static const attn_model_s8_params name_s8`; exit status 0, or 1 with a
-   message on stderr.
+       QM_MODEL_SEQ (optional) the float header's NAME_SEQ: the int8 header
+                    repeats it and gets NAME_S8_SCRATCH_BYTES
+   The store is what attn_quantize_model_store_bytes says, checked exact.
+   Output: the int8 weights and parameters as const arrays, one
+   `const attn_model_s8_params name_s8` and the configuration name_s8_cfg,
+   defined once (tools/define_once.h: in the file that defines
+   NAME_MODEL_S8_IMPLEMENTATION); exit status 0, or 1 with a message on
+   stderr.
    The check build (tools/export.py's quantize does it after printing):
    quant_input.h also includes the printed header and defines
        QM_CHECK_S8  its parameters (name_s8)
+       QM_CHECK_S8_CFG  (optional) its configuration (name_s8_cfg), run too
    and the program, instead of printing, runs the int8 model on every
    calibration sequence with the quantizer's parameters in memory and with
    the printed ones: a line "checked N sequences ..." and exit status 0 when
@@ -46,10 +51,11 @@
 
 #include "quant_input.h"
 
-#ifndef QM_STORE_BYTES
-#define QM_STORE_BYTES (4u << 20)
+#ifdef QM_TOKENS
+#define QM_IS_TOKENS 1
+#else
+#define QM_IS_TOKENS 0
 #endif
-static unsigned char g_store[QM_STORE_BYTES] ATTN_ALIGNED;
 static unsigned char g_scratch[16u << 20] ATTN_ALIGNED;
 
 #ifdef QM_CHECK_S8
@@ -61,6 +67,11 @@ static int check_printed(const attn_model_cfg *cfg, const attn_model_s8_params *
                          const uint8_t *pad, const int *seg)
 {
     const attn_model_s8_params *p[2];
+#ifdef QM_CHECK_S8_CFG /* the printed configuration too */
+    const attn_model_cfg *cf[2] = {cfg, &QM_CHECK_S8_CFG};
+#else
+    const attn_model_cfg *cf[2] = {cfg, cfg};
+#endif
     attn_arena arena;
     int s, j, k, n = cfg->n_classes;
 #ifndef QM_TOKENS
@@ -100,9 +111,9 @@ static int check_printed(const attn_model_cfg *cfg, const attn_model_s8_params *
 #ifdef QM_TOKENS
             st = attn_model_tokens_s8(out[k], &QM_CALIB[s][0],
                                       seg ? seg + (size_t)s * (size_t)QM_SEQ : NULL, QM_SEQ, ps,
-                                      cfg, p[k], &run);
+                                      cf[k], p[k], &run);
 #else
-            st = attn_model_s8(out[k], (const int8_t *)x8, QM_SEQ, ps, cfg, p[k], &run);
+            st = attn_model_s8(out[k], (const int8_t *)x8, QM_SEQ, ps, cf[k], p[k], &run);
 #endif
         }
         if (st != ATTN_OK) {
@@ -125,6 +136,7 @@ static int check_printed(const attn_model_cfg *cfg, const attn_model_s8_params *
 #endif
 
 #ifndef QM_CHECK_S8 /* the printing (the check build prints nothing) */
+#include "define_once.h"
 static int g_col;
 static unsigned long g_bytes; /* of every array printed: the int8 model's flash */
 
@@ -154,10 +166,10 @@ static void item(const char *text)
     size_t n = 0;
     while (text[n]) n++;
     if (g_col + (int)n + 2 > 100) {
-        printf("\n   ");
+        hdr_printf("\n   ");
         g_col = 3;
     }
-    printf(" %s,", text);
+    hdr_printf(" %s,", text);
     g_col += (int)n + 2;
 }
 
@@ -190,14 +202,14 @@ static void print_array(const char *type, size_t elem, format_fn format, const c
 {
     char buf[ITEM_LEN];
     size_t i;
-    printf("static const %s %s_s8_%s[%lu] = {", type, QM_NAME, name, (unsigned long)n);
+    hdr_printf("static const %s %s_s8_%s[%lu] = {", type, QM_NAME, name, (unsigned long)n);
     g_col = 100;
     g_bytes += (unsigned long)(n * elem);
     for (i = 0; i < n; i++) {
         format(buf, x, i);
         item(buf);
     }
-    printf("\n};\n");
+    hdr_printf("\n};\n");
 }
 
 static void array_s8(const char *name, const int8_t *x, size_t n)
@@ -228,7 +240,7 @@ static const char *sym(char *buf, const void *p, const char *name)
 
 static void print_qmul(attn_qmul m)
 {
-    printf("{%ld, %ld}", (long)m.multiplier, (long)m.shift);
+    hdr_printf("{%ld, %ld}", (long)m.multiplier, (long)m.shift);
 }
 
 static void print_int64(int64_t v)
@@ -237,8 +249,8 @@ static void print_int64(int64_t v)
     /* hi = floor(v / 2^30), lo = v - hi 2^30 in [0, 2^30), without shifting a
        negative value */
     int64_t hi = v >= 0 ? v / 1073741824 : -((-(v + 1)) / 1073741824) - 1;
-    if (v >= -2147483647 && v <= 2147483647) printf("%ld", (long)v);
-    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)hi, (long)(v - hi * 1073741824));
+    if (v >= -2147483647 && v <= 2147483647) hdr_printf("%ld", (long)v);
+    else hdr_printf("((int64_t)%ld * 1073741824 + %ld)", (long)hi, (long)(v - hi * 1073741824));
 }
 
 /* ---- the parameter structs -------------------------------------------------- */
@@ -270,7 +282,7 @@ static linear_names emit_linear_arrays(const char *name, const attn_linear_s8_pa
 
 static void print_linear(const linear_names *n, const attn_linear_s8_params *p)
 {
-    printf("{%s, %s, %s, %ld, %ld, %ld, %ld, %s}", n->w, n->b, n->rq, (long)p->in_zp, (long)p->out_zp,
+    hdr_printf("{%s, %s, %s, %ld, %ld, %ld, %ld, %s}", n->w, n->b, n->rq, (long)p->in_zp, (long)p->out_zp,
            (long)p->act_min, (long)p->act_max, n->fb);
 }
 
@@ -294,29 +306,29 @@ static norm_names emit_norm_arrays(const char *name, const attn_layernorm_s8_par
 
 static void print_norm(const norm_names *n, const attn_layernorm_s8_params *p)
 {
-    printf("{%s, %s, ", n->gamma, n->beta);
+    hdr_printf("{%s, %s, ", n->gamma, n->beta);
     print_int64(p->eps);
-    printf(", %ld}", (long)p->out_zp);
+    hdr_printf(", %ld}", (long)p->out_zp);
 }
 
 static void print_add(const attn_add_s8_params *p)
 {
-    printf("{%ld, %ld, ", (long)p->a_zp, (long)p->b_zp);
+    hdr_printf("{%ld, %ld, ", (long)p->a_zp, (long)p->b_zp);
     print_qmul(p->a_mul);
-    printf(", ");
+    hdr_printf(", ");
     print_qmul(p->b_mul);
-    printf(", ");
+    hdr_printf(", ");
     print_qmul(p->out_mul);
-    printf(", %ld}", (long)p->out_zp);
+    hdr_printf(", %ld}", (long)p->out_zp);
 }
 
 static void print_sdpa(const attn_sdpa_s8_params *p)
 {
-    printf("{%ld, %ld, %ld, ", (long)p->q_zp, (long)p->k_zp, (long)p->v_zp);
+    hdr_printf("{%ld, %ld, %ld, ", (long)p->q_zp, (long)p->k_zp, (long)p->v_zp);
     print_qmul(p->score_mul);
-    printf(", ");
+    hdr_printf(", ");
     print_qmul(p->ctx_mul);
-    printf(", %ld}", (long)p->out_zp);
+    hdr_printf(", %ld}", (long)p->out_zp);
 }
 
 /* a float literal that reads back exactly: %.9g, with a '.' if it has
@@ -336,9 +348,63 @@ static void print_float(float f)
     fmt(buf, sizeof buf, "%.9g", (double)f);
     for (i = 0; buf[i]; i++)
         if (buf[i] == '.' || buf[i] == 'e') plain = 0;
-    printf("%s%sf", buf, plain ? "." : "");
+    hdr_printf("%s%sf", buf, plain ? "." : "");
 }
 
+
+/* The float header's size macros, for this header alone (define_once.h) */
+static void print_sizes(const attn_model_cfg *cfg, const char *upper)
+{
+    const attn_encoder_cfg *e = &cfg->encoder;
+#ifdef QM_MODEL_SEQ
+    hdr_size("SEQ", (long)(QM_MODEL_SEQ));
+#endif
+    hdr_size("D_IN", QM_IS_TOKENS ? 0L : (long)cfg->d_in);
+    if (cfg->patch > 0) {
+        hdr_size("PATCH", cfg->patch);
+        hdr_size("CHANNELS", cfg->channels);
+        hdr_size("IMAGE_H", cfg->image_h);
+        hdr_size("IMAGE_W", cfg->image_w);
+    }
+    if (QM_IS_TOKENS) {
+        hdr_size("VOCAB", cfg->vocab);
+        if (cfg->n_segments > 0) hdr_size("N_SEGMENTS", cfg->n_segments);
+    }
+    hdr_size("D_MODEL", e->d_model);
+    hdr_size("N_HEADS", e->n_heads);
+    hdr_size("D_FF", e->d_ff);
+    hdr_size("N_LAYERS", QM_WEIGHTS.encoder.n_layers);
+    hdr_size("N_CLASSES", cfg->n_classes);
+    if (cfg->cls_token) hdr_size("CLS_TOKEN", 1);
+    if (e->window) hdr_size("WINDOW", e->window);
+    hdr_sizes(upper, QM_NAME);
+}
+
+static void print_float(float f);
+
+/* QM_NAME_s8_cfg: the model's configuration (QM_NAME_cfg of the float
+   header), for this header alone */
+static void print_cfg(const attn_model_cfg *c)
+{
+    static const char *const act[3] = {"ATTN_ACT_RELU", "ATTN_ACT_GELU", "ATTN_ACT_GELU_TANH"};
+    static const char *const pos[3] = {"ATTN_POS_NONE", "ATTN_POS_SINUSOIDAL", "ATTN_POS_LEARNED"};
+    static const char *const pool[3] = {"ATTN_POOL_MEAN", "ATTN_POOL_FIRST", "ATTN_POOL_ATTENTION"};
+    const attn_encoder_cfg *e = &c->encoder;
+    hdr_printf("/* the configuration (%s_cfg of %s_model.h) */\n"
+               "static const attn_model_cfg %s_s8_cfg = {\n"
+               "    {%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, ",
+               QM_NAME, QM_NAME, QM_NAME, e->d_model, e->n_heads, e->d_ff,
+               act[(int)e->activation], e->norm_first, e->causal);
+    print_float(e->eps);
+    hdr_printf(" /*eps*/,\n     %d /*window*/},\n"
+               "    %d /*d_in*/, %d /*max_seq*/, %s, %s, %d /*n_classes*/,\n"
+               "    %d /*cls_token*/, %d /*embed_norm*/, %d /*patch*/, %d, %d, %d"
+               " /*channels, image_h, image_w*/,\n"
+               "    %d /*vocab*/, %d /*n_segments*/};\n",
+               e->window, c->d_in, c->max_seq, pos[(int)c->position], pool[(int)c->pooling],
+               c->n_classes, c->cls_token, c->embed_norm, c->patch, c->channels, c->image_h,
+               c->image_w, c->vocab, c->n_segments);
+}
 
 /* The int8 model q as C source on stdout; 0. */
 static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp)
@@ -354,9 +420,9 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
 
     upper_name(upper);
 #ifdef QM_TOKENS
-    printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
+    hdr_printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
            "   attention.h %d.%d.%d's quantizer (min/max calibration on %d token sequences);\n"
-           "   do not edit. Include after %s_model.h. Input: token ids 0..%d%s\n"
+           "   do not edit. Include it alone or after %s_model.h. Input: token ids 0..%d%s\n"
            "   (attn_model_tokens_s8); the embedded rows: scale %.9g, zero point %ld;\n"
            "   logits: scale %.9g, zero point %ld. */\n"
            "#ifndef %s_MODEL_S8_H\n#define %s_MODEL_S8_H\n\n#include \"attention.h\"\n\n",
@@ -365,15 +431,17 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
            (double)q.in_scale, (long)q.in_zp, (double)q.logit_scale, (long)q.logit_zp, upper,
            upper);
 #else
-    printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
+    hdr_printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_model.c with\n"
            "   attention.h %d.%d.%d's quantizer (min/max calibration on %d sequences);\n"
-           "   do not edit. Include after %s_model.h. Input: quantize with scale %.9g,\n"
-           "   zero point %ld; logits: scale %.9g, zero point %ld. */\n"
+           "   do not edit. Include it alone or after %s_model.h. Input: quantize with\n"
+           "   scale %.9g,"
+           " zero point %ld; logits: scale %.9g, zero point %ld. */\n"
            "#ifndef %s_MODEL_S8_H\n#define %s_MODEL_S8_H\n\n#include \"attention.h\"\n\n",
            QM_NAME, ATTN_VERSION_MAJOR, ATTN_VERSION_MINOR, ATTN_VERSION_PATCH, QM_N_CALIB,
            QM_NAME, (double)q.in_scale, (long)q.in_zp, (double)q.logit_scale, (long)q.logit_zp,
            upper, upper);
 #endif
+    print_sizes(cfg, upper);
 
     /* arrays first */
     if (cfg->d_in > 0) embed = emit_linear_arrays("embed", &q.embed, cfg->d_in, d);
@@ -440,88 +508,99 @@ static int print_model(const attn_model_cfg *cfg, const attn_model_s8_params *qp
     }
 
     /* then the parameter structs, in attention.h's field order */
-    printf("static const attn_encoder_layer_s8_params %s_s8_layers[%d] = {\n", QM_NAME, n_layers);
+    hdr_printf("static const attn_encoder_layer_s8_params %s_s8_layers[%d] = {\n", QM_NAME, n_layers);
     for (l = 0; l < n_layers; l++) {
         const attn_encoder_layer_s8_params *L = &q.encoder.layers[l];
-        printf("    {{");
+        hdr_printf("    {{");
         print_linear(&lin[l][0], &L->attn.q);
-        printf(",\n      ");
+        hdr_printf(",\n      ");
         print_linear(&lin[l][1], &L->attn.k);
-        printf(",\n      ");
+        hdr_printf(",\n      ");
         print_linear(&lin[l][2], &L->attn.v);
-        printf(",\n      ");
+        hdr_printf(",\n      ");
         print_linear(&lin[l][3], &L->attn.o);
-        printf(",\n      ");
+        hdr_printf(",\n      ");
         print_sdpa(&L->attn.sdpa);
-        printf("},\n     ");
+        hdr_printf("},\n     ");
         print_add(&L->add1);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_norm(&norms[l][0], &L->norm1);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_linear(&lin[l][4], &L->ff1);
-        printf(",\n     %s,\n     ", gelu[l]);
+        hdr_printf(",\n     %s,\n     ", gelu[l]);
         print_linear(&lin[l][5], &L->ff2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_add(&L->add2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_norm(&norms[l][1], &L->norm2);
-        printf("},\n");
+        hdr_printf("},\n");
     }
-    printf("};\n\n");
+    hdr_printf("};\n\n");
 
     if (q.cls_row) {
         const attn_cls_row_s8_params *cr = q.cls_row;
-        printf("static const attn_cls_layer_s8_params %s_s8_cls_layers[%d] = {\n", QM_NAME,
+        hdr_printf("static const attn_cls_layer_s8_params %s_s8_cls_layers[%d] = {\n", QM_NAME,
                n_layers);
         for (l = 0; l < n_layers; l++) {
-            printf("    {");
+            hdr_printf("    {");
             print_add(&cr->layers[l].add1);
-            printf(",\n     ");
+            hdr_printf(",\n     ");
             print_add(&cr->layers[l].add2);
-            printf(",\n     ");
+            hdr_printf(",\n     ");
             print_norm(&cnorms[l][0], &cr->layers[l].norm1);
-            printf(",\n     ");
+            hdr_printf(",\n     ");
             print_norm(&cnorms[l][1], &cr->layers[l].norm2);
-            printf("},\n");
+            hdr_printf("},\n");
         }
-        printf("};\n\nstatic const attn_cls_row_s8_params %s_s8_cls_row = {\n    %s_s8_cls_x0, "
+        hdr_printf("};\n\nstatic const attn_cls_row_s8_params %s_s8_cls_row = {\n    %s_s8_cls_x0, "
                "%s_s8_cls_layers, ", QM_NAME, QM_NAME, QM_NAME);
         if (q.encoder.final_norm) print_norm(&cfnorm, &cr->norm);
-        else printf("{NULL, NULL, 1, 0}");
-        printf("};\n\n");
+        else hdr_printf("{NULL, NULL, 1, 0}");
+        hdr_printf("};\n\n");
     }
-    printf("static const attn_model_s8_params %s_s8 = {\n    ", QM_NAME);
+    hdr_printf("static const attn_model_s8_params %s_s8 = {\n    ", QM_NAME);
     if (cfg->d_in > 0) print_linear(&embed, &q.embed);
-    else printf("{NULL, NULL, NULL, 0, 0, -128, 127, NULL}");
-    printf(",\n    %s,\n    ", q.pos ? sym(name, q.pos, "pos") : "NULL");
+    else hdr_printf("{NULL, NULL, NULL, 0, 0, -128, 127, NULL}");
+    hdr_printf(",\n    %s,\n    ", q.pos ? sym(name, q.pos, "pos") : "NULL");
     print_add(&q.pos_add);
-    printf(",\n    {%s_s8_layers, %d, %d, ", QM_NAME, n_layers, q.encoder.final_norm);
+    hdr_printf(",\n    {%s_s8_layers, %d, %d, ", QM_NAME, n_layers, q.encoder.final_norm);
     if (q.encoder.final_norm) print_norm(&fnorm, &q.encoder.norm);
-    else printf("{NULL, NULL, 1, 0}");
-    printf("},\n    ");
+    else hdr_printf("{NULL, NULL, 1, 0}");
+    hdr_printf("},\n    ");
     print_linear(&cls, &q.cls);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_float(q.in_scale);
-    printf(", ");
+    hdr_printf(", ");
     print_float(q.logit_scale);
-    printf(", %ld, %ld,\n    %s, %s, %s, ", (long)q.in_zp, (long)q.logit_zp, cls_tok, tok_embed,
+    hdr_printf(", %ld, %ld,\n    %s, %s, %s, ", (long)q.in_zp, (long)q.logit_zp, cls_tok, tok_embed,
            seg_embed);
     print_add(&q.segment_add);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     if (cfg->embed_norm) print_norm(&enorm, &q.embed_norm);
-    else printf("{NULL, NULL, 1, 0}");
-    printf(",\n    %s, ", pool_w);
+    else hdr_printf("{NULL, NULL, 1, 0}");
+    hdr_printf(",\n    %s, ", pool_w);
     print_sdpa(&q.pool);
-    if (q.cls_row) printf(",\n    &%s_s8_cls_row};\n", QM_NAME);
-    else printf(", NULL};\n");
-    printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n\n#endif /* %s_MODEL_S8_H */\n",
+    if (q.cls_row) hdr_printf(",\n    &%s_s8_cls_row};\n", QM_NAME);
+    else hdr_printf(", NULL};\n");
+    print_cfg(cfg);
+    hdr_printf("#define %s_S8_WEIGHT_BYTES %lu /* the arrays above */\n",
            upper,
            g_bytes + (unsigned long)((size_t)n_layers * sizeof(attn_encoder_layer_s8_params)) +
                (q.cls_row ? (unsigned long)(sizeof(attn_cls_row_s8_params) +
                                             (size_t)n_layers * sizeof(attn_cls_layer_s8_params))
-                          : 0UL),
-           upper);
-    return 0;
+                          : 0UL));
+#ifdef QM_MODEL_SEQ
+    hdr_printf("/* the arena of attn_model%s_s8 */\n#define %s_S8_SCRATCH_BYTES \\\n"
+               "    ATTN_MODEL_SCRATCH_EX_S8(%s_SEQ, %s_D_MODEL, %s_N_HEADS, %s_D_FF, %d, %s%s)\n",
+               cfg->vocab > 0 && QM_IS_TOKENS ? "_tokens" : "", upper, upper, upper, upper, upper,
+               cfg->cls_token, cfg->patch > 0 ? upper : "0", cfg->patch > 0 ? "_D_IN" : "");
+#endif
+    hdr_printf("\n#endif /* %s_MODEL_S8_H */\n", upper);
+    {
+        char guard[PART_LEN + 16];
+        fmt(guard, sizeof guard, "%s_MODEL_S8_H", upper);
+        return define_once(guard);
+    }
 }
 #endif
 
@@ -531,8 +610,16 @@ int main(void)
     attn_model_s8_params q;
     attn_arena store, scratch;
     attn_status st;
+    size_t store_bytes = 0;
+    void *store_mem;
 
-    attn_arena_init(&store, g_store, sizeof g_store);
+    st = attn_quantize_model_store_bytes(cfg, &QM_WEIGHTS, QM_SEQ, QM_IS_TOKENS, &store_bytes);
+    if (st != ATTN_OK || !(store_mem = malloc(store_bytes + ATTN_ALIGN))) {
+        (void)fprintf(stderr, "quantize_model: attn_quantize_model_store_bytes: %s\n",
+                      st != ATTN_OK ? attn_status_str(st) : "no memory for the store");
+        return 1;
+    }
+    attn_arena_init(&store, store_mem, store_bytes + ATTN_ALIGN);
     attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
 #ifdef QM_TOKENS
     st = attn_quantize_model_tokens_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_SEGMENTS,
@@ -553,6 +640,12 @@ int main(void)
         return 1;
     }
 #endif
+    if (store.used != store_bytes) {
+        (void)fprintf(stderr, "quantize_model: the store took %lu bytes, "
+                      "attn_quantize_model_store_bytes said %lu\n", (unsigned long)store.used,
+                      (unsigned long)store_bytes);
+        return 1;
+    }
     if (QM_WEIGHTS.encoder.n_layers > 8) {
         (void)fprintf(stderr, "quantize_model: more than 8 layers\n");
         return 1;

@@ -40,6 +40,7 @@
 #define ATTN_IMPLEMENTATION
 #endif
 #include "attention.h"
+#include "define_once.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,10 +93,10 @@ static void item(const char *text)
 {
     int n = (int)strlen(text);
     if (g_col + n + 2 > 100) {
-        printf("\n   ");
+        hdr_printf("\n   ");
         g_col = 3;
     }
-    printf(" %s,", text);
+    hdr_printf(" %s,", text);
     g_col += n + 2;
 }
 
@@ -125,14 +126,14 @@ static void print_array(const char *type, size_t elem, format_fn format, const c
 {
     char buf[ITEM_LEN];
     size_t i;
-    printf("static const %s %s_s8_%s[%lu] = {", type, QS_NAME, part, (unsigned long)n);
+    hdr_printf("static const %s %s_s8_%s[%lu] = {", type, QS_NAME, part, (unsigned long)n);
     g_col = 100;
     g_bytes += (unsigned long)(n * elem);
     for (i = 0; i < n; i++) {
         format(buf, x, i);
         item(buf);
     }
-    printf("\n};\n");
+    hdr_printf("\n};\n");
 }
 
 /* The symbol of part `part` (a printf format with one int, or none) for
@@ -151,15 +152,15 @@ static void part_name(char *buf, const char *prefix, const char *what)
 
 static void print_qmul(attn_qmul m)
 {
-    printf("{%ld, %ld}", (long)m.multiplier, (long)m.shift);
+    hdr_printf("{%ld, %ld}", (long)m.multiplier, (long)m.shift);
 }
 
 static void print_int64(int64_t v)
 {
     /* no long long literal (C++98 -pedantic): hi * 2^30 + lo, lo in [0, 2^30) */
     int64_t hi = v >= 0 ? v / 1073741824 : -((-(v + 1)) / 1073741824) - 1;
-    if (v >= -2147483647 && v <= 2147483647) printf("%ld", (long)v);
-    else printf("((int64_t)%ld * 1073741824 + %ld)", (long)hi, (long)(v - hi * 1073741824));
+    if (v >= -2147483647 && v <= 2147483647) hdr_printf("%ld", (long)v);
+    else hdr_printf("((int64_t)%ld * 1073741824 + %ld)", (long)hi, (long)(v - hi * 1073741824));
 }
 
 static void print_float(float f)
@@ -169,7 +170,7 @@ static void print_float(float f)
     fmt(buf, sizeof buf, "%.9g", (double)f);
     for (i = 0; buf[i]; i++)
         if (buf[i] == '.' || buf[i] == 'e' || buf[i] == 'n' || buf[i] == 'i') plain = 0;
-    printf("%s%sf", buf, plain ? "." : "");
+    hdr_printf("%s%sf", buf, plain ? "." : "");
 }
 
 /* ---- the parts: arrays first (emit_*), then initialisers (print_*) --------- */
@@ -205,8 +206,8 @@ static void print_linear(const char *prefix, const attn_linear_s8_params *p, int
     fmt(head, sizeof head, "{%s, %s, %s,", w, b, rq);
     fmt(tail, sizeof tail, "%ld, %ld, %ld, %ld, %s}", (long)p->in_zp, (long)p->out_zp,
         (long)p->act_min, (long)p->act_max, fb);
-    if (col + (int)strlen(head) + 1 + (int)strlen(tail) + 2 <= 100) printf("%s %s", head, tail);
-    else printf("%s\n%*s%s", head, col + 1, "", tail);
+    if (col + (int)strlen(head) + 1 + (int)strlen(tail) + 2 <= 100) hdr_printf("%s %s", head, tail);
+    else hdr_printf("%s\n%*s%s", head, col + 1, "", tail);
 }
 
 static void emit_norm(const char *prefix, const attn_layernorm_s8_params *p, int d)
@@ -225,29 +226,29 @@ static void print_norm(const char *prefix, const attn_layernorm_s8_params *p)
     sym(g, p->gamma, part);
     part_name(part, prefix, "_beta");
     sym(b, p->beta, part);
-    printf("{%s, %s, ", g, b);
+    hdr_printf("{%s, %s, ", g, b);
     print_int64(p->eps);
-    printf(", %ld}", (long)p->out_zp);
+    hdr_printf(", %ld}", (long)p->out_zp);
 }
 
 static void print_add(const attn_add_s8_params *p)
 {
-    printf("{%ld, %ld, ", (long)p->a_zp, (long)p->b_zp);
+    hdr_printf("{%ld, %ld, ", (long)p->a_zp, (long)p->b_zp);
     print_qmul(p->a_mul);
-    printf(", ");
+    hdr_printf(", ");
     print_qmul(p->b_mul);
-    printf(", ");
+    hdr_printf(", ");
     print_qmul(p->out_mul);
-    printf(", %ld}", (long)p->out_zp);
+    hdr_printf(", %ld}", (long)p->out_zp);
 }
 
 static void print_sdpa(const attn_sdpa_s8_params *p)
 {
-    printf("{%ld, %ld, %ld, ", (long)p->q_zp, (long)p->k_zp, (long)p->v_zp);
+    hdr_printf("{%ld, %ld, %ld, ", (long)p->q_zp, (long)p->k_zp, (long)p->v_zp);
     print_qmul(p->score_mul);
-    printf(", ");
+    hdr_printf(", ");
     print_qmul(p->ctx_mul);
-    printf(", %ld}", (long)p->out_zp);
+    hdr_printf(", %ld}", (long)p->out_zp);
 }
 
 static void emit_mha(const char *prefix, const attn_mha_s8_params *p, int d)
@@ -267,22 +268,22 @@ static void emit_mha(const char *prefix, const attn_mha_s8_params *p, int d)
 static void print_mha(const char *prefix, const attn_mha_s8_params *p, const char *indent)
 {
     char part[PART_LEN];
-    printf("{");
+    hdr_printf("{");
     int col = (int)strlen(indent);
     fmt(part, sizeof part, "%sq", prefix);
     print_linear(part, &p->q, col);
-    printf(",\n%s", indent);
+    hdr_printf(",\n%s", indent);
     fmt(part, sizeof part, "%sk", prefix);
     print_linear(part, &p->k, col);
-    printf(",\n%s", indent);
+    hdr_printf(",\n%s", indent);
     fmt(part, sizeof part, "%sv", prefix);
     print_linear(part, &p->v, col);
-    printf(",\n%s", indent);
+    hdr_printf(",\n%s", indent);
     fmt(part, sizeof part, "%so", prefix);
     print_linear(part, &p->o, col);
-    printf(",\n%s", indent);
+    hdr_printf(",\n%s", indent);
     print_sdpa(&p->sdpa);
-    printf("}");
+    hdr_printf("}");
 }
 
 /* the feed-forward block's arrays: ff1, the GELU table (if any), ff2 */
@@ -305,7 +306,7 @@ static void print_ff(const char *prefix, const attn_linear_s8_params *ff1, const
     part_name(part, prefix, "ff1");
     print_linear(part, ff1, 5);
     part_name(part, prefix, "gelu");
-    printf(",\n     %s,\n     ", sym(g, gelu, part));
+    hdr_printf(",\n     %s,\n     ", sym(g, gelu, part));
     part_name(part, prefix, "ff2");
     print_linear(part, ff2, 5);
 }
@@ -333,28 +334,28 @@ static void print_enc_layers(const char *st, const attn_encoder_s8_params *p)
 {
     char prefix[PART_LEN], part[PART_LEN];
     int l;
-    printf("static const attn_encoder_layer_s8_params %s_s8_%slayers[%d] = {\n", QS_NAME, st,
+    hdr_printf("static const attn_encoder_layer_s8_params %s_s8_%slayers[%d] = {\n", QS_NAME, st,
            p->n_layers);
     for (l = 0; l < p->n_layers; l++) {
         const attn_encoder_layer_s8_params *L = &p->layers[l];
         fmt(prefix, sizeof prefix, "%sl%d_", st, l);
-        printf("    {");
+        hdr_printf("    {");
         print_mha(prefix, &L->attn, "      ");
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_add(&L->add1);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         part_name(part, prefix, "norm1");
         print_norm(part, &L->norm1);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_ff(prefix, &L->ff1, L->gelu_table, &L->ff2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_add(&L->add2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         part_name(part, prefix, "norm2");
         print_norm(part, &L->norm2);
-        printf("},\n");
+        hdr_printf("},\n");
     }
-    printf("};\n\n");
+    hdr_printf("};\n\n");
 }
 
 #ifndef QS_LM
@@ -386,38 +387,38 @@ static void print_dec_layers(const char *st, const attn_decoder_s8_params *p)
 {
     char prefix[PART_LEN], part[PART_LEN];
     int l;
-    printf("static const attn_decoder_layer_s8_params %s_s8_%slayers[%d] = {\n", QS_NAME, st,
+    hdr_printf("static const attn_decoder_layer_s8_params %s_s8_%slayers[%d] = {\n", QS_NAME, st,
            p->n_layers);
     for (l = 0; l < p->n_layers; l++) {
         const attn_decoder_layer_s8_params *L = &p->layers[l];
-        printf("    {");
+        hdr_printf("    {");
         fmt(prefix, sizeof prefix, "%sl%d_sa_", st, l);
         print_mha(prefix, &L->self_attn, "      ");
         fmt(prefix, sizeof prefix, "%sl%d_", st, l);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_add(&L->add1);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         part_name(part, prefix, "norm1");
         print_norm(part, &L->norm1);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         fmt(prefix, sizeof prefix, "%sl%d_ca_", st, l);
         print_mha(prefix, &L->cross_attn, "      ");
         fmt(prefix, sizeof prefix, "%sl%d_", st, l);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_add(&L->add2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         part_name(part, prefix, "norm2");
         print_norm(part, &L->norm2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_ff(prefix, &L->ff1, L->gelu_table, &L->ff2);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         print_add(&L->add3);
-        printf(",\n     ");
+        hdr_printf(",\n     ");
         part_name(part, prefix, "norm3");
         print_norm(part, &L->norm3);
-        printf("},\n");
+        hdr_printf("},\n");
     }
-    printf("};\n\n");
+    hdr_printf("};\n\n");
 }
 #endif
 
@@ -426,10 +427,10 @@ static void print_stack(const char *st, int n_layers, int final_norm,
                         const attn_layernorm_s8_params *norm)
 {
     char part[PART_LEN];
-    printf("{%s_s8_%slayers, %d, %d, ", QS_NAME, st, n_layers, final_norm);
+    hdr_printf("{%s_s8_%slayers, %d, %d, ", QS_NAME, st, n_layers, final_norm);
     part_name(part, st, "norm");
     print_norm(part, norm);
-    printf("}");
+    hdr_printf("}");
 }
 
 static void upper_name(char *up)
@@ -524,6 +525,93 @@ static int qs_front(void)
 }
 #endif
 
+/* The float header's size macros, for this header alone (define_once.h) */
+static void print_sizes(const char *up)
+{
+#ifdef QS_LM
+    const attn_encoder_cfg *ec = &QS_CFG.layers;
+    hdr_size("D_MODEL", ec->d_model);
+    hdr_size("N_HEADS", ec->n_heads);
+    hdr_size("D_FF", ec->d_ff);
+    hdr_size("N_LAYERS", QS_W.layers.n_layers);
+    hdr_size("VOCAB", QS_CFG.vocab);
+    hdr_size("MAX_LEN", QS_CFG.max_len);
+#else
+    const attn_encoder_cfg *ec = &QS_CFG.encoder;
+    hdr_size("D_MODEL", ec->d_model);
+    hdr_size("N_HEADS", ec->n_heads);
+    hdr_size("D_FF", ec->d_ff);
+    hdr_size("N_ENC_LAYERS", QS_W.encoder.n_layers);
+    hdr_size("N_DEC_LAYERS", QS_W.decoder.n_layers);
+    hdr_size("SRC_VOCAB", QS_CFG.src_vocab);
+    hdr_size("TGT_VOCAB", QS_CFG.tgt_vocab);
+    hdr_size("MAX_SRC", QS_CFG.max_src);
+    if (qs_front()) {
+        hdr_size("SRC_D_IN", QS_CFG.src_d_in);
+        if (QS_CFG.src_patch > 0) {
+            hdr_size("SRC_PATCH", QS_CFG.src_patch);
+            hdr_size("SRC_CHANNELS", QS_CFG.src_channels);
+            hdr_size("SRC_IMAGE_H", QS_CFG.src_image_h);
+            hdr_size("SRC_IMAGE_W", QS_CFG.src_image_w);
+            hdr_size("SRC_PATCHES", (long)(QS_CFG.src_image_h / QS_CFG.src_patch) *
+                                        (long)(QS_CFG.src_image_w / QS_CFG.src_patch));
+        }
+        hdr_size("SRC_CLS_TOKEN", QS_CFG.src_cls_token);
+        hdr_size("SRC_SEGMENTS", QS_CFG.src_segments);
+    }
+    hdr_size("MAX_TGT", QS_CFG.max_tgt);
+#ifdef QS_BOS
+    hdr_size("BOS", (long)(QS_BOS));
+#endif
+#endif
+#ifdef QS_EOS
+    hdr_size("EOS", (long)(QS_EOS));
+#endif
+    hdr_sizes(up, QS_NAME);
+}
+
+static const char *const k_act[3] = {"ATTN_ACT_RELU", "ATTN_ACT_GELU", "ATTN_ACT_GELU_TANH"};
+static const char *const k_pos[3] = {"ATTN_POS_NONE", "ATTN_POS_SINUSOIDAL", "ATTN_POS_LEARNED"};
+
+/* an attn_encoder_cfg initialiser */
+static void print_enc_cfg(const attn_encoder_cfg *e)
+{
+    hdr_printf("{%d, %d, %d, %s, %d /*norm_first*/, %d /*causal*/, ", e->d_model, e->n_heads,
+               e->d_ff, k_act[(int)e->activation], e->norm_first, e->causal);
+    print_float(e->eps);
+    hdr_printf(" /*eps*/, %d /*window*/}", e->window);
+}
+
+/* QS_NAME_s8_cfg: the model's configuration (QS_NAME_cfg of the float
+   header), for this header alone */
+static void print_cfg(void)
+{
+#ifdef QS_LM
+    hdr_printf("/* the configuration (%s_cfg of %s_model.h) */\n"
+               "static const attn_lm_cfg %s_s8_cfg = {\n    ", QS_NAME, QS_NAME, QS_NAME);
+    print_enc_cfg(&QS_CFG.layers);
+    hdr_printf(",\n    %d /*vocab*/, %d /*max_len*/, %s, ", QS_CFG.vocab, QS_CFG.max_len,
+               k_pos[(int)QS_CFG.position]);
+    print_float(QS_CFG.embed_scale);
+    hdr_printf(" /*embed_scale*/, %d /*embed_norm*/};\n", QS_CFG.embed_norm);
+#else
+    hdr_printf("/* the configuration (%s_cfg of %s_model.h) */\n"
+               "static const attn_seq2seq_cfg %s_s8_cfg = {\n    ", QS_NAME, QS_NAME, QS_NAME);
+    print_enc_cfg(&QS_CFG.encoder);
+    hdr_printf(",\n    ");
+    print_enc_cfg(&QS_CFG.decoder);
+    hdr_printf(",\n    %d /*src_vocab*/, %d /*tgt_vocab*/, %d /*max_src*/, %d /*max_tgt*/, %s,\n"
+               "    ", QS_CFG.src_vocab, QS_CFG.tgt_vocab, QS_CFG.max_src, QS_CFG.max_tgt,
+               k_pos[(int)QS_CFG.position]);
+    print_float(QS_CFG.embed_scale);
+    hdr_printf(" /*embed_scale*/, %d /*embed_norm*/, %d /*src_d_in*/, %d /*src_patch*/,\n"
+               "    %d, %d, %d /*src_channels, src_image_h, src_image_w*/, %d /*src_cls_token*/,\n"
+               "    %d /*src_segments*/};\n", QS_CFG.embed_norm, QS_CFG.src_d_in,
+               QS_CFG.src_patch, QS_CFG.src_channels, QS_CFG.src_image_h, QS_CFG.src_image_w,
+               QS_CFG.src_cls_token, QS_CFG.src_segments);
+#endif
+}
+
 static void print_header(void)
 {
     char up[PART_LEN];
@@ -533,9 +621,9 @@ static void print_header(void)
     const attn_encoder_cfg *ec = &QS_CFG.encoder, *dc = &QS_CFG.decoder;
 #endif
     upper_name(up);
-    printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_seq2seq.c with\n"
+    hdr_printf("/* %s_model_s8.h - the int8 model, generated by tools/quantize_seq2seq.c with\n"
            "   attention.h %d.%d.%d's quantizer (min/max calibration on %d sequences,\n"
-           "   teacher-forced); do not edit. Include after %s_model.h (its config and sizes).\n"
+           "   teacher-forced); do not edit. Include it alone or after %s_model.h.\n"
            "   Use it (as the float model, with the _s8 functions and this header's sizes):\n"
            "       static uint8_t cache_buf[%s_S8_CACHE_BYTES] ATTN_ALIGNED;\n"
            "       static uint8_t arena_buf[%s_S8_SCRATCH_BYTES] ATTN_ALIGNED;\n"
@@ -543,34 +631,34 @@ static void print_header(void)
            QS_NAME, ATTN_VERSION_MAJOR, ATTN_VERSION_MINOR, ATTN_VERSION_PATCH, QS_N_CALIB,
            QS_NAME, up, up);
 #ifdef QS_LM
-    printf("       attn_kv_cache_init_s8(&cache, %s_N_LAYERS, %s_D_MODEL, %s_MAX_LEN, 0, &store);\n"
+    hdr_printf("       attn_kv_cache_init_s8(&cache, %s_N_LAYERS, %s_D_MODEL, %s_MAX_LEN, 0, &store);\n"
            "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);\n"
            "       attn_lm_greedy_s8(out, &n, max_out, prompt, prompt_len, eos, &cache,\n"
-           "                         &%s_cfg, &%s_s8, &arena);\n",
+           "                         &%s_s8_cfg, &%s_s8, &arena);\n",
            up, up, up, QS_NAME, QS_NAME);
 #else
-    printf("       attn_kv_cache_init_s8(&cache, %s_N_DEC_LAYERS, %s_D_MODEL, %s_MAX_TGT,\n"
+    hdr_printf("       attn_kv_cache_init_s8(&cache, %s_N_DEC_LAYERS, %s_D_MODEL, %s_MAX_TGT,\n"
            "                             %s_MAX_SRC, &store);\n"
            "       attn_arena_init(&arena, arena_buf, sizeof arena_buf);\n",
            up, up, up, up);
     if (!qs_front())
-        printf("       attn_seq2seq_greedy_s8(out, &n, max_out, src, src_len, bos, eos, &cache,\n"
-               "                              &%s_cfg, &%s_s8, &arena);\n",
+        hdr_printf("       attn_seq2seq_greedy_s8(out, &n, max_out, src, src_len, bos, eos, &cache,\n"
+               "                              &%s_s8_cfg, &%s_s8, &arena);\n",
                QS_NAME, QS_NAME);
     else /* a source with a front end: encode, then decode */
-        printf("       attn_seq2seq_encode_ex_s8(&cache, input, src, segments, src_len, &%s_cfg,\n"
-               "                                 &%s_s8, &arena);\n"
-               "       attn_seq2seq_generate_s8(out, &n, max_out, bos, eos, &cache, &%s_cfg,\n"
-               "                                &%s_s8, &arena);\n"
+        hdr_printf("       attn_seq2seq_encode_ex_s8(&cache, input, src, segments, src_len,\n"
+               "                                 &%s_s8_cfg, &%s_s8, &arena);\n"
+               "       attn_seq2seq_generate_s8(out, &n, max_out, bos, eos, &cache,\n"
+               "                                &%s_s8_cfg, &%s_s8, &arena);\n"
                "   input: the float features or image in int8 at %s_s8.src_in_scale and\n"
                "   src_in_zp (attn_quantize_s8), src NULL; or input NULL and token ids src\n"
                "   (segments: their segment ids, or NULL).\n",
                QS_NAME, QS_NAME, QS_NAME, QS_NAME, QS_NAME);
 #endif
-    printf("   Logits of the _step_s8 functions: real = %.9g * (q - %ld). */\n"
-           "#ifndef %s_MODEL_S8_H\n#define %s_MODEL_S8_H\n\n#include \"attention.h\"\n\n"
-           "#ifndef %s_D_MODEL\n#error \"include %s_model.h before %s_model_s8.h\"\n#endif\n\n",
-           (double)g_q.logit_scale, (long)g_q.logit_zp, up, up, up, QS_NAME, QS_NAME);
+    hdr_printf("   Logits of the _step_s8 functions: real = %.9g * (q - %ld). */\n"
+           "#ifndef %s_MODEL_S8_H\n#define %s_MODEL_S8_H\n\n#include \"attention.h\"\n\n",
+           (double)g_q.logit_scale, (long)g_q.logit_zp, up, up);
+    print_sizes(up);
 
     /* arrays first */
 #ifdef QS_LM
@@ -582,15 +670,15 @@ static void print_header(void)
     if (QS_CFG.embed_norm) emit_norm("embed_norm", &g_q.embed_norm, ec->d_model);
     emit_enc_stack("", &g_q.layers, ec->d_model, ec->d_ff);
     emit_linear("out", &g_q.out, ec->d_model, QS_CFG.vocab);
-    printf("\n");
+    hdr_printf("\n");
     print_enc_layers("", &g_q.layers);
-    printf("static const attn_lm_s8_params %s_s8 = {\n    %s_s8_embed, ", QS_NAME, QS_NAME);
-    if (g_q.pos) printf("%s_s8_pos,\n    ", QS_NAME);
-    else printf("NULL,\n    ");
+    hdr_printf("static const attn_lm_s8_params %s_s8 = {\n    %s_s8_embed, ", QS_NAME, QS_NAME);
+    if (g_q.pos) hdr_printf("%s_s8_pos,\n    ", QS_NAME);
+    else hdr_printf("NULL,\n    ");
     print_add(&g_q.pos_add);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_stack("", g_q.layers.n_layers, g_q.layers.final_norm, &g_q.layers.norm);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
 #else
     if (g_q.src_embed)
         print_array("int8_t", 1, format_s8, "src_embed", g_q.src_embed,
@@ -618,72 +706,73 @@ static void print_header(void)
     emit_enc_stack("enc_", &g_q.encoder, ec->d_model, ec->d_ff);
     emit_dec_stack("dec_", &g_q.decoder, dc->d_model, dc->d_ff);
     emit_linear("out", &g_q.out, dc->d_model, QS_CFG.tgt_vocab);
-    printf("\n");
+    hdr_printf("\n");
     print_enc_layers("enc_", &g_q.encoder);
     print_dec_layers("dec_", &g_q.decoder);
     {
         char a[NAME_LEN], b[NAME_LEN];
         char e[NAME_LEN];
-        printf("static const attn_seq2seq_s8_params %s_s8 = {\n    %s, %s_s8_tgt_embed,"
+        hdr_printf("static const attn_seq2seq_s8_params %s_s8 = {\n    %s, %s_s8_tgt_embed,"
                "\n    %s, %s,\n    ", QS_NAME, sym(e, g_q.src_embed, "src_embed"), QS_NAME,
                sym(a, g_q.src_pos, "src_pos"), sym(b, g_q.tgt_pos, "tgt_pos"));
     }
     print_add(&g_q.src_pos_add);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_add(&g_q.tgt_pos_add);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_stack("enc_", g_q.encoder.n_layers, g_q.encoder.final_norm, &g_q.encoder.norm);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_stack("dec_", g_q.decoder.n_layers, g_q.decoder.final_norm, &g_q.decoder.norm);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
 #endif
     print_linear("out", &g_q.out, 4);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_float(g_q.logit_scale);
-    printf(", %ld,\n    ", (long)g_q.logit_zp);
+    hdr_printf(", %ld,\n    ", (long)g_q.logit_zp);
 #ifdef QS_LM
     print_norm("embed_norm", &g_q.embed_norm);
 #else
     print_norm("src_embed_norm", &g_q.src_embed_norm);
-    printf(",\n    ");
+    hdr_printf(",\n    ");
     print_norm("tgt_embed_norm", &g_q.tgt_embed_norm);
     { /* the source's front end */
         char a[NAME_LEN], b[NAME_LEN];
-        printf(",\n    ");
+        hdr_printf(",\n    ");
         print_linear("src_in", &g_q.src_in, 4);
-        printf(",\n    ");
+        hdr_printf(",\n    ");
         print_float(g_q.src_in_scale);
-        printf(", %ld,\n    %s, %s,\n    ", (long)g_q.src_in_zp,
+        hdr_printf(", %ld,\n    %s, %s,\n    ", (long)g_q.src_in_zp,
                sym(a, g_q.src_cls_token, "src_cls_token"),
                sym(b, g_q.src_segment_embed, "src_segment_embed"));
         print_add(&g_q.src_segment_add);
     }
 #endif
-    printf("};\n\n");
-    printf("/* bytes of the arrays above (flash; the parameter structs not counted) */\n"
+    hdr_printf("};\n\n");
+    hdr_printf("/* bytes of the arrays above (flash; the parameter structs not counted) */\n"
            "#define %s_S8_WEIGHT_BYTES %lu\n", up, g_bytes);
 #ifdef QS_LM
-    printf("/* the int8 cache (attn_kv_cache_init_s8) and the arena of attn_lm_*_s8 */\n"
+    hdr_printf("/* the int8 cache (attn_kv_cache_init_s8) and the arena of attn_lm_*_s8 */\n"
            "#define %s_S8_CACHE_BYTES ATTN_KV_CACHE_BYTES_S8(%s_N_LAYERS, %s_MAX_LEN, 0, %s_D_MODEL)\n"
            "#define %s_S8_SCRATCH_BYTES \\\n"
            "    ATTN_LM_SCRATCH_S8(%s_MAX_LEN, %s_D_MODEL, %s_D_FF, %s_VOCAB)\n",
            up, up, up, up, up, up, up, up, up);
 #else
-    printf("/* the int8 cache (attn_kv_cache_init_s8) and the arena of attn_seq2seq_*_s8 */\n"
+    hdr_printf("/* the int8 cache (attn_kv_cache_init_s8) and the arena of attn_seq2seq_*_s8 */\n"
            "#define %s_S8_CACHE_BYTES \\\n"
            "    ATTN_KV_CACHE_BYTES_S8(%s_N_DEC_LAYERS, %s_MAX_TGT, %s_MAX_SRC, %s_D_MODEL)\n",
            up, up, up, up, up);
     if (!qs_front())
-        printf("#define %s_S8_SCRATCH_BYTES \\\n"
+        hdr_printf("#define %s_S8_SCRATCH_BYTES \\\n"
                "    ATTN_SEQ2SEQ_SCRATCH_S8(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, "
                "%s_TGT_VOCAB)\n", up, up, up, up, up, up);
     else /* patch_in: an image source's patch */
-        printf("#define %s_S8_SCRATCH_BYTES \\\n"
+        hdr_printf("#define %s_S8_SCRATCH_BYTES \\\n"
                "    ATTN_SEQ2SEQ_SCRATCH_EX_S8(%s_MAX_SRC, %s_MAX_TGT, %s_D_MODEL, %s_D_FF, \\\n"
                "                               %s_TGT_VOCAB, %s%s)\n", up, up, up, up, up, up,
                QS_CFG.src_patch > 0 ? up : "0", QS_CFG.src_patch > 0 ? "_SRC_D_IN" : "");
 #endif
-    printf("\n#endif /* %s_MODEL_S8_H */\n", up);
+    print_cfg();
+    hdr_printf("\n#endif /* %s_MODEL_S8_H */\n", up);
 }
 
 int main(int argc, char **argv)
@@ -698,5 +787,10 @@ int main(int argc, char **argv)
 #endif
     }
     print_header();
-    return fflush(stdout) != 0;
+    {
+        char guard[PART_LEN + 16];
+        upper_name(guard);
+        (void)strcat(guard, "_MODEL_S8_H");
+        return define_once(guard);
+    }
 }

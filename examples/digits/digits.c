@@ -31,6 +31,12 @@
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
 
+/* this file defines the models' arrays (each model header's _IMPLEMENTATION
+   macro in exactly one file; other files just include the headers) */
+#define DIGITS_MODEL_IMPLEMENTATION
+#define DIGITS_MODEL_S8_IMPLEMENTATION
+#define DIGITS_VIT_MODEL_IMPLEMENTATION
+#define DIGITS_VIT_MODEL_S8_IMPLEMENTATION
 #include "digits_data.h"
 #include "digits_model.h"
 #include "digits_model_s8.h"

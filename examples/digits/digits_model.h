@@ -11,6 +11,10 @@
 #ifndef DIGITS_MODEL_H
 #define DIGITS_MODEL_H
 
+/* In exactly one C or C++ file, #define DIGITS_MODEL_IMPLEMENTATION before including this header:
+   that file defines the arrays and structs (const: in flash); every other file that includes it
+   sees their declarations. */
+
 #include "attention.h"
 
 #define DIGITS_SEQ 8               /* the sequence length the model is used with */
@@ -21,11 +25,47 @@
 #define DIGITS_N_LAYERS 1          /* encoder layers */
 #define DIGITS_N_CLASSES 10        /* logits */
 #define DIGITS_WEIGHT_BYTES 37928  /* bytes of the float arrays below (flash) */
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern const float digits_embed_w[32 * 8];
+extern const float digits_embed_b[32];
+extern const float digits_pos[8 * 32];
+extern const float digits_l0_in_proj_w[96 * 32];
+extern const float digits_l0_in_proj_b[96];
+extern const float digits_l0_out_w[32 * 32];
+extern const float digits_l0_out_b[32];
+extern const float digits_l0_ff1_w[64 * 32];
+extern const float digits_l0_ff1_b[64];
+extern const float digits_l0_ff2_w[32 * 64];
+extern const float digits_l0_ff2_b[32];
+extern const float digits_l0_norm1_w[32];
+extern const float digits_l0_norm1_b[32];
+extern const float digits_l0_norm2_w[32];
+extern const float digits_l0_norm2_b[32];
+extern const float digits_norm_w[32];
+extern const float digits_norm_b[32];
+extern const float digits_cls_w[10 * 32];
+extern const float digits_cls_b[10];
+extern const attn_encoder_layer_weights_f32 digits_layers[DIGITS_N_LAYERS];
+extern const attn_model_cfg digits_cfg;
+extern const attn_model_weights_f32 digits_weights;
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIGITS_MODEL_H */
+
+#if defined(DIGITS_MODEL_IMPLEMENTATION) && !defined(DIGITS_MODEL_DEFINED)
+#define DIGITS_MODEL_DEFINED
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */
 
 /* embed.weight [d_model][d_in] */
-static const float digits_embed_w[32 * 8] = {
+const float digits_embed_w[32 * 8] = {
     0.586413264f, 0.102524474f, 0.374376237f, -0.10919673f, -0.445142329f, 0.18022798f,
     0.177062765f, -0.905085623f, 0.0325604118f, 0.211310178f, 0.0576095544f, 0.394705206f,
     0.129352823f, 0.0443284288f, 0.055432193f, -0.710652649f, -0.394750476f, 0.13891232f,
@@ -72,7 +112,7 @@ static const float digits_embed_w[32 * 8] = {
 };
 
 /* embed.bias [d_model] */
-static const float digits_embed_b[32] = {
+const float digits_embed_b[32] = {
     -0.0362399518f, 0.0822531655f, -0.316489249f, -0.358094126f, -0.00523148337f, 0.330509216f,
     0.0541225486f, -0.0603446737f, -0.239356384f, 0.121354222f, -0.19998157f, -0.157451957f,
     0.356371254f, -0.0574088283f, -0.162207305f, -0.0615188554f, 0.150835216f, -0.1411542f,
@@ -82,7 +122,7 @@ static const float digits_embed_b[32] = {
 };
 
 /* pos: learned positions [max_seq][d_model] */
-static const float digits_pos[8 * 32] = {
+const float digits_pos[8 * 32] = {
     0.0392288528f, 0.256284386f, -0.0666488409f, 0.107476041f, 0.691711605f, -0.33225134f,
     -0.205117822f, -0.0941989124f, 0.33883971f, 0.336948276f, -0.109307155f, 0.164829329f,
     0.118812285f, 0.0563059151f, -0.111329772f, 0.356453091f, -0.0931844339f, 0.0572025999f,
@@ -129,7 +169,7 @@ static const float digits_pos[8 * 32] = {
 };
 
 /* encoder.layers.0.self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float digits_l0_in_proj_w[96 * 32] = {
+const float digits_l0_in_proj_w[96 * 32] = {
     0.230375051f, -0.0587636195f, -0.036488086f, 0.386821598f, -0.108770303f, 0.00908376463f,
     0.264269352f, 0.0548972487f, 0.3658337f, -0.182690978f, 0.127929017f, -0.185547456f,
     0.197187915f, 0.34334445f, 0.294310361f, -0.0269336589f, 0.228686318f, 0.287015229f,
@@ -645,7 +685,7 @@ static const float digits_l0_in_proj_w[96 * 32] = {
 };
 
 /* encoder.layers.0.self_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float digits_l0_in_proj_b[96] = {
+const float digits_l0_in_proj_b[96] = {
     -0.193070009f, -0.20221585f, -0.27028203f, -0.303345799f, -0.265988052f, 0.268469006f,
     -0.3302297f, 0.270911634f, -0.207115546f, 0.336285919f, -0.304792196f, -0.320363998f,
     0.238464147f, 0.268740773f, -0.189374164f, 0.273509651f, 0.0580021553f, 0.17792353f,
@@ -666,7 +706,7 @@ static const float digits_l0_in_proj_b[96] = {
 };
 
 /* encoder.layers.0.self_attn.out_proj.weight [d_model][d_model] */
-static const float digits_l0_out_w[32 * 32] = {
+const float digits_l0_out_w[32 * 32] = {
     -0.0155245187f, 0.0804178119f, -0.094911322f, 0.0475685559f, 0.207286388f, 0.289001971f,
     0.22599785f, 0.0066303364f, 0.0475316122f, 0.280438632f, 0.105994575f, 0.00992284715f,
     -0.233406007f, 0.145108148f, -0.0900370926f, 0.0953517854f, 0.101757295f, 0.136702046f,
@@ -841,7 +881,7 @@ static const float digits_l0_out_w[32 * 32] = {
 };
 
 /* encoder.layers.0.self_attn.out_proj.bias [d_model] */
-static const float digits_l0_out_b[32] = {
+const float digits_l0_out_b[32] = {
     -0.0237112828f, -0.079421401f, 0.00344384881f, -0.036795944f, -0.00109678588f, 0.0631585419f,
     -0.0221181959f, 0.0427006483f, -0.0270655248f, 0.0466744006f, -0.0198746491f, -0.0213249847f,
     0.0586878434f, 0.086827971f, 0.0509198122f, -0.00974708982f, -0.0359724388f, -0.0186738446f,
@@ -851,7 +891,7 @@ static const float digits_l0_out_b[32] = {
 };
 
 /* encoder.layers.0.linear1.weight [d_ff][d_model] */
-static const float digits_l0_ff1_w[64 * 32] = {
+const float digits_l0_ff1_w[64 * 32] = {
     0.171753883f, -0.320399731f, -0.375859648f, -0.176897109f, -0.279134482f, -0.0730258375f,
     0.581802189f, 0.177804455f, 0.00930034462f, 0.0281881187f, 0.164104015f, 0.179116756f,
     0.129924223f, 0.0893568322f, 0.0972714499f, 0.0202978887f, -0.162662178f, 0.38679415f,
@@ -1197,7 +1237,7 @@ static const float digits_l0_ff1_w[64 * 32] = {
 };
 
 /* encoder.layers.0.linear1.bias [d_ff] */
-static const float digits_l0_ff1_b[64] = {
+const float digits_l0_ff1_b[64] = {
     -0.168762684f, -0.127483621f, -0.162650853f, -0.0306348428f, -0.21628204f, 0.0531850532f,
     -0.134709492f, -0.0165131893f, -0.231506571f, -0.164269462f, -0.0926478729f, -0.165302306f,
     -0.124016948f, -0.21647802f, -0.171625689f, -0.202773333f, 0.0424906015f, 0.0361845121f,
@@ -1212,7 +1252,7 @@ static const float digits_l0_ff1_b[64] = {
 };
 
 /* encoder.layers.0.linear2.weight [d_model][d_ff] */
-static const float digits_l0_ff2_w[32 * 64] = {
+const float digits_l0_ff2_w[32 * 64] = {
     0.0417348221f, -0.227325067f, 0.0722062215f, 0.0556892678f, -0.0356442928f, -0.00467233267f,
     0.0663447827f, 0.0336340927f, 0.00356485974f, 0.062540181f, 0.093442075f, -0.102525823f,
     0.33852464f, 0.123666376f, -0.128941745f, 0.0331238173f, 0.183263496f, 0.242160574f,
@@ -1558,7 +1598,7 @@ static const float digits_l0_ff2_w[32 * 64] = {
 };
 
 /* encoder.layers.0.linear2.bias [d_model] */
-static const float digits_l0_ff2_b[32] = {
+const float digits_l0_ff2_b[32] = {
     0.00133761601f, -0.0911600739f, 0.0920374468f, -0.0135986032f, 0.0478885174f, 0.100839458f,
     0.0804220662f, -0.0319193415f, 0.0570873618f, -0.0450257249f, 0.00137652061f, -0.0290526748f,
     0.0747129023f, 0.0789142922f, -0.0178790167f, 0.0189106595f, -0.0386288799f, 0.0684931204f,
@@ -1568,7 +1608,7 @@ static const float digits_l0_ff2_b[32] = {
 };
 
 /* encoder.layers.0.norm1.weight [d_model] */
-static const float digits_l0_norm1_w[32] = {
+const float digits_l0_norm1_w[32] = {
     0.984180987f, 0.869506419f, 1.20620561f, 0.981934249f, 0.9684816f, 1.0814569f, 1.07685292f,
     1.03282654f, 1.04218543f, 1.10308409f, 0.937547445f, 1.15214539f, 0.952361822f, 0.892480791f,
     1.05777216f, 0.986992061f, 0.983406782f, 1.10997736f, 1.04686332f, 1.19773614f, 1.01702702f,
@@ -1577,7 +1617,7 @@ static const float digits_l0_norm1_w[32] = {
 };
 
 /* encoder.layers.0.norm1.bias [d_model] */
-static const float digits_l0_norm1_b[32] = {
+const float digits_l0_norm1_b[32] = {
     0.0162092522f, -0.120757543f, -0.0339450426f, 0.0175111499f, -0.0852639079f, 0.0143608088f,
     -0.0133502502f, 0.0446974225f, 0.0246833824f, -0.0403278694f, 0.0885243788f, -0.0182561856f,
     0.0638205633f, 0.0722535774f, 0.0615435243f, 0.0745725632f, 0.023552835f, -0.00756546902f,
@@ -1587,7 +1627,7 @@ static const float digits_l0_norm1_b[32] = {
 };
 
 /* encoder.layers.0.norm2.weight [d_model] */
-static const float digits_l0_norm2_w[32] = {
+const float digits_l0_norm2_w[32] = {
     0.847797632f, 0.845373333f, 1.0037204f, 0.891260922f, 0.732476234f, 0.923006177f, 1.11643636f,
     0.946978748f, 1.08898866f, 1.11451232f, 0.882175922f, 1.0714556f, 1.18806994f, 0.915661693f,
     0.974445105f, 1.0442642f, 0.960522234f, 1.10677433f, 1.0939033f, 1.17946613f, 0.786612511f,
@@ -1596,7 +1636,7 @@ static const float digits_l0_norm2_w[32] = {
 };
 
 /* encoder.layers.0.norm2.bias [d_model] */
-static const float digits_l0_norm2_b[32] = {
+const float digits_l0_norm2_b[32] = {
     0.058799997f, -0.0550098158f, -0.0746203288f, 0.0387416855f, -0.105630629f, -0.0179145876f,
     0.0451458916f, 0.0574416853f, 0.020182943f, -0.0934869125f, 0.094840005f, 0.0345403403f,
     0.0230859444f, -0.0096997926f, 0.0161462817f, 0.0769104138f, -0.0336808637f, 0.061881125f,
@@ -1606,7 +1646,7 @@ static const float digits_l0_norm2_b[32] = {
 };
 
 /* encoder.norm.weight [d_model] (final) */
-static const float digits_norm_w[32] = {
+const float digits_norm_w[32] = {
     1.77027845f, 1.29699647f, 1.8294214f, 1.62180817f, 1.28019822f, 1.62353313f, 1.65504408f,
     1.81892169f, 1.85718429f, 2.1103878f, 1.42062056f, 1.89675295f, 1.90284252f, 1.42462814f,
     1.66069674f, 1.75027347f, 1.55601716f, 1.82355666f, 2.07081699f, 2.29412079f, 1.2701782f,
@@ -1615,7 +1655,7 @@ static const float digits_norm_w[32] = {
 };
 
 /* encoder.norm.bias [d_model] (final) */
-static const float digits_norm_b[32] = {
+const float digits_norm_b[32] = {
     -0.0214956217f, -0.0212172512f, -0.0628149137f, 0.00790925603f, 0.0234027598f, -0.00588240521f,
     -0.00296608196f, 0.0252971854f, -0.0537597574f, 0.0347492136f, -0.0460850783f, -0.0759274289f,
     0.0291902479f, 0.00982991699f, 0.00778579619f, -0.0180559736f, -0.082010068f, -0.00898408238f,
@@ -1625,7 +1665,7 @@ static const float digits_norm_b[32] = {
 };
 
 /* head.weight [n_classes][d_model] */
-static const float digits_cls_w[10 * 32] = {
+const float digits_cls_w[10 * 32] = {
     -0.0753722787f, -0.1140377f, 0.35556832f, -0.0358790159f, -0.00133344927f, 0.236426204f,
     -0.0288072266f, -0.465387404f, -0.326951295f, -0.423081756f, 0.0732628331f, 0.816315472f,
     0.4387182f, 0.161841795f, 0.0826224834f, -0.215654656f, -0.169004425f, 0.769065797f,
@@ -1683,29 +1723,32 @@ static const float digits_cls_w[10 * 32] = {
 };
 
 /* head.bias [n_classes] */
-static const float digits_cls_b[10] = {
+const float digits_cls_b[10] = {
     -0.0918761566f, -0.0285041556f, -0.177107945f, 0.131789163f, -0.130332455f, -0.0378763899f,
     -0.0645103231f, -0.081031628f, 0.0424623117f, -0.0640357956f,
 };
 
-static const attn_encoder_layer_weights_f32 digits_layers[DIGITS_N_LAYERS] = {
+const attn_encoder_layer_weights_f32 digits_layers[DIGITS_N_LAYERS] = {
     {{digits_l0_in_proj_w, digits_l0_in_proj_w + 1024, digits_l0_in_proj_w + 2048,
       digits_l0_in_proj_b, digits_l0_in_proj_b + 32, digits_l0_in_proj_b + 64, digits_l0_out_w,
       digits_l0_out_b},
      digits_l0_ff1_w, digits_l0_ff1_b, digits_l0_ff2_w, digits_l0_ff2_b, digits_l0_norm1_w,
      digits_l0_norm1_b, digits_l0_norm2_w, digits_l0_norm2_b},
 };
-static const attn_model_cfg digits_cfg = {
+const attn_model_cfg digits_cfg = {
     {32, 4, 64, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/,
      0 /*window*/},
     8 /*d_in*/, 8 /*max_seq*/, ATTN_POS_LEARNED, ATTN_POOL_MEAN, 10 /*n_classes*/,
     0 /*cls_token*/, 0 /*embed_norm*/, 0 /*patch*/, 0, 0, 0 /*channels, image_h, image_w*/,
     0 /*vocab*/, 0 /*n_segments*/};
-static const attn_model_weights_f32 digits_weights = {
+const attn_model_weights_f32 digits_weights = {
     digits_embed_w, digits_embed_b, digits_pos,
     {digits_layers, DIGITS_N_LAYERS, 1 /*final norm*/, digits_norm_w, digits_norm_b},
     digits_cls_w, digits_cls_b,
     NULL /*cls_token*/, NULL /*pool_w*/, NULL /*token_embed*/, NULL /*segment_embed*/,
     NULL, NULL /*embed_norm_w, embed_norm_b*/};
 
-#endif /* DIGITS_MODEL_H */
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIGITS_MODEL_IMPLEMENTATION */

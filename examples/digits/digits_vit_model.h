@@ -15,6 +15,10 @@
 #ifndef DIGITS_VIT_MODEL_H
 #define DIGITS_VIT_MODEL_H
 
+/* In exactly one C or C++ file, #define DIGITS_VIT_MODEL_IMPLEMENTATION before including this
+   header: that file defines the arrays and structs (const: in flash); every other file that
+   includes it sees their declarations. */
+
 #include "attention.h"
 
 #define DIGITS_VIT_SEQ 4           /* patches per image: the input rows */
@@ -30,11 +34,49 @@
 #define DIGITS_VIT_N_CLASSES 10    /* logits */
 #define DIGITS_VIT_CLS_TOKEN 1     /* a learned CLS row in front: the encoder sees SEQ + 1 */
 #define DIGITS_VIT_WEIGHT_BYTES 38824 /* bytes of the float arrays below (flash) */
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern const float digits_vit_embed_w[32 * 16];
+extern const float digits_vit_embed_b[32];
+extern const float digits_vit_cls_token[32];
+extern const float digits_vit_pos[5 * 32];
+extern const float digits_vit_l0_in_proj_w[96 * 32];
+extern const float digits_vit_l0_in_proj_b[96];
+extern const float digits_vit_l0_out_w[32 * 32];
+extern const float digits_vit_l0_out_b[32];
+extern const float digits_vit_l0_ff1_w[64 * 32];
+extern const float digits_vit_l0_ff1_b[64];
+extern const float digits_vit_l0_ff2_w[32 * 64];
+extern const float digits_vit_l0_ff2_b[32];
+extern const float digits_vit_l0_norm1_w[32];
+extern const float digits_vit_l0_norm1_b[32];
+extern const float digits_vit_l0_norm2_w[32];
+extern const float digits_vit_l0_norm2_b[32];
+extern const float digits_vit_norm_w[32];
+extern const float digits_vit_norm_b[32];
+extern const float digits_vit_pool_w[32];
+extern const float digits_vit_cls_w[10 * 32];
+extern const float digits_vit_cls_b[10];
+extern const attn_encoder_layer_weights_f32 digits_vit_layers[DIGITS_VIT_N_LAYERS];
+extern const attn_model_cfg digits_vit_cfg;
+extern const attn_model_weights_f32 digits_vit_weights;
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIGITS_VIT_MODEL_H */
+
+#if defined(DIGITS_VIT_MODEL_IMPLEMENTATION) && !defined(DIGITS_VIT_MODEL_DEFINED)
+#define DIGITS_VIT_MODEL_DEFINED
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */
 
 /* embed.weight [d_model][channels][patch][patch] = [d_model][d_in] (Conv2d) */
-static const float digits_vit_embed_w[32 * 16] = {
+const float digits_vit_embed_w[32 * 16] = {
     0.329866052f, 0.0647017136f, 0.262482107f, -0.191879645f, -0.189589769f, 0.10929504f,
     0.14672558f, -0.344501376f, -0.0321767703f, -0.270931393f, 0.0655068308f, 0.2817671f,
     0.0949749127f, -0.226442054f, 0.171014652f, -0.224564537f, -0.00832272787f, 0.0940416604f,
@@ -124,7 +166,7 @@ static const float digits_vit_embed_w[32 * 16] = {
 };
 
 /* embed.bias [d_model] */
-static const float digits_vit_embed_b[32] = {
+const float digits_vit_embed_b[32] = {
     0.0180284046f, 0.141231626f, 0.104676627f, -0.112768166f, -0.178639606f, 0.102238648f,
     -0.120216705f, 0.0132292034f, 0.0634492934f, -0.0781146288f, 0.0929053724f, -0.0814522281f,
     0.172641382f, -0.297149062f, 0.109520718f, 0.135960907f, -0.167373121f, -0.014710011f,
@@ -134,7 +176,7 @@ static const float digits_vit_embed_b[32] = {
 };
 
 /* cls_token [d_model] (the learned CLS row in front) */
-static const float digits_vit_cls_token[32] = {
+const float digits_vit_cls_token[32] = {
     -0.0125863645f, -0.0273171291f, -0.0882216245f, -0.00951717887f, -0.0239464249f, 0.0653171912f,
     -0.0285406709f, 0.0280485526f, 0.00614836859f, 0.00550779002f, 0.0233781096f, 0.0186254177f,
     -8.88578579e-05f, 0.0401386097f, 0.0160197597f, 0.0437494107f, 0.0200015772f, 0.0610962249f,
@@ -144,7 +186,7 @@ static const float digits_vit_cls_token[32] = {
 };
 
 /* pos: learned positions [max_seq][d_model] */
-static const float digits_vit_pos[5 * 32] = {
+const float digits_vit_pos[5 * 32] = {
     -0.013070751f, 0.00791897811f, -0.0518275946f, -0.0302269813f, 0.000597983773f, 0.0722476467f,
     0.00408110628f, 0.0554257594f, 0.00702950032f, -0.00341539737f, 0.065618068f, 0.00812342763f,
     0.022369802f, 0.0838694125f, 0.0744577423f, 0.0291684028f, 0.00642202469f, 0.0586815253f,
@@ -175,7 +217,7 @@ static const float digits_vit_pos[5 * 32] = {
 };
 
 /* encoder.layers.0.self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float digits_vit_l0_in_proj_w[96 * 32] = {
+const float digits_vit_l0_in_proj_w[96 * 32] = {
     -0.0258899052f, -0.250955164f, 0.395355344f, -0.260695845f, -0.641208231f, 0.51624614f,
     -0.32195881f, 0.431191534f, -0.200172931f, -0.115590975f, -0.29414919f, -0.331709921f,
     -0.0499673858f, -0.373429686f, -0.288760722f, 0.367345333f, -0.513311863f, -0.915003061f,
@@ -691,7 +733,7 @@ static const float digits_vit_l0_in_proj_w[96 * 32] = {
 };
 
 /* encoder.layers.0.self_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float digits_vit_l0_in_proj_b[96] = {
+const float digits_vit_l0_in_proj_b[96] = {
     -0.204027414f, 0.42757532f, -0.143655449f, 0.271518409f, 0.475958496f, -0.370573521f,
     -0.596105754f, -0.428662628f, -0.286285311f, -0.276519597f, 0.584091425f, -0.409524679f,
     -0.198002949f, 0.34552449f, -0.12853235f, -0.510375857f, 0.447682709f, -0.393167645f,
@@ -711,7 +753,7 @@ static const float digits_vit_l0_in_proj_b[96] = {
 };
 
 /* encoder.layers.0.self_attn.out_proj.weight [d_model][d_model] */
-static const float digits_vit_l0_out_w[32 * 32] = {
+const float digits_vit_l0_out_w[32 * 32] = {
     0.0122500025f, 0.159671217f, -0.192340642f, -0.207429886f, -0.162645802f, 0.210956588f,
     -0.209327087f, 0.00700411759f, -0.00419255067f, -0.0964905173f, 0.073412098f, 0.0806539506f,
     -0.190892577f, 0.168108642f, -0.127977043f, 0.0556141809f, 0.201800227f, 0.0514674112f,
@@ -886,7 +928,7 @@ static const float digits_vit_l0_out_w[32 * 32] = {
 };
 
 /* encoder.layers.0.self_attn.out_proj.bias [d_model] */
-static const float digits_vit_l0_out_b[32] = {
+const float digits_vit_l0_out_b[32] = {
     -0.0214235857f, -0.0167548358f, -0.0221901201f, -0.0224286206f, 0.00593844475f, -0.0260691848f,
     -0.00466621341f, 0.0424254648f, -0.000665609434f, 0.00166813703f, 0.0336177871f, 0.0198474135f,
     0.0240916703f, 0.0463327952f, -0.0235714465f, -0.00429652631f, 0.0160320681f, 0.0221893135f,
@@ -896,7 +938,7 @@ static const float digits_vit_l0_out_b[32] = {
 };
 
 /* encoder.layers.0.linear1.weight [d_ff][d_model] */
-static const float digits_vit_l0_ff1_w[64 * 32] = {
+const float digits_vit_l0_ff1_w[64 * 32] = {
     -0.145384371f, -0.098879911f, 0.0156288929f, -0.400827527f, -0.0801353976f, -0.117615499f,
     0.049338717f, -0.0172160063f, -0.296833336f, 0.112693205f, -0.147955164f, -0.110319562f,
     0.0238528233f, -0.104087807f, -0.0181939267f, 0.0185471121f, 0.0510788485f, 0.261587322f,
@@ -1242,7 +1284,7 @@ static const float digits_vit_l0_ff1_w[64 * 32] = {
 };
 
 /* encoder.layers.0.linear1.bias [d_ff] */
-static const float digits_vit_l0_ff1_b[64] = {
+const float digits_vit_l0_ff1_b[64] = {
     -0.191330805f, -0.0664022788f, -0.212802976f, -0.0788454562f, -0.232803673f, 0.0744704306f,
     -0.277729511f, -0.112206057f, -0.174998239f, -0.260836542f, -0.0607802384f, -0.224566907f,
     -0.248103529f, -0.156219423f, -0.132875696f, -0.0802054033f, 0.0628620163f, -0.0188731402f,
@@ -1257,7 +1299,7 @@ static const float digits_vit_l0_ff1_b[64] = {
 };
 
 /* encoder.layers.0.linear2.weight [d_model][d_ff] */
-static const float digits_vit_l0_ff2_w[32 * 64] = {
+const float digits_vit_l0_ff2_w[32 * 64] = {
     0.10120029f, -0.299208254f, 0.105026536f, 0.267630219f, 0.0158563517f, -0.194223315f,
     0.190324396f, 0.0208605677f, -0.0300640222f, -0.191743299f, 0.0684871525f, 0.130978227f,
     -0.170404777f, -0.131344259f, -0.0892370567f, -0.0443008691f, 0.0318130478f, -0.256352186f,
@@ -1603,7 +1645,7 @@ static const float digits_vit_l0_ff2_w[32 * 64] = {
 };
 
 /* encoder.layers.0.linear2.bias [d_model] */
-static const float digits_vit_l0_ff2_b[32] = {
+const float digits_vit_l0_ff2_b[32] = {
     -0.0586519241f, -0.0423022211f, 0.11387635f, -0.15321137f, 0.0531158485f, 0.0887721702f,
     0.141334966f, -0.143935114f, 0.0340380594f, 0.007942155f, -0.0215028115f, -0.0347687192f,
     0.10320922f, 0.0483662076f, -0.102066882f, -0.00566758635f, -0.0660220534f, 0.106116123f,
@@ -1613,7 +1655,7 @@ static const float digits_vit_l0_ff2_b[32] = {
 };
 
 /* encoder.layers.0.norm1.weight [d_model] */
-static const float digits_vit_l0_norm1_w[32] = {
+const float digits_vit_l0_norm1_w[32] = {
     1.01325154f, 1.10322678f, 1.05388117f, 1.13635075f, 1.03554893f, 0.983346641f, 0.95823729f,
     1.00616574f, 1.03849959f, 1.04481828f, 0.870641708f, 1.04209495f, 1.07481956f, 1.11389196f,
     0.938833535f, 1.08225751f, 0.960555255f, 1.23860097f, 0.978234291f, 1.02192903f, 1.09085429f,
@@ -1622,7 +1664,7 @@ static const float digits_vit_l0_norm1_w[32] = {
 };
 
 /* encoder.layers.0.norm1.bias [d_model] */
-static const float digits_vit_l0_norm1_b[32] = {
+const float digits_vit_l0_norm1_b[32] = {
     -0.0679755062f, -0.107777163f, -0.0948061645f, 0.0379111469f, 0.0801337585f, -0.0161420777f,
     0.037006963f, -0.050405506f, -0.0661628395f, 0.0815505013f, 0.13733153f, 0.1045864f,
     0.0289711151f, 0.0252328962f, -0.0979380906f, -0.0375741534f, 0.0504239872f, -0.0541367978f,
@@ -1632,7 +1674,7 @@ static const float digits_vit_l0_norm1_b[32] = {
 };
 
 /* encoder.layers.0.norm2.weight [d_model] */
-static const float digits_vit_l0_norm2_w[32] = {
+const float digits_vit_l0_norm2_w[32] = {
     1.00722182f, 1.11552131f, 1.08614933f, 0.970123172f, 1.13528228f, 0.956736803f, 0.821953952f,
     1.07753992f, 0.894169748f, 1.10966539f, 0.949725926f, 1.06469941f, 1.04777241f, 1.10753584f,
     0.880500197f, 1.11758339f, 0.874051034f, 1.08381557f, 0.98734045f, 1.16053724f, 1.03757679f,
@@ -1641,7 +1683,7 @@ static const float digits_vit_l0_norm2_w[32] = {
 };
 
 /* encoder.layers.0.norm2.bias [d_model] */
-static const float digits_vit_l0_norm2_b[32] = {
+const float digits_vit_l0_norm2_b[32] = {
     0.0698874369f, 0.0596678145f, 0.0479006991f, 0.0659816042f, 0.0922635943f, -0.0141552603f,
     0.0642567426f, -0.0902069733f, 0.0158901215f, 0.0312828869f, -0.0388969854f, -0.0223359652f,
     0.028668372f, -0.0968142822f, -0.111191891f, 0.011060195f, -0.037296474f, 0.0449991301f,
@@ -1651,7 +1693,7 @@ static const float digits_vit_l0_norm2_b[32] = {
 };
 
 /* encoder.norm.weight [d_model] (final) */
-static const float digits_vit_norm_w[32] = {
+const float digits_vit_norm_w[32] = {
     1.68973923f, 1.8903091f, 1.93308115f, 1.59919178f, 1.90261984f, 1.72391057f, 1.50595129f,
     1.73674154f, 1.49146473f, 1.77978969f, 1.77400708f, 1.69727075f, 1.62930024f, 1.99664938f,
     1.43699288f, 2.00547886f, 1.45059836f, 1.75290573f, 1.62738621f, 1.82052183f, 1.84806848f,
@@ -1660,7 +1702,7 @@ static const float digits_vit_norm_w[32] = {
 };
 
 /* encoder.norm.bias [d_model] (final) */
-static const float digits_vit_norm_b[32] = {
+const float digits_vit_norm_b[32] = {
     -0.0622902364f, -0.0385957137f, -0.0581458509f, -0.00931645557f, 0.0100822896f, 0.0473342203f,
     0.103247643f, -0.0853521451f, 0.0120517872f, -0.0758951902f, 0.0243340544f, -0.0241290256f,
     0.0803583041f, 0.0272106603f, 0.0745342746f, -0.0736909062f, 0.0281903539f, 0.0180642288f,
@@ -1670,7 +1712,7 @@ static const float digits_vit_norm_b[32] = {
 };
 
 /* pool.weight [1][d_model] (attention pooling; its bias cancels in the softmax) */
-static const float digits_vit_pool_w[32] = {
+const float digits_vit_pool_w[32] = {
     0.115616739f, 0.0269516073f, 0.0774417594f, 0.18709451f, -0.0372379012f, 0.0504430719f,
     -0.0340767615f, 0.0226291567f, 0.262791574f, 0.0153463269f, -0.00847953185f, -0.0809760541f,
     -0.0623618774f, -0.0197148472f, 0.0580474511f, -0.0481425226f, 0.208431438f, -0.14536126f,
@@ -1680,7 +1722,7 @@ static const float digits_vit_pool_w[32] = {
 };
 
 /* head.weight [n_classes][d_model] */
-static const float digits_vit_cls_w[10 * 32] = {
+const float digits_vit_cls_w[10 * 32] = {
     0.34094125f, 0.584081113f, 0.193564311f, 0.268934518f, -0.187610969f, 0.114366718f,
     0.00340121542f, -0.060366679f, -0.0866546035f, 0.312243611f, -0.177092984f, -0.0551504679f,
     0.00182420202f, 0.320300788f, -0.351581872f, 0.484747589f, 0.0679018721f, 0.209117144f,
@@ -1738,25 +1780,25 @@ static const float digits_vit_cls_w[10 * 32] = {
 };
 
 /* head.bias [n_classes] */
-static const float digits_vit_cls_b[10] = {
+const float digits_vit_cls_b[10] = {
     0.0358626619f, -0.103029728f, 0.00534402719f, -0.150074333f, -0.088472724f, -0.0885518715f,
     -0.116434932f, 0.144449547f, 0.107374109f, -0.0815275088f,
 };
 
-static const attn_encoder_layer_weights_f32 digits_vit_layers[DIGITS_VIT_N_LAYERS] = {
+const attn_encoder_layer_weights_f32 digits_vit_layers[DIGITS_VIT_N_LAYERS] = {
     {{digits_vit_l0_in_proj_w, digits_vit_l0_in_proj_w + 1024, digits_vit_l0_in_proj_w + 2048,
       digits_vit_l0_in_proj_b, digits_vit_l0_in_proj_b + 32, digits_vit_l0_in_proj_b + 64,
       digits_vit_l0_out_w, digits_vit_l0_out_b},
      digits_vit_l0_ff1_w, digits_vit_l0_ff1_b, digits_vit_l0_ff2_w, digits_vit_l0_ff2_b,
      digits_vit_l0_norm1_w, digits_vit_l0_norm1_b, digits_vit_l0_norm2_w, digits_vit_l0_norm2_b},
 };
-static const attn_model_cfg digits_vit_cfg = {
+const attn_model_cfg digits_vit_cfg = {
     {32, 4, 64, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/,
      0 /*window*/},
     16 /*d_in*/, 5 /*max_seq*/, ATTN_POS_LEARNED, ATTN_POOL_ATTENTION, 10 /*n_classes*/,
     1 /*cls_token*/, 0 /*embed_norm*/, 4 /*patch*/, 1, 8, 8 /*channels, image_h, image_w*/,
     0 /*vocab*/, 0 /*n_segments*/};
-static const attn_model_weights_f32 digits_vit_weights = {
+const attn_model_weights_f32 digits_vit_weights = {
     digits_vit_embed_w, digits_vit_embed_b, digits_vit_pos,
     {digits_vit_layers, DIGITS_VIT_N_LAYERS, 1 /*final norm*/, digits_vit_norm_w,
      digits_vit_norm_b},
@@ -1765,4 +1807,7 @@ static const attn_model_weights_f32 digits_vit_weights = {
     NULL /*segment_embed*/,
     NULL, NULL /*embed_norm_w, embed_norm_b*/};
 
-#endif /* DIGITS_VIT_MODEL_H */
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIGITS_VIT_MODEL_IMPLEMENTATION */

@@ -164,6 +164,7 @@ VERIFY_C = r"""/* throwaway: attn_model_f32 on every test image, logits printed 
 #include <stdio.h>
 #define ATTN_IMPLEMENTATION
 #include "attention.h"
+#define DIGITS_MODEL_IMPLEMENTATION
 #include "digits_model.h"
 #include "digits_data.h"
 

@@ -35,6 +35,9 @@
 #include "attention.h"
 
 #include "g2p_words.h"
+/* this file defines the models' arrays (in exactly one file) */
+#define G2P_MODEL_IMPLEMENTATION
+#define G2P_MODEL_S8_IMPLEMENTATION
 #include "g2p_model.h"
 #include "g2p_model_s8.h"
 

@@ -21,6 +21,10 @@
 #ifndef G2P_MODEL_H
 #define G2P_MODEL_H
 
+/* In exactly one C or C++ file, #define G2P_MODEL_IMPLEMENTATION before including this header: that
+   file defines the arrays and structs (const: in flash); every other file that includes it sees
+   their declarations. */
+
 #include "attention.h"
 
 #define G2P_D_MODEL 64             /* embedding width */
@@ -41,11 +45,99 @@
 /* the arena of attn_seq2seq_*_f32 */
 #define G2P_SCRATCH_BYTES \
     ATTN_SEQ2SEQ_SCRATCH_F32(G2P_MAX_SRC, G2P_MAX_TGT, G2P_D_MODEL, G2P_D_FF, G2P_TGT_VOCAB)
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern const float g2p_src_embed[27 * 64];
+extern const float g2p_tgt_embed[68 * 64];
+extern const float g2p_src_pos[12 * 64];
+extern const float g2p_tgt_pos[16 * 64];
+extern const float g2p_enc_l0_in_proj_w[192 * 64];
+extern const float g2p_enc_l0_in_proj_b[192];
+extern const float g2p_enc_l0_out_w[64 * 64];
+extern const float g2p_enc_l0_out_b[64];
+extern const float g2p_enc_l0_ff1_w[128 * 64];
+extern const float g2p_enc_l0_ff1_b[128];
+extern const float g2p_enc_l0_ff2_w[64 * 128];
+extern const float g2p_enc_l0_ff2_b[64];
+extern const float g2p_enc_l0_norm1_w[64];
+extern const float g2p_enc_l0_norm1_b[64];
+extern const float g2p_enc_l0_norm2_w[64];
+extern const float g2p_enc_l0_norm2_b[64];
+extern const float g2p_enc_l1_in_proj_w[192 * 64];
+extern const float g2p_enc_l1_in_proj_b[192];
+extern const float g2p_enc_l1_out_w[64 * 64];
+extern const float g2p_enc_l1_out_b[64];
+extern const float g2p_enc_l1_ff1_w[128 * 64];
+extern const float g2p_enc_l1_ff1_b[128];
+extern const float g2p_enc_l1_ff2_w[64 * 128];
+extern const float g2p_enc_l1_ff2_b[64];
+extern const float g2p_enc_l1_norm1_w[64];
+extern const float g2p_enc_l1_norm1_b[64];
+extern const float g2p_enc_l1_norm2_w[64];
+extern const float g2p_enc_l1_norm2_b[64];
+extern const float g2p_enc_norm_w[64];
+extern const float g2p_enc_norm_b[64];
+extern const float g2p_dec_l0_sa_in_proj_w[192 * 64];
+extern const float g2p_dec_l0_sa_in_proj_b[192];
+extern const float g2p_dec_l0_sa_out_w[64 * 64];
+extern const float g2p_dec_l0_sa_out_b[64];
+extern const float g2p_dec_l0_ca_in_proj_w[192 * 64];
+extern const float g2p_dec_l0_ca_in_proj_b[192];
+extern const float g2p_dec_l0_ca_out_w[64 * 64];
+extern const float g2p_dec_l0_ca_out_b[64];
+extern const float g2p_dec_l0_ff1_w[128 * 64];
+extern const float g2p_dec_l0_ff1_b[128];
+extern const float g2p_dec_l0_ff2_w[64 * 128];
+extern const float g2p_dec_l0_ff2_b[64];
+extern const float g2p_dec_l0_norm1_w[64];
+extern const float g2p_dec_l0_norm1_b[64];
+extern const float g2p_dec_l0_norm2_w[64];
+extern const float g2p_dec_l0_norm2_b[64];
+extern const float g2p_dec_l0_norm3_w[64];
+extern const float g2p_dec_l0_norm3_b[64];
+extern const float g2p_dec_l1_sa_in_proj_w[192 * 64];
+extern const float g2p_dec_l1_sa_in_proj_b[192];
+extern const float g2p_dec_l1_sa_out_w[64 * 64];
+extern const float g2p_dec_l1_sa_out_b[64];
+extern const float g2p_dec_l1_ca_in_proj_w[192 * 64];
+extern const float g2p_dec_l1_ca_in_proj_b[192];
+extern const float g2p_dec_l1_ca_out_w[64 * 64];
+extern const float g2p_dec_l1_ca_out_b[64];
+extern const float g2p_dec_l1_ff1_w[128 * 64];
+extern const float g2p_dec_l1_ff1_b[128];
+extern const float g2p_dec_l1_ff2_w[64 * 128];
+extern const float g2p_dec_l1_ff2_b[64];
+extern const float g2p_dec_l1_norm1_w[64];
+extern const float g2p_dec_l1_norm1_b[64];
+extern const float g2p_dec_l1_norm2_w[64];
+extern const float g2p_dec_l1_norm2_b[64];
+extern const float g2p_dec_l1_norm3_w[64];
+extern const float g2p_dec_l1_norm3_b[64];
+extern const float g2p_dec_norm_w[64];
+extern const float g2p_dec_norm_b[64];
+extern const float g2p_out_w[68 * 64];
+extern const float g2p_out_b[68];
+extern const attn_encoder_layer_weights_f32 g2p_enc_layers[G2P_N_ENC_LAYERS];
+extern const attn_decoder_layer_weights_f32 g2p_dec_layers[G2P_N_DEC_LAYERS];
+extern const attn_seq2seq_cfg g2p_cfg;
+extern const attn_seq2seq_weights_f32 g2p_weights;
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* G2P_MODEL_H */
+
+#if defined(G2P_MODEL_IMPLEMENTATION) && !defined(G2P_MODEL_DEFINED)
+#define G2P_MODEL_DEFINED
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* PyTorch layouts (attention.h CONVENTIONS); const, so in flash */
 
 /* src_embed.weight [src_vocab][d_model] */
-static const float g2p_src_embed[27 * 64] = {
+const float g2p_src_embed[27 * 64] = {
     0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
     0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
     0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
@@ -317,7 +409,7 @@ static const float g2p_src_embed[27 * 64] = {
 };
 
 /* tgt_embed.weight [tgt_vocab][d_model] */
-static const float g2p_tgt_embed[68 * 64] = {
+const float g2p_tgt_embed[68 * 64] = {
     0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
     0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
     0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f,
@@ -1011,7 +1103,7 @@ static const float g2p_tgt_embed[68 * 64] = {
 };
 
 /* src_pos: learned positions [max_src][d_model] */
-static const float g2p_src_pos[12 * 64] = {
+const float g2p_src_pos[12 * 64] = {
     -0.839157045f, -0.444418341f, 1.50574231f, -0.272557169f, 1.26290429f, 2.04994607f,
     -1.80042326f, -0.952544749f, -0.915844679f, 0.829613388f, -0.503792107f, -2.13861632f,
     1.60641837f, -0.747348428f, -0.0240223985f, 0.0500637814f, 0.801735163f, 0.157876715f,
@@ -1140,7 +1232,7 @@ static const float g2p_src_pos[12 * 64] = {
 };
 
 /* tgt_pos: learned positions [max_tgt][d_model] */
-static const float g2p_tgt_pos[16 * 64] = {
+const float g2p_tgt_pos[16 * 64] = {
     -1.14638555f, -1.20097101f, 0.7243343f, 0.148949578f, -0.145493552f, -0.35965243f, 1.02106726f,
     0.686321914f, 0.311159283f, 0.383226603f, 0.814912319f, 0.357948542f, -0.605030239f,
     0.660605013f, 0.476376981f, -0.267621994f, 0.0763716176f, -0.609135211f, 0.645574689f,
@@ -1310,7 +1402,7 @@ static const float g2p_tgt_pos[16 * 64] = {
 };
 
 /* transformer.encoder.layers.0.self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float g2p_enc_l0_in_proj_w[192 * 64] = {
+const float g2p_enc_l0_in_proj_w[192 * 64] = {
     0.133660823f, -0.0614444874f, -0.315131575f, -0.240722075f, 0.354035556f, -0.106516391f,
     -0.0163415801f, -0.0584411174f, 0.0448157527f, 0.109261803f, -0.00514265429f, -0.159071133f,
     -0.0853328481f, -0.025974879f, 0.168166399f, 0.198880747f, 0.399044573f, 0.226395234f,
@@ -3362,7 +3454,7 @@ static const float g2p_enc_l0_in_proj_w[192 * 64] = {
 };
 
 /* transformer.encoder.layers.0.self_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float g2p_enc_l0_in_proj_b[192] = {
+const float g2p_enc_l0_in_proj_b[192] = {
     -0.0196555313f, -0.0209511966f, 0.109486304f, 0.0317984074f, -0.0299134925f, -0.00710013648f,
     -0.0061967778f, -0.0242531504f, 0.152970076f, 0.00644124392f, 0.157789648f, -0.0162837189f,
     0.022332672f, 0.0800625905f, -0.018421039f, 0.0774386898f, -0.0663422719f, 0.162249029f,
@@ -3400,7 +3492,7 @@ static const float g2p_enc_l0_in_proj_b[192] = {
 };
 
 /* transformer.encoder.layers.0.self_attn.out_proj.weight [d_model][d_model] */
-static const float g2p_enc_l0_out_w[64 * 64] = {
+const float g2p_enc_l0_out_w[64 * 64] = {
     -0.211310625f, -0.131881386f, 0.0302671809f, 0.0470770523f, -0.09114822f, 0.167301372f,
     -0.0157645009f, -0.13131693f, -0.103495739f, 0.0385015197f, -0.0677376166f, 0.0665342063f,
     -0.260907382f, -0.000413506146f, 0.0522825755f, -0.0891371965f, 0.011788073f, -0.0675865114f,
@@ -4087,7 +4179,7 @@ static const float g2p_enc_l0_out_w[64 * 64] = {
 };
 
 /* transformer.encoder.layers.0.self_attn.out_proj.bias [d_model] */
-static const float g2p_enc_l0_out_b[64] = {
+const float g2p_enc_l0_out_b[64] = {
     -0.0723065808f, -0.0885576308f, 0.0227306951f, 0.0763786957f, -0.0121590998f, -0.0284653641f,
     -0.0260020271f, -0.205411509f, -0.148494333f, -0.0124484934f, 0.0281390268f, -0.206825629f,
     -0.233218074f, 0.0458238162f, -0.0441053659f, -0.00297566247f, -0.0200010445f, 0.17437306f,
@@ -4102,7 +4194,7 @@ static const float g2p_enc_l0_out_b[64] = {
 };
 
 /* transformer.encoder.layers.0.linear1.weight [d_ff][d_model] */
-static const float g2p_enc_l0_ff1_w[128 * 64] = {
+const float g2p_enc_l0_ff1_w[128 * 64] = {
     -0.0278744679f, 0.06472262f, -0.122651942f, -0.181675568f, -0.156414613f, 0.242634341f,
     -0.314021856f, 0.171591833f, -0.0274127163f, -0.223966539f, 0.073973909f, 0.27347368f,
     0.0915879831f, 0.251155674f, 0.177703246f, 0.138565078f, 0.0655104518f, -0.397198886f,
@@ -5471,7 +5563,7 @@ static const float g2p_enc_l0_ff1_w[128 * 64] = {
 };
 
 /* transformer.encoder.layers.0.linear1.bias [d_ff] */
-static const float g2p_enc_l0_ff1_b[128] = {
+const float g2p_enc_l0_ff1_b[128] = {
     -0.391951591f, -0.148019433f, -0.349501401f, -0.19697921f, -0.227198601f, -0.313912481f,
     -0.362231821f, -0.306921363f, -0.379473001f, -0.438441128f, -0.253162771f, -0.294022948f,
     -0.187808588f, -0.328316569f, -0.38837254f, -0.310170144f, -0.271452129f, -0.359558791f,
@@ -5497,7 +5589,7 @@ static const float g2p_enc_l0_ff1_b[128] = {
 };
 
 /* transformer.encoder.layers.0.linear2.weight [d_model][d_ff] */
-static const float g2p_enc_l0_ff2_w[64 * 128] = {
+const float g2p_enc_l0_ff2_w[64 * 128] = {
     -0.126219854f, -0.021641314f, 0.0921102017f, 0.09661071f, -0.223275632f, 0.06080129f,
     0.222988948f, 0.024884969f, -0.0732317865f, 0.00754058035f, -0.032315433f, 0.022916425f,
     0.00411533425f, -0.317440093f, -0.114817522f, 0.249035195f, 0.235154137f, -0.048681099f,
@@ -6866,7 +6958,7 @@ static const float g2p_enc_l0_ff2_w[64 * 128] = {
 };
 
 /* transformer.encoder.layers.0.linear2.bias [d_model] */
-static const float g2p_enc_l0_ff2_b[64] = {
+const float g2p_enc_l0_ff2_b[64] = {
     0.023116719f, -0.0122489985f, -0.039140135f, 0.0419330113f, 0.0159418415f, -0.00917604472f,
     -0.0319309607f, 0.0684191063f, 0.0432515852f, -0.0145389885f, -0.0592438206f, 0.0203290712f,
     0.0285147447f, -0.0309464876f, -0.0118888794f, -0.0744588152f, 0.0189942848f, -0.0073655434f,
@@ -6881,7 +6973,7 @@ static const float g2p_enc_l0_ff2_b[64] = {
 };
 
 /* transformer.encoder.layers.0.norm1.weight [d_model] */
-static const float g2p_enc_l0_norm1_w[64] = {
+const float g2p_enc_l0_norm1_w[64] = {
     0.969117522f, 0.882363856f, 1.19822466f, 1.14928365f, 1.15928519f, 1.02407181f, 0.875188112f,
     1.21636868f, 0.900780797f, 1.06943047f, 0.851907492f, 0.94177562f, 1.05423427f, 1.07555449f,
     1.02364755f, 1.21388948f, 0.977767467f, 0.918161452f, 0.676723838f, 1.08530664f, 0.946688414f,
@@ -6895,7 +6987,7 @@ static const float g2p_enc_l0_norm1_w[64] = {
 };
 
 /* transformer.encoder.layers.0.norm1.bias [d_model] */
-static const float g2p_enc_l0_norm1_b[64] = {
+const float g2p_enc_l0_norm1_b[64] = {
     -0.114098191f, -0.198616341f, 0.246974856f, 0.104548149f, -0.0721278712f, 0.165565804f,
     0.0143707842f, -0.260197788f, -0.39176935f, 0.0113083217f, 0.114775978f, -0.440071821f,
     -0.346050322f, 0.0978552401f, 0.0262226909f, 0.105707243f, 0.0225383788f, 0.343684405f,
@@ -6910,7 +7002,7 @@ static const float g2p_enc_l0_norm1_b[64] = {
 };
 
 /* transformer.encoder.layers.0.norm2.weight [d_model] */
-static const float g2p_enc_l0_norm2_w[64] = {
+const float g2p_enc_l0_norm2_w[64] = {
     0.845967412f, 0.865610778f, 1.04471898f, 0.952794552f, 0.982925653f, 0.940681875f, 0.86394006f,
     0.861093104f, 0.792165995f, 0.946977913f, 0.826954305f, 0.74481231f, 0.830087006f, 1.02145946f,
     0.932760894f, 1.04213524f, 0.991270483f, 0.778070271f, 0.844817519f, 0.996130764f, 0.872614324f,
@@ -6924,7 +7016,7 @@ static const float g2p_enc_l0_norm2_w[64] = {
 };
 
 /* transformer.encoder.layers.0.norm2.bias [d_model] */
-static const float g2p_enc_l0_norm2_b[64] = {
+const float g2p_enc_l0_norm2_b[64] = {
     0.0770884082f, 0.0589228347f, -0.0228926577f, -0.193771467f, 0.146072462f, -0.184888333f,
     -0.181241363f, 0.158169866f, 0.20671311f, 0.0001863949f, -0.135796279f, 0.267891437f,
     0.13309589f, 0.235749602f, -0.0604029745f, -0.0245249011f, -0.105892062f, -0.356057435f,
@@ -6939,7 +7031,7 @@ static const float g2p_enc_l0_norm2_b[64] = {
 };
 
 /* transformer.encoder.layers.1.self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float g2p_enc_l1_in_proj_w[192 * 64] = {
+const float g2p_enc_l1_in_proj_w[192 * 64] = {
     -0.0744195879f, 0.0738543123f, -0.054269053f, 0.358508259f, -0.167264894f, 0.0168440156f,
     0.298451632f, -0.0919565186f, -0.171355218f, 0.351830274f, -0.359120518f, 0.240592867f,
     -0.0129463738f, 0.221950591f, -0.0289648566f, -0.117696352f, -0.285089284f, 0.194692507f,
@@ -8991,7 +9083,7 @@ static const float g2p_enc_l1_in_proj_w[192 * 64] = {
 };
 
 /* transformer.encoder.layers.1.self_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float g2p_enc_l1_in_proj_b[192] = {
+const float g2p_enc_l1_in_proj_b[192] = {
     0.0613009594f, -0.146931544f, 0.051915314f, -0.0626250356f, -0.0479183272f, -0.12000268f,
     -0.0599842109f, 0.0574658252f, -0.0972660258f, -0.031174466f, -0.0950673074f, -0.125721812f,
     0.17819567f, -0.152926445f, -0.0327542052f, 0.168455631f, -0.00163789419f, 0.0748286992f,
@@ -9029,7 +9121,7 @@ static const float g2p_enc_l1_in_proj_b[192] = {
 };
 
 /* transformer.encoder.layers.1.self_attn.out_proj.weight [d_model][d_model] */
-static const float g2p_enc_l1_out_w[64 * 64] = {
+const float g2p_enc_l1_out_w[64 * 64] = {
     0.109142229f, -0.105874561f, -0.140386119f, 0.0417598672f, -0.0180424117f, -0.0294837467f,
     0.0158995092f, -0.122775994f, 0.0241087861f, -0.0833984092f, -0.0219431594f, 0.138795659f,
     0.0500753112f, 0.0780580491f, 0.0493032746f, -0.00278405496f, 0.0897019953f, -0.072239697f,
@@ -9716,7 +9808,7 @@ static const float g2p_enc_l1_out_w[64 * 64] = {
 };
 
 /* transformer.encoder.layers.1.self_attn.out_proj.bias [d_model] */
-static const float g2p_enc_l1_out_b[64] = {
+const float g2p_enc_l1_out_b[64] = {
     -0.102798887f, -0.0440580547f, 0.0696020797f, -0.00500780577f, 0.0742916316f, -0.0508873127f,
     -0.0722940266f, -0.108959459f, -0.0772021338f, -0.00465718191f, -0.00893839262f, -0.0867204294f,
     -0.095029667f, 0.0636030436f, -0.0315584876f, 0.0158394761f, 0.0292602256f, -0.0138315102f,
@@ -9731,7 +9823,7 @@ static const float g2p_enc_l1_out_b[64] = {
 };
 
 /* transformer.encoder.layers.1.linear1.weight [d_ff][d_model] */
-static const float g2p_enc_l1_ff1_w[128 * 64] = {
+const float g2p_enc_l1_ff1_w[128 * 64] = {
     -0.0112925144f, 0.19082959f, -0.197655022f, 0.161736295f, 0.0661162883f, 0.0718791708f,
     0.153329581f, 0.449030936f, -0.0875516683f, -0.0697685704f, -0.0377586819f, -0.0315006673f,
     0.100768641f, 0.0300079416f, 0.0992375463f, 0.0296914037f, -0.0370999426f, 0.0138539393f,
@@ -11101,7 +11193,7 @@ static const float g2p_enc_l1_ff1_w[128 * 64] = {
 };
 
 /* transformer.encoder.layers.1.linear1.bias [d_ff] */
-static const float g2p_enc_l1_ff1_b[128] = {
+const float g2p_enc_l1_ff1_b[128] = {
     -0.340293676f, -0.165951714f, -0.294856906f, -0.144901574f, -0.137746513f, -0.295223445f,
     -0.393065184f, -0.390296668f, -0.424195677f, -0.393630296f, -0.114552587f, -0.255880207f,
     -0.274014384f, -0.420082033f, -0.305661827f, -0.396324307f, -0.186072171f, -0.198566243f,
@@ -11127,7 +11219,7 @@ static const float g2p_enc_l1_ff1_b[128] = {
 };
 
 /* transformer.encoder.layers.1.linear2.weight [d_model][d_ff] */
-static const float g2p_enc_l1_ff2_w[64 * 128] = {
+const float g2p_enc_l1_ff2_w[64 * 128] = {
     -0.125903174f, -0.260886818f, 0.0468060225f, 0.174676791f, 0.26401481f, -0.171328813f,
     -0.151513383f, 0.0926067382f, -0.0617803596f, 0.0326317735f, -0.0748577267f, -0.0990837738f,
     0.0628945678f, -0.234903336f, -0.119261198f, 0.0327958725f, 0.0196927041f, -0.102279752f,
@@ -12497,7 +12589,7 @@ static const float g2p_enc_l1_ff2_w[64 * 128] = {
 };
 
 /* transformer.encoder.layers.1.linear2.bias [d_model] */
-static const float g2p_enc_l1_ff2_b[64] = {
+const float g2p_enc_l1_ff2_b[64] = {
     -0.0587536618f, -0.0332491174f, 0.0203147344f, 0.017396735f, -0.0281513203f, -0.00446187984f,
     0.00135637273f, 0.021132119f, -0.00550456299f, -0.0385320298f, 0.0393138491f, 0.0801117048f,
     -0.0193997994f, -0.0639206395f, 0.0253936388f, -0.021887688f, 0.00279174093f, 0.0352859758f,
@@ -12512,7 +12604,7 @@ static const float g2p_enc_l1_ff2_b[64] = {
 };
 
 /* transformer.encoder.layers.1.norm1.weight [d_model] */
-static const float g2p_enc_l1_norm1_w[64] = {
+const float g2p_enc_l1_norm1_w[64] = {
     0.972664237f, 0.935275793f, 1.15109181f, 0.986563563f, 1.13211203f, 1.02375805f, 0.907234013f,
     1.04935777f, 1.03286576f, 1.00779128f, 0.875084937f, 1.00016296f, 0.968146563f, 1.1154331f,
     1.04975104f, 1.14202416f, 0.980816662f, 1.09717631f, 0.830003321f, 1.09292006f, 0.942209899f,
@@ -12526,7 +12618,7 @@ static const float g2p_enc_l1_norm1_w[64] = {
 };
 
 /* transformer.encoder.layers.1.norm1.bias [d_model] */
-static const float g2p_enc_l1_norm1_b[64] = {
+const float g2p_enc_l1_norm1_b[64] = {
     -0.240123302f, -0.0651942343f, 0.451263607f, -0.127757952f, 0.162020594f, -0.159139499f,
     -0.186406687f, -0.226660773f, -0.078332819f, 0.101098463f, 0.0936977118f, -0.306949109f,
     -0.24110803f, 0.144428223f, -0.0432481468f, 0.0986615196f, 0.215800598f, 0.141851783f,
@@ -12541,7 +12633,7 @@ static const float g2p_enc_l1_norm1_b[64] = {
 };
 
 /* transformer.encoder.layers.1.norm2.weight [d_model] */
-static const float g2p_enc_l1_norm2_w[64] = {
+const float g2p_enc_l1_norm2_w[64] = {
     1.02158213f, 0.89887166f, 1.0117321f, 1.15697253f, 1.22410142f, 1.05495834f, 1.17656457f,
     0.97435087f, 1.30013525f, 1.02482903f, 1.09450555f, 0.976383209f, 0.99062252f, 1.2514168f,
     1.14474332f, 1.15252972f, 1.00265574f, 1.2567817f, 0.909391224f, 1.03188133f, 0.875916302f,
@@ -12555,7 +12647,7 @@ static const float g2p_enc_l1_norm2_w[64] = {
 };
 
 /* transformer.encoder.layers.1.norm2.bias [d_model] */
-static const float g2p_enc_l1_norm2_b[64] = {
+const float g2p_enc_l1_norm2_b[64] = {
     0.0972026885f, 0.0177451093f, -0.200401738f, 0.0104351807f, -0.047456529f, 0.0395822152f,
     -0.124884121f, 0.177194551f, -0.0991247147f, -0.167458907f, 0.132701606f, 0.0378649496f,
     0.0739220679f, -0.212002859f, -0.0433529429f, -0.126493812f, -0.0412869565f, 0.0373737291f,
@@ -12570,7 +12662,7 @@ static const float g2p_enc_l1_norm2_b[64] = {
 };
 
 /* transformer.encoder.norm.weight [d_model] (final) */
-static const float g2p_enc_norm_w[64] = {
+const float g2p_enc_norm_w[64] = {
     0.595177293f, 0.546815097f, 0.558270752f, 0.595474243f, 0.558397532f, 0.686436534f,
     0.483216554f, 0.59371084f, 0.42603001f, 0.590257347f, 0.445819438f, 0.501214504f, 0.593837798f,
     0.593921483f, 0.560827315f, 0.613004565f, 0.599875748f, 0.508653462f, 0.556218028f,
@@ -12584,7 +12676,7 @@ static const float g2p_enc_norm_w[64] = {
 };
 
 /* transformer.encoder.norm.bias [d_model] (final) */
-static const float g2p_enc_norm_b[64] = {
+const float g2p_enc_norm_b[64] = {
     0.126022831f, 0.0457706973f, -0.189365819f, 0.033436358f, -0.0479613394f, 0.0263658799f,
     0.114208654f, 0.23293367f, 0.165761724f, 0.0239346195f, -0.136259347f, 0.242477939f,
     0.207767233f, -0.0206473228f, -0.0456497446f, -0.0371417105f, -0.140954211f, -0.262167126f,
@@ -12599,7 +12691,7 @@ static const float g2p_enc_norm_b[64] = {
 };
 
 /* transformer.decoder.layers.0.self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float g2p_dec_l0_sa_in_proj_w[192 * 64] = {
+const float g2p_dec_l0_sa_in_proj_w[192 * 64] = {
     0.0369996727f, -0.0276362319f, -0.0880324915f, 0.093677476f, 0.0963080525f, 0.0427347384f,
     -0.0265971366f, -0.0225429684f, -0.192222714f, -0.0470137224f, -0.0787041783f, -0.0886155069f,
     0.104717702f, -0.0512315966f, 0.114965558f, 0.069685787f, 0.0282269474f, -0.0859872624f,
@@ -14651,7 +14743,7 @@ static const float g2p_dec_l0_sa_in_proj_w[192 * 64] = {
 };
 
 /* transformer.decoder.layers.0.self_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float g2p_dec_l0_sa_in_proj_b[192] = {
+const float g2p_dec_l0_sa_in_proj_b[192] = {
     0.0647352561f, -0.093287386f, 0.0655980408f, -0.0318612307f, 0.0323661864f, -0.0309485365f,
     6.88305818e-06f, -0.0770841613f, -0.00327255367f, -0.164760545f, -0.0352917351f, -0.093187958f,
     0.077228263f, 0.0673230961f, -0.0902064741f, 0.0968422964f, -0.0781315714f, 0.0172289219f,
@@ -14689,7 +14781,7 @@ static const float g2p_dec_l0_sa_in_proj_b[192] = {
 };
 
 /* transformer.decoder.layers.0.self_attn.out_proj.weight [d_model][d_model] */
-static const float g2p_dec_l0_sa_out_w[64 * 64] = {
+const float g2p_dec_l0_sa_out_w[64 * 64] = {
     0.0885014385f, -0.0703806728f, -0.0449356139f, 0.0365711004f, 0.0693342984f, 0.0927962735f,
     -0.0805382431f, -0.0147857247f, 0.0716887191f, 0.0267377961f, -0.0931340903f, 0.187791884f,
     -0.0504369363f, -0.0130316829f, -0.0131009864f, 0.0603547879f, 0.0128228776f, -0.036077071f,
@@ -15377,7 +15469,7 @@ static const float g2p_dec_l0_sa_out_w[64 * 64] = {
 };
 
 /* transformer.decoder.layers.0.self_attn.out_proj.bias [d_model] */
-static const float g2p_dec_l0_sa_out_b[64] = {
+const float g2p_dec_l0_sa_out_b[64] = {
     0.0110820876f, -0.0727081895f, -0.0133322943f, -0.057337597f, 0.00338871893f, 0.0168546587f,
     -0.0605727658f, 0.0193863492f, -0.106231593f, 0.00772085041f, 0.0326697007f, 0.0150072128f,
     -0.123543411f, -0.120484889f, -0.038322974f, -0.105748497f, -0.0672645196f, 0.0796947405f,
@@ -15392,7 +15484,7 @@ static const float g2p_dec_l0_sa_out_b[64] = {
 };
 
 /* transformer.decoder.layers.0.multihead_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float g2p_dec_l0_ca_in_proj_w[192 * 64] = {
+const float g2p_dec_l0_ca_in_proj_w[192 * 64] = {
     -0.0131334523f, 0.074328199f, 0.186979413f, -0.223895386f, 0.150142938f, -0.00711074891f,
     -0.157123655f, -0.0085044587f, -0.0717955083f, -0.02423371f, -0.0330109075f, 0.177395925f,
     0.0970660523f, 0.0176880192f, -0.0923381671f, 0.0615485199f, 0.0187612306f, 0.0922704563f,
@@ -17444,7 +17536,7 @@ static const float g2p_dec_l0_ca_in_proj_w[192 * 64] = {
 };
 
 /* transformer.decoder.layers.0.multihead_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float g2p_dec_l0_ca_in_proj_b[192] = {
+const float g2p_dec_l0_ca_in_proj_b[192] = {
     0.0752990395f, 0.0324056745f, 0.110984154f, -0.00718269031f, 0.272962928f, 0.0111068748f,
     0.136806369f, 0.0253876876f, 0.196450174f, 0.011510835f, -0.185346395f, -0.024667263f,
     0.121398509f, 0.0202885717f, -0.0102954991f, -0.138792291f, -0.0515213646f, 0.136827007f,
@@ -17482,7 +17574,7 @@ static const float g2p_dec_l0_ca_in_proj_b[192] = {
 };
 
 /* transformer.decoder.layers.0.multihead_attn.out_proj.weight [d_model][d_model] */
-static const float g2p_dec_l0_ca_out_w[64 * 64] = {
+const float g2p_dec_l0_ca_out_w[64 * 64] = {
     -0.066258505f, -0.356767952f, -0.0438421555f, 0.10742709f, -0.0151118496f, 0.107576586f,
     -0.0942384973f, 0.17607598f, 0.00186519779f, -0.217339218f, -0.0241663121f, 0.159856901f,
     0.0476428568f, 0.247404739f, 0.0222915877f, 0.166274577f, -0.0301813688f, -0.165948212f,
@@ -18169,7 +18261,7 @@ static const float g2p_dec_l0_ca_out_w[64 * 64] = {
 };
 
 /* transformer.decoder.layers.0.multihead_attn.out_proj.bias [d_model] */
-static const float g2p_dec_l0_ca_out_b[64] = {
+const float g2p_dec_l0_ca_out_b[64] = {
     -0.101338908f, -0.204946548f, 0.00926625915f, 0.0110681765f, -0.106351331f, 0.0692677274f,
     -0.126649857f, -0.00037225234f, -0.233022138f, 0.0349081829f, -0.132607877f, 0.0255833287f,
     -0.0571234785f, -0.250062466f, -0.00461741025f, 0.0235641059f, -0.0109626008f, 0.140657574f,
@@ -18184,7 +18276,7 @@ static const float g2p_dec_l0_ca_out_b[64] = {
 };
 
 /* transformer.decoder.layers.0.linear1.weight [d_ff][d_model] */
-static const float g2p_dec_l0_ff1_w[128 * 64] = {
+const float g2p_dec_l0_ff1_w[128 * 64] = {
     0.0987398326f, 0.159021795f, -0.218606979f, 0.175569251f, 0.190248653f, 0.0224816129f,
     0.0958241373f, -0.203361496f, -0.0248424895f, 0.0327272937f, 0.132290497f, -0.0564655475f,
     -0.122219861f, 0.225068524f, -0.106503434f, 0.0624027252f, 0.426348031f, 0.134078532f,
@@ -19553,7 +19645,7 @@ static const float g2p_dec_l0_ff1_w[128 * 64] = {
 };
 
 /* transformer.decoder.layers.0.linear1.bias [d_ff] */
-static const float g2p_dec_l0_ff1_b[128] = {
+const float g2p_dec_l0_ff1_b[128] = {
     -0.131119728f, -0.27555719f, -0.168295845f, -0.184979767f, -0.336716533f, -0.243163094f,
     -0.380274683f, -0.430254638f, -0.218123555f, -0.276353806f, 0.0165022742f, -0.36227864f,
     -0.489772916f, -0.300597936f, -0.451006919f, -0.349974215f, -0.226570159f, -0.224397704f,
@@ -19579,7 +19671,7 @@ static const float g2p_dec_l0_ff1_b[128] = {
 };
 
 /* transformer.decoder.layers.0.linear2.weight [d_model][d_ff] */
-static const float g2p_dec_l0_ff2_w[64 * 128] = {
+const float g2p_dec_l0_ff2_w[64 * 128] = {
     0.114873596f, 0.165978596f, -0.0234653819f, 0.0468025766f, -0.171270505f, 0.0606931336f,
     0.212613553f, 0.132788092f, -0.246362165f, 0.183271155f, -0.0131129688f, 0.200568974f,
     0.227437064f, 0.152328417f, -0.147584811f, -0.0276907347f, -0.122451283f, 0.00767358067f,
@@ -20949,7 +21041,7 @@ static const float g2p_dec_l0_ff2_w[64 * 128] = {
 };
 
 /* transformer.decoder.layers.0.linear2.bias [d_model] */
-static const float g2p_dec_l0_ff2_b[64] = {
+const float g2p_dec_l0_ff2_b[64] = {
     0.0615545847f, 0.0444966145f, 0.117414609f, 0.0450030044f, 0.0236528199f, -0.0297573991f,
     0.0659757033f, -0.0697086081f, 0.153114334f, -0.0357690565f, 0.050489869f, -0.111398689f,
     -0.100630887f, 0.0934930742f, 0.0281229634f, 0.0527712628f, 0.0682549998f, -0.0713769421f,
@@ -20964,7 +21056,7 @@ static const float g2p_dec_l0_ff2_b[64] = {
 };
 
 /* transformer.decoder.layers.0.norm1.weight [d_model] */
-static const float g2p_dec_l0_norm1_w[64] = {
+const float g2p_dec_l0_norm1_w[64] = {
     1.39481771f, 1.24297917f, 1.30851603f, 1.52520299f, 1.16040909f, 1.23338437f, 1.29943228f,
     1.19549191f, 1.18465984f, 1.2034905f, 1.38492811f, 1.49721432f, 1.2988497f, 0.962354064f,
     1.14361215f, 1.09869099f, 1.29910696f, 1.04310381f, 1.20843875f, 1.35081232f, 1.05699134f,
@@ -20978,7 +21070,7 @@ static const float g2p_dec_l0_norm1_w[64] = {
 };
 
 /* transformer.decoder.layers.0.norm1.bias [d_model] */
-static const float g2p_dec_l0_norm1_b[64] = {
+const float g2p_dec_l0_norm1_b[64] = {
     -0.0552948639f, -0.186060488f, -0.0488654748f, 0.0228865966f, -0.0480556786f, 0.100673258f,
     -0.110668033f, 0.076985456f, -0.202420086f, -0.0159491505f, -0.0662351251f, 0.0943878293f,
     -0.0536622591f, -0.0650089532f, -0.0317832753f, -0.0595026053f, -0.116360657f, 0.115803815f,
@@ -20993,7 +21085,7 @@ static const float g2p_dec_l0_norm1_b[64] = {
 };
 
 /* transformer.decoder.layers.0.norm2.weight [d_model] */
-static const float g2p_dec_l0_norm2_w[64] = {
+const float g2p_dec_l0_norm2_w[64] = {
     1.02094603f, 1.09392202f, 0.995891035f, 1.1091243f, 0.921544731f, 0.85380584f, 0.975224137f,
     0.963694334f, 1.0065695f, 0.897163749f, 1.19806075f, 1.157637f, 1.1375401f, 0.840598047f,
     0.935413122f, 0.841631353f, 0.978356659f, 0.919727921f, 1.02665389f, 1.22246456f, 0.84129262f,
@@ -21007,7 +21099,7 @@ static const float g2p_dec_l0_norm2_w[64] = {
 };
 
 /* transformer.decoder.layers.0.norm2.bias [d_model] */
-static const float g2p_dec_l0_norm2_b[64] = {
+const float g2p_dec_l0_norm2_b[64] = {
     -0.222535819f, -0.381134838f, -0.0164234415f, 0.0225614216f, -0.168033957f, 0.207871541f,
     -0.271084279f, 0.103178971f, -0.494073063f, -0.0639370829f, -0.216317162f, 0.0408683121f,
     -0.123580761f, -0.199751481f, 0.128543511f, -0.0607344434f, -0.155036956f, 0.191450909f,
@@ -21022,7 +21114,7 @@ static const float g2p_dec_l0_norm2_b[64] = {
 };
 
 /* transformer.decoder.layers.0.norm3.weight [d_model] */
-static const float g2p_dec_l0_norm3_w[64] = {
+const float g2p_dec_l0_norm3_w[64] = {
     0.861060798f, 0.7693156f, 0.859263718f, 0.869766951f, 0.761032581f, 0.786896646f, 0.668726623f,
     0.924544275f, 0.623566628f, 0.863050103f, 0.713007092f, 0.986807585f, 0.635054767f, 0.86654228f,
     0.871346951f, 0.827101946f, 0.830601394f, 0.876639366f, 0.848725796f, 0.699560642f,
@@ -21036,7 +21128,7 @@ static const float g2p_dec_l0_norm3_w[64] = {
 };
 
 /* transformer.decoder.layers.0.norm3.bias [d_model] */
-static const float g2p_dec_l0_norm3_b[64] = {
+const float g2p_dec_l0_norm3_b[64] = {
     0.263511777f, 0.289289266f, 0.0119949039f, 0.00849534944f, 0.0314993374f, -0.114964098f,
     0.21640484f, -0.061436031f, 0.389627159f, -0.0628998801f, 0.196533889f, -0.04359705f,
     0.187713072f, 0.145073101f, -0.0786073282f, 0.0902759284f, 0.145833597f, -0.00755834812f,
@@ -21051,7 +21143,7 @@ static const float g2p_dec_l0_norm3_b[64] = {
 };
 
 /* transformer.decoder.layers.1.self_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float g2p_dec_l1_sa_in_proj_w[192 * 64] = {
+const float g2p_dec_l1_sa_in_proj_w[192 * 64] = {
     0.12672855f, -0.0948882625f, -0.0542842411f, 0.0159080867f, -0.0703698322f, 0.0116873393f,
     -0.0455249511f, -0.0559249818f, 0.0257885009f, -0.170361355f, 0.0140363174f, -0.0119603705f,
     -0.180883974f, 0.0107736597f, 0.0675012469f, -0.0106975455f, 0.205895901f, -0.150623083f,
@@ -23103,7 +23195,7 @@ static const float g2p_dec_l1_sa_in_proj_w[192 * 64] = {
 };
 
 /* transformer.decoder.layers.1.self_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float g2p_dec_l1_sa_in_proj_b[192] = {
+const float g2p_dec_l1_sa_in_proj_b[192] = {
     0.0387452133f, -0.128244609f, -0.13504827f, 0.092121169f, -0.124329843f, -0.0026566009f,
     0.109998211f, -0.0659748763f, -0.3337726f, 0.212924093f, 0.0250417702f, -0.00954329222f,
     -0.214033306f, -0.295501262f, 0.0208005011f, -0.105702005f, -0.174237415f, -0.197724193f,
@@ -23141,7 +23233,7 @@ static const float g2p_dec_l1_sa_in_proj_b[192] = {
 };
 
 /* transformer.decoder.layers.1.self_attn.out_proj.weight [d_model][d_model] */
-static const float g2p_dec_l1_sa_out_w[64 * 64] = {
+const float g2p_dec_l1_sa_out_w[64 * 64] = {
     0.129816785f, -0.0191640537f, 0.0583996102f, -0.0512832031f, 0.180356428f, -0.000870011281f,
     0.0848992243f, 0.0487917326f, 0.00141047209f, 0.148855984f, 0.197036684f, -0.082226485f,
     0.0741414204f, -0.0804089755f, 0.0758248568f, 0.0840441734f, -0.0753069147f, -0.12235342f,
@@ -23828,7 +23920,7 @@ static const float g2p_dec_l1_sa_out_w[64 * 64] = {
 };
 
 /* transformer.decoder.layers.1.self_attn.out_proj.bias [d_model] */
-static const float g2p_dec_l1_sa_out_b[64] = {
+const float g2p_dec_l1_sa_out_b[64] = {
     0.0380709618f, -0.00949916523f, -0.106780581f, -0.0153928418f, 0.00140033208f, -0.0189827383f,
     -0.00976491906f, 0.0195513647f, -0.0261483919f, 0.00137263269f, 0.0217827335f, 0.000748523395f,
     -0.0246546734f, -0.0755816847f, -0.0843363404f, 0.00955065247f, -0.025621146f, 0.0653656125f,
@@ -23843,7 +23935,7 @@ static const float g2p_dec_l1_sa_out_b[64] = {
 };
 
 /* transformer.decoder.layers.1.multihead_attn.in_proj_weight [3*d_model][d_model] (Wq; Wk; Wv) */
-static const float g2p_dec_l1_ca_in_proj_w[192 * 64] = {
+const float g2p_dec_l1_ca_in_proj_w[192 * 64] = {
     -0.0801036879f, -0.11329186f, 0.230575874f, 0.22719489f, -0.377956629f, -0.00805714633f,
     0.363568425f, 0.0248796996f, -0.140824676f, 0.285909176f, -0.342150241f, 0.147864267f,
     -0.242054522f, -0.0729836747f, 0.266833544f, -0.0252666995f, -0.102966242f, -0.033996366f,
@@ -25895,7 +25987,7 @@ static const float g2p_dec_l1_ca_in_proj_w[192 * 64] = {
 };
 
 /* transformer.decoder.layers.1.multihead_attn.in_proj_bias [3*d_model] (bq; bk; bv) */
-static const float g2p_dec_l1_ca_in_proj_b[192] = {
+const float g2p_dec_l1_ca_in_proj_b[192] = {
     0.0200382359f, 0.108571023f, 0.144741282f, 0.202124044f, 0.322651654f, -0.000343788764f,
     0.206857443f, -0.129649803f, 0.130312607f, 0.0849847794f, -0.030675916f, -0.292304635f,
     0.0588874444f, 0.045270443f, -0.128447503f, -0.247659996f, -0.166337758f, -0.234268948f,
@@ -25933,7 +26025,7 @@ static const float g2p_dec_l1_ca_in_proj_b[192] = {
 };
 
 /* transformer.decoder.layers.1.multihead_attn.out_proj.weight [d_model][d_model] */
-static const float g2p_dec_l1_ca_out_w[64 * 64] = {
+const float g2p_dec_l1_ca_out_w[64 * 64] = {
     -0.178325847f, 0.122547172f, 0.111653358f, -0.00170298724f, 0.296970546f, 0.0763777792f,
     -0.0204500314f, -0.147703812f, 0.0782672912f, 0.250772774f, -0.0416958667f, -0.0769773498f,
     -0.149036765f, -0.018408455f, 0.215086117f, 0.189798132f, -0.0156960003f, -0.350842237f,
@@ -26620,7 +26712,7 @@ static const float g2p_dec_l1_ca_out_w[64 * 64] = {
 };
 
 /* transformer.decoder.layers.1.multihead_attn.out_proj.bias [d_model] */
-static const float g2p_dec_l1_ca_out_b[64] = {
+const float g2p_dec_l1_ca_out_b[64] = {
     0.212214157f, -0.0425983146f, -0.161975548f, 0.144102246f, 0.145553857f, 0.125630453f,
     -0.048239775f, 0.084038496f, 0.198499784f, -0.12458425f, -0.103043504f, 0.323521256f,
     -0.128366366f, -0.243959695f, -0.105626732f, -0.0673894882f, 0.0688806474f, 0.150458872f,
@@ -26635,7 +26727,7 @@ static const float g2p_dec_l1_ca_out_b[64] = {
 };
 
 /* transformer.decoder.layers.1.linear1.weight [d_ff][d_model] */
-static const float g2p_dec_l1_ff1_w[128 * 64] = {
+const float g2p_dec_l1_ff1_w[128 * 64] = {
     0.0929386616f, -0.147676602f, 0.382003516f, -0.112186879f, 0.100963779f, 0.0827065855f,
     -0.070181556f, -0.176253974f, 0.0872587487f, -0.0350815617f, -0.0791076645f, -0.050176017f,
     0.250323713f, -0.0243312344f, 0.13968882f, 0.0198612288f, 0.155382425f, 0.0429494493f,
@@ -28004,7 +28096,7 @@ static const float g2p_dec_l1_ff1_w[128 * 64] = {
 };
 
 /* transformer.decoder.layers.1.linear1.bias [d_ff] */
-static const float g2p_dec_l1_ff1_b[128] = {
+const float g2p_dec_l1_ff1_b[128] = {
     -0.327097625f, -0.314459562f, -0.310472429f, -0.317074239f, -0.402020305f, -0.228427261f,
     -0.543741882f, -0.263397157f, -0.333533853f, -0.37326476f, -0.196963042f, -0.363007009f,
     -0.351275027f, -0.241607815f, -0.298221707f, -0.355274439f, -0.156505838f, -0.159252167f,
@@ -28030,7 +28122,7 @@ static const float g2p_dec_l1_ff1_b[128] = {
 };
 
 /* transformer.decoder.layers.1.linear2.weight [d_model][d_ff] */
-static const float g2p_dec_l1_ff2_w[64 * 128] = {
+const float g2p_dec_l1_ff2_w[64 * 128] = {
     0.0296754185f, 0.23878251f, 0.316105664f, -0.0520054623f, 0.0974043831f, 0.0414464511f,
     0.245772988f, 0.0151167102f, -0.144769788f, 0.0554264337f, 0.136389539f, -0.247983366f,
     0.110534593f, -0.163324818f, -0.208303973f, -0.0853566006f, 0.235153466f, -0.0870174468f,
@@ -29400,7 +29492,7 @@ static const float g2p_dec_l1_ff2_w[64 * 128] = {
 };
 
 /* transformer.decoder.layers.1.linear2.bias [d_model] */
-static const float g2p_dec_l1_ff2_b[64] = {
+const float g2p_dec_l1_ff2_b[64] = {
     0.0458441302f, 0.09584672f, 0.113590062f, 0.0263585355f, -0.0262129027f, -0.057890296f,
     -0.00305737648f, -0.0614044257f, -0.0973494574f, 0.0203362275f, 0.0453175567f, -0.0796683505f,
     0.0706427693f, 0.146596983f, 0.120813966f, -0.00617726333f, -0.042175509f, -0.16452229f,
@@ -29415,7 +29507,7 @@ static const float g2p_dec_l1_ff2_b[64] = {
 };
 
 /* transformer.decoder.layers.1.norm1.weight [d_model] */
-static const float g2p_dec_l1_norm1_w[64] = {
+const float g2p_dec_l1_norm1_w[64] = {
     1.35371089f, 1.39186919f, 1.32953763f, 1.39418292f, 0.915981412f, 1.16030502f, 0.997517943f,
     1.29822743f, 1.31451905f, 1.34784198f, 1.25132966f, 1.34301138f, 1.08956683f, 1.40223885f,
     1.2701447f, 1.14190817f, 1.35267961f, 1.24386692f, 1.3118155f, 1.36797643f, 1.15180695f,
@@ -29429,7 +29521,7 @@ static const float g2p_dec_l1_norm1_w[64] = {
 };
 
 /* transformer.decoder.layers.1.norm1.bias [d_model] */
-static const float g2p_dec_l1_norm1_b[64] = {
+const float g2p_dec_l1_norm1_b[64] = {
     0.0978358611f, 0.148598686f, -0.256310165f, 0.0743216425f, -0.0364520922f, -0.0196968317f,
     -0.0800003931f, 0.186120316f, -0.0174773149f, 0.0469321087f, -0.0400530137f, -0.00546325138f,
     -0.119870558f, -0.255720288f, -0.242605597f, 0.142716751f, 0.125535652f, 0.180193707f,
@@ -29444,7 +29536,7 @@ static const float g2p_dec_l1_norm1_b[64] = {
 };
 
 /* transformer.decoder.layers.1.norm2.weight [d_model] */
-static const float g2p_dec_l1_norm2_w[64] = {
+const float g2p_dec_l1_norm2_w[64] = {
     0.995200038f, 1.02898169f, 1.03107786f, 0.97709918f, 0.81325078f, 1.03868508f, 0.855621576f,
     1.04548085f, 0.998690248f, 1.01341093f, 1.01395357f, 0.954268932f, 0.949793577f, 1.09012926f,
     0.952066541f, 0.946880162f, 1.03906941f, 1.07534134f, 1.02924204f, 1.06468213f, 0.912472188f,
@@ -29458,7 +29550,7 @@ static const float g2p_dec_l1_norm2_w[64] = {
 };
 
 /* transformer.decoder.layers.1.norm2.bias [d_model] */
-static const float g2p_dec_l1_norm2_b[64] = {
+const float g2p_dec_l1_norm2_b[64] = {
     -0.0609813109f, 0.133797392f, -0.148230419f, -0.0887307674f, -0.204972312f, -0.0484002344f,
     -0.123101458f, 0.141038164f, -0.320747763f, 0.157007486f, 0.129359752f, 0.207025409f,
     -0.321412086f, -0.257133007f, -0.12368609f, 0.328736573f, 0.0316886976f, 0.403591365f,
@@ -29473,7 +29565,7 @@ static const float g2p_dec_l1_norm2_b[64] = {
 };
 
 /* transformer.decoder.layers.1.norm3.weight [d_model] */
-static const float g2p_dec_l1_norm3_w[64] = {
+const float g2p_dec_l1_norm3_w[64] = {
     1.10953176f, 0.985616565f, 0.958420157f, 1.05362546f, 1.07261133f, 1.02469814f, 1.06134057f,
     1.06850672f, 1.19499433f, 1.12323523f, 1.16525543f, 1.28997326f, 1.03004062f, 0.870345533f,
     0.977021873f, 0.972260058f, 1.06100035f, 0.862396836f, 1.04304874f, 0.980080247f, 1.10409355f,
@@ -29487,7 +29579,7 @@ static const float g2p_dec_l1_norm3_w[64] = {
 };
 
 /* transformer.decoder.layers.1.norm3.bias [d_model] */
-static const float g2p_dec_l1_norm3_b[64] = {
+const float g2p_dec_l1_norm3_b[64] = {
     -0.058338616f, 0.0661759973f, 0.314622253f, -0.186267093f, 0.000588805764f, -0.0855518878f,
     0.0135842515f, -0.0512134619f, -0.132951662f, 0.164561093f, 0.240289211f, -0.0837700963f,
     0.0495753214f, 0.278119713f, 0.175858274f, -0.0585675873f, -0.0163153056f, -0.178209037f,
@@ -29502,7 +29594,7 @@ static const float g2p_dec_l1_norm3_b[64] = {
 };
 
 /* transformer.decoder.norm.weight [d_model] (final) */
-static const float g2p_dec_norm_w[64] = {
+const float g2p_dec_norm_w[64] = {
     1.46242952f, 1.49535465f, 1.83273304f, 1.58029759f, 1.51047063f, 1.43608856f, 1.39186275f,
     1.73615575f, 1.35312498f, 1.33209729f, 1.68393135f, 1.89872515f, 1.50558794f, 1.69693732f,
     1.57872212f, 1.40385306f, 1.59800673f, 1.54148364f, 1.53306937f, 1.62212276f, 1.59677076f,
@@ -29516,7 +29608,7 @@ static const float g2p_dec_norm_w[64] = {
 };
 
 /* transformer.decoder.norm.bias [d_model] (final) */
-static const float g2p_dec_norm_b[64] = {
+const float g2p_dec_norm_b[64] = {
     -0.184779122f, 0.0900143906f, 0.199647442f, -0.201528341f, 0.221349373f, -0.143188581f,
     0.0343032628f, -0.15013814f, 0.0415326394f, 0.0543017536f, 0.144871175f, 0.0417895317f,
     0.00874937791f, -0.0776951239f, -0.150822073f, 0.146531299f, 0.00536944903f, -0.0350030847f,
@@ -29531,7 +29623,7 @@ static const float g2p_dec_norm_b[64] = {
 };
 
 /* out.weight [tgt_vocab][d_model] */
-static const float g2p_out_w[68 * 64] = {
+const float g2p_out_w[68 * 64] = {
     0.363120794f, 0.0302870497f, 0.554346144f, 0.784019113f, 0.298389673f, 0.00317183509f,
     0.447524369f, -0.24813734f, 0.611546516f, -0.217838973f, -0.175505996f, -0.256672651f,
     0.392272055f, 0.56178695f, 0.652842224f, -0.860811114f, -0.355690897f, -0.441178501f,
@@ -30260,7 +30352,7 @@ static const float g2p_out_w[68 * 64] = {
 };
 
 /* out.bias [tgt_vocab] */
-static const float g2p_out_b[68] = {
+const float g2p_out_b[68] = {
     -1.97837377f, -1.98335242f, 0.0190559272f, 0.139193639f, 0.214893177f, 0.0768803135f,
     -0.0842596963f, -0.0901729912f, 0.0104316976f, 0.252540231f, -0.310764879f, -0.141998619f,
     -0.10192509f, 0.086602442f, -0.926205456f, -0.201878622f, 0.0948974043f, 0.269633502f,
@@ -30275,7 +30367,7 @@ static const float g2p_out_b[68] = {
     -0.182199687f, -0.10455779f,
 };
 
-static const attn_encoder_layer_weights_f32 g2p_enc_layers[G2P_N_ENC_LAYERS] = {
+const attn_encoder_layer_weights_f32 g2p_enc_layers[G2P_N_ENC_LAYERS] = {
     {{g2p_enc_l0_in_proj_w, g2p_enc_l0_in_proj_w + 4096, g2p_enc_l0_in_proj_w + 8192,
       g2p_enc_l0_in_proj_b, g2p_enc_l0_in_proj_b + 64, g2p_enc_l0_in_proj_b + 128,
       g2p_enc_l0_out_w, g2p_enc_l0_out_b},
@@ -30288,7 +30380,7 @@ static const attn_encoder_layer_weights_f32 g2p_enc_layers[G2P_N_ENC_LAYERS] = {
      g2p_enc_l1_norm1_b, g2p_enc_l1_norm2_w, g2p_enc_l1_norm2_b},
 };
 
-static const attn_decoder_layer_weights_f32 g2p_dec_layers[G2P_N_DEC_LAYERS] = {
+const attn_decoder_layer_weights_f32 g2p_dec_layers[G2P_N_DEC_LAYERS] = {
     {{g2p_dec_l0_sa_in_proj_w, g2p_dec_l0_sa_in_proj_w + 4096, g2p_dec_l0_sa_in_proj_w + 8192,
       g2p_dec_l0_sa_in_proj_b, g2p_dec_l0_sa_in_proj_b + 64, g2p_dec_l0_sa_in_proj_b + 128,
       g2p_dec_l0_sa_out_w, g2p_dec_l0_sa_out_b},
@@ -30308,7 +30400,7 @@ static const attn_decoder_layer_weights_f32 g2p_dec_layers[G2P_N_DEC_LAYERS] = {
      g2p_dec_l1_norm1_b, g2p_dec_l1_norm2_w, g2p_dec_l1_norm2_b, g2p_dec_l1_norm3_w,
      g2p_dec_l1_norm3_b},
 };
-static const attn_seq2seq_cfg g2p_cfg = {
+const attn_seq2seq_cfg g2p_cfg = {
     {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 0 /*causal*/, 9.99999975e-06f /*eps*/,
      0 /*window*/},
     {64, 4, 128, ATTN_ACT_RELU, 0 /*norm_first*/, 1 /*causal*/, 9.99999975e-06f /*eps*/,
@@ -30317,11 +30409,14 @@ static const attn_seq2seq_cfg g2p_cfg = {
     1.f /*embed_scale*/, 0 /*embed_norm*/,
     0, 0, 0, 0, 0 /*src_d_in, src_patch, src_channels, src_image_h, src_image_w*/,
     0 /*src_cls_token*/, 0 /*src_segments*/};
-static const attn_seq2seq_weights_f32 g2p_weights = {
+const attn_seq2seq_weights_f32 g2p_weights = {
     g2p_src_embed, g2p_tgt_embed, g2p_src_pos, g2p_tgt_pos,
     {g2p_enc_layers, G2P_N_ENC_LAYERS, 1 /*final norm*/, g2p_enc_norm_w, g2p_enc_norm_b},
     {g2p_dec_layers, G2P_N_DEC_LAYERS, 1 /*final norm*/, g2p_dec_norm_w, g2p_dec_norm_b},
     g2p_out_w, g2p_out_b, NULL, NULL, NULL, NULL, NULL /*src_embed_w*/, NULL /*src_embed_b*/,
     NULL /*src_cls_token*/, NULL /*src_segment_embed*/};
 
-#endif /* G2P_MODEL_H */
+#ifdef __cplusplus
+}
+#endif
+#endif /* G2P_MODEL_IMPLEMENTATION */

@@ -323,8 +323,8 @@ def task_samples(rng, n, segments=True, padded=0):
 
 
 def _s8_array(text, name):
-    """The values of `static const int8_t name[n] = {...};` in a header."""
-    m = re.search(r"static const int8_t %s\[(\d+)\] = \{(.*?)\n\};" % name, text, re.S)
+    """The values of `const int8_t name[n] = {...};` in a header."""
+    m = re.search(r"^const int8_t %s\[(\d+)\] = \{(.*?)\n\};" % name, text, re.S | re.M)
     assert m, "no int8 array %s in the header" % name
     vals = [int(v) for v in m.group(2).replace("\n", " ").split(",") if v.strip()]
     assert len(vals) == int(m.group(1)), (name, len(vals), m.group(1))
@@ -471,8 +471,8 @@ def token_int8_checks(check, P, cc, cxx):
         src = P("cxx_tok.cc")
         with open(src, "w") as fh:
             fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
-                     '#include "tq_model.h"\n#include "tq_model_s8.h"\n'
-                     '#include "tp_model.h"\n#include "tp_model_s8.h"\n'
+                     '#define TQ_MODEL_IMPLEMENTATION\n#include "tq_model.h"\n#define TQ_MODEL_S8_IMPLEMENTATION\n#include "tq_model_s8.h"\n'
+                     '#define TP_MODEL_IMPLEMENTATION\n#include "tp_model.h"\n#define TP_MODEL_S8_IMPLEMENTATION\n#include "tp_model_s8.h"\n'
                      'int main(void) { return tq_s8.logit_zp + tp_s8.logit_zp + '
                      '(int)sizeof tq_weights + (int)sizeof tp_weights == 0; }\n')
         r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
@@ -521,7 +521,7 @@ def token_int8_checks(check, P, cc, cxx):
             fh.write(text)
         src = P("tq_c.c")
         with open(src, "w") as fh:
-            fh.write('#include "tq_model.h"\n#include "tq_c_calib.h"\nint main(void) '
+            fh.write('#define TQ_MODEL_IMPLEMENTATION\n#include "tq_model.h"\n#include "tq_c_calib.h"\nint main(void) '
                      '{ return tq_calib_tokens[0][0]; }\n')
         r = subprocess.run([cc, "-std=c99", "-fsyntax-only", "-I" + REPO, src],
                            capture_output=True, text=True)
@@ -530,7 +530,7 @@ def token_int8_checks(check, P, cc, cxx):
         with open(P("tq_c_calib.h"), "w") as fh:
             fh.write(text.replace("#define TQ_CALIB_MAX_TOKEN 20", "#define TQ_CALIB_MAX_TOKEN 19"))
         with open(P("quant_input.h"), "w") as fh:
-            fh.write('#include "tq_model.h"\n#include "tq_c_calib.h"\n#define QM_NAME "tq"\n'
+            fh.write('#define TQ_MODEL_IMPLEMENTATION\n#include "tq_model.h"\n#include "tq_c_calib.h"\n#define QM_NAME "tq"\n'
                      '#define QM_CFG tq_cfg\n#define QM_WEIGHTS tq_weights\n'
                      '#define QM_N_CALIB TQ_N_CALIB\n#define QM_SEQ TQ_CALIB_SEQ\n'
                      '#define QM_PADDING TQ_CALIB_PADDING\n#define QM_TOKENS 1\n'
@@ -635,7 +635,7 @@ def classifier_checks(check, P, cc, cxx):
         E.export_calibration(imgs, None, P("vp_calib.h"), "vp", patch=2)
         text = E.quantize(P("vp_model.h"), P("vp_calib.h"), P("vp_model_s8.h"), "vp",
                           c_compiler=cc)
-        assert "static const attn_cls_row_s8_params vp_s8_cls_row" in text, text[-1500:]
+        assert "\nconst attn_cls_row_s8_params vp_s8_cls_row" in text, text[-1500:]
         assert "&vp_s8_cls_row};" in text and "vp_s8_cls_x0[16]" in text
         held = list(np.float32(rng.randn(40, 2, 6, 4)))
         r = E.verify_model(vp, P("vp_model.h"), "vp", held, s8_header_path=P("vp_model_s8.h"),
@@ -743,8 +743,8 @@ def classifier_checks(check, P, cc, cxx):
         src = P("cxx_cls.cc")
         with open(src, "w") as fh:
             fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
-                     '#include "v_model.h"\n#include "v_model_s8.h"\n#include "b_model.h"\n'
-                     '#include "w2_model.h"\n'
+                     '#define V_MODEL_IMPLEMENTATION\n#include "v_model.h"\n#define V_MODEL_S8_IMPLEMENTATION\n#include "v_model_s8.h"\n#define B_MODEL_IMPLEMENTATION\n#include "b_model.h"\n'
+                     '#define W2_MODEL_IMPLEMENTATION\n#include "w2_model.h"\n'
                      'int main(void) { return v_s8.logit_zp + (int)sizeof v_weights + '
                      '(int)sizeof b_weights + w2_cfg.encoder.window == 0; }\n')
         r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
@@ -1057,8 +1057,8 @@ def embed_norm_checks(check, P, cc, cxx):
         src = P("en_cxx.cc")
         with open(src, "w") as fh:
             fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
-                     '#include "en0_model.h"\n#include "en0_model_s8.h"\n'
-                     '#include "enl_model.h"\n#include "enl_model_s8.h"\n'
+                     '#define EN0_MODEL_IMPLEMENTATION\n#include "en0_model.h"\n#define EN0_MODEL_S8_IMPLEMENTATION\n#include "en0_model_s8.h"\n'
+                     '#define ENL_MODEL_IMPLEMENTATION\n#include "enl_model.h"\n#define ENL_MODEL_S8_IMPLEMENTATION\n#include "enl_model_s8.h"\n'
                      'int main(void) { return en0_cfg.embed_norm + enl_cfg.embed_norm + '
                      'en0_s8.logit_zp + enl_s8.logit_zp == 0; }\n')
         r = subprocess.run([cxx, "-std=c++98", "-x", "c++"] + CXXWARN +
@@ -1315,7 +1315,9 @@ def front_checks(check, P, cc, cxx):
         src = P("fr_cxx.cc")
         with open(src, "w") as fh:
             fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n' +
-                     "".join('#include "fr%d_model.h"\n#include "fr%d_model_s8.h"\n' % (i, i)
+                     "".join('#define FR%d_MODEL_IMPLEMENTATION\n#include "fr%d_model.h"\n'
+                                     '#define FR%d_MODEL_S8_IMPLEMENTATION\n'
+                                     '#include "fr%d_model_s8.h"\n' % (i, i, i, i)
                              for i in range(3)) +
                      'int main(void) { return fr0_cfg.src_d_in + fr1_cfg.src_patch + '
                      'fr2_cfg.src_segments + fr0_s8.src_in_zp + fr1_s8.logit_zp == 0; }\n')
@@ -1571,7 +1573,7 @@ def main():
               "logits within %.3g (span %.3g)" % (r["words_identical"], r["samples"],
                                                   100 * r["token_error_rate"],
                                                   r["max_logit_error"], r["logit_span"]))
-        assert "static const attn_seq2seq_s8_params s0_s8 = {" in r["text"]
+        assert "\nconst attn_seq2seq_s8_params s0_s8 = {" in r["text"]
         assert "#define S0_S8_WEIGHT_BYTES " in r["text"]
     check("int8 seq2seq: quantized, the header bit-identical to the quantizer's parameters, "
           ">= 50% of held-out outputs identical to float", s8_seq2seq)
@@ -1623,7 +1625,8 @@ def main():
 
         def bad_write(path, text):  # the printed header with one int8 weight changed
             if path.endswith("_s8.h"):
-                k = text.index("s0_s8_out_w[") + len("s0_s8_out_w[208] = {\n    ")
+                d = "\nconst int8_t s0_s8_out_w[208] = {\n    "  # (the definition)
+                k = text.index(d) + len(d)
                 end = text.index(",", k)
                 v = int(text[k:end])
                 text = text[:k] + str(v + 1 if v < 127 else v - 1) + text[end:]
@@ -1642,9 +1645,9 @@ def main():
         src = P("cxx.cc")
         with open(src, "w") as fh:
             fh.write('#define ATTN_IMPLEMENTATION\n#include "attention.h"\n'
-                     '#include "s0_model.h"\n#include "s0_model_s8.h"\n'
-                     '#include "l0_model.h"\n#include "l0_model_s8.h"\n'
-                     '#include "s1_model.h"\n#include "s1_model_s8.h"\n'
+                     '#define S0_MODEL_IMPLEMENTATION\n#include "s0_model.h"\n#define S0_MODEL_S8_IMPLEMENTATION\n#include "s0_model_s8.h"\n'
+                     '#define L0_MODEL_IMPLEMENTATION\n#include "l0_model.h"\n#define L0_MODEL_S8_IMPLEMENTATION\n#include "l0_model_s8.h"\n'
+                     '#define S1_MODEL_IMPLEMENTATION\n#include "s1_model.h"\n#define S1_MODEL_S8_IMPLEMENTATION\n#include "s1_model_s8.h"\n'
                      'int main(void) { return s0_cfg.max_src + s0_s8.logit_zp + '
                      'l0_s8.logit_zp + s1_s8.logit_zp + (int)sizeof s0_weights + '
                      '(int)sizeof l0_weights + (int)sizeof s1_weights == 0; }\n')
