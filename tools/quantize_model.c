@@ -57,6 +57,7 @@
 #define QM_IS_TOKENS 0
 #endif
 static unsigned char g_scratch[16u << 20] ATTN_ALIGNED;
+static void *g_store_mem; /* the store (the size attn_quantize_model_store_bytes gives) */
 
 #ifdef QM_CHECK_S8
 /* The model run with q and with the printed QM_CHECK_S8 on each
@@ -380,8 +381,6 @@ static void print_sizes(const attn_model_cfg *cfg, const char *upper)
     hdr_sizes(upper, QM_NAME);
 }
 
-static void print_float(float f);
-
 /* QM_NAME_s8_cfg: the model's configuration (QM_NAME_cfg of the float
    header), for this header alone */
 static void print_cfg(const attn_model_cfg *c)
@@ -611,15 +610,14 @@ int main(void)
     attn_arena store, scratch;
     attn_status st;
     size_t store_bytes = 0;
-    void *store_mem;
 
     st = attn_quantize_model_store_bytes(cfg, &QM_WEIGHTS, QM_SEQ, QM_IS_TOKENS, &store_bytes);
-    if (st != ATTN_OK || !(store_mem = malloc(store_bytes + ATTN_ALIGN))) {
+    if (st != ATTN_OK || !(g_store_mem = malloc(store_bytes + ATTN_ALIGN))) {
         (void)fprintf(stderr, "quantize_model: attn_quantize_model_store_bytes: %s\n",
                       st != ATTN_OK ? attn_status_str(st) : "no memory for the store");
         return 1;
     }
-    attn_arena_init(&store, store_mem, store_bytes + ATTN_ALIGN);
+    attn_arena_init(&store, g_store_mem, store_bytes + ATTN_ALIGN);
     attn_arena_init(&scratch, g_scratch, sizeof g_scratch);
 #ifdef QM_TOKENS
     st = attn_quantize_model_tokens_s8(&q, cfg, &QM_WEIGHTS, &QM_CALIB[0][0], QM_SEGMENTS,
