@@ -1184,7 +1184,7 @@ def _seq2seq(mp, notes):
 # ---- export and verification against the user's model ----------------------------
 
 
-def _random_samples(w, n=6, seed=0):
+def _random_samples(w, n=16, seed=0):
     """n random inputs (without a batch dimension) of the export's shape."""
     info = w.byom
     shape = info["input_shape"][0][1:]
@@ -1204,7 +1204,7 @@ def export_module(model, path, name, *, example_input=None, seq=None, samples=No
     logits against `model`'s own forward on the same inputs (the same bound;
     RuntimeError naming the sample and logit: never a silently different
     model). A Classifier: samples (inputs without a batch dimension; default
-    six random ones of the example's shape); with calib (calibration inputs
+    16 random ones of the example's shape); with calib (calibration inputs
     [n, ...]) also calib_path (default NAME_calib.h) and the int8 s8_path
     (default NAME_model_s8.h), whose argmax must agree with `model`'s on at
     least min_agreement of the samples (RuntimeError otherwise). A Seq2Seq
