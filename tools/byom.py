@@ -1216,6 +1216,12 @@ def export_module(model, path, name, *, example_input=None, seq=None, samples=No
     for n in info["notes"]:
         log("note: %s" % n)
     kind = info["kind"]
+    if calib is not None and kind != "classifier":
+        raise ValueError("int8 of your own %s is not wired into export_module / the command "
+                         "line: export the float header, then run export_%s_calibration and "
+                         "quantize_%s on the wrapper from_module(model) returns"
+                         % ("encoder-decoder" if kind == "seq2seq" else "language model",
+                            kind, kind))
     if kind == "seq2seq":
         if bos is None:
             raise ValueError("an encoder-decoder needs bos= (--bos: the first decoder input)")

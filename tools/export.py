@@ -440,6 +440,87 @@ float, the token error rate against float (Levenshtein distance / float's
 tokens) and the int8 logits' error; fewer identical than min_word_agreement
 is a RuntimeError. quantize_lm(...) likewise for decoder-only models
 (samples: prompts; default the first half of each calibration sequence).
+
+BRING YOUR OWN MODEL (from_module, export_module; tools/byom.py)
+----------------------------------------------------------------
+A model written the usual way (your own nn.Module class and attribute names)
+is exported as it is when it is made of attention.h's blocks:
+
+    from export import from_module, export_module
+    wrapper = from_module(model)            # a Classifier / Seq2Seq / DecoderLM
+    export_module(model, "net_model.h", "net")               # float, verified
+    export_module(model, "net_model.h", "net", calib=x[:64]) # + int8
+    /usr/bin/python3 tools/export.py net.pt --name net       # torch.save(model)
+    /usr/bin/python3 tools/export.py net_sd.pt --name net \
+        --class path/to/net.py:Net --args '{"d_model": 32}'  # a state_dict
+
+What is traced: forward(x) (forward(src, tgt) for an encoder-decoder; other
+arguments must have defaults and are fixed at them) runs once under torch.fx
+on example_input= (a batch; default: made up from the first nn.Linear /
+nn.Embedding, batch 2, as many rows as the position table has, else 8; --seq
+on the command line). torch.nn's modules are leaves (nn.TransformerEncoder,
+nn.TransformerEncoderLayer, nn.Transformer, nn.Linear, nn.Embedding,
+nn.LayerNorm, nn.Conv2d, nn.Dropout, ...); your own modules and
+nn.Sequential are traced through, so a loop over an nn.ModuleList is a chain
+of layer calls. Sizes (x.shape, x.size(1), len(x)) are the example's: the
+export is for that input shape. Every node is also run on the example, and
+what does not depend on the input's data is checked by value.
+What is recognised, whatever the attribute names:
+    input      nn.Linear(d_in, d) of features [batch, seq, d_in]; nn.Embedding
+               of token ids [batch, seq]; nn.Conv2d patches
+               (conv(x).flatten(2).transpose(1, 2); needs example_input=).
+    scale      token embeddings * a number (math.sqrt(d)): Seq2Seq/DecoderLM
+               embed_scale; a Classifier gets a scaled copy of the table
+               (attn_model_cfg has no embed_scale; the same float32 products).
+    CLS        torch.cat([param.expand(b, -1, -1), x], dim=<rows>) (any
+               [d]-sized parameter), before the positions.
+    positions  anything added to the rows that equals the first rows of a
+               parameter or buffer [max, d] / [1, max, d] / [max, 1, d] (x +
+               pos, pos + x, x += ..., pos[:, :n], pos[:n], an nn.Embedding of
+               torch.arange(n)): learned, that table (shared); a buffer equal
+               to attention.h's sinusoidal table (the PyTorch tutorial's, in
+               float64 then float32): "sinusoidal", no table in the header.
+    LayerNorm  after the embedding (+ positions): embed_norm; after the stack:
+               the final norm.
+    layers     an nn.TransformerEncoder, or nn.TransformerEncoderLayers called
+               one after the other: one stack of identical layers (post- or
+               pre-norm, relu / gelu / tanh-gelu, batch_first either way,
+               transpose(0, 1) / permute(1, 0, 2) around it as the layers
+               expect); a mask given to them: none, all-visible or the causal
+               triangle (generate_square_subsequent_mask, torch.triu(...)).
+    pooling    x[:, 0] ("first"), x.mean(dim=<rows>) ("mean"), attention
+               pooling: softmax over the rows of Linear(d, 1)(x) (squeezed or
+               not), then (w * x).sum(dim=<rows>); then the head nn.Linear.
+    no pooling a head nn.Linear on every row of a causal stack of token ids:
+               DecoderLM; forward(src, tgt) through nn.Transformer(s, t,
+               tgt_mask=causal) and an output nn.Linear: Seq2Seq.
+    ignored    nn.Dropout / F.dropout (the export is the eval-mode model).
+Verified (never a silently different model): export_module writes the header
+of the wrapper, verify_model runs it in C against the wrapper (1e-5 * max(1,
+|logit|)) and against your own forward on the same inputs (reference=model:
+16 random inputs of the example's shape, no padding; the same bound; a
+RuntimeError naming the sample and logit otherwise). Encoder-decoders and
+language models: export_seq2seq / export_lm with reference=model (greedy
+tokens identical, every step's logits within the bound). verify_model(...,
+reference=f) and export_model(..., reference=f) do the same for a Classifier
+you built by hand. int8 (calib=, --calib): quantize, then the int8 argmax
+must be your model's on at least min_agreement (--min-agreement, default 0.9)
+of the samples; the report states it.
+Refused (ValueError: the module path, e.g. `blocks.2.norm (nn.BatchNorm1d)`,
+the source line file.py:LINE `code` that made the node, and what attention.h
+would need): modules attention.h does not have (BatchNorm, LSTM/GRU, Conv1d,
+a hand-written attention or feed-forward, an activation outside a
+transformer layer, another activation inside one), operations on the rows
+outside the shape above (a second Linear, a scale other than of token
+embeddings, positions that are not a table's first rows, a concatenation
+other than one CLS row in front, pooling over another axis), padding masks
+computed in forward, masks other than causal, data-dependent control flow
+(fx cannot trace `if x.sum() > 0`), a forward returning several outputs.
+The command line never shows a traceback: a TorchScript file (torch.jit keeps
+no Python forward for fx to trace: save the nn.Module or its state_dict), a
+pickle whose class cannot be imported (put its file on PYTHONPATH or pass
+--class file.py:Class; or save a state_dict and pass --class and --args), a
+state_dict without --class or not fitting the constructor arguments.
 """
 
 import argparse
@@ -4241,6 +4322,9 @@ def _main(argv=None):
     ap.add_argument("--seq", type=int, help="Classifier: sequence length the C code uses (a "
                     "patch model: its patch count, the default; your own model: default the "
                     "length of its position table)")
+    ap.add_argument("--example", metavar="FILE", help="your own model: one input batch "
+                    "(.pt or .npy) to trace it with (needed for an image model; default: made "
+                    "up from its first nn.Linear / nn.Embedding, --seq rows)")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (images [n, C, H, W] "
                     "for a patch model; integer token ids [n, seq] or a list of id sequences "
@@ -4325,7 +4409,11 @@ def _main_module(model, args, load, command):
         if calib is not None and not isinstance(calib, (torch.Tensor, np.ndarray, list)):
             raise ValueError("--calib for your own classifier holds inputs [n, ...] (a tensor, "
                              "an array or a list), not %s" % type(calib).__name__)
+        example = load(args.example) if args.example else None
+        if isinstance(example, np.ndarray):
+            example = torch.from_numpy(example)
         r = export_module(model, out, args.name, seq=args.seq, calib=calib, bos=args.bos,
+                          example_input=example,
                           eos=args.eos, c_compiler=args.cc, source=command,
                           min_agreement=args.min_agreement,
                           calib_path="%s_calib.h" % args.name,

@@ -210,3 +210,23 @@ class BranchyNet(MeanNet):
         if h.sum() > 0:
             h = h + self.pos[:, :x.size(1)]
         return self.fc(self.enc(h).mean(dim=1))
+
+
+class PatchNet(nn.Module):
+    """A ViT: nn.Conv2d patches (flatten(2).transpose(1, 2)), a CLS row, learned
+    positions added to all rows, first pooling."""
+
+    def __init__(self, d_model=16, n_classes=3):
+        super().__init__()
+        self.patch = nn.Conv2d(1, d_model, 4, stride=4)
+        self.cls = nn.Parameter(torch.randn(1, 1, d_model))
+        self.pos = nn.Parameter(torch.randn(1, 5, d_model) * 0.1)
+        self.enc = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(d_model, 2, 32, batch_first=True), 1,
+            enable_nested_tensor=False)
+        self.head = nn.Linear(d_model, n_classes)
+
+    def forward(self, img):
+        x = self.patch(img).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
+        return self.head(self.enc(x)[:, 0])

@@ -13,7 +13,8 @@ CLS token by torch.cat of an expanded parameter, pos + x, an embedding
 LayerNorm, x[:, 0]; (c) nn.Embedding tokens * sqrt(d) and the tutorial's
 sinusoidal buffer, (g) batch_first=False with transposes; (d) layers in an
 nn.ModuleList run by a loop, (h) pre-norm GELU, a final LayerNorm, (j)
-attention pooling, positions by nn.Embedding(arange); (e) a state_dict with
+attention pooling, positions by nn.Embedding(arange); a ViT (nn.Conv2d
+patches, a CLS row; example_input / --example); (e) a state_dict with
 --class and --args; (i) an encoder-decoder on nn.Transformer; a decoder-only
 language model (a causal stack); int8 (argmax agreement with the user's model
 stated and asserted). Refusals, each a message naming the module path and
@@ -126,6 +127,11 @@ def styles():
                 i, "Seq2Seq", dict(bos=1, eos=2),
                 lambda w, m=i: (w.transformer is m.transformer and w.out is m.generator and
                                 w.embed_scale == 4.0)))
+    v = M.PatchNet()
+    out.append(("ViT: nn.Conv2d patches, a CLS row, positions on all rows (example_input)", v,
+                "Classifier", dict(example_input=torch.randn(2, 1, 8, 8)),
+                lambda w, m=v: w.embed is m.patch and w.cls_token is m.cls and
+                w.image_size == (8, 8)))
     lm = M.TinyLM()
     out.append(("decoder-only: a causal TransformerEncoder stack", lm, "DecoderLM", {},
                 lambda w, m=lm: w.encoder is m.body and w.out is m.lm_head))
@@ -155,6 +161,9 @@ def run(check, P, cc):
             args = [P("b%d.pt" % k), "--name", "c%d" % k, "--cc", cc, "-o", P("c%d_model.h" % k)]
             if "bos" in extra:
                 args += ["--bos", str(extra["bos"]), "--eos", str(extra["eos"])]
+            if "example_input" in extra:
+                torch.save(extra["example_input"], P("b%d_example.pt" % k))
+                args += ["--example", P("b%d_example.pt" % k)]
             cli_ok(args, P("."), "verified", "as an export.")
         check("byom command line (model saved whole) exports and verifies: %s"
               % label.split(" ")[0], cmd)
