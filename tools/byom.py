@@ -22,16 +22,13 @@ line), so a model mapped wrongly is an error, never a silent export.
 
 import inspect
 import json
-import math
 import os
 import sys
 import traceback
 
-import numpy as np
 import torch
 import torch.fx as fx
 import torch.nn as nn
-import torch.nn.functional as F
 
 import export as E
 
@@ -410,7 +407,6 @@ class _Mapper:
 
     # -- the walk
     def run(self):
-        k = 0
         for node in self.graph.nodes:
             if node.op == "placeholder":
                 if node.target in self.inputs:
@@ -611,8 +607,37 @@ class _Mapper:
         return h.copy(node, st="encoded")
 
     def decoder(self, node, m, h, args, kwargs):
-        self.refuse(node, "an nn.TransformerDecoder outside an nn.Transformer",
-                    "write the encoder-decoder with nn.Transformer")
+        keys = ["tgt", "memory", "tgt_mask", "memory_mask", "tgt_key_padding_mask",
+                "memory_key_padding_mask"]
+        a = dict(zip(keys, args))
+        a.update(kwargs)
+        t, mem = a.get("tgt"), a.get("memory")
+        if not (isinstance(t, _H) and t.side == "tgt" and isinstance(mem, _H) and
+                mem.side == "src" and mem.st in ("encoded", "final")):
+            self.refuse(node, "nn.TransformerDecoder must get the embedded target (forward's "
+                        "second input) and, as memory, the encoder stack's output of the "
+                        "source (its first)")
+        for k in ("tgt_key_padding_mask", "memory_key_padding_mask"):
+            if a.get(k) is not None:
+                self.refuse(node, "%s given" % k, "attention.h's C runs one unpadded source "
+                            "and target")
+        if a.get("memory_mask") is not None:
+            self.refuse(node, "a memory_mask", "attention.h's cross-attention sees all of the "
+                        "source")
+        bf = bool(m.layers[0].self_attn.batch_first)
+        for x in (t, mem):
+            if (1 if bf else 0) != x.seq_axis:
+                self.refuse(node, "the decoder has batch_first=%s but gets the %s as [%s]"
+                            % (bf, "target" if x is t else "memory",
+                               "seq, batch, d" if x.seq_axis == 0 else "batch, seq, d"))
+        self.stage_at_most(node, t, "norm", "the decoder")
+        mk = a.get("tgt_mask")
+        if mk is not None and not isinstance(mk, _Aux):
+            self.refuse(node, "the tgt_mask is computed from the input's data")
+        self.checks.append(("tgt_mask", node, mk.node if mk is not None else None, "tgt",
+                            "tgt_mask"))
+        self.pieces("tgt").update(decoder=m, decoder_name=node.target)
+        return t.copy(node, st="decoded")
 
     def transformer(self, node, m, args, kwargs):
         keys = ["src", "tgt", "src_mask", "tgt_mask", "memory_mask", "src_key_padding_mask",
@@ -649,7 +674,6 @@ class _Mapper:
     # -- functions and methods
     def function(self, node, name, args, kwargs, hs):
         h = hs[0]
-        p = self.pieces(h.side)
         a0 = args[0] if args else None
         if name in ("dropout",) or (name in ("contiguous", "clone", "float", "to") and
                                     a0 is h):
@@ -830,37 +854,6 @@ def _kw(args, kwargs, i, name, default):
 # ---- concrete checks -------------------------------------------------------------
 
 
-class _Recorder(fx.Interpreter):
-    def __init__(self, gm):
-        super().__init__(gm)
-        self.values = {}
-
-    def run_node(self, n):
-        r = super().run_node(n)
-        self.values[n] = r
-        return r
-
-
-def _dummy_inputs(mp, seqs, example_input):
-    """Inputs for the concrete run: batch 2, rows `seqs`."""
-    if example_input is not None:
-        ex = example_input if isinstance(example_input, (tuple, list)) else (example_input,)
-        return [torch.as_tensor(x) for x in ex]
-    out = []
-    for side, n in zip(("src", "tgt")[:len(mp.inputs)], seqs):
-        p = mp.pieces(side)
-        m = p.get("embed")
-        g = torch.Generator().manual_seed(7)
-        if isinstance(m, nn.Embedding):
-            out.append(torch.randint(0, m.num_embeddings, (2, n), generator=g))
-        elif isinstance(m, nn.Linear):
-            out.append(torch.randn(2, n, m.in_features, generator=g))
-        else:
-            raise Refused("a Conv2d (patch) model needs example_input= (an image batch "
-                          "[batch, C, H, W]) or --image-size")
-    return out
-
-
 def _causal(m):
     """'causal', 'none' or None (another mask) for a [n, n] mask value."""
     if not isinstance(m, torch.Tensor) or m.dim() != 2 or m.shape[0] != m.shape[1]:
@@ -921,26 +914,6 @@ def _table_for(rows, aux, d):
     if torch.equal(rows.float(), torch.from_numpy(E.sinusoidal_table(n, d))):
         return "sinusoidal", None, None, "a computed table"
     return None
-
-
-def _concrete(mp, gm, example_input, seqs):
-    inputs = _dummy_inputs(mp, seqs, example_input)
-    rec = _Recorder(gm)
-    was = [m.training for m in mp.model.modules()]
-    mp.model.eval()
-    try:
-        with torch.no_grad():
-            rec.run(*inputs)
-    except Refused:
-        raise
-    except Exception as e:  # noqa: BLE001
-        raise Refused("the traced model did not run on inputs %s: %s: %s"
-                      % ([list(x.shape) for x in inputs], type(e).__name__,
-                         str(e).split("\n")[0]))
-    finally:
-        for m, w in zip(mp.model.modules(), was):
-            m.training = w
-    return rec.values, inputs
 
 
 def _check(mp, values):
@@ -1076,19 +1049,6 @@ def from_module(model, example_input=None, seq=None):
     return w
 
 
-def _default_rows(mp, side):
-    p = mp.pieces(side)
-    for k, chk_node, vnode, s, extra in mp.checks:
-        if k == "pos" and s == side:
-            aux = p["pos"]
-            if aux.table is not None:
-                return int(aux.table[1].num_embeddings) - (1 if "cls" in p else 0)
-            for _, t in aux.roots:
-                if isinstance(t, torch.Tensor) and t.dim() >= 2:
-                    return int(t.numel() // t.shape[-1]) - (1 if "cls" in p else 0)
-    return 8
-
-
 def _classifier(mp, p, used, notes):
     if "layers" not in p:
         raise Refused("no transformer layers between the input and the output")
@@ -1116,7 +1076,6 @@ def _classifier(mp, p, used, notes):
         pos = "sinusoidal" if kind == "sinusoidal" else None
         max_seq = p.get("pos_rows") or rows
     if p["front"] == "patches":
-        conv = p["embed"]
         image = tuple(int(s) for s in used[0].shape[2:])
     else:
         image = None
@@ -1159,22 +1118,28 @@ def _lm(mp, p, notes):
 
 def _seq2seq(mp, notes):
     s, t = mp.pieces("src"), mp.pieces("tgt")
-    if "transformer" not in t or "head" not in t:
-        raise Refused("an encoder-decoder needs nn.Transformer(src, tgt, tgt_mask=...) and an "
-                      "output nn.Linear")
+    if ("transformer" not in t and "decoder" not in t) or "head" not in t:
+        raise Refused("an encoder-decoder needs nn.Transformer(src, tgt, tgt_mask=...) (or "
+                      "its .encoder and .decoder called in turn) and an output nn.Linear")
     for side, p in (("source", s), ("target", t)):
         if p.get("front") != "tokens":
             raise Refused("the %s is not token ids through an nn.Embedding (front ends of "
                           "features or images: use export.Seq2Seq(src_in=...))" % side)
-        if "cls" in p or "layers" in p:
+        if "cls" in p or ("layers" in p and (side == "target" or "transformer" in t)):
             raise Refused("the %s has a CLS row or its own layers" % side)
+    if True in s.get("causal", set()):
+        raise Refused("the encoder stack gets a causal mask; attention.h's encoder sees all of "
+                      "the source")
     if _scale_of(s) != _scale_of(t):
         raise Refused("the source's embeddings are scaled by %r, the target's by %r; "
                       "attention.h has one embed_scale" % (_scale_of(s), _scale_of(t)))
     sp, srows = _pos_arg(s)
     tp, trows = _pos_arg(t)
-    tr = t["transformer"]
-    return E.Seq2Seq(s["embed"], t["embed"], tr, t["head"], src_pos=sp, tgt_pos=tp,
+    if "transformer" in t:
+        stacks = dict(transformer=t["transformer"])
+    else:
+        stacks = dict(encoder=_stack_of(s, s.get("final_norm")), decoder=t["decoder"])
+    return E.Seq2Seq(s["embed"], t["embed"], out=t["head"], src_pos=sp, tgt_pos=tp, **stacks,
                      embed_scale=_scale_of(s),
                      max_src=srows or (32 if sp is None else None),
                      max_tgt=trows or (32 if tp is None else None),

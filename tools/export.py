@@ -493,7 +493,11 @@ What is recognised, whatever the attribute names:
                not), then (w * x).sum(dim=<rows>); then the head nn.Linear.
     no pooling a head nn.Linear on every row of a causal stack of token ids:
                DecoderLM; forward(src, tgt) through nn.Transformer(s, t,
-               tgt_mask=causal) and an output nn.Linear: Seq2Seq.
+               tgt_mask=causal) (or an nn.TransformerEncoder's memory into an
+               nn.TransformerDecoder(t, memory, tgt_mask=causal): a
+               transformer's .encoder and .decoder called in turn) and an
+               output nn.Linear: Seq2Seq (without positions max_src = max_tgt
+               = 32).
     ignored    nn.Dropout / F.dropout (the export is the eval-mode model).
 Verified (never a silently different model): export_module writes the header
 of the wrapper, verify_model runs it in C against the wrapper (1e-5 * max(1,
@@ -1167,7 +1171,9 @@ def describe(model, seq=None):
     names the first problem found."""
     if not isinstance(model, Classifier):
         raise ValueError("export needs a tools/export.py Classifier (embed, pos, encoder, "
-                         "pool, head), not %s" % type(model).__name__)
+                         "pool, head), not %s; for your own nn.Module: export_module(model, "
+                         "path, name) or from_module(model) (BRING YOUR OWN MODEL)"
+                         % type(model).__name__)
     for meth in ("forward", "_front", "mask"):
         if getattr(type(model), meth) is not getattr(Classifier, meth):
             raise ValueError("%s overrides Classifier.%s; attention.h computes "
@@ -2922,7 +2928,9 @@ def export_module(model, path, name, **kw):
 
 def _no_overrides(model, cls, methods):
     if not isinstance(model, cls):
-        raise ValueError("this export needs a tools/export.py %s (see %s.from_modules), not %s"
+        raise ValueError("this export needs a tools/export.py %s (see %s.from_modules), not %s; "
+                         "for your own nn.Module: export_module(model, path, name, ...) or "
+                         "from_module(model) (BRING YOUR OWN MODEL)"
                          % (cls.__name__, cls.__name__, type(model).__name__))
     for meth in methods:
         if getattr(type(model), meth) is not getattr(cls, meth):

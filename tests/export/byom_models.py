@@ -230,3 +230,21 @@ class PatchNet(nn.Module):
         x = self.patch(img).flatten(2).transpose(1, 2)
         x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
         return self.head(self.enc(x)[:, 0])
+
+
+class SplitTranslator(TinyTranslator):
+    """An encoder-decoder that calls nn.Transformer's encoder and decoder in turn
+    (as for caching the memory), sequence first, sinusoidal positions."""
+
+    def __init__(self):
+        super().__init__()
+        self.transformer = nn.Transformer(16, 2, 2, 1, 32, dropout=0.0)
+        self.pe = PositionalEncoding(16, max_len=12, dropout=0.0)
+
+    def forward(self, src, tgt):
+        s = self.pe((self.src_tok(src) * math.sqrt(self.d)).transpose(0, 1))
+        t = self.pe((self.tgt_tok(tgt) * math.sqrt(self.d)).transpose(0, 1))
+        memory = self.transformer.encoder(s)
+        mask = nn.Transformer.generate_square_subsequent_mask(tgt.size(1))
+        h = self.transformer.decoder(t, memory, tgt_mask=mask)
+        return self.generator(h.transpose(0, 1))

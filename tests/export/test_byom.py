@@ -44,7 +44,6 @@ sys.path.insert(0, os.path.join(REPO, "tools"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -132,6 +131,12 @@ def styles():
                 "Classifier", dict(example_input=torch.randn(2, 1, 8, 8)),
                 lambda w, m=v: w.embed is m.patch and w.cls_token is m.cls and
                 w.image_size == (8, 8)))
+    i2 = M.SplitTranslator()
+    out.append(("(i)(g) encoder-decoder: transformer.encoder then .decoder, sequence first, "
+                "sinusoidal positions", i2, "Seq2Seq", dict(bos=1, eos=2),
+                lambda w, m=i2: (w.encoder is m.transformer.encoder and
+                                 w.decoder is m.transformer.decoder and
+                                 w.position == "sinusoidal")))
     lm = M.TinyLM()
     out.append(("decoder-only: a causal TransformerEncoder stack", lm, "DecoderLM", {},
                 lambda w, m=lm: w.encoder is m.body and w.out is m.lm_head))
