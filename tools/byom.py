@@ -1035,6 +1035,16 @@ def from_module(model, example_input=None, seq=None):
                           "nn.Conv2d" % inputs[0 if side == "src" else 1])
     _check(mp, {n: n.meta.get("val") for n in graph.nodes})
     notes = []
+    for side in (["src", "tgt"] if two else ["src"]):
+        p = mp.pieces(side)
+        if p.get("pos_kind") == "learned" and \
+                not isinstance(p["pos_table"], (nn.Parameter, nn.Embedding)):
+            name = p["pos_name"]
+            name = "(a plain tensor attribute or one made in forward)" \
+                if name.startswith("_tensor_constant") else "`%s`" % name
+            notes.append("positions %s: not attention.h's sinusoidal table bit for bit (or not "
+                         "a parameter): exported as a learned table, its values in the header"
+                         % name)
     if kind == "classifier":
         w = _classifier(mp, src, used, notes)
     elif kind == "lm":

@@ -248,3 +248,16 @@ class SplitTranslator(TinyTranslator):
         mask = nn.Transformer.generate_square_subsequent_mask(tgt.size(1))
         h = self.transformer.decoder(t, memory, tgt_mask=mask)
         return self.generator(h.transpose(0, 1))
+
+
+class PositionalEncoding32(PositionalEncoding):
+    """The tutorial's table computed in float32 (not attention.h's bit for bit)."""
+
+    def __init__(self, d_model, max_len=16):
+        super().__init__(d_model, max_len)
+        position = torch.arange(max_len).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2) * (-math.log(10000.0) / d_model))
+        pe = torch.zeros(max_len, 1, d_model)
+        pe[:, 0, 0::2] = torch.sin(position * div_term)
+        pe[:, 0, 1::2] = torch.cos(position * div_term)
+        self.pe = pe

@@ -273,6 +273,18 @@ def run(check, P, cc):
           "flow, TorchScript, an unimportable pickled class; --class fixes that); --help",
           cli_refusals)
 
+    def f32_table():
+        torch.manual_seed(6)
+        m = M.TokenNet()
+        m.pos_encoder = M.PositionalEncoding32(16)
+        r = E.export_module(m, P("p_model.h"), "p", seq=12, **kw)
+        w = r["wrapper"]
+        assert isinstance(w.pos, torch.Tensor) and w.pos.shape == (12, 16), w.pos
+        assert any("not attention.h's sinusoidal table bit for bit" in n for n in r["notes"])
+        assert r["report"]["reference_max_rel_err"] <= 1e-5
+    check("byom: a float32 sinusoidal table (not attention.h's bit for bit) exports as a "
+          "learned table, with a note, verified against the model", f32_table)
+
     def cls_rewrap():
         torch.manual_seed(5)
         m = M.ClsNet()
