@@ -239,7 +239,8 @@ demo: $(B)/digits
 # build/export/log (last line "N passed, N failed"), which tests/run_suite.sh
 # counts; the rule itself succeeds, as lint's does.
 PYTHON ?= /usr/bin/python3
-EXPORT_DEP := tests/export/test_export.py tools/export.py tools/run_seq2seq.c tools/run_seq2seq.h \
+EXPORT_DEP := tests/export/test_export.py tests/export/test_byom.py tests/export/byom_models.py \
+              tools/export.py tools/byom.py tools/run_seq2seq.c tools/run_seq2seq.h \
               tools/quantize_seq2seq.c tools/run_model.c tools/quantize_model.c attention.h
 EXPORT_CHECKS := $(B)/export/log
 $(B)/export/log: $(EXPORT_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)

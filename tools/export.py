@@ -448,6 +448,91 @@ float, the token error rate against float (Levenshtein distance / float's
 tokens) and the int8 logits' error; fewer identical than min_word_agreement
 is a RuntimeError. quantize_lm(...) likewise for decoder-only models
 (samples: prompts; default the first half of each calibration sequence).
+
+BRING YOUR OWN MODEL (from_module, export_module; tools/byom.py)
+----------------------------------------------------------------
+A model written the usual way (your own nn.Module class and attribute names)
+is exported as it is when it is made of attention.h's blocks:
+
+    from export import from_module, export_module
+    wrapper = from_module(model)            # a Classifier / Seq2Seq / DecoderLM
+    export_module(model, "net_model.h", "net")               # float, verified
+    export_module(model, "net_model.h", "net", calib=x[:64]) # + int8
+    /usr/bin/python3 tools/export.py net.pt --name net       # torch.save(model)
+    /usr/bin/python3 tools/export.py net_sd.pt --name net \
+        --class path/to/net.py:Net --args '{"d_model": 32}'  # a state_dict
+
+What is traced: forward(x) (forward(src, tgt) for an encoder-decoder; other
+arguments must have defaults and are fixed at them) runs once under torch.fx
+on example_input= (a batch; default: made up from the first nn.Linear /
+nn.Embedding, batch 2, as many rows as the position table has, else 8; --seq
+on the command line). torch.nn's modules are leaves (nn.TransformerEncoder,
+nn.TransformerEncoderLayer, nn.Transformer, nn.Linear, nn.Embedding,
+nn.LayerNorm, nn.Conv2d, nn.Dropout, ...); your own modules and
+nn.Sequential are traced through, so a loop over an nn.ModuleList is a chain
+of layer calls. Sizes (x.shape, x.size(1), len(x)) are the example's: the
+export is for that input shape. Every node is also run on the example, and
+what does not depend on the input's data is checked by value.
+What is recognised, whatever the attribute names:
+    input      nn.Linear(d_in, d) of features [batch, seq, d_in]; nn.Embedding
+               of token ids [batch, seq]; nn.Conv2d patches
+               (conv(x).flatten(2).transpose(1, 2); needs example_input=).
+    scale      token embeddings * a number (math.sqrt(d)): Seq2Seq/DecoderLM
+               embed_scale; a Classifier gets a scaled copy of the table
+               (attn_model_cfg has no embed_scale; the same float32 products).
+    CLS        torch.cat([param.expand(b, -1, -1), x], dim=<rows>) (any
+               [d]-sized parameter), before the positions.
+    positions  anything added to the rows that equals the first rows of a
+               parameter or buffer [max, d] / [1, max, d] / [max, 1, d] (x +
+               pos, pos + x, x += ..., pos[:, :n], pos[:n], an nn.Embedding of
+               torch.arange(n)): learned, that table (shared); a buffer equal
+               to attention.h's sinusoidal table (the PyTorch tutorial's, in
+               float64 then float32): "sinusoidal", no table in the header.
+    LayerNorm  after the embedding (+ positions): embed_norm; after the stack:
+               the final norm.
+    layers     an nn.TransformerEncoder, or nn.TransformerEncoderLayers called
+               one after the other: one stack of identical layers (post- or
+               pre-norm, relu / gelu / tanh-gelu, batch_first either way,
+               transpose(0, 1) / permute(1, 0, 2) around it as the layers
+               expect); a mask given to them: none, all-visible or the causal
+               triangle (generate_square_subsequent_mask, torch.triu(...)).
+    pooling    x[:, 0] ("first"), x.mean(dim=<rows>) ("mean"), attention
+               pooling: softmax over the rows of Linear(d, 1)(x) (squeezed or
+               not), then (w * x).sum(dim=<rows>); then the head nn.Linear.
+    no pooling a head nn.Linear on every row of a causal stack of token ids:
+               DecoderLM; forward(src, tgt) through nn.Transformer(s, t,
+               tgt_mask=causal) (or an nn.TransformerEncoder's memory into an
+               nn.TransformerDecoder(t, memory, tgt_mask=causal): a
+               transformer's .encoder and .decoder called in turn) and an
+               output nn.Linear: Seq2Seq (without positions max_src = max_tgt
+               = 32).
+    ignored    nn.Dropout / F.dropout (the export is the eval-mode model).
+Verified (never a silently different model): export_module writes the header
+of the wrapper, verify_model runs it in C against the wrapper (1e-5 * max(1,
+|logit|)) and against your own forward on the same inputs (reference=model:
+16 random inputs of the example's shape, no padding; the same bound; a
+RuntimeError naming the sample and logit otherwise). Encoder-decoders and
+language models: export_seq2seq / export_lm with reference=model (greedy
+tokens identical, every step's logits within the bound). verify_model(...,
+reference=f) and export_model(..., reference=f) do the same for a Classifier
+you built by hand. int8 (calib=, --calib): quantize, then the int8 argmax
+must be your model's on at least min_agreement (--min-agreement, default 0.9)
+of the samples; the report states it.
+Refused (ValueError: the module path, e.g. `blocks.2.norm (nn.BatchNorm1d)`,
+the source line file.py:LINE `code` that made the node, and what attention.h
+would need): modules attention.h does not have (BatchNorm, LSTM/GRU, Conv1d,
+a hand-written attention or feed-forward, an activation outside a
+transformer layer, another activation inside one), operations on the rows
+outside the shape above (a second Linear, a scale other than of token
+embeddings, positions that are not a table's first rows, a concatenation
+other than one CLS row in front, pooling over another axis), padding masks
+computed in forward, masks other than causal, data-dependent control flow
+(fx cannot trace `if x.sum() > 0`), a forward returning several outputs.
+The command line never shows a traceback: a TorchScript file (torch.jit keeps
+no Python forward for fx to trace: save the nn.Module or its state_dict), a
+pickle whose class cannot be imported (put its file on PYTHONPATH or pass
+--class file.py:Class; or save a state_dict and pass --class and --args), a
+state_dict without --class or not fitting the constructor arguments.
 """
 
 import argparse
@@ -1094,7 +1179,9 @@ def describe(model, seq=None):
     names the first problem found."""
     if not isinstance(model, Classifier):
         raise ValueError("export needs a tools/export.py Classifier (embed, pos, encoder, "
-                         "pool, head), not %s" % type(model).__name__)
+                         "pool, head), not %s; for your own nn.Module: export_module(model, "
+                         "path, name) or from_module(model) (BRING YOUR OWN MODEL)"
+                         % type(model).__name__)
     for meth in ("forward", "_front", "mask"):
         if getattr(type(model), meth) is not getattr(Classifier, meth):
             raise ValueError("%s overrides Classifier.%s; attention.h computes "
@@ -1560,7 +1647,7 @@ def _write(path, text):
 
 def export_model(model, path, name, seq=None, *, source=None, verify=True, samples=None,
                  segments=None, key_padding=None, c_compiler="cc",
-                 repo=os.path.join(HERE, os.pardir), log=print):
+                 repo=os.path.join(HERE, os.pardir), log=print, reference=None):
     """Write the C header for Classifier `model` used with sequences of `seq`
     input rows (a patch model: None or its patch count) to `path`; `name`
     prefixes every symbol (NAME_SEQ, name_cfg, name_weights, ...).
@@ -1569,12 +1656,13 @@ def export_model(model, path, name, seq=None, *, source=None, verify=True, sampl
     module docstring). Then (verify=True, the default) the header is run
     in C against PyTorch (verify_model, with samples / segments /
     key_padding; default random inputs): RuntimeError unless every logit is
-    within 1e-5 * max(1, |PyTorch's|). Returns the header text."""
+    within 1e-5 * max(1, |PyTorch's|). reference: the user's own model
+    (verify_model's reference=). Returns the header text."""
     text = model_header(model, name, seq, source)
     _write(path, text)
     if verify:
         verify_model(model, path, name, samples, segments=segments, key_padding=key_padding,
-                     c_compiler=c_compiler, repo=repo, log=log)
+                     c_compiler=c_compiler, repo=repo, log=log, reference=reference)
     return text
 
 
@@ -1614,7 +1702,7 @@ def _sample_list(v, n, what):
 
 def verify_model(model, header_path, name, samples=None, *, segments=None, key_padding=None,
                  s8_header_path=None, c_compiler="cc", repo=os.path.join(HERE, os.pardir),
-                 log=print):
+                 log=print, reference=None):
     """Run the Classifier header `header_path` (export_model's, symbols
     `name`) in C (tools/run_model.c: attn_model_f32, or attn_model_tokens_f32
     for a token model) on `samples` and compare with the PyTorch model:
@@ -1630,8 +1718,16 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
     in_zp; a token model: attn_model_tokens_s8 on the same ids, segments
     and padding) and the report tells how often its argmax is float's and
     the largest difference of its dequantized logits from float's.
+    reference: the user's own model (a callable of one input batch ->
+    logits [1, n_classes]; an nn.Module runs in eval mode, autograd on),
+    run on the samples without padding or segments and whose length is
+    the export's seq; its logits must be within 1e-5 * max(1, |its|) of
+    C's (RuntimeError naming the sample and logit: the export is not the
+    user's model), and with s8_header_path the report also has
+    s8_reference_agreement (int8 argmax as the reference's).
     Returns dict(samples, max_rel_err, f32 (C logits), torch (PyTorch's),
-    s8 (int8 logits or None), s8_agreement, s8_max_logit_error)."""
+    s8 (int8 logits or None), s8_agreement, s8_max_logit_error,
+    reference_samples, reference_max_rel_err)."""
     import tempfile
     name = _c_name(name)
     up = name.upper()
@@ -1651,7 +1747,7 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
     if segments[0] is not None and not s["n_segments"]:
         raise ValueError("segments given for a model without segment_embed")
     rows_max = s["max_seq"] - s["cls_token"]
-    xs, lens, want = [], [], []
+    xs, lens, want, refs = [], [], [], []
     with _eval_mode(model), torch.enable_grad():  # autograd on: PyTorch's reference path
         for i in range(n):
             x = _as_numpy(samples[i])
@@ -1699,6 +1795,9 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
                 kpm = torch.from_numpy(pad)[None]
             y = model(inp, kpm, seg) if tokens else model(inp, kpm)
             want.append(y.detach().to(torch.float32).numpy()[0].astype(np.float64))
+            if reference is not None:
+                refs.append(_reference_logits(reference, inp, kpm, seg, seq, s["seq"],
+                                               s["n_classes"], i))
             xs.append(x)
             lens.append(seq)
     k = s["n_classes"]
@@ -1769,9 +1868,12 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
                            "(relative to max(1, |logit|)) at sample %d, logit %d: C %.9g, "
                            "PyTorch %.9g; the bound is 1e-5" % (worst[0], i, j, cv, pv))
     report = dict(samples=n, max_rel_err=worst[0], f32=[got["f32"][i] for i in range(n)],
-                  torch=want, s8=None, s8_agreement=None, s8_max_logit_error=None)
+                  torch=want, s8=None, s8_agreement=None, s8_max_logit_error=None,
+                  reference_samples=None, reference_max_rel_err=None)
     msg = ("verified %s: %d samples, logits within %.2g of PyTorch's (relative to max(1, "
            "|logit|); bound 1e-5)" % (os.path.basename(header_path), n, worst[0]))
+    if reference is not None:
+        msg += _check_model_reference(reference, refs, report)
     if s8_header_path is not None:
         q = [got["s8"].get(i) for i in range(n)]
         if any(v is None or v.shape != (k,) for v in q) or encoding is None:
@@ -1784,8 +1886,60 @@ def verify_model(model, header_path, name, samples=None, *, segments=None, key_p
                       s8_scale=scale, s8_zp=zp)
         msg += "; int8 %s: argmax as float's on %d of %d, logits within %.3g" % (
             os.path.basename(s8_header_path), same, n, err)
+        if reference is not None:
+            used = [i for i in range(n) if refs[i] is not None]
+            agree = sum(int(np.argmax(q[i]) == np.argmax(refs[i])) for i in used)
+            report["s8_reference_agreement"] = agree / float(len(used))
+            msg += ", as the reference's on %d of %d" % (agree, len(used))
     log(msg)
     return report
+
+
+def _reference_logits(reference, inp, kpm, seg, seq, export_seq, k, i):
+    """verify_model's reference run on sample i: its logits (float64 [k]),
+    or None for a sample it is not compared on (padded, with segments, or
+    shorter than the export's seq)."""
+    if kpm is not None or seg is not None or (export_seq is not None and seq != export_seq):
+        return None
+    ref_mod = reference if isinstance(reference, nn.Module) else None
+    with (_eval_mode(ref_mod) if ref_mod is not None else _nullcontext()):
+        r = reference(inp)
+    r = r.detach().to(torch.float32).numpy().astype(np.float64)
+    if r.shape not in ((1, k), (k,)):
+        raise RuntimeError("the reference model returned logits of shape %s for sample %d; "
+                           "expected [1, %d]" % (list(r.shape), i, k))
+    return r.reshape(k)
+
+
+def _check_model_reference(reference, refs, report):
+    """C's logits against the reference's (the user's own model): RuntimeError
+    beyond 1e-5 * max(1, |reference's|); the report's text otherwise."""
+    used = [i for i, r in enumerate(refs) if r is not None]
+    if not used:
+        raise ValueError("no sample to compare with the reference: it is run on unpadded "
+                         "samples of the export's seq (without segments)")
+    worst = (-1.0, None)
+    for i in used:
+        c, r = report["f32"][i], refs[i]
+        err = np.abs(c - r) / np.maximum(1.0, np.abs(r))
+        j = int(np.argmax(err))
+        if err[j] > worst[0]:
+            worst = (float(err[j]), (i, j, float(c[j]), float(r[j])))
+    report.update(reference_samples=len(used), reference_max_rel_err=worst[0],
+                  reference=[refs[i] for i in range(len(refs))])
+    if worst[0] > 1e-5:
+        i, j, cv, rv = worst[1]
+        same = sum(int(np.argmax(report["f32"][u]) == np.argmax(refs[u])) for u in used)
+        name = type(reference).__name__
+        raise RuntimeError("the export is not your model (%s): its logits differ from your "
+                           "model's by %.3g (relative to max(1, |logit|)) at sample %d, logit "
+                           "%d: C %.9g, %s %.9g; the bound is 1e-5 (argmax the same on %d of "
+                           "%d samples). The wrapper computes something else than %s.forward: "
+                           "a piece left out or mapped wrongly (a CLS row, positions, the "
+                           "pooling, a norm?)" % (name, worst[0], i, j, cv, name, rv, same,
+                                                 len(used), name))
+    return "; your model (%s) on %d samples: within %.2g (bound 1e-5)" % (
+        type(reference).__name__, len(used), worst[0])
 
 
 def _as_numpy(x):
@@ -2748,9 +2902,37 @@ class DecoderLM(nn.Module):
         return out[0].to(torch.float32).numpy().copy()
 
 
+# --------------------------------------------------------------------------
+# Bring your own model (tools/byom.py: torch.fx tracing of an ordinary nn.Module)
+# --------------------------------------------------------------------------
+
+
+def _byom():
+    sys.modules.setdefault("export", sys.modules[__name__])
+    if HERE not in sys.path:
+        sys.path.insert(0, HERE)
+    import byom
+    return byom
+
+
+def from_module(model, example_input=None, seq=None):
+    """The Classifier / Seq2Seq / DecoderLM equivalent to `model` (an ordinary
+    nn.Module made of attention.h's blocks), its submodules shared; see
+    BRING YOUR OWN MODEL in the module docstring and tools/byom.py."""
+    return _byom().from_module(model, example_input=example_input, seq=seq)
+
+
+def export_module(model, path, name, **kw):
+    """from_module(model) exported and verified in C against the wrapper and
+    against `model` itself (tools/byom.py export_module)."""
+    return _byom().export_module(model, path, name, **kw)
+
+
 def _no_overrides(model, cls, methods):
     if not isinstance(model, cls):
-        raise ValueError("this export needs a tools/export.py %s (see %s.from_modules), not %s"
+        raise ValueError("this export needs a tools/export.py %s (see %s.from_modules), not %s; "
+                         "for your own nn.Module: export_module(model, path, name, ...) or "
+                         "from_module(model) (BRING YOUR OWN MODEL)"
                          % (cls.__name__, cls.__name__, type(model).__name__))
     for meth in methods:
         if getattr(type(model), meth) is not getattr(cls, meth):
@@ -4181,20 +4363,53 @@ def quantize_lm(model_header_path, calib_header_path, out_path, name, *, samples
 
 
 def main(argv=None):
+    """The command line; never a traceback: every failure is one line on
+    stderr and exit status 1."""
+    try:
+        return _main(argv)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("tools/export.py: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - a message, not a traceback
+        print("tools/export.py: cannot export: %s: %s (an unexpected error: please report "
+              "it with the model)" % (type(e).__name__, " ".join(str(e).split())[:800]),
+              file=sys.stderr)
+        return 1
+
+
+def _main(argv=None):
     # A model pickled by a training script refers to "export.Classifier":
     # make that this very module, also when it runs as __main__.
     sys.modules.setdefault("export", sys.modules[__name__])
     ap = argparse.ArgumentParser(
         prog="tools/export.py", formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__,
-        epilog="Command line: export a Classifier, Seq2Seq or DecoderLM saved whole with "
-               "torch.save(model, file) (and, optionally, calibration data saved with "
-               "torch.save or numpy.save).")
-    ap.add_argument("model", help="file written by torch.save(model) (a Classifier, Seq2Seq or "
-                    "DecoderLM)")
+        epilog="Command line: export a model saved whole with torch.save(model, file) (a "
+               "Classifier, Seq2Seq or DecoderLM, or your own nn.Module made of attention.h's "
+               "blocks: BRING YOUR OWN MODEL above), or a state_dict with --class and --args; "
+               "the header is verified in C against PyTorch (and against your own model's "
+               "forward). With --calib the int8 model is written too (NAME_calib.h, "
+               "NAME_model_s8.h: quantized, checked and compared with float). Exit status 0 "
+               "only if everything was written and verified; 1 with one line on stderr "
+               "otherwise.")
+    ap.add_argument("model", help="file written by torch.save(model) (a Classifier, Seq2Seq, "
+                    "DecoderLM or your own nn.Module) or by torch.save(model.state_dict()) "
+                    "(then with --class and --args)")
     ap.add_argument("--name", required=True, help="C prefix of every symbol, e.g. digits")
+    ap.add_argument("--class", dest="class_spec", metavar="FILE.py:CLASS",
+                    help="your model's class: path/to/file.py:ClassName or "
+                    "package.module:ClassName; needed for a state_dict, and it makes a model "
+                    "pickled from a script's __main__ loadable")
+    ap.add_argument("--args", metavar="JSON", help="with a state_dict: the class's constructor "
+                    "keyword arguments as a JSON object, e.g. '{\"d_model\": 32}'")
     ap.add_argument("--seq", type=int, help="Classifier: sequence length the C code uses (a "
-                    "patch model: its patch count, the default)")
+                    "patch model: its patch count, the default; your own model: default the "
+                    "length of its position table)")
+    ap.add_argument("--example", metavar="FILE", help="your own model: one input batch "
+                    "(.pt or .npy) to trace it with (needed for an image model; default: made "
+                    "up from its first nn.Linear / nn.Embedding, --seq rows)")
     ap.add_argument("-o", "--out", help="model header (default NAME_model.h)")
     ap.add_argument("--calib", help="calibration inputs [n, seq, d_in] (images [n, C, H, W] "
                     "for a patch model; integer token ids [n, seq] or a list of id sequences "
@@ -4214,22 +4429,36 @@ def main(argv=None):
     ap.add_argument("--min-word-agreement", type=float, default=0.9,
                     help="Seq2Seq, DecoderLM: the int8 outputs identical to float's at least "
                     "this often on the calibration sources (default 0.9)")
+    ap.add_argument("--min-agreement", type=float, default=0.9,
+                    help="your own classifier with --calib: the int8 argmax must be your "
+                    "model's on at least this fraction of the verification samples (default "
+                    "0.9)")
     args = ap.parse_args(argv)
     if args.calib_segments and not args.calib:
         ap.error("--calib-segments goes with --calib")
 
     def load(path):
-        if path.endswith(".npy"):
-            return np.load(path)
-        return torch.load(path, map_location="cpu")
+        try:
+            if path.endswith(".npy"):
+                return np.load(path)
+            return torch.load(path, map_location="cpu")
+        except Exception as e:  # noqa: BLE001 - a message, not a traceback
+            raise ValueError("cannot read %s: %s: %s" % (path, type(e).__name__,
+                                                         str(e).split("\n")[0]))
 
-    model = load(args.model)
     command = "/usr/bin/python3 tools/export.py %s" % " ".join(sys.argv[1:] if argv is None
                                                                else argv)
+    try:
+        model = _byom().load_model(args.model, args.class_spec, args.args)
+    except ValueError as e:
+        print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
+        return 1
     if isinstance(model, (Seq2Seq, DecoderLM)):
         if isinstance(model, Seq2Seq) and args.bos is None:
             ap.error("--bos is needed for a Seq2Seq")
         return _main_tokens(model, args, load, command)
+    if not isinstance(model, Classifier):
+        return _main_module(model, args, load, command)
     patch = int(model.embed.kernel_size[0]) if isinstance(getattr(model, "embed", None),
                                                            nn.Conv2d) else None
     if args.seq is None and patch is None:
@@ -4249,6 +4478,36 @@ def main(argv=None):
             text = quantize(args.out or "%s_model.h" % args.name, path, s8, args.name,
                             c_compiler=args.cc)
             print("wrote %s (%d bytes)" % (s8, len(text)))
+    except (ValueError, RuntimeError) as e:
+        print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _main_module(model, args, load, command):
+    """The command line for your own nn.Module: from_module, export, verify
+    against the wrapper and against the model itself (and with --calib the
+    int8 model, its argmax agreement with the model stated and checked)."""
+    out = args.out or "%s_model.h" % args.name
+    try:
+        calib = load(args.calib) if args.calib else None
+        if calib is not None and not isinstance(calib, (torch.Tensor, np.ndarray, list)):
+            raise ValueError("--calib for your own classifier holds inputs [n, ...] (a tensor, "
+                             "an array or a list), not %s" % type(calib).__name__)
+        example = load(args.example) if args.example else None
+        if isinstance(example, np.ndarray):
+            example = torch.from_numpy(example)
+        r = export_module(model, out, args.name, seq=args.seq, calib=calib, bos=args.bos,
+                          example_input=example,
+                          eos=args.eos, c_compiler=args.cc, source=command,
+                          min_agreement=args.min_agreement,
+                          calib_path="%s_calib.h" % args.name,
+                          s8_path="%s_model_s8.h" % args.name)
+        print("wrote %s (%d bytes): %s as an export.%s" % (out, len(r["text"]),
+                                                           type(model).__name__,
+                                                           type(r["wrapper"]).__name__))
+        if calib is not None:
+            print("wrote %s_calib.h and %s_model_s8.h" % (args.name, args.name))
     except (ValueError, RuntimeError) as e:
         print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
         return 1

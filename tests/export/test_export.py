@@ -67,6 +67,11 @@ sources whose patches overlap or are not squares (stride != kernel,
 padding, dilation, groups), CLS rows of the wrong shape or width, and
 sources that do not fit are refused, on the command line too (exit 1).
 
+Bring your own model (tests/export/test_byom.py, run from here, its checks
+counted in the last line): ordinary nn.Modules (tests/export/byom_models.py)
+through from_module and the command line, verified against their own forward;
+refusals with module path and source line.
+
 Needs PyTorch (Debian's python3-torch) and a C compiler. Prints a line per
 check and ends with "N passed, N failed"; exit status 0 only if none failed.
 Deterministic (fixed seeds); takes about half a minute.
@@ -1791,6 +1796,8 @@ def main():
     embed_norm_checks(check, P, cc, args.cxx)
     front_checks(check, P, cc, args.cxx)
     classifier_checks(check, P, cc, args.cxx)
+    import test_byom  # bring your own model (tools/byom.py): ordinary nn.Modules
+    test_byom.run(check, P, cc)
 
     n_fail = results.count(False)
     print("%d passed, %d failed" % (results.count(True), n_fail))
