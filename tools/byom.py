@@ -26,6 +26,7 @@ import os
 import sys
 import traceback
 
+import numpy as np
 import torch
 import torch.fx as fx
 import torch.nn as nn
@@ -1171,6 +1172,34 @@ def _random_samples(w, n=16, seed=0):
     return [torch.randn(*shape, generator=g) for _ in range(n)]
 
 
+def _quantize_decoder(w, kind, path, name, calib, calib_path, s8_path, samples, min_agreement,
+                      bos, eos, c_compiler, log):
+    """int8 of an exported encoder-decoder / decoder-only wrapper w: calib
+    holds token sequences (sources; a language model's whole sequences).
+    An encoder-decoder's decoder inputs for calibration (teacher forcing) are
+    the float model's own greedy outputs, BOS first, which the export has
+    just shown to be the user's model's. The int8 header's greedy outputs on
+    `samples` (default the calibration sequences) must equal float's on at
+    least min_agreement of them (quantize_seq2seq / quantize_lm)."""
+    up = E._c_name(name)
+    calib_path = calib_path or "%s_calib.h" % up
+    s8_path = s8_path or "%s_model_s8.h" % up
+    seqs = [[int(t) for t in np.asarray(s).reshape(-1)] for s in calib]
+    if not seqs:
+        raise ValueError("calib holds no sequences")
+    if kind == "seq2seq":
+        if w.max_tgt < 2:
+            raise ValueError("max_tgt %d leaves no room for a decoder input after BOS" % w.max_tgt)
+        tgts = [[int(bos)] + w.greedy(s, bos, eos, max_out=w.max_tgt - 1) for s in seqs]
+        E.export_seq2seq_calibration(w, seqs, tgts, calib_path, name)
+        return E.quantize_seq2seq(path, calib_path, s8_path, name, samples=samples,
+                                  min_word_agreement=min_agreement, c_compiler=c_compiler,
+                                  log=log)
+    E.export_lm_calibration(w, seqs, calib_path, name)
+    return E.quantize_lm(path, calib_path, s8_path, name, samples=samples,
+                         min_word_agreement=min_agreement, c_compiler=c_compiler, log=log)
+
+
 def export_module(model, path, name, *, example_input=None, seq=None, samples=None,
                   calib=None, calib_path=None, s8_path=None, min_agreement=0.9, bos=None,
                   eos=None, c_compiler="cc", source=None, log=print):
@@ -1184,29 +1213,37 @@ def export_module(model, path, name, *, example_input=None, seq=None, samples=No
     (default NAME_model_s8.h), whose argmax must agree with `model`'s on at
     least min_agreement of the samples (RuntimeError otherwise). A Seq2Seq
     (bos required) / DecoderLM: export_seq2seq / export_lm with reference=
-    model (greedy tokens and every step's logits). Returns dict(kind,
-    wrapper, report, notes)."""
+    model (greedy tokens and every step's logits); with calib (token
+    sequences: sources, or a language model's sequences) also the int8
+    header (_quantize_decoder: calibrated teacher-forced on the float
+    model's own greedy outputs; its greedy outputs must equal float's on at
+    least min_agreement of the samples). Returns dict(kind, wrapper, report,
+    notes; report_s8 with int8)."""
     w = from_module(model, example_input=example_input, seq=seq)
     info = w.byom
     for n in info["notes"]:
         log("note: %s" % n)
     kind = info["kind"]
-    if calib is not None and kind != "classifier":
-        raise ValueError("int8 of your own %s is not wired into export_module / the command "
-                         "line: export the float header, then run export_%s_calibration and "
-                         "quantize_%s on the wrapper from_module(model) returns"
-                         % ("encoder-decoder" if kind == "seq2seq" else "language model",
-                            kind, kind))
     if kind == "seq2seq":
         if bos is None:
             raise ValueError("an encoder-decoder needs bos= (--bos: the first decoder input)")
         text = E.export_seq2seq(w, path, name, bos=bos, eos=eos, reference=model,
                                 samples=samples, c_compiler=c_compiler, source=source, log=log)
-        return dict(kind=kind, wrapper=w, report=None, text=text, notes=info["notes"])
+        out = dict(kind=kind, wrapper=w, report=None, text=text, notes=info["notes"])
+        if calib is not None:
+            out["report_s8"] = _quantize_decoder(w, kind, path, name, calib, calib_path, s8_path,
+                                                 samples, min_agreement, bos, eos, c_compiler,
+                                                 log)
+        return out
     if kind == "lm":
         text = E.export_lm(w, path, name, eos=eos, reference=model, samples=samples,
                            c_compiler=c_compiler, source=source, log=log)
-        return dict(kind=kind, wrapper=w, report=None, text=text, notes=info["notes"])
+        out = dict(kind=kind, wrapper=w, report=None, text=text, notes=info["notes"])
+        if calib is not None:
+            out["report_s8"] = _quantize_decoder(w, kind, path, name, calib, calib_path, s8_path,
+                                                 samples, min_agreement, bos, eos, c_compiler,
+                                                 log)
+        return out
     if samples is None:
         samples = _random_samples(w)
     text = E.model_header(w, name, info["seq"], source)

@@ -4492,8 +4492,9 @@ def _main_module(model, args, load, command):
     try:
         calib = load(args.calib) if args.calib else None
         if calib is not None and not isinstance(calib, (torch.Tensor, np.ndarray, list)):
-            raise ValueError("--calib for your own classifier holds inputs [n, ...] (a tensor, "
-                             "an array or a list), not %s" % type(calib).__name__)
+            raise ValueError("--calib holds inputs [n, ...] (a classifier's) or token sequences "
+                             "(an encoder-decoder's sources, a language model's sequences): "
+                             "a tensor, an array or a list, not %s" % type(calib).__name__)
         example = load(args.example) if args.example else None
         if isinstance(example, np.ndarray):
             example = torch.from_numpy(example)

@@ -215,6 +215,41 @@ def run(check, P, cc):
     check("byom int8: quantized, argmax agreement with the user's model >= 85% (and an "
           "impossible threshold fails), the command line too", int8)
 
+    def int8_decoders():
+        torch.manual_seed(5)
+        t = M.TinyTranslator()
+        g = torch.Generator().manual_seed(6)
+        srcs = [torch.randint(0, 12, (int(n),), generator=g).tolist()
+                for n in torch.randint(1, 9, (48,), generator=g)]
+        r = E.export_module(t, P("tq8_model.h"), "tq8", bos=1, eos=2, calib=srcs,
+                            calib_path=P("tq8_calib.h"), s8_path=P("tq8_model_s8.h"),
+                            min_agreement=0.5, **kw)
+        a = r["report_s8"]["word_agreement"]
+        assert 0.5 <= a <= 1.0, a
+        print("     int8 encoder-decoder: %.0f%% of %d outputs identical to float's (the "
+              "user's model's)" % (100 * a, len(srcs)))
+        refuses(lambda: E.export_module(t, P("tq8_model.h"), "tq8", bos=1, eos=2, calib=srcs,
+                                        calib_path=P("tq8_calib.h"),
+                                        s8_path=P("tq8_model_s8.h"), min_agreement=1.01, **kw),
+                "min_word_agreement", exc=RuntimeError)
+        lm = M.TinyLM()
+        seqs = [torch.randint(0, 13, (int(n),), generator=g).tolist()
+                for n in torch.randint(2, 11, (48,), generator=g)]
+        r = E.export_module(lm, P("lq8_model.h"), "lq8", eos=2, calib=seqs,
+                            calib_path=P("lq8_calib.h"), s8_path=P("lq8_model_s8.h"),
+                            min_agreement=0.5, **kw)
+        a = r["report_s8"]["word_agreement"]
+        assert 0.5 <= a <= 1.0, a
+        print("     int8 language model: %.0f%% of the outputs identical to float's" % (100 * a))
+        torch.save(t, P("tq8.pt"))
+        torch.save(srcs, P("tq8_srcs.pt"))
+        cli_ok([P("tq8.pt"), "--name", "tq8c", "--cc", cc, "-o", P("tq8c_model.h"), "--bos", "1",
+                "--eos", "2", "--calib", P("tq8_srcs.pt"), "--min-agreement", "0.5"], P("."),
+               "tq8c_model_s8.h")
+    check("byom int8 of your own encoder-decoder and language model: calibrated on the float "
+          "model's own greedy outputs, >= 50% of outputs identical to float (an impossible "
+          "threshold fails), the command line too", int8_decoders)
+
     # ---- refusals -------------------------------------------------------------
     def refusals():
         refuses(lambda: E.from_module(M.BatchNormNet()), "`bn` (nn.BatchNorm1d)",
