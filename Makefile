@@ -54,7 +54,8 @@ B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/bad_input.c \
             tests/test_bad_input.c tests/test_bad_s8.c tests/test_quant.c tests/test_s8.c \
             tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
-            tests/test_fuzz_found.c tests/test_decoder.c tests/test_additive.c tests/test_bad_add.c
+            tests/test_fuzz_found.c tests/test_decoder.c tests/test_additive.c tests/test_bad_add.c \
+            tests/test_blob.c tests/test_bad_blob.c
 # The boards' three test programs (tests/check.h: the parts of the suite),
 # each of TEST_SRC's files that its part calls, with main.c and impl.c:
 #   test      the encoder side, CHECK_PART_ENCODER (its golden cases)
@@ -62,17 +63,28 @@ TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/bad_input.
 #   test-bad  every bad-input table, both sides, CHECK_PART_BAD_INPUT
 #   test-forms  the attention forms of issue 11 (additive attention), its
 #             golden cases, CHECK_PART_FORMS (their bad-input rows: test-bad)
-# The host runs all four parts in one program of TEST_SRC.
-TEST_PROGS := test test-dec test-bad test-forms
+#   test-blob the model blobs of issue 12, CHECK_PART_BLOB: the real models'
+#             blobs (made at build time by tools/blob_model.c into
+#             build/blob/blob_*.h) beside their headers, and tiny ones
+#             (their bad-input rows: test-bad)
+# The host runs all five parts in one program of TEST_SRC.
+TEST_PROGS := test test-dec test-bad test-forms test-blob
 TEST_SRC_ENC := tests/test_golden.c tests/test_props.c tests/test_quant.c tests/test_s8.c \
                 tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
                 tests/test_fuzz_found.c
 TEST_SRC_DEC := tests/test_golden.c tests/ref_s8.c tests/test_decoder.c
 TEST_SRC_BAD := tests/bad_input.c tests/test_bad_input.c tests/test_bad_s8.c tests/ref_s8.c \
-                tests/test_bad_add.c
+                tests/test_bad_add.c tests/test_bad_blob.c
 TEST_SRC_FORMS := tests/test_golden.c tests/ref_s8.c tests/test_additive.c tests/test_s8.c tests/test_quant.c
+TEST_SRC_BLOB := tests/test_blob.c
+# the model blobs test_blob.c loads: each model header's blob as a C array
+# (build/blob/blob_NAME.h, static const unsigned char blob_NAME[]) written by
+# tools/blob_model.c built against the header (build/blob/NAME/bm_input.h)
+BLOB_MODELS := digits_f32 digits_s8 g2p_f32 g2p_s8
+BLOB_HDRS := $(foreach m,$(BLOB_MODELS),$(B)/blob/blob_$(m).h)
+BLOB_INC := -I$(B)/blob -Iexamples/digits -Iexamples/g2p
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/bad_input.h tests/ref_s8.h \
-            tests/golden/golden.h tests/golden_view.h \
+            tests/golden/golden.h tests/golden_view.h tests/blob_tiny.h $(BLOB_HDRS) \
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-asan $(B)/test-cxx
 
@@ -87,11 +99,11 @@ $(B):
 
 # --- the test runner, five ways ----------------------------------------------
 $(B)/test-gcc: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-clang: $(TEST_DEP) | $(B)
-	$(CLANG) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(CLANG) $(WARN) $(CONV) -O2 -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-asan: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 # the library compiled as C++98 (tests stay C) and linked together
 $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 	$(HOST_CXX) -std=c++98 $(CXXWARN) $(CONV) -O2 -I. -x c++ -c tests/impl.c -o $@
@@ -99,7 +111,7 @@ $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 CXX_TEST_OBJS := $(patsubst tests/%.c,$(B)/cxx/%.o,$(TEST_SRC))
 $(B)/cxx/%.o: tests/%.c $(TEST_DEP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests -c $< -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(BLOB_INC) -c $< -o $@
 $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 	$(HOST_CXX) $^ -lm -o $@
 # 32-bit (gcc -m32, Debian's gcc-multilib; make m32-deps installs it, make
@@ -110,10 +122,37 @@ $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 M32 := -m32
 $(B)/test-m32: $(TEST_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,m32-deps)
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh --check m32
-	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 .PHONY: m32-deps
 m32-deps:
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh m32
+
+# --- model blobs of the example models (tests/test_blob.c) ---------------------
+# tools/blob_model.c built against each model header (bm_input.h: its
+# includes, with the headers' NAME_IMPLEMENTATION defines, and BM_KIND,
+# BM_CFG, BM_W), then run: build/blob/blob_NAME.h
+bm_digits_f32 := DIGITS_MODEL:digits_model 1 digits_cfg digits_weights
+bm_digits_s8  := DIGITS_MODEL:digits_model,DIGITS_MODEL_S8:digits_model_s8 2 digits_cfg digits_s8
+bm_g2p_f32    := G2P_MODEL:g2p_model 3 g2p_cfg g2p_weights
+bm_g2p_s8     := G2P_MODEL:g2p_model,G2P_MODEL_S8:g2p_model_s8 4 g2p_cfg g2p_s8
+bmdep_digits_f32 := examples/digits/digits_model.h
+bmdep_digits_s8  := examples/digits/digits_model.h examples/digits/digits_model_s8.h
+bmdep_g2p_f32    := examples/g2p/g2p_model.h
+bmdep_g2p_s8     := examples/g2p/g2p_model.h examples/g2p/g2p_model_s8.h
+define BLOB_RULE
+$(B)/blob/$(1)/bm_input.h: Makefile | $(B)
+	@mkdir -p $$(@D)
+	@for h in $$(subst $$(comma), ,$$(word 1,$$(bm_$(1)))); do \
+	    printf '#define %s_IMPLEMENTATION\n#include "%s.h"\n' "$$$${h%%:*}" "$$$${h#*:}"; done > $$@
+	@printf '#define BM_KIND %s\n#define BM_CFG %s\n#define BM_W %s\n' \
+	    $$(word 2,$$(bm_$(1))) $$(word 3,$$(bm_$(1))) $$(word 4,$$(bm_$(1))) >> $$@
+$(B)/blob/$(1)/blob_model: tools/blob_model.c attention.h $(bmdep_$(1)) $(B)/blob/$(1)/bm_input.h
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits -Iexamples/g2p -I$(B)/blob/$(1) $$< -lm -o $$@
+$(B)/blob/blob_$(1).h: $(B)/blob/$(1)/blob_model
+	./$$< -c blob_$(1) $$@
+endef
+comma := ,
+$(foreach m,$(BLOB_MODELS),$(eval $(call BLOB_RULE,$(m))))
 
 # --- compile-only checks of the header -----------------------------------------
 $(B)/impl.o: tests/impl.c attention.h | $(B)
@@ -324,6 +363,9 @@ src_test     := tests/main.c $(TEST_SRC_ENC) tests/impl.c
 src_test-dec := tests/main.c $(TEST_SRC_DEC) tests/impl.c
 src_test-bad := tests/main.c $(TEST_SRC_BAD) tests/impl.c
 src_test-forms := tests/main.c $(TEST_SRC_FORMS) tests/impl.c
+src_test-blob := tests/main.c $(TEST_SRC_BLOB) tests/impl.c
+dep_test-blob := $(TEST_DEP)
+cf_test-blob  := -Itests -DCHECK_PART_BLOB $(BLOB_INC)
 dep_test     := $(TEST_DEP)
 dep_test-dec := $(TEST_DEP)
 dep_test-bad := $(TEST_DEP)
@@ -388,6 +430,11 @@ test-bad_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
 test-forms_m0 := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
 test-forms_m0_gcc   := -DGOLDEN_FLASH_LIMIT=16256
 test-forms_m0_clang := -DGOLDEN_FLASH_LIMIT=16256
+# test-blob on the micro:bit: the digits models and their blobs (flash),
+# not the g2p ones (their headers and blobs: 1.9 MB); the tiny blobs of the
+# classifiers (the encoder-decoders' with the loads' arenas are over the pool)
+test-blob_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano -DBLOB_NO_G2P \
+                -DBLOB_TINY_CLASSIFIERS_ONLY
 $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # The M55's 512 KB ITCM holds the code; the test runner's golden data
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to

@@ -14149,6 +14149,13 @@ static int attn__blob_model_seq(const attn_model_cfg *m)
     return n > 0 && n <= ATTN_MAX_DIM ? (int)n : 0;
 }
 
+/* an int8 model's cfg eps (its layer norms carry their own): > 0 as a
+   float model's, so that a blob's config is one a float model could have */
+static int attn__blob_eps_bad(const attn_encoder_cfg *e)
+{
+    return !(e->eps > 0.0f);
+}
+
 /* the token entry's shapes (a model with a vocabulary is a token model) */
 static int attn__blob_tokens_bad(const attn_model_cfg *m)
 {
@@ -14738,7 +14745,9 @@ ATTN_DEF attn_status attn_model_save_s8(void *buf, size_t cap, size_t *size,
         return st;
     if (attn__blob_tokens_bad(cfg)) return ATTN_ERR_SHAPE;
     if ((st = attn__model_params_s8(cfg, p, tok, 1)) != ATTN_OK) return st;
-    if (!attn__scale_ok(p->in_scale) || !attn__scale_ok(p->logit_scale)) return ATTN_ERR_RANGE;
+    if (!attn__scale_ok(p->in_scale) || !attn__scale_ok(p->logit_scale) ||
+        attn__blob_eps_bad(&cfg->encoder))
+        return ATTN_ERR_RANGE;
     m = *cfg;
     v = *p;
     row = attn__cls_row_s8(cfg, p);
@@ -14800,7 +14809,7 @@ ATTN_DEF attn_status attn_model_load_s8(attn_model_cfg *cfg, attn_model_s8_param
     attn__bc_model_cfg(&c, &m, s, 3);
     if (c.st != ATTN_OK || attn__model_check_s8(&m, attn__blob_model_seq(&m), s[0]) != ATTN_OK ||
         attn__blob_tokens_bad(&m) || (uint32_t)s[0] > h.n_tensors ||
-        (s[2] && !attn__blob_has_cls_row(&m)))
+        (s[2] && !attn__blob_has_cls_row(&m)) || attn__blob_eps_bad(&m.encoder))
         return ATTN_ERR_BLOB_CORRUPT;
     want = attn__blob_words(ATTN__BLOB_MODEL_S8_TOP, (uint32_t)s[0], ATTN__BLOB_ENC_S8);
     if (s[2])
@@ -14903,7 +14912,8 @@ ATTN_DEF attn_status attn_seq2seq_save_s8(void *buf, size_t cap, size_t *size,
     if ((st = attn__s2s_cfg_check_s8(cfg, p->encoder.n_layers, p->decoder.n_layers)) != ATTN_OK)
         return st;
     if (!attn__s2s_front_ok_s8(cfg, p, 1) || !attn__scale_ok(p->logit_scale) ||
-        !attn__scale_ok(p->src_in_scale))
+        !attn__scale_ok(p->src_in_scale) || attn__blob_eps_bad(&cfg->encoder) ||
+        attn__blob_eps_bad(&cfg->decoder))
         return ATTN_ERR_RANGE;
     m = *cfg;
     v = *p;
@@ -14955,6 +14965,7 @@ ATTN_DEF attn_status attn_seq2seq_load_s8(attn_seq2seq_cfg *cfg, attn_seq2seq_s8
     attn__bc_s2s_cfg(&c, &m, s);
     if (c.st != ATTN_OK || attn__s2s_counts_bad(&m) ||
         attn__s2s_cfg_check_s8(&m, s[0], s[2]) != ATTN_OK || attn__blob_s2s_src_bad(&m, s[0]) ||
+        attn__blob_eps_bad(&m.encoder) || attn__blob_eps_bad(&m.decoder) ||
         (uint32_t)s[0] > h.n_tensors || (uint32_t)s[2] > h.n_tensors ||
         h.n_params != attn__blob_words(attn__blob_words(ATTN__BLOB_S2S_S8_TOP, (uint32_t)s[0],
                                                         ATTN__BLOB_ENC_S8),

@@ -14,7 +14,7 @@
    usage: blob_model OUT.bin            the blob, byte for byte
           blob_model -c NAME OUT.h      a C header: the blob as
                  static const unsigned char NAME[] (16-byte aligned with GCC
-                 and clang) and #define NAME_SIZE
+                 and clang) and #define NAME_SIZE (NAME in capitals)
    The blob is loaded back (attn_*_load_*) before it is written: a model
    the loader refuses is an error. Exit status 0 on success, 1 on error
    (message on stderr). */
@@ -60,8 +60,12 @@ static int bm_fail(const char *what, attn_status st)
 static int bm_write(const char *path, const unsigned char *b, size_t n, const char *name)
 {
     FILE *f = fopen(path, "wb");
+    char up[64];
     size_t i;
     int ok;
+    for (i = 0; name && name[i] && i + 1 < sizeof up; i++)
+        up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+    up[i] = 0;
     if (!f) {
         fprintf(stderr, "error: cannot open %s\n", path);
         return 1;
@@ -76,8 +80,8 @@ static int bm_write(const char *path, const unsigned char *b, size_t n, const ch
                         "#define %s_ALIGNED\n#endif\n"
                         "#define %s_SIZE %luu\n"
                         "static const unsigned char %s[%lu] %s_ALIGNED = {",
-                     name, (unsigned long)n, name, name, name, (unsigned long)n, name,
-                     (unsigned long)n, name) > 0;
+                     name, (unsigned long)n, up, up, up, (unsigned long)n, name,
+                     (unsigned long)n, up) > 0;
         for (i = 0; ok && i < n; i++)
             ok = fprintf(f, "%s%u,", i % 24 == 0 ? "\n    " : "", (unsigned)b[i]) > 0;
         ok = ok && fprintf(f, "\n};\n") > 0;
@@ -101,6 +105,10 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "-c") == 0) {
         name = argv[2];
         out = argv[3];
+        if (strlen(name) >= 64) {
+            fprintf(stderr, "error: the name %s is longer than 63 characters\n", name);
+            return 1;
+        }
     } else if (argc == 2) {
         out = argv[1];
     } else {
