@@ -560,7 +560,7 @@ size: | ports-deps
 # (gcc -m32 as for test-m32: i386's own x87 float arithmetic; gcc-multilib,
 # which m32-deps installs). make fuzz builds them with clang's libFuzzer and
 # runs each for FUZZ_SECONDS (tests/fuzz/run.sh).
-FUZZ_TARGETS := f32 s8 quant arena dec model front
+FUZZ_TARGETS := f32 s8 quant arena dec model front blob
 FUZZ_SECONDS ?= 60
 FUZZ_DEP := tests/fuzz/fuzz.h tests/fuzz/replay.c tests/fuzz/fuzz_model.c attention.h
 FUZZ_SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -14028,7 +14028,8 @@ static attn_status attn__blob_open(attn__bhead *h, const void *blob, size_t size
     h->n_tensors = attn__rd32(b + 24);
     /* the words and the table within the bytes before the CRC */
     words = ((size_t)total - 4 - ATTN__BLOB_HEAD) / 4;
-    if (attn__rd32(b + 28) != 0 || h->n_config != n_config || h->n_params > words - n_config ||
+    if (attn__rd32(b + 28) != 0 || h->n_config != n_config || words < n_config ||
+        h->n_params > words - n_config ||
         h->n_tensors > (words - n_config - h->n_params) / (ATTN__BLOB_ENTRY / 4))
         return ATTN_ERR_BLOB_CORRUPT;
     return ATTN_OK;
