@@ -27,7 +27,7 @@
 #   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
 #   make python-deps   install python3-torch and python3-numpy if PYTHON (/usr/bin/python3) lacks them (Debian packages)
-#   make test-export   tools/export.py's export tests alone (tests/export: classifiers, encoder-decoders, decoder-only)
+#   make test-export   tools/export.py's export tests alone (tests/export: classifiers, encoder-decoders, decoder-only, model blobs)
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
@@ -277,7 +277,7 @@ demo: $(B)/digits
 PYTHON ?= /usr/bin/python3
 EXPORT_DEP := tests/export/test_export.py tools/export.py tools/run_seq2seq.c tools/run_seq2seq.h \
               tools/quantize_seq2seq.c tools/run_model.c tools/quantize_model.c attention.h
-EXPORT_CHECKS := $(B)/export/log
+EXPORT_CHECKS := $(B)/export/log $(B)/export/blob.log
 $(B)/export/log: $(EXPORT_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)
 	@mkdir -p $(@D)/work
 	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh --check python
@@ -289,6 +289,16 @@ python-deps:
 	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh python
 test-export: | python-deps
 	$(PYTHON) tests/export/test_export.py --cc '$(HOST_CC)' --cxx '$(HOST_CXX)'
+	$(PYTHON) tests/export/test_blob_export.py --cc '$(HOST_CC)'
+# export_blob (tools/export.py -> tools/blob_model.c) on the example models:
+# build/export/blob.log, counted as the other log is
+$(B)/export/blob.log: tests/export/test_blob_export.py tools/export.py tools/blob_model.c attention.h \
+                      $(bmdep_digits_s8) $(bmdep_g2p_s8) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)
+	@mkdir -p $(@D)/blob-work
+	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh --check python
+	@echo "tests/export/test_blob_export.py > $@"
+	@timeout 600 $(PYTHON) tests/export/test_blob_export.py --cc '$(HOST_CC)' $(@D)/blob-work \
+	    > $@ 2>&1 || true
 
 # --- Cortex-M boards under QEMU (ports/cortex-m) -------------------------------
 # One short name per core; each maps to a QEMU machine, compiler flags and the
@@ -434,7 +444,10 @@ test-forms_m0_clang := -DGOLDEN_FLASH_LIMIT=16256
 # not the g2p ones (their headers and blobs: 1.9 MB); the tiny blobs of the
 # classifiers (the encoder-decoders' with the loads' arenas are over the pool)
 test-blob_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano -DBLOB_NO_G2P \
-                -DBLOB_TINY_CLASSIFIERS_ONLY
+                -DBLOB_TINY_CLASSIFIERS_ONLY -DBLOB_ROUND_TRIP_BYTES=0
+# the others: a 64 KB buffer for the round trip of the digits blobs (the
+# M55's DTCM cannot hold the g2p float blob's 723 KB beside the pool)
+$(foreach b,m3 m4 m7 m33 m55,$(eval test-blob_$(b) := -DBLOB_ROUND_TRIP_BYTES=65536))
 $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # The M55's 512 KB ITCM holds the code; the test runner's golden data
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to

@@ -497,6 +497,20 @@
      ATTN_ERR_FULL      6  a KV cache holds all the tokens it can (a step
                            checks it after RANGE, before the int8 values,
                            TOO_LARGE and ARENA)
+   The model-blob loaders (MODEL BLOBS: their own order of checks):
+     ATTN_ERR_BLOB_MAGIC        7  not a model blob (its first 4 bytes)
+     ATTN_ERR_BLOB_VERSION      8  a format version this build does not know
+                                   (a newer one)
+     ATTN_ERR_BLOB_TRUNCATED    9  the size given is shorter than the header
+                                   or than the blob's own recorded size
+     ATTN_ERR_BLOB_CORRUPT     10  the CRC does not match, or a field is bad
+                                   (a count, a config value, a tensor's id,
+                                   dtype, shape, offset, size or alignment,
+                                   an int8 parameter)
+     ATTN_ERR_BLOB_UNSUPPORTED 11  this build or loader cannot use it: another
+                                   kind (the float kinds in an ATTN_NO_FLOAT
+                                   build, ...), a big-endian host, a blob not
+                                   at a multiple of 4 bytes
    One exception to the order: the int8 functions check the values inside
    their parameter structs (multipliers, shifts, zero points, per channel)
    after ATTN_ERR_TOO_LARGE, because those arrays are read only once the
@@ -504,8 +518,215 @@
    ATTN_ERR_ARENA and before anything is written.
 
    ---------------------------------------------------------------------------
+   MODEL BLOBS
+   ---------------------------------------------------------------------------
+   A model blob is a whole model in one little-endian byte string - its
+   config, a table of its tensors and their bytes, and (int8) its
+   quantization parameters - that firmware can receive at run time (over
+   the air, into a data partition) instead of compiling a model header in.
+   The loader checks every byte of it, then fills the model's structs with
+   pointers into it: zero copy, so the blob may sit in flash, and it must
+   stay where it is, unchanged, while the model is used. Kinds:
+     1 classifier float      attn_model_cfg + attn_model_weights_f32
+     2 classifier int8       attn_model_cfg + attn_model_s8_params
+     3 encoder-decoder float attn_seq2seq_cfg + attn_seq2seq_weights_f32
+     4 encoder-decoder int8  attn_seq2seq_cfg + attn_seq2seq_s8_params
+     (5 and 6, decoder-only LMs float and int8, are reserved: no loader yet)
+   Writers (in the library, so the format lives in one place; firmware can
+   save too), buf NULL for the size only:
+       attn_model_save_f32(buf, cap, &size, &cfg, &weights)   (and _s8,
+       attn_seq2seq_save_f32 / _s8)
+   tools/blob_model.c writes a model header's model to a file with them
+   (tools/export.py: export_blob). Loaders:
+       static uint8_t lbuf[ATTN_MODEL_LOAD_BYTES_F32(MAX_LAYERS)] ATTN_ALIGNED;
+       attn_arena la;
+       attn_model_cfg cfg;
+       attn_model_weights_f32 w;
+       attn_arena_init(&la, lbuf, sizeof lbuf);
+       st = attn_model_load_f32(&cfg, &w, part, part_bytes, &la);
+       if (st != ATTN_OK) { ...keep using the old model... }
+       attn_model_f32(logits, input, seq, NULL, &cfg, &w, &arena);
+   The arena gives the layer structs (kept: arena->used grows by them) and,
+   for the duration of the call, the candidate struct checked before it is
+   copied out: ATTN_MODEL_LOAD_BYTES_F32(n_layers), _S8(n_layers, cls_row),
+   ATTN_SEQ2SEQ_LOAD_BYTES_F32(n_enc, n_dec), _S8 are its high-water mark
+   (n_layers: config word 21, n_enc/n_dec: words 30 and 32; cls_row: word
+   23). A model update: write the new blob to a partition that is not in
+   use, load it from there, and switch only on ATTN_OK (keep the old blob
+   and its structs, with their own arena, until then; erase the old
+   partition only after the switch). The CRC catches a torn or corrupted
+   write; it is no signature: authenticate what you receive yourself.
+   Layout (words: 32 bits, little-endian):
+     offset       bytes        field
+     0            4            magic "ATNB" (bytes 41 54 4E 42)
+     4            4            format version, 1
+     8            4            kind, 1..4 above
+     12           4            total: the blob's bytes, CRC included, a
+                               multiple of 4 (a longer buffer is fine: the
+                               loader reads `total` bytes)
+     16           4            n_config: config words (23 kind 1, 24 kind 2,
+                               34 kinds 3 and 4)
+     20           4            n_params: parameter words (0 for float)
+     24           4            n_tensors: table entries
+     28           4            0 (reserved)
+     32           4 n_config   the config words
+                  4 n_params   the parameter words
+                  32 n_tensors the tensor table
+                  ...          the tensors' bytes, where the table says (the
+                               writer puts each at a multiple of 16 bytes
+                               and zeroes the gaps)
+     total - 4    4            CRC-32 of bytes 0 .. total-5 (IEEE 802.3, as
+                               zlib's crc32: reflected polynomial
+                               0xEDB88320, initial value and final xor
+                               0xFFFFFFFF)
+   The blob must start at a multiple of 4 bytes (a tensor of 4-byte
+   elements is then aligned; the writer's are at multiples of 16 from the
+   start). A word holds an int or int32_t (two's complement), a float (its
+   IEEE-754 binary32 bits, finite), an enum (its value), a flag (a field
+   read as nonzero = yes: 0 or 1); an int64 takes two words, low first.
+   Config words, kinds 1 and 2 (attn_model_cfg, then the stack's):
+     0..7    encoder: d_model, n_heads, d_ff, activation, norm_first,
+             causal, eps (float), window
+     8..20   d_in, max_seq, position, pooling, n_classes, cls_token,
+             embed_norm, patch, channels, image_h, image_w, vocab, n_segments
+     21, 22  encoder.n_layers, encoder.final_norm
+     23      kind 2: 1 if the blob has a CLS row at its own encoding
+             (attn_model_s8_params.cls_row; only where the model reads one:
+             cls_token, norm_first, no embed_norm)
+   A classifier with vocab > 0 is a token model (attn_model_tokens_*: its
+   embed_w / embed are then not in the blob). Kinds 3 and 4
+   (attn_seq2seq_cfg, then the stacks'):
+     0..7    encoder (as above); 8..15 decoder
+     16..29  src_vocab, tgt_vocab, max_src, max_tgt, position, embed_scale
+             (float), embed_norm, src_d_in, src_patch, src_channels,
+             src_image_h, src_image_w, src_cls_token, src_segments
+     30..33  encoder.n_layers, encoder.final_norm, decoder.n_layers,
+             decoder.final_norm
+   A tensor entry, 8 words: id, layer, dtype, rows, cols, offset, size,
+   align. dtype 1 f32 (4-byte elements), 2 s8 (1), 3 s32 (4), 4 qmul (8:
+   multiplier, shift, int32 each); a vector [n] has rows n and cols 1;
+   size = rows * cols * element bytes; align a power of two from the
+   element's own (4, s8 1) to 16, offset a multiple of it; the bytes
+   [offset, offset + size) lie after the table and before the CRC (tensors
+   may share bytes). The entries come in the order of the lists below
+   (the model's own tensors, layer 0; then each encoder layer's, layer 0,
+   1, ...; then each decoder layer's; then the CLS row's, layer 0, and its
+   layers'): a tensor marked opt may be left out (its pointer is then NULL,
+   as in a header), a tensor the config does not use must be left out,
+   every other one must be there, and nothing else may be. d is d_model, F
+   the stack's d_ff, (n) a vector of n.
+   Float classifier (kind 1):
+     1 embed_w [d][d_in] (d_in > 0, vocab 0)   2 embed_b (d) opt (the same)
+     3 pos [max_seq][d] (ATTN_POS_LEARNED)     4 cls_w [n_classes][d]
+     5 cls_b (n_classes) opt    6 cls_token (d) (cls_token)
+     7 pool_w (d) (ATTN_POOL_ATTENTION)        8 token_embed [vocab][d] (vocab > 0)
+     9 segment_embed [n_segments][d] (vocab > 0, n_segments > 0)
+     10, 11 embed_norm_w, _b (d) opt (embed_norm)
+     12, 13 encoder.norm_w, _b (d) opt (final_norm)
+     each layer: 0x100..0x107 attn wq, wk, wv [d][d], bq, bk, bv (d) opt,
+     wo [d][d], bo (d) opt; 0x108 ff1_w [F][d], 0x109 ff1_b (F) opt,
+     0x10A ff2_w [d][F], 0x10B ff2_b (d) opt, 0x10C..0x10F norm1_w,
+     norm1_b, norm2_w, norm2_b (d) opt
+   Float encoder-decoder (kind 3):
+     1 src_embed [src_vocab][d] (src_d_in 0)   2 tgt_embed [tgt_vocab][d]
+     3 src_pos [max_src][d], 4 tgt_pos [max_tgt][d] (ATTN_POS_LEARNED)
+     5 out_w [tgt_vocab][d]     6 out_b (tgt_vocab) opt
+     7..10 src_embed_norm_w, _b, tgt_embed_norm_w, _b (d) opt (embed_norm)
+     11 src_embed_w [d][src_d_in] (src_d_in > 0), 12 src_embed_b (d) opt (the same)
+     13 src_cls_token (d) (src_cls_token)
+     14 src_segment_embed [src_segments][d] (src_segments > 0)
+     15, 16 encoder.norm_w, _b; 17, 18 decoder.norm_w, _b (d) opt (final_norm)
+     each encoder layer as kind 1's; each decoder layer: 0x200..0x207
+     self_attn, 0x208..0x20F cross_attn (each as attn above), 0x210..0x213
+     ff1_w, ff1_b, ff2_w, ff2_b, 0x214..0x219 norm1_w, norm1_b, norm2_w,
+     norm2_b, norm3_w, norm3_b (d) opt
+   int8 tensors: a linear at id i (in -> out) is i w s8 [out][in], i+1 bias
+   s32 (out) opt, i+2 requant qmul (out), i+3 fused_bias s32 (out) opt; a
+   layer norm at i: i gamma qmul (d), i+1 beta s32 (d) opt; a table s8.
+   int8 classifier (kind 2):
+     1..4 embed (d_in -> d; d_in > 0, vocab 0)   5 pos [max_seq][d] (a position)
+     6..9 cls (d -> n_classes)   10 cls_token (d) (cls_token)
+     11 token_embed [vocab][d] (vocab > 0)   12 segment_embed [n_segments][d]
+     13, 14 embed_norm (embed_norm)   15 pool_w (d) (ATTN_POOL_ATTENTION)
+     16, 17 encoder.norm (final_norm)
+     each layer: 0x100..0x10F attn q, k, v, o (d -> d), 0x110, 0x111 norm1,
+     0x112..0x115 ff1 (d -> F), 0x116 gelu_table (256) (opt with ReLU),
+     0x117..0x11A ff2 (F -> d), 0x11B, 0x11C norm2
+     the CLS row (config word 23): 0x300 x0 (d), 0x301, 0x302 norm
+     (final_norm); each of its layers: 0x400, 0x401 norm1, 0x402, 0x403 norm2
+   int8 encoder-decoder (kind 4):
+     1 src_embed [src_vocab][d] (src_d_in 0)   2 tgt_embed [tgt_vocab][d]
+     3 src_pos [max_src][d], 4 tgt_pos [max_tgt][d] (a position)
+     5, 6 encoder.norm; 7, 8 decoder.norm (final_norm)
+     9..12 out (d -> tgt_vocab)   13, 14 src_embed_norm; 15, 16
+     tgt_embed_norm (embed_norm)   17..20 src_in (src_d_in -> d; src_d_in > 0)
+     21 src_cls_token (d)   22 src_segment_embed [src_segments][d]
+     each encoder layer as kind 2's; each decoder layer: 0x200..0x20F
+     self_attn, 0x210, 0x211 norm1, 0x212..0x221 cross_attn, 0x222, 0x223
+     norm2, 0x224..0x227 ff1, 0x228 gelu_table, 0x229..0x22C ff2, 0x22D,
+     0x22E norm3
+   int8 parameter words, in this order. A linear's 4: in_zp, out_zp,
+   act_min, act_max; a layer norm's 3: eps (int64), out_zp; an add's 9:
+   a_zp, b_zp, a_mul, b_mul, out_mul (multiplier, shift each), out_zp; an
+   attention's (sdpa) 8: q_zp, k_zp, v_zp, score_mul, ctx_mul, out_zp; a
+   multi-head attention's 24: its q, k, v, o linears, its sdpa.
+     kind 2 (44, + 56 a layer, + with a CLS row 3 + 24 a layer): embed,
+     pos_add, cls, in_scale (float), logit_scale (float), in_zp, logit_zp,
+     segment_add, embed_norm, pool, encoder.norm; each layer: attn, add1,
+     norm1, ff1, ff2, add2, norm2; the CLS row's norm; each of its layers:
+     add1, add2, norm1, norm2
+     kind 4 (51, + 56 an encoder layer, + 92 a decoder layer): src_pos_add,
+     tgt_pos_add, encoder.norm, decoder.norm, out, logit_scale (float),
+     logit_zp, src_embed_norm, tgt_embed_norm, src_in, src_in_scale
+     (float), src_in_zp, src_segment_add; each encoder layer as kind 2's;
+     each decoder layer: self_attn, add1, norm1, cross_attn, add2, norm2,
+     ff1, ff2, add3, norm3
+   Every struct's words are there even where the config does not read them
+   (carried as they are, not checked). A fused_bias is used as it is (not
+   recomputed): one that does not match bias, in_zp and w gives other
+   logits, never undefined behaviour.
+   The loaders' checks, in this order (the first that fails is the status;
+   nothing is written, arena->used and high_water stay as they were):
+     1  cfg, weights (params), blob or arena NULL: ATTN_ERR_NULL
+     2  a big-endian host, or the blob not at a multiple of 4 bytes:
+        ATTN_ERR_BLOB_UNSUPPORTED
+     3  size < 32: ATTN_ERR_BLOB_TRUNCATED
+     4  the magic: ATTN_ERR_BLOB_MAGIC
+     5  a version other than 1 (a newer one too): ATTN_ERR_BLOB_VERSION
+     6  a kind outside 1..6: ATTN_ERR_BLOB_CORRUPT; another loader's (or 5,
+        6): ATTN_ERR_BLOB_UNSUPPORTED (an ATTN_NO_FLOAT build has no float
+        loader, an ATTN_NO_INT8 build no int8 one)
+     7  total > size: ATTN_ERR_BLOB_TRUNCATED; total < 36 or not a
+        multiple of 4: ATTN_ERR_BLOB_CORRUPT
+     8  the CRC: ATTN_ERR_BLOB_CORRUPT
+     9  the header (n_config the kind's, the sections within total, the
+        reserved word 0), every config word (the run functions' shape and
+        enum rules for that model, int8 limits included, or stricter:
+        flags 0 or 1, floats finite, eps > 0 for int8 too), n_params the
+        count the layers give, the layer counts at most n_tensors:
+        ATTN_ERR_BLOB_CORRUPT
+     10 the arena (ATTN_*_LOAD_BYTES_*): ATTN_ERR_ARENA
+     11 each table entry (its place in the order, id, layer, dtype, shape,
+        size, alignment, bounds), every parameter word (floats finite),
+        every word and every entry used: ATTN_ERR_BLOB_CORRUPT
+     12 the model as the run functions check it (the required tensors;
+        int8: every parameter value, per channel too): ATTN_ERR_BLOB_CORRUPT
+   The writers check the model as the run functions do (NULL:
+   ATTN_ERR_NULL; shapes ATTN_ERR_SHAPE; values, and for int8 a float scale
+   not finite or an eps <= 0, ATTN_ERR_RANGE); a blob of 4 GB or more is
+   ATTN_ERR_TOO_LARGE, cap below its size ATTN_ERR_ARENA. Their blob is
+   canonical: the same model gives the same bytes, and a blob a writer
+   made, loaded and written again, gives the same bytes.
+
+   ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
+   (next)  bring your own model (issue 12, in progress): model blobs (MODEL
+          BLOBS): a documented little-endian format with a CRC-32, writers
+          (attn_model_save_f32 / _s8, attn_seq2seq_save_f32 / _s8) and
+          loaders that check every field and use the tensors in place
+          (attn_model_load_*, attn_seq2seq_load_*, ATTN_*_LOAD_BYTES_*),
+          status codes 7..11 (ATTN_ERR_BLOB_*), tools/blob_model.c.
    0.6.0  embeddings and the other attention forms:
           a `window` field in attn_mha_cfg and attn_encoder_cfg (local
           attention, float and int8, steps too); the model's front ends
@@ -2090,11 +2311,11 @@ ATTN_DEF const char *attn_status_str(attn_status status)
     case ATTN_ERR_TOO_LARGE: return "sizes too large: byte count overflows size_t";
     case ATTN_ERR_ARENA: return "arena too small";
     case ATTN_ERR_FULL: return "the KV cache is full";
-    case ATTN_ERR_BLOB_MAGIC: return "not a model blob (bad magic)";
-    case ATTN_ERR_BLOB_VERSION: return "a model blob format version this build does not know";
-    case ATTN_ERR_BLOB_TRUNCATED: return "the model blob is truncated";
-    case ATTN_ERR_BLOB_CORRUPT: return "the model blob is corrupt (CRC, table, shape or config)";
-    case ATTN_ERR_BLOB_UNSUPPORTED: return "a model blob this build or loader cannot use";
+    case ATTN_ERR_BLOB_MAGIC: return "not a model blob";
+    case ATTN_ERR_BLOB_VERSION: return "model blob version unknown";
+    case ATTN_ERR_BLOB_TRUNCATED: return "model blob truncated";
+    case ATTN_ERR_BLOB_CORRUPT: return "model blob corrupt";
+    case ATTN_ERR_BLOB_UNSUPPORTED: return "model blob not usable here";
     }
     return "unknown status";
 }

@@ -23,8 +23,13 @@
 #endif
 
 enum { TINY_D = 4, TINY_FF = 4, TINY_IN = 3, TINY_CLS = 3, TINY_SEQ = 3, TINY_MAX_SEQ = 4,
-       TINY_SRC_V = 5, TINY_TGT_V = 6, TINY_MAX_SRC = 4, TINY_MAX_TGT = 5, TINY_NF = 480,
-       TINY_NB = 480, TINY_NI = 100, TINY_NQ = 100 };
+       TINY_SRC_V = 5, TINY_TGT_V = 6, TINY_MAX_SRC = 4, TINY_MAX_TGT = 5,
+#ifdef BLOB_TINY_CLASSIFIERS_ONLY /* (a board whose RAM holds the classifiers' only) */
+       TINY_NF = 200, TINY_NB = 400, TINY_NI = 48, TINY_NQ = 48
+#else
+       TINY_NF = 480, TINY_NB = 480, TINY_NI = 100, TINY_NQ = 100
+#endif
+};
 
 typedef struct {
     attn_model_cfg mc;                     /* the float classifier            */

@@ -100,6 +100,8 @@ sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY targ
 # tools/export.py's encoder-decoder / decoder-only export (tests/export, run
 # by make into build/export/log: PyTorch against the C headers, refusals)
 run "export (tests/export)" cat "$B/export/log"
+# its model blobs (tools/export.py's export_blob; build/export/blob.log)
+run "export blob (tests/export/test_blob_export.py)" cat "$B/export/blob.log"
 # The digits classifiers (examples/digits: the rows model and the ViT): float
 # == PyTorch on every image, int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"
