@@ -44,6 +44,13 @@
      ATTN_NO_FLOAT      compile out every _f32 function and the quantizer (the
                         library then has no float code and needs no libm).
      ATTN_NO_INT8       compile out every _s8 function and the quantizer.
+     ATTN_NO_BLOB       compile out the model blobs' writers and loaders
+                        (MODEL BLOBS) and the names of their five status
+                        codes in attn_status_str ("unknown status" then): a
+                        program that calls none of them links none of their
+                        code anyway (--gc-sections), but those names are
+                        about 120 bytes of flash (the micro:bit's g2p
+                        firmware, built with it, has no more to spare).
    Implementation only (matter in the ATTN_IMPLEMENTATION file):
      ATTN_NO_DSP        do not use the Cortex-M DSP extension (SXTB16/SMLAD,
                         SMMULR, QADD, SSAT) in the int8 kernels, detected
@@ -1538,6 +1545,7 @@ ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const
                                         const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
                                         attn_arena *arena);
 
+#ifndef ATTN_NO_BLOB
 /* ---- model blobs: float (MODEL BLOBS) ---- */
 
 /* Write the model as a blob into buf [cap] and its size into *size; buf
@@ -1560,6 +1568,7 @@ ATTN_DEF attn_status attn_model_load_f32(attn_model_cfg *cfg, attn_model_weights
                                          const void *blob, size_t size, attn_arena *arena);
 ATTN_DEF attn_status attn_seq2seq_load_f32(attn_seq2seq_cfg *cfg, attn_seq2seq_weights_f32 *w,
                                            const void *blob, size_t size, attn_arena *arena);
+#endif
 
 #endif /* ATTN_NO_FLOAT */
 
@@ -1989,6 +1998,7 @@ ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const 
                                        const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
                                        attn_arena *arena);
 
+#ifndef ATTN_NO_BLOB
 /* ---- model blobs: int8 (MODEL BLOBS) ---- */
 
 /* As attn_model_save_f32 / attn_model_load_f32, for the int8 models (the
@@ -2003,6 +2013,7 @@ ATTN_DEF attn_status attn_model_load_s8(attn_model_cfg *cfg, attn_model_s8_param
                                         const void *blob, size_t size, attn_arena *arena);
 ATTN_DEF attn_status attn_seq2seq_load_s8(attn_seq2seq_cfg *cfg, attn_seq2seq_s8_params *params,
                                           const void *blob, size_t size, attn_arena *arena);
+#endif
 
 #endif /* ATTN_NO_INT8 */
 
@@ -2311,11 +2322,15 @@ ATTN_DEF const char *attn_status_str(attn_status status)
     case ATTN_ERR_TOO_LARGE: return "sizes too large: byte count overflows size_t";
     case ATTN_ERR_ARENA: return "arena too small";
     case ATTN_ERR_FULL: return "the KV cache is full";
+#ifndef ATTN_NO_BLOB
     case ATTN_ERR_BLOB_MAGIC: return "not a model blob";
     case ATTN_ERR_BLOB_VERSION: return "model blob version unknown";
     case ATTN_ERR_BLOB_TRUNCATED: return "model blob truncated";
     case ATTN_ERR_BLOB_CORRUPT: return "model blob corrupt";
     case ATTN_ERR_BLOB_UNSUPPORTED: return "model blob not usable here";
+#else
+    default: break; /* (no function returns the blob codes) */
+#endif
     }
     return "unknown status";
 }
@@ -6096,6 +6111,8 @@ static uint32_t attn__rsqrt61(uint64_t n)
     int i;
     for (i = 0; i < 3; i++) { /* y = 2^31 Y: Y += Y (1 - x Y^2) / 2 */
         uint32_t t = (uint32_t)(((uint64_t)y * y) >> 32), w = (uint32_t)(((uint64_t)a * t) >> 32);
+        /* (the same false positive, the seed's index, seen here:
+           NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult)) */
         int32_t e = attn__s32(((1u << 28) - w) << 3); /* 2^31 (1 - x Y^2), small */
         y = (uint32_t)((int64_t)y + (((int64_t)y * e) >> 32));
     }
@@ -14003,7 +14020,7 @@ ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
 
 #endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
 
-#if !defined(ATTN_NO_FLOAT) || !defined(ATTN_NO_INT8)
+#if (!defined(ATTN_NO_FLOAT) || !defined(ATTN_NO_INT8)) && !defined(ATTN_NO_BLOB)
 /* ---- model blobs (MODEL BLOBS) -------------------------------------------- */
 
 /* Little-endian words of a blob, byte by byte (any host, any alignment). */
@@ -14320,7 +14337,10 @@ static size_t attn__blob_size(attn__blayout *L, const attn__bc *count, size_t n_
        multiple of 16: from an aligned start they stay where they are */
     data = (table + 15u) / 16u * 16u;
     total = (data + count->data + 3u) / 4u * 4u + 4u;
-    if (total > 0xFFFFFFFFu || total > (uint64_t)SIZE_MAX) return 0;
+    if (total > 0xFFFFFFFFu) return 0;
+#if SIZE_MAX < 0xFFFFFFFFu
+    if (total > (uint64_t)SIZE_MAX) return 0;
+#endif
     L->data_end = (size_t)(data + count->data);
     return (size_t)total;
 }
@@ -14371,13 +14391,6 @@ static int attn__blob_model_seq(const attn_model_cfg *m)
     return n > 0 && n <= ATTN_MAX_DIM ? (int)n : 0;
 }
 
-/* an int8 model's cfg eps (its layer norms carry their own): > 0 as a
-   float model's, so that a blob's config is one a float model could have */
-static int attn__blob_eps_bad(const attn_encoder_cfg *e)
-{
-    return !(e->eps > 0.0f);
-}
-
 /* the token entry's shapes (a model with a vocabulary is a token model) */
 static int attn__blob_tokens_bad(const attn_model_cfg *m)
 {
@@ -14426,7 +14439,7 @@ static int attn__blob_s2s_src_bad(const attn_seq2seq_cfg *m, int n_enc)
 
 #endif /* blobs */
 
-#ifndef ATTN_NO_FLOAT
+#if !defined(ATTN_NO_FLOAT) && !defined(ATTN_NO_BLOB)
 /* ---- model blobs: float -------------------------------------------------- */
 
 static void attn__bc_f32(attn__bc *c, const float **p, uint32_t id, int rows, int cols, int need)
@@ -14594,7 +14607,7 @@ ATTN_DEF attn_status attn_model_load_f32(attn_model_cfg *cfg, attn_model_weights
     /* the tensors */
     attn__bc_model_f32(&c, &m, v, layers);
     v->encoder.layers = layers;
-    if ((st = attn__blob_done(&c)) != ATTN_OK || !attn__model_weights_ok(&m, v, m.vocab > 0)) {
+    if (attn__blob_done(&c) != ATTN_OK || !attn__model_weights_ok(&m, v, m.vocab > 0)) {
         arena->used = used;
         arena->high_water = hw;
         return ATTN_ERR_BLOB_CORRUPT;
@@ -14728,7 +14741,7 @@ ATTN_DEF attn_status attn_seq2seq_load_f32(attn_seq2seq_cfg *cfg, attn_seq2seq_w
     attn__bc_s2s_f32(&c, &m, v, enc, dec);
     v->encoder.layers = enc;
     v->decoder.layers = dec;
-    if ((st = attn__blob_done(&c)) != ATTN_OK || !attn__s2s_weights_ok(&m, v)) {
+    if (attn__blob_done(&c) != ATTN_OK || !attn__s2s_weights_ok(&m, v)) {
         arena->used = used;
         arena->high_water = hw;
         return ATTN_ERR_BLOB_CORRUPT;
@@ -14740,8 +14753,15 @@ ATTN_DEF attn_status attn_seq2seq_load_f32(attn_seq2seq_cfg *cfg, attn_seq2seq_w
 }
 #endif /* ATTN_NO_FLOAT */
 
-#ifndef ATTN_NO_INT8
+#if !defined(ATTN_NO_INT8) && !defined(ATTN_NO_BLOB)
 /* ---- model blobs: int8 --------------------------------------------------- */
+
+/* an int8 model's cfg eps (its layer norms carry their own): > 0 as a
+   float model's, so that a blob's config is one a float model could have */
+static int attn__blob_eps_bad(const attn_encoder_cfg *e)
+{
+    return !(e->eps > 0.0f);
+}
 
 static void attn__bc_i64(attn__bc *c, int64_t *v)
 {
@@ -15064,7 +15084,7 @@ ATTN_DEF attn_status attn_model_load_s8(attn_model_cfg *cfg, attn_model_s8_param
     attn__bc_model_s8(&c, &m, v, layers, row, rows);
     v->encoder.layers = layers;
     v->cls_row = row;
-    if ((st = attn__blob_done(&c)) != ATTN_OK || !attn__scale_ok(v->in_scale) ||
+    if (attn__blob_done(&c) != ATTN_OK || !attn__scale_ok(v->in_scale) ||
         attn__model_params_s8(&m, v, m.vocab > 0, 0) != ATTN_OK ||
         attn__model_params_s8(&m, v, m.vocab > 0, 1) != ATTN_OK) {
         arena->used = used;
@@ -15212,7 +15232,7 @@ ATTN_DEF attn_status attn_seq2seq_load_s8(attn_seq2seq_cfg *cfg, attn_seq2seq_s8
     attn__bc_s2s_s8(&c, &m, v, enc, dec);
     v->encoder.layers = enc;
     v->decoder.layers = dec;
-    if ((st = attn__blob_done(&c)) != ATTN_OK || !attn__s2s_ptrs_ok_s8(&m, v) ||
+    if (attn__blob_done(&c) != ATTN_OK || !attn__s2s_ptrs_ok_s8(&m, v) ||
         !attn__s2s_front_ok_s8(&m, v, 0) || !attn__s2s_front_ok_s8(&m, v, 1)) {
         arena->used = used;
         arena->high_water = hw;

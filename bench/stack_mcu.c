@@ -930,7 +930,6 @@ static void dvariant_float(const dvariant *v)
           attn_lm_step_f32, (g_logits, g_out[0], &g_cache, &g_lmc, &g_lmw, &g_arena));
     MEASURE_WITH(RESET_ARENA, attn_lm_greedy_f32,
                  (g_out, &n, T - 1, g_tokens + 3, 2, VOCAB - 1, &g_cache, &g_lmc, &g_lmw, &g_arena));
-    blob_s2s(0);
 }
 
 /* ---- model blobs ----------------------------------------------------------
@@ -1174,6 +1173,7 @@ int main(void)
     for (i = 0; i < (int)(sizeof g_dvariants / sizeof g_dvariants[0]); i++) {
         dvariant_weights(&g_dvariants[i]);
         dvariant_float(&g_dvariants[i]);
+        blob_s2s(0); /* (its float encoder-decoder, g_s2c and g_s2w) */
         dvariant_int8(&g_dvariants[i]);
     }
 

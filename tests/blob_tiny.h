@@ -25,7 +25,7 @@
 enum { TINY_D = 4, TINY_FF = 4, TINY_IN = 3, TINY_CLS = 3, TINY_SEQ = 3, TINY_MAX_SEQ = 4,
        TINY_SRC_V = 5, TINY_TGT_V = 6, TINY_MAX_SRC = 4, TINY_MAX_TGT = 5,
 #ifdef BLOB_TINY_CLASSIFIERS_ONLY /* (a board whose RAM holds the classifiers' only) */
-       TINY_NF = 200, TINY_NB = 400, TINY_NI = 48, TINY_NQ = 48
+       TINY_NF = 200, TINY_NB = 420, TINY_NI = 60, TINY_NQ = 60
 #else
        TINY_NF = 480, TINY_NB = 480, TINY_NI = 100, TINY_NQ = 100
 #endif
@@ -38,6 +38,8 @@ typedef struct {
     attn_model_cfg mc8;                    /* the int8 classifier (1 layer)   */
     attn_model_s8_params mp;
     attn_encoder_layer_s8_params mpl[1];
+    attn_cls_row_s8_params mrow;           /* its CLS row at its own encoding */
+    attn_cls_layer_s8_params mrowl[1];
     attn_seq2seq_cfg sc;                   /* the float encoder-decoder       */
     attn_seq2seq_weights_f32 sw;
     attn_encoder_layer_weights_f32 swe[1];
@@ -280,8 +282,9 @@ static void tiny_model_f32(tiny_models *t)
     t->mw.embed_norm_b = tiny_f(t, TINY_D);
 }
 
-/* int8 classifier: features, learned positions, mean pooling, 1 pre-norm
-   GELU layer (its table), final norm */
+/* int8 classifier: features, a CLS row at its own encoding (cls_row),
+   learned positions, mean pooling, 1 pre-norm GELU layer (its table),
+   final norm */
 static void tiny_model_s8(tiny_models *t)
 {
     tiny_enc_cfg(&t->mc8.encoder, ATTN_ACT_GELU, 1, 0);
@@ -290,6 +293,7 @@ static void tiny_model_s8(tiny_models *t)
     t->mc8.position = ATTN_POS_LEARNED;
     t->mc8.pooling = ATTN_POOL_MEAN;
     t->mc8.n_classes = TINY_CLS;
+    t->mc8.cls_token = 1;
     tiny_lin_s8(t, &t->mp.embed, TINY_IN, TINY_D);
     t->mp.pos = tiny_b(t, TINY_MAX_SEQ * TINY_D);
     tiny_add_s8(&t->mp.pos_add);
@@ -299,6 +303,15 @@ static void tiny_model_s8(tiny_models *t)
     t->mp.encoder.final_norm = 1;
     tiny_norm_s8(t, &t->mp.encoder.norm);
     tiny_lin_s8(t, &t->mp.cls, TINY_D, TINY_CLS);
+    t->mp.cls_token = tiny_b(t, TINY_D);
+    t->mrow.x0 = tiny_b(t, TINY_D);
+    tiny_add_s8(&t->mrowl[0].add1);
+    tiny_add_s8(&t->mrowl[0].add2);
+    tiny_norm_s8(t, &t->mrowl[0].norm1);
+    tiny_norm_s8(t, &t->mrowl[0].norm2);
+    t->mrow.layers = t->mrowl;
+    tiny_norm_s8(t, &t->mrow.norm);
+    t->mp.cls_row = &t->mrow;
     t->mp.in_scale = 0.05f;
     t->mp.logit_scale = 0.125f;
     t->mp.in_zp = 3;

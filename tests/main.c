@@ -51,7 +51,7 @@
 
 /* A build without board limits must run every case: main checks that. */
 #if !defined(CHECK_POOL_BYTES) && !defined(GOLDEN_FLASH_LIMIT) && !defined(GOLDEN_DEC_FLASH_LIMIT) && \
-    !defined(GOLDEN_ADD_FLASH_LIMIT) && !defined(BLOB_NO_G2P) && !defined(BLOB_NO_DIGITS) && \
+    !defined(GOLDEN_ADD_FLASH_LIMIT) && !defined(BLOB_NO_G2P) && !defined(BLOB_NO_DIGITS) && !defined(BLOB_NO_DIGITS_VIT) && \
     !defined(BLOB_TINY_CLASSIFIERS_ONLY) && !defined(BLOB_ROUND_TRIP_BYTES)
 #define CHECK_FULL_RUN 1
 #else

@@ -160,7 +160,8 @@ static void layout(void)
     F = (bb *)check_plan_take(sizeof *F);
     g_b.t = (tiny_models *)check_plan_take(sizeof *g_b.t);
     g_b.blob = (unsigned char *)check_plan_take(BLOB_CAP + 8);
-    g_b.mem = (unsigned char *)check_plan_take(ATTN_SEQ2SEQ_LOAD_BYTES_S8(1, 1) + 2048);
+    g_b.mem = (unsigned char *)check_plan_take(ATTN_SEQ2SEQ_LOAD_BYTES_S8(1, 1) +
+                                                ATTN_MODEL_LOAD_BYTES_S8(1, 1));
     g_b.buf = (unsigned char *)bad_watch(BLOB_CAP, BAD_OUT);
     g_o = (bb_out *)bad_watch(sizeof(bb_out), BAD_OUT);
 }
@@ -212,7 +213,7 @@ static void arm(int op)
          : kind == 3                        ? t->sw.encoder.n_layers
                                             : t->sp.encoder.n_layers;
     nd = kind == 3 ? t->sw.decoder.n_layers : kind == 4 ? t->sp.decoder.n_layers : 0;
-    F->need = kind == 1 ? ATTN_MODEL_LOAD_BYTES_F32(nl) : kind == 2 ? ATTN_MODEL_LOAD_BYTES_S8(nl, 0)
+    F->need = kind == 1 ? ATTN_MODEL_LOAD_BYTES_F32(nl) : kind == 2 ? ATTN_MODEL_LOAD_BYTES_S8(nl, 1)
               : kind == 3 ? ATTN_SEQ2SEQ_LOAD_BYTES_F32(nl, nd) : ATTN_SEQ2SEQ_LOAD_BYTES_S8(nl, nd);
     F->keep = F->need - ATTN_ALIGN_UP(kind == 1 ? sizeof(attn_model_weights_f32)
                                       : kind == 2 ? sizeof(attn_model_s8_params)

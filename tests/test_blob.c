@@ -34,6 +34,14 @@
 #include "blob_digits_f32.h"
 #include "blob_digits_s8.h"
 #endif
+#ifndef BLOB_NO_DIGITS_VIT
+#define DIGITS_VIT_MODEL_IMPLEMENTATION
+#include "digits_vit_model.h"
+#define DIGITS_VIT_MODEL_S8_IMPLEMENTATION
+#include "digits_vit_model_s8.h"
+#include "blob_digits_vit_f32.h"
+#include "blob_digits_vit_s8.h"
+#endif
 #ifndef BLOB_NO_G2P
 #define G2P_MODEL_IMPLEMENTATION
 #include "g2p_model.h"
@@ -151,6 +159,8 @@ static attn_status run_any(const blob_model *m, int s, unsigned char *out, size_
     g_lcg = 1000u + (unsigned)s;
     if (m->kind == K_MODEL_F32 || m->kind == K_MODEL_S8) {
         seq = m->mc.max_seq - (m->mc.cls_token != 0);
+        if (m->mc.patch > 0) /* an image: its squares (n_in below: its values) */
+            seq = (m->mc.image_h / m->mc.patch) * (m->mc.image_w / m->mc.patch);
         if (seq > MAX_ROWS) seq = MAX_ROWS;
         n_in = seq * (m->mc.d_in > 0 ? m->mc.d_in : m->mc.encoder.d_model);
         if (n_in > MAX_IN) return ATTN_ERR_SHAPE;
@@ -221,6 +231,7 @@ static size_t run_bytes(const blob_model *m)
     int seq;
     if (m->kind == K_MODEL_F32 || m->kind == K_MODEL_S8) {
         seq = m->mc.max_seq - (m->mc.cls_token != 0);
+        if (m->mc.patch > 0) seq = (m->mc.image_h / m->mc.patch) * (m->mc.image_w / m->mc.patch);
         st = m->kind == K_MODEL_F32 ? attn_model_scratch_f32(&m->mc, seq, &need)
                                     : attn_model_scratch_s8(&m->mc, seq, &need);
         return st == ATTN_OK ? check_block(need) : SIZE_MAX;
@@ -295,7 +306,7 @@ static int load_checked(const char *name, int kind, blob_model *m, const unsigne
     return 1;
 }
 
-#if !defined(BLOB_NO_DIGITS) || !defined(BLOB_NO_G2P)
+#if !defined(BLOB_NO_DIGITS) || !defined(BLOB_NO_DIGITS_VIT) || !defined(BLOB_NO_G2P)
 /* the round trip's buffer: on the host the largest blob (g2p float, 723
    KB); a board build gives BLOB_ROUND_TRIP_BYTES (its RAM: 64 KB holds
    the digits blobs; 0 none) and lists the blobs above it as left out */
@@ -366,6 +377,22 @@ static void real_models(void)
                DIGITS_N_LAYERS, 0, digits_s8.cls_row != NULL);
 #else
     check_left_out("blob digits float and int8: BLOB_NO_DIGITS (this board's flash)");
+#endif
+#ifndef BLOB_NO_DIGITS_VIT
+    /* the ViT digits classifier: patches, a CLS row, attention pooling */
+    memset(&h, 0, sizeof h);
+    h.kind = K_MODEL_F32;
+    h.mc = digits_vit_cfg;
+    h.u.mw = digits_vit_weights;
+    real_model("digits ViT float", K_MODEL_F32, &h, blob_digits_vit_f32, BLOB_DIGITS_VIT_F32_SIZE,
+               DIGITS_VIT_N_LAYERS, 0, 0);
+    h.kind = K_MODEL_S8;
+    h.u.mp = digits_vit_s8;
+    real_model("digits ViT int8", K_MODEL_S8, &h, blob_digits_vit_s8, BLOB_DIGITS_VIT_S8_SIZE,
+               DIGITS_VIT_N_LAYERS, 0, digits_vit_s8.cls_row != NULL);
+#else
+    check_left_out("blob digits ViT float and int8: BLOB_NO_DIGITS_VIT (their headers and blobs: "
+                   "108 KB of flash more than this board has)");
 #endif
 #ifndef BLOB_NO_G2P
     memset(&h, 0, sizeof h);
@@ -666,7 +693,7 @@ static void tiny_kind(int kind)
     blob_model *mp = &g_loaded;
     size_t n = 0, q = 0, cap;
     attn_status st;
-    int ok;
+    int ok, cls_row;
     g_keep = 0;
     check_pool_reset();
     g_t = (tiny_case *)check_take(sizeof *g_t);
@@ -690,8 +717,9 @@ static void tiny_kind(int kind)
                (unsigned long)n, attn_status_str(st)))
         return;
     layers_of(&g_t->h, &g_t->n_enc, &g_t->n_dec);
-    g_t->need = load_bytes(kind, g_t->n_enc, g_t->n_dec, 0);
-    g_t->roomy = load_bytes(kind, g_t->n_enc + 1, g_t->n_dec + (g_t->n_dec > 0), 0);
+    cls_row = kind == K_MODEL_S8 && g_t->t.mp.cls_row != NULL;
+    g_t->need = load_bytes(kind, g_t->n_enc, g_t->n_dec, cls_row);
+    g_t->roomy = load_bytes(kind, g_t->n_enc + 1, g_t->n_dec + (g_t->n_dec > 0), 1);
     cap = n + 8;
     {
         /* the case's pool: its blobs, the loads' arenas, a run's buffers */
@@ -724,7 +752,12 @@ static void tiny_kind(int kind)
           "blob tiny %s: %lu bytes, its recorded size and zlib's CRC-32 of the bytes before it",
           name, (unsigned long)n);
     /* load, the same outputs, the round trip */
-    if (!load_checked(name, kind, mp, g_t->blob, n, g_t->n_enc, g_t->n_dec, 0)) return;
+    if (!load_checked(name, kind, mp, g_t->blob, n, g_t->n_enc, g_t->n_dec, cls_row)) return;
+    check(kind != K_MODEL_S8 ||
+              (mp->u.mp.cls_row &&
+               (const unsigned char *)mp->u.mp.cls_row->x0 >= g_t->blob &&
+               (const unsigned char *)mp->u.mp.cls_row->x0 < g_t->blob + n),
+          "blob tiny %s: the CLS row at its own encoding loaded (x0 in the blob)", name);
     memset(g_t->work, 0x5A, cap);
     st = save_any(kind, g_t->work, cap, &q, mp);
     check(st == ATTN_OK && q == n && memcmp(g_t->work, g_t->blob, n) == 0,
