@@ -865,9 +865,9 @@ static void dvariant_weights(const dvariant *v)
         g_cache = g_saved;                                                    \
     } while (0)
 
-/* NOLINTNEXTLINE(readability-function-size): one MEASURE per call */
 static void blob_s2s(int int8); /* (model blobs, below) */
 
+/* NOLINTNEXTLINE(readability-function-size): one MEASURE per call */
 static void dvariant_float(const dvariant *v)
 {
     const attn_decoder_cfg *c = &v->cfg;

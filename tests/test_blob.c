@@ -1,25 +1,31 @@
 /* Model blobs (attention.h MODEL BLOBS): the writers and the loaders.
-   - The real models: the digits classifier (float and int8) and the g2p
-     encoder-decoder (float and int8), as blobs that tools/blob_model.c
-     made at build time (build/blob/blob_*.h, generated C arrays, in
-     flash on a board), loaded and run: the same logits byte for byte
-     (classifiers) and the same greedy tokens (encoder-decoders) as the
-     model headers give, on the same inputs; the loaded tensors point into
-     the blob; the arena takes what ATTN_*_LOAD_BYTES_* say. On the host
-     also the byte-exact round trip: the library's writer on the header
-     gives the tool's blob, and writing the loaded model again gives the
-     same bytes. A board whose flash cannot hold a model's header and its
-     blob (BLOB_NO_G2P: the micro:bit, 256 KB) lists it as left out.
+   - The real models: the digits classifier (float and int8), the ViT
+     digits classifier (patches, a CLS row, attention pooling; float and
+     int8) and the g2p encoder-decoder (float and int8), as blobs that
+     tools/blob_model.c made at build time (build/blob/blob_*.h, generated
+     C arrays, in flash on a board), loaded and run: the same logits byte
+     for byte (classifiers) and the same greedy tokens (encoder-decoders)
+     as the model headers give, on the same inputs; the loaded tensors
+     point into the blob; the arena takes what ATTN_*_LOAD_BYTES_* say.
+     Where RAM holds it (the host: all; a board: BLOB_ROUND_TRIP_BYTES)
+     the byte-exact round trip: the library's writer on the header gives
+     the tool's blob, and writing the loaded model again gives the same
+     bytes. What a board cannot hold is listed as left out: a model's
+     header and blob over its flash (BLOB_NO_G2P, BLOB_NO_DIGITS_VIT: the
+     micro:bit's 256 KB), a round trip over BLOB_ROUND_TRIP_BYTES, a tiny
+     case over the pool.
    - Tiny models of each kind (tests/blob_tiny.h), saved into RAM: the
      size query, a buffer one byte short, save -> load -> save, the same
-     outputs; then every status: NULL pointers, a misaligned blob, bad
-     magic, a future version, every truncated length, every single byte
-     flipped (never ATTN_OK, nothing written), a recorded size the buffer
-     does not hold, a wrong kind, and with the CRC fixed up after the
-     change: a shape, dtype, offset, size, alignment, id, table count,
-     config value or int8 value corrupted, each ATTN_ERR_BLOB_CORRUPT (a
-     future version ATTN_ERR_BLOB_VERSION); an arena one byte short; and
-     on every error the outputs and the arena's counters as they were. */
+     outputs (the int8 classifier with a CLS row at its own encoding,
+     attn_model_s8_params.cls_row); then every status: NULL pointers, a
+     misaligned blob, bad magic, a future version, every truncated
+     length, every single byte flipped (never ATTN_OK, nothing written), a
+     recorded size the buffer does not hold, a wrong kind, and with the
+     CRC fixed up after the change: a shape, dtype, offset, size,
+     alignment, id, table count, config value or int8 value corrupted,
+     each ATTN_ERR_BLOB_CORRUPT (a future version ATTN_ERR_BLOB_VERSION);
+     an arena one byte short; and on every error the outputs and the
+     arena's counters as they were. */
 #include <stdio.h>
 #include <string.h>
 
