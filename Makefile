@@ -458,6 +458,9 @@ test-blob_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano -DBLOB_
 # the others: a 64 KB buffer for the round trip of the digits blobs (the
 # M55's DTCM cannot hold the g2p float blob's 723 KB beside the pool)
 $(foreach b,m3 m4 m7 m33 m55,$(eval test-blob_$(b) := -DBLOB_ROUND_TRIP_BYTES=65536))
+# (the M55's 2 MB SRAM, where test_blob.o's constants go, holds the g2p
+# models and blobs (1.9 MB) but not the ViT digits ones beside them)
+test-blob_m55 += -DBLOB_NO_DIGITS_VIT
 $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # The M55's 512 KB ITCM holds the code; the test runner's golden data
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to
@@ -485,9 +488,9 @@ cf_stack-os  := $(cf_stack) -Os
 # no room for the width-32 int8 decoder models (their float runs everywhere)
 stack_m0    := -DSTACK_WINDOW=1984 -DSTACK_BIG_BYTES=0 -isystem $(NEWLIB_INC)/nano
 stack-os_m0 := $(stack_m0)
-# (clang -O2's program leaves additive attention out to fit the flash; the
-# -Os one and gcc's measure it)
-stack_m0_clang := -DSTACK_NO_ADDITIVE
+# (clang -O2's program leaves additive attention and the model blobs out
+# to fit the flash; the -Os one and gcc's measure them)
+stack_m0_clang := -DSTACK_NO_ADDITIVE -DSTACK_NO_BLOB
 ld_stack_m0    := --specs=nano.specs
 ld_stack-os_m0 := --specs=nano.specs
 # the link-overflow probe: a .bss 4 bytes larger than the board's RAM less

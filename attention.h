@@ -14537,7 +14537,6 @@ ATTN_DEF attn_status attn_model_save_f32(void *buf, size_t cap, size_t *size,
     attn__bc c;
     attn__blayout L;
     attn_model_cfg m;
-    attn_model_weights_f32 v;
     attn_status st;
     size_t total;
     int s[2], pass;
@@ -14546,15 +14545,16 @@ ATTN_DEF attn_status attn_model_save_f32(void *buf, size_t cap, size_t *size,
     if ((st = attn__model_cfg_check(cfg, attn__blob_model_seq(cfg), w->encoder.n_layers)) != ATTN_OK)
         return st;
     if (attn__blob_tokens_bad(cfg)) return ATTN_ERR_SHAPE;
-    m = *cfg;
-    v = *w;
+    m = *cfg; /* (the visitors read a saved struct and never write it: the
+                 cfg's enums are assigned back, so it is copied) */
     total = 0;
     for (pass = 0; pass < 2; pass++) {
         attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
         s[0] = w->encoder.n_layers;
         s[1] = w->encoder.final_norm;
         attn__bc_model_cfg(&c, &m, s, 2);
-        attn__bc_model_f32(&c, &m, &v, (attn_encoder_layer_weights_f32 *)w->encoder.layers);
+        attn__bc_model_f32(&c, &m, (attn_model_weights_f32 *)w,
+                           (attn_encoder_layer_weights_f32 *)w->encoder.layers);
         if (c.st != ATTN_OK) return c.st;
         if (pass) break;
         if ((total = attn__blob_size(&L, &c, ATTN__BLOB_MODEL_WORDS)) == 0) return ATTN_ERR_TOO_LARGE;
@@ -14662,7 +14662,6 @@ ATTN_DEF attn_status attn_seq2seq_save_f32(void *buf, size_t cap, size_t *size,
     attn__bc c;
     attn__blayout L;
     attn_seq2seq_cfg m;
-    attn_seq2seq_weights_f32 v;
     attn_status st;
     size_t total;
     int s[4], pass;
@@ -14672,7 +14671,6 @@ ATTN_DEF attn_status attn_seq2seq_save_f32(void *buf, size_t cap, size_t *size,
         return st;
     if (attn__blob_s2s_src_bad(cfg, w->encoder.n_layers)) return ATTN_ERR_SHAPE;
     m = *cfg;
-    v = *w;
     total = 0;
     for (pass = 0; pass < 2; pass++) {
         attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
@@ -14681,7 +14679,8 @@ ATTN_DEF attn_status attn_seq2seq_save_f32(void *buf, size_t cap, size_t *size,
         s[2] = w->decoder.n_layers;
         s[3] = w->decoder.final_norm;
         attn__bc_s2s_cfg(&c, &m, s);
-        attn__bc_s2s_f32(&c, &m, &v, (attn_encoder_layer_weights_f32 *)w->encoder.layers,
+        attn__bc_s2s_f32(&c, &m, (attn_seq2seq_weights_f32 *)w,
+                         (attn_encoder_layer_weights_f32 *)w->encoder.layers,
                          (attn_decoder_layer_weights_f32 *)w->decoder.layers);
         if (c.st != ATTN_OK) return c.st;
         if (pass) break;
@@ -14974,8 +14973,6 @@ ATTN_DEF attn_status attn_model_save_s8(void *buf, size_t cap, size_t *size,
     attn__bc c;
     attn__blayout L;
     attn_model_cfg m;
-    attn_model_s8_params v;
-    attn_cls_row_s8_params r;
     const attn_cls_row_s8_params *row;
     attn_status st;
     size_t total;
@@ -14991,9 +14988,7 @@ ATTN_DEF attn_status attn_model_save_s8(void *buf, size_t cap, size_t *size,
         attn__blob_eps_bad(&cfg->encoder))
         return ATTN_ERR_RANGE;
     m = *cfg;
-    v = *p;
     row = attn__cls_row_s8(cfg, p);
-    if (row) r = *row;
     total = 0;
     for (pass = 0; pass < 2; pass++) {
         attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
@@ -15001,8 +14996,10 @@ ATTN_DEF attn_status attn_model_save_s8(void *buf, size_t cap, size_t *size,
         s[1] = p->encoder.final_norm;
         s[2] = row != NULL;
         attn__bc_model_cfg(&c, &m, s, 3);
-        attn__bc_model_s8(&c, &m, &v, (attn_encoder_layer_s8_params *)p->encoder.layers,
-                          row ? &r : NULL, row ? (attn_cls_layer_s8_params *)row->layers : NULL);
+        attn__bc_model_s8(&c, &m, (attn_model_s8_params *)p,
+                          (attn_encoder_layer_s8_params *)p->encoder.layers,
+                          (attn_cls_row_s8_params *)row,
+                          row ? (attn_cls_layer_s8_params *)row->layers : NULL);
         if (c.st != ATTN_OK) return c.st;
         if (pass) break;
         if ((total = attn__blob_size(&L, &c, ATTN__BLOB_MODEL_S8_WORDS)) == 0)
@@ -15143,7 +15140,6 @@ ATTN_DEF attn_status attn_seq2seq_save_s8(void *buf, size_t cap, size_t *size,
     attn__bc c;
     attn__blayout L;
     attn_seq2seq_cfg m;
-    attn_seq2seq_s8_params v;
     attn_status st;
     size_t total;
     int s[4], pass;
@@ -15158,7 +15154,6 @@ ATTN_DEF attn_status attn_seq2seq_save_s8(void *buf, size_t cap, size_t *size,
         attn__blob_eps_bad(&cfg->decoder))
         return ATTN_ERR_RANGE;
     m = *cfg;
-    v = *p;
     total = 0;
     for (pass = 0; pass < 2; pass++) {
         attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
@@ -15167,7 +15162,8 @@ ATTN_DEF attn_status attn_seq2seq_save_s8(void *buf, size_t cap, size_t *size,
         s[2] = p->decoder.n_layers;
         s[3] = p->decoder.final_norm;
         attn__bc_s2s_cfg(&c, &m, s);
-        attn__bc_s2s_s8(&c, &m, &v, (attn_encoder_layer_s8_params *)p->encoder.layers,
+        attn__bc_s2s_s8(&c, &m, (attn_seq2seq_s8_params *)p,
+                        (attn_encoder_layer_s8_params *)p->encoder.layers,
                         (attn_decoder_layer_s8_params *)p->decoder.layers);
         if (c.st != ATTN_OK) return c.st;
         if (pass) break;
