@@ -27,7 +27,7 @@
 #   make ports-deps    install the cross compilers and QEMU if missing (Debian packages)
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
 #   make python-deps   install python3-torch and python3-numpy if PYTHON (/usr/bin/python3) lacks them (Debian packages)
-#   make test-export   tools/export.py's export tests alone (tests/export: classifiers, encoder-decoders, decoder-only)
+#   make test-export   tools/export.py's export tests alone (tests/export: classifiers, encoder-decoders, decoder-only, model blobs)
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
@@ -54,7 +54,8 @@ B := build
 TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/bad_input.c \
             tests/test_bad_input.c tests/test_bad_s8.c tests/test_quant.c tests/test_s8.c \
             tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
-            tests/test_fuzz_found.c tests/test_decoder.c tests/test_additive.c tests/test_bad_add.c
+            tests/test_fuzz_found.c tests/test_decoder.c tests/test_additive.c tests/test_bad_add.c \
+            tests/test_blob.c tests/test_bad_blob.c
 # The boards' three test programs (tests/check.h: the parts of the suite),
 # each of TEST_SRC's files that its part calls, with main.c and impl.c:
 #   test      the encoder side, CHECK_PART_ENCODER (its golden cases)
@@ -62,17 +63,28 @@ TEST_SRC := tests/main.c tests/test_golden.c tests/test_props.c tests/bad_input.
 #   test-bad  every bad-input table, both sides, CHECK_PART_BAD_INPUT
 #   test-forms  the attention forms of issue 11 (additive attention), its
 #             golden cases, CHECK_PART_FORMS (their bad-input rows: test-bad)
-# The host runs all four parts in one program of TEST_SRC.
-TEST_PROGS := test test-dec test-bad test-forms
+#   test-blob the model blobs of issue 12, CHECK_PART_BLOB: the real models'
+#             blobs (made at build time by tools/blob_model.c into
+#             build/blob/blob_*.h) beside their headers, and tiny ones
+#             (their bad-input rows: test-bad)
+# The host runs all five parts in one program of TEST_SRC.
+TEST_PROGS := test test-dec test-bad test-forms test-blob
 TEST_SRC_ENC := tests/test_golden.c tests/test_props.c tests/test_quant.c tests/test_s8.c \
                 tests/ref_s8.c tests/test_fast.c tests/test_hardening.c tests/portable.c \
                 tests/test_fuzz_found.c
 TEST_SRC_DEC := tests/test_golden.c tests/ref_s8.c tests/test_decoder.c
 TEST_SRC_BAD := tests/bad_input.c tests/test_bad_input.c tests/test_bad_s8.c tests/ref_s8.c \
-                tests/test_bad_add.c
+                tests/test_bad_add.c tests/test_bad_blob.c
 TEST_SRC_FORMS := tests/test_golden.c tests/ref_s8.c tests/test_additive.c tests/test_s8.c tests/test_quant.c
+TEST_SRC_BLOB := tests/test_blob.c
+# the model blobs test_blob.c loads: each model header's blob as a C array
+# (build/blob/blob_NAME.h, static const unsigned char blob_NAME[]) written by
+# tools/blob_model.c built against the header (build/blob/NAME/bm_input.h)
+BLOB_MODELS := digits_f32 digits_s8 digits_vit_f32 digits_vit_s8 g2p_f32 g2p_s8
+BLOB_HDRS := $(foreach m,$(BLOB_MODELS),$(B)/blob/blob_$(m).h)
+BLOB_INC := -I$(B)/blob -Iexamples/digits -Iexamples/g2p
 TEST_DEP := $(TEST_SRC) tests/impl.c tests/check.h tests/bad_input.h tests/ref_s8.h \
-            tests/golden/golden.h tests/golden_view.h \
+            tests/golden/golden.h tests/golden_view.h tests/blob_tiny.h $(BLOB_HDRS) \
             tests/golden_run.h tests/float_fast.h tests/golden/golden_data.h attention.h
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-asan $(B)/test-cxx
 
@@ -87,11 +99,11 @@ $(B):
 
 # --- the test runner, five ways ----------------------------------------------
 $(B)/test-gcc: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-clang: $(TEST_DEP) | $(B)
-	$(CLANG) $(WARN) $(CONV) -O2 -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(CLANG) $(WARN) $(CONV) -O2 -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 $(B)/test-asan: $(TEST_DEP) | $(B)
-	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 # the library compiled as C++98 (tests stay C) and linked together
 $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 	$(HOST_CXX) -std=c++98 $(CXXWARN) $(CONV) -O2 -I. -x c++ -c tests/impl.c -o $@
@@ -99,7 +111,7 @@ $(B)/impl-cxx.o: tests/impl.c attention.h | $(B)
 CXX_TEST_OBJS := $(patsubst tests/%.c,$(B)/cxx/%.o,$(TEST_SRC))
 $(B)/cxx/%.o: tests/%.c $(TEST_DEP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests -c $< -o $@
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Itests $(BLOB_INC) -c $< -o $@
 $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 	$(HOST_CXX) $^ -lm -o $@
 # 32-bit (gcc -m32, Debian's gcc-multilib; make m32-deps installs it, make
@@ -110,10 +122,42 @@ $(B)/test-cxx: $(CXX_TEST_OBJS) $(B)/impl-cxx.o
 M32 := -m32
 $(B)/test-m32: $(TEST_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,m32-deps)
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh --check m32
-	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(TEST_SRC) tests/impl.c -lm -o $@
+	$(HOST_CC) $(M32) $(WARN) $(CONV) -O1 -g $(SAN) -I. -Itests $(BLOB_INC) $(TEST_SRC) tests/impl.c -lm -o $@
 .PHONY: m32-deps
 m32-deps:
 	@HOST_CC='$(HOST_CC)' sh $(PORT)/install-deps.sh m32
+
+# --- model blobs of the example models (tests/test_blob.c) ---------------------
+# tools/blob_model.c built against each model header (bm_input.h: its
+# includes, with the headers' NAME_IMPLEMENTATION defines, and BM_KIND,
+# BM_CFG, BM_W), then run: build/blob/blob_NAME.h
+bm_digits_f32 := DIGITS_MODEL:digits_model 1 digits_cfg digits_weights
+bm_digits_s8  := DIGITS_MODEL:digits_model,DIGITS_MODEL_S8:digits_model_s8 2 digits_cfg digits_s8
+bm_digits_vit_f32 := DIGITS_VIT_MODEL:digits_vit_model 1 digits_vit_cfg digits_vit_weights
+bm_digits_vit_s8  := DIGITS_VIT_MODEL:digits_vit_model,DIGITS_VIT_MODEL_S8:digits_vit_model_s8 2 \
+                     digits_vit_cfg digits_vit_s8
+bm_g2p_f32    := G2P_MODEL:g2p_model 3 g2p_cfg g2p_weights
+bm_g2p_s8     := G2P_MODEL:g2p_model,G2P_MODEL_S8:g2p_model_s8 4 g2p_cfg g2p_s8
+bmdep_digits_f32 := examples/digits/digits_model.h
+bmdep_digits_s8  := examples/digits/digits_model.h examples/digits/digits_model_s8.h
+bmdep_digits_vit_f32 := examples/digits/digits_vit_model.h
+bmdep_digits_vit_s8  := examples/digits/digits_vit_model.h examples/digits/digits_vit_model_s8.h
+bmdep_g2p_f32    := examples/g2p/g2p_model.h
+bmdep_g2p_s8     := examples/g2p/g2p_model.h examples/g2p/g2p_model_s8.h
+define BLOB_RULE
+$(B)/blob/$(1)/bm_input.h: Makefile | $(B)
+	@mkdir -p $$(@D)
+	@for h in $$(subst $$(comma), ,$$(word 1,$$(bm_$(1)))); do \
+	    printf '#define %s_IMPLEMENTATION\n#include "%s.h"\n' "$$$${h%%:*}" "$$$${h#*:}"; done > $$@
+	@printf '#define BM_KIND %s\n#define BM_CFG %s\n#define BM_W %s\n' \
+	    $$(word 2,$$(bm_$(1))) $$(word 3,$$(bm_$(1))) $$(word 4,$$(bm_$(1))) >> $$@
+$(B)/blob/$(1)/blob_model: tools/blob_model.c attention.h $(bmdep_$(1)) $(B)/blob/$(1)/bm_input.h
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -Iexamples/digits -Iexamples/g2p -I$(B)/blob/$(1) $$< -lm -o $$@
+$(B)/blob/blob_$(1).h: $(B)/blob/$(1)/blob_model
+	./$$< -c blob_$(1) $$@
+endef
+comma := ,
+$(foreach m,$(BLOB_MODELS),$(eval $(call BLOB_RULE,$(m))))
 
 # --- compile-only checks of the header -----------------------------------------
 $(B)/impl.o: tests/impl.c attention.h | $(B)
@@ -124,6 +168,8 @@ $(B)/impl-nofloat.o: tests/impl.c attention.h | $(B)
 	$(CLANG) $(WARN) $(CONV) -O2 -I. -DATTN_NO_FLOAT -c tests/impl.c -o $@
 $(B)/impl-noint8.o: tests/impl.c attention.h | $(B)
 	$(CLANG) $(WARN) $(CONV) -O2 -I. -DATTN_NO_INT8 -c tests/impl.c -o $@
+$(B)/impl-noblob.o: tests/impl.c attention.h | $(B)
+	$(HOST_CC) $(WARN) $(CONV) -O2 -I. -DATTN_NO_BLOB -c tests/impl.c -o $@
 
 # --- examples -----------------------------------------------------------------
 $(B)/minimal: examples/minimal.c attention.h | $(B)
@@ -242,7 +288,7 @@ PYTHON ?= /usr/bin/python3
 EXPORT_DEP := tests/export/test_export.py tests/export/test_byom.py tests/export/byom_models.py \
               tools/export.py tools/byom.py tools/run_seq2seq.c tools/run_seq2seq.h \
               tools/quantize_seq2seq.c tools/run_model.c tools/quantize_model.c attention.h
-EXPORT_CHECKS := $(B)/export/log
+EXPORT_CHECKS := $(B)/export/log $(B)/export/blob.log
 $(B)/export/log: $(EXPORT_DEP) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)
 	@mkdir -p $(@D)/work
 	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh --check python
@@ -254,6 +300,16 @@ python-deps:
 	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh python
 test-export: | python-deps
 	$(PYTHON) tests/export/test_export.py --cc '$(HOST_CC)' --cxx '$(HOST_CXX)'
+	$(PYTHON) tests/export/test_blob_export.py --cc '$(HOST_CC)'
+# export_blob (tools/export.py -> tools/blob_model.c) on the example models:
+# build/export/blob.log, counted as the other log is
+$(B)/export/blob.log: tests/export/test_blob_export.py tools/export.py tools/blob_model.c attention.h \
+                      $(bmdep_digits_s8) $(bmdep_g2p_s8) | $(B) $(if $(filter test-host,$(MAKECMDGOALS)),,python-deps)
+	@mkdir -p $(@D)/blob-work
+	@PYTHON='$(PYTHON)' sh $(PORT)/install-deps.sh --check python
+	@echo "tests/export/test_blob_export.py > $@"
+	@timeout 600 $(PYTHON) tests/export/test_blob_export.py --cc '$(HOST_CC)' $(@D)/blob-work \
+	    > $@ 2>&1 || true
 
 # --- Cortex-M boards under QEMU (ports/cortex-m) -------------------------------
 # One short name per core; each maps to a QEMU machine, compiler flags and the
@@ -328,6 +384,9 @@ src_test     := tests/main.c $(TEST_SRC_ENC) tests/impl.c
 src_test-dec := tests/main.c $(TEST_SRC_DEC) tests/impl.c
 src_test-bad := tests/main.c $(TEST_SRC_BAD) tests/impl.c
 src_test-forms := tests/main.c $(TEST_SRC_FORMS) tests/impl.c
+src_test-blob := tests/main.c $(TEST_SRC_BLOB) tests/impl.c
+dep_test-blob := $(TEST_DEP)
+cf_test-blob  := -Itests -DCHECK_PART_BLOB $(BLOB_INC)
 dep_test     := $(TEST_DEP)
 dep_test-dec := $(TEST_DEP)
 dep_test-bad := $(TEST_DEP)
@@ -346,7 +405,9 @@ cf_digits  := -DDIGITS_ON_BOARD -Iexamples/digits
 src_g2p := examples/g2p/g2p.c
 dep_g2p := $(G2P_DEP)
 cf_g2p  := -DG2P_ON_BOARD -Iexamples/g2p
-g2p_m0  := -DG2P_NO_FLOAT -DG2P_NO_NAMES -Os -isystem $(NEWLIB_INC)/nano
+# (ATTN_NO_BLOB: clang's build had 8 bytes of flash to spare, fewer than
+# the model blobs' status names take)
+g2p_m0  := -DG2P_NO_FLOAT -DG2P_NO_NAMES -DATTN_NO_BLOB -Os -isystem $(NEWLIB_INC)/nano
 g2p_m0_clang := -Oz
 ld_g2p_m0 := --specs=nano.specs
 src_demo   := examples/demo.c
@@ -392,6 +453,18 @@ test-bad_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano
 test-forms_m0 := -DCHECK_POOL_BYTES=9600 -Os -isystem $(NEWLIB_INC)/nano
 test-forms_m0_gcc   := -DGOLDEN_FLASH_LIMIT=16256
 test-forms_m0_clang := -DGOLDEN_FLASH_LIMIT=16256
+# test-blob on the micro:bit: the digits models and their blobs (flash),
+# not the ViT digits ones (108 KB more) nor the g2p ones (their headers and
+# blobs: 1.9 MB); the tiny blobs of the
+# classifiers (the encoder-decoders' with the loads' arenas are over the pool)
+test-blob_m0 := -DCHECK_POOL_BYTES=11264 -Os -isystem $(NEWLIB_INC)/nano -DBLOB_NO_G2P -DBLOB_NO_DIGITS_VIT \
+                -DBLOB_TINY_CLASSIFIERS_ONLY -DBLOB_ROUND_TRIP_BYTES=0
+# the others: a 64 KB buffer for the round trip of the digits blobs (the
+# M55's DTCM cannot hold the g2p float blob's 723 KB beside the pool)
+$(foreach b,m3 m4 m7 m33 m55,$(eval test-blob_$(b) := -DBLOB_ROUND_TRIP_BYTES=65536))
+# (the M55's 2 MB SRAM, where test_blob.o's constants go, holds the g2p
+# models and blobs (1.9 MB) but not the ViT digits ones beside them)
+test-blob_m55 += -DBLOB_NO_DIGITS_VIT
 $(foreach p,$(TEST_PROGS),$(eval ld_$(p)_m0 := --specs=nano.specs))
 # The M55's 512 KB ITCM holds the code; the test runner's golden data
 # (test_golden.o's constants: 347 KB in test, 205 KB in test-dec) goes to
@@ -419,9 +492,9 @@ cf_stack-os  := $(cf_stack) -Os
 # no room for the width-32 int8 decoder models (their float runs everywhere)
 stack_m0    := -DSTACK_WINDOW=1984 -DSTACK_BIG_BYTES=0 -isystem $(NEWLIB_INC)/nano
 stack-os_m0 := $(stack_m0)
-# (clang -O2's program leaves additive attention out to fit the flash; the
-# -Os one and gcc's measure it)
-stack_m0_clang := -DSTACK_NO_ADDITIVE
+# (clang -O2's program leaves additive attention and the model blobs out
+# to fit the flash; the -Os one and gcc's measure them)
+stack_m0_clang := -DSTACK_NO_ADDITIVE -DSTACK_NO_BLOB
 ld_stack_m0    := --specs=nano.specs
 ld_stack-os_m0 := --specs=nano.specs
 # the link-overflow probe: a .bss 4 bytes larger than the board's RAM less
@@ -517,7 +590,7 @@ size: | ports-deps
 # (gcc -m32 as for test-m32: i386's own x87 float arithmetic; gcc-multilib,
 # which m32-deps installs). make fuzz builds them with clang's libFuzzer and
 # runs each for FUZZ_SECONDS (tests/fuzz/run.sh).
-FUZZ_TARGETS := f32 s8 quant arena dec model front
+FUZZ_TARGETS := f32 s8 quant arena dec model front blob
 FUZZ_SECONDS ?= 60
 FUZZ_DEP := tests/fuzz/fuzz.h tests/fuzz/replay.c tests/fuzz/fuzz_model.c attention.h
 FUZZ_SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -557,7 +630,7 @@ $(B)/stack-host: $(dep_stack) | $(B)
 # what runs on the host: make test-host runs these alone (no cross tool, no
 # package install, no QEMU), make test these and every board
 HOST_CHECKS := $(TEST_BINS) $(B)/test-m32 $(B)/stack-host $(B)/impl.o $(B)/impl-static.o \
-               $(B)/impl-nofloat.o $(B)/impl-noint8.o examples $(B)/qm-digits/digits_model_s8.h \
+               $(B)/impl-nofloat.o $(B)/impl-noint8.o $(B)/impl-noblob.o examples $(B)/qm-digits/digits_model_s8.h \
                $(B)/qm-digits-vit/digits_vit_model_s8.h $(B)/qs-g2p/g2p_model_s8.h \
                $(FUZZ_REPLAYS) $(EXPORT_CHECKS)
 test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(STACK_ELFS) $(OPT_CHECKS) $(B)/lint/summary

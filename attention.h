@@ -44,6 +44,13 @@
      ATTN_NO_FLOAT      compile out every _f32 function and the quantizer (the
                         library then has no float code and needs no libm).
      ATTN_NO_INT8       compile out every _s8 function and the quantizer.
+     ATTN_NO_BLOB       compile out the model blobs' writers and loaders
+                        (MODEL BLOBS) and the names of their five status
+                        codes in attn_status_str ("unknown status" then): a
+                        program that calls none of them links none of their
+                        code anyway (--gc-sections), but those names are
+                        about 120 bytes of flash (the micro:bit's g2p
+                        firmware, built with it, has no more to spare).
    Implementation only (matter in the ATTN_IMPLEMENTATION file):
      ATTN_NO_DSP        do not use the Cortex-M DSP extension (SXTB16/SMLAD,
                         SMMULR, QADD, SSAT) in the int8 kernels, detected
@@ -497,6 +504,20 @@
      ATTN_ERR_FULL      6  a KV cache holds all the tokens it can (a step
                            checks it after RANGE, before the int8 values,
                            TOO_LARGE and ARENA)
+   The model-blob loaders (MODEL BLOBS: their own order of checks):
+     ATTN_ERR_BLOB_MAGIC        7  not a model blob (its first 4 bytes)
+     ATTN_ERR_BLOB_VERSION      8  a format version this build does not know
+                                   (a newer one)
+     ATTN_ERR_BLOB_TRUNCATED    9  the size given is shorter than the header
+                                   or than the blob's own recorded size
+     ATTN_ERR_BLOB_CORRUPT     10  the CRC does not match, or a field is bad
+                                   (a count, a config value, a tensor's id,
+                                   dtype, shape, offset, size or alignment,
+                                   an int8 parameter)
+     ATTN_ERR_BLOB_UNSUPPORTED 11  this build or loader cannot use it: another
+                                   kind (the float kinds in an ATTN_NO_FLOAT
+                                   build, ...), a big-endian host, a blob not
+                                   at a multiple of 4 bytes
    One exception to the order: the int8 functions check the values inside
    their parameter structs (multipliers, shifts, zero points, per channel)
    after ATTN_ERR_TOO_LARGE, because those arrays are read only once the
@@ -504,9 +525,215 @@
    ATTN_ERR_ARENA and before anything is written.
 
    ---------------------------------------------------------------------------
+   MODEL BLOBS
+   ---------------------------------------------------------------------------
+   A model blob is a whole model in one little-endian byte string - its
+   config, a table of its tensors and their bytes, and (int8) its
+   quantization parameters - that firmware can receive at run time (over
+   the air, into a data partition) instead of compiling a model header in.
+   The loader checks every byte of it, then fills the model's structs with
+   pointers into it: zero copy, so the blob may sit in flash, and it must
+   stay where it is, unchanged, while the model is used. Kinds:
+     1 classifier float      attn_model_cfg + attn_model_weights_f32
+     2 classifier int8       attn_model_cfg + attn_model_s8_params
+     3 encoder-decoder float attn_seq2seq_cfg + attn_seq2seq_weights_f32
+     4 encoder-decoder int8  attn_seq2seq_cfg + attn_seq2seq_s8_params
+     (5 and 6, decoder-only LMs float and int8, are reserved: no loader yet)
+   Writers (in the library, so the format lives in one place; firmware can
+   save too), buf NULL for the size only:
+       attn_model_save_f32(buf, cap, &size, &cfg, &weights)   (and _s8,
+       attn_seq2seq_save_f32 / _s8)
+   tools/blob_model.c writes a model header's model to a file with them
+   (tools/export.py: export_blob). Loaders:
+       static uint8_t lbuf[ATTN_MODEL_LOAD_BYTES_F32(MAX_LAYERS)] ATTN_ALIGNED;
+       attn_arena la;
+       attn_model_cfg cfg;
+       attn_model_weights_f32 w;
+       attn_arena_init(&la, lbuf, sizeof lbuf);
+       st = attn_model_load_f32(&cfg, &w, part, part_bytes, &la);
+       if (st != ATTN_OK) { ...keep using the old model... }
+       attn_model_f32(logits, input, seq, NULL, &cfg, &w, &arena);
+   The arena gives the layer structs (kept: arena->used grows by them) and,
+   for the duration of the call, the candidate struct checked before it is
+   copied out: ATTN_MODEL_LOAD_BYTES_F32(n_layers), _S8(n_layers, cls_row),
+   ATTN_SEQ2SEQ_LOAD_BYTES_F32(n_enc, n_dec), _S8 are its high-water mark
+   (n_layers: config word 21, n_enc/n_dec: words 30 and 32; cls_row: word
+   23). A model update: write the new blob to a partition that is not in
+   use, load it from there, and switch only on ATTN_OK (keep the old blob
+   and its structs, with their own arena, until then; erase the old
+   partition only after the switch). The CRC catches a torn or corrupted
+   write; it is no signature: authenticate what you receive yourself.
+   Layout (words: 32 bits, little-endian):
+     offset       bytes        field
+     0            4            magic "ATNB" (bytes 41 54 4E 42)
+     4            4            format version, 1
+     8            4            kind, 1..4 above
+     12           4            total: the blob's bytes, CRC included, a
+                               multiple of 4 (a longer buffer is fine: the
+                               loader reads `total` bytes)
+     16           4            n_config: config words (23 kind 1, 24 kind 2,
+                               34 kinds 3 and 4)
+     20           4            n_params: parameter words (0 for float)
+     24           4            n_tensors: table entries
+     28           4            0 (reserved)
+     32           4 n_config   the config words
+                  4 n_params   the parameter words
+                  32 n_tensors the tensor table
+                  ...          the tensors' bytes, where the table says (the
+                               writer puts each at a multiple of 16 bytes
+                               and zeroes the gaps)
+     total - 4    4            CRC-32 of bytes 0 .. total-5 (IEEE 802.3, as
+                               zlib's crc32: reflected polynomial
+                               0xEDB88320, initial value and final xor
+                               0xFFFFFFFF)
+   The blob must start at a multiple of 4 bytes (a tensor of 4-byte
+   elements is then aligned; the writer's are at multiples of 16 from the
+   start). A word holds an int or int32_t (two's complement), a float (its
+   IEEE-754 binary32 bits, finite), an enum (its value), a flag (a field
+   read as nonzero = yes: 0 or 1); an int64 takes two words, low first.
+   Config words, kinds 1 and 2 (attn_model_cfg, then the stack's):
+     0..7    encoder: d_model, n_heads, d_ff, activation, norm_first,
+             causal, eps (float), window
+     8..20   d_in, max_seq, position, pooling, n_classes, cls_token,
+             embed_norm, patch, channels, image_h, image_w, vocab, n_segments
+     21, 22  encoder.n_layers, encoder.final_norm
+     23      kind 2: 1 if the blob has a CLS row at its own encoding
+             (attn_model_s8_params.cls_row; only where the model reads one:
+             cls_token, norm_first, no embed_norm)
+   A classifier with vocab > 0 is a token model (attn_model_tokens_*: its
+   embed_w / embed are then not in the blob). Kinds 3 and 4
+   (attn_seq2seq_cfg, then the stacks'):
+     0..7    encoder (as above); 8..15 decoder
+     16..29  src_vocab, tgt_vocab, max_src, max_tgt, position, embed_scale
+             (float), embed_norm, src_d_in, src_patch, src_channels,
+             src_image_h, src_image_w, src_cls_token, src_segments
+     30..33  encoder.n_layers, encoder.final_norm, decoder.n_layers,
+             decoder.final_norm
+   A tensor entry, 8 words: id, layer, dtype, rows, cols, offset, size,
+   align. dtype 1 f32 (4-byte elements), 2 s8 (1), 3 s32 (4), 4 qmul (8:
+   multiplier, shift, int32 each); a vector [n] has rows n and cols 1;
+   size = rows * cols * element bytes; align a power of two from the
+   element's own (4, s8 1) to 16, offset a multiple of it; the bytes
+   [offset, offset + size) lie after the table and before the CRC (tensors
+   may share bytes). The entries come in the order of the lists below
+   (the model's own tensors, layer 0; then each encoder layer's, layer 0,
+   1, ...; then each decoder layer's; then the CLS row's, layer 0, and its
+   layers'): a tensor marked opt may be left out (its pointer is then NULL,
+   as in a header), a tensor the config does not use must be left out,
+   every other one must be there, and nothing else may be. d is d_model, F
+   the stack's d_ff, (n) a vector of n.
+   Float classifier (kind 1):
+     1 embed_w [d][d_in] (d_in > 0, vocab 0)   2 embed_b (d) opt (the same)
+     3 pos [max_seq][d] (ATTN_POS_LEARNED)     4 cls_w [n_classes][d]
+     5 cls_b (n_classes) opt    6 cls_token (d) (cls_token)
+     7 pool_w (d) (ATTN_POOL_ATTENTION)        8 token_embed [vocab][d] (vocab > 0)
+     9 segment_embed [n_segments][d] (vocab > 0, n_segments > 0)
+     10, 11 embed_norm_w, _b (d) opt (embed_norm)
+     12, 13 encoder.norm_w, _b (d) opt (final_norm)
+     each layer: 0x100..0x107 attn wq, wk, wv [d][d], bq, bk, bv (d) opt,
+     wo [d][d], bo (d) opt; 0x108 ff1_w [F][d], 0x109 ff1_b (F) opt,
+     0x10A ff2_w [d][F], 0x10B ff2_b (d) opt, 0x10C..0x10F norm1_w,
+     norm1_b, norm2_w, norm2_b (d) opt
+   Float encoder-decoder (kind 3):
+     1 src_embed [src_vocab][d] (src_d_in 0)   2 tgt_embed [tgt_vocab][d]
+     3 src_pos [max_src][d], 4 tgt_pos [max_tgt][d] (ATTN_POS_LEARNED)
+     5 out_w [tgt_vocab][d]     6 out_b (tgt_vocab) opt
+     7..10 src_embed_norm_w, _b, tgt_embed_norm_w, _b (d) opt (embed_norm)
+     11 src_embed_w [d][src_d_in] (src_d_in > 0), 12 src_embed_b (d) opt (the same)
+     13 src_cls_token (d) (src_cls_token)
+     14 src_segment_embed [src_segments][d] (src_segments > 0)
+     15, 16 encoder.norm_w, _b; 17, 18 decoder.norm_w, _b (d) opt (final_norm)
+     each encoder layer as kind 1's; each decoder layer: 0x200..0x207
+     self_attn, 0x208..0x20F cross_attn (each as attn above), 0x210..0x213
+     ff1_w, ff1_b, ff2_w, ff2_b, 0x214..0x219 norm1_w, norm1_b, norm2_w,
+     norm2_b, norm3_w, norm3_b (d) opt
+   int8 tensors: a linear at id i (in -> out) is i w s8 [out][in], i+1 bias
+   s32 (out) opt, i+2 requant qmul (out), i+3 fused_bias s32 (out) opt; a
+   layer norm at i: i gamma qmul (d), i+1 beta s32 (d) opt; a table s8.
+   int8 classifier (kind 2):
+     1..4 embed (d_in -> d; d_in > 0, vocab 0)   5 pos [max_seq][d] (a position)
+     6..9 cls (d -> n_classes)   10 cls_token (d) (cls_token)
+     11 token_embed [vocab][d] (vocab > 0)   12 segment_embed [n_segments][d]
+     13, 14 embed_norm (embed_norm)   15 pool_w (d) (ATTN_POOL_ATTENTION)
+     16, 17 encoder.norm (final_norm)
+     each layer: 0x100..0x10F attn q, k, v, o (d -> d), 0x110, 0x111 norm1,
+     0x112..0x115 ff1 (d -> F), 0x116 gelu_table (256) (opt with ReLU),
+     0x117..0x11A ff2 (F -> d), 0x11B, 0x11C norm2
+     the CLS row (config word 23): 0x300 x0 (d), 0x301, 0x302 norm
+     (final_norm); each of its layers: 0x400, 0x401 norm1, 0x402, 0x403 norm2
+   int8 encoder-decoder (kind 4):
+     1 src_embed [src_vocab][d] (src_d_in 0)   2 tgt_embed [tgt_vocab][d]
+     3 src_pos [max_src][d], 4 tgt_pos [max_tgt][d] (a position)
+     5, 6 encoder.norm; 7, 8 decoder.norm (final_norm)
+     9..12 out (d -> tgt_vocab)   13, 14 src_embed_norm; 15, 16
+     tgt_embed_norm (embed_norm)   17..20 src_in (src_d_in -> d; src_d_in > 0)
+     21 src_cls_token (d)   22 src_segment_embed [src_segments][d]
+     each encoder layer as kind 2's; each decoder layer: 0x200..0x20F
+     self_attn, 0x210, 0x211 norm1, 0x212..0x221 cross_attn, 0x222, 0x223
+     norm2, 0x224..0x227 ff1, 0x228 gelu_table, 0x229..0x22C ff2, 0x22D,
+     0x22E norm3
+   int8 parameter words, in this order. A linear's 4: in_zp, out_zp,
+   act_min, act_max; a layer norm's 3: eps (int64), out_zp; an add's 9:
+   a_zp, b_zp, a_mul, b_mul, out_mul (multiplier, shift each), out_zp; an
+   attention's (sdpa) 8: q_zp, k_zp, v_zp, score_mul, ctx_mul, out_zp; a
+   multi-head attention's 24: its q, k, v, o linears, its sdpa.
+     kind 2 (44, + 56 a layer, + with a CLS row 3 + 24 a layer): embed,
+     pos_add, cls, in_scale (float), logit_scale (float), in_zp, logit_zp,
+     segment_add, embed_norm, pool, encoder.norm; each layer: attn, add1,
+     norm1, ff1, ff2, add2, norm2; the CLS row's norm; each of its layers:
+     add1, add2, norm1, norm2
+     kind 4 (51, + 56 an encoder layer, + 92 a decoder layer): src_pos_add,
+     tgt_pos_add, encoder.norm, decoder.norm, out, logit_scale (float),
+     logit_zp, src_embed_norm, tgt_embed_norm, src_in, src_in_scale
+     (float), src_in_zp, src_segment_add; each encoder layer as kind 2's;
+     each decoder layer: self_attn, add1, norm1, cross_attn, add2, norm2,
+     ff1, ff2, add3, norm3
+   Every struct's words are there even where the config does not read them
+   (carried as they are, not checked). A fused_bias is used as it is (not
+   recomputed): one that does not match bias, in_zp and w gives other
+   logits, never undefined behaviour.
+   The loaders' checks, in this order (the first that fails is the status;
+   nothing is written, arena->used and high_water stay as they were):
+     1  cfg, weights (params), blob or arena NULL: ATTN_ERR_NULL
+     2  a big-endian host, or the blob not at a multiple of 4 bytes:
+        ATTN_ERR_BLOB_UNSUPPORTED
+     3  size < 32: ATTN_ERR_BLOB_TRUNCATED
+     4  the magic: ATTN_ERR_BLOB_MAGIC
+     5  a version other than 1 (a newer one too): ATTN_ERR_BLOB_VERSION
+     6  a kind outside 1..6: ATTN_ERR_BLOB_CORRUPT; another loader's (or 5,
+        6): ATTN_ERR_BLOB_UNSUPPORTED (an ATTN_NO_FLOAT build has no float
+        loader, an ATTN_NO_INT8 build no int8 one)
+     7  total > size: ATTN_ERR_BLOB_TRUNCATED; total < 36 or not a
+        multiple of 4: ATTN_ERR_BLOB_CORRUPT
+     8  the CRC: ATTN_ERR_BLOB_CORRUPT
+     9  the header (n_config the kind's, the sections within total, the
+        reserved word 0), every config word (the run functions' shape and
+        enum rules for that model, int8 limits included, or stricter:
+        flags 0 or 1, floats finite, eps > 0 for int8 too), n_params the
+        count the layers give, the layer counts at most n_tensors:
+        ATTN_ERR_BLOB_CORRUPT
+     10 the arena (ATTN_*_LOAD_BYTES_*): ATTN_ERR_ARENA
+     11 each table entry (its place in the order, id, layer, dtype, shape,
+        size, alignment, bounds), every parameter word (floats finite),
+        every word and every entry used: ATTN_ERR_BLOB_CORRUPT
+     12 the model as the run functions check it (the required tensors;
+        int8: every parameter value, per channel too): ATTN_ERR_BLOB_CORRUPT
+   The writers check the model as the run functions do (NULL:
+   ATTN_ERR_NULL; shapes ATTN_ERR_SHAPE; values, and for int8 a float scale
+   not finite or an eps <= 0, ATTN_ERR_RANGE); a blob of 4 GB or more is
+   ATTN_ERR_TOO_LARGE, cap below its size ATTN_ERR_ARENA. Their blob is
+   canonical: the same model gives the same bytes, and a blob a writer
+   made, loaded and written again, gives the same bytes.
+
+   ---------------------------------------------------------------------------
    VERSIONS (newest first)
    ---------------------------------------------------------------------------
-   (next) bring your own model (issue 12, in progress):
+   (next) bring your own model (issue 12, in progress): model blobs (MODEL
+          BLOBS): a documented little-endian format with a CRC-32, writers
+          (attn_model_save_f32 / _s8, attn_seq2seq_save_f32 / _s8) and
+          loaders that check every field and use the tensors in place
+          (attn_model_load_*, attn_seq2seq_load_*, ATTN_*_LOAD_BYTES_*),
+          status codes 7..11 (ATTN_ERR_BLOB_*), tools/blob_model.c;
           attn_quantize_model_store_bytes (the classifier quantizer's
           store, exact); tools/export.py's and the quantizers' headers
           define their data once (NAME_MODEL_IMPLEMENTATION in one file)
@@ -715,6 +942,32 @@
     (ATTN_ALIGN_UP(vocab) + ATTN_ALIGN_UP(d_model) +                           \
      ATTN_ENCODER_STEP_SCRATCH_S8(max_len, d_model, d_ff))
 
+/* ---- model blobs (MODEL BLOBS above) ------------------------------------ */
+
+/* The arena a load takes: the layer structs it keeps (and gives the
+   loaded structs pointers to) and the candidate struct it checks before
+   copying it out (given back). High-water mark: the whole; arena->used
+   grows by the part kept. cls_row: 1 if the int8 classifier blob has a
+   CLS row at its own encoding (its config word 23), else 0. */
+#define ATTN__LOAD_PART(n, T) ATTN_ALIGN_UP((size_t)(n) * sizeof(T))
+#define ATTN_MODEL_LOAD_BYTES_F32(n_layers)                                    \
+    (ATTN__LOAD_PART(n_layers, attn_encoder_layer_weights_f32) +               \
+     ATTN__LOAD_PART(1, attn_model_weights_f32))
+#define ATTN_SEQ2SEQ_LOAD_BYTES_F32(n_enc, n_dec)                              \
+    (ATTN__LOAD_PART(n_enc, attn_encoder_layer_weights_f32) +                  \
+     ATTN__LOAD_PART(n_dec, attn_decoder_layer_weights_f32) +                  \
+     ATTN__LOAD_PART(1, attn_seq2seq_weights_f32))
+#define ATTN_MODEL_LOAD_BYTES_S8(n_layers, cls_row)                            \
+    (ATTN__LOAD_PART(n_layers, attn_encoder_layer_s8_params) +                 \
+     ((cls_row) ? ATTN__LOAD_PART(1, attn_cls_row_s8_params) +                 \
+                      ATTN__LOAD_PART(n_layers, attn_cls_layer_s8_params)      \
+                : 0) +                                                         \
+     ATTN__LOAD_PART(1, attn_model_s8_params))
+#define ATTN_SEQ2SEQ_LOAD_BYTES_S8(n_enc, n_dec)                               \
+    (ATTN__LOAD_PART(n_enc, attn_encoder_layer_s8_params) +                    \
+     ATTN__LOAD_PART(n_dec, attn_decoder_layer_s8_params) +                    \
+     ATTN__LOAD_PART(1, attn_seq2seq_s8_params))
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -726,7 +979,12 @@ typedef enum {
     ATTN_ERR_RANGE = 3,
     ATTN_ERR_TOO_LARGE = 4,
     ATTN_ERR_ARENA = 5,
-    ATTN_ERR_FULL = 6
+    ATTN_ERR_FULL = 6,
+    ATTN_ERR_BLOB_MAGIC = 7,
+    ATTN_ERR_BLOB_VERSION = 8,
+    ATTN_ERR_BLOB_TRUNCATED = 9,
+    ATTN_ERR_BLOB_CORRUPT = 10,
+    ATTN_ERR_BLOB_UNSUPPORTED = 11
 } attn_status;
 
 /* A short English description of a status ("unknown status" if not one). */
@@ -1292,6 +1550,31 @@ ATTN_DEF attn_status attn_lm_greedy_f32(int *out, int *n_out, int max_out, const
                                         const attn_lm_cfg *cfg, const attn_lm_weights_f32 *w,
                                         attn_arena *arena);
 
+#ifndef ATTN_NO_BLOB
+/* ---- model blobs: float (MODEL BLOBS) ---- */
+
+/* Write the model as a blob into buf [cap] and its size into *size; buf
+   NULL: only *size (the size query). The model is checked as the run
+   functions check it (ATTN_ERR_NULL, _SHAPE, _RANGE; a blob of 4 GB or
+   more: ATTN_ERR_TOO_LARGE); cap < the size: ATTN_ERR_ARENA. Nothing is
+   written on error. */
+ATTN_DEF attn_status attn_model_save_f32(void *buf, size_t cap, size_t *size,
+                                         const attn_model_cfg *cfg,
+                                         const attn_model_weights_f32 *w);
+ATTN_DEF attn_status attn_seq2seq_save_f32(void *buf, size_t cap, size_t *size,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w);
+/* Check the blob [size] completely, then fill *cfg and *w with pointers
+   into it (zero copy: keep the blob where it is while the model is used)
+   and into the arena (the layer structs: ATTN_MODEL_LOAD_BYTES_F32).
+   Statuses and their order: MODEL BLOBS. On error nothing is written and
+   arena->used and high_water are as they were. */
+ATTN_DEF attn_status attn_model_load_f32(attn_model_cfg *cfg, attn_model_weights_f32 *w,
+                                         const void *blob, size_t size, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_load_f32(attn_seq2seq_cfg *cfg, attn_seq2seq_weights_f32 *w,
+                                           const void *blob, size_t size, attn_arena *arena);
+#endif
+
 #endif /* ATTN_NO_FLOAT */
 
 #ifndef ATTN_NO_INT8
@@ -1720,6 +2003,23 @@ ATTN_DEF attn_status attn_lm_greedy_s8(int *out, int *n_out, int max_out, const 
                                        const attn_lm_cfg *cfg, const attn_lm_s8_params *p,
                                        attn_arena *arena);
 
+#ifndef ATTN_NO_BLOB
+/* ---- model blobs: int8 (MODEL BLOBS) ---- */
+
+/* As attn_model_save_f32 / attn_model_load_f32, for the int8 models (the
+   parameters' values checked as the run functions check them, and the
+   float scales finite). */
+ATTN_DEF attn_status attn_model_save_s8(void *buf, size_t cap, size_t *size,
+                                        const attn_model_cfg *cfg, const attn_model_s8_params *p);
+ATTN_DEF attn_status attn_seq2seq_save_s8(void *buf, size_t cap, size_t *size,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p);
+ATTN_DEF attn_status attn_model_load_s8(attn_model_cfg *cfg, attn_model_s8_params *params,
+                                        const void *blob, size_t size, attn_arena *arena);
+ATTN_DEF attn_status attn_seq2seq_load_s8(attn_seq2seq_cfg *cfg, attn_seq2seq_s8_params *params,
+                                          const void *blob, size_t size, attn_arena *arena);
+#endif
+
 #endif /* ATTN_NO_INT8 */
 
 #if !defined(ATTN_NO_INT8) && !defined(ATTN_NO_FLOAT)
@@ -2037,6 +2337,15 @@ ATTN_DEF const char *attn_status_str(attn_status status)
     case ATTN_ERR_TOO_LARGE: return "sizes too large: byte count overflows size_t";
     case ATTN_ERR_ARENA: return "arena too small";
     case ATTN_ERR_FULL: return "the KV cache is full";
+#ifndef ATTN_NO_BLOB
+    case ATTN_ERR_BLOB_MAGIC: return "not a model blob";
+    case ATTN_ERR_BLOB_VERSION: return "model blob version unknown";
+    case ATTN_ERR_BLOB_TRUNCATED: return "model blob truncated";
+    case ATTN_ERR_BLOB_CORRUPT: return "model blob corrupt";
+    case ATTN_ERR_BLOB_UNSUPPORTED: return "model blob not usable here";
+#else
+    default: break; /* (no function returns the blob codes) */
+#endif
     }
     return "unknown status";
 }
@@ -5817,6 +6126,8 @@ static uint32_t attn__rsqrt61(uint64_t n)
     int i;
     for (i = 0; i < 3; i++) { /* y = 2^31 Y: Y += Y (1 - x Y^2) / 2 */
         uint32_t t = (uint32_t)(((uint64_t)y * y) >> 32), w = (uint32_t)(((uint64_t)a * t) >> 32);
+        /* (the same false positive, the seed's index, seen here:
+           NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult)) */
         int32_t e = attn__s32(((1u << 28) - w) << 3); /* 2^31 (1 - x Y^2), small */
         y = (uint32_t)((int64_t)y + (((int64_t)y * e) >> 32));
     }
@@ -13747,6 +14058,1227 @@ ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
 }
 
 #endif /* !ATTN_NO_INT8 && !ATTN_NO_FLOAT */
+
+#if (!defined(ATTN_NO_FLOAT) || !defined(ATTN_NO_INT8)) && !defined(ATTN_NO_BLOB)
+/* ---- model blobs (MODEL BLOBS) -------------------------------------------- */
+
+/* Little-endian words of a blob, byte by byte (any host, any alignment). */
+static uint32_t attn__rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void attn__wr32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v & 0xFFu);
+    p[1] = (unsigned char)(v >> 8 & 0xFFu);
+    p[2] = (unsigned char)(v >> 16 & 0xFFu);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* CRC-32 of IEEE 802.3 (zlib's crc32: reflected polynomial 0xEDB88320,
+   initial and final value 0xFFFFFFFF), four bits at a time. */
+static uint32_t attn__crc32(const unsigned char *p, size_t n)
+{
+    static const uint32_t T[16] = {0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
+                                   0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+                                   0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+                                   0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        c ^= p[i];
+        c = (c >> 4) ^ T[c & 15u];
+        c = (c >> 4) ^ T[c & 15u];
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* 1 on a little-endian host (the blob's tensors are used in place). */
+static int attn__little_endian(void)
+{
+    uint32_t one = 1;
+    unsigned char b[4];
+    memcpy(b, &one, 4);
+    return b[0] == 1;
+}
+
+#define ATTN__BLOB_MAGIC 0x424E5441u /* "ATNB" */
+#define ATTN__BLOB_HEAD 32u          /* the fixed header                    */
+#define ATTN__BLOB_ENTRY 32u         /* one tensor-table entry              */
+#define ATTN__BLOB_DATA_ALIGN 16u    /* where the writer puts each tensor   */
+enum { ATTN__BK_MODEL_F32 = 1, ATTN__BK_MODEL_S8 = 2, ATTN__BK_S2S_F32 = 3, ATTN__BK_S2S_S8 = 4,
+       ATTN__BK_LM_F32 = 5, ATTN__BK_LM_S8 = 6 };
+/* tensor dtypes: code, and bytes per element = natural alignment */
+enum { ATTN__BT_F32 = 1, ATTN__BT_S8 = 2, ATTN__BT_S32 = 3, ATTN__BT_QMUL = 4 };
+/* a tensor's need under the config: absent, may be absent, required */
+enum { ATTN__BN_NONE = 0, ATTN__BN_OPT = 1, ATTN__BN_REQ = 2 };
+
+/* The cursor of one pass over a blob: counting (out NULL) or writing
+   (save), or reading and checking (load). Scalars are words at `word`,
+   tensors entries at `entry`, their bytes (save) at `data`. */
+typedef struct {
+    int load;
+    const unsigned char *in;  /* load: the blob                            */
+    unsigned char *out;       /* save: the blob being written, or NULL     */
+    size_t word, word_end;    /* the next scalar word, the end of the words */
+    size_t entry, entry_end;  /* the next table entry, the table's end      */
+    size_t data;              /* save: the next tensor's offset; load: the
+                                 first byte a tensor may use                */
+    size_t end;               /* load: the bytes before the CRC             */
+    uint32_t part_layer;      /* the layer of the entries being visited     */
+    uint32_t n_tensors;       /* save: entries so far                       */
+    attn_status st;           /* the first error                            */
+} attn__bc;
+
+static void attn__bc_u32(attn__bc *c, uint32_t *v)
+{
+    if (c->st != ATTN_OK) return;
+    if (c->load) {
+        if (c->word_end - c->word < 4) {
+            c->st = ATTN_ERR_BLOB_CORRUPT;
+            return;
+        }
+        *v = attn__rd32(c->in + c->word);
+    } else if (c->out) {
+        attn__wr32(c->out + c->word, *v);
+    }
+    c->word += 4;
+}
+
+static int32_t attn__u32_to_i32(uint32_t u)
+{
+    return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+static void attn__bc_i32(attn__bc *c, int32_t *v)
+{
+    uint32_t u = (uint32_t)*v;
+    attn__bc_u32(c, &u);
+    if (c->load && c->st == ATTN_OK) *v = attn__u32_to_i32(u);
+}
+
+static void attn__bc_int(attn__bc *c, int *v)
+{
+    int32_t t = (int32_t)*v;
+    attn__bc_i32(c, &t);
+    if (c->load) *v = (int)t;
+}
+
+/* a flag (saved as 0 or 1; a loaded one must be 0 or 1) */
+static void attn__bc_flag(attn__bc *c, int *v)
+{
+    uint32_t u = *v != 0;
+    attn__bc_u32(c, &u);
+    if (!c->load || c->st != ATTN_OK) return;
+    if (u > 1) c->st = ATTN_ERR_BLOB_CORRUPT;
+    else *v = (int)u;
+}
+
+/* an enum's value in 0..max (loaded: checked before it is converted) */
+static int attn__bc_enum(attn__bc *c, int v, int max)
+{
+    uint32_t u = (uint32_t)v;
+    attn__bc_u32(c, &u);
+    if (!c->load || c->st != ATTN_OK) return v;
+    if (u > (uint32_t)max) {
+        c->st = ATTN_ERR_BLOB_CORRUPT;
+        return 0;
+    }
+    return (int)u;
+}
+
+/* a float's bits (a loaded one must be finite) */
+static void attn__bc_float(attn__bc *c, float *v)
+{
+    uint32_t u;
+    memcpy(&u, v, 4);
+    attn__bc_u32(c, &u);
+    if (!c->load || c->st != ATTN_OK) return;
+    if ((u & 0x7F800000u) == 0x7F800000u) c->st = ATTN_ERR_BLOB_CORRUPT;
+    else memcpy(v, &u, 4);
+}
+
+static void attn__bc_enc_cfg(attn__bc *c, attn_encoder_cfg *e)
+{
+    attn__bc_int(c, &e->d_model);
+    attn__bc_int(c, &e->n_heads);
+    attn__bc_int(c, &e->d_ff);
+    e->activation = (attn_activation)attn__bc_enum(c, (int)e->activation, 2);
+    attn__bc_flag(c, &e->norm_first);
+    attn__bc_flag(c, &e->causal);
+    attn__bc_float(c, &e->eps);
+    attn__bc_int(c, &e->window);
+}
+
+/* One tensor: save writes its entry and bytes (when present and needed),
+   load finds its entry (the next one in the table, if its id and layer
+   are this tensor's) and checks it; returns the tensor (load: in the
+   blob, or NULL when absent). rows x cols elements of dtype t. */
+static const void *attn__bc_tensor(attn__bc *c, const void *p, uint32_t id, uint32_t t, int rows,
+                                   int cols, int need)
+{
+    static const unsigned char elem[5] = {0, 4, 1, 4, 8}, align[5] = {0, 4, 1, 4, 4};
+    const unsigned char *e;
+    uint64_t bytes;
+    uint32_t off, size, al;
+    if (c->st != ATTN_OK) return p;
+    if (!c->load) {
+        if (need == ATTN__BN_NONE || (!p && need == ATTN__BN_OPT)) return p;
+        if (!p) {
+            c->st = ATTN_ERR_NULL;
+            return p;
+        }
+        bytes = (uint64_t)(uint32_t)rows * (uint32_t)cols * elem[t];
+        c->data = (c->data + (ATTN__BLOB_DATA_ALIGN - 1)) & ~(size_t)(ATTN__BLOB_DATA_ALIGN - 1);
+        if (c->out) {
+            unsigned char *o = c->out + c->entry;
+            attn__wr32(o, id);
+            attn__wr32(o + 4, c->part_layer);
+            attn__wr32(o + 8, t);
+            attn__wr32(o + 12, (uint32_t)rows);
+            attn__wr32(o + 16, (uint32_t)cols);
+            attn__wr32(o + 20, (uint32_t)c->data);
+            attn__wr32(o + 24, (uint32_t)bytes);
+            attn__wr32(o + 28, ATTN__BLOB_DATA_ALIGN);
+            memcpy(c->out + c->data, p, (size_t)bytes);
+        }
+        c->entry += ATTN__BLOB_ENTRY;
+        c->data += (size_t)bytes;
+        c->n_tensors++;
+        return p;
+    }
+    e = c->in + c->entry;
+    if (c->entry == c->entry_end || attn__rd32(e) != id || attn__rd32(e + 4) != c->part_layer) {
+        if (need == ATTN__BN_REQ) c->st = ATTN_ERR_BLOB_CORRUPT; /* a required one absent */
+        return NULL;
+    }
+    c->entry += ATTN__BLOB_ENTRY;
+    bytes = (uint64_t)(uint32_t)rows * (uint32_t)cols * elem[t];
+    off = attn__rd32(e + 20);
+    size = attn__rd32(e + 24);
+    al = attn__rd32(e + 28);
+    if (need == ATTN__BN_NONE || attn__rd32(e + 8) != t || attn__rd32(e + 12) != (uint32_t)rows ||
+        attn__rd32(e + 16) != (uint32_t)cols || bytes != size || al < align[t] || al > 16 ||
+        (al & (al - 1)) != 0 || off % al != 0 || off < c->data || off > c->end ||
+        size > c->end - off) {
+        c->st = ATTN_ERR_BLOB_CORRUPT;
+        return NULL;
+    }
+    return c->in + off;
+}
+
+static void attn__bc_layer(attn__bc *c, uint32_t layer)
+{
+    c->part_layer = layer;
+}
+
+/* The header's fields (offsets 0..31). */
+typedef struct {
+    uint32_t kind, total, n_config, n_params, n_tensors;
+} attn__bhead;
+
+/* The checks every loader makes first, in the documented order: the host,
+   the blob's place, its size, magic, version, kind, recorded size, CRC,
+   the sections' bounds. Fills *h. */
+static attn_status attn__blob_open(attn__bhead *h, const void *blob, size_t size, uint32_t kind,
+                                   uint32_t n_config)
+{
+    const unsigned char *b = (const unsigned char *)blob;
+    uint32_t k, total;
+    size_t words;
+    if (!attn__little_endian() || ((uintptr_t)blob & 3u) != 0) return ATTN_ERR_BLOB_UNSUPPORTED;
+    if (size < ATTN__BLOB_HEAD) return ATTN_ERR_BLOB_TRUNCATED;
+    if (attn__rd32(b) != ATTN__BLOB_MAGIC) return ATTN_ERR_BLOB_MAGIC;
+    if (attn__rd32(b + 4) != 1) return ATTN_ERR_BLOB_VERSION;
+    k = attn__rd32(b + 8);
+    if (k < ATTN__BK_MODEL_F32 || k > ATTN__BK_LM_S8) return ATTN_ERR_BLOB_CORRUPT;
+    if (k != kind) return ATTN_ERR_BLOB_UNSUPPORTED;
+    total = attn__rd32(b + 12);
+    if (total > size) return ATTN_ERR_BLOB_TRUNCATED;
+    if (total < ATTN__BLOB_HEAD + 4 || total % 4 != 0) return ATTN_ERR_BLOB_CORRUPT;
+    if (attn__crc32(b, (size_t)total - 4) != attn__rd32(b + total - 4)) return ATTN_ERR_BLOB_CORRUPT;
+    h->kind = k;
+    h->total = total;
+    h->n_config = attn__rd32(b + 16);
+    h->n_params = attn__rd32(b + 20);
+    h->n_tensors = attn__rd32(b + 24);
+    /* the words and the table within the bytes before the CRC */
+    words = ((size_t)total - 4 - ATTN__BLOB_HEAD) / 4;
+    if (attn__rd32(b + 28) != 0 || h->n_config != n_config || words < n_config ||
+        h->n_params > words - n_config ||
+        h->n_tensors > (words - n_config - h->n_params) / (ATTN__BLOB_ENTRY / 4))
+        return ATTN_ERR_BLOB_CORRUPT;
+    return ATTN_OK;
+}
+
+/* A load's cursor after the header: the config words first. */
+static void attn__blob_cursor(attn__bc *c, const void *blob, const attn__bhead *h)
+{
+    memset(c, 0, sizeof *c);
+    c->load = 1;
+    c->in = (const unsigned char *)blob;
+    c->word = ATTN__BLOB_HEAD;
+    c->word_end = ATTN__BLOB_HEAD + 4 * ((size_t)h->n_config + h->n_params);
+    c->entry = c->word_end;
+    c->entry_end = c->entry + (size_t)h->n_tensors * ATTN__BLOB_ENTRY;
+    c->data = c->entry_end;
+    c->end = (size_t)h->total - 4;
+    c->st = ATTN_OK;
+}
+
+/* After the params pass: every word and every entry used. */
+static attn_status attn__blob_done(const attn__bc *c)
+{
+    if (c->st != ATTN_OK) return c->st;
+    return c->word == c->word_end && c->entry == c->entry_end ? ATTN_OK : ATTN_ERR_BLOB_CORRUPT;
+}
+
+/* The arena for a load: `keep` bytes that stay (the layer structs) and a
+   temporary `tmp` (the candidate struct, given back). Sizes overflowing
+   are ATTN_ERR_ARENA (no arena holds them). */
+static attn_status attn__blob_arena(attn_arena *arena, const attn__size *keep, size_t tmp)
+{
+    attn__size s = *keep;
+    attn__size_add(&s, tmp, 1, 1);
+    return s.overflow || s.bytes > attn__arena_free(arena) ? ATTN_ERR_ARENA : ATTN_OK;
+}
+
+/* Save's framing around a kind's two passes: the header, then `visit`
+   counts (out NULL) and writes. */
+typedef struct {
+    size_t n_config, n_params;
+    uint32_t n_tensors;
+    size_t data_end;
+} attn__blayout;
+
+static void attn__bc_save_init(attn__bc *c, unsigned char *out, const attn__blayout *L)
+{
+    memset(c, 0, sizeof *c);
+    c->out = out;
+    c->word = ATTN__BLOB_HEAD;
+    c->entry = ATTN__BLOB_HEAD + 4 * (L ? L->n_config + L->n_params : 0);
+    c->data = L ? c->entry + (size_t)L->n_tensors * ATTN__BLOB_ENTRY : 0;
+    c->st = ATTN_OK;
+}
+
+/* The blob's size from the counting pass (the table, then the data from
+   an aligned offset), or 0 if it would not fit 32 bits of size. */
+static size_t attn__blob_size(attn__blayout *L, const attn__bc *count, size_t n_config)
+{
+    uint64_t table, data, total;
+    L->n_config = n_config;
+    L->n_params = (count->word - ATTN__BLOB_HEAD) / 4 - n_config;
+    L->n_tensors = count->n_tensors;
+    table = ATTN__BLOB_HEAD + 4 * (uint64_t)(L->n_config + L->n_params) +
+            (uint64_t)L->n_tensors * ATTN__BLOB_ENTRY;
+    /* count->data: the data's bytes laid out from 0 with each tensor at a
+       multiple of 16: from an aligned start they stay where they are */
+    data = (table + 15u) / 16u * 16u;
+    total = (data + count->data + 3u) / 4u * 4u + 4u;
+    if (total > 0xFFFFFFFFu) return 0;
+#if SIZE_MAX < 0xFFFFFFFFu
+    if (total > (uint64_t)SIZE_MAX) return 0;
+#endif
+    L->data_end = (size_t)(data + count->data);
+    return (size_t)total;
+}
+
+/* The header and CRC around the written words, table and data. */
+static void attn__blob_seal(unsigned char *b, size_t total, uint32_t kind, const attn__blayout *L)
+{
+    attn__wr32(b, ATTN__BLOB_MAGIC);
+    attn__wr32(b + 4, 1);
+    attn__wr32(b + 8, kind);
+    attn__wr32(b + 12, (uint32_t)total);
+    attn__wr32(b + 16, (uint32_t)L->n_config);
+    attn__wr32(b + 20, (uint32_t)L->n_params);
+    attn__wr32(b + 24, L->n_tensors);
+    attn__wr32(b + 28, 0);
+    attn__wr32(b + total - 4, attn__crc32(b, total - 4));
+}
+
+/* A classifier's config words: attn_model_cfg, then the stack's n_layers
+   and final_norm (st[0], st[1]). */
+static void attn__bc_model_cfg(attn__bc *c, attn_model_cfg *m, int *st, int n_st)
+{
+    int k;
+    attn__bc_enc_cfg(c, &m->encoder);
+    attn__bc_int(c, &m->d_in);
+    attn__bc_int(c, &m->max_seq);
+    m->position = (attn_position)attn__bc_enum(c, (int)m->position, 2);
+    m->pooling = (attn_pooling)attn__bc_enum(c, (int)m->pooling, 2);
+    attn__bc_int(c, &m->n_classes);
+    attn__bc_flag(c, &m->cls_token);
+    attn__bc_flag(c, &m->embed_norm);
+    attn__bc_int(c, &m->patch);
+    attn__bc_int(c, &m->channels);
+    attn__bc_int(c, &m->image_h);
+    attn__bc_int(c, &m->image_w);
+    attn__bc_int(c, &m->vocab);
+    attn__bc_int(c, &m->n_segments);
+    attn__bc_int(c, &st[0]);
+    for (k = 1; k < n_st; k++) attn__bc_flag(c, &st[k]);
+}
+
+/* the rows the model is checked with: an image's squares, else 1 */
+static int attn__blob_model_seq(const attn_model_cfg *m)
+{
+    int64_t n;
+    if (m->patch <= 0 || m->image_h <= 0 || m->image_w <= 0) return 1;
+    n = (int64_t)(m->image_h / m->patch) * (m->image_w / m->patch);
+    return n > 0 && n <= ATTN_MAX_DIM ? (int)n : 0;
+}
+
+/* the token entry's shapes (a model with a vocabulary is a token model) */
+static int attn__blob_tokens_bad(const attn_model_cfg *m)
+{
+    return m->vocab > 0 && m->patch != 0;
+}
+
+#define ATTN__BLOB_MODEL_WORDS 23
+
+/* An encoder-decoder's config words: attn_seq2seq_cfg, then the stacks'
+   n_layers and final_norm (encoder, decoder). */
+static void attn__bc_s2s_cfg(attn__bc *c, attn_seq2seq_cfg *m, int *st)
+{
+    attn__bc_enc_cfg(c, &m->encoder);
+    attn__bc_enc_cfg(c, &m->decoder);
+    attn__bc_int(c, &m->src_vocab);
+    attn__bc_int(c, &m->tgt_vocab);
+    attn__bc_int(c, &m->max_src);
+    attn__bc_int(c, &m->max_tgt);
+    m->position = (attn_position)attn__bc_enum(c, (int)m->position, 2);
+    attn__bc_float(c, &m->embed_scale);
+    attn__bc_flag(c, &m->embed_norm);
+    attn__bc_int(c, &m->src_d_in);
+    attn__bc_int(c, &m->src_patch);
+    attn__bc_int(c, &m->src_channels);
+    attn__bc_int(c, &m->src_image_h);
+    attn__bc_int(c, &m->src_image_w);
+    attn__bc_flag(c, &m->src_cls_token);
+    attn__bc_int(c, &m->src_segments);
+    attn__bc_int(c, &st[0]);
+    attn__bc_flag(c, &st[1]);
+    attn__bc_int(c, &st[2]);
+    attn__bc_flag(c, &st[3]);
+}
+
+#define ATTN__BLOB_S2S_WORDS 34
+
+/* the source's front-end shapes as the _ex calls check them (an image's
+   squares, + the CLS row, within max_src) */
+static int attn__blob_s2s_src_bad(const attn_seq2seq_cfg *m, int n_enc)
+{
+    attn_model_cfg t;
+    attn__s2s_src_cfg(&t, m);
+    return attn__s2s_src_rules(m, NULL, NULL, attn__blob_model_seq(&t), n_enc, 0) != ATTN_OK;
+}
+
+
+#endif /* blobs */
+
+#if !defined(ATTN_NO_FLOAT) && !defined(ATTN_NO_BLOB)
+/* ---- model blobs: float -------------------------------------------------- */
+
+static void attn__bc_f32(attn__bc *c, const float **p, uint32_t id, int rows, int cols, int need)
+{
+    const void *r = attn__bc_tensor(c, *p, id, ATTN__BT_F32, rows, cols, need);
+    if (c->load) *p = (const float *)r;
+}
+
+static void attn__bc_mha_f32(attn__bc *c, attn_mha_weights_f32 *w, uint32_t id, int d)
+{
+    attn__bc_f32(c, &w->wq, id, d, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->wk, id + 1, d, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->wv, id + 2, d, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->bq, id + 3, d, 1, ATTN__BN_OPT);
+    attn__bc_f32(c, &w->bk, id + 4, d, 1, ATTN__BN_OPT);
+    attn__bc_f32(c, &w->bv, id + 5, d, 1, ATTN__BN_OPT);
+    attn__bc_f32(c, &w->wo, id + 6, d, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->bo, id + 7, d, 1, ATTN__BN_OPT);
+}
+
+/* a feed-forward block's four tensors, then n_norms LayerNorms' */
+static void attn__bc_ff_f32(attn__bc *c, const float **ff, const float **norms, int n_norms,
+                            uint32_t id, const attn_encoder_cfg *e)
+{
+    int d = e->d_model, k;
+    attn__bc_f32(c, &ff[0], id, e->d_ff, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &ff[1], id + 1, e->d_ff, 1, ATTN__BN_OPT);
+    attn__bc_f32(c, &ff[2], id + 2, d, e->d_ff, ATTN__BN_REQ);
+    attn__bc_f32(c, &ff[3], id + 3, d, 1, ATTN__BN_OPT);
+    for (k = 0; k < 2 * n_norms; k++)
+        attn__bc_f32(c, &norms[k], id + 4 + (uint32_t)k, d, 1, ATTN__BN_OPT);
+}
+
+static void attn__bc_enc_layer_f32(attn__bc *c, attn_encoder_layer_weights_f32 *w,
+                                   const attn_encoder_cfg *e)
+{
+    const float *ff[4], *nm[4];
+    ff[0] = w->ff1_w; ff[1] = w->ff1_b; ff[2] = w->ff2_w; ff[3] = w->ff2_b;
+    nm[0] = w->norm1_w; nm[1] = w->norm1_b; nm[2] = w->norm2_w; nm[3] = w->norm2_b;
+    attn__bc_mha_f32(c, &w->attn, 0x100, e->d_model);
+    attn__bc_ff_f32(c, ff, nm, 2, 0x108, e);
+    if (!c->load) return;
+    w->ff1_w = ff[0]; w->ff1_b = ff[1]; w->ff2_w = ff[2]; w->ff2_b = ff[3];
+    w->norm1_w = nm[0]; w->norm1_b = nm[1]; w->norm2_w = nm[2]; w->norm2_b = nm[3];
+}
+
+static void attn__bc_dec_layer_f32(attn__bc *c, attn_decoder_layer_weights_f32 *w,
+                                   const attn_encoder_cfg *e)
+{
+    const float *ff[4], *nm[6];
+    ff[0] = w->ff1_w; ff[1] = w->ff1_b; ff[2] = w->ff2_w; ff[3] = w->ff2_b;
+    nm[0] = w->norm1_w; nm[1] = w->norm1_b; nm[2] = w->norm2_w; nm[3] = w->norm2_b;
+    nm[4] = w->norm3_w; nm[5] = w->norm3_b;
+    attn__bc_mha_f32(c, &w->self_attn, 0x200, e->d_model);
+    attn__bc_mha_f32(c, &w->cross_attn, 0x208, e->d_model);
+    attn__bc_ff_f32(c, ff, nm, 3, 0x210, e);
+    if (!c->load) return;
+    w->ff1_w = ff[0]; w->ff1_b = ff[1]; w->ff2_w = ff[2]; w->ff2_b = ff[3];
+    w->norm1_w = nm[0]; w->norm1_b = nm[1]; w->norm2_w = nm[2]; w->norm2_b = nm[3];
+    w->norm3_w = nm[4]; w->norm3_b = nm[5];
+}
+
+static void attn__bc_model_f32(attn__bc *c, const attn_model_cfg *m, attn_model_weights_f32 *w,
+                               attn_encoder_layer_weights_f32 *layers)
+{
+    int d = m->encoder.d_model, l, emb = m->vocab == 0 && m->d_in > 0;
+    int tok = m->vocab > 0, fin = w->encoder.final_norm ? ATTN__BN_OPT : ATTN__BN_NONE;
+    attn__bc_layer(c, 0);
+    attn__bc_f32(c, &w->embed_w, 1, d, m->d_in, emb ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->embed_b, 2, d, 1, emb ? ATTN__BN_OPT : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->pos, 3, m->max_seq, d,
+                 m->position == ATTN_POS_LEARNED ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->cls_w, 4, m->n_classes, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->cls_b, 5, m->n_classes, 1, ATTN__BN_OPT);
+    attn__bc_f32(c, &w->cls_token, 6, d, 1, m->cls_token ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->pool_w, 7, d, 1,
+                 m->pooling == ATTN_POOL_ATTENTION ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->token_embed, 8, m->vocab, d, tok ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->segment_embed, 9, m->n_segments, d,
+                 tok && m->n_segments > 0 ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->embed_norm_w, 10, d, 1, m->embed_norm ? ATTN__BN_OPT : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->embed_norm_b, 11, d, 1, m->embed_norm ? ATTN__BN_OPT : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->encoder.norm_w, 12, d, 1, fin);
+    attn__bc_f32(c, &w->encoder.norm_b, 13, d, 1, fin);
+    for (l = 0; l < w->encoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_enc_layer_f32(c, &layers[l], &m->encoder);
+    }
+}
+
+ATTN_DEF attn_status attn_model_save_f32(void *buf, size_t cap, size_t *size,
+                                         const attn_model_cfg *cfg,
+                                         const attn_model_weights_f32 *w)
+{
+    attn__bc c;
+    attn__blayout L;
+    attn_model_cfg m;
+    attn_status st;
+    size_t total;
+    int s[2], pass;
+    if (!size || !cfg || !w) return ATTN_ERR_NULL;
+    if (!attn__model_weights_ok(cfg, w, cfg->vocab > 0)) return ATTN_ERR_NULL;
+    if ((st = attn__model_cfg_check(cfg, attn__blob_model_seq(cfg), w->encoder.n_layers)) != ATTN_OK)
+        return st;
+    if (attn__blob_tokens_bad(cfg)) return ATTN_ERR_SHAPE;
+    m = *cfg; /* (the visitors read a saved struct and never write it: the
+                 cfg's enums are assigned back, so it is copied) */
+    total = 0;
+    for (pass = 0; pass < 2; pass++) {
+        attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
+        s[0] = w->encoder.n_layers;
+        s[1] = w->encoder.final_norm;
+        attn__bc_model_cfg(&c, &m, s, 2);
+        attn__bc_model_f32(&c, &m, (attn_model_weights_f32 *)w,
+                           (attn_encoder_layer_weights_f32 *)w->encoder.layers);
+        if (c.st != ATTN_OK) return c.st;
+        if (pass) break;
+        if ((total = attn__blob_size(&L, &c, ATTN__BLOB_MODEL_WORDS)) == 0) return ATTN_ERR_TOO_LARGE;
+        if (!buf) {
+            *size = total;
+            return ATTN_OK;
+        }
+        if (cap < total) return ATTN_ERR_ARENA;
+        memset(buf, 0, total);
+    }
+    attn__blob_seal((unsigned char *)buf, total, ATTN__BK_MODEL_F32, &L);
+    *size = total;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_model_load_f32(attn_model_cfg *cfg, attn_model_weights_f32 *w,
+                                         const void *blob, size_t size, attn_arena *arena)
+{
+    attn__bhead h;
+    attn__bc c;
+    attn_model_cfg m;
+    attn__size keep = {0, 0};
+    attn_encoder_layer_weights_f32 *layers;
+    attn_model_weights_f32 *v;
+    size_t used, hw;
+    attn_status st;
+    int s[2];
+    if (!cfg || !w || !blob || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__blob_open(&h, blob, size, ATTN__BK_MODEL_F32, ATTN__BLOB_MODEL_WORDS)) != ATTN_OK)
+        return st;
+    /* the config */
+    attn__blob_cursor(&c, blob, &h);
+    memset(&m, 0, sizeof m);
+    s[0] = s[1] = 0;
+    attn__bc_model_cfg(&c, &m, s, 2);
+    if (c.st != ATTN_OK || attn__model_cfg_check(&m, attn__blob_model_seq(&m), s[0]) != ATTN_OK ||
+        attn__blob_tokens_bad(&m) || (uint32_t)s[0] > h.n_tensors || h.n_params != 0)
+        return ATTN_ERR_BLOB_CORRUPT;
+    /* the arena: the layers stay, the candidate struct is given back */
+    attn__size_add(&keep, (size_t)s[0], sizeof *layers, 1);
+    if ((st = attn__blob_arena(arena, &keep, sizeof *v)) != ATTN_OK) return st;
+    used = arena->used;
+    hw = arena->high_water;
+    layers = (attn_encoder_layer_weights_f32 *)attn__take(arena, keep.bytes);
+    v = (attn_model_weights_f32 *)attn__take(arena, sizeof *v);
+    memset(layers, 0, keep.bytes);
+    memset(v, 0, sizeof *v);
+    v->encoder.n_layers = s[0];
+    v->encoder.final_norm = s[1];
+    /* the tensors */
+    attn__bc_model_f32(&c, &m, v, layers);
+    v->encoder.layers = layers;
+    if (attn__blob_done(&c) != ATTN_OK || !attn__model_weights_ok(&m, v, m.vocab > 0)) {
+        arena->used = used;
+        arena->high_water = hw;
+        return ATTN_ERR_BLOB_CORRUPT;
+    }
+    *cfg = m;
+    *w = *v;
+    arena->used = used + ATTN_ALIGN_UP(keep.bytes);
+    return ATTN_OK;
+}
+
+static void attn__bc_s2s_f32(attn__bc *c, const attn_seq2seq_cfg *m, attn_seq2seq_weights_f32 *w,
+                             attn_encoder_layer_weights_f32 *enc,
+                             attn_decoder_layer_weights_f32 *dec)
+{
+    int d = m->encoder.d_model, l, lrn = m->position == ATTN_POS_LEARNED ? ATTN__BN_REQ : ATTN__BN_NONE;
+    int nm = m->embed_norm ? ATTN__BN_OPT : ATTN__BN_NONE, fe = w->encoder.final_norm ? ATTN__BN_OPT : ATTN__BN_NONE;
+    int fd = w->decoder.final_norm ? ATTN__BN_OPT : ATTN__BN_NONE, din = m->src_d_in > 0;
+    attn__bc_layer(c, 0);
+    attn__bc_f32(c, &w->src_embed, 1, m->src_vocab, d, din ? ATTN__BN_NONE : ATTN__BN_REQ);
+    attn__bc_f32(c, &w->tgt_embed, 2, m->tgt_vocab, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->src_pos, 3, m->max_src, d, lrn);
+    attn__bc_f32(c, &w->tgt_pos, 4, m->max_tgt, d, lrn);
+    attn__bc_f32(c, &w->out_w, 5, m->tgt_vocab, d, ATTN__BN_REQ);
+    attn__bc_f32(c, &w->out_b, 6, m->tgt_vocab, 1, ATTN__BN_OPT);
+    attn__bc_f32(c, &w->src_embed_norm_w, 7, d, 1, nm);
+    attn__bc_f32(c, &w->src_embed_norm_b, 8, d, 1, nm);
+    attn__bc_f32(c, &w->tgt_embed_norm_w, 9, d, 1, nm);
+    attn__bc_f32(c, &w->tgt_embed_norm_b, 10, d, 1, nm);
+    attn__bc_f32(c, &w->src_embed_w, 11, d, m->src_d_in, din ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->src_embed_b, 12, d, 1, din ? ATTN__BN_OPT : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->src_cls_token, 13, d, 1, m->src_cls_token ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->src_segment_embed, 14, m->src_segments, d,
+                 m->src_segments > 0 ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_f32(c, &w->encoder.norm_w, 15, d, 1, fe);
+    attn__bc_f32(c, &w->encoder.norm_b, 16, d, 1, fe);
+    attn__bc_f32(c, &w->decoder.norm_w, 17, d, 1, fd);
+    attn__bc_f32(c, &w->decoder.norm_b, 18, d, 1, fd);
+    for (l = 0; l < w->encoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_enc_layer_f32(c, &enc[l], &m->encoder);
+    }
+    for (l = 0; l < w->decoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_dec_layer_f32(c, &dec[l], &m->decoder);
+    }
+}
+
+ATTN_DEF attn_status attn_seq2seq_save_f32(void *buf, size_t cap, size_t *size,
+                                           const attn_seq2seq_cfg *cfg,
+                                           const attn_seq2seq_weights_f32 *w)
+{
+    attn__bc c;
+    attn__blayout L;
+    attn_seq2seq_cfg m;
+    attn_status st;
+    size_t total;
+    int s[4], pass;
+    if (!size || !cfg || !w) return ATTN_ERR_NULL;
+    if (!attn__s2s_weights_ok(cfg, w)) return ATTN_ERR_NULL;
+    if ((st = attn__s2s_cfg_check(cfg, w->encoder.n_layers, w->decoder.n_layers)) != ATTN_OK)
+        return st;
+    if (attn__blob_s2s_src_bad(cfg, w->encoder.n_layers)) return ATTN_ERR_SHAPE;
+    m = *cfg;
+    total = 0;
+    for (pass = 0; pass < 2; pass++) {
+        attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
+        s[0] = w->encoder.n_layers;
+        s[1] = w->encoder.final_norm;
+        s[2] = w->decoder.n_layers;
+        s[3] = w->decoder.final_norm;
+        attn__bc_s2s_cfg(&c, &m, s);
+        attn__bc_s2s_f32(&c, &m, (attn_seq2seq_weights_f32 *)w,
+                         (attn_encoder_layer_weights_f32 *)w->encoder.layers,
+                         (attn_decoder_layer_weights_f32 *)w->decoder.layers);
+        if (c.st != ATTN_OK) return c.st;
+        if (pass) break;
+        if ((total = attn__blob_size(&L, &c, ATTN__BLOB_S2S_WORDS)) == 0) return ATTN_ERR_TOO_LARGE;
+        if (!buf) {
+            *size = total;
+            return ATTN_OK;
+        }
+        if (cap < total) return ATTN_ERR_ARENA;
+        memset(buf, 0, total);
+    }
+    attn__blob_seal((unsigned char *)buf, total, ATTN__BK_S2S_F32, &L);
+    *size = total;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_load_f32(attn_seq2seq_cfg *cfg, attn_seq2seq_weights_f32 *w,
+                                           const void *blob, size_t size, attn_arena *arena)
+{
+    attn__bhead h;
+    attn__bc c;
+    attn_seq2seq_cfg m;
+    attn__size keep = {0, 0};
+    attn_encoder_layer_weights_f32 *enc;
+    attn_decoder_layer_weights_f32 *dec;
+    attn_seq2seq_weights_f32 *v;
+    size_t used, hw, ne;
+    attn_status st;
+    int s[4];
+    if (!cfg || !w || !blob || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__blob_open(&h, blob, size, ATTN__BK_S2S_F32, ATTN__BLOB_S2S_WORDS)) != ATTN_OK)
+        return st;
+    attn__blob_cursor(&c, blob, &h);
+    memset(&m, 0, sizeof m);
+    s[0] = s[1] = s[2] = s[3] = 0;
+    attn__bc_s2s_cfg(&c, &m, s);
+    if (c.st != ATTN_OK || attn__s2s_cfg_check(&m, s[0], s[2]) != ATTN_OK ||
+        attn__blob_s2s_src_bad(&m, s[0]) || (uint32_t)s[0] > h.n_tensors ||
+        (uint32_t)s[2] > h.n_tensors || h.n_params != 0)
+        return ATTN_ERR_BLOB_CORRUPT;
+    attn__size_add(&keep, (size_t)s[0], sizeof *enc, 1);
+    ne = ATTN_ALIGN_UP(keep.bytes);
+    attn__size_add(&keep, (size_t)s[2], sizeof *dec, 1);
+    if ((st = attn__blob_arena(arena, &keep, sizeof *v)) != ATTN_OK) return st;
+    used = arena->used;
+    hw = arena->high_water;
+    enc = (attn_encoder_layer_weights_f32 *)attn__take(arena, (size_t)s[0] * sizeof *enc);
+    dec = (attn_decoder_layer_weights_f32 *)attn__take(arena, (size_t)s[2] * sizeof *dec);
+    v = (attn_seq2seq_weights_f32 *)attn__take(arena, sizeof *v);
+    memset(enc, 0, (size_t)s[0] * sizeof *enc);
+    memset(dec, 0, (size_t)s[2] * sizeof *dec);
+    memset(v, 0, sizeof *v);
+    v->encoder.n_layers = s[0];
+    v->encoder.final_norm = s[1];
+    v->decoder.n_layers = s[2];
+    v->decoder.final_norm = s[3];
+    attn__bc_s2s_f32(&c, &m, v, enc, dec);
+    v->encoder.layers = enc;
+    v->decoder.layers = dec;
+    if (attn__blob_done(&c) != ATTN_OK || !attn__s2s_weights_ok(&m, v)) {
+        arena->used = used;
+        arena->high_water = hw;
+        return ATTN_ERR_BLOB_CORRUPT;
+    }
+    *cfg = m;
+    *w = *v;
+    arena->used = used + ne + ATTN_ALIGN_UP((size_t)s[2] * sizeof *dec);
+    return ATTN_OK;
+}
+#endif /* ATTN_NO_FLOAT */
+
+#if !defined(ATTN_NO_INT8) && !defined(ATTN_NO_BLOB)
+/* ---- model blobs: int8 --------------------------------------------------- */
+
+/* an int8 model's cfg eps (its layer norms carry their own): > 0 as a
+   float model's, so that a blob's config is one a float model could have */
+static int attn__blob_eps_bad(const attn_encoder_cfg *e)
+{
+    return !(e->eps > 0.0f);
+}
+
+static void attn__bc_i64(attn__bc *c, int64_t *v)
+{
+    uint64_t u = (uint64_t)*v;
+    uint32_t lo = (uint32_t)(u & 0xFFFFFFFFu), hi = (uint32_t)(u >> 32);
+    attn__bc_u32(c, &lo);
+    attn__bc_u32(c, &hi);
+    if (c->load && c->st == ATTN_OK) {
+        u = (uint64_t)hi << 32 | lo;
+        *v = u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+    }
+}
+
+static void attn__bc_s8(attn__bc *c, const int8_t **p, uint32_t id, int rows, int cols, int need)
+{
+    const void *r = attn__bc_tensor(c, *p, id, ATTN__BT_S8, rows, cols, need);
+    if (c->load) *p = (const int8_t *)r;
+}
+
+static void attn__bc_s32(attn__bc *c, const int32_t **p, uint32_t id, int n, int need)
+{
+    const void *r = attn__bc_tensor(c, *p, id, ATTN__BT_S32, n, 1, need);
+    if (c->load) *p = (const int32_t *)r;
+}
+
+static void attn__bc_qmuls(attn__bc *c, const attn_qmul **p, uint32_t id, int n, int need)
+{
+    const void *r = attn__bc_tensor(c, *p, id, ATTN__BT_QMUL, n, 1, need);
+    if (c->load) *p = (const attn_qmul *)r;
+}
+
+static void attn__bc_qmul(attn__bc *c, attn_qmul *q)
+{
+    attn__bc_i32(c, &q->multiplier);
+    attn__bc_i32(c, &q->shift);
+}
+
+/* an optional tensor of a needed block (bias, beta, fused_bias) */
+static int attn__bn_opt(int need)
+{
+    return need == ATTN__BN_NONE ? ATTN__BN_NONE : ATTN__BN_OPT;
+}
+
+/* a linear's 4 words and 4 tensors (ids id..id+3): w [out][in], bias,
+   requant, fused_bias [out] */
+static void attn__bc_linear_s8(attn__bc *c, attn_linear_s8_params *p, uint32_t id, int in, int out,
+                               int need)
+{
+    attn__bc_i32(c, &p->in_zp);
+    attn__bc_i32(c, &p->out_zp);
+    attn__bc_i32(c, &p->act_min);
+    attn__bc_i32(c, &p->act_max);
+    attn__bc_s8(c, &p->w, id, out, in, need);
+    attn__bc_s32(c, &p->bias, id + 1, out, attn__bn_opt(need));
+    attn__bc_qmuls(c, &p->requant, id + 2, out, need);
+    attn__bc_s32(c, &p->fused_bias, id + 3, out, attn__bn_opt(need));
+}
+
+/* a layer norm's 3 words (eps low, high, out_zp) and 2 tensors (gamma, beta) */
+static void attn__bc_norm_s8(attn__bc *c, attn_layernorm_s8_params *p, uint32_t id, int d, int need)
+{
+    attn__bc_i64(c, &p->eps);
+    attn__bc_i32(c, &p->out_zp);
+    attn__bc_qmuls(c, &p->gamma, id, d, need);
+    attn__bc_s32(c, &p->beta, id + 1, d, attn__bn_opt(need));
+}
+
+/* an add's 9 words: a_zp, b_zp, a_mul, b_mul, out_mul, out_zp */
+static void attn__bc_add_s8(attn__bc *c, attn_add_s8_params *p)
+{
+    attn__bc_i32(c, &p->a_zp);
+    attn__bc_i32(c, &p->b_zp);
+    attn__bc_qmul(c, &p->a_mul);
+    attn__bc_qmul(c, &p->b_mul);
+    attn__bc_qmul(c, &p->out_mul);
+    attn__bc_i32(c, &p->out_zp);
+}
+
+/* attention's 8 words: q_zp, k_zp, v_zp, score_mul, ctx_mul, out_zp */
+static void attn__bc_sdpa_s8(attn__bc *c, attn_sdpa_s8_params *p)
+{
+    attn__bc_i32(c, &p->q_zp);
+    attn__bc_i32(c, &p->k_zp);
+    attn__bc_i32(c, &p->v_zp);
+    attn__bc_qmul(c, &p->score_mul);
+    attn__bc_qmul(c, &p->ctx_mul);
+    attn__bc_i32(c, &p->out_zp);
+}
+
+/* multi-head attention: q, k, v, o (ids id..id+15), then its sdpa */
+static void attn__bc_mha_s8(attn__bc *c, attn_mha_s8_params *p, uint32_t id, int d)
+{
+    attn__bc_linear_s8(c, &p->q, id, d, d, ATTN__BN_REQ);
+    attn__bc_linear_s8(c, &p->k, id + 4, d, d, ATTN__BN_REQ);
+    attn__bc_linear_s8(c, &p->v, id + 8, d, d, ATTN__BN_REQ);
+    attn__bc_linear_s8(c, &p->o, id + 12, d, d, ATTN__BN_REQ);
+    attn__bc_sdpa_s8(c, &p->sdpa);
+}
+
+/* the feed-forward block: ff1 (id..id+3), the GELU table (id+4), ff2 */
+static void attn__bc_ff_s8(attn__bc *c, attn_linear_s8_params *ff1, const int8_t **gelu,
+                           attn_linear_s8_params *ff2, uint32_t id, const attn_encoder_cfg *e)
+{
+    attn__bc_linear_s8(c, ff1, id, e->d_model, e->d_ff, ATTN__BN_REQ);
+    attn__bc_s8(c, gelu, id + 4, 256, 1,
+                e->activation == ATTN_ACT_RELU ? ATTN__BN_OPT : ATTN__BN_REQ);
+    attn__bc_linear_s8(c, ff2, id + 5, e->d_ff, e->d_model, ATTN__BN_REQ);
+}
+
+static void attn__bc_enc_layer_s8(attn__bc *c, attn_encoder_layer_s8_params *p,
+                                  const attn_encoder_cfg *e)
+{
+    int d = e->d_model;
+    attn__bc_mha_s8(c, &p->attn, 0x100, d);
+    attn__bc_add_s8(c, &p->add1);
+    attn__bc_norm_s8(c, &p->norm1, 0x110, d, ATTN__BN_REQ);
+    attn__bc_ff_s8(c, &p->ff1, &p->gelu_table, &p->ff2, 0x112, e);
+    attn__bc_add_s8(c, &p->add2);
+    attn__bc_norm_s8(c, &p->norm2, 0x11B, d, ATTN__BN_REQ);
+}
+
+static void attn__bc_dec_layer_s8(attn__bc *c, attn_decoder_layer_s8_params *p,
+                                  const attn_encoder_cfg *e)
+{
+    int d = e->d_model;
+    attn__bc_mha_s8(c, &p->self_attn, 0x200, d);
+    attn__bc_add_s8(c, &p->add1);
+    attn__bc_norm_s8(c, &p->norm1, 0x210, d, ATTN__BN_REQ);
+    attn__bc_mha_s8(c, &p->cross_attn, 0x212, d);
+    attn__bc_add_s8(c, &p->add2);
+    attn__bc_norm_s8(c, &p->norm2, 0x222, d, ATTN__BN_REQ);
+    attn__bc_ff_s8(c, &p->ff1, &p->gelu_table, &p->ff2, 0x224, e);
+    attn__bc_add_s8(c, &p->add3);
+    attn__bc_norm_s8(c, &p->norm3, 0x22D, d, ATTN__BN_REQ);
+}
+
+/* the CLS row's layer: add1, add2 (words), norm1, norm2 */
+static void attn__bc_cls_layer_s8(attn__bc *c, attn_cls_layer_s8_params *p, int d)
+{
+    attn__bc_add_s8(c, &p->add1);
+    attn__bc_add_s8(c, &p->add2);
+    attn__bc_norm_s8(c, &p->norm1, 0x400, d, ATTN__BN_REQ);
+    attn__bc_norm_s8(c, &p->norm2, 0x402, d, ATTN__BN_REQ);
+}
+
+#define ATTN__BLOB_MODEL_S8_WORDS 24
+
+/* An int8 classifier's tensors and words (st: n_layers, final_norm, a CLS
+   row at its own encoding). */
+static void attn__bc_model_s8(attn__bc *c, const attn_model_cfg *m, attn_model_s8_params *p,
+                              attn_encoder_layer_s8_params *layers, attn_cls_row_s8_params *row,
+                              attn_cls_layer_s8_params *rows)
+{
+    int d = m->encoder.d_model, l, tok = m->vocab > 0;
+    int emb = !tok && m->d_in > 0 ? ATTN__BN_REQ : ATTN__BN_NONE;
+    int fin = p->encoder.final_norm ? ATTN__BN_REQ : ATTN__BN_NONE;
+    attn__bc_layer(c, 0);
+    attn__bc_linear_s8(c, &p->embed, 1, m->d_in, d, emb);
+    attn__bc_s8(c, &p->pos, 5, m->max_seq, d,
+                m->position != ATTN_POS_NONE ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_add_s8(c, &p->pos_add);
+    attn__bc_linear_s8(c, &p->cls, 6, d, m->n_classes, ATTN__BN_REQ);
+    attn__bc_float(c, &p->in_scale);
+    attn__bc_float(c, &p->logit_scale);
+    attn__bc_i32(c, &p->in_zp);
+    attn__bc_i32(c, &p->logit_zp);
+    attn__bc_s8(c, &p->cls_token, 10, d, 1, m->cls_token ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_s8(c, &p->token_embed, 11, m->vocab, d, tok ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_s8(c, &p->segment_embed, 12, m->n_segments, d,
+                tok && m->n_segments > 0 ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_add_s8(c, &p->segment_add);
+    attn__bc_norm_s8(c, &p->embed_norm, 13, d, m->embed_norm ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_s8(c, &p->pool_w, 15, d, 1,
+                m->pooling == ATTN_POOL_ATTENTION ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_sdpa_s8(c, &p->pool);
+    attn__bc_norm_s8(c, &p->encoder.norm, 16, d, fin);
+    for (l = 0; l < p->encoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_enc_layer_s8(c, &layers[l], &m->encoder);
+    }
+    if (!row) return;
+    attn__bc_layer(c, 0);
+    attn__bc_s8(c, &row->x0, 0x300, d, 1, ATTN__BN_REQ);
+    attn__bc_norm_s8(c, &row->norm, 0x301, d, fin);
+    for (l = 0; l < p->encoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_cls_layer_s8(c, &rows[l], d);
+    }
+}
+
+/* the words a blob of this kind has, from its stacks: the model's, each
+   encoder layer's (decoder layer's), the CLS row's and each of its
+   layers' (as attn__bc_model_s8 and attn__bc_s2s_s8 visit them) */
+#define ATTN__BLOB_MODEL_S8_TOP 44
+#define ATTN__BLOB_ENC_S8 56
+#define ATTN__BLOB_DEC_S8 92
+#define ATTN__BLOB_CLS_S8 3
+#define ATTN__BLOB_CLS_LAYER_S8 24
+#define ATTN__BLOB_S2S_S8_TOP 51
+
+/* a classifier's CLS row is kept (saved) only where the model reads it */
+static int attn__blob_has_cls_row(const attn_model_cfg *m)
+{
+    return m->cls_token && m->encoder.norm_first && !m->embed_norm;
+}
+
+ATTN_DEF attn_status attn_model_save_s8(void *buf, size_t cap, size_t *size,
+                                        const attn_model_cfg *cfg, const attn_model_s8_params *p)
+{
+    attn__bc c;
+    attn__blayout L;
+    attn_model_cfg m;
+    const attn_cls_row_s8_params *row;
+    attn_status st;
+    size_t total;
+    int s[3], pass, tok;
+    if (!size || !cfg || !p) return ATTN_ERR_NULL;
+    tok = cfg->vocab > 0;
+    if ((st = attn__model_params_s8(cfg, p, tok, 0)) != ATTN_OK) return st;
+    if ((st = attn__model_check_s8(cfg, attn__blob_model_seq(cfg), p->encoder.n_layers)) != ATTN_OK)
+        return st;
+    if (attn__blob_tokens_bad(cfg)) return ATTN_ERR_SHAPE;
+    if ((st = attn__model_params_s8(cfg, p, tok, 1)) != ATTN_OK) return st;
+    if (!attn__scale_ok(p->in_scale) || !attn__scale_ok(p->logit_scale) ||
+        attn__blob_eps_bad(&cfg->encoder))
+        return ATTN_ERR_RANGE;
+    m = *cfg;
+    row = attn__cls_row_s8(cfg, p);
+    total = 0;
+    for (pass = 0; pass < 2; pass++) {
+        attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
+        s[0] = p->encoder.n_layers;
+        s[1] = p->encoder.final_norm;
+        s[2] = row != NULL;
+        attn__bc_model_cfg(&c, &m, s, 3);
+        attn__bc_model_s8(&c, &m, (attn_model_s8_params *)p,
+                          (attn_encoder_layer_s8_params *)p->encoder.layers,
+                          (attn_cls_row_s8_params *)row,
+                          row ? (attn_cls_layer_s8_params *)row->layers : NULL);
+        if (c.st != ATTN_OK) return c.st;
+        if (pass) break;
+        if ((total = attn__blob_size(&L, &c, ATTN__BLOB_MODEL_S8_WORDS)) == 0)
+            return ATTN_ERR_TOO_LARGE;
+        if (!buf) {
+            *size = total;
+            return ATTN_OK;
+        }
+        if (cap < total) return ATTN_ERR_ARENA;
+        memset(buf, 0, total);
+    }
+    attn__blob_seal((unsigned char *)buf, total, ATTN__BK_MODEL_S8, &L);
+    *size = total;
+    return ATTN_OK;
+}
+
+/* the expected parameter words: top + n * per (+ row + n * row_per), or
+   UINT32_MAX if the count would not fit */
+static uint32_t attn__blob_words(uint32_t top, uint32_t n, uint32_t per)
+{
+    uint64_t w = (uint64_t)top + (uint64_t)n * per;
+    return w < 0xFFFFFFFFu ? (uint32_t)w : 0xFFFFFFFFu;
+}
+
+ATTN_DEF attn_status attn_model_load_s8(attn_model_cfg *cfg, attn_model_s8_params *params,
+                                        const void *blob, size_t size, attn_arena *arena)
+{
+    attn__bhead h;
+    attn__bc c;
+    attn_model_cfg m;
+    attn__size keep = {0, 0};
+    attn_encoder_layer_s8_params *layers;
+    attn_cls_row_s8_params *row = NULL;
+    attn_cls_layer_s8_params *rows = NULL;
+    attn_model_s8_params *v;
+    size_t used, hw, nl, kept;
+    attn_status st;
+    uint32_t want;
+    int s[3];
+    if (!cfg || !params || !blob || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__blob_open(&h, blob, size, ATTN__BK_MODEL_S8, ATTN__BLOB_MODEL_S8_WORDS)) != ATTN_OK)
+        return st;
+    attn__blob_cursor(&c, blob, &h);
+    memset(&m, 0, sizeof m);
+    s[0] = s[1] = s[2] = 0;
+    attn__bc_model_cfg(&c, &m, s, 3);
+    if (c.st != ATTN_OK || attn__model_check_s8(&m, attn__blob_model_seq(&m), s[0]) != ATTN_OK ||
+        attn__blob_tokens_bad(&m) || (uint32_t)s[0] > h.n_tensors ||
+        (s[2] && !attn__blob_has_cls_row(&m)) || attn__blob_eps_bad(&m.encoder))
+        return ATTN_ERR_BLOB_CORRUPT;
+    want = attn__blob_words(ATTN__BLOB_MODEL_S8_TOP, (uint32_t)s[0], ATTN__BLOB_ENC_S8);
+    if (s[2])
+        want = attn__blob_words(attn__blob_words(want, 1, ATTN__BLOB_CLS_S8), (uint32_t)s[0],
+                                ATTN__BLOB_CLS_LAYER_S8);
+    if (h.n_params != want) return ATTN_ERR_BLOB_CORRUPT;
+    nl = (size_t)s[0];
+    attn__size_add(&keep, nl, sizeof *layers, 1);
+    if (s[2]) {
+        attn__size_add(&keep, 1, sizeof *row, 1);
+        attn__size_add(&keep, nl, sizeof *rows, 1);
+    }
+    if ((st = attn__blob_arena(arena, &keep, sizeof *v)) != ATTN_OK) return st;
+    used = arena->used;
+    hw = arena->high_water;
+    layers = (attn_encoder_layer_s8_params *)attn__take(arena, nl * sizeof *layers);
+    memset(layers, 0, nl * sizeof *layers);
+    if (s[2]) {
+        row = (attn_cls_row_s8_params *)attn__take(arena, sizeof *row);
+        rows = (attn_cls_layer_s8_params *)attn__take(arena, nl * sizeof *rows);
+        memset(row, 0, sizeof *row);
+        memset(rows, 0, nl * sizeof *rows);
+        row->layers = rows;
+    }
+    kept = arena->used;
+    v = (attn_model_s8_params *)attn__take(arena, sizeof *v);
+    memset(v, 0, sizeof *v);
+    v->encoder.n_layers = s[0];
+    v->encoder.final_norm = s[1];
+    attn__bc_model_s8(&c, &m, v, layers, row, rows);
+    v->encoder.layers = layers;
+    v->cls_row = row;
+    if (attn__blob_done(&c) != ATTN_OK || !attn__scale_ok(v->in_scale) ||
+        attn__model_params_s8(&m, v, m.vocab > 0, 0) != ATTN_OK ||
+        attn__model_params_s8(&m, v, m.vocab > 0, 1) != ATTN_OK) {
+        arena->used = used;
+        arena->high_water = hw;
+        return ATTN_ERR_BLOB_CORRUPT;
+    }
+    *cfg = m;
+    *params = *v;
+    arena->used = kept;
+    return ATTN_OK;
+}
+
+#define ATTN__BLOB_S2S_S8_WORDS ATTN__BLOB_S2S_WORDS
+
+static void attn__bc_s2s_s8(attn__bc *c, const attn_seq2seq_cfg *m, attn_seq2seq_s8_params *p,
+                            attn_encoder_layer_s8_params *enc, attn_decoder_layer_s8_params *dec)
+{
+    int d = m->encoder.d_model, l, din = m->src_d_in > 0;
+    int pos = m->position != ATTN_POS_NONE ? ATTN__BN_REQ : ATTN__BN_NONE;
+    int nm = m->embed_norm ? ATTN__BN_REQ : ATTN__BN_NONE;
+    attn__bc_layer(c, 0);
+    attn__bc_s8(c, &p->src_embed, 1, m->src_vocab, d, din ? ATTN__BN_NONE : ATTN__BN_REQ);
+    attn__bc_s8(c, &p->tgt_embed, 2, m->tgt_vocab, d, ATTN__BN_REQ);
+    attn__bc_s8(c, &p->src_pos, 3, m->max_src, d, pos);
+    attn__bc_s8(c, &p->tgt_pos, 4, m->max_tgt, d, pos);
+    attn__bc_add_s8(c, &p->src_pos_add);
+    attn__bc_add_s8(c, &p->tgt_pos_add);
+    attn__bc_norm_s8(c, &p->encoder.norm, 5, d, p->encoder.final_norm ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_norm_s8(c, &p->decoder.norm, 7, d, p->decoder.final_norm ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_linear_s8(c, &p->out, 9, d, m->tgt_vocab, ATTN__BN_REQ);
+    attn__bc_float(c, &p->logit_scale);
+    attn__bc_i32(c, &p->logit_zp);
+    attn__bc_norm_s8(c, &p->src_embed_norm, 13, d, nm);
+    attn__bc_norm_s8(c, &p->tgt_embed_norm, 15, d, nm);
+    attn__bc_linear_s8(c, &p->src_in, 17, m->src_d_in, d, din ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_float(c, &p->src_in_scale);
+    attn__bc_i32(c, &p->src_in_zp);
+    attn__bc_s8(c, &p->src_cls_token, 21, d, 1, m->src_cls_token ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_s8(c, &p->src_segment_embed, 22, m->src_segments, d,
+                m->src_segments > 0 ? ATTN__BN_REQ : ATTN__BN_NONE);
+    attn__bc_add_s8(c, &p->src_segment_add);
+    for (l = 0; l < p->encoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_enc_layer_s8(c, &enc[l], &m->encoder);
+    }
+    for (l = 0; l < p->decoder.n_layers && c->st == ATTN_OK; l++) {
+        attn__bc_layer(c, (uint32_t)l);
+        attn__bc_dec_layer_s8(c, &dec[l], &m->decoder);
+    }
+}
+
+ATTN_DEF attn_status attn_seq2seq_save_s8(void *buf, size_t cap, size_t *size,
+                                          const attn_seq2seq_cfg *cfg,
+                                          const attn_seq2seq_s8_params *p)
+{
+    attn__bc c;
+    attn__blayout L;
+    attn_seq2seq_cfg m;
+    attn_status st;
+    size_t total;
+    int s[4], pass;
+    if (!size || !cfg || !p) return ATTN_ERR_NULL;
+    if (!attn__s2s_ptrs_ok_s8(cfg, p) || !attn__s2s_front_ok_s8(cfg, p, 0)) return ATTN_ERR_NULL;
+    if (attn__s2s_counts_bad(cfg) || attn__blob_s2s_src_bad(cfg, p->encoder.n_layers))
+        return ATTN_ERR_SHAPE;
+    if ((st = attn__s2s_cfg_check_s8(cfg, p->encoder.n_layers, p->decoder.n_layers)) != ATTN_OK)
+        return st;
+    if (!attn__s2s_front_ok_s8(cfg, p, 1) || !attn__scale_ok(p->logit_scale) ||
+        !attn__scale_ok(p->src_in_scale) || attn__blob_eps_bad(&cfg->encoder) ||
+        attn__blob_eps_bad(&cfg->decoder))
+        return ATTN_ERR_RANGE;
+    m = *cfg;
+    total = 0;
+    for (pass = 0; pass < 2; pass++) {
+        attn__bc_save_init(&c, pass ? (unsigned char *)buf : NULL, pass ? &L : NULL);
+        s[0] = p->encoder.n_layers;
+        s[1] = p->encoder.final_norm;
+        s[2] = p->decoder.n_layers;
+        s[3] = p->decoder.final_norm;
+        attn__bc_s2s_cfg(&c, &m, s);
+        attn__bc_s2s_s8(&c, &m, (attn_seq2seq_s8_params *)p,
+                        (attn_encoder_layer_s8_params *)p->encoder.layers,
+                        (attn_decoder_layer_s8_params *)p->decoder.layers);
+        if (c.st != ATTN_OK) return c.st;
+        if (pass) break;
+        if ((total = attn__blob_size(&L, &c, ATTN__BLOB_S2S_S8_WORDS)) == 0)
+            return ATTN_ERR_TOO_LARGE;
+        if (!buf) {
+            *size = total;
+            return ATTN_OK;
+        }
+        if (cap < total) return ATTN_ERR_ARENA;
+        memset(buf, 0, total);
+    }
+    attn__blob_seal((unsigned char *)buf, total, ATTN__BK_S2S_S8, &L);
+    *size = total;
+    return ATTN_OK;
+}
+
+ATTN_DEF attn_status attn_seq2seq_load_s8(attn_seq2seq_cfg *cfg, attn_seq2seq_s8_params *params,
+                                          const void *blob, size_t size, attn_arena *arena)
+{
+    attn__bhead h;
+    attn__bc c;
+    attn_seq2seq_cfg m;
+    attn__size keep = {0, 0};
+    attn_encoder_layer_s8_params *enc;
+    attn_decoder_layer_s8_params *dec;
+    attn_seq2seq_s8_params *v;
+    size_t used, hw, kept;
+    attn_status st;
+    int s[4];
+    if (!cfg || !params || !blob || !arena) return ATTN_ERR_NULL;
+    if ((st = attn__blob_open(&h, blob, size, ATTN__BK_S2S_S8, ATTN__BLOB_S2S_S8_WORDS)) != ATTN_OK)
+        return st;
+    attn__blob_cursor(&c, blob, &h);
+    memset(&m, 0, sizeof m);
+    s[0] = s[1] = s[2] = s[3] = 0;
+    attn__bc_s2s_cfg(&c, &m, s);
+    if (c.st != ATTN_OK || attn__s2s_counts_bad(&m) ||
+        attn__s2s_cfg_check_s8(&m, s[0], s[2]) != ATTN_OK || attn__blob_s2s_src_bad(&m, s[0]) ||
+        attn__blob_eps_bad(&m.encoder) || attn__blob_eps_bad(&m.decoder) ||
+        (uint32_t)s[0] > h.n_tensors || (uint32_t)s[2] > h.n_tensors ||
+        h.n_params != attn__blob_words(attn__blob_words(ATTN__BLOB_S2S_S8_TOP, (uint32_t)s[0],
+                                                        ATTN__BLOB_ENC_S8),
+                                       (uint32_t)s[2], ATTN__BLOB_DEC_S8))
+        return ATTN_ERR_BLOB_CORRUPT;
+    attn__size_add(&keep, (size_t)s[0], sizeof *enc, 1);
+    attn__size_add(&keep, (size_t)s[2], sizeof *dec, 1);
+    if ((st = attn__blob_arena(arena, &keep, sizeof *v)) != ATTN_OK) return st;
+    used = arena->used;
+    hw = arena->high_water;
+    enc = (attn_encoder_layer_s8_params *)attn__take(arena, (size_t)s[0] * sizeof *enc);
+    dec = (attn_decoder_layer_s8_params *)attn__take(arena, (size_t)s[2] * sizeof *dec);
+    kept = arena->used;
+    v = (attn_seq2seq_s8_params *)attn__take(arena, sizeof *v);
+    memset(enc, 0, (size_t)s[0] * sizeof *enc);
+    memset(dec, 0, (size_t)s[2] * sizeof *dec);
+    memset(v, 0, sizeof *v);
+    v->encoder.n_layers = s[0];
+    v->encoder.final_norm = s[1];
+    v->decoder.n_layers = s[2];
+    v->decoder.final_norm = s[3];
+    attn__bc_s2s_s8(&c, &m, v, enc, dec);
+    v->encoder.layers = enc;
+    v->decoder.layers = dec;
+    if (attn__blob_done(&c) != ATTN_OK || !attn__s2s_ptrs_ok_s8(&m, v) ||
+        !attn__s2s_front_ok_s8(&m, v, 0) || !attn__s2s_front_ok_s8(&m, v, 1)) {
+        arena->used = used;
+        arena->high_water = hw;
+        return ATTN_ERR_BLOB_CORRUPT;
+    }
+    *cfg = m;
+    *params = *v;
+    arena->used = kept;
+    return ATTN_OK;
+}
+#endif /* ATTN_NO_INT8 */
 
 #ifdef __cplusplus
 }

@@ -165,7 +165,11 @@ typedef struct {
 } result;
 
 /* one per public function (93 in 0.5.0, 98 with additive attention) */
-static result g_res[112]; /* (105 public functions; the micro:bit's RAM is tight) */
+#if defined(STACK_BIG_BYTES) && STACK_BIG_BYTES == 0
+static result g_res[116]; /* (the micro:bit measures no blob loader: its RAM holds no blob) */
+#else
+static result g_res[120]; /* (118 public functions; the micro:bit's RAM is tight) */
+#endif
 static int g_n_res;
 static int g_bad_setup;
 
@@ -871,6 +875,8 @@ static void dvariant_weights(const dvariant *v)
         g_cache = g_saved;                                                    \
     } while (0)
 
+static void blob_s2s(int int8); /* (model blobs, below) */
+
 /* NOLINTNEXTLINE(readability-function-size): one MEASURE per call */
 static void dvariant_float(const dvariant *v)
 {
@@ -935,6 +941,64 @@ static void dvariant_float(const dvariant *v)
     MEASURE_WITH(RESET_ARENA, attn_lm_greedy_f32,
                  (g_out, &n, T - 1, g_tokens + 3, 2, VOCAB - 1, &g_cache, &g_lmc, &g_lmw, &g_arena));
 }
+
+/* ---- model blobs ----------------------------------------------------------
+   The writers (a size query, then a blob written) and the loaders (that
+   blob loaded back): the digits classifier, float and int8, and each
+   encoder-decoder variant, float and int8. The micro:bit (STACK_BIG_BYTES
+   0) has no RAM for a blob: its size queries only (the writers' counting
+   pass; their writing pass and the loaders are measured on the M4). */
+#if STACK_BIG_BYTES > 0 && !defined(STACK_NO_BLOB)
+static uint8_t g_blob[256 * 1024] ATTN_ALIGNED;
+static uint8_t g_load_mem[4096] ATTN_ALIGNED;
+static attn_arena g_load;
+static attn_model_cfg g_lmc_b;
+static attn_seq2seq_cfg g_lsc_b;
+static union {
+    attn_model_weights_f32 mw;
+    attn_model_s8_params mp;
+    attn_seq2seq_weights_f32 sw;
+    attn_seq2seq_s8_params sp;
+} g_loaded;
+#define RESET_LOAD attn_arena_init(&g_load, g_load_mem, sizeof g_load_mem)
+#endif
+
+#ifndef STACK_NO_BLOB /* (clang -O2's micro:bit program: its flash) */
+static void blob_digits(void)
+{
+    size_t n = 0;
+    MEASURE(attn_model_save_f32, (NULL, 0, &n, &digits_cfg, &digits_weights));
+#if STACK_BIG_BYTES > 0
+    MEASURE(attn_model_save_f32, (g_blob, sizeof g_blob, &n, &digits_cfg, &digits_weights));
+    MEASURE_WITH(RESET_LOAD, attn_model_load_f32, (&g_lmc_b, &g_loaded.mw, g_blob, n, &g_load));
+#endif
+    MEASURE(attn_model_save_s8, (NULL, 0, &n, &digits_cfg, &digits_s8));
+#if STACK_BIG_BYTES > 0
+    MEASURE(attn_model_save_s8, (g_blob, sizeof g_blob, &n, &digits_cfg, &digits_s8));
+    MEASURE_WITH(RESET_LOAD, attn_model_load_s8, (&g_lmc_b, &g_loaded.mp, g_blob, n, &g_load));
+#endif
+}
+
+static void blob_s2s(int int8)
+{
+    size_t n = 0;
+    if (!int8) {
+        MEASURE(attn_seq2seq_save_f32, (NULL, 0, &n, &g_s2c, &g_s2w));
+#if STACK_BIG_BYTES > 0
+        MEASURE(attn_seq2seq_save_f32, (g_blob, sizeof g_blob, &n, &g_s2c, &g_s2w));
+        MEASURE_WITH(RESET_LOAD, attn_seq2seq_load_f32, (&g_lsc_b, &g_loaded.sw, g_blob, n, &g_load));
+#endif
+        return;
+    }
+    MEASURE(attn_seq2seq_save_s8, (NULL, 0, &n, &g_s2c, &g_q8.s2s));
+#if STACK_BIG_BYTES > 0
+    MEASURE(attn_seq2seq_save_s8, (g_blob, sizeof g_blob, &n, &g_s2c, &g_q8.s2s));
+    MEASURE_WITH(RESET_LOAD, attn_seq2seq_load_s8, (&g_lsc_b, &g_loaded.sp, g_blob, n, &g_load));
+#endif
+}
+#else
+static void blob_s2s(int int8) { (void)int8; }
+#endif
 
 /* v's int8 parameters made on the board by the three quantizers, each
    then run as in float. In the pool: the quantizer's scratch (sized from
@@ -1011,6 +1075,7 @@ static void dvariant_int8(const dvariant *v)
     MEASURE(attn_argmax_s8, (&index, g_logits8, VOCAB));
     MEASURE_WITH(RESET_ARENA, attn_seq2seq_greedy_s8,
                  (g_out, &n, T, g_tokens, S, 0, VOCAB - 1, &g_cache, &g_s2c, &g_q8.s2s, &g_arena));
+    blob_s2s(1);
     MEASURE(attn_seq2seq_encode_s8, (&g_cache, g_tokens, S, &g_s2c, &g_q8.s2s, &g_arena));
     STEPS(T, g_out, g_tokens + 6, sizeof(int),
           attn_seq2seq_next_s8, (&index, g_out[0], &g_cache, &g_s2c, &g_q8.s2s, &g_arena));
@@ -1113,6 +1178,9 @@ int main(void)
 
     digits_float();
     digits_int8();
+#ifndef STACK_NO_BLOB
+    blob_digits();
+#endif
     for (i = 0; i < 5; i++) variant_run(&g_variants[i]);
     tokens_run();
 #ifndef STACK_NO_ADDITIVE
@@ -1121,6 +1189,7 @@ int main(void)
     for (i = 0; i < (int)(sizeof g_dvariants / sizeof g_dvariants[0]); i++) {
         dvariant_weights(&g_dvariants[i]);
         dvariant_float(&g_dvariants[i]);
+        blob_s2s(0); /* (its float encoder-decoder, g_s2c and g_s2w) */
         dvariant_int8(&g_dvariants[i]);
     }
 

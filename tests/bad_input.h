@@ -90,8 +90,9 @@ void bad_expect(const void *at, const void *bytes, size_t n);
 
 /* The tables (test_bad_input.c: float, quantizer, the float decoder half
    and its quantizers; test_bad_s8.c: int8, the int8 decoder half;
-   test_bad_add.c: additive attention, float, int8 and its quantizer). */
+   test_bad_add.c: additive attention, float, int8 and its quantizer;
+   test_bad_blob.c: the model blobs' writers and loaders). */
 extern const bad_table bad_table_f32, bad_table_quant, bad_table_s8, bad_table_dec_f32,
-    bad_table_dec_s8, bad_table_dec_quant, bad_table_add;
+    bad_table_dec_s8, bad_table_dec_quant, bad_table_add, bad_table_blob;
 
 #endif

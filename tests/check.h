@@ -113,9 +113,9 @@ float check_uniform(float lo, float hi);
 void check_fill(float *x, size_t n, float lo, float hi);
 
 /* ---- the parts of the suite ---------------------------------------------
-   The host runs every group in one program. A board build makes four
-   programs of the same files (the Makefile's test, test-dec, test-bad and
-   test-forms),
+   The host runs every group in one program. A board build makes five
+   programs of the same files (the Makefile's test, test-dec, test-bad,
+   test-forms and test-blob),
    so that each one's code and golden data fit the board's flash; each
    program runs the parts its build defines:
      CHECK_PART_ENCODER    the encoder side: test_golden (the encoder golden
@@ -128,13 +128,18 @@ void check_fill(float *x, size_t n, float lo, float hi);
      CHECK_PART_FORMS      the attention forms of issue 11: test_additive,
                            with its golden cases (a program of its own on a
                            board: the others' flash is full on the micro:bit)
-   None defined: all four. Test for them with #ifdef. */
+     CHECK_PART_BLOB       model blobs (issue 12): test_blob, the real models'
+                           blobs made at build time (build/blob/) and tiny
+                           ones (a program of its own on a board: the
+                           models' headers and their blobs take flash)
+   None defined: all five. Test for them with #ifdef. */
 #if !defined(CHECK_PART_ENCODER) && !defined(CHECK_PART_DECODER) && \
-    !defined(CHECK_PART_BAD_INPUT) && !defined(CHECK_PART_FORMS)
+    !defined(CHECK_PART_BAD_INPUT) && !defined(CHECK_PART_FORMS) && !defined(CHECK_PART_BLOB)
 #define CHECK_PART_ENCODER 1
 #define CHECK_PART_DECODER 1
 #define CHECK_PART_BAD_INPUT 1
 #define CHECK_PART_FORMS 1
+#define CHECK_PART_BLOB 1
 #endif
 
 /* The test groups, each in its own file. */
@@ -148,6 +153,7 @@ void test_hardening(void);
 void test_fuzz_found(void);
 void test_decoder(void);
 void test_additive(void);
+void test_blob(void);
 void test_s8_forms(void); /* test_s8.c: issue 11's int8 forms (CHECK_PART_FORMS) */
 
 /* The bad-input engine's list of the public functions it covers (main's

@@ -51,7 +51,8 @@
 
 /* A build without board limits must run every case: main checks that. */
 #if !defined(CHECK_POOL_BYTES) && !defined(GOLDEN_FLASH_LIMIT) && !defined(GOLDEN_DEC_FLASH_LIMIT) && \
-    !defined(GOLDEN_ADD_FLASH_LIMIT)
+    !defined(GOLDEN_ADD_FLASH_LIMIT) && !defined(BLOB_NO_G2P) && !defined(BLOB_NO_DIGITS) && !defined(BLOB_NO_DIGITS_VIT) && \
+    !defined(BLOB_TINY_CLASSIFIERS_ONLY) && !defined(BLOB_ROUND_TRIP_BYTES)
 #define CHECK_FULL_RUN 1
 #else
 #define CHECK_FULL_RUN 0
@@ -68,7 +69,7 @@
 
 /* the parts of the suite this program runs (check.h), for its first line */
 #if defined(CHECK_PART_ENCODER) && defined(CHECK_PART_DECODER) && defined(CHECK_PART_BAD_INPUT) && \
-    defined(CHECK_PART_FORMS)
+    defined(CHECK_PART_FORMS) && defined(CHECK_PART_BLOB)
 #define PARTS ""
 #else
 #ifdef CHECK_PART_ENCODER
@@ -91,7 +92,12 @@
 #else
 #define PART_FORMS ""
 #endif
-#define PARTS ":" PART_ENC PART_DEC PART_BAD PART_FORMS " (the other parts are programs of their own)"
+#ifdef CHECK_PART_BLOB
+#define PART_BLOB " model blobs"
+#else
+#define PART_BLOB ""
+#endif
+#define PARTS ":" PART_ENC PART_DEC PART_BAD PART_FORMS PART_BLOB " (the other parts are programs of their own)"
 #endif
 
 static unsigned char g_pool[CHECK_POOL_BYTES] ATTN_ALIGNED;
@@ -373,6 +379,9 @@ int main(int argc, char **argv)
 #endif
 #ifdef CHECK_PART_FORMS
     test_additive();
+#endif
+#ifdef CHECK_PART_BLOB
+    test_blob();
 #endif
 #if CHECK_FULL_RUN
     check(g_left_out == 0, "a build without board limits runs every case (%d left out)",

@@ -12,7 +12,7 @@
 # Environment: STACK_BOUND and STACK_BOUND_QUANT, the documented worst-case
 # stack of inference and of the model quantizers (Makefile; README.md must
 # state the first); MAKE, the make that builds the link-overflow probe;
-# TEST_PROGS, the board test programs (Makefile; default test test-dec test-bad test-forms).
+# TEST_PROGS, the board test programs (Makefile; default test test-dec test-bad test-forms test-blob).
 B=${1:-build}
 [ $# -gt 0 ] && shift
 boards="" progs=""
@@ -65,7 +65,7 @@ done
 # each board's test runner: a program per part (encoder side, decoder side,
 # bad input), each with its own "N passed, N failed"
 for pair in "$@"; do
-    for p in ${TEST_PROGS:-test test-dec test-bad test-forms}; do
+    for p in ${TEST_PROGS:-test test-dec test-bad test-forms test-blob}; do
         run "${pair%%:*} $p (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/$p.elf" 600
     done
 done
@@ -100,6 +100,8 @@ sh tools/make_help.sh --check Makefile; count "make help lists every .PHONY targ
 # tools/export.py's encoder-decoder / decoder-only export (tests/export, run
 # by make into build/export/log: PyTorch against the C headers, refusals)
 run "export (tests/export)" cat "$B/export/log"
+# its model blobs (tools/export.py's export_blob; build/export/blob.log)
+run "export blob (tests/export/test_blob_export.py)" cat "$B/export/blob.log"
 # The digits classifiers (examples/digits: the rows model and the ViT): float
 # == PyTorch on every image, int8 close to float; on the host and on every board.
 run "digits-host" timeout 300 "./$B/digits"

@@ -4362,6 +4362,70 @@ def quantize_lm(model_header_path, calib_header_path, out_path, name, *, samples
 # --------------------------------------------------------------------------
 
 
+def export_blob(model_header_path, out_path, name, *, s8_header_path=None, kind="model",
+                c_compiler="cc"):
+    """Write the model of a header as a model blob (attention.h MODEL BLOBS) to
+    out_path, and return its bytes. The blob is made by attention.h's own
+    writer: tools/blob_model.c is built with c_compiler against the float
+    model header (export_model: a classifier, kind="model"; export_seq2seq:
+    an encoder-decoder, kind="seq2seq") and, when s8_header_path is given,
+    its int8 header (quantize / quantize_seq2seq), whose int8 model is then
+    the blob's; the tool loads the blob back with the library's loader
+    before writing it. name is the model's C name (name_cfg, name_weights,
+    name_s8). Raises ValueError for a kind other than "model" or "seq2seq",
+    a name that is not a C identifier, or a header that does not exist;
+    RuntimeError with the compiler's or the tool's message when building or
+    running fails (a header that is not of this name or kind, a model the
+    writer or loader refuses)."""
+    import subprocess
+    import tempfile
+    kinds = {"model": (1, 2), "seq2seq": (3, 4)}
+    if kind not in kinds:
+        raise ValueError('kind must be "model" (a classifier) or "seq2seq" (an encoder-decoder), '
+                         'not %r' % (kind,))
+    if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        raise ValueError("name must be the model's C name (an identifier), not %r" % (name,))
+    headers = [model_header_path] + ([s8_header_path] if s8_header_path is not None else [])
+    for h in headers:
+        if not os.path.isfile(h):
+            raise ValueError("no such model header: %s" % h)
+    up = name.upper()
+    code = kinds[kind][1 if s8_header_path is not None else 0]
+    repo = os.path.abspath(os.path.join(HERE, os.pardir))
+    with tempfile.TemporaryDirectory(prefix="attn_blob_") as tmp:
+        with open(os.path.join(tmp, "bm_input.h"), "w", newline="\n") as fh:
+            fh.write('#define %s_MODEL_IMPLEMENTATION\n#include "%s"\n'
+                     % (up, os.path.abspath(model_header_path)))
+            if s8_header_path is not None:
+                fh.write('#define %s_MODEL_S8_IMPLEMENTATION\n#include "%s"\n'
+                         % (up, os.path.abspath(s8_header_path)))
+            fh.write("#define BM_KIND %d\n#define BM_CFG %s_cfg\n#define BM_W %s_%s\n"
+                     % (code, name, name, "s8" if s8_header_path is not None else "weights"))
+        exe = os.path.join(tmp, "blob_model")
+        out = os.path.join(tmp, "model.blob")
+        # (-Werror: the compiler's default warnings, a struct of another
+        # kind among them, are errors)
+        cmd = ([c_compiler] + C_FLAGS + ["-Werror", "-I" + repo, "-I" + tmp,
+                                         os.path.join(repo, "tools", "blob_model.c"), "-lm",
+                                         "-o", exe])
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True)
+        except OSError as e:
+            raise RuntimeError("cannot run the C compiler %r: %s" % (c_compiler, e))
+        if r.returncode != 0:
+            raise RuntimeError("building tools/blob_model.c against %s failed (exit %d):\n%s"
+                               % (", ".join(headers), r.returncode, r.stderr[-4000:]))
+        r = subprocess.run([exe, out], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("tools/blob_model.c could not write %s's blob: %s"
+                               % (name, r.stderr.strip()))
+        with open(out, "rb") as fh:
+            blob = fh.read()
+    with open(out_path, "wb") as fh:
+        fh.write(blob)
+    return blob
+
+
 def main(argv=None):
     """The command line; never a traceback: every failure is one line on
     stderr and exit status 1."""
