@@ -4493,6 +4493,10 @@ def _main(argv=None):
     ap.add_argument("--min-word-agreement", type=float, default=0.9,
                     help="Seq2Seq, DecoderLM: the int8 outputs identical to float's at least "
                     "this often on the calibration sources (default 0.9)")
+    ap.add_argument("--blob", metavar="FILE",
+                    help="also write the model as a model blob (attention.h MODEL BLOBS: "
+                    "loaded at run time by attn_model_load_* / attn_seq2seq_load_*) to FILE; "
+                    "with --calib the int8 model's too, to FILE with _s8 before its extension")
     ap.add_argument("--min-agreement", type=float, default=0.9,
                     help="your own classifier with --calib: the int8 argmax must be your "
                     "model's on at least this fraction of the verification samples (default "
@@ -4517,6 +4521,43 @@ def _main(argv=None):
     except ValueError as e:
         print("tools/export.py: cannot export: %s" % e, file=sys.stderr)
         return 1
+    rc = _main_export(model, args, ap, load, command)
+    if rc != 0 or not args.blob:
+        return rc
+    try:
+        _main_blobs(args)
+    except (ValueError, RuntimeError) as e:
+        print("tools/export.py: cannot write the blob: %s" % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _main_blobs(args):
+    """--blob: the headers just written as model blobs (float, and int8 with
+    --calib), each made and loaded back by attention.h (export_blob)."""
+    header = args.out or "%s_model.h" % args.name
+    with open(header) as fh:
+        macros = re.findall(r"^#define %s_(\w+) " % args.name.upper(), fh.read(), re.M)
+    if "N_DEC_LAYERS" in macros:
+        kind = "seq2seq"
+    elif "MAX_LEN" in macros:
+        raise ValueError("model blobs hold classifiers and encoder-decoders; a decoder-only "
+                         "model's (kinds 5 and 6 of MODEL BLOBS) are not supported yet: use its "
+                         "headers")
+    else:
+        kind = "model"
+    data = export_blob(header, args.blob, args.name, kind=kind, c_compiler=args.cc)
+    print("wrote %s (%d bytes, a model blob)" % (args.blob, len(data)))
+    if args.calib:
+        stem, ext = os.path.splitext(args.blob)
+        path = stem + "_s8" + ext
+        data = export_blob(header, path, args.name, s8_header_path="%s_model_s8.h" % args.name,
+                           kind=kind, c_compiler=args.cc)
+        print("wrote %s (%d bytes, the int8 model's blob)" % (path, len(data)))
+
+
+def _main_export(model, args, ap, load, command):
+    """The headers (and their checks) for the model the command line loaded."""
     if isinstance(model, (Seq2Seq, DecoderLM)):
         if isinstance(model, Seq2Seq) and args.bos is None:
             ap.error("--bos is needed for a Seq2Seq")

@@ -68,9 +68,9 @@ def header_defines(path):
 
 
 def c_array(text, name):
-    """the values of `static const T name[...] = {...};` in a header"""
-    m = re.search(r"static const \w+ %s\[[^\]]*\](?:\[[^\]]*\])* = \{(.*?)\};" % re.escape(name),
-                  text, re.S)
+    """the values of the definition `const T name[...] = {...};` in a header"""
+    m = re.search(r"^const \w+ %s\[[^\]]*\](?:\[[^\]]*\])* = \{(.*?)\};" % re.escape(name),
+                  text, re.S | re.M)
     if not m:
         return None
     body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S)
@@ -118,6 +118,49 @@ def tensor_values(b, e):
 
 def float_equal(a, b):
     return len(a) == len(b) and all(struct.pack("<f", x) == struct.pack("<f", y) for x, y in zip(a, b))
+
+
+def cli_blob(work, cc):
+    """The command line's --blob: a small Classifier saved whole, exported
+    with --calib and --blob: exit 0, the float and int8 blobs written, each
+    the bytes export_blob makes of the headers the same run wrote; a
+    decoder-only model's --blob: exit 1 with a message, no traceback."""
+    import subprocess
+    import numpy as np
+    import torch
+    torch.manual_seed(3)
+    m = export.Classifier.build(4, 16, 2, 32, 1, 3, 6)
+    torch.save(m, os.path.join(work, "cb.pt"))
+    np.save(os.path.join(work, "cb_calib.npy"), np.random.RandomState(0).randn(16, 6, 4)
+            .astype(np.float32))
+    tool = os.path.join(ROOT, "tools", "export.py")
+    r = subprocess.run([sys.executable, tool, "cb.pt", "--name", "cb", "--seq", "6", "--cc", cc,
+                        "--calib", "cb_calib.npy", "--blob", "cb.blob"], cwd=work,
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and "wrote cb.blob" in r.stdout and "wrote cb_s8.blob" in r.stdout,
+          "command line --blob with --calib: exit %d, %s" % (r.returncode,
+                                                            (r.stdout + r.stderr).strip()[-200:]))
+    ok = r.returncode == 0
+    for blob, s8 in (("cb.blob", None), ("cb_s8.blob", "cb_model_s8.h")):
+        path = os.path.join(work, blob)
+        if not ok or not os.path.exists(path):
+            check(False, "command line --blob: %s written" % blob)
+            continue
+        with open(path, "rb") as fh:
+            got = fh.read()
+        want = export.export_blob(os.path.join(work, "cb_model.h"), os.path.join(work, "x.blob"),
+                                  "cb", s8_header_path=os.path.join(work, s8) if s8 else None,
+                                  c_compiler=cc)
+        check(got == want and got[:4] == b"ATNB",
+              "command line --blob: %s (%d bytes) is export_blob's blob of the headers it wrote"
+              % (blob, len(got)))
+    lm = export.DecoderLM.build(11, 16, 2, 1, 32, 8)
+    torch.save(lm, os.path.join(work, "lb.pt"))
+    r = subprocess.run([sys.executable, tool, "lb.pt", "--name", "lb", "--cc", cc, "--blob",
+                        "lb.blob"], cwd=work, capture_output=True, text=True)
+    check(r.returncode == 1 and "not supported yet" in r.stderr and "Traceback" not in r.stderr,
+          "command line --blob of a decoder-only model: exit %d, %s" % (
+              r.returncode, r.stderr.strip()[-160:]))
 
 
 def main(argv):
@@ -213,6 +256,7 @@ def main(argv):
            lambda: export.export_blob(digits, o, "digits", kind="seq2seq"))
     raises(RuntimeError, "a C compiler that does not exist",
            lambda: export.export_blob(digits, o, "digits", c_compiler="no-such-cc-attn"))
+    cli_blob(work, cc)
     print("%d passed, %d failed" % (PASSED, FAILED))
     return 1 if FAILED else 0
 
