@@ -28,6 +28,8 @@
 #   make m32-deps      install gcc-multilib if gcc -m32 cannot build (Debian package)
 #   make python-deps   install python3-torch and python3-numpy if PYTHON (/usr/bin/python3) lacks them (Debian packages)
 #   make test-export   tools/export.py's export tests alone (tests/export: classifiers, encoder-decoders, decoder-only, model blobs)
+#   make test-pkg      the build-system checks alone: CMake (tests/cmake: host and M4, three routes) and the manifests (tests/manifests)
+#   make cmake-deps    install cmake if missing (Debian package)
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
@@ -639,6 +641,23 @@ test: $(HOST_CHECKS) $(BOARD_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(STACK_ELFS) $(OP
 	    TEST_PROGS='$(TEST_PROGS)' sh tests/run_suite.sh $(B) $(BOARD_RUNS) -- $(STACK_PROGS)
 test-host: $(HOST_CHECKS)
 	@STACK_BOUND=$(STACK_BOUND) STACK_BOUND_QUANT=$(STACK_BOUND_QUANT) sh tests/run_suite.sh $(B)
+
+# --- build systems (CMakeLists.txt, cmake/, the manifests) ---------------------
+# tests/cmake/check.sh: the root CMakeLists.txt installed and consumed three
+# ways (add_subdirectory, FetchContent, find_package), for the host and, in
+# make test, the Cortex-M4 under QEMU (cmake/arm-none-eabi.cmake);
+# tests/manifests/check.py: library.json, library.properties and the Arduino
+# sketch, the Zephyr module, the ESP-IDF component. tests/run_suite.sh runs
+# both (make test and make test-host); make test installs cmake first
+# (make cmake-deps), make test-host does not.
+CMAKE ?= cmake
+test: | cmake-deps
+.PHONY: cmake-deps test-pkg
+cmake-deps:
+	@CMAKE='$(CMAKE)' sh $(PORT)/install-deps.sh cmake
+test-pkg: | cmake-deps ports-deps
+	@CMAKE='$(CMAKE)' HOST_CC='$(HOST_CC)' sh tests/cmake/check.sh $(B) m4
+	@CMAKE='$(CMAKE)' HOST_CXX='$(HOST_CXX)' $(PYTHON) tests/manifests/check.py $(B)
 
 # --- static analysis ----------------------------------------------------------
 # make lint: tools/lint.sh runs cppcheck, clang-tidy (.clang-tidy: the checks,

@@ -109,6 +109,12 @@ run "digits-host" timeout 300 "./$B/digits"
 # two files (C and C++), defined once; the int8 one alone in an ATTN_NO_FLOAT
 # build (its logits' checksum is compared with the digits builds' below).
 run "model headers" timeout 300 sh tests/model_headers/check.sh "$B"
+# The build systems (tests/cmake, tests/manifests): CMake's three routes on
+# the host and, with the boards (make test), for the Cortex-M4 under QEMU;
+# the PlatformIO, Arduino, Zephyr and ESP-IDF manifests and the sketch.
+cm=""; [ $# -gt 0 ] && cm=m4
+run "cmake (tests/cmake${cm:+, host and $cm})" timeout 600 sh tests/cmake/check.sh "$B" $cm
+run "manifests (tests/manifests)" timeout 300 "${PYTHON:-/usr/bin/python3}" tests/manifests/check.py "$B"
 for pair in "$@"; do
     run "digits-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
 done

@@ -5,7 +5,7 @@
 # are present; install them from Debian's packages when they are not.
 # Called by `make test` (make ports-deps) before any board is built. CLANG
 # names the clang command (default clang), as in the Makefile.
-# usage: install-deps.sh [--check] [m32 | lint]
+# usage: install-deps.sh [--check] [m32 | lint | python | cmake]
 #   m32      instead: gcc-multilib, for the 32-bit host test runner (gcc -m32
 #            with ASan + UBSan; HOST_CC names the compiler, default gcc)
 #   lint     instead: cppcheck and clang-tidy, for make lint (CPPCHECK and
@@ -13,6 +13,8 @@
 #   python   instead: python3-torch and python3-numpy, for tools/export.py's
 #            tests (tests/export; PYTHON names the interpreter, default
 #            /usr/bin/python3, which must import torch and numpy)
+#   cmake    instead: cmake, for the build-system checks (tests/cmake; CMAKE
+#            names the command, default cmake)
 #   --check  install nothing: name what is missing and exit 1 if anything is
 set -u
 check=0
@@ -28,6 +30,8 @@ if [ "${1:-}" = m32 ]; then
 elif [ "${1:-}" = python ]; then
     "${PYTHON:-/usr/bin/python3}" -c "import torch, numpy" >/dev/null 2>&1 ||
         missing=" python3-torch python3-numpy"
+elif [ "${1:-}" = cmake ]; then
+    command -v "${CMAKE:-cmake}" >/dev/null 2>&1 || missing=" cmake"
 elif [ "${1:-}" = lint ]; then
     command -v "${CPPCHECK:-cppcheck}" >/dev/null 2>&1 || missing="$missing cppcheck"
     command -v "${CLANG_TIDY:-clang-tidy}" >/dev/null 2>&1 || missing="$missing clang-tidy"
@@ -42,7 +46,7 @@ else
 fi
 [ -z "$missing" ] && exit 0
 if [ "$check" -eq 1 ]; then
-    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / m32-deps / lint-deps / python-deps)" >&2
+    echo "install-deps: missing:$missing (apt-get install$missing, or: make ports-deps / m32-deps / lint-deps / python-deps / cmake-deps)" >&2
     exit 1
 fi
 
