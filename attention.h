@@ -1,6 +1,7 @@
 /* attention.h - v0.6.0 - transformers for microcontrollers
    No dependencies beyond libc/libm. No malloc: working memory comes from a
-   caller-owned arena. Public domain or MIT, your choice (see end of file).
+   caller-owned arena. Public domain or MIT, your choice (see end of file,
+   or LICENSE).
 
    attention.h runs the blocks of a transformer - linear layers, softmax,
    layer norm, activations, scaled dot-product, multi-head, local
