@@ -11,6 +11,8 @@
 #     ATTN_NO_BLOB), FetchContent from a tarball of the package's files alone
 #     (defaults), find_package from the prefix; each program checks that it
 #     sees the options asked for and ends with its own "N passed, N failed";
+#   with m4, cmake/arm-none-eabi.cmake for the other cores: tests/cmake/probe
+#     (one object) for M0, M0+, M3, M7, M33, M55, and an unknown core refused;
 #   refusals: find_package(attention 0.<minor+1>) and (<major+1>.0), and
 #     ATTN_ALIGN=24, fail to configure.
 # Ends with "N passed, N failed" (its own checks and the programs').
@@ -110,6 +112,25 @@ if [ "$cross" = m4 ]; then
             [ $rc -eq 0 ]; ck "cortex-m4, $r: exits 0 under QEMU" $?
         fi
     done
+fi
+
+# the toolchain file for every other core: probe.c, one object, holds each
+# ATTN_CPU to its architecture, float ABI, DSP and Helium
+if [ "$cross" = m4 ]; then
+    for c in m0:6:0:0:0 m0plus:6:0:0:0 m3:7:0:0:0 m7:7:1:1:0 m33:8:1:1:0 m55:8:1:1:1; do
+        IFS=: read -r cpu arch hard dsp mve <<EOT
+$c
+EOT
+        log "$B/probe-$cpu.log" "$CMAKE" -S tests/cmake/probe -B "$B/probe-$cpu" -DATTN_TOP="$top" \
+            -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.cmake" -DATTN_CPU="cortex-$cpu" \
+            "-DEXPECT_DEFS=EXPECT_ARCH=$arch;EXPECT_HARD=$hard;EXPECT_DSP=$dsp;EXPECT_MVE=$mve" &&
+            log "$B/probe-$cpu.build.log" "$CMAKE" --build "$B/probe-$cpu"
+        ck "cortex-$cpu: cmake/arm-none-eabi.cmake gives architecture v$arch, hard float $hard, DSP $dsp, Helium $mve (tests/cmake/probe)" $?
+    done
+    ! "$CMAKE" -S tests/cmake/probe -B "$B/probe-a53" -DATTN_TOP="$top" \
+        -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.cmake" -DATTN_CPU=cortex-a53 \
+        > "$B/probe-a53.log" 2>&1 && grep -q 'ATTN_CPU=cortex-a53: one of' "$B/probe-a53.log"
+    ck "cmake/arm-none-eabi.cmake refuses ATTN_CPU=cortex-a53, naming the cores it knows" $?
 fi
 
 # refusals: a newer minor, another major, an alignment that is no power of two
