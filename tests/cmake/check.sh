@@ -106,7 +106,7 @@ if [ "$cross" = m4 ]; then
         if [ -f "$elf" ]; then
             arm-none-eabi-readelf -A "$elf" | grep -q 'Tag_CPU_name: "Cortex-M4"\|Tag_CPU_name: "7E-M"' &&
                 arm-none-eabi-readelf -A "$elf" | grep -q 'Tag_ABI_VFP_args: VFP registers'
-            ck "cortex-m4, $r: the ELF is for a Cortex-M4 with the hard-float ABI (readelf -A)" $?
+            ck "cortex-m4, $r: the ELF is ARMv7E-M (the M4's) with the hard-float ABI (readelf -A)" $?
             out=$(sh ports/cortex-m/run.sh mps2-an386 "$elf" 300 2>&1); rc=$?
             tally "$out" "cortex-m4, $r (QEMU mps2-an386)"
             [ $rc -eq 0 ]; ck "cortex-m4, $r: exits 0 under QEMU" $?
@@ -132,6 +132,15 @@ EOT
         > "$B/probe-a53.log" 2>&1 && grep -q 'ATTN_CPU=cortex-a53: one of' "$B/probe-a53.log"
     ck "cmake/arm-none-eabi.cmake refuses ATTN_CPU=cortex-a53, naming the cores it knows" $?
 fi
+
+# no warning from CMake in any configure above
+w=$(grep -l 'CMake Warning\|CMake Deprecation Warning' "$B"/*.log 2>/dev/null | tr '\n' ' ')
+[ -z "$w" ]; ck "no CMake warning in any configure (${w:-none})" $?
+# inside another project, no install rules unless asked (ATTN_INSTALL)
+[ -f "$B/host-subdir/cmake_install.cmake" ] && [ -f "$B/install-build/cmake_install.cmake" ] &&
+    ! grep -q 'attentionConfig' "$B/host-subdir/attention/cmake_install.cmake" 2>/dev/null &&
+    grep -q 'attentionConfig' "$B/install-build/cmake_install.cmake"
+ck "add_subdirectory: no install rules of attention's (ATTN_INSTALL off); top level: installs" $?
 
 # refusals: a newer minor, another major, an alignment that is no power of two
 for want in "$maj.$((min + 1))" "$((maj + 1)).0"; do
