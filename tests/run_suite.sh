@@ -112,7 +112,7 @@ run "model headers" timeout 300 sh tests/model_headers/check.sh "$B"
 # The build systems (tests/cmake, tests/manifests): CMake's three routes on
 # the host and, with the boards (make test), for the Cortex-M4 under QEMU;
 # the PlatformIO, Arduino, Zephyr and ESP-IDF manifests and the sketch.
-cm=""; [ $# -gt 0 ] && cm=m4
+cm=""; [ $# -gt 0 ] && cm="m4"
 run "cmake (tests/cmake${cm:+, host and $cm})" timeout 600 sh tests/cmake/check.sh "$B" $cm
 run "manifests (tests/manifests)" timeout 300 "${PYTHON:-/usr/bin/python3}" tests/manifests/check.py "$B"
 for pair in "$@"; do

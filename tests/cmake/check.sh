@@ -77,14 +77,17 @@ consume() {
         log "$d.build.log" "$CMAKE" --build "$d"
 }
 routes="subdir fetch package"
-opts_subdir="-DATTN_ALIGN=32 -DATTN_NO_BLOB=ON"
-exp_subdir="align=32 float=1 int8=1 blob=0 fma=1"
-opts_fetch=""
-exp_fetch="align=16 float=1 int8=1 blob=1 fma=1"
-opts_package=""
-exp_package="align=16 float=1 int8=1 blob=0 fma=0"
+# each route's options (the consumer's cmake arguments; package: those it
+# was installed with, above) and what the program must see
+route() { # ROUTE: sets o (arguments) and e (expected)
+    case $1 in
+    subdir)  o="-DATTN_ALIGN=32 -DATTN_NO_BLOB=ON" e="align=32 float=1 int8=1 blob=0 fma=1" ;;
+    fetch)   o="" e="align=16 float=1 int8=1 blob=1 fma=1" ;;
+    package) o="" e="align=16 float=1 int8=1 blob=0 fma=0" ;;
+    esac
+}
 for r in $routes; do
-    eval "o=\$opts_$r e=\$exp_$r"
+    route "$r"
     # shellcheck disable=SC2086
     consume "host-$r" "$r" "$e" -DCMAKE_C_COMPILER="${HOST_CC:-gcc}" $o
     ck "host, $r: configures and builds" $?
@@ -96,7 +99,7 @@ for r in $routes; do
 done
 if [ "$cross" = m4 ]; then
     for r in $routes; do
-        eval "o=\$opts_$r e=\$exp_$r"
+        route "$r"
         # shellcheck disable=SC2086
         consume "m4-$r" "$r" "$e" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.cmake" \
             -DATTN_CPU=cortex-m4 -DATTN_ARM_SPECS=rdimon.specs -DBOARD_LD=mps2-an386 \
