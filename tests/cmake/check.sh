@@ -139,11 +139,11 @@ fi
 # no warning from CMake in any configure above
 w=$(grep -l 'CMake Warning\|CMake Deprecation Warning' "$B"/*.log 2>/dev/null | tr '\n' ' ')
 [ -z "$w" ]; ck "no CMake warning in any configure (${w:-none})" $?
-# inside another project, no install rules unless asked (ATTN_INSTALL)
+# inside another project, no install rules unless asked (ATTENTION_INSTALL)
 [ -f "$B/host-subdir/cmake_install.cmake" ] && [ -f "$B/install-build/cmake_install.cmake" ] &&
     ! grep -q 'attentionConfig' "$B/host-subdir/attention/cmake_install.cmake" 2>/dev/null &&
     grep -q 'attentionConfig' "$B/install-build/cmake_install.cmake"
-ck "add_subdirectory: no install rules of attention's (ATTN_INSTALL off); top level: installs" $?
+ck "add_subdirectory: no install rules of attention's (ATTENTION_INSTALL off); top level: installs" $?
 
 # refusals: a newer minor, another major, an alignment that is no power of two
 for want in "$maj.$((min + 1))" "$((maj + 1)).0"; do
