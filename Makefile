@@ -583,13 +583,16 @@ cpu_sifive_e  := -march=rv32imac -mabi=ilp32
 # The SiFive E's 16 KB of RAM (its flash, 12 MB from 0x20400000, holds every
 # program's code and constants): each test program shares one pool between
 # its groups, as on the micro:bit, and leaves out what is over it (listed as
-# left out); test-blob without the round-trip buffer nor the encoder-decoders'
-# tiny blobs (their loads' arenas are over the pool).
+# left out); test-blob without the round-trip buffer, the g2p models' blobs
+# nor the encoder-decoders' tiny ones (their arenas are over the pool).
 test_sifive_e       := -DCHECK_POOL_BYTES=9600
 test-dec_sifive_e   := -DCHECK_POOL_BYTES=11264
 test-bad_sifive_e   := -DCHECK_POOL_BYTES=11264
 test-forms_sifive_e := -DCHECK_POOL_BYTES=9600
-test-blob_sifive_e  := -DCHECK_POOL_BYTES=11264 -DBLOB_TINY_CLASSIFIERS_ONLY -DBLOB_ROUND_TRIP_BYTES=0
+test-blob_sifive_e  := -DCHECK_POOL_BYTES=10240 -DBLOB_NO_G2P -DBLOB_TINY_CLASSIFIERS_ONLY -DBLOB_ROUND_TRIP_BYTES=0
+# g2p: the int8 model alone (the float one's KV cache and arena, 39 KB, are
+# over the RAM)
+g2p_sifive_e := -DG2P_NO_FLOAT
 $(foreach b,rv32imac rv32imafc,$(eval test-blob_$(b) := -DBLOB_ROUND_TRIP_BYTES=65536))
 bench_sifive_e := -DBENCH_RAM_BYTES=10240
 programs_rv := $(TEST_PROGS) bench digits g2p
