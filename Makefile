@@ -18,6 +18,7 @@
 #   make digits-vit-s8 the same for the ViT digits model: examples/digits/digits_vit_model_s8.h
 #   make digits-vit-train  retrain the ViT digits model and rewrite its headers (PyTorch, ~1 min)
 #   make bench         instruction counts, every board and compiler -> BENCHMARKS.md, build/bench/results.csv
+#   make bench-riscv   instruction counts on the RISC-V boards alone -> BENCHMARKS.md, build/bench/riscv.csv
 #   make bench-host    host timing of encoder layers -> stdout (see BENCHMARKS.md)
 #   make fuzz          every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each; new inputs merged into the corpus
 #   make size          flash of the library per core and compiler -> BENCHMARKS.md
@@ -652,6 +653,11 @@ bench: $(BENCH_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(B)/g2p bench/cmsis_anchor.csv
 	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
 	@sh tools/digits_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 	@sh tools/g2p_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
+	@sh tools/bench_riscv.sh $(B) $(RV_CC) $(foreach b,$(RV_BOARDS),$(b):$(board_$(b)))
+# the RISC-V boards' table alone (BENCHMARKS.md, build/bench/riscv.csv)
+.PHONY: bench-riscv
+bench-riscv: $(foreach b,$(RV_BOARDS),$(B)/$(b)/bench.elf)
+	@sh tools/bench_riscv.sh $(B) $(RV_CC) $(foreach b,$(RV_BOARDS),$(b):$(board_$(b)))
 
 # flash and RAM of the library alone, per core and compiler, -Os and -O2,
 # into BENCHMARKS.md
@@ -696,6 +702,14 @@ $(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
 	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) -$(3) $(XWARN) $(CONV) $(xsys_$(2)) -I. -c $$< -o $$@
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
+# (the RISC-V boards: gcc, whose inline assembly must build at -O0 and -Os too)
+OPT_CHECKS += $(foreach b,$(RV_BOARDS),$(foreach o,O0 Os,$(B)/optcheck/$(b)-gcc-$(o).o))
+define RV_OPT_CHECK
+$(B)/optcheck/$(1)-gcc-$(2).o: tests/impl.c attention.h | ports-deps
+	@mkdir -p $$(@D)
+	$(RV_CC) $(cpu_$(1)) $(RV_SPECS) -$(2) $(XWARN) $(CONV) -I. -c $$< -o $$@
+endef
+$(foreach b,$(RV_BOARDS),$(foreach o,O0 Os,$(eval $(call RV_OPT_CHECK,$(b),$(o)))))
 
 # the painted-stack program on the host, under ASan + UBSan: every call it
 # measures on the boards is valid (tests/run_suite.sh also checks that it

@@ -24,8 +24,11 @@ sifive_e)       set -- -M sifive_e "$@" ;;
 esac
 command -v qemu-system-riscv32 >/dev/null 2>&1 || {
     echo "run.sh: qemu-system-riscv32 not found (make ports-deps installs it)" >&2; exit 127; }
+# (the semihosting console on a stdio chardev: without one QEMU writes the
+# RISC-V program's console to its stderr)
 timeout "$limit" qemu-system-riscv32 "$@" -bios none -nographic -monitor none -serial null \
-    -semihosting-config enable=on,target=native -kernel "$elf" </dev/null
+    -chardev stdio,id=semihost -semihosting-config enable=on,target=native,chardev=semihost \
+    -kernel "$elf" </dev/null
 rc=$?
 [ $rc -eq 124 ] && echo "run.sh: $board: no exit after ${limit} s: killed (counted as a failure)" >&2
 exit $rc
