@@ -356,9 +356,11 @@
    VQRDMULH/VRSHL; off with ATTN_NO_MVE), the DSP extension on M4/M7/M33
    (SXTB16/SXTAB16 + SMLAD: four weight rows per x word, or, for several
    rows, two x rows by two weight rows so that every unpacked word is used
-   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), portable C
-   elsewhere (two rows per pass on the M0, whose 64-bit product is built
-   from 16-bit halves). Results are identical on every core, which the
+   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), on RV32IM
+   (RISC-V with the M extension, e.g. rv32imac) a loop in inline assembly of
+   four inputs by four weight rows, lb/mul/add, 62 instructions per 16 MACs
+   (off with ATTN_NO_RISCV), portable C elsewhere (two rows per pass on the
+   M0, whose 64-bit product is built from 16-bit halves). Results are identical on every core, which the
    tests check byte for byte. The quantizer fills fused_bias, so that no
    kernel adds an input offset per MAC; the DSP loops and the M55's
    many-rows block are inline assembly for GCC (clang 14 cannot allocate
