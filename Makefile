@@ -18,6 +18,7 @@
 #   make digits-vit-s8 the same for the ViT digits model: examples/digits/digits_vit_model_s8.h
 #   make digits-vit-train  retrain the ViT digits model and rewrite its headers (PyTorch, ~1 min)
 #   make bench         instruction counts, every board and compiler -> BENCHMARKS.md, build/bench/results.csv
+#   make bench-riscv   instruction counts on the RISC-V boards alone -> BENCHMARKS.md, build/bench/riscv.csv
 #   make bench-host    host timing of encoder layers -> stdout (see BENCHMARKS.md)
 #   make fuzz          every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each; new inputs merged into the corpus
 #   make size          flash of the library per core and compiler -> BENCHMARKS.md
@@ -33,7 +34,8 @@
 #   make all           the host test runners and examples
 #   make help          this list
 #   make clean         remove build/
-#   (BOARD: m0 m3 m4 m7 m33 m55, or with -clang for clang's build: test-m4-clang)
+#   (BOARD: m0 m3 m4 m7 m33 m55, or with -clang for clang's build: test-m4-clang;
+#    RISC-V, gcc only: rv32imac rv32imafc sifive_e, e.g. test-rv32imac)
 # Cross builds (ports/) derive their tools from CROSS_COMPILE.
 
 CROSS_COMPILE ?= arm-none-eabi-
@@ -552,7 +554,81 @@ $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(eval $(call XRUN,$(b),$(c)))))
 
 .PHONY: ports-deps
 ports-deps:
-	@CLANG='$(CLANG)' sh $(PORT)/install-deps.sh
+	@CLANG='$(CLANG)' RV_CC='$(RV_CC)' sh $(PORT)/install-deps.sh
+
+# --- RISC-V boards under QEMU (ports/riscv) -------------------------------------
+# qemu-system-riscv32 with Debian's riscv64-unknown-elf-gcc and picolibc
+# (its crt0, linker script and semihosting: console and exit status; the
+# port adds the rdinstret counter, exact under -icount shift=0). gcc only,
+# into build/<board>/. `make test-rv32imac` runs the test runner on one.
+#   rv32imac   virt, rv32imac: no FPU, soft float (the ESP32-C3, GD32VF103 class)
+#   rv32imafc  virt, rv32imafc: single-precision FPU (-mabi=ilp32f)
+#   sifive_e   QEMU's SiFive E board (FE310's E31, rv32imac): 16 KB of RAM,
+#              flash at 0x20400000 (the small board, as the micro:bit is for Arm)
+# RV_CROSS_COMPILE names the tools' prefix.
+RV_BOARDS := rv32imac rv32imafc sifive_e
+RV_CROSS_COMPILE ?= riscv64-unknown-elf-
+RV_CC    := $(RV_CROSS_COMPILE)gcc
+RV_PORT  := ports/riscv
+RV_PORT_SRC := $(RV_PORT)/port.c
+RV_PORT_DEP := $(RV_PORT_SRC) $(RV_PORT)/port.h
+RV_SPECS := --specs=picolibc.specs
+RV_LINK  := $(RV_SPECS) --crt0=semihost --oslib=semihost -Wl,--gc-sections -L$(RV_PORT)/boards
+board_rv32imac  := virt-rv32imac
+board_rv32imafc := virt-rv32imafc
+board_sifive_e  := sifive_e
+ld_rv32imac  := virt
+ld_rv32imafc := virt
+ld_sifive_e  := sifive_e
+cpu_rv32imac  := -march=rv32imac -mabi=ilp32
+cpu_rv32imafc := -march=rv32imafc -mabi=ilp32f
+cpu_sifive_e  := -march=rv32imac -mabi=ilp32
+# The SiFive E's 16 KB of RAM (its flash, 12 MB from 0x20400000, holds every
+# program's code and constants): each test program shares one pool between
+# its groups, as on the micro:bit, and leaves out what is over it (listed as
+# left out); test-blob without the round-trip buffer, the g2p models' blobs
+# nor the encoder-decoders' tiny ones (their arenas are over the pool).
+test_sifive_e       := -DCHECK_POOL_BYTES=9600
+test-dec_sifive_e   := -DCHECK_POOL_BYTES=11264
+test-bad_sifive_e   := -DCHECK_POOL_BYTES=11264
+test-forms_sifive_e := -DCHECK_POOL_BYTES=9600
+test-blob_sifive_e  := -DCHECK_POOL_BYTES=10240 -DBLOB_NO_G2P -DBLOB_TINY_CLASSIFIERS_ONLY -DBLOB_ROUND_TRIP_BYTES=0
+# g2p: the int8 model alone (the float one's KV cache and arena, 39 KB, are
+# over the RAM)
+g2p_sifive_e := -DG2P_NO_FLOAT
+$(foreach b,rv32imac rv32imafc,$(eval test-blob_$(b) := -DBLOB_ROUND_TRIP_BYTES=65536))
+bench_sifive_e := -DBENCH_RAM_BYTES=10240
+programs_rv := $(TEST_PROGS) bench digits g2p
+
+# $(call RVOBJ,board,program,source) and $(call RVPROG,board,program): as
+# XOBJ and XPROG, with the RISC-V compiler, port and link
+define RVOBJ
+$(B)/$(1)/$(2).obj/$(notdir $(3:.c=.o)): $(3) $(dep_$(2)) $(RV_PORT_DEP) | ports-deps
+	@mkdir -p $$(@D)
+	$(RV_CC) $(cpu_$(1)) $(RV_SPECS) $(XFLAGS) $(CONV) \
+	    $(cf_$(2)) $($(2)_$(1)) -I. -I$(RV_PORT) -c $$< -o $$@
+endef
+define RVPROG
+$(foreach s,$(src_$(2)) $(RV_PORT_SRC),$(eval $(call RVOBJ,$(1),$(2),$(s))))
+$(B)/$(1)/$(2).elf: $(foreach s,$(src_$(2)) $(RV_PORT_SRC),$(B)/$(1)/$(2).obj/$(notdir $(s:.c=.o))) \
+                    $(RV_PORT)/boards/$(ld_$(1)).ld
+	$(RV_CC) $(cpu_$(1)) $$(filter %.o,$$^) $(RV_LINK) -T$(ld_$(1)).ld -lm -o $$@
+endef
+$(foreach b,$(RV_BOARDS),$(foreach p,$(programs_rv),$(eval $(call RVPROG,$(b),$(p)))))
+# make test-rv32imac, digits-rv32imac, g2p-rv32imac (instructions under
+# -icount shift=0: instret counts each one)
+define RVRUN
+.PHONY: test-$(1) digits-$(1) g2p-$(1)
+test-$(1): $(foreach p,$(TEST_PROGS),$(B)/$(1)/$(p).elf)
+	@rc=0; for p in $$^; do echo "sh $(RV_PORT)/run.sh $(board_$(1)) $$$$p $(QEMU_TIMEOUT)"; \
+	    sh $(RV_PORT)/run.sh $(board_$(1)) $$$$p $(QEMU_TIMEOUT) || rc=1; done; exit $$$$rc
+digits-$(1): $(B)/$(1)/digits.elf
+	sh $(RV_PORT)/run.sh $(board_$(1)) $$< $(QEMU_TIMEOUT) -icount shift=0
+g2p-$(1): $(B)/$(1)/g2p.elf
+	sh $(RV_PORT)/run.sh $(board_$(1)) $$< $(QEMU_TIMEOUT) -icount shift=0
+endef
+$(foreach b,$(RV_BOARDS),$(eval $(call RVRUN,$(b))))
+BOARD_DIRS += $(RV_BOARDS)
 
 BOARD_ELFS  := $(foreach d,$(BOARD_DIRS),$(foreach p,$(TEST_PROGS),$(B)/$(d)/$(p).elf))
 DIGITS_ELFS := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/digits.elf)
@@ -561,7 +637,8 @@ BENCH_ELFS  := $(foreach d,$(BOARD_DIRS),$(B)/$(d)/bench.elf)
 # the arguments of tests/run_suite.sh: DIR:MACHINE per build, DIR =
 # build/<DIR>/ (m4, m4-clang, ...); tools/bench_report.sh also gets the
 # board and compiler (DIR:BOARD:COMPILER:MACHINE)
-BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(board_$(b))))
+BOARD_RUNS  := $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(board_$(b))))\
+               $(foreach b,$(RV_BOARDS),$(b):$(board_$(b)))
 # the painted-stack programs: build/<DIR>/<PROG>.elf, and DIR/PROG:MACHINE
 STACK_PROGS := $(foreach b,$(STACK_BOARDS),$(foreach c,$(COMPILERS),$(foreach p,stack stack-os,\
                    $(b)$(sfx_$(c))/$(p):$(board_$(b)))))
@@ -578,6 +655,11 @@ bench: $(BENCH_ELFS) $(DIGITS_ELFS) $(G2P_ELFS) $(B)/g2p bench/cmsis_anchor.csv
 	    $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(b)$(sfx_$(c)):$(b):$(c):$(board_$(b))))
 	@sh tools/digits_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
 	@sh tools/g2p_report.sh $(B) $(foreach b,$(BOARDS),$(b):$(board_$(b)))
+	@sh tools/bench_riscv.sh $(B) $(RV_CC) $(foreach b,$(RV_BOARDS),$(b):$(board_$(b)))
+# the RISC-V boards' table alone (BENCHMARKS.md, build/bench/riscv.csv)
+.PHONY: bench-riscv
+bench-riscv: $(foreach b,$(RV_BOARDS),$(B)/$(b)/bench.elf)
+	@sh tools/bench_riscv.sh $(B) $(RV_CC) $(foreach b,$(RV_BOARDS),$(b):$(board_$(b)))
 
 # flash and RAM of the library alone, per core and compiler, -Os and -O2,
 # into BENCHMARKS.md
@@ -622,6 +704,14 @@ $(B)/optcheck/$(1)-$(2)-$(3).o: tests/impl.c attention.h | ports-deps
 	$(xcc_$(2)) $(cpu_$(1)) $(xcf_$(1)_$(2)) -$(3) $(XWARN) $(CONV) $(xsys_$(2)) -I. -c $$< -o $$@
 endef
 $(foreach b,$(BOARDS),$(foreach c,$(COMPILERS),$(foreach o,O0 Os,$(eval $(call OPT_CHECK,$(b),$(c),$(o))))))
+# (the RISC-V boards: gcc, whose inline assembly must build at -O0 and -Os too)
+OPT_CHECKS += $(foreach b,$(RV_BOARDS),$(foreach o,O0 Os,$(B)/optcheck/$(b)-gcc-$(o).o))
+define RV_OPT_CHECK
+$(B)/optcheck/$(1)-gcc-$(2).o: tests/impl.c attention.h | ports-deps
+	@mkdir -p $$(@D)
+	$(RV_CC) $(cpu_$(1)) $(RV_SPECS) -$(2) $(XWARN) $(CONV) -I. -c $$< -o $$@
+endef
+$(foreach b,$(RV_BOARDS),$(foreach o,O0 Os,$(eval $(call RV_OPT_CHECK,$(b),$(o)))))
 
 # the painted-stack program on the host, under ASan + UBSan: every call it
 # measures on the boards is valid (tests/run_suite.sh also checks that it

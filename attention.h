@@ -62,6 +62,12 @@
      ATTN_NO_MVE        do not use Helium (MVE), detected from
                         __ARM_FEATURE_MVE (M55). Both give the same int8
                         results as the portable C, bit for bit.
+     ATTN_NO_RISCV      do not use the RISC-V int8 linear loop (inline
+                        assembly for RV32 with the M extension: lb, mul,
+                        add, four inputs by four outputs per pass), detected
+                        from __riscv, __riscv_mul and __riscv_xlen 32 (GCC
+                        and clang). The same int8 results as the portable C,
+                        bit for bit.
      ATTN_NO_FMA        float: no fused multiply-add (VFMA), detected from
                         __ARM_FEATURE_FMA with a hardware FPU (M4, M7, M33,
                         M55). ATTN_NO_MVE also turns off the Helium float
@@ -351,9 +357,11 @@
    VQRDMULH/VRSHL; off with ATTN_NO_MVE), the DSP extension on M4/M7/M33
    (SXTB16/SXTAB16 + SMLAD: four weight rows per x word, or, for several
    rows, two x rows by two weight rows so that every unpacked word is used
-   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), portable C
-   elsewhere (two rows per pass on the M0, whose 64-bit product is built
-   from 16-bit halves). Results are identical on every core, which the
+   twice, 20 instructions per 16 MACs; off with ATTN_NO_DSP), on RV32IM
+   (RISC-V with the M extension, e.g. rv32imac) a loop in inline assembly of
+   four inputs by four weight rows, lb/mul/add, 62 instructions per 16 MACs
+   (off with ATTN_NO_RISCV), portable C elsewhere (two rows per pass on the
+   M0, whose 64-bit product is built from 16-bit halves). Results are identical on every core, which the
    tests check byte for byte. The quantizer fills fused_bias, so that no
    kernel adds an input offset per MAC; the DSP loops and the M55's
    many-rows block are inline assembly for GCC (clang 14 cannot allocate
@@ -2236,6 +2244,18 @@ ATTN_DEF attn_status attn_quantize_additive_s8(attn_additive_s8_params *out,
 #endif
 #else
 #define ATTN__DSP 0
+#endif
+/* RISC-V RV32 with the M extension (rv32imac, rv32imafc, ...): the int8
+   linear kernel's inner loop in assembly (attn__dot4_s8), GCC and clang;
+   ATTN_NO_RISCV builds the portable C. The same integers either way. */
+#if defined(__riscv) && defined(__riscv_mul) && defined(__riscv_xlen) && !defined(ATTN_NO_RISCV) && \
+    (defined(__GNUC__) || defined(__clang__))
+#if __riscv_xlen == 32
+#define ATTN__RISCV 1
+#endif
+#endif
+#ifndef ATTN__RISCV
+#define ATTN__RISCV 0
 #endif
 /* Helium (M-profile vector extension, M55): 16 int8 MACs per instruction. */
 #if defined(__ARM_FEATURE_MVE) && !defined(ATTN_NO_MVE)
@@ -6948,6 +6968,42 @@ ATTN__INLINE void attn__dot4_s8(int32_t *acc, const int8_t *x, const int8_t *w, 
             memcpy(&v, w3 + i, 4);
             s3 = ATTN__SMLAD(x13, attn__sxtb16_ror8(v), ATTN__SMLAD(x02, ATTN__SXTB16(v), s3));
         }
+    }
+#elif ATTN__RISCV
+    if (n >= 4) {
+        /* RV32IM, which has no packed SIMD: lb loads and sign-extends a byte
+           in one instruction (word loads would need two more to unpack
+           each byte), so four inputs per pass at constant offsets from the
+           five pointers, each stepped once: per 16 MACs 4 lb + 4 add (the
+           offset) for x, 16 lb + 16 mul + 16 add for the four weight rows,
+           6 for the loop, 62 instructions. Written out because GCC 12
+           hoists the pass's 20 loads and spills. Same integers as the C
+           loop (|each sum| < 2^31). */
+        const int8_t *xp = x, *p0 = w0, *p1 = w1, *p2 = w2, *p3 = w3;
+        const int8_t *const xe = x + (n & ~3);
+        int32_t a, b, c, e, t, u;
+#define ATTN__RV_ROW(p, s)                                                                 \
+    "lb %[t], 0(%[" p "])\n\tmul %[t], %[t], %[a]\n\tadd %[" s "], %[" s "], %[t]\n\t"    \
+    "lb %[u], 1(%[" p "])\n\tmul %[u], %[u], %[b]\n\tadd %[" s "], %[" s "], %[u]\n\t"    \
+    "lb %[t], 2(%[" p "])\n\tmul %[t], %[t], %[c]\n\tadd %[" s "], %[" s "], %[t]\n\t"    \
+    "lb %[u], 3(%[" p "])\n\tmul %[u], %[u], %[e]\n\tadd %[" s "], %[" s "], %[u]\n\t"    \
+    "addi %[" p "], %[" p "], 4\n\t"
+        __asm__("1:\n\t"
+                "lb %[a], 0(%[xp])\n\tlb %[b], 1(%[xp])\n\t"
+                "lb %[c], 2(%[xp])\n\tlb %[e], 3(%[xp])\n\t"
+                "add %[a], %[a], %[off]\n\tadd %[b], %[b], %[off]\n\t"
+                "add %[c], %[c], %[off]\n\tadd %[e], %[e], %[off]\n\t"
+                ATTN__RV_ROW("p0", "s0") ATTN__RV_ROW("p1", "s1")
+                ATTN__RV_ROW("p2", "s2") ATTN__RV_ROW("p3", "s3")
+                "addi %[xp], %[xp], 4\n\t"
+                "bne %[xp], %[xe], 1b"
+                : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [xp] "+r"(xp),
+                  [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [a] "=&r"(a),
+                  [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e), [t] "=&r"(t), [u] "=&r"(u)
+                : [xe] "r"(xe), [off] "r"(off)
+                : "memory");
+#undef ATTN__RV_ROW
+        i = n & ~3;
     }
 #elif defined(__ARM_ARCH_6M__)
     /* Cortex-M0/M0+: eight low registers hold two rows' sums, not four;

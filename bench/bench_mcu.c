@@ -19,8 +19,9 @@
 
 /* newlib's integer-only printf where there is one: every figure printed
    here is an integer, and the float formatting (about 9 KB) would not
-   leave the micro:bit's clang build room in its 256 KB of flash */
-#ifdef __NEWLIB__
+   leave the micro:bit's clang build room in its 256 KB of flash (picolibc,
+   on the RISC-V boards, defines __NEWLIB__ too and has no iprintf) */
+#if defined(__NEWLIB__) && !defined(__PICOLIBC__)
 int iprintf(const char *fmt, ...);
 #define bench_printf iprintf
 #else

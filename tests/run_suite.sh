@@ -4,7 +4,8 @@
 # usage: tests/run_suite.sh BUILD_DIR [DIR:QEMU_MACHINE ...] [-- DIR/PROG:QEMU_MACHINE ...]
 #   each DIR:MACHINE runs BUILD_DIR/DIR/PROG.elf for each PROG of TEST_PROGS
 #   (the test runner's parts, tests/check.h) and digits.elf on that QEMU
-#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang). After
+#   machine; DIR is a board and compiler (m4 = gcc, m4-clang = clang; the
+#   RISC-V boards, gcc only: rv32imac, rv32imafc, sifive_e). After
 #   --, more board programs: BUILD_DIR/DIR/PROG.elf on MACHINE (the painted
 #   stack, m0/stack:microbit), each ending with its "N passed, N failed".
 #   Without boards (make test-host) only the host builds run, and nothing
@@ -54,6 +55,11 @@ run() {
 }
 hashes=$(mktemp)
 trap 'rm -f "$hashes"' EXIT
+# the QEMU runner of a machine: ports/riscv/run.sh for the RISC-V boards'
+# (virt-rv32imac, virt-rv32imafc, sifive_e), ports/cortex-m/run.sh otherwise
+runner() {
+    case $1 in virt-*|sifive_e) echo ports/riscv/run.sh ;; *) echo ports/cortex-m/run.sh ;; esac
+}
 
 for t in gcc clang asan cxx m32; do run "host-$t" timeout 300 "./$B/test-$t"; done
 # The fuzz targets' committed corpus (tests/fuzz/corpus/<target>/) replayed
@@ -66,7 +72,7 @@ done
 # bad input), each with its own "N passed, N failed"
 for pair in "$@"; do
     for p in ${TEST_PROGS:-test test-dec test-bad test-forms test-blob}; do
-        run "${pair%%:*} $p (${pair#*:})" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/$p.elf" 600
+        run "${pair%%:*} $p (${pair#*:})" sh "$(runner "${pair#*:}")" "${pair#*:}" "$B/${pair%%:*}/$p.elf" 600
     done
 done
 # The painted-stack program (bench/stack_mcu.c): on the host (ASan + UBSan)
@@ -116,7 +122,7 @@ cm=""; [ $# -gt 0 ] && cm="m4"
 run "cmake (tests/cmake${cm:+, host and $cm})" timeout 600 sh tests/cmake/check.sh "$B" $cm
 run "manifests (tests/manifests)" timeout 300 "${PYTHON:-/usr/bin/python3}" tests/manifests/check.py "$B"
 for pair in "$@"; do
-    run "digits-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
+    run "digits-${pair%%:*}" sh "$(runner "${pair#*:}")" "${pair#*:}" "$B/${pair%%:*}/digits.elf" 600
 done
 # The grapheme-to-phoneme encoder-decoder (examples/g2p): greedy decoding
 # with the KV cache, float == PyTorch on every held-out word, int8 close
@@ -124,7 +130,7 @@ done
 # everywhere.
 run "g2p-host" timeout 300 "./$B/g2p"
 for pair in "$@"; do
-    run "g2p-${pair%%:*}" sh ports/cortex-m/run.sh "${pair#*:}" "$B/${pair%%:*}/g2p.elf" 600
+    run "g2p-${pair%%:*}" sh "$(runner "${pair#*:}")" "${pair#*:}" "$B/${pair%%:*}/g2p.elf" 600
 done
 
 # Every checksum line ("checksum LABEL: N bytes, FNV-1a H") must agree across

@@ -413,7 +413,8 @@ static void real_models(void)
                G2P_N_DEC_LAYERS, 0);
 #else
     check_left_out("blob g2p float and int8: BLOB_NO_G2P (the model header and its blob: "
-                   "1,443 KB and 460 KB of flash; this board has less)");
+                   "1,443 KB and 460 KB of flash, more than the micro:bit has; their "
+                   "arenas, more than the SiFive E's RAM)");
 #endif
 }
 

@@ -5,7 +5,7 @@
 # every .PHONY target of the Makefile (as GNU make reads it, generated rules
 # included) and nothing that is not one. BOARD in a listed name stands for
 # each of the Makefile's BOARDS, with or without -clang (test-BOARD:
-# test-m0 ... test-m55-clang).
+# test-m0 ... test-m55-clang), and each of its RV_BOARDS (test-rv32imac).
 set -eu
 check=0
 [ "${1:-}" = --check ] && { check=1; shift; }
@@ -20,7 +20,7 @@ trap 'rm -f "$db"' EXIT
 # make's database without running anything (-q, the target ":" does not
 # exist); the rules follow the "# Files" line, variables come before it
 MAKEFLAGS='' make -pRrq -f "$mf" : > "$db" 2>/dev/null || true
-boards=$(sed -n 's/^BOARDS :*= //p' "$db" | head -n 1)
+boards="$(sed -n 's/^BOARDS :*= //p' "$db" | head -n 1) $(sed -n 's/^RV_BOARDS :*= //p' "$db" | head -n 1)"
 phony=$(awk '/^# Files/ { files = 1 } files && /^\.PHONY: / { sub(/^\.PHONY: /, ""); print }' "$db" |
     tr ' ' '\n' | sed '/^$/d')
 [ -n "$phony" ] && [ -n "$boards" ] || { echo "make_help: cannot read $mf's targets" >&2; exit 1; }

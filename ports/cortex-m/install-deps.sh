@@ -4,7 +4,9 @@
 # arm-none-eabi as it comes, and arm-none-eabi-gcc links its objects) and QEMU
 # are present; install them from Debian's packages when they are not.
 # Called by `make test` (make ports-deps) before any board is built. CLANG
-# names the clang command (default clang), as in the Makefile.
+# names the clang command (default clang), as in the Makefile. The RISC-V
+# boards' tools too (ports/riscv): riscv64-unknown-elf-gcc (RV_CC names it),
+# picolibc and qemu-system-riscv32 (Debian's qemu-system-misc).
 # usage: install-deps.sh [--check] [m32 | lint | python | cmake]
 #   m32      instead: gcc-multilib, for the 32-bit host test runner (gcc -m32
 #            with ASan + UBSan; HOST_CC names the compiler, default gcc)
@@ -43,6 +45,13 @@ else
     fi
     command -v "${CLANG:-clang}" >/dev/null 2>&1 || missing="$missing clang"
     command -v qemu-system-arm >/dev/null 2>&1 || missing="$missing qemu-system-arm"
+    # the RISC-V boards (ports/riscv): gcc, picolibc (its specs file), QEMU
+    command -v "${RV_CC:-riscv64-unknown-elf-gcc}" >/dev/null 2>&1 || missing="$missing gcc-riscv64-unknown-elf"
+    if ! command -v "${RV_CC:-riscv64-unknown-elf-gcc}" >/dev/null 2>&1 ||
+       [ ! -f "$("${RV_CC:-riscv64-unknown-elf-gcc}" -print-file-name=picolibc.specs)" ]; then
+        missing="$missing picolibc-riscv64-unknown-elf"
+    fi
+    command -v qemu-system-riscv32 >/dev/null 2>&1 || missing="$missing qemu-system-misc"
 fi
 [ -z "$missing" ] && exit 0
 if [ "$check" -eq 1 ]; then
